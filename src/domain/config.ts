@@ -1,0 +1,221 @@
+// The compiled, validated, frozen configuration. The loader in src/config turns the two
+// YAML files into this shape (every default filled in, durations in milliseconds, byte
+// patterns as Buffers); everything else reads only these types.
+
+import type { PointDef, ReadFunction } from './point.js';
+
+// ---------------------------------------------------------------- server.yml
+
+export interface ServerConfig {
+  readonly listeners: readonly ListenerConfig[];
+  readonly web: { readonly host: string; readonly port: number };
+  readonly sessions: SessionLimits;
+  readonly storage: StorageConfig;
+  readonly writeBuffer: WriteBufferConfig;
+  readonly retention: RetentionConfig;
+  readonly logging: LoggingConfig;
+}
+
+export interface ListenerConfig {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  /** Name of a link (framing profile) in points.yml. */
+  readonly link: string;
+}
+
+export interface SessionLimits {
+  /** Expected heartbeat period; one period without a heartbeat is one miss. */
+  readonly heartbeatIntervalMs: number;
+  /** Consecutive misses after which the session closes with `heartbeat_timeout` (default 3). */
+  readonly heartbeatMaxMisses: number;
+  /** A connection that has not registered within this time is closed. */
+  readonly registrationTimeoutMs: number;
+  /** Connections held at once across all listeners; more are refused. */
+  readonly maxConnections: number;
+  /** Bytes buffered per connection before the input is treated as garbage and dropped. */
+  readonly maxInputBytes: number;
+  /** First polls after registration are spread over this window (reconnect storms). */
+  readonly connectStaggerMs: number;
+}
+
+export type StorageConfig = SqliteStorageConfig;
+
+export interface SqliteStorageConfig {
+  readonly driver: 'sqlite';
+  /** Path of the database file, relative paths resolved against the working directory. */
+  readonly path: string;
+}
+
+export interface WriteBufferConfig {
+  /** Flush when this many rows are buffered. */
+  readonly maxRows: number;
+  /** Flush at least this often. */
+  readonly flushIntervalMs: number;
+}
+
+export interface RetentionConfig {
+  /** Age limits in milliseconds; 0 keeps forever. */
+  readonly deviceDataMs: number;
+  readonly heartbeatLogMs: number;
+  readonly rawPacketsMs: number;
+  readonly connectionHistoryMs: number;
+  /** Hard cap on `raw_packets` rows (oldest deleted first) so it cannot fill the disk. */
+  readonly rawPacketsMaxRows: number;
+  /** Which raw packets are recorded at all. */
+  readonly rawPackets: 'none' | 'errors' | 'all';
+  /** How often the retention sweep runs. */
+  readonly sweepIntervalMs: number;
+}
+
+export interface LoggingConfig {
+  readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  readonly pretty: boolean;
+}
+
+// ---------------------------------------------------------------- points.yml
+
+export type Framing = 'transparent' | 'typed' | 'unsolicited';
+
+/** How a DTU announces itself and frames its bytes; referenced by listeners. */
+export interface LinkConfig {
+  readonly name: string;
+  readonly framing: Framing;
+  readonly registration: RegistrationRule;
+  /** Heartbeat used until the device profile is known (and when it has none). */
+  readonly heartbeat: HeartbeatRule | null;
+  readonly unknownIds: 'accept' | 'reject';
+  readonly duplicateIds: 'replace' | 'reject';
+  /** Typed framing only: the message type bytes and 1-byte acks. */
+  readonly typed: TypedFramingConfig | null;
+}
+
+export type RegistrationRule =
+  | AsciiRegistration
+  | HexRegistration
+  | IntegerRegistration;
+
+interface RegistrationBase {
+  /** `once`: sent once after connect; `every-packet`: also prefixed to every packet. */
+  readonly mode: 'once' | 'every-packet';
+}
+
+export interface AsciiRegistration extends RegistrationBase {
+  readonly type: 'ascii';
+  /** Longest accepted ID in bytes (default 40). */
+  readonly maxLength: number;
+  /** Exact length in bytes, when the DTU always sends a fixed-length ID. */
+  readonly length: number | null;
+  /** Regex over the packet text; capture group 1 is the ID. */
+  readonly pattern: RegExp | null;
+  /** Byte sequence that ends the registration (e.g. "\r\n"), not part of the ID. */
+  readonly terminator: Buffer | null;
+}
+
+export interface HexRegistration extends RegistrationBase {
+  readonly type: 'hex';
+  /** Exact length in bytes of the ID (after `prefix`). */
+  readonly length: number;
+  /** Bytes that must precede the ID (e.g. a header), not part of the ID. */
+  readonly prefix: Buffer | null;
+}
+
+export interface IntegerRegistration extends RegistrationBase {
+  readonly type: 'integer';
+  /** 2, 4 or 8 bytes; the ID is stored as the decimal string (e.g. `7001`). */
+  readonly bytes: 2 | 4 | 8;
+  readonly endian: 'big' | 'little';
+}
+
+export interface HeartbeatRule {
+  /** Byte pattern of one heartbeat (from `ascii:` or `hex:` in YAML). */
+  readonly pattern: Buffer;
+  /** Bytes sent back on each heartbeat, or null. */
+  readonly reply: Buffer | null;
+}
+
+export interface TypedFramingConfig {
+  readonly heartbeatType: number; // 0x02
+  readonly dataType: number; // 0x03
+  readonly modbusType: number; // 0x04
+  /** 1-byte acks sent for a registration, heartbeat and data message (null: none). */
+  readonly ackRegistration: number | null;
+  readonly ackHeartbeat: number | null;
+  readonly ackData: number | null;
+}
+
+export interface ModbusTiming {
+  /** Time to wait for a response; cellular links need seconds, not 1 s. */
+  readonly responseTimeoutMs: number;
+  /** Retries after a timeout or bad frame before the transaction fails. */
+  readonly retries: number;
+  /** Gap between the end of one transaction and the next request (slow RTU devices). */
+  readonly interRequestDelayMs: number;
+  /** After a timeout, the line must be quiet this long before the next request. */
+  readonly quietAfterTimeoutMs: number;
+  /** Merge two read ranges when the gap between them is at most this many registers. */
+  readonly maxReadGap: number;
+  /** Backoff for a slave that keeps failing: first delay, doubling, capped. */
+  readonly backoffAfterFailures: number;
+  readonly backoffInitialMs: number;
+  readonly backoffMaxMs: number;
+}
+
+export type Schedule =
+  | { readonly kind: 'interval'; readonly everyMs: number }
+  | { readonly kind: 'heartbeat' }
+  | { readonly kind: 'connect' };
+
+/** One Modbus read request compiled from tasks and points. */
+export interface ReadBlock {
+  readonly slave: number;
+  readonly fn: ReadFunction;
+  readonly address: number;
+  /** Registers (fn 3/4, ≤125) or bits (fn 1/2, ≤2000). */
+  readonly quantity: number;
+  /** Points decoded from this block's response. */
+  readonly points: readonly PointDef[];
+}
+
+export interface TaskPlan {
+  readonly name: string;
+  readonly schedule: Schedule;
+  readonly blocks: readonly ReadBlock[];
+}
+
+export interface SlaveConfig {
+  readonly id: number;
+  readonly name: string;
+}
+
+export interface DeviceProfile {
+  readonly name: string;
+  readonly description: string;
+  /** Overrides the link's heartbeat rule once the device is identified. */
+  readonly heartbeat: HeartbeatRule | null;
+  readonly timing: ModbusTiming;
+  readonly slaves: readonly SlaveConfig[];
+  readonly points: readonly PointDef[];
+  /** Read plan compiled once from tasks and points. */
+  readonly tasks: readonly TaskPlan[];
+  /** Run every interval task once right after registration, so a new DTU shows data at once. */
+  readonly pollOnConnect: boolean;
+}
+
+export type DeviceMatch =
+  | { readonly kind: 'id'; readonly id: string; readonly profile: string; readonly name: string | null }
+  | { readonly kind: 'pattern'; readonly pattern: RegExp; readonly profile: string }
+  | { readonly kind: 'default'; readonly profile: string };
+
+export interface PointsConfig {
+  readonly links: ReadonlyMap<string, LinkConfig>;
+  readonly profiles: ReadonlyMap<string, DeviceProfile>;
+  /** In order of precedence: exact IDs first, then patterns in file order, then the default. */
+  readonly devices: readonly DeviceMatch[];
+}
+
+export interface DtuhubConfig {
+  readonly configDir: string;
+  readonly server: ServerConfig;
+  readonly points: PointsConfig;
+}

@@ -1,0 +1,38 @@
+// Events raised by the gateway, carried by the typed bus (src/bus.ts). The storage,
+// the latest-value cache, and later the rule engine and the web feed subscribe to them.
+import type { Sample } from './point.js';
+
+export type OfflineReason = 'closed' | 'heartbeat_timeout' | 'replaced' | 'rejected' | 'shutdown' | 'error' | 'overflow';
+
+export interface Remote {
+  readonly ip: string;
+  readonly port: number;
+  readonly listener: string;
+}
+
+export interface GatewayEvents {
+  'connection.opened': { remote: Remote; at: number };
+  'connection.refused': { remote: Remote; at: number; reason: 'max-connections' };
+  'device.registered': { deviceId: string; profile: string; name: string | null; remote: Remote; at: number };
+  'device.rejected': { deviceId: string | null; remote: Remote; at: number; reason: string };
+  'device.offline': { deviceId: string; remote: Remote; at: number; reason: OfflineReason; details: string | null };
+  'heartbeat': { deviceId: string; remote: Remote; at: number; embedded: boolean };
+  'heartbeat.missed': { deviceId: string; at: number; misses: number; maxMisses: number };
+  'poll.failed': { deviceId: string; slave: number; fn: number; address: number; quantity: number; at: number; reason: 'timeout' | 'bad-response' | 'closed' };
+  'poll.exception': { deviceId: string; slave: number; fn: number; address: number; at: number; code: number };
+  'slave.backoff': { deviceId: string; slave: number; at: number; failures: number; untilMs: number };
+  'slave.recovered': { deviceId: string; slave: number; at: number };
+  'data': { deviceId: string; samples: readonly Sample[]; polledAt: number; at: number };
+  'packet': { deviceId: string | null; remote: Remote; direction: 'in' | 'out'; kind: PacketKind; bytes: Uint8Array; at: number; note: string | null };
+}
+
+export type PacketKind =
+  | 'registration'
+  | 'heartbeat'
+  | 'request'
+  | 'response'
+  | 'exception'
+  | 'garbage'
+  | 'stray'
+  | 'data'
+  | 'ack';

@@ -1,0 +1,70 @@
+// Point definitions and decoded samples: the vocabulary shared by config, planning,
+// decoding, storage and the API. Plain data only; no behaviour lives here.
+
+export type DataType =
+  | 'bool'
+  | 'int16'
+  | 'uint16'
+  | 'int32'
+  | 'uint32'
+  | 'int64'
+  | 'uint64'
+  | 'float32'
+  | 'float64'
+  | 'string'
+  | 'bcd16'
+  | 'bcd32';
+
+/**
+ * Byte order of a multi-register value, named by where the bytes of the big-endian
+ * value A B C D land on the wire. For 64-bit values the same four names are used:
+ * ABCD = big endian, CDAB = words reversed, BADC = bytes swapped in each word,
+ * DCBA = fully reversed (little endian).
+ */
+export type ByteOrder = 'ABCD' | 'CDAB' | 'BADC' | 'DCBA';
+
+/** Modbus read function codes: 01 coils, 02 discrete inputs, 03 holding, 04 input registers. */
+export type ReadFunction = 1 | 2 | 3 | 4;
+
+/** Modbus write function codes: 05 single coil, 06 single register, 15 coils, 16 registers. */
+export type WriteFunction = 5 | 6 | 15 | 16;
+
+/** A data point after config compilation: every default filled in, sizes in registers. */
+export interface PointDef {
+  readonly name: string;
+  readonly slave: number;
+  readonly fn: ReadFunction;
+  /** Register (or coil/input bit for fn 1/2) address, 0..65535. */
+  readonly address: number;
+  readonly type: DataType;
+  readonly order: ByteOrder;
+  /** Size in registers (fn 3/4) or bits (fn 1/2, always 1). */
+  readonly registers: number;
+  /** For `bool` read from a register (fn 3/4): bit 0..15, 0 = least significant. */
+  readonly bit?: number;
+  readonly scale: number;
+  readonly offset: number;
+  /** Round the scaled value to this many decimals (avoids 25.299999999). */
+  readonly decimals?: number;
+  readonly unit?: string;
+  readonly description?: string;
+}
+
+export type Quality = 'good';
+
+/** One decoded value of one point at one moment: one row of `device_data`. */
+export interface Sample {
+  readonly deviceId: string;
+  readonly point: string;
+  readonly slave: number;
+  readonly address: number;
+  /** Numeric value after scale/offset/decimals; bool as 1/0; null for strings. */
+  readonly value: number | null;
+  /** Text value for `string` points, otherwise null. */
+  readonly text: string | null;
+  /** The raw register bytes as lowercase hex (exact, even for 64-bit values). */
+  readonly raw: string;
+  /** Receive time, epoch milliseconds UTC. */
+  readonly ts: number;
+  readonly quality: Quality;
+}
