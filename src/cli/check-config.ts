@@ -1,0 +1,66 @@
+// `dtuhub check-config [dir]`: validates the config directory without starting anything.
+// Prints every problem (exit 1) or a short summary of what would run (exit 0).
+import type { DtuhubConfig, Schedule } from '../domain/config.js';
+import { ConfigError, formatConfigIssue } from '../config/errors.js';
+import { loadConfig } from '../config/load.js';
+
+export function runCheckConfig(configDir: string, out: (line: string) => void, env: NodeJS.ProcessEnv = process.env): number {
+  let config: DtuhubConfig;
+  try {
+    config = loadConfig(configDir, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const issue of err.issues) out(formatConfigIssue(issue));
+    out(`${count(err.issues.length, 'problem')} in ${configDir}`);
+    return 1;
+  }
+  for (const line of summarize(config)) out(line);
+  return 0;
+}
+
+export function summarize(config: DtuhubConfig): string[] {
+  const { server, points } = config;
+  const lines = [`config OK: ${config.configDir}`];
+  lines.push(`listeners (${server.listeners.length}):`);
+  for (const l of server.listeners) {
+    const link = points.links.get(l.link);
+    lines.push(`  ${l.name} ${l.host}:${l.port} → link ${l.link} (${link?.framing ?? '?'}, ${link?.registration.type ?? '?'} registration)`);
+  }
+  lines.push(`web: ${server.web.host}:${server.web.port}`, `storage: ${server.storage.driver} ${server.storage.path}`);
+  lines.push(`profiles (${points.profiles.size}):`);
+  for (const p of points.profiles.values()) {
+    const blocks = p.tasks.reduce((n, t) => n + t.blocks.length, 0);
+    lines.push(
+      `  ${p.name}: ${count(p.slaves.length, 'slave')}, ${count(p.points.length, 'point')}, ` +
+        `${count(p.tasks.length, 'task')}, ${count(blocks, 'read block')}`,
+    );
+    for (const t of p.tasks) {
+      const reads = t.blocks.map((b) => `slave ${b.slave} fn ${b.fn} ${b.address}×${b.quantity}`).join(', ');
+      const pointCount = t.blocks.reduce((n, b) => n + b.points.length, 0);
+      lines.push(`    ${t.name} (${describeSchedule(t.schedule)}): ${reads || 'nothing'}; ${count(pointCount, 'point')}`);
+    }
+  }
+  lines.push(`device rules (${points.devices.length}):`);
+  for (const d of points.devices) {
+    if (d.kind === 'id') lines.push(`  id ${d.id} → ${d.profile}${d.name ? ` (${d.name})` : ''}`);
+    else if (d.kind === 'pattern') lines.push(`  pattern ${d.pattern.source} → ${d.profile}`);
+    else lines.push(`  default → ${d.profile}`);
+  }
+  return lines;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function describeSchedule(s: Schedule): string {
+  if (s.kind === 'interval') return `every ${formatMs(s.everyMs)}`;
+  return `on ${s.kind}`;
+}
+
+function formatMs(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}

@@ -1,0 +1,153 @@
+// One entry of `profiles:` → DeviceProfile: slaves, points, tasks and the compiled read
+// plan, with the checks that relate them (duplicates, overlaps, unread points).
+import type { DeviceProfile, ModbusTiming, SlaveConfig } from '../domain/config.js';
+import type { PointDef } from '../domain/point.js';
+import { compileReadPlan } from '../plan/read-plan.js';
+import type { TaskSpec } from '../plan/task-spec.js';
+import { compileHeartbeat } from './compile-bytes.js';
+import { compilePoint } from './compile-point.js';
+import { compileTask } from './compile-task.js';
+import { checkOverlaps, type LocatedPoint } from './check-overlaps.js';
+import { DEFAULT_POLL_ON_CONNECT, DEFAULT_SLAVE, DEFAULT_TIMING } from './defaults.js';
+import { durationField } from './durations.js';
+import type { YamlPath } from './errors.js';
+import { asList, asMap, bool, int, str, type RawMap } from './raw.js';
+import type { IssueSink } from './yaml-source.js';
+
+export interface CompiledProfile {
+  readonly profile: DeviceProfile;
+  /** Path of each task in `profile.tasks`, for messages about the plan. */
+  readonly taskPaths: readonly YamlPath[];
+}
+
+export function compileProfile(name: string, raw: unknown, at: YamlPath, sink: IssueSink): CompiledProfile {
+  const m = asMap(raw);
+  const slaves = compileSlaves(m['slaves'], [...at, 'slaves'], sink);
+  const slaveIds = new Set(slaves.map((s) => s.id));
+  const defaultSlave = slaves[0]!.id;
+  const timing = compileTiming(asMap(m['timing']), [...at, 'timing'], sink);
+
+  const points = compilePoints(m['points'], defaultSlave, slaveIds, [...at, 'points'], sink);
+  checkOverlaps(points, sink);
+  const defs = points.map((p) => p.def);
+
+  const tasks: TaskSpec[] = [];
+  const taskPaths: YamlPath[] = [];
+  const coverage: TaskSpec[] = []; // every understood task, usable or not
+  let allUnderstood = true;
+  const taskNames = new Map<string, YamlPath>();
+  const pointNames = new Set(defs.map((p) => p.name));
+  asList(m['tasks']).forEach((item, i) => {
+    const taskAt = [...at, 'tasks', i];
+    const taskName = str(asMap(item), 'name');
+    if (taskName !== undefined) {
+      const first = taskNames.get(taskName);
+      if (first) sink.add([...taskAt, 'name'], `duplicate task name "${taskName}" (first at line ${sink.lineOf(first)})`);
+      else taskNames.set(taskName, taskAt);
+    }
+    const task = compileTask(item, { slaveIds, defaultSlave, pointNames }, taskAt, sink);
+    if (!task) {
+      allUnderstood = false;
+      return;
+    }
+    coverage.push(task.spec);
+    if (task.usable) {
+      tasks.push(task.spec);
+      taskPaths.push(taskAt);
+    }
+  });
+
+  const plan = compileReadPlan(tasks, defs, timing.maxReadGap);
+  // With a task we could not understand, "not read by any task" would only guess.
+  if (allUnderstood) {
+    const covered = compileReadPlan(coverage, defs, timing.maxReadGap);
+    checkEveryPointRead(points, covered.flatMap((t) => t.blocks.flatMap((b) => b.points)), sink);
+  }
+
+  return {
+    profile: {
+      name,
+      description: str(m, 'description') ?? '',
+      heartbeat: compileHeartbeat(m['heartbeat'], [...at, 'heartbeat'], sink),
+      timing,
+      slaves,
+      points: defs,
+      tasks: plan,
+      pollOnConnect: bool(m, 'pollOnConnect') ?? DEFAULT_POLL_ON_CONNECT,
+    },
+    taskPaths,
+  };
+}
+
+function compileSlaves(raw: unknown, at: YamlPath, sink: IssueSink): SlaveConfig[] {
+  const slaves: SlaveConfig[] = [];
+  asList(raw).forEach((item, i) => {
+    const m = asMap(item);
+    const id = int(m, 'id');
+    if (id === undefined || id < 1 || id > 247) return;
+    if (slaves.some((s) => s.id === id)) {
+      sink.add([...at, i, 'id'], `slave ${id} is listed twice`);
+      return;
+    }
+    slaves.push({ id, name: str(m, 'name') ?? `slave ${id}` });
+  });
+  // No slaves (or only invalid ones): slave 1, the usual address of a lone RTU device.
+  return slaves.length > 0 ? slaves : [{ ...DEFAULT_SLAVE }];
+}
+
+function compileTiming(m: RawMap, at: YamlPath, sink: IssueSink): ModbusTiming {
+  const d = DEFAULT_TIMING;
+  const timing: ModbusTiming = {
+    responseTimeoutMs: durationField(m, 'responseTimeout', d.responseTimeoutMs, at, sink, { positive: true }),
+    retries: int(m, 'retries') ?? d.retries,
+    interRequestDelayMs: durationField(m, 'interRequestDelay', d.interRequestDelayMs, at, sink),
+    quietAfterTimeoutMs: durationField(m, 'quietAfterTimeout', d.quietAfterTimeoutMs, at, sink),
+    maxReadGap: int(m, 'maxReadGap') ?? d.maxReadGap,
+    backoffAfterFailures: int(m, 'backoffAfterFailures') ?? d.backoffAfterFailures,
+    backoffInitialMs: durationField(m, 'backoffInitial', d.backoffInitialMs, at, sink, { positive: true }),
+    backoffMaxMs: durationField(m, 'backoffMax', d.backoffMaxMs, at, sink, { positive: true }),
+  };
+  if (timing.backoffMaxMs < timing.backoffInitialMs) sink.add([...at, 'backoffMax'], 'must not be shorter than backoffInitial');
+  return timing;
+}
+
+function compilePoints(
+  raw: unknown,
+  defaultSlave: number,
+  slaveIds: ReadonlySet<number>,
+  at: YamlPath,
+  sink: IssueSink,
+): LocatedPoint[] {
+  const points: LocatedPoint[] = [];
+  const names = new Map<string, YamlPath>();
+  asList(raw).forEach((item, i) => {
+    const pointAt = [...at, i];
+    const def = compilePoint(item, defaultSlave, pointAt, sink);
+    if (!def) return;
+    const first = names.get(def.name);
+    if (first) {
+      sink.add([...pointAt, 'name'], `duplicate point name "${def.name}" (first at line ${sink.lineOf(first)})`);
+      return;
+    }
+    names.set(def.name, pointAt);
+    if (!slaveIds.has(def.slave)) {
+      sink.add([...pointAt, 'slave'], `slave ${def.slave} is not in this profile's slaves`);
+      return;
+    }
+    points.push({ def, at: pointAt });
+  });
+  return points;
+}
+
+/** A point no task reads would silently never get a value. */
+function checkEveryPointRead(points: readonly LocatedPoint[], read: readonly PointDef[], sink: IssueSink): void {
+  const readSet = new Set(read);
+  for (const { def, at } of points) {
+    if (readSet.has(def)) continue;
+    sink.add(
+      at,
+      `"${def.name}" (slave ${def.slave} function ${def.fn} address ${def.address}) is not read by any task: ` +
+        'it is not wholly inside any task range and no task lists it',
+    );
+  }
+}

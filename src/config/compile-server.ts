@@ -1,0 +1,111 @@
+// server.yml → ServerConfig, defaults filled in, plus the checks that need more than one
+// field: duplicate listener names and ports.
+import type { ListenerConfig, ServerConfig } from '../domain/config.js';
+import {
+  DEFAULT_LISTENER_HOST,
+  DEFAULT_LOGGING,
+  DEFAULT_RETENTION,
+  DEFAULT_SESSIONS,
+  DEFAULT_STORAGE,
+  DEFAULT_WEB,
+  DEFAULT_WRITE_BUFFER,
+} from './defaults.js';
+import { durationField } from './durations.js';
+import { asList, asMap, bool, int, intIn, oneOf, str } from './raw.js';
+import type { IssueSink } from './yaml-source.js';
+
+/** A listener with the index it had in the file, for messages about it. */
+export interface LocatedListener {
+  readonly listener: ListenerConfig;
+  readonly index: number;
+}
+
+export interface CompiledServer {
+  readonly server: ServerConfig;
+  readonly listeners: readonly LocatedListener[];
+}
+
+export function compileServer(raw: unknown, sink: IssueSink): CompiledServer {
+  const root = asMap(raw);
+  const listeners = compileListeners(root['listeners'], sink);
+  const web = asMap(root['web']);
+  const sessions = asMap(root['sessions']);
+  const storage = asMap(root['storage']);
+  const writeBuffer = asMap(root['writeBuffer']);
+  const retention = asMap(root['retention']);
+  const logging = asMap(root['logging']);
+  const d = DEFAULT_SESSIONS;
+  const r = DEFAULT_RETENTION;
+
+  const server: ServerConfig = {
+    listeners: listeners.map((l) => l.listener),
+    web: { host: str(web, 'host') ?? DEFAULT_WEB.host, port: intIn(web, 'port', 0, 65535) ?? DEFAULT_WEB.port },
+    sessions: {
+      heartbeatIntervalMs: durationField(sessions, 'heartbeatInterval', d.heartbeatIntervalMs, ['sessions'], sink, { positive: true }),
+      heartbeatMaxMisses: int(sessions, 'heartbeatMaxMisses') ?? d.heartbeatMaxMisses,
+      registrationTimeoutMs: durationField(sessions, 'registrationTimeout', d.registrationTimeoutMs, ['sessions'], sink, { positive: true }),
+      maxConnections: int(sessions, 'maxConnections') ?? d.maxConnections,
+      maxInputBytes: int(sessions, 'maxInputBytes') ?? d.maxInputBytes,
+      connectStaggerMs: durationField(sessions, 'connectStagger', d.connectStaggerMs, ['sessions'], sink),
+    },
+    storage: { driver: 'sqlite', path: str(storage, 'path') ?? DEFAULT_STORAGE.path },
+    writeBuffer: {
+      maxRows: int(writeBuffer, 'maxRows') ?? DEFAULT_WRITE_BUFFER.maxRows,
+      flushIntervalMs: durationField(writeBuffer, 'flushInterval', DEFAULT_WRITE_BUFFER.flushIntervalMs, ['writeBuffer'], sink, {
+        positive: true,
+      }),
+    },
+    retention: {
+      deviceDataMs: durationField(retention, 'deviceData', r.deviceDataMs, ['retention'], sink),
+      heartbeatLogMs: durationField(retention, 'heartbeatLog', r.heartbeatLogMs, ['retention'], sink),
+      rawPacketsMs: durationField(retention, 'rawPackets', r.rawPacketsMs, ['retention'], sink),
+      connectionHistoryMs: durationField(retention, 'connectionHistory', r.connectionHistoryMs, ['retention'], sink),
+      rawPacketsMaxRows: int(retention, 'rawPacketsMaxRows') ?? r.rawPacketsMaxRows,
+      rawPackets: oneOf(retention, 'recordRawPackets', ['none', 'errors', 'all'] as const) ?? r.rawPackets,
+      sweepIntervalMs: durationField(retention, 'sweepInterval', r.sweepIntervalMs, ['retention'], sink, { positive: true }),
+    },
+    logging: {
+      level: oneOf(logging, 'level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const) ?? DEFAULT_LOGGING.level,
+      pretty: bool(logging, 'pretty') ?? DEFAULT_LOGGING.pretty,
+    },
+  };
+  checkPorts(server, listeners, sink);
+  return { server, listeners };
+}
+
+function compileListeners(raw: unknown, sink: IssueSink): LocatedListener[] {
+  const out: LocatedListener[] = [];
+  const names = new Map<string, number>();
+  asList(raw).forEach((item, index) => {
+    const m = asMap(item);
+    const name = str(m, 'name');
+    const port = intIn(m, 'port', 0, 65535);
+    const link = str(m, 'link');
+    if (name === undefined || port === undefined || link === undefined) return;
+    const first = names.get(name);
+    if (first !== undefined) {
+      sink.add(['listeners', index, 'name'], `duplicate listener name "${name}" (first at line ${sink.lineOf(['listeners', first])})`);
+      return;
+    }
+    names.set(name, index);
+    out.push({ listener: { name, host: str(m, 'host') ?? DEFAULT_LISTENER_HOST, port, link }, index });
+  });
+  return out;
+}
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
+
+/** Two sockets on one port collide when the hosts are equal or either is a wildcard. Port 0 is ephemeral. */
+function checkPorts(server: ServerConfig, listeners: readonly LocatedListener[], sink: IssueSink): void {
+  const taken: { host: string; port: number; what: string }[] = [
+    { host: server.web.host, port: server.web.port, what: 'the web server' },
+  ];
+  for (const { listener, index } of listeners) {
+    if (listener.port === 0) continue;
+    const clash = taken.find(
+      (t) => t.port === listener.port && (t.host === listener.host || WILDCARD_HOSTS.has(t.host) || WILDCARD_HOSTS.has(listener.host)),
+    );
+    if (clash) sink.add(['listeners', index, 'port'], `port ${listener.port} is already used by ${clash.what}`);
+    else taken.push({ host: listener.host, port: listener.port, what: `listener "${listener.name}"` });
+  }
+}

@@ -1,0 +1,72 @@
+// Every default in one place; docs/CONFIG.md lists the same values. Chosen for cellular
+// DTUs: round trips of seconds, slow RS-485 buses, thousands of devices reconnecting at once.
+import type {
+  LoggingConfig,
+  ModbusTiming,
+  RetentionConfig,
+  SessionLimits,
+  TypedFramingConfig,
+  WriteBufferConfig,
+} from '../domain/config.js';
+import type { ByteOrder } from '../domain/point.js';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export const DEFAULT_LISTENER_HOST = '0.0.0.0';
+export const DEFAULT_WEB = { host: '0.0.0.0', port: 8080 } as const;
+
+export const DEFAULT_SESSIONS: SessionLimits = {
+  heartbeatIntervalMs: 60 * SECOND,
+  heartbeatMaxMisses: 3,
+  registrationTimeoutMs: 30 * SECOND,
+  maxConnections: 10_000,
+  maxInputBytes: 4096,
+  connectStaggerMs: 2 * SECOND,
+};
+
+export const DEFAULT_STORAGE = { driver: 'sqlite', path: 'data/dtuhub.db' } as const;
+
+export const DEFAULT_WRITE_BUFFER: WriteBufferConfig = { maxRows: 5000, flushIntervalMs: SECOND };
+
+export const DEFAULT_RETENTION: RetentionConfig = {
+  deviceDataMs: 365 * DAY,
+  heartbeatLogMs: 7 * DAY,
+  rawPacketsMs: 3 * DAY,
+  connectionHistoryMs: 90 * DAY,
+  rawPacketsMaxRows: 100_000,
+  rawPackets: 'errors',
+  sweepIntervalMs: HOUR,
+};
+
+export const DEFAULT_LOGGING: LoggingConfig = { level: 'info', pretty: false };
+
+/** A 1 s timeout is the classic DTU mistake: cellular round trips alone can take seconds. */
+export const DEFAULT_TIMING: ModbusTiming = {
+  responseTimeoutMs: 3 * SECOND,
+  retries: 1,
+  interRequestDelayMs: 50,
+  quietAfterTimeoutMs: 200,
+  maxReadGap: 10,
+  backoffAfterFailures: 3,
+  backoffInitialMs: 5 * SECOND,
+  backoffMaxMs: 5 * MINUTE,
+};
+
+export const DEFAULT_TYPED_FRAMING: TypedFramingConfig = {
+  heartbeatType: 0x02,
+  dataType: 0x03,
+  modbusType: 0x04,
+  ackRegistration: 0x01,
+  ackHeartbeat: 0x02,
+  ackData: 0x03,
+};
+
+export const DEFAULT_ASCII_MAX_LENGTH = 40;
+export const DEFAULT_INTEGER_ID = { bytes: 4, endian: 'big' } as const;
+export const DEFAULT_FUNCTION = 3;
+export const DEFAULT_ORDER: ByteOrder = 'ABCD';
+export const DEFAULT_SLAVE = { id: 1, name: 'slave 1' } as const;
+export const DEFAULT_POLL_ON_CONNECT = true;

@@ -1,0 +1,82 @@
+// Loads `server.yml` and `points.yml` from a config directory: parse (keeping positions),
+// substitute `${ENV}`, validate against the JSON Schemas, compile with cross-field checks,
+// deep-freeze. Any problem anywhere → one ConfigError listing all of them.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DtuhubConfig } from '../domain/config.js';
+import { compilePoints, checkUnsolicitedDecodable } from './compile-points.js';
+import { compileServer } from './compile-server.js';
+import { known } from './compile-devices.js';
+import { substituteEnv } from './env.js';
+import { ConfigError, sortIssues, type ConfigIssue } from './errors.js';
+import { deepFreeze } from './freeze.js';
+import { validatePointsSchema, validateServerSchema } from './validate-schema.js';
+import { DUPLICATE_KEY_MESSAGE, IssueSink, parseYamlSource, type YamlSource } from './yaml-source.js';
+
+export const SERVER_FILE = 'server.yml';
+export const POINTS_FILE = 'points.yml';
+
+export { ConfigError, formatConfigIssues, type ConfigIssue } from './errors.js';
+
+export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.env): DtuhubConfig {
+  const issues: ConfigIssue[] = [];
+  const serverFile = readSource(join(configDir, SERVER_FILE), env, issues);
+  const pointsFile = readSource(join(configDir, POINTS_FILE), env, issues);
+
+  validateServerSchema(serverFile.data, serverFile.sink);
+  validatePointsSchema(pointsFile.data, pointsFile.sink);
+
+  const { server, listeners } = compileServer(serverFile.data, serverFile.sink);
+  const { points, compiledProfiles } = compilePoints(pointsFile.data, pointsFile.sink);
+
+  // Listener → link is the one reference between the two files; without a readable
+  // points.yml every listener would be reported, repeating the real problem.
+  const declaredLinks = new Set(Object.keys(asRecord(asRecord(pointsFile.data)['links'])));
+  for (const { listener, index } of pointsFile.readable ? listeners : []) {
+    if (!declaredLinks.has(listener.link)) {
+      serverFile.sink.add(['listeners', index, 'link'], `unknown link "${listener.link}" in ${POINTS_FILE}${known(declaredLinks)}`);
+    }
+  }
+  const unsolicitedInUse = listeners.some(({ listener }) => points.links.get(listener.link)?.framing === 'unsolicited');
+  if (unsolicitedInUse) checkUnsolicitedDecodable(compiledProfiles, pointsFile.sink);
+
+  if (issues.length > 0) throw new ConfigError(sortIssues(issues));
+  return deepFreeze({ configDir, server, points });
+}
+
+interface LoadedFile {
+  readonly data: unknown;
+  /** False when the file is missing or not valid YAML. */
+  readonly readable: boolean;
+  readonly sink: IssueSink;
+}
+
+/** Reads and parses one file; a missing or unparsable file yields `data: undefined`. */
+function readSource(path: string, env: NodeJS.ProcessEnv, issues: ConfigIssue[]): LoadedFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read: ${(err as Error).message}`;
+    issues.push({ file: path, line: null, column: null, field: '', message: reason });
+    return { data: undefined, readable: false, sink: new IssueSink(path, null, []) };
+  }
+  const { source, issues: syntax } = parseYamlSource(path, text);
+  const sink = new IssueSink(path, source, issues);
+  issues.push(...syntax);
+  // A duplicate key leaves a usable document (the later entry wins), so checking goes on;
+  // any other syntax error would mostly produce follow-on noise.
+  if (syntax.some((i) => !i.message.startsWith(DUPLICATE_KEY_MESSAGE))) {
+    return { data: undefined, readable: false, sink: new IssueSink(path, source, []) };
+  }
+  substituteEnv(source, env, sink);
+  return { data: toData(source), readable: true, sink };
+}
+
+function toData(source: YamlSource): unknown {
+  return source.doc.toJS({ maxAliasCount: 1000 });
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}

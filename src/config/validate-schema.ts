@@ -1,0 +1,147 @@
+// Runs a file's JSON Schema and turns ajv's errors into readable issues with positions.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { YamlPath } from './errors.js';
+import { POINTS_SCHEMA } from './schema/points.schema.js';
+import { SERVER_SCHEMA } from './schema/server.schema.js';
+import type { JsonSchema } from './schema/common.js';
+import { isAscii, isByteSize, isDuration, isHex, regexError } from './units.js';
+import type { IssueSink } from './yaml-source.js';
+
+const ajv = new Ajv({
+  allErrors: true, // every problem at once, not the first
+  verbose: true, // parentSchema and data, for messages
+  discriminator: true,
+  allowUnionTypes: true,
+  strict: true,
+});
+ajv.addKeyword({ keyword: 'x-message', schemaType: 'string' });
+ajv.addFormat('duration', { type: 'string', validate: isDuration });
+ajv.addFormat('byte-size', { type: 'string', validate: isByteSize });
+ajv.addFormat('hex', { type: 'string', validate: isHex });
+ajv.addFormat('ascii', { type: 'string', validate: isAscii });
+ajv.addFormat('regex', { type: 'string', validate: (s: string) => regexError(s) === null });
+
+const validators = new Map<JsonSchema, ValidateFunction>();
+
+function validatorFor(schema: JsonSchema): ValidateFunction {
+  let validate = validators.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    validators.set(schema, validate);
+  }
+  return validate;
+}
+
+export function validateServerSchema(data: unknown, sink: IssueSink): void {
+  validateAgainst(SERVER_SCHEMA, data, sink);
+}
+
+export function validatePointsSchema(data: unknown, sink: IssueSink): void {
+  validateAgainst(POINTS_SCHEMA, data, sink);
+}
+
+function validateAgainst(schema: JsonSchema, data: unknown, sink: IssueSink): void {
+  const validate = validatorFor(schema);
+  if (validate(data)) return;
+  for (const err of validate.errors ?? []) {
+    const issue = describe(err);
+    if (issue) sink.add(issue.path, issue.message);
+  }
+}
+
+function describe(err: ErrorObject): { path: YamlPath; message: string } | null {
+  const path = parsePointer(err.instancePath);
+  const custom = (err.parentSchema as JsonSchema | undefined)?.['x-message'];
+  const params = err.params as Record<string, unknown>;
+  // An inner error of `propertyNames` repeats the outer one.
+  if ((err as { propertyName?: string }).propertyName !== undefined) return null;
+
+  switch (err.keyword) {
+    case 'additionalProperties': {
+      const key = String(params['additionalProperty']);
+      const known = Object.keys(((err.parentSchema as JsonSchema | undefined)?.['properties'] as object | undefined) ?? {});
+      return { path: [...path, key], message: `unknown key${suggestion(key, known)}` };
+    }
+    case 'required':
+      return { path: [...path, String(params['missingProperty'])], message: 'is required' };
+    case 'propertyNames':
+      return { path: [...path, String(params['propertyName'])], message: `"${String(params['propertyName'])}" is not a valid name (letters, digits, _ . -)` };
+    case 'type':
+      return { path, message: typeof custom === 'string' ? custom : `must be ${article(String(params['type']))}` };
+    case 'minimum':
+      return { path, message: `must be ≥ ${String(params['limit'])}` };
+    case 'maximum':
+      return { path, message: `must be ≤ ${String(params['limit'])}` };
+    case 'minLength':
+      return { path, message: params['limit'] === 1 ? 'must not be empty' : `must be at least ${String(params['limit'])} characters` };
+    case 'maxLength':
+      return { path, message: `must be at most ${String(params['limit'])} characters` };
+    case 'minItems':
+      return { path, message: params['limit'] === 1 ? 'must not be empty' : `must have at least ${String(params['limit'])} items` };
+    case 'enum':
+      return { path, message: `must be one of: ${(params['allowedValues'] as unknown[]).map(String).join(', ')}` };
+    case 'const':
+      return { path, message: `must be ${JSON.stringify(params['allowedValue'])}` };
+    case 'pattern':
+      return { path, message: typeof custom === 'string' ? custom : `must match ${String(params['pattern'])}` };
+    case 'format':
+      if (params['format'] === 'regex') return { path, message: `is not a valid regular expression: ${regexError(String(err.data))}` };
+      return { path, message: typeof custom === 'string' ? custom : `must be a valid ${String(params['format'])}` };
+    case 'discriminator':
+      // A missing tag is already reported by `required`.
+      if ((params['tagValue'] ?? null) === null && params['error'] === 'tag') return null;
+      return describeDiscriminator(err, path);
+    default:
+      return { path, message: err.message ?? 'is invalid' };
+  }
+}
+
+function describeDiscriminator(err: ErrorObject, path: YamlPath): { path: YamlPath; message: string } {
+  const params = err.params as { error?: string; tag?: string };
+  const tag = params.tag ?? 'type';
+  const branches = ((err.parentSchema as JsonSchema | undefined)?.['oneOf'] as JsonSchema[] | undefined) ?? [];
+  const values = branches.map((b) => ((b['properties'] as Record<string, JsonSchema>)[tag]?.['const'] as string | undefined) ?? '?');
+  return { path: [...path, tag], message: `must be one of: ${values.join(', ')}` };
+}
+
+/** `/profiles/th-station/points/3` → ['profiles', 'th-station', 'points', 3]. */
+function parsePointer(pointer: string): YamlPath {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+}
+
+function article(type: string): string {
+  const names = type.split(',').map((t) => (t === 'integer' ? 'an integer' : t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : `a ${t}`));
+  return names.join(' or ');
+}
+
+/** ` (did you mean "address"?)` for a key one or two edits away from a known key. */
+function suggestion(key: string, known: readonly string[]): string {
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best ? ` (did you mean "${best}"?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row.push(Math.min(row[j - 1]! + 1, previous[j]! + 1, previous[j - 1]! + cost));
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
+}

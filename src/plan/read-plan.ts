@@ -1,0 +1,60 @@
+// Compiles a profile's tasks and points into read plans once, at config load, so the
+// poller only ever walks precomputed blocks (habit 4 in STYLE.md). Pure.
+import type { ReadBlock, TaskPlan } from '../domain/config.js';
+import type { PointDef, ReadFunction } from '../domain/point.js';
+import { comparePoints, mergePointsIntoBlocks, pointSpan } from './merge-blocks.js';
+import type { RangeTaskSpec, TaskSpec } from './task-spec.js';
+
+export { mergePointsIntoBlocks } from './merge-blocks.js';
+export type { TaskSpec, RangeTaskSpec, PointListTaskSpec } from './task-spec.js';
+
+/**
+ * One plan per task, in task order. Unknown point names in a point list are skipped here;
+ * the config validator reports them.
+ */
+export function compileReadPlan(tasks: readonly TaskSpec[], points: readonly PointDef[], maxReadGap: number): TaskPlan[] {
+  return tasks.map((task) => ({
+    name: task.name,
+    schedule: task.schedule,
+    blocks: task.kind === 'range' ? [rangeBlock(task, points)] : pointListBlocks(task.points, points, maxReadGap),
+  }));
+}
+
+/** Points of this slave and function lying wholly inside [address, address + quantity). */
+export function pointsInRange(
+  points: readonly PointDef[],
+  slave: number,
+  fn: ReadFunction,
+  address: number,
+  quantity: number,
+): PointDef[] {
+  const end = address + quantity;
+  return points
+    .filter((p) => {
+      if (p.slave !== slave || p.fn !== fn) return false;
+      const span = pointSpan(p);
+      return span.start >= address && span.end <= end;
+    })
+    .sort(comparePoints);
+}
+
+function rangeBlock(task: RangeTaskSpec, points: readonly PointDef[]): ReadBlock {
+  return {
+    slave: task.slave,
+    fn: task.fn,
+    address: task.address,
+    quantity: task.quantity,
+    points: pointsInRange(points, task.slave, task.fn, task.address, task.quantity),
+  };
+}
+
+function pointListBlocks(names: readonly string[] | 'all', points: readonly PointDef[], maxReadGap: number): ReadBlock[] {
+  if (names === 'all') return mergePointsIntoBlocks(points, maxReadGap);
+  const byName = new Map(points.map((p) => [p.name, p]));
+  const chosen = new Set<PointDef>();
+  for (const name of names) {
+    const point = byName.get(name);
+    if (point) chosen.add(point);
+  }
+  return mergePointsIntoBlocks([...chosen], maxReadGap);
+}

@@ -1,0 +1,51 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCheckConfig } from '../../../src/cli/check-config.js';
+import { MINIMAL_POINTS, MINIMAL_SERVER, withConfigDir } from './temp-config.js';
+
+const CONFIG_DIR = fileURLToPath(new URL('../../../config', import.meta.url));
+
+function run(dir: string): { code: number; lines: string[] } {
+  const lines: string[] = [];
+  const code = runCheckConfig(dir, (line) => lines.push(line), {});
+  return { code, lines };
+}
+
+describe('runCheckConfig', () => {
+  it('summarizes the shipped config and exits 0', () => {
+    const { code, lines } = run(CONFIG_DIR);
+    expect(code).toBe(0);
+    expect(lines).toEqual([
+      `config OK: ${CONFIG_DIR}`,
+      'listeners (2):',
+      '  dtu 0.0.0.0:22334 → link transparent (transparent, ascii registration)',
+      '  typed 0.0.0.0:22335 → link typed (typed, integer registration)',
+      'web: 0.0.0.0:8080',
+      'storage: sqlite data/dtuhub.db',
+      'profiles (1):',
+      '  th-station: 1 slave, 9 points, 4 tasks, 4 read blocks',
+      '    main-block (every 30s): slave 1 fn 3 2000×100; 5 points',
+      '    power (every 1m): slave 1 fn 3 2200×15; 2 points',
+      '    speed (on heartbeat): slave 1 fn 3 2300×10; 1 point',
+      '    frequency (every 2m): slave 1 fn 3 2400×20; 1 point',
+      'device rules (1):',
+      '  default → th-station',
+    ]);
+  });
+
+  it('prints every issue and exits 1', () => {
+    const points = MINIMAL_POINTS.replace('address: 0', 'address: -1').replace('type: int16', 'type: int16\n        colour: red');
+    const result = withConfigDir({ server: MINIMAL_SERVER, points }, (dir) => {
+      const { code, lines } = run(dir);
+      return { code, lines: lines.map((l) => l.replace(dir, '<dir>')) };
+    });
+    expect(result).toEqual({
+      code: 1,
+      lines: [
+        '<dir>/points.yml:13:9 profiles.station.points[0].address: must be ≥ 0',
+        '<dir>/points.yml:15:9 profiles.station.points[0].colour: unknown key',
+        '2 problems in <dir>',
+      ],
+    });
+  });
+});
