@@ -1,0 +1,17 @@
+// Public surface of the DTU simulator.
+export { SimulatedDtu, type DtuState } from './simulated-dtu.js';
+export { SimulatorFleet, startFleet, type FleetOptions, type FleetStats } from './fleet.js';
+export type {
+  DtuCounters,
+  DtuFaults,
+  PushBlock,
+  ServedHook,
+  SimulatedDtuOptions,
+  TargetAddress,
+} from './dtu-options.js';
+export { RegisterModel, spaceOf } from './register-model.js';
+export { registrationBytes, simulatedId } from './registration.js';
+export { encodePointValue, engineeringValue, rawFor } from './point-encoding.js';
+export { waveformFor, sampleWaveform, type Waveform } from './waveform.js';
+export { parseRequest, readRequestFrame, type SlaveRequest } from './slave-request.js';
+export { TimerWheel } from './timer-wheel.js';

@@ -1,0 +1,482 @@
+// One simulated DTU: a TCP client that registers, sends heartbeats and answers Modbus RTU
+// requests as the slaves on its RS-485 bus would, with optional injected faults. Kept
+// small per instance (shared wheel, shared profile index, lazily created buffers) so one
+// process can run 10,000 of them.
+import { connect, type Socket } from 'node:net';
+import type { HeartbeatRule } from '../domain/config.js';
+import type { InboundEvent, InboundReader } from './inbound.js';
+import {
+  emptyCounters,
+  type DtuCounters,
+  type DtuFaults,
+  type PushBlock,
+  type SimulatedDtuOptions,
+} from './dtu-options.js';
+import { dataPacket, heartbeatPacket, outboundFormat, responsePacket, type OutboundFormat } from './outbound.js';
+import { PacketWriter } from './packet-writer.js';
+import { RegisterModel } from './register-model.js';
+import { registrationBytes } from './registration.js';
+import { RtuRequestReader } from './rtu-request-reader.js';
+import { hashSeed, seededRandom } from './seeded.js';
+import { answerRequest, applyWrite, type Answer } from './slave-responder.js';
+import { parseRequest, readRequestFrame, type SlaveRequest } from './slave-request.js';
+import { TimerWheel, type WheelJob } from './timer-wheel.js';
+import { TypedReader } from './typed-reader.js';
+
+export type DtuState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'stopped';
+
+const DEFAULT_HEARTBEAT_MS = 30_000;
+const DEFAULT_PUSH_MS = 5_000;
+const DEFAULT_RECONNECT_MS = 1_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_FRAME_GAP_MS = 2_000;
+
+/** A DTU made on demand shares this wheel, so even ad-hoc DTUs use one timer. */
+let sharedWheel: TimerWheel | null = null;
+
+export class SimulatedDtu {
+  readonly counters: DtuCounters = emptyCounters();
+  readonly model: RegisterModel;
+  private faults: DtuFaults;
+  private state_: DtuState = 'idle';
+  private socket: Socket | null = null;
+  private writer: PacketWriter | null = null;
+  private reader: InboundReader | null = null;
+  private format: OutboundFormat | null = null;
+  private registration: Buffer | null = null;
+  private heartbeatJob: WheelJob | null = null;
+  private pushJob: WheelJob | null = null;
+  private heartbeatsPaused = false;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private wakeRetry: (() => void) | null = null;
+  /** Delayed answers in flight, cleared on stop; null while there are none. */
+  private delayed: Set<NodeJS.Timeout> | null = null;
+  private random: (() => number) | null = null;
+  private corruptedOnce = false;
+  private ownWheel: TimerWheel | null = null;
+
+  constructor(private readonly options: SimulatedDtuOptions) {
+    this.faults = options;
+    this.model = new RegisterModel(options.profile ?? null, options.seed ?? options.id, options.id, options.now);
+  }
+
+  get id(): string {
+    return this.options.id;
+  }
+
+  get state(): DtuState {
+    return this.state_;
+  }
+
+  get connected(): boolean {
+    return this.state_ === 'connected';
+  }
+
+  /** The heartbeat rule in force: the profile's override, else the link's. */
+  get heartbeatRule(): HeartbeatRule | null {
+    return this.options.profile?.heartbeat ?? this.options.link.heartbeat;
+  }
+
+  /**
+   * Connects, sends the registration and starts heartbeats (and pushes). Resolves once
+   * the registration has been written. With `reconnect`, failed attempts are retried.
+   */
+  async start(): Promise<void> {
+    if (this.state_ !== 'idle' && this.state_ !== 'stopped') throw new Error(`DTU ${this.id} already started`);
+    const { link } = this.options;
+    this.registration = this.options.registration ?? registrationBytes(link.registration, this.id);
+    this.format = outboundFormat(link, this.registration);
+    this.state_ = 'connecting';
+    for (;;) {
+      try {
+        await this.connectOnce();
+        return;
+      } catch (err) {
+        if (!this.options.reconnect || this.isStopped()) {
+          this.state_ = 'stopped';
+          throw err;
+        }
+        await this.sleepBeforeRetry();
+        if (this.isStopped()) throw new Error(`DTU ${this.id} stopped before connecting`);
+      }
+    }
+  }
+
+  /** A method, not a field read: `stop()` may run while `start()` awaits. */
+  private isStopped(): boolean {
+    return this.state_ === 'stopped';
+  }
+
+  /** Closes the connection for good and cancels every timer. */
+  async stop(): Promise<void> {
+    this.state_ = 'stopped';
+    this.stopTimers();
+    const socket = this.socket;
+    if (!socket || socket.destroyed) return;
+    await new Promise<void>((resolve) => {
+      socket.once('close', () => resolve());
+      socket.destroy();
+    });
+  }
+
+  /** Drops the connection as a carrier loss would; with `reconnect` the DTU comes back. */
+  disconnect(): void {
+    this.socket?.destroy();
+  }
+
+  /** Changes injected faults from now on (copy on write: fleet DTUs share their options). */
+  setFaults(faults: DtuFaults): void {
+    this.faults = { ...this.faults, ...faults };
+  }
+
+  stopHeartbeats(): void {
+    this.heartbeatsPaused = true;
+    if (this.heartbeatJob) this.wheel().cancel(this.heartbeatJob);
+  }
+
+  resumeHeartbeats(): void {
+    this.heartbeatsPaused = false;
+    if (this.connected) this.scheduleHeartbeat(this.now());
+  }
+
+  /** Sends one heartbeat now; false when the link has no heartbeat to send. */
+  sendHeartbeat(): boolean {
+    const packet = this.format && heartbeatPacket(this.format, this.heartbeatRule?.pattern ?? null);
+    if (!packet || !this.connected) return false;
+    this.counters.heartbeats += 1;
+    this.send(packet);
+    return true;
+  }
+
+  /** Sends a typed-framing data message (raw bytes on other framings). */
+  sendData(payload: Buffer): void {
+    if (this.format && this.connected) this.send(dataPacket(this.format, payload));
+  }
+
+  /** Pushes every unsolicited block once, now. */
+  pushNow(): void {
+    const at = this.now();
+    for (const block of this.pushBlocks()) {
+      const request = parseRequest(readRequestFrame(block.slave, block.fn, block.address, block.quantity));
+      this.counters.pushes += 1;
+      this.serve(request, at);
+    }
+  }
+
+  // -------------------------------------------------- register model, for tests
+
+  registers(slave: number, fn: number, address: number, quantity: number, atMs?: number): number[] {
+    return this.model.registers(slave, fn, address, quantity, atMs);
+  }
+
+  setRegisters(slave: number, fn: number, address: number, values: readonly number[]): void {
+    this.model.setRegisters(slave, fn, address, values);
+  }
+
+  freeze(atMs?: number): void {
+    this.model.freeze(atMs);
+  }
+
+  unfreeze(): void {
+    this.model.unfreeze();
+  }
+
+  // -------------------------------------------------- connection
+
+  private connectOnce(): Promise<void> {
+    const { host, port } = this.options.target;
+    const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    return new Promise<void>((resolve, reject) => {
+      const socket = connect({ host, port });
+      socket.setNoDelay(true);
+      this.socket = socket;
+      const timer = setTimeout(() => socket.destroy(new Error(`connect to ${host}:${port} timed out`)), timeoutMs);
+      const failed = (err?: Error | boolean): void => {
+        clearTimeout(timer);
+        socket.removeListener('connect', connected);
+        socket.removeListener('error', failed);
+        socket.removeListener('close', failed);
+        if (this.socket === socket) this.socket = null;
+        reject(err instanceof Error ? err : new Error(`connection to ${host}:${port} closed before it opened`));
+      };
+      const connected = (): void => {
+        clearTimeout(timer);
+        socket.removeListener('error', failed);
+        socket.removeListener('close', failed);
+        if (this.isStopped()) {
+          socket.destroy();
+          reject(new Error(`DTU ${this.id} stopped before connecting`));
+          return;
+        }
+        this.attach(socket);
+        this.sendRegistration(resolve);
+      };
+      socket.once('error', failed);
+      // stop() while connecting destroys the socket without an error.
+      socket.once('close', failed);
+      socket.once('connect', connected);
+    });
+  }
+
+  private attach(socket: Socket): void {
+    const { link } = this.options;
+    const gap = this.options.frameGapMs ?? DEFAULT_FRAME_GAP_MS;
+    this.writer = new PacketWriter(socket);
+    this.reader =
+      link.framing === 'typed' && link.typed
+        ? new TypedReader(link.typed, gap)
+        : new RtuRequestReader(this.heartbeatRule?.reply ?? null, gap);
+    if (this.counters.connects > 0) this.counters.reconnects += 1;
+    this.counters.connects += 1;
+    this.state_ = 'connected';
+    socket.on('data', (chunk: Buffer) => {
+      this.counters.bytesIn += chunk.length;
+      this.reader?.push(chunk, this.now(), this.onInbound);
+    });
+    socket.on('error', (err) => this.options.log?.debug({ err, dtu: this.id }, 'simulated DTU socket error'));
+    socket.on('close', () => this.onClose(socket));
+  }
+
+  private sendRegistration(done: () => void): void {
+    const registration = this.registration!;
+    const now = this.now();
+    let packet = registration;
+    if (this.faults.mergeRegistrationWith === 'heartbeat') {
+      const heartbeat = heartbeatPacket(this.format!, this.heartbeatRule?.pattern ?? null);
+      if (heartbeat) {
+        packet = Buffer.concat([registration, heartbeat]);
+        this.counters.heartbeats += 1;
+      }
+    }
+    this.send(packet, done);
+    this.scheduleHeartbeat(now);
+    this.schedulePush(now);
+  }
+
+  private onClose(socket: Socket): void {
+    if (this.socket !== socket) return;
+    this.socket = null;
+    this.writer?.clear();
+    this.writer = null;
+    this.reader = null;
+    this.stopTimers();
+    if (this.state_ === 'stopped') return;
+    if (!this.options.reconnect) {
+      this.state_ = 'stopped';
+      return;
+    }
+    this.state_ = 'reconnecting';
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.reconnect();
+    }, this.options.reconnectDelayMs ?? DEFAULT_RECONNECT_MS);
+  }
+
+  private reconnect(): void {
+    if (this.state_ === 'stopped') return;
+    this.connectOnce().catch((err: unknown) => {
+      this.options.log?.debug({ err, dtu: this.id }, 'simulated DTU reconnect failed');
+      if (this.state_ === 'stopped') return;
+      this.reconnectTimer = setTimeout(() => {
+        this.reconnectTimer = null;
+        this.reconnect();
+      }, this.options.reconnectDelayMs ?? DEFAULT_RECONNECT_MS);
+    });
+  }
+
+  /** Waits before the next connect attempt; `stop()` ends the wait early. */
+  private sleepBeforeRetry(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wakeRetry = resolve;
+      this.reconnectTimer = setTimeout(() => {
+        this.reconnectTimer = null;
+        this.wakeRetry = null;
+        resolve();
+      }, this.options.reconnectDelayMs ?? DEFAULT_RECONNECT_MS);
+    });
+  }
+
+  private stopTimers(): void {
+    const wheel = this.wheel();
+    if (this.heartbeatJob) wheel.cancel(this.heartbeatJob);
+    if (this.pushJob) wheel.cancel(this.pushJob);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.wakeRetry?.();
+    this.wakeRetry = null;
+    if (this.delayed) for (const timer of this.delayed) clearTimeout(timer);
+    this.delayed = null;
+  }
+
+  // -------------------------------------------------- periodic work
+
+  private scheduleHeartbeat(from: number): void {
+    const every = this.options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_MS;
+    if (every <= 0 || this.heartbeatsPaused || !this.format) return;
+    if (!heartbeatPacket(this.format, this.heartbeatRule?.pattern ?? null)) return;
+    this.heartbeatJob ??= this.wheel().job((now) => {
+      if (this.sendHeartbeat()) this.scheduleHeartbeat(now);
+    });
+    this.wheel().schedule(this.heartbeatJob, from + every);
+  }
+
+  private schedulePush(from: number): void {
+    if (this.options.link.framing !== 'unsolicited') return;
+    const every = this.options.pushIntervalMs ?? DEFAULT_PUSH_MS;
+    if (every <= 0) return;
+    this.pushJob ??= this.wheel().job((now) => {
+      if (!this.connected) return;
+      this.pushNow();
+      this.schedulePush(now);
+    });
+    this.wheel().schedule(this.pushJob, from + every);
+  }
+
+  private pushBlocks(): readonly PushBlock[] {
+    if (this.options.pushBlocks) return this.options.pushBlocks;
+    const seen = new Set<string>();
+    const blocks: PushBlock[] = [];
+    for (const task of this.options.profile?.tasks ?? []) {
+      for (const block of task.blocks) {
+        const key = `${block.slave}:${block.fn}:${block.address}:${block.quantity}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        blocks.push(block);
+      }
+    }
+    return blocks;
+  }
+
+  // -------------------------------------------------- requests and answers
+
+  private readonly onInbound = (event: InboundEvent): void => {
+    const counters = this.counters;
+    switch (event.kind) {
+      case 'request':
+        counters.requests += 1;
+        this.onRequest(parseRequest(event.frame));
+        break;
+      case 'bad-crc':
+        counters.badCrc += 1;
+        break;
+      case 'heartbeat-reply':
+        counters.heartbeatReplies += 1;
+        break;
+      case 'ack':
+        counters.acks += 1;
+        break;
+      case 'garbage':
+        counters.garbageBytes += event.bytes;
+        break;
+    }
+  };
+
+  private onRequest(request: SlaveRequest): void {
+    const at = this.now();
+    if (request.slave === 0) {
+      // Broadcast: every slave applies a write, none answers.
+      for (const slave of this.slaves()) applyWrite(this.model, request, slave);
+      return;
+    }
+    const delay = this.faults.lateResponseMs ?? this.faults.responseDelayMs ?? 0;
+    if (delay <= 0) {
+      this.serve(request, at);
+      return;
+    }
+    // The slave samples its registers when the request arrives; the answer travels later.
+    const answer = this.answer(request, at);
+    if (!answer) return;
+    const delayed = (this.delayed ??= new Set());
+    const timer = setTimeout(() => {
+      delayed.delete(timer);
+      this.respond(request, answer, at);
+    }, delay);
+    delayed.add(timer);
+  }
+
+  private serve(request: SlaveRequest, at: number): void {
+    const answer = this.answer(request, at);
+    if (answer) this.respond(request, answer, at);
+  }
+
+  /** The answer of the addressed slave, or null when nobody on the bus answers. */
+  private answer(request: SlaveRequest, at: number): Answer | null {
+    const faults = this.faults;
+    if (!this.slaves().includes(request.slave) || faults.silentSlaves?.includes(request.slave)) {
+      this.counters.ignored += 1;
+      return null;
+    }
+    return answerRequest(this.model, request, at, {
+      strictAddresses: this.options.strictAddresses ?? false,
+      exceptionCode: faults.exceptionCodes?.[request.slave] ?? null,
+    });
+  }
+
+  private respond(request: SlaveRequest, answer: Answer, at: number): void {
+    if (!this.connected || !this.format) return;
+    const rtu = this.maybeCorrupt(answer.response);
+    const packet = responsePacket(this.format, rtu);
+    const heartbeat = this.faults.heartbeatInsideResponse ? this.innerHeartbeat() : null;
+    if (heartbeat && this.format.typed) {
+      // Typed messages are length-delimited, so a DTU can only put a heartbeat between
+      // them: it goes in the same write, just before the response.
+      this.counters.heartbeats += 1;
+      this.send(Buffer.concat([heartbeat, packet]));
+    } else if (heartbeat) {
+      // Split inside the RTU frame itself, not inside the prefix.
+      const cut = packet.length - rtu.length + (rtu.length >>> 1);
+      this.counters.heartbeats += 1;
+      this.send(Buffer.concat([packet.subarray(0, cut), heartbeat, packet.subarray(cut)]));
+    } else {
+      this.send(packet);
+    }
+    this.counters.responses += 1;
+    if (rtu[1]! & 0x80) this.counters.exceptions += 1;
+    this.options.onServed?.(request, rtu, answer.registers, at, this);
+  }
+
+  /** The heartbeat sent with a response: the bare pattern, or a typed message. */
+  private innerHeartbeat(): Buffer | null {
+    const pattern = this.heartbeatRule?.pattern ?? null;
+    const typed = this.options.link.framing === 'typed' ? this.options.link.typed : null;
+    return heartbeatPacket({ prefix: null, typed }, pattern);
+  }
+
+  private maybeCorrupt(frame: Buffer): Buffer {
+    const mode = this.faults.corruptCrc;
+    if (mode === undefined || mode === 0) return frame;
+    if (mode === 'once') {
+      if (this.corruptedOnce) return frame;
+      this.corruptedOnce = true;
+    } else {
+      this.random ??= seededRandom(hashSeed(this.options.seed ?? this.id));
+      if (this.random() >= mode) return frame;
+    }
+    const corrupted = Buffer.from(frame);
+    corrupted[corrupted.length - 1] = corrupted[corrupted.length - 1]! ^ 0xff;
+    return corrupted;
+  }
+
+  private send(packet: Buffer, done?: () => void): void {
+    if (!this.writer) return;
+    this.counters.bytesOut += packet.length;
+    const chunking = this.faults.chunking ?? 'whole';
+    const pieceSize = chunking === 'whole' ? 0 : chunking === 'byte' ? 1 : chunking;
+    this.writer.write(packet, pieceSize, this.faults.chunkGapMs ?? 1, done);
+  }
+
+  private slaves(): readonly number[] {
+    return this.options.slaves ?? this.model.slaves;
+  }
+
+  private wheel(): TimerWheel {
+    if (this.options.wheel) return this.options.wheel;
+    // A custom clock needs a wheel that reads the same clock.
+    if (this.options.now) return (this.ownWheel ??= new TimerWheel(undefined, this.options.now));
+    return (sharedWheel ??= new TimerWheel());
+  }
+
+  private now(): number {
+    return this.options.now ? this.options.now() : Date.now();
+  }
+}
