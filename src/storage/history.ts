@@ -1,0 +1,197 @@
+// The history store contract: what the gateway writes and what the UI reads. Both the
+// embedded SQLite store and the later MySQL store implement these interfaces over the
+// same tables, so nothing outside src/storage knows which database is behind them.
+import type { PacketKind } from '../domain/events.js';
+import type { Sample } from '../domain/point.js';
+
+export type ConnectionEvent = 'connect' | 'disconnect' | 'heartbeat_timeout' | 'replaced' | 'rejected';
+export type DeviceStatus = 'online' | 'offline';
+export type PacketDirection = 'in' | 'out';
+export type RawPacketKind = PacketKind;
+
+// ---------------------------------------------------------------- records written
+
+export interface DeviceUpsert {
+  readonly registrationId: string;
+  readonly profile: string;
+  readonly name: string | null;
+  readonly ip: string;
+  readonly port: number;
+  readonly listener: string;
+  /** Epoch ms UTC. */
+  readonly at: number;
+}
+
+export interface ConnectionRecord {
+  /** Null when the peer never sent a usable registration. */
+  readonly registrationId: string | null;
+  readonly event: ConnectionEvent;
+  readonly ip: string;
+  readonly port: number;
+  readonly listener: string;
+  readonly details: string | null;
+  readonly at: number;
+}
+
+export interface HeartbeatRecord {
+  readonly registrationId: string;
+  readonly at: number;
+  readonly ip: string;
+  readonly port: number;
+}
+
+export interface RawPacketRecord {
+  /** Null for bytes received before registration (garbage, bad registrations). */
+  readonly registrationId: string | null;
+  readonly direction: PacketDirection;
+  readonly kind: RawPacketKind;
+  /** Copied when accepted, so the caller may reuse its buffer. */
+  readonly bytes: Uint8Array;
+  readonly at: number;
+  readonly ip: string;
+  readonly port: number;
+  readonly note: string | null;
+}
+
+export interface WriterStats {
+  /** Rows taken in since start (device updates count as rows). */
+  readonly rowsAccepted: number;
+  /** Rows committed to the database. */
+  readonly rowsWritten: number;
+  /** Accepted but not yet committed or dropped: the backlog held in memory. */
+  readonly rowsBuffered: number;
+  /** Rows lost: refused because the backlog was full, or in a batch that kept failing. */
+  readonly rowsDropped: number;
+  /** Batches committed. */
+  readonly flushes: number;
+  /** Failed write attempts (a batch retried twice and then committed counts 2). */
+  readonly failures: number;
+  /** Time from sealing the last committed batch to its commit, ms. */
+  readonly lastFlushMs: number | null;
+  /** Batches handed to the database and not yet committed. */
+  readonly batchesInFlight: number;
+}
+
+/**
+ * What the gateway calls. Every method returns at once: rows are buffered in memory and
+ * committed in batches away from the event loop. No method throws into the caller.
+ */
+export interface HistoryWriter {
+  deviceOnline(update: DeviceUpsert): void;
+  deviceOffline(registrationId: string, at: number): void;
+  connection(record: ConnectionRecord): void;
+  heartbeat(record: HeartbeatRecord): void;
+  rawPacket(record: RawPacketRecord): void;
+  samples(batch: readonly Sample[]): void;
+  /** Resolves when everything accepted before the call is committed (or given up). */
+  flush(): Promise<void>;
+  /** Flushes, then releases the database; later writes are ignored. */
+  close(): Promise<void>;
+  stats(): WriterStats;
+}
+
+// ---------------------------------------------------------------- rows read
+
+export interface DeviceRow {
+  readonly id: number;
+  readonly registrationId: string;
+  readonly profile: string;
+  readonly name: string | null;
+  readonly firstSeen: number;
+  /** Latest registration, heartbeat or data, epoch ms. */
+  readonly lastSeen: number;
+  readonly lastIp: string;
+  readonly lastPort: number;
+  readonly status: DeviceStatus;
+  readonly listener: string;
+}
+
+/** A stored sample; `deviceId` is the registration ID as in `Sample`. */
+export interface DataRow extends Sample {
+  readonly id: number;
+}
+
+export interface ConnectionRow extends ConnectionRecord {
+  readonly id: number;
+}
+
+export interface HeartbeatRow extends HeartbeatRecord {
+  readonly id: number;
+}
+
+export interface RawPacketRow {
+  readonly id: number;
+  readonly registrationId: string | null;
+  readonly direction: PacketDirection;
+  readonly kind: RawPacketKind;
+  /** Lowercase hex. */
+  readonly hex: string;
+  readonly at: number;
+  readonly ip: string;
+  readonly port: number;
+  readonly note: string | null;
+}
+
+export interface HistoryCounts {
+  readonly devices: number;
+  readonly deviceData: number;
+  readonly connectionHistory: number;
+  readonly heartbeatLog: number;
+  readonly rawPackets: number;
+}
+
+/** Time window and paging shared by every history query. */
+export interface TimeRangeQuery {
+  /** Inclusive lower bound, epoch ms. */
+  readonly from?: number;
+  /** Exclusive upper bound, epoch ms. */
+  readonly to?: number;
+  /** Default 1000, at most 100,000. */
+  readonly limit?: number;
+  /** Default `desc` (newest first). */
+  readonly order?: 'asc' | 'desc';
+}
+
+export interface DataQuery extends TimeRangeQuery {
+  readonly registrationId: string;
+  readonly point?: string;
+}
+
+export interface ConnectionQuery extends TimeRangeQuery {
+  readonly registrationId?: string;
+}
+
+export interface HeartbeatQuery extends TimeRangeQuery {
+  readonly registrationId?: string;
+}
+
+export interface RawPacketQuery extends TimeRangeQuery {
+  readonly registrationId?: string;
+  readonly kind?: RawPacketKind;
+}
+
+/** Read side, on its own connection so reads never wait for the writer. */
+export interface HistoryReader {
+  devices(): Promise<DeviceRow[]>;
+  device(registrationId: string): Promise<DeviceRow | null>;
+  data(query: DataQuery): Promise<DataRow[]>;
+  connections(query?: ConnectionQuery): Promise<ConnectionRow[]>;
+  heartbeats(query?: HeartbeatQuery): Promise<HeartbeatRow[]>;
+  rawPackets(query?: RawPacketQuery): Promise<RawPacketRow[]>;
+  counts(): Promise<HistoryCounts>;
+  close(): void;
+}
+
+/** Rows deleted by one retention sweep, per table. */
+export interface RetentionReport {
+  readonly deviceData: number;
+  readonly heartbeatLog: number;
+  readonly connectionHistory: number;
+  readonly rawPackets: number;
+  /** Of `rawPackets`, rows deleted by the row cap rather than by age. */
+  readonly rawPacketsOverCap: number;
+  readonly ms: number;
+}
+
+export const DEFAULT_QUERY_LIMIT = 1000;
+export const MAX_QUERY_LIMIT = 100_000;

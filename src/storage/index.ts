@@ -1,0 +1,38 @@
+// Public face of the history store. Everything outside src/storage imports from here.
+export type {
+  ConnectionEvent,
+  ConnectionQuery,
+  ConnectionRecord,
+  ConnectionRow,
+  DataQuery,
+  DataRow,
+  DeviceRow,
+  DeviceStatus,
+  DeviceUpsert,
+  HeartbeatQuery,
+  HeartbeatRecord,
+  HeartbeatRow,
+  HistoryCounts,
+  HistoryReader,
+  HistoryWriter,
+  PacketDirection,
+  RawPacketKind,
+  RawPacketQuery,
+  RawPacketRecord,
+  RawPacketRow,
+  RetentionReport,
+  TimeRangeQuery,
+  WriterStats,
+} from './history.js';
+export { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT } from './history.js';
+export { StorageError, type StorageErrorCode } from './errors.js';
+export { LatestValues } from './latest-cache.js';
+export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Dialect, type Migration } from './migrations/index.js';
+export { BufferedHistoryWriter, type BatchSink, type BufferedWriterOptions, type FlushInfo, type SinkResult } from './buffered-writer.js';
+export type { WriteBatch } from './write-batch.js';
+export {
+  openSqliteHistory,
+  SqliteHistory,
+  type HistoryConfig,
+  type SqliteHistoryOptions,
+} from './sqlite/sqlite-history.js';

@@ -1,0 +1,214 @@
+// Commits one WriteBatch to SQLite in one transaction with prepared statements. Runs in
+// the writer worker (better-sqlite3 is synchronous), but has no worker code in it so tests
+// can drive it directly.
+//
+// Order inside the transaction: device lifecycle (so a device row exists before its data),
+// connection events as accepted, heartbeats, raw packets, then samples grouped by device.
+// Grouping matters for speed: a device's rows land next to each other in the
+// (device, time) and (device, point, time) indexes, so each index page is touched once per
+// batch instead of once per row.
+import type Database from 'better-sqlite3';
+import { PACKET_DIRECTIONS, RAW_PACKET_KINDS, type RawPacketColumns, type SampleColumns, type WriteBatch } from '../write-batch.js';
+import type { SqliteDatabase } from './sqlite-connection.js';
+
+/** Samples per multi-row INSERT: one native call for 32 rows instead of 32. */
+const ROWS_PER_INSERT = 32;
+const SAMPLE_COLUMNS = 9;
+const SAMPLE_INSERT = 'INSERT INTO device_data (device_id, point, slave, address, value, text_value, raw_value, received_at, quality) VALUES ';
+const SAMPLE_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
+export class SqliteBatchApplier {
+  /** registration_id → devices.id; cleared when a transaction rolls back. */
+  private readonly deviceIds = new Map<string, number>();
+  private readonly upsertDevice: Database.Statement;
+  private readonly markOffline: Database.Statement;
+  private readonly ensureDevice: Database.Statement;
+  private readonly selectDevice: Database.Statement;
+  private readonly touchDevice: Database.Statement;
+  private readonly insertConnection: Database.Statement;
+  private readonly insertHeartbeat: Database.Statement;
+  private readonly insertRawPacket: Database.Statement;
+  private readonly insertSample: Database.Statement;
+  private readonly insertSamples: Database.Statement;
+  private readonly sampleArgs: unknown[] = new Array(ROWS_PER_INSERT * SAMPLE_COLUMNS);
+  private readonly applyInTransaction: Database.Transaction<(batches: readonly WriteBatch[]) => void>;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.upsertDevice = db.prepare(
+      `INSERT INTO devices (registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'online', ?)
+       ON CONFLICT (registration_id) DO UPDATE SET
+         profile = excluded.profile, name = excluded.name, last_seen = MAX(devices.last_seen, excluded.last_seen),
+         last_ip = excluded.last_ip, last_port = excluded.last_port, status = 'online', listener = excluded.listener
+       RETURNING id`,
+    ).pluck();
+    this.markOffline = db.prepare(`UPDATE devices SET status = 'offline', last_seen = MAX(last_seen, ?) WHERE registration_id = ?`);
+    // Data or heartbeats for a device we never saw register (e.g. the registration row was
+    // dropped): create a bare row so the data is kept and can be found.
+    this.ensureDevice = db.prepare(
+      `INSERT INTO devices (registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener)
+       VALUES (?, '', NULL, ?, ?, '', 0, 'online', '') ON CONFLICT (registration_id) DO NOTHING`,
+    );
+    this.selectDevice = db.prepare('SELECT id FROM devices WHERE registration_id = ?').pluck();
+    this.touchDevice = db.prepare('UPDATE devices SET last_seen = MAX(last_seen, ?) WHERE id = ?');
+    this.insertConnection = db.prepare(
+      'INSERT INTO connection_history (registration_id, event, remote_ip, remote_port, listener, details, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.insertHeartbeat = db.prepare('INSERT INTO heartbeat_log (device_id, at, remote_ip, remote_port) VALUES (?, ?, ?, ?)');
+    this.insertRawPacket = db.prepare(
+      'INSERT INTO raw_packets (registration_id, direction, kind, hex, at, remote_ip, remote_port, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.insertSample = db.prepare(SAMPLE_INSERT + SAMPLE_VALUES);
+    this.insertSamples = db.prepare(SAMPLE_INSERT + new Array<string>(ROWS_PER_INSERT).fill(SAMPLE_VALUES).join(', '));
+    this.applyInTransaction = db.transaction((batches: readonly WriteBatch[]) => {
+      for (const batch of batches) this.applyRows(batch);
+    });
+  }
+
+  /**
+   * Commits the batches, in order, in one transaction: all or nothing; throws on failure.
+   * Several batches per commit is the writer catching up after falling behind: the cost
+   * of a commit grows with the index pages it touches, not with the rows, so bigger
+   * commits are cheaper per row.
+   */
+  apply(batches: readonly WriteBatch[]): void {
+    try {
+      // IMMEDIATE: take the write lock up front rather than failing half-way on upgrade.
+      this.applyInTransaction.immediate(batches);
+    } catch (err) {
+      // Ids cached during the rolled-back transaction may point at rows that no longer exist.
+      this.deviceIds.clear();
+      throw err;
+    }
+  }
+
+  private applyRows(batch: WriteBatch): void {
+    const lastSeen = new Map<number, number>();
+    for (const op of batch.devices) {
+      if (op.op === 'online') {
+        const id = this.upsertDevice.get(op.registrationId, op.profile, op.name, op.at, op.at, op.ip, op.port, op.listener) as number;
+        this.deviceIds.set(op.registrationId, id);
+      } else {
+        this.markOffline.run(op.at, op.registrationId);
+      }
+    }
+    for (const c of batch.connections) {
+      this.insertConnection.run(c.registrationId, c.event, c.ip, c.port, c.listener, c.details, c.at);
+    }
+    for (const h of batch.heartbeats) {
+      const deviceId = this.deviceId(h.registrationId, h.at);
+      this.insertHeartbeat.run(deviceId, h.at, h.ip, h.port);
+      noteLastSeen(lastSeen, deviceId, h.at);
+    }
+    this.insertRawPackets(batch.strings, batch.rawPackets);
+    this.insertSampleRows(batch.strings, batch.samples, lastSeen);
+    for (const [deviceId, at] of lastSeen) this.touchDevice.run(at, deviceId);
+  }
+
+  private deviceId(registrationId: string, at: number): number {
+    const cached = this.deviceIds.get(registrationId);
+    if (cached !== undefined) return cached;
+    this.ensureDevice.run(registrationId, at, at);
+    const id = this.selectDevice.get(registrationId) as number;
+    this.deviceIds.set(registrationId, id);
+    return id;
+  }
+
+  private insertRawPackets(strings: readonly string[], p: RawPacketColumns): void {
+    let start = 0;
+    for (let i = 0; i < p.count; i++) {
+      const end = p.byteEnd[i]!;
+      const hex = Buffer.from(p.bytes.buffer, p.bytes.byteOffset + start, end - start).toString('hex');
+      start = end;
+      const device = p.device[i]!;
+      const note = p.note[i]!;
+      this.insertRawPacket.run(
+        device < 0 ? null : strings[device],
+        PACKET_DIRECTIONS[p.direction[i]!],
+        RAW_PACKET_KINDS[p.kind[i]!],
+        hex,
+        p.at[i],
+        strings[p.ip[i]!],
+        p.port[i],
+        note < 0 ? null : strings[note],
+      );
+    }
+  }
+
+  private insertSampleRows(strings: readonly string[], s: SampleColumns, lastSeen: Map<number, number>): void {
+    const n = s.count;
+    if (n === 0) return;
+    const order = this.groupByDevice(strings, s, lastSeen);
+    const args = this.sampleArgs;
+    let k = 0;
+    for (let j = 0; j < n; j++) {
+      fillSampleArgs(args, k * SAMPLE_COLUMNS, strings, s, order.deviceIdOfRow, order.rows[j]!);
+      if (++k === ROWS_PER_INSERT) {
+        this.insertSamples.run(args);
+        k = 0;
+      }
+    }
+    for (let r = 0; r < k; r++) this.insertSample.run(args.slice(r * SAMPLE_COLUMNS, (r + 1) * SAMPLE_COLUMNS));
+  }
+
+  /** Counting sort of row indexes by device, stable within a device (keeps time order). */
+  private groupByDevice(
+    strings: readonly string[],
+    s: SampleColumns,
+    lastSeen: Map<number, number>,
+  ): { rows: Uint32Array; deviceIdOfRow: Float64Array } {
+    const n = s.count;
+    const groupOfString = new Map<number, number>();
+    const groupDeviceId: number[] = [];
+    const groupSize: number[] = [];
+    const groupOfRow = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const key = s.device[i]!;
+      let group = groupOfString.get(key);
+      if (group === undefined) {
+        group = groupDeviceId.length;
+        groupOfString.set(key, group);
+        groupDeviceId.push(this.deviceId(strings[key]!, s.ts[i]!));
+        groupSize.push(0);
+      }
+      groupOfRow[i] = group;
+      groupSize[group]! += 1;
+      noteLastSeen(lastSeen, groupDeviceId[group]!, s.ts[i]!);
+    }
+    const next = new Uint32Array(groupSize.length);
+    for (let g = 1; g < groupSize.length; g++) next[g] = next[g - 1]! + groupSize[g - 1]!;
+    const rows = new Uint32Array(n);
+    const deviceIdOfRow = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const group = groupOfRow[i]!;
+      rows[next[group]!++] = i;
+      deviceIdOfRow[i] = groupDeviceId[group]!;
+    }
+    return { rows, deviceIdOfRow };
+  }
+}
+
+function fillSampleArgs(
+  args: unknown[],
+  at: number,
+  strings: readonly string[],
+  s: SampleColumns,
+  deviceIdOfRow: Float64Array,
+  i: number,
+): void {
+  const text = s.text[i]!;
+  args[at] = deviceIdOfRow[i];
+  args[at + 1] = strings[s.point[i]!];
+  args[at + 2] = s.slave[i];
+  args[at + 3] = s.address[i];
+  args[at + 4] = s.hasValue[i] === 1 ? s.value[i] : null;
+  args[at + 5] = text < 0 ? null : strings[text];
+  args[at + 6] = strings[s.raw[i]!];
+  args[at + 7] = s.ts[i];
+  args[at + 8] = strings[s.quality[i]!];
+}
+
+function noteLastSeen(lastSeen: Map<number, number>, deviceId: number, at: number): void {
+  const seen = lastSeen.get(deviceId);
+  if (seen === undefined || at > seen) lastSeen.set(deviceId, at);
+}

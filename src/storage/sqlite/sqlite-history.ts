@@ -1,0 +1,109 @@
+// The embedded SQLite history: a writer thread that owns the write connection, a buffered
+// writer in front of it, and a read-only connection for queries.
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { RetentionConfig, StorageConfig, WriteBufferConfig } from '../../domain/config.js';
+import type { Logger } from '../../log.js';
+import { BufferedHistoryWriter, type FlushInfo } from '../buffered-writer.js';
+import { StorageError } from '../errors.js';
+import type { HistoryReader, HistoryWriter, RetentionReport } from '../history.js';
+import { SqliteHistoryReader } from './sqlite-reader.js';
+import { SqliteWorkerSink } from './sqlite-worker-sink.js';
+
+export interface HistoryConfig {
+  readonly storage: StorageConfig;
+  readonly writeBuffer: WriteBufferConfig;
+  readonly retention: RetentionConfig;
+}
+
+export interface SqliteHistoryOptions {
+  /** Backlog cap in rows; default max(20 × writeBuffer.maxRows, 100,000). */
+  readonly maxPendingRows?: number;
+  /** Told about every committed batch. */
+  readonly onFlush?: (info: FlushInfo) => void;
+}
+
+export class SqliteHistory {
+  private started: { writer: BufferedHistoryWriter; reader: SqliteHistoryReader; sink: SqliteWorkerSink } | null = null;
+
+  constructor(
+    private readonly config: HistoryConfig,
+    private readonly log: Logger,
+    private readonly options: SqliteHistoryOptions = {},
+  ) {}
+
+  /** Absolute path of the database file. */
+  get path(): string {
+    return resolve(this.config.storage.path);
+  }
+
+  get writer(): HistoryWriter {
+    return this.parts().writer;
+  }
+
+  get reader(): HistoryReader & { explain(sql: string, ...params: unknown[]): string[] } {
+    return this.parts().reader;
+  }
+
+  /** Creates the directory if needed, opens and migrates the database, starts the writer thread. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    const raw = this.config.storage.path;
+    if (raw.trim() === '' || raw === ':memory:' || raw.startsWith('file:')) {
+      // The reader needs its own connection to the same file, which an in-memory database cannot give.
+      throw new StorageError('STORAGE_UNSUPPORTED_PATH', `storage.path must be a file path, got "${raw}"`);
+    }
+    const path = this.path;
+    await mkdir(dirname(path), { recursive: true });
+    const sink = new SqliteWorkerSink({ path, retention: this.config.retention }, this.log);
+    const migration = await sink.start();
+    if (migration.applied.length > 0) this.log.info({ path, ...migration }, 'database schema migrated');
+    const reader = new SqliteHistoryReader(path);
+    try {
+      reader.open();
+    } catch (err) {
+      await sink.close();
+      throw err;
+    }
+    const { writeBuffer, retention } = this.config;
+    const writer = new BufferedHistoryWriter(
+      {
+        maxRows: writeBuffer.maxRows,
+        flushIntervalMs: writeBuffer.flushIntervalMs,
+        maxPendingRows: this.options.maxPendingRows ?? Math.max(20 * writeBuffer.maxRows, 100_000),
+        rawPackets: retention.rawPackets,
+        ...(this.options.onFlush ? { onFlush: this.options.onFlush } : {}),
+      },
+      sink,
+      this.log,
+    );
+    this.started = { writer, reader, sink };
+    this.log.info({ path, schemaVersion: migration.to }, 'history store open');
+  }
+
+  /** Flushes everything accepted, stops the writer thread, closes the reader. */
+  async stop(): Promise<void> {
+    const started = this.started;
+    if (!started) return;
+    this.started = null;
+    await started.writer.close();
+    started.reader.close();
+  }
+
+  /** Runs a retention sweep now instead of waiting for the next sweepIntervalMs. */
+  sweepRetention(now = Date.now()): Promise<RetentionReport> {
+    return this.parts().sink.sweep(now);
+  }
+
+  private parts(): { writer: BufferedHistoryWriter; reader: SqliteHistoryReader; sink: SqliteWorkerSink } {
+    if (!this.started) throw new Error('history store is not started');
+    return this.started;
+  }
+}
+
+/** Opens (creating and migrating if needed) the SQLite history described by `config`. */
+export async function openSqliteHistory(config: HistoryConfig, log: Logger, options: SqliteHistoryOptions = {}): Promise<SqliteHistory> {
+  const history = new SqliteHistory(config, log, options);
+  await history.start();
+  return history;
+}

@@ -1,0 +1,279 @@
+// HistoryReader over a read-only SQLite connection. WAL mode lets it read while the
+// worker writes. Queries are synchronous underneath (better-sqlite3) but the interface is
+// async so the MySQL store can implement it; each query is bounded by `limit` and served
+// by an index, so it stays short on the main thread.
+import type { Quality } from '../../domain/point.js';
+import {
+  DEFAULT_QUERY_LIMIT,
+  MAX_QUERY_LIMIT,
+  type ConnectionEvent,
+  type ConnectionQuery,
+  type ConnectionRow,
+  type DataQuery,
+  type DataRow,
+  type DeviceRow,
+  type DeviceStatus,
+  type HeartbeatQuery,
+  type HeartbeatRow,
+  type HistoryCounts,
+  type HistoryReader,
+  type PacketDirection,
+  type RawPacketKind,
+  type RawPacketQuery,
+  type RawPacketRow,
+  type TimeRangeQuery,
+} from '../history.js';
+import type Database from 'better-sqlite3';
+import { openReadConnection, type SqliteDatabase } from './sqlite-connection.js';
+
+interface DeviceRecord {
+  id: number;
+  registration_id: string;
+  profile: string;
+  name: string | null;
+  first_seen: number;
+  last_seen: number;
+  last_ip: string;
+  last_port: number;
+  status: DeviceStatus;
+  listener: string;
+}
+
+interface DataRecord {
+  id: number;
+  point: string;
+  slave: number;
+  address: number;
+  value: number | null;
+  text_value: string | null;
+  raw_value: string;
+  received_at: number;
+  quality: Quality;
+}
+
+interface ConnectionRecordRow {
+  id: number;
+  registration_id: string | null;
+  event: ConnectionEvent;
+  remote_ip: string;
+  remote_port: number;
+  listener: string;
+  details: string | null;
+  at: number;
+}
+
+interface HeartbeatRecordRow {
+  id: number;
+  registration_id: string;
+  at: number;
+  remote_ip: string;
+  remote_port: number;
+}
+
+interface RawPacketRecordRow {
+  id: number;
+  registration_id: string | null;
+  direction: PacketDirection;
+  kind: RawPacketKind;
+  hex: string;
+  at: number;
+  remote_ip: string;
+  remote_port: number;
+  note: string | null;
+}
+
+const DEVICE_COLUMNS = 'id, registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener';
+
+/** Bounds that stand for "no bound", so every query keeps one SQL text per shape. */
+const EARLIEST = Number.MIN_SAFE_INTEGER;
+const LATEST = Number.MAX_SAFE_INTEGER;
+
+export class SqliteHistoryReader implements HistoryReader {
+  private db: SqliteDatabase | null = null;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly path: string) {}
+
+  open(): void {
+    this.db ??= openReadConnection(this.path);
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = null;
+    this.statements.clear();
+  }
+
+  async devices(): Promise<DeviceRow[]> {
+    const rows = this.statement(`SELECT ${DEVICE_COLUMNS} FROM devices ORDER BY registration_id`).all() as DeviceRecord[];
+    return rows.map(toDeviceRow);
+  }
+
+  async device(registrationId: string): Promise<DeviceRow | null> {
+    const row = this.statement(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE registration_id = ?`).get(registrationId) as
+      | DeviceRecord
+      | undefined;
+    return row ? toDeviceRow(row) : null;
+  }
+
+  async data(query: DataQuery): Promise<DataRow[]> {
+    const deviceId = this.deviceId(query.registrationId);
+    if (deviceId === null) return [];
+    const { from, to, limit, direction } = window(query);
+    const params = query.point === undefined ? [deviceId, from, to, limit] : [deviceId, query.point, from, to, limit];
+    const rows = this.statement(dataQuerySql(query.point !== undefined, direction)).all(...params) as DataRecord[];
+    return rows.map((r) => ({
+      id: r.id,
+      deviceId: query.registrationId,
+      point: r.point,
+      slave: r.slave,
+      address: r.address,
+      value: r.value,
+      text: r.text_value,
+      raw: r.raw_value,
+      ts: r.received_at,
+      quality: r.quality,
+    }));
+  }
+
+  async connections(query: ConnectionQuery = {}): Promise<ConnectionRow[]> {
+    const { from, to, limit, direction } = window(query);
+    const byDevice = query.registrationId === undefined ? '' : 'registration_id = ? AND';
+    const sql = `SELECT id, registration_id, event, remote_ip, remote_port, listener, details, at FROM connection_history
+      WHERE ${byDevice} at >= ? AND at < ? ORDER BY at ${direction}, id ${direction} LIMIT ?`;
+    const params = query.registrationId === undefined ? [from, to, limit] : [query.registrationId, from, to, limit];
+    const rows = this.statement(sql).all(...params) as ConnectionRecordRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      registrationId: r.registration_id,
+      event: r.event,
+      ip: r.remote_ip,
+      port: r.remote_port,
+      listener: r.listener,
+      details: r.details,
+      at: r.at,
+    }));
+  }
+
+  async heartbeats(query: HeartbeatQuery = {}): Promise<HeartbeatRow[]> {
+    const { from, to, limit, direction } = window(query);
+    let deviceId: number | null = null;
+    if (query.registrationId !== undefined) {
+      deviceId = this.deviceId(query.registrationId);
+      if (deviceId === null) return [];
+    }
+    const byDevice = deviceId === null ? '' : 'h.device_id = ? AND';
+    const sql = `SELECT h.id, d.registration_id, h.at, h.remote_ip, h.remote_port
+      FROM heartbeat_log h JOIN devices d ON d.id = h.device_id
+      WHERE ${byDevice} h.at >= ? AND h.at < ? ORDER BY h.at ${direction}, h.id ${direction} LIMIT ?`;
+    const params = deviceId === null ? [from, to, limit] : [deviceId, from, to, limit];
+    const rows = this.statement(sql).all(...params) as HeartbeatRecordRow[];
+    return rows.map((r) => ({ id: r.id, registrationId: r.registration_id, at: r.at, ip: r.remote_ip, port: r.remote_port }));
+  }
+
+  async rawPackets(query: RawPacketQuery = {}): Promise<RawPacketRow[]> {
+    const { from, to, limit, direction } = window(query);
+    const conditions: string[] = [];
+    const params: (string | number)[] = [];
+    if (query.registrationId !== undefined) {
+      conditions.push('registration_id = ?');
+      params.push(query.registrationId);
+    }
+    if (query.kind !== undefined) {
+      conditions.push('kind = ?');
+      params.push(query.kind);
+    }
+    conditions.push('at >= ?', 'at < ?');
+    params.push(from, to, limit);
+    const sql = `SELECT id, registration_id, direction, kind, hex, at, remote_ip, remote_port, note FROM raw_packets
+      WHERE ${conditions.join(' AND ')} ORDER BY at ${direction}, id ${direction} LIMIT ?`;
+    const rows = this.statement(sql).all(...params) as RawPacketRecordRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      registrationId: r.registration_id,
+      direction: r.direction,
+      kind: r.kind,
+      hex: r.hex,
+      at: r.at,
+      ip: r.remote_ip,
+      port: r.remote_port,
+      note: r.note,
+    }));
+  }
+
+  async counts(): Promise<HistoryCounts> {
+    const count = (table: string) => this.statement(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+    return {
+      devices: count('devices'),
+      deviceData: count('device_data'),
+      connectionHistory: count('connection_history'),
+      heartbeatLog: count('heartbeat_log'),
+      rawPackets: count('raw_packets'),
+    };
+  }
+
+  /** The query plan SQLite picks for a reader query (tests check the indexes are used). */
+  explain(sql: string, ...params: unknown[]): string[] {
+    const rows = this.connection().prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+    return rows.map((r) => r.detail);
+  }
+
+  private deviceId(registrationId: string): number | null {
+    const id = this.statement('SELECT id FROM devices WHERE registration_id = ?').pluck().get(registrationId) as number | undefined;
+    return id ?? null;
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.connection().prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private connection(): SqliteDatabase {
+    if (!this.db) throw new Error('history reader is closed');
+    return this.db;
+  }
+}
+
+/**
+ * The data query; parameters are device id, [point,] from, to, limit. The index is named
+ * because without statistics SQLite picks (device, time) for point queries too and then
+ * filters every point of the device.
+ */
+export function dataQuerySql(byPoint: boolean, direction: 'ASC' | 'DESC'): string {
+  const index = byPoint ? 'ix_device_data_device_point_time' : 'ix_device_data_device_time';
+  const point = byPoint ? 'AND point = ?' : '';
+  return `SELECT id, point, slave, address, value, text_value, raw_value, received_at, quality
+    FROM device_data INDEXED BY ${index}
+    WHERE device_id = ? ${point} AND received_at >= ? AND received_at < ?
+    ORDER BY received_at ${direction}, id ${direction} LIMIT ?`;
+}
+
+function window(query: TimeRangeQuery): { from: number; to: number; limit: number; direction: 'ASC' | 'DESC' } {
+  const requested = query.limit !== undefined && Number.isFinite(query.limit) ? Math.floor(query.limit) : DEFAULT_QUERY_LIMIT;
+  const limit = Math.min(Math.max(1, requested), MAX_QUERY_LIMIT);
+  return {
+    from: query.from ?? EARLIEST,
+    to: query.to ?? LATEST,
+    limit,
+    direction: query.order === 'asc' ? 'ASC' : 'DESC',
+  };
+}
+
+function toDeviceRow(r: DeviceRecord): DeviceRow {
+  return {
+    id: r.id,
+    registrationId: r.registration_id,
+    profile: r.profile,
+    name: r.name,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    lastIp: r.last_ip,
+    lastPort: r.last_port,
+    status: r.status,
+    listener: r.listener,
+  };
+}

@@ -1,0 +1,84 @@
+// Shared set-up for the SQLite history tests: a fresh temp directory per test, a config
+// with small buffers, and sample/record factories.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RetentionConfig, WriteBufferConfig } from '../../../src/domain/config.js';
+import type { Sample } from '../../../src/domain/point.js';
+import { silentLogger } from '../../../src/log.js';
+import { openSqliteHistory, type SqliteHistory, type SqliteHistoryOptions } from '../../../src/storage/index.js';
+
+export const T0 = Date.UTC(2025, 0, 15, 8, 30, 0, 123);
+
+export const KEEP_EVERYTHING: RetentionConfig = {
+  deviceDataMs: 0,
+  heartbeatLogMs: 0,
+  rawPacketsMs: 0,
+  connectionHistoryMs: 0,
+  rawPacketsMaxRows: 0,
+  rawPackets: 'all',
+  sweepIntervalMs: 3_600_000,
+};
+
+export interface TempHistory {
+  readonly dir: string;
+  readonly path: string;
+  open(overrides?: {
+    writeBuffer?: Partial<WriteBufferConfig>;
+    retention?: Partial<RetentionConfig>;
+    options?: SqliteHistoryOptions;
+  }): Promise<SqliteHistory>;
+  /** Stops every store opened here and removes the directory. */
+  cleanup(): Promise<void>;
+}
+
+export async function tempHistory(): Promise<TempHistory> {
+  const dir = await mkdtemp(join(tmpdir(), 'dtuhub-storage-'));
+  const path = join(dir, 'nested', 'history.db');
+  const opened: SqliteHistory[] = [];
+  return {
+    dir,
+    path,
+    async open(overrides = {}) {
+      const history = await openSqliteHistory(
+        {
+          storage: { driver: 'sqlite', path },
+          writeBuffer: { maxRows: 1000, flushIntervalMs: 60_000, ...overrides.writeBuffer },
+          retention: { ...KEEP_EVERYTHING, ...overrides.retention },
+        },
+        silentLogger(),
+        overrides.options,
+      );
+      opened.push(history);
+      return history;
+    },
+    async cleanup() {
+      for (const history of opened) await history.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function sample(deviceId: string, point: string, i: number, overrides: Partial<Sample> = {}): Sample {
+  return {
+    deviceId,
+    point,
+    slave: 1,
+    address: 2000 + i,
+    value: i * 0.1,
+    text: null,
+    raw: (i & 0xffff).toString(16).padStart(4, '0'),
+    ts: T0 + i,
+    quality: 'good',
+    ...overrides,
+  };
+}
+
+/** Polls `check` until it returns true (for interval-driven behaviour), or fails after `ms`. */
+export async function eventually(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, it, expect } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StorageError } from '../../../src/storage/errors.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../src/storage/migrations/index.js';
+import { openWriteConnection, type SqliteDatabase } from '../../../src/storage/sqlite/sqlite-connection.js';
+import { migrateSqlite, schemaVersion } from '../../../src/storage/sqlite/sqlite-migrate.js';
+
+const TABLES = ['connection_history', 'device_data', 'devices', 'heartbeat_log', 'raw_packets', 'schema_version'];
+const INDEXES = [
+  'ix_connection_history_device_time',
+  'ix_connection_history_time',
+  'ix_device_data_device_point_time',
+  'ix_device_data_device_time',
+  'ix_heartbeat_log_device_time',
+  'ix_heartbeat_log_time',
+  'ix_raw_packets_device_time',
+  'ix_raw_packets_time',
+  'ux_devices_registration_id',
+];
+
+function objects(db: SqliteDatabase, type: 'table' | 'index'): string[] {
+  return (
+    db.prepare(`SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all(type) as string[]
+  );
+}
+
+describe('SQLite migrations', () => {
+  let dir: string;
+  let db: SqliteDatabase;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dtuhub-migrate-'));
+    db = openWriteConnection(join(dir, 'h.db'));
+  });
+  afterEach(async () => {
+    db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('create every table and index and record the version', () => {
+    const result = migrateSqlite(db, 'h.db');
+    expect(result).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: ['001_initial'] });
+    expect(objects(db, 'table')).toEqual(TABLES);
+    expect(objects(db, 'index')).toEqual(INDEXES);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+  });
+
+  it('give the user the columns they asked for', () => {
+    migrateSqlite(db, 'h.db');
+    const columns = (table: string) => (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]).join(' ');
+    expect(columns('devices')).toBe('id registration_id profile name first_seen last_seen last_ip last_port status listener');
+    expect(columns('device_data')).toBe('id device_id point slave address value text_value raw_value received_at quality');
+    expect(columns('connection_history')).toBe('id registration_id event remote_ip remote_port listener details at');
+    expect(columns('heartbeat_log')).toBe('id device_id at remote_ip remote_port');
+    expect(columns('raw_packets')).toBe('id registration_id direction kind hex at remote_ip remote_port note');
+  });
+
+  it('do nothing on a second run', () => {
+    migrateSqlite(db, 'h.db');
+    const second = migrateSqlite(db, 'h.db');
+    expect(second).toEqual({ from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION, applied: [] });
+    expect(db.prepare('SELECT COUNT(*) FROM schema_version').pluck().get()).toBe(MIGRATIONS.length);
+  });
+
+  it('refuse a database whose schema is newer than the code knows', () => {
+    migrateSqlite(db, 'h.db');
+    db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(LATEST_SCHEMA_VERSION + 1, 'future', 0);
+    expect(() => migrateSqlite(db, 'h.db')).toThrow(StorageError);
+    expect(() => migrateSqlite(db, 'h.db')).toThrow(/schema version 2 is newer than this dtuhub knows \(1\)/);
+  });
+
+  it('roll a failing migration back completely', () => {
+    const broken = {
+      version: 1,
+      name: 'broken',
+      statements: () => ['CREATE TABLE half_done (id INTEGER PRIMARY KEY)', 'CREATE TABLE oops ('],
+    };
+    expect(() => migrateSqlite(db, 'h.db', [broken])).toThrow();
+    expect(objects(db, 'table')).toEqual(['schema_version']);
+    expect(schemaVersion(db)).toBe(0);
+  });
+
+  it('describe the same tables, columns and indexes for MySQL', () => {
+    for (const migration of MIGRATIONS) {
+      const sqlite = migration.statements('sqlite');
+      const mysql = migration.statements('mysql');
+      expect(mysql).toHaveLength(sqlite.length);
+      // Only the auto-increment key and the table options may differ.
+      const shape = (sql: string) =>
+        sql.replace(/id (INTEGER PRIMARY KEY|BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY)/, 'id PK').replace(/ ENGINE=InnoDB[^)]*$/, '');
+      mysql.forEach((statement, i) => expect(shape(statement)).toBe(shape(sqlite[i]!)));
+      expect(mysql.filter((s) => s.startsWith('CREATE TABLE')).every((s) => s.includes('ENGINE=InnoDB'))).toBe(true);
+    }
+  });
+});

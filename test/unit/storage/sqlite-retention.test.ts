@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, it, expect } from 'vitest';
+import type { RetentionConfig } from '../../../src/domain/config.js';
+import { SqliteBatchApplier } from '../../../src/storage/sqlite/sqlite-batch-applier.js';
+import { SqliteRetention } from '../../../src/storage/sqlite/sqlite-retention.js';
+import { batch, sample, tempDatabase, type TempDatabase } from './sqlite-fixture.js';
+
+const DAY = 86_400_000;
+const NOW = Date.UTC(2025, 5, 1);
+
+const keepAll: RetentionConfig = {
+  deviceDataMs: 0,
+  heartbeatLogMs: 0,
+  rawPacketsMs: 0,
+  connectionHistoryMs: 0,
+  rawPacketsMaxRows: 0,
+  rawPackets: 'all',
+  sweepIntervalMs: 3_600_000,
+};
+
+describe('SqliteRetention', () => {
+  let t: TempDatabase;
+  let applier: SqliteBatchApplier;
+  let pauses: number;
+  const pause = async () => {
+    pauses += 1;
+  };
+
+  beforeEach(async () => {
+    t = await tempDatabase();
+    applier = new SqliteBatchApplier(t.db);
+    pauses = 0;
+  });
+  afterEach(async () => {
+    await t.cleanup();
+  });
+
+  const count = (table: string) => t.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+
+  function writeData(days: readonly number[], perDay: number): void {
+    applier.apply([
+      batch((b) => {
+        for (const d of days) for (let i = 0; i < perDay; i++) b.sample(sample('A', 'temperature', NOW - d * DAY + i));
+      }),
+    ]);
+  }
+
+  it('deletes data older than the age limit in chunks, pausing between them', async () => {
+    writeData([40, 35], 20); // 40 rows past a 30-day limit
+    writeData([10, 0], 5); // 10 rows within it
+    const retention = new SqliteRetention(t.db, { ...keepAll, deviceDataMs: 30 * DAY }, 8);
+    const report = await retention.sweep(NOW, pause);
+    expect(report.deviceData).toBe(40);
+    expect(count('device_data')).toBe(10);
+    expect(pauses).toBeGreaterThanOrEqual(4); // 40 rows in chunks of 8
+    const oldest = t.db.prepare('SELECT MIN(received_at) FROM device_data').pluck().get() as number;
+    expect(oldest).toBe(NOW - 10 * DAY);
+  });
+
+  it('keeps everything when the limit is 0', async () => {
+    writeData([400], 10);
+    const report = await new SqliteRetention(t.db, keepAll, 8).sweep(NOW, pause);
+    expect(report.deviceData).toBe(0);
+    expect(count('device_data')).toBe(10);
+  });
+
+  it('deletes old heartbeats and connection history by their own limits', async () => {
+    applier.apply([
+      batch((b) => {
+        for (const age of [20, 8, 1]) {
+          b.heartbeat({ registrationId: 'A', at: NOW - age * DAY, ip: '10.0.0.1', port: 1 });
+          b.connection({ registrationId: 'A', event: 'connect', ip: '10.0.0.1', port: 1, listener: 'main', details: null, at: NOW - age * DAY });
+        }
+      }),
+    ]);
+    const report = await new SqliteRetention(t.db, { ...keepAll, heartbeatLogMs: 7 * DAY, connectionHistoryMs: 14 * DAY }).sweep(NOW, pause);
+    expect(report).toMatchObject({ heartbeatLog: 2, connectionHistory: 1 });
+    expect(count('heartbeat_log')).toBe(1);
+    expect(count('connection_history')).toBe(2);
+  });
+
+  it('caps raw_packets at rawPacketsMaxRows, deleting the oldest first', async () => {
+    applier.apply([
+      batch((b) => {
+        for (let i = 0; i < 125; i++) {
+          b.rawPacket({ registrationId: 'A', direction: 'in', kind: 'response', bytes: Uint8Array.of(i), at: NOW - 1000 + i, ip: '10.0.0.1', port: 1, note: null });
+        }
+      }),
+    ]);
+    const report = await new SqliteRetention(t.db, { ...keepAll, rawPacketsMaxRows: 50 }, 20).sweep(NOW, pause);
+    expect(report).toMatchObject({ rawPackets: 75, rawPacketsOverCap: 75 });
+    expect(count('raw_packets')).toBe(50);
+    expect(t.db.prepare('SELECT MIN(hex) AS first, MAX(hex) AS last FROM raw_packets').get()).toEqual({ first: '4b', last: '7c' });
+    expect(pauses).toBeGreaterThanOrEqual(3);
+  });
+
+  it('applies the raw packet age limit before the cap', async () => {
+    applier.apply([
+      batch((b) => {
+        for (let i = 0; i < 10; i++) {
+          b.rawPacket({ registrationId: null, direction: 'in', kind: 'garbage', bytes: Uint8Array.of(i), at: NOW - (i < 6 ? 5 : 1) * DAY, ip: '10.0.0.1', port: 1, note: null });
+        }
+      }),
+    ]);
+    const report = await new SqliteRetention(t.db, { ...keepAll, rawPacketsMs: 3 * DAY, rawPacketsMaxRows: 3 }).sweep(NOW, pause);
+    expect(report).toMatchObject({ rawPackets: 7, rawPacketsOverCap: 1 });
+    expect(count('raw_packets')).toBe(3);
+  });
+
+  it('stops between chunks when asked to', async () => {
+    writeData([40], 50);
+    let chunks = 0;
+    const report = await new SqliteRetention(t.db, { ...keepAll, deviceDataMs: DAY }, 10).sweep(
+      NOW,
+      async () => {
+        chunks += 1;
+      },
+      () => chunks >= 2,
+    );
+    expect(report.deviceData).toBe(20);
+    expect(count('device_data')).toBe(30);
+  });
+});
