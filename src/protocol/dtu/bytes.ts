@@ -1,0 +1,32 @@
+// Small byte-pattern helpers for the DTU stream parsers. Plain loops: patterns are a few
+// bytes long and these run on every chunk, so no allocation.
+
+/** True when `buf[at, at + pattern.length)` equals `pattern` (and lies before `end`). */
+export function matchesAt(buf: Uint8Array, at: number, end: number, pattern: Uint8Array): boolean {
+  if (at + pattern.length > end) return false;
+  for (let i = 0; i < pattern.length; i++) if (buf[at + i] !== pattern[i]) return false;
+  return true;
+}
+
+/** True when the bytes `buf[at, end)` are a proper, non-empty prefix of `pattern`. */
+export function isPartialMatch(buf: Uint8Array, at: number, end: number, pattern: Uint8Array): boolean {
+  const n = end - at;
+  if (n <= 0 || n >= pattern.length) return false;
+  for (let i = 0; i < n; i++) if (buf[at + i] !== pattern[i]) return false;
+  return true;
+}
+
+/** First index ≥ from where `pattern` starts inside `buf[from, end)`, or -1. */
+export function indexOfPattern(buf: Uint8Array, from: number, end: number, pattern: Uint8Array): number {
+  const last = end - pattern.length;
+  const first = pattern[0];
+  for (let i = from; i <= last; i++) {
+    if (buf[i] === first && matchesAt(buf, i, end, pattern)) return i;
+  }
+  return -1;
+}
+
+/** Printable ASCII, the only bytes we accept in a text registration ID. */
+export function isPrintable(byte: number): boolean {
+  return byte >= 0x20 && byte <= 0x7e;
+}
