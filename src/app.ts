@@ -1,0 +1,70 @@
+// Composition root: builds every service from the compiled config, starts them in order
+// and stops them in reverse. No service reads global settings; each gets its slice.
+import { EventBus } from './bus.js';
+import type { DtuhubConfig } from './domain/config.js';
+import type { GatewayEvents } from './domain/events.js';
+import { Gateway } from './gateway/gateway.js';
+import type { Logger } from './log.js';
+import { recordHistory } from './record-history.js';
+import { LatestValues, SqliteHistory, type FlushInfo, type HistoryReader, type HistoryWriter } from './storage/index.js';
+
+export interface AppOptions {
+  /** Told about every committed history batch (benchmarks measure poll-to-stored with it). */
+  readonly onFlush?: (info: FlushInfo) => void;
+}
+
+export class DtuhubApp {
+  readonly bus: EventBus<GatewayEvents>;
+  readonly latest = new LatestValues();
+  readonly gateway: Gateway;
+  private history: SqliteHistory | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    readonly config: DtuhubConfig,
+    private readonly log: Logger,
+    private readonly options: AppOptions = {},
+  ) {
+    this.bus = new EventBus<GatewayEvents>(log.child({ module: 'bus' }));
+    this.gateway = new Gateway({
+      server: config.server,
+      points: config.points,
+      bus: this.bus,
+      log: log.child({ module: 'gateway' }),
+    });
+  }
+
+  get writer(): HistoryWriter {
+    if (!this.history) throw new Error('dtuhub is not started');
+    return this.history.writer;
+  }
+
+  get reader(): HistoryReader {
+    if (!this.history) throw new Error('dtuhub is not started');
+    return this.history.reader;
+  }
+
+  async start(): Promise<void> {
+    const { server } = this.config;
+    const history = new SqliteHistory(
+      { storage: server.storage, writeBuffer: server.writeBuffer, retention: server.retention },
+      this.log.child({ module: 'storage' }),
+      this.options.onFlush ? { onFlush: this.options.onFlush } : {},
+    );
+    await history.start();
+    this.history = history;
+    this.unsubscribe = recordHistory(this.bus, this.history.writer, this.latest);
+    await this.gateway.start();
+    this.log.info({ ports: this.gateway.ports(), storage: server.storage.path }, 'dtuhub started');
+  }
+
+  /** Stops accepting, closes sessions (recording disconnects), then flushes and closes storage. */
+  async stop(): Promise<void> {
+    await this.gateway.stop();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    const history = this.history;
+    this.history = null;
+    await history?.stop();
+  }
+}

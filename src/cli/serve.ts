@@ -1,0 +1,48 @@
+// `dtuhub serve`: load and validate the config, start the app, stop it cleanly on
+// SIGINT/SIGTERM so every accepted sample is flushed before exit.
+import { ConfigError, formatConfigIssues, loadConfig } from '../config/load.js';
+import { createLogger } from '../log.js';
+import { DtuhubApp } from '../app.js';
+
+export async function runServe(configDir: string): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(configDir);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${formatConfigIssues(err.issues)}\n${err.issues.length} problem(s) in ${configDir}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const log = createLogger(config.server.logging);
+  const app = new DtuhubApp(config, log);
+  try {
+    await app.start();
+  } catch (err) {
+    log.fatal({ err }, 'start-up failed');
+    await app.stop().catch(() => undefined);
+    return 1;
+  }
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'stopping');
+      app.stop().then(
+        () => {
+          log.info('stopped cleanly');
+          resolve(0);
+        },
+        (err: unknown) => {
+          log.error({ err }, 'stop failed');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}

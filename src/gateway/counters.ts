@@ -1,0 +1,64 @@
+// Gateway-wide counters: every discarded byte run, stray frame and failed transaction is
+// counted here (and logged), so bad input is visible without reading logs.
+
+export interface GatewayCounters {
+  connectionsAccepted: number;
+  connectionsRefused: number;
+  registrations: number;
+  registrationFailures: number;
+  registrationTimeouts: number;
+  rejectedUnknown: number;
+  rejectedDuplicate: number;
+  replaced: number;
+  heartbeats: number;
+  heartbeatsInsideResponse: number;
+  heartbeatPatternInData: number;
+  heartbeatTimeouts: number;
+  requestsSent: number;
+  responses: number;
+  exceptions: number;
+  timeouts: number;
+  badCrc: number;
+  strayFrames: number;
+  garbageBytes: number;
+  garbageRuns: number;
+  overflows: number;
+  unknownTypedMessages: number;
+  typedDataMessages: number;
+  unsolicitedFrames: number;
+  unsolicitedUnmatched: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export function newCounters(): GatewayCounters {
+  return {
+    connectionsAccepted: 0,
+    connectionsRefused: 0,
+    registrations: 0,
+    registrationFailures: 0,
+    registrationTimeouts: 0,
+    rejectedUnknown: 0,
+    rejectedDuplicate: 0,
+    replaced: 0,
+    heartbeats: 0,
+    heartbeatsInsideResponse: 0,
+    heartbeatPatternInData: 0,
+    heartbeatTimeouts: 0,
+    requestsSent: 0,
+    responses: 0,
+    exceptions: 0,
+    timeouts: 0,
+    badCrc: 0,
+    strayFrames: 0,
+    garbageBytes: 0,
+    garbageRuns: 0,
+    overflows: 0,
+    unknownTypedMessages: 0,
+    typedDataMessages: 0,
+    unsolicitedFrames: 0,
+    unsolicitedUnmatched: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+  };
+}

@@ -1,0 +1,129 @@
+// The DTU gateway service: listeners, the registry of online devices, counters, and the
+// programmatic Modbus API (reads and writes go through each device's FIFO).
+
+import type { EventBus } from '../bus.js';
+import type { PointsConfig, ServerConfig } from '../domain/config.js';
+import type { GatewayEvents } from '../domain/events.js';
+import type { Logger } from '../log.js';
+import type { ReadFunction } from '../domain/point.js';
+import {
+  encodeReadRequest,
+  encodeWriteMultipleCoils,
+  encodeWriteMultipleRegisters,
+  encodeWriteSingleCoil,
+  encodeWriteSingleRegister,
+} from '../protocol/modbus/request.js';
+import { newCounters, type GatewayCounters } from './counters.js';
+import { DtuListener } from './listener.js';
+import { DeviceRegistry } from './registry.js';
+import type { SessionStatus } from './session.js';
+import { systemClock, type Clock, type TransactionOutcome } from './transaction-queue.js';
+
+export type WriteCommand =
+  | { readonly fn: 5; readonly slave: number; readonly address: number; readonly value: boolean }
+  | { readonly fn: 6; readonly slave: number; readonly address: number; readonly value: number }
+  | { readonly fn: 15; readonly slave: number; readonly address: number; readonly values: readonly boolean[] }
+  | { readonly fn: 16; readonly slave: number; readonly address: number; readonly values: readonly number[] };
+
+export class DeviceNotOnlineError extends Error {
+  readonly code = 'DEVICE_NOT_ONLINE';
+  constructor(readonly deviceId: string) {
+    super(`device ${deviceId} is not online`);
+  }
+}
+
+export interface GatewayDeps {
+  readonly server: ServerConfig;
+  readonly points: PointsConfig;
+  readonly bus: EventBus<GatewayEvents>;
+  readonly log: Logger;
+  readonly clock?: Clock;
+}
+
+export class Gateway {
+  readonly registry = new DeviceRegistry();
+  readonly counters: GatewayCounters = newCounters();
+  private readonly listeners: DtuListener[] = [];
+  private readonly startedAt: number;
+
+  constructor(private readonly deps: GatewayDeps) {
+    const clock = deps.clock ?? systemClock;
+    this.startedAt = clock.now();
+    const ctx = {
+      limits: deps.server.sessions,
+      points: deps.points,
+      registry: this.registry,
+      bus: deps.bus,
+      counters: this.counters,
+      log: deps.log,
+      clock,
+      recordPackets: deps.server.retention.rawPackets,
+    };
+    for (const listener of deps.server.listeners) {
+      const link = deps.points.links.get(listener.link);
+      if (!link) throw new Error(`listener ${listener.name} refers to unknown link ${listener.link}`);
+      this.listeners.push(new DtuListener(listener, link, ctx));
+    }
+  }
+
+  async start(): Promise<void> {
+    try {
+      for (const listener of this.listeners) await listener.start();
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /** Stops accepting, then closes every session (each records its disconnect). */
+  async stop(): Promise<void> {
+    const closing = this.listeners.map((l) => l.stop());
+    for (const session of [...this.registry.sessions()]) session.close('shutdown', 'server stopping');
+    await Promise.all(closing);
+  }
+
+  /** Bound ports by listener name (tests listen on port 0). */
+  ports(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const l of this.listeners) if (l.boundPort !== null) out[l.config.name] = l.boundPort;
+    return out;
+  }
+
+  listenerStates(): { name: string; port: number; state: string; lastError: string | null }[] {
+    return this.listeners.map((l) => ({ name: l.config.name, port: l.boundPort ?? l.config.port, state: l.state, lastError: l.lastError }));
+  }
+
+  sessions(): SessionStatus[] {
+    return [...this.registry.devices()].map((s) => s.status());
+  }
+
+  uptimeMs(): number {
+    return (this.deps.clock ?? systemClock).now() - this.startedAt;
+  }
+
+  /** Reads registers/bits from a device now, through its queue (not stored). */
+  read(deviceId: string, slave: number, fn: ReadFunction, address: number, quantity: number): Promise<TransactionOutcome> {
+    return this.sessionFor(deviceId).transact(encodeReadRequest(slave, fn, address, quantity));
+  }
+
+  /** Writes through the device's queue, so it never collides with a poll on the bus. */
+  write(deviceId: string, command: WriteCommand): Promise<TransactionOutcome> {
+    const session = this.sessionFor(deviceId);
+    switch (command.fn) {
+      case 5:
+        return session.transact(encodeWriteSingleCoil(command.slave, command.address, command.value));
+      case 6:
+        return session.transact(encodeWriteSingleRegister(command.slave, command.address, command.value));
+      case 15:
+        return session.transact(encodeWriteMultipleCoils(command.slave, command.address, command.values));
+      case 16:
+        return session.transact(encodeWriteMultipleRegisters(command.slave, command.address, command.values));
+    }
+  }
+
+  private sessionFor(deviceId: string) {
+    const session = this.registry.get(deviceId);
+    if (!session || session.state !== 'active') throw new DeviceNotOnlineError(deviceId);
+    return session;
+  }
+}

@@ -1,0 +1,72 @@
+// One TCP listener: many DTUs on one port, each identified by its registration packet.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { LinkConfig, ListenerConfig } from '../domain/config.js';
+import { DtuSession, type SessionContext } from './session.js';
+
+export type ListenerState = 'stopped' | 'running' | 'error';
+
+export class DtuListener {
+  private server: Server | null = null;
+  state: ListenerState = 'stopped';
+  lastError: string | null = null;
+  boundPort: number | null = null;
+
+  constructor(
+    readonly config: ListenerConfig,
+    private readonly link: LinkConfig,
+    private readonly ctx: SessionContext,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error) => {
+        this.state = 'error';
+        this.lastError = err.message;
+        this.server = null;
+        reject(new Error(`listener ${this.config.name} cannot listen on ${this.config.host}:${this.config.port}: ${err.message}`));
+      };
+      server.once('error', onError);
+      server.listen({ host: this.config.host, port: this.config.port, backlog: 2048 }, () => {
+        server.off('error', onError);
+        server.on('error', (err) => {
+          this.lastError = err.message;
+          this.ctx.log.error({ err, listener: this.config.name }, 'listener error');
+        });
+        const address = server.address();
+        this.boundPort = typeof address === 'object' && address ? address.port : this.config.port;
+        this.state = 'running';
+        this.ctx.log.info({ listener: this.config.name, host: this.config.host, port: this.boundPort, link: this.link.name }, 'listening for DTUs');
+        resolve();
+      });
+    });
+  }
+
+  /** Stops accepting; sessions already open are closed by the gateway. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = null;
+    this.state = 'stopped';
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private accept(socket: Socket): void {
+    const { ctx } = this;
+    if (ctx.registry.connections >= ctx.limits.maxConnections) {
+      ctx.counters.connectionsRefused++;
+      const remote = { ip: (socket.remoteAddress ?? '').replace(/^::ffff:/, ''), port: socket.remotePort ?? 0, listener: this.config.name };
+      ctx.bus.emit('connection.refused', { remote, at: ctx.clock.now(), reason: 'max-connections' });
+      ctx.log.warn({ remote, max: ctx.limits.maxConnections }, 'connection refused: limit reached');
+      socket.destroy();
+      return;
+    }
+    ctx.counters.connectionsAccepted++;
+    const session = new DtuSession(socket, this.config, this.link, ctx);
+    ctx.registry.add(session);
+    ctx.bus.emit('connection.opened', { remote: session.remote, at: session.connectedAt });
+    session.start();
+  }
+}

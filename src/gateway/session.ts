@@ -1,0 +1,367 @@
+// One DTU connection: registration, heartbeats, the transaction queue and the poller.
+// The parser turns bytes into events; this class owns the socket and every timer.
+
+import type { Socket } from 'node:net';
+import type { EventBus } from '../bus.js';
+import { matchDevice } from '../config/device-match.js';
+import type { DeviceProfile, LinkConfig, ListenerConfig, PointsConfig, RetentionConfig, SessionLimits } from '../domain/config.js';
+import type { GatewayEvents, OfflineReason, PacketKind, Remote } from '../domain/events.js';
+import type { Logger } from '../log.js';
+import { DevicePoller } from '../polling/device-poller.js';
+import { ackByte, frameRequest } from '../protocol/dtu/outbound.js';
+import { DtuStreamParser, type DiscardReason, type StreamEvents } from '../protocol/dtu/stream-parser.js';
+import type { RegistrationFailure } from '../protocol/dtu/registration.js';
+import { expectationFor } from '../protocol/modbus/response.js';
+import type { GatewayCounters } from './counters.js';
+import type { DeviceRegistry } from './registry.js';
+import { TransactionQueue, type Clock, type TransactionOutcome } from './transaction-queue.js';
+
+/** How long a text registration without terminator waits for more bytes. */
+const REGISTRATION_SETTLE_MS = 50;
+/** At most one warning per session per window about discarded input; the counters keep the rest. */
+const DISCARD_LOG_WINDOW_MS = 10_000;
+
+export interface SessionContext {
+  readonly limits: SessionLimits;
+  readonly points: PointsConfig;
+  readonly registry: DeviceRegistry;
+  readonly bus: EventBus<GatewayEvents>;
+  readonly counters: GatewayCounters;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly recordPackets: RetentionConfig['rawPackets'];
+}
+
+export type SessionState = 'registering' | 'active' | 'closed';
+
+export interface SessionStatus {
+  readonly deviceId: string | null;
+  readonly profile: string | null;
+  readonly name: string | null;
+  readonly state: SessionState;
+  readonly remote: Remote;
+  readonly connectedAt: number;
+  readonly registeredAt: number | null;
+  readonly lastHeartbeatAt: number | null;
+  readonly lastDataAt: number | null;
+  readonly heartbeatMisses: number;
+  readonly queueDepth: number;
+}
+
+const ERROR_KINDS: ReadonlySet<PacketKind> = new Set(['garbage', 'stray', 'exception']);
+
+export class DtuSession implements StreamEvents {
+  state: SessionState = 'registering';
+  deviceId: string | null = null;
+  name: string | null = null;
+  profile: DeviceProfile | null = null;
+  readonly remote: Remote;
+  readonly connectedAt: number;
+  registeredAt: number | null = null;
+  lastHeartbeatAt: number | null = null;
+
+  private readonly parser: DtuStreamParser;
+  private queue: TransactionQueue | null = null;
+  private poller: DevicePoller | null = null;
+  private registrationTimer: NodeJS.Timeout | null = null;
+  private settleTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private heartbeatSeen = false;
+  private heartbeatMisses = 0;
+  private lastDiscardLogAt = -Infinity;
+  private suppressedDiscards = 0;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly listener: ListenerConfig,
+    private readonly link: LinkConfig,
+    private readonly ctx: SessionContext,
+  ) {
+    this.remote = {
+      ip: (socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+      port: socket.remotePort ?? 0,
+      listener: listener.name,
+    };
+    this.connectedAt = ctx.clock.now();
+    this.parser = new DtuStreamParser(link, this, ctx.limits.maxInputBytes);
+  }
+
+  start(): void {
+    const { socket } = this;
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 60_000);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => {
+      this.ctx.log.debug({ err, remote: this.remote, device: this.deviceId }, 'socket error');
+      this.close('error', err.message);
+    });
+    socket.on('close', () => this.close('closed', null));
+    this.registrationTimer = setTimeout(() => {
+      this.ctx.counters.registrationTimeouts++;
+      this.reject(null, 'registration timeout');
+    }, this.ctx.limits.registrationTimeoutMs);
+  }
+
+  /** A transaction outside the schedules (writes, ad-hoc reads), through the same FIFO. */
+  transact(request: Uint8Array): Promise<TransactionOutcome> {
+    return new Promise((resolve) => {
+      if (!this.queue) {
+        resolve({ kind: 'closed', at: this.ctx.clock.now() });
+        return;
+      }
+      this.queue.enqueue({ request, expectation: expectationFor(request), key: null, done: resolve });
+    });
+  }
+
+  status(): SessionStatus {
+    return {
+      deviceId: this.deviceId,
+      profile: this.profile?.name ?? null,
+      name: this.name,
+      state: this.state,
+      remote: this.remote,
+      connectedAt: this.connectedAt,
+      registeredAt: this.registeredAt,
+      lastHeartbeatAt: this.lastHeartbeatAt,
+      lastDataAt: this.poller?.lastDataAt ?? null,
+      heartbeatMisses: this.heartbeatMisses,
+      queueDepth: this.queue?.depth ?? 0,
+    };
+  }
+
+  get devicePoller(): DevicePoller | null {
+    return this.poller;
+  }
+
+  close(reason: OfflineReason, details: string | null): void {
+    if (this.state === 'closed') return;
+    const wasActive = this.state === 'active';
+    this.state = 'closed';
+    for (const timer of [this.registrationTimer, this.settleTimer]) if (timer) clearTimeout(timer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.poller?.stop();
+    this.queue?.close();
+    this.socket.destroy();
+    this.ctx.registry.release(this);
+    if (wasActive && this.deviceId !== null) {
+      this.ctx.bus.emit('device.offline', {
+        deviceId: this.deviceId,
+        remote: this.remote,
+        at: this.ctx.clock.now(),
+        reason,
+        details,
+      });
+    }
+  }
+
+  // ------------------------------------------------------------ input
+
+  private onData(chunk: Buffer): void {
+    if (this.state === 'closed') return;
+    this.ctx.counters.bytesIn += chunk.length;
+    this.queue?.noteInput();
+    if (this.state === 'active' && !this.hasHeartbeatRule()) this.heartbeatSeen = true;
+    this.parser.push(chunk);
+    if (this.state === 'registering' && this.parser.awaitingIdle) {
+      if (this.settleTimer) this.settleTimer.refresh();
+      else this.settleTimer = setTimeout(() => this.parser.settle(), REGISTRATION_SETTLE_MS);
+    }
+  }
+
+  registered(id: string, raw: Uint8Array): void {
+    if (this.state !== 'registering') return;
+    this.ctx.counters.registrations++;
+    this.record('in', 'registration', raw, null);
+    const match = matchDevice(this.ctx.points, id);
+    if (!match || (this.link.unknownIds === 'reject' && !match.listed)) {
+      this.ctx.counters.rejectedUnknown++;
+      this.reject(id, 'unknown registration ID');
+      return;
+    }
+    const claim = this.ctx.registry.claim(id, this, this.link.duplicateIds);
+    if (claim === 'rejected') {
+      this.ctx.counters.rejectedDuplicate++;
+      this.reject(id, 'duplicate registration ID: already online');
+      return;
+    }
+    if (claim === 'replaced') this.ctx.counters.replaced++;
+    this.activate(id, match.profile, match.name);
+  }
+
+  registrationFailed(reason: RegistrationFailure, bytes: Uint8Array): void {
+    this.ctx.counters.registrationFailures++;
+    this.record('in', 'garbage', bytes, `bad registration: ${reason}`);
+    this.reject(null, `bad registration: ${reason}`);
+  }
+
+  heartbeat(embedded: boolean): void {
+    if (this.state !== 'active') return;
+    const now = this.ctx.clock.now();
+    this.ctx.counters.heartbeats++;
+    if (embedded) this.ctx.counters.heartbeatsInsideResponse++;
+    this.lastHeartbeatAt = now;
+    this.heartbeatSeen = true;
+    this.heartbeatMisses = 0;
+    const rule = this.profile?.heartbeat ?? this.link.heartbeat;
+    this.record('in', 'heartbeat', rule?.pattern ?? EMPTY, embedded ? 'inside a response' : null);
+    const reply = this.link.framing === 'typed' ? ackByte(this.link.typed?.ackHeartbeat ?? null) : (rule?.reply ?? null);
+    if (reply) this.write(reply, 'ack');
+    this.ctx.bus.emit('heartbeat', { deviceId: this.deviceId!, remote: this.remote, at: now, embedded });
+    this.poller?.onHeartbeat();
+  }
+
+  response(buf: Uint8Array, start: number, frame: Parameters<StreamEvents['response']>[2]): void {
+    if (frame.kind === 'exception') this.ctx.counters.exceptions++;
+    else this.ctx.counters.responses++;
+    this.record('in', frame.kind === 'exception' ? 'exception' : 'response', () => buf.subarray(start, start + frame.length), null);
+    this.queue?.onResponse(buf, frame);
+  }
+
+  badResponse(bytes: Uint8Array): void {
+    this.ctx.counters.badCrc++;
+    this.record('in', 'garbage', bytes, 'response with bad CRC');
+    this.logDiscard('bad-crc', bytes.length);
+    this.queue?.onBadResponse();
+  }
+
+  unsolicited(buf: Uint8Array, start: number, frame: Parameters<StreamEvents['unsolicited']>[2]): void {
+    this.ctx.counters.unsolicitedFrames++;
+    this.record('in', frame.kind === 'exception' ? 'exception' : 'response', () => buf.subarray(start, start + frame.length), 'unsolicited');
+    if (!this.poller?.onUnsolicited(buf, frame)) this.ctx.counters.unsolicitedUnmatched++;
+  }
+
+  data(payload: Uint8Array): void {
+    this.ctx.counters.typedDataMessages++;
+    this.record('in', 'data', payload, null);
+    const ack = ackByte(this.link.typed?.ackData ?? null);
+    if (ack) this.write(ack, 'ack');
+  }
+
+  discarded(bytes: Uint8Array, reason: DiscardReason): void {
+    const c = this.ctx.counters;
+    if (reason === 'stray-frame') c.strayFrames++;
+    else if (reason === 'overflow') c.overflows++;
+    else if (reason === 'unknown-type') c.unknownTypedMessages++;
+    else {
+      c.garbageRuns++;
+      c.garbageBytes += bytes.length;
+    }
+    this.record('in', reason === 'stray-frame' ? 'stray' : 'garbage', bytes, reason);
+    this.logDiscard(reason, bytes.length);
+  }
+
+  heartbeatPatternInData(): void {
+    this.ctx.counters.heartbeatPatternInData++;
+  }
+
+  // ------------------------------------------------------------ lifecycle
+
+  private activate(id: string, profile: DeviceProfile, name: string | null): void {
+    const { ctx } = this;
+    if (this.registrationTimer) clearTimeout(this.registrationTimer);
+    this.registrationTimer = null;
+    this.state = 'active';
+    this.deviceId = id;
+    this.name = name;
+    this.profile = profile;
+    this.registeredAt = ctx.clock.now();
+    this.parser.setHeartbeat(profile.heartbeat ?? this.link.heartbeat);
+    if (this.link.framing === 'typed') {
+      const ack = ackByte(this.link.typed?.ackRegistration ?? null);
+      if (ack) this.write(ack, 'ack');
+    }
+    this.queue = new TransactionQueue(
+      {
+        send: (request) => {
+          ctx.counters.requestsSent++;
+          this.write(frameRequest(this.link, request), 'request');
+        },
+        expect: (expectation) => this.parser.expect(expectation),
+        discardPending: () => this.parser.discardPending('garbage'),
+      },
+      profile.timing,
+      ctx.clock,
+    );
+    this.poller = new DevicePoller({
+      deviceId: id,
+      profile,
+      queue: this.queue,
+      bus: ctx.bus,
+      limits: ctx.limits,
+      clock: ctx.clock,
+    });
+    this.heartbeatTimer = setInterval(() => this.checkHeartbeat(), ctx.limits.heartbeatIntervalMs);
+    ctx.bus.emit('device.registered', { deviceId: id, profile: profile.name, name, remote: this.remote, at: this.registeredAt });
+    ctx.log.info({ device: id, profile: profile.name, remote: `${this.remote.ip}:${this.remote.port}`, listener: this.listener.name }, 'device online');
+    this.poller.start();
+  }
+
+  private checkHeartbeat(): void {
+    if (this.state !== 'active') return;
+    if (this.heartbeatSeen) {
+      this.heartbeatSeen = false;
+      this.heartbeatMisses = 0;
+      return;
+    }
+    this.heartbeatMisses++;
+    const max = this.ctx.limits.heartbeatMaxMisses;
+    this.ctx.bus.emit('heartbeat.missed', { deviceId: this.deviceId!, at: this.ctx.clock.now(), misses: this.heartbeatMisses, maxMisses: max });
+    if (this.heartbeatMisses >= max) {
+      this.ctx.counters.heartbeatTimeouts++;
+      this.ctx.log.warn({ device: this.deviceId, misses: this.heartbeatMisses }, 'heartbeat timeout: closing');
+      this.close('heartbeat_timeout', `${this.heartbeatMisses} heartbeats missed`);
+    }
+  }
+
+  private reject(id: string | null, reason: string): void {
+    if (this.state === 'closed') return;
+    this.ctx.log.warn({ device: id, remote: `${this.remote.ip}:${this.remote.port}`, listener: this.listener.name, reason }, 'connection rejected');
+    this.ctx.bus.emit('device.rejected', { deviceId: id, remote: this.remote, at: this.ctx.clock.now(), reason });
+    this.close('rejected', reason);
+  }
+
+  private hasHeartbeatRule(): boolean {
+    return (this.profile?.heartbeat ?? this.link.heartbeat) !== null;
+  }
+
+  // ------------------------------------------------------------ output and records
+
+  private write(bytes: Buffer, kind: PacketKind): void {
+    if (this.state === 'closed') return;
+    this.ctx.counters.bytesOut += bytes.length;
+    this.socket.write(bytes);
+    this.record('out', kind, bytes, null);
+  }
+
+  /** Emits a packet record when the retention setting keeps this kind; bytes may be lazy. */
+  private record(direction: 'in' | 'out', kind: PacketKind, bytes: Uint8Array | (() => Uint8Array), note: string | null): void {
+    const mode = this.ctx.recordPackets;
+    if (mode === 'none' || (mode === 'errors' && !ERROR_KINDS.has(kind))) return;
+    const raw = typeof bytes === 'function' ? bytes() : bytes;
+    this.ctx.bus.emit('packet', {
+      deviceId: this.deviceId,
+      remote: this.remote,
+      direction,
+      kind,
+      bytes: Buffer.from(raw),
+      at: this.ctx.clock.now(),
+      note,
+    });
+  }
+
+  private logDiscard(reason: string, bytes: number): void {
+    const now = this.ctx.clock.now();
+    if (now - this.lastDiscardLogAt < DISCARD_LOG_WINDOW_MS) {
+      this.suppressedDiscards++;
+      return;
+    }
+    this.ctx.log.warn(
+      { device: this.deviceId, remote: `${this.remote.ip}:${this.remote.port}`, reason, bytes, suppressed: this.suppressedDiscards },
+      'discarded input',
+    );
+    this.lastDiscardLogAt = now;
+    this.suppressedDiscards = 0;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);

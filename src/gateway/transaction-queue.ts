@@ -1,0 +1,195 @@
+// One FIFO of Modbus transactions per DTU, shared by polls and writes, with exactly one
+// request in flight: the RS-485 bus behind a DTU is half-duplex, and a second request
+// would collide with the first answer.
+//
+// Timing rules from the field: wait `interRequestDelayMs` between transactions (slow RTU
+// devices), and after a timeout or a broken answer wait until the line has been quiet
+// for `quietAfterTimeoutMs`, so the late answer of one slave is never taken for the
+// next slave's answer.
+
+import type { ModbusTiming } from '../domain/config.js';
+import type { Expectation } from '../protocol/modbus/response.js';
+
+export type TransactionOutcome =
+  | { readonly kind: 'ok'; readonly buf: Uint8Array; readonly dataOffset: number; readonly dataLength: number; readonly sentAt: number; readonly at: number }
+  | { readonly kind: 'exception'; readonly code: number; readonly sentAt: number; readonly at: number }
+  | { readonly kind: 'timeout'; readonly attempts: number; readonly at: number }
+  | { readonly kind: 'bad-response'; readonly attempts: number; readonly at: number }
+  | { readonly kind: 'closed'; readonly at: number };
+
+export interface Transaction {
+  /** The request as it goes into the framing (RTU bytes with CRC). */
+  readonly request: Uint8Array;
+  readonly expectation: Expectation;
+  /** Polls carry a key so a block still waiting in the queue is not queued twice. */
+  readonly key: string | null;
+  readonly done: (outcome: TransactionOutcome) => void;
+}
+
+/** What the queue needs from the connection; the session provides it. */
+export interface TransactionLink {
+  send(request: Uint8Array): void;
+  expect(expectation: Expectation | null): void;
+  /** Bytes buffered after a failed transaction are of unknown origin: drop them. */
+  discardPending(): void;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Longest we wait for a chatty line to go quiet, in multiples of the quiet time. */
+const MAX_QUIET_WAIT_FACTOR = 10;
+
+export class TransactionQueue {
+  private readonly queue: { readonly tx: Transaction; readonly attempt: number }[] = [];
+  private readonly queuedKeys = new Set<string>();
+  private inFlight: { tx: Transaction; attempt: number; sentAt: number } | null = null;
+  private timeoutTimer: NodeJS.Timeout | null = null;
+  private waitTimer: NodeJS.Timeout | null = null;
+  private readyAt = 0;
+  private quietSince = -1;
+  private lastInputAt = 0;
+  private closed = false;
+  private completed = 0;
+
+  constructor(
+    private readonly link: TransactionLink,
+    private readonly timing: ModbusTiming,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  get depth(): number {
+    return this.queue.length + (this.inFlight ? 1 : 0);
+  }
+
+  get transactions(): number {
+    return this.completed;
+  }
+
+  /** Queues a transaction; false when one with the same key is already waiting. */
+  enqueue(tx: Transaction): boolean {
+    if (this.closed) {
+      tx.done({ kind: 'closed', at: this.clock.now() });
+      return false;
+    }
+    if (tx.key !== null) {
+      if (this.queuedKeys.has(tx.key)) return false;
+      this.queuedKeys.add(tx.key);
+    }
+    this.queue.push({ tx, attempt: 1 });
+    this.pump();
+    return true;
+  }
+
+  /** Any bytes arrived on the line: the quiet period restarts. */
+  noteInput(): void {
+    this.lastInputAt = this.clock.now();
+  }
+
+  /** The parser matched the answer to the request in flight. */
+  onResponse(buf: Uint8Array, frame: { kind: 'ok'; dataOffset: number; dataLength: number } | { kind: 'exception'; code: number }): void {
+    const current = this.inFlight;
+    if (!current) return;
+    this.finishFlight();
+    const at = this.clock.now();
+    this.readyAt = at + this.timing.interRequestDelayMs;
+    this.completed++;
+    if (frame.kind === 'ok') {
+      current.tx.done({ kind: 'ok', buf, dataOffset: frame.dataOffset, dataLength: frame.dataLength, sentAt: current.sentAt, at });
+    } else {
+      current.tx.done({ kind: 'exception', code: frame.code, sentAt: current.sentAt, at });
+    }
+    this.pump();
+  }
+
+  /** The parser saw a broken answer (bad CRC) to the request in flight. */
+  onBadResponse(): void {
+    if (this.inFlight) this.fail('bad-response');
+  }
+
+  /** Fails everything queued and in flight; later enqueues fail at once. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const at = this.clock.now();
+    const pending = this.queue.map((entry) => entry.tx);
+    if (this.inFlight) pending.unshift(this.inFlight.tx);
+    this.finishFlight();
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.waitTimer = null;
+    this.queue.length = 0;
+    this.queuedKeys.clear();
+    for (const tx of pending) tx.done({ kind: 'closed', at });
+  }
+
+  private pump(): void {
+    if (this.closed || this.inFlight || this.waitTimer || this.queue.length === 0) return;
+    const now = this.clock.now();
+    const wait = this.waitBeforeSend(now);
+    if (wait > 0) {
+      this.waitTimer = setTimeout(() => {
+        this.waitTimer = null;
+        this.pump();
+      }, wait);
+      return;
+    }
+    const { tx, attempt } = this.queue.shift()!;
+    if (tx.key !== null) this.queuedKeys.delete(tx.key);
+    this.send(tx, attempt, now);
+  }
+
+  private waitBeforeSend(now: number): number {
+    let until = this.readyAt;
+    if (this.quietSince >= 0) {
+      const quietUntil = this.lastInputAt + this.timing.quietAfterTimeoutMs;
+      const giveUpAt = this.quietSince + this.timing.quietAfterTimeoutMs * MAX_QUIET_WAIT_FACTOR;
+      if (quietUntil <= now || now >= giveUpAt) {
+        this.quietSince = -1;
+        this.link.discardPending();
+      } else {
+        until = Math.max(until, Math.min(quietUntil, giveUpAt));
+      }
+    }
+    return until - now;
+  }
+
+  private send(tx: Transaction, attempt: number, now: number): void {
+    this.inFlight = { tx, attempt, sentAt: now };
+    this.link.expect(tx.expectation);
+    // The parser may already hold the answer (it cannot, unless the line is chatty): only
+    // arm the timer if the transaction is still in flight.
+    if (this.inFlight?.tx !== tx) return;
+    this.link.send(tx.request);
+    if (this.inFlight?.tx !== tx) return;
+    this.timeoutTimer = setTimeout(() => this.fail('timeout'), this.timing.responseTimeoutMs);
+  }
+
+  private fail(kind: 'timeout' | 'bad-response'): void {
+    const current = this.inFlight;
+    if (!current) return;
+    this.finishFlight();
+    this.link.expect(null);
+    const now = this.clock.now();
+    this.quietSince = now;
+    // A late answer may be just about to arrive: the quiet period starts now at the earliest.
+    this.lastInputAt = Math.max(this.lastInputAt, now);
+    if (current.attempt <= this.timing.retries && !this.closed) {
+      // A retry goes back to the head of the line; its key stays free so the next
+      // scheduled poll of the same block can still queue behind it.
+      this.queue.unshift({ tx: current.tx, attempt: current.attempt + 1 });
+    } else {
+      this.completed++;
+      current.tx.done({ kind, attempts: current.attempt, at: now });
+    }
+    this.pump();
+  }
+
+  private finishFlight(): void {
+    if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
+    this.timeoutTimer = null;
+    this.inFlight = null;
+  }
+}

@@ -1,0 +1,102 @@
+// Runs the real dtuhub app on 127.0.0.1 with ephemeral ports, a temporary SQLite file and
+// the shipped example config (plus whatever a test patches in), for integration tests.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { DtuhubApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { DtuhubConfig } from '../../src/domain/config.js';
+import { silentLogger } from '../../src/log.js';
+
+const ROOT = new URL('../../', import.meta.url);
+
+type Patch = (doc: Record<string, any>) => void;
+
+export interface HarnessOptions {
+  /** Edits to server.yml as a plain object (after ports, paths and logging are set for tests). */
+  server?: Patch;
+  /** Edits to points.yml as a plain object. */
+  points?: Patch;
+}
+
+export interface Harness {
+  app: DtuhubApp;
+  config: DtuhubConfig;
+  dir: string;
+  port(listener: string): number;
+  stop(): Promise<void>;
+  /** Restart on the same database (after stop). */
+  restart(): Promise<Harness>;
+}
+
+export function writeConfigDir(options: HarnessOptions = {}): { dir: string; dbPath: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'dtuhub-it-'));
+  const dbPath = join(dir, 'dtuhub.db');
+  const server = yamlObject(readFileSync(new URL('config/server.yml', ROOT), 'utf8'));
+  for (const listener of server.listeners) {
+    listener.host = '127.0.0.1';
+    listener.port = 0;
+  }
+  server.storage.path = dbPath;
+  server.logging.level = 'silent';
+  server.sessions.connectStagger = '1ms';
+  server.writeBuffer.flushInterval = '50ms';
+  options.server?.(server);
+  const points = yamlObject(readFileSync(new URL('config/points.yml', ROOT), 'utf8'));
+  options.points?.(points);
+  writeFileSync(join(dir, 'server.yml'), JSON.stringify(server, null, 2));
+  writeFileSync(join(dir, 'points.yml'), JSON.stringify(points, null, 2));
+  return { dir, dbPath };
+}
+
+export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
+  const { dir } = writeConfigDir(options);
+  return startIn(dir, true);
+}
+
+async function startIn(dir: string, owned: boolean): Promise<Harness> {
+  const config = loadConfig(dir);
+  const app = new DtuhubApp(config, silentLogger());
+  await app.start();
+  let stopped = false;
+  const harness: Harness = {
+    app,
+    config,
+    dir,
+    port: (name) => {
+      const port = app.gateway.ports()[name];
+      if (port === undefined) throw new Error(`no listener ${name}`);
+      return port;
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await app.stop();
+    },
+    restart: async () => {
+      await harness.stop();
+      return startIn(dir, owned);
+    },
+  };
+  return harness;
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Polls `check` until it returns a truthy value or the time runs out. */
+export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function yamlObject(text: string): Record<string, any> {
+  return parseDocument(text).toJS() as Record<string, any>;
+}

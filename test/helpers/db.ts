@@ -1,0 +1,64 @@
+// Reads the SQLite file directly: integration tests assert rows in the database, not what
+// the server says it wrote.
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type { Harness } from './app-harness.js';
+
+function open(h: Harness): Database.Database {
+  return new Database(h.config.server.storage.path.startsWith('/') ? h.config.server.storage.path : join(process.cwd(), h.config.server.storage.path), {
+    readonly: true,
+    fileMustExist: true,
+  });
+}
+
+function query<T>(h: Harness, sql: string, ...params: unknown[]): T[] {
+  const db = open(h);
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+export interface DataRowView {
+  point: string;
+  slave: number;
+  address: number;
+  value: number | null;
+  text: string | null;
+  raw: string;
+  at: number;
+  quality: string;
+}
+
+export function dataRows(h: Harness, registrationId: string): DataRowView[] {
+  return query<DataRowView>(
+    h,
+    `SELECT dd.point, dd.slave, dd.address, dd.value, dd.text_value AS text, dd.raw_value AS raw, dd.received_at AS at, dd.quality
+       FROM device_data dd JOIN devices d ON d.id = dd.device_id
+      WHERE d.registration_id = ? ORDER BY dd.id`,
+    registrationId,
+  );
+}
+
+export function connectionRows(h: Harness, registrationId: string): { event: string; details: string | null; at: number }[] {
+  return query(h, `SELECT event, details, at FROM connection_history WHERE registration_id = ? ORDER BY id`, registrationId);
+}
+
+export function deviceRow(h: Harness, registrationId: string): Record<string, unknown> | undefined {
+  return query<Record<string, unknown>>(h, `SELECT * FROM devices WHERE registration_id = ?`, registrationId)[0];
+}
+
+/** Rows of a table, optionally only those of one device. */
+export function countRows(h: Harness, table: 'device_data' | 'devices' | 'heartbeat_log' | 'raw_packets' | 'connection_history', registrationId?: string): number {
+  if (registrationId === undefined) return query<{ n: number }>(h, `SELECT COUNT(*) AS n FROM ${table}`)[0]!.n;
+  const byDevice = table === 'device_data' || table === 'heartbeat_log';
+  const sql = byDevice
+    ? `SELECT COUNT(*) AS n FROM ${table} t JOIN devices d ON d.id = t.device_id WHERE d.registration_id = ?`
+    : `SELECT COUNT(*) AS n FROM ${table} WHERE registration_id = ?`;
+  return query<{ n: number }>(h, sql, registrationId)[0]!.n;
+}
+
+export function heartbeatCount(h: Harness, registrationId: string): number {
+  return countRows(h, 'heartbeat_log', registrationId);
+}

@@ -1,0 +1,132 @@
+// The shipped example config, end to end on real sockets: simulated DTUs register, get
+// polled, and their decoded values land in SQLite.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DeviceProfile, LinkConfig } from '../../../src/domain/config.js';
+import { SimulatedDtu, type SimulatedDtuOptions } from '../../../src/simulator/index.js';
+import { removeDir, startApp, waitFor, type Harness, type HarnessOptions } from '../../helpers/app-harness.js';
+import { dataRows, connectionRows, heartbeatCount, deviceRow } from '../../helpers/db.js';
+
+let harness: Harness | null = null;
+const dtus: SimulatedDtu[] = [];
+
+afterEach(async () => {
+  await Promise.all(dtus.splice(0).map((d) => d.stop()));
+  if (harness) {
+    await harness.stop();
+    removeDir(harness.dir);
+    harness = null;
+  }
+});
+
+async function boot(options: HarnessOptions = {}): Promise<Harness> {
+  harness = await startApp(options);
+  return harness;
+}
+
+function profile(h: Harness): DeviceProfile {
+  return h.config.points.profiles.get('th-station')!;
+}
+
+async function dtu(h: Harness, listener: string, options: Partial<SimulatedDtuOptions> & { id: string }): Promise<SimulatedDtu> {
+  const linkName = h.config.server.listeners.find((l) => l.name === listener)!.link;
+  const link = h.config.points.links.get(linkName) as LinkConfig;
+  const sim = new SimulatedDtu({
+    target: { host: '127.0.0.1', port: h.port(listener) },
+    link,
+    profile: profile(h),
+    heartbeatIntervalMs: 0,
+    ...options,
+  });
+  dtus.push(sim);
+  await sim.start();
+  return sim;
+}
+
+/** Known register values for the user's nine points (slave 1, fc 03). */
+function pinUserValues(sim: SimulatedDtu): void {
+  sim.setRegisters(1, 3, 2000, [253]); // temperature 25.3 °C (int16 × 0.1)
+  sim.setRegisters(1, 3, 2010, [0x4262, 0x0000]); // humidity 56.5 (float32 ABCD)
+  sim.setRegisters(1, 3, 2020, [0xfb2e]); // pressure -12.34 (int16 × 0.01)
+  sim.setRegisters(1, 3, 2030, [0x414c, 0x0000]); // flow_rate 12.75
+  sim.setRegisters(1, 3, 2040, [0x0001]); // status 1
+  sim.setRegisters(1, 3, 2200, [2301]); // voltage 230.1 V
+  sim.setRegisters(1, 3, 2202, [1550]); // current 15.5 A
+  sim.setRegisters(1, 3, 2300, [1480]); // rpm 1480
+  sim.setRegisters(1, 3, 2400, [500]); // frequency 50.0 Hz
+}
+
+const EXPECTED: Record<string, { value: number; raw: string }> = {
+  temperature: { value: 25.3, raw: '00fd' },
+  humidity: { value: 56.5, raw: '42620000' },
+  pressure: { value: -12.34, raw: 'fb2e' },
+  flow_rate: { value: 12.75, raw: '414c0000' },
+  status: { value: 1, raw: '0001' },
+  voltage: { value: 230.1, raw: '08fd' },
+  current: { value: 15.5, raw: '060e' },
+  rpm: { value: 1480, raw: '05c8' },
+  frequency: { value: 50, raw: '01f4' },
+};
+
+describe('the example config on real sockets', () => {
+  it('stores the user example points of a transparent ASCII DTU, decoded through scale and byte order', async () => {
+    const h = await boot();
+    const sim = new SimulatedDtu({
+      id: 'DTU01001',
+      target: { host: '127.0.0.1', port: h.port('dtu') },
+      link: h.config.points.links.get('transparent')!,
+      profile: profile(h),
+      heartbeatIntervalMs: 0,
+    });
+    dtus.push(sim);
+    pinUserValues(sim);
+    await sim.start();
+    sim.sendHeartbeat(); // the 2300 block is polled on heartbeat
+    // pollOnConnect reads the interval tasks at once; the heartbeat task follows the heartbeat.
+    const rows = await waitFor(() => {
+      const r = dataRows(h, 'DTU01001');
+      return new Set(r.map((x) => x.point)).size === 9 ? r : null;
+    }, 10_000, 'nine points in device_data');
+    for (const [point, expected] of Object.entries(EXPECTED)) {
+      const row = rows.find((r) => r.point === point)!;
+      expect(row, point).toBeDefined();
+      expect(row.value, point).toBe(expected.value);
+      expect(row.raw, point).toBe(expected.raw);
+      expect(row.slave, point).toBe(1);
+    }
+    expect(rows.find((r) => r.point === 'humidity')!.address).toBe(2010);
+    const device = deviceRow(h, 'DTU01001');
+    expect(device).toMatchObject({ profile: 'th-station', status: 'online', last_ip: '127.0.0.1' });
+  });
+
+  it('speaks the user typed framing on 22335 with a 4-byte big-endian ID stored as 7001', async () => {
+    const h = await boot();
+    const sim = new SimulatedDtu({
+      id: '7001',
+      target: { host: '127.0.0.1', port: h.port('typed') },
+      link: h.config.points.links.get('typed')!,
+      profile: profile(h),
+      heartbeatIntervalMs: 0,
+    });
+    dtus.push(sim);
+    pinUserValues(sim);
+    await sim.start();
+    const rows = await waitFor(() => dataRows(h, '7001').find((r) => r.point === 'temperature'), 10_000, 'typed DTU data');
+    expect(rows.value).toBe(25.3);
+    expect(deviceRow(h, '7001')).toMatchObject({ status: 'online' });
+  });
+
+  it('fires the heartbeat task on each heartbeat', async () => {
+    const h = await boot();
+    const sim = await dtu(h, 'dtu', { id: 'DTU-BEAT' });
+    const before = sim.counters.requests;
+    const rpmRequests = () => dataRows(h, 'DTU-BEAT').filter((r) => r.point === 'rpm').length;
+    expect(rpmRequests()).toBe(0);
+    for (let i = 1; i <= 3; i++) {
+      sim.sendHeartbeat();
+      await waitFor(() => rpmRequests() >= i, 5000, `rpm row ${i}`);
+    }
+    expect(sim.counters.requests).toBeGreaterThan(before);
+    expect(rpmRequests()).toBe(3);
+    expect(heartbeatCount(h, 'DTU-BEAT')).toBe(3);
+  });
+});
