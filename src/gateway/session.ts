@@ -11,6 +11,7 @@ import { DevicePoller } from '../polling/device-poller.js';
 import { ackByte, frameRequest } from '../protocol/dtu/outbound.js';
 import { DtuStreamParser, type DiscardReason, type StreamEvents } from '../protocol/dtu/stream-parser.js';
 import type { RegistrationFailure } from '../protocol/dtu/registration.js';
+import { exceptionName } from '../protocol/modbus/exceptions.js';
 import { expectationFor } from '../protocol/modbus/response.js';
 import type { GatewayCounters } from './counters.js';
 import type { DeviceRegistry } from './registry.js';
@@ -213,7 +214,8 @@ export class DtuSession implements StreamEvents {
   response(buf: Uint8Array, start: number, frame: Parameters<StreamEvents['response']>[2]): void {
     if (frame.kind === 'exception') this.ctx.counters.exceptions++;
     else this.ctx.counters.responses++;
-    this.record('in', frame.kind === 'exception' ? 'exception' : 'response', () => buf.subarray(start, start + frame.length), null);
+    const note = frame.kind === 'exception' ? `exception ${frame.code} (${exceptionName(frame.code)})` : null;
+    this.record('in', frame.kind === 'exception' ? 'exception' : 'response', () => buf.subarray(start, start + frame.length), note);
     this.queue?.onResponse(buf, frame);
   }
 
