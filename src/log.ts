@@ -8,7 +8,8 @@ export type { Logger };
 export function createLogger(config: LoggingConfig, destination?: NodeJS.WritableStream): Logger {
   const options = { level: config.level, base: { app: 'dtuhub' } };
   if (config.pretty && !destination) {
-    return pino({ ...options, transport: { target: 'pino/file', options: { destination: 1 } } });
+    // Human-readable lines for a terminal; JSON stays the default for log collectors.
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:standard' } } });
   }
   return destination ? pino(options, destination) : pino(options);
 }

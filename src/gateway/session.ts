@@ -145,6 +145,7 @@ export class DtuSession implements StreamEvents {
     this.socket.destroy();
     this.ctx.registry.release(this);
     if (wasActive && this.deviceId !== null) {
+      this.ctx.log.info({ device: this.deviceId, remote: `${this.remote.ip}:${this.remote.port}`, reason, details }, 'device offline');
       this.ctx.bus.emit('device.offline', {
         deviceId: this.deviceId,
         remote: this.remote,
