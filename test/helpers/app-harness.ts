@@ -3,11 +3,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { parseDocument } from 'yaml';
 import { DtuhubApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { DtuhubConfig } from '../../src/domain/config.js';
 import { silentLogger } from '../../src/log.js';
+import { SimulatedDtu, type SimulatedDtuOptions } from '../../src/simulator/index.js';
 
 const ROOT = new URL('../../', import.meta.url);
 
@@ -99,4 +101,40 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000
 
 function yamlObject(text: string): Record<string, any> {
   return parseDocument(text).toJS() as Record<string, any>;
+}
+
+/**
+ * Per-file context for gateway integration tests: boots the app, builds simulated DTUs on
+ * a listener's link, and stops and removes everything after each test.
+ */
+export function gatewayTests() {
+  let current: Harness | null = null;
+  const dtus: SimulatedDtu[] = [];
+  afterEach(async () => {
+    await Promise.all(dtus.splice(0).map((d) => d.stop()));
+    if (current) {
+      await current.stop();
+      removeDir(current.dir);
+      current = null;
+    }
+  });
+  return {
+    async boot(options: HarnessOptions = {}): Promise<Harness> {
+      current = await startApp(options);
+      return current;
+    },
+    /** A simulated DTU on `listener`'s link with the given profile (not started). */
+    dtu(h: Harness, listener: string, options: Partial<SimulatedDtuOptions> & { id: string }, profile = 'th-station'): SimulatedDtu {
+      const linkName = h.config.server.listeners.find((l) => l.name === listener)!.link;
+      const sim = new SimulatedDtu({
+        target: { host: '127.0.0.1', port: h.port(listener) },
+        link: h.config.points.links.get(linkName)!,
+        profile: h.config.points.profiles.get(profile)!,
+        heartbeatIntervalMs: 0,
+        ...options,
+      });
+      dtus.push(sim);
+      return sim;
+    },
+  };
 }

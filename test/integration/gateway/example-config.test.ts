@@ -1,46 +1,11 @@
 // The shipped example config, end to end on real sockets: simulated DTUs register, get
 // polled, and their decoded values land in SQLite.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { DeviceProfile, LinkConfig } from '../../../src/domain/config.js';
-import { SimulatedDtu, type SimulatedDtuOptions } from '../../../src/simulator/index.js';
-import { removeDir, startApp, waitFor, type Harness, type HarnessOptions } from '../../helpers/app-harness.js';
-import { dataRows, connectionRows, heartbeatCount, deviceRow } from '../../helpers/db.js';
+import { describe, expect, it } from 'vitest';
+import type { SimulatedDtu } from '../../../src/simulator/index.js';
+import { gatewayTests, waitFor } from '../../helpers/app-harness.js';
+import { dataRows, deviceRow, heartbeatCount } from '../../helpers/db.js';
 
-let harness: Harness | null = null;
-const dtus: SimulatedDtu[] = [];
-
-afterEach(async () => {
-  await Promise.all(dtus.splice(0).map((d) => d.stop()));
-  if (harness) {
-    await harness.stop();
-    removeDir(harness.dir);
-    harness = null;
-  }
-});
-
-async function boot(options: HarnessOptions = {}): Promise<Harness> {
-  harness = await startApp(options);
-  return harness;
-}
-
-function profile(h: Harness): DeviceProfile {
-  return h.config.points.profiles.get('th-station')!;
-}
-
-async function dtu(h: Harness, listener: string, options: Partial<SimulatedDtuOptions> & { id: string }): Promise<SimulatedDtu> {
-  const linkName = h.config.server.listeners.find((l) => l.name === listener)!.link;
-  const link = h.config.points.links.get(linkName) as LinkConfig;
-  const sim = new SimulatedDtu({
-    target: { host: '127.0.0.1', port: h.port(listener) },
-    link,
-    profile: profile(h),
-    heartbeatIntervalMs: 0,
-    ...options,
-  });
-  dtus.push(sim);
-  await sim.start();
-  return sim;
-}
+const { boot, dtu } = gatewayTests();
 
 /** Known register values for the user's nine points (slave 1, fc 03). */
 function pinUserValues(sim: SimulatedDtu): void {
@@ -70,14 +35,7 @@ const EXPECTED: Record<string, { value: number; raw: string }> = {
 describe('the example config on real sockets', () => {
   it('stores the user example points of a transparent ASCII DTU, decoded through scale and byte order', async () => {
     const h = await boot();
-    const sim = new SimulatedDtu({
-      id: 'DTU01001',
-      target: { host: '127.0.0.1', port: h.port('dtu') },
-      link: h.config.points.links.get('transparent')!,
-      profile: profile(h),
-      heartbeatIntervalMs: 0,
-    });
-    dtus.push(sim);
+    const sim = dtu(h, 'dtu', { id: 'DTU01001' });
     pinUserValues(sim);
     await sim.start();
     sim.sendHeartbeat(); // the 2300 block is polled on heartbeat
@@ -100,14 +58,7 @@ describe('the example config on real sockets', () => {
 
   it('speaks the user typed framing on 22335 with a 4-byte big-endian ID stored as 7001', async () => {
     const h = await boot();
-    const sim = new SimulatedDtu({
-      id: '7001',
-      target: { host: '127.0.0.1', port: h.port('typed') },
-      link: h.config.points.links.get('typed')!,
-      profile: profile(h),
-      heartbeatIntervalMs: 0,
-    });
-    dtus.push(sim);
+    const sim = dtu(h, 'typed', { id: '7001' });
     pinUserValues(sim);
     await sim.start();
     const rows = await waitFor(() => dataRows(h, '7001').find((r) => r.point === 'temperature'), 10_000, 'typed DTU data');
@@ -117,7 +68,8 @@ describe('the example config on real sockets', () => {
 
   it('fires the heartbeat task on each heartbeat', async () => {
     const h = await boot();
-    const sim = await dtu(h, 'dtu', { id: 'DTU-BEAT' });
+    const sim = dtu(h, 'dtu', { id: 'DTU-BEAT' });
+    await sim.start();
     const before = sim.counters.requests;
     const rpmRequests = () => dataRows(h, 'DTU-BEAT').filter((r) => r.point === 'rpm').length;
     expect(rpmRequests()).toBe(0);

@@ -1,23 +1,13 @@
 // The Modbus master behaviour on real sockets: several slaves behind one DTU, a dead
 // slave backed off without starving the others, exception responses, and writes through
 // the device's queue.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GatewayEvents } from '../../../src/domain/events.js';
-import { SimulatedDtu } from '../../../src/simulator/index.js';
-import { removeDir, startApp, waitFor, type Harness, type HarnessOptions } from '../../helpers/app-harness.js';
+import type { SimulatedDtuOptions } from '../../../src/simulator/index.js';
+import { gatewayTests, waitFor, type Harness, type HarnessOptions } from '../../helpers/app-harness.js';
 import { dataRows } from '../../helpers/db.js';
 
-let harness: Harness | null = null;
-const dtus: SimulatedDtu[] = [];
-
-afterEach(async () => {
-  await Promise.all(dtus.splice(0).map((d) => d.stop()));
-  if (harness) {
-    await harness.stop();
-    removeDir(harness.dir);
-    harness = null;
-  }
-});
+const { boot, dtu } = gatewayTests();
 
 /** A profile with two slaves polled every 100 ms, short timeouts and a quick backoff. */
 const twoSlaves: HarnessOptions = {
@@ -50,17 +40,8 @@ const twoSlaves: HarnessOptions = {
   },
 };
 
-function simulated(h: Harness, id: string, extra: Partial<ConstructorParameters<typeof SimulatedDtu>[0]> = {}): SimulatedDtu {
-  const sim = new SimulatedDtu({
-    id,
-    target: { host: '127.0.0.1', port: h.port('dtu') },
-    link: h.config.points.links.get('transparent')!,
-    profile: h.config.points.profiles.get('two-slaves')!,
-    heartbeatIntervalMs: 0,
-    ...extra,
-  });
-  dtus.push(sim);
-  return sim;
+function simulated(h: Harness, id: string, extra: Partial<SimulatedDtuOptions> = {}) {
+  return dtu(h, 'dtu', { id, ...extra }, 'two-slaves');
 }
 
 function collect<K extends keyof GatewayEvents>(h: Harness, type: K): GatewayEvents[K][] {
@@ -71,7 +52,7 @@ function collect<K extends keyof GatewayEvents>(h: Harness, type: K): GatewayEve
 
 describe('Modbus master', () => {
   it('polls several slaves behind one DTU and stores each one under its own slave id', async () => {
-    const h = (harness = await startApp(twoSlaves));
+    const h = await boot(twoSlaves);
     const sim = simulated(h, 'DTU-2S');
     sim.setRegisters(1, 3, 0, [0x0001, 0x86a0]); // energy 100000
     sim.setRegisters(2, 3, 0, [0xff9c]); // level -10.0
@@ -85,7 +66,7 @@ describe('Modbus master', () => {
   });
 
   it('backs off a dead slave (doubling, capped) while the live one keeps being polled, and recovers', async () => {
-    const h = (harness = await startApp(twoSlaves));
+    const h = await boot(twoSlaves);
     const backoffs = collect(h, 'slave.backoff');
     const recovered = collect(h, 'slave.recovered');
     const sim = simulated(h, 'DTU-DEAD', { silentSlaves: [2] });
@@ -108,7 +89,7 @@ describe('Modbus master', () => {
   });
 
   it('records an exception response with its code and stores no value for it', async () => {
-    const h = (harness = await startApp(twoSlaves));
+    const h = await boot(twoSlaves);
     const exceptions = collect(h, 'poll.exception');
     const sim = simulated(h, 'DTU-EXC', { exceptionCodes: { 2: 2 } });
     await sim.start();
@@ -123,7 +104,7 @@ describe('Modbus master', () => {
   });
 
   it('writes registers and coils through the device queue (fc 05, 06, 15, 16) and reads them back', async () => {
-    const h = (harness = await startApp(twoSlaves));
+    const h = await boot(twoSlaves);
     const sim = simulated(h, 'DTU-W');
     await sim.start();
     await waitFor(() => h.app.gateway.registry.get('DTU-W')?.state === 'active', 5000, 'registration');
@@ -143,12 +124,12 @@ describe('Modbus master', () => {
   });
 
   it('refuses a write to a device that is not online', async () => {
-    const h = (harness = await startApp(twoSlaves));
+    const h = await boot(twoSlaves);
     expect(() => h.app.gateway.write('NOBODY', { fn: 6, slave: 1, address: 0, value: 1 })).toThrow(/not online/);
   });
 
   it('refuses connections beyond maxConnections and counts them', async () => {
-    const h = (harness = await startApp({ ...twoSlaves, server: (s) => (s.sessions.maxConnections = 2) }));
+    const h = await boot({ ...twoSlaves, server: (s) => (s.sessions.maxConnections = 2) });
     const a = simulated(h, 'DTU-A');
     const b = simulated(h, 'DTU-B');
     await a.start();

@@ -2,43 +2,16 @@
 // registration/heartbeat/framing mode, and a stop that flushes what was accepted.
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LinkConfig } from '../../../src/domain/config.js';
-import { SimulatedDtu, type SimulatedDtuOptions } from '../../../src/simulator/index.js';
-import { removeDir, startApp, waitFor, type Harness, type HarnessOptions } from '../../helpers/app-harness.js';
-import { connectionRows, dataRows, deviceRow, countRows } from '../../helpers/db.js';
+import type { SimulatedDtuOptions } from '../../../src/simulator/index.js';
+import { gatewayTests, waitFor, type HarnessOptions } from '../../helpers/app-harness.js';
+import { connectionRows, countRows, dataRows, deviceRow } from '../../helpers/db.js';
 
-let harness: Harness | null = null;
-const dtus: SimulatedDtu[] = [];
+const { boot, dtu: simulated } = gatewayTests();
 const sockets: Socket[] = [];
 
-afterEach(async () => {
+afterEach(() => {
   for (const s of sockets.splice(0)) s.destroy();
-  await Promise.all(dtus.splice(0).map((d) => d.stop()));
-  if (harness) {
-    await harness.stop();
-    removeDir(harness.dir);
-    harness = null;
-  }
 });
-
-async function boot(options: HarnessOptions = {}): Promise<Harness> {
-  harness = await startApp(options);
-  return harness;
-}
-
-function simulated(h: Harness, listener: string, options: Partial<SimulatedDtuOptions> & { id: string }): SimulatedDtu {
-  const linkName = h.config.server.listeners.find((l) => l.name === listener)!.link;
-  const link = h.config.points.links.get(linkName) as LinkConfig;
-  const sim = new SimulatedDtu({
-    target: { host: '127.0.0.1', port: h.port(listener) },
-    link,
-    profile: h.config.points.profiles.get('th-station')!,
-    heartbeatIntervalMs: 0,
-    ...options,
-  });
-  dtus.push(sim);
-  return sim;
-}
 
 function rawSocket(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
