@@ -1,15 +1,18 @@
 // Throughput of the SQLite history write path, end to end: Sample objects handed to the
 // HistoryWriter on the main thread, batched, transferred to the writer thread, committed.
 // Every device reports one row per point per round, one round per simulated second.
+// With --queries, then times the web UI's history queries and a retention sweep on the
+// table just written.
 //
 //   npm run build && node dist/bench/sqlite-write.js --rows 1000000 --devices 1000 --points 10
+//   node dist/bench/sqlite-write.js --rows 5000000 --devices 10 --points 50 --queries
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Sample } from '../src/domain/point.js';
 import { silentLogger } from '../src/log.js';
-import { openSqliteHistory } from '../src/storage/index.js';
+import { MAX_QUERY_LIMIT, openSqliteHistory, type DataQuery, type HistoryReader, type SqliteHistory } from '../src/storage/index.js';
 
 export interface SqliteWriteBenchOptions {
   readonly rows: number;
@@ -19,6 +22,8 @@ export interface SqliteWriteBenchOptions {
   readonly maxRows?: number;
   /** writeBuffer.flushIntervalMs (default 1000). */
   readonly flushIntervalMs?: number;
+  /** Time the UI queries and a retention sweep after writing. */
+  readonly queries?: boolean;
 }
 
 export interface Percentiles {
@@ -28,10 +33,32 @@ export interface Percentiles {
   readonly max: number;
 }
 
+export interface QueryTiming {
+  readonly rows: number;
+  readonly medianMs: number;
+  readonly maxMs: number;
+}
+
+export interface QueryTimings {
+  /** The device queried has this many rows; the window is the middle half of its history. */
+  readonly deviceRows: number;
+  readonly devicePage100: QueryTiming;
+  readonly devicePage1000: QueryTiming;
+  /** The page after devicePage1000, resumed from its last row. */
+  readonly deviceNextPage1000: QueryTiming;
+  readonly pointChart1000: QueryTiming;
+  /** Every row of one point in the window, up to MAX_QUERY_LIMIT. */
+  readonly pointExport: QueryTiming;
+  /** Deleting the oldest tenth of the table by age. */
+  readonly retention: { readonly rows: number; readonly ms: number; readonly msPer5000Rows: number };
+}
+
 export interface SqliteWriteBenchResult {
   readonly rows: number;
   readonly seconds: number;
   readonly rowsPerSecond: number;
+  /** Over the first and the second half of the rows: does the rate hold as the table grows? */
+  readonly rowsPerSecondByHalf: readonly number[];
   readonly flushes: number;
   readonly rowsDropped: number;
   /** From sealing a batch to its commit (includes waiting behind earlier batches). */
@@ -42,9 +69,13 @@ export interface SqliteWriteBenchResult {
   /** Main-thread time inside writer.samples(), per row. */
   readonly mainThreadUsPerRow: number;
   readonly maxBacklogRows: number;
+  readonly queries?: QueryTimings;
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const EPOCH = Date.UTC(2025, 0, 1);
+const ROUND_MS = 1000;
+const DAY_MS = 86_400_000;
 
 export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promise<SqliteWriteBenchResult> {
   const { rows, devices, pointsPerDevice } = options;
@@ -53,13 +84,17 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
   const latencies: number[] = [];
   const commits: number[] = [];
   let flushedRows = 0;
+  const halves: number[] = [];
+  let halfStarted = 0;
+  let halfRows = 0;
   const maxPendingRows = Math.max(20 * maxRows, 100_000);
   const history = await openSqliteHistory(
     {
       storage: { driver: 'sqlite', path: join(dir, 'bench.db') },
       writeBuffer: { maxRows, flushIntervalMs: options.flushIntervalMs ?? 1000 },
       retention: {
-        deviceDataMs: 0,
+        // Only swept when asked (--queries): rows older than a day before the bench's "now".
+        deviceDataMs: DAY_MS,
         heartbeatLogMs: 0,
         rawPacketsMs: 0,
         connectionHistoryMs: 0,
@@ -75,6 +110,13 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
         latencies.push(ms);
         if (writeMs !== null) commits.push(writeMs);
         flushedRows += n;
+        halfRows += n;
+        if (halves.length === 0 && halfRows >= rows / 2) {
+          const now = performance.now();
+          halves.push(Math.round(halfRows / ((now - halfStarted) / 1000)));
+          halfStarted = now;
+          halfRows = 0;
+        }
       },
     },
   );
@@ -82,9 +124,8 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
     const writer = history.writer;
     const ids = Array.from({ length: devices }, (_, d) => `DTU${String(d).padStart(6, '0')}`);
     const points = Array.from({ length: pointsPerDevice }, (_, p) => `point_${p}`);
-    const epoch = Date.UTC(2025, 0, 1);
     for (const [d, id] of ids.entries()) {
-      writer.deviceOnline({ registrationId: id, profile: 'bench', name: null, ip: '10.0.0.1', port: 10_000 + d, listener: 'main', at: epoch });
+      writer.deviceOnline({ registrationId: id, profile: 'bench', name: null, ip: '10.0.0.1', port: 10_000 + d, listener: 'main', at: EPOCH });
     }
     await writer.flush();
     flushedRows = 0;
@@ -94,9 +135,13 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
     let written = 0;
     let mainThreadMs = 0;
     let maxBacklogRows = 0;
+    let rounds = 0;
     const started = performance.now();
+    halfStarted = started;
+    halfRows = 0;
     for (let round = 0; written < rows; round++) {
-      const ts = epoch + round * 1000;
+      const ts = EPOCH + round * ROUND_MS;
+      rounds = round + 1;
       for (let d = 0; d < devices && written < rows; d++) {
         const n = Math.min(pointsPerDevice, rows - written);
         const batch: Sample[] = new Array(n);
@@ -118,11 +163,14 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
     }
     await writer.flush();
     const seconds = (performance.now() - started) / 1000;
+    if (halves.length === 1) halves.push(Math.round(halfRows / ((performance.now() - halfStarted) / 1000)));
     const stats = writer.stats();
+    const queried = options.queries ? await timeQueries(history, ids[Math.floor(devices / 2)]!, points, rounds) : undefined;
     return {
       rows: written,
       seconds: round2(seconds),
       rowsPerSecond: Math.round(flushedRows / seconds),
+      rowsPerSecondByHalf: halves,
       flushes: latencies.length,
       rowsDropped: stats.rowsDropped,
       flushLatencyMs: percentiles(latencies),
@@ -130,11 +178,50 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
       rowsPerFlush: Math.round(flushedRows / Math.max(1, latencies.length)),
       mainThreadUsPerRow: round2((mainThreadMs * 1000) / written),
       maxBacklogRows,
+      ...(queried ? { queries: queried } : {}),
     };
   } finally {
     await history.stop();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The UI's three history queries on one device, then a retention sweep of the oldest tenth. */
+async function timeQueries(history: SqliteHistory, device: string, points: readonly string[], rounds: number): Promise<QueryTimings> {
+  const reader = history.reader;
+  const span = rounds * ROUND_MS;
+  const window = { registrationId: device, from: EPOCH + Math.floor(span / 4), to: EPOCH + Math.floor((3 * span) / 4) };
+  const deviceRows = (await reader.counts()).deviceData; // warms the page cache like a live server's would be
+  const firstPage = await reader.data({ ...window, limit: 1000 });
+  const last = firstPage.at(-1);
+  const after = last ? { ts: last.ts, point: last.point } : undefined;
+  const point = points[Math.floor(points.length / 2)]!;
+  const timings = {
+    deviceRows: Math.round(deviceRows / Math.max(1, (await reader.devices()).length)),
+    devicePage100: await timeQuery(reader, { ...window, limit: 100 }, 20),
+    devicePage1000: await timeQuery(reader, { ...window, limit: 1000 }, 20),
+    deviceNextPage1000: await timeQuery(reader, { ...window, limit: 1000, ...(after ? { after } : {}) }, 20),
+    pointChart1000: await timeQuery(reader, { ...window, point, limit: 1000 }, 20),
+    pointExport: await timeQuery(reader, { ...window, point, limit: MAX_QUERY_LIMIT }, 5),
+  };
+  // "Now" such that the oldest tenth of the rounds is older than deviceDataMs.
+  const report = await history.sweepRetention(EPOCH + DAY_MS + Math.floor(span / 10));
+  return {
+    ...timings,
+    retention: { rows: report.deviceData, ms: round2(report.ms), msPer5000Rows: round2((report.ms * 5000) / Math.max(1, report.deviceData)) },
+  };
+}
+
+async function timeQuery(reader: HistoryReader, query: DataQuery, repeats: number): Promise<QueryTiming> {
+  let rows = (await reader.data(query)).length; // warm-up
+  const ms: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const started = performance.now();
+    rows = (await reader.data(query)).length;
+    ms.push(performance.now() - started);
+  }
+  ms.sort((a, b) => a - b);
+  return { rows, medianMs: round2(ms[Math.floor(ms.length / 2)]!), maxMs: round2(ms.at(-1)!) };
 }
 
 function percentiles(values: number[]): Percentiles {
@@ -161,6 +248,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     pointsPerDevice: flag(args, 'points', 10),
     maxRows: flag(args, 'max-rows', 20_000),
     flushIntervalMs: flag(args, 'flush-ms', 1000),
+    queries: args.includes('--queries'),
   });
   console.log(JSON.stringify(result, null, 2));
 }

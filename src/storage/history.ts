@@ -106,9 +106,16 @@ export interface DeviceRow {
   readonly listener: string;
 }
 
-/** A stored sample; `deviceId` is the registration ID as in `Sample`. */
-export interface DataRow extends Sample {
-  readonly id: number;
+/**
+ * A stored sample; `deviceId` is the registration ID as in `Sample`. Rows have no id of
+ * their own: (deviceId, ts, point) identifies one, and data queries page by it (`after`).
+ */
+export type DataRow = Sample;
+
+/** Where a data query resumes: the `ts` and `point` of the last row of the previous page. */
+export interface DataCursor {
+  readonly ts: number;
+  readonly point: string;
 }
 
 export interface ConnectionRow extends ConnectionRecord {
@@ -152,9 +159,15 @@ export interface TimeRangeQuery {
   readonly order?: 'asc' | 'desc';
 }
 
+/**
+ * Rows come in (ts, point) order, newest first by default; rows of the same instant are in
+ * a fixed point order, so paging with `after` never skips or repeats a row.
+ */
 export interface DataQuery extends TimeRangeQuery {
   readonly registrationId: string;
   readonly point?: string;
+  /** Only rows after this one in the query's order (the next page). */
+  readonly after?: DataCursor;
 }
 
 export interface ConnectionQuery extends TimeRangeQuery {

@@ -4,6 +4,7 @@ export type {
   ConnectionQuery,
   ConnectionRecord,
   ConnectionRow,
+  DataCursor,
   DataQuery,
   DataRow,
   DeviceRow,

@@ -34,9 +34,9 @@ export interface DataRowView {
 export function dataRows(h: Harness, registrationId: string): DataRowView[] {
   return query<DataRowView>(
     h,
-    `SELECT dd.point, dd.slave, dd.address, dd.value, dd.text_value AS text, dd.raw_value AS raw, dd.received_at AS at, dd.quality
-       FROM device_data dd JOIN devices d ON d.id = dd.device_id
-      WHERE d.registration_id = ? ORDER BY dd.id`,
+    `SELECT p.name AS point, dd.slave, dd.address, dd.value, dd.text_value AS text, dd.raw_value AS raw, dd.received_at AS at, dd.quality
+       FROM device_data dd JOIN devices d ON d.id = dd.device_id JOIN point_names p ON p.id = dd.point_id
+      WHERE d.registration_id = ? ORDER BY dd.received_at, dd.point_id`,
     registrationId,
   );
 }

@@ -4,22 +4,30 @@
 //
 // Order inside the transaction: device lifecycle (so a device row exists before its data),
 // connection events as accepted, heartbeats, raw packets, then samples grouped by device.
-// Grouping matters for speed: a device's rows land next to each other in the
-// (device, time) and (device, point, time) indexes, so each index page is touched once per
-// batch instead of once per row.
+// Grouping matters for speed: device_data is clustered by (device, time, point), so a
+// device's rows go to the same leaf page one after another instead of hopping between
+// devices' pages row by row.
+//
+// Point names become ids here, through a map that lives as long as the applier: a name
+// costs one INSERT the first time it is ever seen and a Map lookup per batch after that.
 import type Database from 'better-sqlite3';
 import { PACKET_DIRECTIONS, RAW_PACKET_KINDS, type RawPacketColumns, type SampleColumns, type WriteBatch } from '../write-batch.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 
-/** Samples per multi-row INSERT: one native call for 32 rows instead of 32. */
-const ROWS_PER_INSERT = 32;
+/** Samples per multi-row INSERT: one native call for 50 rows instead of 50. */
+const ROWS_PER_INSERT = 50;
 const SAMPLE_COLUMNS = 9;
-const SAMPLE_INSERT = 'INSERT INTO device_data (device_id, point, slave, address, value, text_value, raw_value, received_at, quality) VALUES ';
+// OR IGNORE: (device, time, point) is the row's identity; a sample stored already (a batch
+// retried after a failure it survived) is not stored twice and does not fail the batch.
+const SAMPLE_INSERT =
+  'INSERT OR IGNORE INTO device_data (device_id, received_at, point_id, slave, address, value, text_value, raw_value, quality) VALUES ';
 const SAMPLE_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 export class SqliteBatchApplier {
   /** registration_id → devices.id; cleared when a transaction rolls back. */
   private readonly deviceIds = new Map<string, number>();
+  /** point_names.name → id; cleared when a transaction rolls back. */
+  private readonly pointIds = new Map<string, number>();
   private readonly upsertDevice: Database.Statement;
   private readonly markOffline: Database.Statement;
   private readonly ensureDevice: Database.Statement;
@@ -28,6 +36,8 @@ export class SqliteBatchApplier {
   private readonly insertConnection: Database.Statement;
   private readonly insertHeartbeat: Database.Statement;
   private readonly insertRawPacket: Database.Statement;
+  private readonly insertPointName: Database.Statement;
+  private readonly selectPointName: Database.Statement;
   private readonly insertSample: Database.Statement;
   private readonly insertSamples: Database.Statement;
   private readonly sampleArgs: unknown[] = new Array(ROWS_PER_INSERT * SAMPLE_COLUMNS);
@@ -58,6 +68,8 @@ export class SqliteBatchApplier {
     this.insertRawPacket = db.prepare(
       'INSERT INTO raw_packets (registration_id, direction, kind, hex, at, remote_ip, remote_port, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    this.insertPointName = db.prepare('INSERT INTO point_names (name) VALUES (?) ON CONFLICT (name) DO NOTHING');
+    this.selectPointName = db.prepare('SELECT id FROM point_names WHERE name = ?').pluck();
     this.insertSample = db.prepare(SAMPLE_INSERT + SAMPLE_VALUES);
     this.insertSamples = db.prepare(SAMPLE_INSERT + new Array<string>(ROWS_PER_INSERT).fill(SAMPLE_VALUES).join(', '));
     this.applyInTransaction = db.transaction((batches: readonly WriteBatch[]) => {
@@ -68,7 +80,7 @@ export class SqliteBatchApplier {
   /**
    * Commits the batches, in order, in one transaction: all or nothing; throws on failure.
    * Several batches per commit is the writer catching up after falling behind: the cost
-   * of a commit grows with the index pages it touches, not with the rows, so bigger
+   * of a commit grows with the B-tree pages it touches, not with the rows, so bigger
    * commits are cheaper per row.
    */
   apply(batches: readonly WriteBatch[]): void {
@@ -78,6 +90,7 @@ export class SqliteBatchApplier {
     } catch (err) {
       // Ids cached during the rolled-back transaction may point at rows that no longer exist.
       this.deviceIds.clear();
+      this.pointIds.clear();
       throw err;
     }
   }
@@ -114,6 +127,15 @@ export class SqliteBatchApplier {
     return id;
   }
 
+  private pointId(name: string): number {
+    const cached = this.pointIds.get(name);
+    if (cached !== undefined) return cached;
+    this.insertPointName.run(name);
+    const id = this.selectPointName.get(name) as number;
+    this.pointIds.set(name, id);
+    return id;
+  }
+
   private insertRawPackets(strings: readonly string[], p: RawPacketColumns): void {
     let start = 0;
     for (let i = 0; i < p.count; i++) {
@@ -139,10 +161,16 @@ export class SqliteBatchApplier {
     const n = s.count;
     if (n === 0) return;
     const order = this.groupByDevice(strings, s, lastSeen);
+    // Point id of each interned string, resolved once per batch (0: not resolved yet).
+    const pointIdOfString = new Float64Array(strings.length);
     const args = this.sampleArgs;
     let k = 0;
     for (let j = 0; j < n; j++) {
-      fillSampleArgs(args, k * SAMPLE_COLUMNS, strings, s, order.deviceIdOfRow, order.rows[j]!);
+      const i = order.rows[j]!;
+      const name = s.point[i]!;
+      let pointId = pointIdOfString[name]!;
+      if (pointId === 0) pointId = pointIdOfString[name] = this.pointId(strings[name]!);
+      fillSampleArgs(args, k * SAMPLE_COLUMNS, strings, s, order.deviceIdOfRow[i]!, pointId, i);
       if (++k === ROWS_PER_INSERT) {
         this.insertSamples.run(args);
         k = 0;
@@ -193,18 +221,19 @@ function fillSampleArgs(
   at: number,
   strings: readonly string[],
   s: SampleColumns,
-  deviceIdOfRow: Float64Array,
+  deviceId: number,
+  pointId: number,
   i: number,
 ): void {
   const text = s.text[i]!;
-  args[at] = deviceIdOfRow[i];
-  args[at + 1] = strings[s.point[i]!];
-  args[at + 2] = s.slave[i];
-  args[at + 3] = s.address[i];
-  args[at + 4] = s.hasValue[i] === 1 ? s.value[i] : null;
-  args[at + 5] = text < 0 ? null : strings[text];
-  args[at + 6] = strings[s.raw[i]!];
-  args[at + 7] = s.ts[i];
+  args[at] = deviceId;
+  args[at + 1] = s.ts[i];
+  args[at + 2] = pointId;
+  args[at + 3] = s.slave[i];
+  args[at + 4] = s.address[i];
+  args[at + 5] = s.hasValue[i] === 1 ? s.value[i] : null;
+  args[at + 6] = text < 0 ? null : strings[text];
+  args[at + 7] = strings[s.raw[i]!];
   args[at + 8] = strings[s.quality[i]!];
 }
 

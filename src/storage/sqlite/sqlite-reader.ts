@@ -1,7 +1,7 @@
 // HistoryReader over a read-only SQLite connection. WAL mode lets it read while the
 // worker writes. Queries are synchronous underneath (better-sqlite3) but the interface is
 // async so the MySQL store can implement it; each query is bounded by `limit` and served
-// by an index, so it stays short on the main thread.
+// by an index or a primary-key range, so it stays short on the main thread.
 import type { Quality } from '../../domain/point.js';
 import {
   DEFAULT_QUERY_LIMIT,
@@ -40,7 +40,6 @@ interface DeviceRecord {
 }
 
 interface DataRecord {
-  id: number;
   point: string;
   slave: number;
   address: number;
@@ -119,11 +118,18 @@ export class SqliteHistoryReader implements HistoryReader {
   async data(query: DataQuery): Promise<DataRow[]> {
     const deviceId = this.deviceId(query.registrationId);
     if (deviceId === null) return [];
-    const { from, to, limit, direction } = window(query);
-    const params = query.point === undefined ? [deviceId, from, to, limit] : [deviceId, query.point, from, to, limit];
-    const rows = this.statement(dataQuerySql(query.point !== undefined, direction)).all(...params) as DataRecord[];
+    let pointId: number | null = null;
+    if (query.point !== undefined) {
+      pointId = this.pointId(query.point);
+      if (pointId === null) return [];
+    }
+    const { limit, direction } = window(query);
+    const { low, high } = this.dataBounds(query, direction);
+    const params = [deviceId, low.ts, low.pointId, high.ts, high.pointId];
+    if (pointId !== null) params.push(pointId);
+    params.push(limit);
+    const rows = this.statement(dataQuerySql(pointId !== null, direction)).all(...params) as DataRecord[];
     return rows.map((r) => ({
-      id: r.id,
       deviceId: query.registrationId,
       point: r.point,
       slave: r.slave,
@@ -218,6 +224,31 @@ export class SqliteHistoryReader implements HistoryReader {
     return rows.map((r) => r.detail);
   }
 
+  /**
+   * The query's window as exclusive bounds on the key (received_at, point_id), so one SQL
+   * text covers every combination of from, to and a paging cursor. Point ids are ≥ 1.
+   */
+  private dataBounds(query: DataQuery, direction: 'ASC' | 'DESC'): { low: KeyBound; high: KeyBound } {
+    // received_at >= from  ⟺  key > (from, 0);  received_at < to  ⟺  key < (to, 0).
+    let low: KeyBound = { ts: query.from ?? EARLIEST, pointId: 0 };
+    let high: KeyBound = { ts: query.to ?? LATEST, pointId: 0 };
+    const after = query.after;
+    if (after !== undefined) {
+      // A point name this store never saw cannot come from a row it returned; bound by the
+      // time alone and include that whole instant rather than risk skipping rows.
+      const known = this.pointId(after.point);
+      const cursor = direction === 'DESC' ? { ts: after.ts, pointId: known ?? MAX_POINT_ID } : { ts: after.ts, pointId: known ?? 0 };
+      if (direction === 'DESC' && compareKeys(cursor, high) < 0) high = cursor;
+      if (direction === 'ASC' && compareKeys(cursor, low) > 0) low = cursor;
+    }
+    return { low, high };
+  }
+
+  private pointId(name: string): number | null {
+    const id = this.statement('SELECT id FROM point_names WHERE name = ?').pluck().get(name) as number | undefined;
+    return id ?? null;
+  }
+
   private deviceId(registrationId: string): number | null {
     const id = this.statement('SELECT id FROM devices WHERE registration_id = ?').pluck().get(registrationId) as number | undefined;
     return id ?? null;
@@ -239,17 +270,30 @@ export class SqliteHistoryReader implements HistoryReader {
 }
 
 /**
- * The data query; parameters are device id, [point,] from, to, limit. The index is named
- * because without statistics SQLite picks (device, time) for point queries too and then
- * filters every point of the device.
+ * The data query: a range of device_data's primary key (device_id, received_at, point_id),
+ * read in key order, so it never sorts. Parameters: device id, low (received_at, point_id),
+ * high (received_at, point_id), both exclusive, [point id,] limit. One point of a device is
+ * the same range filtered on point_id: the table is clustered for writing, by time before
+ * point, so this reads the device's other points in the window too.
  */
 export function dataQuerySql(byPoint: boolean, direction: 'ASC' | 'DESC'): string {
-  const index = byPoint ? 'ix_device_data_device_point_time' : 'ix_device_data_device_time';
-  const point = byPoint ? 'AND point = ?' : '';
-  return `SELECT id, point, slave, address, value, text_value, raw_value, received_at, quality
-    FROM device_data INDEXED BY ${index}
-    WHERE device_id = ? ${point} AND received_at >= ? AND received_at < ?
-    ORDER BY received_at ${direction}, id ${direction} LIMIT ?`;
+  const point = byPoint ? 'AND x.point_id = ?' : '';
+  return `SELECT p.name AS point, x.slave, x.address, x.value, x.text_value, x.raw_value, x.received_at, x.quality
+    FROM device_data x JOIN point_names p ON p.id = x.point_id
+    WHERE x.device_id = ? AND (x.received_at, x.point_id) > (?, ?) AND (x.received_at, x.point_id) < (?, ?) ${point}
+    ORDER BY x.received_at ${direction}, x.point_id ${direction} LIMIT ?`;
+}
+
+interface KeyBound {
+  readonly ts: number;
+  readonly pointId: number;
+}
+
+/** Above any point id this store assigns: stands for "after every point of that instant". */
+const MAX_POINT_ID = Number.MAX_SAFE_INTEGER;
+
+function compareKeys(a: KeyBound, b: KeyBound): number {
+  return a.ts !== b.ts ? a.ts - b.ts : a.pointId - b.pointId;
 }
 
 function window(query: TimeRangeQuery): { from: number; to: number; limit: number; direction: 'ASC' | 'DESC' } {

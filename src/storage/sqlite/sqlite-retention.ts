@@ -2,10 +2,14 @@
 // thousand rows per statement with a pause between statements, so the write lock is never
 // held long and batch commits interleave with a large sweep.
 //
-// Age deletion walks each table by primary key from the oldest row. Ids follow insertion
+// device_data is clustered by (device_id, received_at, point_id), so each device's old rows
+// are the front of its key range: the sweep visits the devices in id order and deletes
+// from the front of each, several devices per transaction, until a chunk's worth of rows
+// is gone. No time index is needed, which would cost every insert.
+//
+// The other tables are walked by primary key from the oldest row. Ids follow insertion
 // order and rows are inserted in receive order, so the old rows are at the front; the walk
-// stops at the first chunk with nothing old in it. This needs no index on the time column
-// of device_data, which would cost every insert. A row inserted long after its timestamp
+// stops at the first chunk with nothing old in it. A row inserted long after its timestamp
 // (not something the gateway does) waits until the rows in front of it expire.
 import type { RetentionConfig } from '../../domain/config.js';
 import type { RetentionReport } from '../history.js';
@@ -14,10 +18,9 @@ import type { SqliteDatabase } from './sqlite-connection.js';
 
 export const RETENTION_CHUNK_ROWS = 5000;
 
-type AgedTable = 'device_data' | 'heartbeat_log' | 'connection_history' | 'raw_packets';
+type AgedTable = 'heartbeat_log' | 'connection_history' | 'raw_packets';
 
 const TIME_COLUMN: Record<AgedTable, string> = {
-  device_data: 'received_at',
   heartbeat_log: 'at',
   connection_history: 'at',
   raw_packets: 'at',
@@ -34,10 +37,27 @@ interface TableStatements {
   readonly delete: Database.Statement;
 }
 
+interface DataKey {
+  readonly ts: number;
+  readonly pointId: number;
+}
+
+/** Where a device_data sweep has got to: the device being cleared, or the last one done. */
+interface DataWalk {
+  device: number | null;
+  after: number;
+  done: boolean;
+}
+
 export class SqliteRetention {
   private readonly statements = new Map<AgedTable, TableStatements>();
   private readonly maxRawPacketId: Database.Statement;
   private readonly deleteRawPacketsUpTo: Database.Statement;
+  private readonly nextDataDevice: Database.Statement;
+  private readonly dataChunkEnd: Database.Statement;
+  private readonly deleteDataUpTo: Database.Statement;
+  private readonly deleteDataBefore: Database.Statement;
+  private readonly deleteDataChunk: (walk: DataWalk, cutoff: number) => number;
 
   constructor(
     db: SqliteDatabase,
@@ -54,6 +74,15 @@ export class SqliteRetention {
         delete: db.prepare(`DELETE FROM ${table} WHERE id > ? AND id <= ? AND ${time} < ?`),
       });
     }
+    // Every statement below is a seek or a short range of device_data's primary key.
+    this.nextDataDevice = db.prepare('SELECT MIN(device_id) FROM device_data WHERE device_id > ?').pluck();
+    this.dataChunkEnd = db.prepare(
+      `SELECT received_at AS ts, point_id AS pointId FROM device_data WHERE device_id = ? AND received_at < ?
+       ORDER BY received_at, point_id LIMIT 1 OFFSET ?`,
+    );
+    this.deleteDataUpTo = db.prepare('DELETE FROM device_data WHERE device_id = ? AND (received_at, point_id) <= (?, ?)');
+    this.deleteDataBefore = db.prepare('DELETE FROM device_data WHERE device_id = ? AND received_at < ?');
+    this.deleteDataChunk = db.transaction((walk: DataWalk, cutoff: number) => this.deleteDataRows(walk, cutoff)).immediate;
     this.maxRawPacketId = db.prepare('SELECT MAX(id) FROM raw_packets').pluck();
     this.deleteRawPacketsUpTo = db.prepare(
       'DELETE FROM raw_packets WHERE id IN (SELECT id FROM raw_packets WHERE id <= ? ORDER BY id LIMIT ?)',
@@ -67,7 +96,7 @@ export class SqliteRetention {
   async sweep(now: number, pause: () => Promise<void>, stopping: () => boolean = () => false): Promise<RetentionReport> {
     const started = performance.now();
     const c = this.config;
-    const deviceData = await this.deleteOlderThan('device_data', c.deviceDataMs, now, pause, stopping);
+    const deviceData = await this.deleteOldData(c.deviceDataMs, now, pause, stopping);
     const heartbeatLog = await this.deleteOlderThan('heartbeat_log', c.heartbeatLogMs, now, pause, stopping);
     const connectionHistory = await this.deleteOlderThan('connection_history', c.connectionHistoryMs, now, pause, stopping);
     const rawPacketsAged = await this.deleteOlderThan('raw_packets', c.rawPacketsMs, now, pause, stopping);
@@ -80,6 +109,43 @@ export class SqliteRetention {
       rawPacketsOverCap,
       ms: performance.now() - started,
     };
+  }
+
+  private async deleteOldData(maxAgeMs: number, now: number, pause: () => Promise<void>, stopping: () => boolean): Promise<number> {
+    if (maxAgeMs <= 0) return 0; // 0 keeps forever
+    const cutoff = now - maxAgeMs;
+    const walk: DataWalk = { device: null, after: Number.MIN_SAFE_INTEGER, done: false };
+    let deleted = 0;
+    while (!stopping()) {
+      deleted += this.deleteDataChunk(walk, cutoff);
+      if (walk.done) break;
+      await pause();
+    }
+    return deleted;
+  }
+
+  /** Deletes up to chunkRows old rows, device after device, in one transaction. */
+  private deleteDataRows(walk: DataWalk, cutoff: number): number {
+    let budget = this.chunkRows;
+    while (budget > 0) {
+      if (walk.device === null) {
+        walk.device = this.nextDataDevice.get(walk.after) as number | null;
+        if (walk.device === null) {
+          walk.done = true;
+          break;
+        }
+      }
+      // The budget-th old row of this device, if it has that many: delete up to it.
+      const end = this.dataChunkEnd.get(walk.device, cutoff, budget - 1) as DataKey | undefined;
+      if (end) {
+        budget -= this.deleteDataUpTo.run(walk.device, end.ts, end.pointId).changes;
+      } else {
+        budget -= this.deleteDataBefore.run(walk.device, cutoff).changes;
+        walk.after = walk.device;
+        walk.device = null;
+      }
+    }
+    return this.chunkRows - budget;
   }
 
   private async deleteOlderThan(

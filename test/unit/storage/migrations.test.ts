@@ -7,17 +7,17 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../src/storage/migratio
 import { openWriteConnection, type SqliteDatabase } from '../../../src/storage/sqlite/sqlite-connection.js';
 import { migrateSqlite, schemaVersion } from '../../../src/storage/sqlite/sqlite-migrate.js';
 
-const TABLES = ['connection_history', 'device_data', 'devices', 'heartbeat_log', 'raw_packets', 'schema_version'];
+const TABLES = ['connection_history', 'device_data', 'devices', 'heartbeat_log', 'point_names', 'raw_packets', 'schema_version'];
+// device_data has none: its primary key is its only B-tree.
 const INDEXES = [
   'ix_connection_history_device_time',
   'ix_connection_history_time',
-  'ix_device_data_device_point_time',
-  'ix_device_data_device_time',
   'ix_heartbeat_log_device_time',
   'ix_heartbeat_log_time',
   'ix_raw_packets_device_time',
   'ix_raw_packets_time',
   'ux_devices_registration_id',
+  'ux_point_names_name',
 ];
 
 function objects(db: SqliteDatabase, type: 'table' | 'index'): string[] {
@@ -51,10 +51,19 @@ describe('SQLite migrations', () => {
     migrateSqlite(db, 'h.db');
     const columns = (table: string) => (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]).join(' ');
     expect(columns('devices')).toBe('id registration_id profile name first_seen last_seen last_ip last_port status listener');
-    expect(columns('device_data')).toBe('id device_id point slave address value text_value raw_value received_at quality');
+    expect(columns('device_data')).toBe('device_id received_at point_id slave address value text_value raw_value quality');
+    expect(columns('point_names')).toBe('id name');
     expect(columns('connection_history')).toBe('id registration_id event remote_ip remote_port listener details at');
     expect(columns('heartbeat_log')).toBe('id device_id at remote_ip remote_port');
     expect(columns('raw_packets')).toBe('id registration_id direction kind hex at remote_ip remote_port note');
+  });
+
+  it('store device_data in the order of its (device, time, point) key, without a rowid', () => {
+    migrateSqlite(db, 'h.db');
+    const key = db.prepare(`SELECT name FROM pragma_table_info('device_data') WHERE pk > 0 ORDER BY pk`).pluck().all();
+    expect(key).toEqual(['device_id', 'received_at', 'point_id']);
+    expect(() => db.prepare('SELECT rowid FROM device_data').all()).toThrow(/no such column: rowid/);
+    expect(db.prepare(`SELECT origin FROM pragma_index_list('device_data')`).pluck().all()).toEqual(['pk']);
   });
 
   it('do nothing on a second run', () => {
@@ -89,9 +98,15 @@ describe('SQLite migrations', () => {
       expect(mysql).toHaveLength(sqlite.length);
       // Only the auto-increment key and the table options may differ.
       const shape = (sql: string) =>
-        sql.replace(/id (INTEGER PRIMARY KEY|BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY)/, 'id PK').replace(/ ENGINE=InnoDB[^)]*$/, '');
+        sql
+          .replace(/id (INTEGER PRIMARY KEY|(BIGINT|INTEGER) NOT NULL AUTO_INCREMENT PRIMARY KEY)/, 'id PK')
+          .replace(/ (ENGINE=InnoDB[^)]*|WITHOUT ROWID)$/, '');
       mysql.forEach((statement, i) => expect(shape(statement)).toBe(shape(sqlite[i]!)));
       expect(mysql.filter((s) => s.startsWith('CREATE TABLE')).every((s) => s.includes('ENGINE=InnoDB'))).toBe(true);
+      // InnoDB clusters every table by its primary key; SQLite has to be told.
+      const deviceData = (statements: readonly string[]) => statements.find((s) => s.startsWith('CREATE TABLE device_data'))!;
+      expect(deviceData(mysql)).toContain('PRIMARY KEY (device_id, received_at, point_id)');
+      expect(deviceData(sqlite)).toMatch(/\) WITHOUT ROWID$/);
     }
   });
 });

@@ -69,7 +69,11 @@ describe('SqliteBatchApplier', () => {
         for (let ts = 1; ts <= 3; ts++) for (const id of ['A', 'B', 'C']) b.sample(sample(id, 'temperature', ts));
       }),
     ]);
-    const rows = t.db.prepare('SELECT d.registration_id AS dev, x.received_at AS ts FROM device_data x JOIN devices d ON d.id = x.device_id ORDER BY x.id').all();
+    // A plain scan returns rows in storage order, which is the table's key order.
+    const devices = new Map(t.db.prepare('SELECT id, registration_id FROM devices').raw().all() as [number, string][]);
+    const rows = (t.db.prepare('SELECT device_id, received_at FROM device_data').all() as { device_id: number; received_at: number }[]).map(
+      (r) => ({ dev: devices.get(r.device_id), ts: r.received_at }),
+    );
     expect(rows).toEqual([
       { dev: 'A', ts: 1 },
       { dev: 'A', ts: 2 },
@@ -84,7 +88,7 @@ describe('SqliteBatchApplier', () => {
   });
 
   it('stores every sample column exactly, across the multi-row insert boundary', () => {
-    const n = 70; // two full 32-row inserts and 6 single ones
+    const n = 70; // one full 50-row insert and 20 single ones
     applier.apply([
       batch((b) => {
         for (let i = 0; i < n; i++) {
@@ -92,10 +96,40 @@ describe('SqliteBatchApplier', () => {
         }
       }),
     ]);
-    const rows = t.db.prepare('SELECT point, slave, address, value, text_value, raw_value, received_at, quality FROM device_data ORDER BY id').all() as Record<string, unknown>[];
+    const rows = t.db
+      .prepare(
+        `SELECT p.name AS point, slave, address, value, text_value, raw_value, received_at, quality
+           FROM device_data x JOIN point_names p ON p.id = x.point_id ORDER BY received_at`,
+      )
+      .all() as Record<string, unknown>[];
     expect(rows).toHaveLength(n);
     expect(rows[5]).toEqual({ point: 'p5', slave: 1, address: 40005, value: null, text_value: 'SN-5', raw_value: '00000005', received_at: 1_736_929_800_128, quality: 'good' });
     expect(rows[69]).toEqual({ point: 'p69', slave: 1, address: 40069, value: 69.25, text_value: null, raw_value: '00000045', received_at: 1_736_929_800_192, quality: 'good' });
+  });
+
+  it('stores each point name once and refers to it by id from every device', () => {
+    applier.apply([batch((b) => ['A', 'B'].forEach((id) => ['temperature', 'humidity'].forEach((p) => b.sample(sample(id, p, 1000)))))]);
+    applier.apply([batch((b) => b.sample(sample('C', 'humidity', 2000)))]);
+    expect(t.db.prepare('SELECT id, name FROM point_names ORDER BY id').all()).toEqual([
+      { id: 1, name: 'temperature' },
+      { id: 2, name: 'humidity' },
+    ]);
+    const perPoint = t.db.prepare('SELECT point_id, COUNT(*) AS n FROM device_data GROUP BY point_id ORDER BY point_id').all();
+    expect(perPoint).toEqual([
+      { point_id: 1, n: 2 },
+      { point_id: 2, n: 3 },
+    ]);
+  });
+
+  it('stores a sample only once when a batch is applied again', () => {
+    const twice = () => batch((b) => ['temperature', 'humidity'].forEach((p) => b.sample(sample('A', p, 1000, 1))));
+    applier.apply([twice()]);
+    applier.apply([twice(), batch((b) => b.sample(sample('A', 'temperature', 1001, 2)))]);
+    expect(t.db.prepare('SELECT point_id, received_at, value FROM device_data').all()).toEqual([
+      { point_id: 1, received_at: 1000, value: 1 },
+      { point_id: 2, received_at: 1000, value: 1 },
+      { point_id: 1, received_at: 1001, value: 2 },
+    ]);
   });
 
   it('creates a bare device row for data from a device it never saw register', () => {
@@ -136,11 +170,18 @@ describe('SqliteBatchApplier', () => {
     expect(() => applier.apply([poisoned])).toThrow(/NOT NULL/);
     expect(t.db.prepare('SELECT COUNT(*) FROM devices').pluck().get()).toBe(0);
     expect(t.db.prepare('SELECT COUNT(*) FROM device_data').pluck().get()).toBe(0);
+    expect(t.db.prepare('SELECT COUNT(*) FROM point_names').pluck().get()).toBe(0);
 
     applier.apply([batch((b) => b.deviceOnline(online('OTHER', 1500)))]);
+    applier.apply([batch((b) => b.sample(sample('OTHER', 'humidity', 1600)))]);
     applier.apply([batch((b) => b.sample(sample('NEW', 'temperature', 2000)))]);
-    const row = t.db.prepare('SELECT d.registration_id FROM device_data x JOIN devices d ON d.id = x.device_id').pluck().get();
-    expect(row).toBe('NEW');
+    const row = t.db
+      .prepare(
+        `SELECT d.registration_id AS device, p.name AS point FROM device_data x
+           JOIN devices d ON d.id = x.device_id JOIN point_names p ON p.id = x.point_id WHERE x.received_at = 2000`,
+      )
+      .get();
+    expect(row).toEqual({ device: 'NEW', point: 'temperature' });
   });
 
   it('keeps connection events in the order they were accepted', () => {

@@ -56,6 +56,21 @@ describe('SqliteRetention', () => {
     expect(oldest).toBe(NOW - 10 * DAY);
   });
 
+  it('deletes the old rows of every device, crossing devices within a chunk', async () => {
+    applier.apply([
+      batch((b) => {
+        for (const [id, oldRows] of [['A', 3], ['B', 0], ['C', 12], ['D', 5]] as const) {
+          for (let i = 0; i < oldRows; i++) b.sample(sample(id, i % 2 === 0 ? 'temperature' : 'humidity', NOW - 40 * DAY + i));
+          b.sample(sample(id, 'temperature', NOW - DAY));
+        }
+      }),
+    ]);
+    const report = await new SqliteRetention(t.db, { ...keepAll, deviceDataMs: 30 * DAY }, 7).sweep(NOW, pause);
+    expect(report.deviceData).toBe(20);
+    expect(pauses).toBe(2); // 7 + 7 + 6 rows: three transactions, a pause between each
+    expect(t.db.prepare('SELECT received_at FROM device_data').pluck().all()).toEqual([NOW - DAY, NOW - DAY, NOW - DAY, NOW - DAY]);
+  });
+
   it('keeps everything when the limit is 0', async () => {
     writeData([400], 10);
     const report = await new SqliteRetention(t.db, keepAll, 8).sweep(NOW, pause);

@@ -1,0 +1,177 @@
+// Scenario 4a: the gateway path alone, in one process, without the kernel. Real
+// DtuSession objects (stream parser, transaction queue, poller timers, block decoder,
+// bus) are attached to loopback sockets that answer each read request on the next
+// turn of the event loop with a pre-encoded RTU response, as a DTU on a fast link would.
+// The only `data` listener counts samples and drops them: no storage.
+//
+// Two figures come out: the receive path (bytes in → parse → match to the request in
+// flight → decode 50 points → emit) timed around each delivery, and the whole process CPU
+// per transaction, which adds the poll timers, request encoding/sending, timeout timers
+// and garbage collection.
+//
+//   node dist/bench/gateway-inproc.js --config DIR   (then a `run` request over IPC)
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { EventBus } from '../src/bus.js';
+import { loadConfig } from '../src/config/load.js';
+import type { GatewayEvents } from '../src/domain/events.js';
+import { newCounters } from '../src/gateway/counters.js';
+import { DeviceRegistry } from '../src/gateway/registry.js';
+import { DtuSession, type SessionContext } from '../src/gateway/session.js';
+import { systemClock } from '../src/gateway/transaction-queue.js';
+import { silentLogger } from '../src/log.js';
+import { encodeRegistersResponse } from '../src/protocol/modbus/reply.js';
+import { RegisterModel } from '../src/simulator/index.js';
+import { benchDtuId, LINK_NAME, PROFILE_NAME, SLAVE, TASK_ADDRESS, TASK_QUANTITY } from './bench-config.js';
+import { announceReady, serveRequests } from './child-rpc.js';
+import { processWindow, sampleProcess, type ProcessWindow } from './process-sample.js';
+import { WindowProfiler } from './window-profiler.js';
+
+export interface InprocRunArgs {
+  readonly count: number;
+  readonly warmupMs: number;
+  readonly measureMs: number;
+  /** Write a main-thread CPU profile of the window into this directory. */
+  readonly profileDir?: string;
+}
+
+export interface InprocResult {
+  readonly devices: number;
+  readonly online: number;
+  readonly window: ProcessWindow;
+  readonly transactions: number;
+  readonly transactionsPerSec: number;
+  readonly samplesPerSec: number;
+  readonly cpuUsPerTransaction: number;
+  /** Wall time inside the synchronous receive path, per delivered response. */
+  readonly receivePathUsPerTransaction: number;
+  readonly timeouts: number;
+  readonly skippedOverrun: number;
+}
+
+/** Enough of net.Socket for DtuSession, answering read requests from memory. */
+class LoopbackDtuSocket extends EventEmitter {
+  readonly remoteAddress = '127.0.0.1';
+  destroyed = false;
+  static receiveMs = 0;
+  static receives = 0;
+
+  constructor(
+    readonly remotePort: number,
+    private readonly response: Buffer,
+  ) {
+    super();
+  }
+
+  setNoDelay(): this {
+    return this;
+  }
+
+  setKeepAlive(): this {
+    return this;
+  }
+
+  write(bytes: Uint8Array): boolean {
+    // A read of holding registers: answer on the next turn, in a fresh buffer as a socket read would be.
+    if (!this.destroyed && bytes[1] === 3) setImmediate(() => this.deliver(Buffer.from(this.response)));
+    return true;
+  }
+
+  destroy(): this {
+    if (!this.destroyed) {
+      this.destroyed = true;
+      setImmediate(() => this.emit('close'));
+    }
+    return this;
+  }
+
+  private deliver(chunk: Buffer): void {
+    if (this.destroyed) return;
+    const started = performance.now();
+    this.emit('data', chunk);
+    LoopbackDtuSocket.receiveMs += performance.now() - started;
+    LoopbackDtuSocket.receives++;
+  }
+}
+
+const { values } = parseArgs({ options: { config: { type: 'string' } } });
+if (!values.config) throw new Error('--config DIR is required');
+const config = loadConfig(values.config);
+const link = config.points.links.get(LINK_NAME);
+const profile = config.points.profiles.get(PROFILE_NAME);
+const listener = config.server.listeners[0];
+if (!link || !profile || !listener) throw new Error('bench config lacks its link, profile or listener');
+
+const log = silentLogger();
+const bus = new EventBus<GatewayEvents>(log);
+const ctx: SessionContext = {
+  limits: config.server.sessions,
+  points: config.points,
+  registry: new DeviceRegistry(),
+  bus,
+  counters: newCounters(),
+  log,
+  clock: systemClock,
+  recordPackets: 'none',
+};
+let samples = 0;
+bus.on('data', (e) => {
+  samples += e.samples.length;
+});
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function run(args: unknown): Promise<InprocResult> {
+  const { count, warmupMs, measureMs, profileDir } = args as InprocRunArgs;
+  const sessions: DtuSession[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = benchDtuId(i);
+    const registers = new RegisterModel(profile!, id, id).registers(SLAVE, 3, TASK_ADDRESS, TASK_QUANTITY);
+    const socket = new LoopbackDtuSocket(10_000 + i, encodeRegistersResponse(SLAVE, 3, registers));
+    const session = new DtuSession(socket as unknown as Socket, listener!, link!, ctx);
+    ctx.registry.add(session);
+    session.start();
+    socket.emit('data', Buffer.from(id, 'latin1'));
+    sessions.push(session);
+  }
+  await sleep(warmupMs);
+
+  const totals = () => {
+    let timeouts = 0;
+    let skippedOverrun = 0;
+    for (const s of sessions) {
+      timeouts += s.devicePoller?.counters.timeouts ?? 0;
+      skippedOverrun += s.devicePoller?.counters.skippedOverrun ?? 0;
+    }
+    return { responses: ctx.counters.responses, samples, receiveMs: LoopbackDtuSocket.receiveMs, receives: LoopbackDtuSocket.receives, timeouts, skippedOverrun };
+  };
+  const profiler = new WindowProfiler();
+  if (profileDir) await profiler.start();
+  const from = sampleProcess();
+  const t0 = totals();
+  await sleep(measureMs);
+  const to = sampleProcess();
+  const t1 = totals();
+  if (profileDir) await profiler.stop(profileDir);
+  const window = processWindow(from, to);
+  const transactions = t1.responses - t0.responses;
+  const result: InprocResult = {
+    devices: count,
+    online: ctx.registry.online,
+    window,
+    transactions,
+    transactionsPerSec: transactions / window.seconds,
+    samplesPerSec: (t1.samples - t0.samples) / window.seconds,
+    cpuUsPerTransaction: transactions > 0 ? window.cpuUs / transactions : 0,
+    receivePathUsPerTransaction: t1.receives > t0.receives ? ((t1.receiveMs - t0.receiveMs) * 1000) / (t1.receives - t0.receives) : 0,
+    timeouts: t1.timeouts - t0.timeouts,
+    skippedOverrun: t1.skippedOverrun - t0.skippedOverrun,
+  };
+  for (const s of sessions) s.close('shutdown', 'benchmark done');
+  return result;
+}
+
+serveRequests({ run }, async () => undefined);
+announceReady({ pid: process.pid });

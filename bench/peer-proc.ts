@@ -1,0 +1,136 @@
+// Child process running the peer for the comparison: what a Node user builds today with
+// `modbus-serial`. A plain net.Server accepts the DTUs, reads the first packet as the
+// registration ID, then hands the socket to modbus-serial's RTU-over-TCP port
+// (`linkTelnet`: raw RTU frames on the socket, no MBAP header) and polls
+// readHoldingRegisters(2000, 100) every period per DTU, decoding the same 50 points into
+// the same Sample records. Samples are counted and dropped: no storage, like the
+// gateway-only dtuhub run it is compared with.
+//
+//   node dist/bench/peer-proc.js --period MS
+import { createServer, type Socket } from 'node:net';
+import { parseArgs } from 'node:util';
+import modbusSerial from 'modbus-serial';
+import { SLAVE, TASK_ADDRESS, TASK_QUANTITY } from './bench-config.js';
+import { announceReady, serveRequests } from './child-rpc.js';
+import { decodeBenchPoints } from './peer-decode.js';
+import { sampleProcess, type ProcessSample } from './process-sample.js';
+import { WeightedHistogram, type LatencySummary } from './weighted-histogram.js';
+
+export interface PeerSnapshot {
+  readonly process: ProcessSample;
+  readonly connections: number;
+  readonly requests: number;
+  readonly transactions: number;
+  readonly errors: number;
+  /** Polls skipped because the previous one of that DTU was still in flight. */
+  readonly skipped: number;
+  readonly samplesDecoded: number;
+  readonly pollToDecodedMs: LatencySummary;
+}
+
+// CommonJS package: at runtime the default import is module.exports, the client class
+// itself, which the typings describe as the `default` export.
+const ModbusRTU = modbusSerial as unknown as typeof modbusSerial.default;
+
+/** Same response timeout as the bench profile. */
+const RESPONSE_TIMEOUT_MS = 3000;
+
+const { values } = parseArgs({ options: { period: { type: 'string', default: '1000' } } });
+const periodMs = Number(values.period);
+
+const counters = { connections: 0, requests: 0, transactions: 0, errors: 0, skipped: 0, samplesDecoded: 0 };
+const decoded = new WeightedHistogram();
+let recordFrom = Number.POSITIVE_INFINITY;
+const links = new Set<{ stop(): void }>();
+const sockets = new Set<Socket>();
+
+function attach(socket: Socket): void {
+  sockets.add(socket);
+  socket.once('close', () => sockets.delete(socket));
+  socket.setNoDelay(true);
+  socket.on('error', () => undefined);
+  socket.once('data', (first: Buffer) => {
+    // The DTU sends its ASCII ID alone right after connecting.
+    const deviceId = first.toString('latin1');
+    const client = new ModbusRTU();
+    let first_: NodeJS.Timeout | null = null;
+    let every: NodeJS.Timeout | null = null;
+    let busy = false;
+    const link = {
+      stop() {
+        if (first_) clearTimeout(first_);
+        if (every) clearInterval(every);
+      },
+    };
+    const poll = (): void => {
+      if (busy) {
+        counters.skipped++;
+        return;
+      }
+      busy = true;
+      counters.requests++;
+      const sentAt = Date.now();
+      client.readHoldingRegisters(TASK_ADDRESS, TASK_QUANTITY).then(
+        (result) => {
+          busy = false;
+          const at = Date.now();
+          const samples = decodeBenchPoints(deviceId, result.buffer, at);
+          counters.transactions++;
+          counters.samplesDecoded += samples.length;
+          if (sentAt >= recordFrom) decoded.add(at - sentAt, samples.length);
+        },
+        () => {
+          busy = false;
+          counters.errors++;
+        },
+      );
+    };
+    client.linkTelnet(socket, {}).then(
+      () => {
+        counters.connections++;
+        links.add(link);
+        client.setID(SLAVE);
+        // Set after linking: passed as a link option it would also become an idle timeout on the socket.
+        client.setTimeout(RESPONSE_TIMEOUT_MS);
+        // Spread first polls over one period, as dtuhub's connectStagger does.
+        first_ = setTimeout(() => {
+          poll();
+          every = setInterval(poll, periodMs);
+        }, Math.floor(Math.random() * periodMs));
+        socket.once('close', () => {
+          counters.connections--;
+          link.stop();
+          links.delete(link);
+        });
+      },
+      () => socket.destroy(),
+    );
+  });
+}
+
+const server = createServer(attach);
+await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0, backlog: 2048 }, resolve));
+const address = server.address();
+const port = typeof address === 'object' && address ? address.port : 0;
+
+serveRequests(
+  {
+    snapshot: (args: unknown): PeerSnapshot => {
+      const { gc = false, latency = true } = (args ?? {}) as { gc?: boolean; latency?: boolean };
+      const pollToDecodedMs = latency ? decoded.summary() : { count: 0, p50: 0, p90: 0, p99: 0, max: 0, mean: 0 };
+      return { process: sampleProcess(gc), ...counters, pollToDecodedMs };
+    },
+    'start-window': () => {
+      recordFrom = Date.now();
+      decoded.clear();
+      return recordFrom;
+    },
+  },
+  async () => {
+    for (const link of links) link.stop();
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  },
+);
+
+announceReady({ port, pid: process.pid });

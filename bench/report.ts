@@ -1,0 +1,453 @@
+// Renders the benchmark results as docs/BENCHMARKS.md: machine, method, one table per
+// scenario, the goals and whether they were met, and what limits each figure.
+import { threadOf, type ProfileSummary } from './cpu-profile-summary.js';
+import type { FleetScenarioResult } from './fleet-scenario.js';
+import type { InprocResult } from './gateway-inproc.js';
+import type { ProcessWindow } from './process-sample.js';
+import type { SqliteRunResult } from './sqlite-proc.js';
+import type { LatencySummary } from './weighted-histogram.js';
+import { WINDOW_PROFILE } from './window-profiler.js';
+
+export interface MachineInfo {
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly memoryBytes: number;
+  readonly node: string;
+  readonly os: string;
+  /** Directory of the bench databases and its filesystem. */
+  readonly storage: string;
+  readonly date: string;
+  /** 1-minute load average before the first and after the last scenario (other work on the machine shows here). */
+  readonly loadBefore: number;
+  loadAfter: number;
+}
+
+export interface ProfiledRun {
+  readonly title: string;
+  readonly summaries: readonly ProfileSummary[];
+}
+
+export interface DecodeCheck {
+  readonly responses: number;
+  readonly points: number;
+  readonly mismatches: number;
+}
+
+export interface BenchResults {
+  readonly machine: MachineInfo;
+  readonly quick: boolean;
+  readonly command: string;
+  readonly wallSeconds: number;
+  readonly writeBuffer: { readonly maxRows: number; readonly flushIntervalMs: number };
+  readonly s1?: FleetScenarioResult;
+  /** Scenario 1 with smaller batches. */
+  readonly s1b?: FleetScenarioResult;
+  readonly s2?: FleetScenarioResult;
+  readonly s3?: readonly SqliteRunResult[];
+  readonly s4a?: InprocResult;
+  readonly s4b?: FleetScenarioResult;
+  readonly s5?: FleetScenarioResult;
+  readonly decodeCheck?: DecodeCheck;
+  readonly profiles?: readonly ProfiledRun[];
+}
+
+export const GOALS = {
+  pollToStoredP99Ms: 100,
+  bytesPerConnection: 16 * 1024,
+  sqlitePointsPerSec: 250_000,
+  gatewayUsPerTx: 30,
+} as const;
+
+// ---------------------------------------------------------------- formatting
+
+const num = (x: number, digits = 0) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const ms = (x: number) => `${num(x, x < 10 ? 1 : 0)} ms`;
+const us = (x: number) => `${num(x, x < 100 ? 1 : 0)} µs`;
+const mib = (bytes: number) => `${num(bytes / 1048576, 1)} MiB`;
+const kib = (bytes: number) => `${num(bytes / 1024, 1)} KiB`;
+const pct = (x: number) => `${num(x * 100, 1)} %`;
+const met = (ok: boolean) => (ok ? '**met**' : '**missed**');
+const latency = (l: LatencySummary) => `${ms(l.p50)} / ${ms(l.p90)} / ${ms(l.p99)} / ${ms(l.max)}`;
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+// ---------------------------------------------------------------- verdicts
+
+export interface BacklogVerdict {
+  readonly steady: boolean;
+  readonly reason: string;
+}
+
+/**
+ * The backlog is steady when nothing was dropped or skipped, every expected poll was
+ * answered (≥ 99 %), and the rows waiting for a commit at the end of the window are no
+ * more than at its start or one second's worth of rows.
+ */
+export function backlogVerdict(r: FleetScenarioResult): BacklogVerdict {
+  const first = r.backlog[0];
+  const last = r.backlog[r.backlog.length - 1];
+  const problems: string[] = [];
+  if (r.rowsDropped > 0) problems.push(`${num(r.rowsDropped)} rows dropped`);
+  if (r.failures.skippedOverrun > 0) problems.push(`${num(r.failures.skippedOverrun)} polls skipped (previous still queued)`);
+  if (r.txPerSec < 0.99 * r.expectedTxPerSec) problems.push(`${num(r.txPerSec)} of ${num(r.expectedTxPerSec)} transactions/s`);
+  const allowance = Math.max(first?.rowsBuffered ?? 0, r.pointsStoredPerSec ?? 0);
+  if (last && last.rowsBuffered > allowance) problems.push(`backlog grew to ${num(last.rowsBuffered)} rows`);
+  return problems.length === 0
+    ? { steady: true, reason: `backlog ${num(first?.rowsBuffered ?? 0)} → ${num(last?.rowsBuffered ?? 0)} rows (max ${num(maxBacklog(r))}), nothing dropped or skipped` }
+    : { steady: false, reason: problems.join('; ') };
+}
+
+function maxBacklog(r: FleetScenarioResult): number {
+  return r.backlog.reduce((m, p) => Math.max(m, p.rowsBuffered), 0);
+}
+
+function perConnection(r: FleetScenarioResult, at: 'connected' | 'end'): { rss: number; heap: number } {
+  const n = Math.max(1, r.connectionsHeld);
+  return { rss: (r.memory[at].rss - r.memory.base.rss) / n, heap: (r.memory[at].heapUsed - r.memory.base.heapUsed) / n };
+}
+
+function bestSqlite(runs: readonly SqliteRunResult[]): SqliteRunResult | undefined {
+  return [...runs].sort((a, b) => b.result.rowsPerSecond - a.result.rowsPerSecond)[0];
+}
+
+// ---------------------------------------------------------------- sections
+
+function threadSplit(w: ProcessWindow): string {
+  if (w.mainThreadCores === null || w.otherThreadsCores === null) return 'not available (no /proc)';
+  return `${num(w.mainThreadCores, 3)} / ${num(w.otherThreadsCores, 3)} cores (other threads: the SQLite writer thread, V8 GC helpers, libuv pool)`;
+}
+
+function diskWrites(w: ProcessWindow, rows: number): string {
+  if (w.diskWriteBytesPerSec === null) return 'not available (no /proc/self/io)';
+  const perRow = rows > 0 ? (w.diskWriteBytesPerSec * w.seconds) / rows : 0;
+  return `${mib(w.diskWriteBytesPerSec)}/s, ${num(perRow)} bytes per stored row`;
+}
+
+function fleetRows(r: FleetScenarioResult): string[][] {
+  const rows: string[][] = [
+    ['Connections held (end of window)', `${num(r.connectionsHeld)} of ${num(r.spec.dtus)} DTUs (ramp ${num(r.rampMs / 1000, 1)} s)`],
+    ['Measured window', `${num(r.server.seconds, 1)} s after ${num(r.spec.warmupMs / 1000)} s warm-up`],
+    ['Modbus transactions/s', `${num(r.txPerSec, 1)} (schedule: ${num(r.expectedTxPerSec)})`],
+    ['Points decoded/s', num(r.pointsDecodedPerSec)],
+  ];
+  if (r.pointsStoredPerSec !== null) rows.push(['Points stored/s (committed rows)', num(r.pointsStoredPerSec)]);
+  if (r.pollToStoredMs) rows.push(['Poll-to-stored p50 / p90 / p99 / max', `${latency(r.pollToStoredMs)} (${num(r.pollToStoredMs.count)} samples)`]);
+  rows.push(['Poll-to-decoded p50 / p90 / p99 / max', latency(r.pollToDecodedMs)]);
+  if (r.flushes) {
+    rows.push([
+      'Commits',
+      `${num(r.flushes.count)} × ${num(r.flushes.rowsPerFlush)} rows; commit p50 ${ms(r.flushes.commitMs.p50)}, p99 ${ms(r.flushes.commitMs.p99)}; seal→commit p99 ${ms(r.flushes.sealToCommitMs.p99)}`,
+    ]);
+    const v = backlogVerdict(r);
+    rows.push(['Backlog (accepted, not committed)', v.reason]);
+    rows.push(['Backlog every 5 s (rows)', r.backlog.map((p) => num(p.rowsBuffered)).join(', ')]);
+  }
+  rows.push(
+    ['CPU of the server process', `${num(r.server.cpuCores, 3)} cores (${pct(r.server.cpuCores)} of one core; ${pct(r.server.userUs / Math.max(1, r.server.cpuUs))} user)`],
+    ['…main thread / other threads', threadSplit(r.server)],
+    ['CPU per Modbus transaction', us(r.cpuUsPerTx)],
+    ['Event-loop utilisation (main thread)', pct(r.server.loopUtilization)],
+    ['RSS / heap used (end, after GC)', `${mib(r.memory.end.rss)} / ${mib(r.memory.end.heapUsed)}`],
+    ...(r.pointsStoredPerSec !== null ? [['Disk writes of the server process', diskWrites(r.server, r.pointsStoredPerSec * r.server.seconds)]] : []),
+    ['Fleet process CPU (for contention)', `${num(r.fleet.cpuCores, 3)} cores`],
+    [
+      'Timeouts / skipped polls / errors / heartbeat timeouts',
+      `${num(r.failures.timeouts)} / ${num(r.failures.skippedOverrun)} / ${num(r.failures.errors)} / ${num(r.failures.heartbeatTimeouts)}${r.failures.fleetFailed ? ` (fleet: ${r.failures.fleetFailed} DTUs failed to connect)` : ''}`,
+    ],
+  );
+  return rows;
+}
+
+function summarySection(res: BenchResults): string {
+  const rows: string[][] = [];
+  if (res.s1?.pollToStoredMs) {
+    rows.push(['1', 'p99 poll-to-stored, 1,000 DTUs × 1 s', `≤ ${GOALS.pollToStoredP99Ms} ms`, ms(res.s1.pollToStoredMs.p99), met(res.s1.pollToStoredMs.p99 <= GOALS.pollToStoredP99Ms)]);
+    const v = backlogVerdict(res.s1);
+    rows.push(['1', 'no growing backlog', 'steady', v.steady ? 'steady' : v.reason, met(v.steady)]);
+  }
+  if (res.s1b?.pollToStoredMs) {
+    const wb = res.s1b.spec.writeBuffer;
+    rows.push(['1b', `p99 poll-to-stored, batches of ${num(wb.maxRows)} / ${wb.flushIntervalMs} ms`, `≤ ${GOALS.pollToStoredP99Ms} ms`, ms(res.s1b.pollToStoredMs.p99), met(res.s1b.pollToStoredMs.p99 <= GOALS.pollToStoredP99Ms)]);
+    const v = backlogVerdict(res.s1b);
+    rows.push(['1b', 'no growing backlog', 'steady', v.steady ? 'steady' : v.reason, met(v.steady)]);
+  }
+  if (res.s2) {
+    const end = perConnection(res.s2, 'end');
+    const connected = perConnection(res.s2, 'connected');
+    const both = (atEnd: number, atConnect: number) => `${kib(atEnd)} at the end (${kib(atConnect)} right after connecting)`;
+    rows.push(['2', 'connections held', `${num(res.s2.spec.dtus)}`, num(res.s2.connectionsHeld), met(res.s2.connectionsHeld >= res.s2.spec.dtus)]);
+    // Judged on the end-of-window reading, the larger and more conservative of the two.
+    rows.push(['2', 'heap per connection (Δ after GC)', `≤ ${kib(GOALS.bytesPerConnection)}`, both(end.heap, connected.heap), met(end.heap <= GOALS.bytesPerConnection)]);
+    rows.push(['2', 'RSS per connection (Δ)', `≤ ${kib(GOALS.bytesPerConnection)}`, both(end.rss, connected.rss), met(end.rss <= GOALS.bytesPerConnection)]);
+  }
+  if (res.s3 && res.s3.length > 0) {
+    for (const run of res.s3) {
+      rows.push([
+        '3',
+        `SQLite rows/s, batches of ${num(run.options.maxRows ?? 0)}`,
+        `≥ ${num(GOALS.sqlitePointsPerSec)}`,
+        num(run.result.rowsPerSecond),
+        met(run.result.rowsPerSecond >= GOALS.sqlitePointsPerSec && run.result.rowsDropped === 0),
+      ]);
+    }
+  }
+  if (res.s4a) {
+    rows.push(['4', 'CPU per transaction, gateway path in process (4a)', `≤ ${GOALS.gatewayUsPerTx} µs`, us(res.s4a.cpuUsPerTransaction), met(res.s4a.cpuUsPerTransaction <= GOALS.gatewayUsPerTx)]);
+    rows.push(['4', 'receive path alone: parse + match + decode (4a)', `≤ ${GOALS.gatewayUsPerTx} µs`, us(res.s4a.receivePathUsPerTransaction), met(res.s4a.receivePathUsPerTransaction <= GOALS.gatewayUsPerTx)]);
+  }
+  if (res.s4b) rows.push(['4', 'CPU per transaction with kernel TCP (4b)', '(context)', us(res.s4b.cpuUsPerTx), '—']);
+  if (res.s4b && res.s5) {
+    rows.push(['5', 'CPU per transaction, dtuhub ÷ modbus-serial', '(lower is better)', `${num(res.s4b.cpuUsPerTx / res.s5.cpuUsPerTx, 2)}×`, '—']);
+  }
+  return `## Goals\n\n${table(['Scenario', 'Figure', 'Goal', 'Measured', 'Result'], rows)}\n`;
+}
+
+function methodSection(res: BenchResults): string {
+  const wb = res.writeBuffer;
+  return `## Method
+
+Every side runs in its own Node process, so CPU time and memory read inside the dtuhub
+process belong to dtuhub alone: \`bench/run.ts\` starts \`bench/server-proc.ts\` (the
+\`DtuhubApp\` from \`src/app.ts\`, or the \`Gateway\` service alone), \`bench/fleet-proc.ts\`
+(the simulator's \`startFleet\`, one process for the whole fleet) and, for the comparison,
+\`bench/peer-proc.ts\`. Children talk to the runner over the IPC channel only. Everything
+listens on 127.0.0.1, port 0.
+
+- **Workload.** A generated \`points.yml\`: one transparent link (ASCII registration, \`HB\`
+  heartbeat), one profile with one task reading holding registers 2000–2099 (function 03,
+  100 registers) decoded into 50 points, ten each of int16 × 0.1, uint16, float32 ABCD,
+  float32 CDAB and uint32. One row per point is stored. Raw packets are not recorded
+  (\`recordRawPackets: none\`), logging is at \`warn\`.
+- **Schedule.** Polls every 1 s (scenario 2: every 10 s), first polls spread over one
+  period (\`connectStagger\` = the period) so the load is even. DTUs connect at 1,000/s,
+  heartbeat every 30 s; the server expects one per 60 s.
+- **Write buffer.** \`maxRows: ${num(wb.maxRows)}\`, \`flushInterval: ${wb.flushIntervalMs}ms\`:
+  at scenario 1's 50,000 points/s a batch fills in 100 ms and is sealed by size; at lower
+  rates the timer seals it. Larger commits are cheaper per row (each commit touches the
+  index pages of every device once), at the price of waiting up to one fill time.
+- **Poll-to-stored latency**, per sample, from the moment the poll request was sent to the
+  commit of its row: a \`data\` listener registered after the history recorder reads the
+  writer's cumulative \`rowsAccepted\` (which then includes the event's rows) and queues
+  \`(rowsAccepted, polledAt, samples)\`; on every committed batch (\`onFlush\`) the entries
+  with \`rowsAccepted ≤ rowsWritten\` are taken off the queue and \`now − polledAt\` is recorded
+  once per sample. Only polls sent inside the window count.
+- **CPU** is user + system time of the server process (all its threads: the SQLite writer
+  thread included) over wall time, from \`process.cpuUsage()\` at both ends of the window;
+  CPU per transaction divides it by the Modbus responses received in the window.
+- **Memory** is read after two full garbage collections (\`--expose-gc\`): before any DTU
+  connects, right after the fleet is up, and after the window.
+- The fleet shares the machine: with ${res.machine.cpus} CPUs the fleet's own CPU use (given
+  in each table) competes with dtuhub's.
+`;
+}
+
+function scenario2Memory(r: FleetScenarioResult): string {
+  const c = perConnection(r, 'connected');
+  const e = perConnection(r, 'end');
+  return table(
+    ['', 'before connect', `${num(r.connectionsHeld)} connected`, 'end of window', 'per connection (connected / end)'],
+    [
+      ['RSS', mib(r.memory.base.rss), mib(r.memory.connected.rss), mib(r.memory.end.rss), `${kib(c.rss)} / ${kib(e.rss)}`],
+      ['Heap used (after GC)', mib(r.memory.base.heapUsed), mib(r.memory.connected.heapUsed), mib(r.memory.end.heapUsed), `${kib(c.heap)} / ${kib(e.heap)}`],
+    ],
+  );
+}
+
+function sqliteSection(runs: readonly SqliteRunResult[]): string {
+  const header = ['', ...runs.map((r) => `batches of ${num(r.options.maxRows ?? 0)} rows, ${r.options.flushIntervalMs ?? 0} ms`)];
+  const rows: string[][] = [
+    ['Rows (devices × points)', ...runs.map((r) => `${num(r.result.rows)} (${num(r.options.devices)} × ${r.options.pointsPerDevice})`)],
+    ['Time', ...runs.map((r) => `${num(r.result.seconds, 1)} s`)],
+    ['**Points committed/s**', ...runs.map((r) => `**${num(r.result.rowsPerSecond)}**`)],
+    ['Commits, rows per commit', ...runs.map((r) => `${num(r.result.flushes)}, ${num(r.result.rowsPerFlush)}`)],
+    ['Commit time p50 / p99', ...runs.map((r) => `${ms(r.result.commitMs.p50)} / ${ms(r.result.commitMs.p99)}`)],
+    ['Seal→commit p50 / p99', ...runs.map((r) => `${ms(r.result.flushLatencyMs.p50)} / ${ms(r.result.flushLatencyMs.p99)}`)],
+    ['Max backlog (rows), dropped', ...runs.map((r) => `${num(r.result.maxBacklogRows)}, ${num(r.result.rowsDropped)}`)],
+    ['Main-thread time in writer.samples() per row', ...runs.map((r) => us(r.result.mainThreadUsPerRow))],
+    ['Process CPU per row (both threads)', ...runs.map((r) => us(r.cpuUsPerRow))],
+    ['Process CPU (main thread / other threads)', ...runs.map((r) => `${num(r.window.cpuCores, 2)} cores (${threadSplit(r.window).replace(/ cores.*$/, '')})`)],
+    ['Disk writes', ...runs.map((r) => diskWrites(r.window, r.result.rows))],
+  ];
+  return table(header, rows);
+}
+
+function inprocSection(r: InprocResult, b: FleetScenarioResult | undefined): string {
+  const rows: string[][] = [
+    ['DTUs online', num(r.online), b ? num(b.connectionsHeld) : '—'],
+    ['Window', `${num(r.window.seconds, 1)} s`, b ? `${num(b.server.seconds, 1)} s` : '—'],
+    ['Modbus transactions/s', num(r.transactionsPerSec, 1), b ? num(b.txPerSec, 1) : '—'],
+    ['Points decoded/s', num(r.samplesPerSec), b ? num(b.pointsDecodedPerSec) : '—'],
+    ['CPU of the process', `${num(r.window.cpuCores, 3)} cores`, b ? `${num(b.server.cpuCores, 3)} cores` : '—'],
+    ['**CPU per transaction**', `**${us(r.cpuUsPerTransaction)}**`, b ? `**${us(b.cpuUsPerTx)}**` : '—'],
+    ['Receive path per transaction (parse + match + decode + emit)', us(r.receivePathUsPerTransaction), '—'],
+    ['Timeouts / skipped polls', `${num(r.timeouts)} / ${num(r.skippedOverrun)}`, b ? `${num(b.failures.timeouts)} / ${num(b.failures.skippedOverrun)}` : '—'],
+  ];
+  return table(['', '4a: in process, loopback sockets', '4b: own process, real TCP'], rows);
+}
+
+function peerSection(app: FleetScenarioResult | undefined, gateway: FleetScenarioResult, peer: FleetScenarioResult, check: DecodeCheck | undefined): string {
+  const ratio = (a: number, b: number) => (b > 0 ? `${num(a / b, 2)}×` : '—');
+  const rows: string[][] = [
+    ['Connections held', num(gateway.connectionsHeld), num(peer.connectionsHeld), '', app ? num(app.connectionsHeld) : '—'],
+    ['Modbus transactions/s', num(gateway.txPerSec, 1), num(peer.txPerSec, 1), ratio(gateway.txPerSec, peer.txPerSec), app ? num(app.txPerSec, 1) : '—'],
+    ['CPU (cores)', num(gateway.server.cpuCores, 3), num(peer.server.cpuCores, 3), ratio(gateway.server.cpuCores, peer.server.cpuCores), app ? num(app.server.cpuCores, 3) : '—'],
+    ['**CPU per transaction**', `**${us(gateway.cpuUsPerTx)}**`, `**${us(peer.cpuUsPerTx)}**`, `**${ratio(gateway.cpuUsPerTx, peer.cpuUsPerTx)}**`, app ? us(app.cpuUsPerTx) : '—'],
+    ['Request → decoded p50 / p99', `${ms(gateway.pollToDecodedMs.p50)} / ${ms(gateway.pollToDecodedMs.p99)}`, `${ms(peer.pollToDecodedMs.p50)} / ${ms(peer.pollToDecodedMs.p99)}`, '', app ? `${ms(app.pollToDecodedMs.p50)} / ${ms(app.pollToDecodedMs.p99)}` : '—'],
+    ['RSS (end, after GC)', mib(gateway.memory.end.rss), mib(peer.memory.end.rss), ratio(gateway.memory.end.rss, peer.memory.end.rss), app ? mib(app.memory.end.rss) : '—'],
+    ['Errors / skipped polls', `${num(gateway.failures.errors + gateway.failures.timeouts)} / ${num(gateway.failures.skippedOverrun)}`, `${num(peer.failures.errors)} / ${num(peer.failures.skippedOverrun)}`, '', '—'],
+  ];
+  const checkLine = check
+    ? `Before measuring, both decoders were run on ${num(check.responses)} simulated responses: ${num(check.points)} point values compared, ${num(check.mismatches)} differed (value and raw hex).`
+    : '';
+  return `${table(['', 'dtuhub, gateway only (4b)', 'modbus-serial peer', 'dtuhub ÷ peer', 'dtuhub app with SQLite (1)'], rows)}
+
+The like-for-like comparison is dtuhub's gateway without storage against the peer, which
+stores nothing either; the last column shows the full app for context. ${checkLine}
+
+The peer is the smallest correct program a Node user writes today: a \`net.Server\`, the first
+packet taken as the registration ID, the socket handed to modbus-serial's RTU-over-TCP port
+(\`client.linkTelnet(socket)\`: raw RTU frames, no MBAP header), \`setID(1)\`, \`setTimeout(3000)\`,
+and \`readHoldingRegisters(2000, 100)\` every second per DTU, skipped while the previous one is
+in flight, first polls spread over one second. It decodes the same 50 points into the same
+\`Sample\` records (value, raw hex, timestamp) and drops them. It does no heartbeat
+supervision, no CRC/heartbeat arbitration, no quiet time after a timeout and no backoff;
+dtuhub does all of these on every transaction, so the figure is conservative for dtuhub.
+(\`linkTcpRTUBuffered\` was not used: despite its name it wraps frames in an MBAP header, i.e.
+Modbus TCP, which transparent DTUs do not speak.)`;
+}
+
+function profileSection(profiles: readonly ProfiledRun[]): string {
+  const parts: string[] = [
+    `## Where the time goes (profiles)
+
+Separate, shorter runs under \`node --cpu-prof\` (the profiler slows the process down, so
+none of the figures above come from these runs). Shares are of sampled busy time per thread;
+"native" is C++ (libuv, V8 builtins, better-sqlite3/SQLite) without a JavaScript frame.`,
+  ];
+  for (const run of profiles) {
+    for (const s of run.summaries) {
+      if (s.busyMs < 50) continue;
+      const areas = s.areas.slice(0, 8).map((a) => `${a.area} ${pct(a.share)}`).join(', ');
+      const top = s.top.slice(0, 10).map((f) => [pct(f.share), `\`${f.name}\``, f.where ? `\`${f.where}\`` : '']);
+      parts.push(`### ${run.title} — ${threadName(s.file)} (${num(s.busyMs / 1000, 1)} s busy)\n\nBy area: ${areas}.\n\n${table(['Self time', 'Function', 'Where'], top)}`);
+    }
+  }
+  return parts.join('\n\n');
+}
+
+function threadName(file: string): string {
+  if (file.endsWith(WINDOW_PROFILE)) return 'main thread, measurement window';
+  const thread = threadOf(file);
+  return thread === null || thread === 0 ? 'main thread, whole run' : `worker thread ${thread} (SQLite writer), whole run`;
+}
+
+function notesSection(res: BenchResults): string {
+  const notes: string[] = [];
+  const s1 = res.s1;
+  if (s1?.pollToStoredMs && s1.flushes) {
+    const verdict = backlogVerdict(s1);
+    const stored = s1.pointsStoredPerSec ?? 0;
+    const base = `**Poll-to-stored (1).** The response is decoded within ${ms(s1.pollToDecodedMs.p99)} (p99) of the request; the rest of the latency is the write path. A sample waits for its batch to fill (${num(res.writeBuffer.maxRows)} rows ≈ ${ms((res.writeBuffer.maxRows / Math.max(1, s1.pointsDecodedPerSec)) * 1000)} at ${num(s1.pointsDecodedPerSec)} points/s), then for the writer thread to commit it behind the batches before it (commit p50 ${ms(s1.flushes.commitMs.p50)}, p99 ${ms(s1.flushes.commitMs.p99)}; one commit carries several batches when the writer is behind).`;
+    const limit = verdict.steady
+      ? ' The backlog stayed steady, so the fill time and the slow tail of the commits are what is left.'
+      : ` Here the writer did not keep up: it committed ${num(stored)} points/s of ${num(s1.pointsDecodedPerSec)} decoded (${verdict.reason}), so the latency measures that queue.`;
+    const io =
+      s1.server.diskWriteBytesPerSec !== null && stored > 0
+        ? ` The process wrote ${mib(s1.server.diskWriteBytesPerSec)}/s to disk (${num(s1.server.diskWriteBytesPerSec / stored)} bytes per stored row), and its threads other than the main one used ${num(s1.server.otherThreadsCores ?? 0, 2)} cores.`
+        : '';
+    const b = res.s1b;
+    const smaller =
+      b?.pollToStoredMs && b.flushes
+        ? ` With batches of ${num(b.spec.writeBuffer.maxRows)} rows (1b) the fill shrinks to about ${ms((b.spec.writeBuffer.maxRows / Math.max(1, b.pointsDecodedPerSec)) * 1000)} and poll-to-stored becomes p50 ${ms(b.pollToStoredMs.p50)}, p99 ${ms(b.pollToStoredMs.p99)} (commit p99 ${ms(b.flushes.commitMs.p99)}), for ${us(b.cpuUsPerTx)} of CPU per transaction instead of ${us(s1.cpuUsPerTx)}: the p99 is then set by the slowest commits, not by the batch size.`
+        : '';
+    notes.push(base + limit + io + smaller);
+  }
+  if (res.s2) {
+    notes.push(
+      `**Memory per connection (2).** The goal is judged on the end-of-window reading. The heap delta is the JavaScript state per DTU (session, stream parser, transaction queue, poller and its timers, registry entries), the latest-value cache (the last Sample of each of the 50 points of every device: filled by the end, only partly right after connecting, since first polls are spread over 10 s), and whatever is in flight at the reading (the write backlog; the benchmark's own latency records, one entry per poll). The RSS delta also holds native memory that grows with time rather than with connections (SQLite's page cache, up to 64 MiB, filled as rows are written; V8 keeping freed pages), so the "connected" column, read right after the ramp, is the closer figure for connections alone. Kernel socket buffers are not in RSS at all.`,
+    );
+  }
+  if (res.s3) {
+    notes.push(
+      `**SQLite throughput (3).** The producer is held back whenever the backlog passes half its cap, so the rate is what the writer thread commits, sustained over the run; the table grows by every row, so the figure holds for a table of that size, not for an empty one. The writer thread is the bottleneck (“other threads” CPU close to one core, while the main thread only copies samples into column arrays); the profiles below show its time split between the INSERT statements and the commit. Larger batches commit more rows per second because the fixed cost of a commit is shared by more rows.`,
+    );
+  }
+  if (res.s4a) {
+    const a = res.s4a;
+    const perTx = (w: ProcessWindow, tx: number) => (tx > 0 ? w.systemUs / tx : 0);
+    const b = res.s4b;
+    const kernel = b
+      ? ` 4b adds real TCP: a send and a receive system call and an epoll wake-up per transaction, which at one transaction per DTU per second are not amortised over other work; kernel (system) time is ${us(perTx(b.server, b.txPerSec * b.server.seconds))} of its ${us(b.cpuUsPerTx)} per transaction, against ${us(perTx(a.window, a.transactions))} in 4a.`
+      : '';
+    notes.push(
+      `**Gateway CPU (4).** 4a removes the kernel and the simulator from the measurement: the only costs left are dtuhub's (poll timers, request send, the stream parser, matching the response to the request in flight, decoding 50 points into Sample objects with raw hex, the bus) and garbage collection. The receive-path figure is wall time around the synchronous delivery of each response, so it is parse + match + decode + emit alone.${kernel} The profile below shows where the in-process time goes.`,
+    );
+  }
+  return `## What limits each figure\n\n${notes.join('\n\n')}`;
+}
+
+export function renderReport(res: BenchResults): string {
+  const m = res.machine;
+  const out: string[] = [
+    `# Benchmarks
+
+Generated by \`npm run bench${res.quick ? ' -- --quick' : ''}\` (${num(res.wallSeconds / 60, 1)} min). Do not edit by hand: run it again.
+
+- **Machine:** ${m.cpus} CPUs (\`nproc\`), ${m.cpuModel}, ${mib(m.memoryBytes)} RAM, ${m.os}
+- **Databases:** ${m.storage}
+- **Node:** ${m.node}
+- **Date:** ${m.date}
+- **Load average (1 min)** before / after the run: ${num(m.loadBefore, 2)} / ${num(m.loadAfter, 2)} (the benchmark's own processes included)
+- **Reproduce:** \`npm run bench\` (all scenarios, about 6 minutes) or \`npm run bench -- --quick\`
+  (short windows, about 2 minutes); \`--only 1,3\` runs some scenarios, \`--no-profile\` skips the
+  profiled runs, \`--out FILE\` writes elsewhere.${res.quick ? '\n\n> These are **quick** results (short windows): use the full run for figures to quote.' : ''}
+`,
+    summarySection(res),
+    methodSection(res),
+  ];
+  if (res.s1) out.push(`## 1. ${res.s1.spec.title}\n\n${table(['Figure', 'Value'], fleetRows(res.s1))}`);
+  if (res.s1b) {
+    out.push(
+      `## ${res.s1b.spec.title}\n\nScenario 1's fleet and schedule with \`writeBuffer.maxRows: ${res.s1b.spec.writeBuffer.maxRows}\`, \`flushInterval: ${res.s1b.spec.writeBuffer.flushIntervalMs}ms\`: a batch fills in about 20 ms instead of 100 ms, at the price of five times as many commits. It shows how much of the latency the batch size can buy back.\n\n${table(['Figure', 'Value'], fleetRows(res.s1b))}`,
+    );
+  }
+  if (res.s2) {
+    out.push(`## 2. ${res.s2.spec.title}\n\n${table(['Figure', 'Value'], fleetRows(res.s2))}\n\nMemory of the dtuhub process:\n\n${scenario2Memory(res.s2)}`);
+  }
+  if (res.s3 && res.s3.length > 0) {
+    const best = bestSqlite(res.s3);
+    out.push(
+      `## 3. SQLite sustained write throughput, one row per point
+
+\`bench/sqlite-write.ts\` in its own process: Sample objects handed to the app's
+\`HistoryWriter\` (\`openSqliteHistory\`), batched, transferred to the writer thread and
+committed — the same path scenario 1 stores through, without the network. 1,000 devices ×
+50 points per round, as fast as the writer commits. Goal: ≥ ${num(GOALS.sqlitePointsPerSec)} points/s
+without a growing backlog.${best ? ` Best: ${num(best.result.rowsPerSecond)} points/s.` : ''}
+
+${sqliteSection(res.s3)}`,
+    );
+  }
+  if (res.s4a || res.s4b) {
+    out.push(
+      `## 4. CPU per Modbus transaction, gateway path alone (no storage)
+
+Two ways, because "the gateway path" can mean with or without the operating system's TCP
+work. **4a** (\`bench/gateway-inproc.ts\`) runs real \`DtuSession\`s — stream parser,
+transaction queue with its timers, poller, block decoder, event bus — for 1,000 DTUs polled
+every second, on in-memory sockets that answer each request on the next event-loop turn with
+a pre-encoded 100-register response; the only \`data\` listener counts the samples and drops
+them. **4b** runs the \`Gateway\` service in its own process against the simulated fleet over
+real TCP, again with a listener that drops samples. Goal: ≤ ${GOALS.gatewayUsPerTx} µs per transaction.
+
+${res.s4a ? inprocSection(res.s4a, res.s4b) : ''}`,
+    );
+  }
+  if (res.s4b && res.s5) out.push(`## 5. Peer: the same fleet through modbus-serial\n\n${peerSection(res.s1, res.s4b, res.s5, res.decodeCheck)}`);
+  out.push(notesSection(res));
+  if (res.profiles && res.profiles.length > 0) out.push(profileSection(res.profiles));
+  return `${out.join('\n\n')}\n`;
+}

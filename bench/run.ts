@@ -1,0 +1,189 @@
+// `npm run bench`: runs every scenario, prints progress, writes docs/BENCHMARKS.md.
+//
+//   npm run bench                       full run (about 7 minutes)
+//   npm run bench -- --quick            short windows
+//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5)
+//   npm run bench -- --no-profile       skip the profiled runs
+//   npm run bench -- --out FILE         write the report elsewhere (--json FILE: raw results)
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config/load.js';
+import { decodeBlock } from '../src/polling/block-decoder.js';
+import { encodeRegistersResponse } from '../src/protocol/modbus/reply.js';
+import { RegisterModel } from '../src/simulator/index.js';
+import { benchDtuId, PROFILE_NAME, SLAVE, TASK_ADDRESS, TASK_QUANTITY, writeBenchConfig } from './bench-config.js';
+import { summarizeProfiles } from './cpu-profile-summary.js';
+import { runFleetScenario, type FleetScenarioResult, type FleetScenarioSpec } from './fleet-scenario.js';
+import { decodeBenchPoints } from './peer-decode.js';
+import { renderReport, type BenchResults, type DecodeCheck, type MachineInfo, type ProfiledRun } from './report.js';
+import type { SqliteRunResult } from './sqlite-proc.js';
+import { FULL, QUICK, runInproc, runSqlite, scenario1, scenario1b, scenario2, scenario4b, scenario5, sqliteRuns, WRITE_BUFFER } from './scenarios.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'no-profile': { type: 'boolean', default: false },
+    out: { type: 'string', default: 'docs/BENCHMARKS.md' },
+    json: { type: 'string' },
+  },
+});
+
+const durations = values.quick ? QUICK : FULL;
+const only = new Set((values.only ?? '1,2,3,4,5').split(',').map((s) => s.trim()));
+const wants = (n: string) => only.has(n);
+const startedAt = Date.now();
+const log = (line: string) => console.log(line);
+const elapsed = () => `${((Date.now() - startedAt) / 1000).toFixed(0)} s`;
+
+function machine(): MachineInfo {
+  const list = cpus();
+  return {
+    cpus: list.length,
+    cpuModel: list[0]?.model.trim() ?? 'unknown',
+    memoryBytes: totalmem(),
+    node: process.version,
+    os: `${type()} ${release()}`,
+    storage: filesystemOf(tmpdir()),
+    date: new Date().toISOString(),
+    loadBefore: loadavg()[0] ?? 0,
+    loadAfter: 0,
+  };
+}
+
+/** Where the bench databases live: commit and checkpoint times depend on it. Linux only. */
+function filesystemOf(dir: string): string {
+  try {
+    const path = realpathSync(dir);
+    let best: { mount: string; device: string; fs: string } | null = null;
+    for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
+      const [device, mount, fs] = line.split(' ');
+      if (!device || !mount || !fs) continue;
+      const inside = path === mount || path.startsWith(mount.endsWith('/') ? mount : `${mount}/`);
+      if (inside && (!best || mount.length > best.mount.length)) best = { mount, device, fs };
+    }
+    return best ? `${path} on ${best.fs} (${best.device})` : path;
+  } catch {
+    return dir;
+  }
+}
+
+/** The peer's hand-written decoder must agree with dtuhub's on real responses before we compare them. */
+function checkDecoders(): DecodeCheck {
+  const dir = mkdtempSync(join(tmpdir(), 'dtuhub-bench-'));
+  try {
+    writeBenchConfig(dir, { dbPath: join(dir, 'unused.db'), pollEveryMs: 1000, connectStaggerMs: 1000, heartbeatIntervalMs: 60_000, maxConnections: 10, writeBuffer: WRITE_BUFFER, logLevel: 'silent' });
+    const profile = loadConfig(dir).points.profiles.get(PROFILE_NAME)!;
+    const block = profile.tasks[0]!.blocks[0]!;
+    let responses = 0;
+    let points = 0;
+    let mismatches = 0;
+    for (let i = 0; i < 200; i++) {
+      const id = benchDtuId(i);
+      const at = Date.UTC(2025, 0, 1) + i * 7919;
+      const registers = new RegisterModel(profile, id, id).registers(SLAVE, 3, TASK_ADDRESS, TASK_QUANTITY, at);
+      const response = encodeRegistersResponse(SLAVE, 3, registers);
+      const ours = decodeBlock(id, block, response, 3, at).samples;
+      const theirs = decodeBenchPoints(id, response.subarray(3, 3 + 2 * TASK_QUANTITY), at);
+      responses++;
+      for (const sample of theirs) {
+        points++;
+        const match = ours.find((s) => s.point === sample.point);
+        if (!match || !Object.is(match.value, sample.value) || match.raw !== sample.raw || match.address !== sample.address) mismatches++;
+      }
+    }
+    return { responses, points, mismatches };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function headline(r: FleetScenarioResult): string {
+  const stored = r.pollToStoredMs ? `, poll-to-stored p99 ${r.pollToStoredMs.p99.toFixed(0)} ms` : '';
+  return `  → ${r.connectionsHeld} connections, ${r.txPerSec.toFixed(0)} tx/s, ${r.server.cpuCores.toFixed(3)} cores, ${r.cpuUsPerTx.toFixed(1)} µs/tx${stored}, RSS ${(r.memory.end.rss / 1048576).toFixed(0)} MiB`;
+}
+
+async function fleet(label: string, spec: FleetScenarioSpec): Promise<FleetScenarioResult> {
+  log(`[${elapsed()}] ${label}: ${spec.title}`);
+  const result = await runFleetScenario(spec, log);
+  log(headline(result));
+  return result;
+}
+
+/**
+ * Shorter runs under the profiler: the main thread over the window (inspector), worker
+ * threads (the SQLite writer) over their life (--cpu-prof).
+ */
+async function profiled(): Promise<ProfiledRun[]> {
+  const runs: ProfiledRun[] = [];
+  const profileRun = async (title: string, body: (dir: string) => Promise<unknown>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'dtuhub-bench-prof-'));
+    try {
+      log(`[${elapsed()}] profiling: ${title}`);
+      await body(dir);
+      runs.push({ title, summaries: summarizeProfiles(dir) });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const { warmupMs, measureMs, sqliteRows } = durations.profile;
+  if (wants('1')) {
+    await profileRun('scenario 1 (app, 1,000 DTUs × 1 s)', (dir) =>
+      runFleetScenario({ ...scenario1(durations), warmupMs, measureMs, serverNodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir], profileDir: dir }, () => undefined),
+    );
+  }
+  if (wants('4')) await profileRun('scenario 4a (gateway path in process)', (dir) => runInproc({ warmupMs, measureMs }, dir));
+  if (wants('3')) {
+    const [first] = sqliteRuns(sqliteRows);
+    await profileRun(`scenario 3 (SQLite writes, batches of ${first!.maxRows})`, (dir) => runSqlite(first!, dir));
+  }
+  return runs;
+}
+
+async function main(): Promise<void> {
+  log(`dtuhub benchmark (${values.quick ? 'quick' : 'full'}), scenarios ${[...only].join(',')}`);
+  const results: { -readonly [K in keyof BenchResults]: BenchResults[K] } = {
+    machine: machine(),
+    quick: values.quick,
+    command: `npm run bench${values.quick ? ' -- --quick' : ''}`,
+    wallSeconds: 0,
+    writeBuffer: WRITE_BUFFER,
+  };
+  if (wants('1')) {
+    results.s1 = await fleet('scenario 1', scenario1(durations));
+    results.s1b = await fleet('scenario 1b', scenario1b(durations));
+  }
+  if (wants('2')) results.s2 = await fleet('scenario 2', scenario2(durations));
+  if (wants('3')) {
+    const runs: SqliteRunResult[] = [];
+    results.s3 = runs;
+    for (const options of sqliteRuns(durations.s3Rows)) {
+      log(`[${elapsed()}] scenario 3: ${options.rows} rows, batches of ${options.maxRows}`);
+      const run = await runSqlite(options);
+      log(`  → ${run.result.rowsPerSecond} rows/s, commit p99 ${run.result.commitMs.p99} ms, dropped ${run.result.rowsDropped}`);
+      runs.push(run);
+    }
+  }
+  if (wants('4')) {
+    log(`[${elapsed()}] scenario 4a: gateway path in process`);
+    results.s4a = await runInproc(durations.s4a);
+    log(`  → ${results.s4a.transactionsPerSec.toFixed(0)} tx/s, ${results.s4a.cpuUsPerTransaction.toFixed(1)} µs/tx, receive path ${results.s4a.receivePathUsPerTransaction.toFixed(1)} µs/tx`);
+  }
+  if (wants('4') || wants('5')) results.s4b = await fleet('scenario 4b', scenario4b(durations));
+  if (wants('5')) {
+    results.decodeCheck = checkDecoders();
+    log(`[${elapsed()}] decoder check: ${results.decodeCheck.mismatches} of ${results.decodeCheck.points} values differ`);
+    results.s5 = await fleet('scenario 5', scenario5(durations));
+  }
+  if (!values.quick && !values['no-profile']) results.profiles = await profiled();
+  results.wallSeconds = (Date.now() - startedAt) / 1000;
+  results.machine.loadAfter = loadavg()[0] ?? 0;
+
+  writeFileSync(values.out, renderReport(results));
+  if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));
+  log(`[${elapsed()}] wrote ${values.out}`);
+}
+
+await main();

@@ -1,0 +1,135 @@
+// The benchmark's scenarios with their durations (full and --quick), and the runners for
+// the ones that are not fleet runs: the SQLite write path (3) and the in-process gateway
+// path (4a). Every wait is bounded; every socket is on 127.0.0.1.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeBenchConfig } from './bench-config.js';
+import { BenchChild } from './child-rpc.js';
+import type { FleetScenarioSpec } from './fleet-scenario.js';
+import type { InprocResult, InprocRunArgs } from './gateway-inproc.js';
+import type { SqliteRunArgs, SqliteRunResult } from './sqlite-proc.js';
+import type { SqliteWriteBenchOptions } from './sqlite-write.js';
+
+/**
+ * The write buffer of every fleet scenario. 5,000 rows is 100 ms of scenario 1's 50,000
+ * points/s, so there batches are sealed by size; at scenario 2's ~5,000 points/s the
+ * 200 ms timer seals them. Large commits are cheaper per row (each touches the index pages
+ * of every device once); the price is up to one fill time of waiting before the commit.
+ */
+export const WRITE_BUFFER = { maxRows: 5000, flushIntervalMs: 200 } as const;
+
+/** Scenario 1b: the same fleet with batches five times smaller, to show the latency/cost trade. */
+export const SMALL_WRITE_BUFFER = { maxRows: 1000, flushIntervalMs: 50 } as const;
+
+/** The fleet heartbeats every 30 s; the server counts a miss per 60 s without one. */
+const FLEET_HEARTBEAT_MS = 30_000;
+const SERVER_HEARTBEAT_MS = 60_000;
+const CONNECT_RATE = 1000;
+
+export interface Durations {
+  readonly s1: { warmupMs: number; measureMs: number };
+  readonly s1b: { warmupMs: number; measureMs: number };
+  readonly s2: { warmupMs: number; measureMs: number };
+  readonly s3Rows: number;
+  readonly s4a: { warmupMs: number; measureMs: number };
+  readonly s4b: { warmupMs: number; measureMs: number };
+  readonly profile: { warmupMs: number; measureMs: number; sqliteRows: number };
+}
+
+export const FULL: Durations = {
+  s1: { warmupMs: 15_000, measureMs: 45_000 },
+  s1b: { warmupMs: 15_000, measureMs: 30_000 },
+  s2: { warmupMs: 20_000, measureMs: 40_000 },
+  s3Rows: 2_000_000,
+  s4a: { warmupMs: 5_000, measureMs: 20_000 },
+  s4b: { warmupMs: 10_000, measureMs: 30_000 },
+  profile: { warmupMs: 5_000, measureMs: 15_000, sqliteRows: 500_000 },
+};
+
+export const QUICK: Durations = {
+  s1: { warmupMs: 5_000, measureMs: 10_000 },
+  s1b: { warmupMs: 5_000, measureMs: 10_000 },
+  s2: { warmupMs: 10_000, measureMs: 10_000 },
+  s3Rows: 300_000,
+  s4a: { warmupMs: 3_000, measureMs: 8_000 },
+  s4b: { warmupMs: 5_000, measureMs: 10_000 },
+  profile: { warmupMs: 3_000, measureMs: 8_000, sqliteRows: 200_000 },
+};
+
+function fleetSpec(
+  title: string,
+  server: FleetScenarioSpec['server'],
+  dtus: number,
+  pollEveryMs: number,
+  timing: { warmupMs: number; measureMs: number },
+  writeBuffer: FleetScenarioSpec['writeBuffer'] = WRITE_BUFFER,
+): FleetScenarioSpec {
+  return {
+    title,
+    server,
+    dtus,
+    pollEveryMs,
+    ...timing,
+    heartbeatMs: FLEET_HEARTBEAT_MS,
+    serverHeartbeatMs: SERVER_HEARTBEAT_MS,
+    connectRate: CONNECT_RATE,
+    writeBuffer,
+  };
+}
+
+export const scenario1 = (d: Durations) => fleetSpec('1,000 DTUs polled every second, stored in SQLite', 'app', 1000, 1000, d.s1);
+export const scenario1b = (d: Durations) =>
+  fleetSpec('1b. the same with batches of 1,000 rows / 50 ms', 'app', 1000, 1000, d.s1b, SMALL_WRITE_BUFFER);
+export const scenario2 = (d: Durations) => fleetSpec('10,000 DTUs held, polled every 10 s, stored in SQLite', 'app', 10_000, 10_000, d.s2);
+export const scenario4b = (d: Durations) => fleetSpec('gateway only (no storage), 1,000 DTUs every second, real sockets', 'gateway', 1000, 1000, d.s4b);
+export const scenario5 = (d: Durations) => fleetSpec('peer: modbus-serial, 1,000 DTUs every second, no storage', 'peer', 1000, 1000, d.s4b);
+
+const DIST = new URL('./', import.meta.url);
+const script = (name: string) => new URL(name, DIST).pathname;
+
+/** Scenario 3: one row per point, 1,000 devices × 50 points, through the app's history writer. */
+export function sqliteRuns(rows: number): SqliteWriteBenchOptions[] {
+  return [
+    { rows, devices: 1000, pointsPerDevice: 50, maxRows: WRITE_BUFFER.maxRows, flushIntervalMs: WRITE_BUFFER.flushIntervalMs },
+    { rows, devices: 1000, pointsPerDevice: 50, maxRows: 20_000, flushIntervalMs: 1000 },
+  ];
+}
+
+/** With `profileDir`: a window profile of the main thread and, via --cpu-prof, of the writer thread. */
+export async function runSqlite(options: SqliteWriteBenchOptions, profileDir?: string): Promise<SqliteRunResult> {
+  const nodeFlags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const child = BenchChild.start('sqlite-write', script('sqlite-proc.js'), [], { nodeFlags });
+  try {
+    await child.whenReady();
+    const args: SqliteRunArgs = profileDir ? { options, profileDir } : { options };
+    return await child.request<SqliteRunResult>('run', args, 600_000);
+  } finally {
+    await child.stop();
+  }
+}
+
+/** Scenario 4a: 1,000 in-process DTUs on loopback sockets, polled every second. */
+export async function runInproc(timing: { warmupMs: number; measureMs: number }, profileDir?: string): Promise<InprocResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'dtuhub-bench-'));
+  const child = (() => {
+    writeBenchConfig(dir, {
+      dbPath: join(dir, 'unused.db'),
+      pollEveryMs: 1000,
+      connectStaggerMs: 1000,
+      heartbeatIntervalMs: SERVER_HEARTBEAT_MS,
+      maxConnections: 10_000,
+      writeBuffer: WRITE_BUFFER,
+      logLevel: 'silent',
+    });
+    return BenchChild.start('gateway-inproc', script('gateway-inproc.js'), ['--config', dir]);
+  })();
+  try {
+    await child.whenReady();
+    const args: InprocRunArgs = { count: 1000, ...timing, ...(profileDir ? { profileDir } : {}) };
+    return await child.request<InprocResult>('run', args, timing.warmupMs + timing.measureMs + 60_000);
+  } finally {
+    await child.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
