@@ -37,3 +37,10 @@ export {
   type HistoryConfig,
   type SqliteHistoryOptions,
 } from './sqlite/sqlite-history.js';
+export {
+  MysqlHistory,
+  openMysqlHistory,
+  type MysqlHistoryConfig,
+  type MysqlHistoryOptions,
+} from './mysql/mysql-history.js';
+export type { MysqlStorageConfig } from './mysql/mysql-config.js';

@@ -1,0 +1,213 @@
+// Commits WriteBatches to MySQL/MariaDB in one transaction, with the same meaning as the
+// SQLite applier: device lifecycle first, then connections, heartbeats, raw packets and
+// samples grouped by device; devices' last_seen moved once per commit.
+//
+// Every kind of row goes in multi-row INSERTs of a few hundred rows: a network round trip
+// per row would cap the rate at a few thousand rows per second. Samples use INSERT IGNORE,
+// so a batch applied again (a retry after a commit whose reply was lost) stores each row
+// once: device_data's primary key (device, time, point) is the row's identity.
+//
+// Device and point-name ids are cached for the applier's life; the cache is cleared when a
+// transaction rolls back, since ids handed out inside it may no longer exist.
+import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { PACKET_DIRECTIONS, RAW_PACKET_KINDS, type WriteBatch } from '../write-batch.js';
+
+/** Rows per INSERT statement. */
+const ROWS_PER_INSERT = 500;
+/** Raw packets are large (hex); bound each statement well under max_allowed_packet. */
+const RAW_PACKET_BYTES_PER_INSERT = 1 << 20;
+
+type Row = unknown[];
+
+export class MysqlBatchApplier {
+  private readonly deviceIds = new Map<string, number>();
+  private readonly pointIds = new Map<string, number>();
+
+  /** Commits the batches, in order, all or nothing; throws on failure. */
+  async apply(connection: PoolConnection, batches: readonly WriteBatch[]): Promise<void> {
+    await connection.beginTransaction();
+    try {
+      const lastSeen = new Map<number, number>();
+      for (const batch of batches) await this.applyRows(connection, batch, lastSeen);
+      await this.touchDevices(connection, lastSeen);
+      await connection.commit();
+    } catch (err) {
+      this.deviceIds.clear();
+      this.pointIds.clear();
+      await connection.rollback().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async applyRows(c: PoolConnection, batch: WriteBatch, lastSeen: Map<number, number>): Promise<void> {
+    for (const op of batch.devices) {
+      if (op.op === 'online') {
+        // id = LAST_INSERT_ID(id): the reply carries the row's id whether inserted or updated.
+        const [result] = await c.query<ResultSetHeader>(
+          `INSERT INTO devices (registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'online', ?)
+           ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), profile = VALUES(profile), name = VALUES(name),
+             last_seen = GREATEST(last_seen, VALUES(last_seen)), last_ip = VALUES(last_ip), last_port = VALUES(last_port),
+             status = 'online', listener = VALUES(listener)`,
+          [op.registrationId, op.profile, op.name, op.at, op.at, op.ip, op.port, op.listener],
+        );
+        this.deviceIds.set(op.registrationId, result.insertId);
+      } else {
+        await c.query(`UPDATE devices SET status = 'offline', last_seen = GREATEST(last_seen, ?) WHERE registration_id = ?`, [
+          op.at,
+          op.registrationId,
+        ]);
+      }
+    }
+
+    await insertRows(
+      c,
+      'INSERT INTO connection_history (registration_id, event, remote_ip, remote_port, listener, details, at) VALUES ?',
+      batch.connections.map((r) => [r.registrationId, r.event, r.ip, r.port, r.listener, r.details, r.at]),
+    );
+
+    const { strings, samples: s, rawPackets: p } = batch;
+    // Every device the heartbeats and samples refer to, resolved in one round trip or two.
+    const firstSeen = new Map<string, number>();
+    for (const h of batch.heartbeats) if (!firstSeen.has(h.registrationId)) firstSeen.set(h.registrationId, h.at);
+    for (let i = 0; i < s.count; i++) {
+      const id = strings[s.device[i]!]!;
+      if (!firstSeen.has(id)) firstSeen.set(id, s.ts[i]!);
+    }
+    await this.resolveDevices(c, firstSeen);
+
+    const heartbeats: Row[] = [];
+    for (const h of batch.heartbeats) {
+      const deviceId = this.deviceIds.get(h.registrationId)!;
+      heartbeats.push([deviceId, h.at, h.ip, h.port]);
+      noteLastSeen(lastSeen, deviceId, h.at);
+    }
+    await insertRows(c, 'INSERT INTO heartbeat_log (device_id, at, remote_ip, remote_port) VALUES ?', heartbeats);
+
+    const packets: Row[] = [];
+    let start = 0;
+    for (let i = 0; i < p.count; i++) {
+      const end = p.byteEnd[i]!;
+      const hex = Buffer.from(p.bytes.buffer, p.bytes.byteOffset + start, end - start).toString('hex');
+      start = end;
+      const device = p.device[i]!;
+      const note = p.note[i]!;
+      packets.push([
+        device < 0 ? null : strings[device],
+        PACKET_DIRECTIONS[p.direction[i]!],
+        RAW_PACKET_KINDS[p.kind[i]!],
+        hex,
+        p.at[i],
+        strings[p.ip[i]!],
+        p.port[i],
+        note < 0 ? null : strings[note],
+      ]);
+    }
+    await insertRows(
+      c,
+      'INSERT INTO raw_packets (registration_id, direction, kind, hex, at, remote_ip, remote_port, note) VALUES ?',
+      packets,
+      (row) => (row[3] as string).length,
+      RAW_PACKET_BYTES_PER_INSERT,
+    );
+
+    if (s.count === 0) return;
+    const pointNames = new Set<string>();
+    for (let i = 0; i < s.count; i++) pointNames.add(strings[s.point[i]!]!);
+    await this.resolvePoints(c, pointNames);
+    // Grouped by device (stable, so each device's rows stay in time order): device_data is
+    // clustered by device first, so consecutive rows land on the same pages.
+    const byDevice = new Map<number, Row[]>();
+    for (let i = 0; i < s.count; i++) {
+      const deviceId = this.deviceIds.get(strings[s.device[i]!]!)!;
+      let rows = byDevice.get(deviceId);
+      if (!rows) byDevice.set(deviceId, (rows = []));
+      const text = s.text[i]!;
+      const value = s.value[i]!;
+      rows.push([
+        deviceId,
+        s.ts[i],
+        this.pointIds.get(strings[s.point[i]!]!),
+        s.slave[i],
+        s.address[i],
+        // MySQL has no NaN or infinity; such a reading is stored as "no number".
+        s.hasValue[i] === 1 && Number.isFinite(value) ? value : null,
+        text < 0 ? null : strings[text],
+        strings[s.raw[i]!],
+        strings[s.quality[i]!],
+      ]);
+      noteLastSeen(lastSeen, deviceId, s.ts[i]!);
+    }
+    await insertRows(
+      c,
+      'INSERT IGNORE INTO device_data (device_id, received_at, point_id, slave, address, value, text_value, raw_value, quality) VALUES ?',
+      [...byDevice.values()].flat(),
+    );
+  }
+
+  /** Makes sure every registration ID has a device row (a bare one if it never registered) and a cached id. */
+  private async resolveDevices(c: PoolConnection, firstSeen: Map<string, number>): Promise<void> {
+    const missing = [...firstSeen].filter(([id]) => !this.deviceIds.has(id));
+    if (missing.length === 0) return;
+    await insertRows(
+      c,
+      'INSERT IGNORE INTO devices (registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener) VALUES ?',
+      missing.map(([id, at]) => [id, '', null, at, at, '', 0, 'online', '']),
+    );
+    for (const ids of chunks(missing.map(([id]) => id), ROWS_PER_INSERT)) {
+      const [rows] = await c.query<RowDataPacket[]>('SELECT id, registration_id FROM devices WHERE registration_id IN (?)', [ids]);
+      for (const row of rows) this.deviceIds.set(row['registration_id'] as string, row['id'] as number);
+    }
+  }
+
+  private async resolvePoints(c: PoolConnection, names: Set<string>): Promise<void> {
+    const missing = [...names].filter((name) => !this.pointIds.has(name));
+    if (missing.length === 0) return;
+    await insertRows(c, 'INSERT IGNORE INTO point_names (name) VALUES ?', missing.map((name) => [name]));
+    for (const part of chunks(missing, ROWS_PER_INSERT)) {
+      const [rows] = await c.query<RowDataPacket[]>('SELECT id, name FROM point_names WHERE name IN (?)', [part]);
+      for (const row of rows) this.pointIds.set(row['name'] as string, row['id'] as number);
+    }
+  }
+
+  /** One UPDATE per few hundred devices, joined against a derived table of (id, at). */
+  private async touchDevices(c: PoolConnection, lastSeen: Map<number, number>): Promise<void> {
+    for (const part of chunks([...lastSeen], ROWS_PER_INSERT)) {
+      const derived = part.map(() => 'SELECT ? AS id, ? AS at').join(' UNION ALL ');
+      await c.query(`UPDATE devices d JOIN (${derived}) t ON d.id = t.id SET d.last_seen = GREATEST(d.last_seen, t.at)`, part.flat());
+    }
+  }
+}
+
+/** `sql` ends in `VALUES ?`; mysql2 expands a nested array into `(…), (…), …`. */
+async function insertRows(
+  c: PoolConnection,
+  sql: string,
+  rows: readonly Row[],
+  size: (row: Row) => number = () => 0,
+  maxSize = Infinity,
+): Promise<void> {
+  let from = 0;
+  while (from < rows.length) {
+    let to = from;
+    let bytes = 0;
+    // At least one row per statement, however large.
+    while (to < rows.length && to - from < ROWS_PER_INSERT && (to === from || bytes + size(rows[to]!) <= maxSize)) {
+      bytes += size(rows[to]!);
+      to++;
+    }
+    await c.query(sql, [rows.slice(from, to)]);
+    from = to;
+  }
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function noteLastSeen(lastSeen: Map<number, number>, deviceId: number, at: number): void {
+  const seen = lastSeen.get(deviceId);
+  if (seen === undefined || at > seen) lastSeen.set(deviceId, at);
+}

@@ -1,0 +1,221 @@
+// HistoryReader over the MySQL pool: the same queries and row shapes as the SQLite reader.
+// Reads take their own pooled connections, so they never queue behind the writer's commit.
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import {
+  DEFAULT_QUERY_LIMIT,
+  MAX_QUERY_LIMIT,
+  type ConnectionQuery,
+  type ConnectionRow,
+  type DataQuery,
+  type DataRow,
+  type DeviceRow,
+  type HeartbeatQuery,
+  type HeartbeatRow,
+  type HistoryCounts,
+  type HistoryReader,
+  type RawPacketQuery,
+  type RawPacketRow,
+  type TimeRangeQuery,
+} from '../history.js';
+
+const DEVICE_COLUMNS = 'id, registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener';
+const EARLIEST = Number.MIN_SAFE_INTEGER;
+const LATEST = Number.MAX_SAFE_INTEGER;
+/** Above any point id this store assigns: "after every point of that instant". */
+const MAX_POINT_ID = Number.MAX_SAFE_INTEGER;
+
+interface KeyBound {
+  readonly ts: number;
+  readonly pointId: number;
+}
+
+export class MysqlHistoryReader implements HistoryReader {
+  /** The pool belongs to MysqlHistory, which ends it. */
+  constructor(private readonly pool: Pool) {}
+
+  close(): void {}
+
+  async devices(): Promise<DeviceRow[]> {
+    const rows = await this.rows(`SELECT ${DEVICE_COLUMNS} FROM devices ORDER BY registration_id`);
+    return rows.map(toDeviceRow);
+  }
+
+  async device(registrationId: string): Promise<DeviceRow | null> {
+    const [row] = await this.rows(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE registration_id = ?`, [registrationId]);
+    return row ? toDeviceRow(row) : null;
+  }
+
+  async data(query: DataQuery): Promise<DataRow[]> {
+    const deviceId = await this.id('SELECT id FROM devices WHERE registration_id = ?', query.registrationId);
+    if (deviceId === null) return [];
+    let pointId: number | null = null;
+    if (query.point !== undefined) {
+      pointId = await this.id('SELECT id FROM point_names WHERE name = ?', query.point);
+      if (pointId === null) return [];
+    }
+    const { limit, direction } = window(query);
+    const { low, high } = await this.dataBounds(query, direction);
+    // The key bounds spelled out rather than as row comparisons, which MySQL will not turn
+    // into an index range: (device_id, received_at) is the range, point_id the tie-break.
+    const point = pointId === null ? '' : 'AND x.point_id = ?';
+    const sql = `SELECT p.name AS point, x.slave, x.address, x.value, x.text_value, x.raw_value, x.received_at, x.quality
+      FROM device_data x JOIN point_names p ON p.id = x.point_id
+      WHERE x.device_id = ? AND x.received_at >= ? AND x.received_at <= ?
+        AND (x.received_at > ? OR x.point_id > ?) AND (x.received_at < ? OR x.point_id < ?) ${point}
+      ORDER BY x.received_at ${direction}, x.point_id ${direction} LIMIT ?`;
+    const params: number[] = [deviceId, low.ts, high.ts, low.ts, low.pointId, high.ts, high.pointId];
+    if (pointId !== null) params.push(pointId);
+    params.push(limit);
+    const rows = await this.rows(sql, params);
+    return rows.map((r) => ({
+      deviceId: query.registrationId,
+      point: r['point'],
+      slave: r['slave'],
+      address: r['address'],
+      value: r['value'],
+      text: r['text_value'],
+      raw: r['raw_value'],
+      ts: r['received_at'],
+      quality: r['quality'],
+    }));
+  }
+
+  async connections(query: ConnectionQuery = {}): Promise<ConnectionRow[]> {
+    const { from, to, limit, direction } = window(query);
+    const byDevice = query.registrationId === undefined ? '' : 'registration_id = ? AND';
+    const params = query.registrationId === undefined ? [from, to, limit] : [query.registrationId, from, to, limit];
+    const rows = await this.rows(
+      `SELECT id, registration_id, event, remote_ip, remote_port, listener, details, at FROM connection_history
+       WHERE ${byDevice} at >= ? AND at < ? ORDER BY at ${direction}, id ${direction} LIMIT ?`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: r['id'],
+      registrationId: r['registration_id'],
+      event: r['event'],
+      ip: r['remote_ip'],
+      port: r['remote_port'],
+      listener: r['listener'],
+      details: r['details'],
+      at: r['at'],
+    }));
+  }
+
+  async heartbeats(query: HeartbeatQuery = {}): Promise<HeartbeatRow[]> {
+    const { from, to, limit, direction } = window(query);
+    let deviceId: number | null = null;
+    if (query.registrationId !== undefined) {
+      deviceId = await this.id('SELECT id FROM devices WHERE registration_id = ?', query.registrationId);
+      if (deviceId === null) return [];
+    }
+    const byDevice = deviceId === null ? '' : 'h.device_id = ? AND';
+    const params = deviceId === null ? [from, to, limit] : [deviceId, from, to, limit];
+    const rows = await this.rows(
+      `SELECT h.id, d.registration_id, h.at, h.remote_ip, h.remote_port
+       FROM heartbeat_log h JOIN devices d ON d.id = h.device_id
+       WHERE ${byDevice} h.at >= ? AND h.at < ? ORDER BY h.at ${direction}, h.id ${direction} LIMIT ?`,
+      params,
+    );
+    return rows.map((r) => ({ id: r['id'], registrationId: r['registration_id'], at: r['at'], ip: r['remote_ip'], port: r['remote_port'] }));
+  }
+
+  async rawPackets(query: RawPacketQuery = {}): Promise<RawPacketRow[]> {
+    const { from, to, limit, direction } = window(query);
+    const conditions: string[] = [];
+    const params: (string | number)[] = [];
+    if (query.registrationId !== undefined) {
+      conditions.push('registration_id = ?');
+      params.push(query.registrationId);
+    }
+    if (query.kind !== undefined) {
+      conditions.push('kind = ?');
+      params.push(query.kind);
+    }
+    conditions.push('at >= ?', 'at < ?');
+    params.push(from, to, limit);
+    const rows = await this.rows(
+      `SELECT id, registration_id, direction, kind, hex, at, remote_ip, remote_port, note FROM raw_packets
+       WHERE ${conditions.join(' AND ')} ORDER BY at ${direction}, id ${direction} LIMIT ?`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: r['id'],
+      registrationId: r['registration_id'],
+      direction: r['direction'],
+      kind: r['kind'],
+      hex: r['hex'],
+      at: r['at'],
+      ip: r['remote_ip'],
+      port: r['remote_port'],
+      note: r['note'],
+    }));
+  }
+
+  async counts(): Promise<HistoryCounts> {
+    const [row] = await this.rows(
+      `SELECT (SELECT COUNT(*) FROM devices) AS devices, (SELECT COUNT(*) FROM device_data) AS deviceData,
+        (SELECT COUNT(*) FROM connection_history) AS connectionHistory, (SELECT COUNT(*) FROM heartbeat_log) AS heartbeatLog,
+        (SELECT COUNT(*) FROM raw_packets) AS rawPackets`,
+    );
+    return {
+      devices: Number(row?.['devices']),
+      deviceData: Number(row?.['deviceData']),
+      connectionHistory: Number(row?.['connectionHistory']),
+      heartbeatLog: Number(row?.['heartbeatLog']),
+      rawPackets: Number(row?.['rawPackets']),
+    };
+  }
+
+  /** Exclusive bounds on the key (received_at, point_id), as in the SQLite reader. */
+  private async dataBounds(query: DataQuery, direction: 'ASC' | 'DESC'): Promise<{ low: KeyBound; high: KeyBound }> {
+    let low: KeyBound = { ts: query.from ?? EARLIEST, pointId: 0 };
+    let high: KeyBound = { ts: query.to ?? LATEST, pointId: 0 };
+    const after = query.after;
+    if (after !== undefined) {
+      const known = await this.id('SELECT id FROM point_names WHERE name = ?', after.point);
+      const cursor = { ts: after.ts, pointId: known ?? (direction === 'DESC' ? MAX_POINT_ID : 0) };
+      if (direction === 'DESC' && compareKeys(cursor, high) < 0) high = cursor;
+      if (direction === 'ASC' && compareKeys(cursor, low) > 0) low = cursor;
+    }
+    return { low, high };
+  }
+
+  private async id(sql: string, key: string): Promise<number | null> {
+    const [row] = await this.rows(sql, [key]);
+    return (row?.['id'] as number | undefined) ?? null;
+  }
+
+  private async rows(sql: string, params: (string | number | null)[] = []): Promise<RowDataPacket[]> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(sql, params);
+    return rows;
+  }
+}
+
+function compareKeys(a: KeyBound, b: KeyBound): number {
+  return a.ts !== b.ts ? a.ts - b.ts : a.pointId - b.pointId;
+}
+
+function window(query: TimeRangeQuery): { from: number; to: number; limit: number; direction: 'ASC' | 'DESC' } {
+  const requested = query.limit !== undefined && Number.isFinite(query.limit) ? Math.floor(query.limit) : DEFAULT_QUERY_LIMIT;
+  return {
+    from: query.from ?? EARLIEST,
+    to: query.to ?? LATEST,
+    limit: Math.min(Math.max(1, requested), MAX_QUERY_LIMIT),
+    direction: query.order === 'asc' ? 'ASC' : 'DESC',
+  };
+}
+
+function toDeviceRow(r: RowDataPacket): DeviceRow {
+  return {
+    id: r['id'],
+    registrationId: r['registration_id'],
+    profile: r['profile'],
+    name: r['name'],
+    firstSeen: r['first_seen'],
+    lastSeen: r['last_seen'],
+    lastIp: r['last_ip'],
+    lastPort: r['last_port'],
+    status: r['status'],
+    listener: r['listener'],
+  };
+}
