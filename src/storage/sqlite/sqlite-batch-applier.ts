@@ -73,7 +73,12 @@ export class SqliteBatchApplier {
     this.insertSample = db.prepare(SAMPLE_INSERT + SAMPLE_VALUES);
     this.insertSamples = db.prepare(SAMPLE_INSERT + new Array<string>(ROWS_PER_INSERT).fill(SAMPLE_VALUES).join(', '));
     this.applyInTransaction = db.transaction((batches: readonly WriteBatch[]) => {
-      for (const batch of batches) this.applyRows(batch);
+      // Devices' last_seen moves once per commit, not once per batch: with small batches
+      // grouped into one commit, that is one UPDATE per device instead of one per batch.
+      // Taking the MAX makes the order against online/offline updates irrelevant.
+      const lastSeen = new Map<number, number>();
+      for (const batch of batches) this.applyRows(batch, lastSeen);
+      for (const [deviceId, at] of lastSeen) this.touchDevice.run(at, deviceId);
     });
   }
 
@@ -95,8 +100,7 @@ export class SqliteBatchApplier {
     }
   }
 
-  private applyRows(batch: WriteBatch): void {
-    const lastSeen = new Map<number, number>();
+  private applyRows(batch: WriteBatch, lastSeen: Map<number, number>): void {
     for (const op of batch.devices) {
       if (op.op === 'online') {
         const id = this.upsertDevice.get(op.registrationId, op.profile, op.name, op.at, op.at, op.ip, op.port, op.listener) as number;
@@ -115,7 +119,6 @@ export class SqliteBatchApplier {
     }
     this.insertRawPackets(batch.strings, batch.rawPackets);
     this.insertSampleRows(batch.strings, batch.samples, lastSeen);
-    for (const [deviceId, at] of lastSeen) this.touchDevice.run(at, deviceId);
   }
 
   private deviceId(registrationId: string, at: number): number {

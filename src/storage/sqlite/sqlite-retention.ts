@@ -17,6 +17,8 @@ import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './sqlite-connection.js';
 
 export const RETENTION_CHUNK_ROWS = 5000;
+/** Devices looked at per device_data transaction, so a sweep with little to delete still pauses. */
+const DEVICES_PER_CHUNK = 500;
 
 type AgedTable = 'heartbeat_log' | 'connection_history' | 'raw_packets';
 
@@ -127,8 +129,10 @@ export class SqliteRetention {
   /** Deletes up to chunkRows old rows, device after device, in one transaction. */
   private deleteDataRows(walk: DataWalk, cutoff: number): number {
     let budget = this.chunkRows;
+    let devices = 0;
     while (budget > 0) {
       if (walk.device === null) {
+        if (++devices > DEVICES_PER_CHUNK) break;
         walk.device = this.nextDataDevice.get(walk.after) as number | null;
         if (walk.device === null) {
           walk.done = true;

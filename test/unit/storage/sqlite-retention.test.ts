@@ -71,6 +71,18 @@ describe('SqliteRetention', () => {
     expect(t.db.prepare('SELECT received_at FROM device_data').pluck().all()).toEqual([NOW - DAY, NOW - DAY, NOW - DAY, NOW - DAY]);
   });
 
+  it('pauses between groups of devices even when each has little to delete', async () => {
+    applier.apply([
+      batch((b) => {
+        for (let d = 0; d < 1100; d++) b.sample(sample(`D${d}`, 'temperature', NOW - 40 * DAY));
+      }),
+    ]);
+    const report = await new SqliteRetention(t.db, { ...keepAll, deviceDataMs: 30 * DAY }).sweep(NOW, pause);
+    expect(report.deviceData).toBe(1100);
+    expect(pauses).toBe(2); // 500 + 500 + 100 devices
+    expect(count('device_data')).toBe(0);
+  });
+
   it('keeps everything when the limit is 0', async () => {
     writeData([400], 10);
     const report = await new SqliteRetention(t.db, keepAll, 8).sweep(NOW, pause);
