@@ -323,9 +323,14 @@ function profileSection(profiles: readonly ProfiledRun[]): string {
   const parts: string[] = [
     `## Where the time goes (profiles)
 
-Separate, shorter runs under \`node --cpu-prof\` (the profiler slows the process down, so
-none of the figures above come from these runs). Shares are of sampled busy time per thread;
-"native" is C++ (libuv, V8 builtins, better-sqlite3/SQLite) without a JavaScript frame.`,
+Separate, shorter runs under the profiler (it slows the process down, so none of the
+figures above come from these runs): the main thread through the inspector over the
+measurement window only, sampled every 200 µs; worker threads (the SQLite writer) with
+\`node --cpu-prof\` over their whole life. Shares are of sampled busy time per thread;
+"native" is C++ (libuv, V8 builtins, better-sqlite3/SQLite) without a JavaScript frame. A
+native call made from JavaScript shows either under its own name without a location
+(\`writeBuffer\` is a socket write, \`postMessage\` a hand-over to the writer thread) or, as
+with SQLite statements, inside the self time of the JavaScript function that made it.`,
   ];
   for (const run of profiles) {
     for (const s of run.summaries) {

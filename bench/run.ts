@@ -5,6 +5,7 @@
 //   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5)
 //   npm run bench -- --no-profile       skip the profiled runs
 //   npm run bench -- --out FILE         write the report elsewhere (--json FILE: raw results)
+//   npm run bench -- --render FILE      re-render the report from raw results saved with --json
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     'no-profile': { type: 'boolean', default: false },
     out: { type: 'string', default: 'docs/BENCHMARKS.md' },
     json: { type: 'string' },
+    render: { type: 'string' },
   },
 });
 
@@ -186,4 +188,11 @@ async function main(): Promise<void> {
   log(`[${elapsed()}] wrote ${values.out}`);
 }
 
-await main();
+if (values.render) {
+  // Only the wording changes: every figure comes from the saved run.
+  const saved = JSON.parse(readFileSync(values.render, 'utf8')) as BenchResults;
+  writeFileSync(values.out, renderReport(saved));
+  log(`re-rendered ${values.render} into ${values.out}`);
+} else {
+  await main();
+}
