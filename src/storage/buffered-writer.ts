@@ -6,6 +6,7 @@
 // cap, samples, heartbeats and raw packets are refused and counted as dropped; device and
 // connection events are always taken because they are few and the UI depends on them.
 // A disk spill journal slots in at `overflow()`: instead of dropping, write the rows there.
+import type { RetentionConfig, WriteBufferConfig } from '../domain/config.js';
 import type { Sample } from '../domain/point.js';
 import type { Logger } from '../log.js';
 import type {
@@ -45,6 +46,24 @@ export interface BufferedWriterOptions {
   readonly rawPackets: 'none' | 'errors' | 'all';
   /** Told about every committed batch (benchmarks, metrics). */
   readonly onFlush?: (info: FlushInfo) => void;
+}
+
+/**
+ * Writer options from the config slices every store gets. The backlog cap defaults to 20
+ * batches (at least 100,000 rows): bounded memory, yet room for a slow commit.
+ */
+export function writerOptionsFor(
+  writeBuffer: WriteBufferConfig,
+  retention: Pick<RetentionConfig, 'rawPackets'>,
+  options: { readonly maxPendingRows?: number; readonly onFlush?: (info: FlushInfo) => void } = {},
+): BufferedWriterOptions {
+  return {
+    maxRows: writeBuffer.maxRows,
+    flushIntervalMs: writeBuffer.flushIntervalMs,
+    maxPendingRows: options.maxPendingRows ?? Math.max(20 * writeBuffer.maxRows, 100_000),
+    rawPackets: retention.rawPackets,
+    ...(options.onFlush ? { onFlush: options.onFlush } : {}),
+  };
 }
 
 export interface FlushInfo {

@@ -3,7 +3,7 @@
 import { createPool, type Pool } from 'mysql2/promise';
 import type { RetentionConfig, WriteBufferConfig } from '../../domain/config.js';
 import type { Logger } from '../../log.js';
-import { BufferedHistoryWriter, type FlushInfo } from '../buffered-writer.js';
+import { BufferedHistoryWriter, writerOptionsFor, type FlushInfo } from '../buffered-writer.js';
 import { StorageError } from '../errors.js';
 import type { HistoryReader, HistoryWriter } from '../history.js';
 import { poolOptions, type MysqlStorageConfig } from './mysql-config.js';
@@ -70,17 +70,7 @@ export class MysqlHistory {
     if (migration.applied.length > 0) this.log.info({ where: this.where, ...migration }, 'database schema migrated');
     const { writeBuffer, retention } = this.config;
     const sink = new MysqlBatchSink(pool, this.log, this.options.retryDelaysMs);
-    const writer = new BufferedHistoryWriter(
-      {
-        maxRows: writeBuffer.maxRows,
-        flushIntervalMs: writeBuffer.flushIntervalMs,
-        maxPendingRows: this.options.maxPendingRows ?? Math.max(20 * writeBuffer.maxRows, 100_000),
-        rawPackets: retention.rawPackets,
-        ...(this.options.onFlush ? { onFlush: this.options.onFlush } : {}),
-      },
-      sink,
-      this.log,
-    );
+    const writer = new BufferedHistoryWriter(writerOptionsFor(writeBuffer, retention, this.options), sink, this.log);
     this.started = { pool, writer, reader: new MysqlHistoryReader(pool) };
     this.log.info({ where: this.where, schemaVersion: migration.to }, 'history store open');
   }

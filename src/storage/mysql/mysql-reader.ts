@@ -2,8 +2,6 @@
 // Reads take their own pooled connections, so they never queue behind the writer's commit.
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import {
-  DEFAULT_QUERY_LIMIT,
-  MAX_QUERY_LIMIT,
   type ConnectionQuery,
   type ConnectionRow,
   type DataQuery,
@@ -15,19 +13,11 @@ import {
   type HistoryReader,
   type RawPacketQuery,
   type RawPacketRow,
-  type TimeRangeQuery,
 } from '../history.js';
+import { dataKeyBounds, queryWindow, rawPacketFilter, type Direction, type KeyBound } from '../query-window.js';
 
 const DEVICE_COLUMNS = 'id, registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener';
-const EARLIEST = Number.MIN_SAFE_INTEGER;
-const LATEST = Number.MAX_SAFE_INTEGER;
-/** Above any point id this store assigns: "after every point of that instant". */
-const MAX_POINT_ID = Number.MAX_SAFE_INTEGER;
 
-interface KeyBound {
-  readonly ts: number;
-  readonly pointId: number;
-}
 
 export class MysqlHistoryReader implements HistoryReader {
   /** The pool belongs to MysqlHistory, which ends it. */
@@ -53,7 +43,7 @@ export class MysqlHistoryReader implements HistoryReader {
       pointId = await this.id('SELECT id FROM point_names WHERE name = ?', query.point);
       if (pointId === null) return [];
     }
-    const { limit, direction } = window(query);
+    const { limit, direction } = queryWindow(query);
     const { low, high } = await this.dataBounds(query, direction);
     // The key bounds spelled out rather than as row comparisons, which MySQL will not turn
     // into an index range: (device_id, received_at) is the range, point_id the tie-break.
@@ -81,7 +71,7 @@ export class MysqlHistoryReader implements HistoryReader {
   }
 
   async connections(query: ConnectionQuery = {}): Promise<ConnectionRow[]> {
-    const { from, to, limit, direction } = window(query);
+    const { from, to, limit, direction } = queryWindow(query);
     const byDevice = query.registrationId === undefined ? '' : 'registration_id = ? AND';
     const params = query.registrationId === undefined ? [from, to, limit] : [query.registrationId, from, to, limit];
     const rows = await this.rows(
@@ -102,7 +92,7 @@ export class MysqlHistoryReader implements HistoryReader {
   }
 
   async heartbeats(query: HeartbeatQuery = {}): Promise<HeartbeatRow[]> {
-    const { from, to, limit, direction } = window(query);
+    const { from, to, limit, direction } = queryWindow(query);
     let deviceId: number | null = null;
     if (query.registrationId !== undefined) {
       deviceId = await this.id('SELECT id FROM devices WHERE registration_id = ?', query.registrationId);
@@ -120,22 +110,12 @@ export class MysqlHistoryReader implements HistoryReader {
   }
 
   async rawPackets(query: RawPacketQuery = {}): Promise<RawPacketRow[]> {
-    const { from, to, limit, direction } = window(query);
-    const conditions: string[] = [];
-    const params: (string | number)[] = [];
-    if (query.registrationId !== undefined) {
-      conditions.push('registration_id = ?');
-      params.push(query.registrationId);
-    }
-    if (query.kind !== undefined) {
-      conditions.push('kind = ?');
-      params.push(query.kind);
-    }
-    conditions.push('at >= ?', 'at < ?');
-    params.push(from, to, limit);
+    const range = queryWindow(query);
+    const { direction } = range;
+    const { where, params } = rawPacketFilter(query, range);
     const rows = await this.rows(
       `SELECT id, registration_id, direction, kind, hex, at, remote_ip, remote_port, note FROM raw_packets
-       WHERE ${conditions.join(' AND ')} ORDER BY at ${direction}, id ${direction} LIMIT ?`,
+       WHERE ${where} ORDER BY at ${direction}, id ${direction} LIMIT ?`,
       params,
     );
     return rows.map((r) => ({
@@ -166,18 +146,9 @@ export class MysqlHistoryReader implements HistoryReader {
     };
   }
 
-  /** Exclusive bounds on the key (received_at, point_id), as in the SQLite reader. */
-  private async dataBounds(query: DataQuery, direction: 'ASC' | 'DESC'): Promise<{ low: KeyBound; high: KeyBound }> {
-    let low: KeyBound = { ts: query.from ?? EARLIEST, pointId: 0 };
-    let high: KeyBound = { ts: query.to ?? LATEST, pointId: 0 };
-    const after = query.after;
-    if (after !== undefined) {
-      const known = await this.id('SELECT id FROM point_names WHERE name = ?', after.point);
-      const cursor = { ts: after.ts, pointId: known ?? (direction === 'DESC' ? MAX_POINT_ID : 0) };
-      if (direction === 'DESC' && compareKeys(cursor, high) < 0) high = cursor;
-      if (direction === 'ASC' && compareKeys(cursor, low) > 0) low = cursor;
-    }
-    return { low, high };
+  private async dataBounds(query: DataQuery, direction: Direction): Promise<{ low: KeyBound; high: KeyBound }> {
+    const known = query.after === undefined ? null : await this.id('SELECT id FROM point_names WHERE name = ?', query.after.point);
+    return dataKeyBounds(query, direction, known);
   }
 
   private async id(sql: string, key: string): Promise<number | null> {
@@ -191,19 +162,7 @@ export class MysqlHistoryReader implements HistoryReader {
   }
 }
 
-function compareKeys(a: KeyBound, b: KeyBound): number {
-  return a.ts !== b.ts ? a.ts - b.ts : a.pointId - b.pointId;
-}
 
-function window(query: TimeRangeQuery): { from: number; to: number; limit: number; direction: 'ASC' | 'DESC' } {
-  const requested = query.limit !== undefined && Number.isFinite(query.limit) ? Math.floor(query.limit) : DEFAULT_QUERY_LIMIT;
-  return {
-    from: query.from ?? EARLIEST,
-    to: query.to ?? LATEST,
-    limit: Math.min(Math.max(1, requested), MAX_QUERY_LIMIT),
-    direction: query.order === 'asc' ? 'ASC' : 'DESC',
-  };
-}
 
 function toDeviceRow(r: RowDataPacket): DeviceRow {
   return {

@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { RetentionConfig, StorageConfig, WriteBufferConfig } from '../../domain/config.js';
 import type { Logger } from '../../log.js';
-import { BufferedHistoryWriter, type FlushInfo } from '../buffered-writer.js';
+import { BufferedHistoryWriter, writerOptionsFor, type FlushInfo } from '../buffered-writer.js';
 import { StorageError } from '../errors.js';
 import type { HistoryReader, HistoryWriter, RetentionReport } from '../history.js';
 import { SqliteHistoryReader } from './sqlite-reader.js';
@@ -66,17 +66,7 @@ export class SqliteHistory {
       throw err;
     }
     const { writeBuffer, retention } = this.config;
-    const writer = new BufferedHistoryWriter(
-      {
-        maxRows: writeBuffer.maxRows,
-        flushIntervalMs: writeBuffer.flushIntervalMs,
-        maxPendingRows: this.options.maxPendingRows ?? Math.max(20 * writeBuffer.maxRows, 100_000),
-        rawPackets: retention.rawPackets,
-        ...(this.options.onFlush ? { onFlush: this.options.onFlush } : {}),
-      },
-      sink,
-      this.log,
-    );
+    const writer = new BufferedHistoryWriter(writerOptionsFor(writeBuffer, retention, this.options), sink, this.log);
     this.started = { writer, reader, sink };
     this.log.info({ path, schemaVersion: migration.to }, 'history store open');
   }

@@ -4,8 +4,6 @@
 // by an index or a primary-key range, so it stays short on the main thread.
 import type { Quality } from '../../domain/point.js';
 import {
-  DEFAULT_QUERY_LIMIT,
-  MAX_QUERY_LIMIT,
   type ConnectionEvent,
   type ConnectionQuery,
   type ConnectionRow,
@@ -21,9 +19,9 @@ import {
   type RawPacketKind,
   type RawPacketQuery,
   type RawPacketRow,
-  type TimeRangeQuery,
 } from '../history.js';
 import type Database from 'better-sqlite3';
+import { dataKeyBounds, queryWindow, rawPacketFilter, type Direction, type KeyBound } from '../query-window.js';
 import { openReadConnection, type SqliteDatabase } from './sqlite-connection.js';
 
 interface DeviceRecord {
@@ -84,8 +82,6 @@ interface RawPacketRecordRow {
 const DEVICE_COLUMNS = 'id, registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener';
 
 /** Bounds that stand for "no bound", so every query keeps one SQL text per shape. */
-const EARLIEST = Number.MIN_SAFE_INTEGER;
-const LATEST = Number.MAX_SAFE_INTEGER;
 
 export class SqliteHistoryReader implements HistoryReader {
   private db: SqliteDatabase | null = null;
@@ -123,7 +119,7 @@ export class SqliteHistoryReader implements HistoryReader {
       pointId = this.pointId(query.point);
       if (pointId === null) return [];
     }
-    const { limit, direction } = window(query);
+    const { limit, direction } = queryWindow(query);
     const { low, high } = this.dataBounds(query, direction);
     const params = [deviceId, low.ts, low.pointId, high.ts, high.pointId];
     if (pointId !== null) params.push(pointId);
@@ -143,7 +139,7 @@ export class SqliteHistoryReader implements HistoryReader {
   }
 
   async connections(query: ConnectionQuery = {}): Promise<ConnectionRow[]> {
-    const { from, to, limit, direction } = window(query);
+    const { from, to, limit, direction } = queryWindow(query);
     const byDevice = query.registrationId === undefined ? '' : 'registration_id = ? AND';
     const sql = `SELECT id, registration_id, event, remote_ip, remote_port, listener, details, at FROM connection_history
       WHERE ${byDevice} at >= ? AND at < ? ORDER BY at ${direction}, id ${direction} LIMIT ?`;
@@ -162,7 +158,7 @@ export class SqliteHistoryReader implements HistoryReader {
   }
 
   async heartbeats(query: HeartbeatQuery = {}): Promise<HeartbeatRow[]> {
-    const { from, to, limit, direction } = window(query);
+    const { from, to, limit, direction } = queryWindow(query);
     let deviceId: number | null = null;
     if (query.registrationId !== undefined) {
       deviceId = this.deviceId(query.registrationId);
@@ -178,21 +174,11 @@ export class SqliteHistoryReader implements HistoryReader {
   }
 
   async rawPackets(query: RawPacketQuery = {}): Promise<RawPacketRow[]> {
-    const { from, to, limit, direction } = window(query);
-    const conditions: string[] = [];
-    const params: (string | number)[] = [];
-    if (query.registrationId !== undefined) {
-      conditions.push('registration_id = ?');
-      params.push(query.registrationId);
-    }
-    if (query.kind !== undefined) {
-      conditions.push('kind = ?');
-      params.push(query.kind);
-    }
-    conditions.push('at >= ?', 'at < ?');
-    params.push(from, to, limit);
+    const range = queryWindow(query);
+    const { direction } = range;
+    const { where, params } = rawPacketFilter(query, range);
     const sql = `SELECT id, registration_id, direction, kind, hex, at, remote_ip, remote_port, note FROM raw_packets
-      WHERE ${conditions.join(' AND ')} ORDER BY at ${direction}, id ${direction} LIMIT ?`;
+      WHERE ${where} ORDER BY at ${direction}, id ${direction} LIMIT ?`;
     const rows = this.statement(sql).all(...params) as RawPacketRecordRow[];
     return rows.map((r) => ({
       id: r.id,
@@ -224,24 +210,8 @@ export class SqliteHistoryReader implements HistoryReader {
     return rows.map((r) => r.detail);
   }
 
-  /**
-   * The query's window as exclusive bounds on the key (received_at, point_id), so one SQL
-   * text covers every combination of from, to and a paging cursor. Point ids are ≥ 1.
-   */
-  private dataBounds(query: DataQuery, direction: 'ASC' | 'DESC'): { low: KeyBound; high: KeyBound } {
-    // received_at >= from  ⟺  key > (from, 0);  received_at < to  ⟺  key < (to, 0).
-    let low: KeyBound = { ts: query.from ?? EARLIEST, pointId: 0 };
-    let high: KeyBound = { ts: query.to ?? LATEST, pointId: 0 };
-    const after = query.after;
-    if (after !== undefined) {
-      // A point name this store never saw cannot come from a row it returned; bound by the
-      // time alone and include that whole instant rather than risk skipping rows.
-      const known = this.pointId(after.point);
-      const cursor = direction === 'DESC' ? { ts: after.ts, pointId: known ?? MAX_POINT_ID } : { ts: after.ts, pointId: known ?? 0 };
-      if (direction === 'DESC' && compareKeys(cursor, high) < 0) high = cursor;
-      if (direction === 'ASC' && compareKeys(cursor, low) > 0) low = cursor;
-    }
-    return { low, high };
+  private dataBounds(query: DataQuery, direction: Direction): { low: KeyBound; high: KeyBound } {
+    return dataKeyBounds(query, direction, query.after === undefined ? null : this.pointId(query.after.point));
   }
 
   private pointId(name: string): number | null {
@@ -284,28 +254,9 @@ export function dataQuerySql(byPoint: boolean, direction: 'ASC' | 'DESC'): strin
     ORDER BY x.received_at ${direction}, x.point_id ${direction} LIMIT ?`;
 }
 
-interface KeyBound {
-  readonly ts: number;
-  readonly pointId: number;
-}
 
-/** Above any point id this store assigns: stands for "after every point of that instant". */
-const MAX_POINT_ID = Number.MAX_SAFE_INTEGER;
 
-function compareKeys(a: KeyBound, b: KeyBound): number {
-  return a.ts !== b.ts ? a.ts - b.ts : a.pointId - b.pointId;
-}
 
-function window(query: TimeRangeQuery): { from: number; to: number; limit: number; direction: 'ASC' | 'DESC' } {
-  const requested = query.limit !== undefined && Number.isFinite(query.limit) ? Math.floor(query.limit) : DEFAULT_QUERY_LIMIT;
-  const limit = Math.min(Math.max(1, requested), MAX_QUERY_LIMIT);
-  return {
-    from: query.from ?? EARLIEST,
-    to: query.to ?? LATEST,
-    limit,
-    direction: query.order === 'asc' ? 'ASC' : 'DESC',
-  };
-}
 
 function toDeviceRow(r: DeviceRecord): DeviceRow {
   return {

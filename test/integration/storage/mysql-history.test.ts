@@ -187,7 +187,8 @@ describe('MySQL history store', () => {
     builder.deviceOnline(online('A', T0));
     for (let i = 0; i < 1200; i++) builder.sample(sample('A', i % 2 === 0 ? 'temperature' : 'humidity', i >> 1));
     const batch = builder.finish();
-    const pool = createPool({ ...t.storage, connectionLimit: 1 });
+    const { host, port, user, password, database } = t.storage;
+    const pool = createPool({ host, port, user, password, database, connectionLimit: 1 });
     try {
       const connection = await pool.getConnection();
       try {
@@ -210,7 +211,8 @@ describe('MySQL history store', () => {
     const builder = new WriteBatchBuilder();
     for (let i = 0; i < 3000; i++) builder.sample(sample(i % 3 === 0 ? 'A' : 'B', `p${i % 10}`, i));
     builder.heartbeat({ registrationId: 'A', at: T0, ip: '198.51.100.7', port: 1 });
-    const pool = createPool({ ...t.storage, connectionLimit: 1 });
+    const { host, port, user, password, database } = t.storage;
+    const pool = createPool({ host, port, user, password, database, connectionLimit: 1 });
     let statements = 0;
     try {
       const connection = await pool.getConnection();
