@@ -6,7 +6,7 @@ import type { GatewayEvents } from './domain/events.js';
 import { Gateway } from './gateway/gateway.js';
 import type { Logger } from './log.js';
 import { recordHistory } from './record-history.js';
-import { LatestValues, SqliteHistory, type FlushInfo, type HistoryReader, type HistoryWriter } from './storage/index.js';
+import { LatestValues, SqliteHistory, type FlushInfo, type HistoryReader, type HistoryWriter, type StoreHealth } from './storage/index.js';
 
 export interface AppOptions {
   /** Told about every committed history batch (benchmarks measure poll-to-stored with it). */
@@ -19,6 +19,7 @@ export class DtuhubApp {
   readonly gateway: Gateway;
   private history: SqliteHistory | null = null;
   private unsubscribe: (() => void) | null = null;
+  private startedAt = Date.now();
 
   constructor(
     readonly config: DtuhubConfig,
@@ -44,7 +45,23 @@ export class DtuhubApp {
     return this.history.reader;
   }
 
+  /** The store's state for status pages (replaced by the store's own report with the spill journal). */
+  storeHealth(): StoreHealth {
+    const writer = this.writer.stats();
+    return {
+      driver: 'sqlite',
+      where: this.config.server.storage.path,
+      state: 'ok',
+      since: this.startedAt,
+      lastError: null,
+      rowsOnDisk: 0,
+      bytesOnDisk: 0,
+      writer,
+    };
+  }
+
   async start(): Promise<void> {
+    this.startedAt = Date.now();
     const { server } = this.config;
     const history = new SqliteHistory(
       { storage: server.storage, writeBuffer: server.writeBuffer, retention: server.retention },

@@ -73,6 +73,29 @@ export interface WriterStats {
 }
 
 /**
+ * How the store is doing, for logs, `/api/status` and the dashboard.
+ * - ok: batches commit as they come.
+ * - degraded: the last write failed and is being retried; nothing is on disk yet.
+ * - spilling: the database is unreachable or failing; sealed batches go to the local spill
+ *   journal (`rowsOnDisk`) and are replayed in order when it is back.
+ */
+export type StoreState = 'ok' | 'degraded' | 'spilling';
+
+export interface StoreHealth {
+  readonly driver: 'sqlite' | 'mysql';
+  /** File path or mysql://host:port/database (never a password). */
+  readonly where: string;
+  readonly state: StoreState;
+  /** Epoch ms when `state` last changed. */
+  readonly since: number;
+  readonly lastError: string | null;
+  /** Rows and bytes in the spill journal waiting to be replayed. */
+  readonly rowsOnDisk: number;
+  readonly bytesOnDisk: number;
+  readonly writer: WriterStats;
+}
+
+/**
  * What the gateway calls. Every method returns at once: rows are buffered in memory and
  * committed in batches away from the event loop. No method throws into the caller.
  */

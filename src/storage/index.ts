@@ -22,6 +22,8 @@ export type {
   RawPacketRecord,
   RawPacketRow,
   RetentionReport,
+  StoreHealth,
+  StoreState,
   TimeRangeQuery,
   WriterStats,
 } from './history.js';
