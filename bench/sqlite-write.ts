@@ -91,7 +91,7 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
   const history = await openSqliteHistory(
     {
       storage: { driver: 'sqlite', path: join(dir, 'bench.db') },
-      writeBuffer: { maxRows, flushIntervalMs: options.flushIntervalMs ?? 1000 },
+      writeBuffer: { maxRows, flushIntervalMs: options.flushIntervalMs ?? 1000, maxPendingRows },
       retention: {
         // Only swept when asked (--queries): rows older than a day before the bench's "now".
         deviceDataMs: DAY_MS,
@@ -105,7 +105,6 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
     },
     silentLogger(),
     {
-      maxPendingRows,
       onFlush: ({ rows: n, ms, writeMs }) => {
         latencies.push(ms);
         if (writeMs !== null) commits.push(writeMs);

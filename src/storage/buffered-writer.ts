@@ -5,7 +5,8 @@
 // Memory is bounded: rows accepted but not yet committed (the backlog) are capped. Past the
 // cap, samples, heartbeats and raw packets are refused and counted as dropped; device and
 // connection events are always taken because they are few and the UI depends on them.
-// A disk spill journal slots in at `overflow()`: instead of dropping, write the rows there.
+// Losing nothing when the database is down is the sink's job (SpoolingSink journals the
+// batches it cannot commit); this cap bounds memory whatever the sink does.
 import type { RetentionConfig, WriteBufferConfig } from '../domain/config.js';
 import type { Sample } from '../domain/point.js';
 import type { Logger } from '../log.js';
@@ -21,6 +22,8 @@ import { WriteBatchBuilder, type WriteBatch } from './write-batch.js';
 
 export interface SinkResult {
   readonly ok: boolean;
+  /** Not in the database yet but safe on disk in the spill journal (replayed later). */
+  readonly spilled?: boolean;
   /** Time the database spent committing (the whole group, when batches were committed together). */
   readonly writeMs?: number;
   /** Failed attempts before the batch was committed or given up. */
@@ -48,22 +51,25 @@ export interface BufferedWriterOptions {
   readonly onFlush?: (info: FlushInfo) => void;
 }
 
-/**
- * Writer options from the config slices every store gets. The backlog cap defaults to 20
- * batches (at least 100,000 rows): bounded memory, yet room for a slow commit.
- */
+/** Writer options from the config slices every store gets. */
 export function writerOptionsFor(
   writeBuffer: WriteBufferConfig,
   retention: Pick<RetentionConfig, 'rawPackets'>,
-  options: { readonly maxPendingRows?: number; readonly onFlush?: (info: FlushInfo) => void } = {},
+  options: { readonly onFlush?: (info: FlushInfo) => void } = {},
 ): BufferedWriterOptions {
   return {
     maxRows: writeBuffer.maxRows,
     flushIntervalMs: writeBuffer.flushIntervalMs,
-    maxPendingRows: options.maxPendingRows ?? Math.max(20 * writeBuffer.maxRows, 100_000),
+    maxPendingRows: writeBuffer.maxPendingRows,
     rawPackets: retention.rawPackets,
     ...(options.onFlush ? { onFlush: options.onFlush } : {}),
   };
+}
+
+export interface WriterHealth {
+  readonly state: 'ok' | 'degraded';
+  readonly since: number;
+  readonly lastError: string | null;
 }
 
 export interface FlushInfo {
@@ -90,12 +96,14 @@ export class BufferedHistoryWriter implements HistoryWriter {
 
   private rowsAccepted = 0;
   private rowsWritten = 0;
+  private rowsSpilled = 0;
   private rowsDropped = 0;
   private rowsInFlight = 0;
   private flushes = 0;
   private failures = 0;
   private lastFlushMs: number | null = null;
   private lastDropWarning = 0;
+  private health: WriterHealth = { state: 'ok', since: Date.now(), lastError: null };
   private droppedSinceWarning = 0;
 
   constructor(
@@ -159,6 +167,7 @@ export class BufferedHistoryWriter implements HistoryWriter {
     return {
       rowsAccepted: this.rowsAccepted,
       rowsWritten: this.rowsWritten,
+      rowsSpilled: this.rowsSpilled,
       rowsBuffered: this.builder.rows + this.rowsInFlight,
       rowsDropped: this.rowsDropped,
       flushes: this.flushes,
@@ -166,6 +175,11 @@ export class BufferedHistoryWriter implements HistoryWriter {
       lastFlushMs: this.lastFlushMs,
       batchesInFlight: this.sealedSeq - this.committedSeq,
     };
+  }
+
+  /** ok, or degraded after a batch that needed retries or failed, until one commits cleanly. */
+  sinkHealth(): WriterHealth {
+    return this.health;
   }
 
   private async shutDown(): Promise<void> {
@@ -240,8 +254,13 @@ export class BufferedHistoryWriter implements HistoryWriter {
 
   private committed(seq: number, rows: number, result: SinkResult, ms: number): void {
     this.rowsInFlight -= rows;
+    const troubled = !result.ok || result.failedAttempts > 0;
+    if (troubled) this.health = { state: 'degraded', since: Date.now(), lastError: result.error ?? 'write needed retries' };
+    else if (this.health.state !== 'ok') this.health = { state: 'ok', since: Date.now(), lastError: null };
     this.failures += result.failedAttempts;
-    if (result.ok) {
+    if (result.spilled) {
+      this.rowsSpilled += rows;
+    } else if (result.ok) {
       this.rowsWritten += rows;
       this.flushes += 1;
       this.lastFlushMs = ms;

@@ -40,6 +40,13 @@ export class MysqlBatchApplier {
   }
 
   private async applyRows(c: PoolConnection, batch: WriteBatch, lastSeen: Map<number, number>): Promise<void> {
+    // A batch applied before (see migration 002) is skipped whole.
+    const [marked] = await c.query<ResultSetHeader>('INSERT IGNORE INTO applied_batches (id, rows_applied, applied_at) VALUES (?, ?, ?)', [
+      batch.id,
+      batch.rows,
+      Date.now(),
+    ]);
+    if (marked.affectedRows === 0) return;
     for (const op of batch.devices) {
       if (op.op === 'online') {
         // id = LAST_INSERT_ID(id): the reply carries the row's id whether inserted or updated.

@@ -1,20 +1,11 @@
-// Settings of the MySQL/MariaDB history store. Kept here until server.yml learns a
-// `driver: mysql` storage section (then it moves next to SqliteStorageConfig).
+// mysql2 pool options from the `storage:` section of server.yml (driver: mysql).
 import type { PoolOptions } from 'mysql2/promise';
+import type { MysqlStorageConfig } from '../../domain/config.js';
 
-export interface MysqlStorageConfig {
-  readonly driver: 'mysql';
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly password: string;
-  /** Must exist already: dtuhub creates tables, not databases (that needs more privileges). */
-  readonly database: string;
-  /** Connections in the pool; the writer uses one at a time, readers share the rest. */
-  readonly poolSize: number;
-  /** Encrypt the connection (certificate verified against the system CAs). */
-  readonly tls: boolean;
-}
+export type { MysqlStorageConfig };
+
+/** Fail fast when the server is unreachable: the spill journal takes over meanwhile. */
+const CONNECT_TIMEOUT_MS = 5000;
 
 export function poolOptions(config: MysqlStorageConfig): PoolOptions {
   return {
@@ -27,6 +18,7 @@ export function poolOptions(config: MysqlStorageConfig): PoolOptions {
     charset: 'utf8mb4_bin',
     // BIGINT epoch-ms values stay below 2^53: plain numbers, not strings.
     supportBigNumbers: false,
+    connectTimeout: CONNECT_TIMEOUT_MS,
     ...(config.tls ? { ssl: {} } : {}),
   };
 }

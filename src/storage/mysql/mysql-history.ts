@@ -1,11 +1,16 @@
-// The MySQL/MariaDB history: one connection pool shared by a buffered writer (commits
-// through MysqlBatchSink) and the reader. Same shape and lifecycle as SqliteHistory.
+// The MySQL/MariaDB history: one connection pool shared by a buffered writer and the
+// reader. The writer commits through MysqlBatchSink behind a SpoolingSink, so batches the
+// database cannot take go to the local spill journal and are replayed when it is back.
+import { resolve } from 'node:path';
 import { createPool, type Pool } from 'mysql2/promise';
 import type { RetentionConfig, WriteBufferConfig } from '../../domain/config.js';
 import type { Logger } from '../../log.js';
 import { BufferedHistoryWriter, writerOptionsFor, type FlushInfo } from '../buffered-writer.js';
 import { StorageError } from '../errors.js';
-import type { HistoryReader, HistoryWriter } from '../history.js';
+import type { HistoryReader, HistoryWriter, StoreHealth } from '../history.js';
+import type { HistoryStore } from '../history-store.js';
+import { SpillJournal } from '../spill/spill-journal.js';
+import { SpoolingSink } from '../spill/spooling-sink.js';
 import { poolOptions, type MysqlStorageConfig } from './mysql-config.js';
 import { migrateMysql } from './mysql-migrate.js';
 import { MysqlHistoryReader } from './mysql-reader.js';
@@ -18,21 +23,27 @@ export interface MysqlHistoryConfig {
 }
 
 export interface MysqlHistoryOptions {
-  /** Backlog cap in rows; default max(20 × writeBuffer.maxRows, 100,000). */
-  readonly maxPendingRows?: number;
   /** Told about every committed batch. */
   readonly onFlush?: (info: FlushInfo) => void;
-  /** Delays before retrying a failed batch; default [100, 1000] ms. */
+  /** Delays before retrying a failed batch on the spot, before it is journaled; default [100] ms. */
   readonly retryDelaysMs?: readonly number[];
+  /** Pauses between replay attempts while the database is down; default 500 ms doubling to 10 s. */
+  readonly replayRetryMs?: { readonly min: number; readonly max: number };
 }
 
 interface Started {
   readonly pool: Pool;
   readonly writer: BufferedHistoryWriter;
   readonly reader: MysqlHistoryReader;
+  readonly spool: SpoolingSink;
 }
 
-export class MysqlHistory {
+/** One quick retry on the spot (a deadlock or a dropped pooled connection); then the journal. */
+const RETRY_DELAYS_MS = [100];
+const SPILL_SEGMENT_BYTES = 64 * 2 ** 20;
+const SPILL_REPORT_EVERY_MS = 30_000;
+
+export class MysqlHistory implements HistoryStore {
   private started: Started | null = null;
 
   constructor(
@@ -68,11 +79,53 @@ export class MysqlHistory {
       throw new StorageError('STORAGE_OPEN_FAILED', `${this.where}: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (migration.applied.length > 0) this.log.info({ where: this.where, ...migration }, 'database schema migrated');
-    const { writeBuffer, retention } = this.config;
-    const sink = new MysqlBatchSink(pool, this.log, this.options.retryDelaysMs);
-    const writer = new BufferedHistoryWriter(writerOptionsFor(writeBuffer, retention, this.options), sink, this.log);
-    this.started = { pool, writer, reader: new MysqlHistoryReader(pool) };
-    this.log.info({ where: this.where, schemaVersion: migration.to }, 'history store open');
+    const { writeBuffer, retention, storage } = this.config;
+    const spill = storage.spill;
+    let journal: SpillJournal;
+    try {
+      const opened = await SpillJournal.open(resolve(spill.dir), { segmentBytes: SPILL_SEGMENT_BYTES, maxBytes: spill.maxBytes }, this.log);
+      journal = opened.journal;
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw new StorageError('STORAGE_OPEN_FAILED', `spill journal ${spill.dir}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const sink = new MysqlBatchSink(pool, this.log, this.options.retryDelaysMs ?? RETRY_DELAYS_MS, spill.writeTimeoutMs);
+    const replay = this.options.replayRetryMs ?? { min: 500, max: 10_000 };
+    const spool = new SpoolingSink(sink, journal, this.log, {
+      writeTimeoutMs: spill.writeTimeoutMs,
+      spillAboveRows: Math.floor(writeBuffer.maxPendingRows / 2),
+      retryMinMs: replay.min,
+      retryMaxMs: replay.max,
+      reportEveryMs: SPILL_REPORT_EVERY_MS,
+    });
+    const writer = new BufferedHistoryWriter(writerOptionsFor(writeBuffer, retention, this.options), spool, this.log);
+    this.started = { pool, writer, reader: new MysqlHistoryReader(pool), spool };
+    this.log.info({ where: this.where, schemaVersion: migration.to, spill: resolve(spill.dir) }, 'history store open');
+  }
+
+  health(): StoreHealth {
+    const { writer, spool } = this.parts();
+    const spooled = spool.health();
+    const direct = writer.sinkHealth();
+    // The spool knows about spilling; the writer about batches that failed for good.
+    const degraded = spooled.state === 'ok' && direct.state === 'degraded';
+    return {
+      driver: 'mysql',
+      where: this.where,
+      state: degraded ? 'degraded' : spooled.state,
+      since: degraded ? direct.since : spooled.since,
+      lastError: degraded ? direct.lastError : spooled.lastError,
+      rowsOnDisk: spooled.rowsOnDisk,
+      bytesOnDisk: spooled.bytesOnDisk,
+      writer: writer.stats(),
+    };
+  }
+
+  /** Everything accepted is committed to MySQL: flushed, and the spill journal replayed. */
+  async drained(): Promise<void> {
+    const { writer, spool } = this.parts();
+    await writer.flush();
+    await spool.drained();
   }
 
   /** Flushes everything accepted, then ends the pool. */

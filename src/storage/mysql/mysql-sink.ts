@@ -1,6 +1,10 @@
 // The BatchSink of the MySQL store: commits batches one at a time, in order, on one pooled
-// connection, retrying a failed batch a couple of times before giving it up. Async I/O,
-// so no worker thread is needed: the event loop only builds the SQL text.
+// connection, retrying a failed batch before giving it up. Async I/O, so no worker thread
+// is needed: the event loop only builds the SQL text.
+//
+// A commit has a deadline: a server that vanished without closing the socket would
+// otherwise leave the query, and every batch behind it, waiting forever. Past it the
+// connection is destroyed, which fails the query and frees the queue.
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../../log.js';
 import type { BatchSink, SinkResult } from '../buffered-writer.js';
@@ -9,6 +13,7 @@ import { MysqlBatchApplier } from './mysql-batch-applier.js';
 
 /** Delays before the 2nd and 3rd attempt (a restarting server or a lock timeout may clear). */
 const RETRY_DELAYS_MS = [100, 1000];
+const DEFAULT_DEADLINE_MS = 30_000;
 
 export class MysqlBatchSink implements BatchSink {
   private readonly applier = new MysqlBatchApplier();
@@ -19,6 +24,7 @@ export class MysqlBatchSink implements BatchSink {
     private readonly pool: Pool,
     private readonly log: Logger,
     private readonly retryDelaysMs: readonly number[] = RETRY_DELAYS_MS,
+    private readonly deadlineMs: number = DEFAULT_DEADLINE_MS,
   ) {}
 
   write(batch: WriteBatch): Promise<SinkResult> {
@@ -38,10 +44,22 @@ export class MysqlBatchSink implements BatchSink {
       const started = performance.now();
       try {
         const connection = await this.pool.getConnection();
+        let timer: NodeJS.Timeout | undefined;
+        let timedOut = false;
         try {
-          await this.applier.apply(connection, [batch]);
+          await Promise.race([
+            this.applier.apply(connection, [batch]),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => {
+                timedOut = true;
+                connection.destroy();
+                reject(new Error(`commit took longer than ${this.deadlineMs} ms; connection dropped`));
+              }, this.deadlineMs);
+            }),
+          ]);
         } finally {
-          connection.release();
+          clearTimeout(timer);
+          if (!timedOut) connection.release();
         }
         return { ok: true, writeMs: performance.now() - started, failedAttempts };
       } catch (err) {

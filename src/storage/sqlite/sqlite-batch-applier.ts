@@ -28,6 +28,7 @@ export class SqliteBatchApplier {
   private readonly deviceIds = new Map<string, number>();
   /** point_names.name → id; cleared when a transaction rolls back. */
   private readonly pointIds = new Map<string, number>();
+  private readonly markApplied: Database.Statement;
   private readonly upsertDevice: Database.Statement;
   private readonly markOffline: Database.Statement;
   private readonly ensureDevice: Database.Statement;
@@ -44,6 +45,7 @@ export class SqliteBatchApplier {
   private readonly applyInTransaction: Database.Transaction<(batches: readonly WriteBatch[]) => void>;
 
   constructor(private readonly db: SqliteDatabase) {
+    this.markApplied = db.prepare('INSERT OR IGNORE INTO applied_batches (id, rows_applied, applied_at) VALUES (?, ?, ?)');
     this.upsertDevice = db.prepare(
       `INSERT INTO devices (registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener)
        VALUES (?, ?, ?, ?, ?, ?, ?, 'online', ?)
@@ -101,6 +103,8 @@ export class SqliteBatchApplier {
   }
 
   private applyRows(batch: WriteBatch, lastSeen: Map<number, number>): void {
+    // A batch applied before (see migration 002) is skipped whole.
+    if (this.markApplied.run(batch.id, batch.rows, Date.now()).changes === 0) return;
     for (const op of batch.devices) {
       if (op.op === 'online') {
         const id = this.upsertDevice.get(op.registrationId, op.profile, op.name, op.at, op.at, op.ip, op.port, op.listener) as number;

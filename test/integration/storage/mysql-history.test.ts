@@ -19,7 +19,7 @@ const online = (registrationId: string, at: number) => ({
   at,
 });
 
-const TABLES = ['connection_history', 'device_data', 'devices', 'heartbeat_log', 'point_names', 'raw_packets', 'schema_version'];
+const TABLES = ['applied_batches', 'connection_history', 'device_data', 'devices', 'heartbeat_log', 'point_names', 'raw_packets', 'schema_version'];
 
 describe('MySQL history store', () => {
   let t: TempMysql;
@@ -40,8 +40,12 @@ describe('MySQL history store', () => {
     await t.open();
     const tables = await select('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name');
     expect(tables.map((r) => r['name'] as string).sort()).toEqual(TABLES);
-    const versions = await select('SELECT version, name FROM schema_version');
-    expect(versions).toEqual([{ version: LATEST_SCHEMA_VERSION, name: 'initial' }]);
+    const versions = await select('SELECT version, name FROM schema_version ORDER BY version');
+    expect(versions).toEqual([
+      { version: 1, name: 'initial' },
+      { version: 2, name: 'applied_batches' },
+    ]);
+    expect(LATEST_SCHEMA_VERSION).toBe(2);
   });
 
   it('starts a second time on a migrated database without applying anything', async () => {
@@ -69,7 +73,7 @@ describe('MySQL history store', () => {
     const h = new MysqlHistory(
       {
         storage: { ...t.storage, port: 1 },
-        writeBuffer: { maxRows: 10, flushIntervalMs: 1000 },
+        writeBuffer: { maxRows: 10, flushIntervalMs: 1000, maxPendingRows: 100_000 },
         retention: KEEP_EVERYTHING,
       },
       silentLogger(),
@@ -235,8 +239,8 @@ describe('MySQL history store', () => {
       await pool.end();
     }
     expect(await select('SELECT COUNT(*) AS n FROM device_data')).toEqual([{ n: 3000 }]);
-    // devices: insert + select; points: insert + select; heartbeats 1; samples 6 × 500; last_seen 1.
-    expect(statements).toBeLessThanOrEqual(12);
+    // batch id 1; devices: insert + select; points: insert + select; heartbeats 1; samples 6 × 500; last_seen 1.
+    expect(statements).toBeLessThanOrEqual(13);
   });
 
   it('flushes every accepted row on stop', async () => {
