@@ -3,7 +3,7 @@
 import type { RetentionConfig, StorageConfig, WriteBufferConfig } from '../domain/config.js';
 import type { Logger } from '../log.js';
 import type { FlushInfo } from './buffered-writer.js';
-import type { HistoryReader, HistoryWriter, StoreHealth } from './history.js';
+import type { HistoryReader, HistoryWriter, RetentionReport, StoreHealth } from './history.js';
 import { MysqlHistory } from './mysql/mysql-history.js';
 import { SqliteHistory } from './sqlite/sqlite-history.js';
 
@@ -16,6 +16,8 @@ export interface HistoryStore {
   health(): StoreHealth;
   /** Resolves once everything accepted so far is in the database, not only on disk beside it. */
   drained(): Promise<void>;
+  /** Deletes what is past its retention limit now, in small chunks. */
+  sweepRetention(now?: number): Promise<RetentionReport>;
 }
 
 export interface StoreConfig {

@@ -5,6 +5,9 @@
 // an auto-increment id. Rows are deleted by the retention sweep after a few days.
 import type { Migration } from './types.js';
 
+/** Batch ids are only needed while a batch can still be applied again; a week is plenty. */
+export const APPLIED_BATCH_KEEP_MS = 7 * 24 * 3_600_000;
+
 export const appliedBatches: Migration = {
   version: 2,
   name: 'applied_batches',

@@ -7,13 +7,14 @@ import type { RetentionConfig, WriteBufferConfig } from '../../domain/config.js'
 import type { Logger } from '../../log.js';
 import { BufferedHistoryWriter, writerOptionsFor, type FlushInfo } from '../buffered-writer.js';
 import { StorageError } from '../errors.js';
-import type { HistoryReader, HistoryWriter, StoreHealth } from '../history.js';
+import type { HistoryReader, HistoryWriter, RetentionReport, StoreHealth } from '../history.js';
 import type { HistoryStore } from '../history-store.js';
 import { SpillJournal } from '../spill/spill-journal.js';
 import { SpoolingSink } from '../spill/spooling-sink.js';
 import { poolOptions, type MysqlStorageConfig } from './mysql-config.js';
 import { migrateMysql } from './mysql-migrate.js';
 import { MysqlHistoryReader } from './mysql-reader.js';
+import { MysqlRetention } from './mysql-retention.js';
 import { MysqlBatchSink } from './mysql-sink.js';
 
 export interface MysqlHistoryConfig {
@@ -36,15 +37,21 @@ interface Started {
   readonly writer: BufferedHistoryWriter;
   readonly reader: MysqlHistoryReader;
   readonly spool: SpoolingSink;
+  readonly retention: MysqlRetention;
+  readonly sweepTimer: NodeJS.Timeout;
 }
 
 /** One quick retry on the spot (a deadlock or a dropped pooled connection); then the journal. */
 const RETRY_DELAYS_MS = [100];
 const SPILL_SEGMENT_BYTES = 64 * 2 ** 20;
 const SPILL_REPORT_EVERY_MS = 30_000;
+/** Between retention DELETEs, so the writer's commits get the locks in between. */
+const RETENTION_PAUSE_MS = 5;
 
 export class MysqlHistory implements HistoryStore {
   private started: Started | null = null;
+  private sweeping: Promise<RetentionReport> | null = null;
+  private stopping = false;
 
   constructor(
     private readonly config: MysqlHistoryConfig,
@@ -99,7 +106,10 @@ export class MysqlHistory implements HistoryStore {
       reportEveryMs: SPILL_REPORT_EVERY_MS,
     });
     const writer = new BufferedHistoryWriter(writerOptionsFor(writeBuffer, retention, this.options), spool, this.log);
-    this.started = { pool, writer, reader: new MysqlHistoryReader(pool), spool };
+    const sweepTimer = setInterval(() => void this.sweepRetention().catch(() => undefined), retention.sweepIntervalMs);
+    sweepTimer.unref();
+    this.stopping = false;
+    this.started = { pool, writer, reader: new MysqlHistoryReader(pool), spool, retention: new MysqlRetention(pool, retention), sweepTimer };
     this.log.info({ where: this.where, schemaVersion: migration.to, spill: resolve(spill.dir) }, 'history store open');
   }
 
@@ -121,6 +131,27 @@ export class MysqlHistory implements HistoryStore {
     };
   }
 
+  /** Runs a retention sweep now (the timer runs one every retention.sweepInterval). */
+  async sweepRetention(now = Date.now()): Promise<RetentionReport> {
+    const { retention } = this.parts();
+    // One sweep at a time: a timer tick during a long sweep waits for it.
+    while (this.sweeping) await this.sweeping.catch(() => undefined);
+    const pause = () => new Promise<void>((resolve) => setTimeout(resolve, RETENTION_PAUSE_MS));
+    const sweep = retention.sweep(now, pause, () => this.stopping);
+    this.sweeping = sweep;
+    try {
+      const report = await sweep;
+      const deleted = report.deviceData + report.heartbeatLog + report.connectionHistory + report.rawPackets;
+      if (deleted > 0) this.log.info({ ...report }, 'retention sweep');
+      return report;
+    } catch (err) {
+      this.log.warn({ err }, 'retention sweep failed; the next one retries');
+      throw err;
+    } finally {
+      this.sweeping = null;
+    }
+  }
+
   /** Everything accepted is committed to MySQL: flushed, and the spill journal replayed. */
   async drained(): Promise<void> {
     const { writer, spool } = this.parts();
@@ -133,6 +164,9 @@ export class MysqlHistory implements HistoryStore {
     const started = this.started;
     if (!started) return;
     this.started = null;
+    clearInterval(started.sweepTimer);
+    this.stopping = true;
+    await this.sweeping?.catch(() => undefined);
     await started.writer.close();
     started.reader.close();
     await started.pool.end();
