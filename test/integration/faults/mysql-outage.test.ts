@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { SimulatedDtu } from '../../../src/simulator/index.js';
 import type { StoreState } from '../../../src/storage/index.js';
 import { gatewayTests, removeDir, waitFor, type HarnessOptions } from '../../helpers/app-harness.js';
+import { FAST_PROFILE, fastProfile, fastRegisters } from '../../helpers/fast-profile.js';
 import { createTempDatabase, mysqlStorage, type TempDatabase } from '../../helpers/mysql.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
 
@@ -25,23 +26,13 @@ afterAll(async () => {
   removeDir(spillDir);
 });
 
-/** Ten points per read every 200 ms: about 400 points/s from the fleet. */
-function fastProfile(port: number, database: string): HarnessOptions {
+function outageConfig(port: number, database: string): HarnessOptions {
   return {
     server: (s) => {
       s.storage = mysqlStorage(database, spillDir, port, '2s');
       s.writeBuffer = { maxRows: 500, flushInterval: '200ms', maxPendingRows: MAX_PENDING_ROWS };
     },
-    points: (p) => {
-      p.profiles['fast'] = {
-        timing: { responseTimeout: '1s', retries: 0, interRequestDelay: '0ms' },
-        slaves: [{ id: 1, name: 'main' }],
-        pollOnConnect: true,
-        tasks: [{ name: 'block', slave: 1, address: 0, quantity: 10, every: '200ms' }],
-        points: Array.from({ length: 10 }, (_, i) => ({ name: `p${i}`, slave: 1, address: i, type: 'uint16' })),
-      };
-      p.devices = [{ default: 'fast' }];
-    },
+    points: fastProfile,
   };
 }
 
@@ -49,7 +40,7 @@ describe('MySQL outage', () => {
   it('stores every point exactly once after 60 s without the database, within the memory cap', { timeout: 180_000 }, async () => {
     db = await createTempDatabase();
     proxy = await startTcpProxy({ host: '127.0.0.1', port: 3306 });
-    const h = await boot(fastProfile(proxy.port, db.name));
+    const h = await boot(outageConfig(proxy.port, db.name));
 
     let emitted = 0;
     h.app.bus.on('data', (e) => (emitted += e.samples.length));
@@ -62,8 +53,8 @@ describe('MySQL outage', () => {
 
     const sims: SimulatedDtu[] = [];
     for (let i = 0; i < DTUS; i++) {
-      const sim = dtu(h, 'dtu', { id: `OUT-${i}` }, 'fast');
-      sim.setRegisters(1, 3, 0, Array.from({ length: 10 }, (_, r) => i * 100 + r));
+      const sim = dtu(h, 'dtu', { id: `OUT-${i}` }, FAST_PROFILE);
+      sim.setRegisters(1, 3, 0, fastRegisters(i));
       sims.push(sim);
     }
     await Promise.all(sims.map((s) => s.start()));
