@@ -24,6 +24,8 @@ export interface SinkResult {
   readonly ok: boolean;
   /** Not in the database yet but safe on disk in the spill journal (replayed later). */
   readonly spilled?: boolean;
+  /** The database refuses this batch for what is in it: retrying cannot help. */
+  readonly permanent?: boolean;
   /** Time the database spent committing (the whole group, when batches were committed together). */
   readonly writeMs?: number;
   /** Failed attempts before the batch was committed or given up. */

@@ -97,7 +97,7 @@ export class MysqlBatchApplier {
 
     const heartbeats: Row[] = [];
     for (const h of batch.heartbeats) {
-      const deviceId = this.deviceIds.get(h.registrationId)!;
+      const deviceId = idOf(this.deviceIds, h.registrationId, 'device');
       heartbeats.push([deviceId, h.at, h.ip, h.port]);
       noteLastSeen(lastSeen, deviceId, h.at);
     }
@@ -138,7 +138,7 @@ export class MysqlBatchApplier {
     // clustered by device first, so consecutive rows land on the same pages.
     const byDevice = new Map<number, SampleRow[]>();
     for (let i = 0; i < s.count; i++) {
-      const deviceId = this.deviceIds.get(strings[s.device[i]!]!)!;
+      const deviceId = idOf(this.deviceIds, strings[s.device[i]!]!, 'device');
       let rows = byDevice.get(deviceId);
       if (!rows) byDevice.set(deviceId, (rows = []));
       const text = s.text[i]!;
@@ -146,7 +146,7 @@ export class MysqlBatchApplier {
       rows.push({
         deviceId,
         ts: s.ts[i]!,
-        pointId: this.pointIds.get(strings[s.point[i]!]!)!,
+        pointId: idOf(this.pointIds, strings[s.point[i]!]!, 'point'),
         slave: s.slave[i]!,
         address: s.address[i]!,
         // MySQL has no NaN or infinity; such a reading is stored as "no number".
@@ -241,6 +241,30 @@ async function insertRows(
     await c.query(sql, [rows.slice(from, to)]);
     from = to;
   }
+}
+
+/**
+ * A batch the database will refuse however often it is retried (a value too long for its
+ * column, a name the collation folds into another). Kept aside, not retried forever.
+ */
+export class PermanentBatchError extends Error {}
+
+/** MySQL errors that a retry cannot fix: data too long, bad null, out of range, bad value, check constraint. */
+const DATA_ERRNOS = new Set([1048, 1264, 1292, 1366, 1406, 3819, 4025]);
+
+export function isPermanentBatchError(err: unknown): boolean {
+  return err instanceof PermanentBatchError || DATA_ERRNOS.has((err as { errno?: number } | null)?.errno ?? 0);
+}
+
+/**
+ * The id a lookup must have found. A miss means the database folded the name into another
+ * (MySQL's PAD SPACE collation makes "A" and "A " equal): storing the row under id 0 would
+ * lose it silently.
+ */
+function idOf(ids: ReadonlyMap<string, number>, name: string, what: 'device' | 'point'): number {
+  const id = ids.get(name);
+  if (id === undefined) throw new PermanentBatchError(`the database has no ${what} row for ${JSON.stringify(name)}`);
+  return id;
 }
 
 /** The server (or its local_infile setting) does not allow LOAD DATA LOCAL. */

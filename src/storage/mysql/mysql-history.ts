@@ -73,19 +73,27 @@ export class MysqlHistory implements HistoryStore {
     return this.parts().reader;
   }
 
-  /** Connects, migrates the schema (refusing one newer than this code), starts the writer. */
+  /**
+   * Connects, migrates the schema (refusing one newer than this code), starts the writer.
+   * A server that cannot be reached is not fatal: a gateway restarted by a power cut must
+   * not wait for its database server to boot. The store then starts spilling, and migrates
+   * before the first batch it commits. Wrong credentials, a missing database or a schema
+   * too new are fatal: waiting would not fix them.
+   */
   async start(): Promise<void> {
     if (this.started) return;
     const pool = createPool(poolOptions(this.config.storage));
-    let migration;
+    const schema = new SchemaGate(pool, this.config.storage.database, this.log);
     try {
-      migration = await migrateMysql(pool, this.config.storage.database);
+      await schema.ensure();
     } catch (err) {
-      await pool.end().catch(() => undefined);
-      if (err instanceof StorageError) throw err;
-      throw new StorageError('STORAGE_OPEN_FAILED', `${this.where}: ${err instanceof Error ? err.message : String(err)}`);
+      if (!isUnreachable(err)) {
+        await pool.end().catch(() => undefined);
+        if (err instanceof StorageError) throw err;
+        throw new StorageError('STORAGE_OPEN_FAILED', `${this.where}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      this.log.warn({ where: this.where, error: (err as Error).message }, 'MySQL unreachable at start; spilling to the journal until it answers');
     }
-    if (migration.applied.length > 0) this.log.info({ where: this.where, ...migration }, 'database schema migrated');
     const { writeBuffer, retention, storage } = this.config;
     const spill = storage.spill;
     let journal: SpillJournal;
@@ -96,7 +104,7 @@ export class MysqlHistory implements HistoryStore {
       await pool.end().catch(() => undefined);
       throw new StorageError('STORAGE_OPEN_FAILED', `spill journal ${spill.dir}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const sink = new MysqlBatchSink(pool, this.log, this.options.retryDelaysMs ?? RETRY_DELAYS_MS, spill.writeTimeoutMs);
+    const sink = new MysqlBatchSink(pool, this.log, this.options.retryDelaysMs ?? RETRY_DELAYS_MS, spill.writeTimeoutMs, () => schema.ensure());
     const replay = this.options.replayRetryMs ?? { min: 500, max: 10_000 };
     const spool = new SpoolingSink(sink, journal, this.log, {
       writeTimeoutMs: spill.writeTimeoutMs,
@@ -110,7 +118,7 @@ export class MysqlHistory implements HistoryStore {
     sweepTimer.unref();
     this.stopping = false;
     this.started = { pool, writer, reader: new MysqlHistoryReader(pool), spool, retention: new MysqlRetention(pool, retention), sweepTimer };
-    this.log.info({ where: this.where, schemaVersion: migration.to, spill: resolve(spill.dir) }, 'history store open');
+    this.log.info({ where: this.where, schemaReady: schema.ready, spill: resolve(spill.dir) }, 'history store open');
   }
 
   health(): StoreHealth {
@@ -183,4 +191,35 @@ export async function openMysqlHistory(config: MysqlHistoryConfig, log: Logger, 
   const history = new MysqlHistory(config, log, options);
   await history.start();
   return history;
+}
+
+/** Migrates once, successfully; until then every commit tries again first. */
+class SchemaGate {
+  ready = false;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly database: string,
+    private readonly log: Logger,
+  ) {}
+
+  ensure(): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    this.running ??= migrateMysql(this.pool, this.database)
+      .then((migration) => {
+        this.ready = true;
+        if (migration.applied.length > 0) this.log.info({ database: this.database, ...migration }, 'database schema migrated');
+      })
+      .finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
+}
+
+/** The server could not be reached at all (as opposed to refusing us). */
+function isUnreachable(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'PROTOCOL_CONNECTION_LOST'].includes(code);
 }

@@ -9,7 +9,7 @@ import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../../log.js';
 import type { BatchSink, SinkResult } from '../buffered-writer.js';
 import type { WriteBatch } from '../write-batch.js';
-import { MysqlBatchApplier } from './mysql-batch-applier.js';
+import { isPermanentBatchError, MysqlBatchApplier } from './mysql-batch-applier.js';
 
 /** Delays before the 2nd and 3rd attempt (a restarting server or a lock timeout may clear). */
 const RETRY_DELAYS_MS = [100, 1000];
@@ -25,6 +25,8 @@ export class MysqlBatchSink implements BatchSink {
     private readonly log: Logger,
     private readonly retryDelaysMs: readonly number[] = RETRY_DELAYS_MS,
     private readonly deadlineMs: number = DEFAULT_DEADLINE_MS,
+    /** Runs before each commit: makes sure the schema exists (after a start without the server). */
+    private readonly prepare: () => Promise<void> = async () => undefined,
   ) {}
 
   write(batch: WriteBatch): Promise<SinkResult> {
@@ -43,6 +45,7 @@ export class MysqlBatchSink implements BatchSink {
     for (;;) {
       const started = performance.now();
       try {
+        await this.prepare();
         const connection = await this.pool.getConnection();
         let timer: NodeJS.Timeout | undefined;
         let timedOut = false;
@@ -65,6 +68,7 @@ export class MysqlBatchSink implements BatchSink {
       } catch (err) {
         failedAttempts += 1;
         const error = err instanceof Error ? err.message : String(err);
+        if (isPermanentBatchError(err)) return { ok: false, permanent: true, failedAttempts, error };
         const delay = this.retryDelaysMs[failedAttempts - 1];
         this.log.warn({ rows: batch.rows, attempt: failedAttempts, error }, 'history batch failed');
         if (delay === undefined) return { ok: false, failedAttempts, error };

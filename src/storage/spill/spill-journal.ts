@@ -110,6 +110,16 @@ export class SpillJournal {
     return result;
   }
 
+  /**
+   * Keeps a batch the database refuses for good in <dir>/rejected/, in the journal's own
+   * record format, so nothing is lost and it can be inspected; returns the file's path.
+   */
+  quarantine(batch: WriteBatch): Promise<string> {
+    const result = this.tail.then(() => this.quarantineNow(batch));
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
   /** The oldest record not yet replayed, or null when there is none. Skips corrupt records. */
   next(): Promise<ReplayRecord | null> {
     const result = this.tail.then(() => this.readNext());
@@ -164,9 +174,22 @@ export class SpillJournal {
     return { records: this.pendingRecords, rows: this.pendingRows, bytes: this.pendingBytes, tornBytes };
   }
 
+  private async quarantineNow(batch: WriteBatch): Promise<string> {
+    const dir = join(this.dir, 'rejected');
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, `rejected-${new Date().toISOString().slice(0, 10)}.jrnl`);
+    const handle = await open(path, 'a');
+    try {
+      await handle.write(encodeRecord(batch));
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    return path;
+  }
+
   private async appendNow(batch: WriteBatch): Promise<'written' | 'full'> {
-    const payload = encodeBatch(batch);
-    const record = Buffer.concat([recordHeader(payload, batch.rows), payload]);
+    const record = encodeRecord(batch);
     if (this.pendingBytes + record.length > this.options.maxBytes) return 'full';
     let segment = this.segments.at(-1);
     if (!segment || !this.appendHandle || segment.bytes + record.length > this.options.segmentBytes) {
@@ -277,13 +300,14 @@ export class SpillJournal {
   }
 }
 
-function recordHeader(payload: Buffer, rows: number): Buffer {
+function encodeRecord(batch: WriteBatch): Buffer {
+  const payload = encodeBatch(batch);
   const header = Buffer.allocUnsafe(HEADER_BYTES);
   header.writeUInt32LE(MAGIC, 0);
   header.writeUInt32LE(payload.length, 4);
-  header.writeUInt32LE(rows, 8);
+  header.writeUInt32LE(batch.rows, 8);
   header.writeUInt32LE(crc32(payload), 12);
-  return header;
+  return Buffer.concat([header, payload]);
 }
 
 async function readFully(handle: FileHandle, into: Buffer, position: number): Promise<void> {

@@ -40,6 +40,8 @@ export interface SpoolHealth {
   readonly rowsReplayed: number;
   /** Rows lost to journal records that failed their checksum. */
   readonly rowsCorrupt: number;
+  /** Rows in batches the database refused for their content, kept in the journal's rejected/ folder. */
+  readonly rowsRejected: number;
 }
 
 const TIMED_OUT = Symbol('timed out');
@@ -52,6 +54,7 @@ export class SpoolingSink implements BatchSink {
   private queuedRows = 0;
   private rowsSpilled = 0;
   private rowsReplayed = 0;
+  private rowsRejected = 0;
   private replaying: Promise<void> | null = null;
   private closed = false;
   private wake: (() => void) | null = null;
@@ -90,6 +93,7 @@ export class SpoolingSink implements BatchSink {
       rowsSpilled: this.rowsSpilled,
       rowsReplayed: this.rowsReplayed,
       rowsCorrupt: this.journal.corruptRows,
+      rowsRejected: this.rowsRejected,
     };
   }
 
@@ -124,6 +128,7 @@ export class SpoolingSink implements BatchSink {
       return this.spill(batch, 0);
     }
     const result = await this.writeWithDeadline(batch);
+    if (result.permanent) return this.setAside(batch, result);
     if (result.ok) {
       this.settle(result.failedAttempts > 0 ? 'degraded' : 'ok', result.failedAttempts > 0 ? (result.error ?? null) : null);
       return result;
@@ -145,6 +150,23 @@ export class SpoolingSink implements BatchSink {
     this.rowsSpilled += batch.rows;
     this.reportSpilling();
     return { ok: true, spilled: true, failedAttempts };
+  }
+
+  /**
+   * A batch the database refuses for its content: retrying or journaling it would block
+   * every batch behind it forever. It goes to the journal's rejected/ folder instead and
+   * counts as not stored (the writer logs it and counts its rows as dropped).
+   */
+  private async setAside(batch: WriteBatch, result: SinkResult): Promise<SinkResult> {
+    let where: string;
+    try {
+      where = await this.journal.quarantine(batch);
+    } catch (err) {
+      where = `nowhere (${messageOf(err)})`;
+    }
+    this.rowsRejected += batch.rows;
+    this.log.error({ rows: batch.rows, batch: batch.id, error: result.error, file: where }, 'the database refuses this batch; kept aside');
+    return { ok: false, failedAttempts: result.failedAttempts, error: `${result.error ?? 'refused'}; batch kept in ${where}` };
   }
 
   private async writeWithDeadline(batch: WriteBatch): Promise<SinkResult> {
@@ -197,6 +219,11 @@ export class SpoolingSink implements BatchSink {
       const record = await this.journal.next();
       if (!record) return 'empty';
       const result = await this.writeWithDeadline(record.batch);
+      if (result.permanent) {
+        await this.setAside(record.batch, result);
+        await this.journal.consumed(record);
+        continue;
+      }
       if (!result.ok) {
         this.lastError = result.error ?? 'write failed';
         this.reportSpilling();

@@ -238,7 +238,9 @@ function fillSampleArgs(
   args[at + 2] = pointId;
   args[at + 3] = s.slave[i];
   args[at + 4] = s.address[i];
-  args[at + 5] = s.hasValue[i] === 1 ? s.value[i] : null;
+  // Infinity and NaN have no SQL form in MySQL; both stores keep them as "no number".
+  const value = s.value[i]!;
+  args[at + 5] = s.hasValue[i] === 1 && Number.isFinite(value) ? value : null;
   args[at + 6] = text < 0 ? null : strings[text];
   args[at + 7] = strings[s.raw[i]!];
   args[at + 8] = strings[s.quality[i]!];

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from 'mysql2/promise';
 import { migrateMysql } from '../../../src/storage/mysql/mysql-migrate.js';
-import { MysqlBatchApplier } from '../../../src/storage/mysql/mysql-batch-applier.js';
+import { isPermanentBatchError, MysqlBatchApplier } from '../../../src/storage/mysql/mysql-batch-applier.js';
 import { WriteBatchBuilder } from '../../../src/storage/write-batch.js';
 import { createTempDatabase, MARIADB, type TempDatabase } from '../../helpers/mysql.js';
 
@@ -61,6 +61,17 @@ describe('device_data write paths', () => {
     const values = viaLoad.filter((r) => r.point.startsWith('v')).map((r) => r.value);
     // NaN has no MySQL form: stored as "no number", like null. -0 reads back as 0.
     expect(values).toEqual([25.3, -0.000123, 1e300, 0.1 + 0.2, 0, 123456789.123456, null, null]);
+  });
+
+  it('refuse, as permanent, a batch whose IDs the collation folds together instead of storing under id 0', async () => {
+    const b = new WriteBatchBuilder();
+    for (const id of ['PAD', 'PAD ']) {
+      b.sample({ deviceId: id, point: 'x', slave: 1, address: 0, value: 1, text: null, raw: '0001', ts: 1_700_000_000_000, quality: 'good' });
+    }
+    const refused = await apply(new MysqlBatchApplier(), b.finish('paths-pad')).catch((err: unknown) => err);
+    expect(isPermanentBatchError(refused)).toBe(true);
+    expect(await db.rows(`SELECT * FROM device_data WHERE device_id = 0`)).toEqual([]);
+    expect(await db.rows(`SELECT * FROM applied_batches WHERE id = 'paths-pad'`)).toEqual([]);
   });
 
   it('skip a batch applied a second time, whichever path', async () => {

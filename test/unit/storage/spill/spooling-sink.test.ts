@@ -1,15 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../../src/log.js';
 import type { BatchSink, SinkResult } from '../../../../src/storage/buffered-writer.js';
+import { encodeBatch } from '../../../../src/storage/spill/batch-codec.js';
 import { SpillJournal } from '../../../../src/storage/spill/spill-journal.js';
 import { SpoolingSink, type SpoolingOptions } from '../../../../src/storage/spill/spooling-sink.js';
 import type { WriteBatch } from '../../../../src/storage/write-batch.js';
 import { mixedBatch } from './spill-batches.js';
 
 type Mode = 'up' | 'down' | 'hang';
+
+/** Batches with this id are refused for their content, as MySQL refuses a value too long. */
+const POISON = new Set<string>();
 
 /** A database stand-in: commits (records the id), fails, or never answers, as the test says. */
 class FakeDatabase implements BatchSink {
@@ -20,6 +24,7 @@ class FakeDatabase implements BatchSink {
 
   write(batch: WriteBatch): Promise<SinkResult> {
     this.attempts += 1;
+    if (POISON.has(batch.id) && this.mode === 'up') return Promise.resolve({ ok: false, permanent: true, failedAttempts: 1, error: 'Data too long' });
     if (this.mode === 'down') return Promise.resolve({ ok: false, failedAttempts: 1, error: 'ECONNREFUSED' });
     if (this.mode === 'hang') {
       return new Promise((resolve) =>
@@ -155,6 +160,33 @@ describe('SpoolingSink', () => {
     expect(tries).toBeLessThanOrEqual(10);
     db.mode = 'up';
     await sink.drained();
+    await sink.close();
+  });
+
+  it('sets aside a batch the database refuses for its content, without blocking the ones behind it', async () => {
+    const db = new FakeDatabase();
+    const { sink } = await spool(db);
+    const [good1, bad, good2, bad2, good3] = [mixedBatch(1), mixedBatch(2), mixedBatch(3), mixedBatch(4), mixedBatch(5)];
+    POISON.add(bad.id);
+    POISON.add(bad2.id);
+    expect(await sink.write(good1)).toMatchObject({ ok: true });
+    const refused = await sink.write(bad);
+    expect(refused.ok).toBe(false);
+    expect(refused.error).toMatch(/kept in .*rejected/);
+    // Also when the refused batch comes out of the journal during a replay.
+    db.mode = 'down';
+    await sink.write(good2);
+    await sink.write(bad2);
+    db.mode = 'up';
+    await sink.write(good3);
+    await sink.drained();
+    expect(db.committed).toEqual([good1.id, good2.id, good3.id]);
+    expect(sink.health()).toMatchObject({ state: 'ok', rowsRejected: bad.rows + bad2.rows, rowsOnDisk: 0 });
+    const kept = readdirSync(join(dir, 'rejected'));
+    expect(kept).toHaveLength(1);
+    // Both refused batches, whole, in the journal's record format.
+    const bytes = readFileSync(join(dir, 'rejected', kept[0]!));
+    expect(bytes.length).toBe(encodeBatch(bad).length + encodeBatch(bad2).length + 2 * 16);
     await sink.close();
   });
 
