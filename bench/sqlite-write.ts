@@ -25,6 +25,8 @@ export interface SqliteWriteBenchOptions {
   readonly maxRows?: number;
   /** writeBuffer.flushIntervalMs (default 1000). */
   readonly flushIntervalMs?: number;
+  /** writeBuffer.idleFlushDelayMs (default: flushIntervalMs, i.e. batches sealed by size or age only). */
+  readonly idleFlushDelayMs?: number;
   /** Time the UI queries and a retention sweep after writing. */
   readonly queries?: boolean;
   /**
@@ -109,7 +111,7 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
   const history = createHistoryStore(
     {
       storage: options.storage ?? { driver: 'sqlite', path: join(dir, 'bench.db') },
-      writeBuffer: { maxRows, flushIntervalMs: options.flushIntervalMs ?? 1000, maxPendingRows },
+      writeBuffer: { maxRows, flushIntervalMs: options.flushIntervalMs ?? 1000, idleFlushDelayMs: options.idleFlushDelayMs ?? options.flushIntervalMs ?? 1000, maxPendingRows },
       retention: {
         // Only swept when asked (--queries): rows older than a day before the bench's "now".
         deviceDataMs: DAY_MS,

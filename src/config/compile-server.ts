@@ -59,6 +59,7 @@ export function compileServer(raw: unknown, sink: IssueSink): CompiledServer {
       flushIntervalMs: durationField(writeBuffer, 'flushInterval', DEFAULT_WRITE_BUFFER.flushIntervalMs, ['writeBuffer'], sink, {
         positive: true,
       }),
+      idleFlushDelayMs: durationField(writeBuffer, 'idleFlushDelay', DEFAULT_WRITE_BUFFER.idleFlushDelayMs, ['writeBuffer'], sink),
       maxPendingRows: int(writeBuffer, 'maxPendingRows') ?? defaultMaxPendingRows(maxRows),
     },
     retention: {

@@ -29,7 +29,7 @@ export const DEFAULT_SESSIONS: SessionLimits = {
 
 export const DEFAULT_STORAGE = { driver: 'sqlite', path: 'data/dtuhub.db' } as const;
 
-export const DEFAULT_WRITE_BUFFER: Omit<WriteBufferConfig, 'maxPendingRows'> = { maxRows: 5000, flushIntervalMs: SECOND };
+export const DEFAULT_WRITE_BUFFER: Omit<WriteBufferConfig, 'maxPendingRows'> = { maxRows: 5000, flushIntervalMs: SECOND, idleFlushDelayMs: 20 };
 
 /** The backlog cap: 20 batches, at least 100,000 rows: room for a slow commit, bounded memory. */
 export function defaultMaxPendingRows(maxRows: number): number {

@@ -77,6 +77,8 @@ export interface WriteBufferConfig {
   readonly maxRows: number;
   /** Flush at least this often. */
   readonly flushIntervalMs: number;
+  /** While the database is idle, flush this soon after the first row (≤ flushIntervalMs). */
+  readonly idleFlushDelayMs: number;
   /** Rows held in memory, accepted but not yet stored; past it rows are dropped and counted. */
   readonly maxPendingRows: number;
 }

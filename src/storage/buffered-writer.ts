@@ -45,6 +45,12 @@ export interface BufferedWriterOptions {
   readonly maxRows: number;
   /** Seal a non-empty batch at most this long after its first row. */
   readonly flushIntervalMs: number;
+  /**
+   * While no batch is being committed, seal this long after the first row instead: an idle
+   * database takes small batches at once (low latency), a busy one gets the rows that
+   * arrived during its last commit (large batches, high throughput).
+   */
+  readonly idleFlushDelayMs: number;
   /** Backlog cap (accepted, not yet committed). */
   readonly maxPendingRows: number;
   /** Which raw packets are recorded at all (retention.rawPackets). */
@@ -62,6 +68,7 @@ export function writerOptionsFor(
   return {
     maxRows: writeBuffer.maxRows,
     flushIntervalMs: writeBuffer.flushIntervalMs,
+    idleFlushDelayMs: Math.min(writeBuffer.idleFlushDelayMs, writeBuffer.flushIntervalMs),
     maxPendingRows: writeBuffer.maxPendingRows,
     rawPackets: retention.rawPackets,
     ...(options.onFlush ? { onFlush: options.onFlush } : {}),
@@ -105,6 +112,8 @@ export class BufferedHistoryWriter implements HistoryWriter {
   private failures = 0;
   private lastFlushMs: number | null = null;
   private lastDropWarning = 0;
+  /** When the first row of the batch being built came in. */
+  private batchStarted = 0;
   private health: WriterHealth = { state: 'ok', since: Date.now(), lastError: null };
   private droppedSinceWarning = 0;
 
@@ -218,8 +227,8 @@ export class BufferedHistoryWriter implements HistoryWriter {
     }
     if (this.builder.rows >= this.options.maxRows) this.seal();
     else if (this.timer === null) {
-      this.timer = setTimeout(() => this.seal(), this.options.flushIntervalMs);
-      this.timer.unref();
+      this.batchStarted = performance.now();
+      this.armTimer(this.sinkIdle() ? this.options.idleFlushDelayMs : this.options.flushIntervalMs);
     }
   }
 
@@ -234,6 +243,16 @@ export class BufferedHistoryWriter implements HistoryWriter {
     );
     this.lastDropWarning = now;
     this.droppedSinceWarning = 0;
+  }
+
+  private sinkIdle(): boolean {
+    return this.sealedSeq === this.committedSeq;
+  }
+
+  private armTimer(delayMs: number): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.seal(), Math.max(0, delayMs));
+    this.timer.unref();
   }
 
   private seal(): void {
@@ -273,5 +292,10 @@ export class BufferedHistoryWriter implements HistoryWriter {
     }
     this.committedSeq = Math.max(this.committedSeq, seq);
     while (this.waiters.length > 0 && this.waiters[0]!.seq <= this.committedSeq) this.waiters.shift()!.resolve();
+    // The database just became idle: the rows that came in meanwhile need not wait for
+    // the full interval.
+    if (this.sinkIdle() && this.builder.rows > 0 && !this.closed) {
+      this.armTimer(this.options.idleFlushDelayMs - (performance.now() - this.batchStarted));
+    }
   }
 }

@@ -30,7 +30,7 @@ export const SERVER_SCHEMA: JsonSchema = strictObject(
       tls: { type: 'boolean' },
       spill: strictObject({ dir: { type: 'string', minLength: 1 }, maxSize: DATA_SIZE, writeTimeout: DURATION }),
     }),
-    writeBuffer: strictObject({ maxRows: POSITIVE_INT, flushInterval: DURATION, maxPendingRows: POSITIVE_INT }),
+    writeBuffer: strictObject({ maxRows: POSITIVE_INT, flushInterval: DURATION, idleFlushDelay: DURATION, maxPendingRows: POSITIVE_INT }),
     retention: strictObject({
       deviceData: DURATION,
       heartbeatLog: DURATION,

@@ -49,7 +49,7 @@ export async function tempHistory(): Promise<TempHistory> {
       const history = await openSqliteHistory(
         {
           storage: { driver: 'sqlite', path },
-          writeBuffer: { maxRows: 1000, flushIntervalMs: 60_000, maxPendingRows: 100_000, ...overrides.writeBuffer },
+          writeBuffer: { maxRows: 1000, flushIntervalMs: 60_000, idleFlushDelayMs: 60_000, maxPendingRows: 100_000, ...overrides.writeBuffer },
           retention: { ...KEEP_EVERYTHING, ...overrides.retention },
         },
         silentLogger(),

@@ -43,7 +43,7 @@ export async function tempMysql(): Promise<TempMysql> {
     const history = new MysqlHistory(
       {
         storage,
-        writeBuffer: { maxRows: 1000, flushIntervalMs: 60_000, maxPendingRows: 100_000, ...overrides.writeBuffer },
+        writeBuffer: { maxRows: 1000, flushIntervalMs: 60_000, idleFlushDelayMs: 60_000, maxPendingRows: 100_000, ...overrides.writeBuffer },
         retention: { ...KEEP_EVERYTHING, ...overrides.retention },
       },
       silentLogger(),

@@ -61,7 +61,7 @@ describe('MySQL history store', () => {
   it('refuses to start with STORAGE_OPEN_FAILED on wrong credentials or a missing database', async () => {
     const open = (storage: Partial<typeof t.storage>) =>
       new MysqlHistory(
-        { storage: { ...t.storage, ...storage }, writeBuffer: { maxRows: 10, flushIntervalMs: 1000, maxPendingRows: 100_000 }, retention: KEEP_EVERYTHING },
+        { storage: { ...t.storage, ...storage }, writeBuffer: { maxRows: 10, flushIntervalMs: 1000, idleFlushDelayMs: 1000, maxPendingRows: 100_000 }, retention: KEEP_EVERYTHING },
         silentLogger(),
       ).start();
     await expect(open({ user: 'dtuhub_no_such_user', password: 'x' })).rejects.toMatchObject({ code: 'STORAGE_OPEN_FAILED' });
@@ -70,7 +70,7 @@ describe('MySQL history store', () => {
 
   it('starts while the server cannot be reached, spilling what it is given', async () => {
     const h = new MysqlHistory(
-      { storage: { ...t.storage, port: 1 }, writeBuffer: { maxRows: 10, flushIntervalMs: 1000, maxPendingRows: 100_000 }, retention: KEEP_EVERYTHING },
+      { storage: { ...t.storage, port: 1 }, writeBuffer: { maxRows: 10, flushIntervalMs: 1000, idleFlushDelayMs: 1000, maxPendingRows: 100_000 }, retention: KEEP_EVERYTHING },
       silentLogger(),
       { replayRetryMs: { min: 60_000, max: 60_000 } },
     );

@@ -83,7 +83,7 @@ describe('SQLite history store', () => {
 
   it('refuses an in-memory database path with a clear error', async () => {
     const opening = openSqliteHistory(
-      { storage: { driver: 'sqlite', path: ':memory:' }, writeBuffer: { maxRows: 10, flushIntervalMs: 10, maxPendingRows: 100 }, retention: KEEP_EVERYTHING },
+      { storage: { driver: 'sqlite', path: ':memory:' }, writeBuffer: { maxRows: 10, flushIntervalMs: 10, idleFlushDelayMs: 10, maxPendingRows: 100 }, retention: KEEP_EVERYTHING },
       silentLogger(),
     );
     await expect(opening).rejects.toMatchObject({ code: 'STORAGE_UNSUPPORTED_PATH' });
