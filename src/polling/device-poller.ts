@@ -4,7 +4,8 @@
 import type { EventBus } from '../bus.js';
 import type { DeviceProfile, ReadBlock, SessionLimits, TaskPlan } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
-import type { Clock, TransactionOutcome, TransactionQueue } from '../gateway/transaction-queue.js';
+import { TickScheduler, type TickJob } from '../gateway/tick-scheduler.js';
+import type { Clock, Transaction, TransactionOutcome, TransactionQueue } from '../gateway/transaction-queue.js';
 import type { UnsolicitedFrame } from '../protocol/dtu/stream-parser.js';
 import { readByteCount } from '../protocol/modbus/functions.js';
 import { blockRequest, decodeBlock } from './block-decoder.js';
@@ -32,13 +33,18 @@ export interface PollerDeps {
   readonly bus: EventBus<GatewayEvents>;
   readonly limits: Pick<SessionLimits, 'connectStaggerMs'>;
   readonly clock: Clock;
+  /** The gateway's shared scheduler; without one the poller keeps exact timers of its own. */
+  readonly scheduler?: TickScheduler;
   readonly random?: () => number;
 }
 
 export class DevicePoller {
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly jobs: TickJob[] = [];
+  private readonly scheduler: TickScheduler;
   private readonly health: SlaveHealth;
   private readonly heartbeatTasks: readonly TaskPlan[];
+  /** Each block's poll as a queue entry, built once: a poll then allocates nothing. */
+  private readonly polls = new Map<TaskPlan, readonly { readonly block: ReadBlock; readonly tx: Transaction }[]>();
   private unsolicitedBlocks: Map<string, ReadBlock> | null = null;
   private stopped = false;
   readonly counters: PollerCounters = {
@@ -55,33 +61,42 @@ export class DevicePoller {
   lastDataAt: number | null = null;
 
   constructor(private readonly deps: PollerDeps) {
+    this.scheduler = deps.scheduler ?? new TickScheduler(1, deps.clock);
     this.health = new SlaveHealth(deps.profile.timing);
     this.heartbeatTasks = deps.profile.tasks.filter((t) => t.schedule.kind === 'heartbeat');
+    for (const task of deps.profile.tasks) {
+      this.polls.set(
+        task,
+        task.blocks.map((block, index) => {
+          const { request, expectation } = blockRequest(block);
+          const tx: Transaction = { request, expectation, key: `${task.name}#${index}`, done: (outcome) => this.settle(block, outcome) };
+          return { block, tx };
+        }),
+      );
+    }
   }
 
   start(): void {
     const { profile, limits } = this.deps;
     const random = this.deps.random ?? Math.random;
+    const now = this.deps.clock.now();
     for (const task of profile.tasks) {
       const schedule = task.schedule;
       // Spread first polls: after a carrier outage many DTUs register at the same moment.
       const jitter = Math.floor(random() * limits.connectStaggerMs);
       if (schedule.kind === 'connect') {
-        this.later(jitter, () => this.run(task));
+        this.later(now + jitter, 0, task);
       } else if (schedule.kind === 'interval') {
         const first = (profile.pollOnConnect ? 0 : schedule.everyMs) + Math.min(jitter, schedule.everyMs);
-        this.later(first, () => {
-          this.run(task);
-          if (!this.stopped) this.timers.push(setInterval(() => this.run(task), schedule.everyMs));
-        });
+        this.later(now + first, schedule.everyMs, task);
       }
     }
   }
 
   stop(): void {
     this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.length = 0;
+    for (const job of this.jobs) this.scheduler.cancel(job);
+    this.jobs.length = 0;
   }
 
   onHeartbeat(): void {
@@ -103,29 +118,23 @@ export class DevicePoller {
     return this.health.snapshot(this.deps.profile.slaves.map((s) => s.id));
   }
 
-  private later(ms: number, fn: () => void): void {
-    const timer = setTimeout(fn, ms);
-    this.timers.push(timer);
+  private later(at: number, everyMs: number, task: TaskPlan): void {
+    const job = this.scheduler.job(() => this.run(task));
+    this.scheduler.schedule(job, at, everyMs);
+    this.jobs.push(job);
   }
 
   private run(task: TaskPlan): void {
     if (this.stopped) return;
     const now = this.deps.clock.now();
-    task.blocks.forEach((block, index) => {
+    for (const { block, tx } of this.polls.get(task)!) {
       if (!this.health.canPoll(block.slave, now)) {
         this.counters.skippedBackoff++;
-        return;
+        continue;
       }
-      const { request, expectation } = blockRequest(block);
-      const queued = this.deps.queue.enqueue({
-        request,
-        expectation,
-        key: `${task.name}#${index}`,
-        done: (outcome) => this.settle(block, outcome),
-      });
-      if (queued) this.counters.polls++;
+      if (this.deps.queue.enqueue(tx)) this.counters.polls++;
       else this.counters.skippedOverrun++;
-    });
+    }
   }
 
   private settle(block: ReadBlock, outcome: TransactionOutcome): void {
