@@ -235,25 +235,31 @@ function decodeAscii(buf: Uint8Array, at: number, width: number, swapBytes: bool
 
 type HexOf = (buf: Uint8Array, p: number) => string;
 
-const HEX2: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
-/** Every register's hex, built once (about 1 MiB): a 16-bit point's raw text then costs no allocation. */
-const HEX4: readonly string[] = Array.from({ length: 65536 }, (_, w) => HEX2[w >>> 8]! + HEX2[w & 0xff]!);
-
-const word = (buf: Uint8Array, p: number): number => (buf[p]! << 8) | buf[p + 1]!;
+/** Character codes of the 16 lowercase hex digits: one string allocation per value, no concatenation. */
+const DIGIT: readonly number[] = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const hi = (byte: number): number => DIGIT[byte >>> 4]!;
+const lo = (byte: number): number => DIGIT[byte & 0x0f]!;
 
 function hexOf(width: number): HexOf {
   switch (width) {
     case 2:
-      return (buf, p) => HEX4[word(buf, p)]!;
+      return (buf, p) => String.fromCharCode(hi(buf[p]!), lo(buf[p]!), hi(buf[p + 1]!), lo(buf[p + 1]!));
     case 4:
-      return (buf, p) => HEX4[word(buf, p)]! + HEX4[word(buf, p + 2)]!;
-    case 8:
-      return (buf, p) => HEX4[word(buf, p)]! + HEX4[word(buf, p + 2)]! + HEX4[word(buf, p + 4)]! + HEX4[word(buf, p + 6)]!;
+      return (buf, p) => {
+        const a = buf[p]!;
+        const b = buf[p + 1]!;
+        const c = buf[p + 2]!;
+        const d = buf[p + 3]!;
+        return String.fromCharCode(hi(a), lo(a), hi(b), lo(b), hi(c), lo(c), hi(d), lo(d));
+      };
     default:
       return (buf, p) => {
-        let raw = '';
-        for (let i = 0; i < width; i += 2) raw += HEX4[word(buf, p + i)]!;
-        return raw;
+        const codes = new Array<number>(2 * width);
+        for (let i = 0; i < width; i++) {
+          codes[2 * i] = hi(buf[p + i]!);
+          codes[2 * i + 1] = lo(buf[p + i]!);
+        }
+        return String.fromCharCode(...codes);
       };
   }
 }
