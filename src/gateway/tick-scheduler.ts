@@ -26,6 +26,9 @@ export class TickScheduler {
   /** While a bucket runs, jobs scheduled from it go to a later tick. */
   private firingTick = -Infinity;
   private scheduled = 0;
+  /** The bucket used last: requests sent in one wake-up all time out in the same tick. */
+  private lastTick = -1;
+  private lastBucket: TickJob[] | null = null;
 
   constructor(
     /** Tick length: jobs run up to this much late. 1 keeps every timer exact. */
@@ -63,13 +66,16 @@ export class TickScheduler {
     if (job.slot === tick) return;
     if (job.slot === -1) this.scheduled++;
     job.slot = tick;
-    const bucket = this.buckets.get(tick);
+    let bucket = tick === this.lastTick ? this.lastBucket : this.buckets.get(tick);
     if (bucket) {
       bucket.push(job);
     } else {
-      this.buckets.set(tick, [job]);
+      bucket = [job];
+      this.buckets.set(tick, bucket);
       heapPush(this.ticks, tick);
     }
+    this.lastTick = tick;
+    this.lastBucket = bucket;
   }
 
   private arm(): void {
@@ -94,7 +100,13 @@ export class TickScheduler {
       // Every bucket left holds only cancelled jobs.
       this.buckets.clear();
       this.ticks.length = 0;
+      this.forgetLastBucket();
     }
+  }
+
+  private forgetLastBucket(): void {
+    this.lastTick = -1;
+    this.lastBucket = null;
   }
 
   private readonly fire = (): void => {
@@ -107,6 +119,7 @@ export class TickScheduler {
         const tick = heapPop(this.ticks);
         const bucket = this.buckets.get(tick)!;
         this.buckets.delete(tick);
+        if (tick === this.lastTick) this.forgetLastBucket();
         this.firingTick = tick;
         for (const job of bucket) {
           if (job.slot !== tick) continue;

@@ -46,7 +46,6 @@ const MAX_QUIET_WAIT_FACTOR = 10;
 
 export class TransactionQueue {
   private readonly queue: { readonly tx: Transaction; readonly attempt: number }[] = [];
-  private readonly queuedKeys = new Set<string>();
   // The transaction in flight, kept in fields: one object less per request.
   private inFlight: Transaction | null = null;
   private inFlightAttempt = 0;
@@ -85,8 +84,9 @@ export class TransactionQueue {
       return false;
     }
     if (tx.key !== null) {
-      if (this.queuedKeys.has(tx.key)) return false;
-      this.queuedKeys.add(tx.key);
+      // The line holds a handful of entries at most: a scan beats keeping a Set in step.
+      // Retries (attempt > 1) do not count, so a poll can still queue behind its own retry.
+      for (const entry of this.queue) if (entry.attempt === 1 && entry.tx.key === tx.key) return false;
     }
     this.queue.push({ tx, attempt: 1 });
     this.pump();
@@ -130,7 +130,6 @@ export class TransactionQueue {
     this.finishFlight();
     this.scheduler.cancel(this.waitJob);
     this.queue.length = 0;
-    this.queuedKeys.clear();
     for (const tx of pending) tx.done({ kind: 'closed', at });
   }
 
@@ -143,7 +142,6 @@ export class TransactionQueue {
       return;
     }
     const { tx, attempt } = this.queue.shift()!;
-    if (tx.key !== null) this.queuedKeys.delete(tx.key);
     this.send(tx, attempt, now);
   }
 

@@ -8,7 +8,7 @@ import { TickScheduler, type TickJob } from '../gateway/tick-scheduler.js';
 import type { Clock, Transaction, TransactionOutcome, TransactionQueue } from '../gateway/transaction-queue.js';
 import type { UnsolicitedFrame } from '../protocol/dtu/stream-parser.js';
 import { readByteCount } from '../protocol/modbus/functions.js';
-import { blockRequest, decodeBlock } from './block-decoder.js';
+import { compileBlock, type CompiledBlock } from './block-decoder.js';
 import { SlaveHealth, type SlaveState } from './slave-health.js';
 
 /** Exception codes that mean "no answer from the slave", as far as health is concerned. */
@@ -24,6 +24,11 @@ export interface PollerCounters {
   skippedOverrun: number;
   invalidValues: number;
   samples: number;
+}
+
+interface BlockPoll {
+  readonly block: ReadBlock;
+  readonly tx: Transaction;
 }
 
 export interface PollerDeps {
@@ -43,8 +48,8 @@ export class DevicePoller {
   private readonly scheduler: TickScheduler;
   private readonly health: SlaveHealth;
   private readonly heartbeatTasks: readonly TaskPlan[];
-  /** Each block's poll as a queue entry, built once: a poll then allocates nothing. */
-  private readonly polls = new Map<TaskPlan, readonly { readonly block: ReadBlock; readonly tx: Transaction }[]>();
+  /** Each task's blocks with their polls as queue entries, built once: a poll then allocates nothing. */
+  private readonly polls = new Map<TaskPlan, readonly BlockPoll[]>();
   private unsolicitedBlocks: Map<string, ReadBlock> | null = null;
   private stopped = false;
   readonly counters: PollerCounters = {
@@ -68,8 +73,9 @@ export class DevicePoller {
       this.polls.set(
         task,
         task.blocks.map((block, index) => {
-          const { request, expectation } = blockRequest(block);
-          const tx: Transaction = { request, expectation, key: `${task.name}#${index}`, done: (outcome) => this.settle(block, outcome) };
+          const compiled = compileBlock(block);
+          const { request, expectation } = compiled;
+          const tx: Transaction = { request, expectation, key: `${task.name}#${index}`, done: (outcome) => this.settle(compiled, outcome) };
           return { block, tx };
         }),
       );
@@ -100,7 +106,7 @@ export class DevicePoller {
   }
 
   onHeartbeat(): void {
-    for (const task of this.heartbeatTasks) this.run(task);
+    for (const task of this.heartbeatTasks) this.run(this.polls.get(task)!);
   }
 
   /** Unsolicited framing: decode a pushed response against the block it answers. */
@@ -110,7 +116,7 @@ export class DevicePoller {
     if (!block) return false;
     const at = this.deps.clock.now();
     this.health.success(block.slave, at);
-    this.publish(block, buf, frame.dataOffset, at, at);
+    this.publish(compileBlock(block), buf, frame.dataOffset, at, at);
     return true;
   }
 
@@ -119,15 +125,16 @@ export class DevicePoller {
   }
 
   private later(at: number, everyMs: number, task: TaskPlan): void {
-    const job = this.scheduler.job(() => this.run(task));
+    const polls = this.polls.get(task)!;
+    const job = this.scheduler.job(() => this.run(polls));
     this.scheduler.schedule(job, at, everyMs);
     this.jobs.push(job);
   }
 
-  private run(task: TaskPlan): void {
+  private run(polls: readonly BlockPoll[]): void {
     if (this.stopped) return;
     const now = this.deps.clock.now();
-    for (const { block, tx } of this.polls.get(task)!) {
+    for (const { block, tx } of polls) {
       if (!this.health.canPoll(block.slave, now)) {
         this.counters.skippedBackoff++;
         continue;
@@ -137,15 +144,16 @@ export class DevicePoller {
     }
   }
 
-  private settle(block: ReadBlock, outcome: TransactionOutcome): void {
+  private settle(compiled: CompiledBlock, outcome: TransactionOutcome): void {
     const { deviceId, bus } = this.deps;
+    const { block } = compiled;
     switch (outcome.kind) {
       case 'ok': {
         this.counters.ok++;
         if (this.health.success(block.slave, outcome.at)) {
           bus.emit('slave.recovered', { deviceId, slave: block.slave, at: outcome.at });
         }
-        this.publish(block, outcome.buf, outcome.dataOffset, outcome.sentAt, outcome.at);
+        this.publish(compiled, outcome.buf, outcome.dataOffset, outcome.sentAt, outcome.at);
         return;
       }
       case 'exception': {
@@ -198,8 +206,8 @@ export class DevicePoller {
     }
   }
 
-  private publish(block: ReadBlock, buf: Uint8Array, dataOffset: number, polledAt: number, at: number): void {
-    const { samples, invalid } = decodeBlock(this.deps.deviceId, block, buf, dataOffset, at);
+  private publish(compiled: CompiledBlock, buf: Uint8Array, dataOffset: number, polledAt: number, at: number): void {
+    const { samples, invalid } = compiled.decode(this.deps.deviceId, buf, dataOffset, at);
     this.counters.invalidValues += invalid;
     if (samples.length === 0) return;
     this.counters.samples += samples.length;

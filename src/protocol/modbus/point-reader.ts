@@ -153,6 +153,9 @@ function checkedReader(valueOf: ValueOf, scale: Scaler, at: number, hex: HexOf):
 }
 
 const TWO_POW_32 = 2 ** 32;
+const word32 = new ArrayBuffer(4);
+const bits32 = new Int32Array(word32);
+const float32 = new Float32Array(word32);
 
 /** The raw number of a numeric point, read straight from the wire bytes in its byte order. */
 function numberOf(point: PointDef, width: ValueWidth): ValueOf {
@@ -169,9 +172,10 @@ function numberOf(point: PointDef, width: ValueWidth): ValueOf {
     case 'uint32':
       return (buf, p) => ((buf[p + a]! << 24) | (buf[p + b]! << 16) | (buf[p + c]! << 8) | buf[p + d]!) >>> 0;
     case 'float32':
+      // The bits as an integer, reinterpreted through two views of one word (same endianness).
       return (buf, p) => {
-        gather(buf, p, w);
-        return scratchView.getFloat32(0);
+        bits32[0] = (buf[p + a]! << 24) | (buf[p + b]! << 16) | (buf[p + c]! << 8) | buf[p + d]!;
+        return float32[0]!;
       };
     case 'float64':
       return (buf, p) => {
