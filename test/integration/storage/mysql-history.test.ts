@@ -3,7 +3,7 @@ import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import type { Sample } from '../../../src/domain/point.js';
 import { createPool } from 'mysql2/promise';
 import { silentLogger } from '../../../src/log.js';
-import { LATEST_SCHEMA_VERSION, MysqlHistory, StorageError } from '../../../src/storage/index.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, MysqlHistory, StorageError } from '../../../src/storage/index.js';
 import { MysqlBatchApplier } from '../../../src/storage/mysql/mysql-batch-applier.js';
 import { WriteBatchBuilder } from '../../../src/storage/write-batch.js';
 import { KEEP_EVERYTHING, sample, T0 } from './history-fixture.js';
@@ -19,7 +19,7 @@ const online = (registrationId: string, at: number) => ({
   at,
 });
 
-const TABLES = ['connection_history', 'device_data', 'devices', 'heartbeat_log', 'point_names', 'raw_packets', 'schema_version'];
+const TABLES = ['connection_history', 'device_data', 'devices', 'heartbeat_log', 'point_names', 'raw_packets', 'schema_version', 'web_audit', 'web_tokens', 'web_users'];
 
 describe('MySQL history store', () => {
   let t: TempMysql;
@@ -41,7 +41,8 @@ describe('MySQL history store', () => {
     const tables = await select('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name');
     expect(tables.map((r) => r['name'] as string).sort()).toEqual(TABLES);
     const versions = await select('SELECT version, name FROM schema_version');
-    expect(versions).toEqual([{ version: LATEST_SCHEMA_VERSION, name: 'initial' }]);
+    expect(versions).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+    expect(versions.at(-1)).toMatchObject({ version: LATEST_SCHEMA_VERSION });
   });
 
   it('starts a second time on a migrated database without applying anything', async () => {
