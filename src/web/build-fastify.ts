@@ -15,6 +15,7 @@ import { liveRoutes } from './routes/live-routes.js';
 import { statusRoutes } from './routes/status-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { writeRoutes } from './routes/write-routes.js';
+import { schemaValidators } from './validators.js';
 import type { WebContext } from './web-context.js';
 
 const MAX_WS_MESSAGE_BYTES = 64 * 1024;
@@ -23,8 +24,8 @@ export async function buildFastify(ctx: WebContext): Promise<FastifyInstance> {
   const fastify = Fastify({
     logger: false,
     bodyLimit: 256 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   });
+  fastify.setValidatorCompiler(schemaValidators());
   fastify.decorateRequest('principal', null);
   fastify.setErrorHandler(errorHandler(ctx.log));
   fastify.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
