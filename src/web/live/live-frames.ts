@@ -18,7 +18,7 @@ export type ServerFrame =
   | { type: 'status'; channel: typeof FLEET; status: unknown; at: number }
   | { type: 'keepalive'; at: number }
   | { type: 'pong'; at: number }
-  | { type: 'subscribed' | 'unsubscribed'; channel: string; at: number }
+  | { type: 'unsubscribed'; channel: string; at: number }
   | { type: 'error'; code: string; message: string };
 
 export type ClientMessage = { type: 'subscribe' | 'unsubscribe'; channel: string } | { type: 'ping' };
