@@ -2,7 +2,7 @@
 //
 //   npm run bench                       full run (about 7 minutes)
 //   npm run bench -- --quick            short windows
-//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5)
+//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, export)
 //   npm run bench -- --no-profile       skip the profiled runs
 //   npm run bench -- --out FILE         write the report elsewhere (--json FILE: raw results)
 //   npm run bench -- --render FILE      re-render the report from raw results saved with --json
@@ -20,7 +20,7 @@ import { runFleetScenario, type FleetScenarioResult, type FleetScenarioSpec } fr
 import { decodeBenchPoints } from './peer-decode.js';
 import { renderReport, type BenchResults, type DecodeCheck, type MachineInfo, type ProfiledRun } from './report.js';
 import type { SqliteRunResult } from './sqlite-proc.js';
-import { FULL, QUICK, runInproc, runSqlite, scenario1, scenario1b, scenario2, scenario4b, scenario5, sqliteRuns, WRITE_BUFFER } from './scenarios.js';
+import { FULL, QUICK, runExports, runInproc, runSqlite, scenario1, scenario1b, scenario2, scenario4b, scenario5, sqliteRuns, WRITE_BUFFER } from './scenarios.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,7 +34,7 @@ const { values } = parseArgs({
 });
 
 const durations = values.quick ? QUICK : FULL;
-const only = new Set((values.only ?? '1,2,3,4,5').split(',').map((s) => s.trim()));
+const only = new Set((values.only ?? '1,2,3,4,5,export').split(',').map((s) => s.trim()));
 const wants = (n: string) => only.has(n);
 const startedAt = Date.now();
 const log = (line: string) => console.log(line);
@@ -178,6 +178,13 @@ async function main(): Promise<void> {
     results.decodeCheck = checkDecoders();
     log(`[${elapsed()}] decoder check: ${results.decodeCheck.mismatches} of ${results.decodeCheck.points} values differ`);
     results.s5 = await fleet('scenario 5', scenario5(durations));
+  }
+  if (wants('export')) {
+    log(`[${elapsed()}] export: 1,000,000 rows as CSV and XLSX through GET /api/export/data`);
+    results.exports = await runExports();
+    for (const r of results.exports.runs) {
+      log(`  → ${r.format}: ${r.rowsPerSecond} rows/s, ${(r.bytes / 1048576).toFixed(0)} MiB, RSS peak ${(r.rssPeakBytes / 1048576).toFixed(0)} MiB`);
+    }
   }
   if (!values.quick && !values['no-profile']) results.profiles = await profiled();
   results.wallSeconds = (Date.now() - startedAt) / 1000;

@@ -24,18 +24,28 @@ export function csvLine(cells: readonly Cell[]): string {
 export class CsvWriter implements TableWriter {
   readonly contentType = 'text/csv; charset=utf-8';
   readonly extension = 'csv';
+  private readonly timeColumns: readonly number[];
 
   constructor(
     private readonly out: Writable,
     columns: readonly ExportColumn[],
   ) {
+    this.timeColumns = columns.flatMap((c, i) => (c.kind === 'time' ? [i] : []));
     out.write(`\uFEFF${csvLine(columns.map((c) => c.header))}`);
   }
 
   async writePage(rows: readonly (readonly Cell[])[]): Promise<void> {
     if (this.out.destroyed) throw new Error('export stream closed');
     let chunk = '';
-    for (const row of rows) chunk += csvLine(row);
+    for (const row of rows) {
+      if (this.timeColumns.length === 0) {
+        chunk += csvLine(row);
+        continue;
+      }
+      const cells = [...row];
+      for (const i of this.timeColumns) if (typeof cells[i] === 'number') cells[i] = isoTime(cells[i] as number);
+      chunk += csvLine(cells);
+    }
     this.out.write(chunk);
     await whenDrained(this.out);
   }

@@ -21,6 +21,7 @@ export interface ExportSource {
   pages(): AsyncGenerator<Cell[][]>;
 }
 
+/** Times are epoch-ms numbers in the rows; each writer renders them its own way. */
 const TIME: ExportColumn = { header: 'time (UTC)', width: 24, kind: 'time' };
 const DEVICE: ExportColumn = { header: 'device', width: 20, kind: 'text' };
 
@@ -49,7 +50,7 @@ export function exportSource(table: ExportTable, reader: HistoryReader, filters:
         pages: () =>
           mapPages(
             dataPages(reader, { registrationId: filters.device ?? '', ...(filters.point !== undefined ? { point: filters.point } : {}), ...range(filters) }),
-            (r) => [new Date(r.ts), r.deviceId, r.point, r.slave, r.address, r.value, r.text, r.raw, units.get(r.point) ?? null],
+            (r) => [r.ts, r.deviceId, r.point, r.slave, r.address, r.value, r.text, r.raw, units.get(r.point) ?? null],
           ),
       };
     case 'connections':
@@ -66,7 +67,7 @@ export function exportSource(table: ExportTable, reader: HistoryReader, filters:
         pages: () =>
           mapPages(
             connectionPages(reader, { ...(filters.device !== undefined ? { registrationId: filters.device } : {}), ...range(filters) }),
-            (r) => [new Date(r.at), r.registrationId, r.event, r.ip, r.port, r.listener, r.details],
+            (r) => [r.at, r.registrationId, r.event, r.ip, r.port, r.listener, r.details],
           ),
       };
     case 'packets':
@@ -88,7 +89,7 @@ export function exportSource(table: ExportTable, reader: HistoryReader, filters:
               ...(filters.kind !== undefined ? { kind: filters.kind } : {}),
               ...range(filters),
             }),
-            (r) => [new Date(r.at), r.registrationId, r.direction, r.kind, r.hex, r.ip, r.port, r.note],
+            (r) => [r.at, r.registrationId, r.direction, r.kind, r.hex, r.ip, r.port, r.note],
           ),
       };
   }

@@ -5,12 +5,12 @@ import type { Writable } from 'node:stream';
 import { CsvWriter } from './csv-writer.js';
 import type { ExportSource } from './export-tables.js';
 import type { TableWriter } from './table-writer.js';
-import { XlsxWriter } from './xlsx-writer.js';
+import { createXlsxWriter } from './xlsx-writer.js';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
-export function tableWriter(format: ExportFormat, out: Writable, source: ExportSource, sheetName: string): TableWriter {
-  return format === 'csv' ? new CsvWriter(out, source.columns) : new XlsxWriter(out, source.columns, sheetName);
+export async function tableWriter(format: ExportFormat, out: Writable, source: ExportSource, sheetName: string): Promise<TableWriter> {
+  return format === 'csv' ? new CsvWriter(out, source.columns) : createXlsxWriter(out, source.columns, sheetName);
 }
 
 /** Returns the number of rows written. Throws if the output closes early (client gone). */

@@ -3,7 +3,7 @@
 // by the exports.
 import type { ConnectionRow, DataQuery, DataRow, HistoryReader, RawPacketQuery, RawPacketRow, ConnectionQuery } from '../../storage/index.js';
 
-export const PAGE_ROWS = 10_000;
+export const PAGE_ROWS = 2_000;
 
 /** Device data oldest first, resuming each page after the last row of the one before. */
 export async function* dataPages(reader: HistoryReader, query: Omit<DataQuery, 'after' | 'order' | 'limit'>, pageRows = PAGE_ROWS): AsyncGenerator<DataRow[]> {

@@ -20,7 +20,7 @@ interface ExportQuery {
 }
 
 /** Output buffered ahead of the client before reads pause. */
-const OUTPUT_HIGH_WATER = 1024 * 1024;
+const OUTPUT_HIGH_WATER = 256 * 1024;
 
 export function exportRoutes(ctx: WebContext) {
   const { app } = ctx;
@@ -54,7 +54,7 @@ export function exportRoutes(ctx: WebContext) {
         const out = new PassThrough({ highWaterMark: OUTPUT_HIGH_WATER });
         // A client that goes away destroys the stream; the export notices at its next page.
         out.on('error', () => undefined);
-        const writer = tableWriter(format, out, source, table);
+        const writer = await tableWriter(format, out, source, table);
         const name = exportFileName(table, device, writer.extension, new Date());
         reply
           .header('content-type', writer.contentType)
