@@ -78,7 +78,7 @@ export class WebServer {
         version: packageVersion(),
         startedAt: Date.now(),
       };
-      const live: LiveHub = new LiveHub(this.app, web.live, this.log, () => serverStatus(ctx, false));
+      const live: LiveHub = new LiveHub(this.app, web.live, this.log, async () => ({ ...(await serverStatus(ctx, false)), channels: this.app.gateway.channels() }));
       const ctx: WebContext = { ...partial, live };
       sampler.start();
       live.start();

@@ -42,6 +42,12 @@ export class SessionStore {
     return session;
   }
 
+  /** True while the session exists and has not expired; does not extend it. */
+  alive(id: string): boolean {
+    const session = this.sessions.get(id);
+    return session !== undefined && session.expiresAt > this.now();
+  }
+
   delete(id: string): void {
     this.sessions.delete(id);
   }

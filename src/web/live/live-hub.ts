@@ -7,7 +7,7 @@ import type { Logger } from '../../log.js';
 import { onlineSessions, summarize } from '../devices/device-view.js';
 import type { WebApp } from '../web-app.js';
 import { deviceChannel, FLEET, parseClientMessage, type DeviceEvent, type ServerFrame } from './live-frames.js';
-import { CLOSE_SHUTDOWN, LiveViewer } from './live-viewer.js';
+import { CLOSE_AUTH_ENDED, CLOSE_SHUTDOWN, LiveViewer } from './live-viewer.js';
 import { UnreachableTracker } from './unreachable-tracker.js';
 
 const STATUS_EVERY_MS = 5000;
@@ -73,8 +73,8 @@ export class LiveHub {
     return this.byChannel.get(channel)?.size ?? 0;
   }
 
-  attach(socket: WebSocket, user: { username: string; role: string }, initialChannels: readonly string[]): LiveViewer {
-    const viewer = new LiveViewer(socket, user.username, this.config.maxBufferedBytes, (v, reason) => this.drop(v, reason));
+  attach(socket: WebSocket, user: { username: string; role: string }, initialChannels: readonly string[], stillAuthorized: () => boolean = () => true): LiveViewer {
+    const viewer = new LiveViewer(socket, user.username, stillAuthorized, this.config.maxBufferedBytes, (v, reason) => this.drop(v, reason));
     this.viewers.add(viewer);
     socket.on('message', (data, isBinary) => this.onMessage(viewer, isBinary ? '' : data.toString()));
     socket.on('close', () => this.drop(viewer, 'closed'));
@@ -160,6 +160,11 @@ export class LiveHub {
     const now = Date.now();
     let text: string | null = null;
     for (const viewer of [...this.viewers]) {
+      if (!viewer.stillAuthorized()) {
+        viewer.close(CLOSE_AUTH_ENDED, 'not authenticated');
+        this.drop(viewer, 'session ended');
+        continue;
+      }
       if (now - viewer.lastSentAt < this.config.keepAliveMs) continue;
       text ??= JSON.stringify({ type: 'keepalive', at: now } satisfies ServerFrame);
       viewer.send(text);

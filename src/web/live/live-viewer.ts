@@ -3,6 +3,7 @@
 import type { WebSocket } from 'ws';
 
 export const CLOSE_TOO_SLOW = 4008;
+export const CLOSE_AUTH_ENDED = 4001;
 export const CLOSE_SHUTDOWN = 1001;
 /** After asking a stuck viewer to close, cut the socket if it does not. */
 const TERMINATE_AFTER_MS = 5000;
@@ -15,6 +16,8 @@ export class LiveViewer {
   constructor(
     readonly socket: WebSocket,
     readonly user: string,
+    /** False once the viewer's login session has ended (logout, expiry, user deleted). */
+    readonly stillAuthorized: () => boolean,
     private readonly maxBufferedBytes: number,
     private readonly onDrop: (viewer: LiveViewer, reason: string) => void,
   ) {}

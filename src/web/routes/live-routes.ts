@@ -14,7 +14,10 @@ export function liveRoutes(ctx: WebContext) {
       (socket, request) => {
         const principal = request.principal!;
         const channels = (request.query.subscribe ?? '').split(',').map((c) => c.trim()).filter(isChannel);
-        ctx.live.attach(socket, { username: principal.username, role: principal.role }, channels);
+        // A session can end while the socket is open (logout, expiry, user deleted); a token is
+        // checked when the connection opens.
+        const stillAuthorized = principal.via === 'session' ? () => ctx.sessions.alive(principal.credentialId) : () => true;
+        ctx.live.attach(socket, { username: principal.username, role: principal.role }, channels, stillAuthorized);
       },
     );
   };

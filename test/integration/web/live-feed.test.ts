@@ -145,6 +145,18 @@ describe('live feed', () => {
     fast.ws.close();
   });
 
+  it('closes a viewer whose login session ends', async () => {
+    const h = await boot(fastProfile());
+    const { cookie } = await caller(h, 'viewer');
+    const v = viewer(h, { cookie }, '?subscribe=fleet');
+    await v.opened;
+    const closed = new Promise<number>((resolve) => v.ws.on('close', (code) => resolve(code)));
+    const out = await fetch(`${h.webUrl()}/api/logout`, { method: 'POST', headers: { cookie } });
+    expect(out.status).toBe(204);
+    expect(await closed).toBe(4001);
+    expect(webOf(h).ctx.live.viewerCount).toBe(0);
+  });
+
   it('refuses a cross-site upgrade and an anonymous one before the handshake', async () => {
     const h = await boot(fastProfile());
     const { cookie } = await caller(h, 'viewer');
