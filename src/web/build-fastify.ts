@@ -20,13 +20,26 @@ import type { WebContext } from './web-context.js';
 
 const MAX_WS_MESSAGE_BYTES = 64 * 1024;
 
-export async function buildFastify(ctx: WebContext): Promise<FastifyInstance> {
+/** A route as registered: what the docs and the role tests are checked against. */
+export interface RouteInfo {
+  readonly method: string;
+  readonly url: string;
+  readonly role: string;
+}
+
+export async function buildFastify(ctx: WebContext, routes: RouteInfo[] = []): Promise<FastifyInstance> {
   const fastify = Fastify({
     logger: false,
     bodyLimit: 256 * 1024,
   });
   fastify.setValidatorCompiler(schemaValidators());
   fastify.decorateRequest('principal', null);
+  fastify.addHook('onRoute', (route) => {
+    // HEAD routes are fastify's automatic twins of GET routes.
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, role: route.config?.role ?? 'admin' });
+    }
+  });
   fastify.setErrorHandler(errorHandler(ctx.log));
   fastify.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
   await fastify.register(cookie);

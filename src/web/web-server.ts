@@ -10,7 +10,7 @@ import { Authenticator } from './auth/authenticator.js';
 import { ensureAdmin } from './auth/bootstrap-admin.js';
 import { LoginLockout } from './auth/lockout.js';
 import { SessionStore } from './auth/session-store.js';
-import { buildFastify } from './build-fastify.js';
+import { buildFastify, type RouteInfo } from './build-fastify.js';
 import { LiveHub } from './live/live-hub.js';
 import { serverStatus } from './status/server-status.js';
 import { StatusSampler } from './status/status-sampler.js';
@@ -29,6 +29,7 @@ export class WebServer {
   private fastify: FastifyInstance | null = null;
   private context: WebContext | null = null;
   private boundPort: number | null = null;
+  private readonly registered: RouteInfo[] = [];
 
   constructor(
     private readonly app: WebApp,
@@ -49,6 +50,11 @@ export class WebServer {
   get server(): FastifyInstance {
     if (!this.fastify) throw new Error('web server is not started');
     return this.fastify;
+  }
+
+  /** Every route with its method and role (for docs checks). */
+  routes(): readonly RouteInfo[] {
+    return this.registered;
   }
 
   get ctx(): WebContext {
@@ -83,7 +89,8 @@ export class WebServer {
       sampler.start();
       live.start();
       this.context = ctx;
-      this.fastify = await buildFastify(ctx);
+      this.registered.length = 0;
+      this.fastify = await buildFastify(ctx, this.registered);
       await this.fastify.listen({ host: web.host, port: web.port });
       const address = this.fastify.server.address();
       this.boundPort = typeof address === 'object' && address ? address.port : web.port;

@@ -43,13 +43,12 @@ export function channelRoutes(ctx: WebContext) {
       items: gateway.channels(),
     }));
 
-    fastify.post<{ Params: { name: string; action: ChannelAction } }>(
-      '/api/channels/:name/:action',
-      {
-        config: { role: 'admin' },
-        schema: { params: querySchema({ name: { type: 'string', minLength: 1, maxLength: 64 }, action: { type: 'string', enum: [...ACTIONS] } }, ['name', 'action']) },
-      },
-      async (request) => control(request, request.params.name, request.params.action),
-    );
+    for (const action of ACTIONS) {
+      fastify.post<{ Params: { name: string } }>(
+        `/api/channels/:name/${action}`,
+        { config: { role: 'admin' }, schema: { params: querySchema({ name: { type: 'string', minLength: 1, maxLength: 64 } }, ['name']) } },
+        async (request) => control(request, request.params.name, action),
+      );
+    }
   };
 }

@@ -52,6 +52,8 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', url: '/api/tokens', role: 'admin', ok: 200 },
   { method: 'POST', url: '/api/tokens', role: 'admin', body: () => ({ name: 'script', role: 'viewer' }), ok: 201 },
   { method: 'DELETE', url: () => `/api/tokens/${tokens.shift()}`, role: 'admin', ok: 204 },
+  { method: 'POST', url: '/api/channels/typed/stop', role: 'admin', ok: 200 },
+  { method: 'POST', url: '/api/channels/typed/start', role: 'admin', ok: 200 },
   { method: 'POST', url: '/api/channels/typed/restart', role: 'admin', ok: 200 },
 ];
 
@@ -121,6 +123,20 @@ describe('every route and role', () => {
       expect(byToken.statusCode, byToken.body.slice(0, 300)).toBe(route.ok);
     },
   );
+
+  it('covers every registered route, each with the role it declares', () => {
+    const pattern = (url: string) => url.split('?')[0]!.replace(/DTU-ROLES/g, ':id').replace(/\/users\/[^/]+$/, '/users/:username').replace(/\/tokens\/\d+$/, '/tokens/:id').replace(/channels\/typed/, 'channels/:name');
+    const tested = new Set(ROUTES.map((r) => `${r.method} ${typeof r.url === 'string' ? pattern(r.url) : r.method === 'DELETE' ? '(delete)' : ''} ${r.role}`));
+    const registered = webOf(h)
+      .routes()
+      .filter((r) => r.role !== 'public' && r.url !== '/api/live')
+      .map((r) => `${r.method} ${r.method === 'DELETE' ? '(delete)' : r.url.replace('/api/export/:table', '/api/export/data')} ${r.role}`);
+    for (const route of registered) {
+      if (route.startsWith('GET /api/export/data')) continue;
+      expect(tested, route).toContain(route);
+    }
+    expect(registered.filter((r) => r.startsWith('DELETE'))).toHaveLength(2);
+  });
 
   it('answers the public routes without credentials', async () => {
     const health = await webOf(h).server.inject({ method: 'GET', url: '/api/health' });
