@@ -7,6 +7,7 @@ import { requestGuard } from './auth/request-guard.js';
 import { errorHandler } from './error-handler.js';
 import { errorBody } from './errors.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { ERROR_RESPONSE } from './routes/response-schemas.js';
 import { channelRoutes } from './routes/channel-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { exportRoutes } from './routes/export-routes.js';
@@ -35,6 +36,8 @@ export async function buildFastify(ctx: WebContext, routes: RouteInfo[] = []): P
   fastify.setValidatorCompiler(schemaValidators());
   fastify.decorateRequest('principal', null);
   fastify.addHook('onRoute', (route) => {
+    // Every route's errors have the catalogue's shape.
+    route.schema = { ...route.schema, response: { ...(route.schema?.response as object | undefined), '4xx': ERROR_RESPONSE, '5xx': ERROR_RESPONSE } };
     // HEAD routes are fastify's automatic twins of GET routes.
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') routes.push({ method, url: route.url, role: route.config?.role ?? 'admin' });

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { SESSION_COOKIE } from '../auth/authenticator.js';
 import { UNUSABLE_HASH, verifyPassword } from '../auth/passwords.js';
 import { WebError } from '../errors.js';
+import { int, object, str } from './response-schemas.js';
 import type { WebContext } from '../web-context.js';
 import { querySchema } from './schemas.js';
 
@@ -13,7 +14,7 @@ interface LoginBody {
 
 export function authRoutes(ctx: WebContext) {
   return async (app: FastifyInstance) => {
-    app.get('/api/health', { config: { role: 'public' }, schema: { querystring: querySchema({}) } }, async () => ({
+    app.get('/api/health', { config: { role: 'public' }, schema: { querystring: querySchema({}), response: { 200: object({ status: str, uptimeMs: int, version: str }) } } }, async () => ({
       status: 'ok',
       uptimeMs: Date.now() - ctx.startedAt,
       version: ctx.version,
@@ -28,6 +29,7 @@ export function authRoutes(ctx: WebContext) {
             'username',
             'password',
           ]),
+          response: { 200: object({ user: object({ username: str, role: str }) }) },
         },
       },
       async (request, reply) => {
@@ -64,7 +66,7 @@ export function authRoutes(ctx: WebContext) {
       return reply.code(204).send();
     });
 
-    app.get('/api/me', { config: { role: 'viewer' }, schema: { querystring: querySchema({}) } }, async (request) => {
+    app.get('/api/me', { config: { role: 'viewer' }, schema: { querystring: querySchema({}), response: { 200: object({ username: str, role: str, via: str }) } } }, async (request) => {
       const p = request.principal!;
       return { username: p.username, role: p.role, via: p.via };
     });

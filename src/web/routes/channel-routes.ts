@@ -4,6 +4,7 @@ import { UnknownListenerError } from '../../gateway/gateway.js';
 import { principalOf } from '../auth/request-guard.js';
 import { actorName } from '../auth/roles.js';
 import { WebError } from '../errors.js';
+import { CHANNEL, list, object, PROCESS_USAGE } from './response-schemas.js';
 import type { WebContext } from '../web-context.js';
 import { querySchema } from './schemas.js';
 
@@ -38,7 +39,7 @@ export function channelRoutes(ctx: WebContext) {
   }
 
   return async (fastify: FastifyInstance) => {
-    fastify.get('/api/channels', { config: { role: 'viewer' }, schema: { querystring: querySchema({}) } }, async () => ({
+    fastify.get('/api/channels', { config: { role: 'viewer' }, schema: { querystring: querySchema({}), response: { 200: list(CHANNEL, { process: PROCESS_USAGE }) } } }, async () => ({
       process: ctx.sampler.process(),
       items: gateway.channels(),
     }));
@@ -46,7 +47,7 @@ export function channelRoutes(ctx: WebContext) {
     for (const action of ACTIONS) {
       fastify.post<{ Params: { name: string } }>(
         `/api/channels/:name/${action}`,
-        { config: { role: 'admin' }, schema: { params: querySchema({ name: { type: 'string', minLength: 1, maxLength: 64 } }, ['name']) } },
+        { config: { role: 'admin' }, schema: { params: querySchema({ name: { type: 'string', minLength: 1, maxLength: 64 } }, ['name']), response: { 200: object({ channel: CHANNEL }) } } },
         async (request) => control(request, request.params.name, action),
       );
     }

@@ -3,6 +3,16 @@
 import type { FastifyInstance } from 'fastify';
 import { WebError } from '../errors.js';
 import { allDevices, oneDevice, pointUnits } from '../devices/device-view.js';
+import { DEVICE_SUMMARY, int, list, nullable, object, POINT_INFO, SAMPLE_PROPERTIES, SLAVE_STATE, str } from './response-schemas.js';
+
+const DEVICE_DETAIL = object({
+  device: object({
+    ...DEVICE_SUMMARY.properties,
+    session: { anyOf: [{ type: 'null' }, object({ registeredAt: nullable('integer'), heartbeatMisses: int, queueDepth: int })] },
+    slaves: { type: 'array', items: SLAVE_STATE },
+    points: { type: 'array', items: POINT_INFO },
+  }),
+});
 import type { WebContext } from '../web-context.js';
 import { DEVICE_PARAMS, querySchema } from './schemas.js';
 
@@ -32,6 +42,7 @@ export function deviceRoutes(ctx: WebContext) {
             offset: { type: 'integer', minimum: 0, default: 0 },
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
           }),
+          response: { 200: list(DEVICE_SUMMARY, { total: int, offset: int, limit: int, counts: object({ online: int, offline: int }) }) },
         },
       },
       async (request) => {
@@ -55,7 +66,7 @@ export function deviceRoutes(ctx: WebContext) {
       },
     );
 
-    fastify.get<{ Params: { id: string } }>('/api/devices/:id', { config: viewer, schema: { params: DEVICE_PARAMS } }, async (request) => {
+    fastify.get<{ Params: { id: string } }>('/api/devices/:id', { config: viewer, schema: { params: DEVICE_PARAMS, response: { 200: DEVICE_DETAIL } } }, async (request) => {
       const { id } = request.params;
       const device = await oneDevice(app, id);
       if (!device) throw new WebError('DEVICE_NOT_FOUND', `device ${id} is unknown`);
@@ -82,7 +93,7 @@ export function deviceRoutes(ctx: WebContext) {
       };
     });
 
-    fastify.get<{ Params: { id: string } }>('/api/devices/:id/latest', { config: viewer, schema: { params: DEVICE_PARAMS } }, async (request) => {
+    fastify.get<{ Params: { id: string } }>('/api/devices/:id/latest', { config: viewer, schema: { params: DEVICE_PARAMS, response: { 200: list(object({ ...SAMPLE_PROPERTIES, unit: nullable('string') }), { deviceId: str }) } } }, async (request) => {
       const { id } = request.params;
       const values = app.latest.device(id);
       const device = values.length > 0 ? null : await oneDevice(app, id);

@@ -6,6 +6,16 @@ import { pointUnits, oneDevice } from '../devices/device-view.js';
 import { WebError } from '../errors.js';
 import { BucketReducer } from '../history/buckets.js';
 import { dataPages } from '../history/pages.js';
+import { CONNECTION_ROW, HEARTBEAT_ROW, int, list, num, object, PACKET_ROW, SAMPLE, str, TIME_NEXT, bool, nullable } from './response-schemas.js';
+
+const SERIES = object({
+  from: int,
+  to: int,
+  bucketMs: int,
+  series: { type: 'array', items: object({ point: str, unit: nullable('string'), buckets: { type: 'array', items: object({ t: int, count: int, min: num, max: num, avg: num }) } }) },
+  rowsScanned: int,
+  truncated: bool,
+});
 import type { WebContext } from '../web-context.js';
 import { DEVICE_ID, DEVICE_PARAMS, EPOCH_MS, PACKET_KIND, POINT_NAME, querySchema, TIME_WINDOW, type TimeWindowQuery } from './schemas.js';
 
@@ -56,6 +66,7 @@ export function historyRoutes(ctx: WebContext) {
         schema: {
           params: DEVICE_PARAMS,
           querystring: { ...querySchema({ ...TIME_WINDOW, point: POINT_NAME, afterTs: EPOCH_MS, afterPoint: POINT_NAME }), dependencies: { afterTs: ['afterPoint'], afterPoint: ['afterTs'] } },
+          response: { 200: list(SAMPLE, { next: { anyOf: [{ type: 'null' }, object({ afterTs: int, afterPoint: str })] } }) },
         },
       },
       async (request) => {
@@ -87,6 +98,7 @@ export function historyRoutes(ctx: WebContext) {
             { points: { type: 'string', minLength: 1, maxLength: 1100 }, from: EPOCH_MS, to: EPOCH_MS, buckets: { type: 'integer', minimum: 1, maximum: 2000, default: 300 } },
             ['points', 'from', 'to'],
           ),
+          response: { 200: SERIES },
         },
       },
       async (request) => {
@@ -120,7 +132,10 @@ export function historyRoutes(ctx: WebContext) {
       },
     );
 
-    const tableQuery = (extra: Record<string, unknown> = {}) => ({ querystring: querySchema({ ...TIME_WINDOW, device: DEVICE_ID, ...extra }) });
+    const tableQuery = (row: unknown, extra: Record<string, unknown> = {}) => ({
+      querystring: querySchema({ ...TIME_WINDOW, device: DEVICE_ID, ...extra }),
+      response: { 200: list(row, { next: TIME_NEXT }) },
+    });
     const window = (q: TableQuery) => ({
       limit: q.limit ?? 1000,
       ...(q.device !== undefined ? { registrationId: q.device } : {}),
@@ -129,19 +144,19 @@ export function historyRoutes(ctx: WebContext) {
       ...(q.order !== undefined ? { order: q.order } : {}),
     });
 
-    fastify.get<{ Querystring: TableQuery }>('/api/connections', { config: viewer, schema: tableQuery() }, async (request) => {
+    fastify.get<{ Querystring: TableQuery }>('/api/connections', { config: viewer, schema: tableQuery(CONNECTION_ROW) }, async (request) => {
       const query = window(request.query);
       const rows = await app.reader.connections(query);
       return { items: rows, next: nextByTime(rows, query.limit, request.query.order) };
     });
 
-    fastify.get<{ Querystring: TableQuery }>('/api/heartbeats', { config: viewer, schema: tableQuery() }, async (request) => {
+    fastify.get<{ Querystring: TableQuery }>('/api/heartbeats', { config: viewer, schema: tableQuery(HEARTBEAT_ROW) }, async (request) => {
       const query = window(request.query);
       const rows = await app.reader.heartbeats(query);
       return { items: rows, next: nextByTime(rows, query.limit, request.query.order) };
     });
 
-    fastify.get<{ Querystring: TableQuery }>('/api/packets', { config: viewer, schema: tableQuery({ kind: PACKET_KIND }) }, async (request) => {
+    fastify.get<{ Querystring: TableQuery }>('/api/packets', { config: viewer, schema: tableQuery(PACKET_ROW, { kind: PACKET_KIND }) }, async (request) => {
       const query = { ...window(request.query), ...(request.query.kind !== undefined ? { kind: request.query.kind } : {}) };
       const rows = await app.reader.rawPackets(query);
       return { items: rows, next: nextByTime(rows, query.limit, request.query.order) };

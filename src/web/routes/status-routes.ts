@@ -3,14 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import type { AuditQuery } from '../accounts/account-store.js';
 import { maskedConfig } from '../status/config-view.js';
 import { serverStatus } from '../status/server-status.js';
+import { anyObject, AUDIT_ROW, list, object, STATUS, TIME_NEXT } from './response-schemas.js';
 import type { WebContext } from '../web-context.js';
 import { DEVICE_ID, querySchema, TIME_WINDOW } from './schemas.js';
 
 export function statusRoutes(ctx: WebContext) {
   return async (fastify: FastifyInstance) => {
-    fastify.get('/api/status', { config: { role: 'viewer' }, schema: { querystring: querySchema({}) } }, async () => serverStatus(ctx, true));
+    fastify.get('/api/status', { config: { role: 'viewer' }, schema: { querystring: querySchema({}), response: { 200: STATUS } } }, async () => serverStatus(ctx, true));
 
-    fastify.get('/api/config', { config: { role: 'operator' }, schema: { querystring: querySchema({}) } }, async () => {
+    fastify.get('/api/config', { config: { role: 'operator' }, schema: { querystring: querySchema({}), response: { 200: object({ server: anyObject, points: anyObject }) } } }, async () => {
       const { server, points } = ctx.app.config;
       return { server: maskedConfig(server), points: maskedConfig(points) };
     });
@@ -27,6 +28,7 @@ export function statusRoutes(ctx: WebContext) {
             device: DEVICE_ID,
             action: { type: 'string', minLength: 1, maxLength: 32 },
           }),
+          response: { 200: list(AUDIT_ROW, { next: TIME_NEXT }) },
         },
       },
       async (request) => {

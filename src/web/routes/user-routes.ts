@@ -6,6 +6,7 @@ import { principalOf } from '../auth/request-guard.js';
 import { actorName, type Role } from '../auth/roles.js';
 import { newTokenSecret, tokenDigest } from '../auth/tokens.js';
 import { WebError } from '../errors.js';
+import { list, object, str, TOKEN, USER } from './response-schemas.js';
 import type { WebContext } from '../web-context.js';
 import { querySchema, ROLE, USERNAME } from './schemas.js';
 
@@ -31,13 +32,13 @@ export function userRoutes(ctx: WebContext) {
   }
 
   return async (app: FastifyInstance) => {
-    app.get('/api/users', { config: admin, schema: { querystring: querySchema({}) } }, async () => ({
+    app.get('/api/users', { config: admin, schema: { querystring: querySchema({}), response: { 200: list(USER) } } }, async () => ({
       items: (await ctx.accounts.users()).map(publicUser),
     }));
 
     app.post<{ Body: { username: string; password: string; role: Role } }>(
       '/api/users',
-      { config: admin, schema: { body: querySchema({ username: USERNAME, password: PASSWORD, role: ROLE }, ['username', 'password', 'role']) } },
+      { config: admin, schema: { body: querySchema({ username: USERNAME, password: PASSWORD, role: ROLE }, ['username', 'password', 'role']), response: { 201: object({ user: USER }) } } },
       async (request, reply) => {
         const { username, password, role } = request.body;
         const now = Date.now();
@@ -55,6 +56,7 @@ export function userRoutes(ctx: WebContext) {
         schema: {
           params: querySchema({ username: USERNAME }, ['username']),
           body: { ...querySchema({ role: ROLE, password: PASSWORD }), minProperties: 1 },
+          response: { 200: object({ user: USER }) },
         },
       },
       async (request) => {
@@ -86,7 +88,7 @@ export function userRoutes(ctx: WebContext) {
       },
     );
 
-    app.get('/api/tokens', { config: admin, schema: { querystring: querySchema({}) } }, async () => ({
+    app.get('/api/tokens', { config: admin, schema: { querystring: querySchema({}), response: { 200: list(TOKEN) } } }, async () => ({
       items: (await ctx.accounts.tokens()).map(publicToken),
     }));
 
@@ -99,6 +101,7 @@ export function userRoutes(ctx: WebContext) {
             { name: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }, role: ROLE, expiresInDays: { type: 'integer', minimum: 1, maximum: 3650 } },
             ['name', 'role'],
           ),
+          response: { 201: object({ token: TOKEN, secret: str }) },
         },
       },
       async (request, reply) => {

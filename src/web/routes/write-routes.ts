@@ -7,6 +7,7 @@ import { exceptionName } from '../../protocol/modbus/exceptions.js';
 import { principalOf } from '../auth/request-guard.js';
 import { actorName } from '../auth/roles.js';
 import { WebError } from '../errors.js';
+import { int, object, str } from './response-schemas.js';
 import type { WebContext } from '../web-context.js';
 import { DEVICE_PARAMS } from './schemas.js';
 
@@ -64,7 +65,7 @@ export function writeRoutes(ctx: WebContext) {
   return async (fastify: FastifyInstance) => {
     fastify.post<{ Params: { id: string }; Body: WriteBody }>(
       '/api/devices/:id/write',
-      { config: { role: 'operator' }, schema: { params: DEVICE_PARAMS, body: WRITE_BODY_SCHEMA } },
+      { config: { role: 'operator' }, schema: { params: DEVICE_PARAMS, body: WRITE_BODY_SCHEMA, response: { 200: object({ result: str, at: int }) } } },
       async (request) => {
         const { id } = request.params;
         const body = request.body;
