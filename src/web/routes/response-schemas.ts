@@ -110,6 +110,7 @@ export const STATUS = object({
   connections: object({ open: int, online: int, acceptedTotal: int, refusedTotal: int }),
   devices: object({ known: int, online: int, offline: int }),
   rates: object({ windowMs: int, transactionsPerSec: num, pointsPerSec: num, heartbeatsPerSec: num }),
+  today: object({ since: int, points: int, heartbeats: int }),
   store: anyObject,
   buffer: object({ rows: int }),
   process: PROCESS_USAGE,

@@ -15,6 +15,7 @@ export async function serverStatus(ctx: WebContext, withCounters: boolean) {
     connections: { open: registry.connections, online, acceptedTotal: counters.connectionsAccepted, refusedTotal: counters.connectionsRefused },
     devices: { known: Math.max(known, online), online, offline: Math.max(0, known - online) },
     rates: ctx.sampler.rates(),
+    today: ctx.sampler.todayCounts(),
     store,
     buffer: { rows: store.writer.rowsBuffered },
     process: ctx.sampler.process(),

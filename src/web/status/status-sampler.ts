@@ -20,6 +20,13 @@ export interface Rates {
   readonly heartbeatsPerSec: number;
 }
 
+/** Counted in memory since the later of server-local midnight and the server's start. */
+export interface TodayCounts {
+  readonly since: number;
+  readonly points: number;
+  readonly heartbeats: number;
+}
+
 export interface ProcessUsage {
   readonly pid: number;
   /** Percent of one core over the last CPU window. */
@@ -36,6 +43,7 @@ const CPU_WINDOW = 5;
 export class StatusSampler {
   private readonly snapshots: Snapshot[] = [];
   private points = 0;
+  private today = { since: Date.now(), points: 0, heartbeats: 0 };
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
 
@@ -46,9 +54,17 @@ export class StatusSampler {
 
   start(): void {
     if (this.timer) return;
-    this.unsubscribe = this.bus.on('data', (e) => {
+    const offData = this.bus.on('data', (e) => {
       this.points += e.samples.length;
+      this.rollDay().points += e.samples.length;
     });
+    const offHeartbeat = this.bus.on('heartbeat', () => {
+      this.rollDay().heartbeats++;
+    });
+    this.unsubscribe = () => {
+      offData();
+      offHeartbeat();
+    };
     this.sample();
     this.timer = setInterval(() => this.sample(), TICK_MS);
     this.timer.unref();
@@ -72,6 +88,18 @@ export class StatusSampler {
       pointsPerSec: rate((s) => s.points),
       heartbeatsPerSec: rate((s) => s.heartbeats),
     };
+  }
+
+  todayCounts(): TodayCounts {
+    return { ...this.rollDay() };
+  }
+
+  /** Starts a new day's counts after local midnight. */
+  private rollDay(): { since: number; points: number; heartbeats: number } {
+    const midnight = new Date();
+    midnight.setHours(0, 0, 0, 0);
+    if (this.today.since < midnight.getTime()) this.today = { since: midnight.getTime(), points: 0, heartbeats: 0 };
+    return this.today;
   }
 
   process(): ProcessUsage {

@@ -125,14 +125,17 @@ describe('server status and config', () => {
     const sim = dtu(h, 'dtu', { id: 'DTU-ST' }, FAST_PROFILE);
     await sim.start();
     await waitFor(() => h.app.gateway.registry.get('DTU-ST')?.state === 'active', 5000, 'registration');
+    await waitFor(() => h.app.latest.get('DTU-ST', 'energy'), 5000, 'a value');
     const op = await caller(h, 'operator');
     const status = (await (await fetch(`${h.webUrl()}/api/status`, { headers: { cookie: op.cookie } })).json()) as Record<string, any>;
+    expect(status.today.points).toBeGreaterThan(0);
     expect(status).toMatchObject({
       connections: { open: 1, online: 1 },
       store: { driver: 'sqlite', state: 'ok' },
       buffer: { rows: expect.any(Number) },
       process: { pid: process.pid },
       rates: { transactionsPerSec: expect.any(Number), pointsPerSec: expect.any(Number) },
+      today: { points: expect.any(Number), heartbeats: 0 },
       counters: { requestsSent: expect.any(Number) },
     });
     const config = (await (await fetch(`${h.webUrl()}/api/config`, { headers: { cookie: op.cookie } })).json()) as Record<string, any>;
