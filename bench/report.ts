@@ -5,6 +5,8 @@ import type { FleetScenarioResult } from './fleet-scenario.js';
 import type { InprocResult } from './gateway-inproc.js';
 import type { ProcessWindow } from './process-sample.js';
 import type { SqliteRunResult } from './sqlite-proc.js';
+import type { ExportBenchResult } from './export-bench.js';
+import { exportGoalRows, exportSection } from './export-report.js';
 import type { LatencySummary } from './weighted-histogram.js';
 import { WINDOW_PROFILE } from './window-profiler.js';
 
@@ -50,6 +52,8 @@ export interface BenchResults {
   /** MariaDB: the write path flat out and paced, then scenario 1's fleet stored in MariaDB. */
   readonly s6?: { readonly writes: readonly SqliteRunResult[]; readonly fleet?: FleetScenarioResult };
   readonly decodeCheck?: DecodeCheck;
+  /** CSV and XLSX export of one million rows through the web API. */
+  readonly exports?: ExportBenchResult;
   readonly profiles?: readonly ProfiledRun[];
 }
 
@@ -63,16 +67,16 @@ export const GOALS = {
 
 // ---------------------------------------------------------------- formatting
 
-const num = (x: number, digits = 0) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+export const num = (x: number, digits = 0) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (x: number) => `${num(x, x < 10 ? 1 : 0)} ms`;
 const us = (x: number) => `${num(x, x < 100 ? 1 : 0)} µs`;
-const mib = (bytes: number) => `${num(bytes / 1048576, 1)} MiB`;
+export const mib = (bytes: number) => `${num(bytes / 1048576, 1)} MiB`;
 const kib = (bytes: number) => `${num(bytes / 1024, 1)} KiB`;
 const pct = (x: number) => `${num(x * 100, 1)} %`;
-const met = (ok: boolean) => (ok ? '**met**' : '**missed**');
+export const met = (ok: boolean) => (ok ? '**met**' : '**missed**');
 const latency = (l: LatencySummary) => `${ms(l.p50)} / ${ms(l.p90)} / ${ms(l.p99)} / ${ms(l.max)}`;
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
@@ -223,6 +227,7 @@ function summarySection(res: BenchResults): string {
     const v = backlogVerdict(f6);
     rows.push(['6', 'no growing backlog (MariaDB)', 'steady', v.steady ? 'steady' : v.reason, met(v.steady)]);
   }
+  if (res.exports) rows.push(...exportGoalRows(res.exports));
   return `## Goals\n\n${table(['Scenario', 'Figure', 'Goal', 'Measured', 'Result'], rows)}\n`;
 }
 
@@ -504,6 +509,7 @@ ${mysqlSection(res.s6)}`,
     );
   }
   if (res.s4b && res.s5) out.push(`## 5. Peer: the same fleet through modbus-serial\n\n${peerSection(res.s1, res.s4b, res.s5, res.decodeCheck)}`);
+  if (res.exports) out.push(exportSection(res.exports));
   out.push(notesSection(res));
   if (res.profiles && res.profiles.length > 0) out.push(profileSection(res.profiles));
   return `${out.join('\n\n')}\n`;

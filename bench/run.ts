@@ -2,7 +2,7 @@
 //
 //   npm run bench                       full run (about 7 minutes)
 //   npm run bench -- --quick            short windows
-//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6)
+//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, export)
 //   npm run bench -- --no-profile       skip the profiled runs
 //   npm run bench -- --out FILE         write the report elsewhere (--json FILE: raw results)
 //   npm run bench -- --render FILE      re-render the report from raw results saved with --json
@@ -24,6 +24,7 @@ import {
   FULL,
   mysqlRuns,
   QUICK,
+  runExports,
   runInproc,
   runMysqlWrites,
   runSqlite,
@@ -49,7 +50,7 @@ const { values } = parseArgs({
 });
 
 const durations = values.quick ? QUICK : FULL;
-const only = new Set((values.only ?? '1,2,3,4,5,6').split(',').map((s) => s.trim()));
+const only = new Set((values.only ?? '1,2,3,4,5,6,export').split(',').map((s) => s.trim()));
 const wants = (n: string) => only.has(n);
 const startedAt = Date.now();
 const log = (line: string) => console.log(line);
@@ -205,6 +206,13 @@ async function main(): Promise<void> {
       writes.push(run);
     }
     results.s6 = { writes, fleet: await fleet('scenario 6', scenario6(durations)) };
+  }
+  if (wants('export')) {
+    log(`[${elapsed()}] export: 1,000,000 rows as CSV and XLSX through GET /api/export/data`);
+    results.exports = await runExports();
+    for (const r of results.exports.runs) {
+      log(`  → ${r.format}: ${r.rowsPerSecond} rows/s, ${(r.bytes / 1048576).toFixed(0)} MiB, RSS peak ${(r.rssPeakBytes / 1048576).toFixed(0)} MiB`);
+    }
   }
   if (!values.quick && !values['no-profile']) results.profiles = await profiled();
   results.wallSeconds = (Date.now() - startedAt) / 1000;

@@ -11,6 +11,7 @@ import type { FleetScenarioSpec } from './fleet-scenario.js';
 import type { InprocResult, InprocRunArgs } from './gateway-inproc.js';
 import type { SqliteRunArgs, SqliteRunResult } from './sqlite-proc.js';
 import type { SqliteWriteBenchOptions } from './sqlite-write.js';
+import { downloadExport, removeExportDatabase, type ExportBenchOptions, type ExportBenchResult, type ExportFillResult, type ExportRun, type ServingApp } from './export-bench.js';
 
 /**
  * The write buffer of every fleet scenario. 5,000 rows is 100 ms of scenario 1's 50,000
@@ -167,5 +168,46 @@ export async function runInproc(timing: { warmupMs: number; measureMs: number },
   } finally {
     await child.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The export scenario: one million rows of one device (10 points × 100,000 rounds). */
+export const EXPORT_OPTIONS: ExportBenchOptions = { rows: 1_000_000, points: 10 };
+
+/**
+ * Export scenario: the rows written in one child; then, for each format, a fresh child
+ * serves them and this process downloads, so each RSS figure is the app's alone and starts
+ * from an idle app (RSS hardly shrinks after a peak, so a second export in the same process
+ * would start from the first one's high-water mark).
+ */
+export async function runExports(options: ExportBenchOptions = EXPORT_OPTIONS): Promise<ExportBenchResult> {
+  const child = () => BenchChild.start('export', script('export-proc.js'), [], { nodeFlags: ['--expose-gc'] });
+  const filler = child();
+  let fill: ExportFillResult;
+  try {
+    await filler.whenReady();
+    fill = await filler.request<ExportFillResult>('fill', options, 600_000);
+  } finally {
+    await filler.stop();
+  }
+  try {
+    const runs: ExportRun[] = [];
+    for (const format of ['csv', 'xlsx'] as const) {
+      const server = child();
+      try {
+        await server.whenReady();
+        const app = await server.request<ServingApp>('serve', fill);
+        const rssBeforeBytes = await server.request<number>('measure', null);
+        const { seconds, bytes } = await downloadExport(app, format, fill.rows);
+        const rssPeakBytes = await server.request<number>('peak', null);
+        runs.push({ format, rows: fill.rows, seconds, rowsPerSecond: Math.round(fill.rows / seconds), bytes, rssBeforeBytes, rssPeakBytes });
+        await server.request('stop', null);
+      } finally {
+        await server.stop();
+      }
+    }
+    return { options, fillSeconds: fill.fillSeconds, runs };
+  } finally {
+    await removeExportDatabase(fill);
   }
 }

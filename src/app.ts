@@ -7,16 +7,21 @@ import { Gateway } from './gateway/gateway.js';
 import type { Logger } from './log.js';
 import { recordHistory } from './record-history.js';
 import { createHistoryStore, LatestValues, type FlushInfo, type HistoryReader, type HistoryStore, type HistoryWriter, type StoreHealth } from './storage/index.js';
+import { WebServer, type WebServerOptions } from './web/web-server.js';
 
 export interface AppOptions {
   /** Told about every committed history batch (benchmarks measure poll-to-stored with it). */
   readonly onFlush?: (info: FlushInfo) => void;
+  /** Options of the web server (tests hand in the environment for the admin password). */
+  readonly web?: WebServerOptions;
 }
 
 export class DtuhubApp {
   readonly bus: EventBus<GatewayEvents>;
   readonly latest = new LatestValues();
   readonly gateway: Gateway;
+  /** Null when web.enabled is false. */
+  readonly web: WebServer | null;
   private history: HistoryStore | null = null;
   private unsubscribe: (() => void) | null = null;
 
@@ -32,6 +37,7 @@ export class DtuhubApp {
       bus: this.bus,
       log: log.child({ module: 'gateway' }),
     });
+    this.web = config.server.web.enabled ? new WebServer(this, log.child({ module: 'web' }), options.web) : null;
   }
 
   get writer(): HistoryWriter {
@@ -67,11 +73,13 @@ export class DtuhubApp {
     this.history = history;
     this.unsubscribe = recordHistory(this.bus, this.history.writer, this.latest);
     await this.gateway.start();
+    await this.web?.start();
     this.log.info({ ports: this.gateway.ports(), storage: history.health().where }, 'dtuhub started');
   }
 
-  /** Stops accepting, closes sessions (recording disconnects), then flushes and closes storage. */
+  /** Stops the web server, stops accepting, closes sessions (recording disconnects), then flushes and closes storage. */
   async stop(): Promise<void> {
+    await this.web?.stop();
     await this.gateway.stop();
     this.unsubscribe?.();
     this.unsubscribe = null;

@@ -3,6 +3,7 @@
 import { ConfigError, formatConfigIssues, loadConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
 import { DtuhubApp } from '../app.js';
+import { AdminPasswordMissingError } from '../web/auth/bootstrap-admin.js';
 
 export async function runServe(configDir: string): Promise<number> {
   let config;
@@ -21,6 +22,8 @@ export async function runServe(configDir: string): Promise<number> {
     await app.start();
   } catch (err) {
     log.fatal({ err }, 'start-up failed');
+    // Configuration mistakes (like a missing admin password) also go to stderr in plain words.
+    if (err instanceof AdminPasswordMissingError) process.stderr.write(`${err.message}\n`);
     await app.stop().catch(() => undefined);
     return 1;
   }

@@ -1,6 +1,6 @@
 // server.yml → ServerConfig, defaults filled in, plus the checks that need more than one
 // field: duplicate listener names and ports.
-import type { ListenerConfig, ServerConfig, StorageConfig } from '../domain/config.js';
+import type { ListenerConfig, ServerConfig, StorageConfig, WebConfig } from '../domain/config.js';
 import {
   DEFAULT_LISTENER_HOST,
   DEFAULT_LOGGING,
@@ -44,7 +44,7 @@ export function compileServer(raw: unknown, sink: IssueSink): CompiledServer {
 
   const server: ServerConfig = {
     listeners: listeners.map((l) => l.listener),
-    web: { host: str(web, 'host') ?? DEFAULT_WEB.host, port: intIn(web, 'port', 0, 65535) ?? DEFAULT_WEB.port },
+    web: compileWeb(web, sink),
     sessions: {
       heartbeatIntervalMs: durationField(sessions, 'heartbeatInterval', d.heartbeatIntervalMs, ['sessions'], sink, { positive: true }),
       heartbeatMaxMisses: int(sessions, 'heartbeatMaxMisses') ?? d.heartbeatMaxMisses,
@@ -112,6 +112,30 @@ function compileStorage(storage: RawMap, sink: IssueSink): StorageConfig {
       dir: str(spill, 'dir') ?? DEFAULT_SPILL.dir,
       maxBytes: parseDataSize(spill['maxSize']) ?? DEFAULT_SPILL.maxBytes,
       writeTimeoutMs: durationField(spill, 'writeTimeout', DEFAULT_SPILL.writeTimeoutMs, ['storage', 'spill'], sink, { positive: true }),
+    },
+  };
+}
+
+function compileWeb(web: RawMap, sink: IssueSink): WebConfig {
+  const admin = asMap(web['admin']);
+  const lockout = asMap(web['lockout']);
+  const live = asMap(web['live']);
+  const d = DEFAULT_WEB;
+  return {
+    enabled: bool(web, 'enabled') ?? d.enabled,
+    host: str(web, 'host') ?? d.host,
+    port: intIn(web, 'port', 0, 65535) ?? d.port,
+    admin: { username: str(admin, 'username') ?? d.adminUsername, password: str(admin, 'password') ?? null },
+    sessionTtlMs: durationField(web, 'sessionTtl', d.sessionTtlMs, ['web'], sink, { positive: true }),
+    secureCookies: bool(web, 'secureCookies') ?? d.secureCookies,
+    lockout: {
+      maxFailures: int(lockout, 'maxFailures') ?? d.lockout.maxFailures,
+      durationMs: durationField(lockout, 'duration', d.lockout.durationMs, ['web', 'lockout'], sink, { positive: true }),
+    },
+    live: {
+      keepAliveMs: durationField(live, 'keepAlive', d.live.keepAliveMs, ['web', 'live'], sink, { positive: true }),
+      maxBufferedBytes: int(live, 'maxBufferedBytes') ?? d.live.maxBufferedBytes,
+      unreachableAfter: int(live, 'unreachableAfter') ?? d.live.unreachableAfter,
     },
   };
 }

@@ -16,7 +16,16 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 export const DEFAULT_LISTENER_HOST = '0.0.0.0';
-export const DEFAULT_WEB = { host: '0.0.0.0', port: 8080 } as const;
+export const DEFAULT_WEB = {
+  enabled: true,
+  host: '0.0.0.0',
+  port: 8080,
+  adminUsername: 'admin',
+  sessionTtlMs: 12 * HOUR,
+  secureCookies: false,
+  lockout: { maxFailures: 5, durationMs: 15 * MINUTE },
+  live: { keepAliveMs: 15 * SECOND, maxBufferedBytes: 1024 * 1024, unreachableAfter: 3 },
+} as const;
 
 export const DEFAULT_SESSIONS: SessionLimits = {
   heartbeatIntervalMs: 60 * SECOND,

@@ -8,12 +8,37 @@ import type { PointDef, ReadFunction } from './point.js';
 
 export interface ServerConfig {
   readonly listeners: readonly ListenerConfig[];
-  readonly web: { readonly host: string; readonly port: number };
+  readonly web: WebConfig;
   readonly sessions: SessionLimits;
   readonly storage: StorageConfig;
   readonly writeBuffer: WriteBufferConfig;
   readonly retention: RetentionConfig;
   readonly logging: LoggingConfig;
+}
+
+export interface WebConfig {
+  /** false: no web server at all (headless gateway). */
+  readonly enabled: boolean;
+  readonly host: string;
+  readonly port: number;
+  /** The bootstrap admin; its password (from YAML or DTUHUB_ADMIN_PASSWORD) is authoritative at start-up. */
+  readonly admin: { readonly username: string; readonly password: string | null };
+  /** A login session ends after this long without a request. */
+  readonly sessionTtlMs: number;
+  /** Add `Secure` to the session cookie (set when served over HTTPS by a proxy). */
+  readonly secureCookies: boolean;
+  /** Failed logins per (user, IP) before that pair is locked, and for how long. */
+  readonly lockout: { readonly maxFailures: number; readonly durationMs: number };
+  readonly live: WebLiveConfig;
+}
+
+export interface WebLiveConfig {
+  /** A keep-alive frame is sent after this long without any other frame. */
+  readonly keepAliveMs: number;
+  /** A viewer whose unsent bytes exceed this is dropped (too slow). */
+  readonly maxBufferedBytes: number;
+  /** Consecutive failed polls of a device before an "unreachable" frame. */
+  readonly unreachableAfter: number;
 }
 
 export interface ListenerConfig {

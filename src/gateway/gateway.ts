@@ -36,6 +36,29 @@ export class DeviceNotOnlineError extends Error {
   }
 }
 
+export class UnknownListenerError extends Error {
+  readonly code = 'UNKNOWN_LISTENER';
+  constructor(readonly listener: string) {
+    super(`no listener named ${listener}`);
+  }
+}
+
+/** A listener as supervision shows it. */
+export interface ChannelStatus {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly link: string;
+  readonly state: 'stopped' | 'running' | 'error';
+  /** Open sockets accepted by this listener. */
+  readonly connections: number;
+  /** Registered devices on this listener. */
+  readonly online: number;
+  readonly restarts: number;
+  readonly startedAt: number | null;
+  readonly lastError: string | null;
+}
+
 export interface GatewayDeps {
   readonly server: ServerConfig;
   readonly points: PointsConfig;
@@ -96,6 +119,56 @@ export class Gateway {
 
   listenerStates(): { name: string; port: number; state: string; lastError: string | null }[] {
     return this.listeners.map((l) => ({ name: l.config.name, port: l.boundPort ?? l.config.port, state: l.state, lastError: l.lastError }));
+  }
+
+  channels(): ChannelStatus[] {
+    return this.listeners.map((l) => {
+      let connections = 0;
+      let online = 0;
+      for (const s of this.registry.sessions()) {
+        if (s.remote.listener !== l.config.name) continue;
+        connections++;
+        if (s.state === 'active') online++;
+      }
+      return {
+        name: l.config.name,
+        host: l.config.host,
+        port: l.boundPort ?? l.config.port,
+        link: l.config.link,
+        state: l.state,
+        connections,
+        online,
+        restarts: l.restarts,
+        startedAt: l.startedAt,
+        lastError: l.lastError,
+      };
+    });
+  }
+
+  /** Starts one listener (supervision); a failure leaves it in state `error` and throws. */
+  async startListener(name: string): Promise<void> {
+    await this.listener(name).start();
+  }
+
+  /** Stops accepting on one listener and closes the sessions it accepted. */
+  async stopListener(name: string): Promise<void> {
+    const listener = this.listener(name);
+    const closing = listener.stop();
+    for (const session of [...this.registry.sessions()]) {
+      if (session.remote.listener === name) session.close('shutdown', `listener ${name} stopped`);
+    }
+    await closing;
+  }
+
+  async restartListener(name: string): Promise<void> {
+    await this.stopListener(name);
+    await this.startListener(name);
+  }
+
+  private listener(name: string): DtuListener {
+    const listener = this.listeners.find((l) => l.config.name === name);
+    if (!listener) throw new UnknownListenerError(name);
+    return listener;
   }
 
   sessions(): SessionStatus[] {

@@ -10,6 +10,10 @@ export class DtuListener {
   state: ListenerState = 'stopped';
   lastError: string | null = null;
   boundPort: number | null = null;
+  /** Times started again after the first start (supervision from the API). */
+  restarts = 0;
+  startedAt: number | null = null;
+  private everStarted = false;
 
   constructor(
     readonly config: ListenerConfig,
@@ -38,6 +42,10 @@ export class DtuListener {
         const address = server.address();
         this.boundPort = typeof address === 'object' && address ? address.port : this.config.port;
         this.state = 'running';
+        this.lastError = null;
+        this.startedAt = this.ctx.clock.now();
+        if (this.everStarted) this.restarts++;
+        this.everStarted = true;
         this.ctx.log.info({ listener: this.config.name, host: this.config.host, port: this.boundPort, link: this.link.name }, 'listening for DTUs');
         resolve();
       });
@@ -50,6 +58,7 @@ export class DtuListener {
     if (!server) return;
     this.server = null;
     this.state = 'stopped';
+    this.startedAt = null;
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 

@@ -15,6 +15,9 @@ const ROOT = new URL('../../', import.meta.url);
 
 type Patch = (doc: Record<string, any>) => void;
 
+/** The admin password every test app is started with. */
+export const TEST_ADMIN_PASSWORD = 'test-admin-password';
+
 export interface HarnessOptions {
   /** Edits to server.yml as a plain object (after ports, paths and logging are set for tests). */
   server?: Patch;
@@ -27,6 +30,8 @@ export interface Harness {
   config: DtuhubConfig;
   dir: string;
   port(listener: string): number;
+  /** Base URL of the web server, e.g. http://127.0.0.1:40123 */
+  webUrl(): string;
   stop(): Promise<void>;
   /** Restart on the same database (after stop). */
   restart(): Promise<Harness>;
@@ -41,6 +46,7 @@ export function writeConfigDir(options: HarnessOptions = {}): { dir: string; dbP
     listener.port = 0;
   }
   server.storage.path = dbPath;
+  server.web = { ...server.web, host: '127.0.0.1', port: 0, admin: { username: 'admin', password: TEST_ADMIN_PASSWORD } };
   server.logging.level = 'silent';
   server.sessions.connectStagger = '1ms';
   server.writeBuffer.flushInterval = '50ms';
@@ -70,6 +76,11 @@ async function startIn(dir: string, owned: boolean): Promise<Harness> {
       const port = app.gateway.ports()[name];
       if (port === undefined) throw new Error(`no listener ${name}`);
       return port;
+    },
+    webUrl: () => {
+      const port = app.web?.port;
+      if (port === null || port === undefined) throw new Error('the web server is not running');
+      return `http://127.0.0.1:${port}`;
     },
     stop: async () => {
       if (stopped) return;

@@ -8,7 +8,19 @@ export const SERVER_SCHEMA: JsonSchema = strictObject(
   {
     version: { const: 1 },
     listeners: { type: 'array', items: listener },
-    web: strictObject({ host: HOST, port: PORT }),
+    web: strictObject({
+      enabled: { type: 'boolean' },
+      host: HOST,
+      port: PORT,
+      admin: strictObject({
+        username: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' },
+        password: { type: 'string', minLength: 8, 'x-message': 'must be a string of at least 8 characters' },
+      }),
+      sessionTtl: DURATION,
+      secureCookies: { type: 'boolean' },
+      lockout: strictObject({ maxFailures: POSITIVE_INT, duration: DURATION }),
+      live: strictObject({ keepAlive: DURATION, maxBufferedBytes: { type: 'integer', minimum: 1024 }, unreachableAfter: POSITIVE_INT }),
+    }),
     sessions: strictObject({
       heartbeatInterval: DURATION,
       heartbeatMaxMisses: POSITIVE_INT,

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../../src/storage/index.js';
 import { gatewayTests, removeDir, waitFor } from '../../helpers/app-harness.js';
 import { FAST_PROFILE, fastProfile, fastRegisters } from '../../helpers/fast-profile.js';
 import { createTempDatabase, mysqlStorage, type TempDatabase } from '../../helpers/mysql.js';
@@ -43,6 +44,9 @@ describe('MySQL down at start', () => {
     }, 20_000, 'rows in the spill journal');
     expect(spilling.lastError).toBeTruthy();
     expect(await db.rows(`SELECT table_name FROM information_schema.tables WHERE table_schema = ?`, [db.name])).toEqual([]);
+    // The web server is up meanwhile and reports the state.
+    const health = await fetch(`${h.webUrl()}/api/health`);
+    expect(health.status).toBe(200);
 
     proxy.restore();
     await waitFor(() => h.app.storeHealth().state === 'ok', 30_000, 'the replay');
@@ -51,7 +55,7 @@ describe('MySQL down at start', () => {
     await h.app.storeDrained();
 
     const versions = await db.rows<{ version: number }>('SELECT version FROM schema_version ORDER BY version');
-    expect(versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(versions.map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
     const [count] = await db.rows<{ total: number; distinctKeys: number }>(
       'SELECT COUNT(*) AS total, COUNT(DISTINCT device_id, received_at, point_id) AS distinctKeys FROM device_data',
     );

@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, it, expect } from 'vitest';
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { createPool } from 'mysql2/promise';
 import { silentLogger } from '../../../src/log.js';
-import { LATEST_SCHEMA_VERSION, MysqlHistory, StorageError } from '../../../src/storage/index.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, MysqlHistory, StorageError } from '../../../src/storage/index.js';
 import { MysqlBatchApplier } from '../../../src/storage/mysql/mysql-batch-applier.js';
 import { WriteBatchBuilder } from '../../../src/storage/write-batch.js';
 import { KEEP_EVERYTHING, online, sample, T0 } from './history-fixture.js';
 import { tempMysql, type TempMysql } from './mysql-fixture.js';
 
-const TABLES = ['applied_batches', 'connection_history', 'device_data', 'devices', 'heartbeat_log', 'point_names', 'raw_packets', 'schema_version'];
+const TABLES = ['applied_batches', 'connection_history', 'device_data', 'devices', 'heartbeat_log', 'point_names', 'raw_packets', 'schema_version', 'web_audit', 'web_tokens', 'web_users'];
 
 describe('MySQL history store', () => {
   let t: TempMysql;
@@ -29,12 +29,9 @@ describe('MySQL history store', () => {
     await t.open();
     const tables = await select('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name');
     expect(tables.map((r) => r['name'] as string).sort()).toEqual(TABLES);
-    const versions = await select('SELECT version, name FROM schema_version ORDER BY version');
-    expect(versions).toEqual([
-      { version: 1, name: 'initial' },
-      { version: 2, name: 'applied_batches' },
-    ]);
-    expect(LATEST_SCHEMA_VERSION).toBe(2);
+    const versions = await select('SELECT version, name FROM schema_version');
+    expect(versions).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+    expect(versions.at(-1)).toMatchObject({ version: LATEST_SCHEMA_VERSION });
   });
 
   it('starts a second time on a migrated database without applying anything', async () => {

@@ -38,7 +38,7 @@ describe('environment variables in the config', () => {
       loadConfig(dir, { DTU_PORT: '22334', WEB_HOST: '127.0.0.1', WEB_PORT: '8080', DATA_DIR: '/var/lib/dtuhub' }),
     );
     expect(config.server.listeners[0]!.port).toBe(22334);
-    expect(config.server.web).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.server.web).toMatchObject({ host: '127.0.0.1', port: 8080 });
     expect(config.server.storage).toEqual({ driver: 'sqlite', path: '/var/lib/dtuhub/dtuhub.db' });
   });
 

@@ -1,0 +1,27 @@
+// Roles are ordered: a route that needs `operator` accepts operators and admins.
+export const ROLES = ['viewer', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+export function roleAllows(held: Role, needed: Role): boolean {
+  return RANK[held] >= RANK[needed];
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/** Who made a request: a logged-in user or an API token. */
+export interface Principal {
+  readonly username: string;
+  readonly role: Role;
+  readonly via: 'session' | 'token';
+  /** Session id or token id, to end a session on logout. */
+  readonly credentialId: string;
+}
+
+/** How a principal is named in the audit log. */
+export function actorName(principal: Principal): string {
+  return principal.via === 'token' ? `token:${principal.username}` : principal.username;
+}

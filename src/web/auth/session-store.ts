@@ -1,0 +1,74 @@
+// Login sessions in memory: a random 256-bit id → who and until when. Expiry slides with
+// use. A restart logs everybody out, which is acceptable for a gateway's web UI and keeps
+// session ids out of the database.
+import { randomBytes } from 'node:crypto';
+import type { Role } from './roles.js';
+
+export interface WebSession {
+  readonly id: string;
+  readonly username: string;
+  role: Role;
+  expiresAt: number;
+}
+
+const SWEEP_EVERY_MS = 60_000;
+
+export class SessionStore {
+  private readonly sessions = new Map<string, WebSession>();
+  private lastSweep = 0;
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  create(username: string, role: Role): WebSession {
+    this.sweep();
+    const session: WebSession = { id: randomBytes(32).toString('base64url'), username, role, expiresAt: this.now() + this.ttlMs };
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  /** The live session with this id, its expiry extended; null when unknown or expired. */
+  touch(id: string): WebSession | null {
+    const session = this.sessions.get(id);
+    if (!session) return null;
+    const now = this.now();
+    if (session.expiresAt <= now) {
+      this.sessions.delete(id);
+      return null;
+    }
+    session.expiresAt = now + this.ttlMs;
+    return session;
+  }
+
+  /** True while the session exists and has not expired; does not extend it. */
+  alive(id: string): boolean {
+    const session = this.sessions.get(id);
+    return session !== undefined && session.expiresAt > this.now();
+  }
+
+  delete(id: string): void {
+    this.sessions.delete(id);
+  }
+
+  /** A user's role changed: their open sessions follow at once. */
+  setRole(username: string, role: Role): void {
+    for (const s of this.sessions.values()) if (s.username === username) s.role = role;
+  }
+
+  deleteUser(username: string): void {
+    for (const [id, s] of this.sessions) if (s.username === username) this.sessions.delete(id);
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    if (now - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = now;
+    for (const [id, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(id);
+  }
+}

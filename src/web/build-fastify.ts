@@ -1,0 +1,55 @@
+// The fastify instance with every plugin and route: used by WebServer to listen, and by
+// tests through `inject()` without a socket.
+import cookie from '@fastify/cookie';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { requestGuard } from './auth/request-guard.js';
+import { errorHandler } from './error-handler.js';
+import { errorBody } from './errors.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { ERROR_RESPONSE } from './routes/response-schemas.js';
+import { channelRoutes } from './routes/channel-routes.js';
+import { deviceRoutes } from './routes/device-routes.js';
+import { exportRoutes } from './routes/export-routes.js';
+import { historyRoutes } from './routes/history-routes.js';
+import { liveRoutes } from './routes/live-routes.js';
+import { statusRoutes } from './routes/status-routes.js';
+import { userRoutes } from './routes/user-routes.js';
+import { writeRoutes } from './routes/write-routes.js';
+import { schemaValidators } from './validators.js';
+import type { WebContext } from './web-context.js';
+
+const MAX_WS_MESSAGE_BYTES = 64 * 1024;
+
+/** A route as registered: what the docs and the role tests are checked against. */
+export interface RouteInfo {
+  readonly method: string;
+  readonly url: string;
+  readonly role: string;
+}
+
+export async function buildFastify(ctx: WebContext, routes: RouteInfo[] = []): Promise<FastifyInstance> {
+  const fastify = Fastify({
+    logger: false,
+    bodyLimit: 256 * 1024,
+  });
+  fastify.setValidatorCompiler(schemaValidators());
+  fastify.decorateRequest('principal', null);
+  fastify.addHook('onRoute', (route) => {
+    // Every route's errors have the catalogue's shape.
+    route.schema = { ...route.schema, response: { ...(route.schema?.response as object | undefined), '4xx': ERROR_RESPONSE, '5xx': ERROR_RESPONSE } };
+    // HEAD routes are fastify's automatic twins of GET routes.
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, role: route.config?.role ?? 'admin' });
+    }
+  });
+  fastify.setErrorHandler(errorHandler(ctx.log));
+  fastify.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
+  await fastify.register(cookie);
+  await fastify.register(websocket, { options: { maxPayload: MAX_WS_MESSAGE_BYTES } });
+  fastify.addHook('onRequest', requestGuard(ctx.auth));
+  for (const routes of [authRoutes, userRoutes, deviceRoutes, historyRoutes, exportRoutes, writeRoutes, statusRoutes, channelRoutes, liveRoutes]) {
+    await fastify.register(routes(ctx));
+  }
+  return fastify;
+}

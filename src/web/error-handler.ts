@@ -1,0 +1,22 @@
+// Turns whatever a route threw into the catalogue's `{error:{code,message}}`.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../log.js';
+import { errorBody, WebError } from './errors.js';
+
+export function errorHandler(log: Logger) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof WebError) {
+      return reply.code(error.status).headers(error.headers).send(error.body());
+    }
+    if (error.validation) {
+      const details = error.validation.map((v) => `${error.validationContext ?? ''}${v.instancePath} ${v.message ?? ''}`.trim());
+      return reply.code(400).send(new WebError('BAD_REQUEST', details.join('; '), {}, details).body());
+    }
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      // Fastify's own refusals: malformed JSON, wrong content type, body too large.
+      return reply.code(400).send(errorBody('BAD_REQUEST', error.message));
+    }
+    log.error({ err: error, url: request.url, method: request.method }, 'request failed');
+    return reply.code(500).send(errorBody('INTERNAL'));
+  };
+}

@@ -1,0 +1,55 @@
+// The web API's one error catalogue: code → HTTP status → default message. Every error
+// response is `{error:{code,message}}`; docs/API.md lists the same table (a test keeps the
+// two in sync).
+
+export const ERROR_CATALOGUE = {
+  BAD_REQUEST: { status: 400, message: "The query, params or body do not match the route's schema" },
+  AUTH_REQUIRED: { status: 401, message: 'No valid session cookie or API token' },
+  AUTH_INVALID_CREDENTIALS: { status: 401, message: 'Wrong username or password' },
+  FORBIDDEN: { status: 403, message: 'Your role may not do this' },
+  ORIGIN_REFUSED: { status: 403, message: "The request's Origin does not match its Host" },
+  NOT_FOUND: { status: 404, message: 'No such route' },
+  DEVICE_NOT_FOUND: { status: 404, message: 'The device has never connected' },
+  USER_NOT_FOUND: { status: 404, message: 'No such user' },
+  TOKEN_NOT_FOUND: { status: 404, message: 'No such API token' },
+  CHANNEL_NOT_FOUND: { status: 404, message: 'No such listener' },
+  USER_EXISTS: { status: 409, message: 'A user with this name exists' },
+  LAST_ADMIN: { status: 409, message: 'The last admin cannot be deleted or demoted' },
+  DEVICE_NOT_ONLINE: { status: 409, message: 'The device is not connected, so nothing can be sent to it' },
+  AUTH_LOCKED_OUT: { status: 429, message: 'Too many failed logins; try again later' },
+  INTERNAL: { status: 500, message: 'Unexpected server error (logged)' },
+  CHANNEL_FAILED: { status: 500, message: 'The listener could not be started' },
+  MODBUS_EXCEPTION: { status: 502, message: 'The slave answered with a Modbus exception' },
+  MODBUS_FAILED: { status: 502, message: 'The answer was malformed or the link closed during the write' },
+  STORE_UNAVAILABLE: { status: 503, message: 'The database could not be read' },
+  MODBUS_TIMEOUT: { status: 504, message: 'The slave did not answer in time' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export interface ErrorBody {
+  readonly error: { readonly code: ErrorCode; readonly message: string; readonly details?: unknown };
+}
+
+/** Thrown by route handlers; the error handler turns it into the catalogue's status and body. */
+export class WebError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+    readonly details?: unknown,
+  ) {
+    super(message ?? ERROR_CATALOGUE[code].message);
+    this.status = ERROR_CATALOGUE[code].status;
+  }
+
+  body(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.details !== undefined ? { details: this.details } : {}) } };
+  }
+}
+
+export function errorBody(code: ErrorCode, message?: string): ErrorBody {
+  return new WebError(code, message).body();
+}

@@ -1,0 +1,96 @@
+// The three exportable tables: their columns and how each stored row becomes cells, and
+// the page source that reads them from the database oldest first.
+import type { HistoryReader, RawPacketKind } from '../../storage/index.js';
+import { connectionPages, dataPages, packetPages } from '../history/pages.js';
+import type { Cell } from './cells.js';
+import type { ExportColumn } from './table-writer.js';
+
+export const EXPORT_TABLES = ['data', 'connections', 'packets'] as const;
+export type ExportTable = (typeof EXPORT_TABLES)[number];
+
+export interface ExportFilters {
+  readonly device?: string;
+  readonly point?: string;
+  readonly kind?: RawPacketKind;
+  readonly from?: number;
+  readonly to?: number;
+}
+
+export interface ExportSource {
+  readonly columns: readonly ExportColumn[];
+  pages(): AsyncGenerator<Cell[][]>;
+}
+
+/** Times are epoch-ms numbers in the rows; each writer renders them its own way. */
+const TIME: ExportColumn = { header: 'time (UTC)', width: 24, kind: 'time' };
+const DEVICE: ExportColumn = { header: 'device', width: 20, kind: 'text' };
+
+const range = (f: ExportFilters) => ({ ...(f.from !== undefined ? { from: f.from } : {}), ...(f.to !== undefined ? { to: f.to } : {}) });
+
+async function* mapPages<R>(pages: AsyncGenerator<R[]>, toCells: (row: R) => Cell[]): AsyncGenerator<Cell[][]> {
+  for await (const page of pages) yield page.map(toCells);
+}
+
+/** `units`: point name → unit, for the data table. */
+export function exportSource(table: ExportTable, reader: HistoryReader, filters: ExportFilters, units: ReadonlyMap<string, string | null>): ExportSource {
+  switch (table) {
+    case 'data':
+      return {
+        columns: [
+          TIME,
+          DEVICE,
+          { header: 'point', width: 16, kind: 'text' },
+          { header: 'slave', width: 7, kind: 'number' },
+          { header: 'address', width: 9, kind: 'number' },
+          { header: 'value', width: 14, kind: 'number' },
+          { header: 'text', width: 16, kind: 'text' },
+          { header: 'raw', width: 18, kind: 'text' },
+          { header: 'unit', width: 8, kind: 'text' },
+        ],
+        pages: () =>
+          mapPages(
+            dataPages(reader, { registrationId: filters.device ?? '', ...(filters.point !== undefined ? { point: filters.point } : {}), ...range(filters) }),
+            (r) => [r.ts, r.deviceId, r.point, r.slave, r.address, r.value, r.text, r.raw, units.get(r.point) ?? null],
+          ),
+      };
+    case 'connections':
+      return {
+        columns: [
+          TIME,
+          DEVICE,
+          { header: 'event', width: 18, kind: 'text' },
+          { header: 'ip', width: 16, kind: 'text' },
+          { header: 'port', width: 7, kind: 'number' },
+          { header: 'listener', width: 12, kind: 'text' },
+          { header: 'details', width: 40, kind: 'text' },
+        ],
+        pages: () =>
+          mapPages(
+            connectionPages(reader, { ...(filters.device !== undefined ? { registrationId: filters.device } : {}), ...range(filters) }),
+            (r) => [r.at, r.registrationId, r.event, r.ip, r.port, r.listener, r.details],
+          ),
+      };
+    case 'packets':
+      return {
+        columns: [
+          TIME,
+          DEVICE,
+          { header: 'direction', width: 9, kind: 'text' },
+          { header: 'kind', width: 12, kind: 'text' },
+          { header: 'hex', width: 60, kind: 'text' },
+          { header: 'ip', width: 16, kind: 'text' },
+          { header: 'port', width: 7, kind: 'number' },
+          { header: 'note', width: 40, kind: 'text' },
+        ],
+        pages: () =>
+          mapPages(
+            packetPages(reader, {
+              ...(filters.device !== undefined ? { registrationId: filters.device } : {}),
+              ...(filters.kind !== undefined ? { kind: filters.kind } : {}),
+              ...range(filters),
+            }),
+            (r) => [r.at, r.registrationId, r.direction, r.kind, r.hex, r.ip, r.port, r.note],
+          ),
+      };
+  }
+}

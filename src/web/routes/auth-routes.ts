@@ -1,0 +1,79 @@
+// Health (public), login, logout and "who am I".
+import type { FastifyInstance } from 'fastify';
+import { SESSION_COOKIE } from '../auth/authenticator.js';
+import { UNUSABLE_HASH, verifyPassword } from '../auth/passwords.js';
+import { WebError } from '../errors.js';
+import { int, object, str } from './response-schemas.js';
+import type { WebContext } from '../web-context.js';
+import { querySchema } from './schemas.js';
+
+interface LoginBody {
+  username: string;
+  password: string;
+}
+
+export function authRoutes(ctx: WebContext) {
+  return async (app: FastifyInstance) => {
+    app.get('/api/health', { config: { role: 'public' }, schema: { querystring: querySchema({}), response: { 200: object({ status: str, uptimeMs: int, version: str }) } } }, async () => ({
+      status: 'ok',
+      uptimeMs: Date.now() - ctx.startedAt,
+      version: ctx.version,
+    }));
+
+    app.post<{ Body: LoginBody }>(
+      '/api/login',
+      {
+        config: { role: 'public' },
+        schema: {
+          body: querySchema({ username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 1024 } }, [
+            'username',
+            'password',
+          ]),
+          response: { 200: object({ user: object({ username: str, role: str }) }) },
+        },
+      },
+      async (request, reply) => {
+        const { username, password } = request.body;
+        const ip = request.ip;
+        const waitMs = ctx.lockout.retryAfterMs(username, ip);
+        if (waitMs > 0) throw lockedOut(waitMs);
+        const user = await ctx.accounts.user(username);
+        // Verify against a dummy hash for unknown users: the answer takes as long either way.
+        const ok = await verifyPassword(password, user?.passwordHash ?? UNUSABLE_HASH);
+        if (!user || !ok) {
+          const locked = ctx.lockout.fail(username, ip);
+          await ctx.audit.record({ actor: username, ip, action: 'login.failed', result: locked ? 'locked' : 'refused' });
+          if (locked) throw lockedOut(ctx.lockout.retryAfterMs(username, ip));
+          throw new WebError('AUTH_INVALID_CREDENTIALS');
+        }
+        ctx.lockout.succeed(username, ip);
+        const session = ctx.sessions.create(user.username, user.role);
+        await ctx.audit.record({ actor: user.username, ip, action: 'login', result: 'ok' });
+        reply.setCookie(SESSION_COOKIE, session.id, {
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: ctx.web.secureCookies,
+          path: '/',
+          maxAge: Math.floor(ctx.web.sessionTtlMs / 1000),
+        });
+        return { user: { username: user.username, role: user.role } };
+      },
+    );
+
+    app.post('/api/logout', { config: { role: 'public' }, schema: { querystring: querySchema({}) } }, async (request, reply) => {
+      if (request.principal?.via === 'session') ctx.sessions.delete(request.principal.credentialId);
+      reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: ctx.web.secureCookies });
+      return reply.code(204).send();
+    });
+
+    app.get('/api/me', { config: { role: 'viewer' }, schema: { querystring: querySchema({}), response: { 200: object({ username: str, role: str, via: str }) } } }, async (request) => {
+      const p = request.principal!;
+      return { username: p.username, role: p.role, via: p.via };
+    });
+  };
+}
+
+function lockedOut(waitMs: number): WebError {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return new WebError('AUTH_LOCKED_OUT', `too many failed logins; try again in ${seconds} s`, { 'retry-after': String(seconds) });
+}

@@ -1,0 +1,165 @@
+// History queries: device data (cursor paging), chart series (server-side buckets),
+// connection history, heartbeats and raw packets (time paging).
+import type { FastifyInstance } from 'fastify';
+import type { RawPacketKind } from '../../storage/index.js';
+import { pointUnits, oneDevice } from '../devices/device-view.js';
+import { WebError } from '../errors.js';
+import { BucketReducer } from '../history/buckets.js';
+import { dataPages } from '../history/pages.js';
+import { CONNECTION_ROW, HEARTBEAT_ROW, int, list, num, object, PACKET_ROW, SAMPLE, str, TIME_NEXT, bool, nullable } from './response-schemas.js';
+
+const SERIES = object({
+  from: int,
+  to: int,
+  bucketMs: int,
+  series: { type: 'array', items: object({ point: str, unit: nullable('string'), buckets: { type: 'array', items: object({ t: int, count: int, min: num, max: num, avg: num }) } }) },
+  rowsScanned: int,
+  truncated: bool,
+});
+import type { WebContext } from '../web-context.js';
+import { DEVICE_ID, DEVICE_PARAMS, EPOCH_MS, PACKET_KIND, POINT_NAME, querySchema, TIME_WINDOW, type TimeWindowQuery } from './schemas.js';
+
+const viewer = { role: 'viewer' } as const;
+/** Bounded work for one chart request. */
+export const SERIES_MAX_ROWS = 1_000_000;
+const MAX_SERIES_POINTS = 8;
+
+interface DataQueryString extends TimeWindowQuery {
+  point?: string;
+  afterTs?: number;
+  afterPoint?: string;
+}
+
+interface SeriesQuery {
+  points: string;
+  from: number;
+  to: number;
+  buckets?: number;
+}
+
+interface TableQuery extends TimeWindowQuery {
+  device?: string;
+  kind?: RawPacketKind;
+}
+
+/** Time paging hint: where the next page starts, or null after a short page. */
+function nextByTime(rows: readonly { at: number }[], limit: number, order: 'asc' | 'desc' | undefined) {
+  if (rows.length < limit) return null;
+  const at = rows[rows.length - 1]!.at;
+  return order === 'asc' ? { from: at } : { to: at };
+}
+
+export function historyRoutes(ctx: WebContext) {
+  const { app } = ctx;
+
+  async function knownDevice(id: string) {
+    const device = await oneDevice(app, id);
+    if (!device) throw new WebError('DEVICE_NOT_FOUND', `device ${id} is unknown`);
+    return device;
+  }
+
+  return async (fastify: FastifyInstance) => {
+    fastify.get<{ Params: { id: string }; Querystring: DataQueryString }>(
+      '/api/devices/:id/data',
+      {
+        config: viewer,
+        schema: {
+          params: DEVICE_PARAMS,
+          querystring: { ...querySchema({ ...TIME_WINDOW, point: POINT_NAME, afterTs: EPOCH_MS, afterPoint: POINT_NAME }), dependencies: { afterTs: ['afterPoint'], afterPoint: ['afterTs'] } },
+          response: { 200: list(SAMPLE, { next: { anyOf: [{ type: 'null' }, object({ afterTs: int, afterPoint: str })] } }) },
+        },
+      },
+      async (request) => {
+        const { id } = request.params;
+        const { point, from, to, order, afterTs, afterPoint } = request.query;
+        const limit = request.query.limit ?? 1000;
+        await knownDevice(id);
+        const items = await app.reader.data({
+          registrationId: id,
+          limit,
+          ...(point !== undefined ? { point } : {}),
+          ...(from !== undefined ? { from } : {}),
+          ...(to !== undefined ? { to } : {}),
+          ...(order !== undefined ? { order } : {}),
+          ...(afterTs !== undefined && afterPoint !== undefined ? { after: { ts: afterTs, point: afterPoint } } : {}),
+        });
+        const last = items.length === limit ? items[items.length - 1]! : null;
+        return { items, next: last ? { afterTs: last.ts, afterPoint: last.point } : null };
+      },
+    );
+
+    fastify.get<{ Params: { id: string }; Querystring: SeriesQuery }>(
+      '/api/devices/:id/series',
+      {
+        config: viewer,
+        schema: {
+          params: DEVICE_PARAMS,
+          querystring: querySchema(
+            { points: { type: 'string', minLength: 1, maxLength: 1100 }, from: EPOCH_MS, to: EPOCH_MS, buckets: { type: 'integer', minimum: 1, maximum: 2000, default: 300 } },
+            ['points', 'from', 'to'],
+          ),
+          response: { 200: SERIES },
+        },
+      },
+      async (request) => {
+        const { id } = request.params;
+        const { from, to, buckets = 300 } = request.query;
+        const points = [...new Set(request.query.points.split(',').map((p) => p.trim()).filter(Boolean))];
+        if (points.length === 0 || points.length > MAX_SERIES_POINTS) throw new WebError('BAD_REQUEST', `points: give 1 to ${MAX_SERIES_POINTS} point names`);
+        if (to <= from) throw new WebError('BAD_REQUEST', 'to must be after from');
+        const device = await knownDevice(id);
+        const units = pointUnits(app, device.profile);
+        let rowsScanned = 0;
+        let truncated = false;
+        let bucketMs = 0;
+        const series = [];
+        for (const point of points) {
+          const reducer = new BucketReducer(from, to, buckets);
+          bucketMs = reducer.bucketMs;
+          if (!truncated) {
+            for await (const page of dataPages(app.reader, { registrationId: id, point, from, to })) {
+              for (const row of page) reducer.add(row.ts, row.value);
+              rowsScanned += page.length;
+              if (rowsScanned >= SERIES_MAX_ROWS) {
+                truncated = true;
+                break;
+              }
+            }
+          }
+          series.push({ point, unit: units.get(point) ?? null, buckets: reducer.buckets() });
+        }
+        return { from, to, bucketMs, series, rowsScanned, truncated };
+      },
+    );
+
+    const tableQuery = (row: unknown, extra: Record<string, unknown> = {}) => ({
+      querystring: querySchema({ ...TIME_WINDOW, device: DEVICE_ID, ...extra }),
+      response: { 200: list(row, { next: TIME_NEXT }) },
+    });
+    const window = (q: TableQuery) => ({
+      limit: q.limit ?? 1000,
+      ...(q.device !== undefined ? { registrationId: q.device } : {}),
+      ...(q.from !== undefined ? { from: q.from } : {}),
+      ...(q.to !== undefined ? { to: q.to } : {}),
+      ...(q.order !== undefined ? { order: q.order } : {}),
+    });
+
+    fastify.get<{ Querystring: TableQuery }>('/api/connections', { config: viewer, schema: tableQuery(CONNECTION_ROW) }, async (request) => {
+      const query = window(request.query);
+      const rows = await app.reader.connections(query);
+      return { items: rows, next: nextByTime(rows, query.limit, request.query.order) };
+    });
+
+    fastify.get<{ Querystring: TableQuery }>('/api/heartbeats', { config: viewer, schema: tableQuery(HEARTBEAT_ROW) }, async (request) => {
+      const query = window(request.query);
+      const rows = await app.reader.heartbeats(query);
+      return { items: rows, next: nextByTime(rows, query.limit, request.query.order) };
+    });
+
+    fastify.get<{ Querystring: TableQuery }>('/api/packets', { config: viewer, schema: tableQuery(PACKET_ROW, { kind: PACKET_KIND }) }, async (request) => {
+      const query = { ...window(request.query), ...(request.query.kind !== undefined ? { kind: request.query.kind } : {}) };
+      const rows = await app.reader.rawPackets(query);
+      return { items: rows, next: nextByTime(rows, query.limit, request.query.order) };
+    });
+  };
+}

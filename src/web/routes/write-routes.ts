@@ -1,0 +1,97 @@
+// POST /api/devices/:id/write — one Modbus write (fc 05/06/15/16) through the device's
+// request queue, for operators, recorded in the audit log whatever the outcome.
+import type { FastifyInstance } from 'fastify';
+import { DeviceNotOnlineError, type WriteCommand } from '../../gateway/gateway.js';
+import type { TransactionOutcome } from '../../gateway/transaction-queue.js';
+import { exceptionName } from '../../protocol/modbus/exceptions.js';
+import { principalOf } from '../auth/request-guard.js';
+import { actorName } from '../auth/roles.js';
+import { WebError } from '../errors.js';
+import { int, object, str } from './response-schemas.js';
+import type { WebContext } from '../web-context.js';
+import { DEVICE_PARAMS } from './schemas.js';
+
+type WriteBody =
+  | { slave: number; fn: 5; address: number; value: boolean }
+  | { slave: number; fn: 6; address: number; value: number }
+  | { slave: number; fn: 15; address: number; values: boolean[] }
+  | { slave: number; fn: 16; address: number; values: number[] };
+
+const SLAVE = { type: 'integer', minimum: 0, maximum: 247 } as const;
+const ADDRESS = { type: 'integer', minimum: 0, maximum: 65535 } as const;
+const REGISTER = { type: 'integer', minimum: 0, maximum: 65535 } as const;
+
+function variant(fn: number, valueSchema: Record<string, unknown>, key: 'value' | 'values') {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['slave', 'fn', 'address', key],
+    properties: { slave: SLAVE, fn: { const: fn }, address: ADDRESS, [key]: valueSchema },
+  };
+}
+
+export const WRITE_BODY_SCHEMA = {
+  oneOf: [
+    variant(5, { type: 'boolean' }, 'value'),
+    variant(6, REGISTER, 'value'),
+    variant(15, { type: 'array', minItems: 1, maxItems: 1968, items: { type: 'boolean' } }, 'values'),
+    variant(16, { type: 'array', minItems: 1, maxItems: 123, items: REGISTER }, 'values'),
+  ],
+};
+
+function toCommand(body: WriteBody): WriteCommand {
+  return body.fn === 5 || body.fn === 6
+    ? ({ fn: body.fn, slave: body.slave, address: body.address, value: body.value } as WriteCommand)
+    : ({ fn: body.fn, slave: body.slave, address: body.address, values: body.values } as WriteCommand);
+}
+
+/** The audit result and, for failures, the error the caller gets. */
+function verdict(outcome: TransactionOutcome): { result: string; error: WebError | null } {
+  switch (outcome.kind) {
+    case 'ok':
+      return { result: 'ok', error: null };
+    case 'exception':
+      return { result: `exception ${outcome.code}`, error: new WebError('MODBUS_EXCEPTION', `the slave answered exception ${outcome.code} (${exceptionName(outcome.code)})`) };
+    case 'timeout':
+      return { result: 'timeout', error: new WebError('MODBUS_TIMEOUT', `no answer after ${outcome.attempts} attempt(s)`) };
+    case 'bad-response':
+      return { result: 'bad-response', error: new WebError('MODBUS_FAILED', 'the answer did not match the request') };
+    case 'closed':
+      return { result: 'closed', error: new WebError('MODBUS_FAILED', 'the device disconnected before answering') };
+  }
+}
+
+export function writeRoutes(ctx: WebContext) {
+  return async (fastify: FastifyInstance) => {
+    fastify.post<{ Params: { id: string }; Body: WriteBody }>(
+      '/api/devices/:id/write',
+      { config: { role: 'operator' }, schema: { params: DEVICE_PARAMS, body: WRITE_BODY_SCHEMA, response: { 200: object({ result: str, at: int }) } } },
+      async (request) => {
+        const { id } = request.params;
+        const body = request.body;
+        const entry = {
+          actor: actorName(principalOf(request)),
+          ip: request.ip,
+          action: 'write',
+          device: id,
+          slave: body.slave,
+          fn: body.fn,
+          address: body.address,
+          values: 'values' in body ? body.values : [body.value],
+        };
+        let outcome: TransactionOutcome;
+        try {
+          outcome = await ctx.app.gateway.write(id, toCommand(body));
+        } catch (err) {
+          if (!(err instanceof DeviceNotOnlineError)) throw err;
+          await ctx.audit.record({ ...entry, result: 'not-online' });
+          throw new WebError('DEVICE_NOT_ONLINE', `device ${id} is not online`);
+        }
+        const { result, error } = verdict(outcome);
+        await ctx.audit.record({ ...entry, result });
+        if (error) throw error;
+        return { result: 'ok', at: outcome.at };
+      },
+    );
+  };
+}

@@ -1,0 +1,16 @@
+// What the web server needs from the rest of dtuhub (DtuhubApp provides all of it). Keeping
+// it to this slice lets tests and benches hand in a smaller app.
+import type { EventBus } from '../bus.js';
+import type { DtuhubConfig } from '../domain/config.js';
+import type { GatewayEvents } from '../domain/events.js';
+import type { Gateway } from '../gateway/gateway.js';
+import type { HistoryReader, LatestValues, StoreHealth } from '../storage/index.js';
+
+export interface WebApp {
+  readonly config: DtuhubConfig;
+  readonly bus: EventBus<GatewayEvents>;
+  readonly latest: LatestValues;
+  readonly gateway: Gateway;
+  readonly reader: HistoryReader;
+  storeHealth(): StoreHealth;
+}

@@ -1,0 +1,26 @@
+// Everything a route needs, built once by WebServer and handed to each route plugin.
+import type { WebConfig } from '../domain/config.js';
+import type { Logger } from '../log.js';
+import type { AccountStore } from './accounts/account-store.js';
+import type { AuditLog } from './audit-log.js';
+import type { Authenticator } from './auth/authenticator.js';
+import type { LoginLockout } from './auth/lockout.js';
+import type { SessionStore } from './auth/session-store.js';
+import type { LiveHub } from './live/live-hub.js';
+import type { StatusSampler } from './status/status-sampler.js';
+import type { WebApp } from './web-app.js';
+
+export interface WebContext {
+  readonly app: WebApp;
+  readonly web: WebConfig;
+  readonly log: Logger;
+  readonly accounts: AccountStore;
+  readonly sessions: SessionStore;
+  readonly lockout: LoginLockout;
+  readonly auth: Authenticator;
+  readonly audit: AuditLog;
+  readonly sampler: StatusSampler;
+  readonly live: LiveHub;
+  readonly version: string;
+  readonly startedAt: number;
+}

@@ -1,0 +1,39 @@
+// Helpers for web API tests: users of each role with sessions and tokens, made through
+// the running server's own stores (no scrypt per request), and request shortcuts.
+import type { Harness } from './app-harness.js';
+import { SESSION_COOKIE } from '../../src/web/auth/authenticator.js';
+import type { Role } from '../../src/web/auth/roles.js';
+import { hashPassword } from '../../src/web/auth/passwords.js';
+import { newTokenSecret, tokenDigest } from '../../src/web/auth/tokens.js';
+import type { WebServer } from '../../src/web/web-server.js';
+
+export function webOf(h: Harness): WebServer {
+  if (!h.app.web) throw new Error('web server disabled');
+  return h.app.web;
+}
+
+export interface Caller {
+  readonly role: Role;
+  readonly username: string;
+  readonly password: string;
+  /** `cookie` header value of a logged-in session. */
+  readonly cookie: string;
+  /** `authorization` header value of an API token with this role. */
+  readonly bearer: string;
+}
+
+/** Creates a user and a token of `role` and opens a session for the user. */
+export async function caller(h: Harness, role: Role, username = `${role}-user`): Promise<Caller> {
+  const { ctx } = webOf(h);
+  const password = `${role}-password-123`;
+  const now = Date.now();
+  await ctx.accounts.createUser({ username, role, passwordHash: await hashPassword(password), createdAt: now, updatedAt: now });
+  const secret = newTokenSecret();
+  await ctx.accounts.createToken({ name: `${username}-token`, digest: tokenDigest(secret), role, createdBy: 'test', at: now, expiresAt: null });
+  const session = ctx.sessions.create(username, role);
+  return { role, username, password, cookie: `${SESSION_COOKIE}=${session.id}`, bearer: `Bearer ${secret}` };
+}
+
+export async function callers(h: Harness): Promise<Record<Role, Caller>> {
+  return { viewer: await caller(h, 'viewer'), operator: await caller(h, 'operator'), admin: await caller(h, 'admin', 'second-admin') };
+}

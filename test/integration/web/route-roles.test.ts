@@ -1,0 +1,154 @@
+// Every route × every role through fastify inject against the running app: 401 without
+// credentials, 403 for a role too low, and success for the role the route needs (by
+// session cookie and by API token).
+import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-harness.js';
+import { callers, webOf, type Caller } from '../../helpers/web.js';
+import { SimulatedDtu } from '../../../src/simulator/index.js';
+import type { Role } from '../../../src/web/auth/roles.js';
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+interface RouteCase {
+  method: Method;
+  url: string | (() => string);
+  role: Role;
+  body?: () => unknown;
+  ok: number;
+}
+
+const DEVICE = 'DTU-ROLES';
+let userSeq = 0;
+let h: Harness;
+let sim: SimulatedDtu;
+let who: Record<Role, Caller>;
+
+/** Each successful DELETE needs a fresh victim, made just before the call. */
+const victims: string[] = [];
+const tokens: number[] = [];
+
+const ROUTES: RouteCase[] = [
+  { method: 'GET', url: '/api/me', role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/devices', role: 'viewer', ok: 200 },
+  { method: 'GET', url: `/api/devices/${DEVICE}`, role: 'viewer', ok: 200 },
+  { method: 'GET', url: `/api/devices/${DEVICE}/latest`, role: 'viewer', ok: 200 },
+  { method: 'GET', url: `/api/devices/${DEVICE}/data`, role: 'viewer', ok: 200 },
+  { method: 'GET', url: `/api/devices/${DEVICE}/series?points=temperature&from=0&to=${Date.now() + 60_000}`, role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/connections', role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/heartbeats', role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/packets', role: 'viewer', ok: 200 },
+  { method: 'GET', url: `/api/export/data?format=csv&device=${DEVICE}`, role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/export/connections?format=xlsx', role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/export/packets?format=csv', role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/status', role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/channels', role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/config', role: 'operator', ok: 200 },
+  { method: 'POST', url: `/api/devices/${DEVICE}/write`, role: 'operator', body: () => ({ slave: 1, fn: 6, address: 100, value: 7 }), ok: 200 },
+  { method: 'GET', url: '/api/audit', role: 'admin', ok: 200 },
+  { method: 'GET', url: '/api/users', role: 'admin', ok: 200 },
+  { method: 'POST', url: '/api/users', role: 'admin', body: () => ({ username: `made-${++userSeq}`, password: 'a-long-password', role: 'viewer' }), ok: 201 },
+  { method: 'PATCH', url: '/api/users/viewer-user', role: 'admin', body: () => ({ role: 'viewer' }), ok: 200 },
+  { method: 'DELETE', url: () => `/api/users/${victims.shift()}`, role: 'admin', ok: 204 },
+  { method: 'GET', url: '/api/tokens', role: 'admin', ok: 200 },
+  { method: 'POST', url: '/api/tokens', role: 'admin', body: () => ({ name: 'script', role: 'viewer' }), ok: 201 },
+  { method: 'DELETE', url: () => `/api/tokens/${tokens.shift()}`, role: 'admin', ok: 204 },
+  { method: 'POST', url: '/api/channels/typed/stop', role: 'admin', ok: 200 },
+  { method: 'POST', url: '/api/channels/typed/start', role: 'admin', ok: 200 },
+  { method: 'POST', url: '/api/channels/typed/restart', role: 'admin', ok: 200 },
+];
+
+const BELOW: Record<Role, Role[]> = { viewer: [], operator: ['viewer'], admin: ['viewer', 'operator'] };
+
+beforeAll(async () => {
+  h = await startApp();
+  who = await callers(h);
+  sim = new SimulatedDtu({
+    id: DEVICE,
+    target: { host: '127.0.0.1', port: h.port('dtu') },
+    link: h.config.points.links.get('transparent')!,
+    profile: h.config.points.profiles.get('th-station')!,
+    heartbeatIntervalMs: 0,
+  });
+  await sim.start();
+  await waitFor(() => h.app.gateway.registry.get(DEVICE)?.state === 'active', 10_000, 'registration');
+  await waitFor(async () => (await h.app.reader.device(DEVICE)) !== null, 10_000, 'device row');
+});
+
+afterAll(async () => {
+  await sim?.stop();
+  await h?.stop();
+  if (h) removeDir(h.dir);
+});
+
+async function call(route: RouteCase, headers: Record<string, string>) {
+  const url = typeof route.url === 'function' ? route.url() : route.url;
+  return webOf(h).server.inject({ method: route.method, url, headers, ...(route.body ? { payload: route.body() as object } : {}) });
+}
+
+async function prepare(route: RouteCase): Promise<void> {
+  if (route.method === 'DELETE' && String(route.url).includes('users')) {
+    const name = `victim-${++userSeq}`;
+    await webOf(h).ctx.accounts.createUser({ username: name, role: 'viewer', passwordHash: 'x', createdAt: 0, updatedAt: 0 });
+    victims.push(name);
+  }
+  if (route.method === 'DELETE' && String(route.url).includes('tokens')) {
+    const token = await webOf(h).ctx.accounts.createToken({ name: 'victim', digest: `d${++userSeq}`.padEnd(64, '0'), role: 'viewer', createdBy: 'test', at: 0, expiresAt: null });
+    tokens.push(token.id);
+  }
+}
+
+describe('every route and role', () => {
+  it.each(ROUTES.map((r) => [`${r.method} ${typeof r.url === 'string' ? r.url.split('?')[0] : '(generated)'}`, r] as const))(
+    '%s: 401 without credentials, 403 below its role, success with it',
+    async (_name, route) => {
+      await prepare(route);
+      const anonymous = await call(route, {});
+      expect(anonymous.statusCode).toBe(401);
+      expect(anonymous.json()).toEqual({ error: { code: 'AUTH_REQUIRED', message: expect.any(String) } });
+
+      for (const low of BELOW[route.role]) {
+        await prepare(route);
+        const refused = await call(route, { cookie: who[low].cookie });
+        expect(refused.statusCode, `${low} via cookie`).toBe(403);
+        expect(refused.json().error.code).toBe('FORBIDDEN');
+        const refusedToken = await call(route, { authorization: who[low].bearer });
+        expect(refusedToken.statusCode, `${low} via token`).toBe(403);
+      }
+
+      await prepare(route);
+      const bySession = await call(route, { cookie: who[route.role].cookie });
+      expect(bySession.statusCode, bySession.body.slice(0, 300)).toBe(route.ok);
+      await prepare(route);
+      const byToken = await call(route, { authorization: who[route.role].bearer });
+      expect(byToken.statusCode, byToken.body.slice(0, 300)).toBe(route.ok);
+    },
+  );
+
+  it('covers every registered route, each with the role it declares', () => {
+    const pattern = (url: string) => url.split('?')[0]!.replace(/DTU-ROLES/g, ':id').replace(/\/users\/[^/]+$/, '/users/:username').replace(/\/tokens\/\d+$/, '/tokens/:id').replace(/channels\/typed/, 'channels/:name');
+    const tested = new Set(ROUTES.map((r) => `${r.method} ${typeof r.url === 'string' ? pattern(r.url) : r.method === 'DELETE' ? '(delete)' : ''} ${r.role}`));
+    const registered = webOf(h)
+      .routes()
+      .filter((r) => r.role !== 'public' && r.url !== '/api/live')
+      .map((r) => `${r.method} ${r.method === 'DELETE' ? '(delete)' : r.url.replace('/api/export/:table', '/api/export/data')} ${r.role}`);
+    for (const route of registered) {
+      if (route.startsWith('GET /api/export/data')) continue;
+      expect(tested, route).toContain(route);
+    }
+    expect(registered.filter((r) => r.startsWith('DELETE'))).toHaveLength(2);
+  });
+
+  it('answers the public routes without credentials', async () => {
+    const health = await webOf(h).server.inject({ method: 'GET', url: '/api/health' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toMatchObject({ status: 'ok', version: expect.any(String) });
+    const logout = await webOf(h).server.inject({ method: 'POST', url: '/api/logout' });
+    expect(logout.statusCode).toBe(204);
+  });
+
+  it('answers an unknown route with NOT_FOUND in the catalogue shape', async () => {
+    const res = await webOf(h).server.inject({ method: 'GET', url: '/api/nothing-here', headers: { cookie: who.viewer.cookie } });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('NOT_FOUND');
+  });
+});
