@@ -4,6 +4,7 @@ import { createPool, type Pool, type ResultSetHeader, type RowDataPacket } from 
 import type { MysqlStorageConfig } from '../../storage/index.js';
 import { poolOptions } from '../../storage/mysql/mysql-config.js';
 import { migrateMysql } from '../../storage/mysql/mysql-migrate.js';
+import { AccountStoreUnavailableError, isConnectionError } from './account-store-unavailable.js';
 import { SqlAccountStore, type SqlParam, type SqlRunner } from './sql-account-store.js';
 
 export class MysqlAccountStore extends SqlAccountStore {
@@ -33,16 +34,27 @@ export class MysqlAccountStore extends SqlAccountStore {
 
   protected runner(): SqlRunner {
     const pool = this.pool;
-    if (!pool) throw new Error('account store is not open');
+    if (!pool) throw new AccountStoreUnavailableError('the account database is not open');
+    // A lost server is "unavailable" (503), not an internal error.
+    const guarded = async <T>(query: () => Promise<T>): Promise<T> => {
+      try {
+        return await query();
+      } catch (err) {
+        if (isConnectionError(err)) throw new AccountStoreUnavailableError(`the account database is unreachable: ${(err as Error).message}`);
+        throw err;
+      }
+    };
     return {
-      all: async (sql: string, params: readonly SqlParam[]) => {
-        const [rows] = await pool.query<RowDataPacket[]>(sql, [...params]);
-        return rows as Record<string, unknown>[];
-      },
-      run: async (sql: string, params: readonly SqlParam[]) => {
-        const [result] = await pool.query<ResultSetHeader>(sql, [...params]);
-        return { changes: result.affectedRows, insertId: result.insertId };
-      },
+      all: (sql: string, params: readonly SqlParam[]) =>
+        guarded(async () => {
+          const [rows] = await pool.query<RowDataPacket[]>(sql, [...params]);
+          return rows as Record<string, unknown>[];
+        }),
+      run: (sql: string, params: readonly SqlParam[]) =>
+        guarded(async () => {
+          const [result] = await pool.query<ResultSetHeader>(sql, [...params]);
+          return { changes: result.affectedRows, insertId: result.insertId };
+        }),
     };
   }
 }
