@@ -1,7 +1,7 @@
 // Accounts in the MySQL/MariaDB database of the history store, through a small pool of
 // its own (two connections are plenty for logins and admin changes).
 import { createPool, type Pool, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
-import type { MysqlStorageConfig } from '../../storage/index.js';
+import type { MysqlStorageConfig } from '../../domain/config.js';
 import { poolOptions } from '../../storage/mysql/mysql-config.js';
 import { migrateMysql } from '../../storage/mysql/mysql-migrate.js';
 import { AccountStoreUnavailableError, isConnectionError } from './account-store-unavailable.js';
@@ -18,7 +18,8 @@ export class MysqlAccountStore extends SqlAccountStore {
     if (this.pool) return;
     const pool = createPool({ ...poolOptions(this.config), connectionLimit: 2 });
     try {
-      await migrateMysql(pool, `${this.config.host}:${this.config.port}/${this.config.database}`);
+      // Same lock name as the history store, so the two never migrate at once.
+      await migrateMysql(pool, this.config.database);
     } catch (err) {
       await pool.end();
       throw err;
