@@ -83,6 +83,30 @@ export function compileServer(raw: unknown, sink: IssueSink): CompiledServer {
   return { server, listeners };
 }
 
+function compileWeb(web: RawMap, sink: IssueSink): WebConfig {
+  const admin = asMap(web['admin']);
+  const lockout = asMap(web['lockout']);
+  const live = asMap(web['live']);
+  const d = DEFAULT_WEB;
+  return {
+    enabled: bool(web, 'enabled') ?? d.enabled,
+    host: str(web, 'host') ?? d.host,
+    port: intIn(web, 'port', 0, 65535) ?? d.port,
+    admin: { username: str(admin, 'username') ?? d.adminUsername, password: str(admin, 'password') ?? null },
+    sessionTtlMs: durationField(web, 'sessionTtl', d.sessionTtlMs, ['web'], sink, { positive: true }),
+    secureCookies: bool(web, 'secureCookies') ?? d.secureCookies,
+    lockout: {
+      maxFailures: int(lockout, 'maxFailures') ?? d.lockout.maxFailures,
+      durationMs: durationField(lockout, 'duration', d.lockout.durationMs, ['web', 'lockout'], sink, { positive: true }),
+    },
+    live: {
+      keepAliveMs: durationField(live, 'keepAlive', d.live.keepAliveMs, ['web', 'live'], sink, { positive: true }),
+      maxBufferedBytes: int(live, 'maxBufferedBytes') ?? d.live.maxBufferedBytes,
+      unreachableAfter: int(live, 'unreachableAfter') ?? d.live.unreachableAfter,
+    },
+  };
+}
+
 const MYSQL_KEYS = ['host', 'port', 'user', 'password', 'database', 'poolSize', 'tls', 'spill'] as const;
 
 /** Each driver takes its own keys; one of the other driver's is reported, not ignored. */
@@ -112,30 +136,6 @@ function compileStorage(storage: RawMap, sink: IssueSink): StorageConfig {
       dir: str(spill, 'dir') ?? DEFAULT_SPILL.dir,
       maxBytes: parseDataSize(spill['maxSize']) ?? DEFAULT_SPILL.maxBytes,
       writeTimeoutMs: durationField(spill, 'writeTimeout', DEFAULT_SPILL.writeTimeoutMs, ['storage', 'spill'], sink, { positive: true }),
-    },
-  };
-}
-
-function compileWeb(web: RawMap, sink: IssueSink): WebConfig {
-  const admin = asMap(web['admin']);
-  const lockout = asMap(web['lockout']);
-  const live = asMap(web['live']);
-  const d = DEFAULT_WEB;
-  return {
-    enabled: bool(web, 'enabled') ?? d.enabled,
-    host: str(web, 'host') ?? d.host,
-    port: intIn(web, 'port', 0, 65535) ?? d.port,
-    admin: { username: str(admin, 'username') ?? d.adminUsername, password: str(admin, 'password') ?? null },
-    sessionTtlMs: durationField(web, 'sessionTtl', d.sessionTtlMs, ['web'], sink, { positive: true }),
-    secureCookies: bool(web, 'secureCookies') ?? d.secureCookies,
-    lockout: {
-      maxFailures: int(lockout, 'maxFailures') ?? d.lockout.maxFailures,
-      durationMs: durationField(lockout, 'duration', d.lockout.durationMs, ['web', 'lockout'], sink, { positive: true }),
-    },
-    live: {
-      keepAliveMs: durationField(live, 'keepAlive', d.live.keepAliveMs, ['web', 'live'], sink, { positive: true }),
-      maxBufferedBytes: int(live, 'maxBufferedBytes') ?? d.live.maxBufferedBytes,
-      unreachableAfter: int(live, 'unreachableAfter') ?? d.live.unreachableAfter,
     },
   };
 }

@@ -22,7 +22,7 @@ describe('SQLite history store', () => {
       h.writer.samples(Array.from({ length: 2000 }, (_, i) => sample(`D${i % 100}`, `p${i % 20}`, round * 2000 + i)));
       await h.writer.flush();
     }
-    await eventually(() => expect(h.backgroundCheckpoints).toBeGreaterThan(0));
+    await eventually(async () => h.backgroundCheckpoints > 0);
     await h.stop();
     // Closed cleanly: everything is in the database file and the WAL is gone.
     expect(existsSync(`${t.path}-wal`)).toBe(false);
