@@ -6,22 +6,7 @@ import { formatTime } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
 import type { DeviceDetail, Me } from '../lib/types.js';
 import { Section } from '../components/bits.js';
-
-type Fn = 5 | 6 | 15 | 16;
-
-/** The request body for the form's text, or null when the values are not valid. */
-export function writeBody(fn: Fn, slave: number, address: number, text: string): object | null {
-  const parts = text.split(/[\s,]+/).filter(Boolean);
-  if (parts.length === 0) return null;
-  if (fn === 5 || fn === 15) {
-    const bits = parts.map((p) => (/^(1|true|on)$/i.test(p) ? true : /^(0|false|off)$/i.test(p) ? false : null));
-    if (bits.some((b) => b === null)) return null;
-    return fn === 5 ? (bits.length === 1 ? { slave, fn, address, value: bits[0] } : null) : { slave, fn, address, values: bits };
-  }
-  const words = parts.map((p) => (/^(0x[0-9a-f]+|\d+)$/i.test(p) ? Number(p) : NaN));
-  if (words.some((w) => !Number.isInteger(w) || w < 0 || w > 65535)) return null;
-  return fn === 6 ? (words.length === 1 ? { slave, fn, address, value: words[0] } : null) : { slave, fn, address, values: words };
-}
+import { writeBody, type WriteFn as Fn } from '../lib/write-body.js';
 
 export function WriteForm({ device, me }: { device: DeviceDetail; me: Me }) {
   const firstSlave = device.points[0]?.slave ?? device.slaves[0]?.slave ?? 1;
