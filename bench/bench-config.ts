@@ -37,6 +37,8 @@ export const BENCH_POINTS: readonly BenchPoint[] = Array.from({ length: 50 }, (_
 
 export interface BenchServerOptions {
   readonly dbPath: string;
+  /** server.yml `storage:` instead of SQLite at dbPath. */
+  readonly storage?: Record<string, unknown>;
   /** Period of the one read task. */
   readonly pollEveryMs: number;
   /** First polls are spread over this window; one poll period gives a steady, even load. */
@@ -62,7 +64,7 @@ export function writeBenchConfig(dir: string, options: BenchServerOptions): void
       maxInputBytes: 4096,
       connectStagger: `${options.connectStaggerMs}ms`,
     },
-    storage: { driver: 'sqlite', path: options.dbPath },
+    storage: options.storage ?? { driver: 'sqlite', path: options.dbPath },
     writeBuffer: { maxRows: options.writeBuffer.maxRows, flushInterval: `${options.writeBuffer.flushIntervalMs}ms` },
     retention: {
       deviceData: 0,

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createBenchDatabase, storageSection } from './mysql-bench-db.js';
 import { writeBenchConfig } from './bench-config.js';
 import { BenchChild } from './child-rpc.js';
 import type { FleetSnapshot } from './fleet-proc.js';
@@ -30,6 +31,8 @@ export interface FleetScenarioSpec {
   readonly serverNodeFlags?: readonly string[];
   /** dtuhub only: write a main-thread CPU profile of the window into this directory. */
   readonly profileDir?: string;
+  /** Where the app stores history (default SQLite; MySQL: a fresh database on the local MariaDB). */
+  readonly store?: 'sqlite' | 'mysql';
 }
 
 export interface MemoryReading {
@@ -82,9 +85,11 @@ export async function runFleetScenario(spec: FleetScenarioSpec, progress: (line:
   const dir = mkdtempSync(join(tmpdir(), 'dtuhub-bench-'));
   let server: BenchChild | null = null;
   let fleet: BenchChild | null = null;
+  const database = spec.store === 'mysql' ? await createBenchDatabase() : null;
   try {
     writeBenchConfig(dir, {
       dbPath: join(dir, 'bench.db'),
+      ...(database ? { storage: storageSection(database.storage) } : {}),
       pollEveryMs: spec.pollEveryMs,
       connectStaggerMs: spec.pollEveryMs,
       heartbeatIntervalMs: spec.serverHeartbeatMs,
@@ -157,6 +162,7 @@ export async function runFleetScenario(spec: FleetScenarioSpec, progress: (line:
     // Fleet first, so the server sees ordinary disconnects rather than a vanished peer.
     await fleet?.stop().catch(() => undefined);
     await server?.stop().catch(() => undefined);
+    await database?.drop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
 }

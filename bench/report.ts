@@ -49,6 +49,8 @@ export interface BenchResults {
   readonly s4a?: InprocResult;
   readonly s4b?: FleetScenarioResult;
   readonly s5?: FleetScenarioResult;
+  /** MariaDB: the write path flat out and paced, then scenario 1's fleet stored in MariaDB. */
+  readonly s6?: { readonly writes: readonly SqliteRunResult[]; readonly fleet?: FleetScenarioResult };
   readonly decodeCheck?: DecodeCheck;
   /** CSV and XLSX export of one million rows through the web API. */
   readonly exports?: ExportBenchResult;
@@ -59,6 +61,7 @@ export const GOALS = {
   pollToStoredP99Ms: 100,
   bytesPerConnection: 16 * 1024,
   sqlitePointsPerSec: 250_000,
+  mysqlPointsPerSec: 150_000,
   gatewayUsPerTx: 30,
 } as const;
 
@@ -206,6 +209,23 @@ function summarySection(res: BenchResults): string {
   if (res.s4b && res.s5) {
     rows.push(['5', 'CPU per transaction, dtuhub ÷ modbus-serial', '(lower is better)', `${num(res.s4b.cpuUsPerTx / res.s5.cpuUsPerTx, 2)}×`, '—']);
   }
+  for (const run of res.s6?.writes ?? []) {
+    const r = run.result;
+    const ok = r.rowsPerSecond >= GOALS.mysqlPointsPerSec && r.rowsDropped === 0 && r.rowsSpilled === 0;
+    if (run.options.ratePerSecond) {
+      const minutes = r.rowsPerSecondByMinute.length;
+      const held = mysqlHeld(run);
+      rows.push(['6', `MariaDB rows/s offered at ${num(run.options.ratePerSecond)}/s for ${num(minutes)} min`, `≥ ${num(GOALS.mysqlPointsPerSec)}, steady`, `${num(r.rowsPerSecond)}, ${held ? 'steady' : 'backlog grew'}`, met(ok && held)]);
+    } else {
+      rows.push(['6', 'MariaDB rows/s, flat out', `≥ ${num(GOALS.mysqlPointsPerSec)}`, num(r.rowsPerSecond), met(ok)]);
+    }
+  }
+  const f6 = res.s6?.fleet;
+  if (f6?.pollToStoredMs) {
+    rows.push(['6', 'p99 poll-to-stored into MariaDB, 1,000 DTUs × 1 s', `≤ ${GOALS.pollToStoredP99Ms} ms`, ms(f6.pollToStoredMs.p99), met(f6.pollToStoredMs.p99 <= GOALS.pollToStoredP99Ms)]);
+    const v = backlogVerdict(f6);
+    rows.push(['6', 'no growing backlog (MariaDB)', 'steady', v.steady ? 'steady' : v.reason, met(v.steady)]);
+  }
   if (res.exports) rows.push(...exportGoalRows(res.exports));
   return `## Goals\n\n${table(['Scenario', 'Figure', 'Goal', 'Measured', 'Result'], rows)}\n`;
 }
@@ -277,6 +297,27 @@ function sqliteSection(runs: readonly SqliteRunResult[]): string {
     ['Disk writes', ...runs.map((r) => diskWrites(r.window, r.result.rows))],
   ];
   return table(header, rows);
+}
+
+/** Paced run: nothing spilled, and the last minute's backlog no higher than the first's plus one batch. */
+function mysqlHeld(run: SqliteRunResult): boolean {
+  const b = run.result.maxBacklogByMinute;
+  if (run.result.rowsSpilled > 0 || b.length === 0) return false;
+  return b.at(-1)! <= b[0]! + (run.options.maxRows ?? 0);
+}
+
+function mysqlSection(res: NonNullable<BenchResults['s6']>): string {
+  const parts: string[] = [];
+  if (res.writes.length > 0) {
+    parts.push(sqliteSection(res.writes).replace('| Main-thread time', `| Rows spilled to the journal | ${res.writes.map((r) => num(r.result.rowsSpilled)).join(' | ')} |\n| Main-thread time`));
+    const paced = res.writes.find((r) => r.options.ratePerSecond);
+    if (paced) {
+      const perMinute = paced.result.rowsPerSecondByMinute.map((rate, i) => [`${i + 1}`, num(rate), num(paced.result.maxBacklogByMinute[i] ?? 0)]);
+      parts.push(`Paced run, minute by minute (rows committed per second, largest backlog in memory):\n\n${table(['Minute', 'Rows/s', 'Max backlog'], perMinute)}`);
+    }
+  }
+  if (res.fleet) parts.push(`Scenario 1's fleet with history in MariaDB:\n\n${table(['Figure', 'Value'], fleetRows(res.fleet))}`);
+  return parts.join('\n\n');
 }
 
 function inprocSection(r: InprocResult, b: FleetScenarioResult | undefined): string {
@@ -454,6 +495,15 @@ them. **4b** runs the \`Gateway\` service in its own process against the simulat
 real TCP, again with a listener that drops samples. Goal: ≤ ${GOALS.gatewayUsPerTx} µs per transaction.
 
 ${res.s4a ? inprocSection(res.s4a, res.s4b) : ''}`,
+    );
+  }
+  if (res.s6) {
+    out.push(
+      `## 6. MariaDB: write throughput and poll-to-stored
+
+The same write path as scenario 3 into a fresh database on the local MariaDB (default server settings: 128 MiB buffer pool, a log flush per commit): samples through the app's HistoryWriter, one transaction per batch, device_data rows by LOAD DATA LOCAL. First flat out, then paced at ${num(GOALS.mysqlPointsPerSec)} rows/s to show whether the database keeps up as the table grows (a growing backlog or any row in the spill journal means it did not). Then scenario 1's fleet with \`storage.driver: mysql\`.
+
+${mysqlSection(res.s6)}`,
     );
   }
   if (res.s4b && res.s5) out.push(`## 5. Peer: the same fleet through modbus-serial\n\n${peerSection(res.s1, res.s4b, res.s5, res.decodeCheck)}`);

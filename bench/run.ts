@@ -2,7 +2,7 @@
 //
 //   npm run bench                       full run (about 7 minutes)
 //   npm run bench -- --quick            short windows
-//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, export)
+//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, export)
 //   npm run bench -- --no-profile       skip the profiled runs
 //   npm run bench -- --out FILE         write the report elsewhere (--json FILE: raw results)
 //   npm run bench -- --render FILE      re-render the report from raw results saved with --json
@@ -20,7 +20,23 @@ import { runFleetScenario, type FleetScenarioResult, type FleetScenarioSpec } fr
 import { decodeBenchPoints } from './peer-decode.js';
 import { renderReport, type BenchResults, type DecodeCheck, type MachineInfo, type ProfiledRun } from './report.js';
 import type { SqliteRunResult } from './sqlite-proc.js';
-import { FULL, QUICK, runExports, runInproc, runSqlite, scenario1, scenario1b, scenario2, scenario4b, scenario5, sqliteRuns, WRITE_BUFFER } from './scenarios.js';
+import {
+  FULL,
+  mysqlRuns,
+  QUICK,
+  runExports,
+  runInproc,
+  runMysqlWrites,
+  runSqlite,
+  scenario1,
+  scenario1b,
+  scenario2,
+  scenario4b,
+  scenario5,
+  scenario6,
+  sqliteRuns,
+  WRITE_BUFFER,
+} from './scenarios.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,7 +50,7 @@ const { values } = parseArgs({
 });
 
 const durations = values.quick ? QUICK : FULL;
-const only = new Set((values.only ?? '1,2,3,4,5,export').split(',').map((s) => s.trim()));
+const only = new Set((values.only ?? '1,2,3,4,5,6,export').split(',').map((s) => s.trim()));
 const wants = (n: string) => only.has(n);
 const startedAt = Date.now();
 const log = (line: string) => console.log(line);
@@ -178,6 +194,18 @@ async function main(): Promise<void> {
     results.decodeCheck = checkDecoders();
     log(`[${elapsed()}] decoder check: ${results.decodeCheck.mismatches} of ${results.decodeCheck.points} values differ`);
     results.s5 = await fleet('scenario 5', scenario5(durations));
+  }
+  if (wants('6')) {
+    const writes: SqliteRunResult[] = [];
+    results.s6 = { writes };
+    for (const options of mysqlRuns(durations)) {
+      const how = options.ratePerSecond ? `paced at ${options.ratePerSecond} rows/s` : 'flat out';
+      log(`[${elapsed()}] scenario 6: ${options.rows} rows into MariaDB, ${how}`);
+      const run = await runMysqlWrites(options);
+      log(`  → ${run.result.rowsPerSecond} rows/s, commit p99 ${run.result.commitMs.p99} ms, spilled ${run.result.rowsSpilled}, dropped ${run.result.rowsDropped}`);
+      writes.push(run);
+    }
+    results.s6 = { writes, fleet: await fleet('scenario 6', scenario6(durations)) };
   }
   if (wants('export')) {
     log(`[${elapsed()}] export: 1,000,000 rows as CSV and XLSX through GET /api/export/data`);

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBenchConfig } from './bench-config.js';
+import { createBenchDatabase } from './mysql-bench-db.js';
 import { BenchChild } from './child-rpc.js';
 import type { FleetScenarioSpec } from './fleet-scenario.js';
 import type { InprocResult, InprocRunArgs } from './gateway-inproc.js';
@@ -36,6 +37,9 @@ export interface Durations {
   readonly s4a: { warmupMs: number; measureMs: number };
   readonly s4b: { warmupMs: number; measureMs: number };
   readonly profile: { warmupMs: number; measureMs: number; sqliteRows: number };
+  /** Scenario 6: rows for the flat-out MariaDB run, and how long the paced run lasts. */
+  readonly s6Rows: number;
+  readonly s6PacedMs: number;
 }
 
 export const FULL: Durations = {
@@ -46,6 +50,8 @@ export const FULL: Durations = {
   s4a: { warmupMs: 5_000, measureMs: 20_000 },
   s4b: { warmupMs: 10_000, measureMs: 30_000 },
   profile: { warmupMs: 5_000, measureMs: 15_000, sqliteRows: 500_000 },
+  s6Rows: 2_000_000,
+  s6PacedMs: 600_000,
 };
 
 export const QUICK: Durations = {
@@ -56,6 +62,8 @@ export const QUICK: Durations = {
   s4a: { warmupMs: 3_000, measureMs: 8_000 },
   s4b: { warmupMs: 5_000, measureMs: 10_000 },
   profile: { warmupMs: 3_000, measureMs: 8_000, sqliteRows: 200_000 },
+  s6Rows: 300_000,
+  s6PacedMs: 60_000,
 };
 
 function fleetSpec(
@@ -83,6 +91,10 @@ export const scenario1 = (d: Durations) => fleetSpec('1,000 DTUs polled every se
 export const scenario1b = (d: Durations) =>
   fleetSpec('1b. the same with batches of 1,000 rows / 50 ms', 'app', 1000, 1000, d.s1b, SMALL_WRITE_BUFFER);
 export const scenario2 = (d: Durations) => fleetSpec('10,000 DTUs held, polled every 10 s, stored in SQLite', 'app', 10_000, 10_000, d.s2);
+export const scenario6 = (d: Durations): FleetScenarioSpec => ({
+  ...fleetSpec('1,000 DTUs polled every second, stored in MariaDB', 'app', 1000, 1000, d.s1),
+  store: 'mysql',
+});
 export const scenario4b = (d: Durations) => fleetSpec('gateway only (no storage), 1,000 DTUs every second, real sockets', 'gateway', 1000, 1000, d.s4b);
 export const scenario5 = (d: Durations) => fleetSpec('peer: modbus-serial, 1,000 DTUs every second, no storage', 'peer', 1000, 1000, d.s4b);
 
@@ -97,6 +109,30 @@ export function sqliteRuns(rows: number): SqliteWriteBenchOptions[] {
   ];
 }
 
+/** The MariaDB goal: at least this many points/s, held for the paced run without a growing backlog. */
+export const MYSQL_PACED_RATE = 150_000;
+
+/**
+ * Scenario 6 write path: flat out (as fast as MariaDB commits), then paced at the goal rate
+ * for s6PacedMs. Each run gets a fresh database, created by `runMysqlWrites`.
+ */
+export function mysqlRuns(d: Durations): Omit<SqliteWriteBenchOptions, 'storage'>[] {
+  const base = { devices: 1000, pointsPerDevice: 50, maxRows: WRITE_BUFFER.maxRows, flushIntervalMs: WRITE_BUFFER.flushIntervalMs };
+  return [
+    { rows: d.s6Rows, ...base },
+    { rows: Math.round((MYSQL_PACED_RATE * d.s6PacedMs) / 1000), ratePerSecond: MYSQL_PACED_RATE, ...base },
+  ];
+}
+
+export async function runMysqlWrites(options: Omit<SqliteWriteBenchOptions, 'storage'>): Promise<SqliteRunResult> {
+  const database = await createBenchDatabase();
+  try {
+    return await runSqlite({ ...options, storage: database.storage });
+  } finally {
+    await database.drop();
+  }
+}
+
 /** With `profileDir`: a window profile of the main thread and, via --cpu-prof, of the writer thread. */
 export async function runSqlite(options: SqliteWriteBenchOptions, profileDir?: string): Promise<SqliteRunResult> {
   const nodeFlags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
@@ -104,7 +140,7 @@ export async function runSqlite(options: SqliteWriteBenchOptions, profileDir?: s
   try {
     await child.whenReady();
     const args: SqliteRunArgs = profileDir ? { options, profileDir } : { options };
-    return await child.request<SqliteRunResult>('run', args, 600_000);
+    return await child.request<SqliteRunResult>('run', args, 1_800_000);
   } finally {
     await child.stop();
   }

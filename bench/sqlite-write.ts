@@ -11,10 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Sample } from '../src/domain/point.js';
-import { silentLogger } from '../src/log.js';
-import { MAX_QUERY_LIMIT, openSqliteHistory, type DataQuery, type HistoryReader, type SqliteHistory } from '../src/storage/index.js';
+import { createLogger, silentLogger } from '../src/log.js';
+import type { StorageConfig } from '../src/domain/config.js';
+import { createHistoryStore, MAX_QUERY_LIMIT, type DataQuery, type HistoryReader, type HistoryStore } from '../src/storage/index.js';
 
 export interface SqliteWriteBenchOptions {
+  /** Default: a fresh SQLite file. MySQL: the database must exist and be empty. */
+  readonly storage?: StorageConfig;
   readonly rows: number;
   readonly devices: number;
   readonly pointsPerDevice: number;
@@ -22,8 +25,15 @@ export interface SqliteWriteBenchOptions {
   readonly maxRows?: number;
   /** writeBuffer.flushIntervalMs (default 1000). */
   readonly flushIntervalMs?: number;
+  /** writeBuffer.idleFlushDelayMs (default: flushIntervalMs, i.e. batches sealed by size or age only). */
+  readonly idleFlushDelayMs?: number;
   /** Time the UI queries and a retention sweep after writing. */
   readonly queries?: boolean;
+  /**
+   * Offer rows at this steady rate instead of as fast as the store takes them (then `rows`
+   * is rate × seconds). Shows whether the store keeps up for good: the backlog must not grow.
+   */
+  readonly ratePerSecond?: number;
 }
 
 export interface Percentiles {
@@ -69,6 +79,12 @@ export interface SqliteWriteBenchResult {
   /** Main-thread time inside writer.samples(), per row. */
   readonly mainThreadUsPerRow: number;
   readonly maxBacklogRows: number;
+  /** Rows committed in each minute of the run (paced runs). */
+  readonly rowsPerSecondByMinute: readonly number[];
+  /** Largest backlog seen in each minute (paced runs): flat means the store keeps up. */
+  readonly maxBacklogByMinute: readonly number[];
+  /** Rows the MySQL store had to put in its spill journal (0 when it kept up). */
+  readonly rowsSpilled: number;
   readonly queries?: QueryTimings;
 }
 
@@ -88,10 +104,14 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
   let halfStarted = 0;
   let halfRows = 0;
   const maxPendingRows = Math.max(20 * maxRows, 100_000);
-  const history = await openSqliteHistory(
+  const byMinute: number[] = [];
+  const backlogByMinute: number[] = [];
+  let started = 0;
+  const minute = () => Math.floor((performance.now() - started) / 60_000);
+  const history = createHistoryStore(
     {
-      storage: { driver: 'sqlite', path: join(dir, 'bench.db') },
-      writeBuffer: { maxRows, flushIntervalMs: options.flushIntervalMs ?? 1000 },
+      storage: options.storage ?? { driver: 'sqlite', path: join(dir, 'bench.db') },
+      writeBuffer: { maxRows, flushIntervalMs: options.flushIntervalMs ?? 1000, idleFlushDelayMs: options.idleFlushDelayMs ?? options.flushIntervalMs ?? 1000, maxPendingRows },
       retention: {
         // Only swept when asked (--queries): rows older than a day before the bench's "now".
         deviceDataMs: DAY_MS,
@@ -103,14 +123,14 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
         sweepIntervalMs: 3_600_000,
       },
     },
-    silentLogger(),
+    process.env['BENCH_LOG'] ? createLogger({ level: 'debug', pretty: false }) : silentLogger(),
     {
-      maxPendingRows,
       onFlush: ({ rows: n, ms, writeMs }) => {
         latencies.push(ms);
         if (writeMs !== null) commits.push(writeMs);
         flushedRows += n;
         halfRows += n;
+        if (started > 0) byMinute[minute()] = (byMinute[minute()] ?? 0) + n;
         if (halves.length === 0 && halfRows >= rows / 2) {
           const now = performance.now();
           halves.push(Math.round(halfRows / ((now - halfStarted) / 1000)));
@@ -120,6 +140,7 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
       },
     },
   );
+  await history.start();
   try {
     const writer = history.writer;
     const ids = Array.from({ length: devices }, (_, d) => `DTU${String(d).padStart(6, '0')}`);
@@ -136,12 +157,26 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
     let mainThreadMs = 0;
     let maxBacklogRows = 0;
     let rounds = 0;
-    const started = performance.now();
+    // Let replies from the writer in, and hold back while the backlog is deep: a producer
+    // that outruns the store would only measure the drop counter (or, for MySQL, the spill
+    // journal, which takes over above half the cap; a quarter stays clear of it).
+    const holdBack = async () => {
+      const backlog = writer.stats().rowsBuffered;
+      maxBacklogRows = Math.max(maxBacklogRows, backlog);
+      backlogByMinute[minute()] = Math.max(backlogByMinute[minute()] ?? 0, backlog);
+      await nextTurn();
+      while (writer.stats().rowsBuffered > maxPendingRows / 4) await new Promise((r) => setTimeout(r, 1));
+    };
+    started = performance.now();
     halfStarted = started;
+    // Paced: round r (one simulated second of every device) is offered at started + r × roundMs.
+    const roundMs = options.ratePerSecond ? (1000 * devices * pointsPerDevice) / options.ratePerSecond : 0;
     halfRows = 0;
     for (let round = 0; written < rows; round++) {
       const ts = EPOCH + round * ROUND_MS;
       rounds = round + 1;
+      const due = started + round * roundMs;
+      if (roundMs > 0 && performance.now() < due) await new Promise((r) => setTimeout(r, due - performance.now()));
       for (let d = 0; d < devices && written < rows; d++) {
         const n = Math.min(pointsPerDevice, rows - written);
         const batch: Sample[] = new Array(n);
@@ -153,15 +188,12 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
         writer.samples(batch);
         mainThreadMs += performance.now() - t;
         written += n;
+        if (d % 100 === 99) await holdBack();
       }
-      // Let replies from the writer thread in, and hold back while the backlog is deep:
-      // a producer that outruns the store would only measure the drop counter.
-      const backlog = writer.stats().rowsBuffered;
-      maxBacklogRows = Math.max(maxBacklogRows, backlog);
-      await nextTurn();
-      while (writer.stats().rowsBuffered > maxPendingRows / 2) await new Promise((r) => setTimeout(r, 1));
+      await holdBack();
     }
     await writer.flush();
+    await history.drained();
     const seconds = (performance.now() - started) / 1000;
     if (halves.length === 1) halves.push(Math.round(halfRows / ((performance.now() - halfStarted) / 1000)));
     const stats = writer.stats();
@@ -178,6 +210,9 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
       rowsPerFlush: Math.round(flushedRows / Math.max(1, latencies.length)),
       mainThreadUsPerRow: round2((mainThreadMs * 1000) / written),
       maxBacklogRows,
+      rowsPerSecondByMinute: byMinute.map((n) => Math.round(n / 60)),
+      maxBacklogByMinute: backlogByMinute,
+      rowsSpilled: stats.rowsSpilled,
       ...(queried ? { queries: queried } : {}),
     };
   } finally {
@@ -187,7 +222,7 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
 }
 
 /** The UI's three history queries on one device, then a retention sweep of the oldest tenth. */
-async function timeQueries(history: SqliteHistory, device: string, points: readonly string[], rounds: number): Promise<QueryTimings> {
+async function timeQueries(history: HistoryStore, device: string, points: readonly string[], rounds: number): Promise<QueryTimings> {
   const reader = history.reader;
   const span = rounds * ROUND_MS;
   const window = { registrationId: device, from: EPOCH + Math.floor(span / 4), to: EPOCH + Math.floor((3 * span) / 4) };

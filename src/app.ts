@@ -6,8 +6,8 @@ import type { GatewayEvents } from './domain/events.js';
 import { Gateway } from './gateway/gateway.js';
 import type { Logger } from './log.js';
 import { recordHistory } from './record-history.js';
+import { createHistoryStore, LatestValues, type FlushInfo, type HistoryReader, type HistoryStore, type HistoryWriter, type StoreHealth } from './storage/index.js';
 import { WebServer, type WebServerOptions } from './web/web-server.js';
-import { LatestValues, SqliteHistory, type FlushInfo, type HistoryReader, type HistoryWriter, type StoreHealth } from './storage/index.js';
 
 export interface AppOptions {
   /** Told about every committed history batch (benchmarks measure poll-to-stored with it). */
@@ -22,9 +22,8 @@ export class DtuhubApp {
   readonly gateway: Gateway;
   /** Null when web.enabled is false. */
   readonly web: WebServer | null;
-  private history: SqliteHistory | null = null;
+  private history: HistoryStore | null = null;
   private unsubscribe: (() => void) | null = null;
-  private startedAt = Date.now();
 
   constructor(
     readonly config: DtuhubConfig,
@@ -51,25 +50,21 @@ export class DtuhubApp {
     return this.history.reader;
   }
 
-  /** The store's state for status pages (replaced by the store's own report with the spill journal). */
+  /** The store's state (ok, degraded, spilling with rows on disk) for logs and status pages. */
   storeHealth(): StoreHealth {
-    const writer = this.writer.stats();
-    return {
-      driver: 'sqlite',
-      where: this.config.server.storage.path,
-      state: 'ok',
-      since: this.startedAt,
-      lastError: null,
-      rowsOnDisk: 0,
-      bytesOnDisk: 0,
-      writer,
-    };
+    if (!this.history) throw new Error('dtuhub is not started');
+    return this.history.health();
+  }
+
+  /** Resolves once everything accepted so far is in the database (spill journal replayed). */
+  storeDrained(): Promise<void> {
+    if (!this.history) throw new Error('dtuhub is not started');
+    return this.history.drained();
   }
 
   async start(): Promise<void> {
-    this.startedAt = Date.now();
     const { server } = this.config;
-    const history = new SqliteHistory(
+    const history = createHistoryStore(
       { storage: server.storage, writeBuffer: server.writeBuffer, retention: server.retention },
       this.log.child({ module: 'storage' }),
       this.options.onFlush ? { onFlush: this.options.onFlush } : {},
@@ -79,7 +74,7 @@ export class DtuhubApp {
     this.unsubscribe = recordHistory(this.bus, this.history.writer, this.latest);
     await this.gateway.start();
     await this.web?.start();
-    this.log.info({ ports: this.gateway.ports(), storage: server.storage.path }, 'dtuhub started');
+    this.log.info({ ports: this.gateway.ports(), storage: history.health().where }, 'dtuhub started');
   }
 
   /** Stops the web server, stops accepting, closes sessions (recording disconnects), then flushes and closes storage. */

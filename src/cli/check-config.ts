@@ -1,6 +1,6 @@
 // `dtuhub check-config [dir]`: validates the config directory without starting anything.
 // Prints every problem (exit 1) or a short summary of what would run (exit 0).
-import type { DtuhubConfig, Schedule } from '../domain/config.js';
+import type { DtuhubConfig, Schedule, StorageConfig } from '../domain/config.js';
 import { ConfigError, formatConfigIssue } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 
@@ -26,7 +26,7 @@ export function summarize(config: DtuhubConfig): string[] {
     const link = points.links.get(l.link);
     lines.push(`  ${l.name} ${l.host}:${l.port} → link ${l.link} (${link?.framing ?? '?'}, ${link?.registration.type ?? '?'} registration)`);
   }
-  lines.push(`web: ${server.web.host}:${server.web.port}`, `storage: ${server.storage.driver} ${server.storage.path}`);
+  lines.push(`web: ${server.web.host}:${server.web.port}`, `storage: ${describeStorage(server.storage)}`);
   lines.push(`profiles (${points.profiles.size}):`);
   for (const p of points.profiles.values()) {
     const blocks = p.tasks.reduce((n, t) => n + t.blocks.length, 0);
@@ -63,4 +63,10 @@ function formatMs(ms: number): string {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
+}
+
+/** Where the history goes, without the password. */
+function describeStorage(storage: StorageConfig): string {
+  if (storage.driver === 'sqlite') return `sqlite ${storage.path}`;
+  return `mysql ${storage.user}@${storage.host}:${storage.port}/${storage.database} (pool ${storage.poolSize}${storage.tls ? ', TLS' : ''}; spill journal ${storage.spill.dir})`;
 }

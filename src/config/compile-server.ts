@@ -1,17 +1,21 @@
 // server.yml → ServerConfig, defaults filled in, plus the checks that need more than one
 // field: duplicate listener names and ports.
-import type { ListenerConfig, ServerConfig, WebConfig } from '../domain/config.js';
+import type { ListenerConfig, ServerConfig, StorageConfig, WebConfig } from '../domain/config.js';
 import {
   DEFAULT_LISTENER_HOST,
   DEFAULT_LOGGING,
+  DEFAULT_MYSQL,
   DEFAULT_RETENTION,
   DEFAULT_SESSIONS,
+  DEFAULT_SPILL,
   DEFAULT_STORAGE,
   DEFAULT_WEB,
   DEFAULT_WRITE_BUFFER,
+  defaultMaxPendingRows,
 } from './defaults.js';
 import { durationField } from './durations.js';
-import { asList, asMap, bool, int, intIn, oneOf, str, type RawMap } from './raw.js';
+import { asList, asMap, bool, has, int, intIn, oneOf, str, type RawMap } from './raw.js';
+import { parseDataSize } from './units.js';
 import type { IssueSink } from './yaml-source.js';
 
 /** A listener with the index it had in the file, for messages about it. */
@@ -34,6 +38,7 @@ export function compileServer(raw: unknown, sink: IssueSink): CompiledServer {
   const writeBuffer = asMap(root['writeBuffer']);
   const retention = asMap(root['retention']);
   const logging = asMap(root['logging']);
+  const maxRows = int(writeBuffer, 'maxRows') ?? DEFAULT_WRITE_BUFFER.maxRows;
   const d = DEFAULT_SESSIONS;
   const r = DEFAULT_RETENTION;
 
@@ -48,12 +53,14 @@ export function compileServer(raw: unknown, sink: IssueSink): CompiledServer {
       maxInputBytes: int(sessions, 'maxInputBytes') ?? d.maxInputBytes,
       connectStaggerMs: durationField(sessions, 'connectStagger', d.connectStaggerMs, ['sessions'], sink),
     },
-    storage: { driver: 'sqlite', path: str(storage, 'path') ?? DEFAULT_STORAGE.path },
+    storage: compileStorage(storage, sink),
     writeBuffer: {
-      maxRows: int(writeBuffer, 'maxRows') ?? DEFAULT_WRITE_BUFFER.maxRows,
+      maxRows,
       flushIntervalMs: durationField(writeBuffer, 'flushInterval', DEFAULT_WRITE_BUFFER.flushIntervalMs, ['writeBuffer'], sink, {
         positive: true,
       }),
+      idleFlushDelayMs: durationField(writeBuffer, 'idleFlushDelay', DEFAULT_WRITE_BUFFER.idleFlushDelayMs, ['writeBuffer'], sink),
+      maxPendingRows: int(writeBuffer, 'maxPendingRows') ?? defaultMaxPendingRows(maxRows),
     },
     retention: {
       deviceDataMs: durationField(retention, 'deviceData', r.deviceDataMs, ['retention'], sink),
@@ -70,6 +77,9 @@ export function compileServer(raw: unknown, sink: IssueSink): CompiledServer {
     },
   };
   checkPorts(server, listeners, sink);
+  if (server.writeBuffer.maxPendingRows < server.writeBuffer.maxRows) {
+    sink.add(['writeBuffer', 'maxPendingRows'], `must be at least writeBuffer.maxRows (${server.writeBuffer.maxRows})`);
+  }
   return { server, listeners };
 }
 
@@ -93,6 +103,39 @@ function compileWeb(web: RawMap, sink: IssueSink): WebConfig {
       keepAliveMs: durationField(live, 'keepAlive', d.live.keepAliveMs, ['web', 'live'], sink, { positive: true }),
       maxBufferedBytes: int(live, 'maxBufferedBytes') ?? d.live.maxBufferedBytes,
       unreachableAfter: int(live, 'unreachableAfter') ?? d.live.unreachableAfter,
+    },
+  };
+}
+
+const MYSQL_KEYS = ['host', 'port', 'user', 'password', 'database', 'poolSize', 'tls', 'spill'] as const;
+
+/** Each driver takes its own keys; one of the other driver's is reported, not ignored. */
+function compileStorage(storage: RawMap, sink: IssueSink): StorageConfig {
+  const driver = oneOf(storage, 'driver', ['sqlite', 'mysql'] as const) ?? DEFAULT_STORAGE.driver;
+  if (driver === 'sqlite') {
+    for (const key of MYSQL_KEYS) if (has(storage, key)) sink.add(['storage', key], 'applies only to driver: mysql');
+    return { driver, path: str(storage, 'path') ?? DEFAULT_STORAGE.path };
+  }
+  if (has(storage, 'path')) sink.add(['storage', 'path'], 'applies only to driver: sqlite');
+  for (const key of ['user', 'database'] as const) {
+    if (!has(storage, key)) sink.add(['storage'], `driver: mysql needs storage.${key}`);
+  }
+  const spill = asMap(storage['spill']);
+  const password = storage['password'];
+  return {
+    driver,
+    host: str(storage, 'host') ?? DEFAULT_MYSQL.host,
+    port: intIn(storage, 'port', 1, 65535) ?? DEFAULT_MYSQL.port,
+    user: str(storage, 'user') ?? '',
+    // A numeric password in YAML (123456) arrives as a number.
+    password: typeof password === 'number' ? String(password) : (str(storage, 'password') ?? ''),
+    database: str(storage, 'database') ?? '',
+    poolSize: int(storage, 'poolSize') ?? DEFAULT_MYSQL.poolSize,
+    tls: bool(storage, 'tls') ?? DEFAULT_MYSQL.tls,
+    spill: {
+      dir: str(spill, 'dir') ?? DEFAULT_SPILL.dir,
+      maxBytes: parseDataSize(spill['maxSize']) ?? DEFAULT_SPILL.maxBytes,
+      writeTimeoutMs: durationField(spill, 'writeTimeout', DEFAULT_SPILL.writeTimeoutMs, ['storage', 'spill'], sink, { positive: true }),
     },
   };
 }

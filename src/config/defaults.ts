@@ -38,7 +38,16 @@ export const DEFAULT_SESSIONS: SessionLimits = {
 
 export const DEFAULT_STORAGE = { driver: 'sqlite', path: 'data/dtuhub.db' } as const;
 
-export const DEFAULT_WRITE_BUFFER: WriteBufferConfig = { maxRows: 5000, flushIntervalMs: SECOND };
+export const DEFAULT_WRITE_BUFFER: Omit<WriteBufferConfig, 'maxPendingRows'> = { maxRows: 5000, flushIntervalMs: SECOND, idleFlushDelayMs: 20 };
+
+/** The backlog cap: 20 batches, at least 100,000 rows: room for a slow commit, bounded memory. */
+export function defaultMaxPendingRows(maxRows: number): number {
+  return Math.max(20 * maxRows, 100_000);
+}
+
+export const DEFAULT_MYSQL = { host: '127.0.0.1', port: 3306, poolSize: 10, tls: false } as const;
+
+export const DEFAULT_SPILL = { dir: 'data/spill', maxBytes: 2 * 2 ** 30, writeTimeoutMs: 10 * SECOND } as const;
 
 export const DEFAULT_RETENTION: RetentionConfig = {
   deviceDataMs: 365 * DAY,

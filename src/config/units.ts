@@ -32,6 +32,23 @@ export function isByteSize(value: string): boolean {
   return parseByteSize(value) !== null;
 }
 
+const DATA_SIZE = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?\s*$/i;
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/** `"512MB"`, `"2GiB"`, `"10 GB"`, or whole bytes → bytes (KB = 1000, KiB = 1024). */
+export function parseDataSize(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : null;
+  if (typeof value !== 'string') return null;
+  const match = DATA_SIZE.exec(value);
+  if (!match) return null;
+  const bytes = Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()]!;
+  return Number.isSafeInteger(Math.round(bytes)) ? Math.round(bytes) : null;
+}
+
+export function isDataSize(value: string): boolean {
+  return parseDataSize(value) !== null;
+}
+
 /** `"fe01"`, `"FE 01"`, `"0xfe01"` → bytes; an odd number of digits is not a byte string. */
 export function parseHex(value: string): Buffer | null {
   const digits = value.replace(/^0x/i, '').replace(/[\s:-]/g, '');

@@ -4,7 +4,7 @@ import type { YamlPath } from './errors.js';
 import { POINTS_SCHEMA } from './schema/points.schema.js';
 import { SERVER_SCHEMA } from './schema/server.schema.js';
 import type { JsonSchema } from './schema/common.js';
-import { isAscii, isByteSize, isDuration, isHex, regexError } from './units.js';
+import { isAscii, isByteSize, isDataSize, isDuration, isHex, regexError } from './units.js';
 import type { IssueSink } from './yaml-source.js';
 
 const ajv = new Ajv({
@@ -17,6 +17,7 @@ const ajv = new Ajv({
 ajv.addKeyword({ keyword: 'x-message', schemaType: 'string' });
 ajv.addFormat('duration', { type: 'string', validate: isDuration });
 ajv.addFormat('byte-size', { type: 'string', validate: isByteSize });
+ajv.addFormat('data-size', { type: 'string', validate: isDataSize });
 ajv.addFormat('hex', { type: 'string', validate: isHex });
 ajv.addFormat('ascii', { type: 'string', validate: isAscii });
 ajv.addFormat('regex', { type: 'string', validate: (s: string) => regexError(s) === null });

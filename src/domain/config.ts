@@ -64,7 +64,7 @@ export interface SessionLimits {
   readonly connectStaggerMs: number;
 }
 
-export type StorageConfig = SqliteStorageConfig;
+export type StorageConfig = SqliteStorageConfig | MysqlStorageConfig;
 
 export interface SqliteStorageConfig {
   readonly driver: 'sqlite';
@@ -72,11 +72,40 @@ export interface SqliteStorageConfig {
   readonly path: string;
 }
 
+export interface MysqlStorageConfig {
+  readonly driver: 'mysql';
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  /** Must exist already: dtuhub creates tables, not databases (that needs more privileges). */
+  readonly database: string;
+  /** Connections in the pool; the writer uses one at a time, readers share the rest. */
+  readonly poolSize: number;
+  /** Encrypt the connection (certificate verified against the system CAs). */
+  readonly tls: boolean;
+  readonly spill: SpillConfig;
+}
+
+/** The local journal that takes batches while the database cannot (see storage/spill/). */
+export interface SpillConfig {
+  /** Directory of the journal files, relative paths resolved against the working directory. */
+  readonly dir: string;
+  /** Past this size new batches are dropped (and counted): the disk is bounded too. */
+  readonly maxBytes: number;
+  /** A database write not done by then is journaled. */
+  readonly writeTimeoutMs: number;
+}
+
 export interface WriteBufferConfig {
   /** Flush when this many rows are buffered. */
   readonly maxRows: number;
   /** Flush at least this often. */
   readonly flushIntervalMs: number;
+  /** While the database is idle, flush this soon after the first row (≤ flushIntervalMs). */
+  readonly idleFlushDelayMs: number;
+  /** Rows held in memory, accepted but not yet stored; past it rows are dropped and counted. */
+  readonly maxPendingRows: number;
 }
 
 export interface RetentionConfig {

@@ -5,7 +5,8 @@
 // Memory is bounded: rows accepted but not yet committed (the backlog) are capped. Past the
 // cap, samples, heartbeats and raw packets are refused and counted as dropped; device and
 // connection events are always taken because they are few and the UI depends on them.
-// A disk spill journal slots in at `overflow()`: instead of dropping, write the rows there.
+// Losing nothing when the database is down is the sink's job (SpoolingSink journals the
+// batches it cannot commit); this cap bounds memory whatever the sink does.
 import type { RetentionConfig, WriteBufferConfig } from '../domain/config.js';
 import type { Sample } from '../domain/point.js';
 import type { Logger } from '../log.js';
@@ -21,6 +22,10 @@ import { WriteBatchBuilder, type WriteBatch } from './write-batch.js';
 
 export interface SinkResult {
   readonly ok: boolean;
+  /** Not in the database yet but safe on disk in the spill journal (replayed later). */
+  readonly spilled?: boolean;
+  /** The database refuses this batch for what is in it: retrying cannot help. */
+  readonly permanent?: boolean;
   /** Time the database spent committing (the whole group, when batches were committed together). */
   readonly writeMs?: number;
   /** Failed attempts before the batch was committed or given up. */
@@ -40,6 +45,12 @@ export interface BufferedWriterOptions {
   readonly maxRows: number;
   /** Seal a non-empty batch at most this long after its first row. */
   readonly flushIntervalMs: number;
+  /**
+   * While no batch is being committed, seal this long after the first row instead: an idle
+   * database takes small batches at once (low latency), a busy one gets the rows that
+   * arrived during its last commit (large batches, high throughput).
+   */
+  readonly idleFlushDelayMs: number;
   /** Backlog cap (accepted, not yet committed). */
   readonly maxPendingRows: number;
   /** Which raw packets are recorded at all (retention.rawPackets). */
@@ -48,22 +59,26 @@ export interface BufferedWriterOptions {
   readonly onFlush?: (info: FlushInfo) => void;
 }
 
-/**
- * Writer options from the config slices every store gets. The backlog cap defaults to 20
- * batches (at least 100,000 rows): bounded memory, yet room for a slow commit.
- */
+/** Writer options from the config slices every store gets. */
 export function writerOptionsFor(
   writeBuffer: WriteBufferConfig,
   retention: Pick<RetentionConfig, 'rawPackets'>,
-  options: { readonly maxPendingRows?: number; readonly onFlush?: (info: FlushInfo) => void } = {},
+  options: { readonly onFlush?: (info: FlushInfo) => void } = {},
 ): BufferedWriterOptions {
   return {
     maxRows: writeBuffer.maxRows,
     flushIntervalMs: writeBuffer.flushIntervalMs,
-    maxPendingRows: options.maxPendingRows ?? Math.max(20 * writeBuffer.maxRows, 100_000),
+    idleFlushDelayMs: Math.min(writeBuffer.idleFlushDelayMs, writeBuffer.flushIntervalMs),
+    maxPendingRows: writeBuffer.maxPendingRows,
     rawPackets: retention.rawPackets,
     ...(options.onFlush ? { onFlush: options.onFlush } : {}),
   };
+}
+
+export interface WriterHealth {
+  readonly state: 'ok' | 'degraded';
+  readonly since: number;
+  readonly lastError: string | null;
 }
 
 export interface FlushInfo {
@@ -90,12 +105,16 @@ export class BufferedHistoryWriter implements HistoryWriter {
 
   private rowsAccepted = 0;
   private rowsWritten = 0;
+  private rowsSpilled = 0;
   private rowsDropped = 0;
   private rowsInFlight = 0;
   private flushes = 0;
   private failures = 0;
   private lastFlushMs: number | null = null;
   private lastDropWarning = 0;
+  /** When the first row of the batch being built came in. */
+  private batchStarted = 0;
+  private health: WriterHealth = { state: 'ok', since: Date.now(), lastError: null };
   private droppedSinceWarning = 0;
 
   constructor(
@@ -159,6 +178,7 @@ export class BufferedHistoryWriter implements HistoryWriter {
     return {
       rowsAccepted: this.rowsAccepted,
       rowsWritten: this.rowsWritten,
+      rowsSpilled: this.rowsSpilled,
       rowsBuffered: this.builder.rows + this.rowsInFlight,
       rowsDropped: this.rowsDropped,
       flushes: this.flushes,
@@ -166,6 +186,11 @@ export class BufferedHistoryWriter implements HistoryWriter {
       lastFlushMs: this.lastFlushMs,
       batchesInFlight: this.sealedSeq - this.committedSeq,
     };
+  }
+
+  /** ok, or degraded after a batch that needed retries or failed, until one commits cleanly. */
+  sinkHealth(): WriterHealth {
+    return this.health;
   }
 
   private async shutDown(): Promise<void> {
@@ -202,8 +227,8 @@ export class BufferedHistoryWriter implements HistoryWriter {
     }
     if (this.builder.rows >= this.options.maxRows) this.seal();
     else if (this.timer === null) {
-      this.timer = setTimeout(() => this.seal(), this.options.flushIntervalMs);
-      this.timer.unref();
+      this.batchStarted = performance.now();
+      this.armTimer(this.sinkIdle() ? this.options.idleFlushDelayMs : this.options.flushIntervalMs);
     }
   }
 
@@ -218,6 +243,16 @@ export class BufferedHistoryWriter implements HistoryWriter {
     );
     this.lastDropWarning = now;
     this.droppedSinceWarning = 0;
+  }
+
+  private sinkIdle(): boolean {
+    return this.sealedSeq === this.committedSeq;
+  }
+
+  private armTimer(delayMs: number): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.seal(), Math.max(0, delayMs));
+    this.timer.unref();
   }
 
   private seal(): void {
@@ -240,8 +275,13 @@ export class BufferedHistoryWriter implements HistoryWriter {
 
   private committed(seq: number, rows: number, result: SinkResult, ms: number): void {
     this.rowsInFlight -= rows;
+    const troubled = !result.ok || result.failedAttempts > 0;
+    if (troubled) this.health = { state: 'degraded', since: Date.now(), lastError: result.error ?? 'write needed retries' };
+    else if (this.health.state !== 'ok') this.health = { state: 'ok', since: Date.now(), lastError: null };
     this.failures += result.failedAttempts;
-    if (result.ok) {
+    if (result.spilled) {
+      this.rowsSpilled += rows;
+    } else if (result.ok) {
       this.rowsWritten += rows;
       this.flushes += 1;
       this.lastFlushMs = ms;
@@ -252,5 +292,10 @@ export class BufferedHistoryWriter implements HistoryWriter {
     }
     this.committedSeq = Math.max(this.committedSeq, seq);
     while (this.waiters.length > 0 && this.waiters[0]!.seq <= this.committedSeq) this.waiters.shift()!.resolve();
+    // The database just became idle: the rows that came in meanwhile need not wait for
+    // the full interval.
+    if (this.sinkIdle() && this.builder.rows > 0 && !this.closed) {
+      this.armTimer(this.options.idleFlushDelayMs - (performance.now() - this.batchStarted));
+    }
   }
 }

@@ -56,8 +56,10 @@ export interface RawPacketRecord {
 export interface WriterStats {
   /** Rows taken in since start (device updates count as rows). */
   readonly rowsAccepted: number;
-  /** Rows committed to the database. */
+  /** Rows committed to the database directly. */
   readonly rowsWritten: number;
+  /** Rows written to the spill journal instead (see StoreHealth for their replay). */
+  readonly rowsSpilled: number;
   /** Accepted but not yet committed or dropped: the backlog held in memory. */
   readonly rowsBuffered: number;
   /** Rows lost: refused because the backlog was full, or in a batch that kept failing. */

@@ -6,6 +6,7 @@
 // cloned objects. Device and connection events are rare and stay plain objects.
 //
 // The batch is plain data with no SQL in it: the MySQL store can consume the same shape.
+import { randomBytes } from 'node:crypto';
 import type { Sample } from '../domain/point.js';
 import type { ConnectionRecord, DeviceUpsert, HeartbeatRecord, PacketDirection, RawPacketKind, RawPacketRecord } from './history.js';
 
@@ -49,6 +50,12 @@ export interface RawPacketColumns {
 }
 
 export interface WriteBatch {
+  /**
+   * Unique across restarts. Stores record it in the batch's own transaction and skip a batch
+   * whose id is already there, so a batch applied twice (a retry after a commit whose reply
+   * was lost, a replay from the spill journal after a crash) changes nothing the second time.
+   */
+  readonly id: string;
   /** Rows in the batch, all kinds together. */
   readonly rows: number;
   readonly strings: readonly string[];
@@ -76,6 +83,16 @@ export const RAW_PACKET_KINDS: readonly RawPacketKind[] = [
 const KIND_INDEX = new Map(RAW_PACKET_KINDS.map((kind, i) => [kind, i]));
 /** Unknown kinds are stored as garbage rather than refused. */
 const GARBAGE_KIND = RAW_PACKET_KINDS.indexOf('garbage');
+
+/** Random per process start, so ids never repeat across restarts. */
+const PROCESS_TAG = randomBytes(6).toString('hex');
+let batchCounter = 0;
+
+/** A fresh batch id: 12 hex digits of process tag, a dash, a base-36 counter (≤ 26 chars). */
+export function newBatchId(): string {
+  batchCounter += 1;
+  return `${PROCESS_TAG}-${batchCounter.toString(36)}`;
+}
 
 /** The buffers to list as transferables when posting a batch to a worker. */
 export function transferables(batch: WriteBatch): ArrayBuffer[] {
@@ -193,8 +210,9 @@ export class WriteBatchBuilder {
   }
 
   /** Hands the batch over; the builder must not be used afterwards. */
-  finish(): WriteBatch {
+  finish(id: string = newBatchId()): WriteBatch {
     return {
+      id,
       rows: this.rows,
       strings: this.strings,
       devices: this.devices,

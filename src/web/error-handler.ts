@@ -1,12 +1,17 @@
 // Turns whatever a route threw into the catalogue's `{error:{code,message}}`.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../log.js';
+import { AccountStoreUnavailableError } from './accounts/account-store-unavailable.js';
 import { errorBody, WebError } from './errors.js';
 
 export function errorHandler(log: Logger) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof WebError) {
       return reply.code(error.status).headers(error.headers).send(error.body());
+    }
+    if (error instanceof AccountStoreUnavailableError) {
+      log.warn({ err: error, url: request.url }, 'account database unavailable');
+      return reply.code(503).send(errorBody('STORE_UNAVAILABLE', 'the account database cannot be reached; try again shortly'));
     }
     if (error.validation) {
       const details = error.validation.map((v) => `${error.validationContext ?? ''}${v.instancePath} ${v.message ?? ''}`.trim());

@@ -7,7 +7,8 @@ import type { AccountStore } from './accounts/account-store.js';
 import { accountStoreFor } from './accounts/open-account-store.js';
 import { AuditLog } from './audit-log.js';
 import { Authenticator } from './auth/authenticator.js';
-import { ensureAdmin } from './auth/bootstrap-admin.js';
+import { AdminPasswordMissingError, ensureAdmin } from './auth/bootstrap-admin.js';
+import { AccountStoreUnavailableError } from './accounts/account-store-unavailable.js';
 import { LoginLockout } from './auth/lockout.js';
 import { SessionStore } from './auth/session-store.js';
 import { buildFastify, type RouteInfo } from './build-fastify.js';
@@ -18,6 +19,9 @@ import { defaultUiDir, loadUiFiles } from './ui/ui-files.js';
 import { packageVersion } from './version.js';
 import type { WebApp } from './web-app.js';
 import type { WebContext } from './web-context.js';
+
+/** How often an account database that could not be opened is tried again. */
+const ACCOUNT_RETRY_MS = 5000;
 
 export interface WebServerOptions {
   /** Defaults to the store matching server.storage. */
@@ -33,6 +37,7 @@ export class WebServer {
   private context: WebContext | null = null;
   private boundPort: number | null = null;
   private readonly registered: RouteInfo[] = [];
+  private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly app: WebApp,
@@ -69,9 +74,8 @@ export class WebServer {
     if (this.fastify) return;
     const web = this.config;
     const accounts = this.options.accounts ?? accountStoreFor(this.app.config.server.storage);
-    await accounts.open();
     try {
-      await ensureAdmin(web, accounts, this.log, this.options.env);
+      await this.prepareAccounts(accounts);
       const sessions = new SessionStore(web.sessionTtlMs);
       const sampler = new StatusSampler(this.app.gateway.counters, this.app.bus);
       const partial = {
@@ -105,8 +109,42 @@ export class WebServer {
     }
   }
 
+  /**
+   * Opens the account store and makes sure the admin exists. The database may be down at
+   * start (MySQL): dtuhub runs anyway, like the history store, and the web API answers
+   * 503 STORE_UNAVAILABLE for logins and tokens until a retry opens the store. A missing
+   * admin password is a configuration error and is thrown when it can be decided.
+   */
+  private async prepareAccounts(accounts: AccountStore): Promise<void> {
+    try {
+      await accounts.open();
+      await ensureAdmin(this.config, accounts, this.log, this.options.env);
+      return;
+    } catch (err) {
+      if (err instanceof AdminPasswordMissingError || !this.retryable(err)) throw err;
+      this.log.warn({ err, retryInMs: ACCOUNT_RETRY_MS }, 'the account database cannot be opened; logins answer 503 until it can');
+    }
+    await accounts.close().catch(() => undefined);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.context) return;
+      this.prepareAccounts(accounts).then(
+        () => this.log.info('account database open'),
+        (err: unknown) => this.log.error({ err }, 'web accounts cannot be prepared; nobody can log in until this is fixed'),
+      );
+    }, ACCOUNT_RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  /** Every open failure is retried except where the store is local (SQLite: the history store would have failed first). */
+  private retryable(err: unknown): boolean {
+    return this.app.config.server.storage.driver === 'mysql' || err instanceof AccountStoreUnavailableError;
+  }
+
   /** Closes viewers and sockets first, then the account store. */
   async stop(): Promise<void> {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     const ctx = this.context;
     const fastify = this.fastify;
     this.context = null;

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import type { Harness } from './app-harness.js';
 
 function open(h: Harness): Database.Database {
-  return new Database(h.config.server.storage.path.startsWith('/') ? h.config.server.storage.path : join(process.cwd(), h.config.server.storage.path), {
+  const storage = h.config.server.storage;
+  if (storage.driver !== 'sqlite') throw new Error('test/helpers/db.ts reads SQLite stores only');
+  return new Database(storage.path.startsWith('/') ? storage.path : join(process.cwd(), storage.path), {
     readonly: true,
     fileMustExist: true,
   });

@@ -1,21 +1,22 @@
-// A points.yml patch for web tests: one slave polled every 100 ms with short timeouts, so
-// live frames, failures and writes happen within a test's time.
-import type { HarnessOptions } from './app-harness.js';
+// A profile that polls ten uint16 registers every 200 ms: a steady stream of points for the
+// storage fault tests. A DTU numbered n serves n * 100 + register, so every stored value can
+// be checked against its device and point name.
+type Patch = (doc: Record<string, any>) => void;
 
 export const FAST_PROFILE = 'fast';
 
-export function fastProfile(extra: HarnessOptions['server'] = () => undefined): HarnessOptions {
-  return {
-    server: extra,
-    points: (p) => {
-      p.profiles[FAST_PROFILE] = {
-        timing: { responseTimeout: '150ms', retries: 0, interRequestDelay: '0ms', quietAfterTimeout: '20ms', backoffAfterFailures: 100 },
-        slaves: [{ id: 1, name: 'meter' }],
-        pollOnConnect: true,
-        tasks: [{ name: 'meter', slave: 1, address: 0, quantity: 2, every: '100ms' }],
-        points: [{ name: 'energy', slave: 1, address: 0, type: 'uint32', unit: 'kWh' }],
-      };
-      p.devices = [{ default: FAST_PROFILE }];
-    },
+export const fastProfile: Patch = (p) => {
+  p.profiles[FAST_PROFILE] = {
+    timing: { responseTimeout: '1s', retries: 0, interRequestDelay: '0ms' },
+    slaves: [{ id: 1, name: 'main' }],
+    pollOnConnect: true,
+    tasks: [{ name: 'block', slave: 1, address: 0, quantity: 10, every: '200ms' }],
+    points: Array.from({ length: 10 }, (_, i) => ({ name: `p${i}`, slave: 1, address: i, type: 'uint16' })),
   };
+  p.devices = [{ default: FAST_PROFILE }];
+};
+
+/** The registers DTU number `n` serves. */
+export function fastRegisters(n: number): number[] {
+  return Array.from({ length: 10 }, (_, r) => n * 100 + r);
 }

@@ -19,6 +19,13 @@ export const DURATION: JsonSchema = {
   'x-message': 'must be a duration like 30s, 500ms, 2m, 1h, 7d, or whole milliseconds',
 };
 
+export const DATA_SIZE: JsonSchema = {
+  type: ['string', 'integer'],
+  minimum: 0,
+  format: 'data-size',
+  'x-message': 'must be a size like 512MB, 2GiB, or whole bytes',
+};
+
 export const PORT: JsonSchema = { type: 'integer', minimum: 0, maximum: 65535 };
 export const HOST: JsonSchema = { type: 'string', minLength: 1 };
 export const POSITIVE_INT: JsonSchema = { type: 'integer', minimum: 1 };

@@ -35,8 +35,9 @@ const registration: JsonSchema = {
   oneOf: [
     strictObject({
       type: { const: 'ascii' },
-      maxLength: { type: 'integer', minimum: 1, maximum: 256 },
-      length: { type: 'integer', minimum: 1, maximum: 256 },
+      // 128: the width of registration_id in the database (VARCHAR(128) in MySQL).
+      maxLength: { type: 'integer', minimum: 1, maximum: 128 },
+      length: { type: 'integer', minimum: 1, maximum: 128 },
       pattern: REGEX,
       terminator: BYTES_FIELD,
       mode: MODE,

@@ -1,6 +1,6 @@
 // JSON Schema of server.yml: structure, types, ranges and unknown keys. Cross-field rules
 // (duplicate names and ports, link references) live in check-server.ts.
-import { DURATION, HOST, NAME, PORT, POSITIVE_INT, strictObject, type JsonSchema } from './common.js';
+import { DATA_SIZE, DURATION, HOST, NAME, PORT, POSITIVE_INT, strictObject, type JsonSchema } from './common.js';
 
 const listener = strictObject({ name: NAME, host: HOST, port: PORT, link: NAME }, ['name', 'port', 'link']);
 
@@ -29,8 +29,20 @@ export const SERVER_SCHEMA: JsonSchema = strictObject(
       maxInputBytes: { type: 'integer', minimum: 64 },
       connectStagger: DURATION,
     }),
-    storage: strictObject({ driver: { enum: ['sqlite'] }, path: { type: 'string', minLength: 1 } }),
-    writeBuffer: strictObject({ maxRows: POSITIVE_INT, flushInterval: DURATION }),
+    // One object for both drivers; compile-server.ts reports keys that do not fit the driver.
+    storage: strictObject({
+      driver: { enum: ['sqlite', 'mysql'] },
+      path: { type: 'string', minLength: 1 },
+      host: HOST,
+      port: PORT,
+      user: { type: 'string', minLength: 1 },
+      password: { type: ['string', 'number'] },
+      database: { type: 'string', minLength: 1, maxLength: 64 },
+      poolSize: { type: 'integer', minimum: 2, maximum: 100 },
+      tls: { type: 'boolean' },
+      spill: strictObject({ dir: { type: 'string', minLength: 1 }, maxSize: DATA_SIZE, writeTimeout: DURATION }),
+    }),
+    writeBuffer: strictObject({ maxRows: POSITIVE_INT, flushInterval: DURATION, idleFlushDelay: DURATION, maxPendingRows: POSITIVE_INT }),
     retention: strictObject({
       deviceData: DURATION,
       heartbeatLog: DURATION,

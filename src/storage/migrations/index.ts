@@ -1,13 +1,13 @@
 // Every migration, in order. Add a file `NNN_name.ts` and append it here; never edit one
 // that has been released.
 import { initialSchema } from './001_initial.js';
+import { appliedBatches } from './002_applied_batches.js';
 import { webSchema } from './003_web.js';
 import type { Migration } from './types.js';
 
 export type { Dialect, Migration } from './types.js';
 export { SCHEMA_VERSION_TABLE } from './types.js';
 
-// 003 (web) was written alongside 002 (storage); merged, the list stays in version order.
-export const MIGRATIONS: readonly Migration[] = [initialSchema, webSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, appliedBatches, webSchema];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

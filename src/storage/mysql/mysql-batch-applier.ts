@@ -3,13 +3,16 @@
 // samples grouped by device; devices' last_seen moved once per commit.
 //
 // Every kind of row goes in multi-row INSERTs of a few hundred rows: a network round trip
-// per row would cap the rate at a few thousand rows per second. Samples use INSERT IGNORE,
-// so a batch applied again (a retry after a commit whose reply was lost) stores each row
-// once: device_data's primary key (device, time, point) is the row's identity.
+// per row would cap the rate at a few thousand rows per second. Samples, the bulk, go in
+// one LOAD DATA LOCAL per batch where the server allows it (multi-row INSERTs otherwise),
+// both ignoring a row already stored: device_data's key (device, time, point) is the row's
+// identity. A whole batch applied again is skipped by its id (applied_batches).
 //
 // Device and point-name ids are cached for the applier's life; the cache is cleared when a
 // transaction rolls back, since ids handed out inside it may no longer exist.
-import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { Readable } from 'node:stream';
+import type { PoolConnection, QueryOptions, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { SAMPLE_TSV_COLUMNS, sampleLine, type SampleRow } from './sample-tsv.js';
 import { PACKET_DIRECTIONS, RAW_PACKET_KINDS, type WriteBatch } from '../write-batch.js';
 
 /** Rows per INSERT statement. */
@@ -22,6 +25,15 @@ type Row = unknown[];
 export class MysqlBatchApplier {
   private readonly deviceIds = new Map<string, number>();
   private readonly pointIds = new Map<string, number>();
+  /** Cleared for good the first time the server refuses LOAD DATA LOCAL. */
+  private loadData: boolean;
+
+  constructor(
+    options: { readonly loadData?: boolean } = {},
+    private readonly onLoadDataRefused?: (error: string) => void,
+  ) {
+    this.loadData = options.loadData ?? true;
+  }
 
   /** Commits the batches, in order, all or nothing; throws on failure. */
   async apply(connection: PoolConnection, batches: readonly WriteBatch[]): Promise<void> {
@@ -40,6 +52,13 @@ export class MysqlBatchApplier {
   }
 
   private async applyRows(c: PoolConnection, batch: WriteBatch, lastSeen: Map<number, number>): Promise<void> {
+    // A batch applied before (see migration 002) is skipped whole.
+    const [marked] = await c.query<ResultSetHeader>('INSERT IGNORE INTO applied_batches (id, rows_applied, applied_at) VALUES (?, ?, ?)', [
+      batch.id,
+      batch.rows,
+      Date.now(),
+    ]);
+    if (marked.affectedRows === 0) return;
     for (const op of batch.devices) {
       if (op.op === 'online') {
         // id = LAST_INSERT_ID(id): the reply carries the row's id whether inserted or updated.
@@ -78,7 +97,7 @@ export class MysqlBatchApplier {
 
     const heartbeats: Row[] = [];
     for (const h of batch.heartbeats) {
-      const deviceId = this.deviceIds.get(h.registrationId)!;
+      const deviceId = idOf(this.deviceIds, h.registrationId, 'device');
       heartbeats.push([deviceId, h.at, h.ip, h.port]);
       noteLastSeen(lastSeen, deviceId, h.at);
     }
@@ -117,31 +136,54 @@ export class MysqlBatchApplier {
     await this.resolvePoints(c, pointNames);
     // Grouped by device (stable, so each device's rows stay in time order): device_data is
     // clustered by device first, so consecutive rows land on the same pages.
-    const byDevice = new Map<number, Row[]>();
+    const byDevice = new Map<number, SampleRow[]>();
     for (let i = 0; i < s.count; i++) {
-      const deviceId = this.deviceIds.get(strings[s.device[i]!]!)!;
+      const deviceId = idOf(this.deviceIds, strings[s.device[i]!]!, 'device');
       let rows = byDevice.get(deviceId);
       if (!rows) byDevice.set(deviceId, (rows = []));
       const text = s.text[i]!;
       const value = s.value[i]!;
-      rows.push([
+      rows.push({
         deviceId,
-        s.ts[i],
-        this.pointIds.get(strings[s.point[i]!]!),
-        s.slave[i],
-        s.address[i],
+        ts: s.ts[i]!,
+        pointId: idOf(this.pointIds, strings[s.point[i]!]!, 'point'),
+        slave: s.slave[i]!,
+        address: s.address[i]!,
         // MySQL has no NaN or infinity; such a reading is stored as "no number".
-        s.hasValue[i] === 1 && Number.isFinite(value) ? value : null,
-        text < 0 ? null : strings[text],
-        strings[s.raw[i]!],
-        strings[s.quality[i]!],
-      ]);
+        value: s.hasValue[i] === 1 && Number.isFinite(value) ? value : null,
+        text: text < 0 ? null : strings[text]!,
+        raw: strings[s.raw[i]!]!,
+        quality: strings[s.quality[i]!]!,
+      });
       noteLastSeen(lastSeen, deviceId, s.ts[i]!);
+    }
+    await this.insertSamples(c, [...byDevice.values()].flat());
+  }
+
+  /**
+   * LOAD DATA LOCAL when the server allows it (MariaDB does by default), else multi-row
+   * INSERT IGNORE. Both skip a row whose key is stored already.
+   */
+  private async insertSamples(c: PoolConnection, rows: readonly SampleRow[]): Promise<void> {
+    if (this.loadData) {
+      try {
+        const text = Buffer.from(rows.map(sampleLine).join(''), 'utf8');
+        await c.query({
+          sql: `LOAD DATA LOCAL INFILE 'device_data.tsv' IGNORE INTO TABLE device_data CHARACTER SET utf8mb4 ${SAMPLE_TSV_COLUMNS}`,
+          infileStreamFactory: () => Readable.from([text]),
+        } as QueryOptions);
+        return;
+      } catch (err) {
+        if (!isLocalInfileRefused(err)) throw err;
+        // Refused before any row was read: the transaction is intact; use INSERTs from now on.
+        this.loadData = false;
+        this.onLoadDataRefused?.(err instanceof Error ? err.message : String(err));
+      }
     }
     await insertRows(
       c,
       'INSERT IGNORE INTO device_data (device_id, received_at, point_id, slave, address, value, text_value, raw_value, quality) VALUES ?',
-      [...byDevice.values()].flat(),
+      rows.map((r) => [r.deviceId, r.ts, r.pointId, r.slave, r.address, r.value, r.text, r.raw, r.quality]),
     );
   }
 
@@ -199,6 +241,37 @@ async function insertRows(
     await c.query(sql, [rows.slice(from, to)]);
     from = to;
   }
+}
+
+/**
+ * A batch the database will refuse however often it is retried (a value too long for its
+ * column, a name the collation folds into another). Kept aside, not retried forever.
+ */
+export class PermanentBatchError extends Error {}
+
+/** MySQL errors that a retry cannot fix: data too long, bad null, out of range, bad value, check constraint. */
+const DATA_ERRNOS = new Set([1048, 1264, 1292, 1366, 1406, 3819, 4025]);
+
+export function isPermanentBatchError(err: unknown): boolean {
+  return err instanceof PermanentBatchError || DATA_ERRNOS.has((err as { errno?: number } | null)?.errno ?? 0);
+}
+
+/**
+ * The id a lookup must have found. A miss means the database folded the name into another
+ * (MySQL's PAD SPACE collation makes "A" and "A " equal): storing the row under id 0 would
+ * lose it silently.
+ */
+function idOf(ids: ReadonlyMap<string, number>, name: string, what: 'device' | 'point'): number {
+  const id = ids.get(name);
+  if (id === undefined) throw new PermanentBatchError(`the database has no ${what} row for ${JSON.stringify(name)}`);
+  return id;
+}
+
+/** The server (or its local_infile setting) does not allow LOAD DATA LOCAL. */
+function isLocalInfileRefused(err: unknown): boolean {
+  const e = err as { errno?: number; message?: string };
+  // 1148 ER_NOT_ALLOWED_COMMAND, 3948 ER_CLIENT_LOCAL_FILES_DISABLED, 4166 (MariaDB) local infile disabled.
+  return e.errno === 1148 || e.errno === 3948 || e.errno === 4166 || /local (data|infile).*(disabled|not allowed)/i.test(e.message ?? '');
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -1,20 +1,21 @@
-// Settings of the MySQL/MariaDB history store. Kept here until server.yml learns a
-// `driver: mysql` storage section (then it moves next to SqliteStorageConfig).
-import type { PoolOptions } from 'mysql2/promise';
+// mysql2 pool options from the `storage:` section of server.yml (driver: mysql).
+import type { PoolOptions, TypeCast } from 'mysql2/promise';
+import type { MysqlStorageConfig } from '../../domain/config.js';
 
-export interface MysqlStorageConfig {
-  readonly driver: 'mysql';
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly password: string;
-  /** Must exist already: dtuhub creates tables, not databases (that needs more privileges). */
-  readonly database: string;
-  /** Connections in the pool; the writer uses one at a time, readers share the rest. */
-  readonly poolSize: number;
-  /** Encrypt the connection (certificate verified against the system CAs). */
-  readonly tls: boolean;
-}
+export type { MysqlStorageConfig };
+
+/** Fail fast when the server is unreachable: the spill journal takes over meanwhile. */
+const CONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * mysql2's text-protocol parser rounds some 17-character doubles (97.80000000000001 comes
+ * back as 97.8); Number() reads them exactly.
+ */
+const exactDoubles: TypeCast = (field, next) => {
+  if (field.type !== 'DOUBLE') return next();
+  const text = field.string();
+  return text === null ? null : Number(text);
+};
 
 export function poolOptions(config: MysqlStorageConfig): PoolOptions {
   return {
@@ -27,6 +28,8 @@ export function poolOptions(config: MysqlStorageConfig): PoolOptions {
     charset: 'utf8mb4_bin',
     // BIGINT epoch-ms values stay below 2^53: plain numbers, not strings.
     supportBigNumbers: false,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    typeCast: exactDoubles,
     ...(config.tls ? { ssl: {} } : {}),
   };
 }

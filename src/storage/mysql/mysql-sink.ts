@@ -1,14 +1,19 @@
 // The BatchSink of the MySQL store: commits batches one at a time, in order, on one pooled
-// connection, retrying a failed batch a couple of times before giving it up. Async I/O,
-// so no worker thread is needed: the event loop only builds the SQL text.
+// connection, retrying a failed batch before giving it up. Async I/O, so no worker thread
+// is needed: the event loop only builds the SQL text.
+//
+// A commit has a deadline: a server that vanished without closing the socket would
+// otherwise leave the query, and every batch behind it, waiting forever. Past it the
+// connection is destroyed, which fails the query and frees the queue.
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../../log.js';
 import type { BatchSink, SinkResult } from '../buffered-writer.js';
 import type { WriteBatch } from '../write-batch.js';
-import { MysqlBatchApplier } from './mysql-batch-applier.js';
+import { isPermanentBatchError, MysqlBatchApplier } from './mysql-batch-applier.js';
 
 /** Delays before the 2nd and 3rd attempt (a restarting server or a lock timeout may clear). */
 const RETRY_DELAYS_MS = [100, 1000];
+const DEFAULT_DEADLINE_MS = 30_000;
 
 export class MysqlBatchSink implements BatchSink {
   private readonly applier = new MysqlBatchApplier();
@@ -19,6 +24,9 @@ export class MysqlBatchSink implements BatchSink {
     private readonly pool: Pool,
     private readonly log: Logger,
     private readonly retryDelaysMs: readonly number[] = RETRY_DELAYS_MS,
+    private readonly deadlineMs: number = DEFAULT_DEADLINE_MS,
+    /** Runs before each commit: makes sure the schema exists (after a start without the server). */
+    private readonly prepare: () => Promise<void> = async () => undefined,
   ) {}
 
   write(batch: WriteBatch): Promise<SinkResult> {
@@ -37,16 +45,30 @@ export class MysqlBatchSink implements BatchSink {
     for (;;) {
       const started = performance.now();
       try {
+        await this.prepare();
         const connection = await this.pool.getConnection();
+        let timer: NodeJS.Timeout | undefined;
+        let timedOut = false;
         try {
-          await this.applier.apply(connection, [batch]);
+          await Promise.race([
+            this.applier.apply(connection, [batch]),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => {
+                timedOut = true;
+                connection.destroy();
+                reject(new Error(`commit took longer than ${this.deadlineMs} ms; connection dropped`));
+              }, this.deadlineMs);
+            }),
+          ]);
         } finally {
-          connection.release();
+          clearTimeout(timer);
+          if (!timedOut) connection.release();
         }
         return { ok: true, writeMs: performance.now() - started, failedAttempts };
       } catch (err) {
         failedAttempts += 1;
         const error = err instanceof Error ? err.message : String(err);
+        if (isPermanentBatchError(err)) return { ok: false, permanent: true, failedAttempts, error };
         const delay = this.retryDelaysMs[failedAttempts - 1];
         this.log.warn({ rows: batch.rows, attempt: failedAttempts, error }, 'history batch failed');
         if (delay === undefined) return { ok: false, failedAttempts, error };

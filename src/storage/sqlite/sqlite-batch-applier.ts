@@ -28,6 +28,7 @@ export class SqliteBatchApplier {
   private readonly deviceIds = new Map<string, number>();
   /** point_names.name → id; cleared when a transaction rolls back. */
   private readonly pointIds = new Map<string, number>();
+  private readonly markApplied: Database.Statement;
   private readonly upsertDevice: Database.Statement;
   private readonly markOffline: Database.Statement;
   private readonly ensureDevice: Database.Statement;
@@ -44,6 +45,7 @@ export class SqliteBatchApplier {
   private readonly applyInTransaction: Database.Transaction<(batches: readonly WriteBatch[]) => void>;
 
   constructor(private readonly db: SqliteDatabase) {
+    this.markApplied = db.prepare('INSERT OR IGNORE INTO applied_batches (id, rows_applied, applied_at) VALUES (?, ?, ?)');
     this.upsertDevice = db.prepare(
       `INSERT INTO devices (registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener)
        VALUES (?, ?, ?, ?, ?, ?, ?, 'online', ?)
@@ -101,6 +103,8 @@ export class SqliteBatchApplier {
   }
 
   private applyRows(batch: WriteBatch, lastSeen: Map<number, number>): void {
+    // A batch applied before (see migration 002) is skipped whole.
+    if (this.markApplied.run(batch.id, batch.rows, Date.now()).changes === 0) return;
     for (const op of batch.devices) {
       if (op.op === 'online') {
         const id = this.upsertDevice.get(op.registrationId, op.profile, op.name, op.at, op.at, op.ip, op.port, op.listener) as number;
@@ -234,7 +238,9 @@ function fillSampleArgs(
   args[at + 2] = pointId;
   args[at + 3] = s.slave[i];
   args[at + 4] = s.address[i];
-  args[at + 5] = s.hasValue[i] === 1 ? s.value[i] : null;
+  // Infinity and NaN have no SQL form in MySQL; both stores keep them as "no number".
+  const value = s.value[i]!;
+  args[at + 5] = s.hasValue[i] === 1 && Number.isFinite(value) ? value : null;
   args[at + 6] = text < 0 ? null : strings[text];
   args[at + 7] = strings[s.raw[i]!];
   args[at + 8] = strings[s.quality[i]!];

@@ -2,28 +2,30 @@
 // writer in front of it, and a read-only connection for queries.
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { RetentionConfig, StorageConfig, WriteBufferConfig } from '../../domain/config.js';
+import type { RetentionConfig, SqliteStorageConfig, WriteBufferConfig } from '../../domain/config.js';
 import type { Logger } from '../../log.js';
 import { BufferedHistoryWriter, writerOptionsFor, type FlushInfo } from '../buffered-writer.js';
 import { StorageError } from '../errors.js';
-import type { HistoryReader, HistoryWriter, RetentionReport } from '../history.js';
+import type { HistoryReader, HistoryWriter, RetentionReport, StoreHealth } from '../history.js';
+import type { HistoryStore } from '../history-store.js';
 import { SqliteHistoryReader } from './sqlite-reader.js';
 import { SqliteWorkerSink } from './sqlite-worker-sink.js';
 
 export interface HistoryConfig {
-  readonly storage: StorageConfig;
+  readonly storage: SqliteStorageConfig;
   readonly writeBuffer: WriteBufferConfig;
   readonly retention: RetentionConfig;
 }
 
 export interface SqliteHistoryOptions {
-  /** Backlog cap in rows; default max(20 × writeBuffer.maxRows, 100,000). */
-  readonly maxPendingRows?: number;
   /** Told about every committed batch. */
   readonly onFlush?: (info: FlushInfo) => void;
 }
 
-export class SqliteHistory {
+// No spill journal here: the database is a local file, so whatever would make it fail (a
+// full or failing disk) would fail a journal beside it too. The writer thread retries and
+// the backlog cap bounds memory; see docs/ARCHITECTURE.md.
+export class SqliteHistory implements HistoryStore {
   private started: { writer: BufferedHistoryWriter; reader: SqliteHistoryReader; sink: SqliteWorkerSink } | null = null;
 
   constructor(
@@ -78,6 +80,16 @@ export class SqliteHistory {
     this.started = null;
     await started.writer.close();
     started.reader.close();
+  }
+
+  health(): StoreHealth {
+    const { writer } = this.parts();
+    return { driver: 'sqlite', where: this.path, ...writer.sinkHealth(), rowsOnDisk: 0, bytesOnDisk: 0, writer: writer.stats() };
+  }
+
+  /** Everything accepted is committed: SQLite has no journal to drain. */
+  async drained(): Promise<void> {
+    await this.parts().writer.flush();
   }
 
   /** Runs a retention sweep now instead of waiting for the next sweepIntervalMs. */

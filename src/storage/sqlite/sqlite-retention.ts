@@ -14,6 +14,7 @@
 import type { RetentionConfig } from '../../domain/config.js';
 import type { RetentionReport } from '../history.js';
 import type Database from 'better-sqlite3';
+import { APPLIED_BATCH_KEEP_MS } from '../migrations/002_applied_batches.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 
 export const RETENTION_CHUNK_ROWS = 5000;
@@ -60,6 +61,7 @@ export class SqliteRetention {
   private readonly deleteDataUpTo: Database.Statement;
   private readonly deleteDataBefore: Database.Statement;
   private readonly deleteDataChunk: (walk: DataWalk, cutoff: number) => number;
+  private readonly deleteAppliedBatches: Database.Statement;
 
   constructor(
     db: SqliteDatabase,
@@ -85,6 +87,9 @@ export class SqliteRetention {
     this.deleteDataUpTo = db.prepare('DELETE FROM device_data WHERE device_id = ? AND (received_at, point_id) <= (?, ?)');
     this.deleteDataBefore = db.prepare('DELETE FROM device_data WHERE device_id = ? AND received_at < ?');
     this.deleteDataChunk = db.transaction((walk: DataWalk, cutoff: number) => this.deleteDataRows(walk, cutoff)).immediate;
+    this.deleteAppliedBatches = db.prepare(
+      'DELETE FROM applied_batches WHERE id IN (SELECT id FROM applied_batches WHERE applied_at < ? LIMIT ?)',
+    );
     this.maxRawPacketId = db.prepare('SELECT MAX(id) FROM raw_packets').pluck();
     this.deleteRawPacketsUpTo = db.prepare(
       'DELETE FROM raw_packets WHERE id IN (SELECT id FROM raw_packets WHERE id <= ? ORDER BY id LIMIT ?)',
@@ -103,6 +108,7 @@ export class SqliteRetention {
     const connectionHistory = await this.deleteOlderThan('connection_history', c.connectionHistoryMs, now, pause, stopping);
     const rawPacketsAged = await this.deleteOlderThan('raw_packets', c.rawPacketsMs, now, pause, stopping);
     const rawPacketsOverCap = await this.capRawPackets(pause, stopping);
+    await this.forgetAppliedBatches(now, pause, stopping);
     return {
       deviceData,
       heartbeatLog,
@@ -173,6 +179,13 @@ export class SqliteRetention {
       await pause();
     }
     return deleted;
+  }
+
+  private async forgetAppliedBatches(now: number, pause: () => Promise<void>, stopping: () => boolean): Promise<void> {
+    while (!stopping()) {
+      if (this.deleteAppliedBatches.run(now - APPLIED_BATCH_KEEP_MS, this.chunkRows).changes < this.chunkRows) break;
+      await pause();
+    }
   }
 
   /** Keeps the newest `rawPacketsMaxRows` packets by id (0: no cap). */

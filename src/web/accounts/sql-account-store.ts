@@ -17,6 +17,7 @@ const TOKEN_COLUMNS = 'id, name, role, created_by, created_at, last_used_at, exp
 const AUDIT_COLUMNS = 'id, at, actor, ip, action, device, slave, fn, address, write_values, result, details';
 
 export abstract class SqlAccountStore implements AccountStore {
+  /** The open connection's runner; throws AccountStoreUnavailableError when there is none. */
   protected abstract runner(): SqlRunner;
   abstract open(): Promise<void>;
   abstract close(): Promise<void>;

@@ -2,6 +2,7 @@
 // lets it write beside the history worker; busy_timeout covers the rare overlap).
 import { migrateSqlite } from '../../storage/sqlite/sqlite-migrate.js';
 import { openWriteConnection, type SqliteDatabase } from '../../storage/sqlite/sqlite-connection.js';
+import { AccountStoreUnavailableError } from './account-store-unavailable.js';
 import { SqlAccountStore, type SqlParam, type SqlRunner } from './sql-account-store.js';
 
 export class SqliteAccountStore extends SqlAccountStore {
@@ -30,7 +31,7 @@ export class SqliteAccountStore extends SqlAccountStore {
 
   protected runner(): SqlRunner {
     const db = this.db;
-    if (!db) throw new Error('account store is not open');
+    if (!db) throw new AccountStoreUnavailableError('the account database is not open');
     return {
       all: async (sql: string, params: readonly SqlParam[]) => db.prepare(sql).all(...params) as Record<string, unknown>[],
       run: async (sql: string, params: readonly SqlParam[]) => {

@@ -25,7 +25,7 @@ describe('dtuhub serve', () => {
     const written = writeConfigDir({
       server: (s) => {
         s.logging.level = 'info';
-        s.writeBuffer = { maxRows: 100000, flushInterval: '1h' };
+        s.writeBuffer = { maxRows: 100000, flushInterval: '1h', idleFlushDelay: '1h' };
       },
     });
     dir = written.dir;

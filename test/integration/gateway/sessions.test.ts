@@ -208,7 +208,7 @@ describe('bad input', () => {
 
 describe('shutdown', () => {
   it('flushes every accepted sample to SQLite when the server stops', async () => {
-    const h = await boot({ server: (s) => (s.writeBuffer = { maxRows: 100000, flushInterval: '1h' }) });
+    const h = await boot({ server: (s) => (s.writeBuffer = { maxRows: 100000, flushInterval: '1h', idleFlushDelay: '1h' }) });
     let accepted = 0;
     h.app.bus.on('data', (e) => (accepted += e.samples.length));
     const sim = simulated(h, 'dtu', { id: 'DTU-FLUSH' });

@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import type { RetentionConfig, WriteBufferConfig } from '../../../src/domain/config.js';
 import type { Sample } from '../../../src/domain/point.js';
 import { silentLogger } from '../../../src/log.js';
-import { openSqliteHistory, type SqliteHistory, type SqliteHistoryOptions } from '../../../src/storage/index.js';
+import {
+  openSqliteHistory,
+  type DeviceUpsert,
+  type HeartbeatRecord,
+  type SqliteHistory,
+  type SqliteHistoryOptions,
+} from '../../../src/storage/index.js';
 
 export const T0 = Date.UTC(2025, 0, 15, 8, 30, 0, 123);
 
@@ -43,7 +49,7 @@ export async function tempHistory(): Promise<TempHistory> {
       const history = await openSqliteHistory(
         {
           storage: { driver: 'sqlite', path },
-          writeBuffer: { maxRows: 1000, flushIntervalMs: 60_000, ...overrides.writeBuffer },
+          writeBuffer: { maxRows: 1000, flushIntervalMs: 60_000, idleFlushDelayMs: 60_000, maxPendingRows: 100_000, ...overrides.writeBuffer },
           retention: { ...KEEP_EVERYTHING, ...overrides.retention },
         },
         silentLogger(),
@@ -72,6 +78,21 @@ export function sample(deviceId: string, point: string, i: number, overrides: Pa
     quality: 'good',
     ...overrides,
   };
+}
+
+/** A registration of device `registrationId` at `at`, with fixed details. */
+export function online(registrationId: string, at: number, overrides: Partial<DeviceUpsert> = {}): DeviceUpsert {
+  return { registrationId, profile: 'th-sensor', name: `Sensor ${registrationId}`, ip: '198.51.100.7', port: 40123, listener: 'main', at, ...overrides };
+}
+
+/** A heartbeat of device `registrationId` at `at`, from the address `online()` uses. */
+export function beat(registrationId: string, at: number, port = 40123): HeartbeatRecord {
+  return { registrationId, at, ip: '198.51.100.7', port };
+}
+
+/** Rows without their store-assigned `id`, to compare with what was written. */
+export function withoutIds<T extends { id: number }>(rows: readonly T[]): Omit<T, 'id'>[] {
+  return rows.map(({ id: _id, ...rest }) => rest);
 }
 
 /** Polls `check` until it returns true (for interval-driven behaviour), or fails after `ms`. */

@@ -2,6 +2,9 @@
 // test file (dtuhub_test_<random>), dropped afterwards. No MariaDB means the tests fail:
 // the store must be tested, not silently skipped.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createConnection, type Connection } from 'mysql2/promise';
 import type { RetentionConfig, WriteBufferConfig } from '../../../src/domain/config.js';
 import { silentLogger } from '../../../src/log.js';
@@ -26,13 +29,21 @@ export async function tempMysql(): Promise<TempMysql> {
   const admin = await createConnection(SERVER);
   await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
   const sql = await createConnection({ ...SERVER, database, supportBigNumbers: false });
-  const storage: MysqlStorageConfig = { driver: 'mysql', ...SERVER, database, poolSize: 4, tls: false };
+  const spillDir = await mkdtemp(join(tmpdir(), 'dtuhub-spill-'));
+  const storage: MysqlStorageConfig = {
+    driver: 'mysql',
+    ...SERVER,
+    database,
+    poolSize: 4,
+    tls: false,
+    spill: { dir: spillDir, maxBytes: 2 ** 30, writeTimeoutMs: 10_000 },
+  };
   const created: MysqlHistory[] = [];
   const create: TempMysql['create'] = (overrides = {}) => {
     const history = new MysqlHistory(
       {
         storage,
-        writeBuffer: { maxRows: 1000, flushIntervalMs: 60_000, ...overrides.writeBuffer },
+        writeBuffer: { maxRows: 1000, flushIntervalMs: 60_000, idleFlushDelayMs: 60_000, maxPendingRows: 100_000, ...overrides.writeBuffer },
         retention: { ...KEEP_EVERYTHING, ...overrides.retention },
       },
       silentLogger(),
@@ -55,6 +66,7 @@ export async function tempMysql(): Promise<TempMysql> {
       await sql.end();
       await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
       await admin.end();
+      await rm(spillDir, { recursive: true, force: true });
     },
   };
 }

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { gatewayTests, waitFor, type Harness } from '../../helpers/app-harness.js';
-import { FAST_PROFILE, fastProfile } from '../../helpers/fast-profile.js';
+import { WEB_PROFILE, webProfile } from '../../helpers/web-profile.js';
 import { caller, webOf } from '../../helpers/web.js';
 
 const { boot, dtu } = gatewayTests();
@@ -42,8 +42,8 @@ function refusal(h: Harness, headers: Record<string, string>): Promise<number> {
 
 describe('live feed', () => {
   it('sends the last frame to a new viewer, then every new sample', async () => {
-    const h = await boot(fastProfile());
-    const sim = dtu(h, 'dtu', { id: 'DTU-LIVE' }, FAST_PROFILE);
+    const h = await boot(webProfile());
+    const sim = dtu(h, 'dtu', { id: 'DTU-LIVE' }, WEB_PROFILE);
     sim.setRegisters(1, 3, 0, [0, 42]);
     await sim.start();
     await waitFor(() => h.app.latest.get('DTU-LIVE', 'energy'), 5000, 'a first value');
@@ -55,7 +55,7 @@ describe('live feed', () => {
     expect(v.frames[1]).toMatchObject({
       type: 'snapshot',
       channel: 'device:DTU-LIVE',
-      device: { registrationId: 'DTU-LIVE', status: 'online', profile: FAST_PROFILE },
+      device: { registrationId: 'DTU-LIVE', status: 'online', profile: WEB_PROFILE },
       values: [{ deviceId: 'DTU-LIVE', point: 'energy', value: 42 }],
       unreachable: false,
     });
@@ -65,8 +65,8 @@ describe('live feed', () => {
   });
 
   it('sends an unreachable frame after three failed polls, and tells the fleet', async () => {
-    const h = await boot(fastProfile());
-    const sim = dtu(h, 'dtu', { id: 'DTU-MUTE', silentSlaves: [1] }, FAST_PROFILE);
+    const h = await boot(webProfile());
+    const sim = dtu(h, 'dtu', { id: 'DTU-MUTE', silentSlaves: [1] }, WEB_PROFILE);
     const { cookie } = await caller(h, 'viewer');
     const v = viewer(h, { cookie }, '?subscribe=fleet,device:DTU-MUTE');
     await v.opened;
@@ -88,7 +88,7 @@ describe('live feed', () => {
   });
 
   it('keeps a quiet link alive and answers pings', async () => {
-    const h = await boot(fastProfile((s) => (s.web.live = { keepAlive: '100ms' })));
+    const h = await boot(webProfile((s) => (s.web.live = { keepAlive: '100ms' })));
     const { bearer } = await caller(h, 'viewer');
     const v = viewer(h, { authorization: bearer });
     await v.opened;
@@ -101,9 +101,9 @@ describe('live feed', () => {
   });
 
   it('feeds many viewers from one bus subscription without polling more', async () => {
-    const h = await boot(fastProfile());
+    const h = await boot(webProfile());
     const listenersBefore = h.app.bus.listenerCount('data');
-    const sim = dtu(h, 'dtu', { id: 'DTU-FAN' }, FAST_PROFILE);
+    const sim = dtu(h, 'dtu', { id: 'DTU-FAN' }, WEB_PROFILE);
     await sim.start();
     await waitFor(() => h.app.latest.get('DTU-FAN', 'energy'), 5000, 'a first value');
     const { cookie } = await caller(h, 'viewer');
@@ -120,8 +120,8 @@ describe('live feed', () => {
   });
 
   it('drops a viewer that stops reading instead of buffering for it', async () => {
-    const h = await boot(fastProfile((s) => (s.web.live = { maxBufferedBytes: 1024 })));
-    const sim = dtu(h, 'dtu', { id: 'DTU-SLOW' }, FAST_PROFILE);
+    const h = await boot(webProfile((s) => (s.web.live = { maxBufferedBytes: 1024 })));
+    const sim = dtu(h, 'dtu', { id: 'DTU-SLOW' }, WEB_PROFILE);
     await sim.start();
     await waitFor(() => h.app.gateway.registry.get('DTU-SLOW')?.state === 'active', 5000, 'registration');
     const { cookie } = await caller(h, 'viewer');
@@ -146,7 +146,7 @@ describe('live feed', () => {
   });
 
   it('closes a viewer whose login session ends', async () => {
-    const h = await boot(fastProfile());
+    const h = await boot(webProfile());
     const { cookie } = await caller(h, 'viewer');
     const v = viewer(h, { cookie }, '?subscribe=fleet');
     await v.opened;
@@ -158,7 +158,7 @@ describe('live feed', () => {
   });
 
   it('refuses a cross-site upgrade and an anonymous one before the handshake', async () => {
-    const h = await boot(fastProfile());
+    const h = await boot(webProfile());
     const { cookie } = await caller(h, 'viewer');
     expect(await refusal(h, { cookie, origin: 'http://evil.example' })).toBe(403);
     expect(await refusal(h, {})).toBe(401);

@@ -2,7 +2,7 @@
 // channels can be stopped, started and restarted from the API.
 import { describe, expect, it } from 'vitest';
 import { gatewayTests, waitFor, type Harness } from '../../helpers/app-harness.js';
-import { FAST_PROFILE, fastProfile } from '../../helpers/fast-profile.js';
+import { WEB_PROFILE, webProfile } from '../../helpers/web-profile.js';
 import { caller } from '../../helpers/web.js';
 
 const { boot, dtu } = gatewayTests();
@@ -17,8 +17,8 @@ function post(h: Harness, path: string, headers: Record<string, string>, body?: 
 
 describe('register writes', () => {
   it('writes registers and coils to the slave for an operator and audits each attempt', async () => {
-    const h = await boot(fastProfile());
-    const sim = dtu(h, 'dtu', { id: 'DTU-WR' }, FAST_PROFILE);
+    const h = await boot(webProfile());
+    const sim = dtu(h, 'dtu', { id: 'DTU-WR' }, WEB_PROFILE);
     await sim.start();
     await waitFor(() => h.app.gateway.registry.get('DTU-WR')?.state === 'active', 5000, 'registration');
     const op = await caller(h, 'operator');
@@ -67,8 +67,8 @@ describe('register writes', () => {
 
 describe('channel supervision', () => {
   it('stops, starts and restarts a listener, closing its sessions and counting restarts', async () => {
-    const h = await boot(fastProfile());
-    const sim = dtu(h, 'dtu', { id: 'DTU-CH' }, FAST_PROFILE);
+    const h = await boot(webProfile());
+    const sim = dtu(h, 'dtu', { id: 'DTU-CH' }, WEB_PROFILE);
     await sim.start();
     await waitFor(() => h.app.gateway.registry.get('DTU-CH')?.state === 'active', 5000, 'registration');
     const admin = await caller(h, 'admin', 'ops-admin');
@@ -103,7 +103,7 @@ describe('channel supervision', () => {
     const probe = createServer();
     const port = await listen(probe, 0);
     await close(probe);
-    const h = await boot(fastProfile((s) => (s.listeners.find((l: { name: string }) => l.name === 'typed').port = port)));
+    const h = await boot(webProfile((s) => (s.listeners.find((l: { name: string }) => l.name === 'typed').port = port)));
     const admin = await caller(h, 'admin', 'ops-admin');
     await post(h, '/api/channels/typed/stop', { cookie: admin.cookie });
     const blocker = createServer();
@@ -121,8 +121,8 @@ describe('channel supervision', () => {
 
 describe('server status and config', () => {
   it('shows connections, rates, the store and the process, and masks secrets in the config', async () => {
-    const h = await boot(fastProfile());
-    const sim = dtu(h, 'dtu', { id: 'DTU-ST' }, FAST_PROFILE);
+    const h = await boot(webProfile());
+    const sim = dtu(h, 'dtu', { id: 'DTU-ST' }, WEB_PROFILE);
     await sim.start();
     await waitFor(() => h.app.gateway.registry.get('DTU-ST')?.state === 'active', 5000, 'registration');
     await waitFor(() => h.app.latest.get('DTU-ST', 'energy'), 5000, 'a value');
@@ -141,6 +141,6 @@ describe('server status and config', () => {
     const config = (await (await fetch(`${h.webUrl()}/api/config`, { headers: { cookie: op.cookie } })).json()) as Record<string, any>;
     expect(config.server.web.admin).toEqual({ username: 'admin', password: '***' });
     expect(JSON.stringify(config)).not.toContain('test-admin-password');
-    expect(config.points.profiles[FAST_PROFILE].points[0]).toMatchObject({ name: 'energy', unit: 'kWh' });
+    expect(config.points.profiles[WEB_PROFILE].points[0]).toMatchObject({ name: 'energy', unit: 'kWh' });
   });
 });

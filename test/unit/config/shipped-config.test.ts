@@ -23,7 +23,7 @@ describe('the shipped example config', () => {
       maxInputBytes: 4096,
       connectStaggerMs: 2000,
     });
-    expect(config.server.writeBuffer).toEqual({ maxRows: 5000, flushIntervalMs: 1000 });
+    expect(config.server.writeBuffer).toEqual({ maxRows: 5000, flushIntervalMs: 1000, idleFlushDelayMs: 20, maxPendingRows: 100_000 });
   });
 
   it('compiles exactly the four tasks, one block each, with their schedules', () => {

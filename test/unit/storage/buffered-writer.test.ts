@@ -41,7 +41,7 @@ function samples(n: number, deviceId = 'DTU1'): Sample[] {
 
 function writer(sink: BatchSink, options: Partial<BufferedWriterOptions> = {}): BufferedHistoryWriter {
   return new BufferedHistoryWriter(
-    { maxRows: 100, flushIntervalMs: 1000, maxPendingRows: 1000, rawPackets: 'all', ...options },
+    { maxRows: 100, flushIntervalMs: 1000, idleFlushDelayMs: 1000, maxPendingRows: 1000, rawPackets: 'all', ...options },
     sink,
     silentLogger(),
   );
@@ -78,6 +78,31 @@ describe('BufferedHistoryWriter', () => {
     vi.advanceTimersByTime(1);
     expect(sink.batches).toHaveLength(1);
     expect(sink.batches[0]!.rows).toBe(10);
+  });
+
+  it('seals idleFlushDelayMs after the first row while the database is idle', () => {
+    const sink = new FakeSink();
+    const w = writer(sink, { flushIntervalMs: 1000, idleFlushDelayMs: 20 });
+    w.samples(samples(5));
+    vi.advanceTimersByTime(19);
+    expect(sink.batches).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    expect(sink.batches.map((b) => b.rows)).toEqual([5]);
+  });
+
+  it('while a commit is in flight, collects rows until it ends, then seals them within idleFlushDelayMs', async () => {
+    const sink = new FakeSink();
+    const w = writer(sink, { flushIntervalMs: 1000, idleFlushDelayMs: 20 });
+    w.samples(samples(5));
+    vi.advanceTimersByTime(20); // first batch in flight
+    w.samples(samples(7));
+    vi.advanceTimersByTime(200);
+    w.samples(samples(3));
+    expect(sink.batches.map((b) => b.rows)).toEqual([5]); // the database is busy: keep collecting
+    sink.commitAll();
+    await vi.advanceTimersByTimeAsync(0);
+    // The batch's first row is 200 ms old, past the idle delay: sealed at once.
+    expect(sink.batches.map((b) => b.rows)).toEqual([5, 10]);
   });
 
   it('sets no timer while nothing is buffered', () => {

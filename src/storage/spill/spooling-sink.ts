@@ -1,0 +1,290 @@
+// A BatchSink in front of a store's own sink that never loses a batch the database cannot
+// take: it writes the batch to the spill journal instead and replays the journal, in
+// order, when the database answers again.
+//
+// States (StoreState):
+//   ok        batches go straight to the database.
+//   degraded  the last batch committed, but only after failed attempts.
+//   spilling  the journal is not empty: new batches are appended behind it (so rows reach
+//             the database in the order they were accepted) and a replay loop retries the
+//             database with backoff, oldest record first.
+// A batch goes to the journal when its write fails, when it takes longer than
+// `writeTimeoutMs` (it may still commit later: the batch id makes the replay a no-op), or
+// when more than `spillAboveRows` rows are waiting in memory for a slow database.
+import type { Logger } from '../../log.js';
+import type { BatchSink, SinkResult } from '../buffered-writer.js';
+import type { StoreState } from '../history.js';
+import type { WriteBatch } from '../write-batch.js';
+import type { SpillJournal } from './spill-journal.js';
+
+export interface SpoolingOptions {
+  /** A write not settled by then is journaled (and left to finish or fail on its own). */
+  readonly writeTimeoutMs: number;
+  /** Rows queued for the database beyond which new batches go to the journal. */
+  readonly spillAboveRows: number;
+  /** First and longest pause between replay attempts while the database is down. */
+  readonly retryMinMs: number;
+  readonly retryMaxMs: number;
+  /** How often to log the journal's size while spilling. */
+  readonly reportEveryMs: number;
+}
+
+export interface SpoolHealth {
+  readonly state: StoreState;
+  readonly since: number;
+  readonly lastError: string | null;
+  readonly rowsOnDisk: number;
+  readonly bytesOnDisk: number;
+  /** Rows written to the journal / replayed from it since start. */
+  readonly rowsSpilled: number;
+  readonly rowsReplayed: number;
+  /** Rows lost to journal records that failed their checksum. */
+  readonly rowsCorrupt: number;
+  /** Rows in batches the database refused for their content, kept in the journal's rejected/ folder. */
+  readonly rowsRejected: number;
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+export class SpoolingSink implements BatchSink {
+  private state: StoreState = 'ok';
+  private since = Date.now();
+  private lastError: string | null = null;
+  private tail: Promise<unknown> = Promise.resolve();
+  private queuedRows = 0;
+  private rowsSpilled = 0;
+  private rowsReplayed = 0;
+  private rowsRejected = 0;
+  private replaying: Promise<void> | null = null;
+  private closed = false;
+  private wake: (() => void) | null = null;
+  private drainWaiters: (() => void)[] = [];
+  private lastReport = 0;
+
+  constructor(
+    private readonly inner: BatchSink,
+    private readonly journal: SpillJournal,
+    private readonly log: Logger,
+    private readonly options: SpoolingOptions,
+  ) {
+    if (!journal.isEmpty) {
+      this.enter('spilling', 'spill journal from an earlier run');
+      this.log.warn({ rows: journal.rows, bytes: journal.bytes }, 'spill journal holds rows from an earlier run; replaying');
+      this.startReplay();
+    }
+  }
+
+  write(batch: WriteBatch): Promise<SinkResult> {
+    this.queuedRows += batch.rows;
+    const result = this.tail.then(() => this.route(batch));
+    this.tail = result.catch(() => undefined);
+    return result.finally(() => {
+      this.queuedRows -= batch.rows;
+    });
+  }
+
+  health(): SpoolHealth {
+    return {
+      state: this.state,
+      since: this.since,
+      lastError: this.lastError,
+      rowsOnDisk: this.journal.rows,
+      bytesOnDisk: this.journal.bytes,
+      rowsSpilled: this.rowsSpilled,
+      rowsReplayed: this.rowsReplayed,
+      rowsCorrupt: this.journal.corruptRows,
+      rowsRejected: this.rowsRejected,
+    };
+  }
+
+  /** Resolves when the journal is empty and batches go straight to the database again. */
+  drained(): Promise<void> {
+    if (this.state !== 'spilling') return this.tail.then(() => undefined);
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /**
+   * Waits for queued writes, gives the replay one last chance, then closes. Whatever is
+   * still in the journal stays there for the next start.
+   */
+  async close(): Promise<void> {
+    await this.tail;
+    this.closed = true;
+    this.wake?.();
+    await this.replaying;
+    for (const resolve of this.drainWaiters.splice(0)) resolve();
+    await this.journal.close();
+    await this.inner.close();
+    if (!this.journal.isEmpty) this.log.warn({ rows: this.journal.rows }, 'rows left in the spill journal for the next start');
+  }
+
+  // ---------------------------------------------------------------- routing
+
+  private async route(batch: WriteBatch): Promise<SinkResult> {
+    if (this.state === 'spilling') return this.spill(batch, 0);
+    if (this.queuedRows - batch.rows > this.options.spillAboveRows) {
+      this.enter('spilling', `database is slow: ${this.queuedRows} rows waiting`);
+      this.startReplay();
+      return this.spill(batch, 0);
+    }
+    const result = await this.writeWithDeadline(batch);
+    if (result.permanent) return this.setAside(batch, result);
+    if (result.ok) {
+      this.settle(result.failedAttempts > 0 ? 'degraded' : 'ok', result.failedAttempts > 0 ? (result.error ?? null) : null);
+      return result;
+    }
+    this.enter('spilling', result.error ?? 'write failed');
+    this.startReplay();
+    return this.spill(batch, result.failedAttempts);
+  }
+
+  private async spill(batch: WriteBatch, failedAttempts: number): Promise<SinkResult> {
+    try {
+      const outcome = await this.journal.append(batch);
+      if (outcome === 'full') {
+        return { ok: false, failedAttempts, error: `spill journal is full (${this.journal.bytes} bytes)` };
+      }
+    } catch (err) {
+      return { ok: false, failedAttempts, error: `spill journal write failed: ${messageOf(err)}` };
+    }
+    this.rowsSpilled += batch.rows;
+    this.reportSpilling();
+    return { ok: true, spilled: true, failedAttempts };
+  }
+
+  /**
+   * A batch the database refuses for its content: retrying or journaling it would block
+   * every batch behind it forever. It goes to the journal's rejected/ folder instead and
+   * counts as not stored (the writer logs it and counts its rows as dropped).
+   */
+  private async setAside(batch: WriteBatch, result: SinkResult): Promise<SinkResult> {
+    let where: string;
+    try {
+      where = await this.journal.quarantine(batch);
+    } catch (err) {
+      where = `nowhere (${messageOf(err)})`;
+    }
+    this.rowsRejected += batch.rows;
+    this.log.error({ rows: batch.rows, batch: batch.id, error: result.error, file: where }, 'the database refuses this batch; kept aside');
+    return { ok: false, failedAttempts: result.failedAttempts, error: `${result.error ?? 'refused'}; batch kept in ${where}` };
+  }
+
+  private async writeWithDeadline(batch: WriteBatch): Promise<SinkResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), this.options.writeTimeoutMs);
+    });
+    try {
+      const write = this.inner.write(batch).catch((err: unknown): SinkResult => ({ ok: false, failedAttempts: 1, error: messageOf(err) }));
+      const result = await Promise.race([write, deadline]);
+      if (result === TIMED_OUT) return { ok: false, failedAttempts: 1, error: `write took longer than ${this.options.writeTimeoutMs} ms` };
+      return result;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // ---------------------------------------------------------------- replay
+
+  private startReplay(): void {
+    this.replaying ??= this.replayLoop().finally(() => {
+      this.replaying = null;
+    });
+  }
+
+  private async replayLoop(): Promise<void> {
+    let pause = 0;
+    while (!this.closed) {
+      if (pause > 0) await this.sleep(pause);
+      const outcome = await this.replayRecords();
+      if (outcome === 'failed') {
+        pause = Math.min(Math.max(pause * 2, this.options.retryMinMs), this.options.retryMaxMs);
+        continue;
+      }
+      pause = 0;
+      // Decide in the write queue, where no append is half done: an append that started
+      // while the last record was being replayed must be replayed too.
+      const done = await this.inWriteQueue(() => {
+        if (!this.journal.isEmpty) return false;
+        this.settle('ok', null);
+        return true;
+      });
+      if (done) return;
+    }
+  }
+
+  /** Replays records until the journal is empty (`empty`) or the database fails (`failed`). */
+  private async replayRecords(): Promise<'empty' | 'failed'> {
+    for (;;) {
+      const record = await this.journal.next();
+      if (!record) return 'empty';
+      const result = await this.writeWithDeadline(record.batch);
+      if (result.permanent) {
+        await this.setAside(record.batch, result);
+        await this.journal.consumed(record);
+        continue;
+      }
+      if (!result.ok) {
+        this.lastError = result.error ?? 'write failed';
+        this.reportSpilling();
+        return 'failed';
+      }
+      await this.journal.consumed(record);
+      this.rowsReplayed += record.rows;
+      if (this.closed && !this.journal.isEmpty) return 'failed';
+    }
+  }
+
+  private inWriteQueue<T>(task: () => T): Promise<T> {
+    const result = this.tail.then(task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  // ---------------------------------------------------------------- state
+
+  private enter(state: 'spilling', reason: string): void {
+    this.lastError = reason;
+    if (this.state === state) return;
+    this.log.warn({ reason }, 'history store unavailable; spilling batches to the local journal');
+    this.state = state;
+    this.since = Date.now();
+    this.lastReport = Date.now();
+  }
+
+  private settle(state: 'ok' | 'degraded', error: string | null): void {
+    const was = this.state;
+    this.lastError = error;
+    if (was === state) return;
+    this.state = state;
+    this.since = Date.now();
+    if (was === 'spilling') {
+      this.log.info({ rowsReplayed: this.rowsReplayed }, 'history store is back; spill journal replayed');
+      for (const resolve of this.drainWaiters.splice(0)) resolve();
+    } else if (state === 'degraded') {
+      this.log.warn({ error }, 'history store degraded: a batch needed retries');
+    }
+  }
+
+  private reportSpilling(): void {
+    const now = Date.now();
+    if (now - this.lastReport < this.options.reportEveryMs) return;
+    this.lastReport = now;
+    this.log.warn({ rowsOnDisk: this.journal.rows, bytesOnDisk: this.journal.bytes, error: this.lastError }, 'history store still spilling');
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,102 @@
+// The contract every history store keeps, whichever database is behind it: one set of
+// tests, declared here once and run by store-contract.<store>.test.ts against SQLite and
+// against the real MariaDB. A store is built the way the app builds it
+// (createHistoryStore); where a test must see the database itself, it reads rows with
+// plain SQL that both dialects accept, through the target's rawQuery.
+import { afterEach, beforeEach, describe } from 'vitest';
+import type { RetentionConfig, StorageConfig, WriteBufferConfig } from '../../../src/domain/config.js';
+import type { Sample } from '../../../src/domain/point.js';
+import { silentLogger } from '../../../src/log.js';
+import { createHistoryStore, type HistoryStore } from '../../../src/storage/index.js';
+import { KEEP_EVERYTHING } from './history-fixture.js';
+import { declareQueryContract } from './store-contract-queries.js';
+import { declareWritingContract } from './store-contract-writing.js';
+
+export type SqlRow = Record<string, unknown>;
+
+/** One empty database for one test, and the means to look into it. */
+export interface StoreTarget {
+  readonly storage: StorageConfig;
+  /** What `health().where` must say for this database. */
+  readonly where: string;
+  /** Rows of a plain SQL query on the database, as plain objects (numbers as numbers). */
+  rawQuery(sql: string): Promise<SqlRow[]>;
+  /** Drops the database (the stores opened on it are stopped first). */
+  cleanup(): Promise<void>;
+}
+
+export interface StoreOverrides {
+  readonly writeBuffer?: Partial<WriteBufferConfig>;
+  readonly retention?: Partial<RetentionConfig>;
+}
+
+/** What each contract test gets: stores on this test's database, and plain SQL into it. */
+export interface ContractContext {
+  readonly driver: StorageConfig['driver'];
+  /** Builds and starts a store on this test's database; every call opens the same database. */
+  open(overrides?: StoreOverrides): Promise<HistoryStore>;
+  rawQuery(sql: string): Promise<SqlRow[]>;
+  /** Every device_data row in the database, as samples, by device, time and point name. */
+  storedSamples(): Promise<Sample[]>;
+  /** Rows of one table in the database. */
+  rowCount(table: string): Promise<number>;
+  where(): string;
+}
+
+/** Small buffers that never flush by themselves unless a test asks; nothing expires. */
+const WRITE_BUFFER: WriteBufferConfig = { maxRows: 1000, flushIntervalMs: 60_000, idleFlushDelayMs: 60_000, maxPendingRows: 100_000 };
+
+export function describeStoreContract(driver: StorageConfig['driver'], createTarget: () => Promise<StoreTarget>): void {
+  describe(`history store contract (${driver})`, () => {
+    let target: StoreTarget | null = null;
+    const opened: HistoryStore[] = [];
+
+    beforeEach(async () => {
+      target = await createTarget();
+    });
+    afterEach(async () => {
+      for (const store of opened.splice(0)) await store.stop();
+      await target?.cleanup();
+      target = null;
+    });
+
+    const current = (): StoreTarget => {
+      if (!target) throw new Error('no store target: used outside a test');
+      return target;
+    };
+    const context: ContractContext = {
+      driver,
+      async open(overrides = {}) {
+        const store = createHistoryStore(
+          {
+            storage: current().storage,
+            writeBuffer: { ...WRITE_BUFFER, ...overrides.writeBuffer },
+            retention: { ...KEEP_EVERYTHING, ...overrides.retention },
+          },
+          silentLogger(),
+        );
+        await store.start();
+        opened.push(store);
+        return store;
+      },
+      rawQuery: (sql) => current().rawQuery(sql),
+      async storedSamples() {
+        const rows = await current().rawQuery(
+          `SELECT d.registration_id AS deviceId, p.name AS point, x.slave, x.address, x.value, x.text_value AS text,
+             x.raw_value AS raw, x.received_at AS ts, x.quality
+           FROM device_data x JOIN devices d ON d.id = x.device_id JOIN point_names p ON p.id = x.point_id
+           ORDER BY d.registration_id, x.received_at, p.name`,
+        );
+        return rows as unknown as Sample[];
+      },
+      async rowCount(table) {
+        const [row] = await current().rawQuery(`SELECT COUNT(*) AS n FROM ${table}`);
+        return Number(row?.['n']);
+      },
+      where: () => current().where,
+    };
+
+    declareQueryContract(context);
+    declareWritingContract(context);
+  });
+}
