@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayTests, waitFor, type Harness } from '../helpers/app-harness.js';
 import { launchChromium, logIn, openPage } from '../helpers/browser.js';
 import { parseCsv } from '../helpers/csv.js';
-import { FAST_PROFILE, fastProfile } from '../helpers/fast-profile.js';
+import { WEB_PROFILE, webProfile } from '../helpers/web-profile.js';
 import { caller } from '../helpers/web.js';
 
 const { boot, dtu } = gatewayTests();
@@ -22,10 +22,10 @@ afterAll(async () => {
 });
 
 /** The fast profile (energy, uint32 kWh at register 0, polled every 100 ms) with every raw packet kept. */
-const bootFast = () => boot(fastProfile((s) => (s.retention = { ...s.retention, recordRawPackets: 'all' })));
+const bootFast = () => boot(webProfile((s) => (s.retention = { ...s.retention, recordRawPackets: 'all' })));
 
 async function onlineDtu(h: Harness, id: string, energy: number) {
-  const sim = dtu(h, 'dtu', { id }, FAST_PROFILE);
+  const sim = dtu(h, 'dtu', { id }, WEB_PROFILE);
   sim.setRegisters(1, 3, 0, [0, energy]);
   await sim.start();
   await waitFor(() => h.app.latest.get(id, 'energy'), 5000, `a first value from ${id}`);
