@@ -5,7 +5,6 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { requestGuard } from './auth/request-guard.js';
 import { errorHandler } from './error-handler.js';
-import { errorBody } from './errors.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { ERROR_RESPONSE } from './routes/response-schemas.js';
 import { channelRoutes } from './routes/channel-routes.js';
@@ -16,6 +15,8 @@ import { liveRoutes } from './routes/live-routes.js';
 import { statusRoutes } from './routes/status-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { writeRoutes } from './routes/write-routes.js';
+import type { UiFile } from './ui/ui-files.js';
+import { uiHandler } from './ui/ui-handler.js';
 import { schemaValidators } from './validators.js';
 import type { WebContext } from './web-context.js';
 
@@ -28,7 +29,8 @@ export interface RouteInfo {
   readonly role: string;
 }
 
-export async function buildFastify(ctx: WebContext, routes: RouteInfo[] = []): Promise<FastifyInstance> {
+/** `ui`: the built browser UI by URL path, served for every path that is not an API route. */
+export async function buildFastify(ctx: WebContext, routes: RouteInfo[] = [], ui: ReadonlyMap<string, UiFile> = new Map()): Promise<FastifyInstance> {
   const fastify = Fastify({
     logger: false,
     bodyLimit: 256 * 1024,
@@ -44,7 +46,7 @@ export async function buildFastify(ctx: WebContext, routes: RouteInfo[] = []): P
     }
   });
   fastify.setErrorHandler(errorHandler(ctx.log));
-  fastify.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
+  fastify.setNotFoundHandler(uiHandler(ui));
   await fastify.register(cookie);
   await fastify.register(websocket, { options: { maxPayload: MAX_WS_MESSAGE_BYTES } });
   fastify.addHook('onRequest', requestGuard(ctx.auth));

@@ -15,6 +15,7 @@ import { buildFastify, type RouteInfo } from './build-fastify.js';
 import { LiveHub } from './live/live-hub.js';
 import { serverStatus } from './status/server-status.js';
 import { StatusSampler } from './status/status-sampler.js';
+import { defaultUiDir, loadUiFiles } from './ui/ui-files.js';
 import { packageVersion } from './version.js';
 import type { WebApp } from './web-app.js';
 import type { WebContext } from './web-context.js';
@@ -27,6 +28,8 @@ export interface WebServerOptions {
   readonly accounts?: AccountStore;
   /** Where DTUHUB_ADMIN_PASSWORD is read (tests pass their own). */
   readonly env?: NodeJS.ProcessEnv;
+  /** The built browser UI; defaults to this package's dist/ui. */
+  readonly uiDir?: string;
 }
 
 export class WebServer {
@@ -94,7 +97,7 @@ export class WebServer {
       live.start();
       this.context = ctx;
       this.registered.length = 0;
-      this.fastify = await buildFastify(ctx, this.registered);
+      this.fastify = await buildFastify(ctx, this.registered, loadUiFiles(this.options.uiDir ?? defaultUiDir()));
       await this.fastify.listen({ host: web.host, port: web.port });
       const address = this.fastify.server.address();
       this.boundPort = typeof address === 'object' && address ? address.port : web.port;

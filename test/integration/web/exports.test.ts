@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sample } from '../../../src/domain/point.js';
 import { removeDir, startApp, type Harness } from '../../helpers/app-harness.js';
+import { parseCsv } from '../../helpers/csv.js';
 import { caller, type Caller } from '../../helpers/web.js';
 
 const DEVICE = '=HYPERLINK("x")';
@@ -13,31 +14,6 @@ const ROUNDS = 12_500;
 
 let h: Harness;
 let viewer: Caller;
-
-/** Minimal RFC 4180 reader for the test: quoted fields, doubled quotes, CRLF rows. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
 
 function sample(point: string, ts: number, value: number | null, text: string | null = null): Sample {
   return { deviceId: DEVICE, point, slave: 1, address: point === 'temperature' ? 2000 : 2040, value, text, raw: '00ff', ts, quality: 'good' };

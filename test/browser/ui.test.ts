@@ -1,0 +1,199 @@
+// The browser UI end to end: Debian chromium (playwright-core) against the real app with
+// simulated DTUs — log in, watch a DTU come online, live values, charts, exports, language,
+// roles, and untrusted registration IDs rendered as text.
+import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatewayTests, waitFor, type Harness } from '../helpers/app-harness.js';
+import { launchChromium, logIn, openPage } from '../helpers/browser.js';
+import { parseCsv } from '../helpers/csv.js';
+import { WEB_PROFILE, webProfile } from '../helpers/web-profile.js';
+import { caller } from '../helpers/web.js';
+
+const { boot, dtu } = gatewayTests();
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The fast profile (energy, uint32 kWh at register 0, polled every 100 ms) with every raw packet kept. */
+const bootFast = () => boot(webProfile((s) => (s.retention = { ...s.retention, recordRawPackets: 'all' })));
+
+async function onlineDtu(h: Harness, id: string, energy: number) {
+  const sim = dtu(h, 'dtu', { id }, WEB_PROFILE);
+  sim.setRegisters(1, 3, 0, [0, energy]);
+  await sim.start();
+  await waitFor(() => h.app.latest.get(id, 'energy'), 5000, `a first value from ${id}`);
+  return sim;
+}
+
+async function textOf(page: Page, selector: string): Promise<string> {
+  return (await page.locator(selector).first().textContent()) ?? '';
+}
+
+describe('browser UI', () => {
+  it('logs in and sees a simulated DTU come online on the dashboard', async () => {
+    const h = await bootFast();
+    const { page, errors, context } = await openPage(browser);
+    await page.goto(h.webUrl() + '/');
+    await expect.poll(() => page.getByRole('heading', { name: 'Sign in to dtuhub' }).isVisible()).toBe(true);
+    await logIn(page, h);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await expect.poll(() => textOf(page, '[data-testid=online-count]')).toBe('0');
+
+    await onlineDtu(h, 'DTU-DASH-1', 7);
+    await expect.poll(() => textOf(page, '[data-testid=online-count]'), { timeout: 10_000 }).toBe('1');
+    await page.locator('#online-devices').getByRole('link', { name: 'DTU-DASH-1' }).waitFor();
+    await page.locator('#events').getByText('DTU-DASH-1').waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows live values that follow the simulator, with units, and draws a chart of the history', async () => {
+    const h = await bootFast();
+    const sim = await onlineDtu(h, 'DTU-LIVE-1', 42);
+    const { page, errors, context } = await openPage(browser);
+    await logIn(page, h);
+    await page.getByRole('link', { name: 'Devices' }).click();
+    await page.getByRole('link', { name: 'DTU-LIVE-1' }).click();
+    await page.getByRole('heading', { name: /DTU-LIVE-1/ }).waitFor();
+    await expect.poll(() => textOf(page, '[data-testid=value-energy]'), { timeout: 10_000 }).toBe('42 kWh');
+
+    sim.setRegisters(1, 3, 0, [0, 43]);
+    await expect.poll(() => textOf(page, '[data-testid=value-energy]'), { timeout: 10_000 }).toBe('43 kWh');
+
+    // The chart reads stored history: refresh until the writer has committed some rows.
+    const chart = page.locator('figure.chart[data-point=energy]');
+    await expect
+      .poll(
+        async () => {
+          await page.locator('#charts').getByRole('button', { name: 'Refresh' }).click();
+          await page.waitForTimeout(200);
+          return Number((await chart.getAttribute('data-points')) ?? 0);
+        },
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
+    expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
+    expect(await textOf(page, 'figure.chart[data-point=energy] figcaption')).toBe('energy (kWh)');
+    await chart.locator('summary').click();
+    const cells = await chart.locator('.chart-table tbody tr td:nth-child(2)').allTextContents();
+    expect(cells.length).toBeGreaterThan(0);
+    expect(cells.map(Number).every((v) => v >= 42 && v <= 43), cells.join(' ')).toBe(true);
+
+    // Raw packets are stored ("all") and shown with a hex dump.
+    await expect
+      .poll(
+        async () => {
+          await page.locator('#packets').getByRole('button', { name: 'Refresh' }).click();
+          await page.waitForTimeout(200);
+          return page.locator('#packets details.hex').count();
+        },
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('exports the data browser query as CSV and XLSX with the stored values', async () => {
+    const h = await bootFast();
+    await onlineDtu(h, 'DTU-EXP-1', 1234);
+    await waitFor(async () => (await h.app.reader.data({ registrationId: 'DTU-EXP-1', limit: 1 })).length > 0, 5000, 'stored rows');
+    const { page, context } = await openPage(browser);
+    await logIn(page, h);
+    await page.goto(h.webUrl() + '/data?device=DTU-EXP-1');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.locator('table.data-rows tbody tr').first().waitFor();
+    expect(await textOf(page, 'table.data-rows tbody td.value')).toBe('1234 kWh');
+
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+    expect(csvDownload.suggestedFilename()).toMatch(/^dtuhub-data-DTU-EXP-1-\d{8}T\d{6}\.csv$/);
+    const rows = parseCsv(readFileSync((await csvDownload.path())!, 'utf8'));
+    expect(rows[0]).toEqual(['time (UTC)', 'device', 'point', 'slave', 'address', 'value', 'text', 'raw', 'unit']);
+    expect(rows.length).toBeGreaterThan(1);
+    for (const row of rows.slice(1)) expect(row.slice(1, 6).concat(row[8]!)).toEqual(['DTU-EXP-1', 'energy', '1', '0', '1234', 'kWh']);
+
+    const [xlsxDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export Excel' }).click()]);
+    expect(xlsxDownload.suggestedFilename()).toMatch(/\.xlsx$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile((await xlsxDownload.path())!);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.getRow(1).values).toEqual([undefined, 'time (UTC)', 'device', 'point', 'slave', 'address', 'value', 'text', 'raw', 'unit']);
+    expect(sheet.rowCount).toBeGreaterThan(1);
+    const second = sheet.getRow(2);
+    expect(second.getCell(1).value).toBeInstanceOf(Date);
+    expect([second.getCell(2).value, second.getCell(3).value, second.getCell(6).value, second.getCell(9).value]).toEqual(['DTU-EXP-1', 'energy', 1234, 'kWh']);
+    await context.close();
+  });
+
+  it('switches to Chinese, and remembers the choice after a reload', async () => {
+    const h = await bootFast();
+    const { page, context } = await openPage(browser);
+    await logIn(page, h);
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { name: '概览' }).waitFor();
+    await page.getByRole('link', { name: '设备', exact: true }).waitFor();
+    expect(await page.getByText('在线设备').count()).toBeGreaterThan(0);
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await page.reload();
+    await page.getByRole('heading', { name: '概览' }).waitFor();
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await context.close();
+  });
+
+  it('hides the write form from a viewer and the API refuses the write; an operator writes to the slave', async () => {
+    const h = await bootFast();
+    const sim = await onlineDtu(h, 'DTU-WRITE-1', 5);
+    const viewer = await caller(h, 'viewer');
+    const operator = await caller(h, 'operator');
+
+    const asViewer = await openPage(browser);
+    await logIn(asViewer.page, h, viewer.username, viewer.password);
+    await asViewer.page.goto(h.webUrl() + '/devices/DTU-WRITE-1');
+    await asViewer.page.getByTestId('write-refused').waitFor();
+    expect(await asViewer.page.locator('#write-values').count()).toBe(0);
+    const status = await asViewer.page.evaluate(async () => {
+      const response = await fetch('/api/devices/DTU-WRITE-1/write', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ slave: 1, fn: 6, address: 1, value: 99 }) });
+      return { status: response.status, body: (await response.json()) as { error: { code: string } } };
+    });
+    expect(status).toEqual({ status: 403, body: { error: expect.objectContaining({ code: 'FORBIDDEN' }) } });
+    expect(sim.registers(1, 3, 1, 1)).toEqual([5]);
+    await asViewer.context.close();
+
+    const asOperator = await openPage(browser);
+    await logIn(asOperator.page, h, operator.username, operator.password);
+    await asOperator.page.goto(h.webUrl() + '/devices/DTU-WRITE-1');
+    await asOperator.page.getByLabel('Address').fill('1');
+    await asOperator.page.getByLabel('Value', { exact: true }).fill('99');
+    await asOperator.page.getByRole('button', { name: 'Write', exact: true }).click();
+    await asOperator.page.getByText(/^Written at /).waitFor();
+    expect(sim.registers(1, 3, 0, 2)).toEqual([0, 99]);
+    await expect.poll(() => textOf(asOperator.page, '[data-testid=value-energy]'), { timeout: 10_000 }).toBe('99 kWh');
+    await asOperator.context.close();
+  });
+
+  it('renders a registration ID containing HTML as text everywhere, without running it', async () => {
+    const h = await bootFast();
+    const id = '<img src=x onerror=alert(1)>';
+    const { page, dialogs, context } = await openPage(browser);
+    await logIn(page, h);
+    await onlineDtu(h, id, 1);
+    await page.locator('#online-devices').getByRole('link', { name: id }).waitFor({ timeout: 10_000 });
+    await page.getByRole('link', { name: 'Devices', exact: true }).click();
+    await page.getByRole('link', { name: id }).click();
+    await page.locator('h1 .device-id').getByText(id, { exact: true }).waitFor();
+    await expect.poll(() => textOf(page, '[data-testid=value-energy]'), { timeout: 10_000 }).toBe('1 kWh');
+    await page.goto(h.webUrl() + '/connections');
+    await page.locator('table').getByRole('link', { name: id }).first().waitFor();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,131 @@
+// Screenshots of the main pages for the README: the example configuration with a few
+// simulated DTUs, two hours of made-up history for charts, in English and 简体中文.
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, it } from 'vitest';
+import type { Sample } from '../../src/domain/point.js';
+import { SimulatedDtu } from '../../src/simulator/index.js';
+import { removeDir, startApp, waitFor, type Harness } from '../helpers/app-harness.js';
+import { launchChromium, logIn, openPage } from '../helpers/browser.js';
+
+const OUT = new URL('../../docs/screenshots/', import.meta.url);
+const HOUR = 3_600_000;
+const DEVICES = ['DTU01001', 'DTU01002', 'DTU01003', 'DTU01004'];
+let h: Harness | null = null;
+const sims: SimulatedDtu[] = [];
+
+afterAll(async () => {
+  await Promise.all(sims.map((s) => s.stop()));
+  await h?.stop();
+  if (h) removeDir(h.dir);
+});
+
+function float32Registers(value: number): number[] {
+  const b = Buffer.alloc(4);
+  b.writeFloatBE(value);
+  return [b.readUInt16BE(0), b.readUInt16BE(2)];
+}
+
+/** Plausible register values for the example th-station profile. */
+function setPlant(sim: SimulatedDtu, n: number): void {
+  sim.setRegisters(1, 3, 2000, [231 + n * 7]);
+  sim.setRegisters(1, 3, 2010, float32Registers(52.5 + n));
+  sim.setRegisters(1, 3, 2020, [101 + n]);
+  sim.setRegisters(1, 3, 2030, float32Registers(12.75 + n));
+  sim.setRegisters(1, 3, 2040, [1]);
+  sim.setRegisters(1, 3, 2200, [2203 + n * 4, 0, 1250 + n * 30]);
+  sim.setRegisters(1, 3, 2300, [1480 + n * 10]);
+  sim.setRegisters(1, 3, 2400, [500]);
+}
+
+function history(now: number): Sample[][] {
+  const rounds: Sample[][] = [];
+  for (let ts = now - 2 * HOUR; ts < now - 60_000; ts += 30_000) {
+    const phase = (ts / HOUR) * Math.PI;
+    const s = (point: string, address: number, value: number): Sample => ({ deviceId: 'DTU01001', point, slave: 1, address, value, text: null, raw: '0000', ts, quality: 'good' });
+    rounds.push([
+      s('temperature', 2000, Math.round((23 + 2 * Math.sin(phase) + Math.random() * 0.4) * 10) / 10),
+      s('humidity', 2010, 52 + 6 * Math.cos(phase / 2) + Math.random()),
+      s('voltage', 2200, Math.round((220 + 3 * Math.sin(phase * 3) + Math.random()) * 10) / 10),
+      s('current', 2202, Math.round((12.5 + 2 * Math.sin(phase * 2)) * 100) / 100),
+      s('rpm', 2300, Math.round(1480 + 30 * Math.sin(phase * 4))),
+      s('frequency', 2400, 50 + Math.round(Math.sin(phase) * 2) / 10),
+    ]);
+  }
+  return rounds;
+}
+
+async function shoot(page: Page, name: string, fullPage = false): Promise<void> {
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: new URL(`${name}.png`, OUT).pathname, fullPage });
+}
+
+it('takes screenshots of the main pages', async () => {
+  mkdirSync(OUT, { recursive: true });
+  h = await startApp({
+    points: (p) => {
+      p.devices = [{ id: 'DTU01001', profile: 'th-station', name: 'Pump house 1 / 1 号泵房' }, { id: 'DTU01002', profile: 'th-station', name: 'Boiler room / 锅炉房' }, { default: 'th-station' }];
+    },
+  });
+  const now = Date.now();
+  const w = h.app.writer;
+  w.deviceOnline({ registrationId: 'DTU09001', profile: 'th-station', name: null, ip: '10.20.0.9', port: 40211, listener: 'dtu', at: now - 3 * HOUR });
+  w.connection({ registrationId: 'DTU09001', event: 'connect', ip: '10.20.0.9', port: 40211, listener: 'dtu', details: null, at: now - 3 * HOUR });
+  w.connection({ registrationId: 'DTU09001', event: 'heartbeat_timeout', ip: '10.20.0.9', port: 40211, listener: 'dtu', details: '3 heartbeats missed', at: now - HOUR });
+  for (const round of history(now)) w.samples(round);
+  await w.flush();
+
+  const target = { host: '127.0.0.1', port: h.port('dtu') };
+  for (const [n, id] of DEVICES.entries()) {
+    const sim = new SimulatedDtu({ target, link: h.config.points.links.get('transparent')!, profile: h.config.points.profiles.get('th-station')!, id, heartbeatIntervalMs: 5000 });
+    setPlant(sim, n);
+    sims.push(sim);
+    await sim.start();
+  }
+  await waitFor(() => DEVICES.every((id) => h!.app.latest.get(id, 'temperature')), 10_000, 'first values');
+  await h.app.writer.flush();
+
+  const browser = await launchChromium();
+  try {
+    const { page } = await openPage(browser, { width: 1280, height: 860 });
+    await page.goto(h.webUrl() + '/');
+    await page.getByLabel('Username').waitFor();
+    await shoot(page, 'login');
+    await logIn(page, h);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.waitForTimeout(5500); // one fleet status frame
+    await shoot(page, 'dashboard');
+    await page.goto(h.webUrl() + '/devices');
+    await page.getByRole('link', { name: 'DTU01001' }).waitFor();
+    await shoot(page, 'devices');
+    await page.goto(h.webUrl() + '/devices/DTU01001');
+    await page.locator('figure.chart[data-point=temperature] canvas').waitFor();
+    await shoot(page, 'device', true);
+    await page.goto(h.webUrl() + '/data?device=DTU01001');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.locator('table.data-rows tbody tr').first().waitFor();
+    await shoot(page, 'data-browser');
+    await page.goto(h.webUrl() + '/channels');
+    await page.locator('tr[data-channel=dtu]').waitFor();
+    await shoot(page, 'channels');
+    await page.goto(h.webUrl() + '/connections');
+    await page.locator('table tbody tr').first().waitFor();
+    await shoot(page, 'connections');
+    await page.goto(h.webUrl() + '/');
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { name: '概览' }).waitFor();
+    await page.waitForTimeout(5500);
+    await shoot(page, 'dashboard-zh');
+    await page.goto(h.webUrl() + '/devices/DTU01001');
+    await page.locator('figure.chart[data-point=temperature] canvas').waitFor();
+    await shoot(page, 'device-zh', true);
+
+    const phone = await openPage(browser, { width: 390, height: 844 });
+    await logIn(phone.page, h);
+    await phone.page.goto(h.webUrl() + '/devices/DTU01001');
+    await phone.page.locator('figure.chart[data-point=temperature] canvas').waitFor();
+    await shoot(phone.page, 'device-phone');
+  } finally {
+    await browser.close();
+  }
+});

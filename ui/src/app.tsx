@@ -1,0 +1,113 @@
+// The shell: who is logged in (GET /api/me), the header with navigation, language switch and
+// live-feed state, and the page for the current path.
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, get, onUnauthorized, post } from './lib/api.js';
+import { t, useI18n } from './lib/i18n.js';
+import { live, useLiveState } from './lib/live.js';
+import { navigate, useLocation } from './lib/router.js';
+import type { Me } from './lib/types.js';
+import { LanguageSwitch } from './components/language-switch.js';
+import { ChannelsPage } from './pages/channels.js';
+import { DashboardPage } from './pages/dashboard.js';
+import { DataBrowserPage } from './pages/data-browser.js';
+import { DevicePage } from './pages/device.js';
+import { DevicesPage } from './pages/devices.js';
+import { LoginPage } from './pages/login.js';
+import { UsersPage } from './pages/users.js';
+
+type Auth = { state: 'checking' } | { state: 'out' } | { state: 'in'; me: Me };
+
+export function App() {
+  useI18n();
+  const [auth, setAuth] = useState<Auth>({ state: 'checking' });
+
+  useEffect(() => {
+    get<Me>('/api/me').then(
+      (me) => setAuth({ state: 'in', me }),
+      (err: unknown) => setAuth(err instanceof ApiError && err.status === 401 ? { state: 'out' } : { state: 'out' }),
+    );
+    const signOut = () => setAuth({ state: 'out' });
+    live.onSessionEnded = signOut;
+    return onUnauthorized(signOut);
+  }, []);
+
+  useEffect(() => {
+    if (auth.state === 'in') live.start();
+    else live.stop();
+  }, [auth.state]);
+
+  if (auth.state === 'checking') return <p class="splash">{t('loading')}</p>;
+  if (auth.state === 'out') return <LoginPage onLoggedIn={(me) => setAuth({ state: 'in', me })} />;
+  return <Shell me={auth.me} onLogout={() => setAuth({ state: 'out' })} />;
+}
+
+function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
+  const { path } = useLocation();
+  const liveState = useLiveState();
+  const links: [string, string, boolean][] = [
+    ['/', t('nav.dashboard'), path === '/'],
+    ['/devices', t('nav.devices'), path.startsWith('/devices')],
+    ['/data', t('nav.data'), path === '/data'],
+    ['/connections', t('nav.connections'), path === '/connections'],
+    ['/channels', t('nav.channels'), path === '/channels'],
+  ];
+  if (me.role === 'admin') links.push(['/users', t('nav.users'), path === '/users']);
+
+  const logout = async () => {
+    await post('/api/logout').catch(() => undefined);
+    navigate('/', true);
+    onLogout();
+  };
+
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t('skipToContent')}
+      </a>
+      <header class="topbar">
+        <a class="brand" href="/">
+          <img src="/favicon.svg" alt="" width={24} height={24} />
+          <span>dtuhub</span>
+        </a>
+        <nav aria-label={t('mainNav')}>
+          <ul>
+            {links.map(([href, label, current]) => (
+              <li key={href}>
+                <a href={href} aria-current={current ? 'page' : undefined}>
+                  {label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class="topbar-end">
+          <span class={`live-dot live-${liveState}`} role="status" title={t(`live.${liveState === 'connected' ? 'connected' : liveState === 'connecting' ? 'connecting' : 'offline'}`)}>
+            <span class="sr-only">{t(`live.${liveState === 'connected' ? 'connected' : liveState === 'connecting' ? 'connecting' : 'offline'}`)}</span>
+          </span>
+          <LanguageSwitch />
+          <span class="who">{t('signedInAs', { user: me.username, role: t(`role.${me.role}`) })}</span>
+          <button type="button" onClick={logout}>
+            {t('logout')}
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Page path={path} me={me} />
+      </main>
+    </>
+  );
+}
+
+function Page({ path, me }: { path: string; me: Me }) {
+  if (path === '/') return <DashboardPage />;
+  if (path === '/devices') return <DevicesPage />;
+  if (path.startsWith('/devices/')) {
+    const id = decodeURIComponent(path.slice('/devices/'.length));
+    return <DevicePage key={id} id={id} me={me} />;
+  }
+  if (path === '/data') return <DataBrowserPage key="data" />;
+  if (path === '/connections') return <DataBrowserPage key="connections" only="connections" />;
+  if (path === '/channels') return <ChannelsPage me={me} />;
+  if (path === '/users' && me.role === 'admin') return <UsersPage />;
+  return <DashboardPage />;
+}

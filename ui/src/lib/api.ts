@@ -1,0 +1,57 @@
+// fetch() for the JSON API: same-origin cookies, JSON bodies, and the catalogue's errors as
+// ApiError (code + HTTP status). A 401 tells the app to show the login page.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Listener = () => void;
+const unauthorizedListeners = new Set<Listener>();
+
+/** Called whenever the API answers 401 (the session expired or never existed). */
+export function onUnauthorized(listener: Listener): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
+/** `/api/x?a=1` with empty values left out. */
+export function apiUrl(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+export async function api<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
+  if (options.body !== undefined) {
+    init.headers = { ...init.headers, 'content-type': 'application/json' };
+    init.body = JSON.stringify(options.body);
+  }
+  const response = await fetch(apiUrl(path, options.query), init);
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const body = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!response.ok) {
+    const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+    if (response.status === 401 && path !== '/api/login') unauthorizedListeners.forEach((l) => l());
+    throw new ApiError(response.status, error?.code ?? 'HTTP_' + response.status, error?.message ?? response.statusText);
+  }
+  return body as T;
+}
+
+export const get = <T>(path: string, query?: Query) => api<T>('GET', path, query ? { query } : {});
+export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body === undefined ? {} : { body });
+
+/** Path segment for a device ID (IDs are untrusted text: spaces, slashes, anything printable). */
+export const deviceIdPath = (id: string) => encodeURIComponent(id);

@@ -1,0 +1,129 @@
+// One WebSocket to /api/live for the whole app. Pages subscribe to channels ('fleet',
+// 'device:<id>') with a handler; the socket reconnects with a growing delay and subscribes
+// again, and a channel is unsubscribed when its last handler leaves.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { LiveFrame } from './types.js';
+
+export type LiveState = 'connecting' | 'connected' | 'offline';
+type Handler = (frame: LiveFrame) => void;
+
+const SESSION_ENDED = 4001;
+
+class LiveFeed {
+  private socket: WebSocket | null = null;
+  private readonly handlers = new Map<string, Set<Handler>>();
+  private readonly stateListeners = new Set<(state: LiveState) => void>();
+  private retryMs = 1000;
+  private retryTimer: number | null = null;
+  private pingTimer: number | null = null;
+  private wanted = false;
+  state: LiveState = 'offline';
+  /** Called when the server closes the feed because the login session ended. */
+  onSessionEnded: () => void = () => undefined;
+
+  start(): void {
+    this.wanted = true;
+    if (!this.socket) this.open();
+  }
+
+  stop(): void {
+    this.wanted = false;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    if (this.pingTimer !== null) clearInterval(this.pingTimer);
+    this.socket?.close(1000);
+    this.socket = null;
+    this.setState('offline');
+  }
+
+  subscribe(channel: string, handler: Handler): () => void {
+    let set = this.handlers.get(channel);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(channel, set);
+      this.send({ type: 'subscribe', channel });
+    }
+    set.add(handler);
+    return () => {
+      const current = this.handlers.get(channel);
+      if (!current) return;
+      current.delete(handler);
+      if (current.size === 0) {
+        this.handlers.delete(channel);
+        this.send({ type: 'unsubscribe', channel });
+      }
+    };
+  }
+
+  onState(listener: (state: LiveState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  private open(): void {
+    this.setState('connecting');
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const socket = new WebSocket(`${scheme}://${location.host}/api/live`);
+    this.socket = socket;
+    socket.onopen = () => {
+      this.retryMs = 1000;
+      this.setState('connected');
+      for (const channel of this.handlers.keys()) this.send({ type: 'subscribe', channel });
+      // Our own pings keep proxies from closing a quiet link.
+      this.pingTimer = window.setInterval(() => this.send({ type: 'ping' }), 25_000);
+    };
+    socket.onmessage = (event) => {
+      let frame: LiveFrame;
+      try {
+        frame = JSON.parse(String(event.data)) as LiveFrame;
+      } catch {
+        return;
+      }
+      const channel = 'channel' in frame ? frame.channel : undefined;
+      if (!channel) return;
+      this.handlers.get(channel)?.forEach((h) => h(frame));
+    };
+    socket.onclose = (event) => {
+      if (this.pingTimer !== null) clearInterval(this.pingTimer);
+      this.pingTimer = null;
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.setState('offline');
+      if (event.code === SESSION_ENDED) {
+        this.wanted = false;
+        this.onSessionEnded();
+        return;
+      }
+      if (!this.wanted) return;
+      this.retryTimer = window.setTimeout(() => this.open(), this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, 30_000);
+    };
+  }
+
+  private send(message: object): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private setState(state: LiveState): void {
+    this.state = state;
+    this.stateListeners.forEach((l) => l(state));
+  }
+}
+
+export const live = new LiveFeed();
+
+/** Calls `handler` with every frame of `channel` while the component is mounted. */
+export function useLiveChannel(channel: string | null, handler: Handler): void {
+  // The handler may change every render; the subscription follows the channel only.
+  const latest = useRef(handler);
+  latest.current = handler;
+  useEffect(() => {
+    if (!channel) return;
+    return live.subscribe(channel, (frame) => latest.current(frame));
+  }, [channel]);
+}
+
+export function useLiveState(): LiveState {
+  const [state, setState] = useState(live.state);
+  useEffect(() => live.onState(setState), []);
+  return state;
+}

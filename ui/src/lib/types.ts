@@ -1,0 +1,176 @@
+// The API's shapes as docs/API.md describes them (the UI knows the API, not the server).
+
+export type Role = 'viewer' | 'operator' | 'admin';
+
+export interface Me {
+  username: string;
+  role: Role;
+  via: 'session' | 'token';
+}
+
+export interface DeviceSummary {
+  registrationId: string;
+  name: string | null;
+  profile: string;
+  status: 'online' | 'offline';
+  ip: string;
+  port: number;
+  listener: string;
+  firstSeen: number | null;
+  lastSeen: number | null;
+  connectedAt: number | null;
+  lastHeartbeatAt: number | null;
+  lastDataAt: number | null;
+}
+
+export interface SlaveState {
+  slave: number;
+  name: string;
+  consecutiveFailures: number;
+  backedOff: boolean;
+  backoffUntil: number;
+  backoffMs: number;
+  lastSuccessAt: number | null;
+  lastFailureAt: number | null;
+}
+
+export interface PointInfo {
+  name: string;
+  slave: number;
+  fn: number;
+  address: number;
+  type: string;
+  unit: string | null;
+  description: string | null;
+}
+
+export interface DeviceDetail extends DeviceSummary {
+  session: { registeredAt: number | null; heartbeatMisses: number; queueDepth: number } | null;
+  slaves: SlaveState[];
+  points: PointInfo[];
+}
+
+export interface Sample {
+  deviceId: string;
+  point: string;
+  slave: number;
+  address: number;
+  value: number | null;
+  text: string | null;
+  raw: string;
+  ts: number;
+  quality: string;
+}
+
+export interface DeviceList {
+  total: number;
+  offset: number;
+  limit: number;
+  counts: { online: number; offline: number };
+  items: DeviceSummary[];
+}
+
+export interface Bucket {
+  t: number;
+  count: number;
+  min: number;
+  max: number;
+  avg: number;
+}
+
+export interface SeriesResponse {
+  from: number;
+  to: number;
+  bucketMs: number;
+  series: { point: string; unit: string | null; buckets: Bucket[] }[];
+  rowsScanned: number;
+  truncated: boolean;
+}
+
+export type TimeNext = { from: number } | { to: number } | null;
+
+export interface ConnectionRow {
+  id: number;
+  registrationId: string | null;
+  event: string;
+  ip: string;
+  port: number;
+  listener: string;
+  details: string | null;
+  at: number;
+}
+
+export interface PacketRow {
+  id: number;
+  registrationId: string | null;
+  direction: string;
+  kind: string;
+  hex: string;
+  ip: string;
+  port: number;
+  note: string | null;
+  at: number;
+}
+
+export interface Channel {
+  name: string;
+  host: string;
+  port: number;
+  link: string;
+  state: 'running' | 'stopped' | 'error';
+  connections: number;
+  online: number;
+  restarts: number;
+  startedAt: number | null;
+  lastError: string | null;
+}
+
+export interface ProcessUsage {
+  pid: number;
+  cpuPercent: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  heapTotalBytes?: number;
+}
+
+export interface Status {
+  version: string;
+  startedAt: number;
+  uptimeMs: number;
+  connections: { open: number; online: number; acceptedTotal: number; refusedTotal: number };
+  devices: { known: number; online: number; offline: number };
+  rates: { windowMs: number; transactionsPerSec: number; pointsPerSec: number; heartbeatsPerSec: number };
+  today: { since: number; points: number; heartbeats: number };
+  store: { driver?: string; where?: string; state?: string; since?: number; lastError?: string | null; [key: string]: unknown };
+  buffer: { rows: number };
+  process: ProcessUsage;
+}
+
+export interface User {
+  username: string;
+  role: Role;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ApiToken {
+  id: number;
+  name: string;
+  role: Role;
+  createdBy: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  expiresAt: number | null;
+}
+
+/** Frames of the WebSocket live feed. */
+export type LiveFrame =
+  | { type: 'hello'; user: string; role: Role; keepAliveMs: number; at: number }
+  | { type: 'snapshot'; channel: 'fleet'; online: number; devices: DeviceSummary[]; at: number }
+  | { type: 'snapshot'; channel: string; device: DeviceSummary | null; values: Sample[]; unreachable: boolean; at: number }
+  | { type: 'data'; channel: string; deviceId: string; samples: Sample[]; polledAt: number; at: number }
+  | { type: 'device'; channel: string; deviceId: string; event: 'online' | 'offline' | 'unreachable' | 'reachable'; reason: string | null; at: number }
+  | { type: 'unreachable'; channel: string; deviceId: string; failures: number; slave: number; reason: string; at: number }
+  | { type: 'status'; channel: 'fleet'; status: Status & { channels: Channel[] }; at: number }
+  | { type: 'unsubscribed' | 'keepalive' | 'pong'; channel?: string; at: number }
+  | { type: 'error'; code: string; message: string };
