@@ -1,11 +1,13 @@
 // `npm run bench`: runs every scenario, prints progress, writes docs/BENCHMARKS.md.
 //
-//   npm run bench                       full run (about 7 minutes)
+//   npm run bench                       full run (about 25 minutes: scenario 6 paces MariaDB for 10)
 //   npm run bench -- --quick            short windows
 //   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, export)
 //   npm run bench -- --no-profile       skip the profiled runs
 //   npm run bench -- --out FILE         write the report elsewhere (--json FILE: raw results)
 //   npm run bench -- --render FILE      re-render the report from raw results saved with --json
+//   npm run bench -- --only 1 --merge FILE   run some scenarios, keep the others from FILE (--json)
+//                                       (6f: only the fleet part of 6, its write runs from FILE)
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'docs/BENCHMARKS.md' },
     json: { type: 'string' },
     render: { type: 'string' },
+    merge: { type: 'string' },
   },
 });
 
@@ -195,10 +198,11 @@ async function main(): Promise<void> {
     log(`[${elapsed()}] decoder check: ${results.decodeCheck.mismatches} of ${results.decodeCheck.points} values differ`);
     results.s5 = await fleet('scenario 5', scenario5(durations));
   }
-  if (wants('6')) {
+  if (wants('6') || wants('6f')) {
     const writes: SqliteRunResult[] = [];
     results.s6 = { writes };
-    for (const options of mysqlRuns(durations)) {
+    // 6f: the fleet part alone (the paced write run takes ten minutes).
+    for (const options of wants('6') ? mysqlRuns(durations) : []) {
       const how = options.ratePerSecond ? `paced at ${options.ratePerSecond} rows/s` : 'flat out';
       log(`[${elapsed()}] scenario 6: ${options.rows} rows into MariaDB, ${how}`);
       const run = await runMysqlWrites(options);
@@ -218,9 +222,39 @@ async function main(): Promise<void> {
   results.wallSeconds = (Date.now() - startedAt) / 1000;
   results.machine.loadAfter = loadavg()[0] ?? 0;
 
+  if (values.merge) keepEarlierResults(results, JSON.parse(readFileSync(values.merge, 'utf8')) as BenchResults);
   writeFileSync(values.out, renderReport(results));
   if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));
   log(`[${elapsed()}] wrote ${values.out}`);
+}
+
+/**
+ * --merge FILE: scenarios not run now are taken from an earlier run saved with --json, and
+ * so are the MariaDB write runs when only the fleet part of 6 ran (6f). Each figure keeps
+ * the machine readings of its own run in that file; the report's header is this run's.
+ */
+const num2 = (n: number) => n.toFixed(2);
+
+function keepEarlierResults(results: { -readonly [K in keyof BenchResults]: BenchResults[K] }, earlier: BenchResults): void {
+  const header = new Set(['machine', 'quick', 'command', 'wallSeconds', 'writeBuffer', 's6', 'merged']);
+  const now = results as Record<string, unknown>;
+  const taken: string[] = [];
+  for (const [key, value] of Object.entries(earlier)) {
+    if (header.has(key) || now[key] !== undefined) continue;
+    now[key] = value;
+    taken.push(key);
+  }
+  if (earlier.s6) {
+    if (!results.s6) {
+      results.s6 = earlier.s6;
+      taken.push('s6');
+    } else if (results.s6.writes.length === 0) {
+      results.s6 = { ...results.s6, writes: earlier.s6.writes };
+      taken.push('s6 write runs');
+    }
+  }
+  if (taken.length > 0) results.merged = `${taken.join(', ')} from the run of ${earlier.machine.date} (load ${num2(earlier.machine.loadBefore)} / ${num2(earlier.machine.loadAfter)})`;
+  log(`merged results from ${values.merge}`);
 }
 
 if (values.render) {
