@@ -52,7 +52,8 @@ export class TransactionQueue {
   private sentAt = 0;
   // Jobs on the shared scheduler, re-armed per request instead of a Node timer each.
   private readonly timeoutJob: TickJob;
-  private readonly waitJob: TickJob;
+  /** Made on first use: most lines never wait between requests. */
+  private waitJob: TickJob | null = null;
   private readyAt = 0;
   private quietSince = -1;
   private lastInputAt = 0;
@@ -66,7 +67,6 @@ export class TransactionQueue {
     private readonly scheduler = new TickScheduler(1, clock),
   ) {
     this.timeoutJob = scheduler.job(() => this.fail('timeout'));
-    this.waitJob = scheduler.job(() => this.pump());
   }
 
   get depth(): number {
@@ -128,16 +128,17 @@ export class TransactionQueue {
     const pending = this.queue.map((entry) => entry.tx);
     if (this.inFlight) pending.unshift(this.inFlight);
     this.finishFlight();
-    this.scheduler.cancel(this.waitJob);
+    if (this.waitJob) this.scheduler.cancel(this.waitJob);
     this.queue.length = 0;
     for (const tx of pending) tx.done({ kind: 'closed', at });
   }
 
   private pump(): void {
-    if (this.closed || this.inFlight || this.waitJob.slot !== -1 || this.queue.length === 0) return;
+    if (this.closed || this.inFlight || (this.waitJob && this.waitJob.slot !== -1) || this.queue.length === 0) return;
     const now = this.clock.now();
     const wait = this.waitBeforeSend(now);
     if (wait > 0) {
+      this.waitJob ??= this.scheduler.job(() => this.pump());
       this.scheduler.schedule(this.waitJob, now + wait);
       return;
     }
