@@ -50,10 +50,13 @@ export class TransactionQueue {
   private inFlight: Transaction | null = null;
   private inFlightAttempt = 0;
   private sentAt = 0;
-  // Jobs on the shared scheduler, re-armed per request instead of a Node timer each.
+  /** On the shared scheduler, re-armed per request instead of a Node timer each. */
   private readonly timeoutJob: TickJob;
-  /** Made on first use: most lines never wait between requests. */
-  private waitJob: TickJob | null = null;
+  /**
+   * Waits between requests stay exact Node timers: a tick late on each of several blocks
+   * queued back to back would slow a DTU's whole round, and only such rounds wait.
+   */
+  private waitTimer: NodeJS.Timeout | null = null;
   private readyAt = 0;
   private quietSince = -1;
   private lastInputAt = 0;
@@ -128,18 +131,21 @@ export class TransactionQueue {
     const pending = this.queue.map((entry) => entry.tx);
     if (this.inFlight) pending.unshift(this.inFlight);
     this.finishFlight();
-    if (this.waitJob) this.scheduler.cancel(this.waitJob);
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.waitTimer = null;
     this.queue.length = 0;
     for (const tx of pending) tx.done({ kind: 'closed', at });
   }
 
   private pump(): void {
-    if (this.closed || this.inFlight || (this.waitJob && this.waitJob.slot !== -1) || this.queue.length === 0) return;
+    if (this.closed || this.inFlight || this.waitTimer || this.queue.length === 0) return;
     const now = this.clock.now();
     const wait = this.waitBeforeSend(now);
     if (wait > 0) {
-      this.waitJob ??= this.scheduler.job(() => this.pump());
-      this.scheduler.schedule(this.waitJob, now + wait);
+      this.waitTimer = setTimeout(() => {
+        this.waitTimer = null;
+        this.pump();
+      }, wait);
       return;
     }
     const { tx, attempt } = this.queue.shift()!;
