@@ -116,7 +116,7 @@ const ctx: SessionContext = {
   counters: newCounters(),
   log,
   clock: systemClock,
-  scheduler: new TickScheduler(SCHEDULER_TICK_MS, systemClock),
+  scheduler: new TickScheduler(SCHEDULER_TICK_MS),
   recordPackets: 'none',
 };
 let samples = 0;

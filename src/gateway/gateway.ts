@@ -65,7 +65,7 @@ export class Gateway {
       counters: this.counters,
       log: deps.log,
       clock,
-      scheduler: new TickScheduler(SCHEDULER_TICK_MS, clock),
+      scheduler: new TickScheduler(SCHEDULER_TICK_MS),
       recordPackets: deps.server.retention.rawPackets,
     };
     for (const listener of deps.server.listeners) {

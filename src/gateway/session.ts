@@ -307,7 +307,7 @@ export class DtuSession implements StreamEvents, TransactionLink {
     });
     this.heartbeatJob = ctx.scheduler.job(() => this.checkHeartbeat());
     const every = ctx.limits.heartbeatIntervalMs;
-    ctx.scheduler.schedule(this.heartbeatJob, this.registeredAt + every, every);
+    ctx.scheduler.schedule(this.heartbeatJob, every, every);
     ctx.bus.emit('device.registered', { deviceId: id, profile: profile.name, name, remote: this.remote, at: this.registeredAt });
     ctx.log.info({ device: id, profile: profile.name, remote: `${this.remote.ip}:${this.remote.port}`, listener: this.listener.name }, 'device online');
     this.poller.start();

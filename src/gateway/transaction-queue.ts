@@ -67,7 +67,7 @@ export class TransactionQueue {
     private readonly link: TransactionLink,
     private readonly timing: ModbusTiming,
     private readonly clock: Clock = systemClock,
-    private readonly scheduler = new TickScheduler(1, clock),
+    private readonly scheduler = new TickScheduler(1),
   ) {
     this.timeoutJob = scheduler.job(() => this.fail('timeout'));
   }
@@ -177,7 +177,7 @@ export class TransactionQueue {
     if (this.inFlight !== tx) return;
     this.link.send(tx.request);
     if (this.inFlight !== tx) return;
-    this.scheduler.schedule(this.timeoutJob, now + this.timing.responseTimeoutMs);
+    this.scheduler.schedule(this.timeoutJob, this.timing.responseTimeoutMs);
   }
 
   private fail(kind: 'timeout' | 'bad-response'): void {

@@ -78,7 +78,7 @@ export class DevicePoller {
   lastDataAt: number | null = null;
 
   constructor(private readonly deps: PollerDeps) {
-    this.scheduler = deps.scheduler ?? new TickScheduler(1, deps.clock);
+    this.scheduler = deps.scheduler ?? new TickScheduler(1);
     this.health = new SlaveHealth(deps.profile.timing);
     const { tasks } = deps.profile;
     this.polls = tasks.map((task) => {
@@ -95,17 +95,16 @@ export class DevicePoller {
   start(): void {
     const { profile, limits } = this.deps;
     const random = this.deps.random ?? Math.random;
-    const now = this.deps.clock.now();
     for (const [i, task] of profile.tasks.entries()) {
       const schedule = task.schedule;
       const polls = this.polls[i]!;
       // Spread first polls: after a carrier outage many DTUs register at the same moment.
       const jitter = Math.floor(random() * limits.connectStaggerMs);
       if (schedule.kind === 'connect') {
-        this.later(now + jitter, 0, polls);
+        this.later(jitter, 0, polls);
       } else if (schedule.kind === 'interval') {
         const first = (profile.pollOnConnect ? 0 : schedule.everyMs) + Math.min(jitter, schedule.everyMs);
-        this.later(now + first, schedule.everyMs, polls);
+        this.later(first, schedule.everyMs, polls);
       }
     }
   }
@@ -135,9 +134,9 @@ export class DevicePoller {
     return this.health.snapshot(this.deps.profile.slaves.map((s) => s.id));
   }
 
-  private later(at: number, everyMs: number, polls: readonly PollTransaction[]): void {
+  private later(delayMs: number, everyMs: number, polls: readonly PollTransaction[]): void {
     const job = this.scheduler.job(() => this.run(polls));
-    this.scheduler.schedule(job, at, everyMs);
+    this.scheduler.schedule(job, delayMs, everyMs);
     this.jobs.push(job);
   }
 
