@@ -98,7 +98,9 @@ export class TransactionQueue {
 
   /** Any bytes arrived on the line: the quiet period restarts. */
   noteInput(): void {
-    this.lastInputAt = this.clock.now();
+    // Only a quiet period after a failure looks at it (`fail` starts it at the failure),
+    // so the clock is not read for every chunk of a healthy line.
+    if (this.quietSince >= 0) this.lastInputAt = this.clock.now();
   }
 
   /** The parser matched the answer to the request in flight. */
