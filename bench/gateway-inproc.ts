@@ -1,5 +1,5 @@
 // Scenario 4a: the gateway path alone, in one process, without the kernel. Real
-// DtuSession objects (stream parser, transaction queue, poller timers, block decoder,
+// DtuSession objects (stream parser, transaction queue, tick scheduler, poller, block decoder,
 // bus) are attached to loopback sockets that answer each read request on the next
 // turn of the event loop with a pre-encoded RTU response, as a DTU on a fast link would.
 // The only `data` listener counts samples and drops them: no storage.
@@ -116,7 +116,7 @@ const ctx: SessionContext = {
   counters: newCounters(),
   log,
   clock: systemClock,
-  scheduler: new TickScheduler(SCHEDULER_TICK_MS, systemClock),
+  scheduler: new TickScheduler(SCHEDULER_TICK_MS),
   recordPackets: 'none',
 };
 let samples = 0;

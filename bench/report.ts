@@ -422,7 +422,7 @@ function notesSection(res: BenchResults): string {
   }
   if (res.s2) {
     notes.push(
-      `**Memory per connection (2).** The goal is judged on the end-of-window reading. The heap delta is the JavaScript state per DTU (session, stream parser, transaction queue, poller and its timers, registry entries), the latest-value cache (the last Sample of each of the 50 points of every device: filled by the end, only partly right after connecting, since first polls are spread over 10 s), and whatever is in flight at the reading (the write backlog; the benchmark's own latency records, one entry per poll). The RSS delta also holds native memory that grows with time rather than with connections (SQLite's page cache, up to 64 MiB, filled as rows are written; V8 keeping freed pages), so the "connected" column, read right after the ramp, is the closer figure for connections alone. Kernel socket buffers are not in RSS at all.`,
+      `**Memory per connection (2).** The goal is judged on the end-of-window reading. The heap delta is the JavaScript state per DTU (session, stream parser, transaction queue, poller and its scheduler jobs, registry entries), the latest-value cache (the last Sample of each of the 50 points of every device: filled by the end, only partly right after connecting, since first polls are spread over 10 s), and whatever is in flight at the reading (the write backlog; the benchmark's own latency records, one entry per poll). The RSS delta also holds native memory that grows with time rather than with connections (SQLite's page cache, up to 64 MiB, filled as rows are written; V8 keeping freed pages), so the "connected" column, read right after the ramp, is the closer figure for connections alone. Kernel socket buffers are not in RSS at all.`,
     );
   }
   if (res.s3) {
@@ -438,7 +438,7 @@ function notesSection(res: BenchResults): string {
       ? ` 4b adds real TCP: a send and a receive system call and an epoll wake-up per transaction, which at one transaction per DTU per second are not amortised over other work; kernel (system) time is ${us(perTx(b.server, b.txPerSec * b.server.seconds))} of its ${us(b.cpuUsPerTx)} per transaction, against ${us(perTx(a.window, a.transactions))} in 4a.`
       : '';
     notes.push(
-      `**Gateway CPU (4).** 4a removes the kernel and the simulator from the measurement: the only costs left are dtuhub's (poll timers, request send, the stream parser, matching the response to the request in flight, decoding 50 points into Sample objects with raw hex, the bus) and garbage collection. The receive-path figure is wall time around the synchronous delivery of each response, so it is parse + match + decode + emit alone.${kernel} The profile below shows where the in-process time goes.`,
+      `**Gateway CPU (4).** 4a removes the kernel and the simulator from the measurement: the only costs left are dtuhub's (the shared tick scheduler that fires polls and timeouts, request send, the stream parser, matching the response to the request in flight, decoding 50 points into Sample objects with raw hex, the bus) and garbage collection. The receive-path figure is wall time around the synchronous delivery of each response, so it is parse + match + decode + emit alone.${kernel} The profile below shows where the in-process time goes.`,
     );
   }
   return `## What limits each figure\n\n${notes.join('\n\n')}`;
@@ -493,7 +493,7 @@ ${sqliteSection(res.s3)}`,
 
 Two ways, because "the gateway path" can mean with or without the operating system's TCP
 work. **4a** (\`bench/gateway-inproc.ts\`) runs real \`DtuSession\`s — stream parser,
-transaction queue with its timers, poller, block decoder, event bus — for 1,000 DTUs polled
+transaction queue, tick scheduler, poller, block decoder, event bus — for 1,000 DTUs polled
 every second, on in-memory sockets that answer each request on the next event-loop turn with
 a pre-encoded 100-register response; the only \`data\` listener counts the samples and drops
 them. **4b** runs the \`Gateway\` service in its own process against the simulated fleet over

@@ -20,8 +20,12 @@ import type { SessionStatus } from './session.js';
 import { TickScheduler } from './tick-scheduler.js';
 import { systemClock, type Clock, type TransactionOutcome } from './transaction-queue.js';
 
-/** Poll schedules, timeouts and heartbeat checks due within this many ms share one wake-up. */
-export const SCHEDULER_TICK_MS = 10;
+/**
+ * Poll schedules, response timeouts and heartbeat checks due within this many ms share one
+ * wake-up, at most this late. Against polls every second or slower and timeouts of seconds
+ * that is noise, and it cuts the wake-ups of 1,000 DTUs polled every second from ~1,000/s to 50/s.
+ */
+export const SCHEDULER_TICK_MS = 20;
 
 export type WriteCommand =
   | { readonly fn: 5; readonly slave: number; readonly address: number; readonly value: boolean }
@@ -84,7 +88,7 @@ export class Gateway {
       counters: this.counters,
       log: deps.log,
       clock,
-      scheduler: new TickScheduler(SCHEDULER_TICK_MS, clock),
+      scheduler: new TickScheduler(SCHEDULER_TICK_MS),
       recordPackets: deps.server.retention.rawPackets,
     };
     for (const listener of deps.server.listeners) {

@@ -7,8 +7,11 @@
 
 import type { Clock } from './transaction-queue.js';
 
+/** Monotonic milliseconds: a wall-clock step (NTP, a resumed VM) must not stall or burst the schedules. */
+export const monotonicClock: Clock = { now: () => globalThis.performance.now() };
+
 export interface TickJob {
-  /** Due time, epoch ms (the scheduler's clock). */
+  /** Due time on the scheduler's clock. */
   due: number;
   /** Repeat every `period` ms after `due`; 0 runs once. */
   period: number;
@@ -33,7 +36,7 @@ export class TickScheduler {
   constructor(
     /** Tick length: jobs run up to this much late. 1 keeps every timer exact. */
     readonly tickMs: number,
-    private readonly clock: Clock,
+    private readonly clock: Clock = monotonicClock,
   ) {}
 
   /** A job that calls `run`; nothing happens until it is scheduled. */
@@ -41,9 +44,9 @@ export class TickScheduler {
     return { due: 0, period: 0, slot: -1, run };
   }
 
-  /** Runs `job` at `at` (then every `periodMs`, if given), replacing its previous schedule. */
-  schedule(job: TickJob, at: number, periodMs = 0): void {
-    job.due = at;
+  /** Runs `job` in `delayMs` (then every `periodMs`, if given), replacing its previous schedule. */
+  schedule(job: TickJob, delayMs: number, periodMs = 0): void {
+    job.due = this.clock.now() + delayMs;
     job.period = periodMs;
     this.place(job);
     this.arm();

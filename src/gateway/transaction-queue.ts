@@ -50,9 +50,13 @@ export class TransactionQueue {
   private inFlight: Transaction | null = null;
   private inFlightAttempt = 0;
   private sentAt = 0;
-  // Jobs on the shared scheduler, re-armed per request instead of a Node timer each.
+  /** On the shared scheduler, re-armed per request instead of a Node timer each. */
   private readonly timeoutJob: TickJob;
-  private readonly waitJob: TickJob;
+  /**
+   * Waits between requests stay exact Node timers: a tick late on each of several blocks
+   * queued back to back would slow a DTU's whole round, and only such rounds wait.
+   */
+  private waitTimer: NodeJS.Timeout | null = null;
   private readyAt = 0;
   private quietSince = -1;
   private lastInputAt = 0;
@@ -63,10 +67,9 @@ export class TransactionQueue {
     private readonly link: TransactionLink,
     private readonly timing: ModbusTiming,
     private readonly clock: Clock = systemClock,
-    private readonly scheduler = new TickScheduler(1, clock),
+    private readonly scheduler = new TickScheduler(1),
   ) {
     this.timeoutJob = scheduler.job(() => this.fail('timeout'));
-    this.waitJob = scheduler.job(() => this.pump());
   }
 
   get depth(): number {
@@ -95,7 +98,9 @@ export class TransactionQueue {
 
   /** Any bytes arrived on the line: the quiet period restarts. */
   noteInput(): void {
-    this.lastInputAt = this.clock.now();
+    // Only a quiet period after a failure looks at it (`fail` starts it at the failure),
+    // so the clock is not read for every chunk of a healthy line.
+    if (this.quietSince >= 0) this.lastInputAt = this.clock.now();
   }
 
   /** The parser matched the answer to the request in flight. */
@@ -128,17 +133,21 @@ export class TransactionQueue {
     const pending = this.queue.map((entry) => entry.tx);
     if (this.inFlight) pending.unshift(this.inFlight);
     this.finishFlight();
-    this.scheduler.cancel(this.waitJob);
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.waitTimer = null;
     this.queue.length = 0;
     for (const tx of pending) tx.done({ kind: 'closed', at });
   }
 
   private pump(): void {
-    if (this.closed || this.inFlight || this.waitJob.slot !== -1 || this.queue.length === 0) return;
+    if (this.closed || this.inFlight || this.waitTimer || this.queue.length === 0) return;
     const now = this.clock.now();
     const wait = this.waitBeforeSend(now);
     if (wait > 0) {
-      this.scheduler.schedule(this.waitJob, now + wait);
+      this.waitTimer = setTimeout(() => {
+        this.waitTimer = null;
+        this.pump();
+      }, wait);
       return;
     }
     const { tx, attempt } = this.queue.shift()!;
@@ -170,7 +179,7 @@ export class TransactionQueue {
     if (this.inFlight !== tx) return;
     this.link.send(tx.request);
     if (this.inFlight !== tx) return;
-    this.scheduler.schedule(this.timeoutJob, now + this.timing.responseTimeoutMs);
+    this.scheduler.schedule(this.timeoutJob, this.timing.responseTimeoutMs);
   }
 
   private fail(kind: 'timeout' | 'bad-response'): void {

@@ -26,9 +26,21 @@ export interface PollerCounters {
   samples: number;
 }
 
-interface BlockPoll {
-  readonly block: ReadBlock;
-  readonly tx: Transaction;
+/** A block's poll as a queue entry, built once per DTU: a poll then allocates nothing. */
+interface PollTransaction extends Transaction {
+  readonly slave: number;
+}
+
+/** Queue keys (`task#block`) are the same for every DTU of a profile: one string each. */
+const keysByTask = new WeakMap<TaskPlan, readonly string[]>();
+
+function pollKeys(task: TaskPlan): readonly string[] {
+  let keys = keysByTask.get(task);
+  if (!keys) {
+    keys = task.blocks.map((_, index) => `${task.name}#${index}`);
+    keysByTask.set(task, keys);
+  }
+  return keys;
 }
 
 export interface PollerDeps {
@@ -47,9 +59,9 @@ export class DevicePoller {
   private readonly jobs: TickJob[] = [];
   private readonly scheduler: TickScheduler;
   private readonly health: SlaveHealth;
-  private readonly heartbeatTasks: readonly TaskPlan[];
-  /** Each task's blocks with their polls as queue entries, built once: a poll then allocates nothing. */
-  private readonly polls = new Map<TaskPlan, readonly BlockPoll[]>();
+  /** The polls of each task, in the order of `profile.tasks`. */
+  private readonly polls: readonly (readonly PollTransaction[])[];
+  private readonly heartbeatPolls: readonly (readonly PollTransaction[])[];
   private unsolicitedBlocks: Map<string, ReadBlock> | null = null;
   private stopped = false;
   readonly counters: PollerCounters = {
@@ -66,35 +78,33 @@ export class DevicePoller {
   lastDataAt: number | null = null;
 
   constructor(private readonly deps: PollerDeps) {
-    this.scheduler = deps.scheduler ?? new TickScheduler(1, deps.clock);
+    this.scheduler = deps.scheduler ?? new TickScheduler(1);
     this.health = new SlaveHealth(deps.profile.timing);
-    this.heartbeatTasks = deps.profile.tasks.filter((t) => t.schedule.kind === 'heartbeat');
-    for (const task of deps.profile.tasks) {
-      this.polls.set(
-        task,
-        task.blocks.map((block, index) => {
-          const compiled = compileBlock(block);
-          const { request, expectation } = compiled;
-          const tx: Transaction = { request, expectation, key: `${task.name}#${index}`, done: (outcome) => this.settle(compiled, outcome) };
-          return { block, tx };
-        }),
-      );
-    }
+    const { tasks } = deps.profile;
+    this.polls = tasks.map((task) => {
+      const keys = pollKeys(task);
+      return task.blocks.map((block, index): PollTransaction => {
+        const compiled = compileBlock(block);
+        const { request, expectation } = compiled;
+        return { request, expectation, key: keys[index]!, slave: block.slave, done: (outcome) => this.settle(compiled, outcome) };
+      });
+    });
+    this.heartbeatPolls = this.polls.filter((_, i) => tasks[i]!.schedule.kind === 'heartbeat');
   }
 
   start(): void {
     const { profile, limits } = this.deps;
     const random = this.deps.random ?? Math.random;
-    const now = this.deps.clock.now();
-    for (const task of profile.tasks) {
+    for (const [i, task] of profile.tasks.entries()) {
       const schedule = task.schedule;
+      const polls = this.polls[i]!;
       // Spread first polls: after a carrier outage many DTUs register at the same moment.
       const jitter = Math.floor(random() * limits.connectStaggerMs);
       if (schedule.kind === 'connect') {
-        this.later(now + jitter, 0, task);
+        this.later(jitter, 0, polls);
       } else if (schedule.kind === 'interval') {
         const first = (profile.pollOnConnect ? 0 : schedule.everyMs) + Math.min(jitter, schedule.everyMs);
-        this.later(now + first, schedule.everyMs, task);
+        this.later(first, schedule.everyMs, polls);
       }
     }
   }
@@ -106,7 +116,7 @@ export class DevicePoller {
   }
 
   onHeartbeat(): void {
-    for (const task of this.heartbeatTasks) this.run(this.polls.get(task)!);
+    for (const polls of this.heartbeatPolls) this.run(polls);
   }
 
   /** Unsolicited framing: decode a pushed response against the block it answers. */
@@ -124,18 +134,17 @@ export class DevicePoller {
     return this.health.snapshot(this.deps.profile.slaves.map((s) => s.id));
   }
 
-  private later(at: number, everyMs: number, task: TaskPlan): void {
-    const polls = this.polls.get(task)!;
+  private later(delayMs: number, everyMs: number, polls: readonly PollTransaction[]): void {
     const job = this.scheduler.job(() => this.run(polls));
-    this.scheduler.schedule(job, at, everyMs);
+    this.scheduler.schedule(job, delayMs, everyMs);
     this.jobs.push(job);
   }
 
-  private run(polls: readonly BlockPoll[]): void {
+  private run(polls: readonly PollTransaction[]): void {
     if (this.stopped) return;
     const now = this.deps.clock.now();
-    for (const { block, tx } of polls) {
-      if (!this.health.canPoll(block.slave, now)) {
+    for (const tx of polls) {
+      if (!this.health.canPoll(tx.slave, now)) {
         this.counters.skippedBackoff++;
         continue;
       }

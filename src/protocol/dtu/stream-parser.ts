@@ -135,8 +135,7 @@ export class DtuStreamParser {
     }
     pos = this.link.framing === 'typed' ? this.processTyped(data, pos, end) : this.processRtu(data, pos, end);
     this.flushGarbage(data, pos);
-    // Copy leftovers so a small remainder does not pin a large socket chunk.
-    this.pending = pos < end ? Buffer.from(data.subarray(pos)) : EMPTY;
+    this.pending = pos < end ? ownCopy(data, pos, end) : EMPTY;
   }
 
   private register(data: Buffer, end: number): number {
@@ -348,6 +347,17 @@ export class DtuStreamParser {
     this.garbageFrom = -1;
     if (upTo > from) this.events.discarded(Buffer.from(data.subarray(from, upTo)), 'garbage');
   }
+}
+
+/**
+ * Leftover bytes in a buffer of their own: a view would pin the whole socket chunk, and a
+ * pooled copy (Buffer.from) the 8 KiB pool slab it lands in, for as long as the rest of
+ * the frame takes to arrive, in each of 10,000 sessions.
+ */
+function ownCopy(data: Buffer, from: number, to: number): Buffer {
+  const out = Buffer.allocUnsafeSlow(to - from);
+  data.copy(out, 0, from, to);
+  return out;
 }
 
 const WAIT = -1;
