@@ -20,7 +20,7 @@ describe('runCheckConfig', () => {
       'listeners (2):',
       '  dtu 0.0.0.0:22334 → link transparent (transparent, ascii registration)',
       '  typed 0.0.0.0:22335 → link typed (typed, integer registration)',
-      'web: 0.0.0.0:8080',
+      'web: 127.0.0.1:8080',
       'storage: sqlite data/dtuhub.db',
       'profiles (1):',
       '  th-station: 1 slave, 9 points, 4 tasks, 4 read blocks',

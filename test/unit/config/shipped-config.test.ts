@@ -14,7 +14,7 @@ describe('the shipped example config', () => {
       { name: 'dtu', host: '0.0.0.0', port: 22334, link: 'transparent' },
       { name: 'typed', host: '0.0.0.0', port: 22335, link: 'typed' },
     ]);
-    expect(config.server.web).toMatchObject({ enabled: true, host: '0.0.0.0', port: 8080, admin: { username: 'admin' } });
+    expect(config.server.web).toMatchObject({ enabled: true, host: '127.0.0.1', port: 8080, admin: { username: 'admin' } });
     expect(config.server.sessions).toEqual({
       heartbeatIntervalMs: 60_000,
       heartbeatMaxMisses: 3,
