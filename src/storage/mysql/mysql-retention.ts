@@ -9,6 +9,7 @@ import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { RetentionConfig } from '../../domain/config.js';
 import type { RetentionReport } from '../history.js';
 import { APPLIED_BATCH_KEEP_MS } from '../migrations/002_applied_batches.js';
+import { sweepRetention } from '../retention-sweep.js';
 
 export const MYSQL_RETENTION_CHUNK_ROWS = 5000;
 
@@ -30,23 +31,15 @@ export class MysqlRetention {
 
   /** One sweep; `pause` is awaited between statements, `stopping` ends it early on shutdown. */
   async sweep(now: number, pause: () => Promise<void>, stopping: () => boolean = () => false): Promise<RetentionReport> {
-    const started = performance.now();
-    const c = this.config;
     const ctx = { now, pause, stopping };
-    const deviceData = await this.deleteOldData(c.deviceDataMs, ctx);
-    const heartbeatLog = await this.deleteOlderThan('heartbeat_log', c.heartbeatLogMs, ctx);
-    const connectionHistory = await this.deleteOlderThan('connection_history', c.connectionHistoryMs, ctx);
-    const rawPacketsAged = await this.deleteOlderThan('raw_packets', c.rawPacketsMs, ctx);
-    const rawPacketsOverCap = await this.capRawPackets(ctx);
-    await this.deleteOlderThan('applied_batches', APPLIED_BATCH_KEEP_MS, ctx);
-    return {
-      deviceData,
-      heartbeatLog,
-      connectionHistory,
-      rawPackets: rawPacketsAged + rawPacketsOverCap,
-      rawPacketsOverCap,
-      ms: performance.now() - started,
-    };
+    return sweepRetention(this.config, {
+      deleteOldData: (maxAgeMs) => this.deleteOldData(maxAgeMs, ctx),
+      deleteOlderThan: (table, maxAgeMs) => this.deleteOlderThan(table, maxAgeMs, ctx),
+      capRawPackets: () => this.capRawPackets(ctx),
+      forgetAppliedBatches: async () => {
+        await this.deleteOlderThan('applied_batches', APPLIED_BATCH_KEEP_MS, ctx);
+      },
+    });
   }
 
   private async deleteOldData(maxAgeMs: number, ctx: SweepContext): Promise<number> {

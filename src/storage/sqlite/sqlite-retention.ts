@@ -15,13 +15,13 @@ import type { RetentionConfig } from '../../domain/config.js';
 import type { RetentionReport } from '../history.js';
 import type Database from 'better-sqlite3';
 import { APPLIED_BATCH_KEEP_MS } from '../migrations/002_applied_batches.js';
+import { sweepRetention, type AgedTable } from '../retention-sweep.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 
 export const RETENTION_CHUNK_ROWS = 5000;
 /** Devices looked at per device_data transaction, so a sweep with little to delete still pauses. */
 const DEVICES_PER_CHUNK = 500;
 
-type AgedTable = 'heartbeat_log' | 'connection_history' | 'raw_packets';
 
 const TIME_COLUMN: Record<AgedTable, string> = {
   heartbeat_log: 'at',
@@ -101,22 +101,12 @@ export class SqliteRetention {
    * queued batches commit in between); `stopping` ends the sweep early on shutdown.
    */
   async sweep(now: number, pause: () => Promise<void>, stopping: () => boolean = () => false): Promise<RetentionReport> {
-    const started = performance.now();
-    const c = this.config;
-    const deviceData = await this.deleteOldData(c.deviceDataMs, now, pause, stopping);
-    const heartbeatLog = await this.deleteOlderThan('heartbeat_log', c.heartbeatLogMs, now, pause, stopping);
-    const connectionHistory = await this.deleteOlderThan('connection_history', c.connectionHistoryMs, now, pause, stopping);
-    const rawPacketsAged = await this.deleteOlderThan('raw_packets', c.rawPacketsMs, now, pause, stopping);
-    const rawPacketsOverCap = await this.capRawPackets(pause, stopping);
-    await this.forgetAppliedBatches(now, pause, stopping);
-    return {
-      deviceData,
-      heartbeatLog,
-      connectionHistory,
-      rawPackets: rawPacketsAged + rawPacketsOverCap,
-      rawPacketsOverCap,
-      ms: performance.now() - started,
-    };
+    return sweepRetention(this.config, {
+      deleteOldData: (maxAgeMs) => this.deleteOldData(maxAgeMs, now, pause, stopping),
+      deleteOlderThan: (table, maxAgeMs) => this.deleteOlderThan(table, maxAgeMs, now, pause, stopping),
+      capRawPackets: () => this.capRawPackets(pause, stopping),
+      forgetAppliedBatches: () => this.forgetAppliedBatches(now, pause, stopping),
+    });
   }
 
   private async deleteOldData(maxAgeMs: number, now: number, pause: () => Promise<void>, stopping: () => boolean): Promise<number> {

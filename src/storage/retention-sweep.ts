@@ -1,0 +1,34 @@
+// The order and the report of one retention sweep, shared by both stores; each store
+// supplies the chunked DELETEs for its dialect.
+import type { RetentionConfig } from '../domain/config.js';
+import type { RetentionReport } from './history.js';
+
+export type AgedTable = 'heartbeat_log' | 'connection_history' | 'raw_packets';
+
+export interface RetentionSteps {
+  /** device_data rows older than maxAgeMs (0 keeps forever); returns rows deleted. */
+  deleteOldData(maxAgeMs: number): Promise<number>;
+  deleteOlderThan(table: AgedTable, maxAgeMs: number): Promise<number>;
+  /** Rows over retention.rawPacketsMaxRows, oldest first. */
+  capRawPackets(): Promise<number>;
+  /** applied_batches ids past APPLIED_BATCH_KEEP_MS. */
+  forgetAppliedBatches(): Promise<void>;
+}
+
+export async function sweepRetention(config: RetentionConfig, steps: RetentionSteps): Promise<RetentionReport> {
+  const started = performance.now();
+  const deviceData = await steps.deleteOldData(config.deviceDataMs);
+  const heartbeatLog = await steps.deleteOlderThan('heartbeat_log', config.heartbeatLogMs);
+  const connectionHistory = await steps.deleteOlderThan('connection_history', config.connectionHistoryMs);
+  const rawPacketsAged = await steps.deleteOlderThan('raw_packets', config.rawPacketsMs);
+  const rawPacketsOverCap = await steps.capRawPackets();
+  await steps.forgetAppliedBatches();
+  return {
+    deviceData,
+    heartbeatLog,
+    connectionHistory,
+    rawPackets: rawPacketsAged + rawPacketsOverCap,
+    rawPacketsOverCap,
+    ms: performance.now() - started,
+  };
+}
