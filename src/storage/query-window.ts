@@ -1,7 +1,7 @@
 // The dialect-free part of history queries, shared by the SQLite and MySQL readers: the
 // time window and page size of a query, the key bounds of a data query, and the filter of
 // a raw-packet query. Each reader only adds its own SQL text and driver calls.
-import { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT, type DataQuery, type RawPacketQuery, type TimeRangeQuery } from './history.js';
+import { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT, type DataQuery, type EventQuery, type EventRow, type RawPacketQuery, type TimeRangeQuery } from './history.js';
 
 const EARLIEST = Number.MIN_SAFE_INTEGER;
 const LATEST = Number.MAX_SAFE_INTEGER;
@@ -72,4 +72,39 @@ export function rawPacketFilter(query: RawPacketQuery, window: QueryWindow): { w
   conditions.push('at >= ?', 'at < ?');
   params.push(window.from, window.to, window.limit);
   return { where: conditions.join(' AND '), params };
+}
+
+/** The SELECT of an event query (both dialects) and its parameters, limit last. */
+export function eventQuerySql(query: EventQuery): { sql: string; params: (string | number)[] } {
+  const window = queryWindow(query);
+  const conditions: string[] = [];
+  const params: (string | number)[] = [];
+  for (const [column, value] of [['registration_id', query.registrationId], ['type', query.type], ['rule', query.rule]] as const) {
+    if (value === undefined) continue;
+    conditions.push(`${column} = ?`);
+    params.push(value);
+  }
+  conditions.push('at >= ?', 'at < ?');
+  params.push(window.from, window.to, window.limit);
+  const d = window.direction;
+  const sql = `SELECT id, type, registration_id, rule, at, payload FROM events WHERE ${conditions.join(' AND ')} ORDER BY at ${d}, id ${d} LIMIT ?`;
+  return { sql, params };
+}
+
+/** A row of eventQuerySql as an EventRow; a payload that is not JSON comes back as { text }. */
+export function toEventRow(r: Record<string, unknown>): EventRow {
+  let payload: Record<string, unknown>;
+  try {
+    payload = JSON.parse(String(r['payload'])) as Record<string, unknown>;
+  } catch {
+    payload = { text: String(r['payload']) };
+  }
+  return {
+    id: String(r['id']),
+    type: String(r['type']),
+    registrationId: (r['registration_id'] as string | null) ?? null,
+    rule: (r['rule'] as string | null) ?? null,
+    at: Number(r['at']),
+    payload,
+  };
 }

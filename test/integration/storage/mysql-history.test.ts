@@ -8,7 +8,18 @@ import { WriteBatchBuilder } from '../../../src/storage/write-batch.js';
 import { KEEP_EVERYTHING, online, sample, T0 } from './history-fixture.js';
 import { tempMysql, type TempMysql } from './mysql-fixture.js';
 
-const TABLES = ['applied_batches', 'connection_history', 'device_data', 'devices', 'heartbeat_log', 'point_names', 'raw_packets', 'schema_version'];
+const TABLES = [
+  'applied_batches',
+  'connection_history',
+  'device_data',
+  'devices',
+  'events',
+  'heartbeat_log',
+  'point_names',
+  'raw_packets',
+  'schema_version',
+  'webhook_deliveries',
+];
 
 describe('MySQL history store', () => {
   let t: TempMysql;
@@ -33,8 +44,9 @@ describe('MySQL history store', () => {
     expect(versions).toEqual([
       { version: 1, name: 'initial' },
       { version: 2, name: 'applied_batches' },
+      { version: 4, name: 'events' },
     ]);
-    expect(LATEST_SCHEMA_VERSION).toBe(2);
+    expect(LATEST_SCHEMA_VERSION).toBe(4);
   });
 
   it('starts a second time on a migrated database without applying anything', async () => {
@@ -86,6 +98,7 @@ describe('MySQL history store', () => {
     const builder = new WriteBatchBuilder();
     builder.deviceOnline(online('A', T0));
     for (let i = 0; i < 1200; i++) builder.sample(sample('A', i % 2 === 0 ? 'temperature' : 'humidity', i >> 1));
+    builder.event({ id: 'ev-once', type: 'device.online', registrationId: 'A', rule: null, at: T0, payload: {} });
     const batch = builder.finish();
     const { host, port, user, password, database } = t.storage;
     const pool = createPool({ host, port, user, password, database, connectionLimit: 1 });
@@ -104,6 +117,7 @@ describe('MySQL history store', () => {
     expect(await select('SELECT COUNT(*) AS n FROM device_data')).toEqual([{ n: 1200 }]);
     expect(await select('SELECT COUNT(*) AS n FROM devices')).toEqual([{ n: 1 }]);
     expect(await select('SELECT COUNT(*) AS n FROM point_names')).toEqual([{ n: 2 }]);
+    expect(await select('SELECT COUNT(*) AS n FROM events')).toEqual([{ n: 1 }]);
   });
 
   it('writes thousands of samples with a handful of multi-row statements', async () => {

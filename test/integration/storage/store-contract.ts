@@ -9,6 +9,7 @@ import type { Sample } from '../../../src/domain/point.js';
 import { silentLogger } from '../../../src/log.js';
 import { createHistoryStore, type HistoryStore } from '../../../src/storage/index.js';
 import { KEEP_EVERYTHING } from './history-fixture.js';
+import { declareEventContract } from './store-contract-events.js';
 import { declareQueryContract } from './store-contract-queries.js';
 import { declareWritingContract } from './store-contract-writing.js';
 
@@ -98,5 +99,6 @@ export function describeStoreContract(driver: StorageConfig['driver'], createTar
 
     declareQueryContract(context);
     declareWritingContract(context);
+    declareEventContract(context);
   });
 }

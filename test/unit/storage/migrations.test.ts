@@ -7,18 +7,35 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../src/storage/migratio
 import { openWriteConnection, type SqliteDatabase } from '../../../src/storage/sqlite/sqlite-connection.js';
 import { migrateSqlite, schemaVersion } from '../../../src/storage/sqlite/sqlite-migrate.js';
 
-const TABLES = ['applied_batches', 'connection_history', 'device_data', 'devices', 'heartbeat_log', 'point_names', 'raw_packets', 'schema_version'];
+const TABLES = [
+  'applied_batches',
+  'connection_history',
+  'device_data',
+  'devices',
+  'events',
+  'heartbeat_log',
+  'point_names',
+  'raw_packets',
+  'schema_version',
+  'webhook_deliveries',
+];
 // device_data has none: its primary key is its only B-tree.
 const INDEXES = [
   'ix_applied_batches_time',
   'ix_connection_history_device_time',
   'ix_connection_history_time',
+  'ix_events_device_time',
+  'ix_events_time',
+  'ix_events_type_time',
   'ix_heartbeat_log_device_time',
   'ix_heartbeat_log_time',
   'ix_raw_packets_device_time',
   'ix_raw_packets_time',
+  'ix_webhook_deliveries_status',
+  'ix_webhook_deliveries_time',
   'ux_devices_registration_id',
   'ux_point_names_name',
+  'ux_webhook_deliveries_event',
 ];
 
 function objects(db: SqliteDatabase, type: 'table' | 'index'): string[] {
@@ -42,7 +59,7 @@ describe('SQLite migrations', () => {
 
   it('create every table and index and record the version', () => {
     const result = migrateSqlite(db, 'h.db');
-    expect(result).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: ['001_initial', '002_applied_batches'] });
+    expect(result).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: ['001_initial', '002_applied_batches', '004_events'] });
     expect(objects(db, 'table')).toEqual(TABLES);
     expect(objects(db, 'index')).toEqual(INDEXES);
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
