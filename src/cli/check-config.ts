@@ -46,6 +46,21 @@ export function summarize(config: DtuhubConfig): string[] {
     else if (d.kind === 'pattern') lines.push(`  pattern ${d.pattern.source} → ${d.profile}`);
     else lines.push(`  default → ${d.profile}`);
   }
+  lines.push(...summarizeRules(config));
+  return lines;
+}
+
+function summarizeRules(config: DtuhubConfig): string[] {
+  const rules = config.rules;
+  if (!rules?.file) return ['rules: none (no rules.yml)'];
+  const lines = [`rules (${rules.rules.length}) from ${rules.file}:`];
+  for (const r of rules.rules) {
+    const source = r.source.kind === 'events' ? `on ${r.source.types.join(', ')}` : `${r.source.point} ${JSON.stringify(r.source.condition)}`;
+    lines.push(`  ${r.name}: ${source} → ${r.actions.map((a) => (a.kind === 'webhook' ? `webhook ${a.endpoint}` : a.kind === 'mqtt' ? `mqtt ${a.broker}` : 'log')).join(', ')}`);
+  }
+  for (const w of rules.webhooks.values()) {
+    lines.push(`  webhook ${w.name}: ${w.method} ${w.url}${w.enabled ? '' : ' (disabled)'}${w.secrets.length ? `, signed with ${count(w.secrets.length, 'secret')}` : ', unsigned'}`);
+  }
   return lines;
 }
 
