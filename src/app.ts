@@ -3,6 +3,9 @@
 import { EventBus } from './bus.js';
 import type { DtuhubConfig } from './domain/config.js';
 import type { GatewayEvents } from './domain/events.js';
+import { noRules } from './domain/rules.js';
+import { EventFramework, type EventFrameworkOptions } from './events/event-framework.js';
+import type { EventsService, WebhooksService } from './events/services.js';
 import { Gateway } from './gateway/gateway.js';
 import type { Logger } from './log.js';
 import { recordHistory } from './record-history.js';
@@ -11,6 +14,8 @@ import { createHistoryStore, LatestValues, type FlushInfo, type HistoryReader, t
 export interface AppOptions {
   /** Told about every committed history batch (benchmarks measure poll-to-stored with it). */
   readonly onFlush?: (info: FlushInfo) => void;
+  /** Event framework overrides (a webhook sender for benchmarks). */
+  readonly events?: EventFrameworkOptions;
 }
 
 export class DtuhubApp {
@@ -18,6 +23,7 @@ export class DtuhubApp {
   readonly latest = new LatestValues();
   readonly gateway: Gateway;
   private history: HistoryStore | null = null;
+  private framework: EventFramework | null = null;
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -44,6 +50,16 @@ export class DtuhubApp {
     return this.history.reader;
   }
 
+  /** Stored events and rules with their counters (docs/EVENTS.md). */
+  get events(): EventsService {
+    return this.startedFramework().events;
+  }
+
+  /** Webhook endpoints, the delivery log, dead letters, retry() and test() (docs/EVENTS.md). */
+  get webhooks(): WebhooksService {
+    return this.startedFramework().webhooks;
+  }
+
   /** The store's state (ok, degraded, spilling with rows on disk) for logs and status pages. */
   storeHealth(): StoreHealth {
     if (!this.history) throw new Error('dtuhub is not started');
@@ -56,6 +72,11 @@ export class DtuhubApp {
     return this.history.drained();
   }
 
+  private startedFramework(): EventFramework {
+    if (!this.framework) throw new Error('dtuhub is not started');
+    return this.framework;
+  }
+
   async start(): Promise<void> {
     const { server } = this.config;
     const history = createHistoryStore(
@@ -66,13 +87,22 @@ export class DtuhubApp {
     await history.start();
     this.history = history;
     this.unsubscribe = recordHistory(this.bus, this.history.writer, this.latest);
+    const framework = new EventFramework(this.config.rules ?? noRules(), server.storage, this.bus, history, this.log.child({ module: 'events' }), this.options.events);
+    await framework.start();
+    this.framework = framework;
     await this.gateway.start();
     this.log.info({ ports: this.gateway.ports(), storage: history.health().where }, 'dtuhub started');
   }
 
-  /** Stops accepting, closes sessions (recording disconnects), then flushes and closes storage. */
+  /**
+   * Stops accepting, closes sessions (recording disconnects), stops the event framework
+   * (webhook attempts in flight stay pending, their state saved), then flushes and closes storage.
+   */
   async stop(): Promise<void> {
     await this.gateway.stop();
+    const framework = this.framework;
+    this.framework = null;
+    await framework?.stop();
     this.unsubscribe?.();
     this.unsubscribe = null;
     const history = this.history;

@@ -3,6 +3,7 @@
 import type { DtuhubConfig, Schedule, StorageConfig } from '../domain/config.js';
 import { ConfigError, formatConfigIssue } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
+import { describeCondition } from '../events/rules/point-condition.js';
 
 export function runCheckConfig(configDir: string, out: (line: string) => void, env: NodeJS.ProcessEnv = process.env): number {
   let config: DtuhubConfig;
@@ -55,7 +56,7 @@ function summarizeRules(config: DtuhubConfig): string[] {
   if (!rules?.file) return ['rules: none (no rules.yml)'];
   const lines = [`rules (${rules.rules.length}) from ${rules.file}:`];
   for (const r of rules.rules) {
-    const source = r.source.kind === 'events' ? `on ${r.source.types.join(', ')}` : `${r.source.point} ${JSON.stringify(r.source.condition)}`;
+    const source = r.source.kind === 'events' ? `on ${r.source.types.join(', ')}` : `${r.source.point} ${describeCondition(r.source.condition)}`;
     lines.push(`  ${r.name}: ${source} → ${r.actions.map((a) => (a.kind === 'webhook' ? `webhook ${a.endpoint}` : a.kind === 'mqtt' ? `mqtt ${a.broker}` : 'log')).join(', ')}`);
   }
   for (const w of rules.webhooks.values()) {

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DtuhubConfig } from '../domain/config.js';
-import { NO_RULES } from '../domain/rules.js';
+import { noRules } from '../domain/rules.js';
 import { compileRules } from './compile-rules.js';
 import { compilePoints, checkUnsolicitedDecodable } from './compile-points.js';
 import { compileServer } from './compile-server.js';
@@ -45,7 +45,7 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
   const unsolicitedInUse = listeners.some(({ listener }) => points.links.get(listener.link)?.framing === 'unsolicited');
   if (unsolicitedInUse) checkUnsolicitedDecodable(compiledProfiles, pointsFile.sink);
 
-  let rules = NO_RULES;
+  let rules = noRules();
   const rulesPath = join(configDir, RULES_FILE);
   if (existsSync(rulesPath)) {
     const rulesFile = readSource(rulesPath, env, issues);

@@ -105,4 +105,7 @@ export interface RulesConfig {
   readonly rules: readonly RuleDef[];
 }
 
-export const NO_RULES: RulesConfig = { file: null, webhooks: new Map(), mqtt: new Map(), rules: [] };
+/** No rules.yml. A fresh object each time: the loader deep-freezes what it returns. */
+export function noRules(): RulesConfig {
+  return { file: null, webhooks: new Map(), mqtt: new Map(), rules: [] };
+}

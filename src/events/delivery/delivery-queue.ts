@@ -1,0 +1,248 @@
+// The webhook delivery queue. Callers hand it a rendered delivery and return at once: it is
+// never awaited by polling or storage. Each endpoint has its own lane with its own
+// concurrency limit, so a slow or dead endpoint only delays itself.
+//
+// A failed attempt is retried after initialDelay · 2^(attempt-1), capped at maxDelay, with
+// "full jitter" in the upper half (delay · (0.5 + random/2)) so endpoints that failed
+// together do not get retried together. After maxAttempts the delivery is a dead letter
+// until retry() replays it. Every state change is written to the DeliveryStore in order;
+// at start the pending ones are loaded and scheduled again, so deliveries survive a restart.
+import { randomUUID } from 'node:crypto';
+import type { WebhookEndpoint } from '../../domain/rules.js';
+import type { Logger } from '../../log.js';
+import type { DeliveryRecord, DeliveryStore } from './delivery-store.js';
+import { sendWebhook, type Sender } from './webhook-sender.js';
+
+export interface NewDelivery {
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly registrationId: string | null;
+  readonly endpoint: string;
+  readonly rule: string;
+  readonly body: string;
+}
+
+export interface QueueOptions {
+  readonly send?: Sender;
+  readonly random?: () => number;
+  readonly now?: () => number;
+}
+
+export interface QueueStats {
+  readonly queued: number;
+  readonly inFlight: number;
+  readonly delivered: number;
+  readonly failedAttempts: number;
+  readonly dead: number;
+  readonly storeErrors: number;
+}
+
+interface Lane {
+  readonly endpoint: WebhookEndpoint;
+  active: number;
+  readonly ready: DeliveryRecord[];
+}
+
+export class DeliveryQueue {
+  private readonly lanes = new Map<string, Lane>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Ids of deliveries queued or in flight, so one is never scheduled twice. */
+  private readonly live = new Set<string>();
+  private readonly stopController = new AbortController();
+  private readonly inFlight = new Set<Promise<void>>();
+  private writes: Promise<void> = Promise.resolve();
+  private running = false;
+  private readonly send: Sender;
+  private readonly random: () => number;
+  private readonly now: () => number;
+  private counts = { delivered: 0, failedAttempts: 0, dead: 0, storeErrors: 0 };
+
+  constructor(
+    endpoints: ReadonlyMap<string, WebhookEndpoint>,
+    private readonly store: DeliveryStore,
+    private readonly log: Logger,
+    options: QueueOptions = {},
+  ) {
+    for (const endpoint of endpoints.values()) this.lanes.set(endpoint.name, { endpoint, active: 0, ready: [] });
+    this.send = options.send ?? sendWebhook;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Loads the pending deliveries left by the last run and schedules them. */
+  async start(): Promise<void> {
+    this.running = true;
+    let pending: DeliveryRecord[] = [];
+    try {
+      pending = await this.store.pending();
+    } catch (err) {
+      this.counts.storeErrors++;
+      this.log.error({ err }, 'could not load pending webhook deliveries; they are sent after the next start');
+    }
+    for (const record of pending) {
+      const lane = this.lanes.get(record.endpoint);
+      if (!lane) {
+        this.finish(record, 'dead', null, `endpoint "${record.endpoint}" is no longer in rules.yml`);
+        continue;
+      }
+      if (lane.endpoint.enabled) this.schedule(record);
+    }
+    if (pending.length > 0) this.log.info({ pending: pending.length }, 'webhook deliveries resumed');
+  }
+
+  /** Aborts attempts in flight (they stay pending), then waits for the store writes. */
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.stopController.abort();
+    await Promise.allSettled([...this.inFlight]);
+    await this.writes;
+  }
+
+  /** Queues a delivery; returns its id, or null when the endpoint is unknown or disabled. */
+  add(input: NewDelivery): string | null {
+    const lane = this.lanes.get(input.endpoint);
+    if (!lane || !lane.endpoint.enabled || !this.running) return null;
+    const now = this.now();
+    const record: DeliveryRecord = {
+      id: randomUUID(),
+      ...input,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      lastStatus: null,
+      lastError: null,
+      lastLatencyMs: null,
+      createdAt: now,
+      updatedAt: now,
+      deliveredAt: null,
+    };
+    this.persist(() => this.store.insert(record).then(() => undefined));
+    this.schedule(record);
+    return record.id;
+  }
+
+  /** Replays a dead letter (or hurries a pending delivery): attempts start again from 0. */
+  async retry(id: string): Promise<DeliveryRecord | null> {
+    const record = await this.store.get(id);
+    if (!record || record.status === 'delivered' || this.live.has(id)) return record;
+    const lane = this.lanes.get(record.endpoint);
+    if (!lane) throw new Error(`endpoint "${record.endpoint}" is not in rules.yml`);
+    record.status = 'pending';
+    record.attempts = 0;
+    record.nextAttemptAt = this.now();
+    record.updatedAt = record.nextAttemptAt;
+    this.persist(() => this.store.update(record));
+    await this.writes;
+    this.schedule(record);
+    return record;
+  }
+
+  stats(): QueueStats {
+    let queued = 0;
+    let inFlight = 0;
+    for (const lane of this.lanes.values()) {
+      queued += lane.ready.length;
+      inFlight += lane.active;
+    }
+    return { queued: queued + this.timers.size, inFlight, ...this.counts };
+  }
+
+  /** Resolves once every state change so far is in the store. */
+  settled(): Promise<void> {
+    return this.writes;
+  }
+
+  private schedule(record: DeliveryRecord): void {
+    if (!this.running) return;
+    const lane = this.lanes.get(record.endpoint)!;
+    this.live.add(record.id);
+    const delay = record.nextAttemptAt - this.now();
+    if (delay <= 0) {
+      lane.ready.push(record);
+      this.pump(lane);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(record.id);
+      lane.ready.push(record);
+      this.pump(lane);
+    }, delay);
+    this.timers.set(record.id, timer);
+  }
+
+  private pump(lane: Lane): void {
+    while (this.running && lane.active < lane.endpoint.concurrency && lane.ready.length > 0) {
+      const record = lane.ready.shift()!;
+      lane.active++;
+      const attempt = this.attempt(lane.endpoint, record).finally(() => {
+        lane.active--;
+        this.inFlight.delete(attempt);
+        this.pump(lane);
+      });
+      this.inFlight.add(attempt);
+    }
+  }
+
+  private async attempt(endpoint: WebhookEndpoint, record: DeliveryRecord): Promise<void> {
+    const request = { deliveryId: record.id, eventId: record.eventId, eventType: record.eventType, body: record.body, attempt: record.attempts + 1 };
+    let result;
+    try {
+      result = await this.send(endpoint, request, this.stopController.signal);
+    } catch (err) {
+      result = { ok: false, status: null, error: String(err), latencyMs: 0, aborted: false };
+    }
+    if (result.aborted) {
+      // dtuhub is stopping: the attempt does not count; the delivery stays pending.
+      this.live.delete(record.id);
+      return;
+    }
+    record.attempts++;
+    record.lastStatus = result.status;
+    record.lastError = result.error;
+    record.lastLatencyMs = Math.round(result.latencyMs);
+    if (result.ok) {
+      this.finish(record, 'delivered', result.status, null);
+      return;
+    }
+    this.counts.failedAttempts++;
+    if (record.attempts >= endpoint.maxAttempts) {
+      this.log.warn({ delivery: record.id, endpoint: endpoint.name, event: record.eventId, error: result.error }, 'webhook delivery failed for good; now a dead letter');
+      this.finish(record, 'dead', result.status, result.error);
+      return;
+    }
+    record.nextAttemptAt = this.now() + this.backoff(endpoint, record.attempts);
+    record.updatedAt = this.now();
+    this.persist(() => this.store.update(record));
+    this.live.delete(record.id);
+    this.schedule(record);
+  }
+
+  private finish(record: DeliveryRecord, status: 'delivered' | 'dead', httpStatus: number | null, error: string | null): void {
+    const now = this.now();
+    record.status = status;
+    record.lastStatus = httpStatus ?? record.lastStatus;
+    record.lastError = error;
+    record.updatedAt = now;
+    if (status === 'delivered') {
+      record.deliveredAt = now;
+      this.counts.delivered++;
+    } else this.counts.dead++;
+    this.live.delete(record.id);
+    this.persist(() => this.store.update(record));
+  }
+
+  /** Delay before attempt n + 1 after n failed ones. */
+  private backoff(endpoint: WebhookEndpoint, failed: number): number {
+    const base = Math.min(endpoint.backoffMaxMs, endpoint.backoffInitialMs * 2 ** Math.min(failed - 1, 30));
+    return Math.round(base * (0.5 + this.random() / 2));
+  }
+
+  private persist(write: () => Promise<void>): void {
+    this.writes = this.writes.then(write).catch((err: unknown) => {
+      this.counts.storeErrors++;
+      this.log.error({ err }, 'webhook delivery state could not be saved');
+    });
+  }
+}

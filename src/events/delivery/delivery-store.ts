@@ -1,0 +1,116 @@
+// Where webhook deliveries live between attempts and across restarts: the
+// `webhook_deliveries` table (migration 004). Rows are read, changed and written back as
+// attempts are made, which the batched history writer cannot do, so each database has a
+// small store of its own. Writes are rare (one per attempt) next to samples.
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
+
+export interface DeliveryRecord {
+  readonly id: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly registrationId: string | null;
+  readonly endpoint: string;
+  readonly rule: string;
+  /** The exact JSON sent, rendered once, so every attempt and a replay send the same bytes. */
+  readonly body: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  lastLatencyMs: number | null;
+  readonly createdAt: number;
+  updatedAt: number;
+  deliveredAt: number | null;
+}
+
+export interface DeliveryQuery {
+  readonly status?: DeliveryStatus;
+  readonly endpoint?: string;
+  readonly eventId?: string;
+  /** created_at window: from inclusive, to exclusive. */
+  readonly from?: number;
+  readonly to?: number;
+  /** Default 100, at most 10,000. */
+  readonly limit?: number;
+  /** Default desc (newest first). */
+  readonly order?: 'asc' | 'desc';
+}
+
+export interface DeliveryStore {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  /** False when a delivery of that event to that endpoint for that rule exists already. */
+  insert(record: DeliveryRecord): Promise<boolean>;
+  /** Writes the changing fields (status, attempts, next attempt, last result). */
+  update(record: DeliveryRecord): Promise<void>;
+  get(id: string): Promise<DeliveryRecord | null>;
+  /** Every pending delivery, oldest first (reloaded at start). */
+  pending(): Promise<DeliveryRecord[]>;
+  list(query?: DeliveryQuery): Promise<DeliveryRecord[]>;
+}
+
+const COLUMNS =
+  'id, event_id, event_type, registration_id, endpoint, rule, body, status, attempts, next_attempt_at, last_status, last_error, last_latency_ms, created_at, updated_at, delivered_at';
+
+export const DELIVERY_SQL = {
+  insert: `INSERT INTO webhook_deliveries (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  update: `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?,
+    last_latency_ms = ?, updated_at = ?, delivered_at = ? WHERE id = ?`,
+  get: `SELECT ${COLUMNS} FROM webhook_deliveries WHERE id = ?`,
+  pending: `SELECT ${COLUMNS} FROM webhook_deliveries WHERE status = 'pending' ORDER BY created_at, id`,
+} as const;
+
+export function insertParams(r: DeliveryRecord): unknown[] {
+  return [r.id, r.eventId, r.eventType, r.registrationId, r.endpoint, r.rule, r.body, r.status, r.attempts, r.nextAttemptAt, r.lastStatus, r.lastError, r.lastLatencyMs, r.createdAt, r.updatedAt, r.deliveredAt];
+}
+
+export function updateParams(r: DeliveryRecord): unknown[] {
+  return [r.status, r.attempts, r.nextAttemptAt, r.lastStatus, r.lastError, r.lastLatencyMs, r.updatedAt, r.deliveredAt, r.id];
+}
+
+/** The SELECT of a list query and its parameters (both dialects). */
+export function listSql(query: DeliveryQuery): { sql: string; params: unknown[] } {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  for (const [column, value] of [['status', query.status], ['endpoint', query.endpoint], ['event_id', query.eventId]] as const) {
+    if (value === undefined) continue;
+    conditions.push(`${column} = ?`);
+    params.push(value);
+  }
+  if (query.from !== undefined) {
+    conditions.push('created_at >= ?');
+    params.push(query.from);
+  }
+  if (query.to !== undefined) {
+    conditions.push('created_at < ?');
+    params.push(query.to);
+  }
+  const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 100)), 10_000);
+  const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  params.push(limit);
+  return { sql: `SELECT ${COLUMNS} FROM webhook_deliveries ${where} ORDER BY created_at ${direction}, id ${direction} LIMIT ?`, params };
+}
+
+export function toRecord(r: Record<string, unknown>): DeliveryRecord {
+  const nullableNumber = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    id: String(r['id']),
+    eventId: String(r['event_id']),
+    eventType: String(r['event_type']),
+    registrationId: (r['registration_id'] as string | null) ?? null,
+    endpoint: String(r['endpoint']),
+    rule: String(r['rule']),
+    body: String(r['body']),
+    status: r['status'] as DeliveryStatus,
+    attempts: Number(r['attempts']),
+    nextAttemptAt: Number(r['next_attempt_at']),
+    lastStatus: nullableNumber(r['last_status']),
+    lastError: (r['last_error'] as string | null) ?? null,
+    lastLatencyMs: nullableNumber(r['last_latency_ms']),
+    createdAt: Number(r['created_at']),
+    updatedAt: Number(r['updated_at']),
+    deliveredAt: nullableNumber(r['delivered_at']),
+  };
+}
