@@ -27,8 +27,9 @@ export function fromBus<K extends Mapped>(type: K, e: GatewayEvents[K], firstTim
     case 'device.registered': {
       const r = e as GatewayEvents['device.registered'];
       const payload = { profile: r.profile, name: r.name, ip: r.remote.ip, port: r.remote.port, listener: r.remote.listener };
-      const online = makeEvent('device.online', r.deviceId, r.at, payload);
-      return firstTime(r.deviceId) ? [makeEvent('device.registered', r.deviceId, r.at, payload), online] : [online];
+      // Made in this order so the ids sort registered before online.
+      const registered = firstTime(r.deviceId) ? [makeEvent('device.registered', r.deviceId, r.at, payload)] : [];
+      return [...registered, makeEvent('device.online', r.deviceId, r.at, payload)];
     }
     case 'device.offline': {
       const r = e as GatewayEvents['device.offline'];

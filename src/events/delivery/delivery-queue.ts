@@ -29,12 +29,14 @@ export interface QueueOptions {
 }
 
 export interface QueueStats {
+  /** Waiting for their next attempt, all endpoints. */
   readonly queued: number;
   readonly inFlight: number;
   readonly delivered: number;
   readonly failedAttempts: number;
   readonly dead: number;
   readonly storeErrors: number;
+  readonly byEndpoint: Readonly<Record<string, { readonly queued: number; readonly inFlight: number }>>;
 }
 
 interface Lane {
@@ -46,6 +48,8 @@ interface Lane {
 export class DeliveryQueue {
   private readonly lanes = new Map<string, Lane>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Delivery id → endpoint, for deliveries waiting on a timer. */
+  private readonly waiting = new Map<string, string>();
   /** Ids of deliveries queued or in flight, so one is never scheduled twice. */
   private readonly live = new Set<string>();
   private readonly stopController = new AbortController();
@@ -95,6 +99,7 @@ export class DeliveryQueue {
     this.running = false;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    this.waiting.clear();
     this.stopController.abort();
     await Promise.allSettled([...this.inFlight]);
     await this.writes;
@@ -140,13 +145,14 @@ export class DeliveryQueue {
   }
 
   stats(): QueueStats {
-    let queued = 0;
-    let inFlight = 0;
-    for (const lane of this.lanes.values()) {
-      queued += lane.ready.length;
-      inFlight += lane.active;
+    const byEndpoint: Record<string, { queued: number; inFlight: number }> = {};
+    for (const [name, lane] of this.lanes) byEndpoint[name] = { queued: lane.ready.length, inFlight: lane.active };
+    for (const id of this.timers.keys()) {
+      const endpoint = this.waiting.get(id);
+      if (endpoint !== undefined) byEndpoint[endpoint]!.queued++;
     }
-    return { queued: queued + this.timers.size, inFlight, ...this.counts };
+    const total = (key: 'queued' | 'inFlight') => Object.values(byEndpoint).reduce((n, e) => n + e[key], 0);
+    return { queued: total('queued'), inFlight: total('inFlight'), ...this.counts, byEndpoint };
   }
 
   /** Resolves once every state change so far is in the store. */
@@ -166,10 +172,12 @@ export class DeliveryQueue {
     }
     const timer = setTimeout(() => {
       this.timers.delete(record.id);
+      this.waiting.delete(record.id);
       lane.ready.push(record);
       this.pump(lane);
     }, delay);
     this.timers.set(record.id, timer);
+    this.waiting.set(record.id, record.endpoint);
   }
 
   private pump(lane: Lane): void {
