@@ -5,12 +5,14 @@
 // A failed attempt is retried after initialDelay · 2^(attempt-1), capped at maxDelay, with
 // "full jitter" in the upper half (delay · (0.5 + random/2)) so endpoints that failed
 // together do not get retried together. After maxAttempts the delivery is a dead letter
-// until retry() replays it. Every state change is written to the DeliveryStore in order;
-// at start the pending ones are loaded and scheduled again, so deliveries survive a restart.
+// until retry() replays it. Changed deliveries are saved to the DeliveryStore in the
+// background, everything changed since the last save in one go (a delivery that is queued
+// and delivered within one save interval is written once); stop() saves what is left. At
+// start the pending ones are loaded and scheduled again, so deliveries survive a restart.
 import { randomUUID } from 'node:crypto';
 import type { WebhookEndpoint } from '../../domain/rules.js';
 import type { Logger } from '../../log.js';
-import type { DeliveryRecord, DeliveryStore } from './delivery-store.js';
+import { StoreBusyError, type DeliveryRecord, type DeliveryStore } from './delivery-store.js';
 import { sendWebhook, type Sender } from './webhook-sender.js';
 
 export interface NewDelivery {
@@ -39,6 +41,13 @@ export interface QueueStats {
   readonly byEndpoint: Readonly<Record<string, { readonly queued: number; readonly inFlight: number }>>;
 }
 
+/** Changes are gathered this long before a save. */
+const SAVE_DELAY_MS = 10;
+/** A failed save is tried again after this, doubling up to SAVE_RETRY_MAX_MS. */
+const SAVE_RETRY_MS = 20;
+const SAVE_RETRY_MAX_MS = 2000;
+const SAVE_ERROR_LOG_EVERY_MS = 10_000;
+
 interface Lane {
   readonly endpoint: WebhookEndpoint;
   active: number;
@@ -54,8 +63,12 @@ export class DeliveryQueue {
   private readonly live = new Set<string>();
   private readonly stopController = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
-  private writes: Promise<void> = Promise.resolve();
+  /** Changed since the last save: id → the live record. */
+  private readonly dirty = new Map<string, DeliveryRecord>();
+  private saving: Promise<void> | null = null;
+  private lastSaveErrorLog = 0;
   private running = false;
+  private stopping = false;
   private readonly send: Sender;
   private readonly random: () => number;
   private readonly now: () => number;
@@ -97,12 +110,13 @@ export class DeliveryQueue {
   /** Aborts attempts in flight (they stay pending), then waits for the store writes. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     this.waiting.clear();
     this.stopController.abort();
     await Promise.allSettled([...this.inFlight]);
-    await this.writes;
+    await this.settled();
   }
 
   /** Queues a delivery; returns its id, or null when the endpoint is unknown or disabled. */
@@ -123,7 +137,7 @@ export class DeliveryQueue {
       updatedAt: now,
       deliveredAt: null,
     };
-    this.persist(() => this.store.insert(record).then(() => undefined));
+    this.markDirty(record);
     this.schedule(record);
     return record.id;
   }
@@ -138,8 +152,8 @@ export class DeliveryQueue {
     record.attempts = 0;
     record.nextAttemptAt = this.now();
     record.updatedAt = record.nextAttemptAt;
-    this.persist(() => this.store.update(record));
-    await this.writes;
+    this.markDirty(record);
+    await this.settled();
     this.schedule(record);
     return record;
   }
@@ -155,9 +169,9 @@ export class DeliveryQueue {
     return { queued: total('queued'), inFlight: total('inFlight'), ...this.counts, byEndpoint };
   }
 
-  /** Resolves once every state change so far is in the store. */
-  settled(): Promise<void> {
-    return this.writes;
+  /** Resolves once every state change so far is in the store (or, when stopping, given up). */
+  async settled(): Promise<void> {
+    while (this.saving) await this.saving;
   }
 
   private schedule(record: DeliveryRecord): void {
@@ -222,7 +236,7 @@ export class DeliveryQueue {
     }
     record.nextAttemptAt = this.now() + this.backoff(endpoint, record.attempts);
     record.updatedAt = this.now();
-    this.persist(() => this.store.update(record));
+    this.markDirty(record);
     this.live.delete(record.id);
     this.schedule(record);
   }
@@ -238,7 +252,7 @@ export class DeliveryQueue {
       this.counts.delivered++;
     } else this.counts.dead++;
     this.live.delete(record.id);
-    this.persist(() => this.store.update(record));
+    this.markDirty(record);
   }
 
   /** Delay before attempt n + 1 after n failed ones. */
@@ -247,10 +261,46 @@ export class DeliveryQueue {
     return Math.round(base * (0.5 + this.random() / 2));
   }
 
-  private persist(write: () => Promise<void>): void {
-    this.writes = this.writes.then(write).catch((err: unknown) => {
-      this.counts.storeErrors++;
-      this.log.error({ err }, 'webhook delivery state could not be saved');
+  private markDirty(record: DeliveryRecord): void {
+    this.dirty.set(record.id, record);
+    this.saving ??= this.saveLoop().finally(() => {
+      this.saving = null;
     });
+  }
+
+  private async saveLoop(): Promise<void> {
+    let retryMs = SAVE_RETRY_MS;
+    let delay = SAVE_DELAY_MS;
+    while (this.dirty.size > 0) {
+      if (!this.stopping) await new Promise((resolve) => setTimeout(resolve, delay));
+      // Copies: the live records keep changing while the save is under way.
+      const batch = [...this.dirty.values()].map((r) => ({ ...r }));
+      this.dirty.clear();
+      try {
+        await this.store.save(batch);
+        retryMs = SAVE_RETRY_MS;
+        delay = SAVE_DELAY_MS;
+      } catch (err) {
+        // Changes made meanwhile are newer than the copies; keep those.
+        for (const r of batch) if (!this.dirty.has(r.id)) this.dirty.set(r.id, r);
+        if (!(err instanceof StoreBusyError)) this.saveFailed(err);
+        if (this.stopping && !(err instanceof StoreBusyError && retryMs < SAVE_RETRY_MAX_MS)) {
+          this.log.error({ unsaved: this.dirty.size }, 'webhook delivery state not saved at stop');
+          this.dirty.clear();
+          return;
+        }
+        delay = retryMs;
+        retryMs = Math.min(SAVE_RETRY_MAX_MS, retryMs * 2);
+        if (this.stopping) await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private saveFailed(err: unknown): void {
+    this.counts.storeErrors++;
+    const now = Date.now();
+    if (now - this.lastSaveErrorLog < SAVE_ERROR_LOG_EVERY_MS) return;
+    this.lastSaveErrorLog = now;
+    this.log.error({ err }, 'webhook delivery state could not be saved; retrying');
   }
 }

@@ -1,7 +1,8 @@
 // Where webhook deliveries live between attempts and across restarts: the
 // `webhook_deliveries` table (migration 004). Rows are read, changed and written back as
 // attempts are made, which the batched history writer cannot do, so each database has a
-// small store of its own. Writes are rare (one per attempt) next to samples.
+// small store of its own. The queue hands it the deliveries that changed since its last
+// save, all at once, so a burst of deliveries is a few transactions, not two per delivery.
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
 
 export interface DeliveryRecord {
@@ -40,10 +41,12 @@ export interface DeliveryQuery {
 export interface DeliveryStore {
   start(): Promise<void>;
   close(): Promise<void>;
-  /** False when a delivery of that event to that endpoint for that rule exists already. */
-  insert(record: DeliveryRecord): Promise<boolean>;
-  /** Writes the changing fields (status, attempts, next attempt, last result). */
-  update(record: DeliveryRecord): Promise<void>;
+  /**
+   * Writes the deliveries in one transaction: new ones inserted, known ones (by id) get
+   * their changing fields updated. A new delivery of an event to an endpoint for a rule that
+   * is stored already under another id is ignored. May throw `StoreBusyError`: try again.
+   */
+  save(records: readonly DeliveryRecord[]): Promise<void>;
   get(id: string): Promise<DeliveryRecord | null>;
   /** Every pending delivery, oldest first (reloaded at start). */
   pending(): Promise<DeliveryRecord[]>;
@@ -54,12 +57,15 @@ const COLUMNS =
   'id, event_id, event_type, registration_id, endpoint, rule, body, status, attempts, next_attempt_at, last_status, last_error, last_latency_ms, created_at, updated_at, delivered_at';
 
 export const DELIVERY_SQL = {
-  insert: `INSERT INTO webhook_deliveries (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  insert: `INSERT IGNORE INTO webhook_deliveries (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   update: `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?,
     last_latency_ms = ?, updated_at = ?, delivered_at = ? WHERE id = ?`,
   get: `SELECT ${COLUMNS} FROM webhook_deliveries WHERE id = ?`,
   pending: `SELECT ${COLUMNS} FROM webhook_deliveries WHERE status = 'pending' ORDER BY created_at, id`,
 } as const;
+
+/** The database is busy (SQLite: another connection holds the write lock); nothing was written. */
+export class StoreBusyError extends Error {}
 
 export function insertParams(r: DeliveryRecord): unknown[] {
   return [r.id, r.eventId, r.eventType, r.registrationId, r.endpoint, r.rule, r.body, r.status, r.attempts, r.nextAttemptAt, r.lastStatus, r.lastError, r.lastLatencyMs, r.createdAt, r.updatedAt, r.deliveredAt];

@@ -21,13 +21,21 @@ export class MysqlDeliveryStore implements DeliveryStore {
     await pool?.end();
   }
 
-  async insert(record: DeliveryRecord): Promise<boolean> {
-    const [result] = await this.connection().query<ResultSetHeader>(DELIVERY_SQL.insert.replace('INSERT INTO', 'INSERT IGNORE INTO'), insertParams(record));
-    return result.affectedRows === 1;
-  }
-
-  async update(record: DeliveryRecord): Promise<void> {
-    await this.connection().query(DELIVERY_SQL.update, updateParams(record));
+  async save(records: readonly DeliveryRecord[]): Promise<void> {
+    const c = await this.connection().getConnection();
+    try {
+      await c.beginTransaction();
+      for (const r of records) {
+        const [inserted] = await c.query<ResultSetHeader>(DELIVERY_SQL.insert, insertParams(r));
+        if (inserted.affectedRows === 0) await c.query(DELIVERY_SQL.update, updateParams(r));
+      }
+      await c.commit();
+    } catch (err) {
+      await c.rollback().catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
   }
 
   async get(id: string): Promise<DeliveryRecord | null> {

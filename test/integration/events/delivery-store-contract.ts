@@ -1,4 +1,4 @@
-// The DeliveryStore contract, run against SQLite and the real MariaDB: inserts once per
+// The DeliveryStore contract, run against SQLite and the real MariaDB: saves once per
 // (event, endpoint, rule), updates in place, lists and filters the log, finds the pending.
 import { expect, it } from 'vitest';
 import type { DeliveryRecord, DeliveryStore } from '../../../src/events/delivery/delivery-store.js';
@@ -28,22 +28,22 @@ export function delivery(id: string, overrides: Partial<DeliveryRecord> = {}): D
 }
 
 export function declareDeliveryStoreContract(open: () => Promise<DeliveryStore>): void {
-  it('stores a delivery once per event, endpoint and rule, and reads it back exactly', async () => {
+  it('saves a delivery once per event, endpoint and rule, and reads it back exactly', async () => {
     const store = await open();
-    expect(await store.insert(delivery('a'))).toBe(true);
-    expect(await store.insert(delivery('a2', { eventId: 'ev-a' }))).toBe(false);
-    expect(await store.insert(delivery('a3', { eventId: 'ev-a', endpoint: 'other' }))).toBe(true);
+    await store.save([delivery('a')]);
+    await store.save([delivery('a2', { eventId: 'ev-a', body: 'other' }), delivery('a3', { eventId: 'ev-a', endpoint: 'other' })]);
     expect(await store.get('a')).toEqual(delivery('a'));
+    expect(await store.get('a2')).toBeNull();
+    expect(await store.get('a3')).toEqual(delivery('a3', { eventId: 'ev-a', endpoint: 'other' }));
     expect(await store.get('nope')).toBeNull();
   });
 
   it('updates attempts and results in place, and lists pending ones oldest first', async () => {
     const store = await open();
-    for (let i = 0; i < 4; i++) await store.insert(delivery(`d${i}`, { createdAt: T0 + i }));
+    await store.save(Array.from({ length: 4 }, (_, i) => delivery(`d${i}`, { createdAt: T0 + i })));
     const delivered = { ...delivery('d1', { createdAt: T0 + 1 }), status: 'delivered' as const, attempts: 4, lastStatus: 200, lastLatencyMs: 12, deliveredAt: T0 + 50, updatedAt: T0 + 50 };
     const dead = { ...delivery('d2', { createdAt: T0 + 2 }), status: 'dead' as const, attempts: 8, lastStatus: 503, lastError: 'HTTP 503', updatedAt: T0 + 60 };
-    await store.update(delivered);
-    await store.update(dead);
+    await store.save([delivered, dead]);
     expect(await store.get('d1')).toEqual(delivered);
     expect((await store.pending()).map((d) => d.id)).toEqual(['d0', 'd3']);
     expect((await store.list()).map((d) => d.id)).toEqual(['d3', 'd2', 'd1', 'd0']);

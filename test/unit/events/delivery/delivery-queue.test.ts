@@ -11,12 +11,8 @@ class MemoryStore implements DeliveryStore {
   readonly rows = new Map<string, DeliveryRecord>();
   async start() {}
   async close() {}
-  async insert(r: DeliveryRecord) {
-    this.rows.set(r.id, { ...r });
-    return true;
-  }
-  async update(r: DeliveryRecord) {
-    this.rows.set(r.id, { ...r });
+  async save(records: readonly DeliveryRecord[]) {
+    for (const r of records) this.rows.set(r.id, { ...r });
   }
   async get(id: string) {
     const r = this.rows.get(id);
