@@ -38,7 +38,17 @@ export const sendWebhook: Sender = async (endpoint, request, stop) => {
   const signature = signatureHeader(endpoint.secrets, request.eventId, timestamp, request.body);
   if (signature !== null) headers[SIGNATURE_HEADER] = signature;
   const started = performance.now();
-  const signal = AbortSignal.any([AbortSignal.timeout(endpoint.timeoutMs), stop]);
+  // One controller per attempt, not AbortSignal.any(): Node 20 keeps every signal combined
+  // with the long-lived `stop` signal alive, which grows without bound under load.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, endpoint.timeoutMs);
+  const onStop = () => controller.abort();
+  stop.addEventListener('abort', onStop, { once: true });
+  const signal = controller.signal;
   try {
     const response = await fetch(endpoint.url, { method: endpoint.method, headers, body: request.body, signal, redirect: 'manual' });
     // Read the answer so the connection can be reused; its content is not used.
@@ -48,12 +58,15 @@ export const sendWebhook: Sender = async (endpoint, request, stop) => {
   } catch (err) {
     const latencyMs = performance.now() - started;
     if (stop.aborted) return { ok: false, status: null, error: 'dtuhub stopped', latencyMs, aborted: true };
-    return { ok: false, status: null, error: describe(err, endpoint.timeoutMs), latencyMs, aborted: false };
+    const error = timedOut ? `no answer within ${endpoint.timeoutMs} ms` : describe(err);
+    return { ok: false, status: null, error, latencyMs, aborted: false };
+  } finally {
+    clearTimeout(timer);
+    stop.removeEventListener('abort', onStop);
   }
 };
 
-function describe(err: unknown, timeoutMs: number): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+function describe(err: unknown): string {
+  const e = err as { message?: string; cause?: { code?: string; message?: string } };
   return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
 }
