@@ -38,6 +38,8 @@ export interface EventFrameworkOptions {
   readonly deliveryStore?: DeliveryStore;
 }
 
+const KNOWN_DEVICES_RETRY_MS = 5000;
+
 export function createDeliveryStore(storage: StorageConfig): DeliveryStore {
   return storage.driver === 'mysql' ? new MysqlDeliveryStore(storage) : new SqliteDeliveryStore(resolve(storage.path));
 }
@@ -52,6 +54,9 @@ export class EventFramework {
   private readonly actions: ActionRunner;
   private readonly healthWatch: StoreHealthWatch;
   private readonly knownDevices = new Set<string>();
+  /** False until the devices table has been read: until then no device.registered is raised. */
+  private knownLoaded = false;
+  private knownRetry: NodeJS.Timeout | null = null;
   private readonly raisedByType = new Map<string, number>();
   private offs: (() => void)[] = [];
 
@@ -76,7 +81,7 @@ export class EventFramework {
   }
 
   async start(): Promise<void> {
-    for (const device of await this.history.reader.devices()) this.knownDevices.add(device.registrationId);
+    await this.loadKnownDevices();
     await this.store.start();
     await this.queue.start();
     this.mqtt.start();
@@ -85,7 +90,7 @@ export class EventFramework {
     const firstTime = (id: string) => {
       if (this.knownDevices.has(id)) return false;
       this.knownDevices.add(id);
-      return true;
+      return this.knownLoaded;
     };
     for (const type of MAPPED_BUS_EVENTS) {
       this.offs.push(
@@ -112,12 +117,32 @@ export class EventFramework {
 
   /** Unsubscribes, stops timers, aborts webhook attempts in flight (they stay pending) and saves the queue's state. */
   async stop(): Promise<void> {
+    if (this.knownRetry !== null) clearTimeout(this.knownRetry);
+    this.knownRetry = null;
     for (const off of this.offs.splice(0)) off();
     this.healthWatch.stop();
     this.engine.stop();
     await this.queue.stop();
     await this.mqtt.stop();
     await this.store.close();
+  }
+
+  /**
+   * Which registration IDs the database knows, for device.registered. A database that is
+   * down at start (MySQL) must not stop dtuhub: it is asked again every few seconds.
+   */
+  private async loadKnownDevices(): Promise<void> {
+    try {
+      for (const device of await this.history.reader.devices()) this.knownDevices.add(device.registrationId);
+      this.knownLoaded = true;
+    } catch (err) {
+      this.log.warn({ error: (err as Error).message }, 'cannot read the devices table yet; device.registered waits for it');
+      this.knownRetry = setTimeout(() => {
+        this.knownRetry = null;
+        void this.loadKnownDevices();
+      }, KNOWN_DEVICES_RETRY_MS);
+      this.knownRetry.unref();
+    }
   }
 
   /** Events raised since start, per type. */

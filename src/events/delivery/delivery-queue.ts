@@ -15,14 +15,8 @@ import type { Logger } from '../../log.js';
 import { StoreBusyError, type DeliveryRecord, type DeliveryStore } from './delivery-store.js';
 import { sendWebhook, type Sender } from './webhook-sender.js';
 
-export interface NewDelivery {
-  readonly eventId: string;
-  readonly eventType: string;
-  readonly registrationId: string | null;
-  readonly endpoint: string;
-  readonly rule: string;
-  readonly body: string;
-}
+/** What an action hands over; the queue adds the id, status and bookkeeping. */
+export type NewDelivery = Pick<DeliveryRecord, 'eventId' | 'eventType' | 'registrationId' | 'endpoint' | 'rule' | 'body'>;
 
 export interface QueueOptions {
   readonly send?: Sender;

@@ -3,6 +3,8 @@
 // attempts are made, which the batched history writer cannot do, so each database has a
 // small store of its own. The queue hands it the deliveries that changed since its last
 // save, all at once, so a burst of deliveries is a few transactions, not two per delivery.
+import { queryWindow, windowFilter } from '../../storage/query-window.js';
+
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
 
 export interface DeliveryRecord {
@@ -76,27 +78,16 @@ export function updateParams(r: DeliveryRecord): unknown[] {
 }
 
 /** The SELECT of a list query and its parameters (both dialects). */
+const DEFAULT_LIST_LIMIT = 100;
+const MAX_LIST_LIMIT = 10_000;
+
 export function listSql(query: DeliveryQuery): { sql: string; params: unknown[] } {
-  const conditions: string[] = [];
-  const params: unknown[] = [];
-  for (const [column, value] of [['status', query.status], ['endpoint', query.endpoint], ['event_id', query.eventId]] as const) {
-    if (value === undefined) continue;
-    conditions.push(`${column} = ?`);
-    params.push(value);
-  }
-  if (query.from !== undefined) {
-    conditions.push('created_at >= ?');
-    params.push(query.from);
-  }
-  if (query.to !== undefined) {
-    conditions.push('created_at < ?');
-    params.push(query.to);
-  }
-  const limit = Math.min(Math.max(1, Math.floor(query.limit ?? 100)), 10_000);
-  const direction = query.order === 'asc' ? 'ASC' : 'DESC';
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  params.push(limit);
-  return { sql: `SELECT ${COLUMNS} FROM webhook_deliveries ${where} ORDER BY created_at ${direction}, id ${direction} LIMIT ?`, params };
+  const window = queryWindow({ ...query, limit: Math.min(query.limit ?? DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT) });
+  const equal = [['status', query.status], ['endpoint', query.endpoint], ['event_id', query.eventId]] as const;
+  const { where, params } = windowFilter(equal, 'created_at', window.from, window.to);
+  params.push(window.limit);
+  const d = window.direction;
+  return { sql: `SELECT ${COLUMNS} FROM webhook_deliveries WHERE ${where} ORDER BY created_at ${d}, id ${d} LIMIT ?`, params };
 }
 
 export function toRecord(r: Record<string, unknown>): DeliveryRecord {

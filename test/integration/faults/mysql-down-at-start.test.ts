@@ -8,6 +8,7 @@ import { gatewayTests, removeDir, waitFor } from '../../helpers/app-harness.js';
 import { FAST_PROFILE, fastProfile, fastRegisters } from '../../helpers/fast-profile.js';
 import { createTempDatabase, mysqlStorage, type TempDatabase } from '../../helpers/mysql.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
+import { MIGRATIONS } from '../../../src/storage/index.js';
 
 const { boot, dtu } = gatewayTests();
 let db: TempDatabase | null = null;
@@ -51,7 +52,7 @@ describe('MySQL down at start', () => {
     await h.app.storeDrained();
 
     const versions = await db.rows<{ version: number }>('SELECT version FROM schema_version ORDER BY version');
-    expect(versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(versions.map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
     const [count] = await db.rows<{ total: number; distinctKeys: number }>(
       'SELECT COUNT(*) AS total, COUNT(DISTINCT device_id, received_at, point_id) AS distinctKeys FROM device_data',
     );
