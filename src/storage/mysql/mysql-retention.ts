@@ -12,13 +12,14 @@ import { APPLIED_BATCH_KEEP_MS } from '../migrations/002_applied_batches.js';
 
 export const MYSQL_RETENTION_CHUNK_ROWS = 5000;
 
-type AgedTable = 'heartbeat_log' | 'connection_history' | 'raw_packets' | 'applied_batches';
+type AgedTable = 'heartbeat_log' | 'connection_history' | 'raw_packets' | 'applied_batches' | 'events';
 
 const TIME_COLUMN: Record<AgedTable, string> = {
   heartbeat_log: 'at',
   connection_history: 'at',
   raw_packets: 'at',
   applied_batches: 'applied_at',
+  events: 'at',
 };
 
 export class MysqlRetention {
@@ -39,6 +40,14 @@ export class MysqlRetention {
     const rawPacketsAged = await this.deleteOlderThan('raw_packets', c.rawPacketsMs, ctx);
     const rawPacketsOverCap = await this.capRawPackets(ctx);
     await this.deleteOlderThan('applied_batches', APPLIED_BATCH_KEEP_MS, ctx);
+    // Events and finished webhook deliveries follow connection history's age limit.
+    await this.deleteOlderThan('events', c.connectionHistoryMs, ctx);
+    if (c.connectionHistoryMs > 0) {
+      const cutoff = now - c.connectionHistoryMs;
+      await this.repeat(ctx, () =>
+        this.run(`DELETE FROM webhook_deliveries WHERE created_at < ? AND status <> 'pending' ORDER BY created_at LIMIT ?`, [cutoff, this.chunkRows]),
+      );
+    }
     return {
       deviceData,
       heartbeatLog,

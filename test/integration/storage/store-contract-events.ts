@@ -2,8 +2,12 @@
 // every other row, are stored once per id, and are read back with their JSON payload,
 // filtered by device, type, rule and time.
 import { expect, it } from 'vitest';
+import { createDeliveryStore } from '../../../src/events/event-framework.js';
 import type { EventRecord } from '../../../src/storage/index.js';
+import { delivery } from '../events/delivery-store-contract.js';
 import { T0 } from './history-fixture.js';
+
+const DAY = 86_400_000;
 import type { ContractContext } from './store-contract.js';
 
 function event(id: string, at: number, overrides: Partial<EventRecord> = {}): EventRecord {
@@ -30,6 +34,29 @@ export function declareEventContract(ctx: ContractContext): void {
     expect(await store.reader.events({ type: 'device.online', order: 'asc' })).toEqual([events[0], events[2]]);
     expect(await store.reader.events({ rule: 'high-temp' })).toEqual([events[3]]);
     expect(await store.reader.events({ from: T0 + 1, to: T0 + 3, order: 'asc' })).toEqual([events[1], events[2]]);
+  });
+
+  it('sweeps events older than the connection history limit, and finished webhook deliveries with them', async () => {
+    const store = await ctx.open({ retention: { connectionHistoryMs: 10 * DAY } });
+    const now = T0 + 30 * DAY;
+    store.writer.event(event('old', now - 11 * DAY));
+    store.writer.event(event('new', now - 9 * DAY));
+    await store.writer.flush();
+    const deliveries = createDeliveryStore(ctx.storage());
+    await deliveries.start();
+    try {
+      await deliveries.save([
+        delivery('d-old', { status: 'delivered', createdAt: now - 11 * DAY }),
+        delivery('dead-old', { status: 'dead', createdAt: now - 11 * DAY }),
+        delivery('pending-old', { createdAt: now - 11 * DAY }),
+        delivery('d-new', { status: 'delivered', createdAt: now - 9 * DAY }),
+      ]);
+    } finally {
+      await deliveries.close();
+    }
+    await store.sweepRetention(now);
+    expect((await store.reader.events()).map((e) => e.id)).toEqual(['new']);
+    expect(await ctx.rawQuery('SELECT id FROM webhook_deliveries ORDER BY id')).toEqual([{ id: 'd-new' }, { id: 'pending-old' }]);
   });
 
   it('stores an event once when it is written again with the same id', async () => {
