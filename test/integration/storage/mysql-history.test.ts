@@ -7,19 +7,9 @@ import { MysqlBatchApplier } from '../../../src/storage/mysql/mysql-batch-applie
 import { WriteBatchBuilder } from '../../../src/storage/write-batch.js';
 import { KEEP_EVERYTHING, online, sample, T0 } from './history-fixture.js';
 import { tempMysql, type TempMysql } from './mysql-fixture.js';
+import { SCHEMA_TABLES } from '../../helpers/schema.js';
 
-const TABLES = [
-  'applied_batches',
-  'connection_history',
-  'device_data',
-  'devices',
-  'events',
-  'heartbeat_log',
-  'point_names',
-  'raw_packets',
-  'schema_version',
-  'webhook_deliveries',
-];
+const TABLES = SCHEMA_TABLES;
 
 describe('MySQL history store', () => {
   let t: TempMysql;

@@ -6,19 +6,9 @@ import { StorageError } from '../../../src/storage/errors.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../src/storage/migrations/index.js';
 import { openWriteConnection, type SqliteDatabase } from '../../../src/storage/sqlite/sqlite-connection.js';
 import { migrateSqlite, schemaVersion } from '../../../src/storage/sqlite/sqlite-migrate.js';
+import { SCHEMA_TABLES } from '../../helpers/schema.js';
 
-const TABLES = [
-  'applied_batches',
-  'connection_history',
-  'device_data',
-  'devices',
-  'events',
-  'heartbeat_log',
-  'point_names',
-  'raw_packets',
-  'schema_version',
-  'webhook_deliveries',
-];
+const TABLES = SCHEMA_TABLES;
 // device_data has none: its primary key is its only B-tree.
 const INDEXES = [
   'ix_applied_batches_time',

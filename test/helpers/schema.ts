@@ -1,0 +1,13 @@
+// The tables the latest schema has (both dialects), for the migration tests.
+export const SCHEMA_TABLES = [
+  'applied_batches',
+  'connection_history',
+  'device_data',
+  'devices',
+  'events',
+  'heartbeat_log',
+  'point_names',
+  'raw_packets',
+  'schema_version',
+  'webhook_deliveries',
+];
