@@ -1,7 +1,7 @@
 // One fleet scenario: a server process (dtuhub app, dtuhub gateway only, or the
 // modbus-serial peer) and a simulated fleet process on 127.0.0.1. Connect, warm up,
 // measure over a steady window, read every figure from the server's own process.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBenchDatabase, storageSection } from './mysql-bench-db.js';
@@ -12,6 +12,7 @@ import type { PeerSnapshot } from './peer-proc.js';
 import { processWindow, type ProcessSample, type ProcessWindow } from './process-sample.js';
 import type { FlushSummary, ServerSnapshot } from './server-proc.js';
 import type { LatencySummary } from './weighted-histogram.js';
+import { WebhookSink, type WebhookSinkSummary } from './webhook-sink.js';
 
 export type ServerKind = 'app' | 'gateway' | 'peer';
 
@@ -33,6 +34,8 @@ export interface FleetScenarioSpec {
   readonly profileDir?: string;
   /** Where the app stores history (default SQLite; MySQL: a fresh database on the local MariaDB). */
   readonly store?: 'sqlite' | 'mysql';
+  /** App only: rules.yml for this run, given the URL of a webhook receiver in the runner process. */
+  readonly rules?: (webhookUrl: string) => unknown;
 }
 
 export interface MemoryReading {
@@ -68,6 +71,8 @@ export interface FleetScenarioResult {
   readonly backlog: readonly BacklogPoint[];
   readonly rowsDropped: number;
   readonly failures: { readonly timeouts: number; readonly skippedOverrun: number; readonly errors: number; readonly heartbeatTimeouts: number; readonly fleetFailed: number };
+  /** With `rules`: what the webhook receiver saw, and how long the start-up burst took to deliver. */
+  readonly webhooks?: WebhookSinkSummary & { readonly drainMs: number | null };
 }
 
 const DIST = new URL('./', import.meta.url);
@@ -86,7 +91,12 @@ export async function runFleetScenario(spec: FleetScenarioSpec, progress: (line:
   let server: BenchChild | null = null;
   let fleet: BenchChild | null = null;
   const database = spec.store === 'mysql' ? await createBenchDatabase() : null;
+  const sink = spec.rules ? new WebhookSink() : null;
   try {
+    if (sink && spec.rules) {
+      await sink.start();
+      writeFileSync(join(dir, 'rules.yml'), JSON.stringify(spec.rules(sink.url), null, 2));
+    }
     writeBenchConfig(dir, {
       dbPath: join(dir, 'bench.db'),
       ...(database ? { storage: storageSection(database.storage) } : {}),
@@ -118,9 +128,10 @@ export async function runFleetScenario(spec: FleetScenarioSpec, progress: (line:
     const connected = await snap(true);
     progress(`  connected in ${(ready.rampMs / 1000).toFixed(1)} s; warming up ${spec.warmupMs / 1000} s…`);
     await sleep(spec.warmupMs);
+    const drainMs = spec.rules ? await drainWebhooks(snap, progress) : null;
 
     if (spec.profileDir) await server.request('profile-start');
-    await server.request('start-window');
+    sink?.startWindow(await server.request<number>('start-window'));
     const s0 = await snap();
     const f0 = await fleet.request<FleetSnapshot>('snapshot');
     progress(`  measuring ${spec.measureMs / 1000} s…`);
@@ -131,6 +142,7 @@ export async function runFleetScenario(spec: FleetScenarioSpec, progress: (line:
       if (i < steps - 1) backlog.push(backlogPoint(s0, await snap(false, false)));
     }
     const s1 = await snap();
+    sink?.endWindow(Date.now());
     const f1 = await fleet.request<FleetSnapshot>('snapshot');
     backlog.push(backlogPoint(s0, s1));
     if (spec.profileDir) await server.request('profile-stop', { dir: spec.profileDir });
@@ -156,6 +168,7 @@ export async function runFleetScenario(spec: FleetScenarioSpec, progress: (line:
       backlog,
       rowsDropped: 'writer' in s1 && s1.writer ? s1.writer.rowsDropped : 0,
       failures: failures(s0, s1, f1),
+      ...(sink ? { webhooks: { ...sink.summary(), drainMs } } : {}),
     };
     return result;
   } finally {
@@ -163,7 +176,29 @@ export async function runFleetScenario(spec: FleetScenarioSpec, progress: (line:
     await fleet?.stop().catch(() => undefined);
     await server?.stop().catch(() => undefined);
     await database?.drop().catch(() => undefined);
+    await sink?.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Most waiting for the queue to drain after the warm-up. */
+const DRAIN_LIMIT_MS = 180_000;
+
+/**
+ * Threshold rules fire for every device already past the limit when it connects: a burst of
+ * thousands of webhooks. Waits (bounded) until the queue holds little more than what is
+ * in flight, so the window measures the steady state; returns how long that took past the
+ * warm-up, or null if it never got there.
+ */
+async function drainWebhooks(snap: () => Promise<AnySnapshot>, progress: (line: string) => void): Promise<number | null> {
+  const started = Date.now();
+  for (;;) {
+    const s = await snap();
+    const w = 'webhooks' in s ? s.webhooks : null;
+    if (!w || w.queued <= 50) return Date.now() - started;
+    if (Date.now() - started > DRAIN_LIMIT_MS) return null;
+    progress(`  ${w.queued} webhooks queued (${w.delivered} delivered); waiting for the start-up burst to drain…`);
+    await sleep(2000);
   }
 }
 

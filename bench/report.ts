@@ -53,6 +53,8 @@ export interface BenchResults {
   readonly merged?: string;
   /** MariaDB: the write path flat out and paced, then scenario 1's fleet stored in MariaDB. */
   readonly s6?: { readonly writes: readonly SqliteRunResult[]; readonly fleet?: FleetScenarioResult };
+  /** Rules and webhooks: scenario 1 without and with a rule on every sample. */
+  readonly s7?: { readonly baseline: FleetScenarioResult; readonly rules: FleetScenarioResult };
   readonly decodeCheck?: DecodeCheck;
   /** CSV and XLSX export of one million rows through the web API. */
   readonly exports?: ExportBenchResult;
@@ -64,6 +66,7 @@ export const GOALS = {
   bytesPerConnection: 16 * 1024,
   sqlitePointsPerSec: 250_000,
   mysqlPointsPerSec: 150_000,
+  eventToWebhookP99Ms: 50,
   gatewayUsPerTx: 30,
 } as const;
 
@@ -230,6 +233,11 @@ function summarySection(res: BenchResults): string {
     rows.push(['6', 'no growing backlog (MariaDB)', 'steady', v.steady ? 'steady' : v.reason, met(v.steady)]);
   }
   if (res.exports) rows.push(...exportGoalRows(res.exports));
+  const w7 = res.s7?.rules.webhooks;
+  if (w7) {
+    rows.push(['7', 'p99 event-to-webhook, a rule on every sample', `≤ ${GOALS.eventToWebhookP99Ms} ms`, ms(w7.latencyMs.p99), met(w7.latencyMs.count > 0 && w7.latencyMs.p99 <= GOALS.eventToWebhookP99Ms)]);
+    rows.push(['7', 'CPU added by the rules and webhooks', '(context)', `${num(res.s7!.rules.server.cpuCores - res.s7!.baseline.server.cpuCores, 3)} cores`, '—']);
+  }
   return `## Goals\n\n${table(['Scenario', 'Figure', 'Goal', 'Measured', 'Result'], rows)}\n`;
 }
 
@@ -511,9 +519,44 @@ The same write path as scenario 3 into a fresh database on the local MariaDB (de
 ${mysqlSection(res.s6)}`,
     );
   }
+  if (res.s7) out.push(rulesSection(res.s7));
   if (res.s4b && res.s5) out.push(`## 5. Peer: the same fleet through modbus-serial\n\n${peerSection(res.s1, res.s4b, res.s5, res.decodeCheck)}`);
   if (res.exports) out.push(exportSection(res.exports));
   out.push(notesSection(res));
   if (res.profiles && res.profiles.length > 0) out.push(profileSection(res.profiles));
   return `${out.join('\n\n')}\n`;
+}
+
+function rulesSection(s7: NonNullable<BenchResults['s7']>): string {
+  const { baseline, rules } = s7;
+  const w = rules.webhooks;
+  const added = rules.server.cpuCores - baseline.server.cpuCores;
+  const samplesPerSec = rules.pointsDecodedPerSec;
+  const rows: string[][] = [
+    ['CPU of the server process, without / with rules', `${num(baseline.server.cpuCores, 3)} / ${num(rules.server.cpuCores, 3)} cores`],
+    ['**Added CPU**', `**${num(added, 3)} cores** (${us(samplesPerSec > 0 ? (added * 1e6) / samplesPerSec : 0)} per sample evaluated)`],
+    ['Samples evaluated/s (50 rules, one per point)', num(samplesPerSec)],
+    ['Poll-to-stored p99, without / with rules', `${baseline.pollToStoredMs ? ms(baseline.pollToStoredMs.p99) : '—'} / ${rules.pollToStoredMs ? ms(rules.pollToStoredMs.p99) : '—'}`],
+  ];
+  if (w) {
+    rows.push(
+      ['Webhooks received/s (events raised in the window)', `${num(w.perSecond)} (${num(w.inWindow)} events; ${Object.entries(w.types).map(([t, n]) => `${t} ${num(n)}`).join(', ')} in all)`],
+      ['**Event-to-webhook** p50 / p90 / p99 / max', `**${latency(w.latencyMs)}**`],
+      ['Start-up burst (devices already past the limit at connect) delivered', w.drainMs === null ? 'not within 3 min' : `${num(w.drainMs / 1000, 1)} s after the warm-up`],
+    );
+  }
+  return `## 7. Rules and webhooks
+
+Scenario 1's fleet run twice: without rules (the baseline) and with \`rules.yml\` holding one
+rule per point (\`> ${140}\` with hysteresis 6 on each of the 50 points), so every decoded
+sample goes through the rule engine. Firings and recoveries go to one signed webhook
+endpoint (concurrency 8) served by a plain HTTP server in the runner process on 127.0.0.1.
+Event-to-webhook latency is the receiver's clock at the end of the request minus the
+event's \`at\` (the sample's receive time): rule evaluation, the event row handed to the
+writer, the delivery queue, signing and the HTTP round trip. Rows and webhooks for events
+raised in the window only; the window starts once the start-up burst (every device already
+past a limit fires when it connects) has been delivered. Added CPU is the difference of the two runs' process CPU (the
+runs are separate, so a few hundredths of a core is noise).
+
+${table(['Figure', 'Value'], rows)}`;
 }

@@ -2,7 +2,7 @@
 //
 //   npm run bench                       full run (about 25 minutes: scenario 6 paces MariaDB for 10)
 //   npm run bench -- --quick            short windows
-//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, export)
+//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, 7, export)
 //   npm run bench -- --no-profile       skip the profiled runs
 //   npm run bench -- --out FILE         write the report elsewhere (--json FILE: raw results)
 //   npm run bench -- --render FILE      re-render the report from raw results saved with --json
@@ -36,6 +36,7 @@ import {
   scenario4b,
   scenario5,
   scenario6,
+  scenario7,
   sqliteRuns,
   WRITE_BUFFER,
 } from './scenarios.js';
@@ -53,7 +54,7 @@ const { values } = parseArgs({
 });
 
 const durations = values.quick ? QUICK : FULL;
-const only = new Set((values.only ?? '1,2,3,4,5,6,export').split(',').map((s) => s.trim()));
+const only = new Set((values.only ?? '1,2,3,4,5,6,7,export').split(',').map((s) => s.trim()));
 const wants = (n: string) => only.has(n);
 const startedAt = Date.now();
 const log = (line: string) => console.log(line);
@@ -217,6 +218,14 @@ async function main(): Promise<void> {
     for (const r of results.exports.runs) {
       log(`  → ${r.format}: ${r.rowsPerSecond} rows/s, ${(r.bytes / 1048576).toFixed(0)} MiB, RSS peak ${(r.rssPeakBytes / 1048576).toFixed(0)} MiB`);
     }
+  }
+  if (wants('7')) {
+    const spec = scenario7(durations);
+    const baseline = await fleet('scenario 7 baseline', spec.baseline);
+    const rules = await fleet('scenario 7', spec.rules);
+    results.s7 = { baseline, rules };
+    const w = rules.webhooks;
+    if (w) log(`  → +${(rules.server.cpuCores - baseline.server.cpuCores).toFixed(3)} cores; ${w.perSecond.toFixed(0)} webhooks/s, event-to-webhook p99 ${w.latencyMs.p99.toFixed(1)} ms`);
   }
   if (!values.quick && !values['no-profile']) results.profiles = await profiled();
   results.wallSeconds = (Date.now() - startedAt) / 1000;

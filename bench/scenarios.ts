@@ -8,6 +8,7 @@ import { writeBenchConfig } from './bench-config.js';
 import { createBenchDatabase } from './mysql-bench-db.js';
 import { BenchChild } from './child-rpc.js';
 import type { FleetScenarioSpec } from './fleet-scenario.js';
+import { BENCH_POINTS } from './bench-config.js';
 import type { InprocResult, InprocRunArgs } from './gateway-inproc.js';
 import type { SqliteRunArgs, SqliteRunResult } from './sqlite-proc.js';
 import type { SqliteWriteBenchOptions } from './sqlite-write.js';
@@ -95,6 +96,25 @@ export const scenario6 = (d: Durations): FleetScenarioSpec => ({
   ...fleetSpec('1,000 DTUs polled every second, stored in MariaDB', 'app', 1000, 1000, d.s1),
   store: 'mysql',
 });
+/**
+ * Scenario 7: scenario 1 with a rule on every point (50 rules, so every one of the 50,000
+ * samples/s is evaluated) sending its firings to a webhook receiver on 127.0.0.1. The
+ * simulated points are sines around 100 ± 50 over 10 minutes: `> 140` with hysteresis 6
+ * fires once and recovers once per device and point per period, about 170 webhooks/s.
+ */
+export const RULE_LIMIT = 140;
+export function scenario7Rules(webhookUrl: string): unknown {
+  return {
+    version: 1,
+    webhooks: { bench: { url: webhookUrl, concurrency: 8, timeout: '5s', secret: 'bench-secret-0123456789' } },
+    rules: BENCH_POINTS.map((p) => ({ name: `high-${p.name}`, point: p.name, when: { '>': RULE_LIMIT }, hysteresis: 6, actions: [{ webhook: 'bench' }] })),
+  };
+}
+export const scenario7 = (d: Durations): { baseline: FleetScenarioSpec; rules: FleetScenarioSpec } => ({
+  baseline: fleetSpec('7 (baseline): scenario 1 without rules', 'app', 1000, 1000, d.s1),
+  rules: { ...fleetSpec('7: 1,000 DTUs × 1 s, a rule on every sample, webhooks to 127.0.0.1', 'app', 1000, 1000, d.s1), rules: scenario7Rules },
+});
+
 export const scenario4b = (d: Durations) => fleetSpec('gateway only (no storage), 1,000 DTUs every second, real sockets', 'gateway', 1000, 1000, d.s4b);
 export const scenario5 = (d: Durations) => fleetSpec('peer: modbus-serial, 1,000 DTUs every second, no storage', 'peer', 1000, 1000, d.s4b);
 

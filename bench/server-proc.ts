@@ -48,6 +48,8 @@ export interface ServerSnapshot {
   readonly stored: PollToStoredSnapshot | null;
   /** App mode: batches committed since the window started. */
   readonly flushes: FlushSummary | null;
+  /** App mode: the webhook delivery queue. */
+  readonly webhooks: { readonly queued: number; readonly inFlight: number; readonly delivered: number; readonly dead: number } | null;
 }
 
 export interface FlushSummary {
@@ -150,6 +152,7 @@ function snapshot(args: unknown): ServerSnapshot {
     pollToDecodedMs: latency ? decoded.summary() : NO_LATENCY,
     writer: app ? app.writer.stats() : null,
     stored: tracker ? tracker.snapshot(latency) : null,
+    webhooks: app ? (({ queued, inFlight, delivered, dead }) => ({ queued, inFlight, delivered, dead }))(app.webhooks.stats()) : null,
     flushes: app
       ? {
           count: flushCount,

@@ -3,6 +3,9 @@
 import { EventBus } from './bus.js';
 import type { DtuhubConfig } from './domain/config.js';
 import type { GatewayEvents } from './domain/events.js';
+import { noRules } from './domain/rules.js';
+import { EventFramework, type EventFrameworkOptions } from './events/event-framework.js';
+import type { EventsService, WebhooksService } from './events/services.js';
 import { Gateway } from './gateway/gateway.js';
 import type { Logger } from './log.js';
 import { recordHistory } from './record-history.js';
@@ -14,6 +17,8 @@ export interface AppOptions {
   readonly onFlush?: (info: FlushInfo) => void;
   /** Options of the web server (tests hand in the environment for the admin password). */
   readonly web?: WebServerOptions;
+  /** Event framework overrides (a webhook sender for benchmarks). */
+  readonly events?: EventFrameworkOptions;
 }
 
 export class DtuhubApp {
@@ -23,6 +28,7 @@ export class DtuhubApp {
   /** Null when web.enabled is false. */
   readonly web: WebServer | null;
   private history: HistoryStore | null = null;
+  private framework: EventFramework | null = null;
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -50,6 +56,16 @@ export class DtuhubApp {
     return this.history.reader;
   }
 
+  /** Stored events and rules with their counters (docs/EVENTS.md). */
+  get events(): EventsService {
+    return this.startedFramework().events;
+  }
+
+  /** Webhook endpoints, the delivery log, dead letters, retry() and test() (docs/EVENTS.md). */
+  get webhooks(): WebhooksService {
+    return this.startedFramework().webhooks;
+  }
+
   /** The store's state (ok, degraded, spilling with rows on disk) for logs and status pages. */
   storeHealth(): StoreHealth {
     if (!this.history) throw new Error('dtuhub is not started');
@@ -62,6 +78,11 @@ export class DtuhubApp {
     return this.history.drained();
   }
 
+  private startedFramework(): EventFramework {
+    if (!this.framework) throw new Error('dtuhub is not started');
+    return this.framework;
+  }
+
   async start(): Promise<void> {
     const { server } = this.config;
     const history = createHistoryStore(
@@ -72,15 +93,25 @@ export class DtuhubApp {
     await history.start();
     this.history = history;
     this.unsubscribe = recordHistory(this.bus, this.history.writer, this.latest);
+    const framework = new EventFramework(this.config.rules ?? noRules(), server.storage, this.bus, history, this.log.child({ module: 'events' }), this.options.events);
+    await framework.start();
+    this.framework = framework;
     await this.gateway.start();
     await this.web?.start();
     this.log.info({ ports: this.gateway.ports(), storage: history.health().where }, 'dtuhub started');
   }
 
-  /** Stops the web server, stops accepting, closes sessions (recording disconnects), then flushes and closes storage. */
+  /**
+   * Stops the web server, stops accepting, closes sessions (recording disconnects), stops the
+   * event framework (webhook attempts in flight stay pending, their state saved), then
+   * flushes and closes storage.
+   */
   async stop(): Promise<void> {
     await this.web?.stop();
     await this.gateway.stop();
+    const framework = this.framework;
+    this.framework = null;
+    await framework?.stop();
     this.unsubscribe?.();
     this.unsubscribe = null;
     const history = this.history;

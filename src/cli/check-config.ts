@@ -3,6 +3,7 @@
 import type { DtuhubConfig, Schedule, StorageConfig } from '../domain/config.js';
 import { ConfigError, formatConfigIssue } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
+import { describeCondition } from '../events/rules/point-condition.js';
 
 export function runCheckConfig(configDir: string, out: (line: string) => void, env: NodeJS.ProcessEnv = process.env): number {
   let config: DtuhubConfig;
@@ -45,6 +46,21 @@ export function summarize(config: DtuhubConfig): string[] {
     if (d.kind === 'id') lines.push(`  id ${d.id} → ${d.profile}${d.name ? ` (${d.name})` : ''}`);
     else if (d.kind === 'pattern') lines.push(`  pattern ${d.pattern.source} → ${d.profile}`);
     else lines.push(`  default → ${d.profile}`);
+  }
+  lines.push(...summarizeRules(config));
+  return lines;
+}
+
+function summarizeRules(config: DtuhubConfig): string[] {
+  const rules = config.rules;
+  if (!rules?.file) return ['rules: none (no rules.yml)'];
+  const lines = [`rules (${rules.rules.length}) from ${rules.file}:`];
+  for (const r of rules.rules) {
+    const source = r.source.kind === 'events' ? `on ${r.source.types.join(', ')}` : `${r.source.point} ${describeCondition(r.source.condition)}`;
+    lines.push(`  ${r.name}: ${source} → ${r.actions.map((a) => (a.kind === 'webhook' ? `webhook ${a.endpoint}` : a.kind === 'mqtt' ? `mqtt ${a.broker}` : 'log')).join(', ')}`);
+  }
+  for (const w of rules.webhooks.values()) {
+    lines.push(`  webhook ${w.name}: ${w.method} ${w.url}${w.enabled ? '' : ' (disabled)'}${w.secrets.length ? `, signed with ${count(w.secrets.length, 'secret')}` : ', unsigned'}`);
   }
   return lines;
 }

@@ -1,20 +1,25 @@
-// Loads `server.yml` and `points.yml` from a config directory: parse (keeping positions),
+// Loads `server.yml`, `points.yml` and (when present) `rules.yml` from a config directory:
+// parse (keeping positions),
 // substitute `${ENV}`, validate against the JSON Schemas, compile with cross-field checks,
 // deep-freeze. Any problem anywhere → one ConfigError listing all of them.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DtuhubConfig } from '../domain/config.js';
+import { noRules } from '../domain/rules.js';
+import { compileRules } from './compile-rules.js';
 import { compilePoints, checkUnsolicitedDecodable } from './compile-points.js';
 import { compileServer } from './compile-server.js';
 import { known } from './compile-devices.js';
 import { substituteEnv } from './env.js';
 import { ConfigError, sortIssues, type ConfigIssue } from './errors.js';
 import { deepFreeze } from './freeze.js';
-import { validatePointsSchema, validateServerSchema } from './validate-schema.js';
+import { validatePointsSchema, validateRulesSchema, validateServerSchema } from './validate-schema.js';
 import { DUPLICATE_KEY_MESSAGE, IssueSink, parseYamlSource, type YamlSource } from './yaml-source.js';
 
 export const SERVER_FILE = 'server.yml';
 export const POINTS_FILE = 'points.yml';
+/** Optional: without it there are no rules. */
+export const RULES_FILE = 'rules.yml';
 
 export { ConfigError, formatConfigIssues, type ConfigIssue } from './errors.js';
 
@@ -40,8 +45,19 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
   const unsolicitedInUse = listeners.some(({ listener }) => points.links.get(listener.link)?.framing === 'unsolicited');
   if (unsolicitedInUse) checkUnsolicitedDecodable(compiledProfiles, pointsFile.sink);
 
+  let rules = noRules();
+  const rulesPath = join(configDir, RULES_FILE);
+  if (existsSync(rulesPath)) {
+    const rulesFile = readSource(rulesPath, env, issues);
+    if (rulesFile.readable) {
+      validateRulesSchema(rulesFile.data, rulesFile.sink);
+      // Point and profile references are only checked against a points.yml that loaded.
+      rules = compileRules(rulesFile.data, rulesPath, pointsFile.readable ? points : null, rulesFile.sink);
+    }
+  }
+
   if (issues.length > 0) throw new ConfigError(sortIssues(issues));
-  return deepFreeze({ configDir, server, points });
+  return deepFreeze({ configDir, server, points, rules });
 }
 
 interface LoadedFile {

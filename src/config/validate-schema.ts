@@ -2,6 +2,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { YamlPath } from './errors.js';
 import { POINTS_SCHEMA } from './schema/points.schema.js';
+import { RULES_SCHEMA } from './schema/rules.schema.js';
 import { SERVER_SCHEMA } from './schema/server.schema.js';
 import type { JsonSchema } from './schema/common.js';
 import { isAscii, isByteSize, isDataSize, isDuration, isHex, regexError } from './units.js';
@@ -39,6 +40,10 @@ export function validateServerSchema(data: unknown, sink: IssueSink): void {
 
 export function validatePointsSchema(data: unknown, sink: IssueSink): void {
   validateAgainst(POINTS_SCHEMA, data, sink);
+}
+
+export function validateRulesSchema(data: unknown, sink: IssueSink): void {
+  validateAgainst(RULES_SCHEMA, data, sink);
 }
 
 function validateAgainst(schema: JsonSchema, data: unknown, sink: IssueSink): void {

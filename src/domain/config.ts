@@ -3,6 +3,7 @@
 // patterns as Buffers); everything else reads only these types.
 
 import type { PointDef, ReadFunction } from './point.js';
+import type { RulesConfig } from './rules.js';
 
 // ---------------------------------------------------------------- server.yml
 
@@ -272,4 +273,6 @@ export interface DtuhubConfig {
   readonly configDir: string;
   readonly server: ServerConfig;
   readonly points: PointsConfig;
+  /** rules.yml; absent (or no file) means no rules. */
+  readonly rules?: RulesConfig;
 }

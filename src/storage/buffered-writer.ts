@@ -13,6 +13,7 @@ import type { Logger } from '../log.js';
 import type {
   ConnectionRecord,
   DeviceUpsert,
+  EventRecord,
   HeartbeatRecord,
   HistoryWriter,
   RawPacketRecord,
@@ -137,6 +138,11 @@ export class BufferedHistoryWriter implements HistoryWriter {
 
   heartbeat(record: HeartbeatRecord): void {
     this.accept(1, false, (b) => b.heartbeat(record));
+  }
+
+  /** Subject to the backlog cap like samples: a burst of poll failures must not grow memory without bound. */
+  event(record: EventRecord): void {
+    this.accept(1, false, (b) => b.event(record));
   }
 
   rawPacket(record: RawPacketRecord): void {

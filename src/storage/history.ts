@@ -53,6 +53,21 @@ export interface RawPacketRecord {
   readonly note: string | null;
 }
 
+/** One event of the event framework (docs/EVENTS.md); a row of `events`. */
+export interface EventRecord {
+  /** The event's stable id, also sent to webhook receivers. */
+  readonly id: string;
+  readonly type: string;
+  /** Null for events about the server itself (store state, config). */
+  readonly registrationId: string | null;
+  /** The rule that raised it, for rule events. */
+  readonly rule: string | null;
+  /** Epoch ms UTC. */
+  readonly at: number;
+  /** Small JSON-able object. */
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
 export interface WriterStats {
   /** Rows taken in since start (device updates count as rows). */
   readonly rowsAccepted: number;
@@ -108,6 +123,7 @@ export interface HistoryWriter {
   heartbeat(record: HeartbeatRecord): void;
   rawPacket(record: RawPacketRecord): void;
   samples(batch: readonly Sample[]): void;
+  event(record: EventRecord): void;
   /** Resolves when everything accepted before the call is committed (or given up). */
   flush(): Promise<void>;
   /** Flushes, then releases the database; later writes are ignored. */
@@ -164,6 +180,8 @@ export interface RawPacketRow {
   readonly note: string | null;
 }
 
+export type EventRow = EventRecord;
+
 export interface HistoryCounts {
   readonly devices: number;
   readonly deviceData: number;
@@ -208,6 +226,12 @@ export interface RawPacketQuery extends TimeRangeQuery {
   readonly kind?: RawPacketKind;
 }
 
+export interface EventQuery extends TimeRangeQuery {
+  readonly registrationId?: string;
+  readonly type?: string;
+  readonly rule?: string;
+}
+
 /** Read side, on its own connection so reads never wait for the writer. */
 export interface HistoryReader {
   devices(): Promise<DeviceRow[]>;
@@ -216,6 +240,8 @@ export interface HistoryReader {
   connections(query?: ConnectionQuery): Promise<ConnectionRow[]>;
   heartbeats(query?: HeartbeatQuery): Promise<HeartbeatRow[]>;
   rawPackets(query?: RawPacketQuery): Promise<RawPacketRow[]>;
+  /** Newest first by default; events of the same instant in id order. */
+  events(query?: EventQuery): Promise<EventRow[]>;
   counts(): Promise<HistoryCounts>;
   close(): void;
 }

@@ -1,7 +1,7 @@
 // The dialect-free part of history queries, shared by the SQLite and MySQL readers: the
 // time window and page size of a query, the key bounds of a data query, and the filter of
 // a raw-packet query. Each reader only adds its own SQL text and driver calls.
-import { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT, type DataQuery, type RawPacketQuery, type TimeRangeQuery } from './history.js';
+import { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT, type DataQuery, type EventQuery, type EventRow, type RawPacketQuery, type TimeRangeQuery } from './history.js';
 
 const EARLIEST = Number.MIN_SAFE_INTEGER;
 const LATEST = Number.MAX_SAFE_INTEGER;
@@ -57,19 +57,58 @@ function compareKeys(a: KeyBound, b: KeyBound): number {
   return a.ts !== b.ts ? a.ts - b.ts : a.pointId - b.pointId;
 }
 
-/** WHERE conditions and their parameters for a raw-packet query (limit appended last). */
-export function rawPacketFilter(query: RawPacketQuery, window: QueryWindow): { where: string; params: (string | number)[] } {
+/**
+ * `column = ?` conditions for the filters that are given, then `time >= ? AND time < ?`:
+ * the WHERE clause of every filtered, windowed query, and its parameters.
+ */
+export function windowFilter(
+  equal: readonly (readonly [column: string, value: string | number | undefined])[],
+  timeColumn: string,
+  from: number,
+  to: number,
+): { where: string; params: (string | number)[] } {
   const conditions: string[] = [];
   const params: (string | number)[] = [];
-  if (query.registrationId !== undefined) {
-    conditions.push('registration_id = ?');
-    params.push(query.registrationId);
+  for (const [column, value] of equal) {
+    if (value === undefined) continue;
+    conditions.push(`${column} = ?`);
+    params.push(value);
   }
-  if (query.kind !== undefined) {
-    conditions.push('kind = ?');
-    params.push(query.kind);
-  }
-  conditions.push('at >= ?', 'at < ?');
-  params.push(window.from, window.to, window.limit);
+  conditions.push(`${timeColumn} >= ?`, `${timeColumn} < ?`);
+  params.push(from, to);
   return { where: conditions.join(' AND '), params };
+}
+
+/** WHERE conditions and their parameters for a raw-packet query (limit appended last). */
+export function rawPacketFilter(query: RawPacketQuery, window: QueryWindow): { where: string; params: (string | number)[] } {
+  const filter = windowFilter([['registration_id', query.registrationId], ['kind', query.kind]], 'at', window.from, window.to);
+  filter.params.push(window.limit);
+  return filter;
+}
+
+/** The SELECT of an event query (both dialects) and its parameters, limit last. */
+export function eventQuerySql(query: EventQuery): { sql: string; params: (string | number)[] } {
+  const window = queryWindow(query);
+  const { where, params } = windowFilter([['registration_id', query.registrationId], ['type', query.type], ['rule', query.rule]], 'at', window.from, window.to);
+  params.push(window.limit);
+  const d = window.direction;
+  return { sql: `SELECT id, type, registration_id, rule, at, payload FROM events WHERE ${where} ORDER BY at ${d}, id ${d} LIMIT ?`, params };
+}
+
+/** A row of eventQuerySql as an EventRow; a payload that is not JSON comes back as { text }. */
+export function toEventRow(r: Record<string, unknown>): EventRow {
+  let payload: Record<string, unknown>;
+  try {
+    payload = JSON.parse(String(r['payload'])) as Record<string, unknown>;
+  } catch {
+    payload = { text: String(r['payload']) };
+  }
+  return {
+    id: String(r['id']),
+    type: String(r['type']),
+    registrationId: (r['registration_id'] as string | null) ?? null,
+    rule: (r['rule'] as string | null) ?? null,
+    at: Number(r['at']),
+    payload,
+  };
 }

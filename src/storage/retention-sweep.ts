@@ -13,6 +13,8 @@ export interface RetentionSteps {
   capRawPackets(): Promise<number>;
   /** applied_batches ids past APPLIED_BATCH_KEEP_MS. */
   forgetAppliedBatches(): Promise<void>;
+  /** Events and finished webhook deliveries older than maxAgeMs (> 0); pending deliveries stay. */
+  forgetEvents(maxAgeMs: number): Promise<void>;
 }
 
 export async function sweepRetention(config: RetentionConfig, steps: RetentionSteps): Promise<RetentionReport> {
@@ -23,6 +25,8 @@ export async function sweepRetention(config: RetentionConfig, steps: RetentionSt
   const rawPacketsAged = await steps.deleteOlderThan('raw_packets', config.rawPacketsMs);
   const rawPacketsOverCap = await steps.capRawPackets();
   await steps.forgetAppliedBatches();
+  // Events and the webhook delivery log follow connection history's age limit.
+  if (config.connectionHistoryMs > 0) await steps.forgetEvents(config.connectionHistoryMs);
   return {
     deviceData,
     heartbeatLog,

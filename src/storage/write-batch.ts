@@ -8,7 +8,7 @@
 // The batch is plain data with no SQL in it: the MySQL store can consume the same shape.
 import { randomBytes } from 'node:crypto';
 import type { Sample } from '../domain/point.js';
-import type { ConnectionRecord, DeviceUpsert, HeartbeatRecord, PacketDirection, RawPacketKind, RawPacketRecord } from './history.js';
+import type { ConnectionRecord, DeviceUpsert, EventRecord, HeartbeatRecord, PacketDirection, RawPacketKind, RawPacketRecord } from './history.js';
 
 export type DeviceOp =
   | ({ readonly op: 'online' } & DeviceUpsert)
@@ -64,6 +64,8 @@ export interface WriteBatch {
   /** In the order accepted. */
   readonly connections: readonly ConnectionRecord[];
   readonly heartbeats: readonly HeartbeatRecord[];
+  /** Events of the event framework, in the order raised. */
+  readonly events: readonly EventRecord[];
   readonly rawPackets: RawPacketColumns;
   readonly samples: SampleColumns;
 }
@@ -120,6 +122,7 @@ export class WriteBatchBuilder {
   private readonly devices: DeviceOp[] = [];
   private readonly connections: ConnectionRecord[] = [];
   private readonly heartbeats: HeartbeatRecord[] = [];
+  private readonly events: EventRecord[] = [];
 
   private sampleCount = 0;
   private sampleCapacity = INITIAL_CAPACITY;
@@ -148,7 +151,7 @@ export class WriteBatchBuilder {
   private rByteLength = 0;
 
   get rows(): number {
-    return this.devices.length + this.connections.length + this.heartbeats.length + this.rawCount + this.sampleCount;
+    return this.devices.length + this.connections.length + this.heartbeats.length + this.events.length + this.rawCount + this.sampleCount;
   }
 
   deviceOnline(update: DeviceUpsert): void {
@@ -167,6 +170,12 @@ export class WriteBatchBuilder {
 
   heartbeat(record: HeartbeatRecord): void {
     this.heartbeats.push({ registrationId: record.registrationId, at: record.at, ip: record.ip, port: record.port });
+  }
+
+  event(record: EventRecord): void {
+    const { id, type, registrationId, rule, at, payload } = record;
+    if (typeof id !== 'string' || typeof type !== 'string') throw new TypeError('an event needs a string id and type');
+    this.events.push({ id, type, registrationId, rule, at, payload });
   }
 
   sample(s: Sample): void {
@@ -218,6 +227,7 @@ export class WriteBatchBuilder {
       devices: this.devices,
       connections: this.connections,
       heartbeats: this.heartbeats,
+      events: this.events,
       rawPackets: {
         count: this.rawCount,
         device: this.rDevice,

@@ -1,6 +1,6 @@
 // Commits WriteBatches to MySQL/MariaDB in one transaction, with the same meaning as the
 // SQLite applier: device lifecycle first, then connections, heartbeats, raw packets and
-// samples grouped by device; devices' last_seen moved once per commit.
+// samples grouped by device (events after connections); devices' last_seen moved once per commit.
 //
 // Every kind of row goes in multi-row INSERTs of a few hundred rows: a network round trip
 // per row would cap the rate at a few thousand rows per second. Samples, the bulk, go in
@@ -83,6 +83,12 @@ export class MysqlBatchApplier {
       c,
       'INSERT INTO connection_history (registration_id, event, remote_ip, remote_port, listener, details, at) VALUES ?',
       batch.connections.map((r) => [r.registrationId, r.event, r.ip, r.port, r.listener, r.details, r.at]),
+    );
+
+    await insertRows(
+      c,
+      'INSERT IGNORE INTO events (id, type, registration_id, rule, at, payload) VALUES ?',
+      batch.events.map((e) => [e.id, e.type, e.registrationId, e.rule, e.at, JSON.stringify(e.payload)]),
     );
 
     const { strings, samples: s, rawPackets: p } = batch;

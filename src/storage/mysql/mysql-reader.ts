@@ -7,6 +7,8 @@ import {
   type DataQuery,
   type DataRow,
   type DeviceRow,
+  type EventQuery,
+  type EventRow,
   type HeartbeatQuery,
   type HeartbeatRow,
   type HistoryCounts,
@@ -14,7 +16,7 @@ import {
   type RawPacketQuery,
   type RawPacketRow,
 } from '../history.js';
-import { dataKeyBounds, queryWindow, rawPacketFilter, type Direction, type KeyBound } from '../query-window.js';
+import { dataKeyBounds, eventQuerySql, queryWindow, rawPacketFilter, toEventRow, type Direction, type KeyBound } from '../query-window.js';
 
 const DEVICE_COLUMNS = 'id, registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener';
 
@@ -129,6 +131,11 @@ export class MysqlHistoryReader implements HistoryReader {
       port: r['remote_port'],
       note: r['note'],
     }));
+  }
+
+  async events(query: EventQuery = {}): Promise<EventRow[]> {
+    const { sql, params } = eventQuerySql(query);
+    return (await this.rows(sql, params)).map(toEventRow);
   }
 
   async counts(): Promise<HistoryCounts> {

@@ -13,13 +13,14 @@ import { sweepRetention } from '../retention-sweep.js';
 
 export const MYSQL_RETENTION_CHUNK_ROWS = 5000;
 
-type AgedTable = 'heartbeat_log' | 'connection_history' | 'raw_packets' | 'applied_batches';
+type AgedTable = 'heartbeat_log' | 'connection_history' | 'raw_packets' | 'applied_batches' | 'events';
 
 const TIME_COLUMN: Record<AgedTable, string> = {
   heartbeat_log: 'at',
   connection_history: 'at',
   raw_packets: 'at',
   applied_batches: 'applied_at',
+  events: 'at',
 };
 
 export class MysqlRetention {
@@ -38,6 +39,13 @@ export class MysqlRetention {
       capRawPackets: () => this.capRawPackets(ctx),
       forgetAppliedBatches: async () => {
         await this.deleteOlderThan('applied_batches', APPLIED_BATCH_KEEP_MS, ctx);
+      },
+      forgetEvents: async (maxAgeMs) => {
+        await this.deleteOlderThan('events', maxAgeMs, ctx);
+        const cutoff = now - maxAgeMs;
+        await this.repeat(ctx, () =>
+          this.run(`DELETE FROM webhook_deliveries WHERE created_at < ? AND status <> 'pending' ORDER BY created_at LIMIT ?`, [cutoff, this.chunkRows]),
+        );
       },
     });
   }

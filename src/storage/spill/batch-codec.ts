@@ -2,7 +2,8 @@
 //
 // Layout (little-endian; the journal never leaves the machine that wrote it):
 //   u8 format version
-//   u32 length + UTF-8 JSON of the small parts: id, rows, strings, devices, connections, heartbeats
+//   u32 length + UTF-8 JSON of the small parts: id, rows, strings, devices, connections, heartbeats,
+//   events (absent in records written before events existed: read as none)
 //   u32 sample count, then each sample column's used part, in SAMPLE_COLUMNS order
 //   u32 raw packet count, then each raw packet column's used part, u32 length + packet bytes
 // The typed-array columns are copied as they are: encoding a 5,000-row batch is a few
@@ -38,7 +39,7 @@ const RAW_COLUMNS: readonly (readonly [keyof Omit<RawPacketColumns, 'count' | 'b
   ['byteEnd', Uint32Array],
 ];
 
-type Meta = Pick<WriteBatch, 'id' | 'rows' | 'strings' | 'devices' | 'connections' | 'heartbeats'>;
+type Meta = Pick<WriteBatch, 'id' | 'rows' | 'strings' | 'devices' | 'connections' | 'heartbeats' | 'events'>;
 
 /** The record could not be decoded: a bug or a corrupt journal, never a normal condition. */
 export class BatchFormatError extends Error {}
@@ -51,6 +52,7 @@ export function encodeBatch(batch: WriteBatch): Buffer {
     devices: batch.devices,
     connections: batch.connections,
     heartbeats: batch.heartbeats,
+    events: batch.events,
   };
   const json = Buffer.from(JSON.stringify(meta), 'utf8');
   const s = batch.samples;
@@ -74,7 +76,7 @@ export function decodeBatch(bytes: Uint8Array): WriteBatch {
   } catch (err) {
     throw new BatchFormatError(`batch metadata is not JSON: ${(err as Error).message}`);
   }
-  const lists = [meta?.strings, meta?.devices, meta?.connections, meta?.heartbeats];
+  const lists = [meta?.strings, meta?.devices, meta?.connections, meta?.heartbeats, meta?.events ?? []];
   if (typeof meta?.id !== 'string' || typeof meta.rows !== 'number' || !lists.every(Array.isArray)) {
     throw new BatchFormatError('batch metadata is incomplete');
   }
@@ -95,6 +97,7 @@ export function decodeBatch(bytes: Uint8Array): WriteBatch {
     devices: meta.devices,
     connections: meta.connections,
     heartbeats: meta.heartbeats,
+    events: meta.events ?? [],
     samples: samples as unknown as SampleColumns,
     rawPackets: raw as unknown as RawPacketColumns,
   };

@@ -3,7 +3,7 @@
 // can drive it directly.
 //
 // Order inside the transaction: device lifecycle (so a device row exists before its data),
-// connection events as accepted, heartbeats, raw packets, then samples grouped by device.
+// connection events as accepted, heartbeats, events, raw packets, then samples grouped by device.
 // Grouping matters for speed: device_data is clustered by (device, time, point), so a
 // device's rows go to the same leaf page one after another instead of hopping between
 // devices' pages row by row.
@@ -37,6 +37,7 @@ export class SqliteBatchApplier {
   private readonly insertConnection: Database.Statement;
   private readonly insertHeartbeat: Database.Statement;
   private readonly insertRawPacket: Database.Statement;
+  private readonly insertEvent: Database.Statement;
   private readonly insertPointName: Database.Statement;
   private readonly selectPointName: Database.Statement;
   private readonly insertSample: Database.Statement;
@@ -70,6 +71,8 @@ export class SqliteBatchApplier {
     this.insertRawPacket = db.prepare(
       'INSERT INTO raw_packets (registration_id, direction, kind, hex, at, remote_ip, remote_port, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    // OR IGNORE: an event id is the event's identity (receivers de-duplicate on it too).
+    this.insertEvent = db.prepare('INSERT OR IGNORE INTO events (id, type, registration_id, rule, at, payload) VALUES (?, ?, ?, ?, ?, ?)');
     this.insertPointName = db.prepare('INSERT INTO point_names (name) VALUES (?) ON CONFLICT (name) DO NOTHING');
     this.selectPointName = db.prepare('SELECT id FROM point_names WHERE name = ?').pluck();
     this.insertSample = db.prepare(SAMPLE_INSERT + SAMPLE_VALUES);
@@ -121,6 +124,7 @@ export class SqliteBatchApplier {
       this.insertHeartbeat.run(deviceId, h.at, h.ip, h.port);
       noteLastSeen(lastSeen, deviceId, h.at);
     }
+    for (const e of batch.events) this.insertEvent.run(e.id, e.type, e.registrationId, e.rule, e.at, JSON.stringify(e.payload));
     this.insertRawPackets(batch.strings, batch.rawPackets);
     this.insertSampleRows(batch.strings, batch.samples, lastSeen);
   }

@@ -11,6 +11,8 @@ import {
   type DataRow,
   type DeviceRow,
   type DeviceStatus,
+  type EventQuery,
+  type EventRow,
   type HeartbeatQuery,
   type HeartbeatRow,
   type HistoryCounts,
@@ -21,7 +23,7 @@ import {
   type RawPacketRow,
 } from '../history.js';
 import type Database from 'better-sqlite3';
-import { dataKeyBounds, queryWindow, rawPacketFilter, type Direction, type KeyBound } from '../query-window.js';
+import { dataKeyBounds, eventQuerySql, queryWindow, rawPacketFilter, toEventRow, type Direction, type KeyBound } from '../query-window.js';
 import { openReadConnection, type SqliteDatabase } from './sqlite-connection.js';
 
 interface DeviceRecord {
@@ -191,6 +193,11 @@ export class SqliteHistoryReader implements HistoryReader {
       port: r.remote_port,
       note: r.note,
     }));
+  }
+
+  async events(query: EventQuery = {}): Promise<EventRow[]> {
+    const { sql, params } = eventQuerySql(query);
+    return (this.statement(sql).all(...params) as Record<string, unknown>[]).map(toEventRow);
   }
 
   async counts(): Promise<HistoryCounts> {

@@ -62,6 +62,8 @@ export class SqliteRetention {
   private readonly deleteDataBefore: Database.Statement;
   private readonly deleteDataChunk: (walk: DataWalk, cutoff: number) => number;
   private readonly deleteAppliedBatches: Database.Statement;
+  private readonly deleteEvents: Database.Statement;
+  private readonly deleteFinishedDeliveries: Database.Statement;
 
   constructor(
     db: SqliteDatabase,
@@ -90,6 +92,12 @@ export class SqliteRetention {
     this.deleteAppliedBatches = db.prepare(
       'DELETE FROM applied_batches WHERE id IN (SELECT id FROM applied_batches WHERE applied_at < ? LIMIT ?)',
     );
+    // Events and finished webhook deliveries follow connection history's age limit (by their time indexes).
+    this.deleteEvents = db.prepare('DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE at < ? ORDER BY at LIMIT ?)');
+    this.deleteFinishedDeliveries = db.prepare(
+      `DELETE FROM webhook_deliveries WHERE rowid IN
+         (SELECT rowid FROM webhook_deliveries WHERE created_at < ? AND status <> 'pending' ORDER BY created_at LIMIT ?)`,
+    );
     this.maxRawPacketId = db.prepare('SELECT MAX(id) FROM raw_packets').pluck();
     this.deleteRawPacketsUpTo = db.prepare(
       'DELETE FROM raw_packets WHERE id IN (SELECT id FROM raw_packets WHERE id <= ? ORDER BY id LIMIT ?)',
@@ -106,6 +114,11 @@ export class SqliteRetention {
       deleteOlderThan: (table, maxAgeMs) => this.deleteOlderThan(table, maxAgeMs, now, pause, stopping),
       capRawPackets: () => this.capRawPackets(pause, stopping),
       forgetAppliedBatches: () => this.forgetAppliedBatches(now, pause, stopping),
+      forgetEvents: async (maxAgeMs) => {
+        for (const statement of [this.deleteEvents, this.deleteFinishedDeliveries]) {
+          while (!stopping() && statement.run(now - maxAgeMs, this.chunkRows).changes >= this.chunkRows) await pause();
+        }
+      },
     });
   }
 

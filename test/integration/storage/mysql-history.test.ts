@@ -7,8 +7,9 @@ import { MysqlBatchApplier } from '../../../src/storage/mysql/mysql-batch-applie
 import { WriteBatchBuilder } from '../../../src/storage/write-batch.js';
 import { KEEP_EVERYTHING, online, sample, T0 } from './history-fixture.js';
 import { tempMysql, type TempMysql } from './mysql-fixture.js';
+import { SCHEMA_TABLES } from '../../helpers/schema.js';
 
-const TABLES = ['applied_batches', 'connection_history', 'device_data', 'devices', 'heartbeat_log', 'point_names', 'raw_packets', 'schema_version', 'web_audit', 'web_tokens', 'web_users'];
+const TABLES = SCHEMA_TABLES;
 
 describe('MySQL history store', () => {
   let t: TempMysql;
@@ -83,6 +84,7 @@ describe('MySQL history store', () => {
     const builder = new WriteBatchBuilder();
     builder.deviceOnline(online('A', T0));
     for (let i = 0; i < 1200; i++) builder.sample(sample('A', i % 2 === 0 ? 'temperature' : 'humidity', i >> 1));
+    builder.event({ id: 'ev-once', type: 'device.online', registrationId: 'A', rule: null, at: T0, payload: {} });
     const batch = builder.finish();
     const { host, port, user, password, database } = t.storage;
     const pool = createPool({ host, port, user, password, database, connectionLimit: 1 });
@@ -101,6 +103,7 @@ describe('MySQL history store', () => {
     expect(await select('SELECT COUNT(*) AS n FROM device_data')).toEqual([{ n: 1200 }]);
     expect(await select('SELECT COUNT(*) AS n FROM devices')).toEqual([{ n: 1 }]);
     expect(await select('SELECT COUNT(*) AS n FROM point_names')).toEqual([{ n: 2 }]);
+    expect(await select('SELECT COUNT(*) AS n FROM events')).toEqual([{ n: 1 }]);
   });
 
   it('writes thousands of samples with a handful of multi-row statements', async () => {

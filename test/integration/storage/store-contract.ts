@@ -9,6 +9,7 @@ import type { Sample } from '../../../src/domain/point.js';
 import { silentLogger } from '../../../src/log.js';
 import { createHistoryStore, type HistoryStore } from '../../../src/storage/index.js';
 import { KEEP_EVERYTHING } from './history-fixture.js';
+import { declareEventContract } from './store-contract-events.js';
 import { declareQueryContract } from './store-contract-queries.js';
 import { declareWritingContract } from './store-contract-writing.js';
 
@@ -36,6 +37,8 @@ export interface ContractContext {
   /** Builds and starts a store on this test's database; every call opens the same database. */
   open(overrides?: StoreOverrides): Promise<HistoryStore>;
   rawQuery(sql: string): Promise<SqlRow[]>;
+  /** The storage section of this test's database (for stores beside the history, e.g. webhook deliveries). */
+  storage(): StorageConfig;
   /** Every device_data row in the database, as samples, by device, time and point name. */
   storedSamples(): Promise<Sample[]>;
   /** Rows of one table in the database. */
@@ -80,6 +83,7 @@ export function describeStoreContract(driver: StorageConfig['driver'], createTar
         return store;
       },
       rawQuery: (sql) => current().rawQuery(sql),
+      storage: () => current().storage,
       async storedSamples() {
         const rows = await current().rawQuery(
           `SELECT d.registration_id AS deviceId, p.name AS point, x.slave, x.address, x.value, x.text_value AS text,
@@ -98,5 +102,6 @@ export function describeStoreContract(driver: StorageConfig['driver'], createTar
 
     declareQueryContract(context);
     declareWritingContract(context);
+    declareEventContract(context);
   });
 }

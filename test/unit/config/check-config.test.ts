@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCheckConfig } from '../../../src/cli/check-config.js';
@@ -30,6 +31,12 @@ describe('runCheckConfig', () => {
       '    frequency (every 2m): slave 1 fn 3 2400×20; 1 point',
       'device rules (1):',
       '  default → th-station',
+      `rules (4) from ${join(CONFIG_DIR, 'rules.yml')}:`,
+      '  device-online-offline: on device.online, device.offline → webhook ops, log',
+      '  high-temperature: temperature > 30 → webhook ops, log',
+      '  status-alarm-bit: status bit 0 set → log',
+      '  temperature-silent: temperature noDataFor 5m → log',
+      '  webhook ops: POST http://127.0.0.1:9000/dtuhub/webhook (disabled), signed with 1 secret',
     ]);
   });
 

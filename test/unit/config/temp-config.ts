@@ -28,11 +28,12 @@ devices:
   - default: station
 `;
 
-export function withConfigDir<T>(files: { server?: string; points?: string }, run: (dir: string) => T): T {
+export function withConfigDir<T>(files: { server?: string; points?: string; rules?: string }, run: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'dtuhub-config-'));
   try {
     if (files.server !== undefined) writeFileSync(join(dir, 'server.yml'), files.server);
     if (files.points !== undefined) writeFileSync(join(dir, 'points.yml'), files.points);
+    if (files.rules !== undefined) writeFileSync(join(dir, 'rules.yml'), files.rules);
     return run(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });

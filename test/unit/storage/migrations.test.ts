@@ -6,22 +6,29 @@ import { StorageError } from '../../../src/storage/errors.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../src/storage/migrations/index.js';
 import { openWriteConnection, type SqliteDatabase } from '../../../src/storage/sqlite/sqlite-connection.js';
 import { migrateSqlite, schemaVersion } from '../../../src/storage/sqlite/sqlite-migrate.js';
+import { SCHEMA_TABLES } from '../../helpers/schema.js';
 
-const TABLES = ['applied_batches', 'connection_history', 'device_data', 'devices', 'heartbeat_log', 'point_names', 'raw_packets', 'schema_version', 'web_audit', 'web_tokens', 'web_users'];
+const TABLES = SCHEMA_TABLES;
 // device_data has none: its primary key is its only B-tree.
 const INDEXES = [
   'ix_applied_batches_time',
   'ix_connection_history_device_time',
   'ix_connection_history_time',
+  'ix_events_device_time',
+  'ix_events_time',
+  'ix_events_type_time',
   'ix_heartbeat_log_device_time',
   'ix_heartbeat_log_time',
   'ix_raw_packets_device_time',
   'ix_raw_packets_time',
   'ix_web_audit_time',
+  'ix_webhook_deliveries_status',
+  'ix_webhook_deliveries_time',
   'ux_devices_registration_id',
   'ux_point_names_name',
   'ux_web_tokens_hash',
   'ux_web_users_username',
+  'ux_webhook_deliveries_event',
 ];
 
 function objects(db: SqliteDatabase, type: 'table' | 'index'): string[] {

@@ -24,6 +24,20 @@ describe('spill batch codec', () => {
     expect(samples.hasValue[3]).toBe(0);
   });
 
+  it('reads a record journaled before batches carried events as a batch without events', () => {
+    const bytes = encodeBatch(mixedBatch(5));
+    const jsonLength = bytes.readUInt32LE(1);
+    const meta = JSON.parse(bytes.subarray(5, 5 + jsonLength).toString('utf8')) as Record<string, unknown>;
+    delete meta['events'];
+    const json = Buffer.from(JSON.stringify(meta), 'utf8');
+    const header = Buffer.alloc(5);
+    header.writeUInt8(1, 0);
+    header.writeUInt32LE(json.length, 1);
+    const old = decodeBatch(Buffer.concat([header, json, bytes.subarray(5 + jsonLength)]));
+    expect(old.events).toEqual([]);
+    expect(old.devices).toEqual(mixedBatch(5).devices);
+  });
+
   it('encodes an empty batch', () => {
     const batch = new WriteBatchBuilder().finish('empty-1');
     expect(plain(decodeBatch(encodeBatch(batch)))).toEqual(plain(batch));

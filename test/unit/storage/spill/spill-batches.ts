@@ -8,6 +8,7 @@ export function mixedBatch(tag: number, samples = 20): WriteBatch {
   b.deviceOnline({ registrationId: device, profile: 'p', name: `名称${tag}`, ip: '10.0.0.1', port: 5000 + tag, listener: 'dtu', at: tag });
   b.connection({ registrationId: device, event: 'connect', ip: '10.0.0.1', port: 5000 + tag, listener: 'dtu', details: null, at: tag });
   b.heartbeat({ registrationId: device, at: tag + 1, ip: '10.0.0.1', port: 5000 + tag });
+  b.event({ id: `ev-${tag}`, type: 'device.online', registrationId: device, rule: null, at: tag, payload: { profile: 'p', 名称: tag } });
   b.rawPacket({
     registrationId: tag % 2 === 0 ? null : device,
     direction: 'in',
@@ -46,6 +47,7 @@ export function plain(batch: WriteBatch): unknown {
     devices: batch.devices,
     connections: batch.connections,
     heartbeats: batch.heartbeats,
+    events: batch.events,
     samples: Object.fromEntries(
       (['device', 'point', 'slave', 'address', 'value', 'hasValue', 'text', 'raw', 'ts', 'quality'] as const).map((k) => [k, cut(s[k], s.count)]),
     ),

@@ -1,0 +1,285 @@
+// rules.yml → RulesConfig, with the checks a schema cannot express: one condition per
+// rule, references to endpoints, brokers, profiles and points, options that only fit
+// some conditions. Problems go to the sink with their position; compilation carries on
+// so the user sees every problem at once.
+import type { PointsConfig } from '../domain/config.js';
+import {
+  EVENT_TYPES,
+  type CompareOp,
+  type Condition,
+  type DeviceFilter,
+  type EventType,
+  type MqttBroker,
+  type RuleAction,
+  type RuleDef,
+  type RuleSource,
+  type RulesConfig,
+  type WebhookEndpoint,
+} from '../domain/rules.js';
+import { known } from './compile-devices.js';
+import { durationField } from './durations.js';
+import type { YamlPath } from './errors.js';
+import { asList, asMap, bool, has, int, isRawMap, num, str, type RawMap } from './raw.js';
+import { compileRegex, regexError } from './units.js';
+import type { IssueSink } from './yaml-source.js';
+
+const COMPARE_OPS: readonly CompareOp[] = ['>', '>=', '<', '<=', '==', '!='];
+const CONDITION_KEYS = [...COMPARE_OPS, 'between', 'outside', 'changeBy', 'bitSet', 'bitCleared', 'noDataFor'] as const;
+const WEBHOOK_DEFAULTS = { timeoutMs: 10_000, concurrency: 4, maxAttempts: 8, backoffInitialMs: 1000, backoffMaxMs: 10 * 60_000 };
+
+export function compileRules(raw: unknown, file: string, points: PointsConfig | null, sink: IssueSink): RulesConfig {
+  const doc = asMap(raw);
+  const webhooks = compileWebhooks(asMap(doc['webhooks']), sink);
+  const mqtt = compileBrokers(asMap(doc['mqtt']), sink);
+  const rules: RuleDef[] = [];
+  const seen = new Map<string, YamlPath>();
+  asList(doc['rules']).forEach((item, i) => {
+    const at: YamlPath = ['rules', i];
+    const m = asMap(item);
+    const name = str(m, 'name');
+    if (name !== undefined) {
+      const first = seen.get(name);
+      if (first) sink.add([...at, 'name'], `rule "${name}" is defined twice (first at line ${sink.lineOf(first)})`);
+      else seen.set(name, at);
+    }
+    const rule = compileRule(m, at, { webhooks, mqtt, points }, sink);
+    if (rule && bool(m, 'enabled') !== false) rules.push(rule);
+  });
+  return { file, webhooks, mqtt, rules };
+}
+
+interface References {
+  readonly webhooks: ReadonlyMap<string, WebhookEndpoint>;
+  readonly mqtt: ReadonlyMap<string, MqttBroker>;
+  readonly points: PointsConfig | null;
+}
+
+function compileWebhooks(raw: RawMap, sink: IssueSink): Map<string, WebhookEndpoint> {
+  const out = new Map<string, WebhookEndpoint>();
+  for (const [name, value] of Object.entries(raw)) {
+    const at: YamlPath = ['webhooks', name];
+    const m = asMap(value);
+    const url = str(m, 'url');
+    if (url === undefined) continue;
+    try {
+      new URL(url);
+    } catch {
+      sink.add([...at, 'url'], 'is not a valid URL');
+      continue;
+    }
+    if (has(m, 'secret') && has(m, 'secrets')) sink.add([...at, 'secrets'], 'give either secret or secrets, not both');
+    const secrets = has(m, 'secrets') ? asList(m['secrets']).map(String) : has(m, 'secret') ? [String(m['secret'])] : [];
+    secrets.forEach((s, i) => {
+      if (s.length < 16) sink.add(has(m, 'secrets') ? [...at, 'secrets', i] : [...at, 'secret'], 'a signing secret needs at least 16 characters');
+    });
+    const retry = asMap(m['retry']);
+    const backoffInitialMs = durationField(retry, 'initialDelay', WEBHOOK_DEFAULTS.backoffInitialMs, [...at, 'retry'], sink, { positive: true });
+    const backoffMaxMs = durationField(retry, 'maxDelay', WEBHOOK_DEFAULTS.backoffMaxMs, [...at, 'retry'], sink, { positive: true });
+    if (backoffMaxMs < backoffInitialMs) sink.add([...at, 'retry', 'maxDelay'], 'must not be shorter than initialDelay');
+    const headers: Record<string, string> = {};
+    for (const [key, v] of Object.entries(asMap(m['headers']))) headers[key] = String(v);
+    out.set(name, {
+      name,
+      url,
+      method: (str(m, 'method') as WebhookEndpoint['method'] | undefined) ?? 'POST',
+      headers,
+      secrets,
+      timeoutMs: durationField(m, 'timeout', WEBHOOK_DEFAULTS.timeoutMs, at, sink, { positive: true }),
+      concurrency: int(m, 'concurrency') ?? WEBHOOK_DEFAULTS.concurrency,
+      maxAttempts: int(retry, 'maxAttempts') ?? WEBHOOK_DEFAULTS.maxAttempts,
+      backoffInitialMs,
+      backoffMaxMs,
+      enabled: bool(m, 'enabled') ?? true,
+    });
+  }
+  return out;
+}
+
+function compileBrokers(raw: RawMap, _sink: IssueSink): Map<string, MqttBroker> {
+  const out = new Map<string, MqttBroker>();
+  for (const [name, value] of Object.entries(raw)) {
+    const m = asMap(value);
+    const url = str(m, 'url');
+    if (url === undefined) continue;
+    out.set(name, {
+      name,
+      url,
+      username: has(m, 'username') ? String(m['username']) : null,
+      password: has(m, 'password') ? String(m['password']) : null,
+      clientId: str(m, 'clientId') ?? null,
+    });
+  }
+  return out;
+}
+
+function compileRule(m: RawMap, at: YamlPath, refs: References, sink: IssueSink): RuleDef | null {
+  const name = str(m, 'name');
+  const devices = compileDeviceFilter(asMap(m['devices']), [...at, 'devices'], refs.points, sink);
+  const source = compileSource(m, at, devices, refs.points, sink);
+  const actions = asList(m['actions'])
+    .map((a, i) => compileAction(asMap(a), [...at, 'actions', i], refs, sink))
+    .filter((a): a is RuleAction => a !== null);
+  const debounceMs = durationField(m, 'debounce', 0, at, sink);
+  if (has(m, 'debounce') && !(source?.kind === 'events' && source.types.includes('device.offline'))) {
+    sink.add([...at, 'debounce'], 'only applies to a rule on device.offline (it holds offline events back to hide flapping)');
+  }
+  if (name === undefined || source === null || devices === null) return null;
+  return {
+    name,
+    description: str(m, 'description') ?? '',
+    source,
+    devices,
+    cooldownMs: durationField(m, 'cooldown', 0, at, sink),
+    debounceMs,
+    actions,
+  };
+}
+
+function compileSource(m: RawMap, at: YamlPath, devices: DeviceFilter | null, points: PointsConfig | null, sink: IssueSink): RuleSource | null {
+  const hasOn = has(m, 'on');
+  const hasPoint = has(m, 'point');
+  if (hasOn === hasPoint) {
+    sink.add(at, hasOn ? 'give either on (events) or point (values), not both' : 'needs on (event types) or point (a point condition)');
+    return null;
+  }
+  if (hasOn) {
+    for (const key of ['when', 'hysteresis', 'for', 'recovery'] as const) {
+      if (has(m, key)) sink.add([...at, key], 'only applies to a rule on a point');
+    }
+    const list = Array.isArray(m['on']) ? m['on'] : [m['on']];
+    const types: EventType[] = [];
+    list.forEach((t, i) => {
+      const path = Array.isArray(m['on']) ? [...at, 'on', i] : [...at, 'on'];
+      if (typeof t === 'string' && (EVENT_TYPES as readonly string[]).includes(t)) types.push(t as EventType);
+      else sink.add(path, `unknown event type ${JSON.stringify(t)} (known: ${EVENT_TYPES.join(', ')})`);
+    });
+    return types.length === list.length ? { kind: 'events', types } : null;
+  }
+
+  const point = str(m, 'point')!;
+  checkPointExists(point, [...at, 'point'], devices, points, sink);
+  if (!has(m, 'when')) {
+    sink.add([...at, 'when'], 'is required for a rule on a point');
+    return null;
+  }
+  const condition = compileCondition(asMap(m['when']), [...at, 'when'], sink);
+  if (condition === null) return null;
+  const hysteresis = num(m, 'hysteresis') ?? 0;
+  const level = condition.kind === 'compare' || condition.kind === 'between' || condition.kind === 'outside';
+  if (has(m, 'hysteresis') && !level) sink.add([...at, 'hysteresis'], 'only applies to comparisons, between and outside');
+  if (has(m, 'for') && condition.kind === 'noData') sink.add([...at, 'for'], 'does not apply to noDataFor (its duration is the condition)');
+  if (has(m, 'recovery') && condition.kind === 'change') sink.add([...at, 'recovery'], 'does not apply to changeBy (it has no state to recover from)');
+  return {
+    kind: 'point',
+    point,
+    condition,
+    hysteresis,
+    forMs: durationField(m, 'for', 0, at, sink),
+    recovery: condition.kind === 'change' ? false : (bool(m, 'recovery') ?? true),
+  };
+}
+
+function compileCondition(when: RawMap, at: YamlPath, sink: IssueSink): Condition | null {
+  const keys = CONDITION_KEYS.filter((k) => has(when, k));
+  if (keys.length !== 1) {
+    sink.add(at, keys.length === 0 ? `needs one of ${CONDITION_KEYS.join(', ')}` : `give only one of ${keys.join(', ')}`);
+    return null;
+  }
+  const key = keys[0]!;
+  if ((COMPARE_OPS as readonly string[]).includes(key)) {
+    const value = num(when, key);
+    return value === undefined ? null : { kind: 'compare', op: key as CompareOp, value };
+  }
+  switch (key) {
+    case 'between':
+    case 'outside': {
+      const [low, high] = asList(when[key]);
+      if (typeof low !== 'number' || typeof high !== 'number') return null;
+      if (!(low < high)) {
+        sink.add([...at, key], 'the first number must be below the second');
+        return null;
+      }
+      return { kind: key, low, high };
+    }
+    case 'changeBy': {
+      const by = num(when, key);
+      return by === undefined ? null : { kind: 'change', by };
+    }
+    case 'bitSet':
+    case 'bitCleared': {
+      const bit = int(when, key);
+      return bit === undefined ? null : { kind: 'bit', bit, set: key === 'bitSet' };
+    }
+    default: {
+      const forMs = durationField(when, 'noDataFor', 0, at, sink, { positive: true });
+      return forMs === 0 ? null : { kind: 'noData', forMs };
+    }
+  }
+}
+
+function compileDeviceFilter(m: RawMap, at: YamlPath, points: PointsConfig | null, sink: IssueSink): DeviceFilter | null {
+  const ids = has(m, 'ids') ? asList(m['ids']).map(String) : null;
+  const source = str(m, 'pattern');
+  const pattern = source !== undefined && regexError(source) === null ? compileRegex(source) : null;
+  const profiles = has(m, 'profiles') ? asList(m['profiles']).filter((p): p is string => typeof p === 'string') : null;
+  if (points && profiles) {
+    const names = new Set(points.profiles.keys());
+    profiles.forEach((p, i) => {
+      if (!names.has(p)) sink.add([...at, 'profiles', i], `unknown profile "${p}" in points.yml${known(names)}`);
+    });
+  }
+  return { ids, pattern, profiles };
+}
+
+function checkPointExists(point: string, at: YamlPath, devices: DeviceFilter | null, points: PointsConfig | null, sink: IssueSink): void {
+  if (!points) return;
+  const profiles = [...points.profiles.values()].filter((p) => !devices?.profiles || devices.profiles.includes(p.name));
+  if (profiles.some((p) => p.points.some((def) => def.name === point))) return;
+  const where = devices?.profiles ? `profiles ${devices.profiles.join(', ')}` : 'any profile';
+  sink.add(at, `no point "${point}" in ${where} of points.yml`);
+}
+
+function compileAction(m: RawMap, at: YamlPath, refs: References, sink: IssueSink): RuleAction | null {
+  const kinds = (['webhook', 'log', 'mqtt'] as const).filter((k) => has(m, k));
+  if (kinds.length !== 1) {
+    sink.add(at, kinds.length === 0 ? 'needs one of webhook, log or mqtt' : `give only one of ${kinds.join(', ')}`);
+    return null;
+  }
+  const kind = kinds[0]!;
+  const allowed: Record<typeof kind, readonly string[]> = {
+    webhook: ['webhook', 'body'],
+    log: ['log'],
+    mqtt: ['mqtt', 'topic', 'qos', 'retain', 'payload'],
+  };
+  for (const key of Object.keys(m)) {
+    if (!allowed[kind].includes(key)) sink.add([...at, key], `does not apply to a ${kind} action`);
+  }
+  if (kind === 'log') return { kind: 'log', level: (str(m, 'log') as 'info' | 'warn' | 'error' | undefined) ?? 'info' };
+  if (kind === 'webhook') {
+    const endpoint = str(m, 'webhook')!;
+    if (!refs.webhooks.has(endpoint)) {
+      sink.add([...at, 'webhook'], `unknown webhook "${endpoint}"${known(new Set(refs.webhooks.keys()))}`);
+      return null;
+    }
+    if (has(m, 'body') && !isRawMap(m['body']) && !Array.isArray(m['body'])) sink.add([...at, 'body'], 'must be a mapping or a list (sent as JSON)');
+    return { kind: 'webhook', endpoint, body: m['body'] ?? null };
+  }
+  const broker = str(m, 'mqtt')!;
+  if (!refs.mqtt.has(broker)) {
+    sink.add([...at, 'mqtt'], `unknown MQTT broker "${broker}"${known(new Set(refs.mqtt.keys()))}`);
+    return null;
+  }
+  const topic = str(m, 'topic');
+  if (topic === undefined) {
+    sink.add([...at, 'topic'], 'is required for an mqtt action');
+    return null;
+  }
+  return {
+    kind: 'mqtt',
+    broker,
+    topic,
+    qos: (int(m, 'qos') as 0 | 1 | 2 | undefined) ?? 1,
+    retain: bool(m, 'retain') ?? false,
+    payload: m['payload'] ?? null,
+  };
+}

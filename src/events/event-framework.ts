@@ -1,0 +1,169 @@
+// The event framework as one service for the composition root: gateway bus events become
+// catalogue events, every event is stored (through the batched history writer) and given
+// to the rule engine, and rules' actions run (webhooks queued, MQTT, log).
+//
+// Start after the history store (events are written through it, deliveries live in its
+// database) and before the gateway; stop after the gateway (its last offline events are
+// still stored) and before the history store.
+import { resolve } from 'node:path';
+import type { EventBus } from '../bus.js';
+import type { StorageConfig } from '../domain/config.js';
+import type { GatewayEvents } from '../domain/events.js';
+import type { RuleDef, RulesConfig } from '../domain/rules.js';
+import type { Logger } from '../log.js';
+import type { HistoryReader, HistoryWriter, StoreHealth } from '../storage/index.js';
+import { ActionRunner } from './actions/run-actions.js';
+import { MqttPublisher } from './actions/mqtt-publisher.js';
+import { DeliveryQueue } from './delivery/delivery-queue.js';
+import type { DeliveryStore } from './delivery/delivery-store.js';
+import { MysqlDeliveryStore } from './delivery/mysql-delivery-store.js';
+import { SqliteDeliveryStore } from './delivery/sqlite-delivery-store.js';
+import { sendWebhook, type Sender } from './delivery/webhook-sender.js';
+import { makeEvent, type DtuEvent } from './event.js';
+import { fromBus, MAPPED_BUS_EVENTS } from './gateway-events.js';
+import { RuleEngine } from './rules/rule-engine.js';
+import { EventsService, WebhooksService } from './services.js';
+import { StoreHealthWatch } from './store-health-watch.js';
+
+export interface HistoryAccess {
+  readonly writer: HistoryWriter;
+  readonly reader: HistoryReader;
+  health(): StoreHealth;
+}
+
+export interface EventFrameworkOptions {
+  /** Replaces the HTTP client (benchmarks, tests). */
+  readonly send?: Sender;
+  /** Replaces the store built from `storage` (tests). */
+  readonly deliveryStore?: DeliveryStore;
+}
+
+const KNOWN_DEVICES_RETRY_MS = 5000;
+
+export function createDeliveryStore(storage: StorageConfig): DeliveryStore {
+  return storage.driver === 'mysql' ? new MysqlDeliveryStore(storage) : new SqliteDeliveryStore(resolve(storage.path));
+}
+
+export class EventFramework {
+  readonly engine: RuleEngine;
+  readonly events: EventsService;
+  readonly webhooks: WebhooksService;
+  private readonly queue: DeliveryQueue;
+  private readonly store: DeliveryStore;
+  private readonly mqtt: MqttPublisher;
+  private readonly actions: ActionRunner;
+  private readonly healthWatch: StoreHealthWatch;
+  private readonly knownDevices = new Set<string>();
+  /** False until the devices table has been read: until then no device.registered is raised. */
+  private knownLoaded = false;
+  private knownRetry: NodeJS.Timeout | null = null;
+  private readonly raisedByType = new Map<string, number>();
+  private offs: (() => void)[] = [];
+
+  constructor(
+    private readonly rules: RulesConfig,
+    storage: StorageConfig,
+    private readonly bus: EventBus<GatewayEvents>,
+    private readonly history: HistoryAccess,
+    private readonly log: Logger,
+    options: EventFrameworkOptions = {},
+  ) {
+    const send = options.send ?? sendWebhook;
+    this.store = options.deliveryStore ?? createDeliveryStore(storage);
+    this.queue = new DeliveryQueue(rules.webhooks, this.store, log.child({ part: 'webhooks' }), { send });
+    const brokersInUse = new Set(rules.rules.flatMap((r) => r.actions.flatMap((a) => (a.kind === 'mqtt' ? [a.broker] : []))));
+    this.mqtt = new MqttPublisher([...rules.mqtt.values()].filter((b) => brokersInUse.has(b.name)), log.child({ part: 'mqtt' }));
+    this.actions = new ActionRunner(this.queue, this.mqtt, log.child({ part: 'actions' }));
+    this.engine = new RuleEngine(rules, (event, rule) => this.fired(event, rule));
+    this.events = new EventsService(rules, () => history.reader, this.engine);
+    this.webhooks = new WebhooksService(rules, this.store, this.queue, send);
+    this.healthWatch = new StoreHealthWatch(() => history.health(), (event) => this.raise(event));
+  }
+
+  async start(): Promise<void> {
+    await this.loadKnownDevices();
+    await this.store.start();
+    await this.queue.start();
+    this.mqtt.start();
+    this.engine.start();
+    this.healthWatch.start();
+    const firstTime = (id: string) => {
+      if (this.knownDevices.has(id)) return false;
+      this.knownDevices.add(id);
+      return this.knownLoaded;
+    };
+    for (const type of MAPPED_BUS_EVENTS) {
+      this.offs.push(
+        this.bus.on(type, (e) => {
+          if (type === 'device.registered') {
+            const r = e as GatewayEvents['device.registered'];
+            this.engine.deviceRegistered(r.deviceId, r.profile);
+          }
+          for (const event of fromBus(type, e, firstTime)) this.raise(event);
+        }),
+      );
+    }
+    this.offs.push(
+      this.bus.on('data', (e) => {
+        this.engine.onSamples(e.deviceId, e.samples);
+        if (this.engine.wantsDataEvents) {
+          const points = e.samples.map((s) => s.point);
+          this.engine.onEvent(makeEvent('data.received', e.deviceId, e.at, { points, polledAt: e.polledAt }));
+        }
+      }),
+    );
+    if (this.rules.rules.length > 0) this.log.info({ rules: this.rules.rules.length, file: this.rules.file }, 'rules loaded');
+  }
+
+  /** Unsubscribes, stops timers, aborts webhook attempts in flight (they stay pending) and saves the queue's state. */
+  async stop(): Promise<void> {
+    if (this.knownRetry !== null) clearTimeout(this.knownRetry);
+    this.knownRetry = null;
+    for (const off of this.offs.splice(0)) off();
+    this.healthWatch.stop();
+    this.engine.stop();
+    await this.queue.stop();
+    await this.mqtt.stop();
+    await this.store.close();
+  }
+
+  /**
+   * Which registration IDs the database knows, for device.registered. A database that is
+   * down at start (MySQL) must not stop dtuhub: it is asked again every few seconds.
+   */
+  private async loadKnownDevices(): Promise<void> {
+    try {
+      for (const device of await this.history.reader.devices()) this.knownDevices.add(device.registrationId);
+      this.knownLoaded = true;
+    } catch (err) {
+      this.log.warn({ error: (err as Error).message }, 'cannot read the devices table yet; device.registered waits for it');
+      this.knownRetry = setTimeout(() => {
+        this.knownRetry = null;
+        void this.loadKnownDevices();
+      }, KNOWN_DEVICES_RETRY_MS);
+      this.knownRetry.unref();
+    }
+  }
+
+  /** Events raised since start, per type. */
+  raised(): Record<string, number> {
+    return Object.fromEntries(this.raisedByType);
+  }
+
+  /** Stores an event and runs the event rules on it. */
+  raise(event: DtuEvent): void {
+    this.record(event);
+    this.engine.onEvent(event);
+  }
+
+  private fired(event: DtuEvent, rule: RuleDef): void {
+    // Rule events are new events (stored); events a rule matched are stored already.
+    if (event.type === 'rule.fired' || event.type === 'rule.recovered') this.record(event);
+    this.actions.run(event, rule);
+  }
+
+  private record(event: DtuEvent): void {
+    this.raisedByType.set(event.type, (this.raisedByType.get(event.type) ?? 0) + 1);
+    this.history.writer.event({ id: event.id, type: event.type, registrationId: event.deviceId, rule: event.rule, at: event.at, payload: event.payload });
+  }
+}

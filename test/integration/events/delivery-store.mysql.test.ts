@@ -1,0 +1,23 @@
+// DeliveryStore contract on the real MariaDB (a database of its own per test; no MariaDB
+// on 127.0.0.1:3306 means these tests fail).
+import { afterEach, describe } from 'vitest';
+import { MysqlDeliveryStore } from '../../../src/events/delivery/mysql-delivery-store.js';
+import { tempMysql } from '../storage/mysql-fixture.js';
+import { declareDeliveryStoreContract } from './delivery-store-contract.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('MySQL delivery store', () => {
+  declareDeliveryStoreContract(async () => {
+    const t = await tempMysql();
+    cleanups.push(() => t.cleanup());
+    await t.open(); // migrates the schema, as the app's history store does first
+    const store = new MysqlDeliveryStore(t.storage);
+    await store.start();
+    cleanups.push(() => store.close());
+    return store;
+  });
+});

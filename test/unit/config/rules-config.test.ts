@@ -1,0 +1,119 @@
+// rules.yml: optional, compiled with defaults, and every mistake reported with its place.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../src/config/load.js';
+import { MINIMAL_POINTS, MINIMAL_SERVER, withConfigDir } from './temp-config.js';
+
+function load(rules: string | undefined, env: NodeJS.ProcessEnv = {}) {
+  return withConfigDir({ server: MINIMAL_SERVER, points: MINIMAL_POINTS, ...(rules === undefined ? {} : { rules }) }, (dir) => loadConfig(dir, env));
+}
+
+function issues(rules: string): string[] {
+  try {
+    load(rules);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.issues.map((i) => `${i.line}:${i.column} ${i.field}: ${i.message}`);
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('rules.yml', () => {
+  it('is optional: without it there are no rules', () => {
+    const config = load(undefined);
+    expect(config.rules).toMatchObject({ file: null, rules: [] });
+  });
+
+  it('compiles endpoints, brokers and rules with their defaults, secrets from the environment', () => {
+    const config = load(
+      `version: 1
+webhooks:
+  ops:
+    url: http://127.0.0.1:9000/hook
+    secrets: ["\${NEW_SECRET}", old-secret-0123456789]
+mqtt:
+  local: { url: "mqtt://127.0.0.1:1883" }
+rules:
+  - name: up-down
+    on: [device.online, device.offline]
+    debounce: 30s
+    devices: { pattern: "^TH-", profiles: [station] }
+    actions: [{ webhook: ops }, { log: warn }]
+  - name: hot
+    point: temperature
+    when: { ">": 30 }
+    hysteresis: 0.5
+    for: 1m
+    cooldown: 5m
+    actions: [{ mqtt: local, topic: "alarms/{{deviceId}}" }]
+  - name: off
+    enabled: false
+    on: device.online
+    actions: [{ log: info }]
+`,
+      { NEW_SECRET: 'new-secret-0123456789' },
+    );
+    const rules = config.rules!;
+    expect(rules.webhooks.get('ops')).toEqual({
+      name: 'ops',
+      url: 'http://127.0.0.1:9000/hook',
+      method: 'POST',
+      headers: {},
+      secrets: ['new-secret-0123456789', 'old-secret-0123456789'],
+      timeoutMs: 10_000,
+      concurrency: 4,
+      maxAttempts: 8,
+      backoffInitialMs: 1000,
+      backoffMaxMs: 600_000,
+      enabled: true,
+    });
+    expect(rules.rules.map((r) => r.name)).toEqual(['up-down', 'hot']);
+    expect(rules.rules[0]).toMatchObject({ source: { kind: 'events', types: ['device.online', 'device.offline'] }, debounceMs: 30_000, devices: { ids: null, profiles: ['station'] } });
+    expect(rules.rules[0]!.devices.pattern!.test('TH-1')).toBe(true);
+    expect(rules.rules[1]).toMatchObject({
+      source: { kind: 'point', point: 'temperature', condition: { kind: 'compare', op: '>', value: 30 }, hysteresis: 0.5, forMs: 60_000, recovery: true },
+      cooldownMs: 300_000,
+      actions: [{ kind: 'mqtt', broker: 'local', topic: 'alarms/{{deviceId}}', qos: 1, retain: false, payload: null }],
+    });
+  });
+
+  it('reports every mistake with line, column and field', () => {
+    expect(
+      issues(`version: 1
+webhooks:
+  ops: { url: "ftp://x", secret: short }
+rules:
+  - name: a
+    on: device.exploded
+    actions: [{ webhook: nope }]
+  - name: a
+    point: pressure
+    when: { ">": 1, "<": 2 }
+    actions: [{ log: info, topic: x }]
+  - name: b
+    on: device.online
+    point: temperature
+    hysteresis: 1
+    actions: [{ mqtt: broker }]
+  - name: c
+    point: temperature
+    when: { changeBy: 2 }
+    hysteresis: 1
+    debounce: 5s
+    actions: [{ log: info }]
+`),
+    ).toEqual([
+      '3:10 webhooks.ops.url: must be an http:// or https:// URL',
+      '3:26 webhooks.ops.secret: a signing secret needs at least 16 characters',
+      '6:5 rules[0].on: unknown event type "device.exploded" (known: device.registered, device.online, device.offline, heartbeat.missed, poll.failed, poll.exception, slave.backoff, slave.recovered, data.received, store.degraded, store.spilling, store.recovered, config.reloaded, rule.fired, rule.recovered)',
+      '7:17 rules[0].actions[0].webhook: unknown webhook "nope" (known: ops)',
+      '8:5 rules[1].name: rule "a" is defined twice (first at line 5)',
+      '9:5 rules[1].point: no point "pressure" in any profile of points.yml',
+      '10:5 rules[1].when: give only one of >, <',
+      '11:28 rules[1].actions[0].topic: does not apply to a log action',
+      '12:5 rules[2]: give either on (events) or point (values), not both',
+      '16:17 rules[2].actions[0].mqtt: unknown MQTT broker "broker" (none are defined)',
+      '20:5 rules[3].hysteresis: only applies to comparisons, between and outside',
+      '21:5 rules[3].debounce: only applies to a rule on device.offline (it holds offline events back to hide flapping)',
+    ]);
+  });
+});
