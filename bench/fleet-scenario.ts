@@ -131,7 +131,9 @@ export async function runFleetScenario(spec: FleetScenarioSpec, progress: (line:
     const drainMs = spec.rules ? await drainWebhooks(snap, progress) : null;
 
     if (spec.profileDir) await server.request('profile-start');
-    sink?.startWindow(await server.request<number>('start-window'));
+    // Not `sink?.startWindow(await …)`: with no sink, optional chaining would skip the request.
+    const windowStart = await server.request<number>('start-window');
+    sink?.startWindow(windowStart);
     const s0 = await snap();
     const f0 = await fleet.request<FleetSnapshot>('snapshot');
     progress(`  measuring ${spec.measureMs / 1000} s…`);
