@@ -79,7 +79,7 @@ describe('browser UI', () => {
         { timeout: 15_000 },
       )
       .toBeGreaterThan(0);
-    expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
+    await chart.locator('canvas').first().waitFor();
     expect(await textOf(page, 'figure.chart[data-point=energy] figcaption')).toBe('energy (kWh)');
     await chart.locator('summary').click();
     const cells = await chart.locator('.chart-table tbody tr td:nth-child(2)').allTextContents();
