@@ -20,6 +20,8 @@ import type { GatewayEvents } from '../src/domain/events.js';
 import { newCounters } from '../src/gateway/counters.js';
 import { DeviceRegistry } from '../src/gateway/registry.js';
 import { DtuSession, type SessionContext } from '../src/gateway/session.js';
+import { SCHEDULER_TICK_MS } from '../src/gateway/gateway.js';
+import { TickScheduler } from '../src/gateway/tick-scheduler.js';
 import { systemClock } from '../src/gateway/transaction-queue.js';
 import { silentLogger } from '../src/log.js';
 import { encodeRegistersResponse } from '../src/protocol/modbus/reply.js';
@@ -114,6 +116,7 @@ const ctx: SessionContext = {
   counters: newCounters(),
   log,
   clock: systemClock,
+  scheduler: new TickScheduler(SCHEDULER_TICK_MS, systemClock),
   recordPackets: 'none',
 };
 let samples = 0;

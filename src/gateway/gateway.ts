@@ -17,7 +17,11 @@ import { newCounters, type GatewayCounters } from './counters.js';
 import { DtuListener } from './listener.js';
 import { DeviceRegistry } from './registry.js';
 import type { SessionStatus } from './session.js';
+import { TickScheduler } from './tick-scheduler.js';
 import { systemClock, type Clock, type TransactionOutcome } from './transaction-queue.js';
+
+/** Poll schedules, timeouts and heartbeat checks due within this many ms share one wake-up. */
+export const SCHEDULER_TICK_MS = 10;
 
 export type WriteCommand =
   | { readonly fn: 5; readonly slave: number; readonly address: number; readonly value: boolean }
@@ -80,6 +84,7 @@ export class Gateway {
       counters: this.counters,
       log: deps.log,
       clock,
+      scheduler: new TickScheduler(SCHEDULER_TICK_MS, clock),
       recordPackets: deps.server.retention.rawPackets,
     };
     for (const listener of deps.server.listeners) {

@@ -15,6 +15,7 @@ import { exceptionName } from '../protocol/modbus/exceptions.js';
 import { expectationFor } from '../protocol/modbus/response.js';
 import type { GatewayCounters } from './counters.js';
 import type { DeviceRegistry } from './registry.js';
+import type { TickJob, TickScheduler } from './tick-scheduler.js';
 import { TransactionQueue, type Clock, type TransactionOutcome } from './transaction-queue.js';
 
 /** How long a text registration without terminator waits for more bytes. */
@@ -30,6 +31,8 @@ export interface SessionContext {
   readonly counters: GatewayCounters;
   readonly log: Logger;
   readonly clock: Clock;
+  /** Shared by every session: poll schedules, response timeouts and heartbeat checks. */
+  readonly scheduler: TickScheduler;
   readonly recordPackets: RetentionConfig['rawPackets'];
 }
 
@@ -66,7 +69,7 @@ export class DtuSession implements StreamEvents {
   private poller: DevicePoller | null = null;
   private registrationTimer: NodeJS.Timeout | null = null;
   private settleTimer: NodeJS.Timeout | null = null;
-  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private heartbeatJob: TickJob | null = null;
   private heartbeatSeen = false;
   private heartbeatMisses = 0;
   private lastDiscardLogAt = -Infinity;
@@ -139,7 +142,7 @@ export class DtuSession implements StreamEvents {
     const wasActive = this.state === 'active';
     this.state = 'closed';
     for (const timer of [this.registrationTimer, this.settleTimer]) if (timer) clearTimeout(timer);
-    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.heartbeatJob) this.ctx.scheduler.cancel(this.heartbeatJob);
     this.poller?.stop();
     this.queue?.close();
     this.socket.destroy();
@@ -216,7 +219,9 @@ export class DtuSession implements StreamEvents {
     if (frame.kind === 'exception') this.ctx.counters.exceptions++;
     else this.ctx.counters.responses++;
     const note = frame.kind === 'exception' ? `exception ${frame.code} (${exceptionName(frame.code)})` : null;
-    this.record('in', frame.kind === 'exception' ? 'exception' : 'response', () => buf.subarray(start, start + frame.length), note);
+    const kind = frame.kind === 'exception' ? 'exception' : 'response';
+    // The copy of the frame is only made when raw packets are recorded.
+    if (this.records(kind)) this.record('in', kind, buf.subarray(start, start + frame.length), note);
     this.queue?.onResponse(buf, frame);
   }
 
@@ -229,7 +234,7 @@ export class DtuSession implements StreamEvents {
 
   unsolicited(buf: Uint8Array, start: number, frame: Parameters<StreamEvents['unsolicited']>[2]): void {
     this.ctx.counters.unsolicitedFrames++;
-    this.record('in', frame.kind === 'exception' ? 'exception' : 'response', () => buf.subarray(start, start + frame.length), 'unsolicited');
+    this.record('in', frame.kind === 'exception' ? 'exception' : 'response', buf.subarray(start, start + frame.length), 'unsolicited');
     if (!this.poller?.onUnsolicited(buf, frame)) this.ctx.counters.unsolicitedUnmatched++;
   }
 
@@ -284,6 +289,7 @@ export class DtuSession implements StreamEvents {
       },
       profile.timing,
       ctx.clock,
+      ctx.scheduler,
     );
     this.poller = new DevicePoller({
       deviceId: id,
@@ -292,8 +298,11 @@ export class DtuSession implements StreamEvents {
       bus: ctx.bus,
       limits: ctx.limits,
       clock: ctx.clock,
+      scheduler: ctx.scheduler,
     });
-    this.heartbeatTimer = setInterval(() => this.checkHeartbeat(), ctx.limits.heartbeatIntervalMs);
+    this.heartbeatJob = ctx.scheduler.job(() => this.checkHeartbeat());
+    const every = ctx.limits.heartbeatIntervalMs;
+    ctx.scheduler.schedule(this.heartbeatJob, this.registeredAt + every, every);
     ctx.bus.emit('device.registered', { deviceId: id, profile: profile.name, name, remote: this.remote, at: this.registeredAt });
     ctx.log.info({ device: id, profile: profile.name, remote: `${this.remote.ip}:${this.remote.port}`, listener: this.listener.name }, 'device online');
     this.poller.start();
@@ -336,11 +345,15 @@ export class DtuSession implements StreamEvents {
     this.record('out', kind, bytes, null);
   }
 
-  /** Emits a packet record when the retention setting keeps this kind; bytes may be lazy. */
-  private record(direction: 'in' | 'out', kind: PacketKind, bytes: Uint8Array | (() => Uint8Array), note: string | null): void {
+  /** The retention setting keeps packets of this kind. */
+  private records(kind: PacketKind): boolean {
     const mode = this.ctx.recordPackets;
-    if (mode === 'none' || (mode === 'errors' && !ERROR_KINDS.has(kind))) return;
-    const raw = typeof bytes === 'function' ? bytes() : bytes;
+    return mode === 'all' || (mode === 'errors' && ERROR_KINDS.has(kind));
+  }
+
+  /** Emits a packet record when the retention setting keeps this kind. */
+  private record(direction: 'in' | 'out', kind: PacketKind, raw: Uint8Array, note: string | null): void {
+    if (!this.records(kind)) return;
     this.ctx.bus.emit('packet', {
       deviceId: this.deviceId,
       remote: this.remote,

@@ -9,6 +9,7 @@
 
 import type { ModbusTiming } from '../domain/config.js';
 import type { Expectation } from '../protocol/modbus/response.js';
+import { TickScheduler, type TickJob } from './tick-scheduler.js';
 
 export type TransactionOutcome =
   | { readonly kind: 'ok'; readonly buf: Uint8Array; readonly dataOffset: number; readonly dataLength: number; readonly sentAt: number; readonly at: number }
@@ -45,10 +46,13 @@ const MAX_QUIET_WAIT_FACTOR = 10;
 
 export class TransactionQueue {
   private readonly queue: { readonly tx: Transaction; readonly attempt: number }[] = [];
-  private readonly queuedKeys = new Set<string>();
-  private inFlight: { tx: Transaction; attempt: number; sentAt: number } | null = null;
-  private timeoutTimer: NodeJS.Timeout | null = null;
-  private waitTimer: NodeJS.Timeout | null = null;
+  // The transaction in flight, kept in fields: one object less per request.
+  private inFlight: Transaction | null = null;
+  private inFlightAttempt = 0;
+  private sentAt = 0;
+  // Jobs on the shared scheduler, re-armed per request instead of a Node timer each.
+  private readonly timeoutJob: TickJob;
+  private readonly waitJob: TickJob;
   private readyAt = 0;
   private quietSince = -1;
   private lastInputAt = 0;
@@ -59,7 +63,11 @@ export class TransactionQueue {
     private readonly link: TransactionLink,
     private readonly timing: ModbusTiming,
     private readonly clock: Clock = systemClock,
-  ) {}
+    private readonly scheduler = new TickScheduler(1, clock),
+  ) {
+    this.timeoutJob = scheduler.job(() => this.fail('timeout'));
+    this.waitJob = scheduler.job(() => this.pump());
+  }
 
   get depth(): number {
     return this.queue.length + (this.inFlight ? 1 : 0);
@@ -76,8 +84,9 @@ export class TransactionQueue {
       return false;
     }
     if (tx.key !== null) {
-      if (this.queuedKeys.has(tx.key)) return false;
-      this.queuedKeys.add(tx.key);
+      // The line holds a handful of entries at most: a scan beats keeping a Set in step.
+      // Retries (attempt > 1) do not count, so a poll can still queue behind its own retry.
+      for (const entry of this.queue) if (entry.attempt === 1 && entry.tx.key === tx.key) return false;
     }
     this.queue.push({ tx, attempt: 1 });
     this.pump();
@@ -91,16 +100,17 @@ export class TransactionQueue {
 
   /** The parser matched the answer to the request in flight. */
   onResponse(buf: Uint8Array, frame: { kind: 'ok'; dataOffset: number; dataLength: number } | { kind: 'exception'; code: number }): void {
-    const current = this.inFlight;
-    if (!current) return;
+    const tx = this.inFlight;
+    if (!tx) return;
+    const { sentAt } = this;
     this.finishFlight();
     const at = this.clock.now();
     this.readyAt = at + this.timing.interRequestDelayMs;
     this.completed++;
     if (frame.kind === 'ok') {
-      current.tx.done({ kind: 'ok', buf, dataOffset: frame.dataOffset, dataLength: frame.dataLength, sentAt: current.sentAt, at });
+      tx.done({ kind: 'ok', buf, dataOffset: frame.dataOffset, dataLength: frame.dataLength, sentAt, at });
     } else {
-      current.tx.done({ kind: 'exception', code: frame.code, sentAt: current.sentAt, at });
+      tx.done({ kind: 'exception', code: frame.code, sentAt, at });
     }
     this.pump();
   }
@@ -116,28 +126,22 @@ export class TransactionQueue {
     this.closed = true;
     const at = this.clock.now();
     const pending = this.queue.map((entry) => entry.tx);
-    if (this.inFlight) pending.unshift(this.inFlight.tx);
+    if (this.inFlight) pending.unshift(this.inFlight);
     this.finishFlight();
-    if (this.waitTimer) clearTimeout(this.waitTimer);
-    this.waitTimer = null;
+    this.scheduler.cancel(this.waitJob);
     this.queue.length = 0;
-    this.queuedKeys.clear();
     for (const tx of pending) tx.done({ kind: 'closed', at });
   }
 
   private pump(): void {
-    if (this.closed || this.inFlight || this.waitTimer || this.queue.length === 0) return;
+    if (this.closed || this.inFlight || this.waitJob.slot !== -1 || this.queue.length === 0) return;
     const now = this.clock.now();
     const wait = this.waitBeforeSend(now);
     if (wait > 0) {
-      this.waitTimer = setTimeout(() => {
-        this.waitTimer = null;
-        this.pump();
-      }, wait);
+      this.scheduler.schedule(this.waitJob, now + wait);
       return;
     }
     const { tx, attempt } = this.queue.shift()!;
-    if (tx.key !== null) this.queuedKeys.delete(tx.key);
     this.send(tx, attempt, now);
   }
 
@@ -157,39 +161,41 @@ export class TransactionQueue {
   }
 
   private send(tx: Transaction, attempt: number, now: number): void {
-    this.inFlight = { tx, attempt, sentAt: now };
+    this.inFlight = tx;
+    this.inFlightAttempt = attempt;
+    this.sentAt = now;
     this.link.expect(tx.expectation);
     // The parser may already hold the answer (it cannot, unless the line is chatty): only
     // arm the timer if the transaction is still in flight.
-    if (this.inFlight?.tx !== tx) return;
+    if (this.inFlight !== tx) return;
     this.link.send(tx.request);
-    if (this.inFlight?.tx !== tx) return;
-    this.timeoutTimer = setTimeout(() => this.fail('timeout'), this.timing.responseTimeoutMs);
+    if (this.inFlight !== tx) return;
+    this.scheduler.schedule(this.timeoutJob, now + this.timing.responseTimeoutMs);
   }
 
   private fail(kind: 'timeout' | 'bad-response'): void {
-    const current = this.inFlight;
-    if (!current) return;
+    const tx = this.inFlight;
+    if (!tx) return;
+    const attempt = this.inFlightAttempt;
     this.finishFlight();
     this.link.expect(null);
     const now = this.clock.now();
     this.quietSince = now;
     // A late answer may be just about to arrive: the quiet period starts now at the earliest.
     this.lastInputAt = Math.max(this.lastInputAt, now);
-    if (current.attempt <= this.timing.retries && !this.closed) {
+    if (attempt <= this.timing.retries && !this.closed) {
       // A retry goes back to the head of the line; its key stays free so the next
       // scheduled poll of the same block can still queue behind it.
-      this.queue.unshift({ tx: current.tx, attempt: current.attempt + 1 });
+      this.queue.unshift({ tx, attempt: attempt + 1 });
     } else {
       this.completed++;
-      current.tx.done({ kind, attempts: current.attempt, at: now });
+      tx.done({ kind, attempts: attempt, at: now });
     }
     this.pump();
   }
 
   private finishFlight(): void {
-    if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
-    this.timeoutTimer = null;
+    this.scheduler.cancel(this.timeoutJob);
     this.inFlight = null;
   }
 }

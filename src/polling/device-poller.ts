@@ -4,10 +4,11 @@
 import type { EventBus } from '../bus.js';
 import type { DeviceProfile, ReadBlock, SessionLimits, TaskPlan } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
-import type { Clock, TransactionOutcome, TransactionQueue } from '../gateway/transaction-queue.js';
+import { TickScheduler, type TickJob } from '../gateway/tick-scheduler.js';
+import type { Clock, Transaction, TransactionOutcome, TransactionQueue } from '../gateway/transaction-queue.js';
 import type { UnsolicitedFrame } from '../protocol/dtu/stream-parser.js';
 import { readByteCount } from '../protocol/modbus/functions.js';
-import { blockRequest, decodeBlock } from './block-decoder.js';
+import { compileBlock, type CompiledBlock } from './block-decoder.js';
 import { SlaveHealth, type SlaveState } from './slave-health.js';
 
 /** Exception codes that mean "no answer from the slave", as far as health is concerned. */
@@ -25,6 +26,11 @@ export interface PollerCounters {
   samples: number;
 }
 
+interface BlockPoll {
+  readonly block: ReadBlock;
+  readonly tx: Transaction;
+}
+
 export interface PollerDeps {
   readonly deviceId: string;
   readonly profile: DeviceProfile;
@@ -32,13 +38,18 @@ export interface PollerDeps {
   readonly bus: EventBus<GatewayEvents>;
   readonly limits: Pick<SessionLimits, 'connectStaggerMs'>;
   readonly clock: Clock;
+  /** The gateway's shared scheduler; without one the poller keeps exact timers of its own. */
+  readonly scheduler?: TickScheduler;
   readonly random?: () => number;
 }
 
 export class DevicePoller {
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly jobs: TickJob[] = [];
+  private readonly scheduler: TickScheduler;
   private readonly health: SlaveHealth;
   private readonly heartbeatTasks: readonly TaskPlan[];
+  /** Each task's blocks with their polls as queue entries, built once: a poll then allocates nothing. */
+  private readonly polls = new Map<TaskPlan, readonly BlockPoll[]>();
   private unsolicitedBlocks: Map<string, ReadBlock> | null = null;
   private stopped = false;
   readonly counters: PollerCounters = {
@@ -55,37 +66,47 @@ export class DevicePoller {
   lastDataAt: number | null = null;
 
   constructor(private readonly deps: PollerDeps) {
+    this.scheduler = deps.scheduler ?? new TickScheduler(1, deps.clock);
     this.health = new SlaveHealth(deps.profile.timing);
     this.heartbeatTasks = deps.profile.tasks.filter((t) => t.schedule.kind === 'heartbeat');
+    for (const task of deps.profile.tasks) {
+      this.polls.set(
+        task,
+        task.blocks.map((block, index) => {
+          const compiled = compileBlock(block);
+          const { request, expectation } = compiled;
+          const tx: Transaction = { request, expectation, key: `${task.name}#${index}`, done: (outcome) => this.settle(compiled, outcome) };
+          return { block, tx };
+        }),
+      );
+    }
   }
 
   start(): void {
     const { profile, limits } = this.deps;
     const random = this.deps.random ?? Math.random;
+    const now = this.deps.clock.now();
     for (const task of profile.tasks) {
       const schedule = task.schedule;
       // Spread first polls: after a carrier outage many DTUs register at the same moment.
       const jitter = Math.floor(random() * limits.connectStaggerMs);
       if (schedule.kind === 'connect') {
-        this.later(jitter, () => this.run(task));
+        this.later(now + jitter, 0, task);
       } else if (schedule.kind === 'interval') {
         const first = (profile.pollOnConnect ? 0 : schedule.everyMs) + Math.min(jitter, schedule.everyMs);
-        this.later(first, () => {
-          this.run(task);
-          if (!this.stopped) this.timers.push(setInterval(() => this.run(task), schedule.everyMs));
-        });
+        this.later(now + first, schedule.everyMs, task);
       }
     }
   }
 
   stop(): void {
     this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.length = 0;
+    for (const job of this.jobs) this.scheduler.cancel(job);
+    this.jobs.length = 0;
   }
 
   onHeartbeat(): void {
-    for (const task of this.heartbeatTasks) this.run(task);
+    for (const task of this.heartbeatTasks) this.run(this.polls.get(task)!);
   }
 
   /** Unsolicited framing: decode a pushed response against the block it answers. */
@@ -95,7 +116,7 @@ export class DevicePoller {
     if (!block) return false;
     const at = this.deps.clock.now();
     this.health.success(block.slave, at);
-    this.publish(block, buf, frame.dataOffset, at, at);
+    this.publish(compileBlock(block), buf, frame.dataOffset, at, at);
     return true;
   }
 
@@ -103,40 +124,36 @@ export class DevicePoller {
     return this.health.snapshot(this.deps.profile.slaves.map((s) => s.id));
   }
 
-  private later(ms: number, fn: () => void): void {
-    const timer = setTimeout(fn, ms);
-    this.timers.push(timer);
+  private later(at: number, everyMs: number, task: TaskPlan): void {
+    const polls = this.polls.get(task)!;
+    const job = this.scheduler.job(() => this.run(polls));
+    this.scheduler.schedule(job, at, everyMs);
+    this.jobs.push(job);
   }
 
-  private run(task: TaskPlan): void {
+  private run(polls: readonly BlockPoll[]): void {
     if (this.stopped) return;
     const now = this.deps.clock.now();
-    task.blocks.forEach((block, index) => {
+    for (const { block, tx } of polls) {
       if (!this.health.canPoll(block.slave, now)) {
         this.counters.skippedBackoff++;
-        return;
+        continue;
       }
-      const { request, expectation } = blockRequest(block);
-      const queued = this.deps.queue.enqueue({
-        request,
-        expectation,
-        key: `${task.name}#${index}`,
-        done: (outcome) => this.settle(block, outcome),
-      });
-      if (queued) this.counters.polls++;
+      if (this.deps.queue.enqueue(tx)) this.counters.polls++;
       else this.counters.skippedOverrun++;
-    });
+    }
   }
 
-  private settle(block: ReadBlock, outcome: TransactionOutcome): void {
+  private settle(compiled: CompiledBlock, outcome: TransactionOutcome): void {
     const { deviceId, bus } = this.deps;
+    const { block } = compiled;
     switch (outcome.kind) {
       case 'ok': {
         this.counters.ok++;
         if (this.health.success(block.slave, outcome.at)) {
           bus.emit('slave.recovered', { deviceId, slave: block.slave, at: outcome.at });
         }
-        this.publish(block, outcome.buf, outcome.dataOffset, outcome.sentAt, outcome.at);
+        this.publish(compiled, outcome.buf, outcome.dataOffset, outcome.sentAt, outcome.at);
         return;
       }
       case 'exception': {
@@ -189,8 +206,8 @@ export class DevicePoller {
     }
   }
 
-  private publish(block: ReadBlock, buf: Uint8Array, dataOffset: number, polledAt: number, at: number): void {
-    const { samples, invalid } = decodeBlock(this.deps.deviceId, block, buf, dataOffset, at);
+  private publish(compiled: CompiledBlock, buf: Uint8Array, dataOffset: number, polledAt: number, at: number): void {
+    const { samples, invalid } = compiled.decode(this.deps.deviceId, buf, dataOffset, at);
     this.counters.invalidValues += invalid;
     if (samples.length === 0) return;
     this.counters.samples += samples.length;

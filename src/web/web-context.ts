@@ -21,6 +21,8 @@ export interface WebContext {
   readonly audit: AuditLog;
   readonly sampler: StatusSampler;
   readonly live: LiveHub;
+  /** Resolves once the account store is open and the admin exists; else throws AccountStoreUnavailableError (503). */
+  readonly accountsReady: () => Promise<void>;
   readonly version: string;
   readonly startedAt: number;
 }

@@ -38,6 +38,8 @@ export class WebServer {
   private boundPort: number | null = null;
   private readonly registered: RouteInfo[] = [];
   private retryTimer: NodeJS.Timeout | null = null;
+  private accountsPrepared = false;
+  private preparing: Promise<void> | null = null;
 
   constructor(
     private readonly app: WebApp,
@@ -90,6 +92,7 @@ export class WebServer {
         sampler,
         version: packageVersion(),
         startedAt: Date.now(),
+        accountsReady: () => this.accountsReady(),
       };
       const live: LiveHub = new LiveHub(this.app, web.live, this.log, async () => ({ ...(await serverStatus(ctx, false)), channels: this.app.gateway.channels() }));
       const ctx: WebContext = { ...partial, live };
@@ -116,13 +119,19 @@ export class WebServer {
    * admin password is a configuration error and is thrown when it can be decided.
    */
   private async prepareAccounts(accounts: AccountStore): Promise<void> {
-    try {
+    this.preparing = (async () => {
       await accounts.open();
       await ensureAdmin(this.config, accounts, this.log, this.options.env);
+      this.accountsPrepared = true;
+    })();
+    try {
+      await this.preparing;
       return;
     } catch (err) {
       if (err instanceof AdminPasswordMissingError || !this.retryable(err)) throw err;
       this.log.warn({ err, retryInMs: ACCOUNT_RETRY_MS }, 'the account database cannot be opened; logins answer 503 until it can');
+    } finally {
+      this.preparing = null;
     }
     await accounts.close().catch(() => undefined);
     this.retryTimer = setTimeout(() => {
@@ -134,6 +143,18 @@ export class WebServer {
       );
     }, ACCOUNT_RETRY_MS);
     this.retryTimer.unref();
+  }
+
+  /**
+   * For logins: resolves once the store is open and the admin exists (waiting for a
+   * preparation in progress), else throws "unavailable" (503). Without this, a login in the
+   * moment between the database coming back and the admin being created would be refused as
+   * a wrong password and count towards the lockout.
+   */
+  private async accountsReady(): Promise<void> {
+    if (this.accountsPrepared) return;
+    await this.preparing?.catch(() => undefined);
+    if (!this.accountsPrepared) throw new AccountStoreUnavailableError('the account database is not ready yet');
   }
 
   /** Every open failure is retried except where the store is local (SQLite: the history store would have failed first). */

@@ -4,7 +4,10 @@ import type { LinkConfig } from '../../domain/config.js';
 
 /** Wraps one RTU request for the wire; transparent links carry it as is. */
 export function frameRequest(link: LinkConfig, request: Uint8Array): Buffer {
-  if (link.framing !== 'typed' || !link.typed) return Buffer.from(request.buffer, request.byteOffset, request.length);
+  if (link.framing !== 'typed' || !link.typed) {
+    // Poll requests are Buffers encoded once per block: send them as they are.
+    return Buffer.isBuffer(request) ? request : Buffer.from(request.buffer, request.byteOffset, request.length);
+  }
   return encodeTypedMessage(link.typed.modbusType, request);
 }
 

@@ -46,6 +46,14 @@ export function gatherBigEndian(buf: Uint8Array, at: number, width: ValueWidth, 
   for (let i = 0; i < width; i++) scratchBytes[map[i]!] = buf[at + i]!;
 }
 
+/** `result[k]` = wire index (from the value's first byte) of big-endian byte `k`. */
+export function wireIndexes(width: ValueWidth, order: ByteOrder): readonly number[] {
+  const map = PERMUTATION[order][width];
+  const out = new Array<number>(width);
+  for (let i = 0; i < width; i++) out[map[i]!] = i;
+  return out;
+}
+
 /** The inverse: register words (wire order) for the big-endian bytes in `scratchBytes`. */
 export function scatterToRegisters(width: ValueWidth, order: ByteOrder): number[] {
   const map = PERMUTATION[order][width];

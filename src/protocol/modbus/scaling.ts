@@ -11,21 +11,33 @@ interface Scaled {
   readonly decimals?: number;
 }
 
+/** A compiled `applyScale` for one point: the choices that depend only on the point are made once. */
+export type Scaler = (raw: number) => number;
+
+const identity: Scaler = (raw) => raw;
+
 /**
  * Scales a raw register value. `integral` says the raw value is a whole number (integer
  * and BCD types), which makes rounding to the scale's decimals exact. Floats are only
  * trimmed of arithmetic noise (15 significant digits), never rounded to the scale.
  */
 export function applyScale(point: Scaled, raw: number, integral: boolean): number {
+  return scalerFor(point, integral)(raw);
+}
+
+/** `applyScale` for one point, compiled once: decoding runs it for every value of every poll. */
+export function scalerFor(point: Scaled, integral: boolean): Scaler {
   const { scale, offset, decimals } = point;
-  if (scale === 1 && offset === 0) return decimals === undefined ? raw : roundTo(raw, decimals);
-  const value = raw * scale + offset;
-  if (decimals !== undefined) return roundTo(value, decimals);
+  if (scale === 1 && offset === 0) return decimals === undefined ? identity : (raw) => roundTo(raw, decimals);
+  if (decimals !== undefined) return (raw) => roundTo(raw * scale + offset, decimals);
   if (integral) {
     const places = Math.max(decimalPlaces(scale), decimalPlaces(offset));
-    return places < 0 ? value : roundTo(value, places);
+    return places < 0 ? (raw) => raw * scale + offset : (raw) => roundTo(raw * scale + offset, places);
   }
-  return value === 0 || !Number.isFinite(value) ? value : Number(value.toPrecision(15));
+  return (raw) => {
+    const value = raw * scale + offset;
+    return value === 0 || !Number.isFinite(value) ? value : Number(value.toPrecision(15));
+  };
 }
 
 /** The raw value that `applyScale` maps to `value` (before any rounding to an integer). */

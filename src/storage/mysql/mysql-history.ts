@@ -15,6 +15,7 @@ import { poolOptions, type MysqlStorageConfig } from './mysql-config.js';
 import { migrateMysql } from './mysql-migrate.js';
 import { MysqlHistoryReader } from './mysql-reader.js';
 import { MysqlRetention } from './mysql-retention.js';
+import { isUnreachable } from './unreachable.js';
 import { MysqlBatchSink } from './mysql-sink.js';
 
 export interface MysqlHistoryConfig {
@@ -216,10 +217,4 @@ class SchemaGate {
       });
     return this.running;
   }
-}
-
-/** The server could not be reached at all (as opposed to refusing us). */
-function isUnreachable(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code ?? '';
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'PROTOCOL_CONNECTION_LOST'].includes(code);
 }

@@ -8,6 +8,7 @@ import { BufferedHistoryWriter, writerOptionsFor, type FlushInfo } from '../buff
 import { StorageError } from '../errors.js';
 import type { HistoryReader, HistoryWriter, RetentionReport, StoreHealth } from '../history.js';
 import type { HistoryStore } from '../history-store.js';
+import { Checkpointer } from './checkpointer.js';
 import { SqliteHistoryReader } from './sqlite-reader.js';
 import { SqliteWorkerSink } from './sqlite-worker-sink.js';
 
@@ -25,8 +26,15 @@ export interface SqliteHistoryOptions {
 // No spill journal here: the database is a local file, so whatever would make it fail (a
 // full or failing disk) would fail a journal beside it too. The writer thread retries and
 // the backlog cap bounds memory; see docs/ARCHITECTURE.md.
+interface Started {
+  readonly writer: BufferedHistoryWriter;
+  readonly reader: SqliteHistoryReader;
+  readonly sink: SqliteWorkerSink;
+  readonly checkpointer: Checkpointer;
+}
+
 export class SqliteHistory implements HistoryStore {
-  private started: { writer: BufferedHistoryWriter; reader: SqliteHistoryReader; sink: SqliteWorkerSink } | null = null;
+  private started: Started | null = null;
 
   constructor(
     private readonly config: HistoryConfig,
@@ -67,9 +75,11 @@ export class SqliteHistory implements HistoryStore {
       await sink.close();
       throw err;
     }
+    const checkpointer = new Checkpointer(path, this.log);
+    await checkpointer.start();
     const { writeBuffer, retention } = this.config;
     const writer = new BufferedHistoryWriter(writerOptionsFor(writeBuffer, retention, this.options), sink, this.log);
-    this.started = { writer, reader, sink };
+    this.started = { writer, reader, sink, checkpointer };
     this.log.info({ path, schemaVersion: migration.to }, 'history store open');
   }
 
@@ -78,6 +88,8 @@ export class SqliteHistory implements HistoryStore {
     const started = this.started;
     if (!started) return;
     this.started = null;
+    // The checkpointer first: the writer, closing last, checkpoints and removes the WAL.
+    await started.checkpointer.stop();
     await started.writer.close();
     started.reader.close();
   }
@@ -85,6 +97,11 @@ export class SqliteHistory implements HistoryStore {
   health(): StoreHealth {
     const { writer } = this.parts();
     return { driver: 'sqlite', where: this.path, ...writer.sinkHealth(), rowsOnDisk: 0, bytesOnDisk: 0, writer: writer.stats() };
+  }
+
+  /** Background checkpoints that copied the WAL into the database file so far. */
+  get backgroundCheckpoints(): number {
+    return this.parts().checkpointer.checkpoints;
   }
 
   /** Everything accepted is committed: SQLite has no journal to drain. */
@@ -97,7 +114,7 @@ export class SqliteHistory implements HistoryStore {
     return this.parts().sink.sweep(now);
   }
 
-  private parts(): { writer: BufferedHistoryWriter; reader: SqliteHistoryReader; sink: SqliteWorkerSink } {
+  private parts(): Started {
     if (!this.started) throw new Error('history store is not started');
     return this.started;
   }

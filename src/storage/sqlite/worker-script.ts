@@ -1,4 +1,4 @@
-// Where the writer worker's code is, and how to start it.
+// Where the worker threads' code is (the writer, the checkpointer), and how to start them.
 //
 // Compiled (dist/…/worker-script.js): the worker is the compiled sqlite-worker.js next to
 // this file, started as is.
@@ -19,11 +19,12 @@ export interface WorkerScript {
   readonly execArgv: string[] | undefined;
 }
 
-export function sqliteWorkerScript(): WorkerScript {
+/** One of the worker modules next to this file: the writer or the checkpointer. */
+export function sqliteWorkerScript(name: 'sqlite-worker' | 'checkpoint-worker' = 'sqlite-worker'): WorkerScript {
   if (!import.meta.url.endsWith('.ts')) {
-    return { url: new URL('./sqlite-worker.js', import.meta.url), execArgv: undefined };
+    return { url: new URL(`./${name}.js`, import.meta.url), execArgv: undefined };
   }
-  return { url: new URL('./sqlite-worker.ts', import.meta.url), execArgv: ['--import', typescriptHookRegistration()] };
+  return { url: new URL(`./${name}.ts`, import.meta.url), execArgv: ['--import', typescriptHookRegistration()] };
 }
 
 function typescriptHookRegistration(): string {

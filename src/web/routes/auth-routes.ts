@@ -37,6 +37,8 @@ export function authRoutes(ctx: WebContext) {
         const ip = request.ip;
         const waitMs = ctx.lockout.retryAfterMs(username, ip);
         if (waitMs > 0) throw lockedOut(waitMs);
+        // A database that is not ready answers 503 here, before anything counts as a failed login.
+        await ctx.accountsReady();
         const user = await ctx.accounts.user(username);
         // Verify against a dummy hash for unknown users: the answer takes as long either way.
         const ok = await verifyPassword(password, user?.passwordHash ?? UNUSABLE_HASH);

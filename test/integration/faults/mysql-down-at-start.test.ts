@@ -4,11 +4,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../../src/storage/index.js';
 import { gatewayTests, removeDir, waitFor } from '../../helpers/app-harness.js';
 import { FAST_PROFILE, fastProfile, fastRegisters } from '../../helpers/fast-profile.js';
 import { createTempDatabase, mysqlStorage, type TempDatabase } from '../../helpers/mysql.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
-import { MIGRATIONS } from '../../../src/storage/index.js';
 
 const { boot, dtu } = gatewayTests();
 let db: TempDatabase | null = null;
@@ -44,6 +44,9 @@ describe('MySQL down at start', () => {
     }, 20_000, 'rows in the spill journal');
     expect(spilling.lastError).toBeTruthy();
     expect(await db.rows(`SELECT table_name FROM information_schema.tables WHERE table_schema = ?`, [db.name])).toEqual([]);
+    // The web server is up meanwhile and reports the state.
+    const health = await fetch(`${h.webUrl()}/api/health`);
+    expect(health.status).toBe(200);
 
     proxy.restore();
     await waitFor(() => h.app.storeHealth().state === 'ok', 30_000, 'the replay');

@@ -16,6 +16,24 @@ describe('SQLite history store', () => {
     await t.cleanup();
   });
 
+  it('copies the WAL into the database file from its own thread, and keeps the WAL small', async () => {
+    const h = await t.open({ writeBuffer: { maxRows: 2000 } });
+    for (let round = 0; round < 20; round++) {
+      h.writer.samples(Array.from({ length: 2000 }, (_, i) => sample(`D${i % 100}`, `p${i % 20}`, round * 2000 + i)));
+      await h.writer.flush();
+    }
+    await eventually(async () => h.backgroundCheckpoints > 0);
+    await h.stop();
+    // Closed cleanly: everything is in the database file and the WAL is gone.
+    expect(existsSync(`${t.path}-wal`)).toBe(false);
+    const db = new Database(t.path, { readonly: true });
+    try {
+      expect(db.prepare('SELECT COUNT(*) FROM device_data').pluck().get()).toBe(40_000);
+    } finally {
+      db.close();
+    }
+  });
+
   it('creates the database directory and file on first open', async () => {
     await t.open();
     expect(existsSync(t.path)).toBe(true);
