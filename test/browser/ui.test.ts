@@ -46,10 +46,16 @@ describe('browser UI', () => {
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await expect.poll(() => textOf(page, '[data-testid=online-count]')).toBe('0');
 
-    await onlineDtu(h, 'DTU-DASH-1', 7);
+    const sim = await onlineDtu(h, 'DTU-DASH-1', 7);
     await expect.poll(() => textOf(page, '[data-testid=online-count]'), { timeout: 10_000 }).toBe('1');
     await page.locator('#online-devices').getByRole('link', { name: 'DTU-DASH-1' }).waitFor();
-    await page.locator('#events').getByText('DTU-DASH-1').waitFor();
+    await page.locator('#events li', { hasText: 'DTU-DASH-1' }).getByText('online').waitFor();
+
+    await sim.stop();
+    await expect.poll(() => textOf(page, '[data-testid=online-count]'), { timeout: 10_000 }).toBe('0');
+    await page.locator('#events li', { hasText: 'DTU-DASH-1' }).getByText('offline').waitFor();
+    await expect.poll(() => textOf(page, '[data-testid=offline-count]')).toBe('1');
+    expect(await page.locator('#online-devices').getByRole('link', { name: 'DTU-DASH-1' }).count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -98,6 +104,19 @@ describe('browser UI', () => {
       )
       .toBeGreaterThan(0);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('marks a device unreachable when its slave stops answering', async () => {
+    const h = await bootFast();
+    const sim = dtu(h, 'dtu', { id: 'DTU-MUTE-1', silentSlaves: [1] }, WEB_PROFILE);
+    const { page, context } = await openPage(browser);
+    await logIn(page, h);
+    await sim.start();
+    await waitFor(() => h.app.gateway.registry.online === 1, 5000, 'the DTU online');
+    await page.goto(h.webUrl() + '/devices/DTU-MUTE-1');
+    await page.locator('h1').getByText('unreachable').waitFor({ timeout: 10_000 });
+    await page.locator('#slaves tbody tr td:nth-child(4)').filter({ hasText: /^[1-9]\d*$/ }).waitFor();
     await context.close();
   });
 
