@@ -3,7 +3,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayTests, waitFor } from '../helpers/app-harness.js';
-import { launchChromium, logIn, openPage } from '../helpers/browser.js';
+import { launchChromium, logIn, openPage, POLL } from '../helpers/browser.js';
 import { caller } from '../helpers/web.js';
 import { WEB_PROFILE, webProfile } from '../helpers/web-profile.js';
 
@@ -33,14 +33,14 @@ describe('fleet pages', () => {
     await logIn(page, h);
     await page.goto(h.webUrl() + '/devices');
     const ids = () => page.locator('table.devices tbody tr td:first-child').allTextContents();
-    await expect.poll(ids).toEqual(['FAN-01', 'PUMP-01', 'PUMP-02', 'PUMP-03']);
+    await expect.poll(ids, POLL).toEqual(['FAN-01', 'PUMP-01', 'PUMP-02', 'PUMP-03']);
     await page.getByLabel('Search ID or name').fill('pump');
-    await expect.poll(ids).toEqual(['PUMP-01', 'PUMP-02', 'PUMP-03']);
+    await expect.poll(ids, POLL).toEqual(['PUMP-01', 'PUMP-02', 'PUMP-03']);
     expect(new URL(page.url()).search).toBe('?search=pump');
     await page.getByLabel('Status').selectOption('offline');
-    await expect.poll(ids).toEqual(['PUMP-03']);
+    await expect.poll(ids, POLL).toEqual(['PUMP-03']);
     await page.reload();
-    await expect.poll(ids).toEqual(['PUMP-03']);
+    await expect.poll(ids, POLL).toEqual(['PUMP-03']);
     await context.close();
   });
 
@@ -57,9 +57,9 @@ describe('fleet pages', () => {
     await row.getByRole('button', { name: 'Start', exact: true }).click();
     await row.getByText('running').waitFor();
     const restarts = () => row.locator('td').nth(5).textContent();
-    await expect.poll(restarts).toBe('1');
+    await expect.poll(restarts, POLL).toBe('1');
     await row.getByRole('button', { name: 'Restart' }).click();
-    await expect.poll(restarts).toBe('2');
+    await expect.poll(restarts, POLL).toBe('2');
     await context.close();
 
     const viewer = await caller(h, 'viewer');

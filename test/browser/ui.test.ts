@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayTests, waitFor, type Harness } from '../helpers/app-harness.js';
-import { launchChromium, logIn, openPage } from '../helpers/browser.js';
+import { launchChromium, logIn, openPage, POLL } from '../helpers/browser.js';
 import { parseCsv } from '../helpers/csv.js';
 import { WEB_PROFILE, webProfile } from '../helpers/web-profile.js';
 import { caller } from '../helpers/web.js';
@@ -41,20 +41,20 @@ describe('browser UI', () => {
     const h = await bootFast();
     const { page, errors, context } = await openPage(browser);
     await page.goto(h.webUrl() + '/');
-    await expect.poll(() => page.getByRole('heading', { name: 'Sign in to dtuhub' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('heading', { name: 'Sign in to dtuhub' }).isVisible(), POLL).toBe(true);
     await logIn(page, h);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    await expect.poll(() => textOf(page, '[data-testid=online-count]')).toBe('0');
+    await expect.poll(() => textOf(page, '[data-testid=online-count]'), POLL).toBe('0');
 
     const sim = await onlineDtu(h, 'DTU-DASH-1', 7);
-    await expect.poll(() => textOf(page, '[data-testid=online-count]'), { timeout: 10_000 }).toBe('1');
+    await expect.poll(() => textOf(page, '[data-testid=online-count]'), POLL).toBe('1');
     await page.locator('#online-devices').getByRole('link', { name: 'DTU-DASH-1' }).waitFor();
     await page.locator('#events li', { hasText: 'DTU-DASH-1' }).getByText('online').waitFor();
 
     await sim.stop();
-    await expect.poll(() => textOf(page, '[data-testid=online-count]'), { timeout: 10_000 }).toBe('0');
+    await expect.poll(() => textOf(page, '[data-testid=online-count]'), POLL).toBe('0');
     await page.locator('#events li', { hasText: 'DTU-DASH-1' }).getByText('offline').waitFor();
-    await expect.poll(() => textOf(page, '[data-testid=offline-count]')).toBe('1');
+    await expect.poll(() => textOf(page, '[data-testid=offline-count]'), POLL).toBe('1');
     expect(await page.locator('#online-devices').getByRole('link', { name: 'DTU-DASH-1' }).count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
@@ -68,10 +68,10 @@ describe('browser UI', () => {
     await page.getByRole('link', { name: 'Devices' }).click();
     await page.getByRole('link', { name: 'DTU-LIVE-1' }).click();
     await page.getByRole('heading', { name: /DTU-LIVE-1/ }).waitFor();
-    await expect.poll(() => textOf(page, '[data-testid=value-energy]'), { timeout: 10_000 }).toBe('42 kWh');
+    await expect.poll(() => textOf(page, '[data-testid=value-energy]'), POLL).toBe('42 kWh');
 
     sim.setRegisters(1, 3, 0, [0, 43]);
-    await expect.poll(() => textOf(page, '[data-testid=value-energy]'), { timeout: 10_000 }).toBe('43 kWh');
+    await expect.poll(() => textOf(page, '[data-testid=value-energy]'), POLL).toBe('43 kWh');
 
     // The chart reads stored history: refresh until the writer has committed some rows.
     const chart = page.locator('figure.chart[data-point=energy]');
@@ -82,7 +82,7 @@ describe('browser UI', () => {
           await page.waitForTimeout(200);
           return Number((await chart.getAttribute('data-points')) ?? 0);
         },
-        { timeout: 15_000 },
+        POLL,
       )
       .toBeGreaterThan(0);
     await chart.locator('canvas').first().waitFor();
@@ -100,7 +100,7 @@ describe('browser UI', () => {
           await page.waitForTimeout(200);
           return page.locator('#packets details.hex').count();
         },
-        { timeout: 10_000 },
+        POLL,
       )
       .toBeGreaterThan(0);
     expect(errors).toEqual([]);
@@ -115,7 +115,7 @@ describe('browser UI', () => {
     await sim.start();
     await waitFor(() => h.app.gateway.registry.online === 1, 5000, 'the DTU online');
     await page.goto(h.webUrl() + '/devices/DTU-MUTE-1');
-    await page.locator('h1').getByText('unreachable').waitFor({ timeout: 10_000 });
+    await page.locator('h1').getByText('unreachable').waitFor(POLL);
     await page.locator('#slaves tbody tr td:nth-child(4)').filter({ hasText: /^[1-9]\d*$/ }).waitFor();
     await context.close();
   });
@@ -194,7 +194,7 @@ describe('browser UI', () => {
     await asOperator.page.getByRole('button', { name: 'Write', exact: true }).click();
     await asOperator.page.getByText(/^Written at /).waitFor();
     expect(sim.registers(1, 3, 0, 2)).toEqual([0, 99]);
-    await expect.poll(() => textOf(asOperator.page, '[data-testid=value-energy]'), { timeout: 10_000 }).toBe('99 kWh');
+    await expect.poll(() => textOf(asOperator.page, '[data-testid=value-energy]'), POLL).toBe('99 kWh');
     await asOperator.context.close();
   });
 
@@ -204,11 +204,11 @@ describe('browser UI', () => {
     const { page, dialogs, context } = await openPage(browser);
     await logIn(page, h);
     await onlineDtu(h, id, 1);
-    await page.locator('#online-devices').getByRole('link', { name: id }).waitFor({ timeout: 10_000 });
+    await page.locator('#online-devices').getByRole('link', { name: id }).waitFor(POLL);
     await page.getByRole('link', { name: 'Devices', exact: true }).click();
     await page.getByRole('link', { name: id }).click();
     await page.locator('h1 .device-id').getByText(id, { exact: true }).waitFor();
-    await expect.poll(() => textOf(page, '[data-testid=value-energy]'), { timeout: 10_000 }).toBe('1 kWh');
+    await expect.poll(() => textOf(page, '[data-testid=value-energy]'), POLL).toBe('1 kWh');
     await page.goto(h.webUrl() + '/connections');
     await page.locator('table').getByRole('link', { name: id }).first().waitFor();
     expect(await page.locator('img[src="x"]').count()).toBe(0);

@@ -5,6 +5,9 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { TEST_ADMIN_PASSWORD, type Harness } from './app-harness.js';
 
+/** How long a test waits for the page to show something (generous: CI machines are shared). */
+export const POLL = { timeout: 15_000 } as const;
+
 export const CHROMIUM = process.env['DTUHUB_CHROMIUM'] ?? '/usr/bin/chromium';
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
