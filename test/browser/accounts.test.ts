@@ -55,6 +55,11 @@ describe('accounts in the browser', () => {
     const me = await page.evaluate(async (bearer) => (await fetch('/api/me', { headers: { authorization: `Bearer ${bearer}` }, credentials: 'omit' })).json(), secret!);
     expect(me).toMatchObject({ role: 'viewer', via: 'token' });
 
+    const audit = page.locator('#audit');
+    await audit.getByRole('button', { name: 'Refresh' }).click();
+    await audit.locator('tr', { hasText: 'user.create' }).getByText('alice').waitFor();
+    await audit.locator('tr', { hasText: 'token.create' }).waitFor();
+
     await page.getByRole('button', { name: 'Log out' }).click();
     await logIn(page, h, 'alice', 'alice-password-1');
     await page.getByText('Signed in as alice (operator)').waitFor();

@@ -206,6 +206,7 @@ export const en = {
     secretOnce: 'Copy the secret now, it is shown only once:',
     saved: 'Saved.',
   },
+  audit: { title: 'Audit log', actor: 'Who', ip: 'From', action: 'Action', target: 'Write', result: 'Result' },
   units: { ms: 'ms', s: 's', perSec: '/s' },
   hex: { offset: 'Offset', hex: 'Hex', ascii: 'ASCII' },
 };
@@ -419,6 +420,7 @@ export const zh: DeepStrings<Messages> = {
     secretOnce: '请立即复制密钥，它只显示这一次：',
     saved: '已保存。',
   },
+  audit: { title: '审计日志', actor: '操作人', ip: '来源', action: '操作', target: '写入内容', result: '结果' },
   units: { ms: '毫秒', s: '秒', perSec: '/秒' },
   hex: { offset: '偏移', hex: '十六进制', ascii: 'ASCII' },
 };
