@@ -123,19 +123,27 @@ describe('browser UI', () => {
   it('exports the data browser query as CSV and XLSX with the stored values', async () => {
     const h = await bootFast();
     await onlineDtu(h, 'DTU-EXP-1', 1234);
-    await waitFor(async () => (await h.app.reader.data({ registrationId: 'DTU-EXP-1', limit: 1 })).length > 0, 5000, 'stored rows');
+    // An hour of older rows as well, so the browser has more than one page.
+    const start = Date.now() - 3_600_000;
+    for (let i = 0; i < 120; i++) h.app.writer.samples([{ deviceId: 'DTU-EXP-1', point: 'energy', slave: 1, address: 0, value: 1234, text: null, raw: '000004d2', ts: start + i * 1000, quality: 'good' }]);
+    await h.app.writer.flush();
     const { page, context } = await openPage(browser);
     await logIn(page, h);
     await page.goto(h.webUrl() + '/data?device=DTU-EXP-1');
+    await page.getByLabel('Rows per page').selectOption('50');
     await page.getByRole('button', { name: 'Show' }).click();
-    await page.locator('table.data-rows tbody tr').first().waitFor();
+    const shown = () => page.locator('table.data-rows tbody tr').count();
+    await expect.poll(shown, POLL).toBe(50);
     expect(await textOf(page, 'table.data-rows tbody td.value')).toBe('1234 kWh');
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(shown, POLL).toBe(100);
+    await page.getByText('100 rows shown').waitFor();
 
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
     expect(csvDownload.suggestedFilename()).toMatch(/^dtuhub-data-DTU-EXP-1-\d{8}T\d{6}\.csv$/);
     const rows = parseCsv(readFileSync((await csvDownload.path())!, 'utf8'));
     expect(rows[0]).toEqual(['time (UTC)', 'device', 'point', 'slave', 'address', 'value', 'text', 'raw', 'unit']);
-    expect(rows.length).toBeGreaterThan(1);
+    expect(rows.length).toBeGreaterThan(121);
     for (const row of rows.slice(1)) expect(row.slice(1, 6).concat(row[8]!)).toEqual(['DTU-EXP-1', 'energy', '1', '0', '1234', 'kWh']);
 
     const [xlsxDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export Excel' }).click()]);
@@ -144,7 +152,7 @@ describe('browser UI', () => {
     await workbook.xlsx.readFile((await xlsxDownload.path())!);
     const sheet = workbook.worksheets[0]!;
     expect(sheet.getRow(1).values).toEqual([undefined, 'time (UTC)', 'device', 'point', 'slave', 'address', 'value', 'text', 'raw', 'unit']);
-    expect(sheet.rowCount).toBeGreaterThan(1);
+    expect(sheet.rowCount).toBeGreaterThan(121);
     const second = sheet.getRow(2);
     expect(second.getCell(1).value).toBeInstanceOf(Date);
     expect([second.getCell(2).value, second.getCell(3).value, second.getCell(6).value, second.getCell(9).value]).toEqual(['DTU-EXP-1', 'energy', 1234, 'kWh']);
@@ -155,6 +163,13 @@ describe('browser UI', () => {
     const h = await bootFast();
     const { page, context } = await openPage(browser);
     await logIn(page, h);
+    // Keyboard users first meet a link that skips the navigation.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.locator(':focus').textContent()).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.locator(':focus').getAttribute('id')).toBe('main');
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('heading', { name: '概览' }).waitFor();
     await page.getByRole('link', { name: '设备', exact: true }).waitFor();
