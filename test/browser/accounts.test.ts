@@ -1,23 +1,15 @@
 // Logging in and out, the lockout message, and the admin's users and tokens page, in chromium.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gatewayTests } from '../helpers/app-harness.js';
-import { launchChromium, logIn, openPage } from '../helpers/browser.js';
+import { logIn, openPage, sharedBrowser } from '../helpers/browser.js';
 
 const { boot } = gatewayTests();
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = sharedBrowser();
 
 describe('accounts in the browser', () => {
   it('says when a password is wrong, then when the login is locked out', async () => {
     const h = await boot({ server: (s) => (s.web.lockout = { maxFailures: 2, duration: '10m' }) });
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(await chromium());
     await page.goto(h.webUrl() + '/');
     const attempt = async () => {
       await page.getByLabel('Username').fill('admin');
@@ -34,7 +26,7 @@ describe('accounts in the browser', () => {
 
   it('lets an admin create an operator, who then logs in with that role; tokens show their secret once', async () => {
     const h = await boot();
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(await chromium());
     await logIn(page, h);
     await page.getByRole('link', { name: 'Users & tokens' }).click();
     await page.getByRole('heading', { name: 'Users and API tokens' }).waitFor();

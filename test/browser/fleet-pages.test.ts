@@ -1,21 +1,13 @@
 // The devices list filters and the channels page in chromium: search and status filters
 // against simulated DTUs, and listener stop/start for admins only.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gatewayTests, waitFor } from '../helpers/app-harness.js';
-import { launchChromium, logIn, openPage, POLL } from '../helpers/browser.js';
+import { logIn, openPage, sharedBrowser, POLL } from '../helpers/browser.js';
 import { caller } from '../helpers/web.js';
 import { WEB_PROFILE, webProfile } from '../helpers/web-profile.js';
 
 const { boot, dtu } = gatewayTests();
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = sharedBrowser();
 
 describe('fleet pages', () => {
   it('filters the devices list by search text and by status', async () => {
@@ -29,7 +21,7 @@ describe('fleet pages', () => {
     await waitFor(() => h.app.gateway.registry.online === 3, 5000, 'PUMP-03 offline');
     await h.app.writer.flush();
 
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(await chromium());
     await logIn(page, h);
     await page.goto(h.webUrl() + '/devices');
     const ids = () => page.locator('table.devices tbody tr td:first-child').allTextContents();
@@ -46,7 +38,7 @@ describe('fleet pages', () => {
 
   it('lets an admin stop and start a listener, and shows a viewer no controls', async () => {
     const h = await boot(webProfile());
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(await chromium());
     await logIn(page, h);
     await page.getByRole('link', { name: 'Channels' }).click();
     const row = page.locator('tr[data-channel=typed]');
@@ -63,7 +55,7 @@ describe('fleet pages', () => {
     await context.close();
 
     const viewer = await caller(h, 'viewer');
-    const asViewer = await openPage(browser);
+    const asViewer = await openPage(await chromium());
     await logIn(asViewer.page, h, viewer.username, viewer.password);
     await asViewer.page.goto(h.webUrl() + '/channels');
     await asViewer.page.getByText('Only admins can start, stop or restart listeners.').waitFor();

@@ -4,22 +4,15 @@
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gatewayTests, waitFor, type Harness } from '../helpers/app-harness.js';
-import { launchChromium, logIn, openPage, POLL } from '../helpers/browser.js';
+import { logIn, openPage, sharedBrowser, POLL } from '../helpers/browser.js';
 import { parseCsv } from '../helpers/csv.js';
 import { WEB_PROFILE, webProfile } from '../helpers/web-profile.js';
 import { caller } from '../helpers/web.js';
 
 const { boot, dtu } = gatewayTests();
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = sharedBrowser();
 
 /** The fast profile (energy, uint32 kWh at register 0, polled every 100 ms) with every raw packet kept. */
 const bootFast = () => boot(webProfile((s) => (s.retention = { ...s.retention, recordRawPackets: 'all' })));
@@ -39,7 +32,7 @@ async function textOf(page: Page, selector: string): Promise<string> {
 describe('browser UI', () => {
   it('logs in and sees a simulated DTU come online on the dashboard', async () => {
     const h = await bootFast();
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(await chromium());
     await page.goto(h.webUrl() + '/');
     await expect.poll(() => page.getByRole('heading', { name: 'Sign in to dtuhub' }).isVisible(), POLL).toBe(true);
     await logIn(page, h);
@@ -63,7 +56,7 @@ describe('browser UI', () => {
   it('shows live values that follow the simulator, with units, and draws a chart of the history', async () => {
     const h = await bootFast();
     const sim = await onlineDtu(h, 'DTU-LIVE-1', 42);
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(await chromium());
     await logIn(page, h);
     await page.getByRole('link', { name: 'Devices' }).click();
     await page.getByRole('link', { name: 'DTU-LIVE-1' }).click();
@@ -110,7 +103,7 @@ describe('browser UI', () => {
   it('marks a device unreachable when its slave stops answering', async () => {
     const h = await bootFast();
     const sim = dtu(h, 'dtu', { id: 'DTU-MUTE-1', silentSlaves: [1] }, WEB_PROFILE);
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(await chromium());
     await logIn(page, h);
     await sim.start();
     await waitFor(() => h.app.gateway.registry.online === 1, 5000, 'the DTU online');
@@ -127,7 +120,7 @@ describe('browser UI', () => {
     const start = Date.now() - 3_600_000;
     for (let i = 0; i < 120; i++) h.app.writer.samples([{ deviceId: 'DTU-EXP-1', point: 'energy', slave: 1, address: 0, value: 1234, text: null, raw: '000004d2', ts: start + i * 1000, quality: 'good' }]);
     await h.app.writer.flush();
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(await chromium());
     await logIn(page, h);
     await page.goto(h.webUrl() + '/data?device=DTU-EXP-1');
     await page.getByLabel('Rows per page').selectOption('50');
@@ -161,7 +154,7 @@ describe('browser UI', () => {
 
   it('switches to Chinese, and remembers the choice after a reload', async () => {
     const h = await bootFast();
-    const { page, context } = await openPage(browser);
+    const { page, context } = await openPage(await chromium());
     await logIn(page, h);
     // Keyboard users first meet a link that skips the navigation.
     await page.reload();
@@ -188,7 +181,7 @@ describe('browser UI', () => {
     const viewer = await caller(h, 'viewer');
     const operator = await caller(h, 'operator');
 
-    const asViewer = await openPage(browser);
+    const asViewer = await openPage(await chromium());
     await logIn(asViewer.page, h, viewer.username, viewer.password);
     await asViewer.page.goto(h.webUrl() + '/devices/DTU-WRITE-1');
     await asViewer.page.getByTestId('write-refused').waitFor();
@@ -201,7 +194,7 @@ describe('browser UI', () => {
     expect(sim.registers(1, 3, 1, 1)).toEqual([5]);
     await asViewer.context.close();
 
-    const asOperator = await openPage(browser);
+    const asOperator = await openPage(await chromium());
     await logIn(asOperator.page, h, operator.username, operator.password);
     await asOperator.page.goto(h.webUrl() + '/devices/DTU-WRITE-1');
     await asOperator.page.getByLabel('Address').fill('1');
@@ -216,7 +209,7 @@ describe('browser UI', () => {
   it('renders a registration ID containing HTML as text everywhere, without running it', async () => {
     const h = await bootFast();
     const id = '<img src=x onerror=alert(1)>';
-    const { page, dialogs, context } = await openPage(browser);
+    const { page, dialogs, context } = await openPage(await chromium());
     await logIn(page, h);
     await onlineDtu(h, id, 1);
     await page.locator('#online-devices').getByRole('link', { name: id }).waitFor(POLL);
