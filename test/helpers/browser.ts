@@ -3,7 +3,11 @@
 // a browser test that cannot reach chromium fails, it never skips.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll } from 'vitest';
 import { TEST_ADMIN_PASSWORD, type Harness } from './app-harness.js';
+
+/** How long a test waits for the page to show something (generous: CI machines are shared). */
+export const POLL = { timeout: 15_000 } as const;
 
 export const CHROMIUM = process.env['DTUHUB_CHROMIUM'] ?? '/usr/bin/chromium';
 
@@ -54,4 +58,19 @@ export async function logIn(page: Page, h: Harness, username = 'admin', password
   await page.getByLabel(/^(password|密码)$/i).fill(password);
   await page.getByRole('button', { name: /sign in|登录/i }).click();
   await page.getByRole('navigation').waitFor();
+}
+
+/**
+ * One chromium for a test file, launched by the first test that asks (so a missing browser
+ * fails that test, it is never skipped) and closed after the file's tests.
+ */
+export function sharedBrowser(): () => Promise<Browser> {
+  let launching: Promise<Browser> | null = null;
+  afterAll(async () => {
+    await (await launching?.catch(() => null))?.close();
+  });
+  return () => {
+    launching ??= launchChromium();
+    return launching;
+  };
 }

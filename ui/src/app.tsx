@@ -1,7 +1,7 @@
 // The shell: who is logged in (GET /api/me), the header with navigation, language switch and
 // live-feed state, and the page for the current path.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get, onUnauthorized, post } from './lib/api.js';
+import { get, onUnauthorized, post } from './lib/api.js';
 import { t, useI18n } from './lib/i18n.js';
 import { live, useLiveState } from './lib/live.js';
 import { navigate, useLocation } from './lib/router.js';
@@ -22,9 +22,10 @@ export function App() {
   const [auth, setAuth] = useState<Auth>({ state: 'checking' });
 
   useEffect(() => {
+    // Not logged in (401) or the server unreachable: either way the login page is the start.
     get<Me>('/api/me').then(
       (me) => setAuth({ state: 'in', me }),
-      (err: unknown) => setAuth(err instanceof ApiError && err.status === 401 ? { state: 'out' } : { state: 'out' }),
+      () => setAuth({ state: 'out' }),
     );
     const signOut = () => setAuth({ state: 'out' });
     live.onSessionEnded = signOut;

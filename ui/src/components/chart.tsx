@@ -1,7 +1,8 @@
 // One point's history as a uPlot line (bucket average) with its min–max band, plus the
-// same numbers as a table for screen readers and for copying.
+// same numbers as a table for screen readers and for copying. uPlot is loaded on the first
+// chart, so pages without charts don't download it.
 import { useEffect, useRef } from 'preact/hooks';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { axisTime, formatNumber, formatTime } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
@@ -20,30 +21,38 @@ export function PointChart({ point, unit, buckets, from, to }: { point: string; 
     if (!element || buckets.length === 0) return;
     const data: uPlot.AlignedData = [buckets.map((b) => b.t / 1000), buckets.map((b) => b.avg), buckets.map((b) => b.min), buckets.map((b) => b.max)];
     const withUnit = (v: number | null) => (v === null ? '—' : unit ? `${formatNumber(v)} ${unit}` : formatNumber(v));
-    const plot = new uPlot(
-      {
-        width: Math.max(element.clientWidth, 240),
-        height: HEIGHT,
-        legend: { show: true, live: true },
-        cursor: { drag: { x: true, y: false } },
-        scales: { x: { time: true, range: () => [from / 1000, to / 1000] } },
-        axes: [{ stroke: '#4a5568', grid: { stroke: '#e3e8ee' }, values: (_u, ticks) => ticks.map((v) => axisTime(v * 1000, to - from)) }, { stroke: '#4a5568', grid: { stroke: '#e3e8ee' }, size: 60, values: (_u, ticks) => ticks.map((v) => formatNumber(v)) }],
-        series: [
-          { label: t('col.time'), value: (_u, v) => (v === null ? '—' : formatTime(v * 1000)) },
-          { label: t('device.avg'), stroke: '#1f6feb', width: 2, value: (_u, v) => withUnit(v), points: { show: buckets.length < 60 } },
-          { label: t('device.min'), stroke: '#9fb3c8', width: 1, dash: [4, 4], value: (_u, v) => withUnit(v) },
-          { label: t('device.max'), stroke: '#9fb3c8', width: 1, dash: [4, 4], value: (_u, v) => withUnit(v) },
-        ],
-        bands: [{ series: [3, 2], fill: 'rgba(31, 111, 235, 0.08)' }],
-      },
-      data,
-      element,
-    );
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(element.clientWidth, 240), height: HEIGHT }));
-    resize.observe(element);
+    let plot: uPlot | null = null;
+    let resize: ResizeObserver | null = null;
+    let cancelled = false;
+    void import('uplot').then(({ default: UPlot }) => {
+      if (cancelled) return;
+      plot = new UPlot(
+        {
+          width: Math.max(element.clientWidth, 240),
+          height: HEIGHT,
+          legend: { show: true, live: true },
+          cursor: { drag: { x: true, y: false } },
+          scales: { x: { time: true, range: () => [from / 1000, to / 1000] } },
+          axes: [{ stroke: '#4a5568', grid: { stroke: '#e3e8ee' }, values: (_u, ticks) => ticks.map((v) => axisTime(v * 1000, to - from)) }, { stroke: '#4a5568', grid: { stroke: '#e3e8ee' }, size: 60, values: (_u, ticks) => ticks.map((v) => formatNumber(v)) }],
+          series: [
+            { label: t('col.time'), value: (_u, v) => (v === null ? '—' : formatTime(v * 1000)) },
+            { label: t('device.avg'), stroke: '#1f6feb', width: 2, value: (_u, v) => withUnit(v), points: { show: buckets.length < 60 } },
+            { label: t('device.min'), stroke: '#9fb3c8', width: 1, dash: [4, 4], value: (_u, v) => withUnit(v) },
+            { label: t('device.max'), stroke: '#9fb3c8', width: 1, dash: [4, 4], value: (_u, v) => withUnit(v) },
+          ],
+          bands: [{ series: [3, 2], fill: 'rgba(31, 111, 235, 0.08)' }],
+        },
+        data,
+        element,
+      );
+      const drawn = plot;
+      resize = new ResizeObserver(() => drawn.setSize({ width: Math.max(element.clientWidth, 240), height: HEIGHT }));
+      resize.observe(element);
+    });
     return () => {
-      resize.disconnect();
-      plot.destroy();
+      cancelled = true;
+      resize?.disconnect();
+      plot?.destroy();
     };
   }, [buckets, unit, from, to]);
 

@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Seconds from a Retry-After header (login lockout), if any. */
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
   }
@@ -45,7 +47,8 @@ export async function api<T>(method: string, path: string, options: { query?: Qu
   if (!response.ok) {
     const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
     if (response.status === 401 && path !== '/api/login') unauthorizedListeners.forEach((l) => l());
-    throw new ApiError(response.status, error?.code ?? 'HTTP_' + response.status, error?.message ?? response.statusText);
+    const retryAfter = Number(response.headers.get('retry-after'));
+    throw new ApiError(response.status, error?.code ?? 'HTTP_' + response.status, error?.message ?? response.statusText, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
   }
   return body as T;
 }

@@ -28,7 +28,9 @@ export const en = {
     invalid: 'Wrong username or password.',
     locked: 'Too many failed attempts. Try again in {seconds} s.',
   },
-  status: { online: 'online', offline: 'offline', unreachable: 'unreachable', running: 'running', stopped: 'stopped', error: 'error' },
+  status: { online: 'online', offline: 'offline', unreachable: 'unreachable', reachable: 'reachable', running: 'running', stopped: 'stopped', error: 'error' },
+  direction: { in: 'received', out: 'sent' },
+  kind: { registration: 'registration', heartbeat: 'heartbeat', request: 'request', response: 'response', exception: 'exception', garbage: 'garbage', stray: 'stray frame', data: 'data', ack: 'ack' },
   dashboard: {
     title: 'Dashboard',
     online: 'Online devices',
@@ -204,6 +206,7 @@ export const en = {
     secretOnce: 'Copy the secret now, it is shown only once:',
     saved: 'Saved.',
   },
+  audit: { title: 'Audit log', actor: 'Who', ip: 'From', action: 'Action', target: 'Write', result: 'Result' },
   units: { ms: 'ms', s: 's', perSec: '/s' },
   hex: { offset: 'Offset', hex: 'Hex', ascii: 'ASCII' },
 };
@@ -239,7 +242,9 @@ export const zh: DeepStrings<Messages> = {
     invalid: '用户名或密码错误。',
     locked: '失败次数过多，请在 {seconds} 秒后重试。',
   },
-  status: { online: '在线', offline: '离线', unreachable: '无响应', running: '运行中', stopped: '已停止', error: '错误' },
+  status: { online: '在线', offline: '离线', unreachable: '无响应', reachable: '恢复响应', running: '运行中', stopped: '已停止', error: '错误' },
+  direction: { in: '接收', out: '发送' },
+  kind: { registration: '注册包', heartbeat: '心跳包', request: '请求', response: '响应', exception: '异常响应', garbage: '无效数据', stray: '多余帧', data: '数据', ack: '应答' },
   dashboard: {
     title: '概览',
     online: '在线设备',
@@ -415,6 +420,7 @@ export const zh: DeepStrings<Messages> = {
     secretOnce: '请立即复制密钥，它只显示这一次：',
     saved: '已保存。',
   },
+  audit: { title: '审计日志', actor: '操作人', ip: '来源', action: '操作', target: '写入内容', result: '结果' },
   units: { ms: '毫秒', s: '秒', perSec: '/秒' },
   hex: { offset: '偏移', hex: '十六进制', ascii: 'ASCII' },
 };

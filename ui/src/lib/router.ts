@@ -37,6 +37,8 @@ export function interceptLinks(root: HTMLElement): void {
     if (!anchor || anchor.target || anchor.hasAttribute('download')) return;
     const url = new URL(anchor.href, location.href);
     if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+    // In-page anchors (the skip link) keep the browser's jump and focus.
+    if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
     event.preventDefault();
     navigate(url.pathname + url.search);
   });

@@ -163,6 +163,21 @@ export interface ApiToken {
   expiresAt: number | null;
 }
 
+export interface AuditRow {
+  id: number;
+  at: number;
+  actor: string;
+  ip: string;
+  action: string;
+  device: string | null;
+  slave: number | null;
+  fn: number | null;
+  address: number | null;
+  values: (number | boolean)[] | null;
+  result: string;
+  details: string | null;
+}
+
 /** Frames of the WebSocket live feed. */
 export type LiveFrame =
   | { type: 'hello'; user: string; role: Role; keepAliveMs: number; at: number }

@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { apiUrl, deviceIdPath, get, type Query } from '../lib/api.js';
 import { formatValue, fromLocalInput, timeZone, toLocalInput } from '../lib/format.js';
-import { t } from '../lib/i18n.js';
+import { t, tMaybe } from '../lib/i18n.js';
 import { useLocation } from '../lib/router.js';
 import type { ConnectionRow, DeviceDetail, DeviceList, PacketRow, Sample } from '../lib/types.js';
 import { useLoad } from '../lib/use-load.js';
@@ -139,7 +139,7 @@ export function DataBrowserPage({ only }: { only?: TableName }) {
                 <option value="">{t('data.anyKind')}</option>
                 {KINDS.map((k) => (
                   <option value={k} key={k}>
-                    {k}
+                    {tMaybe('kind', k)}
                   </option>
                 ))}
               </select>

@@ -8,7 +8,7 @@ import type { PointInfo, SeriesResponse } from '../lib/types.js';
 import { useInterval, useLoad } from '../lib/use-load.js';
 import { ErrorNote, Section } from '../components/bits.js';
 import { PointChart } from '../components/chart.js';
-import { presetRange, RangePicker, RANGES, type TimeRange } from '../components/range-picker.js';
+import { presetRange, RangePicker, type TimeRange } from '../components/range-picker.js';
 
 const POINTS_PER_REQUEST = 8;
 const BUCKETS = 240;
@@ -61,4 +61,3 @@ export function DeviceCharts({ id, points }: { id: string; points: PointInfo[] }
   );
 }
 
-export { RANGES };

@@ -1,6 +1,6 @@
 // Every device the database or the gateway knows, with search, a status filter and paging.
 // The filters live in the URL, so a filtered list can be bookmarked.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { get } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { devicePath, navigate, useLocation } from '../lib/router.js';
@@ -29,6 +29,13 @@ export function DevicesPage() {
     const qs = params.toString();
     navigate(`/devices${qs ? `?${qs}` : ''}`, true);
   };
+
+  // Search as you type, once typing pauses.
+  useEffect(() => {
+    if (text === search) return;
+    const timer = window.setTimeout(() => go({ search: text }), 300);
+    return () => clearTimeout(timer);
+  }, [text]);
 
   const data = list.data;
   return (

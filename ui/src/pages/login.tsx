@@ -20,8 +20,7 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: Me) => void }) {
       onLoggedIn({ ...user, via: 'session' });
     } catch (err) {
       if (err instanceof ApiError && err.status === 429) {
-        const seconds = /(\d+)\s*s/.exec(err.message)?.[1] ?? '60';
-        setError(t('login.locked', { seconds }));
+        setError(t('login.locked', { seconds: err.retryAfter ?? 60 }));
       } else if (err instanceof ApiError && err.status === 401) setError(t('login.invalid'));
       else setError(t('error', { message: (err as Error).message }));
     } finally {

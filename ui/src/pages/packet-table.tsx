@@ -1,5 +1,5 @@
 // Raw packets with a hex dump each (device page and data browser).
-import { t } from '../lib/i18n.js';
+import { t, tMaybe } from '../lib/i18n.js';
 import { devicePath } from '../lib/router.js';
 import type { PacketRow } from '../lib/types.js';
 import { Head, TableWrap, Time } from '../components/bits.js';
@@ -18,8 +18,8 @@ export function PacketTable({ rows, showDevice = true }: { rows: PacketRow[]; sh
                 <Time at={p.at} ms />
               </td>
               {showDevice && <td>{p.registrationId ? <a href={devicePath(p.registrationId)}>{p.registrationId}</a> : '—'}</td>}
-              <td>{p.direction}</td>
-              <td>{p.kind}</td>
+              <td>{tMaybe('direction', p.direction)}</td>
+              <td>{tMaybe('kind', p.kind)}</td>
               <td>
                 <HexView hex={p.hex} />
               </td>

@@ -1,10 +1,11 @@
-// Admins: users (create, change role, delete) and API tokens (create — the secret is shown
-// once — and revoke).
+// Admins: users (create, change role, delete), API tokens (create — the secret is shown
+// once — and revoke) and the audit log.
 import { useState } from 'preact/hooks';
 import { api, ApiError, get, post } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import type { ApiToken, Role, User } from '../lib/types.js';
 import { useLoad } from '../lib/use-load.js';
+import { AuditLog } from './audit-log.js';
 import { ErrorNote, Head, Section, TableWrap, Time } from '../components/bits.js';
 
 const ROLES: Role[] = ['viewer', 'operator', 'admin'];
@@ -167,6 +168,7 @@ export function UsersPage() {
           </button>
         </form>
       </Section>
+      <AuditLog />
     </>
   );
 }
