@@ -9,6 +9,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { ERROR_RESPONSE } from './routes/response-schemas.js';
 import { channelRoutes } from './routes/channel-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
+import { eventRoutes } from './routes/event-routes.js';
 import { exportRoutes } from './routes/export-routes.js';
 import { historyRoutes } from './routes/history-routes.js';
 import { liveRoutes } from './routes/live-routes.js';
@@ -50,7 +51,7 @@ export async function buildFastify(ctx: WebContext, routes: RouteInfo[] = [], ui
   await fastify.register(cookie);
   await fastify.register(websocket, { options: { maxPayload: MAX_WS_MESSAGE_BYTES } });
   fastify.addHook('onRequest', requestGuard(ctx.auth));
-  for (const routes of [authRoutes, userRoutes, deviceRoutes, historyRoutes, exportRoutes, writeRoutes, statusRoutes, channelRoutes, liveRoutes]) {
+  for (const routes of [authRoutes, userRoutes, deviceRoutes, historyRoutes, exportRoutes, writeRoutes, statusRoutes, channelRoutes, eventRoutes, liveRoutes]) {
     await fastify.register(routes(ctx));
   }
   return fastify;

@@ -1,6 +1,7 @@
 // Turns whatever a route threw into the catalogue's `{error:{code,message}}`.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../log.js';
+import { EventsError } from '../events/errors.js';
 import { AccountStoreUnavailableError } from './accounts/account-store-unavailable.js';
 import { errorBody, WebError } from './errors.js';
 
@@ -8,6 +9,11 @@ export function errorHandler(log: Logger) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof WebError) {
       return reply.code(error.status).headers(error.headers).send(error.body());
+    }
+    if (error instanceof EventsError) {
+      // The events services' codes are catalogue codes (docs/EVENTS.md, "For the API").
+      const mapped = new WebError(error.code, error.message);
+      return reply.code(mapped.status).send(mapped.body());
     }
     if (error instanceof AccountStoreUnavailableError) {
       log.warn({ err: error, url: request.url }, 'account database unavailable');

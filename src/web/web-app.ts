@@ -3,6 +3,7 @@
 import type { EventBus } from '../bus.js';
 import type { DtuhubConfig } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
+import type { EventsService, WebhooksService } from '../events/services.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { HistoryReader, LatestValues, StoreHealth } from '../storage/index.js';
 
@@ -12,5 +13,8 @@ export interface WebApp {
   readonly latest: LatestValues;
   readonly gateway: Gateway;
   readonly reader: HistoryReader;
+  /** Stored events and rules (docs/EVENTS.md, "For the API"). */
+  readonly events: EventsService;
+  readonly webhooks: WebhooksService;
   storeHealth(): StoreHealth;
 }

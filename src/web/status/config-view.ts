@@ -1,7 +1,7 @@
 // The effective configuration for the API: plain JSON (Maps → objects, RegExps → source,
 // byte patterns → hex) with every secret-looking field replaced, so an operator can see
 // what dtuhub runs with without seeing a password.
-const SECRET_KEY = /pass(word)?|secret|token|credential|apikey|api_key/i;
+export const SECRET_KEY = /pass(word)?|secret|token|credential|apikey|api_key/i;
 export const MASK = '***';
 
 export function maskedConfig(value: unknown, key = ''): unknown {

@@ -6,6 +6,8 @@ import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-ha
 import { callers, webOf, type Caller } from '../../helpers/web.js';
 import { SimulatedDtu } from '../../../src/simulator/index.js';
 import type { Role } from '../../../src/web/auth/roles.js';
+import { startReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.js';
+import { endpoint } from '../events/rules-fixture.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -15,6 +17,8 @@ interface RouteCase {
   role: Role;
   body?: () => unknown;
   ok: number;
+  /** The registered path, where `url` is generated. */
+  route?: string;
 }
 
 const DEVICE = 'DTU-ROLES';
@@ -22,6 +26,9 @@ let userSeq = 0;
 let h: Harness;
 let sim: SimulatedDtu;
 let who: Record<Role, Caller>;
+/** Always answers 500, so the online event's delivery becomes a dead letter to replay. */
+let failing: WebhookReceiver;
+let deadLetter = '';
 
 /** Each successful DELETE needs a fresh victim, made just before the call. */
 const victims: string[] = [];
@@ -55,12 +62,26 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', url: '/api/channels/typed/stop', role: 'admin', ok: 200 },
   { method: 'POST', url: '/api/channels/typed/start', role: 'admin', ok: 200 },
   { method: 'POST', url: '/api/channels/typed/restart', role: 'admin', ok: 200 },
+  { method: 'GET', url: '/api/events', role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/rules', role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/webhooks', role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/webhooks/deliveries', role: 'operator', ok: 200 },
+  { method: 'GET', url: '/api/webhooks/dead-letters', role: 'operator', ok: 200 },
+  { method: 'POST', url: () => `/api/webhooks/deliveries/${deadLetter}/retry`, route: '/api/webhooks/deliveries/:id/retry', role: 'operator', ok: 200 },
+  { method: 'POST', url: '/api/webhooks/ops/test', role: 'operator', ok: 200 },
 ];
 
 const BELOW: Record<Role, Role[]> = { viewer: [], operator: ['viewer'], admin: ['viewer', 'operator'] };
 
 beforeAll(async () => {
-  h = await startApp();
+  failing = await startReceiver(() => 500);
+  h = await startApp({
+    rules: {
+      version: 1,
+      webhooks: { ops: endpoint(failing.url, { retry: { maxAttempts: 1 } }) },
+      rules: [{ name: 'online', on: 'device.online', actions: [{ webhook: 'ops' }] }],
+    },
+  });
   who = await callers(h);
   sim = new SimulatedDtu({
     id: DEVICE,
@@ -72,12 +93,14 @@ beforeAll(async () => {
   await sim.start();
   await waitFor(() => h.app.gateway.registry.get(DEVICE)?.state === 'active', 10_000, 'registration');
   await waitFor(async () => (await h.app.reader.device(DEVICE)) !== null, 10_000, 'device row');
+  deadLetter = (await waitFor(async () => (await h.app.webhooks.deadLetters())[0], 10_000, 'a dead letter')).id;
 });
 
 afterAll(async () => {
   await sim?.stop();
   await h?.stop();
   if (h) removeDir(h.dir);
+  await failing?.close();
 });
 
 async function call(route: RouteCase, headers: Record<string, string>) {
@@ -125,8 +148,8 @@ describe('every route and role', () => {
   );
 
   it('covers every registered route, each with the role it declares', () => {
-    const pattern = (url: string) => url.split('?')[0]!.replace(/DTU-ROLES/g, ':id').replace(/\/users\/[^/]+$/, '/users/:username').replace(/\/tokens\/\d+$/, '/tokens/:id').replace(/channels\/typed/, 'channels/:name');
-    const tested = new Set(ROUTES.map((r) => `${r.method} ${typeof r.url === 'string' ? pattern(r.url) : r.method === 'DELETE' ? '(delete)' : ''} ${r.role}`));
+    const pattern = (url: string) => url.split('?')[0]!.replace(/DTU-ROLES/g, ':id').replace(/\/users\/[^/]+$/, '/users/:username').replace(/\/tokens\/\d+$/, '/tokens/:id').replace(/channels\/typed/, 'channels/:name').replace(/webhooks\/ops\/test$/, 'webhooks/:name/test');
+    const tested = new Set(ROUTES.map((r) => `${r.method} ${r.route ?? (typeof r.url === 'string' ? pattern(r.url) : r.method === 'DELETE' ? '(delete)' : '')} ${r.role}`));
     const registered = webOf(h)
       .routes()
       .filter((r) => r.role !== 'public' && r.url !== '/api/live')

@@ -1,0 +1,119 @@
+// Events, rules and webhooks: the stored event log, the rules with their counters and the
+// rules.yml text (secrets masked), webhook endpoints, the delivery log, dead letters and
+// their replay, and the test call (the user's `/webhook/test`). Replays and tests are audited.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { DeliveryStatus } from '../../events/delivery/delivery-store.js';
+import { principalOf } from '../auth/request-guard.js';
+import { actorName } from '../auth/roles.js';
+import { maskedRulesText, maskedUrl } from '../events/masked-rules.js';
+import type { WebContext } from '../web-context.js';
+import { DELIVERY, ENDPOINT, EVENT_ROW, QUEUE_STATS, RULE_VIEW, RULES_FILE, TEST_RESULT } from './event-schemas.js';
+import { list, object, TIME_NEXT } from './response-schemas.js';
+import { DEVICE_ID, EPOCH_MS, ORDER, querySchema, TIME_WINDOW, type TimeWindowQuery } from './schemas.js';
+
+const NAME = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f]+$' } as const;
+const DELIVERY_LIMIT = { type: 'integer', minimum: 1, maximum: 10_000 } as const;
+const DELIVERY_STATUS = { type: 'string', enum: ['pending', 'delivered', 'dead'] } as const;
+
+interface EventsQuery extends TimeWindowQuery {
+  type?: string;
+  device?: string;
+  rule?: string;
+}
+
+interface DeliveriesQuery extends TimeWindowQuery {
+  status?: DeliveryStatus;
+  endpoint?: string;
+  eventId?: string;
+}
+
+/** Where the next page starts (`to` for newest first, `from` for oldest first), or null after a short page. */
+function nextPage(times: readonly number[], limit: number, order: 'asc' | 'desc' | undefined) {
+  if (times.length < limit) return null;
+  const last = times[times.length - 1]!;
+  return order === 'asc' ? { from: last } : { to: last };
+}
+
+/** Drops the undefined fields, so the services see only the filters that were given. */
+function defined<T extends object>(query: T): T {
+  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function eventRoutes(ctx: WebContext) {
+  const { app } = ctx;
+
+  const audit = (request: FastifyRequest, action: string, result: string, details: string) =>
+    ctx.audit.record({ actor: actorName(principalOf(request)), ip: request.ip, action, result, details });
+
+  return async (fastify: FastifyInstance) => {
+    fastify.get<{ Querystring: EventsQuery }>(
+      '/api/events',
+      {
+        config: { role: 'viewer' },
+        schema: { querystring: querySchema({ ...TIME_WINDOW, type: NAME, device: DEVICE_ID, rule: NAME }), response: { 200: list(EVENT_ROW, { next: TIME_NEXT }) } },
+      },
+      async (request) => {
+        const { type, device, rule, from, to, order } = request.query;
+        const limit = request.query.limit ?? 1000;
+        const items = await app.events.list(defined({ type, registrationId: device, rule, from, to, order, limit }));
+        return { items, next: nextPage(items.map((e) => e.at), limit, order) };
+      },
+    );
+
+    fastify.get('/api/rules', { config: { role: 'viewer' }, schema: { querystring: querySchema({}), response: { 200: list(RULE_VIEW, { file: RULES_FILE }) } } }, async () => {
+      const file = await app.events.rulesFile();
+      return { items: app.events.rules(), file: file && { path: file.path, text: maskedRulesText(file.text) } };
+    });
+
+    fastify.get('/api/webhooks', { config: { role: 'viewer' }, schema: { querystring: querySchema({}), response: { 200: list(ENDPOINT, { stats: QUEUE_STATS }) } } }, async () => {
+      const { byEndpoint, ...stats } = app.webhooks.stats();
+      const items = app.webhooks.endpoints().map((e) => ({ ...e, url: maskedUrl(e.url), queued: byEndpoint[e.name]?.queued ?? 0, inFlight: byEndpoint[e.name]?.inFlight ?? 0 }));
+      return { items, stats };
+    });
+
+    const deliveryQuery = querySchema({ from: EPOCH_MS, to: EPOCH_MS, limit: DELIVERY_LIMIT, order: ORDER, status: DELIVERY_STATUS, endpoint: NAME, eventId: NAME });
+    const deadLetterQuery = querySchema({ from: EPOCH_MS, to: EPOCH_MS, limit: DELIVERY_LIMIT, order: ORDER, endpoint: NAME, eventId: NAME });
+    const deliveryPage = (dead: boolean) => async (request: FastifyRequest<{ Querystring: DeliveriesQuery }>) => {
+      const { status, endpoint, eventId, from, to, order } = request.query;
+      const limit = request.query.limit ?? 100;
+      const query = defined({ endpoint, eventId, from, to, order, limit });
+      const items = dead ? await app.webhooks.deadLetters(query) : await app.webhooks.deliveries(defined({ ...query, status }));
+      return { items, next: nextPage(items.map((d) => d.createdAt), limit, order) };
+    };
+    const page = { 200: list(DELIVERY, { next: TIME_NEXT }) };
+    fastify.get('/api/webhooks/deliveries', { config: { role: 'operator' }, schema: { querystring: deliveryQuery, response: page } }, deliveryPage(false));
+    fastify.get('/api/webhooks/dead-letters', { config: { role: 'operator' }, schema: { querystring: deadLetterQuery, response: page } }, deliveryPage(true));
+
+    fastify.post<{ Params: { id: string } }>(
+      '/api/webhooks/deliveries/:id/retry',
+      { config: { role: 'operator' }, schema: { params: querySchema({ id: NAME }, ['id']), response: { 200: object({ delivery: DELIVERY }) } } },
+      async (request) => {
+        const { id } = request.params;
+        try {
+          const delivery = await app.webhooks.retry(id);
+          await audit(request, 'webhook.retry', 'ok', id);
+          return { delivery };
+        } catch (err) {
+          await audit(request, 'webhook.retry', 'failed', `${id}: ${err instanceof Error ? err.message : String(err)}`);
+          throw err;
+        }
+      },
+    );
+
+    fastify.post<{ Params: { name: string } }>(
+      '/api/webhooks/:name/test',
+      { config: { role: 'operator' }, schema: { params: querySchema({ name: NAME }, ['name']), response: { 200: object({ result: TEST_RESULT }) } } },
+      async (request) => {
+        const { name } = request.params;
+        try {
+          const result = await app.webhooks.test(name);
+          await audit(request, 'webhook.test', result.ok ? 'ok' : 'failed', `${name}: ${result.status ?? result.error ?? ''} (event ${result.eventId})`);
+          return { result };
+        } catch (err) {
+          await audit(request, 'webhook.test', 'failed', `${name}: ${err instanceof Error ? err.message : String(err)}`);
+          throw err;
+        }
+      },
+    );
+  };
+}

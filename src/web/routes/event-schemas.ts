@@ -1,0 +1,49 @@
+// Response shapes of the events, rules and webhooks routes (docs/API.md, "Events, rules and webhooks").
+import { anyObject, int, nullable, object, str, bool } from './response-schemas.js';
+
+export const EVENT_ROW = object({ id: str, type: str, registrationId: nullable('string'), rule: nullable('string'), at: int, payload: anyObject });
+
+export const RULE_VIEW = object({
+  name: str,
+  description: str,
+  summary: str,
+  actions: { type: 'array', items: str },
+  counters: object({ fired: int, recovered: int, suppressed: int, debounced: int, lastFiredAt: nullable('integer') }),
+});
+
+export const RULES_FILE = { anyOf: [{ type: 'null' }, object({ path: str, text: str })] } as const;
+
+export const ENDPOINT = object({
+  name: str,
+  url: str,
+  method: str,
+  enabled: bool,
+  concurrency: int,
+  maxAttempts: int,
+  secrets: int,
+  queued: int,
+  inFlight: int,
+});
+
+export const QUEUE_STATS = object({ queued: int, inFlight: int, delivered: int, failedAttempts: int, dead: int, storeErrors: int });
+
+export const DELIVERY = object({
+  id: str,
+  eventId: str,
+  eventType: str,
+  registrationId: nullable('string'),
+  endpoint: str,
+  rule: str,
+  body: str,
+  status: str,
+  attempts: int,
+  nextAttemptAt: int,
+  lastStatus: nullable('integer'),
+  lastError: nullable('string'),
+  lastLatencyMs: nullable('number'),
+  createdAt: int,
+  updatedAt: int,
+  deliveredAt: nullable('integer'),
+});
+
+export const TEST_RESULT = object({ ok: bool, status: nullable('integer'), error: nullable('string'), latencyMs: int, eventId: str });
