@@ -42,8 +42,19 @@ function defined<T extends object>(query: T): T {
 export function eventRoutes(ctx: WebContext) {
   const { app } = ctx;
 
-  const audit = (request: FastifyRequest, action: string, result: string, details: string) =>
-    ctx.audit.record({ actor: actorName(principalOf(request)), ip: request.ip, action, result, details });
+  /** Runs `work` and records it in the audit log, whether it worked or threw. */
+  async function audited<T>(request: FastifyRequest, action: string, subject: string, work: () => Promise<T>, outcome: (value: T) => [string, string]): Promise<T> {
+    const record = (result: string, details: string) => ctx.audit.record({ actor: actorName(principalOf(request)), ip: request.ip, action, result, details });
+    let value: T;
+    try {
+      value = await work();
+    } catch (err) {
+      await record('failed', `${subject}: ${err instanceof Error ? err.message : String(err)}`);
+      throw err;
+    }
+    await record(...outcome(value));
+    return value;
+  }
 
   return async (fastify: FastifyInstance) => {
     fastify.get<{ Querystring: EventsQuery }>(
@@ -89,14 +100,8 @@ export function eventRoutes(ctx: WebContext) {
       { config: { role: 'operator' }, schema: { params: querySchema({ id: NAME }, ['id']), response: { 200: object({ delivery: DELIVERY }) } } },
       async (request) => {
         const { id } = request.params;
-        try {
-          const delivery = await app.webhooks.retry(id);
-          await audit(request, 'webhook.retry', 'ok', id);
-          return { delivery };
-        } catch (err) {
-          await audit(request, 'webhook.retry', 'failed', `${id}: ${err instanceof Error ? err.message : String(err)}`);
-          throw err;
-        }
+        const delivery = await audited(request, 'webhook.retry', id, () => app.webhooks.retry(id), () => ['ok', id]);
+        return { delivery };
       },
     );
 
@@ -105,14 +110,8 @@ export function eventRoutes(ctx: WebContext) {
       { config: { role: 'operator' }, schema: { params: querySchema({ name: NAME }, ['name']), response: { 200: object({ result: TEST_RESULT }) } } },
       async (request) => {
         const { name } = request.params;
-        try {
-          const result = await app.webhooks.test(name);
-          await audit(request, 'webhook.test', result.ok ? 'ok' : 'failed', `${name}: ${result.status ?? result.error ?? ''} (event ${result.eventId})`);
-          return { result };
-        } catch (err) {
-          await audit(request, 'webhook.test', 'failed', `${name}: ${err instanceof Error ? err.message : String(err)}`);
-          throw err;
-        }
+        const result = await audited(request, 'webhook.test', name, () => app.webhooks.test(name), (r) => [r.ok ? 'ok' : 'failed', `${name}: ${r.status ?? r.error ?? ''} (event ${r.eventId})`]);
+        return { result };
       },
     );
   };
