@@ -12,8 +12,11 @@ import { DashboardPage } from './pages/dashboard.js';
 import { DataBrowserPage } from './pages/data-browser.js';
 import { DevicePage } from './pages/device.js';
 import { DevicesPage } from './pages/devices.js';
+import { EventsPage } from './pages/events.js';
 import { LoginPage } from './pages/login.js';
+import { RulesPage } from './pages/rules.js';
 import { UsersPage } from './pages/users.js';
+import { WebhooksPage } from './pages/webhooks.js';
 
 type Auth = { state: 'checking' } | { state: 'out' } | { state: 'in'; me: Me };
 
@@ -51,6 +54,9 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
     ['/data', t('nav.data'), path === '/data'],
     ['/connections', t('nav.connections'), path === '/connections'],
     ['/channels', t('nav.channels'), path === '/channels'],
+    ['/events', t('nav.events'), path === '/events'],
+    ['/rules', t('nav.rules'), path === '/rules'],
+    ['/webhooks', t('nav.webhooks'), path === '/webhooks'],
   ];
   if (me.role === 'admin') links.push(['/users', t('nav.users'), path === '/users']);
 
@@ -109,6 +115,9 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (path === '/data') return <DataBrowserPage key="data" />;
   if (path === '/connections') return <DataBrowserPage key="connections" only="connections" />;
   if (path === '/channels') return <ChannelsPage me={me} />;
+  if (path === '/events') return <EventsPage />;
+  if (path === '/rules') return <RulesPage />;
+  if (path === '/webhooks') return <WebhooksPage me={me} />;
   if (path === '/users' && me.role === 'admin') return <UsersPage />;
   return <DashboardPage />;
 }

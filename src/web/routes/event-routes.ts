@@ -2,6 +2,7 @@
 // rules.yml text (secrets masked), webhook endpoints, the delivery log, dead letters and
 // their replay, and the test call (the user's `/webhook/test`). Replays and tests are audited.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { EVENT_TYPES } from '../../domain/rules.js';
 import type { DeliveryStatus } from '../../events/delivery/delivery-store.js';
 import { principalOf } from '../auth/request-guard.js';
 import { actorName } from '../auth/roles.js';
@@ -61,13 +62,14 @@ export function eventRoutes(ctx: WebContext) {
       '/api/events',
       {
         config: { role: 'viewer' },
-        schema: { querystring: querySchema({ ...TIME_WINDOW, type: NAME, device: DEVICE_ID, rule: NAME }), response: { 200: list(EVENT_ROW, { next: TIME_NEXT }) } },
+        schema: { querystring: querySchema({ ...TIME_WINDOW, type: NAME, device: DEVICE_ID, rule: NAME }), response: { 200: list(EVENT_ROW, { next: TIME_NEXT, types: { type: 'array', items: { type: 'string' } } }) } },
       },
       async (request) => {
         const { type, device, rule, from, to, order } = request.query;
         const limit = request.query.limit ?? 1000;
         const items = await app.events.list(defined({ type, registrationId: device, rule, from, to, order, limit }));
-        return { items, next: nextPage(items.map((e) => e.at), limit, order) };
+        // The catalogue comes along so a client's type filter never goes stale.
+        return { items, next: nextPage(items.map((e) => e.at), limit, order), types: EVENT_TYPES };
       },
     );
 

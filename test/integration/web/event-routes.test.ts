@@ -48,6 +48,7 @@ describe('events, rules and webhooks API', () => {
     expect(online.status).toBe(200);
     expect(online.json.items).toEqual([{ id: r.ok()[0]!.json.id, type: 'device.online', registrationId: 'DTU-EV-1', rule: null, at: expect.any(Number), payload: expect.objectContaining({ profile: 'th-station' }) }]);
     expect(online.json.next).toBeNull();
+    expect(online.json.types).toContain('rule.fired');
     const page = await as.viewer.get('/api/events?device=DTU-EV-1&order=asc&limit=1');
     expect(page.json.items.map((e: { type: string }) => e.type)).toEqual(['device.registered']);
     expect(page.json.next).toEqual({ from: page.json.items[0].at });

@@ -189,3 +189,68 @@ export type LiveFrame =
   | { type: 'status'; channel: 'fleet'; status: Status & { channels: Channel[] }; at: number }
   | { type: 'unsubscribed' | 'keepalive' | 'pong'; channel?: string; at: number }
   | { type: 'error'; code: string; message: string };
+
+/** GET /api/events (docs/API.md, "Events, rules and webhooks"). */
+export interface EventRow {
+  id: string;
+  type: string;
+  registrationId: string | null;
+  rule: string | null;
+  at: number;
+  payload: Record<string, unknown>;
+}
+
+export interface RuleView {
+  name: string;
+  description: string;
+  summary: string;
+  actions: string[];
+  counters: { fired: number; recovered: number; suppressed: number; debounced: number; lastFiredAt: number | null };
+}
+
+export interface WebhookEndpoint {
+  name: string;
+  url: string;
+  method: string;
+  enabled: boolean;
+  concurrency: number;
+  maxAttempts: number;
+  secrets: number;
+  queued: number;
+  inFlight: number;
+}
+
+export interface DeliveryStats {
+  queued: number;
+  inFlight: number;
+  delivered: number;
+  failedAttempts: number;
+  dead: number;
+  storeErrors: number;
+}
+
+export interface Delivery {
+  id: string;
+  eventId: string;
+  eventType: string;
+  registrationId: string | null;
+  endpoint: string;
+  rule: string;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  nextAttemptAt: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  lastLatencyMs: number | null;
+  createdAt: number;
+  updatedAt: number;
+  deliveredAt: number | null;
+}
+
+export interface WebhookTestResult {
+  ok: boolean;
+  status: number | null;
+  error: string | null;
+  latencyMs: number;
+  eventId: string;
+}

@@ -99,7 +99,7 @@ export function DashboardPage() {
             </TableWrap>
           )}
         </Section>
-        <Section title={t('dashboard.recentEvents')} id="events">
+        <Section title={t('dashboard.recentEvents')} id="events" actions={<a href="/events">{t('dashboard.allEvents')}</a>}>
           {events.length === 0 ? (
             <p class="muted">{t('dashboard.noEvents')}</p>
           ) : (

@@ -1,0 +1,117 @@
+// The stored event log (GET /api/events): filter by type, device and time range, newest
+// first, page by page. Device IDs and payloads come from devices and are shown as text.
+import { useState } from 'preact/hooks';
+import { get, type Query } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { devicePath } from '../lib/router.js';
+import type { EventRow, TimeNext } from '../lib/types.js';
+import { useLoad } from '../lib/use-load.js';
+import { ErrorNote, Head, TableWrap, Time } from '../components/bits.js';
+import { presetRange, RangePicker, type TimeRange } from '../components/range-picker.js';
+
+const PAGE = 100;
+
+interface Filters {
+  type: string;
+  device: string;
+  range: TimeRange;
+}
+
+interface Page {
+  items: EventRow[];
+  next: TimeNext;
+  /** The event catalogue, for the type filter. */
+  types: string[];
+}
+
+function eventsQuery(f: Filters): Query {
+  // A preset range ends "now" when applied, so the newest events are always included.
+  const to = f.range.key === 'custom' ? f.range.to : undefined;
+  return { type: f.type || undefined, device: f.device.trim() || undefined, from: f.range.from, to, limit: PAGE };
+}
+
+export function EventsPage() {
+  const [form, setForm] = useState<Filters>({ type: '', device: '', range: presetRange('24h') });
+  const [applied, setApplied] = useState<Filters>(form);
+  const [more, setMore] = useState<Page[]>([]);
+  const [moreError, setMoreError] = useState<Error | null>(null);
+  const first = useLoad(() => {
+    setMore([]);
+    return get<Page>('/api/events', eventsQuery(applied));
+  }, [applied]);
+  const pages = first.data ? [first.data, ...more] : [];
+  const rows = pages.flatMap((p) => p.items);
+  const next = pages[pages.length - 1]?.next ?? null;
+
+  const loadMore = async () => {
+    if (!next) return;
+    try {
+      setMore([...more, await get<Page>('/api/events', { ...eventsQuery(applied), ...next })]);
+    } catch (err) {
+      setMoreError(err instanceof Error ? err : new Error(String(err)));
+    }
+  };
+
+  return (
+    <>
+      <h1>{t('events.title')}</h1>
+      <p class="muted">{t('events.intro')}</p>
+      <form
+        class="filters"
+        aria-label={t('events.title')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          setApplied({ ...form, range: form.range.key === 'custom' ? form.range : presetRange(form.range.key) });
+        }}
+      >
+        <div class="field">
+          <label for="events-type">{t('events.type')}</label>
+          <select id="events-type" value={form.type} onChange={(e) => setForm({ ...form, type: e.currentTarget.value })}>
+            <option value="">{t('events.anyType')}</option>
+            {(first.data?.types ?? []).map((type) => (
+              <option value={type} key={type}>
+                {type}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="events-device">{t('data.device')}</label>
+          <input id="events-device" value={form.device} placeholder={t('data.anyDevice')} onInput={(e) => setForm({ ...form, device: e.currentTarget.value })} />
+        </div>
+        <RangePicker idPrefix="events" value={form.range} onChange={(range) => setForm({ ...form, range })} />
+        <button type="submit">{t('apply')}</button>
+      </form>
+      <ErrorNote error={first.error ?? moreError} />
+      {first.data && rows.length === 0 ? (
+        <p class="muted">{t('events.empty')}</p>
+      ) : (
+        <TableWrap label={t('events.title')}>
+          <table class="events-table">
+            <Head cols={[t('col.time'), t('events.type'), t('col.device'), t('events.rule'), t('events.payload')]} />
+            <tbody>
+              {rows.map((e) => (
+                <tr key={e.id} data-event-type={e.type}>
+                  <td>
+                    <Time at={e.at} ms />
+                  </td>
+                  <td>{e.type}</td>
+                  <td>{e.registrationId !== null ? <a href={devicePath(e.registrationId)}>{e.registrationId}</a> : ''}</td>
+                  <td>{e.rule ?? ''}</td>
+                  <td>
+                    <code>{JSON.stringify(e.payload)}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+      {next && (
+        <button type="button" onClick={loadMore}>
+          {t('loadMore')}
+        </button>
+      )}
+    </>
+  );
+}
