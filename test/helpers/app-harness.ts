@@ -23,8 +23,8 @@ export interface HarnessOptions {
   server?: Patch;
   /** Edits to points.yml as a plain object. */
   points?: Patch;
-  /** rules.yml as a plain object; without it the app runs with no rules. */
-  rules?: Record<string, unknown>;
+  /** rules.yml as a plain object or as YAML text; without it the app runs with no rules. */
+  rules?: Record<string, unknown> | string;
 }
 
 export interface Harness {
@@ -57,7 +57,7 @@ export function writeConfigDir(options: HarnessOptions = {}): { dir: string; dbP
   options.points?.(points);
   writeFileSync(join(dir, 'server.yml'), JSON.stringify(server, null, 2));
   writeFileSync(join(dir, 'points.yml'), JSON.stringify(points, null, 2));
-  if (options.rules) writeFileSync(join(dir, 'rules.yml'), JSON.stringify(options.rules, null, 2));
+  if (options.rules) writeFileSync(join(dir, 'rules.yml'), typeof options.rules === 'string' ? options.rules : JSON.stringify(options.rules, null, 2));
   return { dir, dbPath };
 }
 

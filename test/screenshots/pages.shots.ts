@@ -1,24 +1,32 @@
 // Screenshots of the main pages for the README: the example configuration with a few
 // simulated DTUs, two hours of made-up history for charts, in English and 简体中文.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, it } from 'vitest';
 import type { Sample } from '../../src/domain/point.js';
 import { SimulatedDtu } from '../../src/simulator/index.js';
 import { removeDir, startApp, waitFor, type Harness } from '../helpers/app-harness.js';
 import { launchChromium, logIn, openPage } from '../helpers/browser.js';
+import { startReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const OUT = new URL('../../docs/screenshots/', import.meta.url);
 const HOUR = 3_600_000;
 const DEVICES = ['DTU01001', 'DTU01002', 'DTU01003', 'DTU01004'];
 let h: Harness | null = null;
+let receiver: WebhookReceiver | null = null;
 const sims: SimulatedDtu[] = [];
 
 afterAll(async () => {
   await Promise.all(sims.map((s) => s.stop()));
   await h?.stop();
   if (h) removeDir(h.dir);
+  await receiver?.close();
 });
+
+/** The example rules.yml with its webhook enabled and pointing at a local receiver. */
+function exampleRules(url: string): string {
+  return readFileSync(new URL('../../config/rules.yml', import.meta.url), 'utf8').replace('http://127.0.0.1:9000/dtuhub/webhook', url).replace(/^(\s+)enabled: false$/m, '$1enabled: true');
+}
 
 function float32Registers(value: number): number[] {
   const b = Buffer.alloc(4);
@@ -62,7 +70,10 @@ async function shoot(page: Page, name: string, fullPage = false): Promise<void> 
 
 it('takes screenshots of the main pages', async () => {
   mkdirSync(OUT, { recursive: true });
+  // One device's webhooks are refused, so the delivery log shows retries as well.
+  receiver = await startReceiver((_n, request) => (request.body.includes('DTU01004') ? 503 : 200));
   h = await startApp({
+    rules: exampleRules(receiver.url),
     points: (p) => {
       p.devices = [{ id: 'DTU01001', profile: 'th-station', name: 'Pump house 1 / 1 号泵房' }, { id: 'DTU01002', profile: 'th-station', name: 'Boiler room / 锅炉房' }, { default: 'th-station' }];
     },
@@ -79,6 +90,7 @@ it('takes screenshots of the main pages', async () => {
   for (const [n, id] of DEVICES.entries()) {
     const sim = new SimulatedDtu({ target, link: h.config.points.links.get('transparent')!, profile: h.config.points.profiles.get('th-station')!, id, heartbeatIntervalMs: 5000 });
     setPlant(sim, n);
+    if (id === 'DTU01003') sim.setRegisters(1, 3, 2000, [314]); // above the example's 30 °C limit
     sims.push(sim);
     await sim.start();
   }
@@ -111,6 +123,15 @@ it('takes screenshots of the main pages', async () => {
     await page.goto(h.webUrl() + '/connections');
     await page.locator('table tbody tr').first().waitFor();
     await shoot(page, 'connections');
+    await page.goto(h.webUrl() + '/events');
+    await page.locator('tr[data-event-type="rule.fired"]').first().waitFor();
+    await shoot(page, 'events');
+    await page.goto(h.webUrl() + '/rules');
+    await page.locator('pre.yaml').waitFor();
+    await shoot(page, 'rules', true);
+    await page.goto(h.webUrl() + '/webhooks');
+    await page.locator('#deliveries tr[data-status=delivered]').first().waitFor();
+    await shoot(page, 'webhooks', true);
     await page.goto(h.webUrl() + '/');
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('heading', { name: '概览' }).waitFor();
