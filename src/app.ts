@@ -1,6 +1,8 @@
 // Composition root: builds every service from the compiled config, starts them in order
 // and stops them in reverse. No service reads global settings; each gets its slice.
 import { EventBus } from './bus.js';
+import { ChannelManager, collectorBuilder } from './channels/channel-manager.js';
+import { COLLECTOR_FACTORIES } from './channels/factories.js';
 import type { DtuhubConfig } from './domain/config.js';
 import type { GatewayEvents } from './domain/events.js';
 import { noRules } from './domain/rules.js';
@@ -25,6 +27,8 @@ export class DtuhubApp {
   readonly bus: EventBus<GatewayEvents>;
   readonly latest = new LatestValues();
   readonly gateway: Gateway;
+  /** Outbound collector channels: peers dtuhub connects to (docs/CHANNELS.md). */
+  readonly channels: ChannelManager;
   /** Null when web.enabled is false. */
   readonly web: WebServer | null;
   private history: HistoryStore | null = null;
@@ -43,6 +47,8 @@ export class DtuhubApp {
       bus: this.bus,
       log: log.child({ module: 'gateway' }),
     });
+    const channelServices = { bus: this.bus, log: log.child({ module: 'channels' }), points: config.points, gateway: this.gateway };
+    this.channels = new ChannelManager(config.server.channels, collectorBuilder(COLLECTOR_FACTORIES, channelServices));
     this.web = config.server.web.enabled ? new WebServer(this, log.child({ module: 'web' }), options.web) : null;
   }
 
@@ -97,17 +103,20 @@ export class DtuhubApp {
     await framework.start();
     this.framework = framework;
     await this.gateway.start();
+    this.channels.start();
     await this.web?.start();
     this.log.info({ ports: this.gateway.ports(), storage: history.health().where }, 'dtuhub started');
   }
 
   /**
-   * Stops the web server, stops accepting, closes sessions (recording disconnects), stops the
+   * Stops the web server, stops the outbound channels and accepting, closes sessions
+   * (recording disconnects), stops the
    * event framework (webhook attempts in flight stay pending, their state saved), then
    * flushes and closes storage.
    */
   async stop(): Promise<void> {
     await this.web?.stop();
+    await this.channels.stop();
     await this.gateway.stop();
     const framework = this.framework;
     this.framework = null;

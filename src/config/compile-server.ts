@@ -13,6 +13,7 @@ import {
   DEFAULT_WRITE_BUFFER,
   defaultMaxPendingRows,
 } from './defaults.js';
+import { compileChannels, type LocatedChannel } from './compile-channels.js';
 import { durationField } from './durations.js';
 import { asList, asMap, bool, has, int, intIn, oneOf, str, type RawMap } from './raw.js';
 import { parseDataSize } from './units.js';
@@ -27,11 +28,13 @@ export interface LocatedListener {
 export interface CompiledServer {
   readonly server: ServerConfig;
   readonly listeners: readonly LocatedListener[];
+  readonly channels: readonly LocatedChannel[];
 }
 
 export function compileServer(raw: unknown, sink: IssueSink): CompiledServer {
   const root = asMap(raw);
   const listeners = compileListeners(root['listeners'], sink);
+  const channels = compileChannels(root['channels'], new Set(listeners.map((l) => l.listener.name)), sink);
   const web = asMap(root['web']);
   const sessions = asMap(root['sessions']);
   const storage = asMap(root['storage']);
@@ -44,6 +47,7 @@ export function compileServer(raw: unknown, sink: IssueSink): CompiledServer {
 
   const server: ServerConfig = {
     listeners: listeners.map((l) => l.listener),
+    channels: channels.map((c) => c.channel),
     web: compileWeb(web, sink),
     sessions: {
       heartbeatIntervalMs: durationField(sessions, 'heartbeatInterval', d.heartbeatIntervalMs, ['sessions'], sink, { positive: true }),
@@ -80,7 +84,7 @@ export function compileServer(raw: unknown, sink: IssueSink): CompiledServer {
   if (server.writeBuffer.maxPendingRows < server.writeBuffer.maxRows) {
     sink.add(['writeBuffer', 'maxPendingRows'], `must be at least writeBuffer.maxRows (${server.writeBuffer.maxRows})`);
   }
-  return { server, listeners };
+  return { server, listeners, channels };
 }
 
 function compileWeb(web: RawMap, sink: IssueSink): WebConfig {

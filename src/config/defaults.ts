@@ -88,3 +88,13 @@ export const DEFAULT_FUNCTION = 3;
 export const DEFAULT_ORDER: ByteOrder = 'ABCD';
 export const DEFAULT_SLAVE = { id: 1, name: 'slave 1' } as const;
 export const DEFAULT_POLL_ON_CONNECT = true;
+
+/** Outbound channels (server.yml `channels:`): reconnect 1 s doubling to 5 min, as most peers do. */
+export const DEFAULT_CHANNEL = {
+  backoff: { initialMs: SECOND, maxMs: 5 * MINUTE },
+  connectTimeoutMs: 10 * SECOND,
+  maxInFlight: 1,
+  mqtt: { qos: 1, cleanSession: false, keepaliveSeconds: 60 },
+  http: { method: 'GET', everyMs: 30 * SECOND, timeoutMs: 10 * SECOND },
+  opcua: { securityMode: 'None', securityPolicy: 'None', publishingIntervalMs: SECOND, samplingIntervalMs: SECOND },
+} as const;

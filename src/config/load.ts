@@ -31,7 +31,7 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
   validateServerSchema(serverFile.data, serverFile.sink);
   validatePointsSchema(pointsFile.data, pointsFile.sink);
 
-  const { server, listeners } = compileServer(serverFile.data, serverFile.sink);
+  const { server, listeners, channels } = compileServer(serverFile.data, serverFile.sink);
   const { points, compiledProfiles } = compilePoints(pointsFile.data, pointsFile.sink);
 
   // Listener → link is the one reference between the two files; without a readable
@@ -40,6 +40,18 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
   for (const { listener, index } of pointsFile.readable ? listeners : []) {
     if (!declaredLinks.has(listener.link)) {
       serverFile.sink.add(['listeners', index, 'link'], `unknown link "${listener.link}" in ${POINTS_FILE}${known(declaredLinks)}`);
+    }
+  }
+  if (pointsFile.readable) {
+    const declaredProfiles = new Set(Object.keys(asRecord(asRecord(pointsFile.data)['profiles'])));
+    for (const { channel, index } of channels) {
+      if (channel.type !== 'modbus-tcp' && channel.type !== 'rtu-over-tcp') continue;
+      if (channel.profile !== null && !declaredProfiles.has(channel.profile)) {
+        serverFile.sink.add(['channels', index, 'profile'], `unknown profile "${channel.profile}" in ${POINTS_FILE}${known(declaredProfiles)}`);
+      }
+      if (channel.type === 'rtu-over-tcp' && channel.link !== null && !declaredLinks.has(channel.link)) {
+        serverFile.sink.add(['channels', index, 'link'], `unknown link "${channel.link}" in ${POINTS_FILE}${known(declaredLinks)}`);
+      }
     }
   }
   const unsolicitedInUse = listeners.some(({ listener }) => points.links.get(listener.link)?.framing === 'unsolicited');

@@ -2,6 +2,7 @@
 // YAML files into this shape (every default filled in, durations in milliseconds, byte
 // patterns as Buffers); everything else reads only these types.
 
+import type { ChannelConfig } from './channels.js';
 import type { PointDef, ReadFunction } from './point.js';
 import type { RulesConfig } from './rules.js';
 
@@ -9,6 +10,8 @@ import type { RulesConfig } from './rules.js';
 
 export interface ServerConfig {
   readonly listeners: readonly ListenerConfig[];
+  /** Outbound collector channels: peers dtuhub connects to (docs/CHANNELS.md). */
+  readonly channels: readonly ChannelConfig[];
   readonly web: WebConfig;
   readonly sessions: SessionLimits;
   readonly storage: StorageConfig;

@@ -1,5 +1,6 @@
 // Events raised by the gateway, carried by the typed bus (src/bus.ts). The storage,
 // the latest-value cache, and later the rule engine and the web feed subscribe to them.
+import type { ChannelType } from './channels.js';
 import type { Sample } from './point.js';
 
 export type OfflineReason = 'closed' | 'heartbeat_timeout' | 'replaced' | 'rejected' | 'shutdown' | 'error' | 'overflow';
@@ -23,8 +24,17 @@ export interface GatewayEvents {
   'slave.backoff': { deviceId: string; slave: number; at: number; failures: number; untilMs: number };
   'slave.recovered': { deviceId: string; slave: number; at: number };
   'data': { deviceId: string; samples: readonly Sample[]; polledAt: number; at: number };
+  /** An outbound channel changed state (src/channels/collector.ts). */
+  'channel.state': { channel: string; type: ChannelType; state: CollectorState; previous: CollectorState; at: number; error: string | null; retryInMs: number | null };
   'packet': { deviceId: string | null; remote: Remote; direction: 'in' | 'out'; kind: PacketKind; bytes: Uint8Array; at: number; note: string | null };
 }
+
+/**
+ * stopped → connecting → connected → disconnected → backing-off → connecting …; a failed
+ * attempt goes connecting → error → backing-off. `disconnected` and `error` are passed
+ * through at once (events record them); a status shows the state it rests in.
+ */
+export type CollectorState = 'stopped' | 'connecting' | 'connected' | 'disconnected' | 'error' | 'backing-off';
 
 export type PacketKind =
   | 'registration'

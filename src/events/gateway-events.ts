@@ -1,7 +1,8 @@
 // Gateway bus events → framework events: which bus event becomes which catalogue entry,
 // with what payload. `data` is not mapped here: rules read samples directly (hot path),
 // and data.received is only built when a rule asks for it.
-import type { GatewayEvents } from '../domain/events.js';
+import type { CollectorState, GatewayEvents } from '../domain/events.js';
+import type { EventType } from '../domain/rules.js';
 import { makeEvent, type DtuEvent } from './event.js';
 
 // device.rejected is not mapped: a duplicate ID refused while the original session stays
@@ -16,7 +17,17 @@ export const MAPPED_BUS_EVENTS: readonly Mapped[] = [
   'poll.exception',
   'slave.backoff',
   'slave.recovered',
+  'channel.state',
 ];
+
+/** Outbound channel states that become events; `connecting` would only be noise. */
+const CHANNEL_EVENT: Partial<Record<CollectorState, EventType>> = {
+  connected: 'channel.connected',
+  disconnected: 'channel.disconnected',
+  error: 'channel.failed',
+  'backing-off': 'channel.backoff',
+  stopped: 'channel.stopped',
+};
 
 /**
  * The framework events for one bus event. A registration is `device.online`, preceded by
@@ -54,6 +65,15 @@ export function fromBus<K extends Mapped>(type: K, e: GatewayEvents[K], firstTim
     case 'slave.recovered': {
       const r = e as GatewayEvents['slave.recovered'];
       return [makeEvent('slave.recovered', r.deviceId, r.at, { slave: r.slave })];
+    }
+    case 'channel.state': {
+      const r = e as GatewayEvents['channel.state'];
+      const type = CHANNEL_EVENT[r.state];
+      if (!type || r.state === r.previous) return [];
+      const payload: Record<string, unknown> = { channel: r.channel, channelType: r.type };
+      if (r.error !== null) payload['error'] = r.error;
+      if (r.retryInMs !== null) payload['retryInMs'] = r.retryInMs;
+      return [makeEvent(type, null, r.at, payload)];
     }
     default:
       return [];

@@ -1,5 +1,6 @@
 // What the web server needs from the rest of dtuhub (DtuhubApp provides all of it). Keeping
 // it to this slice lets tests and benches hand in a smaller app.
+import type { ChannelManager } from '../channels/channel-manager.js';
 import type { EventBus } from '../bus.js';
 import type { DtuhubConfig } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
@@ -12,6 +13,8 @@ export interface WebApp {
   readonly bus: EventBus<GatewayEvents>;
   readonly latest: LatestValues;
   readonly gateway: Gateway;
+  /** Outbound collector channels (docs/CHANNELS.md). */
+  readonly channels: ChannelManager;
   readonly reader: HistoryReader;
   /** Stored events and rules (docs/EVENTS.md, "For the API"). */
   readonly events: EventsService;

@@ -94,7 +94,7 @@ export class WebServer {
         startedAt: Date.now(),
         accountsReady: () => this.accountsReady(),
       };
-      const live: LiveHub = new LiveHub(this.app, web.live, this.log, async () => ({ ...(await serverStatus(ctx, false)), channels: this.app.gateway.channels() }));
+      const live: LiveHub = new LiveHub(this.app, web.live, this.log, async () => ({ ...(await serverStatus(ctx, false)), channels: this.app.gateway.channels(), collectors: this.app.channels.list() }));
       const ctx: WebContext = { ...partial, live };
       sampler.start();
       live.start();

@@ -1,5 +1,6 @@
 // JSON Schema of server.yml: structure, types, ranges and unknown keys. Cross-field rules
 // (duplicate names and ports, link references) live in check-server.ts.
+import { CHANNEL_SCHEMA } from './channels.schema.js';
 import { DATA_SIZE, DURATION, HOST, NAME, PORT, POSITIVE_INT, strictObject, type JsonSchema } from './common.js';
 
 const listener = strictObject({ name: NAME, host: HOST, port: PORT, link: NAME }, ['name', 'port', 'link']);
@@ -8,6 +9,7 @@ export const SERVER_SCHEMA: JsonSchema = strictObject(
   {
     version: { const: 1 },
     listeners: { type: 'array', items: listener },
+    channels: { type: 'array', items: CHANNEL_SCHEMA },
     web: strictObject({
       enabled: { type: 'boolean' },
       host: HOST,

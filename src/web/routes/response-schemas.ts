@@ -103,6 +103,25 @@ export const CHANNEL = object({
   lastError: nullable('string'),
 });
 
+/** An outbound channel (src/channels/collector.ts CollectorStatus). */
+export const COLLECTOR = object({
+  name: str,
+  type: str,
+  target: str,
+  enabled: bool,
+  state: str,
+  lastError: nullable('string'),
+  lastErrorAt: nullable('integer'),
+  connectedAt: nullable('integer'),
+  lastCollectAt: nullable('integer'),
+  nextAttemptAt: nullable('integer'),
+  failures: int,
+  restarts: int,
+  startedAt: nullable('integer'),
+  devices: { type: 'array', items: str },
+  counters: object({ connects: int, connectFailures: int, disconnects: int, collects: int, collectErrors: int, samples: int }),
+});
+
 export const STATUS = object({
   version: str,
   startedAt: int,

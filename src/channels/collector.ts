@@ -1,0 +1,312 @@
+// The life of every outbound channel: connect → collect → hand samples to the pipeline
+// (the same bus events as DTU data, so cache, history and rules treat them alike) → on a
+// connection or read error disconnect and retry with backoff. Subclasses only say how to
+// open their link; this class owns states, timers, counters and device presence.
+//
+// Every attempt gets its own CollectorLink: callbacks of an old connection (a late close
+// event, a response after a restart) go to a link that is no longer current and do nothing,
+// so they can never disturb the connection that replaced it.
+import type { EventBus } from '../bus.js';
+import type { ChannelConfig, ChannelType } from '../domain/channels.js';
+import type { CollectorState, GatewayEvents, OfflineReason, Remote } from '../domain/events.js';
+import type { Sample } from '../domain/point.js';
+import type { Logger } from '../log.js';
+import { Backoff } from './backoff.js';
+
+export interface CollectorDeps {
+  readonly bus: EventBus<GatewayEvents>;
+  readonly log: Logger;
+  readonly now?: () => number;
+}
+
+export interface CollectorCounters {
+  /** Successful connects. */
+  connects: number;
+  /** Connect attempts that failed. */
+  connectFailures: number;
+  /** Established links that were lost. */
+  disconnects: number;
+  /** Collections that produced data (a poll answered, a message or response mapped). */
+  collects: number;
+  /** Collections that failed without dropping the link (a bad message, an exception). */
+  collectErrors: number;
+  samples: number;
+}
+
+/** A channel as supervision shows it (GET /api/channels `collectors`). */
+export interface CollectorStatus {
+  readonly name: string;
+  readonly type: ChannelType;
+  /** host:port, URL or endpoint. */
+  readonly target: string;
+  readonly enabled: boolean;
+  readonly state: CollectorState;
+  readonly lastError: string | null;
+  readonly lastErrorAt: number | null;
+  readonly connectedAt: number | null;
+  readonly lastCollectAt: number | null;
+  /** When the next connect attempt is due while backing off. */
+  readonly nextAttemptAt: number | null;
+  /** Consecutive failed attempts (the backoff exponent). */
+  readonly failures: number;
+  readonly restarts: number;
+  readonly startedAt: number | null;
+  /** Devices this channel feeds right now. */
+  readonly devices: readonly string[];
+  readonly counters: Readonly<CollectorCounters>;
+}
+
+/**
+ * What `open()` gets for one connection attempt. Every method is a no-op once the attempt
+ * is no longer current (stopped, restarted, lost).
+ */
+export interface CollectorLink {
+  /** True while this attempt's connection is the channel's current one. */
+  readonly active: boolean;
+  /**
+   * The link broke after `open()` succeeded (socket closed, read failed, heartbeats missed):
+   * it is closed, its devices go offline and a retry follows the backoff delay.
+   */
+  lost(err: Error | null, reason?: OfflineReason): void;
+  /** Samples collected for a device: the same `data` event DTU polls raise. */
+  publish(deviceId: string, profile: string, samples: readonly Sample[], polledAt: number, at: number): void;
+  /** A collection failed without dropping the link (a bad message, an exception): counted, last error kept. */
+  collectFailed(message: string): void;
+  /** Announces a device as online through this channel (once per connection). */
+  deviceOnline(deviceId: string, profile: string, name?: string | null): void;
+}
+
+/** What `open()` resolves with: how to release that connection (must not throw, bounded in time). */
+export interface OpenLink {
+  close(): Promise<void>;
+  /** Called once the channel counts as connected: publish what `open()` already collected. */
+  connected?(): void;
+}
+
+export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
+  private current: CollectorState = 'stopped';
+  private readonly backoff: Backoff;
+  private retryTimer: NodeJS.Timeout | null = null;
+  /** Bumped on every start, stop and lost link: an attempt whose number is old is stale. */
+  private generation = 0;
+  private link: OpenLink | null = null;
+  private lastError: string | null = null;
+  private lastErrorAt: number | null = null;
+  private connectedAt: number | null = null;
+  private lastCollectAt: number | null = null;
+  private nextAttemptAt: number | null = null;
+  private startedAt: number | null = null;
+  private restarts = 0;
+  /** Devices announced online during this connection: registration ID → profile label. */
+  private readonly online = new Map<string, string>();
+  protected readonly log: Logger;
+  readonly counters: CollectorCounters = { connects: 0, connectFailures: 0, disconnects: 0, collects: 0, collectErrors: 0, samples: 0 };
+
+  protected constructor(
+    readonly config: C,
+    protected readonly deps: CollectorDeps,
+  ) {
+    this.backoff = new Backoff(config.backoff);
+    this.log = deps.log.child({ channel: config.name });
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get state(): CollectorState {
+    return this.current;
+  }
+
+  /** host:port, URL or endpoint, for status pages and logs. */
+  abstract get target(): string;
+
+  /** The peer as a device's "remote" (devices table: last IP:port; `listener` is the channel name). */
+  protected abstract remote(): Remote;
+
+  /**
+   * Connects and sets up collection for one attempt; resolves once collecting, with how to
+   * close that connection. On failure it releases what it opened and rejects.
+   */
+  protected abstract open(link: CollectorLink): Promise<OpenLink>;
+
+  /** Starts connecting now (no-op when already running). */
+  start(): void {
+    if (this.current !== 'stopped') return;
+    this.startedAt = this.now();
+    this.backoff.reset();
+    void this.attempt(++this.generation);
+  }
+
+  /** Cancels any retry, closes the link and marks its devices offline. */
+  async stop(): Promise<void> {
+    if (this.current === 'stopped') return;
+    this.generation++;
+    this.clearRetry();
+    this.offline('shutdown', 'channel stopped');
+    this.transition('stopped', null, null);
+    await this.release();
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    this.restarts++;
+    this.start();
+  }
+
+  status(): CollectorStatus {
+    return {
+      name: this.config.name,
+      type: this.config.type,
+      target: this.target,
+      enabled: this.config.enabled,
+      state: this.current,
+      lastError: this.lastError,
+      lastErrorAt: this.lastErrorAt,
+      connectedAt: this.connectedAt,
+      lastCollectAt: this.lastCollectAt,
+      nextAttemptAt: this.nextAttemptAt,
+      failures: this.backoff.count,
+      restarts: this.restarts,
+      startedAt: this.startedAt,
+      devices: [...this.online.keys()],
+      counters: { ...this.counters },
+    };
+  }
+
+  protected now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private linkFor(generation: number): CollectorLink {
+    const current = () => generation === this.generation;
+    return {
+      get active() {
+        return current();
+      },
+      lost: (err, reason) => {
+        if (current() && this.current === 'connected') this.onLost(err, reason ?? (err ? 'error' : 'closed'));
+      },
+      publish: (deviceId, profile, samples, polledAt, at) => {
+        if (current() && this.current === 'connected') this.onData(deviceId, profile, samples, polledAt, at);
+      },
+      collectFailed: (message) => {
+        if (!current()) return;
+        this.counters.collectErrors++;
+        this.noteError(message);
+      },
+      deviceOnline: (deviceId, profile, name = null) => {
+        if (current() && this.current === 'connected') this.markOnline(deviceId, profile, name);
+      },
+    };
+  }
+
+  private async attempt(generation: number): Promise<void> {
+    this.nextAttemptAt = null;
+    this.transition('connecting', null, null);
+    let opened: OpenLink;
+    try {
+      opened = await this.open(this.linkFor(generation));
+    } catch (err) {
+      if (generation !== this.generation) return;
+      const message = err instanceof Error ? err.message : String(err);
+      this.counters.connectFailures++;
+      this.noteError(message);
+      this.log.warn({ target: this.target, err: message, failures: this.backoff.count + 1 }, 'channel connect failed');
+      this.transition('error', message, null);
+      this.scheduleRetry(generation, message);
+      return;
+    }
+    if (generation !== this.generation) {
+      // Stopped or restarted while connecting: the connection that just opened is not wanted.
+      await opened.close();
+      return;
+    }
+    this.link = opened;
+    this.backoff.reset();
+    this.counters.connects++;
+    this.connectedAt = this.now();
+    this.log.info({ target: this.target }, 'channel connected');
+    this.transition('connected', null, null);
+    opened.connected?.();
+  }
+
+  private onLost(err: Error | null, reason: OfflineReason): void {
+    const generation = ++this.generation;
+    const message = err?.message ?? 'connection closed by the peer';
+    this.counters.disconnects++;
+    this.noteError(message);
+    this.log.warn({ target: this.target, err: message }, 'channel disconnected');
+    this.offline(reason, message);
+    this.transition('disconnected', message, null);
+    void this.release().then(() => {
+      if (generation === this.generation) this.scheduleRetry(generation, message);
+    });
+  }
+
+  private onData(deviceId: string, profile: string, samples: readonly Sample[], polledAt: number, at: number): void {
+    this.markOnline(deviceId, profile, null);
+    this.lastCollectAt = at;
+    this.counters.collects++;
+    if (samples.length === 0) return;
+    this.counters.samples += samples.length;
+    this.deps.bus.emit('data', { deviceId, samples, polledAt, at });
+  }
+
+  private markOnline(deviceId: string, profile: string, name: string | null): void {
+    if (this.online.has(deviceId)) return;
+    this.online.set(deviceId, profile);
+    this.deps.bus.emit('device.registered', { deviceId, profile, name, remote: this.remote(), at: this.now() });
+  }
+
+  private async release(): Promise<void> {
+    const link = this.link;
+    this.link = null;
+    if (!link) return;
+    try {
+      await link.close();
+    } catch (err) {
+      this.log.warn({ err }, 'channel close failed');
+    }
+  }
+
+  private scheduleRetry(generation: number, error: string): void {
+    const delay = this.backoff.fail();
+    this.nextAttemptAt = this.now() + delay;
+    this.transition('backing-off', error, delay);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      // A fresh number: callbacks of the failed attempt's connection stay stale.
+      if (generation === this.generation) void this.attempt(++this.generation);
+    }, delay);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.nextAttemptAt = null;
+  }
+
+  private offline(reason: OfflineReason, details: string): void {
+    const at = this.now();
+    const remote = this.remote();
+    for (const deviceId of this.online.keys()) {
+      this.deps.bus.emit('device.offline', { deviceId, remote, at, reason, details });
+    }
+    this.online.clear();
+    this.connectedAt = null;
+  }
+
+  private noteError(message: string): void {
+    this.lastError = message;
+    this.lastErrorAt = this.now();
+  }
+
+  private transition(state: CollectorState, error: string | null, retryInMs: number | null): void {
+    const previous = this.current;
+    this.current = state;
+    this.deps.bus.emit('channel.state', { channel: this.config.name, type: this.config.type, state, previous, at: this.now(), error, retryInMs });
+  }
+}

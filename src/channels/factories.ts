@@ -1,0 +1,23 @@
+// Which class collects for which channel type, and what each needs from the app.
+import type { PointsConfig } from '../domain/config.js';
+import type { Gateway } from '../gateway/gateway.js';
+import type { CollectorFactories } from './channel-manager.js';
+import type { CollectorDeps } from './collector.js';
+import { HttpCollector } from './http/http-collector.js';
+
+export interface ChannelServices extends CollectorDeps {
+  readonly points: PointsConfig;
+  readonly gateway: Gateway;
+}
+
+function notYet(type: string): never {
+  throw new Error(`channel type ${type} is not available in this build`);
+}
+
+export const COLLECTOR_FACTORIES: CollectorFactories<ChannelServices> = {
+  http: (config, services) => new HttpCollector(config, services),
+  'modbus-tcp': () => notYet('modbus-tcp'),
+  'rtu-over-tcp': () => notYet('rtu-over-tcp'),
+  mqtt: () => notYet('mqtt'),
+  opcua: () => notYet('opcua'),
+};

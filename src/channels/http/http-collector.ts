@@ -1,0 +1,126 @@
+// HTTP polling: a GET or POST on a schedule, the JSON response mapped to points. A request
+// that fails (refused, timeout, HTTP error) counts as a lost link: backoff, then retry; a
+// response that arrives but cannot be read is a collect error and the schedule goes on.
+import type { HttpChannelConfig } from '../../domain/channels.js';
+import type { Remote } from '../../domain/events.js';
+import type { Sample } from '../../domain/point.js';
+import { Collector, type CollectorDeps, type CollectorLink, type OpenLink } from '../collector.js';
+import { JsonMapping } from '../json-mapping.js';
+import { readBody } from './read-body.js';
+
+/** A response body larger than this is refused: a JSON document of points is far smaller. */
+export const MAX_HTTP_BODY_BYTES = 4 * 1024 * 1024;
+
+/** Profile label of devices fed over HTTP (devices.profile). */
+const PROFILE = 'http';
+
+export class HttpCollector extends Collector<HttpChannelConfig> {
+  private readonly mapping: JsonMapping;
+  private readonly url: URL;
+
+  constructor(config: HttpChannelConfig, deps: CollectorDeps) {
+    super(config, deps);
+    this.mapping = new JsonMapping(config.points, config.timestamp);
+    this.url = new URL(config.url);
+  }
+
+  get target(): string {
+    // Never show credentials in status pages or logs.
+    const shown = new URL(this.url);
+    shown.username = '';
+    shown.password = '';
+    return shown.toString();
+  }
+
+  protected remote(): Remote {
+    const port = this.url.port !== '' ? Number(this.url.port) : this.url.protocol === 'https:' ? 443 : 80;
+    return { ip: this.url.hostname, port, listener: this.config.name };
+  }
+
+  protected async open(link: CollectorLink): Promise<OpenLink> {
+    // The first request decides whether the peer is there; its data is published once connected.
+    const first = await this.poll();
+    let timer: NodeJS.Timeout | null = null;
+    let inFlight: Promise<void> | null = null;
+    let closed = false;
+    const next = (delay: number) => {
+      timer = setTimeout(() => {
+        const startedAt = this.now();
+        inFlight = this.poll().then(
+          (result) => this.deliver(link, result),
+          (err: unknown) => link.lost(err instanceof Error ? err : new Error(String(err))),
+        );
+        void inFlight.then(() => {
+          inFlight = null;
+          // Start to start: a slow response does not stretch the period, only shortens the wait.
+          if (!closed && link.active) next(Math.max(0, this.config.everyMs - (this.now() - startedAt)));
+        });
+      }, delay);
+    };
+    next(this.config.everyMs);
+    return {
+      connected: () => this.deliver(link, first),
+      close: async () => {
+        closed = true;
+        if (timer) clearTimeout(timer);
+        // The request in flight ends within its timeout; waiting keeps stop() honest.
+        await inFlight;
+      },
+    };
+  }
+
+  /** One request; throws when the peer could not be asked (that drops the "link"). */
+  private async poll(): Promise<PollResult> {
+    const { config } = this;
+    const polledAt = this.now();
+    const response = await fetch(this.url, {
+      method: config.method,
+      headers: config.headers,
+      ...(config.body !== null ? { body: config.body } : {}),
+      signal: AbortSignal.timeout(config.timeoutMs),
+      redirect: 'follow',
+    }).catch((err: unknown) => {
+      throw new Error(describeFetchError(err, config.timeoutMs));
+    });
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+    }
+    const text = await readBody(response, MAX_HTTP_BODY_BYTES, config.timeoutMs);
+    const at = this.now();
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      return { samples: [], polledAt, at, problem: `response is not JSON (${text.length} bytes)` };
+    }
+    const { samples, missing, invalid } = this.mapping.map(doc, config.device, at);
+    const problems = [missing.length > 0 ? `missing: ${missing.join(', ')}` : '', invalid.length > 0 ? `not a value: ${invalid.join(', ')}` : ''];
+    const problem = problems.filter(Boolean).join('; ');
+    return { samples, polledAt, at, problem: problem === '' ? null : problem };
+  }
+
+  private deliver(link: CollectorLink, result: PollResult): void {
+    if (result.problem !== null) {
+      link.collectFailed(result.problem);
+      this.log.warn({ url: this.target, problem: result.problem }, 'http response not fully mapped');
+    }
+    if (result.samples.length > 0 || result.problem === null) link.publish(this.config.device, PROFILE, result.samples, result.polledAt, result.at);
+  }
+}
+
+interface PollResult {
+  readonly samples: Sample[];
+  readonly polledAt: number;
+  readonly at: number;
+  /** What could not be mapped, for the log and the channel's last error. */
+  readonly problem: string | null;
+}
+
+function describeFetchError(err: unknown, timeoutMs: number): string {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `no response within ${timeoutMs} ms`;
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : null;
+  const code = cause && 'code' in cause ? String((cause as NodeJS.ErrnoException).code) : null;
+  const message = cause?.message ?? (err instanceof Error ? err.message : String(err));
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
+}

@@ -1,0 +1,42 @@
+// JSON documents (MQTT payloads, HTTP responses) → samples, by the paths in the channel's
+// point list. A field that is missing or holds no single value is counted, never stored.
+import type { JsonMappedPoint, JsonPath } from '../domain/channels.js';
+import type { Sample } from '../domain/point.js';
+import { readJsonPath } from './json-path.js';
+import { parseTimestamp, valueMapper, type ValueMapper } from './mapped-value.js';
+
+export interface JsonMapResult {
+  readonly samples: Sample[];
+  /** Points whose path was not in the document. */
+  readonly missing: readonly string[];
+  /** Points whose path held an object, an array or a non-finite number. */
+  readonly invalid: readonly string[];
+  /** The sample time used: from the document's timestamp field, else the receive time. */
+  readonly at: number;
+}
+
+export class JsonMapping {
+  private readonly mappers: readonly { readonly path: JsonPath; readonly mapper: ValueMapper }[];
+
+  constructor(
+    points: readonly JsonMappedPoint[],
+    private readonly timestamp: { readonly path: JsonPath } | null,
+  ) {
+    this.mappers = points.map((p) => ({ path: p.path, mapper: valueMapper(p) }));
+  }
+
+  map(doc: unknown, deviceId: string, receivedAt: number): JsonMapResult {
+    const at = (this.timestamp && parseTimestamp(readJsonPath(doc, this.timestamp.path))) ?? receivedAt;
+    const samples: Sample[] = [];
+    const missing: string[] = [];
+    const invalid: string[] = [];
+    for (const { path, mapper } of this.mappers) {
+      const name = mapper.point.name;
+      const reading = mapper.map(readJsonPath(doc, path));
+      if (reading === 'missing') missing.push(name);
+      else if (reading === 'not-a-value') invalid.push(name);
+      else samples.push({ deviceId, point: name, slave: 0, address: 0, value: reading.value, text: reading.text, raw: reading.raw, ts: at, quality: 'good' });
+    }
+    return { samples, missing, invalid, at };
+  }
+}

@@ -1,0 +1,185 @@
+// The collector base with fake timers: retry delays 1, 2, 4 … s up to the cap, reset after
+// a success, state events, stale callbacks of an old connection ignored, stop while connecting.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EventBus } from '../../../src/bus.js';
+import { Collector, type CollectorDeps, type CollectorLink, type OpenLink } from '../../../src/channels/collector.js';
+import type { HttpChannelConfig } from '../../../src/domain/channels.js';
+import type { GatewayEvents, Remote } from '../../../src/domain/events.js';
+import { silentLogger } from '../../../src/log.js';
+
+const CONFIG: HttpChannelConfig = {
+  name: 'peer',
+  type: 'http',
+  enabled: true,
+  backoff: { initialMs: 1000, maxMs: 300_000 },
+  url: 'http://127.0.0.1:1/',
+  method: 'GET',
+  headers: {},
+  body: null,
+  everyMs: 1000,
+  timeoutMs: 1000,
+  device: 'D1',
+  timestamp: null,
+  points: [],
+};
+
+/** A peer that is up or down at the test's word; records every open and close. */
+class ScriptedCollector extends Collector<HttpChannelConfig> {
+  up = false;
+  opens: number[] = [];
+  closes = 0;
+  links: CollectorLink[] = [];
+  /** When set, open() waits for this before answering. */
+  gate: Promise<void> | null = null;
+
+  constructor(deps: CollectorDeps, config: HttpChannelConfig = CONFIG) {
+    super(config, deps);
+  }
+
+  get target(): string {
+    return 'scripted';
+  }
+
+  protected remote(): Remote {
+    return { ip: '127.0.0.1', port: 1, listener: this.config.name };
+  }
+
+  protected async open(link: CollectorLink): Promise<OpenLink> {
+    this.opens.push(Date.now());
+    this.links.push(link);
+    if (this.gate) await this.gate;
+    if (!this.up) throw new Error('ECONNREFUSED');
+    return { close: async () => void this.closes++ };
+  }
+}
+
+function setup(config?: HttpChannelConfig) {
+  const bus = new EventBus<GatewayEvents>(silentLogger());
+  const states: GatewayEvents['channel.state'][] = [];
+  const online: string[] = [];
+  const offline: string[] = [];
+  bus.on('channel.state', (e) => states.push(e));
+  bus.on('device.registered', (e) => online.push(e.deviceId));
+  bus.on('device.offline', (e) => offline.push(`${e.deviceId}:${e.reason}`));
+  const collector = new ScriptedCollector({ bus, log: silentLogger() }, config);
+  return { bus, collector, states, online, offline };
+}
+
+/** Lets the microtasks of an attempt (open → catch → schedule) run. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+}
+
+describe('Collector', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('retries a peer that is down at 1, 2, 4, 8 … s, capped, and recovers by itself when it returns', async () => {
+    const { collector, states } = setup({ ...CONFIG, backoff: { initialMs: 1000, maxMs: 30_000 } });
+    collector.start();
+    await settle();
+    expect(collector.opens).toHaveLength(1);
+    const waits: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const status = collector.status();
+      expect(status.state).toBe('backing-off');
+      expect(status.lastError).toBe('ECONNREFUSED');
+      waits.push(status.nextAttemptAt! - Date.now());
+      // One ms short of the delay nothing happens; at the delay the next attempt runs.
+      await vi.advanceTimersByTimeAsync(waits[i]! - 1);
+      expect(collector.opens).toHaveLength(i + 1);
+      await vi.advanceTimersByTimeAsync(1);
+      await settle();
+      expect(collector.opens).toHaveLength(i + 2);
+    }
+    expect(waits).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
+    expect(collector.status().failures).toBe(9);
+    const backoffs = states.filter((s) => s.state === 'backing-off').map((s) => s.retryInMs);
+    expect(backoffs.slice(0, 6)).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000]);
+
+    collector.up = true;
+    await vi.advanceTimersByTimeAsync(30_000);
+    await settle();
+    expect(collector.status()).toMatchObject({ state: 'connected', failures: 0 });
+    expect(collector.counters).toMatchObject({ connects: 1, connectFailures: 9 });
+    expect(states.at(-1)).toMatchObject({ state: 'connected', previous: 'connecting' });
+    await collector.stop();
+  });
+
+  it('uses the documented default: 1 s doubling to 5 min', async () => {
+    const { collector } = setup();
+    collector.start();
+    await settle();
+    const waits: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      waits.push(collector.status().nextAttemptAt! - Date.now());
+      await vi.advanceTimersByTimeAsync(waits[i]!);
+      await settle();
+    }
+    expect(waits).toEqual([1000, 2000, 4000, 8000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000, 300_000]);
+    await collector.stop();
+  });
+
+  it('after a lost link: devices offline, backoff from 1 s again, and the old link can no longer disturb the new one', async () => {
+    const { collector, states, online, offline } = setup();
+    collector.up = true;
+    collector.start();
+    await settle();
+    const first = collector.links[0]!;
+    first.publish('D1', 'http', [], Date.now(), Date.now());
+    expect(online).toEqual(['D1']);
+    first.lost(new Error('socket hang up'));
+    await settle();
+    expect(offline).toEqual(['D1:error']);
+    expect(collector.closes).toBe(1);
+    expect(collector.status()).toMatchObject({ state: 'backing-off', lastError: 'socket hang up', devices: [] });
+    expect(collector.status().nextAttemptAt! - Date.now()).toBe(1000);
+    expect(states.map((s) => s.state)).toEqual(['connecting', 'connected', 'disconnected', 'backing-off']);
+
+    await vi.advanceTimersByTimeAsync(1000);
+    await settle();
+    expect(collector.state).toBe('connected');
+    // A late close event of the first connection is ignored.
+    first.lost(new Error('late close'));
+    first.publish('D1', 'http', [], Date.now(), Date.now());
+    expect(collector.state).toBe('connected');
+    expect(online).toEqual(['D1']);
+    expect(collector.counters.disconnects).toBe(1);
+    await collector.stop();
+    expect(collector.state).toBe('stopped');
+  });
+
+  it('stop while an attempt is in flight closes the connection it opens and never retries', async () => {
+    const { collector } = setup();
+    collector.up = true;
+    let release!: () => void;
+    collector.gate = new Promise((r) => (release = r));
+    collector.start();
+    await settle();
+    expect(collector.state).toBe('connecting');
+    const stopping = collector.stop();
+    release();
+    await stopping;
+    await settle();
+    expect(collector.state).toBe('stopped');
+    expect(collector.closes).toBe(1);
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(collector.opens).toHaveLength(1);
+  });
+
+  it('restart counts and reconnects at once', async () => {
+    const { collector } = setup();
+    collector.up = true;
+    collector.start();
+    await settle();
+    await collector.restart();
+    await settle();
+    expect(collector.status()).toMatchObject({ state: 'connected', restarts: 1 });
+    expect(collector.opens).toHaveLength(2);
+    await collector.stop();
+  });
+});
