@@ -1,0 +1,154 @@
+// server.yml `channels:`: each type's fields with defaults, keys that do not fit the type,
+// required fields, names shared with listeners, references into points.yml, URLs and
+// topic filters — every problem at once, with line and field.
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src/config/errors.js';
+import { loadConfig } from '../../../src/config/load.js';
+import { MINIMAL_POINTS, withConfigDir } from './temp-config.js';
+
+const SERVER = (channels: string) => `version: 1
+listeners:
+  - { name: dtu, port: 22334, link: transparent }
+channels:
+${channels}`;
+
+function load(server: string, env: Record<string, string> = {}) {
+  return withConfigDir({ server, points: MINIMAL_POINTS }, (dir) => loadConfig(dir, env));
+}
+
+function issues(server: string): string[] {
+  try {
+    load(server);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues.map((i) => `${i.line}:${i.field}: ${i.message}`);
+    throw err;
+  }
+  return [];
+}
+
+describe('channels config', () => {
+  it('compiles an HTTP channel with defaults and mapped points', () => {
+    const { server } = load(
+      SERVER(`  - name: weather
+    type: http
+    url: https://api.example.test/v1/station
+    headers: { authorization: "Bearer \${TOKEN}", x-station: 7 }
+    device: WX-01
+    timestamp: meta.time
+    points:
+      - { name: temperature, path: "data.values[0].t", scale: 0.1, decimals: 1, unit: "°C" }
+      - { name: wind, path: data.wind }`),
+      { TOKEN: 's3cret' },
+    );
+    expect(server.channels).toEqual([
+      {
+        name: 'weather',
+        type: 'http',
+        enabled: true,
+        backoff: { initialMs: 1000, maxMs: 300_000 },
+        url: 'https://api.example.test/v1/station',
+        method: 'GET',
+        headers: { authorization: 'Bearer s3cret', 'x-station': '7' },
+        body: null,
+        everyMs: 30_000,
+        timeoutMs: 10_000,
+        device: 'WX-01',
+        timestamp: { path: ['meta', 'time'], pathText: 'meta.time' },
+        points: [
+          { name: 'temperature', path: ['data', 'values', 0, 't'], pathText: 'data.values[0].t', scale: 0.1, offset: 0, decimals: 1, unit: '°C' },
+          { name: 'wind', path: ['data', 'wind'], pathText: 'data.wind', scale: 1, offset: 0 },
+        ],
+      },
+    ]);
+  });
+
+  it('reads MQTT device sources and defaults to a persistent QoS 1 session', () => {
+    const { server } = load(
+      SERVER(`  - name: plant
+    type: mqtt
+    url: mqtt://127.0.0.1:1883
+    backoff: { initial: 2s, max: 1m }
+    subscriptions:
+      - { topic: "plant/+/telemetry", device: "topic:1", points: [{ name: t, path: t }] }
+      - { topic: "meters/#", device: "json:meta.id", timestamp: ts, points: [{ name: kwh, path: e.kwh }] }
+      - { topic: "fixed/one", device: PUMP-7, points: [{ name: on, path: on }] }`),
+    );
+    const [c] = server.channels;
+    expect(c).toMatchObject({ type: 'mqtt', qos: 1, cleanSession: false, clientId: 'dtuhub-plant', keepaliveSeconds: 60, backoff: { initialMs: 2000, maxMs: 60_000 } });
+    if (c?.type !== 'mqtt') throw new Error('not mqtt');
+    expect(c.subscriptions.map((s) => s.device)).toEqual([
+      { kind: 'topic-level', level: 1 },
+      { kind: 'json', path: ['meta', 'id'], pathText: 'meta.id' },
+      { kind: 'fixed', id: 'PUMP-7' },
+    ]);
+  });
+
+  it('reports every problem with its line and field', () => {
+    expect(
+      issues(
+        SERVER(`  - name: dtu
+    type: http
+    url: ftp://x
+    device: A
+    points: [{ name: a, path: a }]
+    body: "{}"
+  - name: m1
+    type: modbus-tcp
+    host: 127.0.0.1
+    device: M1
+    profile: missing
+    url: http://wrong.key
+  - name: q
+    type: mqtt
+    url: mqtt://127.0.0.1
+    subscriptions:
+      - { topic: "a/#/b", device: "topic:7", points: [{ name: x, path: x }, { name: x, path: y }] }
+  - name: ua
+    type: opcua
+    endpoint: opc.tcp://127.0.0.1:4840
+    securityMode: Sign
+    securityPolicy: None
+    username: u
+    device: U1
+    items: [{ name: a, nodeId: "ns=1;s=A" }]
+  - name: q
+    type: http
+    url: http://127.0.0.1/
+    device: B
+    backoff: { initial: 10s, max: 1s }
+    points: [{ name: a, path: "a..b" }]`),
+      ),
+    ).toEqual([
+      '5:channels[0].name: "dtu" is already the name of a listener: channels and listeners share one list in supervision',
+      '7:channels[0].url: must start with http:// or https://',
+      '10:channels[0].body: a GET request has no body: use method: POST',
+      '11:channels[1]: a modbus-tcp channel needs port',
+      '16:channels[1].url: does not apply to a modbus-tcp channel',
+      '21:channels[2].subscriptions[0].topic: # must be a whole level and the last one',
+      '21:channels[2].subscriptions[0].device: topic level 7 is not in "a/#/b" (levels count from 0)',
+      '21:channels[2].subscriptions[0].points[1].name: duplicate point name "x" (first at line 21)',
+      '22:channels[3]: username and password go together',
+      '26:channels[3].securityPolicy: securityMode Sign and securityPolicy None do not fit: None goes with None',
+      '30:channels[4].name: duplicate channel name "q" (first at line 17)',
+      '34:channels[4].backoff.max: must be at least backoff.initial (10000 ms)',
+      '35:channels[4].points[0].path: must be a path like temp or data.values[0].v',
+    ]);
+  });
+
+  it('checks profile and link references against points.yml', () => {
+    expect(
+      issues(
+        SERVER(`  - name: serial
+    type: rtu-over-tcp
+    host: 10.0.0.5
+    port: 4001
+    device: S1
+    profile: nope
+    link: nolink`),
+      ),
+    ).toEqual([
+      expect.stringMatching(/^10:channels\[0\]\.profile: unknown profile "nope" in points\.yml \(known: .+\)$/),
+      expect.stringMatching(/^11:channels\[0\]\.link: unknown link "nolink" in points\.yml \(known: .+\)$/),
+    ]);
+  });
+});
