@@ -13,6 +13,8 @@ Usage:
   dtuhub check-config [--config-dir DIR]   validate the config, print every problem
   dtuhub simulate --devices N --target HOST:PORT [--link NAME] [--profile NAME] [...]
                                            run a fleet of simulated DTUs
+  dtuhub simulate --serve modbus-tcp|rtu-over-tcp --listen HOST:PORT [--devices N] [...]
+                                           simulated devices that dtuhub connects out to
   dtuhub help                              this text
 
 Options for serve and check-config:

@@ -1,11 +1,15 @@
 // `dtuhub simulate`: a fleet of simulated DTUs pointed at a dtuhub listener, speaking the
-// link and serving the profile from the same config directory the server reads.
+// link and serving the profile from the same config directory the server reads; or, with
+// --serve, simulated devices that listen for dtuhub to connect out to them
+// (simulate-serve.ts).
 import { parseArgs } from 'node:util';
 import type { DeviceProfile, DtuhubConfig, LinkConfig } from '../domain/config.js';
 import { ConfigError, formatConfigIssue } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import { parseDuration } from '../config/units.js';
 import { simulatedId, SimulatorFleet, type FleetStats, type TargetAddress } from '../simulator/index.js';
+import { runServe, SERVE_MODES, type ServeMode } from './simulate-serve.js';
+import { resolveProfile, runUntilStopped } from './simulate-setup.js';
 
 /** Where progress lines go; a pino logger fits, so does a test's array of lines. */
 export interface SimulateLog {
@@ -30,6 +34,12 @@ export interface SimulateArgs {
   readonly durationMs: number | null;
   readonly connectRate: number;
   readonly reconnect: boolean;
+  /** Listen as Modbus TCP devices or RTU-over-TCP servers instead of connecting out. */
+  readonly serve: ServeMode | null;
+  /** --serve: address of the first device; device i listens on port + i. */
+  readonly listen: TargetAddress | null;
+  /** --serve modbus-tcp: what a request to a unit id that is not served gets. */
+  readonly unknownUnit: 'silent' | 'gateway-exception';
 }
 
 export const SIMULATE_USAGE = `usage: dtuhub simulate [options]
@@ -46,7 +56,13 @@ export const SIMULATE_USAGE = `usage: dtuhub simulate [options]
   --push-interval 5s       unsolicited links: push period (default 5s)
   --duration 60s           stop after this long (default: until Ctrl-C)
   --connect-rate 500       new connections per second (default 500)
-  --no-reconnect           do not reconnect dropped connections`;
+  --no-reconnect           do not reconnect dropped connections
+server modes (dtuhub connects out to the simulated devices):
+  --serve MODE             modbus-tcp (Modbus TCP devices) or rtu-over-tcp (serial device
+                           servers; with --link, fixed-IP DTUs that register and heartbeat)
+  --listen host:port       first device's address; --devices N listens on port..port+N-1
+                           (port 0: each device gets a free port, printed at start)
+  --unknown-unit MODE      modbus-tcp: silent (default) or gateway-exception (answers 0x0B)`;
 
 const STATS_EVERY_MS = 5_000;
 
@@ -71,6 +87,7 @@ export async function runSimulate(
     log.error(err.issues.map(formatConfigIssue).join('\n'));
     return 1;
   }
+  if (args.serve) return runServe(args, config, log);
   let setup: FleetSetup;
   try {
     setup = resolveSetup(args, config);
@@ -101,11 +118,25 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
       duration: { type: 'string' },
       'connect-rate': { type: 'string', default: '500' },
       'no-reconnect': { type: 'boolean', default: false },
+      serve: { type: 'string' },
+      listen: { type: 'string' },
+      'unknown-unit': { type: 'string', default: 'silent' },
     },
   });
+  const serve = values.serve ?? null;
+  if (serve !== null && !SERVE_MODES.includes(serve as ServeMode)) {
+    throw new Error(`--serve must be one of ${SERVE_MODES.join(', ')}, got "${serve}"`);
+  }
+  if (serve !== null && values.listen === undefined) throw new Error('--serve needs --listen host:port');
+  if (serve === null && values.listen !== undefined) throw new Error('--listen needs --serve MODE');
+  if (serve !== null && values.target !== undefined) throw new Error('--target connects out; with --serve the simulator listens (--listen)');
+  const unknownUnit = values['unknown-unit'];
+  if (unknownUnit !== 'silent' && unknownUnit !== 'gateway-exception') {
+    throw new Error(`--unknown-unit must be silent or gateway-exception, got "${unknownUnit}"`);
+  }
   return {
     devices: integer(values.devices, '--devices', 1),
-    target: values.target === undefined ? null : parseTarget(values.target),
+    target: values.target === undefined ? null : parseAddress(values.target, '--target', 1),
     configDir: values['config-dir'],
     link: values.link ?? null,
     profile: values.profile ?? null,
@@ -118,6 +149,9 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
     durationMs: values.duration === undefined ? null : duration(values.duration, '--duration'),
     connectRate: integer(values['connect-rate'], '--connect-rate', 1),
     reconnect: !values['no-reconnect'],
+    serve: serve as ServeMode | null,
+    listen: values.listen === undefined ? null : parseAddress(values.listen, '--listen', 0),
+    unknownUnit,
   };
 }
 
@@ -137,10 +171,7 @@ export function resolveSetup(args: SimulateArgs, config: DtuhubConfig): FleetSet
   const linkName = args.link ?? listener?.link;
   const link = linkName === undefined ? undefined : points.links.get(linkName);
   if (!link) throw new Error(`unknown link "${linkName ?? ''}"; known: ${[...points.links.keys()].join(', ')}`);
-  const fallbackProfile = points.devices.find((d) => d.kind === 'default')?.profile ?? points.profiles.keys().next().value;
-  const profileName = args.profile ?? fallbackProfile;
-  const profile = profileName === undefined ? undefined : points.profiles.get(profileName);
-  if (!profile) throw new Error(`unknown profile "${profileName ?? ''}"; known: ${[...points.profiles.keys()].join(', ')}`);
+  const profile = resolveProfile(args, config);
   let target = args.target;
   if (!target) {
     if (!listener) throw new Error(`no listener uses link "${link.name}"; give --target host:port`);
@@ -169,23 +200,10 @@ async function runFleet(args: SimulateArgs, setup: FleetSetup, log: SimulateLog)
     `simulating ${args.devices} DTU(s) on link ${link.name} (${link.framing}, ${link.registration.type} IDs) ` +
       `with profile ${profile.name} → ${target.host}:${target.port}`,
   );
-  let cleanup = (): void => {};
-  const finished = new Promise<string>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => resolve(signal);
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    const timer = args.durationMs === null ? null : setTimeout(() => resolve('duration'), args.durationMs);
-    cleanup = () => {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
-      if (timer) clearTimeout(timer);
-    };
-  });
   const ticker = setInterval(() => log.info(statsLine(fleet.stats())), STATS_EVERY_MS);
   const started = fleet.start();
-  const reason = await finished;
+  const reason = await runUntilStopped(args.durationMs);
   clearInterval(ticker);
-  cleanup();
   await fleet.stop();
   await started;
   const stats = fleet.stats();
@@ -201,10 +219,10 @@ export function statsLine(s: FleetStats): string {
   );
 }
 
-function parseTarget(text: string): TargetAddress {
+function parseAddress(text: string, flag: string, minPort: 0 | 1): TargetAddress {
   const match = /^(.+):(\d{1,5})$/.exec(text);
   const port = match ? Number(match[2]) : NaN;
-  if (!match || port < 1 || port > 65535) throw new Error(`--target must be host:port, got "${text}"`);
+  if (!match || port < minPort || port > 65535) throw new Error(`${flag} must be host:port, got "${text}"`);
   return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
 }
 

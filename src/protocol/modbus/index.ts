@@ -20,3 +20,16 @@ export { encodeBitsResponse, encodeExceptionResponse, encodeRegistersResponse, e
 export { decodePoint, registersFor, type DecodedValue } from './values.js';
 export { encodePointValue } from './value-encoding.js';
 export { applyScale, roundTo } from './scaling.js';
+export {
+  MAX_ADU_LENGTH,
+  MBAP_HEADER_LENGTH,
+  MODBUS_PROTOCOL_ID,
+  MbapSplitter,
+  checkMbapResponse,
+  encodeMbapRequest,
+  mbapTransactionId,
+  type MbapMismatchReason,
+  type MbapResponseCheck,
+  type MbapSplit,
+  type MbapSplitError,
+} from './mbap.js';
