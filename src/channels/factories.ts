@@ -4,6 +4,7 @@ import type { Gateway } from '../gateway/gateway.js';
 import type { CollectorFactories } from './channel-manager.js';
 import type { CollectorDeps } from './collector.js';
 import { HttpCollector } from './http/http-collector.js';
+import { ModbusTcpCollector } from './modbus-tcp/modbus-tcp-collector.js';
 
 export interface ChannelServices extends CollectorDeps {
   readonly points: PointsConfig;
@@ -16,7 +17,7 @@ function notYet(type: string): never {
 
 export const COLLECTOR_FACTORIES: CollectorFactories<ChannelServices> = {
   http: (config, services) => new HttpCollector(config, services),
-  'modbus-tcp': () => notYet('modbus-tcp'),
+  'modbus-tcp': (config, services) => new ModbusTcpCollector(config, services),
   'rtu-over-tcp': () => notYet('rtu-over-tcp'),
   mqtt: () => notYet('mqtt'),
   opcua: () => notYet('opcua'),

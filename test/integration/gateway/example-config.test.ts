@@ -1,36 +1,11 @@
 // The shipped example config, end to end on real sockets: simulated DTUs register, get
 // polled, and their decoded values land in SQLite.
 import { describe, expect, it } from 'vitest';
-import type { SimulatedDtu } from '../../../src/simulator/index.js';
 import { gatewayTests, waitFor } from '../../helpers/app-harness.js';
 import { dataRows, deviceRow, heartbeatCount } from '../../helpers/db.js';
+import { pinUserValues, USER_EXPECTED as EXPECTED } from '../../helpers/user-example.js';
 
 const { boot, dtu } = gatewayTests();
-
-/** Known register values for the user's nine points (slave 1, fc 03). */
-function pinUserValues(sim: SimulatedDtu): void {
-  sim.setRegisters(1, 3, 2000, [253]); // temperature 25.3 °C (int16 × 0.1)
-  sim.setRegisters(1, 3, 2010, [0x4262, 0x0000]); // humidity 56.5 (float32 ABCD)
-  sim.setRegisters(1, 3, 2020, [0xfb2e]); // pressure -12.34 (int16 × 0.01)
-  sim.setRegisters(1, 3, 2030, [0x414c, 0x0000]); // flow_rate 12.75
-  sim.setRegisters(1, 3, 2040, [0x0001]); // status 1
-  sim.setRegisters(1, 3, 2200, [2301]); // voltage 230.1 V
-  sim.setRegisters(1, 3, 2202, [1550]); // current 15.5 A
-  sim.setRegisters(1, 3, 2300, [1480]); // rpm 1480
-  sim.setRegisters(1, 3, 2400, [500]); // frequency 50.0 Hz
-}
-
-const EXPECTED: Record<string, { value: number; raw: string }> = {
-  temperature: { value: 25.3, raw: '00fd' },
-  humidity: { value: 56.5, raw: '42620000' },
-  pressure: { value: -12.34, raw: 'fb2e' },
-  flow_rate: { value: 12.75, raw: '414c0000' },
-  status: { value: 1, raw: '0001' },
-  voltage: { value: 230.1, raw: '08fd' },
-  current: { value: 15.5, raw: '060e' },
-  rpm: { value: 1480, raw: '05c8' },
-  frequency: { value: 50, raw: '01f4' },
-};
 
 describe('the example config on real sockets', () => {
   it('stores the user example points of a transparent ASCII DTU, decoded through scale and byte order', async () => {
