@@ -150,8 +150,8 @@ dtuhub as a Modbus TCP *client*, polling simulated Modbus TCP devices
 socket per device, all in one process) with one \`modbus-tcp\` channel per device. Each read
 is 100 holding registers decoded into the 50 bench points; with N in flight the profile has
 N read blocks (2000, 2100, …), one task each (one task never has two reads outstanding), and
-the channel's \`maxInFlight\` is N. "Flat out" is a 1 ms schedule: a block is read again at
-most about 1 ms after its answer. \`interRequestDelay\` is 0 (no bus pause on Modbus TCP).
+the channel's \`maxInFlight\` is N. "Flat out" is a 1 ms schedule: each block is due every
+millisecond and skipped while its read is outstanding. \`interRequestDelay\` is 0 (no bus pause on Modbus TCP).
 Three clients take turns against the same devices, each in its own process:
 
 - **dtuhub app** (\`bench/server-proc.ts --mode app\`): the whole \`DtuhubApp\`, every point

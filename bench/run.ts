@@ -1,6 +1,7 @@
 // `npm run bench`: runs every scenario, prints progress, writes docs/BENCHMARKS.md.
 //
-//   npm run bench                       full run (about 25 minutes: scenario 6 paces MariaDB for 10)
+//   npm run bench                       full run (about 25 minutes: scenario 6 paces MariaDB for 10,
+//                                       scenario 8 takes under 3)
 //   npm run bench -- --quick            short windows
 //   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, 7, 8, export)
 //   npm run bench -- --no-profile       skip the profiled runs
