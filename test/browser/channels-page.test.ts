@@ -56,14 +56,15 @@ describe('outbound channels in the web UI', () => {
     const meter = page.locator('tr[data-collector=meter]');
     await expect.poll(() => weather.getAttribute('data-state'), POLL).toBe('connected');
     await weather.locator('.badge', { hasText: 'connected' }).waitFor();
-    expect(await weather.locator('td').nth(0).textContent()).toBe('HTTP');
-    expect(await weather.locator('td').nth(1).textContent()).toBe(peer.url());
+    expect(await weather.locator('.channel-type').textContent()).toBe('HTTP');
+    expect(await weather.locator('td.target').textContent()).toBe(peer.url());
     await weather.getByRole('link', { name: 'WX-01' }).waitFor();
 
     await expect.poll(() => meter.getAttribute('data-state'), POLL).toBe('backing-off');
     await meter.locator('.badge', { hasText: 'backing off' }).waitFor();
-    expect(await meter.locator('td').nth(0).textContent()).toBe('Modbus TCP');
-    expect(await meter.locator('td').nth(1).textContent()).toBe(`127.0.0.1:${port}`);
+    expect(await meter.locator('.channel-type').textContent()).toBe('Modbus TCP');
+    expect(await meter.locator('td.target').textContent()).toBe(`127.0.0.1:${port}`);
+    expect(await meter.locator('td.counters [data-counter=errors]').textContent()).toMatch(/^errors [1-9]/);
     await expect.poll(() => meter.locator('td.last-error').textContent(), POLL).toMatch(/ECONNREFUSED/);
     await expect.poll(() => meter.locator('td.next-attempt').textContent(), POLL).toMatch(/^in \d+(s|m)/);
     expect(await meter.locator('td.devices').textContent()).toBe('—');

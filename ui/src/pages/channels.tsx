@@ -45,11 +45,11 @@ export function ChannelsPage({ me }: { me: Me }) {
   return (
     <>
       <h1>{t('channels.title')}</h1>
-      <p class="muted">{t('channels.intro')}</p>
       {proc && <p class="muted small">{t('channels.process', { pid: proc.pid, cpu: formatPercent(proc.cpuPercent), rss: formatBytes(proc.rssBytes) })}</p>}
       {!isAdmin && <p class="note">{t('channels.adminOnly')}</p>}
       <ErrorNote error={loaded.error ?? actionError} />
-      <h2>{t('channels.listeners')}</h2>
+      <h2 class="table-title">{t('channels.listeners')}</h2>
+      <p class="muted">{t('channels.intro')}</p>
       <TableWrap label={t('channels.listeners')}>
         <table class="channels">
           <Head cols={[t('col.name'), t('col.state'), t('col.port'), t('col.link'), t('col.connections'), t('status.online'), t('col.restarts'), t('col.startedAt'), t('col.lastError'), isAdmin && t('col.actions')]} />

@@ -1,6 +1,5 @@
 // The Channels page's second table: outbound channels (peers dtuhub connects to) with their
 // state, errors, backoff countdown, devices and counters; admins start, stop and restart them.
-import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { formatDuration } from '../lib/format.js';
 import { getLang, t, tMaybe } from '../lib/i18n.js';
@@ -9,6 +8,19 @@ import type { Collector } from '../lib/types.js';
 import { useInterval } from '../lib/use-load.js';
 import { Head, StatusBadge, TableWrap, Time } from '../components/bits.js';
 import { ChannelControls, type ChannelAction } from '../components/channel-controls.js';
+
+type CounterKey = 'connects' | 'collects' | 'samples' | 'errors';
+
+/** The counters worth a glance; every kind of failure adds to `errors`. */
+function counterLines(c: Collector): [CounterKey, number][] {
+  const k = c.counters;
+  return [
+    ['connects', k.connects],
+    ['collects', k.collects],
+    ['samples', k.samples],
+    ['errors', k.connectFailures + k.disconnects + k.collectErrors],
+  ];
+}
 
 interface Props {
   collectors: Collector[];
@@ -25,7 +37,7 @@ export function OutboundChannels({ collectors, isAdmin, busy, act }: Props) {
 
   return (
     <section aria-labelledby="outbound-heading">
-      <h2 id="outbound-heading">{t('outbound.title')}</h2>
+      <h2 id="outbound-heading" class="table-title">{t('outbound.title')}</h2>
       <p class="muted">{t('outbound.intro')}</p>
       {collectors.length === 0 ? (
         <p class="muted">{t('outbound.none')}</p>
@@ -35,7 +47,6 @@ export function OutboundChannels({ collectors, isAdmin, busy, act }: Props) {
             <Head
               cols={[
                 t('col.name'),
-                t('outbound.type'),
                 t('outbound.target'),
                 t('col.state'),
                 t('col.lastError'),
@@ -50,9 +61,11 @@ export function OutboundChannels({ collectors, isAdmin, busy, act }: Props) {
             <tbody>
               {collectors.map((c) => (
                 <tr key={c.name} data-collector={c.name} data-state={c.state}>
-                  <th scope="row">{c.name}</th>
-                  <td>{tMaybe('channelType', c.type)}</td>
-                  <td>
+                  <th scope="row">
+                    {c.name}
+                    <span class="channel-type">{tMaybe('channelType', c.type)}</span>
+                  </th>
+                  <td class="target">
                     <code>{c.target}</code>
                   </td>
                   <td class="state">
@@ -79,16 +92,19 @@ export function OutboundChannels({ collectors, isAdmin, busy, act }: Props) {
                     {c.devices.length === 0 ? (
                       <span class="muted">—</span>
                     ) : (
-                      c.devices.map((id, i) => (
-                        <Fragment key={id}>
-                          {i > 0 && ', '}
-                          <a href={devicePath(id)}>{id}</a>
-                        </Fragment>
+                      c.devices.map((id) => (
+                        <a href={devicePath(id)} key={id}>
+                          {id}
+                        </a>
                       ))
                     )}
                   </td>
-                  <td class="small">
-                    {t('outbound.countersText', { connects: c.counters.connects, collects: c.counters.collects, samples: c.counters.samples, errors: c.counters.connectFailures + c.counters.collectErrors + c.counters.disconnects })}
+                  <td class="counters small">
+                    {counterLines(c).map(([key, n]) => (
+                      <span key={key} data-counter={key}>
+                        {t(`outbound.counter.${key}`)} {n}
+                      </span>
+                    ))}
                   </td>
                   {isAdmin && (
                     <ChannelControls
