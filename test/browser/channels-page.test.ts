@@ -49,6 +49,10 @@ describe('outbound channels in the web UI', () => {
       void dialog.accept();
     });
     await logIn(page, h);
+    // The dashboard counts the channel's device as online and names the channel.
+    await expect.poll(() => page.getByTestId('online-count').textContent(), POLL).toBe('1');
+    const onlineRow = page.locator('#online-devices tr', { has: page.getByRole('link', { name: 'WX-01' }) });
+    await expect.poll(() => onlineRow.locator('.via').textContent(), POLL).toBe('weather HTTP channel');
     await page.getByRole('link', { name: 'Channels' }).click();
     await page.getByRole('heading', { name: 'Outbound channels' }).waitFor();
 

@@ -1,6 +1,7 @@
-// How a device is connected, as the device API and the status counts show it: a DTU on a
+// How a device is connected, as the device API, the live feed and the status counts show it: a DTU on a
 // listener, or a peer an outbound channel collects from (online while the channel lists it).
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { gatewayTests, waitFor, type Harness } from '../../helpers/app-harness.js';
 import { startJsonServer, type JsonServer } from '../../helpers/json-server.js';
 import { caller, type Caller } from '../../helpers/web.js';
@@ -67,6 +68,28 @@ describe('devices fed by outbound channels', () => {
 
     await getJson(h, admin, '/api/channels/weather/start', { method: 'POST' });
     await waitFor(async () => (await getJson<{ device: Summary }>(h, viewer, '/api/devices/WX-01')).device.status === 'online', 10_000, 'online again');
+  });
+
+  it('puts a channel-fed device in the live feed snapshots, fleet and device', async () => {
+    peer = await startJsonServer();
+    peer.answer = { kind: 'json', doc: { t: 7 } };
+    const h = await boot(webProfile((doc) => (doc.channels = [weatherChannel(peer!.url())])));
+    await waitFor(() => h.app.latest.get('WX-01', 'temperature'), 10_000, 'a first value');
+    const { cookie } = await caller(h, 'viewer');
+    const ws = new WebSocket(`${h.webUrl().replace('http', 'ws')}/api/live?subscribe=fleet,device:WX-01`, { headers: { cookie } });
+    const frames: { type: string; channel?: string; [key: string]: unknown }[] = [];
+    ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as (typeof frames)[number]));
+    try {
+      const snapshots = await waitFor(() => {
+        const found = frames.filter((f) => f.type === 'snapshot');
+        return found.length >= 2 ? found : null;
+      }, 10_000, 'two snapshots');
+      const via = { kind: 'channel', channel: 'weather', type: 'http' };
+      expect(snapshots.find((f) => f.channel === 'fleet')).toMatchObject({ online: 1, devices: [{ registrationId: 'WX-01', status: 'online', listener: 'weather', via }] });
+      expect(snapshots.find((f) => f.channel === 'device:WX-01')).toMatchObject({ device: { registrationId: 'WX-01', status: 'online', via }, values: [{ point: 'temperature', value: 7 }] });
+    } finally {
+      ws.close();
+    }
   });
 
   it('lists no device for a channel that has never fed one', async () => {
