@@ -99,6 +99,7 @@ describe('outbound channels in the web UI', () => {
     await expect.poll(() => via.locator('dd').textContent(), POLL).toBe('weather HTTP channel');
     await via.getByRole('link', { name: 'weather' }).waitFor();
     await page.locator('#write .note', { hasText: 'fed by the outbound channel weather' }).waitFor();
+    await page.locator('#slaves', { hasText: 'the state of channel weather is on the Channels page' }).waitFor();
     await page.goto(h.webUrl() + '/devices');
     const row = page.locator('table.devices tbody tr', { has: page.getByRole('link', { name: 'WX-01' }) });
     await expect.poll(() => row.locator('.via').textContent(), POLL).toBe('weather HTTP channel');

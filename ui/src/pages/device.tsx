@@ -139,7 +139,7 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
       {device && (
         <Section title={t('device.slaves')} id="slaves">
           {device.slaves.length === 0 ? (
-            <p class="muted">{t('device.noSlaves')}</p>
+            <p class="muted">{device.via?.kind === 'channel' ? t('device.noSlavesChannel', { channel: device.via.channel }) : t('device.noSlaves')}</p>
           ) : (
             <TableWrap label={t('device.slaves')}>
               <table>
