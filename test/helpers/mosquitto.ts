@@ -20,11 +20,12 @@ export interface PrivateBroker {
   dispose(): Promise<void>;
 }
 
-export async function startPrivateBroker(): Promise<PrivateBroker> {
+/** `anonymous: false` with no password file: every login is refused (CONNACK "not authorized"). */
+export async function startPrivateBroker(options: { anonymous?: boolean } = {}): Promise<PrivateBroker> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'dtuhub-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\n`);
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous ${options.anonymous ?? true}\npersistence false\nlog_dest none\n`);
   let child: ChildProcess | null = null;
 
   const start = async () => {

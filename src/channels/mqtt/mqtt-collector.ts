@@ -158,11 +158,14 @@ function within<T>(ms: number, message: string, body: (resolve: (v: T) => void, 
   });
 }
 
-/** Socket errors with their code in front (ECONNREFUSED: …), as the other channels show them. */
+/**
+ * Socket errors with their code in front (ECONNREFUSED: …), as the other channels show them.
+ * MQTT refusals carry a numeric reason code; their message already says it in words.
+ */
 function describe(err: Error | null): Error | null {
   if (!err) return null;
-  const code = (err as NodeJS.ErrnoException).code;
-  return code && !err.message.includes(code) ? new Error(`${code}: ${err.message}`) : err;
+  const code: unknown = (err as { code?: unknown }).code;
+  return typeof code === 'string' && !err.message.includes(code) ? new Error(`${code}: ${err.message}`) : err;
 }
 
 /** DISCONNECT when the broker is there (acks of handled messages go out first), bounded in time. */

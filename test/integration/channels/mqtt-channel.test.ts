@@ -210,4 +210,14 @@ describe('MQTT subscribe channel', () => {
     expect(retries.slice(0, 4)).toEqual([100, 200, 400, 400]);
     expect(events.at(-1)).toMatchObject({ type: 'channel.connected', payload: { channel: 'plant', channelType: 'mqtt' } });
   });
+
+  it('retries a broker that refuses the login with the channel backoff', async () => {
+    const { prefix, clientId } = unique();
+    broker = await startPrivateBroker({ anonymous: false });
+    h = await startApp({ server: (doc) => (doc.channels = [channel(broker!.url, prefix, clientId, { username: 'dtuhub', password: 'wrong' })]) });
+    const c = h.app.channels.get('plant');
+    await waitFor(() => c.status().failures >= 2, 10_000, 'two refused logins');
+    expect(c.status()).toMatchObject({ state: expect.stringMatching(/backing-off|connecting/), lastError: 'Connection refused: Not authorized', counters: { connects: 0 } });
+    expect(c.status().counters.connectFailures).toBeGreaterThanOrEqual(2);
+  });
 });
