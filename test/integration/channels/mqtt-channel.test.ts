@@ -1,14 +1,16 @@
 // The MQTT subscribe channel against the real Mosquitto on 127.0.0.1:1883 (no broker: these
 // tests fail): wildcard filters, device IDs from a topic level and from the payload, values
 // stored like DTU data, bad messages counted and never stored, a persistent QoS 1 session
-// that delivers what was published while the channel was stopped; and against a private
-// broker process that is killed and restarted: backoff, status in the API, events, recovery.
+// that delivers what was published while the channel (or dtuhub) was stopped, a connection
+// that goes silent behind a proxy (keepalive); and against a private broker process that is
+// killed and restarted (backoff, status in the API, events, recovery) or refuses the login.
 import { randomBytes } from 'node:crypto';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-harness.js';
 import { channelEvents, dataRows, deviceRow } from '../../helpers/db.js';
 import { startPrivateBroker, type PrivateBroker } from '../../helpers/mosquitto.js';
+import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
 import { caller, collectorStatus } from '../../helpers/web.js';
 
 const BROKER = 'mqtt://127.0.0.1:1883';
@@ -16,6 +18,7 @@ const BROKER = 'mqtt://127.0.0.1:1883';
 let h: Harness | null = null;
 let publisher: MqttClient | null = null;
 let broker: PrivateBroker | null = null;
+let proxy: TcpProxy | null = null;
 /** Client IDs whose persistent sessions are cleared on the shared broker after the test. */
 const sessions: string[] = [];
 
@@ -27,6 +30,8 @@ afterEach(async () => {
   publisher = null;
   await broker?.dispose();
   broker = null;
+  await proxy?.close();
+  proxy = null;
   // A clean connect ends the session the broker kept for the channel (and its queued messages).
   for (const clientId of sessions.splice(0)) {
     const c = await connectAsync(BROKER, { clientId, clean: true, reconnectPeriod: 0, connectTimeout: 5000 });
@@ -165,6 +170,13 @@ describe('MQTT subscribe channel', () => {
       [5000, 5],
     ]);
     expect(await collectorStatus(h, admin, 'plant')).toMatchObject({ state: 'connected', devices: ['METER-Q'] });
+
+    // The same across a restart of dtuhub itself.
+    await h.stop();
+    await publish(`${prefix}/meters/m`, { meta: { id: 'METER-Q' }, ts: t0 + 6000, e: { kwh: 600 } });
+    h = await h.restart();
+    await waitFor(() => dataRows(h!, 'METER-Q').length >= 6, 10_000, 'message queued across a restart');
+    expect(dataRows(h, 'METER-Q').at(-1)).toMatchObject({ at: t0 + 6000, value: 6 });
   });
 
   it('backs off while the broker is down, shows it in the API and as events, and recovers by itself', async () => {
@@ -220,4 +232,31 @@ describe('MQTT subscribe channel', () => {
     expect(c.status()).toMatchObject({ state: expect.stringMatching(/backing-off|connecting/), lastError: 'Connection refused: Not authorized', counters: { connects: 0 } });
     expect(c.status().counters.connectFailures).toBeGreaterThanOrEqual(2);
   });
+
+  it('drops a connection that goes silent (keepalive), and the session delivers what was published meanwhile', async () => {
+    const { prefix, clientId } = unique();
+    proxy = await startTcpProxy({ host: '127.0.0.1', port: 1883 });
+    const url = `mqtt://127.0.0.1:${proxy.port}`;
+    h = await startApp({ server: (doc) => (doc.channels = [channel(url, prefix, clientId, { keepalive: '1s', connectTimeout: '1s' })]) });
+    await connected(h);
+    const c = h.app.channels.get('plant');
+
+    proxy.blackhole();
+    await waitFor(() => c.status().counters.disconnects === 1, 10_000, 'keepalive timeout');
+    // Published to the broker directly while the channel cannot reach it.
+    const t0 = Date.UTC(2026, 11, 2);
+    for (let i = 1; i <= 3; i++) await publish(`${prefix}/meters/m`, { meta: { id: 'METER-K' }, ts: t0 + i * 1000, e: { kwh: i * 100 } });
+    await waitFor(() => c.status().counters.connectFailures >= 1, 10_000, 'a connect into the silence failing');
+    expect(c.status().lastError).toMatch(/no CONNACK|connack timeout/i);
+
+    proxy.restore();
+    await waitFor(() => dataRows(h!, 'METER-K').length >= 3, 15_000, 'queued messages after recovery');
+    expect(dataRows(h, 'METER-K').map((r) => [r.at - t0, r.value])).toEqual([
+      [1000, 1],
+      [2000, 2],
+      [3000, 3],
+    ]);
+    expect(c.status().state).toBe('connected');
+  });
 });
+
