@@ -37,11 +37,12 @@ export const DEFAULT_SESSIONS: SessionLimits = {
 };
 
 /**
- * 16 MiB of SQLite page cache: it is native memory the process keeps once filled. Pages of
- * the hot table that fall out of it are still in the OS file cache, so a smaller cache costs
- * some CPU per commit, not disk reads.
+ * 32 MiB of SQLite page cache per connection: native memory the process keeps once filled
+ * (it was a fixed 64 MiB: 6.5 KiB of RSS per DTU at 10,000 DTUs). Every device appends to
+ * its own leaf page; with 10,000 DTUs, 16 MiB held too few of them and commits slowed
+ * (docs/BENCHMARKS.md, scenario 2), 32 MiB kept them quick.
  */
-export const DEFAULT_STORAGE = { driver: 'sqlite', path: 'data/dtuhub.db', cacheBytes: 16 * 2 ** 20 } as const;
+export const DEFAULT_STORAGE = { driver: 'sqlite', path: 'data/dtuhub.db', cacheBytes: 32 * 2 ** 20 } as const;
 
 export const DEFAULT_WRITE_BUFFER: Omit<WriteBufferConfig, 'maxPendingRows'> = { maxRows: 5000, flushIntervalMs: SECOND, idleFlushDelayMs: 20 };
 

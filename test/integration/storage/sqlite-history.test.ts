@@ -34,12 +34,12 @@ describe('SQLite history store', () => {
     }
   });
 
-  it('gives the write and read connections the page cache of storage.cacheSize (16 MiB by default)', async () => {
+  it('gives the write and read connections the page cache of storage.cacheSize (32 MiB by default)', async () => {
     const small = await t.open({ storage: { cacheBytes: 8 * 2 ** 20 } });
     expect(small.pageCacheKiB).toEqual({ writer: 8192, reader: 8192 });
     await small.stop();
     const byDefault = await t.open();
-    expect(byDefault.pageCacheKiB).toEqual({ writer: 16_384, reader: 16_384 });
+    expect(byDefault.pageCacheKiB).toEqual({ writer: 32_768, reader: 32_768 });
   });
 
   it('creates the database directory and file on first open', async () => {
