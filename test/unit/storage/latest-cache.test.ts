@@ -73,6 +73,18 @@ describe('LatestValues held compactly', () => {
     expect(latest.get('A', 'serial')).toEqual(given[2]);
   });
 
+  it('gives back raw hex of every length exactly, leading zeros included', () => {
+    const latest = new LatestValues();
+    const digits = '0123456789abcdef';
+    for (let length = 0; length <= 40; length++) {
+      for (let round = 0; round < 20; round++) {
+        const raw = Array.from({ length }, (_, i) => (round === 0 ? '0' : round === 1 ? 'f' : digits[(i * 7 + round * 13 + length) % 16])).join('');
+        latest.update([full('A', `p${length}`, { value: round, raw, ts: round })]);
+        expect(latest.get('A', `p${length}`)?.raw).toBe(raw);
+      }
+    }
+  });
+
   it('keeps the newest of out-of-order samples, whatever order they arrive in', () => {
     const latest = new LatestValues();
     latest.update([sample('A', 'p', 3, 3000), sample('A', 'q', 30, 3000)]);
