@@ -112,15 +112,16 @@ function compileWeb(web: RawMap, sink: IssueSink): WebConfig {
 }
 
 const MYSQL_KEYS = ['host', 'port', 'user', 'password', 'database', 'poolSize', 'tls', 'spill'] as const;
+const SQLITE_KEYS = ['path', 'cacheSize'] as const;
 
 /** Each driver takes its own keys; one of the other driver's is reported, not ignored. */
 function compileStorage(storage: RawMap, sink: IssueSink): StorageConfig {
   const driver = oneOf(storage, 'driver', ['sqlite', 'mysql'] as const) ?? DEFAULT_STORAGE.driver;
   if (driver === 'sqlite') {
     for (const key of MYSQL_KEYS) if (has(storage, key)) sink.add(['storage', key], 'applies only to driver: mysql');
-    return { driver, path: str(storage, 'path') ?? DEFAULT_STORAGE.path };
+    return { driver, path: str(storage, 'path') ?? DEFAULT_STORAGE.path, cacheBytes: parseDataSize(storage['cacheSize']) ?? DEFAULT_STORAGE.cacheBytes };
   }
-  if (has(storage, 'path')) sink.add(['storage', 'path'], 'applies only to driver: sqlite');
+  for (const key of SQLITE_KEYS) if (has(storage, key)) sink.add(['storage', key], 'applies only to driver: sqlite');
   for (const key of ['user', 'database'] as const) {
     if (!has(storage, key)) sink.add(['storage'], `driver: mysql needs storage.${key}`);
   }

@@ -74,6 +74,8 @@ export interface SqliteStorageConfig {
   readonly driver: 'sqlite';
   /** Path of the database file, relative paths resolved against the working directory. */
   readonly path: string;
+  /** Page cache of each connection to the file (PRAGMA cache_size), bytes. */
+  readonly cacheBytes: number;
 }
 
 export interface MysqlStorageConfig {

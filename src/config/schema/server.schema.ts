@@ -35,6 +35,7 @@ export const SERVER_SCHEMA: JsonSchema = strictObject(
     storage: strictObject({
       driver: { enum: ['sqlite', 'mysql'] },
       path: { type: 'string', minLength: 1 },
+      cacheSize: DATA_SIZE,
       host: HOST,
       port: PORT,
       user: { type: 'string', minLength: 1 },

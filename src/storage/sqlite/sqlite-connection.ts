@@ -11,15 +11,19 @@ const BUSY_TIMEOUT_MS = 5000;
 const WAL_AUTOCHECKPOINT_PAGES = 50_000;
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
-export function openWriteConnection(path: string): SqliteDatabase {
+export interface ConnectionOptions {
+  /** The connection's page cache (storage.cacheSize); absent: SQLite's own default (2 MiB). */
+  readonly cacheBytes?: number;
+}
+
+export function openWriteConnection(path: string, options: ConnectionOptions = {}): SqliteDatabase {
   const db = new Database(path);
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a commit survives an application crash; a power cut may lose the
   // last commits but never corrupts the file. FULL would fsync on every batch.
   db.pragma('synchronous = NORMAL');
-  // 64 MiB page cache: the leaf page of every active device stays hot between batches.
-  db.pragma('cache_size = -65536');
+  setCacheSize(db, options);
   db.pragma('temp_store = MEMORY');
   // Checkpoints run in their own thread (checkpoint-worker.ts), beside the commits; this
   // is the backstop should that thread fall behind. The WAL file is cut back afterwards.
@@ -28,8 +32,25 @@ export function openWriteConnection(path: string): SqliteDatabase {
   return db;
 }
 
-export function openReadConnection(path: string): SqliteDatabase {
+export function openReadConnection(path: string, options: ConnectionOptions = {}): SqliteDatabase {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  setCacheSize(db, options);
   return db;
+}
+
+/**
+ * The page cache is native memory the connection keeps once filled. A hot leaf page that
+ * falls out of it is still in the OS file cache: a smaller cache costs some CPU per commit,
+ * not disk reads.
+ */
+/** The connection's page cache as SQLite reports it, in KiB (a positive cache_size counts pages). */
+export function pageCacheKiB(db: SqliteDatabase): number {
+  const size = db.pragma('cache_size', { simple: true }) as number;
+  return size < 0 ? -size : (size * (db.pragma('page_size', { simple: true }) as number)) / 1024;
+}
+
+function setCacheSize(db: SqliteDatabase, { cacheBytes }: ConnectionOptions): void {
+  // A negative cache_size is in KiB rather than pages.
+  if (cacheBytes !== undefined) db.pragma(`cache_size = -${Math.ceil(cacheBytes / 1024)}`);
 }

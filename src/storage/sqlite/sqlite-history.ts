@@ -31,6 +31,7 @@ interface Started {
   readonly reader: SqliteHistoryReader;
   readonly sink: SqliteWorkerSink;
   readonly checkpointer: Checkpointer;
+  readonly writerPageCacheKiB: number;
 }
 
 export class SqliteHistory implements HistoryStore {
@@ -65,10 +66,11 @@ export class SqliteHistory implements HistoryStore {
     }
     const path = this.path;
     await mkdir(dirname(path), { recursive: true });
-    const sink = new SqliteWorkerSink({ path, retention: this.config.retention }, this.log);
-    const migration = await sink.start();
+    const { cacheBytes } = this.config.storage;
+    const sink = new SqliteWorkerSink({ path, cacheBytes, retention: this.config.retention }, this.log);
+    const { migration, pageCacheKiB } = await sink.start();
     if (migration.applied.length > 0) this.log.info({ path, ...migration }, 'database schema migrated');
-    const reader = new SqliteHistoryReader(path);
+    const reader = new SqliteHistoryReader(path, { cacheBytes });
     try {
       reader.open();
     } catch (err) {
@@ -79,24 +81,31 @@ export class SqliteHistory implements HistoryStore {
     await checkpointer.start();
     const { writeBuffer, retention } = this.config;
     const writer = new BufferedHistoryWriter(writerOptionsFor(writeBuffer, retention, this.options), sink, this.log);
-    this.started = { writer, reader, sink, checkpointer };
-    this.log.info({ path, schemaVersion: migration.to }, 'history store open');
+    this.started = { writer, reader, sink, checkpointer, writerPageCacheKiB: pageCacheKiB };
+    this.log.info({ path, schemaVersion: migration.to, pageCacheKiB }, 'history store open');
   }
 
-  /** Flushes everything accepted, stops the writer thread, closes the reader. */
+  /** Closes the reader, flushes everything accepted and stops the writer thread. */
   async stop(): Promise<void> {
     const started = this.started;
     if (!started) return;
     this.started = null;
-    // The checkpointer first: the writer, closing last, checkpoints and removes the WAL.
+    // The checkpointer and the reader first: the writer, closing last, checkpoints and
+    // removes the WAL (not while another connection still has it open).
     await started.checkpointer.stop();
-    await started.writer.close();
     started.reader.close();
+    await started.writer.close();
   }
 
   health(): StoreHealth {
     const { writer } = this.parts();
     return { driver: 'sqlite', where: this.path, ...writer.sinkHealth(), rowsOnDisk: 0, bytesOnDisk: 0, writer: writer.stats() };
+  }
+
+  /** Page cache of the write and read connections (storage.cacheSize), KiB, as SQLite reports them. */
+  get pageCacheKiB(): { readonly writer: number; readonly reader: number } {
+    const { writerPageCacheKiB, reader } = this.parts();
+    return { writer: writerPageCacheKiB, reader: reader.pageCacheKiB() };
   }
 
   /** Background checkpoints that copied the WAL into the database file so far. */

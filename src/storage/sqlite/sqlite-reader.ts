@@ -24,7 +24,7 @@ import {
 } from '../history.js';
 import type Database from 'better-sqlite3';
 import { dataKeyBounds, eventQuerySql, queryWindow, rawPacketFilter, toEventRow, type Direction, type KeyBound } from '../query-window.js';
-import { openReadConnection, type SqliteDatabase } from './sqlite-connection.js';
+import { openReadConnection, pageCacheKiB, type ConnectionOptions, type SqliteDatabase } from './sqlite-connection.js';
 
 interface DeviceRecord {
   id: number;
@@ -89,10 +89,18 @@ export class SqliteHistoryReader implements HistoryReader {
   private db: SqliteDatabase | null = null;
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly options: ConnectionOptions = {},
+  ) {}
 
   open(): void {
-    this.db ??= openReadConnection(this.path);
+    this.db ??= openReadConnection(this.path, this.options);
+  }
+
+  /** The read connection's page cache, KiB, as SQLite reports it. */
+  pageCacheKiB(): number {
+    return pageCacheKiB(this.connection());
   }
 
   close(): void {

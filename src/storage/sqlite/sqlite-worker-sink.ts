@@ -10,6 +10,12 @@ import type { MigrationResult } from './sqlite-migrate.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 import { sqliteWorkerScript } from './worker-script.js';
 
+export interface WriterReady {
+  readonly migration: MigrationResult;
+  /** The write connection's page cache, KiB, as SQLite reports it. */
+  readonly pageCacheKiB: number;
+}
+
 export class SqliteWorkerSink implements BatchSink {
   private worker: Worker | null = null;
   /** Set once the worker is gone; every later request fails fast with it. */
@@ -27,11 +33,11 @@ export class SqliteWorkerSink implements BatchSink {
   ) {}
 
   /** Starts the worker and waits until it has opened and migrated the database. */
-  start(): Promise<MigrationResult> {
+  start(): Promise<WriterReady> {
     const script = sqliteWorkerScript();
     const worker = new Worker(script.url, { workerData: this.init, execArgv: script.execArgv });
     this.worker = worker;
-    return new Promise<MigrationResult>((resolve, reject) => {
+    return new Promise<WriterReady>((resolve, reject) => {
       let started = false;
       const fail = (code: StorageErrorCode, message: string) => {
         this.stopped(message);
@@ -40,7 +46,7 @@ export class SqliteWorkerSink implements BatchSink {
       worker.on('message', (message: FromWorker) => {
         if (message.type === 'ready') {
           started = true;
-          resolve(message.migration);
+          resolve({ migration: message.migration, pageCacheKiB: message.pageCacheKiB });
         } else if (message.type === 'fatal') {
           fail((message.code as StorageErrorCode | null) ?? 'STORAGE_OPEN_FAILED', `${this.init.path}: ${message.message}`);
         } else {

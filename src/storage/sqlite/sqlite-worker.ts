@@ -7,7 +7,7 @@ import { StorageError } from '../errors.js';
 import type { RetentionReport } from '../history.js';
 import type { WriteBatch } from '../write-batch.js';
 import { SqliteBatchApplier } from './sqlite-batch-applier.js';
-import { openWriteConnection, type SqliteDatabase } from './sqlite-connection.js';
+import { openWriteConnection, pageCacheKiB, type SqliteDatabase } from './sqlite-connection.js';
 import { migrateSqlite } from './sqlite-migrate.js';
 import { SqliteRetention } from './sqlite-retention.js';
 import type { FromWorker, LogLevel, ToWorker, WorkerInit } from './worker-protocol.js';
@@ -168,11 +168,11 @@ class WriterThread {
 function main(): void {
   let db: SqliteDatabase | null = null;
   try {
-    db = openWriteConnection(init.path);
+    db = openWriteConnection(init.path, { cacheBytes: init.cacheBytes });
     const migration = migrateSqlite(db, init.path);
     const thread = new WriterThread(db, new SqliteBatchApplier(db), new SqliteRetention(db, init.retention));
     thread.start();
-    post({ type: 'ready', migration });
+    post({ type: 'ready', migration, pageCacheKiB: pageCacheKiB(db) });
   } catch (err) {
     try {
       db?.close();

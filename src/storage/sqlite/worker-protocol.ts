@@ -7,6 +7,8 @@ import type { MigrationResult } from './sqlite-migrate.js';
 export interface WorkerInit {
   /** Absolute path of the database file. */
   readonly path: string;
+  /** Page cache of the write connection, bytes. */
+  readonly cacheBytes: number;
   readonly retention: RetentionConfig;
 }
 
@@ -18,7 +20,7 @@ export type ToWorker =
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export type FromWorker =
-  | { readonly type: 'ready'; readonly migration: MigrationResult }
+  | { readonly type: 'ready'; readonly migration: MigrationResult; readonly pageCacheKiB: number }
   | { readonly type: 'fatal'; readonly code: string | null; readonly message: string }
   | {
       readonly type: 'written';

@@ -3,7 +3,7 @@ import { afterEach, describe } from 'vitest';
 import { SqliteDeliveryStore } from '../../../src/events/delivery/sqlite-delivery-store.js';
 import { silentLogger } from '../../../src/log.js';
 import { SqliteHistory } from '../../../src/storage/index.js';
-import { KEEP_EVERYTHING, tempHistory } from '../storage/history-fixture.js';
+import { KEEP_EVERYTHING, sqliteStorage, tempHistory } from '../storage/history-fixture.js';
 import { declareDeliveryStoreContract } from './delivery-store-contract.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -16,7 +16,7 @@ describe('SQLite delivery store', () => {
     const temp = await tempHistory();
     cleanups.push(() => temp.cleanup());
     const writeBuffer = { maxRows: 1000, flushIntervalMs: 1000, idleFlushDelayMs: 20, maxPendingRows: 10_000 };
-    const history = new SqliteHistory({ storage: { driver: 'sqlite', path: temp.path }, writeBuffer, retention: KEEP_EVERYTHING }, silentLogger());
+    const history = new SqliteHistory({ storage: sqliteStorage(temp.path), writeBuffer, retention: KEEP_EVERYTHING }, silentLogger());
     await history.start();
     cleanups.push(() => history.stop());
     const store = new SqliteDeliveryStore(temp.path);

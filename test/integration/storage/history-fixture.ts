@@ -3,7 +3,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RetentionConfig, WriteBufferConfig } from '../../../src/domain/config.js';
+import { DEFAULT_STORAGE } from '../../../src/config/defaults.js';
+import type { RetentionConfig, SqliteStorageConfig, WriteBufferConfig } from '../../../src/domain/config.js';
 import type { Sample } from '../../../src/domain/point.js';
 import { silentLogger } from '../../../src/log.js';
 import {
@@ -26,10 +27,16 @@ export const KEEP_EVERYTHING: RetentionConfig = {
   sweepIntervalMs: 3_600_000,
 };
 
+/** The compiled default SQLite storage config, at `path`. */
+export function sqliteStorage(path: string): SqliteStorageConfig {
+  return { ...DEFAULT_STORAGE, path };
+}
+
 export interface TempHistory {
   readonly dir: string;
   readonly path: string;
   open(overrides?: {
+    storage?: Partial<SqliteStorageConfig>;
     writeBuffer?: Partial<WriteBufferConfig>;
     retention?: Partial<RetentionConfig>;
     options?: SqliteHistoryOptions;
@@ -48,7 +55,7 @@ export async function tempHistory(): Promise<TempHistory> {
     async open(overrides = {}) {
       const history = await openSqliteHistory(
         {
-          storage: { driver: 'sqlite', path },
+          storage: { ...sqliteStorage(path), ...overrides.storage },
           writeBuffer: { maxRows: 1000, flushIntervalMs: 60_000, idleFlushDelayMs: 60_000, maxPendingRows: 100_000, ...overrides.writeBuffer },
           retention: { ...KEEP_EVERYTHING, ...overrides.retention },
         },

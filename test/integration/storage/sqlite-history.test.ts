@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { silentLogger } from '../../../src/log.js';
 import { LATEST_SCHEMA_VERSION, openSqliteHistory, StorageError } from '../../../src/storage/index.js';
 import { dataQuerySql } from '../../../src/storage/sqlite/sqlite-reader.js';
-import { eventually, KEEP_EVERYTHING, sample, T0, tempHistory, type TempHistory } from './history-fixture.js';
+import { eventually, KEEP_EVERYTHING, sample, sqliteStorage, T0, tempHistory, type TempHistory } from './history-fixture.js';
 
 describe('SQLite history store', () => {
   let t: TempHistory;
@@ -32,6 +32,14 @@ describe('SQLite history store', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('gives the write and read connections the page cache of storage.cacheSize (32 MiB by default)', async () => {
+    const small = await t.open({ storage: { cacheBytes: 8 * 2 ** 20 } });
+    expect(small.pageCacheKiB).toEqual({ writer: 8192, reader: 8192 });
+    await small.stop();
+    const byDefault = await t.open();
+    expect(byDefault.pageCacheKiB).toEqual({ writer: 32_768, reader: 32_768 });
   });
 
   it('creates the database directory and file on first open', async () => {
@@ -101,7 +109,7 @@ describe('SQLite history store', () => {
 
   it('refuses an in-memory database path with a clear error', async () => {
     const opening = openSqliteHistory(
-      { storage: { driver: 'sqlite', path: ':memory:' }, writeBuffer: { maxRows: 10, flushIntervalMs: 10, idleFlushDelayMs: 10, maxPendingRows: 100 }, retention: KEEP_EVERYTHING },
+      { storage: sqliteStorage(':memory:'), writeBuffer: { maxRows: 10, flushIntervalMs: 10, idleFlushDelayMs: 10, maxPendingRows: 100 }, retention: KEEP_EVERYTHING },
       silentLogger(),
     );
     await expect(opening).rejects.toMatchObject({ code: 'STORAGE_UNSUPPORTED_PATH' });

@@ -58,6 +58,14 @@ describe('storage config', () => {
     expect(storage.driver === 'mysql' && storage.spill).toEqual({ dir: 'data/spill', maxBytes: 2 * 2 ** 30, writeTimeoutMs: 10_000 });
   });
 
+  it('compiles the SQLite page cache size, 32 MiB unless given', () => {
+    expect(load(SERVER('  driver: sqlite\n  path: a.db\n  cacheSize: 8MiB')).server.storage).toEqual({ driver: 'sqlite', path: 'a.db', cacheBytes: 8 * 2 ** 20 });
+    expect(load(SERVER('  cacheSize: 100 MB')).server.storage).toMatchObject({ cacheBytes: 100_000_000 });
+    expect(load(SERVER('  path: a.db')).server.storage).toEqual({ driver: 'sqlite', path: 'a.db', cacheBytes: 32 * 2 ** 20 });
+    expect(issues(SERVER('  cacheSize: big'))).toEqual(['5:storage.cacheSize: must be a size like 512MB, 2GiB, or whole bytes']);
+    expect(issues(SERVER('  driver: mysql\n  user: u\n  database: d\n  cacheSize: 8MiB'))).toEqual(['8:storage.cacheSize: applies only to driver: sqlite']);
+  });
+
   it('reports fields that belong to the other driver and missing required ones, with lines', () => {
     expect(issues(SERVER('  driver: sqlite\n  path: a.db\n  host: db.local'))).toEqual(['7:storage.host: applies only to driver: mysql']);
     const mysql = issues(SERVER('  driver: mysql\n  path: a.db'));
