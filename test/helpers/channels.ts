@@ -1,0 +1,80 @@
+// Shared by the outbound channel tests: a port nobody listens on (a peer that is down at
+// start), the example profile as the simulator serves it, the example points as they must
+// be stored, and the events table as stored.
+import Database from 'better-sqlite3';
+import { createServer } from 'node:net';
+import { expect } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import type { DeviceProfile, LinkConfig } from '../../src/domain/config.js';
+import { removeDir, waitFor, writeConfigDir, type Harness } from './app-harness.js';
+import { dataRows, type DataRowView } from './db.js';
+import { HEARTBEAT_POINTS, USER_EXPECTED } from './user-example.js';
+
+/** A port that was free a moment ago: start the peer on it later to play "down, then up". */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** A profile and a link of the shipped example config, compiled as dtuhub compiles them. */
+export function exampleConfig(): { profile: (name?: string) => DeviceProfile; link: (name?: string) => LinkConfig } {
+  const { dir } = writeConfigDir();
+  try {
+    const { points } = loadConfig(dir);
+    return {
+      profile: (name = 'th-station') => points.profiles.get(name)!,
+      link: (name = 'transparent') => points.links.get(name)!,
+    };
+  } finally {
+    removeDir(dir);
+  }
+}
+
+/** The example profile, as a DTU would be polled with it. */
+export function exampleProfile(): DeviceProfile {
+  return exampleConfig().profile();
+}
+
+export interface StoredEvent {
+  type: string;
+  deviceId: string | null;
+  payload: Record<string, unknown>;
+}
+
+/** Rows of the events table whose type starts with `prefix` (`channel.`, `device.`), oldest first. */
+export function storedEvents(h: Harness, prefix: string): StoredEvent[] {
+  const db = new Database((h.config.server.storage as { path: string }).path, { readonly: true });
+  try {
+    const rows = db.prepare(`SELECT type, registration_id, payload FROM events WHERE type LIKE ? ORDER BY id`).all(`${prefix}%`) as {
+      type: string;
+      registration_id: string | null;
+      payload: string;
+    }[];
+    return rows.map((r) => ({ type: r.type, deviceId: r.registration_id, payload: JSON.parse(r.payload) as Record<string, unknown> }));
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Waits until every example point (without those polled on heartbeats, unless `heartbeats`)
+ * is stored for the device, then checks each value and raw value against what the pinned
+ * registers must decode to; returns the rows.
+ */
+export async function expectUserPointsStored(h: Harness, deviceId: string, heartbeats: boolean): Promise<DataRowView[]> {
+  const expected = Object.entries(USER_EXPECTED).filter(([point]) => heartbeats || !HEARTBEAT_POINTS.has(point));
+  const rows = await waitFor(() => {
+    const r = dataRows(h, deviceId);
+    return expected.every(([point]) => r.some((x) => x.point === point)) ? r : null;
+  }, 10_000, heartbeats ? 'every point, heartbeat-polled ones included' : 'every interval point');
+  for (const [point, want] of expected) {
+    const row = rows.find((r) => r.point === point)!;
+    expect(row.value, point).toBe(want.value);
+    expect(row.raw, point).toBe(want.raw);
+    expect(row.slave, point).toBe(1);
+  }
+  return rows;
+}
