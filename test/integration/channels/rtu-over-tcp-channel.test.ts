@@ -2,7 +2,9 @@
 // server (device and profile preset) the example points are stored exactly as for a DTU;
 // as a fixed-IP DTU it registers and heartbeats, and when its heartbeats stop dtuhub drops
 // the link after the configured misses, connects to its address again and polls on; a
-// peer that is down at start is retried with backoff, visible in the API and the events.
+// peer that is down at start is retried with backoff, visible in the API and the events,
+// and one that accepts and drops at once is not hammered.
+import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRtuOverTcpServer, type RtuOverTcpServer } from '../../../src/simulator/index.js';
 import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-harness.js';
@@ -143,5 +145,26 @@ describe('RTU-over-TCP channel', () => {
     // 100 ms doubling (the test's backoff).
     expect(retries.slice(0, 3)).toEqual([100, 200, 400]);
     expect(events[0]!.payload).toMatchObject({ channel: 'rs485-gw', channelType: 'rtu-over-tcp' });
+  });
+
+  it('keeps backing off longer from a peer that accepts and closes at once (the backoff restarts only once it answers)', async () => {
+    const dropper = createServer((socket) => socket.destroy());
+    await new Promise<void>((r) => dropper.listen(0, '127.0.0.1', () => r()));
+    try {
+      const { port } = dropper.address() as AddressInfo;
+      h = await startApp({ server: (doc) => (doc.channels = [serialServer(port)]) });
+      const c = h.app.channels.get('rs485-gw');
+      await waitFor(() => c.status().counters.disconnects >= 3, 10_000, 'three dropped links');
+      await h.app.storeDrained();
+      const retries = await waitFor(() => {
+        const r = storedEvents(h!, 'channel.backoff').map((e) => e.payload['retryInMs']);
+        return r.length >= 3 ? r : null;
+      }, 5000, 'backoff events');
+      expect(retries.slice(0, 3)).toEqual([100, 200, 400]);
+      expect(c.status().counters.connects).toBeGreaterThanOrEqual(3);
+      expect(dataRows(h, 'RTU-01')).toEqual([]);
+    } finally {
+      await new Promise<void>((r) => dropper.close(() => r()));
+    }
   });
 });
