@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import type { DeviceProfile, LinkConfig } from '../../src/domain/config.js';
 import { removeDir, waitFor, writeConfigDir, type Harness } from './app-harness.js';
-import { dataRows, type DataRowView } from './db.js';
+import { connectionRows, dataRows, deviceRow, type DataRowView } from './db.js';
 import { HEARTBEAT_POINTS, USER_EXPECTED } from './user-example.js';
 
 /** A port that was free a moment ago: start the peer on it later to play "down, then up". */
@@ -62,7 +62,8 @@ export function storedEvents(h: Harness, prefix: string): StoredEvent[] {
 /**
  * Waits until every example point (without those polled on heartbeats, unless `heartbeats`)
  * is stored for the device, then checks each value and raw value against what the pinned
- * registers must decode to; returns the rows.
+ * registers must decode to, and that heartbeat-polled points are absent for a peer that
+ * sends no heartbeats; returns the rows.
  */
 export async function expectUserPointsStored(h: Harness, deviceId: string, heartbeats: boolean): Promise<DataRowView[]> {
   const expected = Object.entries(USER_EXPECTED).filter(([point]) => heartbeats || !HEARTBEAT_POINTS.has(point));
@@ -76,5 +77,12 @@ export async function expectUserPointsStored(h: Harness, deviceId: string, heart
     expect(row.raw, point).toBe(want.raw);
     expect(row.slave, point).toBe(1);
   }
+  if (!heartbeats) expect(rows.filter((r) => HEARTBEAT_POINTS.has(r.point))).toEqual([]);
   return rows;
+}
+
+/** A preset device fed by a channel after its first connect: stored like a DTU, the channel as its listener. */
+export function expectChannelDevice(h: Harness, deviceId: string, channel: string, peerPort: number): void {
+  expect(deviceRow(h, deviceId)).toMatchObject({ profile: 'th-station', status: 'online', last_ip: '127.0.0.1', last_port: peerPort, listener: channel });
+  expect(connectionRows(h, deviceId).map((r) => r.event)).toEqual(['connect']);
 }
