@@ -47,8 +47,20 @@ describe('RTU-over-TCP channel', () => {
     expect(h.app.channels.get('rs485-gw').status()).toMatchObject({ state: 'connected', devices: ['RTU-01'], failures: 0 });
     // The link is a gateway session: supervision lists it under the channel, writes reach it.
     expect(h.app.gateway.sessions()).toEqual([expect.objectContaining({ deviceId: 'RTU-01', state: 'active', remote: expect.objectContaining({ listener: 'rs485-gw' }) })]);
-    expect(await h.app.gateway.write('RTU-01', { fn: 6, slave: 1, address: 2500, value: 4321 })).toMatchObject({ kind: 'ok' });
+    const operator = await caller(h, 'operator');
+    const api = (path: string, body?: unknown) =>
+      fetch(`${h!.webUrl()}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { cookie: operator.cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const write = await api('/api/devices/RTU-01/write', { slave: 1, fn: 6, address: 2500, value: 4321 });
+    expect(write.status).toBe(200);
     expect(sim.model.registers(1, 3, 2500, 1)).toEqual([4321]);
+    // The device page: reached via the channel, with the session's slave health.
+    const { device } = (await (await api('/api/devices/RTU-01')).json()) as { device: Record<string, any> };
+    expect(device).toMatchObject({ status: 'online', listener: 'rs485-gw', via: { kind: 'channel', channel: 'rs485-gw', type: 'rtu-over-tcp' } });
+    expect(device['slaves']).toEqual([expect.objectContaining({ slave: 1, name: 'main' })]);
     // One online event, raised by the channel, not a second one by the session.
     await h.app.storeDrained();
     const deviceEvents = await waitFor(() => {
