@@ -5,6 +5,7 @@ import type { CollectorFactories } from './channel-manager.js';
 import type { CollectorDeps } from './collector.js';
 import { HttpCollector } from './http/http-collector.js';
 import { ModbusTcpCollector } from './modbus-tcp/modbus-tcp-collector.js';
+import { MqttCollector } from './mqtt/mqtt-collector.js';
 import { RtuOverTcpCollector } from './rtu-over-tcp/rtu-over-tcp-collector.js';
 
 export interface ChannelServices extends CollectorDeps {
@@ -20,6 +21,6 @@ export const COLLECTOR_FACTORIES: CollectorFactories<ChannelServices> = {
   http: (config, services) => new HttpCollector(config, services),
   'modbus-tcp': (config, services) => new ModbusTcpCollector(config, services),
   'rtu-over-tcp': (config, services) => new RtuOverTcpCollector(config, services),
-  mqtt: () => notYet('mqtt'),
+  mqtt: (config, services) => new MqttCollector(config, services),
   opcua: () => notYet('opcua'),
 };

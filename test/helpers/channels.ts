@@ -1,7 +1,6 @@
 // Shared by the outbound channel tests: a port nobody listens on (a peer that is down at
 // start), the example profile as the simulator serves it, the example points as they must
-// be stored, and the events table as stored.
-import Database from 'better-sqlite3';
+// be stored.
 import { createServer } from 'node:net';
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
@@ -11,12 +10,15 @@ import { connectionRows, dataRows, deviceRow, type DataRowView } from './db.js';
 import { HEARTBEAT_POINTS, USER_EXPECTED } from './user-example.js';
 
 /** A port that was free a moment ago: start the peer on it later to play "down, then up". */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** A profile and a link of the shipped example config, compiled as dtuhub compiles them. */
@@ -36,27 +38,6 @@ export function exampleConfig(): { profile: (name?: string) => DeviceProfile; li
 /** The example profile, as a DTU would be polled with it. */
 export function exampleProfile(): DeviceProfile {
   return exampleConfig().profile();
-}
-
-export interface StoredEvent {
-  type: string;
-  deviceId: string | null;
-  payload: Record<string, unknown>;
-}
-
-/** Rows of the events table whose type starts with `prefix` (`channel.`, `device.`), oldest first. */
-export function storedEvents(h: Harness, prefix: string): StoredEvent[] {
-  const db = new Database((h.config.server.storage as { path: string }).path, { readonly: true });
-  try {
-    const rows = db.prepare(`SELECT type, registration_id, payload FROM events WHERE type LIKE ? ORDER BY id`).all(`${prefix}%`) as {
-      type: string;
-      registration_id: string | null;
-      payload: string;
-    }[];
-    return rows.map((r) => ({ type: r.type, deviceId: r.registration_id, payload: JSON.parse(r.payload) as Record<string, unknown> }));
-  } finally {
-    db.close();
-  }
 }
 
 /**

@@ -8,10 +8,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRtuOverTcpServer, type RtuOverTcpServer } from '../../../src/simulator/index.js';
 import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-harness.js';
-import { exampleConfig, exampleProfile, expectChannelDevice, expectUserPointsStored, freePort, storedEvents } from '../../helpers/channels.js';
-import { connectionRows, dataRows, deviceRow } from '../../helpers/db.js';
+import { exampleConfig, exampleProfile, expectChannelDevice, expectUserPointsStored, freePort } from '../../helpers/channels.js';
+import { channelEvents, connectionRows, dataRows, deviceRow, storedEvents } from '../../helpers/db.js';
 import { pinUserValues } from '../../helpers/user-example.js';
-import { caller } from '../../helpers/web.js';
+import { caller, collectorStatus } from '../../helpers/web.js';
 
 let h: Harness | null = null;
 let sim: RtuOverTcpServer | null = null;
@@ -127,11 +127,7 @@ describe('RTU-over-TCP channel', () => {
     const port = await freePort();
     h = await startApp({ server: (doc) => (doc.channels = [serialServer(port)]) });
     const admin = await caller(h, 'admin');
-    const api = async () => {
-      const res = await fetch(`${h!.webUrl()}/api/channels`, { headers: { cookie: admin.cookie } });
-      expect(res.status).toBe(200);
-      return ((await res.json()) as { collectors: Record<string, any>[] }).collectors.find((c) => c.name === 'rs485-gw')!;
-    };
+    const api = () => collectorStatus(h!, admin, 'rs485-gw');
     const away = await waitFor(async () => {
       const c = await api();
       return c.state === 'backing-off' && c.failures >= 3 ? c : null;
@@ -145,7 +141,7 @@ describe('RTU-over-TCP channel', () => {
 
     await h.app.storeDrained();
     const events = await waitFor(() => {
-      const e = storedEvents(h!, 'channel.');
+      const e = channelEvents(h!);
       return e.some((x) => x.type === 'channel.connected') ? e : null;
     }, 5000, 'channel events');
     const types = events.map((e) => e.type);
