@@ -133,7 +133,7 @@ async function run(args: unknown): Promise<InprocResult> {
     const id = benchDtuId(i);
     const registers = new RegisterModel(profile!, id, id).registers(SLAVE, 3, TASK_ADDRESS, TASK_QUANTITY);
     const socket = new LoopbackDtuSocket(10_000 + i, encodeRegistersResponse(SLAVE, 3, registers));
-    const session = new DtuSession(socket as unknown as Socket, listener!, link!, ctx);
+    const session = new DtuSession(socket as unknown as Socket, listener!.name, link!, ctx);
     ctx.registry.add(session);
     session.start();
     socket.emit('data', Buffer.from(id, 'latin1'));

@@ -74,6 +74,11 @@ export interface CollectorLink {
   collectFailed(message: string): void;
   /** Announces a device as online through this channel (once per connection). */
   deviceOnline(deviceId: string, profile: string, name?: string | null): void;
+  /**
+   * The peer proved to be what the channel expects (it registered, a poll was answered):
+   * the backoff starts over. `publish` implies it.
+   */
+  proven(): void;
 }
 
 /** What `open()` resolves with: how to release that connection (must not throw, bounded in time). */
@@ -100,6 +105,13 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
   /** Devices announced online during this connection: registration ID → profile label. */
   private readonly online = new Map<string, string>();
   protected readonly log: Logger;
+  /**
+   * false: a successful connect alone does not start the backoff over, only `proven()`
+   * does — for peers that may accept and drop at once (a serial device server whose port is
+   * taken, a DTU that cannot reach its serial side), which would otherwise be hammered
+   * every `backoff.initial`.
+   */
+  protected readonly connectProvesPeer: boolean = true;
   readonly counters: CollectorCounters = { connects: 0, connectFailures: 0, disconnects: 0, collects: 0, collectErrors: 0, samples: 0 };
 
   protected constructor(
@@ -200,6 +212,9 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
       deviceOnline: (deviceId, profile, name = null) => {
         if (current() && this.current === 'connected') this.markOnline(deviceId, profile, name);
       },
+      proven: () => {
+        if (current() && this.current === 'connected') this.backoff.reset();
+      },
     };
   }
 
@@ -225,7 +240,7 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
       return;
     }
     this.link = opened;
-    this.backoff.reset();
+    if (this.connectProvesPeer) this.backoff.reset();
     this.counters.connects++;
     this.connectedAt = this.now();
     this.log.info({ target: this.target }, 'channel connected');
@@ -248,6 +263,7 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
 
   private onData(deviceId: string, profile: string, samples: readonly Sample[], polledAt: number, at: number): void {
     this.markOnline(deviceId, profile, null);
+    this.backoff.reset();
     this.lastCollectAt = at;
     this.counters.collects++;
     if (samples.length === 0) return;

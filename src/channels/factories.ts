@@ -6,6 +6,7 @@ import type { CollectorDeps } from './collector.js';
 import { HttpCollector } from './http/http-collector.js';
 import { ModbusTcpCollector } from './modbus-tcp/modbus-tcp-collector.js';
 import { MqttCollector } from './mqtt/mqtt-collector.js';
+import { RtuOverTcpCollector } from './rtu-over-tcp/rtu-over-tcp-collector.js';
 
 export interface ChannelServices extends CollectorDeps {
   readonly points: PointsConfig;
@@ -19,7 +20,7 @@ function notYet(type: string): never {
 export const COLLECTOR_FACTORIES: CollectorFactories<ChannelServices> = {
   http: (config, services) => new HttpCollector(config, services),
   'modbus-tcp': (config, services) => new ModbusTcpCollector(config, services),
-  'rtu-over-tcp': () => notYet('rtu-over-tcp'),
+  'rtu-over-tcp': (config, services) => new RtuOverTcpCollector(config, services),
   mqtt: (config, services) => new MqttCollector(config, services),
   opcua: () => notYet('opcua'),
 };

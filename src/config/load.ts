@@ -52,9 +52,17 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
       if (channel.type === 'rtu-over-tcp' && channel.link !== null && !declaredLinks.has(channel.link)) {
         serverFile.sink.add(['channels', index, 'link'], `unknown link "${channel.link}" in ${POINTS_FILE}${known(declaredLinks)}`);
       }
+      // A preset device means no registration is read, so a prefix on every packet could never be stripped.
+      if (channel.type === 'rtu-over-tcp' && channel.device !== null && channel.link !== null && points.links.get(channel.link)?.registration.mode === 'every-packet') {
+        serverFile.sink.add(
+          ['channels', index, 'device'],
+          `link "${channel.link}" prefixes every packet with the registration: leave device unset so the DTU's registration is read (the profile then comes from devices in ${POINTS_FILE})`,
+        );
+      }
     }
   }
-  const unsolicitedInUse = listeners.some(({ listener }) => points.links.get(listener.link)?.framing === 'unsolicited');
+  const linksInUse = [...listeners.map(({ listener }) => listener.link), ...channels.map(({ channel }) => (channel.type === 'rtu-over-tcp' ? channel.link : null))];
+  const unsolicitedInUse = linksInUse.some((name) => name !== null && points.links.get(name)?.framing === 'unsolicited');
   if (unsolicitedInUse) checkUnsolicitedDecodable(compiledProfiles, pointsFile.sink);
 
   let rules = noRules();

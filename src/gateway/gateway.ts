@@ -4,7 +4,9 @@
 import type { EventBus } from '../bus.js';
 import type { PointsConfig, ServerConfig } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
+import type { Socket } from 'node:net';
 import type { Logger } from '../log.js';
+import type { LinkConfig } from '../domain/config.js';
 import type { ReadFunction } from '../domain/point.js';
 import {
   encodeReadRequest,
@@ -16,7 +18,7 @@ import {
 import { newCounters, type GatewayCounters } from './counters.js';
 import { DtuListener } from './listener.js';
 import { DeviceRegistry } from './registry.js';
-import type { SessionStatus } from './session.js';
+import { DtuSession, type OutboundHooks, type SessionContext, type SessionStatus } from './session.js';
 import { TickScheduler } from './tick-scheduler.js';
 import { systemClock, type Clock, type TransactionOutcome } from './transaction-queue.js';
 
@@ -76,11 +78,12 @@ export class Gateway {
   readonly counters: GatewayCounters = newCounters();
   private readonly listeners: DtuListener[] = [];
   private readonly startedAt: number;
+  private readonly ctx: SessionContext;
 
   constructor(private readonly deps: GatewayDeps) {
     const clock = deps.clock ?? systemClock;
     this.startedAt = clock.now();
-    const ctx = {
+    const ctx: SessionContext = {
       limits: deps.server.sessions,
       points: deps.points,
       registry: this.registry,
@@ -91,6 +94,7 @@ export class Gateway {
       scheduler: new TickScheduler(SCHEDULER_TICK_MS),
       recordPackets: deps.server.retention.rawPackets,
     };
+    this.ctx = ctx;
     for (const listener of deps.server.listeners) {
       const link = deps.points.links.get(listener.link);
       if (!link) throw new Error(`listener ${listener.name} refers to unknown link ${listener.link}`);
@@ -112,6 +116,18 @@ export class Gateway {
     const closing = this.listeners.map((l) => l.stop());
     for (const session of [...this.registry.sessions()]) session.close('shutdown', 'server stopping');
     await Promise.all(closing);
+  }
+
+  /**
+   * Runs a connection an outbound channel opened (a fixed-IP DTU, a serial device server)
+   * as a DTU session: the same parser, heartbeat checks, queue and poller, in the registry
+   * (so reads, writes and supervision reach it), listed under the channel's name.
+   */
+  attachOutbound(socket: Socket, options: { readonly channel: string; readonly link: LinkConfig; readonly hooks: OutboundHooks }): DtuSession {
+    const session = new DtuSession(socket, options.channel, options.link, this.ctx, options.hooks);
+    this.registry.add(session);
+    session.start();
+    return session;
   }
 
   /** Bound ports by listener name (tests listen on port 0). */

@@ -73,7 +73,7 @@ export class DtuListener {
       return;
     }
     ctx.counters.connectionsAccepted++;
-    const session = new DtuSession(socket, this.config, this.link, ctx);
+    const session = new DtuSession(socket, this.config.name, this.link, ctx);
     ctx.registry.add(session);
     ctx.bus.emit('connection.opened', { remote: session.remote, at: session.connectedAt });
     session.start();

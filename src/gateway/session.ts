@@ -1,10 +1,12 @@
 // One DTU connection: registration, heartbeats, the transaction queue and the poller.
 // The parser turns bytes into events; this class owns the socket and every timer.
+// A listener accepts most sessions; an outbound channel (RTU over TCP) opens the others
+// and runs them the same way, but owns the device's presence itself (see OutboundHooks).
 
 import type { Socket } from 'node:net';
 import type { EventBus } from '../bus.js';
 import { matchDevice } from '../config/device-match.js';
-import type { DeviceProfile, LinkConfig, ListenerConfig, PointsConfig, RetentionConfig, SessionLimits } from '../domain/config.js';
+import type { DeviceProfile, LinkConfig, PointsConfig, RetentionConfig, SessionLimits } from '../domain/config.js';
 import type { GatewayEvents, OfflineReason, PacketKind, Remote } from '../domain/events.js';
 import type { Logger } from '../log.js';
 import { DevicePoller } from '../polling/device-poller.js';
@@ -52,6 +54,22 @@ export interface SessionStatus {
   readonly queueDepth: number;
 }
 
+/**
+ * How a session dtuhub opened itself (an outbound channel) differs from an accepted one.
+ * The channel announces the device and reports it offline, so each of those events is
+ * raised once, by the side that also knows when the link is retried.
+ */
+export interface OutboundHooks {
+  /** The device is known in advance (a serial device server): no registration is expected. */
+  readonly preset: { readonly deviceId: string; readonly profile: DeviceProfile; readonly name: string | null } | null;
+  /** Where the poller's events go: the channel counts data on the way to the bus. */
+  readonly bus: Pick<EventBus<GatewayEvents>, 'emit'>;
+  /** The device registered (or the preset one is ready). */
+  online(deviceId: string, profile: string, name: string | null): void;
+  /** The session ended, for whatever reason; the channel reports the device offline. */
+  closed(reason: OfflineReason, details: string | null): void;
+}
+
 const ERROR_KINDS: ReadonlySet<PacketKind> = new Set(['garbage', 'stray', 'exception']);
 
 export class DtuSession implements StreamEvents, TransactionLink {
@@ -75,16 +93,21 @@ export class DtuSession implements StreamEvents, TransactionLink {
   private lastDiscardLogAt = -Infinity;
   private suppressedDiscards = 0;
 
+  /**
+   * @param source the listener that accepted the connection, or the channel that opened it
+   * @param outbound set when a channel opened the connection
+   */
   constructor(
     private readonly socket: Socket,
-    private readonly listener: ListenerConfig,
+    private readonly source: string,
     private readonly link: LinkConfig,
     private readonly ctx: SessionContext,
+    private readonly outbound: OutboundHooks | null = null,
   ) {
     this.remote = {
       ip: (socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
       port: socket.remotePort ?? 0,
-      listener: listener.name,
+      listener: source,
     };
     this.connectedAt = ctx.clock.now();
     this.parser = new DtuStreamParser(link, this, ctx.limits.maxInputBytes);
@@ -100,6 +123,12 @@ export class DtuSession implements StreamEvents, TransactionLink {
       this.close('error', err.message);
     });
     socket.on('close', () => this.close('closed', null));
+    const preset = this.outbound?.preset;
+    if (preset) {
+      this.parser.assume(preset.deviceId);
+      if (this.claim(preset.deviceId)) this.activate(preset.deviceId, preset.profile, preset.name);
+      return;
+    }
     this.registrationTimer = setTimeout(() => {
       this.ctx.counters.registrationTimeouts++;
       this.reject(null, 'registration timeout');
@@ -147,7 +176,10 @@ export class DtuSession implements StreamEvents, TransactionLink {
     this.queue?.close();
     this.socket.destroy();
     this.ctx.registry.release(this);
-    if (wasActive && this.deviceId !== null) {
+    if (this.outbound) {
+      this.ctx.log.info({ device: this.deviceId, remote: `${this.remote.ip}:${this.remote.port}`, reason, details }, 'outbound link closed');
+      this.outbound.closed(reason, details);
+    } else if (wasActive && this.deviceId !== null) {
       this.ctx.log.info({ device: this.deviceId, remote: `${this.remote.ip}:${this.remote.port}`, reason, details }, 'device offline');
       this.ctx.bus.emit('device.offline', {
         deviceId: this.deviceId,
@@ -183,14 +215,24 @@ export class DtuSession implements StreamEvents, TransactionLink {
       this.reject(id, 'unknown registration ID');
       return;
     }
+    if (!this.claim(id)) return;
+    if (this.link.framing === 'typed') {
+      const ack = ackByte(this.link.typed?.ackRegistration ?? null);
+      if (ack) this.write(ack, 'ack');
+    }
+    this.activate(id, match.profile, match.name);
+  }
+
+  /** Binds the ID to this session under the link's duplicate policy; false: rejected and closed. */
+  private claim(id: string): boolean {
     const claim = this.ctx.registry.claim(id, this, this.link.duplicateIds);
     if (claim === 'rejected') {
       this.ctx.counters.rejectedDuplicate++;
       this.reject(id, 'duplicate registration ID: already online');
-      return;
+      return false;
     }
     if (claim === 'replaced') this.ctx.counters.replaced++;
-    this.activate(id, match.profile, match.name);
+    return true;
   }
 
   registrationFailed(reason: RegistrationFailure, bytes: Uint8Array): void {
@@ -291,25 +333,26 @@ export class DtuSession implements StreamEvents, TransactionLink {
     this.profile = profile;
     this.registeredAt = ctx.clock.now();
     this.parser.setHeartbeat(profile.heartbeat ?? this.link.heartbeat);
-    if (this.link.framing === 'typed') {
-      const ack = ackByte(this.link.typed?.ackRegistration ?? null);
-      if (ack) this.write(ack, 'ack');
-    }
     this.queue = new TransactionQueue(this, profile.timing, ctx.clock, ctx.scheduler);
     this.poller = new DevicePoller({
       deviceId: id,
       profile,
       queue: this.queue,
-      bus: ctx.bus,
+      bus: this.outbound?.bus ?? ctx.bus,
       limits: ctx.limits,
       clock: ctx.clock,
       scheduler: ctx.scheduler,
     });
-    this.heartbeatJob = ctx.scheduler.job(() => this.checkHeartbeat());
-    const every = ctx.limits.heartbeatIntervalMs;
-    ctx.scheduler.schedule(this.heartbeatJob, every, every);
-    ctx.bus.emit('device.registered', { deviceId: id, profile: profile.name, name, remote: this.remote, at: this.registeredAt });
-    ctx.log.info({ device: id, profile: profile.name, remote: `${this.remote.ip}:${this.remote.port}`, listener: this.listener.name }, 'device online');
+    // A DTU that connected in and goes quiet is dead whatever its link says; a serial device
+    // server dtuhub connected to speaks only when asked, so it is watched only by a heartbeat rule.
+    if (!this.outbound || this.hasHeartbeatRule()) {
+      this.heartbeatJob = ctx.scheduler.job(() => this.checkHeartbeat());
+      const every = ctx.limits.heartbeatIntervalMs;
+      ctx.scheduler.schedule(this.heartbeatJob, every, every);
+    }
+    if (this.outbound) this.outbound.online(id, profile.name, name);
+    else ctx.bus.emit('device.registered', { deviceId: id, profile: profile.name, name, remote: this.remote, at: this.registeredAt });
+    ctx.log.info({ device: id, profile: profile.name, remote: `${this.remote.ip}:${this.remote.port}`, listener: this.source }, 'device online');
     this.poller.start();
   }
 
@@ -332,7 +375,7 @@ export class DtuSession implements StreamEvents, TransactionLink {
 
   private reject(id: string | null, reason: string): void {
     if (this.state === 'closed') return;
-    this.ctx.log.warn({ device: id, remote: `${this.remote.ip}:${this.remote.port}`, listener: this.listener.name, reason }, 'connection rejected');
+    this.ctx.log.warn({ device: id, remote: `${this.remote.ip}:${this.remote.port}`, listener: this.source, reason }, 'connection rejected');
     this.ctx.bus.emit('device.rejected', { deviceId: id, remote: this.remote, at: this.ctx.clock.now(), reason });
     this.close('rejected', reason);
   }

@@ -65,10 +65,22 @@ export function heartbeatCount(h: Harness, registrationId: string): number {
   return countRows(h, 'heartbeat_log', registrationId);
 }
 
+export interface StoredEvent {
+  type: string;
+  deviceId: string | null;
+  payload: Record<string, unknown>;
+}
+
+/** Rows of the events table whose type starts with `prefix` (`channel.`, `device.`), oldest first. */
+export function storedEvents(h: Harness, prefix: string): StoredEvent[] {
+  return query<{ type: string; registration_id: string | null; payload: string }>(
+    h,
+    `SELECT type, registration_id, payload FROM events WHERE type LIKE ? ORDER BY id`,
+    `${prefix}%`,
+  ).map((r) => ({ type: r.type, deviceId: r.registration_id, payload: JSON.parse(r.payload) as Record<string, unknown> }));
+}
+
 /** channel.* events as stored in the events table, oldest first. */
 export function channelEvents(h: Harness): { type: string; payload: Record<string, unknown> }[] {
-  return query<{ type: string; payload: string }>(h, `SELECT type, payload FROM events WHERE type LIKE 'channel.%' ORDER BY id`).map((r) => ({
-    type: r.type,
-    payload: JSON.parse(r.payload) as Record<string, unknown>,
-  }));
+  return storedEvents(h, 'channel.').map(({ type, payload }) => ({ type, payload }));
 }

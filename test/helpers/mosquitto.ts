@@ -2,10 +2,11 @@
 // take the broker away and bring it back (the shared broker on 1883 must stay up for others).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './app-harness.js';
+import { freePort } from './channels.js';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';
 
@@ -59,17 +60,6 @@ export async function startPrivateBroker(options: { anonymous?: boolean } = {}):
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function accepts(port: number): Promise<boolean> {

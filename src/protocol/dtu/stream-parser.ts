@@ -81,6 +81,15 @@ export class DtuStreamParser {
     return this.pending.length;
   }
 
+  /**
+   * The device is known without a registration (a serial device server dtuhub connected
+   * to): frames are parsed from the first byte.
+   */
+  assume(id: string): void {
+    this.registeredId = id;
+    this.candidate = null;
+  }
+
   /** The device profile may bring its own heartbeat once the device is known. */
   setHeartbeat(rule: HeartbeatRule | null): void {
     this.heartbeatRule = rule;

@@ -1,13 +1,12 @@
 // The Modbus TCP channel against the simulator in Modbus TCP server mode: the example
 // profile polled over MBAP and stored exactly as for a DTU, several requests in flight,
 // a peer that is down at start (backoff, then recovery), a peer that stops answering.
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/load.js';
 import { startModbusTcpServer, type ModbusTcpServer } from '../../../src/simulator/index.js';
-import { removeDir, startApp, waitFor, writeConfigDir, type Harness } from '../../helpers/app-harness.js';
-import { connectionRows, dataRows, deviceRow } from '../../helpers/db.js';
-import { HEARTBEAT_POINTS, pinUserValues, USER_EXPECTED } from '../../helpers/user-example.js';
+import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-harness.js';
+import { exampleProfile, expectChannelDevice, expectUserPointsStored, freePort } from '../../helpers/channels.js';
+import { connectionRows, dataRows } from '../../helpers/db.js';
+import { pinUserValues } from '../../helpers/user-example.js';
 
 let h: Harness | null = null;
 let sim: ModbusTcpServer | null = null;
@@ -20,26 +19,8 @@ afterEach(async () => {
   sim = null;
 });
 
-/** The example profile, as a DTU would be polled with it. */
-function exampleProfile() {
-  const { dir } = writeConfigDir();
-  try {
-    return loadConfig(dir).points.profiles.get('th-station')!;
-  } finally {
-    removeDir(dir);
-  }
-}
-
 function channel(port: number, extra: Record<string, unknown> = {}) {
   return { name: 'meter', type: 'modbus-tcp', host: '127.0.0.1', port, device: 'METER-01', profile: 'th-station', backoff: { initial: '100ms', max: '800ms' }, ...extra };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }
 
 describe('Modbus TCP channel', () => {
@@ -47,21 +28,9 @@ describe('Modbus TCP channel', () => {
     sim = await startModbusTcpServer({ id: 'METER-01', profile: exampleProfile() });
     pinUserValues(sim.model);
     h = await startApp({ server: (doc) => (doc.channels = [channel(sim!.port)]) });
-    const expected = Object.entries(USER_EXPECTED).filter(([point]) => !HEARTBEAT_POINTS.has(point));
-    const rows = await waitFor(() => {
-      const r = dataRows(h!, 'METER-01');
-      return expected.every(([point]) => r.some((x) => x.point === point)) ? r : null;
-    }, 10_000, 'every interval point');
-    for (const [point, want] of expected) {
-      const row = rows.find((r) => r.point === point)!;
-      expect(row.value, point).toBe(want.value);
-      expect(row.raw, point).toBe(want.raw);
-      expect(row.slave, point).toBe(1);
-    }
-    // rpm is polled on heartbeats, and a Modbus TCP device has none.
-    expect(rows.some((r) => r.point === 'rpm')).toBe(false);
-    expect(deviceRow(h, 'METER-01')).toMatchObject({ profile: 'th-station', status: 'online', last_ip: '127.0.0.1', last_port: sim.port, listener: 'meter' });
-    expect(connectionRows(h, 'METER-01').map((r) => r.event)).toEqual(['connect']);
+    // Without rpm: it is polled on heartbeats, and a Modbus TCP device has none.
+    await expectUserPointsStored(h, 'METER-01', false);
+    expectChannelDevice(h, 'METER-01', 'meter', sim.port);
     expect(sim.counters.connections).toBe(1);
     expect(h.app.channels.get('meter').status()).toMatchObject({ state: 'connected', devices: ['METER-01'] });
   });

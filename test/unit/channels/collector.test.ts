@@ -1,5 +1,6 @@
 // The collector base with fake timers: retry delays 1, 2, 4 … s up to the cap, reset after
-// a success, state events, stale callbacks of an old connection ignored, stop while connecting.
+// a success (or only once the peer proved itself), state events, stale callbacks of an old
+// connection ignored, stop while connecting.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../../src/bus.js';
 import { Collector, type CollectorDeps, type CollectorLink, type OpenLink } from '../../../src/channels/collector.js';
@@ -53,7 +54,12 @@ class ScriptedCollector extends Collector<HttpChannelConfig> {
   }
 }
 
-function setup(config?: HttpChannelConfig) {
+/** A collector whose peer must prove itself (register, answer) before the backoff starts over. */
+class ProvingCollector extends ScriptedCollector {
+  protected override readonly connectProvesPeer = false;
+}
+
+function setup(config?: HttpChannelConfig, proving = false) {
   const bus = new EventBus<GatewayEvents>(silentLogger());
   const states: GatewayEvents['channel.state'][] = [];
   const online: string[] = [];
@@ -61,7 +67,8 @@ function setup(config?: HttpChannelConfig) {
   bus.on('channel.state', (e) => states.push(e));
   bus.on('device.registered', (e) => online.push(e.deviceId));
   bus.on('device.offline', (e) => offline.push(`${e.deviceId}:${e.reason}`));
-  const collector = new ScriptedCollector({ bus, log: silentLogger() }, config);
+  const deps = { bus, log: silentLogger() };
+  const collector = proving ? new ProvingCollector(deps, config) : new ScriptedCollector(deps, config);
   return { bus, collector, states, online, offline };
 }
 
@@ -180,6 +187,58 @@ describe('Collector', () => {
     await settle();
     expect(collector.status()).toMatchObject({ state: 'connected', restarts: 1 });
     expect(collector.opens).toHaveLength(2);
+    await collector.stop();
+  });
+
+  it('a peer that accepts and drops at once keeps backing off longer when connects alone do not prove it', async () => {
+    const { collector } = setup(undefined, true);
+    collector.up = true;
+    collector.start();
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await settle();
+      expect(collector.state).toBe('connected');
+      collector.links.at(-1)!.lost(null);
+      await settle();
+      waits.push(collector.status().nextAttemptAt! - Date.now());
+      await vi.advanceTimersByTimeAsync(waits[i]!);
+    }
+    expect(waits).toEqual([1000, 2000, 4000, 8000]);
+    await settle();
+
+    // The peer answers: the backoff starts over, so the next drop waits 1 s again.
+    collector.links.at(-1)!.publish('D1', 'http', [], Date.now(), Date.now());
+    expect(collector.status().failures).toBe(0);
+    collector.links.at(-1)!.lost(null);
+    await settle();
+    expect(collector.status().nextAttemptAt! - Date.now()).toBe(1000);
+    await vi.advanceTimersByTimeAsync(1000);
+    await settle();
+
+    // proven() (a registration) does the same without any data.
+    collector.links.at(-1)!.lost(null);
+    await settle();
+    expect(collector.status().nextAttemptAt! - Date.now()).toBe(2000);
+    await vi.advanceTimersByTimeAsync(2000);
+    await settle();
+    collector.links.at(-1)!.proven();
+    collector.links.at(-1)!.lost(null);
+    await settle();
+    expect(collector.status().nextAttemptAt! - Date.now()).toBe(1000);
+    await collector.stop();
+  });
+
+  it('by default a successful connect starts the backoff over', async () => {
+    const { collector } = setup();
+    collector.up = true;
+    collector.start();
+    for (let i = 0; i < 3; i++) {
+      await settle();
+      collector.links.at(-1)!.lost(null);
+      await settle();
+      expect(collector.status().nextAttemptAt! - Date.now()).toBe(1000);
+      await vi.advanceTimersByTimeAsync(1000);
+    }
     await collector.stop();
   });
 });

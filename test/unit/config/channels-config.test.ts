@@ -12,13 +12,13 @@ listeners:
 channels:
 ${channels}`;
 
-function load(server: string, env: Record<string, string> = {}) {
-  return withConfigDir({ server, points: MINIMAL_POINTS }, (dir) => loadConfig(dir, env));
+function load(server: string, env: Record<string, string> = {}, points = MINIMAL_POINTS) {
+  return withConfigDir({ server, points }, (dir) => loadConfig(dir, env));
 }
 
-function issues(server: string): string[] {
+function issues(server: string, points = MINIMAL_POINTS): string[] {
   try {
-    load(server);
+    load(server, {}, points);
   } catch (err) {
     if (err instanceof ConfigError) return err.issues.map((i) => `${i.line}:${i.field}: ${i.message}`);
     throw err;
@@ -172,5 +172,23 @@ describe('channels config', () => {
       expect.stringMatching(/^10:channels\[0\]\.profile: unknown profile "nope" in points\.yml \(known: .+\)$/),
       expect.stringMatching(/^11:channels\[0\]\.link: unknown link "nolink" in points\.yml \(known: .+\)$/),
     ]);
+  });
+
+  it('refuses a preset device on a link whose registration prefixes every packet', () => {
+    const points = MINIMAL_POINTS.replace('profiles:', `  carry:
+    framing: transparent
+    registration: { type: ascii, mode: every-packet }
+profiles:`);
+    const server = SERVER(`  - name: dtu-carry
+    type: rtu-over-tcp
+    host: 10.0.0.6
+    port: 502
+    device: D1
+    profile: station
+    link: carry`);
+    expect(issues(server, points)).toEqual([expect.stringMatching(/^9:channels\[0\]\.device: link "carry" prefixes every packet with the registration: leave device unset/)]);
+    // Without the device the DTU registers, and the channel compiles.
+    const compiled = load(server.replace(/    device: D1\n    profile: station\n/, ''), {}, points);
+    expect(compiled.server.channels[0]).toMatchObject({ type: 'rtu-over-tcp', device: null, profile: null, link: 'carry', port: 502 });
   });
 });

@@ -47,8 +47,9 @@ export function WriteForm({ device, me }: { device: DeviceDetail; me: Me }) {
     }
   };
 
-  // Writes go through DTU sessions only; a device an outbound channel feeds has none.
-  const viaChannel = device.via?.kind === 'channel' ? device.via.channel : null;
+  // Writes go through DTU sessions only. An RTU-over-TCP channel runs its link as one; the
+  // devices other channels feed have none.
+  const viaChannel = device.via?.kind === 'channel' && device.via.type !== 'rtu-over-tcp' ? device.via.channel : null;
   const offline = device.status !== 'online' || viaChannel !== null;
   const many = fn === 15 || fn === 16;
   return (

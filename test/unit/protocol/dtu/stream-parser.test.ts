@@ -92,6 +92,16 @@ describe('registration', () => {
     expect(h.events[0]).toEqual(['registered', 'DTU7X', Buffer.from('DTU7X').toString('hex')]);
   });
 
+  it('with the device known in advance (a serial device server), parses responses from the first byte', () => {
+    const h = harness(link({ heartbeat: null }));
+    h.parser.assume('RTU-01');
+    expect(h.parser.id).toBe('RTU-01');
+    h.parser.expect(expectationFor(REQ));
+    h.parser.push(RESP.subarray(0, 4));
+    h.parser.push(RESP.subarray(4));
+    expect(h.events).toEqual([['response', 'ok', RESP.toString('hex')]]);
+  });
+
   it('rejects garbage before registration', () => {
     const h = harness();
     h.parser.push(hex('00ff13'));
