@@ -5,6 +5,7 @@ import type { CollectorFactories } from './channel-manager.js';
 import type { CollectorDeps } from './collector.js';
 import { HttpCollector } from './http/http-collector.js';
 import { ModbusTcpCollector } from './modbus-tcp/modbus-tcp-collector.js';
+import { OpcuaCollector } from './opcua/opcua-collector.js';
 
 export interface ChannelServices extends CollectorDeps {
   readonly points: PointsConfig;
@@ -20,5 +21,5 @@ export const COLLECTOR_FACTORIES: CollectorFactories<ChannelServices> = {
   'modbus-tcp': (config, services) => new ModbusTcpCollector(config, services),
   'rtu-over-tcp': () => notYet('rtu-over-tcp'),
   mqtt: () => notYet('mqtt'),
-  opcua: () => notYet('opcua'),
+  opcua: (config, services) => new OpcuaCollector(config, services),
 };

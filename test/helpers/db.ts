@@ -64,3 +64,11 @@ export function countRows(h: Harness, table: 'device_data' | 'devices' | 'heartb
 export function heartbeatCount(h: Harness, registrationId: string): number {
   return countRows(h, 'heartbeat_log', registrationId);
 }
+
+/** Channel events (channel.connected, .disconnected, .failed, .backoff …) in the order stored. */
+export function channelEvents(h: Harness): { type: string; payload: Record<string, unknown> }[] {
+  return query<{ type: string; payload: string }>(h, `SELECT type, payload FROM events WHERE type LIKE 'channel.%' ORDER BY id`).map((r) => ({
+    type: r.type,
+    payload: JSON.parse(r.payload) as Record<string, unknown>,
+  }));
+}

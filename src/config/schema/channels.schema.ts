@@ -72,6 +72,8 @@ export const CHANNEL_SCHEMA: JsonSchema = strictObject(
     endpoint: TEXT,
     securityMode: { enum: ['None', 'Sign', 'SignAndEncrypt'] },
     securityPolicy: { enum: ['None', 'Basic128Rsa15', 'Basic256', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'] },
+    pkiDir: TEXT,
+    acceptUnknownServerCertificate: { type: 'boolean' },
     publishingInterval: DURATION,
     items: { type: 'array', minItems: 1, items: opcuaItem },
   },
