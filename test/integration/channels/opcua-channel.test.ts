@@ -3,7 +3,7 @@
 // node id the server does not know and a Bad status reported while the rest is stored,
 // user/password sessions, and a server that goes away and comes back (backoff, recovery,
 // status in the API, channel events).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ua from 'node-opcua-client';
@@ -69,7 +69,8 @@ async function collector(harness: Harness, name: string): Promise<CollectorView>
   return (await collectors(harness)).find((c) => c.name === name)!;
 }
 
-describe('OPC UA client channel', () => {
+// Generous: certificates are made on first use, and the CI machine is shared.
+describe('OPC UA client channel', { timeout: 60_000 }, () => {
   it('stores every item with scale, offset and decimals, at the source time, and follows changes', async () => {
     peer = await serve();
     const before = Date.now();
@@ -180,5 +181,25 @@ describe('OPC UA client channel', () => {
     const retries = events.filter((e) => e.type === 'channel.backoff').map((e) => e.payload['retryInMs']);
     expect(retries.slice(0, 3)).toEqual([100, 200, 400]);
     expect(events.at(-1)).toMatchObject({ type: 'channel.connected', payload: { channel: 'plc', channelType: 'opcua' } });
+  });
+
+  it('refuses an unknown server certificate until the operator trusts it, then connects by itself', async () => {
+    peer = await serve();
+    const pkiDir = join(pki, 'client-secure');
+    h = await startApp({ server: (doc) => (doc.channels = [channel(peer!.endpoint, { securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256', pkiDir })]) });
+    const refused = await waitFor(async () => {
+      const c = await collector(h!, 'plc');
+      return c.state === 'backing-off' ? c : null;
+    }, 30_000, 'untrusted server refused');
+    expect(refused.lastError).toContain(`move its certificate from ${pkiDir}/rejected to ${pkiDir}/trusted/certs`);
+    expect(dataRows(h, 'UA-01')).toEqual([]);
+
+    // The trust step an operator takes: the rejected server certificate is moved (a copy left
+    // in rejected/ still counts as rejected) to trusted/certs.
+    const rejected = readdirSync(join(pkiDir, 'rejected')).filter((f) => f.endsWith('.pem') || f.endsWith('.der'));
+    expect(rejected).toHaveLength(1);
+    renameSync(join(pkiDir, 'rejected', rejected[0]!), join(pkiDir, 'trusted', 'certs', rejected[0]!));
+    await waitFor(() => dataRows(h!, 'UA-01').length >= 7, 30_000, 'values over SignAndEncrypt');
+    expect(await collector(h, 'plc')).toMatchObject({ state: 'connected', failures: 0 });
   });
 });
