@@ -5,6 +5,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import './opcua-quiet.js';
 import certificates from 'node-opcua-certificate-manager';
 import ua, { type StatusCode } from 'node-opcua-client';
 import server from 'node-opcua-server';

@@ -32,7 +32,7 @@ async function load(log: Logger): Promise<NodeOpcua> {
     (context: unknown, ...args: unknown[]): void => {
       // node-opcua passes where the message comes from ({ filename, callerline }) first.
       const source = typeof context === 'object' && context !== null ? (context as { filename?: string }).filename : undefined;
-      if (log.isLevelEnabled('debug')) log.debug({ source, level }, stripVTControlCharacters(format(...args)));
+      if (log.isLevelEnabled('debug')) log.debug({ source, opcuaLevel: level }, stripVTControlCharacters(format(...args)));
     };
   debug.setWarningLogger(route('warning'));
   debug.setErrorLogger(route('error'));

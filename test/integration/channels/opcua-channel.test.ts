@@ -6,6 +6,7 @@
 import { mkdtempSync, readdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import '../../helpers/opcua-quiet.js';
 import ua from 'node-opcua-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-harness.js';

@@ -1,6 +1,7 @@
 // OPC UA DataValues (built with node-opcua's own classes, as the subscription delivers them)
 // → samples: each built-in type, 64-bit integers exact, timestamps, and statuses that keep
 // a value out of history.
+import '../../helpers/opcua-quiet.js';
 import ua from 'node-opcua-client';
 import { describe, expect, it } from 'vitest';
 import type { OpcuaItem } from '../../../src/domain/channels.js';
