@@ -17,6 +17,12 @@ const CLOSE_TIMEOUT_MS = 2000;
 const MAX_KEEP_ALIVE_COUNT = 10;
 /** Cycles without a publish request after which the server drops the subscription (≥ 3 × keep-alive). */
 const LIFETIME_COUNT = 60;
+/**
+ * Keep-alive periods without a word from the server after which the link counts as lost:
+ * a server that froze, or a network that went silent without closing the socket, is
+ * noticed like a DTU that stops answering, not only when TCP finally gives up.
+ */
+const MISSED_KEEP_ALIVES = 3;
 
 export interface OpcuaLink {
   readonly subscription: UaSubscription;
@@ -49,6 +55,7 @@ export async function openOpcuaLink(opcua: NodeOpcua, config: OpcuaChannelConfig
   let subscription: UaSubscription | null = null;
   let gone = false;
   let closing = false;
+  let watchdog: NodeJS.Timeout | null = null;
   const lost = (err: Error) => {
     if (gone || closing) return;
     gone = true;
@@ -57,6 +64,7 @@ export async function openOpcuaLink(opcua: NodeOpcua, config: OpcuaChannelConfig
   const close = async () => {
     if (closing) return;
     closing = true;
+    if (watchdog) clearInterval(watchdog);
     // When the connection is gone there is nobody to say goodbye to.
     const [openSubscription, openSession] = [subscription as ClientSubscription | null, session as ClientSession | null];
     if (!gone) {
@@ -90,6 +98,7 @@ export async function openOpcuaLink(opcua: NodeOpcua, config: OpcuaChannelConfig
         subscription = created;
         created.on('terminated', () => lost(new Error('subscription terminated by the server')));
         created.on('internal_error', (err: Error) => lost(new Error(`subscription failed: ${err.message}`)));
+        watchdog = watchKeepAlive(created, lost);
       })(),
       config.connectTimeoutMs,
     );
@@ -98,6 +107,27 @@ export async function openOpcuaLink(opcua: NodeOpcua, config: OpcuaChannelConfig
     throw new Error(describeOpcuaError(err, config));
   }
   return { subscription: subscription!, close };
+}
+
+/**
+ * The server answers a publish at least every publishing interval × keep-alive count (the
+ * revised values), with changes or an empty keep-alive; silence for several of those
+ * periods means the server or the network is gone.
+ */
+function watchKeepAlive(subscription: ClientSubscription, lost: (err: Error) => void): NodeJS.Timeout {
+  let heardAt = Date.now();
+  const heard = () => {
+    heardAt = Date.now();
+  };
+  subscription.on('keepalive', heard);
+  subscription.on('received_notifications', heard);
+  const periodMs = Math.max(1, subscription.publishingInterval * subscription.maxKeepAliveCount);
+  const limitMs = periodMs * MISSED_KEEP_ALIVES;
+  const timer = setInterval(() => {
+    if (Date.now() - heardAt > limitMs) lost(new Error(`no keep-alive from the server for ${Math.round(limitMs / 1000)} s`));
+  }, periodMs);
+  timer.unref();
+  return timer;
 }
 
 /** node-opcua's messages span lines and repeat the endpoint; keep the part an operator acts on. */
