@@ -53,13 +53,21 @@ export async function openOpcuaLink(opcua: NodeOpcua, config: OpcuaChannelConfig
   });
   let session: ClientSession | null = null;
   let subscription: UaSubscription | null = null;
-  let gone = false;
+  /** Why the connection broke, once it has. */
+  let gone: Error | null = null;
   let closing = false;
   let watchdog: NodeJS.Timeout | null = null;
+  let opening = true;
   const lost = (err: Error) => {
     if (gone || closing) return;
-    gone = true;
-    onLost(err);
+    gone = err;
+    // While opening, the attempt itself fails with this error (below).
+    if (!opening) onLost(err);
+  };
+  /** A timed-out attempt stops at its next step instead of opening what nobody will close. */
+  const check = () => {
+    if (closing) throw new Error('attempt abandoned');
+    if (gone) throw gone;
   };
   const close = async () => {
     if (closing) return;
@@ -79,13 +87,16 @@ export async function openOpcuaLink(opcua: NodeOpcua, config: OpcuaChannelConfig
     await withTimeout(
       (async () => {
         await certificates.initialize();
+        check();
         await client.connect(config.endpoint);
-        client.on('connection_lost', () => lost(new Error('connection lost')));
+        check();
+        client.on('connection_lost', () => lost(new Error('connection to the server lost')));
         client.on('close', (err?: Error | null) => lost(err ? new Error(describeOpcuaError(err)) : new Error('connection closed by the server')));
         const opened = await client.createSession(
           config.username !== null ? { type: ua.UserTokenType.UserName, userName: config.username, password: config.password ?? '' } : { type: ua.UserTokenType.Anonymous },
         );
         session = opened;
+        check();
         opened.on('session_closed', () => lost(new Error('session closed by the server')));
         const created = await opened.createSubscription2({
           requestedPublishingInterval: config.publishingIntervalMs,
@@ -96,6 +107,7 @@ export async function openOpcuaLink(opcua: NodeOpcua, config: OpcuaChannelConfig
           priority: 1,
         });
         subscription = created;
+        check();
         created.on('terminated', () => lost(new Error('subscription terminated by the server')));
         created.on('internal_error', (err: Error) => lost(new Error(`subscription failed: ${err.message}`)));
         watchdog = watchKeepAlive(created, lost);
@@ -106,6 +118,7 @@ export async function openOpcuaLink(opcua: NodeOpcua, config: OpcuaChannelConfig
     await close();
     throw new Error(describeOpcuaError(err, config));
   }
+  opening = false;
   return { subscription: subscription!, close };
 }
 
