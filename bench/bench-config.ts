@@ -35,6 +35,16 @@ export const BENCH_POINTS: readonly BenchPoint[] = Array.from({ length: 50 }, (_
   return { name: `p${String(i).padStart(2, '0')}_${kind.type}_${kind.order.toLowerCase()}`, address: TASK_ADDRESS + 2 * i, ...kind };
 });
 
+/**
+ * The points of read block `k` (registers 2000 + 100·k … + 99): block 0 is BENCH_POINTS;
+ * later blocks repeat its types (scenario 8 reads several blocks to keep several requests
+ * in flight, since one task never has two reads outstanding).
+ */
+export function benchBlockPoints(block: number): readonly BenchPoint[] {
+  if (block === 0) return BENCH_POINTS;
+  return BENCH_POINTS.map((p) => ({ ...p, name: `b${block}_${p.name}`, address: p.address + block * TASK_QUANTITY }));
+}
+
 export interface BenchServerOptions {
   readonly dbPath: string;
   /** server.yml `storage:` instead of SQLite at dbPath. */
@@ -48,6 +58,12 @@ export interface BenchServerOptions {
   readonly maxConnections: number;
   readonly writeBuffer: { readonly maxRows: number; readonly flushIntervalMs: number };
   readonly logLevel: 'warn' | 'silent';
+  /** Read blocks of 100 registers / 50 points in the profile, one task each (default 1). */
+  readonly blocks?: number;
+  /** Pause between two requests to one device (default 50 ms, as for RS-485 behind a DTU). */
+  readonly interRequestDelayMs?: number;
+  /** server.yml `channels:` (scenario 8: Modbus TCP channels polling simulated devices). */
+  readonly channels?: readonly Record<string, unknown>[];
 }
 
 /** Writes server.yml and points.yml into `dir` (JSON is valid YAML). */
@@ -76,7 +92,9 @@ export function writeBenchConfig(dir: string, options: BenchServerOptions): void
       sweepInterval: '1h',
     },
     logging: { level: options.logLevel, pretty: false },
+    ...(options.channels ? { channels: options.channels } : {}),
   };
+  const blocks = Array.from({ length: options.blocks ?? 1 }, (_, k) => k);
   const points = {
     version: 1,
     links: {
@@ -91,11 +109,16 @@ export function writeBenchConfig(dir: string, options: BenchServerOptions): void
     profiles: {
       [PROFILE_NAME]: {
         description: 'benchmark: 100 registers, 50 points',
-        timing: { responseTimeout: '3s', retries: 1, interRequestDelay: '50ms', quietAfterTimeout: '200ms' },
+        timing: { responseTimeout: '3s', retries: 1, interRequestDelay: `${options.interRequestDelayMs ?? 50}ms`, quietAfterTimeout: '200ms' },
         slaves: [{ id: SLAVE, name: 'main' }],
         pollOnConnect: true,
-        tasks: [{ name: 'block', address: TASK_ADDRESS, quantity: TASK_QUANTITY, every: `${options.pollEveryMs}ms` }],
-        points: BENCH_POINTS.map((p) => ({
+        tasks: blocks.map((k) => ({
+          name: k === 0 ? 'block' : `block${k}`,
+          address: TASK_ADDRESS + k * TASK_QUANTITY,
+          quantity: TASK_QUANTITY,
+          every: `${options.pollEveryMs}ms`,
+        })),
+        points: blocks.flatMap(benchBlockPoints).map((p) => ({
           name: p.name,
           address: p.address,
           type: p.type,

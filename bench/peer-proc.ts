@@ -12,9 +12,9 @@ import { parseArgs } from 'node:util';
 import modbusSerial from 'modbus-serial';
 import { SLAVE, TASK_ADDRESS, TASK_QUANTITY } from './bench-config.js';
 import { announceReady, serveRequests } from './child-rpc.js';
-import { decodeBenchPoints } from './peer-decode.js';
-import { sampleProcess, type ProcessSample } from './process-sample.js';
-import { WeightedHistogram, type LatencySummary } from './weighted-histogram.js';
+import { PeerStats } from './peer-stats.js';
+import type { ProcessSample } from './process-sample.js';
+import type { LatencySummary } from './weighted-histogram.js';
 
 export interface PeerSnapshot {
   readonly process: ProcessSample;
@@ -38,9 +38,8 @@ const RESPONSE_TIMEOUT_MS = 3000;
 const { values } = parseArgs({ options: { period: { type: 'string', default: '1000' } } });
 const periodMs = Number(values.period);
 
-const counters = { connections: 0, requests: 0, transactions: 0, errors: 0, skipped: 0, samplesDecoded: 0 };
-const decoded = new WeightedHistogram();
-let recordFrom = Number.POSITIVE_INFINITY;
+const stats = new PeerStats();
+const counters = stats.counters;
 const links = new Set<{ stop(): void }>();
 const sockets = new Set<Socket>();
 
@@ -55,36 +54,13 @@ function attach(socket: Socket): void {
     const client = new ModbusRTU();
     let first_: NodeJS.Timeout | null = null;
     let every: NodeJS.Timeout | null = null;
-    let busy = false;
     const link = {
       stop() {
         if (first_) clearTimeout(first_);
         if (every) clearInterval(every);
       },
     };
-    const poll = (): void => {
-      if (busy) {
-        counters.skipped++;
-        return;
-      }
-      busy = true;
-      counters.requests++;
-      const sentAt = Date.now();
-      client.readHoldingRegisters(TASK_ADDRESS, TASK_QUANTITY).then(
-        (result) => {
-          busy = false;
-          const at = Date.now();
-          const samples = decodeBenchPoints(deviceId, result.buffer, at);
-          counters.transactions++;
-          counters.samplesDecoded += samples.length;
-          if (sentAt >= recordFrom) decoded.add(at - sentAt, samples.length);
-        },
-        () => {
-          busy = false;
-          counters.errors++;
-        },
-      );
-    };
+    const poll = stats.poller(deviceId, () => client.readHoldingRegisters(TASK_ADDRESS, TASK_QUANTITY));
     client.linkTelnet(socket, {}).then(
       () => {
         counters.connections++;
@@ -115,16 +91,8 @@ const port = typeof address === 'object' && address ? address.port : 0;
 
 serveRequests(
   {
-    snapshot: (args: unknown): PeerSnapshot => {
-      const { gc = false, latency = true } = (args ?? {}) as { gc?: boolean; latency?: boolean };
-      const pollToDecodedMs = latency ? decoded.summary() : { count: 0, p50: 0, p90: 0, p99: 0, max: 0, mean: 0 };
-      return { process: sampleProcess(gc), ...counters, pollToDecodedMs };
-    },
-    'start-window': () => {
-      recordFrom = Date.now();
-      decoded.clear();
-      return recordFrom;
-    },
+    snapshot: (args: unknown): PeerSnapshot => stats.snapshot(args),
+    'start-window': () => stats.startWindow(),
   },
   async () => {
     for (const link of links) link.stop();

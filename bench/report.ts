@@ -7,6 +7,7 @@ import type { ProcessWindow } from './process-sample.js';
 import type { SqliteRunResult } from './sqlite-proc.js';
 import type { ExportBenchResult } from './export-bench.js';
 import { exportGoalRows, exportSection } from './export-report.js';
+import { modbusTcpGoalRows, modbusTcpSection, type ModbusTcpBenchResult } from './modbus-tcp-report.js';
 import type { LatencySummary } from './weighted-histogram.js';
 import { WINDOW_PROFILE } from './window-profiler.js';
 
@@ -56,6 +57,8 @@ export interface BenchResults {
   /** Rules and webhooks: scenario 1 without and with a rule on every sample. */
   readonly s7?: { readonly baseline: FleetScenarioResult; readonly rules: FleetScenarioResult };
   readonly decodeCheck?: DecodeCheck;
+  /** Modbus TCP client throughput: dtuhub's channels and modbus-serial against the simulator. */
+  readonly s8?: ModbusTcpBenchResult;
   /** CSV and XLSX export of one million rows through the web API. */
   readonly exports?: ExportBenchResult;
   readonly profiles?: readonly ProfiledRun[];
@@ -238,6 +241,7 @@ function summarySection(res: BenchResults): string {
     rows.push(['7', 'p99 event-to-webhook, a rule on every sample', `≤ ${GOALS.eventToWebhookP99Ms} ms`, ms(w7.latencyMs.p99), met(w7.latencyMs.count > 0 && w7.latencyMs.p99 <= GOALS.eventToWebhookP99Ms)]);
     rows.push(['7', 'CPU added by the rules and webhooks', '(context)', `${num(res.s7!.rules.server.cpuCores - res.s7!.baseline.server.cpuCores, 3)} cores`, '—']);
   }
+  if (res.s8) rows.push(...modbusTcpGoalRows(res.s8));
   return `## Goals\n\n${table(['Scenario', 'Figure', 'Goal', 'Measured', 'Result'], rows)}\n`;
 }
 
@@ -521,6 +525,7 @@ ${mysqlSection(res.s6)}`,
   }
   if (res.s7) out.push(rulesSection(res.s7));
   if (res.s4b && res.s5) out.push(`## 5. Peer: the same fleet through modbus-serial\n\n${peerSection(res.s1, res.s4b, res.s5, res.decodeCheck)}`);
+  if (res.s8) out.push(modbusTcpSection(res.s8));
   if (res.exports) out.push(exportSection(res.exports));
   out.push(notesSection(res));
   if (res.profiles && res.profiles.length > 0) out.push(profileSection(res.profiles));

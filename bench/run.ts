@@ -1,8 +1,9 @@
 // `npm run bench`: runs every scenario, prints progress, writes docs/BENCHMARKS.md.
 //
-//   npm run bench                       full run (about 25 minutes: scenario 6 paces MariaDB for 10)
+//   npm run bench                       full run (about 25 minutes: scenario 6 paces MariaDB for 10,
+//                                       scenario 8 takes under 3)
 //   npm run bench -- --quick            short windows
-//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, 7, export)
+//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, 7, 8, export)
 //   npm run bench -- --no-profile       skip the profiled runs
 //   npm run bench -- --out FILE         write the report elsewhere (--json FILE: raw results)
 //   npm run bench -- --render FILE      re-render the report from raw results saved with --json
@@ -19,6 +20,7 @@ import { RegisterModel } from '../src/simulator/index.js';
 import { benchDtuId, PROFILE_NAME, SLAVE, TASK_ADDRESS, TASK_QUANTITY, writeBenchConfig } from './bench-config.js';
 import { summarizeProfiles } from './cpu-profile-summary.js';
 import { runFleetScenario, type FleetScenarioResult, type FleetScenarioSpec } from './fleet-scenario.js';
+import { runModbusTcpScenario } from './modbus-tcp-scenario.js';
 import { decodeBenchPoints } from './peer-decode.js';
 import { renderReport, type BenchResults, type DecodeCheck, type MachineInfo, type ProfiledRun } from './report.js';
 import type { SqliteRunResult } from './sqlite-proc.js';
@@ -54,7 +56,7 @@ const { values } = parseArgs({
 });
 
 const durations = values.quick ? QUICK : FULL;
-const only = new Set((values.only ?? '1,2,3,4,5,6,7,export').split(',').map((s) => s.trim()));
+const only = new Set((values.only ?? '1,2,3,4,5,6,7,8,export').split(',').map((s) => s.trim()));
 const wants = (n: string) => only.has(n);
 const startedAt = Date.now();
 const log = (line: string) => console.log(line);
@@ -226,6 +228,10 @@ async function main(): Promise<void> {
     results.s7 = { baseline, rules };
     const w = rules.webhooks;
     if (w) log(`  → +${(rules.server.cpuCores - baseline.server.cpuCores).toFixed(3)} cores; ${w.perSecond.toFixed(0)} webhooks/s, event-to-webhook p99 ${w.latencyMs.p99.toFixed(1)} ms`);
+  }
+  if (wants('8')) {
+    log(`[${elapsed()}] scenario 8: Modbus TCP client throughput, dtuhub channels and modbus-serial`);
+    results.s8 = await runModbusTcpScenario(durations.s8, log);
   }
   if (!values.quick && !values['no-profile']) results.profiles = await profiled();
   results.wallSeconds = (Date.now() - startedAt) / 1000;

@@ -41,6 +41,8 @@ export interface Durations {
   /** Scenario 6: rows for the flat-out MariaDB run, and how long the paced run lasts. */
   readonly s6Rows: number;
   readonly s6PacedMs: number;
+  /** Scenario 8: each of its nine runs (three sizes × dtuhub app, channels alone, peer). */
+  readonly s8: { warmupMs: number; measureMs: number };
 }
 
 export const FULL: Durations = {
@@ -53,6 +55,7 @@ export const FULL: Durations = {
   profile: { warmupMs: 5_000, measureMs: 15_000, sqliteRows: 500_000 },
   s6Rows: 2_000_000,
   s6PacedMs: 600_000,
+  s8: { warmupMs: 3_000, measureMs: 10_000 },
 };
 
 export const QUICK: Durations = {
@@ -65,6 +68,7 @@ export const QUICK: Durations = {
   profile: { warmupMs: 3_000, measureMs: 8_000, sqliteRows: 200_000 },
   s6Rows: 300_000,
   s6PacedMs: 60_000,
+  s8: { warmupMs: 1_500, measureMs: 4_000 },
 };
 
 function fleetSpec(

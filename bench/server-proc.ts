@@ -1,15 +1,19 @@
 // Child process running dtuhub for the benchmark, from a config directory the runner wrote.
 //
-//   node dist/bench/server-proc.js --config DIR --mode app|gateway
+//   node dist/bench/server-proc.js --config DIR --mode app|gateway|channels
 //
 // `app`: the whole DtuhubApp (gateway, history recorder, SQLite writer thread), with
 // poll-to-stored latency measured from the writer's own counters.
 // `gateway`: the Gateway service alone on the same bus; the only `data` listener counts
 // samples and drops them, so CPU time is the gateway path (socket IO, parse, match,
 // decode) without storage.
+// `channels`: the outbound channels (server.yml `channels:`) alone on a bus whose only
+// `data` listener counts and drops, as `gateway` does for DTUs (scenario 8).
 import { parseArgs } from 'node:util';
 import { DtuhubApp } from '../src/app.js';
 import { EventBus } from '../src/bus.js';
+import { ChannelManager, collectorBuilder } from '../src/channels/channel-manager.js';
+import { COLLECTOR_FACTORIES } from '../src/channels/factories.js';
 import { loadConfig } from '../src/config/load.js';
 import type { GatewayEvents } from '../src/domain/events.js';
 import { Gateway } from '../src/gateway/gateway.js';
@@ -22,7 +26,7 @@ import { sampleProcess, type ProcessSample } from './process-sample.js';
 import { WeightedHistogram, type LatencySummary } from './weighted-histogram.js';
 import { WindowProfiler } from './window-profiler.js';
 
-export type ServerMode = 'app' | 'gateway';
+export type ServerMode = 'app' | 'gateway' | 'channels';
 
 export interface ServerSnapshot {
   readonly process: ProcessSample;
@@ -48,8 +52,19 @@ export interface ServerSnapshot {
   readonly stored: PollToStoredSnapshot | null;
   /** App mode: batches committed since the window started. */
   readonly flushes: FlushSummary | null;
+  /** App and channels modes: outbound channels (scenario 8), summed; `collects` counts answered polls. */
+  readonly channels: ChannelTotals | null;
   /** App mode: the webhook delivery queue. */
   readonly webhooks: { readonly queued: number; readonly inFlight: number; readonly delivered: number; readonly dead: number } | null;
+}
+
+export interface ChannelTotals {
+  readonly configured: number;
+  readonly connected: number;
+  readonly collects: number;
+  readonly collectErrors: number;
+  readonly disconnects: number;
+  readonly samples: number;
 }
 
 export interface FlushSummary {
@@ -66,7 +81,7 @@ const { values } = parseArgs({
 });
 if (!values.config) throw new Error('--config DIR is required');
 const mode = values.mode as ServerMode;
-if (mode !== 'app' && mode !== 'gateway') throw new Error(`--mode must be app or gateway, got ${mode}`);
+if (mode !== 'app' && mode !== 'gateway' && mode !== 'channels') throw new Error(`--mode must be app, gateway or channels, got ${mode}`);
 
 const config = loadConfig(values.config);
 // Logs go to stderr so the runner's stdout stays the report.
@@ -78,6 +93,7 @@ const commit = new WeightedHistogram();
 let flushedRows = 0;
 let flushCount = 0;
 let app: DtuhubApp | null = null;
+let channels: ChannelManager | null = null;
 let gateway: Gateway;
 let bus: EventBus<GatewayEvents>;
 
@@ -98,10 +114,16 @@ if (mode === 'app') {
   tracker = new PollToStoredTracker(() => writer.stats());
   gateway = started.gateway;
   bus = started.bus;
+  channels = started.channels;
 } else {
   bus = new EventBus<GatewayEvents>(log.child({ module: 'bus' }));
   gateway = new Gateway({ server: config.server, points: config.points, bus, log: log.child({ module: 'gateway' }) });
   await gateway.start();
+  if (mode === 'channels') {
+    const services = { bus, log: log.child({ module: 'channels' }), points: config.points, gateway };
+    channels = new ChannelManager(config.server.channels, collectorBuilder(COLLECTOR_FACTORIES, services));
+    channels.start();
+  }
 }
 
 const decoded = new WeightedHistogram();
@@ -123,6 +145,19 @@ function pollerTotals(): PollerCounters {
     const counters = session.devicePoller?.counters;
     if (!counters) continue;
     for (const key of Object.keys(total) as (keyof PollerCounters)[]) total[key] += counters[key];
+  }
+  return total;
+}
+
+function channelTotals(manager: ChannelManager): ChannelTotals {
+  const total = { configured: 0, connected: 0, collects: 0, collectErrors: 0, disconnects: 0, samples: 0 };
+  for (const status of manager.list()) {
+    total.configured++;
+    if (status.state === 'connected') total.connected++;
+    total.collects += status.counters.collects;
+    total.collectErrors += status.counters.collectErrors;
+    total.disconnects += status.counters.disconnects;
+    total.samples += status.counters.samples;
   }
   return total;
 }
@@ -152,6 +187,7 @@ function snapshot(args: unknown): ServerSnapshot {
     pollToDecodedMs: latency ? decoded.summary() : NO_LATENCY,
     writer: app ? app.writer.stats() : null,
     stored: tracker ? tracker.snapshot(latency) : null,
+    channels: channels ? channelTotals(channels) : null,
     webhooks: app ? (({ queued, inFlight, delivered, dead }) => ({ queued, inFlight, delivered, dead }))(app.webhooks.stats()) : null,
     flushes: app
       ? {
@@ -185,7 +221,10 @@ serveRequests(
   },
   async () => {
     if (app) await app.stop();
-    else await gateway.stop();
+    else {
+      await channels?.stop();
+      await gateway.stop();
+    }
   },
 );
 

@@ -5,6 +5,7 @@ import type { CollectorFactories } from './channel-manager.js';
 import type { CollectorDeps } from './collector.js';
 import { HttpCollector } from './http/http-collector.js';
 import { ModbusTcpCollector } from './modbus-tcp/modbus-tcp-collector.js';
+import { MqttCollector } from './mqtt/mqtt-collector.js';
 import { OpcuaCollector } from './opcua/opcua-collector.js';
 
 export interface ChannelServices extends CollectorDeps {
@@ -20,6 +21,6 @@ export const COLLECTOR_FACTORIES: CollectorFactories<ChannelServices> = {
   http: (config, services) => new HttpCollector(config, services),
   'modbus-tcp': (config, services) => new ModbusTcpCollector(config, services),
   'rtu-over-tcp': () => notYet('rtu-over-tcp'),
-  mqtt: () => notYet('mqtt'),
+  mqtt: (config, services) => new MqttCollector(config, services),
   opcua: (config, services) => new OpcuaCollector(config, services),
 };

@@ -40,3 +40,10 @@ export class JsonMapping {
     return { samples, missing, invalid, at };
   }
 }
+
+/** What a document lacked, for the log and the channel's last error; null when every point was mapped. */
+export function mappingProblem(result: Pick<JsonMapResult, 'missing' | 'invalid'>): string | null {
+  const problems = [result.missing.length > 0 ? `missing: ${result.missing.join(', ')}` : '', result.invalid.length > 0 ? `not a value: ${result.invalid.join(', ')}` : ''];
+  const problem = problems.filter(Boolean).join('; ');
+  return problem === '' ? null : problem;
+}

@@ -20,6 +20,7 @@ import { DEFAULT_CHANNEL } from './defaults.js';
 import { durationField } from './durations.js';
 import type { YamlPath } from './errors.js';
 import { asList, asMap, bool, has, int, intIn, num, oneOf, str, type RawMap } from './raw.js';
+import { parseDataSize } from './units.js';
 import type { IssueSink } from './yaml-source.js';
 
 /** A channel with the index it had in the file, for messages about it. */
@@ -35,7 +36,7 @@ const TCP_KEYS = ['host', 'port', 'connectTimeout'];
 const KEYS: Record<ChannelType, readonly string[]> = {
   'modbus-tcp': [...TCP_KEYS, 'device', 'profile', 'maxInFlight'],
   'rtu-over-tcp': [...TCP_KEYS, 'device', 'profile', 'link'],
-  mqtt: ['url', 'clientId', 'username', 'password', 'qos', 'cleanSession', 'keepalive', 'connectTimeout', 'subscriptions'],
+  mqtt: ['url', 'clientId', 'username', 'password', 'qos', 'cleanSession', 'keepalive', 'connectTimeout', 'maxPayload', 'subscriptions'],
   http: ['url', 'method', 'headers', 'body', 'every', 'timeout', 'device', 'timestamp', 'points'],
   opcua: ['endpoint', 'securityMode', 'securityPolicy', 'username', 'password', 'pkiDir', 'acceptUnknownServerCertificate', 'connectTimeout', 'publishingInterval', 'device', 'items'],
 };
@@ -136,8 +137,17 @@ function compileMqtt(base: Base, m: RawMap, connectTimeoutMs: number, at: YamlPa
     cleanSession: bool(m, 'cleanSession') ?? d.cleanSession,
     keepaliveSeconds: Math.max(1, Math.round(durationField(m, 'keepalive', d.keepaliveSeconds * 1000, at, sink, { positive: true }) / 1000)),
     connectTimeoutMs,
+    maxPayloadBytes: maxPayload(m, d.maxPayloadBytes, [...at, 'maxPayload'], sink),
     subscriptions: asList(m['subscriptions']).map((s, i) => compileSubscription(asMap(s), [...at, 'subscriptions', i], sink)),
   };
+}
+
+function maxPayload(m: RawMap, fallback: number, at: YamlPath, sink: IssueSink): number {
+  if (!has(m, 'maxPayload')) return fallback;
+  const bytes = parseDataSize(m['maxPayload']);
+  // The schema has checked the syntax; 0 would refuse every message.
+  if (bytes === 0) sink.add(at, 'must be at least 1 byte');
+  return bytes || fallback;
 }
 
 function compileSubscription(m: RawMap, at: YamlPath, sink: IssueSink): MqttSubscription {

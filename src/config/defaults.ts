@@ -94,7 +94,7 @@ export const DEFAULT_CHANNEL = {
   backoff: { initialMs: SECOND, maxMs: 5 * MINUTE },
   connectTimeoutMs: 10 * SECOND,
   maxInFlight: 1,
-  mqtt: { qos: 1, cleanSession: false, keepaliveSeconds: 60 },
+  mqtt: { qos: 1, cleanSession: false, keepaliveSeconds: 60, maxPayloadBytes: 256 * 1024 },
   http: { method: 'GET', everyMs: 30 * SECOND, timeoutMs: 10 * SECOND },
   opcua: {
     securityMode: 'None',

@@ -96,6 +96,8 @@ export interface MqttChannelConfig extends ChannelBase {
   readonly cleanSession: boolean;
   readonly keepaliveSeconds: number;
   readonly connectTimeoutMs: number;
+  /** A message with a larger payload is counted as a collect error and dropped. */
+  readonly maxPayloadBytes: number;
   readonly subscriptions: readonly MqttSubscription[];
 }
 

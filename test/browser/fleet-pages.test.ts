@@ -58,7 +58,7 @@ describe('fleet pages', () => {
     const asViewer = await openPage(await chromium());
     await logIn(asViewer.page, h, viewer.username, viewer.password);
     await asViewer.page.goto(h.webUrl() + '/channels');
-    await asViewer.page.getByText('Only admins can start, stop or restart listeners.').waitFor();
+    await asViewer.page.getByText('Only admins can start, stop or restart listeners and channels.').waitFor();
     await asViewer.page.locator('tr[data-channel=typed]').waitFor();
     expect(await asViewer.page.getByRole('button', { name: 'Stop', exact: true }).count()).toBe(0);
     expect(await asViewer.page.getByRole('link', { name: 'Users & tokens' }).count()).toBe(0);

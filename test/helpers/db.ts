@@ -65,7 +65,7 @@ export function heartbeatCount(h: Harness, registrationId: string): number {
   return countRows(h, 'heartbeat_log', registrationId);
 }
 
-/** Channel events (channel.connected, .disconnected, .failed, .backoff …) in the order stored. */
+/** channel.* events as stored in the events table, oldest first. */
 export function channelEvents(h: Harness): { type: string; payload: Record<string, unknown> }[] {
   return query<{ type: string; payload: string }>(h, `SELECT type, payload FROM events WHERE type LIKE 'channel.%' ORDER BY id`).map((r) => ({
     type: r.type,

@@ -37,3 +37,12 @@ export async function caller(h: Harness, role: Role, username = `${role}-user`):
 export async function callers(h: Harness): Promise<Record<Role, Caller>> {
   return { viewer: await caller(h, 'viewer'), operator: await caller(h, 'operator'), admin: await caller(h, 'admin', 'second-admin') };
 }
+
+/** GET /api/channels as `who`, the outbound channel named `name` (as the UI sees it). */
+export async function collectorStatus(h: Harness, who: Caller, name: string): Promise<Record<string, any>> {
+  const res = await fetch(`${h.webUrl()}/api/channels`, { headers: { cookie: who.cookie } });
+  if (res.status !== 200) throw new Error(`GET /api/channels: ${res.status}`);
+  const collector = ((await res.json()) as { collectors: Record<string, any>[] }).collectors.find((c) => c.name === name);
+  if (!collector) throw new Error(`no channel ${name} in GET /api/channels`);
+  return collector;
+}

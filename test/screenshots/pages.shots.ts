@@ -7,6 +7,7 @@ import type { Sample } from '../../src/domain/point.js';
 import { SimulatedDtu } from '../../src/simulator/index.js';
 import { removeDir, startApp, waitFor, type Harness } from '../helpers/app-harness.js';
 import { launchChromium, logIn, openPage } from '../helpers/browser.js';
+import { startJsonServer, type JsonServer } from '../helpers/json-server.js';
 import { startReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const OUT = new URL('../../docs/screenshots/', import.meta.url);
@@ -14,6 +15,7 @@ const HOUR = 3_600_000;
 const DEVICES = ['DTU01001', 'DTU01002', 'DTU01003', 'DTU01004'];
 let h: Harness | null = null;
 let receiver: WebhookReceiver | null = null;
+let weatherApi: JsonServer | null = null;
 const sims: SimulatedDtu[] = [];
 
 afterAll(async () => {
@@ -21,6 +23,7 @@ afterAll(async () => {
   await h?.stop();
   if (h) removeDir(h.dir);
   await receiver?.close();
+  await weatherApi?.stop();
 });
 
 /** The example rules.yml with its webhook enabled and pointing at a local receiver. */
@@ -72,8 +75,19 @@ it('takes screenshots of the main pages', async () => {
   mkdirSync(OUT, { recursive: true });
   // One device's webhooks are refused, so the delivery log shows retries as well.
   receiver = await startReceiver((_n, request) => (request.body.includes('DTU01004') ? 503 : 200));
+  // Outbound channels: a weather station's HTTP API that answers, and a Modbus TCP meter that is away.
+  weatherApi = await startJsonServer();
+  weatherApi.answer = { kind: 'json', doc: { temperature: 18.4, humidity: 61 } };
+  const away = await startJsonServer();
+  await away.stop();
   h = await startApp({
     rules: exampleRules(receiver.url),
+    server: (doc) => {
+      doc.channels = [
+        { name: 'weather-api', type: 'http', url: weatherApi!.url('/api/v1/current'), every: '10s', device: 'WS-ROOF', points: [{ name: 'temperature', path: 'temperature', unit: '°C' }, { name: 'humidity', path: 'humidity', unit: '%' }] },
+        { name: 'plc-line2', type: 'modbus-tcp', host: '127.0.0.1', port: away.port, device: 'PLC-LINE2', profile: 'th-station', backoff: { initial: '30s', max: '5m' } },
+      ];
+    },
     points: (p) => {
       p.devices = [{ id: 'DTU01001', profile: 'th-station', name: 'Pump house 1 / 1 号泵房' }, { id: 'DTU01002', profile: 'th-station', name: 'Boiler room / 锅炉房' }, { default: 'th-station' }];
     },
@@ -119,6 +133,8 @@ it('takes screenshots of the main pages', async () => {
     await shoot(page, 'data-browser');
     await page.goto(h.webUrl() + '/channels');
     await page.locator('tr[data-channel=dtu]').waitFor();
+    await page.locator('tr[data-collector=weather-api][data-state=connected]').waitFor();
+    await page.locator('tr[data-collector=plc-line2][data-state=backing-off]').waitFor();
     await shoot(page, 'channels');
     await page.goto(h.webUrl() + '/connections');
     await page.locator('table tbody tr').first().waitFor();
@@ -140,6 +156,7 @@ it('takes screenshots of the main pages', async () => {
     await page.goto(h.webUrl() + '/devices/DTU01001');
     await page.locator('figure.chart[data-point=temperature] canvas').waitFor();
     await shoot(page, 'device-zh', true);
+
 
     const phone = await openPage(browser, { width: 390, height: 844 });
     await logIn(phone.page, h);

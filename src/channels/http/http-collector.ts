@@ -5,7 +5,8 @@ import type { HttpChannelConfig } from '../../domain/channels.js';
 import type { Remote } from '../../domain/events.js';
 import type { Sample } from '../../domain/point.js';
 import { Collector, type CollectorDeps, type CollectorLink, type OpenLink } from '../collector.js';
-import { JsonMapping } from '../json-mapping.js';
+import { JsonMapping, mappingProblem } from '../json-mapping.js';
+import { displayUrl, urlRemote } from '../peer-url.js';
 import { readBody } from './read-body.js';
 
 /** A response body larger than this is refused: a JSON document of points is far smaller. */
@@ -25,16 +26,11 @@ export class HttpCollector extends Collector<HttpChannelConfig> {
   }
 
   get target(): string {
-    // Never show credentials in status pages or logs.
-    const shown = new URL(this.url);
-    shown.username = '';
-    shown.password = '';
-    return shown.toString();
+    return displayUrl(this.url);
   }
 
   protected remote(): Remote {
-    const port = this.url.port !== '' ? Number(this.url.port) : this.url.protocol === 'https:' ? 443 : 80;
-    return { ip: this.url.hostname, port, listener: this.config.name };
+    return urlRemote(this.url, this.config.name, { 'http:': 80, 'https:': 443 });
   }
 
   protected async open(link: CollectorLink): Promise<OpenLink> {
@@ -94,10 +90,8 @@ export class HttpCollector extends Collector<HttpChannelConfig> {
     } catch {
       return { samples: [], polledAt, at, problem: `response is not JSON (${text.length} bytes)` };
     }
-    const { samples, missing, invalid } = this.mapping.map(doc, config.device, at);
-    const problems = [missing.length > 0 ? `missing: ${missing.join(', ')}` : '', invalid.length > 0 ? `not a value: ${invalid.join(', ')}` : ''];
-    const problem = problems.filter(Boolean).join('; ');
-    return { samples, polledAt, at, problem: problem === '' ? null : problem };
+    const result = this.mapping.map(doc, config.device, at);
+    return { samples: result.samples, polledAt, at, problem: mappingProblem(result) };
   }
 
   private deliver(link: CollectorLink, result: PollResult): void {

@@ -1,7 +1,7 @@
 // JSON Schema of server.yml `channels:`. One object for every channel type (like storage);
 // compile-channels.ts reports keys that do not fit the channel's type and the cross-file
 // references (profiles and links in points.yml).
-import { DURATION, HOST, NAME, PORT, strictObject, type JsonSchema } from './common.js';
+import { DATA_SIZE, DURATION, HOST, NAME, PORT, strictObject, type JsonSchema } from './common.js';
 
 const TEXT: JsonSchema = { type: 'string', minLength: 1 };
 const SECRET: JsonSchema = { type: ['string', 'number'] };
@@ -66,6 +66,7 @@ export const CHANNEL_SCHEMA: JsonSchema = strictObject(
     qos: { enum: [0, 1, 2] },
     cleanSession: { type: 'boolean' },
     keepalive: DURATION,
+    maxPayload: DATA_SIZE,
     subscriptions: { type: 'array', minItems: 1, items: subscription },
     // http
     method: { enum: ['GET', 'POST'] },

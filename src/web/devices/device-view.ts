@@ -1,10 +1,16 @@
 // The device as the API shows it: what the database remembers (first/last seen) merged
-// with what the gateway knows right now (online, address, timers). The gateway is the
-// truth for "online": the database's status can lag a write batch behind.
+// with what is connected right now: a DTU session, or an outbound channel that lists the
+// device among its `devices`. Those are the truth for "online": the database's status can
+// lag a write batch behind.
+import type { CollectorStatus } from '../../channels/collector.js';
+import type { ChannelType } from '../../domain/channels.js';
 import type { DeviceProfile } from '../../domain/config.js';
 import type { SessionStatus } from '../../gateway/session.js';
 import type { DeviceRow } from '../../storage/index.js';
 import type { WebApp } from '../web-app.js';
+
+/** How a device reaches dtuhub: a DTU that connected to a listener, or a peer a channel connects to. */
+export type DeviceVia = { readonly kind: 'dtu'; readonly listener: string } | { readonly kind: 'channel'; readonly channel: string; readonly type: ChannelType };
 
 export interface DeviceSummary {
   readonly registrationId: string;
@@ -14,6 +20,8 @@ export interface DeviceSummary {
   readonly ip: string;
   readonly port: number;
   readonly listener: string;
+  /** Derived from `listener`; null when the device has never connected. */
+  readonly via: DeviceVia | null;
   readonly firstSeen: number | null;
   readonly lastSeen: number | null;
   readonly connectedAt: number | null;
@@ -21,22 +29,53 @@ export interface DeviceSummary {
   readonly lastDataAt: number | null;
 }
 
-export function summarize(row: DeviceRow | null, session: SessionStatus | null): DeviceSummary | null {
-  const id = row?.registrationId ?? session?.deviceId ?? null;
-  if (id === null) return null;
+/** A device connected right now, through a DTU session or an outbound channel. */
+export interface Presence {
+  readonly name: string | null;
+  readonly profile: string | null;
+  /** The peer's address; a channel's device has it only in the database row. */
+  readonly remote: { readonly ip: string; readonly port: number } | null;
+  readonly listener: string;
+  readonly connectedAt: number | null;
+  readonly lastHeartbeatAt: number | null;
+  readonly lastDataAt: number | null;
+}
+
+function sessionPresence(s: SessionStatus): Presence {
+  return { name: s.name, profile: s.profile, remote: s.remote, listener: s.remote.listener, connectedAt: s.connectedAt, lastHeartbeatAt: s.lastHeartbeatAt, lastDataAt: s.lastDataAt };
+}
+
+/** Channels keep no per-device times: the channel's connect and last collection stand in. */
+function channelPresence(c: CollectorStatus): Presence {
+  return { name: null, profile: null, remote: null, listener: c.name, connectedAt: c.connectedAt, lastHeartbeatAt: null, lastDataAt: c.lastCollectAt };
+}
+
+/** Names are unique across listeners and channels (checked when config loads), so the name tells which. */
+export function viaOf(app: WebApp, listener: string): DeviceVia | null {
+  if (listener === '') return null;
+  if (app.channels.has(listener)) return { kind: 'channel', channel: listener, type: app.channels.get(listener).config.type };
+  return { kind: 'dtu', listener };
+}
+
+/** `id` names a device the database does not know yet (only used when it is online). */
+export function summarize(app: WebApp, row: DeviceRow | null, live: Presence | null, id: string | null = null): DeviceSummary | null {
+  const registrationId = row?.registrationId ?? (live ? id : null);
+  if (registrationId === null) return null;
+  const listener = live?.listener ?? row?.listener ?? '';
   return {
-    registrationId: id,
-    name: session?.name ?? row?.name ?? null,
-    profile: session?.profile ?? row?.profile ?? '',
-    status: session ? 'online' : 'offline',
-    ip: session?.remote.ip ?? row?.lastIp ?? '',
-    port: session?.remote.port ?? row?.lastPort ?? 0,
-    listener: session?.remote.listener ?? row?.listener ?? '',
+    registrationId,
+    name: live?.name ?? row?.name ?? null,
+    profile: live?.profile ?? row?.profile ?? '',
+    status: live ? 'online' : 'offline',
+    ip: live?.remote?.ip ?? row?.lastIp ?? '',
+    port: live?.remote?.port ?? row?.lastPort ?? 0,
+    listener,
+    via: viaOf(app, listener),
     firstSeen: row?.firstSeen ?? null,
     lastSeen: row?.lastSeen ?? null,
-    connectedAt: session?.connectedAt ?? null,
-    lastHeartbeatAt: session?.lastHeartbeatAt ?? null,
-    lastDataAt: session?.lastDataAt ?? null,
+    connectedAt: live?.connectedAt ?? null,
+    lastHeartbeatAt: live?.lastHeartbeatAt ?? null,
+    lastDataAt: live?.lastDataAt ?? null,
   };
 }
 
@@ -47,22 +86,36 @@ export function onlineSessions(app: WebApp): Map<string, SessionStatus> {
   return out;
 }
 
+/** Devices the outbound channels feed right now, with the channel feeding each. */
+export function channelDevices(app: WebApp): Map<string, CollectorStatus> {
+  const out = new Map<string, CollectorStatus>();
+  for (const c of app.channels.list()) for (const id of c.devices) if (!out.has(id)) out.set(id, c);
+  return out;
+}
+
+/** Every device connected right now by registration ID; a DTU session wins over a channel. */
+export function onlineDevices(app: WebApp): Map<string, Presence> {
+  const out = new Map<string, Presence>();
+  for (const [id, c] of channelDevices(app)) out.set(id, channelPresence(c));
+  for (const [id, s] of onlineSessions(app)) out.set(id, sessionPresence(s));
+  return out;
+}
+
 /** Every device the database knows plus any online one it has not stored yet, by ID. */
 export async function allDevices(app: WebApp): Promise<DeviceSummary[]> {
-  const sessions = onlineSessions(app);
+  const online = onlineDevices(app);
   const rows = await app.reader.devices();
   const out: DeviceSummary[] = [];
   for (const row of rows) {
-    out.push(summarize(row, sessions.get(row.registrationId) ?? null)!);
-    sessions.delete(row.registrationId);
+    out.push(summarize(app, row, online.get(row.registrationId) ?? null)!);
+    online.delete(row.registrationId);
   }
-  for (const session of sessions.values()) out.push(summarize(null, session)!);
+  for (const [id, live] of online) out.push(summarize(app, null, live, id)!);
   return out.sort((a, b) => (a.registrationId < b.registrationId ? -1 : a.registrationId > b.registrationId ? 1 : 0));
 }
 
 export async function oneDevice(app: WebApp, id: string): Promise<DeviceSummary | null> {
-  const session = onlineSessions(app).get(id) ?? null;
-  return summarize(await app.reader.device(id), session);
+  return summarize(app, await app.reader.device(id), onlineDevices(app).get(id) ?? null, id);
 }
 
 /** Units of a profile's points by name, for values shown without a database read. */

@@ -4,7 +4,7 @@
 import type { WebSocket } from 'ws';
 import type { WebLiveConfig } from '../../domain/config.js';
 import type { Logger } from '../../log.js';
-import { onlineSessions, summarize } from '../devices/device-view.js';
+import { onlineDevices, summarize } from '../devices/device-view.js';
 import type { WebApp } from '../web-app.js';
 import { deviceChannel, FLEET, parseClientMessage, type DeviceEvent, type ServerFrame } from './live-frames.js';
 import { CLOSE_AUTH_ENDED, CLOSE_SHUTDOWN, LiveViewer } from './live-viewer.js';
@@ -118,17 +118,16 @@ export class LiveHub {
 
   private snapshot(channel: string): ServerFrame {
     const at = Date.now();
-    const sessions = onlineSessions(this.app);
+    const online = onlineDevices(this.app);
     if (channel === FLEET) {
-      const devices = [...sessions.values()].map((s) => summarize(null, s)!);
+      const devices = [...online].map(([id, live]) => summarize(this.app, null, live, id)!);
       return { type: 'snapshot', channel: FLEET, online: devices.length, devices, at };
     }
     const deviceId = channel.slice('device:'.length);
-    const session = sessions.get(deviceId) ?? null;
     return {
       type: 'snapshot',
       channel,
-      device: summarize(null, session),
+      device: summarize(this.app, null, online.get(deviceId) ?? null, deviceId),
       values: this.app.latest.device(deviceId),
       unreachable: this.tracker.isUnreachable(deviceId),
       at,

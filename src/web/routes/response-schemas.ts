@@ -30,6 +30,13 @@ export const DEVICE_SUMMARY = object({
   ip: str,
   port: int,
   listener: str,
+  via: {
+    anyOf: [
+      { type: 'null' },
+      object({ kind: { type: 'string', const: 'dtu' }, listener: str }),
+      object({ kind: { type: 'string', const: 'channel' }, channel: str, type: str }),
+    ],
+  },
   firstSeen: nullable('integer'),
   lastSeen: nullable('integer'),
   connectedAt: nullable('integer'),

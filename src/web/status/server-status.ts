@@ -1,4 +1,5 @@
 // The body of GET /api/status (and the fleet channel's periodic `status` frame).
+import { channelDevices } from '../devices/device-view.js';
 import type { WebContext } from '../web-context.js';
 
 export async function serverStatus(ctx: WebContext, withCounters: boolean) {
@@ -7,12 +8,14 @@ export async function serverStatus(ctx: WebContext, withCounters: boolean) {
   const counters = app.gateway.counters;
   const store = app.storeHealth();
   const known = (await app.reader.counts()).devices;
-  const online = registry.online;
+  // Devices fed by outbound channels have no DTU session: they count as online while their channel lists them.
+  let online = registry.online;
+  for (const id of channelDevices(app).keys()) if (!registry.get(id)) online++;
   return {
     version: ctx.version,
     startedAt: ctx.startedAt,
     uptimeMs: Date.now() - ctx.startedAt,
-    connections: { open: registry.connections, online, acceptedTotal: counters.connectionsAccepted, refusedTotal: counters.connectionsRefused },
+    connections: { open: registry.connections, online: registry.online, acceptedTotal: counters.connectionsAccepted, refusedTotal: counters.connectionsRefused },
     devices: { known: Math.max(known, online), online, offline: Math.max(0, known - online) },
     rates: ctx.sampler.rates(),
     today: ctx.sampler.todayCounts(),

@@ -1,12 +1,11 @@
 // The HTTP polling channel against a local server: values mapped and stored like DTU data,
 // request shape (method, headers, body), a peer that goes away and comes back (backoff,
 // recovery, status in the API, channel events), and responses that cannot be read.
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-harness.js';
-import { dataRows, deviceRow } from '../../helpers/db.js';
+import { channelEvents as eventTypes, dataRows, deviceRow } from '../../helpers/db.js';
 import { startJsonServer, type JsonServer } from '../../helpers/json-server.js';
-import { caller } from '../../helpers/web.js';
+import { caller, collectorStatus } from '../../helpers/web.js';
 
 let h: Harness | null = null;
 let peer: JsonServer | null = null;
@@ -38,18 +37,6 @@ function channel(url: string, extra: Record<string, unknown> = {}) {
     ],
     ...extra,
   };
-}
-
-function eventTypes(harness: Harness): { type: string; payload: Record<string, unknown> }[] {
-  const db = new Database((harness.config.server.storage as { path: string }).path, { readonly: true });
-  try {
-    return (db.prepare(`SELECT type, payload FROM events WHERE type LIKE 'channel.%' ORDER BY id`).all() as { type: string; payload: string }[]).map((r) => ({
-      type: r.type,
-      payload: JSON.parse(r.payload) as Record<string, unknown>,
-    }));
-  } finally {
-    db.close();
-  }
 }
 
 describe('HTTP polling channel', () => {
@@ -93,11 +80,7 @@ describe('HTTP polling channel', () => {
     h = await startApp({ server: (doc) => (doc.channels = [channel(peer!.url())]) });
     await waitFor(() => dataRows(h!, 'WX-01').length > 0);
     const admin = await caller(h, 'admin');
-    const api = async () => {
-      const res = await fetch(`${h!.webUrl()}/api/channels`, { headers: { cookie: admin.cookie } });
-      expect(res.status).toBe(200);
-      return ((await res.json()) as { collectors: Record<string, any>[] }).collectors.find((c) => c.name === 'weather')!;
-    };
+    const api = () => collectorStatus(h!, admin, 'weather');
     expect(await api()).toMatchObject({ type: 'http', state: 'connected', devices: ['WX-01'], lastError: null });
 
     await peer.stop();

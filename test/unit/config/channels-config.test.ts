@@ -74,7 +74,15 @@ describe('channels config', () => {
       - { topic: "fixed/one", device: PUMP-7, points: [{ name: on, path: on }] }`),
     );
     const [c] = server.channels;
-    expect(c).toMatchObject({ type: 'mqtt', qos: 1, cleanSession: false, clientId: 'dtuhub-plant', keepaliveSeconds: 60, backoff: { initialMs: 2000, maxMs: 60_000 } });
+    expect(c).toMatchObject({
+      type: 'mqtt',
+      qos: 1,
+      cleanSession: false,
+      clientId: 'dtuhub-plant',
+      keepaliveSeconds: 60,
+      maxPayloadBytes: 256 * 1024,
+      backoff: { initialMs: 2000, maxMs: 60_000 },
+    });
     if (c?.type !== 'mqtt') throw new Error('not mqtt');
     expect(c.subscriptions.map((s) => s.device)).toEqual([
       { kind: 'topic-level', level: 1 },
@@ -152,6 +160,20 @@ describe('channels config', () => {
       '9:channels[0].items[0].nodeId: must be a node id like ns=2;s=Boiler.Temp or ns=3;i=1001',
       '9:channels[0].items[1].nodeId: must be a node id like ns=2;s=Boiler.Temp or ns=3;i=1001',
     ]);
+  });
+
+  it('reads an MQTT maxPayload as a data size and refuses 0', () => {
+    const channel = (maxPayload: string) =>
+      SERVER(`  - name: plant
+    type: mqtt
+    url: mqtt://127.0.0.1:1883
+    maxPayload: ${maxPayload}
+    subscriptions:
+      - { topic: "plant/#", device: P, points: [{ name: t, path: t }] }`);
+    expect(load(channel('4KiB')).server.channels[0]).toMatchObject({ maxPayloadBytes: 4096 });
+    expect(load(channel('1000')).server.channels[0]).toMatchObject({ maxPayloadBytes: 1000 });
+    expect(issues(channel('0'))).toEqual(['8:channels[0].maxPayload: must be at least 1 byte']);
+    expect(issues(channel('lots'))).toEqual(['8:channels[0].maxPayload: must be a size like 512MB, 2GiB, or whole bytes']);
   });
 
   it('reports every problem with its line and field', () => {

@@ -16,12 +16,16 @@ export interface DeviceSummary {
   ip: string;
   port: number;
   listener: string;
+  /** How the device is connected; null when it never was. */
+  via: DeviceVia | null;
   firstSeen: number | null;
   lastSeen: number | null;
   connectedAt: number | null;
   lastHeartbeatAt: number | null;
   lastDataAt: number | null;
 }
+
+export type DeviceVia = { kind: 'dtu'; listener: string } | { kind: 'channel'; channel: string; type: string };
 
 export interface SlaveState {
   slave: number;
@@ -125,6 +129,25 @@ export interface Channel {
   lastError: string | null;
 }
 
+/** An outbound channel (GET /api/channels `collectors`). */
+export interface Collector {
+  name: string;
+  type: string;
+  target: string;
+  enabled: boolean;
+  state: 'connecting' | 'connected' | 'disconnected' | 'error' | 'backing-off' | 'stopped';
+  lastError: string | null;
+  lastErrorAt: number | null;
+  connectedAt: number | null;
+  lastCollectAt: number | null;
+  nextAttemptAt: number | null;
+  failures: number;
+  restarts: number;
+  startedAt: number | null;
+  devices: string[];
+  counters: { connects: number; connectFailures: number; disconnects: number; collects: number; collectErrors: number; samples: number };
+}
+
 export interface ProcessUsage {
   pid: number;
   cpuPercent: number;
@@ -186,7 +209,7 @@ export type LiveFrame =
   | { type: 'data'; channel: string; deviceId: string; samples: Sample[]; polledAt: number; at: number }
   | { type: 'device'; channel: string; deviceId: string; event: 'online' | 'offline' | 'unreachable' | 'reachable'; reason: string | null; at: number }
   | { type: 'unreachable'; channel: string; deviceId: string; failures: number; slave: number; reason: string; at: number }
-  | { type: 'status'; channel: 'fleet'; status: Status & { channels: Channel[] }; at: number }
+  | { type: 'status'; channel: 'fleet'; status: Status & { channels: Channel[]; collectors: Collector[] }; at: number }
   | { type: 'unsubscribed' | 'keepalive' | 'pong'; channel?: string; at: number }
   | { type: 'error'; code: string; message: string };
 

@@ -1,25 +1,29 @@
-// Listener supervision: state, connections, restarts and last error of every DTU listener,
-// live from the fleet channel's status frames; admins can start, stop and restart them.
+// Channel supervision: every DTU listener (state, connections, restarts, last error) and
+// every outbound channel, live from the fleet channel's status frames; admins can start,
+// stop and restart both.
 import { useState } from 'preact/hooks';
 import { ApiError, post, get } from '../lib/api.js';
 import { formatBytes, formatPercent } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
 import { useLiveChannel } from '../lib/live.js';
-import type { Channel, LiveFrame, Me, ProcessUsage } from '../lib/types.js';
+import type { Channel, Collector, LiveFrame, Me, ProcessUsage } from '../lib/types.js';
 import { useLoad } from '../lib/use-load.js';
 import { ErrorNote, Head, StatusBadge, TableWrap, Time } from '../components/bits.js';
+import { ChannelControls, type ChannelAction } from '../components/channel-controls.js';
+import { OutboundChannels } from './outbound-channels.js';
 
 export function ChannelsPage({ me }: { me: Me }) {
-  const loaded = useLoad(() => get<{ process: ProcessUsage; items: Channel[] }>('/api/channels'), []);
-  const [live, setLive] = useState<Channel[] | null>(null);
+  const loaded = useLoad(() => get<{ process: ProcessUsage; items: Channel[]; collectors: Collector[] }>('/api/channels'), []);
+  const [live, setLive] = useState<{ channels: Channel[]; collectors: Collector[] } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<Error | null>(null);
   useLiveChannel('fleet', (frame: LiveFrame) => {
-    if (frame.type === 'status') setLive(frame.status.channels);
+    if (frame.type === 'status') setLive({ channels: frame.status.channels, collectors: frame.status.collectors ?? [] });
   });
 
-  const act = async (name: string, action: 'start' | 'stop' | 'restart', connections: number) => {
-    if (action === 'stop' && connections > 0 && !window.confirm(t('channels.confirmStop', { name, count: connections }))) return;
+  /** Runs an action on a listener or an outbound channel; `confirmText` asks first. */
+  const act = async (name: string, action: ChannelAction, confirmText: string | null) => {
+    if (confirmText !== null && !window.confirm(confirmText)) return;
     setBusy(name);
     setActionError(null);
     try {
@@ -33,17 +37,20 @@ export function ChannelsPage({ me }: { me: Me }) {
     }
   };
 
-  const channels = live ?? loaded.data?.items ?? [];
+  const channels = live?.channels ?? loaded.data?.items ?? [];
+  const collectors = live?.collectors ?? loaded.data?.collectors ?? [];
+  const listenerAct = (c: Channel, action: ChannelAction) => act(c.name, action, action === 'stop' && c.connections > 0 ? t('channels.confirmStop', { name: c.name, count: c.connections }) : null);
   const isAdmin = me.role === 'admin';
   const proc = loaded.data?.process;
   return (
     <>
       <h1>{t('channels.title')}</h1>
-      <p class="muted">{t('channels.intro')}</p>
       {proc && <p class="muted small">{t('channels.process', { pid: proc.pid, cpu: formatPercent(proc.cpuPercent), rss: formatBytes(proc.rssBytes) })}</p>}
       {!isAdmin && <p class="note">{t('channels.adminOnly')}</p>}
       <ErrorNote error={loaded.error ?? actionError} />
-      <TableWrap label={t('channels.title')}>
+      <h2 class="table-title">{t('channels.listeners')}</h2>
+      <p class="muted">{t('channels.intro')}</p>
+      <TableWrap label={t('channels.listeners')}>
         <table class="channels">
           <Head cols={[t('col.name'), t('col.state'), t('col.port'), t('col.link'), t('col.connections'), t('status.online'), t('col.restarts'), t('col.startedAt'), t('col.lastError'), isAdmin && t('col.actions')]} />
           <tbody>
@@ -62,24 +69,13 @@ export function ChannelsPage({ me }: { me: Me }) {
                   <Time at={c.startedAt} />
                 </td>
                 <td>{c.lastError ?? ''}</td>
-                {isAdmin && (
-                  <td class="actions">
-                    <button type="button" disabled={busy !== null || c.state === 'running'} onClick={() => act(c.name, 'start', c.connections)}>
-                      {t('channels.start')}
-                    </button>
-                    <button type="button" disabled={busy !== null || c.state !== 'running'} onClick={() => act(c.name, 'stop', c.connections)}>
-                      {t('channels.stop')}
-                    </button>
-                    <button type="button" disabled={busy !== null} onClick={() => act(c.name, 'restart', c.connections)}>
-                      {t('channels.restart')}
-                    </button>
-                  </td>
-                )}
+                {isAdmin && <ChannelControls running={c.state === 'running'} busy={busy !== null} onAction={(action) => listenerAct(c, action)} />}
               </tr>
             ))}
           </tbody>
         </table>
       </TableWrap>
+      <OutboundChannels collectors={collectors} isAdmin={isAdmin} busy={busy !== null} act={act} />
     </>
   );
 }

@@ -9,6 +9,7 @@ import { devicePath } from '../lib/router.js';
 import type { ConnectionRow, DeviceSummary, LiveFrame, Status, TimeNext } from '../lib/types.js';
 import { useInterval, useLoad } from '../lib/use-load.js';
 import { ErrorNote, Head, Section, Stat, StatusBadge, TableWrap, Time } from '../components/bits.js';
+import { Via } from '../components/via.js';
 
 interface FleetEvent {
   key: string;
@@ -88,7 +89,8 @@ export function DashboardPage() {
                       <td>
                         <a href={devicePath(d.registrationId)}>{d.registrationId}</a>
                       </td>
-                      <td>{`${d.ip}:${d.port}`}</td>
+                      {/* A channel's device comes without its peer's address in the live snapshot: name the channel. */}
+                      <td>{d.via?.kind === 'channel' ? <Via via={d.via} /> : `${d.ip}:${d.port}`}</td>
                       <td>
                         <Time at={d.connectedAt} />
                       </td>

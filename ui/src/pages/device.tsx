@@ -8,6 +8,7 @@ import { useLiveChannel } from '../lib/live.js';
 import type { ConnectionRow, DeviceDetail, LiveFrame, Me, PacketRow, Sample, TimeNext } from '../lib/types.js';
 import { useInterval, useLoad } from '../lib/use-load.js';
 import { ErrorNote, Head, Section, StatusBadge, TableWrap, Time } from '../components/bits.js';
+import { Via } from '../components/via.js';
 import { ConnectionTable } from './dashboard.js';
 import { DeviceCharts } from './device-charts.js';
 import { PacketTable } from './packet-table.js';
@@ -84,7 +85,9 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
             <Fact label={t('col.name')}>{device.name ?? '—'}</Fact>
             <Fact label={t('col.profile')}>{device.profile}</Fact>
             <Fact label={t('col.address')}>{device.ip ? `${device.ip}:${device.port}` : '—'}</Fact>
-            <Fact label={t('col.listener')}>{device.listener || '—'}</Fact>
+            <Fact label={t('col.via')}>
+              <Via via={device.via} />
+            </Fact>
             {(
               [
                 ['col.connectedAt', device.connectedAt],
@@ -136,7 +139,7 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
       {device && (
         <Section title={t('device.slaves')} id="slaves">
           {device.slaves.length === 0 ? (
-            <p class="muted">{t('device.noSlaves')}</p>
+            <p class="muted">{device.via?.kind === 'channel' ? t('device.noSlavesChannel', { channel: device.via.channel }) : t('device.noSlaves')}</p>
           ) : (
             <TableWrap label={t('device.slaves')}>
               <table>

@@ -7,6 +7,7 @@ import { devicePath, navigate, useLocation } from '../lib/router.js';
 import type { DeviceList } from '../lib/types.js';
 import { useLoad } from '../lib/use-load.js';
 import { ErrorNote, Head, StatusBadge, TableWrap, Time } from '../components/bits.js';
+import { Via } from '../components/via.js';
 
 const PAGE = 50;
 
@@ -74,7 +75,7 @@ export function DevicesPage() {
           ) : (
             <TableWrap label={t('devices.title')}>
               <table class="devices">
-                <Head cols={[t('col.id'), t('col.name'), t('col.status'), t('col.profile'), t('col.address'), t('col.listener'), t('col.lastSeen')]} />
+                <Head cols={[t('col.id'), t('col.name'), t('col.status'), t('col.profile'), t('col.address'), t('col.via'), t('col.lastSeen')]} />
                 <tbody>
                   {data.items.map((d) => (
                     <tr key={d.registrationId}>
@@ -87,7 +88,9 @@ export function DevicesPage() {
                       </td>
                       <td>{d.profile}</td>
                       <td>{d.ip ? `${d.ip}:${d.port}` : '—'}</td>
-                      <td>{d.listener}</td>
+                      <td>
+                        <Via via={d.via} />
+                      </td>
                       <td>
                         <Time at={d.status === 'online' ? (d.lastDataAt ?? d.lastHeartbeatAt ?? d.connectedAt) : d.lastSeen} />
                       </td>

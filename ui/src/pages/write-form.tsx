@@ -47,11 +47,13 @@ export function WriteForm({ device, me }: { device: DeviceDetail; me: Me }) {
     }
   };
 
-  const offline = device.status !== 'online';
+  // Writes go through DTU sessions only; a device an outbound channel feeds has none.
+  const viaChannel = device.via?.kind === 'channel' ? device.via.channel : null;
+  const offline = device.status !== 'online' || viaChannel !== null;
   const many = fn === 15 || fn === 16;
   return (
     <Section title={t('write.title')} id="write">
-      {offline && <p class="note note-warn">{t('write.offline')}</p>}
+      {viaChannel !== null ? <p class="note note-warn">{t('write.viaChannel', { channel: viaChannel })}</p> : offline && <p class="note note-warn">{t('write.offline')}</p>}
       <form class="write-form" onSubmit={submit}>
         <fieldset disabled={offline || busy}>
           <legend class="sr-only">{t('write.title')}</legend>

@@ -1,0 +1,84 @@
+// A private Mosquitto broker as a child process on a free port of 127.0.0.1, for tests that
+// take the broker away and bring it back (the shared broker on 1883 must stay up for others).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from './app-harness.js';
+
+const MOSQUITTO = '/usr/sbin/mosquitto';
+
+export interface PrivateBroker {
+  readonly port: number;
+  readonly url: string;
+  /** Kills the broker and waits until it has exited (its clients see the connection drop). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and waits until it accepts connections. */
+  restart(): Promise<void>;
+  /** Stops it and removes its config. */
+  dispose(): Promise<void>;
+}
+
+/** `anonymous: false` with no password file: every login is refused (CONNACK "not authorized"). */
+export async function startPrivateBroker(options: { anonymous?: boolean } = {}): Promise<PrivateBroker> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'dtuhub-mosquitto-'));
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous ${options.anonymous ?? true}\npersistence false\nlog_dest none\n`);
+  let child: ChildProcess | null = null;
+
+  const start = async () => {
+    const proc = spawn(MOSQUITTO, ['-c', conf], { stdio: 'ignore' });
+    child = proc;
+    let failed: Error | null = null;
+    proc.once('error', (err) => (failed = err));
+    await waitFor(async () => {
+      if (failed) throw failed;
+      if (proc.exitCode !== null) throw new Error(`mosquitto exited with ${proc.exitCode}`);
+      return accepts(port);
+    }, 10_000, `mosquitto listening on ${port}`);
+  };
+  const stop = async () => {
+    const proc = child;
+    child = null;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGKILL');
+    await exited;
+  };
+
+  await start();
+  return {
+    port,
+    url: `mqtt://127.0.0.1:${port}`,
+    stop,
+    restart: start,
+    dispose: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
