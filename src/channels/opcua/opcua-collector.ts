@@ -5,6 +5,7 @@ import type { OpcuaChannelConfig } from '../../domain/channels.js';
 import type { Remote } from '../../domain/events.js';
 import type { Sample } from '../../domain/point.js';
 import { Collector, type CollectorDeps, type CollectorLink, type OpenLink } from '../collector.js';
+import { displayUrl, urlRemote } from '../peer-url.js';
 import { loadNodeOpcua, type NodeOpcua } from './node-opcua.js';
 import { openOpcuaLink, type UaSubscription } from './opcua-link.js';
 import { OpcuaItemMapper, type DataValueLike } from './opcua-value.js';
@@ -25,14 +26,11 @@ export class OpcuaCollector extends Collector<OpcuaChannelConfig> {
   }
 
   get target(): string {
-    const shown = new URL(this.endpoint);
-    shown.username = '';
-    shown.password = '';
-    return shown.toString();
+    return displayUrl(this.endpoint);
   }
 
   protected remote(): Remote {
-    return { ip: this.endpoint.hostname, port: this.endpoint.port !== '' ? Number(this.endpoint.port) : 4840, listener: this.config.name };
+    return urlRemote(this.endpoint, this.config.name, { 'opc.tcp:': 4840 });
   }
 
   protected async open(link: CollectorLink): Promise<OpenLink> {

@@ -13,7 +13,7 @@ import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-ha
 import { channelEvents, dataRows, deviceRow } from '../../helpers/db.js';
 import { startOpcuaServer, type OpcuaServerOptions, type OpcuaTestServer } from '../../helpers/opcua-server.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
-import { caller } from '../../helpers/web.js';
+import { caller, collectorStatus } from '../../helpers/web.js';
 
 // One PKI dir for the file: the certificates made by the first test are reused by the others.
 const pki = mkdtempSync(join(tmpdir(), 'dtuhub-opcua-pki-'));
@@ -61,17 +61,9 @@ function channel(endpoint: string, extra: Record<string, unknown> = {}) {
   };
 }
 
-type CollectorView = Record<string, any>;
-
-async function collectors(harness: Harness): Promise<CollectorView[]> {
-  const admin = await caller(harness, 'admin');
-  const res = await fetch(`${harness.webUrl()}/api/channels`, { headers: { cookie: admin.cookie } });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { collectors: CollectorView[] }).collectors;
-}
-
-async function collector(harness: Harness, name: string): Promise<CollectorView> {
-  return (await collectors(harness)).find((c) => c.name === name)!;
+/** The channel as GET /api/channels shows it to an admin. */
+async function collector(harness: Harness, name: string): Promise<Record<string, any>> {
+  return collectorStatus(harness, await caller(harness, 'admin'), name);
 }
 
 // Generous: certificates are made on first use, and the CI machine is shared.
