@@ -34,6 +34,8 @@ export interface OpcuaTestServer {
   readonly endpoint: string;
   /** Sets a variable's value (and optionally a status code), as a device would. */
   set(name: OpcuaVariableName, value: unknown, status?: StatusCode): void;
+  /** Sessions and secure channels open on the server now (a client that leaks them fills a PLC's few slots). */
+  open(): { sessions: number; channels: number };
   /** Shuts the server down (sessions are dropped). */
   stop(): Promise<void>;
   /** A fresh server on the same port, with the values last set. */
@@ -100,6 +102,7 @@ export async function startOpcuaServer(options: OpcuaServerOptions): Promise<Opc
       values.set(name, { value, status });
       write(name, value, status);
     },
+    open: () => ({ sessions: running?.server.currentSessionCount ?? 0, channels: running?.server.currentChannelCount ?? 0 }),
     async stop() {
       const current = running;
       running = null;

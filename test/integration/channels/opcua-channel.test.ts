@@ -142,6 +142,10 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     expect(refused.lastError).toBe('user "operator" refused: BadUserAccessDenied (0x801f0000)');
     expect(refused.counters.connectFailures).toBeGreaterThanOrEqual(2);
     expect(dataRows(h, 'UA-02')).toEqual([]);
+    // Failed attempts leave nothing open on the server: one session (the right password's);
+    // at most one secure channel of an attempt in progress besides its own.
+    expect(peer.open().sessions).toBe(1);
+    expect(peer.open().channels).toBeLessThanOrEqual(2);
   });
 
   it('backs off while the server is away, shows it in the API and as events, and recovers by itself', async () => {
@@ -225,5 +229,26 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     // (the same samples, not stored twice); a change shows the data flowing again.
     peer.set('Level', 6.5);
     await waitFor(() => dataRows(h!, 'UA-01').some((r) => r.point === 'level' && r.value === 6.5), 10_000, 'new value');
+  });
+
+  it('closes its session on stop and opens a new one on start (supervision API)', async () => {
+    peer = await serve();
+    h = await startApp({ server: (doc) => (doc.channels = [channel(peer!.endpoint)]) });
+    await waitFor(() => dataRows(h!, 'UA-01').length >= 7, 30_000, 'first values');
+    expect(peer.open()).toEqual({ sessions: 1, channels: 1 });
+    const admin = await caller(h, 'admin');
+    const post = (action: string) => fetch(`${h!.webUrl()}/api/channels/plc/${action}`, { method: 'POST', headers: { cookie: admin.cookie } });
+
+    expect((await post('stop')).status).toBe(200);
+    // Closed politely: the server has no session or channel left from dtuhub.
+    await waitFor(() => peer!.open().channels === 0, 10_000, 'channel closed on the server');
+    expect(peer.open()).toEqual({ sessions: 0, channels: 0 });
+    expect(deviceRow(h, 'UA-01')).toMatchObject({ status: 'offline' });
+
+    expect((await post('start')).status).toBe(200);
+    await waitFor(async () => (await collector(h!, 'plc')).state === 'connected', 20_000, 'started');
+    peer.set('Level', 7.25);
+    await waitFor(() => dataRows(h!, 'UA-01').some((r) => r.point === 'level' && r.value === 7.25), 10_000, 'values after start');
+    expect(peer.open()).toEqual({ sessions: 1, channels: 1 });
   });
 });
