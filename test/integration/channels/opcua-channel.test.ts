@@ -162,7 +162,7 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     expect(away.lastError).toMatch(/ECONNREFUSED/);
     expect(away.devices).toEqual([]);
     expect(away.counters.disconnects).toBe(1);
-    expect(deviceRow(h, 'UA-01')).toMatchObject({ status: 'offline' });
+    await waitFor(() => deviceRow(h!, 'UA-01')?.['status'] === 'offline', 5000, 'device offline');
 
     const before = dataRows(h, 'UA-01').length;
     peer.set('Level', 4.25);
@@ -219,7 +219,7 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     await h.app.storeDrained();
     const dropped = await waitFor(() => channelEvents(h!).find((e) => e.type === 'channel.disconnected'), 5000, 'disconnect event');
     expect(dropped.payload['error']).toBe('no keep-alive from the server for 3 s');
-    expect(deviceRow(h, 'UA-01')).toMatchObject({ status: 'offline' });
+    await waitFor(() => deviceRow(h!, 'UA-01')?.['status'] === 'offline', 5000, 'device offline');
     // Attempts through the silent network time out rather than hang.
     await waitFor(async () => /no connection within 2000 ms/.test((await collector(h!, 'plc')).lastError ?? ''), 20_000, 'connect timeout');
 
@@ -243,7 +243,7 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     // Closed politely: the server has no session or channel left from dtuhub.
     await waitFor(() => peer!.open().channels === 0, 10_000, 'channel closed on the server');
     expect(peer.open()).toEqual({ sessions: 0, channels: 0 });
-    expect(deviceRow(h, 'UA-01')).toMatchObject({ status: 'offline' });
+    await waitFor(() => deviceRow(h!, 'UA-01')?.['status'] === 'offline', 5000, 'device offline');
 
     expect((await post('start')).status).toBe(200);
     await waitFor(async () => (await collector(h!, 'plc')).state === 'connected', 20_000, 'started');
