@@ -6,6 +6,7 @@ import type { CollectorDeps } from './collector.js';
 import { HttpCollector } from './http/http-collector.js';
 import { ModbusTcpCollector } from './modbus-tcp/modbus-tcp-collector.js';
 import { MqttCollector } from './mqtt/mqtt-collector.js';
+import { OpcuaCollector } from './opcua/opcua-collector.js';
 import { RtuOverTcpCollector } from './rtu-over-tcp/rtu-over-tcp-collector.js';
 
 export interface ChannelServices extends CollectorDeps {
@@ -22,5 +23,5 @@ export const COLLECTOR_FACTORIES: CollectorFactories<ChannelServices> = {
   'modbus-tcp': (config, services) => new ModbusTcpCollector(config, services),
   'rtu-over-tcp': (config, services) => new RtuOverTcpCollector(config, services),
   mqtt: (config, services) => new MqttCollector(config, services),
-  opcua: () => notYet('opcua'),
+  opcua: (config, services) => new OpcuaCollector(config, services),
 };

@@ -1,4 +1,4 @@
-// Channels whose peer is a URL (HTTP, MQTT): how it is shown and which host:port it is.
+// Channels whose peer is a URL (HTTP, MQTT, OPC UA): how it is shown and which host:port it is.
 import type { Remote } from '../domain/events.js';
 
 /** The URL for status pages and logs: credentials in it are never shown. */

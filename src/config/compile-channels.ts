@@ -38,7 +38,7 @@ const KEYS: Record<ChannelType, readonly string[]> = {
   'rtu-over-tcp': [...TCP_KEYS, 'device', 'profile', 'link'],
   mqtt: ['url', 'clientId', 'username', 'password', 'qos', 'cleanSession', 'keepalive', 'connectTimeout', 'maxPayload', 'subscriptions'],
   http: ['url', 'method', 'headers', 'body', 'every', 'timeout', 'device', 'timestamp', 'points'],
-  opcua: ['endpoint', 'securityMode', 'securityPolicy', 'username', 'password', 'connectTimeout', 'publishingInterval', 'device', 'items'],
+  opcua: ['endpoint', 'securityMode', 'securityPolicy', 'username', 'password', 'pkiDir', 'acceptUnknownServerCertificate', 'connectTimeout', 'publishingInterval', 'device', 'items'],
 };
 
 /** Keys without which a channel of the type cannot run. */
@@ -237,6 +237,8 @@ function compileOpcua(base: Base, m: RawMap, connectTimeoutMs: number, at: YamlP
     securityPolicy,
     username,
     password,
+    pkiDir: str(m, 'pkiDir') ?? d.pkiDir,
+    acceptUnknownServerCertificate: bool(m, 'acceptUnknownServerCertificate') ?? d.acceptUnknownServerCertificate,
     connectTimeoutMs,
     publishingIntervalMs: durationField(m, 'publishingInterval', d.publishingIntervalMs, at, sink, { positive: true }),
     device: str(m, 'device')!,

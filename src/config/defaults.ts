@@ -102,5 +102,12 @@ export const DEFAULT_CHANNEL = {
   maxInFlight: 1,
   mqtt: { qos: 1, cleanSession: false, keepaliveSeconds: 60, maxPayloadBytes: 256 * 1024 },
   http: { method: 'GET', everyMs: 30 * SECOND, timeoutMs: 10 * SECOND },
-  opcua: { securityMode: 'None', securityPolicy: 'None', publishingIntervalMs: SECOND, samplingIntervalMs: SECOND },
+  opcua: {
+    securityMode: 'None',
+    securityPolicy: 'None',
+    pkiDir: 'data/pki',
+    acceptUnknownServerCertificate: false,
+    publishingIntervalMs: SECOND,
+    samplingIntervalMs: SECOND,
+  },
 } as const;

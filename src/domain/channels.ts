@@ -131,6 +131,13 @@ export interface OpcuaChannelConfig extends ChannelBase {
   readonly securityPolicy: OpcuaSecurityPolicy;
   readonly username: string | null;
   readonly password: string | null;
+  /**
+   * The client's PKI: its own certificate (made on first use), trusted and rejected server
+   * certificates. Relative paths are resolved against the working directory.
+   */
+  readonly pkiDir: string;
+  /** true: trust any server certificate (and file it as trusted); false: only those in `<pkiDir>/trusted/certs`. */
+  readonly acceptUnknownServerCertificate: boolean;
   readonly connectTimeoutMs: number;
   readonly publishingIntervalMs: number;
   readonly device: string;

@@ -35,7 +35,14 @@ const subscription = strictObject(
   ['topic', 'device', 'points'],
 );
 
-const opcuaItem = strictObject({ ...MAPPING, nodeId: TEXT, samplingInterval: DURATION }, ['name', 'nodeId']);
+/** An OPC UA node id as text (Part 6, 5.3.1.10): `ns=2;s=Boiler.Temp`, `i=2258`, `nsu=urn:x;s=A`. */
+const NODE_ID: JsonSchema = {
+  type: 'string',
+  pattern: '^((ns=\\d+|nsu=[^;]+);)?(i=\\d+|s=.+|g=[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|b=[A-Za-z0-9+/=]+)$',
+  'x-message': 'must be a node id like ns=2;s=Boiler.Temp or ns=3;i=1001',
+};
+
+const opcuaItem = strictObject({ ...MAPPING, nodeId: NODE_ID, samplingInterval: DURATION }, ['name', 'nodeId']);
 
 export const CHANNEL_SCHEMA: JsonSchema = strictObject(
   {
@@ -73,6 +80,8 @@ export const CHANNEL_SCHEMA: JsonSchema = strictObject(
     endpoint: TEXT,
     securityMode: { enum: ['None', 'Sign', 'SignAndEncrypt'] },
     securityPolicy: { enum: ['None', 'Basic128Rsa15', 'Basic256', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'] },
+    pkiDir: TEXT,
+    acceptUnknownServerCertificate: { type: 'boolean' },
     publishingInterval: DURATION,
     items: { type: 'array', minItems: 1, items: opcuaItem },
   },

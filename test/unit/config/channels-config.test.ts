@@ -91,6 +91,77 @@ describe('channels config', () => {
     ]);
   });
 
+  it('compiles an OPC UA channel with defaults: no security, certificates in data/pki, unknown servers not trusted', () => {
+    const { server } = load(
+      SERVER(`  - name: plc
+    type: opcua
+    endpoint: opc.tcp://10.0.0.9:4840/UA/Server
+    device: PLC-1
+    items:
+      - { name: temperature, nodeId: "ns=2;s=Boiler.Temp", scale: 0.1, decimals: 1 }
+      - { name: running, nodeId: "ns=3;i=1001", samplingInterval: 250ms }`),
+    );
+    expect(server.channels).toEqual([
+      {
+        name: 'plc',
+        type: 'opcua',
+        enabled: true,
+        backoff: { initialMs: 1000, maxMs: 300_000 },
+        endpoint: 'opc.tcp://10.0.0.9:4840/UA/Server',
+        securityMode: 'None',
+        securityPolicy: 'None',
+        username: null,
+        password: null,
+        pkiDir: 'data/pki',
+        acceptUnknownServerCertificate: false,
+        connectTimeoutMs: 10_000,
+        publishingIntervalMs: 1000,
+        device: 'PLC-1',
+        items: [
+          { name: 'temperature', nodeId: 'ns=2;s=Boiler.Temp', samplingIntervalMs: 1000, scale: 0.1, offset: 0, decimals: 1 },
+          { name: 'running', nodeId: 'ns=3;i=1001', samplingIntervalMs: 250, scale: 1, offset: 0 },
+        ],
+      },
+    ]);
+  });
+
+  it('takes OPC UA security, credentials and PKI settings, and checks node ids', () => {
+    const { server } = load(
+      SERVER(`  - name: plc
+    type: opcua
+    endpoint: opc.tcp://10.0.0.9:4840
+    securityMode: SignAndEncrypt
+    username: operator
+    password: 1234
+    pkiDir: /etc/dtuhub/pki
+    acceptUnknownServerCertificate: true
+    publishingInterval: 500ms
+    device: PLC-1
+    items: [{ name: a, nodeId: "nsu=urn:plant;s=A" }]`),
+    );
+    expect(server.channels[0]).toMatchObject({
+      securityMode: 'SignAndEncrypt',
+      securityPolicy: 'Basic256Sha256',
+      username: 'operator',
+      password: '1234',
+      pkiDir: '/etc/dtuhub/pki',
+      acceptUnknownServerCertificate: true,
+      publishingIntervalMs: 500,
+    });
+    expect(
+      issues(
+        SERVER(`  - name: plc
+    type: opcua
+    endpoint: opc.tcp://10.0.0.9:4840
+    device: PLC-1
+    items: [{ name: a, nodeId: "Boiler.Temp" }, { name: b, nodeId: "ns=x;i=1" }]`),
+      ),
+    ).toEqual([
+      '9:channels[0].items[0].nodeId: must be a node id like ns=2;s=Boiler.Temp or ns=3;i=1001',
+      '9:channels[0].items[1].nodeId: must be a node id like ns=2;s=Boiler.Temp or ns=3;i=1001',
+    ]);
+  });
+
   it('reads an MQTT maxPayload as a data size and refuses 0', () => {
     const channel = (maxPayload: string) =>
       SERVER(`  - name: plant
