@@ -14,10 +14,6 @@ export interface ChannelServices extends CollectorDeps {
   readonly gateway: Gateway;
 }
 
-function notYet(type: string): never {
-  throw new Error(`channel type ${type} is not available in this build`);
-}
-
 export const COLLECTOR_FACTORIES: CollectorFactories<ChannelServices> = {
   http: (config, services) => new HttpCollector(config, services),
   'modbus-tcp': (config, services) => new ModbusTcpCollector(config, services),
