@@ -118,9 +118,12 @@ export class DtuSession implements StreamEvents, TransactionLink {
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (err) => {
+    socket.on('error', (err: NodeJS.ErrnoException) => {
       this.ctx.log.debug({ err, remote: this.remote, device: this.deviceId }, 'socket error');
-      this.close('error', err.message);
+      // A DTU that drops its link while a request is on the way resets rather than closes:
+      // that is the peer closing, not a fault of ours or of the network.
+      const peerClosed = err.code === 'ECONNRESET' || err.code === 'EPIPE';
+      this.close(peerClosed ? 'closed' : 'error', err.message);
     });
     socket.on('close', () => this.close('closed', null));
     const preset = this.outbound?.preset;

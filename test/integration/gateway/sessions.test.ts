@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimulatedDtuOptions } from '../../../src/simulator/index.js';
 import { gatewayTests, waitFor, type HarnessOptions } from '../../helpers/app-harness.js';
-import { connectionRows, countRows, dataRows, deviceRow } from '../../helpers/db.js';
+import { connectionRows, countRows, dataRows, deviceRow, storedEvents } from '../../helpers/db.js';
 
 const { boot, dtu: simulated } = gatewayTests();
 const sockets: Socket[] = [];
@@ -102,6 +102,22 @@ describe('heartbeat supervision', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(row.details).toContain('3 heartbeats missed');
     expect(deviceRow(h, 'DTU-QUIET')).toMatchObject({ status: 'offline' });
+  });
+});
+
+describe('a DTU that drops its link', () => {
+  it('records a reset connection as the peer closing it, with the reset in the details', async () => {
+    const h = await boot();
+    const socket = await rawSocket(h.port('dtu'));
+    socket.write('DTU-RST');
+    await waitFor(() => h.app.gateway.registry.get('DTU-RST'), 5000, 'registration');
+    socket.resetAndDestroy();
+    const row = await waitFor(() => connectionRows(h, 'DTU-RST').find((r) => r.event !== 'connect'), 5000, 'disconnect row');
+    expect(row).toMatchObject({ event: 'disconnect' });
+    expect(row.details).toContain('ECONNRESET');
+    expect(deviceRow(h, 'DTU-RST')).toMatchObject({ status: 'offline' });
+    const offline = await waitFor(() => storedEvents(h, 'device.offline').find((e) => e.deviceId === 'DTU-RST'), 5000, 'device.offline event');
+    expect(offline.payload).toMatchObject({ reason: 'closed' });
   });
 });
 
