@@ -3,6 +3,7 @@
 import type { DtuhubConfig, Schedule, StorageConfig } from '../domain/config.js';
 import { ConfigError, formatConfigIssue } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
+import { channelFeeds, channelTarget } from '../channels/channel-target.js';
 import { describeCondition } from '../events/rules/point-condition.js';
 
 export function runCheckConfig(configDir: string, out: (line: string) => void, env: NodeJS.ProcessEnv = process.env): number {
@@ -26,6 +27,12 @@ export function summarize(config: DtuhubConfig): string[] {
   for (const l of server.listeners) {
     const link = points.links.get(l.link);
     lines.push(`  ${l.name} ${l.host}:${l.port} → link ${l.link} (${link?.framing ?? '?'}, ${link?.registration.type ?? '?'} registration)`);
+  }
+  if (server.channels.length > 0) {
+    lines.push(`channels (${server.channels.length}):`);
+    for (const c of server.channels) {
+      lines.push(`  ${c.name} ${c.type} → ${channelTarget(c)}: ${channelFeeds(c)}${c.enabled ? '' : ' (disabled)'}`);
+    }
   }
   lines.push(`web: ${server.web.host}:${server.web.port}`, `storage: ${describeStorage(server.storage)}`);
   lines.push(`profiles (${points.profiles.size}):`);

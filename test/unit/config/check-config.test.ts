@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -6,9 +7,9 @@ import { MINIMAL_POINTS, MINIMAL_SERVER, withConfigDir } from './temp-config.js'
 
 const CONFIG_DIR = fileURLToPath(new URL('../../../config', import.meta.url));
 
-function run(dir: string): { code: number; lines: string[] } {
+function run(dir: string, env: NodeJS.ProcessEnv = {}): { code: number; lines: string[] } {
   const lines: string[] = [];
-  const code = runCheckConfig(dir, (line) => lines.push(line), {});
+  const code = runCheckConfig(dir, (line) => lines.push(line), env);
   return { code, lines };
 }
 
@@ -54,5 +55,24 @@ describe('runCheckConfig', () => {
         '2 problems in <dir>',
       ],
     });
+  });
+
+  it('accepts the commented channel examples of the shipped server.yml once uncommented, and lists them', () => {
+    const shipped = readFileSync(join(CONFIG_DIR, 'server.yml'), 'utf8');
+    const block = shipped.match(/^# channels:\n(?:#   .*\n)+/m)?.[0];
+    expect(block, 'a commented channels: block in config/server.yml').toBeDefined();
+    const server = shipped.replace(block!, block!.replace(/^# /gm, ''));
+    const points = readFileSync(join(CONFIG_DIR, 'points.yml'), 'utf8');
+    const { code, lines } = withConfigDir({ server, points }, (dir) => run(dir, { MQTT_PASSWORD: 'secret' }));
+    expect(code, lines.join('\n')).toBe(0);
+    const from = lines.indexOf('channels (5):');
+    expect(lines.slice(from, from + 6)).toEqual([
+      'channels (5):',
+      '  plant-broker mqtt → mqtt://192.168.1.10:1883: 1 subscription',
+      '  meter-hall-a modbus-tcp → 192.168.1.30:502: device METER-A01, profile th-station',
+      '  pump-station-dtu rtu-over-tcp → 10.8.0.21:502: devices registering by link transparent',
+      '  weather-station http → http://192.168.1.50/api/v1/current: device WX-01, 1 point',
+      '  line-3-plc opcua → opc.tcp://192.168.1.40:4840: device PLC-L3, 1 item',
+    ]);
   });
 });
