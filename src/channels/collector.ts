@@ -10,6 +10,7 @@ import type { EventBus } from '../bus.js';
 import type { ChannelConfig, ChannelType } from '../domain/channels.js';
 import type { CollectorState, GatewayEvents, OfflineReason, Remote } from '../domain/events.js';
 import type { Sample } from '../domain/point.js';
+import type { TransactionOutcome } from '../gateway/transaction-queue.js';
 import type { Logger } from '../log.js';
 import { Backoff } from './backoff.js';
 
@@ -64,6 +65,11 @@ export interface CollectorLink {
   /** True while this attempt's connection is the channel's current one. */
   readonly active: boolean;
   /**
+   * Aborted once the attempt is no longer current: an `open()` still connecting gives up at
+   * once, so stop() and restart() never wait out a connect timeout.
+   */
+  readonly signal: AbortSignal;
+  /**
    * The link broke after `open()` succeeded (socket closed, read failed, heartbeats missed):
    * it is closed, its devices go offline and a retry follows the backoff delay.
    */
@@ -95,6 +101,12 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
   /** Bumped on every start, stop and lost link: an attempt whose number is old is stale. */
   private generation = 0;
   private link: OpenLink | null = null;
+  /** Aborts the current attempt's `open()`; replaced on every attempt. */
+  private abort = new AbortController();
+  /** The connect attempt in flight: stop() waits for it, so no connection outlives the channel. */
+  private attempting: Promise<void> | null = null;
+  /** A lost or stopped link still closing: the next connection waits for it. */
+  private closing: Promise<void> | null = null;
   private lastError: string | null = null;
   private lastErrorAt: number | null = null;
   private connectedAt: number | null = null;
@@ -147,23 +159,35 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
     if (this.current !== 'stopped') return;
     this.startedAt = this.now();
     this.backoff.reset();
-    void this.attempt(++this.generation);
+    this.attempt(this.nextGeneration());
   }
 
-  /** Cancels any retry, closes the link and marks its devices offline. */
+  /**
+   * Cancels any retry or connect in progress, closes the link and marks its devices
+   * offline; resolves once nothing of the channel is open any more.
+   */
   async stop(): Promise<void> {
     if (this.current === 'stopped') return;
-    this.generation++;
+    this.nextGeneration();
     this.clearRetry();
     this.offline('shutdown', 'channel stopped');
     this.transition('stopped', null, null);
-    await this.release();
+    await Promise.all([this.release(), this.attempting]);
   }
 
   async restart(): Promise<void> {
     await this.stop();
     this.restarts++;
     this.start();
+  }
+
+  /**
+   * An ad-hoc Modbus transaction (a write from the API) for a device this channel feeds,
+   * through the queue its polls use; null when the channel cannot carry one for that device
+   * now (not connected, not Modbus, another device).
+   */
+  transact(_deviceId: string, _request: Uint8Array): Promise<TransactionOutcome> | null {
+    return null;
   }
 
   status(): CollectorStatus {
@@ -192,12 +216,21 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
 
   // ------------------------------------------------------------ internals
 
+  /** Makes every earlier attempt stale (its callbacks no-ops, its open() aborted). */
+  private nextGeneration(): number {
+    this.abort.abort();
+    this.abort = new AbortController();
+    return ++this.generation;
+  }
+
   private linkFor(generation: number): CollectorLink {
     const current = () => generation === this.generation;
+    const signal = this.abort.signal;
     return {
       get active() {
         return current();
       },
+      signal,
       lost: (err, reason) => {
         if (current() && this.current === 'connected') this.onLost(err, reason ?? (err ? 'error' : 'closed'));
       },
@@ -218,9 +251,21 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
     };
   }
 
-  private async attempt(generation: number): Promise<void> {
+  private attempt(generation: number): void {
+    const attempt = this.connect(generation);
+    this.attempting = attempt;
+    void attempt.finally(() => {
+      if (this.attempting === attempt) this.attempting = null;
+    });
+  }
+
+  private async connect(generation: number): Promise<void> {
     this.nextAttemptAt = null;
     this.transition('connecting', null, null);
+    // The previous connection is closed before the next one opens: a peer that takes one
+    // client at a time (a serial device server) would refuse an overlapping one.
+    if (this.closing) await this.closing;
+    if (generation !== this.generation) return;
     let opened: OpenLink;
     try {
       opened = await this.open(this.linkFor(generation));
@@ -236,7 +281,7 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
     }
     if (generation !== this.generation) {
       // Stopped or restarted while connecting: the connection that just opened is not wanted.
-      await opened.close();
+      await this.closeQuietly(opened);
       return;
     }
     this.link = opened;
@@ -249,7 +294,7 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
   }
 
   private onLost(err: Error | null, reason: OfflineReason): void {
-    const generation = ++this.generation;
+    const generation = this.nextGeneration();
     const message = err?.message ?? 'connection closed by the peer';
     this.counters.disconnects++;
     this.noteError(message);
@@ -277,10 +322,21 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
     this.deps.bus.emit('device.registered', { deviceId, profile, name, remote: this.remote(), at: this.now() });
   }
 
+  /** Closes the current link (if any); resolves once it and any earlier close are done. */
   private async release(): Promise<void> {
     const link = this.link;
     this.link = null;
-    if (!link) return;
+    if (link) {
+      const previous = this.closing;
+      const closing = Promise.all([previous, this.closeQuietly(link)]).then(() => {
+        if (this.closing === closing) this.closing = null;
+      });
+      this.closing = closing;
+    }
+    await this.closing;
+  }
+
+  private async closeQuietly(link: OpenLink): Promise<void> {
     try {
       await link.close();
     } catch (err) {
@@ -295,7 +351,7 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       // A fresh number: callbacks of the failed attempt's connection stay stale.
-      if (generation === this.generation) void this.attempt(++this.generation);
+      if (generation === this.generation) this.attempt(this.nextGeneration());
     }, delay);
   }
 

@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import type { DeviceProfile, LinkConfig } from '../../src/domain/config.js';
 import { removeDir, waitFor, writeConfigDir, type Harness } from './app-harness.js';
-import { connectionRows, dataRows, deviceRow, type DataRowView } from './db.js';
+import { connectionRows, dataRows, deviceRow, storedEvents, type DataRowView } from './db.js';
 import { HEARTBEAT_POINTS, USER_EXPECTED } from './user-example.js';
 
 /** A port that was free a moment ago: start the peer on it later to play "down, then up". */
@@ -66,4 +66,22 @@ export async function expectUserPointsStored(h: Harness, deviceId: string, heart
 export function expectChannelDevice(h: Harness, deviceId: string, channel: string, peerPort: number): void {
   expect(deviceRow(h, deviceId)).toMatchObject({ profile: 'th-station', status: 'online', last_ip: '127.0.0.1', last_port: peerPort, listener: channel });
   expect(connectionRows(h, deviceId).map((r) => r.event)).toEqual(['connect']);
+}
+
+/**
+ * For a channel whose peer keeps failing right after each connect (the test's backoff starts
+ * at 100 ms): the waits grow 100, 200, 400 ms instead of starting over at every connect, and
+ * nothing is stored for the device.
+ */
+export async function expectBackoffGrowsDespiteConnects(h: Harness, channel: string, deviceId: string): Promise<void> {
+  const c = h.app.channels.get(channel);
+  await waitFor(() => c.status().counters.disconnects >= 3, 15_000, 'three dropped links');
+  await h.app.storeDrained();
+  const retries = await waitFor(() => {
+    const r = storedEvents(h, 'channel.backoff').map((e) => e.payload['retryInMs']);
+    return r.length >= 3 ? r : null;
+  }, 5000, 'backoff events');
+  expect(retries.slice(0, 3)).toEqual([100, 200, 400]);
+  expect(c.status().counters.connects).toBeGreaterThanOrEqual(3);
+  expect(dataRows(h, deviceId)).toEqual([]);
 }

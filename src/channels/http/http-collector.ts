@@ -35,14 +35,14 @@ export class HttpCollector extends Collector<HttpChannelConfig> {
 
   protected async open(link: CollectorLink): Promise<OpenLink> {
     // The first request decides whether the peer is there; its data is published once connected.
-    const first = await this.poll();
+    const first = await this.poll(link.signal);
     let timer: NodeJS.Timeout | null = null;
     let inFlight: Promise<void> | null = null;
     let closed = false;
     const next = (delay: number) => {
       timer = setTimeout(() => {
         const startedAt = this.now();
-        inFlight = this.poll().then(
+        inFlight = this.poll(link.signal).then(
           (result) => this.deliver(link, result),
           (err: unknown) => link.lost(err instanceof Error ? err : new Error(String(err))),
         );
@@ -59,21 +59,24 @@ export class HttpCollector extends Collector<HttpChannelConfig> {
       close: async () => {
         closed = true;
         if (timer) clearTimeout(timer);
-        // The request in flight ends within its timeout; waiting keeps stop() honest.
+        // The request in flight is aborted by the link's signal; waiting keeps stop() honest.
         await inFlight;
       },
     };
   }
 
-  /** One request; throws when the peer could not be asked (that drops the "link"). */
-  private async poll(): Promise<PollResult> {
+  /**
+   * One request; throws when the peer could not be asked (that drops the "link"). `cancel`
+   * (the attempt's signal) ends it at once when the channel stops or the link is lost.
+   */
+  private async poll(cancel: AbortSignal): Promise<PollResult> {
     const { config } = this;
     const polledAt = this.now();
     const response = await fetch(this.url, {
       method: config.method,
       headers: config.headers,
       ...(config.body !== null ? { body: config.body } : {}),
-      signal: AbortSignal.timeout(config.timeoutMs),
+      signal: AbortSignal.any([AbortSignal.timeout(config.timeoutMs), cancel]),
       redirect: 'follow',
     }).catch((err: unknown) => {
       throw new Error(describeFetchError(err, config.timeoutMs));

@@ -25,6 +25,8 @@ export interface PipelineLink {
   send(adu: Buffer): void;
   /** The stream cannot be Modbus TCP any more, or the device stopped answering altogether. */
   lost(err: Error): void;
+  /** A request got its answer (data or an exception): a Modbus device is really there. */
+  answered?(): void;
 }
 
 interface Flight {
@@ -124,6 +126,7 @@ export class MbapPipeline {
       this.counters.exceptions++;
       flight.tx.done({ kind: 'exception', code: check.code, sentAt: flight.sentAt, at });
     }
+    this.link.answered?.();
     this.pump();
   }
 

@@ -12,6 +12,11 @@ import { connectTcp } from '../tcp-connect.js';
 import { MbapPipeline } from './mbap-pipeline.js';
 
 export class ModbusTcpCollector extends Collector<ModbusTcpChannelConfig> {
+  /**
+   * Only an answer starts the backoff over: a gateway whose connection slots are full
+   * accepts and drops at once, and one with nothing behind it accepts and stays silent.
+   */
+  protected override readonly connectProvesPeer = false;
   private readonly profile: DeviceProfile;
 
   constructor(config: ModbusTcpChannelConfig, deps: CollectorDeps & { readonly points: PointsConfig }) {
@@ -32,9 +37,9 @@ export class ModbusTcpCollector extends Collector<ModbusTcpChannelConfig> {
 
   protected async open(link: CollectorLink): Promise<OpenLink> {
     const { config, profile } = this;
-    const socket: Socket = await connectTcp(config.host, config.port, config.connectTimeoutMs);
+    const socket: Socket = await connectTcp(config.host, config.port, config.connectTimeoutMs, link.signal);
     const clock = { now: () => this.now() };
-    const pipeline = new MbapPipeline({ send: (adu) => socket.write(adu), lost: (err) => link.lost(err) }, profile.timing, config.maxInFlight, clock);
+    const pipeline = new MbapPipeline({ send: (adu) => socket.write(adu), lost: (err) => link.lost(err), answered: () => link.proven() }, profile.timing, config.maxInFlight, clock);
     socket.on('data', (chunk: Buffer) => pipeline.onData(chunk));
     socket.on('error', (err) => link.lost(err));
     socket.on('close', () => link.lost(null));

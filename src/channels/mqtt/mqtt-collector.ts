@@ -79,6 +79,9 @@ export class MqttCollector extends Collector<MqttChannelConfig> {
       if (live) link.lost(lostError());
     });
 
+    // Stopped or restarted while connecting: end the client; its close event fails the wait.
+    const abandon = () => client.end(true);
+    link.signal.addEventListener('abort', abandon, { once: true });
     try {
       const sessionPresent = await within(config.connectTimeoutMs, `no CONNACK from ${this.target} within ${config.connectTimeoutMs} ms`, (resolve, reject) => {
         client.once('connect', (connack) => resolve(connack.sessionPresent));
@@ -96,7 +99,9 @@ export class MqttCollector extends Collector<MqttChannelConfig> {
       // Acknowledged on arrival (holding the ack back would also hold back the SUBACK), so a
       // failure between CONNACK and SUBACK loses them: rare (an ACL changed while away), but said.
       if (early.length > 0) this.log.warn({ target: this.target, dropped: early.length }, 'mqtt messages received before a failed subscribe were dropped');
-      throw err;
+      throw link.signal.aborted ? new Error('connect cancelled') : err;
+    } finally {
+      link.signal.removeEventListener('abort', abandon);
     }
 
     return {

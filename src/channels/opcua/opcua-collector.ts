@@ -35,7 +35,7 @@ export class OpcuaCollector extends Collector<OpcuaChannelConfig> {
 
   protected async open(link: CollectorLink): Promise<OpenLink> {
     const opcua = await loadNodeOpcua(this.deps.log);
-    const ua = await openOpcuaLink(opcua, this.config, (err) => link.lost(err));
+    const ua = await openOpcuaLink(opcua, this.config, (err) => link.lost(err), link.signal);
     return {
       // Items are created once the channel counts as connected, so no first value arrives too early to publish.
       connected: () => {

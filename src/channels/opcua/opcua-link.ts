@@ -34,7 +34,7 @@ export interface OpcuaLink {
  * Connects, opens a session and creates the subscription within `connectTimeoutMs`;
  * `onLost` is called at most once when the connection, session or subscription breaks.
  */
-export async function openOpcuaLink(opcua: NodeOpcua, config: OpcuaChannelConfig, onLost: (err: Error) => void): Promise<OpcuaLink> {
+export async function openOpcuaLink(opcua: NodeOpcua, config: OpcuaChannelConfig, onLost: (err: Error) => void, signal?: AbortSignal): Promise<OpcuaLink> {
   const { ua, OPCUACertificateManager } = opcua;
   const certificates: CertificateManager = new OPCUACertificateManager({
     rootFolder: config.pkiDir,
@@ -113,6 +113,7 @@ export async function openOpcuaLink(opcua: NodeOpcua, config: OpcuaChannelConfig
         watchdog = watchKeepAlive(created, lost);
       })(),
       config.connectTimeoutMs,
+      signal,
     );
   } catch (err) {
     await close();
@@ -158,14 +159,22 @@ export function describeOpcuaError(err: unknown, config?: Pick<OpcuaChannelConfi
   return message;
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+/** `work`, or a rejection after `ms` or once `signal` aborts (the attempt was abandoned). */
+function withTimeout<T>(work: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let cancelled: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no connection within ${ms} ms`)), ms);
+    cancelled = () => reject(new Error('connect cancelled'));
+    if (signal?.aborted) cancelled();
+    else signal?.addEventListener('abort', cancelled, { once: true });
   });
   // The losing side must not raise an unhandled rejection later.
   work.catch(() => undefined);
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([work, timeout]).finally(() => {
+    clearTimeout(timer);
+    if (cancelled) signal?.removeEventListener('abort', cancelled);
+  });
 }
 
 async function bounded(work: Promise<unknown>): Promise<void> {

@@ -57,7 +57,7 @@ export class RtuOverTcpCollector extends Collector<RtuOverTcpChannelConfig> {
 
   protected async open(link: CollectorLink): Promise<OpenLink> {
     const { config } = this;
-    const socket: Socket = await connectTcp(config.host, config.port, config.connectTimeoutMs);
+    const socket: Socket = await connectTcp(config.host, config.port, config.connectTimeoutMs, link.signal);
     let session: DtuSession | null = null;
     return {
       // The socket is read from here on: bytes that came before (a registration sent on

@@ -8,7 +8,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRtuOverTcpServer, type RtuOverTcpServer } from '../../../src/simulator/index.js';
 import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-harness.js';
-import { exampleConfig, exampleProfile, expectChannelDevice, expectUserPointsStored, freePort } from '../../helpers/channels.js';
+import { exampleConfig, exampleProfile, expectBackoffGrowsDespiteConnects, expectChannelDevice, expectUserPointsStored, freePort } from '../../helpers/channels.js';
 import { channelEvents, connectionRows, dataRows, deviceRow, storedEvents } from '../../helpers/db.js';
 import { pinUserValues } from '../../helpers/user-example.js';
 import { caller, collectorStatus } from '../../helpers/web.js';
@@ -159,16 +159,7 @@ describe('RTU-over-TCP channel', () => {
     try {
       const { port } = dropper.address() as AddressInfo;
       h = await startApp({ server: (doc) => (doc.channels = [serialServer(port)]) });
-      const c = h.app.channels.get('rs485-gw');
-      await waitFor(() => c.status().counters.disconnects >= 3, 10_000, 'three dropped links');
-      await h.app.storeDrained();
-      const retries = await waitFor(() => {
-        const r = storedEvents(h!, 'channel.backoff').map((e) => e.payload['retryInMs']);
-        return r.length >= 3 ? r : null;
-      }, 5000, 'backoff events');
-      expect(retries.slice(0, 3)).toEqual([100, 200, 400]);
-      expect(c.status().counters.connects).toBeGreaterThanOrEqual(3);
-      expect(dataRows(h, 'RTU-01')).toEqual([]);
+      await expectBackoffGrowsDespiteConnects(h, 'rs485-gw', 'RTU-01');
     } finally {
       await new Promise<void>((r) => dropper.close(() => r()));
     }

@@ -1,6 +1,7 @@
 // The collector base with fake timers: retry delays 1, 2, 4 … s up to the cap, reset after
 // a success (or only once the peer proved itself), state events, stale callbacks of an old
-// connection ignored, stop while connecting.
+// connection ignored, stop while connecting (abandoned at once, nothing left open), a new
+// connection only after the old one has closed.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../../src/bus.js';
 import { Collector, type CollectorDeps, type CollectorLink, type OpenLink } from '../../../src/channels/collector.js';
@@ -30,8 +31,12 @@ class ScriptedCollector extends Collector<HttpChannelConfig> {
   opens: number[] = [];
   closes = 0;
   links: CollectorLink[] = [];
-  /** When set, open() waits for this before answering. */
+  /** When set, open() waits for this before answering (or until the attempt is abandoned). */
   gate: Promise<void> | null = null;
+  /** When set, a connection's close() waits for this. */
+  closeGate: Promise<void> | null = null;
+  closeThrows = false;
+  closesDone = 0;
 
   constructor(deps: CollectorDeps, config: HttpChannelConfig = CONFIG) {
     super(config, deps);
@@ -48,9 +53,21 @@ class ScriptedCollector extends Collector<HttpChannelConfig> {
   protected async open(link: CollectorLink): Promise<OpenLink> {
     this.opens.push(Date.now());
     this.links.push(link);
-    if (this.gate) await this.gate;
+    if (this.gate) {
+      await Promise.race([
+        this.gate,
+        new Promise((_, reject) => link.signal.addEventListener('abort', () => reject(new Error('connect cancelled')))),
+      ]);
+    }
     if (!this.up) throw new Error('ECONNREFUSED');
-    return { close: async () => void this.closes++ };
+    return {
+      close: async () => {
+        this.closes++;
+        if (this.closeGate) await this.closeGate;
+        this.closesDone++;
+        if (this.closeThrows) throw new Error('close failed');
+      },
+    };
   }
 }
 
@@ -160,22 +177,67 @@ describe('Collector', () => {
     expect(collector.state).toBe('stopped');
   });
 
-  it('stop while an attempt is in flight closes the connection it opens and never retries', async () => {
-    const { collector } = setup();
+  it('stop abandons a connect in progress at once: open() sees the signal, stop resolves, nothing retries', async () => {
+    const { collector, states } = setup();
     collector.up = true;
-    let release!: () => void;
-    collector.gate = new Promise((r) => (release = r));
+    collector.gate = new Promise(() => undefined); // a peer that never answers the connect
     collector.start();
     await settle();
-    expect(collector.state).toBe('connecting');
-    const stopping = collector.stop();
-    release();
-    await stopping;
-    await settle();
+    const link = collector.links[0]!;
+    expect(link.signal.aborted).toBe(false);
+    await collector.stop();
+    expect(link.signal.aborted).toBe(true);
     expect(collector.state).toBe('stopped');
-    expect(collector.closes).toBe(1);
+    expect(collector.counters.connectFailures).toBe(0);
+    expect(states.map((s) => s.state)).toEqual(['connecting', 'stopped']);
     await vi.advanceTimersByTimeAsync(600_000);
     expect(collector.opens).toHaveLength(1);
+  });
+
+  it('stop resolves only after a connection that opened too late is closed; a close that throws is logged, not raised', async () => {
+    const { collector } = setup();
+    collector.up = true;
+    collector.closeThrows = true;
+    let answer!: () => void;
+    let closed!: () => void;
+    collector.gate = new Promise((r) => (answer = r));
+    collector.closeGate = new Promise((r) => (closed = r));
+    // This open() ignores the signal, as a library that cannot cancel its connect would.
+    const ignoring = collector as unknown as { open(link: CollectorLink): Promise<OpenLink> };
+    const open = ignoring.open.bind(collector);
+    ignoring.open = (link) => open({ ...link, active: link.active, signal: new AbortController().signal });
+    collector.start();
+    await settle();
+    let stopped = false;
+    const stopping = collector.stop().then(() => (stopped = true));
+    answer();
+    await settle();
+    expect(collector.closes).toBe(1);
+    expect(stopped).toBe(false);
+    closed();
+    await stopping;
+    expect(collector.closesDone).toBe(1);
+  });
+
+  it('restart after a lost link opens the next connection only once the old one has closed', async () => {
+    const { collector } = setup();
+    collector.up = true;
+    collector.start();
+    await settle();
+    let closed!: () => void;
+    collector.closeGate = new Promise((r) => (closed = r));
+    collector.links[0]!.lost(new Error('socket hang up'));
+    await settle();
+    const restarting = collector.restart();
+    await settle();
+    expect(collector.opens).toHaveLength(1);
+    closed();
+    await restarting;
+    await settle();
+    expect(collector.closesDone).toBe(1);
+    expect(collector.opens).toHaveLength(2);
+    expect(collector.status()).toMatchObject({ state: 'connected', restarts: 1 });
+    await collector.stop();
   });
 
   it('restart counts and reconnects at once', async () => {
