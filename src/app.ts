@@ -8,8 +8,10 @@ import type { GatewayEvents } from './domain/events.js';
 import { noRules } from './domain/rules.js';
 import { EventFramework, type EventFrameworkOptions } from './events/event-framework.js';
 import type { EventsService, WebhooksService } from './events/services.js';
-import { Gateway } from './gateway/gateway.js';
+import { DeviceNotOnlineError, Gateway, type WriteCommand } from './gateway/gateway.js';
+import type { TransactionOutcome } from './gateway/transaction-queue.js';
 import type { Logger } from './log.js';
+import { encodeWriteCommand } from './protocol/modbus/write-command.js';
 import { recordHistory } from './record-history.js';
 import { createHistoryStore, LatestValues, type FlushInfo, type HistoryReader, type HistoryStore, type HistoryWriter, type StoreHealth } from './storage/index.js';
 import { WebServer, type WebServerOptions } from './web/web-server.js';
@@ -50,6 +52,18 @@ export class DtuhubApp {
     const channelServices = { bus: this.bus, log: log.child({ module: 'channels' }), points: config.points, gateway: this.gateway };
     this.channels = new ChannelManager(config.server.channels, collectorBuilder(COLLECTOR_FACTORIES, channelServices));
     this.web = config.server.web.enabled ? new WebServer(this, log.child({ module: 'web' }), options.web) : null;
+  }
+
+  /**
+   * One Modbus write to an online device, through the queue its polls use: a DTU session's
+   * (RTU over TCP included) or a Modbus TCP channel's. Throws DeviceNotOnlineError when
+   * nothing that can write reaches the device now.
+   */
+  write(deviceId: string, command: WriteCommand): Promise<TransactionOutcome> {
+    const request = encodeWriteCommand(command);
+    const outcome = this.gateway.transact(deviceId, request) ?? this.channels.transact(deviceId, request);
+    if (!outcome) throw new DeviceNotOnlineError(deviceId);
+    return outcome;
   }
 
   get writer(): HistoryWriter {

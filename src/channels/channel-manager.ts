@@ -2,6 +2,7 @@
 // app (those with `enabled: true`), stopped with it, and controlled one by one from the
 // supervision API.
 import type { ChannelConfig, ChannelType } from '../domain/channels.js';
+import type { TransactionOutcome } from '../gateway/transaction-queue.js';
 import type { Collector, CollectorDeps, CollectorStatus } from './collector.js';
 
 export class UnknownChannelError extends Error {
@@ -29,6 +30,15 @@ export class ChannelManager {
 
   async stop(): Promise<void> {
     await Promise.all(this.collectors.map((c) => c.stop()));
+  }
+
+  /** An ad-hoc Modbus transaction through the channel that feeds the device now, or null if none can. */
+  transact(deviceId: string, request: Uint8Array): Promise<TransactionOutcome> | null {
+    for (const c of this.collectors) {
+      const outcome = c.transact(deviceId, request);
+      if (outcome) return outcome;
+    }
+    return null;
   }
 
   list(): CollectorStatus[] {

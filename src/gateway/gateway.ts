@@ -8,13 +8,8 @@ import type { Socket } from 'node:net';
 import type { Logger } from '../log.js';
 import type { LinkConfig } from '../domain/config.js';
 import type { ReadFunction } from '../domain/point.js';
-import {
-  encodeReadRequest,
-  encodeWriteMultipleCoils,
-  encodeWriteMultipleRegisters,
-  encodeWriteSingleCoil,
-  encodeWriteSingleRegister,
-} from '../protocol/modbus/request.js';
+import { encodeReadRequest } from '../protocol/modbus/request.js';
+import { encodeWriteCommand, type WriteCommand } from '../protocol/modbus/write-command.js';
 import { newCounters, type GatewayCounters } from './counters.js';
 import { DtuListener } from './listener.js';
 import { DeviceRegistry } from './registry.js';
@@ -29,11 +24,7 @@ import { systemClock, type Clock, type TransactionOutcome } from './transaction-
  */
 export const SCHEDULER_TICK_MS = 20;
 
-export type WriteCommand =
-  | { readonly fn: 5; readonly slave: number; readonly address: number; readonly value: boolean }
-  | { readonly fn: 6; readonly slave: number; readonly address: number; readonly value: number }
-  | { readonly fn: 15; readonly slave: number; readonly address: number; readonly values: readonly boolean[] }
-  | { readonly fn: 16; readonly slave: number; readonly address: number; readonly values: readonly number[] };
+export type { WriteCommand };
 
 export class DeviceNotOnlineError extends Error {
   readonly code = 'DEVICE_NOT_ONLINE';
@@ -206,17 +197,16 @@ export class Gateway {
 
   /** Writes through the device's queue, so it never collides with a poll on the bus. */
   write(deviceId: string, command: WriteCommand): Promise<TransactionOutcome> {
-    const session = this.sessionFor(deviceId);
-    switch (command.fn) {
-      case 5:
-        return session.transact(encodeWriteSingleCoil(command.slave, command.address, command.value));
-      case 6:
-        return session.transact(encodeWriteSingleRegister(command.slave, command.address, command.value));
-      case 15:
-        return session.transact(encodeWriteMultipleCoils(command.slave, command.address, command.values));
-      case 16:
-        return session.transact(encodeWriteMultipleRegisters(command.slave, command.address, command.values));
-    }
+    return this.sessionFor(deviceId).transact(encodeWriteCommand(command));
+  }
+
+  /**
+   * An ad-hoc transaction (RTU request) through the queue of a device online here, or null
+   * when no session holds that device (it may be fed by an outbound channel instead).
+   */
+  transact(deviceId: string, request: Uint8Array): Promise<TransactionOutcome> | null {
+    const session = this.registry.get(deviceId);
+    return session && session.state === 'active' ? session.transact(request) : null;
   }
 
   private sessionFor(deviceId: string) {

@@ -5,7 +5,8 @@ import type { EventBus } from '../bus.js';
 import type { DtuhubConfig } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
 import type { EventsService, WebhooksService } from '../events/services.js';
-import type { Gateway } from '../gateway/gateway.js';
+import type { Gateway, WriteCommand } from '../gateway/gateway.js';
+import type { TransactionOutcome } from '../gateway/transaction-queue.js';
 import type { HistoryReader, LatestValues, StoreHealth } from '../storage/index.js';
 
 export interface WebApp {
@@ -20,4 +21,6 @@ export interface WebApp {
   readonly events: EventsService;
   readonly webhooks: WebhooksService;
   storeHealth(): StoreHealth;
+  /** One Modbus write to an online device, whatever connects it (throws DeviceNotOnlineError). */
+  write(deviceId: string, command: WriteCommand): Promise<TransactionOutcome>;
 }

@@ -1,8 +1,10 @@
 // The Channels page's outbound channels in chromium: an HTTP channel against a local JSON
 // server (connected) and a Modbus TCP channel against a closed port (backing off with its
 // error); an admin stops and starts the first, the device page says how the device is fed,
-// and the page reads in 简体中文.
+// and the page reads in 简体中文. An operator writes to a Modbus TCP channel's device from
+// its page.
 import { afterEach, describe, expect, it } from 'vitest';
+import { startModbusTcpServer, type ModbusTcpServer } from '../../src/simulator/index.js';
 import { gatewayTests, waitFor } from '../helpers/app-harness.js';
 import { logIn, openPage, sharedBrowser, POLL } from '../helpers/browser.js';
 import { startJsonServer, type JsonServer } from '../helpers/json-server.js';
@@ -12,10 +14,13 @@ import { WEB_PROFILE, webProfile } from '../helpers/web-profile.js';
 const { boot } = gatewayTests();
 const chromium = sharedBrowser();
 let peer: JsonServer | null = null;
+let plc: ModbusTcpServer | null = null;
 
 afterEach(async () => {
   await peer?.stop().catch(() => undefined);
   peer = null;
+  await plc?.close();
+  plc = null;
 });
 
 /** A port nothing listens on: a server's, once it has stopped. */
@@ -125,4 +130,31 @@ describe('outbound channels in the web UI', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 90_000);
+
+  it('lets an operator write to a device fed by a Modbus TCP channel from its page', async () => {
+    plc = await startModbusTcpServer({ id: 'PLC-01' });
+    plc.model.setRegisters(1, 3, 0, [0, 7]);
+    const h = await boot(
+      webProfile((doc) => {
+        doc.channels = [{ name: 'plc', type: 'modbus-tcp', host: '127.0.0.1', port: plc!.port, device: 'PLC-01', profile: WEB_PROFILE }];
+      }),
+    );
+    await waitFor(() => h.app.latest.get('PLC-01', 'energy'), 10_000, 'a first value from PLC-01');
+    const operator = await caller(h, 'operator');
+    const { page, errors, context } = await openPage(await chromium());
+    await logIn(page, h, operator.username, operator.password);
+    await page.goto(h.webUrl() + '/devices/PLC-01');
+    const via = page.locator('dl.facts div', { has: page.locator('dt', { hasText: 'Connected via' }) });
+    await expect.poll(() => via.locator('dd').textContent(), POLL).toBe('plc Modbus TCP channel');
+    expect(await page.locator('#write .note-warn').count()).toBe(0);
+    await page.getByLabel('Address').fill('1');
+    await page.getByLabel('Value', { exact: true }).fill('99');
+    await page.getByRole('button', { name: 'Write', exact: true }).click();
+    await page.getByText(/^Written at /).waitFor();
+    expect(plc.model.registers(1, 3, 0, 2)).toEqual([0, 99]);
+    // The next poll reads the new value back through the channel.
+    await expect.poll(() => page.locator('[data-testid=value-energy]').first().textContent(), POLL).toBe('99 kWh');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

@@ -6,7 +6,9 @@ import type { EventBus } from '../../bus.js';
 import type { ModbusTcpChannelConfig } from '../../domain/channels.js';
 import type { DeviceProfile, PointsConfig } from '../../domain/config.js';
 import type { GatewayEvents, Remote } from '../../domain/events.js';
+import type { TransactionOutcome } from '../../gateway/transaction-queue.js';
 import { DevicePoller } from '../../polling/device-poller.js';
+import { expectationFor } from '../../protocol/modbus/response.js';
 import { Collector, type CollectorDeps, type CollectorLink, type OpenLink } from '../collector.js';
 import { connectTcp } from '../tcp-connect.js';
 import { MbapPipeline } from './mbap-pipeline.js';
@@ -18,6 +20,8 @@ export class ModbusTcpCollector extends Collector<ModbusTcpChannelConfig> {
    */
   protected override readonly connectProvesPeer = false;
   private readonly profile: DeviceProfile;
+  /** The current connection's request pipeline, while connected: writes join the polls there. */
+  private pipeline: MbapPipeline | null = null;
 
   constructor(config: ModbusTcpChannelConfig, deps: CollectorDeps & { readonly points: PointsConfig }) {
     super(config, deps);
@@ -53,15 +57,25 @@ export class ModbusTcpCollector extends Collector<ModbusTcpChannelConfig> {
     });
     return {
       connected: () => {
+        this.pipeline = pipeline;
         link.deviceOnline(config.device, profile.name);
         poller.start();
       },
       close: async () => {
+        if (this.pipeline === pipeline) this.pipeline = null;
         poller.stop();
         pipeline.close();
         socket.destroy();
       },
     };
+  }
+
+  override transact(deviceId: string, request: Uint8Array): Promise<TransactionOutcome> | null {
+    const pipeline = this.pipeline;
+    if (deviceId !== this.config.device || this.state !== 'connected' || !pipeline) return null;
+    return new Promise((resolve) => {
+      pipeline.enqueue({ request, expectation: expectationFor(request), key: null, done: resolve });
+    });
   }
 
   /** The poller's events go to the bus as for a DTU; its data goes through the channel, which counts it. */

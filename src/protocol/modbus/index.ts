@@ -14,6 +14,7 @@ export {
   type ModbusRequest,
   type RequestScan,
 } from './request.js';
+export { encodeWriteCommand, type WriteCommand } from './write-command.js';
 export { checkResponse, expectationFor, expectedLength, type Expectation, type ResponseCheck } from './response.js';
 export { scanUnsolicited, type UnsolicitedScan } from './unsolicited.js';
 export { encodeBitsResponse, encodeExceptionResponse, encodeRegistersResponse, encodeWriteResponse } from './reply.js';

@@ -1,5 +1,6 @@
 // POST /api/devices/:id/write — one Modbus write (fc 05/06/15/16) through the device's
-// request queue, for operators, recorded in the audit log whatever the outcome.
+// request queue (a DTU session's or a Modbus TCP channel's), for operators, recorded in
+// the audit log whatever the outcome.
 import type { FastifyInstance } from 'fastify';
 import { DeviceNotOnlineError, type WriteCommand } from '../../gateway/gateway.js';
 import type { TransactionOutcome } from '../../gateway/transaction-queue.js';
@@ -81,7 +82,7 @@ export function writeRoutes(ctx: WebContext) {
         };
         let outcome: TransactionOutcome;
         try {
-          outcome = await ctx.app.gateway.write(id, toCommand(body));
+          outcome = await ctx.app.write(id, toCommand(body));
         } catch (err) {
           if (!(err instanceof DeviceNotOnlineError)) throw err;
           await ctx.audit.record({ ...entry, result: 'not-online' });

@@ -8,6 +8,8 @@ import type { DeviceDetail, Me } from '../lib/types.js';
 import { Section } from '../components/bits.js';
 import { writeBody, type WriteFn as Fn } from '../lib/write-body.js';
 
+const WRITABLE_CHANNELS = new Set(['rtu-over-tcp', 'modbus-tcp']);
+
 export function WriteForm({ device, me }: { device: DeviceDetail; me: Me }) {
   const firstSlave = device.points[0]?.slave ?? device.slaves[0]?.slave ?? 1;
   const [slave, setSlave] = useState(String(firstSlave));
@@ -47,9 +49,9 @@ export function WriteForm({ device, me }: { device: DeviceDetail; me: Me }) {
     }
   };
 
-  // Writes go through DTU sessions only. An RTU-over-TCP channel runs its link as one; the
-  // devices other channels feed have none.
-  const viaChannel = device.via?.kind === 'channel' && device.via.type !== 'rtu-over-tcp' ? device.via.channel : null;
+  // Writes go through a Modbus request queue: a DTU session's (an RTU-over-TCP channel runs
+  // its link as one) or a Modbus TCP channel's. MQTT, HTTP and OPC UA channels have none.
+  const viaChannel = device.via?.kind === 'channel' && !WRITABLE_CHANNELS.has(device.via.type) ? device.via.channel : null;
   const offline = device.status !== 'online' || viaChannel !== null;
   const many = fn === 15 || fn === 16;
   return (
