@@ -1,8 +1,8 @@
 // The Channels page's outbound channels in chromium: an HTTP channel against a local JSON
 // server (connected) and a Modbus TCP channel against a closed port (backing off with its
-// error); an admin stops and starts the first, the device page says how the device is fed,
-// and the page reads in 简体中文. An operator writes to a Modbus TCP channel's device from
-// its page.
+// error); an admin stops and starts the first, the device page says how the device is fed
+// and shows its points with units and a chart, and the page reads in 简体中文. An operator
+// writes to a Modbus TCP channel's device from its page.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startModbusTcpServer, type ModbusTcpServer } from '../../src/simulator/index.js';
 import { gatewayTests, waitFor } from '../helpers/app-harness.js';
@@ -104,6 +104,17 @@ describe('outbound channels in the web UI', () => {
     await expect.poll(() => via.locator('dd').textContent(), POLL).toBe('weather HTTP channel');
     await via.getByRole('link', { name: 'weather' }).waitFor();
     await page.locator('#write .note', { hasText: 'fed by the outbound channel weather' }).waitFor();
+    // The channel's points, with their units from the channel config, in the values and a chart.
+    await expect.poll(() => page.locator('[data-testid=value-temperature]').first().textContent(), POLL).toBe('21.5 °C');
+    const chart = page.locator('figure.chart[data-point=temperature]');
+    await expect
+      .poll(async () => {
+        await page.locator('#charts').getByRole('button', { name: 'Refresh' }).click();
+        await page.waitForTimeout(200);
+        return Number((await chart.getAttribute('data-points')) ?? 0);
+      }, POLL)
+      .toBeGreaterThan(0);
+    expect(await chart.locator('figcaption').textContent()).toBe('temperature (°C)');
     await page.locator('#slaves', { hasText: 'the state of channel weather is on the Channels page' }).waitFor();
     await page.goto(h.webUrl() + '/devices');
     const row = page.locator('table.devices tbody tr', { has: page.getByRole('link', { name: 'WX-01' }) });

@@ -2,6 +2,7 @@
 // with what is connected right now: a DTU session, or an outbound channel that lists the
 // device among its `devices`. Those are the truth for "online": the database's status can
 // lag a write batch behind.
+import { channelPoints } from '../../channels/channel-points.js';
 import type { CollectorStatus } from '../../channels/collector.js';
 import type { ChannelType } from '../../domain/channels.js';
 import type { DeviceProfile } from '../../domain/config.js';
@@ -118,8 +119,37 @@ export async function oneDevice(app: WebApp, id: string): Promise<DeviceSummary 
   return summarize(app, await app.reader.device(id), onlineDevices(app).get(id) ?? null, id);
 }
 
-/** Units of a profile's points by name, for values shown without a database read. */
-export function pointUnits(app: WebApp, profileName: string): Map<string, string | null> {
+/** A point as the API describes it (GET /api/devices/:id `points`). */
+export interface PointInfo {
+  readonly name: string;
+  readonly slave: number;
+  readonly fn: number;
+  readonly address: number;
+  /** The register type; `mapped` for a value an MQTT, HTTP or OPC UA channel maps (slave, fn and address 0). */
+  readonly type: string;
+  readonly unit: string | null;
+  readonly description: string | null;
+}
+
+/**
+ * A device's points: its points.yml profile's or, for a device an MQTT, HTTP or OPC UA
+ * channel feeds (no such profile), the points those channels map for it. No database read.
+ */
+export function devicePoints(app: WebApp, profileName: string, deviceId: string): PointInfo[] {
   const profile: DeviceProfile | undefined = app.config.points.profiles.get(profileName);
-  return new Map((profile?.points ?? []).map((p) => [p.name, p.unit ?? null]));
+  if (profile) {
+    return profile.points.map((p) => ({ name: p.name, slave: p.slave, fn: p.fn, address: p.address, type: p.type, unit: p.unit ?? null, description: p.description ?? null }));
+  }
+  const byName = new Map<string, PointInfo>();
+  for (const channel of app.config.server.channels) {
+    for (const p of channelPoints(channel, deviceId)) {
+      if (!byName.has(p.name)) byName.set(p.name, { name: p.name, slave: 0, fn: 0, address: 0, type: 'mapped', unit: p.unit ?? null, description: null });
+    }
+  }
+  return [...byName.values()];
+}
+
+/** Units of a device's points by name, for values shown without a database read. */
+export function pointUnits(app: WebApp, profileName: string, deviceId: string): Map<string, string | null> {
+  return new Map(devicePoints(app, profileName, deviceId).map((p) => [p.name, p.unit]));
 }

@@ -2,7 +2,7 @@
 // and the latest values from memory.
 import type { FastifyInstance } from 'fastify';
 import { WebError } from '../errors.js';
-import { allDevices, oneDevice, pointUnits } from '../devices/device-view.js';
+import { allDevices, devicePoints, oneDevice, pointUnits } from '../devices/device-view.js';
 import { DEVICE_SUMMARY, int, list, nullable, object, POINT_INFO, SAMPLE_PROPERTIES, SLAVE_STATE, str } from './response-schemas.js';
 
 const DEVICE_DETAIL = object({
@@ -80,15 +80,7 @@ export function deviceRoutes(ctx: WebContext) {
           ...device,
           session: status && { registeredAt: status.registeredAt, heartbeatMisses: status.heartbeatMisses, queueDepth: status.queueDepth },
           slaves: (live?.devicePoller?.slaves() ?? []).map((s) => ({ ...s, name: names.get(s.slave) ?? `slave ${s.slave}` })),
-          points: (profile?.points ?? []).map((p) => ({
-            name: p.name,
-            slave: p.slave,
-            fn: p.fn,
-            address: p.address,
-            type: p.type,
-            unit: p.unit ?? null,
-            description: p.description ?? null,
-          })),
+          points: devicePoints(app, device.profile, id),
         },
       };
     });
@@ -99,7 +91,7 @@ export function deviceRoutes(ctx: WebContext) {
       const device = values.length > 0 ? null : await oneDevice(app, id);
       if (values.length === 0 && !device) throw new WebError('DEVICE_NOT_FOUND', `device ${id} is unknown`);
       const profile = app.gateway.registry.get(id)?.profile?.name ?? device?.profile ?? (await app.reader.device(id))?.profile ?? '';
-      const units = pointUnits(app, profile);
+      const units = pointUnits(app, profile, id);
       return { deviceId: id, items: values.map((s) => ({ ...s, unit: units.get(s.point) ?? null })) };
     });
   };

@@ -47,7 +47,7 @@ export function exportRoutes(ctx: WebContext) {
         if (table === 'data') {
           const known = await oneDevice(app, device!);
           if (!known) throw new WebError('DEVICE_NOT_FOUND', `device ${device} is unknown`);
-          units = pointUnits(app, known.profile);
+          units = pointUnits(app, known.profile, known.registrationId);
         }
         const filters = { ...(device !== undefined ? { device } : {}), ...(point !== undefined ? { point } : {}), ...(kind !== undefined ? { kind } : {}), ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
         const source = exportSource(table, app.reader, filters, units);

@@ -108,7 +108,7 @@ export function historyRoutes(ctx: WebContext) {
         if (points.length === 0 || points.length > MAX_SERIES_POINTS) throw new WebError('BAD_REQUEST', `points: give 1 to ${MAX_SERIES_POINTS} point names`);
         if (to <= from) throw new WebError('BAD_REQUEST', 'to must be after from');
         const device = await knownDevice(id);
-        const units = pointUnits(app, device.profile);
+        const units = pointUnits(app, device.profile, device.registrationId);
         let rowsScanned = 0;
         let truncated = false;
         let bucketMs = 0;

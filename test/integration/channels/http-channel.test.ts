@@ -1,6 +1,7 @@
 // The HTTP polling channel against a local server: values mapped and stored like DTU data,
 // request shape (method, headers, body), a peer that goes away and comes back (backoff,
-// recovery, status in the API, channel events), and responses that cannot be read.
+// recovery, status in the API, channel events), and responses that cannot be read. The
+// device's points and units come from the channel config in the API.
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-harness.js';
 import { channelEvents as eventTypes, dataRows, deviceRow } from '../../helpers/db.js';
@@ -60,6 +61,21 @@ describe('HTTP polling channel', () => {
     // The device is known, with the channel as its listener and the peer as its remote.
     expect(deviceRow(h, 'WX-01')).toMatchObject({ profile: 'http', status: 'online', last_ip: '127.0.0.1', last_port: peer.port, listener: 'weather' });
     expect(h.app.latest.get('WX-01', 'temperature')?.value).toBe(25.3);
+    // The API describes the device's points from the channel config, units included.
+    const viewer = await caller(h, 'viewer');
+    const get = async (path: string) => (await fetch(`${h!.webUrl()}${path}`, { headers: { cookie: viewer.cookie } })).json() as Promise<Record<string, any>>;
+    const { device } = await get('/api/devices/WX-01');
+    expect(device['points'].map((p: Record<string, unknown>) => [p['name'], p['type'], p['unit']])).toEqual([
+      ['temperature', 'mapped', '°C'],
+      ['humidity', 'mapped', null],
+      ['pump_on', 'mapped', null],
+      ['status_text', 'mapped', null],
+      ['pressure', 'mapped', null],
+    ]);
+    const latest = await get('/api/devices/WX-01/latest');
+    expect(latest['items'].find((s: Record<string, unknown>) => s['point'] === 'temperature')).toMatchObject({ value: 25.3, unit: '°C' });
+    const series = await get(`/api/devices/WX-01/series?points=temperature&from=${ts - 1000}&to=${ts + 1000}`);
+    expect(series['series']).toEqual([expect.objectContaining({ point: 'temperature', unit: '°C' })]);
   });
 
   it('sends POST bodies and polls on schedule', async () => {
