@@ -2,6 +2,8 @@
 // more than one field: keys that do not fit the type, what each type requires, duplicate
 // names (channels share the supervision namespace with listeners), duplicate point names.
 // References into points.yml (profile, link) are checked in load.ts, which has both files.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type {
   BackoffConfig,
   ChannelConfig,
@@ -14,6 +16,7 @@ import type {
   MqttSubscription,
   OpcuaChannelConfig,
   OpcuaItem,
+  TlsConfig,
 } from '../domain/channels.js';
 import { parseJsonPath } from '../channels/json-path.js';
 import { DEFAULT_CHANNEL } from './defaults.js';
@@ -36,7 +39,7 @@ const TCP_KEYS = ['host', 'port', 'connectTimeout'];
 const KEYS: Record<ChannelType, readonly string[]> = {
   'modbus-tcp': [...TCP_KEYS, 'device', 'profile', 'maxInFlight'],
   'rtu-over-tcp': [...TCP_KEYS, 'device', 'profile', 'link'],
-  mqtt: ['url', 'clientId', 'username', 'password', 'qos', 'cleanSession', 'keepalive', 'connectTimeout', 'maxPayload', 'subscriptions'],
+  mqtt: ['url', 'clientId', 'username', 'password', 'qos', 'cleanSession', 'keepalive', 'connectTimeout', 'maxPayload', 'tls', 'subscriptions'],
   http: ['url', 'method', 'headers', 'body', 'every', 'timeout', 'device', 'timestamp', 'points'],
   opcua: ['endpoint', 'securityMode', 'securityPolicy', 'username', 'password', 'pkiDir', 'acceptUnknownServerCertificate', 'connectTimeout', 'publishingInterval', 'device', 'items'],
 };
@@ -138,8 +141,32 @@ function compileMqtt(base: Base, m: RawMap, connectTimeoutMs: number, at: YamlPa
     keepaliveSeconds: Math.max(1, Math.round(durationField(m, 'keepalive', d.keepaliveSeconds * 1000, at, sink, { positive: true }) / 1000)),
     connectTimeoutMs,
     maxPayloadBytes: maxPayload(m, d.maxPayloadBytes, [...at, 'maxPayload'], sink),
+    tls: has(m, 'tls') ? compileTls(asMap(m['tls']), url, ['mqtts:', 'wss:'], [...at, 'tls'], sink) : null,
     subscriptions: asList(m['subscriptions']).map((s, i) => compileSubscription(asMap(s), [...at, 'subscriptions', i], sink)),
   };
+}
+
+/** `tls:` of a channel whose URL is one of `secure` protocols; every file named must exist. */
+function compileTls(m: RawMap, url: string, secure: readonly string[], at: YamlPath, sink: IssueSink): TlsConfig {
+  const protocol = /^[a-z]+:/i.exec(url)?.[0].toLowerCase();
+  if (protocol !== undefined && !secure.includes(protocol)) {
+    sink.add(at, `applies to ${secure.map((p) => `${p}//`).join(' and ')} URLs only, not ${protocol}//`);
+  }
+  const file = (key: string): string | null => {
+    const path = str(m, key) ?? null;
+    if (path !== null && !existsSync(path)) sink.add([...at, key], `no such file: ${resolve(path)} (relative paths are read from the working directory)`);
+    return path;
+  };
+  const tls: TlsConfig = {
+    caFile: file('ca'),
+    certFile: file('cert'),
+    keyFile: file('key'),
+    passphrase: text(m, 'passphrase'),
+    rejectUnauthorized: bool(m, 'rejectUnauthorized') ?? true,
+    servername: str(m, 'servername') ?? null,
+  };
+  if ((tls.certFile === null) !== (tls.keyFile === null)) sink.add(at, 'cert and key go together: a client certificate needs its key');
+  return tls;
 }
 
 function maxPayload(m: RawMap, fallback: number, at: YamlPath, sink: IssueSink): number {

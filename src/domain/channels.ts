@@ -84,6 +84,21 @@ export interface MqttSubscription {
   readonly points: readonly JsonMappedPoint[];
 }
 
+/** TLS of an mqtts:// or wss:// connection. Files are read at each connect, so renewed ones apply at the next. */
+export interface TlsConfig {
+  /** PEM file with the CA certificate(s) to trust instead of the system's list; null: the system's. */
+  readonly caFile: string | null;
+  /** Client certificate and its key (PEM), for brokers that require mutual TLS. */
+  readonly certFile: string | null;
+  readonly keyFile: string | null;
+  /** For an encrypted key. */
+  readonly passphrase: string | null;
+  /** false: accept any server certificate (a test bench only). */
+  readonly rejectUnauthorized: boolean;
+  /** The name the server certificate must carry (and SNI), when the URL has an IP address or another name. */
+  readonly servername: string | null;
+}
+
 export interface MqttChannelConfig extends ChannelBase {
   readonly type: 'mqtt';
   /** mqtt://host:port or mqtts://host:port */
@@ -98,6 +113,8 @@ export interface MqttChannelConfig extends ChannelBase {
   readonly connectTimeoutMs: number;
   /** A message with a larger payload is counted as a collect error and dropped. */
   readonly maxPayloadBytes: number;
+  /** null: no TLS settings (the system's CAs for mqtts:// and wss://). */
+  readonly tls: TlsConfig | null;
   readonly subscriptions: readonly MqttSubscription[];
 }
 

@@ -102,6 +102,13 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** Stops a test's app (if any) and removes its directory; returns null for the test's variable. */
+export async function disposeApp(h: Harness | null): Promise<null> {
+  await h?.stop();
+  if (h) removeDir(h.dir);
+  return null;
+}
+
 /** Polls `check` until it returns a truthy value or the time runs out. */
 export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

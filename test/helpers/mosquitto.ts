@@ -21,12 +21,20 @@ export interface PrivateBroker {
   dispose(): Promise<void>;
 }
 
-/** `anonymous: false` with no password file: every login is refused (CONNACK "not authorized"). */
-export async function startPrivateBroker(options: { anonymous?: boolean } = {}): Promise<PrivateBroker> {
+export interface BrokerOptions {
+  /** false with no password file: every login is refused (CONNACK "not authorized"). */
+  readonly anonymous?: boolean;
+  /** A TLS listener (mqtts://) with this certificate; clients must present one the CA signed when `requireClientCertificate`. */
+  readonly tls?: { readonly ca: string; readonly cert: string; readonly key: string; readonly requireClientCertificate?: boolean };
+}
+
+export async function startPrivateBroker(options: BrokerOptions = {}): Promise<PrivateBroker> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'dtuhub-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous ${options.anonymous ?? true}\npersistence false\nlog_dest none\n`);
+  const { tls } = options;
+  const tlsLines = tls ? `cafile ${tls.ca}\ncertfile ${tls.cert}\nkeyfile ${tls.key}\nrequire_certificate ${tls.requireClientCertificate ?? false}\n` : '';
+  writeFileSync(conf, `listener ${port} 127.0.0.1\n${tlsLines}allow_anonymous ${options.anonymous ?? true}\npersistence false\nlog_dest none\n`);
   let child: ChildProcess | null = null;
 
   const start = async () => {
@@ -52,7 +60,7 @@ export async function startPrivateBroker(options: { anonymous?: boolean } = {}):
   await start();
   return {
     port,
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     stop,
     restart: start,
     dispose: async () => {

@@ -7,6 +7,7 @@ import type { MqttChannelConfig } from '../../domain/channels.js';
 import type { Remote } from '../../domain/events.js';
 import { Collector, type CollectorDeps, type CollectorLink, type OpenLink } from '../collector.js';
 import { displayUrl, urlRemote } from '../peer-url.js';
+import { readTls } from '../tls-files.js';
 import { MqttMessageMapper } from './mqtt-message.js';
 import { brokerFilters } from './topic.js';
 
@@ -121,6 +122,7 @@ export class MqttCollector extends Collector<MqttChannelConfig> {
   private clientOptions(): IClientOptions {
     const { config } = this;
     return {
+      ...(config.tls ? readTls(config.tls) : {}),
       clientId: config.clientId,
       ...(config.username !== null ? { username: config.username } : {}),
       ...(config.password !== null ? { password: config.password } : {}),

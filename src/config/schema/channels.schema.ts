@@ -67,6 +67,7 @@ export const CHANNEL_SCHEMA: JsonSchema = strictObject(
     cleanSession: { type: 'boolean' },
     keepalive: DURATION,
     maxPayload: DATA_SIZE,
+    tls: strictObject({ ca: TEXT, cert: TEXT, key: TEXT, passphrase: SECRET, rejectUnauthorized: { type: 'boolean' }, servername: TEXT }),
     subscriptions: { type: 'array', minItems: 1, items: subscription },
     // http
     method: { enum: ['GET', 'POST'] },

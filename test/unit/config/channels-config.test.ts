@@ -1,6 +1,9 @@
 // server.yml `channels:`: each type's fields with defaults, keys that do not fit the type,
 // required fields, names shared with listeners, references into points.yml, URLs and
 // topic filters — every problem at once, with line and field.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/config/errors.js';
 import { loadConfig } from '../../../src/config/load.js';
@@ -81,6 +84,7 @@ describe('channels config', () => {
       clientId: 'dtuhub-plant',
       keepaliveSeconds: 60,
       maxPayloadBytes: 256 * 1024,
+      tls: null,
       backoff: { initialMs: 2000, maxMs: 60_000 },
     });
     if (c?.type !== 'mqtt') throw new Error('not mqtt');
@@ -174,6 +178,33 @@ describe('channels config', () => {
     expect(load(channel('1000')).server.channels[0]).toMatchObject({ maxPayloadBytes: 1000 });
     expect(issues(channel('0'))).toEqual(['8:channels[0].maxPayload: must be at least 1 byte']);
     expect(issues(channel('lots'))).toEqual(['8:channels[0].maxPayload: must be a size like 512MB, 2GiB, or whole bytes']);
+  });
+
+  it('takes MQTT TLS files that exist, for mqtts:// and wss:// only, a client certificate with its key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dtuhub-tls-'));
+    try {
+      const ca = join(dir, 'ca.pem');
+      writeFileSync(ca, 'PEM');
+      const channel = (url: string, tls: string) =>
+        SERVER(`  - name: plant
+    type: mqtt
+    url: ${url}
+    tls: ${tls}
+    subscriptions:
+      - { topic: "plant/#", device: P, points: [{ name: t, path: t }] }`);
+      expect(load(channel('mqtts://broker.test:8883', `{ ca: ${ca}, servername: broker.plant, passphrase: 1234 }`)).server.channels[0]).toMatchObject({
+        tls: { caFile: ca, certFile: null, keyFile: null, passphrase: '1234', rejectUnauthorized: true, servername: 'broker.plant' },
+      });
+      expect(load(channel('wss://broker.test/mqtt', '{ rejectUnauthorized: false }')).server.channels[0]).toMatchObject({ tls: { caFile: null, rejectUnauthorized: false } });
+      const missing = join(dir, 'nope.pem');
+      expect(issues(channel('mqtt://broker.test', `{ ca: ${ca} }`))).toEqual(['8:channels[0].tls: applies to mqtts:// and wss:// URLs only, not mqtt://']);
+      expect(issues(channel('mqtts://broker.test', `{ ca: ${missing}, cert: ${ca} }`))).toEqual([
+        '8:channels[0].tls: cert and key go together: a client certificate needs its key',
+        `8:channels[0].tls.ca: no such file: ${missing} (relative paths are read from the working directory)`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports every problem with its line and field', () => {
