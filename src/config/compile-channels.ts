@@ -40,7 +40,7 @@ const KEYS: Record<ChannelType, readonly string[]> = {
   'modbus-tcp': [...TCP_KEYS, 'device', 'profile', 'maxInFlight'],
   'rtu-over-tcp': [...TCP_KEYS, 'device', 'profile', 'link'],
   mqtt: ['url', 'clientId', 'username', 'password', 'qos', 'cleanSession', 'keepalive', 'connectTimeout', 'maxPayload', 'tls', 'subscriptions'],
-  http: ['url', 'method', 'headers', 'body', 'every', 'timeout', 'device', 'timestamp', 'points'],
+  http: ['url', 'method', 'headers', 'body', 'every', 'timeout', 'tls', 'device', 'timestamp', 'points'],
   opcua: ['endpoint', 'securityMode', 'securityPolicy', 'username', 'password', 'pkiDir', 'acceptUnknownServerCertificate', 'connectTimeout', 'publishingInterval', 'device', 'items'],
 };
 
@@ -223,6 +223,7 @@ function compileHttp(base: Base, m: RawMap, at: YamlPath, sink: IssueSink): Http
     body,
     everyMs: durationField(m, 'every', d.everyMs, at, sink, { positive: true }),
     timeoutMs: durationField(m, 'timeout', d.timeoutMs, at, sink, { positive: true }),
+    tls: has(m, 'tls') ? compileTls(asMap(m['tls']), url, ['https:'], [...at, 'tls'], sink) : null,
     device: str(m, 'device')!,
     timestamp: timestampPath(m),
     points: jsonPoints(m['points'], [...at, 'points'], sink),

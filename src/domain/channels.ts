@@ -84,7 +84,7 @@ export interface MqttSubscription {
   readonly points: readonly JsonMappedPoint[];
 }
 
-/** TLS of an mqtts:// or wss:// connection. Files are read at each connect, so renewed ones apply at the next. */
+/** TLS of an mqtts://, wss:// or https:// connection. Files are read at each connect, so renewed ones apply at the next. */
 export interface TlsConfig {
   /** PEM file with the CA certificate(s) to trust instead of the system's list; null: the system's. */
   readonly caFile: string | null;
@@ -127,6 +127,8 @@ export interface HttpChannelConfig extends ChannelBase {
   readonly body: string | null;
   readonly everyMs: number;
   readonly timeoutMs: number;
+  /** null: no TLS settings (the system's CAs for https://). */
+  readonly tls: TlsConfig | null;
   readonly device: string;
   readonly timestamp: { readonly path: JsonPath; readonly pathText: string } | null;
   readonly points: readonly JsonMappedPoint[];

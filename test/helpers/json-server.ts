@@ -1,7 +1,17 @@
-// A local HTTP server answering JSON, for the HTTP polling channel: the test sets the
-// document (or a status code), counts requests, and can stop and restart it on the same port.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+// A local HTTP (or HTTPS) server answering JSON, for the HTTP polling channel: the test sets
+// the document (or a status code), counts requests, and can stop and restart it on the same port.
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+
+/** HTTPS with this certificate; clients must present one the CA signed when `requireClientCertificate`. */
+export interface JsonServerTls {
+  readonly ca: string;
+  readonly cert: string;
+  readonly key: string;
+  readonly requireClientCertificate?: boolean;
+}
 
 export interface JsonServer {
   readonly port: number;
@@ -16,11 +26,11 @@ export interface JsonServer {
   restart(): Promise<void>;
 }
 
-export async function startJsonServer(port = 0): Promise<JsonServer> {
+export async function startJsonServer(port = 0, tls?: JsonServerTls): Promise<JsonServer> {
   let server: Server;
   const handle: JsonServer = {
     port: 0,
-    url: (path = '/data') => `http://127.0.0.1:${handle.port}${path}`,
+    url: (path = '/data') => `${tls ? 'https' : 'http'}://127.0.0.1:${handle.port}${path}`,
     answer: { kind: 'json', doc: {} },
     requests: [],
     stop: () =>
@@ -33,8 +43,8 @@ export async function startJsonServer(port = 0): Promise<JsonServer> {
       await listen(server, handle.port);
     },
   };
-  const make = () =>
-    createServer((req, res) => {
+  const make = () => {
+    const listener: RequestListener = (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -46,7 +56,11 @@ export async function startJsonServer(port = 0): Promise<JsonServer> {
           res.writeHead(200, { 'content-type': a.kind === 'json' ? 'application/json' : 'text/plain' }).end(a.kind === 'json' ? JSON.stringify(a.doc) : a.text);
         }
       });
-    });
+    };
+    if (!tls) return createServer(listener);
+    const required = tls.requireClientCertificate ?? false;
+    return createHttpsServer({ ca: readFileSync(tls.ca), cert: readFileSync(tls.cert), key: readFileSync(tls.key), requestCert: required, rejectUnauthorized: required }, listener);
+  };
   server = make();
   await listen(server, port);
   (handle as { port: number }).port = (server.address() as AddressInfo).port;

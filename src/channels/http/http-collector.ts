@@ -1,12 +1,15 @@
 // HTTP polling: a GET or POST on a schedule, the JSON response mapped to points. A request
 // that fails (refused, timeout, HTTP error) counts as a lost link: backoff, then retry; a
 // response that arrives but cannot be read is a collect error and the schedule goes on.
+// Requests go through undici with a connection pool per link, which takes the TLS settings.
+import { Agent, fetch, type Dispatcher } from 'undici';
 import type { HttpChannelConfig } from '../../domain/channels.js';
 import type { Remote } from '../../domain/events.js';
 import type { Sample } from '../../domain/point.js';
 import { Collector, type CollectorDeps, type CollectorLink, type OpenLink } from '../collector.js';
 import { JsonMapping, mappingProblem } from '../json-mapping.js';
 import { displayUrl, urlRemote } from '../peer-url.js';
+import { readTls } from '../tls-files.js';
 import { readBody } from './read-body.js';
 
 /** A response body larger than this is refused: a JSON document of points is far smaller. */
@@ -34,15 +37,23 @@ export class HttpCollector extends Collector<HttpChannelConfig> {
   }
 
   protected async open(link: CollectorLink): Promise<OpenLink> {
+    // One connection pool per link, with the TLS files as they are now; closed with the link.
+    const agent = new Agent({ connect: this.config.tls ? readTls(this.config.tls) : {} });
     // The first request decides whether the peer is there; its data is published once connected.
-    const first = await this.poll(link.signal);
+    let first: PollResult;
+    try {
+      first = await this.poll(link.signal, agent);
+    } catch (err) {
+      await agent.destroy().catch(() => undefined);
+      throw err;
+    }
     let timer: NodeJS.Timeout | null = null;
     let inFlight: Promise<void> | null = null;
     let closed = false;
     const next = (delay: number) => {
       timer = setTimeout(() => {
         const startedAt = this.now();
-        inFlight = this.poll(link.signal).then(
+        inFlight = this.poll(link.signal, agent).then(
           (result) => this.deliver(link, result),
           (err: unknown) => link.lost(err instanceof Error ? err : new Error(String(err))),
         );
@@ -61,6 +72,7 @@ export class HttpCollector extends Collector<HttpChannelConfig> {
         if (timer) clearTimeout(timer);
         // The request in flight is aborted by the link's signal; waiting keeps stop() honest.
         await inFlight;
+        await agent.destroy().catch(() => undefined);
       },
     };
   }
@@ -69,10 +81,11 @@ export class HttpCollector extends Collector<HttpChannelConfig> {
    * One request; throws when the peer could not be asked (that drops the "link"). `cancel`
    * (the attempt's signal) ends it at once when the channel stops or the link is lost.
    */
-  private async poll(cancel: AbortSignal): Promise<PollResult> {
+  private async poll(cancel: AbortSignal, dispatcher: Dispatcher): Promise<PollResult> {
     const { config } = this;
     const polledAt = this.now();
     const response = await fetch(this.url, {
+      dispatcher,
       method: config.method,
       headers: config.headers,
       ...(config.body !== null ? { body: config.body } : {}),

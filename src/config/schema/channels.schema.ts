@@ -67,7 +67,6 @@ export const CHANNEL_SCHEMA: JsonSchema = strictObject(
     cleanSession: { type: 'boolean' },
     keepalive: DURATION,
     maxPayload: DATA_SIZE,
-    tls: strictObject({ ca: TEXT, cert: TEXT, key: TEXT, passphrase: SECRET, rejectUnauthorized: { type: 'boolean' }, servername: TEXT }),
     subscriptions: { type: 'array', minItems: 1, items: subscription },
     // http
     method: { enum: ['GET', 'POST'] },
@@ -76,6 +75,8 @@ export const CHANNEL_SCHEMA: JsonSchema = strictObject(
     every: DURATION,
     timeout: DURATION,
     timestamp: JSON_PATH,
+    // mqtt, http
+    tls: strictObject({ ca: TEXT, cert: TEXT, key: TEXT, passphrase: SECRET, rejectUnauthorized: { type: 'boolean' }, servername: TEXT }),
     points: { type: 'array', minItems: 1, items: JSON_POINT },
     // opcua
     endpoint: TEXT,

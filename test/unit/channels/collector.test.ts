@@ -20,6 +20,7 @@ const CONFIG: HttpChannelConfig = {
   body: null,
   everyMs: 1000,
   timeoutMs: 1000,
+  tls: null,
   device: 'D1',
   timestamp: null,
   points: [],

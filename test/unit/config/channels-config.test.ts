@@ -55,6 +55,7 @@ describe('channels config', () => {
         body: null,
         everyMs: 30_000,
         timeoutMs: 10_000,
+        tls: null,
         device: 'WX-01',
         timestamp: { path: ['meta', 'time'], pathText: 'meta.time' },
         points: [
