@@ -1,5 +1,6 @@
 // Screenshots of the main pages for the README: the example configuration with a few
 // simulated DTUs, two hours of made-up history for charts, in English and 简体中文.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, it } from 'vitest';
@@ -71,7 +72,14 @@ async function shoot(page: Page, name: string, fullPage = false): Promise<void> 
   await page.screenshot({ path: new URL(`${name}.png`, OUT).pathname, fullPage });
 }
 
+/** Without a CJK font chromium draws the Chinese pages as empty boxes: refuse to take them. */
+function requireCjkFont(): void {
+  const families = execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' }).trim();
+  if (families === '') throw new Error('no CJK font installed: apt-get install fonts-noto-cjk (or fonts-wqy-microhei), then run again');
+}
+
 it('takes screenshots of the main pages', async () => {
+  requireCjkFont();
   mkdirSync(OUT, { recursive: true });
   // One device's webhooks are refused, so the delivery log shows retries as well.
   receiver = await startReceiver((_n, request) => (request.body.includes('DTU01004') ? 503 : 200));
