@@ -227,6 +227,7 @@ export class DtuStreamParser {
       const stripped = this.withoutHeartbeat(exp, data, pos, window, hb);
       if (stripped === WAIT) return WAIT;
       if (stripped !== NONE) return stripped;
+      if (heartbeatArriving(exp, data, pos, end, hb)) return WAIT;
     }
     const stray = scanUnsolicited(data, pos, end);
     if (stray.kind === 'frame' || stray.kind === 'exception') {
@@ -379,6 +380,18 @@ function looksLikeResponseStart(exp: Expectation, data: Uint8Array, pos: number,
   if (pos + 1 >= end) return true;
   const fn = data[pos + 1]!;
   return fn === exp.fn || fn === (exp.fn | 0x80);
+}
+
+/**
+ * The buffer ends with the first bytes of a heartbeat, and what comes before them could
+ * still begin the answer: a heartbeat arriving in pieces inside the response (right after
+ * the slave byte, where nothing else says "wait"). Only the next bytes can tell.
+ */
+function heartbeatArriving(exp: Expectation, data: Uint8Array, pos: number, end: number, hb: Uint8Array): boolean {
+  for (let k = Math.max(pos + 1, end - hb.length + 1); k < end; k++) {
+    if (isPartialMatch(data, k, end, hb) && checkResponse(exp, data, pos, k).kind === 'incomplete') return true;
+  }
+  return false;
 }
 
 function findResponse(exp: Expectation, data: Uint8Array, from: number, end: number): number {

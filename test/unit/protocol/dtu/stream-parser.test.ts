@@ -185,6 +185,19 @@ describe('transparent responses', () => {
     ]);
   });
 
+  it('waits for a heartbeat cut in two right after the slave byte (found by the fuzz tests)', () => {
+    const h = registered();
+    h.parser.expect(expectationFor(REQ));
+    const wire = Buffer.concat([RESP.subarray(0, 1), Buffer.from('HB'), RESP.subarray(1)]);
+    h.parser.push(wire.subarray(0, 2)); // the slave byte and "H"
+    expect(h.events).toEqual([]);
+    h.parser.push(wire.subarray(2));
+    expect(h.events).toEqual([
+      ['heartbeat', true],
+      ['response', 'ok', read10.response],
+    ]);
+  });
+
   it('takes a heartbeat that comes before the response starts', () => {
     const h = registered();
     h.parser.expect(expectationFor(REQ));
