@@ -165,6 +165,11 @@ export class DtuSession implements StreamEvents, TransactionLink {
     };
   }
 
+  /** True when an outbound channel opened this connection (false: a listener accepted it). */
+  get isOutbound(): boolean {
+    return this.outbound !== null;
+  }
+
   get devicePoller(): DevicePoller | null {
     return this.poller;
   }
@@ -228,10 +233,15 @@ export class DtuSession implements StreamEvents, TransactionLink {
 
   /** Binds the ID to this session under the link's duplicate policy; false: rejected and closed. */
   private claim(id: string): boolean {
-    const claim = this.ctx.registry.claim(id, this, this.link.duplicateIds);
+    // A channel's link never replaces a DTU online through a listener: the DTU's own
+    // connection comes first, the channel only brings the device back once that is gone.
+    // Replacing would have each side throw the other out, again and again.
+    const holder = this.ctx.registry.get(id);
+    const behindListener = this.outbound !== null && holder !== undefined && holder !== this && !holder.isOutbound;
+    const claim = behindListener ? 'rejected' : this.ctx.registry.claim(id, this, this.link.duplicateIds);
     if (claim === 'rejected') {
       this.ctx.counters.rejectedDuplicate++;
-      this.reject(id, 'duplicate registration ID: already online');
+      this.reject(id, behindListener ? `duplicate registration ID: online through listener ${holder.remote.listener}` : 'duplicate registration ID: already online');
       return false;
     }
     if (claim === 'replaced') this.ctx.counters.replaced++;

@@ -3,10 +3,11 @@
 // as a fixed-IP DTU it registers and heartbeats, and when its heartbeats stop dtuhub drops
 // the link after the configured misses, connects to its address again and polls on; a
 // peer that is down at start is retried with backoff, visible in the API and the events,
-// and one that accepts and drops at once is not hammered.
+// and one that accepts and drops at once is not hammered; a DTU online through a listener is
+// never replaced by the channel's link to it.
 import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRtuOverTcpServer, type RtuOverTcpServer } from '../../../src/simulator/index.js';
+import { SimulatedDtu, startRtuOverTcpServer, type RtuOverTcpServer } from '../../../src/simulator/index.js';
 import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-harness.js';
 import { exampleConfig, exampleProfile, expectBackoffGrowsDespiteConnects, expectChannelDevice, expectUserPointsStored, freePort } from '../../helpers/channels.js';
 import { channelEvents, connectionRows, dataRows, deviceRow, storedEvents } from '../../helpers/db.js';
@@ -162,6 +163,36 @@ describe('RTU-over-TCP channel', () => {
       await expectBackoffGrowsDespiteConnects(h, 'rs485-gw', 'RTU-01');
     } finally {
       await new Promise<void>((r) => dropper.close(() => r()));
+    }
+  });
+
+  it('never replaces a DTU online through a listener: the channel backs off until that connection is gone, then takes over', async () => {
+    const config = exampleConfig();
+    sim = await startRtuOverTcpServer({ id: 'DTU-BOTH', profile: config.profile(), link: config.link('transparent') });
+    h = await startApp({ server: (doc) => (doc.channels = [{ ...fixedIpDtu(sim!.port), enabled: false }]) });
+    // The same DTU is also connected in, through the example listener (its client-mode link).
+    const inbound = new SimulatedDtu({ target: { host: '127.0.0.1', port: h.port('dtu') }, link: config.link('transparent'), profile: config.profile(), id: 'DTU-BOTH', heartbeatIntervalMs: 0 });
+    try {
+      await inbound.start();
+      await waitFor(() => h!.app.gateway.registry.get('DTU-BOTH')?.state === 'active', 5000, 'inbound registration');
+      const c = h.app.channels.get('field-dtu');
+      c.start();
+      await waitFor(() => c.status().counters.disconnects >= 3, 10_000, 'three refused links');
+      // The listener's session is untouched; the channel's waits grow as for a peer that proves nothing.
+      const holder = h.app.gateway.registry.get('DTU-BOTH')!;
+      expect(holder).toMatchObject({ isOutbound: false, state: 'active' });
+      expect(c.status().lastError).toBe('duplicate registration ID: online through listener dtu');
+      await h.app.storeDrained();
+      const retries = storedEvents(h, 'channel.backoff').map((e) => e.payload['retryInMs']);
+      expect(retries.slice(0, 3)).toEqual([100, 200, 400]);
+      expect(connectionRows(h, 'DTU-BOTH').filter((r) => r.event === 'replaced')).toEqual([]);
+
+      // The DTU's own connection goes: the channel brings the device back by itself.
+      await inbound.stop();
+      await waitFor(() => c.status().state === 'connected' && c.status().devices.includes('DTU-BOTH'), 10_000, 'channel takes over');
+      expect(h.app.gateway.registry.get('DTU-BOTH')).toMatchObject({ isOutbound: true, state: 'active' });
+    } finally {
+      await inbound.stop();
     }
   });
 });
