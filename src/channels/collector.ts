@@ -107,6 +107,10 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
   private attempting: Promise<void> | null = null;
   /** A lost or stopped link still closing: the next connection waits for it. */
   private closing: Promise<void> | null = null;
+  /** The stop in progress: a second stop() waits for the same end. */
+  private stopping: Promise<void> | null = null;
+  /** Bumped by every start() and stop(): a restart whose stop was overtaken does not start. */
+  private intent = 0;
   private lastError: string | null = null;
   private lastErrorAt: number | null = null;
   private connectedAt: number | null = null;
@@ -156,6 +160,7 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
 
   /** Starts connecting now (no-op when already running). */
   start(): void {
+    this.intent++;
     if (this.current !== 'stopped') return;
     this.startedAt = this.now();
     this.backoff.reset();
@@ -166,17 +171,26 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
    * Cancels any retry or connect in progress, closes the link and marks its devices
    * offline; resolves once nothing of the channel is open any more.
    */
-  async stop(): Promise<void> {
-    if (this.current === 'stopped') return;
+  stop(): Promise<void> {
+    this.intent++;
+    if (this.current === 'stopped') return this.stopping ?? Promise.resolve();
     this.nextGeneration();
     this.clearRetry();
     this.offline('shutdown', 'channel stopped');
     this.transition('stopped', null, null);
-    await Promise.all([this.release(), this.attempting]);
+    const stopping = Promise.all([this.release(), this.attempting]).then(() => {
+      if (this.stopping === stopping) this.stopping = null;
+    });
+    this.stopping = stopping;
+    return stopping;
   }
 
+  /** Stops, then starts again, unless another start() or stop() came in meanwhile: the last call wins. */
   async restart(): Promise<void> {
-    await this.stop();
+    const stopped = this.stop();
+    const ticket = this.intent;
+    await stopped;
+    if (this.intent !== ticket) return;
     this.restarts++;
     this.start();
   }
@@ -252,7 +266,8 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
   }
 
   private attempt(generation: number): void {
-    const attempt = this.connect(generation);
+    // connect() handles its own failures; anything else is a bug to log, not to crash on.
+    const attempt = this.connect(generation).catch((err: unknown) => this.log.error({ err }, 'channel attempt failed'));
     this.attempting = attempt;
     void attempt.finally(() => {
       if (this.attempting === attempt) this.attempting = null;
@@ -281,7 +296,7 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
     }
     if (generation !== this.generation) {
       // Stopped or restarted while connecting: the connection that just opened is not wanted.
-      await this.closeQuietly(opened);
+      await this.closeInOrder(opened);
       return;
     }
     this.link = opened;
@@ -290,7 +305,11 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
     this.connectedAt = this.now();
     this.log.info({ target: this.target }, 'channel connected');
     this.transition('connected', null, null);
-    opened.connected?.();
+    try {
+      opened.connected?.();
+    } catch (err) {
+      this.onLost(err instanceof Error ? err : new Error(String(err)), 'error');
+    }
   }
 
   private onLost(err: Error | null, reason: OfflineReason): void {
@@ -326,14 +345,17 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
   private async release(): Promise<void> {
     const link = this.link;
     this.link = null;
-    if (link) {
-      const previous = this.closing;
-      const closing = Promise.all([previous, this.closeQuietly(link)]).then(() => {
-        if (this.closing === closing) this.closing = null;
-      });
-      this.closing = closing;
-    }
+    if (link) void this.closeInOrder(link);
     await this.closing;
+  }
+
+  /** Closes a connection as part of the chain every new connection waits for. */
+  private closeInOrder(link: OpenLink): Promise<void> {
+    const closing = Promise.all([this.closing, this.closeQuietly(link)]).then(() => {
+      if (this.closing === closing) this.closing = null;
+    });
+    this.closing = closing;
+    return closing;
   }
 
   private async closeQuietly(link: OpenLink): Promise<void> {

@@ -2,7 +2,7 @@
 // more than one field: keys that do not fit the type, what each type requires, duplicate
 // names (channels share the supervision namespace with listeners), duplicate point names.
 // References into points.yml (profile, link) are checked in load.ts, which has both files.
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type {
   BackoffConfig,
@@ -154,7 +154,7 @@ function compileTls(m: RawMap, url: string, secure: readonly string[], at: YamlP
   }
   const file = (key: string): string | null => {
     const path = str(m, key) ?? null;
-    if (path !== null && !existsSync(path)) sink.add([...at, key], `no such file: ${resolve(path)} (relative paths are read from the working directory)`);
+    if (path !== null && !isFile(path)) sink.add([...at, key], `no such file: ${resolve(path)} (relative paths are read from the working directory)`);
     return path;
   };
   const tls: TlsConfig = {
@@ -166,7 +166,13 @@ function compileTls(m: RawMap, url: string, secure: readonly string[], at: YamlP
     servername: str(m, 'servername') ?? null,
   };
   if ((tls.certFile === null) !== (tls.keyFile === null)) sink.add(at, 'cert and key go together: a client certificate needs its key');
+  // mqtt.js hands the TLS files to its WebSocket, but not the server name.
+  if (tls.servername !== null && protocol === 'wss:') sink.add([...at, 'servername'], 'is not supported with wss:// URLs: use the name on the certificate in the URL');
   return tls;
+}
+
+function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
 function maxPayload(m: RawMap, fallback: number, at: YamlPath, sink: IssueSink): number {

@@ -236,12 +236,16 @@ export class DtuSession implements StreamEvents, TransactionLink {
     // A channel's link never replaces a DTU online through a listener: the DTU's own
     // connection comes first, the channel only brings the device back once that is gone.
     // Replacing would have each side throw the other out, again and again.
+    // And the other way round, the DTU's own connection replaces the channel's link even
+    // where the listener's link rejects duplicates.
     const holder = this.ctx.registry.get(id);
-    const behindListener = this.outbound !== null && holder !== undefined && holder !== this && !holder.isOutbound;
-    const claim = behindListener ? 'rejected' : this.ctx.registry.claim(id, this, this.link.duplicateIds);
+    const other = holder !== undefined && holder !== this ? holder : null;
+    const behindListener = this.outbound !== null && other !== null && !other.isOutbound;
+    const policy = this.outbound === null && other?.isOutbound ? 'replace' : this.link.duplicateIds;
+    const claim = behindListener ? 'rejected' : this.ctx.registry.claim(id, this, policy);
     if (claim === 'rejected') {
       this.ctx.counters.rejectedDuplicate++;
-      this.reject(id, behindListener ? `duplicate registration ID: online through listener ${holder.remote.listener}` : 'duplicate registration ID: already online');
+      this.reject(id, behindListener && other ? `duplicate registration ID: online through listener ${other.remote.listener}` : 'duplicate registration ID: already online');
       return false;
     }
     if (claim === 'replaced') this.ctx.counters.replaced++;

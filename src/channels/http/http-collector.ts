@@ -84,21 +84,36 @@ export class HttpCollector extends Collector<HttpChannelConfig> {
   private async poll(cancel: AbortSignal, dispatcher: Dispatcher): Promise<PollResult> {
     const { config } = this;
     const polledAt = this.now();
-    const response = await fetch(this.url, {
-      dispatcher,
-      method: config.method,
-      headers: config.headers,
-      ...(config.body !== null ? { body: config.body } : {}),
-      signal: AbortSignal.any([AbortSignal.timeout(config.timeoutMs), cancel]),
-      redirect: 'follow',
-    }).catch((err: unknown) => {
-      throw new Error(describeFetchError(err, config.timeoutMs));
-    });
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+    // One controller per request, let go of afterwards: AbortSignal.any() with the link's
+    // long-lived signal would keep every request's signal alive on Node 20.
+    const request = new AbortController();
+    const abort = () => request.abort();
+    const timer = setTimeout(abort, config.timeoutMs);
+    cancel.addEventListener('abort', abort, { once: true });
+    if (cancel.aborted) abort();
+    let text: string;
+    try {
+      const response = await fetch(this.url, {
+        dispatcher,
+        method: config.method,
+        headers: config.headers,
+        ...(config.body !== null ? { body: config.body } : {}),
+        signal: request.signal,
+        redirect: 'follow',
+      }).catch((err: unknown) => {
+        throw new Error(describeFetchError(err, config.timeoutMs));
+      });
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+      }
+      text = await readBody(response, MAX_HTTP_BODY_BYTES, config.timeoutMs).catch((err: unknown) => {
+        throw request.signal.aborted ? new Error(`response not complete within ${config.timeoutMs} ms`) : err;
+      });
+    } finally {
+      clearTimeout(timer);
+      cancel.removeEventListener('abort', abort);
     }
-    const text = await readBody(response, MAX_HTTP_BODY_BYTES, config.timeoutMs);
     const at = this.now();
     let doc: unknown;
     try {

@@ -169,9 +169,14 @@ describe('RTU-over-TCP channel', () => {
   it('never replaces a DTU online through a listener: the channel backs off until that connection is gone, then takes over', async () => {
     const config = exampleConfig();
     sim = await startRtuOverTcpServer({ id: 'DTU-BOTH', profile: config.profile(), link: config.link('transparent') });
-    h = await startApp({ server: (doc) => (doc.channels = [{ ...fixedIpDtu(sim!.port), enabled: false }]) });
+    h = await startApp({
+      server: (doc) => (doc.channels = [{ ...fixedIpDtu(sim!.port), enabled: false }]),
+      // Even where the listener's link refuses duplicates, the DTU's own connection comes first.
+      points: (doc) => (doc.links.transparent.duplicateIds = 'reject'),
+    });
     // The same DTU is also connected in, through the example listener (its client-mode link).
-    const inbound = new SimulatedDtu({ target: { host: '127.0.0.1', port: h.port('dtu') }, link: config.link('transparent'), profile: config.profile(), id: 'DTU-BOTH', heartbeatIntervalMs: 0 });
+    const dtuLink = () => new SimulatedDtu({ target: { host: '127.0.0.1', port: h!.port('dtu') }, link: config.link('transparent'), profile: config.profile(), id: 'DTU-BOTH', heartbeatIntervalMs: 0 });
+    let inbound = dtuLink();
     try {
       await inbound.start();
       await waitFor(() => h!.app.gateway.registry.get('DTU-BOTH')?.state === 'active', 5000, 'inbound registration');
@@ -191,6 +196,19 @@ describe('RTU-over-TCP channel', () => {
       await inbound.stop();
       await waitFor(() => c.status().state === 'connected' && c.status().devices.includes('DTU-BOTH'), 10_000, 'channel takes over');
       expect(h.app.gateway.registry.get('DTU-BOTH')).toMatchObject({ isOutbound: true, state: 'active' });
+
+      // The DTU connects in again: its connection replaces the channel's link, which backs off again.
+      const disconnects = c.status().counters.disconnects;
+      inbound = dtuLink();
+      await inbound.start();
+      await waitFor(() => h!.app.gateway.registry.get('DTU-BOTH')?.isOutbound === false, 5000, 'inbound again');
+      await waitFor(() => c.status().counters.disconnects > disconnects && c.status().state !== 'connected', 5000, 'channel link replaced');
+      await h.app.storeDrained();
+      const rows = await waitFor(() => {
+        const r = connectionRows(h!, 'DTU-BOTH');
+        return r.some((x) => x.event === 'replaced') ? r : null;
+      }, 5000, 'the replaced link recorded');
+      expect(rows.at(-1)).toMatchObject({ event: 'connect' });
     } finally {
       await inbound.stop();
     }

@@ -90,6 +90,41 @@ function setup(config?: HttpChannelConfig, proving = false) {
   return { bus, collector, states, online, offline };
 }
 
+/** Its open() ignores the abort signal, as a library that cannot cancel its connect would. */
+function ignoreSignal(collector: ScriptedCollector): void {
+  const ignoring = collector as unknown as { open(link: CollectorLink): Promise<OpenLink> };
+  const open = ignoring.open.bind(collector);
+  ignoring.open = (link) => open({ ...link, active: link.active, signal: new AbortController().signal });
+}
+
+/** A connected collector whose connection's close waits until `closed()` is called. */
+async function connectedWithSlowClose() {
+  const { collector } = setup();
+  collector.up = true;
+  collector.start();
+  await settle();
+  let closed!: () => void;
+  collector.closeGate = new Promise((r) => (closed = r));
+  return { collector, closed };
+}
+
+/**
+ * A collector connecting to a peer that answers the connect only when `answer()` is called,
+ * with an open() that ignores the abort signal, and a close that waits for `closed()`.
+ */
+async function connectingLate() {
+  const { collector } = setup();
+  collector.up = true;
+  let answer!: () => void;
+  let closed!: () => void;
+  collector.gate = new Promise((r) => (answer = r));
+  collector.closeGate = new Promise((r) => (closed = r));
+  ignoreSignal(collector);
+  collector.start();
+  await settle();
+  return { collector, answer, closed };
+}
+
 /** Lets the microtasks of an attempt (open → catch → schedule) run. */
 async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
@@ -196,19 +231,8 @@ describe('Collector', () => {
   });
 
   it('stop resolves only after a connection that opened too late is closed; a close that throws is logged, not raised', async () => {
-    const { collector } = setup();
-    collector.up = true;
+    const { collector, answer, closed } = await connectingLate();
     collector.closeThrows = true;
-    let answer!: () => void;
-    let closed!: () => void;
-    collector.gate = new Promise((r) => (answer = r));
-    collector.closeGate = new Promise((r) => (closed = r));
-    // This open() ignores the signal, as a library that cannot cancel its connect would.
-    const ignoring = collector as unknown as { open(link: CollectorLink): Promise<OpenLink> };
-    const open = ignoring.open.bind(collector);
-    ignoring.open = (link) => open({ ...link, active: link.active, signal: new AbortController().signal });
-    collector.start();
-    await settle();
     let stopped = false;
     const stopping = collector.stop().then(() => (stopped = true));
     answer();
@@ -221,12 +245,7 @@ describe('Collector', () => {
   });
 
   it('restart after a lost link opens the next connection only once the old one has closed', async () => {
-    const { collector } = setup();
-    collector.up = true;
-    collector.start();
-    await settle();
-    let closed!: () => void;
-    collector.closeGate = new Promise((r) => (closed = r));
+    const { collector, closed } = await connectedWithSlowClose();
     collector.links[0]!.lost(new Error('socket hang up'));
     await settle();
     const restarting = collector.restart();
@@ -238,6 +257,48 @@ describe('Collector', () => {
     expect(collector.closesDone).toBe(1);
     expect(collector.opens).toHaveLength(2);
     expect(collector.status()).toMatchObject({ state: 'connected', restarts: 1 });
+    await collector.stop();
+  });
+
+  it('a second stop waits for the first to finish closing', async () => {
+    const { collector, closed } = await connectedWithSlowClose();
+    let done = 0;
+    const first = collector.stop().then(() => done++);
+    const second = collector.stop().then(() => done++);
+    await settle();
+    expect(done).toBe(0);
+    closed();
+    await Promise.all([first, second]);
+    expect(collector.closesDone).toBe(1);
+  });
+
+  it('a stop that comes in while a restart is stopping has the last word', async () => {
+    const { collector, closed } = await connectedWithSlowClose();
+    const restarting = collector.restart();
+    const stopping = collector.stop();
+    closed();
+    await Promise.all([restarting, stopping]);
+    await settle();
+    expect(collector.state).toBe('stopped');
+    expect(collector.opens).toHaveLength(1);
+    expect(collector.status().restarts).toBe(0);
+  });
+
+  it('a start right after a stop waits until a connection that opened too late has closed', async () => {
+    const { collector, answer, closed } = await connectingLate();
+    void collector.stop();
+    collector.gate = null;
+    answer();
+    await settle();
+    collector.start();
+    await settle();
+    // The late connection is closing: the new one is not opened yet.
+    expect(collector.opens).toHaveLength(1);
+    closed();
+    await vi.waitFor(() => expect(collector.opens).toHaveLength(2));
+    await settle();
+    expect(collector.state).toBe('connected');
+    collector.closeGate = null;
     await collector.stop();
   });
 

@@ -197,6 +197,10 @@ describe('channels config', () => {
         tls: { caFile: ca, certFile: null, keyFile: null, passphrase: '1234', rejectUnauthorized: true, servername: 'broker.plant' },
       });
       expect(load(channel('wss://broker.test/mqtt', '{ rejectUnauthorized: false }')).server.channels[0]).toMatchObject({ tls: { caFile: null, rejectUnauthorized: false } });
+      expect(issues(channel('wss://broker.test/mqtt', '{ servername: broker.plant }'))).toEqual([
+        '8:channels[0].tls.servername: is not supported with wss:// URLs: use the name on the certificate in the URL',
+      ]);
+      expect(issues(channel('mqtts://broker.test', `{ ca: ${dir} }`))).toEqual([`8:channels[0].tls.ca: no such file: ${dir} (relative paths are read from the working directory)`]);
       const missing = join(dir, 'nope.pem');
       expect(issues(channel('mqtt://broker.test', `{ ca: ${ca} }`))).toEqual(['8:channels[0].tls: applies to mqtts:// and wss:// URLs only, not mqtt://']);
       expect(issues(channel('mqtts://broker.test', `{ ca: ${missing}, cert: ${ca} }`))).toEqual([
