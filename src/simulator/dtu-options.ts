@@ -26,7 +26,7 @@ export interface DtuFaults {
   readonly responseDelayMs?: number;
   /** Answer after this long instead (meant to exceed the server's timeout), whatever happens meanwhile. */
   readonly lateResponseMs?: number;
-  /** Send each packet whole, byte by byte, or in pieces of N bytes. */
+  /** Send each packet after the registration whole, byte by byte, or in pieces of N bytes (the registration always goes whole). */
   readonly chunking?: 'whole' | 'byte' | number;
   /** Pause between pieces of a split packet (default 1 ms, so they travel as separate segments). */
   readonly chunkGapMs?: number;

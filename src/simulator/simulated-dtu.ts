@@ -248,7 +248,10 @@ export class SimulatedDtu {
         this.counters.heartbeats += 1;
       }
     }
-    this.send(packet, done);
+    // Whole, whatever the chunking: a DTU sends its registration in one packet, and an ID
+    // without a terminator is taken once the line goes quiet, so a pause inside it (a busy
+    // event loop between two pieces) would cut it short.
+    this.send(packet, done, true);
     this.scheduleHeartbeat(now);
     this.schedulePush(now);
   }
@@ -457,10 +460,10 @@ export class SimulatedDtu {
     return corrupted;
   }
 
-  private send(packet: Buffer, done?: () => void): void {
+  private send(packet: Buffer, done?: () => void, whole = false): void {
     if (!this.writer) return;
     this.counters.bytesOut += packet.length;
-    const chunking = this.faults.chunking ?? 'whole';
+    const chunking = whole ? 'whole' : (this.faults.chunking ?? 'whole');
     const pieceSize = chunking === 'whole' ? 0 : chunking === 'byte' ? 1 : chunking;
     this.writer.write(packet, pieceSize, this.faults.chunkGapMs ?? 1, done);
   }

@@ -42,11 +42,13 @@ describe('fault injection', () => {
     expect(Math.max(...conn.chunkSizes)).toBeLessThan(9);
   });
 
-  it('sends packets in pieces of the given size', async () => {
+  it('sends packets in pieces of the given size, the registration whole', async () => {
     current = await rig({ chunking: 3, chunkGapMs: 10 });
     const { conn } = current;
     expect((await conn.read(8)).toString('latin1')).toBe('DTU01001');
-    expect(conn.chunkSizes).toEqual([3, 3, 2]);
+    conn.write(request);
+    expect(hasValidCrc(await conn.read(9), 0, 9)).toBe(true);
+    expect(conn.chunkSizes).toEqual([8, 3, 3, 3]);
   });
 
   it('sends the registration and the first heartbeat in one write', async () => {

@@ -3,7 +3,7 @@
 // Modbus TCP splitter and pipeline, and the MQTT/HTTP JSON mapping: nothing throws, and
 // whatever comes out as a response or a sample is something valid. A real response with a
 // heartbeat spliced in anywhere is still delivered once, byte for byte. FUZZ_RUNS=20000
-// searches harder than the default 300 runs per property.
+// FUZZ_SEED=<n> searches harder than the default 300 runs per property.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JsonMapping } from '../../../src/channels/json-mapping.js';
@@ -22,7 +22,8 @@ import { encodeReadRequest } from '../../../src/protocol/modbus/request.js';
 import { checkResponse, expectationFor } from '../../../src/protocol/modbus/response.js';
 import { fastTiming, hbRule, link, typedDefaults } from '../../helpers/links.js';
 
-const RUNS = { numRuns: Number(process.env.FUZZ_RUNS ?? 300) };
+// A fixed seed keeps CI repeatable; FUZZ_SEED and FUZZ_RUNS explore further.
+const RUNS = { numRuns: Number(process.env.FUZZ_RUNS ?? 300), seed: Number(process.env.FUZZ_SEED ?? 20_261_206) };
 const REQUEST = encodeReadRequest(1, 3, 2000, 10);
 const EXPECTATION = expectationFor(REQUEST);
 
@@ -132,6 +133,13 @@ describe('a real response split anywhere, with a heartbeat spliced in anywhere',
           for (const p of [...points, stream.length]) {
             parser.push(stream.subarray(from, p));
             from = p;
+          }
+          // The CRC is all there is to tell: once in 65,536 cases the first bytes of the stream,
+          // heartbeat included, already make a frame of the right length with a valid CRC.
+          const asIs = stream.subarray(0, response.length);
+          if (at < response.length && checkResponse(EXPECTATION, asIs, 0, asIs.length).kind === 'ok') {
+            expect(seen.responses).toEqual([asIs.toString('hex')]);
+            return;
           }
           expect(seen.responses).toEqual([response.toString('hex')]);
           // One ambiguity only: spliced between the CRC bytes when the high CRC byte equals the
