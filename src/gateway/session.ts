@@ -18,7 +18,7 @@ import { expectationFor, type Expectation } from '../protocol/modbus/response.js
 import type { GatewayCounters } from './counters.js';
 import type { DeviceRegistry } from './registry.js';
 import type { TickJob, TickScheduler } from './tick-scheduler.js';
-import { TransactionQueue, type Clock, type TransactionLink, type TransactionOutcome } from './transaction-queue.js';
+import { TransactionQueue, transactOn, type Clock, type TransactionLink, type TransactionOutcome } from './transaction-queue.js';
 
 /** How long a text registration without terminator waits for more bytes. */
 const REGISTRATION_SETTLE_MS = 50;
@@ -140,13 +140,8 @@ export class DtuSession implements StreamEvents, TransactionLink {
 
   /** A transaction outside the schedules (writes, ad-hoc reads), through the same FIFO. */
   transact(request: Uint8Array): Promise<TransactionOutcome> {
-    return new Promise((resolve) => {
-      if (!this.queue) {
-        resolve({ kind: 'closed', at: this.ctx.clock.now() });
-        return;
-      }
-      this.queue.enqueue({ request, expectation: expectationFor(request), key: null, done: resolve });
-    });
+    if (!this.queue) return Promise.resolve({ kind: 'closed', at: this.ctx.clock.now() });
+    return transactOn(this.queue, request);
   }
 
   status(): SessionStatus {

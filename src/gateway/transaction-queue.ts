@@ -8,7 +8,7 @@
 // next slave's answer.
 
 import type { ModbusTiming } from '../domain/config.js';
-import type { Expectation } from '../protocol/modbus/response.js';
+import { expectationFor, type Expectation } from '../protocol/modbus/response.js';
 import { TickScheduler, type TickJob } from './tick-scheduler.js';
 
 export type TransactionOutcome =
@@ -40,6 +40,16 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * A transaction outside the schedules (a write, an ad-hoc read) on any request queue (a
+ * DTU's, a Modbus TCP channel's pipeline); resolves with its outcome. No key: never skipped.
+ */
+export function transactOn(queue: { enqueue(tx: Transaction): boolean }, request: Uint8Array): Promise<TransactionOutcome> {
+  return new Promise((resolve) => {
+    queue.enqueue({ request, expectation: expectationFor(request), key: null, done: resolve });
+  });
+}
 
 /** Longest we wait for a chatty line to go quiet, in multiples of the quiet time. */
 const MAX_QUIET_WAIT_FACTOR = 10;

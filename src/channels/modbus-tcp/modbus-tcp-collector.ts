@@ -6,9 +6,8 @@ import type { EventBus } from '../../bus.js';
 import type { ModbusTcpChannelConfig } from '../../domain/channels.js';
 import type { DeviceProfile, PointsConfig } from '../../domain/config.js';
 import type { GatewayEvents, Remote } from '../../domain/events.js';
-import type { TransactionOutcome } from '../../gateway/transaction-queue.js';
+import { transactOn, type TransactionOutcome } from '../../gateway/transaction-queue.js';
 import { DevicePoller } from '../../polling/device-poller.js';
-import { expectationFor } from '../../protocol/modbus/response.js';
 import { Collector, type CollectorDeps, type CollectorLink, type OpenLink } from '../collector.js';
 import { connectTcp } from '../tcp-connect.js';
 import { MbapPipeline } from './mbap-pipeline.js';
@@ -73,9 +72,7 @@ export class ModbusTcpCollector extends Collector<ModbusTcpChannelConfig> {
   override transact(deviceId: string, request: Uint8Array): Promise<TransactionOutcome> | null {
     const pipeline = this.pipeline;
     if (deviceId !== this.config.device || this.state !== 'connected' || !pipeline) return null;
-    return new Promise((resolve) => {
-      pipeline.enqueue({ request, expectation: expectationFor(request), key: null, done: resolve });
-    });
+    return transactOn(pipeline, request);
   }
 
   /** The poller's events go to the bus as for a DTU; its data goes through the channel, which counts it. */
