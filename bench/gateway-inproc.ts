@@ -20,8 +20,8 @@ import type { GatewayEvents } from '../src/domain/events.js';
 import { newCounters } from '../src/gateway/counters.js';
 import { DeviceRegistry } from '../src/gateway/registry.js';
 import { DtuSession, type SessionContext } from '../src/gateway/session.js';
-import { SCHEDULER_TICK_MS } from '../src/gateway/gateway.js';
 import { TickScheduler } from '../src/gateway/tick-scheduler.js';
+import { timerResolutionMs } from '../src/gateway/timer-resolution.js';
 import { systemClock } from '../src/gateway/transaction-queue.js';
 import { silentLogger } from '../src/log.js';
 import { encodeRegistersResponse } from '../src/protocol/modbus/reply.js';
@@ -116,7 +116,8 @@ const ctx: SessionContext = {
   counters: newCounters(),
   log,
   clock: systemClock,
-  scheduler: new TickScheduler(SCHEDULER_TICK_MS),
+  // The same step as the Gateway would take for this config.
+  scheduler: new TickScheduler(timerResolutionMs(config.server.sessions, config.points)),
   recordPackets: 'none',
 };
 let samples = 0;

@@ -19,6 +19,21 @@ import { asList, asMap, bool, has, int, intIn, oneOf, str, type RawMap } from '.
 import { parseDataSize } from './units.js';
 import type { IssueSink } from './yaml-source.js';
 
+/** The scheduler may coalesce jobs this far at most: beyond it, timeouts and polls drift visibly. */
+const MAX_TIMER_RESOLUTION_MS = 1000;
+
+/** `sessions.timerResolution`: `auto` (null) or a step of 1 ms to 1 s. */
+function timerResolutionField(sessions: RawMap, sink: IssueSink): number | null {
+  if (sessions['timerResolution'] === 'auto') return null;
+  const ms = durationField(sessions, 'timerResolution', -1, ['sessions'], sink);
+  if (ms === -1) return DEFAULT_SESSIONS.timerResolutionMs;
+  if (ms < 1 || ms > MAX_TIMER_RESOLUTION_MS) {
+    sink.add(['sessions', 'timerResolution'], `must be auto or from 1ms to ${MAX_TIMER_RESOLUTION_MS / 1000}s`);
+    return DEFAULT_SESSIONS.timerResolutionMs;
+  }
+  return ms;
+}
+
 /** A listener with the index it had in the file, for messages about it. */
 export interface LocatedListener {
   readonly listener: ListenerConfig;
@@ -56,6 +71,7 @@ export function compileServer(raw: unknown, sink: IssueSink): CompiledServer {
       maxConnections: int(sessions, 'maxConnections') ?? d.maxConnections,
       maxInputBytes: int(sessions, 'maxInputBytes') ?? d.maxInputBytes,
       connectStaggerMs: durationField(sessions, 'connectStagger', d.connectStaggerMs, ['sessions'], sink),
+      timerResolutionMs: timerResolutionField(sessions, sink),
     },
     storage: compileStorage(storage, sink),
     writeBuffer: {

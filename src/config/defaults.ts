@@ -34,6 +34,7 @@ export const DEFAULT_SESSIONS: SessionLimits = {
   maxConnections: 10_000,
   maxInputBytes: 4096,
   connectStaggerMs: 2 * SECOND,
+  timerResolutionMs: null,
 };
 
 /**

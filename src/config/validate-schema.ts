@@ -17,6 +17,7 @@ const ajv = new Ajv({
 });
 ajv.addKeyword({ keyword: 'x-message', schemaType: 'string' });
 ajv.addFormat('duration', { type: 'string', validate: isDuration });
+ajv.addFormat('duration-or-auto', { type: 'string', validate: (s: string) => s === 'auto' || isDuration(s) });
 ajv.addFormat('byte-size', { type: 'string', validate: isByteSize });
 ajv.addFormat('data-size', { type: 'string', validate: isDataSize });
 ajv.addFormat('hex', { type: 'string', validate: isHex });

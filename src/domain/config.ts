@@ -66,6 +66,11 @@ export interface SessionLimits {
   readonly maxInputBytes: number;
   /** First polls after registration are spread over this window (reconnect storms). */
   readonly connectStaggerMs: number;
+  /**
+   * Step of the shared scheduler (polls, response timeouts, heartbeat checks): jobs due
+   * within one step share a wake-up. null: derived from the config (gateway/timer-resolution.ts).
+   */
+  readonly timerResolutionMs: number | null;
 }
 
 export type StorageConfig = SqliteStorageConfig | MysqlStorageConfig;

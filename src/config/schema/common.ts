@@ -19,6 +19,14 @@ export const DURATION: JsonSchema = {
   'x-message': 'must be a duration like 30s, 500ms, 2m, 1h, 7d, or whole milliseconds',
 };
 
+/** A duration, or `auto` where dtuhub derives the value from the rest of the config. */
+export const DURATION_OR_AUTO: JsonSchema = {
+  type: ['string', 'integer'],
+  minimum: 0,
+  format: 'duration-or-auto',
+  'x-message': 'must be auto, or a duration like 20ms or whole milliseconds',
+};
+
 export const DATA_SIZE: JsonSchema = {
   type: ['string', 'integer'],
   minimum: 0,

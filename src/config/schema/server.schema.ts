@@ -1,7 +1,7 @@
 // JSON Schema of server.yml: structure, types, ranges and unknown keys. Cross-field rules
 // (duplicate names and ports, link references) live in check-server.ts.
 import { CHANNEL_SCHEMA } from './channels.schema.js';
-import { DATA_SIZE, DURATION, HOST, NAME, PORT, POSITIVE_INT, strictObject, type JsonSchema } from './common.js';
+import { DATA_SIZE, DURATION, DURATION_OR_AUTO, HOST, NAME, PORT, POSITIVE_INT, strictObject, type JsonSchema } from './common.js';
 
 const listener = strictObject({ name: NAME, host: HOST, port: PORT, link: NAME }, ['name', 'port', 'link']);
 
@@ -30,6 +30,7 @@ export const SERVER_SCHEMA: JsonSchema = strictObject(
       maxConnections: POSITIVE_INT,
       maxInputBytes: { type: 'integer', minimum: 64 },
       connectStagger: DURATION,
+      timerResolution: DURATION_OR_AUTO,
     }),
     // One object for both drivers; compile-server.ts reports keys that do not fit the driver.
     storage: strictObject({

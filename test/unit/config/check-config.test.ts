@@ -24,6 +24,7 @@ describe('runCheckConfig', () => {
       '  typed 0.0.0.0:22335 → link typed (typed, integer registration)',
       'web: 127.0.0.1:8080',
       'storage: sqlite data/dtuhub.db',
+      'timers: polls, timeouts and heartbeat checks at most 50ms late (auto)',
       'profiles (1):',
       '  th-station: 1 slave, 9 points, 4 tasks, 4 read blocks',
       '    main-block (every 30s): slave 1 fn 3 2000×100; 5 points',

@@ -22,6 +22,7 @@ describe('the shipped example config', () => {
       maxConnections: 10_000,
       maxInputBytes: 4096,
       connectStaggerMs: 2000,
+      timerResolutionMs: null,
     });
     expect(config.server.writeBuffer).toEqual({ maxRows: 5000, flushIntervalMs: 1000, idleFlushDelayMs: 20, maxPendingRows: 100_000 });
   });
