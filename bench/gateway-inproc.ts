@@ -51,6 +51,15 @@ export interface InprocResult {
   readonly receivePathUsPerTransaction: number;
   readonly timeouts: number;
   readonly skippedOverrun: number;
+  /** Step of the shared scheduler, as the Gateway derives it from the config. */
+  readonly timerResolutionMs?: number;
+  /** What a wake-up of the event loop costs when it finds nothing to do (measured before the DTUs connect). */
+  readonly idleWakeup?: IdleWakeupPrice;
+}
+
+export interface IdleWakeupPrice {
+  readonly wakeups: number;
+  readonly cpuUsPerWakeup: number;
 }
 
 /** Enough of net.Socket for DtuSession, answering read requests from memory. */
@@ -98,6 +107,9 @@ class LoopbackDtuSocket extends EventEmitter {
   }
 }
 
+const IDLE_WAKEUP_WINDOW_MS = 4000;
+const IDLE_WAKEUP_EVERY_MS = 20;
+
 const { values } = parseArgs({ options: { config: { type: 'string' } } });
 if (!values.config) throw new Error('--config DIR is required');
 const config = loadConfig(values.config);
@@ -107,6 +119,7 @@ const listener = config.server.listeners[0];
 if (!link || !profile || !listener) throw new Error('bench config lacks its link, profile or listener');
 
 const log = silentLogger();
+const timerStep = timerResolutionMs(config.server.sessions, config.points);
 const bus = new EventBus<GatewayEvents>(log);
 const ctx: SessionContext = {
   limits: config.server.sessions,
@@ -117,7 +130,7 @@ const ctx: SessionContext = {
   log,
   clock: systemClock,
   // The same step as the Gateway would take for this config.
-  scheduler: new TickScheduler(timerResolutionMs(config.server.sessions, config.points)),
+  scheduler: new TickScheduler(timerStep),
   recordPackets: 'none',
 };
 let samples = 0;
@@ -127,8 +140,23 @@ bus.on('data', (e) => {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * CPU of this process per wake-up of an event loop that has nothing else to do: a bare
+ * interval timer. It is the fixed price of every scheduler tick, whatever the tick runs.
+ */
+async function idleWakeupPrice(windowMs: number, everyMs: number): Promise<IdleWakeupPrice> {
+  let wakeups = 0;
+  const from = process.cpuUsage();
+  const timer = setInterval(() => wakeups++, everyMs);
+  await sleep(windowMs);
+  clearInterval(timer);
+  const used = process.cpuUsage(from);
+  return { wakeups, cpuUsPerWakeup: wakeups > 0 ? (used.user + used.system) / wakeups : 0 };
+}
+
 async function run(args: unknown): Promise<InprocResult> {
   const { count, warmupMs, measureMs, profileDir } = args as InprocRunArgs;
+  const idleWakeup = await idleWakeupPrice(IDLE_WAKEUP_WINDOW_MS, IDLE_WAKEUP_EVERY_MS);
   const sessions: DtuSession[] = [];
   for (let i = 0; i < count; i++) {
     const id = benchDtuId(i);
@@ -172,6 +200,8 @@ async function run(args: unknown): Promise<InprocResult> {
     receivePathUsPerTransaction: t1.receives > t0.receives ? ((t1.receiveMs - t0.receiveMs) * 1000) / (t1.receives - t0.receives) : 0,
     timeouts: t1.timeouts - t0.timeouts,
     skippedOverrun: t1.skippedOverrun - t0.skippedOverrun,
+    timerResolutionMs: timerStep,
+    idleWakeup,
   };
   for (const s of sessions) s.close('shutdown', 'benchmark done');
   return result;

@@ -347,6 +347,11 @@ function inprocSection(r: InprocResult, b: FleetScenarioResult | undefined): str
     ['Receive path per transaction (parse + match + decode + emit)', us(r.receivePathUsPerTransaction), '—'],
     ['Timeouts / skipped polls', `${num(r.timeouts)} / ${num(r.skippedOverrun)}`, b ? `${num(b.failures.timeouts)} / ${num(b.failures.skippedOverrun)}` : '—'],
   ];
+  if (r.timerResolutionMs !== undefined) {
+    const step = `${num(r.timerResolutionMs)} ms (\`timerResolution: auto\`), ${num(1000 / r.timerResolutionMs)} wake-ups/s at most`;
+    rows.push(['Scheduler step', step, step]);
+  }
+  if (r.idleWakeup) rows.push(['CPU of one idle event-loop wake-up (a bare 20 ms interval, before the DTUs connect)', us(r.idleWakeup.cpuUsPerWakeup), '—']);
   return table(['', '4a: in process, loopback sockets', '4b: own process, real TCP'], rows);
 }
 
@@ -446,11 +451,15 @@ function notesSection(res: BenchResults): string {
     const a = res.s4a;
     const perTx = (w: ProcessWindow, tx: number) => (tx > 0 ? w.systemUs / tx : 0);
     const b = res.s4b;
+    const wakeups =
+      a.idleWakeup && a.timerResolutionMs !== undefined
+        ? ` Between the two lies what the event loop costs: each wake-up has a fixed price, ${us(a.idleWakeup.cpuUsPerWakeup)} of CPU on this machine for one that does nothing, so the scheduler's step decides much of the total. With \`timerResolution: auto\` the step is 5 % of the shortest period in the config (${num(a.timerResolutionMs)} ms for polls every second): the polls, timeouts and heartbeat checks of all 1,000 DTUs share ${num(1000 / a.timerResolutionMs)} wake-ups a second, about ${us((a.idleWakeup.cpuUsPerWakeup * 1000) / a.timerResolutionMs / Math.max(1, a.transactionsPerSec))} of each transaction's CPU.`
+        : '';
     const kernel = b
       ? ` 4b adds real TCP: a send and a receive system call and an epoll wake-up per transaction, which at one transaction per DTU per second are not amortised over other work; kernel (system) time is ${us(perTx(b.server, b.txPerSec * b.server.seconds))} of its ${us(b.cpuUsPerTx)} per transaction, against ${us(perTx(a.window, a.transactions))} in 4a.`
       : '';
     notes.push(
-      `**Gateway CPU (4).** 4a removes the kernel and the simulator from the measurement: the only costs left are dtuhub's (the shared tick scheduler that fires polls and timeouts, request send, the stream parser, matching the response to the request in flight, decoding 50 points into Sample objects with raw hex, the bus) and garbage collection. The receive-path figure is wall time around the synchronous delivery of each response, so it is parse + match + decode + emit alone.${kernel} The profile below shows where the in-process time goes.`,
+      `**Gateway CPU (4).** 4a removes the kernel and the simulator from the measurement: the only costs left are dtuhub's (the shared tick scheduler that fires polls and timeouts, request send, the stream parser, matching the response to the request in flight, decoding 50 points into Sample objects with raw hex, the bus) and garbage collection. The receive-path figure is wall time around the synchronous delivery of each response, so it is parse + match + decode + emit alone.${wakeups}${kernel} The profile below shows where the in-process time goes.`,
     );
   }
   return `## What limits each figure\n\n${notes.join('\n\n')}`;
