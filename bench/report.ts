@@ -220,8 +220,14 @@ function summarySection(res: BenchResults): string {
   }
   for (const run of res.s6?.writes ?? []) {
     const r = run.result;
-    const ok = r.rowsPerSecond >= GOALS.mysqlPointsPerSec && r.rowsDropped === 0 && r.rowsSpilled === 0;
-    if (run.options.ratePerSecond) {
+    const offered = run.options.ratePerSecond;
+    // A paced run stores at most what it is offered: offered at the goal, it meets the goal
+    // when it stores the offer (less the pacer's own rounding) without a growing backlog.
+    const rateOk = offered
+      ? offered >= GOALS.mysqlPointsPerSec && r.rowsPerSecond >= offered * PACED_RATE_SHARE
+      : r.rowsPerSecond >= GOALS.mysqlPointsPerSec;
+    const ok = rateOk && r.rowsDropped === 0 && r.rowsSpilled === 0;
+    if (offered) {
       const minutes = r.rowsPerSecondByMinute.length;
       const held = mysqlHeld(run);
       rows.push(['6', `MariaDB rows/s offered at ${num(run.options.ratePerSecond)}/s for ${num(minutes)} min`, `≥ ${num(GOALS.mysqlPointsPerSec)}, steady`, `${num(r.rowsPerSecond)}, ${held ? 'steady' : 'backlog grew'}`, met(ok && held)]);
@@ -316,6 +322,9 @@ function sqliteSection(runs: readonly SqliteRunResult[]): string {
 }
 
 /** Paced run: nothing spilled, and the last minute's backlog no higher than the first's plus one batch. */
+/** Share of the offered rate a paced run must store: the pacer's timers lose a little, never 1 %. */
+const PACED_RATE_SHARE = 0.99;
+
 function mysqlHeld(run: SqliteRunResult): boolean {
   const b = run.result.maxBacklogByMinute;
   if (run.result.rowsSpilled > 0 || b.length === 0) return false;
