@@ -12,6 +12,14 @@ import { Checkpointer } from './checkpointer.js';
 import { SqliteHistoryReader } from './sqlite-reader.js';
 import { SqliteWorkerSink } from './sqlite-worker-sink.js';
 
+/**
+ * The reader's page cache is at most this, whatever storage.cacheSize says. The writer's
+ * cache holds each device's hot leaf page between polls; the reader's queries (charts,
+ * exports) walk a range once, so a large cache only keeps what the OS file cache already
+ * has, and an export of a million rows would fill all of it for nothing (RSS).
+ */
+export const MAX_READER_CACHE_BYTES = 8 * 2 ** 20;
+
 export interface HistoryConfig {
   readonly storage: SqliteStorageConfig;
   readonly writeBuffer: WriteBufferConfig;
@@ -70,7 +78,7 @@ export class SqliteHistory implements HistoryStore {
     const sink = new SqliteWorkerSink({ path, cacheBytes, retention: this.config.retention }, this.log);
     const { migration, pageCacheKiB } = await sink.start();
     if (migration.applied.length > 0) this.log.info({ path, ...migration }, 'database schema migrated');
-    const reader = new SqliteHistoryReader(path, { cacheBytes });
+    const reader = new SqliteHistoryReader(path, { cacheBytes: Math.min(cacheBytes, MAX_READER_CACHE_BYTES) });
     try {
       reader.open();
     } catch (err) {
