@@ -21,7 +21,7 @@ import { newCounters } from '../src/gateway/counters.js';
 import { DeviceRegistry } from '../src/gateway/registry.js';
 import { DtuSession, type SessionContext } from '../src/gateway/session.js';
 import { TickScheduler } from '../src/gateway/tick-scheduler.js';
-import { timerResolutionMs } from '../src/gateway/timer-resolution.js';
+import { timerResolutionMs } from '../src/config/timer-resolution.js';
 import { systemClock } from '../src/gateway/transaction-queue.js';
 import { silentLogger } from '../src/log.js';
 import { encodeRegistersResponse } from '../src/protocol/modbus/reply.js';
@@ -53,11 +53,15 @@ export interface InprocResult {
   readonly skippedOverrun: number;
   /** Step of the shared scheduler, as the Gateway derives it from the config. */
   readonly timerResolutionMs?: number;
+  /** False when the config sets the step (sessions.timerResolution) rather than `auto`. */
+  readonly timerResolutionAuto?: boolean;
   /** What a wake-up of the event loop costs when it finds nothing to do (measured before the DTUs connect). */
   readonly idleWakeup?: IdleWakeupPrice;
 }
 
 export interface IdleWakeupPrice {
+  /** Period of the bare interval timer that was measured. */
+  readonly everyMs?: number;
   readonly wakeups: number;
   readonly cpuUsPerWakeup: number;
 }
@@ -151,7 +155,7 @@ async function idleWakeupPrice(windowMs: number, everyMs: number): Promise<IdleW
   await sleep(windowMs);
   clearInterval(timer);
   const used = process.cpuUsage(from);
-  return { wakeups, cpuUsPerWakeup: wakeups > 0 ? (used.user + used.system) / wakeups : 0 };
+  return { everyMs, wakeups, cpuUsPerWakeup: wakeups > 0 ? (used.user + used.system) / wakeups : 0 };
 }
 
 async function run(args: unknown): Promise<InprocResult> {
@@ -201,6 +205,7 @@ async function run(args: unknown): Promise<InprocResult> {
     timeouts: t1.timeouts - t0.timeouts,
     skippedOverrun: t1.skippedOverrun - t0.skippedOverrun,
     timerResolutionMs: timerStep,
+    timerResolutionAuto: config.server.sessions.timerResolutionMs === null,
     idleWakeup,
   };
   for (const s of sessions) s.close('shutdown', 'benchmark done');

@@ -5,7 +5,7 @@ import { ConfigError, formatConfigIssue } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import { channelFeeds, channelTarget } from '../channels/channel-target.js';
 import { describeCondition } from '../events/rules/point-condition.js';
-import { timerResolutionMs } from '../gateway/timer-resolution.js';
+import { timerResolutionMs } from '../config/timer-resolution.js';
 
 export function runCheckConfig(configDir: string, out: (line: string) => void, env: NodeJS.ProcessEnv = process.env): number {
   let config: DtuhubConfig;

@@ -16,7 +16,7 @@ import {
 import { compileChannels, type LocatedChannel } from './compile-channels.js';
 import { durationField } from './durations.js';
 import { asList, asMap, bool, has, int, intIn, oneOf, str, type RawMap } from './raw.js';
-import { parseDataSize } from './units.js';
+import { parseDataSize, parseDuration } from './units.js';
 import type { IssueSink } from './yaml-source.js';
 
 /** The scheduler may coalesce jobs this far at most: beyond it, timeouts and polls drift visibly. */
@@ -24,9 +24,11 @@ const MAX_TIMER_RESOLUTION_MS = 1000;
 
 /** `sessions.timerResolution`: `auto` (null) or a step of 1 ms to 1 s. */
 function timerResolutionField(sessions: RawMap, sink: IssueSink): number | null {
-  if (sessions['timerResolution'] === 'auto') return null;
-  const ms = durationField(sessions, 'timerResolution', -1, ['sessions'], sink);
-  if (ms === -1) return DEFAULT_SESSIONS.timerResolutionMs;
+  const value = sessions['timerResolution'];
+  if (value === undefined || value === 'auto') return null;
+  // An unparsable value, or a whole number below 1, is already reported by the schema.
+  const ms = parseDuration(value);
+  if (ms === null || (typeof value === 'number' && value < 1)) return DEFAULT_SESSIONS.timerResolutionMs;
   if (ms < 1 || ms > MAX_TIMER_RESOLUTION_MS) {
     sink.add(['sessions', 'timerResolution'], `must be auto or from 1ms to ${MAX_TIMER_RESOLUTION_MS / 1000}s`);
     return DEFAULT_SESSIONS.timerResolutionMs;

@@ -15,6 +15,7 @@ import { ConfigError, sortIssues, type ConfigIssue } from './errors.js';
 import { deepFreeze } from './freeze.js';
 import { validatePointsSchema, validateRulesSchema, validateServerSchema } from './validate-schema.js';
 import { DUPLICATE_KEY_MESSAGE, IssueSink, parseYamlSource, type YamlSource } from './yaml-source.js';
+import { explicitResolutionProblem } from './timer-resolution.js';
 
 export const SERVER_FILE = 'server.yml';
 export const POINTS_FILE = 'points.yml';
@@ -60,6 +61,10 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
         );
       }
     }
+  }
+  if (pointsFile.readable) {
+    const problem = explicitResolutionProblem(server.sessions, points);
+    if (problem) serverFile.sink.add(['sessions', 'timerResolution'], problem);
   }
   const linksInUse = [...listeners.map(({ listener }) => listener.link), ...channels.map(({ channel }) => (channel.type === 'rtu-over-tcp' ? channel.link : null))];
   const unsolicitedInUse = linksInUse.some((name) => name !== null && points.links.get(name)?.framing === 'unsolicited');

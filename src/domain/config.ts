@@ -68,7 +68,7 @@ export interface SessionLimits {
   readonly connectStaggerMs: number;
   /**
    * Step of the shared scheduler (polls, response timeouts, heartbeat checks): jobs due
-   * within one step share a wake-up. null: derived from the config (gateway/timer-resolution.ts).
+   * within one step share a wake-up. null: derived from the config (config/timer-resolution.ts).
    */
   readonly timerResolutionMs: number | null;
 }
@@ -79,7 +79,7 @@ export interface SqliteStorageConfig {
   readonly driver: 'sqlite';
   /** Path of the database file, relative paths resolved against the working directory. */
   readonly path: string;
-  /** Page cache of each connection to the file (PRAGMA cache_size), bytes. */
+  /** Page cache of the write connection (PRAGMA cache_size), bytes; the reader gets at most 8 MiB of it. */
   readonly cacheBytes: number;
 }
 

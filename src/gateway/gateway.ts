@@ -15,7 +15,7 @@ import { DtuListener } from './listener.js';
 import { DeviceRegistry } from './registry.js';
 import { DtuSession, type OutboundHooks, type SessionContext, type SessionStatus } from './session.js';
 import { TickScheduler } from './tick-scheduler.js';
-import { timerResolutionMs } from './timer-resolution.js';
+import { timerResolutionMs } from '../config/timer-resolution.js';
 import { systemClock, type Clock, type TransactionOutcome } from './transaction-queue.js';
 
 export type { WriteCommand };

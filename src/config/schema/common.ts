@@ -22,7 +22,7 @@ export const DURATION: JsonSchema = {
 /** A duration, or `auto` where dtuhub derives the value from the rest of the config. */
 export const DURATION_OR_AUTO: JsonSchema = {
   type: ['string', 'integer'],
-  minimum: 0,
+  minimum: 1,
   format: 'duration-or-auto',
   'x-message': 'must be auto, or a duration like 20ms or whole milliseconds',
 };

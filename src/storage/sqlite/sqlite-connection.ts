@@ -12,7 +12,7 @@ const WAL_AUTOCHECKPOINT_PAGES = 50_000;
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export interface ConnectionOptions {
-  /** The connection's page cache (storage.cacheSize); absent: SQLite's own default (2 MiB). */
+  /** The connection's page cache (the writer: storage.cacheSize; the reader: at most 8 MiB of it); absent: SQLite's own default (2 MiB). */
   readonly cacheBytes?: number;
 }
 

@@ -110,7 +110,7 @@ export class SqliteHistory implements HistoryStore {
     return { driver: 'sqlite', where: this.path, ...writer.sinkHealth(), rowsOnDisk: 0, bytesOnDisk: 0, writer: writer.stats() };
   }
 
-  /** Page cache of the write and read connections (storage.cacheSize), KiB, as SQLite reports them. */
+  /** Page cache of the write connection (storage.cacheSize) and the read one (at most 8 MiB), KiB, as SQLite reports them. */
   get pageCacheKiB(): { readonly writer: number; readonly reader: number } {
     const { writerPageCacheKiB, reader } = this.parts();
     return { writer: writerPageCacheKiB, reader: reader.pageCacheKiB() };

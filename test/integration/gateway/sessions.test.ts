@@ -88,6 +88,8 @@ describe('registration, heartbeat and framing modes', () => {
 describe('heartbeat supervision', () => {
   it('closes a DTU after 3 missed heartbeats and records heartbeat_timeout', async () => {
     const h = await boot({ server: (s) => (s.sessions.heartbeatInterval = '150ms') });
+    // timerResolution auto: 5 % of the shortest period, here the 150 ms heartbeat interval.
+    expect(h.app.gateway.timerResolutionMs).toBe(7);
     const sim = simulated(h, 'dtu', { id: 'DTU-QUIET', heartbeatIntervalMs: 50 });
     await sim.start();
     await waitFor(() => countRows(h, 'heartbeat_log', 'DTU-QUIET') > 0, 5000, 'first heartbeat');
@@ -102,6 +104,24 @@ describe('heartbeat supervision', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(row.details).toContain('3 heartbeats missed');
     expect(deviceRow(h, 'DTU-QUIET')).toMatchObject({ status: 'offline' });
+  });
+});
+
+describe('the scheduler step', () => {
+  it('takes sessions.timerResolution and still closes a silent DTU after 3 missed heartbeats', async () => {
+    const h = await boot({
+      server: (s) => {
+        s.sessions.heartbeatInterval = '150ms';
+        s.sessions.timerResolution = '60ms';
+      },
+    });
+    expect(h.app.gateway.timerResolutionMs).toBe(60);
+    const sim = simulated(h, 'dtu', { id: 'DTU-COARSE', heartbeatIntervalMs: 50 });
+    await sim.start();
+    await waitFor(() => countRows(h, 'heartbeat_log', 'DTU-COARSE') > 0, 5000, 'first heartbeat');
+    sim.stopHeartbeats();
+    const row = await waitFor(() => connectionRows(h, 'DTU-COARSE').find((r) => r.event === 'heartbeat_timeout'), 5000, 'heartbeat_timeout row');
+    expect(row.details).toContain('3 heartbeats missed');
   });
 });
 

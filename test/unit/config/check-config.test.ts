@@ -58,6 +58,13 @@ describe('runCheckConfig', () => {
     });
   });
 
+  it('prints the scheduler step a set sessions.timerResolution gives', () => {
+    const server = `${MINIMAL_SERVER}sessions:\n  timerResolution: 10ms\n`;
+    const { code, lines } = withConfigDir({ server, points: MINIMAL_POINTS }, (dir) => run(dir));
+    expect(code).toBe(0);
+    expect(lines).toContain('timers: polls, timeouts and heartbeat checks at most 10ms late (sessions.timerResolution)');
+  });
+
   it('accepts the commented channel examples of the shipped server.yml once uncommented, and lists them', () => {
     const shipped = readFileSync(join(CONFIG_DIR, 'server.yml'), 'utf8');
     const block = shipped.match(/^# channels:\n(?:#   .*\n)+/m)?.[0];
