@@ -150,12 +150,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 async function idleWakeupPrice(windowMs: number, everyMs: number): Promise<IdleWakeupPrice> {
   let wakeups = 0;
-  const from = process.cpuUsage();
+  const from = sampleProcess();
   const timer = setInterval(() => wakeups++, everyMs);
   await sleep(windowMs);
   clearInterval(timer);
-  const used = process.cpuUsage(from);
-  return { everyMs, wakeups, cpuUsPerWakeup: wakeups > 0 ? (used.user + used.system) / wakeups : 0 };
+  const { cpuUs } = processWindow(from, sampleProcess());
+  return { everyMs, wakeups, cpuUsPerWakeup: wakeups > 0 ? cpuUs / wakeups : 0 };
 }
 
 async function run(args: unknown): Promise<InprocResult> {
