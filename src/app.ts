@@ -9,7 +9,7 @@ import { noRules } from './domain/rules.js';
 import { EventFramework, type EventFrameworkOptions } from './events/event-framework.js';
 import type { EventsService, WebhooksService } from './events/services.js';
 import { DeviceNotOnlineError, Gateway, type WriteCommand } from './gateway/gateway.js';
-import type { TransactionOutcome } from './gateway/transaction-queue.js';
+import type { TransactionOutcome } from './link/index.js';
 import type { Logger } from './log.js';
 import { encodeWriteCommand } from './protocol/modbus/write-command.js';
 import { recordHistory } from './record-history.js';

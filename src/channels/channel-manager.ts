@@ -2,7 +2,7 @@
 // app (those with `enabled: true`), stopped with it, and controlled one by one from the
 // supervision API.
 import type { ChannelConfig, ChannelType } from '../domain/channels.js';
-import type { TransactionOutcome } from '../gateway/transaction-queue.js';
+import type { TransactionOutcome } from '../link/index.js';
 import type { Collector, CollectorDeps, CollectorStatus } from './collector.js';
 
 export class UnknownChannelError extends Error {

@@ -10,14 +10,14 @@ import type { EventBus } from '../bus.js';
 import type { ChannelConfig, ChannelType } from '../domain/channels.js';
 import type { CollectorState, GatewayEvents, OfflineReason, Remote } from '../domain/events.js';
 import type { Sample } from '../domain/point.js';
-import type { TransactionOutcome } from '../gateway/transaction-queue.js';
+import { systemClock, type Clock, type TransactionOutcome } from '../link/index.js';
 import type { Logger } from '../log.js';
 import { Backoff } from './backoff.js';
 
 export interface CollectorDeps {
   readonly bus: EventBus<GatewayEvents>;
   readonly log: Logger;
-  readonly now?: () => number;
+  readonly clock?: Clock;
 }
 
 export interface CollectorCounters {
@@ -225,7 +225,7 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
   }
 
   protected now(): number {
-    return (this.deps.now ?? Date.now)();
+    return (this.deps.clock ?? systemClock).now();
   }
 
   // ------------------------------------------------------------ internals

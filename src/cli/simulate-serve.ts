@@ -9,11 +9,7 @@ import {
   type ListeningServer,
   type ServerCounters,
 } from '../simulator/index.js';
-import type { SimulateArgs, SimulateLog } from './simulate.js';
-import { resolveProfile, runUntilStopped } from './simulate-setup.js';
-
-export const SERVE_MODES = ['modbus-tcp', 'rtu-over-tcp'] as const;
-export type ServeMode = (typeof SERVE_MODES)[number];
+import { resolveProfile, runUntilStopped, type SimulateArgs, type SimulateLog } from './simulate-setup.js';
 
 const STATS_EVERY_MS = 5_000;
 

@@ -1,6 +1,41 @@
-// What both `dtuhub simulate` modes share: the profile the slaves serve, and running until
-// a signal or the --duration ends the run.
+// What both `dtuhub simulate` modes share: their arguments, the profile the slaves serve,
+// and running until a signal or the --duration ends the run.
 import type { DeviceProfile, DtuhubConfig } from '../domain/config.js';
+import type { TargetAddress } from '../simulator/index.js';
+
+export const SERVE_MODES = ['modbus-tcp', 'rtu-over-tcp'] as const;
+export type ServeMode = (typeof SERVE_MODES)[number];
+
+/** Where progress lines go; a pino logger fits, so does a test's array of lines. */
+export interface SimulateLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface SimulateArgs {
+  readonly devices: number;
+  readonly target: TargetAddress | null;
+  readonly configDir: string;
+  readonly link: string | null;
+  readonly profile: string | null;
+  readonly idPrefix: string;
+  readonly startId: number;
+  readonly idWidth: number;
+  readonly heartbeatIntervalMs: number | null;
+  readonly responseDelayMs: number;
+  readonly pushIntervalMs: number;
+  /** Run time; null runs until SIGINT/SIGTERM. */
+  readonly durationMs: number | null;
+  readonly connectRate: number;
+  readonly reconnect: boolean;
+  /** Listen as Modbus TCP devices or RTU-over-TCP servers instead of connecting out. */
+  readonly serve: ServeMode | null;
+  /** --serve: address of the first device; device i listens on port + i. */
+  readonly listen: TargetAddress | null;
+  /** --serve modbus-tcp: what a request to a unit id that is not served gets. */
+  readonly unknownUnit: 'silent' | 'gateway-exception';
+}
 
 /** The profile named by --profile, else the devices' default, else the first one. */
 export function resolveProfile(args: { readonly profile: string | null }, config: DtuhubConfig): DeviceProfile {

@@ -8,39 +8,10 @@ import { ConfigError, formatConfigIssue } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import { parseDuration } from '../config/units.js';
 import { simulatedId, SimulatorFleet, type FleetStats, type TargetAddress } from '../simulator/index.js';
-import { runServe, SERVE_MODES, type ServeMode } from './simulate-serve.js';
-import { resolveProfile, runUntilStopped } from './simulate-setup.js';
+import { runServe } from './simulate-serve.js';
+import { resolveProfile, runUntilStopped, SERVE_MODES, type ServeMode, type SimulateArgs, type SimulateLog } from './simulate-setup.js';
 
-/** Where progress lines go; a pino logger fits, so does a test's array of lines. */
-export interface SimulateLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-export interface SimulateArgs {
-  readonly devices: number;
-  readonly target: TargetAddress | null;
-  readonly configDir: string;
-  readonly link: string | null;
-  readonly profile: string | null;
-  readonly idPrefix: string;
-  readonly startId: number;
-  readonly idWidth: number;
-  readonly heartbeatIntervalMs: number | null;
-  readonly responseDelayMs: number;
-  readonly pushIntervalMs: number;
-  /** Run time; null runs until SIGINT/SIGTERM. */
-  readonly durationMs: number | null;
-  readonly connectRate: number;
-  readonly reconnect: boolean;
-  /** Listen as Modbus TCP devices or RTU-over-TCP servers instead of connecting out. */
-  readonly serve: ServeMode | null;
-  /** --serve: address of the first device; device i listens on port + i. */
-  readonly listen: TargetAddress | null;
-  /** --serve modbus-tcp: what a request to a unit id that is not served gets. */
-  readonly unknownUnit: 'silent' | 'gateway-exception';
-}
+export type { SimulateArgs, SimulateLog } from './simulate-setup.js';
 
 export const SIMULATE_USAGE = `usage: dtuhub simulate [options]
   --devices N              simulated DTUs (default 1)

@@ -14,9 +14,8 @@ import { newCounters, type GatewayCounters } from './counters.js';
 import { DtuListener } from './listener.js';
 import { DeviceRegistry } from './registry.js';
 import { DtuSession, type OutboundHooks, type SessionContext, type SessionStatus } from './session.js';
-import { TickScheduler } from './tick-scheduler.js';
 import { timerResolutionMs } from '../config/timer-resolution.js';
-import { systemClock, type Clock, type TransactionOutcome } from './transaction-queue.js';
+import { systemClock, TickScheduler, type Clock, type TransactionOutcome } from '../link/index.js';
 
 export type { WriteCommand };
 
@@ -59,7 +58,7 @@ export interface GatewayDeps {
 }
 
 export class Gateway {
-  readonly registry = new DeviceRegistry();
+  readonly registry = new DeviceRegistry<DtuSession>();
   readonly counters: GatewayCounters = newCounters();
   private readonly listeners: DtuListener[] = [];
   private readonly startedAt: number;

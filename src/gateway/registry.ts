@@ -1,13 +1,22 @@
 // Who is online: registration ID → session, and every open connection (registered or
 // not) for the connection limit and for shutdown.
 
-import type { DtuSession } from './session.js';
+import type { OfflineReason, Remote } from '../domain/events.js';
 
 export type ClaimResult = 'claimed' | 'replaced' | 'rejected';
 
-export class DeviceRegistry {
-  private readonly byId = new Map<string, DtuSession>();
-  private readonly all = new Set<DtuSession>();
+/** What the registry needs of a session (S is one). */
+export interface RegisteredSession {
+  readonly deviceId: string | null;
+  readonly remote: Remote;
+  /** True when an outbound channel opened the connection. */
+  readonly isOutbound: boolean;
+  close(reason: OfflineReason, details: string | null): void;
+}
+
+export class DeviceRegistry<S extends RegisteredSession = RegisteredSession> {
+  private readonly byId = new Map<string, S>();
+  private readonly all = new Set<S>();
 
   get connections(): number {
     return this.all.size;
@@ -17,7 +26,7 @@ export class DeviceRegistry {
     return this.byId.size;
   }
 
-  add(session: DtuSession): void {
+  add(session: S): void {
     this.all.add(session);
   }
 
@@ -26,7 +35,7 @@ export class DeviceRegistry {
    * replaces the old one (a DTU that reconnected before its old socket timed out), or the
    * newcomer is refused.
    */
-  claim(id: string, session: DtuSession, policy: 'replace' | 'reject'): ClaimResult {
+  claim(id: string, session: S, policy: 'replace' | 'reject'): ClaimResult {
     const existing = this.byId.get(id);
     if (existing && existing !== session) {
       if (policy === 'reject') return 'rejected';
@@ -39,20 +48,20 @@ export class DeviceRegistry {
     return 'claimed';
   }
 
-  release(session: DtuSession): void {
+  release(session: S): void {
     this.all.delete(session);
     if (session.deviceId !== null && this.byId.get(session.deviceId) === session) this.byId.delete(session.deviceId);
   }
 
-  get(id: string): DtuSession | undefined {
+  get(id: string): S | undefined {
     return this.byId.get(id);
   }
 
-  sessions(): IterableIterator<DtuSession> {
+  sessions(): IterableIterator<S> {
     return this.all.values();
   }
 
-  devices(): IterableIterator<DtuSession> {
+  devices(): IterableIterator<S> {
     return this.byId.values();
   }
 }

@@ -4,73 +4,23 @@
 // and runs them the same way, but owns the device's presence itself (see OutboundHooks).
 
 import type { Socket } from 'node:net';
-import type { EventBus } from '../bus.js';
 import { matchDevice } from '../config/device-match.js';
-import type { DeviceProfile, LinkConfig, PointsConfig, RetentionConfig, SessionLimits } from '../domain/config.js';
-import type { GatewayEvents, OfflineReason, PacketKind, Remote } from '../domain/events.js';
-import type { Logger } from '../log.js';
+import type { DeviceProfile, LinkConfig } from '../domain/config.js';
+import type { OfflineReason, PacketKind, Remote } from '../domain/events.js';
+import { TransactionQueue, transactOn, type TickJob, type TransactionLink, type TransactionOutcome } from '../link/index.js';
 import { DevicePoller } from '../polling/device-poller.js';
 import { ackByte, frameRequest } from '../protocol/dtu/outbound.js';
 import { DtuStreamParser, type DiscardReason, type StreamEvents } from '../protocol/dtu/stream-parser.js';
 import type { RegistrationFailure } from '../protocol/dtu/registration.js';
 import { exceptionName } from '../protocol/modbus/exceptions.js';
 import { expectationFor, type Expectation } from '../protocol/modbus/response.js';
-import type { GatewayCounters } from './counters.js';
-import type { DeviceRegistry } from './registry.js';
-import type { TickJob, TickScheduler } from './tick-scheduler.js';
-import { TransactionQueue, transactOn, type Clock, type TransactionLink, type TransactionOutcome } from './transaction-queue.js';
+import { PacketRecorder } from './packet-recorder.js';
+import type { OutboundHooks, SessionContext, SessionState, SessionStatus } from './session-types.js';
+
+export type { OutboundHooks, SessionContext, SessionState, SessionStatus } from './session-types.js';
 
 /** How long a text registration without terminator waits for more bytes. */
 const REGISTRATION_SETTLE_MS = 50;
-/** At most one warning per session per window about discarded input; the counters keep the rest. */
-const DISCARD_LOG_WINDOW_MS = 10_000;
-
-export interface SessionContext {
-  readonly limits: SessionLimits;
-  readonly points: PointsConfig;
-  readonly registry: DeviceRegistry;
-  readonly bus: EventBus<GatewayEvents>;
-  readonly counters: GatewayCounters;
-  readonly log: Logger;
-  readonly clock: Clock;
-  /** Shared by every session: poll schedules, response timeouts and heartbeat checks. */
-  readonly scheduler: TickScheduler;
-  readonly recordPackets: RetentionConfig['rawPackets'];
-}
-
-export type SessionState = 'registering' | 'active' | 'closed';
-
-export interface SessionStatus {
-  readonly deviceId: string | null;
-  readonly profile: string | null;
-  readonly name: string | null;
-  readonly state: SessionState;
-  readonly remote: Remote;
-  readonly connectedAt: number;
-  readonly registeredAt: number | null;
-  readonly lastHeartbeatAt: number | null;
-  readonly lastDataAt: number | null;
-  readonly heartbeatMisses: number;
-  readonly queueDepth: number;
-}
-
-/**
- * How a session dtuhub opened itself (an outbound channel) differs from an accepted one.
- * The channel announces the device and reports it offline, so each of those events is
- * raised once, by the side that also knows when the link is retried.
- */
-export interface OutboundHooks {
-  /** The device is known in advance (a serial device server): no registration is expected. */
-  readonly preset: { readonly deviceId: string; readonly profile: DeviceProfile; readonly name: string | null } | null;
-  /** Where the poller's events go: the channel counts data on the way to the bus. */
-  readonly bus: Pick<EventBus<GatewayEvents>, 'emit'>;
-  /** The device registered (or the preset one is ready). */
-  online(deviceId: string, profile: string, name: string | null): void;
-  /** The session ended, for whatever reason; the channel reports the device offline. */
-  closed(reason: OfflineReason, details: string | null): void;
-}
-
-const ERROR_KINDS: ReadonlySet<PacketKind> = new Set(['garbage', 'stray', 'exception']);
 
 export class DtuSession implements StreamEvents, TransactionLink {
   state: SessionState = 'registering';
@@ -85,13 +35,17 @@ export class DtuSession implements StreamEvents, TransactionLink {
   private readonly parser: DtuStreamParser;
   private queue: TransactionQueue | null = null;
   private poller: DevicePoller | null = null;
-  private registrationTimer: NodeJS.Timeout | null = null;
+  private readonly recorder: PacketRecorder;
+  /** On the shared scheduler: a registration timeout need not be exact. */
+  private registrationJob: TickJob | null = null;
+  /**
+   * An exact Node timer: the pause that ends a registration without terminator is shorter
+   * than a scheduler tick, and only sessions still registering hold one.
+   */
   private settleTimer: NodeJS.Timeout | null = null;
   private heartbeatJob: TickJob | null = null;
   private heartbeatSeen = false;
   private heartbeatMisses = 0;
-  private lastDiscardLogAt = -Infinity;
-  private suppressedDiscards = 0;
 
   /**
    * @param source the listener that accepted the connection, or the channel that opened it
@@ -111,6 +65,7 @@ export class DtuSession implements StreamEvents, TransactionLink {
     };
     this.connectedAt = ctx.clock.now();
     this.parser = new DtuStreamParser(link, this, ctx.limits.maxInputBytes);
+    this.recorder = new PacketRecorder(ctx, this.remote);
   }
 
   start(): void {
@@ -132,10 +87,11 @@ export class DtuSession implements StreamEvents, TransactionLink {
       if (this.claim(preset.deviceId)) this.activate(preset.deviceId, preset.profile, preset.name);
       return;
     }
-    this.registrationTimer = setTimeout(() => {
+    this.registrationJob = this.ctx.scheduler.job(() => {
       this.ctx.counters.registrationTimeouts++;
       this.reject(null, 'registration timeout');
-    }, this.ctx.limits.registrationTimeoutMs);
+    });
+    this.ctx.scheduler.schedule(this.registrationJob, this.ctx.limits.registrationTimeoutMs);
   }
 
   /** A transaction outside the schedules (writes, ad-hoc reads), through the same FIFO. */
@@ -173,7 +129,7 @@ export class DtuSession implements StreamEvents, TransactionLink {
     if (this.state === 'closed') return;
     const wasActive = this.state === 'active';
     this.state = 'closed';
-    for (const timer of [this.registrationTimer, this.settleTimer]) if (timer) clearTimeout(timer);
+    this.endRegistration();
     if (this.heartbeatJob) this.ctx.scheduler.cancel(this.heartbeatJob);
     this.poller?.stop();
     this.queue?.close();
@@ -335,10 +291,7 @@ export class DtuSession implements StreamEvents, TransactionLink {
 
   private activate(id: string, profile: DeviceProfile, name: string | null): void {
     const { ctx } = this;
-    // Registration is over: drop its timers rather than hold them for the session's life.
-    for (const timer of [this.registrationTimer, this.settleTimer]) if (timer) clearTimeout(timer);
-    this.registrationTimer = null;
-    this.settleTimer = null;
+    this.endRegistration();
     this.state = 'active';
     this.deviceId = id;
     this.name = name;
@@ -366,6 +319,14 @@ export class DtuSession implements StreamEvents, TransactionLink {
     else ctx.bus.emit('device.registered', { deviceId: id, profile: profile.name, name, remote: this.remote, at: this.registeredAt });
     ctx.log.info({ device: id, profile: profile.name, remote: `${this.remote.ip}:${this.remote.port}`, listener: this.source }, 'device online');
     this.poller.start();
+  }
+
+  /** Registration is over: drop its timers rather than hold them for the session's life. */
+  private endRegistration(): void {
+    if (this.registrationJob) this.ctx.scheduler.cancel(this.registrationJob);
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.registrationJob = null;
+    this.settleTimer = null;
   }
 
   private checkHeartbeat(): void {
@@ -405,38 +366,16 @@ export class DtuSession implements StreamEvents, TransactionLink {
     this.record('out', kind, bytes, null);
   }
 
-  /** The retention setting keeps packets of this kind. */
   private records(kind: PacketKind): boolean {
-    const mode = this.ctx.recordPackets;
-    return mode === 'all' || (mode === 'errors' && ERROR_KINDS.has(kind));
+    return this.recorder.records(kind);
   }
 
-  /** Emits a packet record when the retention setting keeps this kind. */
   private record(direction: 'in' | 'out', kind: PacketKind, raw: Uint8Array, note: string | null): void {
-    if (!this.records(kind)) return;
-    this.ctx.bus.emit('packet', {
-      deviceId: this.deviceId,
-      remote: this.remote,
-      direction,
-      kind,
-      bytes: Buffer.from(raw),
-      at: this.ctx.clock.now(),
-      note,
-    });
+    this.recorder.record(this.deviceId, direction, kind, raw, note);
   }
 
   private logDiscard(reason: string, bytes: number): void {
-    const now = this.ctx.clock.now();
-    if (now - this.lastDiscardLogAt < DISCARD_LOG_WINDOW_MS) {
-      this.suppressedDiscards++;
-      return;
-    }
-    this.ctx.log.warn(
-      { device: this.deviceId, remote: `${this.remote.ip}:${this.remote.port}`, reason, bytes, suppressed: this.suppressedDiscards },
-      'discarded input',
-    );
-    this.lastDiscardLogAt = now;
-    this.suppressedDiscards = 0;
+    this.recorder.logDiscard(this.deviceId, reason, bytes);
   }
 }
 

@@ -4,8 +4,7 @@
 import type { EventBus } from '../bus.js';
 import type { DeviceProfile, ReadBlock, SessionLimits, TaskPlan } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
-import { TickScheduler, type TickJob } from '../gateway/tick-scheduler.js';
-import type { Clock, Transaction, TransactionOutcome } from '../gateway/transaction-queue.js';
+import { TickScheduler, type Clock, type ModbusTransport, type TickJob, type Transaction, type TransactionOutcome } from '../link/index.js';
 import type { UnsolicitedFrame } from '../protocol/dtu/stream-parser.js';
 import { readByteCount } from '../protocol/modbus/functions.js';
 import { compileBlock, type CompiledBlock } from './block-decoder.js';
@@ -43,16 +42,11 @@ function pollKeys(task: TaskPlan): readonly string[] {
   return keys;
 }
 
-/** Where polls go: a DTU's TransactionQueue, or a Modbus TCP channel's pipeline. */
-export interface PollQueue {
-  /** False when the same block is still waiting (the poll is skipped as an overrun). */
-  enqueue(tx: Transaction): boolean;
-}
-
 export interface PollerDeps {
   readonly deviceId: string;
   readonly profile: DeviceProfile;
-  readonly queue: PollQueue;
+  /** Where polls go: a DTU's TransactionQueue, or a Modbus TCP channel's pipeline. */
+  readonly queue: Pick<ModbusTransport, 'enqueue'>;
   /** Where poll results go: the bus, or a channel that counts them on the way. */
   readonly bus: Pick<EventBus<GatewayEvents>, 'emit'>;
   readonly limits: Pick<SessionLimits, 'connectStaggerMs'>;

@@ -2,10 +2,9 @@
 // change them at runtime with `setFaults`.
 import type { DeviceProfile, LinkConfig } from '../domain/config.js';
 import type { ReadFunction } from '../domain/point.js';
+import type { Clock, TickScheduler } from '../link/index.js';
 import type { Logger } from '../log.js';
-import type { SimulatedDtu } from './simulated-dtu.js';
 import type { SlaveRequest } from './slave-request.js';
-import type { TimerWheel } from './timer-wheel.js';
 
 export interface TargetAddress {
   readonly host: string;
@@ -51,7 +50,8 @@ export type ServedHook = (
   response: Buffer,
   registers: readonly number[],
   atMs: number,
-  dtu: SimulatedDtu,
+  /** The DTU that answered (only its ID is promised). */
+  dtu: { readonly id: string },
 ) => void;
 
 export interface SimulatedDtuOptions extends DtuFaults {
@@ -80,9 +80,10 @@ export interface SimulatedDtuOptions extends DtuFaults {
   readonly frameGapMs?: number;
   /** Registration bytes to send instead of the ones the link's rule gives for the ID. */
   readonly registration?: Buffer;
-  /** Shared timer wheel (a fleet passes one); a DTU alone makes its own. */
-  readonly wheel?: TimerWheel;
-  readonly now?: () => number;
+  /** Shared scheduler for heartbeats and pushes (a fleet passes one); a DTU alone shares a module-wide one. */
+  readonly scheduler?: TickScheduler;
+  /** Wall clock of the simulated registers and timers (tests hand in a fake one). */
+  readonly clock?: Clock;
   readonly onServed?: ServedHook;
   readonly log?: Logger;
 }

@@ -1,11 +1,12 @@
 // Many simulated DTUs in one process, for integration tests, the demo and the benchmark.
 // Connections are opened at a bounded rate (a real fleet does not arrive in one
-// millisecond unless a carrier outage ends) and share one timer wheel for heartbeats.
+// millisecond unless a carrier outage ends) and share one scheduler for heartbeats.
+import { systemClock, type TickScheduler } from '../link/index.js';
 import { emptyCounters, type DtuCounters, type SimulatedDtuOptions } from './dtu-options.js';
+import { simulatorScheduler } from './scheduler.js';
 import { SimulatedDtu } from './simulated-dtu.js';
-import { TimerWheel } from './timer-wheel.js';
 
-export interface FleetOptions extends Omit<SimulatedDtuOptions, 'id' | 'wheel' | 'seed'> {
+export interface FleetOptions extends Omit<SimulatedDtuOptions, 'id' | 'scheduler' | 'seed'> {
   readonly count: number;
   /** ID of the i-th DTU (0-based). */
   readonly idFor: (index: number) => string;
@@ -27,7 +28,7 @@ const RAMP_TICK_MS = 10;
 export class SimulatorFleet {
   private readonly dtus_: SimulatedDtu[] = [];
   private readonly byId = new Map<string, SimulatedDtu>();
-  private wheel: TimerWheel | null = null;
+  private scheduler: TickScheduler | null = null;
   private failed = 0;
   private stopping = false;
 
@@ -48,9 +49,9 @@ export class SimulatorFleet {
   async start(): Promise<void> {
     const { count, idFor, optionsFor, connectRate = 1000, ...shared } = this.options;
     this.stopping = false;
-    const wheel = (this.wheel ??= new TimerWheel(20, shared.now));
+    const scheduler = (this.scheduler ??= simulatorScheduler(shared.clock ?? systemClock));
     // One options object for the whole fleet unless a DTU has overrides.
-    const common: Omit<SimulatedDtuOptions, 'id'> = { ...shared, wheel };
+    const common: Omit<SimulatedDtuOptions, 'id'> = { ...shared, scheduler };
     const starts: Promise<void>[] = [];
     const begun = Date.now();
     for (let index = 0; index < count && !this.stopping; index++) {
@@ -60,7 +61,7 @@ export class SimulatorFleet {
       }
       const id = idFor(index);
       const extra = optionsFor?.(index);
-      const dtu = new SimulatedDtu(extra ? { ...common, ...extra, id, wheel } : { ...common, id });
+      const dtu = new SimulatedDtu(extra ? { ...common, ...extra, id, scheduler } : { ...common, id });
       this.dtus_.push(dtu);
       this.byId.set(id, dtu);
       starts.push(
@@ -76,7 +77,7 @@ export class SimulatorFleet {
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all(this.dtus_.map((dtu) => dtu.stop()));
-    this.wheel?.clear();
+    this.scheduler?.clear();
   }
 
   /** Counters summed over every DTU. */

@@ -14,7 +14,7 @@ export { registrationBytes, simulatedId } from './registration.js';
 export { encodePointValue, engineeringValue, rawFor } from './point-encoding.js';
 export { waveformFor, sampleWaveform, type Waveform } from './waveform.js';
 export { parseRequest, readRequestFrame, type SlaveRequest } from './slave-request.js';
-export { TimerWheel } from './timer-wheel.js';
+export { simulatorScheduler } from './scheduler.js';
 export {
   ListeningServer,
   type ServerCounters,

@@ -4,6 +4,7 @@
 // change while connections are open.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { DeviceProfile } from '../domain/config.js';
+import { systemClock, type Clock } from '../link/index.js';
 import type { Logger } from '../log.js';
 import type { DtuFaults } from './dtu-options.js';
 import type { PacketWriter } from './packet-writer.js';
@@ -27,7 +28,8 @@ export interface SimServerOptions extends ServerFaults {
   /** Answer exception 02 for addresses outside the profile's points. */
   readonly strictAddresses?: boolean;
   readonly seed?: string | number;
-  readonly now?: () => number;
+  /** Wall clock of the simulated registers (tests hand in a fake one). */
+  readonly clock?: Clock;
   readonly log?: Logger;
 }
 
@@ -75,7 +77,7 @@ export abstract class ListeningServer {
   constructor(protected readonly options: SimServerOptions) {
     this.faults = options;
     const id = options.id ?? 'SIM';
-    this.model = new RegisterModel(options.profile ?? null, options.seed ?? id, id, options.now);
+    this.model = new RegisterModel(options.profile ?? null, options.seed ?? id, id, options.clock);
     this.server = createServer((socket) => this.accept(socket));
   }
 
@@ -170,7 +172,7 @@ export abstract class ListeningServer {
   }
 
   protected now(): number {
-    return this.options.now ? this.options.now() : Date.now();
+    return (this.options.clock ?? systemClock).now();
   }
 
   private accept(socket: Socket): void {

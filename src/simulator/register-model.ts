@@ -3,6 +3,7 @@
 // Nothing is stored per register, so 10,000 devices cost no more than their overrides.
 import type { DeviceProfile } from '../domain/config.js';
 import type { PointDef, ReadFunction } from '../domain/point.js';
+import { systemClock, type Clock } from '../link/index.js';
 import { encodePointValue, engineeringValue, rawFor } from './point-encoding.js';
 import { hashSeed, mix } from './seeded.js';
 import { sampleWaveform, waveformFor, type Waveform } from './waveform.js';
@@ -47,7 +48,7 @@ export class RegisterModel {
     seed: string | number,
     /** Text served by `string` points (the DTU's ID, so a device can be recognised). */
     private readonly text: string,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {
     this.seedHash = hashSeed(seed);
   }
@@ -58,7 +59,7 @@ export class RegisterModel {
   }
 
   /** Pins the model to one instant: every later read returns the values at `atMs`. */
-  freeze(atMs: number = this.now()): void {
+  freeze(atMs: number = this.clock.now()): void {
     this.frozenAt = atMs;
   }
 
@@ -70,7 +71,7 @@ export class RegisterModel {
    * Words (fn 3/4) or bits as 0/1 (fn 1/2; write codes map to their space) that a read at
    * `atMs` returns. Written values win over the model; addresses without a point read 0.
    */
-  registers(slave: number, fn: number, address: number, quantity: number, atMs: number = this.now()): number[] {
+  registers(slave: number, fn: number, address: number, quantity: number, atMs: number = this.clock.now()): number[] {
     const space = spaceOf(fn);
     const at = this.frozenAt ?? atMs;
     const out = new Array<number>(quantity).fill(0);
@@ -120,7 +121,7 @@ export class RegisterModel {
    * The value a correct decoder reads for a point at `atMs` (scaled, rounded as stored),
    * ignoring written overrides. Lets tests assert stored samples without re-decoding.
    */
-  pointValue(name: string, atMs: number = this.now()): number | boolean | string {
+  pointValue(name: string, atMs: number = this.clock.now()): number | boolean | string {
     const entry = this.index().byName.get(name);
     if (!entry) throw new RangeError(`no point named ${name}`);
     const value = this.sample(entry, this.frozenAt ?? atMs);

@@ -1,9 +1,10 @@
 // One simulated DTU: a TCP client that registers, sends heartbeats and answers Modbus RTU
 // requests as the slaves on its RS-485 bus would, with optional injected faults. Kept
-// small per instance (shared wheel, shared profile index, lazily created buffers) so one
+// small per instance (shared scheduler, shared profile index, lazily created buffers) so one
 // process can run 10,000 of them.
 import { connect, type Socket } from 'node:net';
 import type { HeartbeatRule } from '../domain/config.js';
+import { systemClock, type TickJob, type TickScheduler } from '../link/index.js';
 import type { InboundEvent, InboundReader } from './inbound.js';
 import {
   emptyCounters,
@@ -17,10 +18,10 @@ import { PacketWriter } from './packet-writer.js';
 import { RegisterModel } from './register-model.js';
 import { registrationBytes } from './registration.js';
 import { RtuRequestReader } from './rtu-request-reader.js';
+import { simulatorScheduler } from './scheduler.js';
 import { hashSeed, seededRandom } from './seeded.js';
 import { answerRequest, applyWrite, type Answer } from './slave-responder.js';
 import { parseRequest, readRequestFrame, type SlaveRequest } from './slave-request.js';
-import { TimerWheel, type WheelJob } from './timer-wheel.js';
 import { TypedReader } from './typed-reader.js';
 
 export type DtuState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'stopped';
@@ -31,8 +32,8 @@ const DEFAULT_RECONNECT_MS = 1_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_FRAME_GAP_MS = 2_000;
 
-/** A DTU made on demand shares this wheel, so even ad-hoc DTUs use one timer. */
-let sharedWheel: TimerWheel | null = null;
+/** A DTU made on demand shares this scheduler, so even ad-hoc DTUs use one timer. */
+let sharedScheduler: TickScheduler | null = null;
 
 export class SimulatedDtu {
   readonly counters: DtuCounters = emptyCounters();
@@ -44,8 +45,8 @@ export class SimulatedDtu {
   private reader: InboundReader | null = null;
   private format: OutboundFormat | null = null;
   private registration: Buffer | null = null;
-  private heartbeatJob: WheelJob | null = null;
-  private pushJob: WheelJob | null = null;
+  private heartbeatJob: TickJob | null = null;
+  private pushJob: TickJob | null = null;
   private heartbeatsPaused = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private wakeRetry: (() => void) | null = null;
@@ -53,11 +54,11 @@ export class SimulatedDtu {
   private delayed: Set<NodeJS.Timeout> | null = null;
   private random: (() => number) | null = null;
   private corruptedOnce = false;
-  private ownWheel: TimerWheel | null = null;
+  private ownScheduler: TickScheduler | null = null;
 
   constructor(private readonly options: SimulatedDtuOptions) {
     this.faults = options;
-    this.model = new RegisterModel(options.profile ?? null, options.seed ?? options.id, options.id, options.now);
+    this.model = new RegisterModel(options.profile ?? null, options.seed ?? options.id, options.id, options.clock);
   }
 
   get id(): string {
@@ -131,7 +132,7 @@ export class SimulatedDtu {
 
   stopHeartbeats(): void {
     this.heartbeatsPaused = true;
-    if (this.heartbeatJob) this.wheel().cancel(this.heartbeatJob);
+    if (this.heartbeatJob) this.scheduler().cancel(this.heartbeatJob);
   }
 
   resumeHeartbeats(): void {
@@ -300,9 +301,9 @@ export class SimulatedDtu {
   }
 
   private stopTimers(): void {
-    const wheel = this.wheel();
-    if (this.heartbeatJob) wheel.cancel(this.heartbeatJob);
-    if (this.pushJob) wheel.cancel(this.pushJob);
+    const scheduler = this.scheduler();
+    if (this.heartbeatJob) scheduler.cancel(this.heartbeatJob);
+    if (this.pushJob) scheduler.cancel(this.pushJob);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     this.wakeRetry?.();
@@ -317,22 +318,22 @@ export class SimulatedDtu {
     const every = this.options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_MS;
     if (every <= 0 || this.heartbeatsPaused || !this.format) return;
     if (!heartbeatPacket(this.format, this.heartbeatRule?.pattern ?? null)) return;
-    this.heartbeatJob ??= this.wheel().job((now) => {
-      if (this.sendHeartbeat()) this.scheduleHeartbeat(now);
+    this.heartbeatJob ??= this.scheduler().job(() => {
+      if (this.sendHeartbeat()) this.scheduleHeartbeat(this.now());
     });
-    this.wheel().schedule(this.heartbeatJob, from + every);
+    this.scheduler().scheduleAt(this.heartbeatJob, from + every);
   }
 
   private schedulePush(from: number): void {
     if (this.options.link.framing !== 'unsolicited') return;
     const every = this.options.pushIntervalMs ?? DEFAULT_PUSH_MS;
     if (every <= 0) return;
-    this.pushJob ??= this.wheel().job((now) => {
+    this.pushJob ??= this.scheduler().job(() => {
       if (!this.connected) return;
       this.pushNow();
-      this.schedulePush(now);
+      this.schedulePush(this.now());
     });
-    this.wheel().schedule(this.pushJob, from + every);
+    this.scheduler().scheduleAt(this.pushJob, from + every);
   }
 
   private pushBlocks(): readonly PushBlock[] {
@@ -472,14 +473,14 @@ export class SimulatedDtu {
     return this.options.slaves ?? this.model.slaves;
   }
 
-  private wheel(): TimerWheel {
-    if (this.options.wheel) return this.options.wheel;
-    // A custom clock needs a wheel that reads the same clock.
-    if (this.options.now) return (this.ownWheel ??= new TimerWheel(undefined, this.options.now));
-    return (sharedWheel ??= new TimerWheel());
+  private scheduler(): TickScheduler {
+    if (this.options.scheduler) return this.options.scheduler;
+    // A custom clock needs a scheduler that reads the same clock.
+    if (this.options.clock) return (this.ownScheduler ??= simulatorScheduler(this.options.clock));
+    return (sharedScheduler ??= simulatorScheduler(systemClock));
   }
 
   private now(): number {
-    return this.options.now ? this.options.now() : Date.now();
+    return (this.options.clock ?? systemClock).now();
   }
 }

@@ -6,7 +6,7 @@ import type { DtuhubConfig } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
 import type { EventsService, WebhooksService } from '../events/services.js';
 import type { Gateway, WriteCommand } from '../gateway/gateway.js';
-import type { TransactionOutcome } from '../gateway/transaction-queue.js';
+import type { TransactionOutcome } from '../link/index.js';
 import type { HistoryReader, LatestValues, StoreHealth } from '../storage/index.js';
 
 export interface WebApp {

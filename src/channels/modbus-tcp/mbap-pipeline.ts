@@ -4,7 +4,7 @@
 // A Modbus TCP device answers one request at a time unless it says otherwise, so the
 // default stays 1; gateways in front of several units often take more.
 import type { ModbusTiming } from '../../domain/config.js';
-import type { Clock, Transaction } from '../../gateway/transaction-queue.js';
+import type { Clock, ModbusTransport, Transaction } from '../../link/index.js';
 import { checkMbapResponse, encodeMbapRequest, MbapSplitter, mbapTransactionId } from '../../protocol/modbus/mbap.js';
 
 /** Requests in a row that time out before a device that keeps its socket open counts as gone. */
@@ -36,7 +36,7 @@ interface Flight {
   readonly timer: NodeJS.Timeout;
 }
 
-export class MbapPipeline {
+export class MbapPipeline implements ModbusTransport {
   private readonly waiting: { readonly tx: Transaction; readonly attempt: number }[] = [];
   private readonly flights = new Map<number, Flight>();
   private readonly splitter = new MbapSplitter();

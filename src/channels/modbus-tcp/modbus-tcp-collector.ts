@@ -6,7 +6,7 @@ import type { EventBus } from '../../bus.js';
 import type { ModbusTcpChannelConfig } from '../../domain/channels.js';
 import type { DeviceProfile, PointsConfig } from '../../domain/config.js';
 import type { GatewayEvents, Remote } from '../../domain/events.js';
-import { transactOn, type TransactionOutcome } from '../../gateway/transaction-queue.js';
+import { transactOn, type TransactionOutcome } from '../../link/index.js';
 import { DevicePoller } from '../../polling/device-poller.js';
 import { Collector, type CollectorDeps, type CollectorLink, type OpenLink } from '../collector.js';
 import { connectTcp } from '../tcp-connect.js';

@@ -11,6 +11,7 @@
 // start the pending ones are loaded and scheduled again, so deliveries survive a restart.
 import { randomUUID } from 'node:crypto';
 import type { WebhookEndpoint } from '../../domain/rules.js';
+import { systemClock, type Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import { StoreBusyError, type DeliveryRecord, type DeliveryStore } from './delivery-store.js';
 import { sendWebhook, type Sender } from './webhook-sender.js';
@@ -21,7 +22,7 @@ export type NewDelivery = Pick<DeliveryRecord, 'eventId' | 'eventType' | 'regist
 export interface QueueOptions {
   readonly send?: Sender;
   readonly random?: () => number;
-  readonly now?: () => number;
+  readonly clock?: Clock;
 }
 
 export interface QueueStats {
@@ -65,7 +66,7 @@ export class DeliveryQueue {
   private stopping = false;
   private readonly send: Sender;
   private readonly random: () => number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private counts = { delivered: 0, failedAttempts: 0, dead: 0, storeErrors: 0 };
 
   constructor(
@@ -77,7 +78,7 @@ export class DeliveryQueue {
     for (const endpoint of endpoints.values()) this.lanes.set(endpoint.name, { endpoint, active: 0, ready: [] });
     this.send = options.send ?? sendWebhook;
     this.random = options.random ?? Math.random;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Loads the pending deliveries left by the last run and schedules them. */
@@ -117,7 +118,7 @@ export class DeliveryQueue {
   add(input: NewDelivery): string | null {
     const lane = this.lanes.get(input.endpoint);
     if (!lane || !lane.endpoint.enabled || !this.running) return null;
-    const now = this.now();
+    const now = this.clock.now();
     const record: DeliveryRecord = {
       id: randomUUID(),
       ...input,
@@ -144,7 +145,7 @@ export class DeliveryQueue {
     if (!lane) throw new Error(`endpoint "${record.endpoint}" is not in rules.yml`);
     record.status = 'pending';
     record.attempts = 0;
-    record.nextAttemptAt = this.now();
+    record.nextAttemptAt = this.clock.now();
     record.updatedAt = record.nextAttemptAt;
     this.markDirty(record);
     await this.settled();
@@ -172,7 +173,7 @@ export class DeliveryQueue {
     if (!this.running) return;
     const lane = this.lanes.get(record.endpoint)!;
     this.live.add(record.id);
-    const delay = record.nextAttemptAt - this.now();
+    const delay = record.nextAttemptAt - this.clock.now();
     if (delay <= 0) {
       lane.ready.push(record);
       this.pump(lane);
@@ -228,15 +229,15 @@ export class DeliveryQueue {
       this.finish(record, 'dead', result.status, result.error);
       return;
     }
-    record.nextAttemptAt = this.now() + this.backoff(endpoint, record.attempts);
-    record.updatedAt = this.now();
+    record.nextAttemptAt = this.clock.now() + this.backoff(endpoint, record.attempts);
+    record.updatedAt = this.clock.now();
     this.markDirty(record);
     this.live.delete(record.id);
     this.schedule(record);
   }
 
   private finish(record: DeliveryRecord, status: 'delivered' | 'dead', httpStatus: number | null, error: string | null): void {
-    const now = this.now();
+    const now = this.clock.now();
     record.status = status;
     record.lastStatus = httpStatus ?? record.lastStatus;
     record.lastError = error;

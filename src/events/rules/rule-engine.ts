@@ -8,6 +8,7 @@
 // Event rules add a cool-down per rule and device, and for device.offline an optional
 // debounce: the offline is held back, and an online within the window cancels both, so a
 // flapping DTU does not page anyone.
+import { systemClock, type Clock } from '../../clock.js';
 import type { Sample } from '../../domain/point.js';
 import type { EventType, RuleDef, RulesConfig } from '../../domain/rules.js';
 import { makeEvent, type DtuEvent } from '../event.js';
@@ -58,7 +59,7 @@ export class RuleEngine {
   constructor(
     readonly config: RulesConfig,
     private readonly output: RuleOutput,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {
     this.pointRules = config.rules.filter((r) => r.source.kind === 'point');
     for (const rule of config.rules) {
@@ -77,7 +78,7 @@ export class RuleEngine {
 
   start(): void {
     if (this.sweepEveryMs > 0 && this.sweepTimer === null) {
-      this.sweepTimer = setInterval(() => this.sweep(this.now()), this.sweepEveryMs);
+      this.sweepTimer = setInterval(() => this.sweep(this.clock.now()), this.sweepEveryMs);
       this.sweepTimer.unref();
     }
   }
@@ -207,7 +208,7 @@ export class RuleEngine {
   }
 
   private pass(rule: EventRule, event: DtuEvent, key: string, counters: RuleCounters): void {
-    const now = this.now();
+    const now = this.clock.now();
     if (rule.cooldownMs > 0) {
       // Per event type too: an online right after an offline is not a repeat.
       const typeKey = `${key}\0${event.type}`;

@@ -3,7 +3,7 @@
 // the audit log whatever the outcome.
 import type { FastifyInstance } from 'fastify';
 import { DeviceNotOnlineError, type WriteCommand } from '../../gateway/gateway.js';
-import type { TransactionOutcome } from '../../gateway/transaction-queue.js';
+import type { TransactionOutcome } from '../../link/index.js';
 import { exceptionName } from '../../protocol/modbus/exceptions.js';
 import { principalOf } from '../auth/request-guard.js';
 import { actorName } from '../auth/roles.js';

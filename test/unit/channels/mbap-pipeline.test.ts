@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LOST_AFTER_TIMEOUTS, MbapPipeline } from '../../../src/channels/modbus-tcp/mbap-pipeline.js';
 import type { ModbusTiming } from '../../../src/domain/config.js';
-import type { Transaction, TransactionOutcome } from '../../../src/gateway/transaction-queue.js';
+import type { Transaction, TransactionOutcome } from '../../../src/link/index.js';
 import { encodeReadRequest } from '../../../src/protocol/modbus/request.js';
 import { expectationFor } from '../../../src/protocol/modbus/response.js';
 

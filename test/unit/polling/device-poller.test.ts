@@ -3,7 +3,7 @@ import { EventBus } from '../../../src/bus.js';
 import type { DeviceProfile, ReadBlock, TaskPlan } from '../../../src/domain/config.js';
 import type { GatewayEvents } from '../../../src/domain/events.js';
 import type { PointDef } from '../../../src/domain/point.js';
-import type { Transaction, TransactionQueue } from '../../../src/gateway/transaction-queue.js';
+import type { Transaction, TransactionQueue } from '../../../src/link/index.js';
 import { silentLogger } from '../../../src/log.js';
 import { DevicePoller } from '../../../src/polling/device-poller.js';
 import { encodeRegistersResponse } from '../../../src/protocol/modbus/reply.js';

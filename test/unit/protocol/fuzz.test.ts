@@ -13,7 +13,7 @@ import { MqttMessageMapper } from '../../../src/channels/mqtt/mqtt-message.js';
 import type { JsonMappedPoint } from '../../../src/domain/channels.js';
 import type { LinkConfig } from '../../../src/domain/config.js';
 import type { Sample } from '../../../src/domain/point.js';
-import type { TransactionOutcome } from '../../../src/gateway/transaction-queue.js';
+import type { TransactionOutcome } from '../../../src/link/index.js';
 import { DtuStreamParser, type StreamEvents } from '../../../src/protocol/dtu/stream-parser.js';
 import { hasValidCrc } from '../../../src/protocol/modbus/crc.js';
 import { checkMbapResponse, encodeMbapRequest, MbapSplitter } from '../../../src/protocol/modbus/mbap.js';

@@ -155,7 +155,7 @@ describe('event rules', () => {
 
   function engineFor(rule: RuleDef): { engine: RuleEngine; out: string[] } {
     const out: string[] = [];
-    const engine = new RuleEngine(config(rule), (e, r) => out.push(`${r.name}:${e.type}:${e.deviceId}`), () => Date.now());
+    const engine = new RuleEngine(config(rule), (e, r) => out.push(`${r.name}:${e.type}:${e.deviceId}`), { now: () => Date.now() });
     engine.deviceRegistered('D1', 'p');
     return { engine, out };
   }

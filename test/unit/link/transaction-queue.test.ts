@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TransactionQueue, type TransactionOutcome } from '../../../src/gateway/transaction-queue.js';
+import { TransactionQueue, type TransactionOutcome } from '../../../src/link/index.js';
 import { encodeReadRequest } from '../../../src/protocol/modbus/request.js';
 import { expectationFor, type Expectation } from '../../../src/protocol/modbus/response.js';
 import { fastTiming } from '../../helpers/links.js';

@@ -8,24 +8,10 @@
 // next slave's answer.
 
 import type { ModbusTiming } from '../domain/config.js';
-import { expectationFor, type Expectation } from '../protocol/modbus/response.js';
+import type { Expectation } from '../protocol/modbus/response.js';
+import { systemClock, type Clock } from '../clock.js';
 import { TickScheduler, type TickJob } from './tick-scheduler.js';
-
-export type TransactionOutcome =
-  | { readonly kind: 'ok'; readonly buf: Uint8Array; readonly dataOffset: number; readonly dataLength: number; readonly sentAt: number; readonly at: number }
-  | { readonly kind: 'exception'; readonly code: number; readonly sentAt: number; readonly at: number }
-  | { readonly kind: 'timeout'; readonly attempts: number; readonly at: number }
-  | { readonly kind: 'bad-response'; readonly attempts: number; readonly at: number }
-  | { readonly kind: 'closed'; readonly at: number };
-
-export interface Transaction {
-  /** The request as it goes into the framing (RTU bytes with CRC). */
-  readonly request: Uint8Array;
-  readonly expectation: Expectation;
-  /** Polls carry a key so a block still waiting in the queue is not queued twice. */
-  readonly key: string | null;
-  readonly done: (outcome: TransactionOutcome) => void;
-}
+import type { ModbusTransport, Transaction } from './transaction.js';
 
 /** What the queue needs from the connection; the session provides it. */
 export interface TransactionLink {
@@ -35,26 +21,10 @@ export interface TransactionLink {
   discardPending(): void;
 }
 
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
-
-/**
- * A transaction outside the schedules (a write, an ad-hoc read) on any request queue (a
- * DTU's, a Modbus TCP channel's pipeline); resolves with its outcome. No key: never skipped.
- */
-export function transactOn(queue: { enqueue(tx: Transaction): boolean }, request: Uint8Array): Promise<TransactionOutcome> {
-  return new Promise((resolve) => {
-    queue.enqueue({ request, expectation: expectationFor(request), key: null, done: resolve });
-  });
-}
-
 /** Longest we wait for a chatty line to go quiet, in multiples of the quiet time. */
 const MAX_QUIET_WAIT_FACTOR = 10;
 
-export class TransactionQueue {
+export class TransactionQueue implements ModbusTransport {
   private readonly queue: { readonly tx: Transaction; readonly attempt: number }[] = [];
   // The transaction in flight, kept in fields: one object less per request.
   private inFlight: Transaction | null = null;

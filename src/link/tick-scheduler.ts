@@ -5,10 +5,7 @@
 // a cancelled job is only marked and skipped when its bucket comes up, so rescheduling
 // (every request re-arms its timeout) costs a push, not a timer.
 
-import type { Clock } from './transaction-queue.js';
-
-/** Monotonic milliseconds: a wall-clock step (NTP, a resumed VM) must not stall or burst the schedules. */
-export const monotonicClock: Clock = { now: () => globalThis.performance.now() };
+import { monotonicClock, type Clock } from '../clock.js';
 
 export interface TickJob {
   /** Due time on the scheduler's clock. */
@@ -37,6 +34,8 @@ export class TickScheduler {
     /** Tick length: jobs run up to this much late. 1 keeps every timer exact. */
     readonly tickMs: number,
     private readonly clock: Clock = monotonicClock,
+    /** Unref'd timers do not keep the process alive (the simulator's heartbeats). */
+    private readonly unref = false,
   ) {}
 
   /** A job that calls `run`; nothing happens until it is scheduled. */
@@ -46,7 +45,12 @@ export class TickScheduler {
 
   /** Runs `job` in `delayMs` (then every `periodMs`, if given), replacing its previous schedule. */
   schedule(job: TickJob, delayMs: number, periodMs = 0): void {
-    job.due = this.clock.now() + delayMs;
+    this.scheduleAt(job, this.clock.now() + delayMs, periodMs);
+  }
+
+  /** Runs `job` at `due` on the scheduler's clock (then every `periodMs`, if given). */
+  scheduleAt(job: TickJob, due: number, periodMs = 0): void {
+    job.due = due;
     job.period = periodMs;
     this.place(job);
     this.arm();
@@ -57,6 +61,13 @@ export class TickScheduler {
     job.slot = -1;
     this.scheduled--;
     if (this.scheduled === 0) this.disarm();
+  }
+
+  /** Unschedules every job and stops the timer. */
+  clear(): void {
+    for (const bucket of this.buckets.values()) for (const job of bucket) job.slot = -1;
+    this.scheduled = 0;
+    this.disarm();
   }
 
   /** Jobs waiting to run. */
@@ -93,6 +104,7 @@ export class TickScheduler {
     if (this.timer) clearTimeout(this.timer);
     this.timerTick = next;
     this.timer = setTimeout(this.fire, Math.max(0, next * this.tickMs - this.clock.now()));
+    if (this.unref) this.timer.unref();
   }
 
   private disarm(): void {

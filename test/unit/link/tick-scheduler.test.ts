@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TickScheduler } from '../../../src/gateway/tick-scheduler.js';
+import { TickScheduler } from '../../../src/link/index.js';
 
 const clock = { now: () => Date.now() };
 
