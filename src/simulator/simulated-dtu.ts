@@ -5,6 +5,7 @@
 import { connect, type Socket } from 'node:net';
 import type { HeartbeatRule } from '../domain/config.js';
 import { systemClock, type TickJob, type TickScheduler } from '../link/index.js';
+import { BusAnswerer } from './bus-answerer.js';
 import type { InboundEvent, InboundReader } from './inbound.js';
 import {
   emptyCounters,
@@ -13,15 +14,13 @@ import {
   type PushBlock,
   type SimulatedDtuOptions,
 } from './dtu-options.js';
-import { dataPacket, heartbeatPacket, outboundFormat, responsePacket, type OutboundFormat } from './outbound.js';
+import { dataPacket, heartbeatPacket, outboundFormat, type OutboundFormat } from './outbound.js';
 import { PacketWriter } from './packet-writer.js';
 import { RegisterModel } from './register-model.js';
 import { registrationBytes } from './registration.js';
 import { RtuRequestReader } from './rtu-request-reader.js';
 import { simulatorScheduler } from './scheduler.js';
-import { hashSeed, seededRandom } from './seeded.js';
-import { answerRequest, applyWrite, type Answer } from './slave-responder.js';
-import { parseRequest, readRequestFrame, type SlaveRequest } from './slave-request.js';
+import { parseRequest, readRequestFrame } from './slave-request.js';
 import { TypedReader } from './typed-reader.js';
 
 export type DtuState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'stopped';
@@ -50,15 +49,21 @@ export class SimulatedDtu {
   private heartbeatsPaused = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private wakeRetry: (() => void) | null = null;
-  /** Delayed answers in flight, cleared on stop; null while there are none. */
-  private delayed: Set<NodeJS.Timeout> | null = null;
-  private random: (() => number) | null = null;
-  private corruptedOnce = false;
+  private readonly bus: BusAnswerer;
   private ownScheduler: TickScheduler | null = null;
 
   constructor(private readonly options: SimulatedDtuOptions) {
     this.faults = options;
     this.model = new RegisterModel(options.profile ?? null, options.seed ?? options.id, options.id, options.clock);
+    this.bus = new BusAnswerer({
+      id: options.id,
+      options,
+      counters: this.counters,
+      model: this.model,
+      faults: () => this.faults,
+      outlet: () => (this.connected ? this.format : null),
+      send: (packet) => this.send(packet),
+    });
   }
 
   get id(): string {
@@ -160,7 +165,7 @@ export class SimulatedDtu {
     for (const block of this.pushBlocks()) {
       const request = parseRequest(readRequestFrame(block.slave, block.fn, block.address, block.quantity));
       this.counters.pushes += 1;
-      this.serve(request, at);
+      this.bus.serve(request, at);
     }
   }
 
@@ -308,8 +313,7 @@ export class SimulatedDtu {
     this.reconnectTimer = null;
     this.wakeRetry?.();
     this.wakeRetry = null;
-    if (this.delayed) for (const timer of this.delayed) clearTimeout(timer);
-    this.delayed = null;
+    this.bus.clear();
   }
 
   // -------------------------------------------------- periodic work
@@ -358,7 +362,7 @@ export class SimulatedDtu {
     switch (event.kind) {
       case 'request':
         counters.requests += 1;
-        this.onRequest(parseRequest(event.frame));
+        this.bus.request(parseRequest(event.frame), this.now());
         break;
       case 'bad-crc':
         counters.badCrc += 1;
@@ -375,102 +379,12 @@ export class SimulatedDtu {
     }
   };
 
-  private onRequest(request: SlaveRequest): void {
-    const at = this.now();
-    if (request.slave === 0) {
-      // Broadcast: every slave applies a write, none answers.
-      for (const slave of this.slaves()) applyWrite(this.model, request, slave);
-      return;
-    }
-    const delay = this.faults.lateResponseMs ?? this.faults.responseDelayMs ?? 0;
-    if (delay <= 0) {
-      this.serve(request, at);
-      return;
-    }
-    // The slave samples its registers when the request arrives; the answer travels later.
-    const answer = this.answer(request, at);
-    if (!answer) return;
-    const delayed = (this.delayed ??= new Set());
-    const timer = setTimeout(() => {
-      delayed.delete(timer);
-      this.respond(request, answer, at);
-    }, delay);
-    delayed.add(timer);
-  }
-
-  private serve(request: SlaveRequest, at: number): void {
-    const answer = this.answer(request, at);
-    if (answer) this.respond(request, answer, at);
-  }
-
-  /** The answer of the addressed slave, or null when nobody on the bus answers. */
-  private answer(request: SlaveRequest, at: number): Answer | null {
-    const faults = this.faults;
-    if (!this.slaves().includes(request.slave) || faults.silentSlaves?.includes(request.slave)) {
-      this.counters.ignored += 1;
-      return null;
-    }
-    return answerRequest(this.model, request, at, {
-      strictAddresses: this.options.strictAddresses ?? false,
-      exceptionCode: faults.exceptionCodes?.[request.slave] ?? null,
-    });
-  }
-
-  private respond(request: SlaveRequest, answer: Answer, at: number): void {
-    if (!this.connected || !this.format) return;
-    const rtu = this.maybeCorrupt(answer.response);
-    const packet = responsePacket(this.format, rtu);
-    const heartbeat = this.faults.heartbeatInsideResponse ? this.innerHeartbeat() : null;
-    if (heartbeat && this.format.typed) {
-      // Typed messages are length-delimited, so a DTU can only put a heartbeat between
-      // them: it goes in the same write, just before the response.
-      this.counters.heartbeats += 1;
-      this.send(Buffer.concat([heartbeat, packet]));
-    } else if (heartbeat) {
-      // Split inside the RTU frame itself, not inside the prefix.
-      const cut = packet.length - rtu.length + (rtu.length >>> 1);
-      this.counters.heartbeats += 1;
-      this.send(Buffer.concat([packet.subarray(0, cut), heartbeat, packet.subarray(cut)]));
-    } else {
-      this.send(packet);
-    }
-    this.counters.responses += 1;
-    if (rtu[1]! & 0x80) this.counters.exceptions += 1;
-    this.options.onServed?.(request, rtu, answer.registers, at, this);
-  }
-
-  /** The heartbeat sent with a response: the bare pattern, or a typed message. */
-  private innerHeartbeat(): Buffer | null {
-    const pattern = this.heartbeatRule?.pattern ?? null;
-    const typed = this.options.link.framing === 'typed' ? this.options.link.typed : null;
-    return heartbeatPacket({ prefix: null, typed }, pattern);
-  }
-
-  private maybeCorrupt(frame: Buffer): Buffer {
-    const mode = this.faults.corruptCrc;
-    if (mode === undefined || mode === 0) return frame;
-    if (mode === 'once') {
-      if (this.corruptedOnce) return frame;
-      this.corruptedOnce = true;
-    } else {
-      this.random ??= seededRandom(hashSeed(this.options.seed ?? this.id));
-      if (this.random() >= mode) return frame;
-    }
-    const corrupted = Buffer.from(frame);
-    corrupted[corrupted.length - 1] = corrupted[corrupted.length - 1]! ^ 0xff;
-    return corrupted;
-  }
-
   private send(packet: Buffer, done?: () => void, whole = false): void {
     if (!this.writer) return;
     this.counters.bytesOut += packet.length;
     const chunking = whole ? 'whole' : (this.faults.chunking ?? 'whole');
     const pieceSize = chunking === 'whole' ? 0 : chunking === 'byte' ? 1 : chunking;
     this.writer.write(packet, pieceSize, this.faults.chunkGapMs ?? 1, done);
-  }
-
-  private slaves(): readonly number[] {
-    return this.options.slaves ?? this.model.slaves;
   }
 
   private scheduler(): TickScheduler {

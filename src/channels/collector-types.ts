@@ -1,0 +1,89 @@
+// The shapes around an outbound channel's collector: what it is given (CollectorDeps), what
+// it reports (CollectorStatus, CollectorCounters) and the contract between the base class
+// and a channel type's connection code (CollectorLink, OpenLink).
+import type { EventBus } from '../bus.js';
+import type { Clock } from '../clock.js';
+import type { ChannelType } from '../domain/channels.js';
+import type { CollectorState, GatewayEvents, OfflineReason, Remote } from '../domain/events.js';
+import type { Sample } from '../domain/point.js';
+import type { Logger } from '../log.js';
+
+export interface CollectorDeps {
+  readonly bus: EventBus<GatewayEvents>;
+  readonly log: Logger;
+  readonly clock?: Clock;
+}
+
+export interface CollectorCounters {
+  /** Successful connects. */
+  connects: number;
+  /** Connect attempts that failed. */
+  connectFailures: number;
+  /** Established links that were lost. */
+  disconnects: number;
+  /** Collections that produced data (a poll answered, a message or response mapped). */
+  collects: number;
+  /** Collections that failed without dropping the link (a bad message, an exception). */
+  collectErrors: number;
+  samples: number;
+}
+
+/** A channel as supervision shows it (GET /api/channels `collectors`). */
+export interface CollectorStatus {
+  readonly name: string;
+  readonly type: ChannelType;
+  /** host:port, URL or endpoint. */
+  readonly target: string;
+  readonly enabled: boolean;
+  readonly state: CollectorState;
+  readonly lastError: string | null;
+  readonly lastErrorAt: number | null;
+  readonly connectedAt: number | null;
+  readonly lastCollectAt: number | null;
+  /** When the next connect attempt is due while backing off. */
+  readonly nextAttemptAt: number | null;
+  /** Consecutive failed attempts (the backoff exponent). */
+  readonly failures: number;
+  readonly restarts: number;
+  readonly startedAt: number | null;
+  /** Devices this channel feeds right now. */
+  readonly devices: readonly string[];
+  readonly counters: Readonly<CollectorCounters>;
+}
+
+/**
+ * What `open()` gets for one connection attempt. Every method is a no-op once the attempt
+ * is no longer current (stopped, restarted, lost).
+ */
+export interface CollectorLink {
+  /** True while this attempt's connection is the channel's current one. */
+  readonly active: boolean;
+  /**
+   * Aborted once the attempt is no longer current: an `open()` still connecting gives up at
+   * once, so stop() and restart() never wait out a connect timeout.
+   */
+  readonly signal: AbortSignal;
+  /**
+   * The link broke after `open()` succeeded (socket closed, read failed, heartbeats missed):
+   * it is closed, its devices go offline and a retry follows the backoff delay.
+   */
+  lost(err: Error | null, reason?: OfflineReason): void;
+  /** Samples collected for a device: the same `data` event DTU polls raise. */
+  publish(deviceId: string, profile: string, samples: readonly Sample[], polledAt: number, at: number): void;
+  /** A collection failed without dropping the link (a bad message, an exception): counted, last error kept. */
+  collectFailed(message: string): void;
+  /** Announces a device as online through this channel (once per connection). */
+  deviceOnline(deviceId: string, profile: string, name?: string | null): void;
+  /**
+   * The peer proved to be what the channel expects (it registered, a poll was answered):
+   * the backoff starts over. `publish` implies it.
+   */
+  proven(): void;
+}
+
+/** What `open()` resolves with: how to release that connection (must not throw, bounded in time). */
+export interface OpenLink {
+  close(): Promise<void>;
+  /** Called once the channel counts as connected: publish what `open()` already collected. */
+  connected?(): void;
+}
