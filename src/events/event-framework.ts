@@ -5,19 +5,15 @@
 // Start after the history store (events are written through it, deliveries live in its
 // database) and before the gateway; stop after the gateway (its last offline events are
 // still stored) and before the history store.
-import { resolve } from 'node:path';
 import type { EventBus } from '../bus.js';
 import type { StorageConfig } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
 import type { RuleDef, RulesConfig } from '../domain/rules.js';
 import type { Logger } from '../log.js';
-import type { HistoryReader, HistoryWriter, StoreHealth } from '../storage/index.js';
+import { deliveryStoreFor, type DeliveryStore, type HistoryReader, type HistoryWriter, type StoreHealth } from '../storage/index.js';
 import { ActionRunner } from './actions/run-actions.js';
 import { MqttPublisher } from './actions/mqtt-publisher.js';
 import { DeliveryQueue } from './delivery/delivery-queue.js';
-import type { DeliveryStore } from './delivery/delivery-store.js';
-import { MysqlDeliveryStore } from './delivery/mysql-delivery-store.js';
-import { SqliteDeliveryStore } from './delivery/sqlite-delivery-store.js';
 import { sendWebhook, type Sender } from './delivery/webhook-sender.js';
 import { makeEvent, type DtuEvent } from './event.js';
 import { fromBus, MAPPED_BUS_EVENTS } from './gateway-events.js';
@@ -39,10 +35,6 @@ export interface EventFrameworkOptions {
 }
 
 const KNOWN_DEVICES_RETRY_MS = 5000;
-
-export function createDeliveryStore(storage: StorageConfig): DeliveryStore {
-  return storage.driver === 'mysql' ? new MysqlDeliveryStore(storage) : new SqliteDeliveryStore(resolve(storage.path));
-}
 
 export class EventFramework {
   readonly engine: RuleEngine;
@@ -69,7 +61,7 @@ export class EventFramework {
     options: EventFrameworkOptions = {},
   ) {
     const send = options.send ?? sendWebhook;
-    this.store = options.deliveryStore ?? createDeliveryStore(storage);
+    this.store = options.deliveryStore ?? deliveryStoreFor(storage);
     this.queue = new DeliveryQueue(rules.webhooks, this.store, log.child({ part: 'webhooks' }), { send });
     const brokersInUse = new Set(rules.rules.flatMap((r) => r.actions.flatMap((a) => (a.kind === 'mqtt' ? [a.broker] : []))));
     this.mqtt = new MqttPublisher([...rules.mqtt.values()].filter((b) => brokersInUse.has(b.name)), log.child({ part: 'mqtt' }));

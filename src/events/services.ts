@@ -2,9 +2,8 @@
 // functions, no HTTP. `DtuhubApp.events` and `DtuhubApp.webhooks` (docs/EVENTS.md, "For the API").
 import { readFile } from 'node:fs/promises';
 import type { RuleDef, RulesConfig } from '../domain/rules.js';
-import type { EventQuery, EventRow, HistoryReader } from '../storage/index.js';
+import type { DeliveryQuery, DeliveryRecord, DeliveryStore, EventQuery, EventRow, HistoryReader } from '../storage/index.js';
 import type { DeliveryQueue, QueueStats } from './delivery/delivery-queue.js';
-import type { DeliveryQuery, DeliveryRecord, DeliveryStore } from './delivery/delivery-store.js';
 import type { Sender } from './delivery/webhook-sender.js';
 import { EventsError } from './errors.js';
 import { envelope, makeEvent } from './event.js';

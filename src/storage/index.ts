@@ -1,4 +1,4 @@
-// Public face of the history store. Everything outside src/storage imports from here.
+// Public face of the persistence layer. Everything outside src/storage imports from here.
 export type {
   ConnectionEvent,
   ConnectionQuery,
@@ -50,3 +50,29 @@ export {
   type MysqlHistoryOptions,
 } from './mysql/mysql-history.js';
 export type { MysqlStorageConfig } from './mysql/mysql-config.js';
+
+// Accounts (users, API tokens, the audit log) and webhook deliveries share the history's database.
+export type {
+  AccountStore,
+  AuditQuery,
+  AuditRecord,
+  AuditRow,
+  AuditValue,
+  NewToken,
+  TokenRecord,
+  UserRecord,
+} from './accounts/account-store.js';
+export { AccountStoreUnavailableError } from './accounts/account-store-unavailable.js';
+export { accountStoreFor } from './accounts/open-account-store.js';
+export { MysqlAccountStore } from './accounts/mysql-account-store.js';
+export { SqliteAccountStore } from './accounts/sqlite-account-store.js';
+export {
+  StoreBusyError,
+  type DeliveryQuery,
+  type DeliveryRecord,
+  type DeliveryStatus,
+  type DeliveryStore,
+} from './deliveries/delivery-store.js';
+export { deliveryStoreFor } from './deliveries/open-delivery-store.js';
+export { MysqlDeliveryStore } from './deliveries/mysql-delivery-store.js';
+export { SqliteDeliveryStore } from './deliveries/sqlite-delivery-store.js';

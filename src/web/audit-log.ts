@@ -1,7 +1,7 @@
 // Records who did what. A failing audit write is logged, never thrown into the request
 // that caused it: the write to the device has already happened by then.
 import type { Logger } from '../log.js';
-import type { AccountStore, AuditRecord } from './accounts/account-store.js';
+import type { AccountStore, AuditRecord } from '../storage/index.js';
 
 export type AuditEntry = Omit<AuditRecord, 'at' | 'device' | 'slave' | 'fn' | 'address' | 'values' | 'details'> &
   Partial<Pick<AuditRecord, 'device' | 'slave' | 'fn' | 'address' | 'values' | 'details'>>;

@@ -2,7 +2,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../log.js';
 import { EventsError } from '../events/errors.js';
-import { AccountStoreUnavailableError } from './accounts/account-store-unavailable.js';
+import { AccountStoreUnavailableError } from '../storage/index.js';
 import { errorBody, WebError } from './errors.js';
 
 export function errorHandler(log: Logger) {

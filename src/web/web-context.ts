@@ -1,7 +1,7 @@
 // Everything a route needs, built once by WebServer and handed to each route plugin.
 import type { WebConfig } from '../domain/config.js';
 import type { Logger } from '../log.js';
-import type { AccountStore } from './accounts/account-store.js';
+import type { AccountStore } from '../storage/index.js';
 import type { AuditLog } from './audit-log.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { LoginLockout } from './auth/lockout.js';

@@ -3,12 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebConfig } from '../domain/config.js';
 import type { Logger } from '../log.js';
-import type { AccountStore } from './accounts/account-store.js';
-import { accountStoreFor } from './accounts/open-account-store.js';
+import { accountStoreFor, AccountStoreUnavailableError, type AccountStore } from '../storage/index.js';
 import { AuditLog } from './audit-log.js';
 import { Authenticator } from './auth/authenticator.js';
 import { AdminPasswordMissingError, ensureAdmin } from './auth/bootstrap-admin.js';
-import { AccountStoreUnavailableError } from './accounts/account-store-unavailable.js';
 import { LoginLockout } from './auth/lockout.js';
 import { SessionStore } from './auth/session-store.js';
 import { buildFastify, type RouteInfo } from './build-fastify.js';

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebhookEndpoint } from '../../domain/rules.js';
 import { systemClock, type Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
-import { StoreBusyError, type DeliveryRecord, type DeliveryStore } from './delivery-store.js';
+import { StoreBusyError, type DeliveryRecord, type DeliveryStore } from '../../storage/index.js';
 import { sendWebhook, type Sender } from './webhook-sender.js';
 
 /** What an action hands over; the queue adds the id, status and bookkeeping. */

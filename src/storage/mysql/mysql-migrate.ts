@@ -2,6 +2,7 @@
 // so a migration cannot be one transaction as in SQLite: a named lock serialises
 // concurrent starts instead, and the version is re-read under it before applying.
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { systemClock, type Clock } from '../../clock.js';
 import { schemaTooNew, StorageError } from '../errors.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE, type Migration } from '../migrations/index.js';
 
@@ -22,7 +23,7 @@ export async function migrateMysql(
   pool: Pool,
   where: string,
   migrations: readonly Migration[] = MIGRATIONS,
-  now: () => number = Date.now,
+  clock: Clock = systemClock,
 ): Promise<MysqlMigrationResult> {
   const known = migrations === MIGRATIONS ? LATEST_SCHEMA_VERSION : Math.max(0, ...migrations.map((m) => m.version));
   const connection = await pool.getConnection();
@@ -41,7 +42,7 @@ export async function migrateMysql(
         await connection.query('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)', [
           migration.version,
           migration.name,
-          now(),
+          clock.now(),
         ]);
         applied.push(`${String(migration.version).padStart(3, '0')}_${migration.name}`);
       }

@@ -1,5 +1,6 @@
 // Brings a SQLite database up to the newest schema: each pending migration in its own
 // transaction (SQLite DDL is transactional), recorded in schema_version.
+import { systemClock, type Clock } from '../../clock.js';
 import { schemaTooNew } from '../errors.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE, type Migration } from '../migrations/index.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
@@ -19,7 +20,7 @@ export function migrateSqlite(
   db: SqliteDatabase,
   where: string,
   migrations: readonly Migration[] = MIGRATIONS,
-  now: () => number = Date.now,
+  clock: Clock = systemClock,
 ): MigrationResult {
   db.exec(SCHEMA_VERSION_TABLE);
   const from = schemaVersion(db);
@@ -35,7 +36,7 @@ export function migrateSqlite(
     const done = db.transaction(() => {
       if (schemaVersion(db) >= migration.version) return false;
       for (const sql of migration.statements('sqlite')) db.exec(sql);
-      record.run(migration.version, migration.name, now());
+      record.run(migration.version, migration.name, clock.now());
       return true;
     }).immediate();
     if (done) applied.push(`${String(migration.version).padStart(3, '0')}_${migration.name}`);

@@ -1,5 +1,5 @@
 // Who is calling: the session cookie (browser) or `Authorization: Bearer` (scripts).
-import type { AccountStore } from '../accounts/account-store.js';
+import type { AccountStore } from '../../storage/index.js';
 import type { Principal } from './roles.js';
 import type { SessionStore } from './session-store.js';
 import { TOKEN_PREFIX, tokenDigest } from './tokens.js';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { WebConfig } from '../../domain/config.js';
 import type { Logger } from '../../log.js';
-import type { AccountStore } from '../accounts/account-store.js';
+import type { AccountStore } from '../../storage/index.js';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 
 export const ADMIN_PASSWORD_ENV = 'DTUHUB_ADMIN_PASSWORD';

@@ -1,15 +1,12 @@
 // Roles are ordered: a route that needs `operator` accepts operators and admins.
-export const ROLES = ['viewer', 'operator', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../../domain/accounts.js';
+
+export { isRole, ROLES, type Role } from '../../domain/accounts.js';
 
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 
 export function roleAllows(held: Role, needed: Role): boolean {
   return RANK[held] >= RANK[needed];
-}
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
 /** Who made a request: a logged-in user or an API token. */

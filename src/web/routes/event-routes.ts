@@ -3,7 +3,7 @@
 // their replay, and the test call (the user's `/webhook/test`). Replays and tests are audited.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EVENT_TYPES } from '../../domain/rules.js';
-import type { DeliveryStatus } from '../../events/delivery/delivery-store.js';
+import type { DeliveryStatus } from '../../storage/index.js';
 import { principalOf } from '../auth/request-guard.js';
 import { actorName } from '../auth/roles.js';
 import { maskedRulesText, maskedUrl } from '../events/masked-rules.js';

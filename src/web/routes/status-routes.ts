@@ -1,6 +1,6 @@
 // Server status, the effective config (secrets masked) and the audit log.
 import type { FastifyInstance } from 'fastify';
-import type { AuditQuery } from '../accounts/account-store.js';
+import type { AuditQuery } from '../../storage/index.js';
 import { maskedConfig } from '../status/config-view.js';
 import { serverStatus } from '../status/server-status.js';
 import { anyObject, AUDIT_ROW, list, object, STATUS, TIME_NEXT } from './response-schemas.js';

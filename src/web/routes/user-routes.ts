@@ -1,6 +1,6 @@
 // Users and API tokens (admin only).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { TokenRecord, UserRecord } from '../accounts/account-store.js';
+import type { TokenRecord, UserRecord } from '../../storage/index.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
 import { principalOf } from '../auth/request-guard.js';
 import { actorName, type Role } from '../auth/roles.js';

@@ -2,9 +2,9 @@
 // every other row, are stored once per id, and are read back with their JSON payload,
 // filtered by device, type, rule and time.
 import { expect, it } from 'vitest';
-import { createDeliveryStore } from '../../../src/events/event-framework.js';
+import { deliveryStoreFor } from '../../../src/storage/index.js';
 import type { EventRecord } from '../../../src/storage/index.js';
-import { delivery } from '../events/delivery-store-contract.js';
+import { delivery } from './delivery-store-contract.js';
 import { T0 } from './history-fixture.js';
 
 const DAY = 86_400_000;
@@ -42,7 +42,7 @@ export function declareEventContract(ctx: ContractContext): void {
     store.writer.event(event('old', now - 11 * DAY));
     store.writer.event(event('new', now - 9 * DAY));
     await store.writer.flush();
-    const deliveries = createDeliveryStore(ctx.storage());
+    const deliveries = deliveryStoreFor(ctx.storage());
     await deliveries.start();
     try {
       await deliveries.save([

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
-import { SqliteAccountStore } from '../../../src/web/accounts/sqlite-account-store.js';
+import { SqliteAccountStore } from '../../../src/storage/index.js';
 import { AdminPasswordMissingError, ensureAdmin } from '../../../src/web/auth/bootstrap-admin.js';
 import { verifyPassword } from '../../../src/web/auth/passwords.js';
 import type { WebConfig } from '../../../src/domain/config.js';

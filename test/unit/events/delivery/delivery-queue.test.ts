@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { WebhookEndpoint } from '../../../../src/domain/rules.js';
 import { DeliveryQueue } from '../../../../src/events/delivery/delivery-queue.js';
-import type { DeliveryQuery, DeliveryRecord, DeliveryStore } from '../../../../src/events/delivery/delivery-store.js';
+import type { DeliveryQuery, DeliveryRecord, DeliveryStore } from '../../../../src/storage/index.js';
 import type { SendResult, Sender } from '../../../../src/events/delivery/webhook-sender.js';
 import { silentLogger } from '../../../../src/log.js';
 

@@ -1,7 +1,7 @@
 // Accounts in the SQLite file of the history store, on a connection of their own (WAL mode
 // lets it write beside the history worker; busy_timeout covers the rare overlap).
-import { migrateSqlite } from '../../storage/sqlite/sqlite-migrate.js';
-import { openWriteConnection, type SqliteDatabase } from '../../storage/sqlite/sqlite-connection.js';
+import { migrateSqlite } from '../sqlite/sqlite-migrate.js';
+import { openWriteConnection, type SqliteDatabase } from '../sqlite/sqlite-connection.js';
 import { AccountStoreUnavailableError } from './account-store-unavailable.js';
 import { SqlAccountStore, type SqlParam, type SqlRunner } from './sql-account-store.js';
 

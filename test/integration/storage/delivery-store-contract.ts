@@ -1,7 +1,7 @@
 // The DeliveryStore contract, run against SQLite and the real MariaDB: saves once per
 // (event, endpoint, rule), updates in place, lists and filters the log, finds the pending.
 import { expect, it } from 'vitest';
-import type { DeliveryRecord, DeliveryStore } from '../../../src/events/delivery/delivery-store.js';
+import type { DeliveryRecord, DeliveryStore } from '../../../src/storage/index.js';
 
 const T0 = Date.UTC(2025, 0, 15, 8, 30, 0, 123);
 

@@ -2,8 +2,8 @@
 // its own (two connections are plenty for logins and admin changes).
 import { createPool, type Pool, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import type { MysqlStorageConfig } from '../../domain/config.js';
-import { poolOptions } from '../../storage/mysql/mysql-config.js';
-import { migrateMysql } from '../../storage/mysql/mysql-migrate.js';
+import { poolOptions } from '../mysql/mysql-config.js';
+import { migrateMysql } from '../mysql/mysql-migrate.js';
 import { AccountStoreUnavailableError, isConnectionError } from './account-store-unavailable.js';
 import { SqlAccountStore, type SqlParam, type SqlRunner } from './sql-account-store.js';
 

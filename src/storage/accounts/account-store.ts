@@ -1,7 +1,7 @@
 // Where users, API tokens and the audit log live: the same database as the history (SQLite
 // file or MySQL), tables from migration 003. Writes are rare (logins, admin changes,
 // register writes), so each store keeps its own small connection.
-import type { Role } from '../auth/roles.js';
+import type { Role } from '../../domain/accounts.js';
 
 export interface UserRecord {
   readonly username: string;

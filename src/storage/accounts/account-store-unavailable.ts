@@ -5,4 +5,4 @@ export class AccountStoreUnavailableError extends Error {
 }
 
 /** mysql2 error codes that mean "no usable connection", not "bad statement". */
-export { isUnreachable as isConnectionError } from '../../storage/mysql/unreachable.js';
+export { isUnreachable as isConnectionError } from '../mysql/unreachable.js';

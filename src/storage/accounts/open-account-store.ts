@@ -1,4 +1,4 @@
-// Picks the account store for the configured history database.
+// Picks the account store (users, tokens, audit) for the configured history database.
 import type { StorageConfig } from '../../domain/config.js';
 import type { AccountStore } from './account-store.js';
 import { MysqlAccountStore } from './mysql-account-store.js';

@@ -1,7 +1,7 @@
 // The account store's SQL, shared by SQLite and MySQL: both take `?` placeholders and the
 // tables of migration 003 mean the same in both. Each dialect only supplies how to run a
 // statement.
-import { isRole, type Role } from '../auth/roles.js';
+import { isRole, type Role } from '../../domain/accounts.js';
 import type { AccountStore, AuditQuery, AuditRecord, AuditRow, AuditValue, NewToken, TokenRecord, UserRecord } from './account-store.js';
 
 export type SqlParam = string | number | null;

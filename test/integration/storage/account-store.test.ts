@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountStore } from '../../../src/web/accounts/account-store.js';
-import { MysqlAccountStore } from '../../../src/web/accounts/mysql-account-store.js';
-import { SqliteAccountStore } from '../../../src/web/accounts/sqlite-account-store.js';
-import { tempMysql } from '../storage/mysql-fixture.js';
+import type { AccountStore } from '../../../src/storage/index.js';
+import { MysqlAccountStore } from '../../../src/storage/index.js';
+import { SqliteAccountStore } from '../../../src/storage/index.js';
+import { tempMysql } from './mysql-fixture.js';
 
 interface Fixture {
   store: AccountStore;

@@ -3,7 +3,7 @@
 // attempts are made, which the batched history writer cannot do, so each database has a
 // small store of its own. The queue hands it the deliveries that changed since its last
 // save, all at once, so a burst of deliveries is a few transactions, not two per delivery.
-import { queryWindow, windowFilter } from '../../storage/query-window.js';
+import { queryWindow, windowFilter } from '../query-window.js';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
 

@@ -1,9 +1,9 @@
 // DeliveryStore contract on SQLite: its own connection to a migrated history file.
 import { afterEach, describe } from 'vitest';
-import { SqliteDeliveryStore } from '../../../src/events/delivery/sqlite-delivery-store.js';
+import { SqliteDeliveryStore } from '../../../src/storage/index.js';
 import { silentLogger } from '../../../src/log.js';
 import { SqliteHistory } from '../../../src/storage/index.js';
-import { KEEP_EVERYTHING, sqliteStorage, tempHistory } from '../storage/history-fixture.js';
+import { KEEP_EVERYTHING, sqliteStorage, tempHistory } from './history-fixture.js';
 import { declareDeliveryStoreContract } from './delivery-store-contract.js';
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -1,8 +1,8 @@
 // DeliveryStore contract on the real MariaDB (a database of its own per test; no MariaDB
 // on 127.0.0.1:3306 means these tests fail).
 import { afterEach, describe } from 'vitest';
-import { MysqlDeliveryStore } from '../../../src/events/delivery/mysql-delivery-store.js';
-import { tempMysql } from '../storage/mysql-fixture.js';
+import { MysqlDeliveryStore } from '../../../src/storage/index.js';
+import { tempMysql } from './mysql-fixture.js';
 import { declareDeliveryStoreContract } from './delivery-store-contract.js';
 
 const cleanups: (() => Promise<void>)[] = [];
