@@ -1,6 +1,7 @@
 // Devices: the list with filters and paging, one device with its live state and slaves,
 // and the latest values from memory.
 import type { FastifyInstance } from 'fastify';
+import type { DeviceDetail, DeviceList, Sample, Served } from '../api-types.js';
 import { WebError } from '../errors.js';
 import { DEVICE_DETAIL, DEVICE_LIST, LATEST_VALUES, object } from './response-schemas.js';
 import type { WebContext } from '../web-context.js';
@@ -35,7 +36,8 @@ export function deviceRoutes(ctx: WebContext) {
           response: { 200: DEVICE_LIST },
         },
       },
-      async (request) => {
+      // The return types tie the services' objects to the response schemas at compile time.
+      async (request): Promise<Served<DeviceList>> => {
         const { status, search, profile, offset = 0, limit = 50 } = request.query;
         const all = await devices.list();
         const needle = search?.toLowerCase();
@@ -56,14 +58,14 @@ export function deviceRoutes(ctx: WebContext) {
       },
     );
 
-    fastify.get<{ Params: { id: string } }>('/api/devices/:id', { config: viewer, schema: { params: DEVICE_PARAMS, response: { 200: object({ device: DEVICE_DETAIL }) } } }, async (request) => {
+    fastify.get<{ Params: { id: string } }>('/api/devices/:id', { config: viewer, schema: { params: DEVICE_PARAMS, response: { 200: object({ device: DEVICE_DETAIL }) } } }, async (request): Promise<Served<{ device: DeviceDetail }>> => {
       const { id: deviceId } = request.params;
       const device = await devices.detail(deviceId);
       if (!device) throw new WebError('DEVICE_NOT_FOUND', `device ${deviceId} is unknown`);
       return { device };
     });
 
-    fastify.get<{ Params: { id: string } }>('/api/devices/:id/latest', { config: viewer, schema: { params: DEVICE_PARAMS, response: { 200: LATEST_VALUES } } }, async (request) => {
+    fastify.get<{ Params: { id: string } }>('/api/devices/:id/latest', { config: viewer, schema: { params: DEVICE_PARAMS, response: { 200: LATEST_VALUES } } }, async (request): Promise<Served<{ deviceId: string; items: (Sample & { unit: string | null })[] }>> => {
       const { id: deviceId } = request.params;
       const items = await devices.latest(deviceId);
       if (!items) throw new WebError('DEVICE_NOT_FOUND', `device ${deviceId} is unknown`);
