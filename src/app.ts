@@ -13,6 +13,7 @@ import type { TransactionOutcome } from './link/index.js';
 import type { Logger } from './log.js';
 import { encodeWriteCommand } from './protocol/modbus/write-command.js';
 import { recordHistory } from './record-history.js';
+import { createServices } from './services/index.js';
 import { createHistoryStore, LatestValues, type FlushInfo, type HistoryReader, type HistoryStore, type HistoryWriter, type StoreHealth } from './storage/index.js';
 import { WebServer, type WebServerOptions } from './web/web-server.js';
 
@@ -51,7 +52,7 @@ export class DtuhubApp {
     });
     const channelServices = { bus: this.bus, log: log.child({ module: 'channels' }), points: config.points, gateway: this.gateway };
     this.channels = new ChannelManager(config.server.channels, collectorBuilder(COLLECTOR_FACTORIES, channelServices));
-    this.web = config.server.web.enabled ? new WebServer(this, log.child({ module: 'web' }), options.web) : null;
+    this.web = config.server.web.enabled ? new WebServer(createServices(this), log.child({ module: 'web' }), options.web) : null;
   }
 
   /**

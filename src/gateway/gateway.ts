@@ -34,7 +34,7 @@ export class UnknownListenerError extends Error {
 }
 
 /** A listener as supervision shows it. */
-export interface ChannelStatus {
+export interface ListenerStatus {
   readonly name: string;
   readonly host: string;
   readonly port: number;
@@ -60,7 +60,7 @@ export interface GatewayDeps {
 export class Gateway {
   readonly registry = new DeviceRegistry<DtuSession>();
   readonly counters: GatewayCounters = newCounters();
-  private readonly listeners: DtuListener[] = [];
+  private readonly dtuListeners: DtuListener[] = [];
   private readonly startedAt: number;
   private readonly ctx: SessionContext;
   /** Step of the shared scheduler: polls, timeouts and heartbeat checks due within it share a wake-up. */
@@ -85,14 +85,14 @@ export class Gateway {
     for (const listener of deps.server.listeners) {
       const link = deps.points.links.get(listener.link);
       if (!link) throw new Error(`listener ${listener.name} refers to unknown link ${listener.link}`);
-      this.listeners.push(new DtuListener(listener, link, ctx));
+      this.dtuListeners.push(new DtuListener(listener, link, ctx));
     }
   }
 
   async start(): Promise<void> {
     this.deps.log.info({ timerResolutionMs: this.timerResolutionMs }, 'scheduler timer resolution');
     try {
-      for (const listener of this.listeners) await listener.start();
+      for (const listener of this.dtuListeners) await listener.start();
     } catch (err) {
       await this.stop();
       throw err;
@@ -101,7 +101,7 @@ export class Gateway {
 
   /** Stops accepting, then closes every session (each records its disconnect). */
   async stop(): Promise<void> {
-    const closing = this.listeners.map((l) => l.stop());
+    const closing = this.dtuListeners.map((l) => l.stop());
     for (const session of [...this.registry.sessions()]) session.close('shutdown', 'server stopping');
     await Promise.all(closing);
   }
@@ -121,16 +121,16 @@ export class Gateway {
   /** Bound ports by listener name (tests listen on port 0). */
   ports(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const l of this.listeners) if (l.boundPort !== null) out[l.config.name] = l.boundPort;
+    for (const l of this.dtuListeners) if (l.boundPort !== null) out[l.config.name] = l.boundPort;
     return out;
   }
 
   listenerStates(): { name: string; port: number; state: string; lastError: string | null }[] {
-    return this.listeners.map((l) => ({ name: l.config.name, port: l.boundPort ?? l.config.port, state: l.state, lastError: l.lastError }));
+    return this.dtuListeners.map((l) => ({ name: l.config.name, port: l.boundPort ?? l.config.port, state: l.state, lastError: l.lastError }));
   }
 
-  channels(): ChannelStatus[] {
-    return this.listeners.map((l) => {
+  listeners(): ListenerStatus[] {
+    return this.dtuListeners.map((l) => {
       let connections = 0;
       let online = 0;
       for (const s of this.registry.sessions()) {
@@ -174,7 +174,7 @@ export class Gateway {
   }
 
   private listener(name: string): DtuListener {
-    const listener = this.listeners.find((l) => l.config.name === name);
+    const listener = this.dtuListeners.find((l) => l.config.name === name);
     if (!listener) throw new UnknownListenerError(name);
     return listener;
   }

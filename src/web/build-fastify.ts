@@ -12,6 +12,7 @@ import { deviceRoutes } from './routes/device-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { exportRoutes } from './routes/export-routes.js';
 import { historyRoutes } from './routes/history-routes.js';
+import { listenerRoutes } from './routes/listener-routes.js';
 import { liveRoutes } from './routes/live-routes.js';
 import { statusRoutes } from './routes/status-routes.js';
 import { userRoutes } from './routes/user-routes.js';
@@ -51,7 +52,7 @@ export async function buildFastify(ctx: WebContext, routes: RouteInfo[] = [], ui
   await fastify.register(cookie);
   await fastify.register(websocket, { options: { maxPayload: MAX_WS_MESSAGE_BYTES } });
   fastify.addHook('onRequest', requestGuard(ctx.auth));
-  for (const routes of [authRoutes, userRoutes, deviceRoutes, historyRoutes, exportRoutes, writeRoutes, statusRoutes, channelRoutes, eventRoutes, liveRoutes]) {
+  for (const routes of [authRoutes, userRoutes, deviceRoutes, historyRoutes, exportRoutes, writeRoutes, statusRoutes, listenerRoutes, channelRoutes, eventRoutes, liveRoutes]) {
     await fastify.register(routes(ctx));
   }
   return fastify;

@@ -1,7 +1,7 @@
 // Turns whatever a route threw into the catalogue's `{error:{code,message}}`.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../log.js';
-import { EventsError } from '../events/errors.js';
+import { ServiceError } from '../services/index.js';
 import { AccountStoreUnavailableError } from '../storage/index.js';
 import { errorBody, WebError } from './errors.js';
 
@@ -10,8 +10,8 @@ export function errorHandler(log: Logger) {
     if (error instanceof WebError) {
       return reply.code(error.status).headers(error.headers).send(error.body());
     }
-    if (error instanceof EventsError) {
-      // The events services' codes are catalogue codes (docs/EVENTS.md, "For the API").
+    if (error instanceof ServiceError) {
+      // The façade's codes are catalogue codes (a compile-time check in errors.ts).
       const mapped = new WebError(error.code, error.message);
       return reply.code(mapped.status).send(mapped.body());
     }

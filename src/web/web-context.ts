@@ -7,11 +7,11 @@ import type { Authenticator } from './auth/authenticator.js';
 import type { LoginLockout } from './auth/lockout.js';
 import type { SessionStore } from './auth/session-store.js';
 import type { LiveHub } from './live/live-hub.js';
-import type { StatusSampler } from './status/status-sampler.js';
-import type { WebApp } from './web-app.js';
+import type { Services, StatusSampler } from '../services/index.js';
 
 export interface WebContext {
-  readonly app: WebApp;
+  /** The runtime, through the façade only. */
+  readonly services: Services;
   readonly web: WebConfig;
   readonly log: Logger;
   readonly accounts: AccountStore;

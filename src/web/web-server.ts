@@ -12,10 +12,9 @@ import { SessionStore } from './auth/session-store.js';
 import { buildFastify, type RouteInfo } from './build-fastify.js';
 import { LiveHub } from './live/live-hub.js';
 import { serverStatus } from './status/server-status.js';
-import { StatusSampler } from './status/status-sampler.js';
 import { defaultUiDir, loadUiFiles } from './ui/ui-files.js';
 import { packageVersion } from './version.js';
-import type { WebApp } from './web-app.js';
+import type { Services } from '../services/index.js';
 import type { WebContext } from './web-context.js';
 
 /** How often an account database that could not be opened is tried again. */
@@ -40,13 +39,13 @@ export class WebServer {
   private preparing: Promise<void> | null = null;
 
   constructor(
-    private readonly app: WebApp,
+    private readonly services: Services,
     private readonly log: Logger,
     private readonly options: WebServerOptions = {},
   ) {}
 
   get config(): WebConfig {
-    return this.app.config.server.web;
+    return this.services.config.server.web;
   }
 
   /** The bound port (the configured one, or the ephemeral one for port 0). */
@@ -73,13 +72,13 @@ export class WebServer {
   async start(): Promise<void> {
     if (this.fastify) return;
     const web = this.config;
-    const accounts = this.options.accounts ?? accountStoreFor(this.app.config.server.storage);
+    const accounts = this.options.accounts ?? accountStoreFor(this.services.config.server.storage);
     try {
       await this.prepareAccounts(accounts);
       const sessions = new SessionStore(web.sessionTtlMs);
-      const sampler = new StatusSampler(this.app.gateway.counters, this.app.bus);
+      const sampler = this.services.status.sampler();
       const partial = {
-        app: this.app,
+        services: this.services,
         web,
         log: this.log,
         accounts,
@@ -92,7 +91,8 @@ export class WebServer {
         startedAt: Date.now(),
         accountsReady: () => this.accountsReady(),
       };
-      const live: LiveHub = new LiveHub(this.app, web.live, this.log, async () => ({ ...(await serverStatus(ctx, false)), channels: this.app.gateway.channels(), collectors: this.app.channels.list() }));
+      const { devices, feed, listeners, channels } = this.services;
+      const live: LiveHub = new LiveHub(devices, feed, web.live, this.log, async () => ({ ...(await serverStatus(ctx, false)), listeners: listeners.list(), channels: channels.list() }));
       const ctx: WebContext = { ...partial, live };
       sampler.start();
       live.start();
@@ -157,7 +157,7 @@ export class WebServer {
 
   /** Every open failure is retried except where the store is local (SQLite: the history store would have failed first). */
   private retryable(err: unknown): boolean {
-    return this.app.config.server.storage.driver === 'mysql' || err instanceof AccountStoreUnavailableError;
+    return this.services.config.server.storage.driver === 'mysql' || err instanceof AccountStoreUnavailableError;
   }
 
   /** Closes viewers and sockets first, then the account store. */

@@ -82,7 +82,7 @@ describe('outbound channels in the web UI', () => {
     const admin = await caller(h, 'admin');
     const apiState = async (name: string) => {
       const res = await fetch(`${h.webUrl()}/api/channels`, { headers: { cookie: admin.cookie } });
-      return ((await res.json()) as { collectors: { name: string; state: string; devices: string[] }[] }).collectors.find((c) => c.name === name)!;
+      return ((await res.json()) as { items: { name: string; state: string; devices: string[] }[] }).items.find((c) => c.name === name)!;
     };
     await weather.getByRole('button', { name: 'Stop', exact: true }).click();
     await expect.poll(() => weather.getAttribute('data-state'), POLL).toBe('stopped');
@@ -115,7 +115,7 @@ describe('outbound channels in the web UI', () => {
       }, POLL)
       .toBeGreaterThan(0);
     expect(await chart.locator('figcaption').textContent()).toBe('temperature (°C)');
-    await page.locator('#slaves', { hasText: 'the state of channel weather is on the Channels page' }).waitFor();
+    await page.locator('#slaves', { hasText: 'the state of channel weather is on the Listeners & channels page' }).waitFor();
     await page.goto(h.webUrl() + '/devices');
     const row = page.locator('table.devices tbody tr', { has: page.getByRole('link', { name: 'WX-01' }) });
     await expect.poll(() => row.locator('.via').textContent(), POLL).toBe('weather HTTP channel');

@@ -41,7 +41,7 @@ describe('fleet pages', () => {
     const { page, context } = await openPage(await chromium());
     await logIn(page, h);
     await page.getByRole('link', { name: 'Channels' }).click();
-    const row = page.locator('tr[data-channel=typed]');
+    const row = page.locator('tr[data-listener=typed]');
     await row.getByText('running').waitFor();
     await row.getByRole('button', { name: 'Stop', exact: true }).click();
     await row.getByText('stopped').waitFor();
@@ -59,7 +59,7 @@ describe('fleet pages', () => {
     await logIn(asViewer.page, h, viewer.username, viewer.password);
     await asViewer.page.goto(h.webUrl() + '/channels');
     await asViewer.page.getByText('Only admins can start, stop or restart listeners and channels.').waitFor();
-    await asViewer.page.locator('tr[data-channel=typed]').waitFor();
+    await asViewer.page.locator('tr[data-listener=typed]').waitFor();
     expect(await asViewer.page.getByRole('button', { name: 'Stop', exact: true }).count()).toBe(0);
     expect(await asViewer.page.getByRole('link', { name: 'Users & tokens' }).count()).toBe(0);
     await asViewer.context.close();

@@ -1,7 +1,7 @@
 // Frames of the live feed (docs/API.md, "WebSocket live feed"). Serialised once per event,
 // whatever the number of viewers.
 import type { Sample } from '../../domain/point.js';
-import type { DeviceSummary } from '../devices/device-view.js';
+import type { DeviceSummary } from '../../services/index.js';
 
 export const FLEET = 'fleet';
 export const DEVICE_PREFIX = 'device:';
@@ -10,20 +10,20 @@ export type DeviceEvent = 'online' | 'offline' | 'unreachable' | 'reachable';
 
 export type ServerFrame =
   | { type: 'hello'; user: string; role: string; keepAliveMs: number; at: number }
-  | { type: 'snapshot'; channel: string; device: DeviceSummary | null; values: readonly Sample[]; unreachable: boolean; at: number }
-  | { type: 'snapshot'; channel: typeof FLEET; online: number; devices: readonly DeviceSummary[]; at: number }
-  | { type: 'data'; channel: string; deviceId: string; samples: readonly Sample[]; polledAt: number; at: number }
-  | { type: 'device'; channel: string; deviceId: string; event: DeviceEvent; reason: string | null; at: number }
-  | { type: 'unreachable'; channel: string; deviceId: string; failures: number; slave: number; reason: string; at: number }
-  | { type: 'status'; channel: typeof FLEET; status: unknown; at: number }
+  | { type: 'snapshot'; topic: string; device: DeviceSummary | null; values: readonly Sample[]; unreachable: boolean; at: number }
+  | { type: 'snapshot'; topic: typeof FLEET; online: number; devices: readonly DeviceSummary[]; at: number }
+  | { type: 'data'; topic: string; deviceId: string; samples: readonly Sample[]; polledAt: number; at: number }
+  | { type: 'device'; topic: string; deviceId: string; event: DeviceEvent; reason: string | null; at: number }
+  | { type: 'unreachable'; topic: string; deviceId: string; failures: number; slave: number; reason: string; at: number }
+  | { type: 'status'; topic: typeof FLEET; status: unknown; at: number }
   | { type: 'keepalive'; at: number }
   | { type: 'pong'; at: number }
-  | { type: 'unsubscribed'; channel: string; at: number }
+  | { type: 'unsubscribed'; topic: string; at: number }
   | { type: 'error'; code: string; message: string };
 
-export type ClientMessage = { type: 'subscribe' | 'unsubscribe'; channel: string } | { type: 'ping' };
+export type ClientMessage = { type: 'subscribe' | 'unsubscribe'; topic: string } | { type: 'ping' };
 
-const MAX_CHANNEL_LENGTH = 200;
+const MAX_TOPIC_LENGTH = 200;
 
 /** Parses and checks one client frame; null when it is not a message we know. */
 export function parseClientMessage(text: string): ClientMessage | null {
@@ -34,17 +34,17 @@ export function parseClientMessage(text: string): ClientMessage | null {
     return null;
   }
   if (typeof value !== 'object' || value === null) return null;
-  const { type, channel } = value as { type?: unknown; channel?: unknown };
+  const { type, topic } = value as { type?: unknown; topic?: unknown };
   if (type === 'ping') return { type };
-  if ((type === 'subscribe' || type === 'unsubscribe') && typeof channel === 'string' && isChannel(channel)) return { type, channel };
+  if ((type === 'subscribe' || type === 'unsubscribe') && typeof topic === 'string' && isTopic(topic)) return { type, topic };
   return null;
 }
 
-export function isChannel(channel: string): boolean {
-  if (channel === FLEET) return true;
-  return channel.startsWith(DEVICE_PREFIX) && channel.length > DEVICE_PREFIX.length && channel.length <= MAX_CHANNEL_LENGTH;
+export function isTopic(topic: string): boolean {
+  if (topic === FLEET) return true;
+  return topic.startsWith(DEVICE_PREFIX) && topic.length > DEVICE_PREFIX.length && topic.length <= MAX_TOPIC_LENGTH;
 }
 
-export function deviceChannel(deviceId: string): string {
+export function deviceTopic(deviceId: string): string {
   return DEVICE_PREFIX + deviceId;
 }

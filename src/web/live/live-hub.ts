@@ -1,27 +1,27 @@
 // The live feed's single data source: it listens to the gateway's event bus once and fans
-// each event out to the viewers subscribed to its channel. Viewers never cause polls: the
+// each event out to the viewers subscribed to its topic. Viewers never cause polls: the
 // devices are polled on their schedules whatever the number of viewers.
 import type { WebSocket } from 'ws';
 import type { WebLiveConfig } from '../../domain/config.js';
 import type { Logger } from '../../log.js';
-import { onlineDevices, summarize } from '../devices/device-view.js';
-import type { WebApp } from '../web-app.js';
-import { deviceChannel, FLEET, parseClientMessage, type DeviceEvent, type ServerFrame } from './live-frames.js';
+import type { DevicesService, LiveFeed } from '../../services/index.js';
+import { deviceTopic, FLEET, parseClientMessage, type DeviceEvent, type ServerFrame } from './live-frames.js';
 import { CLOSE_AUTH_ENDED, CLOSE_SHUTDOWN, LiveViewer } from './live-viewer.js';
 import { UnreachableTracker } from './unreachable-tracker.js';
 
 const STATUS_EVERY_MS = 5000;
-const MAX_CHANNELS_PER_VIEWER = 200;
+const MAX_TOPICS_PER_VIEWER = 200;
 
 export class LiveHub {
   private readonly viewers = new Set<LiveViewer>();
-  private readonly byChannel = new Map<string, Set<LiveViewer>>();
+  private readonly byTopic = new Map<string, Set<LiveViewer>>();
   private readonly tracker: UnreachableTracker;
   private readonly unsubscribers: (() => void)[] = [];
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
-    private readonly app: WebApp,
+    private readonly devices: DevicesService,
+    private readonly feed: LiveFeed,
     private readonly config: WebLiveConfig,
     private readonly log: Logger,
     private readonly status: () => Promise<unknown>,
@@ -30,22 +30,22 @@ export class LiveHub {
   }
 
   start(): void {
-    const { bus } = this.app;
+    const feed = this.feed;
     this.unsubscribers.push(
-      bus.on('data', (e) => {
+      feed.on('data', (e) => {
         this.reachability(e.deviceId, this.tracker.succeeded(e.deviceId), null, e.at);
-        const channel = deviceChannel(e.deviceId);
-        this.publish(channel, { type: 'data', channel, deviceId: e.deviceId, samples: e.samples, polledAt: e.polledAt, at: e.at });
+        const topic = deviceTopic(e.deviceId);
+        this.publish(topic, { type: 'data', topic, deviceId: e.deviceId, samples: e.samples, polledAt: e.polledAt, at: e.at });
       }),
-      bus.on('poll.failed', (e) => {
+      feed.on('poll.failed', (e) => {
         const { change, failures } = this.tracker.failed(e.deviceId);
         if (change !== 'unreachable') return;
-        const channel = deviceChannel(e.deviceId);
-        this.publish(channel, { type: 'unreachable', channel, deviceId: e.deviceId, failures, slave: e.slave, reason: e.reason, at: e.at });
+        const topic = deviceTopic(e.deviceId);
+        this.publish(topic, { type: 'unreachable', topic, deviceId: e.deviceId, failures, slave: e.slave, reason: e.reason, at: e.at });
         this.reachability(e.deviceId, change, e.reason, e.at);
       }),
-      bus.on('device.registered', (e) => this.deviceEvent(e.deviceId, 'online', null, e.at)),
-      bus.on('device.offline', (e) => {
+      feed.on('device.registered', (e) => this.deviceEvent(e.deviceId, 'online', null, e.at)),
+      feed.on('device.offline', (e) => {
         this.tracker.forget(e.deviceId);
         this.deviceEvent(e.deviceId, 'offline', e.reason, e.at);
       }),
@@ -61,91 +61,91 @@ export class LiveHub {
     this.timers = [];
     for (const viewer of [...this.viewers]) viewer.close(CLOSE_SHUTDOWN, 'server stopping');
     this.viewers.clear();
-    this.byChannel.clear();
+    this.byTopic.clear();
   }
 
   get viewerCount(): number {
     return this.viewers.size;
   }
 
-  /** Subscribers of one channel (tests and status). */
-  subscribers(channel: string): number {
-    return this.byChannel.get(channel)?.size ?? 0;
+  /** Subscribers of one topic (tests and status). */
+  subscribers(topic: string): number {
+    return this.byTopic.get(topic)?.size ?? 0;
   }
 
-  attach(socket: WebSocket, user: { username: string; role: string }, initialChannels: readonly string[], stillAuthorized: () => boolean = () => true): LiveViewer {
+  attach(socket: WebSocket, user: { username: string; role: string }, initialTopics: readonly string[], stillAuthorized: () => boolean = () => true): LiveViewer {
     const viewer = new LiveViewer(socket, user.username, stillAuthorized, this.config.maxBufferedBytes, (v, reason) => this.drop(v, reason));
     this.viewers.add(viewer);
     socket.on('message', (data, isBinary) => this.onMessage(viewer, isBinary ? '' : data.toString()));
     socket.on('close', () => this.drop(viewer, 'closed'));
     socket.on('error', (err) => this.log.debug({ err, user: viewer.user }, 'live viewer socket error'));
     this.sendTo(viewer, { type: 'hello', user: user.username, role: user.role, keepAliveMs: this.config.keepAliveMs, at: Date.now() });
-    for (const channel of initialChannels) this.subscribe(viewer, channel);
+    for (const topic of initialTopics) this.subscribe(viewer, topic);
     return viewer;
   }
 
   private onMessage(viewer: LiveViewer, text: string): void {
     const message = parseClientMessage(text);
     if (!message) {
-      this.sendTo(viewer, { type: 'error', code: 'BAD_REQUEST', message: 'expected {"type":"subscribe"|"unsubscribe","channel":"fleet"|"device:<id>"} or {"type":"ping"}' });
+      this.sendTo(viewer, { type: 'error', code: 'BAD_REQUEST', message: 'expected {"type":"subscribe"|"unsubscribe","topic":"fleet"|"device:<id>"} or {"type":"ping"}' });
       return;
     }
     if (message.type === 'ping') this.sendTo(viewer, { type: 'pong', at: Date.now() });
-    else if (message.type === 'subscribe') this.subscribe(viewer, message.channel);
-    else this.unsubscribe(viewer, message.channel);
+    else if (message.type === 'subscribe') this.subscribe(viewer, message.topic);
+    else this.unsubscribe(viewer, message.topic);
   }
 
-  private subscribe(viewer: LiveViewer, channel: string): void {
-    if (viewer.closed || viewer.channels.has(channel)) return;
-    if (viewer.channels.size >= MAX_CHANNELS_PER_VIEWER) {
-      this.sendTo(viewer, { type: 'error', code: 'BAD_REQUEST', message: `at most ${MAX_CHANNELS_PER_VIEWER} channels per connection` });
+  private subscribe(viewer: LiveViewer, topic: string): void {
+    if (viewer.closed || viewer.topics.has(topic)) return;
+    if (viewer.topics.size >= MAX_TOPICS_PER_VIEWER) {
+      this.sendTo(viewer, { type: 'error', code: 'BAD_REQUEST', message: `at most ${MAX_TOPICS_PER_VIEWER} topics per connection` });
       return;
     }
-    viewer.channels.add(channel);
-    let set = this.byChannel.get(channel);
-    if (!set) this.byChannel.set(channel, (set = new Set()));
+    viewer.topics.add(topic);
+    let set = this.byTopic.get(topic);
+    if (!set) this.byTopic.set(topic, (set = new Set()));
     set.add(viewer);
     // The last frame first: built synchronously from memory, so no event can slip in between.
-    this.sendTo(viewer, this.snapshot(channel));
+    this.sendTo(viewer, this.snapshot(topic));
   }
 
-  private unsubscribe(viewer: LiveViewer, channel: string): void {
-    viewer.channels.delete(channel);
-    this.byChannel.get(channel)?.delete(viewer);
-    if (this.byChannel.get(channel)?.size === 0) this.byChannel.delete(channel);
-    this.sendTo(viewer, { type: 'unsubscribed', channel, at: Date.now() });
+  private unsubscribe(viewer: LiveViewer, topic: string): void {
+    viewer.topics.delete(topic);
+    this.byTopic.get(topic)?.delete(viewer);
+    if (this.byTopic.get(topic)?.size === 0) this.byTopic.delete(topic);
+    this.sendTo(viewer, { type: 'unsubscribed', topic, at: Date.now() });
   }
 
-  private snapshot(channel: string): ServerFrame {
+  private snapshot(topic: string): ServerFrame {
     const at = Date.now();
-    const online = onlineDevices(this.app);
-    if (channel === FLEET) {
-      const devices = [...online].map(([id, live]) => summarize(this.app, null, live, id)!);
-      return { type: 'snapshot', channel: FLEET, online: devices.length, devices, at };
+    if (topic === FLEET) {
+      const devices = this.devices.online();
+      return { type: 'snapshot', topic: FLEET, online: devices.length, devices, at };
     }
-    const deviceId = channel.slice('device:'.length);
+    const deviceId = topic.slice('device:'.length);
+    const { device, values } = this.devices.live(deviceId);
     return {
       type: 'snapshot',
-      channel,
-      device: summarize(this.app, null, online.get(deviceId) ?? null, deviceId),
-      values: this.app.latest.device(deviceId),
+      topic,
+      device,
+      values,
       unreachable: this.tracker.isUnreachable(deviceId),
       at,
     };
   }
 
   private deviceEvent(deviceId: string, event: DeviceEvent, reason: string | null, at: number): void {
-    const channel = deviceChannel(deviceId);
-    this.publish(channel, { type: 'device', channel, deviceId, event, reason, at });
-    this.publish(FLEET, { type: 'device', channel: FLEET, deviceId, event, reason, at });
+    const topic = deviceTopic(deviceId);
+    this.publish(topic, { type: 'device', topic, deviceId, event, reason, at });
+    this.publish(FLEET, { type: 'device', topic: FLEET, deviceId, event, reason, at });
   }
 
   private reachability(deviceId: string, change: 'unreachable' | 'reachable' | null, reason: string | null, at: number): void {
     if (change) this.deviceEvent(deviceId, change, reason, at);
   }
 
-  private publish(channel: string, frame: ServerFrame): void {
-    const set = this.byChannel.get(channel);
+  private publish(topic: string, frame: ServerFrame): void {
+    const set = this.byTopic.get(topic);
     if (!set || set.size === 0) return;
     const text = JSON.stringify(frame);
     for (const viewer of [...set]) viewer.send(text);
@@ -173,7 +173,7 @@ export class LiveHub {
   private async fleetStatus(): Promise<void> {
     if (this.subscribers(FLEET) === 0) return;
     try {
-      this.publish(FLEET, { type: 'status', channel: FLEET, status: await this.status(), at: Date.now() });
+      this.publish(FLEET, { type: 'status', topic: FLEET, status: await this.status(), at: Date.now() });
     } catch (err) {
       this.log.warn({ err }, 'fleet status frame failed');
     }
@@ -181,10 +181,10 @@ export class LiveHub {
 
   private drop(viewer: LiveViewer, reason: string): void {
     if (!this.viewers.delete(viewer)) return;
-    for (const channel of viewer.channels) {
-      const set = this.byChannel.get(channel);
+    for (const topic of viewer.topics) {
+      const set = this.byTopic.get(topic);
       set?.delete(viewer);
-      if (set?.size === 0) this.byChannel.delete(channel);
+      if (set?.size === 0) this.byTopic.delete(topic);
     }
     if (reason !== 'closed') this.log.info({ user: viewer.user, reason }, 'live viewer dropped');
   }

@@ -9,7 +9,7 @@ export const CLOSE_SHUTDOWN = 1001;
 const TERMINATE_AFTER_MS = 5000;
 
 export class LiveViewer {
-  readonly channels = new Set<string>();
+  readonly topics = new Set<string>();
   lastSentAt = Date.now();
   closed = false;
 

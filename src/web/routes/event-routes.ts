@@ -3,13 +3,14 @@
 // their replay, and the test call (the user's `/webhook/test`). Replays and tests are audited.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EVENT_TYPES } from '../../domain/rules.js';
-import type { DeliveryStatus } from '../../storage/index.js';
+import type { DeliveryStatus } from '../../services/index.js';
 import { principalOf } from '../auth/request-guard.js';
 import { actorName } from '../auth/roles.js';
 import { maskedRulesText, maskedUrl } from '../events/masked-rules.js';
 import type { WebContext } from '../web-context.js';
 import { DELIVERY, ENDPOINT, EVENT_ROW, QUEUE_STATS, RULE_VIEW, RULES_FILE, TEST_RESULT } from './event-schemas.js';
-import { list, object, TIME_NEXT } from './response-schemas.js';
+import { Type } from '@sinclair/typebox';
+import { list, object, str, TIME_NEXT } from './response-schemas.js';
 import { DEVICE_ID, EPOCH_MS, ORDER, querySchema, TIME_WINDOW, type TimeWindowQuery } from './schemas.js';
 
 const NAME = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f]+$' } as const;
@@ -41,7 +42,7 @@ function defined<T extends object>(query: T): T {
 }
 
 export function eventRoutes(ctx: WebContext) {
-  const { app } = ctx;
+  const { events, webhooks } = ctx.services;
 
   /** Runs `work` and records it in the audit log, whether it worked or threw. */
   async function audited<T>(request: FastifyRequest, action: string, subject: string, work: () => Promise<T>, outcome: (value: T) => [string, string]): Promise<T> {
@@ -62,25 +63,25 @@ export function eventRoutes(ctx: WebContext) {
       '/api/events',
       {
         config: { role: 'viewer' },
-        schema: { querystring: querySchema({ ...TIME_WINDOW, type: NAME, device: DEVICE_ID, rule: NAME }), response: { 200: list(EVENT_ROW, { next: TIME_NEXT, types: { type: 'array', items: { type: 'string' } } }) } },
+        schema: { querystring: querySchema({ ...TIME_WINDOW, type: NAME, device: DEVICE_ID, rule: NAME }), response: { 200: list(EVENT_ROW, { next: TIME_NEXT, types: Type.Array(str) }) } },
       },
       async (request) => {
         const { type, device, rule, from, to, order } = request.query;
         const limit = request.query.limit ?? 1000;
-        const items = await app.events.list(defined({ type, registrationId: device, rule, from, to, order, limit }));
+        const items = await events.list(defined({ type, registrationId: device, rule, from, to, order, limit }));
         // The catalogue comes along so a client's type filter never goes stale.
         return { items, next: nextPage(items.map((e) => e.at), limit, order), types: EVENT_TYPES };
       },
     );
 
     fastify.get('/api/rules', { config: { role: 'viewer' }, schema: { querystring: querySchema({}), response: { 200: list(RULE_VIEW, { file: RULES_FILE }) } } }, async () => {
-      const file = await app.events.rulesFile();
-      return { items: app.events.rules(), file: file && { path: file.path, text: maskedRulesText(file.text) } };
+      const file = await events.rulesFile();
+      return { items: events.rules(), file: file && { path: file.path, text: maskedRulesText(file.text) } };
     });
 
     fastify.get('/api/webhooks', { config: { role: 'viewer' }, schema: { querystring: querySchema({}), response: { 200: list(ENDPOINT, { stats: QUEUE_STATS }) } } }, async () => {
-      const { byEndpoint, ...stats } = app.webhooks.stats();
-      const items = app.webhooks.endpoints().map((e) => ({ ...e, url: maskedUrl(e.url), queued: byEndpoint[e.name]?.queued ?? 0, inFlight: byEndpoint[e.name]?.inFlight ?? 0 }));
+      const { byEndpoint, ...stats } = webhooks.stats();
+      const items = webhooks.endpoints().map((e) => ({ ...e, url: maskedUrl(e.url), queued: byEndpoint[e.name]?.queued ?? 0, inFlight: byEndpoint[e.name]?.inFlight ?? 0 }));
       return { items, stats };
     });
 
@@ -90,7 +91,7 @@ export function eventRoutes(ctx: WebContext) {
       const { status, endpoint, eventId, from, to, order } = request.query;
       const limit = request.query.limit ?? 100;
       const query = defined({ endpoint, eventId, from, to, order, limit });
-      const items = dead ? await app.webhooks.deadLetters(query) : await app.webhooks.deliveries(defined({ ...query, status }));
+      const items = dead ? await webhooks.deadLetters(query) : await webhooks.deliveries(defined({ ...query, status }));
       return { items, next: nextPage(items.map((d) => d.createdAt), limit, order) };
     };
     const page = { 200: list(DELIVERY, { next: TIME_NEXT }) };
@@ -102,7 +103,7 @@ export function eventRoutes(ctx: WebContext) {
       { config: { role: 'operator' }, schema: { params: querySchema({ id: NAME }, ['id']), response: { 200: object({ delivery: DELIVERY }) } } },
       async (request) => {
         const { id } = request.params;
-        const delivery = await audited(request, 'webhook.retry', id, () => app.webhooks.retry(id), () => ['ok', id]);
+        const delivery = await audited(request, 'webhook.retry', id, () => webhooks.retry(id), () => ['ok', id]);
         return { delivery };
       },
     );
@@ -112,7 +113,7 @@ export function eventRoutes(ctx: WebContext) {
       { config: { role: 'operator' }, schema: { params: querySchema({ name: NAME }, ['name']), response: { 200: object({ result: TEST_RESULT }) } } },
       async (request) => {
         const { name } = request.params;
-        const result = await audited(request, 'webhook.test', name, () => app.webhooks.test(name), (r) => [r.ok ? 'ok' : 'failed', `${name}: ${r.status ?? r.error ?? ''} (event ${r.eventId})`]);
+        const result = await audited(request, 'webhook.test', name, () => webhooks.test(name), (r) => [r.ok ? 'ok' : 'failed', `${name}: ${r.status ?? r.error ?? ''} (event ${r.eventId})`]);
         return { result };
       },
     );

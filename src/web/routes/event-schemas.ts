@@ -1,5 +1,6 @@
 // Response shapes of the events, rules and webhooks routes (docs/API.md, "Events, rules and webhooks").
-import { anyObject, int, nullable, object, str, bool } from './response-schemas.js';
+import { Type } from '@sinclair/typebox';
+import { anyObject, bool, int, nullable, object, oneOf, orNull, str } from './response-schemas.js';
 
 export const EVENT_ROW = object({ id: str, type: str, registrationId: nullable('string'), rule: nullable('string'), at: int, payload: anyObject });
 
@@ -7,11 +8,11 @@ export const RULE_VIEW = object({
   name: str,
   description: str,
   summary: str,
-  actions: { type: 'array', items: str },
+  actions: Type.Array(str),
   counters: object({ fired: int, recovered: int, suppressed: int, debounced: int, lastFiredAt: nullable('integer') }),
 });
 
-export const RULES_FILE = { anyOf: [{ type: 'null' }, object({ path: str, text: str })] } as const;
+export const RULES_FILE = orNull(object({ path: str, text: str }));
 
 export const ENDPOINT = object({
   name: str,
@@ -35,7 +36,7 @@ export const DELIVERY = object({
   endpoint: str,
   rule: str,
   body: str,
-  status: str,
+  status: oneOf(['pending', 'delivered', 'dead'] as const),
   attempts: int,
   nextAttemptAt: int,
   lastStatus: nullable('integer'),

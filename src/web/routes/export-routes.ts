@@ -3,7 +3,6 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { RawPacketKind } from '../../storage/index.js';
-import { oneDevice, pointUnits } from '../devices/device-view.js';
 import { WebError } from '../errors.js';
 import { EXPORT_TABLES, exportSource, type ExportTable } from '../export/export-tables.js';
 import { exportFileName, runExport, tableWriter, type ExportFormat } from '../export/run-export.js';
@@ -23,7 +22,6 @@ interface ExportQuery {
 const OUTPUT_HIGH_WATER = 256 * 1024;
 
 export function exportRoutes(ctx: WebContext) {
-  const { app } = ctx;
   return async (fastify: FastifyInstance) => {
     fastify.get<{ Params: { table: ExportTable }; Querystring: ExportQuery }>(
       '/api/export/:table',
@@ -45,12 +43,12 @@ export function exportRoutes(ctx: WebContext) {
         if (kind !== undefined && table !== 'packets') throw new WebError('BAD_REQUEST', 'kind applies to the packets export only');
         let units = new Map<string, string | null>();
         if (table === 'data') {
-          const known = await oneDevice(app, device!);
+          const known = await ctx.services.devices.get(device!);
           if (!known) throw new WebError('DEVICE_NOT_FOUND', `device ${device} is unknown`);
-          units = pointUnits(app, known.profile, known.registrationId);
+          units = ctx.services.devices.units(known.profile, known.registrationId);
         }
         const filters = { ...(device !== undefined ? { device } : {}), ...(point !== undefined ? { point } : {}), ...(kind !== undefined ? { kind } : {}), ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
-        const source = exportSource(table, app.reader, filters, units);
+        const source = exportSource(table, ctx.services.history, filters, units);
         const out = new PassThrough({ highWaterMark: OUTPUT_HIGH_WATER });
         // A client that goes away destroys the stream; the export notices at its next page.
         out.on('error', () => undefined);

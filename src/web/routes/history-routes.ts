@@ -2,20 +2,12 @@
 // connection history, heartbeats and raw packets (time paging).
 import type { FastifyInstance } from 'fastify';
 import type { RawPacketKind } from '../../storage/index.js';
-import { pointUnits, oneDevice } from '../devices/device-view.js';
 import { WebError } from '../errors.js';
 import { BucketReducer } from '../history/buckets.js';
 import { dataPages } from '../history/pages.js';
-import { CONNECTION_ROW, HEARTBEAT_ROW, int, list, num, object, PACKET_ROW, SAMPLE, str, TIME_NEXT, bool, nullable } from './response-schemas.js';
+import type { TSchema } from '@sinclair/typebox';
+import { CONNECTION_ROW, HEARTBEAT_ROW, int, list, object, orNull, PACKET_ROW, SAMPLE, SERIES, str, TIME_NEXT } from './response-schemas.js';
 
-const SERIES = object({
-  from: int,
-  to: int,
-  bucketMs: int,
-  series: { type: 'array', items: object({ point: str, unit: nullable('string'), buckets: { type: 'array', items: object({ t: int, count: int, min: num, max: num, avg: num }) } }) },
-  rowsScanned: int,
-  truncated: bool,
-});
 import type { WebContext } from '../web-context.js';
 import { DEVICE_ID, DEVICE_PARAMS, EPOCH_MS, PACKET_KIND, POINT_NAME, querySchema, TIME_WINDOW, type TimeWindowQuery } from './schemas.js';
 
@@ -50,11 +42,12 @@ function nextByTime(rows: readonly { at: number }[], limit: number, order: 'asc'
 }
 
 export function historyRoutes(ctx: WebContext) {
-  const { app } = ctx;
+  const { devices } = ctx.services;
+  const history = () => ctx.services.history;
 
-  async function knownDevice(id: string) {
-    const device = await oneDevice(app, id);
-    if (!device) throw new WebError('DEVICE_NOT_FOUND', `device ${id} is unknown`);
+  async function knownDevice(deviceId: string) {
+    const device = await devices.get(deviceId);
+    if (!device) throw new WebError('DEVICE_NOT_FOUND', `device ${deviceId} is unknown`);
     return device;
   }
 
@@ -66,7 +59,7 @@ export function historyRoutes(ctx: WebContext) {
         schema: {
           params: DEVICE_PARAMS,
           querystring: { ...querySchema({ ...TIME_WINDOW, point: POINT_NAME, afterTs: EPOCH_MS, afterPoint: POINT_NAME }), dependencies: { afterTs: ['afterPoint'], afterPoint: ['afterTs'] } },
-          response: { 200: list(SAMPLE, { next: { anyOf: [{ type: 'null' }, object({ afterTs: int, afterPoint: str })] } }) },
+          response: { 200: list(SAMPLE, { next: orNull(object({ afterTs: int, afterPoint: str })) }) },
         },
       },
       async (request) => {
@@ -74,7 +67,7 @@ export function historyRoutes(ctx: WebContext) {
         const { point, from, to, order, afterTs, afterPoint } = request.query;
         const limit = request.query.limit ?? 1000;
         await knownDevice(id);
-        const items = await app.reader.data({
+        const items = await history().data({
           registrationId: id,
           limit,
           ...(point !== undefined ? { point } : {}),
@@ -108,7 +101,7 @@ export function historyRoutes(ctx: WebContext) {
         if (points.length === 0 || points.length > MAX_SERIES_POINTS) throw new WebError('BAD_REQUEST', `points: give 1 to ${MAX_SERIES_POINTS} point names`);
         if (to <= from) throw new WebError('BAD_REQUEST', 'to must be after from');
         const device = await knownDevice(id);
-        const units = pointUnits(app, device.profile, device.registrationId);
+        const units = devices.units(device.profile, device.registrationId);
         let rowsScanned = 0;
         let truncated = false;
         let bucketMs = 0;
@@ -117,7 +110,7 @@ export function historyRoutes(ctx: WebContext) {
           const reducer = new BucketReducer(from, to, buckets);
           bucketMs = reducer.bucketMs;
           if (!truncated) {
-            for await (const page of dataPages(app.reader, { registrationId: id, point, from, to })) {
+            for await (const page of dataPages(history(), { registrationId: id, point, from, to })) {
               for (const row of page) reducer.add(row.ts, row.value);
               rowsScanned += page.length;
               if (rowsScanned >= SERIES_MAX_ROWS) {
@@ -132,7 +125,7 @@ export function historyRoutes(ctx: WebContext) {
       },
     );
 
-    const tableQuery = (row: unknown, extra: Record<string, unknown> = {}) => ({
+    const tableQuery = (row: TSchema, extra: Record<string, unknown> = {}) => ({
       querystring: querySchema({ ...TIME_WINDOW, device: DEVICE_ID, ...extra }),
       response: { 200: list(row, { next: TIME_NEXT }) },
     });
@@ -146,19 +139,19 @@ export function historyRoutes(ctx: WebContext) {
 
     fastify.get<{ Querystring: TableQuery }>('/api/connections', { config: viewer, schema: tableQuery(CONNECTION_ROW) }, async (request) => {
       const query = window(request.query);
-      const rows = await app.reader.connections(query);
+      const rows = await history().connections(query);
       return { items: rows, next: nextByTime(rows, query.limit, request.query.order) };
     });
 
     fastify.get<{ Querystring: TableQuery }>('/api/heartbeats', { config: viewer, schema: tableQuery(HEARTBEAT_ROW) }, async (request) => {
       const query = window(request.query);
-      const rows = await app.reader.heartbeats(query);
+      const rows = await history().heartbeats(query);
       return { items: rows, next: nextByTime(rows, query.limit, request.query.order) };
     });
 
     fastify.get<{ Querystring: TableQuery }>('/api/packets', { config: viewer, schema: tableQuery(PACKET_ROW, { kind: PACKET_KIND }) }, async (request) => {
       const query = { ...window(request.query), ...(request.query.kind !== undefined ? { kind: request.query.kind } : {}) };
-      const rows = await app.reader.rawPackets(query);
+      const rows = await history().rawPackets(query);
       return { items: rows, next: nextByTime(rows, query.limit, request.query.order) };
     });
   };

@@ -2,7 +2,7 @@
 // the request guard before the upgrade, like for every other route.
 import type {} from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
-import { isChannel } from '../live/live-frames.js';
+import { isTopic } from '../live/live-frames.js';
 import type { WebContext } from '../web-context.js';
 import { querySchema } from './schemas.js';
 
@@ -13,11 +13,11 @@ export function liveRoutes(ctx: WebContext) {
       { websocket: true, config: { role: 'viewer' }, schema: { querystring: querySchema({ subscribe: { type: 'string', maxLength: 4096 } }) } },
       (socket, request) => {
         const principal = request.principal!;
-        const channels = (request.query.subscribe ?? '').split(',').map((c) => c.trim()).filter(isChannel);
+        const topics = (request.query.subscribe ?? '').split(',').map((c) => c.trim()).filter(isTopic);
         // A session can end while the socket is open (logout, expiry, user deleted); a token is
         // checked when the connection opens.
         const stillAuthorized = principal.via === 'session' ? () => ctx.sessions.alive(principal.credentialId) : () => true;
-        ctx.live.attach(socket, { username: principal.username, role: principal.role }, channels, stillAuthorized);
+        ctx.live.attach(socket, { username: principal.username, role: principal.role }, topics, stillAuthorized);
       },
     );
   };

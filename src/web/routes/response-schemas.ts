@@ -1,42 +1,49 @@
-// JSON schemas of the responses: they document the shapes in code, and fastify serialises
-// with them (only the listed fields leave the server, so an internal field added to an
-// object later is not leaked by accident).
+// The responses, declared once with TypeBox: each constant is the JSON Schema fastify
+// serialises with (only the listed fields leave the server, so an internal field added
+// later is not leaked by accident) and, through Static<>, the TypeScript type the UI
+// reads (src/web/api-types.ts). This module imports nothing from the server: the UI's
+// type check reads it.
+import { Type, type TSchema } from '@sinclair/typebox';
 
-const str = { type: 'string' } as const;
-const int = { type: 'integer' } as const;
-const num = { type: 'number' } as const;
-const bool = { type: 'boolean' } as const;
-const nullable = (type: string) => ({ type: [type, 'null'] }) as const;
+export const str = Type.String();
+export const int = Type.Integer();
+export const num = Type.Number();
+export const bool = Type.Boolean();
+
+type NullableOf = { string: string; integer: number; number: number };
+/** `type: [t, 'null']`, as fast-json-stringify serialises it best. */
+export const nullable = <K extends keyof NullableOf>(type: K) => Type.Unsafe<NullableOf[K] | null>({ type: [type, 'null'] });
+
+/** One of a few strings; serialised as a string, the enum documents it. */
+export const oneOf = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+
 /** Any JSON object, serialised as it is (status sub-objects with many counters). */
-const anyObject = { type: 'object', additionalProperties: true } as const;
+export const anyObject = Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true });
 
-export function object(properties: Record<string, unknown>) {
-  return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties } as const;
-}
+export const object = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
+export const list = <I extends TSchema, E extends Record<string, TSchema> = {}>(items: I, extra: E = {} as E) => object({ items: Type.Array(items), ...extra });
+export const orNull = <T extends TSchema>(schema: T) => Type.Union([Type.Null(), schema]);
 
-export const list = (items: unknown, extra: Record<string, unknown> = {}) => object({ items: { type: 'array', items }, ...extra });
+export const ERROR_RESPONSE = Type.Object({
+  error: Type.Object({ code: str, message: str, details: Type.Optional(Type.Array(str)) }),
+});
 
-export const ERROR_RESPONSE = {
-  type: 'object',
-  properties: { error: { type: 'object', properties: { code: str, message: str, details: { type: 'array', items: str } }, required: ['code', 'message'] } },
-  required: ['error'],
-} as const;
+export const ROLE = oneOf(['viewer', 'operator', 'admin'] as const);
+
+export const ME = object({ username: str, role: ROLE, via: oneOf(['session', 'token'] as const) });
+
+export const DEVICE_VIA = Type.Union([Type.Null(), object({ kind: Type.Literal('dtu'), listener: str }), object({ kind: Type.Literal('channel'), channel: str, type: str })]);
 
 export const DEVICE_SUMMARY = object({
   registrationId: str,
   name: nullable('string'),
   profile: str,
-  status: str,
+  status: oneOf(['online', 'offline'] as const),
   ip: str,
   port: int,
   listener: str,
-  via: {
-    anyOf: [
-      { type: 'null' },
-      object({ kind: { type: 'string', const: 'dtu' }, listener: str }),
-      object({ kind: { type: 'string', const: 'channel' }, channel: str, type: str }),
-    ],
-  },
+  /** How the device is connected; null when it never was. */
+  via: DEVICE_VIA,
   firstSeen: nullable('integer'),
   lastSeen: nullable('integer'),
   connectedAt: nullable('integer'),
@@ -54,7 +61,7 @@ export const SAMPLE_PROPERTIES = {
   raw: str,
   ts: int,
   quality: str,
-} as const;
+};
 
 export const SAMPLE = object(SAMPLE_PROPERTIES);
 
@@ -71,14 +78,35 @@ export const SLAVE_STATE = object({
 
 export const POINT_INFO = object({ name: str, slave: int, fn: int, address: int, type: str, unit: nullable('string'), description: nullable('string') });
 
-export const TIME_NEXT = { anyOf: [{ type: 'null' }, object({ from: int }), object({ to: int })] } as const;
+export const DEVICE_DETAIL = object({
+  ...DEVICE_SUMMARY.properties,
+  session: orNull(object({ registeredAt: nullable('integer'), heartbeatMisses: int, queueDepth: int })),
+  slaves: Type.Array(SLAVE_STATE),
+  points: Type.Array(POINT_INFO),
+});
+
+export const LATEST_VALUES = list(object({ ...SAMPLE_PROPERTIES, unit: nullable('string') }), { deviceId: str });
+
+export const DEVICE_LIST = list(DEVICE_SUMMARY, { total: int, offset: int, limit: int, counts: object({ online: int, offline: int }) });
+
+export const TIME_NEXT = Type.Union([Type.Null(), object({ from: int }), object({ to: int })]);
+
+export const BUCKET = object({ t: int, count: int, min: num, max: num, avg: num });
+export const SERIES = object({
+  from: int,
+  to: int,
+  bucketMs: int,
+  series: Type.Array(object({ point: str, unit: nullable('string'), buckets: Type.Array(BUCKET) })),
+  rowsScanned: int,
+  truncated: bool,
+});
 
 export const CONNECTION_ROW = object({ id: int, registrationId: nullable('string'), event: str, ip: str, port: int, listener: str, details: nullable('string'), at: int });
 export const HEARTBEAT_ROW = object({ id: int, registrationId: str, ip: str, port: int, at: int });
 export const PACKET_ROW = object({ id: int, registrationId: nullable('string'), direction: str, kind: str, hex: str, ip: str, port: int, note: nullable('string'), at: int });
 
-export const USER = object({ username: str, role: str, createdAt: int, updatedAt: int });
-export const TOKEN = object({ id: int, name: str, role: str, createdBy: str, createdAt: int, lastUsedAt: nullable('integer'), expiresAt: nullable('integer') });
+export const USER = object({ username: str, role: ROLE, createdAt: int, updatedAt: int });
+export const TOKEN = object({ id: int, name: str, role: ROLE, createdBy: str, createdAt: int, lastUsedAt: nullable('integer'), expiresAt: nullable('integer') });
 
 export const AUDIT_ROW = object({
   id: int,
@@ -90,19 +118,20 @@ export const AUDIT_ROW = object({
   slave: nullable('integer'),
   fn: nullable('integer'),
   address: nullable('integer'),
-  values: { anyOf: [{ type: 'null' }, { type: 'array', items: { type: ['number', 'boolean'] } }] },
+  values: orNull(Type.Array(Type.Unsafe<number | boolean>({ type: ['number', 'boolean'] }))),
   result: str,
   details: nullable('string'),
 });
 
 export const PROCESS_USAGE = object({ pid: int, cpuPercent: num, rssBytes: int, heapUsedBytes: int, heapTotalBytes: int });
 
-export const CHANNEL = object({
+/** An inbound DTU listener. */
+export const LISTENER = object({
   name: str,
   host: str,
   port: int,
   link: str,
-  state: str,
+  state: oneOf(['running', 'stopped', 'error'] as const),
   connections: int,
   online: int,
   restarts: int,
@@ -110,13 +139,13 @@ export const CHANNEL = object({
   lastError: nullable('string'),
 });
 
-/** An outbound channel (src/channels/collector.ts CollectorStatus). */
-export const COLLECTOR = object({
+/** An outbound channel. */
+export const CHANNEL = object({
   name: str,
   type: str,
   target: str,
   enabled: bool,
-  state: str,
+  state: oneOf(['connecting', 'connected', 'disconnected', 'error', 'backing-off', 'stopped'] as const),
   lastError: nullable('string'),
   lastErrorAt: nullable('integer'),
   connectedAt: nullable('integer'),
@@ -125,11 +154,14 @@ export const COLLECTOR = object({
   failures: int,
   restarts: int,
   startedAt: nullable('integer'),
-  devices: { type: 'array', items: str },
+  devices: Type.Array(str),
   counters: object({ connects: int, connectFailures: int, disconnects: int, collects: int, collectErrors: int, samples: int }),
 });
 
-export const STATUS = object({
+/** The store's health as it is; the UI reads a few fields of it. */
+const STORE = Type.Unsafe<{ driver?: string; where?: string; state?: string; since?: number; lastError?: string | null; [key: string]: unknown }>({ type: 'object', additionalProperties: true });
+
+const STATUS_PROPERTIES = {
   version: str,
   startedAt: int,
   uptimeMs: int,
@@ -137,10 +169,13 @@ export const STATUS = object({
   devices: object({ known: int, online: int, offline: int }),
   rates: object({ windowMs: int, transactionsPerSec: num, pointsPerSec: num, heartbeatsPerSec: num }),
   today: object({ since: int, points: int, heartbeats: int }),
-  store: anyObject,
+  store: STORE,
   buffer: object({ rows: int }),
   process: PROCESS_USAGE,
-  counters: anyObject,
-});
+};
 
-export { anyObject, bool, int, num, str, nullable };
+/** GET /api/status. */
+export const STATUS = object({ ...STATUS_PROPERTIES, counters: anyObject });
+
+/** The fleet topic's `status` frame body: the status without counters, plus supervision. */
+export const FLEET_STATUS = object({ ...STATUS_PROPERTIES, listeners: Type.Array(LISTENER), channels: Type.Array(CHANNEL) });

@@ -27,3 +27,7 @@ export interface TimeWindowQuery {
   limit?: number;
   order?: 'asc' | 'desc';
 }
+
+export const SUPERVISION_ACTIONS = ['start', 'stop', 'restart'] as const;
+/** A listener's or an outbound channel's name in a supervision route. */
+export const SUPERVISED_PARAMS = querySchema({ name: { type: 'string', minLength: 1, maxLength: 64 } }, ['name']);

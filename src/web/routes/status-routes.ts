@@ -12,7 +12,7 @@ export function statusRoutes(ctx: WebContext) {
     fastify.get('/api/status', { config: { role: 'viewer' }, schema: { querystring: querySchema({}), response: { 200: STATUS } } }, async () => serverStatus(ctx, true));
 
     fastify.get('/api/config', { config: { role: 'operator' }, schema: { querystring: querySchema({}), response: { 200: object({ server: anyObject, points: anyObject }) } } }, async () => {
-      const { server, points } = ctx.app.config;
+      const { server, points } = ctx.services.config;
       return { server: maskedConfig(server), points: maskedConfig(points) };
     });
 

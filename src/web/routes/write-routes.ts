@@ -2,9 +2,7 @@
 // request queue (a DTU session's or a Modbus TCP channel's), for operators, recorded in
 // the audit log whatever the outcome.
 import type { FastifyInstance } from 'fastify';
-import { DeviceNotOnlineError, type WriteCommand } from '../../gateway/gateway.js';
-import type { TransactionOutcome } from '../../link/index.js';
-import { exceptionName } from '../../protocol/modbus/exceptions.js';
+import type { WriteCommand, WriteOutcome } from '../../services/index.js';
 import { principalOf } from '../auth/request-guard.js';
 import { actorName } from '../auth/roles.js';
 import { WebError } from '../errors.js';
@@ -47,12 +45,14 @@ function toCommand(body: WriteBody): WriteCommand {
 }
 
 /** The audit result and, for failures, the error the caller gets. */
-function verdict(outcome: TransactionOutcome): { result: string; error: WebError | null } {
+function verdict(outcome: WriteOutcome, deviceId: string): { result: string; error: WebError | null } {
   switch (outcome.kind) {
     case 'ok':
       return { result: 'ok', error: null };
+    case 'not-online':
+      return { result: 'not-online', error: new WebError('DEVICE_NOT_ONLINE', `device ${deviceId} is not online`) };
     case 'exception':
-      return { result: `exception ${outcome.code}`, error: new WebError('MODBUS_EXCEPTION', `the slave answered exception ${outcome.code} (${exceptionName(outcome.code)})`) };
+      return { result: `exception ${outcome.code}`, error: new WebError('MODBUS_EXCEPTION', `the slave answered exception ${outcome.code} (${outcome.name})`) };
     case 'timeout':
       return { result: 'timeout', error: new WebError('MODBUS_TIMEOUT', `no answer after ${outcome.attempts} attempt(s)`) };
     case 'bad-response':
@@ -68,30 +68,23 @@ export function writeRoutes(ctx: WebContext) {
       '/api/devices/:id/write',
       { config: { role: 'operator' }, schema: { params: DEVICE_PARAMS, body: WRITE_BODY_SCHEMA, response: { 200: object({ result: str, at: int }) } } },
       async (request) => {
-        const { id } = request.params;
+        const { id: deviceId } = request.params;
         const body = request.body;
         const entry = {
           actor: actorName(principalOf(request)),
           ip: request.ip,
           action: 'write',
-          device: id,
+          device: deviceId,
           slave: body.slave,
           fn: body.fn,
           address: body.address,
           values: 'values' in body ? body.values : [body.value],
         };
-        let outcome: TransactionOutcome;
-        try {
-          outcome = await ctx.app.write(id, toCommand(body));
-        } catch (err) {
-          if (!(err instanceof DeviceNotOnlineError)) throw err;
-          await ctx.audit.record({ ...entry, result: 'not-online' });
-          throw new WebError('DEVICE_NOT_ONLINE', `device ${id} is not online`);
-        }
-        const { result, error } = verdict(outcome);
+        const outcome = await ctx.services.writes.write(deviceId, toCommand(body));
+        const { result, error } = verdict(outcome, deviceId);
         await ctx.audit.record({ ...entry, result });
-        if (error) throw error;
-        return { result: 'ok', at: outcome.at };
+        if (outcome.kind === 'ok') return { result: 'ok', at: outcome.at };
+        throw error ?? new WebError('INTERNAL');
       },
     );
   };

@@ -156,12 +156,12 @@ describe('HTTP polling channel', () => {
     expect((await post(viewer.cookie, 'stop')).status).toBe(403);
     const stopped = await post(admin.cookie, 'stop');
     expect(stopped.status).toBe(200);
-    expect(await stopped.json()).toMatchObject({ collector: { name: 'weather', state: 'stopped' } });
+    expect(await stopped.json()).toMatchObject({ channel: { name: 'weather', state: 'stopped' } });
     const seen = peer.requests.length;
     await new Promise((r) => setTimeout(r, 400));
     expect(peer.requests.length).toBe(seen);
     const started = await post(admin.cookie, 'start');
-    expect(((await started.json()) as { collector: { state: string } }).collector.state).toMatch(/connecting|connected/);
+    expect(((await started.json()) as { channel: { state: string } }).channel.state).toMatch(/connecting|connected/);
     await waitFor(() => peer!.requests.length > seen, 5000, 'polling again');
     expect((await post(admin.cookie, 'nope')).status).toBe(404);
     expect((await fetch(`${h.webUrl()}/api/channels/missing/stop`, { method: 'POST', headers: { cookie: admin.cookie } })).status).toBe(404);

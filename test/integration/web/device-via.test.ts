@@ -77,7 +77,7 @@ describe('devices fed by outbound channels', () => {
     await waitFor(() => h.app.latest.get('WX-01', 'temperature'), 10_000, 'a first value');
     const { cookie } = await caller(h, 'viewer');
     const ws = new WebSocket(`${h.webUrl().replace('http', 'ws')}/api/live?subscribe=fleet,device:WX-01`, { headers: { cookie } });
-    const frames: { type: string; channel?: string; [key: string]: unknown }[] = [];
+    const frames: { type: string; topic?: string; [key: string]: unknown }[] = [];
     ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as (typeof frames)[number]));
     try {
       const snapshots = await waitFor(() => {
@@ -85,8 +85,8 @@ describe('devices fed by outbound channels', () => {
         return found.length >= 2 ? found : null;
       }, 10_000, 'two snapshots');
       const via = { kind: 'channel', channel: 'weather', type: 'http' };
-      expect(snapshots.find((f) => f.channel === 'fleet')).toMatchObject({ online: 1, devices: [{ registrationId: 'WX-01', status: 'online', listener: 'weather', via }] });
-      expect(snapshots.find((f) => f.channel === 'device:WX-01')).toMatchObject({ device: { registrationId: 'WX-01', status: 'online', via }, values: [{ point: 'temperature', value: 7 }] });
+      expect(snapshots.find((f) => f.topic === 'fleet')).toMatchObject({ online: 1, devices: [{ registrationId: 'WX-01', status: 'online', listener: 'weather', via }] });
+      expect(snapshots.find((f) => f.topic === 'device:WX-01')).toMatchObject({ device: { registrationId: 'WX-01', status: 'online', via }, values: [{ point: 'temperature', value: 7 }] });
     } finally {
       ws.close();
     }

@@ -54,7 +54,7 @@ describe('live feed', () => {
     expect(v.frames[0]).toMatchObject({ type: 'hello', user: 'viewer-user', role: 'viewer' });
     expect(v.frames[1]).toMatchObject({
       type: 'snapshot',
-      channel: 'device:DTU-LIVE',
+      topic: 'device:DTU-LIVE',
       device: { registrationId: 'DTU-LIVE', status: 'online', profile: WEB_PROFILE },
       values: [{ deviceId: 'DTU-LIVE', point: 'energy', value: 42 }],
       unreachable: false,
@@ -72,10 +72,10 @@ describe('live feed', () => {
     await v.opened;
     await sim.start();
     const frame = await waitFor(() => v.frames.find((f) => f.type === 'unreachable'), 5000, 'the unreachable frame');
-    expect(frame).toMatchObject({ channel: 'device:DTU-MUTE', deviceId: 'DTU-MUTE', failures: 3, slave: 1, reason: 'timeout' });
+    expect(frame).toMatchObject({ topic: 'device:DTU-MUTE', deviceId: 'DTU-MUTE', failures: 3, slave: 1, reason: 'timeout' });
     expect(v.frames.filter((f) => f.type === 'unreachable')).toHaveLength(1);
-    expect(v.frames.some((f) => f.type === 'device' && f['channel'] === 'fleet' && f['event'] === 'online' && f['deviceId'] === 'DTU-MUTE')).toBe(true);
-    await waitFor(() => v.frames.some((f) => f.type === 'device' && f['channel'] === 'fleet' && f['event'] === 'unreachable'), 2000, 'the fleet event');
+    expect(v.frames.some((f) => f.type === 'device' && f['topic'] === 'fleet' && f['event'] === 'online' && f['deviceId'] === 'DTU-MUTE')).toBe(true);
+    await waitFor(() => v.frames.some((f) => f.type === 'device' && f['topic'] === 'fleet' && f['event'] === 'unreachable'), 2000, 'the fleet event');
     // A new viewer's snapshot says so too.
     const late = viewer(h, { cookie }, '?subscribe=device:DTU-MUTE');
     await waitFor(() => late.frames.find((f) => f.type === 'snapshot'), 2000, 'snapshot');

@@ -48,6 +48,7 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', url: '/api/export/connections?format=xlsx', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/export/packets?format=csv', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/status', role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/listeners', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/channels', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/config', role: 'operator', ok: 200 },
   { method: 'POST', url: `/api/devices/${DEVICE}/write`, role: 'operator', body: () => ({ slave: 1, fn: 6, address: 100, value: 7 }), ok: 200 },
@@ -59,9 +60,12 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', url: '/api/tokens', role: 'admin', ok: 200 },
   { method: 'POST', url: '/api/tokens', role: 'admin', body: () => ({ name: 'script', role: 'viewer' }), ok: 201 },
   { method: 'DELETE', url: () => `/api/tokens/${tokens.shift()}`, role: 'admin', ok: 204 },
-  { method: 'POST', url: '/api/channels/typed/stop', role: 'admin', ok: 200 },
-  { method: 'POST', url: '/api/channels/typed/start', role: 'admin', ok: 200 },
-  { method: 'POST', url: '/api/channels/typed/restart', role: 'admin', ok: 200 },
+  { method: 'POST', url: '/api/listeners/typed/stop', role: 'admin', ok: 200 },
+  { method: 'POST', url: '/api/listeners/typed/start', role: 'admin', ok: 200 },
+  { method: 'POST', url: '/api/listeners/typed/restart', role: 'admin', ok: 200 },
+  { method: 'POST', url: '/api/channels/idle/start', role: 'admin', ok: 200 },
+  { method: 'POST', url: '/api/channels/idle/restart', role: 'admin', ok: 200 },
+  { method: 'POST', url: '/api/channels/idle/stop', role: 'admin', ok: 200 },
   { method: 'GET', url: '/api/events', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/rules', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/webhooks', role: 'viewer', ok: 200 },
@@ -76,6 +80,8 @@ const BELOW: Record<Role, Role[]> = { viewer: [], operator: ['viewer'], admin: [
 beforeAll(async () => {
   failing = await startReceiver(() => 500);
   h = await startApp({
+    // An outbound channel for the supervision routes; disabled, so it runs only when started.
+    server: (doc) => (doc.channels = [{ name: 'idle', type: 'http', url: 'http://127.0.0.1:9/data', every: '1h', enabled: false, device: 'IDLE-01', points: [{ name: 'temperature', path: 't' }] }]),
     rules: {
       version: 1,
       webhooks: { ops: endpoint(failing.url, { retry: { maxAttempts: 1 } }) },
@@ -148,7 +154,7 @@ describe('every route and role', () => {
   );
 
   it('covers every registered route, each with the role it declares', () => {
-    const pattern = (url: string) => url.split('?')[0]!.replace(/DTU-ROLES/g, ':id').replace(/\/users\/[^/]+$/, '/users/:username').replace(/\/tokens\/\d+$/, '/tokens/:id').replace(/channels\/typed/, 'channels/:name').replace(/webhooks\/ops\/test$/, 'webhooks/:name/test');
+    const pattern = (url: string) => url.split('?')[0]!.replace(/DTU-ROLES/g, ':id').replace(/\/users\/[^/]+$/, '/users/:username').replace(/\/tokens\/\d+$/, '/tokens/:id').replace(/listeners\/typed/, 'listeners/:name').replace(/channels\/idle/, 'channels/:name').replace(/webhooks\/ops\/test$/, 'webhooks/:name/test');
     const tested = new Set(ROUTES.map((r) => `${r.method} ${r.route ?? (typeof r.url === 'string' ? pattern(r.url) : r.method === 'DELETE' ? '(delete)' : '')} ${r.role}`));
     const registered = webOf(h)
       .routes()

@@ -1,5 +1,5 @@
 // Register writes through the API reach the simulated slave and land in the audit log;
-// channels can be stopped, started and restarted from the API.
+// listeners can be stopped, started and restarted from the API.
 import { describe, expect, it } from 'vitest';
 import { gatewayTests, waitFor, type Harness } from '../../helpers/app-harness.js';
 import { WEB_PROFILE, webProfile } from '../../helpers/web-profile.js';
@@ -65,7 +65,7 @@ describe('register writes', () => {
   });
 });
 
-describe('channel supervision', () => {
+describe('listener supervision', () => {
   it('stops, starts and restarts a listener, closing its sessions and counting restarts', async () => {
     const h = await boot(webProfile());
     const sim = dtu(h, 'dtu', { id: 'DTU-CH' }, WEB_PROFILE);
@@ -73,25 +73,27 @@ describe('channel supervision', () => {
     await waitFor(() => h.app.gateway.registry.get('DTU-CH')?.state === 'active', 5000, 'registration');
     const admin = await caller(h, 'admin', 'ops-admin');
     const headers = { cookie: admin.cookie };
-    const list = (await (await fetch(`${h.webUrl()}/api/channels`, { headers })).json()) as { process: Record<string, number>; items: Record<string, unknown>[] };
+    const list = (await (await fetch(`${h.webUrl()}/api/listeners`, { headers })).json()) as { process: Record<string, number>; items: Record<string, unknown>[] };
     expect(list.process).toMatchObject({ pid: process.pid, rssBytes: expect.any(Number), cpuPercent: expect.any(Number) });
     expect(list.items.find((c) => c['name'] === 'dtu')).toMatchObject({ state: 'running', connections: 1, online: 1, restarts: 0, link: 'transparent', lastError: null });
 
-    const stopped = await post(h, '/api/channels/dtu/stop', headers);
+    const stopped = await post(h, '/api/listeners/dtu/stop', headers);
     expect(stopped.status).toBe(200);
-    expect(await stopped.json()).toMatchObject({ channel: { name: 'dtu', state: 'stopped', connections: 0, online: 0 } });
+    expect(await stopped.json()).toMatchObject({ listener: { name: 'dtu', state: 'stopped', connections: 0, online: 0 } });
     expect(h.app.gateway.registry.get('DTU-CH')).toBeUndefined();
 
-    const started = await post(h, '/api/channels/dtu/start', headers);
-    expect(await started.json()).toMatchObject({ channel: { state: 'running', restarts: 1 } });
-    const restarted = await post(h, '/api/channels/dtu/restart', headers);
-    expect(await restarted.json()).toMatchObject({ channel: { state: 'running', restarts: 2 } });
+    const started = await post(h, '/api/listeners/dtu/start', headers);
+    expect(await started.json()).toMatchObject({ listener: { state: 'running', restarts: 1 } });
+    const restarted = await post(h, '/api/listeners/dtu/restart', headers);
+    expect(await restarted.json()).toMatchObject({ listener: { state: 'running', restarts: 2 } });
 
-    const unknown = await post(h, '/api/channels/nope/stop', headers);
+    const unknown = await post(h, '/api/listeners/nope/stop', headers);
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toMatchObject({ error: { code: 'CHANNEL_NOT_FOUND' } });
+    expect(await unknown.json()).toMatchObject({ error: { code: 'LISTENER_NOT_FOUND' } });
+    // An outbound channel's name is not a listener's, and the other way round.
+    expect(await (await post(h, '/api/channels/dtu/stop', headers)).json()).toMatchObject({ error: { code: 'CHANNEL_NOT_FOUND' } });
     const audit = await h.app.web!.ctx.accounts.auditLog({ order: 'asc' });
-    expect(audit.map((r) => `${r.action}:${r.result}`)).toEqual(['channel.stop:ok', 'channel.start:ok', 'channel.restart:ok']);
+    expect(audit.map((r) => `${r.action}:${r.result}`)).toEqual(['listener.stop:ok', 'listener.start:ok', 'listener.restart:ok']);
   });
 
   it('reports a listener that cannot bind as error with its last error', async () => {
@@ -105,14 +107,14 @@ describe('channel supervision', () => {
     await close(probe);
     const h = await boot(webProfile((s) => (s.listeners.find((l: { name: string }) => l.name === 'typed').port = port)));
     const admin = await caller(h, 'admin', 'ops-admin');
-    await post(h, '/api/channels/typed/stop', { cookie: admin.cookie });
+    await post(h, '/api/listeners/typed/stop', { cookie: admin.cookie });
     const blocker = createServer();
     await listen(blocker, port);
     try {
-      const res = await post(h, '/api/channels/typed/start', { cookie: admin.cookie });
+      const res = await post(h, '/api/listeners/typed/start', { cookie: admin.cookie });
       expect(res.status).toBe(500);
-      expect(await res.json()).toMatchObject({ error: { code: 'CHANNEL_FAILED', message: expect.stringContaining('EADDRINUSE') } });
-      expect(h.app.gateway.channels().find((c) => c.name === 'typed')).toMatchObject({ state: 'error', lastError: expect.stringContaining('EADDRINUSE') });
+      expect(await res.json()).toMatchObject({ error: { code: 'LISTENER_FAILED', message: expect.stringContaining('EADDRINUSE') } });
+      expect(h.app.gateway.listeners().find((c) => c.name === 'typed')).toMatchObject({ state: 'error', lastError: expect.stringContaining('EADDRINUSE') });
     } finally {
       await close(blocker);
     }

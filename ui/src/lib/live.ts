@@ -1,6 +1,6 @@
-// One WebSocket to /api/live for the whole app. Pages subscribe to channels ('fleet',
+// One WebSocket to /api/live for the whole app. Pages subscribe to topics ('fleet',
 // 'device:<id>') with a handler; the socket reconnects with a growing delay and subscribes
-// again, and a channel is unsubscribed when its last handler leaves.
+// again, and a topic is unsubscribed when its last handler leaves.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { LiveFrame } from './types.js';
 
@@ -35,21 +35,21 @@ class LiveFeed {
     this.setState('offline');
   }
 
-  subscribe(channel: string, handler: Handler): () => void {
-    let set = this.handlers.get(channel);
+  subscribe(topic: string, handler: Handler): () => void {
+    let set = this.handlers.get(topic);
     if (!set) {
       set = new Set();
-      this.handlers.set(channel, set);
-      this.send({ type: 'subscribe', channel });
+      this.handlers.set(topic, set);
+      this.send({ type: 'subscribe', topic });
     }
     set.add(handler);
     return () => {
-      const current = this.handlers.get(channel);
+      const current = this.handlers.get(topic);
       if (!current) return;
       current.delete(handler);
       if (current.size === 0) {
-        this.handlers.delete(channel);
-        this.send({ type: 'unsubscribe', channel });
+        this.handlers.delete(topic);
+        this.send({ type: 'unsubscribe', topic });
       }
     };
   }
@@ -67,7 +67,7 @@ class LiveFeed {
     socket.onopen = () => {
       this.retryMs = 1000;
       this.setState('connected');
-      for (const channel of this.handlers.keys()) this.send({ type: 'subscribe', channel });
+      for (const topic of this.handlers.keys()) this.send({ type: 'subscribe', topic });
       // Our own pings keep proxies from closing a quiet link.
       this.pingTimer = window.setInterval(() => this.send({ type: 'ping' }), 25_000);
     };
@@ -78,9 +78,9 @@ class LiveFeed {
       } catch {
         return;
       }
-      const channel = 'channel' in frame ? frame.channel : undefined;
-      if (!channel) return;
-      this.handlers.get(channel)?.forEach((h) => h(frame));
+      const topic = 'topic' in frame ? frame.topic : undefined;
+      if (!topic) return;
+      this.handlers.get(topic)?.forEach((h) => h(frame));
     };
     socket.onclose = (event) => {
       if (this.pingTimer !== null) clearInterval(this.pingTimer);
@@ -111,15 +111,15 @@ class LiveFeed {
 
 export const live = new LiveFeed();
 
-/** Calls `handler` with every frame of `channel` while the component is mounted. */
-export function useLiveChannel(channel: string | null, handler: Handler): void {
-  // The handler may change every render; the subscription follows the channel only.
+/** Calls `handler` with every frame of `topic` while the component is mounted. */
+export function useLiveTopic(topic: string | null, handler: Handler): void {
+  // The handler may change every render; the subscription follows the topic only.
   const latest = useRef(handler);
   latest.current = handler;
   useEffect(() => {
-    if (!channel) return;
-    return live.subscribe(channel, (frame) => latest.current(frame));
-  }, [channel]);
+    if (!topic) return;
+    return live.subscribe(topic, (frame) => latest.current(frame));
+  }, [topic]);
 }
 
 export function useLiveState(): LiveState {

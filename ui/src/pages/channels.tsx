@@ -1,33 +1,36 @@
-// Channel supervision: every DTU listener (state, connections, restarts, last error) and
-// every outbound channel, live from the fleet channel's status frames; admins can start,
-// stop and restart both.
+// Supervision: every DTU listener (state, connections, restarts, last error) and every
+// outbound channel, live from the fleet topic's status frames; admins can start, stop and
+// restart both.
 import { useState } from 'preact/hooks';
 import { ApiError, post, get } from '../lib/api.js';
 import { formatBytes, formatPercent } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
-import { useLiveChannel } from '../lib/live.js';
-import type { Channel, Collector, LiveFrame, Me, ProcessUsage } from '../lib/types.js';
+import { useLiveTopic } from '../lib/live.js';
+import type { Channel, Listener, LiveFrame, Me, ProcessUsage } from '../lib/types.js';
 import { useLoad } from '../lib/use-load.js';
 import { ErrorNote, Head, StatusBadge, TableWrap, Time } from '../components/bits.js';
 import { ChannelControls, type ChannelAction } from '../components/channel-controls.js';
 import { OutboundChannels } from './outbound-channels.js';
 
 export function ChannelsPage({ me }: { me: Me }) {
-  const loaded = useLoad(() => get<{ process: ProcessUsage; items: Channel[]; collectors: Collector[] }>('/api/channels'), []);
-  const [live, setLive] = useState<{ channels: Channel[]; collectors: Collector[] } | null>(null);
+  const loaded = useLoad(async () => {
+    const [listeners, channels] = await Promise.all([get<{ process: ProcessUsage; items: Listener[] }>('/api/listeners'), get<{ items: Channel[] }>('/api/channels')]);
+    return { process: listeners.process, listeners: listeners.items, channels: channels.items };
+  }, []);
+  const [live, setLive] = useState<{ listeners: Listener[]; channels: Channel[] } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<Error | null>(null);
-  useLiveChannel('fleet', (frame: LiveFrame) => {
-    if (frame.type === 'status') setLive({ channels: frame.status.channels, collectors: frame.status.collectors ?? [] });
+  useLiveTopic('fleet', (frame: LiveFrame) => {
+    if (frame.type === 'status') setLive({ listeners: frame.status.listeners, channels: frame.status.channels });
   });
 
   /** Runs an action on a listener or an outbound channel; `confirmText` asks first. */
-  const act = async (name: string, action: ChannelAction, confirmText: string | null) => {
+  const act = async (kind: 'listeners' | 'channels', name: string, action: ChannelAction, confirmText: string | null) => {
     if (confirmText !== null && !window.confirm(confirmText)) return;
     setBusy(name);
     setActionError(null);
     try {
-      await post(`/api/channels/${encodeURIComponent(name)}/${action}`);
+      await post(`/api/${kind}/${encodeURIComponent(name)}/${action}`);
       setLive(null);
       loaded.reload();
     } catch (err) {
@@ -37,9 +40,10 @@ export function ChannelsPage({ me }: { me: Me }) {
     }
   };
 
-  const channels = live?.channels ?? loaded.data?.items ?? [];
-  const collectors = live?.collectors ?? loaded.data?.collectors ?? [];
-  const listenerAct = (c: Channel, action: ChannelAction) => act(c.name, action, action === 'stop' && c.connections > 0 ? t('channels.confirmStop', { name: c.name, count: c.connections }) : null);
+  const listeners = live?.listeners ?? loaded.data?.listeners ?? [];
+  const channels = live?.channels ?? loaded.data?.channels ?? [];
+  const listenerAct = (l: Listener, action: ChannelAction) => act('listeners', l.name, action, action === 'stop' && l.connections > 0 ? t('channels.confirmStop', { name: l.name, count: l.connections }) : null);
+  const channelAct = (name: string, action: ChannelAction, confirmText: string | null) => act('channels', name, action, confirmText);
   const isAdmin = me.role === 'admin';
   const proc = loaded.data?.process;
   return (
@@ -51,11 +55,11 @@ export function ChannelsPage({ me }: { me: Me }) {
       <h2 class="table-title">{t('channels.listeners')}</h2>
       <p class="muted">{t('channels.intro')}</p>
       <TableWrap label={t('channels.listeners')}>
-        <table class="channels">
+        <table class="listeners">
           <Head cols={[t('col.name'), t('col.state'), t('col.port'), t('col.link'), t('col.connections'), t('status.online'), t('col.restarts'), t('col.startedAt'), t('col.lastError'), isAdmin && t('col.actions')]} />
           <tbody>
-            {channels.map((c) => (
-              <tr key={c.name} data-channel={c.name}>
+            {listeners.map((c) => (
+              <tr key={c.name} data-listener={c.name}>
                 <th scope="row">{c.name}</th>
                 <td>
                   <StatusBadge status={c.state} />
@@ -75,7 +79,7 @@ export function ChannelsPage({ me }: { me: Me }) {
           </tbody>
         </table>
       </TableWrap>
-      <OutboundChannels collectors={collectors} isAdmin={isAdmin} busy={busy !== null} act={act} />
+      <OutboundChannels channels={channels} isAdmin={isAdmin} busy={busy !== null} act={channelAct} />
     </>
   );
 }

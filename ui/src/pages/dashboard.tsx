@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { get } from '../lib/api.js';
 import { formatBytes, formatDuration, formatNumber, formatPercent } from '../lib/format.js';
 import { getLang, t, tMaybe } from '../lib/i18n.js';
-import { useLiveChannel } from '../lib/live.js';
+import { useLiveTopic } from '../lib/live.js';
 import { devicePath } from '../lib/router.js';
 import type { ConnectionRow, DeviceSummary, LiveFrame, Status, TimeNext } from '../lib/types.js';
 import { useInterval, useLoad } from '../lib/use-load.js';
@@ -23,12 +23,12 @@ const MAX_EVENTS = 50;
 
 export function DashboardPage() {
   const status = useLoad(() => get<Status>('/api/status'), []);
-  const [liveStatus, setLiveStatus] = useState<Status | null>(null);
+  const [liveStatus, setLiveStatus] = useState<Omit<Status, 'counters'> | null>(null);
   const [online, setOnline] = useState<Map<string, DeviceSummary>>(new Map());
   const [events, setEvents] = useState<FleetEvent[]>([]);
   const connections = useLoad(() => get<{ items: ConnectionRow[]; next: TimeNext }>('/api/connections', { limit: 10 }), []);
 
-  useLiveChannel('fleet', (frame: LiveFrame) => {
+  useLiveTopic('fleet', (frame: LiveFrame) => {
     if (frame.type === 'snapshot' && 'devices' in frame) setOnline(new Map(frame.devices.map((d) => [d.registrationId, d])));
     else if (frame.type === 'status') setLiveStatus(frame.status);
     else if (frame.type === 'device') {

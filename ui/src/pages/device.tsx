@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, deviceIdPath, get } from '../lib/api.js';
 import { formatDuration, formatValue } from '../lib/format.js';
 import { getLang, t } from '../lib/i18n.js';
-import { useLiveChannel } from '../lib/live.js';
+import { useLiveTopic } from '../lib/live.js';
 import type { ConnectionRow, DeviceDetail, LiveFrame, Me, PacketRow, Sample, TimeNext } from '../lib/types.js';
 import { useInterval, useLoad } from '../lib/use-load.js';
 import { ErrorNote, Head, Section, StatusBadge, TableWrap, Time } from '../components/bits.js';
@@ -27,7 +27,7 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
   const connections = useLoad(() => get<{ items: ConnectionRow[]; next: TimeNext }>('/api/connections', { device: id, limit: 20 }), [id]);
   const packets = useLoad(() => get<{ items: PacketRow[]; next: TimeNext }>('/api/packets', { device: id, limit: 30 }), [id]);
 
-  useLiveChannel(`device:${id}`, (frame: LiveFrame) => {
+  useLiveTopic(`device:${id}`, (frame: LiveFrame) => {
     if (frame.type === 'snapshot' && 'values' in frame) {
       setValues(new Map(frame.values.map((s) => [s.point, s])));
       setUnreachable(frame.unreachable ? { failures: 0, slave: 0, reason: '' } : null);

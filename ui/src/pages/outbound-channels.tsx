@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { formatDuration } from '../lib/format.js';
 import { getLang, t, tMaybe } from '../lib/i18n.js';
 import { devicePath } from '../lib/router.js';
-import type { Collector } from '../lib/types.js';
+import type { Channel } from '../lib/types.js';
 import { useInterval } from '../lib/use-load.js';
 import { Head, StatusBadge, TableWrap, Time } from '../components/bits.js';
 import { ChannelControls, type ChannelAction } from '../components/channel-controls.js';
@@ -12,7 +12,7 @@ import { ChannelControls, type ChannelAction } from '../components/channel-contr
 type CounterKey = 'connects' | 'collects' | 'samples' | 'errors';
 
 /** The counters worth a glance; every kind of failure adds to `errors`. */
-function counterLines(c: Collector): [CounterKey, number][] {
+function counterLines(c: Channel): [CounterKey, number][] {
   const k = c.counters;
   return [
     ['connects', k.connects],
@@ -23,13 +23,13 @@ function counterLines(c: Collector): [CounterKey, number][] {
 }
 
 interface Props {
-  collectors: Collector[];
+  channels: Channel[];
   isAdmin: boolean;
   busy: boolean;
   act: (name: string, action: ChannelAction, confirmText: string | null) => void;
 }
 
-export function OutboundChannels({ collectors, isAdmin, busy, act }: Props) {
+export function OutboundChannels({ channels, isAdmin, busy, act }: Props) {
   // The backoff countdown moves every second between status frames.
   const [now, setNow] = useState(Date.now());
   useInterval(() => setNow(Date.now()), 1000);
@@ -39,11 +39,11 @@ export function OutboundChannels({ collectors, isAdmin, busy, act }: Props) {
     <section aria-labelledby="outbound-heading">
       <h2 id="outbound-heading" class="table-title">{t('outbound.title')}</h2>
       <p class="muted">{t('outbound.intro')}</p>
-      {collectors.length === 0 ? (
+      {channels.length === 0 ? (
         <p class="muted">{t('outbound.none')}</p>
       ) : (
         <TableWrap label={t('outbound.title')}>
-          <table class="collectors">
+          <table class="channels">
             <Head
               cols={[
                 t('col.name'),
@@ -59,7 +59,7 @@ export function OutboundChannels({ collectors, isAdmin, busy, act }: Props) {
               ]}
             />
             <tbody>
-              {collectors.map((c) => (
+              {channels.map((c) => (
                 <tr key={c.name} data-collector={c.name} data-state={c.state}>
                   <th scope="row">
                     {c.name}

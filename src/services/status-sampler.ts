@@ -1,9 +1,9 @@
 // Rates for the status page, sampled once a second from the gateway counters and the
 // bus: transactions/s, points/s, heartbeats/s over the last 10 s, and the process's CPU
 // over the last 5 s. One timer for the whole server, whatever the number of viewers.
-import type { EventBus } from '../../bus.js';
-import type { GatewayEvents } from '../../domain/events.js';
-import type { GatewayCounters } from '../../gateway/counters.js';
+import type { EventBus } from '../bus.js';
+import type { GatewayEvents } from '../domain/events.js';
+import type { GatewayCounters } from '../gateway/counters.js';
 
 interface Snapshot {
   readonly at: number;

@@ -1,0 +1,24 @@
+// The one error type the façade throws. Its codes are the web API's catalogue codes, so
+// the web layer maps them without knowing which runtime part failed.
+export type ServiceErrorCode =
+  | 'LISTENER_NOT_FOUND'
+  | 'LISTENER_FAILED'
+  | 'CHANNEL_NOT_FOUND'
+  | 'CHANNEL_FAILED'
+  | 'WEBHOOK_ENDPOINT_NOT_FOUND'
+  | 'WEBHOOK_DELIVERY_NOT_FOUND'
+  | 'WEBHOOK_RETRY_CONFLICT';
+
+export class ServiceError extends Error {
+  constructor(
+    readonly code: ServiceErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,12 @@
+// The façade's one entry point for web/ and cli/.
+export type { ChannelsService, ChannelStatus } from './channels.js';
+export type { DevicesService, DeviceDetail, DeviceSummary, DeviceVia, LatestValue, PointInfo, SlaveState } from './devices.js';
+export { ServiceError, type ServiceErrorCode } from './errors.js';
+export type { DeliveryQuery, DeliveryRecord, DeliveryStatus, EndpointView, EventQuery, EventRow, EventsService, QueueStats, RuleView, TestResult, WebhooksService } from './events.js';
+export type { FeedEvents, LiveFeed } from './live-feed.js';
+export type { ListenersService, ListenerStatus, SupervisionAction } from './listeners.js';
+export type { Runtime } from './runtime.js';
+export { createServices, type Services } from './services.js';
+export type { Counters, RuntimeStatus, StatusService } from './status.js';
+export type { ProcessUsage, Rates, StatusSampler, TodayCounts } from './status-sampler.js';
+export type { WriteCommand, WriteOutcome, WritesService } from './writes.js';

@@ -1,0 +1,48 @@
+// The façade between the runtime and its front ends (web/, cli/): narrow services that
+// answer plain objects. Built once by the composition root; front ends see only this.
+import type { DtuhubConfig } from '../domain/config.js';
+import type { HistoryReader } from '../storage/index.js';
+import { ChannelsService } from './channels.js';
+import { DevicesService } from './devices.js';
+import { eventsService, webhooksService, type EventsService, type WebhooksService } from './events.js';
+import { LiveFeed } from './live-feed.js';
+import { ListenersService } from './listeners.js';
+import type { Runtime } from './runtime.js';
+import { StatusService } from './status.js';
+import { WritesService } from './writes.js';
+
+export interface Services {
+  /** The checked, frozen configuration (read-only views, account store settings). */
+  readonly config: DtuhubConfig;
+  readonly devices: DevicesService;
+  readonly writes: WritesService;
+  /** Inbound DTU listeners. */
+  readonly listeners: ListenersService;
+  /** Outbound channels. */
+  readonly channels: ChannelsService;
+  readonly status: StatusService;
+  /** Runtime events for the live feed. */
+  readonly feed: LiveFeed;
+  /** Stored history (readers only). */
+  readonly history: HistoryReader;
+  readonly events: EventsService;
+  readonly webhooks: WebhooksService;
+}
+
+export function createServices(rt: Runtime): Services {
+  return {
+    config: rt.config,
+    devices: new DevicesService(rt),
+    writes: new WritesService(rt),
+    listeners: new ListenersService(rt),
+    channels: new ChannelsService(rt),
+    status: new StatusService(rt),
+    feed: new LiveFeed(rt.bus),
+    // The store opens when the app starts: read it on each call.
+    get history() {
+      return rt.reader;
+    },
+    events: eventsService(rt),
+    webhooks: webhooksService(rt),
+  };
+}

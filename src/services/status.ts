@@ -1,0 +1,45 @@
+// The runtime's state for status pages: connections, devices online, the store's health,
+// gateway counters, and a sampler for rates (one per web server, started by it).
+import type { GatewayCounters } from '../gateway/counters.js';
+import type { StoreHealth } from '../storage/index.js';
+import { channelDevices } from './presence.js';
+import type { Runtime } from './runtime.js';
+import { StatusSampler } from './status-sampler.js';
+
+export type Counters = Readonly<GatewayCounters>;
+
+export interface RuntimeStatus {
+  readonly connections: { readonly open: number; readonly online: number; readonly acceptedTotal: number; readonly refusedTotal: number };
+  readonly devices: { readonly known: number; readonly online: number; readonly offline: number };
+  readonly store: StoreHealth;
+  readonly buffer: { readonly rows: number };
+}
+
+export class StatusService {
+  constructor(private readonly rt: Runtime) {}
+
+  async runtime(): Promise<RuntimeStatus> {
+    const { registry, counters } = this.rt.gateway;
+    const store = this.rt.storeHealth();
+    const known = (await this.rt.reader.counts()).devices;
+    // Devices fed by outbound channels have no DTU session: they count as online while their channel lists them.
+    let online = registry.online;
+    for (const deviceId of channelDevices(this.rt).keys()) if (!registry.get(deviceId)) online++;
+    return {
+      connections: { open: registry.connections, online: registry.online, acceptedTotal: counters.connectionsAccepted, refusedTotal: counters.connectionsRefused },
+      devices: { known: Math.max(known, online), online, offline: Math.max(0, known - online) },
+      store,
+      buffer: { rows: store.writer.rowsBuffered },
+    };
+  }
+
+  /** A copy of the gateway's counters now. */
+  counters(): Counters {
+    return { ...this.rt.gateway.counters };
+  }
+
+  /** A new sampler of rates, today's counts and process usage; the caller starts and stops it. */
+  sampler(): StatusSampler {
+    return new StatusSampler(this.rt.gateway.counters, this.rt.bus);
+  }
+}

@@ -1,0 +1,42 @@
+// One Modbus write to an online device, through the queue its polls use, answered as a
+// plain outcome: the caller never sees a transaction, its buffers or the gateway's errors.
+import { DeviceNotOnlineError } from '../gateway/gateway.js';
+import { exceptionName } from '../protocol/modbus/exceptions.js';
+import type { WriteCommand } from '../protocol/modbus/write-command.js';
+import type { Runtime } from './runtime.js';
+
+export type { WriteCommand };
+
+export type WriteOutcome =
+  | { readonly kind: 'ok'; readonly at: number }
+  /** Nothing that can write (a DTU session, a Modbus TCP channel) reaches the device now. */
+  | { readonly kind: 'not-online' }
+  | { readonly kind: 'exception'; readonly code: number; readonly name: string }
+  | { readonly kind: 'timeout'; readonly attempts: number }
+  | { readonly kind: 'bad-response' }
+  | { readonly kind: 'closed' };
+
+export class WritesService {
+  constructor(private readonly rt: Runtime) {}
+
+  async write(deviceId: string, command: WriteCommand): Promise<WriteOutcome> {
+    let outcome;
+    try {
+      outcome = await this.rt.write(deviceId, command);
+    } catch (err) {
+      if (err instanceof DeviceNotOnlineError) return { kind: 'not-online' };
+      throw err;
+    }
+    switch (outcome.kind) {
+      case 'ok':
+        return { kind: 'ok', at: outcome.at };
+      case 'exception':
+        return { kind: 'exception', code: outcome.code, name: exceptionName(outcome.code) };
+      case 'timeout':
+        return { kind: 'timeout', attempts: outcome.attempts };
+      case 'bad-response':
+      case 'closed':
+        return { kind: outcome.kind };
+    }
+  }
+}

@@ -1,0 +1,64 @@
+// The API's response types, derived from the route schemas (one declaration each, in
+// routes/response-schemas.ts and routes/event-schemas.ts). The UI imports these type-only,
+// so its bundle gets no server code.
+import type { Static } from '@sinclair/typebox';
+import type { DELIVERY, ENDPOINT, EVENT_ROW, QUEUE_STATS, RULE_VIEW, TEST_RESULT } from './routes/event-schemas.js';
+import type {
+  AUDIT_ROW,
+  BUCKET,
+  CHANNEL,
+  CONNECTION_ROW,
+  DEVICE_DETAIL,
+  DEVICE_LIST,
+  DEVICE_SUMMARY,
+  DEVICE_VIA,
+  FLEET_STATUS,
+  LISTENER,
+  ME,
+  PACKET_ROW,
+  POINT_INFO,
+  PROCESS_USAGE,
+  ROLE,
+  SAMPLE,
+  SERIES,
+  SLAVE_STATE,
+  STATUS,
+  TIME_NEXT,
+  TOKEN,
+  USER,
+} from './routes/response-schemas.js';
+
+export type Role = Static<typeof ROLE>;
+export type Me = Static<typeof ME>;
+export type DeviceVia = NonNullable<Static<typeof DEVICE_VIA>>;
+export type DeviceSummary = Static<typeof DEVICE_SUMMARY>;
+export type SlaveState = Static<typeof SLAVE_STATE>;
+export type PointInfo = Static<typeof POINT_INFO>;
+export type DeviceDetail = Static<typeof DEVICE_DETAIL>;
+export type DeviceList = Static<typeof DEVICE_LIST>;
+export type Sample = Static<typeof SAMPLE>;
+export type Bucket = Static<typeof BUCKET>;
+export type SeriesResponse = Static<typeof SERIES>;
+export type TimeNext = Static<typeof TIME_NEXT>;
+export type ConnectionRow = Static<typeof CONNECTION_ROW>;
+export type PacketRow = Static<typeof PACKET_ROW>;
+/** An inbound DTU listener (GET /api/listeners). */
+export type Listener = Static<typeof LISTENER>;
+/** An outbound channel (GET /api/channels). */
+export type Channel = Static<typeof CHANNEL>;
+export type ProcessUsage = Static<typeof PROCESS_USAGE>;
+export type Status = Static<typeof STATUS>;
+/** The fleet topic's `status` frame body. */
+export type FleetStatus = Static<typeof FLEET_STATUS>;
+export type User = Static<typeof USER>;
+export type ApiToken = Static<typeof TOKEN>;
+export type AuditRow = Static<typeof AUDIT_ROW>;
+export type EventRow = Static<typeof EVENT_ROW>;
+export type RuleView = Static<typeof RULE_VIEW>;
+export type WebhookEndpoint = Static<typeof ENDPOINT>;
+export type DeliveryStats = Static<typeof QUEUE_STATS>;
+export type Delivery = Static<typeof DELIVERY>;
+export type WebhookTestResult = Static<typeof TEST_RESULT>;
+
+/** What a route may hand fastify for a response type: the services answer readonly objects. */
+export type Served<T> = T extends (infer U)[] ? readonly Served<U>[] : T extends object ? { readonly [K in keyof T]: Served<T[K]> } : T;
