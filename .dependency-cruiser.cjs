@@ -8,6 +8,7 @@
 /** Bottom to top. `only` narrows a layer to the lower layers the document names for it. */
 const LAYERS = [
   { name: 'domain', path: '^src/domain/', why: 'plain shared types' },
+  { name: 'clock', path: '^src/clock\\.ts$', why: 'the one Clock shape (wall and monotonic)' },
   { name: 'log', path: '^src/log\\.ts$', why: 'the root logger' },
   { name: 'bus', path: '^src/bus\\.ts$', why: 'the typed event bus (may log)' },
   { name: 'protocol', path: '^src/protocol/', why: 'pure codecs', only: ['domain'] },
@@ -22,13 +23,13 @@ const LAYERS = [
     name: 'link',
     path: '^src/link/',
     why: 'the Modbus link layer: queue, outcomes, scheduler, clock, transport interface',
-    only: ['domain', 'log', 'protocol'],
+    only: ['domain', 'clock', 'log', 'protocol'],
   },
   {
     name: 'storage',
     path: '^src/storage/',
     why: 'every table and migration',
-    only: ['domain', 'log', 'bus', 'protocol', 'config'],
+    only: ['domain', 'clock', 'log', 'bus', 'protocol', 'config'],
   },
   { name: 'polling', path: '^src/polling/', why: 'schedules and backoff on the link layer' },
   { name: 'gateway', path: '^src/gateway/', why: 'DTU listener and sessions' },
@@ -37,23 +38,23 @@ const LAYERS = [
     name: 'events',
     path: '^src/events/',
     why: 'rules and delivery',
-    only: ['domain', 'log', 'bus', 'config', 'storage'],
+    only: ['domain', 'clock', 'log', 'bus', 'config', 'storage'],
   },
   {
     name: 'simulator',
     path: '^src/simulator/',
     why: 'simulated DTUs and slaves for tests, demo and benchmarks',
-    only: ['domain', 'log', 'protocol', 'link'],
+    only: ['domain', 'clock', 'log', 'protocol', 'link'],
   },
   { name: 'services', path: '^src/services/', why: 'the facade web and cli ask the runtime through' },
   {
     name: 'web',
     path: '^src/web/',
     why: 'the HTTP API',
-    only: ['domain', 'log', 'bus', 'protocol', 'config', 'storage', 'services'],
+    only: ['domain', 'clock', 'log', 'bus', 'protocol', 'config', 'storage', 'services'],
   },
-  { name: 'cli', path: '^src/cli/', why: 'commands (may mount the web server)' },
   { name: 'root', path: '^src/(app|record-history)\\.ts$', why: 'the composition root' },
+  { name: 'cli', path: '^src/cli/', why: 'commands: the entry points, which build the app' },
 ];
 
 /** Layers whose imports of config/ must be type-only: they read the plan's shape, never run config code. */

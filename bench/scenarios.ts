@@ -4,11 +4,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeBenchConfig } from './bench-config.js';
+import { writeBenchConfig, BENCH_POINTS } from './bench-config.js';
 import { createBenchDatabase } from './mysql-bench-db.js';
 import { BenchChild } from './child-rpc.js';
 import type { FleetScenarioSpec } from './fleet-scenario.js';
-import { BENCH_POINTS } from './bench-config.js';
 import type { InprocResult, InprocRunArgs } from './gateway-inproc.js';
 import type { SqliteRunArgs, SqliteRunResult } from './sqlite-proc.js';
 import type { SqliteWriteBenchOptions } from './sqlite-write.js';

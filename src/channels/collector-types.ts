@@ -4,7 +4,7 @@
 import type { EventBus } from '../bus.js';
 import type { Clock } from '../clock.js';
 import type { ChannelType } from '../domain/channels.js';
-import type { CollectorState, GatewayEvents, OfflineReason, Remote } from '../domain/events.js';
+import type { CollectorState, GatewayEvents, OfflineReason } from '../domain/events.js';
 import type { Sample } from '../domain/point.js';
 import type { Logger } from '../log.js';
 

@@ -1,5 +1,5 @@
 // One entry of `links:` → LinkConfig: how DTUs on a listener register, beat and frame.
-import type { Framing, LinkConfig, RegistrationRule, TypedFramingConfig } from '../domain/config.js';
+import type { LinkConfig, RegistrationRule, TypedFramingConfig } from '../domain/config.js';
 import { bytesField, compileHeartbeat } from './compile-bytes.js';
 import { DEFAULT_ASCII_MAX_LENGTH, DEFAULT_INTEGER_ID, DEFAULT_TYPED_FRAMING } from './defaults.js';
 import type { YamlPath } from './errors.js';

@@ -2,11 +2,10 @@
 // programmatic Modbus API (reads and writes go through each device's FIFO).
 
 import type { EventBus } from '../bus.js';
-import type { PointsConfig, ServerConfig } from '../domain/config.js';
+import type { PointsConfig, ServerConfig, LinkConfig } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
 import type { Socket } from 'node:net';
 import type { Logger } from '../log.js';
-import type { LinkConfig } from '../domain/config.js';
 import type { ReadFunction } from '../domain/point.js';
 import { encodeReadRequest } from '../protocol/modbus/request.js';
 import { encodeWriteCommand, type WriteCommand } from '../protocol/modbus/write-command.js';

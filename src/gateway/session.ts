@@ -13,7 +13,7 @@ import { ackByte, frameRequest } from '../protocol/dtu/outbound.js';
 import { DtuStreamParser, type DiscardReason, type StreamEvents } from '../protocol/dtu/stream-parser.js';
 import type { RegistrationFailure } from '../protocol/dtu/registration.js';
 import { exceptionName } from '../protocol/modbus/exceptions.js';
-import { expectationFor, type Expectation } from '../protocol/modbus/response.js';
+import type { Expectation } from '../protocol/modbus/response.js';
 import { PacketRecorder } from './packet-recorder.js';
 import type { OutboundHooks, SessionContext, SessionState, SessionStatus } from './session-types.js';
 

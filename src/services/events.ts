@@ -1,11 +1,10 @@
 // What the web API gets from the event framework (docs/EVENTS.md, "For the API"): stored
 // events, rules with counters, webhook endpoints, the delivery log, retry and test. The
 // implementations live in events/; here their errors become ServiceErrors.
-import type { DeliveryQuery, DeliveryRecord } from '../storage/index.js';
 import type { QueueStats } from '../events/delivery/delivery-queue.js';
 import { EventsError } from '../events/errors.js';
 import type { EndpointView, RuleView, TestResult } from '../events/services.js';
-import type { EventQuery, EventRow } from '../storage/index.js';
+import type { DeliveryQuery, DeliveryRecord, EventQuery, EventRow } from '../storage/index.js';
 import { ServiceError } from './errors.js';
 import type { Runtime } from './runtime.js';
 

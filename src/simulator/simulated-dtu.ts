@@ -103,7 +103,7 @@ export class SimulatedDtu {
           throw err;
         }
         await this.sleepBeforeRetry();
-        if (this.isStopped()) throw new Error(`DTU ${this.id} stopped before connecting`);
+        if (this.isStopped()) throw new Error(`DTU ${this.id} stopped before connecting`, { cause: err });
       }
     }
   }

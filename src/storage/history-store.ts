@@ -1,35 +1,11 @@
 // One history store, whichever database is behind it: what the composition root holds.
 // `openHistoryStore` picks the implementation from `storage.driver`.
-import type { RetentionConfig, StorageConfig, WriteBufferConfig } from '../domain/config.js';
 import type { Logger } from '../log.js';
-import type { FlushInfo } from './buffered-writer.js';
-import type { HistoryReader, HistoryWriter, RetentionReport, StoreHealth } from './history.js';
+import type { HistoryStore, StoreConfig, StoreOptions } from './history-store-types.js';
 import { MysqlHistory } from './mysql/mysql-history.js';
 import { SqliteHistory } from './sqlite/sqlite-history.js';
 
-export interface HistoryStore {
-  readonly writer: HistoryWriter;
-  readonly reader: HistoryReader;
-  start(): Promise<void>;
-  /** Flushes everything accepted (to the database, or to the spill journal), then closes. */
-  stop(): Promise<void>;
-  health(): StoreHealth;
-  /** Resolves once everything accepted so far is in the database, not only on disk beside it. */
-  drained(): Promise<void>;
-  /** Deletes what is past its retention limit now, in small chunks. */
-  sweepRetention(now?: number): Promise<RetentionReport>;
-}
-
-export interface StoreConfig {
-  readonly storage: StorageConfig;
-  readonly writeBuffer: WriteBufferConfig;
-  readonly retention: RetentionConfig;
-}
-
-export interface StoreOptions {
-  /** Told about every committed batch (benchmarks measure poll-to-stored with it). */
-  readonly onFlush?: (info: FlushInfo) => void;
-}
+export type { HistoryStore, StoreConfig, StoreOptions } from './history-store-types.js';
 
 export function createHistoryStore(config: StoreConfig, log: Logger, options: StoreOptions = {}): HistoryStore {
   const { storage, writeBuffer, retention } = config;

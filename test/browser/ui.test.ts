@@ -3,7 +3,7 @@
 // roles, and untrusted registration IDs rendered as text.
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { gatewayTests, waitFor, type Harness } from '../helpers/app-harness.js';
 import { logIn, openPage, sharedBrowser, POLL } from '../helpers/browser.js';

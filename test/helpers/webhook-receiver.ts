@@ -34,7 +34,7 @@ export async function startReceiver(behaviour: Behaviour = () => 200, path = '/h
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      let json: unknown = null;
+      let json: unknown;
       try {
         json = JSON.parse(body);
       } catch {

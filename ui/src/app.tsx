@@ -93,7 +93,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
           </span>
           <LanguageSwitch />
           <span class="who">{t('signedInAs', { user: me.username, role: t(`role.${me.role}`) })}</span>
-          <button type="button" onClick={logout}>
+          <button type="button" onClick={() => void logout()}>
             {t('logout')}
           </button>
         </div>

@@ -117,7 +117,7 @@ export async function openOpcuaLink(opcua: NodeOpcua, config: OpcuaChannelConfig
     );
   } catch (err) {
     await close();
-    throw new Error(describeOpcuaError(err, config));
+    throw new Error(describeOpcuaError(err, config), { cause: err });
   }
   opening = false;
   return { subscription: subscription!, close };

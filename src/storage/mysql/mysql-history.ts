@@ -8,7 +8,7 @@ import type { Logger } from '../../log.js';
 import { BufferedHistoryWriter, writerOptionsFor, type FlushInfo } from '../buffered-writer.js';
 import { StorageError } from '../errors.js';
 import type { HistoryReader, HistoryWriter, RetentionReport, StoreHealth } from '../history.js';
-import type { HistoryStore } from '../history-store.js';
+import type { HistoryStore } from '../history-store-types.js';
 import { SpillJournal } from '../spill/spill-journal.js';
 import { SpoolingSink } from '../spill/spooling-sink.js';
 import { poolOptions, type MysqlStorageConfig } from './mysql-config.js';

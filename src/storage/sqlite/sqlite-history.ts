@@ -7,7 +7,7 @@ import type { Logger } from '../../log.js';
 import { BufferedHistoryWriter, writerOptionsFor, type FlushInfo } from '../buffered-writer.js';
 import { StorageError } from '../errors.js';
 import type { HistoryReader, HistoryWriter, RetentionReport, StoreHealth } from '../history.js';
-import type { HistoryStore } from '../history-store.js';
+import type { HistoryStore } from '../history-store-types.js';
 import { Checkpointer } from './checkpointer.js';
 import { SqliteHistoryReader } from './sqlite-reader.js';
 import { SqliteWorkerSink } from './sqlite-worker-sink.js';

@@ -21,7 +21,7 @@ export const oneOf = <const T extends readonly string[]>(values: T) => Type.Unsa
 export const anyObject = Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true });
 
 export const object = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
-export const list = <I extends TSchema, E extends Record<string, TSchema> = {}>(items: I, extra: E = {} as E) => object({ items: Type.Array(items), ...extra });
+export const list = <I extends TSchema, E extends Record<string, TSchema> = Record<never, TSchema>>(items: I, extra: E = {} as E) => object({ items: Type.Array(items), ...extra });
 export const orNull = <T extends TSchema>(schema: T) => Type.Union([Type.Null(), schema]);
 
 export const ERROR_RESPONSE = Type.Object({

@@ -212,7 +212,7 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     await waitFor(() => dataRows(h!, 'UA-01').length >= 7, 30_000, 'first values');
 
     proxy.blackhole();
-    const silent = await waitFor(async () => {
+    await waitFor(async () => {
       const c = await collector(h!, 'plc');
       return c.counters.disconnects >= 1 ? c : null;
     }, 20_000, 'silence noticed');

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccountStore } from '../../../src/storage/index.js';
-import { MysqlAccountStore } from '../../../src/storage/index.js';
-import { SqliteAccountStore } from '../../../src/storage/index.js';
+import { MysqlAccountStore, SqliteAccountStore } from '../../../src/storage/index.js';
 import { tempMysql } from './mysql-fixture.js';
 
 interface Fixture {

@@ -1,8 +1,7 @@
 // DeliveryStore contract on SQLite: its own connection to a migrated history file.
 import { afterEach, describe } from 'vitest';
-import { SqliteDeliveryStore } from '../../../src/storage/index.js';
+import { SqliteDeliveryStore, SqliteHistory } from '../../../src/storage/index.js';
 import { silentLogger } from '../../../src/log.js';
-import { SqliteHistory } from '../../../src/storage/index.js';
 import { KEEP_EVERYTHING, sqliteStorage, tempHistory } from './history-fixture.js';
 import { declareDeliveryStoreContract } from './delivery-store-contract.js';
 

@@ -6,9 +6,9 @@ import { deliveryStoreFor } from '../../../src/storage/index.js';
 import type { EventRecord } from '../../../src/storage/index.js';
 import { delivery } from './delivery-store-contract.js';
 import { T0 } from './history-fixture.js';
+import type { ContractContext } from './store-contract.js';
 
 const DAY = 86_400_000;
-import type { ContractContext } from './store-contract.js';
 
 function event(id: string, at: number, overrides: Partial<EventRecord> = {}): EventRecord {
   return { id, type: 'device.online', registrationId: '7001', rule: null, at, payload: { profile: 'th-station' }, ...overrides };

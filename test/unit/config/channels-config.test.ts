@@ -295,7 +295,7 @@ profiles:`);
     link: carry`);
     expect(issues(server, points)).toEqual([expect.stringMatching(/^9:channels\[0\]\.device: link "carry" prefixes every packet with the registration: leave device unset/)]);
     // Without the device the DTU registers, and the channel compiles.
-    const compiled = load(server.replace(/    device: D1\n    profile: station\n/, ''), {}, points);
+    const compiled = load(server.replace(/ {4}device: D1\n {4}profile: station\n/, ''), {}, points);
     expect(compiled.server.channels[0]).toMatchObject({ type: 'rtu-over-tcp', device: null, profile: null, link: 'carry', port: 502 });
   });
 });

@@ -67,7 +67,7 @@ describe('runCheckConfig', () => {
 
   it('accepts the commented channel examples of the shipped server.yml once uncommented, and lists them', () => {
     const shipped = readFileSync(join(CONFIG_DIR, 'server.yml'), 'utf8');
-    const block = shipped.match(/^# channels:\n(?:#   .*\n)+/m)?.[0];
+    const block = shipped.match(/^# channels:\n(?:# {3}.*\n)+/m)?.[0];
     expect(block, 'a commented channels: block in config/server.yml').toBeDefined();
     const server = shipped.replace(block!, block!.replace(/^# /gm, ''));
     const points = readFileSync(join(CONFIG_DIR, 'points.yml'), 'utf8');

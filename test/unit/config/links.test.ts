@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkConfig } from '../../../src/domain/config.js';
-import { ConfigError } from '../../../src/config/errors.js';
+import { type ConfigError } from '../../../src/config/errors.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { MINIMAL_SERVER, withConfigDir } from './temp-config.js';
 

@@ -73,13 +73,13 @@ export function ChannelsPage({ me }: { me: Me }) {
                   <Time at={c.startedAt} />
                 </td>
                 <td>{c.lastError ?? ''}</td>
-                {isAdmin && <ChannelControls running={c.state === 'running'} busy={busy !== null} onAction={(action) => listenerAct(c, action)} />}
+                {isAdmin && <ChannelControls running={c.state === 'running'} busy={busy !== null} onAction={(action) => void listenerAct(c, action)} />}
               </tr>
             ))}
           </tbody>
         </table>
       </TableWrap>
-      <OutboundChannels channels={channels} isAdmin={isAdmin} busy={busy !== null} act={channelAct} />
+      <OutboundChannels channels={channels} isAdmin={isAdmin} busy={busy !== null} act={(name, action, confirmText) => void channelAct(name, action, confirmText)} />
     </>
   );
 }

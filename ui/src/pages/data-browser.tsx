@@ -196,7 +196,7 @@ export function DataBrowserPage({ only }: { only?: TableName }) {
               type="button"
               onClick={() =>
                 applied &&
-                loadPage(applied, last.more).then(
+                void loadPage(applied, last.more).then(
                   (page) => setPages((p) => [...p, page]),
                   (err: Error) => setMoreError(err),
                 )

@@ -108,7 +108,7 @@ export function EventsPage() {
         </TableWrap>
       )}
       {next && (
-        <button type="button" onClick={loadMore}>
+        <button type="button" onClick={() => void loadMore()}>
           {t('loadMore')}
         </button>
       )}

@@ -30,7 +30,7 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: Me) => void }) {
 
   return (
     <main class="login" id="main">
-      <form class="login-card card" onSubmit={submit} aria-labelledby="login-title">
+      <form class="login-card card" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
         <div class="login-brand" aria-hidden="true">
           <img src="/favicon.svg" alt="" width={40} height={40} />
         </div>

@@ -67,12 +67,12 @@ export function UsersPage() {
                     <label class="sr-only" for={`role-${u.username}`}>
                       {t('users.setRole')}
                     </label>
-                    <RoleSelect id={`role-${u.username}`} value={u.role} onChange={(role) => run(() => api('PATCH', `/api/users/${encodeURIComponent(u.username)}`, { body: { role } }), users.reload)} />
+                    <RoleSelect id={`role-${u.username}`} value={u.role} onChange={(role) => void run(() => api('PATCH', `/api/users/${encodeURIComponent(u.username)}`, { body: { role } }), users.reload)} />
                   </td>
                   <td>
                     <Time at={u.createdAt} />
                   </td>
-                  <DeleteCell name={u.username} onDelete={() => run(() => api('DELETE', `/api/users/${encodeURIComponent(u.username)}`), users.reload)} />
+                  <DeleteCell name={u.username} onDelete={() => void run(() => api('DELETE', `/api/users/${encodeURIComponent(u.username)}`), users.reload)} />
                 </tr>
               ))}
             </tbody>
@@ -83,7 +83,7 @@ export function UsersPage() {
           aria-label={t('users.newUser')}
           onSubmit={(e) => {
             e.preventDefault();
-            run(() => post('/api/users', newUser), () => {
+            void run(() => post('/api/users', newUser), () => {
               setNewUser({ username: '', password: '', role: 'viewer' });
               users.reload();
             });
@@ -130,7 +130,7 @@ export function UsersPage() {
                   <td>
                     <Time at={tk.expiresAt} />
                   </td>
-                  <DeleteCell name={tk.name} onDelete={() => run(() => api('DELETE', `/api/tokens/${tk.id}`), tokens.reload)} />
+                  <DeleteCell name={tk.name} onDelete={() => void run(() => api('DELETE', `/api/tokens/${tk.id}`), tokens.reload)} />
                 </tr>
               ))}
             </tbody>
@@ -142,7 +142,7 @@ export function UsersPage() {
           onSubmit={(e) => {
             e.preventDefault();
             const body = { name: newToken.name, role: newToken.role, ...(newToken.days ? { expiresInDays: Number(newToken.days) } : {}) };
-            run(
+            void run(
               () => post<{ secret: string }>('/api/tokens', body).then((r) => setSecret(r.secret)),
               () => {
                 setNewToken({ name: '', role: 'viewer', days: '' });

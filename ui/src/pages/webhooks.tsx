@@ -66,7 +66,7 @@ export function WebhooksPage({ me }: { me: Me }) {
                     <td>{`${e.queued} / ${e.inFlight}`}</td>
                     {operator && (
                       <td class="actions">
-                        <button type="button" onClick={() => sendTest(e.name)}>
+                        <button type="button" onClick={() => void sendTest(e.name)}>
                           {t('webhooks.sendTest')}
                         </button>
                       </td>
@@ -113,7 +113,7 @@ function DeadLetters({ changed, onRetried, onError }: { changed: number; onRetri
   return (
     <Section title={t('webhooks.deadLetters')} id="dead-letters" actions={<button type="button" onClick={dead.reload}>{t('refresh')}</button>}>
       <ErrorNote error={dead.error} />
-      {dead.data && rows.length === 0 ? <p class="muted">{t('webhooks.noDeadLetters')}</p> : <DeliveryTable rows={rows} action={(d) => <button type="button" disabled={busy !== null} onClick={() => retry(d.id)}>{t('webhooks.retry')}</button>} />}
+      {dead.data && rows.length === 0 ? <p class="muted">{t('webhooks.noDeadLetters')}</p> : <DeliveryTable rows={rows} action={(d) => <button type="button" disabled={busy !== null} onClick={() => void retry(d.id)}>{t('webhooks.retry')}</button>} />}
     </Section>
   );
 }

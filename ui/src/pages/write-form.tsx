@@ -57,7 +57,7 @@ export function WriteForm({ device, me }: { device: DeviceDetail; me: Me }) {
   return (
     <Section title={t('write.title')} id="write">
       {viaChannel !== null ? <p class="note note-warn">{t('write.viaChannel', { channel: viaChannel })}</p> : offline && <p class="note note-warn">{t('write.offline')}</p>}
-      <form class="write-form" onSubmit={submit}>
+      <form class="write-form" onSubmit={(e) => void submit(e)}>
         <fieldset disabled={offline || busy}>
           <legend class="sr-only">{t('write.title')}</legend>
           <div class="field">

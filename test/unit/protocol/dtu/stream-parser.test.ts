@@ -10,6 +10,8 @@ import {
   encodeWriteSingleCoil,
   encodeWriteSingleRegister,
 } from '../../../../src/protocol/modbus/request.js';
+import { asciiRegistration, hbRule, link, typedDefaults } from '../../../helpers/links.js';
+import type { LinkConfig } from '../../../../src/domain/config.js';
 
 function requestFor(fn: number): Buffer {
   if (fn >= 1 && fn <= 4) return encodeReadRequest(1, fn as 1 | 2 | 3 | 4, 0, 1);
@@ -18,8 +20,6 @@ function requestFor(fn: number): Buffer {
   if (fn === 15) return encodeWriteMultipleCoils(1, 0, [true]);
   return encodeWriteMultipleRegisters(1, 0, [1]);
 }
-import { asciiRegistration, hbRule, link, typedDefaults } from '../../../helpers/links.js';
-import type { LinkConfig } from '../../../../src/domain/config.js';
 
 const vectors = JSON.parse(readFileSync(new URL('../../../fixtures/modbus-vectors.json', import.meta.url), 'utf8')) as {
   frames: { name: string; request: string; response: string }[];
