@@ -120,7 +120,7 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
         rawPacketsMs: 0,
         connectionHistoryMs: 0,
         rawPacketsMaxRows: 0,
-        rawPackets: 'none',
+        recordRawPackets: 'none',
         sweepIntervalMs: 3_600_000,
       },
     },

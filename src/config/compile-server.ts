@@ -90,7 +90,7 @@ export function compileServer(raw: unknown, sink: IssueSink): CompiledServer {
       rawPacketsMs: durationField(retention, 'rawPackets', r.rawPacketsMs, ['retention'], sink),
       connectionHistoryMs: durationField(retention, 'connectionHistory', r.connectionHistoryMs, ['retention'], sink),
       rawPacketsMaxRows: int(retention, 'rawPacketsMaxRows') ?? r.rawPacketsMaxRows,
-      rawPackets: oneOf(retention, 'recordRawPackets', ['none', 'errors', 'all'] as const) ?? r.rawPackets,
+      recordRawPackets: oneOf(retention, 'recordRawPackets', ['none', 'errors', 'all'] as const) ?? r.recordRawPackets,
       sweepIntervalMs: durationField(retention, 'sweepInterval', r.sweepIntervalMs, ['retention'], sink, { positive: true }),
     },
     logging: {
@@ -137,7 +137,7 @@ function compileStorage(storage: RawMap, sink: IssueSink): StorageConfig {
   const driver = oneOf(storage, 'driver', ['sqlite', 'mysql'] as const) ?? DEFAULT_STORAGE.driver;
   if (driver === 'sqlite') {
     for (const key of MYSQL_KEYS) if (has(storage, key)) sink.add(['storage', key], 'applies only to driver: mysql');
-    return { driver, path: str(storage, 'path') ?? DEFAULT_STORAGE.path, cacheBytes: parseDataSize(storage['cacheSize']) ?? DEFAULT_STORAGE.cacheBytes };
+    return { driver, path: str(storage, 'path') ?? DEFAULT_STORAGE.path, cacheSizeBytes: parseDataSize(storage['cacheSize']) ?? DEFAULT_STORAGE.cacheSizeBytes };
   }
   for (const key of SQLITE_KEYS) if (has(storage, key)) sink.add(['storage', key], 'applies only to driver: sqlite');
   for (const key of ['user', 'database'] as const) {
@@ -157,7 +157,7 @@ function compileStorage(storage: RawMap, sink: IssueSink): StorageConfig {
     tls: bool(storage, 'tls') ?? DEFAULT_MYSQL.tls,
     spill: {
       dir: str(spill, 'dir') ?? DEFAULT_SPILL.dir,
-      maxBytes: parseDataSize(spill['maxSize']) ?? DEFAULT_SPILL.maxBytes,
+      maxSizeBytes: parseDataSize(spill['maxSize']) ?? DEFAULT_SPILL.maxSizeBytes,
       writeTimeoutMs: durationField(spill, 'writeTimeout', DEFAULT_SPILL.writeTimeoutMs, ['storage', 'spill'], sink, { positive: true }),
     },
   };

@@ -43,7 +43,7 @@ export const DEFAULT_SESSIONS: SessionLimits = {
  * its own leaf page; with 10,000 DTUs, 16 MiB held too few of them and commits slowed
  * (docs/BENCHMARKS.md, scenario 2), 32 MiB kept them quick.
  */
-export const DEFAULT_STORAGE = { driver: 'sqlite', path: 'data/dtuhub.db', cacheBytes: 32 * 2 ** 20 } as const;
+export const DEFAULT_STORAGE = { driver: 'sqlite', path: 'data/dtuhub.db', cacheSizeBytes: 32 * 2 ** 20 } as const;
 
 export const DEFAULT_WRITE_BUFFER: Omit<WriteBufferConfig, 'maxPendingRows'> = { maxRows: 5000, flushIntervalMs: SECOND, idleFlushDelayMs: 20 };
 
@@ -54,7 +54,7 @@ export function defaultMaxPendingRows(maxRows: number): number {
 
 export const DEFAULT_MYSQL = { host: '127.0.0.1', port: 3306, poolSize: 10, tls: false } as const;
 
-export const DEFAULT_SPILL = { dir: 'data/spill', maxBytes: 2 * 2 ** 30, writeTimeoutMs: 10 * SECOND } as const;
+export const DEFAULT_SPILL = { dir: 'data/spill', maxSizeBytes: 2 * 2 ** 30, writeTimeoutMs: 10 * SECOND } as const;
 
 export const DEFAULT_RETENTION: RetentionConfig = {
   deviceDataMs: 365 * DAY,
@@ -62,7 +62,7 @@ export const DEFAULT_RETENTION: RetentionConfig = {
   rawPacketsMs: 3 * DAY,
   connectionHistoryMs: 90 * DAY,
   rawPacketsMaxRows: 100_000,
-  rawPackets: 'errors',
+  recordRawPackets: 'errors',
   sweepIntervalMs: HOUR,
 };
 

@@ -80,7 +80,7 @@ export class Gateway {
       log: deps.log,
       clock,
       scheduler: new TickScheduler(this.timerResolutionMs),
-      recordPackets: deps.server.retention.rawPackets,
+      recordPackets: deps.server.retention.recordRawPackets,
     };
     this.ctx = ctx;
     for (const listener of deps.server.listeners) {

@@ -23,7 +23,7 @@ export const KEEP_EVERYTHING: RetentionConfig = {
   rawPacketsMs: 0,
   connectionHistoryMs: 0,
   rawPacketsMaxRows: 0,
-  rawPackets: 'all',
+  recordRawPackets: 'all',
   sweepIntervalMs: 3_600_000,
 };
 
