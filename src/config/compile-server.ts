@@ -1,6 +1,7 @@
 // server.yml → ServerConfig, defaults filled in, plus the checks that need more than one
 // field: duplicate listener names and ports.
 import type { ListenerConfig, ServerConfig, StorageConfig, WebConfig } from '../domain/config.js';
+import type { SessionDraft } from './timer-resolution.js';
 import {
   DEFAULT_LISTENER_HOST,
   DEFAULT_LOGGING,
@@ -28,10 +29,10 @@ function timerResolutionField(sessions: RawMap, sink: IssueSink): number | null 
   if (value === undefined || value === 'auto') return null;
   // An unparsable value, or a whole number below 1, is already reported by the schema.
   const ms = parseDuration(value);
-  if (ms === null || (typeof value === 'number' && value < 1)) return DEFAULT_SESSIONS.timerResolutionMs;
+  if (ms === null || (typeof value === 'number' && value < 1)) return null;
   if (ms < 1 || ms > MAX_TIMER_RESOLUTION_MS) {
     sink.add(['sessions', 'timerResolution'], `must be auto or from 1ms to ${MAX_TIMER_RESOLUTION_MS / 1000}s`);
-    return DEFAULT_SESSIONS.timerResolutionMs;
+    return null;
   }
   return ms;
 }
@@ -42,8 +43,11 @@ export interface LocatedListener {
   readonly index: number;
 }
 
+/** ServerConfig before points.yml is known: the scheduler step is resolved in load.ts. */
+export type ServerDraft = Omit<ServerConfig, 'sessions'> & { readonly sessions: SessionDraft };
+
 export interface CompiledServer {
-  readonly server: ServerConfig;
+  readonly server: ServerDraft;
   readonly listeners: readonly LocatedListener[];
   readonly channels: readonly LocatedChannel[];
 }
@@ -62,7 +66,7 @@ export function compileServer(raw: unknown, sink: IssueSink): CompiledServer {
   const d = DEFAULT_SESSIONS;
   const r = DEFAULT_RETENTION;
 
-  const server: ServerConfig = {
+  const server: ServerDraft = {
     listeners: listeners.map((l) => l.listener),
     channels: channels.map((c) => c.channel),
     web: compileWeb(web, sink),
@@ -186,7 +190,7 @@ function compileListeners(raw: unknown, sink: IssueSink): LocatedListener[] {
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 
 /** Two sockets on one port collide when the hosts are equal or either is a wildcard. Port 0 is ephemeral. */
-function checkPorts(server: ServerConfig, listeners: readonly LocatedListener[], sink: IssueSink): void {
+function checkPorts(server: ServerDraft, listeners: readonly LocatedListener[], sink: IssueSink): void {
   const taken: { host: string; port: number; what: string }[] = [
     { host: server.web.host, port: server.web.port, what: 'the web server' },
   ];

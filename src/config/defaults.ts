@@ -4,11 +4,11 @@ import type {
   LoggingConfig,
   ModbusTiming,
   RetentionConfig,
-  SessionLimits,
   TypedFramingConfig,
   WriteBufferConfig,
 } from '../domain/config.js';
 import type { ByteOrder } from '../domain/point.js';
+import type { SessionDraft } from './timer-resolution.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -27,7 +27,7 @@ export const DEFAULT_WEB = {
   live: { keepAliveMs: 15 * SECOND, maxBufferedBytes: 1024 * 1024, unreachableAfter: 3 },
 } as const;
 
-export const DEFAULT_SESSIONS: SessionLimits = {
+export const DEFAULT_SESSIONS: SessionDraft = {
   heartbeatIntervalMs: 60 * SECOND,
   heartbeatMaxMisses: 3,
   registrationTimeoutMs: 30 * SECOND,

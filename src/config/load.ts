@@ -15,7 +15,7 @@ import { ConfigError, sortIssues, type ConfigIssue } from './errors.js';
 import { deepFreeze } from './freeze.js';
 import { validatePointsSchema, validateRulesSchema, validateServerSchema } from './validate-schema.js';
 import { DUPLICATE_KEY_MESSAGE, IssueSink, parseYamlSource, type YamlSource } from './yaml-source.js';
-import { explicitResolutionProblem } from './timer-resolution.js';
+import { explicitResolutionProblem, resolveTimerResolution } from './timer-resolution.js';
 
 export const SERVER_FILE = 'server.yml';
 export const POINTS_FILE = 'points.yml';
@@ -32,7 +32,7 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
   validateServerSchema(serverFile.data, serverFile.sink);
   validatePointsSchema(pointsFile.data, pointsFile.sink);
 
-  const { server, listeners, channels } = compileServer(serverFile.data, serverFile.sink);
+  const { server: draft, listeners, channels } = compileServer(serverFile.data, serverFile.sink);
   const { points, compiledProfiles } = compilePoints(pointsFile.data, pointsFile.sink);
 
   // Listener → link is the one reference between the two files; without a readable
@@ -63,9 +63,10 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
     }
   }
   if (pointsFile.readable) {
-    const problem = explicitResolutionProblem(server.sessions, points);
+    const problem = explicitResolutionProblem(draft.sessions, points);
     if (problem) serverFile.sink.add(['sessions', 'timerResolution'], problem);
   }
+  const server = { ...draft, sessions: resolveTimerResolution(draft.sessions, points) };
   const linksInUse = [...listeners.map(({ listener }) => listener.link), ...channels.map(({ channel }) => (channel.type === 'rtu-over-tcp' ? channel.link : null))];
   const unsolicitedInUse = linksInUse.some((name) => name !== null && points.links.get(name)?.framing === 'unsolicited');
   if (unsolicitedInUse) checkUnsolicitedDecodable(compiledProfiles, pointsFile.sink);

@@ -68,9 +68,12 @@ export interface SessionLimits {
   readonly connectStaggerMs: number;
   /**
    * Step of the shared scheduler (polls, response timeouts, heartbeat checks): jobs due
-   * within one step share a wake-up. null: derived from the config (config/timer-resolution.ts).
+   * within one step share a wake-up. Resolved at load: `sessions.timerResolution`, or with
+   * `auto` derived from the periods in the config (config/timer-resolution.ts).
    */
-  readonly timerResolutionMs: number | null;
+  readonly timerResolutionMs: number;
+  /** True when `sessions.timerResolution` is `auto`, so the step above was derived. */
+  readonly timerResolutionAuto: boolean;
 }
 
 export type StorageConfig = SqliteStorageConfig | MysqlStorageConfig;

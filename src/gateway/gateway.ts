@@ -15,7 +15,6 @@ import { DtuListener } from './listener.js';
 import { DeviceRegistry } from './registry.js';
 import { DtuSession, type OutboundHooks, type SessionContext, type SessionStatus } from './session.js';
 import { TickScheduler } from './tick-scheduler.js';
-import { timerResolutionMs } from '../config/timer-resolution.js';
 import { systemClock, type Clock, type TransactionOutcome } from './transaction-queue.js';
 
 export type { WriteCommand };
@@ -70,7 +69,7 @@ export class Gateway {
   constructor(private readonly deps: GatewayDeps) {
     const clock = deps.clock ?? systemClock;
     this.startedAt = clock.now();
-    this.timerResolutionMs = timerResolutionMs(deps.server.sessions, deps.points);
+    this.timerResolutionMs = deps.server.sessions.timerResolutionMs;
     const ctx: SessionContext = {
       limits: deps.server.sessions,
       points: deps.points,

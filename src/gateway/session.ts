@@ -5,7 +5,7 @@
 
 import type { Socket } from 'node:net';
 import type { EventBus } from '../bus.js';
-import { matchDevice } from '../config/device-match.js';
+import { matchDevice } from '../plan/device-match.js';
 import type { DeviceProfile, LinkConfig, PointsConfig, RetentionConfig, SessionLimits } from '../domain/config.js';
 import type { GatewayEvents, OfflineReason, PacketKind, Remote } from '../domain/events.js';
 import type { Logger } from '../log.js';
