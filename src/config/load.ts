@@ -13,7 +13,7 @@ import { known } from './compile-devices.js';
 import { substituteEnv } from './env.js';
 import { ConfigError, sortIssues, type ConfigIssue } from './errors.js';
 import { deepFreeze } from './freeze.js';
-import { validatePointsSchema, validateRulesSchema, validateServerSchema } from './validate-schema.js';
+import { defaultServerYaml, validatePointsSchema, validateRulesSchema, validateServerSchema } from './validate-schema.js';
 import { DUPLICATE_KEY_MESSAGE, IssueSink, parseYamlSource, type YamlSource } from './yaml-source.js';
 import { explicitResolutionProblem, resolveTimerResolution } from './timer-resolution.js';
 
@@ -29,10 +29,12 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
   const serverFile = readSource(join(configDir, SERVER_FILE), env, issues);
   const pointsFile = readSource(join(configDir, POINTS_FILE), env, issues);
 
-  validateServerSchema(serverFile.data, serverFile.sink);
+  // An unusable server.yml (not a mapping, or missing) is compiled as all defaults: its
+  // problems are reported already, and points.yml is still checked.
+  const serverYaml = validateServerSchema(serverFile.data, serverFile.sink) ?? defaultServerYaml();
   validatePointsSchema(pointsFile.data, pointsFile.sink);
 
-  const { server: draft, listeners, channels } = compileServer(serverFile.data, serverFile.sink);
+  const { server: draft, listeners, channels } = compileServer(serverYaml, serverFile.sink);
   const { points, compiledProfiles } = compilePoints(pointsFile.data, pointsFile.sink);
 
   // Listener → link is the one reference between the two files; without a readable

@@ -1,0 +1,66 @@
+// docs/CONFIG.md and the server.yml schema must list the same keys with the same defaults.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SERVER_SCHEMA } from '../../../src/config/schema/server.schema.js';
+
+type Node = { readonly type?: unknown; readonly properties?: Record<string, Node>; readonly items?: Node; readonly default?: unknown };
+
+/** Channels are documented in CHANNELS.md; `version` in the file header. */
+const SECTIONS = ['listeners', 'web', 'sessions', 'storage', 'writeBuffer', 'retention', 'logging'] as const;
+
+/** Leaf keys of a section, dotted below it (`lockout.duration`), with their defaults. */
+function leaves(node: Node, prefix = ''): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    if (child.type === 'object' && child.properties) for (const [k, v] of leaves(child, `${prefix}${key}.`)) out.set(k, v);
+    else out.set(`${prefix}${key}`, child.default);
+  }
+  return out;
+}
+
+/** The `| Field | Type | Default | Meaning |` rows of `### \`section\``: key → default column. */
+function documented(doc: string, section: string): Map<string, string> {
+  const start = doc.indexOf(`### \`${section}\``);
+  expect(start, `docs/CONFIG.md has a section for ${section}`).toBeGreaterThanOrEqual(0);
+  const body = doc.slice(start + 4).split(/^##/m)[0]!;
+  // A cell may hold an escaped `\|` (`sqlite` \| `mysql`).
+  const cell = String.raw`((?:[^|\\]|\\.)+)`;
+  const row = new RegExp(String.raw`^\| \`([\w.]+)\` \|${cell}\|${cell}\|`, 'gm');
+  return new Map([...body.matchAll(row)].map((m) => [m[1]!, m[3]!.trim()]));
+}
+
+/** How CONFIG.md writes a default: `60s`, `true`, and "empty" for an empty string. */
+function asDocumented(value: unknown): string {
+  return value === '' ? 'empty' : `\`${String(value)}\``;
+}
+
+describe('docs/CONFIG.md', () => {
+  const doc = readFileSync(new URL('../../../docs/CONFIG.md', import.meta.url), 'utf8');
+
+  for (const section of SECTIONS) {
+    it(`documents every server.yml ${section} key with the schema's default`, () => {
+      const schema = SERVER_SCHEMA.properties[section] as Node;
+      const keys = leaves(schema.items ?? schema);
+      const rows = documented(doc, section);
+      expect([...rows.keys()].sort()).toEqual([...keys.keys()].sort());
+      for (const [key, value] of keys) {
+        if (value !== undefined) expect(`${key}: ${rows.get(key)}`).toBe(`${key}: ${asDocumented(value)}`);
+      }
+    });
+  }
+
+  it('gives every server.yml key a description in the schema', () => {
+    const missing: string[] = [];
+    for (const section of SECTIONS) {
+      const schema = SERVER_SCHEMA.properties[section] as Node;
+      const visit = (node: Node, at: string): void => {
+        for (const [key, child] of Object.entries(node.properties ?? {})) {
+          if (child.type === 'object' && child.properties) visit(child, `${at}.${key}`);
+          else if (typeof (child as { description?: unknown }).description !== 'string') missing.push(`${at}.${key}`);
+        }
+      };
+      visit(schema.items ?? schema, section);
+    }
+    expect(missing).toEqual([]);
+  });
+});
