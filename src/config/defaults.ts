@@ -1,38 +1,16 @@
 // Defaults of points.yml and server.yml `channels:`, not yet declared in their schemas;
 // server.yml's are in schema/server.schema.ts. docs/CONFIG.md lists the same values.
 // Chosen for cellular DTUs: round trips of seconds, slow RS-485 buses.
-import type { ModbusTiming, TypedFramingConfig } from '../domain/config.js';
 import type { ByteOrder } from '../domain/point.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
-
-export const DEFAULT_TIMING: ModbusTiming = {
-  responseTimeoutMs: 3 * SECOND,
-  retries: 1,
-  interRequestDelayMs: 50,
-  quietAfterTimeoutMs: 200,
-  maxReadGap: 10,
-  backoffAfterFailures: 3,
-  backoffInitialMs: 5 * SECOND,
-  backoffMaxMs: 5 * MINUTE,
-};
-
-export const DEFAULT_TYPED_FRAMING: TypedFramingConfig = {
-  heartbeatType: 0x02,
-  dataType: 0x03,
-  modbusType: 0x04,
-  ackRegistration: 0x01,
-  ackHeartbeat: 0x02,
-  ackData: 0x03,
-};
 
 export const DEFAULT_ASCII_MAX_LENGTH = 40;
 export const DEFAULT_INTEGER_ID = { bytes: 4, endian: 'big' } as const;
 export const DEFAULT_FUNCTION = 3;
 export const DEFAULT_ORDER: ByteOrder = 'ABCD';
 export const DEFAULT_SLAVE = { id: 1, name: 'slave 1' } as const;
-export const DEFAULT_POLL_ON_CONNECT = true;
 
 /** Outbound channels (server.yml `channels:`): reconnect 1 s doubling to 5 min, as most peers do. */
 export const DEFAULT_CHANNEL = {

@@ -32,21 +32,23 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
   // An unusable server.yml (not a mapping, or missing) is compiled as all defaults: its
   // problems are reported already, and points.yml is still checked.
   const serverYaml = validateServerSchema(serverFile.data, serverFile.sink) ?? defaultServerYaml();
-  validatePointsSchema(pointsFile.data, pointsFile.sink);
+  // Names as declared, before the schema drops broken entries: a reference to a broken
+  // link or profile is not reported again as unknown.
+  const declaredLinks = new Set(Object.keys(asRecord(asRecord(pointsFile.data)['links'])));
+  const declaredProfiles = new Set(Object.keys(asRecord(asRecord(pointsFile.data)['profiles'])));
+  const pointsYaml = validatePointsSchema(pointsFile.data, pointsFile.sink);
 
   const { server: draft, listeners, channels } = compileServer(serverYaml, serverFile.sink);
-  const { points, compiledProfiles } = compilePoints(pointsFile.data, pointsFile.sink);
+  const { points, compiledProfiles } = compilePoints(pointsYaml, declaredProfiles, pointsFile.sink);
 
   // Listener → link is the one reference between the two files; without a readable
   // points.yml every listener would be reported, repeating the real problem.
-  const declaredLinks = new Set(Object.keys(asRecord(asRecord(pointsFile.data)['links'])));
   for (const { listener, index } of pointsFile.readable ? listeners : []) {
     if (!declaredLinks.has(listener.link)) {
       serverFile.sink.add(['listeners', index, 'link'], `unknown link "${listener.link}" in ${POINTS_FILE}${known(declaredLinks)}`);
     }
   }
   if (pointsFile.readable) {
-    const declaredProfiles = new Set(Object.keys(asRecord(asRecord(pointsFile.data)['profiles'])));
     for (const { channel, index } of channels) {
       if (channel.type !== 'modbus-tcp' && channel.type !== 'rtu-over-tcp') continue;
       if (channel.profile !== null && !declaredProfiles.has(channel.profile)) {

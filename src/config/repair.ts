@@ -13,7 +13,7 @@ const MAX_PASSES = 16;
 export function repairRejected(data: unknown, validate: ValidateFunction): boolean {
   let errors: readonly ErrorObject[] = validate.errors ?? [];
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const actionable = errors.filter((err) => !isHole(data, parsePointer(err.instancePath)));
+    const actionable = errors.filter((err) => !isHole(data, parsePointer(err.instancePath)) && !inLenient(validate.schema, err.schemaPath));
     if (actionable.length === 0) return true;
     for (const err of actionable) if (!drop(data, err)) return false;
     errors = validate(data) ? [] : (validate.errors ?? []);
@@ -41,12 +41,13 @@ function drop(root: unknown, err: ErrorObject): boolean {
   }
 }
 
-/** A root missing a required list or mapping gets an empty one; anything else is unusable. */
+/** A root missing a required list or mapping gets an empty one (`version` its value); anything else is unusable. */
 function fillRoot(root: unknown, err: ErrorObject, key: string): boolean {
   const schema = ((err.parentSchema as Record<string, unknown> | undefined)?.['properties'] as Record<string, Record<string, unknown>> | undefined)?.[key];
   if (!isRecord(root) || !schema) return false;
   if (schema['type'] === 'array') root[key] = [];
   else if (schema['type'] === 'object') root[key] = {};
+  else if ('const' in schema) root[key] = schema['const'];
   else return false;
   return true;
 }
@@ -57,6 +58,20 @@ function remove(root: unknown, path: YamlPath): boolean {
   if (Array.isArray(parent) && typeof key === 'number') delete parent[key];
   else if (isRecord(parent)) delete parent[String(key)];
   return true;
+}
+
+/**
+ * Parts marked `x-lenient` (LENIENT in schema/common.ts) are still read field by field by
+ * their compile step, which takes a wrong value as absent: dropping it there would add
+ * follow-on errors ("needs ascii or hex") to the one already reported.
+ */
+function inLenient(schema: unknown, schemaPath: string): boolean {
+  let node = schema;
+  for (const segment of schemaPath.replace(/^#\//, '').split('/')) {
+    node = isRecord(node) || Array.isArray(node) ? (node as Record<string, unknown>)[segment.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+    if (isRecord(node) && node['x-lenient'] === true) return true;
+  }
+  return false;
 }
 
 function isHole(root: unknown, path: YamlPath): boolean {

@@ -3,7 +3,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parsePointer, type YamlPath } from './errors.js';
 import { repairRejected } from './repair.js';
-import { POINTS_SCHEMA } from './schema/points.schema.js';
+import { POINTS_SCHEMA, type PointsYaml } from './schema/points.schema.js';
 import { RULES_SCHEMA } from './schema/rules.schema.js';
 import { SERVER_SCHEMA, type ServerYaml } from './schema/server.schema.js';
 import type { JsonSchema } from './schema/common.js';
@@ -21,6 +21,7 @@ const ajv = new Ajv({
   useDefaults: true,
 });
 ajv.addKeyword({ keyword: 'x-message', schemaType: 'string' });
+ajv.addKeyword({ keyword: 'x-lenient', schemaType: 'boolean' });
 ajv.addFormat('duration', { type: 'string', validate: isDuration });
 ajv.addFormat('duration-or-auto', { type: 'string', validate: (s: string) => s === 'auto' || isDuration(s) });
 ajv.addFormat('byte-size', { type: 'string', validate: isByteSize });
@@ -46,10 +47,14 @@ function validatorFor(schema: JsonSchema): ValidateFunction {
  * cross-field checks still report in the same pass; null when the file is unusable.
  */
 export function validateServerSchema(data: unknown, sink: IssueSink): ServerYaml | null {
-  const validate = validatorFor(SERVER_SCHEMA);
-  if (validate(data)) return data as ServerYaml;
+  return checked<ServerYaml>(SERVER_SCHEMA, data, sink);
+}
+
+function checked<T>(schema: JsonSchema, data: unknown, sink: IssueSink): T | null {
+  const validate = validatorFor(schema);
+  if (validate(data)) return data as T;
   report(validate.errors ?? [], sink);
-  return repairRejected(data, validate) ? (data as ServerYaml) : null;
+  return repairRejected(data, validate) ? (data as T) : null;
 }
 
 /** server.yml with nothing set: every default (for a file that could not be used, and the docs test). */
@@ -59,8 +64,9 @@ export function defaultServerYaml(): ServerYaml {
   return data as unknown as ServerYaml;
 }
 
-export function validatePointsSchema(data: unknown, sink: IssueSink): void {
-  validateAgainst(POINTS_SCHEMA, data, sink);
+/** points.yml checked and completed with defaults, rejected values dropped as for server.yml; null when unusable. */
+export function validatePointsSchema(data: unknown, sink: IssueSink): PointsYaml | null {
+  return checked<PointsYaml>(POINTS_SCHEMA, data, sink);
 }
 
 export function validateRulesSchema(data: unknown, sink: IssueSink): void {

@@ -89,6 +89,14 @@ export const Host = (options: Options = {}): TString => Type.String({ minLength:
 export const Port = (options: Options = {}): TInteger => Type.Integer({ minimum: 0, maximum: 65535, ...options });
 export const PositiveInt = (options: Options = {}): TInteger => Type.Integer({ minimum: 1, ...options });
 
+/**
+ * A part still read field by field by its compile step (a wrong value counts as absent),
+ * so repair.ts leaves its rejected values alone. Typed as unknown for the same reason.
+ */
+export function Lenient<T = unknown>(schema: JsonSchema): TUnsafe<T> {
+  return Type.Unsafe<T>({ ...schema, 'x-lenient': true });
+}
+
 /** One of fixed values, as a plain `enum` (TypeBox's union would change ajv's messages). */
 export function Enum<const T extends readonly (string | number)[]>(values: T, options: Options = {}): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ enum: [...values], ...options });

@@ -1,6 +1,7 @@
 // docs/CONFIG.md and the server.yml schema must list the same keys with the same defaults.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { POINTS_SCHEMA, TIMING_SCHEMA } from '../../../src/config/schema/points.schema.js';
 import { SERVER_SCHEMA } from '../../../src/config/schema/server.schema.js';
 
 type Node = { readonly type?: unknown; readonly properties?: Record<string, Node>; readonly items?: Node; readonly default?: unknown };
@@ -18,11 +19,11 @@ function leaves(node: Node, prefix = ''): Map<string, unknown> {
   return out;
 }
 
-/** The `| Field | Type | Default | Meaning |` rows of `### \`section\``: key → default column. */
-function documented(doc: string, section: string): Map<string, string> {
-  const start = doc.indexOf(`### \`${section}\``);
-  expect(start, `docs/CONFIG.md has a section for ${section}`).toBeGreaterThanOrEqual(0);
-  const body = doc.slice(start + 4).split(/^##/m)[0]!;
+/** The first `| Field | Type | Default | Meaning |` table after `heading`: key → default column. */
+function documented(doc: string, heading: string): Map<string, string> {
+  const start = doc.indexOf(heading);
+  expect(start, `docs/CONFIG.md has ${heading}`).toBeGreaterThanOrEqual(0);
+  const body = doc.slice(start).split(/\n\n/).find((part) => part.startsWith('| Field'))!;
   // A cell may hold an escaped `\|` (`sqlite` \| `mysql`).
   const cell = String.raw`((?:[^|\\]|\\.)+)`;
   const row = new RegExp(String.raw`^\| \`([\w.]+)\` \|${cell}\|${cell}\|`, 'gm');
@@ -41,13 +42,37 @@ describe('docs/CONFIG.md', () => {
     it(`documents every server.yml ${section} key with the schema's default`, () => {
       const schema = SERVER_SCHEMA.properties[section] as Node;
       const keys = leaves(schema.items ?? schema);
-      const rows = documented(doc, section);
+      const rows = documented(doc, `### \`${section}\``);
       expect([...rows.keys()].sort()).toEqual([...keys.keys()].sort());
       for (const [key, value] of keys) {
         if (value !== undefined) expect(`${key}: ${rows.get(key)}`).toBe(`${key}: ${asDocumented(value)}`);
       }
     });
   }
+
+  it("documents every points.yml timing key with the schema's default", () => {
+    const keys = leaves(TIMING_SCHEMA as Node);
+    const rows = documented(doc, '**`timing`**');
+    expect([...rows.keys()].sort()).toEqual([...keys.keys()].sort());
+    for (const [key, value] of keys) expect(`${key}: ${rows.get(key)}`).toBe(`${key}: ${asDocumented(value)}`);
+  });
+
+  it("documents the links and profiles keys with the schema's defaults", () => {
+    const entries = POINTS_SCHEMA.properties;
+    for (const [heading, schema] of [
+      ['### `links`', entries.links],
+      ['### `profiles`', entries.profiles],
+    ] as const) {
+      const entry = (schema as unknown as { additionalProperties: Node }).additionalProperties;
+      const rows = documented(doc, heading);
+      expect([...rows.keys()].sort()).toEqual(Object.keys(entry.properties ?? {}).sort());
+      for (const [key, child] of Object.entries(entry.properties ?? {})) {
+        // Mappings with their own defaults (timing, typed) are documented as "see below".
+        if (child.default === undefined || child.type === 'object' || Array.isArray(child.default)) continue;
+        expect(`${key}: ${rows.get(key)}`).toBe(`${key}: ${child.default === '' ? '`""`' : asDocumented(child.default)}`);
+      }
+    }
+  });
 
   it('gives every server.yml key a description in the schema', () => {
     const missing: string[] = [];
