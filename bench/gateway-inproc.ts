@@ -21,7 +21,6 @@ import { newCounters } from '../src/gateway/counters.js';
 import { DeviceRegistry } from '../src/gateway/registry.js';
 import { DtuSession, type SessionContext } from '../src/gateway/session.js';
 import { TickScheduler, systemClock } from '../src/link/index.js';
-import { timerResolutionMs } from '../src/config/timer-resolution.js';
 import { silentLogger } from '../src/log.js';
 import { encodeRegistersResponse } from '../src/protocol/modbus/reply.js';
 import { RegisterModel } from '../src/simulator/index.js';
@@ -122,7 +121,7 @@ const listener = config.server.listeners[0];
 if (!link || !profile || !listener) throw new Error('bench config lacks its link, profile or listener');
 
 const log = silentLogger();
-const timerStep = timerResolutionMs(config.server.sessions, config.points);
+const timerStep = config.server.sessions.timerResolutionMs;
 const bus = new EventBus<GatewayEvents>(log);
 const ctx: SessionContext = {
   limits: config.server.sessions,
@@ -204,7 +203,7 @@ async function run(args: unknown): Promise<InprocResult> {
     timeouts: t1.timeouts - t0.timeouts,
     skippedOverrun: t1.skippedOverrun - t0.skippedOverrun,
     timerResolutionMs: timerStep,
-    timerResolutionAuto: config.server.sessions.timerResolutionMs === null,
+    timerResolutionAuto: config.server.sessions.timerResolutionAuto,
     idleWakeup,
   };
   for (const s of sessions) s.close('shutdown', 'benchmark done');

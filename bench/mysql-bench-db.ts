@@ -21,7 +21,7 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   await admin.end();
   const spillDir = mkdtempSync(join(tmpdir(), 'dtuhub-bench-spill-'));
   return {
-    storage: { driver: 'mysql', ...SERVER, database, poolSize: 4, tls: false, spill: { dir: spillDir, maxBytes: 8 * 2 ** 30, writeTimeoutMs: 10_000 } },
+    storage: { driver: 'mysql', ...SERVER, database, poolSize: 4, tls: false, spill: { dir: spillDir, maxSizeBytes: 8 * 2 ** 30, writeTimeoutMs: 10_000 } },
     async drop() {
       const c = await createConnection(SERVER);
       await c.query(`DROP DATABASE IF EXISTS \`${database}\``);
@@ -34,5 +34,5 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
 /** The storage section of server.yml for this database. */
 export function storageSection(storage: MysqlStorageConfig): Record<string, unknown> {
   const { spill, ...rest } = storage;
-  return { ...rest, spill: { dir: spill.dir, maxSize: spill.maxBytes, writeTimeout: spill.writeTimeoutMs } };
+  return { ...rest, spill: { dir: spill.dir, maxSize: spill.maxSizeBytes, writeTimeout: spill.writeTimeoutMs } };
 }

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_STORAGE } from '../src/config/defaults.js';
+import { defaultStorage } from '../src/config/compile-server.js';
 import type { Sample } from '../src/domain/point.js';
 import { createLogger, silentLogger } from '../src/log.js';
 import type { StorageConfig } from '../src/domain/config.js';
@@ -111,7 +111,7 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
   const minute = () => Math.floor((performance.now() - started) / 60_000);
   const history = createHistoryStore(
     {
-      storage: options.storage ?? { ...DEFAULT_STORAGE, path: join(dir, 'bench.db') },
+      storage: options.storage ?? { ...defaultStorage(), path: join(dir, 'bench.db') },
       writeBuffer: { maxRows, flushIntervalMs: options.flushIntervalMs ?? 1000, idleFlushDelayMs: options.idleFlushDelayMs ?? options.flushIntervalMs ?? 1000, maxPendingRows },
       retention: {
         // Only swept when asked (--queries): rows older than a day before the bench's "now".
@@ -120,7 +120,7 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
         rawPacketsMs: 0,
         connectionHistoryMs: 0,
         rawPacketsMaxRows: 0,
-        rawPackets: 'none',
+        recordRawPackets: 'none',
         sweepIntervalMs: 3_600_000,
       },
     },

@@ -2,7 +2,7 @@
 // point list. A field that is missing or holds no single value is counted, never stored.
 import type { JsonMappedPoint, JsonPath } from '../domain/channels.js';
 import type { Sample } from '../domain/point.js';
-import { readJsonPath } from './json-path.js';
+import { readJsonPath } from '../plan/json-path.js';
 import { parseTimestamp, valueMapper, type ValueMapper } from './mapped-value.js';
 
 export interface JsonMapResult {

@@ -5,7 +5,6 @@ import { ConfigError, formatConfigIssue } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import { channelFeeds, channelTarget } from '../channels/channel-target.js';
 import { describeCondition } from '../events/rules/point-condition.js';
-import { timerResolutionMs } from '../config/timer-resolution.js';
 
 export function runCheckConfig(configDir: string, out: (line: string) => void, env: NodeJS.ProcessEnv = process.env): number {
   let config: DtuhubConfig;
@@ -36,8 +35,8 @@ export function summarize(config: DtuhubConfig): string[] {
     }
   }
   lines.push(`web: ${server.web.host}:${server.web.port}`, `storage: ${describeStorage(server.storage)}`);
-  const step = timerResolutionMs(server.sessions, points);
-  lines.push(`timers: polls, timeouts and heartbeat checks at most ${formatMs(step)} late (${server.sessions.timerResolutionMs === null ? 'auto' : 'sessions.timerResolution'})`);
+  const { timerResolutionMs: step, timerResolutionAuto: auto } = server.sessions;
+  lines.push(`timers: polls, timeouts and heartbeat checks at most ${formatMs(step)} late (${auto ? 'auto' : 'sessions.timerResolution'})`);
   lines.push(`profiles (${points.profiles.size}):`);
   for (const p of points.profiles.values()) {
     const blocks = p.tasks.reduce((n, t) => n + t.blocks.length, 0);

@@ -18,7 +18,7 @@ import type {
   OpcuaItem,
   TlsConfig,
 } from '../domain/channels.js';
-import { parseJsonPath } from '../channels/json-path.js';
+import { parseJsonPath } from '../plan/json-path.js';
 import { DEFAULT_CHANNEL } from './defaults.js';
 import { durationField } from './durations.js';
 import type { YamlPath } from './errors.js';

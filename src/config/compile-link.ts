@@ -1,44 +1,41 @@
 // One entry of `links:` → LinkConfig: how DTUs on a listener register, beat and frame.
 import type { LinkConfig, RegistrationRule, TypedFramingConfig } from '../domain/config.js';
 import { bytesField, compileHeartbeat } from './compile-bytes.js';
-import { DEFAULT_ASCII_MAX_LENGTH, DEFAULT_INTEGER_ID, DEFAULT_TYPED_FRAMING } from './defaults.js';
+import { DEFAULT_ASCII_MAX_LENGTH, DEFAULT_INTEGER_ID } from './defaults.js';
 import type { YamlPath } from './errors.js';
-import { asMap, has, int, intIn, isRawMap, oneOf, str, type RawMap } from './raw.js';
+import { int, isRawMap, oneOf, str, type RawMap } from './raw.js';
+import type { LinkYaml, TypedYaml } from './schema/points.schema.js';
 import { captureGroupCount, compileRegex, regexError } from './units.js';
 import type { IssueSink } from './yaml-source.js';
 
-export function compileLink(name: string, raw: unknown, at: YamlPath, sink: IssueSink): LinkConfig | null {
-  const m = asMap(raw);
-  const framing = oneOf(m, 'framing', ['transparent', 'typed', 'unsolicited'] as const);
-  const registration = compileRegistration(m['registration'], [...at, 'registration'], sink);
-  const heartbeat = compileHeartbeat(m['heartbeat'], [...at, 'heartbeat'], sink);
-  if (has(m, 'typed') && framing !== undefined && framing !== 'typed') {
+export function compileLink(name: string, raw: LinkYaml, at: YamlPath, sink: IssueSink): LinkConfig | null {
+  const { framing } = raw;
+  const registration = compileRegistration(raw.registration, [...at, 'registration'], sink);
+  const heartbeat = compileHeartbeat(raw.heartbeat, [...at, 'heartbeat'], sink);
+  // The schema fills `typed` in on every link: only one written in the file counts.
+  if (framing !== 'typed' && sink.written([...at, 'typed'])) {
     sink.add([...at, 'typed'], `only applies to framing: typed (this link is ${framing})`);
   }
-  if (framing === undefined || registration === null) return null;
+  if (registration === null) return null;
   return {
     name,
     framing,
     registration,
     heartbeat,
-    unknownIds: oneOf(m, 'unknownIds', ['accept', 'reject'] as const) ?? 'accept',
-    duplicateIds: oneOf(m, 'duplicateIds', ['replace', 'reject'] as const) ?? 'replace',
-    typed: framing === 'typed' ? compileTyped(asMap(m['typed'])) : null,
+    unknownIds: raw.unknownIds,
+    duplicateIds: raw.duplicateIds,
+    typed: framing === 'typed' ? compileTyped(raw.typed) : null,
   };
 }
 
-function compileTyped(m: RawMap): TypedFramingConfig {
-  const d = DEFAULT_TYPED_FRAMING;
-  const acks = asMap(m['acks']);
-  const ack = (key: string, fallback: number | null): number | null =>
-    acks[key] === null ? null : (intIn(acks, key, 0, 255) ?? fallback);
+function compileTyped(typed: TypedYaml): TypedFramingConfig {
   return {
-    heartbeatType: intIn(m, 'heartbeatType', 0, 255) ?? d.heartbeatType,
-    dataType: intIn(m, 'dataType', 0, 255) ?? d.dataType,
-    modbusType: intIn(m, 'modbusType', 0, 255) ?? d.modbusType,
-    ackRegistration: ack('registration', d.ackRegistration),
-    ackHeartbeat: ack('heartbeat', d.ackHeartbeat),
-    ackData: ack('data', d.ackData),
+    heartbeatType: typed.heartbeatType,
+    dataType: typed.dataType,
+    modbusType: typed.modbusType,
+    ackRegistration: typed.acks.registration,
+    ackHeartbeat: typed.acks.heartbeat,
+    ackData: typed.acks.data,
   };
 }
 

@@ -5,25 +5,31 @@ import { responseByteCount } from '../plan/limits.js';
 import { compileDevices } from './compile-devices.js';
 import { compileLink } from './compile-link.js';
 import { compileProfile, type CompiledProfile } from './compile-profile.js';
-import { asMap } from './raw.js';
+import type { PointsYaml } from './schema/points.schema.js';
 import type { IssueSink } from './yaml-source.js';
 
-export function compilePoints(raw: unknown, sink: IssueSink): { points: PointsConfig; compiledProfiles: readonly CompiledProfile[] } {
-  const root = asMap(raw);
+/**
+ * `raw` is null when the file could not be used. `profileNames` are the profiles the file
+ * declares, valid or not, so a device rule naming a broken profile is not also "unknown".
+ */
+export function compilePoints(
+  raw: PointsYaml | null,
+  profileNames: ReadonlySet<string>,
+  sink: IssueSink,
+): { points: PointsConfig; compiledProfiles: readonly CompiledProfile[] } {
   const links = new Map<string, LinkConfig>();
-  for (const [name, value] of Object.entries(asMap(root['links']))) {
+  for (const [name, value] of Object.entries(raw?.links ?? {})) {
     const link = compileLink(name, value, ['links', name], sink);
     if (link) links.set(name, link);
   }
   const profiles = new Map<string, DeviceProfile>();
   const compiledProfiles: CompiledProfile[] = [];
-  const profileNames = new Set(Object.keys(asMap(root['profiles'])));
-  for (const [name, value] of Object.entries(asMap(root['profiles']))) {
+  for (const [name, value] of Object.entries(raw?.profiles ?? {})) {
     const compiled = compileProfile(name, value, ['profiles', name], sink);
     profiles.set(name, compiled.profile);
     compiledProfiles.push(compiled);
   }
-  const devices = compileDevices(root['devices'], profileNames, sink);
+  const devices = compileDevices(raw?.devices, profileNames, sink);
   return { points: { links, profiles, devices }, compiledProfiles };
 }
 

@@ -8,10 +8,11 @@ import { compileHeartbeat } from './compile-bytes.js';
 import { compilePoint } from './compile-point.js';
 import { compileTask } from './compile-task.js';
 import { checkOverlaps, type LocatedPoint } from './check-overlaps.js';
-import { DEFAULT_POLL_ON_CONNECT, DEFAULT_SLAVE, DEFAULT_TIMING } from './defaults.js';
-import { durationField } from './durations.js';
+import { DEFAULT_SLAVE } from './defaults.js';
+import { ms, positiveMs } from './durations.js';
 import type { YamlPath } from './errors.js';
-import { asList, asMap, bool, int, str, type RawMap } from './raw.js';
+import { asList, asMap, int, str } from './raw.js';
+import { TIMING_SCHEMA, type ProfileYaml, type TimingYaml } from './schema/points.schema.js';
 import type { IssueSink } from './yaml-source.js';
 
 export interface CompiledProfile {
@@ -20,14 +21,13 @@ export interface CompiledProfile {
   readonly taskPaths: readonly YamlPath[];
 }
 
-export function compileProfile(name: string, raw: unknown, at: YamlPath, sink: IssueSink): CompiledProfile {
-  const m = asMap(raw);
-  const slaves = compileSlaves(m['slaves'], [...at, 'slaves'], sink);
+export function compileProfile(name: string, m: ProfileYaml, at: YamlPath, sink: IssueSink): CompiledProfile {
+  const slaves = compileSlaves(m.slaves, [...at, 'slaves'], sink);
   const slaveIds = new Set(slaves.map((s) => s.id));
   const defaultSlave = slaves[0]!.id;
-  const timing = compileTiming(asMap(m['timing']), [...at, 'timing'], sink);
+  const timing = compileTiming(m.timing, [...at, 'timing'], sink);
 
-  const points = compilePoints(m['points'], defaultSlave, slaveIds, [...at, 'points'], sink);
+  const points = compilePoints(m.points, defaultSlave, slaveIds, [...at, 'points'], sink);
   checkOverlaps(points, sink);
   const defs = points.map((p) => p.def);
 
@@ -37,7 +37,7 @@ export function compileProfile(name: string, raw: unknown, at: YamlPath, sink: I
   let allUnderstood = true;
   const taskNames = new Map<string, YamlPath>();
   const pointNames = new Set(defs.map((p) => p.name));
-  asList(m['tasks']).forEach((item, i) => {
+  m.tasks.forEach((item, i) => {
     const taskAt = [...at, 'tasks', i];
     const taskName = str(asMap(item), 'name');
     if (taskName !== undefined) {
@@ -67,13 +67,13 @@ export function compileProfile(name: string, raw: unknown, at: YamlPath, sink: I
   return {
     profile: {
       name,
-      description: str(m, 'description') ?? '',
-      heartbeat: compileHeartbeat(m['heartbeat'], [...at, 'heartbeat'], sink),
+      description: m.description,
+      heartbeat: compileHeartbeat(m.heartbeat, [...at, 'heartbeat'], sink),
       timing,
       slaves,
       points: defs,
       tasks: plan,
-      pollOnConnect: bool(m, 'pollOnConnect') ?? DEFAULT_POLL_ON_CONNECT,
+      pollOnConnect: m.pollOnConnect,
     },
     taskPaths,
   };
@@ -95,17 +95,18 @@ function compileSlaves(raw: unknown, at: YamlPath, sink: IssueSink): SlaveConfig
   return slaves.length > 0 ? slaves : [{ ...DEFAULT_SLAVE }];
 }
 
-function compileTiming(m: RawMap, at: YamlPath, sink: IssueSink): ModbusTiming {
-  const d = DEFAULT_TIMING;
+function compileTiming(t: TimingYaml, at: YamlPath, sink: IssueSink): ModbusTiming {
+  const d = TIMING_SCHEMA.properties;
+  const positive = (key: 'responseTimeout' | 'backoffInitial' | 'backoffMax'): number => positiveMs(t[key], d[key].default as string, [...at, key], sink);
   const timing: ModbusTiming = {
-    responseTimeoutMs: durationField(m, 'responseTimeout', d.responseTimeoutMs, at, sink, { positive: true }),
-    retries: int(m, 'retries') ?? d.retries,
-    interRequestDelayMs: durationField(m, 'interRequestDelay', d.interRequestDelayMs, at, sink),
-    quietAfterTimeoutMs: durationField(m, 'quietAfterTimeout', d.quietAfterTimeoutMs, at, sink),
-    maxReadGap: int(m, 'maxReadGap') ?? d.maxReadGap,
-    backoffAfterFailures: int(m, 'backoffAfterFailures') ?? d.backoffAfterFailures,
-    backoffInitialMs: durationField(m, 'backoffInitial', d.backoffInitialMs, at, sink, { positive: true }),
-    backoffMaxMs: durationField(m, 'backoffMax', d.backoffMaxMs, at, sink, { positive: true }),
+    responseTimeoutMs: positive('responseTimeout'),
+    retries: t.retries,
+    interRequestDelayMs: ms(t.interRequestDelay),
+    quietAfterTimeoutMs: ms(t.quietAfterTimeout),
+    maxReadGap: t.maxReadGap,
+    backoffAfterFailures: t.backoffAfterFailures,
+    backoffInitialMs: positive('backoffInitial'),
+    backoffMaxMs: positive('backoffMax'),
   };
   if (timing.backoffMaxMs < timing.backoffInitialMs) sink.add([...at, 'backoffMax'], 'must not be shorter than backoffInitial');
   return timing;

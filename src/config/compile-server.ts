@@ -1,39 +1,31 @@
-// server.yml → ServerConfig, defaults filled in, plus the checks that need more than one
-// field: duplicate listener names and ports.
-import type { ListenerConfig, ServerConfig, StorageConfig, WebConfig } from '../domain/config.js';
-import {
-  DEFAULT_LISTENER_HOST,
-  DEFAULT_LOGGING,
-  DEFAULT_MYSQL,
-  DEFAULT_RETENTION,
-  DEFAULT_SESSIONS,
-  DEFAULT_SPILL,
-  DEFAULT_STORAGE,
-  DEFAULT_WEB,
-  DEFAULT_WRITE_BUFFER,
-  defaultMaxPendingRows,
-} from './defaults.js';
+// server.yml (checked, defaults filled in) → ServerConfig: durations and sizes converted,
+// plus the checks that need more than one field: duplicate listener names and ports, keys
+// of the other storage driver, the writeBuffer backlog cap.
+import type { ListenerConfig, ServerConfig, SqliteStorageConfig, StorageConfig, WebConfig } from '../domain/config.js';
 import { compileChannels, type LocatedChannel } from './compile-channels.js';
-import { durationField } from './durations.js';
-import { asList, asMap, bool, has, int, intIn, oneOf, str, type RawMap } from './raw.js';
-import { parseDataSize, parseDuration } from './units.js';
-import type { IssueSink } from './yaml-source.js';
+import { bytes, ms, positiveMs } from './durations.js';
+import { SERVER_SCHEMA, type ListenerYaml, type ServerYaml, type StorageYaml } from './schema/server.schema.js';
+import type { SessionDraft } from './timer-resolution.js';
+import { defaultServerYaml } from './validate-schema.js';
+import { IssueSink } from './yaml-source.js';
 
 /** The scheduler may coalesce jobs this far at most: beyond it, timeouts and polls drift visibly. */
 const MAX_TIMER_RESOLUTION_MS = 1000;
 
 /** `sessions.timerResolution`: `auto` (null) or a step of 1 ms to 1 s. */
-function timerResolutionField(sessions: RawMap, sink: IssueSink): number | null {
-  const value = sessions['timerResolution'];
-  if (value === undefined || value === 'auto') return null;
-  // An unparsable value, or a whole number below 1, is already reported by the schema.
-  const ms = parseDuration(value);
-  if (ms === null || (typeof value === 'number' && value < 1)) return DEFAULT_SESSIONS.timerResolutionMs;
-  if (ms < 1 || ms > MAX_TIMER_RESOLUTION_MS) {
+function timerResolutionField(value: ServerYaml['sessions']['timerResolution'], sink: IssueSink): number | null {
+  if (value === 'auto') return null;
+  const step = ms(value);
+  if (step < 1 || step > MAX_TIMER_RESOLUTION_MS) {
     sink.add(['sessions', 'timerResolution'], `must be auto or from 1ms to ${MAX_TIMER_RESOLUTION_MS / 1000}s`);
-    return DEFAULT_SESSIONS.timerResolutionMs;
+    return null;
   }
-  return ms;
+  return step;
+}
+
+/** The backlog cap when not set: 20 batches, at least 100,000 rows: room for a slow commit, bounded memory. */
+export function defaultMaxPendingRows(maxRows: number): number {
+  return Math.max(20 * maxRows, 100_000);
 }
 
 /** A listener with the index it had in the file, for messages about it. */
@@ -42,61 +34,53 @@ export interface LocatedListener {
   readonly index: number;
 }
 
+/** ServerConfig before points.yml is known: the scheduler step is resolved in load.ts. */
+export type ServerDraft = Omit<ServerConfig, 'sessions'> & { readonly sessions: SessionDraft };
+
 export interface CompiledServer {
-  readonly server: ServerConfig;
+  readonly server: ServerDraft;
   readonly listeners: readonly LocatedListener[];
   readonly channels: readonly LocatedChannel[];
 }
 
-export function compileServer(raw: unknown, sink: IssueSink): CompiledServer {
-  const root = asMap(raw);
-  const listeners = compileListeners(root['listeners'], sink);
-  const channels = compileChannels(root['channels'], new Set(listeners.map((l) => l.listener.name)), sink);
-  const web = asMap(root['web']);
-  const sessions = asMap(root['sessions']);
-  const storage = asMap(root['storage']);
-  const writeBuffer = asMap(root['writeBuffer']);
-  const retention = asMap(root['retention']);
-  const logging = asMap(root['logging']);
-  const maxRows = int(writeBuffer, 'maxRows') ?? DEFAULT_WRITE_BUFFER.maxRows;
-  const d = DEFAULT_SESSIONS;
-  const r = DEFAULT_RETENTION;
+export function compileServer(raw: ServerYaml, sink: IssueSink): CompiledServer {
+  const listeners = compileListeners(raw.listeners, sink);
+  const channels = compileChannels(raw.channels, new Set(listeners.map((l) => l.listener.name)), sink);
+  const { sessions, writeBuffer: wb, retention } = raw;
+  const defaults = SERVER_SCHEMA.properties;
+  const positive = (section: 'sessions' | 'writeBuffer' | 'retention', key: string, value: string | number, fallback: unknown): number =>
+    positiveMs(value, fallback as string | number, [section, key], sink);
 
-  const server: ServerConfig = {
+  const server: ServerDraft = {
     listeners: listeners.map((l) => l.listener),
     channels: channels.map((c) => c.channel),
-    web: compileWeb(web, sink),
+    web: compileWeb(raw.web, sink),
     sessions: {
-      heartbeatIntervalMs: durationField(sessions, 'heartbeatInterval', d.heartbeatIntervalMs, ['sessions'], sink, { positive: true }),
-      heartbeatMaxMisses: int(sessions, 'heartbeatMaxMisses') ?? d.heartbeatMaxMisses,
-      registrationTimeoutMs: durationField(sessions, 'registrationTimeout', d.registrationTimeoutMs, ['sessions'], sink, { positive: true }),
-      maxConnections: int(sessions, 'maxConnections') ?? d.maxConnections,
-      maxInputBytes: int(sessions, 'maxInputBytes') ?? d.maxInputBytes,
-      connectStaggerMs: durationField(sessions, 'connectStagger', d.connectStaggerMs, ['sessions'], sink),
-      timerResolutionMs: timerResolutionField(sessions, sink),
+      heartbeatIntervalMs: positive('sessions', 'heartbeatInterval', sessions.heartbeatInterval, defaults.sessions.properties.heartbeatInterval.default),
+      heartbeatMaxMisses: sessions.heartbeatMaxMisses,
+      registrationTimeoutMs: positive('sessions', 'registrationTimeout', sessions.registrationTimeout, defaults.sessions.properties.registrationTimeout.default),
+      maxConnections: sessions.maxConnections,
+      maxInputBytes: sessions.maxInputBytes,
+      connectStaggerMs: ms(sessions.connectStagger),
+      timerResolutionMs: timerResolutionField(sessions.timerResolution, sink),
     },
-    storage: compileStorage(storage, sink),
+    storage: compileStorage(raw.storage, sink),
     writeBuffer: {
-      maxRows,
-      flushIntervalMs: durationField(writeBuffer, 'flushInterval', DEFAULT_WRITE_BUFFER.flushIntervalMs, ['writeBuffer'], sink, {
-        positive: true,
-      }),
-      idleFlushDelayMs: durationField(writeBuffer, 'idleFlushDelay', DEFAULT_WRITE_BUFFER.idleFlushDelayMs, ['writeBuffer'], sink),
-      maxPendingRows: int(writeBuffer, 'maxPendingRows') ?? defaultMaxPendingRows(maxRows),
+      maxRows: wb.maxRows,
+      flushIntervalMs: positive('writeBuffer', 'flushInterval', wb.flushInterval, defaults.writeBuffer.properties.flushInterval.default),
+      idleFlushDelayMs: ms(wb.idleFlushDelay),
+      maxPendingRows: wb.maxPendingRows ?? defaultMaxPendingRows(wb.maxRows),
     },
     retention: {
-      deviceDataMs: durationField(retention, 'deviceData', r.deviceDataMs, ['retention'], sink),
-      heartbeatLogMs: durationField(retention, 'heartbeatLog', r.heartbeatLogMs, ['retention'], sink),
-      rawPacketsMs: durationField(retention, 'rawPackets', r.rawPacketsMs, ['retention'], sink),
-      connectionHistoryMs: durationField(retention, 'connectionHistory', r.connectionHistoryMs, ['retention'], sink),
-      rawPacketsMaxRows: int(retention, 'rawPacketsMaxRows') ?? r.rawPacketsMaxRows,
-      rawPackets: oneOf(retention, 'recordRawPackets', ['none', 'errors', 'all'] as const) ?? r.rawPackets,
-      sweepIntervalMs: durationField(retention, 'sweepInterval', r.sweepIntervalMs, ['retention'], sink, { positive: true }),
+      deviceDataMs: ms(retention.deviceData),
+      heartbeatLogMs: ms(retention.heartbeatLog),
+      rawPacketsMs: ms(retention.rawPackets),
+      connectionHistoryMs: ms(retention.connectionHistory),
+      rawPacketsMaxRows: retention.rawPacketsMaxRows,
+      recordRawPackets: retention.recordRawPackets,
+      sweepIntervalMs: positive('retention', 'sweepInterval', retention.sweepInterval, defaults.retention.properties.sweepInterval.default),
     },
-    logging: {
-      level: oneOf(logging, 'level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const) ?? DEFAULT_LOGGING.level,
-      pretty: bool(logging, 'pretty') ?? DEFAULT_LOGGING.pretty,
-    },
+    logging: { level: raw.logging.level, pretty: raw.logging.pretty },
   };
   checkPorts(server, listeners, sink);
   if (server.writeBuffer.maxPendingRows < server.writeBuffer.maxRows) {
@@ -105,26 +89,23 @@ export function compileServer(raw: unknown, sink: IssueSink): CompiledServer {
   return { server, listeners, channels };
 }
 
-function compileWeb(web: RawMap, sink: IssueSink): WebConfig {
-  const admin = asMap(web['admin']);
-  const lockout = asMap(web['lockout']);
-  const live = asMap(web['live']);
-  const d = DEFAULT_WEB;
+function compileWeb(web: ServerYaml['web'], sink: IssueSink): WebConfig {
+  const d = SERVER_SCHEMA.properties.web.properties;
   return {
-    enabled: bool(web, 'enabled') ?? d.enabled,
-    host: str(web, 'host') ?? d.host,
-    port: intIn(web, 'port', 0, 65535) ?? d.port,
-    admin: { username: str(admin, 'username') ?? d.adminUsername, password: str(admin, 'password') ?? null },
-    sessionTtlMs: durationField(web, 'sessionTtl', d.sessionTtlMs, ['web'], sink, { positive: true }),
-    secureCookies: bool(web, 'secureCookies') ?? d.secureCookies,
+    enabled: web.enabled,
+    host: web.host,
+    port: web.port,
+    admin: { username: web.admin.username, password: web.admin.password ?? null },
+    sessionTtlMs: positiveMs(web.sessionTtl, d.sessionTtl.default as string, ['web', 'sessionTtl'], sink),
+    secureCookies: web.secureCookies,
     lockout: {
-      maxFailures: int(lockout, 'maxFailures') ?? d.lockout.maxFailures,
-      durationMs: durationField(lockout, 'duration', d.lockout.durationMs, ['web', 'lockout'], sink, { positive: true }),
+      maxFailures: web.lockout.maxFailures,
+      durationMs: positiveMs(web.lockout.duration, d.lockout.properties.duration.default as string, ['web', 'lockout', 'duration'], sink),
     },
     live: {
-      keepAliveMs: durationField(live, 'keepAlive', d.live.keepAliveMs, ['web', 'live'], sink, { positive: true }),
-      maxBufferedBytes: int(live, 'maxBufferedBytes') ?? d.live.maxBufferedBytes,
-      unreachableAfter: int(live, 'unreachableAfter') ?? d.live.unreachableAfter,
+      keepAliveMs: positiveMs(web.live.keepAlive, d.live.properties.keepAlive.default as string, ['web', 'live', 'keepAlive'], sink),
+      maxBufferedBytes: web.live.maxBufferedBytes,
+      unreachableAfter: web.live.unreachableAfter,
     },
   };
 }
@@ -133,52 +114,47 @@ const MYSQL_KEYS = ['host', 'port', 'user', 'password', 'database', 'poolSize', 
 const SQLITE_KEYS = ['path', 'cacheSize'] as const;
 
 /** Each driver takes its own keys; one of the other driver's is reported, not ignored. */
-function compileStorage(storage: RawMap, sink: IssueSink): StorageConfig {
-  const driver = oneOf(storage, 'driver', ['sqlite', 'mysql'] as const) ?? DEFAULT_STORAGE.driver;
-  if (driver === 'sqlite') {
-    for (const key of MYSQL_KEYS) if (has(storage, key)) sink.add(['storage', key], 'applies only to driver: mysql');
-    return { driver, path: str(storage, 'path') ?? DEFAULT_STORAGE.path, cacheBytes: parseDataSize(storage['cacheSize']) ?? DEFAULT_STORAGE.cacheBytes };
+export function compileStorage(storage: StorageYaml, sink: IssueSink): StorageConfig {
+  // The schema fills in both drivers' defaults: only keys written in the file count here.
+  const written = (key: string): boolean => sink.written(['storage', key]);
+  if (storage.driver === 'sqlite') {
+    for (const key of MYSQL_KEYS) if (written(key)) sink.add(['storage', key], 'applies only to driver: mysql');
+    return { driver: 'sqlite', path: storage.path, cacheSizeBytes: bytes(storage.cacheSize) };
   }
-  for (const key of SQLITE_KEYS) if (has(storage, key)) sink.add(['storage', key], 'applies only to driver: sqlite');
+  for (const key of SQLITE_KEYS) if (written(key)) sink.add(['storage', key], 'applies only to driver: sqlite');
   for (const key of ['user', 'database'] as const) {
-    if (!has(storage, key)) sink.add(['storage'], `driver: mysql needs storage.${key}`);
+    if (storage[key] === undefined) sink.add(['storage'], `driver: mysql needs storage.${key}`);
   }
-  const spill = asMap(storage['spill']);
-  const password = storage['password'];
+  const { spill } = storage;
   return {
-    driver,
-    host: str(storage, 'host') ?? DEFAULT_MYSQL.host,
-    port: intIn(storage, 'port', 1, 65535) ?? DEFAULT_MYSQL.port,
-    user: str(storage, 'user') ?? '',
-    // A numeric password in YAML (123456) arrives as a number.
-    password: typeof password === 'number' ? String(password) : (str(storage, 'password') ?? ''),
-    database: str(storage, 'database') ?? '',
-    poolSize: int(storage, 'poolSize') ?? DEFAULT_MYSQL.poolSize,
-    tls: bool(storage, 'tls') ?? DEFAULT_MYSQL.tls,
+    driver: 'mysql',
+    host: storage.host,
+    port: storage.port,
+    user: storage.user ?? '',
+    password: String(storage.password),
+    database: storage.database ?? '',
+    poolSize: storage.poolSize,
+    tls: storage.tls,
     spill: {
-      dir: str(spill, 'dir') ?? DEFAULT_SPILL.dir,
-      maxBytes: parseDataSize(spill['maxSize']) ?? DEFAULT_SPILL.maxBytes,
-      writeTimeoutMs: durationField(spill, 'writeTimeout', DEFAULT_SPILL.writeTimeoutMs, ['storage', 'spill'], sink, { positive: true }),
+      dir: spill.dir,
+      maxSizeBytes: bytes(spill.maxSize),
+      writeTimeoutMs: positiveMs(spill.writeTimeout, SERVER_SCHEMA.properties.storage.properties.spill.properties.writeTimeout.default as string, ['storage', 'spill', 'writeTimeout'], sink),
     },
   };
 }
 
-function compileListeners(raw: unknown, sink: IssueSink): LocatedListener[] {
+function compileListeners(raw: readonly ListenerYaml[], sink: IssueSink): LocatedListener[] {
   const out: LocatedListener[] = [];
   const names = new Map<string, number>();
-  asList(raw).forEach((item, index) => {
-    const m = asMap(item);
-    const name = str(m, 'name');
-    const port = intIn(m, 'port', 0, 65535);
-    const link = str(m, 'link');
-    if (name === undefined || port === undefined || link === undefined) return;
+  // forEach: a rejected entry is a hole in the list (repair.ts), skipped here.
+  raw.forEach(({ name, host, port, link }, index) => {
     const first = names.get(name);
     if (first !== undefined) {
       sink.add(['listeners', index, 'name'], `duplicate listener name "${name}" (first at line ${sink.lineOf(['listeners', first])})`);
       return;
     }
     names.set(name, index);
-    out.push({ listener: { name, host: str(m, 'host') ?? DEFAULT_LISTENER_HOST, port, link }, index });
+    out.push({ listener: { name, host, port, link }, index });
   });
   return out;
 }
@@ -186,7 +162,7 @@ function compileListeners(raw: unknown, sink: IssueSink): LocatedListener[] {
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 
 /** Two sockets on one port collide when the hosts are equal or either is a wildcard. Port 0 is ephemeral. */
-function checkPorts(server: ServerConfig, listeners: readonly LocatedListener[], sink: IssueSink): void {
+function checkPorts(server: ServerDraft, listeners: readonly LocatedListener[], sink: IssueSink): void {
   const taken: { host: string; port: number; what: string }[] = [
     { host: server.web.host, port: server.web.port, what: 'the web server' },
   ];
@@ -198,4 +174,11 @@ function checkPorts(server: ServerConfig, listeners: readonly LocatedListener[],
     if (clash) sink.add(['listeners', index, 'port'], `port ${listener.port} is already used by ${clash.what}`);
     else taken.push({ host: listener.host, port: listener.port, what: `listener "${listener.name}"` });
   }
+}
+
+/** The storage server.yml gets without a `storage:` block (SQLite), for tests and benchmarks. */
+export function defaultStorage(): SqliteStorageConfig {
+  const storage = compileStorage(defaultServerYaml().storage, new IssueSink('defaults', null, []));
+  if (storage.driver !== 'sqlite') throw new Error('the default storage driver is not sqlite');
+  return storage;
 }

@@ -65,3 +65,13 @@ export function sortIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
       a.field.localeCompare(b.field),
   );
 }
+
+/** `/profiles/th-station/points/3` → ['profiles', 'th-station', 'points', 3]. */
+export function parsePointer(pointer: string): YamlPath {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+}

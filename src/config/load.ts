@@ -13,9 +13,9 @@ import { known } from './compile-devices.js';
 import { substituteEnv } from './env.js';
 import { ConfigError, sortIssues, type ConfigIssue } from './errors.js';
 import { deepFreeze } from './freeze.js';
-import { validatePointsSchema, validateRulesSchema, validateServerSchema } from './validate-schema.js';
+import { defaultServerYaml, validatePointsSchema, validateRulesSchema, validateServerSchema } from './validate-schema.js';
 import { DUPLICATE_KEY_MESSAGE, IssueSink, parseYamlSource, type YamlSource } from './yaml-source.js';
-import { explicitResolutionProblem } from './timer-resolution.js';
+import { explicitResolutionProblem, resolveTimerResolution } from './timer-resolution.js';
 
 export const SERVER_FILE = 'server.yml';
 export const POINTS_FILE = 'points.yml';
@@ -29,22 +29,26 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
   const serverFile = readSource(join(configDir, SERVER_FILE), env, issues);
   const pointsFile = readSource(join(configDir, POINTS_FILE), env, issues);
 
-  validateServerSchema(serverFile.data, serverFile.sink);
-  validatePointsSchema(pointsFile.data, pointsFile.sink);
+  // An unusable server.yml (not a mapping, or missing) is compiled as all defaults: its
+  // problems are reported already, and points.yml is still checked.
+  const serverYaml = validateServerSchema(serverFile.data, serverFile.sink) ?? defaultServerYaml();
+  // Names as declared, before the schema drops broken entries: a reference to a broken
+  // link or profile is not reported again as unknown.
+  const declaredLinks = new Set(Object.keys(asRecord(asRecord(pointsFile.data)['links'])));
+  const declaredProfiles = new Set(Object.keys(asRecord(asRecord(pointsFile.data)['profiles'])));
+  const pointsYaml = validatePointsSchema(pointsFile.data, pointsFile.sink);
 
-  const { server, listeners, channels } = compileServer(serverFile.data, serverFile.sink);
-  const { points, compiledProfiles } = compilePoints(pointsFile.data, pointsFile.sink);
+  const { server: draft, listeners, channels } = compileServer(serverYaml, serverFile.sink);
+  const { points, compiledProfiles } = compilePoints(pointsYaml, declaredProfiles, pointsFile.sink);
 
   // Listener → link is the one reference between the two files; without a readable
   // points.yml every listener would be reported, repeating the real problem.
-  const declaredLinks = new Set(Object.keys(asRecord(asRecord(pointsFile.data)['links'])));
   for (const { listener, index } of pointsFile.readable ? listeners : []) {
     if (!declaredLinks.has(listener.link)) {
       serverFile.sink.add(['listeners', index, 'link'], `unknown link "${listener.link}" in ${POINTS_FILE}${known(declaredLinks)}`);
     }
   }
   if (pointsFile.readable) {
-    const declaredProfiles = new Set(Object.keys(asRecord(asRecord(pointsFile.data)['profiles'])));
     for (const { channel, index } of channels) {
       if (channel.type !== 'modbus-tcp' && channel.type !== 'rtu-over-tcp') continue;
       if (channel.profile !== null && !declaredProfiles.has(channel.profile)) {
@@ -63,9 +67,10 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
     }
   }
   if (pointsFile.readable) {
-    const problem = explicitResolutionProblem(server.sessions, points);
+    const problem = explicitResolutionProblem(draft.sessions, points);
     if (problem) serverFile.sink.add(['sessions', 'timerResolution'], problem);
   }
+  const server = { ...draft, sessions: resolveTimerResolution(draft.sessions, points) };
   const linksInUse = [...listeners.map(({ listener }) => listener.link), ...channels.map(({ channel }) => (channel.type === 'rtu-over-tcp' ? channel.link : null))];
   const unsolicitedInUse = linksInUse.some((name) => name !== null && points.links.get(name)?.framing === 'unsolicited');
   if (unsolicitedInUse) checkUnsolicitedDecodable(compiledProfiles, pointsFile.sink);

@@ -43,15 +43,18 @@ export function shortestScheduledPeriod(sessions: Pick<SessionLimits, 'heartbeat
   return shortest;
 }
 
-/** The scheduler's step in ms: `sessions.timerResolutionMs` when set, otherwise derived as above. */
-export function timerResolutionMs(sessions: Pick<SessionLimits, 'heartbeatIntervalMs' | 'timerResolutionMs'>, points: Pick<PointsConfig, 'profiles'>): number {
-  if (sessions.timerResolutionMs !== null) return sessions.timerResolutionMs;
+/** `sessions` as compiled from server.yml: the step is the explicit one, or null for `auto`. */
+export type SessionDraft = Omit<SessionLimits, 'timerResolutionMs' | 'timerResolutionAuto'> & { readonly timerResolutionMs: number | null };
+
+/** Sessions with the scheduler step resolved once, so the runtime never derives it. */
+export function resolveTimerResolution(sessions: SessionDraft, points: Pick<PointsConfig, 'profiles'>): SessionLimits {
+  if (sessions.timerResolutionMs !== null) return { ...sessions, timerResolutionMs: sessions.timerResolutionMs, timerResolutionAuto: false };
   const step = Math.floor(shortestScheduledPeriod(sessions, points).ms * AUTO_RESOLUTION_SHARE);
-  return Math.min(MAX_AUTO_RESOLUTION_MS, Math.max(1, step));
+  return { ...sessions, timerResolutionMs: Math.min(MAX_AUTO_RESOLUTION_MS, Math.max(1, step)), timerResolutionAuto: true };
 }
 
 /** Why an explicit step does not fit the config (it would skip polls or stretch timeouts), or null. */
-export function explicitResolutionProblem(sessions: Pick<SessionLimits, 'heartbeatIntervalMs' | 'timerResolutionMs'>, points: Pick<PointsConfig, 'profiles'>): string | null {
+export function explicitResolutionProblem(sessions: SessionDraft, points: Pick<PointsConfig, 'profiles'>): string | null {
   if (sessions.timerResolutionMs === null) return null;
   const shortest = shortestScheduledPeriod(sessions, points);
   const limit = Math.floor(shortest.ms * MAX_EXPLICIT_RESOLUTION_SHARE);

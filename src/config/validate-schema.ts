@@ -1,9 +1,11 @@
-// Runs a file's JSON Schema and turns ajv's errors into readable issues with positions.
+// Runs a file's schema, turns ajv's errors into readable issues with positions, and fills
+// in the schema's defaults (the one place they are applied).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { YamlPath } from './errors.js';
-import { POINTS_SCHEMA } from './schema/points.schema.js';
+import { parsePointer, type YamlPath } from './errors.js';
+import { repairRejected } from './repair.js';
+import { POINTS_SCHEMA, type PointsYaml } from './schema/points.schema.js';
 import { RULES_SCHEMA } from './schema/rules.schema.js';
-import { SERVER_SCHEMA } from './schema/server.schema.js';
+import { SERVER_SCHEMA, type ServerYaml } from './schema/server.schema.js';
 import type { JsonSchema } from './schema/common.js';
 import { isAscii, isByteSize, isDataSize, isDuration, isHex, regexError } from './units.js';
 import type { IssueSink } from './yaml-source.js';
@@ -14,8 +16,12 @@ const ajv = new Ajv({
   discriminator: true,
   allowUnionTypes: true,
   strict: true,
+  // Defaults are written into the data as it is checked, so compile sees every key; a
+  // default never reaches an error message, and errors keep pointing at the user's YAML.
+  useDefaults: true,
 });
 ajv.addKeyword({ keyword: 'x-message', schemaType: 'string' });
+ajv.addKeyword({ keyword: 'x-lenient', schemaType: 'boolean' });
 ajv.addFormat('duration', { type: 'string', validate: isDuration });
 ajv.addFormat('duration-or-auto', { type: 'string', validate: (s: string) => s === 'auto' || isDuration(s) });
 ajv.addFormat('byte-size', { type: 'string', validate: isByteSize });
@@ -35,12 +41,32 @@ function validatorFor(schema: JsonSchema): ValidateFunction {
   return validate;
 }
 
-export function validateServerSchema(data: unknown, sink: IssueSink): void {
-  validateAgainst(SERVER_SCHEMA, data, sink);
+/**
+ * server.yml checked and completed with defaults. A rejected value is reported, then
+ * dropped (its default takes its place), so compile runs on well-typed data and its
+ * cross-field checks still report in the same pass; null when the file is unusable.
+ */
+export function validateServerSchema(data: unknown, sink: IssueSink): ServerYaml | null {
+  return checked<ServerYaml>(SERVER_SCHEMA, data, sink);
 }
 
-export function validatePointsSchema(data: unknown, sink: IssueSink): void {
-  validateAgainst(POINTS_SCHEMA, data, sink);
+function checked<T>(schema: JsonSchema, data: unknown, sink: IssueSink): T | null {
+  const validate = validatorFor(schema);
+  if (validate(data)) return data as T;
+  report(validate.errors ?? [], sink);
+  return repairRejected(data, validate) ? (data as T) : null;
+}
+
+/** server.yml with nothing set: every default (for a file that could not be used, and the docs test). */
+export function defaultServerYaml(): ServerYaml {
+  const data = { version: 1, listeners: [] };
+  if (!validatorFor(SERVER_SCHEMA)(data)) throw new Error('the server.yml defaults do not pass its schema');
+  return data as unknown as ServerYaml;
+}
+
+/** points.yml checked and completed with defaults, rejected values dropped as for server.yml; null when unusable. */
+export function validatePointsSchema(data: unknown, sink: IssueSink): PointsYaml | null {
+  return checked<PointsYaml>(POINTS_SCHEMA, data, sink);
 }
 
 export function validateRulesSchema(data: unknown, sink: IssueSink): void {
@@ -50,7 +76,11 @@ export function validateRulesSchema(data: unknown, sink: IssueSink): void {
 function validateAgainst(schema: JsonSchema, data: unknown, sink: IssueSink): void {
   const validate = validatorFor(schema);
   if (validate(data)) return;
-  for (const err of validate.errors ?? []) {
+  report(validate.errors ?? [], sink);
+}
+
+function report(errors: readonly ErrorObject[], sink: IssueSink): void {
+  for (const err of errors) {
     const issue = describe(err);
     if (issue) sink.add(issue.path, issue.message);
   }
@@ -109,16 +139,6 @@ function describeDiscriminator(err: ErrorObject, path: YamlPath): { path: YamlPa
   const branches = ((err.parentSchema as JsonSchema | undefined)?.['oneOf'] as JsonSchema[] | undefined) ?? [];
   const values = branches.map((b) => ((b['properties'] as Record<string, JsonSchema>)[tag]?.['const'] as string | undefined) ?? '?');
   return { path: [...path, tag], message: `must be one of: ${values.join(', ')}` };
-}
-
-/** `/profiles/th-station/points/3` → ['profiles', 'th-station', 'points', 3]. */
-function parsePointer(pointer: string): YamlPath {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
 }
 
 function article(type: string): string {

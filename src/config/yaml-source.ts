@@ -106,6 +106,11 @@ export class IssueSink {
     return this.source ? locate(this.source, path).line : null;
   }
 
+  /** Whether the file itself sets `path` (a default filled in by the schema does not count). */
+  written(path: YamlPath): boolean {
+    return this.source ? this.source.doc.hasIn(path) : false;
+  }
+
   sourceText(path: YamlPath): string | null {
     return this.source ? scalarSourceText(this.source, path) : null;
   }

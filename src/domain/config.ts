@@ -68,9 +68,12 @@ export interface SessionLimits {
   readonly connectStaggerMs: number;
   /**
    * Step of the shared scheduler (polls, response timeouts, heartbeat checks): jobs due
-   * within one step share a wake-up. null: derived from the config (config/timer-resolution.ts).
+   * within one step share a wake-up. Resolved at load: `sessions.timerResolution`, or with
+   * `auto` derived from the periods in the config (config/timer-resolution.ts).
    */
-  readonly timerResolutionMs: number | null;
+  readonly timerResolutionMs: number;
+  /** True when `sessions.timerResolution` is `auto`, so the step above was derived. */
+  readonly timerResolutionAuto: boolean;
 }
 
 export type StorageConfig = SqliteStorageConfig | MysqlStorageConfig;
@@ -80,7 +83,7 @@ export interface SqliteStorageConfig {
   /** Path of the database file, relative paths resolved against the working directory. */
   readonly path: string;
   /** Page cache of the write connection (PRAGMA cache_size), bytes; the reader gets at most 8 MiB of it. */
-  readonly cacheBytes: number;
+  readonly cacheSizeBytes: number;
 }
 
 export interface MysqlStorageConfig {
@@ -103,7 +106,7 @@ export interface SpillConfig {
   /** Directory of the journal files, relative paths resolved against the working directory. */
   readonly dir: string;
   /** Past this size new batches are dropped (and counted): the disk is bounded too. */
-  readonly maxBytes: number;
+  readonly maxSizeBytes: number;
   /** A database write not done by then is journaled. */
   readonly writeTimeoutMs: number;
 }
@@ -128,7 +131,7 @@ export interface RetentionConfig {
   /** Hard cap on `raw_packets` rows (oldest deleted first) so it cannot fill the disk. */
   readonly rawPacketsMaxRows: number;
   /** Which raw packets are recorded at all. */
-  readonly rawPackets: 'none' | 'errors' | 'all';
+  readonly recordRawPackets: 'none' | 'errors' | 'all';
   /** How often the retention sweep runs. */
   readonly sweepIntervalMs: number;
 }

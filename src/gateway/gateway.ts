@@ -13,7 +13,6 @@ import { newCounters, type GatewayCounters } from './counters.js';
 import { DtuListener } from './listener.js';
 import { DeviceRegistry } from './registry.js';
 import { DtuSession, type OutboundHooks, type SessionContext, type SessionStatus } from './session.js';
-import { timerResolutionMs } from '../config/timer-resolution.js';
 import { systemClock, TickScheduler, type Clock, type TransactionOutcome } from '../link/index.js';
 
 export type { WriteCommand };
@@ -68,7 +67,7 @@ export class Gateway {
   constructor(private readonly deps: GatewayDeps) {
     const clock = deps.clock ?? systemClock;
     this.startedAt = clock.now();
-    this.timerResolutionMs = timerResolutionMs(deps.server.sessions, deps.points);
+    this.timerResolutionMs = deps.server.sessions.timerResolutionMs;
     const ctx: SessionContext = {
       limits: deps.server.sessions,
       points: deps.points,
@@ -78,7 +77,7 @@ export class Gateway {
       log: deps.log,
       clock,
       scheduler: new TickScheduler(this.timerResolutionMs),
-      recordPackets: deps.server.retention.rawPackets,
+      recordPackets: deps.server.retention.recordRawPackets,
     };
     this.ctx = ctx;
     for (const listener of deps.server.listeners) {

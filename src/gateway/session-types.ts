@@ -20,7 +20,7 @@ export interface SessionContext {
   readonly clock: Clock;
   /** Shared by every session: poll schedules, response timeouts and heartbeat checks. */
   readonly scheduler: TickScheduler;
-  readonly recordPackets: RetentionConfig['rawPackets'];
+  readonly recordPackets: RetentionConfig['recordRawPackets'];
 }
 
 export type SessionState = 'registering' | 'active' | 'closed';

@@ -4,10 +4,10 @@
 // and runs them the same way, but owns the device's presence itself (see OutboundHooks).
 
 import type { Socket } from 'node:net';
-import { matchDevice } from '../config/device-match.js';
 import type { DeviceProfile, LinkConfig } from '../domain/config.js';
 import type { OfflineReason, PacketKind, Remote } from '../domain/events.js';
 import { TransactionQueue, transactOn, type TickJob, type TransactionLink, type TransactionOutcome } from '../link/index.js';
+import { matchDevice } from '../plan/device-match.js';
 import { DevicePoller } from '../polling/device-poller.js';
 import { ackByte, frameRequest } from '../protocol/dtu/outbound.js';
 import { DtuStreamParser, type DiscardReason, type StreamEvents } from '../protocol/dtu/stream-parser.js';

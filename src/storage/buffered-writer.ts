@@ -54,8 +54,8 @@ export interface BufferedWriterOptions {
   readonly idleFlushDelayMs: number;
   /** Backlog cap (accepted, not yet committed). */
   readonly maxPendingRows: number;
-  /** Which raw packets are recorded at all (retention.rawPackets). */
-  readonly rawPackets: 'none' | 'errors' | 'all';
+  /** Which raw packets are recorded at all (retention.recordRawPackets). */
+  readonly recordRawPackets: 'none' | 'errors' | 'all';
   /** Told about every committed batch (benchmarks, metrics). */
   readonly onFlush?: (info: FlushInfo) => void;
 }
@@ -63,7 +63,7 @@ export interface BufferedWriterOptions {
 /** Writer options from the config slices every store gets. */
 export function writerOptionsFor(
   writeBuffer: WriteBufferConfig,
-  retention: Pick<RetentionConfig, 'rawPackets'>,
+  retention: Pick<RetentionConfig, 'recordRawPackets'>,
   options: { readonly onFlush?: (info: FlushInfo) => void } = {},
 ): BufferedWriterOptions {
   return {
@@ -71,7 +71,7 @@ export function writerOptionsFor(
     flushIntervalMs: writeBuffer.flushIntervalMs,
     idleFlushDelayMs: Math.min(writeBuffer.idleFlushDelayMs, writeBuffer.flushIntervalMs),
     maxPendingRows: writeBuffer.maxPendingRows,
-    rawPackets: retention.rawPackets,
+    recordRawPackets: retention.recordRawPackets,
     ...(options.onFlush ? { onFlush: options.onFlush } : {}),
   };
 }
@@ -90,7 +90,7 @@ export interface FlushInfo {
   readonly writeMs: number | null;
 }
 
-/** Raw packet kinds kept under `rawPackets: errors`. */
+/** Raw packet kinds kept under `recordRawPackets: errors`. */
 const ERROR_PACKET_KINDS = new Set(['exception', 'garbage', 'stray']);
 const DROP_WARNING_EVERY_MS = 10_000;
 
@@ -146,7 +146,7 @@ export class BufferedHistoryWriter implements HistoryWriter {
   }
 
   rawPacket(record: RawPacketRecord): void {
-    const policy = this.options.rawPackets;
+    const policy = this.options.recordRawPackets;
     // `?.`: a null record must reach accept(), which counts it as dropped, not throw here.
     const kind = (record as RawPacketRecord | null)?.kind;
     if (policy === 'none' || (policy === 'errors' && !ERROR_PACKET_KINDS.has(kind ?? ''))) return;

@@ -5,7 +5,7 @@ import type { DeviceSource, MqttSubscription } from '../../domain/channels.js';
 import type { Sample } from '../../domain/point.js';
 import { deviceIdProblem } from '../device-id.js';
 import { JsonMapping, mappingProblem } from '../json-mapping.js';
-import { readJsonPath } from '../json-path.js';
+import { readJsonPath } from '../../plan/json-path.js';
 import { topicLevel, topicMatches } from './topic.js';
 
 export type MqttMessageResult =

@@ -5,7 +5,7 @@
 // announces the device, and turns the end of the session into a lost link, after which the
 // collector base reconnects to the known address with backoff.
 import type { Socket } from 'node:net';
-import { matchDevice } from '../../config/device-match.js';
+import { matchDevice } from '../../plan/device-match.js';
 import type { RtuOverTcpChannelConfig } from '../../domain/channels.js';
 import type { AsciiRegistration, DeviceProfile, LinkConfig, PointsConfig } from '../../domain/config.js';
 import type { GatewayEvents, Remote } from '../../domain/events.js';

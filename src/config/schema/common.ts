@@ -1,5 +1,6 @@
 // Schema fragments shared by server.yml and points.yml. `x-message` is our own annotation:
-// the message shown when the value fails `type`, `pattern` or `format` (see validate.ts).
+// the message shown when the value fails `type`, `pattern` or `format` (see validate-schema.ts).
+import { Type, type SchemaOptions, type TInteger, type TObject, type TProperties, type TString, type TUnsafe } from '@sinclair/typebox';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -67,4 +68,46 @@ export const BYTES_OBJECT: JsonSchema = {
 
 export function strictObject(properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema {
   return { type: 'object', additionalProperties: false, required, properties };
+}
+
+// TypeBox builders over the fragments above: one declaration gives the JSON Schema ajv
+// checks (messages unchanged), the `default` applied before compiling, the `description`
+// docs/CONFIG.md is checked against, and the TypeScript type of the checked value.
+
+/** A duration as written: `30s`, `500ms`, or whole milliseconds; compile converts it to ms. */
+export type DurationText = string | number;
+/** A size as written: `512MB`, `2GiB`, or whole bytes; compile converts it to bytes. */
+export type DataSizeText = string | number;
+
+type Options = SchemaOptions & { readonly default?: unknown };
+
+export const Duration = (options: Options = {}): TUnsafe<DurationText> => Type.Unsafe<DurationText>({ ...DURATION, ...options });
+export const DurationOrAuto = (options: Options = {}): TUnsafe<DurationText> => Type.Unsafe<DurationText>({ ...DURATION_OR_AUTO, ...options });
+export const DataSize = (options: Options = {}): TUnsafe<DataSizeText> => Type.Unsafe<DataSizeText>({ ...DATA_SIZE, ...options });
+export const Name = (options: Options = {}): TUnsafe<string> => Type.Unsafe<string>({ ...NAME, ...options });
+export const Host = (options: Options = {}): TString => Type.String({ minLength: 1, ...options });
+export const Port = (options: Options = {}): TInteger => Type.Integer({ minimum: 0, maximum: 65535, ...options });
+export const PositiveInt = (options: Options = {}): TInteger => Type.Integer({ minimum: 1, ...options });
+
+/**
+ * A part still read field by field by its compile step (a wrong value counts as absent),
+ * so repair.ts leaves its rejected values alone. Typed as unknown for the same reason.
+ */
+export function Lenient<T = unknown>(schema: JsonSchema): TUnsafe<T> {
+  return Type.Unsafe<T>({ ...schema, 'x-lenient': true });
+}
+
+/** One of fixed values, as a plain `enum` (TypeBox's union would change ajv's messages). */
+export function Enum<const T extends readonly (string | number)[]>(values: T, options: Options = {}): TUnsafe<T[number]> {
+  return Type.Unsafe<T[number]>({ enum: [...values], ...options });
+}
+
+/** A mapping without unknown keys; `{}` when absent, so its members' defaults apply. */
+export function Section<T extends TProperties>(properties: T, options: Options = {}): TObject<T> {
+  return Type.Object(properties, { additionalProperties: false, default: {}, ...options });
+}
+
+/** A mapping without unknown keys that has no default (list items, required blocks). */
+export function Strict<T extends TProperties>(properties: T, options: Options = {}): TObject<T> {
+  return Type.Object(properties, { additionalProperties: false, ...options });
 }

@@ -1,6 +1,15 @@
-// JSON Schema of points.yml. Combinations the schema would only express with noisy
-// oneOf errors (task kinds, device rule kinds, ascii-or-hex) are checked in code instead.
+// Schema of points.yml. Combinations the schema would only express with noisy oneOf
+// errors (task kinds, device rule kinds, ascii-or-hex) are checked in code instead. Links,
+// profiles and their timing are declared with TypeBox (types and defaults in one place);
+// registration rules, tasks and points are still plain JSON Schema read field by field.
+import { Type, type Static } from '@sinclair/typebox';
 import {
+  Duration,
+  Enum,
+  Lenient,
+  PositiveInt,
+  Strict,
+  Section,
   ADDRESS,
   ASCII,
   BYTE,
@@ -70,34 +79,41 @@ const heartbeat: JsonSchema = {
   properties: { ascii: ASCII, hex: HEX, reply: BYTES_OBJECT },
 };
 
-const typed = strictObject({
-  heartbeatType: BYTE,
-  dataType: BYTE,
-  modbusType: BYTE,
-  acks: strictObject({ registration: BYTE_OR_NULL, heartbeat: BYTE_OR_NULL, data: BYTE_OR_NULL }),
+const Ack = (value: number, description: string) =>
+  Type.Unsafe<number | null>({ ...BYTE_OR_NULL, default: value, description: `${description}; null: none.` });
+
+const Typed = Section({
+  heartbeatType: Type.Integer({ ...BYTE, default: 0x02, description: 'Type byte of a heartbeat message.' }),
+  dataType: Type.Integer({ ...BYTE, default: 0x03, description: 'Type byte of a data message.' }),
+  modbusType: Type.Integer({ ...BYTE, default: 0x04, description: 'Type byte of a message carrying Modbus RTU.' }),
+  acks: Section({
+    registration: Ack(0x01, 'Acknowledgement byte for a registration'),
+    heartbeat: Ack(0x02, 'Acknowledgement byte for a heartbeat'),
+    data: Ack(0x03, 'Acknowledgement byte for data'),
+  }),
 });
 
-const link = strictObject(
-  {
-    framing: { enum: ['transparent', 'typed', 'unsolicited'] },
-    registration,
-    heartbeat,
-    unknownIds: { enum: ['accept', 'reject'] },
-    duplicateIds: { enum: ['replace', 'reject'] },
-    typed,
-  },
-  ['framing'],
-);
+const Link = Strict({
+  framing: Enum(['transparent', 'typed', 'unsolicited'] as const, { description: 'How bytes are framed after registration.' }),
+  // Absent: printable ASCII up to 40 bytes, sent once (compile-link.ts).
+  registration: Type.Optional(Lenient(registration)),
+  heartbeat: Type.Optional(Lenient(heartbeat)),
+  unknownIds: Enum(['accept', 'reject'] as const, { default: 'accept', description: 'Whether IDs no device rule names may connect.' }),
+  duplicateIds: Enum(['replace', 'reject'] as const, { default: 'replace', description: 'What a second connection with an online ID does.' }),
+  // Filled in on every link; compile-link.ts reports a `typed:` written on another framing.
+  typed: Typed,
+});
 
-const timing = strictObject({
-  responseTimeout: DURATION,
-  retries: { type: 'integer', minimum: 0, maximum: 10 },
-  interRequestDelay: DURATION,
-  quietAfterTimeout: DURATION,
-  maxReadGap: { type: 'integer', minimum: 0, maximum: 124 },
-  backoffAfterFailures: POSITIVE_INT,
-  backoffInitial: DURATION,
-  backoffMax: DURATION,
+// A 1 s timeout is the classic DTU mistake: cellular round trips alone can take seconds.
+const Timing = Section({
+  responseTimeout: Duration({ default: '3s', description: 'Wait for a response.' }),
+  retries: Type.Integer({ minimum: 0, maximum: 10, default: 1, description: 'Retries after a timeout or bad frame.' }),
+  interRequestDelay: Duration({ default: '50ms', description: 'Pause between a transaction and the next request.' }),
+  quietAfterTimeout: Duration({ default: '200ms', description: 'Quiet line required after a timeout.' }),
+  maxReadGap: Type.Integer({ minimum: 0, maximum: 124, default: 10, description: 'Unused registers a merged read may span.' }),
+  backoffAfterFailures: PositiveInt({ default: 3, description: 'Consecutive failures before a slave is backed off.' }),
+  backoffInitial: Duration({ default: '5s', description: 'First backoff delay, doubling.' }),
+  backoffMax: Duration({ default: '5m', description: 'Longest backoff delay.' }),
 });
 
 const task = strictObject(
@@ -142,14 +158,15 @@ const point = strictObject(
   ['name', 'address', 'type'],
 );
 
-const profile = strictObject({
-  description: { type: 'string' },
-  heartbeat,
-  timing,
-  slaves: { type: 'array', minItems: 1, items: strictObject({ id: SLAVE_ID, name: { type: 'string' } }, ['id']) },
-  pollOnConnect: { type: 'boolean' },
-  tasks: { type: 'array', items: task },
-  points: { type: 'array', items: point },
+const Profile = Strict({
+  description: Type.String({ default: '', description: 'Free text.' }),
+  heartbeat: Type.Optional(Lenient(heartbeat)),
+  timing: Timing,
+  // Absent or all rejected: slave 1 (compile-profile.ts).
+  slaves: Type.Optional(Lenient<unknown[]>({ type: 'array', minItems: 1, items: strictObject({ id: SLAVE_ID, name: { type: 'string' } }, ['id']) })),
+  pollOnConnect: Type.Boolean({ default: true, description: 'Run every interval task right after registration.' }),
+  tasks: Lenient<unknown[]>({ type: 'array', items: task, default: [] }),
+  points: Lenient<unknown[]>({ type: 'array', items: point, default: [] }),
 });
 
 /** One of `{ id, profile, name? }`, `{ pattern, profile }`, `{ default }`; the kind is checked in code. */
@@ -161,12 +178,26 @@ const deviceRule = strictObject({
   name: { type: 'string' },
 });
 
-export const POINTS_SCHEMA: JsonSchema = strictObject(
+/** One `links:` entry as checked, defaults filled in. */
+export type LinkYaml = Static<typeof Link>;
+/** One `profiles:` entry as checked, defaults filled in. */
+export type ProfileYaml = Static<typeof Profile>;
+export type TimingYaml = Static<typeof Timing>;
+export type TypedYaml = Static<typeof Typed>;
+export const TIMING_SCHEMA = Timing;
+
+/** Named entries: a mapping whose keys are names (`links:`, `profiles:`). */
+const NamedEntries = <T>(entry: JsonSchema) => Type.Unsafe<Record<string, T>>({ type: 'object', propertyNames: NAME, additionalProperties: entry, default: {} });
+
+export const POINTS_SCHEMA = Type.Object(
   {
-    version: { const: 1 },
-    links: { type: 'object', propertyNames: NAME, additionalProperties: link },
-    profiles: { type: 'object', propertyNames: NAME, additionalProperties: profile },
-    devices: { type: 'array', items: deviceRule },
+    version: Type.Unsafe<1>({ const: 1 }),
+    links: NamedEntries<LinkYaml>(Link),
+    profiles: NamedEntries<ProfileYaml>(Profile),
+    devices: Lenient<unknown[]>({ type: 'array', items: deviceRule, default: [] }),
   },
-  ['version'],
+  { additionalProperties: false },
 );
+
+/** points.yml as checked, defaults filled in. */
+export type PointsYaml = Static<typeof POINTS_SCHEMA>;

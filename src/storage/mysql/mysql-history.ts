@@ -99,7 +99,7 @@ export class MysqlHistory implements HistoryStore {
     const spill = storage.spill;
     let journal: SpillJournal;
     try {
-      const opened = await SpillJournal.open(resolve(spill.dir), { segmentBytes: SPILL_SEGMENT_BYTES, maxBytes: spill.maxBytes }, this.log);
+      const opened = await SpillJournal.open(resolve(spill.dir), { segmentBytes: SPILL_SEGMENT_BYTES, maxBytes: spill.maxSizeBytes }, this.log);
       journal = opened.journal;
     } catch (err) {
       await pool.end().catch(() => undefined);

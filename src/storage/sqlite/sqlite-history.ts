@@ -74,7 +74,7 @@ export class SqliteHistory implements HistoryStore {
     }
     const path = this.path;
     await mkdir(dirname(path), { recursive: true });
-    const { cacheBytes } = this.config.storage;
+    const { cacheSizeBytes: cacheBytes } = this.config.storage;
     const sink = new SqliteWorkerSink({ path, cacheBytes, retention: this.config.retention }, this.log);
     const { migration, pageCacheKiB } = await sink.start();
     if (migration.applied.length > 0) this.log.info({ path, ...migration }, 'database schema migrated');

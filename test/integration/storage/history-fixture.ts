@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_STORAGE } from '../../../src/config/defaults.js';
+import { defaultStorage } from '../../../src/config/compile-server.js';
 import type { RetentionConfig, SqliteStorageConfig, WriteBufferConfig } from '../../../src/domain/config.js';
 import type { Sample } from '../../../src/domain/point.js';
 import { silentLogger } from '../../../src/log.js';
@@ -23,13 +23,13 @@ export const KEEP_EVERYTHING: RetentionConfig = {
   rawPacketsMs: 0,
   connectionHistoryMs: 0,
   rawPacketsMaxRows: 0,
-  rawPackets: 'all',
+  recordRawPackets: 'all',
   sweepIntervalMs: 3_600_000,
 };
 
 /** The compiled default SQLite storage config, at `path`. */
 export function sqliteStorage(path: string): SqliteStorageConfig {
-  return { ...DEFAULT_STORAGE, path };
+  return { ...defaultStorage(), path };
 }
 
 export interface TempHistory {

@@ -36,7 +36,7 @@ export async function tempMysql(): Promise<TempMysql> {
     database,
     poolSize: 4,
     tls: false,
-    spill: { dir: spillDir, maxBytes: 2 ** 30, writeTimeoutMs: 10_000 },
+    spill: { dir: spillDir, maxSizeBytes: 2 ** 30, writeTimeoutMs: 10_000 },
   };
   const created: MysqlHistory[] = [];
   const create: TempMysql['create'] = (overrides = {}) => {

@@ -35,7 +35,7 @@ describe('SQLite history store', () => {
   });
 
   it('gives the writer the page cache of storage.cacheSize (32 MiB by default) and the reader at most 8 MiB of it', async () => {
-    const small = await t.open({ storage: { cacheBytes: 4 * 2 ** 20 } });
+    const small = await t.open({ storage: { cacheSizeBytes: 4 * 2 ** 20 } });
     expect(small.pageCacheKiB).toEqual({ writer: 4096, reader: 4096 });
     await small.stop();
     const byDefault = await t.open();

@@ -225,15 +225,15 @@ export function declareWritingContract(ctx: ContractContext): void {
     expect(await ctx.storedSamples()).toEqual([sample('A', 'temperature', 1)]);
   });
 
-  it('records only the raw packets its rawPackets policy asks for', async () => {
+  it('records only the raw packets its recordRawPackets policy asks for', async () => {
     const kinds = ['registration', 'request', 'response', 'exception', 'garbage', 'stray'] as const;
-    const store = await ctx.open({ retention: { rawPackets: 'errors' } });
+    const store = await ctx.open({ retention: { recordRawPackets: 'errors' } });
     kinds.forEach((kind, i) => store.writer.rawPacket(packet(T0 + i, i, { kind })));
     await store.writer.flush();
     expect((await store.reader.rawPackets({ order: 'asc' })).map((p) => p.kind)).toEqual(['exception', 'garbage', 'stray']);
     await store.stop();
 
-    const none = await ctx.open({ retention: { rawPackets: 'none' } });
+    const none = await ctx.open({ retention: { recordRawPackets: 'none' } });
     kinds.forEach((kind, i) => none.writer.rawPacket(packet(T0 + 10 + i, i, { kind })));
     await none.writer.flush();
     expect(await none.reader.counts()).toMatchObject({ rawPackets: 3 });

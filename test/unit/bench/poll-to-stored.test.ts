@@ -32,7 +32,7 @@ describe('PollToStoredTracker', () => {
     sink = new ManualSink();
     tracker = new PollToStoredTracker(() => writer.stats());
     writer = new BufferedHistoryWriter(
-      { maxRows: 4, flushIntervalMs: 10_000, idleFlushDelayMs: 10_000, maxPendingRows: 8, rawPackets: 'none', onFlush: () => tracker.onFlush() },
+      { maxRows: 4, flushIntervalMs: 10_000, idleFlushDelayMs: 10_000, maxPendingRows: 8, recordRawPackets: 'none', onFlush: () => tracker.onFlush() },
       sink,
       silentLogger(),
     );

@@ -2,7 +2,7 @@
 // and sample times from payload fields.
 import { describe, expect, it } from 'vitest';
 import { JsonMapping } from '../../../src/channels/json-mapping.js';
-import { parseJsonPath, readJsonPath } from '../../../src/channels/json-path.js';
+import { parseJsonPath, readJsonPath } from '../../../src/plan/json-path.js';
 import { parseTimestamp, valueMapper } from '../../../src/channels/mapped-value.js';
 import type { JsonMappedPoint } from '../../../src/domain/channels.js';
 

@@ -2,7 +2,7 @@
 // IDs from a topic level or a payload field, and what is rejected (too big, not JSON, no
 // usable device ID) before anything is stored.
 import { describe, expect, it } from 'vitest';
-import { parseJsonPath } from '../../../src/channels/json-path.js';
+import { parseJsonPath } from '../../../src/plan/json-path.js';
 import { MqttMessageMapper } from '../../../src/channels/mqtt/mqtt-message.js';
 import type { DeviceSource, MqttSubscription } from '../../../src/domain/channels.js';
 

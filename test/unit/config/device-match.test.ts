@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchDevice } from '../../../src/config/device-match.js';
+import { matchDevice } from '../../../src/plan/device-match.js';
 import { loadConfig } from '../../../src/config/load.js';
 import type { PointsConfig } from '../../../src/domain/config.js';
 import { MINIMAL_SERVER, withConfigDir } from './temp-config.js';

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
-import { matchDevice } from '../../../src/config/device-match.js';
+import { matchDevice } from '../../../src/plan/device-match.js';
 
 const CONFIG_DIR = fileURLToPath(new URL('../../../config', import.meta.url));
 
@@ -22,7 +22,9 @@ describe('the shipped example config', () => {
       maxConnections: 10_000,
       maxInputBytes: 4096,
       connectStaggerMs: 2000,
-      timerResolutionMs: null,
+      // auto: 5 % of the shortest period, capped at 50 ms.
+      timerResolutionMs: 50,
+      timerResolutionAuto: true,
     });
     expect(config.server.writeBuffer).toEqual({ maxRows: 5000, flushIntervalMs: 1000, idleFlushDelayMs: 20, maxPendingRows: 100_000 });
   });

@@ -48,20 +48,20 @@ describe('storage config', () => {
       database: 'dtuhub',
       poolSize: 10,
       tls: false,
-      spill: { dir: '/var/spool/dtuhub', maxBytes: 512_000_000, writeTimeoutMs: 5000 },
+      spill: { dir: '/var/spool/dtuhub', maxSizeBytes: 512_000_000, writeTimeoutMs: 5000 },
     });
   });
 
   it('fills MySQL defaults and keeps a numeric password as text', () => {
     const { storage } = load(SERVER('  driver: mysql\n  user: abc\n  password: 123456\n  database: d')).server;
     expect(storage).toMatchObject({ host: '127.0.0.1', port: 3306, password: '123456', poolSize: 10, tls: false });
-    expect(storage.driver === 'mysql' && storage.spill).toEqual({ dir: 'data/spill', maxBytes: 2 * 2 ** 30, writeTimeoutMs: 10_000 });
+    expect(storage.driver === 'mysql' && storage.spill).toEqual({ dir: 'data/spill', maxSizeBytes: 2 * 2 ** 30, writeTimeoutMs: 10_000 });
   });
 
   it('compiles the SQLite page cache size, 32 MiB unless given', () => {
-    expect(load(SERVER('  driver: sqlite\n  path: a.db\n  cacheSize: 8MiB')).server.storage).toEqual({ driver: 'sqlite', path: 'a.db', cacheBytes: 8 * 2 ** 20 });
-    expect(load(SERVER('  cacheSize: 100 MB')).server.storage).toMatchObject({ cacheBytes: 100_000_000 });
-    expect(load(SERVER('  path: a.db')).server.storage).toEqual({ driver: 'sqlite', path: 'a.db', cacheBytes: 32 * 2 ** 20 });
+    expect(load(SERVER('  driver: sqlite\n  path: a.db\n  cacheSize: 8MiB')).server.storage).toEqual({ driver: 'sqlite', path: 'a.db', cacheSizeBytes: 8 * 2 ** 20 });
+    expect(load(SERVER('  cacheSize: 100 MB')).server.storage).toMatchObject({ cacheSizeBytes: 100_000_000 });
+    expect(load(SERVER('  path: a.db')).server.storage).toEqual({ driver: 'sqlite', path: 'a.db', cacheSizeBytes: 32 * 2 ** 20 });
     expect(issues(SERVER('  cacheSize: big'))).toEqual(['5:storage.cacheSize: must be a size like 512MB, 2GiB, or whole bytes']);
     expect(issues(SERVER('  driver: mysql\n  user: u\n  database: d\n  cacheSize: 8MiB'))).toEqual(['8:storage.cacheSize: applies only to driver: sqlite']);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/config/errors.js';
 import { loadConfig } from '../../../src/config/load.js';
-import { shortestScheduledPeriod, timerResolutionMs } from '../../../src/config/timer-resolution.js';
+import { shortestScheduledPeriod } from '../../../src/config/timer-resolution.js';
 import { MINIMAL_POINTS, MINIMAL_SERVER, withConfigDir } from './temp-config.js';
 
 /** MINIMAL_SERVER with a `sessions:` block. */
@@ -33,7 +33,7 @@ function resolutionOf(files: { server?: string; points?: string }): { shortest: 
   return withConfigDir({ server: MINIMAL_SERVER, points: MINIMAL_POINTS, ...files }, (dir) => {
     const { server, points } = loadConfig(dir);
     const { ms, source } = shortestScheduledPeriod(server.sessions, points);
-    return { shortest: ms, source, step: timerResolutionMs(server.sessions, points) };
+    return { shortest: ms, source, step: server.sessions.timerResolutionMs };
   });
 }
 

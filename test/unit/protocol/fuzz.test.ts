@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JsonMapping } from '../../../src/channels/json-mapping.js';
-import { parseJsonPath } from '../../../src/channels/json-path.js';
+import { parseJsonPath } from '../../../src/plan/json-path.js';
 import { MbapPipeline } from '../../../src/channels/modbus-tcp/mbap-pipeline.js';
 import { MqttMessageMapper } from '../../../src/channels/mqtt/mqtt-message.js';
 import type { JsonMappedPoint } from '../../../src/domain/channels.js';

@@ -41,7 +41,7 @@ function samples(n: number, deviceId = 'DTU1'): Sample[] {
 
 function writer(sink: BatchSink, options: Partial<BufferedWriterOptions> = {}): BufferedHistoryWriter {
   return new BufferedHistoryWriter(
-    { maxRows: 100, flushIntervalMs: 1000, idleFlushDelayMs: 1000, maxPendingRows: 1000, rawPackets: 'all', ...options },
+    { maxRows: 100, flushIntervalMs: 1000, idleFlushDelayMs: 1000, maxPendingRows: 1000, recordRawPackets: 'all', ...options },
     sink,
     silentLogger(),
   );
@@ -154,7 +154,7 @@ describe('BufferedHistoryWriter', () => {
     expect(w.stats()).toMatchObject({ rowsWritten: 0, rowsDropped: 10, failures: 3, flushes: 0, rowsBuffered: 0 });
   });
 
-  it('records raw packets according to the rawPackets policy', () => {
+  it('records raw packets according to the recordRawPackets policy', () => {
     const packet = (kind: 'response' | 'garbage') => ({
       registrationId: null,
       direction: 'in' as const,
@@ -165,12 +165,12 @@ describe('BufferedHistoryWriter', () => {
       port: 1,
       note: null,
     });
-    const none = writer(new FakeSink(), { rawPackets: 'none' });
+    const none = writer(new FakeSink(), { recordRawPackets: 'none' });
     none.rawPacket(packet('garbage'));
-    const errors = writer(new FakeSink(), { rawPackets: 'errors' });
+    const errors = writer(new FakeSink(), { recordRawPackets: 'errors' });
     errors.rawPacket(packet('response'));
     errors.rawPacket(packet('garbage'));
-    const all = writer(new FakeSink(), { rawPackets: 'all' });
+    const all = writer(new FakeSink(), { recordRawPackets: 'all' });
     all.rawPacket(packet('response'));
     all.rawPacket(packet('garbage'));
     expect([none, errors, all].map((w) => w.stats().rowsAccepted)).toEqual([0, 1, 2]);

@@ -13,7 +13,7 @@ const keepAll: RetentionConfig = {
   rawPacketsMs: 0,
   connectionHistoryMs: 0,
   rawPacketsMaxRows: 0,
-  rawPackets: 'all',
+  recordRawPackets: 'all',
   sweepIntervalMs: 3_600_000,
 };
 

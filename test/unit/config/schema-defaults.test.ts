@@ -1,0 +1,75 @@
+// Defaults come from the schema and are applied while checking; a value the schema rejects
+// is reported once, and the checks that need more than one field still run in that pass.
+import { describe, expect, it } from 'vitest';
+import type { ConfigError } from '../../../src/config/errors.js';
+import { loadConfig } from '../../../src/config/load.js';
+import { MINIMAL_POINTS, MINIMAL_SERVER, withConfigDir } from './temp-config.js';
+
+function messages(files: { server?: string; points?: string }): string[] {
+  return withConfigDir({ server: MINIMAL_SERVER, points: MINIMAL_POINTS, ...files }, (dir) => {
+    try {
+      loadConfig(dir, {});
+    } catch (err) {
+      return (err as ConfigError).issues.map((i) => `${i.line}:${i.column} ${i.field}: ${i.message}`);
+    }
+    return [];
+  });
+}
+
+describe('schema defaults', () => {
+  it('fills in every default of server.yml and of a profile’s timing', () => {
+    withConfigDir({ server: MINIMAL_SERVER, points: MINIMAL_POINTS }, (dir) => {
+      const { server, points } = loadConfig(dir, {});
+      expect(server.retention).toEqual({
+        deviceDataMs: 365 * 86_400_000,
+        heartbeatLogMs: 7 * 86_400_000,
+        rawPacketsMs: 3 * 86_400_000,
+        connectionHistoryMs: 90 * 86_400_000,
+        rawPacketsMaxRows: 100_000,
+        recordRawPackets: 'errors',
+        sweepIntervalMs: 3_600_000,
+      });
+      expect(server.storage).toEqual({ driver: 'sqlite', path: 'data/dtuhub.db', cacheSizeBytes: 32 * 2 ** 20 });
+      expect(server.logging).toEqual({ level: 'info', pretty: false });
+      expect(points.profiles.get('station')?.timing).toEqual({
+        responseTimeoutMs: 3000,
+        retries: 1,
+        interRequestDelayMs: 50,
+        quietAfterTimeoutMs: 200,
+        maxReadGap: 10,
+        backoffAfterFailures: 3,
+        backoffInitialMs: 5000,
+        backoffMaxMs: 300_000,
+      });
+      expect(points.links.get('transparent')).toMatchObject({ unknownIds: 'accept', duplicateIds: 'replace', typed: null });
+    });
+  });
+
+  it('reports a rejected value once and still runs the cross-field checks of the file', () => {
+    const server = `version: 1
+listeners:
+  - { name: dtu, port: 22334, link: transparent }
+  - { name: dtu, port: 22335, link: transparent }
+  - { name: other, port: "x", link: transparent }
+web:
+  port: "eighty"
+writeBuffer:
+  maxRows: 0
+  maxPendingRows: 10
+`;
+    expect(messages({ server })).toEqual([
+      '4:7 listeners[1].name: duplicate listener name "dtu" (first at line 3)',
+      '5:20 listeners[2].port: must be an integer',
+      '7:3 web.port: must be an integer',
+      '9:3 writeBuffer.maxRows: must be ≥ 1',
+      // Checked against maxRows' default (5000), the rejected 0 having been dropped.
+      '10:3 writeBuffer.maxPendingRows: must be at least writeBuffer.maxRows (5000)',
+    ]);
+  });
+
+  it('reports only the storage keys written in the file as belonging to the other driver', () => {
+    expect(messages({ server: `${MINIMAL_SERVER}storage:\n  driver: mysql\n  user: u\n  database: d\n  cacheSize: 8MiB\n` })).toEqual([
+      '10:3 storage.cacheSize: applies only to driver: sqlite',
+    ]);
+  });
+});
