@@ -32,7 +32,11 @@ const KINDS: readonly Omit<BenchPoint, 'name' | 'address'>[] = [
 
 export const BENCH_POINTS: readonly BenchPoint[] = Array.from({ length: 50 }, (_, i) => {
   const kind = KINDS[i % KINDS.length]!;
-  return { name: `p${String(i).padStart(2, '0')}_${kind.type}_${kind.order.toLowerCase()}`, address: TASK_ADDRESS + 2 * i, ...kind };
+  return {
+    name: `p${String(i).padStart(2, '0')}_${kind.type}_${kind.order.toLowerCase()}`,
+    address: TASK_ADDRESS + 2 * i,
+    ...kind,
+  };
 });
 
 /**
@@ -109,7 +113,12 @@ export function writeBenchConfig(dir: string, options: BenchServerOptions): void
     profiles: {
       [PROFILE_NAME]: {
         description: 'benchmark: 100 registers, 50 points',
-        timing: { responseTimeout: '3s', retries: 1, interRequestDelay: `${options.interRequestDelayMs ?? 50}ms`, quietAfterTimeout: '200ms' },
+        timing: {
+          responseTimeout: '3s',
+          retries: 1,
+          interRequestDelay: `${options.interRequestDelayMs ?? 50}ms`,
+          quietAfterTimeout: '200ms',
+        },
         slaves: [{ id: SLAVE, name: 'main' }],
         pollOnConnect: true,
         tasks: blocks.map((k) => ({

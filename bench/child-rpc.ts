@@ -28,7 +28,10 @@ const FD_LIMIT = 65536;
 
 export class BenchChild {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }
+  >();
   private exited: Error | null = null;
   private readonly ready: Promise<ReadyMessage>;
 
@@ -38,7 +41,10 @@ export class BenchChild {
     readyTimeoutMs: number,
   ) {
     this.ready = new Promise<ReadyMessage>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name}: not ready within ${readyTimeoutMs} ms`)), readyTimeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`${name}: not ready within ${readyTimeoutMs} ms`)),
+        readyTimeoutMs,
+      );
       child.on('message', (message: unknown) => {
         const m = message as Partial<Reply> & Partial<ReadyMessage>;
         if (m.ready === true) {
@@ -73,7 +79,12 @@ export class BenchChild {
    * Starts `node <script> …args` through bash so the child gets a raised descriptor
    * limit (10,000 connections need more than a default 1,024).
    */
-  static start(name: string, script: string, args: readonly string[], options: { nodeFlags?: readonly string[]; readyTimeoutMs?: number } = {}): BenchChild {
+  static start(
+    name: string,
+    script: string,
+    args: readonly string[],
+    options: { nodeFlags?: readonly string[]; readyTimeoutMs?: number } = {},
+  ): BenchChild {
     const raise = `ulimit -n ${FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"`;
     const child = spawn('bash', ['-c', raise, process.execPath, ...(options.nodeFlags ?? []), script, ...args], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -144,7 +155,8 @@ export function serveRequests(handlers: Record<string, Handler>, onStop: () => P
       .then(() => handler(args))
       .then(
         (result) => send({ rpc, ok: true, result }),
-        (err: unknown) => send({ rpc, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+        (err: unknown) =>
+          send({ rpc, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
       );
   });
   // The parent died: do not linger.

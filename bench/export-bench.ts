@@ -67,13 +67,31 @@ function benchConfig(dir: string): void {
 
 async function fill(app: DtuhubApp, options: ExportBenchOptions): Promise<void> {
   const writer = app.writer;
-  writer.deviceOnline({ registrationId: EXPORT_DEVICE, profile: 'bench', name: null, ip: '10.0.0.1', port: 10_000, listener: 'dtu', at: EPOCH });
+  writer.deviceOnline({
+    registrationId: EXPORT_DEVICE,
+    profile: 'bench',
+    name: null,
+    ip: '10.0.0.1',
+    port: 10_000,
+    listener: 'dtu',
+    at: EPOCH,
+  });
   const names = Array.from({ length: options.points }, (_, p) => `point_${p}`);
   const rounds = Math.ceil(options.rows / options.points);
   let pending = 0;
   for (let r = 0; r < rounds; r++) {
     const ts = EPOCH + r * 1000;
-    const batch: Sample[] = names.map((point, p) => ({ deviceId: EXPORT_DEVICE, point, slave: 1, address: 2000 + p, value: (r % 1000) / 10 + p, text: null, raw: '0102', ts, quality: 'good' }));
+    const batch: Sample[] = names.map((point, p) => ({
+      deviceId: EXPORT_DEVICE,
+      point,
+      slave: 1,
+      address: 2000 + p,
+      value: (r % 1000) / 10 + p,
+      text: null,
+      raw: '0102',
+      ts,
+      quality: 'good',
+    }));
     writer.samples(batch);
     pending += batch.length;
     if (pending >= FLUSH_EVERY_ROWS) {
@@ -93,7 +111,11 @@ export async function fillExportDatabase(options: ExportBenchOptions): Promise<E
   try {
     const started = performance.now();
     await fill(app, options);
-    return { dir, rows: Math.ceil(options.rows / options.points) * options.points, fillSeconds: (performance.now() - started) / 1000 };
+    return {
+      dir,
+      rows: Math.ceil(options.rows / options.points) * options.points,
+      fillSeconds: (performance.now() - started) / 1000,
+    };
   } finally {
     await app.stop();
   }
@@ -111,7 +133,10 @@ export class ExportServer {
     this.app = app;
     const web = app.web;
     if (!web?.port) throw new Error('the web server is not running');
-    return { base: `http://127.0.0.1:${web.port}`, cookie: `${SESSION_COOKIE}=${web.ctx.sessions.create('bench', 'viewer').id}` };
+    return {
+      base: `http://127.0.0.1:${web.port}`,
+      cookie: `${SESSION_COOKIE}=${web.ctx.sessions.create('bench', 'viewer').id}`,
+    };
   }
 
   /** Starts watching RSS; returns it after a GC. */
@@ -139,9 +164,15 @@ export class ExportServer {
 }
 
 /** The client side, in the bench parent: downloads one export, counting bytes (and CSV lines). */
-export async function downloadExport(app: ServingApp, format: 'csv' | 'xlsx', rows: number): Promise<{ seconds: number; bytes: number }> {
+export async function downloadExport(
+  app: ServingApp,
+  format: 'csv' | 'xlsx',
+  rows: number,
+): Promise<{ seconds: number; bytes: number }> {
   const started = performance.now();
-  const res = await fetch(`${app.base}/api/export/data?format=${format}&device=${EXPORT_DEVICE}`, { headers: { cookie: app.cookie } });
+  const res = await fetch(`${app.base}/api/export/data?format=${format}&device=${EXPORT_DEVICE}`, {
+    headers: { cookie: app.cookie },
+  });
   if (res.status !== 200 || !res.body) throw new Error(`export ${format}: HTTP ${res.status} ${await res.text()}`);
   let bytes = 0;
   let lines = 0;

@@ -11,8 +11,20 @@ export const EXPORT_GOALS = {
 function goalRows(run: ExportRun): string[][] {
   const goal = run.format === 'csv' ? EXPORT_GOALS.csvRowsPerSec : EXPORT_GOALS.xlsxRowsPerSec;
   return [
-    ['export', `${run.format.toUpperCase()} rows/s, ${num(run.rows)} rows`, `≥ ${num(goal)}`, num(run.rowsPerSecond), met(run.rowsPerSecond >= goal)],
-    ['export', `${run.format.toUpperCase()} peak RSS`, `< ${mib(EXPORT_GOALS.rssBytes)}`, mib(run.rssPeakBytes), met(run.rssPeakBytes < EXPORT_GOALS.rssBytes)],
+    [
+      'export',
+      `${run.format.toUpperCase()} rows/s, ${num(run.rows)} rows`,
+      `≥ ${num(goal)}`,
+      num(run.rowsPerSecond),
+      met(run.rowsPerSecond >= goal),
+    ],
+    [
+      'export',
+      `${run.format.toUpperCase()} peak RSS`,
+      `< ${mib(EXPORT_GOALS.rssBytes)}`,
+      mib(run.rssPeakBytes),
+      met(run.rssPeakBytes < EXPORT_GOALS.rssBytes),
+    ],
   ];
 }
 

@@ -70,7 +70,13 @@ export interface FleetScenarioResult {
   readonly memory: { readonly base: MemoryReading; readonly connected: MemoryReading; readonly end: MemoryReading };
   readonly backlog: readonly BacklogPoint[];
   readonly rowsDropped: number;
-  readonly failures: { readonly timeouts: number; readonly skippedOverrun: number; readonly errors: number; readonly heartbeatTimeouts: number; readonly fleetFailed: number };
+  readonly failures: {
+    readonly timeouts: number;
+    readonly skippedOverrun: number;
+    readonly errors: number;
+    readonly heartbeatTimeouts: number;
+    readonly fleetFailed: number;
+  };
   /** With `rules`: what the webhook receiver saw, and how long the start-up burst took to deliver. */
   readonly webhooks?: WebhookSinkSummary & { readonly drainMs: number | null };
 }
@@ -86,7 +92,10 @@ function memoryOf(p: ProcessSample): MemoryReading {
   return { rss: p.rss, heapUsed: p.heapUsed, external: p.external };
 }
 
-export async function runFleetScenario(spec: FleetScenarioSpec, progress: (line: string) => void): Promise<FleetScenarioResult> {
+export async function runFleetScenario(
+  spec: FleetScenarioSpec,
+  progress: (line: string) => void,
+): Promise<FleetScenarioResult> {
   const dir = mkdtempSync(join(tmpdir(), 'dtuhub-bench-'));
   let server: BenchChild | null = null;
   let fleet: BenchChild | null = null;
@@ -111,7 +120,12 @@ export async function runFleetScenario(spec: FleetScenarioSpec, progress: (line:
     server =
       spec.server === 'peer'
         ? BenchChild.start('peer', script('peer-proc.js'), ['--period', String(spec.pollEveryMs)], { nodeFlags })
-        : BenchChild.start(spec.server === 'app' ? 'dtuhub' : 'dtuhub-gateway', script('server-proc.js'), ['--config', dir, '--mode', spec.server], { nodeFlags });
+        : BenchChild.start(
+            spec.server === 'app' ? 'dtuhub' : 'dtuhub-gateway',
+            script('server-proc.js'),
+            ['--config', dir, '--mode', spec.server],
+            { nodeFlags },
+          );
     const { port } = (await server.whenReady()) as unknown as { port: number };
     const snap = (gc = false, latency = true) => server!.request<AnySnapshot>('snapshot', { gc, latency });
     const base = await snap(true);
@@ -121,7 +135,18 @@ export async function runFleetScenario(spec: FleetScenarioSpec, progress: (line:
     fleet = BenchChild.start(
       'fleet',
       script('fleet-proc.js'),
-      ['--config', dir, '--port', String(port), '--count', String(spec.dtus), '--heartbeat', String(spec.heartbeatMs), '--connect-rate', String(spec.connectRate)],
+      [
+        '--config',
+        dir,
+        '--port',
+        String(port),
+        '--count',
+        String(spec.dtus),
+        '--heartbeat',
+        String(spec.heartbeatMs),
+        '--connect-rate',
+        String(spec.connectRate),
+      ],
       { readyTimeoutMs: rampTimeoutMs },
     );
     const ready = (await fleet.whenReady()) as unknown as { rampMs: number };
@@ -159,7 +184,10 @@ export async function runFleetScenario(spec: FleetScenarioSpec, progress: (line:
       expectedTxPerSec: (spec.dtus * 1000) / spec.pollEveryMs,
       txPerSec: tx / window.seconds,
       pointsDecodedPerSec: (s1.samplesDecoded - s0.samplesDecoded) / window.seconds,
-      pointsStoredPerSec: 'stored' in s1 && s1.stored && 'stored' in s0 && s0.stored ? (s1.stored.samplesCommitted - s0.stored.samplesCommitted) / window.seconds : null,
+      pointsStoredPerSec:
+        'stored' in s1 && s1.stored && 'stored' in s0 && s0.stored
+          ? (s1.stored.samplesCommitted - s0.stored.samplesCommitted) / window.seconds
+          : null,
       pollToStoredMs: 'stored' in s1 && s1.stored ? s1.stored.latencyMs : null,
       pollToDecodedMs: s1.pollToDecodedMs,
       flushes: 'flushes' in s1 ? s1.flushes : null,
@@ -192,7 +220,10 @@ const DRAIN_LIMIT_MS = 180_000;
  * in flight, so the window measures the steady state; returns how long that took past the
  * warm-up, or null if it never got there.
  */
-async function drainWebhooks(snap: () => Promise<AnySnapshot>, progress: (line: string) => void): Promise<number | null> {
+async function drainWebhooks(
+  snap: () => Promise<AnySnapshot>,
+  progress: (line: string) => void,
+): Promise<number | null> {
   const started = Date.now();
   for (;;) {
     const s = await snap();
@@ -210,13 +241,20 @@ function transactions(s: AnySnapshot): number {
 
 function backlogPoint(start: AnySnapshot, s: AnySnapshot): BacklogPoint {
   const atS = (s.process.wallMs - start.process.wallMs) / 1000;
-  if ('writer' in s && s.writer) return { atS, rowsBuffered: s.writer.rowsBuffered, pendingPolls: s.stored?.pendingPolls ?? 0 };
+  if ('writer' in s && s.writer)
+    return { atS, rowsBuffered: s.writer.rowsBuffered, pendingPolls: s.stored?.pendingPolls ?? 0 };
   return { atS, rowsBuffered: 0, pendingPolls: 0 };
 }
 
 function failures(s0: AnySnapshot, s1: AnySnapshot, f1: FleetSnapshot): FleetScenarioResult['failures'] {
   if ('transactions' in s1 && 'transactions' in s0) {
-    return { timeouts: 0, skippedOverrun: s1.skipped - s0.skipped, errors: s1.errors - s0.errors, heartbeatTimeouts: 0, fleetFailed: f1.fleet.failed };
+    return {
+      timeouts: 0,
+      skippedOverrun: s1.skipped - s0.skipped,
+      errors: s1.errors - s0.errors,
+      heartbeatTimeouts: 0,
+      fleetFailed: f1.fleet.failed,
+    };
   }
   const a = s0 as ServerSnapshot;
   const b = s1 as ServerSnapshot;

@@ -179,7 +179,14 @@ async function run(args: unknown): Promise<InprocResult> {
       timeouts += s.devicePoller?.counters.timeouts ?? 0;
       skippedOverrun += s.devicePoller?.counters.skippedOverrun ?? 0;
     }
-    return { responses: ctx.counters.responses, samples, receiveMs: LoopbackDtuSocket.receiveMs, receives: LoopbackDtuSocket.receives, timeouts, skippedOverrun };
+    return {
+      responses: ctx.counters.responses,
+      samples,
+      receiveMs: LoopbackDtuSocket.receiveMs,
+      receives: LoopbackDtuSocket.receives,
+      timeouts,
+      skippedOverrun,
+    };
   };
   const profiler = new WindowProfiler();
   if (profileDir) await profiler.start();
@@ -199,7 +206,8 @@ async function run(args: unknown): Promise<InprocResult> {
     transactionsPerSec: transactions / window.seconds,
     samplesPerSec: (t1.samples - t0.samples) / window.seconds,
     cpuUsPerTransaction: transactions > 0 ? window.cpuUs / transactions : 0,
-    receivePathUsPerTransaction: t1.receives > t0.receives ? ((t1.receiveMs - t0.receiveMs) * 1000) / (t1.receives - t0.receives) : 0,
+    receivePathUsPerTransaction:
+      t1.receives > t0.receives ? ((t1.receiveMs - t0.receiveMs) * 1000) / (t1.receives - t0.receives) : 0,
     timeouts: t1.timeouts - t0.timeouts,
     skippedOverrun: t1.skippedOverrun - t0.skippedOverrun,
     timerResolutionMs: timerStep,

@@ -21,7 +21,11 @@ type Client = InstanceType<typeof ModbusRTU>;
 const RESPONSE_TIMEOUT_MS = 3000;
 
 const { values } = parseArgs({
-  options: { ports: { type: 'string' }, period: { type: 'string', default: '1' }, 'in-flight': { type: 'string', default: '1' } },
+  options: {
+    ports: { type: 'string' },
+    period: { type: 'string', default: '1' },
+    'in-flight': { type: 'string', default: '1' },
+  },
 });
 if (!values.ports) throw new Error('--ports is required');
 const ports = values.ports.split(',').map(Number);
@@ -36,11 +40,14 @@ function lane(client: Client, deviceId: string, block: number): void {
   const address = TASK_ADDRESS + block * TASK_QUANTITY;
   const poll = stats.poller(deviceId, () => client.readHoldingRegisters(address, TASK_QUANTITY));
   // Spread first polls over one period, as dtuhub's devices are.
-  const first = setTimeout(() => {
-    timers.delete(first);
-    poll();
-    timers.add(setInterval(poll, periodMs));
-  }, Math.floor(Math.random() * periodMs));
+  const first = setTimeout(
+    () => {
+      timers.delete(first);
+      poll();
+      timers.add(setInterval(poll, periodMs));
+    },
+    Math.floor(Math.random() * periodMs),
+  );
   timers.add(first);
 }
 

@@ -62,7 +62,12 @@ export function sizeLabel(size: ModbusTcpSize): string {
   return `${devices} ${rate}, ${size.maxInFlight} in flight`;
 }
 
-type Snapshots<S> = { readonly from: S; readonly to: S; readonly simFrom: ModbusTcpServersSnapshot; readonly simTo: ModbusTcpServersSnapshot };
+type Snapshots<S> = {
+  readonly from: S;
+  readonly to: S;
+  readonly simFrom: ModbusTcpServersSnapshot;
+  readonly simTo: ModbusTcpServersSnapshot;
+};
 
 /** A dtuhub window (app or channels alone): transactions are answered polls of its channels (`collects`). */
 export function dtuhubRun(side: 'app' | 'channels', size: ModbusTcpSize, s: Snapshots<ServerSnapshot>): ModbusTcpRun {
@@ -70,8 +75,10 @@ export function dtuhubRun(side: 'app' | 'channels', size: ModbusTcpSize, s: Snap
   if (!from.channels || !to.channels) throw new Error('dtuhub snapshots without channel totals (not app mode?)');
   const window = processWindow(from.process, to.process);
   const tx = to.channels.collects - from.channels.collects;
-  const stored = from.stored && to.stored ? (to.stored.samplesCommitted - from.stored.samplesCommitted) / window.seconds : null;
-  const errors = to.channels.collectErrors - from.channels.collectErrors + (to.channels.disconnects - from.channels.disconnects);
+  const stored =
+    from.stored && to.stored ? (to.stored.samplesCommitted - from.stored.samplesCommitted) / window.seconds : null;
+  const errors =
+    to.channels.collectErrors - from.channels.collectErrors + (to.channels.disconnects - from.channels.disconnects);
   return {
     side,
     connected: to.channels.connected,
@@ -119,8 +126,20 @@ export const ratio = (a: number, b: number) => (b > 0 ? `${num(a / b, 2)}×` : '
 /** Goals table rows: context figures (no goal beyond being reported). */
 export function modbusTcpGoalRows(res: ModbusTcpBenchResult): string[][] {
   return res.sizes.flatMap(({ size, app, channels, peer }) => [
-    ['8', `Modbus TCP client, ${sizeLabel(size)}: app transactions/s, points stored/s, CPU per transaction`, '(context)', `${num(app.txPerSec)} tx/s, ${num(app.pointsStoredPerSec ?? 0)} points/s, ${us(app.cpuUsPerTx)}`, '—'],
-    ['8', `…CPU per transaction without storage, dtuhub channels ÷ modbus-serial`, '(lower is better)', ratio(channels.cpuUsPerTx, peer.cpuUsPerTx), '—'],
+    [
+      '8',
+      `Modbus TCP client, ${sizeLabel(size)}: app transactions/s, points stored/s, CPU per transaction`,
+      '(context)',
+      `${num(app.txPerSec)} tx/s, ${num(app.pointsStoredPerSec ?? 0)} points/s, ${us(app.cpuUsPerTx)}`,
+      '—',
+    ],
+    [
+      '8',
+      `…CPU per transaction without storage, dtuhub channels ÷ modbus-serial`,
+      '(lower is better)',
+      ratio(channels.cpuUsPerTx, peer.cpuUsPerTx),
+      '—',
+    ],
   ]);
 }
 
@@ -128,14 +147,38 @@ function sizeTable({ size, app, channels, peer }: ModbusTcpSizeResult): string {
   const all = (f: (r: ModbusTcpRun) => string) => [f(app), f(channels), f(peer)];
   const rows: string[][] = [
     ['Connected', ...all((r) => `${num(r.connected)} of ${num(size.devices)}`), ''],
-    ['Modbus transactions/s (schedule)', ...all((r) => `${num(r.txPerSec)} (${num(r.scheduledTxPerSec)})`), ratio(channels.txPerSec, peer.txPerSec)],
+    [
+      'Modbus transactions/s (schedule)',
+      ...all((r) => `${num(r.txPerSec)} (${num(r.scheduledTxPerSec)})`),
+      ratio(channels.txPerSec, peer.txPerSec),
+    ],
     ['Points decoded/s', ...all((r) => num(r.pointsDecodedPerSec)), ''],
-    ['Points stored/s (committed rows)', app.pointsStoredPerSec === null ? '—' : num(app.pointsStoredPerSec), '— (dropped)', '— (dropped)', ''],
+    [
+      'Points stored/s (committed rows)',
+      app.pointsStoredPerSec === null ? '—' : num(app.pointsStoredPerSec),
+      '— (dropped)',
+      '— (dropped)',
+      '',
+    ],
     ['Rows dropped, write backlog full', app.rowsDropped === null ? '—' : num(app.rowsDropped), '', '', ''],
-    ['CPU of the client process', ...all((r) => `${num(r.window.cpuCores, 3)} cores`), ratio(channels.window.cpuCores, peer.window.cpuCores)],
-    ['**CPU per transaction**', ...all((r) => `**${us(r.cpuUsPerTx)}**`), `**${ratio(channels.cpuUsPerTx, peer.cpuUsPerTx)}**`],
+    [
+      'CPU of the client process',
+      ...all((r) => `${num(r.window.cpuCores, 3)} cores`),
+      ratio(channels.window.cpuCores, peer.window.cpuCores),
+    ],
+    [
+      '**CPU per transaction**',
+      ...all((r) => `**${us(r.cpuUsPerTx)}**`),
+      `**${ratio(channels.cpuUsPerTx, peer.cpuUsPerTx)}**`,
+    ],
     ['Request → decoded p50 / p99', ...all((r) => `${ms(r.pollToDecodedMs.p50)} / ${ms(r.pollToDecodedMs.p99)}`), ''],
-    ['Poll-to-stored p50 / p99', app.pollToStoredMs ? `${ms(app.pollToStoredMs.p50)} / ${ms(app.pollToStoredMs.p99)}` : '—', '—', '—', ''],
+    [
+      'Poll-to-stored p50 / p99',
+      app.pollToStoredMs ? `${ms(app.pollToStoredMs.p50)} / ${ms(app.pollToStoredMs.p99)}` : '—',
+      '—',
+      '—',
+      '',
+    ],
     ['Dropped connections (dtuhub) / failed reads (peer)', ...all((r) => num(r.errors)), ''],
     ['Simulator process CPU (for contention)', ...all((r) => `${num(r.simulator.cpuCores, 3)} cores`), ''],
   ];

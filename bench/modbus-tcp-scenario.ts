@@ -7,7 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchDtuId, PROFILE_NAME, writeBenchConfig } from './bench-config.js';
 import { BenchChild } from './child-rpc.js';
-import { dtuhubRun, peerRun, sizeLabel, type ModbusTcpBenchResult, type ModbusTcpRun, type ModbusTcpSize, type ModbusTcpSizeResult } from './modbus-tcp-report.js';
+import {
+  dtuhubRun,
+  peerRun,
+  sizeLabel,
+  type ModbusTcpBenchResult,
+  type ModbusTcpRun,
+  type ModbusTcpSize,
+  type ModbusTcpSizeResult,
+} from './modbus-tcp-report.js';
 import type { ModbusTcpServersSnapshot } from './modbus-tcp-servers-proc.js';
 import type { PeerSnapshot } from './peer-proc.js';
 import type { ServerSnapshot } from './server-proc.js';
@@ -30,13 +38,18 @@ const DIST = new URL('./', import.meta.url);
 const script = (name: string) => new URL(name, DIST).pathname;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function runModbusTcpScenario(timing: ModbusTcpTiming, progress: (line: string) => void, sizes = MODBUS_TCP_SIZES): Promise<ModbusTcpBenchResult> {
+export async function runModbusTcpScenario(
+  timing: ModbusTcpTiming,
+  progress: (line: string) => void,
+  sizes = MODBUS_TCP_SIZES,
+): Promise<ModbusTcpBenchResult> {
   const results: ModbusTcpSizeResult[] = [];
   for (const size of sizes) {
     progress(`  ${sizeLabel(size)}`);
     results.push(await runSize(size, timing));
     const last = results.at(-1)!;
-    const line = (r: ModbusTcpRun) => `${r.txPerSec.toFixed(0)} tx/s, ${r.window.cpuCores.toFixed(3)} cores, ${r.cpuUsPerTx.toFixed(1)} µs/tx`;
+    const line = (r: ModbusTcpRun) =>
+      `${r.txPerSec.toFixed(0)} tx/s, ${r.window.cpuCores.toFixed(3)} cores, ${r.cpuUsPerTx.toFixed(1)} µs/tx`;
     progress(`  → app ${line(last.app)}; channels alone ${line(last.channels)}; modbus-serial ${line(last.peer)}`);
   }
   return { ...timing, sizes: results };
@@ -66,7 +79,12 @@ async function runSize(size: ModbusTcpSize, timing: ModbusTcpTiming): Promise<Mo
       })),
     });
   configFor([]);
-  const servers = BenchChild.start('modbus-tcp-servers', script('modbus-tcp-servers-proc.js'), ['--config', dir, '--count', String(size.devices)]);
+  const servers = BenchChild.start('modbus-tcp-servers', script('modbus-tcp-servers-proc.js'), [
+    '--config',
+    dir,
+    '--count',
+    String(size.devices),
+  ]);
   try {
     const { ports } = (await servers.whenReady()) as unknown as { ports: number[] };
     configFor(ports);
@@ -83,14 +101,23 @@ async function runSize(size: ModbusTcpSize, timing: ModbusTcpTiming): Promise<Mo
 
 type SimulatorSnap = () => Promise<ModbusTcpServersSnapshot>;
 
-async function measureDtuhub(mode: 'app' | 'channels', size: ModbusTcpSize, dir: string, timing: ModbusTcpTiming, simulator: SimulatorSnap): Promise<ModbusTcpRun> {
-  const child = BenchChild.start(`dtuhub-${mode}`, script('server-proc.js'), ['--config', dir, '--mode', mode], { nodeFlags: ['--expose-gc'] });
+async function measureDtuhub(
+  mode: 'app' | 'channels',
+  size: ModbusTcpSize,
+  dir: string,
+  timing: ModbusTcpTiming,
+  simulator: SimulatorSnap,
+): Promise<ModbusTcpRun> {
+  const child = BenchChild.start(`dtuhub-${mode}`, script('server-proc.js'), ['--config', dir, '--mode', mode], {
+    nodeFlags: ['--expose-gc'],
+  });
   try {
     await child.whenReady();
     const snap = (latency = true) => child.request<ServerSnapshot>('snapshot', { latency });
     const deadline = Date.now() + CONNECT_LIMIT_MS;
     while (((await snap(false)).channels?.connected ?? 0) < size.devices) {
-      if (Date.now() > deadline) throw new Error(`dtuhub: not every Modbus TCP channel connected within ${CONNECT_LIMIT_MS} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`dtuhub: not every Modbus TCP channel connected within ${CONNECT_LIMIT_MS} ms`);
       await sleep(200);
     }
     return dtuhubRun(mode, size, await window(child, snap, simulator, timing));
@@ -99,9 +126,16 @@ async function measureDtuhub(mode: 'app' | 'channels', size: ModbusTcpSize, dir:
   }
 }
 
-async function measurePeer(size: ModbusTcpSize, ports: readonly number[], timing: ModbusTcpTiming, simulator: SimulatorSnap): Promise<ModbusTcpRun> {
+async function measurePeer(
+  size: ModbusTcpSize,
+  ports: readonly number[],
+  timing: ModbusTcpTiming,
+  simulator: SimulatorSnap,
+): Promise<ModbusTcpRun> {
   const args = ['--ports', ports.join(','), '--period', String(size.periodMs), '--in-flight', String(size.maxInFlight)];
-  const child = BenchChild.start('modbus-tcp-peer', script('modbus-tcp-peer-proc.js'), args, { nodeFlags: ['--expose-gc'] });
+  const child = BenchChild.start('modbus-tcp-peer', script('modbus-tcp-peer-proc.js'), args, {
+    nodeFlags: ['--expose-gc'],
+  });
   try {
     await child.whenReady();
     const snap = (latency = true) => child.request<PeerSnapshot>('snapshot', { latency });
@@ -112,7 +146,12 @@ async function measurePeer(size: ModbusTcpSize, ports: readonly number[], timing
 }
 
 /** Warm-up, then snapshots of the client and the simulator at both ends of the window. */
-async function window<S>(child: BenchChild, snap: (latency?: boolean) => Promise<S>, simulator: SimulatorSnap, timing: ModbusTcpTiming) {
+async function window<S>(
+  child: BenchChild,
+  snap: (latency?: boolean) => Promise<S>,
+  simulator: SimulatorSnap,
+  timing: ModbusTcpTiming,
+) {
   await sleep(timing.warmupMs);
   await child.request('start-window');
   const simFrom = await simulator();

@@ -21,7 +21,14 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   await admin.end();
   const spillDir = mkdtempSync(join(tmpdir(), 'dtuhub-bench-spill-'));
   return {
-    storage: { driver: 'mysql', ...SERVER, database, poolSize: 4, tls: false, spill: { dir: spillDir, maxSizeBytes: 8 * 2 ** 30, writeTimeoutMs: 10_000 } },
+    storage: {
+      driver: 'mysql',
+      ...SERVER,
+      database,
+      poolSize: 4,
+      tls: false,
+      spill: { dir: spillDir, maxSizeBytes: 8 * 2 ** 30, writeTimeoutMs: 10_000 },
+    },
     async drop() {
       const c = await createConnection(SERVER);
       await c.query(`DROP DATABASE IF EXISTS \`${database}\``);

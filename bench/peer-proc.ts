@@ -69,10 +69,13 @@ function attach(socket: Socket): void {
         // Set after linking: passed as a link option it would also become an idle timeout on the socket.
         client.setTimeout(RESPONSE_TIMEOUT_MS);
         // Spread first polls over one period, as dtuhub's connectStagger does.
-        first_ = setTimeout(() => {
-          poll();
-          every = setInterval(poll, periodMs);
-        }, Math.floor(Math.random() * periodMs));
+        first_ = setTimeout(
+          () => {
+            poll();
+            every = setInterval(poll, periodMs);
+          },
+          Math.floor(Math.random() * periodMs),
+        );
         socket.once('close', () => {
           counters.connections--;
           link.stop();

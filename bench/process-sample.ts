@@ -117,7 +117,8 @@ export function processWindow(from: ProcessSample, to: ProcessSample): ProcessWi
   const systemUs = to.cpuSystemUs - from.cpuSystemUs;
   const active = to.loopActiveMs - from.loopActiveMs;
   const idle = to.loopIdleMs - from.loopIdleMs;
-  const mainUs = to.mainThreadCpuUs !== null && from.mainThreadCpuUs !== null ? to.mainThreadCpuUs - from.mainThreadCpuUs : null;
+  const mainUs =
+    to.mainThreadCpuUs !== null && from.mainThreadCpuUs !== null ? to.mainThreadCpuUs - from.mainThreadCpuUs : null;
   return {
     seconds,
     cpuCores: (userUs + systemUs) / 1e6 / seconds,
@@ -127,8 +128,14 @@ export function processWindow(from: ProcessSample, to: ProcessSample): ProcessWi
     mainThreadCores: mainUs === null ? null : mainUs / 1e6 / seconds,
     otherThreadsCores: mainUs === null ? null : (userUs + systemUs - mainUs) / 1e6 / seconds,
     loopUtilization: active + idle > 0 ? active / (active + idle) : 0,
-    diskReadBytesPerSec: to.diskReadBytes !== null && from.diskReadBytes !== null ? (to.diskReadBytes - from.diskReadBytes) / seconds : null,
-    diskWriteBytesPerSec: to.diskWriteBytes !== null && from.diskWriteBytes !== null ? (to.diskWriteBytes - from.diskWriteBytes) / seconds : null,
+    diskReadBytesPerSec:
+      to.diskReadBytes !== null && from.diskReadBytes !== null
+        ? (to.diskReadBytes - from.diskReadBytes) / seconds
+        : null,
+    diskWriteBytesPerSec:
+      to.diskWriteBytes !== null && from.diskWriteBytes !== null
+        ? (to.diskWriteBytes - from.diskWriteBytes) / seconds
+        : null,
     rss: to.rss,
     heapUsed: to.heapUsed,
   };

@@ -75,7 +75,8 @@ export const GOALS = {
 
 // ---------------------------------------------------------------- formatting
 
-export const num = (x: number, digits = 0) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+export const num = (x: number, digits = 0) =>
+  x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (x: number) => `${num(x, x < 10 ? 1 : 0)} ms`;
 const us = (x: number) => `${num(x, x < 100 ? 1 : 0)} µs`;
 export const mib = (bytes: number) => `${num(bytes / 1048576, 1)} MiB`;
@@ -106,12 +107,17 @@ export function backlogVerdict(r: FleetScenarioResult): BacklogVerdict {
   const last = r.backlog[r.backlog.length - 1];
   const problems: string[] = [];
   if (r.rowsDropped > 0) problems.push(`${num(r.rowsDropped)} rows dropped`);
-  if (r.failures.skippedOverrun > 0) problems.push(`${num(r.failures.skippedOverrun)} polls skipped (previous still queued)`);
-  if (r.txPerSec < 0.99 * r.expectedTxPerSec) problems.push(`${num(r.txPerSec)} of ${num(r.expectedTxPerSec)} transactions/s`);
+  if (r.failures.skippedOverrun > 0)
+    problems.push(`${num(r.failures.skippedOverrun)} polls skipped (previous still queued)`);
+  if (r.txPerSec < 0.99 * r.expectedTxPerSec)
+    problems.push(`${num(r.txPerSec)} of ${num(r.expectedTxPerSec)} transactions/s`);
   const allowance = Math.max(first?.rowsBuffered ?? 0, r.pointsStoredPerSec ?? 0);
   if (last && last.rowsBuffered > allowance) problems.push(`backlog grew to ${num(last.rowsBuffered)} rows`);
   return problems.length === 0
-    ? { steady: true, reason: `backlog ${num(first?.rowsBuffered ?? 0)} → ${num(last?.rowsBuffered ?? 0)} rows (max ${num(maxBacklog(r))}), nothing dropped or skipped` }
+    ? {
+        steady: true,
+        reason: `backlog ${num(first?.rowsBuffered ?? 0)} → ${num(last?.rowsBuffered ?? 0)} rows (max ${num(maxBacklog(r))}), nothing dropped or skipped`,
+      }
     : { steady: false, reason: problems.join('; ') };
 }
 
@@ -121,7 +127,10 @@ function maxBacklog(r: FleetScenarioResult): number {
 
 function perConnection(r: FleetScenarioResult, at: 'connected' | 'end'): { rss: number; heap: number } {
   const n = Math.max(1, r.connectionsHeld);
-  return { rss: (r.memory[at].rss - r.memory.base.rss) / n, heap: (r.memory[at].heapUsed - r.memory.base.heapUsed) / n };
+  return {
+    rss: (r.memory[at].rss - r.memory.base.rss) / n,
+    heap: (r.memory[at].heapUsed - r.memory.base.heapUsed) / n,
+  };
 }
 
 function bestSqlite(runs: readonly SqliteRunResult[]): SqliteRunResult | undefined {
@@ -132,7 +141,9 @@ function bestSqlite(runs: readonly SqliteRunResult[]): SqliteRunResult | undefin
 
 function threadSplit(w: ProcessWindow, mysql = false): string {
   if (w.mainThreadCores === null || w.otherThreadsCores === null) return 'not available (no /proc)';
-  const others = mysql ? 'V8 GC helpers, libuv pool; MariaDB runs in its own process' : 'the SQLite writer thread, V8 GC helpers, libuv pool';
+  const others = mysql
+    ? 'V8 GC helpers, libuv pool; MariaDB runs in its own process'
+    : 'the SQLite writer thread, V8 GC helpers, libuv pool';
   return `${num(w.mainThreadCores, 3)} / ${num(w.otherThreadsCores, 3)} cores (other threads: ${others})`;
 }
 
@@ -144,13 +155,20 @@ function diskWrites(w: ProcessWindow, rows: number): string {
 
 function fleetRows(r: FleetScenarioResult): string[][] {
   const rows: string[][] = [
-    ['Connections held (end of window)', `${num(r.connectionsHeld)} of ${num(r.spec.dtus)} DTUs (ramp ${num(r.rampMs / 1000, 1)} s)`],
+    [
+      'Connections held (end of window)',
+      `${num(r.connectionsHeld)} of ${num(r.spec.dtus)} DTUs (ramp ${num(r.rampMs / 1000, 1)} s)`,
+    ],
     ['Measured window', `${num(r.server.seconds, 1)} s after ${num(r.spec.warmupMs / 1000)} s warm-up`],
     ['Modbus transactions/s', `${num(r.txPerSec, 1)} (schedule: ${num(r.expectedTxPerSec)})`],
     ['Points decoded/s', num(r.pointsDecodedPerSec)],
   ];
   if (r.pointsStoredPerSec !== null) rows.push(['Points stored/s (committed rows)', num(r.pointsStoredPerSec)]);
-  if (r.pollToStoredMs) rows.push(['Poll-to-stored p50 / p90 / p99 / max', `${latency(r.pollToStoredMs)} (${num(r.pollToStoredMs.count)} samples)`]);
+  if (r.pollToStoredMs)
+    rows.push([
+      'Poll-to-stored p50 / p90 / p99 / max',
+      `${latency(r.pollToStoredMs)} (${num(r.pollToStoredMs.count)} samples)`,
+    ]);
   rows.push(['Poll-to-decoded p50 / p90 / p99 / max', latency(r.pollToDecodedMs)]);
   if (r.flushes) {
     rows.push([
@@ -162,12 +180,17 @@ function fleetRows(r: FleetScenarioResult): string[][] {
     rows.push(['Backlog every 5 s (rows)', r.backlog.map((p) => num(p.rowsBuffered)).join(', ')]);
   }
   rows.push(
-    ['CPU of the server process', `${num(r.server.cpuCores, 3)} cores (${pct(r.server.cpuCores)} of one core; ${pct(r.server.userUs / Math.max(1, r.server.cpuUs))} user)`],
+    [
+      'CPU of the server process',
+      `${num(r.server.cpuCores, 3)} cores (${pct(r.server.cpuCores)} of one core; ${pct(r.server.userUs / Math.max(1, r.server.cpuUs))} user)`,
+    ],
     ['…main thread / other threads', threadSplit(r.server, r.spec.store === 'mysql')],
     ['CPU per Modbus transaction', us(r.cpuUsPerTx)],
     ['Event-loop utilisation (main thread)', pct(r.server.loopUtilization)],
     ['RSS / heap used (end, after GC)', `${mib(r.memory.end.rss)} / ${mib(r.memory.end.heapUsed)}`],
-    ...(r.pointsStoredPerSec !== null && r.spec.store !== 'mysql' ? [['Disk writes of the server process', diskWrites(r.server, r.pointsStoredPerSec * r.server.seconds)]] : []),
+    ...(r.pointsStoredPerSec !== null && r.spec.store !== 'mysql'
+      ? [['Disk writes of the server process', diskWrites(r.server, r.pointsStoredPerSec * r.server.seconds)]]
+      : []),
     ['Fleet process CPU (for contention)', `${num(r.fleet.cpuCores, 3)} cores`],
     [
       'Timeouts / skipped polls / errors / heartbeat timeouts',
@@ -180,24 +203,55 @@ function fleetRows(r: FleetScenarioResult): string[][] {
 function summarySection(res: BenchResults): string {
   const rows: string[][] = [];
   if (res.s1?.pollToStoredMs) {
-    rows.push(['1', 'p99 poll-to-stored, 1,000 DTUs × 1 s', `≤ ${GOALS.pollToStoredP99Ms} ms`, ms(res.s1.pollToStoredMs.p99), met(res.s1.pollToStoredMs.p99 <= GOALS.pollToStoredP99Ms)]);
+    rows.push([
+      '1',
+      'p99 poll-to-stored, 1,000 DTUs × 1 s',
+      `≤ ${GOALS.pollToStoredP99Ms} ms`,
+      ms(res.s1.pollToStoredMs.p99),
+      met(res.s1.pollToStoredMs.p99 <= GOALS.pollToStoredP99Ms),
+    ]);
     const v = backlogVerdict(res.s1);
     rows.push(['1', 'no growing backlog', 'steady', v.steady ? 'steady' : v.reason, met(v.steady)]);
   }
   if (res.s1b?.pollToStoredMs) {
     const wb = res.s1b.spec.writeBuffer;
-    rows.push(['1b', `p99 poll-to-stored, batches of ${num(wb.maxRows)} / ${wb.flushIntervalMs} ms`, `≤ ${GOALS.pollToStoredP99Ms} ms`, ms(res.s1b.pollToStoredMs.p99), met(res.s1b.pollToStoredMs.p99 <= GOALS.pollToStoredP99Ms)]);
+    rows.push([
+      '1b',
+      `p99 poll-to-stored, batches of ${num(wb.maxRows)} / ${wb.flushIntervalMs} ms`,
+      `≤ ${GOALS.pollToStoredP99Ms} ms`,
+      ms(res.s1b.pollToStoredMs.p99),
+      met(res.s1b.pollToStoredMs.p99 <= GOALS.pollToStoredP99Ms),
+    ]);
     const v = backlogVerdict(res.s1b);
     rows.push(['1b', 'no growing backlog', 'steady', v.steady ? 'steady' : v.reason, met(v.steady)]);
   }
   if (res.s2) {
     const end = perConnection(res.s2, 'end');
     const connected = perConnection(res.s2, 'connected');
-    const both = (atEnd: number, atConnect: number) => `${kib(atEnd)} at the end (${kib(atConnect)} right after connecting)`;
-    rows.push(['2', 'connections held', `${num(res.s2.spec.dtus)}`, num(res.s2.connectionsHeld), met(res.s2.connectionsHeld >= res.s2.spec.dtus)]);
+    const both = (atEnd: number, atConnect: number) =>
+      `${kib(atEnd)} at the end (${kib(atConnect)} right after connecting)`;
+    rows.push([
+      '2',
+      'connections held',
+      `${num(res.s2.spec.dtus)}`,
+      num(res.s2.connectionsHeld),
+      met(res.s2.connectionsHeld >= res.s2.spec.dtus),
+    ]);
     // Judged on the end-of-window reading, the larger and more conservative of the two.
-    rows.push(['2', 'heap per connection (Δ after GC)', `≤ ${kib(GOALS.bytesPerConnection)}`, both(end.heap, connected.heap), met(end.heap <= GOALS.bytesPerConnection)]);
-    rows.push(['2', 'RSS per connection (Δ)', `≤ ${kib(GOALS.bytesPerConnection)}`, both(end.rss, connected.rss), met(end.rss <= GOALS.bytesPerConnection)]);
+    rows.push([
+      '2',
+      'heap per connection (Δ after GC)',
+      `≤ ${kib(GOALS.bytesPerConnection)}`,
+      both(end.heap, connected.heap),
+      met(end.heap <= GOALS.bytesPerConnection),
+    ]);
+    rows.push([
+      '2',
+      'RSS per connection (Δ)',
+      `≤ ${kib(GOALS.bytesPerConnection)}`,
+      both(end.rss, connected.rss),
+      met(end.rss <= GOALS.bytesPerConnection),
+    ]);
   }
   if (res.s3 && res.s3.length > 0) {
     for (const run of res.s3) {
@@ -211,12 +265,30 @@ function summarySection(res: BenchResults): string {
     }
   }
   if (res.s4a) {
-    rows.push(['4', 'CPU per transaction, gateway path in process (4a)', `≤ ${GOALS.gatewayUsPerTx} µs`, us(res.s4a.cpuUsPerTransaction), met(res.s4a.cpuUsPerTransaction <= GOALS.gatewayUsPerTx)]);
-    rows.push(['4', 'receive path alone: parse + match + decode (4a)', `≤ ${GOALS.gatewayUsPerTx} µs`, us(res.s4a.receivePathUsPerTransaction), met(res.s4a.receivePathUsPerTransaction <= GOALS.gatewayUsPerTx)]);
+    rows.push([
+      '4',
+      'CPU per transaction, gateway path in process (4a)',
+      `≤ ${GOALS.gatewayUsPerTx} µs`,
+      us(res.s4a.cpuUsPerTransaction),
+      met(res.s4a.cpuUsPerTransaction <= GOALS.gatewayUsPerTx),
+    ]);
+    rows.push([
+      '4',
+      'receive path alone: parse + match + decode (4a)',
+      `≤ ${GOALS.gatewayUsPerTx} µs`,
+      us(res.s4a.receivePathUsPerTransaction),
+      met(res.s4a.receivePathUsPerTransaction <= GOALS.gatewayUsPerTx),
+    ]);
   }
   if (res.s4b) rows.push(['4', 'CPU per transaction with kernel TCP (4b)', '(context)', us(res.s4b.cpuUsPerTx), '—']);
   if (res.s4b && res.s5) {
-    rows.push(['5', 'CPU per transaction, dtuhub ÷ modbus-serial', '(lower is better)', `${num(res.s4b.cpuUsPerTx / res.s5.cpuUsPerTx, 2)}×`, '—']);
+    rows.push([
+      '5',
+      'CPU per transaction, dtuhub ÷ modbus-serial',
+      '(lower is better)',
+      `${num(res.s4b.cpuUsPerTx / res.s5.cpuUsPerTx, 2)}×`,
+      '—',
+    ]);
   }
   for (const run of res.s6?.writes ?? []) {
     const r = run.result;
@@ -230,22 +302,46 @@ function summarySection(res: BenchResults): string {
     if (offered) {
       const minutes = r.rowsPerSecondByMinute.length;
       const held = mysqlHeld(run);
-      rows.push(['6', `MariaDB rows/s offered at ${num(run.options.ratePerSecond)}/s for ${num(minutes)} min`, `≥ ${num(GOALS.mysqlPointsPerSec)} offered, ≥ ${num(PACED_RATE_SHARE * 100)} % of it stored, steady`, `${num(r.rowsPerSecond)}, ${held ? 'steady' : 'backlog grew'}`, met(ok && held)]);
+      rows.push([
+        '6',
+        `MariaDB rows/s offered at ${num(run.options.ratePerSecond)}/s for ${num(minutes)} min`,
+        `≥ ${num(GOALS.mysqlPointsPerSec)} offered, ≥ ${num(PACED_RATE_SHARE * 100)} % of it stored, steady`,
+        `${num(r.rowsPerSecond)}, ${held ? 'steady' : 'backlog grew'}`,
+        met(ok && held),
+      ]);
     } else {
       rows.push(['6', 'MariaDB rows/s, flat out', `≥ ${num(GOALS.mysqlPointsPerSec)}`, num(r.rowsPerSecond), met(ok)]);
     }
   }
   const f6 = res.s6?.fleet;
   if (f6?.pollToStoredMs) {
-    rows.push(['6', 'p99 poll-to-stored into MariaDB, 1,000 DTUs × 1 s', `≤ ${GOALS.pollToStoredP99Ms} ms`, ms(f6.pollToStoredMs.p99), met(f6.pollToStoredMs.p99 <= GOALS.pollToStoredP99Ms)]);
+    rows.push([
+      '6',
+      'p99 poll-to-stored into MariaDB, 1,000 DTUs × 1 s',
+      `≤ ${GOALS.pollToStoredP99Ms} ms`,
+      ms(f6.pollToStoredMs.p99),
+      met(f6.pollToStoredMs.p99 <= GOALS.pollToStoredP99Ms),
+    ]);
     const v = backlogVerdict(f6);
     rows.push(['6', 'no growing backlog (MariaDB)', 'steady', v.steady ? 'steady' : v.reason, met(v.steady)]);
   }
   if (res.exports) rows.push(...exportGoalRows(res.exports));
   const w7 = res.s7?.rules.webhooks;
   if (w7) {
-    rows.push(['7', 'p99 event-to-webhook, a rule on every sample', `≤ ${GOALS.eventToWebhookP99Ms} ms`, ms(w7.latencyMs.p99), met(w7.latencyMs.count > 0 && w7.latencyMs.p99 <= GOALS.eventToWebhookP99Ms)]);
-    rows.push(['7', 'CPU added by the rules and webhooks', '(context)', `${num(res.s7!.rules.server.cpuCores - res.s7!.baseline.server.cpuCores, 3)} cores`, '—']);
+    rows.push([
+      '7',
+      'p99 event-to-webhook, a rule on every sample',
+      `≤ ${GOALS.eventToWebhookP99Ms} ms`,
+      ms(w7.latencyMs.p99),
+      met(w7.latencyMs.count > 0 && w7.latencyMs.p99 <= GOALS.eventToWebhookP99Ms),
+    ]);
+    rows.push([
+      '7',
+      'CPU added by the rules and webhooks',
+      '(context)',
+      `${num(res.s7!.rules.server.cpuCores - res.s7!.baseline.server.cpuCores, 3)} cores`,
+      '—',
+    ]);
   }
   if (res.s8) rows.push(...modbusTcpGoalRows(res.s8));
   return `## Goals\n\n${table(['Scenario', 'Figure', 'Goal', 'Measured', 'Result'], rows)}\n`;
@@ -297,26 +393,60 @@ function scenario2Memory(r: FleetScenarioResult): string {
   return table(
     ['', 'before connect', `${num(r.connectionsHeld)} connected`, 'end of window', 'per connection (connected / end)'],
     [
-      ['RSS', mib(r.memory.base.rss), mib(r.memory.connected.rss), mib(r.memory.end.rss), `${kib(c.rss)} / ${kib(e.rss)}`],
-      ['Heap used (after GC)', mib(r.memory.base.heapUsed), mib(r.memory.connected.heapUsed), mib(r.memory.end.heapUsed), `${kib(c.heap)} / ${kib(e.heap)}`],
+      [
+        'RSS',
+        mib(r.memory.base.rss),
+        mib(r.memory.connected.rss),
+        mib(r.memory.end.rss),
+        `${kib(c.rss)} / ${kib(e.rss)}`,
+      ],
+      [
+        'Heap used (after GC)',
+        mib(r.memory.base.heapUsed),
+        mib(r.memory.connected.heapUsed),
+        mib(r.memory.end.heapUsed),
+        `${kib(c.heap)} / ${kib(e.heap)}`,
+      ],
     ],
   );
 }
 
 function sqliteSection(runs: readonly SqliteRunResult[]): string {
-  const header = ['', ...runs.map((r) => `batches of ${num(r.options.maxRows ?? 0)} rows, ${r.options.flushIntervalMs ?? 0} ms`)];
+  const header = [
+    '',
+    ...runs.map((r) => `batches of ${num(r.options.maxRows ?? 0)} rows, ${r.options.flushIntervalMs ?? 0} ms`),
+  ];
   const rows: string[][] = [
-    ['Rows (devices × points)', ...runs.map((r) => `${num(r.result.rows)} (${num(r.options.devices)} × ${r.options.pointsPerDevice})`)],
+    [
+      'Rows (devices × points)',
+      ...runs.map((r) => `${num(r.result.rows)} (${num(r.options.devices)} × ${r.options.pointsPerDevice})`),
+    ],
     ['Time', ...runs.map((r) => `${num(r.result.seconds, 1)} s`)],
     ['**Points committed/s**', ...runs.map((r) => `**${num(r.result.rowsPerSecond)}**`)],
     ['Commits, rows per commit', ...runs.map((r) => `${num(r.result.flushes)}, ${num(r.result.rowsPerFlush)}`)],
     ['Commit time p50 / p99', ...runs.map((r) => `${ms(r.result.commitMs.p50)} / ${ms(r.result.commitMs.p99)}`)],
-    ['Seal→commit p50 / p99', ...runs.map((r) => `${ms(r.result.flushLatencyMs.p50)} / ${ms(r.result.flushLatencyMs.p99)}`)],
-    ['Max backlog (rows), dropped', ...runs.map((r) => `${num(r.result.maxBacklogRows)}, ${num(r.result.rowsDropped)}`)],
+    [
+      'Seal→commit p50 / p99',
+      ...runs.map((r) => `${ms(r.result.flushLatencyMs.p50)} / ${ms(r.result.flushLatencyMs.p99)}`),
+    ],
+    [
+      'Max backlog (rows), dropped',
+      ...runs.map((r) => `${num(r.result.maxBacklogRows)}, ${num(r.result.rowsDropped)}`),
+    ],
     ['Main-thread time in writer.samples() per row', ...runs.map((r) => us(r.result.mainThreadUsPerRow))],
     ['Process CPU per row (both threads)', ...runs.map((r) => us(r.cpuUsPerRow))],
-    ['Process CPU (main thread / other threads)', ...runs.map((r) => `${num(r.window.cpuCores, 2)} cores (${threadSplit(r.window).replace(/ cores.*$/, '')})`)],
-    ['Disk writes of the process', ...runs.map((r) => (r.options.storage?.driver === 'mysql' ? '— (MariaDB writes in its own process)' : diskWrites(r.window, r.result.rows)))],
+    [
+      'Process CPU (main thread / other threads)',
+      ...runs.map((r) => `${num(r.window.cpuCores, 2)} cores (${threadSplit(r.window).replace(/ cores.*$/, '')})`),
+    ],
+    [
+      'Disk writes of the process',
+      ...runs.map((r) =>
+        r.options.storage?.driver === 'mysql'
+          ? '— (MariaDB writes in its own process)'
+          : diskWrites(r.window, r.result.rows),
+      ),
+    ],
   ];
   return table(header, rows);
 }
@@ -334,14 +464,26 @@ function mysqlHeld(run: SqliteRunResult): boolean {
 function mysqlSection(res: NonNullable<BenchResults['s6']>): string {
   const parts: string[] = [];
   if (res.writes.length > 0) {
-    parts.push(sqliteSection(res.writes).replace('| Main-thread time', `| Rows spilled to the journal | ${res.writes.map((r) => num(r.result.rowsSpilled)).join(' | ')} |\n| Main-thread time`));
+    parts.push(
+      sqliteSection(res.writes).replace(
+        '| Main-thread time',
+        `| Rows spilled to the journal | ${res.writes.map((r) => num(r.result.rowsSpilled)).join(' | ')} |\n| Main-thread time`,
+      ),
+    );
     const paced = res.writes.find((r) => r.options.ratePerSecond);
     if (paced) {
-      const perMinute = paced.result.rowsPerSecondByMinute.map((rate, i) => [`${i + 1}`, num(rate), num(paced.result.maxBacklogByMinute[i] ?? 0)]);
-      parts.push(`Paced run, minute by minute (rows committed per second, largest backlog in memory):\n\n${table(['Minute', 'Rows/s', 'Max backlog'], perMinute)}`);
+      const perMinute = paced.result.rowsPerSecondByMinute.map((rate, i) => [
+        `${i + 1}`,
+        num(rate),
+        num(paced.result.maxBacklogByMinute[i] ?? 0),
+      ]);
+      parts.push(
+        `Paced run, minute by minute (rows committed per second, largest backlog in memory):\n\n${table(['Minute', 'Rows/s', 'Max backlog'], perMinute)}`,
+      );
     }
   }
-  if (res.fleet) parts.push(`Scenario 1's fleet with history in MariaDB:\n\n${table(['Figure', 'Value'], fleetRows(res.fleet))}`);
+  if (res.fleet)
+    parts.push(`Scenario 1's fleet with history in MariaDB:\n\n${table(['Figure', 'Value'], fleetRows(res.fleet))}`);
   return parts.join('\n\n');
 }
 
@@ -354,7 +496,11 @@ function inprocSection(r: InprocResult, b: FleetScenarioResult | undefined): str
     ['CPU of the process', `${num(r.window.cpuCores, 3)} cores`, b ? `${num(b.server.cpuCores, 3)} cores` : '—'],
     ['**CPU per transaction**', `**${us(r.cpuUsPerTransaction)}**`, b ? `**${us(b.cpuUsPerTx)}**` : '—'],
     ['Receive path per transaction (parse + match + decode + emit)', us(r.receivePathUsPerTransaction), '—'],
-    ['Timeouts / skipped polls', `${num(r.timeouts)} / ${num(r.skippedOverrun)}`, b ? `${num(b.failures.timeouts)} / ${num(b.failures.skippedOverrun)}` : '—'],
+    [
+      'Timeouts / skipped polls',
+      `${num(r.timeouts)} / ${num(r.skippedOverrun)}`,
+      b ? `${num(b.failures.timeouts)} / ${num(b.failures.skippedOverrun)}` : '—',
+    ],
   ];
   if (r.timerResolutionMs !== undefined) {
     const how = r.timerResolutionAuto === false ? 'set by `sessions.timerResolution`' : '`timerResolution: auto`';
@@ -363,21 +509,72 @@ function inprocSection(r: InprocResult, b: FleetScenarioResult | undefined): str
     rows.push(['Scheduler step', step, b ? step : '—']);
   }
   if (r.idleWakeup) {
-    rows.push([`CPU of one idle event-loop wake-up (a bare ${num(r.idleWakeup.everyMs ?? 20)} ms interval, before the DTUs connect)`, us(r.idleWakeup.cpuUsPerWakeup), '—']);
+    rows.push([
+      `CPU of one idle event-loop wake-up (a bare ${num(r.idleWakeup.everyMs ?? 20)} ms interval, before the DTUs connect)`,
+      us(r.idleWakeup.cpuUsPerWakeup),
+      '—',
+    ]);
   }
   return table(['', '4a: in process, loopback sockets', '4b: own process, real TCP'], rows);
 }
 
-function peerSection(app: FleetScenarioResult | undefined, gateway: FleetScenarioResult, peer: FleetScenarioResult, check: DecodeCheck | undefined): string {
+function peerSection(
+  app: FleetScenarioResult | undefined,
+  gateway: FleetScenarioResult,
+  peer: FleetScenarioResult,
+  check: DecodeCheck | undefined,
+): string {
   const ratio = (a: number, b: number) => (b > 0 ? `${num(a / b, 2)}×` : '—');
   const rows: string[][] = [
-    ['Connections held', num(gateway.connectionsHeld), num(peer.connectionsHeld), '', app ? num(app.connectionsHeld) : '—'],
-    ['Modbus transactions/s', num(gateway.txPerSec, 1), num(peer.txPerSec, 1), ratio(gateway.txPerSec, peer.txPerSec), app ? num(app.txPerSec, 1) : '—'],
-    ['CPU (cores)', num(gateway.server.cpuCores, 3), num(peer.server.cpuCores, 3), ratio(gateway.server.cpuCores, peer.server.cpuCores), app ? num(app.server.cpuCores, 3) : '—'],
-    ['**CPU per transaction**', `**${us(gateway.cpuUsPerTx)}**`, `**${us(peer.cpuUsPerTx)}**`, `**${ratio(gateway.cpuUsPerTx, peer.cpuUsPerTx)}**`, app ? us(app.cpuUsPerTx) : '—'],
-    ['Request → decoded p50 / p99', `${ms(gateway.pollToDecodedMs.p50)} / ${ms(gateway.pollToDecodedMs.p99)}`, `${ms(peer.pollToDecodedMs.p50)} / ${ms(peer.pollToDecodedMs.p99)}`, '', app ? `${ms(app.pollToDecodedMs.p50)} / ${ms(app.pollToDecodedMs.p99)}` : '—'],
-    ['RSS (end, after GC)', mib(gateway.memory.end.rss), mib(peer.memory.end.rss), ratio(gateway.memory.end.rss, peer.memory.end.rss), app ? mib(app.memory.end.rss) : '—'],
-    ['Errors / skipped polls', `${num(gateway.failures.errors + gateway.failures.timeouts)} / ${num(gateway.failures.skippedOverrun)}`, `${num(peer.failures.errors)} / ${num(peer.failures.skippedOverrun)}`, '', '—'],
+    [
+      'Connections held',
+      num(gateway.connectionsHeld),
+      num(peer.connectionsHeld),
+      '',
+      app ? num(app.connectionsHeld) : '—',
+    ],
+    [
+      'Modbus transactions/s',
+      num(gateway.txPerSec, 1),
+      num(peer.txPerSec, 1),
+      ratio(gateway.txPerSec, peer.txPerSec),
+      app ? num(app.txPerSec, 1) : '—',
+    ],
+    [
+      'CPU (cores)',
+      num(gateway.server.cpuCores, 3),
+      num(peer.server.cpuCores, 3),
+      ratio(gateway.server.cpuCores, peer.server.cpuCores),
+      app ? num(app.server.cpuCores, 3) : '—',
+    ],
+    [
+      '**CPU per transaction**',
+      `**${us(gateway.cpuUsPerTx)}**`,
+      `**${us(peer.cpuUsPerTx)}**`,
+      `**${ratio(gateway.cpuUsPerTx, peer.cpuUsPerTx)}**`,
+      app ? us(app.cpuUsPerTx) : '—',
+    ],
+    [
+      'Request → decoded p50 / p99',
+      `${ms(gateway.pollToDecodedMs.p50)} / ${ms(gateway.pollToDecodedMs.p99)}`,
+      `${ms(peer.pollToDecodedMs.p50)} / ${ms(peer.pollToDecodedMs.p99)}`,
+      '',
+      app ? `${ms(app.pollToDecodedMs.p50)} / ${ms(app.pollToDecodedMs.p99)}` : '—',
+    ],
+    [
+      'RSS (end, after GC)',
+      mib(gateway.memory.end.rss),
+      mib(peer.memory.end.rss),
+      ratio(gateway.memory.end.rss, peer.memory.end.rss),
+      app ? mib(app.memory.end.rss) : '—',
+    ],
+    [
+      'Errors / skipped polls',
+      `${num(gateway.failures.errors + gateway.failures.timeouts)} / ${num(gateway.failures.skippedOverrun)}`,
+      `${num(peer.failures.errors)} / ${num(peer.failures.skippedOverrun)}`,
+      '',
+      '—',
+    ],
   ];
   const checkLine = check
     ? `Before measuring, both decoders were run on ${num(check.responses)} simulated responses: ${num(check.points)} point values compared, ${num(check.mismatches)} differed (value and raw hex).`
@@ -415,9 +612,14 @@ with SQLite statements, inside the self time of the JavaScript function that mad
   for (const run of profiles) {
     for (const s of run.summaries) {
       if (s.busyMs < 50) continue;
-      const areas = s.areas.slice(0, 8).map((a) => `${a.area} ${pct(a.share)}`).join(', ');
+      const areas = s.areas
+        .slice(0, 8)
+        .map((a) => `${a.area} ${pct(a.share)}`)
+        .join(', ');
       const top = s.top.slice(0, 10).map((f) => [pct(f.share), `\`${f.name}\``, f.where ? `\`${f.where}\`` : '']);
-      parts.push(`### ${run.title} — ${threadName(s.file)} (${num(s.busyMs / 1000, 1)} s busy)\n\nBy area: ${areas}.\n\n${table(['Self time', 'Function', 'Where'], top)}`);
+      parts.push(
+        `### ${run.title} — ${threadName(s.file)} (${num(s.busyMs / 1000, 1)} s busy)\n\nBy area: ${areas}.\n\n${table(['Self time', 'Function', 'Where'], top)}`,
+      );
     }
   }
   return parts.join('\n\n');
@@ -426,7 +628,9 @@ with SQLite statements, inside the self time of the JavaScript function that mad
 function threadName(file: string): string {
   if (file.endsWith(WINDOW_PROFILE)) return 'main thread, measurement window';
   const thread = threadOf(file);
-  return thread === null || thread === 0 ? 'main thread, whole run' : `worker thread ${thread} (SQLite writer), whole run`;
+  return thread === null || thread === 0
+    ? 'main thread, whole run'
+    : `worker thread ${thread} (SQLite writer), whole run`;
 }
 
 function notesSection(res: BenchResults): string {
@@ -505,7 +709,9 @@ Generated by \`npm run bench${res.quick ? ' -- --quick' : ''}\` (${num(res.wallS
     );
   }
   if (res.s2) {
-    out.push(`## 2. ${res.s2.spec.title}\n\n${table(['Figure', 'Value'], fleetRows(res.s2))}\n\nMemory of the dtuhub process:\n\n${scenario2Memory(res.s2)}`);
+    out.push(
+      `## 2. ${res.s2.spec.title}\n\n${table(['Figure', 'Value'], fleetRows(res.s2))}\n\nMemory of the dtuhub process:\n\n${scenario2Memory(res.s2)}`,
+    );
   }
   if (res.s3 && res.s3.length > 0) {
     const best = bestSqlite(res.s3);
@@ -546,7 +752,10 @@ ${mysqlSection(res.s6)}`,
     );
   }
   if (res.s7) out.push(rulesSection(res.s7));
-  if (res.s4b && res.s5) out.push(`## 5. Peer: the same fleet through modbus-serial\n\n${peerSection(res.s1, res.s4b, res.s5, res.decodeCheck)}`);
+  if (res.s4b && res.s5)
+    out.push(
+      `## 5. Peer: the same fleet through modbus-serial\n\n${peerSection(res.s1, res.s4b, res.s5, res.decodeCheck)}`,
+    );
   if (res.s8) out.push(modbusTcpSection(res.s8));
   if (res.exports) out.push(exportSection(res.exports));
   out.push(notesSection(res));
@@ -560,16 +769,33 @@ function rulesSection(s7: NonNullable<BenchResults['s7']>): string {
   const added = rules.server.cpuCores - baseline.server.cpuCores;
   const samplesPerSec = rules.pointsDecodedPerSec;
   const rows: string[][] = [
-    ['CPU of the server process, without / with rules', `${num(baseline.server.cpuCores, 3)} / ${num(rules.server.cpuCores, 3)} cores`],
-    ['**Added CPU**', `**${num(added, 3)} cores** (${us(samplesPerSec > 0 ? (added * 1e6) / samplesPerSec : 0)} per sample evaluated)`],
+    [
+      'CPU of the server process, without / with rules',
+      `${num(baseline.server.cpuCores, 3)} / ${num(rules.server.cpuCores, 3)} cores`,
+    ],
+    [
+      '**Added CPU**',
+      `**${num(added, 3)} cores** (${us(samplesPerSec > 0 ? (added * 1e6) / samplesPerSec : 0)} per sample evaluated)`,
+    ],
     ['Samples evaluated/s (50 rules, one per point)', num(samplesPerSec)],
-    ['Poll-to-stored p99, without / with rules', `${baseline.pollToStoredMs ? ms(baseline.pollToStoredMs.p99) : '—'} / ${rules.pollToStoredMs ? ms(rules.pollToStoredMs.p99) : '—'}`],
+    [
+      'Poll-to-stored p99, without / with rules',
+      `${baseline.pollToStoredMs ? ms(baseline.pollToStoredMs.p99) : '—'} / ${rules.pollToStoredMs ? ms(rules.pollToStoredMs.p99) : '—'}`,
+    ],
   ];
   if (w) {
     rows.push(
-      ['Webhooks received/s (events raised in the window)', `${num(w.perSecond)} (${num(w.inWindow)} events; ${Object.entries(w.types).map(([t, n]) => `${t} ${num(n)}`).join(', ')} in all)`],
+      [
+        'Webhooks received/s (events raised in the window)',
+        `${num(w.perSecond)} (${num(w.inWindow)} events; ${Object.entries(w.types)
+          .map(([t, n]) => `${t} ${num(n)}`)
+          .join(', ')} in all)`,
+      ],
       ['**Event-to-webhook** p50 / p90 / p99 / max', `**${latency(w.latencyMs)}**`],
-      ['Start-up burst (devices already past the limit at connect) delivered', w.drainMs === null ? 'not within 3 min' : `${num(w.drainMs / 1000, 1)} s after the warm-up`],
+      [
+        'Start-up burst (devices already past the limit at connect) delivered',
+        w.drainMs === null ? 'not within 3 min' : `${num(w.drainMs / 1000, 1)} s after the warm-up`,
+      ],
     );
   }
   return `## 7. Rules and webhooks

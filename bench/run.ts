@@ -100,7 +100,15 @@ function filesystemOf(dir: string): string {
 function checkDecoders(): DecodeCheck {
   const dir = mkdtempSync(join(tmpdir(), 'dtuhub-bench-'));
   try {
-    writeBenchConfig(dir, { dbPath: join(dir, 'unused.db'), pollEveryMs: 1000, connectStaggerMs: 1000, heartbeatIntervalMs: 60_000, maxConnections: 10, writeBuffer: WRITE_BUFFER, logLevel: 'silent' });
+    writeBenchConfig(dir, {
+      dbPath: join(dir, 'unused.db'),
+      pollEveryMs: 1000,
+      connectStaggerMs: 1000,
+      heartbeatIntervalMs: 60_000,
+      maxConnections: 10,
+      writeBuffer: WRITE_BUFFER,
+      logLevel: 'silent',
+    });
     const profile = loadConfig(dir).points.profiles.get(PROFILE_NAME)!;
     const block = profile.tasks[0]!.blocks[0]!;
     let responses = 0;
@@ -117,7 +125,13 @@ function checkDecoders(): DecodeCheck {
       for (const sample of theirs) {
         points++;
         const match = ours.find((s) => s.point === sample.point);
-        if (!match || !Object.is(match.value, sample.value) || match.raw !== sample.raw || match.address !== sample.address) mismatches++;
+        if (
+          !match ||
+          !Object.is(match.value, sample.value) ||
+          match.raw !== sample.raw ||
+          match.address !== sample.address
+        )
+          mismatches++;
       }
     }
     return { responses, points, mismatches };
@@ -157,10 +171,20 @@ async function profiled(): Promise<ProfiledRun[]> {
   const { warmupMs, measureMs, sqliteRows } = durations.profile;
   if (wants('1')) {
     await profileRun('scenario 1 (app, 1,000 DTUs × 1 s)', (dir) =>
-      runFleetScenario({ ...scenario1(durations), warmupMs, measureMs, serverNodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir], profileDir: dir }, () => undefined),
+      runFleetScenario(
+        {
+          ...scenario1(durations),
+          warmupMs,
+          measureMs,
+          serverNodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir],
+          profileDir: dir,
+        },
+        () => undefined,
+      ),
     );
   }
-  if (wants('4')) await profileRun('scenario 4a (gateway path in process)', (dir) => runInproc({ warmupMs, measureMs }, dir));
+  if (wants('4'))
+    await profileRun('scenario 4a (gateway path in process)', (dir) => runInproc({ warmupMs, measureMs }, dir));
   if (wants('3')) {
     const [first] = sqliteRuns(sqliteRows);
     await profileRun(`scenario 3 (SQLite writes, batches of ${first!.maxRows})`, (dir) => runSqlite(first!, dir));
@@ -197,7 +221,9 @@ async function main(): Promise<void> {
     for (const options of sqliteRuns(durations.s3Rows)) {
       log(`[${elapsed()}] scenario 3: ${options.rows} rows, batches of ${options.maxRows}`);
       const run = await runSqlite(options);
-      log(`  → ${run.result.rowsPerSecond} rows/s, commit p99 ${run.result.commitMs.p99} ms, dropped ${run.result.rowsDropped}`);
+      log(
+        `  → ${run.result.rowsPerSecond} rows/s, commit p99 ${run.result.commitMs.p99} ms, dropped ${run.result.rowsDropped}`,
+      );
       runs.push(run);
     }
   }
@@ -205,12 +231,16 @@ async function main(): Promise<void> {
     await quietDisk();
     log(`[${elapsed()}] scenario 4a: gateway path in process`);
     results.s4a = await runInproc(durations.s4a);
-    log(`  → ${results.s4a.transactionsPerSec.toFixed(0)} tx/s, ${results.s4a.cpuUsPerTransaction.toFixed(1)} µs/tx, receive path ${results.s4a.receivePathUsPerTransaction.toFixed(1)} µs/tx`);
+    log(
+      `  → ${results.s4a.transactionsPerSec.toFixed(0)} tx/s, ${results.s4a.cpuUsPerTransaction.toFixed(1)} µs/tx, receive path ${results.s4a.receivePathUsPerTransaction.toFixed(1)} µs/tx`,
+    );
   }
   if (wants('4') || wants('5')) results.s4b = await fleet('scenario 4b', scenario4b(durations));
   if (wants('5')) {
     results.decodeCheck = checkDecoders();
-    log(`[${elapsed()}] decoder check: ${results.decodeCheck.mismatches} of ${results.decodeCheck.points} values differ`);
+    log(
+      `[${elapsed()}] decoder check: ${results.decodeCheck.mismatches} of ${results.decodeCheck.points} values differ`,
+    );
     results.s5 = await fleet('scenario 5', scenario5(durations));
   }
   if (wants('6') || wants('6f')) {
@@ -221,7 +251,9 @@ async function main(): Promise<void> {
       const how = options.ratePerSecond ? `paced at ${options.ratePerSecond} rows/s` : 'flat out';
       log(`[${elapsed()}] scenario 6: ${options.rows} rows into MariaDB, ${how}`);
       const run = await runMysqlWrites(options);
-      log(`  → ${run.result.rowsPerSecond} rows/s, commit p99 ${run.result.commitMs.p99} ms, spilled ${run.result.rowsSpilled}, dropped ${run.result.rowsDropped}`);
+      log(
+        `  → ${run.result.rowsPerSecond} rows/s, commit p99 ${run.result.commitMs.p99} ms, spilled ${run.result.rowsSpilled}, dropped ${run.result.rowsDropped}`,
+      );
       writes.push(run);
     }
     results.s6 = { writes, fleet: await fleet('scenario 6', scenario6(durations)) };
@@ -230,7 +262,9 @@ async function main(): Promise<void> {
     log(`[${elapsed()}] export: 1,000,000 rows as CSV and XLSX through GET /api/export/data`);
     results.exports = await runExports();
     for (const r of results.exports.runs) {
-      log(`  → ${r.format}: ${r.rowsPerSecond} rows/s, ${(r.bytes / 1048576).toFixed(0)} MiB, RSS peak ${(r.rssPeakBytes / 1048576).toFixed(0)} MiB`);
+      log(
+        `  → ${r.format}: ${r.rowsPerSecond} rows/s, ${(r.bytes / 1048576).toFixed(0)} MiB, RSS peak ${(r.rssPeakBytes / 1048576).toFixed(0)} MiB`,
+      );
     }
   }
   if (wants('7')) {
@@ -239,7 +273,10 @@ async function main(): Promise<void> {
     const rules = await fleet('scenario 7', spec.rules);
     results.s7 = { baseline, rules };
     const w = rules.webhooks;
-    if (w) log(`  → +${(rules.server.cpuCores - baseline.server.cpuCores).toFixed(3)} cores; ${w.perSecond.toFixed(0)} webhooks/s, event-to-webhook p99 ${w.latencyMs.p99.toFixed(1)} ms`);
+    if (w)
+      log(
+        `  → +${(rules.server.cpuCores - baseline.server.cpuCores).toFixed(3)} cores; ${w.perSecond.toFixed(0)} webhooks/s, event-to-webhook p99 ${w.latencyMs.p99.toFixed(1)} ms`,
+      );
   }
   if (wants('8')) {
     log(`[${elapsed()}] scenario 8: Modbus TCP client throughput, dtuhub channels and modbus-serial`);
@@ -262,7 +299,10 @@ async function main(): Promise<void> {
  */
 const num2 = (n: number) => n.toFixed(2);
 
-function keepEarlierResults(results: { -readonly [K in keyof BenchResults]: BenchResults[K] }, earlier: BenchResults): void {
+function keepEarlierResults(
+  results: { -readonly [K in keyof BenchResults]: BenchResults[K] },
+  earlier: BenchResults,
+): void {
   const header = new Set(['machine', 'quick', 'command', 'wallSeconds', 'writeBuffer', 's6', 'merged']);
   const now = results as Record<string, unknown>;
   const taken: string[] = [];
@@ -280,7 +320,8 @@ function keepEarlierResults(results: { -readonly [K in keyof BenchResults]: Benc
       taken.push('s6 write runs');
     }
   }
-  if (taken.length > 0) results.merged = `${taken.join(', ')} from the run of ${earlier.machine.date} (load ${num2(earlier.machine.loadBefore)} / ${num2(earlier.machine.loadAfter)})`;
+  if (taken.length > 0)
+    results.merged = `${taken.join(', ')} from the run of ${earlier.machine.date} (load ${num2(earlier.machine.loadBefore)} / ${num2(earlier.machine.loadAfter)})`;
   log(`merged results from ${values.merge}`);
 }
 

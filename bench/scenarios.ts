@@ -11,7 +11,15 @@ import type { FleetScenarioSpec } from './fleet-scenario.js';
 import type { InprocResult, InprocRunArgs } from './gateway-inproc.js';
 import type { SqliteRunArgs, SqliteRunResult } from './sqlite-proc.js';
 import type { SqliteWriteBenchOptions } from './sqlite-write.js';
-import { downloadExport, removeExportDatabase, type ExportBenchOptions, type ExportBenchResult, type ExportFillResult, type ExportRun, type ServingApp } from './export-bench.js';
+import {
+  downloadExport,
+  removeExportDatabase,
+  type ExportBenchOptions,
+  type ExportBenchResult,
+  type ExportFillResult,
+  type ExportRun,
+  type ServingApp,
+} from './export-bench.js';
 
 /**
  * The write buffer of every fleet scenario. 5,000 rows is 100 ms of scenario 1's 50,000
@@ -91,10 +99,12 @@ function fleetSpec(
   };
 }
 
-export const scenario1 = (d: Durations) => fleetSpec('1,000 DTUs polled every second, stored in SQLite', 'app', 1000, 1000, d.s1);
+export const scenario1 = (d: Durations) =>
+  fleetSpec('1,000 DTUs polled every second, stored in SQLite', 'app', 1000, 1000, d.s1);
 export const scenario1b = (d: Durations) =>
   fleetSpec('1b. the same with batches of 1,000 rows / 50 ms', 'app', 1000, 1000, d.s1b, SMALL_WRITE_BUFFER);
-export const scenario2 = (d: Durations) => fleetSpec('10,000 DTUs held, polled every 10 s, stored in SQLite', 'app', 10_000, 10_000, d.s2);
+export const scenario2 = (d: Durations) =>
+  fleetSpec('10,000 DTUs held, polled every 10 s, stored in SQLite', 'app', 10_000, 10_000, d.s2);
 export const scenario6 = (d: Durations): FleetScenarioSpec => ({
   ...fleetSpec('1,000 DTUs polled every second, stored in MariaDB', 'app', 1000, 1000, d.s1),
   store: 'mysql',
@@ -110,16 +120,27 @@ export function scenario7Rules(webhookUrl: string): unknown {
   return {
     version: 1,
     webhooks: { bench: { url: webhookUrl, concurrency: 8, timeout: '5s', secret: 'bench-secret-0123456789' } },
-    rules: BENCH_POINTS.map((p) => ({ name: `high-${p.name}`, point: p.name, when: { '>': RULE_LIMIT }, hysteresis: 6, actions: [{ webhook: 'bench' }] })),
+    rules: BENCH_POINTS.map((p) => ({
+      name: `high-${p.name}`,
+      point: p.name,
+      when: { '>': RULE_LIMIT },
+      hysteresis: 6,
+      actions: [{ webhook: 'bench' }],
+    })),
   };
 }
 export const scenario7 = (d: Durations): { baseline: FleetScenarioSpec; rules: FleetScenarioSpec } => ({
   baseline: fleetSpec('7 (baseline): scenario 1 without rules', 'app', 1000, 1000, d.s1),
-  rules: { ...fleetSpec('7: 1,000 DTUs × 1 s, a rule on every sample, webhooks to 127.0.0.1', 'app', 1000, 1000, d.s1), rules: scenario7Rules },
+  rules: {
+    ...fleetSpec('7: 1,000 DTUs × 1 s, a rule on every sample, webhooks to 127.0.0.1', 'app', 1000, 1000, d.s1),
+    rules: scenario7Rules,
+  },
 });
 
-export const scenario4b = (d: Durations) => fleetSpec('gateway only (no storage), 1,000 DTUs every second, real sockets', 'gateway', 1000, 1000, d.s4b);
-export const scenario5 = (d: Durations) => fleetSpec('peer: modbus-serial, 1,000 DTUs every second, no storage', 'peer', 1000, 1000, d.s4b);
+export const scenario4b = (d: Durations) =>
+  fleetSpec('gateway only (no storage), 1,000 DTUs every second, real sockets', 'gateway', 1000, 1000, d.s4b);
+export const scenario5 = (d: Durations) =>
+  fleetSpec('peer: modbus-serial, 1,000 DTUs every second, no storage', 'peer', 1000, 1000, d.s4b);
 
 const DIST = new URL('./', import.meta.url);
 const script = (name: string) => new URL(name, DIST).pathname;
@@ -127,7 +148,13 @@ const script = (name: string) => new URL(name, DIST).pathname;
 /** Scenario 3: one row per point, 1,000 devices × 50 points, through the app's history writer. */
 export function sqliteRuns(rows: number): SqliteWriteBenchOptions[] {
   return [
-    { rows, devices: 1000, pointsPerDevice: 50, maxRows: WRITE_BUFFER.maxRows, flushIntervalMs: WRITE_BUFFER.flushIntervalMs },
+    {
+      rows,
+      devices: 1000,
+      pointsPerDevice: 50,
+      maxRows: WRITE_BUFFER.maxRows,
+      flushIntervalMs: WRITE_BUFFER.flushIntervalMs,
+    },
     { rows, devices: 1000, pointsPerDevice: 50, maxRows: 20_000, flushIntervalMs: 1000 },
   ];
 }
@@ -140,7 +167,12 @@ export const MYSQL_PACED_RATE = 150_000;
  * for s6PacedMs. Each run gets a fresh database, created by `runMysqlWrites`.
  */
 export function mysqlRuns(d: Durations): Omit<SqliteWriteBenchOptions, 'storage'>[] {
-  const base = { devices: 1000, pointsPerDevice: 50, maxRows: WRITE_BUFFER.maxRows, flushIntervalMs: WRITE_BUFFER.flushIntervalMs };
+  const base = {
+    devices: 1000,
+    pointsPerDevice: 50,
+    maxRows: WRITE_BUFFER.maxRows,
+    flushIntervalMs: WRITE_BUFFER.flushIntervalMs,
+  };
   return [
     { rows: d.s6Rows, ...base },
     { rows: Math.round((MYSQL_PACED_RATE * d.s6PacedMs) / 1000), ratePerSecond: MYSQL_PACED_RATE, ...base },
@@ -170,7 +202,10 @@ export async function runSqlite(options: SqliteWriteBenchOptions, profileDir?: s
 }
 
 /** Scenario 4a: 1,000 in-process DTUs on loopback sockets, polled every second. */
-export async function runInproc(timing: { warmupMs: number; measureMs: number }, profileDir?: string): Promise<InprocResult> {
+export async function runInproc(
+  timing: { warmupMs: number; measureMs: number },
+  profileDir?: string,
+): Promise<InprocResult> {
   const dir = mkdtempSync(join(tmpdir(), 'dtuhub-bench-'));
   const child = (() => {
     writeBenchConfig(dir, {
@@ -223,7 +258,15 @@ export async function runExports(options: ExportBenchOptions = EXPORT_OPTIONS): 
         const rssBeforeBytes = await server.request<number>('measure', null);
         const { seconds, bytes } = await downloadExport(app, format, fill.rows);
         const rssPeakBytes = await server.request<number>('peak', null);
-        runs.push({ format, rows: fill.rows, seconds, rowsPerSecond: Math.round(fill.rows / seconds), bytes, rssBeforeBytes, rssPeakBytes });
+        runs.push({
+          format,
+          rows: fill.rows,
+          seconds,
+          rowsPerSecond: Math.round(fill.rows / seconds),
+          bytes,
+          rssBeforeBytes,
+          rssPeakBytes,
+        });
         await server.request('stop', null);
       } finally {
         await server.stop();

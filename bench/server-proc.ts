@@ -55,7 +55,12 @@ export interface ServerSnapshot {
   /** App and channels modes: outbound channels (scenario 8), summed; `collects` counts answered polls. */
   readonly channels: ChannelTotals | null;
   /** App mode: the webhook delivery queue. */
-  readonly webhooks: { readonly queued: number; readonly inFlight: number; readonly delivered: number; readonly dead: number } | null;
+  readonly webhooks: {
+    readonly queued: number;
+    readonly inFlight: number;
+    readonly delivered: number;
+    readonly dead: number;
+  } | null;
 }
 
 export interface ChannelTotals {
@@ -81,7 +86,8 @@ const { values } = parseArgs({
 });
 if (!values.config) throw new Error('--config DIR is required');
 const mode = values.mode as ServerMode;
-if (mode !== 'app' && mode !== 'gateway' && mode !== 'channels') throw new Error(`--mode must be app, gateway or channels, got ${mode}`);
+if (mode !== 'app' && mode !== 'gateway' && mode !== 'channels')
+  throw new Error(`--mode must be app, gateway or channels, got ${mode}`);
 
 const config = loadConfig(values.config);
 // Logs go to stderr so the runner's stdout stays the report.
@@ -140,7 +146,17 @@ bus.on('data', (e) => {
 });
 
 function pollerTotals(): PollerCounters {
-  const total: PollerCounters = { polls: 0, ok: 0, timeouts: 0, badResponses: 0, exceptions: 0, skippedBackoff: 0, skippedOverrun: 0, invalidValues: 0, samples: 0 };
+  const total: PollerCounters = {
+    polls: 0,
+    ok: 0,
+    timeouts: 0,
+    badResponses: 0,
+    exceptions: 0,
+    skippedBackoff: 0,
+    skippedOverrun: 0,
+    invalidValues: 0,
+    samples: 0,
+  };
   for (const session of gateway.registry.devices()) {
     const counters = session.devicePoller?.counters;
     if (!counters) continue;
@@ -188,7 +204,9 @@ function snapshot(args: unknown): ServerSnapshot {
     writer: app ? app.writer.stats() : null,
     stored: tracker ? tracker.snapshot(latency) : null,
     channels: channels ? channelTotals(channels) : null,
-    webhooks: app ? (({ queued, inFlight, delivered, dead }) => ({ queued, inFlight, delivered, dead }))(app.webhooks.stats()) : null,
+    webhooks: app
+      ? (({ queued, inFlight, delivered, dead }) => ({ queued, inFlight, delivered, dead }))(app.webhooks.stats())
+      : null,
     flushes: app
       ? {
           count: flushCount,

@@ -14,7 +14,13 @@ import { defaultStorage } from '../src/config/compile-server.js';
 import type { Sample } from '../src/domain/point.js';
 import { createLogger, silentLogger } from '../src/log.js';
 import type { StorageConfig } from '../src/domain/config.js';
-import { createHistoryStore, MAX_QUERY_LIMIT, type DataQuery, type HistoryReader, type HistoryStore } from '../src/storage/index.js';
+import {
+  createHistoryStore,
+  MAX_QUERY_LIMIT,
+  type DataQuery,
+  type HistoryReader,
+  type HistoryStore,
+} from '../src/storage/index.js';
 
 export interface SqliteWriteBenchOptions {
   /** Default: a fresh SQLite file. MySQL: the database must exist and be empty. */
@@ -112,7 +118,12 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
   const history = createHistoryStore(
     {
       storage: options.storage ?? { ...defaultStorage(), path: join(dir, 'bench.db') },
-      writeBuffer: { maxRows, flushIntervalMs: options.flushIntervalMs ?? 1000, idleFlushDelayMs: options.idleFlushDelayMs ?? options.flushIntervalMs ?? 1000, maxPendingRows },
+      writeBuffer: {
+        maxRows,
+        flushIntervalMs: options.flushIntervalMs ?? 1000,
+        idleFlushDelayMs: options.idleFlushDelayMs ?? options.flushIntervalMs ?? 1000,
+        maxPendingRows,
+      },
       retention: {
         // Only swept when asked (--queries): rows older than a day before the bench's "now".
         deviceDataMs: DAY_MS,
@@ -147,7 +158,15 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
     const ids = Array.from({ length: devices }, (_, d) => `DTU${String(d).padStart(6, '0')}`);
     const points = Array.from({ length: pointsPerDevice }, (_, p) => `point_${p}`);
     for (const [d, id] of ids.entries()) {
-      writer.deviceOnline({ registrationId: id, profile: 'bench', name: null, ip: '10.0.0.1', port: 10_000 + d, listener: 'main', at: EPOCH });
+      writer.deviceOnline({
+        registrationId: id,
+        profile: 'bench',
+        name: null,
+        ip: '10.0.0.1',
+        port: 10_000 + d,
+        listener: 'main',
+        at: EPOCH,
+      });
     }
     await writer.flush();
     flushedRows = 0;
@@ -183,7 +202,17 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
         const batch: Sample[] = new Array(n);
         for (let p = 0; p < n; p++) {
           const raw = (round * 7 + p) & 0xffff;
-          batch[p] = { deviceId: ids[d]!, point: points[p]!, slave: 1, address: 2000 + 2 * p, value: raw / 10, text: null, raw: raw.toString(16).padStart(4, '0'), ts, quality: 'good' };
+          batch[p] = {
+            deviceId: ids[d]!,
+            point: points[p]!,
+            slave: 1,
+            address: 2000 + 2 * p,
+            value: raw / 10,
+            text: null,
+            raw: raw.toString(16).padStart(4, '0'),
+            ts,
+            quality: 'good',
+          };
         }
         const t = performance.now();
         writer.samples(batch);
@@ -198,7 +227,9 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
     const seconds = (performance.now() - started) / 1000;
     if (halves.length === 1) halves.push(Math.round(halfRows / ((performance.now() - halfStarted) / 1000)));
     const stats = writer.stats();
-    const queried = options.queries ? await timeQueries(history, ids[Math.floor(devices / 2)]!, points, rounds) : undefined;
+    const queried = options.queries
+      ? await timeQueries(history, ids[Math.floor(devices / 2)]!, points, rounds)
+      : undefined;
     return {
       rows: written,
       seconds: round2(seconds),
@@ -223,7 +254,12 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
 }
 
 /** The UI's three history queries on one device, then a retention sweep of the oldest tenth. */
-async function timeQueries(history: HistoryStore, device: string, points: readonly string[], rounds: number): Promise<QueryTimings> {
+async function timeQueries(
+  history: HistoryStore,
+  device: string,
+  points: readonly string[],
+  rounds: number,
+): Promise<QueryTimings> {
   const reader = history.reader;
   const span = rounds * ROUND_MS;
   const window = { registrationId: device, from: EPOCH + Math.floor(span / 4), to: EPOCH + Math.floor((3 * span) / 4) };
@@ -244,7 +280,11 @@ async function timeQueries(history: HistoryStore, device: string, points: readon
   const report = await history.sweepRetention(EPOCH + DAY_MS + Math.floor(span / 10));
   return {
     ...timings,
-    retention: { rows: report.deviceData, ms: round2(report.ms), msPer5000Rows: round2((report.ms * 5000) / Math.max(1, report.deviceData)) },
+    retention: {
+      rows: report.deviceData,
+      ms: round2(report.ms),
+      msPer5000Rows: round2((report.ms * 5000) / Math.max(1, report.deviceData)),
+    },
   };
 }
 

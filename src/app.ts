@@ -14,7 +14,15 @@ import type { Logger } from './log.js';
 import { encodeWriteCommand } from './protocol/modbus/write-command.js';
 import { recordHistory } from './record-history.js';
 import { createServices } from './services/index.js';
-import { createHistoryStore, LatestValues, type FlushInfo, type HistoryReader, type HistoryStore, type HistoryWriter, type StoreHealth } from './storage/index.js';
+import {
+  createHistoryStore,
+  LatestValues,
+  type FlushInfo,
+  type HistoryReader,
+  type HistoryStore,
+  type HistoryWriter,
+  type StoreHealth,
+} from './storage/index.js';
 import { WebServer, type WebServerOptions } from './web/web-server.js';
 
 export interface AppOptions {
@@ -50,9 +58,16 @@ export class DtuhubApp {
       bus: this.bus,
       log: log.child({ module: 'gateway' }),
     });
-    const channelServices = { bus: this.bus, log: log.child({ module: 'channels' }), points: config.points, gateway: this.gateway };
+    const channelServices = {
+      bus: this.bus,
+      log: log.child({ module: 'channels' }),
+      points: config.points,
+      gateway: this.gateway,
+    };
     this.channels = new ChannelManager(config.server.channels, collectorBuilder(COLLECTOR_FACTORIES, channelServices));
-    this.web = config.server.web.enabled ? new WebServer(createServices(this), log.child({ module: 'web' }), options.web) : null;
+    this.web = config.server.web.enabled
+      ? new WebServer(createServices(this), log.child({ module: 'web' }), options.web)
+      : null;
   }
 
   /**
@@ -114,7 +129,14 @@ export class DtuhubApp {
     await history.start();
     this.history = history;
     this.unsubscribe = recordHistory(this.bus, this.history.writer, this.latest);
-    const framework = new EventFramework(this.config.rules ?? noRules(), server.storage, this.bus, history, this.log.child({ module: 'events' }), this.options.events);
+    const framework = new EventFramework(
+      this.config.rules ?? noRules(),
+      server.storage,
+      this.bus,
+      history,
+      this.log.child({ module: 'events' }),
+      this.options.events,
+    );
     await framework.start();
     this.framework = framework;
     await this.gateway.start();

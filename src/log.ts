@@ -9,7 +9,10 @@ export function createLogger(config: LoggingConfig, destination?: NodeJS.Writabl
   const options = { level: config.level, base: { app: 'dtuhub' } };
   if (config.pretty && !destination) {
     // Human-readable lines for a terminal; JSON stays the default for log collectors.
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:standard' } } });
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:standard' } },
+    });
   }
   return destination ? pino(options, destination) : pino(options);
 }

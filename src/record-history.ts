@@ -31,7 +31,15 @@ export function recordHistory(bus: EventBus<GatewayEvents>, writer: HistoryWrite
         listener: e.remote.listener,
         at: e.at,
       });
-      writer.connection({ registrationId: e.deviceId, event: 'connect', ip: e.remote.ip, port: e.remote.port, listener: e.remote.listener, details: null, at: e.at });
+      writer.connection({
+        registrationId: e.deviceId,
+        event: 'connect',
+        ip: e.remote.ip,
+        port: e.remote.port,
+        listener: e.remote.listener,
+        details: null,
+        at: e.at,
+      });
     }),
     bus.on('device.offline', (e) => {
       writer.deviceOffline(e.deviceId, e.at);
@@ -46,7 +54,15 @@ export function recordHistory(bus: EventBus<GatewayEvents>, writer: HistoryWrite
       });
     }),
     bus.on('device.rejected', (e) => {
-      writer.connection({ registrationId: e.deviceId, event: 'rejected', ip: e.remote.ip, port: e.remote.port, listener: e.remote.listener, details: e.reason, at: e.at });
+      writer.connection({
+        registrationId: e.deviceId,
+        event: 'rejected',
+        ip: e.remote.ip,
+        port: e.remote.port,
+        listener: e.remote.listener,
+        details: e.reason,
+        at: e.at,
+      });
     }),
     bus.on('heartbeat', (e) => {
       writer.heartbeat({ registrationId: e.deviceId, at: e.at, ip: e.remote.ip, port: e.remote.port });

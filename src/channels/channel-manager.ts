@@ -57,6 +57,9 @@ export class ChannelManager {
 }
 
 /** A builder for ChannelManager that dispatches on the type to the factory for it. */
-export function collectorBuilder<S extends CollectorDeps>(factories: CollectorFactories<S>, services: S): (config: ChannelConfig) => Collector {
+export function collectorBuilder<S extends CollectorDeps>(
+  factories: CollectorFactories<S>,
+  services: S,
+): (config: ChannelConfig) => Collector {
   return (config) => (factories[config.type] as (c: ChannelConfig, s: S) => Collector)(config, services);
 }

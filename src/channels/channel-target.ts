@@ -21,7 +21,9 @@ export function channelFeeds(config: ChannelConfig): string {
     case 'modbus-tcp':
       return `device ${config.device}, profile ${config.profile}`;
     case 'rtu-over-tcp':
-      return config.device ? `device ${config.device}, profile ${config.profile ?? '?'}` : `devices registering by link ${config.link ?? '?'}`;
+      return config.device
+        ? `device ${config.device}, profile ${config.profile ?? '?'}`
+        : `devices registering by link ${config.link ?? '?'}`;
     case 'mqtt':
       return `${config.subscriptions.length} subscription${config.subscriptions.length === 1 ? '' : 's'}`;
     case 'http':

@@ -50,7 +50,14 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
    * every `backoff.initial`.
    */
   protected readonly connectProvesPeer: boolean = true;
-  readonly counters: CollectorCounters = { connects: 0, connectFailures: 0, disconnects: 0, collects: 0, collectErrors: 0, samples: 0 };
+  readonly counters: CollectorCounters = {
+    connects: 0,
+    connectFailures: 0,
+    disconnects: 0,
+    collects: 0,
+    collectErrors: 0,
+    samples: 0,
+  };
 
   protected constructor(
     readonly config: C,
@@ -323,6 +330,14 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
   private transition(state: CollectorState, error: string | null, retryInMs: number | null): void {
     const previous = this.current;
     this.current = state;
-    this.deps.bus.emit('channel.state', { channel: this.config.name, type: this.config.type, state, previous, at: this.now(), error, retryInMs });
+    this.deps.bus.emit('channel.state', {
+      channel: this.config.name,
+      type: this.config.type,
+      state,
+      previous,
+      at: this.now(),
+      error,
+      retryInMs,
+    });
   }
 }

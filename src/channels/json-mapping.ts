@@ -35,7 +35,18 @@ export class JsonMapping {
       const reading = mapper.map(readJsonPath(doc, path));
       if (reading === 'missing') missing.push(name);
       else if (reading === 'not-a-value') invalid.push(name);
-      else samples.push({ deviceId, point: name, slave: 0, address: 0, value: reading.value, text: reading.text, raw: reading.raw, ts: at, quality: 'good' });
+      else
+        samples.push({
+          deviceId,
+          point: name,
+          slave: 0,
+          address: 0,
+          value: reading.value,
+          text: reading.text,
+          raw: reading.raw,
+          ts: at,
+          quality: 'good',
+        });
     }
     return { samples, missing, invalid, at };
   }
@@ -43,7 +54,10 @@ export class JsonMapping {
 
 /** What a document lacked, for the log and the channel's last error; null when every point was mapped. */
 export function mappingProblem(result: Pick<JsonMapResult, 'missing' | 'invalid'>): string | null {
-  const problems = [result.missing.length > 0 ? `missing: ${result.missing.join(', ')}` : '', result.invalid.length > 0 ? `not a value: ${result.invalid.join(', ')}` : ''];
+  const problems = [
+    result.missing.length > 0 ? `missing: ${result.missing.join(', ')}` : '',
+    result.invalid.length > 0 ? `not a value: ${result.invalid.join(', ')}` : '',
+  ];
   const problem = problems.filter(Boolean).join('; ');
   return problem === '' ? null : problem;
 }

@@ -36,7 +36,9 @@ export function valueMapper(point: MappedPoint): ValueMapper {
       if (input === undefined || input === null) return 'missing';
       switch (typeof input) {
         case 'number':
-          return Number.isFinite(input) ? { value: scale(input)(input), text: null, raw: JSON.stringify(input) } : 'not-a-value';
+          return Number.isFinite(input)
+            ? { value: scale(input)(input), text: null, raw: JSON.stringify(input) }
+            : 'not-a-value';
         case 'boolean':
           return { value: input ? 1 : 0, text: null, raw: JSON.stringify(input) };
         case 'bigint': {
@@ -46,7 +48,8 @@ export function valueMapper(point: MappedPoint): ValueMapper {
         case 'string': {
           if (NUMERIC.test(input)) {
             const n = Number(input);
-            if (Number.isFinite(n)) return { value: scale(n)(n), text: null, raw: clip(JSON.stringify(input), MAX_RAW_CHARS) };
+            if (Number.isFinite(n))
+              return { value: scale(n)(n), text: null, raw: clip(JSON.stringify(input), MAX_RAW_CHARS) };
           }
           return { value: null, text: clip(input, MAX_TEXT_CHARS), raw: clip(JSON.stringify(input), MAX_RAW_CHARS) };
         }
@@ -63,7 +66,8 @@ export function valueMapper(point: MappedPoint): ValueMapper {
  * 1973 as ms), or ISO 8601 text. Null when absent or unreadable (the receive time is used).
  */
 export function parseTimestamp(input: unknown): number | null {
-  if (typeof input === 'number' && Number.isFinite(input) && input > 0) return Math.round(input < 1e11 ? input * 1000 : input);
+  if (typeof input === 'number' && Number.isFinite(input) && input > 0)
+    return Math.round(input < 1e11 ? input * 1000 : input);
   if (typeof input === 'string' && input.trim() !== '') {
     if (NUMERIC.test(input)) return parseTimestamp(Number(input));
     const ms = Date.parse(input);

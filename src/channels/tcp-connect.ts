@@ -16,7 +16,10 @@ export function connectTcp(host: string, port: number, timeoutMs: number, signal
       reject(err);
     };
     const cancelled = () => fail(new Error(`connect to ${host}:${port} cancelled`));
-    const timer = setTimeout(() => fail(new Error(`connect to ${host}:${port} timed out after ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`connect to ${host}:${port} timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     signal?.addEventListener('abort', cancelled, { once: true });
     socket.once('connect', () => {
       clearTimeout(timer);

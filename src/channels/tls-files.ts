@@ -20,7 +20,9 @@ export function readTls(tls: TlsConfig): TlsOptions {
     try {
       return readFileSync(path);
     } catch (err) {
-      throw new Error(`cannot read tls.${what} ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new Error(`cannot read tls.${what} ${path}: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
     }
   };
   const options: TlsOptions = { rejectUnauthorized: tls.rejectUnauthorized };

@@ -6,7 +6,11 @@ import { loadConfig } from '../config/load.js';
 import { channelFeeds, channelTarget } from '../channels/channel-target.js';
 import { describeCondition } from '../events/rules/point-condition.js';
 
-export function runCheckConfig(configDir: string, out: (line: string) => void, env: NodeJS.ProcessEnv = process.env): number {
+export function runCheckConfig(
+  configDir: string,
+  out: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
   let config: DtuhubConfig;
   try {
     config = loadConfig(configDir, env);
@@ -26,7 +30,9 @@ export function summarize(config: DtuhubConfig): string[] {
   lines.push(`listeners (${server.listeners.length}):`);
   for (const l of server.listeners) {
     const link = points.links.get(l.link);
-    lines.push(`  ${l.name} ${l.host}:${l.port} → link ${l.link} (${link?.framing ?? '?'}, ${link?.registration.type ?? '?'} registration)`);
+    lines.push(
+      `  ${l.name} ${l.host}:${l.port} → link ${l.link} (${link?.framing ?? '?'}, ${link?.registration.type ?? '?'} registration)`,
+    );
   }
   if (server.channels.length > 0) {
     lines.push(`channels (${server.channels.length}):`);
@@ -36,7 +42,9 @@ export function summarize(config: DtuhubConfig): string[] {
   }
   lines.push(`web: ${server.web.host}:${server.web.port}`, `storage: ${describeStorage(server.storage)}`);
   const { timerResolutionMs: step, timerResolutionAuto: auto } = server.sessions;
-  lines.push(`timers: polls, timeouts and heartbeat checks at most ${formatMs(step)} late (${auto ? 'auto' : 'sessions.timerResolution'})`);
+  lines.push(
+    `timers: polls, timeouts and heartbeat checks at most ${formatMs(step)} late (${auto ? 'auto' : 'sessions.timerResolution'})`,
+  );
   lines.push(`profiles (${points.profiles.size}):`);
   for (const p of points.profiles.values()) {
     const blocks = p.tasks.reduce((n, t) => n + t.blocks.length, 0);
@@ -47,7 +55,9 @@ export function summarize(config: DtuhubConfig): string[] {
     for (const t of p.tasks) {
       const reads = t.blocks.map((b) => `slave ${b.slave} fn ${b.fn} ${b.address}×${b.quantity}`).join(', ');
       const pointCount = t.blocks.reduce((n, b) => n + b.points.length, 0);
-      lines.push(`    ${t.name} (${describeSchedule(t.schedule)}): ${reads || 'nothing'}; ${count(pointCount, 'point')}`);
+      lines.push(
+        `    ${t.name} (${describeSchedule(t.schedule)}): ${reads || 'nothing'}; ${count(pointCount, 'point')}`,
+      );
     }
   }
   lines.push(`device rules (${points.devices.length}):`);
@@ -65,11 +75,18 @@ function summarizeRules(config: DtuhubConfig): string[] {
   if (!rules?.file) return ['rules: none (no rules.yml)'];
   const lines = [`rules (${rules.rules.length}) from ${rules.file}:`];
   for (const r of rules.rules) {
-    const source = r.source.kind === 'events' ? `on ${r.source.types.join(', ')}` : `${r.source.point} ${describeCondition(r.source.condition)}`;
-    lines.push(`  ${r.name}: ${source} → ${r.actions.map((a) => (a.kind === 'webhook' ? `webhook ${a.endpoint}` : a.kind === 'mqtt' ? `mqtt ${a.broker}` : 'log')).join(', ')}`);
+    const source =
+      r.source.kind === 'events'
+        ? `on ${r.source.types.join(', ')}`
+        : `${r.source.point} ${describeCondition(r.source.condition)}`;
+    lines.push(
+      `  ${r.name}: ${source} → ${r.actions.map((a) => (a.kind === 'webhook' ? `webhook ${a.endpoint}` : a.kind === 'mqtt' ? `mqtt ${a.broker}` : 'log')).join(', ')}`,
+    );
   }
   for (const w of rules.webhooks.values()) {
-    lines.push(`  webhook ${w.name}: ${w.method} ${w.url}${w.enabled ? '' : ' (disabled)'}${w.secrets.length ? `, signed with ${count(w.secrets.length, 'secret')}` : ', unsigned'}`);
+    lines.push(
+      `  webhook ${w.name}: ${w.method} ${w.url}${w.enabled ? '' : ' (disabled)'}${w.secrets.length ? `, signed with ${count(w.secrets.length, 'secret')}` : ', unsigned'}`,
+    );
   }
   return lines;
 }
@@ -84,7 +101,12 @@ function describeSchedule(s: Schedule): string {
 }
 
 function formatMs(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;

@@ -14,7 +14,14 @@ import { resolveProfile, runUntilStopped, type SimulateArgs, type SimulateLog } 
 const STATS_EVERY_MS = 5_000;
 
 /** IDs of devices without a link: ascii, as the fleet's default link would give them. */
-const ASCII_IDS: AsciiRegistration = { type: 'ascii', mode: 'once', maxLength: 40, length: null, pattern: null, terminator: null };
+const ASCII_IDS: AsciiRegistration = {
+  type: 'ascii',
+  mode: 'once',
+  maxLength: 40,
+  length: null,
+  pattern: null,
+  terminator: null,
+};
 
 /** Exit code: 0 done, 1 a port could not be opened, 2 bad arguments. */
 export async function runServe(args: SimulateArgs, config: DtuhubConfig, log: SimulateLog): Promise<number> {
@@ -60,7 +67,12 @@ export async function runServe(args: SimulateArgs, config: DtuhubConfig, log: Si
     return 1;
   }
   const ports = servers.map((s) => s.port);
-  const what = mode === 'modbus-tcp' ? 'Modbus TCP device(s)' : link ? `fixed-IP DTU(s) on link ${link.name}` : 'serial device server(s)';
+  const what =
+    mode === 'modbus-tcp'
+      ? 'Modbus TCP device(s)'
+      : link
+        ? `fixed-IP DTU(s) on link ${link.name}`
+        : 'serial device server(s)';
   log.info(
     `serving ${args.devices} ${what} with profile ${profile.name} (slaves ${servers[0]!.slaves.join(', ')}) ` +
       `on ${listen.host} port${ports.length > 1 ? 's' : ''} ${portList(ports)}`,

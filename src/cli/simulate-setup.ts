@@ -40,10 +40,12 @@ export interface SimulateArgs {
 /** The profile named by --profile, else the devices' default, else the first one. */
 export function resolveProfile(args: { readonly profile: string | null }, config: DtuhubConfig): DeviceProfile {
   const { points } = config;
-  const fallbackProfile = points.devices.find((d) => d.kind === 'default')?.profile ?? points.profiles.keys().next().value;
+  const fallbackProfile =
+    points.devices.find((d) => d.kind === 'default')?.profile ?? points.profiles.keys().next().value;
   const profileName = args.profile ?? fallbackProfile;
   const profile = profileName === undefined ? undefined : points.profiles.get(profileName);
-  if (!profile) throw new Error(`unknown profile "${profileName ?? ''}"; known: ${[...points.profiles.keys()].join(', ')}`);
+  if (!profile)
+    throw new Error(`unknown profile "${profileName ?? ''}"; known: ${[...points.profiles.keys()].join(', ')}`);
   return profile;
 }
 

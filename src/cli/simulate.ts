@@ -9,7 +9,14 @@ import { loadConfig } from '../config/load.js';
 import { parseDuration } from '../config/units.js';
 import { simulatedId, SimulatorFleet, type FleetStats, type TargetAddress } from '../simulator/index.js';
 import { runServe } from './simulate-serve.js';
-import { resolveProfile, runUntilStopped, SERVE_MODES, type ServeMode, type SimulateArgs, type SimulateLog } from './simulate-setup.js';
+import {
+  resolveProfile,
+  runUntilStopped,
+  SERVE_MODES,
+  type ServeMode,
+  type SimulateArgs,
+  type SimulateLog,
+} from './simulate-setup.js';
 
 export type { SimulateArgs, SimulateLog } from './simulate-setup.js';
 
@@ -100,7 +107,8 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
   }
   if (serve !== null && values.listen === undefined) throw new Error('--serve needs --listen host:port');
   if (serve === null && values.listen !== undefined) throw new Error('--listen needs --serve MODE');
-  if (serve !== null && values.target !== undefined) throw new Error('--target connects out; with --serve the simulator listens (--listen)');
+  if (serve !== null && values.target !== undefined)
+    throw new Error('--target connects out; with --serve the simulator listens (--listen)');
   const unknownUnit = values['unknown-unit'];
   if (unknownUnit !== 'silent' && unknownUnit !== 'gateway-exception') {
     throw new Error(`--unknown-unit must be silent or gateway-exception, got "${unknownUnit}"`);
@@ -114,7 +122,10 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
     idPrefix: values['id-prefix'],
     startId: integer(values['start-id'], '--start-id', 0),
     idWidth: integer(values['id-width'], '--id-width', 0),
-    heartbeatIntervalMs: values['heartbeat-interval'] === undefined ? null : duration(values['heartbeat-interval'], '--heartbeat-interval'),
+    heartbeatIntervalMs:
+      values['heartbeat-interval'] === undefined
+        ? null
+        : duration(values['heartbeat-interval'], '--heartbeat-interval'),
     responseDelayMs: duration(values['response-delay'], '--response-delay'),
     pushIntervalMs: duration(values['push-interval'], '--push-interval'),
     durationMs: values.duration === undefined ? null : duration(values.duration, '--duration'),
@@ -136,9 +147,7 @@ interface FleetSetup {
 /** Picks link, profile and target from the config where the arguments leave them open. */
 export function resolveSetup(args: SimulateArgs, config: DtuhubConfig): FleetSetup {
   const { points, server } = config;
-  const listener = args.link
-    ? server.listeners.find((l) => l.link === args.link)
-    : server.listeners[0];
+  const listener = args.link ? server.listeners.find((l) => l.link === args.link) : server.listeners[0];
   const linkName = args.link ?? listener?.link;
   const link = linkName === undefined ? undefined : points.links.get(linkName);
   if (!link) throw new Error(`unknown link "${linkName ?? ''}"; known: ${[...points.links.keys()].join(', ')}`);
@@ -150,7 +159,12 @@ export function resolveSetup(args: SimulateArgs, config: DtuhubConfig): FleetSet
     const host = listener.host === '0.0.0.0' || listener.host === '::' ? '127.0.0.1' : listener.host;
     target = { host, port: listener.port };
   }
-  return { link, profile, target, heartbeatIntervalMs: args.heartbeatIntervalMs ?? server.sessions.heartbeatIntervalMs };
+  return {
+    link,
+    profile,
+    target,
+    heartbeatIntervalMs: args.heartbeatIntervalMs ?? server.sessions.heartbeatIntervalMs,
+  };
 }
 
 async function runFleet(args: SimulateArgs, setup: FleetSetup, log: SimulateLog): Promise<number> {

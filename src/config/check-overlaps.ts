@@ -19,12 +19,16 @@ export function checkOverlaps(points: readonly LocatedPoint[], sink: IssueSink):
     // Drop points that end before this one starts (or belong to another slave/function).
     for (let i = open.length - 1; i >= 0; i--) {
       const other = open[i]!.def;
-      if (other.slave !== current.def.slave || other.fn !== current.def.fn || pointSpan(other).end <= span.start) open.splice(i, 1);
+      if (other.slave !== current.def.slave || other.fn !== current.def.fn || pointSpan(other).end <= span.start)
+        open.splice(i, 1);
     }
     const clash = open.find((o) => !differentBits(o.def, current.def));
     if (clash) {
       const later = lineOrder(clash, current, sink);
-      sink.add([...later.second.at, 'address'], overlapMessage(later.second.def, later.first.def, sink.lineOf(later.first.at)));
+      sink.add(
+        [...later.second.at, 'address'],
+        overlapMessage(later.second.def, later.first.def, sink.lineOf(later.first.at)),
+      );
     }
     open.push(current);
   }

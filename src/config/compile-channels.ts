@@ -39,9 +39,33 @@ const TCP_KEYS = ['host', 'port', 'connectTimeout'];
 const KEYS: Record<ChannelType, readonly string[]> = {
   'modbus-tcp': [...TCP_KEYS, 'device', 'profile', 'maxInFlight'],
   'rtu-over-tcp': [...TCP_KEYS, 'device', 'profile', 'link'],
-  mqtt: ['url', 'clientId', 'username', 'password', 'qos', 'cleanSession', 'keepalive', 'connectTimeout', 'maxPayload', 'tls', 'subscriptions'],
+  mqtt: [
+    'url',
+    'clientId',
+    'username',
+    'password',
+    'qos',
+    'cleanSession',
+    'keepalive',
+    'connectTimeout',
+    'maxPayload',
+    'tls',
+    'subscriptions',
+  ],
   http: ['url', 'method', 'headers', 'body', 'every', 'timeout', 'tls', 'device', 'timestamp', 'points'],
-  opcua: ['endpoint', 'securityMode', 'securityPolicy', 'username', 'password', 'pkiDir', 'acceptUnknownServerCertificate', 'connectTimeout', 'publishingInterval', 'device', 'items'],
+  opcua: [
+    'endpoint',
+    'securityMode',
+    'securityPolicy',
+    'username',
+    'password',
+    'pkiDir',
+    'acceptUnknownServerCertificate',
+    'connectTimeout',
+    'publishingInterval',
+    'device',
+    'items',
+  ],
 };
 
 /** Keys without which a channel of the type cannot run. */
@@ -66,14 +90,18 @@ export function compileChannels(raw: unknown, listenerNames: ReadonlySet<string>
     let clash = false;
     const first = names.get(name);
     if (listenerNames.has(name)) {
-      sink.add([...at, 'name'], `"${name}" is already the name of a listener: channels and listeners share one list in supervision`);
+      sink.add(
+        [...at, 'name'],
+        `"${name}" is already the name of a listener: channels and listeners share one list in supervision`,
+      );
       clash = true;
     } else if (first !== undefined) {
       sink.add([...at, 'name'], `duplicate channel name "${name}" (first at line ${sink.lineOf(['channels', first])})`);
       clash = true;
     } else names.set(name, index);
     const allowed = new Set([...COMMON_KEYS, ...KEYS[type]]);
-    for (const key of Object.keys(m)) if (!allowed.has(key)) sink.add([...at, key], `does not apply to a ${type} channel`);
+    for (const key of Object.keys(m))
+      if (!allowed.has(key)) sink.add([...at, key], `does not apply to a ${type} channel`);
     const missing = REQUIRED[type].filter((key) => !has(m, key));
     for (const key of missing) sink.add(at, `a ${type} channel needs ${key}`);
     if (missing.length > 0) return;
@@ -84,8 +112,14 @@ export function compileChannels(raw: unknown, listenerNames: ReadonlySet<string>
 }
 
 function compileOne(name: string, type: ChannelType, m: RawMap, at: YamlPath, sink: IssueSink): ChannelConfig | null {
-  const base = { name, enabled: bool(m, 'enabled') ?? true, backoff: compileBackoff(asMap(m['backoff']), [...at, 'backoff'], sink) };
-  const connectTimeoutMs = durationField(m, 'connectTimeout', DEFAULT_CHANNEL.connectTimeoutMs, at, sink, { positive: true });
+  const base = {
+    name,
+    enabled: bool(m, 'enabled') ?? true,
+    backoff: compileBackoff(asMap(m['backoff']), [...at, 'backoff'], sink),
+  };
+  const connectTimeoutMs = durationField(m, 'connectTimeout', DEFAULT_CHANNEL.connectTimeoutMs, at, sink, {
+    positive: true,
+  });
   switch (type) {
     case 'modbus-tcp':
       return {
@@ -102,9 +136,23 @@ function compileOne(name: string, type: ChannelType, m: RawMap, at: YamlPath, si
       const device = str(m, 'device') ?? null;
       const link = str(m, 'link') ?? null;
       const profile = str(m, 'profile') ?? null;
-      if (device === null && link === null) sink.add(at, 'an rtu-over-tcp channel needs device (and profile), or a link whose registration names the device');
-      if (device !== null && profile === null) sink.add(at, 'an rtu-over-tcp channel with a fixed device needs profile');
-      return { ...base, type, host: str(m, 'host')!, port: intIn(m, 'port', 1, 65535) ?? 502, connectTimeoutMs, device, link, profile };
+      if (device === null && link === null)
+        sink.add(
+          at,
+          'an rtu-over-tcp channel needs device (and profile), or a link whose registration names the device',
+        );
+      if (device !== null && profile === null)
+        sink.add(at, 'an rtu-over-tcp channel with a fixed device needs profile');
+      return {
+        ...base,
+        type,
+        host: str(m, 'host')!,
+        port: intIn(m, 'port', 1, 65535) ?? 502,
+        connectTimeoutMs,
+        device,
+        link,
+        profile,
+      };
     }
     case 'mqtt':
       return compileMqtt(base, m, connectTimeoutMs, at, sink);
@@ -125,7 +173,13 @@ function compileBackoff(m: RawMap, at: YamlPath, sink: IssueSink): BackoffConfig
   return { initialMs, maxMs: Math.max(maxMs, initialMs) };
 }
 
-function compileMqtt(base: Base, m: RawMap, connectTimeoutMs: number, at: YamlPath, sink: IssueSink): MqttChannelConfig {
+function compileMqtt(
+  base: Base,
+  m: RawMap,
+  connectTimeoutMs: number,
+  at: YamlPath,
+  sink: IssueSink,
+): MqttChannelConfig {
   const url = str(m, 'url')!;
   checkUrl(url, ['mqtt:', 'mqtts:', 'ws:', 'wss:'], [...at, 'url'], sink);
   const d = DEFAULT_CHANNEL.mqtt;
@@ -138,11 +192,16 @@ function compileMqtt(base: Base, m: RawMap, connectTimeoutMs: number, at: YamlPa
     password: text(m, 'password'),
     qos: oneOf(m, 'qos', [0, 1, 2] as const) ?? d.qos,
     cleanSession: bool(m, 'cleanSession') ?? d.cleanSession,
-    keepaliveSeconds: Math.max(1, Math.round(durationField(m, 'keepalive', d.keepaliveSeconds * 1000, at, sink, { positive: true }) / 1000)),
+    keepaliveSeconds: Math.max(
+      1,
+      Math.round(durationField(m, 'keepalive', d.keepaliveSeconds * 1000, at, sink, { positive: true }) / 1000),
+    ),
     connectTimeoutMs,
     maxPayloadBytes: maxPayload(m, d.maxPayloadBytes, [...at, 'maxPayload'], sink),
     tls: has(m, 'tls') ? compileTls(asMap(m['tls']), url, ['mqtts:', 'wss:'], [...at, 'tls'], sink) : null,
-    subscriptions: asList(m['subscriptions']).map((s, i) => compileSubscription(asMap(s), [...at, 'subscriptions', i], sink)),
+    subscriptions: asList(m['subscriptions']).map((s, i) =>
+      compileSubscription(asMap(s), [...at, 'subscriptions', i], sink),
+    ),
   };
 }
 
@@ -154,7 +213,8 @@ function compileTls(m: RawMap, url: string, secure: readonly string[], at: YamlP
   }
   const file = (key: string): string | null => {
     const path = str(m, key) ?? null;
-    if (path !== null && !isFile(path)) sink.add([...at, key], `no such file: ${resolve(path)} (relative paths are read from the working directory)`);
+    if (path !== null && !isFile(path))
+      sink.add([...at, key], `no such file: ${resolve(path)} (relative paths are read from the working directory)`);
     return path;
   };
   const tls: TlsConfig = {
@@ -165,9 +225,11 @@ function compileTls(m: RawMap, url: string, secure: readonly string[], at: YamlP
     rejectUnauthorized: bool(m, 'rejectUnauthorized') ?? true,
     servername: str(m, 'servername') ?? null,
   };
-  if ((tls.certFile === null) !== (tls.keyFile === null)) sink.add(at, 'cert and key go together: a client certificate needs its key');
+  if ((tls.certFile === null) !== (tls.keyFile === null))
+    sink.add(at, 'cert and key go together: a client certificate needs its key');
   // mqtt.js hands the TLS files to its WebSocket, but not the server name.
-  if (tls.servername !== null && protocol === 'wss:') sink.add([...at, 'servername'], 'is not supported with wss:// URLs: use the name on the certificate in the URL');
+  if (tls.servername !== null && protocol === 'wss:')
+    sink.add([...at, 'servername'], 'is not supported with wss:// URLs: use the name on the certificate in the URL');
   return tls;
 }
 
@@ -200,7 +262,8 @@ function deviceSource(text: string, topic: string, at: YamlPath, sink: IssueSink
   if (level) {
     const n = Number(level[1]);
     const levels = topic.split('/');
-    if (n >= levels.length || levels[n] === '#') sink.add(at, `topic level ${n} is not in "${topic}" (levels count from 0)`);
+    if (n >= levels.length || levels[n] === '#')
+      sink.add(at, `topic level ${n} is not in "${topic}" (levels count from 0)`);
     return { kind: 'topic-level', level: n };
   }
   if (text.startsWith('json:')) {
@@ -219,7 +282,8 @@ function compileHttp(base: Base, m: RawMap, at: YamlPath, sink: IssueSink): Http
   const body = str(m, 'body') ?? null;
   if (body !== null && method === 'GET') sink.add([...at, 'body'], 'a GET request has no body: use method: POST');
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(asMap(m['headers']))) if (typeof v === 'string' || typeof v === 'number') headers[k] = String(v);
+  for (const [k, v] of Object.entries(asMap(m['headers'])))
+    if (typeof v === 'string' || typeof v === 'number') headers[k] = String(v);
   return {
     ...base,
     type: 'http',
@@ -236,16 +300,31 @@ function compileHttp(base: Base, m: RawMap, at: YamlPath, sink: IssueSink): Http
   };
 }
 
-function compileOpcua(base: Base, m: RawMap, connectTimeoutMs: number, at: YamlPath, sink: IssueSink): OpcuaChannelConfig {
+function compileOpcua(
+  base: Base,
+  m: RawMap,
+  connectTimeoutMs: number,
+  at: YamlPath,
+  sink: IssueSink,
+): OpcuaChannelConfig {
   const endpoint = str(m, 'endpoint')!;
   checkUrl(endpoint, ['opc.tcp:'], [...at, 'endpoint'], sink);
   const d = DEFAULT_CHANNEL.opcua;
   const securityMode = oneOf(m, 'securityMode', ['None', 'Sign', 'SignAndEncrypt'] as const) ?? d.securityMode;
   const securityPolicy =
-    oneOf(m, 'securityPolicy', ['None', 'Basic128Rsa15', 'Basic256', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'] as const) ??
-    (securityMode === 'None' ? 'None' : 'Basic256Sha256');
+    oneOf(m, 'securityPolicy', [
+      'None',
+      'Basic128Rsa15',
+      'Basic256',
+      'Basic256Sha256',
+      'Aes128_Sha256_RsaOaep',
+      'Aes256_Sha256_RsaPss',
+    ] as const) ?? (securityMode === 'None' ? 'None' : 'Basic256Sha256');
   if ((securityMode === 'None') !== (securityPolicy === 'None')) {
-    sink.add([...at, 'securityPolicy'], `securityMode ${securityMode} and securityPolicy ${securityPolicy} do not fit: None goes with None`);
+    sink.add(
+      [...at, 'securityPolicy'],
+      `securityMode ${securityMode} and securityPolicy ${securityPolicy} do not fit: None goes with None`,
+    );
   }
   const username = text(m, 'username');
   const password = text(m, 'password');
@@ -297,7 +376,10 @@ function mappedPoint(m: RawMap, at: YamlPath, seen: Map<string, number>, sink: I
   if (name === undefined) return null;
   const first = seen.get(name);
   if (first !== undefined) {
-    sink.add([...at, 'name'], `duplicate point name "${name}" (first at line ${sink.lineOf([...at.slice(0, -1), first])})`);
+    sink.add(
+      [...at, 'name'],
+      `duplicate point name "${name}" (first at line ${sink.lineOf([...at.slice(0, -1), first])})`,
+    );
     return null;
   }
   seen.set(name, at[at.length - 1] as number);
@@ -331,14 +413,16 @@ function checkUrl(url: string, protocols: readonly string[], at: YamlPath, sink:
     sink.add(at, `"${url}" is not a URL`);
     return;
   }
-  if (!protocols.includes(parsed.protocol)) sink.add(at, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  if (!protocols.includes(parsed.protocol))
+    sink.add(at, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
 }
 
 /** `+` must fill a whole level and `#` must be the last level (MQTT 3.1.1 §4.7). */
 function checkTopicFilter(topic: string, at: YamlPath, sink: IssueSink): void {
   const levels = topic.split('/');
   levels.forEach((level, i) => {
-    if (level.includes('#') && (level !== '#' || i !== levels.length - 1)) sink.add(at, '# must be a whole level and the last one');
+    if (level.includes('#') && (level !== '#' || i !== levels.length - 1))
+      sink.add(at, '# must be a whole level and the last one');
     if (level.includes('+') && level !== '+') sink.add(at, '+ must be a whole level');
   });
 }

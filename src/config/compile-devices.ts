@@ -23,7 +23,8 @@ export function compileDevices(raw: unknown, profileNames: ReadonlySet<string>, 
     }
     const kind = kinds[0]!;
     if (kind === 'default') {
-      for (const key of ['profile', 'name'] as const) if (has(m, key)) sink.add([...at, key], 'does not apply to a default rule');
+      for (const key of ['profile', 'name'] as const)
+        if (has(m, key)) sink.add([...at, key], 'does not apply to a default rule');
     } else {
       if (!has(m, 'profile')) sink.add([...at, 'profile'], 'is required');
       if (kind === 'pattern' && has(m, 'name')) sink.add([...at, 'name'], 'only applies to a rule with an exact id');
@@ -42,7 +43,8 @@ export function compileDevices(raw: unknown, profileNames: ReadonlySet<string>, 
       defaultAt ??= at;
     } else if (kind === 'pattern') {
       const source = str(m, 'pattern');
-      if (source !== undefined && regexError(source) === null) patterns.push({ kind: 'pattern', pattern: compileRegex(source), profile });
+      if (source !== undefined && regexError(source) === null)
+        patterns.push({ kind: 'pattern', pattern: compileRegex(source), profile });
     } else {
       const id = deviceId(m['id'], [...at, 'id'], sink);
       if (id === null) return;

@@ -42,7 +42,14 @@ function compileTyped(typed: TypedYaml): TypedFramingConfig {
 /** Absent: printable ASCII up to 40 bytes, sent once (the factory setting of most DTUs). */
 export function compileRegistration(raw: unknown, at: YamlPath, sink: IssueSink): RegistrationRule | null {
   if (raw === undefined || raw === null) {
-    return { type: 'ascii', mode: 'once', maxLength: DEFAULT_ASCII_MAX_LENGTH, length: null, pattern: null, terminator: null };
+    return {
+      type: 'ascii',
+      mode: 'once',
+      maxLength: DEFAULT_ASCII_MAX_LENGTH,
+      length: null,
+      pattern: null,
+      terminator: null,
+    };
   }
   if (!isRawMap(raw)) return null;
   const mode = oneOf(raw, 'mode', ['once', 'every-packet'] as const) ?? 'once';
@@ -82,7 +89,8 @@ function compileAscii(raw: RawMap, mode: 'once' | 'every-packet', at: YamlPath, 
   let pattern: RegExp | null = null;
   const source = str(raw, 'pattern');
   if (source !== undefined && regexError(source) === null) {
-    if (captureGroupCount(source) < 1) sink.add([...at, 'pattern'], 'needs a capture group: group 1 is the device ID, e.g. "^ID:(\\w+)"');
+    if (captureGroupCount(source) < 1)
+      sink.add([...at, 'pattern'], 'needs a capture group: group 1 is the device ID, e.g. "^ID:(\\w+)"');
     else pattern = compileRegex(source);
   }
   const terminator = bytesField(raw['terminator'], 'ascii', [...at, 'terminator'], sink);

@@ -29,11 +29,13 @@ export function compilePoint(raw: unknown, defaultSlave: number, at: YamlPath, s
   const m = asMap(raw);
   const name = str(m, 'name');
   const address = intIn(m, 'address', 0, 65535);
-  const fn = (m['function'] === undefined ? DEFAULT_FUNCTION : oneOf(m, 'function', [1, 2, 3, 4] as const)) as ReadFunction | undefined;
+  const fn = (m['function'] === undefined ? DEFAULT_FUNCTION : oneOf(m, 'function', [1, 2, 3, 4] as const)) as
+    ReadFunction | undefined;
   const slave = m['slave'] === undefined ? defaultSlave : intIn(m, 'slave', 1, 247);
   const rawType = m['type'] === 'bcd' ? 'bcd16' : m['type']; // `bcd` is the common 16-bit case
   const type = DATA_TYPES.includes(rawType as DataType) ? (rawType as DataType) : undefined;
-  if (name === undefined || address === undefined || fn === undefined || slave === undefined || type === undefined) return null;
+  if (name === undefined || address === undefined || fn === undefined || slave === undefined || type === undefined)
+    return null;
 
   const registers = pointRegisters(m, type, fn, at, sink);
   const bit = pointBit(m, type, fn, at, sink);
@@ -87,7 +89,8 @@ function pointRegisters(
       sink.add([...at, 'type'], `function ${fn} reads single bits; only type bool is allowed`);
       return null;
     }
-    if (has(m, 'size') || has(m, 'registers')) sink.add(at, `function ${fn} reads single bits; size and registers do not apply`);
+    if (has(m, 'size') || has(m, 'registers'))
+      sink.add(at, `function ${fn} reads single bits; size and registers do not apply`);
     return 1;
   }
   if (has(m, 'size') && has(m, 'registers')) {
@@ -117,7 +120,10 @@ function pointRegisters(
   const natural = NATURAL_REGISTERS[type];
   if (registers !== undefined && registers !== natural) {
     const wrote = sizeBytes !== null ? `${sizeBytes} bytes` : `${registers} registers`;
-    sink.add([...at, sizeKey], `${type} is ${natural * 2} bytes (${natural} register${natural > 1 ? 's' : ''}), not ${wrote}`);
+    sink.add(
+      [...at, sizeKey],
+      `${type} is ${natural * 2} bytes (${natural} register${natural > 1 ? 's' : ''}), not ${wrote}`,
+    );
     return null;
   }
   return natural;
@@ -134,7 +140,10 @@ function pointBit(
   const bit = intIn(m, 'bit', 0, 15);
   const registerBool = type === 'bool' && (fn === 3 || fn === 4);
   if (has(m, 'bit') && !registerBool) {
-    sink.add([...at, 'bit'], type === 'bool' ? `function ${fn} reads single bits; bit does not apply` : 'only applies to type bool');
+    sink.add(
+      [...at, 'bit'],
+      type === 'bool' ? `function ${fn} reads single bits; bit does not apply` : 'only applies to type bool',
+    );
     return null;
   }
   if (registerBool && !has(m, 'bit')) {

@@ -42,7 +42,8 @@ export function compileProfile(name: string, m: ProfileYaml, at: YamlPath, sink:
     const taskName = str(asMap(item), 'name');
     if (taskName !== undefined) {
       const first = taskNames.get(taskName);
-      if (first) sink.add([...taskAt, 'name'], `duplicate task name "${taskName}" (first at line ${sink.lineOf(first)})`);
+      if (first)
+        sink.add([...taskAt, 'name'], `duplicate task name "${taskName}" (first at line ${sink.lineOf(first)})`);
       else taskNames.set(taskName, taskAt);
     }
     const task = compileTask(item, { slaveIds, defaultSlave, pointNames }, taskAt, sink);
@@ -61,7 +62,11 @@ export function compileProfile(name: string, m: ProfileYaml, at: YamlPath, sink:
   // With a task we could not understand, "not read by any task" would only guess.
   if (allUnderstood) {
     const covered = compileReadPlan(coverage, defs, timing.maxReadGap);
-    checkEveryPointRead(points, covered.flatMap((t) => t.blocks.flatMap((b) => b.points)), sink);
+    checkEveryPointRead(
+      points,
+      covered.flatMap((t) => t.blocks.flatMap((b) => b.points)),
+      sink,
+    );
   }
 
   return {
@@ -97,7 +102,8 @@ function compileSlaves(raw: unknown, at: YamlPath, sink: IssueSink): SlaveConfig
 
 function compileTiming(t: TimingYaml, at: YamlPath, sink: IssueSink): ModbusTiming {
   const d = TIMING_SCHEMA.properties;
-  const positive = (key: 'responseTimeout' | 'backoffInitial' | 'backoffMax'): number => positiveMs(t[key], d[key].default as string, [...at, key], sink);
+  const positive = (key: 'responseTimeout' | 'backoffInitial' | 'backoffMax'): number =>
+    positiveMs(t[key], d[key].default as string, [...at, key], sink);
   const timing: ModbusTiming = {
     responseTimeoutMs: positive('responseTimeout'),
     retries: t.retries,
@@ -108,7 +114,8 @@ function compileTiming(t: TimingYaml, at: YamlPath, sink: IssueSink): ModbusTimi
     backoffInitialMs: positive('backoffInitial'),
     backoffMaxMs: positive('backoffMax'),
   };
-  if (timing.backoffMaxMs < timing.backoffInitialMs) sink.add([...at, 'backoffMax'], 'must not be shorter than backoffInitial');
+  if (timing.backoffMaxMs < timing.backoffInitialMs)
+    sink.add([...at, 'backoffMax'], 'must not be shorter than backoffInitial');
   return timing;
 }
 

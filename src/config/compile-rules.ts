@@ -25,7 +25,13 @@ import type { IssueSink } from './yaml-source.js';
 
 const COMPARE_OPS: readonly CompareOp[] = ['>', '>=', '<', '<=', '==', '!='];
 const CONDITION_KEYS = [...COMPARE_OPS, 'between', 'outside', 'changeBy', 'bitSet', 'bitCleared', 'noDataFor'] as const;
-const WEBHOOK_DEFAULTS = { timeoutMs: 10_000, concurrency: 4, maxAttempts: 8, backoffInitialMs: 1000, backoffMaxMs: 10 * 60_000 };
+const WEBHOOK_DEFAULTS = {
+  timeoutMs: 10_000,
+  concurrency: 4,
+  maxAttempts: 8,
+  backoffInitialMs: 1000,
+  backoffMaxMs: 10 * 60_000,
+};
 
 export function compileRules(raw: unknown, file: string, points: PointsConfig | null, sink: IssueSink): RulesConfig {
   const doc = asMap(raw);
@@ -68,14 +74,32 @@ function compileWebhooks(raw: RawMap, sink: IssueSink): Map<string, WebhookEndpo
       continue;
     }
     if (has(m, 'secret') && has(m, 'secrets')) sink.add([...at, 'secrets'], 'give either secret or secrets, not both');
-    const secrets = has(m, 'secrets') ? asList(m['secrets']).map(String) : has(m, 'secret') ? [String(m['secret'])] : [];
+    const secrets = has(m, 'secrets')
+      ? asList(m['secrets']).map(String)
+      : has(m, 'secret')
+        ? [String(m['secret'])]
+        : [];
     secrets.forEach((s, i) => {
-      if (s.length < 16) sink.add(has(m, 'secrets') ? [...at, 'secrets', i] : [...at, 'secret'], 'a signing secret needs at least 16 characters');
+      if (s.length < 16)
+        sink.add(
+          has(m, 'secrets') ? [...at, 'secrets', i] : [...at, 'secret'],
+          'a signing secret needs at least 16 characters',
+        );
     });
     const retry = asMap(m['retry']);
-    const backoffInitialMs = durationField(retry, 'initialDelay', WEBHOOK_DEFAULTS.backoffInitialMs, [...at, 'retry'], sink, { positive: true });
-    const backoffMaxMs = durationField(retry, 'maxDelay', WEBHOOK_DEFAULTS.backoffMaxMs, [...at, 'retry'], sink, { positive: true });
-    if (backoffMaxMs < backoffInitialMs) sink.add([...at, 'retry', 'maxDelay'], 'must not be shorter than initialDelay');
+    const backoffInitialMs = durationField(
+      retry,
+      'initialDelay',
+      WEBHOOK_DEFAULTS.backoffInitialMs,
+      [...at, 'retry'],
+      sink,
+      { positive: true },
+    );
+    const backoffMaxMs = durationField(retry, 'maxDelay', WEBHOOK_DEFAULTS.backoffMaxMs, [...at, 'retry'], sink, {
+      positive: true,
+    });
+    if (backoffMaxMs < backoffInitialMs)
+      sink.add([...at, 'retry', 'maxDelay'], 'must not be shorter than initialDelay');
     const headers: Record<string, string> = {};
     for (const [key, v] of Object.entries(asMap(m['headers']))) headers[key] = String(v);
     out.set(name, {
@@ -121,7 +145,10 @@ function compileRule(m: RawMap, at: YamlPath, refs: References, sink: IssueSink)
     .filter((a): a is RuleAction => a !== null);
   const debounceMs = durationField(m, 'debounce', 0, at, sink);
   if (has(m, 'debounce') && !(source?.kind === 'events' && source.types.includes('device.offline'))) {
-    sink.add([...at, 'debounce'], 'only applies to a rule on device.offline (it holds offline events back to hide flapping)');
+    sink.add(
+      [...at, 'debounce'],
+      'only applies to a rule on device.offline (it holds offline events back to hide flapping)',
+    );
   }
   if (name === undefined || source === null || devices === null) return null;
   return {
@@ -135,11 +162,22 @@ function compileRule(m: RawMap, at: YamlPath, refs: References, sink: IssueSink)
   };
 }
 
-function compileSource(m: RawMap, at: YamlPath, devices: DeviceFilter | null, points: PointsConfig | null, sink: IssueSink): RuleSource | null {
+function compileSource(
+  m: RawMap,
+  at: YamlPath,
+  devices: DeviceFilter | null,
+  points: PointsConfig | null,
+  sink: IssueSink,
+): RuleSource | null {
   const hasOn = has(m, 'on');
   const hasPoint = has(m, 'point');
   if (hasOn === hasPoint) {
-    sink.add(at, hasOn ? 'give either on (events) or point (values), not both' : 'needs on (event types) or point (a point condition)');
+    sink.add(
+      at,
+      hasOn
+        ? 'give either on (events) or point (values), not both'
+        : 'needs on (event types) or point (a point condition)',
+    );
     return null;
   }
   if (hasOn) {
@@ -166,9 +204,12 @@ function compileSource(m: RawMap, at: YamlPath, devices: DeviceFilter | null, po
   if (condition === null) return null;
   const hysteresis = num(m, 'hysteresis') ?? 0;
   const level = condition.kind === 'compare' || condition.kind === 'between' || condition.kind === 'outside';
-  if (has(m, 'hysteresis') && !level) sink.add([...at, 'hysteresis'], 'only applies to comparisons, between and outside');
-  if (has(m, 'for') && condition.kind === 'noData') sink.add([...at, 'for'], 'does not apply to noDataFor (its duration is the condition)');
-  if (has(m, 'recovery') && condition.kind === 'change') sink.add([...at, 'recovery'], 'does not apply to changeBy (it has no state to recover from)');
+  if (has(m, 'hysteresis') && !level)
+    sink.add([...at, 'hysteresis'], 'only applies to comparisons, between and outside');
+  if (has(m, 'for') && condition.kind === 'noData')
+    sink.add([...at, 'for'], 'does not apply to noDataFor (its duration is the condition)');
+  if (has(m, 'recovery') && condition.kind === 'change')
+    sink.add([...at, 'recovery'], 'does not apply to changeBy (it has no state to recover from)');
   return {
     kind: 'point',
     point,
@@ -182,7 +223,10 @@ function compileSource(m: RawMap, at: YamlPath, devices: DeviceFilter | null, po
 function compileCondition(when: RawMap, at: YamlPath, sink: IssueSink): Condition | null {
   const keys = CONDITION_KEYS.filter((k) => has(when, k));
   if (keys.length !== 1) {
-    sink.add(at, keys.length === 0 ? `needs one of ${CONDITION_KEYS.join(', ')}` : `give only one of ${keys.join(', ')}`);
+    sink.add(
+      at,
+      keys.length === 0 ? `needs one of ${CONDITION_KEYS.join(', ')}` : `give only one of ${keys.join(', ')}`,
+    );
     return null;
   }
   const key = keys[0]!;
@@ -217,7 +261,12 @@ function compileCondition(when: RawMap, at: YamlPath, sink: IssueSink): Conditio
   }
 }
 
-function compileDeviceFilter(m: RawMap, at: YamlPath, points: PointsConfig | null, sink: IssueSink): DeviceFilter | null {
+function compileDeviceFilter(
+  m: RawMap,
+  at: YamlPath,
+  points: PointsConfig | null,
+  sink: IssueSink,
+): DeviceFilter | null {
   const ids = has(m, 'ids') ? asList(m['ids']).map(String) : null;
   const source = str(m, 'pattern');
   const pattern = source !== undefined && regexError(source) === null ? compileRegex(source) : null;
@@ -231,7 +280,13 @@ function compileDeviceFilter(m: RawMap, at: YamlPath, points: PointsConfig | nul
   return { ids, pattern, profiles };
 }
 
-function checkPointExists(point: string, at: YamlPath, devices: DeviceFilter | null, points: PointsConfig | null, sink: IssueSink): void {
+function checkPointExists(
+  point: string,
+  at: YamlPath,
+  devices: DeviceFilter | null,
+  points: PointsConfig | null,
+  sink: IssueSink,
+): void {
   if (!points) return;
   const profiles = [...points.profiles.values()].filter((p) => !devices?.profiles || devices.profiles.includes(p.name));
   if (profiles.some((p) => p.points.some((def) => def.name === point))) return;
@@ -261,7 +316,8 @@ function compileAction(m: RawMap, at: YamlPath, refs: References, sink: IssueSin
       sink.add([...at, 'webhook'], `unknown webhook "${endpoint}"${known(new Set(refs.webhooks.keys()))}`);
       return null;
     }
-    if (has(m, 'body') && !isRawMap(m['body']) && !Array.isArray(m['body'])) sink.add([...at, 'body'], 'must be a mapping or a list (sent as JSON)');
+    if (has(m, 'body') && !isRawMap(m['body']) && !Array.isArray(m['body']))
+      sink.add([...at, 'body'], 'must be a mapping or a list (sent as JSON)');
     return { kind: 'webhook', endpoint, body: m['body'] ?? null };
   }
   const broker = str(m, 'mqtt')!;

@@ -48,17 +48,31 @@ export function compileServer(raw: ServerYaml, sink: IssueSink): CompiledServer 
   const channels = compileChannels(raw.channels, new Set(listeners.map((l) => l.listener.name)), sink);
   const { sessions, writeBuffer: wb, retention } = raw;
   const defaults = SERVER_SCHEMA.properties;
-  const positive = (section: 'sessions' | 'writeBuffer' | 'retention', key: string, value: string | number, fallback: unknown): number =>
-    positiveMs(value, fallback as string | number, [section, key], sink);
+  const positive = (
+    section: 'sessions' | 'writeBuffer' | 'retention',
+    key: string,
+    value: string | number,
+    fallback: unknown,
+  ): number => positiveMs(value, fallback as string | number, [section, key], sink);
 
   const server: ServerDraft = {
     listeners: listeners.map((l) => l.listener),
     channels: channels.map((c) => c.channel),
     web: compileWeb(raw.web, sink),
     sessions: {
-      heartbeatIntervalMs: positive('sessions', 'heartbeatInterval', sessions.heartbeatInterval, defaults.sessions.properties.heartbeatInterval.default),
+      heartbeatIntervalMs: positive(
+        'sessions',
+        'heartbeatInterval',
+        sessions.heartbeatInterval,
+        defaults.sessions.properties.heartbeatInterval.default,
+      ),
       heartbeatMaxMisses: sessions.heartbeatMaxMisses,
-      registrationTimeoutMs: positive('sessions', 'registrationTimeout', sessions.registrationTimeout, defaults.sessions.properties.registrationTimeout.default),
+      registrationTimeoutMs: positive(
+        'sessions',
+        'registrationTimeout',
+        sessions.registrationTimeout,
+        defaults.sessions.properties.registrationTimeout.default,
+      ),
       maxConnections: sessions.maxConnections,
       maxInputBytes: sessions.maxInputBytes,
       connectStaggerMs: ms(sessions.connectStagger),
@@ -67,7 +81,12 @@ export function compileServer(raw: ServerYaml, sink: IssueSink): CompiledServer 
     storage: compileStorage(raw.storage, sink),
     writeBuffer: {
       maxRows: wb.maxRows,
-      flushIntervalMs: positive('writeBuffer', 'flushInterval', wb.flushInterval, defaults.writeBuffer.properties.flushInterval.default),
+      flushIntervalMs: positive(
+        'writeBuffer',
+        'flushInterval',
+        wb.flushInterval,
+        defaults.writeBuffer.properties.flushInterval.default,
+      ),
       idleFlushDelayMs: ms(wb.idleFlushDelay),
       maxPendingRows: wb.maxPendingRows ?? defaultMaxPendingRows(wb.maxRows),
     },
@@ -78,7 +97,12 @@ export function compileServer(raw: ServerYaml, sink: IssueSink): CompiledServer 
       connectionHistoryMs: ms(retention.connectionHistory),
       rawPacketsMaxRows: retention.rawPacketsMaxRows,
       recordRawPackets: retention.recordRawPackets,
-      sweepIntervalMs: positive('retention', 'sweepInterval', retention.sweepInterval, defaults.retention.properties.sweepInterval.default),
+      sweepIntervalMs: positive(
+        'retention',
+        'sweepInterval',
+        retention.sweepInterval,
+        defaults.retention.properties.sweepInterval.default,
+      ),
     },
     logging: { level: raw.logging.level, pretty: raw.logging.pretty },
   };
@@ -100,10 +124,20 @@ function compileWeb(web: ServerYaml['web'], sink: IssueSink): WebConfig {
     secureCookies: web.secureCookies,
     lockout: {
       maxFailures: web.lockout.maxFailures,
-      durationMs: positiveMs(web.lockout.duration, d.lockout.properties.duration.default as string, ['web', 'lockout', 'duration'], sink),
+      durationMs: positiveMs(
+        web.lockout.duration,
+        d.lockout.properties.duration.default as string,
+        ['web', 'lockout', 'duration'],
+        sink,
+      ),
     },
     live: {
-      keepAliveMs: positiveMs(web.live.keepAlive, d.live.properties.keepAlive.default as string, ['web', 'live', 'keepAlive'], sink),
+      keepAliveMs: positiveMs(
+        web.live.keepAlive,
+        d.live.properties.keepAlive.default as string,
+        ['web', 'live', 'keepAlive'],
+        sink,
+      ),
       maxBufferedBytes: web.live.maxBufferedBytes,
       unreachableAfter: web.live.unreachableAfter,
     },
@@ -138,7 +172,12 @@ export function compileStorage(storage: StorageYaml, sink: IssueSink): StorageCo
     spill: {
       dir: spill.dir,
       maxSizeBytes: bytes(spill.maxSize),
-      writeTimeoutMs: positiveMs(spill.writeTimeout, SERVER_SCHEMA.properties.storage.properties.spill.properties.writeTimeout.default as string, ['storage', 'spill', 'writeTimeout'], sink),
+      writeTimeoutMs: positiveMs(
+        spill.writeTimeout,
+        SERVER_SCHEMA.properties.storage.properties.spill.properties.writeTimeout.default as string,
+        ['storage', 'spill', 'writeTimeout'],
+        sink,
+      ),
     },
   };
 }
@@ -150,7 +189,10 @@ function compileListeners(raw: readonly ListenerYaml[], sink: IssueSink): Locate
   raw.forEach(({ name, host, port, link }, index) => {
     const first = names.get(name);
     if (first !== undefined) {
-      sink.add(['listeners', index, 'name'], `duplicate listener name "${name}" (first at line ${sink.lineOf(['listeners', first])})`);
+      sink.add(
+        ['listeners', index, 'name'],
+        `duplicate listener name "${name}" (first at line ${sink.lineOf(['listeners', first])})`,
+      );
       return;
     }
     names.set(name, index);
@@ -169,7 +211,9 @@ function checkPorts(server: ServerDraft, listeners: readonly LocatedListener[], 
   for (const { listener, index } of listeners) {
     if (listener.port === 0) continue;
     const clash = taken.find(
-      (t) => t.port === listener.port && (t.host === listener.host || WILDCARD_HOSTS.has(t.host) || WILDCARD_HOSTS.has(listener.host)),
+      (t) =>
+        t.port === listener.port &&
+        (t.host === listener.host || WILDCARD_HOSTS.has(t.host) || WILDCARD_HOSTS.has(listener.host)),
     );
     if (clash) sink.add(['listeners', index, 'port'], `port ${listener.port} is already used by ${clash.what}`);
     else taken.push({ host: listener.host, port: listener.port, what: `listener "${listener.name}"` });

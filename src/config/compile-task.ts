@@ -70,14 +70,23 @@ function compileSchedule(m: RawMap, at: YamlPath, sink: IssueSink): Schedule | n
   return null;
 }
 
-function rangeTask(name: string, schedule: Schedule, m: RawMap, ctx: TaskContext, at: YamlPath, sink: IssueSink): CompiledTask | null {
+function rangeTask(
+  name: string,
+  schedule: Schedule,
+  m: RawMap,
+  ctx: TaskContext,
+  at: YamlPath,
+  sink: IssueSink,
+): CompiledTask | null {
   const slave = m['slave'] === undefined ? ctx.defaultSlave : intIn(m, 'slave', 1, 247);
-  const fn = (m['function'] === undefined ? DEFAULT_FUNCTION : oneOf(m, 'function', [1, 2, 3, 4] as const)) as ReadFunction | undefined;
+  const fn = (m['function'] === undefined ? DEFAULT_FUNCTION : oneOf(m, 'function', [1, 2, 3, 4] as const)) as
+    ReadFunction | undefined;
   const address = intIn(m, 'address', 0, 65535);
   const quantity = int(m, 'quantity');
   if (!has(m, 'address')) sink.add([...at, 'address'], 'is required for a range task');
   if (!has(m, 'quantity')) sink.add([...at, 'quantity'], 'is required for a range task');
-  if (slave === undefined || fn === undefined || address === undefined || quantity === undefined || quantity < 1) return null;
+  if (slave === undefined || fn === undefined || address === undefined || quantity === undefined || quantity < 1)
+    return null;
 
   let ok = true;
   if (!ctx.slaveIds.has(slave)) {
@@ -87,7 +96,10 @@ function rangeTask(name: string, schedule: Schedule, m: RawMap, ctx: TaskContext
   const limit = maxReadQuantity(fn);
   if (quantity > limit) {
     const unit = quantityUnit(fn);
-    sink.add([...at, 'quantity'], `reads ${quantity} ${unit}; Modbus allows at most ${limit} ${unit} per request with function ${fn}`);
+    sink.add(
+      [...at, 'quantity'],
+      `reads ${quantity} ${unit}; Modbus allows at most ${limit} ${unit} per request with function ${fn}`,
+    );
     ok = false;
   }
   if (address + quantity > ADDRESS_SPACE) {
@@ -97,7 +109,14 @@ function rangeTask(name: string, schedule: Schedule, m: RawMap, ctx: TaskContext
   return { spec: { kind: 'range', name, schedule, slave, fn, address, quantity }, usable: ok };
 }
 
-function pointListTask(name: string, schedule: Schedule, m: RawMap, ctx: TaskContext, at: YamlPath, sink: IssueSink): CompiledTask | null {
+function pointListTask(
+  name: string,
+  schedule: Schedule,
+  m: RawMap,
+  ctx: TaskContext,
+  at: YamlPath,
+  sink: IssueSink,
+): CompiledTask | null {
   const raw = m['points'];
   if (raw === 'all') return { spec: { kind: 'points', name, schedule, points: 'all' }, usable: true };
   if (!Array.isArray(raw)) return null;

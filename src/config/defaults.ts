@@ -28,4 +28,3 @@ export const DEFAULT_CHANNEL = {
     samplingIntervalMs: SECOND,
   },
 } as const;
-

@@ -13,7 +13,12 @@ import { known } from './compile-devices.js';
 import { substituteEnv } from './env.js';
 import { ConfigError, sortIssues, type ConfigIssue } from './errors.js';
 import { deepFreeze } from './freeze.js';
-import { defaultServerYaml, validatePointsSchema, validateRulesSchema, validateServerSchema } from './validate-schema.js';
+import {
+  defaultServerYaml,
+  validatePointsSchema,
+  validateRulesSchema,
+  validateServerSchema,
+} from './validate-schema.js';
 import { DUPLICATE_KEY_MESSAGE, IssueSink, parseYamlSource, type YamlSource } from './yaml-source.js';
 import { explicitResolutionProblem, resolveTimerResolution } from './timer-resolution.js';
 
@@ -45,20 +50,34 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
   // points.yml every listener would be reported, repeating the real problem.
   for (const { listener, index } of pointsFile.readable ? listeners : []) {
     if (!declaredLinks.has(listener.link)) {
-      serverFile.sink.add(['listeners', index, 'link'], `unknown link "${listener.link}" in ${POINTS_FILE}${known(declaredLinks)}`);
+      serverFile.sink.add(
+        ['listeners', index, 'link'],
+        `unknown link "${listener.link}" in ${POINTS_FILE}${known(declaredLinks)}`,
+      );
     }
   }
   if (pointsFile.readable) {
     for (const { channel, index } of channels) {
       if (channel.type !== 'modbus-tcp' && channel.type !== 'rtu-over-tcp') continue;
       if (channel.profile !== null && !declaredProfiles.has(channel.profile)) {
-        serverFile.sink.add(['channels', index, 'profile'], `unknown profile "${channel.profile}" in ${POINTS_FILE}${known(declaredProfiles)}`);
+        serverFile.sink.add(
+          ['channels', index, 'profile'],
+          `unknown profile "${channel.profile}" in ${POINTS_FILE}${known(declaredProfiles)}`,
+        );
       }
       if (channel.type === 'rtu-over-tcp' && channel.link !== null && !declaredLinks.has(channel.link)) {
-        serverFile.sink.add(['channels', index, 'link'], `unknown link "${channel.link}" in ${POINTS_FILE}${known(declaredLinks)}`);
+        serverFile.sink.add(
+          ['channels', index, 'link'],
+          `unknown link "${channel.link}" in ${POINTS_FILE}${known(declaredLinks)}`,
+        );
       }
       // A preset device means no registration is read, so a prefix on every packet could never be stripped.
-      if (channel.type === 'rtu-over-tcp' && channel.device !== null && channel.link !== null && points.links.get(channel.link)?.registration.mode === 'every-packet') {
+      if (
+        channel.type === 'rtu-over-tcp' &&
+        channel.device !== null &&
+        channel.link !== null &&
+        points.links.get(channel.link)?.registration.mode === 'every-packet'
+      ) {
         serverFile.sink.add(
           ['channels', index, 'device'],
           `link "${channel.link}" prefixes every packet with the registration: leave device unset so the DTU's registration is read (the profile then comes from devices in ${POINTS_FILE})`,
@@ -71,8 +90,13 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
     if (problem) serverFile.sink.add(['sessions', 'timerResolution'], problem);
   }
   const server = { ...draft, sessions: resolveTimerResolution(draft.sessions, points) };
-  const linksInUse = [...listeners.map(({ listener }) => listener.link), ...channels.map(({ channel }) => (channel.type === 'rtu-over-tcp' ? channel.link : null))];
-  const unsolicitedInUse = linksInUse.some((name) => name !== null && points.links.get(name)?.framing === 'unsolicited');
+  const linksInUse = [
+    ...listeners.map(({ listener }) => listener.link),
+    ...channels.map(({ channel }) => (channel.type === 'rtu-over-tcp' ? channel.link : null)),
+  ];
+  const unsolicitedInUse = linksInUse.some(
+    (name) => name !== null && points.links.get(name)?.framing === 'unsolicited',
+  );
   if (unsolicitedInUse) checkUnsolicitedDecodable(compiledProfiles, pointsFile.sink);
 
   let rules = noRules();
@@ -103,7 +127,8 @@ function readSource(path: string, env: NodeJS.ProcessEnv, issues: ConfigIssue[])
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read: ${(err as Error).message}`;
+    const reason =
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read: ${(err as Error).message}`;
     issues.push({ file: path, line: null, column: null, field: '', message: reason });
     return { data: undefined, readable: false, sink: new IssueSink(path, null, []) };
   }

@@ -13,7 +13,9 @@ const MAX_PASSES = 16;
 export function repairRejected(data: unknown, validate: ValidateFunction): boolean {
   let errors: readonly ErrorObject[] = validate.errors ?? [];
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const actionable = errors.filter((err) => !isHole(data, parsePointer(err.instancePath)) && !inLenient(validate.schema, err.schemaPath));
+    const actionable = errors.filter(
+      (err) => !isHole(data, parsePointer(err.instancePath)) && !inLenient(validate.schema, err.schemaPath),
+    );
     if (actionable.length === 0) return true;
     for (const err of actionable) if (!drop(data, err)) return false;
     errors = validate(data) ? [] : (validate.errors ?? []);
@@ -43,7 +45,10 @@ function drop(root: unknown, err: ErrorObject): boolean {
 
 /** A root missing a required list or mapping gets an empty one (`version` its value); anything else is unusable. */
 function fillRoot(root: unknown, err: ErrorObject, key: string): boolean {
-  const schema = ((err.parentSchema as Record<string, unknown> | undefined)?.['properties'] as Record<string, Record<string, unknown>> | undefined)?.[key];
+  const schema = (
+    (err.parentSchema as Record<string, unknown> | undefined)?.['properties'] as
+      Record<string, Record<string, unknown>> | undefined
+  )?.[key];
   if (!isRecord(root) || !schema) return false;
   if (schema['type'] === 'array') root[key] = [];
   else if (schema['type'] === 'object') root[key] = {};
@@ -68,7 +73,10 @@ function remove(root: unknown, path: YamlPath): boolean {
 function inLenient(schema: unknown, schemaPath: string): boolean {
   let node = schema;
   for (const segment of schemaPath.replace(/^#\//, '').split('/')) {
-    node = isRecord(node) || Array.isArray(node) ? (node as Record<string, unknown>)[segment.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+    node =
+      isRecord(node) || Array.isArray(node)
+        ? (node as Record<string, unknown>)[segment.replace(/~1/g, '/').replace(/~0/g, '~')]
+        : undefined;
     if (isRecord(node) && node['x-lenient'] === true) return true;
   }
   return false;
@@ -82,7 +90,8 @@ function isHole(root: unknown, path: YamlPath): boolean {
 
 function valueAt(root: unknown, path: YamlPath): unknown {
   let at = root;
-  for (const key of path) at = isRecord(at) || Array.isArray(at) ? (at as Record<string | number, unknown>)[key] : undefined;
+  for (const key of path)
+    at = isRecord(at) || Array.isArray(at) ? (at as Record<string | number, unknown>)[key] : undefined;
   return at;
 }
 

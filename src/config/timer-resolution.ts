@@ -28,7 +28,10 @@ export interface ScheduledPeriod {
  * Every declared profile counts, used or not, and the heartbeat check runs whether or not a
  * link has a heartbeat rule: an extra period can only make the step finer.
  */
-export function shortestScheduledPeriod(sessions: Pick<SessionLimits, 'heartbeatIntervalMs'>, points: Pick<PointsConfig, 'profiles'>): ScheduledPeriod {
+export function shortestScheduledPeriod(
+  sessions: Pick<SessionLimits, 'heartbeatIntervalMs'>,
+  points: Pick<PointsConfig, 'profiles'>,
+): ScheduledPeriod {
   let shortest: ScheduledPeriod = { ms: sessions.heartbeatIntervalMs, source: 'sessions.heartbeatInterval' };
   for (const profile of points.profiles.values()) {
     if (profile.timing.responseTimeoutMs < shortest.ms) {
@@ -44,17 +47,27 @@ export function shortestScheduledPeriod(sessions: Pick<SessionLimits, 'heartbeat
 }
 
 /** `sessions` as compiled from server.yml: the step is the explicit one, or null for `auto`. */
-export type SessionDraft = Omit<SessionLimits, 'timerResolutionMs' | 'timerResolutionAuto'> & { readonly timerResolutionMs: number | null };
+export type SessionDraft = Omit<SessionLimits, 'timerResolutionMs' | 'timerResolutionAuto'> & {
+  readonly timerResolutionMs: number | null;
+};
 
 /** Sessions with the scheduler step resolved once, so the runtime never derives it. */
 export function resolveTimerResolution(sessions: SessionDraft, points: Pick<PointsConfig, 'profiles'>): SessionLimits {
-  if (sessions.timerResolutionMs !== null) return { ...sessions, timerResolutionMs: sessions.timerResolutionMs, timerResolutionAuto: false };
+  if (sessions.timerResolutionMs !== null)
+    return { ...sessions, timerResolutionMs: sessions.timerResolutionMs, timerResolutionAuto: false };
   const step = Math.floor(shortestScheduledPeriod(sessions, points).ms * AUTO_RESOLUTION_SHARE);
-  return { ...sessions, timerResolutionMs: Math.min(MAX_AUTO_RESOLUTION_MS, Math.max(1, step)), timerResolutionAuto: true };
+  return {
+    ...sessions,
+    timerResolutionMs: Math.min(MAX_AUTO_RESOLUTION_MS, Math.max(1, step)),
+    timerResolutionAuto: true,
+  };
 }
 
 /** Why an explicit step does not fit the config (it would skip polls or stretch timeouts), or null. */
-export function explicitResolutionProblem(sessions: SessionDraft, points: Pick<PointsConfig, 'profiles'>): string | null {
+export function explicitResolutionProblem(
+  sessions: SessionDraft,
+  points: Pick<PointsConfig, 'profiles'>,
+): string | null {
   if (sessions.timerResolutionMs === null) return null;
   const shortest = shortestScheduledPeriod(sessions, points);
   const limit = Math.floor(shortest.ms * MAX_EXPLICIT_RESOLUTION_SHARE);

@@ -96,13 +96,18 @@ function describe(err: ErrorObject): { path: YamlPath; message: string } | null 
   switch (err.keyword) {
     case 'additionalProperties': {
       const key = String(params['additionalProperty']);
-      const known = Object.keys(((err.parentSchema as JsonSchema | undefined)?.['properties'] as object | undefined) ?? {});
+      const known = Object.keys(
+        ((err.parentSchema as JsonSchema | undefined)?.['properties'] as object | undefined) ?? {},
+      );
       return { path: [...path, key], message: `unknown key${suggestion(key, known)}` };
     }
     case 'required':
       return { path: [...path, String(params['missingProperty'])], message: 'is required' };
     case 'propertyNames':
-      return { path: [...path, String(params['propertyName'])], message: `"${String(params['propertyName'])}" is not a valid name (letters, digits, _ . -)` };
+      return {
+        path: [...path, String(params['propertyName'])],
+        message: `"${String(params['propertyName'])}" is not a valid name (letters, digits, _ . -)`,
+      };
     case 'type':
       return { path, message: typeof custom === 'string' ? custom : `must be ${article(String(params['type']))}` };
     case 'minimum':
@@ -110,11 +115,17 @@ function describe(err: ErrorObject): { path: YamlPath; message: string } | null 
     case 'maximum':
       return { path, message: `must be ≤ ${String(params['limit'])}` };
     case 'minLength':
-      return { path, message: params['limit'] === 1 ? 'must not be empty' : `must be at least ${String(params['limit'])} characters` };
+      return {
+        path,
+        message: params['limit'] === 1 ? 'must not be empty' : `must be at least ${String(params['limit'])} characters`,
+      };
     case 'maxLength':
       return { path, message: `must be at most ${String(params['limit'])} characters` };
     case 'minItems':
-      return { path, message: params['limit'] === 1 ? 'must not be empty' : `must have at least ${String(params['limit'])} items` };
+      return {
+        path,
+        message: params['limit'] === 1 ? 'must not be empty' : `must have at least ${String(params['limit'])} items`,
+      };
     case 'enum':
       return { path, message: `must be one of: ${(params['allowedValues'] as unknown[]).map(String).join(', ')}` };
     case 'const':
@@ -122,7 +133,8 @@ function describe(err: ErrorObject): { path: YamlPath; message: string } | null 
     case 'pattern':
       return { path, message: typeof custom === 'string' ? custom : `must match ${String(params['pattern'])}` };
     case 'format':
-      if (params['format'] === 'regex') return { path, message: `is not a valid regular expression: ${regexError(String(err.data))}` };
+      if (params['format'] === 'regex')
+        return { path, message: `is not a valid regular expression: ${regexError(String(err.data))}` };
       return { path, message: typeof custom === 'string' ? custom : `must be a valid ${String(params['format'])}` };
     case 'discriminator':
       // A missing tag is already reported by `required`.
@@ -137,12 +149,16 @@ function describeDiscriminator(err: ErrorObject, path: YamlPath): { path: YamlPa
   const params = err.params as { error?: string; tag?: string };
   const tag = params.tag ?? 'type';
   const branches = ((err.parentSchema as JsonSchema | undefined)?.['oneOf'] as JsonSchema[] | undefined) ?? [];
-  const values = branches.map((b) => ((b['properties'] as Record<string, JsonSchema>)[tag]?.['const'] as string | undefined) ?? '?');
+  const values = branches.map(
+    (b) => ((b['properties'] as Record<string, JsonSchema>)[tag]?.['const'] as string | undefined) ?? '?',
+  );
   return { path: [...path, tag], message: `must be one of: ${values.join(', ')}` };
 }
 
 function article(type: string): string {
-  const names = type.split(',').map((t) => (t === 'integer' ? 'an integer' : t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : `a ${t}`));
+  const names = type
+    .split(',')
+    .map((t) => (t === 'integer' ? 'an integer' : t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : `a ${t}`));
   return names.join(' or ');
 }
 

@@ -135,7 +135,8 @@ export interface HttpChannelConfig extends ChannelBase {
 }
 
 export type OpcuaSecurityMode = 'None' | 'Sign' | 'SignAndEncrypt';
-export type OpcuaSecurityPolicy = 'None' | 'Basic128Rsa15' | 'Basic256' | 'Basic256Sha256' | 'Aes128_Sha256_RsaOaep' | 'Aes256_Sha256_RsaPss';
+export type OpcuaSecurityPolicy =
+  'None' | 'Basic128Rsa15' | 'Basic256' | 'Basic256Sha256' | 'Aes128_Sha256_RsaOaep' | 'Aes256_Sha256_RsaPss';
 
 export interface OpcuaItem extends MappedPoint {
   readonly nodeId: string;
@@ -163,4 +164,5 @@ export interface OpcuaChannelConfig extends ChannelBase {
   readonly items: readonly OpcuaItem[];
 }
 
-export type ChannelConfig = ModbusTcpChannelConfig | RtuOverTcpChannelConfig | MqttChannelConfig | HttpChannelConfig | OpcuaChannelConfig;
+export type ChannelConfig =
+  ModbusTcpChannelConfig | RtuOverTcpChannelConfig | MqttChannelConfig | HttpChannelConfig | OpcuaChannelConfig;

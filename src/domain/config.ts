@@ -158,10 +158,7 @@ export interface LinkConfig {
   readonly typed: TypedFramingConfig | null;
 }
 
-export type RegistrationRule =
-  | AsciiRegistration
-  | HexRegistration
-  | IntegerRegistration;
+export type RegistrationRule = AsciiRegistration | HexRegistration | IntegerRegistration;
 
 interface RegistrationBase {
   /** `once`: sent once after connect; `every-packet`: also prefixed to every packet. */

@@ -3,7 +3,8 @@
 import type { ChannelType } from './channels.js';
 import type { Sample } from './point.js';
 
-export type OfflineReason = 'closed' | 'heartbeat_timeout' | 'replaced' | 'rejected' | 'shutdown' | 'error' | 'overflow';
+export type OfflineReason =
+  'closed' | 'heartbeat_timeout' | 'replaced' | 'rejected' | 'shutdown' | 'error' | 'overflow';
 
 export interface Remote {
   readonly ip: string;
@@ -17,16 +18,40 @@ export interface GatewayEvents {
   'device.registered': { deviceId: string; profile: string; name: string | null; remote: Remote; at: number };
   'device.rejected': { deviceId: string | null; remote: Remote; at: number; reason: string };
   'device.offline': { deviceId: string; remote: Remote; at: number; reason: OfflineReason; details: string | null };
-  'heartbeat': { deviceId: string; remote: Remote; at: number; embedded: boolean };
+  heartbeat: { deviceId: string; remote: Remote; at: number; embedded: boolean };
   'heartbeat.missed': { deviceId: string; at: number; misses: number; maxMisses: number };
-  'poll.failed': { deviceId: string; slave: number; fn: number; address: number; quantity: number; at: number; reason: 'timeout' | 'bad-response' | 'closed' };
+  'poll.failed': {
+    deviceId: string;
+    slave: number;
+    fn: number;
+    address: number;
+    quantity: number;
+    at: number;
+    reason: 'timeout' | 'bad-response' | 'closed';
+  };
   'poll.exception': { deviceId: string; slave: number; fn: number; address: number; at: number; code: number };
   'slave.backoff': { deviceId: string; slave: number; at: number; failures: number; untilMs: number };
   'slave.recovered': { deviceId: string; slave: number; at: number };
-  'data': { deviceId: string; samples: readonly Sample[]; polledAt: number; at: number };
+  data: { deviceId: string; samples: readonly Sample[]; polledAt: number; at: number };
   /** An outbound channel changed state (src/channels/collector.ts). */
-  'channel.state': { channel: string; type: ChannelType; state: CollectorState; previous: CollectorState; at: number; error: string | null; retryInMs: number | null };
-  'packet': { deviceId: string | null; remote: Remote; direction: 'in' | 'out'; kind: PacketKind; bytes: Uint8Array; at: number; note: string | null };
+  'channel.state': {
+    channel: string;
+    type: ChannelType;
+    state: CollectorState;
+    previous: CollectorState;
+    at: number;
+    error: string | null;
+    retryInMs: number | null;
+  };
+  packet: {
+    deviceId: string | null;
+    remote: Remote;
+    direction: 'in' | 'out';
+    kind: PacketKind;
+    bytes: Uint8Array;
+    at: number;
+    note: string | null;
+  };
 }
 
 /**
@@ -37,12 +62,4 @@ export interface GatewayEvents {
 export type CollectorState = 'stopped' | 'connecting' | 'connected' | 'disconnected' | 'error' | 'backing-off';
 
 export type PacketKind =
-  | 'registration'
-  | 'heartbeat'
-  | 'request'
-  | 'response'
-  | 'exception'
-  | 'garbage'
-  | 'stray'
-  | 'data'
-  | 'ack';
+  'registration' | 'heartbeat' | 'request' | 'response' | 'exception' | 'garbage' | 'stray' | 'data' | 'ack';

@@ -88,7 +88,14 @@ export type RuleSource =
 export type RuleAction =
   | { readonly kind: 'webhook'; readonly endpoint: string; readonly body: unknown }
   | { readonly kind: 'log'; readonly level: 'info' | 'warn' | 'error' }
-  | { readonly kind: 'mqtt'; readonly broker: string; readonly topic: string; readonly qos: 0 | 1 | 2; readonly retain: boolean; readonly payload: unknown };
+  | {
+      readonly kind: 'mqtt';
+      readonly broker: string;
+      readonly topic: string;
+      readonly qos: 0 | 1 | 2;
+      readonly retain: boolean;
+      readonly payload: unknown;
+    };
 
 export interface RuleDef {
   readonly name: string;

@@ -10,7 +10,13 @@ import type { StorageConfig } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
 import type { RuleDef, RulesConfig } from '../domain/rules.js';
 import type { Logger } from '../log.js';
-import { deliveryStoreFor, type DeliveryStore, type HistoryReader, type HistoryWriter, type StoreHealth } from '../storage/index.js';
+import {
+  deliveryStoreFor,
+  type DeliveryStore,
+  type HistoryReader,
+  type HistoryWriter,
+  type StoreHealth,
+} from '../storage/index.js';
 import { ActionRunner } from './actions/run-actions.js';
 import { MqttPublisher } from './actions/mqtt-publisher.js';
 import { DeliveryQueue } from './delivery/delivery-queue.js';
@@ -63,13 +69,21 @@ export class EventFramework {
     const send = options.send ?? sendWebhook;
     this.store = options.deliveryStore ?? deliveryStoreFor(storage);
     this.queue = new DeliveryQueue(rules.webhooks, this.store, log.child({ part: 'webhooks' }), { send });
-    const brokersInUse = new Set(rules.rules.flatMap((r) => r.actions.flatMap((a) => (a.kind === 'mqtt' ? [a.broker] : []))));
-    this.mqtt = new MqttPublisher([...rules.mqtt.values()].filter((b) => brokersInUse.has(b.name)), log.child({ part: 'mqtt' }));
+    const brokersInUse = new Set(
+      rules.rules.flatMap((r) => r.actions.flatMap((a) => (a.kind === 'mqtt' ? [a.broker] : []))),
+    );
+    this.mqtt = new MqttPublisher(
+      [...rules.mqtt.values()].filter((b) => brokersInUse.has(b.name)),
+      log.child({ part: 'mqtt' }),
+    );
     this.actions = new ActionRunner(this.queue, this.mqtt, log.child({ part: 'actions' }));
     this.engine = new RuleEngine(rules, (event, rule) => this.fired(event, rule));
     this.events = new EventsService(rules, () => history.reader, this.engine);
     this.webhooks = new WebhooksService(rules, this.store, this.queue, send);
-    this.healthWatch = new StoreHealthWatch(() => history.health(), (event) => this.raise(event));
+    this.healthWatch = new StoreHealthWatch(
+      () => history.health(),
+      (event) => this.raise(event),
+    );
   }
 
   async start(): Promise<void> {
@@ -104,7 +118,8 @@ export class EventFramework {
         }
       }),
     );
-    if (this.rules.rules.length > 0) this.log.info({ rules: this.rules.rules.length, file: this.rules.file }, 'rules loaded');
+    if (this.rules.rules.length > 0)
+      this.log.info({ rules: this.rules.rules.length, file: this.rules.file }, 'rules loaded');
   }
 
   /** Unsubscribes, stops timers, aborts webhook attempts in flight (they stay pending) and saves the queue's state. */
@@ -128,7 +143,10 @@ export class EventFramework {
       for (const device of await this.history.reader.devices()) this.knownDevices.add(device.registrationId);
       this.knownLoaded = true;
     } catch (err) {
-      this.log.warn({ error: (err as Error).message }, 'cannot read the devices table yet; device.registered waits for it');
+      this.log.warn(
+        { error: (err as Error).message },
+        'cannot read the devices table yet; device.registered waits for it',
+      );
       this.knownRetry = setTimeout(() => {
         this.knownRetry = null;
         void this.loadKnownDevices();
@@ -156,6 +174,13 @@ export class EventFramework {
 
   private record(event: DtuEvent): void {
     this.raisedByType.set(event.type, (this.raisedByType.get(event.type) ?? 0) + 1);
-    this.history.writer.event({ id: event.id, type: event.type, registrationId: event.deviceId, rule: event.rule, at: event.at, payload: event.payload });
+    this.history.writer.event({
+      id: event.id,
+      type: event.type,
+      registrationId: event.deviceId,
+      rule: event.rule,
+      at: event.at,
+      payload: event.payload,
+    });
   }
 }

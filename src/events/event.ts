@@ -30,7 +30,13 @@ export function newEventId(at: number = Date.now()): string {
   return `ev_${Math.max(0, Math.floor(at)).toString(36).padStart(9, '0')}${PROCESS_TAG}${counter.toString(36).padStart(6, '0')}`;
 }
 
-export function makeEvent(type: DtuEvent['type'], deviceId: string | null, at: number, payload: Record<string, unknown>, rule: string | null = null): DtuEvent {
+export function makeEvent(
+  type: DtuEvent['type'],
+  deviceId: string | null,
+  at: number,
+  payload: Record<string, unknown>,
+  rule: string | null = null,
+): DtuEvent {
   return { id: newEventId(at), type, deviceId, at, rule, payload };
 }
 
@@ -48,5 +54,13 @@ export interface EventEnvelope {
 
 /** `rule` is the rule whose action sends it (for events the rule matched rather than raised). */
 export function envelope(event: DtuEvent, rule: string | null = event.rule): EventEnvelope {
-  return { id: event.id, type: event.type, deviceId: event.deviceId, at: event.at, time: new Date(event.at).toISOString(), rule, payload: event.payload };
+  return {
+    id: event.id,
+    type: event.type,
+    deviceId: event.deviceId,
+    at: event.at,
+    time: new Date(event.at).toISOString(),
+    rule,
+    payload: event.payload,
+  };
 }

@@ -7,7 +7,10 @@ import { makeEvent, type DtuEvent } from './event.js';
 
 // device.rejected is not mapped: a duplicate ID refused while the original session stays
 // up must not read as that device going offline.
-type Mapped = Exclude<keyof GatewayEvents, 'data' | 'packet' | 'heartbeat' | 'connection.opened' | 'connection.refused' | 'device.rejected'>;
+type Mapped = Exclude<
+  keyof GatewayEvents,
+  'data' | 'packet' | 'heartbeat' | 'connection.opened' | 'connection.refused' | 'device.rejected'
+>;
 
 export const MAPPED_BUS_EVENTS: readonly Mapped[] = [
   'device.registered',
@@ -33,18 +36,36 @@ const CHANNEL_EVENT: Partial<Record<CollectorState, EventType>> = {
  * The framework events for one bus event. A registration is `device.online`, preceded by
  * `device.registered` the first time dtuhub ever sees that ID (`firstTime`).
  */
-export function fromBus<K extends Mapped>(type: K, e: GatewayEvents[K], firstTime: (deviceId: string) => boolean): DtuEvent[] {
+export function fromBus<K extends Mapped>(
+  type: K,
+  e: GatewayEvents[K],
+  firstTime: (deviceId: string) => boolean,
+): DtuEvent[] {
   switch (type) {
     case 'device.registered': {
       const r = e as GatewayEvents['device.registered'];
-      const payload = { profile: r.profile, name: r.name, ip: r.remote.ip, port: r.remote.port, listener: r.remote.listener };
+      const payload = {
+        profile: r.profile,
+        name: r.name,
+        ip: r.remote.ip,
+        port: r.remote.port,
+        listener: r.remote.listener,
+      };
       // Made in this order so the ids sort registered before online.
       const registered = firstTime(r.deviceId) ? [makeEvent('device.registered', r.deviceId, r.at, payload)] : [];
       return [...registered, makeEvent('device.online', r.deviceId, r.at, payload)];
     }
     case 'device.offline': {
       const r = e as GatewayEvents['device.offline'];
-      return [makeEvent('device.offline', r.deviceId, r.at, { reason: r.reason, details: r.details, ip: r.remote.ip, port: r.remote.port, listener: r.remote.listener })];
+      return [
+        makeEvent('device.offline', r.deviceId, r.at, {
+          reason: r.reason,
+          details: r.details,
+          ip: r.remote.ip,
+          port: r.remote.port,
+          listener: r.remote.listener,
+        }),
+      ];
     }
     case 'heartbeat.missed': {
       const r = e as GatewayEvents['heartbeat.missed'];
@@ -52,15 +73,27 @@ export function fromBus<K extends Mapped>(type: K, e: GatewayEvents[K], firstTim
     }
     case 'poll.failed': {
       const r = e as GatewayEvents['poll.failed'];
-      return [makeEvent('poll.failed', r.deviceId, r.at, { slave: r.slave, fn: r.fn, address: r.address, quantity: r.quantity, reason: r.reason })];
+      return [
+        makeEvent('poll.failed', r.deviceId, r.at, {
+          slave: r.slave,
+          fn: r.fn,
+          address: r.address,
+          quantity: r.quantity,
+          reason: r.reason,
+        }),
+      ];
     }
     case 'poll.exception': {
       const r = e as GatewayEvents['poll.exception'];
-      return [makeEvent('poll.exception', r.deviceId, r.at, { slave: r.slave, fn: r.fn, address: r.address, code: r.code })];
+      return [
+        makeEvent('poll.exception', r.deviceId, r.at, { slave: r.slave, fn: r.fn, address: r.address, code: r.code }),
+      ];
     }
     case 'slave.backoff': {
       const r = e as GatewayEvents['slave.backoff'];
-      return [makeEvent('slave.backoff', r.deviceId, r.at, { slave: r.slave, failures: r.failures, untilMs: r.untilMs })];
+      return [
+        makeEvent('slave.backoff', r.deviceId, r.at, { slave: r.slave, failures: r.failures, untilMs: r.untilMs }),
+      ];
     }
     case 'slave.recovered': {
       const r = e as GatewayEvents['slave.recovered'];

@@ -2,7 +2,14 @@
 // functions, no HTTP. `DtuhubApp.events` and `DtuhubApp.webhooks` (docs/EVENTS.md, "For the API").
 import { readFile } from 'node:fs/promises';
 import type { RuleDef, RulesConfig } from '../domain/rules.js';
-import type { DeliveryQuery, DeliveryRecord, DeliveryStore, EventQuery, EventRow, HistoryReader } from '../storage/index.js';
+import type {
+  DeliveryQuery,
+  DeliveryRecord,
+  DeliveryStore,
+  EventQuery,
+  EventRow,
+  HistoryReader,
+} from '../storage/index.js';
 import type { DeliveryQueue, QueueStats } from './delivery/delivery-queue.js';
 import type { Sender } from './delivery/webhook-sender.js';
 import { EventsError } from './errors.js';
@@ -37,7 +44,13 @@ export class EventsService {
       name: r.name,
       description: r.description,
       summary: summary(r),
-      actions: r.actions.map((a) => (a.kind === 'webhook' ? `webhook ${a.endpoint}` : a.kind === 'mqtt' ? `mqtt ${a.broker} ${a.topic}` : `log ${a.level}`)),
+      actions: r.actions.map((a) =>
+        a.kind === 'webhook'
+          ? `webhook ${a.endpoint}`
+          : a.kind === 'mqtt'
+            ? `mqtt ${a.broker} ${a.topic}`
+            : `log ${a.level}`,
+      ),
       counters: { ...this.engine.ruleCounters(r.name)! },
     }));
   }
@@ -101,7 +114,8 @@ export class WebhooksService {
   async retry(id: string): Promise<DeliveryRecord> {
     const record = await this.queue.retry(id);
     if (!record) throw new EventsError('WEBHOOK_DELIVERY_NOT_FOUND', `no webhook delivery ${id}`);
-    if (record.status === 'delivered') throw new EventsError('WEBHOOK_RETRY_CONFLICT', `delivery ${id} was delivered already`);
+    if (record.status === 'delivered')
+      throw new EventsError('WEBHOOK_RETRY_CONFLICT', `delivery ${id} was delivered already`);
     return record;
   }
 
@@ -114,8 +128,18 @@ export class WebhooksService {
     if (!endpoint) throw new EventsError('WEBHOOK_ENDPOINT_NOT_FOUND', `no webhook "${endpointName}" in rules.yml`);
     const event = makeEvent('webhook.test', null, Date.now(), { message: 'dtuhub webhook test / 测试' });
     const body = JSON.stringify(envelope(event, null));
-    const result = await this.send(endpoint, { deliveryId: `test-${event.id}`, eventId: event.id, eventType: event.type, body, attempt: 1 }, new AbortController().signal);
-    return { ok: result.ok, status: result.status, error: result.error, latencyMs: Math.round(result.latencyMs), eventId: event.id };
+    const result = await this.send(
+      endpoint,
+      { deliveryId: `test-${event.id}`, eventId: event.id, eventType: event.type, body, attempt: 1 },
+      new AbortController().signal,
+    );
+    return {
+      ok: result.ok,
+      status: result.status,
+      error: result.error,
+      latencyMs: Math.round(result.latencyMs),
+      eventId: event.id,
+    };
   }
 
   stats(): QueueStats {

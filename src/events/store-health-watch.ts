@@ -3,7 +3,11 @@
 import type { StoreHealth, StoreState } from '../storage/index.js';
 import { makeEvent, type DtuEvent } from './event.js';
 
-const EVENT_OF: Record<StoreState, DtuEvent['type']> = { ok: 'store.recovered', degraded: 'store.degraded', spilling: 'store.spilling' };
+const EVENT_OF: Record<StoreState, DtuEvent['type']> = {
+  ok: 'store.recovered',
+  degraded: 'store.degraded',
+  spilling: 'store.spilling',
+};
 
 export class StoreHealthWatch {
   private timer: NodeJS.Timeout | null = null;
@@ -35,7 +39,12 @@ export class StoreHealthWatch {
     if (h.state === this.last) return;
     this.last = h.state;
     this.raise(
-      makeEvent(EVENT_OF[h.state], null, h.since, { driver: h.driver, state: h.state, lastError: h.lastError, rowsOnDisk: h.rowsOnDisk }),
+      makeEvent(EVENT_OF[h.state], null, h.since, {
+        driver: h.driver,
+        state: h.state,
+        lastError: h.lastError,
+        rowsOnDisk: h.rowsOnDisk,
+      }),
     );
   }
 }

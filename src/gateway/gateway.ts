@@ -109,7 +109,10 @@ export class Gateway {
    * as a DTU session: the same parser, heartbeat checks, queue and poller, in the registry
    * (so reads, writes and supervision reach it), listed under the channel's name.
    */
-  attachOutbound(socket: Socket, options: { readonly channel: string; readonly link: LinkConfig; readonly hooks: OutboundHooks }): DtuSession {
+  attachOutbound(
+    socket: Socket,
+    options: { readonly channel: string; readonly link: LinkConfig; readonly hooks: OutboundHooks },
+  ): DtuSession {
     const session = new DtuSession(socket, options.channel, options.link, this.ctx, options.hooks);
     this.registry.add(session);
     session.start();
@@ -124,7 +127,12 @@ export class Gateway {
   }
 
   listenerStates(): { name: string; port: number; state: string; lastError: string | null }[] {
-    return this.dtuListeners.map((l) => ({ name: l.config.name, port: l.boundPort ?? l.config.port, state: l.state, lastError: l.lastError }));
+    return this.dtuListeners.map((l) => ({
+      name: l.config.name,
+      port: l.boundPort ?? l.config.port,
+      state: l.state,
+      lastError: l.lastError,
+    }));
   }
 
   listeners(): ListenerStatus[] {
@@ -186,7 +194,13 @@ export class Gateway {
   }
 
   /** Reads registers/bits from a device now, through its queue (not stored). */
-  read(deviceId: string, slave: number, fn: ReadFunction, address: number, quantity: number): Promise<TransactionOutcome> {
+  read(
+    deviceId: string,
+    slave: number,
+    fn: ReadFunction,
+    address: number,
+    quantity: number,
+  ): Promise<TransactionOutcome> {
     return this.sessionFor(deviceId).transact(encodeReadRequest(slave, fn, address, quantity));
   }
 

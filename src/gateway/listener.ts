@@ -30,7 +30,11 @@ export class DtuListener {
         this.state = 'error';
         this.lastError = err.message;
         this.server = null;
-        reject(new Error(`listener ${this.config.name} cannot listen on ${this.config.host}:${this.config.port}: ${err.message}`));
+        reject(
+          new Error(
+            `listener ${this.config.name} cannot listen on ${this.config.host}:${this.config.port}: ${err.message}`,
+          ),
+        );
       };
       server.once('error', onError);
       server.listen({ host: this.config.host, port: this.config.port, backlog: 2048 }, () => {
@@ -46,7 +50,10 @@ export class DtuListener {
         this.startedAt = this.ctx.clock.now();
         if (this.everStarted) this.restarts++;
         this.everStarted = true;
-        this.ctx.log.info({ listener: this.config.name, host: this.config.host, port: this.boundPort, link: this.link.name }, 'listening for DTUs');
+        this.ctx.log.info(
+          { listener: this.config.name, host: this.config.host, port: this.boundPort, link: this.link.name },
+          'listening for DTUs',
+        );
         resolve();
       });
     });
@@ -66,7 +73,11 @@ export class DtuListener {
     const { ctx } = this;
     if (ctx.registry.connections >= ctx.limits.maxConnections) {
       ctx.counters.connectionsRefused++;
-      const remote = { ip: (socket.remoteAddress ?? '').replace(/^::ffff:/, ''), port: socket.remotePort ?? 0, listener: this.config.name };
+      const remote = {
+        ip: (socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+        port: socket.remotePort ?? 0,
+        listener: this.config.name,
+      };
       ctx.bus.emit('connection.refused', { remote, at: ctx.clock.now(), reason: 'max-connections' });
       ctx.log.warn({ remote, max: ctx.limits.maxConnections }, 'connection refused: limit reached');
       socket.destroy();

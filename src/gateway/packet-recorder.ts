@@ -26,7 +26,13 @@ export class PacketRecorder {
   }
 
   /** Emits a packet record when the retention setting keeps this kind. */
-  record(deviceId: string | null, direction: 'in' | 'out', kind: PacketKind, raw: Uint8Array, note: string | null): void {
+  record(
+    deviceId: string | null,
+    direction: 'in' | 'out',
+    kind: PacketKind,
+    raw: Uint8Array,
+    note: string | null,
+  ): void {
     if (!this.records(kind)) return;
     this.ctx.bus.emit('packet', {
       deviceId,
@@ -46,7 +52,13 @@ export class PacketRecorder {
       return;
     }
     this.ctx.log.warn(
-      { device: deviceId, remote: `${this.remote.ip}:${this.remote.port}`, reason, bytes, suppressed: this.suppressedDiscards },
+      {
+        device: deviceId,
+        remote: `${this.remote.ip}:${this.remote.port}`,
+        reason,
+        bytes,
+        suppressed: this.suppressedDiscards,
+      },
       'discarded input',
     );
     this.lastDiscardLogAt = now;

@@ -6,7 +6,13 @@
 import type { Socket } from 'node:net';
 import type { DeviceProfile, LinkConfig } from '../domain/config.js';
 import type { OfflineReason, PacketKind, Remote } from '../domain/events.js';
-import { TransactionQueue, transactOn, type TickJob, type TransactionLink, type TransactionOutcome } from '../link/index.js';
+import {
+  TransactionQueue,
+  transactOn,
+  type TickJob,
+  type TransactionLink,
+  type TransactionOutcome,
+} from '../link/index.js';
 import { matchDevice } from '../plan/device-match.js';
 import { DevicePoller } from '../polling/device-poller.js';
 import { ackByte, frameRequest } from '../protocol/dtu/outbound.js';
@@ -136,10 +142,16 @@ export class DtuSession implements StreamEvents, TransactionLink {
     this.socket.destroy();
     this.ctx.registry.release(this);
     if (this.outbound) {
-      this.ctx.log.info({ device: this.deviceId, remote: `${this.remote.ip}:${this.remote.port}`, reason, details }, 'outbound link closed');
+      this.ctx.log.info(
+        { device: this.deviceId, remote: `${this.remote.ip}:${this.remote.port}`, reason, details },
+        'outbound link closed',
+      );
       this.outbound.closed(reason, details);
     } else if (wasActive && this.deviceId !== null) {
-      this.ctx.log.info({ device: this.deviceId, remote: `${this.remote.ip}:${this.remote.port}`, reason, details }, 'device offline');
+      this.ctx.log.info(
+        { device: this.deviceId, remote: `${this.remote.ip}:${this.remote.port}`, reason, details },
+        'device offline',
+      );
       this.ctx.bus.emit('device.offline', {
         deviceId: this.deviceId,
         remote: this.remote,
@@ -196,7 +208,12 @@ export class DtuSession implements StreamEvents, TransactionLink {
     const claim = behindListener ? 'rejected' : this.ctx.registry.claim(id, this, policy);
     if (claim === 'rejected') {
       this.ctx.counters.rejectedDuplicate++;
-      this.reject(id, behindListener && other ? `duplicate registration ID: online through listener ${other.remote.listener}` : 'duplicate registration ID: already online');
+      this.reject(
+        id,
+        behindListener && other
+          ? `duplicate registration ID: online through listener ${other.remote.listener}`
+          : 'duplicate registration ID: already online',
+      );
       return false;
     }
     if (claim === 'replaced') this.ctx.counters.replaced++;
@@ -219,7 +236,8 @@ export class DtuSession implements StreamEvents, TransactionLink {
     this.heartbeatMisses = 0;
     const rule = this.profile?.heartbeat ?? this.link.heartbeat;
     this.record('in', 'heartbeat', rule?.pattern ?? EMPTY, embedded ? 'inside a response' : null);
-    const reply = this.link.framing === 'typed' ? ackByte(this.link.typed?.ackHeartbeat ?? null) : (rule?.reply ?? null);
+    const reply =
+      this.link.framing === 'typed' ? ackByte(this.link.typed?.ackHeartbeat ?? null) : (rule?.reply ?? null);
     if (reply) this.write(reply, 'ack');
     this.ctx.bus.emit('heartbeat', { deviceId: this.deviceId!, remote: this.remote, at: now, embedded });
     this.poller?.onHeartbeat();
@@ -244,7 +262,12 @@ export class DtuSession implements StreamEvents, TransactionLink {
 
   unsolicited(buf: Uint8Array, start: number, frame: Parameters<StreamEvents['unsolicited']>[2]): void {
     this.ctx.counters.unsolicitedFrames++;
-    this.record('in', frame.kind === 'exception' ? 'exception' : 'response', buf.subarray(start, start + frame.length), 'unsolicited');
+    this.record(
+      'in',
+      frame.kind === 'exception' ? 'exception' : 'response',
+      buf.subarray(start, start + frame.length),
+      'unsolicited',
+    );
     if (!this.poller?.onUnsolicited(buf, frame)) this.ctx.counters.unsolicitedUnmatched++;
   }
 
@@ -316,8 +339,18 @@ export class DtuSession implements StreamEvents, TransactionLink {
       ctx.scheduler.schedule(this.heartbeatJob, every, every);
     }
     if (this.outbound) this.outbound.online(id, profile.name, name);
-    else ctx.bus.emit('device.registered', { deviceId: id, profile: profile.name, name, remote: this.remote, at: this.registeredAt });
-    ctx.log.info({ device: id, profile: profile.name, remote: `${this.remote.ip}:${this.remote.port}`, listener: this.source }, 'device online');
+    else
+      ctx.bus.emit('device.registered', {
+        deviceId: id,
+        profile: profile.name,
+        name,
+        remote: this.remote,
+        at: this.registeredAt,
+      });
+    ctx.log.info(
+      { device: id, profile: profile.name, remote: `${this.remote.ip}:${this.remote.port}`, listener: this.source },
+      'device online',
+    );
     this.poller.start();
   }
 
@@ -338,7 +371,12 @@ export class DtuSession implements StreamEvents, TransactionLink {
     }
     this.heartbeatMisses++;
     const max = this.ctx.limits.heartbeatMaxMisses;
-    this.ctx.bus.emit('heartbeat.missed', { deviceId: this.deviceId!, at: this.ctx.clock.now(), misses: this.heartbeatMisses, maxMisses: max });
+    this.ctx.bus.emit('heartbeat.missed', {
+      deviceId: this.deviceId!,
+      at: this.ctx.clock.now(),
+      misses: this.heartbeatMisses,
+      maxMisses: max,
+    });
     if (this.heartbeatMisses >= max) {
       this.ctx.counters.heartbeatTimeouts++;
       this.ctx.log.warn({ device: this.deviceId, misses: this.heartbeatMisses }, 'heartbeat timeout: closing');
@@ -348,7 +386,10 @@ export class DtuSession implements StreamEvents, TransactionLink {
 
   private reject(id: string | null, reason: string): void {
     if (this.state === 'closed') return;
-    this.ctx.log.warn({ device: id, remote: `${this.remote.ip}:${this.remote.port}`, listener: this.source, reason }, 'connection rejected');
+    this.ctx.log.warn(
+      { device: id, remote: `${this.remote.ip}:${this.remote.port}`, listener: this.source, reason },
+      'connection rejected',
+    );
     this.ctx.bus.emit('device.rejected', { deviceId: id, remote: this.remote, at: this.ctx.clock.now(), reason });
     this.close('rejected', reason);
   }

@@ -84,7 +84,10 @@ export class TransactionQueue implements ModbusTransport {
   }
 
   /** The parser matched the answer to the request in flight. */
-  onResponse(buf: Uint8Array, frame: { kind: 'ok'; dataOffset: number; dataLength: number } | { kind: 'exception'; code: number }): void {
+  onResponse(
+    buf: Uint8Array,
+    frame: { kind: 'ok'; dataOffset: number; dataLength: number } | { kind: 'exception'; code: number },
+  ): void {
     const tx = this.inFlight;
     if (!tx) return;
     const { sentAt } = this;

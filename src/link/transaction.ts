@@ -42,7 +42,10 @@ export interface ModbusTransport {
  * A transaction outside the schedules (a write, an ad-hoc read) on any transport; resolves
  * with its outcome. No key: never skipped.
  */
-export function transactOn(transport: Pick<ModbusTransport, 'enqueue'>, request: Uint8Array): Promise<TransactionOutcome> {
+export function transactOn(
+  transport: Pick<ModbusTransport, 'enqueue'>,
+  request: Uint8Array,
+): Promise<TransactionOutcome> {
   return new Promise((resolve) => {
     transport.enqueue({ request, expectation: expectationFor(request), key: null, done: resolve });
   });

@@ -21,7 +21,12 @@ export function matchDevice(points: PointsConfig, id: string): DeviceMatchResult
   return fallback ? result(points, fallback.profile, null, false) : null;
 }
 
-function result(points: PointsConfig, profileName: string, name: string | null, listed: boolean): DeviceMatchResult | null {
+function result(
+  points: PointsConfig,
+  profileName: string,
+  name: string | null,
+  listed: boolean,
+): DeviceMatchResult | null {
   // The loader guarantees every rule names an existing profile; a hand-built config may not.
   const profile = points.profiles.get(profileName);
   return profile ? { profile, name, listed } : null;

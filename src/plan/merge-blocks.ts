@@ -17,7 +17,13 @@ export function pointSpan(point: PointDef): Span {
 
 /** Orders points by slave, function, address, then size, so merging is one pass. */
 export function comparePoints(a: PointDef, b: PointDef): number {
-  return a.slave - b.slave || a.fn - b.fn || a.address - b.address || a.registers - b.registers || (a.bit ?? 0) - (b.bit ?? 0);
+  return (
+    a.slave - b.slave ||
+    a.fn - b.fn ||
+    a.address - b.address ||
+    a.registers - b.registers ||
+    (a.bit ?? 0) - (b.bit ?? 0)
+  );
 }
 
 /**

@@ -12,7 +12,11 @@ export type { TaskSpec, RangeTaskSpec, PointListTaskSpec } from './task-spec.js'
  * One plan per task, in task order. Unknown point names in a point list are skipped here;
  * the config validator reports them.
  */
-export function compileReadPlan(tasks: readonly TaskSpec[], points: readonly PointDef[], maxReadGap: number): TaskPlan[] {
+export function compileReadPlan(
+  tasks: readonly TaskSpec[],
+  points: readonly PointDef[],
+  maxReadGap: number,
+): TaskPlan[] {
   return tasks.map((task) => ({
     name: task.name,
     schedule: task.schedule,
@@ -48,7 +52,11 @@ function rangeBlock(task: RangeTaskSpec, points: readonly PointDef[]): ReadBlock
   };
 }
 
-function pointListBlocks(names: readonly string[] | 'all', points: readonly PointDef[], maxReadGap: number): ReadBlock[] {
+function pointListBlocks(
+  names: readonly string[] | 'all',
+  points: readonly PointDef[],
+  maxReadGap: number,
+): ReadBlock[] {
   if (names === 'all') return mergePointsIntoBlocks(points, maxReadGap);
   const byName = new Map(points.map((p) => [p.name, p]));
   const chosen = new Set<PointDef>();

@@ -84,6 +84,12 @@ export function blockRequest(block: ReadBlock): BlockRequest {
   return compileBlock(block);
 }
 
-export function decodeBlock(deviceId: string, block: ReadBlock, buf: Uint8Array, dataOffset: number, at: number): DecodeResult {
+export function decodeBlock(
+  deviceId: string,
+  block: ReadBlock,
+  buf: Uint8Array,
+  dataOffset: number,
+  at: number,
+): DecodeResult {
   return compileBlock(block).decode(deviceId, buf, dataOffset, at);
 }

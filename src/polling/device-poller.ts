@@ -4,7 +4,14 @@
 import type { EventBus } from '../bus.js';
 import type { DeviceProfile, ReadBlock, SessionLimits, TaskPlan } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
-import { TickScheduler, type Clock, type ModbusTransport, type TickJob, type Transaction, type TransactionOutcome } from '../link/index.js';
+import {
+  TickScheduler,
+  type Clock,
+  type ModbusTransport,
+  type TickJob,
+  type Transaction,
+  type TransactionOutcome,
+} from '../link/index.js';
 import type { UnsolicitedFrame } from '../protocol/dtu/stream-parser.js';
 import { readByteCount } from '../protocol/modbus/functions.js';
 import { compileBlock, type CompiledBlock } from './block-decoder.js';
@@ -87,7 +94,13 @@ export class DevicePoller {
       return task.blocks.map((block, index): PollTransaction => {
         const compiled = compileBlock(block);
         const { request, expectation } = compiled;
-        return { request, expectation, key: keys[index]!, slave: block.slave, done: (outcome) => this.settle(compiled, outcome) };
+        return {
+          request,
+          expectation,
+          key: keys[index]!,
+          slave: block.slave,
+          done: (outcome) => this.settle(compiled, outcome),
+        };
       });
     });
     this.heartbeatPolls = this.polls.filter((_, i) => tasks[i]!.schedule.kind === 'heartbeat');

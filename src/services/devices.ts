@@ -9,7 +9,9 @@ import { onlineDevices, type Presence } from './presence.js';
 import type { Runtime } from './runtime.js';
 
 /** How a device reaches dtuhub: a DTU that connected to a listener, or a peer a channel connects to. */
-export type DeviceVia = { readonly kind: 'dtu'; readonly listener: string } | { readonly kind: 'channel'; readonly channel: string; readonly type: ChannelType };
+export type DeviceVia =
+  | { readonly kind: 'dtu'; readonly listener: string }
+  | { readonly kind: 'channel'; readonly channel: string; readonly type: ChannelType };
 
 export interface DeviceSummary {
   readonly registrationId: string;
@@ -53,7 +55,11 @@ export interface SlaveState {
 
 export interface DeviceDetail extends DeviceSummary {
   /** The DTU session's state; null for a device that is offline or fed by a channel. */
-  readonly session: { readonly registeredAt: number | null; readonly heartbeatMisses: number; readonly queueDepth: number } | null;
+  readonly session: {
+    readonly registeredAt: number | null;
+    readonly heartbeatMisses: number;
+    readonly queueDepth: number;
+  } | null;
   readonly slaves: readonly SlaveState[];
   readonly points: readonly PointInfo[];
 }
@@ -78,7 +84,11 @@ export class DevicesService {
 
   /** Null when the device is neither stored nor online. */
   async get(deviceId: string): Promise<DeviceSummary | null> {
-    return this.summarize(await this.rt.reader.device(deviceId), onlineDevices(this.rt).get(deviceId) ?? null, deviceId);
+    return this.summarize(
+      await this.rt.reader.device(deviceId),
+      onlineDevices(this.rt).get(deviceId) ?? null,
+      deviceId,
+    );
   }
 
   /** The summary with the DTU session's state, the slaves' poll state and the points. */
@@ -92,8 +102,15 @@ export class DevicesService {
     const names = new Map((profile?.slaves ?? []).map((s) => [s.id, s.name]));
     return {
       ...device,
-      session: status && { registeredAt: status.registeredAt, heartbeatMisses: status.heartbeatMisses, queueDepth: status.queueDepth },
-      slaves: (live?.devicePoller?.slaves() ?? []).map((s) => ({ ...s, name: names.get(s.slave) ?? `slave ${s.slave}` })),
+      session: status && {
+        registeredAt: status.registeredAt,
+        heartbeatMisses: status.heartbeatMisses,
+        queueDepth: status.queueDepth,
+      },
+      slaves: (live?.devicePoller?.slaves() ?? []).map((s) => ({
+        ...s,
+        name: names.get(s.slave) ?? `slave ${s.slave}`,
+      })),
       points: this.points(device.profile, deviceId),
     };
   }
@@ -103,7 +120,11 @@ export class DevicesService {
     const values = this.rt.latest.device(deviceId);
     const device = values.length > 0 ? null : await this.get(deviceId);
     if (values.length === 0 && !device) return null;
-    const profile = this.rt.gateway.registry.get(deviceId)?.profile?.name ?? device?.profile ?? (await this.rt.reader.device(deviceId))?.profile ?? '';
+    const profile =
+      this.rt.gateway.registry.get(deviceId)?.profile?.name ??
+      device?.profile ??
+      (await this.rt.reader.device(deviceId))?.profile ??
+      '';
     const units = this.units(profile, deviceId);
     return values.map((s) => ({ ...s, unit: units.get(s.point) ?? null }));
   }
@@ -115,7 +136,10 @@ export class DevicesService {
 
   /** One device as memory knows it now (null when offline), with its latest values. */
   live(deviceId: string): { device: DeviceSummary | null; values: readonly Sample[] } {
-    return { device: this.summarize(null, onlineDevices(this.rt).get(deviceId) ?? null, deviceId), values: this.rt.latest.device(deviceId) };
+    return {
+      device: this.summarize(null, onlineDevices(this.rt).get(deviceId) ?? null, deviceId),
+      values: this.rt.latest.device(deviceId),
+    };
   }
 
   /** Units of a device's points by name, for values shown without a database read. */
@@ -130,12 +154,29 @@ export class DevicesService {
   points(profileName: string, deviceId: string): PointInfo[] {
     const profile = this.rt.config.points.profiles.get(profileName);
     if (profile) {
-      return profile.points.map((p) => ({ name: p.name, slave: p.slave, fn: p.fn, address: p.address, type: p.type, unit: p.unit ?? null, description: p.description ?? null }));
+      return profile.points.map((p) => ({
+        name: p.name,
+        slave: p.slave,
+        fn: p.fn,
+        address: p.address,
+        type: p.type,
+        unit: p.unit ?? null,
+        description: p.description ?? null,
+      }));
     }
     const byName = new Map<string, PointInfo>();
     for (const channel of this.rt.config.server.channels) {
       for (const p of channelPoints(channel, deviceId)) {
-        if (!byName.has(p.name)) byName.set(p.name, { name: p.name, slave: 0, fn: 0, address: 0, type: 'mapped', unit: p.unit ?? null, description: null });
+        if (!byName.has(p.name))
+          byName.set(p.name, {
+            name: p.name,
+            slave: 0,
+            fn: 0,
+            address: 0,
+            type: 'mapped',
+            unit: p.unit ?? null,
+            description: null,
+          });
       }
     }
     return [...byName.values()];
@@ -150,7 +191,11 @@ export class DevicesService {
   }
 
   /** `deviceId` names a device the database does not know yet (only used when it is online). */
-  private summarize(row: DeviceRow | null, live: Presence | null, deviceId: string | null = null): DeviceSummary | null {
+  private summarize(
+    row: DeviceRow | null,
+    live: Presence | null,
+    deviceId: string | null = null,
+  ): DeviceSummary | null {
     const registrationId = row?.registrationId ?? (live ? deviceId : null);
     if (registrationId === null) return null;
     const listener = live?.listener ?? row?.listener ?? '';

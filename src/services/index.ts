@@ -1,8 +1,28 @@
 // The façade's one entry point for web/ and cli/.
 export type { ChannelsService, ChannelStatus } from './channels.js';
-export type { DevicesService, DeviceDetail, DeviceSummary, DeviceVia, LatestValue, PointInfo, SlaveState } from './devices.js';
+export type {
+  DevicesService,
+  DeviceDetail,
+  DeviceSummary,
+  DeviceVia,
+  LatestValue,
+  PointInfo,
+  SlaveState,
+} from './devices.js';
 export { ServiceError, type ServiceErrorCode } from './errors.js';
-export type { DeliveryQuery, DeliveryRecord, DeliveryStatus, EndpointView, EventQuery, EventRow, EventsService, QueueStats, RuleView, TestResult, WebhooksService } from './events.js';
+export type {
+  DeliveryQuery,
+  DeliveryRecord,
+  DeliveryStatus,
+  EndpointView,
+  EventQuery,
+  EventRow,
+  EventsService,
+  QueueStats,
+  RuleView,
+  TestResult,
+  WebhooksService,
+} from './events.js';
 export type { FeedEvents, LiveFeed } from './live-feed.js';
 export type { ListenersService, ListenerStatus, SupervisionAction } from './listeners.js';
 export type { Runtime } from './runtime.js';

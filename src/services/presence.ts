@@ -17,12 +17,28 @@ export interface Presence {
 }
 
 function sessionPresence(s: SessionStatus): Presence {
-  return { name: s.name, profile: s.profile, remote: s.remote, listener: s.remote.listener, connectedAt: s.connectedAt, lastHeartbeatAt: s.lastHeartbeatAt, lastDataAt: s.lastDataAt };
+  return {
+    name: s.name,
+    profile: s.profile,
+    remote: s.remote,
+    listener: s.remote.listener,
+    connectedAt: s.connectedAt,
+    lastHeartbeatAt: s.lastHeartbeatAt,
+    lastDataAt: s.lastDataAt,
+  };
 }
 
 /** Channels keep no per-device times: the channel's connect and last collection stand in. */
 function channelPresence(c: CollectorStatus): Presence {
-  return { name: null, profile: null, remote: null, listener: c.name, connectedAt: c.connectedAt, lastHeartbeatAt: null, lastDataAt: c.lastCollectAt };
+  return {
+    name: null,
+    profile: null,
+    remote: null,
+    listener: c.name,
+    connectedAt: c.connectedAt,
+    lastHeartbeatAt: null,
+    lastDataAt: c.lastCollectAt,
+  };
 }
 
 /** Online sessions by device ID. */

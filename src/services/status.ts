@@ -9,7 +9,12 @@ import { StatusSampler } from './status-sampler.js';
 export type Counters = Readonly<GatewayCounters>;
 
 export interface RuntimeStatus {
-  readonly connections: { readonly open: number; readonly online: number; readonly acceptedTotal: number; readonly refusedTotal: number };
+  readonly connections: {
+    readonly open: number;
+    readonly online: number;
+    readonly acceptedTotal: number;
+    readonly refusedTotal: number;
+  };
   readonly devices: { readonly known: number; readonly online: number; readonly offline: number };
   readonly store: StoreHealth;
   readonly buffer: { readonly rows: number };
@@ -26,7 +31,12 @@ export class StatusService {
     let online = registry.online;
     for (const deviceId of channelDevices(this.rt).keys()) if (!registry.get(deviceId)) online++;
     return {
-      connections: { open: registry.connections, online: registry.online, acceptedTotal: counters.connectionsAccepted, refusedTotal: counters.connectionsRefused },
+      connections: {
+        open: registry.connections,
+        online: registry.online,
+        acceptedTotal: counters.connectionsAccepted,
+        refusedTotal: counters.connectionsRefused,
+      },
       devices: { known: Math.max(known, online), online, offline: Math.max(0, known - online) },
       store,
       buffer: { rows: store.writer.rowsBuffered },

@@ -12,7 +12,10 @@ import { RegisterModel } from './register-model.js';
 import { serveOnBus, type BusOutcome } from './slave-bus.js';
 import type { SlaveRequest } from './slave-request.js';
 
-export type ServerFaults = Pick<DtuFaults, 'responseDelayMs' | 'silentSlaves' | 'exceptionCodes' | 'chunking' | 'chunkGapMs'>;
+export type ServerFaults = Pick<
+  DtuFaults,
+  'responseDelayMs' | 'silentSlaves' | 'exceptionCodes' | 'chunking' | 'chunkGapMs'
+>;
 
 export interface SimServerOptions extends ServerFaults {
   /** Default 127.0.0.1. */

@@ -47,7 +47,11 @@ export class ModbusTcpServer extends ListeningServer {
     let rtu: Buffer;
     if (outcome.kind === 'answer') {
       rtu = outcome.answer.response;
-    } else if (outcome.kind === 'silent' && this.options.unknownUnit === 'gateway-exception' && !this.slaves.includes(request.slave)) {
+    } else if (
+      outcome.kind === 'silent' &&
+      this.options.unknownUnit === 'gateway-exception' &&
+      !this.slaves.includes(request.slave)
+    ) {
       rtu = exception(request.slave, request.fn, GATEWAY_TARGET_FAILED).response;
     } else {
       this.counters.ignored += 1;

@@ -26,7 +26,9 @@ export function registrationBytes(rule: RegistrationRule, id: string): Buffer {
       const limit = 1n << BigInt(rule.bytes * 8);
       const value = /^\d+$/.test(id) ? BigInt(id) : -1n;
       if (value < 0n || value >= limit) {
-        throw new RangeError(`ID "${id}" must be a decimal integer below ${limit} for a ${rule.bytes}-byte registration`);
+        throw new RangeError(
+          `ID "${id}" must be a decimal integer below ${limit} for a ${rule.bytes}-byte registration`,
+        );
       }
       const bytes = Buffer.alloc(rule.bytes);
       for (let i = 0; i < rule.bytes; i++) {

@@ -49,7 +49,9 @@ export class RtuOverTcpServer extends ListeningServer {
   constructor(protected override readonly options: RtuOverTcpServerOptions) {
     super(options);
     const link = options.link ?? null;
-    this.registration = link ? (options.registration ?? registrationBytes(link.registration, options.id ?? 'SIM')) : null;
+    this.registration = link
+      ? (options.registration ?? registrationBytes(link.registration, options.id ?? 'SIM'))
+      : null;
     this.format = link && this.registration ? outboundFormat(link, this.registration) : { prefix: null, typed: null };
     const pattern = options.profile?.heartbeat?.pattern ?? link?.heartbeat?.pattern ?? null;
     this.heartbeat = link ? heartbeatPacket(this.format, pattern) : null;
@@ -81,7 +83,9 @@ export class RtuOverTcpServer extends ListeningServer {
     const gap = this.options.frameGapMs ?? DEFAULT_FRAME_GAP_MS;
     const link = this.options.link ?? null;
     const reader: InboundReader =
-      link?.framing === 'typed' && link.typed ? new TypedReader(link.typed, gap) : new RtuRequestReader(link?.heartbeat?.reply ?? null, gap);
+      link?.framing === 'typed' && link.typed
+        ? new TypedReader(link.typed, gap)
+        : new RtuRequestReader(link?.heartbeat?.reply ?? null, gap);
     const onInbound = (event: InboundEvent): void => {
       if (event.kind === 'request') this.onRequest(conn, event.frame);
       else if (event.kind === 'bad-crc') this.counters.badCrc += 1;

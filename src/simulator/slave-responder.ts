@@ -25,7 +25,12 @@ export interface AnswerOptions {
 const MAX_QUANTITY: Readonly<Record<number, number>> = { 1: 2000, 2: 2000, 3: 125, 4: 125, 15: 1968, 16: 123 };
 
 /** Response to a request addressed to one of our slaves (broadcasts are handled by the caller). */
-export function answerRequest(model: RegisterModel, request: SlaveRequest, atMs: number, options: AnswerOptions): Answer {
+export function answerRequest(
+  model: RegisterModel,
+  request: SlaveRequest,
+  atMs: number,
+  options: AnswerOptions,
+): Answer {
   const { slave, fn, address, quantity } = request;
   if (options.exceptionCode !== null) return exception(slave, fn, options.exceptionCode);
   if (!SUPPORTED_FUNCTIONS.has(fn)) return exception(slave, fn, ILLEGAL_FUNCTION);

@@ -24,7 +24,8 @@ export class TypedReader implements InboundReader {
     while (i < buf.length) {
       const type = buf[i]!;
       const isAck = this.acks.has(type);
-      const isMessage = type === this.typed.modbusType || type === this.typed.heartbeatType || type === this.typed.dataType;
+      const isMessage =
+        type === this.typed.modbusType || type === this.typed.heartbeatType || type === this.typed.dataType;
       if (!isMessage) {
         emit(isAck ? { kind: 'ack', byte: type } : { kind: 'garbage', bytes: 1 });
         i += 1;
@@ -49,7 +50,9 @@ export class TypedReader implements InboundReader {
         emit({ kind: 'ack', byte: type });
         i += 1;
       } else {
-        emit(type === this.typed.modbusType ? { kind: 'bad-crc', bytes: length } : { kind: 'garbage', bytes: 2 + length });
+        emit(
+          type === this.typed.modbusType ? { kind: 'bad-crc', bytes: length } : { kind: 'garbage', bytes: 2 + length },
+        );
         i = end;
       }
     }

@@ -27,22 +27,44 @@ const sine = (base: number, amplitude: number, minutes: number): Waveform => ({
 
 // First match wins; a unit match is as good as a name match.
 const RULES: readonly Rule[] = [
-  { names: /temp/, units: ['°c', '℃', 'c', 'degc', '°f'], wave: (u) => (u === '°f' ? sine(77, 9, 10) : sine(25, 5, 10)) },
+  {
+    names: /temp/,
+    units: ['°c', '℃', 'c', 'degc', '°f'],
+    wave: (u) => (u === '°f' ? sine(77, 9, 10) : sine(25, 5, 10)),
+  },
   { names: /humid|\brh\b/, units: ['%rh', 'rh'], wave: () => sine(55, 15, 15) },
   {
     names: /press/,
     units: ['bar', 'kpa', 'mpa', 'psi', 'pa', 'mbar'],
     wave: (u) =>
-      u === 'kpa' ? sine(101.3, 2, 12) : u === 'mpa' ? sine(0.45, 0.05, 12) : u === 'psi' ? sine(14.7, 1, 12) : sine(1.2, 0.2, 12),
+      u === 'kpa'
+        ? sine(101.3, 2, 12)
+        : u === 'mpa'
+          ? sine(0.45, 0.05, 12)
+          : u === 'psi'
+            ? sine(14.7, 1, 12)
+            : sine(1.2, 0.2, 12),
   },
   { names: /volt/, units: ['v', 'kv'], wave: (u) => (u === 'kv' ? sine(10, 0.3, 7) : sine(230, 5, 7)) },
   { names: /curr|amp/, units: ['a', 'ma'], wave: (u) => (u === 'ma' ? sine(12, 8, 5) : sine(15, 5, 5)) },
   { names: /flow/, units: ['m3/h', 'm³/h', 'l/min', 'l/s', 't/h'], wave: () => sine(12, 4, 8) },
   { names: /rpm|speed/, units: ['rpm', 'r/min'], wave: () => sine(1500, 100, 6) },
   { names: /freq/, units: ['hz'], wave: () => sine(50, 0.2, 3) },
-  { names: /energy|total|count|pulse/, units: ['kwh', 'mwh', 'wh', 'm3', 'm³'], wave: () => ({ kind: 'counter', base: 1000, perSecond: 0.05, wrap: 9000 }) },
-  { names: /power/, units: ['kw', 'w', 'kva', 'kvar'], wave: (u) => (u === 'w' ? sine(4500, 1500, 9) : sine(45, 15, 9)) },
-  { names: /status|state|mode|alarm|fault/, units: [], wave: () => ({ kind: 'steps', values: [0, 1, 2, 1], stepMs: MINUTE }) },
+  {
+    names: /energy|total|count|pulse/,
+    units: ['kwh', 'mwh', 'wh', 'm3', 'm³'],
+    wave: () => ({ kind: 'counter', base: 1000, perSecond: 0.05, wrap: 9000 }),
+  },
+  {
+    names: /power/,
+    units: ['kw', 'w', 'kva', 'kvar'],
+    wave: (u) => (u === 'w' ? sine(4500, 1500, 9) : sine(45, 15, 9)),
+  },
+  {
+    names: /status|state|mode|alarm|fault/,
+    units: [],
+    wave: () => ({ kind: 'steps', values: [0, 1, 2, 1], stepMs: MINUTE }),
+  },
   { names: /level/, units: ['%', 'm', 'mm'], wave: () => sine(50, 30, 20) },
 ];
 
@@ -71,7 +93,7 @@ export function sampleWaveform(wave: Waveform, atMs: number, variant: number, te
       return wave.base + wave.amplitude * Math.sin(angle) + wobble;
     }
     case 'counter':
-      return wave.base + ((atMs / 1000) * wave.perSecond + phase * wave.wrap) % wave.wrap;
+      return wave.base + (((atMs / 1000) * wave.perSecond + phase * wave.wrap) % wave.wrap);
     case 'steps': {
       const index = Math.floor(atMs / wave.stepMs + phase * wave.values.length) % wave.values.length;
       return wave.values[index] ?? 0;

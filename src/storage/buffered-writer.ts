@@ -282,7 +282,8 @@ export class BufferedHistoryWriter implements HistoryWriter {
   private committed(seq: number, rows: number, result: SinkResult, ms: number): void {
     this.rowsInFlight -= rows;
     const troubled = !result.ok || result.failedAttempts > 0;
-    if (troubled) this.health = { state: 'degraded', since: Date.now(), lastError: result.error ?? 'write needed retries' };
+    if (troubled)
+      this.health = { state: 'degraded', since: Date.now(), lastError: result.error ?? 'write needed retries' };
     else if (this.health.state !== 'ok') this.health = { state: 'ok', since: Date.now(), lastError: null };
     this.failures += result.failedAttempts;
     if (result.spilled) {

@@ -34,7 +34,13 @@ export { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT } from './history.js';
 export { StorageError, type StorageErrorCode } from './errors.js';
 export { LatestValues } from './latest-cache.js';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Dialect, type Migration } from './migrations/index.js';
-export { BufferedHistoryWriter, type BatchSink, type BufferedWriterOptions, type FlushInfo, type SinkResult } from './buffered-writer.js';
+export {
+  BufferedHistoryWriter,
+  type BatchSink,
+  type BufferedWriterOptions,
+  type FlushInfo,
+  type SinkResult,
+} from './buffered-writer.js';
 export type { WriteBatch } from './write-batch.js';
 export { createHistoryStore, type HistoryStore, type StoreConfig, type StoreOptions } from './history-store.js';
 export {

@@ -6,7 +6,16 @@
 // device reporting the same points, plus text kept only where a point has some. Sample
 // objects are made again when read.
 import type { Quality, Sample } from '../domain/point.js';
-import { FLAGS, hexDigit, PointLayouts, RAW, RAW_CHARS_PER_NUMBER, TS, VALUE, type PointLayout } from './point-layout.js';
+import {
+  FLAGS,
+  hexDigit,
+  PointLayouts,
+  RAW,
+  RAW_CHARS_PER_NUMBER,
+  TS,
+  VALUE,
+  type PointLayout,
+} from './point-layout.js';
 
 // Flag bits of a point in its row; the quality's index in QUALITIES sits above them.
 const HELD = 1;
@@ -46,7 +55,10 @@ export class LatestValues {
       if (at === undefined) {
         // Every new point of this device in the rest of the batch at once: one layout step
         // per poll rather than one per point.
-        this.grow(device!, samples.slice(i).filter((s) => s.deviceId === deviceId));
+        this.grow(
+          device!,
+          samples.slice(i).filter((s) => s.deviceId === deviceId),
+        );
         at = device!.layout.index.get(sample.point)!;
       }
       this.put(device!, at, sample);
@@ -152,7 +164,14 @@ const TWO_24 = 2 ** 24;
 function hex12(n: number): string {
   const hi = Math.floor(n / TWO_24);
   const lo = n - hi * TWO_24;
-  return BYTE_HEX[hi >>> 16]! + BYTE_HEX[(hi >>> 8) & 255]! + BYTE_HEX[hi & 255]! + BYTE_HEX[lo >>> 16]! + BYTE_HEX[(lo >>> 8) & 255]! + BYTE_HEX[lo & 255]!;
+  return (
+    BYTE_HEX[hi >>> 16]! +
+    BYTE_HEX[(hi >>> 8) & 255]! +
+    BYTE_HEX[hi & 255]! +
+    BYTE_HEX[lo >>> 16]! +
+    BYTE_HEX[(lo >>> 8) & 255]! +
+    BYTE_HEX[lo & 255]!
+  );
 }
 
 function unpackRaw(row: readonly number[], start: number, rawChars: number): string {

@@ -1,7 +1,15 @@
 // The dialect-free part of history queries, shared by the SQLite and MySQL readers: the
 // time window and page size of a query, the key bounds of a data query, and the filter of
 // a raw-packet query. Each reader only adds its own SQL text and driver calls.
-import { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT, type DataQuery, type EventQuery, type EventRow, type RawPacketQuery, type TimeRangeQuery } from './history.js';
+import {
+  DEFAULT_QUERY_LIMIT,
+  MAX_QUERY_LIMIT,
+  type DataQuery,
+  type EventQuery,
+  type EventRow,
+  type RawPacketQuery,
+  type TimeRangeQuery,
+} from './history.js';
 
 const EARLIEST = Number.MIN_SAFE_INTEGER;
 const LATEST = Number.MAX_SAFE_INTEGER;
@@ -19,7 +27,8 @@ export interface QueryWindow {
 
 /** Defaults filled in and the limit clamped to 1..MAX_QUERY_LIMIT. */
 export function queryWindow(query: TimeRangeQuery): QueryWindow {
-  const requested = query.limit !== undefined && Number.isFinite(query.limit) ? Math.floor(query.limit) : DEFAULT_QUERY_LIMIT;
+  const requested =
+    query.limit !== undefined && Number.isFinite(query.limit) ? Math.floor(query.limit) : DEFAULT_QUERY_LIMIT;
   return {
     from: query.from ?? EARLIEST,
     to: query.to ?? LATEST,
@@ -40,7 +49,11 @@ export interface KeyBound {
  * name: then the bound is the time alone, including that whole instant rather than risking
  * skipped rows.
  */
-export function dataKeyBounds(query: DataQuery, direction: Direction, cursorPointId: number | null): { low: KeyBound; high: KeyBound } {
+export function dataKeyBounds(
+  query: DataQuery,
+  direction: Direction,
+  cursorPointId: number | null,
+): { low: KeyBound; high: KeyBound } {
   // received_at >= from  ⟺  key > (from, 0);  received_at < to  ⟺  key < (to, 0).
   let low: KeyBound = { ts: query.from ?? EARLIEST, pointId: 0 };
   let high: KeyBound = { ts: query.to ?? LATEST, pointId: 0 };
@@ -80,8 +93,19 @@ export function windowFilter(
 }
 
 /** WHERE conditions and their parameters for a raw-packet query (limit appended last). */
-export function rawPacketFilter(query: RawPacketQuery, window: QueryWindow): { where: string; params: (string | number)[] } {
-  const filter = windowFilter([['registration_id', query.registrationId], ['kind', query.kind]], 'at', window.from, window.to);
+export function rawPacketFilter(
+  query: RawPacketQuery,
+  window: QueryWindow,
+): { where: string; params: (string | number)[] } {
+  const filter = windowFilter(
+    [
+      ['registration_id', query.registrationId],
+      ['kind', query.kind],
+    ],
+    'at',
+    window.from,
+    window.to,
+  );
   filter.params.push(window.limit);
   return filter;
 }
@@ -89,10 +113,22 @@ export function rawPacketFilter(query: RawPacketQuery, window: QueryWindow): { w
 /** The SELECT of an event query (both dialects) and its parameters, limit last. */
 export function eventQuerySql(query: EventQuery): { sql: string; params: (string | number)[] } {
   const window = queryWindow(query);
-  const { where, params } = windowFilter([['registration_id', query.registrationId], ['type', query.type], ['rule', query.rule]], 'at', window.from, window.to);
+  const { where, params } = windowFilter(
+    [
+      ['registration_id', query.registrationId],
+      ['type', query.type],
+      ['rule', query.rule],
+    ],
+    'at',
+    window.from,
+    window.to,
+  );
   params.push(window.limit);
   const d = window.direction;
-  return { sql: `SELECT id, type, registration_id, rule, at, payload FROM events WHERE ${where} ORDER BY at ${d}, id ${d} LIMIT ?`, params };
+  return {
+    sql: `SELECT id, type, registration_id, rule, at, payload FROM events WHERE ${where} ORDER BY at ${d}, id ${d} LIMIT ?`,
+    params,
+  };
 }
 
 /** A row of eventQuerySql as an EventRow; a payload that is not JSON comes back as { text }. */

@@ -8,7 +8,15 @@
 // The batch is plain data with no SQL in it: the MySQL store can consume the same shape.
 import { randomBytes } from 'node:crypto';
 import type { Sample } from '../domain/point.js';
-import type { ConnectionRecord, DeviceUpsert, EventRecord, HeartbeatRecord, PacketDirection, RawPacketKind, RawPacketRecord } from './history.js';
+import type {
+  ConnectionRecord,
+  DeviceUpsert,
+  EventRecord,
+  HeartbeatRecord,
+  PacketDirection,
+  RawPacketKind,
+  RawPacketRecord,
+} from './history.js';
 
 export type DeviceOp =
   | ({ readonly op: 'online' } & DeviceUpsert)
@@ -151,7 +159,14 @@ export class WriteBatchBuilder {
   private rByteLength = 0;
 
   get rows(): number {
-    return this.devices.length + this.connections.length + this.heartbeats.length + this.events.length + this.rawCount + this.sampleCount;
+    return (
+      this.devices.length +
+      this.connections.length +
+      this.heartbeats.length +
+      this.events.length +
+      this.rawCount +
+      this.sampleCount
+    );
   }
 
   deviceOnline(update: DeviceUpsert): void {

@@ -61,4 +61,8 @@ export type Delivery = Static<typeof DELIVERY>;
 export type WebhookTestResult = Static<typeof TEST_RESULT>;
 
 /** What a route may hand fastify for a response type: the services answer readonly objects. */
-export type Served<T> = T extends (infer U)[] ? readonly Served<U>[] : T extends object ? { readonly [K in keyof T]: Served<T[K]> } : T;
+export type Served<T> = T extends (infer U)[]
+  ? readonly Served<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: Served<T[K]> }
+    : T;

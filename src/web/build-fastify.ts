@@ -32,7 +32,11 @@ export interface RouteInfo {
 }
 
 /** `ui`: the built browser UI by URL path, served for every path that is not an API route. */
-export async function buildFastify(ctx: WebContext, routes: RouteInfo[] = [], ui: ReadonlyMap<string, UiFile> = new Map()): Promise<FastifyInstance> {
+export async function buildFastify(
+  ctx: WebContext,
+  routes: RouteInfo[] = [],
+  ui: ReadonlyMap<string, UiFile> = new Map(),
+): Promise<FastifyInstance> {
   const fastify = Fastify({
     logger: false,
     bodyLimit: 256 * 1024,
@@ -41,7 +45,10 @@ export async function buildFastify(ctx: WebContext, routes: RouteInfo[] = [], ui
   fastify.decorateRequest('principal', null);
   fastify.addHook('onRoute', (route) => {
     // Every route's errors have the catalogue's shape.
-    route.schema = { ...route.schema, response: { ...(route.schema?.response as object | undefined), '4xx': ERROR_RESPONSE, '5xx': ERROR_RESPONSE } };
+    route.schema = {
+      ...route.schema,
+      response: { ...(route.schema?.response as object | undefined), '4xx': ERROR_RESPONSE, '5xx': ERROR_RESPONSE },
+    };
     // HEAD routes are fastify's automatic twins of GET routes.
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') routes.push({ method, url: route.url, role: route.config?.role ?? 'admin' });
@@ -52,7 +59,19 @@ export async function buildFastify(ctx: WebContext, routes: RouteInfo[] = [], ui
   await fastify.register(cookie);
   await fastify.register(websocket, { options: { maxPayload: MAX_WS_MESSAGE_BYTES } });
   fastify.addHook('onRequest', requestGuard(ctx.auth));
-  for (const routes of [authRoutes, userRoutes, deviceRoutes, historyRoutes, exportRoutes, writeRoutes, statusRoutes, listenerRoutes, channelRoutes, eventRoutes, liveRoutes]) {
+  for (const routes of [
+    authRoutes,
+    userRoutes,
+    deviceRoutes,
+    historyRoutes,
+    exportRoutes,
+    writeRoutes,
+    statusRoutes,
+    listenerRoutes,
+    channelRoutes,
+    eventRoutes,
+    liveRoutes,
+  ]) {
     await fastify.register(routes(ctx));
   }
   return fastify;

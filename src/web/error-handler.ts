@@ -17,10 +17,14 @@ export function errorHandler(log: Logger) {
     }
     if (error instanceof AccountStoreUnavailableError) {
       log.warn({ err: error, url: request.url }, 'account database unavailable');
-      return reply.code(503).send(errorBody('STORE_UNAVAILABLE', 'the account database cannot be reached; try again shortly'));
+      return reply
+        .code(503)
+        .send(errorBody('STORE_UNAVAILABLE', 'the account database cannot be reached; try again shortly'));
     }
     if (error.validation) {
-      const details = error.validation.map((v) => `${error.validationContext ?? ''}${v.instancePath} ${v.message ?? ''}`.trim());
+      const details = error.validation.map((v) =>
+        `${error.validationContext ?? ''}${v.instancePath} ${v.message ?? ''}`.trim(),
+      );
       return reply.code(400).send(new WebError('BAD_REQUEST', details.join('; '), {}, details).body());
     }
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {

@@ -92,7 +92,11 @@ export class WebServer {
         accountsReady: () => this.accountsReady(),
       };
       const { devices, feed, listeners, channels } = this.services;
-      const live: LiveHub = new LiveHub(devices, feed, web.live, this.log, async () => ({ ...(await serverStatus(ctx, false)), listeners: listeners.list(), channels: channels.list() }));
+      const live: LiveHub = new LiveHub(devices, feed, web.live, this.log, async () => ({
+        ...(await serverStatus(ctx, false)),
+        listeners: listeners.list(),
+        channels: channels.list(),
+      }));
       const ctx: WebContext = { ...partial, live };
       sampler.start();
       live.start();
@@ -127,7 +131,10 @@ export class WebServer {
       return;
     } catch (err) {
       if (err instanceof AdminPasswordMissingError || !this.retryable(err)) throw err;
-      this.log.warn({ err, retryInMs: ACCOUNT_RETRY_MS }, 'the account database cannot be opened; logins answer 503 until it can');
+      this.log.warn(
+        { err, retryInMs: ACCOUNT_RETRY_MS },
+        'the account database cannot be opened; logins answer 503 until it can',
+      );
     } finally {
       this.preparing = null;
     }
@@ -137,7 +144,8 @@ export class WebServer {
       if (!this.context) return;
       this.prepareAccounts(accounts).then(
         () => this.log.info('account database open'),
-        (err: unknown) => this.log.error({ err }, 'web accounts cannot be prepared; nobody can log in until this is fixed'),
+        (err: unknown) =>
+          this.log.error({ err }, 'web accounts cannot be prepared; nobody can log in until this is fixed'),
       );
     }, ACCOUNT_RETRY_MS);
     this.retryTimer.unref();

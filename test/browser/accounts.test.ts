@@ -20,7 +20,10 @@ describe('accounts in the browser', () => {
     await page.getByRole('alert').getByText('Wrong username or password.').waitFor();
     await attempt();
     await attempt();
-    await page.getByRole('alert').getByText(/^Too many failed attempts\. Try again in \d+ s\.$/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/^Too many failed attempts\. Try again in \d+ s\.$/)
+      .waitFor();
     await context.close();
   });
 
@@ -44,7 +47,11 @@ describe('accounts in the browser', () => {
     const secret = await page.locator('code.secret').textContent();
     expect(secret).toMatch(/^dth_/);
     await page.locator('#tokens tbody').getByRole('rowheader', { name: 'grafana' }).waitFor();
-    const me = await page.evaluate(async (bearer) => (await fetch('/api/me', { headers: { authorization: `Bearer ${bearer}` }, credentials: 'omit' })).json(), secret!);
+    const me = await page.evaluate(
+      async (bearer) =>
+        (await fetch('/api/me', { headers: { authorization: `Bearer ${bearer}` }, credentials: 'omit' })).json(),
+      secret!,
+    );
     expect(me).toMatchObject({ role: 'viewer', via: 'token' });
 
     const audit = page.locator('#audit');

@@ -38,13 +38,33 @@ describe('outbound channels in the web UI', () => {
     const h = await boot(
       webProfile((doc) => {
         doc.channels = [
-          { name: 'weather', type: 'http', url: peer!.url(), every: '200ms', timeout: '1s', device: 'WX-01', points: [{ name: 'temperature', path: 't', unit: '°C' }] },
+          {
+            name: 'weather',
+            type: 'http',
+            url: peer!.url(),
+            every: '200ms',
+            timeout: '1s',
+            device: 'WX-01',
+            points: [{ name: 'temperature', path: 't', unit: '°C' }],
+          },
           // A long first delay keeps it backing off (with a countdown) while the test looks.
-          { name: 'meter', type: 'modbus-tcp', host: '127.0.0.1', port, device: 'METER-01', profile: WEB_PROFILE, backoff: { initial: '60s', max: '5m' } },
+          {
+            name: 'meter',
+            type: 'modbus-tcp',
+            host: '127.0.0.1',
+            port,
+            device: 'METER-01',
+            profile: WEB_PROFILE,
+            backoff: { initial: '60s', max: '5m' },
+          },
         ];
       }),
     );
-    await waitFor(() => h.app.channels.get('weather').state === 'connected' && h.app.channels.get('meter').state === 'backing-off', 10_000, 'channel states');
+    await waitFor(
+      () => h.app.channels.get('weather').state === 'connected' && h.app.channels.get('meter').state === 'backing-off',
+      10_000,
+      'channel states',
+    );
 
     const { page, context, errors, dialogs } = await openPage(await chromium());
     // Stopping a channel that feeds devices asks first: say yes.
@@ -82,7 +102,9 @@ describe('outbound channels in the web UI', () => {
     const admin = await caller(h, 'admin');
     const apiState = async (name: string) => {
       const res = await fetch(`${h.webUrl()}/api/channels`, { headers: { cookie: admin.cookie } });
-      return ((await res.json()) as { items: { name: string; state: string; devices: string[] }[] }).items.find((c) => c.name === name)!;
+      return ((await res.json()) as { items: { name: string; state: string; devices: string[] }[] }).items.find(
+        (c) => c.name === name,
+      )!;
     };
     await weather.getByRole('button', { name: 'Stop', exact: true }).click();
     await expect.poll(() => weather.getAttribute('data-state'), POLL).toBe('stopped');
@@ -105,7 +127,9 @@ describe('outbound channels in the web UI', () => {
     await via.getByRole('link', { name: 'weather' }).waitFor();
     await page.locator('#write .note', { hasText: 'fed by the outbound channel weather' }).waitFor();
     // The channel's points, with their units from the channel config, in the values and a chart.
-    await expect.poll(() => page.locator('[data-testid=value-temperature]').first().textContent(), POLL).toBe('21.5 °C');
+    await expect
+      .poll(() => page.locator('[data-testid=value-temperature]').first().textContent(), POLL)
+      .toBe('21.5 °C');
     const chart = page.locator('figure.chart[data-point=temperature]');
     await expect
       .poll(async () => {
@@ -115,7 +139,9 @@ describe('outbound channels in the web UI', () => {
       }, POLL)
       .toBeGreaterThan(0);
     expect(await chart.locator('figcaption').textContent()).toBe('temperature (°C)');
-    await page.locator('#slaves', { hasText: 'the state of channel weather is on the Listeners & channels page' }).waitFor();
+    await page
+      .locator('#slaves', { hasText: 'the state of channel weather is on the Listeners & channels page' })
+      .waitFor();
     await page.goto(h.webUrl() + '/devices');
     const row = page.locator('table.devices tbody tr', { has: page.getByRole('link', { name: 'WX-01' }) });
     await expect.poll(() => row.locator('.via').textContent(), POLL).toBe('weather HTTP channel');
@@ -147,7 +173,16 @@ describe('outbound channels in the web UI', () => {
     plc.model.setRegisters(1, 3, 0, [0, 7]);
     const h = await boot(
       webProfile((doc) => {
-        doc.channels = [{ name: 'plc', type: 'modbus-tcp', host: '127.0.0.1', port: plc!.port, device: 'PLC-01', profile: WEB_PROFILE }];
+        doc.channels = [
+          {
+            name: 'plc',
+            type: 'modbus-tcp',
+            host: '127.0.0.1',
+            port: plc!.port,
+            device: 'PLC-01',
+            profile: WEB_PROFILE,
+          },
+        ];
       }),
     );
     await waitFor(() => h.app.latest.get('PLC-01', 'energy'), 10_000, 'a first value from PLC-01');

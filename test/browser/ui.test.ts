@@ -69,32 +69,29 @@ describe('browser UI', () => {
     // The chart reads stored history: refresh until the writer has committed some rows.
     const chart = page.locator('figure.chart[data-point=energy]');
     await expect
-      .poll(
-        async () => {
-          await page.locator('#charts').getByRole('button', { name: 'Refresh' }).click();
-          await page.waitForTimeout(200);
-          return Number((await chart.getAttribute('data-points')) ?? 0);
-        },
-        POLL,
-      )
+      .poll(async () => {
+        await page.locator('#charts').getByRole('button', { name: 'Refresh' }).click();
+        await page.waitForTimeout(200);
+        return Number((await chart.getAttribute('data-points')) ?? 0);
+      }, POLL)
       .toBeGreaterThan(0);
     await chart.locator('canvas').first().waitFor();
     expect(await textOf(page, 'figure.chart[data-point=energy] figcaption')).toBe('energy (kWh)');
     await chart.locator('summary').click();
     const cells = await chart.locator('.chart-table tbody tr td:nth-child(2)').allTextContents();
     expect(cells.length).toBeGreaterThan(0);
-    expect(cells.map(Number).every((v) => v >= 42 && v <= 43), cells.join(' ')).toBe(true);
+    expect(
+      cells.map(Number).every((v) => v >= 42 && v <= 43),
+      cells.join(' '),
+    ).toBe(true);
 
     // Raw packets are stored ("all") and shown with a hex dump.
     await expect
-      .poll(
-        async () => {
-          await page.locator('#packets').getByRole('button', { name: 'Refresh' }).click();
-          await page.waitForTimeout(200);
-          return page.locator('#packets details.hex').count();
-        },
-        POLL,
-      )
+      .poll(async () => {
+        await page.locator('#packets').getByRole('button', { name: 'Refresh' }).click();
+        await page.waitForTimeout(200);
+        return page.locator('#packets details.hex').count();
+      }, POLL)
       .toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await context.close();
@@ -109,7 +106,10 @@ describe('browser UI', () => {
     await waitFor(() => h.app.gateway.registry.online === 1, 5000, 'the DTU online');
     await page.goto(h.webUrl() + '/devices/DTU-MUTE-1');
     await page.locator('h1').getByText('unreachable').waitFor(POLL);
-    await page.locator('#slaves tbody tr td:nth-child(4)').filter({ hasText: /^[1-9]\d*$/ }).waitFor();
+    await page
+      .locator('#slaves tbody tr td:nth-child(4)')
+      .filter({ hasText: /^[1-9]\d*$/ })
+      .waitFor();
     await context.close();
   });
 
@@ -118,7 +118,20 @@ describe('browser UI', () => {
     await onlineDtu(h, 'DTU-EXP-1', 1234);
     // An hour of older rows as well, so the browser has more than one page.
     const start = Date.now() - 3_600_000;
-    for (let i = 0; i < 120; i++) h.app.writer.samples([{ deviceId: 'DTU-EXP-1', point: 'energy', slave: 1, address: 0, value: 1234, text: null, raw: '000004d2', ts: start + i * 1000, quality: 'good' }]);
+    for (let i = 0; i < 120; i++)
+      h.app.writer.samples([
+        {
+          deviceId: 'DTU-EXP-1',
+          point: 'energy',
+          slave: 1,
+          address: 0,
+          value: 1234,
+          text: null,
+          raw: '000004d2',
+          ts: start + i * 1000,
+          quality: 'good',
+        },
+      ]);
     await h.app.writer.flush();
     const { page, context } = await openPage(await chromium());
     await logIn(page, h);
@@ -132,23 +145,46 @@ describe('browser UI', () => {
     await expect.poll(shown, POLL).toBe(100);
     await page.getByText('100 rows shown').waitFor();
 
-    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+    const [csvDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Export CSV' }).click(),
+    ]);
     expect(csvDownload.suggestedFilename()).toMatch(/^dtuhub-data-DTU-EXP-1-\d{8}T\d{6}\.csv$/);
     const rows = parseCsv(readFileSync((await csvDownload.path())!, 'utf8'));
     expect(rows[0]).toEqual(['time (UTC)', 'device', 'point', 'slave', 'address', 'value', 'text', 'raw', 'unit']);
     expect(rows.length).toBeGreaterThan(121);
-    for (const row of rows.slice(1)) expect(row.slice(1, 6).concat(row[8]!)).toEqual(['DTU-EXP-1', 'energy', '1', '0', '1234', 'kWh']);
+    for (const row of rows.slice(1))
+      expect(row.slice(1, 6).concat(row[8]!)).toEqual(['DTU-EXP-1', 'energy', '1', '0', '1234', 'kWh']);
 
-    const [xlsxDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export Excel' }).click()]);
+    const [xlsxDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Export Excel' }).click(),
+    ]);
     expect(xlsxDownload.suggestedFilename()).toMatch(/\.xlsx$/);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile((await xlsxDownload.path())!);
     const sheet = workbook.worksheets[0]!;
-    expect(sheet.getRow(1).values).toEqual([undefined, 'time (UTC)', 'device', 'point', 'slave', 'address', 'value', 'text', 'raw', 'unit']);
+    expect(sheet.getRow(1).values).toEqual([
+      undefined,
+      'time (UTC)',
+      'device',
+      'point',
+      'slave',
+      'address',
+      'value',
+      'text',
+      'raw',
+      'unit',
+    ]);
     expect(sheet.rowCount).toBeGreaterThan(121);
     const second = sheet.getRow(2);
     expect(second.getCell(1).value).toBeInstanceOf(Date);
-    expect([second.getCell(2).value, second.getCell(3).value, second.getCell(6).value, second.getCell(9).value]).toEqual(['DTU-EXP-1', 'energy', 1234, 'kWh']);
+    expect([
+      second.getCell(2).value,
+      second.getCell(3).value,
+      second.getCell(6).value,
+      second.getCell(9).value,
+    ]).toEqual(['DTU-EXP-1', 'energy', 1234, 'kWh']);
     await context.close();
   });
 
@@ -187,7 +223,11 @@ describe('browser UI', () => {
     await asViewer.page.getByTestId('write-refused').waitFor();
     expect(await asViewer.page.locator('#write-values').count()).toBe(0);
     const status = await asViewer.page.evaluate(async () => {
-      const response = await fetch('/api/devices/DTU-WRITE-1/write', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ slave: 1, fn: 6, address: 1, value: 99 }) });
+      const response = await fetch('/api/devices/DTU-WRITE-1/write', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ slave: 1, fn: 6, address: 1, value: 99 }),
+      });
       return { status: response.status, body: (await response.json()) as { error: { code: string } } };
     });
     expect(status).toEqual({ status: 403, body: { error: expect.objectContaining({ code: 'FORBIDDEN' }) } });

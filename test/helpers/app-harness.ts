@@ -48,7 +48,12 @@ export function writeConfigDir(options: HarnessOptions = {}): { dir: string; dbP
     listener.port = 0;
   }
   server.storage.path = dbPath;
-  server.web = { ...server.web, host: '127.0.0.1', port: 0, admin: { username: 'admin', password: TEST_ADMIN_PASSWORD } };
+  server.web = {
+    ...server.web,
+    host: '127.0.0.1',
+    port: 0,
+    admin: { username: 'admin', password: TEST_ADMIN_PASSWORD },
+  };
   server.logging.level = 'silent';
   server.sessions.connectStagger = '1ms';
   server.writeBuffer.flushInterval = '50ms';
@@ -57,7 +62,11 @@ export function writeConfigDir(options: HarnessOptions = {}): { dir: string; dbP
   options.points?.(points);
   writeFileSync(join(dir, 'server.yml'), JSON.stringify(server, null, 2));
   writeFileSync(join(dir, 'points.yml'), JSON.stringify(points, null, 2));
-  if (options.rules) writeFileSync(join(dir, 'rules.yml'), typeof options.rules === 'string' ? options.rules : JSON.stringify(options.rules, null, 2));
+  if (options.rules)
+    writeFileSync(
+      join(dir, 'rules.yml'),
+      typeof options.rules === 'string' ? options.rules : JSON.stringify(options.rules, null, 2),
+    );
   return { dir, dbPath };
 }
 
@@ -110,7 +119,11 @@ export async function disposeApp(h: Harness | null): Promise<null> {
 }
 
 /** Polls `check` until it returns a truthy value or the time runs out. */
-export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -145,7 +158,12 @@ export function gatewayTests() {
       return current;
     },
     /** A simulated DTU on `listener`'s link with the given profile (not started). */
-    dtu(h: Harness, listener: string, options: Partial<SimulatedDtuOptions> & { id: string }, profile = 'th-station'): SimulatedDtu {
+    dtu(
+      h: Harness,
+      listener: string,
+      options: Partial<SimulatedDtuOptions> & { id: string },
+      profile = 'th-station',
+    ): SimulatedDtu {
       const linkName = h.config.server.listeners.find((l) => l.name === listener)!.link;
       const sim = new SimulatedDtu({
         target: { host: '127.0.0.1', port: h.port(listener) },

@@ -11,11 +11,22 @@ export const POLL = { timeout: 15_000 } as const;
 
 export const CHROMIUM = process.env['DTUHUB_CHROMIUM'] ?? '/usr/bin/chromium';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Playwright gives every launch a new temporary user-data dir and removes it on close. */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM}: install it with apt-get install -y --no-install-recommends chromium (.ci/run does)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `chromium not found at ${CHROMIUM}: install it with apt-get install -y --no-install-recommends chromium (.ci/run does)`,
+    );
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
 }
 
@@ -29,7 +40,10 @@ export interface BrowserPage {
 }
 
 /** A new context (own cookies) and page, English unless `locale` says otherwise. */
-export async function openPage(browser: Browser, options: { locale?: string; width?: number; height?: number } = {}): Promise<BrowserPage> {
+export async function openPage(
+  browser: Browser,
+  options: { locale?: string; width?: number; height?: number } = {},
+): Promise<BrowserPage> {
   const context = await browser.newContext({
     locale: options.locale ?? 'en-US',
     timezoneId: 'Asia/Shanghai',

@@ -46,12 +46,20 @@ export function exampleProfile(): DeviceProfile {
  * registers must decode to, and that heartbeat-polled points are absent for a peer that
  * sends no heartbeats; returns the rows.
  */
-export async function expectUserPointsStored(h: Harness, deviceId: string, heartbeats: boolean): Promise<DataRowView[]> {
+export async function expectUserPointsStored(
+  h: Harness,
+  deviceId: string,
+  heartbeats: boolean,
+): Promise<DataRowView[]> {
   const expected = Object.entries(USER_EXPECTED).filter(([point]) => heartbeats || !HEARTBEAT_POINTS.has(point));
-  const rows = await waitFor(() => {
-    const r = dataRows(h, deviceId);
-    return expected.every(([point]) => r.some((x) => x.point === point)) ? r : null;
-  }, 10_000, heartbeats ? 'every point, heartbeat-polled ones included' : 'every interval point');
+  const rows = await waitFor(
+    () => {
+      const r = dataRows(h, deviceId);
+      return expected.every(([point]) => r.some((x) => x.point === point)) ? r : null;
+    },
+    10_000,
+    heartbeats ? 'every point, heartbeat-polled ones included' : 'every interval point',
+  );
   for (const [point, want] of expected) {
     const row = rows.find((r) => r.point === point)!;
     expect(row.value, point).toBe(want.value);
@@ -64,7 +72,13 @@ export async function expectUserPointsStored(h: Harness, deviceId: string, heart
 
 /** A preset device fed by a channel after its first connect: stored like a DTU, the channel as its listener. */
 export function expectChannelDevice(h: Harness, deviceId: string, channel: string, peerPort: number): void {
-  expect(deviceRow(h, deviceId)).toMatchObject({ profile: 'th-station', status: 'online', last_ip: '127.0.0.1', last_port: peerPort, listener: channel });
+  expect(deviceRow(h, deviceId)).toMatchObject({
+    profile: 'th-station',
+    status: 'online',
+    last_ip: '127.0.0.1',
+    last_port: peerPort,
+    listener: channel,
+  });
   expect(connectionRows(h, deviceId).map((r) => r.event)).toEqual(['connect']);
 }
 
@@ -77,10 +91,14 @@ export async function expectBackoffGrowsDespiteConnects(h: Harness, channel: str
   const c = h.app.channels.get(channel);
   await waitFor(() => c.status().counters.disconnects >= 3, 15_000, 'three dropped links');
   await h.app.storeDrained();
-  const retries = await waitFor(() => {
-    const r = storedEvents(h, 'channel.backoff').map((e) => e.payload['retryInMs']);
-    return r.length >= 3 ? r : null;
-  }, 5000, 'backoff events');
+  const retries = await waitFor(
+    () => {
+      const r = storedEvents(h, 'channel.backoff').map((e) => e.payload['retryInMs']);
+      return r.length >= 3 ? r : null;
+    },
+    5000,
+    'backoff events',
+  );
   expect(retries.slice(0, 3)).toEqual([100, 200, 400]);
   expect(c.status().counters.connects).toBeGreaterThanOrEqual(3);
   expect(dataRows(h, deviceId)).toEqual([]);

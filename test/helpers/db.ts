@@ -43,8 +43,15 @@ export function dataRows(h: Harness, registrationId: string): DataRowView[] {
   );
 }
 
-export function connectionRows(h: Harness, registrationId: string): { event: string; details: string | null; at: number }[] {
-  return query(h, `SELECT event, details, at FROM connection_history WHERE registration_id = ? ORDER BY id`, registrationId);
+export function connectionRows(
+  h: Harness,
+  registrationId: string,
+): { event: string; details: string | null; at: number }[] {
+  return query(
+    h,
+    `SELECT event, details, at FROM connection_history WHERE registration_id = ? ORDER BY id`,
+    registrationId,
+  );
 }
 
 export function deviceRow(h: Harness, registrationId: string): Record<string, unknown> | undefined {
@@ -52,7 +59,11 @@ export function deviceRow(h: Harness, registrationId: string): Record<string, un
 }
 
 /** Rows of a table, optionally only those of one device. */
-export function countRows(h: Harness, table: 'device_data' | 'devices' | 'heartbeat_log' | 'raw_packets' | 'connection_history', registrationId?: string): number {
+export function countRows(
+  h: Harness,
+  table: 'device_data' | 'devices' | 'heartbeat_log' | 'raw_packets' | 'connection_history',
+  registrationId?: string,
+): number {
   if (registrationId === undefined) return query<{ n: number }>(h, `SELECT COUNT(*) AS n FROM ${table}`)[0]!.n;
   const byDevice = table === 'device_data' || table === 'heartbeat_log';
   const sql = byDevice
@@ -77,7 +88,11 @@ export function storedEvents(h: Harness, prefix: string): StoredEvent[] {
     h,
     `SELECT type, registration_id, payload FROM events WHERE type LIKE ? ORDER BY id`,
     `${prefix}%`,
-  ).map((r) => ({ type: r.type, deviceId: r.registration_id, payload: JSON.parse(r.payload) as Record<string, unknown> }));
+  ).map((r) => ({
+    type: r.type,
+    deviceId: r.registration_id,
+    payload: JSON.parse(r.payload) as Record<string, unknown>,
+  }));
 }
 
 /** channel.* events as stored in the events table, oldest first. */

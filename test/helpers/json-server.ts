@@ -48,18 +48,35 @@ export async function startJsonServer(port = 0, tls?: JsonServerTls): Promise<Js
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        handle.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+        handle.requests.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          at: Date.now(),
+        });
         const a = handle.answer;
         if (a.kind === 'status') {
           res.writeHead(a.status).end();
         } else {
-          res.writeHead(200, { 'content-type': a.kind === 'json' ? 'application/json' : 'text/plain' }).end(a.kind === 'json' ? JSON.stringify(a.doc) : a.text);
+          res
+            .writeHead(200, { 'content-type': a.kind === 'json' ? 'application/json' : 'text/plain' })
+            .end(a.kind === 'json' ? JSON.stringify(a.doc) : a.text);
         }
       });
     };
     if (!tls) return createServer(listener);
     const required = tls.requireClientCertificate ?? false;
-    return createHttpsServer({ ca: readFileSync(tls.ca), cert: readFileSync(tls.cert), key: readFileSync(tls.key), requestCert: required, rejectUnauthorized: required }, listener);
+    return createHttpsServer(
+      {
+        ca: readFileSync(tls.ca),
+        cert: readFileSync(tls.cert),
+        key: readFileSync(tls.key),
+        requestCert: required,
+        rejectUnauthorized: required,
+      },
+      listener,
+    );
   };
   server = make();
   await listen(server, port);

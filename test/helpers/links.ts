@@ -1,5 +1,11 @@
 // Link configs for tests, built directly in the compiled shape (no YAML involved).
-import type { AsciiRegistration, HeartbeatRule, LinkConfig, ModbusTiming, TypedFramingConfig } from '../../src/domain/config.js';
+import type {
+  AsciiRegistration,
+  HeartbeatRule,
+  LinkConfig,
+  ModbusTiming,
+  TypedFramingConfig,
+} from '../../src/domain/config.js';
 
 export const asciiRegistration: AsciiRegistration = {
   type: 'ascii',

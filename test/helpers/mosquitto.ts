@@ -25,7 +25,12 @@ export interface BrokerOptions {
   /** false with no password file: every login is refused (CONNACK "not authorized"). */
   readonly anonymous?: boolean;
   /** A TLS listener (mqtts://) with this certificate; clients must present one the CA signed when `requireClientCertificate`. */
-  readonly tls?: { readonly ca: string; readonly cert: string; readonly key: string; readonly requireClientCertificate?: boolean };
+  readonly tls?: {
+    readonly ca: string;
+    readonly cert: string;
+    readonly key: string;
+    readonly requireClientCertificate?: boolean;
+  };
 }
 
 export async function startPrivateBroker(options: BrokerOptions = {}): Promise<PrivateBroker> {
@@ -33,8 +38,13 @@ export async function startPrivateBroker(options: BrokerOptions = {}): Promise<P
   const dir = mkdtempSync(join(tmpdir(), 'dtuhub-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
   const { tls } = options;
-  const tlsLines = tls ? `cafile ${tls.ca}\ncertfile ${tls.cert}\nkeyfile ${tls.key}\nrequire_certificate ${tls.requireClientCertificate ?? false}\n` : '';
-  writeFileSync(conf, `listener ${port} 127.0.0.1\n${tlsLines}allow_anonymous ${options.anonymous ?? true}\npersistence false\nlog_dest none\n`);
+  const tlsLines = tls
+    ? `cafile ${tls.ca}\ncertfile ${tls.cert}\nkeyfile ${tls.key}\nrequire_certificate ${tls.requireClientCertificate ?? false}\n`
+    : '';
+  writeFileSync(
+    conf,
+    `listener ${port} 127.0.0.1\n${tlsLines}allow_anonymous ${options.anonymous ?? true}\npersistence false\nlog_dest none\n`,
+  );
   let child: ChildProcess | null = null;
 
   const start = async () => {
@@ -42,11 +52,15 @@ export async function startPrivateBroker(options: BrokerOptions = {}): Promise<P
     child = proc;
     let failed: Error | null = null;
     proc.once('error', (err) => (failed = err));
-    await waitFor(async () => {
-      if (failed) throw failed;
-      if (proc.exitCode !== null) throw new Error(`mosquitto exited with ${proc.exitCode}`);
-      return accepts(port);
-    }, 10_000, `mosquitto listening on ${port}`);
+    await waitFor(
+      async () => {
+        if (failed) throw failed;
+        if (proc.exitCode !== null) throw new Error(`mosquitto exited with ${proc.exitCode}`);
+        return accepts(port);
+      },
+      10_000,
+      `mosquitto listening on ${port}`,
+    );
   };
   const stop = async () => {
     const proc = child;

@@ -34,7 +34,12 @@ export async function createTempDatabase(): Promise<TempDatabase> {
 }
 
 /** server.yml `storage:` for dtuhub on this database, through `port` (a proxy) if given. */
-export function mysqlStorage(database: string, spillDir: string, port: number = MARIADB.port, writeTimeout = '2s'): Record<string, unknown> {
+export function mysqlStorage(
+  database: string,
+  spillDir: string,
+  port: number = MARIADB.port,
+  writeTimeout = '2s',
+): Record<string, unknown> {
   return {
     driver: 'mysql',
     host: MARIADB.host,

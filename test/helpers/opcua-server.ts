@@ -53,19 +53,29 @@ export interface OpcuaServerOptions {
 export async function startOpcuaServer(options: OpcuaServerOptions): Promise<OpcuaTestServer> {
   const port = options.port ?? (await freePort());
   const values = new Map<OpcuaVariableName, { value: unknown; status: StatusCode }>();
-  for (const [name, v] of Object.entries(OPCUA_VARIABLES)) values.set(name as OpcuaVariableName, { value: v.value, status: StatusCodes.Good });
+  for (const [name, v] of Object.entries(OPCUA_VARIABLES))
+    values.set(name as OpcuaVariableName, { value: v.value, status: StatusCodes.Good });
   type Setter = (value: unknown, status: StatusCode) => void;
   let running: { server: InstanceType<typeof OPCUAServer>; setters: Map<OpcuaVariableName, Setter> } | null = null;
 
   const boot = async () => {
-    const serverCertificateManager = new OPCUACertificateManager({ rootFolder: join(options.pkiDir, 'server'), automaticallyAcceptUnknownCertificate: true });
+    const serverCertificateManager = new OPCUACertificateManager({
+      rootFolder: join(options.pkiDir, 'server'),
+      automaticallyAcceptUnknownCertificate: true,
+    });
     const server = new OPCUAServer({
       port,
       hostname: '127.0.0.1',
       alternateHostname: ['127.0.0.1'],
       serverCertificateManager,
       allowAnonymous: options.user === undefined,
-      ...(options.user ? { userManager: { isValidUser: (u: string, p: string) => u === options.user!.name && p === options.user!.password } } : {}),
+      ...(options.user
+        ? {
+            userManager: {
+              isValidUser: (u: string, p: string) => u === options.user!.name && p === options.user!.password,
+            },
+          }
+        : {}),
       disableDiscovery: true,
       buildInfo: { productName: 'dtuhub-test-server' },
     });
@@ -82,7 +92,10 @@ export async function startOpcuaServer(options: OpcuaServerOptions): Promise<Opc
         dataType: DataType[def.dataType],
       });
       setters.set(name as OpcuaVariableName, (value, status) =>
-        variable.setValueFromSource(new Variant({ dataType: def.dataType, arrayType: VariantArrayType.Scalar, value }), status),
+        variable.setValueFromSource(
+          new Variant({ dataType: def.dataType, arrayType: VariantArrayType.Scalar, value }),
+          status,
+        ),
       );
     }
     await server.start();
@@ -102,7 +115,10 @@ export async function startOpcuaServer(options: OpcuaServerOptions): Promise<Opc
       values.set(name, { value, status });
       write(name, value, status);
     },
-    open: () => ({ sessions: running?.server.currentSessionCount ?? 0, channels: running?.server.currentChannelCount ?? 0 }),
+    open: () => ({
+      sessions: running?.server.currentSessionCount ?? 0,
+      channels: running?.server.currentChannelCount ?? 0,
+    }),
     async stop() {
       const current = running;
       running = null;

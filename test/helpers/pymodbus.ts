@@ -27,7 +27,8 @@ export interface PymodbusServer {
 const SCRIPT = new URL('./pymodbus-server.py', import.meta.url).pathname;
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
-const INSTALL_HINT = 'install it with `apt-get install python3-pymodbus python3-serial-asyncio` (or point DTUHUB_PYTHON at a python3 that has pymodbus 3.x)';
+const INSTALL_HINT =
+  'install it with `apt-get install python3-pymodbus python3-serial-asyncio` (or point DTUHUB_PYTHON at a python3 that has pymodbus 3.x)';
 
 export function pythonForPymodbus(): string {
   return process.env['DTUHUB_PYTHON'] ?? '/usr/bin/python3';

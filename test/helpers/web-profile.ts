@@ -9,7 +9,13 @@ export function webProfile(extra: HarnessOptions['server'] = () => undefined): H
     server: extra,
     points: (p) => {
       p.profiles[WEB_PROFILE] = {
-        timing: { responseTimeout: '150ms', retries: 0, interRequestDelay: '0ms', quietAfterTimeout: '20ms', backoffAfterFailures: 100 },
+        timing: {
+          responseTimeout: '150ms',
+          retries: 0,
+          interRequestDelay: '0ms',
+          quietAfterTimeout: '20ms',
+          backoffAfterFailures: 100,
+        },
         slaves: [{ id: 1, name: 'meter' }],
         pollOnConnect: true,
         tasks: [{ name: 'meter', slave: 1, address: 0, quantity: 2, every: '100ms' }],

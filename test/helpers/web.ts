@@ -27,15 +27,32 @@ export async function caller(h: Harness, role: Role, username = `${role}-user`):
   const { ctx } = webOf(h);
   const password = `${role}-password-123`;
   const now = Date.now();
-  await ctx.accounts.createUser({ username, role, passwordHash: await hashPassword(password), createdAt: now, updatedAt: now });
+  await ctx.accounts.createUser({
+    username,
+    role,
+    passwordHash: await hashPassword(password),
+    createdAt: now,
+    updatedAt: now,
+  });
   const secret = newTokenSecret();
-  await ctx.accounts.createToken({ name: `${username}-token`, digest: tokenDigest(secret), role, createdBy: 'test', at: now, expiresAt: null });
+  await ctx.accounts.createToken({
+    name: `${username}-token`,
+    digest: tokenDigest(secret),
+    role,
+    createdBy: 'test',
+    at: now,
+    expiresAt: null,
+  });
   const session = ctx.sessions.create(username, role);
   return { role, username, password, cookie: `${SESSION_COOKIE}=${session.id}`, bearer: `Bearer ${secret}` };
 }
 
 export async function callers(h: Harness): Promise<Record<Role, Caller>> {
-  return { viewer: await caller(h, 'viewer'), operator: await caller(h, 'operator'), admin: await caller(h, 'admin', 'second-admin') };
+  return {
+    viewer: await caller(h, 'viewer'),
+    operator: await caller(h, 'operator'),
+    admin: await caller(h, 'admin', 'second-admin'),
+  };
 }
 
 /** GET /api/channels as `who`, the outbound channel named `name` (as the UI sees it). */

@@ -29,7 +29,9 @@ afterAll(async () => {
 
 /** The example rules.yml with its webhook enabled and pointing at a local receiver. */
 function exampleRules(url: string): string {
-  return readFileSync(new URL('../../config/rules.yml', import.meta.url), 'utf8').replace('http://127.0.0.1:9000/dtuhub/webhook', url).replace(/^(\s+)enabled: false$/m, '$1enabled: true');
+  return readFileSync(new URL('../../config/rules.yml', import.meta.url), 'utf8')
+    .replace('http://127.0.0.1:9000/dtuhub/webhook', url)
+    .replace(/^(\s+)enabled: false$/m, '$1enabled: true');
 }
 
 function float32Registers(value: number): number[] {
@@ -54,7 +56,17 @@ function history(now: number): Sample[][] {
   const rounds: Sample[][] = [];
   for (let ts = now - 2 * HOUR; ts < now - 60_000; ts += 30_000) {
     const phase = (ts / HOUR) * Math.PI;
-    const s = (point: string, address: number, value: number): Sample => ({ deviceId: 'DTU01001', point, slave: 1, address, value, text: null, raw: '0000', ts, quality: 'good' });
+    const s = (point: string, address: number, value: number): Sample => ({
+      deviceId: 'DTU01001',
+      point,
+      slave: 1,
+      address,
+      value,
+      text: null,
+      raw: '0000',
+      ts,
+      quality: 'good',
+    });
     rounds.push([
       s('temperature', 2000, Math.round((23 + 2 * Math.sin(phase) + Math.random() * 0.4) * 10) / 10),
       s('humidity', 2010, 52 + 6 * Math.cos(phase / 2) + Math.random()),
@@ -75,7 +87,8 @@ async function shoot(page: Page, name: string, fullPage = false): Promise<void> 
 /** Without a CJK font chromium draws the Chinese pages as empty boxes: refuse to take them. */
 function requireCjkFont(): void {
   const families = execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' }).trim();
-  if (families === '') throw new Error('no CJK font installed: apt-get install fonts-noto-cjk (or fonts-wqy-microhei), then run again');
+  if (families === '')
+    throw new Error('no CJK font installed: apt-get install fonts-noto-cjk (or fonts-wqy-microhei), then run again');
 }
 
 it('takes screenshots of the main pages', async () => {
@@ -92,25 +105,77 @@ it('takes screenshots of the main pages', async () => {
     rules: exampleRules(receiver.url),
     server: (doc) => {
       doc.channels = [
-        { name: 'weather-api', type: 'http', url: weatherApi!.url('/api/v1/current'), every: '10s', device: 'WS-ROOF', points: [{ name: 'temperature', path: 'temperature', unit: '°C' }, { name: 'humidity', path: 'humidity', unit: '%' }] },
-        { name: 'plc-line2', type: 'modbus-tcp', host: '127.0.0.1', port: away.port, device: 'PLC-LINE2', profile: 'th-station', backoff: { initial: '30s', max: '5m' } },
+        {
+          name: 'weather-api',
+          type: 'http',
+          url: weatherApi!.url('/api/v1/current'),
+          every: '10s',
+          device: 'WS-ROOF',
+          points: [
+            { name: 'temperature', path: 'temperature', unit: '°C' },
+            { name: 'humidity', path: 'humidity', unit: '%' },
+          ],
+        },
+        {
+          name: 'plc-line2',
+          type: 'modbus-tcp',
+          host: '127.0.0.1',
+          port: away.port,
+          device: 'PLC-LINE2',
+          profile: 'th-station',
+          backoff: { initial: '30s', max: '5m' },
+        },
       ];
     },
     points: (p) => {
-      p.devices = [{ id: 'DTU01001', profile: 'th-station', name: 'Pump house 1 / 1 号泵房' }, { id: 'DTU01002', profile: 'th-station', name: 'Boiler room / 锅炉房' }, { default: 'th-station' }];
+      p.devices = [
+        { id: 'DTU01001', profile: 'th-station', name: 'Pump house 1 / 1 号泵房' },
+        { id: 'DTU01002', profile: 'th-station', name: 'Boiler room / 锅炉房' },
+        { default: 'th-station' },
+      ];
     },
   });
   const now = Date.now();
   const w = h.app.writer;
-  w.deviceOnline({ registrationId: 'DTU09001', profile: 'th-station', name: null, ip: '10.20.0.9', port: 40211, listener: 'dtu', at: now - 3 * HOUR });
-  w.connection({ registrationId: 'DTU09001', event: 'connect', ip: '10.20.0.9', port: 40211, listener: 'dtu', details: null, at: now - 3 * HOUR });
-  w.connection({ registrationId: 'DTU09001', event: 'heartbeat_timeout', ip: '10.20.0.9', port: 40211, listener: 'dtu', details: '3 heartbeats missed', at: now - HOUR });
+  w.deviceOnline({
+    registrationId: 'DTU09001',
+    profile: 'th-station',
+    name: null,
+    ip: '10.20.0.9',
+    port: 40211,
+    listener: 'dtu',
+    at: now - 3 * HOUR,
+  });
+  w.connection({
+    registrationId: 'DTU09001',
+    event: 'connect',
+    ip: '10.20.0.9',
+    port: 40211,
+    listener: 'dtu',
+    details: null,
+    at: now - 3 * HOUR,
+  });
+  w.connection({
+    registrationId: 'DTU09001',
+    event: 'heartbeat_timeout',
+    ip: '10.20.0.9',
+    port: 40211,
+    listener: 'dtu',
+    details: '3 heartbeats missed',
+    at: now - HOUR,
+  });
   for (const round of history(now)) w.samples(round);
   await w.flush();
 
   const target = { host: '127.0.0.1', port: h.port('dtu') };
   for (const [n, id] of DEVICES.entries()) {
-    const sim = new SimulatedDtu({ target, link: h.config.points.links.get('transparent')!, profile: h.config.points.profiles.get('th-station')!, id, heartbeatIntervalMs: 5000 });
+    const sim = new SimulatedDtu({
+      target,
+      link: h.config.points.links.get('transparent')!,
+      profile: h.config.points.profiles.get('th-station')!,
+      id,
+      heartbeatIntervalMs: 5000,
+    });
     setPlant(sim, n);
     if (id === 'DTU01003') sim.setRegisters(1, 3, 2000, [314]); // above the example's 30 °C limit
     sims.push(sim);
@@ -164,7 +229,6 @@ it('takes screenshots of the main pages', async () => {
     await page.goto(h.webUrl() + '/devices/DTU01001');
     await page.locator('figure.chart[data-point=temperature] canvas').waitFor();
     await shoot(page, 'device-zh', true);
-
 
     const phone = await openPage(browser, { width: 390, height: 844 });
     await logIn(phone.page, h);

@@ -88,8 +88,18 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
           </ul>
         </nav>
         <div class="topbar-end">
-          <span class={`live-dot live-${liveState}`} role="status" title={t(`live.${liveState === 'connected' ? 'connected' : liveState === 'connecting' ? 'connecting' : 'offline'}`)}>
-            <span class="sr-only">{t(`live.${liveState === 'connected' ? 'connected' : liveState === 'connecting' ? 'connecting' : 'offline'}`)}</span>
+          <span
+            class={`live-dot live-${liveState}`}
+            role="status"
+            title={t(
+              `live.${liveState === 'connected' ? 'connected' : liveState === 'connecting' ? 'connecting' : 'offline'}`,
+            )}
+          >
+            <span class="sr-only">
+              {t(
+                `live.${liveState === 'connected' ? 'connected' : liveState === 'connecting' ? 'connecting' : 'offline'}`,
+              )}
+            </span>
           </span>
           <LanguageSwitch />
           <span class="who">{t('signedInAs', { user: me.username, role: t(`role.${me.role}`) })}</span>

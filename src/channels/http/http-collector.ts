@@ -130,7 +130,8 @@ export class HttpCollector extends Collector<HttpChannelConfig> {
       link.collectFailed(result.problem);
       this.log.warn({ url: this.target, problem: result.problem }, 'http response not fully mapped');
     }
-    if (result.samples.length > 0 || result.problem === null) link.publish(this.config.device, PROFILE, result.samples, result.polledAt, result.at);
+    if (result.samples.length > 0 || result.problem === null)
+      link.publish(this.config.device, PROFILE, result.samples, result.polledAt, result.at);
   }
 }
 
@@ -143,7 +144,8 @@ interface PollResult {
 }
 
 function describeFetchError(err: unknown, timeoutMs: number): string {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `no response within ${timeoutMs} ms`;
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
+    return `no response within ${timeoutMs} ms`;
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : null;
   const code = cause && 'code' in cause ? String((cause as NodeJS.ErrnoException).code) : null;
   const message = cause?.message ?? (err instanceof Error ? err.message : String(err));

@@ -121,7 +121,14 @@ export class MbapPipeline implements ModbusTransport {
     const at = this.clock.now();
     if (check.kind === 'ok') {
       this.counters.answered++;
-      flight.tx.done({ kind: 'ok', buf: adu, dataOffset: check.dataOffset, dataLength: check.dataLength, sentAt: flight.sentAt, at });
+      flight.tx.done({
+        kind: 'ok',
+        buf: adu,
+        dataOffset: check.dataOffset,
+        dataLength: check.dataLength,
+        sentAt: flight.sentAt,
+        at,
+      });
     } else {
       this.counters.exceptions++;
       flight.tx.done({ kind: 'exception', code: check.code, sentAt: flight.sentAt, at });
@@ -140,7 +147,9 @@ export class MbapPipeline implements ModbusTransport {
       // The socket is up but nothing answers (a frozen device, a half-open connection):
       // reconnecting is the only cure, and the channel's backoff paces it.
       flight.tx.done({ kind: 'timeout', attempts: flight.attempt, at: this.clock.now() });
-      this.link.lost(new Error(`${this.timeoutsInARow} requests in a row got no answer within ${this.timing.responseTimeoutMs} ms`));
+      this.link.lost(
+        new Error(`${this.timeoutsInARow} requests in a row got no answer within ${this.timing.responseTimeoutMs} ms`),
+      );
       return;
     }
     this.retryOrFail(flight, 'timeout');

@@ -42,7 +42,12 @@ export class ModbusTcpCollector extends Collector<ModbusTcpChannelConfig> {
     const { config, profile } = this;
     const socket: Socket = await connectTcp(config.host, config.port, config.connectTimeoutMs, link.signal);
     const clock = { now: () => this.now() };
-    const pipeline = new MbapPipeline({ send: (adu) => socket.write(adu), lost: (err) => link.lost(err), answered: () => link.proven() }, profile.timing, config.maxInFlight, clock);
+    const pipeline = new MbapPipeline(
+      { send: (adu) => socket.write(adu), lost: (err) => link.lost(err), answered: () => link.proven() },
+      profile.timing,
+      config.maxInFlight,
+      clock,
+    );
     socket.on('data', (chunk: Buffer) => pipeline.onData(chunk));
     socket.on('error', (err) => link.lost(err));
     socket.on('close', () => link.lost(null));

@@ -84,22 +84,39 @@ export class MqttCollector extends Collector<MqttChannelConfig> {
     const abandon = () => client.end(true);
     link.signal.addEventListener('abort', abandon, { once: true });
     try {
-      const sessionPresent = await within(config.connectTimeoutMs, `no CONNACK from ${this.target} within ${config.connectTimeoutMs} ms`, (resolve, reject) => {
-        client.once('connect', (connack) => resolve(connack.sessionPresent));
-        client.once('close', () => reject(describe(lastError) ?? new Error('connection closed before CONNACK')));
-      });
-      const grants = await within<ISubscriptionGrant[]>(config.connectTimeoutMs, `no SUBACK within ${config.connectTimeoutMs} ms`, (resolve, reject) => {
-        client.subscribe(Object.fromEntries(this.filters.map((f) => [f, { qos: config.qos }])), (err, granted) => (err ? reject(err) : resolve(granted ?? [])));
-        client.once('close', () => reject(describe(lastError) ?? new Error('connection closed before SUBACK')));
-      });
+      const sessionPresent = await within(
+        config.connectTimeoutMs,
+        `no CONNACK from ${this.target} within ${config.connectTimeoutMs} ms`,
+        (resolve, reject) => {
+          client.once('connect', (connack) => resolve(connack.sessionPresent));
+          client.once('close', () => reject(describe(lastError) ?? new Error('connection closed before CONNACK')));
+        },
+      );
+      const grants = await within<ISubscriptionGrant[]>(
+        config.connectTimeoutMs,
+        `no SUBACK within ${config.connectTimeoutMs} ms`,
+        (resolve, reject) => {
+          client.subscribe(Object.fromEntries(this.filters.map((f) => [f, { qos: config.qos }])), (err, granted) =>
+            err ? reject(err) : resolve(granted ?? []),
+          );
+          client.once('close', () => reject(describe(lastError) ?? new Error('connection closed before SUBACK')));
+        },
+      );
       const refused = grants.filter((g) => g.qos === SUBSCRIBE_REFUSED).map((g) => g.topic);
       if (refused.length > 0) throw new Error(`broker refused subscription to ${refused.join(', ')}`);
-      this.log.info({ target: this.target, sessionPresent, filters: this.filters, queued: early.length }, 'mqtt subscribed');
+      this.log.info(
+        { target: this.target, sessionPresent, filters: this.filters, queued: early.length },
+        'mqtt subscribed',
+      );
     } catch (err) {
       client.end(true);
       // Acknowledged on arrival (holding the ack back would also hold back the SUBACK), so a
       // failure between CONNACK and SUBACK loses them: rare (an ACL changed while away), but said.
-      if (early.length > 0) this.log.warn({ target: this.target, dropped: early.length }, 'mqtt messages received before a failed subscribe were dropped');
+      if (early.length > 0)
+        this.log.warn(
+          { target: this.target, dropped: early.length },
+          'mqtt messages received before a failed subscribe were dropped',
+        );
       throw link.signal.aborted ? new Error('connect cancelled') : err;
     } finally {
       link.signal.removeEventListener('abort', abandon);
@@ -160,7 +177,11 @@ export class MqttCollector extends Collector<MqttChannelConfig> {
 }
 
 /** A promise settled by `body`, or rejected with `message` after `ms`. */
-function within<T>(ms: number, message: string, body: (resolve: (v: T) => void, reject: (e: Error) => void) => void): Promise<T> {
+function within<T>(
+  ms: number,
+  message: string,
+  body: (resolve: (v: T) => void, reject: (e: Error) => void) => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(message)), ms);
     body(
@@ -194,7 +215,13 @@ async function closeClient(client: MqttClient): Promise<void> {
   }
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CLOSE_WAIT_MS)));
-  const outcome = await Promise.race([client.endAsync().then(() => 'done' as const, () => 'done' as const), timedOut]);
+  const outcome = await Promise.race([
+    client.endAsync().then(
+      () => 'done' as const,
+      () => 'done' as const,
+    ),
+    timedOut,
+  ]);
   clearTimeout(timer);
   if (outcome === 'timeout') await client.endAsync(true).catch(() => undefined);
 }

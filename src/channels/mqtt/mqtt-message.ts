@@ -14,7 +14,13 @@ export type MqttMessageResult =
   /** Nothing stored: too big, not JSON, no usable device ID. */
   | { readonly kind: 'rejected'; readonly problem: string }
   /** Samples for one device; `problem` names points the payload lacked. */
-  | { readonly kind: 'mapped'; readonly deviceId: string; readonly samples: Sample[]; readonly at: number; readonly problem: string | null };
+  | {
+      readonly kind: 'mapped';
+      readonly deviceId: string;
+      readonly samples: Sample[];
+      readonly at: number;
+      readonly problem: string | null;
+    };
 
 interface Route {
   readonly subscription: MqttSubscription;
@@ -28,14 +34,18 @@ export class MqttMessageMapper {
     subscriptions: readonly MqttSubscription[],
     private readonly maxPayloadBytes: number,
   ) {
-    this.routes = subscriptions.map((subscription) => ({ subscription, mapping: new JsonMapping(subscription.points, subscription.timestamp) }));
+    this.routes = subscriptions.map((subscription) => ({
+      subscription,
+      mapping: new JsonMapping(subscription.points, subscription.timestamp),
+    }));
   }
 
   map(topic: string, payload: Buffer, receivedAt: number): MqttMessageResult {
     const route = this.routes.find((r) => topicMatches(r.subscription.topic, topic));
     if (!route) return { kind: 'unmatched' };
     const rejected = (why: string): MqttMessageResult => ({ kind: 'rejected', problem: `message on ${topic}: ${why}` });
-    if (payload.length > this.maxPayloadBytes) return rejected(`${payload.length} bytes, more than maxPayload (${this.maxPayloadBytes})`);
+    if (payload.length > this.maxPayloadBytes)
+      return rejected(`${payload.length} bytes, more than maxPayload (${this.maxPayloadBytes})`);
     let doc: unknown;
     try {
       doc = JSON.parse(payload.toString('utf8'));
@@ -45,7 +55,13 @@ export class MqttMessageMapper {
     const device = deviceIdOf(route.subscription.device, topic, doc);
     if (typeof device !== 'string') return rejected(device.problem);
     const result = route.mapping.map(doc, device, receivedAt);
-    return { kind: 'mapped', deviceId: device, samples: result.samples, at: result.at, problem: mappingProblem(result) };
+    return {
+      kind: 'mapped',
+      deviceId: device,
+      samples: result.samples,
+      at: result.at,
+      problem: mappingProblem(result),
+    };
   }
 }
 
@@ -65,7 +81,13 @@ function deviceIdOf(source: DeviceSource, topic: string, doc: unknown): string |
       const value = readJsonPath(doc, source.path);
       if (typeof value === 'number' && Number.isFinite(value)) id = String(value);
       else if (typeof value === 'string') id = value;
-      else return { problem: value === undefined || value === null ? `no device ID at ${source.pathText}` : `device ID at ${source.pathText} is not text or a number` };
+      else
+        return {
+          problem:
+            value === undefined || value === null
+              ? `no device ID at ${source.pathText}`
+              : `device ID at ${source.pathText} is not text or a number`,
+        };
       break;
     }
   }

@@ -31,13 +31,18 @@ async function load(log: Logger): Promise<NodeOpcua> {
     (level: string) =>
     (context: unknown, ...args: unknown[]): void => {
       // node-opcua passes where the message comes from ({ filename, callerline }) first.
-      const source = typeof context === 'object' && context !== null ? (context as { filename?: string }).filename : undefined;
-      if (log.isLevelEnabled('debug')) log.debug({ source, opcuaLevel: level }, stripVTControlCharacters(format(...args)));
+      const source =
+        typeof context === 'object' && context !== null ? (context as { filename?: string }).filename : undefined;
+      if (log.isLevelEnabled('debug'))
+        log.debug({ source, opcuaLevel: level }, stripVTControlCharacters(format(...args)));
     };
   debug.setWarningLogger(route('warning'));
   debug.setErrorLogger(route('error'));
   debug.setDebugLogger(route('debug'));
   debug.setTraceLogger(route('trace'));
-  const [client, certificates] = await Promise.all([import('node-opcua-client'), import('node-opcua-certificate-manager')]);
+  const [client, certificates] = await Promise.all([
+    import('node-opcua-client'),
+    import('node-opcua-certificate-manager'),
+  ]);
   return { ua: client.default, OPCUACertificateManager: certificates.default.OPCUACertificateManager };
 }

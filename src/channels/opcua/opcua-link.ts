@@ -34,7 +34,12 @@ export interface OpcuaLink {
  * Connects, opens a session and creates the subscription within `connectTimeoutMs`;
  * `onLost` is called at most once when the connection, session or subscription breaks.
  */
-export async function openOpcuaLink(opcua: NodeOpcua, config: OpcuaChannelConfig, onLost: (err: Error) => void, signal?: AbortSignal): Promise<OpcuaLink> {
+export async function openOpcuaLink(
+  opcua: NodeOpcua,
+  config: OpcuaChannelConfig,
+  onLost: (err: Error) => void,
+  signal?: AbortSignal,
+): Promise<OpcuaLink> {
   const { ua, OPCUACertificateManager } = opcua;
   const certificates: CertificateManager = new OPCUACertificateManager({
     rootFolder: config.pkiDir,
@@ -74,7 +79,10 @@ export async function openOpcuaLink(opcua: NodeOpcua, config: OpcuaChannelConfig
     closing = true;
     if (watchdog) clearInterval(watchdog);
     // When the connection is gone there is nobody to say goodbye to.
-    const [openSubscription, openSession] = [subscription as ClientSubscription | null, session as ClientSession | null];
+    const [openSubscription, openSession] = [
+      subscription as ClientSubscription | null,
+      session as ClientSession | null,
+    ];
     if (!gone) {
       if (openSubscription) await bounded(openSubscription.terminate());
       if (openSession) await bounded(openSession.close(true));
@@ -91,9 +99,13 @@ export async function openOpcuaLink(opcua: NodeOpcua, config: OpcuaChannelConfig
         await client.connect(config.endpoint);
         check();
         client.on('connection_lost', () => lost(new Error('connection to the server lost')));
-        client.on('close', (err?: Error | null) => lost(err ? new Error(describeOpcuaError(err)) : new Error('connection closed by the server')));
+        client.on('close', (err?: Error | null) =>
+          lost(err ? new Error(describeOpcuaError(err)) : new Error('connection closed by the server')),
+        );
         const opened = await client.createSession(
-          config.username !== null ? { type: ua.UserTokenType.UserName, userName: config.username, password: config.password ?? '' } : { type: ua.UserTokenType.Anonymous },
+          config.username !== null
+            ? { type: ua.UserTokenType.UserName, userName: config.username, password: config.password ?? '' }
+            : { type: ua.UserTokenType.Anonymous },
         );
         session = opened;
         check();
@@ -138,22 +150,35 @@ function watchKeepAlive(subscription: ClientSubscription, lost: (err: Error) => 
   const periodMs = Math.max(1, subscription.publishingInterval * subscription.maxKeepAliveCount);
   const limitMs = periodMs * MISSED_KEEP_ALIVES;
   const timer = setInterval(() => {
-    if (Date.now() - heardAt > limitMs) lost(new Error(`no keep-alive from the server for ${Math.round(limitMs / 1000)} s`));
+    if (Date.now() - heardAt > limitMs)
+      lost(new Error(`no keep-alive from the server for ${Math.round(limitMs / 1000)} s`));
   }, periodMs);
   timer.unref();
   return timer;
 }
 
 /** node-opcua's messages span lines and repeat the endpoint; keep the part an operator acts on. */
-export function describeOpcuaError(err: unknown, config?: Pick<OpcuaChannelConfig, 'username' | 'pkiDir' | 'acceptUnknownServerCertificate'>): string {
+export function describeOpcuaError(
+  err: unknown,
+  config?: Pick<OpcuaChannelConfig, 'username' | 'pkiDir' | 'acceptUnknownServerCertificate'>,
+): string {
   let message = err instanceof Error ? err.message : String(err);
   const cause = /Err = \((.*)\)/s.exec(message);
   if (cause) message = cause[1]!;
   message = message.replace(/\s+/g, ' ').trim();
-  if (config?.username !== null && config?.username !== undefined && /BadUserAccessDenied|BadIdentityToken/.test(message)) {
+  if (
+    config?.username !== null &&
+    config?.username !== undefined &&
+    /BadUserAccessDenied|BadIdentityToken/.test(message)
+  ) {
     return `user "${config.username}" refused: ${message}`;
   }
-  if (config && !config.acceptUnknownServerCertificate && /certificate/i.test(message) && /untrusted|rejected|BadCertificate/i.test(message)) {
+  if (
+    config &&
+    !config.acceptUnknownServerCertificate &&
+    /certificate/i.test(message) &&
+    /untrusted|rejected|BadCertificate/i.test(message)
+  ) {
     return `${message} (to trust the server, move its certificate from ${config.pkiDir}/rejected to ${config.pkiDir}/trusted/certs)`;
   }
   return message;

@@ -23,7 +23,8 @@ export interface DataValueLike {
   readonly serverTimestamp: Date | null;
 }
 
-export type ItemReading = { readonly ok: true; readonly sample: Sample } | { readonly ok: false; readonly problem: string };
+export type ItemReading =
+  { readonly ok: true; readonly sample: Sample } | { readonly ok: false; readonly problem: string };
 
 /** Compiled once per monitored item. */
 export class OpcuaItemMapper {
@@ -36,14 +37,28 @@ export class OpcuaItemMapper {
   /** The sample for one notification, or why there is none (for the channel's last error). */
   map(dv: DataValueLike, deviceId: string, receivedAt: number): ItemReading {
     const { name } = this.item;
-    if ((dv.statusCode.value & SEVERITY_MASK) >>> 0 !== 0) return { ok: false, problem: `${name}: ${dv.statusCode.name}` };
+    if ((dv.statusCode.value & SEVERITY_MASK) >>> 0 !== 0)
+      return { ok: false, problem: `${name}: ${dv.statusCode.name}` };
     const input = plainValue(dv.value);
     if (typeof input === 'object' && input !== null) return { ok: false, problem: `${name}: ${input.unsupported}` };
     const reading = this.mapper.map(input);
     if (reading === 'missing') return { ok: false, problem: `${name}: no value` };
     if (reading === 'not-a-value') return { ok: false, problem: `${name}: not a number` };
     const ts = sampleTime(dv) ?? receivedAt;
-    return { ok: true, sample: { deviceId, point: name, slave: 0, address: 0, value: reading.value, text: reading.text, raw: reading.raw, ts, quality: 'good' } };
+    return {
+      ok: true,
+      sample: {
+        deviceId,
+        point: name,
+        slave: 0,
+        address: 0,
+        value: reading.value,
+        text: reading.text,
+        raw: reading.raw,
+        ts,
+        quality: 'good',
+      },
+    };
   }
 }
 
@@ -60,7 +75,9 @@ export function sampleTime(dv: Pick<DataValueLike, 'sourceTimestamp' | 'serverTi
  * A Variant's value as a plain JS value the point mapper takes (number, boolean, string,
  * bigint, or null), or why it cannot be one point's value.
  */
-export function plainValue(variant: DataValueLike['value']): number | boolean | string | bigint | null | { unsupported: string } {
+export function plainValue(
+  variant: DataValueLike['value'],
+): number | boolean | string | bigint | null | { unsupported: string } {
   const { dataType, arrayType, value } = variant;
   if (dataType === BUILT_IN.Null || value === null || value === undefined) return null;
   if (arrayType !== SCALAR) return { unsupported: 'arrays are not supported (map one element per variable)' };
@@ -75,7 +92,8 @@ export function plainValue(variant: DataValueLike['value']): number | boolean | 
     case BUILT_IN.LocalizedText:
       return typeof value === 'object' && 'text' in value ? ((value as { text: string | null }).text ?? null) : null;
   }
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' || typeof value === 'bigint') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' || typeof value === 'bigint')
+    return value;
   return { unsupported: `values of built-in type ${dataType} are not supported` };
 }
 

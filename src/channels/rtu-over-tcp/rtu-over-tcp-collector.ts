@@ -20,11 +20,26 @@ export interface RtuOverTcpDeps extends CollectorDeps {
 }
 
 /** Never matched: a channel without a link knows its device and expects no registration. */
-const NO_REGISTRATION: AsciiRegistration = { type: 'ascii', mode: 'once', maxLength: 40, length: null, pattern: null, terminator: null };
+const NO_REGISTRATION: AsciiRegistration = {
+  type: 'ascii',
+  mode: 'once',
+  maxLength: 40,
+  length: null,
+  pattern: null,
+  terminator: null,
+};
 
 /** A serial device server: plain RTU frames, no registration, no heartbeats. */
 function plainRtuLink(channel: string): LinkConfig {
-  return { name: `${channel} (plain RTU)`, framing: 'transparent', registration: NO_REGISTRATION, heartbeat: null, unknownIds: 'accept', duplicateIds: 'replace', typed: null };
+  return {
+    name: `${channel} (plain RTU)`,
+    framing: 'transparent',
+    registration: NO_REGISTRATION,
+    heartbeat: null,
+    unknownIds: 'accept',
+    duplicateIds: 'replace',
+    typed: null,
+  };
 }
 
 export class RtuOverTcpCollector extends Collector<RtuOverTcpChannelConfig> {
@@ -63,7 +78,11 @@ export class RtuOverTcpCollector extends Collector<RtuOverTcpChannelConfig> {
       // The socket is read from here on: bytes that came before (a registration sent on
       // accept) wait in its buffer.
       connected: () => {
-        session = this.deps.gateway.attachOutbound(socket, { channel: config.name, link: this.framing, hooks: this.hooks(link) });
+        session = this.deps.gateway.attachOutbound(socket, {
+          channel: config.name,
+          link: this.framing,
+          hooks: this.hooks(link),
+        });
       },
       close: async () => {
         if (session) session.close('shutdown', 'channel stopped');
@@ -104,7 +123,11 @@ export class RtuOverTcpCollector extends Collector<RtuOverTcpChannelConfig> {
     };
   }
 
-  private presetDevice(deviceId: string, profileName: string | null, points: PointsConfig): NonNullable<OutboundHooks['preset']> {
+  private presetDevice(
+    deviceId: string,
+    profileName: string | null,
+    points: PointsConfig,
+  ): NonNullable<OutboundHooks['preset']> {
     const profile: DeviceProfile | undefined = profileName === null ? undefined : points.profiles.get(profileName);
     if (!profile) throw new Error(`channel ${this.config.name}: unknown profile ${profileName}`);
     return { deviceId, profile, name: matchDevice(points, deviceId)?.name ?? null };

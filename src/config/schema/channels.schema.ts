@@ -38,7 +38,8 @@ const subscription = strictObject(
 /** An OPC UA node id as text (Part 6, 5.3.1.10): `ns=2;s=Boiler.Temp`, `i=2258`, `nsu=urn:x;s=A`. */
 const NODE_ID: JsonSchema = {
   type: 'string',
-  pattern: '^((ns=\\d+|nsu=[^;]+);)?(i=\\d+|s=.+|g=[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|b=[A-Za-z0-9+/=]+)$',
+  pattern:
+    '^((ns=\\d+|nsu=[^;]+);)?(i=\\d+|s=.+|g=[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|b=[A-Za-z0-9+/=]+)$',
   'x-message': 'must be a node id like ns=2;s=Boiler.Temp or ns=3;i=1001',
 };
 
@@ -76,12 +77,21 @@ export const CHANNEL_SCHEMA: JsonSchema = strictObject(
     timeout: DURATION,
     timestamp: JSON_PATH,
     // mqtt, http
-    tls: strictObject({ ca: TEXT, cert: TEXT, key: TEXT, passphrase: SECRET, rejectUnauthorized: { type: 'boolean' }, servername: TEXT }),
+    tls: strictObject({
+      ca: TEXT,
+      cert: TEXT,
+      key: TEXT,
+      passphrase: SECRET,
+      rejectUnauthorized: { type: 'boolean' },
+      servername: TEXT,
+    }),
     points: { type: 'array', minItems: 1, items: JSON_POINT },
     // opcua
     endpoint: TEXT,
     securityMode: { enum: ['None', 'Sign', 'SignAndEncrypt'] },
-    securityPolicy: { enum: ['None', 'Basic128Rsa15', 'Basic256', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'] },
+    securityPolicy: {
+      enum: ['None', 'Basic128Rsa15', 'Basic256', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'],
+    },
     pkiDir: TEXT,
     acceptUnknownServerCertificate: { type: 'boolean' },
     publishingInterval: DURATION,

@@ -1,6 +1,14 @@
 // Schema fragments shared by server.yml and points.yml. `x-message` is our own annotation:
 // the message shown when the value fails `type`, `pattern` or `format` (see validate-schema.ts).
-import { Type, type SchemaOptions, type TInteger, type TObject, type TProperties, type TString, type TUnsafe } from '@sinclair/typebox';
+import {
+  Type,
+  type SchemaOptions,
+  type TInteger,
+  type TObject,
+  type TProperties,
+  type TString,
+  type TUnsafe,
+} from '@sinclair/typebox';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -81,9 +89,12 @@ export type DataSizeText = string | number;
 
 type Options = SchemaOptions & { readonly default?: unknown };
 
-export const Duration = (options: Options = {}): TUnsafe<DurationText> => Type.Unsafe<DurationText>({ ...DURATION, ...options });
-export const DurationOrAuto = (options: Options = {}): TUnsafe<DurationText> => Type.Unsafe<DurationText>({ ...DURATION_OR_AUTO, ...options });
-export const DataSize = (options: Options = {}): TUnsafe<DataSizeText> => Type.Unsafe<DataSizeText>({ ...DATA_SIZE, ...options });
+export const Duration = (options: Options = {}): TUnsafe<DurationText> =>
+  Type.Unsafe<DurationText>({ ...DURATION, ...options });
+export const DurationOrAuto = (options: Options = {}): TUnsafe<DurationText> =>
+  Type.Unsafe<DurationText>({ ...DURATION_OR_AUTO, ...options });
+export const DataSize = (options: Options = {}): TUnsafe<DataSizeText> =>
+  Type.Unsafe<DataSizeText>({ ...DATA_SIZE, ...options });
 export const Name = (options: Options = {}): TUnsafe<string> => Type.Unsafe<string>({ ...NAME, ...options });
 export const Host = (options: Options = {}): TString => Type.String({ minLength: 1, ...options });
 export const Port = (options: Options = {}): TInteger => Type.Integer({ minimum: 0, maximum: 65535, ...options });
@@ -98,7 +109,10 @@ export function Lenient<T = unknown>(schema: JsonSchema): TUnsafe<T> {
 }
 
 /** One of fixed values, as a plain `enum` (TypeBox's union would change ajv's messages). */
-export function Enum<const T extends readonly (string | number)[]>(values: T, options: Options = {}): TUnsafe<T[number]> {
+export function Enum<const T extends readonly (string | number)[]>(
+  values: T,
+  options: Options = {},
+): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ enum: [...values], ...options });
 }
 

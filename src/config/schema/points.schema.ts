@@ -60,7 +60,12 @@ const registration: JsonSchema = {
       },
       ['length'],
     ),
-    strictObject({ type: { const: 'integer' }, bytes: { enum: [2, 4, 8] }, endian: { enum: ['big', 'little'] }, mode: MODE }),
+    strictObject({
+      type: { const: 'integer' },
+      bytes: { enum: [2, 4, 8] },
+      endian: { enum: ['big', 'little'] },
+      mode: MODE,
+    }),
     strictObject(
       {
         type: { const: 'fixed' },
@@ -94,12 +99,20 @@ const Typed = Section({
 });
 
 const Link = Strict({
-  framing: Enum(['transparent', 'typed', 'unsolicited'] as const, { description: 'How bytes are framed after registration.' }),
+  framing: Enum(['transparent', 'typed', 'unsolicited'] as const, {
+    description: 'How bytes are framed after registration.',
+  }),
   // Absent: printable ASCII up to 40 bytes, sent once (compile-link.ts).
   registration: Type.Optional(Lenient(registration)),
   heartbeat: Type.Optional(Lenient(heartbeat)),
-  unknownIds: Enum(['accept', 'reject'] as const, { default: 'accept', description: 'Whether IDs no device rule names may connect.' }),
-  duplicateIds: Enum(['replace', 'reject'] as const, { default: 'replace', description: 'What a second connection with an online ID does.' }),
+  unknownIds: Enum(['accept', 'reject'] as const, {
+    default: 'accept',
+    description: 'Whether IDs no device rule names may connect.',
+  }),
+  duplicateIds: Enum(['replace', 'reject'] as const, {
+    default: 'replace',
+    description: 'What a second connection with an online ID does.',
+  }),
   // Filled in on every link; compile-link.ts reports a `typed:` written on another framing.
   typed: Typed,
 });
@@ -110,7 +123,12 @@ const Timing = Section({
   retries: Type.Integer({ minimum: 0, maximum: 10, default: 1, description: 'Retries after a timeout or bad frame.' }),
   interRequestDelay: Duration({ default: '50ms', description: 'Pause between a transaction and the next request.' }),
   quietAfterTimeout: Duration({ default: '200ms', description: 'Quiet line required after a timeout.' }),
-  maxReadGap: Type.Integer({ minimum: 0, maximum: 124, default: 10, description: 'Unused registers a merged read may span.' }),
+  maxReadGap: Type.Integer({
+    minimum: 0,
+    maximum: 124,
+    default: 10,
+    description: 'Unused registers a merged read may span.',
+  }),
   backoffAfterFailures: PositiveInt({ default: 3, description: 'Consecutive failures before a slave is backed off.' }),
   backoffInitial: Duration({ default: '5s', description: 'First backoff delay, doubling.' }),
   backoffMax: Duration({ default: '5m', description: 'Longest backoff delay.' }),
@@ -145,7 +163,21 @@ const point = strictObject(
     function: READ_FUNCTION,
     address: ADDRESS,
     type: {
-      enum: ['bool', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float32', 'float64', 'string', 'bcd', 'bcd16', 'bcd32'],
+      enum: [
+        'bool',
+        'int16',
+        'uint16',
+        'int32',
+        'uint32',
+        'int64',
+        'uint64',
+        'float32',
+        'float64',
+        'string',
+        'bcd',
+        'bcd16',
+        'bcd32',
+      ],
     },
     order: { enum: ['ABCD', 'CDAB', 'BADC', 'DCBA'] },
     bit: { type: 'integer', minimum: 0, maximum: 15 },
@@ -163,7 +195,13 @@ const Profile = Strict({
   heartbeat: Type.Optional(Lenient(heartbeat)),
   timing: Timing,
   // Absent or all rejected: slave 1 (compile-profile.ts).
-  slaves: Type.Optional(Lenient<unknown[]>({ type: 'array', minItems: 1, items: strictObject({ id: SLAVE_ID, name: { type: 'string' } }, ['id']) })),
+  slaves: Type.Optional(
+    Lenient<unknown[]>({
+      type: 'array',
+      minItems: 1,
+      items: strictObject({ id: SLAVE_ID, name: { type: 'string' } }, ['id']),
+    }),
+  ),
   pollOnConnect: Type.Boolean({ default: true, description: 'Run every interval task right after registration.' }),
   tasks: Lenient<unknown[]>({ type: 'array', items: task, default: [] }),
   points: Lenient<unknown[]>({ type: 'array', items: point, default: [] }),
@@ -187,7 +225,8 @@ export type TypedYaml = Static<typeof Typed>;
 export const TIMING_SCHEMA = Timing;
 
 /** Named entries: a mapping whose keys are names (`links:`, `profiles:`). */
-const NamedEntries = <T>(entry: JsonSchema) => Type.Unsafe<Record<string, T>>({ type: 'object', propertyNames: NAME, additionalProperties: entry, default: {} });
+const NamedEntries = <T>(entry: JsonSchema) =>
+  Type.Unsafe<Record<string, T>>({ type: 'object', propertyNames: NAME, additionalProperties: entry, default: {} });
 
 export const POINTS_SCHEMA = Type.Object(
   {

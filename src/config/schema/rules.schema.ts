@@ -4,7 +4,13 @@
 import { DURATION, NAME, REGEX, strictObject, type JsonSchema } from './common.js';
 
 const NUMBER: JsonSchema = { type: 'number' };
-const RANGE: JsonSchema = { type: 'array', items: NUMBER, minItems: 2, maxItems: 2, 'x-message': 'must be a pair [low, high]' };
+const RANGE: JsonSchema = {
+  type: 'array',
+  items: NUMBER,
+  minItems: 2,
+  maxItems: 2,
+  'x-message': 'must be a pair [low, high]',
+};
 const STRING_MAP: JsonSchema = { type: 'object', additionalProperties: { type: ['string', 'number'] } };
 
 const webhook = strictObject(
@@ -17,7 +23,11 @@ const webhook = strictObject(
     timeout: DURATION,
     concurrency: { type: 'integer', minimum: 1, maximum: 64 },
     enabled: { type: 'boolean' },
-    retry: strictObject({ maxAttempts: { type: 'integer', minimum: 1, maximum: 100 }, initialDelay: DURATION, maxDelay: DURATION }),
+    retry: strictObject({
+      maxAttempts: { type: 'integer', minimum: 1, maximum: 100 },
+      initialDelay: DURATION,
+      maxDelay: DURATION,
+    }),
   },
   ['url'],
 );
@@ -91,4 +101,3 @@ export const RULES_SCHEMA: JsonSchema = strictObject(
   },
   ['version'],
 );
-

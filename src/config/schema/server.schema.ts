@@ -3,7 +3,19 @@
 // runs the checks that need more than one field. docs/CONFIG.md is tested against it.
 import { Type, type Static, type TUnsafe } from '@sinclair/typebox';
 import { CHANNEL_SCHEMA } from './channels.schema.js';
-import { DataSize, Duration, DurationOrAuto, Enum, Host, Lenient, Name, Port, PositiveInt, Section, Strict } from './common.js';
+import {
+  DataSize,
+  Duration,
+  DurationOrAuto,
+  Enum,
+  Host,
+  Lenient,
+  Name,
+  Port,
+  PositiveInt,
+  Section,
+  Strict,
+} from './common.js';
 
 const Listener = Strict({
   name: Name({ description: 'Unique among listeners.' }),
@@ -17,9 +29,19 @@ const Web = Section({
   host: Host({ default: '0.0.0.0', description: 'Address of the web UI and API.' }),
   port: Port({ default: 8080, description: 'Port of the web UI and API.' }),
   admin: Section({
-    username: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$', default: 'admin', description: 'The first admin.' }),
+    username: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      pattern: '^[A-Za-z0-9._-]+$',
+      default: 'admin',
+      description: 'The first admin.',
+    }),
     password: Type.Optional(
-      Type.String({ minLength: 8, 'x-message': 'must be a string of at least 8 characters', description: 'Its password (else DTUHUB_ADMIN_PASSWORD).' }),
+      Type.String({
+        minLength: 8,
+        'x-message': 'must be a string of at least 8 characters',
+        description: 'Its password (else DTUHUB_ADMIN_PASSWORD).',
+      }),
     ),
   }),
   sessionTtl: Duration({ default: '12h', description: 'A login session ends after this long without a request.' }),
@@ -30,7 +52,11 @@ const Web = Section({
   }),
   live: Section({
     keepAlive: Duration({ default: '15s', description: 'Keep-alive frame after this long without another.' }),
-    maxBufferedBytes: Type.Integer({ minimum: 1024, default: 1024 * 1024, description: 'A slower live viewer is dropped.' }),
+    maxBufferedBytes: Type.Integer({
+      minimum: 1024,
+      default: 1024 * 1024,
+      description: 'A slower live viewer is dropped.',
+    }),
     unreachableAfter: PositiveInt({ default: 3, description: 'Failed polls before a device shows unreachable.' }),
   }),
 });
@@ -43,7 +69,10 @@ const Sessions = Section({
   maxConnections: PositiveInt({ default: 10_000, description: 'Connections held at once; more are refused.' }),
   maxInputBytes: Type.Integer({ minimum: 64, default: 4096, description: 'Unparsed bytes buffered per connection.' }),
   connectStagger: Duration({ default: '2s', description: 'First polls after registration spread over this.' }),
-  timerResolution: DurationOrAuto({ default: 'auto', description: 'Step of the shared scheduler, 1ms to 1s, or auto.' }),
+  timerResolution: DurationOrAuto({
+    default: 'auto',
+    description: 'Step of the shared scheduler, 1ms to 1s, or auto.',
+  }),
 });
 
 // One object for both drivers, so a key of the other driver is named in the error
@@ -58,7 +87,9 @@ const Storage = Section({
   user: Type.Optional(Type.String({ minLength: 1, description: 'mysql: user (required).' })),
   // A numeric password in YAML (123456) arrives as a number.
   password: Type.Unsafe<string | number>({ type: ['string', 'number'], default: '', description: 'mysql: password.' }),
-  database: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'mysql: database name (required).' })),
+  database: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 64, description: 'mysql: database name (required).' }),
+  ),
   poolSize: Type.Integer({ minimum: 2, maximum: 100, default: 10, description: 'mysql: connections in the pool.' }),
   tls: Type.Boolean({ default: false, description: 'mysql: encrypt the connection.' }),
   spill: Section({
@@ -71,7 +102,10 @@ const Storage = Section({
 const WriteBuffer = Section({
   maxRows: PositiveInt({ default: 5000, description: 'Flush when this many rows are buffered.' }),
   flushInterval: Duration({ default: '1s', description: 'Flush at least this often.' }),
-  idleFlushDelay: Duration({ default: '20ms', description: 'While the database is idle, flush this soon after the first row.' }),
+  idleFlushDelay: Duration({
+    default: '20ms',
+    description: 'While the database is idle, flush this soon after the first row.',
+  }),
   // No default here: it follows maxRows (compile-server.ts).
   maxPendingRows: Type.Optional(PositiveInt({ description: 'Rows accepted but not yet stored.' })),
 });
@@ -80,14 +114,23 @@ const Retention = Section({
   deviceData: Duration({ default: '365d', description: 'Decoded samples.' }),
   heartbeatLog: Duration({ default: '7d', description: 'Heartbeat records.' }),
   rawPackets: Duration({ default: '3d', description: 'Recorded raw packets.' }),
-  connectionHistory: Duration({ default: '90d', description: 'Connect/disconnect history, events, finished deliveries.' }),
+  connectionHistory: Duration({
+    default: '90d',
+    description: 'Connect/disconnect history, events, finished deliveries.',
+  }),
   rawPacketsMaxRows: Type.Integer({ minimum: 0, default: 100_000, description: 'Cap on raw packet rows; 0: none.' }),
-  recordRawPackets: Enum(['none', 'errors', 'all'] as const, { default: 'errors', description: 'Which raw packets are recorded.' }),
+  recordRawPackets: Enum(['none', 'errors', 'all'] as const, {
+    default: 'errors',
+    description: 'Which raw packets are recorded.',
+  }),
   sweepInterval: Duration({ default: '1h', description: 'How often old rows are deleted.' }),
 });
 
 const Logging = Section({
-  level: Enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, { default: 'info', description: 'Log level.' }),
+  level: Enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, {
+    default: 'info',
+    description: 'Log level.',
+  }),
   pretty: Type.Boolean({ default: false, description: 'Human-readable logs instead of JSON lines.' }),
 });
 

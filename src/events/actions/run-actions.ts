@@ -20,11 +20,21 @@ export class ActionRunner {
       try {
         switch (action.kind) {
           case 'log':
-            this.log[action.level]({ rule: rule.name, event: event.id, type: event.type, device: event.deviceId, payload: event.payload }, `rule ${rule.name}: ${event.type}`);
+            this.log[action.level](
+              { rule: rule.name, event: event.id, type: event.type, device: event.deviceId, payload: event.payload },
+              `rule ${rule.name}: ${event.type}`,
+            );
             break;
           case 'webhook': {
             const body = JSON.stringify(action.body === null ? context : render(action.body, context));
-            this.deliveries.add({ eventId: event.id, eventType: event.type, registrationId: event.deviceId, endpoint: action.endpoint, rule: rule.name, body });
+            this.deliveries.add({
+              eventId: event.id,
+              eventType: event.type,
+              registrationId: event.deviceId,
+              endpoint: action.endpoint,
+              rule: rule.name,
+              body,
+            });
             break;
           }
           case 'mqtt': {

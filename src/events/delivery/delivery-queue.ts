@@ -17,7 +17,10 @@ import { StoreBusyError, type DeliveryRecord, type DeliveryStore } from '../../s
 import { sendWebhook, type Sender } from './webhook-sender.js';
 
 /** What an action hands over; the queue adds the id, status and bookkeeping. */
-export type NewDelivery = Pick<DeliveryRecord, 'eventId' | 'eventType' | 'registrationId' | 'endpoint' | 'rule' | 'body'>;
+export type NewDelivery = Pick<
+  DeliveryRecord,
+  'eventId' | 'eventType' | 'registrationId' | 'endpoint' | 'rule' | 'body'
+>;
 
 export interface QueueOptions {
   readonly send?: Sender;
@@ -203,7 +206,13 @@ export class DeliveryQueue {
   }
 
   private async attempt(endpoint: WebhookEndpoint, record: DeliveryRecord): Promise<void> {
-    const request = { deliveryId: record.id, eventId: record.eventId, eventType: record.eventType, body: record.body, attempt: record.attempts + 1 };
+    const request = {
+      deliveryId: record.id,
+      eventId: record.eventId,
+      eventType: record.eventType,
+      body: record.body,
+      attempt: record.attempts + 1,
+    };
     let result;
     try {
       result = await this.send(endpoint, request, this.stopController.signal);
@@ -225,7 +234,10 @@ export class DeliveryQueue {
     }
     this.counts.failedAttempts++;
     if (record.attempts >= endpoint.maxAttempts) {
-      this.log.warn({ delivery: record.id, endpoint: endpoint.name, event: record.eventId, error: result.error }, 'webhook delivery failed for good; now a dead letter');
+      this.log.warn(
+        { delivery: record.id, endpoint: endpoint.name, event: record.eventId, error: result.error },
+        'webhook delivery failed for good; now a dead letter',
+      );
       this.finish(record, 'dead', result.status, result.error);
       return;
     }
@@ -236,7 +248,12 @@ export class DeliveryQueue {
     this.schedule(record);
   }
 
-  private finish(record: DeliveryRecord, status: 'delivered' | 'dead', httpStatus: number | null, error: string | null): void {
+  private finish(
+    record: DeliveryRecord,
+    status: 'delivered' | 'dead',
+    httpStatus: number | null,
+    error: string | null,
+  ): void {
     const now = this.clock.now();
     record.status = status;
     record.lastStatus = httpStatus ?? record.lastStatus;

@@ -17,13 +17,24 @@ export function sign(secret: string, eventId: string, timestamp: number, body: s
 }
 
 /** The X-Dtuhub-Signature value for these secrets, or null when the endpoint has none. */
-export function signatureHeader(secrets: readonly string[], eventId: string, timestamp: number, body: string): string | null {
+export function signatureHeader(
+  secrets: readonly string[],
+  eventId: string,
+  timestamp: number,
+  body: string,
+): string | null {
   if (secrets.length === 0) return null;
   return secrets.map((secret) => `v1=${sign(secret, eventId, timestamp, body)}`).join(',');
 }
 
 /** What a receiver does: true when any v1 entry of the header matches `secret`. */
-export function verifySignature(secret: string, header: string, eventId: string, timestamp: number, body: string): boolean {
+export function verifySignature(
+  secret: string,
+  header: string,
+  eventId: string,
+  timestamp: number,
+  body: string,
+): boolean {
   const expected = Buffer.from(sign(secret, eventId, timestamp, body), 'hex');
   return header.split(',').some((entry) => {
     const [version, hex] = entry.trim().split('=', 2);

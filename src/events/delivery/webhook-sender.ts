@@ -50,11 +50,23 @@ export const sendWebhook: Sender = async (endpoint, request, stop) => {
   stop.addEventListener('abort', onStop, { once: true });
   const signal = controller.signal;
   try {
-    const response = await fetch(endpoint.url, { method: endpoint.method, headers, body: request.body, signal, redirect: 'manual' });
+    const response = await fetch(endpoint.url, {
+      method: endpoint.method,
+      headers,
+      body: request.body,
+      signal,
+      redirect: 'manual',
+    });
     // Read the answer so the connection can be reused; its content is not used.
     await response.arrayBuffer();
     const ok = response.status >= 200 && response.status < 300;
-    return { ok, status: response.status, error: ok ? null : `HTTP ${response.status}`, latencyMs: performance.now() - started, aborted: false };
+    return {
+      ok,
+      status: response.status,
+      error: ok ? null : `HTTP ${response.status}`,
+      latencyMs: performance.now() - started,
+      aborted: false,
+    };
   } catch (err) {
     const latencyMs = performance.now() - started;
     if (stop.aborted) return { ok: false, status: null, error: 'dtuhub stopped', latencyMs, aborted: true };

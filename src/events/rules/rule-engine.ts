@@ -65,15 +65,19 @@ export class RuleEngine {
     for (const rule of config.rules) {
       this.counters.set(rule.name, { fired: 0, recovered: 0, suppressed: 0, debounced: 0, lastFiredAt: null });
       if (rule.source.kind === 'point') this.conditionText.set(rule.name, describeCondition(rule.source.condition));
-      else for (const type of rule.source.types) {
-        let list = this.eventRules.get(type);
-        if (!list) this.eventRules.set(type, (list = []));
-        list.push(rule as EventRule);
-      }
+      else
+        for (const type of rule.source.types) {
+          let list = this.eventRules.get(type);
+          if (!list) this.eventRules.set(type, (list = []));
+          list.push(rule as EventRule);
+        }
     }
     this.wantsDataEvents = this.eventRules.has('data.received');
-    const silences = this.pointRules.flatMap((r) => (r.source.kind === 'point' && r.source.condition.kind === 'noData' ? [r.source.condition.forMs] : []));
-    this.sweepEveryMs = silences.length === 0 ? 0 : Math.min(SWEEP_MAX_MS, Math.max(SWEEP_MIN_MS, Math.min(...silences) / 4));
+    const silences = this.pointRules.flatMap((r) =>
+      r.source.kind === 'point' && r.source.condition.kind === 'noData' ? [r.source.condition.forMs] : [],
+    );
+    this.sweepEveryMs =
+      silences.length === 0 ? 0 : Math.min(SWEEP_MAX_MS, Math.max(SWEEP_MIN_MS, Math.min(...silences) / 4));
   }
 
   start(): void {
@@ -164,7 +168,11 @@ export class RuleEngine {
       return;
     }
     const source = state.source;
-    const payload: Record<string, unknown> = { point: source.point, value, condition: this.conditionText.get(state.rule.name) };
+    const payload: Record<string, unknown> = {
+      point: source.point,
+      value,
+      condition: this.conditionText.get(state.rule.name),
+    };
     if (source.condition.kind === 'change') payload['previous'] = state.lastValue;
     if (source.condition.kind === 'noData') payload['lastSampleAt'] = state.lastSampleAt;
     if (step === FIRE) {

@@ -109,7 +109,13 @@ function matchAscii(
   return { kind: 'matched-if-idle', id, consumed: idEnd - start };
 }
 
-function matchPattern(pattern: RegExp, maxLength: number, buf: Uint8Array, start: number, end: number): RegistrationMatch {
+function matchPattern(
+  pattern: RegExp,
+  maxLength: number,
+  buf: Uint8Array,
+  start: number,
+  end: number,
+): RegistrationMatch {
   const windowEnd = Math.min(end, start + PATTERN_WINDOW);
   const text = latin1(buf, start, windowEnd);
   const m = pattern.exec(text);
@@ -169,4 +175,3 @@ export function encodeRegistration(rule: RegistrationRule, id: string): Buffer {
       return Buffer.concat([Buffer.from(id, 'latin1'), rule.terminator ?? Buffer.alloc(0)]);
   }
 }
-

@@ -224,7 +224,13 @@ export class DtuStreamParser {
     return pos + 1;
   }
 
-  private withoutHeartbeat(exp: Expectation, data: Buffer, pos: number, end: number, hb: Uint8Array): number | typeof WAIT | typeof NONE {
+  private withoutHeartbeat(
+    exp: Expectation,
+    data: Buffer,
+    pos: number,
+    end: number,
+    hb: Uint8Array,
+  ): number | typeof WAIT | typeof NONE {
     // Bounded: a few candidates inside one frame's length, so crafted input stays cheap.
     let at = indexOfPattern(data, pos + 1, end, hb);
     for (let tries = 0; at >= 0 && tries < MAX_HEARTBEAT_CANDIDATES; tries++) {

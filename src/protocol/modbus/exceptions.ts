@@ -17,7 +17,11 @@ const KNOWN: readonly ModbusExceptionInfo[] = [
   { code: 6, name: 'server device busy', meaning: 'the slave is busy with a long-running command; retry later' },
   { code: 8, name: 'memory parity error', meaning: 'the slave found a parity error in its file memory' },
   { code: 10, name: 'gateway path unavailable', meaning: 'the Modbus gateway has no path to the target' },
-  { code: 11, name: 'gateway target failed to respond', meaning: 'the device behind the Modbus gateway did not answer' },
+  {
+    code: 11,
+    name: 'gateway target failed to respond',
+    meaning: 'the device behind the Modbus gateway did not answer',
+  },
 ];
 
 /** Exception code → description, for the codes the protocol defines. */

@@ -56,9 +56,7 @@ export type MbapSplitError =
   /** A length field no ADU can have (below 2, or an ADU above 260 bytes). */
   | { readonly kind: 'bad-length'; readonly length: number };
 
-export type MbapSplit =
-  | { readonly kind: 'adu'; readonly adu: Buffer }
-  | MbapSplitError;
+export type MbapSplit = { readonly kind: 'adu'; readonly adu: Buffer } | MbapSplitError;
 
 /**
  * Cuts a TCP byte stream into whole ADUs, however the bytes were chunked. There is no way
@@ -86,7 +84,9 @@ export class MbapSplitter {
    */
   push(chunk: Uint8Array): MbapSplit[] {
     if (this.failed) return [];
-    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const buf = this.pending
+      ? Buffer.concat([this.pending, chunk])
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     this.pending = null;
     const out: MbapSplit[] = [];
     let at = 0;

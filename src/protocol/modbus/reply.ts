@@ -2,7 +2,13 @@
 // tests check them against frames from an independent implementation.
 
 import { writeCrc } from './crc.js';
-import { EXCEPTION_FLAG, MAX_READ_BITS, MAX_READ_REGISTERS, MAX_SLAVE_ADDRESS, type ModbusFunction } from './functions.js';
+import {
+  EXCEPTION_FLAG,
+  MAX_READ_BITS,
+  MAX_READ_REGISTERS,
+  MAX_SLAVE_ADDRESS,
+  type ModbusFunction,
+} from './functions.js';
 
 export function encodeRegistersResponse(slave: number, fn: 3 | 4, registers: ArrayLike<number>): Buffer {
   checkSlave(slave);

@@ -18,12 +18,7 @@ import {
 
 // ---------------------------------------------------------------- encoding
 
-export function encodeReadRequest(
-  slave: number,
-  fn: ReadFunction,
-  address: number,
-  quantity: number,
-): Buffer {
+export function encodeReadRequest(slave: number, fn: ReadFunction, address: number, quantity: number): Buffer {
   if (!isReadFunction(fn)) throw new RangeError(`function code ${String(fn)} is not a read function (1, 2, 3 or 4)`);
   // A broadcast gets no answer, so a read to address 0 could only ever time out.
   checkSlave(slave, 1);

@@ -19,7 +19,13 @@ export type UnsolicitedScan =
       readonly byteCount: number;
       readonly dataOffset: number;
     }
-  | { readonly kind: 'exception'; readonly length: 5; readonly slave: number; readonly fn: number; readonly code: number }
+  | {
+      readonly kind: 'exception';
+      readonly length: 5;
+      readonly slave: number;
+      readonly fn: number;
+      readonly code: number;
+    }
   /** No frame starts at `start`: the caller skips one byte and scans again. */
   | { readonly kind: 'invalid' };
 

@@ -83,7 +83,7 @@ function writeInteger(type: keyof typeof INTEGER_RANGE, whole: number): void {
       let rest = whole;
       for (let i = type === 'bcd16' ? 1 : 3; i >= 0; i--) {
         const pair = rest % 100;
-        scratchBytes[i] = (Math.floor(pair / 10) << 4) | pair % 10;
+        scratchBytes[i] = (Math.floor(pair / 10) << 4) | (pair % 10);
         rest = Math.floor(rest / 100);
       }
     }

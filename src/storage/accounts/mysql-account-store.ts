@@ -41,7 +41,8 @@ export class MysqlAccountStore extends SqlAccountStore {
       try {
         return await query();
       } catch (err) {
-        if (isConnectionError(err)) throw new AccountStoreUnavailableError(`the account database is unreachable: ${(err as Error).message}`);
+        if (isConnectionError(err))
+          throw new AccountStoreUnavailableError(`the account database is unreachable: ${(err as Error).message}`);
         throw err;
       }
     };

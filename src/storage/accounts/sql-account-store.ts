@@ -2,7 +2,16 @@
 // tables of migration 003 mean the same in both. Each dialect only supplies how to run a
 // statement.
 import { isRole, type Role } from '../../domain/accounts.js';
-import type { AccountStore, AuditQuery, AuditRecord, AuditRow, AuditValue, NewToken, TokenRecord, UserRecord } from './account-store.js';
+import type {
+  AccountStore,
+  AuditQuery,
+  AuditRecord,
+  AuditRow,
+  AuditValue,
+  NewToken,
+  TokenRecord,
+  UserRecord,
+} from './account-store.js';
 
 export type SqlParam = string | number | null;
 
@@ -34,13 +43,10 @@ export abstract class SqlAccountStore implements AccountStore {
   async createUser(user: UserRecord): Promise<boolean> {
     if (await this.user(user.username)) return false;
     try {
-      await this.runner().run('INSERT INTO web_users (username, password_hash, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
-        user.username,
-        user.passwordHash,
-        user.role,
-        user.createdAt,
-        user.updatedAt,
-      ]);
+      await this.runner().run(
+        'INSERT INTO web_users (username, password_hash, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+        [user.username, user.passwordHash, user.role, user.createdAt, user.updatedAt],
+      );
       return true;
     } catch (err) {
       // Two admins creating the same name at once: the unique index decides.
@@ -60,7 +66,10 @@ export abstract class SqlAccountStore implements AccountStore {
       sets.push('password_hash = ?');
       params.push(changes.passwordHash);
     }
-    const result = await this.runner().run(`UPDATE web_users SET ${sets.join(', ')} WHERE username = ?`, [...params, username]);
+    const result = await this.runner().run(`UPDATE web_users SET ${sets.join(', ')} WHERE username = ?`, [
+      ...params,
+      username,
+    ]);
     return result.changes > 0;
   }
 
@@ -78,7 +87,15 @@ export abstract class SqlAccountStore implements AccountStore {
       'INSERT INTO web_tokens (name, token_hash, role, created_by, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?, NULL, ?)',
       [token.name, token.digest, token.role, token.createdBy, token.at, token.expiresAt],
     );
-    return { id: insertId, name: token.name, role: token.role, createdBy: token.createdBy, createdAt: token.at, lastUsedAt: null, expiresAt: token.expiresAt };
+    return {
+      id: insertId,
+      name: token.name,
+      role: token.role,
+      createdBy: token.createdBy,
+      createdAt: token.at,
+      lastUsedAt: null,
+      expiresAt: token.expiresAt,
+    };
   }
 
   async tokens(): Promise<TokenRecord[]> {

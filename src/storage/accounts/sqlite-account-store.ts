@@ -33,7 +33,8 @@ export class SqliteAccountStore extends SqlAccountStore {
     const db = this.db;
     if (!db) throw new AccountStoreUnavailableError('the account database is not open');
     return {
-      all: async (sql: string, params: readonly SqlParam[]) => db.prepare(sql).all(...params) as Record<string, unknown>[],
+      all: async (sql: string, params: readonly SqlParam[]) =>
+        db.prepare(sql).all(...params) as Record<string, unknown>[],
       run: async (sql: string, params: readonly SqlParam[]) => {
         const result = db.prepare(sql).run(...params);
         return { changes: result.changes, insertId: Number(result.lastInsertRowid) };

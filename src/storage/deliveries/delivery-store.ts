@@ -70,11 +70,38 @@ export const DELIVERY_SQL = {
 export class StoreBusyError extends Error {}
 
 export function insertParams(r: DeliveryRecord): unknown[] {
-  return [r.id, r.eventId, r.eventType, r.registrationId, r.endpoint, r.rule, r.body, r.status, r.attempts, r.nextAttemptAt, r.lastStatus, r.lastError, r.lastLatencyMs, r.createdAt, r.updatedAt, r.deliveredAt];
+  return [
+    r.id,
+    r.eventId,
+    r.eventType,
+    r.registrationId,
+    r.endpoint,
+    r.rule,
+    r.body,
+    r.status,
+    r.attempts,
+    r.nextAttemptAt,
+    r.lastStatus,
+    r.lastError,
+    r.lastLatencyMs,
+    r.createdAt,
+    r.updatedAt,
+    r.deliveredAt,
+  ];
 }
 
 export function updateParams(r: DeliveryRecord): unknown[] {
-  return [r.status, r.attempts, r.nextAttemptAt, r.lastStatus, r.lastError, r.lastLatencyMs, r.updatedAt, r.deliveredAt, r.id];
+  return [
+    r.status,
+    r.attempts,
+    r.nextAttemptAt,
+    r.lastStatus,
+    r.lastError,
+    r.lastLatencyMs,
+    r.updatedAt,
+    r.deliveredAt,
+    r.id,
+  ];
 }
 
 /** The SELECT of a list query and its parameters (both dialects). */
@@ -83,11 +110,18 @@ const MAX_LIST_LIMIT = 10_000;
 
 export function listSql(query: DeliveryQuery): { sql: string; params: unknown[] } {
   const window = queryWindow({ ...query, limit: Math.min(query.limit ?? DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT) });
-  const equal = [['status', query.status], ['endpoint', query.endpoint], ['event_id', query.eventId]] as const;
+  const equal = [
+    ['status', query.status],
+    ['endpoint', query.endpoint],
+    ['event_id', query.eventId],
+  ] as const;
   const { where, params } = windowFilter(equal, 'created_at', window.from, window.to);
   params.push(window.limit);
   const d = window.direction;
-  return { sql: `SELECT ${COLUMNS} FROM webhook_deliveries WHERE ${where} ORDER BY created_at ${d}, id ${d} LIMIT ?`, params };
+  return {
+    sql: `SELECT ${COLUMNS} FROM webhook_deliveries WHERE ${where} ORDER BY created_at ${d}, id ${d} LIMIT ?`,
+    params,
+  };
 }
 
 export function toRecord(r: Record<string, unknown>): DeliveryRecord {

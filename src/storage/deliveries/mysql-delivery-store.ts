@@ -4,7 +4,16 @@
 import { createPool, type Pool, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import type { MysqlStorageConfig } from '../../domain/config.js';
 import { poolOptions } from '../mysql/mysql-config.js';
-import { DELIVERY_SQL, insertParams, listSql, toRecord, updateParams, type DeliveryQuery, type DeliveryRecord, type DeliveryStore } from './delivery-store.js';
+import {
+  DELIVERY_SQL,
+  insertParams,
+  listSql,
+  toRecord,
+  updateParams,
+  type DeliveryQuery,
+  type DeliveryRecord,
+  type DeliveryStore,
+} from './delivery-store.js';
 
 export class MysqlDeliveryStore implements DeliveryStore {
   private pool: Pool | null = null;

@@ -6,7 +6,17 @@
 // history worker (wal_autocheckpoint 0 here), so a save is a small append to the WAL.
 // The history store must have been started first: it creates and migrates the file.
 import Database from 'better-sqlite3';
-import { DELIVERY_SQL, insertParams, listSql, StoreBusyError, toRecord, updateParams, type DeliveryQuery, type DeliveryRecord, type DeliveryStore } from './delivery-store.js';
+import {
+  DELIVERY_SQL,
+  insertParams,
+  listSql,
+  StoreBusyError,
+  toRecord,
+  updateParams,
+  type DeliveryQuery,
+  type DeliveryRecord,
+  type DeliveryStore,
+} from './delivery-store.js';
 
 /** Reads only meet a lock during WAL recovery or a checkpoint restart: brief. */
 const READ_ATTEMPTS = 20;
@@ -52,18 +62,27 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async get(id: string): Promise<DeliveryRecord | null> {
-    const row = await this.read(() => this.connection().prepare(DELIVERY_SQL.get).get(id) as Record<string, unknown> | undefined);
+    const row = await this.read(
+      () => this.connection().prepare(DELIVERY_SQL.get).get(id) as Record<string, unknown> | undefined,
+    );
     return row ? toRecord(row) : null;
   }
 
   async pending(): Promise<DeliveryRecord[]> {
-    const rows = await this.read(() => this.connection().prepare(DELIVERY_SQL.pending).all() as Record<string, unknown>[]);
+    const rows = await this.read(
+      () => this.connection().prepare(DELIVERY_SQL.pending).all() as Record<string, unknown>[],
+    );
     return rows.map(toRecord);
   }
 
   async list(query: DeliveryQuery = {}): Promise<DeliveryRecord[]> {
     const { sql, params } = listSql(query);
-    const rows = await this.read(() => this.connection().prepare(sql).all(...params) as Record<string, unknown>[]);
+    const rows = await this.read(
+      () =>
+        this.connection()
+          .prepare(sql)
+          .all(...params) as Record<string, unknown>[],
+    );
     return rows.map(toRecord);
   }
 

@@ -53,11 +53,10 @@ export class MysqlBatchApplier {
 
   private async applyRows(c: PoolConnection, batch: WriteBatch, lastSeen: Map<number, number>): Promise<void> {
     // A batch applied before (see migration 002) is skipped whole.
-    const [marked] = await c.query<ResultSetHeader>('INSERT IGNORE INTO applied_batches (id, rows_applied, applied_at) VALUES (?, ?, ?)', [
-      batch.id,
-      batch.rows,
-      Date.now(),
-    ]);
+    const [marked] = await c.query<ResultSetHeader>(
+      'INSERT IGNORE INTO applied_batches (id, rows_applied, applied_at) VALUES (?, ?, ?)',
+      [batch.id, batch.rows, Date.now()],
+    );
     if (marked.affectedRows === 0) return;
     for (const op of batch.devices) {
       if (op.op === 'online') {
@@ -72,10 +71,10 @@ export class MysqlBatchApplier {
         );
         this.deviceIds.set(op.registrationId, result.insertId);
       } else {
-        await c.query(`UPDATE devices SET status = 'offline', last_seen = GREATEST(last_seen, ?) WHERE registration_id = ?`, [
-          op.at,
-          op.registrationId,
-        ]);
+        await c.query(
+          `UPDATE devices SET status = 'offline', last_seen = GREATEST(last_seen, ?) WHERE registration_id = ?`,
+          [op.at, op.registrationId],
+        );
       }
     }
 
@@ -202,8 +201,14 @@ export class MysqlBatchApplier {
       'INSERT IGNORE INTO devices (registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener) VALUES ?',
       missing.map(([id, at]) => [id, '', null, at, at, '', 0, 'online', '']),
     );
-    for (const ids of chunks(missing.map(([id]) => id), ROWS_PER_INSERT)) {
-      const [rows] = await c.query<RowDataPacket[]>('SELECT id, registration_id FROM devices WHERE registration_id IN (?)', [ids]);
+    for (const ids of chunks(
+      missing.map(([id]) => id),
+      ROWS_PER_INSERT,
+    )) {
+      const [rows] = await c.query<RowDataPacket[]>(
+        'SELECT id, registration_id FROM devices WHERE registration_id IN (?)',
+        [ids],
+      );
       for (const row of rows) this.deviceIds.set(row['registration_id'] as string, row['id'] as number);
     }
   }
@@ -211,7 +216,11 @@ export class MysqlBatchApplier {
   private async resolvePoints(c: PoolConnection, names: Set<string>): Promise<void> {
     const missing = [...names].filter((name) => !this.pointIds.has(name));
     if (missing.length === 0) return;
-    await insertRows(c, 'INSERT IGNORE INTO point_names (name) VALUES ?', missing.map((name) => [name]));
+    await insertRows(
+      c,
+      'INSERT IGNORE INTO point_names (name) VALUES ?',
+      missing.map((name) => [name]),
+    );
     for (const part of chunks(missing, ROWS_PER_INSERT)) {
       const [rows] = await c.query<RowDataPacket[]>('SELECT id, name FROM point_names WHERE name IN (?)', [part]);
       for (const row of rows) this.pointIds.set(row['name'] as string, row['id'] as number);
@@ -222,7 +231,10 @@ export class MysqlBatchApplier {
   private async touchDevices(c: PoolConnection, lastSeen: Map<number, number>): Promise<void> {
     for (const part of chunks([...lastSeen], ROWS_PER_INSERT)) {
       const derived = part.map(() => 'SELECT ? AS id, ? AS at').join(' UNION ALL ');
-      await c.query(`UPDATE devices d JOIN (${derived}) t ON d.id = t.id SET d.last_seen = GREATEST(d.last_seen, t.at)`, part.flat());
+      await c.query(
+        `UPDATE devices d JOIN (${derived}) t ON d.id = t.id SET d.last_seen = GREATEST(d.last_seen, t.at)`,
+        part.flat(),
+      );
     }
   }
 }
@@ -277,7 +289,12 @@ function idOf(ids: ReadonlyMap<string, number>, name: string, what: 'device' | '
 function isLocalInfileRefused(err: unknown): boolean {
   const e = err as { errno?: number; message?: string };
   // 1148 ER_NOT_ALLOWED_COMMAND, 3948 ER_CLIENT_LOCAL_FILES_DISABLED, 4166 (MariaDB) local infile disabled.
-  return e.errno === 1148 || e.errno === 3948 || e.errno === 4166 || /local (data|infile).*(disabled|not allowed)/i.test(e.message ?? '');
+  return (
+    e.errno === 1148 ||
+    e.errno === 3948 ||
+    e.errno === 4166 ||
+    /local (data|infile).*(disabled|not allowed)/i.test(e.message ?? '')
+  );
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -91,21 +91,40 @@ export class MysqlHistory implements HistoryStore {
       if (!isUnreachable(err)) {
         await pool.end().catch(() => undefined);
         if (err instanceof StorageError) throw err;
-        throw new StorageError('STORAGE_OPEN_FAILED', `${this.where}: ${err instanceof Error ? err.message : String(err)}`);
+        throw new StorageError(
+          'STORAGE_OPEN_FAILED',
+          `${this.where}: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
-      this.log.warn({ where: this.where, error: (err as Error).message }, 'MySQL unreachable at start; spilling to the journal until it answers');
+      this.log.warn(
+        { where: this.where, error: (err as Error).message },
+        'MySQL unreachable at start; spilling to the journal until it answers',
+      );
     }
     const { writeBuffer, retention, storage } = this.config;
     const spill = storage.spill;
     let journal: SpillJournal;
     try {
-      const opened = await SpillJournal.open(resolve(spill.dir), { segmentBytes: SPILL_SEGMENT_BYTES, maxBytes: spill.maxSizeBytes }, this.log);
+      const opened = await SpillJournal.open(
+        resolve(spill.dir),
+        { segmentBytes: SPILL_SEGMENT_BYTES, maxBytes: spill.maxSizeBytes },
+        this.log,
+      );
       journal = opened.journal;
     } catch (err) {
       await pool.end().catch(() => undefined);
-      throw new StorageError('STORAGE_OPEN_FAILED', `spill journal ${spill.dir}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new StorageError(
+        'STORAGE_OPEN_FAILED',
+        `spill journal ${spill.dir}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
-    const sink = new MysqlBatchSink(pool, this.log, this.options.retryDelaysMs ?? RETRY_DELAYS_MS, spill.writeTimeoutMs, () => schema.ensure());
+    const sink = new MysqlBatchSink(
+      pool,
+      this.log,
+      this.options.retryDelaysMs ?? RETRY_DELAYS_MS,
+      spill.writeTimeoutMs,
+      () => schema.ensure(),
+    );
     const replay = this.options.replayRetryMs ?? { min: 500, max: 10_000 };
     const spool = new SpoolingSink(sink, journal, this.log, {
       writeTimeoutMs: spill.writeTimeoutMs,
@@ -118,7 +137,14 @@ export class MysqlHistory implements HistoryStore {
     const sweepTimer = setInterval(() => void this.sweepRetention().catch(() => undefined), retention.sweepIntervalMs);
     sweepTimer.unref();
     this.stopping = false;
-    this.started = { pool, writer, reader: new MysqlHistoryReader(pool), spool, retention: new MysqlRetention(pool, retention), sweepTimer };
+    this.started = {
+      pool,
+      writer,
+      reader: new MysqlHistoryReader(pool),
+      spool,
+      retention: new MysqlRetention(pool, retention),
+      sweepTimer,
+    };
     this.log.info({ where: this.where, schemaReady: schema.ready, spill: resolve(spill.dir) }, 'history store open');
   }
 
@@ -188,7 +214,11 @@ export class MysqlHistory implements HistoryStore {
 }
 
 /** Opens (migrating if needed) the MySQL history described by `config`. */
-export async function openMysqlHistory(config: MysqlHistoryConfig, log: Logger, options: MysqlHistoryOptions = {}): Promise<MysqlHistory> {
+export async function openMysqlHistory(
+  config: MysqlHistoryConfig,
+  log: Logger,
+  options: MysqlHistoryOptions = {},
+): Promise<MysqlHistory> {
   const history = new MysqlHistory(config, log, options);
   await history.start();
   return history;
@@ -210,7 +240,8 @@ class SchemaGate {
     this.running ??= migrateMysql(this.pool, this.database)
       .then((migration) => {
         this.ready = true;
-        if (migration.applied.length > 0) this.log.info({ database: this.database, ...migration }, 'database schema migrated');
+        if (migration.applied.length > 0)
+          this.log.info({ database: this.database, ...migration }, 'database schema migrated');
       })
       .finally(() => {
         this.running = null;

@@ -30,7 +30,8 @@ export async function migrateMysql(
   const lock = `dtuhub_migrate_${where}`.slice(0, 64);
   try {
     const [locked] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS ok', [lock, LOCK_TIMEOUT_S]);
-    if (locked[0]?.['ok'] !== 1) throw new StorageError('STORAGE_OPEN_FAILED', `${where}: another process is migrating the schema`);
+    if (locked[0]?.['ok'] !== 1)
+      throw new StorageError('STORAGE_OPEN_FAILED', `${where}: another process is migrating the schema`);
     try {
       await connection.query(SCHEMA_VERSION_TABLE);
       const from = await mysqlSchemaVersion(connection);

@@ -16,10 +16,18 @@ import {
   type RawPacketQuery,
   type RawPacketRow,
 } from '../history.js';
-import { dataKeyBounds, eventQuerySql, queryWindow, rawPacketFilter, toEventRow, type Direction, type KeyBound } from '../query-window.js';
+import {
+  dataKeyBounds,
+  eventQuerySql,
+  queryWindow,
+  rawPacketFilter,
+  toEventRow,
+  type Direction,
+  type KeyBound,
+} from '../query-window.js';
 
-const DEVICE_COLUMNS = 'id, registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener';
-
+const DEVICE_COLUMNS =
+  'id, registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener';
 
 export class MysqlHistoryReader implements HistoryReader {
   /** The pool belongs to MysqlHistory, which ends it. */
@@ -108,7 +116,13 @@ export class MysqlHistoryReader implements HistoryReader {
        WHERE ${byDevice} h.at >= ? AND h.at < ? ORDER BY h.at ${direction}, h.id ${direction} LIMIT ?`,
       params,
     );
-    return rows.map((r) => ({ id: r['id'], registrationId: r['registration_id'], at: r['at'], ip: r['remote_ip'], port: r['remote_port'] }));
+    return rows.map((r) => ({
+      id: r['id'],
+      registrationId: r['registration_id'],
+      at: r['at'],
+      ip: r['remote_ip'],
+      port: r['remote_port'],
+    }));
   }
 
   async rawPackets(query: RawPacketQuery = {}): Promise<RawPacketRow[]> {
@@ -154,7 +168,8 @@ export class MysqlHistoryReader implements HistoryReader {
   }
 
   private async dataBounds(query: DataQuery, direction: Direction): Promise<{ low: KeyBound; high: KeyBound }> {
-    const known = query.after === undefined ? null : await this.id('SELECT id FROM point_names WHERE name = ?', query.after.point);
+    const known =
+      query.after === undefined ? null : await this.id('SELECT id FROM point_names WHERE name = ?', query.after.point);
     return dataKeyBounds(query, direction, known);
   }
 
@@ -168,8 +183,6 @@ export class MysqlHistoryReader implements HistoryReader {
     return rows;
   }
 }
-
-
 
 function toDeviceRow(r: RowDataPacket): DeviceRow {
   return {

@@ -31,7 +31,11 @@ export class MysqlRetention {
   ) {}
 
   /** One sweep; `pause` is awaited between statements, `stopping` ends it early on shutdown. */
-  async sweep(now: number, pause: () => Promise<void>, stopping: () => boolean = () => false): Promise<RetentionReport> {
+  async sweep(
+    now: number,
+    pause: () => Promise<void>,
+    stopping: () => boolean = () => false,
+  ): Promise<RetentionReport> {
     const ctx = { now, pause, stopping };
     return sweepRetention(this.config, {
       deleteOldData: (maxAgeMs) => this.deleteOldData(maxAgeMs, ctx),
@@ -44,7 +48,10 @@ export class MysqlRetention {
         await this.deleteOlderThan('events', maxAgeMs, ctx);
         const cutoff = now - maxAgeMs;
         await this.repeat(ctx, () =>
-          this.run(`DELETE FROM webhook_deliveries WHERE created_at < ? AND status <> 'pending' ORDER BY created_at LIMIT ?`, [cutoff, this.chunkRows]),
+          this.run(
+            `DELETE FROM webhook_deliveries WHERE created_at < ? AND status <> 'pending' ORDER BY created_at LIMIT ?`,
+            [cutoff, this.chunkRows],
+          ),
         );
       },
     });
@@ -57,11 +64,10 @@ export class MysqlRetention {
     let deleted = 0;
     for (const { id } of devices) {
       deleted += await this.repeat(ctx, () =>
-        this.run('DELETE FROM device_data WHERE device_id = ? AND received_at < ? ORDER BY received_at, point_id LIMIT ?', [
-          id,
-          cutoff,
-          this.chunkRows,
-        ]),
+        this.run(
+          'DELETE FROM device_data WHERE device_id = ? AND received_at < ? ORDER BY received_at, point_id LIMIT ?',
+          [id, cutoff, this.chunkRows],
+        ),
       );
       if (ctx.stopping()) break;
     }
@@ -72,7 +78,9 @@ export class MysqlRetention {
     if (maxAgeMs <= 0) return 0; // 0 keeps forever
     const time = TIME_COLUMN[table];
     const cutoff = ctx.now - maxAgeMs;
-    return this.repeat(ctx, () => this.run(`DELETE FROM ${table} WHERE ${time} < ? ORDER BY ${time} LIMIT ?`, [cutoff, this.chunkRows]));
+    return this.repeat(ctx, () =>
+      this.run(`DELETE FROM ${table} WHERE ${time} < ? ORDER BY ${time} LIMIT ?`, [cutoff, this.chunkRows]),
+    );
   }
 
   /** Keeps the newest `rawPacketsMaxRows` packets by id (0: no cap). */
@@ -84,7 +92,9 @@ export class MysqlRetention {
     if (maxId === null || maxId === undefined || maxId <= cap) return 0;
     // Ids are unique, so at most `cap` rows can have an id above maxId - cap.
     const keepAbove = maxId - cap;
-    return this.repeat(ctx, () => this.run('DELETE FROM raw_packets WHERE id <= ? ORDER BY id LIMIT ?', [keepAbove, this.chunkRows]));
+    return this.repeat(ctx, () =>
+      this.run('DELETE FROM raw_packets WHERE id <= ? ORDER BY id LIMIT ?', [keepAbove, this.chunkRows]),
+    );
   }
 
   /** Runs a chunked DELETE until a chunk comes back short; returns the rows deleted. */

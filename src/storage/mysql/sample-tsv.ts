@@ -17,7 +17,8 @@ export interface SampleRow {
   readonly quality: string;
 }
 
-export const SAMPLE_TSV_COLUMNS = '(device_id, received_at, point_id, slave, address, value, text_value, raw_value, quality)';
+export const SAMPLE_TSV_COLUMNS =
+  '(device_id, received_at, point_id, slave, address, value, text_value, raw_value, quality)';
 
 const SPECIAL = /[\\\t\n\r\0]/;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0' };

@@ -149,7 +149,10 @@ class Reader {
   }
 
   /** A fresh, aligned column (the record's bytes may sit at any offset). */
-  column<T extends Column>(type: (new (length: number) => T) & { readonly BYTES_PER_ELEMENT: number }, count: number): T {
+  column<T extends Column>(
+    type: (new (length: number) => T) & { readonly BYTES_PER_ELEMENT: number },
+    count: number,
+  ): T {
     // Bounds first: a corrupt count must fail here, not allocate gigabytes.
     const bytes = this.take(count * type.BYTES_PER_ELEMENT);
     const out = new type(count);

@@ -80,7 +80,11 @@ export class SpillJournal {
   ) {}
 
   /** Opens (creating `dir` if needed) and checks the journal, cutting off a torn last record. */
-  static async open(dir: string, options: SpillJournalOptions, log: Logger): Promise<{ journal: SpillJournal; report: OpenReport }> {
+  static async open(
+    dir: string,
+    options: SpillJournalOptions,
+    log: Logger,
+  ): Promise<{ journal: SpillJournal; report: OpenReport }> {
     mkdirSync(dir, { recursive: true });
     const journal = new SpillJournal(dir, options, log);
     const report = await journal.scan();
@@ -154,8 +158,14 @@ export class SpillJournal {
       const { records, rows, bytes, size } = await scanSegment(path, last);
       if (bytes < size) {
         // Only the end of the newest file can be torn by a crash; anywhere else it is damage.
-        const note = last ? 'torn record at the end of the spill journal cut off' : 'damaged spill journal segment cut short';
-        (last ? this.log.warn : this.log.error).call(this.log, { file: path, keptBytes: bytes, cutBytes: size - bytes }, note);
+        const note = last
+          ? 'torn record at the end of the spill journal cut off'
+          : 'damaged spill journal segment cut short';
+        (last ? this.log.warn : this.log.error).call(
+          this.log,
+          { file: path, keptBytes: bytes, cutBytes: size - bytes },
+          note,
+        );
         tornBytes += size - bytes;
         const handle = await open(path, 'r+');
         await handle.truncate(bytes);
@@ -249,10 +259,16 @@ export class SpillJournal {
         try {
           return { batch: decodeBatch(payload), rows, bytes };
         } catch (err) {
-          this.log.error({ err, file: segment.path, offset: this.readOffset }, 'spill journal record cannot be decoded; skipped');
+          this.log.error(
+            { err, file: segment.path, offset: this.readOffset },
+            'spill journal record cannot be decoded; skipped',
+          );
         }
       } else {
-        this.log.error({ file: segment.path, offset: this.readOffset, rows }, 'spill journal record fails its checksum; skipped');
+        this.log.error(
+          { file: segment.path, offset: this.readOffset, rows },
+          'spill journal record fails its checksum; skipped',
+        );
       }
       this.corruptRecords += 1;
       this.corruptRows += rows;
@@ -323,7 +339,10 @@ async function readFully(handle: FileHandle, into: Buffer, position: number): Pr
  * Walks a segment's record headers. The checksum of the last record is checked too when the
  * segment is the newest one: that is where a crash tears a record.
  */
-async function scanSegment(path: string, newest: boolean): Promise<{ records: number; rows: number; bytes: number; size: number }> {
+async function scanSegment(
+  path: string,
+  newest: boolean,
+): Promise<{ records: number; rows: number; bytes: number; size: number }> {
   const handle = await open(path, 'r');
   try {
     const size = (await handle.stat()).size;

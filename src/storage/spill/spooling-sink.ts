@@ -69,7 +69,10 @@ export class SpoolingSink implements BatchSink {
   ) {
     if (!journal.isEmpty) {
       this.enter('spilling', 'spill journal from an earlier run');
-      this.log.warn({ rows: journal.rows, bytes: journal.bytes }, 'spill journal holds rows from an earlier run; replaying');
+      this.log.warn(
+        { rows: journal.rows, bytes: journal.bytes },
+        'spill journal holds rows from an earlier run; replaying',
+      );
       this.startReplay();
     }
   }
@@ -115,7 +118,8 @@ export class SpoolingSink implements BatchSink {
     for (const resolve of this.drainWaiters.splice(0)) resolve();
     await this.journal.close();
     await this.inner.close();
-    if (!this.journal.isEmpty) this.log.warn({ rows: this.journal.rows }, 'rows left in the spill journal for the next start');
+    if (!this.journal.isEmpty)
+      this.log.warn({ rows: this.journal.rows }, 'rows left in the spill journal for the next start');
   }
 
   // ---------------------------------------------------------------- routing
@@ -130,7 +134,10 @@ export class SpoolingSink implements BatchSink {
     const result = await this.writeWithDeadline(batch);
     if (result.permanent) return this.setAside(batch, result);
     if (result.ok) {
-      this.settle(result.failedAttempts > 0 ? 'degraded' : 'ok', result.failedAttempts > 0 ? (result.error ?? null) : null);
+      this.settle(
+        result.failedAttempts > 0 ? 'degraded' : 'ok',
+        result.failedAttempts > 0 ? (result.error ?? null) : null,
+      );
       return result;
     }
     this.enter('spilling', result.error ?? 'write failed');
@@ -165,8 +172,15 @@ export class SpoolingSink implements BatchSink {
       where = `nowhere (${messageOf(err)})`;
     }
     this.rowsRejected += batch.rows;
-    this.log.error({ rows: batch.rows, batch: batch.id, error: result.error, file: where }, 'the database refuses this batch; kept aside');
-    return { ok: false, failedAttempts: result.failedAttempts, error: `${result.error ?? 'refused'}; batch kept in ${where}` };
+    this.log.error(
+      { rows: batch.rows, batch: batch.id, error: result.error, file: where },
+      'the database refuses this batch; kept aside',
+    );
+    return {
+      ok: false,
+      failedAttempts: result.failedAttempts,
+      error: `${result.error ?? 'refused'}; batch kept in ${where}`,
+    };
   }
 
   private async writeWithDeadline(batch: WriteBatch): Promise<SinkResult> {
@@ -175,9 +189,12 @@ export class SpoolingSink implements BatchSink {
       timer = setTimeout(() => resolve(TIMED_OUT), this.options.writeTimeoutMs);
     });
     try {
-      const write = this.inner.write(batch).catch((err: unknown): SinkResult => ({ ok: false, failedAttempts: 1, error: messageOf(err) }));
+      const write = this.inner
+        .write(batch)
+        .catch((err: unknown): SinkResult => ({ ok: false, failedAttempts: 1, error: messageOf(err) }));
       const result = await Promise.race([write, deadline]);
-      if (result === TIMED_OUT) return { ok: false, failedAttempts: 1, error: `write took longer than ${this.options.writeTimeoutMs} ms` };
+      if (result === TIMED_OUT)
+        return { ok: false, failedAttempts: 1, error: `write took longer than ${this.options.writeTimeoutMs} ms` };
       return result;
     } finally {
       clearTimeout(timer);
@@ -281,7 +298,10 @@ export class SpoolingSink implements BatchSink {
     const now = Date.now();
     if (now - this.lastReport < this.options.reportEveryMs) return;
     this.lastReport = now;
-    this.log.warn({ rowsOnDisk: this.journal.rows, bytesOnDisk: this.journal.bytes, error: this.lastError }, 'history store still spilling');
+    this.log.warn(
+      { rowsOnDisk: this.journal.rows, bytesOnDisk: this.journal.bytes, error: this.lastError },
+      'history store still spilling',
+    );
   }
 }
 

@@ -35,7 +35,13 @@ const timer = setInterval(() => {
     lastCopied = result?.checkpointed ?? 0;
   } catch (err) {
     // SQLITE_BUSY and the like: the next round tries again; say so once, not every round.
-    if (failures++ === 0) port.postMessage({ type: 'log', level: 'warn', msg: 'background checkpoint failed', data: { error: String(err) } });
+    if (failures++ === 0)
+      port.postMessage({
+        type: 'log',
+        level: 'warn',
+        msg: 'background checkpoint failed',
+        data: { error: String(err) },
+      });
   }
 }, init.intervalMs);
 

@@ -11,7 +11,13 @@
 // Point names become ids here, through a map that lives as long as the applier: a name
 // costs one INSERT the first time it is ever seen and a Map lookup per batch after that.
 import type Database from 'better-sqlite3';
-import { PACKET_DIRECTIONS, RAW_PACKET_KINDS, type RawPacketColumns, type SampleColumns, type WriteBatch } from '../write-batch.js';
+import {
+  PACKET_DIRECTIONS,
+  RAW_PACKET_KINDS,
+  type RawPacketColumns,
+  type SampleColumns,
+  type WriteBatch,
+} from '../write-batch.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 
 /** Samples per multi-row INSERT: one native call for 50 rows instead of 50. */
@@ -46,16 +52,22 @@ export class SqliteBatchApplier {
   private readonly applyInTransaction: Database.Transaction<(batches: readonly WriteBatch[]) => void>;
 
   constructor(private readonly db: SqliteDatabase) {
-    this.markApplied = db.prepare('INSERT OR IGNORE INTO applied_batches (id, rows_applied, applied_at) VALUES (?, ?, ?)');
-    this.upsertDevice = db.prepare(
-      `INSERT INTO devices (registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener)
+    this.markApplied = db.prepare(
+      'INSERT OR IGNORE INTO applied_batches (id, rows_applied, applied_at) VALUES (?, ?, ?)',
+    );
+    this.upsertDevice = db
+      .prepare(
+        `INSERT INTO devices (registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener)
        VALUES (?, ?, ?, ?, ?, ?, ?, 'online', ?)
        ON CONFLICT (registration_id) DO UPDATE SET
          profile = excluded.profile, name = excluded.name, last_seen = MAX(devices.last_seen, excluded.last_seen),
          last_ip = excluded.last_ip, last_port = excluded.last_port, status = 'online', listener = excluded.listener
        RETURNING id`,
-    ).pluck();
-    this.markOffline = db.prepare(`UPDATE devices SET status = 'offline', last_seen = MAX(last_seen, ?) WHERE registration_id = ?`);
+      )
+      .pluck();
+    this.markOffline = db.prepare(
+      `UPDATE devices SET status = 'offline', last_seen = MAX(last_seen, ?) WHERE registration_id = ?`,
+    );
     // Data or heartbeats for a device we never saw register (e.g. the registration row was
     // dropped): create a bare row so the data is kept and can be found.
     this.ensureDevice = db.prepare(
@@ -67,12 +79,16 @@ export class SqliteBatchApplier {
     this.insertConnection = db.prepare(
       'INSERT INTO connection_history (registration_id, event, remote_ip, remote_port, listener, details, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    this.insertHeartbeat = db.prepare('INSERT INTO heartbeat_log (device_id, at, remote_ip, remote_port) VALUES (?, ?, ?, ?)');
+    this.insertHeartbeat = db.prepare(
+      'INSERT INTO heartbeat_log (device_id, at, remote_ip, remote_port) VALUES (?, ?, ?, ?)',
+    );
     this.insertRawPacket = db.prepare(
       'INSERT INTO raw_packets (registration_id, direction, kind, hex, at, remote_ip, remote_port, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     // OR IGNORE: an event id is the event's identity (receivers de-duplicate on it too).
-    this.insertEvent = db.prepare('INSERT OR IGNORE INTO events (id, type, registration_id, rule, at, payload) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertEvent = db.prepare(
+      'INSERT OR IGNORE INTO events (id, type, registration_id, rule, at, payload) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     this.insertPointName = db.prepare('INSERT INTO point_names (name) VALUES (?) ON CONFLICT (name) DO NOTHING');
     this.selectPointName = db.prepare('SELECT id FROM point_names WHERE name = ?').pluck();
     this.insertSample = db.prepare(SAMPLE_INSERT + SAMPLE_VALUES);
@@ -110,7 +126,16 @@ export class SqliteBatchApplier {
     if (this.markApplied.run(batch.id, batch.rows, Date.now()).changes === 0) return;
     for (const op of batch.devices) {
       if (op.op === 'online') {
-        const id = this.upsertDevice.get(op.registrationId, op.profile, op.name, op.at, op.at, op.ip, op.port, op.listener) as number;
+        const id = this.upsertDevice.get(
+          op.registrationId,
+          op.profile,
+          op.name,
+          op.at,
+          op.at,
+          op.ip,
+          op.port,
+          op.listener,
+        ) as number;
         this.deviceIds.set(op.registrationId, id);
       } else {
         this.markOffline.run(op.at, op.registrationId);
@@ -124,7 +149,8 @@ export class SqliteBatchApplier {
       this.insertHeartbeat.run(deviceId, h.at, h.ip, h.port);
       noteLastSeen(lastSeen, deviceId, h.at);
     }
-    for (const e of batch.events) this.insertEvent.run(e.id, e.type, e.registrationId, e.rule, e.at, JSON.stringify(e.payload));
+    for (const e of batch.events)
+      this.insertEvent.run(e.id, e.type, e.registrationId, e.rule, e.at, JSON.stringify(e.payload));
     this.insertRawPackets(batch.strings, batch.rawPackets);
     this.insertSampleRows(batch.strings, batch.samples, lastSeen);
   }

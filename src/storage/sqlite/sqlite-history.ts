@@ -107,7 +107,14 @@ export class SqliteHistory implements HistoryStore {
 
   health(): StoreHealth {
     const { writer } = this.parts();
-    return { driver: 'sqlite', where: this.path, ...writer.sinkHealth(), rowsOnDisk: 0, bytesOnDisk: 0, writer: writer.stats() };
+    return {
+      driver: 'sqlite',
+      where: this.path,
+      ...writer.sinkHealth(),
+      rowsOnDisk: 0,
+      bytesOnDisk: 0,
+      writer: writer.stats(),
+    };
   }
 
   /** Page cache of the write connection (storage.cacheSize) and the read one (at most 8 MiB), KiB, as SQLite reports them. */
@@ -138,7 +145,11 @@ export class SqliteHistory implements HistoryStore {
 }
 
 /** Opens (creating and migrating if needed) the SQLite history described by `config`. */
-export async function openSqliteHistory(config: HistoryConfig, log: Logger, options: SqliteHistoryOptions = {}): Promise<SqliteHistory> {
+export async function openSqliteHistory(
+  config: HistoryConfig,
+  log: Logger,
+  options: SqliteHistoryOptions = {},
+): Promise<SqliteHistory> {
   const history = new SqliteHistory(config, log, options);
   await history.start();
   return history;

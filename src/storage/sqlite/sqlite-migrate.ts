@@ -33,12 +33,14 @@ export function migrateSqlite(
   for (const migration of pending) {
     // IMMEDIATE takes the write lock before re-reading the version, so two processes
     // opening a fresh file at once cannot both apply the same migration.
-    const done = db.transaction(() => {
-      if (schemaVersion(db) >= migration.version) return false;
-      for (const sql of migration.statements('sqlite')) db.exec(sql);
-      record.run(migration.version, migration.name, clock.now());
-      return true;
-    }).immediate();
+    const done = db
+      .transaction(() => {
+        if (schemaVersion(db) >= migration.version) return false;
+        for (const sql of migration.statements('sqlite')) db.exec(sql);
+        record.run(migration.version, migration.name, clock.now());
+        return true;
+      })
+      .immediate();
     if (done) applied.push(`${String(migration.version).padStart(3, '0')}_${migration.name}`);
   }
   return { from, to: pending.at(-1)?.version ?? from, applied };

@@ -23,7 +23,15 @@ import {
   type RawPacketRow,
 } from '../history.js';
 import type Database from 'better-sqlite3';
-import { dataKeyBounds, eventQuerySql, queryWindow, rawPacketFilter, toEventRow, type Direction, type KeyBound } from '../query-window.js';
+import {
+  dataKeyBounds,
+  eventQuerySql,
+  queryWindow,
+  rawPacketFilter,
+  toEventRow,
+  type Direction,
+  type KeyBound,
+} from '../query-window.js';
 import { openReadConnection, pageCacheKiB, type ConnectionOptions, type SqliteDatabase } from './sqlite-connection.js';
 
 interface DeviceRecord {
@@ -81,7 +89,8 @@ interface RawPacketRecordRow {
   note: string | null;
 }
 
-const DEVICE_COLUMNS = 'id, registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener';
+const DEVICE_COLUMNS =
+  'id, registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener';
 
 /** Bounds that stand for "no bound", so every query keeps one SQL text per shape. */
 
@@ -110,14 +119,16 @@ export class SqliteHistoryReader implements HistoryReader {
   }
 
   async devices(): Promise<DeviceRow[]> {
-    const rows = this.statement(`SELECT ${DEVICE_COLUMNS} FROM devices ORDER BY registration_id`).all() as DeviceRecord[];
+    const rows = this.statement(
+      `SELECT ${DEVICE_COLUMNS} FROM devices ORDER BY registration_id`,
+    ).all() as DeviceRecord[];
     return rows.map(toDeviceRow);
   }
 
   async device(registrationId: string): Promise<DeviceRow | null> {
-    const row = this.statement(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE registration_id = ?`).get(registrationId) as
-      | DeviceRecord
-      | undefined;
+    const row = this.statement(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE registration_id = ?`).get(
+      registrationId,
+    ) as DeviceRecord | undefined;
     return row ? toDeviceRow(row) : null;
   }
 
@@ -180,7 +191,13 @@ export class SqliteHistoryReader implements HistoryReader {
       WHERE ${byDevice} h.at >= ? AND h.at < ? ORDER BY h.at ${direction}, h.id ${direction} LIMIT ?`;
     const params = deviceId === null ? [from, to, limit] : [deviceId, from, to, limit];
     const rows = this.statement(sql).all(...params) as HeartbeatRecordRow[];
-    return rows.map((r) => ({ id: r.id, registrationId: r.registration_id, at: r.at, ip: r.remote_ip, port: r.remote_port }));
+    return rows.map((r) => ({
+      id: r.id,
+      registrationId: r.registration_id,
+      at: r.at,
+      ip: r.remote_ip,
+      port: r.remote_port,
+    }));
   }
 
   async rawPackets(query: RawPacketQuery = {}): Promise<RawPacketRow[]> {
@@ -221,7 +238,9 @@ export class SqliteHistoryReader implements HistoryReader {
 
   /** The query plan SQLite picks for a reader query (tests check the indexes are used). */
   explain(sql: string, ...params: unknown[]): string[] {
-    const rows = this.connection().prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+    const rows = this.connection()
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .all(...params) as { detail: string }[];
     return rows.map((r) => r.detail);
   }
 
@@ -235,7 +254,8 @@ export class SqliteHistoryReader implements HistoryReader {
   }
 
   private deviceId(registrationId: string): number | null {
-    const id = this.statement('SELECT id FROM devices WHERE registration_id = ?').pluck().get(registrationId) as number | undefined;
+    const id = this.statement('SELECT id FROM devices WHERE registration_id = ?').pluck().get(registrationId) as
+      number | undefined;
     return id ?? null;
   }
 
@@ -268,10 +288,6 @@ export function dataQuerySql(byPoint: boolean, direction: 'ASC' | 'DESC'): strin
     WHERE x.device_id = ? AND (x.received_at, x.point_id) > (?, ?) AND (x.received_at, x.point_id) < (?, ?) ${point}
     ORDER BY x.received_at ${direction}, x.point_id ${direction} LIMIT ?`;
 }
-
-
-
-
 
 function toDeviceRow(r: DeviceRecord): DeviceRow {
   return {

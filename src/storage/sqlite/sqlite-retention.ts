@@ -22,7 +22,6 @@ export const RETENTION_CHUNK_ROWS = 5000;
 /** Devices looked at per device_data transaction, so a sweep with little to delete still pauses. */
 const DEVICES_PER_CHUNK = 500;
 
-
 const TIME_COLUMN: Record<AgedTable, string> = {
   heartbeat_log: 'at',
   connection_history: 'at',
@@ -86,14 +85,20 @@ export class SqliteRetention {
       `SELECT received_at AS ts, point_id AS pointId FROM device_data WHERE device_id = ? AND received_at < ?
        ORDER BY received_at, point_id LIMIT 1 OFFSET ?`,
     );
-    this.deleteDataUpTo = db.prepare('DELETE FROM device_data WHERE device_id = ? AND (received_at, point_id) <= (?, ?)');
+    this.deleteDataUpTo = db.prepare(
+      'DELETE FROM device_data WHERE device_id = ? AND (received_at, point_id) <= (?, ?)',
+    );
     this.deleteDataBefore = db.prepare('DELETE FROM device_data WHERE device_id = ? AND received_at < ?');
-    this.deleteDataChunk = db.transaction((walk: DataWalk, cutoff: number) => this.deleteDataRows(walk, cutoff)).immediate;
+    this.deleteDataChunk = db.transaction((walk: DataWalk, cutoff: number) =>
+      this.deleteDataRows(walk, cutoff),
+    ).immediate;
     this.deleteAppliedBatches = db.prepare(
       'DELETE FROM applied_batches WHERE id IN (SELECT id FROM applied_batches WHERE applied_at < ? LIMIT ?)',
     );
     // Events and finished webhook deliveries follow connection history's age limit (by their time indexes).
-    this.deleteEvents = db.prepare('DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE at < ? ORDER BY at LIMIT ?)');
+    this.deleteEvents = db.prepare(
+      'DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE at < ? ORDER BY at LIMIT ?)',
+    );
     this.deleteFinishedDeliveries = db.prepare(
       `DELETE FROM webhook_deliveries WHERE rowid IN
          (SELECT rowid FROM webhook_deliveries WHERE created_at < ? AND status <> 'pending' ORDER BY created_at LIMIT ?)`,
@@ -108,7 +113,11 @@ export class SqliteRetention {
    * One sweep. `pause` is awaited between statements (the worker passes setImmediate so
    * queued batches commit in between); `stopping` ends the sweep early on shutdown.
    */
-  async sweep(now: number, pause: () => Promise<void>, stopping: () => boolean = () => false): Promise<RetentionReport> {
+  async sweep(
+    now: number,
+    pause: () => Promise<void>,
+    stopping: () => boolean = () => false,
+  ): Promise<RetentionReport> {
     return sweepRetention(this.config, {
       deleteOldData: (maxAgeMs) => this.deleteOldData(maxAgeMs, now, pause, stopping),
       deleteOlderThan: (table, maxAgeMs) => this.deleteOlderThan(table, maxAgeMs, now, pause, stopping),
@@ -122,7 +131,12 @@ export class SqliteRetention {
     });
   }
 
-  private async deleteOldData(maxAgeMs: number, now: number, pause: () => Promise<void>, stopping: () => boolean): Promise<number> {
+  private async deleteOldData(
+    maxAgeMs: number,
+    now: number,
+    pause: () => Promise<void>,
+    stopping: () => boolean,
+  ): Promise<number> {
     if (maxAgeMs <= 0) return 0; // 0 keeps forever
     const cutoff = now - maxAgeMs;
     const walk: DataWalk = { device: null, after: Number.MIN_SAFE_INTEGER, done: false };

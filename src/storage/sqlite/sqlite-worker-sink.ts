@@ -23,7 +23,10 @@ export class SqliteWorkerSink implements BatchSink {
   private nextSeq = 0;
   private nextSweepId = 0;
   private readonly pendingWrites = new Map<number, (result: SinkResult) => void>();
-  private readonly pendingSweeps = new Map<number, { resolve: (r: RetentionReport) => void; reject: (e: Error) => void }>();
+  private readonly pendingSweeps = new Map<
+    number,
+    { resolve: (r: RetentionReport) => void; reject: (e: Error) => void }
+  >();
   private closed: Promise<void> | null = null;
   private resolveClosed: (() => void) | null = null;
 
@@ -48,7 +51,10 @@ export class SqliteWorkerSink implements BatchSink {
           started = true;
           resolve({ migration: message.migration, pageCacheKiB: message.pageCacheKiB });
         } else if (message.type === 'fatal') {
-          fail((message.code as StorageErrorCode | null) ?? 'STORAGE_OPEN_FAILED', `${this.init.path}: ${message.message}`);
+          fail(
+            (message.code as StorageErrorCode | null) ?? 'STORAGE_OPEN_FAILED',
+            `${this.init.path}: ${message.message}`,
+          );
         } else {
           this.receive(message);
         }

@@ -108,7 +108,10 @@ class WriterThread {
         return;
       } catch (err) {
         // One bad batch must not sink the others: retry them one at a time.
-        log('warn', 'grouped history commit failed; retrying batch by batch', { batches: group.length, error: errorText(err) });
+        log('warn', 'grouped history commit failed; retrying batch by batch', {
+          batches: group.length,
+          error: errorText(err),
+        });
       }
     }
     for (const { seq, batch } of group) await this.write(seq, batch);

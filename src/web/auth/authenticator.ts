@@ -35,7 +35,8 @@ export class Authenticator {
     const token = await this.accounts.tokenByDigest(tokenDigest(secret));
     const now = this.now();
     if (!token || (token.expiresAt !== null && token.expiresAt <= now)) return null;
-    if (token.lastUsedAt === null || now - token.lastUsedAt > TOKEN_TOUCH_MS) await this.accounts.touchToken(token.id, now);
+    if (token.lastUsedAt === null || now - token.lastUsedAt > TOKEN_TOUCH_MS)
+      await this.accounts.touchToken(token.id, now);
     return { username: token.name, role: token.role, via: 'token', credentialId: String(token.id) };
   }
 }

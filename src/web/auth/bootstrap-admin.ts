@@ -13,7 +13,9 @@ export const ADMIN_PASSWORD_ENV = 'DTUHUB_ADMIN_PASSWORD';
 export class AdminPasswordMissingError extends Error {
   readonly code = 'WEB_ADMIN_PASSWORD_MISSING';
   constructor() {
-    super(`web: no admin password: set web.admin.password in server.yml or the ${ADMIN_PASSWORD_ENV} environment variable`);
+    super(
+      `web: no admin password: set web.admin.password in server.yml or the ${ADMIN_PASSWORD_ENV} environment variable`,
+    );
   }
 }
 
@@ -23,7 +25,12 @@ export function isLoopbackOnly(host: string): boolean {
   return LOOPBACK.has(host) || /^127\./.test(host);
 }
 
-export async function ensureAdmin(web: WebConfig, accounts: AccountStore, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function ensureAdmin(
+  web: WebConfig,
+  accounts: AccountStore,
+  log: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   const username = web.admin.username;
   const configured = web.admin.password ?? env[ADMIN_PASSWORD_ENV] ?? null;
   if (configured !== null && configured.length < MIN_PASSWORD_LENGTH) {
@@ -47,6 +54,12 @@ export async function ensureAdmin(web: WebConfig, accounts: AccountStore, log: L
     password = randomBytes(12).toString('base64url');
     log.warn({ username, password }, 'generated a one-time admin password');
   }
-  await accounts.createUser({ username, role: 'admin', passwordHash: await hashPassword(password), createdAt: now, updatedAt: now });
+  await accounts.createUser({
+    username,
+    role: 'admin',
+    passwordHash: await hashPassword(password),
+    createdAt: now,
+    updatedAt: now,
+  });
   log.info({ username }, 'created the admin user');
 }

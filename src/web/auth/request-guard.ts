@@ -35,7 +35,10 @@ export function originMatchesHost(origin: string | undefined, host: string | und
 export function requestGuard(auth: Authenticator) {
   return async (request: FastifyRequest): Promise<void> => {
     const upgrade = (request.headers.upgrade ?? '').toLowerCase() === 'websocket';
-    if ((upgrade || !SAFE_METHODS.has(request.method)) && !originMatchesHost(request.headers.origin, request.headers.host)) {
+    if (
+      (upgrade || !SAFE_METHODS.has(request.method)) &&
+      !originMatchesHost(request.headers.origin, request.headers.host)
+    ) {
       throw new WebError('ORIGIN_REFUSED');
     }
     if (request.is404) return;

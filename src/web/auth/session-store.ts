@@ -24,7 +24,12 @@ export class SessionStore {
 
   create(username: string, role: Role): WebSession {
     this.sweep();
-    const session: WebSession = { id: randomBytes(32).toString('base64url'), username, role, expiresAt: this.now() + this.ttlMs };
+    const session: WebSession = {
+      id: randomBytes(32).toString('base64url'),
+      username,
+      role,
+      expiresAt: this.now() + this.ttlMs,
+    };
     this.sessions.set(session.id, session);
     return session;
   }

@@ -6,12 +6,14 @@ import { MASK, SECRET_KEY } from '../status/config-view.js';
 
 export function maskedRulesText(text: string): string {
   const doc = parseDocument(text);
-  if (doc.errors.length > 0) return `# rules.yml does not parse; not shown (${doc.errors[0]!.message.split('\n')[0]})\n`;
+  if (doc.errors.length > 0)
+    return `# rules.yml does not parse; not shown (${doc.errors[0]!.message.split('\n')[0]})\n`;
   visit(doc, {
     Pair(_key, pair) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
       if (SECRET_KEY.test(key) || key === 'headers') maskNode(pair.value as Node | null);
-      else if (key === 'url' && isScalar(pair.value) && typeof pair.value.value === 'string') pair.value.value = maskedUrl(pair.value.value);
+      else if (key === 'url' && isScalar(pair.value) && typeof pair.value.value === 'string')
+        pair.value.value = maskedUrl(pair.value.value);
     },
   });
   return doc.toString();

@@ -25,14 +25,22 @@ export interface ExportSource {
 const TIME: ExportColumn = { header: 'time (UTC)', width: 24, kind: 'time' };
 const DEVICE: ExportColumn = { header: 'device', width: 20, kind: 'text' };
 
-const range = (f: ExportFilters) => ({ ...(f.from !== undefined ? { from: f.from } : {}), ...(f.to !== undefined ? { to: f.to } : {}) });
+const range = (f: ExportFilters) => ({
+  ...(f.from !== undefined ? { from: f.from } : {}),
+  ...(f.to !== undefined ? { to: f.to } : {}),
+});
 
 async function* mapPages<R>(pages: AsyncGenerator<R[]>, toCells: (row: R) => Cell[]): AsyncGenerator<Cell[][]> {
   for await (const page of pages) yield page.map(toCells);
 }
 
 /** `units`: point name → unit, for the data table. */
-export function exportSource(table: ExportTable, reader: HistoryReader, filters: ExportFilters, units: ReadonlyMap<string, string | null>): ExportSource {
+export function exportSource(
+  table: ExportTable,
+  reader: HistoryReader,
+  filters: ExportFilters,
+  units: ReadonlyMap<string, string | null>,
+): ExportSource {
   switch (table) {
     case 'data':
       return {
@@ -49,7 +57,11 @@ export function exportSource(table: ExportTable, reader: HistoryReader, filters:
         ],
         pages: () =>
           mapPages(
-            dataPages(reader, { registrationId: filters.device ?? '', ...(filters.point !== undefined ? { point: filters.point } : {}), ...range(filters) }),
+            dataPages(reader, {
+              registrationId: filters.device ?? '',
+              ...(filters.point !== undefined ? { point: filters.point } : {}),
+              ...range(filters),
+            }),
             (r) => [r.ts, r.deviceId, r.point, r.slave, r.address, r.value, r.text, r.raw, units.get(r.point) ?? null],
           ),
       };
@@ -66,7 +78,10 @@ export function exportSource(table: ExportTable, reader: HistoryReader, filters:
         ],
         pages: () =>
           mapPages(
-            connectionPages(reader, { ...(filters.device !== undefined ? { registrationId: filters.device } : {}), ...range(filters) }),
+            connectionPages(reader, {
+              ...(filters.device !== undefined ? { registrationId: filters.device } : {}),
+              ...range(filters),
+            }),
             (r) => [r.at, r.registrationId, r.event, r.ip, r.port, r.listener, r.details],
           ),
       };

@@ -9,7 +9,12 @@ import { createXlsxWriter } from './xlsx-writer.js';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
-export async function tableWriter(format: ExportFormat, out: Writable, source: ExportSource, sheetName: string): Promise<TableWriter> {
+export async function tableWriter(
+  format: ExportFormat,
+  out: Writable,
+  source: ExportSource,
+  sheetName: string,
+): Promise<TableWriter> {
   return format === 'csv' ? new CsvWriter(out, source.columns) : createXlsxWriter(out, source.columns, sheetName);
 }
 

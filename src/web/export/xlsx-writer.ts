@@ -19,7 +19,11 @@ interface SheetStream {
 }
 
 /** exceljs is large (tens of MiB once loaded): load it on the first XLSX export only. */
-export async function createXlsxWriter(out: Writable, columns: readonly ExportColumn[], sheetName: string): Promise<XlsxWriter> {
+export async function createXlsxWriter(
+  out: Writable,
+  columns: readonly ExportColumn[],
+  sheetName: string,
+): Promise<XlsxWriter> {
   const { default: excel } = await import('exceljs');
   return new XlsxWriter(excel, out, columns, sheetName);
 }
@@ -74,7 +78,8 @@ export class XlsxWriter implements TableWriter {
     const zipInput = sheetStream?.pipes?.[0];
     // readable-stream 3 (used by the zip library) has no `writableNeedDrain` getter.
     const state = (zipInput as unknown as { _writableState?: { needDrain?: boolean } } | undefined)?._writableState;
-    if (zipInput && !zipInput.destroyed && (zipInput.writableNeedDrain ?? state?.needDrain)) await once(zipInput, 'drain');
+    if (zipInput && !zipInput.destroyed && (zipInput.writableNeedDrain ?? state?.needDrain))
+      await once(zipInput, 'drain');
   }
 
   async end(): Promise<void> {

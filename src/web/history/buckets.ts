@@ -48,6 +48,12 @@ export class BucketReducer {
   buckets(): Bucket[] {
     return [...this.acc.entries()]
       .sort((a, b) => a[0] - b[0])
-      .map(([index, a]) => ({ t: this.from + index * this.bucketMs, count: a.count, min: a.min, max: a.max, avg: a.sum / a.count }));
+      .map(([index, a]) => ({
+        t: this.from + index * this.bucketMs,
+        count: a.count,
+        min: a.min,
+        max: a.max,
+        avg: a.sum / a.count,
+      }));
   }
 }

@@ -10,11 +10,26 @@ export type DeviceEvent = 'online' | 'offline' | 'unreachable' | 'reachable';
 
 export type ServerFrame =
   | { type: 'hello'; user: string; role: string; keepAliveMs: number; at: number }
-  | { type: 'snapshot'; topic: string; device: DeviceSummary | null; values: readonly Sample[]; unreachable: boolean; at: number }
+  | {
+      type: 'snapshot';
+      topic: string;
+      device: DeviceSummary | null;
+      values: readonly Sample[];
+      unreachable: boolean;
+      at: number;
+    }
   | { type: 'snapshot'; topic: typeof FLEET; online: number; devices: readonly DeviceSummary[]; at: number }
   | { type: 'data'; topic: string; deviceId: string; samples: readonly Sample[]; polledAt: number; at: number }
   | { type: 'device'; topic: string; deviceId: string; event: DeviceEvent; reason: string | null; at: number }
-  | { type: 'unreachable'; topic: string; deviceId: string; failures: number; slave: number; reason: string; at: number }
+  | {
+      type: 'unreachable';
+      topic: string;
+      deviceId: string;
+      failures: number;
+      slave: number;
+      reason: string;
+      at: number;
+    }
   | { type: 'status'; topic: typeof FLEET; status: unknown; at: number }
   | { type: 'keepalive'; at: number }
   | { type: 'pong'; at: number }
@@ -36,7 +51,8 @@ export function parseClientMessage(text: string): ClientMessage | null {
   if (typeof value !== 'object' || value === null) return null;
   const { type, topic } = value as { type?: unknown; topic?: unknown };
   if (type === 'ping') return { type };
-  if ((type === 'subscribe' || type === 'unsubscribe') && typeof topic === 'string' && isTopic(topic)) return { type, topic };
+  if ((type === 'subscribe' || type === 'unsubscribe') && typeof topic === 'string' && isTopic(topic))
+    return { type, topic };
   return null;
 }
 

@@ -35,13 +35,28 @@ export class LiveHub {
       feed.on('data', (e) => {
         this.reachability(e.deviceId, this.tracker.succeeded(e.deviceId), null, e.at);
         const topic = deviceTopic(e.deviceId);
-        this.publish(topic, { type: 'data', topic, deviceId: e.deviceId, samples: e.samples, polledAt: e.polledAt, at: e.at });
+        this.publish(topic, {
+          type: 'data',
+          topic,
+          deviceId: e.deviceId,
+          samples: e.samples,
+          polledAt: e.polledAt,
+          at: e.at,
+        });
       }),
       feed.on('poll.failed', (e) => {
         const { change, failures } = this.tracker.failed(e.deviceId);
         if (change !== 'unreachable') return;
         const topic = deviceTopic(e.deviceId);
-        this.publish(topic, { type: 'unreachable', topic, deviceId: e.deviceId, failures, slave: e.slave, reason: e.reason, at: e.at });
+        this.publish(topic, {
+          type: 'unreachable',
+          topic,
+          deviceId: e.deviceId,
+          failures,
+          slave: e.slave,
+          reason: e.reason,
+          at: e.at,
+        });
         this.reachability(e.deviceId, change, e.reason, e.at);
       }),
       feed.on('device.registered', (e) => this.deviceEvent(e.deviceId, 'online', null, e.at)),
@@ -51,7 +66,10 @@ export class LiveHub {
       }),
     );
     const keepAliveTick = Math.max(50, Math.min(1000, Math.floor(this.config.keepAliveMs / 3)));
-    this.timers = [setInterval(() => this.keepAlive(), keepAliveTick), setInterval(() => void this.fleetStatus(), STATUS_EVERY_MS)];
+    this.timers = [
+      setInterval(() => this.keepAlive(), keepAliveTick),
+      setInterval(() => void this.fleetStatus(), STATUS_EVERY_MS),
+    ];
     for (const t of this.timers) t.unref();
   }
 
@@ -73,13 +91,26 @@ export class LiveHub {
     return this.byTopic.get(topic)?.size ?? 0;
   }
 
-  attach(socket: WebSocket, user: { username: string; role: string }, initialTopics: readonly string[], stillAuthorized: () => boolean = () => true): LiveViewer {
-    const viewer = new LiveViewer(socket, user.username, stillAuthorized, this.config.maxBufferedBytes, (v, reason) => this.drop(v, reason));
+  attach(
+    socket: WebSocket,
+    user: { username: string; role: string },
+    initialTopics: readonly string[],
+    stillAuthorized: () => boolean = () => true,
+  ): LiveViewer {
+    const viewer = new LiveViewer(socket, user.username, stillAuthorized, this.config.maxBufferedBytes, (v, reason) =>
+      this.drop(v, reason),
+    );
     this.viewers.add(viewer);
     socket.on('message', (data, isBinary) => this.onMessage(viewer, isBinary ? '' : data.toString()));
     socket.on('close', () => this.drop(viewer, 'closed'));
     socket.on('error', (err) => this.log.debug({ err, user: viewer.user }, 'live viewer socket error'));
-    this.sendTo(viewer, { type: 'hello', user: user.username, role: user.role, keepAliveMs: this.config.keepAliveMs, at: Date.now() });
+    this.sendTo(viewer, {
+      type: 'hello',
+      user: user.username,
+      role: user.role,
+      keepAliveMs: this.config.keepAliveMs,
+      at: Date.now(),
+    });
     for (const topic of initialTopics) this.subscribe(viewer, topic);
     return viewer;
   }
@@ -87,7 +118,11 @@ export class LiveHub {
   private onMessage(viewer: LiveViewer, text: string): void {
     const message = parseClientMessage(text);
     if (!message) {
-      this.sendTo(viewer, { type: 'error', code: 'BAD_REQUEST', message: 'expected {"type":"subscribe"|"unsubscribe","topic":"fleet"|"device:<id>"} or {"type":"ping"}' });
+      this.sendTo(viewer, {
+        type: 'error',
+        code: 'BAD_REQUEST',
+        message: 'expected {"type":"subscribe"|"unsubscribe","topic":"fleet"|"device:<id>"} or {"type":"ping"}',
+      });
       return;
     }
     if (message.type === 'ping') this.sendTo(viewer, { type: 'pong', at: Date.now() });
@@ -98,7 +133,11 @@ export class LiveHub {
   private subscribe(viewer: LiveViewer, topic: string): void {
     if (viewer.closed || viewer.topics.has(topic)) return;
     if (viewer.topics.size >= MAX_TOPICS_PER_VIEWER) {
-      this.sendTo(viewer, { type: 'error', code: 'BAD_REQUEST', message: `at most ${MAX_TOPICS_PER_VIEWER} topics per connection` });
+      this.sendTo(viewer, {
+        type: 'error',
+        code: 'BAD_REQUEST',
+        message: `at most ${MAX_TOPICS_PER_VIEWER} topics per connection`,
+      });
       return;
     }
     viewer.topics.add(topic);
@@ -140,7 +179,12 @@ export class LiveHub {
     this.publish(FLEET, { type: 'device', topic: FLEET, deviceId, event, reason, at });
   }
 
-  private reachability(deviceId: string, change: 'unreachable' | 'reachable' | null, reason: string | null, at: number): void {
+  private reachability(
+    deviceId: string,
+    change: 'unreachable' | 'reachable' | null,
+    reason: string | null,
+    at: number,
+  ): void {
     if (change) this.deviceEvent(deviceId, change, reason, at);
   }
 

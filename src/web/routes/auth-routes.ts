@@ -14,21 +14,34 @@ interface LoginBody {
 
 export function authRoutes(ctx: WebContext) {
   return async (app: FastifyInstance) => {
-    app.get('/api/health', { config: { role: 'public' }, schema: { querystring: querySchema({}), response: { 200: object({ status: str, uptimeMs: int, version: str }) } } }, async () => ({
-      status: 'ok',
-      uptimeMs: Date.now() - ctx.startedAt,
-      version: ctx.version,
-    }));
+    app.get(
+      '/api/health',
+      {
+        config: { role: 'public' },
+        schema: {
+          querystring: querySchema({}),
+          response: { 200: object({ status: str, uptimeMs: int, version: str }) },
+        },
+      },
+      async () => ({
+        status: 'ok',
+        uptimeMs: Date.now() - ctx.startedAt,
+        version: ctx.version,
+      }),
+    );
 
     app.post<{ Body: LoginBody }>(
       '/api/login',
       {
         config: { role: 'public' },
         schema: {
-          body: querySchema({ username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 1024 } }, [
-            'username',
-            'password',
-          ]),
+          body: querySchema(
+            {
+              username: { type: 'string', minLength: 1, maxLength: 64 },
+              password: { type: 'string', minLength: 1, maxLength: 1024 },
+            },
+            ['username', 'password'],
+          ),
           response: { 200: object({ user: object({ username: str, role: str }) }) },
         },
       },
@@ -44,7 +57,12 @@ export function authRoutes(ctx: WebContext) {
         const ok = await verifyPassword(password, user?.passwordHash ?? UNUSABLE_HASH);
         if (!user || !ok) {
           const locked = ctx.lockout.fail(username, ip);
-          await ctx.audit.record({ actor: username, ip, action: 'login.failed', result: locked ? 'locked' : 'refused' });
+          await ctx.audit.record({
+            actor: username,
+            ip,
+            action: 'login.failed',
+            result: locked ? 'locked' : 'refused',
+          });
           if (locked) throw lockedOut(ctx.lockout.retryAfterMs(username, ip));
           throw new WebError('AUTH_INVALID_CREDENTIALS');
         }
@@ -62,20 +80,38 @@ export function authRoutes(ctx: WebContext) {
       },
     );
 
-    app.post('/api/logout', { config: { role: 'public' }, schema: { querystring: querySchema({}) } }, async (request, reply) => {
-      if (request.principal?.via === 'session') ctx.sessions.delete(request.principal.credentialId);
-      reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: ctx.web.secureCookies });
-      return reply.code(204).send();
-    });
+    app.post(
+      '/api/logout',
+      { config: { role: 'public' }, schema: { querystring: querySchema({}) } },
+      async (request, reply) => {
+        if (request.principal?.via === 'session') ctx.sessions.delete(request.principal.credentialId);
+        reply.clearCookie(SESSION_COOKIE, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: ctx.web.secureCookies,
+        });
+        return reply.code(204).send();
+      },
+    );
 
-    app.get('/api/me', { config: { role: 'viewer' }, schema: { querystring: querySchema({}), response: { 200: object({ username: str, role: str, via: str }) } } }, async (request) => {
-      const p = request.principal!;
-      return { username: p.username, role: p.role, via: p.via };
-    });
+    app.get(
+      '/api/me',
+      {
+        config: { role: 'viewer' },
+        schema: { querystring: querySchema({}), response: { 200: object({ username: str, role: str, via: str }) } },
+      },
+      async (request) => {
+        const p = request.principal!;
+        return { username: p.username, role: p.role, via: p.via };
+      },
+    );
   };
 }
 
 function lockedOut(waitMs: number): WebError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  return new WebError('AUTH_LOCKED_OUT', `too many failed logins; try again in ${seconds} s`, { 'retry-after': String(seconds) });
+  return new WebError('AUTH_LOCKED_OUT', `too many failed logins; try again in ${seconds} s`, {
+    'retry-after': String(seconds),
+  });
 }

@@ -45,7 +45,9 @@ export function deviceRoutes(ctx: WebContext) {
           (d) =>
             (status === undefined || d.status === status) &&
             (profile === undefined || d.profile === profile) &&
-            (!needle || d.registrationId.toLowerCase().includes(needle) || (d.name ?? '').toLowerCase().includes(needle)),
+            (!needle ||
+              d.registrationId.toLowerCase().includes(needle) ||
+              (d.name ?? '').toLowerCase().includes(needle)),
         );
         const online = all.filter((d) => d.status === 'online').length;
         return {
@@ -58,18 +60,26 @@ export function deviceRoutes(ctx: WebContext) {
       },
     );
 
-    fastify.get<{ Params: { id: string } }>('/api/devices/:id', { config: viewer, schema: { params: DEVICE_PARAMS, response: { 200: object({ device: DEVICE_DETAIL }) } } }, async (request): Promise<Served<{ device: DeviceDetail }>> => {
-      const { id: deviceId } = request.params;
-      const device = await devices.detail(deviceId);
-      if (!device) throw new WebError('DEVICE_NOT_FOUND', `device ${deviceId} is unknown`);
-      return { device };
-    });
+    fastify.get<{ Params: { id: string } }>(
+      '/api/devices/:id',
+      { config: viewer, schema: { params: DEVICE_PARAMS, response: { 200: object({ device: DEVICE_DETAIL }) } } },
+      async (request): Promise<Served<{ device: DeviceDetail }>> => {
+        const { id: deviceId } = request.params;
+        const device = await devices.detail(deviceId);
+        if (!device) throw new WebError('DEVICE_NOT_FOUND', `device ${deviceId} is unknown`);
+        return { device };
+      },
+    );
 
-    fastify.get<{ Params: { id: string } }>('/api/devices/:id/latest', { config: viewer, schema: { params: DEVICE_PARAMS, response: { 200: LATEST_VALUES } } }, async (request): Promise<Served<{ deviceId: string; items: (Sample & { unit: string | null })[] }>> => {
-      const { id: deviceId } = request.params;
-      const items = await devices.latest(deviceId);
-      if (!items) throw new WebError('DEVICE_NOT_FOUND', `device ${deviceId} is unknown`);
-      return { deviceId, items };
-    });
+    fastify.get<{ Params: { id: string } }>(
+      '/api/devices/:id/latest',
+      { config: viewer, schema: { params: DEVICE_PARAMS, response: { 200: LATEST_VALUES } } },
+      async (request): Promise<Served<{ deviceId: string; items: (Sample & { unit: string | null })[] }>> => {
+        const { id: deviceId } = request.params;
+        const items = await devices.latest(deviceId);
+        if (!items) throw new WebError('DEVICE_NOT_FOUND', `device ${deviceId} is unknown`);
+        return { deviceId, items };
+      },
+    );
   };
 }

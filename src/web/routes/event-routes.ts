@@ -45,8 +45,15 @@ export function eventRoutes(ctx: WebContext) {
   const { events, webhooks } = ctx.services;
 
   /** Runs `work` and records it in the audit log, whether it worked or threw. */
-  async function audited<T>(request: FastifyRequest, action: string, subject: string, work: () => Promise<T>, outcome: (value: T) => [string, string]): Promise<T> {
-    const record = (result: string, details: string) => ctx.audit.record({ actor: actorName(principalOf(request)), ip: request.ip, action, result, details });
+  async function audited<T>(
+    request: FastifyRequest,
+    action: string,
+    subject: string,
+    work: () => Promise<T>,
+    outcome: (value: T) => [string, string],
+  ): Promise<T> {
+    const record = (result: string, details: string) =>
+      ctx.audit.record({ actor: actorName(principalOf(request)), ip: request.ip, action, result, details });
     let value: T;
     try {
       value = await work();
@@ -63,57 +70,137 @@ export function eventRoutes(ctx: WebContext) {
       '/api/events',
       {
         config: { role: 'viewer' },
-        schema: { querystring: querySchema({ ...TIME_WINDOW, type: NAME, device: DEVICE_ID, rule: NAME }), response: { 200: list(EVENT_ROW, { next: TIME_NEXT, types: Type.Array(str) }) } },
+        schema: {
+          querystring: querySchema({ ...TIME_WINDOW, type: NAME, device: DEVICE_ID, rule: NAME }),
+          response: { 200: list(EVENT_ROW, { next: TIME_NEXT, types: Type.Array(str) }) },
+        },
       },
       async (request) => {
         const { type, device, rule, from, to, order } = request.query;
         const limit = request.query.limit ?? 1000;
         const items = await events.list(defined({ type, registrationId: device, rule, from, to, order, limit }));
         // The catalogue comes along so a client's type filter never goes stale.
-        return { items, next: nextPage(items.map((e) => e.at), limit, order), types: EVENT_TYPES };
+        return {
+          items,
+          next: nextPage(
+            items.map((e) => e.at),
+            limit,
+            order,
+          ),
+          types: EVENT_TYPES,
+        };
       },
     );
 
-    fastify.get('/api/rules', { config: { role: 'viewer' }, schema: { querystring: querySchema({}), response: { 200: list(RULE_VIEW, { file: RULES_FILE }) } } }, async () => {
-      const file = await events.rulesFile();
-      return { items: events.rules(), file: file && { path: file.path, text: maskedRulesText(file.text) } };
-    });
+    fastify.get(
+      '/api/rules',
+      {
+        config: { role: 'viewer' },
+        schema: { querystring: querySchema({}), response: { 200: list(RULE_VIEW, { file: RULES_FILE }) } },
+      },
+      async () => {
+        const file = await events.rulesFile();
+        return { items: events.rules(), file: file && { path: file.path, text: maskedRulesText(file.text) } };
+      },
+    );
 
-    fastify.get('/api/webhooks', { config: { role: 'viewer' }, schema: { querystring: querySchema({}), response: { 200: list(ENDPOINT, { stats: QUEUE_STATS }) } } }, async () => {
-      const { byEndpoint, ...stats } = webhooks.stats();
-      const items = webhooks.endpoints().map((e) => ({ ...e, url: maskedUrl(e.url), queued: byEndpoint[e.name]?.queued ?? 0, inFlight: byEndpoint[e.name]?.inFlight ?? 0 }));
-      return { items, stats };
-    });
+    fastify.get(
+      '/api/webhooks',
+      {
+        config: { role: 'viewer' },
+        schema: { querystring: querySchema({}), response: { 200: list(ENDPOINT, { stats: QUEUE_STATS }) } },
+      },
+      async () => {
+        const { byEndpoint, ...stats } = webhooks.stats();
+        const items = webhooks
+          .endpoints()
+          .map((e) => ({
+            ...e,
+            url: maskedUrl(e.url),
+            queued: byEndpoint[e.name]?.queued ?? 0,
+            inFlight: byEndpoint[e.name]?.inFlight ?? 0,
+          }));
+        return { items, stats };
+      },
+    );
 
-    const deliveryQuery = querySchema({ from: EPOCH_MS, to: EPOCH_MS, limit: DELIVERY_LIMIT, order: ORDER, status: DELIVERY_STATUS, endpoint: NAME, eventId: NAME });
-    const deadLetterQuery = querySchema({ from: EPOCH_MS, to: EPOCH_MS, limit: DELIVERY_LIMIT, order: ORDER, endpoint: NAME, eventId: NAME });
+    const deliveryQuery = querySchema({
+      from: EPOCH_MS,
+      to: EPOCH_MS,
+      limit: DELIVERY_LIMIT,
+      order: ORDER,
+      status: DELIVERY_STATUS,
+      endpoint: NAME,
+      eventId: NAME,
+    });
+    const deadLetterQuery = querySchema({
+      from: EPOCH_MS,
+      to: EPOCH_MS,
+      limit: DELIVERY_LIMIT,
+      order: ORDER,
+      endpoint: NAME,
+      eventId: NAME,
+    });
     const deliveryPage = (dead: boolean) => async (request: FastifyRequest<{ Querystring: DeliveriesQuery }>) => {
       const { status, endpoint, eventId, from, to, order } = request.query;
       const limit = request.query.limit ?? 100;
       const query = defined({ endpoint, eventId, from, to, order, limit });
       const items = dead ? await webhooks.deadLetters(query) : await webhooks.deliveries(defined({ ...query, status }));
-      return { items, next: nextPage(items.map((d) => d.createdAt), limit, order) };
+      return {
+        items,
+        next: nextPage(
+          items.map((d) => d.createdAt),
+          limit,
+          order,
+        ),
+      };
     };
     const page = { 200: list(DELIVERY, { next: TIME_NEXT }) };
-    fastify.get('/api/webhooks/deliveries', { config: { role: 'operator' }, schema: { querystring: deliveryQuery, response: page } }, deliveryPage(false));
-    fastify.get('/api/webhooks/dead-letters', { config: { role: 'operator' }, schema: { querystring: deadLetterQuery, response: page } }, deliveryPage(true));
+    fastify.get(
+      '/api/webhooks/deliveries',
+      { config: { role: 'operator' }, schema: { querystring: deliveryQuery, response: page } },
+      deliveryPage(false),
+    );
+    fastify.get(
+      '/api/webhooks/dead-letters',
+      { config: { role: 'operator' }, schema: { querystring: deadLetterQuery, response: page } },
+      deliveryPage(true),
+    );
 
     fastify.post<{ Params: { id: string } }>(
       '/api/webhooks/deliveries/:id/retry',
-      { config: { role: 'operator' }, schema: { params: querySchema({ id: NAME }, ['id']), response: { 200: object({ delivery: DELIVERY }) } } },
+      {
+        config: { role: 'operator' },
+        schema: { params: querySchema({ id: NAME }, ['id']), response: { 200: object({ delivery: DELIVERY }) } },
+      },
       async (request) => {
         const { id } = request.params;
-        const delivery = await audited(request, 'webhook.retry', id, () => webhooks.retry(id), () => ['ok', id]);
+        const delivery = await audited(
+          request,
+          'webhook.retry',
+          id,
+          () => webhooks.retry(id),
+          () => ['ok', id],
+        );
         return { delivery };
       },
     );
 
     fastify.post<{ Params: { name: string } }>(
       '/api/webhooks/:name/test',
-      { config: { role: 'operator' }, schema: { params: querySchema({ name: NAME }, ['name']), response: { 200: object({ result: TEST_RESULT }) } } },
+      {
+        config: { role: 'operator' },
+        schema: { params: querySchema({ name: NAME }, ['name']), response: { 200: object({ result: TEST_RESULT }) } },
+      },
       async (request) => {
         const { name } = request.params;
-        const result = await audited(request, 'webhook.test', name, () => webhooks.test(name), (r) => [r.ok ? 'ok' : 'failed', `${name}: ${r.status ?? r.error ?? ''} (event ${r.eventId})`]);
+        const result = await audited(
+          request,
+          'webhook.test',
+          name,
+          () => webhooks.test(name),
+          (r) => [r.ok ? 'ok' : 'failed', `${name}: ${r.status ?? r.error ?? ''} (event ${r.eventId})`],
+        );
         return { result };
       },
     );

@@ -2,7 +2,14 @@
 import { Type } from '@sinclair/typebox';
 import { anyObject, bool, int, nullable, object, oneOf, orNull, str } from './response-schemas.js';
 
-export const EVENT_ROW = object({ id: str, type: str, registrationId: nullable('string'), rule: nullable('string'), at: int, payload: anyObject });
+export const EVENT_ROW = object({
+  id: str,
+  type: str,
+  registrationId: nullable('string'),
+  rule: nullable('string'),
+  at: int,
+  payload: anyObject,
+});
 
 export const RULE_VIEW = object({
   name: str,
@@ -26,7 +33,14 @@ export const ENDPOINT = object({
   inFlight: int,
 });
 
-export const QUEUE_STATS = object({ queued: int, inFlight: int, delivered: int, failedAttempts: int, dead: int, storeErrors: int });
+export const QUEUE_STATS = object({
+  queued: int,
+  inFlight: int,
+  delivered: int,
+  failedAttempts: int,
+  dead: int,
+  storeErrors: int,
+});
 
 export const DELIVERY = object({
   id: str,
@@ -47,4 +61,10 @@ export const DELIVERY = object({
   deliveredAt: nullable('integer'),
 });
 
-export const TEST_RESULT = object({ ok: bool, status: nullable('integer'), error: nullable('string'), latencyMs: int, eventId: str });
+export const TEST_RESULT = object({
+  ok: bool,
+  status: nullable('integer'),
+  error: nullable('string'),
+  latencyMs: int,
+  eventId: str,
+});

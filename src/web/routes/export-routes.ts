@@ -30,7 +30,14 @@ export function exportRoutes(ctx: WebContext) {
         schema: {
           params: querySchema({ table: { type: 'string', enum: [...EXPORT_TABLES] } }, ['table']),
           querystring: querySchema(
-            { format: { type: 'string', enum: ['csv', 'xlsx'] }, device: DEVICE_ID, point: POINT_NAME, kind: PACKET_KIND, from: EPOCH_MS, to: EPOCH_MS },
+            {
+              format: { type: 'string', enum: ['csv', 'xlsx'] },
+              device: DEVICE_ID,
+              point: POINT_NAME,
+              kind: PACKET_KIND,
+              from: EPOCH_MS,
+              to: EPOCH_MS,
+            },
             ['format'],
           ),
         },
@@ -38,16 +45,25 @@ export function exportRoutes(ctx: WebContext) {
       async (request, reply) => {
         const { table } = request.params;
         const { format, device, point, kind, from, to } = request.query;
-        if (table === 'data' && device === undefined) throw new WebError('BAD_REQUEST', 'device is required for a data export');
-        if (point !== undefined && table !== 'data') throw new WebError('BAD_REQUEST', 'point applies to the data export only');
-        if (kind !== undefined && table !== 'packets') throw new WebError('BAD_REQUEST', 'kind applies to the packets export only');
+        if (table === 'data' && device === undefined)
+          throw new WebError('BAD_REQUEST', 'device is required for a data export');
+        if (point !== undefined && table !== 'data')
+          throw new WebError('BAD_REQUEST', 'point applies to the data export only');
+        if (kind !== undefined && table !== 'packets')
+          throw new WebError('BAD_REQUEST', 'kind applies to the packets export only');
         let units = new Map<string, string | null>();
         if (table === 'data') {
           const known = await ctx.services.devices.get(device!);
           if (!known) throw new WebError('DEVICE_NOT_FOUND', `device ${device} is unknown`);
           units = ctx.services.devices.units(known.profile, known.registrationId);
         }
-        const filters = { ...(device !== undefined ? { device } : {}), ...(point !== undefined ? { point } : {}), ...(kind !== undefined ? { kind } : {}), ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+        const filters = {
+          ...(device !== undefined ? { device } : {}),
+          ...(point !== undefined ? { point } : {}),
+          ...(kind !== undefined ? { kind } : {}),
+          ...(from !== undefined ? { from } : {}),
+          ...(to !== undefined ? { to } : {}),
+        };
         const source = exportSource(table, ctx.services.history, filters, units);
         const out = new PassThrough({ highWaterMark: OUTPUT_HIGH_WATER });
         // A client that goes away destroys the stream; the export notices at its next page.

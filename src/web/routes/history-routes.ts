@@ -6,10 +6,31 @@ import { WebError } from '../errors.js';
 import { BucketReducer } from '../history/buckets.js';
 import { dataPages } from '../history/pages.js';
 import type { TSchema } from '@sinclair/typebox';
-import { CONNECTION_ROW, HEARTBEAT_ROW, int, list, object, orNull, PACKET_ROW, SAMPLE, SERIES, str, TIME_NEXT } from './response-schemas.js';
+import {
+  CONNECTION_ROW,
+  HEARTBEAT_ROW,
+  int,
+  list,
+  object,
+  orNull,
+  PACKET_ROW,
+  SAMPLE,
+  SERIES,
+  str,
+  TIME_NEXT,
+} from './response-schemas.js';
 
 import type { WebContext } from '../web-context.js';
-import { DEVICE_ID, DEVICE_PARAMS, EPOCH_MS, PACKET_KIND, POINT_NAME, querySchema, TIME_WINDOW, type TimeWindowQuery } from './schemas.js';
+import {
+  DEVICE_ID,
+  DEVICE_PARAMS,
+  EPOCH_MS,
+  PACKET_KIND,
+  POINT_NAME,
+  querySchema,
+  TIME_WINDOW,
+  type TimeWindowQuery,
+} from './schemas.js';
 
 const viewer = { role: 'viewer' } as const;
 /** Bounded work for one chart request. */
@@ -58,7 +79,10 @@ export function historyRoutes(ctx: WebContext) {
         config: viewer,
         schema: {
           params: DEVICE_PARAMS,
-          querystring: { ...querySchema({ ...TIME_WINDOW, point: POINT_NAME, afterTs: EPOCH_MS, afterPoint: POINT_NAME }), dependencies: { afterTs: ['afterPoint'], afterPoint: ['afterTs'] } },
+          querystring: {
+            ...querySchema({ ...TIME_WINDOW, point: POINT_NAME, afterTs: EPOCH_MS, afterPoint: POINT_NAME }),
+            dependencies: { afterTs: ['afterPoint'], afterPoint: ['afterTs'] },
+          },
           response: { 200: list(SAMPLE, { next: orNull(object({ afterTs: int, afterPoint: str })) }) },
         },
       },
@@ -88,7 +112,12 @@ export function historyRoutes(ctx: WebContext) {
         schema: {
           params: DEVICE_PARAMS,
           querystring: querySchema(
-            { points: { type: 'string', minLength: 1, maxLength: 1100 }, from: EPOCH_MS, to: EPOCH_MS, buckets: { type: 'integer', minimum: 1, maximum: 2000, default: 300 } },
+            {
+              points: { type: 'string', minLength: 1, maxLength: 1100 },
+              from: EPOCH_MS,
+              to: EPOCH_MS,
+              buckets: { type: 'integer', minimum: 1, maximum: 2000, default: 300 },
+            },
             ['points', 'from', 'to'],
           ),
           response: { 200: SERIES },
@@ -97,8 +126,16 @@ export function historyRoutes(ctx: WebContext) {
       async (request) => {
         const { id } = request.params;
         const { from, to, buckets = 300 } = request.query;
-        const points = [...new Set(request.query.points.split(',').map((p) => p.trim()).filter(Boolean))];
-        if (points.length === 0 || points.length > MAX_SERIES_POINTS) throw new WebError('BAD_REQUEST', `points: give 1 to ${MAX_SERIES_POINTS} point names`);
+        const points = [
+          ...new Set(
+            request.query.points
+              .split(',')
+              .map((p) => p.trim())
+              .filter(Boolean),
+          ),
+        ];
+        if (points.length === 0 || points.length > MAX_SERIES_POINTS)
+          throw new WebError('BAD_REQUEST', `points: give 1 to ${MAX_SERIES_POINTS} point names`);
         if (to <= from) throw new WebError('BAD_REQUEST', 'to must be after from');
         const device = await knownDevice(id);
         const units = devices.units(device.profile, device.registrationId);
@@ -137,22 +174,37 @@ export function historyRoutes(ctx: WebContext) {
       ...(q.order !== undefined ? { order: q.order } : {}),
     });
 
-    fastify.get<{ Querystring: TableQuery }>('/api/connections', { config: viewer, schema: tableQuery(CONNECTION_ROW) }, async (request) => {
-      const query = window(request.query);
-      const rows = await history().connections(query);
-      return { items: rows, next: nextByTime(rows, query.limit, request.query.order) };
-    });
+    fastify.get<{ Querystring: TableQuery }>(
+      '/api/connections',
+      { config: viewer, schema: tableQuery(CONNECTION_ROW) },
+      async (request) => {
+        const query = window(request.query);
+        const rows = await history().connections(query);
+        return { items: rows, next: nextByTime(rows, query.limit, request.query.order) };
+      },
+    );
 
-    fastify.get<{ Querystring: TableQuery }>('/api/heartbeats', { config: viewer, schema: tableQuery(HEARTBEAT_ROW) }, async (request) => {
-      const query = window(request.query);
-      const rows = await history().heartbeats(query);
-      return { items: rows, next: nextByTime(rows, query.limit, request.query.order) };
-    });
+    fastify.get<{ Querystring: TableQuery }>(
+      '/api/heartbeats',
+      { config: viewer, schema: tableQuery(HEARTBEAT_ROW) },
+      async (request) => {
+        const query = window(request.query);
+        const rows = await history().heartbeats(query);
+        return { items: rows, next: nextByTime(rows, query.limit, request.query.order) };
+      },
+    );
 
-    fastify.get<{ Querystring: TableQuery }>('/api/packets', { config: viewer, schema: tableQuery(PACKET_ROW, { kind: PACKET_KIND }) }, async (request) => {
-      const query = { ...window(request.query), ...(request.query.kind !== undefined ? { kind: request.query.kind } : {}) };
-      const rows = await history().rawPackets(query);
-      return { items: rows, next: nextByTime(rows, query.limit, request.query.order) };
-    });
+    fastify.get<{ Querystring: TableQuery }>(
+      '/api/packets',
+      { config: viewer, schema: tableQuery(PACKET_ROW, { kind: PACKET_KIND }) },
+      async (request) => {
+        const query = {
+          ...window(request.query),
+          ...(request.query.kind !== undefined ? { kind: request.query.kind } : {}),
+        };
+        const rows = await history().rawPackets(query);
+        return { items: rows, next: nextByTime(rows, query.limit, request.query.order) };
+      },
+    );
   };
 }

@@ -10,18 +10,30 @@ import { querySchema, SUPERVISION_ACTIONS, SUPERVISED_PARAMS } from './schemas.j
 
 export function listenerRoutes(ctx: WebContext) {
   const { listeners } = ctx.services;
-  const control = supervised(ctx, 'listener', (name: string, action: SupervisionAction): Promise<Served<Listener>> => listeners.control(name, action));
+  const control = supervised(ctx, 'listener', (name: string, action: SupervisionAction): Promise<Served<Listener>> =>
+    listeners.control(name, action),
+  );
 
   return async (fastify: FastifyInstance) => {
-    fastify.get('/api/listeners', { config: { role: 'viewer' }, schema: { querystring: querySchema({}), response: { 200: list(LISTENER, { process: PROCESS_USAGE }) } } }, async (): Promise<Served<{ process: ProcessUsage; items: Listener[] }>> => ({
-      process: ctx.sampler.process(),
-      items: listeners.list(),
-    }));
+    fastify.get(
+      '/api/listeners',
+      {
+        config: { role: 'viewer' },
+        schema: { querystring: querySchema({}), response: { 200: list(LISTENER, { process: PROCESS_USAGE }) } },
+      },
+      async (): Promise<Served<{ process: ProcessUsage; items: Listener[] }>> => ({
+        process: ctx.sampler.process(),
+        items: listeners.list(),
+      }),
+    );
 
     for (const action of SUPERVISION_ACTIONS) {
       fastify.post<{ Params: { name: string } }>(
         `/api/listeners/:name/${action}`,
-        { config: { role: 'admin' }, schema: { params: SUPERVISED_PARAMS, response: { 200: object({ listener: LISTENER }) } } },
+        {
+          config: { role: 'admin' },
+          schema: { params: SUPERVISED_PARAMS, response: { 200: object({ listener: LISTENER }) } },
+        },
         async (request) => ({ listener: await control(request, request.params.name, action) }),
       );
     }

@@ -10,13 +10,21 @@ export function liveRoutes(ctx: WebContext) {
   return async (fastify: FastifyInstance) => {
     fastify.get<{ Querystring: { subscribe?: string } }>(
       '/api/live',
-      { websocket: true, config: { role: 'viewer' }, schema: { querystring: querySchema({ subscribe: { type: 'string', maxLength: 4096 } }) } },
+      {
+        websocket: true,
+        config: { role: 'viewer' },
+        schema: { querystring: querySchema({ subscribe: { type: 'string', maxLength: 4096 } }) },
+      },
       (socket, request) => {
         const principal = request.principal!;
-        const topics = (request.query.subscribe ?? '').split(',').map((c) => c.trim()).filter(isTopic);
+        const topics = (request.query.subscribe ?? '')
+          .split(',')
+          .map((c) => c.trim())
+          .filter(isTopic);
         // A session can end while the socket is open (logout, expiry, user deleted); a token is
         // checked when the connection opens.
-        const stillAuthorized = principal.via === 'session' ? () => ctx.sessions.alive(principal.credentialId) : () => true;
+        const stillAuthorized =
+          principal.via === 'session' ? () => ctx.sessions.alive(principal.credentialId) : () => true;
         ctx.live.attach(socket, { username: principal.username, role: principal.role }, topics, stillAuthorized);
       },
     );

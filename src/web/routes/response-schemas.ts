@@ -12,16 +12,22 @@ export const bool = Type.Boolean();
 
 type NullableOf = { string: string; integer: number; number: number };
 /** `type: [t, 'null']`, as fast-json-stringify serialises it best. */
-export const nullable = <K extends keyof NullableOf>(type: K) => Type.Unsafe<NullableOf[K] | null>({ type: [type, 'null'] });
+export const nullable = <K extends keyof NullableOf>(type: K) =>
+  Type.Unsafe<NullableOf[K] | null>({ type: [type, 'null'] });
 
 /** One of a few strings; serialised as a string, the enum documents it. */
-export const oneOf = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+export const oneOf = <const T extends readonly string[]>(values: T) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 
 /** Any JSON object, serialised as it is (status sub-objects with many counters). */
 export const anyObject = Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true });
 
-export const object = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
-export const list = <I extends TSchema, E extends Record<string, TSchema> = Record<never, TSchema>>(items: I, extra: E = {} as E) => object({ items: Type.Array(items), ...extra });
+export const object = <P extends Record<string, TSchema>>(properties: P) =>
+  Type.Object(properties, { additionalProperties: false });
+export const list = <I extends TSchema, E extends Record<string, TSchema> = Record<never, TSchema>>(
+  items: I,
+  extra: E = {} as E,
+) => object({ items: Type.Array(items), ...extra });
 export const orNull = <T extends TSchema>(schema: T) => Type.Union([Type.Null(), schema]);
 
 export const ERROR_RESPONSE = Type.Object({
@@ -32,7 +38,11 @@ export const ROLE = oneOf(['viewer', 'operator', 'admin'] as const);
 
 export const ME = object({ username: str, role: ROLE, via: oneOf(['session', 'token'] as const) });
 
-export const DEVICE_VIA = Type.Union([Type.Null(), object({ kind: Type.Literal('dtu'), listener: str }), object({ kind: Type.Literal('channel'), channel: str, type: str })]);
+export const DEVICE_VIA = Type.Union([
+  Type.Null(),
+  object({ kind: Type.Literal('dtu'), listener: str }),
+  object({ kind: Type.Literal('channel'), channel: str, type: str }),
+]);
 
 export const DEVICE_SUMMARY = object({
   registrationId: str,
@@ -76,7 +86,15 @@ export const SLAVE_STATE = object({
   lastFailureAt: nullable('integer'),
 });
 
-export const POINT_INFO = object({ name: str, slave: int, fn: int, address: int, type: str, unit: nullable('string'), description: nullable('string') });
+export const POINT_INFO = object({
+  name: str,
+  slave: int,
+  fn: int,
+  address: int,
+  type: str,
+  unit: nullable('string'),
+  description: nullable('string'),
+});
 
 export const DEVICE_DETAIL = object({
   ...DEVICE_SUMMARY.properties,
@@ -87,7 +105,12 @@ export const DEVICE_DETAIL = object({
 
 export const LATEST_VALUES = list(object({ ...SAMPLE_PROPERTIES, unit: nullable('string') }), { deviceId: str });
 
-export const DEVICE_LIST = list(DEVICE_SUMMARY, { total: int, offset: int, limit: int, counts: object({ online: int, offline: int }) });
+export const DEVICE_LIST = list(DEVICE_SUMMARY, {
+  total: int,
+  offset: int,
+  limit: int,
+  counts: object({ online: int, offline: int }),
+});
 
 export const TIME_NEXT = Type.Union([Type.Null(), object({ from: int }), object({ to: int })]);
 
@@ -101,12 +124,39 @@ export const SERIES = object({
   truncated: bool,
 });
 
-export const CONNECTION_ROW = object({ id: int, registrationId: nullable('string'), event: str, ip: str, port: int, listener: str, details: nullable('string'), at: int });
+export const CONNECTION_ROW = object({
+  id: int,
+  registrationId: nullable('string'),
+  event: str,
+  ip: str,
+  port: int,
+  listener: str,
+  details: nullable('string'),
+  at: int,
+});
 export const HEARTBEAT_ROW = object({ id: int, registrationId: str, ip: str, port: int, at: int });
-export const PACKET_ROW = object({ id: int, registrationId: nullable('string'), direction: str, kind: str, hex: str, ip: str, port: int, note: nullable('string'), at: int });
+export const PACKET_ROW = object({
+  id: int,
+  registrationId: nullable('string'),
+  direction: str,
+  kind: str,
+  hex: str,
+  ip: str,
+  port: int,
+  note: nullable('string'),
+  at: int,
+});
 
 export const USER = object({ username: str, role: ROLE, createdAt: int, updatedAt: int });
-export const TOKEN = object({ id: int, name: str, role: ROLE, createdBy: str, createdAt: int, lastUsedAt: nullable('integer'), expiresAt: nullable('integer') });
+export const TOKEN = object({
+  id: int,
+  name: str,
+  role: ROLE,
+  createdBy: str,
+  createdAt: int,
+  lastUsedAt: nullable('integer'),
+  expiresAt: nullable('integer'),
+});
 
 export const AUDIT_ROW = object({
   id: int,
@@ -123,7 +173,13 @@ export const AUDIT_ROW = object({
   details: nullable('string'),
 });
 
-export const PROCESS_USAGE = object({ pid: int, cpuPercent: num, rssBytes: int, heapUsedBytes: int, heapTotalBytes: int });
+export const PROCESS_USAGE = object({
+  pid: int,
+  cpuPercent: num,
+  rssBytes: int,
+  heapUsedBytes: int,
+  heapTotalBytes: int,
+});
 
 /** An inbound DTU listener. */
 export const LISTENER = object({
@@ -155,11 +211,25 @@ export const CHANNEL = object({
   restarts: int,
   startedAt: nullable('integer'),
   devices: Type.Array(str),
-  counters: object({ connects: int, connectFailures: int, disconnects: int, collects: int, collectErrors: int, samples: int }),
+  counters: object({
+    connects: int,
+    connectFailures: int,
+    disconnects: int,
+    collects: int,
+    collectErrors: int,
+    samples: int,
+  }),
 });
 
 /** The store's health as it is; the UI reads a few fields of it. */
-const STORE = Type.Unsafe<{ driver?: string; where?: string; state?: string; since?: number; lastError?: string | null; [key: string]: unknown }>({ type: 'object', additionalProperties: true });
+const STORE = Type.Unsafe<{
+  driver?: string;
+  where?: string;
+  state?: string;
+  since?: number;
+  lastError?: string | null;
+  [key: string]: unknown;
+}>({ type: 'object', additionalProperties: true });
 
 const STATUS_PROPERTIES = {
   version: str,
@@ -178,4 +248,8 @@ const STATUS_PROPERTIES = {
 export const STATUS = object({ ...STATUS_PROPERTIES, counters: anyObject });
 
 /** The fleet topic's `status` frame body: the status without counters, plus supervision. */
-export const FLEET_STATUS = object({ ...STATUS_PROPERTIES, listeners: Type.Array(LISTENER), channels: Type.Array(CHANNEL) });
+export const FLEET_STATUS = object({
+  ...STATUS_PROPERTIES,
+  listeners: Type.Array(LISTENER),
+  channels: Type.Array(CHANNEL),
+});

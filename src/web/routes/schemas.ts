@@ -4,7 +4,12 @@ export const EPOCH_MS = { type: 'integer', minimum: 0, maximum: 8_640_000_000_00
 export const ORDER = { type: 'string', enum: ['asc', 'desc'] } as const;
 export const HISTORY_LIMIT = { type: 'integer', minimum: 1, maximum: 100_000 } as const;
 /** Registration IDs are untrusted text: bounded, no control characters. */
-export const DEVICE_ID = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f]+$' } as const;
+export const DEVICE_ID = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+} as const;
 export const POINT_NAME = { type: 'string', minLength: 1, maxLength: 128 } as const;
 export const USERNAME = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' } as const;
 export const ROLE = { type: 'string', enum: ['viewer', 'operator', 'admin'] } as const;

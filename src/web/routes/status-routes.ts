@@ -9,12 +9,23 @@ import { DEVICE_ID, querySchema, TIME_WINDOW } from './schemas.js';
 
 export function statusRoutes(ctx: WebContext) {
   return async (fastify: FastifyInstance) => {
-    fastify.get('/api/status', { config: { role: 'viewer' }, schema: { querystring: querySchema({}), response: { 200: STATUS } } }, async () => serverStatus(ctx, true));
+    fastify.get(
+      '/api/status',
+      { config: { role: 'viewer' }, schema: { querystring: querySchema({}), response: { 200: STATUS } } },
+      async () => serverStatus(ctx, true),
+    );
 
-    fastify.get('/api/config', { config: { role: 'operator' }, schema: { querystring: querySchema({}), response: { 200: object({ server: anyObject, points: anyObject }) } } }, async () => {
-      const { server, points } = ctx.services.config;
-      return { server: maskedConfig(server), points: maskedConfig(points) };
-    });
+    fastify.get(
+      '/api/config',
+      {
+        config: { role: 'operator' },
+        schema: { querystring: querySchema({}), response: { 200: object({ server: anyObject, points: anyObject }) } },
+      },
+      async () => {
+        const { server, points } = ctx.services.config;
+        return { server: maskedConfig(server), points: maskedConfig(points) };
+      },
+    );
 
     fastify.get<{ Querystring: AuditQuery }>(
       '/api/audit',

@@ -6,9 +6,20 @@ import { principalOf } from '../auth/request-guard.js';
 import { actorName } from '../auth/roles.js';
 import type { WebContext } from '../web-context.js';
 
-export function supervised<T>(ctx: WebContext, kind: 'listener' | 'channel', run: (name: string, action: SupervisionAction) => Promise<T>) {
+export function supervised<T>(
+  ctx: WebContext,
+  kind: 'listener' | 'channel',
+  run: (name: string, action: SupervisionAction) => Promise<T>,
+) {
   return async (request: FastifyRequest, name: string, action: SupervisionAction): Promise<T> => {
-    const audit = (result: string, details: string) => ctx.audit.record({ actor: actorName(principalOf(request)), ip: request.ip, action: `${kind}.${action}`, result, details });
+    const audit = (result: string, details: string) =>
+      ctx.audit.record({
+        actor: actorName(principalOf(request)),
+        ip: request.ip,
+        action: `${kind}.${action}`,
+        result,
+        details,
+      });
     let status: T;
     try {
       status = await run(name, action);

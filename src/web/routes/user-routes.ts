@@ -19,7 +19,15 @@ function publicUser(u: UserRecord) {
 }
 
 function publicToken(t: TokenRecord) {
-  return { id: t.id, name: t.name, role: t.role, createdBy: t.createdBy, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, expiresAt: t.expiresAt };
+  return {
+    id: t.id,
+    name: t.name,
+    role: t.role,
+    createdBy: t.createdBy,
+    createdAt: t.createdAt,
+    lastUsedAt: t.lastUsedAt,
+    expiresAt: t.expiresAt,
+  };
 }
 
 export function userRoutes(ctx: WebContext) {
@@ -28,21 +36,38 @@ export function userRoutes(ctx: WebContext) {
 
   /** The last admin may not be removed or demoted: nobody could manage users any more. */
   async function keepsAnAdmin(user: UserRecord, newRole: Role | null): Promise<void> {
-    if (user.role === 'admin' && newRole !== 'admin' && (await ctx.accounts.countAdmins()) <= 1) throw new WebError('LAST_ADMIN');
+    if (user.role === 'admin' && newRole !== 'admin' && (await ctx.accounts.countAdmins()) <= 1)
+      throw new WebError('LAST_ADMIN');
   }
 
   return async (app: FastifyInstance) => {
-    app.get('/api/users', { config: admin, schema: { querystring: querySchema({}), response: { 200: list(USER) } } }, async () => ({
-      items: (await ctx.accounts.users()).map(publicUser),
-    }));
+    app.get(
+      '/api/users',
+      { config: admin, schema: { querystring: querySchema({}), response: { 200: list(USER) } } },
+      async () => ({
+        items: (await ctx.accounts.users()).map(publicUser),
+      }),
+    );
 
     app.post<{ Body: { username: string; password: string; role: Role } }>(
       '/api/users',
-      { config: admin, schema: { body: querySchema({ username: USERNAME, password: PASSWORD, role: ROLE }, ['username', 'password', 'role']), response: { 201: object({ user: USER }) } } },
+      {
+        config: admin,
+        schema: {
+          body: querySchema({ username: USERNAME, password: PASSWORD, role: ROLE }, ['username', 'password', 'role']),
+          response: { 201: object({ user: USER }) },
+        },
+      },
       async (request, reply) => {
         const { username, password, role } = request.body;
         const now = Date.now();
-        const user: UserRecord = { username, role, passwordHash: await hashPassword(password), createdAt: now, updatedAt: now };
+        const user: UserRecord = {
+          username,
+          role,
+          passwordHash: await hashPassword(password),
+          createdAt: now,
+          updatedAt: now,
+        };
         if (!(await ctx.accounts.createUser(user))) throw new WebError('USER_EXISTS', `user ${username} exists`);
         await audit(request, 'user.create', `${username} (${role})`);
         return reply.code(201).send({ user: publicUser(user) });
@@ -65,10 +90,20 @@ export function userRoutes(ctx: WebContext) {
         if (!user) throw new WebError('USER_NOT_FOUND', `no user ${username}`);
         const { role, password } = request.body;
         if (role !== undefined) await keepsAnAdmin(user, role);
-        const changes = { at: Date.now(), ...(role !== undefined ? { role } : {}), ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}) };
+        const changes = {
+          at: Date.now(),
+          ...(role !== undefined ? { role } : {}),
+          ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
+        };
         await ctx.accounts.updateUser(username, changes);
         if (role !== undefined) ctx.sessions.setRole(username, role);
-        await audit(request, 'user.update', [role !== undefined ? `role ${role}` : '', password !== undefined ? 'password' : ''].filter(Boolean).join(', '));
+        await audit(
+          request,
+          'user.update',
+          [role !== undefined ? `role ${role}` : '', password !== undefined ? 'password' : '']
+            .filter(Boolean)
+            .join(', '),
+        );
         return { user: publicUser((await ctx.accounts.user(username))!) };
       },
     );
@@ -88,9 +123,13 @@ export function userRoutes(ctx: WebContext) {
       },
     );
 
-    app.get('/api/tokens', { config: admin, schema: { querystring: querySchema({}), response: { 200: list(TOKEN) } } }, async () => ({
-      items: (await ctx.accounts.tokens()).map(publicToken),
-    }));
+    app.get(
+      '/api/tokens',
+      { config: admin, schema: { querystring: querySchema({}), response: { 200: list(TOKEN) } } },
+      async () => ({
+        items: (await ctx.accounts.tokens()).map(publicToken),
+      }),
+    );
 
     app.post<{ Body: { name: string; role: Role; expiresInDays?: number } }>(
       '/api/tokens',
@@ -98,7 +137,11 @@ export function userRoutes(ctx: WebContext) {
         config: admin,
         schema: {
           body: querySchema(
-            { name: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }, role: ROLE, expiresInDays: { type: 'integer', minimum: 1, maximum: 3650 } },
+            {
+              name: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f]+$' },
+              role: ROLE,
+              expiresInDays: { type: 'integer', minimum: 1, maximum: 3650 },
+            },
             ['name', 'role'],
           ),
           response: { 201: object({ token: TOKEN, secret: str }) },
@@ -125,7 +168,8 @@ export function userRoutes(ctx: WebContext) {
       '/api/tokens/:id',
       { config: admin, schema: { params: querySchema({ id: { type: 'integer', minimum: 1 } }, ['id']) } },
       async (request, reply) => {
-        if (!(await ctx.accounts.deleteToken(request.params.id))) throw new WebError('TOKEN_NOT_FOUND', `no token ${request.params.id}`);
+        if (!(await ctx.accounts.deleteToken(request.params.id)))
+          throw new WebError('TOKEN_NOT_FOUND', `no token ${request.params.id}`);
         await audit(request, 'token.delete', String(request.params.id));
         return reply.code(204).send();
       },

@@ -52,9 +52,15 @@ function verdict(outcome: WriteOutcome, deviceId: string): { result: string; err
     case 'not-online':
       return { result: 'not-online', error: new WebError('DEVICE_NOT_ONLINE', `device ${deviceId} is not online`) };
     case 'exception':
-      return { result: `exception ${outcome.code}`, error: new WebError('MODBUS_EXCEPTION', `the slave answered exception ${outcome.code} (${outcome.name})`) };
+      return {
+        result: `exception ${outcome.code}`,
+        error: new WebError('MODBUS_EXCEPTION', `the slave answered exception ${outcome.code} (${outcome.name})`),
+      };
     case 'timeout':
-      return { result: 'timeout', error: new WebError('MODBUS_TIMEOUT', `no answer after ${outcome.attempts} attempt(s)`) };
+      return {
+        result: 'timeout',
+        error: new WebError('MODBUS_TIMEOUT', `no answer after ${outcome.attempts} attempt(s)`),
+      };
     case 'bad-response':
       return { result: 'bad-response', error: new WebError('MODBUS_FAILED', 'the answer did not match the request') };
     case 'closed':
@@ -66,7 +72,10 @@ export function writeRoutes(ctx: WebContext) {
   return async (fastify: FastifyInstance) => {
     fastify.post<{ Params: { id: string }; Body: WriteBody }>(
       '/api/devices/:id/write',
-      { config: { role: 'operator' }, schema: { params: DEVICE_PARAMS, body: WRITE_BODY_SCHEMA, response: { 200: object({ result: str, at: int }) } } },
+      {
+        config: { role: 'operator' },
+        schema: { params: DEVICE_PARAMS, body: WRITE_BODY_SCHEMA, response: { 200: object({ result: str, at: int }) } },
+      },
       async (request) => {
         const { id: deviceId } = request.params;
         const body = request.body;

@@ -19,7 +19,8 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const NOT_BUILT = '<!doctype html><meta charset="utf-8"><title>dtuhub</title><p>The web UI is not built: run <code>npm run build</code>. 网页界面尚未构建：请运行 <code>npm run build</code>。</p>';
+const NOT_BUILT =
+  '<!doctype html><meta charset="utf-8"><title>dtuhub</title><p>The web UI is not built: run <code>npm run build</code>. 网页界面尚未构建：请运行 <code>npm run build</code>。</p>';
 
 export function uiHandler(files: ReadonlyMap<string, UiFile>) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
@@ -39,7 +40,8 @@ export function uiHandler(files: ReadonlyMap<string, UiFile>) {
       .header('x-content-type-options', 'nosniff')
       .header('referrer-policy', 'no-referrer')
       .header('vary', 'accept-encoding');
-    if (file.type.startsWith('text/html')) reply.header('content-security-policy', CONTENT_SECURITY_POLICY).header('x-frame-options', 'DENY');
+    if (file.type.startsWith('text/html'))
+      reply.header('content-security-policy', CONTENT_SECURITY_POLICY).header('x-frame-options', 'DENY');
     const acceptsGzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
     if (file.gzipped && acceptsGzip) return reply.header('content-encoding', 'gzip').send(file.gzipped);
     return reply.send(file.body);

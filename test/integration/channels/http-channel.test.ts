@@ -44,14 +44,29 @@ describe('HTTP polling channel', () => {
   it('stores mapped values with scale, offset, decimals, booleans and text, at the document time', async () => {
     peer = await startJsonServer();
     const ts = Date.UTC(2026, 10, 22, 8, 0, 0);
-    peer.answer = { kind: 'json', doc: { ts: new Date(ts).toISOString(), data: { t: 253, h: [10, 55.5], pump: true, status: 'running', p: '1013.257' } } };
-    h = await startApp({ server: (doc) => (doc.channels = [channel(peer!.url(), { headers: { authorization: 'Bearer abc' } })]) });
+    peer.answer = {
+      kind: 'json',
+      doc: {
+        ts: new Date(ts).toISOString(),
+        data: { t: 253, h: [10, 55.5], pump: true, status: 'running', p: '1013.257' },
+      },
+    };
+    h = await startApp({
+      server: (doc) => (doc.channels = [channel(peer!.url(), { headers: { authorization: 'Bearer abc' } })]),
+    });
     const rows = await waitFor(() => {
       const r = dataRows(h!, 'WX-01');
       return r.length >= 5 ? r : null;
     });
     const byPoint = Object.fromEntries(rows.filter((r) => r.at === ts).map((r) => [r.point, r]));
-    expect(byPoint['temperature']).toMatchObject({ value: 25.3, text: null, raw: '253', slave: 0, address: 0, quality: 'good' });
+    expect(byPoint['temperature']).toMatchObject({
+      value: 25.3,
+      text: null,
+      raw: '253',
+      slave: 0,
+      address: 0,
+      quality: 'good',
+    });
     expect(byPoint['humidity']).toMatchObject({ value: 55.5, raw: '55.5' });
     expect(byPoint['pump_on']).toMatchObject({ value: 1, raw: 'true' });
     expect(byPoint['status_text']).toMatchObject({ value: null, text: 'running', raw: '"running"' });
@@ -59,11 +74,20 @@ describe('HTTP polling channel', () => {
     expect(peer.requests[0]).toMatchObject({ method: 'GET', path: '/data' });
     expect(peer.requests[0]!.headers['authorization']).toBe('Bearer abc');
     // The device is known, with the channel as its listener and the peer as its remote.
-    expect(deviceRow(h, 'WX-01')).toMatchObject({ profile: 'http', status: 'online', last_ip: '127.0.0.1', last_port: peer.port, listener: 'weather' });
+    expect(deviceRow(h, 'WX-01')).toMatchObject({
+      profile: 'http',
+      status: 'online',
+      last_ip: '127.0.0.1',
+      last_port: peer.port,
+      listener: 'weather',
+    });
     expect(h.app.latest.get('WX-01', 'temperature')?.value).toBe(25.3);
     // The API describes the device's points from the channel config, units included.
     const viewer = await caller(h, 'viewer');
-    const get = async (path: string) => (await fetch(`${h!.webUrl()}${path}`, { headers: { cookie: viewer.cookie } })).json() as Promise<Record<string, any>>;
+    const get = async (path: string) =>
+      (await fetch(`${h!.webUrl()}${path}`, { headers: { cookie: viewer.cookie } })).json() as Promise<
+        Record<string, any>
+      >;
     const { device } = await get('/api/devices/WX-01');
     expect(device['points'].map((p: Record<string, unknown>) => [p['name'], p['type'], p['unit']])).toEqual([
       ['temperature', 'mapped', '°C'],
@@ -73,7 +97,10 @@ describe('HTTP polling channel', () => {
       ['pressure', 'mapped', null],
     ]);
     const latest = await get('/api/devices/WX-01/latest');
-    expect(latest['items'].find((s: Record<string, unknown>) => s['point'] === 'temperature')).toMatchObject({ value: 25.3, unit: '°C' });
+    expect(latest['items'].find((s: Record<string, unknown>) => s['point'] === 'temperature')).toMatchObject({
+      value: 25.3,
+      unit: '°C',
+    });
     const series = await get(`/api/devices/WX-01/series?points=temperature&from=${ts - 1000}&to=${ts + 1000}`);
     expect(series['series']).toEqual([expect.objectContaining({ point: 'temperature', unit: '°C' })]);
   });
@@ -82,7 +109,14 @@ describe('HTTP polling channel', () => {
     peer = await startJsonServer();
     peer.answer = { kind: 'json', doc: { data: { t: 1, h: [0, 1], pump: false, status: 'x', p: 0 } } };
     h = await startApp({
-      server: (doc) => (doc.channels = [channel(peer!.url('/api/query'), { method: 'POST', body: '{"want":"all"}', headers: { 'content-type': 'application/json' } })]),
+      server: (doc) =>
+        (doc.channels = [
+          channel(peer!.url('/api/query'), {
+            method: 'POST',
+            body: '{"want":"all"}',
+            headers: { 'content-type': 'application/json' },
+          }),
+        ]),
     });
     await waitFor(() => peer!.requests.length >= 4, 5000, 'four requests');
     const [a, b] = peer.requests;
@@ -100,10 +134,14 @@ describe('HTTP polling channel', () => {
     expect(await api()).toMatchObject({ type: 'http', state: 'connected', devices: ['WX-01'], lastError: null });
 
     await peer.stop();
-    const away = await waitFor(async () => {
-      const c = await api();
-      return c.state === 'backing-off' && c.failures >= 3 ? c : null;
-    }, 10_000, 'three failed attempts');
+    const away = await waitFor(
+      async () => {
+        const c = await api();
+        return c.state === 'backing-off' && c.failures >= 3 ? c : null;
+      },
+      10_000,
+      'three failed attempts',
+    );
     expect(away.lastError).toMatch(/ECONNREFUSED/);
     expect(away.devices).toEqual([]);
     expect(deviceRow(h, 'WX-01')).toMatchObject({ status: 'offline' });
@@ -115,7 +153,15 @@ describe('HTTP polling channel', () => {
     expect((await api()).failures).toBe(0);
 
     await h.app.storeDrained();
-    await waitFor(() => eventTypes(h!).some((e) => e.type === 'channel.connected' && eventTypes(h!).filter((x) => x.type === 'channel.connected').length >= 2), 5000, 'events');
+    await waitFor(
+      () =>
+        eventTypes(h!).some(
+          (e) =>
+            e.type === 'channel.connected' && eventTypes(h!).filter((x) => x.type === 'channel.connected').length >= 2,
+        ),
+      5000,
+      'events',
+    );
     const events = eventTypes(h);
     const types = events.map((e) => e.type);
     expect(types[0]).toBe('channel.connected');
@@ -124,7 +170,10 @@ describe('HTTP polling channel', () => {
     const retries = events.filter((e) => e.type === 'channel.backoff').map((e) => e.payload['retryInMs']);
     // 100 ms doubling, capped at 400 ms (the test's backoff), then back to 100 ms after the recovery.
     expect(retries.slice(0, 4)).toEqual([100, 200, 400, 400].slice(0, Math.min(4, retries.length)));
-    expect(events.at(-1)).toMatchObject({ type: 'channel.connected', payload: { channel: 'weather', channelType: 'http' } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'channel.connected',
+      payload: { channel: 'weather', channelType: 'http' },
+    });
   });
 
   it('counts a response it cannot read and keeps polling; an HTTP error is a failure', async () => {
@@ -152,7 +201,8 @@ describe('HTTP polling channel', () => {
     h = await startApp({ server: (doc) => (doc.channels = [channel(peer!.url())]) });
     const admin = await caller(h, 'admin');
     const viewer = await caller(h, 'viewer');
-    const post = (who: string, action: string) => fetch(`${h!.webUrl()}/api/channels/weather/${action}`, { method: 'POST', headers: { cookie: who } });
+    const post = (who: string, action: string) =>
+      fetch(`${h!.webUrl()}/api/channels/weather/${action}`, { method: 'POST', headers: { cookie: who } });
     expect((await post(viewer.cookie, 'stop')).status).toBe(403);
     const stopped = await post(admin.cookie, 'stop');
     expect(stopped.status).toBe(200);
@@ -164,6 +214,9 @@ describe('HTTP polling channel', () => {
     expect(((await started.json()) as { channel: { state: string } }).channel.state).toMatch(/connecting|connected/);
     await waitFor(() => peer!.requests.length > seen, 5000, 'polling again');
     expect((await post(admin.cookie, 'nope')).status).toBe(404);
-    expect((await fetch(`${h.webUrl()}/api/channels/missing/stop`, { method: 'POST', headers: { cookie: admin.cookie } })).status).toBe(404);
+    expect(
+      (await fetch(`${h.webUrl()}/api/channels/missing/stop`, { method: 'POST', headers: { cookie: admin.cookie } }))
+        .status,
+    ).toBe(404);
   });
 });

@@ -14,7 +14,12 @@ let h: Harness | null = null;
 
 beforeAll(async () => {
   certs = makeTestCertificates();
-  peer = await startJsonServer(0, { ca: certs.ca, cert: certs.serverCert, key: certs.serverKey, requireClientCertificate: true });
+  peer = await startJsonServer(0, {
+    ca: certs.ca,
+    cert: certs.serverCert,
+    key: certs.serverKey,
+    requireClientCertificate: true,
+  });
   peer.answer = { kind: 'json', doc: { t: 21.5 } };
 });
 
@@ -47,10 +52,14 @@ describe('HTTP channel over HTTPS', () => {
   it('polls with tls.ca and a client certificate, and stores the values', async () => {
     expect(peer.url()).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/data$/);
     h = await startApp({ server: (doc) => (doc.channels = [channel({ ca: certs.ca, ...client() })]) });
-    const rows = await waitFor(() => {
-      const r = dataRows(h!, 'WX-TLS');
-      return r.length > 0 ? r : null;
-    }, 10_000, 'a stored row');
+    const rows = await waitFor(
+      () => {
+        const r = dataRows(h!, 'WX-TLS');
+        return r.length > 0 ? r : null;
+      },
+      10_000,
+      'a stored row',
+    );
     expect(rows[0]).toMatchObject({ point: 'temperature', value: 21.5 });
     expect(h.app.channels.get('api').status()).toMatchObject({ state: 'connected', counters: { connectFailures: 0 } });
   });
@@ -68,7 +77,11 @@ describe('HTTP channel over HTTPS', () => {
       server: (doc) =>
         (doc.channels = [
           { ...channel({ ca: certs.ca, servername: 'localhost', ...client() }), name: 'named', device: 'WX-NAMED' },
-          { ...channel({ ca: certs.ca, servername: 'plant.example', ...client() }), name: 'misnamed', device: 'WX-MISNAMED' },
+          {
+            ...channel({ ca: certs.ca, servername: 'plant.example', ...client() }),
+            name: 'misnamed',
+            device: 'WX-MISNAMED',
+          },
         ]),
     });
     await waitFor(() => dataRows(h!, 'WX-NAMED').length > 0, 10_000, 'rows through the named channel');

@@ -7,7 +7,13 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startModbusTcpServer, type ModbusTcpServer } from '../../../src/simulator/index.js';
 import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-harness.js';
-import { exampleProfile, expectBackoffGrowsDespiteConnects, expectChannelDevice, expectUserPointsStored, freePort } from '../../helpers/channels.js';
+import {
+  exampleProfile,
+  expectBackoffGrowsDespiteConnects,
+  expectChannelDevice,
+  expectUserPointsStored,
+  freePort,
+} from '../../helpers/channels.js';
 import { connectionRows, dataRows } from '../../helpers/db.js';
 import { pinUserValues } from '../../helpers/user-example.js';
 import { caller } from '../../helpers/web.js';
@@ -24,7 +30,16 @@ afterEach(async () => {
 });
 
 function channel(port: number, extra: Record<string, unknown> = {}) {
-  return { name: 'meter', type: 'modbus-tcp', host: '127.0.0.1', port, device: 'METER-01', profile: 'th-station', backoff: { initial: '100ms', max: '800ms' }, ...extra };
+  return {
+    name: 'meter',
+    type: 'modbus-tcp',
+    host: '127.0.0.1',
+    port,
+    device: 'METER-01',
+    profile: 'th-station',
+    backoff: { initial: '100ms', max: '800ms' },
+    ...extra,
+  };
 }
 
 describe('Modbus TCP channel', () => {
@@ -72,7 +87,9 @@ describe('Modbus TCP channel', () => {
     expect((await write('METER-01', { slave: 1, fn: 6, address: 0, value: 1 })).status).toBe(409);
 
     const admin = await caller(h, 'admin', 'auditor');
-    const audit = (await (await fetch(`${h.webUrl()}/api/audit?action=write&order=asc`, { headers: { cookie: admin.cookie } })).json()) as { items: Record<string, unknown>[] };
+    const audit = (await (
+      await fetch(`${h.webUrl()}/api/audit?action=write&order=asc`, { headers: { cookie: admin.cookie } })
+    ).json()) as { items: Record<string, unknown>[] };
     expect(audit.items.map((r) => [r['device'], r['fn'], r['result']])).toEqual([
       ['METER-01', 6, 'ok'],
       ['METER-01', 16, 'ok'],
@@ -95,11 +112,15 @@ describe('Modbus TCP channel', () => {
       });
       // One point of each block: main-block, power, frequency.
       const firsts = ['temperature', 'voltage', 'frequency'];
-      const times = await waitFor(() => {
-        const r = dataRows(h!, 'METER-01');
-        const at = firsts.map((p) => r.find((x) => x.point === p)?.at);
-        return at.every((t) => t !== undefined) ? (at as number[]).sort((a, b) => a - b) : null;
-      }, 10_000, 'three blocks');
+      const times = await waitFor(
+        () => {
+          const r = dataRows(h!, 'METER-01');
+          const at = firsts.map((p) => r.find((x) => x.point === p)?.at);
+          return at.every((t) => t !== undefined) ? (at as number[]).sort((a, b) => a - b) : null;
+        },
+        10_000,
+        'three blocks',
+      );
       await h.stop();
       removeDir(h.dir);
       h = null;
@@ -141,7 +162,11 @@ describe('Modbus TCP channel', () => {
     expect(c.status().lastError).toMatch(/3 requests in a row got no answer within 200 ms/);
     sim.setFaults({ silentSlaves: [] });
     const before = dataRows(h, 'METER-01').length;
-    await waitFor(() => c.status().state === 'connected' && dataRows(h!, 'METER-01').length > before, 10_000, 'reconnected and polling');
+    await waitFor(
+      () => c.status().state === 'connected' && dataRows(h!, 'METER-01').length > before,
+      10_000,
+      'reconnected and polling',
+    );
     expect(sim.counters.connections).toBeGreaterThanOrEqual(2);
     expect(connectionRows(h, 'METER-01').map((r) => r.event)).toEqual(['connect', 'disconnect', 'connect']);
   });
@@ -149,26 +174,29 @@ describe('Modbus TCP channel', () => {
   it.each([
     ['accepts and drops at once (its connection slots are full)', (socket: Socket) => socket.destroy()],
     ['accepts and never answers (nothing behind it)', (socket: Socket) => socket.resume()],
-  ])('keeps backing off longer from a gateway that %s: only an answer restarts the backoff', async (_what, onAccept) => {
-    const held: Socket[] = [];
-    const gateway = createServer((socket) => {
-      held.push(socket);
-      onAccept(socket);
-    });
-    await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', () => r()));
-    try {
-      const { port } = gateway.address() as AddressInfo;
-      h = await startApp({
-        server: (doc) => (doc.channels = [channel(port)]),
-        points: (doc) => {
-          const profile = doc.profiles['th-station'];
-          profile.timing = { ...profile.timing, responseTimeout: '100ms', retries: 0 };
-        },
+  ])(
+    'keeps backing off longer from a gateway that %s: only an answer restarts the backoff',
+    async (_what, onAccept) => {
+      const held: Socket[] = [];
+      const gateway = createServer((socket) => {
+        held.push(socket);
+        onAccept(socket);
       });
-      await expectBackoffGrowsDespiteConnects(h, 'meter', 'METER-01');
-    } finally {
-      for (const socket of held) socket.destroy();
-      await new Promise<void>((r) => gateway.close(() => r()));
-    }
-  });
+      await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', () => r()));
+      try {
+        const { port } = gateway.address() as AddressInfo;
+        h = await startApp({
+          server: (doc) => (doc.channels = [channel(port)]),
+          points: (doc) => {
+            const profile = doc.profiles['th-station'];
+            profile.timing = { ...profile.timing, responseTimeout: '100ms', retries: 0 };
+          },
+        });
+        await expectBackoffGrowsDespiteConnects(h, 'meter', 'METER-01');
+      } finally {
+        for (const socket of held) socket.destroy();
+        await new Promise<void>((r) => gateway.close(() => r()));
+      }
+    },
+  );
 });

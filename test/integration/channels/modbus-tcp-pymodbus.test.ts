@@ -91,21 +91,39 @@ function addProfile(doc: Record<string, any>, extra: { tasks?: object[]; points?
 }
 
 function channel(port: number, extra: Record<string, unknown> = {}) {
-  return { name: 'py', type: 'modbus-tcp', host: '127.0.0.1', port, device: DEVICE, profile: 'py-meter', backoff: { initial: '100ms', max: '800ms' }, ...extra };
+  return {
+    name: 'py',
+    type: 'modbus-tcp',
+    host: '127.0.0.1',
+    port,
+    device: DEVICE,
+    profile: 'py-meter',
+    backoff: { initial: '100ms', max: '800ms' },
+    ...extra,
+  };
 }
 
 async function rowsFor(points: readonly string[]): Promise<DataRowView[]> {
-  return waitFor(() => {
-    const rows = dataRows(h!, DEVICE);
-    return points.every((p) => rows.some((r) => r.point === p)) ? rows : null;
-  }, 15_000, `rows for ${points.join(', ')}`);
+  return waitFor(
+    () => {
+      const rows = dataRows(h!, DEVICE);
+      return points.every((p) => rows.some((r) => r.point === p)) ? rows : null;
+    },
+    15_000,
+    `rows for ${points.join(', ')}`,
+  );
 }
 
 /** poll.exception events as stored in the events table. */
 function storedExceptions(harness: Harness): Record<string, unknown>[] {
-  const db = new Database((harness.config.server.storage as { path: string }).path, { readonly: true, fileMustExist: true });
+  const db = new Database((harness.config.server.storage as { path: string }).path, {
+    readonly: true,
+    fileMustExist: true,
+  });
   try {
-    const rows = db.prepare(`SELECT registration_id, payload FROM events WHERE type = 'poll.exception' ORDER BY at`).all() as { registration_id: string; payload: string }[];
+    const rows = db
+      .prepare(`SELECT registration_id, payload FROM events WHERE type = 'poll.exception' ORDER BY at`)
+      .all() as { registration_id: string; payload: string }[];
     return rows.map((r) => ({ device: r.registration_id, ...(JSON.parse(r.payload) as Record<string, unknown>) }));
   } finally {
     db.close();
@@ -132,13 +150,29 @@ describe('Modbus TCP channel against pymodbus', () => {
 
   it('routes reads by unit id, with several requests in flight', async () => {
     peer = await startPeer();
-    h = await startApp({ server: (doc) => (doc.channels = [channel(peer!.port, { maxInFlight: 4 })]), points: (doc) => addProfile(doc) });
+    h = await startApp({
+      server: (doc) => (doc.channels = [channel(peer!.port, { maxInFlight: 4 })]),
+      points: (doc) => addProfile(doc),
+    });
     const rows = await rowsFor(['t_int16', 'unit2_value']);
     // Register 100 of unit 1 and of unit 2 differ, and each lands under its own slave.
-    expect(rows.find((r) => r.point === 'unit2_value')).toMatchObject({ slave: 2, address: 100, value: UNIT2_VALUE[0], raw: hex(UNIT2_VALUE) });
-    expect(rows.find((r) => r.point === 't_int16')).toMatchObject({ slave: 1, address: 100, value: EXPECTED['t_int16']!.value });
+    expect(rows.find((r) => r.point === 'unit2_value')).toMatchObject({
+      slave: 2,
+      address: 100,
+      value: UNIT2_VALUE[0],
+      raw: hex(UNIT2_VALUE),
+    });
+    expect(rows.find((r) => r.point === 't_int16')).toMatchObject({
+      slave: 1,
+      address: 100,
+      value: EXPECTED['t_int16']!.value,
+    });
     // Many polls later, still nothing lost or mismatched on the pipelined connection.
-    await waitFor(() => dataRows(h!, DEVICE).filter((r) => r.point === 'unit2_value').length >= 5, 15_000, 'five polls of unit 2');
+    await waitFor(
+      () => dataRows(h!, DEVICE).filter((r) => r.point === 'unit2_value').length >= 5,
+      15_000,
+      'five polls of unit 2',
+    );
     const status = h.app.channels.get('py').status();
     expect(status).toMatchObject({ state: 'connected', counters: { disconnects: 0, collectErrors: 0 } });
   });
@@ -153,10 +187,14 @@ describe('Modbus TCP channel against pymodbus', () => {
           points: [{ name: 'absent_value', address: 500, type: 'uint32' }],
         }),
     });
-    const events = await waitFor(() => {
-      const e = storedExceptions(h!);
-      return e.length > 0 ? e : null;
-    }, 15_000, 'a stored poll.exception event');
+    const events = await waitFor(
+      () => {
+        const e = storedExceptions(h!);
+        return e.length > 0 ? e : null;
+      },
+      15_000,
+      'a stored poll.exception event',
+    );
     // 02 ILLEGAL DATA ADDRESS: the address is not in pymodbus's datastore.
     expect(events[0]).toMatchObject({ device: DEVICE, slave: 1, fn: 3, address: 500, code: 2 });
     await rowsFor(['t_int16', 'unit2_value']);

@@ -67,7 +67,12 @@ function channel(url: string, prefix: string, clientId: string, extra: Record<st
           { name: 'pressure', path: 'data.p', offset: -1000, decimals: 2 },
         ],
       },
-      { topic: `${prefix}/meters/#`, device: 'json:meta.id', timestamp: 'ts', points: [{ name: 'energy', path: 'e.kwh', scale: 0.01, decimals: 2 }] },
+      {
+        topic: `${prefix}/meters/#`,
+        device: 'json:meta.id',
+        timestamp: 'ts',
+        points: [{ name: 'energy', path: 'e.kwh', scale: 0.01, decimals: 2 }],
+      },
       // Covers both filters above: messages they map are still stored once, by them.
       { topic: `${prefix}/#`, device: 'CATCH-ALL', points: [{ name: 'n', path: 'n' }] },
     ],
@@ -77,12 +82,19 @@ function channel(url: string, prefix: string, clientId: string, extra: Record<st
 
 async function publish(topic: string, payload: unknown, url = BROKER): Promise<void> {
   publisher ??= await connectAsync(url, { reconnectPeriod: 0, connectTimeout: 5000 });
-  await publisher.publishAsync(topic, typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload), { qos: 1 });
+  await publisher.publishAsync(
+    topic,
+    typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload),
+    { qos: 1 },
+  );
 }
 
 /** POST /api/channels/plant/{action} as an admin. */
 async function channelAction(harness: Harness, admin: Caller, action: string): Promise<void> {
-  const res = await fetch(`${harness.webUrl()}/api/channels/plant/${action}`, { method: 'POST', headers: { cookie: admin.cookie } });
+  const res = await fetch(`${harness.webUrl()}/api/channels/plant/${action}`, {
+    method: 'POST',
+    headers: { cookie: admin.cookie },
+  });
   expect(res.status).toBe(200);
 }
 
@@ -96,19 +108,46 @@ describe('MQTT subscribe channel', () => {
     h = await startApp({ server: (doc) => (doc.channels = [channel(BROKER, prefix, clientId)]) });
     await connected(h);
     const ts = Date.UTC(2026, 10, 22, 8, 0, 0);
-    await publish(`${prefix}/site/PUMP-1/telemetry`, { ts: new Date(ts).toISOString(), data: { t: 253, pump: true, status: 'running', p: '1013.257' } });
-    await publish(`${prefix}/site/PUMP-2/telemetry`, { ts: ts / 1000, data: { t: -12, pump: false, status: 'idle', p: 990 } });
+    await publish(`${prefix}/site/PUMP-1/telemetry`, {
+      ts: new Date(ts).toISOString(),
+      data: { t: 253, pump: true, status: 'running', p: '1013.257' },
+    });
+    await publish(`${prefix}/site/PUMP-2/telemetry`, {
+      ts: ts / 1000,
+      data: { t: -12, pump: false, status: 'idle', p: 990 },
+    });
     await publish(`${prefix}/meters/hall/a`, { meta: { id: 'METER-9' }, e: { kwh: 123456 } });
     await publish(`${prefix}/misc`, { n: 7 });
 
-    await waitFor(() => dataRows(h!, 'PUMP-1').length >= 4 && dataRows(h!, 'PUMP-2').length >= 4 && dataRows(h!, 'METER-9').length >= 1 && dataRows(h!, 'CATCH-ALL').length >= 1, 10_000, 'rows');
+    await waitFor(
+      () =>
+        dataRows(h!, 'PUMP-1').length >= 4 &&
+        dataRows(h!, 'PUMP-2').length >= 4 &&
+        dataRows(h!, 'METER-9').length >= 1 &&
+        dataRows(h!, 'CATCH-ALL').length >= 1,
+      10_000,
+      'rows',
+    );
     const byPoint = (id: string) => Object.fromEntries(dataRows(h!, id).map((r) => [r.point, r]));
     const p1 = byPoint('PUMP-1');
-    expect(p1['temperature']).toMatchObject({ value: 25.3, text: null, raw: '253', slave: 0, address: 0, quality: 'good', at: ts });
+    expect(p1['temperature']).toMatchObject({
+      value: 25.3,
+      text: null,
+      raw: '253',
+      slave: 0,
+      address: 0,
+      quality: 'good',
+      at: ts,
+    });
     expect(p1['pump_on']).toMatchObject({ value: 1, raw: 'true' });
     expect(p1['status_text']).toMatchObject({ value: null, text: 'running', raw: '"running"' });
     expect(p1['pressure']).toMatchObject({ value: 13.26, raw: '"1013.257"' });
-    expect(byPoint('PUMP-2')).toMatchObject({ temperature: { value: -1.2, at: ts }, pump_on: { value: 0 }, status_text: { text: 'idle' }, pressure: { value: -10 } });
+    expect(byPoint('PUMP-2')).toMatchObject({
+      temperature: { value: -1.2, at: ts },
+      pump_on: { value: 0 },
+      status_text: { text: 'idle' },
+      pressure: { value: -10 },
+    });
     expect(byPoint('METER-9')['energy']).toMatchObject({ value: 1234.56, raw: '123456' });
     expect(byPoint('CATCH-ALL')['n']).toMatchObject({ value: 7 });
 
@@ -117,12 +156,24 @@ describe('MQTT subscribe channel', () => {
     expect(dataRows(h, 'PUMP-1')).toHaveLength(4);
     expect(dataRows(h, 'METER-9')).toHaveLength(1);
     expect(dataRows(h, 'CATCH-ALL')).toHaveLength(1);
-    expect(deviceRow(h, 'PUMP-1')).toMatchObject({ profile: 'mqtt', status: 'online', last_ip: '127.0.0.1', last_port: 1883, listener: 'plant' });
+    expect(deviceRow(h, 'PUMP-1')).toMatchObject({
+      profile: 'mqtt',
+      status: 'online',
+      last_ip: '127.0.0.1',
+      last_port: 1883,
+      listener: 'plant',
+    });
     expect(h.app.latest.get('METER-9', 'energy')?.value).toBe(1234.56);
 
     const admin = await caller(h, 'admin');
     const status = await collectorStatus(h, admin, 'plant');
-    expect(status).toMatchObject({ type: 'mqtt', state: 'connected', target: `${BROKER}`, lastError: null, counters: { collects: 4, collectErrors: 0, samples: 10 } });
+    expect(status).toMatchObject({
+      type: 'mqtt',
+      state: 'connected',
+      target: `${BROKER}`,
+      lastError: null,
+      counters: { collects: 4, collectErrors: 0, samples: 10 },
+    });
     expect([...status.devices].sort()).toEqual(['CATCH-ALL', 'METER-9', 'PUMP-1', 'PUMP-2']);
   });
 
@@ -143,7 +194,9 @@ describe('MQTT subscribe channel', () => {
     await h.app.storeDrained();
     expect(dataRows(h, 'PUMP-1').map((r) => [r.point, r.value])).toEqual([['temperature', 20]]);
     expect(c.status()).toMatchObject({ state: 'connected', counters: { collectErrors: 4, collects: 1 } });
-    expect(c.status().lastError).toBe(`message on ${prefix}/site/PUMP-1/telemetry: missing: pump_on, status_text, pressure`);
+    expect(c.status().lastError).toBe(
+      `message on ${prefix}/site/PUMP-1/telemetry: missing: pump_on, status_text, pressure`,
+    );
     expect(deviceRow(h, 'METER-9')).toBeUndefined();
   });
 
@@ -159,7 +212,8 @@ describe('MQTT subscribe channel', () => {
     // The meter's own timestamps: a backlog arrives within a millisecond or two, and the
     // history keeps one value per point and millisecond.
     const t0 = Date.UTC(2026, 11, 1);
-    for (let i = 1; i <= 5; i++) await publish(`${prefix}/meters/m`, { meta: { id: 'METER-Q' }, ts: t0 + i * 1000, e: { kwh: i * 100 } });
+    for (let i = 1; i <= 5; i++)
+      await publish(`${prefix}/meters/m`, { meta: { id: 'METER-Q' }, ts: t0 + i * 1000, e: { kwh: i * 100 } });
     await h.app.storeDrained();
     expect(dataRows(h, 'METER-Q')).toEqual([]);
 
@@ -212,17 +266,25 @@ describe('MQTT subscribe channel', () => {
     await connected(h);
     const admin = await caller(h, 'admin');
     const api = () => collectorStatus(h!, admin, 'plant');
-    await publish(`${prefix}/site/PUMP-7/telemetry`, { data: { t: 100, pump: true, status: 'a', p: 1000 } }, broker.url);
+    await publish(
+      `${prefix}/site/PUMP-7/telemetry`,
+      { data: { t: 100, pump: true, status: 'a', p: 1000 } },
+      broker.url,
+    );
     await waitFor(() => dataRows(h!, 'PUMP-7').length >= 4, 10_000, 'first rows');
     expect(await api()).toMatchObject({ state: 'connected', devices: ['PUMP-7'], target: `${broker.url}` });
     await publisher!.endAsync(true);
     publisher = null;
 
     await broker.stop();
-    const away = await waitFor(async () => {
-      const c = await api();
-      return c.state === 'backing-off' && c.failures >= 4 ? c : null;
-    }, 10_000, 'four failed attempts');
+    const away = await waitFor(
+      async () => {
+        const c = await api();
+        return c.state === 'backing-off' && c.failures >= 4 ? c : null;
+      },
+      10_000,
+      'four failed attempts',
+    );
     expect(away.lastError).toMatch(/ECONNREFUSED/);
     expect(away.devices).toEqual([]);
     expect(away.counters.disconnects).toBe(1);
@@ -232,7 +294,11 @@ describe('MQTT subscribe channel', () => {
     await waitFor(async () => (await api()).state === 'connected', 10_000, 'reconnect');
     expect((await api()).failures).toBe(0);
     // The private broker kept no session: the channel subscribed again on its own.
-    await publish(`${prefix}/site/PUMP-7/telemetry`, { data: { t: 150, pump: false, status: 'b', p: 1000 } }, broker.url);
+    await publish(
+      `${prefix}/site/PUMP-7/telemetry`,
+      { data: { t: 150, pump: false, status: 'b', p: 1000 } },
+      broker.url,
+    );
     await waitFor(() => dataRows(h!, 'PUMP-7').length >= 8, 10_000, 'rows after recovery');
     expect(h.app.latest.get('PUMP-7', 'temperature')?.value).toBe(15);
 
@@ -246,16 +312,26 @@ describe('MQTT subscribe channel', () => {
     const retries = events.filter((e) => e.type === 'channel.backoff').map((e) => e.payload['retryInMs']);
     // 100 ms doubling, capped at 400 ms (the test's backoff).
     expect(retries.slice(0, 4)).toEqual([100, 200, 400, 400]);
-    expect(events.at(-1)).toMatchObject({ type: 'channel.connected', payload: { channel: 'plant', channelType: 'mqtt' } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'channel.connected',
+      payload: { channel: 'plant', channelType: 'mqtt' },
+    });
   });
 
   it('retries a broker that refuses the login with the channel backoff', async () => {
     const { prefix, clientId } = unique();
     broker = await startPrivateBroker({ anonymous: false });
-    h = await startApp({ server: (doc) => (doc.channels = [channel(broker!.url, prefix, clientId, { username: 'dtuhub', password: 'wrong' })]) });
+    h = await startApp({
+      server: (doc) =>
+        (doc.channels = [channel(broker!.url, prefix, clientId, { username: 'dtuhub', password: 'wrong' })]),
+    });
     const c = h.app.channels.get('plant');
     await waitFor(() => c.status().failures >= 2, 10_000, 'two refused logins');
-    expect(c.status()).toMatchObject({ state: expect.stringMatching(/backing-off|connecting/), lastError: 'Connection refused: Not authorized', counters: { connects: 0 } });
+    expect(c.status()).toMatchObject({
+      state: expect.stringMatching(/backing-off|connecting/),
+      lastError: 'Connection refused: Not authorized',
+      counters: { connects: 0 },
+    });
     expect(c.status().counters.connectFailures).toBeGreaterThanOrEqual(2);
   });
 
@@ -263,7 +339,9 @@ describe('MQTT subscribe channel', () => {
     const { prefix, clientId } = unique();
     proxy = await startTcpProxy({ host: '127.0.0.1', port: 1883 });
     const url = `mqtt://127.0.0.1:${proxy.port}`;
-    h = await startApp({ server: (doc) => (doc.channels = [channel(url, prefix, clientId, { keepalive: '1s', connectTimeout: '1s' })]) });
+    h = await startApp({
+      server: (doc) => (doc.channels = [channel(url, prefix, clientId, { keepalive: '1s', connectTimeout: '1s' })]),
+    });
     await connected(h);
     const c = h.app.channels.get('plant');
 
@@ -271,7 +349,8 @@ describe('MQTT subscribe channel', () => {
     await waitFor(() => c.status().counters.disconnects === 1, 10_000, 'keepalive timeout');
     // Published to the broker directly while the channel cannot reach it.
     const t0 = Date.UTC(2026, 11, 2);
-    for (let i = 1; i <= 3; i++) await publish(`${prefix}/meters/m`, { meta: { id: 'METER-K' }, ts: t0 + i * 1000, e: { kwh: i * 100 } });
+    for (let i = 1; i <= 3; i++)
+      await publish(`${prefix}/meters/m`, { meta: { id: 'METER-K' }, ts: t0 + i * 1000, e: { kwh: i * 100 } });
     await waitFor(() => c.status().counters.connectFailures >= 1, 10_000, 'a connect into the silence failing');
     expect(c.status().lastError).toMatch(/no CONNACK|connack timeout/i);
 
@@ -285,4 +364,3 @@ describe('MQTT subscribe channel', () => {
     expect(c.status().state).toBe('connected');
   });
 });
-

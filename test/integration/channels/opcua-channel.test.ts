@@ -49,7 +49,14 @@ function channel(endpoint: string, extra: Record<string, unknown> = {}) {
     connectTimeout: '5s',
     backoff: { initial: '100ms', max: '400ms' },
     items: [
-      { name: 'temperature', nodeId: 'ns=1;s=Temperature', samplingInterval: '50ms', scale: 0.1, decimals: 1, unit: '°C' },
+      {
+        name: 'temperature',
+        nodeId: 'ns=1;s=Temperature',
+        samplingInterval: '50ms',
+        scale: 0.1,
+        decimals: 1,
+        unit: '°C',
+      },
       { name: 'counter', nodeId: 'ns=1;s=Counter', offset: 100 },
       { name: 'pump_on', nodeId: 'ns=1;s=PumpOn' },
       { name: 'status_text', nodeId: 'ns=1;s=Status' },
@@ -72,12 +79,23 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     peer = await serve();
     const before = Date.now();
     h = await startApp({ server: (doc) => (doc.channels = [channel(peer!.endpoint)]) });
-    const rows = await waitFor(() => {
-      const r = dataRows(h!, 'UA-01');
-      return r.length >= 7 ? r : null;
-    }, 20_000, 'first values');
+    const rows = await waitFor(
+      () => {
+        const r = dataRows(h!, 'UA-01');
+        return r.length >= 7 ? r : null;
+      },
+      20_000,
+      'first values',
+    );
     const byPoint = Object.fromEntries(rows.map((r) => [r.point, r]));
-    expect(byPoint['temperature']).toMatchObject({ value: 25.3, text: null, raw: '253', slave: 0, address: 0, quality: 'good' });
+    expect(byPoint['temperature']).toMatchObject({
+      value: 25.3,
+      text: null,
+      raw: '253',
+      slave: 0,
+      address: 0,
+      quality: 'good',
+    });
     expect(byPoint['counter']).toMatchObject({ value: 58, raw: '-42' });
     expect(byPoint['pump_on']).toMatchObject({ value: 1, raw: 'true' });
     expect(byPoint['status_text']).toMatchObject({ value: null, text: 'running', raw: '"running"' });
@@ -87,26 +105,50 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     expect(byPoint['level']).toMatchObject({ value: 1.5, raw: '1.5' });
     // The sample time is the server's source timestamp: after the test began, not in the future.
     for (const r of rows) expect(r.at).toBeGreaterThanOrEqual(before - 1000);
-    expect(deviceRow(h, 'UA-01')).toMatchObject({ profile: 'opcua', status: 'online', last_ip: '127.0.0.1', last_port: peer.port, listener: 'plc' });
+    expect(deviceRow(h, 'UA-01')).toMatchObject({
+      profile: 'opcua',
+      status: 'online',
+      last_ip: '127.0.0.1',
+      last_port: peer.port,
+      listener: 'plc',
+    });
 
     peer.set('Level', 2.345);
-    await waitFor(() => dataRows(h!, 'UA-01').some((r) => r.point === 'level' && r.value === 2.35), 10_000, 'changed level');
+    await waitFor(
+      () => dataRows(h!, 'UA-01').some((r) => r.point === 'level' && r.value === 2.35),
+      10_000,
+      'changed level',
+    );
     // Float 2.345 is 2.3450000286… as a 32-bit float: rounded to the point's 2 decimals like a DTU float register.
     expect(h.app.latest.get('UA-01', 'level')?.value).toBe(2.35);
     const c = await collector(h, 'plc');
-    expect(c).toMatchObject({ type: 'opcua', state: 'connected', target: peer.endpoint, devices: ['UA-01'], lastError: null });
+    expect(c).toMatchObject({
+      type: 'opcua',
+      state: 'connected',
+      target: peer.endpoint,
+      devices: ['UA-01'],
+      lastError: null,
+    });
     expect(c.counters.samples).toBeGreaterThanOrEqual(8);
   });
 
   it('reports a node id the server does not know and a Bad status, and stores the other items', async () => {
     peer = await serve();
     const config = channel(peer.endpoint);
-    config.items = [...config.items.slice(0, 2), { name: 'ghost', nodeId: 'ns=1;s=NoSuchNode' }, ...config.items.slice(6)];
+    config.items = [
+      ...config.items.slice(0, 2),
+      { name: 'ghost', nodeId: 'ns=1;s=NoSuchNode' },
+      ...config.items.slice(6),
+    ];
     h = await startApp({ server: (doc) => (doc.channels = [config]) });
-    await waitFor(async () => {
-      const c = await collector(h!, 'plc');
-      return c.counters.collectErrors >= 1 && /ghost/.test(c.lastError ?? '') ? c : null;
-    }, 20_000, 'item error');
+    await waitFor(
+      async () => {
+        const c = await collector(h!, 'plc');
+        return c.counters.collectErrors >= 1 && /ghost/.test(c.lastError ?? '') ? c : null;
+      },
+      20_000,
+      'item error',
+    );
     expect((await collector(h, 'plc')).lastError).toBe('ghost: node ns=1;s=NoSuchNode: BadNodeIdUnknown (0x80340000)');
     await waitFor(() => new Set(dataRows(h!, 'UA-01').map((r) => r.point)).size === 3, 10_000, 'the other items');
     expect(new Set(dataRows(h, 'UA-01').map((r) => r.point))).toEqual(new Set(['temperature', 'counter', 'level']));
@@ -114,14 +156,22 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     // A value the server marks Bad is counted, not stored; the next Good one is stored.
     const errors = (await collector(h, 'plc')).counters.collectErrors as number;
     peer.set('Level', 9.75, ua.StatusCodes.BadSensorFailure);
-    const failed = await waitFor(async () => {
-      const c = await collector(h!, 'plc');
-      return c.counters.collectErrors > errors ? c : null;
-    }, 10_000, 'bad status counted');
+    const failed = await waitFor(
+      async () => {
+        const c = await collector(h!, 'plc');
+        return c.counters.collectErrors > errors ? c : null;
+      },
+      10_000,
+      'bad status counted',
+    );
     expect(failed.lastError).toBe('level: BadSensorFailure');
     expect(failed.state).toBe('connected');
     peer.set('Level', 3.5);
-    await waitFor(() => dataRows(h!, 'UA-01').some((r) => r.point === 'level' && r.value === 3.5), 10_000, 'good again');
+    await waitFor(
+      () => dataRows(h!, 'UA-01').some((r) => r.point === 'level' && r.value === 3.5),
+      10_000,
+      'good again',
+    );
     expect(dataRows(h, 'UA-01').filter((r) => r.value === 9.75)).toEqual([]);
   });
 
@@ -135,10 +185,14 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
         ]),
     });
     await waitFor(() => dataRows(h!, 'UA-01').length >= 7, 20_000, 'values with the right password');
-    const refused = await waitFor(async () => {
-      const c = await collector(h!, 'intruder');
-      return c.state === 'backing-off' && c.failures >= 2 ? c : null;
-    }, 20_000, 'wrong password backing off');
+    const refused = await waitFor(
+      async () => {
+        const c = await collector(h!, 'intruder');
+        return c.state === 'backing-off' && c.failures >= 2 ? c : null;
+      },
+      20_000,
+      'wrong password backing off',
+    );
     expect(refused.lastError).toBe('user "operator" refused: BadUserAccessDenied (0x801f0000)');
     expect(refused.counters.connectFailures).toBeGreaterThanOrEqual(2);
     expect(dataRows(h, 'UA-02')).toEqual([]);
@@ -155,10 +209,14 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     expect(await collector(h, 'plc')).toMatchObject({ state: 'connected', devices: ['UA-01'] });
 
     await peer.stop();
-    const away = await waitFor(async () => {
-      const c = await collector(h!, 'plc');
-      return c.state === 'backing-off' && c.failures >= 3 ? c : null;
-    }, 20_000, 'three failed attempts');
+    const away = await waitFor(
+      async () => {
+        const c = await collector(h!, 'plc');
+        return c.state === 'backing-off' && c.failures >= 3 ? c : null;
+      },
+      20_000,
+      'three failed attempts',
+    );
     expect(away.lastError).toMatch(/ECONNREFUSED/);
     expect(away.devices).toEqual([]);
     expect(away.counters.disconnects).toBe(1);
@@ -181,17 +239,29 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     expect(types).toContain('channel.failed');
     const retries = events.filter((e) => e.type === 'channel.backoff').map((e) => e.payload['retryInMs']);
     expect(retries.slice(0, 3)).toEqual([100, 200, 400]);
-    expect(events.at(-1)).toMatchObject({ type: 'channel.connected', payload: { channel: 'plc', channelType: 'opcua' } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'channel.connected',
+      payload: { channel: 'plc', channelType: 'opcua' },
+    });
   });
 
   it('refuses an unknown server certificate until the operator trusts it, then connects by itself', async () => {
     peer = await serve();
     const pkiDir = join(pki, 'client-secure');
-    h = await startApp({ server: (doc) => (doc.channels = [channel(peer!.endpoint, { securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256', pkiDir })]) });
-    const refused = await waitFor(async () => {
-      const c = await collector(h!, 'plc');
-      return c.state === 'backing-off' ? c : null;
-    }, 30_000, 'untrusted server refused');
+    h = await startApp({
+      server: (doc) =>
+        (doc.channels = [
+          channel(peer!.endpoint, { securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256', pkiDir }),
+        ]),
+    });
+    const refused = await waitFor(
+      async () => {
+        const c = await collector(h!, 'plc');
+        return c.state === 'backing-off' ? c : null;
+      },
+      30_000,
+      'untrusted server refused',
+    );
     expect(refused.lastError).toContain(`move its certificate from ${pkiDir}/rejected to ${pkiDir}/trusted/certs`);
     expect(dataRows(h, 'UA-01')).toEqual([]);
 
@@ -208,20 +278,34 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     peer = await serve();
     proxy = await startTcpProxy({ host: '127.0.0.1', port: peer.port });
     // Publishing every 100 ms with a keep-alive every 10 cycles: silence longer than 3 s is a lost link.
-    h = await startApp({ server: (doc) => (doc.channels = [channel(`opc.tcp://127.0.0.1:${proxy!.port}`, { connectTimeout: '2s' })]) });
+    h = await startApp({
+      server: (doc) => (doc.channels = [channel(`opc.tcp://127.0.0.1:${proxy!.port}`, { connectTimeout: '2s' })]),
+    });
     await waitFor(() => dataRows(h!, 'UA-01').length >= 7, 30_000, 'first values');
 
     proxy.blackhole();
-    await waitFor(async () => {
-      const c = await collector(h!, 'plc');
-      return c.counters.disconnects >= 1 ? c : null;
-    }, 20_000, 'silence noticed');
+    await waitFor(
+      async () => {
+        const c = await collector(h!, 'plc');
+        return c.counters.disconnects >= 1 ? c : null;
+      },
+      20_000,
+      'silence noticed',
+    );
     await h.app.storeDrained();
-    const dropped = await waitFor(() => channelEvents(h!).find((e) => e.type === 'channel.disconnected'), 5000, 'disconnect event');
+    const dropped = await waitFor(
+      () => channelEvents(h!).find((e) => e.type === 'channel.disconnected'),
+      5000,
+      'disconnect event',
+    );
     expect(dropped.payload['error']).toBe('no keep-alive from the server for 3 s');
     await waitFor(() => deviceRow(h!, 'UA-01')?.['status'] === 'offline', 5000, 'device offline');
     // Attempts through the silent network time out rather than hang.
-    await waitFor(async () => /no connection within 2000 ms/.test((await collector(h!, 'plc')).lastError ?? ''), 20_000, 'connect timeout');
+    await waitFor(
+      async () => /no connection within 2000 ms/.test((await collector(h!, 'plc')).lastError ?? ''),
+      20_000,
+      'connect timeout',
+    );
 
     proxy.restore();
     await waitFor(async () => (await collector(h!, 'plc')).state === 'connected', 30_000, 'reconnect');
@@ -237,7 +321,8 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     await waitFor(() => dataRows(h!, 'UA-01').length >= 7, 30_000, 'first values');
     expect(peer.open()).toEqual({ sessions: 1, channels: 1 });
     const admin = await caller(h, 'admin');
-    const post = (action: string) => fetch(`${h!.webUrl()}/api/channels/plc/${action}`, { method: 'POST', headers: { cookie: admin.cookie } });
+    const post = (action: string) =>
+      fetch(`${h!.webUrl()}/api/channels/plc/${action}`, { method: 'POST', headers: { cookie: admin.cookie } });
 
     expect((await post('stop')).status).toBe(200);
     // Closed politely: the server has no session or channel left from dtuhub.
@@ -248,7 +333,11 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     expect((await post('start')).status).toBe(200);
     await waitFor(async () => (await collector(h!, 'plc')).state === 'connected', 20_000, 'started');
     peer.set('Level', 7.25);
-    await waitFor(() => dataRows(h!, 'UA-01').some((r) => r.point === 'level' && r.value === 7.25), 10_000, 'values after start');
+    await waitFor(
+      () => dataRows(h!, 'UA-01').some((r) => r.point === 'level' && r.value === 7.25),
+      10_000,
+      'values after start',
+    );
     expect(peer.open()).toEqual({ sessions: 1, channels: 1 });
   });
 });

@@ -9,7 +9,14 @@ import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedDtu, startRtuOverTcpServer, type RtuOverTcpServer } from '../../../src/simulator/index.js';
 import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-harness.js';
-import { exampleConfig, exampleProfile, expectBackoffGrowsDespiteConnects, expectChannelDevice, expectUserPointsStored, freePort } from '../../helpers/channels.js';
+import {
+  exampleConfig,
+  exampleProfile,
+  expectBackoffGrowsDespiteConnects,
+  expectChannelDevice,
+  expectUserPointsStored,
+  freePort,
+} from '../../helpers/channels.js';
 import { channelEvents, connectionRows, dataRows, deviceRow, storedEvents } from '../../helpers/db.js';
 import { pinUserValues } from '../../helpers/user-example.js';
 import { caller, collectorStatus } from '../../helpers/web.js';
@@ -29,7 +36,15 @@ const BACKOFF = { initial: '100ms', max: '800ms' };
 
 /** A serial device server: the device and its profile are configured, nothing registers. */
 function serialServer(port: number) {
-  return { name: 'rs485-gw', type: 'rtu-over-tcp', host: '127.0.0.1', port, device: 'RTU-01', profile: 'th-station', backoff: BACKOFF };
+  return {
+    name: 'rs485-gw',
+    type: 'rtu-over-tcp',
+    host: '127.0.0.1',
+    port,
+    device: 'RTU-01',
+    profile: 'th-station',
+    backoff: BACKOFF,
+  };
 }
 
 /** A fixed-IP DTU in server mode on the example's transparent link: it says who it is. */
@@ -45,9 +60,19 @@ describe('RTU-over-TCP channel', () => {
     // Without rpm: it is polled on heartbeats, and a serial device server sends none.
     await expectUserPointsStored(h, 'RTU-01', false);
     expectChannelDevice(h, 'RTU-01', 'rs485-gw', sim.port);
-    expect(h.app.channels.get('rs485-gw').status()).toMatchObject({ state: 'connected', devices: ['RTU-01'], failures: 0 });
+    expect(h.app.channels.get('rs485-gw').status()).toMatchObject({
+      state: 'connected',
+      devices: ['RTU-01'],
+      failures: 0,
+    });
     // The link is a gateway session: supervision lists it under the channel, writes reach it.
-    expect(h.app.gateway.sessions()).toEqual([expect.objectContaining({ deviceId: 'RTU-01', state: 'active', remote: expect.objectContaining({ listener: 'rs485-gw' }) })]);
+    expect(h.app.gateway.sessions()).toEqual([
+      expect.objectContaining({
+        deviceId: 'RTU-01',
+        state: 'active',
+        remote: expect.objectContaining({ listener: 'rs485-gw' }),
+      }),
+    ]);
     const operator = await caller(h, 'operator');
     const api = (path: string, body?: unknown) =>
       fetch(`${h!.webUrl()}${path}`, {
@@ -60,21 +85,34 @@ describe('RTU-over-TCP channel', () => {
     expect(sim.model.registers(1, 3, 2500, 1)).toEqual([4321]);
     // The device page: reached via the channel, with the session's slave health.
     const { device } = (await (await api('/api/devices/RTU-01')).json()) as { device: Record<string, any> };
-    expect(device).toMatchObject({ status: 'online', listener: 'rs485-gw', via: { kind: 'channel', channel: 'rs485-gw', type: 'rtu-over-tcp' } });
+    expect(device).toMatchObject({
+      status: 'online',
+      listener: 'rs485-gw',
+      via: { kind: 'channel', channel: 'rs485-gw', type: 'rtu-over-tcp' },
+    });
     expect(device['slaves']).toEqual([expect.objectContaining({ slave: 1, name: 'main' })]);
     // One online event, raised by the channel, not a second one by the session.
     await h.app.storeDrained();
-    const deviceEvents = await waitFor(() => {
-      const e = storedEvents(h!, 'device.');
-      return e.length >= 2 ? e : null;
-    }, 5000, 'device events');
+    const deviceEvents = await waitFor(
+      () => {
+        const e = storedEvents(h!, 'device.');
+        return e.length >= 2 ? e : null;
+      },
+      5000,
+      'device events',
+    );
     expect(deviceEvents.map((e) => e.type)).toEqual(['device.registered', 'device.online']);
     expect(deviceEvents[1]!.payload).toMatchObject({ listener: 'rs485-gw', profile: 'th-station' });
   });
 
   it('a fixed-IP DTU: registers itself, is dropped after the configured heartbeat misses, reconnected to its address, and polled again', async () => {
     const config = exampleConfig();
-    sim = await startRtuOverTcpServer({ id: 'DTU-FIX-01', profile: config.profile(), link: config.link('transparent'), heartbeatIntervalMs: 100 });
+    sim = await startRtuOverTcpServer({
+      id: 'DTU-FIX-01',
+      profile: config.profile(),
+      link: config.link('transparent'),
+      heartbeatIntervalMs: 100,
+    });
     pinUserValues(sim.model);
     h = await startApp({
       server: (doc) => {
@@ -87,16 +125,24 @@ describe('RTU-over-TCP channel', () => {
     // Registration names the device; points.yml's device rules give it th-station; rpm is
     // polled on its heartbeats, as for a DTU that connects in.
     await expectUserPointsStored(h, 'DTU-FIX-01', true);
-    expect(deviceRow(h, 'DTU-FIX-01')).toMatchObject({ profile: 'th-station', status: 'online', listener: 'field-dtu' });
+    expect(deviceRow(h, 'DTU-FIX-01')).toMatchObject({
+      profile: 'th-station',
+      status: 'online',
+      listener: 'field-dtu',
+    });
     expect(c.status()).toMatchObject({ state: 'connected', devices: ['DTU-FIX-01'] });
     expect(sim.counters.connections).toBe(1);
 
     const stoppedAt = Date.now();
     sim.stopHeartbeats();
-    const history = await waitFor(() => {
-      const r = connectionRows(h!, 'DTU-FIX-01');
-      return r.some((x) => x.event === 'heartbeat_timeout') ? r : null;
-    }, 10_000, 'heartbeat timeout');
+    const history = await waitFor(
+      () => {
+        const r = connectionRows(h!, 'DTU-FIX-01');
+        return r.some((x) => x.event === 'heartbeat_timeout') ? r : null;
+      },
+      10_000,
+      'heartbeat timeout',
+    );
     sim.resumeHeartbeats();
     const timeout = history.find((r) => r.event === 'heartbeat_timeout')!;
     expect(timeout.details).toBe('heartbeat_timeout: 3 heartbeats missed');
@@ -115,11 +161,20 @@ describe('RTU-over-TCP channel', () => {
 
     // Each presence change is one event, with the reason the session gave.
     await h.app.storeDrained();
-    const events = await waitFor(() => {
-      const e = storedEvents(h!, 'device.');
-      return e.filter((x) => x.type === 'device.online').length >= 2 ? e : null;
-    }, 5000, 'device events');
-    expect(events.map((e) => e.type)).toEqual(['device.registered', 'device.online', 'device.offline', 'device.online']);
+    const events = await waitFor(
+      () => {
+        const e = storedEvents(h!, 'device.');
+        return e.filter((x) => x.type === 'device.online').length >= 2 ? e : null;
+      },
+      5000,
+      'device events',
+    );
+    expect(events.map((e) => e.type)).toEqual([
+      'device.registered',
+      'device.online',
+      'device.offline',
+      'device.online',
+    ]);
     expect(events[2]!.payload).toMatchObject({ reason: 'heartbeat_timeout', listener: 'field-dtu' });
     expect(storedEvents(h, 'heartbeat.missed').length).toBeGreaterThanOrEqual(3);
   });
@@ -129,10 +184,14 @@ describe('RTU-over-TCP channel', () => {
     h = await startApp({ server: (doc) => (doc.channels = [serialServer(port)]) });
     const admin = await caller(h, 'admin');
     const api = () => collectorStatus(h!, admin, 'rs485-gw');
-    const away = await waitFor(async () => {
-      const c = await api();
-      return c.state === 'backing-off' && c.failures >= 3 ? c : null;
-    }, 10_000, 'three failed attempts');
+    const away = await waitFor(
+      async () => {
+        const c = await api();
+        return c.state === 'backing-off' && c.failures >= 3 ? c : null;
+      },
+      10_000,
+      'three failed attempts',
+    );
     expect(away).toMatchObject({ type: 'rtu-over-tcp', target: `127.0.0.1:${port}`, devices: [] });
     expect(away.lastError).toMatch(/ECONNREFUSED/);
 
@@ -141,10 +200,14 @@ describe('RTU-over-TCP channel', () => {
     expect(await api()).toMatchObject({ state: 'connected', devices: ['RTU-01'], failures: 0 });
 
     await h.app.storeDrained();
-    const events = await waitFor(() => {
-      const e = channelEvents(h!);
-      return e.some((x) => x.type === 'channel.connected') ? e : null;
-    }, 5000, 'channel events');
+    const events = await waitFor(
+      () => {
+        const e = channelEvents(h!);
+        return e.some((x) => x.type === 'channel.connected') ? e : null;
+      },
+      5000,
+      'channel events',
+    );
     const types = events.map((e) => e.type);
     expect(types.slice(0, 2)).toEqual(['channel.failed', 'channel.backoff']);
     expect(types.at(-1)).toBe('channel.connected');
@@ -175,7 +238,14 @@ describe('RTU-over-TCP channel', () => {
       points: (doc) => (doc.links.transparent.duplicateIds = 'reject'),
     });
     // The same DTU is also connected in, through the example listener (its client-mode link).
-    const dtuLink = () => new SimulatedDtu({ target: { host: '127.0.0.1', port: h!.port('dtu') }, link: config.link('transparent'), profile: config.profile(), id: 'DTU-BOTH', heartbeatIntervalMs: 0 });
+    const dtuLink = () =>
+      new SimulatedDtu({
+        target: { host: '127.0.0.1', port: h!.port('dtu') },
+        link: config.link('transparent'),
+        profile: config.profile(),
+        id: 'DTU-BOTH',
+        heartbeatIntervalMs: 0,
+      });
     let inbound = dtuLink();
     try {
       await inbound.start();
@@ -194,7 +264,11 @@ describe('RTU-over-TCP channel', () => {
 
       // The DTU's own connection goes: the channel brings the device back by itself.
       await inbound.stop();
-      await waitFor(() => c.status().state === 'connected' && c.status().devices.includes('DTU-BOTH'), 10_000, 'channel takes over');
+      await waitFor(
+        () => c.status().state === 'connected' && c.status().devices.includes('DTU-BOTH'),
+        10_000,
+        'channel takes over',
+      );
       expect(h.app.gateway.registry.get('DTU-BOTH')).toMatchObject({ isOutbound: true, state: 'active' });
 
       // The DTU connects in again: its connection replaces the channel's link, which backs off again.
@@ -202,12 +276,20 @@ describe('RTU-over-TCP channel', () => {
       inbound = dtuLink();
       await inbound.start();
       await waitFor(() => h!.app.gateway.registry.get('DTU-BOTH')?.isOutbound === false, 5000, 'inbound again');
-      await waitFor(() => c.status().counters.disconnects > disconnects && c.status().state !== 'connected', 5000, 'channel link replaced');
+      await waitFor(
+        () => c.status().counters.disconnects > disconnects && c.status().state !== 'connected',
+        5000,
+        'channel link replaced',
+      );
       await h.app.storeDrained();
-      const rows = await waitFor(() => {
-        const r = connectionRows(h!, 'DTU-BOTH');
-        return r.some((x) => x.event === 'replaced') ? r : null;
-      }, 5000, 'the replaced link recorded');
+      const rows = await waitFor(
+        () => {
+          const r = connectionRows(h!, 'DTU-BOTH');
+          return r.some((x) => x.event === 'replaced') ? r : null;
+        },
+        5000,
+        'the replaced link recorded',
+      );
       expect(rows.at(-1)).toMatchObject({ event: 'connect' });
     } finally {
       await inbound.stop();

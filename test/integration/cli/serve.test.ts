@@ -29,7 +29,9 @@ describe('dtuhub serve', () => {
       },
     });
     dir = written.dir;
-    const proc = (child = spawn(process.execPath, [BIN, 'serve', '--config-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const proc = (child = spawn(process.execPath, [BIN, 'serve', '--config-dir', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }));
     const ports: Record<string, number> = {};
     const logLines: Record<string, unknown>[] = [];
     createInterface({ input: proc.stdout! }).on('line', (line) => {
@@ -68,7 +70,9 @@ describe('dtuhub serve', () => {
     try {
       const n = (db.prepare('SELECT COUNT(*) AS n FROM device_data').get() as { n: number }).n;
       expect(n).toBe(8 + 4);
-      const last = db.prepare(`SELECT event FROM connection_history WHERE registration_id = 'DTU-SIGTERM' ORDER BY id DESC LIMIT 1`).get() as { event: string };
+      const last = db
+        .prepare(`SELECT event FROM connection_history WHERE registration_id = 'DTU-SIGTERM' ORDER BY id DESC LIMIT 1`)
+        .get() as { event: string };
       expect(last.event).toBe('disconnect');
     } finally {
       db.close();
@@ -84,7 +88,9 @@ describe('dtuhub serve', () => {
       },
     });
     dir = written.dir;
-    const proc = (child = spawn(process.execPath, [BIN, 'check-config', '--config-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const proc = (child = spawn(process.execPath, [BIN, 'check-config', '--config-dir', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }));
     let out = '';
     proc.stdout!.on('data', (d) => (out += d));
     const code = await new Promise<number | null>((resolve) => proc.on('exit', (c) => resolve(c)));

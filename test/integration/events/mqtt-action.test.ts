@@ -19,18 +19,30 @@ describe('MQTT action', () => {
     const prefix = `dtuhub-test/${randomBytes(6).toString('hex')}`;
     subscriber = await connectAsync(BROKER, { connectTimeout: 5000, reconnectPeriod: 0 });
     const received: { topic: string; payload: any }[] = [];
-    subscriber.on('message', (topic, payload) => received.push({ topic, payload: JSON.parse(payload.toString('utf8')) }));
+    subscriber.on('message', (topic, payload) =>
+      received.push({ topic, payload: JSON.parse(payload.toString('utf8')) }),
+    );
     await subscriber.subscribeAsync(`${prefix}/#`, { qos: 1 });
 
     const rules = {
       version: 1,
       mqtt: { local: { url: BROKER } },
       rules: [
-        { name: 'to-mqtt', on: 'device.online', actions: [{ mqtt: 'local', topic: `${prefix}/{{deviceId}}/{{type}}`, qos: 1 }] },
+        {
+          name: 'to-mqtt',
+          on: 'device.online',
+          actions: [{ mqtt: 'local', topic: `${prefix}/{{deviceId}}/{{type}}`, qos: 1 }],
+        },
         {
           name: 'custom-payload',
           on: 'device.online',
-          actions: [{ mqtt: 'local', topic: `${prefix}/custom`, payload: { device: '{{deviceId}}', at: '{{at}}', note: 'up: {{deviceId}}' } }],
+          actions: [
+            {
+              mqtt: 'local',
+              topic: `${prefix}/custom`,
+              payload: { device: '{{deviceId}}', at: '{{at}}', note: 'up: {{deviceId}}' },
+            },
+          ],
         },
       ],
     };
@@ -40,9 +52,16 @@ describe('MQTT action', () => {
 
     const byTopic = new Map(received.map((m) => [m.topic, m.payload]));
     const event = byTopic.get(`${prefix}/MQTT-1/device.online`);
-    expect(event).toMatchObject({ type: 'device.online', deviceId: 'MQTT-1', rule: 'to-mqtt', payload: { profile: 'th-station' } });
+    expect(event).toMatchObject({
+      type: 'device.online',
+      deviceId: 'MQTT-1',
+      rule: 'to-mqtt',
+      payload: { profile: 'th-station' },
+    });
     expect(byTopic.get(`${prefix}/custom`)).toEqual({ device: 'MQTT-1', at: event.at, note: 'up: MQTT-1' });
     await h.app.writer.flush();
-    expect((await h.app.events.list({ type: 'device.online', registrationId: 'MQTT-1' })).map((e) => e.id)).toEqual([event.id]);
+    expect((await h.app.events.list({ type: 'device.online', registrationId: 'MQTT-1' })).map((e) => e.id)).toEqual([
+      event.id,
+    ]);
   });
 });

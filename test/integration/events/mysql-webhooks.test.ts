@@ -27,24 +27,39 @@ describe('webhooks on MySQL', () => {
     receiver = await startReceiver(() => 503);
     const rules = {
       version: 1,
-      webhooks: { ops: endpoint(receiver.url, { retry: { maxAttempts: 100, initialDelay: '200ms', maxDelay: '200ms' } }) },
+      webhooks: {
+        ops: endpoint(receiver.url, { retry: { maxAttempts: 100, initialDelay: '200ms', maxDelay: '200ms' } }),
+      },
       rules: [{ name: 'online', on: 'device.online', actions: [{ webhook: 'ops' }] }],
     };
     const h = await boot({ server: (s) => (s.storage = mysqlStorage(db!.name, spillDir)), rules });
     await dtu(h, 'dtu', { id: 'MY-1' }).start();
     await waitFor(() => receiver!.requests.length >= 1, 10_000, 'a refused attempt');
-    await waitFor(async () => (await db!.rows('SELECT id FROM webhook_deliveries')).length === 1, 10_000, 'the delivery row');
+    await waitFor(
+      async () => (await db!.rows('SELECT id FROM webhook_deliveries')).length === 1,
+      10_000,
+      'the delivery row',
+    );
     await h.stop();
     const eventId = receiver.requests[0]!.json.id as string;
 
-    const events = await db.rows<{ id: string; type: string; registration_id: string }>('SELECT id, type, registration_id FROM events ORDER BY id');
-    expect(events.filter((e) => e.type === 'device.online')).toEqual([{ id: eventId, type: 'device.online', registration_id: 'MY-1' }]);
-    expect(await db.rows('SELECT status, event_id FROM webhook_deliveries')).toEqual([{ status: 'pending', event_id: eventId }]);
+    const events = await db.rows<{ id: string; type: string; registration_id: string }>(
+      'SELECT id, type, registration_id FROM events ORDER BY id',
+    );
+    expect(events.filter((e) => e.type === 'device.online')).toEqual([
+      { id: eventId, type: 'device.online', registration_id: 'MY-1' },
+    ]);
+    expect(await db.rows('SELECT status, event_id FROM webhook_deliveries')).toEqual([
+      { status: 'pending', event_id: eventId },
+    ]);
 
     receiver.setBehaviour(() => 200);
     restarted = await h.restart();
     await waitFor(() => receiver!.ok().length === 1, 10_000, 'the delivery after the restart');
     expect(receiver.ok()[0]!.json.id).toBe(eventId);
-    await waitFor(async () => (await db!.rows<{ status: string }>('SELECT status FROM webhook_deliveries'))[0]?.status === 'delivered');
+    await waitFor(
+      async () =>
+        (await db!.rows<{ status: string }>('SELECT status FROM webhook_deliveries'))[0]?.status === 'delivered',
+    );
   });
 });

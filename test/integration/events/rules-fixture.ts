@@ -11,7 +11,13 @@ export const OLD_SECRET = 'old-secret-9876543210';
 
 /** A webhook endpoint with quick retries, for rules.yml. */
 export function endpoint(url: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { url, secret: SECRET, timeout: '5s', retry: { maxAttempts: 5, initialDelay: '20ms', maxDelay: '100ms' }, ...overrides };
+  return {
+    url,
+    secret: SECRET,
+    timeout: '5s',
+    retry: { maxAttempts: 5, initialDelay: '20ms', maxDelay: '100ms' },
+    ...overrides,
+  };
 }
 
 export const LEVEL_PROFILE = 'level';
@@ -29,7 +35,10 @@ export const levelProfile: Patch = (p) => {
 };
 
 /** Counts the samples of `point` the app has decoded, per value. */
-export function sampleCounter(app: DtuhubApp, point: string): { seen(deviceId: string, value: number): number; stop(): void } {
+export function sampleCounter(
+  app: DtuhubApp,
+  point: string,
+): { seen(deviceId: string, value: number): number; stop(): void } {
   const counts = new Map<string, number>();
   const off = app.bus.on('data', (e) => {
     for (const s of e.samples) {

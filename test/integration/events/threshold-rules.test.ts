@@ -39,7 +39,9 @@ describe('threshold rules on live samples', () => {
     await h.app.writer.flush();
 
     const bodies = receiver.ok().map((r) => r.json);
-    expect(bodies.map((b) => [b.type, b.deviceId, b.rule, b.payload.point, b.payload.value, b.payload.condition])).toEqual([
+    expect(
+      bodies.map((b) => [b.type, b.deviceId, b.rule, b.payload.point, b.payload.value, b.payload.condition]),
+    ).toEqual([
       ['rule.fired', 'LVL-1', 'high-level', 'level', 35, '> 30'],
       ['rule.recovered', 'LVL-1', 'high-level', 'level', 12, '> 30'],
     ]);

@@ -25,8 +25,16 @@ async function receiver(...args: Parameters<typeof startReceiver>): Promise<Webh
   return r;
 }
 
-function onlineOfflineRules(webhooks: Record<string, unknown>, actions: Record<string, unknown>[], rule: Record<string, unknown> = {}) {
-  return { version: 1, webhooks, rules: [{ name: 'up-down', on: ['device.online', 'device.offline'], actions, ...rule }] };
+function onlineOfflineRules(
+  webhooks: Record<string, unknown>,
+  actions: Record<string, unknown>[],
+  rule: Record<string, unknown> = {},
+) {
+  return {
+    version: 1,
+    webhooks,
+    rules: [{ name: 'up-down', on: ['device.online', 'device.offline'], actions, ...rule }],
+  };
 }
 
 describe('webhooks', () => {
@@ -40,8 +48,18 @@ describe('webhooks', () => {
     await waitFor(() => r.ok().length >= 2, 10_000, 'the offline webhook');
 
     const [online, offline] = r.ok().map((req) => req.json);
-    expect(online).toMatchObject({ type: 'device.online', deviceId: 'DTU-ONOFF', rule: 'up-down', payload: { profile: 'th-station', listener: 'dtu' } });
-    expect(offline).toMatchObject({ type: 'device.offline', deviceId: 'DTU-ONOFF', rule: 'up-down', payload: { reason: 'closed' } });
+    expect(online).toMatchObject({
+      type: 'device.online',
+      deviceId: 'DTU-ONOFF',
+      rule: 'up-down',
+      payload: { profile: 'th-station', listener: 'dtu' },
+    });
+    expect(offline).toMatchObject({
+      type: 'device.offline',
+      deviceId: 'DTU-ONOFF',
+      rule: 'up-down',
+      payload: { reason: 'closed' },
+    });
     expect(r.requests[0]!.headers['x-dtuhub-event-id']).toBe(online.id);
     expect(new Date(online.time).getTime()).toBe(online.at);
     await h.app.writer.flush();
@@ -57,7 +75,12 @@ describe('webhooks', () => {
       webhooks: { ops: endpoint(r.url) },
       rules: [
         { name: 'flappy', on: ['device.online', 'device.offline'], debounce: '1h', actions: [{ webhook: 'ops' }] },
-        { name: 'quick', on: 'device.offline', debounce: '50ms', actions: [{ webhook: 'ops', body: { offline: '{{deviceId}}' } }] },
+        {
+          name: 'quick',
+          on: 'device.offline',
+          debounce: '50ms',
+          actions: [{ webhook: 'ops', body: { offline: '{{deviceId}}' } }],
+        },
       ],
     };
     const h = await boot({ rules });
@@ -69,7 +92,12 @@ describe('webhooks', () => {
     await waitFor(() => h.app.events.rules()[0]!.counters.debounced === 1, 10_000, 'the debounced flap');
     // The 50 ms rule has no online to cancel its offline: it is sent after the window.
     await waitFor(() => r.ok().some((req) => req.json.offline === 'DTU-FLAP'), 10_000, 'the quick rule');
-    expect(r.ok().filter((req) => req.json.rule === 'flappy').map((req) => req.json.type)).toEqual(['device.online']);
+    expect(
+      r
+        .ok()
+        .filter((req) => req.json.rule === 'flappy')
+        .map((req) => req.json.type),
+    ).toEqual(['device.online']);
   });
 
   it('retry a receiver that fails 3 times and deliver exactly once, with the same event id', async () => {
@@ -86,7 +114,14 @@ describe('webhooks', () => {
     expect(new Set(r.requests.map((req) => req.headers['x-dtuhub-event-id'])).size).toBe(1);
     expect(new Set(r.requests.map((req) => req.body)).size).toBe(1);
     expect(r.requests.map((req) => req.headers['x-dtuhub-attempt'])).toEqual(['1', '2', '3', '4']);
-    expect(delivery).toMatchObject({ eventId: r.requests[0]!.json.id, endpoint: 'ops', status: 'delivered', attempts: 4, lastStatus: 200, lastError: null });
+    expect(delivery).toMatchObject({
+      eventId: r.requests[0]!.json.id,
+      endpoint: 'ops',
+      status: 'delivered',
+      attempts: 4,
+      lastStatus: 200,
+      lastError: null,
+    });
     expect(delivery!.lastLatencyMs).toBeGreaterThanOrEqual(0);
     expect(delivery!.deliveredAt).not.toBeNull();
   });
@@ -100,7 +135,12 @@ describe('webhooks', () => {
     for (const id of ids) await dtu(h, 'dtu', { id }).start();
 
     await waitFor(() => fast.ok().length === ids.length, 10_000, 'every delivery to the healthy endpoint');
-    expect(fast.ok().map((req) => req.json.deviceId).sort()).toEqual(ids);
+    expect(
+      fast
+        .ok()
+        .map((req) => req.json.deviceId)
+        .sort(),
+    ).toEqual(ids);
     // The slow endpoint holds exactly its concurrency limit, none answered, the rest queued.
     await waitFor(() => slow.requests.length === 2, 10_000, 'two requests at the slow endpoint');
     expect(slow.requests.every((req) => req.answered === null)).toBe(true);
@@ -109,7 +149,11 @@ describe('webhooks', () => {
 
   it('sign every request so that HMAC-SHA256 over id.timestamp.body verifies, with both secrets during a rotation', async () => {
     const r = await receiver();
-    const h = await boot({ rules: onlineOfflineRules({ ops: endpoint(r.url, { secret: undefined, secrets: [SECRET, OLD_SECRET] }) }, [{ webhook: 'ops' }]) });
+    const h = await boot({
+      rules: onlineOfflineRules({ ops: endpoint(r.url, { secret: undefined, secrets: [SECRET, OLD_SECRET] }) }, [
+        { webhook: 'ops' },
+      ]),
+    });
     await dtu(h, 'dtu', { id: 'DTU-SIGNED' }).start();
     const [request] = await waitFor(() => (r.ok().length > 0 ? r.ok() : null));
 
@@ -117,7 +161,8 @@ describe('webhooks', () => {
     const id = request!.headers['x-dtuhub-event-id'] as string;
     const timestamp = request!.headers['x-dtuhub-timestamp'] as string;
     const header = request!.headers['x-dtuhub-signature'] as string;
-    const expected = (secret: string) => 'v1=' + createHmac('sha256', secret).update(`${id}.${timestamp}.${request!.body}`).digest('hex');
+    const expected = (secret: string) =>
+      'v1=' + createHmac('sha256', secret).update(`${id}.${timestamp}.${request!.body}`).digest('hex');
     expect(header.split(',')).toEqual([expected(SECRET), expected(OLD_SECRET)]);
     expect(id).toBe(request!.json.id);
     expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(3600);
@@ -126,7 +171,10 @@ describe('webhooks', () => {
 
   it('turn a delivery into a dead letter after maxAttempts and replay it on retry()', async () => {
     const r = await receiver(() => 503);
-    const rules = onlineOfflineRules({ ops: endpoint(r.url, { retry: { maxAttempts: 2, initialDelay: '10ms', maxDelay: '10ms' } }) }, [{ webhook: 'ops' }]);
+    const rules = onlineOfflineRules(
+      { ops: endpoint(r.url, { retry: { maxAttempts: 2, initialDelay: '10ms', maxDelay: '10ms' } }) },
+      [{ webhook: 'ops' }],
+    );
     const h = await boot({ rules });
     await dtu(h, 'dtu', { id: 'DTU-DEAD' }).start();
     const [dead] = await waitFor(async () => {
@@ -162,16 +210,24 @@ describe('webhooks', () => {
 
   it('deliver after a restart what was still pending when dtuhub stopped', async () => {
     const r = await receiver(() => 503);
-    const rules = onlineOfflineRules({ ops: endpoint(r.url, { retry: { maxAttempts: 100, initialDelay: '200ms', maxDelay: '200ms' } }) }, [{ webhook: 'ops' }], {
-      on: 'device.online',
-    });
+    const rules = onlineOfflineRules(
+      { ops: endpoint(r.url, { retry: { maxAttempts: 100, initialDelay: '200ms', maxDelay: '200ms' } }) },
+      [{ webhook: 'ops' }],
+      {
+        on: 'device.online',
+      },
+    );
     const h = await boot({ rules });
     await dtu(h, 'dtu', { id: 'DTU-RESTART' }).start();
     await waitFor(() => r.requests.length >= 1, 10_000, 'a failed attempt');
     const eventId = r.requests[0]!.json.id;
     // The refusal must be on record before the stop: an attempt still waiting for its answer
     // when dtuhub stops is cut short and not counted, which would leave one attempt in all.
-    await waitFor(async () => ((await h.app.webhooks.deliveries({ eventId }))[0]?.lastStatus === 503 ? true : null), 10_000, 'the refusal recorded');
+    await waitFor(
+      async () => ((await h.app.webhooks.deliveries({ eventId }))[0]?.lastStatus === 503 ? true : null),
+      10_000,
+      'the refusal recorded',
+    );
     await h.stop();
     const refused = r.requests.length;
 

@@ -38,12 +38,18 @@ describe('MySQL down at start', () => {
     sim.setRegisters(1, 3, 0, fastRegisters(3));
     await sim.start();
 
-    const spilling = await waitFor(() => {
-      const health = h.app.storeHealth();
-      return health.state === 'spilling' && health.rowsOnDisk >= 100 ? health : null;
-    }, 20_000, 'rows in the spill journal');
+    const spilling = await waitFor(
+      () => {
+        const health = h.app.storeHealth();
+        return health.state === 'spilling' && health.rowsOnDisk >= 100 ? health : null;
+      },
+      20_000,
+      'rows in the spill journal',
+    );
     expect(spilling.lastError).toBeTruthy();
-    expect(await db.rows(`SELECT table_name FROM information_schema.tables WHERE table_schema = ?`, [db.name])).toEqual([]);
+    expect(await db.rows(`SELECT table_name FROM information_schema.tables WHERE table_schema = ?`, [db.name])).toEqual(
+      [],
+    );
     // The web server is up meanwhile and reports the state.
     const health = await fetch(`${h.webUrl()}/api/health`);
     expect(health.status).toBe(200);

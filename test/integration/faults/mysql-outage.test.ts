@@ -37,72 +37,82 @@ function outageConfig(port: number, database: string): HarnessOptions {
 }
 
 describe('MySQL outage', () => {
-  it('stores every point exactly once after 60 s without the database, within the memory cap', { timeout: 180_000 }, async () => {
-    db = await createTempDatabase();
-    proxy = await startTcpProxy({ host: '127.0.0.1', port: 3306 });
-    const h = await boot(outageConfig(proxy.port, db.name));
+  it(
+    'stores every point exactly once after 60 s without the database, within the memory cap',
+    { timeout: 180_000 },
+    async () => {
+      db = await createTempDatabase();
+      proxy = await startTcpProxy({ host: '127.0.0.1', port: 3306 });
+      const h = await boot(outageConfig(proxy.port, db.name));
 
-    let emitted = 0;
-    h.app.bus.on('data', (e) => (emitted += e.samples.length));
-    let maxBuffered = 0;
-    const states = new Set<StoreState>();
-    const watch = setInterval(() => {
-      maxBuffered = Math.max(maxBuffered, h.app.writer.stats().rowsBuffered);
-      states.add(h.app.storeHealth().state);
-    }, 50);
+      let emitted = 0;
+      h.app.bus.on('data', (e) => (emitted += e.samples.length));
+      let maxBuffered = 0;
+      const states = new Set<StoreState>();
+      const watch = setInterval(() => {
+        maxBuffered = Math.max(maxBuffered, h.app.writer.stats().rowsBuffered);
+        states.add(h.app.storeHealth().state);
+      }, 50);
 
-    const sims: SimulatedDtu[] = [];
-    for (let i = 0; i < DTUS; i++) {
-      const sim = dtu(h, 'dtu', { id: `OUT-${i}` }, FAST_PROFILE);
-      sim.setRegisters(1, 3, 0, fastRegisters(i));
-      sims.push(sim);
-    }
-    await Promise.all(sims.map((s) => s.start()));
-    await waitFor(async () => (await db!.rows<{ n: number }>('SELECT COUNT(*) AS n FROM device_data'))[0]!.n > 200, 10_000, 'rows before the outage');
+      const sims: SimulatedDtu[] = [];
+      for (let i = 0; i < DTUS; i++) {
+        const sim = dtu(h, 'dtu', { id: `OUT-${i}` }, FAST_PROFILE);
+        sim.setRegisters(1, 3, 0, fastRegisters(i));
+        sims.push(sim);
+      }
+      await Promise.all(sims.map((s) => s.start()));
+      await waitFor(
+        async () => (await db!.rows<{ n: number }>('SELECT COUNT(*) AS n FROM device_data'))[0]!.n > 200,
+        10_000,
+        'rows before the outage',
+      );
 
-    proxy.blackhole();
-    await new Promise((r) => setTimeout(r, OUTAGE_HALF_MS));
-    const midOutage = h.app.storeHealth();
-    proxy.refuse();
-    await new Promise((r) => setTimeout(r, OUTAGE_HALF_MS));
-    const endOfOutage = h.app.storeHealth();
-    const pointsDuringOutage = emitted;
-    proxy.restore();
+      proxy.blackhole();
+      await new Promise((r) => setTimeout(r, OUTAGE_HALF_MS));
+      const midOutage = h.app.storeHealth();
+      proxy.refuse();
+      await new Promise((r) => setTimeout(r, OUTAGE_HALF_MS));
+      const endOfOutage = h.app.storeHealth();
+      const pointsDuringOutage = emitted;
+      proxy.restore();
 
-    // Back: the journal replays while polling goes on; then stop the fleet and drain.
-    await waitFor(() => h.app.storeHealth().state !== 'spilling', 60_000, 'the spill journal to be replayed');
-    await Promise.all(sims.map((s) => s.stop()));
-    await new Promise((r) => setTimeout(r, 300)); // responses in flight are decoded
-    await h.app.storeDrained();
-    clearInterval(watch);
+      // Back: the journal replays while polling goes on; then stop the fleet and drain.
+      await waitFor(() => h.app.storeHealth().state !== 'spilling', 60_000, 'the spill journal to be replayed');
+      await Promise.all(sims.map((s) => s.stop()));
+      await new Promise((r) => setTimeout(r, 300)); // responses in flight are decoded
+      await h.app.storeDrained();
+      clearInterval(watch);
 
-    expect(midOutage.state).toBe('spilling');
-    expect(midOutage.rowsOnDisk).toBeGreaterThan(0);
-    expect(endOfOutage.rowsOnDisk).toBeGreaterThan(midOutage.rowsOnDisk);
-    expect(states).toContain('spilling');
-    expect(h.app.storeHealth()).toMatchObject({ state: 'ok', rowsOnDisk: 0 });
-    expect(readdirSync(spillDir)).toEqual([]);
+      expect(midOutage.state).toBe('spilling');
+      expect(midOutage.rowsOnDisk).toBeGreaterThan(0);
+      expect(endOfOutage.rowsOnDisk).toBeGreaterThan(midOutage.rowsOnDisk);
+      expect(states).toContain('spilling');
+      expect(h.app.storeHealth()).toMatchObject({ state: 'ok', rowsOnDisk: 0 });
+      expect(readdirSync(spillDir)).toEqual([]);
 
-    // Polling never stopped: points kept coming during the outage (~400/s).
-    expect(pointsDuringOutage).toBeGreaterThan(60 * 200);
-    const stats = h.app.writer.stats();
-    expect(stats.rowsDropped).toBe(0);
-    expect(maxBuffered).toBeLessThanOrEqual(MAX_PENDING_ROWS);
+      // Polling never stopped: points kept coming during the outage (~400/s).
+      expect(pointsDuringOutage).toBeGreaterThan(60 * 200);
+      const stats = h.app.writer.stats();
+      expect(stats.rowsDropped).toBe(0);
+      expect(maxBuffered).toBeLessThanOrEqual(MAX_PENDING_ROWS);
 
-    const [count] = await db.rows<{ total: number; distinctKeys: number }>(
-      'SELECT COUNT(*) AS total, COUNT(DISTINCT device_id, received_at, point_id) AS distinctKeys FROM device_data',
-    );
-    expect(count!.distinctKeys).toBe(count!.total);
-    expect(count!.total).toBe(emitted);
-    // Values are the simulator's registers, device by device.
-    const wrong = await db.rows(
-      `SELECT d.registration_id, p.name, dd.value FROM device_data dd
+      const [count] = await db.rows<{ total: number; distinctKeys: number }>(
+        'SELECT COUNT(*) AS total, COUNT(DISTINCT device_id, received_at, point_id) AS distinctKeys FROM device_data',
+      );
+      expect(count!.distinctKeys).toBe(count!.total);
+      expect(count!.total).toBe(emitted);
+      // Values are the simulator's registers, device by device.
+      const wrong = await db.rows(
+        `SELECT d.registration_id, p.name, dd.value FROM device_data dd
        JOIN devices d ON d.id = dd.device_id JOIN point_names p ON p.id = dd.point_id
        WHERE dd.value <> CAST(SUBSTRING(d.registration_id, 5) AS UNSIGNED) * 100 + CAST(SUBSTRING(p.name, 2) AS UNSIGNED) LIMIT 5`,
-    );
-    expect(wrong).toEqual([]);
-    // Connection events and heartbeats were not doubled by the replay either.
-    const [connects] = await db.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM connection_history WHERE event = 'connect'`);
-    expect(connects!.n).toBe(DTUS);
-  });
+      );
+      expect(wrong).toEqual([]);
+      // Connection events and heartbeats were not doubled by the replay either.
+      const [connects] = await db.rows<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM connection_history WHERE event = 'connect'`,
+      );
+      expect(connects!.n).toBe(DTUS);
+    },
+  );
 });

@@ -33,7 +33,9 @@ afterAll(async () => {
 });
 
 function serve(configDir: string): Serve {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--config-dir', configDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [BIN, 'serve', '--config-dir', configDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const log: Record<string, unknown>[] = [];
   const ports: Record<string, number> = {};
   createInterface({ input: proc.stdout! }).on('line', (line) => {
@@ -66,7 +68,11 @@ async function journalKeys(spillDir: string): Promise<{ keys: string[]; tornByte
   const copy = mkdtempSync(join(tmpdir(), 'dtuhub-journal-copy-'));
   cleanups.push(() => removeDir(copy));
   cpSync(spillDir, copy, { recursive: true });
-  const { journal, report } = await SpillJournal.open(copy, { segmentBytes: 64 << 20, maxBytes: 2 ** 40 }, silentLogger());
+  const { journal, report } = await SpillJournal.open(
+    copy,
+    { segmentBytes: 64 << 20, maxBytes: 2 ** 40 },
+    silentLogger(),
+  );
   const keys: string[] = [];
   for (let record = await journal.next(); record; record = await journal.next()) {
     const { strings, samples: s } = record.batch;
@@ -118,11 +124,19 @@ describe('SIGKILL during a flush', () => {
 
     // 2. MariaDB goes away; dtuhub spills every 50 ms. Kill it in the middle of that.
     proxy.refuse();
-    await waitFor(() => first.log.some((l) => String(l['msg']).includes('spilling batches')), 15_000, 'spilling to start');
-    await waitFor(() => {
-      const files = readdirSync(spillDir);
-      return files.length > 0 && files.reduce((n, f) => n + statSync(join(spillDir, f)).size, 0) > 50_000;
-    }, 20_000, 'the journal to grow');
+    await waitFor(
+      () => first.log.some((l) => String(l['msg']).includes('spilling batches')),
+      15_000,
+      'spilling to start',
+    );
+    await waitFor(
+      () => {
+        const files = readdirSync(spillDir);
+        return files.length > 0 && files.reduce((n, f) => n + statSync(join(spillDir, f)).size, 0) > 50_000;
+      },
+      20_000,
+      'the journal to grow',
+    );
     first.proc.kill('SIGKILL');
     await first.exited;
     await Promise.all(sims.map((s) => s.stop()));
@@ -142,7 +156,11 @@ describe('SIGKILL during a flush', () => {
     // 3. MariaDB is back; a restarted dtuhub repairs the journal's tail and replays it.
     proxy.restore();
     const second = serve(dir);
-    await waitFor(() => second.log.some((l) => l['msg'] === 'history store is back; spill journal replayed'), 30_000, 'the replay');
+    await waitFor(
+      () => second.log.some((l) => l['msg'] === 'history store is back; spill journal replayed'),
+      30_000,
+      'the replay',
+    );
     second.proc.kill('SIGTERM');
     expect(await second.exited).toBe(0);
 

@@ -15,10 +15,14 @@ describe('the example config on real sockets', () => {
     await sim.start();
     sim.sendHeartbeat(); // the 2300 block is polled on heartbeat
     // pollOnConnect reads the interval tasks at once; the heartbeat task follows the heartbeat.
-    const rows = await waitFor(() => {
-      const r = dataRows(h, 'DTU01001');
-      return new Set(r.map((x) => x.point)).size === 9 ? r : null;
-    }, 10_000, 'nine points in device_data');
+    const rows = await waitFor(
+      () => {
+        const r = dataRows(h, 'DTU01001');
+        return new Set(r.map((x) => x.point)).size === 9 ? r : null;
+      },
+      10_000,
+      'nine points in device_data',
+    );
     for (const [point, expected] of Object.entries(EXPECTED)) {
       const row = rows.find((r) => r.point === point)!;
       expect(row, point).toBeDefined();
@@ -36,7 +40,11 @@ describe('the example config on real sockets', () => {
     const sim = dtu(h, 'typed', { id: '7001' });
     pinUserValues(sim);
     await sim.start();
-    const rows = await waitFor(() => dataRows(h, '7001').find((r) => r.point === 'temperature'), 10_000, 'typed DTU data');
+    const rows = await waitFor(
+      () => dataRows(h, '7001').find((r) => r.point === 'temperature'),
+      10_000,
+      'typed DTU data',
+    );
     expect(rows.value).toBe(25.3);
     expect(deviceRow(h, '7001')).toMatchObject({ status: 'online' });
   });

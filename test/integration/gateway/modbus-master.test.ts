@@ -57,10 +57,14 @@ describe('Modbus master', () => {
     sim.setRegisters(1, 3, 0, [0x0001, 0x86a0]); // energy 100000
     sim.setRegisters(2, 3, 0, [0xff9c]); // level -10.0
     await sim.start();
-    const rows = await waitFor(() => {
-      const r = dataRows(h, 'DTU-2S');
-      return r.some((x) => x.point === 'energy') && r.some((x) => x.point === 'level') ? r : null;
-    }, 5000, 'both slaves');
+    const rows = await waitFor(
+      () => {
+        const r = dataRows(h, 'DTU-2S');
+        return r.some((x) => x.point === 'energy') && r.some((x) => x.point === 'level') ? r : null;
+      },
+      5000,
+      'both slaves',
+    );
     expect(rows.find((r) => r.point === 'energy')).toMatchObject({ slave: 1, value: 100000 });
     expect(rows.find((r) => r.point === 'level')).toMatchObject({ slave: 2, value: -10 });
   });
@@ -120,7 +124,9 @@ describe('Modbus master', () => {
     if (coils.kind === 'ok') expect(coils.buf[coils.dataOffset]).toBe(0b10000101);
     const regs = await gw.read('DTU-W', 1, 3, 20, 3);
     if (regs.kind !== 'ok') throw new Error(regs.kind);
-    expect(Buffer.from(regs.buf.subarray(regs.dataOffset, regs.dataOffset + regs.dataLength)).toString('hex')).toBe('000100020003');
+    expect(Buffer.from(regs.buf.subarray(regs.dataOffset, regs.dataOffset + regs.dataLength)).toString('hex')).toBe(
+      '000100020003',
+    );
   });
 
   it('refuses a write to a device that is not online', async () => {

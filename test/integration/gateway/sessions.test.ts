@@ -54,13 +54,18 @@ const allModes: HarnessOptions = {
     };
   },
   server: (s) => {
-    for (const name of ['hex-id', 'data-carry', 'regex-id', 'unsolicited']) s.listeners.push({ name, host: '127.0.0.1', port: 0, link: name });
+    for (const name of ['hex-id', 'data-carry', 'regex-id', 'unsolicited'])
+      s.listeners.push({ name, host: '127.0.0.1', port: 0, link: name });
   },
 };
 
 describe('registration, heartbeat and framing modes', () => {
   const cases: { listener: string; id: string; extra?: Partial<SimulatedDtuOptions> }[] = [
-    { listener: 'dtu', id: 'DTU02002', extra: { chunking: 'byte', heartbeatInsideResponse: true, heartbeatIntervalMs: 200 } },
+    {
+      listener: 'dtu',
+      id: 'DTU02002',
+      extra: { chunking: 'byte', heartbeatInsideResponse: true, heartbeatIntervalMs: 200 },
+    },
     { listener: 'dtu', id: 'DTU02003', extra: { mergeRegistrationWith: 'heartbeat', heartbeatIntervalMs: 300 } },
     { listener: 'typed', id: '7002', extra: { heartbeatIntervalMs: 200 } },
     { listener: 'hex-id', id: 'A1B2C3D4E5F6', extra: { heartbeatIntervalMs: 200 } },
@@ -69,20 +74,27 @@ describe('registration, heartbeat and framing modes', () => {
     { listener: 'unsolicited', id: 'PUSH01', extra: { pushIntervalMs: 100, heartbeatIntervalMs: 200 } },
   ];
 
-  it.each(cases)('$listener DTU $id registers, heartbeats and delivers decoded data', async ({ listener, id, extra }) => {
-    const h = await boot(allModes);
-    const sim = simulated(h, listener, { id, ...extra });
-    sim.setRegisters(1, 3, 2000, [253]);
-    await sim.start();
-    const row = await waitFor(() => dataRows(h, id).find((r) => r.point === 'temperature'), 10_000, `${id} temperature`);
-    expect(row.value).toBe(25.3);
-    await waitFor(() => countRows(h, 'heartbeat_log', id) > 0, 5000, `${id} heartbeat`);
-    expect(deviceRow(h, id)).toMatchObject({ status: 'online' });
-    const counters = h.app.gateway.counters;
-    expect(counters.badCrc).toBe(0);
-    if (extra?.heartbeatInsideResponse) expect(counters.heartbeatsInsideResponse).toBeGreaterThan(0);
-    if (listener === 'data-carry') expect(sim.counters.heartbeatReplies).toBeGreaterThan(0);
-  });
+  it.each(cases)(
+    '$listener DTU $id registers, heartbeats and delivers decoded data',
+    async ({ listener, id, extra }) => {
+      const h = await boot(allModes);
+      const sim = simulated(h, listener, { id, ...extra });
+      sim.setRegisters(1, 3, 2000, [253]);
+      await sim.start();
+      const row = await waitFor(
+        () => dataRows(h, id).find((r) => r.point === 'temperature'),
+        10_000,
+        `${id} temperature`,
+      );
+      expect(row.value).toBe(25.3);
+      await waitFor(() => countRows(h, 'heartbeat_log', id) > 0, 5000, `${id} heartbeat`);
+      expect(deviceRow(h, id)).toMatchObject({ status: 'online' });
+      const counters = h.app.gateway.counters;
+      expect(counters.badCrc).toBe(0);
+      if (extra?.heartbeatInsideResponse) expect(counters.heartbeatsInsideResponse).toBeGreaterThan(0);
+      if (listener === 'data-carry') expect(sim.counters.heartbeatReplies).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('heartbeat supervision', () => {
@@ -120,7 +132,11 @@ describe('the scheduler step', () => {
     await sim.start();
     await waitFor(() => countRows(h, 'heartbeat_log', 'DTU-COARSE') > 0, 5000, 'first heartbeat');
     sim.stopHeartbeats();
-    const row = await waitFor(() => connectionRows(h, 'DTU-COARSE').find((r) => r.event === 'heartbeat_timeout'), 5000, 'heartbeat_timeout row');
+    const row = await waitFor(
+      () => connectionRows(h, 'DTU-COARSE').find((r) => r.event === 'heartbeat_timeout'),
+      5000,
+      'heartbeat_timeout row',
+    );
     expect(row.details).toContain('3 heartbeats missed');
   });
 });
@@ -132,11 +148,19 @@ describe('a DTU that drops its link', () => {
     socket.write('DTU-RST');
     await waitFor(() => h.app.gateway.registry.get('DTU-RST'), 5000, 'registration');
     socket.resetAndDestroy();
-    const row = await waitFor(() => connectionRows(h, 'DTU-RST').find((r) => r.event !== 'connect'), 5000, 'disconnect row');
+    const row = await waitFor(
+      () => connectionRows(h, 'DTU-RST').find((r) => r.event !== 'connect'),
+      5000,
+      'disconnect row',
+    );
     expect(row).toMatchObject({ event: 'disconnect' });
     expect(row.details).toContain('ECONNRESET');
     expect(deviceRow(h, 'DTU-RST')).toMatchObject({ status: 'offline' });
-    const offline = await waitFor(() => storedEvents(h, 'device.offline').find((e) => e.deviceId === 'DTU-RST'), 5000, 'device.offline event');
+    const offline = await waitFor(
+      () => storedEvents(h, 'device.offline').find((e) => e.deviceId === 'DTU-RST'),
+      5000,
+      'device.offline event',
+    );
     expect(offline.payload).toMatchObject({ reason: 'closed' });
   });
 });
@@ -150,10 +174,14 @@ describe('duplicate and unknown IDs', () => {
     const second = await rawSocket(h.port('dtu'));
     second.write('DTU-DUP');
     await closed(first);
-    const rows = await waitFor(() => {
-      const r = connectionRows(h, 'DTU-DUP');
-      return r.some((x) => x.event === 'replaced') && r.filter((x) => x.event === 'connect').length === 2 ? r : null;
-    }, 5000, 'replaced row');
+    const rows = await waitFor(
+      () => {
+        const r = connectionRows(h, 'DTU-DUP');
+        return r.some((x) => x.event === 'replaced') && r.filter((x) => x.event === 'connect').length === 2 ? r : null;
+      },
+      5000,
+      'replaced row',
+    );
     expect(rows.map((r) => r.event)).toEqual(['connect', 'replaced', 'connect']);
     expect(second.destroyed).toBe(false);
   });
@@ -166,7 +194,11 @@ describe('duplicate and unknown IDs', () => {
     const second = await rawSocket(h.port('dtu'));
     second.write('DTU-ONE');
     await closed(second);
-    const rows = await waitFor(() => connectionRows(h, 'DTU-ONE').find((r) => r.event === 'rejected'), 5000, 'rejected row');
+    const rows = await waitFor(
+      () => connectionRows(h, 'DTU-ONE').find((r) => r.event === 'rejected'),
+      5000,
+      'rejected row',
+    );
     expect(rows.details).toContain('duplicate');
     expect(first.destroyed).toBe(false);
   });
@@ -233,7 +265,11 @@ describe('bad input', () => {
       for (let j = 0; j < chunk.length; j++) chunk[j] = (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff;
       noise.write(chunk);
     }
-    await waitFor(() => h.app.gateway.counters.garbageBytes + h.app.gateway.counters.overflows > 0, 5000, 'garbage counted');
+    await waitFor(
+      () => h.app.gateway.counters.garbageBytes + h.app.gateway.counters.overflows > 0,
+      5000,
+      'garbage counted',
+    );
     expect(dataRows(h, 'DTU-NOISE2')).toEqual([]);
     // The well-behaved DTU on the same port keeps being served.
     const before = dataRows(h, 'DTU-NOISY').length;
@@ -244,7 +280,9 @@ describe('bad input', () => {
 
 describe('shutdown', () => {
   it('flushes every accepted sample to SQLite when the server stops', async () => {
-    const h = await boot({ server: (s) => (s.writeBuffer = { maxRows: 100000, flushInterval: '1h', idleFlushDelay: '1h' }) });
+    const h = await boot({
+      server: (s) => (s.writeBuffer = { maxRows: 100000, flushInterval: '1h', idleFlushDelay: '1h' }),
+    });
     let accepted = 0;
     h.app.bus.on('data', (e) => (accepted += e.samples.length));
     const sim = simulated(h, 'dtu', { id: 'DTU-FLUSH' });

@@ -13,10 +13,30 @@ const VALUES = [25.3, -0.000123, 1e300, 0.1 + 0.2, -0, 123456789.123456, null, N
 function batch(device: string, id: string) {
   const b = new WriteBatchBuilder();
   TEXTS.forEach((text, i) => {
-    b.sample({ deviceId: device, point: `t${i}`, slave: 1, address: i, value: null, text, raw: 'ab', ts: 1_700_000_000_000 + i, quality: 'good' });
+    b.sample({
+      deviceId: device,
+      point: `t${i}`,
+      slave: 1,
+      address: i,
+      value: null,
+      text,
+      raw: 'ab',
+      ts: 1_700_000_000_000 + i,
+      quality: 'good',
+    });
   });
   VALUES.forEach((value, i) => {
-    b.sample({ deviceId: device, point: `v${i}`, slave: 2, address: 100 + i, value, text: null, raw: 'cd', ts: 1_700_000_000_000 + i, quality: 'good' });
+    b.sample({
+      deviceId: device,
+      point: `v${i}`,
+      slave: 2,
+      address: 100 + i,
+      value,
+      text: null,
+      raw: 'cd',
+      ts: 1_700_000_000_000 + i,
+      quality: 'good',
+    });
   });
   return b.finish(id);
 }
@@ -66,7 +86,17 @@ describe('device_data write paths', () => {
   it('refuse, as permanent, a batch whose IDs the collation folds together instead of storing under id 0', async () => {
     const b = new WriteBatchBuilder();
     for (const id of ['PAD', 'PAD ']) {
-      b.sample({ deviceId: id, point: 'x', slave: 1, address: 0, value: 1, text: null, raw: '0001', ts: 1_700_000_000_000, quality: 'good' });
+      b.sample({
+        deviceId: id,
+        point: 'x',
+        slave: 1,
+        address: 0,
+        value: 1,
+        text: null,
+        raw: '0001',
+        ts: 1_700_000_000_000,
+        quality: 'good',
+      });
     }
     const refused = await apply(new MysqlBatchApplier(), b.finish('paths-pad')).catch((err: unknown) => err);
     expect(isPermanentBatchError(refused)).toBe(true);

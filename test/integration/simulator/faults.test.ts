@@ -24,9 +24,17 @@ describe('fault injection', () => {
     await conn.read(8);
     conn.write(request);
     const received = await conn.read(9 + 2);
-    const expected = rtu('010304' + dtu.registers(1, 3, 2000, 2, T0).map((w) => w.toString(16).padStart(4, '0')).join(''));
+    const expected = rtu(
+      '010304' +
+        dtu
+          .registers(1, 3, 2000, 2, T0)
+          .map((w) => w.toString(16).padStart(4, '0'))
+          .join(''),
+    );
     expect(received.subarray(4, 6).toString('latin1')).toBe('HB');
-    expect(Buffer.concat([received.subarray(0, 4), received.subarray(6)]).toString('hex')).toBe(expected.toString('hex'));
+    expect(Buffer.concat([received.subarray(0, 4), received.subarray(6)]).toString('hex')).toBe(
+      expected.toString('hex'),
+    );
   });
 
   it('sends every packet byte by byte', async () => {
@@ -174,14 +182,25 @@ describe('starting', () => {
   }
 
   it('rejects start() when nothing listens and reconnect is off', async () => {
-    const dtu = new SimulatedDtu({ id: 'DTU1', target: await closedPort(), link: transparentLink(), profile: profile() });
+    const dtu = new SimulatedDtu({
+      id: 'DTU1',
+      target: await closedPort(),
+      link: transparentLink(),
+      profile: profile(),
+    });
     await expect(dtu.start()).rejects.toThrow(/ECONNREFUSED/);
     expect(dtu.state).toBe('stopped');
   });
 
   it('keeps trying until the server comes up when reconnect is on', async () => {
     const target = await closedPort();
-    const dtu = new SimulatedDtu({ id: 'DTU1', target, link: transparentLink(), reconnect: true, reconnectDelayMs: 30 });
+    const dtu = new SimulatedDtu({
+      id: 'DTU1',
+      target,
+      link: transparentLink(),
+      reconnect: true,
+      reconnectDelayMs: 30,
+    });
     const started = dtu.start();
     await new Promise((r) => setTimeout(r, 100));
     const received: string[] = [];
@@ -199,7 +218,13 @@ describe('starting', () => {
   });
 
   it('gives up retrying at once when stopped', async () => {
-    const dtu = new SimulatedDtu({ id: 'DTU1', target: await closedPort(), link: transparentLink(), reconnect: true, reconnectDelayMs: 10_000 });
+    const dtu = new SimulatedDtu({
+      id: 'DTU1',
+      target: await closedPort(),
+      link: transparentLink(),
+      reconnect: true,
+      reconnectDelayMs: 10_000,
+    });
     const started = dtu.start();
     await new Promise((r) => setTimeout(r, 50));
     const stopping = Date.now();

@@ -26,7 +26,8 @@ describe('SimulatorFleet', () => {
       connectRate: 2000,
     });
     const m = master;
-    const registered = async (): Promise<string[]> => Promise.all(m.connections.map(async (c) => (await c.read(8)).toString('latin1')));
+    const registered = async (): Promise<string[]> =>
+      Promise.all(m.connections.map(async (c) => (await c.read(8)).toString('latin1')));
     await m.connections[0]!.until(() => m.connections.length === 200, 3000, '200 connections');
     const ids = await registered();
     expect(new Set(ids).size).toBe(200);

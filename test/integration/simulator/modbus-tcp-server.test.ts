@@ -1,6 +1,10 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startModbusTcpServer, type ModbusTcpServer, type ModbusTcpServerOptions } from '../../../src/simulator/index.js';
+import {
+  startModbusTcpServer,
+  type ModbusTcpServer,
+  type ModbusTcpServerOptions,
+} from '../../../src/simulator/index.js';
 import { closeClient, connectClient, type ModbusClient } from '../../helpers/modbus-client.js';
 import { MasterConnection } from './fake-master.js';
 import { MOVING_RANGE, serverProfile } from './server-profile.js';
@@ -77,7 +81,18 @@ describe('simulated Modbus TCP server, read by modbus-serial', () => {
     s.model.setRegisters(1, 1, 0, [1, 0, 1, 1, 0, 0, 0, 1, 1, 0]);
     s.model.setRegisters(1, 2, 0, [0, 1, 1]);
     const c = await client(1);
-    expect((await c.readCoils(0, 10)).data.slice(0, 10)).toEqual([true, false, true, true, false, false, false, true, true, false]);
+    expect((await c.readCoils(0, 10)).data.slice(0, 10)).toEqual([
+      true,
+      false,
+      true,
+      true,
+      false,
+      false,
+      false,
+      true,
+      true,
+      false,
+    ]);
     expect((await c.readDiscreteInputs(0, 3)).data.slice(0, 3)).toEqual([false, true, true]);
   });
 
@@ -109,7 +124,14 @@ describe('simulated Modbus TCP server on the wire', () => {
     const s = await start();
     s.model.freeze();
     const conn = await raw();
-    conn.write(Buffer.concat([adu(7, 1, '0307d00002'), adu(8, 2, '04000a0004'), adu(9, 1, '0600640102'), adu(10, 1, '2b0e0100')]));
+    conn.write(
+      Buffer.concat([
+        adu(7, 1, '0307d00002'),
+        adu(8, 2, '04000a0004'),
+        adu(9, 1, '0600640102'),
+        adu(10, 1, '2b0e0100'),
+      ]),
+    );
     const answers = [await readAdu(conn), await readAdu(conn), await readAdu(conn), await readAdu(conn)];
     expect(answers.map((a) => a.readUInt16BE(0))).toEqual([7, 8, 9, 10]);
     const words = (a: Buffer): number[] => Array.from({ length: a[8]! / 2 }, (_, i) => a.readUInt16BE(9 + 2 * i));

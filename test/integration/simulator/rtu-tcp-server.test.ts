@@ -1,7 +1,11 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hasValidCrc } from '../../../src/protocol/modbus/crc.js';
-import { startRtuOverTcpServer, type RtuOverTcpServer, type RtuOverTcpServerOptions } from '../../../src/simulator/index.js';
+import {
+  startRtuOverTcpServer,
+  type RtuOverTcpServer,
+  type RtuOverTcpServerOptions,
+} from '../../../src/simulator/index.js';
 import { closeClient, connectClient, type ModbusClient } from '../../helpers/modbus-client.js';
 import { transparentLink } from '../../unit/simulator/config-fixtures.js';
 import { MasterConnection, rtu } from './fake-master.js';
@@ -148,7 +152,14 @@ describe('simulated RTU-over-TCP server as a fixed-IP DTU', () => {
 
   it('prefixes every packet with the registration in every-packet mode', async () => {
     const everyPacket = transparentLink({
-      registration: { type: 'ascii', mode: 'every-packet', maxLength: 40, length: null, pattern: null, terminator: null },
+      registration: {
+        type: 'ascii',
+        mode: 'every-packet',
+        maxLength: 40,
+        length: null,
+        pattern: null,
+        terminator: null,
+      },
       heartbeat: null,
     });
     await start({ link: everyPacket, heartbeatIntervalMs: 0 });

@@ -30,7 +30,18 @@ const target = (): string => `127.0.0.1:${master.target.port}`;
 describe('runSimulate', () => {
   it('runs the requested number of DTUs with padded ascii IDs and heartbeats, then stops', async () => {
     const code = await runSimulate(
-      ['--config-dir', dir, '--target', target(), '--devices', '3', '--duration', '400ms', '--heartbeat-interval', '100ms'],
+      [
+        '--config-dir',
+        dir,
+        '--target',
+        target(),
+        '--devices',
+        '3',
+        '--duration',
+        '400ms',
+        '--heartbeat-interval',
+        '100ms',
+      ],
       log,
     );
     expect(code).toBe(0);
@@ -42,7 +53,20 @@ describe('runSimulate', () => {
 
   it('registers integer IDs on the typed link', async () => {
     const code = await runSimulate(
-      ['--config-dir', dir, '--target', target(), '--link', 'typed', '--start-id', '7001', '--devices', '2', '--duration', '300ms'],
+      [
+        '--config-dir',
+        dir,
+        '--target',
+        target(),
+        '--link',
+        'typed',
+        '--start-id',
+        '7001',
+        '--devices',
+        '2',
+        '--duration',
+        '300ms',
+      ],
       log,
     );
     expect(code).toBe(0);

@@ -61,7 +61,18 @@ describe('dtuhub simulate --serve', () => {
   it('modbus-tcp: N devices on consecutive ports serve the example profile', async () => {
     const base = await twoFreePorts();
     const run = runSimulate(
-      ['--config-dir', dir, '--serve', 'modbus-tcp', '--listen', `127.0.0.1:${base}`, '--devices', '2', '--duration', '1200ms'],
+      [
+        '--config-dir',
+        dir,
+        '--serve',
+        'modbus-tcp',
+        '--listen',
+        `127.0.0.1:${base}`,
+        '--devices',
+        '2',
+        '--duration',
+        '1200ms',
+      ],
       log,
     );
     expect(await servedPorts()).toEqual([base, base + 1]);
@@ -82,8 +93,22 @@ describe('dtuhub simulate --serve', () => {
   it('rtu-over-tcp with --link: registers with its ID on accept and heartbeats, port 0 picks free ports', async () => {
     const run = runSimulate(
       [
-        '--config-dir', dir, '--serve', 'rtu-over-tcp', '--link', 'transparent', '--listen', '127.0.0.1:0',
-        '--devices', '2', '--start-id', '7', '--heartbeat-interval', '50ms', '--duration', '600ms',
+        '--config-dir',
+        dir,
+        '--serve',
+        'rtu-over-tcp',
+        '--link',
+        'transparent',
+        '--listen',
+        '127.0.0.1:0',
+        '--devices',
+        '2',
+        '--start-id',
+        '7',
+        '--heartbeat-interval',
+        '50ms',
+        '--duration',
+        '600ms',
       ],
       log,
     );
@@ -102,7 +127,10 @@ describe('dtuhub simulate --serve', () => {
   });
 
   it('rtu-over-tcp without --link: a plain serial device server that answers RTU', async () => {
-    const run = runSimulate(['--config-dir', dir, '--serve', 'rtu-over-tcp', '--listen', '127.0.0.1:0', '--duration', '500ms'], log);
+    const run = runSimulate(
+      ['--config-dir', dir, '--serve', 'rtu-over-tcp', '--listen', '127.0.0.1:0', '--duration', '500ms'],
+      log,
+    );
     const [port] = await servedPorts();
     expect(lines[0]).toMatch(/serial device server\(s\)/);
     const conn = new MasterConnection(connect({ host: '127.0.0.1', port: port! }));
@@ -118,7 +146,9 @@ describe('dtuhub simulate --serve', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const port = (taken.address() as { port: number }).port;
     try {
-      expect(await runSimulate(['--config-dir', dir, '--serve', 'modbus-tcp', '--listen', `127.0.0.1:${port}`], log)).toBe(1);
+      expect(
+        await runSimulate(['--config-dir', dir, '--serve', 'modbus-tcp', '--listen', `127.0.0.1:${port}`], log),
+      ).toBe(1);
       expect(lines.at(-1)).toMatch(/cannot listen: .*EADDRINUSE/);
     } finally {
       await new Promise<void>((resolve) => taken.close(() => resolve()));
@@ -129,16 +159,32 @@ describe('dtuhub simulate --serve', () => {
     expect(() => parseSimulateArgs(['--serve', 'modbus-tcp'])).toThrow(/--serve needs --listen/);
     expect(() => parseSimulateArgs(['--listen', '127.0.0.1:1502'])).toThrow(/--listen needs --serve/);
     expect(() => parseSimulateArgs(['--serve', 'http', '--listen', '127.0.0.1:1'])).toThrow(/modbus-tcp, rtu-over-tcp/);
-    expect(() => parseSimulateArgs(['--serve', 'modbus-tcp', '--listen', '127.0.0.1:1', '--target', '127.0.0.1:2'])).toThrow(/--target/);
-    expect(() => parseSimulateArgs(['--serve', 'modbus-tcp', '--listen', '127.0.0.1:1', '--unknown-unit', 'x'])).toThrow(/--unknown-unit/);
-    expect(parseSimulateArgs(['--serve', 'modbus-tcp', '--listen', '[::1]:1502', '--unknown-unit', 'gateway-exception'])).toMatchObject({
+    expect(() =>
+      parseSimulateArgs(['--serve', 'modbus-tcp', '--listen', '127.0.0.1:1', '--target', '127.0.0.1:2']),
+    ).toThrow(/--target/);
+    expect(() =>
+      parseSimulateArgs(['--serve', 'modbus-tcp', '--listen', '127.0.0.1:1', '--unknown-unit', 'x']),
+    ).toThrow(/--unknown-unit/);
+    expect(
+      parseSimulateArgs(['--serve', 'modbus-tcp', '--listen', '[::1]:1502', '--unknown-unit', 'gateway-exception']),
+    ).toMatchObject({
       serve: 'modbus-tcp',
       listen: { host: '::1', port: 1502 },
       unknownUnit: 'gateway-exception',
     });
-    expect(await runSimulate(['--config-dir', dir, '--serve', 'modbus-tcp', '--listen', '127.0.0.1:0', '--link', 'transparent'], log)).toBe(2);
+    expect(
+      await runSimulate(
+        ['--config-dir', dir, '--serve', 'modbus-tcp', '--listen', '127.0.0.1:0', '--link', 'transparent'],
+        log,
+      ),
+    ).toBe(2);
     expect(lines.at(-1)).toMatch(/--link applies to --serve rtu-over-tcp/);
-    expect(await runSimulate(['--config-dir', dir, '--serve', 'modbus-tcp', '--listen', '127.0.0.1:65535', '--devices', '2'], log)).toBe(2);
+    expect(
+      await runSimulate(
+        ['--config-dir', dir, '--serve', 'modbus-tcp', '--listen', '127.0.0.1:65535', '--devices', '2'],
+        log,
+      ),
+    ).toBe(2);
     expect(lines.at(-1)).toMatch(/runs past port 65535/);
   });
 });

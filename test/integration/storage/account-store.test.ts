@@ -19,15 +19,29 @@ const FIXTURES: Record<string, () => Promise<Fixture>> = {
   sqlite: async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dtuhub-accounts-'));
     const path = join(dir, 'a.db');
-    return { store: new SqliteAccountStore(path), reopen: () => new SqliteAccountStore(path), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      store: new SqliteAccountStore(path),
+      reopen: () => new SqliteAccountStore(path),
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   },
   mysql: async () => {
     const t = await tempMysql();
-    return { store: new MysqlAccountStore(t.storage), reopen: () => new MysqlAccountStore(t.storage), cleanup: () => t.cleanup() };
+    return {
+      store: new MysqlAccountStore(t.storage),
+      reopen: () => new MysqlAccountStore(t.storage),
+      cleanup: () => t.cleanup(),
+    };
   },
 };
 
-const user = (username: string, role: 'viewer' | 'operator' | 'admin' = 'viewer') => ({ username, role, passwordHash: `hash-of-${username}`, createdAt: 1000, updatedAt: 1000 });
+const user = (username: string, role: 'viewer' | 'operator' | 'admin' = 'viewer') => ({
+  username,
+  role,
+  passwordHash: `hash-of-${username}`,
+  createdAt: 1000,
+  updatedAt: 1000,
+});
 
 describe.each(Object.keys(FIXTURES))('%s account store', (kind) => {
   let f: Fixture;
@@ -49,7 +63,12 @@ describe.each(Object.keys(FIXTURES))('%s account store', (kind) => {
     expect(await f.store.user('alice')).toEqual(user('alice', 'admin'));
     expect(await f.store.user('ALICE')).toBeNull();
     expect(await f.store.updateUser('alice', { role: 'operator', passwordHash: 'new', at: 2000 })).toBe(true);
-    expect(await f.store.user('alice')).toMatchObject({ role: 'operator', passwordHash: 'new', updatedAt: 2000, createdAt: 1000 });
+    expect(await f.store.user('alice')).toMatchObject({
+      role: 'operator',
+      passwordHash: 'new',
+      updatedAt: 2000,
+      createdAt: 1000,
+    });
     expect(await f.store.updateUser('nobody', { role: 'admin', at: 1 })).toBe(false);
     expect((await f.store.users()).map((u) => u.username)).toEqual(['alice', '中文用户']);
     expect(await f.store.countAdmins()).toBe(0);
@@ -58,8 +77,23 @@ describe.each(Object.keys(FIXTURES))('%s account store', (kind) => {
   });
 
   it('stores tokens by digest, touches and deletes them', async () => {
-    const token = await f.store.createToken({ name: 'grafana', digest: 'a'.repeat(64), role: 'viewer', createdBy: 'alice', at: 5, expiresAt: 99 });
-    expect(token).toEqual({ id: expect.any(Number), name: 'grafana', role: 'viewer', createdBy: 'alice', createdAt: 5, lastUsedAt: null, expiresAt: 99 });
+    const token = await f.store.createToken({
+      name: 'grafana',
+      digest: 'a'.repeat(64),
+      role: 'viewer',
+      createdBy: 'alice',
+      at: 5,
+      expiresAt: 99,
+    });
+    expect(token).toEqual({
+      id: expect.any(Number),
+      name: 'grafana',
+      role: 'viewer',
+      createdBy: 'alice',
+      createdAt: 5,
+      lastUsedAt: null,
+      expiresAt: 99,
+    });
     await f.store.touchToken(token.id, 7);
     expect(await f.store.tokenByDigest('a'.repeat(64))).toMatchObject({ id: token.id, lastUsedAt: 7 });
     expect(await f.store.tokenByDigest('b'.repeat(64))).toBeNull();
@@ -70,12 +104,47 @@ describe.each(Object.keys(FIXTURES))('%s account store', (kind) => {
 
   it('keeps the audit log with values and filters it by actor, device, action and time', async () => {
     const base = { ip: '10.0.0.1', slave: null, fn: null, address: null, values: null, device: null, details: null };
-    await f.store.audit({ ...base, at: 100, actor: 'op', action: 'write', device: 'DTU-1', slave: 1, fn: 16, address: 20, values: [1, 65535], result: 'ok' });
-    await f.store.audit({ ...base, at: 200, actor: 'op', action: 'write', device: 'DTU-2', slave: 1, fn: 5, address: 3, values: [true], result: 'timeout' });
+    await f.store.audit({
+      ...base,
+      at: 100,
+      actor: 'op',
+      action: 'write',
+      device: 'DTU-1',
+      slave: 1,
+      fn: 16,
+      address: 20,
+      values: [1, 65535],
+      result: 'ok',
+    });
+    await f.store.audit({
+      ...base,
+      at: 200,
+      actor: 'op',
+      action: 'write',
+      device: 'DTU-2',
+      slave: 1,
+      fn: 5,
+      address: 3,
+      values: [true],
+      result: 'timeout',
+    });
     await f.store.audit({ ...base, at: 300, actor: 'admin', action: 'login', result: 'ok', details: 'from the UI' });
     const all = await f.store.auditLog({});
     expect(all.map((r) => r.at)).toEqual([300, 200, 100]);
-    expect(all[2]).toEqual({ id: expect.any(Number), at: 100, actor: 'op', ip: '10.0.0.1', action: 'write', device: 'DTU-1', slave: 1, fn: 16, address: 20, values: [1, 65535], result: 'ok', details: null });
+    expect(all[2]).toEqual({
+      id: expect.any(Number),
+      at: 100,
+      actor: 'op',
+      ip: '10.0.0.1',
+      action: 'write',
+      device: 'DTU-1',
+      slave: 1,
+      fn: 16,
+      address: 20,
+      values: [1, 65535],
+      result: 'ok',
+      details: null,
+    });
     expect((await f.store.auditLog({ actor: 'op', order: 'asc' })).map((r) => r.at)).toEqual([100, 200]);
     expect((await f.store.auditLog({ device: 'DTU-2' }))[0]!.values).toEqual([true]);
     expect((await f.store.auditLog({ action: 'login' }))[0]!.details).toBe('from the UI');

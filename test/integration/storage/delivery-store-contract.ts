@@ -31,7 +31,10 @@ export function declareDeliveryStoreContract(open: () => Promise<DeliveryStore>)
   it('saves a delivery once per event, endpoint and rule, and reads it back exactly', async () => {
     const store = await open();
     await store.save([delivery('a')]);
-    await store.save([delivery('a2', { eventId: 'ev-a', body: 'other' }), delivery('a3', { eventId: 'ev-a', endpoint: 'other' })]);
+    await store.save([
+      delivery('a2', { eventId: 'ev-a', body: 'other' }),
+      delivery('a3', { eventId: 'ev-a', endpoint: 'other' }),
+    ]);
     expect(await store.get('a')).toEqual(delivery('a'));
     expect(await store.get('a2')).toBeNull();
     expect(await store.get('a3')).toEqual(delivery('a3', { eventId: 'ev-a', endpoint: 'other' }));
@@ -41,8 +44,23 @@ export function declareDeliveryStoreContract(open: () => Promise<DeliveryStore>)
   it('updates attempts and results in place, and lists pending ones oldest first', async () => {
     const store = await open();
     await store.save(Array.from({ length: 4 }, (_, i) => delivery(`d${i}`, { createdAt: T0 + i })));
-    const delivered = { ...delivery('d1', { createdAt: T0 + 1 }), status: 'delivered' as const, attempts: 4, lastStatus: 200, lastLatencyMs: 12, deliveredAt: T0 + 50, updatedAt: T0 + 50 };
-    const dead = { ...delivery('d2', { createdAt: T0 + 2 }), status: 'dead' as const, attempts: 8, lastStatus: 503, lastError: 'HTTP 503', updatedAt: T0 + 60 };
+    const delivered = {
+      ...delivery('d1', { createdAt: T0 + 1 }),
+      status: 'delivered' as const,
+      attempts: 4,
+      lastStatus: 200,
+      lastLatencyMs: 12,
+      deliveredAt: T0 + 50,
+      updatedAt: T0 + 50,
+    };
+    const dead = {
+      ...delivery('d2', { createdAt: T0 + 2 }),
+      status: 'dead' as const,
+      attempts: 8,
+      lastStatus: 503,
+      lastError: 'HTTP 503',
+      updatedAt: T0 + 60,
+    };
     await store.save([delivered, dead]);
     expect(await store.get('d1')).toEqual(delivered);
     expect((await store.pending()).map((d) => d.id)).toEqual(['d0', 'd3']);

@@ -15,7 +15,10 @@ describe('SQLite delivery store', () => {
     const temp = await tempHistory();
     cleanups.push(() => temp.cleanup());
     const writeBuffer = { maxRows: 1000, flushIntervalMs: 1000, idleFlushDelayMs: 20, maxPendingRows: 10_000 };
-    const history = new SqliteHistory({ storage: sqliteStorage(temp.path), writeBuffer, retention: KEEP_EVERYTHING }, silentLogger());
+    const history = new SqliteHistory(
+      { storage: sqliteStorage(temp.path), writeBuffer, retention: KEEP_EVERYTHING },
+      silentLogger(),
+    );
     await history.start();
     cleanups.push(() => history.stop());
     const store = new SqliteDeliveryStore(temp.path);

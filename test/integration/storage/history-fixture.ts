@@ -56,7 +56,13 @@ export async function tempHistory(): Promise<TempHistory> {
       const history = await openSqliteHistory(
         {
           storage: { ...sqliteStorage(path), ...overrides.storage },
-          writeBuffer: { maxRows: 1000, flushIntervalMs: 60_000, idleFlushDelayMs: 60_000, maxPendingRows: 100_000, ...overrides.writeBuffer },
+          writeBuffer: {
+            maxRows: 1000,
+            flushIntervalMs: 60_000,
+            idleFlushDelayMs: 60_000,
+            maxPendingRows: 100_000,
+            ...overrides.writeBuffer,
+          },
           retention: { ...KEEP_EVERYTHING, ...overrides.retention },
         },
         silentLogger(),
@@ -89,7 +95,16 @@ export function sample(deviceId: string, point: string, i: number, overrides: Pa
 
 /** A registration of device `registrationId` at `at`, with fixed details. */
 export function online(registrationId: string, at: number, overrides: Partial<DeviceUpsert> = {}): DeviceUpsert {
-  return { registrationId, profile: 'th-sensor', name: `Sensor ${registrationId}`, ip: '198.51.100.7', port: 40123, listener: 'main', at, ...overrides };
+  return {
+    registrationId,
+    profile: 'th-sensor',
+    name: `Sensor ${registrationId}`,
+    ip: '198.51.100.7',
+    port: 40123,
+    listener: 'main',
+    at,
+    ...overrides,
+  };
 }
 
 /** A heartbeat of device `registrationId` at `at`, from the address `online()` uses. */

@@ -18,7 +18,11 @@ export interface TempMysql {
   /** A direct connection to the test database, for checking rows with plain SQL. */
   readonly sql: Connection;
   /** Constructs a store (not started) on the test database. */
-  create(overrides?: { writeBuffer?: Partial<WriteBufferConfig>; retention?: Partial<RetentionConfig>; options?: MysqlHistoryOptions }): MysqlHistory;
+  create(overrides?: {
+    writeBuffer?: Partial<WriteBufferConfig>;
+    retention?: Partial<RetentionConfig>;
+    options?: MysqlHistoryOptions;
+  }): MysqlHistory;
   open(overrides?: Parameters<TempMysql['create']>[0]): Promise<MysqlHistory>;
   /** Stops every store created here, drops the database. */
   cleanup(): Promise<void>;
@@ -43,7 +47,13 @@ export async function tempMysql(): Promise<TempMysql> {
     const history = new MysqlHistory(
       {
         storage,
-        writeBuffer: { maxRows: 1000, flushIntervalMs: 60_000, idleFlushDelayMs: 60_000, maxPendingRows: 100_000, ...overrides.writeBuffer },
+        writeBuffer: {
+          maxRows: 1000,
+          flushIntervalMs: 60_000,
+          idleFlushDelayMs: 60_000,
+          maxPendingRows: 100_000,
+          ...overrides.writeBuffer,
+        },
         retention: { ...KEEP_EVERYTHING, ...overrides.retention },
       },
       silentLogger(),

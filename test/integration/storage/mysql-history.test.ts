@@ -28,7 +28,9 @@ describe('MySQL history store', () => {
 
   it('creates every table on first start and records the schema version', async () => {
     await t.open();
-    const tables = await select('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name');
+    const tables = await select(
+      'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name',
+    );
     expect(tables.map((r) => r['name'] as string).sort()).toEqual(TABLES);
     const versions = await select('SELECT version, name FROM schema_version');
     expect(versions).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
@@ -47,11 +49,18 @@ describe('MySQL history store', () => {
 
   it('refuses a database whose schema is newer than the code', async () => {
     await (await t.open()).stop();
-    await t.sql.query('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)', [LATEST_SCHEMA_VERSION + 1, 'future', T0]);
-    const refused = await t.create().start().then(
-      () => null,
-      (err: unknown) => err,
-    );
+    await t.sql.query('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)', [
+      LATEST_SCHEMA_VERSION + 1,
+      'future',
+      T0,
+    ]);
+    const refused = await t
+      .create()
+      .start()
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
     expect(refused).toBeInstanceOf(StorageError);
     expect((refused as StorageError).code).toBe('STORAGE_SCHEMA_TOO_NEW');
   });
@@ -59,16 +68,26 @@ describe('MySQL history store', () => {
   it('refuses to start with STORAGE_OPEN_FAILED on wrong credentials or a missing database', async () => {
     const open = (storage: Partial<typeof t.storage>) =>
       new MysqlHistory(
-        { storage: { ...t.storage, ...storage }, writeBuffer: { maxRows: 10, flushIntervalMs: 1000, idleFlushDelayMs: 1000, maxPendingRows: 100_000 }, retention: KEEP_EVERYTHING },
+        {
+          storage: { ...t.storage, ...storage },
+          writeBuffer: { maxRows: 10, flushIntervalMs: 1000, idleFlushDelayMs: 1000, maxPendingRows: 100_000 },
+          retention: KEEP_EVERYTHING,
+        },
         silentLogger(),
       ).start();
-    await expect(open({ user: 'dtuhub_no_such_user', password: 'x' })).rejects.toMatchObject({ code: 'STORAGE_OPEN_FAILED' });
+    await expect(open({ user: 'dtuhub_no_such_user', password: 'x' })).rejects.toMatchObject({
+      code: 'STORAGE_OPEN_FAILED',
+    });
     await expect(open({ database: `${t.storage.database}_missing` })).rejects.toThrow(/Unknown database/);
   });
 
   it('starts while the server cannot be reached, spilling what it is given', async () => {
     const h = new MysqlHistory(
-      { storage: { ...t.storage, port: 1 }, writeBuffer: { maxRows: 10, flushIntervalMs: 1000, idleFlushDelayMs: 1000, maxPendingRows: 100_000 }, retention: KEEP_EVERYTHING },
+      {
+        storage: { ...t.storage, port: 1 },
+        writeBuffer: { maxRows: 10, flushIntervalMs: 1000, idleFlushDelayMs: 1000, maxPendingRows: 100_000 },
+        retention: KEEP_EVERYTHING,
+      },
       silentLogger(),
       { replayRetryMs: { min: 60_000, max: 60_000 } },
     );
@@ -119,7 +138,8 @@ describe('MySQL history store', () => {
       const counting = new Proxy(connection, {
         get(target, key, receiver) {
           const member = Reflect.get(target, key, receiver) as unknown;
-          if (key !== 'query' || typeof member !== 'function') return typeof member === 'function' ? member.bind(target) : member;
+          if (key !== 'query' || typeof member !== 'function')
+            return typeof member === 'function' ? member.bind(target) : member;
           return (...args: unknown[]) => {
             statements += 1;
             return (member as (...a: unknown[]) => unknown).apply(target, args);

@@ -4,7 +4,15 @@ import Database from 'better-sqlite3';
 import { silentLogger } from '../../../src/log.js';
 import { LATEST_SCHEMA_VERSION, openSqliteHistory, StorageError } from '../../../src/storage/index.js';
 import { dataQuerySql } from '../../../src/storage/sqlite/sqlite-reader.js';
-import { eventually, KEEP_EVERYTHING, sample, sqliteStorage, T0, tempHistory, type TempHistory } from './history-fixture.js';
+import {
+  eventually,
+  KEEP_EVERYTHING,
+  sample,
+  sqliteStorage,
+  T0,
+  tempHistory,
+  type TempHistory,
+} from './history-fixture.js';
 
 describe('SQLite history store', () => {
   let t: TempHistory;
@@ -57,12 +65,26 @@ describe('SQLite history store', () => {
     const names = new Map(db.prepare('SELECT id, registration_id FROM devices').raw().all() as [number, string][]);
     const stored = db.prepare('SELECT device_id, received_at FROM device_data').raw().all() as [number, number][];
     db.close();
-    expect(stored.map(([device, ts]) => `${names.get(device)}${ts - T0}`)).toEqual(['A0', 'A1', 'A2', 'A3', 'A4', 'B0', 'B1', 'B2', 'B3', 'B4']);
+    expect(stored.map(([device, ts]) => `${names.get(device)}${ts - T0}`)).toEqual([
+      'A0',
+      'A1',
+      'A2',
+      'A3',
+      'A4',
+      'B0',
+      'B1',
+      'B2',
+      'B3',
+      'B4',
+    ]);
   });
 
   it('sweeps on its own every sweepIntervalMs', async () => {
     const h = await t.open({ retention: { deviceDataMs: 60_000, sweepIntervalMs: 50 } });
-    h.writer.samples([sample('A', 'temperature', 0, { ts: Date.now() - 120_000 }), sample('A', 'temperature', 1, { ts: Date.now() })]);
+    h.writer.samples([
+      sample('A', 'temperature', 0, { ts: Date.now() - 120_000 }),
+      sample('A', 'temperature', 1, { ts: Date.now() }),
+    ]);
     await h.writer.flush();
     await eventually(async () => (await h.reader.counts()).deviceData === 1);
   });
@@ -87,7 +109,9 @@ describe('SQLite history store', () => {
       const byDevice = h.reader.explain(dataQuerySql(false, direction), 1, 0, 0, 1, 0, 10).join(' | ');
       const byPoint = h.reader.explain(dataQuerySql(true, direction), 1, 0, 0, 1, 0, 1, 10).join(' | ');
       for (const plan of [byDevice, byPoint]) {
-        expect(plan).toMatch(/SEARCH x USING PRIMARY KEY \(device_id=\? AND \(received_at,point_id\)>\(\?,\?\) AND \(received_at,point_id\)<\(\?,\?\)\)/);
+        expect(plan).toMatch(
+          /SEARCH x USING PRIMARY KEY \(device_id=\? AND \(received_at,point_id\)>\(\?,\?\) AND \(received_at,point_id\)<\(\?,\?\)\)/,
+        );
         expect(plan).toMatch(/SEARCH p USING INTEGER PRIMARY KEY \(rowid=\?\)/);
         expect(plan).not.toContain('TEMP B-TREE');
       }
@@ -98,7 +122,11 @@ describe('SQLite history store', () => {
     const h = await t.open();
     await h.stop();
     const db = new Database(t.path);
-    db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(LATEST_SCHEMA_VERSION + 1, 'future', Date.now());
+    db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(
+      LATEST_SCHEMA_VERSION + 1,
+      'future',
+      Date.now(),
+    );
     db.close();
 
     const opening = t.open();
@@ -109,7 +137,11 @@ describe('SQLite history store', () => {
 
   it('refuses an in-memory database path with a clear error', async () => {
     const opening = openSqliteHistory(
-      { storage: sqliteStorage(':memory:'), writeBuffer: { maxRows: 10, flushIntervalMs: 10, idleFlushDelayMs: 10, maxPendingRows: 100 }, retention: KEEP_EVERYTHING },
+      {
+        storage: sqliteStorage(':memory:'),
+        writeBuffer: { maxRows: 10, flushIntervalMs: 10, idleFlushDelayMs: 10, maxPendingRows: 100 },
+        retention: KEEP_EVERYTHING,
+      },
       silentLogger(),
     );
     await expect(opening).rejects.toMatchObject({ code: 'STORAGE_UNSUPPORTED_PATH' });

@@ -11,7 +11,15 @@ import type { ContractContext } from './store-contract.js';
 const DAY = 86_400_000;
 
 function event(id: string, at: number, overrides: Partial<EventRecord> = {}): EventRecord {
-  return { id, type: 'device.online', registrationId: '7001', rule: null, at, payload: { profile: 'th-station' }, ...overrides };
+  return {
+    id,
+    type: 'device.online',
+    registrationId: '7001',
+    rule: null,
+    at,
+    payload: { profile: 'th-station' },
+    ...overrides,
+  };
 }
 
 export function declareEventContract(ctx: ContractContext): void {
@@ -21,7 +29,11 @@ export function declareEventContract(ctx: ContractContext): void {
       event('e1', T0),
       event('e2', T0 + 1, { type: 'device.offline', payload: { reason: 'heartbeat_timeout', 说明: '心跳超时' } }),
       event('e3', T0 + 2, { registrationId: '7002' }),
-      event('e4', T0 + 3, { type: 'rule.fired', rule: 'high-temp', payload: { point: 'temperature', value: 31.5, limit: [30] } }),
+      event('e4', T0 + 3, {
+        type: 'rule.fired',
+        rule: 'high-temp',
+        payload: { point: 'temperature', value: 31.5, limit: [30] },
+      }),
       event('e5', T0 + 3, { type: 'store.spilling', registrationId: null, payload: { rowsOnDisk: 12 } }),
     ];
     for (const e of events) store.writer.event(e);
@@ -30,7 +42,11 @@ export function declareEventContract(ctx: ContractContext): void {
 
     expect(await store.reader.events()).toEqual([events[4], events[3], events[2], events[1], events[0]]);
     expect(await store.reader.events({ order: 'asc', limit: 2 })).toEqual([events[0], events[1]]);
-    expect(await store.reader.events({ registrationId: '7001', order: 'asc' })).toEqual([events[0], events[1], events[3]]);
+    expect(await store.reader.events({ registrationId: '7001', order: 'asc' })).toEqual([
+      events[0],
+      events[1],
+      events[3],
+    ]);
     expect(await store.reader.events({ type: 'device.online', order: 'asc' })).toEqual([events[0], events[2]]);
     expect(await store.reader.events({ rule: 'high-temp' })).toEqual([events[3]]);
     expect(await store.reader.events({ from: T0 + 1, to: T0 + 3, order: 'asc' })).toEqual([events[1], events[2]]);
@@ -56,7 +72,10 @@ export function declareEventContract(ctx: ContractContext): void {
     }
     await store.sweepRetention(now);
     expect((await store.reader.events()).map((e) => e.id)).toEqual(['new']);
-    expect(await ctx.rawQuery('SELECT id FROM webhook_deliveries ORDER BY id')).toEqual([{ id: 'd-new' }, { id: 'pending-old' }]);
+    expect(await ctx.rawQuery('SELECT id FROM webhook_deliveries ORDER BY id')).toEqual([
+      { id: 'd-new' },
+      { id: 'pending-old' },
+    ]);
   });
 
   it('stores an event once when it is written again with the same id', async () => {

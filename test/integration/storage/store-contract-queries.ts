@@ -2,7 +2,13 @@
 // in the database) exactly, and every query filters, orders, limits and pages the same way.
 import { expect, it } from 'vitest';
 import type { Sample } from '../../../src/domain/point.js';
-import type { ConnectionRecord, DataQuery, DataRow, HistoryStore, RawPacketRecord } from '../../../src/storage/index.js';
+import type {
+  ConnectionRecord,
+  DataQuery,
+  DataRow,
+  HistoryStore,
+  RawPacketRecord,
+} from '../../../src/storage/index.js';
 import { beat, online, sample, T0, withoutIds } from './history-fixture.js';
 import type { ContractContext } from './store-contract.js';
 
@@ -11,20 +17,150 @@ const LAST_DATE_MS = 8_640_000_000_000_000;
 
 /** Every kind of value a decoded point can have. */
 const VALUE_SHAPES: readonly Sample[] = [
-  { deviceId: '7001', point: 'temperature', slave: 1, address: 0, value: 25.3, text: null, raw: '00fd', ts: T0, quality: 'good' },
-  { deviceId: '7001', point: 'ratio', slave: 1, address: 2, value: 0.30000000000000004, text: null, raw: '3e99999a', ts: T0 + 1, quality: 'good' },
+  {
+    deviceId: '7001',
+    point: 'temperature',
+    slave: 1,
+    address: 0,
+    value: 25.3,
+    text: null,
+    raw: '00fd',
+    ts: T0,
+    quality: 'good',
+  },
+  {
+    deviceId: '7001',
+    point: 'ratio',
+    slave: 1,
+    address: 2,
+    value: 0.30000000000000004,
+    text: null,
+    raw: '3e99999a',
+    ts: T0 + 1,
+    quality: 'good',
+  },
   // A scaled reading (978 × 0.1): 17 characters as text, more digits than 2^53 holds.
-  { deviceId: '7001', point: 'scaled', slave: 1, address: 3, value: 97.80000000000001, text: null, raw: '03d2', ts: T0 + 2, quality: 'good' },
-  { deviceId: '7001', point: 'offset', slave: 1, address: 4, value: -40.5, text: null, raw: 'c2220000', ts: T0 + 3, quality: 'good' },
-  { deviceId: '7001', point: 'min_int16', slave: 1, address: 6, value: -32768, text: null, raw: '8000', ts: T0 + 4, quality: 'good' },
-  { deviceId: '7001', point: 'zero', slave: 1, address: 7, value: 0, text: null, raw: '0000', ts: T0 + 5, quality: 'good' },
-  { deviceId: '7001', point: 'serial', slave: 247, address: 65535, value: null, text: 'AB-12 ✓ 温度', raw: '41422d3132', ts: T0 + 6, quality: 'good' },
-  { deviceId: '7001', point: 'label', slave: 2, address: 10, value: null, text: '', raw: '', ts: T0 + 7, quality: 'good' },
-  { deviceId: '7001', point: 'energy', slave: 3, address: 20, value: 9007199254740991, text: null, raw: '001fffffffffffff', ts: T0 + 8, quality: 'good' },
-  { deviceId: '7001', point: 'largest', slave: 3, address: 24, value: 1.7976931348623157e308, text: null, raw: '7fefffffffffffff', ts: T0 + 9, quality: 'good' },
-  { deviceId: '7001', point: 'tiny', slave: 3, address: 28, value: -5e-324, text: null, raw: '8000000000000001', ts: T0 + 10, quality: 'good' },
-  { deviceId: '7001', point: 'far_future', slave: 4, address: 1, value: 1, text: null, raw: '0001', ts: Date.UTC(2200, 0, 1), quality: 'good' },
-  { deviceId: '7001', point: 'last_date', slave: 4, address: 2, value: 2, text: null, raw: '0002', ts: LAST_DATE_MS, quality: 'good' },
+  {
+    deviceId: '7001',
+    point: 'scaled',
+    slave: 1,
+    address: 3,
+    value: 97.80000000000001,
+    text: null,
+    raw: '03d2',
+    ts: T0 + 2,
+    quality: 'good',
+  },
+  {
+    deviceId: '7001',
+    point: 'offset',
+    slave: 1,
+    address: 4,
+    value: -40.5,
+    text: null,
+    raw: 'c2220000',
+    ts: T0 + 3,
+    quality: 'good',
+  },
+  {
+    deviceId: '7001',
+    point: 'min_int16',
+    slave: 1,
+    address: 6,
+    value: -32768,
+    text: null,
+    raw: '8000',
+    ts: T0 + 4,
+    quality: 'good',
+  },
+  {
+    deviceId: '7001',
+    point: 'zero',
+    slave: 1,
+    address: 7,
+    value: 0,
+    text: null,
+    raw: '0000',
+    ts: T0 + 5,
+    quality: 'good',
+  },
+  {
+    deviceId: '7001',
+    point: 'serial',
+    slave: 247,
+    address: 65535,
+    value: null,
+    text: 'AB-12 ✓ 温度',
+    raw: '41422d3132',
+    ts: T0 + 6,
+    quality: 'good',
+  },
+  {
+    deviceId: '7001',
+    point: 'label',
+    slave: 2,
+    address: 10,
+    value: null,
+    text: '',
+    raw: '',
+    ts: T0 + 7,
+    quality: 'good',
+  },
+  {
+    deviceId: '7001',
+    point: 'energy',
+    slave: 3,
+    address: 20,
+    value: 9007199254740991,
+    text: null,
+    raw: '001fffffffffffff',
+    ts: T0 + 8,
+    quality: 'good',
+  },
+  {
+    deviceId: '7001',
+    point: 'largest',
+    slave: 3,
+    address: 24,
+    value: 1.7976931348623157e308,
+    text: null,
+    raw: '7fefffffffffffff',
+    ts: T0 + 9,
+    quality: 'good',
+  },
+  {
+    deviceId: '7001',
+    point: 'tiny',
+    slave: 3,
+    address: 28,
+    value: -5e-324,
+    text: null,
+    raw: '8000000000000001',
+    ts: T0 + 10,
+    quality: 'good',
+  },
+  {
+    deviceId: '7001',
+    point: 'far_future',
+    slave: 4,
+    address: 1,
+    value: 1,
+    text: null,
+    raw: '0001',
+    ts: Date.UTC(2200, 0, 1),
+    quality: 'good',
+  },
+  {
+    deviceId: '7001',
+    point: 'last_date',
+    slave: 4,
+    address: 2,
+    value: 2,
+    text: null,
+    raw: '0002',
+    ts: LAST_DATE_MS,
+    quality: 'good',
+  },
 ];
 
 const POINTS = ['temperature', 'humidity', 'pressure'] as const;
@@ -62,15 +198,31 @@ export function declareQueryContract(ctx: ContractContext): void {
     for (let i = 0; i < 10; i++) store.writer.samples([sample('A', 'temperature', i), sample('A', 'humidity', i)]);
     store.writer.samples([sample('B', 'temperature', 5, { value: 99 })]);
     await store.writer.flush();
-    const read = (query: Omit<DataQuery, 'registrationId'>, registrationId = 'A') => store.reader.data({ registrationId, ...query });
+    const read = (query: Omit<DataQuery, 'registrationId'>, registrationId = 'A') =>
+      store.reader.data({ registrationId, ...query });
 
-    expect(await read({ point: 'temperature', from: T0 + 3, to: T0 + 7 })).toEqual([6, 5, 4, 3].map((i) => sample('A', 'temperature', i)));
-    expect(await read({ point: 'humidity', from: T0 + 8, order: 'asc' })).toEqual([8, 9].map((i) => sample('A', 'humidity', i)));
-    expect(await read({ point: 'humidity', to: T0 + 2, order: 'asc' })).toEqual([0, 1].map((i) => sample('A', 'humidity', i)));
-    expect(await read({ point: 'humidity', order: 'asc', limit: 2 })).toEqual([0, 1].map((i) => sample('A', 'humidity', i)));
+    expect(await read({ point: 'temperature', from: T0 + 3, to: T0 + 7 })).toEqual(
+      [6, 5, 4, 3].map((i) => sample('A', 'temperature', i)),
+    );
+    expect(await read({ point: 'humidity', from: T0 + 8, order: 'asc' })).toEqual(
+      [8, 9].map((i) => sample('A', 'humidity', i)),
+    );
+    expect(await read({ point: 'humidity', to: T0 + 2, order: 'asc' })).toEqual(
+      [0, 1].map((i) => sample('A', 'humidity', i)),
+    );
+    expect(await read({ point: 'humidity', order: 'asc', limit: 2 })).toEqual(
+      [0, 1].map((i) => sample('A', 'humidity', i)),
+    );
     // Newest first by default; points of one instant in the order their names were first stored, reversed.
-    expect(await read({ limit: 3 })).toEqual([sample('A', 'humidity', 9), sample('A', 'temperature', 9), sample('A', 'humidity', 8)]);
-    expect(await read({ from: T0 + 5, to: T0 + 6 })).toEqual([sample('A', 'humidity', 5), sample('A', 'temperature', 5)]);
+    expect(await read({ limit: 3 })).toEqual([
+      sample('A', 'humidity', 9),
+      sample('A', 'temperature', 9),
+      sample('A', 'humidity', 8),
+    ]);
+    expect(await read({ from: T0 + 5, to: T0 + 6 })).toEqual([
+      sample('A', 'humidity', 5),
+      sample('A', 'temperature', 5),
+    ]);
     expect(await read({}, 'B')).toEqual([sample('B', 'temperature', 5, { value: 99 })]);
     expect(await read({ from: T0 + 5, to: T0 + 5 })).toEqual([]);
     expect(await read({ point: 'no-such-point' })).toEqual([]);
@@ -100,7 +252,12 @@ export function declareQueryContract(ctx: ContractContext): void {
     expect((await allPages(store, { registrationId: 'A', order: 'asc', limit: 7 })).rows).toEqual(everything);
     expect((await allPages(store, { registrationId: 'A', limit: 7 })).rows).toEqual([...everything].reverse());
     // One point, paged from a cursor on that point.
-    const humidity = await store.reader.data({ registrationId: 'A', point: 'humidity', limit: 2, after: { ts: T0 + 5000, point: 'humidity' } });
+    const humidity = await store.reader.data({
+      registrationId: 'A',
+      point: 'humidity',
+      limit: 2,
+      after: { ts: T0 + 5000, point: 'humidity' },
+    });
     expect(keys(humidity)).toEqual(['4:humidity', '3:humidity']);
   });
 
@@ -125,7 +282,15 @@ export function declareQueryContract(ctx: ContractContext): void {
     });
 
     // Registering again replaces the details but keeps the row, its id and first_seen.
-    w.deviceOnline({ registrationId: '7001', profile: 'meter', name: 'Meter 1', ip: '203.0.113.1', port: 5000, listener: 'backup', at: T0 + 10_000 });
+    w.deviceOnline({
+      registrationId: '7001',
+      profile: 'meter',
+      name: 'Meter 1',
+      ip: '203.0.113.1',
+      port: 5000,
+      listener: 'backup',
+      at: T0 + 10_000,
+    });
     w.heartbeat({ registrationId: '7001', at: T0 + 20_000, ip: '203.0.113.1', port: 5000 });
     await w.flush();
     expect((await store.reader.device('7001'))?.lastSeen).toBe(T0 + 20_000);
@@ -150,7 +315,12 @@ export function declareQueryContract(ctx: ContractContext): void {
       status: 'online',
       listener: 'backup',
     });
-    expect(await store.reader.device('7002')).toMatchObject({ name: null, firstSeen: T0 + 5, lastSeen: T0 + 40_000, status: 'offline' });
+    expect(await store.reader.device('7002')).toMatchObject({
+      name: null,
+      firstSeen: T0 + 5,
+      lastSeen: T0 + 40_000,
+      status: 'offline',
+    });
     expect(await store.reader.device('never-registered')).toBeNull();
 
     // Offline, then back online.
@@ -159,7 +329,13 @@ export function declareQueryContract(ctx: ContractContext): void {
     expect(await store.reader.device('7001')).toMatchObject({ status: 'offline', lastSeen: T0 + 50_000 });
     w.deviceOnline(online('7001', T0 + 60_000));
     await w.flush();
-    expect(await store.reader.device('7001')).toMatchObject({ id: first!.id, status: 'online', firstSeen: T0, lastSeen: T0 + 60_000, profile: 'th-sensor' });
+    expect(await store.reader.device('7001')).toMatchObject({
+      id: first!.id,
+      status: 'online',
+      firstSeen: T0,
+      lastSeen: T0 + 60_000,
+      profile: 'th-sensor',
+    });
     expect((await store.reader.devices()).map((d) => [d.registrationId, d.status])).toEqual([
       ['7001', 'online'],
       ['7002', 'offline'],
@@ -177,7 +353,9 @@ export function declareQueryContract(ctx: ContractContext): void {
       { registrationId: 'data-only', ...bare, firstSeen: T0 + 3, lastSeen: T0 + 4 },
       { registrationId: 'hb-only', ...bare, firstSeen: T0 + 7, lastSeen: T0 + 7 },
     ]);
-    expect(await store.reader.data({ registrationId: 'data-only', order: 'asc' })).toEqual([3, 4].map((i) => sample('data-only', 'temperature', i)));
+    expect(await store.reader.data({ registrationId: 'data-only', order: 'asc' })).toEqual(
+      [3, 4].map((i) => sample('data-only', 'temperature', i)),
+    );
   });
 
   it('records connection history in order, including peers that never registered, and filters it by device and time', async () => {
@@ -186,7 +364,15 @@ export function declareQueryContract(ctx: ContractContext): void {
     const events: ConnectionRecord[] = [
       { ...base, registrationId: '7001', event: 'connect', details: null, at: T0 },
       { ...base, registrationId: '7001', event: 'heartbeat_timeout', details: '3 heartbeats missed', at: T0 + 90_000 },
-      { ip: '203.0.113.9', port: 5000, listener: 'backup', registrationId: null, event: 'rejected', details: 'registration timeout', at: T0 + 95_000 },
+      {
+        ip: '203.0.113.9',
+        port: 5000,
+        listener: 'backup',
+        registrationId: null,
+        event: 'rejected',
+        details: 'registration timeout',
+        at: T0 + 95_000,
+      },
       { ...base, registrationId: '7001', event: 'connect', details: null, at: T0 + 100_000 },
       { ...base, registrationId: '7001', event: 'replaced', details: '{"by":"203.0.113.9:5000"}', at: T0 + 100_000 },
       { ...base, registrationId: '7002', event: 'disconnect', details: 'peer closed', at: T0 + 120_000 },
@@ -198,8 +384,14 @@ export function declareQueryContract(ctx: ContractContext): void {
     expect(withoutIds(all)).toEqual(events);
     expect(all.map((c) => c.id)).toEqual([...all.map((c) => c.id)].sort((a, b) => a - b));
     expect(withoutIds(await store.reader.connections())).toEqual([...events].reverse());
-    expect(withoutIds(await store.reader.connections({ registrationId: '7001', from: T0 + 1, limit: 2 }))).toEqual([events[4], events[3]]);
-    expect(withoutIds(await store.reader.connections({ from: T0 + 90_000, to: T0 + 100_000, order: 'asc' }))).toEqual([events[1], events[2]]);
+    expect(withoutIds(await store.reader.connections({ registrationId: '7001', from: T0 + 1, limit: 2 }))).toEqual([
+      events[4],
+      events[3],
+    ]);
+    expect(withoutIds(await store.reader.connections({ from: T0 + 90_000, to: T0 + 100_000, order: 'asc' }))).toEqual([
+      events[1],
+      events[2],
+    ]);
     expect(withoutIds(await store.reader.connections({ registrationId: '7002' }))).toEqual([events[5]]);
     expect(await store.reader.connections({ registrationId: 'nobody' })).toEqual([]);
   });
@@ -223,10 +415,46 @@ export function declareQueryContract(ctx: ContractContext): void {
     const store = await ctx.open();
     const request = Buffer.from('010307D0006444A8', 'hex');
     const packets: RawPacketRecord[] = [
-      { registrationId: null, direction: 'in', kind: 'garbage', bytes: Buffer.from('\u0000\u0001junk'), at: T0, ip: '203.0.113.5', port: 5555, note: 'no registration' },
-      { registrationId: '7001', direction: 'out', kind: 'request', bytes: request, at: T0 + 1, ip: '198.51.100.7', port: 40123, note: null },
-      { registrationId: '7001', direction: 'in', kind: 'response', bytes: Uint8Array.from({ length: 300 }, (_, i) => i & 0xff), at: T0 + 2, ip: '198.51.100.7', port: 40123, note: null },
-      { registrationId: '7001', direction: 'in', kind: 'heartbeat', bytes: new Uint8Array(0), at: T0 + 3, ip: '198.51.100.7', port: 40123, note: 'empty' },
+      {
+        registrationId: null,
+        direction: 'in',
+        kind: 'garbage',
+        bytes: Buffer.from('\u0000\u0001junk'),
+        at: T0,
+        ip: '203.0.113.5',
+        port: 5555,
+        note: 'no registration',
+      },
+      {
+        registrationId: '7001',
+        direction: 'out',
+        kind: 'request',
+        bytes: request,
+        at: T0 + 1,
+        ip: '198.51.100.7',
+        port: 40123,
+        note: null,
+      },
+      {
+        registrationId: '7001',
+        direction: 'in',
+        kind: 'response',
+        bytes: Uint8Array.from({ length: 300 }, (_, i) => i & 0xff),
+        at: T0 + 2,
+        ip: '198.51.100.7',
+        port: 40123,
+        note: null,
+      },
+      {
+        registrationId: '7001',
+        direction: 'in',
+        kind: 'heartbeat',
+        bytes: new Uint8Array(0),
+        at: T0 + 3,
+        ip: '198.51.100.7',
+        port: 40123,
+        note: 'empty',
+      },
     ];
     const hex = ['00016a756e6b', '010307d0006444a8', Buffer.from(packets[2]!.bytes).toString('hex'), ''];
     for (const packet of packets) store.writer.rawPacket(packet);
@@ -236,8 +464,13 @@ export function declareQueryContract(ctx: ContractContext): void {
     const expected = packets.map(({ bytes: _bytes, ...rest }, i) => ({ ...rest, hex: hex[i] }));
     expect(withoutIds(await store.reader.rawPackets({ order: 'asc' }))).toEqual(expected);
     expect(withoutIds(await store.reader.rawPackets({ kind: 'garbage' }))).toEqual([expected[0]]);
-    expect(withoutIds(await store.reader.rawPackets({ registrationId: '7001', kind: 'request' }))).toEqual([expected[1]]);
-    expect(withoutIds(await store.reader.rawPackets({ registrationId: '7001', from: T0 + 2 }))).toEqual([expected[3], expected[2]]);
+    expect(withoutIds(await store.reader.rawPackets({ registrationId: '7001', kind: 'request' }))).toEqual([
+      expected[1],
+    ]);
+    expect(withoutIds(await store.reader.rawPackets({ registrationId: '7001', from: T0 + 2 }))).toEqual([
+      expected[3],
+      expected[2],
+    ]);
     expect(withoutIds(await store.reader.rawPackets({ to: T0 + 2, limit: 1 }))).toEqual([expected[1]]);
     expect(await ctx.rawQuery('SELECT hex FROM raw_packets ORDER BY id')).toEqual(hex.map((h) => ({ hex: h })));
   });
@@ -248,13 +481,42 @@ export function declareQueryContract(ctx: ContractContext): void {
     w.deviceOnline(online('7001', T0));
     w.deviceOnline(online('7002', T0));
     w.samples([sample('7001', 'temperature', 1), sample('7001', 'humidity', 1), sample('7002', 'temperature', 1)]);
-    w.connection({ registrationId: '7001', event: 'connect', ip: '198.51.100.7', port: 40123, listener: 'main', details: null, at: T0 });
+    w.connection({
+      registrationId: '7001',
+      event: 'connect',
+      ip: '198.51.100.7',
+      port: 40123,
+      listener: 'main',
+      details: null,
+      at: T0,
+    });
     for (let i = 0; i < 4; i++) w.heartbeat(beat('7002', T0 + i));
     for (let i = 0; i < 5; i++) {
-      w.rawPacket({ registrationId: '7001', direction: 'in', kind: 'response', bytes: Uint8Array.of(i), at: T0 + i, ip: '198.51.100.7', port: 1, note: null });
+      w.rawPacket({
+        registrationId: '7001',
+        direction: 'in',
+        kind: 'response',
+        bytes: Uint8Array.of(i),
+        at: T0 + i,
+        ip: '198.51.100.7',
+        port: 1,
+        note: null,
+      });
     }
-    expect(await store.reader.counts()).toEqual({ devices: 0, deviceData: 0, connectionHistory: 0, heartbeatLog: 0, rawPackets: 0 });
+    expect(await store.reader.counts()).toEqual({
+      devices: 0,
+      deviceData: 0,
+      connectionHistory: 0,
+      heartbeatLog: 0,
+      rawPackets: 0,
+    });
     await w.flush();
-    expect(await store.reader.counts()).toEqual({ devices: 2, deviceData: 3, connectionHistory: 1, heartbeatLog: 4, rawPackets: 5 });
+    expect(await store.reader.counts()).toEqual({
+      devices: 2,
+      deviceData: 3,
+      connectionHistory: 1,
+      heartbeatLog: 4,
+      rawPackets: 5,
+    });
   });
 }

@@ -23,7 +23,17 @@ const NO_WRITES: WriterStats = {
 };
 
 function packet(at: number, byte: number, overrides: Partial<RawPacketRecord> = {}): RawPacketRecord {
-  return { registrationId: 'A', direction: 'in', kind: 'response', bytes: Uint8Array.of(byte), at, ip: '198.51.100.7', port: 40123, note: null, ...overrides };
+  return {
+    registrationId: 'A',
+    direction: 'in',
+    kind: 'response',
+    bytes: Uint8Array.of(byte),
+    at,
+    ip: '198.51.100.7',
+    port: 40123,
+    note: null,
+    ...overrides,
+  };
 }
 
 function connect(registrationId: string | null, at: number): ConnectionRecord {
@@ -39,7 +49,9 @@ function byDeviceTimePoint(samples: readonly Sample[]): Sample[] {
 export function declareWritingContract(ctx: ContractContext): void {
   it('stores samples written twice in separate batches once, keeping the first values', async () => {
     const store = await ctx.open();
-    const first = ['A', 'B'].flatMap((d) => [0, 1, 2].flatMap((i) => [sample(d, 'temperature', i), sample(d, 'humidity', i)]));
+    const first = ['A', 'B'].flatMap((d) =>
+      [0, 1, 2].flatMap((i) => [sample(d, 'temperature', i), sample(d, 'humidity', i)]),
+    );
     store.writer.samples(first);
     await store.writer.flush();
     store.writer.samples(first.map((s) => ({ ...s, value: -1, raw: 'ffff' })));
@@ -85,8 +97,16 @@ export function declareWritingContract(ctx: ContractContext): void {
     expect(writer.stats()).toMatchObject({ rowsAccepted: 2508, rowsWritten: 2508, rowsBuffered: 0 });
 
     const reopened = await ctx.open();
-    expect(await reopened.reader.counts()).toEqual({ devices: 5, deviceData: 2500, connectionHistory: 1, heartbeatLog: 1, rawPackets: 1 });
-    expect(await reopened.reader.data({ registrationId: 'D3', order: 'asc' })).toEqual(written.filter((s) => s.deviceId === 'D3'));
+    expect(await reopened.reader.counts()).toEqual({
+      devices: 5,
+      deviceData: 2500,
+      connectionHistory: 1,
+      heartbeatLog: 1,
+      rawPackets: 1,
+    });
+    expect(await reopened.reader.data({ registrationId: 'D3', order: 'asc' })).toEqual(
+      written.filter((s) => s.deviceId === 'D3'),
+    );
     expect(await reopened.reader.device('D0')).toMatchObject({ firstSeen: T0 - 1, lastSeen: T0 + 5000 });
     expect(withoutIds(await reopened.reader.connections())).toEqual([connect('D1', T0 + 6000)]);
     expect(await ctx.rawQuery('SELECT hex, at FROM raw_packets')).toEqual([{ hex: '42', at: T0 + 7000 }]);
@@ -94,13 +114,20 @@ export function declareWritingContract(ctx: ContractContext): void {
 
   it('sweeps rows older than each table limit, keeps newer ones, caps raw packets and reports the counts', async () => {
     const store = await ctx.open({
-      retention: { deviceDataMs: 7 * DAY, heartbeatLogMs: DAY, connectionHistoryMs: 30 * DAY, rawPacketsMs: 2 * DAY, rawPacketsMaxRows: 5 },
+      retention: {
+        deviceDataMs: 7 * DAY,
+        heartbeatLogMs: DAY,
+        connectionHistoryMs: 30 * DAY,
+        rawPacketsMs: 2 * DAY,
+        rawPacketsMaxRows: 5,
+      },
     });
     const now = T0;
     const w = store.writer;
     // Each table gets rows just past its limit, exactly at it (kept: older than means older), and newer.
     const dataAges = { A: [8 * DAY, 7 * DAY + 1, 7 * DAY, DAY], B: [10 * DAY, 0] };
-    for (const [device, ages] of Object.entries(dataAges)) w.samples(ages.map((age, i) => sample(device, 'temperature', i, { ts: now - age })));
+    for (const [device, ages] of Object.entries(dataAges))
+      w.samples(ages.map((age, i) => sample(device, 'temperature', i, { ts: now - age })));
     for (const age of [2 * DAY, DAY + 1, DAY, 0]) w.heartbeat(beat('A', now - age));
     for (const age of [31 * DAY, 30 * DAY, 0]) w.connection(connect(null, now - age));
     // Three packets past the age limit, then eight in time: the cap keeps the newest five.
@@ -122,7 +149,13 @@ export function declareWritingContract(ctx: ContractContext): void {
     expect(ts(await store.reader.heartbeats({ order: 'asc' }))).toEqual([DAY, 0]);
     expect(ts(await store.reader.connections({ order: 'asc' }))).toEqual([30 * DAY, 0]);
     expect((await store.reader.rawPackets({ order: 'asc' })).map((p) => p.hex)).toEqual(['06', '07', '08', '09', '0a']);
-    expect(await store.reader.counts()).toEqual({ devices: 2, deviceData: 3, connectionHistory: 2, heartbeatLog: 2, rawPackets: 5 });
+    expect(await store.reader.counts()).toEqual({
+      devices: 2,
+      deviceData: 3,
+      connectionHistory: 2,
+      heartbeatLog: 2,
+      rawPackets: 5,
+    });
 
     expect(await store.sweepRetention(now)).toEqual({
       deviceData: 0,
@@ -136,7 +169,13 @@ export function declareWritingContract(ctx: ContractContext): void {
 
   it('keeps a table forever when its limit is 0', async () => {
     const store = await ctx.open({
-      retention: { deviceDataMs: 0, heartbeatLogMs: DAY, connectionHistoryMs: 0, rawPacketsMs: 0, rawPacketsMaxRows: 0 },
+      retention: {
+        deviceDataMs: 0,
+        heartbeatLogMs: DAY,
+        connectionHistoryMs: 0,
+        rawPacketsMs: 0,
+        rawPacketsMaxRows: 0,
+      },
     });
     const ancient = 1; // 1970
     store.writer.samples([sample('A', 'temperature', 0, { ts: ancient })]);
@@ -154,7 +193,13 @@ export function declareWritingContract(ctx: ContractContext): void {
       rawPacketsOverCap: 0,
       ms: expect.any(Number),
     });
-    expect(await store.reader.counts()).toEqual({ devices: 1, deviceData: 1, connectionHistory: 1, heartbeatLog: 1, rawPackets: 3 });
+    expect(await store.reader.counts()).toEqual({
+      devices: 1,
+      deviceData: 1,
+      connectionHistory: 1,
+      heartbeatLog: 1,
+      rawPackets: 3,
+    });
     expect((await store.reader.heartbeats()).map((h) => h.at)).toEqual([T0]);
   });
 
@@ -178,7 +223,11 @@ export function declareWritingContract(ctx: ContractContext): void {
     expect(store.health().writer).toEqual({ ...NO_WRITES, rowsAccepted: 12, rowsBuffered: 12 });
 
     await store.drained();
-    expect([await ctx.rowCount('devices'), await ctx.rowCount('device_data'), await ctx.rowCount('heartbeat_log')]).toEqual([1, 10, 1]);
+    expect([
+      await ctx.rowCount('devices'),
+      await ctx.rowCount('device_data'),
+      await ctx.rowCount('heartbeat_log'),
+    ]).toEqual([1, 10, 1]);
     const after = store.health();
     expect(after).toEqual({
       ...before,
@@ -205,7 +254,13 @@ export function declareWritingContract(ctx: ContractContext): void {
 
     expect(w.stats()).toMatchObject({ rowsAccepted: 2, rowsWritten: 2, rowsDropped: 7, rowsBuffered: 0 });
     expect(await ctx.storedSamples()).toEqual([sample('A', 'temperature', 1)]);
-    expect(await store.reader.counts()).toEqual({ devices: 1, deviceData: 1, connectionHistory: 0, heartbeatLog: 1, rawPackets: 0 });
+    expect(await store.reader.counts()).toEqual({
+      devices: 1,
+      deviceData: 1,
+      connectionHistory: 0,
+      heartbeatLog: 1,
+      rawPackets: 0,
+    });
     expect(store.health().state).toBe('ok');
   });
 
@@ -221,7 +276,13 @@ export function declareWritingContract(ctx: ContractContext): void {
     expect(writer.stats()).toMatchObject({ rowsAccepted: 1, rowsWritten: 1, rowsDropped: 4 });
 
     const reopened = await ctx.open();
-    expect(await reopened.reader.counts()).toEqual({ devices: 1, deviceData: 1, connectionHistory: 0, heartbeatLog: 0, rawPackets: 0 });
+    expect(await reopened.reader.counts()).toEqual({
+      devices: 1,
+      deviceData: 1,
+      connectionHistory: 0,
+      heartbeatLog: 0,
+      rawPackets: 0,
+    });
     expect(await ctx.storedSamples()).toEqual([sample('A', 'temperature', 1)]);
   });
 
@@ -230,7 +291,11 @@ export function declareWritingContract(ctx: ContractContext): void {
     const store = await ctx.open({ retention: { recordRawPackets: 'errors' } });
     kinds.forEach((kind, i) => store.writer.rawPacket(packet(T0 + i, i, { kind })));
     await store.writer.flush();
-    expect((await store.reader.rawPackets({ order: 'asc' })).map((p) => p.kind)).toEqual(['exception', 'garbage', 'stray']);
+    expect((await store.reader.rawPackets({ order: 'asc' })).map((p) => p.kind)).toEqual([
+      'exception',
+      'garbage',
+      'stray',
+    ]);
     await store.stop();
 
     const none = await ctx.open({ retention: { recordRawPackets: 'none' } });

@@ -47,7 +47,12 @@ export interface ContractContext {
 }
 
 /** Small buffers that never flush by themselves unless a test asks; nothing expires. */
-const WRITE_BUFFER: WriteBufferConfig = { maxRows: 1000, flushIntervalMs: 60_000, idleFlushDelayMs: 60_000, maxPendingRows: 100_000 };
+const WRITE_BUFFER: WriteBufferConfig = {
+  maxRows: 1000,
+  flushIntervalMs: 60_000,
+  idleFlushDelayMs: 60_000,
+  maxPendingRows: 100_000,
+};
 
 export function describeStoreContract(driver: StorageConfig['driver'], createTarget: () => Promise<StoreTarget>): void {
   describe(`history store contract (${driver})`, () => {

@@ -22,7 +22,11 @@ describe('docs/API.md', () => {
     expect(routes.length).toBeGreaterThan(20);
     for (const route of routes) {
       const url = route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      const line = doc.find((l) => new RegExp(`\\b${route.method}\\b.*\`[^\`]*${url}(\\?[^\`]*)?\``).test(l) || new RegExp(`\`${route.method} ${url}[?\`]`).test(l));
+      const line = doc.find(
+        (l) =>
+          new RegExp(`\\b${route.method}\\b.*\`[^\`]*${url}(\\?[^\`]*)?\``).test(l) ||
+          new RegExp(`\`${route.method} ${url}[?\`]`).test(l),
+      );
       expect(line, `${route.method} ${route.url}`).toBeDefined();
       // Where the table has a role column, it names the route's role.
       const cells = line!.split('|').map((c) => c.trim());

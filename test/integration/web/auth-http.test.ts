@@ -1,7 +1,13 @@
 // Authentication over real HTTP on 127.0.0.1: the session cookie's attributes, logout,
 // API tokens, brute-force lockout, the Origin check and user management rules.
 import { afterEach, describe, expect, it } from 'vitest';
-import { removeDir, startApp, TEST_ADMIN_PASSWORD, type Harness, type HarnessOptions } from '../../helpers/app-harness.js';
+import {
+  removeDir,
+  startApp,
+  TEST_ADMIN_PASSWORD,
+  type Harness,
+  type HarnessOptions,
+} from '../../helpers/app-harness.js';
 
 let h: Harness | null = null;
 
@@ -17,7 +23,11 @@ async function boot(options: HarnessOptions = {}): Promise<Harness> {
 }
 
 function post(base: string, path: string, body: unknown, headers: Record<string, string> = {}) {
-  return fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(base + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 async function login(base: string, username: string, password: string): Promise<string> {
@@ -72,29 +82,62 @@ describe('web authentication', () => {
   it('refuses a cross-site request by its Origin and accepts a same-origin one', async () => {
     const base = (await boot()).webUrl();
     const host = new URL(base).host;
-    const evil = await post(base, '/api/login', { username: 'admin', password: TEST_ADMIN_PASSWORD }, { origin: 'http://evil.example' });
+    const evil = await post(
+      base,
+      '/api/login',
+      { username: 'admin', password: TEST_ADMIN_PASSWORD },
+      { origin: 'http://evil.example' },
+    );
     expect(evil.status).toBe(403);
     expect(await evil.json()).toMatchObject({ error: { code: 'ORIGIN_REFUSED' } });
-    const same = await post(base, '/api/login', { username: 'admin', password: TEST_ADMIN_PASSWORD }, { origin: `http://${host}` });
+    const same = await post(
+      base,
+      '/api/login',
+      { username: 'admin', password: TEST_ADMIN_PASSWORD },
+      { origin: `http://${host}` },
+    );
     expect(same.status).toBe(200);
   });
 
   it('lets an admin manage users and tokens, and never removes the last admin', async () => {
     const base = (await boot()).webUrl();
     const admin = await login(base, 'admin', TEST_ADMIN_PASSWORD);
-    const created = await post(base, '/api/users', { username: 'op', password: 'operator-pass', role: 'operator' }, { cookie: admin });
+    const created = await post(
+      base,
+      '/api/users',
+      { username: 'op', password: 'operator-pass', role: 'operator' },
+      { cookie: admin },
+    );
     expect(created.status).toBe(201);
-    const dup = await post(base, '/api/users', { username: 'op', password: 'operator-pass', role: 'viewer' }, { cookie: admin });
+    const dup = await post(
+      base,
+      '/api/users',
+      { username: 'op', password: 'operator-pass', role: 'viewer' },
+      { cookie: admin },
+    );
     expect(dup.status).toBe(409);
     expect(await dup.json()).toMatchObject({ error: { code: 'USER_EXISTS' } });
-    const short = await post(base, '/api/users', { username: 'x', password: 'short', role: 'viewer' }, { cookie: admin });
+    const short = await post(
+      base,
+      '/api/users',
+      { username: 'x', password: 'short', role: 'viewer' },
+      { cookie: admin },
+    );
     expect(short.status).toBe(400);
-    expect(await short.json()).toMatchObject({ error: { code: 'BAD_REQUEST', details: [expect.stringContaining('password')] } });
+    expect(await short.json()).toMatchObject({
+      error: { code: 'BAD_REQUEST', details: [expect.stringContaining('password')] },
+    });
 
     const op = await login(base, 'op', 'operator-pass');
-    expect(await (await fetch(`${base}/api/me`, { headers: { cookie: op } })).json()).toMatchObject({ role: 'operator' });
+    expect(await (await fetch(`${base}/api/me`, { headers: { cookie: op } })).json()).toMatchObject({
+      role: 'operator',
+    });
     // A role change applies to the open session at once.
-    const demote = await fetch(`${base}/api/users/op`, { method: 'PATCH', headers: { cookie: admin, 'content-type': 'application/json' }, body: '{"role":"viewer"}' });
+    const demote = await fetch(`${base}/api/users/op`, {
+      method: 'PATCH',
+      headers: { cookie: admin, 'content-type': 'application/json' },
+      body: '{"role":"viewer"}',
+    });
     expect(demote.status).toBe(200);
     expect(await (await fetch(`${base}/api/me`, { headers: { cookie: op } })).json()).toMatchObject({ role: 'viewer' });
 
@@ -102,28 +145,54 @@ describe('web authentication', () => {
     expect(last.status).toBe(409);
     expect(await last.json()).toMatchObject({ error: { code: 'LAST_ADMIN' } });
 
-    const tokenRes = await post(base, '/api/tokens', { name: 'grafana', role: 'viewer', expiresInDays: 30 }, { cookie: admin });
+    const tokenRes = await post(
+      base,
+      '/api/tokens',
+      { name: 'grafana', role: 'viewer', expiresInDays: 30 },
+      { cookie: admin },
+    );
     expect(tokenRes.status).toBe(201);
     const { token, secret } = (await tokenRes.json()) as { token: { id: number; role: string }; secret: string };
     expect(secret).toMatch(/^dth_/);
     const viaToken = await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${secret}` } });
     expect(await viaToken.json()).toEqual({ username: 'grafana', role: 'viewer', via: 'token' });
-    const listed = (await (await fetch(`${base}/api/tokens`, { headers: { cookie: admin } })).json()) as { items: Record<string, unknown>[] };
+    const listed = (await (await fetch(`${base}/api/tokens`, { headers: { cookie: admin } })).json()) as {
+      items: Record<string, unknown>[];
+    };
     expect(JSON.stringify(listed)).not.toContain(secret);
-    expect(listed.items[0]).toMatchObject({ id: token.id, name: 'grafana', createdBy: 'admin', lastUsedAt: expect.any(Number) });
-    expect((await fetch(`${base}/api/tokens/${token.id}`, { method: 'DELETE', headers: { cookie: admin } })).status).toBe(204);
+    expect(listed.items[0]).toMatchObject({
+      id: token.id,
+      name: 'grafana',
+      createdBy: 'admin',
+      lastUsedAt: expect.any(Number),
+    });
+    expect(
+      (await fetch(`${base}/api/tokens/${token.id}`, { method: 'DELETE', headers: { cookie: admin } })).status,
+    ).toBe(204);
     expect((await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
 
     const deleted = await fetch(`${base}/api/users/op`, { method: 'DELETE', headers: { cookie: admin } });
     expect(deleted.status).toBe(204);
     expect((await fetch(`${base}/api/me`, { headers: { cookie: op } })).status).toBe(401);
     const actions = (await h!.app.web!.ctx.accounts.auditLog({ order: 'asc' })).map((r) => r.action);
-    expect(actions).toEqual(['login', 'user.create', 'login', 'user.update', 'token.create', 'token.delete', 'user.delete']);
+    expect(actions).toEqual([
+      'login',
+      'user.create',
+      'login',
+      'user.update',
+      'token.create',
+      'token.delete',
+      'user.delete',
+    ]);
   });
 
   it('answers malformed JSON with BAD_REQUEST in the catalogue shape', async () => {
     const base = (await boot()).webUrl();
-    const res = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' });
+    const res = await fetch(`${base}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"username":',
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { code: 'BAD_REQUEST', message: expect.any(String) } });
   });

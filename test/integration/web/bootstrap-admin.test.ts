@@ -32,7 +32,10 @@ afterEach(async () => {
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
-  const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const log = pino(
+    { level: 'info' },
+    { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  );
   return { log, lines };
 }
 
@@ -47,7 +50,9 @@ describe('the first admin', () => {
 
   it('takes the password from DTUHUB_ADMIN_PASSWORD when the config has none', async () => {
     const { log } = capture();
-    await ensureAdmin({ ...web, host: '0.0.0.0', admin: { username: 'root', password: null } }, store, log, { DTUHUB_ADMIN_PASSWORD: 'from-the-env' });
+    await ensureAdmin({ ...web, host: '0.0.0.0', admin: { username: 'root', password: null } }, store, log, {
+      DTUHUB_ADMIN_PASSWORD: 'from-the-env',
+    });
     const user = await store.user('root');
     expect(user?.role).toBe('admin');
     expect(await verifyPassword('from-the-env', user!.passwordHash)).toBe(true);
@@ -60,7 +65,12 @@ describe('the first admin', () => {
     expect(await verifyPassword(line['password'] as string, (await store.user('admin'))!.passwordHash)).toBe(true);
     // Next start: the admin exists, nothing is generated again.
     const again = capture();
-    await ensureAdmin({ ...web, host: '127.0.0.1', admin: { username: 'admin', password: null } }, store, again.log, {});
+    await ensureAdmin(
+      { ...web, host: '127.0.0.1', admin: { username: 'admin', password: null } },
+      store,
+      again.log,
+      {},
+    );
     expect(again.lines.some((l) => l['msg'] === 'generated a one-time admin password')).toBe(false);
   });
 

@@ -30,8 +30,16 @@ function api(h: Harness, who: Caller) {
   return { get: (url: string) => call('GET', url), post: (url: string) => call('POST', url) };
 }
 
-async function bootWith(webhooks: Record<string, unknown>): Promise<{ h: Harness; as: Record<Role, ReturnType<typeof api>> }> {
-  const h = await boot({ rules: { version: 1, webhooks, rules: [{ name: 'online', description: 'up', on: 'device.online', actions: [{ webhook: 'ops' }] }] } });
+async function bootWith(
+  webhooks: Record<string, unknown>,
+): Promise<{ h: Harness; as: Record<Role, ReturnType<typeof api>> }> {
+  const h = await boot({
+    rules: {
+      version: 1,
+      webhooks,
+      rules: [{ name: 'online', description: 'up', on: 'device.online', actions: [{ webhook: 'ops' }] }],
+    },
+  });
   const who = await callers(h);
   return { h, as: { viewer: api(h, who.viewer), operator: api(h, who.operator), admin: api(h, who.admin) } };
 }
@@ -46,7 +54,16 @@ describe('events, rules and webhooks API', () => {
 
     const online = await as.viewer.get('/api/events?type=device.online&device=DTU-EV-1');
     expect(online.status).toBe(200);
-    expect(online.json.items).toEqual([{ id: r.ok()[0]!.json.id, type: 'device.online', registrationId: 'DTU-EV-1', rule: null, at: expect.any(Number), payload: expect.objectContaining({ profile: 'th-station' }) }]);
+    expect(online.json.items).toEqual([
+      {
+        id: r.ok()[0]!.json.id,
+        type: 'device.online',
+        registrationId: 'DTU-EV-1',
+        rule: null,
+        at: expect.any(Number),
+        payload: expect.objectContaining({ profile: 'th-station' }),
+      },
+    ]);
     expect(online.json.next).toBeNull();
     expect(online.json.types).toContain('rule.fired');
     const page = await as.viewer.get('/api/events?device=DTU-EV-1&order=asc&limit=1');
@@ -57,7 +74,13 @@ describe('events, rules and webhooks API', () => {
 
     const rules = await as.viewer.get('/api/rules');
     expect(rules.json.items).toEqual([
-      { name: 'online', description: 'up', summary: 'on device.online', actions: ['webhook ops'], counters: expect.objectContaining({ fired: 1 }) },
+      {
+        name: 'online',
+        description: 'up',
+        summary: 'on device.online',
+        actions: ['webhook ops'],
+        counters: expect.objectContaining({ fired: 1 }),
+      },
     ]);
     expect(rules.json.file.text).toContain('***');
     expect(rules.json.file.text).not.toContain(SECRET);
@@ -76,11 +99,16 @@ describe('events, rules and webhooks API', () => {
     const [got] = r.requests;
     expect(got!.json).toMatchObject({ id: res.json.result.eventId, type: 'webhook.test' });
     const timestamp = got!.headers['x-dtuhub-timestamp'] as string;
-    const expected = createHmac('sha256', SECRET).update(`${res.json.result.eventId}.${timestamp}.${got!.body}`).digest('hex');
+    const expected = createHmac('sha256', SECRET)
+      .update(`${res.json.result.eventId}.${timestamp}.${got!.body}`)
+      .digest('hex');
     expect(got!.headers['x-dtuhub-signature']).toBe(`v1=${expected}`);
 
     const missing = await as.operator.post('/api/webhooks/nope/test');
-    expect(missing).toEqual({ status: 404, json: { error: { code: 'WEBHOOK_ENDPOINT_NOT_FOUND', message: expect.any(String) } } });
+    expect(missing).toEqual({
+      status: 404,
+      json: { error: { code: 'WEBHOOK_ENDPOINT_NOT_FOUND', message: expect.any(String) } },
+    });
     const audit = await as.admin.get('/api/audit?action=webhook.test&order=asc');
     expect(audit.json.items.map((a: { result: string; actor: string }) => [a.actor, a.result])).toEqual([
       ['operator-user', 'ok'],
@@ -90,24 +118,48 @@ describe('events, rules and webhooks API', () => {
 
   it('shows a failed delivery as a dead letter and delivers it on retry once the receiver recovers', async () => {
     const r = await receiver(() => 503);
-    const { h, as } = await bootWith({ ops: endpoint(r.url, { retry: { maxAttempts: 2, initialDelay: '10ms', maxDelay: '10ms' } }) });
+    const { h, as } = await bootWith({
+      ops: endpoint(r.url, { retry: { maxAttempts: 2, initialDelay: '10ms', maxDelay: '10ms' } }),
+    });
     await dtu(h, 'dtu', { id: 'DTU-EV-2' }).start();
-    const dead = await waitFor(async () => (await as.operator.get('/api/webhooks/dead-letters')).json.items[0], 10_000, 'a dead letter');
-    expect(dead).toMatchObject({ eventType: 'device.online', registrationId: 'DTU-EV-2', endpoint: 'ops', status: 'dead', attempts: 2, lastStatus: 503 });
+    const dead = await waitFor(
+      async () => (await as.operator.get('/api/webhooks/dead-letters')).json.items[0],
+      10_000,
+      'a dead letter',
+    );
+    expect(dead).toMatchObject({
+      eventType: 'device.online',
+      registrationId: 'DTU-EV-2',
+      endpoint: 'ops',
+      status: 'dead',
+      attempts: 2,
+      lastStatus: 503,
+    });
     expect(r.requests).toHaveLength(2);
 
     r.setBehaviour(() => 204);
     const retried = await as.operator.post(`/api/webhooks/deliveries/${dead.id}/retry`);
     expect(retried.status).toBe(200);
-    const delivered = await waitFor(async () => (await as.operator.get('/api/webhooks/deliveries?status=delivered')).json.items[0], 10_000, 'the replayed delivery');
-    expect(delivered).toMatchObject({ id: dead.id, lastStatus: 204, deliveredAt: expect.any(Number), lastLatencyMs: expect.any(Number) });
+    const delivered = await waitFor(
+      async () => (await as.operator.get('/api/webhooks/deliveries?status=delivered')).json.items[0],
+      10_000,
+      'the replayed delivery',
+    );
+    expect(delivered).toMatchObject({
+      id: dead.id,
+      lastStatus: 204,
+      deliveredAt: expect.any(Number),
+      lastLatencyMs: expect.any(Number),
+    });
     expect(r.ok().map((req) => req.json.id)).toEqual([dead.eventId]);
     expect((await as.operator.get('/api/webhooks/dead-letters')).json.items).toEqual([]);
 
     const again = await as.operator.post(`/api/webhooks/deliveries/${dead.id}/retry`);
     expect(again.status).toBe(409);
     expect(again.json.error.code).toBe('WEBHOOK_RETRY_CONFLICT');
-    expect((await as.operator.post('/api/webhooks/deliveries/no-such-id/retry')).json.error.code).toBe('WEBHOOK_DELIVERY_NOT_FOUND');
+    expect((await as.operator.post('/api/webhooks/deliveries/no-such-id/retry')).json.error.code).toBe(
+      'WEBHOOK_DELIVERY_NOT_FOUND',
+    );
     const audit = await as.admin.get('/api/audit?action=webhook.retry&order=asc');
     expect(audit.json.items.map((a: { result: string }) => a.result)).toEqual(['ok', 'failed', 'failed']);
   });

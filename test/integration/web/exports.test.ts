@@ -16,20 +16,58 @@ let h: Harness;
 let viewer: Caller;
 
 function sample(point: string, ts: number, value: number | null, text: string | null = null): Sample {
-  return { deviceId: DEVICE, point, slave: 1, address: point === 'temperature' ? 2000 : 2040, value, text, raw: '00ff', ts, quality: 'good' };
+  return {
+    deviceId: DEVICE,
+    point,
+    slave: 1,
+    address: point === 'temperature' ? 2000 : 2040,
+    value,
+    text,
+    raw: '00ff',
+    ts,
+    quality: 'good',
+  };
 }
 
 beforeAll(async () => {
   h = await startApp();
   viewer = await caller(h, 'viewer');
   const w = h.app.writer;
-  w.deviceOnline({ registrationId: DEVICE, profile: 'th-station', name: null, ip: '198.51.100.1', port: 4000, listener: 'dtu', at: T0 });
+  w.deviceOnline({
+    registrationId: DEVICE,
+    profile: 'th-station',
+    name: null,
+    ip: '198.51.100.1',
+    port: 4000,
+    listener: 'dtu',
+    at: T0,
+  });
   for (let i = 0; i < ROUNDS; i++) {
-    w.samples([sample('temperature', T0 + i * 1000, i / 10), sample('status', T0 + i * 1000, null, i === 5 ? '-2+3' : '温度正常')]);
+    w.samples([
+      sample('temperature', T0 + i * 1000, i / 10),
+      sample('status', T0 + i * 1000, null, i === 5 ? '-2+3' : '温度正常'),
+    ]);
     if (i % 2000 === 0) await w.flush();
   }
-  w.connection({ registrationId: DEVICE, event: 'connect', ip: '198.51.100.1', port: 4000, listener: 'dtu', details: '@SUM(1,2)', at: T0 });
-  w.rawPacket({ registrationId: DEVICE, direction: 'in', kind: 'garbage', bytes: Uint8Array.from([0x3d, 0x31]), at: T0 + 5, ip: '198.51.100.1', port: 4000, note: '+cmd|calc' });
+  w.connection({
+    registrationId: DEVICE,
+    event: 'connect',
+    ip: '198.51.100.1',
+    port: 4000,
+    listener: 'dtu',
+    details: '@SUM(1,2)',
+    at: T0,
+  });
+  w.rawPacket({
+    registrationId: DEVICE,
+    direction: 'in',
+    kind: 'garbage',
+    bytes: Uint8Array.from([0x3d, 0x31]),
+    at: T0 + 5,
+    ip: '198.51.100.1',
+    port: 4000,
+    note: '+cmd|calc',
+  });
   await w.flush();
 }, 60_000);
 
@@ -49,7 +87,9 @@ describe('exports', () => {
     const res = await download(`/api/export/data?format=csv&device=${q}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="dtuhub-data-_HYPERLINK_x_-\d{8}T\d{6}\.csv"$/);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="dtuhub-data-_HYPERLINK_x_-\d{8}T\d{6}\.csv"$/,
+    );
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(bytes.subarray(3).toString('utf8'));
@@ -60,8 +100,23 @@ describe('exports', () => {
     expect(keys.size).toBe(ROUNDS * 2);
     const times = body.map((r) => Date.parse(r[0]!));
     expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
-    expect(body.slice(0, 2).map((r) => r[2]).sort()).toEqual(['status', 'temperature']);
-    expect(body.find((r) => r[2] === 'status')).toEqual(['2026-01-01T00:00:00.000Z', `'${DEVICE}`, 'status', '1', '2040', '', '温度正常', '00ff', '']);
+    expect(
+      body
+        .slice(0, 2)
+        .map((r) => r[2])
+        .sort(),
+    ).toEqual(['status', 'temperature']);
+    expect(body.find((r) => r[2] === 'status')).toEqual([
+      '2026-01-01T00:00:00.000Z',
+      `'${DEVICE}`,
+      'status',
+      '1',
+      '2040',
+      '',
+      '温度正常',
+      '00ff',
+      '',
+    ]);
     const temp = body.find((r) => r[2] === 'temperature' && r[0] === '2026-01-01T00:00:07.000Z')!;
     expect(temp.slice(5, 9)).toEqual(['0.7', '', '00ff', '°C']);
     expect(body.find((r) => r[6] === `'-2+3`)).toBeDefined();
@@ -89,14 +144,32 @@ describe('exports', () => {
     const csv = await (await download(`/api/export/connections?format=csv&device=${q}`)).text();
     const rows = parseCsv(csv.slice(1));
     expect(rows).toHaveLength(2);
-    expect(rows[1]).toEqual(['2026-01-01T00:00:00.000Z', `'${DEVICE}`, 'connect', '198.51.100.1', '4000', 'dtu', `'@SUM(1,2)`]);
+    expect(rows[1]).toEqual([
+      '2026-01-01T00:00:00.000Z',
+      `'${DEVICE}`,
+      'connect',
+      '198.51.100.1',
+      '4000',
+      'dtu',
+      `'@SUM(1,2)`,
+    ]);
 
     const res = await download(`/api/export/packets?format=xlsx&kind=garbage&device=${q}`);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(await res.arrayBuffer());
     const sheet = book.worksheets[0]!;
     expect(sheet.rowCount).toBe(2);
-    expect(sheet.getRow(2).values).toEqual([undefined, new Date(T0 + 5), `'${DEVICE}`, 'in', 'garbage', '3d31', '198.51.100.1', 4000, `'+cmd|calc`]);
+    expect(sheet.getRow(2).values).toEqual([
+      undefined,
+      new Date(T0 + 5),
+      `'${DEVICE}`,
+      'in',
+      'garbage',
+      '3d31',
+      '198.51.100.1',
+      4000,
+      `'+cmd|calc`,
+    ]);
     const none = parseCsv((await (await download(`/api/export/packets?format=csv&kind=exception`)).text()).slice(1));
     expect(none).toHaveLength(1);
   });
@@ -104,7 +177,9 @@ describe('exports', () => {
   it('refuse bad filters with a JSON error before any file byte', async () => {
     const missing = await download('/api/export/data?format=csv');
     expect(missing.status).toBe(400);
-    expect(await missing.json()).toMatchObject({ error: { code: 'BAD_REQUEST', message: 'device is required for a data export' } });
+    expect(await missing.json()).toMatchObject({
+      error: { code: 'BAD_REQUEST', message: 'device is required for a data export' },
+    });
     expect((await download('/api/export/data?format=pdf&device=x')).status).toBe(400);
     const unknown = await download('/api/export/data?format=csv&device=NOBODY');
     expect(unknown.status).toBe(404);
@@ -132,7 +207,16 @@ describe('history queries', () => {
 
   it('reduce a point to min/max/avg buckets for a chart', async () => {
     const res = await download(`/api/devices/${q}/series?points=temperature&from=${T0}&to=${T0 + 100_000}&buckets=10`);
-    const body = (await res.json()) as { bucketMs: number; rowsScanned: number; truncated: boolean; series: { point: string; unit: string; buckets: { t: number; count: number; min: number; max: number; avg: number }[] }[] };
+    const body = (await res.json()) as {
+      bucketMs: number;
+      rowsScanned: number;
+      truncated: boolean;
+      series: {
+        point: string;
+        unit: string;
+        buckets: { t: number; count: number; min: number; max: number; avg: number }[];
+      }[];
+    };
     expect(body.bucketMs).toBe(10_000);
     expect(body.rowsScanned).toBe(100);
     expect(body.truncated).toBe(false);
@@ -142,13 +226,33 @@ describe('history queries', () => {
   });
 
   it('list connection history, raw packets and the device with the API shapes', async () => {
-    const conns = (await (await download(`/api/connections?device=${q}`)).json()) as { items: Record<string, unknown>[]; next: unknown };
-    expect(conns.items[0]).toMatchObject({ registrationId: DEVICE, event: 'connect', ip: '198.51.100.1', port: 4000, listener: 'dtu', at: T0 });
+    const conns = (await (await download(`/api/connections?device=${q}`)).json()) as {
+      items: Record<string, unknown>[];
+      next: unknown;
+    };
+    expect(conns.items[0]).toMatchObject({
+      registrationId: DEVICE,
+      event: 'connect',
+      ip: '198.51.100.1',
+      port: 4000,
+      listener: 'dtu',
+      at: T0,
+    });
     expect(conns.next).toBeNull();
-    const packets = (await (await download(`/api/packets?kind=garbage`)).json()) as { items: Record<string, unknown>[] };
+    const packets = (await (await download(`/api/packets?kind=garbage`)).json()) as {
+      items: Record<string, unknown>[];
+    };
     expect(packets.items[0]).toMatchObject({ hex: '3d31', direction: 'in', note: '+cmd|calc' });
-    const list = (await (await download('/api/devices?search=hyperlink&status=offline')).json()) as { total: number; items: Record<string, unknown>[] };
+    const list = (await (await download('/api/devices?search=hyperlink&status=offline')).json()) as {
+      total: number;
+      items: Record<string, unknown>[];
+    };
     expect(list.total).toBe(1);
-    expect(list.items[0]).toMatchObject({ registrationId: DEVICE, status: 'offline', ip: '198.51.100.1', firstSeen: T0 });
+    expect(list.items[0]).toMatchObject({
+      registrationId: DEVICE,
+      status: 'offline',
+      ip: '198.51.100.1',
+      firstSeen: T0,
+    });
   });
 });

@@ -60,7 +60,11 @@ describe('live feed', () => {
       unreachable: false,
     });
     sim.setRegisters(1, 3, 0, [0, 43]);
-    await waitFor(() => v.frames.some((f) => f.type === 'data' && (f['samples'] as { value: number }[])[0]!.value === 43), 5000, 'the new value');
+    await waitFor(
+      () => v.frames.some((f) => f.type === 'data' && (f['samples'] as { value: number }[])[0]!.value === 43),
+      5000,
+      'the new value',
+    );
     v.ws.close();
   });
 
@@ -72,17 +76,35 @@ describe('live feed', () => {
     await v.opened;
     await sim.start();
     const frame = await waitFor(() => v.frames.find((f) => f.type === 'unreachable'), 5000, 'the unreachable frame');
-    expect(frame).toMatchObject({ topic: 'device:DTU-MUTE', deviceId: 'DTU-MUTE', failures: 3, slave: 1, reason: 'timeout' });
+    expect(frame).toMatchObject({
+      topic: 'device:DTU-MUTE',
+      deviceId: 'DTU-MUTE',
+      failures: 3,
+      slave: 1,
+      reason: 'timeout',
+    });
     expect(v.frames.filter((f) => f.type === 'unreachable')).toHaveLength(1);
-    expect(v.frames.some((f) => f.type === 'device' && f['topic'] === 'fleet' && f['event'] === 'online' && f['deviceId'] === 'DTU-MUTE')).toBe(true);
-    await waitFor(() => v.frames.some((f) => f.type === 'device' && f['topic'] === 'fleet' && f['event'] === 'unreachable'), 2000, 'the fleet event');
+    expect(
+      v.frames.some(
+        (f) => f.type === 'device' && f['topic'] === 'fleet' && f['event'] === 'online' && f['deviceId'] === 'DTU-MUTE',
+      ),
+    ).toBe(true);
+    await waitFor(
+      () => v.frames.some((f) => f.type === 'device' && f['topic'] === 'fleet' && f['event'] === 'unreachable'),
+      2000,
+      'the fleet event',
+    );
     // A new viewer's snapshot says so too.
     const late = viewer(h, { cookie }, '?subscribe=device:DTU-MUTE');
     await waitFor(() => late.frames.find((f) => f.type === 'snapshot'), 2000, 'snapshot');
     expect(late.frames.find((f) => f.type === 'snapshot')).toMatchObject({ unreachable: true });
     // The slave answers again: the device is reachable.
     sim.setFaults({ silentSlaves: [] });
-    await waitFor(() => v.frames.some((f) => f.type === 'device' && f['event'] === 'reachable'), 5000, 'reachable again');
+    await waitFor(
+      () => v.frames.some((f) => f.type === 'device' && f['event'] === 'reachable'),
+      5000,
+      'reachable again',
+    );
     v.ws.close();
     late.ws.close();
   });
@@ -95,7 +117,11 @@ describe('live feed', () => {
     await waitFor(() => v.frames.filter((f) => f.type === 'keepalive').length >= 2, 3000, 'keep-alives');
     v.ws.send('{"type":"ping"}');
     v.ws.send('not json');
-    await waitFor(() => v.frames.some((f) => f.type === 'pong') && v.frames.some((f) => f.type === 'error'), 2000, 'pong and error');
+    await waitFor(
+      () => v.frames.some((f) => f.type === 'pong') && v.frames.some((f) => f.type === 'error'),
+      2000,
+      'pong and error',
+    );
     expect(v.frames.find((f) => f.type === 'error')).toMatchObject({ code: 'BAD_REQUEST' });
     v.ws.close();
   });
@@ -111,7 +137,11 @@ describe('live feed', () => {
     await Promise.all(viewers.map((v) => v.opened));
     expect(h.app.bus.listenerCount('data')).toBe(listenersBefore);
     expect(webOf(h).ctx.live.subscribers('device:DTU-FAN')).toBe(5);
-    await waitFor(() => viewers.every((v) => v.frames.filter((f) => f.type === 'data').length >= 3), 5000, 'frames for all');
+    await waitFor(
+      () => viewers.every((v) => v.frames.filter((f) => f.type === 'data').length >= 3),
+      5000,
+      'frames for all',
+    );
     // Every viewer got the same samples (same polls), not its own.
     const stamps = viewers.map((v) => v.frames.filter((f) => f.type === 'data').map((f) => f['polledAt'] as number));
     const common = stamps[0]!.filter((t) => stamps.every((s) => s.includes(t)));
@@ -135,7 +165,24 @@ describe('live feed', () => {
     // Big sample sets through the bus, as a device with many string points would produce.
     const text = 'x'.repeat(16 * 1024);
     for (let i = 0; i < 2000 && live.subscribers('device:DTU-SLOW') === 2; i++) {
-      h.app.bus.emit('data', { deviceId: 'DTU-SLOW', samples: [{ deviceId: 'DTU-SLOW', point: 'label', slave: 1, address: 0, value: null, text, raw: '', ts: Date.now(), quality: 'good' }], polledAt: Date.now(), at: Date.now() });
+      h.app.bus.emit('data', {
+        deviceId: 'DTU-SLOW',
+        samples: [
+          {
+            deviceId: 'DTU-SLOW',
+            point: 'label',
+            slave: 1,
+            address: 0,
+            value: null,
+            text,
+            raw: '',
+            ts: Date.now(),
+            quality: 'good',
+          },
+        ],
+        polledAt: Date.now(),
+        at: Date.now(),
+      });
       await new Promise((r) => setImmediate(r));
     }
     expect(live.subscribers('device:DTU-SLOW')).toBe(1);

@@ -21,7 +21,11 @@ afterEach(async () => {
 });
 
 function login(base: string, password = TEST_ADMIN_PASSWORD) {
-  return fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+  return fetch(`${base}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password }),
+  });
 }
 
 describe('web API on MySQL', () => {
@@ -36,24 +40,32 @@ describe('web API on MySQL', () => {
     expect(audit).toEqual([{ actor: 'admin', action: 'login' }]);
   });
 
-  it('starts while MariaDB is down, answers 503 to logins, and lets them in once it is back', { timeout: 40_000 }, async () => {
-    db = await createTempDatabase();
-    spillDir = mkdtempSync(join(tmpdir(), 'dtuhub-web-mysql-'));
-    proxy = await startTcpProxy({ host: '127.0.0.1', port: 3306 });
-    proxy.refuse();
-    const h = await boot({ server: (s) => (s.storage = mysqlStorage(db!.name, spillDir!, proxy!.port, '2s')) });
-    const health = await fetch(`${h.webUrl()}/api/health`);
-    expect(health.status).toBe(200);
-    const refused = await login(h.webUrl());
-    expect(refused.status).toBe(503);
-    expect(await refused.json()).toMatchObject({ error: { code: 'STORE_UNAVAILABLE' } });
-    proxy.restore();
-    await waitFor(async () => {
-      const res = await login(h.webUrl());
-      // Until the database answers: 503, never a refusal that would count towards the lockout.
-      if (res.status !== 200) expect(res.status).toBe(503);
-      return res.status === 200;
-    }, 30_000, 'a login once MariaDB is back');
-    expect(await db.rows('SELECT username FROM web_users')).toEqual([{ username: 'admin' }]);
-  });
+  it(
+    'starts while MariaDB is down, answers 503 to logins, and lets them in once it is back',
+    { timeout: 40_000 },
+    async () => {
+      db = await createTempDatabase();
+      spillDir = mkdtempSync(join(tmpdir(), 'dtuhub-web-mysql-'));
+      proxy = await startTcpProxy({ host: '127.0.0.1', port: 3306 });
+      proxy.refuse();
+      const h = await boot({ server: (s) => (s.storage = mysqlStorage(db!.name, spillDir!, proxy!.port, '2s')) });
+      const health = await fetch(`${h.webUrl()}/api/health`);
+      expect(health.status).toBe(200);
+      const refused = await login(h.webUrl());
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toMatchObject({ error: { code: 'STORE_UNAVAILABLE' } });
+      proxy.restore();
+      await waitFor(
+        async () => {
+          const res = await login(h.webUrl());
+          // Until the database answers: 503, never a refusal that would count towards the lockout.
+          if (res.status !== 200) expect(res.status).toBe(503);
+          return res.status === 200;
+        },
+        30_000,
+        'a login once MariaDB is back',
+      );
+      expect(await db.rows('SELECT username FROM web_users')).toEqual([{ username: 'admin' }]);
+    },
+  );
 });

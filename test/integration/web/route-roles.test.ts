@@ -40,7 +40,12 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', url: `/api/devices/${DEVICE}`, role: 'viewer', ok: 200 },
   { method: 'GET', url: `/api/devices/${DEVICE}/latest`, role: 'viewer', ok: 200 },
   { method: 'GET', url: `/api/devices/${DEVICE}/data`, role: 'viewer', ok: 200 },
-  { method: 'GET', url: `/api/devices/${DEVICE}/series?points=temperature&from=0&to=${Date.now() + 60_000}`, role: 'viewer', ok: 200 },
+  {
+    method: 'GET',
+    url: `/api/devices/${DEVICE}/series?points=temperature&from=0&to=${Date.now() + 60_000}`,
+    role: 'viewer',
+    ok: 200,
+  },
   { method: 'GET', url: '/api/connections', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/heartbeats', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/packets', role: 'viewer', ok: 200 },
@@ -51,10 +56,22 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', url: '/api/listeners', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/channels', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/config', role: 'operator', ok: 200 },
-  { method: 'POST', url: `/api/devices/${DEVICE}/write`, role: 'operator', body: () => ({ slave: 1, fn: 6, address: 100, value: 7 }), ok: 200 },
+  {
+    method: 'POST',
+    url: `/api/devices/${DEVICE}/write`,
+    role: 'operator',
+    body: () => ({ slave: 1, fn: 6, address: 100, value: 7 }),
+    ok: 200,
+  },
   { method: 'GET', url: '/api/audit', role: 'admin', ok: 200 },
   { method: 'GET', url: '/api/users', role: 'admin', ok: 200 },
-  { method: 'POST', url: '/api/users', role: 'admin', body: () => ({ username: `made-${++userSeq}`, password: 'a-long-password', role: 'viewer' }), ok: 201 },
+  {
+    method: 'POST',
+    url: '/api/users',
+    role: 'admin',
+    body: () => ({ username: `made-${++userSeq}`, password: 'a-long-password', role: 'viewer' }),
+    ok: 201,
+  },
   { method: 'PATCH', url: '/api/users/viewer-user', role: 'admin', body: () => ({ role: 'viewer' }), ok: 200 },
   { method: 'DELETE', url: () => `/api/users/${victims.shift()}`, role: 'admin', ok: 204 },
   { method: 'GET', url: '/api/tokens', role: 'admin', ok: 200 },
@@ -71,7 +88,13 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', url: '/api/webhooks', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/webhooks/deliveries', role: 'operator', ok: 200 },
   { method: 'GET', url: '/api/webhooks/dead-letters', role: 'operator', ok: 200 },
-  { method: 'POST', url: () => `/api/webhooks/deliveries/${deadLetter}/retry`, route: '/api/webhooks/deliveries/:id/retry', role: 'operator', ok: 200 },
+  {
+    method: 'POST',
+    url: () => `/api/webhooks/deliveries/${deadLetter}/retry`,
+    route: '/api/webhooks/deliveries/:id/retry',
+    role: 'operator',
+    ok: 200,
+  },
   { method: 'POST', url: '/api/webhooks/ops/test', role: 'operator', ok: 200 },
 ];
 
@@ -81,7 +104,18 @@ beforeAll(async () => {
   failing = await startReceiver(() => 500);
   h = await startApp({
     // An outbound channel for the supervision routes; disabled, so it runs only when started.
-    server: (doc) => (doc.channels = [{ name: 'idle', type: 'http', url: 'http://127.0.0.1:9/data', every: '1h', enabled: false, device: 'IDLE-01', points: [{ name: 'temperature', path: 't' }] }]),
+    server: (doc) =>
+      (doc.channels = [
+        {
+          name: 'idle',
+          type: 'http',
+          url: 'http://127.0.0.1:9/data',
+          every: '1h',
+          enabled: false,
+          device: 'IDLE-01',
+          points: [{ name: 'temperature', path: 't' }],
+        },
+      ]),
     rules: {
       version: 1,
       webhooks: { ops: endpoint(failing.url, { retry: { maxAttempts: 1 } }) },
@@ -111,55 +145,88 @@ afterAll(async () => {
 
 async function call(route: RouteCase, headers: Record<string, string>) {
   const url = typeof route.url === 'function' ? route.url() : route.url;
-  return webOf(h).server.inject({ method: route.method, url, headers, ...(route.body ? { payload: route.body() as object } : {}) });
+  return webOf(h).server.inject({
+    method: route.method,
+    url,
+    headers,
+    ...(route.body ? { payload: route.body() as object } : {}),
+  });
 }
 
 async function prepare(route: RouteCase): Promise<void> {
   if (route.method === 'DELETE' && String(route.url).includes('users')) {
     const name = `victim-${++userSeq}`;
-    await webOf(h).ctx.accounts.createUser({ username: name, role: 'viewer', passwordHash: 'x', createdAt: 0, updatedAt: 0 });
+    await webOf(h).ctx.accounts.createUser({
+      username: name,
+      role: 'viewer',
+      passwordHash: 'x',
+      createdAt: 0,
+      updatedAt: 0,
+    });
     victims.push(name);
   }
   if (route.method === 'DELETE' && String(route.url).includes('tokens')) {
-    const token = await webOf(h).ctx.accounts.createToken({ name: 'victim', digest: `d${++userSeq}`.padEnd(64, '0'), role: 'viewer', createdBy: 'test', at: 0, expiresAt: null });
+    const token = await webOf(h).ctx.accounts.createToken({
+      name: 'victim',
+      digest: `d${++userSeq}`.padEnd(64, '0'),
+      role: 'viewer',
+      createdBy: 'test',
+      at: 0,
+      expiresAt: null,
+    });
     tokens.push(token.id);
   }
 }
 
 describe('every route and role', () => {
-  it.each(ROUTES.map((r) => [`${r.method} ${typeof r.url === 'string' ? r.url.split('?')[0] : '(generated)'}`, r] as const))(
-    '%s: 401 without credentials, 403 below its role, success with it',
-    async (_name, route) => {
-      await prepare(route);
-      const anonymous = await call(route, {});
-      expect(anonymous.statusCode).toBe(401);
-      expect(anonymous.json()).toEqual({ error: { code: 'AUTH_REQUIRED', message: expect.any(String) } });
+  it.each(
+    ROUTES.map((r) => [`${r.method} ${typeof r.url === 'string' ? r.url.split('?')[0] : '(generated)'}`, r] as const),
+  )('%s: 401 without credentials, 403 below its role, success with it', async (_name, route) => {
+    await prepare(route);
+    const anonymous = await call(route, {});
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json()).toEqual({ error: { code: 'AUTH_REQUIRED', message: expect.any(String) } });
 
-      for (const low of BELOW[route.role]) {
-        await prepare(route);
-        const refused = await call(route, { cookie: who[low].cookie });
-        expect(refused.statusCode, `${low} via cookie`).toBe(403);
-        expect(refused.json().error.code).toBe('FORBIDDEN');
-        const refusedToken = await call(route, { authorization: who[low].bearer });
-        expect(refusedToken.statusCode, `${low} via token`).toBe(403);
-      }
+    for (const low of BELOW[route.role]) {
+      await prepare(route);
+      const refused = await call(route, { cookie: who[low].cookie });
+      expect(refused.statusCode, `${low} via cookie`).toBe(403);
+      expect(refused.json().error.code).toBe('FORBIDDEN');
+      const refusedToken = await call(route, { authorization: who[low].bearer });
+      expect(refusedToken.statusCode, `${low} via token`).toBe(403);
+    }
 
-      await prepare(route);
-      const bySession = await call(route, { cookie: who[route.role].cookie });
-      expect(bySession.statusCode, bySession.body.slice(0, 300)).toBe(route.ok);
-      await prepare(route);
-      const byToken = await call(route, { authorization: who[route.role].bearer });
-      expect(byToken.statusCode, byToken.body.slice(0, 300)).toBe(route.ok);
-    },
-  );
+    await prepare(route);
+    const bySession = await call(route, { cookie: who[route.role].cookie });
+    expect(bySession.statusCode, bySession.body.slice(0, 300)).toBe(route.ok);
+    await prepare(route);
+    const byToken = await call(route, { authorization: who[route.role].bearer });
+    expect(byToken.statusCode, byToken.body.slice(0, 300)).toBe(route.ok);
+  });
 
   it('covers every registered route, each with the role it declares', () => {
-    const pattern = (url: string) => url.split('?')[0]!.replace(/DTU-ROLES/g, ':id').replace(/\/users\/[^/]+$/, '/users/:username').replace(/\/tokens\/\d+$/, '/tokens/:id').replace(/listeners\/typed/, 'listeners/:name').replace(/channels\/idle/, 'channels/:name').replace(/webhooks\/ops\/test$/, 'webhooks/:name/test');
-    const tested = new Set(ROUTES.map((r) => `${r.method} ${r.route ?? (typeof r.url === 'string' ? pattern(r.url) : r.method === 'DELETE' ? '(delete)' : '')} ${r.role}`));
+    const pattern = (url: string) =>
+      url
+        .split('?')[0]!
+        .replace(/DTU-ROLES/g, ':id')
+        .replace(/\/users\/[^/]+$/, '/users/:username')
+        .replace(/\/tokens\/\d+$/, '/tokens/:id')
+        .replace(/listeners\/typed/, 'listeners/:name')
+        .replace(/channels\/idle/, 'channels/:name')
+        .replace(/webhooks\/ops\/test$/, 'webhooks/:name/test');
+    const tested = new Set(
+      ROUTES.map(
+        (r) =>
+          `${r.method} ${r.route ?? (typeof r.url === 'string' ? pattern(r.url) : r.method === 'DELETE' ? '(delete)' : '')} ${r.role}`,
+      ),
+    );
     const registered = webOf(h)
       .routes()
       .filter((r) => r.role !== 'public' && r.url !== '/api/live')
-      .map((r) => `${r.method} ${r.method === 'DELETE' ? '(delete)' : r.url.replace('/api/export/:table', '/api/export/data')} ${r.role}`);
+      .map(
+        (r) =>
+          `${r.method} ${r.method === 'DELETE' ? '(delete)' : r.url.replace('/api/export/:table', '/api/export/data')} ${r.role}`,
+      );
     for (const route of registered) {
       if (route.startsWith('GET /api/export/data')) continue;
       expect(tested, route).toContain(route);
@@ -176,7 +243,11 @@ describe('every route and role', () => {
   });
 
   it('answers an unknown route with NOT_FOUND in the catalogue shape', async () => {
-    const res = await webOf(h).server.inject({ method: 'GET', url: '/api/nothing-here', headers: { cookie: who.viewer.cookie } });
+    const res = await webOf(h).server.inject({
+      method: 'GET',
+      url: '/api/nothing-here',
+      headers: { cookie: who.viewer.cookie },
+    });
     expect(res.statusCode).toBe(404);
     expect(res.json().error.code).toBe('NOT_FOUND');
   });

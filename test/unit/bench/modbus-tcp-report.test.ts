@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { dtuhubRun, modbusTcpGoalRows, modbusTcpSection, peerRun, scheduledTxPerSec, sizeLabel, type ModbusTcpSize } from '../../../bench/modbus-tcp-report.js';
+import {
+  dtuhubRun,
+  modbusTcpGoalRows,
+  modbusTcpSection,
+  peerRun,
+  scheduledTxPerSec,
+  sizeLabel,
+  type ModbusTcpSize,
+} from '../../../bench/modbus-tcp-report.js';
 import type { ModbusTcpServersSnapshot } from '../../../bench/modbus-tcp-servers-proc.js';
 import type { PeerSnapshot } from '../../../bench/peer-proc.js';
 import type { ProcessSample } from '../../../bench/process-sample.js';
@@ -30,7 +38,14 @@ function sim(seconds: number, cpuUs: number): ModbusTcpServersSnapshot {
   return { process: proc(seconds, cpuUs), connections: 1, requests: 0, responses: 0 };
 }
 
-function server(seconds: number, cpuUs: number, channels: Partial<ChannelTotals>, samplesDecoded: number, committed: number | null, dropped = 0): ServerSnapshot {
+function server(
+  seconds: number,
+  cpuUs: number,
+  channels: Partial<ChannelTotals>,
+  samplesDecoded: number,
+  committed: number | null,
+  dropped = 0,
+): ServerSnapshot {
   return {
     writer: committed === null ? null : { rowsDropped: dropped },
     process: proc(seconds, cpuUs),
@@ -42,7 +57,16 @@ function server(seconds: number, cpuUs: number, channels: Partial<ChannelTotals>
 }
 
 function peer(seconds: number, cpuUs: number, transactions: number, errors: number): PeerSnapshot {
-  return { process: proc(seconds, cpuUs), connections: 2, requests: transactions, transactions, errors, skipped: 0, samplesDecoded: transactions * 50, pollToDecodedMs: LATENCY };
+  return {
+    process: proc(seconds, cpuUs),
+    connections: 2,
+    requests: transactions,
+    transactions,
+    errors,
+    skipped: 0,
+    samplesDecoded: transactions * 50,
+    pollToDecodedMs: LATENCY,
+  };
 }
 
 const SIZE: ModbusTcpSize = { devices: 2, periodMs: 100, maxInFlight: 4 };
@@ -62,7 +86,16 @@ describe('scenario 8 figures', () => {
       simFrom: sim(5, 0),
       simTo: sim(15, 500_000),
     });
-    expect(run).toMatchObject({ side: 'app', connected: 2, scheduledTxPerSec: 80, txPerSec: 80, pointsDecodedPerSec: 4_000, pointsStoredPerSec: 3_900, rowsDropped: 50, errors: 2 });
+    expect(run).toMatchObject({
+      side: 'app',
+      connected: 2,
+      scheduledTxPerSec: 80,
+      txPerSec: 80,
+      pointsDecodedPerSec: 4_000,
+      pointsStoredPerSec: 3_900,
+      rowsDropped: 50,
+      errors: 2,
+    });
     expect(run.cpuUsPerTx).toBe(2_500);
     expect(run.window.cpuCores).toBeCloseTo(0.2);
     expect(run.simulator.cpuCores).toBeCloseTo(0.05);
@@ -76,15 +109,34 @@ describe('scenario 8 figures', () => {
       simFrom: sim(0, 0),
       simTo: sim(2, 0),
     });
-    expect(run).toMatchObject({ side: 'channels', txPerSec: 100, pointsStoredPerSec: null, rowsDropped: null, pollToStoredMs: null, cpuUsPerTx: 500 });
+    expect(run).toMatchObject({
+      side: 'channels',
+      txPerSec: 100,
+      pointsStoredPerSec: null,
+      rowsDropped: null,
+      pollToStoredMs: null,
+      cpuUsPerTx: 500,
+    });
     const bare = { ...server(0, 0, {}, 0, null), channels: null } as ServerSnapshot;
-    expect(() => dtuhubRun('app', SIZE, { from: bare, to: bare, simFrom: sim(0, 0), simTo: sim(1, 0) })).toThrow(/channel totals/);
+    expect(() => dtuhubRun('app', SIZE, { from: bare, to: bare, simFrom: sim(0, 0), simTo: sim(1, 0) })).toThrow(
+      /channel totals/,
+    );
   });
 
   it('reads the peer from its transactions and failed reads; no transactions gives 0 µs, not a division by zero', () => {
-    const run = peerRun(SIZE, { from: peer(0, 0, 0, 0), to: peer(4, 400_000, 320, 3), simFrom: sim(0, 0), simTo: sim(4, 0) });
+    const run = peerRun(SIZE, {
+      from: peer(0, 0, 0, 0),
+      to: peer(4, 400_000, 320, 3),
+      simFrom: sim(0, 0),
+      simTo: sim(4, 0),
+    });
     expect(run).toMatchObject({ side: 'peer', txPerSec: 80, pointsDecodedPerSec: 4_000, cpuUsPerTx: 1_250, errors: 3 });
-    const idle = peerRun(SIZE, { from: peer(0, 0, 0, 0), to: peer(4, 400_000, 0, 0), simFrom: sim(0, 0), simTo: sim(4, 0) });
+    const idle = peerRun(SIZE, {
+      from: peer(0, 0, 0, 0),
+      to: peer(4, 400_000, 0, 0),
+      simFrom: sim(0, 0),
+      simTo: sim(4, 0),
+    });
     expect(idle.cpuUsPerTx).toBe(0);
   });
 });
@@ -104,14 +156,25 @@ describe('scenario 8 report', () => {
         size: SIZE,
         app: dtuhubRun('app', SIZE, window(2_000_000, 800)),
         channels: dtuhubRun('channels', SIZE, window(400_000, 800)),
-        peer: peerRun(SIZE, { from: peer(0, 0, 0, 0), to: peer(10, 800_000, 800, 0), simFrom: sim(0, 0), simTo: sim(10, 0) }),
+        peer: peerRun(SIZE, {
+          from: peer(0, 0, 0, 0),
+          to: peer(10, 800_000, 800, 0),
+          simFrom: sim(0, 0),
+          simTo: sim(10, 0),
+        }),
       },
     ],
   };
 
   it('puts app throughput and the channels ÷ peer CPU ratio in the goals table as context', () => {
     expect(modbusTcpGoalRows(result)).toEqual([
-      ['8', 'Modbus TCP client, 2 devices × 10 Hz, 4 in flight: app transactions/s, points stored/s, CPU per transaction', '(context)', '80 tx/s, 4,000 points/s, 2,500 µs', '—'],
+      [
+        '8',
+        'Modbus TCP client, 2 devices × 10 Hz, 4 in flight: app transactions/s, points stored/s, CPU per transaction',
+        '(context)',
+        '80 tx/s, 4,000 points/s, 2,500 µs',
+        '—',
+      ],
       ['8', '…CPU per transaction without storage, dtuhub channels ÷ modbus-serial', '(lower is better)', '0.50×', '—'],
     ]);
   });

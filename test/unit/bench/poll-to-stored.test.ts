@@ -17,7 +17,17 @@ class ManualSink implements BatchSink {
 }
 
 function samples(n: number, ts: number): Sample[] {
-  return Array.from({ length: n }, (_, i) => ({ deviceId: 'DTU1', point: `p${i}`, slave: 1, address: 2000 + i, value: i, text: null, raw: '0000', ts, quality: 'good' }));
+  return Array.from({ length: n }, (_, i) => ({
+    deviceId: 'DTU1',
+    point: `p${i}`,
+    slave: 1,
+    address: 2000 + i,
+    value: i,
+    text: null,
+    raw: '0000',
+    ts,
+    quality: 'good',
+  }));
 }
 
 const settle = () => Promise.resolve().then(() => undefined);
@@ -32,7 +42,14 @@ describe('PollToStoredTracker', () => {
     sink = new ManualSink();
     tracker = new PollToStoredTracker(() => writer.stats());
     writer = new BufferedHistoryWriter(
-      { maxRows: 4, flushIntervalMs: 10_000, idleFlushDelayMs: 10_000, maxPendingRows: 8, recordRawPackets: 'none', onFlush: () => tracker.onFlush() },
+      {
+        maxRows: 4,
+        flushIntervalMs: 10_000,
+        idleFlushDelayMs: 10_000,
+        maxPendingRows: 8,
+        recordRawPackets: 'none',
+        onFlush: () => tracker.onFlush(),
+      },
       sink,
       silentLogger(),
     );

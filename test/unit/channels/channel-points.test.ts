@@ -5,25 +5,49 @@ import { describe, expect, it } from 'vitest';
 import { channelPoints } from '../../../src/channels/channel-points.js';
 import type { ChannelConfig, DeviceSource, JsonMappedPoint } from '../../../src/domain/channels.js';
 
-const point = (name: string, unit?: string): JsonMappedPoint => ({ name, path: [name], pathText: name, scale: 1, offset: 0, ...(unit ? { unit } : {}) });
+const point = (name: string, unit?: string): JsonMappedPoint => ({
+  name,
+  path: [name],
+  pathText: name,
+  scale: 1,
+  offset: 0,
+  ...(unit ? { unit } : {}),
+});
 const base = { enabled: true, backoff: { initialMs: 1000, maxMs: 300_000 } };
 const names = (config: ChannelConfig, id: string) => channelPoints(config, id).map((p) => [p.name, p.unit ?? null]);
 
 describe('channelPoints', () => {
   it('gives an HTTP or OPC UA channel its points for its own device only', () => {
-    const http = { ...base, name: 'wx', type: 'http', device: 'WX-01', points: [point('t', '°C'), point('h', '%')] } as unknown as ChannelConfig;
+    const http = {
+      ...base,
+      name: 'wx',
+      type: 'http',
+      device: 'WX-01',
+      points: [point('t', '°C'), point('h', '%')],
+    } as unknown as ChannelConfig;
     expect(names(http, 'WX-01')).toEqual([
       ['t', '°C'],
       ['h', '%'],
     ]);
     expect(names(http, 'OTHER')).toEqual([]);
-    const opcua = { ...base, name: 'ua', type: 'opcua', device: 'PLC-7', items: [{ nodeId: 'ns=1;s=P', samplingIntervalMs: 0, name: 'pressure', scale: 1, offset: 0, unit: 'bar' }] } as unknown as ChannelConfig;
+    const opcua = {
+      ...base,
+      name: 'ua',
+      type: 'opcua',
+      device: 'PLC-7',
+      items: [{ nodeId: 'ns=1;s=P', samplingIntervalMs: 0, name: 'pressure', scale: 1, offset: 0, unit: 'bar' }],
+    } as unknown as ChannelConfig;
     expect(names(opcua, 'PLC-7')).toEqual([['pressure', 'bar']]);
     expect(names(opcua, 'WX-01')).toEqual([]);
   });
 
   it('gives MQTT the points of subscriptions fixed to the device and of those that name devices from the message', () => {
-    const sub = (device: DeviceSource, points: JsonMappedPoint[]) => ({ topic: 't/#', device, timestamp: null, points });
+    const sub = (device: DeviceSource, points: JsonMappedPoint[]) => ({
+      topic: 't/#',
+      device,
+      timestamp: null,
+      points,
+    });
     const mqtt = {
       ...base,
       name: 'broker',

@@ -38,7 +38,11 @@ describe('value mapping', () => {
   it('scales integers to the scale decimals and keeps float noise out', () => {
     expect(valueMapper(point('t', 't', { scale: 0.1 })).map(253)).toEqual({ value: 25.3, text: null, raw: '253' });
     expect(valueMapper(point('t', 't', { scale: 0.1 })).map(25.37)).toEqual({ value: 2.537, text: null, raw: '25.37' });
-    expect(valueMapper(point('p', 'p', { offset: -1000, decimals: 1 })).map('1013.26')).toEqual({ value: 13.3, text: null, raw: '"1013.26"' });
+    expect(valueMapper(point('p', 'p', { offset: -1000, decimals: 1 })).map('1013.26')).toEqual({
+      value: 13.3,
+      text: null,
+      raw: '"1013.26"',
+    });
   });
 
   it('maps booleans to 1/0, other text to text, and refuses objects, arrays and non-finite numbers', () => {
@@ -79,12 +83,35 @@ describe('timestamps', () => {
 
 describe('JsonMapping', () => {
   it('maps a document to samples and lists what was missing or unusable', () => {
-    const mapping = new JsonMapping([point('t', 'd.t', { scale: 0.1 }), point('h', 'd.h'), point('s', 'd.s'), point('o', 'd.o')], { path: ['ts'] });
+    const mapping = new JsonMapping(
+      [point('t', 'd.t', { scale: 0.1 }), point('h', 'd.h'), point('s', 'd.s'), point('o', 'd.o')],
+      { path: ['ts'] },
+    );
     const result = mapping.map({ ts: 1_763_798_400, d: { t: 215, s: 'run', o: { x: 1 } } }, 'DEV', 42);
     expect(result.at).toBe(1_763_798_400_000);
     expect(result.samples).toEqual([
-      { deviceId: 'DEV', point: 't', slave: 0, address: 0, value: 21.5, text: null, raw: '215', ts: 1_763_798_400_000, quality: 'good' },
-      { deviceId: 'DEV', point: 's', slave: 0, address: 0, value: null, text: 'run', raw: '"run"', ts: 1_763_798_400_000, quality: 'good' },
+      {
+        deviceId: 'DEV',
+        point: 't',
+        slave: 0,
+        address: 0,
+        value: 21.5,
+        text: null,
+        raw: '215',
+        ts: 1_763_798_400_000,
+        quality: 'good',
+      },
+      {
+        deviceId: 'DEV',
+        point: 's',
+        slave: 0,
+        address: 0,
+        value: null,
+        text: 'run',
+        raw: '"run"',
+        ts: 1_763_798_400_000,
+        quality: 'good',
+      },
     ]);
     expect(result.missing).toEqual(['h']);
     expect(result.invalid).toEqual(['o']);

@@ -19,7 +19,13 @@ const TIMING: ModbusTiming = {
   backoffMaxMs: 60_000,
 };
 
-function tx(slave: number, address: number, quantity: number, key: string | null, outcomes: TransactionOutcome[]): Transaction {
+function tx(
+  slave: number,
+  address: number,
+  quantity: number,
+  key: string | null,
+  outcomes: TransactionOutcome[],
+): Transaction {
   const request = encodeReadRequest(slave, 3, address, quantity);
   return { request, expectation: expectationFor(request), key, done: (o) => outcomes.push(o) };
 }
@@ -40,7 +46,13 @@ function answer(id: number, unit: number, registers: number[]): Buffer {
 function setup(maxInFlight: number, timing: ModbusTiming = TIMING, firstId = 0xfffe) {
   const sent: Buffer[] = [];
   const lost: Error[] = [];
-  const pipeline = new MbapPipeline({ send: (adu) => sent.push(adu), lost: (err) => lost.push(err) }, timing, maxInFlight, { now: () => Date.now() }, firstId);
+  const pipeline = new MbapPipeline(
+    { send: (adu) => sent.push(adu), lost: (err) => lost.push(err) },
+    timing,
+    maxInFlight,
+    { now: () => Date.now() },
+    firstId,
+  );
   return { pipeline, sent, lost };
 }
 
@@ -54,17 +66,22 @@ describe('MbapPipeline', () => {
     pipeline.enqueue(tx(1, 2000, 2, 'a', out));
     pipeline.enqueue(tx(2, 100, 1, 'b', out));
     pipeline.enqueue(tx(1, 2200, 1, 'c', out));
-    expect(sent.map((b) => b.toString('hex'))).toEqual(['fffe00000006010307d00002', 'ffff000000060203006400 01'.replace(' ', '')]);
+    expect(sent.map((b) => b.toString('hex'))).toEqual([
+      'fffe00000006010307d00002',
+      'ffff000000060203006400 01'.replace(' ', ''),
+    ]);
     expect(pipeline.depth).toBe(3);
     // The second answer first: it completes 'b' and lets 'c' go out with id 0 (wrapped).
     pipeline.onData(answer(0xffff, 2, [7]));
     expect(sent[2]!.toString('hex')).toBe('0000000000060103089800 01'.replace(' ', ''));
     pipeline.onData(Buffer.concat([answer(0x0000, 1, [9]), answer(0xfffe, 1, [1, 2])]));
-    expect(out.map((o) => (o.kind === 'ok' ? Buffer.from(o.buf.subarray(o.dataOffset, o.dataOffset + o.dataLength)).toString('hex') : o.kind))).toEqual([
-      '0007',
-      '0009',
-      '00010002',
-    ]);
+    expect(
+      out.map((o) =>
+        o.kind === 'ok'
+          ? Buffer.from(o.buf.subarray(o.dataOffset, o.dataOffset + o.dataLength)).toString('hex')
+          : o.kind,
+      ),
+    ).toEqual(['0007', '0009', '00010002']);
     expect(pipeline.counters).toMatchObject({ sent: 3, answered: 3, stray: 0 });
   });
 
@@ -104,7 +121,9 @@ describe('MbapPipeline', () => {
     expect(lost).toEqual([]);
     pipeline.enqueue(tx(1, 0, 1, null, out));
     await vi.advanceTimersByTimeAsync(1000 * (LOST_AFTER_TIMEOUTS - 2));
-    expect(lost.map((e) => e.message)).toEqual([`${LOST_AFTER_TIMEOUTS} requests in a row got no answer within 1000 ms`]);
+    expect(lost.map((e) => e.message)).toEqual([
+      `${LOST_AFTER_TIMEOUTS} requests in a row got no answer within 1000 ms`,
+    ]);
     expect(out).toHaveLength(2);
   });
 

@@ -6,7 +6,12 @@ import { parseJsonPath } from '../../../src/plan/json-path.js';
 import { MqttMessageMapper } from '../../../src/channels/mqtt/mqtt-message.js';
 import type { DeviceSource, MqttSubscription } from '../../../src/domain/channels.js';
 
-const sub = (topic: string, device: DeviceSource, points: string[], timestamp: string | null = null): MqttSubscription => ({
+const sub = (
+  topic: string,
+  device: DeviceSource,
+  points: string[],
+  timestamp: string | null = null,
+): MqttSubscription => ({
   topic,
   device,
   timestamp: timestamp === null ? null : { path: parseJsonPath(timestamp), pathText: timestamp },
@@ -53,11 +58,24 @@ describe('MQTT message mapping', () => {
       kind: 'rejected',
       problem: 'message on plant/P/telemetry: 65 bytes, more than maxPayload (64)',
     });
-    expect(mapper.map('plant/P/telemetry', Buffer.from('t=1'), AT)).toEqual({ kind: 'rejected', problem: 'message on plant/P/telemetry: not JSON (3 bytes)' });
-    expect(mapper.map('meters/x', json({ kwh: 1 }), AT)).toEqual({ kind: 'rejected', problem: 'message on meters/x: no device ID at meta.id' });
-    expect(mapper.map('meters/x', json({ meta: { id: [1] }, kwh: 1 }), AT)).toMatchObject({ problem: 'message on meters/x: device ID at meta.id is not text or a number' });
-    expect(mapper.map('meters/x', json({ meta: { id: 'a\nb' } }), AT)).toMatchObject({ problem: 'message on meters/x: device ID with control characters' });
-    expect(mapper.map('plant//telemetry', json({ t: 1 }), AT)).toMatchObject({ kind: 'rejected', problem: 'message on plant//telemetry: empty device ID' });
+    expect(mapper.map('plant/P/telemetry', Buffer.from('t=1'), AT)).toEqual({
+      kind: 'rejected',
+      problem: 'message on plant/P/telemetry: not JSON (3 bytes)',
+    });
+    expect(mapper.map('meters/x', json({ kwh: 1 }), AT)).toEqual({
+      kind: 'rejected',
+      problem: 'message on meters/x: no device ID at meta.id',
+    });
+    expect(mapper.map('meters/x', json({ meta: { id: [1] }, kwh: 1 }), AT)).toMatchObject({
+      problem: 'message on meters/x: device ID at meta.id is not text or a number',
+    });
+    expect(mapper.map('meters/x', json({ meta: { id: 'a\nb' } }), AT)).toMatchObject({
+      problem: 'message on meters/x: device ID with control characters',
+    });
+    expect(mapper.map('plant//telemetry', json({ t: 1 }), AT)).toMatchObject({
+      kind: 'rejected',
+      problem: 'message on plant//telemetry: empty device ID',
+    });
   });
 
   it('ignores topics no subscription maps', () => {

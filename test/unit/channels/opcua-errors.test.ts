@@ -13,7 +13,9 @@ describe('OPC UA error messages', () => {
   });
 
   it('names the user a server refused', () => {
-    expect(describeOpcuaError(new Error('BadUserAccessDenied (0x801f0000)'), { ...config, username: 'op' })).toBe('user "op" refused: BadUserAccessDenied (0x801f0000)');
+    expect(describeOpcuaError(new Error('BadUserAccessDenied (0x801f0000)'), { ...config, username: 'op' })).toBe(
+      'user "op" refused: BadUserAccessDenied (0x801f0000)',
+    );
   });
 
   it('says where to move an untrusted server certificate, unless unknown certificates are accepted', () => {

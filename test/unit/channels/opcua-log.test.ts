@@ -24,7 +24,12 @@ describe('node-opcua logging', () => {
     await vi.waitFor(() => expect(lines.length).toBeGreaterThanOrEqual(2));
     expect(lines).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ level: 20, module: 'node-opcua', opcuaLevel: 'warning', msg: 'certificate abc expires soon' }),
+        expect.objectContaining({
+          level: 20,
+          module: 'node-opcua',
+          opcuaLevel: 'warning',
+          msg: 'certificate abc expires soon',
+        }),
         expect.objectContaining({ level: 20, module: 'node-opcua', opcuaLevel: 'error', msg: 'secure channel failed' }),
       ]),
     );

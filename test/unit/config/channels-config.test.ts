@@ -59,7 +59,15 @@ describe('channels config', () => {
         device: 'WX-01',
         timestamp: { path: ['meta', 'time'], pathText: 'meta.time' },
         points: [
-          { name: 'temperature', path: ['data', 'values', 0, 't'], pathText: 'data.values[0].t', scale: 0.1, offset: 0, decimals: 1, unit: '°C' },
+          {
+            name: 'temperature',
+            path: ['data', 'values', 0, 't'],
+            pathText: 'data.values[0].t',
+            scale: 0.1,
+            offset: 0,
+            decimals: 1,
+            unit: '°C',
+          },
           { name: 'wind', path: ['data', 'wind'], pathText: 'data.wind', scale: 1, offset: 0 },
         ],
       },
@@ -123,7 +131,14 @@ describe('channels config', () => {
         publishingIntervalMs: 1000,
         device: 'PLC-1',
         items: [
-          { name: 'temperature', nodeId: 'ns=2;s=Boiler.Temp', samplingIntervalMs: 1000, scale: 0.1, offset: 0, decimals: 1 },
+          {
+            name: 'temperature',
+            nodeId: 'ns=2;s=Boiler.Temp',
+            samplingIntervalMs: 1000,
+            scale: 0.1,
+            offset: 0,
+            decimals: 1,
+          },
           { name: 'running', nodeId: 'ns=3;i=1001', samplingIntervalMs: 250, scale: 1, offset: 0 },
         ],
       },
@@ -178,7 +193,9 @@ describe('channels config', () => {
     expect(load(channel('4KiB')).server.channels[0]).toMatchObject({ maxPayloadBytes: 4096 });
     expect(load(channel('1000')).server.channels[0]).toMatchObject({ maxPayloadBytes: 1000 });
     expect(issues(channel('0'))).toEqual(['8:channels[0].maxPayload: must be at least 1 byte']);
-    expect(issues(channel('lots'))).toEqual(['8:channels[0].maxPayload: must be a size like 512MB, 2GiB, or whole bytes']);
+    expect(issues(channel('lots'))).toEqual([
+      '8:channels[0].maxPayload: must be a size like 512MB, 2GiB, or whole bytes',
+    ]);
   });
 
   it('takes MQTT TLS files that exist, for mqtts:// and wss:// only, a client certificate with its key', () => {
@@ -193,16 +210,32 @@ describe('channels config', () => {
     tls: ${tls}
     subscriptions:
       - { topic: "plant/#", device: P, points: [{ name: t, path: t }] }`);
-      expect(load(channel('mqtts://broker.test:8883', `{ ca: ${ca}, servername: broker.plant, passphrase: 1234 }`)).server.channels[0]).toMatchObject({
-        tls: { caFile: ca, certFile: null, keyFile: null, passphrase: '1234', rejectUnauthorized: true, servername: 'broker.plant' },
+      expect(
+        load(channel('mqtts://broker.test:8883', `{ ca: ${ca}, servername: broker.plant, passphrase: 1234 }`)).server
+          .channels[0],
+      ).toMatchObject({
+        tls: {
+          caFile: ca,
+          certFile: null,
+          keyFile: null,
+          passphrase: '1234',
+          rejectUnauthorized: true,
+          servername: 'broker.plant',
+        },
       });
-      expect(load(channel('wss://broker.test/mqtt', '{ rejectUnauthorized: false }')).server.channels[0]).toMatchObject({ tls: { caFile: null, rejectUnauthorized: false } });
+      expect(load(channel('wss://broker.test/mqtt', '{ rejectUnauthorized: false }')).server.channels[0]).toMatchObject(
+        { tls: { caFile: null, rejectUnauthorized: false } },
+      );
       expect(issues(channel('wss://broker.test/mqtt', '{ servername: broker.plant }'))).toEqual([
         '8:channels[0].tls.servername: is not supported with wss:// URLs: use the name on the certificate in the URL',
       ]);
-      expect(issues(channel('mqtts://broker.test', `{ ca: ${dir} }`))).toEqual([`8:channels[0].tls.ca: no such file: ${dir} (relative paths are read from the working directory)`]);
+      expect(issues(channel('mqtts://broker.test', `{ ca: ${dir} }`))).toEqual([
+        `8:channels[0].tls.ca: no such file: ${dir} (relative paths are read from the working directory)`,
+      ]);
       const missing = join(dir, 'nope.pem');
-      expect(issues(channel('mqtt://broker.test', `{ ca: ${ca} }`))).toEqual(['8:channels[0].tls: applies to mqtts:// and wss:// URLs only, not mqtt://']);
+      expect(issues(channel('mqtt://broker.test', `{ ca: ${ca} }`))).toEqual([
+        '8:channels[0].tls: applies to mqtts:// and wss:// URLs only, not mqtt://',
+      ]);
       expect(issues(channel('mqtts://broker.test', `{ ca: ${missing}, cert: ${ca} }`))).toEqual([
         '8:channels[0].tls: cert and key go together: a client certificate needs its key',
         `8:channels[0].tls.ca: no such file: ${missing} (relative paths are read from the working directory)`,
@@ -282,10 +315,13 @@ describe('channels config', () => {
   });
 
   it('refuses a preset device on a link whose registration prefixes every packet', () => {
-    const points = MINIMAL_POINTS.replace('profiles:', `  carry:
+    const points = MINIMAL_POINTS.replace(
+      'profiles:',
+      `  carry:
     framing: transparent
     registration: { type: ascii, mode: every-packet }
-profiles:`);
+profiles:`,
+    );
     const server = SERVER(`  - name: dtu-carry
     type: rtu-over-tcp
     host: 10.0.0.6
@@ -293,9 +329,19 @@ profiles:`);
     device: D1
     profile: station
     link: carry`);
-    expect(issues(server, points)).toEqual([expect.stringMatching(/^9:channels\[0\]\.device: link "carry" prefixes every packet with the registration: leave device unset/)]);
+    expect(issues(server, points)).toEqual([
+      expect.stringMatching(
+        /^9:channels\[0\]\.device: link "carry" prefixes every packet with the registration: leave device unset/,
+      ),
+    ]);
     // Without the device the DTU registers, and the channel compiles.
     const compiled = load(server.replace(/ {4}device: D1\n {4}profile: station\n/, ''), {}, points);
-    expect(compiled.server.channels[0]).toMatchObject({ type: 'rtu-over-tcp', device: null, profile: null, link: 'carry', port: 502 });
+    expect(compiled.server.channels[0]).toMatchObject({
+      type: 'rtu-over-tcp',
+      device: null,
+      profile: null,
+      link: 'carry',
+      port: 502,
+    });
   });
 });

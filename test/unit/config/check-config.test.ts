@@ -43,7 +43,10 @@ describe('runCheckConfig', () => {
   });
 
   it('prints every issue and exits 1', () => {
-    const points = MINIMAL_POINTS.replace('address: 0', 'address: -1').replace('type: int16', 'type: int16\n        colour: red');
+    const points = MINIMAL_POINTS.replace('address: 0', 'address: -1').replace(
+      'type: int16',
+      'type: int16\n        colour: red',
+    );
     const result = withConfigDir({ server: MINIMAL_SERVER, points }, (dir) => {
       const { code, lines } = run(dir);
       return { code, lines: lines.map((l) => l.replace(dir, '<dir>')) };
@@ -62,7 +65,9 @@ describe('runCheckConfig', () => {
     const server = `${MINIMAL_SERVER}sessions:\n  timerResolution: 10ms\n`;
     const { code, lines } = withConfigDir({ server, points: MINIMAL_POINTS }, (dir) => run(dir));
     expect(code).toBe(0);
-    expect(lines).toContain('timers: polls, timeouts and heartbeat checks at most 10ms late (sessions.timerResolution)');
+    expect(lines).toContain(
+      'timers: polls, timeouts and heartbeat checks at most 10ms late (sessions.timerResolution)',
+    );
   });
 
   it('accepts the commented channel examples of the shipped server.yml once uncommented, and lists them', () => {

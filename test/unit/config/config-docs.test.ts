@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { POINTS_SCHEMA, TIMING_SCHEMA } from '../../../src/config/schema/points.schema.js';
 import { SERVER_SCHEMA } from '../../../src/config/schema/server.schema.js';
 
-type Node = { readonly type?: unknown; readonly properties?: Record<string, Node>; readonly items?: Node; readonly default?: unknown };
+type Node = {
+  readonly type?: unknown;
+  readonly properties?: Record<string, Node>;
+  readonly items?: Node;
+  readonly default?: unknown;
+};
 
 /** Channels are documented in CHANNELS.md; `version` in the file header. */
 const SECTIONS = ['listeners', 'web', 'sessions', 'storage', 'writeBuffer', 'retention', 'logging'] as const;
@@ -13,7 +18,8 @@ const SECTIONS = ['listeners', 'web', 'sessions', 'storage', 'writeBuffer', 'ret
 function leaves(node: Node, prefix = ''): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const [key, child] of Object.entries(node.properties ?? {})) {
-    if (child.type === 'object' && child.properties) for (const [k, v] of leaves(child, `${prefix}${key}.`)) out.set(k, v);
+    if (child.type === 'object' && child.properties)
+      for (const [k, v] of leaves(child, `${prefix}${key}.`)) out.set(k, v);
     else out.set(`${prefix}${key}`, child.default);
   }
   return out;
@@ -23,7 +29,10 @@ function leaves(node: Node, prefix = ''): Map<string, unknown> {
 function documented(doc: string, heading: string): Map<string, string> {
   const start = doc.indexOf(heading);
   expect(start, `docs/CONFIG.md has ${heading}`).toBeGreaterThanOrEqual(0);
-  const body = doc.slice(start).split(/\n\n/).find((part) => part.startsWith('| Field'))!;
+  const body = doc
+    .slice(start)
+    .split(/\n\n/)
+    .find((part) => part.startsWith('| Field'))!;
   // A cell may hold an escaped `\|` (`sqlite` \| `mysql`).
   const cell = String.raw`((?:[^|\\]|\\.)+)`;
   const row = new RegExp(String.raw`^\| \`([\w.]+)\` \|${cell}\|${cell}\|`, 'gm');
@@ -69,7 +78,9 @@ describe('docs/CONFIG.md', () => {
       for (const [key, child] of Object.entries(entry.properties ?? {})) {
         // Mappings with their own defaults (timing, typed) are documented as "see below".
         if (child.default === undefined || child.type === 'object' || Array.isArray(child.default)) continue;
-        expect(`${key}: ${rows.get(key)}`).toBe(`${key}: ${child.default === '' ? '`""`' : asDocumented(child.default)}`);
+        expect(`${key}: ${rows.get(key)}`).toBe(
+          `${key}: ${child.default === '' ? '`""`' : asDocumented(child.default)}`,
+        );
       }
     }
   });

@@ -76,7 +76,7 @@ describe('cross-field checks in points.yml', () => {
     expect(messages({ points: profileYaml(body) })).toEqual([
       '9:38 profiles.station.tasks[0].points[1]: unknown point "tmep"',
       '10:11 profiles.station.tasks[1].name: duplicate task name "fast" (first at line 9)',
-      '13:49 profiles.station.points[1].slave: slave 2 is not in this profile\'s slaves',
+      "13:49 profiles.station.points[1].slave: slave 2 is not in this profile's slaves",
     ]);
   });
 

@@ -34,7 +34,11 @@ describe('matchDevice', () => {
 `);
 
   it('prefers an exact ID over any pattern', () => {
-    expect(matchDevice(points, 'PUMP-007')).toMatchObject({ profile: { name: 'meters' }, name: 'Pump house 7', listed: true });
+    expect(matchDevice(points, 'PUMP-007')).toMatchObject({
+      profile: { name: 'meters' },
+      name: 'Pump house 7',
+      listed: true,
+    });
   });
 
   it('stores an unquoted numeric ID as its decimal text', () => {

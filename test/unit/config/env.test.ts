@@ -29,7 +29,10 @@ describe('environment variables in the config', () => {
       }
     });
     // The quoted port stays a string, and `$${LEVEL}` is the literal text "${LEVEL}".
-    expect(issues).toEqual(['8:3 web.port: must be an integer', '12:3 logging.level: must be one of: trace, debug, info, warn, error, fatal, silent']);
+    expect(issues).toEqual([
+      '8:3 web.port: must be an integer',
+      '12:3 logging.level: must be one of: trace, debug, info, warn, error, fatal, silent',
+    ]);
   });
 
   it('compiles the substituted values', () => {
@@ -56,7 +59,9 @@ describe('environment variables in the config', () => {
         loadConfig(dir, {});
         return [];
       } catch (err) {
-        return (err as ConfigError).issues.filter((i) => i.message.startsWith('environment')).map((i) => `${i.line} ${i.message}`);
+        return (err as ConfigError).issues
+          .filter((i) => i.message.startsWith('environment'))
+          .map((i) => `${i.line} ${i.message}`);
       }
     });
     expect(issues).toEqual([

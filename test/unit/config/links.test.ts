@@ -19,9 +19,9 @@ devices:
 }
 
 function loadLink(link: string): LinkConfig {
-  return withConfigDir({ server: MINIMAL_SERVER, points: pointsWithLink(link) }, (dir) => loadConfig(dir, {})).points.links.get(
-    'transparent',
-  )!;
+  return withConfigDir({ server: MINIMAL_SERVER, points: pointsWithLink(link) }, (dir) =>
+    loadConfig(dir, {}),
+  ).points.links.get('transparent')!;
 }
 
 function linkIssues(link: string): string[] {
@@ -49,22 +49,30 @@ describe('link settings', () => {
   });
 
   it('compiles an ASCII ID with a pattern or a terminator', () => {
-    const patterned = loadLink('    framing: transparent\n    registration: { type: ascii, pattern: "^ID:(\\\\w{4,20})", mode: every-packet }');
+    const patterned = loadLink(
+      '    framing: transparent\n    registration: { type: ascii, pattern: "^ID:(\\\\w{4,20})", mode: every-packet }',
+    );
     expect(patterned.registration).toMatchObject({ type: 'ascii', mode: 'every-packet' });
-    expect(patterned.registration.type === 'ascii' && patterned.registration.pattern?.exec('ID:DTU01001')?.[1]).toBe('DTU01001');
+    expect(patterned.registration.type === 'ascii' && patterned.registration.pattern?.exec('ID:DTU01001')?.[1]).toBe(
+      'DTU01001',
+    );
 
     const terminated = loadLink('    framing: transparent\n    registration: { type: ascii, terminator: "\\r\\n" }');
     expect(terminated.registration).toMatchObject({ terminator: Buffer.from('\r\n') });
   });
 
   it('compiles hex IDs with a prefix, and fixed-length IDs to ascii or hex', () => {
-    expect(loadLink('    framing: transparent\n    registration: { type: hex, length: 6, prefix: aa55 }').registration).toEqual({
+    expect(
+      loadLink('    framing: transparent\n    registration: { type: hex, length: 6, prefix: aa55 }').registration,
+    ).toEqual({
       type: 'hex',
       mode: 'once',
       length: 6,
       prefix: Buffer.from([0xaa, 0x55]),
     });
-    expect(loadLink('    framing: transparent\n    registration: { type: fixed, length: 15, encoding: ascii }').registration).toEqual({
+    expect(
+      loadLink('    framing: transparent\n    registration: { type: fixed, length: 15, encoding: ascii }').registration,
+    ).toEqual({
       type: 'ascii',
       mode: 'once',
       maxLength: 15,
@@ -72,7 +80,9 @@ describe('link settings', () => {
       pattern: null,
       terminator: null,
     });
-    expect(loadLink('    framing: transparent\n    registration: { type: fixed, length: 8, encoding: hex }').registration).toEqual({
+    expect(
+      loadLink('    framing: transparent\n    registration: { type: fixed, length: 8, encoding: hex }').registration,
+    ).toEqual({
       type: 'hex',
       mode: 'once',
       length: 8,
@@ -110,9 +120,9 @@ describe('link settings', () => {
   });
 
   it('reports contradictory or malformed link settings', () => {
-    expect(linkIssues('    framing: transparent\n    registration: { type: ascii, length: 8, terminator: "\\r\\n" }')).toEqual([
-      '5:5 links.transparent.registration: give at most one of length, pattern and terminator',
-    ]);
+    expect(
+      linkIssues('    framing: transparent\n    registration: { type: ascii, length: 8, terminator: "\\r\\n" }'),
+    ).toEqual(['5:5 links.transparent.registration: give at most one of length, pattern and terminator']);
     expect(
       linkIssues(`    framing: transparent
     registration: { type: ascii, pattern: "^ID:\\\\w+", length: 8, maxLength: 4 }
@@ -124,7 +134,11 @@ describe('link settings', () => {
       '6:5 links.transparent.heartbeat: give either ascii or hex, not both',
       '7:5 links.transparent.typed: only applies to framing: typed (this link is transparent)',
     ]);
-    expect(linkIssues('    framing: transparent\n    heartbeat: { hex: "f0f" }\n    registration: { type: hex, length: 4, prefix: zz }')).toEqual([
+    expect(
+      linkIssues(
+        '    framing: transparent\n    heartbeat: { hex: "f0f" }\n    registration: { type: hex, length: 4, prefix: zz }',
+      ),
+    ).toEqual([
       '5:18 links.transparent.heartbeat.hex: must be hex bytes like "fe01"',
       '6:43 links.transparent.registration.prefix: must be hex bytes like "aa55"',
     ]);

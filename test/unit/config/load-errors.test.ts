@@ -155,7 +155,10 @@ describe('schema checks', () => {
   });
 
   it('rejects an unknown registration type', () => {
-    const points = MINIMAL_POINTS.replace('    framing: transparent\n', '    framing: transparent\n    registration: { type: imei }\n');
+    const points = MINIMAL_POINTS.replace(
+      '    framing: transparent\n',
+      '    framing: transparent\n    registration: { type: imei }\n',
+    );
     expect(linesOf({ server: MINIMAL_SERVER, points })).toEqual([
       'points.yml:5:21 links.transparent.registration.type: must be one of: ascii, hex, integer, fixed',
     ]);

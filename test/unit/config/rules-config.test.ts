@@ -4,7 +4,10 @@ import { ConfigError, loadConfig } from '../../../src/config/load.js';
 import { MINIMAL_POINTS, MINIMAL_SERVER, withConfigDir } from './temp-config.js';
 
 function load(rules: string | undefined, env: NodeJS.ProcessEnv = {}) {
-  return withConfigDir({ server: MINIMAL_SERVER, points: MINIMAL_POINTS, ...(rules === undefined ? {} : { rules }) }, (dir) => loadConfig(dir, env));
+  return withConfigDir(
+    { server: MINIMAL_SERVER, points: MINIMAL_POINTS, ...(rules === undefined ? {} : { rules }) },
+    (dir) => loadConfig(dir, env),
+  );
 }
 
 function issues(rules: string): string[] {
@@ -67,10 +70,21 @@ rules:
       enabled: true,
     });
     expect(rules.rules.map((r) => r.name)).toEqual(['up-down', 'hot']);
-    expect(rules.rules[0]).toMatchObject({ source: { kind: 'events', types: ['device.online', 'device.offline'] }, debounceMs: 30_000, devices: { ids: null, profiles: ['station'] } });
+    expect(rules.rules[0]).toMatchObject({
+      source: { kind: 'events', types: ['device.online', 'device.offline'] },
+      debounceMs: 30_000,
+      devices: { ids: null, profiles: ['station'] },
+    });
     expect(rules.rules[0]!.devices.pattern!.test('TH-1')).toBe(true);
     expect(rules.rules[1]).toMatchObject({
-      source: { kind: 'point', point: 'temperature', condition: { kind: 'compare', op: '>', value: 30 }, hysteresis: 0.5, forMs: 60_000, recovery: true },
+      source: {
+        kind: 'point',
+        point: 'temperature',
+        condition: { kind: 'compare', op: '>', value: 30 },
+        hysteresis: 0.5,
+        forMs: 60_000,
+        recovery: true,
+      },
       cooldownMs: 300_000,
       actions: [{ kind: 'mqtt', broker: 'local', topic: 'alarms/{{deviceId}}', qos: 1, retain: false, payload: null }],
     });

@@ -41,7 +41,11 @@ describe('schema defaults', () => {
         backoffInitialMs: 5000,
         backoffMaxMs: 300_000,
       });
-      expect(points.links.get('transparent')).toMatchObject({ unknownIds: 'accept', duplicateIds: 'replace', typed: null });
+      expect(points.links.get('transparent')).toMatchObject({
+        unknownIds: 'accept',
+        duplicateIds: 'replace',
+        typed: null,
+      });
     });
   });
 
@@ -68,8 +72,8 @@ writeBuffer:
   });
 
   it('reports only the storage keys written in the file as belonging to the other driver', () => {
-    expect(messages({ server: `${MINIMAL_SERVER}storage:\n  driver: mysql\n  user: u\n  database: d\n  cacheSize: 8MiB\n` })).toEqual([
-      '10:3 storage.cacheSize: applies only to driver: sqlite',
-    ]);
+    expect(
+      messages({ server: `${MINIMAL_SERVER}storage:\n  driver: mysql\n  user: u\n  database: d\n  cacheSize: 8MiB\n` }),
+    ).toEqual(['10:3 storage.cacheSize: applies only to driver: sqlite']);
   });
 });

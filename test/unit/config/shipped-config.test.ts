@@ -14,7 +14,12 @@ describe('the shipped example config', () => {
       { name: 'dtu', host: '0.0.0.0', port: 22334, link: 'transparent' },
       { name: 'typed', host: '0.0.0.0', port: 22335, link: 'typed' },
     ]);
-    expect(config.server.web).toMatchObject({ enabled: true, host: '127.0.0.1', port: 8080, admin: { username: 'admin' } });
+    expect(config.server.web).toMatchObject({
+      enabled: true,
+      host: '127.0.0.1',
+      port: 8080,
+      admin: { username: 'admin' },
+    });
     expect(config.server.sessions).toEqual({
       heartbeatIntervalMs: 60_000,
       heartbeatMaxMisses: 3,
@@ -26,7 +31,12 @@ describe('the shipped example config', () => {
       timerResolutionMs: 50,
       timerResolutionAuto: true,
     });
-    expect(config.server.writeBuffer).toEqual({ maxRows: 5000, flushIntervalMs: 1000, idleFlushDelayMs: 20, maxPendingRows: 100_000 });
+    expect(config.server.writeBuffer).toEqual({
+      maxRows: 5000,
+      flushIntervalMs: 1000,
+      idleFlushDelayMs: 20,
+      maxPendingRows: 100_000,
+    });
   });
 
   it('compiles exactly the four tasks, one block each, with their schedules', () => {
@@ -41,15 +51,31 @@ describe('the shipped example config', () => {
         schedule: { kind: 'interval', everyMs: 30_000 },
         blocks: [[1, 3, 2000, 100, ['temperature', 'humidity', 'pressure', 'flow_rate', 'status']]],
       },
-      { name: 'power', schedule: { kind: 'interval', everyMs: 60_000 }, blocks: [[1, 3, 2200, 15, ['voltage', 'current']]] },
+      {
+        name: 'power',
+        schedule: { kind: 'interval', everyMs: 60_000 },
+        blocks: [[1, 3, 2200, 15, ['voltage', 'current']]],
+      },
       { name: 'speed', schedule: { kind: 'heartbeat' }, blocks: [[1, 3, 2300, 10, ['rpm']]] },
-      { name: 'frequency', schedule: { kind: 'interval', everyMs: 120_000 }, blocks: [[1, 3, 2400, 20, ['frequency']]] },
+      {
+        name: 'frequency',
+        schedule: { kind: 'interval', everyMs: 120_000 },
+        blocks: [[1, 3, 2400, 20, ['frequency']]],
+      },
     ]);
     expect(profile.pollOnConnect).toBe(true);
   });
 
   it('compiles the nine points with their types, sizes and scales', () => {
-    const points = profile.points.map((p) => [p.name, p.address, p.type, p.registers, p.scale, p.decimals ?? null, p.unit ?? null]);
+    const points = profile.points.map((p) => [
+      p.name,
+      p.address,
+      p.type,
+      p.registers,
+      p.scale,
+      p.decimals ?? null,
+      p.unit ?? null,
+    ]);
     expect(points).toEqual([
       ['temperature', 2000, 'int16', 1, 0.1, 1, '°C'],
       ['humidity', 2010, 'float32', 2, 1, null, '%RH'],
@@ -82,7 +108,14 @@ describe('the shipped example config', () => {
   it('describes the transparent link with an ASCII ID and an HB heartbeat', () => {
     const link = config.points.links.get('transparent')!;
     expect(link.framing).toBe('transparent');
-    expect(link.registration).toEqual({ type: 'ascii', mode: 'once', maxLength: 40, length: null, pattern: null, terminator: null });
+    expect(link.registration).toEqual({
+      type: 'ascii',
+      mode: 'once',
+      maxLength: 40,
+      length: null,
+      pattern: null,
+      terminator: null,
+    });
     expect(link.heartbeat).toEqual({ pattern: Buffer.from('HB'), reply: null });
     expect(link.typed).toBeNull();
     expect([link.unknownIds, link.duplicateIds]).toEqual(['accept', 'replace']);

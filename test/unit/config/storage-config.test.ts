@@ -55,19 +55,37 @@ describe('storage config', () => {
   it('fills MySQL defaults and keeps a numeric password as text', () => {
     const { storage } = load(SERVER('  driver: mysql\n  user: abc\n  password: 123456\n  database: d')).server;
     expect(storage).toMatchObject({ host: '127.0.0.1', port: 3306, password: '123456', poolSize: 10, tls: false });
-    expect(storage.driver === 'mysql' && storage.spill).toEqual({ dir: 'data/spill', maxSizeBytes: 2 * 2 ** 30, writeTimeoutMs: 10_000 });
+    expect(storage.driver === 'mysql' && storage.spill).toEqual({
+      dir: 'data/spill',
+      maxSizeBytes: 2 * 2 ** 30,
+      writeTimeoutMs: 10_000,
+    });
   });
 
   it('compiles the SQLite page cache size, 32 MiB unless given', () => {
-    expect(load(SERVER('  driver: sqlite\n  path: a.db\n  cacheSize: 8MiB')).server.storage).toEqual({ driver: 'sqlite', path: 'a.db', cacheSizeBytes: 8 * 2 ** 20 });
+    expect(load(SERVER('  driver: sqlite\n  path: a.db\n  cacheSize: 8MiB')).server.storage).toEqual({
+      driver: 'sqlite',
+      path: 'a.db',
+      cacheSizeBytes: 8 * 2 ** 20,
+    });
     expect(load(SERVER('  cacheSize: 100 MB')).server.storage).toMatchObject({ cacheSizeBytes: 100_000_000 });
-    expect(load(SERVER('  path: a.db')).server.storage).toEqual({ driver: 'sqlite', path: 'a.db', cacheSizeBytes: 32 * 2 ** 20 });
-    expect(issues(SERVER('  cacheSize: big'))).toEqual(['5:storage.cacheSize: must be a size like 512MB, 2GiB, or whole bytes']);
-    expect(issues(SERVER('  driver: mysql\n  user: u\n  database: d\n  cacheSize: 8MiB'))).toEqual(['8:storage.cacheSize: applies only to driver: sqlite']);
+    expect(load(SERVER('  path: a.db')).server.storage).toEqual({
+      driver: 'sqlite',
+      path: 'a.db',
+      cacheSizeBytes: 32 * 2 ** 20,
+    });
+    expect(issues(SERVER('  cacheSize: big'))).toEqual([
+      '5:storage.cacheSize: must be a size like 512MB, 2GiB, or whole bytes',
+    ]);
+    expect(issues(SERVER('  driver: mysql\n  user: u\n  database: d\n  cacheSize: 8MiB'))).toEqual([
+      '8:storage.cacheSize: applies only to driver: sqlite',
+    ]);
   });
 
   it('reports fields that belong to the other driver and missing required ones, with lines', () => {
-    expect(issues(SERVER('  driver: sqlite\n  path: a.db\n  host: db.local'))).toEqual(['7:storage.host: applies only to driver: mysql']);
+    expect(issues(SERVER('  driver: sqlite\n  path: a.db\n  host: db.local'))).toEqual([
+      '7:storage.host: applies only to driver: mysql',
+    ]);
     const mysql = issues(SERVER('  driver: mysql\n  path: a.db'));
     expect(mysql).toContain('6:storage.path: applies only to driver: sqlite');
     expect(mysql.some((m) => /needs storage\.user/.test(m))).toBe(true);
@@ -76,14 +94,23 @@ describe('storage config', () => {
 
   it('rejects a malformed spill size and a memory cap below the batch size', () => {
     const problems = issues(
-      SERVER('  driver: mysql\n  user: u\n  database: d\n  spill: { maxSize: lots }', 'writeBuffer: { maxRows: 5000, maxPendingRows: 100 }'),
+      SERVER(
+        '  driver: mysql\n  user: u\n  database: d\n  spill: { maxSize: lots }',
+        'writeBuffer: { maxRows: 5000, maxPendingRows: 100 }',
+      ),
     );
     expect(problems.some((m) => /spill\.maxSize: must be a size like 512MB/.test(m))).toBe(true);
-    expect(problems.some((m) => /writeBuffer\.maxPendingRows: must be at least writeBuffer\.maxRows \(5000\)/.test(m))).toBe(true);
+    expect(
+      problems.some((m) => /writeBuffer\.maxPendingRows: must be at least writeBuffer\.maxRows \(5000\)/.test(m)),
+    ).toBe(true);
   });
 
   it('defaults the memory cap to 20 batches, at least 100,000 rows', () => {
-    expect(load(SERVER('  driver: sqlite', 'writeBuffer: { maxRows: 20000 }')).server.writeBuffer.maxPendingRows).toBe(400_000);
-    expect(load(SERVER('  driver: sqlite', 'writeBuffer: { maxRows: 100 }')).server.writeBuffer.maxPendingRows).toBe(100_000);
+    expect(load(SERVER('  driver: sqlite', 'writeBuffer: { maxRows: 20000 }')).server.writeBuffer.maxPendingRows).toBe(
+      400_000,
+    );
+    expect(load(SERVER('  driver: sqlite', 'writeBuffer: { maxRows: 100 }')).server.writeBuffer.maxPendingRows).toBe(
+      100_000,
+    );
   });
 });

@@ -28,7 +28,10 @@ devices:
   - default: station
 `;
 
-export function withConfigDir<T>(files: { server?: string; points?: string; rules?: string }, run: (dir: string) => T): T {
+export function withConfigDir<T>(
+  files: { server?: string; points?: string; rules?: string },
+  run: (dir: string) => T,
+): T {
   const dir = mkdtempSync(join(tmpdir(), 'dtuhub-config-'));
   try {
     if (files.server !== undefined) writeFileSync(join(dir, 'server.yml'), files.server);

@@ -11,7 +11,10 @@ function serverWith(sessions: string): string {
 
 /** MINIMAL_POINTS (one task every 30 s, default 3 s response timeout) with another poll period and timeout. */
 function pointsWith(every: string, responseTimeout: string): string {
-  return MINIMAL_POINTS.replace('every: 30s', `every: ${every}`).replace('  station:\n', `  station:\n    timing:\n      responseTimeout: ${responseTimeout}\n`);
+  return MINIMAL_POINTS.replace('every: 30s', `every: ${every}`).replace(
+    '  station:\n',
+    `  station:\n    timing:\n      responseTimeout: ${responseTimeout}\n`,
+  );
 }
 
 /** MINIMAL_POINTS plus a second profile `fast` with the given task lines and timing. */
@@ -44,7 +47,9 @@ function issuesOf(files: { server?: string; points?: string }): string[] {
       loadConfig(dir);
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
-      return (err as ConfigError).issues.map((i) => `${i.file.replace(dir + '/', '')}:${i.line} ${i.field}: ${i.message}`);
+      return (err as ConfigError).issues.map(
+        (i) => `${i.file.replace(dir + '/', '')}:${i.line} ${i.field}: ${i.message}`,
+      );
     }
     throw new Error('expected the config to be rejected');
   });
@@ -54,20 +59,38 @@ describe('the scheduler timer resolution', () => {
   it('is 5 % of the shortest response timeout, poll interval or heartbeat period, capped at 50 ms', () => {
     // Defaults: heartbeat 60 s, response timeout 3 s, the task every 30 s: 150 ms, capped.
     expect(resolutionOf({})).toEqual({ shortest: 3000, source: 'profile station timing.responseTimeout', step: 50 });
-    expect(resolutionOf({ points: pointsWith('400ms', '3s') })).toEqual({ shortest: 400, source: 'profile station task all every', step: 20 });
+    expect(resolutionOf({ points: pointsWith('400ms', '3s') })).toEqual({
+      shortest: 400,
+      source: 'profile station task all every',
+      step: 20,
+    });
     expect(resolutionOf({ points: pointsWith('30s', '300ms') })).toMatchObject({ shortest: 300, step: 15 });
-    expect(resolutionOf({ server: serverWith('  heartbeatInterval: 200ms\n') })).toEqual({ shortest: 200, source: 'sessions.heartbeatInterval', step: 10 });
+    expect(resolutionOf({ server: serverWith('  heartbeatInterval: 200ms\n') })).toEqual({
+      shortest: 200,
+      source: 'sessions.heartbeatInterval',
+      step: 10,
+    });
     // Never below 1 ms, however short the periods.
     expect(resolutionOf({ points: pointsWith('10ms', '3s') })).toMatchObject({ shortest: 10, step: 1 });
   });
 
   it('takes the shortest period across every profile, and ignores heartbeat and connect tasks', () => {
-    const heartbeatOnly = withSecondProfile('      - name: on-heartbeat\n        points: all\n        on: heartbeat\n      - name: on-connect\n        points: all\n        on: connect\n');
+    const heartbeatOnly = withSecondProfile(
+      '      - name: on-heartbeat\n        points: all\n        on: heartbeat\n      - name: on-connect\n        points: all\n        on: connect\n',
+    );
     expect(resolutionOf({ points: heartbeatOnly })).toMatchObject({ shortest: 3000, step: 50 });
     const fastPolls = withSecondProfile('      - name: quick\n        points: all\n        every: 600ms\n');
-    expect(resolutionOf({ points: fastPolls })).toEqual({ shortest: 600, source: 'profile fast task quick every', step: 30 });
+    expect(resolutionOf({ points: fastPolls })).toEqual({
+      shortest: 600,
+      source: 'profile fast task quick every',
+      step: 30,
+    });
     const fastTimeout = withSecondProfile('      - name: slow\n        points: all\n        every: 1m\n', '500ms');
-    expect(resolutionOf({ points: fastTimeout })).toEqual({ shortest: 500, source: 'profile fast timing.responseTimeout', step: 25 });
+    expect(resolutionOf({ points: fastTimeout })).toEqual({
+      shortest: 500,
+      source: 'profile fast timing.responseTimeout',
+      step: 25,
+    });
   });
 
   it('takes an explicit sessions.timerResolution over the derived step, 1 ms to 1 s', () => {
@@ -83,11 +106,19 @@ describe('the scheduler timer resolution', () => {
 
   it('rejects a step that is not auto or 1 ms to 1 s, naming file, line and field', () => {
     const at = 'server.yml:7 sessions.timerResolution';
-    expect(issuesOf({ server: serverWith('  timerResolution: fast\n') })).toEqual([`${at}: must be auto, or a duration like 20ms or whole milliseconds`]);
-    expect(issuesOf({ server: serverWith('  timerResolution: 0ms\n') })).toEqual([`${at}: must be auto or from 1ms to 1s`]);
+    expect(issuesOf({ server: serverWith('  timerResolution: fast\n') })).toEqual([
+      `${at}: must be auto, or a duration like 20ms or whole milliseconds`,
+    ]);
+    expect(issuesOf({ server: serverWith('  timerResolution: 0ms\n') })).toEqual([
+      `${at}: must be auto or from 1ms to 1s`,
+    ]);
     expect(issuesOf({ server: serverWith('  timerResolution: 0\n') })).toEqual([`${at}: must be ≥ 1`]);
-    expect(issuesOf({ server: serverWith('  timerResolution: 2s\n') })).toEqual([`${at}: must be auto or from 1ms to 1s`]);
-    expect(issuesOf({ server: serverWith('  timerResolution: 1001\n') })).toEqual([`${at}: must be auto or from 1ms to 1s`]);
+    expect(issuesOf({ server: serverWith('  timerResolution: 2s\n') })).toEqual([
+      `${at}: must be auto or from 1ms to 1s`,
+    ]);
+    expect(issuesOf({ server: serverWith('  timerResolution: 1001\n') })).toEqual([
+      `${at}: must be auto or from 1ms to 1s`,
+    ]);
   });
 
   it('rejects an explicit step longer than half the shortest period, which would skip polls', () => {
@@ -97,6 +128,8 @@ describe('the scheduler timer resolution', () => {
     expect(issuesOf({ server: serverWith('  timerResolution: 200ms\n'), points: pointsWith('30s', '300ms') })).toEqual([
       'server.yml:7 sessions.timerResolution: must be at most half the shortest scheduled period, 300ms (profile station timing.responseTimeout), so 150ms at most; or auto',
     ]);
-    expect(resolutionOf({ server: serverWith('  timerResolution: 250ms\n'), points: pointsWith('500ms', '3s') }).step).toBe(250);
+    expect(
+      resolutionOf({ server: serverWith('  timerResolution: 250ms\n'), points: pointsWith('500ms', '3s') }).step,
+    ).toBe(250);
   });
 });

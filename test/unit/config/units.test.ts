@@ -11,14 +11,28 @@ describe('parseDuration', () => {
 
   it('rejects anything else', () => {
     expect(['10 minutes', 's', '-5s', '5x', '', 1.5, -1, null].map(parseDuration)).toEqual([
-      null, null, null, null, null, null, null, null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
     ]);
   });
 });
 
 describe('byte strings and sizes', () => {
   it('parses sizes in bytes', () => {
-    expect(['2 bytes', '4 bytes', '1 byte', '8bytes', 'two bytes', 4].map(parseByteSize)).toEqual([2, 4, 1, 8, null, null]);
+    expect(['2 bytes', '4 bytes', '1 byte', '8bytes', 'two bytes', 4].map(parseByteSize)).toEqual([
+      2,
+      4,
+      1,
+      8,
+      null,
+      null,
+    ]);
   });
 
   it('parses hex with optional spaces or 0x, and rejects odd digits', () => {
@@ -38,10 +52,18 @@ describe('issue formatting', () => {
   it('renders file:line:column field: message, one line each', () => {
     expect(
       formatConfigIssues([
-        { file: 'config/points.yml', line: 42, column: 7, field: 'profiles.th-station.points[3].address', message: 'must be ≤ 65535' },
+        {
+          file: 'config/points.yml',
+          line: 42,
+          column: 7,
+          field: 'profiles.th-station.points[3].address',
+          message: 'must be ≤ 65535',
+        },
         { file: 'config/server.yml', line: null, column: null, field: '', message: 'file not found' },
       ]),
-    ).toBe('config/points.yml:42:7 profiles.th-station.points[3].address: must be ≤ 65535\nconfig/server.yml file not found');
+    ).toBe(
+      'config/points.yml:42:7 profiles.th-station.points[3].address: must be ≤ 65535\nconfig/server.yml file not found',
+    );
   });
 
   it('quotes path segments that are not plain names', () => {

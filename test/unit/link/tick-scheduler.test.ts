@@ -13,8 +13,16 @@ describe('TickScheduler', () => {
   it('runs jobs due within one tick together, at the end of that tick', () => {
     const s = new TickScheduler(10, clock);
     const ran: string[] = [];
-    for (const [name, delay] of [['a', 1], ['b', 7], ['c', 10], ['d', 11]] as const) {
-      s.schedule(s.job(() => ran.push(`${name}@${Date.now()}`)), delay);
+    for (const [name, delay] of [
+      ['a', 1],
+      ['b', 7],
+      ['c', 10],
+      ['d', 11],
+    ] as const) {
+      s.schedule(
+        s.job(() => ran.push(`${name}@${Date.now()}`)),
+        delay,
+      );
     }
     vi.advanceTimersByTime(9);
     expect(ran).toEqual([]);
@@ -28,7 +36,10 @@ describe('TickScheduler', () => {
   it('keeps exact times with a 1 ms tick', () => {
     const s = new TickScheduler(1, clock);
     const ran: number[] = [];
-    s.schedule(s.job(() => ran.push(Date.now())), 999);
+    s.schedule(
+      s.job(() => ran.push(Date.now())),
+      999,
+    );
     vi.advanceTimersByTime(998);
     expect(ran).toEqual([]);
     vi.advanceTimersByTime(1);
@@ -68,7 +79,10 @@ describe('TickScheduler', () => {
     const s = new TickScheduler(10, clock);
     const ran: number[] = [];
     const again = s.job(() => ran.push(Date.now()));
-    s.schedule(s.job(() => s.schedule(again, 0)), 5);
+    s.schedule(
+      s.job(() => s.schedule(again, 0)),
+      5,
+    );
     vi.advanceTimersByTime(10);
     expect(ran).toEqual([]);
     vi.advanceTimersByTime(10);
@@ -79,7 +93,11 @@ describe('TickScheduler', () => {
     let stalled = 0;
     const s = new TickScheduler(1, { now: () => Date.now() + stalled });
     const ran: number[] = [];
-    s.schedule(s.job(() => ran.push(Date.now() + stalled - 1_000_000)), 100, 100);
+    s.schedule(
+      s.job(() => ran.push(Date.now() + stalled - 1_000_000)),
+      100,
+      100,
+    );
     stalled = 350; // the timer fires 350 ms late
     vi.advanceTimersByTime(100);
     expect(ran).toEqual([450]);
@@ -90,7 +108,11 @@ describe('TickScheduler', () => {
   it('keeps its own monotonic time, so a step of the wall clock neither stalls nor bursts the jobs', () => {
     const s = new TickScheduler(1);
     const ran: number[] = [];
-    s.schedule(s.job(() => ran.push(ran.length)), 100, 100);
+    s.schedule(
+      s.job(() => ran.push(ran.length)),
+      100,
+      100,
+    );
     vi.setSystemTime(Date.now() - 3_600_000); // the wall clock goes back an hour
     vi.advanceTimersByTime(300);
     expect(ran).toEqual([0, 1, 2]);

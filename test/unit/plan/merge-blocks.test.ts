@@ -9,7 +9,12 @@ function shape(blocks: ReadBlock[]): [number, number, number, number, string[]][
 
 describe('mergePointsIntoBlocks', () => {
   it('merges adjacent points and points separated by at most the allowed gap', () => {
-    const points = [point('a', 100), point('b', 101, { type: 'float32', registers: 2 }), point('c', 113), point('d', 124)];
+    const points = [
+      point('a', 100),
+      point('b', 101, { type: 'float32', registers: 2 }),
+      point('c', 113),
+      point('d', 124),
+    ];
     // b ends at 102; c at 113 leaves a gap of 10 (103..112): merged. d leaves a gap of 10 after c: merged.
     expect(shape(mergePointsIntoBlocks(points, 10))).toEqual([[1, 3, 100, 25, ['a', 'b', 'c', 'd']]]);
   });
@@ -38,7 +43,11 @@ describe('mergePointsIntoBlocks', () => {
   });
 
   it('limits coil and discrete-input blocks to 2000 bits', () => {
-    const coils = [point('c0', 0, { fn: 1, type: 'bool' }), point('c1999', 1999, { fn: 1, type: 'bool' }), point('c2000', 2000, { fn: 1, type: 'bool' })];
+    const coils = [
+      point('c0', 0, { fn: 1, type: 'bool' }),
+      point('c1999', 1999, { fn: 1, type: 'bool' }),
+      point('c2000', 2000, { fn: 1, type: 'bool' }),
+    ];
     expect(shape(mergePointsIntoBlocks(coils, 5000))).toEqual([
       [1, 1, 0, 2000, ['c0', 'c1999']],
       [1, 1, 2000, 1, ['c2000']],
@@ -55,7 +64,11 @@ describe('mergePointsIntoBlocks', () => {
   });
 
   it('reads a shared status register once for bool points on different bits', () => {
-    const points = [point('run', 40, { type: 'bool', bit: 0 }), point('fault', 40, { type: 'bool', bit: 3 }), point('next', 41)];
+    const points = [
+      point('run', 40, { type: 'bool', bit: 0 }),
+      point('fault', 40, { type: 'bool', bit: 3 }),
+      point('next', 41),
+    ];
     expect(shape(mergePointsIntoBlocks(points, 0))).toEqual([[1, 3, 40, 2, ['run', 'fault', 'next']]]);
   });
 

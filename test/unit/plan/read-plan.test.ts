@@ -15,7 +15,15 @@ const points = [
 describe('compileReadPlan', () => {
   it('turns an explicit range into exactly that one read, with the points wholly inside it', () => {
     const tasks: TaskSpec[] = [
-      { kind: 'range', name: 'main', schedule: { kind: 'interval', everyMs: 30_000 }, slave: 1, fn: 3, address: 2000, quantity: 100 },
+      {
+        kind: 'range',
+        name: 'main',
+        schedule: { kind: 'interval', everyMs: 30_000 },
+        slave: 1,
+        fn: 3,
+        address: 2000,
+        quantity: 100,
+      },
     ];
     const [plan] = compileReadPlan(tasks, points, 10);
     expect(plan!.name).toBe('main');
@@ -29,7 +37,12 @@ describe('compileReadPlan', () => {
 
   it('merges a point list per slave and function, skipping unknown names', () => {
     const tasks: TaskSpec[] = [
-      { kind: 'points', name: 'fast', schedule: { kind: 'heartbeat' }, points: ['voltage', 'temperature', 'humidity', 'nope', 'other-slave'] },
+      {
+        kind: 'points',
+        name: 'fast',
+        schedule: { kind: 'heartbeat' },
+        points: ['voltage', 'temperature', 'humidity', 'nope', 'other-slave'],
+      },
     ];
     const [plan] = compileReadPlan(tasks, points, 10);
     expect(plan!.blocks.map((b) => [b.slave, b.fn, b.address, b.quantity, b.points.map((p) => p.name)])).toEqual([
@@ -40,7 +53,11 @@ describe('compileReadPlan', () => {
   });
 
   it('reads every point for `all`', () => {
-    const [plan] = compileReadPlan([{ kind: 'points', name: 'all', schedule: { kind: 'connect' }, points: 'all' }], points, 10);
+    const [plan] = compileReadPlan(
+      [{ kind: 'points', name: 'all', schedule: { kind: 'connect' }, points: 'all' }],
+      points,
+      10,
+    );
     const names = plan!.blocks.flatMap((b) => b.points.map((p) => p.name)).sort();
     expect(names).toEqual(points.map((p) => p.name).sort());
   });

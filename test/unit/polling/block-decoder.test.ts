@@ -7,7 +7,20 @@ import { decodePoint, registersFor } from '../../../src/protocol/modbus/values.j
 import { hex, pointDef, registerBytes, vectors } from '../protocol/modbus/vectors.js';
 
 const ORDERS: readonly ByteOrder[] = ['ABCD', 'CDAB', 'BADC', 'DCBA'];
-const TYPES: readonly DataType[] = ['bool', 'int16', 'uint16', 'bcd16', 'int32', 'uint32', 'float32', 'bcd32', 'int64', 'uint64', 'float64', 'string'];
+const TYPES: readonly DataType[] = [
+  'bool',
+  'int16',
+  'uint16',
+  'bcd16',
+  'int32',
+  'uint32',
+  'float32',
+  'bcd32',
+  'int64',
+  'uint64',
+  'float64',
+  'string',
+];
 const SCALINGS: readonly Pick<PointDef, 'scale' | 'offset' | 'decimals'>[] = [
   { scale: 1, offset: 0 },
   { scale: 0.1, offset: 0 },
@@ -31,7 +44,10 @@ function seeded(seed: number): () => number {
  * An independent reading of one point, the slow obvious way: put the wire bytes in
  * big-endian order by the byte-order rules, then let Buffer read the type.
  */
-function oracle(point: PointDef, wire: Buffer): { value: number | null; text: string | null; raw: string; valid: boolean } {
+function oracle(
+  point: PointDef,
+  wire: Buffer,
+): { value: number | null; text: string | null; raw: string; valid: boolean } {
   const raw = wire.toString('hex');
   const words: Buffer[] = [];
   for (let i = 0; i < wire.length; i += 2) words.push(Buffer.from(wire.subarray(i, i + 2)));
@@ -39,25 +55,48 @@ function oracle(point: PointDef, wire: Buffer): { value: number | null; text: st
   if (point.type === 'string') {
     const bytes = [...Buffer.concat(words)];
     const nul = bytes.indexOf(0);
-    const text = (nul < 0 ? bytes : bytes.slice(0, nul)).map((c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '\ufffd')).join('');
+    const text = (nul < 0 ? bytes : bytes.slice(0, nul))
+      .map((c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '\ufffd'))
+      .join('');
     return { value: null, text: text.trimEnd(), raw, valid: true };
   }
   if (point.type === 'bool') {
     const word = wire.readUInt16BE(0);
-    return { value: point.bit === undefined ? Number(word !== 0) : (word >> point.bit) & 1, text: null, raw, valid: true };
+    return {
+      value: point.bit === undefined ? Number(word !== 0) : (word >> point.bit) & 1,
+      text: null,
+      raw,
+      valid: true,
+    };
   }
   if (point.order === 'CDAB' || point.order === 'DCBA') words.reverse();
   const be = Buffer.concat(words);
   let number: number;
   switch (point.type) {
-    case 'int16': number = be.readInt16BE(0); break;
-    case 'uint16': number = be.readUInt16BE(0); break;
-    case 'int32': number = be.readInt32BE(0); break;
-    case 'uint32': number = be.readUInt32BE(0); break;
-    case 'int64': number = Number(be.readBigInt64BE(0)); break;
-    case 'uint64': number = Number(be.readBigUInt64BE(0)); break;
-    case 'float32': number = be.readFloatBE(0); break;
-    case 'float64': number = be.readDoubleBE(0); break;
+    case 'int16':
+      number = be.readInt16BE(0);
+      break;
+    case 'uint16':
+      number = be.readUInt16BE(0);
+      break;
+    case 'int32':
+      number = be.readInt32BE(0);
+      break;
+    case 'uint32':
+      number = be.readUInt32BE(0);
+      break;
+    case 'int64':
+      number = Number(be.readBigInt64BE(0));
+      break;
+    case 'uint64':
+      number = Number(be.readBigUInt64BE(0));
+      break;
+    case 'float32':
+      number = be.readFloatBE(0);
+      break;
+    case 'float64':
+      number = be.readDoubleBE(0);
+      break;
     default: {
       const digits = be.toString('hex');
       number = /^\d+$/.test(digits) ? Number.parseInt(digits, 10) : Number.NaN;
@@ -77,7 +116,9 @@ function everyKindOfPoint(random: () => number): PointDef[] {
       const registers = registersFor(type) ?? 1 + Math.floor(random() * 4);
       const bit = type === 'bool' && random() < 0.5 ? { bit: Math.floor(random() * 16) } : {};
       const scaling = SCALINGS[Math.floor(random() * SCALINGS.length)]!;
-      points.push(pointDef({ name: `${type}-${order}-${address}`, address, type, order, registers, ...bit, ...scaling }));
+      points.push(
+        pointDef({ name: `${type}-${order}-${address}`, address, type, order, registers, ...bit, ...scaling }),
+      );
       address += registers;
     }
   }
@@ -93,7 +134,8 @@ function blockOf(points: PointDef[], address = 100, quantity?: number): ReadBloc
 function randomResponse(quantity: number, random: () => number): Buffer {
   const buf = Buffer.alloc(3 + 2 * quantity + 2);
   const edges = [0x00, 0xff, 0x7f, 0x80, 0x20, 0x99];
-  for (let i = 3; i < buf.length - 2; i++) buf[i] = random() < 0.15 ? edges[Math.floor(random() * edges.length)]! : Math.floor(random() * 256);
+  for (let i = 3; i < buf.length - 2; i++)
+    buf[i] = random() < 0.15 ? edges[Math.floor(random() * edges.length)]! : Math.floor(random() * 256);
   return buf;
 }
 
@@ -106,7 +148,10 @@ describe('decodeBlock', () => {
       const points = everyKindOfPoint(random);
       const block = blockOf(points);
       const buf = randomResponse(block.quantity, random);
-      const expected = points.map((p) => ({ name: p.name, ...oracle(p, buf.subarray(3 + 2 * (p.address - 100), 3 + 2 * (p.address - 100 + p.registers))) }));
+      const expected = points.map((p) => ({
+        name: p.name,
+        ...oracle(p, buf.subarray(3 + 2 * (p.address - 100), 3 + 2 * (p.address - 100 + p.registers))),
+      }));
       const { samples, invalid } = decodeBlock('dtu-1', block, buf, 3, 1234);
       const valid = expected.filter((e) => e.valid);
       expect(invalid).toBe(expected.length - valid.length);
@@ -140,7 +185,17 @@ describe('decodeBlock', () => {
       const { samples } = decodeBlock('dtu-1', blockOf([point], 1000, 30), buf, 3, 99);
       const single = decodePoint(point, buf, 3, 1000);
       expect(samples, point.name).toEqual([
-        { deviceId: 'dtu-1', point: `v${i}`, slave: 1, address: 1017, value: single.value, text: single.text, raw: single.raw, ts: 99, quality: 'good' },
+        {
+          deviceId: 'dtu-1',
+          point: `v${i}`,
+          slave: 1,
+          address: 1017,
+          value: single.value,
+          text: single.text,
+          raw: single.raw,
+          ts: 99,
+          quality: 'good',
+        },
       ]);
     }
   });
@@ -158,8 +213,13 @@ describe('decodeBlock', () => {
   });
 
   it('refuses a response too short for the block, naming the first point that does not fit', () => {
-    const points = [pointDef({ name: 'a', address: 100 }), pointDef({ name: 'b', address: 101, type: 'int32', registers: 2 })];
-    expect(() => decodeBlock('dtu-1', blockOf(points), registerBytes([1, 2]), 0, 0)).toThrow(/point b at 101 lies outside/);
+    const points = [
+      pointDef({ name: 'a', address: 100 }),
+      pointDef({ name: 'b', address: 101, type: 'int32', registers: 2 }),
+    ];
+    expect(() => decodeBlock('dtu-1', blockOf(points), registerBytes([1, 2]), 0, 0)).toThrow(
+      /point b at 101 lies outside/,
+    );
   });
 
   it('encodes each block request once and hands out the same bytes every time', () => {

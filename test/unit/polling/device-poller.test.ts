@@ -9,11 +9,36 @@ import { DevicePoller } from '../../../src/polling/device-poller.js';
 import { encodeRegistersResponse } from '../../../src/protocol/modbus/reply.js';
 import { fastTiming } from '../../helpers/links.js';
 
-const temperature: PointDef = { name: 'temperature', slave: 1, fn: 3, address: 2000, type: 'int16', order: 'ABCD', registers: 1, scale: 0.1, offset: 0 };
-const block = (address: number, points: PointDef[] = []): ReadBlock => ({ slave: 1, fn: 3, address, quantity: 10, points });
+const temperature: PointDef = {
+  name: 'temperature',
+  slave: 1,
+  fn: 3,
+  address: 2000,
+  type: 'int16',
+  order: 'ABCD',
+  registers: 1,
+  scale: 0.1,
+  offset: 0,
+};
+const block = (address: number, points: PointDef[] = []): ReadBlock => ({
+  slave: 1,
+  fn: 3,
+  address,
+  quantity: 10,
+  points,
+});
 
 function profile(tasks: TaskPlan[], pollOnConnect = true): DeviceProfile {
-  return { name: 'p', description: '', heartbeat: null, timing: fastTiming, slaves: [{ id: 1, name: 'main' }], points: [temperature], tasks, pollOnConnect };
+  return {
+    name: 'p',
+    description: '',
+    heartbeat: null,
+    timing: fastTiming,
+    slaves: [{ id: 1, name: 'main' }],
+    points: [temperature],
+    tasks,
+    pollOnConnect,
+  };
 }
 
 /** A queue that records what was enqueued; the test decides the outcome. */
@@ -71,7 +96,9 @@ describe('DevicePoller', () => {
   });
 
   it('waits a full interval first when pollOnConnect is off', () => {
-    const r = poller([{ name: 'a', schedule: { kind: 'interval', everyMs: 1000 }, blocks: [block(2000)] }], { pollOnConnect: false });
+    const r = poller([{ name: 'a', schedule: { kind: 'interval', everyMs: 1000 }, blocks: [block(2000)] }], {
+      pollOnConnect: false,
+    });
     r.p.start();
     vi.advanceTimersByTime(999);
     expect(r.queued).toHaveLength(0);
@@ -81,7 +108,10 @@ describe('DevicePoller', () => {
   });
 
   it('spreads first polls over the connect stagger window', () => {
-    const r = poller([{ name: 'a', schedule: { kind: 'interval', everyMs: 10_000 }, blocks: [block(2000)] }], { stagger: 2000, random: () => 0.5 });
+    const r = poller([{ name: 'a', schedule: { kind: 'interval', everyMs: 10_000 }, blocks: [block(2000)] }], {
+      stagger: 2000,
+      random: () => 0.5,
+    });
     r.p.start();
     vi.advanceTimersByTime(999);
     expect(r.queued).toHaveLength(0);
@@ -120,7 +150,15 @@ describe('DevicePoller', () => {
     r.answer(r.queued[0]!, [253, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     expect(r.data).toHaveLength(1);
     expect(r.data[0]!.samples).toEqual([
-      expect.objectContaining({ deviceId: 'DTU1', point: 'temperature', value: 25.3, raw: '00fd', slave: 1, address: 2000, quality: 'good' }),
+      expect.objectContaining({
+        deviceId: 'DTU1',
+        point: 'temperature',
+        value: 25.3,
+        raw: '00fd',
+        slave: 1,
+        address: 2000,
+        quality: 'good',
+      }),
     ]);
   });
 });

@@ -28,8 +28,14 @@ const REQUEST = encodeReadRequest(1, 3, 2000, 10);
 const EXPECTATION = expectationFor(REQUEST);
 
 /** Arbitrary chunks of bytes, biased towards bytes the protocols care about. */
-const byte = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x01, 0x03, 0x83, 0x14, 0x48, 0x42, 0x00, 0xff));
-const chunks = fc.array(fc.array(byte, { maxLength: 80 }).map((b) => Buffer.from(b)), { maxLength: 25 });
+const byte = fc.oneof(
+  fc.integer({ min: 0, max: 255 }),
+  fc.constantFrom(0x01, 0x03, 0x83, 0x14, 0x48, 0x42, 0x00, 0xff),
+);
+const chunks = fc.array(
+  fc.array(byte, { maxLength: 80 }).map((b) => Buffer.from(b)),
+  { maxLength: 25 },
+);
 
 /** A parser whose outputs are checked as they come: every response must answer the request, every pushed frame must carry a valid CRC. */
 function checkedParser(config: LinkConfig) {
@@ -58,9 +64,19 @@ function checkedParser(config: LinkConfig) {
 
 const LINKS: Record<string, LinkConfig> = {
   'transparent, ASCII registration, HB heartbeat': link(),
-  'transparent, registration prefixed to every packet': link({ registration: { type: 'ascii', mode: 'every-packet', maxLength: 40, length: 8, pattern: null, terminator: null } }),
-  'typed framing, 4-byte integer registration': link({ framing: 'typed', registration: { type: 'integer', mode: 'once', bytes: 4, endian: 'big' }, heartbeat: null, typed: typedDefaults }),
-  'unsolicited, hex registration': link({ framing: 'unsolicited', registration: { type: 'hex', mode: 'once', length: 4, prefix: null } }),
+  'transparent, registration prefixed to every packet': link({
+    registration: { type: 'ascii', mode: 'every-packet', maxLength: 40, length: 8, pattern: null, terminator: null },
+  }),
+  'typed framing, 4-byte integer registration': link({
+    framing: 'typed',
+    registration: { type: 'integer', mode: 'once', bytes: 4, endian: 'big' },
+    heartbeat: null,
+    typed: typedDefaults,
+  }),
+  'unsolicited, hex registration': link({
+    framing: 'unsolicited',
+    registration: { type: 'hex', mode: 'once', length: 4, prefix: null },
+  }),
 };
 
 describe('arbitrary bytes', () => {
@@ -99,7 +115,13 @@ describe('arbitrary bytes', () => {
       fc.property(fc.integer({ min: 0, max: 0xffff }), chunks, (firstId, input) => {
         const outcomes: TransactionOutcome[] = [];
         const sent: Buffer[] = [];
-        const pipeline = new MbapPipeline({ send: (adu) => void sent.push(adu), lost: () => undefined }, fastTiming, 1, { now: () => 0 }, firstId);
+        const pipeline = new MbapPipeline(
+          { send: (adu) => void sent.push(adu), lost: () => undefined },
+          fastTiming,
+          1,
+          { now: () => 0 },
+          firstId,
+        );
         pipeline.enqueue({ request: REQUEST, expectation: EXPECTATION, key: null, done: (o) => void outcomes.push(o) });
         for (const chunk of input) pipeline.onData(chunk);
         pipeline.close();
@@ -155,7 +177,15 @@ describe('a real response split anywhere, with a heartbeat spliced in anywhere',
 });
 
 describe('arbitrary messages and documents', () => {
-  const point = (name: string, path: string, extra: Partial<JsonMappedPoint> = {}): JsonMappedPoint => ({ name, path: parseJsonPath(path), pathText: path, scale: 0.1, offset: 0, decimals: 2, ...extra });
+  const point = (name: string, path: string, extra: Partial<JsonMappedPoint> = {}): JsonMappedPoint => ({
+    name,
+    path: parseJsonPath(path),
+    pathText: path,
+    scale: 0.1,
+    offset: 0,
+    decimals: 2,
+    ...extra,
+  });
   const POINTS = [point('t', 't'), point('nested', 'data.values[1].v'), point('flag', 'on')];
 
   /** A sample is a finite number or text, never NaN or Infinity. */
@@ -170,16 +200,32 @@ describe('arbitrary messages and documents', () => {
   it('never crash the MQTT mapping: a message is mapped to sound samples, rejected, or unmatched', () => {
     const mapper = new MqttMessageMapper(
       [
-        { topic: 'site/+/data', device: { kind: 'topic-level', level: 1 }, timestamp: { path: ['ts'], pathText: 'ts' }, points: POINTS },
-        { topic: 'meters/#', device: { kind: 'json', path: ['meta', 'id'], pathText: 'meta.id' }, timestamp: null, points: POINTS },
+        {
+          topic: 'site/+/data',
+          device: { kind: 'topic-level', level: 1 },
+          timestamp: { path: ['ts'], pathText: 'ts' },
+          points: POINTS,
+        },
+        {
+          topic: 'meters/#',
+          device: { kind: 'json', path: ['meta', 'id'], pathText: 'meta.id' },
+          timestamp: null,
+          points: POINTS,
+        },
       ],
       512,
     );
-    const topic = fc.oneof(fc.string(), fc.constantFrom('site/A/data', 'site//data', 'meters/x', 'meters'), fc.string().map((s) => `site/${s}/data`));
+    const topic = fc.oneof(
+      fc.string(),
+      fc.constantFrom('site/A/data', 'site//data', 'meters/x', 'meters'),
+      fc.string().map((s) => `site/${s}/data`),
+    );
     const payload = fc.oneof(
       fc.uint8Array({ maxLength: 600 }).map((b) => Buffer.from(b)),
       fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
-      fc.record({ ts: fc.jsonValue(), t: fc.jsonValue(), on: fc.jsonValue(), meta: fc.record({ id: fc.jsonValue() }) }).map((v) => Buffer.from(JSON.stringify(v))),
+      fc
+        .record({ ts: fc.jsonValue(), t: fc.jsonValue(), on: fc.jsonValue(), meta: fc.record({ id: fc.jsonValue() }) })
+        .map((v) => Buffer.from(JSON.stringify(v))),
     );
     fc.assert(
       fc.property(topic, payload, (t, p) => {
@@ -193,7 +239,14 @@ describe('arbitrary messages and documents', () => {
 
   it('never crash the HTTP mapping: any JSON document gives sound samples, the rest counted missing or invalid', () => {
     const mapping = new JsonMapping(POINTS, { path: ['ts'] });
-    const doc = fc.oneof(fc.jsonValue(), fc.record({ t: fc.jsonValue(), ts: fc.jsonValue(), data: fc.record({ values: fc.array(fc.record({ v: fc.jsonValue() })) }) }));
+    const doc = fc.oneof(
+      fc.jsonValue(),
+      fc.record({
+        t: fc.jsonValue(),
+        ts: fc.jsonValue(),
+        data: fc.record({ values: fc.array(fc.record({ v: fc.jsonValue() })) }),
+      }),
+    );
     fc.assert(
       fc.property(doc, (d) => {
         const result = mapping.map(d, 'DEV', 1_700_000_000_000);

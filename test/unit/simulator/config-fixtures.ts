@@ -2,7 +2,14 @@
 import type { AsciiRegistration, DeviceProfile, LinkConfig, ModbusTiming } from '../../../src/domain/config.js';
 import type { PointDef } from '../../../src/domain/point.js';
 
-export const ascii: AsciiRegistration = { type: 'ascii', mode: 'once', maxLength: 40, length: null, pattern: null, terminator: null };
+export const ascii: AsciiRegistration = {
+  type: 'ascii',
+  mode: 'once',
+  maxLength: 40,
+  length: null,
+  pattern: null,
+  terminator: null,
+};
 
 export function transparentLink(overrides: Partial<LinkConfig> = {}): LinkConfig {
   return {
@@ -23,7 +30,14 @@ export function typedLink(overrides: Partial<LinkConfig> = {}): LinkConfig {
     framing: 'typed',
     registration: { type: 'integer', mode: 'once', bytes: 4, endian: 'big' },
     heartbeat: null,
-    typed: { heartbeatType: 0x02, dataType: 0x03, modbusType: 0x04, ackRegistration: 0x01, ackHeartbeat: 0x02, ackData: 0x03 },
+    typed: {
+      heartbeatType: 0x02,
+      dataType: 0x03,
+      modbusType: 0x04,
+      ackRegistration: 0x01,
+      ackHeartbeat: 0x02,
+      ackData: 0x03,
+    },
     ...overrides,
   });
 }
@@ -56,7 +70,10 @@ export const userPoints: readonly PointDef[] = [
   point({ name: 'frequency', address: 2400, scale: 0.1, unit: 'Hz' }),
 ];
 
-export function profile(points: readonly PointDef[] = userPoints, overrides: Partial<DeviceProfile> = {}): DeviceProfile {
+export function profile(
+  points: readonly PointDef[] = userPoints,
+  overrides: Partial<DeviceProfile> = {},
+): DeviceProfile {
   const slaves = [...new Set(points.map((p) => p.slave))].map((id) => ({ id, name: `slave ${id}` }));
   return {
     name: 'test-profile',

@@ -85,7 +85,11 @@ describe('RegisterModel', () => {
   });
 
   it('serves the DTU ID from string points', () => {
-    const model = new RegisterModel(profile([point({ name: 'serial', address: 0, type: 'string', registers: 4 })]), 's', 'DTU-01');
+    const model = new RegisterModel(
+      profile([point({ name: 'serial', address: 0, type: 'string', registers: 4 })]),
+      's',
+      'DTU-01',
+    );
     expect(model.registers(1, 3, 0, 4, T0)).toEqual([0x4454, 0x552d, 0x3031, 0]);
   });
 

@@ -24,7 +24,16 @@ const config = {
 
 describe('parseSimulateArgs', () => {
   it('reads durations with units and fills defaults', () => {
-    const args = parseSimulateArgs(['--devices', '10', '--heartbeat-interval', '30s', '--response-delay', '50ms', '--duration', '2m']);
+    const args = parseSimulateArgs([
+      '--devices',
+      '10',
+      '--heartbeat-interval',
+      '30s',
+      '--response-delay',
+      '50ms',
+      '--duration',
+      '2m',
+    ]);
     expect(args).toMatchObject({
       devices: 10,
       heartbeatIntervalMs: 30_000,
@@ -62,7 +71,10 @@ describe('resolveSetup', () => {
   });
 
   it('targets the listener that uses the chosen link', () => {
-    expect(resolveSetup(parseSimulateArgs(['--link', 'typed']), config).target).toEqual({ host: '10.0.0.5', port: 22335 });
+    expect(resolveSetup(parseSimulateArgs(['--link', 'typed']), config).target).toEqual({
+      host: '10.0.0.5',
+      port: 22335,
+    });
   });
 
   it('names the known profiles when the requested one is missing', () => {

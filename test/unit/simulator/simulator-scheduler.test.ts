@@ -40,7 +40,11 @@ describe('the simulator scheduler', () => {
   it('drives 10,000 jobs with one timer and stops when none is left', () => {
     const scheduler = simulatorScheduler(systemClock);
     let count = 0;
-    for (let i = 0; i < 10_000; i++) scheduler.scheduleAt(scheduler.job(() => (count += 1)), Date.now() + (i % 3000));
+    for (let i = 0; i < 10_000; i++)
+      scheduler.scheduleAt(
+        scheduler.job(() => (count += 1)),
+        Date.now() + (i % 3000),
+      );
     expect(vi.getTimerCount()).toBe(1);
     vi.advanceTimersByTime(3100);
     expect(count).toBe(10_000);
@@ -65,7 +69,11 @@ describe('the simulator scheduler', () => {
   it('drops every job and its timer on clear', () => {
     const scheduler = simulatorScheduler(systemClock);
     let count = 0;
-    for (let i = 0; i < 5; i++) scheduler.scheduleAt(scheduler.job(() => (count += 1)), Date.now() + 50 * i);
+    for (let i = 0; i < 5; i++)
+      scheduler.scheduleAt(
+        scheduler.job(() => (count += 1)),
+        Date.now() + 50 * i,
+      );
     scheduler.clear();
     expect(scheduler.size).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
@@ -78,7 +86,10 @@ describe('the simulator scheduler', () => {
     const job = scheduler.job(() => undefined);
     scheduler.scheduleAt(job, Date.now() + 100);
     const unref = vi.spyOn(globalThis, 'setTimeout');
-    scheduler.scheduleAt(scheduler.job(() => undefined), Date.now() + 10);
+    scheduler.scheduleAt(
+      scheduler.job(() => undefined),
+      Date.now() + 10,
+    );
     const handle = unref.mock.results.at(-1)?.value as NodeJS.Timeout;
     unref.mockRestore();
     expect(handle.hasRef()).toBe(false);

@@ -44,17 +44,26 @@ describe('answerRequest', () => {
 
   it('packs fc 01 coils and fc 02 inputs least significant bit first', () => {
     const model = new RegisterModel(null, 's', 'x');
-    const coils = [0xcd, 0x6b, 0x05].flatMap((byte) => Array.from({ length: 8 }, (_, i) => (byte >> i) & 1)).slice(0, 19);
+    const coils = [0xcd, 0x6b, 0x05]
+      .flatMap((byte) => Array.from({ length: 8 }, (_, i) => (byte >> i) & 1))
+      .slice(0, 19);
     model.setRegisters(1, 1, 19, coils);
     expect(answer(model, frame('fc01 read coils 19x19').request)).toBe(frame('fc01 read coils 19x19').response);
-    const inputs = [0x35, 0xdb, 0x2c].flatMap((byte) => Array.from({ length: 8 }, (_, i) => (byte >> i) & 1)).slice(0, 22);
+    const inputs = [0x35, 0xdb, 0x2c]
+      .flatMap((byte) => Array.from({ length: 8 }, (_, i) => (byte >> i) & 1))
+      .slice(0, 22);
     model.setRegisters(1, 2, 196, inputs);
     expect(answer(model, frame('fc02 read discrete 196x22').request)).toBe(frame('fc02 read discrete 196x22').response);
   });
 
   it('echoes fc 05, 06, 15 and 16 as the vectors and applies the writes', () => {
     const model = new RegisterModel(null, 's', 'x');
-    for (const name of ['fc05 write single coil 172 on', 'fc06 write single register 2001=3', 'fc15 write multiple coils 19x10', 'fc16 write multiple registers 2010x2']) {
+    for (const name of [
+      'fc05 write single coil 172 on',
+      'fc06 write single register 2001=3',
+      'fc15 write multiple coils 19x10',
+      'fc16 write multiple registers 2010x2',
+    ]) {
       expect(answer(model, frame(name).request)).toBe(frame(name).response);
     }
     expect(model.registers(1, 1, 172, 1, T0)).toEqual([1]);

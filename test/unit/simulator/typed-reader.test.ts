@@ -4,7 +4,14 @@ import { writeCrc } from '../../../src/protocol/modbus/crc.js';
 import type { InboundEvent } from '../../../src/simulator/inbound.js';
 import { TypedReader } from '../../../src/simulator/typed-reader.js';
 
-const typed: TypedFramingConfig = { heartbeatType: 2, dataType: 3, modbusType: 4, ackRegistration: 1, ackHeartbeat: 2, ackData: 3 };
+const typed: TypedFramingConfig = {
+  heartbeatType: 2,
+  dataType: 3,
+  modbusType: 4,
+  ackRegistration: 1,
+  ackHeartbeat: 2,
+  ackData: 3,
+};
 
 function rtu(hex: string): Buffer {
   const body = Buffer.from(hex, 'hex');
@@ -34,7 +41,11 @@ describe('TypedReader', () => {
   });
 
   it('reassembles a Modbus message split across chunks', () => {
-    const events = feed(new TypedReader(typed, 1000), [wrapped.subarray(0, 1), wrapped.subarray(1, 5), wrapped.subarray(5)]);
+    const events = feed(new TypedReader(typed, 1000), [
+      wrapped.subarray(0, 1),
+      wrapped.subarray(1, 5),
+      wrapped.subarray(5),
+    ]);
     expect(events).toEqual([{ kind: 'request', frame: request }]);
   });
 

@@ -32,7 +32,17 @@ class FakeSink implements BatchSink {
 }
 
 function sample(i: number, deviceId = 'DTU1'): Sample {
-  return { deviceId, point: `p${i % 10}`, slave: 1, address: i, value: i, text: null, raw: '0001', ts: 1000 + i, quality: 'good' };
+  return {
+    deviceId,
+    point: `p${i % 10}`,
+    slave: 1,
+    address: i,
+    value: i,
+    text: null,
+    raw: '0001',
+    ts: 1000 + i,
+    quality: 'good',
+  };
 }
 
 function samples(n: number, deviceId = 'DTU1'): Sample[] {
@@ -41,13 +51,28 @@ function samples(n: number, deviceId = 'DTU1'): Sample[] {
 
 function writer(sink: BatchSink, options: Partial<BufferedWriterOptions> = {}): BufferedHistoryWriter {
   return new BufferedHistoryWriter(
-    { maxRows: 100, flushIntervalMs: 1000, idleFlushDelayMs: 1000, maxPendingRows: 1000, recordRawPackets: 'all', ...options },
+    {
+      maxRows: 100,
+      flushIntervalMs: 1000,
+      idleFlushDelayMs: 1000,
+      maxPendingRows: 1000,
+      recordRawPackets: 'all',
+      ...options,
+    },
     sink,
     silentLogger(),
   );
 }
 
-const online = { registrationId: 'DTU1', profile: 'p', name: null, ip: '10.0.0.1', port: 5000, listener: 'main', at: 1 };
+const online = {
+  registrationId: 'DTU1',
+  profile: 'p',
+  name: null,
+  ip: '10.0.0.1',
+  port: 5000,
+  listener: 'main',
+  at: 1,
+};
 
 describe('BufferedHistoryWriter', () => {
   beforeEach(() => {
@@ -124,7 +149,13 @@ describe('BufferedHistoryWriter', () => {
     expect(flushed).toBe(false);
     sink.commitAll();
     await done;
-    expect(w.stats()).toMatchObject({ rowsAccepted: 150, rowsWritten: 150, rowsBuffered: 0, flushes: 2, batchesInFlight: 0 });
+    expect(w.stats()).toMatchObject({
+      rowsAccepted: 150,
+      rowsWritten: 150,
+      rowsBuffered: 0,
+      flushes: 2,
+      batchesInFlight: 0,
+    });
   });
 
   it('resolves flush at once when nothing is pending', async () => {
@@ -140,7 +171,15 @@ describe('BufferedHistoryWriter', () => {
     w.samples(samples(20)); // 260 > 250: refused
     w.heartbeat({ registrationId: 'DTU1', at: 5, ip: '10.0.0.1', port: 5000 }); // 241 ≤ 250: taken
     w.deviceOnline(online);
-    w.connection({ registrationId: 'DTU1', event: 'connect', ip: '10.0.0.1', port: 5000, listener: 'main', details: null, at: 1 });
+    w.connection({
+      registrationId: 'DTU1',
+      event: 'connect',
+      ip: '10.0.0.1',
+      port: 5000,
+      listener: 'main',
+      details: null,
+      at: 1,
+    });
     expect(w.stats()).toMatchObject({ rowsAccepted: 243, rowsDropped: 20, rowsBuffered: 243, batchesInFlight: 2 });
   });
 
@@ -178,7 +217,16 @@ describe('BufferedHistoryWriter', () => {
 
   it('does not throw into the caller on a malformed record', () => {
     const w = writer(new FakeSink());
-    const broken = { registrationId: 'X', direction: 'in', kind: 'data', bytes: null, at: 1, ip: 'x', port: 1, note: null };
+    const broken = {
+      registrationId: 'X',
+      direction: 'in',
+      kind: 'data',
+      bytes: null,
+      at: 1,
+      ip: 'x',
+      port: 1,
+      note: null,
+    };
     w.samples([sample(1)]);
     expect(() => w.rawPacket(broken as never)).not.toThrow();
     expect(() => w.samples([null as never])).not.toThrow();

@@ -9,7 +9,11 @@ function sample(deviceId: string, point: string, value: number, ts: number): Sam
 describe('LatestValues', () => {
   it('keeps the newest sample of each point of each device', () => {
     const latest = new LatestValues();
-    latest.update([sample('A', 'temperature', 20.1, 1000), sample('A', 'humidity', 55, 1000), sample('B', 'temperature', 18, 1000)]);
+    latest.update([
+      sample('A', 'temperature', 20.1, 1000),
+      sample('A', 'humidity', 55, 1000),
+      sample('B', 'temperature', 18, 1000),
+    ]);
     latest.update([sample('A', 'temperature', 20.4, 2000)]);
 
     expect(latest.get('A', 'temperature')?.value).toBe(20.4);
@@ -54,7 +58,18 @@ describe('LatestValues', () => {
 });
 
 function full(deviceId: string, point: string, fields: Partial<Sample>): Sample {
-  return { deviceId, point, slave: 1, address: 0, value: null, text: null, raw: '', ts: 1000, quality: 'good', ...fields };
+  return {
+    deviceId,
+    point,
+    slave: 1,
+    address: 0,
+    value: null,
+    text: null,
+    raw: '',
+    ts: 1000,
+    quality: 'good',
+    ...fields,
+  };
 }
 
 describe('LatestValues held compactly', () => {
@@ -62,7 +77,13 @@ describe('LatestValues held compactly', () => {
     const latest = new LatestValues();
     const given: Sample[] = [
       full('A', 'temperature', { slave: 3, address: 2000, value: -12.5, raw: 'ff83', ts: 1_796_532_458_068 }),
-      full('A', 'energy', { slave: 3, address: 2002, value: 2 ** 53 - 1, raw: '001fffffffffffff', ts: 1_796_532_458_068 }),
+      full('A', 'energy', {
+        slave: 3,
+        address: 2002,
+        value: 2 ** 53 - 1,
+        raw: '001fffffffffffff',
+        ts: 1_796_532_458_068,
+      }),
       full('A', 'serial', { slave: 4, address: 100, text: 'SN-0042', raw: '534e2d30303432', ts: 1_796_532_458_069 }),
       full('A', 'mqtt', { slave: 0, address: 0, value: 23.5, raw: '23.5' }),
       full('A', 'flag', { value: 1, raw: '01' }),
@@ -78,7 +99,9 @@ describe('LatestValues held compactly', () => {
     const digits = '0123456789abcdef';
     for (let length = 0; length <= 40; length++) {
       for (let round = 0; round < 20; round++) {
-        const raw = Array.from({ length }, (_, i) => (round === 0 ? '0' : round === 1 ? 'f' : digits[(i * 7 + round * 13 + length) % 16])).join('');
+        const raw = Array.from({ length }, (_, i) =>
+          round === 0 ? '0' : round === 1 ? 'f' : digits[(i * 7 + round * 13 + length) % 16],
+        ).join('');
         latest.update([full('A', `p${length}`, { value: round, raw, ts: round })]);
         expect(latest.get('A', `p${length}`)?.raw).toBe(raw);
       }
@@ -111,7 +134,8 @@ describe('LatestValues held compactly', () => {
 
   it('keeps devices with different point sets apart, and shares one layout between devices with the same', () => {
     const latest = new LatestValues();
-    for (const id of ['A', 'B', 'C']) latest.update([sample(id, 'temperature', 20, 1000), sample(id, 'humidity', 50, 1000)]);
+    for (const id of ['A', 'B', 'C'])
+      latest.update([sample(id, 'temperature', 20, 1000), sample(id, 'humidity', 50, 1000)]);
     latest.update([sample('D', 'pressure', 1013, 1000), sample('D', 'temperature', 19, 1000)]);
     expect(latest.layoutCount).toBe(3); // empty, [temperature, humidity], [pressure, temperature]
     expect(latest.device('B').map((s) => s.point)).toEqual(['temperature', 'humidity']);
@@ -126,8 +150,16 @@ describe('LatestValues held compactly', () => {
   it('grows a device whose point list grows, keeping what it held and the first-seen order', () => {
     const latest = new LatestValues();
     latest.update([sample('A', 'temperature', 20, 1000)]);
-    latest.update([sample('A', 'humidity', 50, 2000), sample('A', 'temperature', 21, 2000), sample('A', 'pressure', 1013, 2000)]);
-    latest.update([sample('B', 'temperature', 18, 1000), sample('B', 'humidity', 40, 1000), sample('B', 'pressure', 1000, 1000)]);
+    latest.update([
+      sample('A', 'humidity', 50, 2000),
+      sample('A', 'temperature', 21, 2000),
+      sample('A', 'pressure', 1013, 2000),
+    ]);
+    latest.update([
+      sample('B', 'temperature', 18, 1000),
+      sample('B', 'humidity', 40, 1000),
+      sample('B', 'pressure', 1000, 1000),
+    ]);
     expect(latest.device('A').map((s) => [s.point, s.value])).toEqual([
       ['temperature', 21],
       ['humidity', 50],
@@ -138,7 +170,10 @@ describe('LatestValues held compactly', () => {
 
   it('follows a point whose slave or address changed (config reload)', () => {
     const latest = new LatestValues();
-    latest.update([full('A', 'p', { slave: 1, address: 10, value: 1, raw: '0001', ts: 1000 }), full('B', 'p', { slave: 1, address: 10, value: 1, raw: '0001' })]);
+    latest.update([
+      full('A', 'p', { slave: 1, address: 10, value: 1, raw: '0001', ts: 1000 }),
+      full('B', 'p', { slave: 1, address: 10, value: 1, raw: '0001' }),
+    ]);
     latest.update([full('A', 'p', { slave: 2, address: 20, value: 2, raw: '0002', ts: 900 })]);
     expect(latest.get('A', 'p')).toMatchObject({ slave: 1, address: 10, value: 1 });
     latest.update([full('A', 'p', { slave: 2, address: 20, value: 2, raw: '0002', ts: 2000 })]);

@@ -32,9 +32,10 @@ const INDEXES = [
 ];
 
 function objects(db: SqliteDatabase, type: 'table' | 'index'): string[] {
-  return (
-    db.prepare(`SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all(type) as string[]
-  );
+  return db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+    .pluck()
+    .all(type) as string[];
 }
 
 describe('SQLite migrations', () => {
@@ -52,7 +53,11 @@ describe('SQLite migrations', () => {
 
   it('create every table and index and record the version', () => {
     const result = migrateSqlite(db, 'h.db');
-    expect(result).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: MIGRATIONS.map((m) => `${String(m.version).padStart(3, '0')}_${m.name}`) });
+    expect(result).toEqual({
+      from: 0,
+      to: LATEST_SCHEMA_VERSION,
+      applied: MIGRATIONS.map((m) => `${String(m.version).padStart(3, '0')}_${m.name}`),
+    });
     expect(objects(db, 'table')).toEqual(TABLES);
     expect(objects(db, 'index')).toEqual(INDEXES);
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
@@ -60,9 +65,14 @@ describe('SQLite migrations', () => {
 
   it('give the user the columns they asked for', () => {
     migrateSqlite(db, 'h.db');
-    const columns = (table: string) => (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]).join(' ');
-    expect(columns('devices')).toBe('id registration_id profile name first_seen last_seen last_ip last_port status listener');
-    expect(columns('device_data')).toBe('device_id received_at point_id slave address value text_value raw_value quality');
+    const columns = (table: string) =>
+      (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]).join(' ');
+    expect(columns('devices')).toBe(
+      'id registration_id profile name first_seen last_seen last_ip last_port status listener',
+    );
+    expect(columns('device_data')).toBe(
+      'device_id received_at point_id slave address value text_value raw_value quality',
+    );
     expect(columns('point_names')).toBe('id name');
     expect(columns('connection_history')).toBe('id registration_id event remote_ip remote_port listener details at');
     expect(columns('heartbeat_log')).toBe('id device_id at remote_ip remote_port');
@@ -86,9 +96,15 @@ describe('SQLite migrations', () => {
 
   it('refuse a database whose schema is newer than the code knows', () => {
     migrateSqlite(db, 'h.db');
-    db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(LATEST_SCHEMA_VERSION + 1, 'future', 0);
+    db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(
+      LATEST_SCHEMA_VERSION + 1,
+      'future',
+      0,
+    );
     expect(() => migrateSqlite(db, 'h.db')).toThrow(StorageError);
-    expect(() => migrateSqlite(db, 'h.db')).toThrow(`schema version ${LATEST_SCHEMA_VERSION + 1} is newer than this dtuhub knows (${LATEST_SCHEMA_VERSION})`);
+    expect(() => migrateSqlite(db, 'h.db')).toThrow(
+      `schema version ${LATEST_SCHEMA_VERSION + 1} is newer than this dtuhub knows (${LATEST_SCHEMA_VERSION})`,
+    );
   });
 
   it('roll a failing migration back completely', () => {
@@ -115,7 +131,8 @@ describe('SQLite migrations', () => {
       mysql.forEach((statement, i) => expect(shape(statement)).toBe(shape(sqlite[i]!)));
       expect(mysql.filter((s) => s.startsWith('CREATE TABLE')).every((s) => s.includes('ENGINE=InnoDB'))).toBe(true);
       // InnoDB clusters every table by its primary key; SQLite has to be told.
-      const deviceData = (statements: readonly string[]) => statements.find((s) => s.startsWith('CREATE TABLE device_data'));
+      const deviceData = (statements: readonly string[]) =>
+        statements.find((s) => s.startsWith('CREATE TABLE device_data'));
       if (!deviceData(sqlite)) continue;
       expect(deviceData(mysql)).toContain('PRIMARY KEY (device_id, received_at, point_id)');
       expect(deviceData(sqlite)).toMatch(/\) WITHOUT ROWID$/);

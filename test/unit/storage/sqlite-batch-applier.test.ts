@@ -24,7 +24,8 @@ describe('SqliteBatchApplier', () => {
     await t.cleanup();
   });
 
-  const device = (id: string) => t.db.prepare('SELECT * FROM devices WHERE registration_id = ?').get(id) as Record<string, unknown>;
+  const device = (id: string) =>
+    t.db.prepare('SELECT * FROM devices WHERE registration_id = ?').get(id) as Record<string, unknown>;
 
   it('upserts a device on every registration, keeping its id and first_seen', () => {
     applier.apply([batch((b) => b.deviceOnline(online('A', 1000)))]);
@@ -71,9 +72,12 @@ describe('SqliteBatchApplier', () => {
     ]);
     // A plain scan returns rows in storage order, which is the table's key order.
     const devices = new Map(t.db.prepare('SELECT id, registration_id FROM devices').raw().all() as [number, string][]);
-    const rows = (t.db.prepare('SELECT device_id, received_at FROM device_data').all() as { device_id: number; received_at: number }[]).map(
-      (r) => ({ dev: devices.get(r.device_id), ts: r.received_at }),
-    );
+    const rows = (
+      t.db.prepare('SELECT device_id, received_at FROM device_data').all() as {
+        device_id: number;
+        received_at: number;
+      }[]
+    ).map((r) => ({ dev: devices.get(r.device_id), ts: r.received_at }));
     expect(rows).toEqual([
       { dev: 'A', ts: 1 },
       { dev: 'A', ts: 2 },
@@ -92,7 +96,17 @@ describe('SqliteBatchApplier', () => {
     applier.apply([
       batch((b) => {
         for (let i = 0; i < n; i++) {
-          b.sample({ deviceId: 'A', point: `p${i}`, slave: i % 4, address: 40000 + i, value: i === 5 ? null : i + 0.25, text: i === 5 ? 'SN-5' : null, raw: i.toString(16).padStart(8, '0'), ts: 1_736_929_800_123 + i, quality: 'good' });
+          b.sample({
+            deviceId: 'A',
+            point: `p${i}`,
+            slave: i % 4,
+            address: 40000 + i,
+            value: i === 5 ? null : i + 0.25,
+            text: i === 5 ? 'SN-5' : null,
+            raw: i.toString(16).padStart(8, '0'),
+            ts: 1_736_929_800_123 + i,
+            quality: 'good',
+          });
         }
       }),
     ]);
@@ -103,18 +117,42 @@ describe('SqliteBatchApplier', () => {
       )
       .all() as Record<string, unknown>[];
     expect(rows).toHaveLength(n);
-    expect(rows[5]).toEqual({ point: 'p5', slave: 1, address: 40005, value: null, text_value: 'SN-5', raw_value: '00000005', received_at: 1_736_929_800_128, quality: 'good' });
-    expect(rows[69]).toEqual({ point: 'p69', slave: 1, address: 40069, value: 69.25, text_value: null, raw_value: '00000045', received_at: 1_736_929_800_192, quality: 'good' });
+    expect(rows[5]).toEqual({
+      point: 'p5',
+      slave: 1,
+      address: 40005,
+      value: null,
+      text_value: 'SN-5',
+      raw_value: '00000005',
+      received_at: 1_736_929_800_128,
+      quality: 'good',
+    });
+    expect(rows[69]).toEqual({
+      point: 'p69',
+      slave: 1,
+      address: 40069,
+      value: 69.25,
+      text_value: null,
+      raw_value: '00000045',
+      received_at: 1_736_929_800_192,
+      quality: 'good',
+    });
   });
 
   it('stores each point name once and refers to it by id from every device', () => {
-    applier.apply([batch((b) => ['A', 'B'].forEach((id) => ['temperature', 'humidity'].forEach((p) => b.sample(sample(id, p, 1000)))))]);
+    applier.apply([
+      batch((b) =>
+        ['A', 'B'].forEach((id) => ['temperature', 'humidity'].forEach((p) => b.sample(sample(id, p, 1000)))),
+      ),
+    ]);
     applier.apply([batch((b) => b.sample(sample('C', 'humidity', 2000)))]);
     expect(t.db.prepare('SELECT id, name FROM point_names ORDER BY id').all()).toEqual([
       { id: 1, name: 'temperature' },
       { id: 2, name: 'humidity' },
     ]);
-    const perPoint = t.db.prepare('SELECT point_id, COUNT(*) AS n FROM device_data GROUP BY point_id ORDER BY point_id').all();
+    const perPoint = t.db
+      .prepare('SELECT point_id, COUNT(*) AS n FROM device_data GROUP BY point_id ORDER BY point_id')
+      .all();
     expect(perPoint).toEqual([
       { point_id: 1, n: 2 },
       { point_id: 2, n: 3 },
@@ -134,7 +172,13 @@ describe('SqliteBatchApplier', () => {
 
   it('creates a bare device row for data from a device it never saw register', () => {
     applier.apply([batch((b) => b.sample(sample('GHOST', 'temperature', 7000)))]);
-    expect(device('GHOST')).toMatchObject({ profile: '', name: null, first_seen: 7000, last_seen: 7000, status: 'online' });
+    expect(device('GHOST')).toMatchObject({
+      profile: '',
+      name: null,
+      first_seen: 7000,
+      last_seen: 7000,
+      status: 'online',
+    });
   });
 
   it('moves last_seen forward with heartbeats and data', () => {
@@ -151,13 +195,55 @@ describe('SqliteBatchApplier', () => {
   it('stores raw packets as lowercase hex, with or without a device', () => {
     applier.apply([
       batch((b) => {
-        b.rawPacket({ registrationId: null, direction: 'in', kind: 'garbage', bytes: Buffer.from('GET / HTTP/1.1'), at: 1, ip: '203.0.113.5', port: 5555, note: 'before registration' });
-        b.rawPacket({ registrationId: 'A', direction: 'out', kind: 'request', bytes: Uint8Array.from([0x01, 0x03, 0x07, 0xd0, 0x00, 0x64, 0x44, 0xa8]), at: 2, ip: '10.0.0.1', port: 40001, note: null });
+        b.rawPacket({
+          registrationId: null,
+          direction: 'in',
+          kind: 'garbage',
+          bytes: Buffer.from('GET / HTTP/1.1'),
+          at: 1,
+          ip: '203.0.113.5',
+          port: 5555,
+          note: 'before registration',
+        });
+        b.rawPacket({
+          registrationId: 'A',
+          direction: 'out',
+          kind: 'request',
+          bytes: Uint8Array.from([0x01, 0x03, 0x07, 0xd0, 0x00, 0x64, 0x44, 0xa8]),
+          at: 2,
+          ip: '10.0.0.1',
+          port: 40001,
+          note: null,
+        });
       }),
     ]);
-    expect(t.db.prepare('SELECT registration_id, direction, kind, hex, at, remote_ip, remote_port, note FROM raw_packets ORDER BY id').all()).toEqual([
-      { registration_id: null, direction: 'in', kind: 'garbage', hex: '474554202f20485454502f312e31', at: 1, remote_ip: '203.0.113.5', remote_port: 5555, note: 'before registration' },
-      { registration_id: 'A', direction: 'out', kind: 'request', hex: '010307d0006444a8', at: 2, remote_ip: '10.0.0.1', remote_port: 40001, note: null },
+    expect(
+      t.db
+        .prepare(
+          'SELECT registration_id, direction, kind, hex, at, remote_ip, remote_port, note FROM raw_packets ORDER BY id',
+        )
+        .all(),
+    ).toEqual([
+      {
+        registration_id: null,
+        direction: 'in',
+        kind: 'garbage',
+        hex: '474554202f20485454502f312e31',
+        at: 1,
+        remote_ip: '203.0.113.5',
+        remote_port: 5555,
+        note: 'before registration',
+      },
+      {
+        registration_id: 'A',
+        direction: 'out',
+        kind: 'request',
+        hex: '010307d0006444a8',
+        at: 2,
+        remote_ip: '10.0.0.1',
+        remote_port: 40001,
+        note: null,
+      },
     ]);
   });
 
@@ -165,7 +251,15 @@ describe('SqliteBatchApplier', () => {
     const poisoned = batch((b) => {
       b.deviceOnline(online('NEW', 1000));
       b.sample(sample('NEW', 'temperature', 1000));
-      b.connection({ registrationId: 'NEW', event: null as never, ip: '10.0.0.1', port: 1, listener: 'main', details: null, at: 1000 });
+      b.connection({
+        registrationId: 'NEW',
+        event: null as never,
+        ip: '10.0.0.1',
+        port: 1,
+        listener: 'main',
+        details: null,
+        at: 1000,
+      });
     });
     expect(() => applier.apply([poisoned])).toThrow(/NOT NULL/);
     expect(t.db.prepare('SELECT COUNT(*) FROM devices').pluck().get()).toBe(0);
@@ -188,11 +282,24 @@ describe('SqliteBatchApplier', () => {
     applier.apply([
       batch((b) => {
         for (const event of ['connect', 'heartbeat_timeout', 'connect', 'replaced'] as const) {
-          b.connection({ registrationId: 'A', event, ip: '10.0.0.1', port: 1, listener: 'main', details: null, at: 1000 });
+          b.connection({
+            registrationId: 'A',
+            event,
+            ip: '10.0.0.1',
+            port: 1,
+            listener: 'main',
+            details: null,
+            at: 1000,
+          });
         }
       }),
     ]);
-    expect(t.db.prepare('SELECT event FROM connection_history ORDER BY id').pluck().all()).toEqual(['connect', 'heartbeat_timeout', 'connect', 'replaced']);
+    expect(t.db.prepare('SELECT event FROM connection_history ORDER BY id').pluck().all()).toEqual([
+      'connect',
+      'heartbeat_timeout',
+      'connect',
+      'replaced',
+    ]);
   });
 
   it('commits several batches in one transaction, in order', () => {

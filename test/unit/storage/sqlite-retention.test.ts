@@ -59,8 +59,14 @@ describe('SqliteRetention', () => {
   it('deletes the old rows of every device, crossing devices within a chunk', async () => {
     applier.apply([
       batch((b) => {
-        for (const [id, oldRows] of [['A', 3], ['B', 0], ['C', 12], ['D', 5]] as const) {
-          for (let i = 0; i < oldRows; i++) b.sample(sample(id, i % 2 === 0 ? 'temperature' : 'humidity', NOW - 40 * DAY + i));
+        for (const [id, oldRows] of [
+          ['A', 3],
+          ['B', 0],
+          ['C', 12],
+          ['D', 5],
+        ] as const) {
+          for (let i = 0; i < oldRows; i++)
+            b.sample(sample(id, i % 2 === 0 ? 'temperature' : 'humidity', NOW - 40 * DAY + i));
           b.sample(sample(id, 'temperature', NOW - DAY));
         }
       }),
@@ -68,7 +74,12 @@ describe('SqliteRetention', () => {
     const report = await new SqliteRetention(t.db, { ...keepAll, deviceDataMs: 30 * DAY }, 7).sweep(NOW, pause);
     expect(report.deviceData).toBe(20);
     expect(pauses).toBe(2); // 7 + 7 + 6 rows: three transactions, a pause between each
-    expect(t.db.prepare('SELECT received_at FROM device_data').pluck().all()).toEqual([NOW - DAY, NOW - DAY, NOW - DAY, NOW - DAY]);
+    expect(t.db.prepare('SELECT received_at FROM device_data').pluck().all()).toEqual([
+      NOW - DAY,
+      NOW - DAY,
+      NOW - DAY,
+      NOW - DAY,
+    ]);
   });
 
   it('pauses between groups of devices even when each has little to delete', async () => {
@@ -95,11 +106,23 @@ describe('SqliteRetention', () => {
       batch((b) => {
         for (const age of [20, 8, 1]) {
           b.heartbeat({ registrationId: 'A', at: NOW - age * DAY, ip: '10.0.0.1', port: 1 });
-          b.connection({ registrationId: 'A', event: 'connect', ip: '10.0.0.1', port: 1, listener: 'main', details: null, at: NOW - age * DAY });
+          b.connection({
+            registrationId: 'A',
+            event: 'connect',
+            ip: '10.0.0.1',
+            port: 1,
+            listener: 'main',
+            details: null,
+            at: NOW - age * DAY,
+          });
         }
       }),
     ]);
-    const report = await new SqliteRetention(t.db, { ...keepAll, heartbeatLogMs: 7 * DAY, connectionHistoryMs: 14 * DAY }).sweep(NOW, pause);
+    const report = await new SqliteRetention(t.db, {
+      ...keepAll,
+      heartbeatLogMs: 7 * DAY,
+      connectionHistoryMs: 14 * DAY,
+    }).sweep(NOW, pause);
     expect(report).toMatchObject({ heartbeatLog: 2, connectionHistory: 1 });
     expect(count('heartbeat_log')).toBe(1);
     expect(count('connection_history')).toBe(2);
@@ -109,14 +132,26 @@ describe('SqliteRetention', () => {
     applier.apply([
       batch((b) => {
         for (let i = 0; i < 125; i++) {
-          b.rawPacket({ registrationId: 'A', direction: 'in', kind: 'response', bytes: Uint8Array.of(i), at: NOW - 1000 + i, ip: '10.0.0.1', port: 1, note: null });
+          b.rawPacket({
+            registrationId: 'A',
+            direction: 'in',
+            kind: 'response',
+            bytes: Uint8Array.of(i),
+            at: NOW - 1000 + i,
+            ip: '10.0.0.1',
+            port: 1,
+            note: null,
+          });
         }
       }),
     ]);
     const report = await new SqliteRetention(t.db, { ...keepAll, rawPacketsMaxRows: 50 }, 20).sweep(NOW, pause);
     expect(report).toMatchObject({ rawPackets: 75, rawPacketsOverCap: 75 });
     expect(count('raw_packets')).toBe(50);
-    expect(t.db.prepare('SELECT MIN(hex) AS first, MAX(hex) AS last FROM raw_packets').get()).toEqual({ first: '4b', last: '7c' });
+    expect(t.db.prepare('SELECT MIN(hex) AS first, MAX(hex) AS last FROM raw_packets').get()).toEqual({
+      first: '4b',
+      last: '7c',
+    });
     expect(pauses).toBeGreaterThanOrEqual(3);
   });
 
@@ -124,11 +159,23 @@ describe('SqliteRetention', () => {
     applier.apply([
       batch((b) => {
         for (let i = 0; i < 10; i++) {
-          b.rawPacket({ registrationId: null, direction: 'in', kind: 'garbage', bytes: Uint8Array.of(i), at: NOW - (i < 6 ? 5 : 1) * DAY, ip: '10.0.0.1', port: 1, note: null });
+          b.rawPacket({
+            registrationId: null,
+            direction: 'in',
+            kind: 'garbage',
+            bytes: Uint8Array.of(i),
+            at: NOW - (i < 6 ? 5 : 1) * DAY,
+            ip: '10.0.0.1',
+            port: 1,
+            note: null,
+          });
         }
       }),
     ]);
-    const report = await new SqliteRetention(t.db, { ...keepAll, rawPacketsMs: 3 * DAY, rawPacketsMaxRows: 3 }).sweep(NOW, pause);
+    const report = await new SqliteRetention(t.db, { ...keepAll, rawPacketsMs: 3 * DAY, rawPacketsMaxRows: 3 }).sweep(
+      NOW,
+      pause,
+    );
     expect(report).toMatchObject({ rawPackets: 7, rawPacketsOverCap: 1 });
     expect(count('raw_packets')).toBe(3);
   });

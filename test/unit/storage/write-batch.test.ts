@@ -3,7 +3,18 @@ import type { Sample } from '../../../src/domain/point.js';
 import { RAW_PACKET_KINDS, WriteBatchBuilder, transferables } from '../../../src/storage/write-batch.js';
 
 function sample(i: number, overrides: Partial<Sample> = {}): Sample {
-  return { deviceId: 'DTU1', point: 'temperature', slave: 1, address: 2000, value: i, text: null, raw: '00ff', ts: 1000 + i, quality: 'good', ...overrides };
+  return {
+    deviceId: 'DTU1',
+    point: 'temperature',
+    slave: 1,
+    address: 2000,
+    value: i,
+    text: null,
+    raw: '00ff',
+    ts: 1000 + i,
+    quality: 'good',
+    ...overrides,
+  };
 }
 
 describe('WriteBatchBuilder', () => {
@@ -48,8 +59,26 @@ describe('WriteBatchBuilder', () => {
     const builder = new WriteBatchBuilder();
     const slab = Buffer.from('aa01030400ff0001bb', 'hex');
     const frame = slab.subarray(1, 8);
-    builder.rawPacket({ registrationId: 'DTU1', direction: 'in', kind: 'response', bytes: frame, at: 5, ip: '10.0.0.2', port: 4001, note: null });
-    builder.rawPacket({ registrationId: null, direction: 'out', kind: 'garbage', bytes: Buffer.from([0xde, 0xad]), at: 6, ip: '10.0.0.3', port: 4002, note: 'before registration' });
+    builder.rawPacket({
+      registrationId: 'DTU1',
+      direction: 'in',
+      kind: 'response',
+      bytes: frame,
+      at: 5,
+      ip: '10.0.0.2',
+      port: 4001,
+      note: null,
+    });
+    builder.rawPacket({
+      registrationId: null,
+      direction: 'out',
+      kind: 'garbage',
+      bytes: Buffer.from([0xde, 0xad]),
+      at: 6,
+      ip: '10.0.0.3',
+      port: 4002,
+      note: 'before registration',
+    });
     frame.fill(0);
     const { rawPackets: p, strings } = builder.finish();
 
@@ -64,9 +93,25 @@ describe('WriteBatchBuilder', () => {
 
   it('counts device, connection and heartbeat records as rows, in order', () => {
     const builder = new WriteBatchBuilder();
-    builder.deviceOnline({ registrationId: 'A', profile: 'p', name: null, ip: '1.1.1.1', port: 1, listener: 'main', at: 1 });
+    builder.deviceOnline({
+      registrationId: 'A',
+      profile: 'p',
+      name: null,
+      ip: '1.1.1.1',
+      port: 1,
+      listener: 'main',
+      at: 1,
+    });
     builder.deviceOffline('A', 2);
-    builder.connection({ registrationId: 'A', event: 'connect', ip: '1.1.1.1', port: 1, listener: 'main', details: null, at: 1 });
+    builder.connection({
+      registrationId: 'A',
+      event: 'connect',
+      ip: '1.1.1.1',
+      port: 1,
+      listener: 'main',
+      details: null,
+      at: 1,
+    });
     builder.heartbeat({ registrationId: 'A', at: 3, ip: '1.1.1.1', port: 1 });
     const batch = builder.finish();
     expect(batch.rows).toBe(4);

@@ -1,6 +1,16 @@
 // How the UI formats values, times, durations and raw bytes.
 import { describe, expect, it } from 'vitest';
-import { axisTime, formatBytes, formatDuration, formatTime, formatValue, hexDump, spacedHex, toLocalInput, fromLocalInput } from '../../../ui/src/lib/format.js';
+import {
+  axisTime,
+  formatBytes,
+  formatDuration,
+  formatTime,
+  formatValue,
+  hexDump,
+  spacedHex,
+  toLocalInput,
+  fromLocalInput,
+} from '../../../ui/src/lib/format.js';
 
 describe('UI formatting', () => {
   it('shows a number with its unit, a text point as text, and no value as a dash', () => {
@@ -35,7 +45,11 @@ describe('UI formatting', () => {
   });
 
   it('dumps raw bytes 16 to a line with printable ASCII beside them', () => {
-    const hex = Buffer.concat([Buffer.from('DTU01001'), Buffer.from([1, 3, 7, 0xd0, 0, 0x64]), Buffer.from('HB!')]).toString('hex');
+    const hex = Buffer.concat([
+      Buffer.from('DTU01001'),
+      Buffer.from([1, 3, 7, 0xd0, 0, 0x64]),
+      Buffer.from('HB!'),
+    ]).toString('hex');
     expect(hexDump(hex)).toEqual([
       { offset: '0000', hex: '44 54 55 30 31 30 30 31 01 03 07 d0 00 64 48 42', ascii: 'DTU01001.....dHB' },
       { offset: '0010', hex: '21', ascii: '!' },

@@ -14,7 +14,12 @@ describe('writeBody', () => {
 
   it('reads coils as 1/0, true/false or on/off', () => {
     expect(writeBody(5, 1, 7, 'on')).toEqual({ slave: 1, fn: 5, address: 7, value: true });
-    expect(writeBody(15, 1, 0, '1,false,TRUE,0')).toEqual({ slave: 1, fn: 15, address: 0, values: [true, false, true, false] });
+    expect(writeBody(15, 1, 0, '1,false,TRUE,0')).toEqual({
+      slave: 1,
+      fn: 15,
+      address: 0,
+      values: [true, false, true, false],
+    });
   });
 
   it('refuses values out of range, words that are not numbers, and several values for a single write', () => {

@@ -18,7 +18,8 @@ describe('CSV fields', () => {
   });
 
   it('neutralise text a spreadsheet would run as a formula', () => {
-    for (const text of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx']) expect(csvField(text).replace(/^"|"$/g, '').startsWith(`'`)).toBe(true);
+    for (const text of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx'])
+      expect(csvField(text).replace(/^"|"$/g, '').startsWith(`'`)).toBe(true);
     expect(csvField('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
     expect(csvField('温度')).toBe('温度');
   });

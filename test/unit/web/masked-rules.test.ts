@@ -19,7 +19,8 @@ describe('maskedRulesText', () => {
       '',
     ].join('\n');
     const masked = maskedRulesText(text);
-    for (const secret of ['hunter2', 't0k', 's3cret-value', 'Bearer abc', 'one-secret', 'two-secret']) expect(masked).not.toContain(secret);
+    for (const secret of ['hunter2', 't0k', 's3cret-value', 'Bearer abc', 'one-secret', 'two-secret'])
+      expect(masked).not.toContain(secret);
     expect(masked).toContain('# who gets told');
     expect(masked).toContain('# rotated monthly');
     expect(masked).toContain('secret: "***"');

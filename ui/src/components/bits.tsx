@@ -28,7 +28,17 @@ export function ErrorNote({ error }: { error: Error | null }) {
   );
 }
 
-export function Stat({ label, value, sub, tone }: { label: string; value: ComponentChildren; sub?: ComponentChildren; tone?: string }) {
+export function Stat({
+  label,
+  value,
+  sub,
+  tone,
+}: {
+  label: string;
+  value: ComponentChildren;
+  sub?: ComponentChildren;
+  tone?: string;
+}) {
   return (
     <div class={`stat${tone ? ` stat-${tone}` : ''}`}>
       <dt>{label}</dt>
@@ -40,7 +50,17 @@ export function Stat({ label, value, sub, tone }: { label: string; value: Compon
   );
 }
 
-export function Section({ title, id, actions, children }: { title: string; id?: string; actions?: ComponentChildren; children: ComponentChildren }) {
+export function Section({
+  title,
+  id,
+  actions,
+  children,
+}: {
+  title: string;
+  id?: string;
+  actions?: ComponentChildren;
+  children: ComponentChildren;
+}) {
   const headingId = id ? `${id}-heading` : undefined;
   return (
     <section class="card" id={id} aria-labelledby={headingId}>
@@ -67,7 +87,14 @@ export function Head({ cols }: { cols: (string | false)[] }) {
   return (
     <thead>
       <tr>
-        {cols.map((label, i) => label !== false && <th scope="col" key={i}>{label}</th>)}
+        {cols.map(
+          (label, i) =>
+            label !== false && (
+              <th scope="col" key={i}>
+                {label}
+              </th>
+            ),
+        )}
       </tr>
     </thead>
   );

@@ -3,7 +3,15 @@ import { t } from '../lib/i18n.js';
 
 export type ChannelAction = 'start' | 'stop' | 'restart';
 
-export function ChannelControls({ running, busy, onAction }: { running: boolean; busy: boolean; onAction: (action: ChannelAction) => void }) {
+export function ChannelControls({
+  running,
+  busy,
+  onAction,
+}: {
+  running: boolean;
+  busy: boolean;
+  onAction: (action: ChannelAction) => void;
+}) {
   const buttons: [ChannelAction, boolean][] = [
     ['start', busy || running],
     ['stop', busy || !running],

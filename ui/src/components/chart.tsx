@@ -12,14 +12,31 @@ import type { Bucket } from '../lib/types.js';
 const HEIGHT = 180;
 
 /** `from`/`to` (epoch ms) fix the x axis to the queried window, however few buckets have data. */
-export function PointChart({ point, unit, buckets, from, to }: { point: string; unit: string | null; buckets: Bucket[]; from: number; to: number }) {
+export function PointChart({
+  point,
+  unit,
+  buckets,
+  from,
+  to,
+}: {
+  point: string;
+  unit: string | null;
+  buckets: Bucket[];
+  from: number;
+  to: number;
+}) {
   const holder = useRef<HTMLDivElement>(null);
   const label = unit ? `${point} (${unit})` : point;
 
   useEffect(() => {
     const element = holder.current;
     if (!element || buckets.length === 0) return;
-    const data: uPlot.AlignedData = [buckets.map((b) => b.t / 1000), buckets.map((b) => b.avg), buckets.map((b) => b.min), buckets.map((b) => b.max)];
+    const data: uPlot.AlignedData = [
+      buckets.map((b) => b.t / 1000),
+      buckets.map((b) => b.avg),
+      buckets.map((b) => b.min),
+      buckets.map((b) => b.max),
+    ];
     const withUnit = (v: number | null) => (v === null ? '—' : unit ? `${formatNumber(v)} ${unit}` : formatNumber(v));
     let plot: uPlot | null = null;
     let resize: ResizeObserver | null = null;
@@ -33,10 +50,28 @@ export function PointChart({ point, unit, buckets, from, to }: { point: string; 
           legend: { show: true, live: true },
           cursor: { drag: { x: true, y: false } },
           scales: { x: { time: true, range: () => [from / 1000, to / 1000] } },
-          axes: [{ stroke: '#4a5568', grid: { stroke: '#e3e8ee' }, values: (_u, ticks) => ticks.map((v) => axisTime(v * 1000, to - from)) }, { stroke: '#4a5568', grid: { stroke: '#e3e8ee' }, size: 60, values: (_u, ticks) => ticks.map((v) => formatNumber(v)) }],
+          axes: [
+            {
+              stroke: '#4a5568',
+              grid: { stroke: '#e3e8ee' },
+              values: (_u, ticks) => ticks.map((v) => axisTime(v * 1000, to - from)),
+            },
+            {
+              stroke: '#4a5568',
+              grid: { stroke: '#e3e8ee' },
+              size: 60,
+              values: (_u, ticks) => ticks.map((v) => formatNumber(v)),
+            },
+          ],
           series: [
             { label: t('col.time'), value: (_u, v) => (v === null ? '—' : formatTime(v * 1000)) },
-            { label: t('device.avg'), stroke: '#1f6feb', width: 2, value: (_u, v) => withUnit(v), points: { show: buckets.length < 60 } },
+            {
+              label: t('device.avg'),
+              stroke: '#1f6feb',
+              width: 2,
+              value: (_u, v) => withUnit(v),
+              points: { show: buckets.length < 60 },
+            },
             { label: t('device.min'), stroke: '#9fb3c8', width: 1, dash: [4, 4], value: (_u, v) => withUnit(v) },
             { label: t('device.max'), stroke: '#9fb3c8', width: 1, dash: [4, 4], value: (_u, v) => withUnit(v) },
           ],
@@ -59,7 +94,11 @@ export function PointChart({ point, unit, buckets, from, to }: { point: string; 
   return (
     <figure class="chart" data-point={point} data-points={buckets.length}>
       <figcaption>{label}</figcaption>
-      {buckets.length === 0 ? <p class="muted chart-empty">{t('device.noData')}</p> : <div ref={holder} class="chart-canvas" aria-hidden="true" />}
+      {buckets.length === 0 ? (
+        <p class="muted chart-empty">{t('device.noData')}</p>
+      ) : (
+        <div ref={holder} class="chart-canvas" aria-hidden="true" />
+      )}
       {buckets.length > 0 && (
         <details class="chart-table">
           <summary>{t('device.dataTable', { count: buckets.length })}</summary>

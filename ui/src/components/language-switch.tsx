@@ -6,7 +6,13 @@ export function LanguageSwitch() {
   return (
     <div class="lang-switch" role="group" aria-label={t('language')}>
       {(['en', 'zh'] as Lang[]).map((code) => (
-        <button type="button" key={code} lang={code === 'zh' ? 'zh-CN' : 'en'} aria-pressed={lang === code} onClick={() => setLang(code)}>
+        <button
+          type="button"
+          key={code}
+          lang={code === 'zh' ? 'zh-CN' : 'en'}
+          aria-pressed={lang === code}
+          onClick={() => setLang(code)}
+        >
           {code === 'zh' ? '中文' : 'English'}
         </button>
       ))}

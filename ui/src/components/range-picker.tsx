@@ -2,7 +2,14 @@
 import { fromLocalInput, toLocalInput } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
 
-export const RANGES = { '15m': 15 * 60_000, '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
+export const RANGES = {
+  '15m': 15 * 60_000,
+  '1h': 3_600_000,
+  '6h': 6 * 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+} as const;
 export type RangeKey = keyof typeof RANGES | 'custom';
 
 export interface TimeRange {
@@ -15,7 +22,15 @@ export function presetRange(key: keyof typeof RANGES, now = Date.now()): TimeRan
   return { key, from: now - RANGES[key], to: now };
 }
 
-export function RangePicker({ value, onChange, idPrefix }: { value: TimeRange; onChange: (range: TimeRange) => void; idPrefix: string }) {
+export function RangePicker({
+  value,
+  onChange,
+  idPrefix,
+}: {
+  value: TimeRange;
+  onChange: (range: TimeRange) => void;
+  idPrefix: string;
+}) {
   return (
     <div class="range-picker">
       <div class="field">
@@ -40,11 +55,25 @@ export function RangePicker({ value, onChange, idPrefix }: { value: TimeRange; o
         <>
           <div class="field">
             <label for={`${idPrefix}-from`}>{t('data.from')}</label>
-            <input id={`${idPrefix}-from`} type="datetime-local" value={toLocalInput(value.from)} onChange={(e) => onChange({ ...value, from: fromLocalInput((e.currentTarget as HTMLInputElement).value) ?? value.from })} />
+            <input
+              id={`${idPrefix}-from`}
+              type="datetime-local"
+              value={toLocalInput(value.from)}
+              onChange={(e) =>
+                onChange({ ...value, from: fromLocalInput((e.currentTarget as HTMLInputElement).value) ?? value.from })
+              }
+            />
           </div>
           <div class="field">
             <label for={`${idPrefix}-to`}>{t('data.to')}</label>
-            <input id={`${idPrefix}-to`} type="datetime-local" value={toLocalInput(value.to)} onChange={(e) => onChange({ ...value, to: fromLocalInput((e.currentTarget as HTMLInputElement).value) ?? value.to })} />
+            <input
+              id={`${idPrefix}-to`}
+              type="datetime-local"
+              value={toLocalInput(value.to)}
+              onChange={(e) =>
+                onChange({ ...value, to: fromLocalInput((e.currentTarget as HTMLInputElement).value) ?? value.to })
+              }
+            />
           </div>
         </>
       )}

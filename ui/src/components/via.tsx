@@ -8,7 +8,8 @@ export function Via({ via }: { via: DeviceVia | null }) {
   if (via.kind === 'dtu') return <span class="via via-dtu">{t('via.dtu', { listener: via.listener })}</span>;
   return (
     <span class="via via-channel">
-      <a href="/channels">{via.channel}</a> <span class="badge badge-type">{t('via.channel', { type: tMaybe('channelType', via.type) })}</span>
+      <a href="/channels">{via.channel}</a>{' '}
+      <span class="badge badge-type">{t('via.channel', { type: tMaybe('channelType', via.type) })}</span>
     </span>
   );
 }

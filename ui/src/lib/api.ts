@@ -34,7 +34,11 @@ export function apiUrl(path: string, query: Query = {}): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-export async function api<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
+export async function api<T>(
+  method: string,
+  path: string,
+  options: { query?: Query; body?: unknown } = {},
+): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
   if (options.body !== undefined) {
     init.headers = { ...init.headers, 'content-type': 'application/json' };
@@ -48,7 +52,12 @@ export async function api<T>(method: string, path: string, options: { query?: Qu
     const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
     if (response.status === 401 && path !== '/api/login') unauthorizedListeners.forEach((l) => l());
     const retryAfter = Number(response.headers.get('retry-after'));
-    throw new ApiError(response.status, error?.code ?? 'HTTP_' + response.status, error?.message ?? response.statusText, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'HTTP_' + response.status,
+      error?.message ?? response.statusText,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+    );
   }
   return body as T;
 }

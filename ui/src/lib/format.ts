@@ -32,7 +32,10 @@ export function fromLocalInput(value: string): number | undefined {
 
 export function formatNumber(value: number, maxDecimals = 3): string {
   if (!Number.isFinite(value)) return String(value);
-  return value.toLocaleString(undefined, { maximumFractionDigits: Math.abs(value) >= 1000 ? 1 : maxDecimals, useGrouping: Math.abs(value) >= 10000 });
+  return value.toLocaleString(undefined, {
+    maximumFractionDigits: Math.abs(value) >= 1000 ? 1 : maxDecimals,
+    useGrouping: Math.abs(value) >= 10000,
+  });
 }
 
 /** "23.4 °C"; a text point as its text; no value as a dash. */

@@ -37,10 +37,32 @@ export type {
 export type LiveFrame =
   | { type: 'hello'; user: string; role: Role; keepAliveMs: number; at: number }
   | { type: 'snapshot'; topic: 'fleet'; online: number; devices: DeviceSummary[]; at: number }
-  | { type: 'snapshot'; topic: string; device: DeviceSummary | null; values: Sample[]; unreachable: boolean; at: number }
+  | {
+      type: 'snapshot';
+      topic: string;
+      device: DeviceSummary | null;
+      values: Sample[];
+      unreachable: boolean;
+      at: number;
+    }
   | { type: 'data'; topic: string; deviceId: string; samples: Sample[]; polledAt: number; at: number }
-  | { type: 'device'; topic: string; deviceId: string; event: 'online' | 'offline' | 'unreachable' | 'reachable'; reason: string | null; at: number }
-  | { type: 'unreachable'; topic: string; deviceId: string; failures: number; slave: number; reason: string; at: number }
+  | {
+      type: 'device';
+      topic: string;
+      deviceId: string;
+      event: 'online' | 'offline' | 'unreachable' | 'reachable';
+      reason: string | null;
+      at: number;
+    }
+  | {
+      type: 'unreachable';
+      topic: string;
+      deviceId: string;
+      failures: number;
+      slave: number;
+      reason: string;
+      at: number;
+    }
   | { type: 'status'; topic: 'fleet'; status: FleetStatus; at: number }
   | { type: 'unsubscribed' | 'keepalive' | 'pong'; topic?: string; at: number }
   | { type: 'error'; code: string; message: string };

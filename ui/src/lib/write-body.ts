@@ -13,7 +13,15 @@ const MAX_REGISTERS = 123;
 const MAX_COILS = 1968;
 
 export function writeBody(fn: WriteFn, slave: number, address: number, text: string): WriteBody | null {
-  if (!Number.isInteger(slave) || slave < 0 || slave > 247 || !Number.isInteger(address) || address < 0 || address > 65535) return null;
+  if (
+    !Number.isInteger(slave) ||
+    slave < 0 ||
+    slave > 247 ||
+    !Number.isInteger(address) ||
+    address < 0 ||
+    address > 65535
+  )
+    return null;
   const parts = text.split(/[\s,]+/).filter(Boolean);
   if (parts.length === 0) return null;
   if (fn === 5 || fn === 15) {

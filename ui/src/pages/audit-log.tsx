@@ -11,14 +11,33 @@ export function AuditLog() {
   const audit = useLoad(() => get<{ items: AuditRow[]; next: TimeNext }>('/api/audit', { limit: ROWS }), []);
   const rows = audit.data?.items ?? [];
   return (
-    <Section title={t('audit.title')} id="audit" actions={<button type="button" onClick={audit.reload}>{t('refresh')}</button>}>
+    <Section
+      title={t('audit.title')}
+      id="audit"
+      actions={
+        <button type="button" onClick={audit.reload}>
+          {t('refresh')}
+        </button>
+      }
+    >
       <ErrorNote error={audit.error} />
       {audit.data && rows.length === 0 ? (
         <p class="muted">{t('data.empty')}</p>
       ) : (
         <TableWrap label={t('audit.title')}>
           <table>
-            <Head cols={[t('col.time'), t('audit.actor'), t('audit.ip'), t('audit.action'), t('col.device'), t('audit.target'), t('audit.result'), t('col.details')]} />
+            <Head
+              cols={[
+                t('col.time'),
+                t('audit.actor'),
+                t('audit.ip'),
+                t('audit.action'),
+                t('col.device'),
+                t('audit.target'),
+                t('audit.result'),
+                t('col.details'),
+              ]}
+            />
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id}>
@@ -29,7 +48,11 @@ export function AuditLog() {
                   <td>{r.ip}</td>
                   <td>{r.action}</td>
                   <td>{r.device ?? ''}</td>
-                  <td>{r.fn !== null ? `${t('col.slave')} ${r.slave ?? '—'} · fn ${r.fn} · ${r.address ?? '—'} ← ${(r.values ?? []).join(', ')}` : ''}</td>
+                  <td>
+                    {r.fn !== null
+                      ? `${t('col.slave')} ${r.slave ?? '—'} · fn ${r.fn} · ${r.address ?? '—'} ← ${(r.values ?? []).join(', ')}`
+                      : ''}
+                  </td>
                   <td>
                     <span class={r.result === 'ok' ? 'event-connect' : 'event-rejected'}>{r.result}</span>
                   </td>

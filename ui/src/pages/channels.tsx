@@ -14,7 +14,10 @@ import { OutboundChannels } from './outbound-channels.js';
 
 export function ChannelsPage({ me }: { me: Me }) {
   const loaded = useLoad(async () => {
-    const [listeners, channels] = await Promise.all([get<{ process: ProcessUsage; items: Listener[] }>('/api/listeners'), get<{ items: Channel[] }>('/api/channels')]);
+    const [listeners, channels] = await Promise.all([
+      get<{ process: ProcessUsage; items: Listener[] }>('/api/listeners'),
+      get<{ items: Channel[] }>('/api/channels'),
+    ]);
     return { process: listeners.process, listeners: listeners.items, channels: channels.items };
   }, []);
   const [live, setLive] = useState<{ listeners: Listener[]; channels: Channel[] } | null>(null);
@@ -25,7 +28,12 @@ export function ChannelsPage({ me }: { me: Me }) {
   });
 
   /** Runs an action on a listener or an outbound channel; `confirmText` asks first. */
-  const act = async (kind: 'listeners' | 'channels', name: string, action: ChannelAction, confirmText: string | null) => {
+  const act = async (
+    kind: 'listeners' | 'channels',
+    name: string,
+    action: ChannelAction,
+    confirmText: string | null,
+  ) => {
     if (confirmText !== null && !window.confirm(confirmText)) return;
     setBusy(name);
     setActionError(null);
@@ -42,21 +50,49 @@ export function ChannelsPage({ me }: { me: Me }) {
 
   const listeners = live?.listeners ?? loaded.data?.listeners ?? [];
   const channels = live?.channels ?? loaded.data?.channels ?? [];
-  const listenerAct = (l: Listener, action: ChannelAction) => act('listeners', l.name, action, action === 'stop' && l.connections > 0 ? t('channels.confirmStop', { name: l.name, count: l.connections }) : null);
-  const channelAct = (name: string, action: ChannelAction, confirmText: string | null) => act('channels', name, action, confirmText);
+  const listenerAct = (l: Listener, action: ChannelAction) =>
+    act(
+      'listeners',
+      l.name,
+      action,
+      action === 'stop' && l.connections > 0 ? t('channels.confirmStop', { name: l.name, count: l.connections }) : null,
+    );
+  const channelAct = (name: string, action: ChannelAction, confirmText: string | null) =>
+    act('channels', name, action, confirmText);
   const isAdmin = me.role === 'admin';
   const proc = loaded.data?.process;
   return (
     <>
       <h1>{t('channels.title')}</h1>
-      {proc && <p class="muted small">{t('channels.process', { pid: proc.pid, cpu: formatPercent(proc.cpuPercent), rss: formatBytes(proc.rssBytes) })}</p>}
+      {proc && (
+        <p class="muted small">
+          {t('channels.process', {
+            pid: proc.pid,
+            cpu: formatPercent(proc.cpuPercent),
+            rss: formatBytes(proc.rssBytes),
+          })}
+        </p>
+      )}
       {!isAdmin && <p class="note">{t('channels.adminOnly')}</p>}
       <ErrorNote error={loaded.error ?? actionError} />
       <h2 class="table-title">{t('channels.listeners')}</h2>
       <p class="muted">{t('channels.intro')}</p>
       <TableWrap label={t('channels.listeners')}>
         <table class="listeners">
-          <Head cols={[t('col.name'), t('col.state'), t('col.port'), t('col.link'), t('col.connections'), t('status.online'), t('col.restarts'), t('col.startedAt'), t('col.lastError'), isAdmin && t('col.actions')]} />
+          <Head
+            cols={[
+              t('col.name'),
+              t('col.state'),
+              t('col.port'),
+              t('col.link'),
+              t('col.connections'),
+              t('status.online'),
+              t('col.restarts'),
+              t('col.startedAt'),
+              t('col.lastError'),
+              isAdmin && t('col.actions'),
+            ]}
+          />
           <tbody>
             {listeners.map((c) => (
               <tr key={c.name} data-listener={c.name}>
@@ -73,13 +109,24 @@ export function ChannelsPage({ me }: { me: Me }) {
                   <Time at={c.startedAt} />
                 </td>
                 <td>{c.lastError ?? ''}</td>
-                {isAdmin && <ChannelControls running={c.state === 'running'} busy={busy !== null} onAction={(action) => void listenerAct(c, action)} />}
+                {isAdmin && (
+                  <ChannelControls
+                    running={c.state === 'running'}
+                    busy={busy !== null}
+                    onAction={(action) => void listenerAct(c, action)}
+                  />
+                )}
               </tr>
             ))}
           </tbody>
         </table>
       </TableWrap>
-      <OutboundChannels channels={channels} isAdmin={isAdmin} busy={busy !== null} act={(name, action, confirmText) => void channelAct(name, action, confirmText)} />
+      <OutboundChannels
+        channels={channels}
+        isAdmin={isAdmin}
+        busy={busy !== null}
+        act={(name, action, confirmText) => void channelAct(name, action, confirmText)}
+      />
     </>
   );
 }

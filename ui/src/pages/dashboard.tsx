@@ -26,13 +26,28 @@ export function DashboardPage() {
   const [liveStatus, setLiveStatus] = useState<Omit<Status, 'counters'> | null>(null);
   const [online, setOnline] = useState<Map<string, DeviceSummary>>(new Map());
   const [events, setEvents] = useState<FleetEvent[]>([]);
-  const connections = useLoad(() => get<{ items: ConnectionRow[]; next: TimeNext }>('/api/connections', { limit: 10 }), []);
+  const connections = useLoad(
+    () => get<{ items: ConnectionRow[]; next: TimeNext }>('/api/connections', { limit: 10 }),
+    [],
+  );
 
   useLiveTopic('fleet', (frame: LiveFrame) => {
-    if (frame.type === 'snapshot' && 'devices' in frame) setOnline(new Map(frame.devices.map((d) => [d.registrationId, d])));
+    if (frame.type === 'snapshot' && 'devices' in frame)
+      setOnline(new Map(frame.devices.map((d) => [d.registrationId, d])));
     else if (frame.type === 'status') setLiveStatus(frame.status);
     else if (frame.type === 'device') {
-      setEvents((list) => [{ key: `${frame.at}-${frame.deviceId}-${frame.event}-${list.length}`, deviceId: frame.deviceId, event: frame.event, reason: frame.reason, at: frame.at }, ...list].slice(0, MAX_EVENTS));
+      setEvents((list) =>
+        [
+          {
+            key: `${frame.at}-${frame.deviceId}-${frame.event}-${list.length}`,
+            deviceId: frame.deviceId,
+            event: frame.event,
+            reason: frame.reason,
+            at: frame.at,
+          },
+          ...list,
+        ].slice(0, MAX_EVENTS),
+      );
       if (frame.event === 'online' || frame.event === 'offline') {
         // The snapshot lists online devices; refresh the counts and lists that changed.
         status.reload();
@@ -43,7 +58,11 @@ export function DashboardPage() {
             next.delete(frame.deviceId);
             return next;
           });
-        else get<{ device: DeviceSummary }>(`/api/devices/${encodeURIComponent(frame.deviceId)}`).then(({ device }) => setOnline((m) => new Map(m).set(device.registrationId, device)), () => undefined);
+        else
+          get<{ device: DeviceSummary }>(`/api/devices/${encodeURIComponent(frame.deviceId)}`).then(
+            ({ device }) => setOnline((m) => new Map(m).set(device.registrationId, device)),
+            () => undefined,
+          );
       }
     }
   });
@@ -59,19 +78,40 @@ export function DashboardPage() {
       <ErrorNote error={status.error} />
       {s && (
         <dl class="stats" aria-label={t('dashboard.title')}>
-          <Stat label={t('dashboard.online')} value={<span data-testid="online-count">{s.devices.online}</span>} sub={t('dashboard.known', { count: s.devices.known })} tone="good" />
-          <Stat label={t('dashboard.offline')} value={<span data-testid="offline-count">{s.devices.offline}</span>} tone={s.devices.offline > 0 ? 'warn' : undefined} />
+          <Stat
+            label={t('dashboard.online')}
+            value={<span data-testid="online-count">{s.devices.online}</span>}
+            sub={t('dashboard.known', { count: s.devices.known })}
+            tone="good"
+          />
+          <Stat
+            label={t('dashboard.offline')}
+            value={<span data-testid="offline-count">{s.devices.offline}</span>}
+            tone={s.devices.offline > 0 ? 'warn' : undefined}
+          />
           <Stat label={t('dashboard.pointsToday')} value={formatNumber(s.today.points)} />
           <Stat label={t('dashboard.heartbeatsToday')} value={formatNumber(s.today.heartbeats)} />
-          <Stat label={t('dashboard.transactions')} value={`${formatNumber(s.rates.transactionsPerSec, 1)} ${t('units.perSec')}`} sub={`${t('dashboard.pointsRate')}: ${formatNumber(s.rates.pointsPerSec, 1)} ${t('units.perSec')}`} />
+          <Stat
+            label={t('dashboard.transactions')}
+            value={`${formatNumber(s.rates.transactionsPerSec, 1)} ${t('units.perSec')}`}
+            sub={`${t('dashboard.pointsRate')}: ${formatNumber(s.rates.pointsPerSec, 1)} ${t('units.perSec')}`}
+          />
           <Stat
             label={t('dashboard.store')}
             value={<span class={`store-${storeState}`}>{tMaybe('storeState', storeState)}</span>}
             sub={`${String(s.store.driver ?? '')} · ${t('dashboard.buffer')}: ${formatNumber(s.buffer.rows)}`}
             tone={storeState === 'ok' ? undefined : 'warn'}
           />
-          <Stat label={t('dashboard.uptime')} value={formatDuration(s.uptimeMs, lang)} sub={t('dashboard.version', { version: s.version })} />
-          <Stat label={t('dashboard.process')} value={`${t('dashboard.cpu')} ${formatPercent(s.process.cpuPercent)}`} sub={`${t('dashboard.memory')} ${formatBytes(s.process.rssBytes)}`} />
+          <Stat
+            label={t('dashboard.uptime')}
+            value={formatDuration(s.uptimeMs, lang)}
+            sub={t('dashboard.version', { version: s.version })}
+          />
+          <Stat
+            label={t('dashboard.process')}
+            value={`${t('dashboard.cpu')} ${formatPercent(s.process.cpuPercent)}`}
+            sub={`${t('dashboard.memory')} ${formatBytes(s.process.rssBytes)}`}
+          />
         </dl>
       )}
       {typeof s?.store.lastError === 'string' && s.store.lastError && <p class="note note-warn">{s.store.lastError}</p>}
@@ -101,14 +141,19 @@ export function DashboardPage() {
             </TableWrap>
           )}
         </Section>
-        <Section title={t('dashboard.recentEvents')} id="events" actions={<a href="/events">{t('dashboard.allEvents')}</a>}>
+        <Section
+          title={t('dashboard.recentEvents')}
+          id="events"
+          actions={<a href="/events">{t('dashboard.allEvents')}</a>}
+        >
           {events.length === 0 ? (
             <p class="muted">{t('dashboard.noEvents')}</p>
           ) : (
             <ul class="events" aria-live="polite">
               {events.map((e) => (
                 <li key={e.key}>
-                  <Time at={e.at} /> <a href={devicePath(e.deviceId)}>{e.deviceId}</a> <StatusBadge status={e.event} /> <span class="muted">{e.reason ?? ''}</span>
+                  <Time at={e.at} /> <a href={devicePath(e.deviceId)}>{e.deviceId}</a> <StatusBadge status={e.event} />{' '}
+                  <span class="muted">{e.reason ?? ''}</span>
                 </li>
               ))}
             </ul>
@@ -128,14 +173,31 @@ export function ConnectionTable({ rows, showDevice = true }: { rows: ConnectionR
   return (
     <TableWrap label={t('connections.title')}>
       <table>
-        <Head cols={[t('col.time'), showDevice && t('col.device'), t('col.event'), t('col.address'), t('col.listener'), t('col.details')]} />
+        <Head
+          cols={[
+            t('col.time'),
+            showDevice && t('col.device'),
+            t('col.event'),
+            t('col.address'),
+            t('col.listener'),
+            t('col.details'),
+          ]}
+        />
         <tbody>
           {rows.map((r) => (
             <tr key={r.id}>
               <td>
                 <Time at={r.at} ms />
               </td>
-              {showDevice && <td>{r.registrationId ? <a href={devicePath(r.registrationId)}>{r.registrationId}</a> : <span class="muted">—</span>}</td>}
+              {showDevice && (
+                <td>
+                  {r.registrationId ? (
+                    <a href={devicePath(r.registrationId)}>{r.registrationId}</a>
+                  ) : (
+                    <span class="muted">—</span>
+                  )}
+                </td>
+              )}
               <td>
                 <span class={`event event-${r.event}`}>{tMaybe('event', r.event)}</span>
               </td>

@@ -25,7 +25,10 @@ interface Filters {
   limit: number;
 }
 
-type Rows = { table: 'data'; items: Sample[] } | { table: 'connections'; items: ConnectionRow[] } | { table: 'packets'; items: PacketRow[] };
+type Rows =
+  | { table: 'data'; items: Sample[] }
+  | { table: 'connections'; items: ConnectionRow[] }
+  | { table: 'packets'; items: PacketRow[] };
 
 interface Page {
   rows: Rows;
@@ -45,17 +48,23 @@ function filterQuery(f: Filters): Query {
 async function loadPage(f: Filters, cursor: Query | null): Promise<Page> {
   const query: Query = { ...filterQuery(f), limit: f.limit, order: 'desc', ...cursor };
   if (f.table === 'data') {
-    const r = await get<{ items: Sample[]; next: { afterTs: number; afterPoint: string } | null }>(`/api/devices/${deviceIdPath(f.device)}/data`, query);
+    const r = await get<{ items: Sample[]; next: { afterTs: number; afterPoint: string } | null }>(
+      `/api/devices/${deviceIdPath(f.device)}/data`,
+      query,
+    );
     return { rows: { table: 'data', items: r.items }, more: r.next };
   }
-  const r = await get<{ items: (ConnectionRow & PacketRow)[]; next: { to: number } | { from: number } | null }>(`/api/${f.table}`, query);
+  const r = await get<{ items: (ConnectionRow & PacketRow)[]; next: { to: number } | { from: number } | null }>(
+    `/api/${f.table}`,
+    query,
+  );
   return { rows: { table: f.table, items: r.items } as Rows, more: r.next };
 }
 
 export function DataBrowserPage({ only }: { only?: TableName }) {
   const { query } = useLocation();
   const initial: Filters = {
-    table: only ?? ((query.get('table') as TableName | null) ?? 'data'),
+    table: only ?? (query.get('table') as TableName | null) ?? 'data',
     device: query.get('device') ?? '',
     point: query.get('point') ?? '',
     kind: '',
@@ -67,7 +76,13 @@ export function DataBrowserPage({ only }: { only?: TableName }) {
   const [applied, setApplied] = useState<Filters | null>(initial.table !== 'data' || initial.device ? initial : null);
   const [pages, setPages] = useState<Page[]>([]);
   const devices = useLoad(() => get<DeviceList>('/api/devices', { limit: 1000 }), []);
-  const detail = useLoad(() => (form.device ? get<{ device: DeviceDetail }>(`/api/devices/${deviceIdPath(form.device)}`).then((r) => r.device) : Promise.resolve(null)), [form.device]);
+  const detail = useLoad(
+    () =>
+      form.device
+        ? get<{ device: DeviceDetail }>(`/api/devices/${deviceIdPath(form.device)}`).then((r) => r.device)
+        : Promise.resolve(null),
+    [form.device],
+  );
   const first = useLoad(async () => {
     setPages([]);
     return applied && (applied.table !== 'data' || applied.device) ? loadPage(applied, null) : null;
@@ -79,7 +94,8 @@ export function DataBrowserPage({ only }: { only?: TableName }) {
   const last = all[all.length - 1];
   const units = new Map((detail.data?.points ?? []).map((p) => [p.name, p.unit]));
   const needDevice = form.table === 'data' && !form.device;
-  const exportHref = (format: 'csv' | 'xlsx') => apiUrl(`/api/export/${form.table}`, { format, ...filterQuery(form), device: form.device || undefined });
+  const exportHref = (format: 'csv' | 'xlsx') =>
+    apiUrl(`/api/export/${form.table}`, { format, ...filterQuery(form), device: form.device || undefined });
   const title = only === 'connections' ? t('connections.title') : t('data.title');
 
   return (
@@ -97,7 +113,11 @@ export function DataBrowserPage({ only }: { only?: TableName }) {
           <>
             <div class="field">
               <label for="data-table">{t('data.table')}</label>
-              <select id="data-table" value={form.table} onChange={(e) => set('table', e.currentTarget.value as TableName)}>
+              <select
+                id="data-table"
+                value={form.table}
+                onChange={(e) => set('table', e.currentTarget.value as TableName)}
+              >
                 {(['data', 'connections', 'packets'] as TableName[]).map((name) => (
                   <option value={name} key={name}>
                     {t(`data.tables.${name}`)}
@@ -109,7 +129,14 @@ export function DataBrowserPage({ only }: { only?: TableName }) {
         )}
         <div class="field">
           <label for="data-device">{t('data.device')}</label>
-          <input id="data-device" list="data-device-ids" value={form.device} required={form.table === 'data'} placeholder={form.table === 'data' ? '' : t('data.anyDevice')} onChange={(e) => setForm((f) => ({ ...f, device: e.currentTarget.value, point: '' }))} />
+          <input
+            id="data-device"
+            list="data-device-ids"
+            value={form.device}
+            required={form.table === 'data'}
+            placeholder={form.table === 'data' ? '' : t('data.anyDevice')}
+            onChange={(e) => setForm((f) => ({ ...f, device: e.currentTarget.value, point: '' }))}
+          />
         </div>
         <datalist id="data-device-ids">
           {(devices.data?.items ?? []).map((d) => (
@@ -148,15 +175,29 @@ export function DataBrowserPage({ only }: { only?: TableName }) {
         )}
         <div class="field">
           <label for="data-from">{t('data.from')}</label>
-          <input id="data-from" type="datetime-local" value={form.from} onChange={(e) => set('from', e.currentTarget.value)} />
+          <input
+            id="data-from"
+            type="datetime-local"
+            value={form.from}
+            onChange={(e) => set('from', e.currentTarget.value)}
+          />
         </div>
         <div class="field">
           <label for="data-to">{t('data.to')}</label>
-          <input id="data-to" type="datetime-local" value={form.to} onChange={(e) => set('to', e.currentTarget.value)} />
+          <input
+            id="data-to"
+            type="datetime-local"
+            value={form.to}
+            onChange={(e) => set('to', e.currentTarget.value)}
+          />
         </div>
         <div class="field">
           <label for="data-limit">{t('data.limit')}</label>
-          <select id="data-limit" value={String(form.limit)} onChange={(e) => set('limit', Number(e.currentTarget.value))}>
+          <select
+            id="data-limit"
+            value={String(form.limit)}
+            onChange={(e) => set('limit', Number(e.currentTarget.value))}
+          >
             {[50, 100, 500, 1000].map((n) => (
               <option value={String(n)} key={n}>
                 {n}

@@ -17,7 +17,14 @@ async function loadSeries(id: string, points: string[], range: TimeRange): Promi
   const requests: Promise<SeriesResponse>[] = [];
   for (let i = 0; i < points.length; i += POINTS_PER_REQUEST) {
     const chunk = points.slice(i, i + POINTS_PER_REQUEST);
-    requests.push(get<SeriesResponse>(`/api/devices/${deviceIdPath(id)}/series`, { points: chunk.join(','), from: Math.floor(range.from), to: Math.ceil(range.to), buckets: BUCKETS }));
+    requests.push(
+      get<SeriesResponse>(`/api/devices/${deviceIdPath(id)}/series`, {
+        points: chunk.join(','),
+        from: Math.floor(range.from),
+        to: Math.ceil(range.to),
+        buckets: BUCKETS,
+      }),
+    );
   }
   return Promise.all(requests);
 }
@@ -25,7 +32,10 @@ async function loadSeries(id: string, points: string[], range: TimeRange): Promi
 export function DeviceCharts({ id, points }: { id: string; points: PointInfo[] }) {
   const numeric = points.filter((p) => p.type !== 'string').map((p) => p.name);
   const [range, setRange] = useState<TimeRange>(presetRange('1h'));
-  const series = useLoad(() => (numeric.length ? loadSeries(id, numeric, range) : Promise.resolve([])), [id, range.from, range.to, numeric.join(',')]);
+  const series = useLoad(
+    () => (numeric.length ? loadSeries(id, numeric, range) : Promise.resolve([])),
+    [id, range.from, range.to, numeric.join(',')],
+  );
   useInterval(() => {
     if (range.key !== 'custom') setRange(presetRange(range.key));
   }, 15_000);
@@ -39,7 +49,10 @@ export function DeviceCharts({ id, points }: { id: string; points: PointInfo[] }
       actions={
         <>
           <RangePicker value={range} onChange={setRange} idPrefix="chart" />
-          <button type="button" onClick={() => range.key !== 'custom' ? setRange(presetRange(range.key)) : series.reload()}>
+          <button
+            type="button"
+            onClick={() => (range.key !== 'custom' ? setRange(presetRange(range.key)) : series.reload())}
+          >
             {t('refresh')}
           </button>
         </>
@@ -48,7 +61,11 @@ export function DeviceCharts({ id, points }: { id: string; points: PointInfo[] }
       <ErrorNote error={series.error} />
       {first && (
         <p class="muted small">
-          {t('device.bucketInfo', { buckets: BUCKETS, size: formatDuration(first.bucketMs, getLang()), rows: formatNumber((series.data ?? []).reduce((n, r) => n + r.rowsScanned, 0)) })}
+          {t('device.bucketInfo', {
+            buckets: BUCKETS,
+            size: formatDuration(first.bucketMs, getLang()),
+            rows: formatNumber((series.data ?? []).reduce((n, r) => n + r.rowsScanned, 0)),
+          })}
         </p>
       )}
       {series.data?.some((r) => r.truncated) && <p class="note note-warn">{t('device.truncated')}</p>}
@@ -60,4 +77,3 @@ export function DeviceCharts({ id, points }: { id: string; points: PointInfo[] }
     </Section>
   );
 }
-

@@ -21,11 +21,20 @@ interface Unreachable {
 }
 
 export function DevicePage({ id, me }: { id: string; me: Me }) {
-  const detail = useLoad(() => get<{ device: DeviceDetail }>(`/api/devices/${deviceIdPath(id)}`).then((r) => r.device), [id]);
+  const detail = useLoad(
+    () => get<{ device: DeviceDetail }>(`/api/devices/${deviceIdPath(id)}`).then((r) => r.device),
+    [id],
+  );
   const [values, setValues] = useState<Map<string, Sample>>(new Map());
   const [unreachable, setUnreachable] = useState<Unreachable | null>(null);
-  const connections = useLoad(() => get<{ items: ConnectionRow[]; next: TimeNext }>('/api/connections', { device: id, limit: 20 }), [id]);
-  const packets = useLoad(() => get<{ items: PacketRow[]; next: TimeNext }>('/api/packets', { device: id, limit: 30 }), [id]);
+  const connections = useLoad(
+    () => get<{ items: ConnectionRow[]; next: TimeNext }>('/api/connections', { device: id, limit: 20 }),
+    [id],
+  );
+  const packets = useLoad(
+    () => get<{ items: PacketRow[]; next: TimeNext }>('/api/packets', { device: id, limit: 30 }),
+    [id],
+  );
 
   useLiveTopic(`device:${id}`, (frame: LiveFrame) => {
     if (frame.type === 'snapshot' && 'values' in frame) {
@@ -38,7 +47,8 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
         return next;
       });
       setUnreachable(null);
-    } else if (frame.type === 'unreachable') setUnreachable({ failures: frame.failures, slave: frame.slave, reason: frame.reason });
+    } else if (frame.type === 'unreachable')
+      setUnreachable({ failures: frame.failures, slave: frame.slave, reason: frame.reason });
     else if (frame.type === 'device') {
       if (frame.event === 'reachable') setUnreachable(null);
       if (frame.event === 'online' || frame.event === 'offline') {
@@ -71,12 +81,17 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
         <a href="/devices">← {t('device.back')}</a>
       </p>
       <h1 class="device-title">
-        <span class="device-id">{id}</span> {device && <StatusBadge status={device.status} />} {unreachable && <StatusBadge status="unreachable" />}
+        <span class="device-id">{id}</span> {device && <StatusBadge status={device.status} />}{' '}
+        {unreachable && <StatusBadge status="unreachable" />}
       </h1>
       <ErrorNote error={detail.error} />
       {unreachable && unreachable.failures > 0 && (
         <p class="note note-warn" role="status">
-          {t('device.unreachable', { failures: unreachable.failures, slave: unreachable.slave, reason: unreachable.reason })}
+          {t('device.unreachable', {
+            failures: unreachable.failures,
+            slave: unreachable.slave,
+            reason: unreachable.reason,
+          })}
         </p>
       )}
       {device && (
@@ -112,7 +127,9 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
         ) : (
           <TableWrap label={t('device.liveValues')}>
             <table class="live-values">
-              <Head cols={[t('col.point'), t('col.value'), t('col.slave'), t('col.address_'), t('col.raw'), t('col.time')]} />
+              <Head
+                cols={[t('col.point'), t('col.value'), t('col.slave'), t('col.address_'), t('col.raw'), t('col.time')]}
+              />
               <tbody>
                 {[...values.values()].map((s) => (
                   <tr key={s.point} data-point={s.point}>
@@ -139,17 +156,41 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
       {device && (
         <Section title={t('device.slaves')} id="slaves">
           {device.slaves.length === 0 ? (
-            <p class="muted">{device.via?.kind === 'channel' ? t('device.noSlavesChannel', { channel: device.via.channel }) : t('device.noSlaves')}</p>
+            <p class="muted">
+              {device.via?.kind === 'channel'
+                ? t('device.noSlavesChannel', { channel: device.via.channel })
+                : t('device.noSlaves')}
+            </p>
           ) : (
             <TableWrap label={t('device.slaves')}>
               <table>
-                <Head cols={[t('col.slave'), t('col.name'), t('col.status'), t('col.failures'), t('col.backoff'), t('col.lastSuccess'), t('col.lastFailure')]} />
+                <Head
+                  cols={[
+                    t('col.slave'),
+                    t('col.name'),
+                    t('col.status'),
+                    t('col.failures'),
+                    t('col.backoff'),
+                    t('col.lastSuccess'),
+                    t('col.lastFailure'),
+                  ]}
+                />
                 <tbody>
                   {device.slaves.map((s) => (
                     <tr key={s.slave}>
                       <td>{s.slave}</td>
                       <td>{s.name}</td>
-                      <td>{s.backedOff ? <span class="badge badge-warn">{t('device.backedOff', { time: formatDuration(Math.max(0, s.backoffUntil - Date.now()), lang) })}</span> : <span class="badge badge-online">{t('device.healthy')}</span>}</td>
+                      <td>
+                        {s.backedOff ? (
+                          <span class="badge badge-warn">
+                            {t('device.backedOff', {
+                              time: formatDuration(Math.max(0, s.backoffUntil - Date.now()), lang),
+                            })}
+                          </span>
+                        ) : (
+                          <span class="badge badge-online">{t('device.healthy')}</span>
+                        )}
+                      </td>
                       <td>{s.consecutiveFailures}</td>
                       <td>{s.backoffMs > 0 ? formatDuration(s.backoffMs, lang) : '—'}</td>
                       <td>
@@ -167,13 +208,33 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
         </Section>
       )}
       {device && <WriteForm device={device} me={me} />}
-      <Section title={t('device.history')} id="device-connections" actions={<button type="button" onClick={connections.reload}>{t('refresh')}</button>}>
+      <Section
+        title={t('device.history')}
+        id="device-connections"
+        actions={
+          <button type="button" onClick={connections.reload}>
+            {t('refresh')}
+          </button>
+        }
+      >
         <ErrorNote error={connections.error} />
         <ConnectionTable rows={connections.data?.items ?? []} showDevice={false} />
       </Section>
-      <Section title={t('device.packets')} id="packets" actions={<button type="button" onClick={packets.reload}>{t('refresh')}</button>}>
+      <Section
+        title={t('device.packets')}
+        id="packets"
+        actions={
+          <button type="button" onClick={packets.reload}>
+            {t('refresh')}
+          </button>
+        }
+      >
         <ErrorNote error={packets.error} />
-        {packets.data && packets.data.items.length === 0 ? <p class="muted">{t('device.noPackets')}</p> : <PacketTable rows={packets.data?.items ?? []} showDevice={false} />}
+        {packets.data && packets.data.items.length === 0 ? (
+          <p class="muted">{t('device.noPackets')}</p>
+        ) : (
+          <PacketTable rows={packets.data?.items ?? []} showDevice={false} />
+        )}
       </Section>
     </>
   );

@@ -17,7 +17,10 @@ export function DevicesPage() {
   const status = query.get('status') ?? '';
   const offset = Number(query.get('offset') ?? 0) || 0;
   const [text, setText] = useState(search);
-  const list = useLoad(() => get<DeviceList>('/api/devices', { search, status, offset, limit: PAGE }), [search, status, offset]);
+  const list = useLoad(
+    () => get<DeviceList>('/api/devices', { search, status, offset, limit: PAGE }),
+    [search, status, offset],
+  );
 
   const go = (next: { search?: string; status?: string; offset?: number }) => {
     const params = new URLSearchParams();
@@ -56,7 +59,11 @@ export function DevicesPage() {
         </div>
         <div class="field">
           <label for="device-status">{t('devices.statusFilter')}</label>
-          <select id="device-status" value={status} onChange={(e) => go({ status: e.currentTarget.value, search: text })}>
+          <select
+            id="device-status"
+            value={status}
+            onChange={(e) => go({ status: e.currentTarget.value, search: text })}
+          >
             <option value="">{t('devices.all')}</option>
             <option value="online">{t('status.online')}</option>
             <option value="offline">{t('status.offline')}</option>
@@ -68,14 +75,25 @@ export function DevicesPage() {
       {data && (
         <>
           <p class="muted" aria-live="polite">
-            {t('devices.count', { shown: data.items.length, total: data.total })} · <StatusBadge status="online" /> {data.counts.online} · <StatusBadge status="offline" /> {data.counts.offline}
+            {t('devices.count', { shown: data.items.length, total: data.total })} · <StatusBadge status="online" />{' '}
+            {data.counts.online} · <StatusBadge status="offline" /> {data.counts.offline}
           </p>
           {data.items.length === 0 ? (
             <p class="muted">{t('devices.empty')}</p>
           ) : (
             <TableWrap label={t('devices.title')}>
               <table class="devices">
-                <Head cols={[t('col.id'), t('col.name'), t('col.status'), t('col.profile'), t('col.address'), t('col.via'), t('col.lastSeen')]} />
+                <Head
+                  cols={[
+                    t('col.id'),
+                    t('col.name'),
+                    t('col.status'),
+                    t('col.profile'),
+                    t('col.address'),
+                    t('col.via'),
+                    t('col.lastSeen'),
+                  ]}
+                />
                 <tbody>
                   {data.items.map((d) => (
                     <tr key={d.registrationId}>
@@ -92,7 +110,9 @@ export function DevicesPage() {
                         <Via via={d.via} />
                       </td>
                       <td>
-                        <Time at={d.status === 'online' ? (d.lastDataAt ?? d.lastHeartbeatAt ?? d.connectedAt) : d.lastSeen} />
+                        <Time
+                          at={d.status === 'online' ? (d.lastDataAt ?? d.lastHeartbeatAt ?? d.connectedAt) : d.lastSeen}
+                        />
                       </td>
                     </tr>
                   ))}

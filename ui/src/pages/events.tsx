@@ -66,7 +66,11 @@ export function EventsPage() {
       >
         <div class="field">
           <label for="events-type">{t('events.type')}</label>
-          <select id="events-type" value={form.type} onChange={(e) => setForm({ ...form, type: e.currentTarget.value })}>
+          <select
+            id="events-type"
+            value={form.type}
+            onChange={(e) => setForm({ ...form, type: e.currentTarget.value })}
+          >
             <option value="">{t('events.anyType')}</option>
             {(first.data?.types ?? []).map((type) => (
               <option value={type} key={type}>
@@ -77,7 +81,12 @@ export function EventsPage() {
         </div>
         <div class="field">
           <label for="events-device">{t('data.device')}</label>
-          <input id="events-device" value={form.device} placeholder={t('data.anyDevice')} onInput={(e) => setForm({ ...form, device: e.currentTarget.value })} />
+          <input
+            id="events-device"
+            value={form.device}
+            placeholder={t('data.anyDevice')}
+            onInput={(e) => setForm({ ...form, device: e.currentTarget.value })}
+          />
         </div>
         <RangePicker idPrefix="events" value={form.range} onChange={(range) => setForm({ ...form, range })} />
         <button type="submit">{t('apply')}</button>
@@ -96,7 +105,9 @@ export function EventsPage() {
                     <Time at={e.at} ms />
                   </td>
                   <td>{e.type}</td>
-                  <td>{e.registrationId !== null ? <a href={devicePath(e.registrationId)}>{e.registrationId}</a> : ''}</td>
+                  <td>
+                    {e.registrationId !== null ? <a href={devicePath(e.registrationId)}>{e.registrationId}</a> : ''}
+                  </td>
                   <td>{e.rule ?? ''}</td>
                   <td>
                     <code>{JSON.stringify(e.payload)}</code>

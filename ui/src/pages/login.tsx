@@ -16,7 +16,10 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: Me) => void }) {
     setBusy(true);
     setError(null);
     try {
-      const { user } = await post<{ user: { username: string; role: Me['role'] } }>('/api/login', { username, password });
+      const { user } = await post<{ user: { username: string; role: Me['role'] } }>('/api/login', {
+        username,
+        password,
+      });
       onLoggedIn({ ...user, via: 'session' });
     } catch (err) {
       if (err instanceof ApiError && err.status === 429) {
@@ -37,9 +40,24 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: Me) => void }) {
         <h1 id="login-title">{t('login.title')}</h1>
         <p class="muted">{t('login.subtitle')}</p>
         <label for="login-username">{t('login.username')}</label>
-        <input id="login-username" name="username" autoComplete="username" required value={username} onInput={(e) => setUsername(e.currentTarget.value)} />
+        <input
+          id="login-username"
+          name="username"
+          autoComplete="username"
+          required
+          value={username}
+          onInput={(e) => setUsername(e.currentTarget.value)}
+        />
         <label for="login-password">{t('login.password')}</label>
-        <input id="login-password" name="password" type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+        <input
+          id="login-password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
         {error && (
           <p class="note note-error" role="alert">
             {error}

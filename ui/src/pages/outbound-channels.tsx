@@ -37,7 +37,9 @@ export function OutboundChannels({ channels, isAdmin, busy, act }: Props) {
 
   return (
     <section aria-labelledby="outbound-heading">
-      <h2 id="outbound-heading" class="table-title">{t('outbound.title')}</h2>
+      <h2 id="outbound-heading" class="table-title">
+        {t('outbound.title')}
+      </h2>
       <p class="muted">{t('outbound.intro')}</p>
       {channels.length === 0 ? (
         <p class="muted">{t('outbound.none')}</p>
@@ -86,7 +88,13 @@ export function OutboundChannels({ channels, isAdmin, busy, act }: Props) {
                   <td>
                     <Time at={c.lastCollectAt} />
                   </td>
-                  <td class="next-attempt">{c.state === 'backing-off' && c.nextAttemptAt !== null ? t('outbound.inTime', { time: formatDuration(Math.max(0, c.nextAttemptAt - now), lang) }) : <span class="muted">—</span>}</td>
+                  <td class="next-attempt">
+                    {c.state === 'backing-off' && c.nextAttemptAt !== null ? (
+                      t('outbound.inTime', { time: formatDuration(Math.max(0, c.nextAttemptAt - now), lang) })
+                    ) : (
+                      <span class="muted">—</span>
+                    )}
+                  </td>
                   <td>{c.failures}</td>
                   <td class="devices">
                     {c.devices.length === 0 ? (
@@ -110,7 +118,15 @@ export function OutboundChannels({ channels, isAdmin, busy, act }: Props) {
                     <ChannelControls
                       running={c.state !== 'stopped'}
                       busy={busy}
-                      onAction={(action) => act(c.name, action, action === 'stop' ? t('outbound.confirmStop', { name: c.name, count: c.devices.length }) : null)}
+                      onAction={(action) =>
+                        act(
+                          c.name,
+                          action,
+                          action === 'stop'
+                            ? t('outbound.confirmStop', { name: c.name, count: c.devices.length })
+                            : null,
+                        )
+                      }
                     />
                   )}
                 </tr>

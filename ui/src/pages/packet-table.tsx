@@ -10,14 +10,25 @@ export function PacketTable({ rows, showDevice = true }: { rows: PacketRow[]; sh
   return (
     <TableWrap label={t('device.packets')}>
       <table class="packets">
-        <Head cols={[t('col.time'), showDevice && t('col.device'), t('col.direction'), t('col.kind'), t('col.bytes'), t('col.note')]} />
+        <Head
+          cols={[
+            t('col.time'),
+            showDevice && t('col.device'),
+            t('col.direction'),
+            t('col.kind'),
+            t('col.bytes'),
+            t('col.note'),
+          ]}
+        />
         <tbody>
           {rows.map((p) => (
             <tr key={p.id}>
               <td>
                 <Time at={p.at} ms />
               </td>
-              {showDevice && <td>{p.registrationId ? <a href={devicePath(p.registrationId)}>{p.registrationId}</a> : '—'}</td>}
+              {showDevice && (
+                <td>{p.registrationId ? <a href={devicePath(p.registrationId)}>{p.registrationId}</a> : '—'}</td>
+              )}
               <td>{tMaybe('direction', p.direction)}</td>
               <td>{tMaybe('kind', p.kind)}</td>
               <td>

@@ -20,13 +20,32 @@ export function RulesPage() {
       <h1>{t('rules.title')}</h1>
       <p class="muted">{t('rules.intro')}</p>
       <ErrorNote error={loaded.error} />
-      <Section title={t('rules.title')} id="rules" actions={<button type="button" onClick={loaded.reload}>{t('refresh')}</button>}>
+      <Section
+        title={t('rules.title')}
+        id="rules"
+        actions={
+          <button type="button" onClick={loaded.reload}>
+            {t('refresh')}
+          </button>
+        }
+      >
         {loaded.data && rules.length === 0 ? (
           <p class="muted">{t('rules.none')}</p>
         ) : (
           <TableWrap label={t('rules.title')}>
             <table>
-              <Head cols={[t('col.name'), t('rules.summary'), t('rules.actions'), t('rules.fired'), t('rules.recovered'), t('rules.suppressed'), t('rules.debounced'), t('rules.lastFired')]} />
+              <Head
+                cols={[
+                  t('col.name'),
+                  t('rules.summary'),
+                  t('rules.actions'),
+                  t('rules.fired'),
+                  t('rules.recovered'),
+                  t('rules.suppressed'),
+                  t('rules.debounced'),
+                  t('rules.lastFired'),
+                ]}
+              />
               <tbody>
                 {rules.map((r) => (
                   <tr key={r.name} data-rule={r.name}>

@@ -26,7 +26,11 @@ function RoleSelect({ id, value, onChange }: { id: string; value: Role; onChange
 function DeleteCell({ name, onDelete }: { name: string; onDelete: () => void }) {
   return (
     <td>
-      <button type="button" class="danger" onClick={() => window.confirm(t('users.confirmDelete', { name })) && onDelete()}>
+      <button
+        type="button"
+        class="danger"
+        onClick={() => window.confirm(t('users.confirmDelete', { name })) && onDelete()}
+      >
         {t('users.delete')}
       </button>
     </td>
@@ -67,12 +71,26 @@ export function UsersPage() {
                     <label class="sr-only" for={`role-${u.username}`}>
                       {t('users.setRole')}
                     </label>
-                    <RoleSelect id={`role-${u.username}`} value={u.role} onChange={(role) => void run(() => api('PATCH', `/api/users/${encodeURIComponent(u.username)}`, { body: { role } }), users.reload)} />
+                    <RoleSelect
+                      id={`role-${u.username}`}
+                      value={u.role}
+                      onChange={(role) =>
+                        void run(
+                          () => api('PATCH', `/api/users/${encodeURIComponent(u.username)}`, { body: { role } }),
+                          users.reload,
+                        )
+                      }
+                    />
                   </td>
                   <td>
                     <Time at={u.createdAt} />
                   </td>
-                  <DeleteCell name={u.username} onDelete={() => void run(() => api('DELETE', `/api/users/${encodeURIComponent(u.username)}`), users.reload)} />
+                  <DeleteCell
+                    name={u.username}
+                    onDelete={() =>
+                      void run(() => api('DELETE', `/api/users/${encodeURIComponent(u.username)}`), users.reload)
+                    }
+                  />
                 </tr>
               ))}
             </tbody>
@@ -83,19 +101,36 @@ export function UsersPage() {
           aria-label={t('users.newUser')}
           onSubmit={(e) => {
             e.preventDefault();
-            void run(() => post('/api/users', newUser), () => {
-              setNewUser({ username: '', password: '', role: 'viewer' });
-              users.reload();
-            });
+            void run(
+              () => post('/api/users', newUser),
+              () => {
+                setNewUser({ username: '', password: '', role: 'viewer' });
+                users.reload();
+              },
+            );
           }}
         >
           <div class="field">
             <label for="new-username">{t('col.username')}</label>
-            <input id="new-username" required pattern="[A-Za-z0-9._\-]{1,64}" value={newUser.username} onInput={(e) => setNewUser({ ...newUser, username: e.currentTarget.value })} />
+            <input
+              id="new-username"
+              required
+              pattern="[A-Za-z0-9._\-]{1,64}"
+              value={newUser.username}
+              onInput={(e) => setNewUser({ ...newUser, username: e.currentTarget.value })}
+            />
           </div>
           <div class="field">
             <label for="new-password">{t('users.password')}</label>
-            <input id="new-password" type="password" autoComplete="new-password" minLength={8} required value={newUser.password} onInput={(e) => setNewUser({ ...newUser, password: e.currentTarget.value })} />
+            <input
+              id="new-password"
+              type="password"
+              autoComplete="new-password"
+              minLength={8}
+              required
+              value={newUser.password}
+              onInput={(e) => setNewUser({ ...newUser, password: e.currentTarget.value })}
+            />
           </div>
           <div class="field">
             <label for="new-role">{t('col.role')}</label>
@@ -114,7 +149,17 @@ export function UsersPage() {
         )}
         <TableWrap label={t('users.tokens')}>
           <table>
-            <Head cols={[t('users.tokenName'), t('col.role'), t('col.createdBy'), t('col.created'), t('col.lastUsed'), t('col.expires'), t('col.actions')]} />
+            <Head
+              cols={[
+                t('users.tokenName'),
+                t('col.role'),
+                t('col.createdBy'),
+                t('col.created'),
+                t('col.lastUsed'),
+                t('col.expires'),
+                t('col.actions'),
+              ]}
+            />
             <tbody>
               {(tokens.data?.items ?? []).map((tk) => (
                 <tr key={tk.id}>
@@ -130,7 +175,10 @@ export function UsersPage() {
                   <td>
                     <Time at={tk.expiresAt} />
                   </td>
-                  <DeleteCell name={tk.name} onDelete={() => void run(() => api('DELETE', `/api/tokens/${tk.id}`), tokens.reload)} />
+                  <DeleteCell
+                    name={tk.name}
+                    onDelete={() => void run(() => api('DELETE', `/api/tokens/${tk.id}`), tokens.reload)}
+                  />
                 </tr>
               ))}
             </tbody>
@@ -141,7 +189,11 @@ export function UsersPage() {
           aria-label={t('users.newToken')}
           onSubmit={(e) => {
             e.preventDefault();
-            const body = { name: newToken.name, role: newToken.role, ...(newToken.days ? { expiresInDays: Number(newToken.days) } : {}) };
+            const body = {
+              name: newToken.name,
+              role: newToken.role,
+              ...(newToken.days ? { expiresInDays: Number(newToken.days) } : {}),
+            };
             void run(
               () => post<{ secret: string }>('/api/tokens', body).then((r) => setSecret(r.secret)),
               () => {
@@ -153,7 +205,13 @@ export function UsersPage() {
         >
           <div class="field">
             <label for="token-name">{t('users.tokenName')}</label>
-            <input id="token-name" required maxLength={64} value={newToken.name} onInput={(e) => setNewToken({ ...newToken, name: e.currentTarget.value })} />
+            <input
+              id="token-name"
+              required
+              maxLength={64}
+              value={newToken.name}
+              onInput={(e) => setNewToken({ ...newToken, name: e.currentTarget.value })}
+            />
           </div>
           <div class="field">
             <label for="token-role">{t('col.role')}</label>
@@ -161,7 +219,14 @@ export function UsersPage() {
           </div>
           <div class="field">
             <label for="token-days">{t('users.expiresInDays')}</label>
-            <input id="token-days" type="number" min={1} max={3650} value={newToken.days} onInput={(e) => setNewToken({ ...newToken, days: e.currentTarget.value })} />
+            <input
+              id="token-days"
+              type="number"
+              min={1}
+              max={3650}
+              value={newToken.days}
+              onInput={(e) => setNewToken({ ...newToken, days: e.currentTarget.value })}
+            />
           </div>
           <button type="submit" class="primary">
             {t('users.create')}

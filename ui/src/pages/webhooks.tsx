@@ -26,7 +26,14 @@ export function WebhooksPage({ me }: { me: Me }) {
       setNote(
         result.ok
           ? { tone: 'ok', text: t('webhooks.testOk', { name, status: result.status ?? '', ms: result.latencyMs }) }
-          : { tone: 'error', text: t('webhooks.testFailed', { name, reason: result.status !== null ? `HTTP ${result.status}` : (result.error ?? ''), ms: result.latencyMs }) },
+          : {
+              tone: 'error',
+              text: t('webhooks.testFailed', {
+                name,
+                reason: result.status !== null ? `HTTP ${result.status}` : (result.error ?? ''),
+                ms: result.latencyMs,
+              }),
+            },
       );
     } catch (err) {
       setNote({ tone: 'error', text: t('error', { message: err instanceof Error ? err.message : String(err) }) });
@@ -45,14 +52,41 @@ export function WebhooksPage({ me }: { me: Me }) {
           {note.text}
         </p>
       )}
-      <Section title={t('webhooks.endpoints')} id="endpoints" actions={<button type="button" onClick={endpoints.reload}>{t('refresh')}</button>}>
-        {stats && <p class="muted small">{t('webhooks.stats', { delivered: stats.delivered, failed: stats.failedAttempts, dead: stats.dead, queued: stats.queued })}</p>}
+      <Section
+        title={t('webhooks.endpoints')}
+        id="endpoints"
+        actions={
+          <button type="button" onClick={endpoints.reload}>
+            {t('refresh')}
+          </button>
+        }
+      >
+        {stats && (
+          <p class="muted small">
+            {t('webhooks.stats', {
+              delivered: stats.delivered,
+              failed: stats.failedAttempts,
+              dead: stats.dead,
+              queued: stats.queued,
+            })}
+          </p>
+        )}
         {endpoints.data && items.length === 0 ? (
           <p class="muted">{t('webhooks.none')}</p>
         ) : (
           <TableWrap label={t('webhooks.endpoints')}>
             <table>
-              <Head cols={[t('col.name'), t('webhooks.url'), t('webhooks.method'), t('webhooks.enabled'), t('webhooks.secrets'), t('webhooks.queue'), operator && t('col.actions')]} />
+              <Head
+                cols={[
+                  t('col.name'),
+                  t('webhooks.url'),
+                  t('webhooks.method'),
+                  t('webhooks.enabled'),
+                  t('webhooks.secrets'),
+                  t('webhooks.queue'),
+                  operator && t('col.actions'),
+                ]}
+              />
               <tbody>
                 {items.map((e) => (
                   <tr key={e.name} data-endpoint={e.name}>
@@ -95,8 +129,19 @@ export function WebhooksPage({ me }: { me: Me }) {
   );
 }
 
-function DeadLetters({ changed, onRetried, onError }: { changed: number; onRetried: (id: string) => void; onError: (message: string) => void }) {
-  const dead = useLoad(() => get<{ items: Delivery[]; next: TimeNext }>('/api/webhooks/dead-letters', { limit: ROWS }), [changed]);
+function DeadLetters({
+  changed,
+  onRetried,
+  onError,
+}: {
+  changed: number;
+  onRetried: (id: string) => void;
+  onError: (message: string) => void;
+}) {
+  const dead = useLoad(
+    () => get<{ items: Delivery[]; next: TimeNext }>('/api/webhooks/dead-letters', { limit: ROWS }),
+    [changed],
+  );
   const [busy, setBusy] = useState<string | null>(null);
   const retry = async (id: string) => {
     setBusy(id);
@@ -111,16 +156,42 @@ function DeadLetters({ changed, onRetried, onError }: { changed: number; onRetri
   };
   const rows = dead.data?.items ?? [];
   return (
-    <Section title={t('webhooks.deadLetters')} id="dead-letters" actions={<button type="button" onClick={dead.reload}>{t('refresh')}</button>}>
+    <Section
+      title={t('webhooks.deadLetters')}
+      id="dead-letters"
+      actions={
+        <button type="button" onClick={dead.reload}>
+          {t('refresh')}
+        </button>
+      }
+    >
       <ErrorNote error={dead.error} />
-      {dead.data && rows.length === 0 ? <p class="muted">{t('webhooks.noDeadLetters')}</p> : <DeliveryTable rows={rows} action={(d) => <button type="button" disabled={busy !== null} onClick={() => void retry(d.id)}>{t('webhooks.retry')}</button>} />}
+      {dead.data && rows.length === 0 ? (
+        <p class="muted">{t('webhooks.noDeadLetters')}</p>
+      ) : (
+        <DeliveryTable
+          rows={rows}
+          action={(d) => (
+            <button type="button" disabled={busy !== null} onClick={() => void retry(d.id)}>
+              {t('webhooks.retry')}
+            </button>
+          )}
+        />
+      )}
     </Section>
   );
 }
 
 function DeliveryLog({ changed }: { changed: number }) {
   const [status, setStatus] = useState('');
-  const log = useLoad(() => get<{ items: Delivery[]; next: TimeNext }>('/api/webhooks/deliveries', { limit: ROWS, status: status || undefined }), [status, changed]);
+  const log = useLoad(
+    () =>
+      get<{ items: Delivery[]; next: TimeNext }>('/api/webhooks/deliveries', {
+        limit: ROWS,
+        status: status || undefined,
+      }),
+    [status, changed],
+  );
   const filter = (
     <>
       <label for="deliveries-status" class="sr-only">
@@ -152,7 +223,21 @@ function DeliveryTable({ rows, action }: { rows: Delivery[]; action?: (d: Delive
   return (
     <TableWrap label={t('webhooks.deliveries')}>
       <table>
-        <Head cols={[t('webhooks.created'), t('events.type'), t('col.device'), t('webhooks.endpoint'), t('events.rule'), t('webhooks.deliveryStatus'), t('webhooks.httpStatus'), t('webhooks.latency'), t('webhooks.attempts'), t('col.lastError'), action !== undefined && t('col.actions')]} />
+        <Head
+          cols={[
+            t('webhooks.created'),
+            t('events.type'),
+            t('col.device'),
+            t('webhooks.endpoint'),
+            t('events.rule'),
+            t('webhooks.deliveryStatus'),
+            t('webhooks.httpStatus'),
+            t('webhooks.latency'),
+            t('webhooks.attempts'),
+            t('col.lastError'),
+            action !== undefined && t('col.actions'),
+          ]}
+        />
         <tbody>
           {rows.map((d) => (
             <tr key={d.id} data-delivery={d.id} data-status={d.status}>
@@ -164,7 +249,11 @@ function DeliveryTable({ rows, action }: { rows: Delivery[]; action?: (d: Delive
               <td>{d.endpoint}</td>
               <td>{d.rule}</td>
               <td>
-                <span class={`badge badge-${d.status === 'delivered' ? 'online' : d.status === 'dead' ? 'error' : 'warn'}`}>{t(`deliveryStatus.${d.status}`)}</span>
+                <span
+                  class={`badge badge-${d.status === 'delivered' ? 'online' : d.status === 'dead' ? 'error' : 'warn'}`}
+                >
+                  {t(`deliveryStatus.${d.status}`)}
+                </span>
               </td>
               <td>{d.lastStatus ?? '—'}</td>
               <td>{d.lastLatencyMs !== null ? `${Math.round(d.lastLatencyMs)} ${t('units.ms')}` : '—'}</td>

@@ -40,7 +40,10 @@ export function WriteForm({ device, me }: { device: DeviceDetail; me: Me }) {
     setBusy(true);
     setResult(null);
     try {
-      const { at } = await post<{ result: string; at: number }>(`/api/devices/${deviceIdPath(device.registrationId)}/write`, body);
+      const { at } = await post<{ result: string; at: number }>(
+        `/api/devices/${deviceIdPath(device.registrationId)}/write`,
+        body,
+      );
       setResult({ ok: true, message: t('write.ok', { time: formatTime(at, true) }) });
     } catch (err) {
       setResult({ ok: false, message: err instanceof ApiError ? `${err.message} (${err.code})` : String(err) });
@@ -51,18 +54,31 @@ export function WriteForm({ device, me }: { device: DeviceDetail; me: Me }) {
 
   // Writes go through a Modbus request queue: a DTU session's (an RTU-over-TCP channel runs
   // its link as one) or a Modbus TCP channel's. MQTT, HTTP and OPC UA channels have none.
-  const viaChannel = device.via?.kind === 'channel' && !WRITABLE_CHANNELS.has(device.via.type) ? device.via.channel : null;
+  const viaChannel =
+    device.via?.kind === 'channel' && !WRITABLE_CHANNELS.has(device.via.type) ? device.via.channel : null;
   const offline = device.status !== 'online' || viaChannel !== null;
   const many = fn === 15 || fn === 16;
   return (
     <Section title={t('write.title')} id="write">
-      {viaChannel !== null ? <p class="note note-warn">{t('write.viaChannel', { channel: viaChannel })}</p> : offline && <p class="note note-warn">{t('write.offline')}</p>}
+      {viaChannel !== null ? (
+        <p class="note note-warn">{t('write.viaChannel', { channel: viaChannel })}</p>
+      ) : (
+        offline && <p class="note note-warn">{t('write.offline')}</p>
+      )}
       <form class="write-form" onSubmit={(e) => void submit(e)}>
         <fieldset disabled={offline || busy}>
           <legend class="sr-only">{t('write.title')}</legend>
           <div class="field">
             <label for="write-slave">{t('col.slave')}</label>
-            <input id="write-slave" type="number" min={0} max={247} required value={slave} onInput={(e) => setSlave(e.currentTarget.value)} />
+            <input
+              id="write-slave"
+              type="number"
+              min={0}
+              max={247}
+              required
+              value={slave}
+              onInput={(e) => setSlave(e.currentTarget.value)}
+            />
           </div>
           <div class="field">
             <label for="write-fn">{t('write.fn')}</label>
@@ -75,11 +91,25 @@ export function WriteForm({ device, me }: { device: DeviceDetail; me: Me }) {
           </div>
           <div class="field">
             <label for="write-address">{t('col.address_')}</label>
-            <input id="write-address" type="number" min={0} max={65535} required value={address} onInput={(e) => setAddress(e.currentTarget.value)} />
+            <input
+              id="write-address"
+              type="number"
+              min={0}
+              max={65535}
+              required
+              value={address}
+              onInput={(e) => setAddress(e.currentTarget.value)}
+            />
           </div>
           <div class="field">
             <label for="write-values">{many ? t('write.values') : t('write.value')}</label>
-            <input id="write-values" required value={text} placeholder={fn === 5 || fn === 15 ? t('write.coilHint') : '0–65535'} onInput={(e) => setText(e.currentTarget.value)} />
+            <input
+              id="write-values"
+              required
+              value={text}
+              placeholder={fn === 5 || fn === 15 ? t('write.coilHint') : '0–65535'}
+              onInput={(e) => setText(e.currentTarget.value)}
+            />
           </div>
           <button type="submit" class="primary">
             {busy ? t('write.busy') : t('write.submit')}

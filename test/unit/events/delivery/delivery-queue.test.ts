@@ -27,11 +27,37 @@ class MemoryStore implements DeliveryStore {
 }
 
 function endpoint(name: string, overrides: Partial<WebhookEndpoint> = {}): WebhookEndpoint {
-  return { name, url: 'http://127.0.0.1:1/x', method: 'POST', headers: {}, secrets: [], timeoutMs: 1000, concurrency: 1, maxAttempts: 4, backoffInitialMs: 1000, backoffMaxMs: 5000, enabled: true, ...overrides };
+  return {
+    name,
+    url: 'http://127.0.0.1:1/x',
+    method: 'POST',
+    headers: {},
+    secrets: [],
+    timeoutMs: 1000,
+    concurrency: 1,
+    maxAttempts: 4,
+    backoffInitialMs: 1000,
+    backoffMaxMs: 5000,
+    enabled: true,
+    ...overrides,
+  };
 }
 
-const result = (ok: boolean): SendResult => ({ ok, status: ok ? 200 : 500, error: ok ? null : 'HTTP 500', latencyMs: 1, aborted: false });
-const input = (endpoint = 'a') => ({ eventId: 'ev_1', eventType: 'device.online', registrationId: 'D1', endpoint, rule: 'r', body: '{}' });
+const result = (ok: boolean): SendResult => ({
+  ok,
+  status: ok ? 200 : 500,
+  error: ok ? null : 'HTTP 500',
+  latencyMs: 1,
+  aborted: false,
+});
+const input = (endpoint = 'a') => ({
+  eventId: 'ev_1',
+  eventType: 'device.online',
+  registrationId: 'D1',
+  endpoint,
+  rule: 'r',
+  body: '{}',
+});
 
 describe('delivery queue', () => {
   it('waits initialDelay·2^(n-1), capped at maxDelay, jittered into [½, 1] of it, then makes the delivery a dead letter', async () => {
@@ -52,7 +78,10 @@ describe('delivery queue', () => {
       expect(attempts).toEqual([0, 500, 1500, 3000, 4500]);
       expect(store.rows.get(id)).toMatchObject({ status: 'dead', attempts: 5 });
 
-      const jittered = new DeliveryQueue(new Map([['a', ep]]), new MemoryStore(), silentLogger(), { send, random: () => 0.999 });
+      const jittered = new DeliveryQueue(new Map([['a', ep]]), new MemoryStore(), silentLogger(), {
+        send,
+        random: () => 0.999,
+      });
       attempts.length = 0;
       await jittered.start();
       jittered.add(input());
@@ -74,7 +103,10 @@ describe('delivery queue', () => {
       return Promise.resolve(result(true));
     };
     const store = new MemoryStore();
-    const endpoints = new Map([['blocked', endpoint('blocked', { concurrency: 1 })], ['free', endpoint('free', { concurrency: 1 })]]);
+    const endpoints = new Map([
+      ['blocked', endpoint('blocked', { concurrency: 1 })],
+      ['free', endpoint('free', { concurrency: 1 })],
+    ]);
     const queue = new DeliveryQueue(endpoints, store, silentLogger(), { send });
     await queue.start();
     for (let i = 0; i < 3; i++) queue.add({ ...input('blocked'), eventId: `b${i}` });
@@ -93,7 +125,9 @@ describe('delivery queue', () => {
 
   it('makes a delivery dead after maxAttempts and leaves an aborted attempt pending on stop', async () => {
     const store = new MemoryStore();
-    const failing = new DeliveryQueue(new Map([['a', endpoint('a', { maxAttempts: 1 })]]), store, silentLogger(), { send: async () => result(false) });
+    const failing = new DeliveryQueue(new Map([['a', endpoint('a', { maxAttempts: 1 })]]), store, silentLogger(), {
+      send: async () => result(false),
+    });
     await failing.start();
     const dead = failing.add(input())!;
     await until(() => store.rows.get(dead)?.status === 'dead');
@@ -101,7 +135,11 @@ describe('delivery queue', () => {
     await failing.stop();
 
     const hanging: Sender = (_e, _r, stop) =>
-      new Promise((resolve) => stop.addEventListener('abort', () => resolve({ ok: false, status: null, error: 'stopped', latencyMs: 0, aborted: true })));
+      new Promise((resolve) =>
+        stop.addEventListener('abort', () =>
+          resolve({ ok: false, status: null, error: 'stopped', latencyMs: 0, aborted: true }),
+        ),
+      );
     const queue = new DeliveryQueue(new Map([['a', endpoint('a')]]), store, silentLogger(), { send: hanging });
     await queue.start();
     const id = queue.add({ ...input(), eventId: 'ev_2' })!;
@@ -112,7 +150,12 @@ describe('delivery queue', () => {
   });
 
   it('refuses deliveries to unknown or disabled endpoints', async () => {
-    const queue = new DeliveryQueue(new Map([['off', endpoint('off', { enabled: false })]]), new MemoryStore(), silentLogger(), { send: async () => result(true) });
+    const queue = new DeliveryQueue(
+      new Map([['off', endpoint('off', { enabled: false })]]),
+      new MemoryStore(),
+      silentLogger(),
+      { send: async () => result(true) },
+    );
     await queue.start();
     expect(queue.add(input('off'))).toBeNull();
     expect(queue.add(input('unknown'))).toBeNull();

@@ -8,7 +8,11 @@ import { RuleEngine } from '../../../../src/events/rules/rule-engine.js';
 const T0 = 1_700_000_000_000;
 const EVERY_DEVICE = { ids: null, pattern: null, profiles: null };
 
-function pointRule(name: string, condition: Condition, extra: Partial<RuleDef> & { hysteresis?: number; forMs?: number; recovery?: boolean; point?: string } = {}): RuleDef {
+function pointRule(
+  name: string,
+  condition: Condition,
+  extra: Partial<RuleDef> & { hysteresis?: number; forMs?: number; recovery?: boolean; point?: string } = {},
+): RuleDef {
   const { hysteresis = 0, forMs = 0, recovery = condition.kind !== 'change', point = 'temp', ...rest } = extra;
   return {
     name,
@@ -44,7 +48,10 @@ const recovered = (value: number) => ({ type: 'rule.recovered', value });
 
 describe('point rules', () => {
   it('fire on crossing a threshold and recover once, whatever the number of samples in between', () => {
-    expect(run(pointRule('r', { kind: 'compare', op: '>', value: 30 }), [10, 29, 31, 35, 40, 31, 30, 12, 12])).toEqual([fired(31), recovered(30)]);
+    expect(run(pointRule('r', { kind: 'compare', op: '>', value: 30 }), [10, 29, 31, 35, 40, 31, 30, 12, 12])).toEqual([
+      fired(31),
+      recovered(30),
+    ]);
   });
 
   it('support every comparison', () => {
@@ -55,7 +62,8 @@ describe('point rules', () => {
       ['==', [1, 30, 30, 2], [fired(30), recovered(2)]],
       ['!=', [30, 7, 8, 30], [fired(7), recovered(30)]],
     ];
-    for (const [op, values, expected] of cases) expect(run(pointRule('r', { kind: 'compare', op, value: 30 }), values), op).toEqual(expected);
+    for (const [op, values, expected] of cases)
+      expect(run(pointRule('r', { kind: 'compare', op, value: 30 }), values), op).toEqual(expected);
   });
 
   it('hold through an oscillation within the hysteresis band and recover beyond it', () => {
@@ -66,13 +74,12 @@ describe('point rules', () => {
   });
 
   it('check between and outside with hysteresis at both ends', () => {
-    expect(run(pointRule('r', { kind: 'between', low: 10, high: 20 }, { hysteresis: 1 }), [5, 10, 9.5, 20.5, 21.5])).toEqual([fired(10), recovered(21.5)]);
-    expect(run(pointRule('r', { kind: 'outside', low: 10, high: 20 }, { hysteresis: 1 }), [15, 21, 19.5, 18.5, 9, 11.5])).toEqual([
-      fired(21),
-      recovered(18.5),
-      fired(9),
-      recovered(11.5),
-    ]);
+    expect(
+      run(pointRule('r', { kind: 'between', low: 10, high: 20 }, { hysteresis: 1 }), [5, 10, 9.5, 20.5, 21.5]),
+    ).toEqual([fired(10), recovered(21.5)]);
+    expect(
+      run(pointRule('r', { kind: 'outside', low: 10, high: 20 }, { hysteresis: 1 }), [15, 21, 19.5, 18.5, 9, 11.5]),
+    ).toEqual([fired(21), recovered(18.5), fired(9), recovered(11.5)]);
   });
 
   it('fire only once the condition has held for the duration, in sample time', () => {
@@ -88,9 +95,15 @@ describe('point rules', () => {
   });
 
   it('fire on a bit set and recover when it clears, for high bits too', () => {
-    expect(run(pointRule('r', { kind: 'bit', bit: 2, set: true }), [0, 1, 4, 5, 7, 3, 0])).toEqual([fired(4), recovered(3)]);
+    expect(run(pointRule('r', { kind: 'bit', bit: 2, set: true }), [0, 1, 4, 5, 7, 3, 0])).toEqual([
+      fired(4),
+      recovered(3),
+    ]);
     expect(run(pointRule('r', { kind: 'bit', bit: 0, set: false }), [1, 3, 2, 0, 1])).toEqual([fired(2), recovered(1)]);
-    expect(run(pointRule('r', { kind: 'bit', bit: 40, set: true }), [0, 2 ** 40 + 1, 1])).toEqual([fired(2 ** 40 + 1), recovered(1)]);
+    expect(run(pointRule('r', { kind: 'bit', bit: 40, set: true }), [0, 2 ** 40 + 1, 1])).toEqual([
+      fired(2 ** 40 + 1),
+      recovered(1),
+    ]);
   });
 
   it('skip samples without a number (strings, NaN)', () => {
@@ -124,7 +137,11 @@ describe('point rules', () => {
 
   it('apply a rule only to the devices its filter takes, kept apart per device', () => {
     const out: DtuEvent[] = [];
-    const rule = pointRule('r', { kind: 'compare', op: '>', value: 30 }, { devices: { ids: null, pattern: /^TH-/, profiles: ['p'] } });
+    const rule = pointRule(
+      'r',
+      { kind: 'compare', op: '>', value: 30 },
+      { devices: { ids: null, pattern: /^TH-/, profiles: ['p'] } },
+    );
     const engine = new RuleEngine(config(rule), (e) => out.push(e));
     engine.deviceRegistered('TH-1', 'p');
     engine.deviceRegistered('TH-2', 'other');
@@ -150,12 +167,23 @@ describe('event rules', () => {
   });
 
   function eventRule(extra: Partial<RuleDef> = {}): RuleDef {
-    return { name: 'ev', description: '', source: { kind: 'events', types: ['device.online', 'device.offline'] }, devices: EVERY_DEVICE, cooldownMs: 0, debounceMs: 0, actions: [], ...extra };
+    return {
+      name: 'ev',
+      description: '',
+      source: { kind: 'events', types: ['device.online', 'device.offline'] },
+      devices: EVERY_DEVICE,
+      cooldownMs: 0,
+      debounceMs: 0,
+      actions: [],
+      ...extra,
+    };
   }
 
   function engineFor(rule: RuleDef): { engine: RuleEngine; out: string[] } {
     const out: string[] = [];
-    const engine = new RuleEngine(config(rule), (e, r) => out.push(`${r.name}:${e.type}:${e.deviceId}`), { now: () => Date.now() });
+    const engine = new RuleEngine(config(rule), (e, r) => out.push(`${r.name}:${e.type}:${e.deviceId}`), {
+      now: () => Date.now(),
+    });
     engine.deviceRegistered('D1', 'p');
     return { engine, out };
   }

@@ -45,9 +45,11 @@ function harness(config: LinkConfig = link()) {
     registered: (id, raw) => events.push(['registered', id, Buffer.from(raw).toString('hex')]),
     registrationFailed: (reason) => events.push(['registrationFailed', reason]),
     heartbeat: (embedded) => events.push(['heartbeat', embedded]),
-    response: (buf, start, f) => events.push(['response', f.kind, Buffer.from(buf.subarray(start, start + f.length)).toString('hex')]),
+    response: (buf, start, f) =>
+      events.push(['response', f.kind, Buffer.from(buf.subarray(start, start + f.length)).toString('hex')]),
     badResponse: (bytes) => events.push(['badResponse', Buffer.from(bytes).toString('hex')]),
-    unsolicited: (buf, start, f) => events.push(['unsolicited', Buffer.from(buf.subarray(start, start + f.length)).toString('hex')]),
+    unsolicited: (buf, start, f) =>
+      events.push(['unsolicited', Buffer.from(buf.subarray(start, start + f.length)).toString('hex')]),
     data: (payload) => events.push(['data', Buffer.from(payload).toString('hex')]),
     discarded: (bytes, reason) => events.push(['discarded', reason, Buffer.from(bytes).toString('hex')]),
     heartbeatPatternInData: () => events.push(['hbPatternInData']),
@@ -216,10 +218,7 @@ describe('transparent responses', () => {
     const response = withCrc(hex('0103024842'));
     h.parser.expect(expectationFor(request));
     h.parser.push(response);
-    expect(h.events).toEqual([
-      ['hbPatternInData'],
-      ['response', 'ok', response.toString('hex')],
-    ]);
+    expect(h.events).toEqual([['hbPatternInData'], ['response', 'ok', response.toString('hex')]]);
   });
 
   it('reports a response with a wrong CRC as a bad response, never as data', () => {
@@ -359,4 +358,3 @@ describe('unsolicited framing', () => {
     expect(h.kinds()).toEqual(['registered', 'unsolicited', 'discarded', 'heartbeat', 'unsolicited']);
   });
 });
-

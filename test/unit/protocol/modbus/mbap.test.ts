@@ -156,7 +156,11 @@ describe('checkMbapResponse mismatches', () => {
   }
 
   it('wrong transaction id', () => {
-    expect(checkMbapResponse(exp, v.transaction + 1, good)).toEqual({ kind: 'mismatch', reason: 'transaction', length: good.length });
+    expect(checkMbapResponse(exp, v.transaction + 1, good)).toEqual({
+      kind: 'mismatch',
+      reason: 'transaction',
+      length: good.length,
+    });
   });
 
   it('wrong unit id', () => {
@@ -188,26 +192,46 @@ describe('checkMbapResponse mismatches', () => {
       kind: 'mismatch',
       reason: 'length',
     });
-    expect(checkMbapResponse(exp, v.transaction, good.subarray(0, 8))).toMatchObject({ kind: 'mismatch', reason: 'length' });
-    expect(checkMbapResponse(exp, v.transaction, good.subarray(0, 7))).toMatchObject({ kind: 'mismatch', reason: 'length' });
+    expect(checkMbapResponse(exp, v.transaction, good.subarray(0, 8))).toMatchObject({
+      kind: 'mismatch',
+      reason: 'length',
+    });
+    expect(checkMbapResponse(exp, v.transaction, good.subarray(0, 7))).toMatchObject({
+      kind: 'mismatch',
+      reason: 'length',
+    });
   });
 
   it('exception with extra bytes is a length mismatch', () => {
     const e = fixtures.exceptions.find((x) => x.function === 3 && x.code === 2)!;
     const adu = Buffer.concat([hex(e.response), Buffer.from([0])]);
-    expect(checkMbapResponse(expectationFor(REQUEST_FOR[3]), e.transaction, adu)).toMatchObject({ kind: 'mismatch', reason: 'length' });
+    expect(checkMbapResponse(expectationFor(REQUEST_FOR[3]), e.transaction, adu)).toMatchObject({
+      kind: 'mismatch',
+      reason: 'length',
+    });
   });
 
   it('write echo with another address, value or quantity', () => {
-    for (const name of ['fc05 write coil 7 on', 'fc06 write register 40 = 0xabcd', 'fc15 write 10 coils from 19', 'fc16 write 3 registers from 1']) {
+    for (const name of [
+      'fc05 write coil 7 on',
+      'fc06 write register 40 = 0xabcd',
+      'fc15 write 10 coils from 19',
+      'fc16 write 3 registers from 1',
+    ]) {
       const w = vector(name);
       const wexp = expectationFor(RTU_REQUESTS[name]!);
       for (const at of [8, 9, 10, 11]) {
         const adu = hex(w.response);
         adu[at]! ^= 0x01;
-        expect(checkMbapResponse(wexp, w.transaction, adu), `${name} byte ${at}`).toMatchObject({ kind: 'mismatch', reason: 'echo' });
+        expect(checkMbapResponse(wexp, w.transaction, adu), `${name} byte ${at}`).toMatchObject({
+          kind: 'mismatch',
+          reason: 'echo',
+        });
       }
-      expect(checkMbapResponse(wexp, w.transaction, hex(w.response).subarray(0, 11))).toMatchObject({ kind: 'mismatch', reason: 'length' });
+      expect(checkMbapResponse(wexp, w.transaction, hex(w.response).subarray(0, 11))).toMatchObject({
+        kind: 'mismatch',
+        reason: 'length',
+      });
     }
   });
 });

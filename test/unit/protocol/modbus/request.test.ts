@@ -94,7 +94,11 @@ describe('parseRequest', () => {
   it('reads back slave, function, address and quantity of every fixture request', () => {
     const fc03 = parseRequest(hex(frameNamed('fc03 read holding 2000x100 (user example)').request));
     expect(fc03).toEqual({ slave: 1, fn: 3, address: 2000, quantity: 100, values: [], length: 8 });
-    expect(parseRequest(hex(frameNamed('fc04 read input 0x3').request))).toMatchObject({ slave: 17, fn: 4, quantity: 3 });
+    expect(parseRequest(hex(frameNamed('fc04 read input 0x3').request))).toMatchObject({
+      slave: 17,
+      fn: 4,
+      quantity: 3,
+    });
     for (const frame of vectors.frames) {
       const request = parseRequest(hex(frame.request));
       expect(request.slave, frame.name).toBe(frame.slave);
@@ -104,16 +108,28 @@ describe('parseRequest', () => {
 
   it('reads the values of write requests', () => {
     expect(parseRequest(hex(frameNamed('fc05 write single coil 172 on').request))).toMatchObject({
-      fn: 5, address: 172, quantity: 1, values: [1],
+      fn: 5,
+      address: 172,
+      quantity: 1,
+      values: [1],
     });
     expect(parseRequest(hex(frameNamed('fc06 write single register 2001=3').request))).toMatchObject({
-      fn: 6, address: 2001, quantity: 1, values: [3],
+      fn: 6,
+      address: 2001,
+      quantity: 1,
+      values: [3],
     });
     expect(parseRequest(hex(frameNamed('fc15 write multiple coils 19x10').request))).toMatchObject({
-      fn: 15, address: 19, quantity: 10, values: COILS_19_TO_28.map(Number),
+      fn: 15,
+      address: 19,
+      quantity: 10,
+      values: COILS_19_TO_28.map(Number),
     });
     expect(parseRequest(hex(frameNamed('fc16 write multiple registers 2010x2').request))).toMatchObject({
-      fn: 16, address: 2010, quantity: 2, values: [16994, 0],
+      fn: 16,
+      address: 2010,
+      quantity: 2,
+      values: [16994, 0],
     });
   });
 

@@ -26,7 +26,12 @@ describe('scanUnsolicited', () => {
     for (const frame of vectors.frames) {
       const response = hex(frame.response);
       const scan = scanUnsolicited(response, 0, response.length);
-      expect(scan, frame.name).toMatchObject({ kind: 'frame', length: response.length, slave: frame.slave, fn: response[1] });
+      expect(scan, frame.name).toMatchObject({
+        kind: 'frame',
+        length: response.length,
+        slave: frame.slave,
+        fn: response[1],
+      });
     }
   });
 
@@ -112,6 +117,13 @@ describe('scanUnsolicited', () => {
 
   it('frames a pushed write echo with its four echoed bytes', () => {
     const echo = hex(frameNamed('fc06 write single register 2001=3').response);
-    expect(scanUnsolicited(echo, 0, 8)).toEqual({ kind: 'frame', length: 8, slave: 1, fn: 6, byteCount: 4, dataOffset: 2 });
+    expect(scanUnsolicited(echo, 0, 8)).toEqual({
+      kind: 'frame',
+      length: 8,
+      slave: 1,
+      fn: 6,
+      byteCount: 4,
+      dataOffset: 2,
+    });
   });
 });

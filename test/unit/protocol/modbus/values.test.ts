@@ -124,7 +124,9 @@ describe('decodePoint', () => {
     expect(decodeRegisters(f32, [0x414c, 0]).value).toBe(12.8); // 12.75
     expect(decodeRegisters(f32, [0xc14c, 0]).value).toBe(-12.8);
     expect(decodeRegisters(pointDef({ type: 'int16', scale: 0.01, decimals: 1 }), [0xfffe]).value).toBe(0); // -0.02, not -0
-    expect(Object.is(decodeRegisters(pointDef({ type: 'int16', scale: 0.01, decimals: 1 }), [0xfffe]).value, -0)).toBe(false);
+    expect(Object.is(decodeRegisters(pointDef({ type: 'int16', scale: 0.01, decimals: 1 }), [0xfffe]).value, -0)).toBe(
+      false,
+    );
   });
 
   it('trims arithmetic noise from scaled floats without rounding them to the scale', () => {
@@ -192,7 +194,9 @@ describe('encodePointValue', () => {
 
   it('writes text padded with NULs, bytes swapped for BADC', () => {
     expect(encodePointValue(pointDef({ type: 'string', registers: 3 }), 'AB C')).toEqual([0x4142, 0x2043, 0]);
-    expect(encodePointValue(pointDef({ type: 'string', registers: 2, order: 'BADC' }), 'ABC')).toEqual([0x4241, 0x0043]);
+    expect(encodePointValue(pointDef({ type: 'string', registers: 2, order: 'BADC' }), 'ABC')).toEqual([
+      0x4241, 0x0043,
+    ]);
   });
 
   it('refuses values that do not fit the point', () => {

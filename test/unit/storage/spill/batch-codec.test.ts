@@ -15,7 +15,17 @@ describe('spill batch codec', () => {
   it('keeps NaN, -0 and huge values apart from null', () => {
     const b = new WriteBatchBuilder();
     for (const value of [Number.NaN, -0, 1e308, null]) {
-      b.sample({ deviceId: 'D', point: 'x', slave: 1, address: 0, value, text: null, raw: '0000', ts: 1, quality: 'good' });
+      b.sample({
+        deviceId: 'D',
+        point: 'x',
+        slave: 1,
+        address: 0,
+        value,
+        text: null,
+        raw: '0000',
+        ts: 1,
+        quality: 'good',
+      });
     }
     const { samples } = decodeBatch(encodeBatch(b.finish()));
     expect(samples.value[0]).toBeNaN();

@@ -5,10 +5,33 @@ import { WriteBatchBuilder, type WriteBatch } from '../../../../src/storage/writ
 export function mixedBatch(tag: number, samples = 20): WriteBatch {
   const b = new WriteBatchBuilder();
   const device = `DTU${tag}`;
-  b.deviceOnline({ registrationId: device, profile: 'p', name: `名称${tag}`, ip: '10.0.0.1', port: 5000 + tag, listener: 'dtu', at: tag });
-  b.connection({ registrationId: device, event: 'connect', ip: '10.0.0.1', port: 5000 + tag, listener: 'dtu', details: null, at: tag });
+  b.deviceOnline({
+    registrationId: device,
+    profile: 'p',
+    name: `名称${tag}`,
+    ip: '10.0.0.1',
+    port: 5000 + tag,
+    listener: 'dtu',
+    at: tag,
+  });
+  b.connection({
+    registrationId: device,
+    event: 'connect',
+    ip: '10.0.0.1',
+    port: 5000 + tag,
+    listener: 'dtu',
+    details: null,
+    at: tag,
+  });
   b.heartbeat({ registrationId: device, at: tag + 1, ip: '10.0.0.1', port: 5000 + tag });
-  b.event({ id: `ev-${tag}`, type: 'device.online', registrationId: device, rule: null, at: tag, payload: { profile: 'p', 名称: tag } });
+  b.event({
+    id: `ev-${tag}`,
+    type: 'device.online',
+    registrationId: device,
+    rule: null,
+    at: tag,
+    payload: { profile: 'p', 名称: tag },
+  });
   b.rawPacket({
     registrationId: tag % 2 === 0 ? null : device,
     direction: 'in',
@@ -49,10 +72,15 @@ export function plain(batch: WriteBatch): unknown {
     heartbeats: batch.heartbeats,
     events: batch.events,
     samples: Object.fromEntries(
-      (['device', 'point', 'slave', 'address', 'value', 'hasValue', 'text', 'raw', 'ts', 'quality'] as const).map((k) => [k, cut(s[k], s.count)]),
+      (['device', 'point', 'slave', 'address', 'value', 'hasValue', 'text', 'raw', 'ts', 'quality'] as const).map(
+        (k) => [k, cut(s[k], s.count)],
+      ),
     ),
     raw: Object.fromEntries(
-      (['device', 'direction', 'kind', 'at', 'ip', 'port', 'note', 'byteEnd'] as const).map((k) => [k, cut(r[k], r.count)]),
+      (['device', 'direction', 'kind', 'at', 'ip', 'port', 'note', 'byteEnd'] as const).map((k) => [
+        k,
+        cut(r[k], r.count),
+      ]),
     ),
     bytes: cut(r.bytes, r.count === 0 ? 0 : r.byteEnd[r.count - 1]!),
   };

@@ -24,7 +24,8 @@ class FakeDatabase implements BatchSink {
 
   write(batch: WriteBatch): Promise<SinkResult> {
     this.attempts += 1;
-    if (POISON.has(batch.id) && this.mode === 'up') return Promise.resolve({ ok: false, permanent: true, failedAttempts: 1, error: 'Data too long' });
+    if (POISON.has(batch.id) && this.mode === 'up')
+      return Promise.resolve({ ok: false, permanent: true, failedAttempts: 1, error: 'Data too long' });
     if (this.mode === 'down') return Promise.resolve({ ok: false, failedAttempts: 1, error: 'ECONNREFUSED' });
     if (this.mode === 'hang') {
       return new Promise((resolve) =>
@@ -47,7 +48,13 @@ class FakeDatabase implements BatchSink {
   async close(): Promise<void> {}
 }
 
-const OPTIONS: SpoolingOptions = { writeTimeoutMs: 200, spillAboveRows: 1_000_000, retryMinMs: 10, retryMaxMs: 40, reportEveryMs: 60_000 };
+const OPTIONS: SpoolingOptions = {
+  writeTimeoutMs: 200,
+  spillAboveRows: 1_000_000,
+  retryMinMs: 10,
+  retryMaxMs: 40,
+  reportEveryMs: 60_000,
+};
 
 let dir: string;
 beforeEach(() => {
@@ -166,7 +173,13 @@ describe('SpoolingSink', () => {
   it('sets aside a batch the database refuses for its content, without blocking the ones behind it', async () => {
     const db = new FakeDatabase();
     const { sink } = await spool(db);
-    const [good1, bad, good2, bad2, good3] = [mixedBatch(1), mixedBatch(2), mixedBatch(3), mixedBatch(4), mixedBatch(5)];
+    const [good1, bad, good2, bad2, good3] = [
+      mixedBatch(1),
+      mixedBatch(2),
+      mixedBatch(3),
+      mixedBatch(4),
+      mixedBatch(5),
+    ];
     POISON.add(bad.id);
     POISON.add(bad2.id);
     expect(await sink.write(good1)).toMatchObject({ ok: true });
