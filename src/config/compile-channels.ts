@@ -2,27 +2,24 @@
 // more than one field: keys that do not fit the type, what each type requires, duplicate
 // names (channels share the supervision namespace with listeners), duplicate point names.
 // References into points.yml (profile, link) are checked in load.ts, which has both files.
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type {
   BackoffConfig,
   ChannelConfig,
   ChannelType,
   DeviceSource,
   HttpChannelConfig,
-  JsonMappedPoint,
-  MappedPoint,
   MqttChannelConfig,
   MqttSubscription,
   OpcuaChannelConfig,
   OpcuaItem,
-  TlsConfig,
 } from '../domain/channels.js';
 import { parseJsonPath } from '../plan/json-path.js';
+import { jsonPoints, mappedPoint, timestampPath } from './compile-mapped-points.js';
+import { compileTls } from './compile-tls.js';
 import { DEFAULT_CHANNEL } from './defaults.js';
 import { durationField } from './durations.js';
 import type { YamlPath } from './errors.js';
-import { asList, asMap, bool, has, int, intIn, num, oneOf, str, type RawMap } from './raw.js';
+import { asList, asMap, bool, has, int, intIn, oneOf, str, text, type RawMap } from './raw.js';
 import { parseDataSize } from './units.js';
 import type { IssueSink } from './yaml-source.js';
 
@@ -205,38 +202,6 @@ function compileMqtt(
   };
 }
 
-/** `tls:` of a channel whose URL is one of `secure` protocols; every file named must exist. */
-function compileTls(m: RawMap, url: string, secure: readonly string[], at: YamlPath, sink: IssueSink): TlsConfig {
-  const protocol = /^[a-z]+:/i.exec(url)?.[0].toLowerCase();
-  if (protocol !== undefined && !secure.includes(protocol)) {
-    sink.add(at, `applies to ${secure.map((p) => `${p}//`).join(' and ')} URLs only, not ${protocol}//`);
-  }
-  const file = (key: string): string | null => {
-    const path = str(m, key) ?? null;
-    if (path !== null && !isFile(path))
-      sink.add([...at, key], `no such file: ${resolve(path)} (relative paths are read from the working directory)`);
-    return path;
-  };
-  const tls: TlsConfig = {
-    caFile: file('ca'),
-    certFile: file('cert'),
-    keyFile: file('key'),
-    passphrase: text(m, 'passphrase'),
-    rejectUnauthorized: bool(m, 'rejectUnauthorized') ?? true,
-    servername: str(m, 'servername') ?? null,
-  };
-  if ((tls.certFile === null) !== (tls.keyFile === null))
-    sink.add(at, 'cert and key go together: a client certificate needs its key');
-  // mqtt.js hands the TLS files to its WebSocket, but not the server name.
-  if (tls.servername !== null && protocol === 'wss:')
-    sink.add([...at, 'servername'], 'is not supported with wss:// URLs: use the name on the certificate in the URL');
-  return tls;
-}
-
-function isFile(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
-}
-
 function maxPayload(m: RawMap, fallback: number, at: YamlPath, sink: IssueSink): number {
   if (!has(m, 'maxPayload')) return fallback;
   const bytes = parseDataSize(m['maxPayload']);
@@ -357,52 +322,6 @@ function compileOpcua(
     device: str(m, 'device')!,
     items,
   };
-}
-
-function jsonPoints(raw: unknown, at: YamlPath, sink: IssueSink): JsonMappedPoint[] {
-  const out: JsonMappedPoint[] = [];
-  const seen = new Map<string, number>();
-  asList(raw).forEach((item, i) => {
-    const m = asMap(item);
-    const point = mappedPoint(m, [...at, i], seen, sink);
-    const pathText = str(m, 'path');
-    if (point && pathText !== undefined) out.push({ ...point, path: parseJsonPath(pathText), pathText });
-  });
-  return out;
-}
-
-function mappedPoint(m: RawMap, at: YamlPath, seen: Map<string, number>, sink: IssueSink): MappedPoint | null {
-  const name = str(m, 'name');
-  if (name === undefined) return null;
-  const first = seen.get(name);
-  if (first !== undefined) {
-    sink.add(
-      [...at, 'name'],
-      `duplicate point name "${name}" (first at line ${sink.lineOf([...at.slice(0, -1), first])})`,
-    );
-    return null;
-  }
-  seen.set(name, at[at.length - 1] as number);
-  const decimals = int(m, 'decimals');
-  const unit = str(m, 'unit');
-  return {
-    name,
-    scale: num(m, 'scale') ?? 1,
-    offset: num(m, 'offset') ?? 0,
-    ...(decimals !== undefined ? { decimals } : {}),
-    ...(unit !== undefined ? { unit } : {}),
-  };
-}
-
-function timestampPath(m: RawMap): { path: readonly (string | number)[]; pathText: string } | null {
-  const pathText = str(m, 'timestamp');
-  return pathText === undefined ? null : { path: parseJsonPath(pathText), pathText };
-}
-
-/** A string, or a number written without quotes (a numeric password), else null. */
-function text(m: RawMap, key: string): string | null {
-  const v = m[key];
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
 }
 
 function checkUrl(url: string, protocols: readonly string[], at: YamlPath, sink: IssueSink): void {

@@ -51,3 +51,9 @@ export function oneOf<T extends string | number>(map: RawMap, key: string, allow
   const v = map[key];
   return (allowed as readonly unknown[]).includes(v) ? (v as T) : undefined;
 }
+
+/** A string, or a number written without quotes (a numeric password), else null. */
+export function text(m: RawMap, key: string): string | null {
+  const v = m[key];
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
+}

@@ -1,6 +1,8 @@
 // Gateway-wide counters: every discarded byte run, stray frame and failed transaction is
 // counted here (and logged), so bad input is visible without reading logs.
 
+import type { DiscardReason } from '../protocol/dtu/stream-parser.js';
+
 export interface GatewayCounters {
   connectionsAccepted: number;
   connectionsRefused: number;
@@ -61,4 +63,15 @@ export function newCounters(): GatewayCounters {
     bytesIn: 0,
     bytesOut: 0,
   };
+}
+
+/** Counts a run of input the parser threw away, by why. */
+export function countDiscard(counters: GatewayCounters, reason: DiscardReason, bytes: number): void {
+  if (reason === 'stray-frame') counters.strayFrames++;
+  else if (reason === 'overflow') counters.overflows++;
+  else if (reason === 'unknown-type') counters.unknownTypedMessages++;
+  else {
+    counters.garbageRuns++;
+    counters.garbageBytes += bytes;
+  }
 }

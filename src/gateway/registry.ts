@@ -48,6 +48,27 @@ export class DeviceRegistry<S extends RegisteredSession = RegisteredSession> {
     return 'claimed';
   }
 
+  /**
+   * Claims `id` for a session under its link's duplicate policy and the rule between the two
+   * kinds of link. A channel's link never replaces a DTU online through a listener: the DTU's
+   * own connection comes first, and replacing would have each side throw the other out,
+   * again and again. The other way round, the DTU's own connection replaces a channel's link
+   * even where its listener's link rejects duplicates. `reason` says why a claim was refused.
+   */
+  claimFor(id: string, session: S, duplicateIds: 'replace' | 'reject'): { result: ClaimResult; reason: string } {
+    const holder = this.byId.get(id);
+    const other = holder !== undefined && holder !== session ? holder : null;
+    if (session.isOutbound && other !== null && !other.isOutbound) {
+      return {
+        result: 'rejected',
+        reason: `duplicate registration ID: online through listener ${other.remote.listener}`,
+      };
+    }
+    const policy = !session.isOutbound && other?.isOutbound ? 'replace' : duplicateIds;
+    const result = this.claim(id, session, policy);
+    return { result, reason: result === 'rejected' ? 'duplicate registration ID: already online' : '' };
+  }
+
   release(session: S): void {
     this.all.delete(session);
     if (session.deviceId !== null && this.byId.get(session.deviceId) === session) this.byId.delete(session.deviceId);

@@ -20,6 +20,7 @@ import { DtuStreamParser, type DiscardReason, type StreamEvents } from '../proto
 import type { RegistrationFailure } from '../protocol/dtu/registration.js';
 import { exceptionName } from '../protocol/modbus/exceptions.js';
 import type { Expectation } from '../protocol/modbus/response.js';
+import { countDiscard } from './counters.js';
 import { PacketRecorder } from './packet-recorder.js';
 import type { OutboundHooks, SessionContext, SessionState, SessionStatus } from './session-types.js';
 
@@ -196,27 +197,13 @@ export class DtuSession implements StreamEvents, TransactionLink {
 
   /** Binds the ID to this session under the link's duplicate policy; false: rejected and closed. */
   private claim(id: string): boolean {
-    // A channel's link never replaces a DTU online through a listener: the DTU's own
-    // connection comes first, the channel only brings the device back once that is gone.
-    // Replacing would have each side throw the other out, again and again.
-    // And the other way round, the DTU's own connection replaces the channel's link even
-    // where the listener's link rejects duplicates.
-    const holder = this.ctx.registry.get(id);
-    const other = holder !== undefined && holder !== this ? holder : null;
-    const behindListener = this.outbound !== null && other !== null && !other.isOutbound;
-    const policy = this.outbound === null && other?.isOutbound ? 'replace' : this.link.duplicateIds;
-    const claim = behindListener ? 'rejected' : this.ctx.registry.claim(id, this, policy);
-    if (claim === 'rejected') {
+    const { result, reason } = this.ctx.registry.claimFor(id, this, this.link.duplicateIds);
+    if (result === 'rejected') {
       this.ctx.counters.rejectedDuplicate++;
-      this.reject(
-        id,
-        behindListener && other
-          ? `duplicate registration ID: online through listener ${other.remote.listener}`
-          : 'duplicate registration ID: already online',
-      );
+      this.reject(id, reason);
       return false;
     }
-    if (claim === 'replaced') this.ctx.counters.replaced++;
+    if (result === 'replaced') this.ctx.counters.replaced++;
     return true;
   }
 
@@ -249,14 +236,14 @@ export class DtuSession implements StreamEvents, TransactionLink {
     const note = frame.kind === 'exception' ? `exception ${frame.code} (${exceptionName(frame.code)})` : null;
     const kind = frame.kind === 'exception' ? 'exception' : 'response';
     // The copy of the frame is only made when raw packets are recorded.
-    if (this.records(kind)) this.record('in', kind, buf.subarray(start, start + frame.length), note);
+    if (this.recorder.records(kind)) this.record('in', kind, buf.subarray(start, start + frame.length), note);
     this.queue?.onResponse(buf, frame);
   }
 
   badResponse(bytes: Uint8Array): void {
     this.ctx.counters.badCrc++;
     this.record('in', 'garbage', bytes, 'response with bad CRC');
-    this.logDiscard('bad-crc', bytes.length);
+    this.recorder.logDiscard(this.deviceId, 'bad-crc', bytes.length);
     this.queue?.onBadResponse();
   }
 
@@ -279,16 +266,9 @@ export class DtuSession implements StreamEvents, TransactionLink {
   }
 
   discarded(bytes: Uint8Array, reason: DiscardReason): void {
-    const c = this.ctx.counters;
-    if (reason === 'stray-frame') c.strayFrames++;
-    else if (reason === 'overflow') c.overflows++;
-    else if (reason === 'unknown-type') c.unknownTypedMessages++;
-    else {
-      c.garbageRuns++;
-      c.garbageBytes += bytes.length;
-    }
+    countDiscard(this.ctx.counters, reason, bytes.length);
     this.record('in', reason === 'stray-frame' ? 'stray' : 'garbage', bytes, reason);
-    this.logDiscard(reason, bytes.length);
+    this.recorder.logDiscard(this.deviceId, reason, bytes.length);
   }
 
   heartbeatPatternInData(): void {
@@ -407,16 +387,8 @@ export class DtuSession implements StreamEvents, TransactionLink {
     this.record('out', kind, bytes, null);
   }
 
-  private records(kind: PacketKind): boolean {
-    return this.recorder.records(kind);
-  }
-
   private record(direction: 'in' | 'out', kind: PacketKind, raw: Uint8Array, note: string | null): void {
     this.recorder.record(this.deviceId, direction, kind, raw, note);
-  }
-
-  private logDiscard(reason: string, bytes: number): void {
-    this.recorder.logDiscard(this.deviceId, reason, bytes);
   }
 }
 

@@ -112,14 +112,12 @@ export function eventRoutes(ctx: WebContext) {
       },
       async () => {
         const { byEndpoint, ...stats } = webhooks.stats();
-        const items = webhooks
-          .endpoints()
-          .map((e) => ({
-            ...e,
-            url: maskedUrl(e.url),
-            queued: byEndpoint[e.name]?.queued ?? 0,
-            inFlight: byEndpoint[e.name]?.inFlight ?? 0,
-          }));
+        const items = webhooks.endpoints().map((e) => ({
+          ...e,
+          url: maskedUrl(e.url),
+          queued: byEndpoint[e.name]?.queued ?? 0,
+          inFlight: byEndpoint[e.name]?.inFlight ?? 0,
+        }));
         return { items, stats };
       },
     );
