@@ -199,7 +199,7 @@ Three clients take turns against the same devices, each in its own process:
 
 - **dtuhub app** (\`bench/server-proc.ts --mode app\`): the whole \`DtuhubApp\`, every point
   stored in SQLite (its writer thread's CPU included);
-- **dtuhub channels alone** (\`--mode channels\`): the \`ChannelManager\` and its collectors
+- **dtuhub channels alone** (\`--mode channels\`): the \`ChannelManager\` and its channels
   on a bus whose only \`data\` listener counts and drops the samples, like the gateway-only
   run of scenario 4b;
 - **modbus-serial peer** (\`bench/modbus-tcp-peer-proc.ts\`): one \`ModbusRTU\` client per

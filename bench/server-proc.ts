@@ -12,8 +12,8 @@
 import { parseArgs } from 'node:util';
 import { DtuhubApp } from '../src/app.js';
 import { EventBus } from '../src/bus.js';
-import { ChannelManager, collectorBuilder } from '../src/channels/channel-manager.js';
-import { COLLECTOR_FACTORIES } from '../src/channels/factories.js';
+import { ChannelManager, channelBuilder } from '../src/channels/channel-manager.js';
+import { CHANNEL_FACTORIES } from '../src/channels/factories.js';
 import { loadConfig } from '../src/config/load.js';
 import type { GatewayEvents } from '../src/domain/events.js';
 import { Gateway } from '../src/gateway/gateway.js';
@@ -127,7 +127,7 @@ if (mode === 'app') {
   await gateway.start();
   if (mode === 'channels') {
     const services = { bus, log: log.child({ module: 'channels' }), points: config.points, gateway };
-    channels = new ChannelManager(config.server.channels, collectorBuilder(COLLECTOR_FACTORIES, services));
+    channels = new ChannelManager(config.server.channels, channelBuilder(CHANNEL_FACTORIES, services));
     channels.start();
   }
 }

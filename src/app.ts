@@ -1,8 +1,8 @@
 // Composition root: builds every service from the compiled config, starts them in order
 // and stops them in reverse. No service reads global settings; each gets its slice.
 import { EventBus } from './bus.js';
-import { ChannelManager, collectorBuilder } from './channels/channel-manager.js';
-import { COLLECTOR_FACTORIES } from './channels/factories.js';
+import { ChannelManager, channelBuilder } from './channels/channel-manager.js';
+import { CHANNEL_FACTORIES } from './channels/factories.js';
 import type { DtuhubConfig } from './domain/config.js';
 import type { GatewayEvents } from './domain/events.js';
 import { noRules } from './domain/rules.js';
@@ -38,7 +38,7 @@ export class DtuhubApp {
   readonly bus: EventBus<GatewayEvents>;
   readonly latest = new LatestValues();
   readonly gateway: Gateway;
-  /** Outbound collector channels: peers dtuhub connects to (docs/CHANNELS.md). */
+  /** Outbound channels: peers dtuhub connects to (docs/CHANNELS.md). */
   readonly channels: ChannelManager;
   /** Null when web.enabled is false. */
   readonly web: WebServer | null;
@@ -64,7 +64,7 @@ export class DtuhubApp {
       points: config.points,
       gateway: this.gateway,
     };
-    this.channels = new ChannelManager(config.server.channels, collectorBuilder(COLLECTOR_FACTORIES, channelServices));
+    this.channels = new ChannelManager(config.server.channels, channelBuilder(CHANNEL_FACTORIES, channelServices));
     this.web = config.server.web.enabled
       ? new WebServer(createServices(this), log.child({ module: 'web' }), options.web)
       : null;

@@ -1,5 +1,5 @@
 // `dtuhub simulate --serve MODE`: simulated devices that listen, for dtuhub's outbound
-// collector channels to connect to: Modbus TCP devices, or serial device servers and
+// outbound channels to connect to: Modbus TCP devices, or serial device servers and
 // fixed-IP DTUs speaking raw RTU. Device i listens on the --listen port + i.
 import type { AsciiRegistration, DeviceProfile, DtuhubConfig, LinkConfig } from '../domain/config.js';
 import {

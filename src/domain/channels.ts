@@ -1,4 +1,4 @@
-// Outbound collector channels (server.yml `channels:`): peers dtuhub connects to, as
+// Outbound channels (server.yml `channels:`): peers dtuhub connects to, as
 // opposed to DTUs that connect in. Compiled shape, every default filled in, durations in ms.
 
 export type ChannelType = 'modbus-tcp' | 'rtu-over-tcp' | 'mqtt' | 'http' | 'opcua';

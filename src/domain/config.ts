@@ -10,7 +10,7 @@ import type { RulesConfig } from './rules.js';
 
 export interface ServerConfig {
   readonly listeners: readonly ListenerConfig[];
-  /** Outbound collector channels: peers dtuhub connects to (docs/CHANNELS.md). */
+  /** Outbound channels: peers dtuhub connects to (docs/CHANNELS.md). */
   readonly channels: readonly ChannelConfig[];
   readonly web: WebConfig;
   readonly sessions: SessionLimits;

@@ -33,12 +33,12 @@ export interface GatewayEvents {
   'slave.backoff': { deviceId: string; slave: number; at: number; failures: number; untilMs: number };
   'slave.recovered': { deviceId: string; slave: number; at: number };
   data: { deviceId: string; samples: readonly Sample[]; polledAt: number; at: number };
-  /** An outbound channel changed state (src/channels/collector.ts). */
+  /** An outbound channel changed state (src/channels/channel.ts). */
   'channel.state': {
     channel: string;
     type: ChannelType;
-    state: CollectorState;
-    previous: CollectorState;
+    state: ChannelState;
+    previous: ChannelState;
     at: number;
     error: string | null;
     retryInMs: number | null;
@@ -59,7 +59,7 @@ export interface GatewayEvents {
  * attempt goes connecting → error → backing-off. `disconnected` and `error` are passed
  * through at once (events record them); a status shows the state it rests in.
  */
-export type CollectorState = 'stopped' | 'connecting' | 'connected' | 'disconnected' | 'error' | 'backing-off';
+export type ChannelState = 'stopped' | 'connecting' | 'connected' | 'disconnected' | 'error' | 'backing-off';
 
 export type PacketKind =
   'registration' | 'heartbeat' | 'request' | 'response' | 'exception' | 'garbage' | 'stray' | 'data' | 'ack';

@@ -1,7 +1,7 @@
 // Gateway bus events → framework events: which bus event becomes which catalogue entry,
 // with what payload. `data` is not mapped here: rules read samples directly (hot path),
 // and data.received is only built when a rule asks for it.
-import type { CollectorState, GatewayEvents } from '../domain/events.js';
+import type { ChannelState, GatewayEvents } from '../domain/events.js';
 import type { EventType } from '../domain/rules.js';
 import { makeEvent, type DtuEvent } from './event.js';
 
@@ -24,7 +24,7 @@ export const MAPPED_BUS_EVENTS: readonly Mapped[] = [
 ];
 
 /** Outbound channel states that become events; `connecting` would only be noise. */
-const CHANNEL_EVENT: Partial<Record<CollectorState, EventType>> = {
+const CHANNEL_EVENT: Partial<Record<ChannelState, EventType>> = {
   connected: 'channel.connected',
   disconnected: 'channel.disconnected',
   error: 'channel.failed',

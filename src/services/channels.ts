@@ -1,12 +1,12 @@
-// Outbound channels (docs/CHANNELS.md): the links dtuhub opens to collectors and peers,
+// Outbound channels (docs/CHANNELS.md): the links dtuhub opens to devices and brokers,
 // their state, and start/stop/restart for supervision.
-import type { CollectorStatus } from '../channels/collector.js';
+import type { ChannelStatus } from '../channels/channel.js';
 import { messageOf, ServiceError } from './errors.js';
 import type { SupervisionAction } from './listeners.js';
 import type { Runtime } from './runtime.js';
 
 /** An outbound channel as supervision shows it. */
-export type ChannelStatus = CollectorStatus;
+export type { ChannelStatus } from '../channels/channel.js';
 
 export class ChannelsService {
   constructor(private readonly rt: Runtime) {}

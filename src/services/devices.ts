@@ -1,6 +1,6 @@
 // Devices as the web and the CLI see them: what the database remembers (first/last seen)
 // merged with what is connected right now (presence.ts), plus a device's points, slaves and
-// latest values. Plain objects only; no session or collector leaves this module.
+// latest values. Plain objects only; no session or channel object leaves this module.
 import { channelPoints } from '../channels/channel-points.js';
 import type { ChannelType } from '../domain/channels.js';
 import type { Sample } from '../domain/point.js';

@@ -1,6 +1,6 @@
 // Who is connected right now: DTU sessions in the gateway's registry, and the devices the
 // outbound channels list. Those are the truth for "online"; the database can lag a batch.
-import type { CollectorStatus } from '../channels/collector.js';
+import type { ChannelStatus } from '../channels/channel.js';
 import type { SessionStatus } from '../gateway/session.js';
 import type { Runtime } from './runtime.js';
 
@@ -29,7 +29,7 @@ function sessionPresence(s: SessionStatus): Presence {
 }
 
 /** Channels keep no per-device times: the channel's connect and last collection stand in. */
-function channelPresence(c: CollectorStatus): Presence {
+function channelPresence(c: ChannelStatus): Presence {
   return {
     name: null,
     profile: null,
@@ -49,8 +49,8 @@ function onlineSessions(rt: Runtime): Map<string, SessionStatus> {
 }
 
 /** Devices the outbound channels feed right now, with the channel feeding each. */
-export function channelDevices(rt: Runtime): Map<string, CollectorStatus> {
-  const out = new Map<string, CollectorStatus>();
+export function channelDevices(rt: Runtime): Map<string, ChannelStatus> {
+  const out = new Map<string, ChannelStatus>();
   for (const c of rt.channels.list()) for (const deviceId of c.devices) if (!out.has(deviceId)) out.set(deviceId, c);
   return out;
 }

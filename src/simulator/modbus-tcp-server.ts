@@ -1,5 +1,5 @@
 // A Modbus TCP device (or a Modbus TCP gateway with several unit ids behind it) for the
-// gateway's outbound collector channels to connect to. Requests are answered as they
+// gateway's outbound channels to connect to. Requests are answered as they
 // arrive, so a client may pipeline several on one connection; each answer carries its
 // request's transaction id.
 import type { Socket } from 'node:net';

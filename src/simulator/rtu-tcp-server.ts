@@ -1,5 +1,5 @@
 // Raw Modbus RTU on an accepted TCP connection: a serial device server (RS-485 ↔ TCP
-// server) or a fixed-IP DTU in server mode, for the gateway's outbound collector channels.
+// server) or a fixed-IP DTU in server mode, for the gateway's outbound channels.
 // As a DTU, it can send its registration packet on accept and heartbeat periodically, in
 // the formats of a configured link. Tests can stop heartbeats and answers to make the
 // gateway time the link out.

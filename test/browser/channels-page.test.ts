@@ -81,8 +81,8 @@ describe('outbound channels in the web UI', () => {
     await page.getByRole('link', { name: 'Channels' }).click();
     await page.getByRole('heading', { name: 'Outbound channels' }).waitFor();
 
-    const weather = page.locator('tr[data-collector=weather]');
-    const meter = page.locator('tr[data-collector=meter]');
+    const weather = page.locator('tr[data-channel=weather]');
+    const meter = page.locator('tr[data-channel=meter]');
     await expect.poll(() => weather.getAttribute('data-state'), POLL).toBe('connected');
     await weather.locator('.badge', { hasText: 'connected' }).waitFor();
     expect(await weather.locator('.channel-type').textContent()).toBe('HTTP');

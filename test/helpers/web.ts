@@ -56,10 +56,10 @@ export async function callers(h: Harness): Promise<Record<Role, Caller>> {
 }
 
 /** GET /api/channels as `who`, the outbound channel named `name` (as the UI sees it). */
-export async function collectorStatus(h: Harness, who: Caller, name: string): Promise<Record<string, any>> {
+export async function channelStatus(h: Harness, who: Caller, name: string): Promise<Record<string, any>> {
   const res = await fetch(`${h.webUrl()}/api/channels`, { headers: { cookie: who.cookie } });
   if (res.status !== 200) throw new Error(`GET /api/channels: ${res.status}`);
-  const collector = ((await res.json()) as { items: Record<string, any>[] }).items.find((c) => c.name === name);
-  if (!collector) throw new Error(`no channel ${name} in GET /api/channels`);
-  return collector;
+  const channel = ((await res.json()) as { items: Record<string, any>[] }).items.find((c) => c.name === name);
+  if (!channel) throw new Error(`no channel ${name} in GET /api/channels`);
+  return channel;
 }

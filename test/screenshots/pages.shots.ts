@@ -206,8 +206,8 @@ it('takes screenshots of the main pages', async () => {
     await shoot(page, 'data-browser');
     await page.goto(h.webUrl() + '/channels');
     await page.locator('tr[data-channel=dtu]').waitFor();
-    await page.locator('tr[data-collector=weather-api][data-state=connected]').waitFor();
-    await page.locator('tr[data-collector=plc-line2][data-state=backing-off]').waitFor();
+    await page.locator('tr[data-channel=weather-api][data-state=connected]').waitFor();
+    await page.locator('tr[data-channel=plc-line2][data-state=backing-off]').waitFor();
     await shoot(page, 'channels');
     await page.goto(h.webUrl() + '/connections');
     await page.locator('table tbody tr').first().waitFor();

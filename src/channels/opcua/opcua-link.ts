@@ -1,7 +1,7 @@
 // One OPC UA connection: secure channel (security mode and policy, the client certificate
 // from the PKI dir), session (anonymous or user/password), one subscription. node-opcua's
 // own reconnection is off (maxRetry 0): a lost connection is reported once and the
-// collector's backoff decides when to try again, as for every other channel.
+// channel's backoff decides when to try again, as for every other channel.
 import type { ClientSession, ClientSubscription, OPCUAClient } from 'node-opcua-client';
 import type { OpcuaChannelConfig } from '../../domain/channels.js';
 import type { NodeOpcua } from './node-opcua.js';

@@ -1,4 +1,4 @@
-// Modbus TCP (MBAP) framing for outbound collector channels: a Modbus TCP device is polled
+// Modbus TCP (MBAP) framing for outbound channels: a Modbus TCP device is polled
 // with the same compiled RTU requests as a DTU, wrapped in the 7-byte MBAP header instead
 // of carrying a CRC. Unlike RTU behind a DTU, the ADU says its own length, so the TCP
 // stream is split by the header alone; the transaction id pairs answers with requests,

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-harness.js';
 import { channelEvents as eventTypes, dataRows, deviceRow } from '../../helpers/db.js';
 import { startJsonServer, type JsonServer } from '../../helpers/json-server.js';
-import { caller, collectorStatus } from '../../helpers/web.js';
+import { caller, channelStatus } from '../../helpers/web.js';
 
 let h: Harness | null = null;
 let peer: JsonServer | null = null;
@@ -130,7 +130,7 @@ describe('HTTP polling channel', () => {
     h = await startApp({ server: (doc) => (doc.channels = [channel(peer!.url())]) });
     await waitFor(() => dataRows(h!, 'WX-01').length > 0);
     const admin = await caller(h, 'admin');
-    const api = () => collectorStatus(h!, admin, 'weather');
+    const api = () => channelStatus(h!, admin, 'weather');
     expect(await api()).toMatchObject({ type: 'http', state: 'connected', devices: ['WX-01'], lastError: null });
 
     await peer.stop();

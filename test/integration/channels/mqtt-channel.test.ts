@@ -11,7 +11,7 @@ import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-ha
 import { channelEvents, dataRows, deviceRow } from '../../helpers/db.js';
 import { startPrivateBroker, type PrivateBroker } from '../../helpers/mosquitto.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
-import { caller, collectorStatus, type Caller } from '../../helpers/web.js';
+import { caller, channelStatus, type Caller } from '../../helpers/web.js';
 
 const BROKER = 'mqtt://127.0.0.1:1883';
 
@@ -166,7 +166,7 @@ describe('MQTT subscribe channel', () => {
     expect(h.app.latest.get('METER-9', 'energy')?.value).toBe(1234.56);
 
     const admin = await caller(h, 'admin');
-    const status = await collectorStatus(h, admin, 'plant');
+    const status = await channelStatus(h, admin, 'plant');
     expect(status).toMatchObject({
       type: 'mqtt',
       state: 'connected',
@@ -207,7 +207,7 @@ describe('MQTT subscribe channel', () => {
     const admin = await caller(h, 'admin');
     const post = (action: string) => channelAction(h!, admin, action);
     await post('stop');
-    expect(await collectorStatus(h, admin, 'plant')).toMatchObject({ state: 'stopped' });
+    expect(await channelStatus(h, admin, 'plant')).toMatchObject({ state: 'stopped' });
 
     // The meter's own timestamps: a backlog arrives within a millisecond or two, and the
     // history keeps one value per point and millisecond.
@@ -226,7 +226,7 @@ describe('MQTT subscribe channel', () => {
       [4000, 4],
       [5000, 5],
     ]);
-    expect(await collectorStatus(h, admin, 'plant')).toMatchObject({ state: 'connected', devices: ['METER-Q'] });
+    expect(await channelStatus(h, admin, 'plant')).toMatchObject({ state: 'connected', devices: ['METER-Q'] });
 
     // The same across a restart of dtuhub itself.
     await h.stop();
@@ -265,7 +265,7 @@ describe('MQTT subscribe channel', () => {
     h = await startApp({ server: (doc) => (doc.channels = [channel(broker!.url, prefix, clientId)]) });
     await connected(h);
     const admin = await caller(h, 'admin');
-    const api = () => collectorStatus(h!, admin, 'plant');
+    const api = () => channelStatus(h!, admin, 'plant');
     await publish(
       `${prefix}/site/PUMP-7/telemetry`,
       { data: { t: 100, pump: true, status: 'a', p: 1000 } },

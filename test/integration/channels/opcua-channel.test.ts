@@ -13,7 +13,7 @@ import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-ha
 import { channelEvents, dataRows, deviceRow } from '../../helpers/db.js';
 import { startOpcuaServer, type OpcuaServerOptions, type OpcuaTestServer } from '../../helpers/opcua-server.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
-import { caller, collectorStatus } from '../../helpers/web.js';
+import { caller, channelStatus } from '../../helpers/web.js';
 
 // One PKI dir for the file: the certificates made by the first test are reused by the others.
 const pki = mkdtempSync(join(tmpdir(), 'dtuhub-opcua-pki-'));
@@ -69,8 +69,8 @@ function channel(endpoint: string, extra: Record<string, unknown> = {}) {
 }
 
 /** The channel as GET /api/channels shows it to an admin. */
-async function collector(harness: Harness, name: string): Promise<Record<string, any>> {
-  return collectorStatus(harness, await caller(harness, 'admin'), name);
+async function statusOf(harness: Harness, name: string): Promise<Record<string, any>> {
+  return channelStatus(harness, await caller(harness, 'admin'), name);
 }
 
 // Generous: certificates are made on first use, and the CI machine is shared.
@@ -121,7 +121,7 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     );
     // Float 2.345 is 2.3450000286… as a 32-bit float: rounded to the point's 2 decimals like a DTU float register.
     expect(h.app.latest.get('UA-01', 'level')?.value).toBe(2.35);
-    const c = await collector(h, 'plc');
+    const c = await statusOf(h, 'plc');
     expect(c).toMatchObject({
       type: 'opcua',
       state: 'connected',
@@ -143,22 +143,22 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     h = await startApp({ server: (doc) => (doc.channels = [config]) });
     await waitFor(
       async () => {
-        const c = await collector(h!, 'plc');
+        const c = await statusOf(h!, 'plc');
         return c.counters.collectErrors >= 1 && /ghost/.test(c.lastError ?? '') ? c : null;
       },
       20_000,
       'item error',
     );
-    expect((await collector(h, 'plc')).lastError).toBe('ghost: node ns=1;s=NoSuchNode: BadNodeIdUnknown (0x80340000)');
+    expect((await statusOf(h, 'plc')).lastError).toBe('ghost: node ns=1;s=NoSuchNode: BadNodeIdUnknown (0x80340000)');
     await waitFor(() => new Set(dataRows(h!, 'UA-01').map((r) => r.point)).size === 3, 10_000, 'the other items');
     expect(new Set(dataRows(h, 'UA-01').map((r) => r.point))).toEqual(new Set(['temperature', 'counter', 'level']));
 
     // A value the server marks Bad is counted, not stored; the next Good one is stored.
-    const errors = (await collector(h, 'plc')).counters.collectErrors as number;
+    const errors = (await statusOf(h, 'plc')).counters.collectErrors as number;
     peer.set('Level', 9.75, ua.StatusCodes.BadSensorFailure);
     const failed = await waitFor(
       async () => {
-        const c = await collector(h!, 'plc');
+        const c = await statusOf(h!, 'plc');
         return c.counters.collectErrors > errors ? c : null;
       },
       10_000,
@@ -187,7 +187,7 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     await waitFor(() => dataRows(h!, 'UA-01').length >= 7, 20_000, 'values with the right password');
     const refused = await waitFor(
       async () => {
-        const c = await collector(h!, 'intruder');
+        const c = await statusOf(h!, 'intruder');
         return c.state === 'backing-off' && c.failures >= 2 ? c : null;
       },
       20_000,
@@ -206,12 +206,12 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     peer = await serve();
     h = await startApp({ server: (doc) => (doc.channels = [channel(peer!.endpoint)]) });
     await waitFor(() => dataRows(h!, 'UA-01').length >= 7, 20_000, 'first values');
-    expect(await collector(h, 'plc')).toMatchObject({ state: 'connected', devices: ['UA-01'] });
+    expect(await statusOf(h, 'plc')).toMatchObject({ state: 'connected', devices: ['UA-01'] });
 
     await peer.stop();
     const away = await waitFor(
       async () => {
-        const c = await collector(h!, 'plc');
+        const c = await statusOf(h!, 'plc');
         return c.state === 'backing-off' && c.failures >= 3 ? c : null;
       },
       20_000,
@@ -225,10 +225,10 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     const before = dataRows(h, 'UA-01').length;
     peer.set('Level', 4.25);
     await peer.restart();
-    await waitFor(async () => (await collector(h!, 'plc')).state === 'connected', 20_000, 'reconnect');
+    await waitFor(async () => (await statusOf(h!, 'plc')).state === 'connected', 20_000, 'reconnect');
     await waitFor(() => dataRows(h!, 'UA-01').length > before, 10_000, 'new rows');
     expect(dataRows(h, 'UA-01').some((r) => r.point === 'level' && r.value === 4.25)).toBe(true);
-    expect((await collector(h, 'plc')).failures).toBe(0);
+    expect((await statusOf(h, 'plc')).failures).toBe(0);
 
     await h.app.storeDrained();
     await waitFor(() => channelEvents(h!).filter((e) => e.type === 'channel.connected').length >= 2, 10_000, 'events');
@@ -256,7 +256,7 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     });
     const refused = await waitFor(
       async () => {
-        const c = await collector(h!, 'plc');
+        const c = await statusOf(h!, 'plc');
         return c.state === 'backing-off' ? c : null;
       },
       30_000,
@@ -271,7 +271,7 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     expect(rejected).toHaveLength(1);
     renameSync(join(pkiDir, 'rejected', rejected[0]!), join(pkiDir, 'trusted', 'certs', rejected[0]!));
     await waitFor(() => dataRows(h!, 'UA-01').length >= 7, 30_000, 'values over SignAndEncrypt');
-    expect(await collector(h, 'plc')).toMatchObject({ state: 'connected', failures: 0 });
+    expect(await statusOf(h, 'plc')).toMatchObject({ state: 'connected', failures: 0 });
   });
 
   it('drops a server that goes silent without closing the connection, after missed keep-alives', async () => {
@@ -286,7 +286,7 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     proxy.blackhole();
     await waitFor(
       async () => {
-        const c = await collector(h!, 'plc');
+        const c = await statusOf(h!, 'plc');
         return c.counters.disconnects >= 1 ? c : null;
       },
       20_000,
@@ -302,13 +302,13 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     await waitFor(() => deviceRow(h!, 'UA-01')?.['status'] === 'offline', 5000, 'device offline');
     // Attempts through the silent network time out rather than hang.
     await waitFor(
-      async () => /no connection within 2000 ms/.test((await collector(h!, 'plc')).lastError ?? ''),
+      async () => /no connection within 2000 ms/.test((await statusOf(h!, 'plc')).lastError ?? ''),
       20_000,
       'connect timeout',
     );
 
     proxy.restore();
-    await waitFor(async () => (await collector(h!, 'plc')).state === 'connected', 30_000, 'reconnect');
+    await waitFor(async () => (await statusOf(h!, 'plc')).state === 'connected', 30_000, 'reconnect');
     // The new subscription sends the current values again, at their unchanged source times
     // (the same samples, not stored twice); a change shows the data flowing again.
     peer.set('Level', 6.5);
@@ -331,7 +331,7 @@ describe('OPC UA client channel', { timeout: 60_000 }, () => {
     await waitFor(() => deviceRow(h!, 'UA-01')?.['status'] === 'offline', 5000, 'device offline');
 
     expect((await post('start')).status).toBe(200);
-    await waitFor(async () => (await collector(h!, 'plc')).state === 'connected', 20_000, 'started');
+    await waitFor(async () => (await statusOf(h!, 'plc')).state === 'connected', 20_000, 'started');
     peer.set('Level', 7.25);
     await waitFor(
       () => dataRows(h!, 'UA-01').some((r) => r.point === 'level' && r.value === 7.25),

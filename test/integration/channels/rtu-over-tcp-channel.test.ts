@@ -19,7 +19,7 @@ import {
 } from '../../helpers/channels.js';
 import { channelEvents, connectionRows, dataRows, deviceRow, storedEvents } from '../../helpers/db.js';
 import { pinUserValues } from '../../helpers/user-example.js';
-import { caller, collectorStatus } from '../../helpers/web.js';
+import { caller, channelStatus } from '../../helpers/web.js';
 
 let h: Harness | null = null;
 let sim: RtuOverTcpServer | null = null;
@@ -183,7 +183,7 @@ describe('RTU-over-TCP channel', () => {
     const port = await freePort();
     h = await startApp({ server: (doc) => (doc.channels = [serialServer(port)]) });
     const admin = await caller(h, 'admin');
-    const api = () => collectorStatus(h!, admin, 'rs485-gw');
+    const api = () => channelStatus(h!, admin, 'rs485-gw');
     const away = await waitFor(
       async () => {
         const c = await api();

@@ -62,7 +62,7 @@ export function OutboundChannels({ channels, isAdmin, busy, act }: Props) {
             />
             <tbody>
               {channels.map((c) => (
-                <tr key={c.name} data-collector={c.name} data-state={c.state}>
+                <tr key={c.name} data-channel={c.name} data-state={c.state}>
                   <th scope="row">
                     {c.name}
                     <span class="channel-type">{tMaybe('channelType', c.type)}</span>

@@ -4,7 +4,7 @@
 import type { OpcuaChannelConfig } from '../../domain/channels.js';
 import type { Remote } from '../../domain/events.js';
 import type { Sample } from '../../domain/point.js';
-import { Collector, type CollectorDeps, type CollectorLink, type OpenLink } from '../collector.js';
+import { Channel, type ChannelDeps, type ChannelLink, type OpenLink } from '../channel.js';
 import { displayUrl, urlRemote } from '../peer-url.js';
 import { loadNodeOpcua, type NodeOpcua } from './node-opcua.js';
 import { openOpcuaLink, type UaSubscription } from './opcua-link.js';
@@ -15,11 +15,11 @@ const PROFILE = 'opcua';
 /** Notifications kept by the server per item between publishes; the newest win when it overflows. */
 const QUEUE_SIZE = 10;
 
-export class OpcuaCollector extends Collector<OpcuaChannelConfig> {
+export class OpcuaChannel extends Channel<OpcuaChannelConfig> {
   private readonly mappers: readonly OpcuaItemMapper[];
   private readonly endpoint: URL;
 
-  constructor(config: OpcuaChannelConfig, deps: CollectorDeps) {
+  constructor(config: OpcuaChannelConfig, deps: ChannelDeps) {
     super(config, deps);
     this.mappers = config.items.map((item) => new OpcuaItemMapper(item));
     this.endpoint = new URL(config.endpoint);
@@ -33,7 +33,7 @@ export class OpcuaCollector extends Collector<OpcuaChannelConfig> {
     return urlRemote(this.endpoint, this.config.name, { 'opc.tcp:': 4840 });
   }
 
-  protected async open(link: CollectorLink): Promise<OpenLink> {
+  protected async open(link: ChannelLink): Promise<OpenLink> {
     const opcua = await loadNodeOpcua(this.deps.log);
     const ua = await openOpcuaLink(opcua, this.config, (err) => link.lost(err), link.signal);
     return {
@@ -46,7 +46,7 @@ export class OpcuaCollector extends Collector<OpcuaChannelConfig> {
     };
   }
 
-  private monitor(opcua: NodeOpcua, subscription: UaSubscription, link: CollectorLink): void {
+  private monitor(opcua: NodeOpcua, subscription: UaSubscription, link: ChannelLink): void {
     const { ua } = opcua;
     const batch = new SampleBatch((samples, at) => link.publish(this.config.device, PROFILE, samples, at, at));
     for (const mapper of this.mappers) {
@@ -73,7 +73,7 @@ export class OpcuaCollector extends Collector<OpcuaChannelConfig> {
     }
   }
 
-  private itemFailed(link: CollectorLink, problem: string): void {
+  private itemFailed(link: ChannelLink, problem: string): void {
     if (!link.active) return;
     link.collectFailed(problem);
     this.log.warn({ endpoint: this.target, problem }, 'opcua item not stored');

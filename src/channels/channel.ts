@@ -3,21 +3,21 @@
 // connection or read error disconnect and retry with backoff. Subclasses only say how to
 // open their link; this class owns states, timers, counters and device presence.
 //
-// Every attempt gets its own CollectorLink: callbacks of an old connection (a late close
+// Every attempt gets its own ChannelLink: callbacks of an old connection (a late close
 // event, a response after a restart) go to a link that is no longer current and do nothing,
 // so they can never disturb the connection that replaced it.
 import type { ChannelConfig } from '../domain/channels.js';
-import type { CollectorState, OfflineReason, Remote } from '../domain/events.js';
+import type { ChannelState, OfflineReason, Remote } from '../domain/events.js';
 import type { Sample } from '../domain/point.js';
 import { systemClock, type TransactionOutcome } from '../link/index.js';
 import type { Logger } from '../log.js';
 import { Backoff } from './backoff.js';
-import type { CollectorCounters, CollectorDeps, CollectorLink, CollectorStatus, OpenLink } from './collector-types.js';
+import type { ChannelCounters, ChannelDeps, ChannelLink, ChannelStatus, OpenLink } from './channel-types.js';
 
-export type { CollectorCounters, CollectorDeps, CollectorLink, CollectorStatus, OpenLink } from './collector-types.js';
+export type { ChannelCounters, ChannelDeps, ChannelLink, ChannelStatus, OpenLink } from './channel-types.js';
 
-export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
-  private current: CollectorState = 'stopped';
+export abstract class Channel<C extends ChannelConfig = ChannelConfig> {
+  private current: ChannelState = 'stopped';
   private readonly backoff: Backoff;
   private retryTimer: NodeJS.Timeout | null = null;
   /** Bumped on every start, stop and lost link: an attempt whose number is old is stale. */
@@ -50,7 +50,7 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
    * every `backoff.initial`.
    */
   protected readonly connectProvesPeer: boolean = true;
-  readonly counters: CollectorCounters = {
+  readonly counters: ChannelCounters = {
     connects: 0,
     connectFailures: 0,
     disconnects: 0,
@@ -61,7 +61,7 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
 
   protected constructor(
     readonly config: C,
-    protected readonly deps: CollectorDeps,
+    protected readonly deps: ChannelDeps,
   ) {
     this.backoff = new Backoff(config.backoff);
     this.log = deps.log.child({ channel: config.name });
@@ -71,7 +71,7 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
     return this.config.name;
   }
 
-  get state(): CollectorState {
+  get state(): ChannelState {
     return this.current;
   }
 
@@ -85,7 +85,7 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
    * Connects and sets up collection for one attempt; resolves once collecting, with how to
    * close that connection. On failure it releases what it opened and rejects.
    */
-  protected abstract open(link: CollectorLink): Promise<OpenLink>;
+  protected abstract open(link: ChannelLink): Promise<OpenLink>;
 
   /** Starts connecting now (no-op when already running). */
   start(): void {
@@ -133,7 +133,7 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
     return null;
   }
 
-  status(): CollectorStatus {
+  status(): ChannelStatus {
     return {
       name: this.config.name,
       type: this.config.type,
@@ -166,7 +166,7 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
     return ++this.generation;
   }
 
-  private linkFor(generation: number): CollectorLink {
+  private linkFor(generation: number): ChannelLink {
     const current = () => generation === this.generation;
     const signal = this.abort.signal;
     return {
@@ -327,7 +327,7 @@ export abstract class Collector<C extends ChannelConfig = ChannelConfig> {
     this.lastErrorAt = this.now();
   }
 
-  private transition(state: CollectorState, error: string | null, retryInMs: number | null): void {
+  private transition(state: ChannelState, error: string | null, retryInMs: number | null): void {
     const previous = this.current;
     this.current = state;
     this.deps.bus.emit('channel.state', {

@@ -1,20 +1,20 @@
-// The shapes around an outbound channel's collector: what it is given (CollectorDeps), what
-// it reports (CollectorStatus, CollectorCounters) and the contract between the base class
-// and a channel type's connection code (CollectorLink, OpenLink).
+// The shapes around an outbound channel: what it is given (ChannelDeps), what
+// it reports (ChannelStatus, ChannelCounters) and the contract between the base class
+// and a channel type's connection code (ChannelLink, OpenLink).
 import type { EventBus } from '../bus.js';
 import type { Clock } from '../clock.js';
 import type { ChannelType } from '../domain/channels.js';
-import type { CollectorState, GatewayEvents, OfflineReason } from '../domain/events.js';
+import type { ChannelState, GatewayEvents, OfflineReason } from '../domain/events.js';
 import type { Sample } from '../domain/point.js';
 import type { Logger } from '../log.js';
 
-export interface CollectorDeps {
+export interface ChannelDeps {
   readonly bus: EventBus<GatewayEvents>;
   readonly log: Logger;
   readonly clock?: Clock;
 }
 
-export interface CollectorCounters {
+export interface ChannelCounters {
   /** Successful connects. */
   connects: number;
   /** Connect attempts that failed. */
@@ -28,14 +28,14 @@ export interface CollectorCounters {
   samples: number;
 }
 
-/** A channel as supervision shows it (GET /api/channels `collectors`). */
-export interface CollectorStatus {
+/** A channel as supervision shows it (GET /api/channels `items`). */
+export interface ChannelStatus {
   readonly name: string;
   readonly type: ChannelType;
   /** host:port, URL or endpoint. */
   readonly target: string;
   readonly enabled: boolean;
-  readonly state: CollectorState;
+  readonly state: ChannelState;
   readonly lastError: string | null;
   readonly lastErrorAt: number | null;
   readonly connectedAt: number | null;
@@ -48,14 +48,14 @@ export interface CollectorStatus {
   readonly startedAt: number | null;
   /** Devices this channel feeds right now. */
   readonly devices: readonly string[];
-  readonly counters: Readonly<CollectorCounters>;
+  readonly counters: Readonly<ChannelCounters>;
 }
 
 /**
  * What `open()` gets for one connection attempt. Every method is a no-op once the attempt
  * is no longer current (stopped, restarted, lost).
  */
-export interface CollectorLink {
+export interface ChannelLink {
   /** True while this attempt's connection is the channel's current one. */
   readonly active: boolean;
   /**

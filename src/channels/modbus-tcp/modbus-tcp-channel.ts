@@ -8,11 +8,11 @@ import type { DeviceProfile, PointsConfig } from '../../domain/config.js';
 import type { GatewayEvents, Remote } from '../../domain/events.js';
 import { transactOn, type TransactionOutcome } from '../../link/index.js';
 import { DevicePoller } from '../../polling/device-poller.js';
-import { Collector, type CollectorDeps, type CollectorLink, type OpenLink } from '../collector.js';
+import { Channel, type ChannelDeps, type ChannelLink, type OpenLink } from '../channel.js';
 import { connectTcp } from '../tcp-connect.js';
 import { MbapPipeline } from './mbap-pipeline.js';
 
-export class ModbusTcpCollector extends Collector<ModbusTcpChannelConfig> {
+export class ModbusTcpChannel extends Channel<ModbusTcpChannelConfig> {
   /**
    * Only an answer starts the backoff over: a gateway whose connection slots are full
    * accepts and drops at once, and one with nothing behind it accepts and stays silent.
@@ -22,7 +22,7 @@ export class ModbusTcpCollector extends Collector<ModbusTcpChannelConfig> {
   /** The current connection's request pipeline, while connected: writes join the polls there. */
   private pipeline: MbapPipeline | null = null;
 
-  constructor(config: ModbusTcpChannelConfig, deps: CollectorDeps & { readonly points: PointsConfig }) {
+  constructor(config: ModbusTcpChannelConfig, deps: ChannelDeps & { readonly points: PointsConfig }) {
     super(config, deps);
     const profile = deps.points.profiles.get(config.profile);
     // load.ts checked the reference; a hand-built config without it is a programming error.
@@ -38,7 +38,7 @@ export class ModbusTcpCollector extends Collector<ModbusTcpChannelConfig> {
     return { ip: this.config.host, port: this.config.port, listener: this.config.name };
   }
 
-  protected async open(link: CollectorLink): Promise<OpenLink> {
+  protected async open(link: ChannelLink): Promise<OpenLink> {
     const { config, profile } = this;
     const socket: Socket = await connectTcp(config.host, config.port, config.connectTimeoutMs, link.signal);
     const clock = { now: () => this.now() };
@@ -81,7 +81,7 @@ export class ModbusTcpCollector extends Collector<ModbusTcpChannelConfig> {
   }
 
   /** The poller's events go to the bus as for a DTU; its data goes through the channel, which counts it. */
-  private pollerBus(link: CollectorLink): Pick<EventBus<GatewayEvents>, 'emit'> {
+  private pollerBus(link: ChannelLink): Pick<EventBus<GatewayEvents>, 'emit'> {
     const bus = this.deps.bus;
     const profile = this.profile.name;
     return {

@@ -1,11 +1,11 @@
 // MQTT subscribe: one client per channel, a persistent session (clean: false) so QoS 1/2
 // messages published while dtuhub was away are delivered when it comes back. Reconnects are
-// the collector base's (mqtt.js's own reconnect is off), so the backoff, states and events
+// the channel base's (mqtt.js's own reconnect is off), so the backoff, states and events
 // are the same as every other channel's. Messages are mapped by mqtt-message.ts.
 import { connect, type IClientOptions, type ISubscriptionGrant, type MqttClient } from 'mqtt';
 import type { MqttChannelConfig } from '../../domain/channels.js';
 import type { Remote } from '../../domain/events.js';
-import { Collector, type CollectorDeps, type CollectorLink, type OpenLink } from '../collector.js';
+import { Channel, type ChannelDeps, type ChannelLink, type OpenLink } from '../channel.js';
 import { displayUrl, urlRemote } from '../peer-url.js';
 import { readTls } from '../tls-files.js';
 import { MqttMessageMapper } from './mqtt-message.js';
@@ -28,13 +28,13 @@ interface Received {
   readonly receivedAt: number;
 }
 
-export class MqttCollector extends Collector<MqttChannelConfig> {
+export class MqttChannel extends Channel<MqttChannelConfig> {
   private readonly mapper: MqttMessageMapper;
   private readonly url: URL;
   /** Subscribed at the broker: the configured filters minus those another one covers. */
   private readonly filters: readonly string[];
 
-  constructor(config: MqttChannelConfig, deps: CollectorDeps) {
+  constructor(config: MqttChannelConfig, deps: ChannelDeps) {
     super(config, deps);
     this.mapper = new MqttMessageMapper(config.subscriptions, config.maxPayloadBytes);
     this.url = new URL(config.url);
@@ -49,7 +49,7 @@ export class MqttCollector extends Collector<MqttChannelConfig> {
     return urlRemote(this.url, this.config.name, DEFAULT_PORTS);
   }
 
-  protected async open(link: CollectorLink): Promise<OpenLink> {
+  protected async open(link: ChannelLink): Promise<OpenLink> {
     const { config } = this;
     const client = connect(config.url, this.clientOptions());
     // A persistent session's stored messages arrive right after CONNACK, before the channel
@@ -154,7 +154,7 @@ export class MqttCollector extends Collector<MqttChannelConfig> {
     };
   }
 
-  private handle(link: CollectorLink, { topic, payload, receivedAt }: Received): void {
+  private handle(link: ChannelLink, { topic, payload, receivedAt }: Received): void {
     const result = this.mapper.map(topic, payload, receivedAt);
     switch (result.kind) {
       case 'unmatched':

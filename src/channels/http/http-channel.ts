@@ -6,7 +6,7 @@ import { Agent, fetch, type Dispatcher } from 'undici';
 import type { HttpChannelConfig } from '../../domain/channels.js';
 import type { Remote } from '../../domain/events.js';
 import type { Sample } from '../../domain/point.js';
-import { Collector, type CollectorDeps, type CollectorLink, type OpenLink } from '../collector.js';
+import { Channel, type ChannelDeps, type ChannelLink, type OpenLink } from '../channel.js';
 import { JsonMapping, mappingProblem } from '../json-mapping.js';
 import { displayUrl, urlRemote } from '../peer-url.js';
 import { readTls } from '../tls-files.js';
@@ -18,11 +18,11 @@ export const MAX_HTTP_BODY_BYTES = 4 * 1024 * 1024;
 /** Profile label of devices fed over HTTP (devices.profile). */
 const PROFILE = 'http';
 
-export class HttpCollector extends Collector<HttpChannelConfig> {
+export class HttpChannel extends Channel<HttpChannelConfig> {
   private readonly mapping: JsonMapping;
   private readonly url: URL;
 
-  constructor(config: HttpChannelConfig, deps: CollectorDeps) {
+  constructor(config: HttpChannelConfig, deps: ChannelDeps) {
     super(config, deps);
     this.mapping = new JsonMapping(config.points, config.timestamp);
     this.url = new URL(config.url);
@@ -36,7 +36,7 @@ export class HttpCollector extends Collector<HttpChannelConfig> {
     return urlRemote(this.url, this.config.name, { 'http:': 80, 'https:': 443 });
   }
 
-  protected async open(link: CollectorLink): Promise<OpenLink> {
+  protected async open(link: ChannelLink): Promise<OpenLink> {
     // One connection pool per link, with the TLS files as they are now; closed with the link.
     const agent = new Agent({ connect: this.config.tls ? readTls(this.config.tls) : {} });
     // The first request decides whether the peer is there; its data is published once connected.
@@ -125,7 +125,7 @@ export class HttpCollector extends Collector<HttpChannelConfig> {
     return { samples: result.samples, polledAt, at, problem: mappingProblem(result) };
   }
 
-  private deliver(link: CollectorLink, result: PollResult): void {
+  private deliver(link: ChannelLink, result: PollResult): void {
     if (result.problem !== null) {
       link.collectFailed(result.problem);
       this.log.warn({ url: this.target, problem: result.problem }, 'http response not fully mapped');

@@ -3,7 +3,7 @@
 // any DTU. Once bytes flow, such a link is a DTU session, so the gateway runs it as one
 // (parser, heartbeat checks, one request in flight, read plan); this class only connects,
 // announces the device, and turns the end of the session into a lost link, after which the
-// collector base reconnects to the known address with backoff.
+// channel base reconnects to the known address with backoff.
 import type { Socket } from 'node:net';
 import { matchDevice } from '../../plan/device-match.js';
 import type { RtuOverTcpChannelConfig } from '../../domain/channels.js';
@@ -11,10 +11,10 @@ import type { AsciiRegistration, DeviceProfile, LinkConfig, PointsConfig } from 
 import type { GatewayEvents, Remote } from '../../domain/events.js';
 import type { Gateway } from '../../gateway/gateway.js';
 import type { DtuSession, OutboundHooks } from '../../gateway/session.js';
-import { Collector, type CollectorDeps, type CollectorLink, type OpenLink } from '../collector.js';
+import { Channel, type ChannelDeps, type ChannelLink, type OpenLink } from '../channel.js';
 import { connectTcp } from '../tcp-connect.js';
 
-export interface RtuOverTcpDeps extends CollectorDeps {
+export interface RtuOverTcpDeps extends ChannelDeps {
   readonly points: PointsConfig;
   readonly gateway: Pick<Gateway, 'attachOutbound'>;
 }
@@ -42,7 +42,7 @@ function plainRtuLink(channel: string): LinkConfig {
   };
 }
 
-export class RtuOverTcpCollector extends Collector<RtuOverTcpChannelConfig> {
+export class RtuOverTcpChannel extends Channel<RtuOverTcpChannelConfig> {
   // A serial device server accepts even when its serial side is unusable, and a DTU may
   // accept and drop: only a registration or an answered poll starts the backoff over.
   protected override readonly connectProvesPeer = false;
@@ -70,7 +70,7 @@ export class RtuOverTcpCollector extends Collector<RtuOverTcpChannelConfig> {
     return { ip: this.config.host, port: this.config.port, listener: this.config.name };
   }
 
-  protected async open(link: CollectorLink): Promise<OpenLink> {
+  protected async open(link: ChannelLink): Promise<OpenLink> {
     const { config } = this;
     const socket: Socket = await connectTcp(config.host, config.port, config.connectTimeoutMs, link.signal);
     let session: DtuSession | null = null;
@@ -91,7 +91,7 @@ export class RtuOverTcpCollector extends Collector<RtuOverTcpChannelConfig> {
     };
   }
 
-  private hooks(link: CollectorLink): OutboundHooks {
+  private hooks(link: ChannelLink): OutboundHooks {
     // The profile is known once the device is: preset, or after its registration.
     let profile = this.preset?.profile.name ?? '';
     return {
@@ -109,7 +109,7 @@ export class RtuOverTcpCollector extends Collector<RtuOverTcpChannelConfig> {
   }
 
   /** The poller's events go to the bus as for a DTU; its data goes through the channel, which counts it. */
-  private pollerBus(link: CollectorLink, profile: () => string): OutboundHooks['bus'] {
+  private pollerBus(link: ChannelLink, profile: () => string): OutboundHooks['bus'] {
     const bus = this.deps.bus;
     return {
       emit<K extends keyof GatewayEvents>(type: K, payload: GatewayEvents[K]): void {
