@@ -7,7 +7,7 @@ import type { DtuhubConfig } from './domain/config.js';
 import type { GatewayEvents } from './domain/events.js';
 import { noRules } from './domain/rules.js';
 import { EventFramework, type EventFrameworkOptions } from './events/event-framework.js';
-import type { EventsService, WebhooksService } from './events/services.js';
+import type { EventsAccess, WebhooksAccess } from './events/framework-access.js';
 import { DeviceNotOnlineError, Gateway, type WriteCommand } from './gateway/gateway.js';
 import type { TransactionOutcome } from './link/index.js';
 import type { Logger } from './log.js';
@@ -93,12 +93,12 @@ export class DtuhubApp {
   }
 
   /** Stored events and rules with their counters (docs/EVENTS.md). */
-  get events(): EventsService {
+  get events(): EventsAccess {
     return this.startedFramework().events;
   }
 
   /** Webhook endpoints, the delivery log, dead letters, retry() and test() (docs/EVENTS.md). */
-  get webhooks(): WebhooksService {
+  get webhooks(): WebhooksAccess {
     return this.startedFramework().webhooks;
   }
 

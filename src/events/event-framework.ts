@@ -24,7 +24,7 @@ import { sendWebhook, type Sender } from './delivery/webhook-sender.js';
 import { makeEvent, type DtuEvent } from './event.js';
 import { fromBus, MAPPED_BUS_EVENTS } from './gateway-events.js';
 import { RuleEngine } from './rules/rule-engine.js';
-import { EventsService, WebhooksService } from './services.js';
+import { EventsAccess, WebhooksAccess } from './framework-access.js';
 import { StoreHealthWatch } from './store-health-watch.js';
 
 export interface HistoryAccess {
@@ -44,8 +44,8 @@ const KNOWN_DEVICES_RETRY_MS = 5000;
 
 export class EventFramework {
   readonly engine: RuleEngine;
-  readonly events: EventsService;
-  readonly webhooks: WebhooksService;
+  readonly events: EventsAccess;
+  readonly webhooks: WebhooksAccess;
   private readonly queue: DeliveryQueue;
   private readonly store: DeliveryStore;
   private readonly mqtt: MqttPublisher;
@@ -78,8 +78,8 @@ export class EventFramework {
     );
     this.actions = new ActionRunner(this.queue, this.mqtt, log.child({ part: 'actions' }));
     this.engine = new RuleEngine(rules, (event, rule) => this.fired(event, rule));
-    this.events = new EventsService(rules, () => history.reader, this.engine);
-    this.webhooks = new WebhooksService(rules, this.store, this.queue, send);
+    this.events = new EventsAccess(rules, () => history.reader, this.engine);
+    this.webhooks = new WebhooksAccess(rules, this.store, this.queue, send);
     this.healthWatch = new StoreHealthWatch(
       () => history.health(),
       (event) => this.raise(event),

@@ -3,7 +3,7 @@
 // implementations live in events/; here their errors become ServiceErrors.
 import type { QueueStats } from '../events/delivery/delivery-queue.js';
 import { EventsError } from '../events/errors.js';
-import type { EndpointView, RuleView, TestResult } from '../events/services.js';
+import type { EndpointView, RuleView, TestResult } from '../events/framework-access.js';
 import type { DeliveryQuery, DeliveryRecord, EventQuery, EventRow } from '../storage/index.js';
 import { ServiceError } from './errors.js';
 import type { Runtime } from './runtime.js';

@@ -4,7 +4,7 @@ import type { EventBus } from '../bus.js';
 import type { ChannelManager } from '../channels/channel-manager.js';
 import type { DtuhubConfig } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
-import type { EventsService as EventsImpl, WebhooksService as WebhooksImpl } from '../events/services.js';
+import type { EventsAccess, WebhooksAccess } from '../events/framework-access.js';
 import type { Gateway, WriteCommand } from '../gateway/gateway.js';
 import type { TransactionOutcome } from '../link/index.js';
 import type { HistoryReader, LatestValues, StoreHealth } from '../storage/index.js';
@@ -17,8 +17,8 @@ export interface Runtime {
   /** Outbound channels (docs/CHANNELS.md). */
   readonly channels: ChannelManager;
   readonly reader: HistoryReader;
-  readonly events: EventsImpl;
-  readonly webhooks: WebhooksImpl;
+  readonly events: EventsAccess;
+  readonly webhooks: WebhooksAccess;
   storeHealth(): StoreHealth;
   /** Throws DeviceNotOnlineError when nothing that can write reaches the device. */
   write(deviceId: string, command: WriteCommand): Promise<TransactionOutcome>;

@@ -1,5 +1,5 @@
-// What the web API (and the UI behind it) gets from the event framework: plain async
-// functions, no HTTP. `DtuhubApp.events` and `DtuhubApp.webhooks` (docs/EVENTS.md, "For the API").
+// What the services façade gets from the event framework (stored events, rules with their
+// counters, webhook endpoints and deliveries): plain async functions, no HTTP (docs/EVENTS.md).
 import { readFile } from 'node:fs/promises';
 import type { RuleDef, RulesConfig } from '../domain/rules.js';
 import type {
@@ -26,7 +26,7 @@ export interface RuleView {
   readonly counters: RuleCounters;
 }
 
-export class EventsService {
+export class EventsAccess {
   constructor(
     private readonly rulesConfig: RulesConfig,
     private readonly reader: () => HistoryReader,
@@ -81,7 +81,7 @@ export interface TestResult {
   readonly eventId: string;
 }
 
-export class WebhooksService {
+export class WebhooksAccess {
   constructor(
     private readonly rulesConfig: RulesConfig,
     private readonly store: DeliveryStore,
