@@ -1,4 +1,5 @@
 // Who is calling: the session cookie (browser) or `Authorization: Bearer` (scripts).
+import { systemClock, type Clock } from '../../clock.js';
 import type { AccountStore } from '../../storage/index.js';
 import type { Principal } from './roles.js';
 import type { SessionStore } from './session-store.js';
@@ -17,7 +18,7 @@ export class Authenticator {
   constructor(
     private readonly accounts: AccountStore,
     private readonly sessions: SessionStore,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async principal(credentials: Credentials): Promise<Principal | null> {
@@ -33,7 +34,7 @@ export class Authenticator {
   private async fromToken(secret: string): Promise<Principal | null> {
     if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return null;
     const token = await this.accounts.tokenByDigest(tokenDigest(secret));
-    const now = this.now();
+    const now = this.clock.now();
     if (!token || (token.expiresAt !== null && token.expiresAt <= now)) return null;
     if (token.lastUsedAt === null || now - token.lastUsedAt > TOKEN_TOUCH_MS)
       await this.accounts.touchToken(token.id, now);

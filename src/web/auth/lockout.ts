@@ -1,6 +1,7 @@
 // Brute-force lockout per (username, client IP): after `maxFailures` failed logins within
 // `durationMs`, that pair is refused for `durationMs`, even with the right password.
 // Keyed by both so an attacker cannot lock a real user out from another address.
+import { systemClock, type Clock } from '../../clock.js';
 
 interface Entry {
   failures: number[];
@@ -15,19 +16,19 @@ export class LoginLockout {
   constructor(
     private readonly maxFailures: number,
     private readonly durationMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Milliseconds until the pair may try again; 0 when it may now. */
   retryAfterMs(username: string, ip: string): number {
     const entry = this.entries.get(key(username, ip));
     if (!entry) return 0;
-    return Math.max(0, entry.lockedUntil - this.now());
+    return Math.max(0, entry.lockedUntil - this.clock.now());
   }
 
   /** Records a failure; returns true when this failure locked the pair. */
   fail(username: string, ip: string): boolean {
-    const now = this.now();
+    const now = this.clock.now();
     if (this.entries.size >= MAX_ENTRIES) this.sweep(now);
     const k = key(username, ip);
     let entry = this.entries.get(k);

@@ -2,6 +2,7 @@
 // use. A restart logs everybody out, which is acceptable for a gateway's web UI and keeps
 // session ids out of the database.
 import { randomBytes } from 'node:crypto';
+import { systemClock, type Clock } from '../../clock.js';
 import type { Role } from './roles.js';
 
 export interface WebSession {
@@ -19,7 +20,7 @@ export class SessionStore {
 
   constructor(
     private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   create(username: string, role: Role): WebSession {
@@ -28,7 +29,7 @@ export class SessionStore {
       id: randomBytes(32).toString('base64url'),
       username,
       role,
-      expiresAt: this.now() + this.ttlMs,
+      expiresAt: this.clock.now() + this.ttlMs,
     };
     this.sessions.set(session.id, session);
     return session;
@@ -38,7 +39,7 @@ export class SessionStore {
   touch(id: string): WebSession | null {
     const session = this.sessions.get(id);
     if (!session) return null;
-    const now = this.now();
+    const now = this.clock.now();
     if (session.expiresAt <= now) {
       this.sessions.delete(id);
       return null;
@@ -50,7 +51,7 @@ export class SessionStore {
   /** True while the session exists and has not expired; does not extend it. */
   alive(id: string): boolean {
     const session = this.sessions.get(id);
-    return session !== undefined && session.expiresAt > this.now();
+    return session !== undefined && session.expiresAt > this.clock.now();
   }
 
   delete(id: string): void {
@@ -71,7 +72,7 @@ export class SessionStore {
   }
 
   private sweep(): void {
-    const now = this.now();
+    const now = this.clock.now();
     if (now - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = now;
     for (const [id, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(id);

@@ -4,7 +4,7 @@ import { SessionStore } from '../../../src/web/auth/session-store.js';
 describe('session store', () => {
   it('gives random 256-bit ids and extends a session on use', () => {
     let now = 0;
-    const store = new SessionStore(1000, () => now);
+    const store = new SessionStore(1000, { now: () => now });
     const a = store.create('alice', 'viewer');
     const b = store.create('alice', 'viewer');
     expect(a.id).not.toBe(b.id);
