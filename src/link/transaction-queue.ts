@@ -67,8 +67,12 @@ export class TransactionQueue implements ModbusTransport {
       return false;
     }
     if (tx.key !== null) {
-      // The line holds a handful of entries at most: a scan beats keeping a Set in step.
+      // A block still waiting or in flight is not polled again: the poll after a late answer
+      // would go out the moment that answer is read, and two answers of one block in the same
+      // millisecond are one reading twice (the store keeps one row per device, point and time).
       // Retries (attempt > 1) do not count, so a poll can still queue behind its own retry.
+      if (this.inFlight?.key === tx.key && this.inFlightAttempt === 1) return false;
+      // The line holds a handful of entries at most: a scan beats keeping a Set in step.
       for (const entry of this.queue) if (entry.attempt === 1 && entry.tx.key === tx.key) return false;
     }
     this.queue.push({ tx, attempt: 1 });

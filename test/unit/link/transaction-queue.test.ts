@@ -79,13 +79,26 @@ describe('TransactionQueue', () => {
     expect(r.discards()).toBeGreaterThan(0);
   });
 
-  it('does not queue the same poll block twice while it waits', () => {
+  it('does not queue the same poll block twice while it waits or is in flight', () => {
     const r = rig();
     r.enqueue(1);
     expect(r.enqueue(2, 'task#0')).toBe(true);
     expect(r.enqueue(2, 'task#0')).toBe(false);
     r.queue.onResponse(Buffer.alloc(7), ok);
-    expect(r.enqueue(2, 'task#0')).toBe(true); // in flight now, so the next one may queue
+    // In flight now: a poll queued behind it would go out the moment its answer is read,
+    // and two answers of one block in the same millisecond are one reading stored twice.
+    expect(r.enqueue(2, 'task#0')).toBe(false);
+    r.queue.onResponse(Buffer.alloc(7), ok);
+    expect(r.enqueue(2, 'task#0')).toBe(true);
+  });
+
+  it('lets a poll queue behind its own retry', () => {
+    const r = rig({ ...fastTiming, retries: 1, responseTimeoutMs: 200, quietAfterTimeoutMs: 50 });
+    expect(r.enqueue(2, 'task#0')).toBe(true);
+    vi.advanceTimersByTime(200); // timed out: the retry waits for the line to go quiet
+    vi.advanceTimersByTime(50);
+    expect(r.sent).toHaveLength(2); // the retry is in flight
+    expect(r.enqueue(2, 'task#0')).toBe(true);
   });
 
   it('fails everything with closed when the connection goes away', () => {
