@@ -22,6 +22,14 @@ const { boot, dtu } = gatewayTests();
 const DTUS = 8;
 const MAX_PENDING_ROWS = 2000;
 const OUTAGE_HALF_MS = 30_000;
+/**
+ * A real DTU's answer takes milliseconds at least (10 registers over RS-485 at 9600 baud:
+ * ~25 ms). A simulator answering at once on loopback can answer two polls of a block in one
+ * millisecond when the event loop stalls past a poll period: the poll queued behind the
+ * late answer goes out as it is read and comes back within the same millisecond. Both
+ * responses then share the row key (device, receive time, point) and the store keeps one.
+ */
+const ANSWER_MS = 5;
 
 let db: TempDatabase | null = null;
 let proxy: TcpProxy | null = null;
@@ -63,7 +71,7 @@ describe('MySQL outage', () => {
 
     const sims: SimulatedDtu[] = [];
     for (let i = 0; i < DTUS; i++) {
-      const sim = dtu(h, 'dtu', { id: `OUT-${i}` }, FAST_PROFILE);
+      const sim = dtu(h, 'dtu', { id: `OUT-${i}`, responseDelayMs: ANSWER_MS }, FAST_PROFILE);
       sim.setRegisters(1, 3, 0, fastRegisters(i));
       sims.push(sim);
     }
