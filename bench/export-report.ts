@@ -1,6 +1,6 @@
 // The export scenario's part of docs/BENCHMARKS.md: its goals and its table.
 import type { ExportBenchResult, ExportRun } from './export-bench.js';
-import { met, mib, num, table } from './report.js';
+import { met, mib, num, table } from './report-format.js';
 
 export const EXPORT_GOALS = {
   csvRowsPerSec: 200_000,

@@ -2,7 +2,7 @@
 // out from the snapshots taken at its ends (pure), and its part of docs/BENCHMARKS.md.
 import type { PeerSnapshot } from './peer-proc.js';
 import { processWindow, type ProcessWindow } from './process-sample.js';
-import { num, table } from './report.js';
+import { ms, num, ratio, table, us } from './report-format.js';
 import type { ModbusTcpServersSnapshot } from './modbus-tcp-servers-proc.js';
 import type { ServerSnapshot } from './server-proc.js';
 import type { LatencySummary } from './weighted-histogram.js';
@@ -117,11 +117,6 @@ export function peerRun(size: ModbusTcpSize, s: Snapshots<PeerSnapshot>): Modbus
     simulator: processWindow(s.simFrom.process, s.simTo.process),
   };
 }
-
-const us = (x: number) => `${num(x, x < 100 ? 1 : 0)} µs`;
-const ms = (x: number) => `${num(x, x < 10 ? 1 : 0)} ms`;
-/** dtuhub ÷ peer; "—" when the peer did nothing to divide by. */
-export const ratio = (a: number, b: number) => (b > 0 ? `${num(a / b, 2)}×` : '—');
 
 /** Goals table rows: context figures (no goal beyond being reported). */
 export function modbusTcpGoalRows(res: ModbusTcpBenchResult): string[][] {

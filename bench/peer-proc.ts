@@ -12,21 +12,9 @@ import { parseArgs } from 'node:util';
 import modbusSerial from 'modbus-serial';
 import { SLAVE, TASK_ADDRESS, TASK_QUANTITY } from './bench-config.js';
 import { announceReady, serveRequests } from './child-rpc.js';
-import { PeerStats } from './peer-stats.js';
-import type { ProcessSample } from './process-sample.js';
-import type { LatencySummary } from './weighted-histogram.js';
+import { PeerStats, type PeerSnapshot } from './peer-stats.js';
 
-export interface PeerSnapshot {
-  readonly process: ProcessSample;
-  readonly connections: number;
-  readonly requests: number;
-  readonly transactions: number;
-  readonly errors: number;
-  /** Polls skipped because the previous one of that DTU was still in flight. */
-  readonly skipped: number;
-  readonly samplesDecoded: number;
-  readonly pollToDecodedMs: LatencySummary;
-}
+export type { PeerSnapshot } from './peer-stats.js';
 
 // CommonJS package: at runtime the default import is module.exports, the client class
 // itself, which the typings describe as the `default` export.

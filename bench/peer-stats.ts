@@ -2,9 +2,21 @@
 // and their poll: one read outstanding per lane, skipped while the previous one is, the
 // 50 bench points decoded into Sample records that are counted and dropped.
 import { decodeBenchPoints } from './peer-decode.js';
-import type { PeerSnapshot } from './peer-proc.js';
-import { sampleProcess } from './process-sample.js';
-import { WeightedHistogram } from './weighted-histogram.js';
+import { sampleProcess, type ProcessSample } from './process-sample.js';
+import { WeightedHistogram, type LatencySummary } from './weighted-histogram.js';
+
+/** What a peer reports when asked. */
+export interface PeerSnapshot {
+  readonly process: ProcessSample;
+  readonly connections: number;
+  readonly requests: number;
+  readonly transactions: number;
+  readonly errors: number;
+  /** Polls skipped because the previous one of that DTU was still in flight. */
+  readonly skipped: number;
+  readonly samplesDecoded: number;
+  readonly pollToDecodedMs: LatencySummary;
+}
 
 export class PeerStats {
   readonly counters = { connections: 0, requests: 0, transactions: 0, errors: 0, skipped: 0, samplesDecoded: 0 };

@@ -8,7 +8,7 @@ import type { SqliteRunResult } from './sqlite-proc.js';
 import type { ExportBenchResult } from './export-bench.js';
 import { exportGoalRows, exportSection } from './export-report.js';
 import { modbusTcpGoalRows, modbusTcpSection, type ModbusTcpBenchResult } from './modbus-tcp-report.js';
-import type { LatencySummary } from './weighted-histogram.js';
+import { kib, latency, met, mib, ms, num, pct, table, us } from './report-format.js';
 import { WINDOW_PROFILE } from './window-profiler.js';
 
 export interface MachineInfo {
@@ -74,21 +74,6 @@ export const GOALS = {
 } as const;
 
 // ---------------------------------------------------------------- formatting
-
-export const num = (x: number, digits = 0) =>
-  x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const ms = (x: number) => `${num(x, x < 10 ? 1 : 0)} ms`;
-const us = (x: number) => `${num(x, x < 100 ? 1 : 0)} µs`;
-export const mib = (bytes: number) => `${num(bytes / 1048576, 1)} MiB`;
-const kib = (bytes: number) => `${num(bytes / 1024, 1)} KiB`;
-const pct = (x: number) => `${num(x * 100, 1)} %`;
-export const met = (ok: boolean) => (ok ? '**met**' : '**missed**');
-const latency = (l: LatencySummary) => `${ms(l.p50)} / ${ms(l.p90)} / ${ms(l.p99)} / ${ms(l.max)}`;
-
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
 
 // ---------------------------------------------------------------- verdicts
 
