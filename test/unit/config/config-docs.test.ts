@@ -1,7 +1,7 @@
-// docs/CONFIG.md and the server.yml schema must list the same keys with the same defaults.
+// docs/CONFIG.md and the schemas must list the same keys with the same defaults.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { POINTS_SCHEMA, TIMING_SCHEMA } from '../../../src/config/schema/points.schema.js';
+import { POINT_SCHEMA, POINTS_SCHEMA, TASK_SCHEMA, TIMING_SCHEMA } from '../../../src/config/schema/points.schema.js';
 import { SERVER_SCHEMA } from '../../../src/config/schema/server.schema.js';
 
 type Node = {
@@ -84,6 +84,20 @@ describe('docs/CONFIG.md', () => {
       }
     }
   });
+
+  for (const [what, heading, schema] of [
+    ['point', '**Points** (`points:`)', POINT_SCHEMA],
+    ['task', '**Tasks** (`tasks:`)', TASK_SCHEMA],
+  ] as const) {
+    it(`documents every points.yml ${what} key with the schema's default`, () => {
+      const keys = leaves(schema as Node);
+      const rows = documented(doc, heading);
+      expect([...rows.keys()].sort()).toEqual([...keys.keys()].sort());
+      for (const [key, value] of keys) {
+        if (value !== undefined) expect(`${key}: ${rows.get(key)}`).toBe(`${key}: ${asDocumented(value)}`);
+      }
+    });
+  }
 
   it('gives every server.yml key a description in the schema', () => {
     const missing: string[] = [];
