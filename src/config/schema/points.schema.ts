@@ -1,7 +1,8 @@
 // Schema of points.yml. Combinations the schema would only express with noisy oneOf
 // errors (task kinds, device rule kinds, ascii-or-hex) are checked in code instead. Entries
-// are declared with TypeBox (types and defaults in one place); registration rules and
-// heartbeats are still plain JSON Schema read field by field.
+// are declared with TypeBox (types and defaults in one place); registration rules are
+// plain JSON Schema with their defaults; heartbeats and byte fields are still read field
+// by field (x-lenient).
 import { Type, type Static } from '@sinclair/typebox';
 import {
   Address,
@@ -41,7 +42,11 @@ const DATA_TYPES = [
   'bcd32',
 ] as const;
 
-const MODE = { enum: ['once', 'every-packet'] };
+const MODE = {
+  enum: ['once', 'every-packet'],
+  default: 'once',
+  description: 'Whether the ID is sent once after connecting or before every packet.',
+};
 
 /** A terminator or prefix: a plain string in the rule's own encoding, or `{ ascii | hex }`. */
 const BYTES_FIELD: JsonSchema = {
@@ -49,8 +54,28 @@ const BYTES_FIELD: JsonSchema = {
   additionalProperties: false,
   properties: { ascii: ASCII, hex: HEX },
   'x-message': 'must be a string or { ascii: ... } / { hex: ... }',
+  // Read by compile-bytes.ts, which reports "needs ascii or hex" itself.
+  'x-lenient': true,
 };
 
+type Mode = 'once' | 'every-packet';
+
+/** One registration rule as checked, its type's defaults filled in. */
+export type RegistrationYaml =
+  | {
+      type: 'ascii';
+      mode: Mode;
+      maxLength: number;
+      length?: number;
+      pattern?: string;
+      terminator?: unknown;
+    }
+  | { type: 'hex'; mode: Mode; length: number; prefix?: unknown }
+  | { type: 'integer'; mode: Mode; bytes: 2 | 4 | 8; endian: 'big' | 'little' }
+  | { type: 'fixed'; mode: Mode; length: number; encoding: 'ascii' | 'hex' };
+
+// Discriminated by `type`: ajv checks only the branch the type names, so the defaults of
+// that branch are filled in like any other.
 const registration: JsonSchema = {
   type: 'object',
   required: ['type'],
@@ -60,7 +85,7 @@ const registration: JsonSchema = {
     strictObject({
       type: { const: 'ascii' },
       // 128: the width of registration_id in the database (VARCHAR(128) in MySQL).
-      maxLength: { type: 'integer', minimum: 1, maximum: 128 },
+      maxLength: { type: 'integer', minimum: 1, maximum: 128, default: 40, description: 'Longest ID accepted.' },
       length: { type: 'integer', minimum: 1, maximum: 128 },
       pattern: REGEX,
       terminator: BYTES_FIELD,
@@ -77,8 +102,8 @@ const registration: JsonSchema = {
     ),
     strictObject({
       type: { const: 'integer' },
-      bytes: { enum: [2, 4, 8] },
-      endian: { enum: ['big', 'little'] },
+      bytes: { enum: [2, 4, 8], default: 4, description: 'Width of the ID.' },
+      endian: { enum: ['big', 'little'], default: 'big', description: 'Byte order of the ID.' },
       mode: MODE,
     }),
     strictObject(
@@ -117,8 +142,8 @@ const Link = Strict({
   framing: Enum(['transparent', 'typed', 'unsolicited'] as const, {
     description: 'How bytes are framed after registration.',
   }),
-  // Absent: printable ASCII up to 40 bytes, sent once (compile-link.ts).
-  registration: Type.Optional(Lenient(registration)),
+  // The factory setting of most DTUs: printable ASCII up to 40 bytes, sent once.
+  registration: Type.Unsafe<RegistrationYaml>({ ...registration, default: { type: 'ascii' } }),
   heartbeat: Type.Optional(Lenient(heartbeat)),
   unknownIds: Enum(['accept', 'reject'] as const, {
     default: 'accept',
@@ -246,6 +271,7 @@ export type PointYaml = Static<typeof Point>;
 export type DeviceRuleYaml = Static<typeof DeviceRule>;
 export const TIMING_SCHEMA = Timing;
 export const TASK_SCHEMA = Task;
+export const REGISTRATION_SCHEMA = registration;
 export const POINT_SCHEMA = Point;
 export const DEVICE_RULE_SCHEMA = DeviceRule;
 export const SLAVES_SCHEMA = Profile.properties.slaves;

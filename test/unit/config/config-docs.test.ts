@@ -1,7 +1,13 @@
 // docs/CONFIG.md and the schemas must list the same keys with the same defaults.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { POINT_SCHEMA, POINTS_SCHEMA, TASK_SCHEMA, TIMING_SCHEMA } from '../../../src/config/schema/points.schema.js';
+import {
+  POINT_SCHEMA,
+  POINTS_SCHEMA,
+  REGISTRATION_SCHEMA,
+  TASK_SCHEMA,
+  TIMING_SCHEMA,
+} from '../../../src/config/schema/points.schema.js';
 import { SERVER_SCHEMA } from '../../../src/config/schema/server.schema.js';
 
 type Node = {
@@ -98,6 +104,27 @@ describe('docs/CONFIG.md', () => {
       }
     });
   }
+
+  it("documents the defaults of each registration rule type with the schema's", () => {
+    const start = doc.indexOf('**Registration rules**');
+    const table = doc.slice(start, doc.indexOf('\n\n', doc.indexOf('| `type`', start)));
+    for (const branch of REGISTRATION_SCHEMA['oneOf'] as Node[]) {
+      const { type, ...fields } = branch.properties!;
+      expect(table).toContain(
+        `\`mode: ${String(fields['mode']!.default as string)}\` (sent once after connecting,\nthe default)`,
+      );
+      const row = table
+        .split('\n')
+        .find((line) => line.startsWith(`| \`${String((type as { const: string }).const)}\``));
+      expect(row).toBeDefined();
+      for (const [key, field] of Object.entries(fields)) {
+        if (field.default === undefined || key === 'mode') continue;
+        const value = String(field.default as string | number);
+        // `maxLength` (1–128, default 40); `endian` (`big` \| `little`; default `big`)
+        expect(row).toMatch(new RegExp(`\`${key}\` \\([^)]*default \`?${value}\`?\\)`));
+      }
+    }
+  });
 
   it('gives every server.yml key a description in the schema', () => {
     const missing: string[] = [];
