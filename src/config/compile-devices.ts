@@ -2,21 +2,29 @@
 // order, then the default.
 import type { DeviceMatch } from '../domain/config.js';
 import type { YamlPath } from './errors.js';
-import { asList, asMap, has, str } from './raw.js';
-import { compileRegex, regexError } from './units.js';
+import type { DeviceRuleYaml } from './schema/points.schema.js';
+import { compileRegex } from './units.js';
 import type { IssueSink } from './yaml-source.js';
 
-export function compileDevices(raw: unknown, profileNames: ReadonlySet<string>, sink: IssueSink): DeviceMatch[] {
+/**
+ * `rules` passed the schema. The rule's kind follows the keys written, so a rejected value
+ * (dropped) still counts as given, and the rule is then left out without more messages.
+ */
+export function compileDevices(
+  rules: readonly DeviceRuleYaml[],
+  profileNames: ReadonlySet<string>,
+  sink: IssueSink,
+): DeviceMatch[] {
   const ids: DeviceMatch[] = [];
   const patterns: DeviceMatch[] = [];
   let fallback: DeviceMatch | null = null;
   const seenIds = new Map<string, YamlPath>();
   let defaultAt: YamlPath | null = null;
 
-  asList(raw).forEach((item, i) => {
+  rules.forEach((m, i) => {
     const at: YamlPath = ['devices', i];
-    const m = asMap(item);
-    const kinds = (['id', 'pattern', 'default'] as const).filter((k) => has(m, k));
+    const written = (key: keyof DeviceRuleYaml): boolean => sink.written([...at, key]);
+    const kinds = (['id', 'pattern', 'default'] as const).filter(written);
     if (kinds.length !== 1) {
       sink.add(at, kinds.length === 0 ? 'needs one of id, pattern or default' : `give only one of ${kinds.join(', ')}`);
       return;
@@ -24,13 +32,13 @@ export function compileDevices(raw: unknown, profileNames: ReadonlySet<string>, 
     const kind = kinds[0]!;
     if (kind === 'default') {
       for (const key of ['profile', 'name'] as const)
-        if (has(m, key)) sink.add([...at, key], 'does not apply to a default rule');
+        if (written(key)) sink.add([...at, key], 'does not apply to a default rule');
     } else {
-      if (!has(m, 'profile')) sink.add([...at, 'profile'], 'is required');
-      if (kind === 'pattern' && has(m, 'name')) sink.add([...at, 'name'], 'only applies to a rule with an exact id');
+      if (!written('profile')) sink.add([...at, 'profile'], 'is required');
+      if (kind === 'pattern' && written('name')) sink.add([...at, 'name'], 'only applies to a rule with an exact id');
     }
     const profileKey = kind === 'default' ? 'default' : 'profile';
-    const profile = str(m, profileKey);
+    const profile = m[profileKey];
     if (profile === undefined) return;
     if (!profileNames.has(profile)) {
       sink.add([...at, profileKey], `unknown profile "${profile}"${known(profileNames)}`);
@@ -42,17 +50,15 @@ export function compileDevices(raw: unknown, profileNames: ReadonlySet<string>, 
       else fallback = { kind: 'default', profile };
       defaultAt ??= at;
     } else if (kind === 'pattern') {
-      const source = str(m, 'pattern');
-      if (source !== undefined && regexError(source) === null)
-        patterns.push({ kind: 'pattern', pattern: compileRegex(source), profile });
+      if (m.pattern !== undefined) patterns.push({ kind: 'pattern', pattern: compileRegex(m.pattern), profile });
     } else {
-      const id = deviceId(m['id'], [...at, 'id'], sink);
+      const id = deviceId(m.id, [...at, 'id'], sink);
       if (id === null) return;
       const first = seenIds.get(id);
       if (first) sink.add([...at, 'id'], `device "${id}" is listed twice (first at line ${sink.lineOf(first)})`);
       else {
         seenIds.set(id, at);
-        ids.push({ kind: 'id', id, profile, name: str(m, 'name') ?? null });
+        ids.push({ kind: 'id', id, profile, name: m.name ?? null });
       }
     }
   });

@@ -1,9 +1,8 @@
-// One entry of a profile's `points:` → PointDef: defaults filled in, the size the user
-// wrote ("2 bytes") checked against the type, sizes converted to registers.
+// One entry of a profile's `points:` → PointDef: the size the user wrote ("2 bytes")
+// checked against the type, sizes converted to registers, decimals derived from the scale.
 import type { DataType, PointDef, ReadFunction } from '../domain/point.js';
-import { DEFAULT_FUNCTION, DEFAULT_ORDER } from './defaults.js';
 import type { YamlPath } from './errors.js';
-import { asMap, has, int, intIn, num, oneOf, str } from './raw.js';
+import type { PointYaml } from './schema/points.schema.js';
 import { parseByteSize } from './units.js';
 import type { IssueSink } from './yaml-source.js';
 
@@ -22,34 +21,30 @@ const NATURAL_REGISTERS: Record<Exclude<DataType, 'string'>, number> = {
   float64: 4,
 };
 
-const DATA_TYPES: readonly DataType[] = [...Object.keys(NATURAL_REGISTERS), 'string'] as DataType[];
 const INTEGER_TYPES = new Set<DataType>(['int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bcd16', 'bcd32']);
 
-export function compilePoint(raw: unknown, defaultSlave: number, at: YamlPath, sink: IssueSink): PointDef | null {
-  const m = asMap(raw);
-  const name = str(m, 'name');
-  const address = intIn(m, 'address', 0, 65535);
-  const fn = (m['function'] === undefined ? DEFAULT_FUNCTION : oneOf(m, 'function', [1, 2, 3, 4] as const)) as
-    ReadFunction | undefined;
-  const slave = m['slave'] === undefined ? defaultSlave : intIn(m, 'slave', 1, 247);
-  const rawType = m['type'] === 'bcd' ? 'bcd16' : m['type']; // `bcd` is the common 16-bit case
-  const type = DATA_TYPES.includes(rawType as DataType) ? (rawType as DataType) : undefined;
-  if (name === undefined || address === undefined || fn === undefined || slave === undefined || type === undefined)
-    return null;
+/** `p` passed the schema; a point whose `function` was rejected never gets here. */
+export function compilePoint(p: PointYaml, defaultSlave: number, at: YamlPath, sink: IssueSink): PointDef | null {
+  // "Written" rather than "has a value": a value the schema rejected was dropped, yet the
+  // user still gave the key, and the checks below are about what the user gave.
+  const written = (key: keyof PointYaml): boolean => sink.written([...at, key]);
+  // Without its slave or its size the point would be a guess.
+  if ((written('slave') && p.slave === undefined) || (written('registers') && p.registers === undefined)) return null;
+  const { name, address, scale, offset } = p;
+  const fn = p.function;
+  const slave = p.slave ?? defaultSlave;
+  const type: DataType = p.type === 'bcd' ? 'bcd16' : p.type; // `bcd` is the common 16-bit case
 
-  const registers = pointRegisters(m, type, fn, at, sink);
-  const bit = pointBit(m, type, fn, at, sink);
+  const registers = pointRegisters(p, written, type, fn, at, sink);
+  const bit = pointBit(p, written, type, fn, at, sink);
   if (registers === null || bit === null) return null;
 
-  const scale = num(m, 'scale') ?? 1;
   if (scale === 0) sink.add([...at, 'scale'], 'must not be 0');
-  const offset = num(m, 'offset') ?? 0;
-  if ((has(m, 'scale') || has(m, 'offset') || has(m, 'decimals')) && (type === 'bool' || type === 'string')) {
+  if ((written('scale') || written('offset') || written('decimals')) && (type === 'bool' || type === 'string')) {
     sink.add(at, `scale, offset and decimals do not apply to type ${type}`);
   }
-  const decimals = int(m, 'decimals') ?? defaultDecimals(type, scale, offset);
-  const unit = str(m, 'unit');
-  const description = str(m, 'description');
+  const decimals = p.decimals ?? defaultDecimals(type, scale, offset);
+  const { unit, description } = p;
 
   const point: PointDef = {
     name,
@@ -57,7 +52,7 @@ export function compilePoint(raw: unknown, defaultSlave: number, at: YamlPath, s
     fn,
     address,
     type,
-    order: oneOf(m, 'order', ['ABCD', 'CDAB', 'BADC', 'DCBA'] as const) ?? DEFAULT_ORDER,
+    order: p.order,
     registers,
     scale,
     offset,
@@ -76,24 +71,25 @@ export function compilePoint(raw: unknown, defaultSlave: number, at: YamlPath, s
 
 /** Registers (or 1 bit) the point occupies; null after reporting a size problem. */
 function pointRegisters(
-  m: Record<string, unknown>,
+  p: PointYaml,
+  written: (key: keyof PointYaml) => boolean,
   type: DataType,
   fn: ReadFunction,
   at: YamlPath,
   sink: IssueSink,
 ): number | null {
-  const sizeBytes = parseByteSize(m['size']);
-  const registersGiven = int(m, 'registers');
+  const sizeBytes = p.size === undefined ? null : parseByteSize(p.size);
+  const registersGiven = p.registers;
   if (fn === 1 || fn === 2) {
     if (type !== 'bool') {
       sink.add([...at, 'type'], `function ${fn} reads single bits; only type bool is allowed`);
       return null;
     }
-    if (has(m, 'size') || has(m, 'registers'))
+    if (written('size') || written('registers'))
       sink.add(at, `function ${fn} reads single bits; size and registers do not apply`);
     return 1;
   }
-  if (has(m, 'size') && has(m, 'registers')) {
+  if (written('size') && written('registers')) {
     sink.add(at, 'give either size or registers, not both');
     return null;
   }
@@ -131,22 +127,23 @@ function pointRegisters(
 
 /** A register bit for `bool` on fn 3/4 (required); undefined otherwise; null after an error. */
 function pointBit(
-  m: Record<string, unknown>,
+  p: PointYaml,
+  written: (key: keyof PointYaml) => boolean,
   type: DataType,
   fn: ReadFunction,
   at: YamlPath,
   sink: IssueSink,
 ): number | undefined | null {
-  const bit = intIn(m, 'bit', 0, 15);
+  const { bit } = p;
   const registerBool = type === 'bool' && (fn === 3 || fn === 4);
-  if (has(m, 'bit') && !registerBool) {
+  if (written('bit') && !registerBool) {
     sink.add(
       [...at, 'bit'],
       type === 'bool' ? `function ${fn} reads single bits; bit does not apply` : 'only applies to type bool',
     );
     return null;
   }
-  if (registerBool && !has(m, 'bit')) {
+  if (registerBool && !written('bit')) {
     sink.add(at, 'a bool read from a register needs bit: 0..15 (0 = least significant)');
     return null;
   }

@@ -29,7 +29,7 @@ export function compilePoints(
     profiles.set(name, compiled.profile);
     compiledProfiles.push(compiled);
   }
-  const devices = compileDevices(raw?.devices, profileNames, sink);
+  const devices = compileDevices(raw?.devices ?? [], profileNames, sink);
   return { points: { links, profiles, devices }, compiledProfiles };
 }
 

@@ -8,11 +8,15 @@ import { compileHeartbeat } from './compile-bytes.js';
 import { compilePoint } from './compile-point.js';
 import { compileTask } from './compile-task.js';
 import { checkOverlaps, type LocatedPoint } from './check-overlaps.js';
-import { DEFAULT_SLAVE } from './defaults.js';
 import { ms, positiveMs } from './durations.js';
 import type { YamlPath } from './errors.js';
-import { asList, asMap, int, str } from './raw.js';
-import { TIMING_SCHEMA, type ProfileYaml, type TimingYaml } from './schema/points.schema.js';
+import {
+  SLAVES_SCHEMA,
+  TIMING_SCHEMA,
+  type PointYaml,
+  type ProfileYaml,
+  type TimingYaml,
+} from './schema/points.schema.js';
 import type { IssueSink } from './yaml-source.js';
 
 export interface CompiledProfile {
@@ -37,26 +41,28 @@ export function compileProfile(name: string, m: ProfileYaml, at: YamlPath, sink:
   let allUnderstood = true;
   const taskNames = new Map<string, YamlPath>();
   const pointNames = new Set(defs.map((p) => p.name));
-  m.tasks.forEach((item, i) => {
-    const taskAt = [...at, 'tasks', i];
-    const taskName = str(asMap(item), 'name');
-    if (taskName !== undefined) {
-      const first = taskNames.get(taskName);
-      if (first)
-        sink.add([...taskAt, 'name'], `duplicate task name "${taskName}" (first at line ${sink.lineOf(first)})`);
-      else taskNames.set(taskName, taskAt);
+  for (const [i, item] of m.tasks.entries()) {
+    // A task left out for a rejected value is one we could not understand either.
+    if (item === undefined) {
+      allUnderstood = false;
+      continue;
     }
+    const taskAt = [...at, 'tasks', i];
+    const first = taskNames.get(item.name);
+    if (first)
+      sink.add([...taskAt, 'name'], `duplicate task name "${item.name}" (first at line ${sink.lineOf(first)})`);
+    else taskNames.set(item.name, taskAt);
     const task = compileTask(item, { slaveIds, defaultSlave, pointNames }, taskAt, sink);
     if (!task) {
       allUnderstood = false;
-      return;
+      continue;
     }
     coverage.push(task.spec);
     if (task.usable) {
       tasks.push(task.spec);
       taskPaths.push(taskAt);
     }
-  });
+  }
 
   const plan = compileReadPlan(tasks, defs, timing.maxReadGap);
   // With a task we could not understand, "not read by any task" would only guess.
@@ -84,20 +90,18 @@ export function compileProfile(name: string, m: ProfileYaml, at: YamlPath, sink:
   };
 }
 
-function compileSlaves(raw: unknown, at: YamlPath, sink: IssueSink): SlaveConfig[] {
+function compileSlaves(list: ProfileYaml['slaves'], at: YamlPath, sink: IssueSink): SlaveConfig[] {
   const slaves: SlaveConfig[] = [];
-  asList(raw).forEach((item, i) => {
-    const m = asMap(item);
-    const id = int(m, 'id');
-    if (id === undefined || id < 1 || id > 247) return;
+  // Every entry rejected (left out): the default slaves, as if none were written.
+  const entries = list.some((s) => s !== undefined) ? list : (SLAVES_SCHEMA.default as ProfileYaml['slaves']);
+  entries.forEach(({ id, name }, i) => {
     if (slaves.some((s) => s.id === id)) {
       sink.add([...at, i, 'id'], `slave ${id} is listed twice`);
       return;
     }
-    slaves.push({ id, name: str(m, 'name') ?? `slave ${id}` });
+    slaves.push({ id, name: name ?? `slave ${id}` });
   });
-  // No slaves (or only invalid ones): slave 1, the usual address of a lone RTU device.
-  return slaves.length > 0 ? slaves : [{ ...DEFAULT_SLAVE }];
+  return slaves;
 }
 
 function compileTiming(t: TimingYaml, at: YamlPath, sink: IssueSink): ModbusTiming {
@@ -120,7 +124,7 @@ function compileTiming(t: TimingYaml, at: YamlPath, sink: IssueSink): ModbusTimi
 }
 
 function compilePoints(
-  raw: unknown,
+  list: readonly PointYaml[],
   defaultSlave: number,
   slaveIds: ReadonlySet<number>,
   at: YamlPath,
@@ -128,7 +132,7 @@ function compilePoints(
 ): LocatedPoint[] {
   const points: LocatedPoint[] = [];
   const names = new Map<string, YamlPath>();
-  asList(raw).forEach((item, i) => {
+  list.forEach((item, i) => {
     const pointAt = [...at, i];
     const def = compilePoint(item, defaultSlave, pointAt, sink);
     if (!def) return;

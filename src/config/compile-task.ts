@@ -1,12 +1,10 @@
 // One entry of a profile's `tasks:` → TaskSpec for the planner. Two kinds: an explicit
 // range (`address` + `quantity`, the user's own style) or a list of points (`points:`).
 import type { Schedule } from '../domain/config.js';
-import type { ReadFunction } from '../domain/point.js';
 import { ADDRESS_SPACE, maxReadQuantity, quantityUnit } from '../plan/limits.js';
 import type { TaskSpec } from '../plan/task-spec.js';
-import { DEFAULT_FUNCTION } from './defaults.js';
 import type { YamlPath } from './errors.js';
-import { asMap, has, int, intIn, oneOf, str, type RawMap } from './raw.js';
+import type { TaskYaml } from './schema/points.schema.js';
 import { parseDuration } from './units.js';
 import type { IssueSink } from './yaml-source.js';
 
@@ -28,12 +26,23 @@ export interface CompiledTask {
   readonly usable: boolean;
 }
 
-export function compileTask(raw: unknown, ctx: TaskContext, at: YamlPath, sink: IssueSink): CompiledTask | null {
-  const m = asMap(raw);
-  const name = str(m, 'name');
-  const schedule = compileSchedule(m, at, sink);
-  const isList = has(m, 'points');
-  const isRange = RANGE_KEYS.some((k) => has(m, k));
+/**
+ * Which keys the file gives, and which of them the schema rejected (dropped, so written
+ * but without a value): the kind and schedule follow what the user wrote, and a task
+ * whose range or schedule was rejected is not guessed at.
+ */
+interface Given {
+  readonly written: (key: keyof TaskYaml) => boolean;
+  readonly rejected: (key: keyof TaskYaml) => boolean;
+}
+
+/** `t` passed the schema; a task whose `function` was rejected never gets here. */
+export function compileTask(t: TaskYaml, ctx: TaskContext, at: YamlPath, sink: IssueSink): CompiledTask | null {
+  const written = (key: keyof TaskYaml): boolean => sink.written([...at, key]);
+  const given: Given = { written, rejected: (key) => written(key) && t[key] === undefined };
+  const schedule = compileSchedule(t, given, at, sink);
+  const isList = written('points');
+  const isRange = RANGE_KEYS.some(written);
   if (isList && isRange) {
     sink.add(at, 'give either points or address + quantity, not both');
     return null;
@@ -42,21 +51,22 @@ export function compileTask(raw: unknown, ctx: TaskContext, at: YamlPath, sink: 
     sink.add(at, 'needs address + quantity (one read of that range) or points: [names] | all');
     return null;
   }
-  // A task with a bad name or schedule still tells which registers it meant to cover.
+  // A task with a bad schedule still tells which registers it meant to cover.
   const task = isList
-    ? pointListTask(name ?? '', schedule ?? { kind: 'connect' }, m, ctx, at, sink)
-    : rangeTask(name ?? '', schedule ?? { kind: 'connect' }, m, ctx, at, sink);
+    ? pointListTask(t.name, schedule ?? { kind: 'connect' }, t, ctx, at, sink)
+    : rangeTask(t.name, schedule ?? { kind: 'connect' }, t, given, ctx, at, sink);
   if (!task) return null;
-  return name === undefined || schedule === null ? { spec: task.spec, usable: false } : task;
+  return schedule === null ? { spec: task.spec, usable: false } : task;
 }
 
-function compileSchedule(m: RawMap, at: YamlPath, sink: IssueSink): Schedule | null {
-  if (has(m, 'every') && has(m, 'on')) {
+function compileSchedule(t: TaskYaml, given: Given, at: YamlPath, sink: IssueSink): Schedule | null {
+  if (given.written('every') && given.written('on')) {
     sink.add(at, 'give either every or on, not both');
     return null;
   }
-  if (has(m, 'every')) {
-    const everyMs = parseDuration(m['every']);
+  if (given.rejected('every') || given.rejected('on')) return null;
+  if (t.every !== undefined) {
+    const everyMs = parseDuration(t.every);
     if (everyMs === null) return null;
     if (everyMs === 0) {
       sink.add([...at, 'every'], 'must be longer than 0');
@@ -64,29 +74,26 @@ function compileSchedule(m: RawMap, at: YamlPath, sink: IssueSink): Schedule | n
     }
     return { kind: 'interval', everyMs };
   }
-  const on = oneOf(m, 'on', ['heartbeat', 'connect'] as const);
-  if (on !== undefined) return { kind: on };
-  if (!has(m, 'on')) sink.add(at, 'needs a schedule: every: <duration>, on: heartbeat or on: connect');
+  if (t.on !== undefined) return { kind: t.on };
+  sink.add(at, 'needs a schedule: every: <duration>, on: heartbeat or on: connect');
   return null;
 }
 
 function rangeTask(
   name: string,
   schedule: Schedule,
-  m: RawMap,
+  t: TaskYaml,
+  given: Given,
   ctx: TaskContext,
   at: YamlPath,
   sink: IssueSink,
 ): CompiledTask | null {
-  const slave = m['slave'] === undefined ? ctx.defaultSlave : intIn(m, 'slave', 1, 247);
-  const fn = (m['function'] === undefined ? DEFAULT_FUNCTION : oneOf(m, 'function', [1, 2, 3, 4] as const)) as
-    ReadFunction | undefined;
-  const address = intIn(m, 'address', 0, 65535);
-  const quantity = int(m, 'quantity');
-  if (!has(m, 'address')) sink.add([...at, 'address'], 'is required for a range task');
-  if (!has(m, 'quantity')) sink.add([...at, 'quantity'], 'is required for a range task');
-  if (slave === undefined || fn === undefined || address === undefined || quantity === undefined || quantity < 1)
-    return null;
+  const slave = t.slave ?? ctx.defaultSlave;
+  const fn = t.function;
+  const { address, quantity } = t;
+  if (!given.written('address')) sink.add([...at, 'address'], 'is required for a range task');
+  if (!given.written('quantity')) sink.add([...at, 'quantity'], 'is required for a range task');
+  if (address === undefined || quantity === undefined || given.rejected('slave')) return null;
 
   let ok = true;
   if (!ctx.slaveIds.has(slave)) {
@@ -112,17 +119,17 @@ function rangeTask(
 function pointListTask(
   name: string,
   schedule: Schedule,
-  m: RawMap,
+  t: TaskYaml,
   ctx: TaskContext,
   at: YamlPath,
   sink: IssueSink,
 ): CompiledTask | null {
-  const raw = m['points'];
+  const raw = t.points;
   if (raw === 'all') return { spec: { kind: 'points', name, schedule, points: 'all' }, usable: true };
-  if (!Array.isArray(raw)) return null;
+  if (raw === undefined) return null; // rejected
   const names: string[] = [];
+  // A rejected name left a hole, which forEach skips.
   raw.forEach((item, i) => {
-    if (typeof item !== 'string') return;
     if (!ctx.pointNames.has(item)) sink.add([...at, 'points', i], `unknown point "${item}"`);
     else if (!names.includes(item)) names.push(item);
   });

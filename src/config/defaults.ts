@@ -1,16 +1,9 @@
-// Defaults of points.yml and server.yml `channels:`, not yet declared in their schemas;
-// server.yml's are in schema/server.schema.ts. docs/CONFIG.md lists the same values.
+// Defaults of server.yml `channels:`, not yet declared in their schema; the others are in
+// schema/*.schema.ts. docs/CONFIG.md lists the same values.
 // Chosen for cellular DTUs: round trips of seconds, slow RS-485 buses.
-import type { ByteOrder } from '../domain/point.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
-
-export const DEFAULT_ASCII_MAX_LENGTH = 40;
-export const DEFAULT_INTEGER_ID = { bytes: 4, endian: 'big' } as const;
-export const DEFAULT_FUNCTION = 3;
-export const DEFAULT_ORDER: ByteOrder = 'ABCD';
-export const DEFAULT_SLAVE = { id: 1, name: 'slave 1' } as const;
 
 /** Outbound channels (server.yml `channels:`): reconnect 1 s doubling to 5 min, as most peers do. */
 export const DEFAULT_CHANNEL = {

@@ -14,10 +14,14 @@ export function repairRejected(data: unknown, validate: ValidateFunction): boole
   let errors: readonly ErrorObject[] = validate.errors ?? [];
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const actionable = errors.filter(
-      (err) => !isHole(data, parsePointer(err.instancePath)) && !inLenient(validate.schema, err.schemaPath),
+      (err) => !isHole(data, parsePointer(err.instancePath)) && !marked(validate.schema, err.schemaPath, 'x-lenient'),
     );
     if (actionable.length === 0) return true;
-    for (const err of actionable) if (!drop(data, err)) return false;
+    for (const err of actionable) {
+      const wholeEntry =
+        err.keyword !== 'additionalProperties' && marked(validate.schema, err.schemaPath, 'x-whole-entry');
+      if (!(wholeEntry ? removeEntry(data, parsePointer(err.instancePath)) : drop(data, err))) return false;
+    }
     errors = validate(data) ? [] : (validate.errors ?? []);
   }
   return false;
@@ -57,6 +61,14 @@ function fillRoot(root: unknown, err: ErrorObject, key: string): boolean {
   return true;
 }
 
+/** Leaves out the innermost list entry holding `path` (WholeEntry in schema/common.ts). */
+function removeEntry(root: unknown, path: YamlPath): boolean {
+  for (let i = path.length - 1; i >= 0; i--)
+    if (typeof path[i] === 'number' && Array.isArray(valueAt(root, path.slice(0, i))))
+      return remove(root, path.slice(0, i + 1));
+  return false;
+}
+
 function remove(root: unknown, path: YamlPath): boolean {
   const parent = valueAt(root, path.slice(0, -1));
   const key = path[path.length - 1]!;
@@ -66,18 +78,19 @@ function remove(root: unknown, path: YamlPath): boolean {
 }
 
 /**
- * Parts marked `x-lenient` (LENIENT in schema/common.ts) are still read field by field by
- * their compile step, which takes a wrong value as absent: dropping it there would add
- * follow-on errors ("needs ascii or hex") to the one already reported.
+ * Whether the rejecting keyword sits at or under a node carrying `mark`. Parts marked
+ * `x-lenient` (Lenient in schema/common.ts) are still read field by field by their compile
+ * step, which takes a wrong value as absent: dropping it there would add follow-on errors
+ * ("needs ascii or hex") to the one already reported.
  */
-function inLenient(schema: unknown, schemaPath: string): boolean {
+function marked(schema: unknown, schemaPath: string, mark: string): boolean {
   let node = schema;
   for (const segment of schemaPath.replace(/^#\//, '').split('/')) {
     node =
       isRecord(node) || Array.isArray(node)
         ? (node as Record<string, unknown>)[segment.replace(/~1/g, '/').replace(/~0/g, '~')]
         : undefined;
-    if (isRecord(node) && node['x-lenient'] === true) return true;
+    if (isRecord(node) && node[mark] === true) return true;
   }
   return false;
 }

@@ -22,6 +22,7 @@ const ajv = new Ajv({
 });
 ajv.addKeyword({ keyword: 'x-message', schemaType: 'string' });
 ajv.addKeyword({ keyword: 'x-lenient', schemaType: 'boolean' });
+ajv.addKeyword({ keyword: 'x-whole-entry', schemaType: 'boolean' });
 ajv.addFormat('duration', { type: 'string', validate: isDuration });
 ajv.addFormat('duration-or-auto', { type: 'string', validate: (s: string) => s === 'auto' || isDuration(s) });
 ajv.addFormat('byte-size', { type: 'string', validate: isByteSize });

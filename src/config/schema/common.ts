@@ -6,6 +6,7 @@ import {
   type TInteger,
   type TObject,
   type TProperties,
+  type TSchema,
   type TString,
   type TUnsafe,
 } from '@sinclair/typebox';
@@ -45,12 +46,8 @@ export const DATA_SIZE: JsonSchema = {
 
 export const PORT: JsonSchema = { type: 'integer', minimum: 0, maximum: 65535 };
 export const HOST: JsonSchema = { type: 'string', minLength: 1 };
-export const POSITIVE_INT: JsonSchema = { type: 'integer', minimum: 1 };
 export const BYTE: JsonSchema = { type: 'integer', minimum: 0, maximum: 255 };
 export const BYTE_OR_NULL: JsonSchema = { type: ['integer', 'null'], minimum: 0, maximum: 255 };
-export const SLAVE_ID: JsonSchema = { type: 'integer', minimum: 1, maximum: 247 };
-export const ADDRESS: JsonSchema = { type: 'integer', minimum: 0, maximum: 65535 };
-export const READ_FUNCTION: JsonSchema = { enum: [1, 2, 3, 4] };
 export const REGEX: JsonSchema = { type: 'string', minLength: 1, format: 'regex' };
 
 /** Hex bytes as text; an unquoted `0102` reaches us as a number and is read from source. */
@@ -98,6 +95,8 @@ export const DataSize = (options: Options = {}): TUnsafe<DataSizeText> =>
 export const Name = (options: Options = {}): TUnsafe<string> => Type.Unsafe<string>({ ...NAME, ...options });
 export const Host = (options: Options = {}): TString => Type.String({ minLength: 1, ...options });
 export const Port = (options: Options = {}): TInteger => Type.Integer({ minimum: 0, maximum: 65535, ...options });
+export const SlaveId = (options: Options = {}): TInteger => Type.Integer({ minimum: 1, maximum: 247, ...options });
+export const Address = (options: Options = {}): TInteger => Type.Integer({ minimum: 0, maximum: 65535, ...options });
 export const PositiveInt = (options: Options = {}): TInteger => Type.Integer({ minimum: 1, ...options });
 
 /**
@@ -106,6 +105,15 @@ export const PositiveInt = (options: Options = {}): TInteger => Type.Integer({ m
  */
 export function Lenient<T = unknown>(schema: JsonSchema): TUnsafe<T> {
   return Type.Unsafe<T>({ ...schema, 'x-lenient': true });
+}
+
+/**
+ * A value whose rejection leaves out the whole list entry holding it (repair.ts), not just
+ * the value: without it the entry means something else, and compiling that guess would
+ * only add follow-on errors. Unknown keys are still just dropped.
+ */
+export function WholeEntry<T extends TSchema>(schema: T): T {
+  return { ...schema, 'x-whole-entry': true };
 }
 
 /** One of fixed values, as a plain `enum` (TypeBox's union would change ajv's messages). */

@@ -1,32 +1,52 @@
 // Schema of points.yml. Combinations the schema would only express with noisy oneOf
-// errors (task kinds, device rule kinds, ascii-or-hex) are checked in code instead. Links,
-// profiles and their timing are declared with TypeBox (types and defaults in one place);
-// registration rules, tasks and points are still plain JSON Schema read field by field.
+// errors (task kinds, device rule kinds, ascii-or-hex) are checked in code instead. Entries
+// are declared with TypeBox (types and defaults in one place); registration rules are
+// plain JSON Schema with their defaults; heartbeats and byte fields are still read field
+// by field (x-lenient).
 import { Type, type Static } from '@sinclair/typebox';
 import {
+  Address,
   Duration,
   Enum,
   Lenient,
+  Name,
   PositiveInt,
+  SlaveId,
   Strict,
   Section,
-  ADDRESS,
+  WholeEntry,
   ASCII,
   BYTE,
   BYTE_OR_NULL,
   BYTES_OBJECT,
-  DURATION,
   HEX,
   NAME,
-  POSITIVE_INT,
-  READ_FUNCTION,
   REGEX,
-  SLAVE_ID,
   strictObject,
   type JsonSchema,
 } from './common.js';
 
-const MODE = { enum: ['once', 'every-packet'] };
+const DATA_TYPES = [
+  'bool',
+  'int16',
+  'uint16',
+  'int32',
+  'uint32',
+  'int64',
+  'uint64',
+  'float32',
+  'float64',
+  'string',
+  'bcd',
+  'bcd16',
+  'bcd32',
+] as const;
+
+const MODE = {
+  enum: ['once', 'every-packet'],
+  default: 'once',
+  description: 'Whether the ID is sent once after connecting or before every packet.',
+};
 
 /** A terminator or prefix: a plain string in the rule's own encoding, or `{ ascii | hex }`. */
 const BYTES_FIELD: JsonSchema = {
@@ -34,8 +54,28 @@ const BYTES_FIELD: JsonSchema = {
   additionalProperties: false,
   properties: { ascii: ASCII, hex: HEX },
   'x-message': 'must be a string or { ascii: ... } / { hex: ... }',
+  // Read by compile-bytes.ts, which reports "needs ascii or hex" itself.
+  'x-lenient': true,
 };
 
+type Mode = 'once' | 'every-packet';
+
+/** One registration rule as checked, its type's defaults filled in. */
+export type RegistrationYaml =
+  | {
+      type: 'ascii';
+      mode: Mode;
+      maxLength: number;
+      length?: number;
+      pattern?: string;
+      terminator?: unknown;
+    }
+  | { type: 'hex'; mode: Mode; length: number; prefix?: unknown }
+  | { type: 'integer'; mode: Mode; bytes: 2 | 4 | 8; endian: 'big' | 'little' }
+  | { type: 'fixed'; mode: Mode; length: number; encoding: 'ascii' | 'hex' };
+
+// Discriminated by `type`: ajv checks only the branch the type names, so the defaults of
+// that branch are filled in like any other.
 const registration: JsonSchema = {
   type: 'object',
   required: ['type'],
@@ -45,7 +85,7 @@ const registration: JsonSchema = {
     strictObject({
       type: { const: 'ascii' },
       // 128: the width of registration_id in the database (VARCHAR(128) in MySQL).
-      maxLength: { type: 'integer', minimum: 1, maximum: 128 },
+      maxLength: { type: 'integer', minimum: 1, maximum: 128, default: 40, description: 'Longest ID accepted.' },
       length: { type: 'integer', minimum: 1, maximum: 128 },
       pattern: REGEX,
       terminator: BYTES_FIELD,
@@ -62,8 +102,8 @@ const registration: JsonSchema = {
     ),
     strictObject({
       type: { const: 'integer' },
-      bytes: { enum: [2, 4, 8] },
-      endian: { enum: ['big', 'little'] },
+      bytes: { enum: [2, 4, 8], default: 4, description: 'Width of the ID.' },
+      endian: { enum: ['big', 'little'], default: 'big', description: 'Byte order of the ID.' },
       mode: MODE,
     }),
     strictObject(
@@ -102,8 +142,8 @@ const Link = Strict({
   framing: Enum(['transparent', 'typed', 'unsolicited'] as const, {
     description: 'How bytes are framed after registration.',
   }),
-  // Absent: printable ASCII up to 40 bytes, sent once (compile-link.ts).
-  registration: Type.Optional(Lenient(registration)),
+  // The factory setting of most DTUs: printable ASCII up to 40 bytes, sent once.
+  registration: Type.Unsafe<RegistrationYaml>({ ...registration, default: { type: 'ascii' } }),
   heartbeat: Type.Optional(Lenient(heartbeat)),
   unknownIds: Enum(['accept', 'reject'] as const, {
     default: 'accept',
@@ -134,86 +174,90 @@ const Timing = Section({
   backoffMax: Duration({ default: '5m', description: 'Longest backoff delay.' }),
 });
 
-const task = strictObject(
-  {
-    name: NAME,
-    slave: SLAVE_ID,
-    function: READ_FUNCTION,
-    address: ADDRESS,
-    quantity: POSITIVE_INT,
-    points: {
+// A rejected value in a task, point or device rule is dropped like any other; compile
+// tells it from an absent one by asking whether the key was written, so an entry it
+// changes the meaning of is left out. A default would hide that, hence WholeEntry on
+// `function`.
+const Task = Strict({
+  name: Name({ description: 'Task name, unique in the profile.' }),
+  slave: Type.Optional(SlaveId({ description: "Slave to read; default: the profile's first slave." })),
+  function: WholeEntry(Enum([1, 2, 3, 4] as const, { default: 3, description: 'Modbus read function.' })),
+  address: Type.Optional(Address({ description: 'First address of the range.' })),
+  quantity: Type.Optional(PositiveInt({ description: 'Registers (or bits) in the range.' })),
+  points: Type.Optional(
+    Type.Unsafe<string[] | 'all'>({
       type: ['array', 'string'],
       items: NAME,
       minItems: 1,
       pattern: '^all$',
       'x-message': 'must be a list of point names or all',
-    },
-    every: DURATION,
-    on: { enum: ['heartbeat', 'connect'] },
-  },
-  ['name'],
-);
+      description: 'Points to read, or all; instead of a range.',
+    }),
+  ),
+  every: Type.Optional(Duration({ description: 'Poll interval.' })),
+  on: Type.Optional(Enum(['heartbeat', 'connect'] as const, { description: 'Poll on an event instead.' })),
+});
 
-const point = strictObject(
-  {
-    name: NAME,
-    description: { type: 'string' },
-    unit: { type: 'string' },
-    slave: SLAVE_ID,
-    function: READ_FUNCTION,
-    address: ADDRESS,
-    type: {
-      enum: [
-        'bool',
-        'int16',
-        'uint16',
-        'int32',
-        'uint32',
-        'int64',
-        'uint64',
-        'float32',
-        'float64',
-        'string',
-        'bcd',
-        'bcd16',
-        'bcd32',
-      ],
-    },
-    order: { enum: ['ABCD', 'CDAB', 'BADC', 'DCBA'] },
-    bit: { type: 'integer', minimum: 0, maximum: 15 },
-    size: { type: 'string', format: 'byte-size', 'x-message': 'must be a size like "2 bytes" (or use registers: N)' },
-    registers: { type: 'integer', minimum: 1, maximum: 125 },
-    scale: { type: 'number' },
-    offset: { type: 'number' },
-    decimals: { type: 'integer', minimum: 0, maximum: 15 },
-  },
-  ['name', 'address', 'type'],
-);
+const Point = Strict({
+  name: Name({ description: 'Point name, unique in the profile.' }),
+  description: Type.Optional(Type.String({ description: 'Free text.' })),
+  unit: Type.Optional(Type.String({ description: 'Unit shown with values.' })),
+  slave: Type.Optional(SlaveId({ description: "Slave; default: the profile's first slave." })),
+  function: WholeEntry(Enum([1, 2, 3, 4] as const, { default: 3, description: 'Modbus read function.' })),
+  address: Address({ description: 'Register or bit address.' }),
+  type: Enum(DATA_TYPES, { description: 'How the registers are decoded.' }),
+  order: Enum(['ABCD', 'CDAB', 'BADC', 'DCBA'] as const, { default: 'ABCD', description: 'Byte order.' }),
+  bit: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 15, description: 'Bit of a register bool (0 = least significant).' }),
+  ),
+  size: Type.Optional(
+    Type.Unsafe<string>({
+      type: 'string',
+      format: 'byte-size',
+      'x-message': 'must be a size like "2 bytes" (or use registers: N)',
+      description: 'Size in bytes, e.g. "2 bytes".',
+    }),
+  ),
+  registers: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 125, description: 'Size in registers, instead of size.' }),
+  ),
+  scale: Type.Number({ default: 1, description: 'Multiplier applied to the raw value.' }),
+  offset: Type.Number({ default: 0, description: 'Added after scaling.' }),
+  decimals: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 15, description: 'Decimals kept; default: those of scale and offset.' }),
+  ),
+});
+
+const Slave = Strict({
+  id: SlaveId({ description: 'Modbus slave address.' }),
+  name: Type.Optional(Type.String({ description: 'Display name; default: slave <id>.' })),
+});
 
 const Profile = Strict({
   description: Type.String({ default: '', description: 'Free text.' }),
   heartbeat: Type.Optional(Lenient(heartbeat)),
   timing: Timing,
-  // Absent or all rejected: slave 1 (compile-profile.ts).
-  slaves: Type.Optional(
-    Lenient<unknown[]>({
-      type: 'array',
-      minItems: 1,
-      items: strictObject({ id: SLAVE_ID, name: { type: 'string' } }, ['id']),
-    }),
-  ),
+  // Slave 1: the usual address of a lone RTU device.
+  slaves: Type.Array(Slave, { minItems: 1, default: [{ id: 1 }], description: 'Slaves behind the DTU.' }),
   pollOnConnect: Type.Boolean({ default: true, description: 'Run every interval task right after registration.' }),
-  tasks: Lenient<unknown[]>({ type: 'array', items: task, default: [] }),
-  points: Lenient<unknown[]>({ type: 'array', items: point, default: [] }),
+  tasks: Type.Array(Task, { default: [], description: 'What to read and when.' }),
+  points: Type.Array(Point, { default: [], description: 'Named values decoded from the reads.' }),
 });
 
 /** One of `{ id, profile, name? }`, `{ pattern, profile }`, `{ default }`; the kind is checked in code. */
-const deviceRule = strictObject({
-  id: { type: ['string', 'integer'], minLength: 1, maxLength: 128 },
-  pattern: REGEX,
-  default: NAME,
-  profile: NAME,
-  name: { type: 'string' },
+const DeviceRule = Strict({
+  id: Type.Optional(
+    Type.Unsafe<string | number>({
+      type: ['string', 'integer'],
+      minLength: 1,
+      maxLength: 128,
+      description: 'Registration ID.',
+    }),
+  ),
+  pattern: Type.Optional(Type.Unsafe<string>({ ...REGEX, description: 'Regular expression over the ID.' })),
+  default: Type.Optional(Name({ description: 'Profile for IDs no other rule matches.' })),
+  profile: Type.Optional(Name({ description: 'Profile of the matched devices.' })),
+  name: Type.Optional(Type.String({ description: 'Display name of an exact ID.' })),
 });
 
 /** One `links:` entry as checked, defaults filled in. */
@@ -222,7 +266,15 @@ export type LinkYaml = Static<typeof Link>;
 export type ProfileYaml = Static<typeof Profile>;
 export type TimingYaml = Static<typeof Timing>;
 export type TypedYaml = Static<typeof Typed>;
+export type TaskYaml = Static<typeof Task>;
+export type PointYaml = Static<typeof Point>;
+export type DeviceRuleYaml = Static<typeof DeviceRule>;
 export const TIMING_SCHEMA = Timing;
+export const TASK_SCHEMA = Task;
+export const REGISTRATION_SCHEMA = registration;
+export const POINT_SCHEMA = Point;
+export const DEVICE_RULE_SCHEMA = DeviceRule;
+export const SLAVES_SCHEMA = Profile.properties.slaves;
 
 /** Named entries: a mapping whose keys are names (`links:`, `profiles:`). */
 const NamedEntries = <T>(entry: JsonSchema) =>
@@ -233,7 +285,7 @@ export const POINTS_SCHEMA = Type.Object(
     version: Type.Unsafe<1>({ const: 1 }),
     links: NamedEntries<LinkYaml>(Link),
     profiles: NamedEntries<ProfileYaml>(Profile),
-    devices: Lenient<unknown[]>({ type: 'array', items: deviceRule, default: [] }),
+    devices: Type.Array(DeviceRule, { default: [], description: 'Which profile each DTU gets, by ID.' }),
   },
   { additionalProperties: false },
 );

@@ -1,7 +1,13 @@
-// docs/CONFIG.md and the server.yml schema must list the same keys with the same defaults.
+// docs/CONFIG.md and the schemas must list the same keys with the same defaults.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { POINTS_SCHEMA, TIMING_SCHEMA } from '../../../src/config/schema/points.schema.js';
+import {
+  POINT_SCHEMA,
+  POINTS_SCHEMA,
+  REGISTRATION_SCHEMA,
+  TASK_SCHEMA,
+  TIMING_SCHEMA,
+} from '../../../src/config/schema/points.schema.js';
 import { SERVER_SCHEMA } from '../../../src/config/schema/server.schema.js';
 
 type Node = {
@@ -81,6 +87,41 @@ describe('docs/CONFIG.md', () => {
         expect(`${key}: ${rows.get(key)}`).toBe(
           `${key}: ${child.default === '' ? '`""`' : asDocumented(child.default)}`,
         );
+      }
+    }
+  });
+
+  for (const [what, heading, schema] of [
+    ['point', '**Points** (`points:`)', POINT_SCHEMA],
+    ['task', '**Tasks** (`tasks:`)', TASK_SCHEMA],
+  ] as const) {
+    it(`documents every points.yml ${what} key with the schema's default`, () => {
+      const keys = leaves(schema as Node);
+      const rows = documented(doc, heading);
+      expect([...rows.keys()].sort()).toEqual([...keys.keys()].sort());
+      for (const [key, value] of keys) {
+        if (value !== undefined) expect(`${key}: ${rows.get(key)}`).toBe(`${key}: ${asDocumented(value)}`);
+      }
+    });
+  }
+
+  it("documents the defaults of each registration rule type with the schema's", () => {
+    const start = doc.indexOf('**Registration rules**');
+    const table = doc.slice(start, doc.indexOf('\n\n', doc.indexOf('| `type`', start)));
+    for (const branch of REGISTRATION_SCHEMA['oneOf'] as Node[]) {
+      const { type, ...fields } = branch.properties!;
+      expect(table).toContain(
+        `\`mode: ${String(fields['mode']!.default as string)}\` (sent once after connecting,\nthe default)`,
+      );
+      const row = table
+        .split('\n')
+        .find((line) => line.startsWith(`| \`${String((type as { const: string }).const)}\``));
+      expect(row).toBeDefined();
+      for (const [key, field] of Object.entries(fields)) {
+        if (field.default === undefined || key === 'mode') continue;
+        const value = String(field.default as string | number);
+        // `maxLength` (1–128, default 40); `endian` (`big` \| `little`; default `big`)
+        expect(row).toMatch(new RegExp(`\`${key}\` \\([^)]*default \`?${value}\`?\\)`));
       }
     }
   });

@@ -76,4 +76,52 @@ writeBuffer:
       messages({ server: `${MINIMAL_SERVER}storage:\n  driver: mysql\n  user: u\n  database: d\n  cacheSize: 8MiB\n` }),
     ).toEqual(['10:3 storage.cacheSize: applies only to driver: sqlite']);
   });
+
+  it('fills in the defaults of points and tasks', () => {
+    const points = MINIMAL_POINTS.replace(
+      '        type: int16\n',
+      '        type: int16\n      - { name: flag, address: 1, type: bool, bit: 0 }\n',
+    ).replace(
+      '        every: 30s\n',
+      '        every: 30s\n      - { name: range, address: 0, quantity: 2, every: 1m }\n',
+    );
+    withConfigDir({ server: MINIMAL_SERVER, points }, (dir) => {
+      const profile = loadConfig(dir, {}).points.profiles.get('station')!;
+      expect(profile.slaves).toEqual([{ id: 1, name: 'slave 1' }]);
+      expect(profile.points[0]).toEqual({
+        name: 'temperature',
+        slave: 1,
+        fn: 3,
+        address: 0,
+        type: 'int16',
+        order: 'ABCD',
+        registers: 1,
+        scale: 1,
+        offset: 0,
+      });
+      const range = profile.tasks.find((t) => t.name === 'range')!;
+      expect(range.blocks.map((b) => [b.slave, b.fn, b.address, b.quantity])).toEqual([[1, 3, 0, 2]]);
+    });
+  });
+
+  it('leaves out a point or task whose meaning a rejected value changes, without follow-on errors', () => {
+    const points = MINIMAL_POINTS.replace(
+      '        every: 30s\n',
+      '        every: 30s\n      - { name: odd, function: 7, address: 0, quantity: 1, every: 1s }\n' +
+        '      - { name: far, slave: 300, address: 0, quantity: 1, every: 1s }\n',
+    ).replace(
+      '        type: int16\n',
+      '        type: int16\n      - { name: c, address: 5, type: int16, function: 9 }\n',
+    );
+    expect(messages({ points })).toEqual([
+      '11:22 profiles.station.tasks[1].function: must be one of: 1, 2, 3, 4',
+      '12:22 profiles.station.tasks[2].slave: must be ≤ 247',
+      '17:45 profiles.station.points[1].function: must be one of: 1, 2, 3, 4',
+    ]);
+  });
+
+  it('reports tasks that are not a list instead of failing', () => {
+    const points = MINIMAL_POINTS.replace(/ {4}tasks:\n(?: {6}.*\n| {8}.*\n)+/, '    tasks: lots\n');
+    expect(messages({ points })[0]).toBe('7:5 profiles.station.tasks: must be a list');
+  });
 });

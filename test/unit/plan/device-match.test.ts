@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { matchDevice } from '../../../src/plan/device-match.js';
 import { loadConfig } from '../../../src/config/load.js';
 import type { PointsConfig } from '../../../src/domain/config.js';
-import { MINIMAL_SERVER, withConfigDir } from './temp-config.js';
+import { MINIMAL_SERVER, withConfigDir } from '../config/temp-config.js';
 
 function pointsWithDevices(devices: string): PointsConfig {
   const profile = (name: string): string => `  ${name}:
