@@ -110,12 +110,14 @@ export class SqliteReaderPool implements HistoryReader {
     const gone = new StorageError('STORAGE_WORKER_FAILED', 'history reader is closed');
     for (const job of this.queue.splice(0)) this.settle(job, gone);
     for (const slot of this.slots) {
+      const busy = slot.job !== null;
       if (slot.job) this.settle(slot.job, gone);
       slot.job = null;
       const worker = slot.worker;
       slot.worker = null;
-      // A thread busy in a query would answer the close only afterwards: terminate it.
-      if (worker) void worker.terminate();
+      // An idle thread closes its connection itself; a busy one would only after its query.
+      if (worker && busy) void worker.terminate();
+      else worker?.postMessage({ type: 'close' } satisfies ToReader);
     }
     await Promise.all([...this.exits]);
   }
