@@ -2,7 +2,13 @@
 // catalogue) can tell "refuse to start" conditions from ordinary I/O failures.
 
 export type StorageErrorCode =
-  'STORAGE_SCHEMA_TOO_NEW' | 'STORAGE_OPEN_FAILED' | 'STORAGE_WORKER_FAILED' | 'STORAGE_UNSUPPORTED_PATH';
+  | 'STORAGE_SCHEMA_TOO_NEW'
+  | 'STORAGE_OPEN_FAILED'
+  | 'STORAGE_WORKER_FAILED'
+  | 'STORAGE_UNSUPPORTED_PATH'
+  | 'STORAGE_QUERY_TIMEOUT'
+  | 'STORAGE_QUERY_ABORTED'
+  | 'STORAGE_READ_BUSY';
 
 export class StorageError extends Error {
   constructor(

@@ -200,6 +200,8 @@ export interface TimeRangeQuery {
   readonly limit?: number;
   /** Default `desc` (newest first). */
   readonly order?: 'asc' | 'desc';
+  /** Cancels the query (the client went away); it then rejects. */
+  readonly signal?: AbortSignal;
 }
 
 /**

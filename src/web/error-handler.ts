@@ -2,8 +2,15 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../log.js';
 import { ServiceError } from '../services/index.js';
-import { AccountStoreUnavailableError } from '../storage/index.js';
+import { AccountStoreUnavailableError, StorageError, type StorageErrorCode } from '../storage/index.js';
 import { errorBody, WebError } from './errors.js';
+
+/** History reads refused or given up (time budget, queue full, client gone): the store is busy, not broken. */
+const READ_REFUSALS: ReadonlySet<StorageErrorCode> = new Set([
+  'STORAGE_QUERY_TIMEOUT',
+  'STORAGE_READ_BUSY',
+  'STORAGE_QUERY_ABORTED',
+]);
 
 export function errorHandler(log: Logger) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -20,6 +27,10 @@ export function errorHandler(log: Logger) {
       return reply
         .code(503)
         .send(errorBody('STORE_UNAVAILABLE', 'the account database cannot be reached; try again shortly'));
+    }
+    if (error instanceof StorageError && READ_REFUSALS.has(error.code)) {
+      log.warn({ url: request.url, code: error.code }, error.message);
+      return reply.code(503).send(errorBody('STORE_UNAVAILABLE', error.message));
     }
     if (error.validation) {
       const details = error.validation.map((v) =>

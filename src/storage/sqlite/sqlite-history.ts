@@ -1,5 +1,5 @@
 // The embedded SQLite history: a writer thread that owns the write connection, a buffered
-// writer in front of it, and a read-only connection for queries.
+// writer in front of it, and a pool of reader threads (read-only connections) for queries.
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { RetentionConfig, SqliteStorageConfig, WriteBufferConfig } from '../../domain/config.js';
@@ -9,7 +9,7 @@ import { StorageError } from '../errors.js';
 import type { HistoryReader, HistoryWriter, RetentionReport, StoreHealth } from '../history.js';
 import type { HistoryStore } from '../history-store-types.js';
 import { Checkpointer } from './checkpointer.js';
-import { SqliteHistoryReader } from './sqlite-reader.js';
+import { SqliteReaderPool, type ReaderPoolOptions } from './sqlite-reader-pool.js';
 import { SqliteWorkerSink } from './sqlite-worker-sink.js';
 
 /**
@@ -29,6 +29,8 @@ export interface HistoryConfig {
 export interface SqliteHistoryOptions {
   /** Told about every committed batch. */
   readonly onFlush?: (info: FlushInfo) => void;
+  /** Reader threads, query time budget, queue bound (defaults: 2, 10 s, 1000). */
+  readonly readers?: ReaderPoolOptions;
 }
 
 // No spill journal here: the database is a local file, so whatever would make it fail (a
@@ -36,7 +38,7 @@ export interface SqliteHistoryOptions {
 // the backlog cap bounds memory; see docs/ARCHITECTURE.md.
 interface Started {
   readonly writer: BufferedHistoryWriter;
-  readonly reader: SqliteHistoryReader;
+  readonly reader: SqliteReaderPool;
   readonly sink: SqliteWorkerSink;
   readonly checkpointer: Checkpointer;
   readonly writerPageCacheKiB: number;
@@ -78,9 +80,10 @@ export class SqliteHistory implements HistoryStore {
     const sink = new SqliteWorkerSink({ path, cacheBytes, retention: this.config.retention }, this.log);
     const { migration, pageCacheKiB } = await sink.start();
     if (migration.applied.length > 0) this.log.info({ path, ...migration }, 'database schema migrated');
-    const reader = new SqliteHistoryReader(path, { cacheBytes: Math.min(cacheBytes, MAX_READER_CACHE_BYTES) });
+    const readerInit = { path, cacheBytes: Math.min(cacheBytes, MAX_READER_CACHE_BYTES) };
+    const reader = new SqliteReaderPool(readerInit, this.log, this.options.readers);
     try {
-      reader.open();
+      await reader.start();
     } catch (err) {
       await sink.close();
       throw err;
@@ -101,7 +104,7 @@ export class SqliteHistory implements HistoryStore {
     // The checkpointer and the reader first: the writer, closing last, checkpoints and
     // removes the WAL (not while another connection still has it open).
     await started.checkpointer.stop();
-    started.reader.close();
+    await started.reader.stop();
     await started.writer.close();
   }
 

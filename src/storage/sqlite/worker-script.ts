@@ -1,4 +1,4 @@
-// Where the worker threads' code is (the writer, the checkpointer), and how to start them.
+// Where the worker threads' code is (the writer, the checkpointer, the readers), and how to start them.
 //
 // Compiled (dist/…/worker-script.js): the worker is the compiled sqlite-worker.js next to
 // this file, started as is.
@@ -19,8 +19,10 @@ export interface WorkerScript {
   readonly execArgv: string[] | undefined;
 }
 
-/** One of the worker modules next to this file: the writer or the checkpointer. */
-export function sqliteWorkerScript(name: 'sqlite-worker' | 'checkpoint-worker' = 'sqlite-worker'): WorkerScript {
+/** One of the worker modules next to this file: the writer, the checkpointer or a reader. */
+export function sqliteWorkerScript(
+  name: 'sqlite-worker' | 'checkpoint-worker' | 'reader-worker' = 'sqlite-worker',
+): WorkerScript {
   if (!import.meta.url.endsWith('.ts')) {
     return { url: new URL(`./${name}.js`, import.meta.url), execArgv: undefined };
   }

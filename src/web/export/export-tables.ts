@@ -14,6 +14,8 @@ export interface ExportFilters {
   readonly kind?: RawPacketKind;
   readonly from?: number;
   readonly to?: number;
+  /** Stops the export's queries when the client goes away. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ExportSource {
@@ -28,6 +30,7 @@ const DEVICE: ExportColumn = { header: 'device', width: 20, kind: 'text' };
 const range = (f: ExportFilters) => ({
   ...(f.from !== undefined ? { from: f.from } : {}),
   ...(f.to !== undefined ? { to: f.to } : {}),
+  ...(f.signal !== undefined ? { signal: f.signal } : {}),
 });
 
 async function* mapPages<R>(pages: AsyncGenerator<R[]>, toCells: (row: R) => Cell[]): AsyncGenerator<Cell[][]> {

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RawPacketKind } from '../../storage/index.js';
 import { WebError } from '../errors.js';
 import { EXPORT_TABLES, exportSource, type ExportTable } from '../export/export-tables.js';
+import { clientGone } from '../history/client-gone.js';
 import { exportFileName, runExport, tableWriter, type ExportFormat } from '../export/run-export.js';
 import type { WebContext } from '../web-context.js';
 import { DEVICE_ID, EPOCH_MS, PACKET_KIND, POINT_NAME, querySchema } from './schemas.js';
@@ -63,6 +64,7 @@ export function exportRoutes(ctx: WebContext) {
           ...(kind !== undefined ? { kind } : {}),
           ...(from !== undefined ? { from } : {}),
           ...(to !== undefined ? { to } : {}),
+          signal: clientGone(reply),
         };
         const source = exportSource(table, ctx.services.history, filters, units);
         const out = new PassThrough({ highWaterMark: OUTPUT_HIGH_WATER });

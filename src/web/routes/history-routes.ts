@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RawPacketKind } from '../../storage/index.js';
 import { WebError } from '../errors.js';
 import { BucketReducer } from '../history/buckets.js';
+import { clientGone } from '../history/client-gone.js';
 import { dataPages } from '../history/pages.js';
 import type { TSchema } from '@sinclair/typebox';
 import {
@@ -86,7 +87,7 @@ export function historyRoutes(ctx: WebContext) {
           response: { 200: list(SAMPLE, { next: orNull(object({ afterTs: int, afterPoint: str })) }) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { id } = request.params;
         const { point, from, to, order, afterTs, afterPoint } = request.query;
         const limit = request.query.limit ?? 1000;
@@ -94,6 +95,7 @@ export function historyRoutes(ctx: WebContext) {
         const items = await history().data({
           registrationId: id,
           limit,
+          signal: clientGone(reply),
           ...(point !== undefined ? { point } : {}),
           ...(from !== undefined ? { from } : {}),
           ...(to !== undefined ? { to } : {}),
@@ -123,7 +125,7 @@ export function historyRoutes(ctx: WebContext) {
           response: { 200: SERIES },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { id } = request.params;
         const { from, to, buckets = 300 } = request.query;
         const points = [
@@ -143,11 +145,12 @@ export function historyRoutes(ctx: WebContext) {
         let truncated = false;
         let bucketMs = 0;
         const series = [];
+        const signal = clientGone(reply);
         for (const point of points) {
           const reducer = new BucketReducer(from, to, buckets);
           bucketMs = reducer.bucketMs;
           if (!truncated) {
-            for await (const page of dataPages(history(), { registrationId: id, point, from, to })) {
+            for await (const page of dataPages(history(), { registrationId: id, point, from, to, signal })) {
               for (const row of page) reducer.add(row.ts, row.value);
               rowsScanned += page.length;
               if (rowsScanned >= SERIES_MAX_ROWS) {

@@ -1,0 +1,85 @@
+// The SQLite reader threads: queries run off the main thread, and a query that runs out of
+// time or whose caller gives up is cancelled without wedging the pool.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StorageError } from '../../../src/storage/index.js';
+import { sample, tempHistory, type TempHistory } from './history-fixture.js';
+
+const ROWS = 20_000;
+
+function code(err: unknown): string | null {
+  return err instanceof StorageError ? err.code : null;
+}
+
+describe('SQLite reader threads', () => {
+  let t: TempHistory;
+
+  beforeEach(async () => {
+    t = await tempHistory();
+  });
+  afterEach(async () => {
+    await t.cleanup();
+  });
+
+  async function filled(readers: { threads?: number; queryTimeoutMs?: number; maxQueued?: number }) {
+    const h = await t.open({ writeBuffer: { maxRows: 5000 }, options: { readers } });
+    h.writer.samples(Array.from({ length: ROWS }, (_, i) => sample('A', `p${i % 10}`, i)));
+    await h.writer.flush();
+    return h;
+  }
+
+  it('serves queries from several threads at once, each with the rows the main thread would have read', async () => {
+    const h = await filled({ threads: 2 });
+    const [all, one, counts] = await Promise.all([
+      h.reader.data({ registrationId: 'A', limit: ROWS }),
+      h.reader.data({ registrationId: 'A', point: 'p3', limit: ROWS, order: 'asc' }),
+      h.reader.counts(),
+    ]);
+    expect(all).toHaveLength(ROWS);
+    expect(one).toHaveLength(ROWS / 10);
+    expect(one.every((r) => r.point === 'p3')).toBe(true);
+    expect(counts.deviceData).toBe(ROWS);
+  });
+
+  it('cancels a query whose caller gives up, running or waiting, and keeps serving', async () => {
+    const h = await filled({ threads: 1 });
+    const running = new AbortController();
+    const waiting = new AbortController();
+    const first = h.reader.data({ registrationId: 'A', limit: ROWS, signal: running.signal });
+    const second = h.reader.data({ registrationId: 'A', limit: ROWS, signal: waiting.signal });
+    waiting.abort();
+    running.abort();
+    await expect(first.catch(code)).resolves.toBe('STORAGE_QUERY_ABORTED');
+    await expect(second.catch(code)).resolves.toBe('STORAGE_QUERY_ABORTED');
+    // Already aborted: refused before it reaches a thread.
+    await expect(h.reader.data({ registrationId: 'A', signal: running.signal }).catch(code)).resolves.toBe(
+      'STORAGE_QUERY_ABORTED',
+    );
+    // The thread that was busy has been replaced: the pool still answers.
+    expect(await h.reader.data({ registrationId: 'A', limit: 5 })).toHaveLength(5);
+  });
+
+  it('gives up on a query past its time budget and replaces its thread', async () => {
+    const h = await filled({ threads: 1, queryTimeoutMs: 0 });
+    await expect(h.reader.data({ registrationId: 'A', limit: ROWS }).catch(code)).resolves.toBe(
+      'STORAGE_QUERY_TIMEOUT',
+    );
+    await h.stop();
+    const patient = await t.open({ options: { readers: { threads: 1 } } });
+    expect(await patient.reader.data({ registrationId: 'A', limit: ROWS })).toHaveLength(ROWS);
+  });
+
+  it('refuses queries beyond the waiting bound instead of queueing without end', async () => {
+    const h = await filled({ threads: 1, maxQueued: 2 });
+    const queries = Array.from({ length: 5 }, () => h.reader.data({ registrationId: 'A', limit: 100 }).catch(code));
+    const outcomes = await Promise.all(queries);
+    // One running, two waiting, two refused.
+    expect(outcomes.filter((o) => o === 'STORAGE_READ_BUSY')).toHaveLength(2);
+    expect(outcomes.filter((o) => Array.isArray(o) && o.length === 100)).toHaveLength(3);
+  });
+
+  it('keeps explain() on the main thread and reports the capped page cache', async () => {
+    const h = await filled({});
+    expect(h.reader.explain('SELECT COUNT(*) FROM device_data').length).toBeGreaterThan(0);
+    expect(h.pageCacheKiB.reader).toBe(8192);
+  });
+});
