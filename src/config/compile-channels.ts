@@ -1,6 +1,9 @@
-// server.yml `channels:` → ChannelConfig[], defaults filled in, with the checks that need
-// more than one field: keys that do not fit the type, what each type requires, duplicate
-// names (channels share the supervision namespace with listeners), duplicate point names.
+// server.yml `channels:` (checked, repaired and completed by schema/channels.schema.ts) →
+// ChannelConfig[], with the checks that need more than one field: keys written that do not
+// fit the type, what each type requires, duplicate names (channels share the supervision
+// namespace with listeners), duplicate point names, and the defaults that follow other
+// fields (clientId, securityPolicy). The schema fills in every type's defaults, so the
+// type checks ask the file which keys it sets.
 // References into points.yml (profile, link) are checked in load.ts, which has both files.
 import type {
   BackoffConfig,
@@ -12,15 +15,16 @@ import type {
   MqttSubscription,
   OpcuaChannelConfig,
   OpcuaItem,
+  TlsConfig,
 } from '../domain/channels.js';
 import { parseJsonPath } from '../plan/json-path.js';
 import { jsonPoints, mappedPoint, timestampPath } from './compile-mapped-points.js';
 import { compileTls } from './compile-tls.js';
-import { DEFAULT_CHANNEL } from './defaults.js';
-import { durationField } from './durations.js';
+import { bytes, ms, positiveMs } from './durations.js';
 import type { YamlPath } from './errors.js';
-import { asList, asMap, bool, has, int, intIn, oneOf, str, text, type RawMap } from './raw.js';
-import { parseDataSize } from './units.js';
+import { asList, asMap, intIn, oneOf, str, text, type RawMap } from './raw.js';
+import { BACKOFF_SCHEMA, CHANNEL_SCHEMA, defaultOf } from './schema/channels.schema.js';
+import type { DataSizeText, DurationText, JsonSchema } from './schema/common.js';
 import type { IssueSink } from './yaml-source.js';
 
 /** A channel with the index it had in the file, for messages about it. */
@@ -29,11 +33,11 @@ export interface LocatedChannel {
   readonly index: number;
 }
 
-const COMMON_KEYS = ['name', 'type', 'enabled', 'backoff'];
+export const COMMON_KEYS = ['name', 'type', 'enabled', 'backoff'];
 const TCP_KEYS = ['host', 'port', 'connectTimeout'];
 
 /** Keys each type takes besides the common ones; any other key is reported. */
-const KEYS: Record<ChannelType, readonly string[]> = {
+export const CHANNEL_KEYS: Record<ChannelType, readonly string[]> = {
   'modbus-tcp': [...TCP_KEYS, 'device', 'profile', 'maxInFlight'],
   'rtu-over-tcp': [...TCP_KEYS, 'device', 'profile', 'link'],
   mqtt: [
@@ -96,10 +100,11 @@ export function compileChannels(raw: unknown, listenerNames: ReadonlySet<string>
       sink.add([...at, 'name'], `duplicate channel name "${name}" (first at line ${sink.lineOf(['channels', first])})`);
       clash = true;
     } else names.set(name, index);
-    const allowed = new Set([...COMMON_KEYS, ...KEYS[type]]);
-    for (const key of Object.keys(m))
+    const allowed = new Set([...COMMON_KEYS, ...CHANNEL_KEYS[type]]);
+    for (const key of sink.writtenKeys(at))
       if (!allowed.has(key)) sink.add([...at, key], `does not apply to a ${type} channel`);
-    const missing = REQUIRED[type].filter((key) => !has(m, key));
+    // Written counts even when the value was rejected (and dropped): the schema reported it.
+    const missing = REQUIRED[type].filter((key) => !sink.writtenValue([...at, key]));
     for (const key of missing) sink.add(at, `a ${type} channel needs ${key}`);
     if (missing.length > 0) return;
     const channel = compileOne(name, type, m, at, sink);
@@ -111,12 +116,10 @@ export function compileChannels(raw: unknown, listenerNames: ReadonlySet<string>
 function compileOne(name: string, type: ChannelType, m: RawMap, at: YamlPath, sink: IssueSink): ChannelConfig | null {
   const base = {
     name,
-    enabled: bool(m, 'enabled') ?? true,
+    enabled: m['enabled'] as boolean,
     backoff: compileBackoff(asMap(m['backoff']), [...at, 'backoff'], sink),
   };
-  const connectTimeoutMs = durationField(m, 'connectTimeout', DEFAULT_CHANNEL.connectTimeoutMs, at, sink, {
-    positive: true,
-  });
+  const connectTimeoutMs = positive(m, 'connectTimeout', at, sink);
   switch (type) {
     case 'modbus-tcp':
       return {
@@ -127,7 +130,7 @@ function compileOne(name: string, type: ChannelType, m: RawMap, at: YamlPath, si
         connectTimeoutMs,
         device: str(m, 'device')!,
         profile: str(m, 'profile')!,
-        maxInFlight: int(m, 'maxInFlight') ?? DEFAULT_CHANNEL.maxInFlight,
+        maxInFlight: m['maxInFlight'] as number,
       };
     case 'rtu-over-tcp': {
       const device = str(m, 'device') ?? null;
@@ -162,11 +165,17 @@ function compileOne(name: string, type: ChannelType, m: RawMap, at: YamlPath, si
 
 type Base = { name: string; enabled: boolean; backoff: BackoffConfig };
 
+/** A duration from the schema-checked data that must not be 0; a 0 is reported and the default used. */
+function positive(m: RawMap, key: string, at: YamlPath, sink: IssueSink, schema: JsonSchema = CHANNEL_SCHEMA): number {
+  return positiveMs(m[key] as DurationText, defaultOf(schema, key) as DurationText, [...at, key], sink);
+}
+
 function compileBackoff(m: RawMap, at: YamlPath, sink: IssueSink): BackoffConfig {
-  const d = DEFAULT_CHANNEL.backoff;
-  const initialMs = durationField(m, 'initial', d.initialMs, at, sink, { positive: true });
-  const maxMs = durationField(m, 'max', Math.max(d.maxMs, initialMs), at, sink, { positive: true });
-  if (maxMs < initialMs) sink.add([...at, 'max'], `must be at least backoff.initial (${initialMs} ms)`);
+  const initialMs = positive(m, 'initial', at, sink, BACKOFF_SCHEMA);
+  const maxMs = positive(m, 'max', at, sink, BACKOFF_SCHEMA);
+  // Cross-field: an unwritten max follows a longer initial.
+  if (maxMs < initialMs && sink.written([...at, 'max']))
+    sink.add([...at, 'max'], `must be at least backoff.initial (${initialMs} ms)`);
   return { initialMs, maxMs: Math.max(maxMs, initialMs) };
 }
 
@@ -179,7 +188,6 @@ function compileMqtt(
 ): MqttChannelConfig {
   const url = str(m, 'url')!;
   checkUrl(url, ['mqtt:', 'mqtts:', 'ws:', 'wss:'], [...at, 'url'], sink);
-  const d = DEFAULT_CHANNEL.mqtt;
   return {
     ...base,
     type: 'mqtt',
@@ -187,27 +195,36 @@ function compileMqtt(
     clientId: str(m, 'clientId') ?? `dtuhub-${base.name}`,
     username: text(m, 'username'),
     password: text(m, 'password'),
-    qos: oneOf(m, 'qos', [0, 1, 2] as const) ?? d.qos,
-    cleanSession: bool(m, 'cleanSession') ?? d.cleanSession,
-    keepaliveSeconds: Math.max(
-      1,
-      Math.round(durationField(m, 'keepalive', d.keepaliveSeconds * 1000, at, sink, { positive: true }) / 1000),
-    ),
+    qos: m['qos'] as 0 | 1 | 2,
+    cleanSession: m['cleanSession'] as boolean,
+    keepaliveSeconds: Math.max(1, Math.round(positive(m, 'keepalive', at, sink) / 1000)),
     connectTimeoutMs,
-    maxPayloadBytes: maxPayload(m, d.maxPayloadBytes, [...at, 'maxPayload'], sink),
-    tls: has(m, 'tls') ? compileTls(asMap(m['tls']), url, ['mqtts:', 'wss:'], [...at, 'tls'], sink) : null,
-    subscriptions: asList(m['subscriptions']).map((s, i) =>
+    maxPayloadBytes: maxPayload(m, [...at, 'maxPayload'], sink),
+    tls: channelTls(m, url, ['mqtts:', 'wss:'], at, sink),
+    // A subscription the schema could not mend is a hole: skipped, the indexes kept.
+    subscriptions: asList(m['subscriptions']).flatMap((s, i) => [
       compileSubscription(asMap(s), [...at, 'subscriptions', i], sink),
-    ),
+    ]),
   };
 }
 
-function maxPayload(m: RawMap, fallback: number, at: YamlPath, sink: IssueSink): number {
-  if (!has(m, 'maxPayload')) return fallback;
-  const bytes = parseDataSize(m['maxPayload']);
+function channelTls(
+  m: RawMap,
+  url: string,
+  secure: readonly string[],
+  at: YamlPath,
+  sink: IssueSink,
+): TlsConfig | null {
+  // Written, even if rejected: the protocol check still applies.
+  return sink.writtenValue([...at, 'tls']) ? compileTls(asMap(m['tls']), url, secure, [...at, 'tls'], sink) : null;
+}
+
+function maxPayload(m: RawMap, at: YamlPath, sink: IssueSink): number {
+  const size = bytes(m['maxPayload'] as DataSizeText);
+  if (size > 0) return size;
   // The schema has checked the syntax; 0 would refuse every message.
-  if (bytes === 0) sink.add(at, 'must be at least 1 byte');
-  return bytes || fallback;
+  sink.add(at, 'must be at least 1 byte');
+  return bytes(defaultOf(CHANNEL_SCHEMA, 'maxPayload') as DataSizeText);
 }
 
 function compileSubscription(m: RawMap, at: YamlPath, sink: IssueSink): MqttSubscription {
@@ -242,8 +259,7 @@ function deviceSource(text: string, topic: string, at: YamlPath, sink: IssueSink
 function compileHttp(base: Base, m: RawMap, at: YamlPath, sink: IssueSink): HttpChannelConfig {
   const url = str(m, 'url')!;
   checkUrl(url, ['http:', 'https:'], [...at, 'url'], sink);
-  const d = DEFAULT_CHANNEL.http;
-  const method = oneOf(m, 'method', ['GET', 'POST'] as const) ?? d.method;
+  const method = m['method'] as 'GET' | 'POST';
   const body = str(m, 'body') ?? null;
   if (body !== null && method === 'GET') sink.add([...at, 'body'], 'a GET request has no body: use method: POST');
   const headers: Record<string, string> = {};
@@ -256,9 +272,9 @@ function compileHttp(base: Base, m: RawMap, at: YamlPath, sink: IssueSink): Http
     method,
     headers,
     body,
-    everyMs: durationField(m, 'every', d.everyMs, at, sink, { positive: true }),
-    timeoutMs: durationField(m, 'timeout', d.timeoutMs, at, sink, { positive: true }),
-    tls: has(m, 'tls') ? compileTls(asMap(m['tls']), url, ['https:'], [...at, 'tls'], sink) : null,
+    everyMs: positive(m, 'every', at, sink),
+    timeoutMs: positive(m, 'timeout', at, sink),
+    tls: channelTls(m, url, ['https:'], at, sink),
     device: str(m, 'device')!,
     timestamp: timestampPath(m),
     points: jsonPoints(m['points'], [...at, 'points'], sink),
@@ -274,8 +290,8 @@ function compileOpcua(
 ): OpcuaChannelConfig {
   const endpoint = str(m, 'endpoint')!;
   checkUrl(endpoint, ['opc.tcp:'], [...at, 'endpoint'], sink);
-  const d = DEFAULT_CHANNEL.opcua;
-  const securityMode = oneOf(m, 'securityMode', ['None', 'Sign', 'SignAndEncrypt'] as const) ?? d.securityMode;
+  const securityMode = m['securityMode'] as 'None' | 'Sign' | 'SignAndEncrypt';
+  // Cross-field default: the policy follows the mode.
   const securityPolicy =
     oneOf(m, 'securityPolicy', [
       'None',
@@ -304,7 +320,7 @@ function compileOpcua(
     items.push({
       ...point,
       nodeId: str(im, 'nodeId') ?? '',
-      samplingIntervalMs: durationField(im, 'samplingInterval', d.samplingIntervalMs, itemAt, sink),
+      samplingIntervalMs: ms(im['samplingInterval'] as DurationText),
     });
   });
   return {
@@ -315,10 +331,10 @@ function compileOpcua(
     securityPolicy,
     username,
     password,
-    pkiDir: str(m, 'pkiDir') ?? d.pkiDir,
-    acceptUnknownServerCertificate: bool(m, 'acceptUnknownServerCertificate') ?? d.acceptUnknownServerCertificate,
+    pkiDir: m['pkiDir'] as string,
+    acceptUnknownServerCertificate: m['acceptUnknownServerCertificate'] as boolean,
     connectTimeoutMs,
-    publishingIntervalMs: durationField(m, 'publishingInterval', d.publishingIntervalMs, at, sink, { positive: true }),
+    publishingIntervalMs: positive(m, 'publishingInterval', at, sink),
     device: str(m, 'device')!,
     items,
   };

@@ -3,7 +3,7 @@
 import type { JsonMappedPoint, MappedPoint } from '../domain/channels.js';
 import { parseJsonPath } from '../plan/json-path.js';
 import type { YamlPath } from './errors.js';
-import { asList, asMap, int, num, str, type RawMap } from './raw.js';
+import { asList, asMap, int, str, type RawMap } from './raw.js';
 import type { IssueSink } from './yaml-source.js';
 
 export function jsonPoints(raw: unknown, at: YamlPath, sink: IssueSink): JsonMappedPoint[] {
@@ -34,8 +34,9 @@ export function mappedPoint(m: RawMap, at: YamlPath, seen: Map<string, number>, 
   const unit = str(m, 'unit');
   return {
     name,
-    scale: num(m, 'scale') ?? 1,
-    offset: num(m, 'offset') ?? 0,
+    // Filled in by the schema (channels.schema.ts).
+    scale: m['scale'] as number,
+    offset: m['offset'] as number,
     ...(decimals !== undefined ? { decimals } : {}),
     ...(unit !== undefined ? { unit } : {}),
   };

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { TlsConfig } from '../domain/channels.js';
 import type { YamlPath } from './errors.js';
 import { bool, str, text, type RawMap } from './raw.js';
+import { defaultOf, TLS_SCHEMA } from './schema/channels.schema.js';
 import type { IssueSink } from './yaml-source.js';
 
 /** `tls:` of a channel whose URL is one of `secure` protocols; every file named must exist. */
@@ -30,7 +31,8 @@ export function compileTls(
     certFile: file('cert'),
     keyFile: file('key'),
     passphrase: text(m, 'passphrase'),
-    rejectUnauthorized: bool(m, 'rejectUnauthorized') ?? true,
+    // The schema fills it in, unless `tls:` itself was rejected (then compiled as empty for its checks).
+    rejectUnauthorized: bool(m, 'rejectUnauthorized') ?? (defaultOf(TLS_SCHEMA, 'rejectUnauthorized') as boolean),
     servername: str(m, 'servername') ?? null,
   };
   if ((tls.certFile === null) !== (tls.keyFile === null))

@@ -111,6 +111,21 @@ export class IssueSink {
     return this.source ? this.source.doc.hasIn(path) : false;
   }
 
+  /** Whether the file sets `path` to something other than null (`host:` alone is not set). */
+  writtenValue(path: YamlPath): boolean {
+    return this.written(path) && this.source!.doc.getIn(path) !== null;
+  }
+
+  /** The keys the file itself sets in the mapping at `path`, in file order. */
+  writtenKeys(path: YamlPath): string[] {
+    const node = this.source?.doc.getIn(path, true);
+    if (!isMap(node)) return [];
+    return node.items.flatMap((pair) => {
+      const key = keyText(pair.key);
+      return key === null ? [] : [key];
+    });
+  }
+
   sourceText(path: YamlPath): string | null {
     return this.source ? scalarSourceText(this.source, path) : null;
   }

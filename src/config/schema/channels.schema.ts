@@ -1,6 +1,9 @@
-// JSON Schema of server.yml `channels:`. One object for every channel type (like storage);
-// compile-channels.ts reports keys that do not fit the channel's type and the cross-file
-// references (profiles and links in points.yml).
+// JSON Schema of server.yml `channels:`, declared once per key: type, range, default and
+// description. One object for every channel type (like storage), so the "unknown key"
+// messages name every channel key; the schema fills in every type's defaults and
+// compile-channels.ts asks which keys were written to report those that do not fit the
+// channel's type, what each type requires, and the cross-field rules (securityPolicy
+// follows securityMode, clientId follows the name). docs/CHANNELS.md is tested against it.
 import { DATA_SIZE, DURATION, HOST, NAME, PORT, strictObject, type JsonSchema } from './common.js';
 
 const TEXT: JsonSchema = { type: 'string', minLength: 1 };
@@ -14,23 +17,29 @@ const JSON_PATH: JsonSchema = {
   'x-message': 'must be a path like temp or data.values[0].v',
 };
 
+const d = (schema: JsonSchema, description: string, value?: unknown): JsonSchema =>
+  value === undefined ? { ...schema, description } : { ...schema, default: value, description };
+
 const MAPPING = {
-  name: NAME,
-  scale: { type: 'number' },
-  offset: { type: 'number' },
-  decimals: { type: 'integer', minimum: 0, maximum: 12 },
-  unit: { type: 'string', maxLength: 32 },
+  name: d(NAME, 'Point name, unique within the list.'),
+  scale: d({ type: 'number' }, 'value = raw × scale + offset.', 1),
+  offset: d({ type: 'number' }, 'value = raw × scale + offset.', 0),
+  decimals: d({ type: 'integer', minimum: 0, maximum: 12 }, 'Round the result to this many decimals.'),
+  unit: d({ type: 'string', maxLength: 32 }, 'Shown with the values.'),
 };
 
-const JSON_POINT = strictObject({ ...MAPPING, path: JSON_PATH }, ['name', 'path']);
+export const JSON_POINT_SCHEMA: JsonSchema = strictObject(
+  { ...MAPPING, path: d(JSON_PATH, 'Where the value is in the document.') },
+  ['name', 'path'],
+);
 
-const subscription = strictObject(
+export const SUBSCRIPTION_SCHEMA: JsonSchema = strictObject(
   {
-    topic: TEXT,
+    topic: d(TEXT, 'Topic filter.'),
     // A fixed ID, or where to find it: `topic:2` (third topic level) or `json:meta.id`.
-    device: TEXT,
-    timestamp: JSON_PATH,
-    points: { type: 'array', minItems: 1, items: JSON_POINT },
+    device: d(TEXT, 'topic:N, json:path, or a fixed registration ID.'),
+    timestamp: d(JSON_PATH, 'Path of the sample time in the payload.'),
+    points: d({ type: 'array', minItems: 1, items: JSON_POINT_SCHEMA }, 'The points of each message.'),
   },
   ['topic', 'device', 'points'],
 );
@@ -43,59 +52,83 @@ const NODE_ID: JsonSchema = {
   'x-message': 'must be a node id like ns=2;s=Boiler.Temp or ns=3;i=1001',
 };
 
-const opcuaItem = strictObject({ ...MAPPING, nodeId: NODE_ID, samplingInterval: DURATION }, ['name', 'nodeId']);
+export const OPCUA_ITEM_SCHEMA: JsonSchema = strictObject(
+  {
+    ...MAPPING,
+    nodeId: d(NODE_ID, 'The variable, as OPC UA prints its node id.'),
+    samplingInterval: d(DURATION, 'How often the server samples the variable.', '1s'),
+  },
+  ['name', 'nodeId'],
+);
+
+export const TLS_SCHEMA: JsonSchema = strictObject({
+  ca: d(TEXT, 'PEM file of a private CA.'),
+  cert: d(TEXT, 'PEM file of the client certificate; goes with key.'),
+  key: d(TEXT, 'PEM file of the client key; goes with cert.'),
+  passphrase: d(SECRET, 'Of an encrypted key.'),
+  rejectUnauthorized: d({ type: 'boolean' }, 'false accepts any server certificate (test benches only).', true),
+  servername: d(TEXT, 'The name the server certificate must carry (SNI).'),
+});
+
+// Chosen for cellular DTUs and slow RS-485 buses: reconnect 1 s doubling to 5 min, as most peers do.
+export const BACKOFF_SCHEMA: JsonSchema = strictObject({
+  initial: d(DURATION, 'First wait after a failure.', '1s'),
+  max: d(DURATION, 'Longest wait; at least initial.', '5m'),
+});
 
 export const CHANNEL_SCHEMA: JsonSchema = strictObject(
   {
-    name: NAME,
-    type: { enum: ['modbus-tcp', 'rtu-over-tcp', 'mqtt', 'http', 'opcua'] },
-    enabled: { type: 'boolean' },
-    backoff: strictObject({ initial: DURATION, max: DURATION }),
+    name: d(NAME, 'Unique among channels and listeners.'),
+    type: d({ enum: ['modbus-tcp', 'rtu-over-tcp', 'mqtt', 'http', 'opcua'] }, 'The protocol.'),
+    enabled: d({ type: 'boolean' }, 'false: configured, not started.', true),
+    backoff: { ...BACKOFF_SCHEMA, default: {}, description: 'Reconnect wait, doubling after each failure.' },
     // tcp (modbus-tcp, rtu-over-tcp)
-    host: HOST,
-    port: PORT,
-    connectTimeout: DURATION,
-    device: TEXT,
-    profile: NAME,
-    link: NAME,
-    maxInFlight: { type: 'integer', minimum: 1, maximum: 64 },
+    host: d(HOST, 'modbus-tcp, rtu-over-tcp: address of the peer.'),
+    port: d(PORT, 'modbus-tcp, rtu-over-tcp: its port.'),
+    connectTimeout: d(DURATION, 'All but http: a longer connect attempt fails.', '10s'),
+    device: d(TEXT, 'Registration ID of the device the values belong to.'),
+    profile: d(NAME, 'modbus-tcp, rtu-over-tcp: a profile in points.yml.'),
+    link: d(NAME, 'rtu-over-tcp: a link in points.yml.'),
+    maxInFlight: d({ type: 'integer', minimum: 1, maximum: 64 }, 'modbus-tcp: requests sent before an answer.', 1),
     // mqtt
-    url: TEXT,
-    clientId: { type: 'string', minLength: 1, maxLength: 128 },
-    username: { type: ['string', 'number'] },
-    password: SECRET,
-    qos: { enum: [0, 1, 2] },
-    cleanSession: { type: 'boolean' },
-    keepalive: DURATION,
-    maxPayload: DATA_SIZE,
-    subscriptions: { type: 'array', minItems: 1, items: subscription },
+    url: d(TEXT, 'mqtt, http: the URL.'),
+    clientId: d({ type: 'string', minLength: 1, maxLength: 128 }, 'mqtt: client ID (dtuhub-<name>).'),
+    username: d({ type: ['string', 'number'] }, 'mqtt, opcua: login.'),
+    password: d(SECRET, 'mqtt, opcua: its password.'),
+    qos: d({ enum: [0, 1, 2] }, 'mqtt: QoS of every subscription.', 1),
+    cleanSession: d({ type: 'boolean' }, 'mqtt: true forgets the session on disconnect.', false),
+    keepalive: d(DURATION, 'mqtt: keepalive, whole seconds.', '60s'),
+    maxPayload: d(DATA_SIZE, 'mqtt: larger messages are dropped.', '256KiB'),
+    subscriptions: d({ type: 'array', minItems: 1, items: SUBSCRIPTION_SCHEMA }, 'mqtt: one or more.'),
     // http
-    method: { enum: ['GET', 'POST'] },
-    headers: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
-    body: { type: 'string' },
-    every: DURATION,
-    timeout: DURATION,
-    timestamp: JSON_PATH,
+    method: d({ enum: ['GET', 'POST'] }, 'http: GET or POST.', 'GET'),
+    headers: d({ type: 'object', additionalProperties: { type: ['string', 'number'] } }, 'http: sent every time.'),
+    body: d({ type: 'string' }, 'http: request body for POST.'),
+    every: d(DURATION, 'http: start-to-start period.', '30s'),
+    timeout: d(DURATION, 'http: for the whole request.', '10s'),
+    timestamp: d(JSON_PATH, 'http: path of the sample time.'),
     // mqtt, http
-    tls: strictObject({
-      ca: TEXT,
-      cert: TEXT,
-      key: TEXT,
-      passphrase: SECRET,
-      rejectUnauthorized: { type: 'boolean' },
-      servername: TEXT,
-    }),
-    points: { type: 'array', minItems: 1, items: JSON_POINT },
+    tls: d(TLS_SCHEMA, 'mqtt, http: TLS options.'),
+    points: d({ type: 'array', minItems: 1, items: JSON_POINT_SCHEMA }, 'http: the points of each response.'),
     // opcua
-    endpoint: TEXT,
-    securityMode: { enum: ['None', 'Sign', 'SignAndEncrypt'] },
-    securityPolicy: {
-      enum: ['None', 'Basic128Rsa15', 'Basic256', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'],
-    },
-    pkiDir: TEXT,
-    acceptUnknownServerCertificate: { type: 'boolean' },
-    publishingInterval: DURATION,
-    items: { type: 'array', minItems: 1, items: opcuaItem },
+    endpoint: d(TEXT, 'opcua: opc.tcp:// URL.'),
+    securityMode: d({ enum: ['None', 'Sign', 'SignAndEncrypt'] }, 'opcua: message security.', 'None'),
+    // No default: it follows securityMode (compile-channels.ts).
+    securityPolicy: d(
+      {
+        enum: ['None', 'Basic128Rsa15', 'Basic256', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'],
+      },
+      'opcua: security policy.',
+    ),
+    pkiDir: d(TEXT, 'opcua: client certificate and trust lists.', 'data/pki'),
+    acceptUnknownServerCertificate: d({ type: 'boolean' }, 'opcua: trust any server on first sight.', false),
+    publishingInterval: d(DURATION, 'opcua: how often changes are sent.', '1s'),
+    items: d({ type: 'array', minItems: 1, items: OPCUA_ITEM_SCHEMA }, 'opcua: one per variable.'),
   },
   ['name', 'type'],
 );
+
+/** The default `schema` declares for `key`: compile falls back to it where a written value is refused (a 0 duration). */
+export function defaultOf(schema: JsonSchema, key: string): unknown {
+  return (schema['properties'] as Record<string, JsonSchema>)[key]?.['default'];
+}

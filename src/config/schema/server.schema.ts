@@ -3,19 +3,7 @@
 // runs the checks that need more than one field. docs/CONFIG.md is tested against it.
 import { Type, type Static, type TUnsafe } from '@sinclair/typebox';
 import { CHANNEL_SCHEMA } from './channels.schema.js';
-import {
-  DataSize,
-  Duration,
-  DurationOrAuto,
-  Enum,
-  Host,
-  Lenient,
-  Name,
-  Port,
-  PositiveInt,
-  Section,
-  Strict,
-} from './common.js';
+import { DataSize, Duration, DurationOrAuto, Enum, Host, Name, Port, PositiveInt, Section, Strict } from './common.js';
 
 const Listener = Strict({
   name: Name({ description: 'Unique among listeners.' }),
@@ -134,8 +122,8 @@ const Logging = Section({
   pretty: Type.Boolean({ default: false, description: 'Human-readable logs instead of JSON lines.' }),
 });
 
-/** Channels are still read field by field (compile-channels.ts). */
-const Channels: TUnsafe<unknown[]> = Lenient<unknown[]>({ type: 'array', items: CHANNEL_SCHEMA, default: [] });
+/** Checked, repaired and completed like the rest; compile-channels.ts reads the entries. */
+const Channels: TUnsafe<unknown[]> = Type.Unsafe<unknown[]>({ type: 'array', items: CHANNEL_SCHEMA, default: [] });
 
 export const SERVER_SCHEMA = Strict({
   version: Type.Unsafe<1>({ const: 1 }),

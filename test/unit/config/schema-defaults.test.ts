@@ -124,4 +124,45 @@ writeBuffer:
     const points = MINIMAL_POINTS.replace(/ {4}tasks:\n(?: {6}.*\n| {8}.*\n)+/, '    tasks: lots\n');
     expect(messages({ points })[0]).toBe('7:5 profiles.station.tasks: must be a list');
   });
+
+  it('fills in the channel defaults of the type and reports only the keys written for another type', () => {
+    const server = `${MINIMAL_SERVER}channels:
+  - name: api
+    type: http
+    url: http://127.0.0.1:1/values
+    device: api-1
+    points: [{ name: t, path: temp }]
+  - name: plc
+    type: modbus-tcp
+    host: 10.0.0.5
+    port: 502
+    device: plc-1
+    profile: station
+    qos: 7
+`;
+    expect(messages({ server })).toEqual([
+      '18:5 channels[1].qos: must be one of: 0, 1, 2',
+      '18:5 channels[1].qos: does not apply to a modbus-tcp channel',
+    ]);
+    withConfigDir({ server: server.replace(/ {4}qos: 7\n/, ''), points: MINIMAL_POINTS }, (dir) => {
+      const [http, modbus] = loadConfig(dir, {}).server.channels;
+      expect(http).toMatchObject({ enabled: true, method: 'GET', everyMs: 30_000, timeoutMs: 10_000 });
+      expect(http).toMatchObject({ backoff: { initialMs: 1000, maxMs: 300_000 }, tls: null });
+      expect(http).toMatchObject({ points: [{ name: 't', scale: 1, offset: 0 }] });
+      expect(modbus).toMatchObject({ connectTimeoutMs: 10_000, maxInFlight: 1 });
+      expect(modbus).not.toHaveProperty('method');
+    });
+  });
+
+  it('counts a rejected required channel key as written: no follow-on "needs"', () => {
+    const server = `${MINIMAL_SERVER}channels:
+  - name: plc
+    type: modbus-tcp
+    host: 10.0.0.5
+    port: http
+    device: plc-1
+    profile: station
+`;
+    expect(messages({ server })).toEqual(['10:5 channels[0].port: must be an integer']);
+  });
 });
