@@ -23,8 +23,8 @@ import { compileTls } from './compile-tls.js';
 import { bytes, ms, positiveMs } from './durations.js';
 import type { YamlPath } from './errors.js';
 import { asList, asMap, intIn, oneOf, str, text, type RawMap } from './raw.js';
-import { BACKOFF_SCHEMA, CHANNEL_SCHEMA, defaultOf } from './schema/channels.schema.js';
-import type { DataSizeText, DurationText, JsonSchema } from './schema/common.js';
+import { BACKOFF_SCHEMA, CHANNEL_SCHEMA } from './schema/channels.schema.js';
+import { defaultOf, type DataSizeText, type DurationText, type JsonSchema } from './schema/common.js';
 import type { IssueSink } from './yaml-source.js';
 
 /** A channel with the index it had in the file, for messages about it. */

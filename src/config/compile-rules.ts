@@ -17,21 +17,17 @@ import {
   type WebhookEndpoint,
 } from '../domain/rules.js';
 import { known } from './compile-devices.js';
-import { durationField } from './durations.js';
+import { durationField, positiveMs } from './durations.js';
 import type { YamlPath } from './errors.js';
 import { asList, asMap, bool, has, int, isRawMap, num, str, type RawMap } from './raw.js';
+import { defaultOf, type DurationText, type JsonSchema } from './schema/common.js';
+import { WEBHOOK_SCHEMA } from './schema/rules.schema.js';
 import { compileRegex, regexError } from './units.js';
 import type { IssueSink } from './yaml-source.js';
 
 const COMPARE_OPS: readonly CompareOp[] = ['>', '>=', '<', '<=', '==', '!='];
 const CONDITION_KEYS = [...COMPARE_OPS, 'between', 'outside', 'changeBy', 'bitSet', 'bitCleared', 'noDataFor'] as const;
-const WEBHOOK_DEFAULTS = {
-  timeoutMs: 10_000,
-  concurrency: 4,
-  maxAttempts: 8,
-  backoffInitialMs: 1000,
-  backoffMaxMs: 10 * 60_000,
-};
+const RETRY_SCHEMA = (WEBHOOK_SCHEMA['properties'] as Record<string, JsonSchema>)['retry']!;
 
 export function compileRules(raw: unknown, file: string, points: PointsConfig | null, sink: IssueSink): RulesConfig {
   const doc = asMap(raw);
@@ -73,31 +69,27 @@ function compileWebhooks(raw: RawMap, sink: IssueSink): Map<string, WebhookEndpo
       sink.add([...at, 'url'], 'is not a valid URL');
       continue;
     }
-    if (has(m, 'secret') && has(m, 'secrets')) sink.add([...at, 'secrets'], 'give either secret or secrets, not both');
-    const secrets = has(m, 'secrets')
-      ? asList(m['secrets']).map(String)
-      : has(m, 'secret')
-        ? [String(m['secret'])]
-        : [];
-    secrets.forEach((s, i) => {
+    // Written counts even when the schema rejected (and dropped) the value.
+    if (sink.writtenValue([...at, 'secret']) && sink.writtenValue([...at, 'secrets']))
+      sink.add([...at, 'secrets'], 'give either secret or secrets, not both');
+    const list = has(m, 'secrets') ? asList(m['secrets']) : has(m, 'secret') ? [m['secret']] : [];
+    const secrets: string[] = [];
+    // A rejected secret is a hole: skipped, the indexes kept for the messages.
+    list.forEach((value, i) => {
+      const s = String(value);
       if (s.length < 16)
         sink.add(
           has(m, 'secrets') ? [...at, 'secrets', i] : [...at, 'secret'],
           'a signing secret needs at least 16 characters',
         );
+      secrets.push(s);
     });
+    // The schema has filled in every default; a 0 duration is reported and the default used.
     const retry = asMap(m['retry']);
-    const backoffInitialMs = durationField(
-      retry,
-      'initialDelay',
-      WEBHOOK_DEFAULTS.backoffInitialMs,
-      [...at, 'retry'],
-      sink,
-      { positive: true },
-    );
-    const backoffMaxMs = durationField(retry, 'maxDelay', WEBHOOK_DEFAULTS.backoffMaxMs, [...at, 'retry'], sink, {
-      positive: true,
-    });
+    const positive = (map: RawMap, key: string, schema: JsonSchema, where: YamlPath): number =>
+      positiveMs(map[key] as DurationText, defaultOf(schema, key) as DurationText, [...where, key], sink);
+    const backoffInitialMs = positive(retry, 'initialDelay', RETRY_SCHEMA, [...at, 'retry']);
+    const backoffMaxMs = positive(retry, 'maxDelay', RETRY_SCHEMA, [...at, 'retry']);
     if (backoffMaxMs < backoffInitialMs)
       sink.add([...at, 'retry', 'maxDelay'], 'must not be shorter than initialDelay');
     const headers: Record<string, string> = {};
@@ -105,15 +97,15 @@ function compileWebhooks(raw: RawMap, sink: IssueSink): Map<string, WebhookEndpo
     out.set(name, {
       name,
       url,
-      method: (str(m, 'method') as WebhookEndpoint['method'] | undefined) ?? 'POST',
+      method: m['method'] as WebhookEndpoint['method'],
       headers,
       secrets,
-      timeoutMs: durationField(m, 'timeout', WEBHOOK_DEFAULTS.timeoutMs, at, sink, { positive: true }),
-      concurrency: int(m, 'concurrency') ?? WEBHOOK_DEFAULTS.concurrency,
-      maxAttempts: int(retry, 'maxAttempts') ?? WEBHOOK_DEFAULTS.maxAttempts,
+      timeoutMs: positive(m, 'timeout', WEBHOOK_SCHEMA, at),
+      concurrency: m['concurrency'] as number,
+      maxAttempts: retry['maxAttempts'] as number,
       backoffInitialMs,
       backoffMaxMs,
-      enabled: bool(m, 'enabled') ?? true,
+      enabled: m['enabled'] as boolean,
     });
   }
   return out;

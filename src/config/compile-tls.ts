@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import type { TlsConfig } from '../domain/channels.js';
 import type { YamlPath } from './errors.js';
 import { bool, str, text, type RawMap } from './raw.js';
-import { defaultOf, TLS_SCHEMA } from './schema/channels.schema.js';
+import { TLS_SCHEMA } from './schema/channels.schema.js';
+import { defaultOf } from './schema/common.js';
 import type { IssueSink } from './yaml-source.js';
 
 /** `tls:` of a channel whose URL is one of `secure` protocols; every file named must exist. */

@@ -104,9 +104,9 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
   if (existsSync(rulesPath)) {
     const rulesFile = readSource(rulesPath, env, issues);
     if (rulesFile.readable) {
-      validateRulesSchema(rulesFile.data, rulesFile.sink);
+      const rulesYaml = validateRulesSchema(rulesFile.data, rulesFile.sink);
       // Point and profile references are only checked against a points.yml that loaded.
-      rules = compileRules(rulesFile.data, rulesPath, pointsFile.readable ? points : null, rulesFile.sink);
+      rules = compileRules(rulesYaml, rulesPath, pointsFile.readable ? points : null, rulesFile.sink);
     }
   }
 

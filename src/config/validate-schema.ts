@@ -70,14 +70,9 @@ export function validatePointsSchema(data: unknown, sink: IssueSink): PointsYaml
   return checked<PointsYaml>(POINTS_SCHEMA, data, sink);
 }
 
-export function validateRulesSchema(data: unknown, sink: IssueSink): void {
-  validateAgainst(RULES_SCHEMA, data, sink);
-}
-
-function validateAgainst(schema: JsonSchema, data: unknown, sink: IssueSink): void {
-  const validate = validatorFor(schema);
-  if (validate(data)) return;
-  report(validate.errors ?? [], sink);
+/** rules.yml checked, repaired and completed with defaults as for server.yml; null when unusable. */
+export function validateRulesSchema(data: unknown, sink: IssueSink): unknown {
+  return checked<unknown>(RULES_SCHEMA, data, sink);
 }
 
 function report(errors: readonly ErrorObject[], sink: IssueSink): void {

@@ -127,8 +127,3 @@ export const CHANNEL_SCHEMA: JsonSchema = strictObject(
   },
   ['name', 'type'],
 );
-
-/** The default `schema` declares for `key`: compile falls back to it where a written value is refused (a 0 duration). */
-export function defaultOf(schema: JsonSchema, key: string): unknown {
-  return (schema['properties'] as Record<string, JsonSchema>)[key]?.['default'];
-}

@@ -133,3 +133,8 @@ export function Section<T extends TProperties>(properties: T, options: Options =
 export function Strict<T extends TProperties>(properties: T, options: Options = {}): TObject<T> {
   return Type.Object(properties, { additionalProperties: false, ...options });
 }
+
+/** The default `schema` declares for `key`: compile falls back to it where a written value is refused (a 0 duration). */
+export function defaultOf(schema: JsonSchema, key: string): unknown {
+  return (schema['properties'] as Record<string, JsonSchema>)[key]?.['default'];
+}

@@ -1,6 +1,8 @@
 // JSON Schema of rules.yml: webhook endpoints, MQTT brokers and rules. Which condition a
 // `when:` holds (exactly one key) and references between sections are checked in
-// compile-rules.ts, where the messages can be specific.
+// compile-rules.ts, where the messages can be specific. Checked and repaired like
+// server.yml: the webhook defaults are declared here once. Rules are still read field by
+// field (`x-lenient`).
 import { DURATION, NAME, REGEX, strictObject, type JsonSchema } from './common.js';
 
 const NUMBER: JsonSchema = { type: 'number' };
@@ -15,26 +17,60 @@ const STRING_MAP: JsonSchema = { type: 'object', additionalProperties: { type: [
 
 const webhook = strictObject(
   {
-    url: { type: 'string', minLength: 1, pattern: '^https?://', 'x-message': 'must be an http:// or https:// URL' },
-    method: { enum: ['POST', 'PUT', 'PATCH'] },
-    headers: STRING_MAP,
-    secret: { type: ['string', 'number'] },
-    secrets: { type: 'array', items: { type: ['string', 'number'] }, minItems: 1, maxItems: 2 },
-    timeout: DURATION,
-    concurrency: { type: 'integer', minimum: 1, maximum: 64 },
-    enabled: { type: 'boolean' },
-    retry: strictObject({
-      maxAttempts: { type: 'integer', minimum: 1, maximum: 100 },
-      initialDelay: DURATION,
-      maxDelay: DURATION,
-    }),
+    // Kept when rejected, as before: the endpoint still gets its other checks and can be referred to.
+    url: {
+      type: 'string',
+      minLength: 1,
+      pattern: '^https?://',
+      'x-message': 'must be an http:// or https:// URL',
+      'x-lenient': true,
+      description: 'Where deliveries are sent.',
+    },
+    method: { enum: ['POST', 'PUT', 'PATCH'], default: 'POST', description: 'HTTP method.' },
+    headers: { ...STRING_MAP, description: 'Sent with every request.' },
+    secret: { type: ['string', 'number'], description: 'Signing secret, at least 16 characters.' },
+    secrets: {
+      type: 'array',
+      items: { type: ['string', 'number'] },
+      minItems: 1,
+      maxItems: 2,
+      description: 'Two signing secrets while rotating.',
+    },
+    timeout: { ...DURATION, default: '10s', description: 'For one delivery attempt.' },
+    concurrency: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 64,
+      default: 4,
+      description: 'Deliveries in flight to this endpoint.',
+    },
+    enabled: { type: 'boolean', default: true, description: 'false: deliveries are not sent.' },
+    retry: {
+      ...strictObject({
+        maxAttempts: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 100,
+          default: 8,
+          description: 'Attempts before a delivery fails.',
+        },
+        initialDelay: { ...DURATION, default: '1s', description: 'First wait before a retry; doubles.' },
+        maxDelay: { ...DURATION, default: '10m', description: 'Longest wait between retries.' },
+      }),
+      default: {},
+    },
   },
   ['url'],
 );
 
 const broker = strictObject(
   {
-    url: { type: 'string', pattern: '^mqtts?://', 'x-message': 'must be an mqtt:// or mqtts:// URL' },
+    url: {
+      type: 'string',
+      pattern: '^mqtts?://',
+      'x-message': 'must be an mqtt:// or mqtts:// URL',
+      'x-lenient': true,
+    },
     username: { type: ['string', 'number'] },
     password: { type: ['string', 'number'] },
     clientId: { type: 'string', minLength: 1 },
@@ -92,12 +128,18 @@ const rule = strictObject(
   ['name', 'actions'],
 );
 
+// A badly named endpoint or broker is kept (its name was reported), so rules naming it
+// are not also told it is unknown.
+const ENTRY_NAME: JsonSchema = { ...NAME, 'x-lenient': true };
+
+export const WEBHOOK_SCHEMA: JsonSchema = webhook;
+
 export const RULES_SCHEMA: JsonSchema = strictObject(
   {
     version: { const: 1 },
-    webhooks: { type: 'object', propertyNames: NAME, additionalProperties: webhook },
-    mqtt: { type: 'object', propertyNames: NAME, additionalProperties: broker },
-    rules: { type: 'array', items: rule },
+    webhooks: { type: 'object', propertyNames: ENTRY_NAME, additionalProperties: webhook },
+    mqtt: { type: 'object', propertyNames: ENTRY_NAME, additionalProperties: broker },
+    rules: { type: 'array', items: rule, 'x-lenient': true },
   },
   ['version'],
 );

@@ -130,4 +130,17 @@ rules:
       '21:5 rules[3].debounce: only applies to a rule on device.offline (it holds offline events back to hide flapping)',
     ]);
   });
+
+  it('reports a rejected webhook value once, its default taking its place', () => {
+    expect(
+      issues(`version: 1
+webhooks:
+  ops: { url: "http://127.0.0.1:9000/hook", timeout: 0, concurrency: 99, retry: { maxAttempts: 0 } }
+`),
+    ).toEqual([
+      '3:45 webhooks.ops.timeout: must be longer than 0',
+      '3:57 webhooks.ops.concurrency: must be ≤ 64',
+      '3:83 webhooks.ops.retry.maxAttempts: must be ≥ 1',
+    ]);
+  });
 });
