@@ -6,7 +6,7 @@ import type { DataSizeText, DurationText } from './schema/common.js';
 import { parseDataSize, parseDuration } from './units.js';
 import type { IssueSink } from './yaml-source.js';
 
-/** Lenient: for files still read field by field (points.yml, rules.yml, channels). */
+/** Lenient: for the parts still read field by field (the rules of rules.yml). */
 export function durationField(
   map: RawMap,
   key: string,

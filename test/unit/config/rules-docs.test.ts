@@ -1,0 +1,34 @@
+// docs/EVENTS.md and schema/rules.schema.ts must list the same webhook keys with the same defaults.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { WEBHOOK_SCHEMA } from '../../../src/config/schema/rules.schema.js';
+
+type Node = { readonly type?: unknown; readonly properties?: Record<string, Node>; readonly default?: unknown };
+
+/** Leaf keys, dotted below a mapping (`retry.maxDelay`), with their defaults. */
+function leaves(node: Node, prefix = ''): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    if (child.type === 'object' && child.properties)
+      for (const [k, v] of leaves(child, `${prefix}${key}.`)) out.set(k, v);
+    else out.set(`${prefix}${key}`, child.default);
+  }
+  return out;
+}
+
+describe('docs/EVENTS.md', () => {
+  it("documents every webhook key with the schema's default", () => {
+    const doc = readFileSync(new URL('../../../docs/EVENTS.md', import.meta.url), 'utf8');
+    const table = doc
+      .slice(doc.indexOf('### webhooks'))
+      .split(/\n\n/)
+      .find((part) => part.startsWith('| Key'))!;
+    const rows = new Map<string, string>();
+    for (const [, fields, value] of table.matchAll(/^\| ((?:`[\w.]+`(?: \/ )?)+) \| ([^|]+) \|/gm))
+      for (const [, key] of fields!.matchAll(/`([\w.]+)`/g)) rows.set(key!, value!.trim());
+    const keys = leaves(WEBHOOK_SCHEMA as Node);
+    expect([...rows.keys()].sort()).toEqual([...keys.keys()].sort());
+    for (const [key, value] of keys)
+      if (value !== undefined) expect(`${key}: ${rows.get(key)}`).toBe(`${key}: \`${String(value as string)}\``);
+  });
+});
