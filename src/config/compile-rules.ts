@@ -1,7 +1,8 @@
-// rules.yml → RulesConfig, with the checks a schema cannot express: one condition per
-// rule, references to endpoints, brokers, profiles and points, options that only fit
-// some conditions. Problems go to the sink with their position; compilation carries on
-// so the user sees every problem at once.
+// rules.yml (checked, repaired and completed with defaults by schema/rules.schema.ts) →
+// RulesConfig, with the checks a schema cannot express: one condition per rule, references
+// to endpoints, brokers, profiles and points, options that only fit some conditions.
+// Problems go to the sink with their position; compilation carries on so the user sees
+// every problem at once.
 import type { PointsConfig } from '../domain/config.js';
 import {
   EVENT_TYPES,
@@ -17,7 +18,7 @@ import {
   type WebhookEndpoint,
 } from '../domain/rules.js';
 import { known } from './compile-devices.js';
-import { durationField, positiveMs } from './durations.js';
+import { ms, positiveMs } from './durations.js';
 import type { YamlPath } from './errors.js';
 import { asList, asMap, bool, has, int, isRawMap, num, str, type RawMap } from './raw.js';
 import { defaultOf, type DurationText, type JsonSchema } from './schema/common.js';
@@ -45,7 +46,7 @@ export function compileRules(raw: unknown, file: string, points: PointsConfig | 
       else seen.set(name, at);
     }
     const rule = compileRule(m, at, { webhooks, mqtt, points }, sink);
-    if (rule && bool(m, 'enabled') !== false) rules.push(rule);
+    if (rule && m['enabled'] === true) rules.push(rule);
   });
   return { file, webhooks, mqtt, rules };
 }
@@ -135,8 +136,11 @@ function compileRule(m: RawMap, at: YamlPath, refs: References, sink: IssueSink)
   const actions = asList(m['actions'])
     .map((a, i) => compileAction(asMap(a), [...at, 'actions', i], refs, sink))
     .filter((a): a is RuleAction => a !== null);
-  const debounceMs = durationField(m, 'debounce', 0, at, sink);
-  if (has(m, 'debounce') && !(source?.kind === 'events' && source.types.includes('device.offline'))) {
+  // Written in the file, not filled in by the schema's default.
+  if (
+    sink.writtenValue([...at, 'debounce']) &&
+    !(source?.kind === 'events' && source.types.includes('device.offline'))
+  ) {
     sink.add(
       [...at, 'debounce'],
       'only applies to a rule on device.offline (it holds offline events back to hide flapping)',
@@ -145,11 +149,11 @@ function compileRule(m: RawMap, at: YamlPath, refs: References, sink: IssueSink)
   if (name === undefined || source === null || devices === null) return null;
   return {
     name,
-    description: str(m, 'description') ?? '',
+    description: m['description'] as string,
     source,
     devices,
-    cooldownMs: durationField(m, 'cooldown', 0, at, sink),
-    debounceMs,
+    cooldownMs: ms(m['cooldown'] as DurationText),
+    debounceMs: ms(m['debounce'] as DurationText),
     actions,
   };
 }
@@ -174,7 +178,7 @@ function compileSource(
   }
   if (hasOn) {
     for (const key of ['when', 'hysteresis', 'for', 'recovery'] as const) {
-      if (has(m, key)) sink.add([...at, key], 'only applies to a rule on a point');
+      if (sink.writtenValue([...at, key])) sink.add([...at, key], 'only applies to a rule on a point');
     }
     const list = Array.isArray(m['on']) ? m['on'] : [m['on']];
     const types: EventType[] = [];
@@ -194,21 +198,21 @@ function compileSource(
   }
   const condition = compileCondition(asMap(m['when']), [...at, 'when'], sink);
   if (condition === null) return null;
-  const hysteresis = num(m, 'hysteresis') ?? 0;
+  const written = (key: string): boolean => sink.writtenValue([...at, key]);
   const level = condition.kind === 'compare' || condition.kind === 'between' || condition.kind === 'outside';
-  if (has(m, 'hysteresis') && !level)
+  if (written('hysteresis') && !level)
     sink.add([...at, 'hysteresis'], 'only applies to comparisons, between and outside');
-  if (has(m, 'for') && condition.kind === 'noData')
+  if (written('for') && condition.kind === 'noData')
     sink.add([...at, 'for'], 'does not apply to noDataFor (its duration is the condition)');
-  if (has(m, 'recovery') && condition.kind === 'change')
+  if (written('recovery') && condition.kind === 'change')
     sink.add([...at, 'recovery'], 'does not apply to changeBy (it has no state to recover from)');
   return {
     kind: 'point',
     point,
     condition,
-    hysteresis,
-    forMs: durationField(m, 'for', 0, at, sink),
-    recovery: condition.kind === 'change' ? false : (bool(m, 'recovery') ?? true),
+    hysteresis: m['hysteresis'] as number,
+    forMs: ms(m['for'] as DurationText),
+    recovery: condition.kind === 'change' ? false : (m['recovery'] as boolean),
   };
 }
 
@@ -247,8 +251,10 @@ function compileCondition(when: RawMap, at: YamlPath, sink: IssueSink): Conditio
       return bit === undefined ? null : { kind: 'bit', bit, set: key === 'bitSet' };
     }
     default: {
-      const forMs = durationField(when, 'noDataFor', 0, at, sink, { positive: true });
-      return forMs === 0 ? null : { kind: 'noData', forMs };
+      const forMs = ms(when['noDataFor'] as DurationText);
+      if (forMs > 0) return { kind: 'noData', forMs };
+      sink.add([...at, 'noDataFor'], 'must be longer than 0');
+      return null;
     }
   }
 }

@@ -1,29 +1,9 @@
 // Duration and size fields → ms and bytes. A malformed value was already reported by the
 // schema; only the "longer than 0" check is reported here.
 import type { YamlPath } from './errors.js';
-import type { RawMap } from './raw.js';
 import type { DataSizeText, DurationText } from './schema/common.js';
 import { parseDataSize, parseDuration } from './units.js';
 import type { IssueSink } from './yaml-source.js';
-
-/** Lenient: for the parts still read field by field (the rules of rules.yml). */
-export function durationField(
-  map: RawMap,
-  key: string,
-  fallback: number,
-  at: YamlPath,
-  sink: IssueSink,
-  options: { positive?: boolean } = {},
-): number {
-  if (map[key] === undefined) return fallback;
-  const ms = parseDuration(map[key]);
-  if (ms === null) return fallback;
-  if (options.positive && ms === 0) {
-    sink.add([...at, key], 'must be longer than 0');
-    return fallback;
-  }
-  return ms;
-}
 
 // Typed converters for files whose schema has already checked and completed the data.
 

@@ -1,8 +1,7 @@
 // JSON Schema of rules.yml: webhook endpoints, MQTT brokers and rules. Which condition a
 // `when:` holds (exactly one key) and references between sections are checked in
 // compile-rules.ts, where the messages can be specific. Checked and repaired like
-// server.yml: the webhook defaults are declared here once. Rules are still read field by
-// field (`x-lenient`).
+// server.yml: the webhook and rule defaults are declared here once.
 import { DURATION, NAME, REGEX, strictObject, type JsonSchema } from './common.js';
 
 const NUMBER: JsonSchema = { type: 'number' };
@@ -78,6 +77,10 @@ const broker = strictObject(
   ['url'],
 );
 
+// Without its condition, source or action kind a rule means something else: a rejected one
+// leaves out the whole rule (or action) instead of adding follow-on errors.
+const whole = (schema: JsonSchema): JsonSchema => ({ ...schema, 'x-whole-entry': true });
+
 const when = strictObject({
   '>': NUMBER,
   '>=': NUMBER,
@@ -93,11 +96,13 @@ const when = strictObject({
   noDataFor: DURATION,
 });
 
+// Which keys fit which kind of action is checked in compile-rules.ts, so the kind-specific
+// defaults (log level info, qos 1, retain false) are applied there, not declared here.
 const action = strictObject({
-  webhook: NAME,
+  webhook: whole(NAME),
   body: {},
-  log: { enum: ['info', 'warn', 'error'] },
-  mqtt: NAME,
+  log: whole({ enum: ['info', 'warn', 'error'] }),
+  mqtt: whole(NAME),
   topic: { type: 'string', minLength: 1 },
   qos: { enum: [0, 1, 2] },
   retain: { type: 'boolean' },
@@ -106,24 +111,38 @@ const action = strictObject({
 
 const rule = strictObject(
   {
-    name: NAME,
-    description: { type: 'string' },
+    // Kept when rejected, like a badly named endpoint: the rule still gets its other checks.
+    name: { ...NAME, 'x-lenient': true, description: 'Unique; shown in events, webhooks and counters.' },
+    description: { type: 'string', default: '', description: 'Free text.' },
     // An event type or a list of them; the names are checked in compile-rules.ts.
-    on: { type: ['string', 'array'], minItems: 1, 'x-message': 'must be an event type or a list of them' },
-    point: { type: 'string', minLength: 1 },
-    when,
-    hysteresis: { type: 'number', minimum: 0 },
-    for: DURATION,
-    recovery: { type: 'boolean' },
-    devices: strictObject({
-      ids: { type: 'array', items: { type: ['string', 'integer'] }, minItems: 1 },
-      pattern: REGEX,
-      profiles: { type: 'array', items: NAME, minItems: 1 },
+    on: whole({
+      type: ['string', 'array'],
+      minItems: 1,
+      'x-message': 'must be an event type or a list of them',
+      description: 'Event rules: an event type or a list of them.',
     }),
-    cooldown: DURATION,
-    debounce: DURATION,
-    enabled: { type: 'boolean' },
-    actions: { type: 'array', items: action, minItems: 1 },
+    point: whole({ type: 'string', minLength: 1, description: 'Point rules: the point whose values are checked.' }),
+    when: whole({ ...when, description: 'Point rules: the condition, exactly one key.' }),
+    hysteresis: {
+      type: 'number',
+      minimum: 0,
+      default: 0,
+      description: 'Point rules: deadband before the condition clears.',
+    },
+    for: { ...DURATION, default: 0, description: 'Point rules: how long the condition must hold before firing.' },
+    recovery: { type: 'boolean', default: true, description: 'Point rules: raise rule.recovered when it clears.' },
+    devices: {
+      ...strictObject({
+        ids: { type: 'array', items: { type: ['string', 'integer'] }, minItems: 1 },
+        pattern: REGEX,
+        profiles: { type: 'array', items: NAME, minItems: 1 },
+      }),
+      description: 'Only devices matching every given part.',
+    },
+    cooldown: { ...DURATION, default: 0, description: 'Quiet time per rule and device after a firing.' },
+    debounce: { ...DURATION, default: 0, description: 'Rules on device.offline: how long an offline is held back.' },
+    enabled: { type: 'boolean', default: true, description: 'false: the rule is kept but off.' },
+    actions: { type: 'array', items: action, minItems: 1, description: 'What a firing does.' },
   },
   ['name', 'actions'],
 );
@@ -133,13 +152,14 @@ const rule = strictObject(
 const ENTRY_NAME: JsonSchema = { ...NAME, 'x-lenient': true };
 
 export const WEBHOOK_SCHEMA: JsonSchema = webhook;
+export const RULE_SCHEMA: JsonSchema = rule;
 
 export const RULES_SCHEMA: JsonSchema = strictObject(
   {
     version: { const: 1 },
     webhooks: { type: 'object', propertyNames: ENTRY_NAME, additionalProperties: webhook },
     mqtt: { type: 'object', propertyNames: ENTRY_NAME, additionalProperties: broker },
-    rules: { type: 'array', items: rule, 'x-lenient': true },
+    rules: { type: 'array', items: rule },
   },
   ['version'],
 );

@@ -143,4 +143,34 @@ webhooks:
       '3:83 webhooks.ops.retry.maxAttempts: must be ≥ 1',
     ]);
   });
+
+  it('reports a rejected rule value once, its default taking its place', () => {
+    expect(
+      issues(`version: 1
+rules:
+  - name: quiet
+    point: temperature
+    when: { ">": 1 }
+    cooldown: soon
+    hysteresis: -1
+    actions: [{ log: loud }, { mqtt: "no such!" }]
+  - name: "bad name!"
+    on: device.online
+    actions: [{ webhook: nope }]
+  - name: odd
+    on: 5
+    actions: [{ log: info }]
+`),
+    ).toEqual([
+      '6:5 rules[0].cooldown: must be a duration like 30s, 500ms, 2m, 1h, 7d, or whole milliseconds',
+      '7:5 rules[0].hysteresis: must be ≥ 0',
+      '8:17 rules[0].actions[0].log: must be one of: info, warn, error',
+      '8:32 rules[0].actions[1].mqtt: must be a name of letters, digits, _ . - (at most 64, starting with a letter or digit)',
+      // A badly named rule still gets its other checks.
+      '9:5 rules[1].name: must be a name of letters, digits, _ . - (at most 64, starting with a letter or digit)',
+      '11:17 rules[1].actions[0].webhook: unknown webhook "nope" (none are defined)',
+      // Not also "unknown event type 5": without its source the rule is left out.
+      '13:5 rules[2].on: must be an event type or a list of them',
+    ]);
+  });
 });
