@@ -62,7 +62,7 @@ export class SqliteHistory implements HistoryStore {
     return this.parts().writer;
   }
 
-  get reader(): HistoryReader & { explain(sql: string, ...params: unknown[]): string[] } {
+  get reader(): HistoryReader & { explain(sql: string, ...params: unknown[]): string[]; readonly threads: number } {
     return this.parts().reader;
   }
 

@@ -3,13 +3,15 @@
 // every poll, heartbeat and API request behind it. Here the main thread only posts the
 // query and takes the rows back; every query has a time budget and may be cancelled by its
 // caller, and a thread stuck in a cancelled query is terminated and replaced, so the pool
-// never wedges. Queries beyond the free threads wait in a bounded queue.
+// never wedges. Queries beyond the free threads wait in a bounded queue. Threads start with
+// the first query that needs one: a gateway nobody looks at pays no isolates for reading.
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../log.js';
 import { StorageError } from '../errors.js';
 import type { HistoryReader } from '../history.js';
 import type { FromReader, ReaderInit, ReaderMethod, ToReader } from './reader-protocol.js';
 import { openReadConnection } from './sqlite-connection.js';
+import { SqliteHistoryReader } from './sqlite-reader.js';
 import { sqliteWorkerScript } from './worker-script.js';
 
 export interface ReaderPoolOptions {
@@ -38,6 +40,8 @@ interface Job {
 
 interface Slot {
   worker: Worker | null;
+  /** A thread is being started for this slot. */
+  spawning: boolean;
   job: Job | null;
 }
 
@@ -63,16 +67,29 @@ export class SqliteReaderPool implements HistoryReader {
     private readonly options: ReaderPoolOptions = {},
   ) {}
 
-  /** Starts the threads and waits until each has opened its connection. */
-  async start(): Promise<void> {
+  /**
+   * Checks that a read connection opens, as each thread will open it, and learns its page
+   * cache; the threads themselves start when queries need them.
+   */
+  start(): Promise<void> {
     const threads = Math.max(1, this.options.threads ?? DEFAULT_READER_THREADS);
-    for (let i = 0; i < threads; i++) this.slots.push({ worker: null, job: null });
+    const probe = new SqliteHistoryReader(this.init.path, { cacheBytes: this.init.cacheBytes });
     try {
-      await Promise.all(this.slots.map((slot) => this.spawn(slot)));
+      probe.open();
+      this.cachedPageCacheKiB = probe.pageCacheKiB();
     } catch (err) {
-      await this.stop();
-      throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      return Promise.reject(new StorageError('STORAGE_OPEN_FAILED', `${this.init.path}: ${message}`));
+    } finally {
+      probe.close();
     }
+    for (let i = 0; i < threads; i++) this.slots.push({ worker: null, spawning: false, job: null });
+    return Promise.resolve();
+  }
+
+  /** Reader threads running now (they start with the first queries that need them). */
+  get threads(): number {
+    return this.slots.reduce((n, slot) => n + (slot.worker === null ? 0 : 1), 0);
   }
 
   /** The read connections' page cache, KiB, as SQLite reports it. */
@@ -130,7 +147,9 @@ export class SqliteReaderPool implements HistoryReader {
     const { args, signal } = splitSignal(raw);
     if (this.closing) return Promise.reject(new StorageError('STORAGE_WORKER_FAILED', 'history reader is closed'));
     if (signal?.aborted) return Promise.reject(aborted());
-    if (this.queue.length >= (this.options.maxQueued ?? DEFAULT_MAX_QUEUED_QUERIES)) {
+    // Queries that a thread still to be started will take are not waiting beyond the threads.
+    const starting = this.slots.reduce((n, slot) => n + (slot.worker === null ? 1 : 0), 0);
+    if (this.queue.length - starting >= (this.options.maxQueued ?? DEFAULT_MAX_QUEUED_QUERIES)) {
       return Promise.reject(new StorageError('STORAGE_READ_BUSY', 'too many history queries waiting'));
     }
     return new Promise((resolve, reject) => {
@@ -144,8 +163,18 @@ export class SqliteReaderPool implements HistoryReader {
     });
   }
 
-  /** Hands waiting queries to idle threads. */
+  /** Hands waiting queries to idle threads, starting threads while queries wait for one. */
   private pump(): void {
+    let idle = 0;
+    // Threads being started count as idle: they take the next waiting queries.
+    for (const slot of this.slots) if ((slot.worker !== null && slot.job === null) || slot.spawning) idle++;
+    for (const slot of this.slots) {
+      if (this.queue.length <= idle) break;
+      if (slot.worker === null && !slot.spawning) {
+        idle++;
+        this.respawn(slot);
+      }
+    }
     for (const slot of this.slots) {
       if (this.queue.length === 0) return;
       if (slot.worker === null || slot.job !== null) continue;
@@ -191,8 +220,8 @@ export class SqliteReaderPool implements HistoryReader {
       () => this.pump(),
       (err: unknown) => {
         this.log.error({ err }, 'history reader thread could not be restarted');
-        // With no thread left, waiting queries would wait forever: fail them.
-        if (this.slots.every((s) => s.worker === null)) {
+        // With no thread left or coming, waiting queries would wait forever: fail them.
+        if (this.slots.every((s) => s.worker === null && !s.spawning)) {
           const failed = new StorageError('STORAGE_WORKER_FAILED', 'no history reader thread is running');
           for (const job of this.queue.splice(0)) this.settle(job, failed);
         }
@@ -203,6 +232,7 @@ export class SqliteReaderPool implements HistoryReader {
   private spawn(slot: Slot): Promise<void> {
     const script = sqliteWorkerScript('reader-worker');
     const worker = new Worker(script.url, { workerData: this.init, execArgv: script.execArgv });
+    slot.spawning = true;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     this.exits.add(exited);
     void exited.then(() => this.exits.delete(exited));
@@ -211,11 +241,13 @@ export class SqliteReaderPool implements HistoryReader {
       worker.on('message', (message: FromReader) => {
         if (message.type === 'ready') {
           ready = true;
+          slot.spawning = false;
           this.cachedPageCacheKiB = message.pageCacheKiB;
           if (this.closing) void worker.terminate();
           else slot.worker = worker;
           resolve();
         } else if (message.type === 'fatal') {
+          slot.spawning = false;
           reject(new StorageError('STORAGE_OPEN_FAILED', `${this.init.path}: ${message.message}`));
         } else {
           this.answer(slot, worker, message);
@@ -224,6 +256,7 @@ export class SqliteReaderPool implements HistoryReader {
       worker.on('error', (err) => this.log.error({ err }, 'history reader thread crashed'));
       worker.once('exit', (code) => {
         if (!ready) {
+          slot.spawning = false;
           reject(new StorageError('STORAGE_WORKER_FAILED', `history reader thread exited (code ${code})`));
           return;
         }

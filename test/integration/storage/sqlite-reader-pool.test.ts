@@ -1,6 +1,6 @@
 // The SQLite reader threads: queries run off the main thread, and a query that runs out of
 // time or whose caller gives up is cancelled without wedging the pool.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StorageError } from '../../../src/storage/index.js';
 import { sample, tempHistory, type TempHistory } from './history-fixture.js';
 
@@ -38,6 +38,17 @@ describe('SQLite reader threads', () => {
     expect(one).toHaveLength(ROWS / 10);
     expect(one.every((r) => r.point === 'p3')).toBe(true);
     expect(counts.deviceData).toBe(ROWS);
+  });
+
+  it('starts no thread until a query needs one, then only as many as wait', async () => {
+    const h = await filled({ threads: 2 });
+    expect(h.reader.threads).toBe(0);
+    expect(await h.reader.data({ registrationId: 'A', limit: 5 })).toHaveLength(5);
+    expect(h.reader.threads).toBe(1);
+    // Two at once: the second waits, so the second thread starts (the first may still take
+    // that query if it finishes before the new thread is up).
+    await Promise.all([h.reader.counts(), h.reader.counts()]);
+    await vi.waitFor(() => expect(h.reader.threads).toBe(2));
   });
 
   it('cancels a query whose caller gives up, running or waiting, and keeps serving', async () => {
