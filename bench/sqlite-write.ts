@@ -127,6 +127,8 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
       retention: {
         // Only swept when asked (--queries): rows older than a day before the bench's "now".
         deviceDataMs: DAY_MS,
+        minuteRollupsMs: 0,
+        hourRollupsMs: 0,
         heartbeatLogMs: 0,
         rawPacketsMs: 0,
         connectionHistoryMs: 0,

@@ -92,6 +92,8 @@ export function compileServer(raw: ServerYaml, sink: IssueSink): CompiledServer 
     },
     retention: {
       deviceDataMs: ms(retention.deviceData),
+      minuteRollupsMs: ms(retention.minuteRollups),
+      hourRollupsMs: ms(retention.hourRollups),
       heartbeatLogMs: ms(retention.heartbeatLog),
       rawPacketsMs: ms(retention.rawPackets),
       connectionHistoryMs: ms(retention.connectionHistory),

@@ -125,6 +125,9 @@ export interface WriteBufferConfig {
 export interface RetentionConfig {
   /** Age limits in milliseconds; 0 keeps forever. */
   readonly deviceDataMs: number;
+  /** Rollup tiers (rollup_minute, rollup_hour): charts of long ranges read these. */
+  readonly minuteRollupsMs: number;
+  readonly hourRollupsMs: number;
   readonly heartbeatLogMs: number;
   readonly rawPacketsMs: number;
   readonly connectionHistoryMs: number;

@@ -19,7 +19,13 @@ import type {
   RawPacketRecord,
   WriterStats,
 } from './history.js';
-import { WriteBatchBuilder, type WriteBatch } from './write-batch.js';
+import {
+  SAMPLE_COUNTED,
+  SAMPLE_STORED,
+  SAMPLE_STORED_AND_COUNTED,
+  WriteBatchBuilder,
+  type WriteBatch,
+} from './write-batch.js';
 
 export interface SinkResult {
   readonly ok: boolean;
@@ -153,7 +159,19 @@ export class BufferedHistoryWriter implements HistoryWriter {
     this.accept(1, false, (b) => b.rawPacket(record));
   }
 
-  samples(batch: readonly Sample[]): void {
+  samples(all: readonly Sample[], stored?: readonly Sample[]): void {
+    if (stored === undefined || stored === all) {
+      this.sampleRows(all, () => SAMPLE_STORED_AND_COUNTED);
+      return;
+    }
+    const storedSet = new Set(stored);
+    this.sampleRows(all, (s) => (storedSet.has(s) ? SAMPLE_STORED_AND_COUNTED : SAMPLE_COUNTED));
+    const allSet = new Set(all);
+    const onlyStored = stored.filter((s) => !allSet.has(s));
+    if (onlyStored.length > 0) this.sampleRows(onlyStored, () => SAMPLE_STORED);
+  }
+
+  private sampleRows(batch: readonly Sample[], flagsOf: (s: Sample) => number): void {
     // In slices that fill the current batch exactly, so one huge call still yields
     // batches of maxRows.
     const length = (batch as readonly Sample[] | null)?.length ?? 0;
@@ -162,7 +180,10 @@ export class BufferedHistoryWriter implements HistoryWriter {
       const from = offset;
       const to = Math.min(length, from + Math.max(1, this.options.maxRows - this.builder.rows));
       this.accept(to - from, false, (b) => {
-        for (let i = from; i < to; i++) b.sample(batch[i]!);
+        for (let i = from; i < to; i++) {
+          const sample = batch[i]!;
+          b.sample(sample, flagsOf(sample));
+        }
       });
       offset = to;
     }

@@ -122,7 +122,12 @@ export interface HistoryWriter {
   connection(record: ConnectionRecord): void;
   heartbeat(record: HeartbeatRecord): void;
   rawPacket(record: RawPacketRecord): void;
-  samples(batch: readonly Sample[]): void;
+  /**
+   * `all` count in the rollups; `stored` (default: all of them) are also written as rows of
+   * device_data. A policy that stores by exception passes fewer, or a held sample of an
+   * earlier call (swinging door) that is in `stored` only.
+   */
+  samples(all: readonly Sample[], stored?: readonly Sample[]): void;
   event(record: EventRecord): void;
   /** Resolves when everything accepted before the call is committed (or given up). */
   flush(): Promise<void>;
@@ -251,6 +256,8 @@ export interface HistoryReader {
 /** Rows deleted by one retention sweep, per table. */
 export interface RetentionReport {
   readonly deviceData: number;
+  readonly minuteRollups: number;
+  readonly hourRollups: number;
   readonly heartbeatLog: number;
   readonly connectionHistory: number;
   readonly rawPackets: number;

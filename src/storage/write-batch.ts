@@ -37,7 +37,15 @@ export interface SampleColumns {
   readonly raw: Uint32Array;
   readonly ts: Float64Array;
   readonly quality: Uint32Array;
+  /** SAMPLE_STORED and/or SAMPLE_COUNTED. */
+  readonly flags: Uint8Array;
 }
+
+/** The sample is written as a row of device_data. */
+export const SAMPLE_STORED = 1;
+/** The sample counts in the rollups (every sample does, stored or not: store by exception). */
+export const SAMPLE_COUNTED = 2;
+export const SAMPLE_STORED_AND_COUNTED = SAMPLE_STORED | SAMPLE_COUNTED;
 
 export interface RawPacketColumns {
   readonly count: number;
@@ -108,7 +116,7 @@ export function newBatchId(): string {
 export function transferables(batch: WriteBatch): ArrayBuffer[] {
   const s = batch.samples;
   const r = batch.rawPackets;
-  const views = [s.device, s.point, s.slave, s.address, s.value, s.hasValue, s.text, s.raw, s.ts, s.quality];
+  const views = [s.device, s.point, s.slave, s.address, s.value, s.hasValue, s.text, s.raw, s.ts, s.quality, s.flags];
   views.push(r.device, r.direction, r.kind, r.at, r.ip, r.port, r.note, r.byteEnd, r.bytes);
   return views.map((v) => v.buffer as ArrayBuffer);
 }
@@ -144,6 +152,7 @@ export class WriteBatchBuilder {
   private sRaw = new Uint32Array(INITIAL_CAPACITY);
   private sTs = new Float64Array(INITIAL_CAPACITY);
   private sQuality = new Uint32Array(INITIAL_CAPACITY);
+  private sFlags = new Uint8Array(INITIAL_CAPACITY);
 
   private rawCount = 0;
   private rawCapacity = 16;
@@ -193,7 +202,7 @@ export class WriteBatchBuilder {
     this.events.push({ id, type, registrationId, rule, at, payload });
   }
 
-  sample(s: Sample): void {
+  sample(s: Sample, flags: number = SAMPLE_STORED_AND_COUNTED): void {
     // Read every field before touching the columns: a malformed record throws here and
     // leaves the batch as it was.
     const { deviceId, point, slave, address, value, text, raw, ts, quality } = s;
@@ -209,6 +218,7 @@ export class WriteBatchBuilder {
     this.sRaw[i] = this.intern(raw);
     this.sTs[i] = ts;
     this.sQuality[i] = this.intern(quality);
+    this.sFlags[i] = flags;
     this.sampleCount = i + 1;
   }
 
@@ -267,6 +277,7 @@ export class WriteBatchBuilder {
         raw: this.sRaw,
         ts: this.sTs,
         quality: this.sQuality,
+        flags: this.sFlags,
       },
     };
   }
@@ -293,6 +304,7 @@ export class WriteBatchBuilder {
     this.sRaw = grown(this.sRaw, n);
     this.sTs = grown(this.sTs, n);
     this.sQuality = grown(this.sQuality, n);
+    this.sFlags = grown(this.sFlags, n);
     this.sampleCapacity = n;
   }
 

@@ -99,7 +99,9 @@ const WriteBuffer = Section({
 });
 
 const Retention = Section({
-  deviceData: Duration({ default: '365d', description: 'Decoded samples.' }),
+  deviceData: Duration({ default: '365d', description: 'Decoded samples (raw rows).' }),
+  minuteRollups: Duration({ default: '730d', description: 'Per-minute rollups (min/max/avg/count).' }),
+  hourRollups: Duration({ default: '0', description: 'Per-hour rollups; 0 keeps them forever.' }),
   heartbeatLog: Duration({ default: '7d', description: 'Heartbeat records.' }),
   rawPackets: Duration({ default: '3d', description: 'Recorded raw packets.' }),
   connectionHistory: Duration({

@@ -13,7 +13,8 @@
 import { Readable } from 'node:stream';
 import type { PoolConnection, QueryOptions, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { SAMPLE_TSV_COLUMNS, sampleLine, type SampleRow } from './sample-tsv.js';
-import { PACKET_DIRECTIONS, RAW_PACKET_KINDS, type WriteBatch } from '../write-batch.js';
+import { PACKET_DIRECTIONS, RAW_PACKET_KINDS, SAMPLE_COUNTED, SAMPLE_STORED, type WriteBatch } from '../write-batch.js';
+import { MysqlRollups } from './mysql-rollups.js';
 
 /** Rows per INSERT statement. */
 const ROWS_PER_INSERT = 500;
@@ -25,6 +26,7 @@ type Row = unknown[];
 export class MysqlBatchApplier {
   private readonly deviceIds = new Map<string, number>();
   private readonly pointIds = new Map<string, number>();
+  private readonly rollups = new MysqlRollups();
   /** Cleared for good the first time the server refuses LOAD DATA LOCAL. */
   private loadData: boolean;
 
@@ -39,13 +41,29 @@ export class MysqlBatchApplier {
   async apply(connection: PoolConnection, batches: readonly WriteBatch[]): Promise<void> {
     await connection.beginTransaction();
     try {
+      await this.rollups.recoverIfNeeded(connection);
       const lastSeen = new Map<number, number>();
       for (const batch of batches) await this.applyRows(connection, batch, lastSeen);
       await this.touchDevices(connection, lastSeen);
+      await this.rollups.endOfCommit(connection);
       await connection.commit();
     } catch (err) {
       this.deviceIds.clear();
       this.pointIds.clear();
+      this.rollups.rolledBack();
+      await connection.rollback().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Writes the rollups' pending deltas (the store is closing cleanly), in one transaction. */
+  async drainRollups(connection: PoolConnection): Promise<void> {
+    await connection.beginTransaction();
+    try {
+      await this.rollups.drain(connection);
+      await connection.commit();
+    } catch (err) {
+      this.rollups.rolledBack();
       await connection.rollback().catch(() => undefined);
       throw err;
     }
@@ -148,10 +166,17 @@ export class MysqlBatchApplier {
       if (!rows) byDevice.set(deviceId, (rows = []));
       const text = s.text[i]!;
       const value = s.value[i]!;
+      const pointId = idOf(this.pointIds, strings[s.point[i]!]!, 'point');
+      const flags = s.flags[i]!;
+      const stored = (flags & SAMPLE_STORED) !== 0;
+      if ((flags & SAMPLE_COUNTED) !== 0 && s.hasValue[i] === 1 && Number.isFinite(value))
+        this.rollups.add(deviceId, pointId, s.ts[i]!, value, stored);
+      noteLastSeen(lastSeen, deviceId, s.ts[i]!);
+      if (!stored) continue;
       rows.push({
         deviceId,
         ts: s.ts[i]!,
-        pointId: idOf(this.pointIds, strings[s.point[i]!]!, 'point'),
+        pointId,
         slave: s.slave[i]!,
         address: s.address[i]!,
         // MySQL has no NaN or infinity; such a reading is stored as "no number".
@@ -160,9 +185,9 @@ export class MysqlBatchApplier {
         raw: strings[s.raw[i]!]!,
         quality: strings[s.quality[i]!]!,
       });
-      noteLastSeen(lastSeen, deviceId, s.ts[i]!);
     }
-    await this.insertSamples(c, [...byDevice.values()].flat());
+    const rows = [...byDevice.values()].flat();
+    if (rows.length > 0) await this.insertSamples(c, rows);
   }
 
   /**

@@ -10,6 +10,7 @@ import type { RetentionConfig } from '../../domain/config.js';
 import type { RetentionReport } from '../history.js';
 import { APPLIED_BATCH_KEEP_MS } from '../migrations/002_applied_batches.js';
 import { sweepRetention } from '../retention-sweep.js';
+import { ROLLUP_TABLE, type RollupTier } from '../rollup/rollup-row.js';
 
 export const MYSQL_RETENTION_CHUNK_ROWS = 5000;
 
@@ -39,6 +40,7 @@ export class MysqlRetention {
     const ctx = { now, pause, stopping };
     return sweepRetention(this.config, {
       deleteOldData: (maxAgeMs) => this.deleteOldData(maxAgeMs, ctx),
+      deleteOldRollups: (tier, maxAgeMs) => this.deleteOldRollups(tier, maxAgeMs, ctx),
       deleteOlderThan: (table, maxAgeMs) => this.deleteOlderThan(table, maxAgeMs, ctx),
       capRawPackets: () => this.capRawPackets(ctx),
       forgetAppliedBatches: async () => {
@@ -68,6 +70,32 @@ export class MysqlRetention {
           'DELETE FROM device_data WHERE device_id = ? AND received_at < ? ORDER BY received_at, point_id LIMIT ?',
           [id, cutoff, this.chunkRows],
         ),
+      );
+      if (ctx.stopping()) break;
+    }
+    return deleted;
+  }
+
+  /**
+   * Rollups are clustered by (device, point, bucket): each series' old rows are the front of
+   * its range, so the sweep deletes series by series (the list comes from a loose index scan).
+   */
+  private async deleteOldRollups(tier: RollupTier, maxAgeMs: number, ctx: SweepContext): Promise<number> {
+    if (maxAgeMs <= 0) return 0; // 0 keeps forever
+    const table = ROLLUP_TABLE[tier];
+    const cutoff = ctx.now - maxAgeMs;
+    const [series] = await this.pool.query<RowDataPacket[]>(
+      `SELECT device_id, point_id FROM ${table} GROUP BY device_id, point_id`,
+    );
+    let deleted = 0;
+    for (const { device_id: deviceId, point_id: pointId } of series) {
+      deleted += await this.repeat(ctx, () =>
+        this.run(`DELETE FROM ${table} WHERE device_id = ? AND point_id = ? AND bucket < ? ORDER BY bucket LIMIT ?`, [
+          deviceId,
+          pointId,
+          cutoff,
+          this.chunkRows,
+        ]),
       );
       if (ctx.stopping()) break;
     }

@@ -35,9 +35,23 @@ export class MysqlBatchSink implements BatchSink {
     return result;
   }
 
-  /** The pool is the store's to end (the reader shares it); only wait for the last write. */
+  /**
+   * The pool is the store's to end (the reader shares it): waits for the last write, then
+   * writes the rollups' pending deltas. If that fails nothing is lost: the next start folds
+   * the raw rows from rollup_state.pending_since back in.
+   */
   async close(): Promise<void> {
     await this.tail;
+    try {
+      const connection = await this.pool.getConnection();
+      try {
+        await this.applier.drainRollups(connection);
+      } finally {
+        connection.release();
+      }
+    } catch (err) {
+      this.log.warn({ error: err instanceof Error ? err.message : String(err) }, 'writing the pending rollups failed');
+    }
   }
 
   private async commit(batch: WriteBatch): Promise<SinkResult> {

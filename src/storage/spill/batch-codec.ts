@@ -4,13 +4,21 @@
 //   u8 format version
 //   u32 length + UTF-8 JSON of the small parts: id, rows, strings, devices, connections, heartbeats,
 //   events (absent in records written before events existed: read as none)
-//   u32 sample count, then each sample column's used part, in SAMPLE_COLUMNS order
+//   u32 sample count, then each sample column's used part, in SAMPLE_COLUMNS order (version 1
+//   records have no flags column)
 //   u32 raw packet count, then each raw packet column's used part, u32 length + packet bytes
 // The typed-array columns are copied as they are: encoding a 5,000-row batch is a few
 // memcpy calls and one small JSON.stringify, not 5,000 objects.
-import type { RawPacketColumns, SampleColumns, WriteBatch } from '../write-batch.js';
+import {
+  SAMPLE_STORED_AND_COUNTED,
+  type RawPacketColumns,
+  type SampleColumns,
+  type WriteBatch,
+} from '../write-batch.js';
 
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
+/** Version 1 had no `flags` column: every sample was stored and counted. */
+const FORMAT_WITHOUT_FLAGS = 1;
 
 type Column = Uint8Array | Int32Array | Uint32Array | Float64Array;
 type ColumnType = (new (length: number) => Column) & { readonly BYTES_PER_ELEMENT: number };
@@ -26,6 +34,7 @@ const SAMPLE_COLUMNS: readonly (readonly [keyof Omit<SampleColumns, 'count'>, Co
   ['raw', Uint32Array],
   ['ts', Float64Array],
   ['quality', Uint32Array],
+  ['flags', Uint8Array],
 ];
 
 const RAW_COLUMNS: readonly (readonly [keyof Omit<RawPacketColumns, 'count' | 'bytes'>, ColumnType])[] = [
@@ -69,7 +78,8 @@ export function encodeBatch(batch: WriteBatch): Buffer {
 export function decodeBatch(bytes: Uint8Array): WriteBatch {
   const reader = new Reader(bytes);
   const version = reader.u8();
-  if (version !== FORMAT_VERSION) throw new BatchFormatError(`unknown batch format ${version}`);
+  if (version !== FORMAT_VERSION && version !== FORMAT_WITHOUT_FLAGS)
+    throw new BatchFormatError(`unknown batch format ${version}`);
   let meta: Meta;
   try {
     meta = JSON.parse(Buffer.from(reader.take(reader.u32())).toString('utf8')) as Meta;
@@ -83,7 +93,10 @@ export function decodeBatch(bytes: Uint8Array): WriteBatch {
 
   const sampleCount = reader.u32();
   const samples: Record<string, unknown> = { count: sampleCount };
-  for (const [name, type] of SAMPLE_COLUMNS) samples[name] = reader.column(type, sampleCount);
+  for (const [name, type] of SAMPLE_COLUMNS) {
+    if (name === 'flags' && version === FORMAT_WITHOUT_FLAGS) samples[name] = everyFlag(sampleCount);
+    else samples[name] = reader.column(type, sampleCount);
+  }
   const rawCount = reader.u32();
   const raw: Record<string, unknown> = { count: rawCount };
   for (const [name, type] of RAW_COLUMNS) raw[name] = reader.column(type, rawCount);
@@ -101,6 +114,10 @@ export function decodeBatch(bytes: Uint8Array): WriteBatch {
     samples: samples as unknown as SampleColumns,
     rawPackets: raw as unknown as RawPacketColumns,
   };
+}
+
+function everyFlag(count: number): Uint8Array {
+  return new Uint8Array(count).fill(SAMPLE_STORED_AND_COUNTED);
 }
 
 function header(version: number, jsonLength: number): Uint8Array {

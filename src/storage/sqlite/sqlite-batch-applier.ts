@@ -14,11 +14,14 @@ import type Database from 'better-sqlite3';
 import {
   PACKET_DIRECTIONS,
   RAW_PACKET_KINDS,
+  SAMPLE_COUNTED,
+  SAMPLE_STORED,
   type RawPacketColumns,
   type SampleColumns,
   type WriteBatch,
 } from '../write-batch.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
+import { SqliteRollups } from './sqlite-rollups.js';
 
 /** Samples per multi-row INSERT: one native call for 50 rows instead of 50. */
 const ROWS_PER_INSERT = 50;
@@ -50,6 +53,7 @@ export class SqliteBatchApplier {
   private readonly insertSamples: Database.Statement;
   private readonly sampleArgs: unknown[] = new Array(ROWS_PER_INSERT * SAMPLE_COLUMNS);
   private readonly applyInTransaction: Database.Transaction<(batches: readonly WriteBatch[]) => void>;
+  private readonly rollups: SqliteRollups;
 
   constructor(private readonly db: SqliteDatabase) {
     this.markApplied = db.prepare(
@@ -93,13 +97,16 @@ export class SqliteBatchApplier {
     this.selectPointName = db.prepare('SELECT id FROM point_names WHERE name = ?').pluck();
     this.insertSample = db.prepare(SAMPLE_INSERT + SAMPLE_VALUES);
     this.insertSamples = db.prepare(SAMPLE_INSERT + new Array<string>(ROWS_PER_INSERT).fill(SAMPLE_VALUES).join(', '));
+    this.rollups = new SqliteRollups(db);
     this.applyInTransaction = db.transaction((batches: readonly WriteBatch[]) => {
+      this.rollups.recoverIfNeeded();
       // Devices' last_seen moves once per commit, not once per batch: with small batches
       // grouped into one commit, that is one UPDATE per device instead of one per batch.
       // Taking the MAX makes the order against online/offline updates irrelevant.
       const lastSeen = new Map<number, number>();
       for (const batch of batches) this.applyRows(batch, lastSeen);
       for (const [deviceId, at] of lastSeen) this.touchDevice.run(at, deviceId);
+      this.rollups.endOfCommit();
     });
   }
 
@@ -117,8 +124,14 @@ export class SqliteBatchApplier {
       // Ids cached during the rolled-back transaction may point at rows that no longer exist.
       this.deviceIds.clear();
       this.pointIds.clear();
+      this.rollups.rolledBack();
       throw err;
     }
+  }
+
+  /** Writes the rollups' pending deltas: the writer is closing cleanly. */
+  drainRollups(): void {
+    this.rollups.drain();
   }
 
   private applyRows(batch: WriteBatch, lastSeen: Map<number, number>): void {
@@ -201,13 +214,21 @@ export class SqliteBatchApplier {
     // Point id of each interned string, resolved once per batch (0: not resolved yet).
     const pointIdOfString = new Float64Array(strings.length);
     const args = this.sampleArgs;
+    const rollups = this.rollups;
     let k = 0;
     for (let j = 0; j < n; j++) {
       const i = order.rows[j]!;
       const name = s.point[i]!;
       let pointId = pointIdOfString[name]!;
       if (pointId === 0) pointId = pointIdOfString[name] = this.pointId(strings[name]!);
-      fillSampleArgs(args, k * SAMPLE_COLUMNS, strings, s, order.deviceIdOfRow[i]!, pointId, i);
+      const deviceId = order.deviceIdOfRow[i]!;
+      const flags = s.flags[i]!;
+      const value = s.value[i]!;
+      const stored = (flags & SAMPLE_STORED) !== 0;
+      if ((flags & SAMPLE_COUNTED) !== 0 && s.hasValue[i] === 1 && Number.isFinite(value))
+        rollups.add(deviceId, pointId, s.ts[i]!, value, stored);
+      if (!stored) continue;
+      fillSampleArgs(args, k * SAMPLE_COLUMNS, strings, s, deviceId, pointId, i);
       if (++k === ROWS_PER_INSERT) {
         this.insertSamples.run(args);
         k = 0;

@@ -16,11 +16,14 @@ import type { RetentionReport } from '../history.js';
 import type Database from 'better-sqlite3';
 import { APPLIED_BATCH_KEEP_MS } from '../migrations/002_applied_batches.js';
 import { sweepRetention, type AgedTable } from '../retention-sweep.js';
+import { ROLLUP_TABLE, type RollupTier } from '../rollup/rollup-row.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 
 export const RETENTION_CHUNK_ROWS = 5000;
 /** Devices looked at per device_data transaction, so a sweep with little to delete still pauses. */
 const DEVICES_PER_CHUNK = 500;
+/** Series (device, point) cleared per rollup transaction: an hourly sweep finds ~60 old rows in each. */
+const SERIES_PER_CHUNK = 100;
 
 const TIME_COLUMN: Record<AgedTable, string> = {
   heartbeat_log: 'at',
@@ -51,6 +54,13 @@ interface DataWalk {
   done: boolean;
 }
 
+/** The last series a rollup sweep finished. */
+interface SeriesWalk {
+  deviceId: number;
+  pointId: number;
+  done: boolean;
+}
+
 export class SqliteRetention {
   private readonly statements = new Map<AgedTable, TableStatements>();
   private readonly maxRawPacketId: Database.Statement;
@@ -60,7 +70,9 @@ export class SqliteRetention {
   private readonly deleteDataUpTo: Database.Statement;
   private readonly deleteDataBefore: Database.Statement;
   private readonly deleteDataChunk: (walk: DataWalk, cutoff: number) => number;
+  private readonly deleteRollupChunk: (tier: RollupTier, walk: SeriesWalk, cutoff: number) => number;
   private readonly deleteAppliedBatches: Database.Statement;
+  private readonly rollupStatements: Record<RollupTier, { next: Database.Statement; delete: Database.Statement }>;
   private readonly deleteEvents: Database.Statement;
   private readonly deleteFinishedDeliveries: Database.Statement;
 
@@ -92,6 +104,18 @@ export class SqliteRetention {
     this.deleteDataChunk = db.transaction((walk: DataWalk, cutoff: number) =>
       this.deleteDataRows(walk, cutoff),
     ).immediate;
+    this.deleteRollupChunk = db.transaction((tier: RollupTier, walk: SeriesWalk, cutoff: number) =>
+      this.deleteRollupRows(tier, walk, cutoff),
+    ).immediate;
+    // Rollups are clustered by (device, point, bucket): a series' old rows are the front of its range.
+    const rollup = (tier: RollupTier) => ({
+      next: db.prepare(
+        `SELECT device_id, point_id FROM ${ROLLUP_TABLE[tier]} WHERE (device_id, point_id) > (?, ?)
+         ORDER BY device_id, point_id LIMIT 1`,
+      ),
+      delete: db.prepare(`DELETE FROM ${ROLLUP_TABLE[tier]} WHERE device_id = ? AND point_id = ? AND bucket < ?`),
+    });
+    this.rollupStatements = { minute: rollup('minute'), hour: rollup('hour') };
     this.deleteAppliedBatches = db.prepare(
       'DELETE FROM applied_batches WHERE id IN (SELECT id FROM applied_batches WHERE applied_at < ? LIMIT ?)',
     );
@@ -120,6 +144,7 @@ export class SqliteRetention {
   ): Promise<RetentionReport> {
     return sweepRetention(this.config, {
       deleteOldData: (maxAgeMs) => this.deleteOldData(maxAgeMs, now, pause, stopping),
+      deleteOldRollups: (tier, maxAgeMs) => this.deleteOldRollups(tier, maxAgeMs, now, pause, stopping),
       deleteOlderThan: (table, maxAgeMs) => this.deleteOlderThan(table, maxAgeMs, now, pause, stopping),
       capRawPackets: () => this.capRawPackets(pause, stopping),
       forgetAppliedBatches: () => this.forgetAppliedBatches(now, pause, stopping),
@@ -173,6 +198,40 @@ export class SqliteRetention {
       }
     }
     return this.chunkRows - budget;
+  }
+
+  private async deleteOldRollups(
+    tier: RollupTier,
+    maxAgeMs: number,
+    now: number,
+    pause: () => Promise<void>,
+    stopping: () => boolean,
+  ): Promise<number> {
+    if (maxAgeMs <= 0) return 0; // 0 keeps forever
+    const walk: SeriesWalk = { deviceId: Number.MIN_SAFE_INTEGER, pointId: 0, done: false };
+    let deleted = 0;
+    while (!stopping() && !walk.done) {
+      deleted += this.deleteRollupChunk(tier, walk, now - maxAgeMs);
+      await pause();
+    }
+    return deleted;
+  }
+
+  /** Clears up to SERIES_PER_CHUNK series' old rows, in one transaction. */
+  private deleteRollupRows(tier: RollupTier, walk: SeriesWalk, cutoff: number): number {
+    const { next, delete: remove } = this.rollupStatements[tier];
+    let deleted = 0;
+    for (let n = 0; n < SERIES_PER_CHUNK; n++) {
+      const series = next.get(walk.deviceId, walk.pointId) as { device_id: number; point_id: number } | undefined;
+      if (!series) {
+        walk.done = true;
+        break;
+      }
+      walk.deviceId = series.device_id;
+      walk.pointId = series.point_id;
+      deleted += remove.run(series.device_id, series.point_id, cutoff).changes;
+    }
+    return deleted;
   }
 
   private async deleteOlderThan(

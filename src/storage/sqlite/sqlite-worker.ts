@@ -158,6 +158,12 @@ class WriterThread {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.sweeping?.catch(() => undefined);
     try {
+      this.applier.drainRollups();
+    } catch (err) {
+      // Not lost: the next start folds the raw rows from rollup_state.pending_since back in.
+      log('warn', 'writing the pending rollups failed', { error: errorText(err) });
+    }
+    try {
       this.db.pragma('optimize');
       this.db.close();
     } catch (err) {

@@ -19,6 +19,8 @@ export const T0 = Date.UTC(2025, 0, 15, 8, 30, 0, 123);
 
 export const KEEP_EVERYTHING: RetentionConfig = {
   deviceDataMs: 0,
+  minuteRollupsMs: 0,
+  hourRollupsMs: 0,
   heartbeatLogMs: 0,
   rawPacketsMs: 0,
   connectionHistoryMs: 0,

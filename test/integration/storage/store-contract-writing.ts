@@ -116,6 +116,7 @@ export function declareWritingContract(ctx: ContractContext): void {
     const store = await ctx.open({
       retention: {
         deviceDataMs: 7 * DAY,
+        minuteRollupsMs: 9 * DAY,
         heartbeatLogMs: DAY,
         connectionHistoryMs: 30 * DAY,
         rawPacketsMs: 2 * DAY,
@@ -137,6 +138,9 @@ export function declareWritingContract(ctx: ContractContext): void {
 
     expect(await store.sweepRetention(now)).toEqual({
       deviceData: 3,
+      // B's sample of 10 days ago is the one minute past 9 days; hour rollups are kept forever.
+      minuteRollups: 1,
+      hourRollups: 0,
       heartbeatLog: 2,
       connectionHistory: 1,
       rawPackets: 6,
@@ -159,6 +163,8 @@ export function declareWritingContract(ctx: ContractContext): void {
 
     expect(await store.sweepRetention(now)).toEqual({
       deviceData: 0,
+      minuteRollups: 0,
+      hourRollups: 0,
       heartbeatLog: 0,
       connectionHistory: 0,
       rawPackets: 0,
@@ -187,6 +193,8 @@ export function declareWritingContract(ctx: ContractContext): void {
 
     expect(await store.sweepRetention(T0)).toEqual({
       deviceData: 0,
+      minuteRollups: 0,
+      hourRollups: 0,
       heartbeatLog: 1,
       connectionHistory: 0,
       rawPackets: 0,

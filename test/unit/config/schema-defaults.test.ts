@@ -22,6 +22,8 @@ describe('schema defaults', () => {
       const { server, points } = loadConfig(dir, {});
       expect(server.retention).toEqual({
         deviceDataMs: 365 * 86_400_000,
+        minuteRollupsMs: 730 * 86_400_000,
+        hourRollupsMs: 0,
         heartbeatLogMs: 7 * 86_400_000,
         rawPacketsMs: 3 * 86_400_000,
         connectionHistoryMs: 90 * 86_400_000,

@@ -9,6 +9,8 @@ const NOW = Date.UTC(2025, 5, 1);
 
 const keepAll: RetentionConfig = {
   deviceDataMs: 0,
+  minuteRollupsMs: 0,
+  hourRollupsMs: 0,
   heartbeatLogMs: 0,
   rawPacketsMs: 0,
   connectionHistoryMs: 0,

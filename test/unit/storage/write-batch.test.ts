@@ -123,6 +123,6 @@ describe('WriteBatchBuilder', () => {
     builder.sample(sample(1));
     const buffers = transferables(builder.finish());
     expect(new Set(buffers).size).toBe(buffers.length);
-    expect(buffers.length).toBe(19);
+    expect(buffers.length).toBe(20);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BatchFormatError, decodeBatch, encodeBatch } from '../../../../src/storage/spill/batch-codec.js';
-import { WriteBatchBuilder } from '../../../../src/storage/write-batch.js';
+import { SAMPLE_STORED_AND_COUNTED, WriteBatchBuilder } from '../../../../src/storage/write-batch.js';
 import { mixedBatch, plain } from './spill-batches.js';
 
 describe('spill batch codec', () => {
@@ -34,8 +34,9 @@ describe('spill batch codec', () => {
     expect(samples.hasValue[3]).toBe(0);
   });
 
-  it('reads a record journaled before batches carried events as a batch without events', () => {
-    const bytes = encodeBatch(mixedBatch(5));
+  it('reads a record journaled before batches carried events or sample flags (version 1)', () => {
+    const batch = mixedBatch(5);
+    const bytes = encodeBatch(batch);
     const jsonLength = bytes.readUInt32LE(1);
     const meta = JSON.parse(bytes.subarray(5, 5 + jsonLength).toString('utf8')) as Record<string, unknown>;
     delete meta['events'];
@@ -43,9 +44,17 @@ describe('spill batch codec', () => {
     const header = Buffer.alloc(5);
     header.writeUInt8(1, 0);
     header.writeUInt32LE(json.length, 1);
-    const old = decodeBatch(Buffer.concat([header, json, bytes.subarray(5 + jsonLength)]));
+    // Version 1 had no flags column: the last sample column, one byte per sample.
+    const samples = bytes.subarray(5 + jsonLength);
+    const n = samples.readUInt32LE(0);
+    const flagsAt = 4 + n * (4 + 4 + 4 + 4 + 8 + 1 + 4 + 4 + 8 + 4);
+    const body = Buffer.concat([samples.subarray(0, flagsAt), samples.subarray(flagsAt + n)]);
+    const old = decodeBatch(Buffer.concat([header, json, body]));
     expect(old.events).toEqual([]);
-    expect(old.devices).toEqual(mixedBatch(5).devices);
+    expect(old.devices).toEqual(batch.devices);
+    expect(n).toBeGreaterThan(0);
+    expect([...old.samples.flags]).toEqual(new Array(n).fill(SAMPLE_STORED_AND_COUNTED));
+    expect([...old.samples.ts]).toEqual([...batch.samples.ts.subarray(0, n)]);
   });
 
   it('encodes an empty batch', () => {

@@ -1,0 +1,115 @@
+// The MySQL writer's side of the rollups, as sqlite-rollups.ts is for SQLite: feeds samples
+// to the accumulator, writes its deltas to rollup_minute and rollup_hour in the batch's
+// transaction, and after a start or a rolled-back commit folds the raw rows the rollups
+// miss back in.
+import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { hourOf, RollupAccumulator } from '../rollup/rollup-accumulator.js';
+import {
+  ROLLUP_COLUMNS,
+  ROLLUP_TABLE,
+  rollupMergeSql,
+  rollupValues,
+  type RollupDelta,
+  type RollupTier,
+} from '../rollup/rollup-row.js';
+
+/** Deltas per multi-row upsert. */
+const ROWS_PER_UPSERT = 500;
+
+export class MysqlRollups {
+  private readonly accumulator = new RollupAccumulator();
+  private readonly deltas: RollupDelta[] = [];
+  private lastPendingSince: number | null | undefined = undefined;
+  private needsRecovery = true;
+
+  add(deviceId: number, pointId: number, ts: number, value: number, stored: boolean): void {
+    this.accumulator.add(deviceId, pointId, ts, value, stored, this.deltas);
+  }
+
+  /** Inside the batch's transaction, before its rows: counts what a crash left out. */
+  async recoverIfNeeded(c: PoolConnection): Promise<void> {
+    if (!this.needsRecovery) return;
+    const [[state]] = await c.query<RowDataPacket[]>('SELECT pending_since FROM rollup_state WHERE id = 1 FOR UPDATE');
+    const since = state?.['pending_since'] as number | string | null | undefined;
+    if (since !== null && since !== undefined) {
+      const [devices] = await c.query<RowDataPacket[]>('SELECT id FROM devices');
+      for (const { id } of devices) await this.recoverDevice(c, Number(id), Number(since));
+      this.accumulator.drain(this.deltas);
+    }
+    await this.writeDeltas(c);
+    await this.notePendingSince(c);
+    this.needsRecovery = false;
+  }
+
+  /** Writes what must go with this commit, and where the unwritten samples start. */
+  async endOfCommit(c: PoolConnection): Promise<void> {
+    this.accumulator.endOfCommit(this.deltas);
+    await this.writeDeltas(c);
+    await this.notePendingSince(c);
+  }
+
+  /** Every pending delta (clean shutdown), inside the caller's transaction. */
+  async drain(c: PoolConnection): Promise<void> {
+    await this.recoverIfNeeded(c);
+    this.accumulator.drain(this.deltas);
+    await this.writeDeltas(c);
+    await this.notePendingSince(c);
+  }
+
+  rolledBack(): void {
+    this.accumulator.reset();
+    this.deltas.length = 0;
+    this.lastPendingSince = undefined;
+    this.needsRecovery = true;
+  }
+
+  private async recoverDevice(c: PoolConnection, deviceId: number, since: number): Promise<void> {
+    const [rows] = await c.query<RowDataPacket[]>({
+      sql: `SELECT point_id, received_at, value FROM device_data
+            WHERE device_id = ? AND received_at >= ? AND value IS NOT NULL ORDER BY received_at`,
+      values: [deviceId, since],
+      rowsAsArray: true,
+    });
+    if (rows.length === 0) return;
+    const pointIds = [...new Set((rows as unknown as unknown[][]).map((r) => Number(r[0])))];
+    const writtenThrough = new Map<number, number>();
+    for (const pointId of pointIds) {
+      const [[last]] = await c.query<RowDataPacket[]>(
+        'SELECT last_at FROM rollup_minute WHERE device_id = ? AND point_id = ? ORDER BY bucket DESC LIMIT 1',
+        [deviceId, pointId],
+      );
+      const through = last ? Number(last['last_at']) : -Infinity;
+      writtenThrough.set(pointId, through);
+      this.accumulator.writtenThrough(deviceId, pointId, through);
+    }
+    for (const [pointId, ts, value] of rows as unknown as [number, number, number][]) {
+      const t = Number(ts);
+      if (t > writtenThrough.get(Number(pointId))!)
+        this.accumulator.add(deviceId, Number(pointId), t, Number(value), true, this.deltas);
+    }
+  }
+
+  private async writeDeltas(c: PoolConnection): Promise<void> {
+    if (this.deltas.length === 0) return;
+    const deltas = this.deltas.splice(0);
+    for (const tier of ['minute', 'hour'] as RollupTier[]) {
+      for (let i = 0; i < deltas.length; i += ROWS_PER_UPSERT) {
+        const rows = deltas
+          .slice(i, i + ROWS_PER_UPSERT)
+          .map((d) => rollupValues(d, tier === 'minute' ? d.minute : hourOf(d.minute)));
+        // Several deltas of one row in one statement apply one after another, as separate upserts would.
+        await c.query(
+          `INSERT INTO ${ROLLUP_TABLE[tier]} (${ROLLUP_COLUMNS}) VALUES ? ON DUPLICATE KEY UPDATE ${rollupMergeSql('mysql')}`,
+          [rows],
+        );
+      }
+    }
+  }
+
+  private async notePendingSince(c: PoolConnection): Promise<void> {
+    const since = this.accumulator.pendingSince();
+    if (since === this.lastPendingSince) return;
+    await c.query('UPDATE rollup_state SET pending_since = ? WHERE id = 1', [since]);
+    this.lastPendingSince = since;
+  }
+}
