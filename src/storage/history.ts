@@ -3,6 +3,7 @@
 // same tables, so nothing outside src/storage knows which database is behind them.
 import type { PacketKind } from '../domain/events.js';
 import type { Sample } from '../domain/point.js';
+import type { Bucket } from './rollup/chart-buckets.js';
 
 export type ConnectionEvent = 'connect' | 'disconnect' | 'heartbeat_timeout' | 'replaced' | 'rejected';
 export type DeviceStatus = 'online' | 'offline';
@@ -239,11 +240,40 @@ export interface EventQuery extends TimeRangeQuery {
   readonly rule?: string;
 }
 
+/** Where a chart's buckets come from: raw samples, or the minute or hour rollups. */
+export type SeriesTier = 'raw' | 'minute' | 'hour';
+
+/** Chart buckets of some points of one device over [from, to). */
+export interface SeriesQuery {
+  readonly registrationId: string;
+  readonly points: readonly string[];
+  readonly from: number;
+  readonly to: number;
+  /** At most this many buckets per point. */
+  readonly buckets: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface SeriesResult {
+  readonly from: number;
+  readonly to: number;
+  /** The finest tier that gives at most `buckets` buckets for the range. */
+  readonly tier: SeriesTier;
+  /** Bucket width; buckets start at multiples of it since the epoch. */
+  readonly bucketMs: number;
+  /** In the order asked; a point without data has no buckets. */
+  readonly series: readonly { readonly point: string; readonly buckets: readonly Bucket[] }[];
+  /** Rows read: rollup rows and raw samples. */
+  readonly rowsScanned: number;
+}
+
 /** Read side, on its own connection so reads never wait for the writer. */
 export interface HistoryReader {
   devices(): Promise<DeviceRow[]>;
   device(registrationId: string): Promise<DeviceRow | null>;
   data(query: DataQuery): Promise<DataRow[]>;
+  /** A chart's buckets, from rollups where they suffice: any range, never cut short. */
+  series(query: SeriesQuery): Promise<SeriesResult>;
   connections(query?: ConnectionQuery): Promise<ConnectionRow[]>;
   heartbeats(query?: HeartbeatQuery): Promise<HeartbeatRow[]>;
   rawPackets(query?: RawPacketQuery): Promise<RawPacketRow[]>;

@@ -15,7 +15,11 @@ import {
   type HistoryReader,
   type RawPacketQuery,
   type RawPacketRow,
+  type SeriesQuery,
+  type SeriesResult,
 } from '../history.js';
+import { querySeries } from '../rollup/series-query.js';
+import { mysqlSeriesSource } from './mysql-series-source.js';
 import {
   dataKeyBounds,
   eventQuerySql,
@@ -78,6 +82,10 @@ export class MysqlHistoryReader implements HistoryReader {
       ts: r['received_at'],
       quality: r['quality'],
     }));
+  }
+
+  async series(query: SeriesQuery): Promise<SeriesResult> {
+    return querySeries(mysqlSeriesSource(this.pool), query);
   }
 
   async connections(query: ConnectionQuery = {}): Promise<ConnectionRow[]> {

@@ -111,6 +111,7 @@ export class SqliteReaderPool implements HistoryReader {
   devices = this.method('devices');
   device = this.method('device');
   data = this.method('data');
+  series = this.method('series');
   connections = this.method('connections');
   heartbeats = this.method('heartbeats');
   rawPackets = this.method('rawPackets');

@@ -21,7 +21,11 @@ import {
   type RawPacketKind,
   type RawPacketQuery,
   type RawPacketRow,
+  type SeriesQuery,
+  type SeriesResult,
 } from '../history.js';
+import { querySeries } from '../rollup/series-query.js';
+import { sqliteSeriesSource } from './sqlite-series-source.js';
 import type Database from 'better-sqlite3';
 import {
   dataKeyBounds,
@@ -157,6 +161,13 @@ export class SqliteHistoryReader implements HistoryReader {
       ts: r.received_at,
       quality: r.quality,
     }));
+  }
+
+  async series(query: SeriesQuery): Promise<SeriesResult> {
+    return querySeries(
+      sqliteSeriesSource((sql) => this.statement(sql)),
+      query,
+    );
   }
 
   async connections(query: ConnectionQuery = {}): Promise<ConnectionRow[]> {

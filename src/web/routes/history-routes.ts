@@ -3,9 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RawPacketKind } from '../../storage/index.js';
 import { WebError } from '../errors.js';
-import { BucketReducer } from '../history/buckets.js';
 import { clientGone } from '../history/client-gone.js';
-import { dataPages } from '../history/pages.js';
 import type { TSchema } from '@sinclair/typebox';
 import {
   CONNECTION_ROW,
@@ -34,8 +32,6 @@ import {
 } from './schemas.js';
 
 const viewer = { role: 'viewer' } as const;
-/** Bounded work for one chart request. */
-export const SERIES_MAX_ROWS = 1_000_000;
 const MAX_SERIES_POINTS = 8;
 
 interface DataQueryString extends TimeWindowQuery {
@@ -141,27 +137,15 @@ export function historyRoutes(ctx: WebContext) {
         if (to <= from) throw new WebError('BAD_REQUEST', 'to must be after from');
         const device = await knownDevice(id);
         const units = devices.units(device.profile, device.registrationId);
-        let rowsScanned = 0;
-        let truncated = false;
-        let bucketMs = 0;
-        const series = [];
-        const signal = clientGone(reply);
-        for (const point of points) {
-          const reducer = new BucketReducer(from, to, buckets);
-          bucketMs = reducer.bucketMs;
-          if (!truncated) {
-            for await (const page of dataPages(history(), { registrationId: id, point, from, to, signal })) {
-              for (const row of page) reducer.add(row.ts, row.value);
-              rowsScanned += page.length;
-              if (rowsScanned >= SERIES_MAX_ROWS) {
-                truncated = true;
-                break;
-              }
-            }
-          }
-          series.push({ point, unit: units.get(point) ?? null, buckets: reducer.buckets() });
-        }
-        return { from, to, bucketMs, series, rowsScanned, truncated };
+        const result = await history().series({
+          registrationId: id,
+          points,
+          from,
+          to,
+          buckets,
+          signal: clientGone(reply),
+        });
+        return { ...result, series: result.series.map((s) => ({ ...s, unit: units.get(s.point) ?? null })) };
       },
     );
 

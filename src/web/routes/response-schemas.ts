@@ -118,10 +118,10 @@ export const BUCKET = object({ t: int, count: int, min: num, max: num, avg: num 
 export const SERIES = object({
   from: int,
   to: int,
+  tier: Type.Union([Type.Literal('raw'), Type.Literal('minute'), Type.Literal('hour')]),
   bucketMs: int,
   series: Type.Array(object({ point: str, unit: nullable('string'), buckets: Type.Array(BUCKET) })),
   rowsScanned: int,
-  truncated: bool,
 });
 
 export const CONNECTION_ROW = object({

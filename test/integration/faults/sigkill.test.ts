@@ -1,7 +1,9 @@
 // dtuhub killed with SIGKILL while it is flushing batches into the spill journal (MySQL is
 // unreachable): after a restart, every row it had acknowledged (committed to MySQL, or
 // synced to the journal) is in the database, nothing twice, and a torn last journal record
-// (the append a power cut interrupts) is detected and skipped.
+// (the append a power cut interrupts) is detected and skipped. The rollups then count every
+// stored sample exactly once: what the killed writer held in memory is folded back in from
+// the raw rows, and the replayed batches are counted as they are applied.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,7 @@ import { SpillJournal } from '../../../src/storage/spill/spill-journal.js';
 import { removeDir, waitFor, writeConfigDir } from '../../helpers/app-harness.js';
 import { FAST_PROFILE, fastProfile, fastRegisters } from '../../helpers/fast-profile.js';
 import { createTempDatabase, mysqlStorage, type TempDatabase } from '../../helpers/mysql.js';
+import { expectRollupsMatchRaw } from '../../helpers/rollup-check.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
 
 const BIN = new URL('../../../bin/dtuhub.js', import.meta.url).pathname;
@@ -153,6 +156,18 @@ describe('SIGKILL during a flush', () => {
     expect(journaled.keys.length).toBeGreaterThan(0);
     const acknowledged = new Set([...committedBefore, ...journaled.keys]);
 
+    console.log(
+      'DEBUG pending',
+      JSON.stringify(await db.rows('SELECT * FROM rollup_state')),
+      'maxraw',
+      JSON.stringify(await db.rows('SELECT device_id, MAX(received_at) m FROM device_data GROUP BY device_id')),
+      'rollups',
+      JSON.stringify(
+        await db.rows(
+          'SELECT device_id, point_id, bucket, sample_count, first_at, last_at FROM rollup_minute ORDER BY device_id, point_id, bucket',
+        ),
+      ),
+    );
     // 3. MariaDB is back; a restarted dtuhub repairs the journal's tail and replays it.
     proxy.restore();
     const second = serve(dir);
@@ -174,5 +189,19 @@ describe('SIGKILL during a flush', () => {
       `SELECT COUNT(*) AS n, COUNT(DISTINCT registration_id) AS devices FROM connection_history WHERE event = 'connect'`,
     );
     expect(connects).toEqual({ n: DTUS, devices: DTUS });
+    console.log(
+      'DEBUG after',
+      JSON.stringify(
+        await db.rows(
+          'SELECT device_id, point_id, bucket, sample_count, first_at, last_at FROM rollup_minute ORDER BY device_id, point_id, bucket',
+        ),
+      ),
+      JSON.stringify(
+        await db.rows(
+          'SELECT device_id, point_id, received_at FROM device_data WHERE point_id=1 ORDER BY device_id, received_at',
+        ),
+      ),
+    );
+    expect(await expectRollupsMatchRaw((sql) => db.rows(sql))).toBeGreaterThan(0);
   });
 });

@@ -11,6 +11,7 @@ import { createHistoryStore, type HistoryStore } from '../../../src/storage/inde
 import { KEEP_EVERYTHING } from './history-fixture.js';
 import { declareEventContract } from './store-contract-events.js';
 import { declareQueryContract } from './store-contract-queries.js';
+import { declareRollupContract } from './store-contract-rollups.js';
 import { declareWritingContract } from './store-contract-writing.js';
 
 export type SqlRow = Record<string, unknown>;
@@ -108,5 +109,6 @@ export function describeStoreContract(driver: StorageConfig['driver'], createTar
     declareQueryContract(context);
     declareWritingContract(context);
     declareEventContract(context);
+    declareRollupContract(context);
   });
 }

@@ -205,24 +205,34 @@ describe('history queries', () => {
     expect(pages).toBe(3);
   });
 
-  it('reduce a point to min/max/avg buckets for a chart', async () => {
-    const res = await download(`/api/devices/${q}/series?points=temperature&from=${T0}&to=${T0 + 100_000}&buckets=10`);
-    const body = (await res.json()) as {
+  it('reduce a point to min/max/avg buckets for a chart, from the finest tier that fits', async () => {
+    type Series = {
+      tier: string;
       bucketMs: number;
       rowsScanned: number;
-      truncated: boolean;
       series: {
         point: string;
         unit: string;
         buckets: { t: number; count: number; min: number; max: number; avg: number }[];
       }[];
     };
-    expect(body.bucketMs).toBe(10_000);
-    expect(body.rowsScanned).toBe(100);
-    expect(body.truncated).toBe(false);
-    expect(body.series[0]!.unit).toBe('°C');
-    expect(body.series[0]!.buckets[0]).toEqual({ t: T0, count: 10, min: 0, max: 0.9, avg: expect.closeTo(0.45, 9) });
-    expect(body.series[0]!.buckets).toHaveLength(10);
+    const chart = async (buckets: number) =>
+      (await (
+        await download(`/api/devices/${q}/series?points=temperature&from=${T0}&to=${T0 + 100_000}&buckets=${buckets}`)
+      ).json()) as Series;
+    // 100 samples, more than 10 buckets: the first minute from its rollup row, the 40 s after it raw.
+    const coarse = await chart(10);
+    expect(coarse).toMatchObject({ tier: 'minute', bucketMs: 60_000, rowsScanned: 41 });
+    expect(coarse.series[0]!.unit).toBe('°C');
+    expect(coarse.series[0]!.buckets).toEqual([
+      { t: T0, count: 60, min: 0, max: 5.9, avg: expect.closeTo(2.95, 9) },
+      { t: T0 + 60_000, count: 40, min: 6, max: 9.9, avg: expect.closeTo(7.95, 9) },
+    ]);
+    // No more samples than buckets: every sample.
+    const fine = await chart(100);
+    expect(fine.tier).toBe('raw');
+    expect(fine.series[0]!.buckets.reduce((n, b) => n + b.count, 0)).toBe(100);
+    expect(fine.series[0]!.buckets[0]!.min).toBe(0);
   });
 
   it('list connection history, raw packets and the device with the API shapes', async () => {

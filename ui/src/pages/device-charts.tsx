@@ -12,6 +12,11 @@ import { presetRange, RangePicker, type TimeRange } from '../components/range-pi
 
 const POINTS_PER_REQUEST = 8;
 const BUCKETS = 240;
+const TIER_LABEL = {
+  raw: 'device.tierRaw',
+  minute: 'device.tierMinute',
+  hour: 'device.tierHour',
+} as const satisfies Record<SeriesResponse['tier'], string>;
 
 async function loadSeries(id: string, points: string[], range: TimeRange): Promise<SeriesResponse[]> {
   const requests: Promise<SeriesResponse>[] = [];
@@ -64,11 +69,11 @@ export function DeviceCharts({ id, points }: { id: string; points: PointInfo[] }
           {t('device.bucketInfo', {
             buckets: BUCKETS,
             size: formatDuration(first.bucketMs, getLang()),
+            tier: t(TIER_LABEL[first.tier]),
             rows: formatNumber((series.data ?? []).reduce((n, r) => n + r.rowsScanned, 0)),
           })}
         </p>
       )}
-      {series.data?.some((r) => r.truncated) && <p class="note note-warn">{t('device.truncated')}</p>}
       <div class="charts" aria-busy={series.loading}>
         {all.map((s) => (
           <PointChart key={s.point} point={s.point} unit={s.unit} buckets={s.buckets} from={s.from} to={s.to} />

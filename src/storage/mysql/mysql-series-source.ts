@@ -1,0 +1,34 @@
+// The series query's reads over the MySQL pool.
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { RollupTier } from '../rollup/rollup-row.js';
+import {
+  PENDING_SINCE_SQL,
+  RAW_POINT_SQL,
+  ROLLED_UP_THROUGH_SQL,
+  rollupRangeSql,
+  toRollupRow,
+} from '../rollup/rollup-sql.js';
+import type { SeriesSource } from '../rollup/series-query.js';
+
+export function mysqlSeriesSource(pool: Pool): SeriesSource {
+  const rows = async (sql: string, params: (string | number)[] = []) =>
+    (await pool.query<RowDataPacket[]>(sql, params))[0];
+  const one = async (sql: string, params: (string | number)[] = []) => {
+    const [row] = await rows(sql, params);
+    const value = row ? Object.values(row)[0] : null;
+    return value === null || value === undefined ? null : Number(value);
+  };
+  return {
+    deviceId: (registrationId) => one('SELECT id FROM devices WHERE registration_id = ?', [registrationId]),
+    pointId: (name) => one('SELECT id FROM point_names WHERE name = ?', [name]),
+    pendingSince: () => one(PENDING_SINCE_SQL),
+    rolledUpThrough: (deviceId, pointId) => one(ROLLED_UP_THROUGH_SQL, [deviceId, pointId]),
+    rollups: async (tier: RollupTier, deviceId, pointId, from, to) =>
+      (await rows(rollupRangeSql(tier), [deviceId, pointId, from, to])).map(toRollupRow),
+    raw: async (deviceId, pointId, from, to) =>
+      (await rows(RAW_POINT_SQL, [deviceId, from, to, pointId])).map((r) => ({
+        ts: Number(r['received_at']),
+        value: r['value'] === null ? null : Number(r['value']),
+      })),
+  };
+}

@@ -1,0 +1,147 @@
+// A chart's series from the cheapest data that still gives its resolution, the same for
+// both stores: each supplies a SeriesSource over its own connection.
+//
+// Tiers, finest first: raw samples, minute rollups, hour rollups. The query takes the finest
+// tier that gives at most `buckets` points over the range: hour rollups when there are more
+// minutes than buckets; else raw samples when there are no more samples than buckets (the
+// minute rollups count them); else minute rollups. Rollups are complete up to what the
+// writer still holds in memory (the last minute or two); those samples are read from their
+// raw rows, so the newest bucket is as full as the rest. A range that starts or ends inside
+// a minute reads that partial minute from raw rows: buckets never count samples outside it.
+import type { SeriesQuery, SeriesResult, SeriesTier } from '../history.js';
+import { bucketWidth, BucketReducer } from './chart-buckets.js';
+import { HOUR_MS, MINUTE_MS } from './rollup-accumulator.js';
+import type { RollupRow, RollupTier } from './rollup-row.js';
+
+export interface RawPoint {
+  readonly ts: number;
+  readonly value: number | null;
+}
+
+/** What a store reads for a series query; every range is [from, to). */
+export interface SeriesSource {
+  deviceId(registrationId: string): Promise<number | null>;
+  pointId(name: string): Promise<number | null>;
+  /** Start of the samples the writer may not have written to the rollups yet; null: none. */
+  pendingSince(): Promise<number | null>;
+  /** Last sample time in the newest minute rollup of the series; null when it has none. */
+  rolledUpThrough(deviceId: number, pointId: number): Promise<number | null>;
+  rollups(tier: RollupTier, deviceId: number, pointId: number, from: number, to: number): Promise<RollupRow[]>;
+  raw(deviceId: number, pointId: number, from: number, to: number): Promise<RawPoint[]>;
+}
+
+const TIER_MS: Record<RollupTier, number> = { minute: MINUTE_MS, hour: HOUR_MS };
+
+/** A part of the range read from one source: raw rows, or one tier's rows. */
+interface Segment {
+  readonly from: number;
+  readonly to: number;
+  readonly tier: RollupTier | 'raw';
+}
+
+/**
+ * [from, to) cut so each rollup row used lies wholly inside it: hour rows in the middle,
+ * minute rows beside them, raw rows for the partial minutes at both ends.
+ */
+export function segments(from: number, to: number, tier: RollupTier): Segment[] {
+  const m0 = ceilTo(from, MINUTE_MS);
+  const m1 = floorTo(to, MINUTE_MS);
+  if (m0 >= m1) return [{ from, to, tier: 'raw' }];
+  const parts: Segment[] = [{ from, to: m0, tier: 'raw' }];
+  const h0 = ceilTo(m0, HOUR_MS);
+  const h1 = floorTo(m1, HOUR_MS);
+  if (tier === 'hour' && h0 < h1) {
+    parts.push(
+      { from: m0, to: h0, tier: 'minute' },
+      { from: h0, to: h1, tier: 'hour' },
+      { from: h1, to: m1, tier: 'minute' },
+    );
+  } else {
+    parts.push({ from: m0, to: m1, tier: 'minute' });
+  }
+  parts.push({ from: m1, to, tier: 'raw' });
+  return parts.filter((p) => p.to > p.from);
+}
+
+interface PointData {
+  readonly point: string;
+  readonly pointId: number | null;
+  readonly rows: RollupRow[];
+  /** Raw samples: the partial minutes at the ends, and those not yet in the rollups. */
+  readonly raw: RawPoint[];
+}
+
+export async function querySeries(source: SeriesSource, query: SeriesQuery): Promise<SeriesResult> {
+  const { from, to, buckets, points } = query;
+  const deviceId = await source.deviceId(query.registrationId);
+  const hourTier = (to - from) / MINUTE_MS > buckets;
+  const tier: RollupTier = hourTier ? 'hour' : 'minute';
+  const parts = segments(from, to, tier);
+  const pendingSince = deviceId === null ? null : await source.pendingSince();
+  const data: PointData[] = [];
+  let rowsScanned = 0;
+  for (const point of points) {
+    const pointId = deviceId === null ? null : await source.pointId(point);
+    if (deviceId === null || pointId === null) {
+      data.push({ point, pointId: null, rows: [], raw: [] });
+      continue;
+    }
+    const rows: RollupRow[] = [];
+    const raw: RawPoint[] = [];
+    for (const part of parts) {
+      if (part.tier === 'raw') raw.push(...(await source.raw(deviceId, pointId, part.from, part.to)));
+      else rows.push(...(await source.rollups(part.tier, deviceId, pointId, part.from, part.to)));
+    }
+    const rolled = parts.filter((p) => p.tier !== 'raw');
+    if (rolled.length > 0) {
+      const tail = await unrolledTail(source, deviceId, pointId, rolled[0]!.from, rolled.at(-1)!.to, pendingSince);
+      raw.push(...tail);
+    }
+    rowsScanned += rows.length + raw.length;
+    data.push({ point, pointId, rows, raw });
+  }
+
+  // Raw samples when there are no more of them than buckets (only asked below hour tier).
+  const samples = (d: PointData) => d.rows.reduce((n, r) => n + r.count, 0) + d.raw.length;
+  const useRaw = !hourTier && deviceId !== null && data.every((d) => samples(d) <= buckets);
+  const chosen: SeriesTier = useRaw ? 'raw' : tier;
+  const bucketMs = bucketWidth(from, to, buckets, useRaw ? 1 : TIER_MS[tier]);
+  const series = [];
+  for (const d of data) {
+    const reducer = new BucketReducer(bucketMs);
+    if (useRaw && d.pointId !== null) {
+      const raw = await source.raw(deviceId, d.pointId, from, to);
+      rowsScanned += raw.length;
+      for (const r of raw) reducer.add(r.ts, r.value);
+    } else {
+      for (const r of d.rows) reducer.merge(r.bucket, r.count, r.sum, r.min, r.max);
+      for (const r of d.raw) reducer.add(r.ts, r.value);
+    }
+    series.push({ point: d.point, buckets: reducer.buckets() });
+  }
+  return { from, to, tier: chosen, bucketMs, series, rowsScanned };
+}
+
+/** Raw rows in [from, to) that the rollups do not count yet (see SeriesSource.pendingSince). */
+async function unrolledTail(
+  source: SeriesSource,
+  deviceId: number,
+  pointId: number,
+  from: number,
+  to: number,
+  pendingSince: number | null,
+): Promise<RawPoint[]> {
+  if (pendingSince === null) return [];
+  const through = await source.rolledUpThrough(deviceId, pointId);
+  const start = Math.max(from, pendingSince, through === null ? -Infinity : through + 1);
+  if (start >= to) return [];
+  return source.raw(deviceId, pointId, start, to);
+}
+
+function floorTo(ts: number, unit: number): number {
+  return Math.floor(ts / unit) * unit;
+}
+
+function ceilTo(ts: number, unit: number): number {
+  return Math.ceil(ts / unit) * unit;
+}

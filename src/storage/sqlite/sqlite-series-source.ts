@@ -1,0 +1,32 @@
+// The series query's reads over a SQLite read connection (in a reader thread).
+import type Database from 'better-sqlite3';
+import type { RollupTier } from '../rollup/rollup-row.js';
+import {
+  PENDING_SINCE_SQL,
+  RAW_POINT_SQL,
+  ROLLED_UP_THROUGH_SQL,
+  rollupRangeSql,
+  toRollupRow,
+} from '../rollup/rollup-sql.js';
+import type { RawPoint, SeriesSource } from '../rollup/series-query.js';
+
+export function sqliteSeriesSource(statement: (sql: string) => Database.Statement): SeriesSource {
+  const one = (sql: string, ...params: unknown[]) => {
+    const value = statement(sql)
+      .pluck()
+      .get(...params) as number | null | undefined;
+    return value ?? null;
+  };
+  return {
+    deviceId: async (registrationId) => one('SELECT id FROM devices WHERE registration_id = ?', registrationId),
+    pointId: async (name) => one('SELECT id FROM point_names WHERE name = ?', name),
+    pendingSince: async () => one(PENDING_SINCE_SQL),
+    rolledUpThrough: async (deviceId, pointId) => one(ROLLED_UP_THROUGH_SQL, deviceId, pointId),
+    rollups: async (tier: RollupTier, deviceId, pointId, from, to) =>
+      (statement(rollupRangeSql(tier)).all(deviceId, pointId, from, to) as Record<string, unknown>[]).map(toRollupRow),
+    raw: async (deviceId, pointId, from, to) =>
+      (statement(RAW_POINT_SQL).raw().all(deviceId, from, to, pointId) as [number, number | null][]).map(
+        ([ts, value]): RawPoint => ({ ts, value }),
+      ),
+  };
+}

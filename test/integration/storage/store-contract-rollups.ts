@@ -1,0 +1,139 @@
+// The rollup part of the store contract: the minute and hour rollups count every numeric
+// sample exactly once, whatever the commits, restarts and stored subsets, and a chart of any
+// range comes from the finest tier that fits its buckets.
+import { expect, it } from 'vitest';
+import type { Sample } from '../../../src/domain/point.js';
+import { expectRollupsMatchRaw } from '../../helpers/rollup-check.js';
+import { sample, T0 } from './history-fixture.js';
+import type { ContractContext } from './store-contract.js';
+
+const HOUR = 3_600_000;
+
+/** A deterministic pseudo-random sequence (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Samples of 3 devices × 4 points (one of them text) every ~10 s with jitter, over `hours`. */
+function fleetSamples(seed: number, hours: number): Sample[][] {
+  const next = random(seed);
+  const rounds: Sample[][] = [];
+  for (let t = 0; t < hours * HOUR; t += 10_000) {
+    const round: Sample[] = [];
+    for (const device of ['R1', 'R2', 'R3']) {
+      const ts = T0 + t + Math.floor(next() * 9_000);
+      for (const point of ['temperature', 'pressure', 'status']) {
+        round.push(sample(device, point, 0, { ts, value: Math.round(next() * 2000 - 1000) / 10 }));
+      }
+      round.push(sample(device, 'serial', 0, { ts, value: null, text: 'SN-1' }));
+    }
+    rounds.push(round);
+  }
+  return rounds;
+}
+
+export function declareRollupContract(ctx: ContractContext): void {
+  it('rolls every numeric sample up per minute and hour, equal to the raw rows, across restarts', async () => {
+    const rounds = fleetSamples(7, 3);
+    let store = await ctx.open();
+    for (const [i, round] of rounds.entries()) {
+      store.writer.samples(round);
+      if (i % 37 === 0) await store.writer.flush();
+      // A restart in the middle: pending deltas are written on the way out.
+      if (i === 500) {
+        await store.stop();
+        store = await ctx.open();
+      }
+    }
+    await store.stop();
+    const minuteRows = await expectRollupsMatchRaw((sql) => ctx.rawQuery(sql));
+    // 3 devices × 3 numeric points × 180 minutes.
+    expect(minuteRows).toBe(3 * 3 * 180);
+  });
+
+  it('counts in the rollups the samples that are not stored as raw rows', async () => {
+    const store = await ctx.open();
+    const all = Array.from({ length: 120 }, (_, i) => sample('X', 'flow', i, { ts: T0 + i * 1000, value: i }));
+    const stored = all.filter((_, i) => i % 10 === 0);
+    store.writer.samples(all.slice(0, 60), stored.slice(0, 6));
+    await store.writer.flush();
+    // Visible before any restart: those deltas were written with their commit.
+    const [row] = await ctx.rawQuery('SELECT SUM(sample_count) AS n FROM rollup_minute');
+    expect(Number(row!['n'])).toBeGreaterThanOrEqual(60 - 1);
+    store.writer.samples(all.slice(60), stored.slice(6));
+    await store.stop();
+    expect(await ctx.rowCount('device_data')).toBe(12);
+    const minutes = await ctx.rawQuery(
+      'SELECT bucket, sample_count AS n, value_sum AS s, first_val AS f, last_val AS l FROM rollup_minute ORDER BY bucket',
+    );
+    expect(minutes.map((m) => [Number(m['n']), Number(m['s']), Number(m['f']), Number(m['l'])])).toEqual(
+      minuteSplit(all),
+    );
+  });
+
+  it('charts any range from the finest tier that fits, complete before and after the writer closes', async () => {
+    const store = await ctx.open();
+    const start = Math.ceil(T0 / HOUR) * HOUR;
+    // One point every 10 s for 3 hours: 1,080 samples.
+    const samples = Array.from({ length: 1080 }, (_, i) =>
+      sample('C', 'level', 0, { ts: start + i * 10_000, value: i % 100 }),
+    );
+    store.writer.samples(samples);
+    await store.writer.flush();
+    const total = (r: { series: readonly { buckets: readonly { count: number }[] }[] }) =>
+      r.series[0]!.buckets.reduce((n, b) => n + b.count, 0);
+    let reader = store.reader;
+    const query = (from: number, to: number, buckets = 240) =>
+      reader.series({ registrationId: 'C', points: ['level', 'nothing'], from, to, buckets });
+
+    for (let pass = 0; pass < 2; pass++) {
+      const year = await query(start + 3 * HOUR - 365 * 24 * HOUR, start + 3 * HOUR);
+      expect(year).toMatchObject({ tier: 'hour', bucketMs: 37 * HOUR });
+      expect(total(year)).toBe(1080);
+      expect(year.series[1]).toEqual({ point: 'nothing', buckets: [] });
+
+      const threeHours = await query(start, start + 3 * HOUR);
+      expect(threeHours).toMatchObject({ tier: 'minute', bucketMs: 60_000 });
+      expect(threeHours.series[0]!.buckets).toHaveLength(180);
+      expect(threeHours.series[0]!.buckets.every((b) => b.count === 6)).toBe(true);
+      expect(total(threeHours)).toBe(1080);
+
+      const halfHour = await query(start + HOUR, start + HOUR + 30 * 60_000);
+      expect(halfHour.tier).toBe('raw');
+      expect(total(halfHour)).toBe(180);
+      const avg = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+      const mean = (r: typeof halfHour) => {
+        const b = r.series[0]!.buckets;
+        return b.reduce((s, x) => s + x.avg * x.count, 0) / total(r);
+      };
+      expect(mean(halfHour)).toBeCloseTo(avg(samples.slice(360, 540).map((s) => s.value!)), 9);
+      expect(mean(year)).toBeCloseTo(avg(samples.map((s) => s.value!)), 9);
+      // The second pass reads what the writer wrote on its way out.
+      if (pass === 0) {
+        await store.stop();
+        reader = (await ctx.open()).reader;
+      }
+    }
+  });
+}
+
+/** [count, sum, first, last] per minute of samples one second apart from T0. */
+function minuteSplit(samples: readonly Sample[]): number[][] {
+  const byMinute = new Map<number, Sample[]>();
+  for (const s of samples) {
+    const minute = Math.floor(s.ts / 60_000);
+    byMinute.set(minute, [...(byMinute.get(minute) ?? []), s]);
+  }
+  return [...byMinute.values()].map((list) => [
+    list.length,
+    list.reduce((n, s) => n + s.value!, 0),
+    list[0]!.value!,
+    list.at(-1)!.value!,
+  ]);
+}
