@@ -8,7 +8,7 @@
 //
 // `rollup_state.pending_since`: every sample before it is in the rollups; samples from it on
 // may still sit in the writer's memory. A restart after a crash folds the raw rows from
-// there on into the rollups (storage/rollup/rollup-recovery.ts).
+// there on into the rollups (recoverIfNeeded in sqlite-rollups.ts and mysql-rollups.ts).
 //
 // Existing raw rows are rolled up here once, so history from before this version charts
 // like the rest.

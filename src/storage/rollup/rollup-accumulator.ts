@@ -11,7 +11,7 @@
 //
 // What is not yet written is known to the database: the raw rows of those samples are, and
 // `pendingSince()` (stored in rollup_state with every commit) bounds where they start. After a
-// crash, rollup-recovery.ts folds those raw rows in. A sample that is not stored as a raw row
+// crash, the store's recoverIfNeeded() folds those raw rows in. A sample that is not stored as a raw row
 // (store by exception) cannot be recovered that way, so a series holding one writes its delta
 // at the end of the commit.
 import type { RollupDelta } from './rollup-row.js';
