@@ -19,6 +19,7 @@ import {
   type SeriesResult,
 } from '../history.js';
 import { querySeries } from '../rollup/series-query.js';
+import { readRows } from './mysql-query.js';
 import { mysqlSeriesSource } from './mysql-series-source.js';
 import {
   dataKeyBounds,
@@ -70,7 +71,7 @@ export class MysqlHistoryReader implements HistoryReader {
     const params: number[] = [deviceId, low.ts, high.ts, low.ts, low.pointId, high.ts, high.pointId];
     if (pointId !== null) params.push(pointId);
     params.push(limit);
-    const rows = await this.rows(sql, params);
+    const rows = await this.rows(sql, params, query.signal);
     return rows.map((r) => ({
       deviceId: query.registrationId,
       point: r['point'],
@@ -85,7 +86,7 @@ export class MysqlHistoryReader implements HistoryReader {
   }
 
   async series(query: SeriesQuery): Promise<SeriesResult> {
-    return querySeries(mysqlSeriesSource(this.pool), query);
+    return querySeries(mysqlSeriesSource(this.pool, query.signal), query);
   }
 
   async connections(query: ConnectionQuery = {}): Promise<ConnectionRow[]> {
@@ -96,6 +97,7 @@ export class MysqlHistoryReader implements HistoryReader {
       `SELECT id, registration_id, event, remote_ip, remote_port, listener, details, at FROM connection_history
        WHERE ${byDevice} at >= ? AND at < ? ORDER BY at ${direction}, id ${direction} LIMIT ?`,
       params,
+      query.signal,
     );
     return rows.map((r) => ({
       id: r['id'],
@@ -123,6 +125,7 @@ export class MysqlHistoryReader implements HistoryReader {
        FROM heartbeat_log h JOIN devices d ON d.id = h.device_id
        WHERE ${byDevice} h.at >= ? AND h.at < ? ORDER BY h.at ${direction}, h.id ${direction} LIMIT ?`,
       params,
+      query.signal,
     );
     return rows.map((r) => ({
       id: r['id'],
@@ -141,6 +144,7 @@ export class MysqlHistoryReader implements HistoryReader {
       `SELECT id, registration_id, direction, kind, hex, at, remote_ip, remote_port, note FROM raw_packets
        WHERE ${where} ORDER BY at ${direction}, id ${direction} LIMIT ?`,
       params,
+      query.signal,
     );
     return rows.map((r) => ({
       id: r['id'],
@@ -157,7 +161,7 @@ export class MysqlHistoryReader implements HistoryReader {
 
   async events(query: EventQuery = {}): Promise<EventRow[]> {
     const { sql, params } = eventQuerySql(query);
-    return (await this.rows(sql, params)).map(toEventRow);
+    return (await this.rows(sql, params, query.signal)).map(toEventRow);
   }
 
   async counts(): Promise<HistoryCounts> {
@@ -186,9 +190,8 @@ export class MysqlHistoryReader implements HistoryReader {
     return (row?.['id'] as number | undefined) ?? null;
   }
 
-  private async rows(sql: string, params: (string | number | null)[] = []): Promise<RowDataPacket[]> {
-    const [rows] = await this.pool.query<RowDataPacket[]>(sql, params);
-    return rows;
+  private rows(sql: string, params: (string | number | null)[] = [], signal?: AbortSignal): Promise<RowDataPacket[]> {
+    return readRows(this.pool, sql, params, { signal });
   }
 }
 

@@ -1,5 +1,5 @@
 // The series query's reads over the MySQL pool.
-import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { Pool } from 'mysql2/promise';
 import type { RollupTier } from '../rollup/rollup-row.js';
 import {
   PENDING_SINCE_SQL,
@@ -9,10 +9,10 @@ import {
   toRollupRow,
 } from '../rollup/rollup-sql.js';
 import type { SeriesSource } from '../rollup/series-query.js';
+import { readRows } from './mysql-query.js';
 
-export function mysqlSeriesSource(pool: Pool): SeriesSource {
-  const rows = async (sql: string, params: (string | number)[] = []) =>
-    (await pool.query<RowDataPacket[]>(sql, params))[0];
+export function mysqlSeriesSource(pool: Pool, signal?: AbortSignal): SeriesSource {
+  const rows = (sql: string, params: (string | number)[] = []) => readRows(pool, sql, params, { signal });
   const one = async (sql: string, params: (string | number)[] = []) => {
     const [row] = await rows(sql, params);
     const value = row ? Object.values(row)[0] : null;
