@@ -20,6 +20,8 @@ import { MysqlRollups } from './mysql-rollups.js';
 const ROWS_PER_INSERT = 500;
 /** Raw packets are large (hex); bound each statement well under max_allowed_packet. */
 const RAW_PACKET_BYTES_PER_INSERT = 1 << 20;
+/** Rows over the raw-packet cap deleted per commit beyond the commit's own packets. */
+const TRIM_EXTRA_ROWS = 5000;
 
 type Row = unknown[];
 
@@ -30,11 +32,14 @@ export class MysqlBatchApplier {
   /** Cleared for good the first time the server refuses LOAD DATA LOCAL. */
   private loadData: boolean;
 
+  private readonly rawPacketsMaxRows: number;
+
   constructor(
-    options: { readonly loadData?: boolean } = {},
+    options: { readonly loadData?: boolean; readonly rawPacketsMaxRows?: number } = {},
     private readonly onLoadDataRefused?: (error: string) => void,
   ) {
     this.loadData = options.loadData ?? true;
+    this.rawPacketsMaxRows = options.rawPacketsMaxRows ?? 0;
   }
 
   /** Commits the batches, in order, all or nothing; throws on failure. */
@@ -152,6 +157,7 @@ export class MysqlBatchApplier {
       (row) => (row[3] as string).length,
       RAW_PACKET_BYTES_PER_INSERT,
     );
+    if (packets.length > 0) await this.capRawPackets(c, packets.length);
 
     if (s.count === 0) return;
     const pointNames = new Set<string>();
@@ -215,6 +221,22 @@ export class MysqlBatchApplier {
       'INSERT IGNORE INTO device_data (device_id, received_at, point_id, slave, address, value, text_value, raw_value, quality) VALUES ?',
       rows.map((r) => [r.deviceId, r.ts, r.pointId, r.slave, r.address, r.value, r.text, r.raw, r.quality]),
     );
+  }
+
+  /**
+   * Holds raw_packets at its row cap with every commit, as the SQLite applier does: ids are
+   * assigned in order, so the newest `cap` rows are those above MAX(id) - cap.
+   */
+  private async capRawPackets(c: PoolConnection, inserted: number): Promise<void> {
+    const cap = this.rawPacketsMaxRows;
+    if (cap <= 0) return;
+    const [[row]] = await c.query<RowDataPacket[]>('SELECT MAX(id) AS last FROM raw_packets');
+    const last = Number(row?.['last'] ?? 0);
+    if (last <= cap) return;
+    await c.query('DELETE FROM raw_packets WHERE id <= ? ORDER BY id LIMIT ?', [
+      last - cap,
+      inserted + TRIM_EXTRA_ROWS,
+    ]);
   }
 
   /** Makes sure every registration ID has a device row (a bare one if it never registered) and a cached id. */

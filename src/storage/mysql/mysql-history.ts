@@ -124,6 +124,7 @@ export class MysqlHistory implements HistoryStore {
       this.options.retryDelaysMs ?? RETRY_DELAYS_MS,
       spill.writeTimeoutMs,
       () => schema.ensure(),
+      this.config.retention.rawPacketsMaxRows,
     );
     const replay = this.options.replayRetryMs ?? { min: 500, max: 10_000 };
     const spool = new SpoolingSink(sink, journal, this.log, {

@@ -16,7 +16,7 @@ const RETRY_DELAYS_MS = [100, 1000];
 const DEFAULT_DEADLINE_MS = 30_000;
 
 export class MysqlBatchSink implements BatchSink {
-  private readonly applier = new MysqlBatchApplier();
+  private readonly applier: MysqlBatchApplier;
   /** The previous write: each batch waits for it, so results come back in order. */
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -27,7 +27,11 @@ export class MysqlBatchSink implements BatchSink {
     private readonly deadlineMs: number = DEFAULT_DEADLINE_MS,
     /** Runs before each commit: makes sure the schema exists (after a start without the server). */
     private readonly prepare: () => Promise<void> = async () => undefined,
-  ) {}
+    /** raw_packets is held at this many rows by every commit (0: no cap). */
+    rawPacketsMaxRows = 0,
+  ) {
+    this.applier = new MysqlBatchApplier({ rawPacketsMaxRows });
+  }
 
   write(batch: WriteBatch): Promise<SinkResult> {
     const result = this.tail.then(() => this.commit(batch));

@@ -31,6 +31,8 @@ const SAMPLE_COLUMNS = 9;
 const SAMPLE_INSERT =
   'INSERT OR IGNORE INTO device_data (device_id, received_at, point_id, slave, address, value, text_value, raw_value, quality) VALUES ';
 const SAMPLE_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+/** Rows over the raw-packet cap deleted per commit beyond the commit's own packets. */
+const TRIM_EXTRA_ROWS = 5000;
 
 export class SqliteBatchApplier {
   /** registration_id → devices.id; cleared when a transaction rolls back. */
@@ -55,7 +57,13 @@ export class SqliteBatchApplier {
   private readonly applyInTransaction: Database.Transaction<(batches: readonly WriteBatch[]) => void>;
   private readonly rollups: SqliteRollups;
 
-  constructor(private readonly db: SqliteDatabase) {
+  private readonly trimRawPackets: Database.Statement;
+
+  /** `rawPacketsMaxRows`: raw_packets is held at this many rows by every commit (0: no cap). */
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly options: { readonly rawPacketsMaxRows?: number } = {},
+  ) {
     this.markApplied = db.prepare(
       'INSERT OR IGNORE INTO applied_batches (id, rows_applied, applied_at) VALUES (?, ?, ?)',
     );
@@ -90,6 +98,9 @@ export class SqliteBatchApplier {
       'INSERT INTO raw_packets (registration_id, direction, kind, hex, at, remote_ip, remote_port, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     // OR IGNORE: an event id is the event's identity (receivers de-duplicate on it too).
+    this.trimRawPackets = db.prepare(
+      'DELETE FROM raw_packets WHERE id IN (SELECT id FROM raw_packets WHERE id <= ? ORDER BY id LIMIT ?)',
+    );
     this.insertEvent = db.prepare(
       'INSERT OR IGNORE INTO events (id, type, registration_id, rule, at, payload) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -188,23 +199,32 @@ export class SqliteBatchApplier {
 
   private insertRawPackets(strings: readonly string[], p: RawPacketColumns): void {
     let start = 0;
+    let lastId = 0;
     for (let i = 0; i < p.count; i++) {
       const end = p.byteEnd[i]!;
       const hex = Buffer.from(p.bytes.buffer, p.bytes.byteOffset + start, end - start).toString('hex');
       start = end;
       const device = p.device[i]!;
       const note = p.note[i]!;
-      this.insertRawPacket.run(
-        device < 0 ? null : strings[device],
-        PACKET_DIRECTIONS[p.direction[i]!],
-        RAW_PACKET_KINDS[p.kind[i]!],
-        hex,
-        p.at[i],
-        strings[p.ip[i]!],
-        p.port[i],
-        note < 0 ? null : strings[note],
+      lastId = Number(
+        this.insertRawPacket.run(
+          device < 0 ? null : strings[device],
+          PACKET_DIRECTIONS[p.direction[i]!],
+          RAW_PACKET_KINDS[p.kind[i]!],
+          hex,
+          p.at[i],
+          strings[p.ip[i]!],
+          p.port[i],
+          note < 0 ? null : strings[note],
+        ).lastInsertRowid,
       );
     }
+    const cap = this.options.rawPacketsMaxRows ?? 0;
+    // The cap holds at every commit, not only at the hourly sweep: a flood of garbage must
+    // not grow the table between sweeps. Ids are assigned in order, so the newest `cap` rows
+    // are those above lastId - cap; a table found over its cap shrinks a few batches' worth
+    // per commit rather than in one long transaction.
+    if (cap > 0 && p.count > 0 && lastId > cap) this.trimRawPackets.run(lastId - cap, p.count + TRIM_EXTRA_ROWS);
   }
 
   private insertSampleRows(strings: readonly string[], s: SampleColumns, lastSeen: Map<number, number>): void {

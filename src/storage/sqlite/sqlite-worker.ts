@@ -179,7 +179,11 @@ function main(): void {
   try {
     db = openWriteConnection(init.path, { cacheBytes: init.cacheBytes });
     const migration = migrateSqlite(db, init.path);
-    const thread = new WriterThread(db, new SqliteBatchApplier(db), new SqliteRetention(db, init.retention));
+    const thread = new WriterThread(
+      db,
+      new SqliteBatchApplier(db, { rawPacketsMaxRows: init.retention.rawPacketsMaxRows }),
+      new SqliteRetention(db, init.retention),
+    );
     thread.start();
     post({ type: 'ready', migration, pageCacheKiB: pageCacheKiB(db) });
   } catch (err) {

@@ -113,18 +113,19 @@ export function declareWritingContract(ctx: ContractContext): void {
   });
 
   it('sweeps rows older than each table limit, keeps newer ones, caps raw packets and reports the counts', async () => {
-    const store = await ctx.open({
-      retention: {
-        deviceDataMs: 7 * DAY,
-        minuteRollupsMs: 9 * DAY,
-        heartbeatLogMs: DAY,
-        connectionHistoryMs: 30 * DAY,
-        rawPacketsMs: 2 * DAY,
-        rawPacketsMaxRows: 5,
-      },
-    });
+    const retention = {
+      deviceDataMs: 7 * DAY,
+      minuteRollupsMs: 9 * DAY,
+      heartbeatLogMs: DAY,
+      connectionHistoryMs: 30 * DAY,
+      rawPacketsMs: 2 * DAY,
+      rawPacketsMaxRows: 5,
+    };
+    // Written without the cap (as by an older version, or before the cap was lowered), so
+    // the sweep is what trims the table; commits under a cap trim it themselves (below).
+    const writing = await ctx.open({ retention: { ...retention, rawPacketsMaxRows: 0 } });
     const now = T0;
-    const w = store.writer;
+    const w = writing.writer;
     // Each table gets rows just past its limit, exactly at it (kept: older than means older), and newer.
     const dataAges = { A: [8 * DAY, 7 * DAY + 1, 7 * DAY, DAY], B: [10 * DAY, 0] };
     for (const [device, ages] of Object.entries(dataAges))
@@ -134,7 +135,8 @@ export function declareWritingContract(ctx: ContractContext): void {
     // Three packets past the age limit, then eight in time: the cap keeps the newest five.
     const packetAges = [3 * DAY, 2 * DAY + 1, 2 * DAY + 1, 2 * DAY, DAY, 5, 4, 3, 2, 1, 0];
     packetAges.forEach((age, i) => w.rawPacket(packet(now - age, i)));
-    await w.flush();
+    await writing.stop();
+    const store = await ctx.open({ retention });
 
     expect(await store.sweepRetention(now)).toEqual({
       deviceData: 3,
@@ -171,6 +173,17 @@ export function declareWritingContract(ctx: ContractContext): void {
       rawPacketsOverCap: 0,
       ms: expect.any(Number),
     });
+  });
+
+  it('holds raw_packets at rawPacketsMaxRows with every commit, newest kept', async () => {
+    const store = await ctx.open({ retention: { rawPacketsMaxRows: 50 } });
+    for (let flood = 1; flood <= 3; flood++) {
+      for (let i = 0; i < 120; i++) store.writer.rawPacket(packet(T0 + flood * 1000 + i, i));
+      await store.writer.flush();
+      expect(await ctx.rowCount('raw_packets')).toBe(50);
+    }
+    const newest = await store.reader.rawPackets({ limit: 100 });
+    expect(newest.map((p) => p.at)).toEqual(Array.from({ length: 50 }, (_, i) => T0 + 3000 + 119 - i));
   });
 
   it('keeps a table forever when its limit is 0', async () => {
