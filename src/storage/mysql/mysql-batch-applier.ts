@@ -42,8 +42,26 @@ export class MysqlBatchApplier {
     this.rawPacketsMaxRows = options.rawPacketsMaxRows ?? 0;
   }
 
+  /** The apply or drain running now: the next waits for it (see `exclusive`). */
+  private running: Promise<unknown> = Promise.resolve();
+
   /** Commits the batches, in order, all or nothing; throws on failure. */
-  async apply(connection: PoolConnection, batches: readonly WriteBatch[]): Promise<void> {
+  apply(connection: PoolConnection, batches: readonly WriteBatch[]): Promise<void> {
+    return this.exclusive(() => this.applyNow(connection, batches));
+  }
+
+  /**
+   * One at a time, always: the sink gives up on a commit past its deadline and retries on a
+   * new connection while the old one is still failing. Run side by side, the old attempt's
+   * rollback would wipe the rollup deltas the new one had just counted.
+   */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.running.then(work, work);
+    this.running = result.catch(() => undefined);
+    return result;
+  }
+
+  private async applyNow(connection: PoolConnection, batches: readonly WriteBatch[]): Promise<void> {
     await connection.beginTransaction();
     try {
       await this.rollups.recoverIfNeeded(connection);
@@ -62,7 +80,11 @@ export class MysqlBatchApplier {
   }
 
   /** Writes the rollups' pending deltas (the store is closing cleanly), in one transaction. */
-  async drainRollups(connection: PoolConnection): Promise<void> {
+  drainRollups(connection: PoolConnection): Promise<void> {
+    return this.exclusive(() => this.drainNow(connection));
+  }
+
+  private async drainNow(connection: PoolConnection): Promise<void> {
     await connection.beginTransaction();
     try {
       await this.rollups.drain(connection);
