@@ -156,18 +156,6 @@ describe('SIGKILL during a flush', () => {
     expect(journaled.keys.length).toBeGreaterThan(0);
     const acknowledged = new Set([...committedBefore, ...journaled.keys]);
 
-    console.log(
-      'DEBUG pending',
-      JSON.stringify(await db.rows('SELECT * FROM rollup_state')),
-      'maxraw',
-      JSON.stringify(await db.rows('SELECT device_id, MAX(received_at) m FROM device_data GROUP BY device_id')),
-      'rollups',
-      JSON.stringify(
-        await db.rows(
-          'SELECT device_id, point_id, bucket, sample_count, first_at, last_at FROM rollup_minute ORDER BY device_id, point_id, bucket',
-        ),
-      ),
-    );
     // 3. MariaDB is back; a restarted dtuhub repairs the journal's tail and replays it.
     proxy.restore();
     const second = serve(dir);
@@ -189,19 +177,6 @@ describe('SIGKILL during a flush', () => {
       `SELECT COUNT(*) AS n, COUNT(DISTINCT registration_id) AS devices FROM connection_history WHERE event = 'connect'`,
     );
     expect(connects).toEqual({ n: DTUS, devices: DTUS });
-    console.log(
-      'DEBUG after',
-      JSON.stringify(
-        await db.rows(
-          'SELECT device_id, point_id, bucket, sample_count, first_at, last_at FROM rollup_minute ORDER BY device_id, point_id, bucket',
-        ),
-      ),
-      JSON.stringify(
-        await db.rows(
-          'SELECT device_id, point_id, received_at FROM device_data WHERE point_id=1 ORDER BY device_id, received_at',
-        ),
-      ),
-    );
     expect(await expectRollupsMatchRaw((sql) => db.rows(sql))).toBeGreaterThan(0);
   });
 });
