@@ -1,6 +1,8 @@
 // One entry of a profile's `points:` → PointDef: the size the user wrote ("2 bytes")
 // checked against the type, sizes converted to registers, decimals derived from the scale.
+import type { HistoryPolicy } from '../domain/history-policy.js';
 import type { DataType, PointDef, ReadFunction } from '../domain/point.js';
+import { compileHistory, pointHistory } from './compile-history.js';
 import type { YamlPath } from './errors.js';
 import type { PointYaml } from './schema/points.schema.js';
 import { parseByteSize } from './units.js';
@@ -24,7 +26,12 @@ const NATURAL_REGISTERS: Record<Exclude<DataType, 'string'>, number> = {
 const INTEGER_TYPES = new Set<DataType>(['int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bcd16', 'bcd32']);
 
 /** `p` passed the schema; a point whose `function` was rejected never gets here. */
-export function compilePoint(p: PointYaml, defaultSlave: number, at: YamlPath, sink: IssueSink): PointDef | null {
+export function compilePoint(
+  p: PointYaml,
+  profile: { readonly defaultSlave: number; readonly history: HistoryPolicy },
+  at: YamlPath,
+  sink: IssueSink,
+): PointDef | null {
   // "Written" rather than "has a value": a value the schema rejected was dropped, yet the
   // user still gave the key, and the checks below are about what the user gave.
   const written = (key: keyof PointYaml): boolean => sink.written([...at, key]);
@@ -32,7 +39,7 @@ export function compilePoint(p: PointYaml, defaultSlave: number, at: YamlPath, s
   if ((written('slave') && p.slave === undefined) || (written('registers') && p.registers === undefined)) return null;
   const { name, address, scale, offset } = p;
   const fn = p.function;
-  const slave = p.slave ?? defaultSlave;
+  const slave = p.slave ?? profile.defaultSlave;
   const type: DataType = p.type === 'bcd' ? 'bcd16' : p.type; // `bcd` is the common 16-bit case
 
   const registers = pointRegisters(p, written, type, fn, at, sink);
@@ -45,6 +52,7 @@ export function compilePoint(p: PointYaml, defaultSlave: number, at: YamlPath, s
   }
   const decimals = p.decimals ?? defaultDecimals(type, scale, offset);
   const { unit, description } = p;
+  const own = p.history === undefined ? null : compileHistory(p.history, [...at, 'history'], sink);
 
   const point: PointDef = {
     name,
@@ -56,6 +64,7 @@ export function compilePoint(p: PointYaml, defaultSlave: number, at: YamlPath, s
     registers,
     scale,
     offset,
+    history: pointHistory(own, profile.history, type),
     ...(bit !== undefined ? { bit } : {}),
     ...(decimals !== undefined ? { decimals } : {}),
     ...(unit !== undefined ? { unit } : {}),

@@ -1,10 +1,12 @@
 // One entry of `profiles:` → DeviceProfile: slaves, points, tasks and the compiled read
 // plan, with the checks that relate them (duplicates, overlaps, unread points).
 import type { DeviceProfile, ModbusTiming, SlaveConfig } from '../domain/config.js';
+import { STORE_EVERY_SAMPLE, type HistoryPolicy } from '../domain/history-policy.js';
 import type { PointDef } from '../domain/point.js';
 import { compileReadPlan } from '../plan/read-plan.js';
 import type { TaskSpec } from '../plan/task-spec.js';
 import { compileHeartbeat } from './compile-bytes.js';
+import { compileHistory } from './compile-history.js';
 import { compilePoint } from './compile-point.js';
 import { compileTask } from './compile-task.js';
 import { checkOverlaps, type LocatedPoint } from './check-overlaps.js';
@@ -31,7 +33,9 @@ export function compileProfile(name: string, m: ProfileYaml, at: YamlPath, sink:
   const defaultSlave = slaves[0]!.id;
   const timing = compileTiming(m.timing, [...at, 'timing'], sink);
 
-  const points = compilePoints(m.points, defaultSlave, slaveIds, [...at, 'points'], sink);
+  // Off unless written: every sample a row, the table the user asked for.
+  const history = m.history === undefined ? STORE_EVERY_SAMPLE : compileHistory(m.history, [...at, 'history'], sink);
+  const points = compilePoints(m.points, { defaultSlave, history }, slaveIds, [...at, 'points'], sink);
   checkOverlaps(points, sink);
   const defs = points.map((p) => p.def);
 
@@ -125,7 +129,7 @@ function compileTiming(t: TimingYaml, at: YamlPath, sink: IssueSink): ModbusTimi
 
 function compilePoints(
   list: readonly PointYaml[],
-  defaultSlave: number,
+  defaults: { readonly defaultSlave: number; readonly history: HistoryPolicy },
   slaveIds: ReadonlySet<number>,
   at: YamlPath,
   sink: IssueSink,
@@ -134,7 +138,7 @@ function compilePoints(
   const names = new Map<string, YamlPath>();
   list.forEach((item, i) => {
     const pointAt = [...at, i];
-    const def = compilePoint(item, defaultSlave, pointAt, sink);
+    const def = compilePoint(item, defaults, pointAt, sink);
     if (!def) return;
     const first = names.get(def.name);
     if (first) {

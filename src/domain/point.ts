@@ -1,5 +1,6 @@
 // Point definitions and decoded samples: the vocabulary shared by config, planning,
 // decoding, storage and the API. Plain data only; no behaviour lives here.
+import type { HistoryPolicy } from './history-policy.js';
 
 export type DataType =
   | 'bool'
@@ -48,6 +49,8 @@ export interface PointDef {
   readonly decimals?: number;
   readonly unit?: string;
   readonly description?: string;
+  /** Which samples become raw history rows: the point's `history:`, else its profile's. */
+  readonly history: HistoryPolicy;
 }
 
 export type Quality = 'good';

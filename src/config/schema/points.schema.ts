@@ -198,6 +198,29 @@ const Task = Strict({
   on: Type.Optional(Enum(['heartbeat', 'connect'] as const, { description: 'Poll on an event instead.' })),
 });
 
+// Store by exception. Off unless written (every sample a row, as the user's table asks);
+// mode and deviation combinations are checked in compile-history.ts. 15 min: a flat signal
+// still gets a row four times an hour, so a chart tells "unchanged" from "not polled".
+const History = (description: string) =>
+  Strict(
+    {
+      mode: Enum(['every', 'on-change', 'deadband', 'swinging-door'] as const, {
+        description: 'Which samples are stored as raw rows.',
+      }),
+      deviation: Type.Optional(
+        Type.Number({ minimum: 0, description: "deadband, swinging-door: the deviation, in the point's unit." }),
+      ),
+      deviationPercent: Type.Optional(
+        Type.Number({ minimum: 0, maximum: 100, description: 'The deviation as a percent of span, instead.' }),
+      ),
+      span: Type.Optional(
+        Type.Number({ exclusiveMinimum: 0, description: "The point's range (high − low) deviationPercent is of." }),
+      ),
+      maxInterval: Duration({ default: '15m', description: 'Store a sample at least this often.' }),
+    },
+    { description },
+  );
+
 const Point = Strict({
   name: Name({ description: 'Point name, unique in the profile.' }),
   description: Type.Optional(Type.String({ description: 'Free text.' })),
@@ -226,6 +249,7 @@ const Point = Strict({
   decimals: Type.Optional(
     Type.Integer({ minimum: 0, maximum: 15, description: 'Decimals kept; default: those of scale and offset.' }),
   ),
+  history: Type.Optional(History("Which samples become raw history rows; default: the profile's history.")),
 });
 
 const Slave = Strict({
@@ -242,6 +266,7 @@ const Profile = Strict({
   pollOnConnect: Type.Boolean({ default: true, description: 'Run every interval task right after registration.' }),
   tasks: Type.Array(Task, { default: [], description: 'What to read and when.' }),
   points: Type.Array(Point, { default: [], description: 'Named values decoded from the reads.' }),
+  history: Type.Optional(History('Which samples of its points become raw history rows; default: every one.')),
 });
 
 /** One of `{ id, profile, name? }`, `{ pattern, profile }`, `{ default }`; the kind is checked in code. */
@@ -268,11 +293,13 @@ export type TimingYaml = Static<typeof Timing>;
 export type TypedYaml = Static<typeof Typed>;
 export type TaskYaml = Static<typeof Task>;
 export type PointYaml = Static<typeof Point>;
+export type HistoryYaml = Static<ReturnType<typeof History>>;
 export type DeviceRuleYaml = Static<typeof DeviceRule>;
 export const TIMING_SCHEMA = Timing;
 export const TASK_SCHEMA = Task;
 export const REGISTRATION_SCHEMA = registration;
 export const POINT_SCHEMA = Point;
+export const HISTORY_SCHEMA = History('Which samples become raw history rows.');
 export const DEVICE_RULE_SCHEMA = DeviceRule;
 export const SLAVES_SCHEMA = Profile.properties.slaves;
 

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  HISTORY_SCHEMA,
   POINT_SCHEMA,
   POINTS_SCHEMA,
   REGISTRATION_SCHEMA,
@@ -20,11 +21,14 @@ type Node = {
 /** Channels are documented in CHANNELS.md; `version` in the file header. */
 const SECTIONS = ['listeners', 'web', 'sessions', 'storage', 'writeBuffer', 'retention', 'logging'] as const;
 
+/** Mappings documented in a table of their own, not as dotted rows of the table above them. */
+const OWN_TABLE = new Set(['history']);
+
 /** Leaf keys of a section, dotted below it (`lockout.duration`), with their defaults. */
 function leaves(node: Node, prefix = ''): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const [key, child] of Object.entries(node.properties ?? {})) {
-    if (child.type === 'object' && child.properties)
+    if (child.type === 'object' && child.properties && !OWN_TABLE.has(key))
       for (const [k, v] of leaves(child, `${prefix}${key}.`)) out.set(k, v);
     else out.set(`${prefix}${key}`, child.default);
   }
@@ -94,6 +98,7 @@ describe('docs/CONFIG.md', () => {
   for (const [what, heading, schema] of [
     ['point', '**Points** (`points:`)', POINT_SCHEMA],
     ['task', '**Tasks** (`tasks:`)', TASK_SCHEMA],
+    ['history', '**History** (`history:`)', HISTORY_SCHEMA],
   ] as const) {
     it(`documents every points.yml ${what} key with the schema's default`, () => {
       const keys = leaves(schema as Node);

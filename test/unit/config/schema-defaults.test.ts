@@ -100,6 +100,7 @@ writeBuffer:
         registers: 1,
         scale: 1,
         offset: 0,
+        history: { mode: 'every' },
       });
       const range = profile.tasks.find((t) => t.name === 'range')!;
       expect(range.blocks.map((b) => [b.slave, b.fn, b.address, b.quantity])).toEqual([[1, 3, 0, 2]]);

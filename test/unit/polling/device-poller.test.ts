@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../../src/bus.js';
 import type { DeviceProfile, ReadBlock, TaskPlan } from '../../../src/domain/config.js';
 import type { GatewayEvents } from '../../../src/domain/events.js';
+import { STORE_EVERY_SAMPLE } from '../../../src/domain/history-policy.js';
+
 import type { PointDef } from '../../../src/domain/point.js';
 import type { Transaction, TransactionQueue } from '../../../src/link/index.js';
 import { silentLogger } from '../../../src/log.js';
@@ -19,6 +21,7 @@ const temperature: PointDef = {
   registers: 1,
   scale: 0.1,
   offset: 0,
+  history: STORE_EVERY_SAMPLE,
 };
 const block = (address: number, points: PointDef[] = []): ReadBlock => ({
   slave: 1,

@@ -1,5 +1,7 @@
 // Compiled-shape link and profile configs for simulator tests (no YAML involved).
 import type { AsciiRegistration, DeviceProfile, LinkConfig, ModbusTiming } from '../../../src/domain/config.js';
+import { STORE_EVERY_SAMPLE } from '../../../src/domain/history-policy.js';
+
 import type { PointDef } from '../../../src/domain/point.js';
 
 export const ascii: AsciiRegistration = {
@@ -43,7 +45,17 @@ export function typedLink(overrides: Partial<LinkConfig> = {}): LinkConfig {
 }
 
 export function point(overrides: Partial<PointDef> & Pick<PointDef, 'name' | 'address'>): PointDef {
-  return { slave: 1, fn: 3, type: 'uint16', order: 'ABCD', registers: 1, scale: 1, offset: 0, ...overrides };
+  return {
+    slave: 1,
+    fn: 3,
+    type: 'uint16',
+    order: 'ABCD',
+    registers: 1,
+    scale: 1,
+    offset: 0,
+    history: STORE_EVERY_SAMPLE,
+    ...overrides,
+  };
 }
 
 const timing: ModbusTiming = {

@@ -1,6 +1,8 @@
 // The byte vectors from an independent implementation (test/fixtures/README.md), typed.
 
 import { readFileSync } from 'node:fs';
+import { STORE_EVERY_SAMPLE } from '../../../../src/domain/history-policy.js';
+
 import type { ByteOrder, DataType, PointDef } from '../../../../src/domain/point.js';
 
 export interface FrameVector {
@@ -67,6 +69,7 @@ export function pointDef(overrides: Partial<PointDef>): PointDef {
     registers: 1,
     scale: 1,
     offset: 0,
+    history: STORE_EVERY_SAMPLE,
     ...overrides,
   };
 }
