@@ -13,6 +13,7 @@ const LAYERS = [
   { name: 'bus', path: '^src/bus\\.ts$', why: 'the typed event bus (may log)' },
   { name: 'protocol', path: '^src/protocol/', why: 'pure codecs', only: ['domain'] },
   { name: 'plan', path: '^src/plan/', why: 'pure read planning (may use the codecs)', only: ['domain', 'protocol'] },
+  { name: 'by-exception', path: '^src/by-exception/', why: 'the pure store-by-exception filter', only: ['domain'] },
   {
     name: 'config',
     path: '^src/config/',
