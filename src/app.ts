@@ -128,7 +128,7 @@ export class DtuhubApp {
     );
     await history.start();
     this.history = history;
-    this.unsubscribe = recordHistory(this.bus, this.history.writer, this.latest);
+    this.unsubscribe = recordHistory(this.bus, this.history.writer, this.latest, this.config.points.profiles);
     const framework = new EventFramework(
       this.config.rules ?? noRules(),
       server.storage,

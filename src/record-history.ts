@@ -1,6 +1,8 @@
 // Glue from gateway events to the history writer: which event becomes which row. Kept in
 // one place so the gateway knows nothing about tables.
 import type { EventBus } from './bus.js';
+import { StoreByException } from './by-exception/index.js';
+import type { PointsConfig } from './domain/config.js';
 import type { GatewayEvents, OfflineReason } from './domain/events.js';
 import type { HistoryWriter, LatestValues } from './storage/index.js';
 
@@ -14,14 +16,25 @@ const CONNECTION_EVENT: Record<OfflineReason, 'disconnect' | 'heartbeat_timeout'
   rejected: 'rejected',
 };
 
-/** Subscribes the writer and the latest-value cache; returns the unsubscribe function. */
-export function recordHistory(bus: EventBus<GatewayEvents>, writer: HistoryWriter, latest: LatestValues): () => void {
+/**
+ * Subscribes the writer and the latest-value cache; returns the unsubscribe function, which
+ * also stores the samples the profiles' `history:` policies still hold.
+ */
+export function recordHistory(
+  bus: EventBus<GatewayEvents>,
+  writer: HistoryWriter,
+  latest: LatestValues,
+  profiles: PointsConfig['profiles'],
+): () => void {
+  const byException = new StoreByException(profiles);
   const offs = [
     bus.on('data', (e) => {
+      // The cache and the rollups get every sample; only the raw rows are thinned.
       latest.update(e.samples);
-      writer.samples(e.samples);
+      writer.samples(e.samples, byException.stored(e.deviceId, e.samples));
     }),
     bus.on('device.registered', (e) => {
+      byException.deviceOnline(e.deviceId, e.profile);
       writer.deviceOnline({
         registrationId: e.deviceId,
         profile: e.profile,
@@ -42,6 +55,9 @@ export function recordHistory(bus: EventBus<GatewayEvents>, writer: HistoryWrite
       });
     }),
     bus.on('device.offline', (e) => {
+      // The last value read becomes a row before the device is marked offline.
+      const held = byException.deviceOffline(e.deviceId);
+      if (held.length > 0) writer.samples([], held);
       writer.deviceOffline(e.deviceId, e.at);
       writer.connection({
         registrationId: e.deviceId,
@@ -80,5 +96,9 @@ export function recordHistory(bus: EventBus<GatewayEvents>, writer: HistoryWrite
       });
     }),
   ];
-  return () => offs.forEach((off) => off());
+  return () => {
+    offs.forEach((off) => off());
+    const held = byException.releaseAll();
+    if (held.length > 0) writer.samples([], held);
+  };
 }
