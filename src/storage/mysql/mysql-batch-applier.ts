@@ -42,61 +42,75 @@ export class MysqlBatchApplier {
     this.rawPacketsMaxRows = options.rawPacketsMaxRows ?? 0;
   }
 
-  /** The apply or drain running now: the next waits for it (see `exclusive`). */
-  private running: Promise<unknown> = Promise.resolve();
+  /**
+   * Bumped when the sink gives up on a commit past its deadline. The abandoned attempt's
+   * connection is destroyed but its promise may never settle (mysql2 drops the callbacks),
+   * or settle late while the next attempt runs: from then on it must not touch the id
+   * caches or the rollup deltas, and its failure must not reset what the next attempt built.
+   */
+  private epoch = 0;
 
   /** Commits the batches, in order, all or nothing; throws on failure. */
   apply(connection: PoolConnection, batches: readonly WriteBatch[]): Promise<void> {
-    return this.exclusive(() => this.applyNow(connection, batches));
+    return this.applyNow(connection, batches);
   }
 
-  /**
-   * One at a time, always: the sink gives up on a commit past its deadline and retries on a
-   * new connection while the old one is still failing. Run side by side, the old attempt's
-   * rollback would wipe the rollup deltas the new one had just counted.
-   */
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.running.then(work, work);
-    this.running = result.catch(() => undefined);
-    return result;
+  /** The running attempt is given up: the next one starts from what the database holds. */
+  abandon(): void {
+    this.epoch++;
+    this.forget();
+  }
+
+  private forget(): void {
+    this.deviceIds.clear();
+    this.pointIds.clear();
+    this.rollups.rolledBack();
   }
 
   private async applyNow(connection: PoolConnection, batches: readonly WriteBatch[]): Promise<void> {
+    const epoch = this.epoch;
+    const live = () => {
+      if (this.epoch !== epoch) throw new Error('commit abandoned after its deadline');
+    };
     await connection.beginTransaction();
     try {
-      await this.rollups.recoverIfNeeded(connection);
+      await this.rollups.recoverIfNeeded(connection, live);
       const lastSeen = new Map<number, number>();
-      for (const batch of batches) await this.applyRows(connection, batch, lastSeen);
+      for (const batch of batches) await this.applyRows(connection, batch, lastSeen, live);
       await this.touchDevices(connection, lastSeen);
-      await this.rollups.endOfCommit(connection);
+      await this.rollups.endOfCommit(connection, live);
       await connection.commit();
     } catch (err) {
-      this.deviceIds.clear();
-      this.pointIds.clear();
-      this.rollups.rolledBack();
+      if (this.epoch === epoch) this.forget();
       await connection.rollback().catch(() => undefined);
       throw err;
     }
   }
 
   /** Writes the rollups' pending deltas (the store is closing cleanly), in one transaction. */
-  drainRollups(connection: PoolConnection): Promise<void> {
-    return this.exclusive(() => this.drainNow(connection));
-  }
-
-  private async drainNow(connection: PoolConnection): Promise<void> {
+  async drainRollups(connection: PoolConnection): Promise<void> {
+    const epoch = this.epoch;
+    const live = () => {
+      if (this.epoch !== epoch) throw new Error('drain abandoned');
+    };
     await connection.beginTransaction();
     try {
-      await this.rollups.drain(connection);
+      await this.rollups.drain(connection, live);
       await connection.commit();
     } catch (err) {
-      this.rollups.rolledBack();
+      if (this.epoch === epoch) this.rollups.rolledBack();
       await connection.rollback().catch(() => undefined);
       throw err;
     }
   }
 
-  private async applyRows(c: PoolConnection, batch: WriteBatch, lastSeen: Map<number, number>): Promise<void> {
+  /** `live` throws once this attempt is abandoned; called after each wait, before shared state changes. */
+  private async applyRows(
+    c: PoolConnection,
+    batch: WriteBatch,
+    lastSeen: Map<number, number>,
+    live: () => void,
+  ): Promise<void> {
     // A batch applied before (see migration 002) is skipped whole.
     const [marked] = await c.query<ResultSetHeader>(
       'INSERT IGNORE INTO applied_batches (id, rows_applied, applied_at) VALUES (?, ?, ?)',
@@ -114,6 +128,7 @@ export class MysqlBatchApplier {
              status = 'online', listener = VALUES(listener)`,
           [op.registrationId, op.profile, op.name, op.at, op.at, op.ip, op.port, op.listener],
         );
+        live();
         this.deviceIds.set(op.registrationId, result.insertId);
       } else {
         await c.query(
@@ -143,7 +158,7 @@ export class MysqlBatchApplier {
       const id = strings[s.device[i]!]!;
       if (!firstSeen.has(id)) firstSeen.set(id, s.ts[i]!);
     }
-    await this.resolveDevices(c, firstSeen);
+    await this.resolveDevices(c, firstSeen, live);
 
     const heartbeats: Row[] = [];
     for (const h of batch.heartbeats) {
@@ -184,7 +199,8 @@ export class MysqlBatchApplier {
     if (s.count === 0) return;
     const pointNames = new Set<string>();
     for (let i = 0; i < s.count; i++) pointNames.add(strings[s.point[i]!]!);
-    await this.resolvePoints(c, pointNames);
+    await this.resolvePoints(c, pointNames, live);
+    live();
     // Grouped by device (stable, so each device's rows stay in time order): device_data is
     // clustered by device first, so consecutive rows land on the same pages.
     const byDevice = new Map<number, SampleRow[]>();
@@ -262,7 +278,7 @@ export class MysqlBatchApplier {
   }
 
   /** Makes sure every registration ID has a device row (a bare one if it never registered) and a cached id. */
-  private async resolveDevices(c: PoolConnection, firstSeen: Map<string, number>): Promise<void> {
+  private async resolveDevices(c: PoolConnection, firstSeen: Map<string, number>, live: () => void): Promise<void> {
     const missing = [...firstSeen].filter(([id]) => !this.deviceIds.has(id));
     if (missing.length === 0) return;
     await insertRows(
@@ -278,11 +294,12 @@ export class MysqlBatchApplier {
         'SELECT id, registration_id FROM devices WHERE registration_id IN (?)',
         [ids],
       );
+      live();
       for (const row of rows) this.deviceIds.set(row['registration_id'] as string, row['id'] as number);
     }
   }
 
-  private async resolvePoints(c: PoolConnection, names: Set<string>): Promise<void> {
+  private async resolvePoints(c: PoolConnection, names: Set<string>, live: () => void): Promise<void> {
     const missing = [...names].filter((name) => !this.pointIds.has(name));
     if (missing.length === 0) return;
     await insertRows(
@@ -292,6 +309,7 @@ export class MysqlBatchApplier {
     );
     for (const part of chunks(missing, ROWS_PER_INSERT)) {
       const [rows] = await c.query<RowDataPacket[]>('SELECT id, name FROM point_names WHERE name IN (?)', [part]);
+      live();
       for (const row of rows) this.pointIds.set(row['name'] as string, row['id'] as number);
     }
   }

@@ -21,49 +21,60 @@ export class MysqlRollups {
   private readonly deltas: RollupDelta[] = [];
   private lastPendingSince: number | null | undefined = undefined;
   private needsRecovery = true;
+  /** Bumped by every reset. */
+  private generation = 0;
 
   add(deviceId: number, pointId: number, ts: number, value: number, stored: boolean): void {
     this.accumulator.add(deviceId, pointId, ts, value, stored, this.deltas);
   }
 
-  /** Inside the batch's transaction, before its rows: counts what a crash left out. */
-  async recoverIfNeeded(c: PoolConnection): Promise<void> {
+  /**
+   * Inside the batch's transaction, before its rows: counts what a crash left out. `live`
+   * throws once the caller's attempt is abandoned; it is called after every wait, before the
+   * accumulator changes.
+   */
+  async recoverIfNeeded(c: PoolConnection, live: () => void): Promise<void> {
     if (!this.needsRecovery) return;
-    const [[state]] = await c.query<RowDataPacket[]>('SELECT pending_since FROM rollup_state WHERE id = 1 FOR UPDATE');
+    const [[state]] = await c.query<RowDataPacket[]>('SELECT pending_since FROM rollup_state WHERE id = 1');
     const since = state?.['pending_since'] as number | string | null | undefined;
     if (since !== null && since !== undefined) {
       const [devices] = await c.query<RowDataPacket[]>('SELECT id FROM devices');
-      for (const { id } of devices) await this.recoverDevice(c, Number(id), Number(since));
+      for (const { id } of devices) await this.recoverDevice(c, Number(id), Number(since), live);
+      live();
       this.accumulator.drain(this.deltas);
     }
     await this.writeDeltas(c);
     await this.notePendingSince(c);
+    live();
     this.needsRecovery = false;
   }
 
   /** Writes what must go with this commit, and where the unwritten samples start. */
-  async endOfCommit(c: PoolConnection): Promise<void> {
+  async endOfCommit(c: PoolConnection, live: () => void): Promise<void> {
+    live();
     this.accumulator.endOfCommit(this.deltas);
     await this.writeDeltas(c);
     await this.notePendingSince(c);
   }
 
   /** Every pending delta (clean shutdown), inside the caller's transaction. */
-  async drain(c: PoolConnection): Promise<void> {
-    await this.recoverIfNeeded(c);
+  async drain(c: PoolConnection, live: () => void): Promise<void> {
+    await this.recoverIfNeeded(c, live);
+    live();
     this.accumulator.drain(this.deltas);
     await this.writeDeltas(c);
     await this.notePendingSince(c);
   }
 
   rolledBack(): void {
+    this.generation++;
     this.accumulator.reset();
     this.deltas.length = 0;
     this.lastPendingSince = undefined;
     this.needsRecovery = true;
   }
 
-  private async recoverDevice(c: PoolConnection, deviceId: number, since: number): Promise<void> {
+  private async recoverDevice(c: PoolConnection, deviceId: number, since: number, live: () => void): Promise<void> {
     const [rows] = await c.query<RowDataPacket[]>({
       sql: `SELECT point_id, received_at, value FROM device_data
             WHERE device_id = ? AND received_at >= ? AND value IS NOT NULL ORDER BY received_at`,
@@ -79,9 +90,11 @@ export class MysqlRollups {
         [deviceId, pointId],
       );
       const through = last ? Number(last['last_at']) : -Infinity;
+      live();
       writtenThrough.set(pointId, through);
       this.accumulator.writtenThrough(deviceId, pointId, through);
     }
+    live();
     for (const [pointId, ts, value] of rows as unknown as [number, number, number][]) {
       const t = Number(ts);
       if (t > writtenThrough.get(Number(pointId))!)
@@ -109,7 +122,9 @@ export class MysqlRollups {
   private async notePendingSince(c: PoolConnection): Promise<void> {
     const since = this.accumulator.pendingSince();
     if (since === this.lastPendingSince) return;
+    const generation = this.generation;
     await c.query('UPDATE rollup_state SET pending_since = ? WHERE id = 1', [since]);
-    this.lastPendingSince = since;
+    // Not if the state was reset meanwhile (an abandoned commit finishing late).
+    if (generation === this.generation) this.lastPendingSince = since;
   }
 }

@@ -73,6 +73,7 @@ export class MysqlBatchSink implements BatchSink {
             new Promise<never>((_, reject) => {
               timer = setTimeout(() => {
                 timedOut = true;
+                this.applier.abandon();
                 connection.destroy();
                 reject(new Error(`commit took longer than ${this.deadlineMs} ms; connection dropped`));
               }, this.deadlineMs);

@@ -4,8 +4,13 @@ import type { Logger } from '../../log.js';
 import type { CheckpointerInit } from './checkpoint-worker.js';
 import { sqliteWorkerScript } from './worker-script.js';
 
-/** Often enough that a checkpoint copies a few MiB at most at 50,000 rows/s. */
-export const CHECKPOINT_INTERVAL_MS = 100;
+/**
+ * Once a second: pages that every commit touches (interior B-tree pages, devices, rollups)
+ * are then copied into the database once a second rather than ten times. With 1,000 DTUs ×
+ * 50 points a second that cut the disk bytes written per stored row from ~660 to ~400;
+ * the WAL between checkpoints stays a few tens of MiB at 50,000 rows/s.
+ */
+export const CHECKPOINT_INTERVAL_MS = 1000;
 
 interface CheckpointerMessage {
   readonly type: 'ready' | 'closed' | 'log' | 'checkpointed';
