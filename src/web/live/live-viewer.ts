@@ -1,6 +1,7 @@
 // One WebSocket viewer: its subscriptions and a send that drops the viewer when it falls
 // too far behind, so one slow browser never holds frames (memory) for everyone.
 import type { WebSocket } from 'ws';
+import type { Budget } from './live-budget.js';
 
 export const CLOSE_TOO_SLOW = 4008;
 export const CLOSE_AUTH_ENDED = 4001;
@@ -8,26 +9,45 @@ export const CLOSE_SHUTDOWN = 1001;
 /** After asking a stuck viewer to close, cut the socket if it does not. */
 const TERMINATE_AFTER_MS = 5000;
 
+/** What a viewer is made of, besides its WebSocket. */
+export interface ViewerOptions {
+  readonly user: string;
+  /** This connection's budget, and the one it shares with the user's other connections. */
+  readonly budget: { readonly own: Budget; readonly user: Budget };
+  /** False once the viewer's login session has ended (logout, expiry, user deleted). */
+  readonly stillAuthorized: () => boolean;
+  readonly maxBufferedBytes: number;
+  readonly onDrop: (viewer: LiveViewer, reason: string) => void;
+}
+
 export class LiveViewer {
+  readonly user: string;
+  readonly budget: ViewerOptions['budget'];
+  readonly stillAuthorized: () => boolean;
+  /** Topics subscribed to, including those whose snapshot is still on its way. */
   readonly topics = new Set<string>();
+  /** Subscriptions whose snapshot is queued, by topic: the number tells one subscription from the next. */
+  readonly pending = new Map<string, number>();
+  /** The fleet as this viewer last got it whole (snapshot pages or a delta): what a delta starts from. */
+  fleetBase: { readonly version: number; readonly at: number } | null = null;
   lastSentAt = Date.now();
   closed = false;
 
   constructor(
     readonly socket: WebSocket,
-    readonly user: string,
-    /** False once the viewer's login session has ended (logout, expiry, user deleted). */
-    readonly stillAuthorized: () => boolean,
-    private readonly maxBufferedBytes: number,
-    private readonly onDrop: (viewer: LiveViewer, reason: string) => void,
-  ) {}
+    private readonly options: ViewerOptions,
+  ) {
+    this.user = options.user;
+    this.budget = options.budget;
+    this.stillAuthorized = options.stillAuthorized;
+  }
 
   /** Sends an already serialised frame; false when the viewer was dropped instead. */
   send(text: string): boolean {
     if (this.closed) return false;
-    if (this.socket.bufferedAmount > this.maxBufferedBytes) {
+    if (this.socket.bufferedAmount > this.options.maxBufferedBytes) {
       this.close(CLOSE_TOO_SLOW, 'too slow');
-      this.onDrop(this, 'too slow');
+      this.options.onDrop(this, 'too slow');
       return false;
     }
     this.socket.send(text);
