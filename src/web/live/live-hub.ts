@@ -11,7 +11,7 @@ import { FleetVersions } from './fleet-versions.js';
 import { Budget, DEFAULT_LIVE_LIMITS, UserBudgets, type LiveLimits } from './live-budget.js';
 import { deviceTopic, FLEET, parseClientMessage, type DeviceEvent, type ServerFrame } from './live-frames.js';
 import { DELTA_WINDOW_MS, LiveSubscriptions } from './live-subscriptions.js';
-import { CLOSE_AUTH_ENDED, CLOSE_SHUTDOWN, LiveViewer } from './live-viewer.js';
+import { CLOSE_AUTH_ENDED, CLOSE_SHUTDOWN, LiveViewer, type ViewerOptions } from './live-viewer.js';
 import { SliceQueue } from './slice-queue.js';
 import { UnreachableTracker } from './unreachable-tracker.js';
 
@@ -125,6 +125,7 @@ export class LiveHub {
     user: { username: string; role: string },
     initialTopics: readonly string[],
     stillAuthorized: () => boolean = () => true,
+    stream: ViewerOptions['stream'] = null,
   ): LiveViewer {
     const now = Date.now();
     const budget = {
@@ -136,6 +137,7 @@ export class LiveHub {
       budget,
       stillAuthorized,
       maxBufferedBytes: this.config.maxBufferedBytes,
+      stream,
       onDrop: (v, reason) => this.drop(v, reason),
     });
     this.viewers.add(viewer);
@@ -186,8 +188,9 @@ export class LiveHub {
   private publish(topic: string, frame: ServerFrame): void {
     const set = this.subscriptions.viewersOf(topic);
     if (!set || set.size === 0) return;
-    const text = JSON.stringify(frame);
-    for (const viewer of [...set]) viewer.send(text);
+    // Serialised and encoded once, whatever the number of viewers.
+    const bytes = Buffer.from(JSON.stringify(frame));
+    for (const viewer of [...set]) viewer.send(bytes);
   }
 
   private sendTo(viewer: LiveViewer, frame: ServerFrame): void {
