@@ -31,7 +31,7 @@ export function writeLiveViewersConfig(dir: string, options: LiveServerOptions):
   const server = {
     version: 1,
     listeners: [{ name: 'dtu', host: '127.0.0.1', port: 0, link: LINK_NAME }],
-    web: { host: '127.0.0.1', port: 0 },
+    web: { host: '127.0.0.1', port: 0, admin: { username: 'admin', password: 'live-viewers-bench' } },
     sessions: {
       heartbeatInterval: `${options.heartbeatIntervalMs}ms`,
       heartbeatMaxMisses: 3,
