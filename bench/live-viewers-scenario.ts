@@ -67,7 +67,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** The server in the calling process: its loop is the one measured. */
 export async function inProcessServer(dir: string): Promise<LiveServerHandle> {
   const server = await LiveServer.start(dir, true);
-  let watch: { stop(): LoopWatchResult } | null = null;
+  let watch: ReturnType<typeof watchLoop> | null = null;
   return {
     dtuPort: server.dtuPort,
     webUrl: server.webUrl,
@@ -79,9 +79,9 @@ export async function inProcessServer(dir: string): Promise<LiveServerHandle> {
     },
     watchStop: () => {
       if (!watch) return Promise.reject(new Error('not watching'));
-      const result = watch.stop();
+      const stopping = watch.stop();
       watch = null;
-      return Promise.resolve(result);
+      return stopping;
     },
     stop: () => server.stop(),
   };

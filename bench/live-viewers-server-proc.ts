@@ -4,14 +4,14 @@
 //   node dist/bench/live-viewers-server-proc.js --config DIR
 import { parseArgs } from 'node:util';
 import { announceReady, serveRequests } from './child-rpc.js';
-import { watchLoop, type LoopWatchResult } from './loop-watch.js';
+import { watchLoop } from './loop-watch.js';
 import { LiveServer } from './live-viewers-server.js';
 
 const { values } = parseArgs({ options: { config: { type: 'string' } } });
 if (!values.config) throw new Error('--config DIR is required');
 
 const server = await LiveServer.start(values.config);
-let watch: { stop(): LoopWatchResult } | null = null;
+let watch: ReturnType<typeof watchLoop> | null = null;
 
 serveRequests(
   {
@@ -22,9 +22,9 @@ serveRequests(
       return true;
     },
     'watch-stop': () => {
-      const result = watch?.stop() ?? null;
+      const stopping = watch?.stop() ?? null;
       watch = null;
-      return result;
+      return stopping;
     },
   },
   () => server.stop(),

@@ -24,7 +24,8 @@ describe('hostile live-feed viewers while 1,000 DTUs are polled every second', (
     if (!existsSync(`${SCRIPTS}live-viewers-proc.js`)) throw new Error(`no ${SCRIPTS}: run npm run build first`);
     const r = await runLiveViewersScenario(LIVE_VIEWERS_SPEC, { startServer: inProcessServer, scriptsDir: SCRIPTS });
     const { spec, loop, gateway, viewers } = r;
-    // The figures, for whoever reads a failure.
+    // The figures, for whoever reads a failure; `loop.controlDelayMs` is an idle thread's
+    // loop over the same window: delay there is the machine's, not the server's.
     console.log(JSON.stringify({ loop, gateway, viewers }, null, 1));
 
     expect(viewers.connected).toBe(spec.viewers);
