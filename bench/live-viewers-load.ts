@@ -3,15 +3,12 @@
 // fleet as fast as the server answers, for a bounded time and number of rounds. Runs in a
 // process of its own (live-viewers-proc.ts), for the integration test and the benchmark, so
 // the viewers' own work is not on the server's event loop.
-// Refused subscriptions are retried after the `retryAfterMs` the server asks for. A probe
-// reads GET /api/health on the side, since that is what the issue saw stall.
+// Refused subscriptions are retried after the `retryAfterMs` the server asks for.
 import WebSocket from 'ws';
 
 export interface LiveViewersLoadOptions {
   /** ws://host:port/api/live */
   readonly url: string;
-  /** http://host:port/api/health, read every `healthEveryMs` during the load. */
-  readonly healthUrl: string;
   /** Request headers (authentication) of each viewer: one entry per viewer. */
   readonly headers: readonly Record<string, string>[];
   /** Online device IDs; viewer `i` subscribes to `topicsPerViewer` of them, spread over the list. */
@@ -21,7 +18,6 @@ export interface LiveViewersLoadOptions {
   readonly loadMs: number;
   /** …or until each viewer has gone round this many times. */
   readonly maxFleetRounds: number;
-  readonly healthEveryMs?: number;
 }
 
 export interface LiveViewersLoadResult {
@@ -45,12 +41,6 @@ export interface LiveViewersLoadResult {
   readonly bytesReceived: number;
   /** Largest single frame received, bytes. */
   readonly largestFrame: number;
-  readonly health: {
-    readonly requests: number;
-    readonly failed: number;
-    readonly p99Ms: number;
-    readonly maxMs: number;
-  };
   readonly elapsedMs: number;
   /** CPU time of the viewers' process over the run, ms. */
   readonly cpuMs: number;
@@ -195,35 +185,12 @@ class Viewer {
   }
 }
 
-/** Reads GET /api/health in a loop: its latency is what a monitoring system would see. */
-async function probeHealth(url: string, everyMs: number, until: () => boolean) {
-  const latencies: number[] = [];
-  let failed = 0;
-  while (!until()) {
-    const started = performance.now();
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-      await res.arrayBuffer();
-      if (res.status !== 200) failed++;
-    } catch {
-      failed++;
-    }
-    latencies.push(performance.now() - started);
-    await sleep(everyMs);
-  }
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { requests: latencies.length, failed, p99Ms: at(0.99), maxMs: latencies.at(-1) ?? 0 };
-}
-
 export async function runLiveViewers(options: LiveViewersLoadOptions): Promise<LiveViewersLoadResult> {
   const counters = new Counters();
   const started = Date.now();
   const cpu = process.cpuUsage();
   // Connecting is part of the load: the first viewers loop while the last ones connect.
   const endsAt = started + options.loadMs;
-  let done = false;
-  const health = probeHealth(options.healthUrl, options.healthEveryMs ?? 100, () => done);
   const viewers = Array.from(
     { length: options.headers.length },
     (_, i) => new Viewer(options, i, counters, () => endsAt),
@@ -241,7 +208,6 @@ export async function runLiveViewers(options: LiveViewersLoadOptions): Promise<L
     const allRounds = viewers.length * options.maxFleetRounds;
     while (Date.now() < endsAt && counters.fleetRounds < allRounds) await sleep(50);
   } finally {
-    done = true;
     for (const v of viewers) v.close();
   }
   return {
@@ -260,7 +226,6 @@ export async function runLiveViewers(options: LiveViewersLoadOptions): Promise<L
     framesReceived: counters.framesReceived,
     bytesReceived: counters.bytesReceived,
     largestFrame: counters.largestFrame,
-    health: await health,
     elapsedMs: Date.now() - started,
     cpuMs: (({ user, system }) => (user + system) / 1000)(process.cpuUsage(cpu)),
   };

@@ -28,7 +28,7 @@ export function liveViewersGoalRows(r: LiveViewersResult): string[][] {
 }
 
 export function liveViewersSection(r: LiveViewersResult): string {
-  const { spec, loop, gateway: g, viewers: v } = r;
+  const { spec, loop, gateway: g, viewers: v, health } = r;
   const closed = Object.entries(v.closedByServer)
     .map(([code, count]) => `${num(count)} with ${code}`)
     .join(', ');
@@ -42,8 +42,8 @@ export function liveViewersSection(r: LiveViewersResult): string {
       `${ms(loop.controlDelayMs.p50)} / ${ms(loop.controlDelayMs.p99)} / ${ms(loop.controlDelayMs.max)} / ${ms(loop.controlDelayMs.mean)}`,
     ],
     [
-      '`GET /api/health` p99 / max, read every 100 ms',
-      `${ms(v.health.p99Ms)} / ${ms(v.health.maxMs)} (${num(v.health.requests)} requests, ${num(v.health.failed)} failed)`,
+      '`GET /api/health` p99 / max, read every 100 ms by the runner',
+      `${ms(health.p99Ms)} / ${ms(health.maxMs)} (${num(health.requests)} requests, ${num(health.failed)} failed)`,
     ],
     [
       'RSS at the start / peak / end',

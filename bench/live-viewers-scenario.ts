@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchDtuId } from './bench-config.js';
 import { BenchChild } from './child-rpc.js';
+import { probeHealth, type HealthProbeResult } from './health-probe.js';
 import type { LiveViewersLoadResult } from './live-viewers-load.js';
 import { LiveServer, writeLiveViewersConfig, type LiveServerCounters } from './live-viewers-server.js';
 import { watchLoop, type LoopWatchResult } from './loop-watch.js';
@@ -44,6 +45,8 @@ export interface LiveViewersResult {
   readonly gateway: Omit<LiveServerCounters, 'online'> & { readonly online: number };
   readonly fleetConnected: number;
   readonly viewers: LiveViewersLoadResult;
+  /** GET /api/health every HEALTH_EVERY_MS over the run, from the scenario's own process. */
+  readonly health: HealthProbeResult;
 }
 
 /** What the scenario needs of the server, wherever it runs. */
@@ -60,6 +63,7 @@ export interface LiveServerHandle {
 const FLEET_HEARTBEAT_MS = 5_000;
 const SERVER_HEARTBEAT_MS = 10_000;
 const POLLED_LIMIT_MS = 30_000;
+const HEALTH_EVERY_MS = 100;
 /** The compiled child scripts: beside this module when it runs from dist/bench. */
 const OWN_DIR = new URL('./', import.meta.url).pathname;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -142,15 +146,16 @@ export async function runLiveViewersScenario(spec: LiveViewersSpec, run: LiveVie
     const cookies = await server.viewerCookies(spec.viewers);
     const before = await server.counters();
     await server.watchStart();
+    const health = probeHealth(`${server.webUrl}/api/health`, HEALTH_EVERY_MS);
     const viewers = await viewersProc.request<LiveViewersLoadResult>('run', {
       url: `${server.webUrl.replace('http', 'ws')}/api/live`,
-      healthUrl: `${server.webUrl}/api/health`,
       headers: cookies.map((cookie) => ({ cookie })),
       deviceIds: Array.from({ length: spec.dtus }, (_, i) => benchDtuId(i)),
       topicsPerViewer: spec.topicsPerViewer,
       loadMs: spec.loadMs,
       maxFleetRounds: spec.maxFleetRounds,
     });
+    const healthResult = await health.stop();
     const loop = await server.watchStop();
     const after = await server.counters();
     const fleetStats = await fleet.request<FleetSnapshot>('snapshot');
@@ -166,6 +171,7 @@ export async function runLiveViewersScenario(spec: LiveViewersSpec, run: LiveVie
       },
       fleetConnected: fleetStats.fleet.connected,
       viewers,
+      health: healthResult,
     };
   } finally {
     for (const child of children.reverse()) await child.stop().catch(() => undefined);

@@ -26,7 +26,7 @@ describe('hostile live-feed viewers while 1,000 DTUs are polled every second', (
     const { spec, loop, gateway, viewers } = r;
     // The figures, for whoever reads a failure; `loop.controlDelayMs` is an idle thread's
     // loop over the same window: delay there is the machine's, not the server's.
-    console.log(JSON.stringify({ loop, gateway, viewers }, null, 1));
+    console.log(JSON.stringify({ loop, gateway, viewers, health: r.health }, null, 1));
 
     expect(viewers.connected).toBe(spec.viewers);
     expect(viewers.closedByServer).toEqual({});
