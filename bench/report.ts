@@ -7,6 +7,8 @@ import type { ProcessWindow } from './process-sample.js';
 import type { SqliteRunResult } from './sqlite-proc.js';
 import type { ExportBenchResult } from './export-bench.js';
 import { exportGoalRows, exportSection } from './export-report.js';
+import { liveViewersGoalRows, liveViewersSection } from './live-viewers-report.js';
+import type { LiveViewersResult } from './live-viewers-scenario.js';
 import { modbusTcpGoalRows, modbusTcpSection, type ModbusTcpBenchResult } from './modbus-tcp-report.js';
 import { kib, latency, met, mib, ms, num, pct, table, us } from './report-format.js';
 import { WINDOW_PROFILE } from './window-profiler.js';
@@ -61,6 +63,8 @@ export interface BenchResults {
   readonly s8?: ModbusTcpBenchResult;
   /** CSV and XLSX export of one million rows through the web API. */
   readonly exports?: ExportBenchResult;
+  /** Hostile live-feed viewers while 1,000 DTUs are polled (issue 23). */
+  readonly live?: LiveViewersResult;
   readonly profiles?: readonly ProfiledRun[];
 }
 
@@ -329,6 +333,7 @@ function summarySection(res: BenchResults): string {
     ]);
   }
   if (res.s8) rows.push(...modbusTcpGoalRows(res.s8));
+  if (res.live) rows.push(...liveViewersGoalRows(res.live));
   return `## Goals\n\n${table(['Scenario', 'Figure', 'Goal', 'Measured', 'Result'], rows)}\n`;
 }
 
@@ -743,6 +748,7 @@ ${mysqlSection(res.s6)}`,
     );
   if (res.s8) out.push(modbusTcpSection(res.s8));
   if (res.exports) out.push(exportSection(res.exports));
+  if (res.live) out.push(liveViewersSection(res.live));
   out.push(notesSection(res));
   if (res.profiles && res.profiles.length > 0) out.push(profileSection(res.profiles));
   return `${out.join('\n\n')}\n`;

@@ -3,7 +3,7 @@
 //   npm run bench                       full run (about 25 minutes: scenario 6 paces MariaDB for 10,
 //                                       scenario 8 takes under 3)
 //   npm run bench -- --quick            short windows
-//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, 7, 8, export)
+//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, 7, 8, export, live)
 //   npm run bench -- --no-profile       skip the profiled runs
 //   npm run bench -- --out FILE         write the report elsewhere (--json FILE: raw results)
 //   npm run bench -- --render FILE      re-render the report from raw results saved with --json
@@ -21,6 +21,7 @@ import { RegisterModel } from '../src/simulator/index.js';
 import { benchDtuId, PROFILE_NAME, SLAVE, TASK_ADDRESS, TASK_QUANTITY, writeBenchConfig } from './bench-config.js';
 import { summarizeProfiles } from './cpu-profile-summary.js';
 import { runFleetScenario, type FleetScenarioResult, type FleetScenarioSpec } from './fleet-scenario.js';
+import { childServer, LIVE_VIEWERS_SPEC, runLiveViewersScenario } from './live-viewers-scenario.js';
 import { runModbusTcpScenario } from './modbus-tcp-scenario.js';
 import { decodeBenchPoints } from './peer-decode.js';
 import { renderReport, type BenchResults, type DecodeCheck, type MachineInfo, type ProfiledRun } from './report.js';
@@ -58,7 +59,7 @@ const { values } = parseArgs({
 
 const durations = values.quick ? QUICK : FULL;
 const QUIET_AFTER_SYNC_MS = 3000;
-const only = new Set((values.only ?? '1,2,3,4,5,6,7,8,export').split(',').map((s) => s.trim()));
+const only = new Set((values.only ?? '1,2,3,4,5,6,7,8,export,live').split(',').map((s) => s.trim()));
 const wants = (n: string) => only.has(n);
 const startedAt = Date.now();
 const log = (line: string) => console.log(line);
@@ -281,6 +282,12 @@ async function main(): Promise<void> {
   if (wants('8')) {
     log(`[${elapsed()}] scenario 8: Modbus TCP client throughput, dtuhub channels and modbus-serial`);
     results.s8 = await runModbusTcpScenario(durations.s8, log);
+  }
+  if (wants('live')) {
+    log(`[${elapsed()}] live viewers: 200 hostile WebSocket viewers while 1,000 DTUs are polled`);
+    results.live = await runLiveViewersScenario(LIVE_VIEWERS_SPEC, { startServer: childServer, progress: log });
+    const { loopDelayMs } = results.live.loop;
+    log(`  → event-loop delay p99 ${loopDelayMs.p99.toFixed(1)} ms, max ${loopDelayMs.max.toFixed(1)} ms`);
   }
   if (!values.quick && !values['no-profile']) results.profiles = await profiled();
   results.wallSeconds = (Date.now() - startedAt) / 1000;

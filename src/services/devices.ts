@@ -5,7 +5,7 @@ import { channelPoints } from '../channels/channel-points.js';
 import type { ChannelType } from '../domain/channels.js';
 import type { Sample } from '../domain/point.js';
 import type { DeviceRow } from '../storage/index.js';
-import { onlineDevices, type Presence } from './presence.js';
+import { onlineDeviceIds, onlineDevices, presenceOf, type Presence } from './presence.js';
 import type { Runtime } from './runtime.js';
 
 /** How a device reaches dtuhub: a DTU that connected to a listener, or a peer a channel connects to. */
@@ -134,12 +134,22 @@ export class DevicesService {
     return [...onlineDevices(this.rt)].map(([deviceId, live]) => this.summarize(null, live, deviceId)!);
   }
 
+  /** IDs of the devices online now, from memory: what online() lists, without the summaries. */
+  onlineIds(): Set<string> {
+    return onlineDeviceIds(this.rt);
+  }
+
+  /**
+   * One online device's summary from memory (null when offline), at a cost that does not
+   * grow with the fleet: the live feed builds one per subscription and per fleet change.
+   */
+  onlineSummary(deviceId: string): DeviceSummary | null {
+    return this.summarize(null, presenceOf(this.rt, deviceId), deviceId);
+  }
+
   /** One device as memory knows it now (null when offline), with its latest values. */
   live(deviceId: string): { device: DeviceSummary | null; values: readonly Sample[] } {
-    return {
-      device: this.summarize(null, onlineDevices(this.rt).get(deviceId) ?? null, deviceId),
-      values: this.rt.latest.device(deviceId),
-    };
+    return { device: this.onlineSummary(deviceId), values: this.rt.latest.device(deviceId) };
   }
 
   /** Units of a device's points by name, for values shown without a database read. */

@@ -55,6 +55,25 @@ export function channelDevices(rt: Runtime): Map<string, ChannelStatus> {
   return out;
 }
 
+/**
+ * One device's presence without building everyone's (a live-feed subscription per device):
+ * the registry's session when active, else the channel listing it, as onlineDevices() decides.
+ */
+export function presenceOf(rt: Runtime, deviceId: string): Presence | null {
+  const session = rt.gateway.registry.get(deviceId);
+  if (session && session.state === 'active') return sessionPresence(session.status());
+  for (const c of rt.channels.list()) if (c.devices.includes(deviceId)) return channelPresence(c);
+  return null;
+}
+
+/** The IDs onlineDevices() would list, without the per-device status objects. */
+export function onlineDeviceIds(rt: Runtime): Set<string> {
+  const out = new Set<string>();
+  for (const c of rt.channels.list()) for (const deviceId of c.devices) out.add(deviceId);
+  for (const s of rt.gateway.registry.devices()) if (s.deviceId !== null && s.state === 'active') out.add(s.deviceId);
+  return out;
+}
+
 /** Every device connected right now by device ID; a DTU session wins over a channel. */
 export function onlineDevices(rt: Runtime): Map<string, Presence> {
   const out = new Map<string, Presence>();

@@ -53,6 +53,30 @@ describe('browser UI', () => {
     await context.close();
   });
 
+  it('lists the devices online before it opened, and what changed while another page was shown', async () => {
+    const h = await bootFast();
+    await onlineDtu(h, 'DTU-SNAP-A', 1);
+    const b = await onlineDtu(h, 'DTU-SNAP-B', 2);
+    const { page, errors, context } = await openPage(await chromium());
+    await logIn(page, h);
+    const onlineList = page.locator('#online-devices');
+    // From the fleet snapshot.
+    await onlineList.getByRole('link', { name: 'DTU-SNAP-A' }).waitFor(POLL);
+    await onlineList.getByRole('link', { name: 'DTU-SNAP-B' }).waitFor(POLL);
+    // Away from the dashboard the fleet is unsubscribed; back on it, a delta brings the list up to date.
+    await page.getByRole('link', { name: 'Devices', exact: true }).click();
+    await page.getByRole('heading', { name: 'Devices' }).waitFor();
+    await b.stop();
+    await waitFor(() => !h.app.gateway.registry.get('DTU-SNAP-B'), 5000, 'DTU-SNAP-B offline');
+    await onlineDtu(h, 'DTU-SNAP-C', 3);
+    await page.getByRole('link', { name: 'Dashboard', exact: true }).click();
+    await onlineList.getByRole('link', { name: 'DTU-SNAP-C' }).waitFor(POLL);
+    await onlineList.getByRole('link', { name: 'DTU-SNAP-A' }).waitFor(POLL);
+    expect(await onlineList.getByRole('link', { name: 'DTU-SNAP-B' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('shows live values that follow the simulator, with units, and draws a chart of the history', async () => {
     const h = await bootFast();
     const sim = await onlineDtu(h, 'DTU-LIVE-1', 42);

@@ -18,7 +18,18 @@ export type ServerFrame =
       unreachable: boolean;
       at: number;
     }
-  | { type: 'snapshot'; topic: typeof FLEET; online: number; devices: readonly DeviceSummary[]; at: number }
+  | FleetPage
+  | {
+      type: 'delta';
+      topic: typeof FLEET;
+      /** The version the viewer had; `version` the one it has now. */
+      since: number;
+      version: number;
+      online: number;
+      devices: readonly DeviceSummary[];
+      removed: readonly string[];
+      at: number;
+    }
   | { type: 'data'; topic: string; deviceId: string; samples: readonly Sample[]; polledAt: number; at: number }
   | { type: 'device'; topic: string; deviceId: string; event: DeviceEvent; reason: string | null; at: number }
   | {
@@ -34,7 +45,19 @@ export type ServerFrame =
   | { type: 'keepalive'; at: number }
   | { type: 'pong'; at: number }
   | { type: 'unsubscribed'; topic: string; at: number }
-  | { type: 'error'; code: string; message: string };
+  | { type: 'error'; code: string; message: string; topic?: string; retryAfterMs?: number };
+
+/** One page of the fleet snapshot: `page` of `pages`, `online` devices in all of them. */
+export interface FleetPage {
+  type: 'snapshot';
+  topic: typeof FLEET;
+  version: number;
+  page: number;
+  pages: number;
+  online: number;
+  devices: readonly DeviceSummary[];
+  at: number;
+}
 
 export type ClientMessage = { type: 'subscribe' | 'unsubscribe'; topic: string } | { type: 'ping' };
 
@@ -63,4 +86,15 @@ export function isTopic(topic: string): boolean {
 
 export function deviceTopic(deviceId: string): string {
   return DEVICE_PREFIX + deviceId;
+}
+
+/**
+ * A fleet page's JSON from device summaries already serialised once for every viewer:
+ * the same text as JSON.stringify of the FleetPage.
+ */
+export function fleetPageText(head: Omit<FleetPage, 'type' | 'topic' | 'devices'>, devices: readonly string[]): string {
+  const frame: FleetPage = { type: 'snapshot', topic: FLEET, ...head, devices: [] };
+  const empty = JSON.stringify(frame);
+  // `devices` is the last key: its "[]}" ending takes the summaries in between.
+  return `${empty.slice(0, -2)}${devices.join(',')}]}`;
 }

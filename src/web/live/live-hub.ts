@@ -1,32 +1,56 @@
 // The live feed's single data source: it listens to the gateway's event bus once and fans
 // each event out to the viewers subscribed to its topic. Viewers never cause polls: the
-// devices are polled on their schedules whatever the number of viewers.
+// devices are polled on their schedules whatever the number of viewers. What a viewer may
+// ask for is budgeted, and the answers are built in slices (live-subscriptions.ts).
 import type { WebSocket } from 'ws';
 import type { WebLiveConfig } from '../../domain/config.js';
 import type { Logger } from '../../log.js';
 import type { DevicesService, LiveFeed } from '../../services/index.js';
+import { FleetSnapshots } from './fleet-snapshot.js';
+import { FleetVersions } from './fleet-versions.js';
+import { Budget, DEFAULT_LIVE_LIMITS, UserBudgets, type LiveLimits } from './live-budget.js';
 import { deviceTopic, FLEET, parseClientMessage, type DeviceEvent, type ServerFrame } from './live-frames.js';
-import { CLOSE_AUTH_ENDED, CLOSE_SHUTDOWN, LiveViewer } from './live-viewer.js';
+import { DELTA_WINDOW_MS, LiveSubscriptions } from './live-subscriptions.js';
+import { CLOSE_AUTH_ENDED, CLOSE_SHUTDOWN, LiveViewer, type ViewerOptions } from './live-viewer.js';
+import { SliceQueue } from './slice-queue.js';
 import { UnreachableTracker } from './unreachable-tracker.js';
 
 const STATUS_EVERY_MS = 5000;
-const MAX_TOPICS_PER_VIEWER = 200;
+/** Snapshot work per turn of the event loop: polls and HTTP get the loop in between. */
+const SLICE_MS = 4;
+/** Queued snapshot jobs beyond which new subscriptions are refused as busy. */
+const MAX_WAITING_JOBS = 20_000;
+/** Fleet changes kept for deltas, at most (a reconnect storm beyond this means full snapshots). */
+const MAX_FLEET_CHANGES = 100_000;
 
 export class LiveHub {
   private readonly viewers = new Set<LiveViewer>();
-  private readonly byTopic = new Map<string, Set<LiveViewer>>();
   private readonly tracker: UnreachableTracker;
+  private readonly work: SliceQueue;
+  private readonly subscriptions: LiveSubscriptions;
+  private readonly userBudgets: UserBudgets;
   private readonly unsubscribers: (() => void)[] = [];
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
-    private readonly devices: DevicesService,
+    devices: DevicesService,
     private readonly feed: LiveFeed,
     private readonly config: WebLiveConfig,
     private readonly log: Logger,
     private readonly status: () => Promise<unknown>,
+    private readonly limits: LiveLimits = DEFAULT_LIVE_LIMITS,
   ) {
     this.tracker = new UnreachableTracker(config.unreachableAfter);
+    this.work = new SliceQueue(SLICE_MS, MAX_WAITING_JOBS, log);
+    const versions = new FleetVersions(DELTA_WINDOW_MS, MAX_FLEET_CHANGES);
+    this.subscriptions = new LiveSubscriptions({
+      devices,
+      tracker: this.tracker,
+      work: this.work,
+      versions,
+      snapshots: new FleetSnapshots(devices, versions, this.work),
+    });
+    this.userBudgets = new UserBudgets(limits);
   }
 
   start(): void {
@@ -59,9 +83,13 @@ export class LiveHub {
         });
         this.reachability(e.deviceId, change, e.reason, e.at);
       }),
-      feed.on('device.registered', (e) => this.deviceEvent(e.deviceId, 'online', null, e.at)),
+      feed.on('device.registered', (e) => {
+        this.subscriptions.fleetChanged(e.deviceId);
+        this.deviceEvent(e.deviceId, 'online', null, e.at);
+      }),
       feed.on('device.offline', (e) => {
         this.tracker.forget(e.deviceId);
+        this.subscriptions.fleetChanged(e.deviceId);
         this.deviceEvent(e.deviceId, 'offline', e.reason, e.at);
       }),
     );
@@ -77,9 +105,10 @@ export class LiveHub {
     for (const off of this.unsubscribers.splice(0)) off();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.work.stop();
     for (const viewer of [...this.viewers]) viewer.close(CLOSE_SHUTDOWN, 'server stopping');
     this.viewers.clear();
-    this.byTopic.clear();
+    this.subscriptions.clear();
   }
 
   get viewerCount(): number {
@@ -88,7 +117,7 @@ export class LiveHub {
 
   /** Subscribers of one topic (tests and status). */
   subscribers(topic: string): number {
-    return this.byTopic.get(topic)?.size ?? 0;
+    return this.subscriptions.viewersOf(topic)?.size ?? 0;
   }
 
   attach(
@@ -96,10 +125,21 @@ export class LiveHub {
     user: { username: string; role: string },
     initialTopics: readonly string[],
     stillAuthorized: () => boolean = () => true,
+    stream: ViewerOptions['stream'] = null,
   ): LiveViewer {
-    const viewer = new LiveViewer(socket, user.username, stillAuthorized, this.config.maxBufferedBytes, (v, reason) =>
-      this.drop(v, reason),
-    );
+    const now = Date.now();
+    const budget = {
+      own: new Budget(this.limits.connectionSubscriptions, this.limits.connectionSnapshotBytes, now),
+      user: this.userBudgets.join(user.username, now),
+    };
+    const viewer = new LiveViewer(socket, {
+      user: user.username,
+      budget,
+      stillAuthorized,
+      maxBufferedBytes: this.config.maxBufferedBytes,
+      stream,
+      onDrop: (v, reason) => this.drop(v, reason),
+    });
     this.viewers.add(viewer);
     socket.on('message', (data, isBinary) => this.onMessage(viewer, isBinary ? '' : data.toString()));
     socket.on('close', () => this.drop(viewer, 'closed'));
@@ -111,7 +151,7 @@ export class LiveHub {
       keepAliveMs: this.config.keepAliveMs,
       at: Date.now(),
     });
-    for (const topic of initialTopics) this.subscribe(viewer, topic);
+    for (const topic of initialTopics) this.subscriptions.subscribe(viewer, topic);
     return viewer;
   }
 
@@ -126,51 +166,8 @@ export class LiveHub {
       return;
     }
     if (message.type === 'ping') this.sendTo(viewer, { type: 'pong', at: Date.now() });
-    else if (message.type === 'subscribe') this.subscribe(viewer, message.topic);
-    else this.unsubscribe(viewer, message.topic);
-  }
-
-  private subscribe(viewer: LiveViewer, topic: string): void {
-    if (viewer.closed || viewer.topics.has(topic)) return;
-    if (viewer.topics.size >= MAX_TOPICS_PER_VIEWER) {
-      this.sendTo(viewer, {
-        type: 'error',
-        code: 'BAD_REQUEST',
-        message: `at most ${MAX_TOPICS_PER_VIEWER} topics per connection`,
-      });
-      return;
-    }
-    viewer.topics.add(topic);
-    let set = this.byTopic.get(topic);
-    if (!set) this.byTopic.set(topic, (set = new Set()));
-    set.add(viewer);
-    // The last frame first: built synchronously from memory, so no event can slip in between.
-    this.sendTo(viewer, this.snapshot(topic));
-  }
-
-  private unsubscribe(viewer: LiveViewer, topic: string): void {
-    viewer.topics.delete(topic);
-    this.byTopic.get(topic)?.delete(viewer);
-    if (this.byTopic.get(topic)?.size === 0) this.byTopic.delete(topic);
-    this.sendTo(viewer, { type: 'unsubscribed', topic, at: Date.now() });
-  }
-
-  private snapshot(topic: string): ServerFrame {
-    const at = Date.now();
-    if (topic === FLEET) {
-      const devices = this.devices.online();
-      return { type: 'snapshot', topic: FLEET, online: devices.length, devices, at };
-    }
-    const deviceId = topic.slice('device:'.length);
-    const { device, values } = this.devices.live(deviceId);
-    return {
-      type: 'snapshot',
-      topic,
-      device,
-      values,
-      unreachable: this.tracker.isUnreachable(deviceId),
-      at,
-    };
+    else if (message.type === 'subscribe') this.subscriptions.subscribe(viewer, message.topic);
+    else this.subscriptions.unsubscribe(viewer, message.topic);
   }
 
   private deviceEvent(deviceId: string, event: DeviceEvent, reason: string | null, at: number): void {
@@ -189,10 +186,11 @@ export class LiveHub {
   }
 
   private publish(topic: string, frame: ServerFrame): void {
-    const set = this.byTopic.get(topic);
+    const set = this.subscriptions.viewersOf(topic);
     if (!set || set.size === 0) return;
-    const text = JSON.stringify(frame);
-    for (const viewer of [...set]) viewer.send(text);
+    // Serialised and encoded once, whatever the number of viewers.
+    const bytes = Buffer.from(JSON.stringify(frame));
+    for (const viewer of [...set]) viewer.send(bytes);
   }
 
   private sendTo(viewer: LiveViewer, frame: ServerFrame): void {
@@ -201,6 +199,7 @@ export class LiveHub {
 
   private keepAlive(): void {
     const now = Date.now();
+    this.userBudgets.prune(now);
     let text: string | null = null;
     for (const viewer of [...this.viewers]) {
       if (!viewer.stillAuthorized()) {
@@ -225,11 +224,8 @@ export class LiveHub {
 
   private drop(viewer: LiveViewer, reason: string): void {
     if (!this.viewers.delete(viewer)) return;
-    for (const topic of viewer.topics) {
-      const set = this.byTopic.get(topic);
-      set?.delete(viewer);
-      if (set?.size === 0) this.byTopic.delete(topic);
-    }
+    this.subscriptions.forget(viewer);
+    this.userBudgets.leave(viewer.user);
     if (reason !== 'closed') this.log.info({ user: viewer.user, reason }, 'live viewer dropped');
   }
 }

@@ -25,7 +25,9 @@ export function liveRoutes(ctx: WebContext) {
         // checked when the connection opens.
         const stillAuthorized =
           principal.via === 'session' ? () => ctx.sessions.alive(principal.credentialId) : () => true;
-        ctx.live.attach(socket, { username: principal.username, role: principal.role }, topics, stillAuthorized);
+        const user = { username: principal.username, role: principal.role };
+        // The upgraded TCP socket: the feed corks it to send a few milliseconds' frames at once.
+        ctx.live.attach(socket, user, topics, stillAuthorized, request.raw.socket);
       },
     );
   };

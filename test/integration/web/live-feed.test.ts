@@ -1,6 +1,7 @@
 // The WebSocket live feed with a real `ws` client against the app and simulated DTUs:
 // the last frame first, live samples, the unreachable frame, keep-alives, one data source
-// for many viewers, the slow-viewer drop, and the Origin and auth checks.
+// for many viewers, fleet deltas and budgets, the slow-viewer drop, and the Origin and auth
+// checks.
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { gatewayTests, waitFor, type Harness } from '../../helpers/app-harness.js';
@@ -147,6 +148,39 @@ describe('live feed', () => {
     const common = stamps[0]!.filter((t) => stamps.every((s) => s.includes(t)));
     expect(common.length).toBeGreaterThanOrEqual(2);
     for (const v of viewers) v.ws.close();
+  });
+
+  it('answers a quick fleet re-subscription with a delta and refuses subscriptions over budget', async () => {
+    const h = await boot(webProfile());
+    const sim = dtu(h, 'dtu', { id: 'DTU-BUDGET' }, WEB_PROFILE);
+    await sim.start();
+    await waitFor(() => h.app.gateway.registry.get('DTU-BUDGET')?.state === 'active', 5000, 'registration');
+    const { cookie } = await caller(h, 'viewer');
+    const v = viewer(h, { cookie }, '?subscribe=fleet');
+    await v.opened;
+    const first = await waitFor(() => v.frames.find((f) => f.type === 'snapshot'), 2000, 'the fleet');
+    expect(first).toMatchObject({
+      topic: 'fleet',
+      page: 1,
+      pages: 1,
+      online: 1,
+      devices: [{ registrationId: 'DTU-BUDGET' }],
+    });
+    v.ws.send('{"type":"unsubscribe","topic":"fleet"}');
+    v.ws.send('{"type":"subscribe","topic":"fleet"}');
+    const delta = await waitFor(() => v.frames.find((f) => f.type === 'delta'), 2000, 'the delta');
+    expect(delta).toMatchObject({ topic: 'fleet', since: first['version'], devices: [], removed: [], online: 1 });
+    // A connection's burst is 250 subscriptions; then 20 a second.
+    for (const type of ['subscribe', 'unsubscribe', 'subscribe'])
+      for (let i = 0; i < 150; i++) v.ws.send(JSON.stringify({ type, topic: `device:D${i}` }));
+    const refused = await waitFor(
+      () => v.frames.find((f) => f.type === 'error' && f['code'] === 'RATE_LIMITED'),
+      2000,
+      'a refusal',
+    );
+    expect(refused).toMatchObject({ message: 'too many subscriptions per second' });
+    expect(refused['retryAfterMs']).toBeGreaterThan(0);
+    v.ws.close();
   });
 
   it('drops a viewer that stops reading instead of buffering for it', async () => {

@@ -1,7 +1,10 @@
 // One WebSocket to /api/live for the whole app. Pages subscribe to topics ('fleet',
 // 'device:<id>') with a handler; the socket reconnects with a growing delay and subscribes
-// again, and a topic is unsubscribed when its last handler leaves.
+// again, and a topic is unsubscribed when its last handler leaves. The fleet's pages and
+// deltas reach handlers as whole snapshots; a subscription the server refused as
+// RATE_LIMITED is asked for again when it says.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { FleetAssembly, isFleetFrame } from './fleet-assembly.js';
 import type { LiveFrame } from './types.js';
 
 export type LiveState = 'connecting' | 'connected' | 'offline';
@@ -17,6 +20,7 @@ class LiveFeed {
   private retryTimer: number | null = null;
   private pingTimer: number | null = null;
   private wanted = false;
+  private readonly fleet = new FleetAssembly();
   state: LiveState = 'offline';
   /** Called when the server closes the feed because the login session ended. */
   onSessionEnded: () => void = () => undefined;
@@ -66,6 +70,7 @@ class LiveFeed {
     this.socket = socket;
     socket.onopen = () => {
       this.retryMs = 1000;
+      this.fleet.reset();
       this.setState('connected');
       for (const topic of this.handlers.keys()) this.send({ type: 'subscribe', topic });
       // Our own pings keep proxies from closing a quiet link.
@@ -80,7 +85,17 @@ class LiveFeed {
       }
       const topic = 'topic' in frame ? frame.topic : undefined;
       if (!topic) return;
-      this.handlers.get(topic)?.forEach((h) => h(frame));
+      if (frame.type === 'error' && frame.code === 'RATE_LIMITED') {
+        this.retryLater(topic, frame.retryAfterMs ?? 1000);
+        return;
+      }
+      if (isFleetFrame(frame)) {
+        const whole = this.fleet.apply(frame);
+        if (!whole) return;
+        frame = whole;
+      }
+      const delivered = frame;
+      this.handlers.get(topic)?.forEach((h) => h(delivered));
     };
     socket.onclose = (event) => {
       if (this.pingTimer !== null) clearInterval(this.pingTimer);
@@ -97,6 +112,17 @@ class LiveFeed {
       this.retryTimer = window.setTimeout(() => this.open(), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, 30_000);
     };
+  }
+
+  /** Subscribes again after the server's wait, if a page still wants the topic then. */
+  private retryLater(topic: string, afterMs: number): void {
+    const socket = this.socket;
+    window.setTimeout(
+      () => {
+        if (this.socket === socket && this.handlers.has(topic)) this.send({ type: 'subscribe', topic });
+      },
+      Math.min(Math.max(afterMs, 100), 30_000),
+    );
   }
 
   private send(message: object): void {

@@ -36,7 +36,17 @@ export type {
 /** Frames of the WebSocket live feed, by topic (docs/API.md, "WebSocket live feed"). */
 export type LiveFrame =
   | { type: 'hello'; user: string; role: Role; keepAliveMs: number; at: number }
-  | { type: 'snapshot'; topic: 'fleet'; online: number; devices: DeviceSummary[]; at: number }
+  | FleetSnapshot
+  | {
+      type: 'delta';
+      topic: 'fleet';
+      since: number;
+      version: number;
+      online: number;
+      devices: DeviceSummary[];
+      removed: string[];
+      at: number;
+    }
   | {
       type: 'snapshot';
       topic: string;
@@ -65,4 +75,16 @@ export type LiveFrame =
     }
   | { type: 'status'; topic: 'fleet'; status: FleetStatus; at: number }
   | { type: 'unsubscribed' | 'keepalive' | 'pong'; topic?: string; at: number }
-  | { type: 'error'; code: string; message: string };
+  | { type: 'error'; code: string; message: string; topic?: string; retryAfterMs?: number };
+
+/** The fleet snapshot, one page of it (`page` of `pages`) as the server sends it. */
+export interface FleetSnapshot {
+  type: 'snapshot';
+  topic: 'fleet';
+  version: number;
+  page: number;
+  pages: number;
+  online: number;
+  devices: DeviceSummary[];
+  at: number;
+}
