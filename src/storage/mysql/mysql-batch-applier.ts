@@ -8,15 +8,10 @@
 // both ignoring a row already stored: device_data's key (device, time, point) is the row's
 // identity. A whole batch applied again is skipped by its id (applied_batches).
 //
-// Device and point-name ids are cached for the applier's life; the cache is cleared when a
-// transaction rolls back, since ids handed out inside it may no longer exist. So are the
-// series' slave and address in point_sources (migration 006): upserted when first seen and
-// when they change, not per row.
-//
-// device_data's ids are narrow since migration 006 (INT UNSIGNED, MEDIUMINT UNSIGNED), so ids
-// are not spent needlessly: InnoDB uses up an auto-increment value on every INSERT IGNORE or
-// ON DUPLICATE KEY UPDATE that finds the row there already. Known names are looked up
-// before inserting, and a device already known only has its row updated.
+// Device and point-name ids, and what point_sources holds per series, are cached for the
+// applier's life and cleared when a transaction rolls back (what it wrote is gone). Names are
+// looked up before inserting: InnoDB spends an auto-increment value on every INSERT IGNORE or
+// ON DUPLICATE KEY UPDATE that finds its row, and device_data's ids are narrow (migration 006).
 import { Readable } from 'node:stream';
 import type { PoolConnection, QueryOptions, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { SAMPLE_TSV_COLUMNS, sampleLine, type SampleRow } from './sample-tsv.js';
@@ -114,7 +109,7 @@ export class MysqlBatchApplier {
     if (marked.affectedRows === 0) return;
     for (const op of batch.devices) {
       if (op.op === 'online') {
-        const known = this.deviceIds.get(op.registrationId);
+        const known = this.deviceIds.get(op.registrationId) ?? (await this.findDevice(c, op.registrationId));
         if (known !== undefined) {
           await c.query(
             `UPDATE devices SET profile = ?, name = ?, last_seen = GREATEST(last_seen, ?), last_ip = ?, last_port = ?,
@@ -310,6 +305,11 @@ export class MysqlBatchApplier {
       c,
       missing.map(([id]) => id),
     );
+  }
+
+  private async findDevice(c: PoolConnection, registrationId: string): Promise<number | undefined> {
+    await this.selectDeviceIds(c, [registrationId]);
+    return this.deviceIds.get(registrationId);
   }
 
   private async selectDeviceIds(c: PoolConnection, registrationIds: readonly string[]): Promise<void> {
