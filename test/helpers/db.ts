@@ -36,8 +36,12 @@ export interface DataRowView {
 export function dataRows(h: Harness, registrationId: string): DataRowView[] {
   return query<DataRowView>(
     h,
-    `SELECT p.name AS point, dd.slave, dd.address, dd.value, dd.text_value AS text, dd.raw_value AS raw, dd.received_at AS at, dd.quality
+    // Raw bytes as lowercase hex, or the text a channel stored (quality bit 128); quality 0 is good.
+    `SELECT p.name AS point, s.slave, s.address, dd.value, dd.text_value AS text,
+        CASE WHEN dd.quality & 128 = 0 THEN lower(hex(dd.raw_value)) ELSE CAST(dd.raw_value AS TEXT) END AS raw,
+        dd.received_at AS at, CASE WHEN dd.quality & 127 = 0 THEN 'good' ELSE dd.quality END AS quality
        FROM device_data dd JOIN devices d ON d.id = dd.device_id JOIN point_names p ON p.id = dd.point_id
+         JOIN point_sources s ON s.device_id = dd.device_id AND s.point_id = dd.point_id
       WHERE d.registration_id = ? ORDER BY dd.received_at, dd.point_id`,
     registrationId,
   );

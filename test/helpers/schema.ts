@@ -7,6 +7,7 @@ export const SCHEMA_TABLES = [
   'events',
   'heartbeat_log',
   'point_names',
+  'point_sources',
   'raw_packets',
   'rollup_hour',
   'rollup_minute',

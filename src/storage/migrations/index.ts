@@ -5,11 +5,19 @@ import { appliedBatches } from './002_applied_batches.js';
 import { webSchema } from './003_web.js';
 import { eventsSchema } from './004_events.js';
 import { rollupSchema } from './005_rollups.js';
+import { slimRows } from './006_slim_rows.js';
 import type { Migration } from './types.js';
 
 export type { Dialect, Migration } from './types.js';
 export { SCHEMA_VERSION_TABLE } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, appliedBatches, webSchema, eventsSchema, rollupSchema];
+export const MIGRATIONS: readonly Migration[] = [
+  initialSchema,
+  appliedBatches,
+  webSchema,
+  eventsSchema,
+  rollupSchema,
+  slimRows,
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

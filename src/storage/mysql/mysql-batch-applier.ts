@@ -8,26 +8,30 @@
 // both ignoring a row already stored: device_data's key (device, time, point) is the row's
 // identity. A whole batch applied again is skipped by its id (applied_batches).
 //
-// Device and point-name ids are cached for the applier's life; the cache is cleared when a
-// transaction rolls back, since ids handed out inside it may no longer exist.
+// Device and point-name ids, and what point_sources holds per series, are cached for the
+// applier's life and cleared when a transaction rolls back (what it wrote is gone). Names are
+// looked up before inserting: InnoDB spends an auto-increment value on every INSERT IGNORE or
+// ON DUPLICATE KEY UPDATE that finds its row, and device_data's ids are narrow (migration 006).
 import { Readable } from 'node:stream';
 import type { PoolConnection, QueryOptions, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { SAMPLE_TSV_COLUMNS, sampleLine, type SampleRow } from './sample-tsv.js';
+import { chunks, insertRows, ROWS_PER_INSERT, type Row } from './insert-rows.js';
+import type { Quality } from '../../domain/point.js';
+import { PointSources } from '../point-sources.js';
+import { qualityColumn, storedRaw, type StoredRaw } from '../raw-value.js';
 import { PACKET_DIRECTIONS, RAW_PACKET_KINDS, SAMPLE_COUNTED, SAMPLE_STORED, type WriteBatch } from '../write-batch.js';
+import { isLocalInfileRefused, PermanentBatchError } from './batch-errors.js';
 import { MysqlRollups } from './mysql-rollups.js';
 
-/** Rows per INSERT statement. */
-const ROWS_PER_INSERT = 500;
 /** Raw packets are large (hex); bound each statement well under max_allowed_packet. */
 const RAW_PACKET_BYTES_PER_INSERT = 1 << 20;
 /** Rows over the raw-packet cap deleted per commit beyond the commit's own packets. */
 const TRIM_EXTRA_ROWS = 5000;
 
-type Row = unknown[];
-
 export class MysqlBatchApplier {
   private readonly deviceIds = new Map<string, number>();
   private readonly pointIds = new Map<string, number>();
+  private readonly sources = new PointSources();
   private readonly rollups = new MysqlRollups();
   /** Cleared for good the first time the server refuses LOAD DATA LOCAL. */
   private loadData: boolean;
@@ -64,6 +68,7 @@ export class MysqlBatchApplier {
   private forget(): void {
     this.deviceIds.clear();
     this.pointIds.clear();
+    this.sources.clear();
     this.rollups.rolledBack();
   }
 
@@ -119,6 +124,15 @@ export class MysqlBatchApplier {
     if (marked.affectedRows === 0) return;
     for (const op of batch.devices) {
       if (op.op === 'online') {
+        const known = this.deviceIds.get(op.registrationId) ?? (await this.findDevice(c, op.registrationId, live));
+        if (known !== undefined) {
+          await c.query(
+            `UPDATE devices SET profile = ?, name = ?, last_seen = GREATEST(last_seen, ?), last_ip = ?, last_port = ?,
+               status = 'online', listener = ? WHERE id = ?`,
+            [op.profile, op.name, op.at, op.ip, op.port, op.listener, known],
+          );
+          continue;
+        }
         // id = LAST_INSERT_ID(id): the reply carries the row's id whether inserted or updated.
         const [result] = await c.query<ResultSetHeader>(
           `INSERT INTO devices (registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener)
@@ -204,6 +218,9 @@ export class MysqlBatchApplier {
     // Grouped by device (stable, so each device's rows stay in time order): device_data is
     // clustered by device first, so consecutive rows land on the same pages.
     const byDevice = new Map<number, SampleRow[]>();
+    const sources: Row[] = [];
+    // Raw values as bytes, converted once per distinct string in the batch.
+    const rawOfString: (StoredRaw | undefined)[] = new Array(strings.length);
     for (let i = 0; i < s.count; i++) {
       const deviceId = idOf(this.deviceIds, strings[s.device[i]!]!, 'device');
       let rows = byDevice.get(deviceId);
@@ -217,19 +234,28 @@ export class MysqlBatchApplier {
         this.rollups.add(deviceId, pointId, s.ts[i]!, value, stored);
       noteLastSeen(lastSeen, deviceId, s.ts[i]!);
       if (!stored) continue;
+      const slave = s.slave[i]!;
+      const address = s.address[i]!;
+      if (this.sources.changes(deviceId, pointId, slave, address)) sources.push([deviceId, pointId, slave, address]);
+      const rawIndex = s.raw[i]!;
+      const raw = (rawOfString[rawIndex] ??= storedRaw(strings[rawIndex]!));
       rows.push({
         deviceId,
         ts: s.ts[i]!,
         pointId,
-        slave: s.slave[i]!,
-        address: s.address[i]!,
         // MySQL has no NaN or infinity; such a reading is stored as "no number".
         value: s.hasValue[i] === 1 && Number.isFinite(value) ? value : null,
         text: text < 0 ? null : strings[text]!,
-        raw: strings[s.raw[i]!]!,
-        quality: strings[s.quality[i]!]!,
+        raw,
+        quality: qualityColumn(strings[s.quality[i]!] as Quality, raw.text),
       });
     }
+    await insertRows(
+      c,
+      `INSERT INTO point_sources (device_id, point_id, slave, address) VALUES ?
+       ON DUPLICATE KEY UPDATE slave = VALUES(slave), address = VALUES(address)`,
+      sources,
+    );
     const rows = [...byDevice.values()].flat();
     if (rows.length > 0) await this.insertSamples(c, rows);
   }
@@ -256,8 +282,8 @@ export class MysqlBatchApplier {
     }
     await insertRows(
       c,
-      'INSERT IGNORE INTO device_data (device_id, received_at, point_id, slave, address, value, text_value, raw_value, quality) VALUES ?',
-      rows.map((r) => [r.deviceId, r.ts, r.pointId, r.slave, r.address, r.value, r.text, r.raw, r.quality]),
+      'INSERT IGNORE INTO device_data (device_id, received_at, point_id, value, text_value, raw_value, quality) VALUES ?',
+      rows.map((r) => [r.deviceId, r.ts, r.pointId, r.value, r.text, r.raw.bytes, r.quality]),
     );
   }
 
@@ -279,17 +305,38 @@ export class MysqlBatchApplier {
 
   /** Makes sure every registration ID has a device row (a bare one if it never registered) and a cached id. */
   private async resolveDevices(c: PoolConnection, firstSeen: Map<string, number>, live: () => void): Promise<void> {
-    const missing = [...firstSeen].filter(([id]) => !this.deviceIds.has(id));
+    let missing = [...firstSeen].filter(([id]) => !this.deviceIds.has(id));
+    if (missing.length === 0) return;
+    await this.selectDeviceIds(
+      c,
+      missing.map(([id]) => id),
+      live,
+    );
+    missing = missing.filter(([id]) => !this.deviceIds.has(id));
     if (missing.length === 0) return;
     await insertRows(
       c,
       'INSERT IGNORE INTO devices (registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener) VALUES ?',
       missing.map(([id, at]) => [id, '', null, at, at, '', 0, 'online', '']),
     );
-    for (const ids of chunks(
+    await this.selectDeviceIds(
+      c,
       missing.map(([id]) => id),
-      ROWS_PER_INSERT,
-    )) {
+      live,
+    );
+  }
+
+  private async findDevice(c: PoolConnection, registrationId: string, live: () => void): Promise<number | undefined> {
+    await this.selectDeviceIds(c, [registrationId], live);
+    return this.deviceIds.get(registrationId);
+  }
+
+  private async selectDeviceIds(
+    c: PoolConnection,
+    registrationIds: readonly string[],
+    live: () => void,
+  ): Promise<void> {
+    for (const ids of chunks(registrationIds, ROWS_PER_INSERT)) {
       const [rows] = await c.query<RowDataPacket[]>(
         'SELECT id, registration_id FROM devices WHERE registration_id IN (?)',
         [ids],
@@ -300,14 +347,21 @@ export class MysqlBatchApplier {
   }
 
   private async resolvePoints(c: PoolConnection, names: Set<string>, live: () => void): Promise<void> {
-    const missing = [...names].filter((name) => !this.pointIds.has(name));
+    let missing = [...names].filter((name) => !this.pointIds.has(name));
+    if (missing.length === 0) return;
+    await this.selectPointIds(c, missing, live);
+    missing = missing.filter((name) => !this.pointIds.has(name));
     if (missing.length === 0) return;
     await insertRows(
       c,
       'INSERT IGNORE INTO point_names (name) VALUES ?',
       missing.map((name) => [name]),
     );
-    for (const part of chunks(missing, ROWS_PER_INSERT)) {
+    await this.selectPointIds(c, missing, live);
+  }
+
+  private async selectPointIds(c: PoolConnection, names: readonly string[], live: () => void): Promise<void> {
+    for (const part of chunks(names, ROWS_PER_INSERT)) {
       const [rows] = await c.query<RowDataPacket[]>('SELECT id, name FROM point_names WHERE name IN (?)', [part]);
       live();
       for (const row of rows) this.pointIds.set(row['name'] as string, row['id'] as number);
@@ -326,41 +380,6 @@ export class MysqlBatchApplier {
   }
 }
 
-/** `sql` ends in `VALUES ?`; mysql2 expands a nested array into `(…), (…), …`. */
-async function insertRows(
-  c: PoolConnection,
-  sql: string,
-  rows: readonly Row[],
-  size: (row: Row) => number = () => 0,
-  maxSize = Infinity,
-): Promise<void> {
-  let from = 0;
-  while (from < rows.length) {
-    let to = from;
-    let bytes = 0;
-    // At least one row per statement, however large.
-    while (to < rows.length && to - from < ROWS_PER_INSERT && (to === from || bytes + size(rows[to]!) <= maxSize)) {
-      bytes += size(rows[to]!);
-      to++;
-    }
-    await c.query(sql, [rows.slice(from, to)]);
-    from = to;
-  }
-}
-
-/**
- * A batch the database will refuse however often it is retried (a value too long for its
- * column, a name the collation folds into another). Kept aside, not retried forever.
- */
-export class PermanentBatchError extends Error {}
-
-/** MySQL errors that a retry cannot fix: data too long, bad null, out of range, bad value, check constraint. */
-const DATA_ERRNOS = new Set([1048, 1264, 1292, 1366, 1406, 3819, 4025]);
-
-export function isPermanentBatchError(err: unknown): boolean {
-  return err instanceof PermanentBatchError || DATA_ERRNOS.has((err as { errno?: number } | null)?.errno ?? 0);
-}
-
 /**
  * The id a lookup must have found. A miss means the database folded the name into another
  * (MySQL's PAD SPACE collation makes "A" and "A " equal): storing the row under id 0 would
@@ -372,25 +391,9 @@ function idOf(ids: ReadonlyMap<string, number>, name: string, what: 'device' | '
   return id;
 }
 
-/** The server (or its local_infile setting) does not allow LOAD DATA LOCAL. */
-function isLocalInfileRefused(err: unknown): boolean {
-  const e = err as { errno?: number; message?: string };
-  // 1148 ER_NOT_ALLOWED_COMMAND, 3948 ER_CLIENT_LOCAL_FILES_DISABLED, 4166 (MariaDB) local infile disabled.
-  return (
-    e.errno === 1148 ||
-    e.errno === 3948 ||
-    e.errno === 4166 ||
-    /local (data|infile).*(disabled|not allowed)/i.test(e.message ?? '')
-  );
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 function noteLastSeen(lastSeen: Map<number, number>, deviceId: number, at: number): void {
   const seen = lastSeen.get(deviceId);
   if (seen === undefined || at > seen) lastSeen.set(deviceId, at);
 }
+
+export { isPermanentBatchError, PermanentBatchError } from './batch-errors.js';

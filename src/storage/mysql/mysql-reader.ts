@@ -18,6 +18,7 @@ import {
   type SeriesQuery,
   type SeriesResult,
 } from '../history.js';
+import { qualityFromColumn, rawFromColumns } from '../raw-value.js';
 import { querySeries } from '../rollup/series-query.js';
 import { readRows } from './mysql-query.js';
 import { mysqlSeriesSource } from './mysql-series-source.js';
@@ -63,8 +64,10 @@ export class MysqlHistoryReader implements HistoryReader {
     // The key bounds spelled out rather than as row comparisons, which MySQL will not turn
     // into an index range: (device_id, received_at) is the range, point_id the tie-break.
     const point = pointId === null ? '' : 'AND x.point_id = ?';
-    const sql = `SELECT p.name AS point, x.slave, x.address, x.value, x.text_value, x.raw_value, x.received_at, x.quality
+    // Slave and address: the series' row in point_sources (migration 006).
+    const sql = `SELECT p.name AS point, s.slave, s.address, x.value, x.text_value, x.raw_value, x.received_at, x.quality
       FROM device_data x JOIN point_names p ON p.id = x.point_id
+        LEFT JOIN point_sources s ON s.device_id = x.device_id AND s.point_id = x.point_id
       WHERE x.device_id = ? AND x.received_at >= ? AND x.received_at <= ?
         AND (x.received_at > ? OR x.point_id > ?) AND (x.received_at < ? OR x.point_id < ?) ${point}
       ORDER BY x.received_at ${direction}, x.point_id ${direction} LIMIT ?`;
@@ -75,13 +78,13 @@ export class MysqlHistoryReader implements HistoryReader {
     return rows.map((r) => ({
       deviceId: query.registrationId,
       point: r['point'],
-      slave: r['slave'],
-      address: r['address'],
+      slave: r['slave'] ?? 0,
+      address: r['address'] ?? 0,
       value: r['value'],
       text: r['text_value'],
-      raw: r['raw_value'],
+      raw: rawFromColumns(r['raw_value'] as Buffer, r['quality'] as number),
       ts: r['received_at'],
-      quality: r['quality'],
+      quality: qualityFromColumn(r['quality'] as number),
     }));
   }
 

@@ -10,6 +10,8 @@
 //
 // Point names become ids here, through a map that lives as long as the applier: a name
 // costs one INSERT the first time it is ever seen and a Map lookup per batch after that.
+// A series' slave and address go to point_sources the same way (migration 006): one upsert
+// when the applier first sees the series and whenever they change, not one per row.
 import type Database from 'better-sqlite3';
 import {
   PACKET_DIRECTIONS,
@@ -20,17 +22,20 @@ import {
   type SampleColumns,
   type WriteBatch,
 } from '../write-batch.js';
+import { PointSources } from '../point-sources.js';
+import { qualityColumn, storedRaw, type StoredRaw } from '../raw-value.js';
+import type { Quality } from '../../domain/point.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 import { SqliteRollups } from './sqlite-rollups.js';
 
 /** Samples per multi-row INSERT: one native call for 50 rows instead of 50. */
 const ROWS_PER_INSERT = 50;
-const SAMPLE_COLUMNS = 9;
+const SAMPLE_COLUMNS = 7;
 // OR IGNORE: (device, time, point) is the row's identity; a sample stored already (a batch
 // retried after a failure it survived) is not stored twice and does not fail the batch.
 const SAMPLE_INSERT =
-  'INSERT OR IGNORE INTO device_data (device_id, received_at, point_id, slave, address, value, text_value, raw_value, quality) VALUES ';
-const SAMPLE_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  'INSERT OR IGNORE INTO device_data (device_id, received_at, point_id, value, text_value, raw_value, quality) VALUES ';
+const SAMPLE_VALUES = '(?, ?, ?, ?, ?, ?, ?)';
 /** Rows over the raw-packet cap deleted per commit beyond the commit's own packets. */
 const TRIM_EXTRA_ROWS = 5000;
 
@@ -39,6 +44,9 @@ export class SqliteBatchApplier {
   private readonly deviceIds = new Map<string, number>();
   /** point_names.name → id; cleared when a transaction rolls back. */
   private readonly pointIds = new Map<string, number>();
+  /** What point_sources holds for each series; cleared when a transaction rolls back. */
+  private readonly sources = new PointSources();
+  private readonly upsertSource: Database.Statement;
   private readonly markApplied: Database.Statement;
   private readonly upsertDevice: Database.Statement;
   private readonly markOffline: Database.Statement;
@@ -106,6 +114,10 @@ export class SqliteBatchApplier {
     );
     this.insertPointName = db.prepare('INSERT INTO point_names (name) VALUES (?) ON CONFLICT (name) DO NOTHING');
     this.selectPointName = db.prepare('SELECT id FROM point_names WHERE name = ?').pluck();
+    this.upsertSource = db.prepare(
+      `INSERT INTO point_sources (device_id, point_id, slave, address) VALUES (?, ?, ?, ?)
+       ON CONFLICT (device_id, point_id) DO UPDATE SET slave = excluded.slave, address = excluded.address`,
+    );
     this.insertSample = db.prepare(SAMPLE_INSERT + SAMPLE_VALUES);
     this.insertSamples = db.prepare(SAMPLE_INSERT + new Array<string>(ROWS_PER_INSERT).fill(SAMPLE_VALUES).join(', '));
     this.rollups = new SqliteRollups(db);
@@ -135,6 +147,7 @@ export class SqliteBatchApplier {
       // Ids cached during the rolled-back transaction may point at rows that no longer exist.
       this.deviceIds.clear();
       this.pointIds.clear();
+      this.sources.clear();
       this.rollups.rolledBack();
       throw err;
     }
@@ -233,6 +246,8 @@ export class SqliteBatchApplier {
     const order = this.groupByDevice(strings, s, lastSeen);
     // Point id of each interned string, resolved once per batch (0: not resolved yet).
     const pointIdOfString = new Float64Array(strings.length);
+    // Raw values as bytes, converted once per distinct string in the batch.
+    const rawOfString: (StoredRaw | undefined)[] = new Array(strings.length);
     const args = this.sampleArgs;
     const rollups = this.rollups;
     let k = 0;
@@ -248,7 +263,13 @@ export class SqliteBatchApplier {
       if ((flags & SAMPLE_COUNTED) !== 0 && s.hasValue[i] === 1 && Number.isFinite(value))
         rollups.add(deviceId, pointId, s.ts[i]!, value, stored);
       if (!stored) continue;
-      fillSampleArgs(args, k * SAMPLE_COLUMNS, strings, s, deviceId, pointId, i);
+      const slave = s.slave[i]!;
+      const address = s.address[i]!;
+      if (this.sources.changes(deviceId, pointId, slave, address))
+        this.upsertSource.run(deviceId, pointId, slave, address);
+      const rawIndex = s.raw[i]!;
+      const raw = (rawOfString[rawIndex] ??= storedRaw(strings[rawIndex]!));
+      fillSampleArgs(args, k * SAMPLE_COLUMNS, strings, s, deviceId, pointId, i, raw);
       if (++k === ROWS_PER_INSERT) {
         this.insertSamples.run(args);
         k = 0;
@@ -302,19 +323,18 @@ function fillSampleArgs(
   deviceId: number,
   pointId: number,
   i: number,
+  raw: StoredRaw,
 ): void {
   const text = s.text[i]!;
   args[at] = deviceId;
   args[at + 1] = s.ts[i];
   args[at + 2] = pointId;
-  args[at + 3] = s.slave[i];
-  args[at + 4] = s.address[i];
   // Infinity and NaN have no SQL form in MySQL; both stores keep them as "no number".
   const value = s.value[i]!;
-  args[at + 5] = s.hasValue[i] === 1 && Number.isFinite(value) ? value : null;
-  args[at + 6] = text < 0 ? null : strings[text];
-  args[at + 7] = strings[s.raw[i]!];
-  args[at + 8] = strings[s.quality[i]!];
+  args[at + 3] = s.hasValue[i] === 1 && Number.isFinite(value) ? value : null;
+  args[at + 4] = text < 0 ? null : strings[text];
+  args[at + 5] = raw.bytes;
+  args[at + 6] = qualityColumn(strings[s.quality[i]!] as Quality, raw.text);
 }
 
 function noteLastSeen(lastSeen: Map<number, number>, deviceId: number, at: number): void {

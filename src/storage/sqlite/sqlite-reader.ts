@@ -2,7 +2,7 @@
 // worker writes. Queries are synchronous underneath (better-sqlite3) but the interface is
 // async so the MySQL store can implement it; each query is bounded by `limit` and served
 // by an index or a primary-key range, so it stays short on the main thread.
-import type { Quality } from '../../domain/point.js';
+import { qualityFromColumn, rawFromColumns } from '../raw-value.js';
 import {
   type ConnectionEvent,
   type ConnectionQuery,
@@ -53,13 +53,13 @@ interface DeviceRecord {
 
 interface DataRecord {
   point: string;
-  slave: number;
-  address: number;
+  slave: number | null;
+  address: number | null;
   value: number | null;
   text_value: string | null;
-  raw_value: string;
+  raw_value: Uint8Array;
   received_at: number;
-  quality: Quality;
+  quality: number;
 }
 
 interface ConnectionRecordRow {
@@ -153,13 +153,13 @@ export class SqliteHistoryReader implements HistoryReader {
     return rows.map((r) => ({
       deviceId: query.registrationId,
       point: r.point,
-      slave: r.slave,
-      address: r.address,
+      slave: r.slave ?? 0,
+      address: r.address ?? 0,
       value: r.value,
       text: r.text_value,
-      raw: r.raw_value,
+      raw: rawFromColumns(r.raw_value, r.quality),
       ts: r.received_at,
-      quality: r.quality,
+      quality: qualityFromColumn(r.quality),
     }));
   }
 
@@ -290,12 +290,14 @@ export class SqliteHistoryReader implements HistoryReader {
  * read in key order, so it never sorts. Parameters: device id, low (received_at, point_id),
  * high (received_at, point_id), both exclusive, [point id,] limit. One point of a device is
  * the same range filtered on point_id: the table is clustered for writing, by time before
- * point, so this reads the device's other points in the window too.
+ * point, so this reads the device's other points in the window too. Slave and address come
+ * from the series' row in point_sources (migration 006), one primary-key lookup per row.
  */
 export function dataQuerySql(byPoint: boolean, direction: 'ASC' | 'DESC'): string {
   const point = byPoint ? 'AND x.point_id = ?' : '';
-  return `SELECT p.name AS point, x.slave, x.address, x.value, x.text_value, x.raw_value, x.received_at, x.quality
+  return `SELECT p.name AS point, s.slave, s.address, x.value, x.text_value, x.raw_value, x.received_at, x.quality
     FROM device_data x JOIN point_names p ON p.id = x.point_id
+      LEFT JOIN point_sources s ON s.device_id = x.device_id AND s.point_id = x.point_id
     WHERE x.device_id = ? AND (x.received_at, x.point_id) > (?, ?) AND (x.received_at, x.point_id) < (?, ?) ${point}
     ORDER BY x.received_at ${direction}, x.point_id ${direction} LIMIT ?`;
 }

@@ -64,8 +64,9 @@ async function apply(applier: MysqlBatchApplier, b: ReturnType<typeof batch>) {
 
 async function stored(device: string) {
   return db.rows<{ point: string; value: number | null; text: string | null; slave: number; address: number }>(
-    `SELECT p.name AS point, dd.value, dd.text_value AS text, dd.slave, dd.address FROM device_data dd
+    `SELECT p.name AS point, dd.value, dd.text_value AS text, s.slave, s.address FROM device_data dd
      JOIN devices d ON d.id = dd.device_id JOIN point_names p ON p.id = dd.point_id
+     JOIN point_sources s ON s.device_id = dd.device_id AND s.point_id = dd.point_id
      WHERE d.registration_id = ? ORDER BY p.name`,
     [device],
   );

@@ -80,12 +80,16 @@ export async function tempHistory(): Promise<TempHistory> {
   };
 }
 
+/**
+ * Sample `i` of a series. Slave and address are the point's, the same in every sample: a
+ * store keeps them once per series (migration 006), as a point's configuration does.
+ */
 export function sample(deviceId: string, point: string, i: number, overrides: Partial<Sample> = {}): Sample {
   return {
     deviceId,
     point,
     slave: 1,
-    address: 2000 + i,
+    address: 2000 + [...point].reduce((sum, c) => sum + c.charCodeAt(0), 0),
     value: i * 0.1,
     text: null,
     raw: (i & 0xffff).toString(16).padStart(4, '0'),

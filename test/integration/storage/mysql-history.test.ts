@@ -155,7 +155,51 @@ describe('MySQL history store', () => {
       await pool.end();
     }
     expect(await select('SELECT COUNT(*) AS n FROM device_data')).toEqual([{ n: 3000 }]);
-    // batch id 1; devices: insert + select; points: insert + select; heartbeats 1; samples 6 × 500; last_seen 1.
-    expect(statements).toBeLessThanOrEqual(13);
+    // batch id 1; devices: select + insert + select; points: select + insert + select; heartbeats 1;
+    // point_sources 1 (20 series, upserted once); samples 6 × 500; last_seen 1.
+    expect(statements).toBeLessThanOrEqual(16);
+  });
+
+  it('spends no auto-increment ids on devices and point names it has already, even after a restart', async () => {
+    await (await t.open()).stop();
+    const { host, port, user, password, database } = t.storage;
+    const pool = createPool({ host, port, user, password, database, connectionLimit: 1 });
+    const apply = async (applier: MysqlBatchApplier, fill: (b: WriteBatchBuilder) => void) => {
+      const builder = new WriteBatchBuilder();
+      fill(builder);
+      const connection = await pool.getConnection();
+      try {
+        await applier.apply(connection, [builder.finish()]);
+      } finally {
+        connection.release();
+      }
+    };
+    try {
+      // Two appliers: the second starts with empty caches, as after a restart.
+      for (const applier of [new MysqlBatchApplier(), new MysqlBatchApplier()]) {
+        await apply(applier, (b) => {
+          b.deviceOnline(online('A', T0));
+          b.sample(sample('A', 'p', 1));
+        });
+        await apply(applier, (b) => {
+          b.deviceOnline(online('A', T0 + 1)); // a reconnect
+          b.sample(sample('A', 'p', 2));
+        });
+      }
+      await apply(new MysqlBatchApplier(), (b) => {
+        b.sample(sample('B', 'p', 3));
+        b.sample(sample('B', 'q', 3));
+      });
+    } finally {
+      await pool.end();
+    }
+    expect(await select('SELECT id, registration_id FROM devices ORDER BY id')).toEqual([
+      { id: 1, registration_id: 'A' },
+      { id: 2, registration_id: 'B' },
+    ]);
+    expect(await select('SELECT id, name FROM point_names ORDER BY id')).toEqual([
+      { id: 1, name: 'p' },
+      { id: 2, name: 'q' },
+    ]);
   });
 });

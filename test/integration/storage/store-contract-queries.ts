@@ -193,6 +193,45 @@ export function declareQueryContract(ctx: ContractContext): void {
     expect(await store.reader.data({ registrationId: '7001', order: 'asc' })).toEqual(VALUE_SHAPES);
   });
 
+  it('reads back raw values that are not register hex exactly, as channels store them', async () => {
+    const store = await ctx.open();
+    // JSON text as an MQTT or HTTP channel stores it, odd-length and uppercase hex, characters
+    // LOAD DATA escapes, and the longest raw a channel keeps (1,024 UTF-16 units) in 3- and 4-byte UTF-8.
+    const raws = [
+      '"21.5 °C"',
+      'true',
+      '-1.5',
+      '2',
+      '25',
+      '',
+      '00FF',
+      'a\tb\nc\\d\0',
+      '中'.repeat(1024),
+      '😀'.repeat(512),
+    ];
+    const written = raws.map((raw, i) => sample('C', 'json', i, { raw, value: null, text: `t${i}` }));
+    store.writer.samples(written);
+    await store.writer.flush();
+
+    expect(await store.reader.data({ registrationId: 'C', order: 'asc' })).toEqual(written);
+    expect(await ctx.storedSamples()).toEqual(written);
+  });
+
+  it('reads every sample of a series with the slave and address the series had last', async () => {
+    const store = await ctx.open();
+    store.writer.samples([sample('D', 'p', 0, { slave: 1, address: 10 }), sample('D', 'q', 0)]);
+    await store.writer.flush();
+    store.writer.samples([sample('D', 'p', 1, { slave: 2, address: 20 })]);
+    await store.writer.flush();
+
+    const rows = await store.reader.data({ registrationId: 'D', point: 'p', order: 'asc' });
+    expect(rows.map((r) => [r.ts - T0, r.slave, r.address])).toEqual([
+      [0, 2, 20],
+      [1, 2, 20],
+    ]);
+    expect(await store.reader.data({ registrationId: 'D', point: 'q' })).toEqual([sample('D', 'q', 0)]);
+  });
+
   it('answers data queries by point, time window (from inclusive, to exclusive), limit and order', async () => {
     const store = await ctx.open();
     for (let i = 0; i < 10; i++) store.writer.samples([sample('A', 'temperature', i), sample('A', 'humidity', i)]);

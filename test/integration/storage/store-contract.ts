@@ -16,6 +16,16 @@ import { declareWritingContract } from './store-contract-writing.js';
 
 export type SqlRow = Record<string, unknown>;
 
+/**
+ * A device_data row's raw value and quality as the API gives them, in plain SQL of either
+ * dialect (migration 006: bytes, or UTF-8 text when quality has bit 128; quality 0 is good).
+ */
+function rawAndQualitySql(driver: StorageConfig['driver'], x: string): string {
+  const text = driver === 'mysql' ? `CONVERT(${x}.raw_value USING utf8mb4)` : `CAST(${x}.raw_value AS TEXT)`;
+  return `CASE WHEN ${x}.quality & 128 = 0 THEN LOWER(HEX(${x}.raw_value)) ELSE ${text} END AS raw,
+    CASE WHEN ${x}.quality & 127 = 0 THEN 'good' ELSE ${x}.quality END AS quality`;
+}
+
 /** One empty database for one test, and the means to look into it. */
 export interface StoreTarget {
   readonly storage: StorageConfig;
@@ -92,9 +102,10 @@ export function describeStoreContract(driver: StorageConfig['driver'], createTar
       storage: () => current().storage,
       async storedSamples() {
         const rows = await current().rawQuery(
-          `SELECT d.registration_id AS deviceId, p.name AS point, x.slave, x.address, x.value, x.text_value AS text,
-             x.raw_value AS raw, x.received_at AS ts, x.quality
+          `SELECT d.registration_id AS deviceId, p.name AS point, s.slave, s.address, x.value, x.text_value AS text,
+             ${rawAndQualitySql(driver, 'x')}, x.received_at AS ts
            FROM device_data x JOIN devices d ON d.id = x.device_id JOIN point_names p ON p.id = x.point_id
+             JOIN point_sources s ON s.device_id = x.device_id AND s.point_id = x.point_id
            ORDER BY d.registration_id, x.received_at, p.name`,
         );
         return rows as unknown as Sample[];

@@ -9,7 +9,7 @@ import { migrateSqlite, schemaVersion } from '../../../src/storage/sqlite/sqlite
 import { SCHEMA_TABLES } from '../../helpers/schema.js';
 
 const TABLES = SCHEMA_TABLES;
-// device_data has none: its primary key is its only B-tree.
+// device_data and point_sources have none: their primary keys are their only B-trees.
 const INDEXES = [
   'ix_applied_batches_time',
   'ix_connection_history_device_time',
@@ -70,13 +70,22 @@ describe('SQLite migrations', () => {
     expect(columns('devices')).toBe(
       'id registration_id profile name first_seen last_seen last_ip last_port status listener',
     );
-    expect(columns('device_data')).toBe(
-      'device_id received_at point_id slave address value text_value raw_value quality',
-    );
+    expect(columns('device_data')).toBe('device_id received_at point_id value text_value raw_value quality');
+    expect(columns('point_sources')).toBe('device_id point_id slave address');
     expect(columns('point_names')).toBe('id name');
     expect(columns('connection_history')).toBe('id registration_id event remote_ip remote_port listener details at');
     expect(columns('heartbeat_log')).toBe('id device_id at remote_ip remote_port');
     expect(columns('raw_packets')).toBe('id registration_id direction kind hex at remote_ip remote_port note');
+  });
+
+  it("keep a series' slave and address in point_sources, by (device, point), without a rowid", () => {
+    migrateSqlite(db, 'h.db');
+    const key = db
+      .prepare(`SELECT name FROM pragma_table_info('point_sources') WHERE pk > 0 ORDER BY pk`)
+      .pluck()
+      .all();
+    expect(key).toEqual(['device_id', 'point_id']);
+    expect(() => db.prepare('SELECT rowid FROM point_sources').all()).toThrow(/no such column: rowid/);
   });
 
   it('store device_data in the order of its (device, time, point) key, without a rowid', () => {
@@ -123,10 +132,18 @@ describe('SQLite migrations', () => {
       const sqlite = migration.statements('sqlite');
       const mysql = migration.statements('mysql');
       expect(mysql).toHaveLength(sqlite.length);
-      // Only the auto-increment key, the table options and integer division may differ.
+      // Only the auto-increment key, the table options and integer division may differ; and,
+      // in migration 006, the byte type (raw_value) and the table swap, which is one atomic
+      // RENAME TABLE in MySQL (its DDL commits at once) and two renames in SQLite's transaction.
       const shape = (sql: string) =>
         sql
           .replaceAll(' DIV ', ' / ')
+          .replace(
+            /^RENAME TABLE (\w+) TO (\w+), (\w+) TO (\w+)$/,
+            'ALTER TABLE $1 RENAME TO $2; ALTER TABLE $3 RENAME TO $4',
+          )
+          .replace('raw_value VARBINARY(4096) NOT NULL', 'raw_value BLOB NOT NULL')
+          .replace('CAST(raw_value AS BINARY)', 'CAST(raw_value AS BLOB)')
           .replace(/id (INTEGER PRIMARY KEY|(BIGINT|INTEGER) NOT NULL AUTO_INCREMENT PRIMARY KEY)/, 'id PK')
           .replace(/ (ENGINE=InnoDB[^)]*|WITHOUT ROWID)$/, '');
       mysql.forEach((statement, i) => expect(shape(statement)).toBe(shape(sqlite[i]!)));

@@ -112,8 +112,10 @@ describe('SqliteBatchApplier', () => {
     ]);
     const rows = t.db
       .prepare(
-        `SELECT p.name AS point, slave, address, value, text_value, raw_value, received_at, quality
-           FROM device_data x JOIN point_names p ON p.id = x.point_id ORDER BY received_at`,
+        `SELECT p.name AS point, s.slave, s.address, value, text_value, lower(hex(raw_value)) AS raw_value, received_at,
+             quality
+           FROM device_data x JOIN point_names p ON p.id = x.point_id
+             JOIN point_sources s ON s.device_id = x.device_id AND s.point_id = x.point_id ORDER BY received_at`,
       )
       .all() as Record<string, unknown>[];
     expect(rows).toHaveLength(n);
@@ -125,7 +127,7 @@ describe('SqliteBatchApplier', () => {
       text_value: 'SN-5',
       raw_value: '00000005',
       received_at: 1_736_929_800_128,
-      quality: 'good',
+      quality: 0,
     });
     expect(rows[69]).toEqual({
       point: 'p69',
@@ -135,8 +137,42 @@ describe('SqliteBatchApplier', () => {
       text_value: null,
       raw_value: '00000045',
       received_at: 1_736_929_800_192,
-      quality: 'good',
+      quality: 0,
     });
+  });
+
+  it("writes a series' slave and address to point_sources once, and again only when they change", () => {
+    const sources = () => t.db.prepare('SELECT slave, address FROM point_sources').all();
+    applier.apply([
+      batch((b) => [1, 2, 3].forEach((ts) => b.sample({ ...sample('A', 'p', ts), slave: 2, address: 7 }))),
+    ]);
+    expect(sources()).toEqual([{ slave: 2, address: 7 }]);
+    t.db.prepare('UPDATE point_sources SET slave = 99').run();
+    // Unchanged: the applier remembers what it wrote and leaves the table alone.
+    applier.apply([batch((b) => b.sample({ ...sample('A', 'p', 4), slave: 2, address: 7 }))]);
+    expect(sources()).toEqual([{ slave: 99, address: 7 }]);
+    applier.apply([batch((b) => b.sample({ ...sample('A', 'p', 5), slave: 3, address: 7 }))]);
+    expect(sources()).toEqual([{ slave: 3, address: 7 }]);
+  });
+
+  it('stores raw register hex as bytes and any other raw text as its UTF-8 bytes, flagged', () => {
+    applier.apply([
+      batch((b) => {
+        b.sample({ ...sample('A', 'hex', 1), raw: '00ff' });
+        b.sample({ ...sample('A', 'json', 1), raw: '"21.5 °C"' });
+        b.sample({ ...sample('A', 'upper', 1), raw: '00FF' });
+      }),
+    ]);
+    const rows = t.db
+      .prepare(
+        `SELECT p.name, raw_value, quality FROM device_data x JOIN point_names p ON p.id = x.point_id ORDER BY p.name`,
+      )
+      .all();
+    expect(rows).toEqual([
+      { name: 'hex', raw_value: Buffer.from([0, 255]), quality: 0 },
+      { name: 'json', raw_value: Buffer.from('"21.5 °C"'), quality: 128 },
+      { name: 'upper', raw_value: Buffer.from('00FF'), quality: 128 },
+    ]);
   });
 
   it('stores each point name once and refers to it by id from every device', () => {
