@@ -7,6 +7,8 @@ import type { ProcessWindow } from './process-sample.js';
 import type { SqliteRunResult } from './sqlite-proc.js';
 import type { ExportBenchResult } from './export-bench.js';
 import { exportGoalRows, exportSection } from './export-report.js';
+import type { HistoryBenchResult } from './history-scenario.js';
+import { historyGoalRows, historySection } from './history-report.js';
 import { modbusTcpGoalRows, modbusTcpSection, type ModbusTcpBenchResult } from './modbus-tcp-report.js';
 import { kib, latency, met, mib, ms, num, pct, table, us } from './report-format.js';
 import { WINDOW_PROFILE } from './window-profiler.js';
@@ -62,6 +64,8 @@ export interface BenchResults {
   /** CSV and XLSX export of one million rows through the web API. */
   readonly exports?: ExportBenchResult;
   readonly profiles?: readonly ProfiledRun[];
+  /** History at fleet scale: long charts, bytes per point, bytes written, charts under scenario 1. */
+  readonly history?: HistoryBenchResult;
 }
 
 export const GOALS = {
@@ -329,6 +333,7 @@ function summarySection(res: BenchResults): string {
     ]);
   }
   if (res.s8) rows.push(...modbusTcpGoalRows(res.s8));
+  if (res.history) rows.push(...historyGoalRows(res.history, res.s3));
   return `## Goals\n\n${table(['Scenario', 'Figure', 'Goal', 'Measured', 'Result'], rows)}\n`;
 }
 
@@ -743,6 +748,7 @@ ${mysqlSection(res.s6)}`,
     );
   if (res.s8) out.push(modbusTcpSection(res.s8));
   if (res.exports) out.push(exportSection(res.exports));
+  if (res.history) out.push(historySection(res.history, res.s3));
   out.push(notesSection(res));
   if (res.profiles && res.profiles.length > 0) out.push(profileSection(res.profiles));
   return `${out.join('\n\n')}\n`;
