@@ -5,6 +5,7 @@
 import type { RetentionConfig, StorageConfig, WriteBufferConfig } from '../src/domain/config.js';
 import { silentLogger } from '../src/log.js';
 import { createHistoryStore, type HistoryStore, type HistoryWriter } from '../src/storage/index.js';
+import { StoreByException } from '../src/by-exception/index.js';
 import { loadProfile, simulatedDevice, type ProfileName } from './history-samples.js';
 
 export interface HistoryDataset {
@@ -19,8 +20,10 @@ export interface HistoryDataset {
 }
 
 export interface FillResult {
-  /** Samples written (devices × points × rounds), all stored as raw rows. */
+  /** Samples written (devices × points × rounds): all counted in the rollups. */
   readonly samples: number;
+  /** Of them, stored as raw rows (all of them unless the profile stores by exception). */
+  readonly stored: number;
   /** First round's time; the last round is at `to − periodMs`. */
   readonly from: number;
   readonly to: number;
@@ -95,7 +98,11 @@ export async function fillHistory(
   );
   const from = endAt - dataset.rounds * dataset.periodMs;
   const writer = store.writer;
+  // What the app's history recorder does with the profile's `history:` policies.
+  const byException = new StoreByException(new Map([[profile.name, profile]]));
+  let stored = 0;
   for (const [i, device] of devices.entries()) {
+    byException.deviceOnline(device.registrationId, profile.name);
     writer.deviceOnline({
       registrationId: device.registrationId,
       profile: device.profile,
@@ -113,7 +120,10 @@ export async function fillHistory(
   for (let round = 0; round < dataset.rounds; round++) {
     const ts = from + round * dataset.periodMs;
     for (const device of devices) {
-      writer.samples(device.samplesAt(ts));
+      const all = device.samplesAt(ts);
+      const rows = byException.stored(device.registrationId, all);
+      writer.samples(all, rows);
+      stored += rows.length;
       sinceHoldBack += dataset.points;
       if (sinceHoldBack >= 2000) {
         sinceHoldBack = 0;
@@ -121,12 +131,17 @@ export async function fillHistory(
       }
     }
   }
+  // The held samples, as when the server stops.
+  const held = byException.releaseAll();
+  writer.samples([], held);
+  stored += held.length;
   await writer.flush();
   await store.drained();
   const seconds = (performance.now() - started) / 1000;
   const samples = dataset.devices * dataset.points * dataset.rounds;
   return {
     samples,
+    stored,
     from,
     to: endAt,
     seconds,

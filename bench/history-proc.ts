@@ -90,6 +90,7 @@ async function sqlite(args: unknown): Promise<SqliteDatasetResult> {
           from: fill.from,
           to: fill.to,
           buckets,
+          // Rollups count every sample, stored as a row or not.
           expectedSamples: dataset.points * dataset.rounds,
         }),
       );

@@ -4,6 +4,7 @@ import type { FleetScenarioResult } from './fleet-scenario.js';
 import type { MysqlDatasetResult, SqliteDatasetResult } from './history-proc.js';
 import type { SqliteSizes } from './history-size.js';
 import { bytesPerRow, type HistoryBenchResult } from './history-scenario.js';
+import type { WalSummary } from './wal-watch.js';
 import { latency, mib, ms, num, pct, table } from './report-format.js';
 
 export function tableBytes(sizes: SqliteSizes, name: string): number {
@@ -50,7 +51,7 @@ export function sizeTable(results: readonly SqliteDatasetResult[]): string {
     const other = s.fileBytes - named.reduce((a, b) => a + b, 0);
     return [
       r.dataset.label,
-      num(n),
+      r.fill.stored === n ? num(n) : `${num(n)} (${pct(r.fill.stored / n)} stored)`,
       mib(s.fileBytes),
       `**${perPoint(s.fileBytes, n)}**`,
       ...named.map((b) => perPoint(b, n)),
@@ -62,7 +63,7 @@ export function sizeTable(results: readonly SqliteDatasetResult[]): string {
   return table(
     [
       'History',
-      'Samples',
+      'Samples polled',
       'File',
       'Bytes/point, whole file',
       'device_data',
@@ -130,7 +131,7 @@ export function writeBytesTable(h: HistoryBenchResult): string {
   );
 }
 
-function fleetColumn(r: FleetScenarioResult, load: ChartLoadSummary | null): string[] {
+function fleetColumn(r: FleetScenarioResult, load: ChartLoadSummary | null, wal: WalSummary): string[] {
   const stored = r.pointsStoredPerSec ?? 0;
   const written = r.server.diskWriteBytesPerSec;
   return [
@@ -145,6 +146,7 @@ function fleetColumn(r: FleetScenarioResult, load: ChartLoadSummary | null): str
       ? `${num(load.charts)} (${num(load.charts / r.server.seconds, 1)}/s), ${num(load.incomplete + load.failed)} bad`
       : '—',
     load ? `${ms(load.ms.p50)} / ${ms(load.ms.p99)} / ${ms(load.ms.max)}` : '—',
+    `${mib(wal.meanBytes)} / ${mib(wal.maxBytes)}`,
   ];
 }
 
@@ -159,12 +161,13 @@ export function fleetTable(h: HistoryBenchResult): string {
     'Disk bytes written per stored row',
     'Charts answered',
     'Chart p50 / p99 / max (HTTP, body read)',
+    'WAL file, mean / max',
   ];
   const columns: string[][] = [];
   const header = ['Figure'];
   h.fleet.forEach((f, i) => {
     header.push(`plain, run ${i + 1}`, `charting, run ${i + 1}`);
-    columns.push(fleetColumn(f.plain, null), fleetColumn(f.charts, h.chartLoads[i] ?? null));
+    columns.push(fleetColumn(f.plain, null, f.wal.plain), fleetColumn(f.charts, h.chartLoads[i] ?? null, f.wal.charts));
   });
   const rows = figures.map((figure, k) => [figure, ...columns.map((c) => c[k]!)]);
   const spec = h.chartLoads[0]?.spec;

@@ -4,7 +4,7 @@
 // 1's 50 points). Values come from the simulator's model; the raw hex is encoded here for
 // the plain types both profiles use. Decoding real responses instead costs ~30 µs a round,
 // which would make the generator, not the store, the bottleneck of a year of history.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,12 +50,31 @@ function rawHex(point: PointDef, raw: number): string {
   }
 }
 
-export type ProfileName = 'example' | 'bench';
+/**
+ * `example-policies`: the example profile with the store-by-exception policies its
+ * points.yml shows commented out (`# history: …`) switched on.
+ */
+export type ProfileName = 'example' | 'example-policies' | 'bench';
 
-/** The example profile of config/points.yml, or scenario 1's generated bench profile. */
+/** The example config with its `# history:` lines uncommented, in a directory of its own. */
+function loadWithPolicies(): DeviceProfile | undefined {
+  const example = exampleConfigDir();
+  const dir = mkdtempSync(join(tmpdir(), 'dtuhub-bench-policies-'));
+  try {
+    copyFileSync(join(example, 'server.yml'), join(dir, 'server.yml'));
+    const points = readFileSync(join(example, 'points.yml'), 'utf8').replace(/^(\s*)# (history: )/gm, '$1$2');
+    writeFileSync(join(dir, 'points.yml'), points);
+    return loadConfig(dir).points.profiles.get(EXAMPLE_PROFILE);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The example profile of config/points.yml (with or without its policies), or scenario 1's bench profile. */
 export function loadProfile(name: ProfileName): DeviceProfile {
-  if (name === 'example') {
-    const profile = loadConfig(exampleConfigDir()).points.profiles.get(EXAMPLE_PROFILE);
+  if (name !== 'bench') {
+    const profile =
+      name === 'example' ? loadConfig(exampleConfigDir()).points.profiles.get(EXAMPLE_PROFILE) : loadWithPolicies();
     if (!profile) throw new Error(`config/points.yml has no profile ${EXAMPLE_PROFILE}`);
     return profile;
   }

@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChartLoad, type ChartLoadSummary } from './chart-load.js';
 import { BenchChild } from './child-rpc.js';
-import { runFleetScenario, type FleetScenarioResult, type FleetScenarioSpec } from './fleet-scenario.js';
+import { runFleetScenario, type AppWeb, type FleetScenarioResult, type FleetScenarioSpec } from './fleet-scenario.js';
 import type { HistoryDataset } from './history-fill.js';
 import type { MysqlDatasetResult, SqliteDatasetArgs, SqliteDatasetResult } from './history-proc.js';
 import type { SqliteRunResult } from './sqlite-proc.js';
 import type { SqliteWriteBenchOptions } from './sqlite-write.js';
+import { WalWatch, type WalSummary } from './wal-watch.js';
 
 const DAY_MS = 86_400_000;
 const DIST = new URL('./', import.meta.url);
@@ -26,6 +27,8 @@ export interface HistoryDatasets {
   readonly month1Hz: HistoryDataset;
   /** Scenario 1's shape (1,000 devices × 50 points, every second): bytes per point, SQLite and MariaDB. */
   readonly fleet: HistoryDataset;
+  /** The year's device with the example's store-by-exception policies on, for a month: bytes per point polled. */
+  readonly exception: HistoryDataset;
 }
 
 export function historyDatasets(quick: boolean): HistoryDatasets {
@@ -54,6 +57,14 @@ export function historyDatasets(quick: boolean): HistoryDatasets {
       points: 50,
       periodMs: 1000,
       rounds: quick ? 20 : 60,
+    },
+    exception: {
+      label: `${quick ? '3' : '30'} days at 30 s, the example's exception policies`,
+      profile: 'example-policies',
+      devices: 1,
+      points: 8,
+      periodMs: 30_000,
+      rounds: days(quick ? 3 : 30, 30_000),
     },
   };
 }
@@ -89,13 +100,22 @@ export interface HistoryBenchResult {
   readonly month1Hz?: SqliteDatasetResult;
   /** bytes. */
   readonly fleetSqlite?: SqliteDatasetResult;
+  /** bytes: stored by exception. */
+  readonly exception?: SqliteDatasetResult;
   readonly fleetMysql?: MysqlDatasetResult;
   /** What `before` ran: the checkout given with --base. */
   readonly base: string | null;
   readonly writeBytes: readonly WriteBytesRun[];
   /** Scenario 1 on a database holding the year, without and with a client charting it nonstop; repeated. */
-  readonly fleet: readonly { readonly plain: FleetScenarioResult; readonly charts: FleetScenarioResult }[];
+  readonly fleet: readonly FleetPair[];
   readonly chartLoads: readonly ChartLoadSummary[];
+}
+
+export interface FleetPair {
+  readonly plain: FleetScenarioResult;
+  readonly charts: FleetScenarioResult;
+  /** The database's WAL file over each run's window. */
+  readonly wal: { readonly plain: WalSummary; readonly charts: WalSummary };
 }
 
 export interface HistoryScenarioOptions {
@@ -138,11 +158,11 @@ export async function runHistoryScenario(
     chartLoads: [],
   };
   try {
-    const sqlite = (dataset: HistoryDataset, chartBuckets: readonly number[], keepAt?: string) => {
+    const sqlite = (dataset: HistoryDataset, chartBuckets: readonly number[], keepAt?: string, end = endAt) => {
       log(
         `  ${dataset.label}: ${(dataset.devices * dataset.points * dataset.rounds).toLocaleString('en-US')} samples…`,
       );
-      const args: SqliteDatasetArgs = { dataset, endAt, chartBuckets, ...(keepAt ? { keepAt } : {}) };
+      const args: SqliteDatasetArgs = { dataset, endAt: end, chartBuckets, ...(keepAt ? { keepAt } : {}) };
       return inChild<SqliteDatasetResult>('history', script('history-proc.js'), 'sqlite', args);
     };
     const yearDb = join(keep, 'year.db');
@@ -155,6 +175,12 @@ export async function runHistoryScenario(
       log(`  → ${result.month1Hz.fill.samplesPerSecond} samples/s; ${chartLine(result.month1Hz)}`);
     }
     if (wants('bytes')) {
+      // Whole minutes: a chart reads the partial minutes at its ends from raw rows, which
+      // under store by exception hold only the samples stored (docs/CONFIG.md).
+      const minuteEnd = Math.floor(endAt / 60_000) * 60_000;
+      result.exception = await sqlite(datasets.exception, [Math.max(...CHART_BUCKETS)], undefined, minuteEnd);
+      const e = result.exception.fill;
+      log(`  → ${((100 * e.stored) / e.samples).toFixed(1)} % of the samples stored; ${chartLine(result.exception)}`);
       result.fleetSqlite = await sqlite(datasets.fleet, []);
       if (options.mysql) {
         log(`  ${datasets.fleet.label} into MariaDB…`);
@@ -204,12 +230,31 @@ async function fleetWithCharts(
   yearDb: string,
   log: (line: string) => void,
 ): Promise<void> {
-  const fleet: { plain: FleetScenarioResult; charts: FleetScenarioResult }[] = [];
+  const fleet: FleetPair[] = [];
   const chartLoads: ChartLoadSummary[] = [];
-  const prepare = async (dir: string) => copyFileSync(yearDb, join(dir, 'bench.db'));
+  // The run's directory, learnt when its database is put in place: the WAL watch reads it.
+  let dir = '';
+  const prepare = async (runDir: string) => {
+    dir = runDir;
+    copyFileSync(yearDb, join(runDir, 'bench.db'));
+  };
+  let wal: WalSummary | null = null;
+  const watched =
+    (load?: ChartLoad) =>
+    (web: AppWeb): (() => Promise<void>) => {
+      const watch = new WalWatch(join(dir, 'bench.db-wal'));
+      const stopLoad = load?.start(web);
+      return async () => {
+        await stopLoad?.();
+        wal = watch.stop();
+      };
+    };
+  const walOf = (): WalSummary => wal ?? { maxBytes: 0, meanBytes: 0, samples: 0 };
   for (let r = 0; r < options.repeats; r++) {
     log(`  scenario 1 on the year's database (${r + 1} of ${options.repeats})…`);
-    const plain = await runFleetScenario({ ...options.fleetSpec, prepare }, log);
+    wal = null;
+    const plain = await runFleetScenario({ ...options.fleetSpec, prepare, duringWindow: watched() }, log);
+    const plainWal = walOf();
     const load = new ChartLoad({
       registrationId: year.fill.deviceIds[0]!,
       points: year.fill.pointNames,
@@ -219,15 +264,13 @@ async function fleetWithCharts(
       expectedSamples: year.fill.samples,
     });
     log(`  the same while a client charts the year nonstop…`);
-    const charts = await runFleetScenario(
-      { ...options.fleetSpec, prepare, duringWindow: (web) => load.start(web) },
-      log,
-    );
+    wal = null;
+    const charts = await runFleetScenario({ ...options.fleetSpec, prepare, duringWindow: watched(load) }, log);
     const summary = load.summary();
     chartLoads.push(summary);
-    fleet.push({ plain, charts });
+    fleet.push({ plain, charts, wal: { plain: plainWal, charts: walOf() } });
     log(
-      `  → poll-to-stored p99 ${plain.pollToStoredMs?.p99 ?? '—'} ms plain, ${charts.pollToStoredMs?.p99 ?? '—'} ms charting (${summary.charts} charts, p50 ${summary.ms.p50} ms, ${summary.incomplete} incomplete, ${summary.failed} failed)`,
+      `  → poll-to-stored p99 ${plain.pollToStoredMs?.p99 ?? '—'} ms plain, ${charts.pollToStoredMs?.p99 ?? '—'} ms charting (${summary.charts} charts, p50 ${summary.ms.p50} ms, ${summary.incomplete} incomplete, ${summary.failed} failed); WAL max ${(plainWal.maxBytes / 2 ** 20).toFixed(0)} / ${(walOf().maxBytes / 2 ** 20).toFixed(0)} MiB`,
     );
   }
   result.fleet = fleet;

@@ -29,6 +29,7 @@ function dataset(charts: ChartTiming[], deviceDataBytes: number): SqliteDatasetR
     dataset: datasets.year,
     fill: {
       samples: 1000,
+      stored: 1000,
       from: 0,
       to: 1,
       seconds: 1,

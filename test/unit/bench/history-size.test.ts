@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultStorage } from '../../../src/config/compile-server.js';
-import { fillHistory, openStore, type FillResult } from '../../../bench/history-fill.js';
+import { fillHistory, openStore, type FillResult, type HistoryDataset } from '../../../bench/history-fill.js';
 import { sqliteSizes, type SqliteSizes } from '../../../bench/history-size.js';
 
 // A small history through the app's writer: 2 devices × 8 points of the example profile, an hour at 30 s.
@@ -65,5 +65,36 @@ describe('history bench: generated history and its sizes', () => {
     expect(b.header).toBe(10);
     expect(b.columns['quality']).toBe(4);
     expect(b.columns['text_value']).toBe(0);
+  });
+});
+
+describe("history bench: the example's exception policies", () => {
+  it('stores fewer rows than samples polled, and exactly those', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dtuhub-history-exc-'));
+    try {
+      const path = join(dir, 'h.db');
+      const store = openStore({ ...defaultStorage(), path });
+      await store.start();
+      let fill: FillResult;
+      try {
+        const dataset: HistoryDataset = {
+          label: 't',
+          profile: 'example-policies',
+          devices: 1,
+          points: 8,
+          periodMs: 30_000,
+          rounds: 240,
+        };
+        fill = await fillHistory(store, dataset, Date.UTC(2026, 0, 1));
+      } finally {
+        await store.stop();
+      }
+      expect(fill.samples).toBe(8 * 240);
+      expect(fill.stored).toBeGreaterThan(0);
+      expect(fill.stored).toBeLessThan(fill.samples);
+      expect(sqliteSizes(path).tables.find((t) => t.name === 'device_data')!.cells).toBe(fill.stored);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
