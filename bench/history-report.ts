@@ -16,6 +16,7 @@ import {
   writeSplitTable,
 } from './history-report-tables.js';
 import { met, ms, num, pct, table } from './report-format.js';
+import { historyNotes } from './history-notes.js';
 import type { SqliteRunResult } from './sqlite-proc.js';
 
 export const HISTORY_GOALS = {
@@ -177,6 +178,8 @@ count every sample generated in its range. The noisy parts (write bytes, the fle
 run ${Math.max(h.writeBytes.length > 0 ? 2 : 0, h.fleet.length)} times, interleaved; figures give the best and, in brackets, the spread.${h.quick ? '\n\n> **Quick** sizes: shorter histories than the goals name.' : ''}`,
     table(['Figure', 'Goal', 'Measured', 'Result', 'Reproduce'], historyRows(h, s3)),
   ];
+  const notes = historyNotes(h);
+  if (notes) parts.push(notes);
   const charts = [h.year, h.month1Hz, h.exception].filter((r): r is SqliteDatasetResult => r !== undefined);
   if (charts.length > 0) {
     parts.push(
