@@ -36,6 +36,16 @@ export interface FleetScenarioSpec {
   readonly store?: 'sqlite' | 'mysql';
   /** App only: rules.yml for this run, given the URL of a webhook receiver in the runner process. */
   readonly rules?: (webhookUrl: string) => unknown;
+  /** App only: called with the run's directory before the server starts (to put a database there: `bench.db`). */
+  readonly prepare?: (dir: string) => Promise<void>;
+  /** App only: a load on the app's web API over the measured window; returns what stops it. */
+  readonly duringWindow?: (web: AppWeb) => () => Promise<void>;
+}
+
+/** Where the app's web API listens, and a viewer's session cookie for it. */
+export interface AppWeb {
+  readonly base: string;
+  readonly cookie: string;
 }
 
 export interface MemoryReading {
@@ -116,6 +126,7 @@ export async function runFleetScenario(
       writeBuffer: spec.writeBuffer,
       logLevel: 'warn',
     });
+    await spec.prepare?.(dir);
     const nodeFlags = ['--expose-gc', ...(spec.serverNodeFlags ?? [])];
     server =
       spec.server === 'peer'
@@ -155,12 +166,14 @@ export async function runFleetScenario(
     await sleep(spec.warmupMs);
     const drainMs = spec.rules ? await drainWebhooks(snap, progress) : null;
 
+    const web = spec.duringWindow ? await server.request<AppWeb>('web') : null;
     if (spec.profileDir) await server.request('profile-start');
     // Not `sink?.startWindow(await …)`: with no sink, optional chaining would skip the request.
     const windowStart = await server.request<number>('start-window');
     sink?.startWindow(windowStart);
     const s0 = await snap();
     const f0 = await fleet.request<FleetSnapshot>('snapshot');
+    const stopLoad = web && spec.duringWindow ? spec.duringWindow(web) : null;
     progress(`  measuring ${spec.measureMs / 1000} s…`);
     const backlog: BacklogPoint[] = [backlogPoint(s0, s0)];
     const steps = Math.max(1, Math.round(spec.measureMs / BACKLOG_EVERY_MS));
@@ -169,6 +182,7 @@ export async function runFleetScenario(
       if (i < steps - 1) backlog.push(backlogPoint(s0, await snap(false, false)));
     }
     const s1 = await snap();
+    await stopLoad?.();
     sink?.endWindow(Date.now());
     const f1 = await fleet.request<FleetSnapshot>('snapshot');
     backlog.push(backlogPoint(s0, s1));

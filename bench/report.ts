@@ -9,6 +9,8 @@ import type { ExportBenchResult } from './export-bench.js';
 import { exportGoalRows, exportSection } from './export-report.js';
 import { liveViewersGoalRows, liveViewersSection } from './live-viewers-report.js';
 import type { LiveViewersResult } from './live-viewers-scenario.js';
+import type { HistoryBenchResult } from './history-scenario.js';
+import { historyGoalRows, historySection } from './history-report.js';
 import { modbusTcpGoalRows, modbusTcpSection, type ModbusTcpBenchResult } from './modbus-tcp-report.js';
 import { kib, latency, met, mib, ms, num, pct, table, us } from './report-format.js';
 import { WINDOW_PROFILE } from './window-profiler.js';
@@ -66,6 +68,8 @@ export interface BenchResults {
   /** Hostile live-feed viewers while 1,000 DTUs are polled (issue 23). */
   readonly live?: LiveViewersResult;
   readonly profiles?: readonly ProfiledRun[];
+  /** History at fleet scale: long charts, bytes per point, bytes written, charts under scenario 1. */
+  readonly history?: HistoryBenchResult;
 }
 
 export const GOALS = {
@@ -334,6 +338,7 @@ function summarySection(res: BenchResults): string {
   }
   if (res.s8) rows.push(...modbusTcpGoalRows(res.s8));
   if (res.live) rows.push(...liveViewersGoalRows(res.live));
+  if (res.history) rows.push(...historyGoalRows(res.history, res.s3));
   return `## Goals\n\n${table(['Scenario', 'Figure', 'Goal', 'Measured', 'Result'], rows)}\n`;
 }
 
@@ -749,6 +754,7 @@ ${mysqlSection(res.s6)}`,
   if (res.s8) out.push(modbusTcpSection(res.s8));
   if (res.exports) out.push(exportSection(res.exports));
   if (res.live) out.push(liveViewersSection(res.live));
+  if (res.history) out.push(historySection(res.history, res.s3));
   out.push(notesSection(res));
   if (res.profiles && res.profiles.length > 0) out.push(profileSection(res.profiles));
   return `${out.join('\n\n')}\n`;

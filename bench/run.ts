@@ -3,7 +3,9 @@
 //   npm run bench                       full run (about 25 minutes: scenario 6 paces MariaDB for 10,
 //                                       scenario 8 takes under 3)
 //   npm run bench -- --quick            short windows
-//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, 7, 8, export, live)
+//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, 7, 8, export, live, history;
+//                                       history-charts, -bytes, -writes, -fleet: a part of history)
+//   npm run bench -- --base DIR         history: a built checkout before rollups, for bytes written
 //   npm run bench -- --no-profile       skip the profiled runs
 //   npm run bench -- --out FILE         write the report elsewhere (--json FILE: raw results)
 //   npm run bench -- --render FILE      re-render the report from raw results saved with --json
@@ -23,6 +25,7 @@ import { summarizeProfiles } from './cpu-profile-summary.js';
 import { runFleetScenario, type FleetScenarioResult, type FleetScenarioSpec } from './fleet-scenario.js';
 import { childServer, LIVE_VIEWERS_SPEC, runLiveViewersScenario } from './live-viewers-scenario.js';
 import { runModbusTcpScenario } from './modbus-tcp-scenario.js';
+import { HISTORY_PARTS, runHistoryScenario } from './history-scenario.js';
 import { decodeBenchPoints } from './peer-decode.js';
 import { renderReport, type BenchResults, type DecodeCheck, type MachineInfo, type ProfiledRun } from './report.js';
 import type { SqliteRunResult } from './sqlite-proc.js';
@@ -54,12 +57,13 @@ const { values } = parseArgs({
     json: { type: 'string' },
     render: { type: 'string' },
     merge: { type: 'string' },
+    base: { type: 'string' },
   },
 });
 
 const durations = values.quick ? QUICK : FULL;
 const QUIET_AFTER_SYNC_MS = 3000;
-const only = new Set((values.only ?? '1,2,3,4,5,6,7,8,export,live').split(',').map((s) => s.trim()));
+const only = new Set((values.only ?? '1,2,3,4,5,6,7,8,export,live,history').split(',').map((s) => s.trim()));
 const wants = (n: string) => only.has(n);
 const startedAt = Date.now();
 const log = (line: string) => console.log(line);
@@ -288,6 +292,21 @@ async function main(): Promise<void> {
     results.live = await runLiveViewersScenario(LIVE_VIEWERS_SPEC, { startServer: childServer, progress: log });
     const { loopDelayMs } = results.live.loop;
     log(`  → event-loop delay p99 ${loopDelayMs.p99.toFixed(1)} ms, max ${loopDelayMs.max.toFixed(1)} ms`);
+  }
+  const historyParts = new Set(HISTORY_PARTS.filter((p) => wants('history') || wants(`history-${p}`)));
+  if (historyParts.size > 0) {
+    log(`[${elapsed()}] history at fleet scale: ${[...historyParts].join(', ')}`);
+    results.history = await runHistoryScenario(
+      {
+        quick: values.quick,
+        parts: historyParts,
+        fleetSpec: scenario1(durations),
+        ...(values.base ? { base: values.base } : {}),
+        repeats: 2,
+        mysql: true,
+      },
+      log,
+    );
   }
   if (!values.quick && !values['no-profile']) results.profiles = await profiled();
   results.wallSeconds = (Date.now() - startedAt) / 1000;

@@ -20,6 +20,7 @@ import { Gateway } from '../src/gateway/gateway.js';
 import { createLogger } from '../src/log.js';
 import type { PollerCounters } from '../src/polling/device-poller.js';
 import type { WriterStats } from '../src/storage/index.js';
+import { SESSION_COOKIE } from '../src/web/auth/authenticator.js';
 import { announceReady, serveRequests } from './child-rpc.js';
 import { PollToStoredTracker, type PollToStoredSnapshot } from './poll-to-stored.js';
 import { sampleProcess, type ProcessSample } from './process-sample.js';
@@ -225,6 +226,15 @@ serveRequests(
     snapshot,
     'profile-start': () => profiler.start(),
     'profile-stop': (args) => profiler.stop((args as { dir: string }).dir),
+    // App mode: the web API's address and a viewer's session (a chart client during the window).
+    web: () => {
+      const web = app?.web;
+      if (!web?.port) throw new Error('the web server is not running');
+      return {
+        base: `http://127.0.0.1:${web.port}`,
+        cookie: `${SESSION_COOKIE}=${web.ctx.sessions.create('bench', 'viewer').id}`,
+      };
+    },
     'start-window': () => {
       const now = Date.now();
       recordFrom = now;
