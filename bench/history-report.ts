@@ -144,7 +144,7 @@ export function historyRows(h: HistoryBenchResult, s3?: readonly SqliteRunResult
   if (e) {
     const raw = tableBytes(e.sizes, 'device_data') / e.fill.samples;
     rows.push([
-      `SQLite bytes per point polled, raw rows, with the example's exception policies (${e.dataset.label})`,
+      `SQLite bytes per point polled, raw rows (device_data), ${e.dataset.label}`,
       `≤ ${HISTORY_GOALS.exceptionBytesPerPoint}`,
       `${num(raw, 2)}, ${pct(e.fill.stored / e.fill.samples)} of the samples stored (whole file with rollups: ${num(e.sizes.fileBytes / e.fill.samples, 1)})`,
       met(raw <= HISTORY_GOALS.exceptionBytesPerPoint),
