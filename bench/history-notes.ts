@@ -29,17 +29,22 @@ function bytesNote(h: HistoryBenchResult): string | null {
   const b = r.sizes.deviceData;
   const dd = r.sizes.tables.find((t) => t.name === 'device_data')!;
   const perRow = dd.bytes / Math.max(1, dd.cells);
-  // Each column costs its body and a serial-type byte in the header.
-  const cost = (c: string) => (b.columns[c] ?? 0) + 1;
-  const described = ['slave', 'address', 'quality', 'text_value'].reduce((n, c) => n + cost(c), 0);
+  // Each column's body bytes, largest first; every column also costs a serial-type byte in the header.
+  const byColumn = Object.entries(b.columns)
+    .filter(([, bytes]) => bytes >= 0.05)
+    .sort((x, y) => y[1] - x[1])
+    .map(([c, bytes]) => `${c} ${num(bytes, 1)}`)
+    .join(', ');
+  const record = b.header + Object.values(b.columns).reduce((a, x) => a + x, 0);
+  const goal = perRow <= 25 ? ' That meets ≤ 25.' : ` ≤ 25 bytes needs ${num(perRow - 25, 1)} fewer per row.`;
   const rollups = h.year
     ? ` Per-minute rollups cost ${num(tableBytesPer(h.year, 'rollup_minute'), 1)} bytes per sample of the ${h.year.dataset.label} history: at a 30 s poll a minute row (${num(perCell(h.year, 'rollup_minute'))} bytes on disk) holds two samples, so they cost about as much as the raw rows.`
     : '';
   const m = h.fleetMysql?.sizes.tables.find((t) => t.name === 'device_data');
   const mysql = m
-    ? ` In MariaDB a row takes ${num((m.dataLength + m.indexLength) / h.fleetMysql!.fill.samples, 1)} bytes: InnoDB adds about 18 bytes to every row (a 5-byte header, a 6-byte transaction id and a 7-byte roll pointer) and the columns are fixed-width (BIGINT device_id and received_at, 8 bytes each; INT point_id, slave and address, 4 each; DOUBLE value, 8), where SQLite stores small integers in one or two bytes.`
+    ? ` In MariaDB a row takes ${num((m.dataLength + m.indexLength) / h.fleetMysql!.fill.samples, 1)} bytes: InnoDB adds about 18 bytes to every row (a 5-byte header, a 6-byte transaction id and a 7-byte roll pointer) and stores each integer at its declared width, where SQLite stores a small integer in one or two bytes.`
     : '';
-  return `**Bytes per point.** A device_data row takes ${num(perRow, 1)} bytes in SQLite (${r.dataset.label}): a ${num(b.header + Object.values(b.columns).reduce((a, x) => a + x, 0), 1)}-byte record, ${num(b.cellOverhead, 1)} bytes of cell length and pointer, and free space and interior pages for the rest. Of the record, ${num(b.header, 0)} bytes are its header (one serial-type byte per column), ${num(b.columns['received_at'] ?? 0, 0)} the time, ${num(b.columns['value'] ?? 0, 1)} the value and ${num(b.columns['raw_value'] ?? 0, 1)} the raw hex; the columns that repeat what the point's definition already says (slave, address, quality, and text_value when empty) cost ${num(described, 1)} bytes a row with their header bytes. ≤ 25 bytes needs ${num(perRow - 25, 1)} fewer per row: a narrower row, not a different page layout.${rollups}${mysql}`;
+  return `**Bytes per point.** A device_data row takes ${num(perRow, 1)} bytes in SQLite (${r.dataset.label}): a ${num(record, 1)}-byte record, ${num(b.cellOverhead, 1)} bytes of cell length and pointer, and free space and interior pages for the rest. Of the record, ${num(b.header, 0)} bytes are its header (a length byte and one serial-type byte per column) and the columns' bodies take: ${byColumn}.${goal}${rollups}${mysql}`;
 }
 
 function perCell(r: SqliteDatasetResult, name: string): number {
@@ -56,8 +61,9 @@ function writesNote(h: HistoryBenchResult): string | null {
   const d = r?.diskWrites;
   if (!r || !d) return null;
   const rowsPerBatch = r.fill.samples / Math.max(1, r.fill.commits);
+  const rowBytes = tableBytesPer(r, 'device_data');
   const frames = (d.wal * r.fill.samples) / (r.sizes.pageSize + 24) / Math.max(1, r.fill.commits);
-  return `**Disk bytes written.** SQLite writes whole pages: a batch of ${num(rowsPerBatch)} rows of ${r.dataset.label} dirtied ${num(frames)} pages (raw rows of a hundred devices, each appended to its own range, and the rollup rows their deltas touch), each appended to the WAL (${num(r.sizes.pageSize)} bytes and a 24-byte frame header) and copied into the file again by the checkpointer: ${num(d.wal)} + ${num(d.checkpoints)} bytes per row. What a row's own bytes are (about 40) matters little; the pages a batch touches per row do. Halving it means fewer pages per row: more rows of the same device per batch, or a page written to the file once for several batches.`;
+  return `**Disk bytes written.** SQLite writes whole pages: a batch of ${num(rowsPerBatch)} rows of ${r.dataset.label} dirtied ${num(frames)} pages (raw rows of a hundred devices, each appended to its own range, and the rollup rows their deltas touch), each appended to the WAL (${num(r.sizes.pageSize)} bytes and a 24-byte frame header) and copied into the file again by the checkpointer: ${num(d.wal)} + ${num(d.checkpoints)} bytes per row. What a row's own bytes are (about ${num(rowBytes)}) matters little; the pages a batch touches per row do. Halving it means fewer pages per row: more rows of the same device per batch, or a page written to the file once for several batches.`;
 }
 
 export function historyNotes(h: HistoryBenchResult): string {
