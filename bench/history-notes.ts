@@ -10,7 +10,7 @@ function chartNote(r: SqliteDatasetResult): string | null {
   const c = r.chartCost;
   const widest = r.charts.at(-1);
   if (!c || !widest) return null;
-  return `**Charts.** The ${r.dataset.label} chart of ${num(widest.buckets)} buckets reads ${num(widest.rowsScanned)} rows (the hour rollups of ${widest.points} points, minute rows at the ends) and took ${ms(widest.warm.p50)} warm (p50) on the reader thread. Reading its ${num(c.rows)} hour rows alone the way the query does (every column, a JavaScript object per row) takes ${ms(c.objectsMs)}; the five columns a chart uses, as arrays, ${ms(c.narrowArraysMs)}; summed into the buckets by SQLite (GROUP BY), ${ms(c.groupedMs)}. The rest of the ${ms(widest.warm.p50)} is converting each row again (toRollupRow), folding it into the bucket reducer's Map, and posting the result to the main thread.`;
+  return `**Charts.** The ${r.dataset.label} chart of ${num(widest.buckets)} buckets reads ${num(widest.rowsScanned)} rows (the hour rollups of ${widest.points} points, minute rows at the ends) and took ${ms(widest.warm.p50)} warm (p50) on the reader thread. Its ${num(c.rows)} hour rows summed into the buckets by SQLite (GROUP BY), as the query reads them, take ${ms(c.groupedMs)}; read as a JavaScript object per row with every column (as before 2026-12-07) they took ${ms(c.objectsMs)}, and as arrays of the five columns a chart uses ${ms(c.narrowArraysMs)}. The rest of the ${ms(widest.warm.p50)} is the minute and raw rows at the ends, the bucket reducer, and posting the result to the main thread.`;
 }
 
 function fleetNote(h: HistoryBenchResult): string | null {

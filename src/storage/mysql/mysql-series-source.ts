@@ -5,8 +5,8 @@ import {
   PENDING_SINCE_SQL,
   RAW_POINT_SQL,
   ROLLED_UP_THROUGH_SQL,
-  rollupRangeSql,
-  toRollupRow,
+  rollupBucketsSql,
+  toRollupBucket,
 } from '../rollup/rollup-sql.js';
 import type { SeriesSource } from '../rollup/series-query.js';
 import { readRows } from './mysql-query.js';
@@ -23,8 +23,13 @@ export function mysqlSeriesSource(pool: Pool, signal?: AbortSignal): SeriesSourc
     pointId: (name) => one('SELECT id FROM point_names WHERE name = ?', [name]),
     pendingSince: () => one(PENDING_SINCE_SQL),
     rolledUpThrough: (deviceId, pointId) => one(ROLLED_UP_THROUGH_SQL, [deviceId, pointId]),
-    rollups: async (tier: RollupTier, deviceId, pointId, from, to) =>
-      (await rows(rollupRangeSql(tier), [deviceId, pointId, from, to])).map(toRollupRow),
+    rollupBuckets: async (tier: RollupTier, deviceId, pointId, from, to, bucketMs) =>
+      (
+        await readRows(pool, rollupBucketsSql(tier), [bucketMs, deviceId, pointId, from, to], {
+          signal,
+          rowsAsArray: true,
+        })
+      ).map((r) => toRollupBucket(r as unknown as unknown[])),
     raw: async (deviceId, pointId, from, to) =>
       (await rows(RAW_POINT_SQL, [deviceId, from, to, pointId])).map((r) => ({
         ts: Number(r['received_at']),

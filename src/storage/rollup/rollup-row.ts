@@ -61,15 +61,15 @@ export function rollupValues(delta: RollupDelta, bucket: number): number[] {
   ];
 }
 
-/** One stored rollup row, as read back. */
-export interface RollupRow {
+/** Rollup rows of one series summed into one chart bucket, as read back. */
+export interface RollupBucket {
+  /** Bucket start, epoch ms. */
   readonly bucket: number;
+  /** Rollup rows read into it. */
+  readonly rows: number;
+  /** Samples they count. */
   readonly count: number;
   readonly sum: number;
   readonly min: number;
   readonly max: number;
-  readonly firstAt: number;
-  readonly firstValue: number;
-  readonly lastAt: number;
-  readonly lastValue: number;
 }

@@ -11,7 +11,7 @@
 import type { SeriesQuery, SeriesResult, SeriesTier } from '../history.js';
 import { bucketWidth, BucketReducer } from './chart-buckets.js';
 import { HOUR_MS, MINUTE_MS } from './rollup-accumulator.js';
-import type { RollupRow, RollupTier } from './rollup-row.js';
+import type { RollupBucket, RollupTier } from './rollup-row.js';
 
 export interface RawPoint {
   readonly ts: number;
@@ -26,7 +26,15 @@ export interface SeriesSource {
   pendingSince(): Promise<number | null>;
   /** Last sample time in the newest minute rollup of the series; null when it has none. */
   rolledUpThrough(deviceId: number, pointId: number): Promise<number | null>;
-  rollups(tier: RollupTier, deviceId: number, pointId: number, from: number, to: number): Promise<RollupRow[]>;
+  /** One tier's rows in [from, to) summed into epoch-aligned buckets of bucketMs. */
+  rollupBuckets(
+    tier: RollupTier,
+    deviceId: number,
+    pointId: number,
+    from: number,
+    to: number,
+    bucketMs: number,
+  ): Promise<RollupBucket[]>;
   raw(deviceId: number, pointId: number, from: number, to: number): Promise<RawPoint[]>;
 }
 
@@ -66,7 +74,8 @@ export function segments(from: number, to: number, tier: RollupTier): Segment[] 
 interface PointData {
   readonly point: string;
   readonly pointId: number | null;
-  readonly rows: RollupRow[];
+  /** The rollup parts of the range, already in chart buckets. */
+  readonly rolled: RollupBucket[];
   /** Raw samples: the partial minutes at the ends, and those not yet in the rollups. */
   readonly raw: RawPoint[];
 }
@@ -74,8 +83,8 @@ interface PointData {
 export async function querySeries(source: SeriesSource, query: SeriesQuery): Promise<SeriesResult> {
   const { from, to, buckets, points } = query;
   const deviceId = await source.deviceId(query.registrationId);
-  const hourTier = (to - from) / MINUTE_MS > buckets;
-  const tier: RollupTier = hourTier ? 'hour' : 'minute';
+  const tier: RollupTier = (to - from) / MINUTE_MS > buckets ? 'hour' : 'minute';
+  const tierBucketMs = bucketWidth(from, to, buckets, TIER_MS[tier]);
   const parts = segments(from, to, tier);
   const pendingSince = deviceId === null ? null : await source.pendingSince();
   const data: PointData[] = [];
@@ -83,29 +92,28 @@ export async function querySeries(source: SeriesSource, query: SeriesQuery): Pro
   for (const point of points) {
     const pointId = deviceId === null ? null : await source.pointId(point);
     if (deviceId === null || pointId === null) {
-      data.push({ point, pointId: null, rows: [], raw: [] });
+      data.push({ point, pointId: null, rolled: [], raw: [] });
       continue;
     }
-    const rows: RollupRow[] = [];
+    const rolled: RollupBucket[] = [];
     const raw: RawPoint[] = [];
     for (const part of parts) {
       if (part.tier === 'raw') raw.push(...(await source.raw(deviceId, pointId, part.from, part.to)));
-      else rows.push(...(await source.rollups(part.tier, deviceId, pointId, part.from, part.to)));
+      else rolled.push(...(await source.rollupBuckets(part.tier, deviceId, pointId, part.from, part.to, tierBucketMs)));
     }
-    const rolled = parts.filter((p) => p.tier !== 'raw');
-    if (rolled.length > 0) {
-      const tail = await unrolledTail(source, deviceId, pointId, rolled[0]!.from, rolled.at(-1)!.to, pendingSince);
-      raw.push(...tail);
+    const rollupParts = parts.filter((p) => p.tier !== 'raw');
+    if (rollupParts.length > 0) {
+      const [first, last] = [rollupParts[0]!, rollupParts.at(-1)!];
+      raw.push(...(await unrolledTail(source, deviceId, pointId, first.from, last.to, pendingSince)));
     }
-    rowsScanned += rows.length + raw.length;
-    data.push({ point, pointId, rows, raw });
+    rowsScanned += rolled.reduce((n, b) => n + b.rows, 0) + raw.length;
+    data.push({ point, pointId, rolled, raw });
   }
 
   // Raw samples when there are no more of them than buckets (only asked below hour tier).
-  const samples = (d: PointData) => d.rows.reduce((n, r) => n + r.count, 0) + d.raw.length;
-  const useRaw = !hourTier && deviceId !== null && data.every((d) => samples(d) <= buckets);
-  const chosen: SeriesTier = useRaw ? 'raw' : tier;
-  const bucketMs = bucketWidth(from, to, buckets, useRaw ? 1 : TIER_MS[tier]);
+  const samples = (d: PointData) => d.rolled.reduce((n, b) => n + b.count, 0) + d.raw.length;
+  const useRaw = tier === 'minute' && deviceId !== null && data.every((d) => samples(d) <= buckets);
+  const bucketMs = useRaw ? bucketWidth(from, to, buckets, 1) : tierBucketMs;
   const series = [];
   for (const d of data) {
     const reducer = new BucketReducer(bucketMs);
@@ -114,11 +122,12 @@ export async function querySeries(source: SeriesSource, query: SeriesQuery): Pro
       rowsScanned += raw.length;
       for (const r of raw) reducer.add(r.ts, r.value);
     } else {
-      for (const r of d.rows) reducer.merge(r.bucket, r.count, r.sum, r.min, r.max);
+      for (const b of d.rolled) reducer.merge(b.bucket, b.count, b.sum, b.min, b.max);
       for (const r of d.raw) reducer.add(r.ts, r.value);
     }
     series.push({ point: d.point, buckets: reducer.buckets() });
   }
+  const chosen: SeriesTier = useRaw ? 'raw' : tier;
   return { from, to, tier: chosen, bucketMs, series, rowsScanned };
 }
 

@@ -5,8 +5,8 @@ import {
   PENDING_SINCE_SQL,
   RAW_POINT_SQL,
   ROLLED_UP_THROUGH_SQL,
-  rollupRangeSql,
-  toRollupRow,
+  rollupBucketsSql,
+  toRollupBucket,
 } from '../rollup/rollup-sql.js';
 import type { RawPoint, SeriesSource } from '../rollup/series-query.js';
 
@@ -22,8 +22,10 @@ export function sqliteSeriesSource(statement: (sql: string) => Database.Statemen
     pointId: async (name) => one('SELECT id FROM point_names WHERE name = ?', name),
     pendingSince: async () => one(PENDING_SINCE_SQL),
     rolledUpThrough: async (deviceId, pointId) => one(ROLLED_UP_THROUGH_SQL, deviceId, pointId),
-    rollups: async (tier: RollupTier, deviceId, pointId, from, to) =>
-      (statement(rollupRangeSql(tier)).all(deviceId, pointId, from, to) as Record<string, unknown>[]).map(toRollupRow),
+    rollupBuckets: async (tier: RollupTier, deviceId, pointId, from, to, bucketMs) =>
+      (statement(rollupBucketsSql(tier)).raw().all(bucketMs, deviceId, pointId, from, to) as unknown[][]).map(
+        toRollupBucket,
+      ),
     raw: async (deviceId, pointId, from, to) =>
       (statement(RAW_POINT_SQL).raw().all(deviceId, from, to, pointId) as [number, number | null][]).map(
         ([ts, value]): RawPoint => ({ ts, value }),

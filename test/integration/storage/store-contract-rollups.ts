@@ -3,6 +3,7 @@
 // range comes from the finest tier that fits its buckets.
 import { expect, it } from 'vitest';
 import type { Sample } from '../../../src/domain/point.js';
+import { type Bucket, BucketReducer } from '../../../src/storage/rollup/chart-buckets.js';
 import { expectRollupsMatchRaw } from '../../helpers/rollup-check.js';
 import { sample, T0 } from './history-fixture.js';
 import type { ContractContext } from './store-contract.js';
@@ -114,6 +115,16 @@ export function declareRollupContract(ctx: ContractContext): void {
       };
       expect(mean(halfHour)).toBeCloseTo(avg(samples.slice(360, 540).map((s) => s.value!)), 9);
       expect(mean(year)).toBeCloseTo(avg(samples.map((s) => s.value!)), 9);
+      // Ranges that start and end inside minutes and hours: every bucket equals the one
+      // computed from the raw samples, whichever tiers and edges the query read it from.
+      for (const [from, to, buckets] of [
+        [start + 13 * 60_000 + 7_000, start + 170 * 60_000 + 3_000, 40],
+        [start - 5 * 24 * HOUR + 17 * 60_000, start + 161 * 60_000 + 7_000, 100],
+        [start + 59 * 60_000 + 1, start + 2 * HOUR + 1, 5],
+      ] as const) {
+        const r = await query(from, to, buckets);
+        expect(r.series[0]!.buckets).toEqual(referenceBuckets(samples, from, to, r.bucketMs));
+      }
       // The second pass reads what the writer wrote on its way out.
       if (pass === 0) {
         await store.stop();
@@ -121,6 +132,13 @@ export function declareRollupContract(ctx: ContractContext): void {
       }
     }
   });
+}
+
+/** The chart buckets of [from, to) computed from the samples alone. */
+function referenceBuckets(samples: readonly Sample[], from: number, to: number, bucketMs: number): Bucket[] {
+  const reducer = new BucketReducer(bucketMs);
+  for (const s of samples) if (s.ts >= from && s.ts < to) reducer.add(s.ts, s.value);
+  return reducer.buckets();
 }
 
 /** [count, sum, first, last] per minute of samples one second apart from T0. */
