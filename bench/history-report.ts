@@ -193,7 +193,7 @@ run ${Math.max(h.writeBytes.length > 0 ? 2 : 0, h.fleet.length)} times, interlea
   if (sized.length > 0) {
     parts.push(
       `### Bytes on disk per stored point (SQLite)\n\nFile size after the store's stop (checkpointed, no WAL) and each table's pages (\`dbstat\`), divided by the samples polled (each stored as a raw row, but in the history with exception policies).\n\n${sizeTable(sized)}`,
-      `### Disk bytes written while generating (SQLite)\n\n\`/proc/self/task/TID/io\` of the generating process, per sample: the writer thread appends every page a batch dirties to the WAL (a page plus a 24-byte frame header each); the checkpointer thread copies those pages into the database file every 100 ms; the rest is the last checkpoint and the rollups written at stop.\n\n${writeSplitTable(sized)}`,
+      `### Disk bytes written while generating (SQLite)\n\n\`/proc/self/task/TID/io\` of the generating process, per sample: the writer thread appends every page a batch dirties to the WAL (a page plus a 24-byte frame header each); the checkpointer thread copies those pages into the database file once a second (every 100 ms before 2026-12-07); the rest is the last checkpoint and the rollups written at stop.\n\n${writeSplitTable(sized)}`,
       `### Where a device_data row's bytes go (SQLite)\n\nThe record format per column, averaged over 100,000 rows picked at random (each column's body bytes; the record header holds one type byte per column), then what the B-tree adds: each cell's length and pointer, free space left in the pages, page headers and the child pointers of interior cells (device_data is WITHOUT ROWID, so its interior cells are rows too).\n\n${recordTable(sized)}`,
     );
   }

@@ -14,7 +14,11 @@ export interface MappedReading {
 /** Why a value was not stored. */
 export type Unmappable = 'missing' | 'not-a-value';
 
-/** Column limits (migrations/001): raw_value VARCHAR(1024); text_value TEXT (64 KiB, 4-byte UTF-8 worst case). */
+/**
+ * Column limits: raw_value holds the UTF-8 bytes of the raw text, VARBINARY(4096) since
+ * migration 006, so 1,024 characters fit at 4 bytes each; text_value is TEXT (64 KiB, 4-byte
+ * UTF-8 worst case).
+ */
 const MAX_RAW_CHARS = 1024;
 const MAX_TEXT_CHARS = 16_000;
 
