@@ -6,6 +6,7 @@ import { webSchema } from './003_web.js';
 import { eventsSchema } from './004_events.js';
 import { rollupSchema } from './005_rollups.js';
 import { slimRows } from './006_slim_rows.js';
+import { sparseMinutes } from './007_sparse_minutes.js';
 import type { Migration } from './types.js';
 
 export type { Dialect, Migration } from './types.js';
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   eventsSchema,
   rollupSchema,
   slimRows,
+  sparseMinutes,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -5,13 +5,14 @@
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { hourOf, RollupAccumulator } from '../rollup/rollup-accumulator.js';
 import {
+  HOUR_COLUMNS,
+  hourValues,
   ROLLUP_COLUMNS,
-  ROLLUP_TABLE,
   rollupMergeSql,
   rollupValues,
   type RollupDelta,
-  type RollupTier,
 } from '../rollup/rollup-row.js';
+import { LAST_ROLLED_UP_SQL } from '../rollup/rollup-sql.js';
 
 /** Deltas per multi-row upsert. */
 const ROWS_PER_UPSERT = 500;
@@ -85,10 +86,7 @@ export class MysqlRollups {
     const pointIds = [...new Set((rows as unknown as unknown[][]).map((r) => Number(r[0])))];
     const writtenThrough = new Map<number, number>();
     for (const pointId of pointIds) {
-      const [[last]] = await c.query<RowDataPacket[]>(
-        'SELECT last_at FROM rollup_minute WHERE device_id = ? AND point_id = ? ORDER BY bucket DESC LIMIT 1',
-        [deviceId, pointId],
-      );
+      const [[last]] = await c.query<RowDataPacket[]>(LAST_ROLLED_UP_SQL, [deviceId, pointId]);
       const through = last ? Number(last['last_at']) : -Infinity;
       live();
       writtenThrough.set(pointId, through);
@@ -102,21 +100,39 @@ export class MysqlRollups {
     }
   }
 
+  /**
+   * Hour rows first: the one a delta creates decides whether its hour has minute rows
+   * (hourValues); then the minute rows of the deltas whose hour has them.
+   */
   private async writeDeltas(c: PoolConnection): Promise<void> {
     if (this.deltas.length === 0) return;
     const deltas = this.deltas.splice(0);
-    for (const tier of ['minute', 'hour'] as RollupTier[]) {
-      for (let i = 0; i < deltas.length; i += ROWS_PER_UPSERT) {
-        const rows = deltas
-          .slice(i, i + ROWS_PER_UPSERT)
-          .map((d) => rollupValues(d, tier === 'minute' ? d.minute : hourOf(d.minute)));
-        // Several deltas of one row in one statement apply one after another, as separate upserts would.
-        await c.query(
-          `INSERT INTO ${ROLLUP_TABLE[tier]} (${ROLLUP_COLUMNS}) VALUES ? ON DUPLICATE KEY UPDATE ${rollupMergeSql('mysql')}`,
-          [rows],
-        );
-      }
+    const merge = `ON DUPLICATE KEY UPDATE ${rollupMergeSql('mysql')}`;
+    for (let i = 0; i < deltas.length; i += ROWS_PER_UPSERT) {
+      const chunk = deltas.slice(i, i + ROWS_PER_UPSERT);
+      // Several deltas of one row in one statement apply one after another, as separate upserts would.
+      await c.query(`INSERT INTO rollup_hour (${HOUR_COLUMNS}) VALUES ? ${merge}`, [
+        chunk.map((d) => hourValues(d, hourOf(d.minute))),
+      ]);
+      const sparse = await this.hoursWithoutMinutes(c, chunk);
+      const dense = chunk.filter((d) => !sparse.has(`${d.deviceId}/${d.pointId}/${hourOf(d.minute)}`));
+      if (dense.length === 0) continue;
+      await c.query(`INSERT INTO rollup_minute (${ROLLUP_COLUMNS}) VALUES ? ${merge}`, [
+        dense.map((d) => rollupValues(d, d.minute)),
+      ]);
     }
+  }
+
+  /** `device/point/hour` of the deltas' hours that have no minute rows. */
+  private async hoursWithoutMinutes(c: PoolConnection, deltas: readonly RollupDelta[]): Promise<Set<string>> {
+    const keys = [...new Set(deltas.map((d) => `${d.deviceId}/${d.pointId}/${hourOf(d.minute)}`))];
+    const [rows] = await c.query<RowDataPacket[]>({
+      sql: `SELECT device_id, point_id, bucket FROM rollup_hour
+            WHERE minute_rows = 0 AND (${keys.map(() => '(device_id = ? AND point_id = ? AND bucket = ?)').join(' OR ')})`,
+      values: keys.flatMap((k) => k.split('/').map(Number)),
+      rowsAsArray: true,
+    });
+    return new Set((rows as unknown as unknown[][]).map((r) => r.map(Number).join('/')));
   }
 
   private async notePendingSince(c: PoolConnection): Promise<void> {

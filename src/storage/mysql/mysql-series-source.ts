@@ -4,7 +4,8 @@ import type { RollupTier } from '../rollup/rollup-row.js';
 import {
   PENDING_SINCE_SQL,
   RAW_POINT_SQL,
-  ROLLED_UP_THROUGH_SQL,
+  HOURS_WITHOUT_MINUTES_SQL,
+  LAST_ROLLED_UP_SQL,
   rollupBucketsSql,
   toRollupBucket,
 } from '../rollup/rollup-sql.js';
@@ -22,7 +23,7 @@ export function mysqlSeriesSource(pool: Pool, signal?: AbortSignal): SeriesSourc
     deviceId: (registrationId) => one('SELECT id FROM devices WHERE registration_id = ?', [registrationId]),
     pointId: (name) => one('SELECT id FROM point_names WHERE name = ?', [name]),
     pendingSince: () => one(PENDING_SINCE_SQL),
-    rolledUpThrough: (deviceId, pointId) => one(ROLLED_UP_THROUGH_SQL, [deviceId, pointId]),
+    rolledUpThrough: (deviceId, pointId) => one(LAST_ROLLED_UP_SQL, [deviceId, pointId]),
     rollupBuckets: async (tier: RollupTier, deviceId, pointId, from, to, bucketMs) =>
       (
         await readRows(pool, rollupBucketsSql(tier), [bucketMs, deviceId, pointId, from, to], {
@@ -30,6 +31,8 @@ export function mysqlSeriesSource(pool: Pool, signal?: AbortSignal): SeriesSourc
           rowsAsArray: true,
         })
       ).map((r) => toRollupBucket(r as unknown as unknown[])),
+    hoursWithoutMinutes: async (deviceId, pointId, from, to) =>
+      (await rows(HOURS_WITHOUT_MINUTES_SQL, [deviceId, pointId, from, to])).map((r) => Number(r['bucket'])),
     raw: async (deviceId, pointId, from, to) =>
       (await rows(RAW_POINT_SQL, [deviceId, from, to, pointId])).map((r) => ({
         ts: Number(r['received_at']),

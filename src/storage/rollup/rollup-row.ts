@@ -25,6 +25,21 @@ export const ROLLUP_COLUMNS =
 export const ROLLUP_COLUMN_COUNT = 11;
 
 /**
+ * A series' hour gets minute rows when the minute delta that creates its hour row holds at
+ * least this many samples: a point polled every 15 s or faster. Slower points would pay as
+ * much for their minute rows as for their samples (migrations/007_sparse_minutes.ts).
+ */
+export const DENSE_MINUTE_SAMPLES = 4;
+
+/** rollup_hour's columns: ROLLUP_COLUMNS, then whether the hour has minute rows. */
+export const HOUR_COLUMNS = `${ROLLUP_COLUMNS}, minute_rows`;
+
+/** An hour row's values for a delta: `minute_rows` counts only when the delta creates the row. */
+export function hourValues(delta: RollupDelta, hour: number): number[] {
+  return [...rollupValues(delta, hour), delta.count >= DENSE_MINUTE_SAMPLES ? 1 : 0];
+}
+
+/**
  * What a delta adds to a row already there. The order matters in MySQL, whose assignments
  * see the columns already set: each value is chosen before its time moves.
  */

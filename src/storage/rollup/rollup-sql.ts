@@ -13,8 +13,16 @@ export function rollupBucketsSql(tier: RollupTier): string {
     FROM ${ROLLUP_TABLE[tier]} WHERE device_id = ? AND point_id = ? AND bucket >= ? AND bucket < ? GROUP BY b ORDER BY b`;
 }
 
-export const ROLLED_UP_THROUGH_SQL =
-  'SELECT last_at FROM rollup_minute WHERE device_id = ? AND point_id = ? ORDER BY bucket DESC LIMIT 1';
+/**
+ * A series' last sample in the rollups: the newest hour row's last, since every delta goes
+ * to the hour rows (not every one to the minute rows). Parameters: device, point.
+ */
+export const LAST_ROLLED_UP_SQL =
+  'SELECT last_at FROM rollup_hour WHERE device_id = ? AND point_id = ? ORDER BY bucket DESC LIMIT 1';
+
+/** The hours of a series in [from, to) without minute rows. Parameters: device, point, from, to. */
+export const HOURS_WITHOUT_MINUTES_SQL = `SELECT bucket FROM rollup_hour
+  WHERE device_id = ? AND point_id = ? AND bucket >= ? AND bucket < ? AND minute_rows = 0 ORDER BY bucket`;
 
 export const PENDING_SINCE_SQL = 'SELECT pending_since FROM rollup_state WHERE id = 1';
 

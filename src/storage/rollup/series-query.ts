@@ -8,6 +8,8 @@
 // writer still holds in memory (the last minute or two); those samples are read from their
 // raw rows, so the newest bucket is as full as the rest. A range that starts or ends inside
 // a minute reads that partial minute from raw rows: buckets never count samples outside it.
+// Hours of slowly polled series have no minute rows (migrations/007): a minute-tier part
+// reads those hours from raw rows too, a few samples a minute.
 import type { SeriesQuery, SeriesResult, SeriesTier } from '../history.js';
 import { bucketWidth, BucketReducer } from './chart-buckets.js';
 import { HOUR_MS, MINUTE_MS } from './rollup-accumulator.js';
@@ -36,12 +38,14 @@ export interface SeriesSource {
     bucketMs: number,
   ): Promise<RollupBucket[]>;
   raw(deviceId: number, pointId: number, from: number, to: number): Promise<RawPoint[]>;
+  /** Start of each hour in [from, to) whose rollup row says the hour has no minute rows. */
+  hoursWithoutMinutes(deviceId: number, pointId: number, from: number, to: number): Promise<number[]>;
 }
 
 const TIER_MS: Record<RollupTier, number> = { minute: MINUTE_MS, hour: HOUR_MS };
 
 /** A part of the range read from one source: raw rows, or one tier's rows. */
-interface Segment {
+export interface Segment {
   readonly from: number;
   readonly to: number;
   readonly tier: RollupTier | 'raw';
@@ -97,14 +101,25 @@ export async function querySeries(source: SeriesSource, query: SeriesQuery): Pro
     }
     const rolled: RollupBucket[] = [];
     const raw: RawPoint[] = [];
+    // Hours without minute rows, read from the raw rows instead (migrations/007).
+    const rawInRollups: Segment[] = [];
     for (const part of parts) {
-      if (part.tier === 'raw') raw.push(...(await source.raw(deviceId, pointId, part.from, part.to)));
-      else rolled.push(...(await source.rollupBuckets(part.tier, deviceId, pointId, part.from, part.to, tierBucketMs)));
+      const sparse =
+        part.tier === 'minute'
+          ? await source.hoursWithoutMinutes(deviceId, pointId, floorTo(part.from, HOUR_MS), part.to)
+          : [];
+      for (const read of withoutMinutes(part, sparse)) {
+        if (read.tier === 'raw') raw.push(...(await source.raw(deviceId, pointId, read.from, read.to)));
+        else
+          rolled.push(...(await source.rollupBuckets(read.tier, deviceId, pointId, read.from, read.to, tierBucketMs)));
+        if (read.tier === 'raw' && part.tier !== 'raw') rawInRollups.push(read);
+      }
     }
     const rollupParts = parts.filter((p) => p.tier !== 'raw');
     if (rollupParts.length > 0) {
       const [first, last] = [rollupParts[0]!, rollupParts.at(-1)!];
-      raw.push(...(await unrolledTail(source, deviceId, pointId, first.from, last.to, pendingSince)));
+      const tail = await unrolledTail(source, deviceId, pointId, first.from, last.to, pendingSince);
+      raw.push(...tail.filter((r) => !rawInRollups.some((x) => r.ts >= x.from && r.ts < x.to)));
     }
     rowsScanned += rolled.reduce((n, b) => n + b.rows, 0) + raw.length;
     data.push({ point, pointId, rolled, raw });
@@ -129,6 +144,25 @@ export async function querySeries(source: SeriesSource, query: SeriesQuery): Pro
   }
   const chosen: SeriesTier = useRaw ? 'raw' : tier;
   return { from, to, tier: chosen, bucketMs, series, rowsScanned };
+}
+
+/** A minute-tier part cut so the hours in `sparse` (sorted) are read from raw rows. */
+export function withoutMinutes(part: Segment, sparse: readonly number[]): Segment[] {
+  if (part.tier !== 'minute' || sparse.length === 0) return [part];
+  const out: Segment[] = [];
+  let at = part.from;
+  for (const hour of sparse) {
+    const from = Math.max(hour, part.from);
+    const to = Math.min(hour + HOUR_MS, part.to);
+    if (to <= from) continue;
+    if (from > at) out.push({ from: at, to: from, tier: 'minute' });
+    const prev = out.at(-1);
+    if (prev?.tier === 'raw' && prev.to === from) out[out.length - 1] = { ...prev, to };
+    else out.push({ from, to, tier: 'raw' });
+    at = to;
+  }
+  if (at < part.to) out.push({ from: at, to: part.to, tier: 'minute' });
+  return out;
 }
 
 /** Raw rows in [from, to) that the rollups do not count yet (see SeriesSource.pendingSince). */

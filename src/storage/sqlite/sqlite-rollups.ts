@@ -4,19 +4,22 @@
 import type Database from 'better-sqlite3';
 import { hourOf, RollupAccumulator } from '../rollup/rollup-accumulator.js';
 import {
+  HOUR_COLUMNS,
+  hourValues,
   ROLLUP_COLUMNS,
-  ROLLUP_TABLE,
   rollupMergeSql,
   rollupValues,
   type RollupDelta,
-  type RollupTier,
 } from '../rollup/rollup-row.js';
+import { LAST_ROLLED_UP_SQL } from '../rollup/rollup-sql.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 
 export class SqliteRollups {
   private readonly accumulator = new RollupAccumulator();
   private readonly deltas: RollupDelta[] = [];
-  private readonly upsert: Record<RollupTier, Database.Statement>;
+  private readonly upsertHour: Database.Statement;
+  /** Upserts a minute row if its hour row says the hour has minute rows. */
+  private readonly upsertMinute: Database.Statement;
   private readonly setPendingSince: Database.Statement;
   private readonly getPendingSince: Database.Statement;
   private readonly lastWritten: Database.Statement;
@@ -27,17 +30,18 @@ export class SqliteRollups {
   private needsRecovery = true;
 
   constructor(private readonly db: SqliteDatabase) {
-    const upsert = (tier: RollupTier) =>
-      db.prepare(
-        `INSERT INTO ${ROLLUP_TABLE[tier]} (${ROLLUP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (device_id, point_id, bucket) DO UPDATE SET ${rollupMergeSql('sqlite')}`,
-      );
-    this.upsert = { minute: upsert('minute'), hour: upsert('hour') };
+    const merge = `ON CONFLICT (device_id, point_id, bucket) DO UPDATE SET ${rollupMergeSql('sqlite')}`;
+    this.upsertHour = db.prepare(
+      `INSERT INTO rollup_hour (${HOUR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${merge}`,
+    );
+    this.upsertMinute = db.prepare(
+      `INSERT INTO rollup_minute (${ROLLUP_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+       WHERE EXISTS (SELECT 1 FROM rollup_hour WHERE device_id = ? AND point_id = ? AND bucket = ? AND minute_rows = 1)
+       ${merge}`,
+    );
     this.setPendingSince = db.prepare('UPDATE rollup_state SET pending_since = ? WHERE id = 1');
     this.getPendingSince = db.prepare('SELECT pending_since FROM rollup_state WHERE id = 1').pluck();
-    this.lastWritten = db
-      .prepare('SELECT last_at FROM rollup_minute WHERE device_id = ? AND point_id = ? ORDER BY bucket DESC LIMIT 1')
-      .pluck();
+    this.lastWritten = db.prepare(LAST_ROLLED_UP_SQL).pluck();
     this.rawSince = db
       .prepare(
         `SELECT point_id, received_at, value FROM device_data
@@ -111,8 +115,9 @@ export class SqliteRollups {
 
   private writeDeltas(): void {
     for (const delta of this.deltas) {
-      this.upsert.minute.run(rollupValues(delta, delta.minute));
-      this.upsert.hour.run(rollupValues(delta, hourOf(delta.minute)));
+      const hour = hourOf(delta.minute);
+      this.upsertHour.run(hourValues(delta, hour));
+      this.upsertMinute.run(...rollupValues(delta, delta.minute), delta.deviceId, delta.pointId, hour);
     }
     this.deltas.length = 0;
   }

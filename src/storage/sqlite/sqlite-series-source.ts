@@ -4,7 +4,8 @@ import type { RollupTier } from '../rollup/rollup-row.js';
 import {
   PENDING_SINCE_SQL,
   RAW_POINT_SQL,
-  ROLLED_UP_THROUGH_SQL,
+  HOURS_WITHOUT_MINUTES_SQL,
+  LAST_ROLLED_UP_SQL,
   rollupBucketsSql,
   toRollupBucket,
 } from '../rollup/rollup-sql.js';
@@ -21,11 +22,13 @@ export function sqliteSeriesSource(statement: (sql: string) => Database.Statemen
     deviceId: async (registrationId) => one('SELECT id FROM devices WHERE registration_id = ?', registrationId),
     pointId: async (name) => one('SELECT id FROM point_names WHERE name = ?', name),
     pendingSince: async () => one(PENDING_SINCE_SQL),
-    rolledUpThrough: async (deviceId, pointId) => one(ROLLED_UP_THROUGH_SQL, deviceId, pointId),
+    rolledUpThrough: async (deviceId, pointId) => one(LAST_ROLLED_UP_SQL, deviceId, pointId),
     rollupBuckets: async (tier: RollupTier, deviceId, pointId, from, to, bucketMs) =>
       (statement(rollupBucketsSql(tier)).raw().all(bucketMs, deviceId, pointId, from, to) as unknown[][]).map(
         toRollupBucket,
       ),
+    hoursWithoutMinutes: async (deviceId, pointId, from, to) =>
+      statement(HOURS_WITHOUT_MINUTES_SQL).pluck().all(deviceId, pointId, from, to) as number[],
     raw: async (deviceId, pointId, from, to) =>
       (statement(RAW_POINT_SQL).raw().all(deviceId, from, to, pointId) as [number, number | null][]).map(
         ([ts, value]): RawPoint => ({ ts, value }),

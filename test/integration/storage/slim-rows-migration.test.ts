@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createPool } from 'mysql2/promise';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, type DataRow, type HistoryReader } from '../../../src/storage/index.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, type DataRow, type HistoryReader } from '../../../src/storage/index.js';
 import { migrateMysql } from '../../../src/storage/mysql/mysql-migrate.js';
 import { migrateSqlite } from '../../../src/storage/sqlite/sqlite-migrate.js';
 import { T0, tempHistory, type TempHistory } from './history-fixture.js';
@@ -81,7 +81,7 @@ describe('migration 6 (slim rows)', () => {
     expect(await readAll(history.reader)).toEqual(expected());
     const check = new Database(sqlite.path, { readonly: true });
     try {
-      expect(check.prepare('SELECT MAX(version) FROM schema_version').pluck().get()).toBe(6);
+      expect(check.prepare('SELECT MAX(version) FROM schema_version').pluck().get()).toBe(LATEST_SCHEMA_VERSION);
       expect(check.prepare(`SELECT name FROM sqlite_master WHERE name LIKE 'device_data%'`).pluck().all()).toEqual([
         'device_data',
       ]);

@@ -58,6 +58,52 @@ export function declareRollupContract(ctx: ContractContext): void {
     expect(minuteRows).toBe(3 * 3 * 180);
   });
 
+  it('keeps minute rows only for points sampled often, and charts slow points exactly from their raw rows', async () => {
+    const store = await ctx.open();
+    const start = Math.ceil(T0 / HOUR) * HOUR;
+    // 'slow' every 30 s, 'fast' every 5 s, for 6 hours.
+    const samples: Sample[] = [];
+    for (let t = 0; t < 6 * HOUR; t += 5_000) {
+      samples.push(sample('S', 'fast', 0, { ts: start + t + 7, value: (t / 5_000) % 37 }));
+      if (t % 30_000 === 0) samples.push(sample('S', 'slow', 0, { ts: start + t + 11, value: (t / 30_000) % 53 }));
+    }
+    store.writer.samples(samples);
+    await store.writer.flush();
+    let reader = store.reader;
+    for (let pass = 0; pass < 2; pass++) {
+      for (const [from, to, buckets] of [
+        [start + 13 * 60_000 + 7_000, start + 3 * HOUR + 3_000, 240],
+        [start + 47 * 60_000, start + 6 * HOUR, 60],
+        [start - HOUR, start + 6 * HOUR + HOUR, 1000],
+      ] as const) {
+        const r = await reader.series({ registrationId: 'S', points: ['slow', 'fast'], from, to, buckets });
+        for (const [i, point] of ['slow', 'fast'].entries()) {
+          const mine = samples.filter((x) => x.point === point);
+          expect(r.series[i]!.buckets, `${point} ${r.tier} [${from - start}, ${to - start})`).toEqual(
+            referenceBuckets(mine, from, to, r.bucketMs),
+          );
+        }
+      }
+      if (pass === 0) {
+        await store.stop();
+        reader = (await ctx.open()).reader;
+      }
+    }
+    await expectRollupsMatchRaw((sql) => ctx.rawQuery(sql));
+    const perPoint = await ctx.rawQuery(
+      `SELECT p.name AS name, COUNT(*) AS n FROM rollup_minute m JOIN point_names p ON p.id = m.point_id GROUP BY p.name`,
+    );
+    expect(perPoint.map((x) => [x['name'], Number(x['n'])])).toEqual([['fast', 360]]);
+    const flags = await ctx.rawQuery(
+      `SELECT p.name AS name, MIN(h.minute_rows) AS lo, MAX(h.minute_rows) AS hi, COUNT(*) AS n
+       FROM rollup_hour h JOIN point_names p ON p.id = h.point_id GROUP BY p.name ORDER BY p.name`,
+    );
+    expect(flags.map((x) => [x['name'], Number(x['lo']), Number(x['hi']), Number(x['n'])])).toEqual([
+      ['fast', 1, 1, 6],
+      ['slow', 0, 0, 6],
+    ]);
+  });
+
   it('counts in the rollups the samples that are not stored as raw rows', async () => {
     const store = await ctx.open();
     const all = Array.from({ length: 120 }, (_, i) => sample('X', 'flow', i, { ts: T0 + i * 1000, value: i }));

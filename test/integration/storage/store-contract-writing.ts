@@ -127,7 +127,8 @@ export function declareWritingContract(ctx: ContractContext): void {
     const now = T0;
     const w = writing.writer;
     // Each table gets rows just past its limit, exactly at it (kept: older than means older), and newer.
-    const dataAges = { A: [8 * DAY, 7 * DAY + 1, 7 * DAY, DAY], B: [10 * DAY, 0] };
+    // B's first four share a minute: enough samples for their hour to keep minute rows.
+    const dataAges = { A: [8 * DAY, 7 * DAY + 1, 7 * DAY, DAY], B: [10 * DAY, 10 * DAY - 1000, 10 * DAY - 2000, 10 * DAY - 3000, 0] };
     for (const [device, ages] of Object.entries(dataAges))
       w.samples(ages.map((age, i) => sample(device, 'temperature', i, { ts: now - age })));
     for (const age of [2 * DAY, DAY + 1, DAY, 0]) w.heartbeat(beat('A', now - age));
@@ -139,8 +140,8 @@ export function declareWritingContract(ctx: ContractContext): void {
     const store = await ctx.open({ retention });
 
     expect(await store.sweepRetention(now)).toEqual({
-      deviceData: 3,
-      // B's sample of 10 days ago is the one minute past 9 days; hour rollups are kept forever.
+      deviceData: 6,
+      // B's samples of 10 days ago are the one minute past 9 days; hour rollups are kept forever.
       minuteRollups: 1,
       hourRollups: 0,
       heartbeatLog: 2,
