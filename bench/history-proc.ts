@@ -13,6 +13,7 @@ import { defaultStorage } from '../src/config/compile-server.js';
 import { announceReady, serveRequests } from './child-rpc.js';
 import { timeChart, type ChartTiming } from './history-chart.js';
 import { chartCost, type ChartCost } from './history-chart-cost.js';
+import { expectedChartSamples } from './history-expected.js';
 import { fillHistory, openStore, type FillResult, type HistoryDataset } from './history-fill.js';
 import { mysqlSizes, sqliteSizes, type MysqlSizes, type SqliteSizes } from './history-size.js';
 import { createBenchDatabase } from './mysql-bench-db.js';
@@ -81,6 +82,7 @@ async function sqlite(args: unknown): Promise<SqliteDatasetResult> {
       return s;
     };
     const charts: ChartTiming[] = [];
+    const expectedSamples = expectedChartSamples(storage.path, dataset, fill);
     for (const buckets of chartBuckets) {
       charts.push(
         await timeChart(open, {
@@ -90,8 +92,7 @@ async function sqlite(args: unknown): Promise<SqliteDatasetResult> {
           from: fill.from,
           to: fill.to,
           buckets,
-          // Rollups count every sample, stored as a row or not.
-          expectedSamples: dataset.points * dataset.rounds,
+          expectedSamples,
         }),
       );
     }
