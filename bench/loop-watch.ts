@@ -3,6 +3,9 @@
 // idle loop reads about 10 ms), resident memory (sampled every 250 ms for its peak) and CPU
 // time. A control thread with nothing to do measures its own loop the same way: what it reads
 // beyond 10 ms is the machine's (other processes taking the CPU), not the server's.
+// On a loaded machine the control thread, asleep between its timers, is woken first; a busy
+// main thread waits its turn instead. Linux tells how long it waited (runnable, not running).
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 
@@ -24,6 +27,18 @@ export interface LoopWatchResult {
   /** CPU time of the whole process (every thread) over the window, ms. */
   readonly cpuMs: number;
   readonly elapsedMs: number;
+  /** The main thread's time on a CPU and waiting for one over the window, ms (Linux only). */
+  readonly mainThread?: { readonly runMs: number; readonly waitMs: number } | null;
+}
+
+/** This thread's time on a CPU and waiting for one so far, ns (null where /proc has no schedstat). */
+function schedstat(): { run: number; wait: number } | null {
+  try {
+    const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return run !== undefined && wait !== undefined ? { run, wait } : null;
+  } catch {
+    return null;
+  }
 }
 
 const RESOLUTION_MS = 10;
@@ -53,6 +68,7 @@ export function watchLoop(): { stop(): Promise<LoopWatchResult> } {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   const rssStartBytes = process.memoryUsage.rss();
   const cpu = process.cpuUsage();
+  const sched = schedstat();
   const started = performance.now();
   let rssPeakBytes = rssStartBytes;
   const rssTimer = setInterval(() => {
@@ -66,6 +82,11 @@ export function watchLoop(): { stop(): Promise<LoopWatchResult> } {
       const rssEndBytes = process.memoryUsage.rss();
       const cpuMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(cpu));
       const elapsedMs = performance.now() - started;
+      const schedEnd = schedstat();
+      const mainThread =
+        sched && schedEnd
+          ? { runMs: (schedEnd.run - sched.run) / 1e6, waitMs: (schedEnd.wait - sched.wait) / 1e6 }
+          : null;
       const controlDelayMs = await new Promise<LoopDelay>((resolve, reject) => {
         control.once('message', resolve);
         control.once('error', reject);
@@ -80,6 +101,7 @@ export function watchLoop(): { stop(): Promise<LoopWatchResult> } {
         rssEndBytes,
         cpuMs,
         elapsedMs,
+        mainThread,
       };
     },
   };

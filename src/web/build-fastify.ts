@@ -57,7 +57,14 @@ export async function buildFastify(
   fastify.setErrorHandler(errorHandler(ctx.log));
   fastify.setNotFoundHandler(uiHandler(ui));
   await fastify.register(cookie);
-  await fastify.register(websocket, { options: { maxPayload: MAX_WS_MESSAGE_BYTES } });
+  await fastify.register(websocket, {
+    options: {
+      maxPayload: MAX_WS_MESSAGE_BYTES,
+      // One 'message' event per turn of the event loop and socket: a viewer's burst of
+      // hundreds of frames in one TCP read would otherwise run as one long task (ws's default).
+      allowSynchronousEvents: false,
+    },
+  });
   fastify.addHook('onRequest', requestGuard(ctx.auth));
   for (const routes of [
     authRoutes,

@@ -21,6 +21,7 @@ export const ERROR_CATALOGUE = {
   DEVICE_NOT_ONLINE: { status: 409, message: 'The device is not connected, so nothing can be sent to it' },
   WEBHOOK_RETRY_CONFLICT: { status: 409, message: 'The delivery was delivered already' },
   AUTH_LOCKED_OUT: { status: 429, message: 'Too many failed logins; try again later' },
+  RATE_LIMITED: { status: 429, message: 'Over the live feed budget; try again after retryAfterMs' },
   INTERNAL: { status: 500, message: 'Unexpected server error (logged)' },
   LISTENER_FAILED: { status: 500, message: 'The DTU listener could not be started or stopped' },
   CHANNEL_FAILED: { status: 500, message: 'The outbound channel could not be started or stopped' },

@@ -1,7 +1,7 @@
 // The fleet snapshot as frames ready to send: built in slices (a few devices per job on the
 // live feed's SliceQueue, one summary each, no fleet-wide map), split into pages of at most
 // PAGE_DEVICES devices, and shared for a short while by every viewer that asks, so a hundred
-// viewers subscribing at once cost one build and the same strings.
+// viewers subscribing at once cost one build and the same bytes.
 import type { DevicesService } from '../../services/index.js';
 import type { FleetVersions } from './fleet-versions.js';
 import { fleetPageText } from './live-frames.js';
@@ -18,7 +18,8 @@ export interface FleetPages {
   /** The fleet version the pages stand for (changes after it come as a delta). */
   readonly version: number;
   readonly builtAt: number;
-  readonly pages: readonly string[];
+  /** Each page's frame, UTF-8 encoded once for every viewer. */
+  readonly pages: readonly Buffer[];
 }
 
 type Waiter = (pages: FleetPages) => void;
@@ -79,10 +80,11 @@ export class FleetSnapshots {
     if (!waiters) return;
     const builtAt = Date.now();
     const count = Math.max(1, Math.ceil(summaries.length / PAGE_DEVICES));
-    const pages: string[] = [];
+    const pages: Buffer[] = [];
     for (let p = 0; p < count; p++) {
       const devices = summaries.slice(p * PAGE_DEVICES, (p + 1) * PAGE_DEVICES);
-      pages.push(fleetPageText({ version, page: p + 1, pages: count, online: summaries.length, at: builtAt }, devices));
+      const head = { version, page: p + 1, pages: count, online: summaries.length, at: builtAt };
+      pages.push(Buffer.from(fleetPageText(head, devices)));
     }
     const latest: FleetPages = { version, builtAt, pages };
     this.latest = latest;

@@ -21,9 +21,14 @@ export interface LiveLimits {
 const KIB = 1024;
 const MIB = 1024 * KIB;
 
+/**
+ * A page asks for its topics once (the UI's pages want one or two; a connection may hold 200),
+ * so the bursts cover whole pages and the rates only what navigating needs: a viewer that
+ * re-subscribes in a loop gets ten answers a second, however many sockets it opens.
+ */
 export const DEFAULT_LIVE_LIMITS: LiveLimits = {
-  connectionSubscriptions: { burst: 250, perSecond: 20 },
-  userSubscriptions: { burst: 1000, perSecond: 100 },
+  connectionSubscriptions: { burst: 200, perSecond: 10 },
+  userSubscriptions: { burst: 1000, perSecond: 10 },
   connectionSnapshotBytes: { burst: 1 * MIB, perSecond: 256 * KIB },
   userSnapshotBytes: { burst: 4 * MIB, perSecond: 1 * MIB },
 };

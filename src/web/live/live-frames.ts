@@ -2,6 +2,7 @@
 // whatever the number of viewers.
 import type { Sample } from '../../domain/point.js';
 import type { DeviceSummary } from '../../services/index.js';
+import type { ErrorCode } from '../errors.js';
 
 export const FLEET = 'fleet';
 export const DEVICE_PREFIX = 'device:';
@@ -45,7 +46,7 @@ export type ServerFrame =
   | { type: 'keepalive'; at: number }
   | { type: 'pong'; at: number }
   | { type: 'unsubscribed'; topic: string; at: number }
-  | { type: 'error'; code: string; message: string; topic?: string; retryAfterMs?: number };
+  | { type: 'error'; code: ErrorCode; message: string; topic?: string; retryAfterMs?: number };
 
 /** One page of the fleet snapshot: `page` of `pages`, `online` devices in all of them. */
 export interface FleetPage {

@@ -128,7 +128,7 @@ export class LiveSubscriptions {
 
   /** One page per job, so other viewers' answers go out in between. */
   private sendPage(viewer: LiveViewer, id: number, pages: FleetPages, index: number): void {
-    if (!wanted(viewer, FLEET, id) || !deliverText(viewer, pages.pages[index]!)) return;
+    if (!wanted(viewer, FLEET, id) || !deliverBytes(viewer, pages.pages[index]!)) return;
     if (index + 1 < pages.pages.length) {
       this.deps.work.next(() => this.sendPage(viewer, id, pages, index + 1));
       return;
@@ -191,15 +191,14 @@ function send(viewer: LiveViewer, frame: ServerFrame): void {
 }
 
 function deliver(viewer: LiveViewer, frame: ServerFrame): boolean {
-  return deliverText(viewer, JSON.stringify(frame));
+  return deliverBytes(viewer, Buffer.from(JSON.stringify(frame)));
 }
 
-/** Sends a snapshot or delta and spends its bytes from both of the viewer's budgets. */
-function deliverText(viewer: LiveViewer, text: string): boolean {
-  if (!viewer.send(text)) return false;
-  const bytes = Buffer.byteLength(text);
+/** Sends a snapshot or delta (its UTF-8 bytes) and spends them from both of the viewer's budgets. */
+function deliverBytes(viewer: LiveViewer, bytes: Buffer): boolean {
+  if (!viewer.send(bytes)) return false;
   const now = Date.now();
-  viewer.budget.own.snapshotBytes.spend(bytes, now);
-  viewer.budget.user.snapshotBytes.spend(bytes, now);
+  viewer.budget.own.snapshotBytes.spend(bytes.length, now);
+  viewer.budget.user.snapshotBytes.spend(bytes.length, now);
   return true;
 }

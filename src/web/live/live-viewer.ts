@@ -1,18 +1,23 @@
 // One WebSocket viewer: its subscriptions and a send that drops the viewer when it falls
-// too far behind, so one slow browser never holds frames (memory) for everyone.
-import type { Duplex } from 'node:stream';
+// too far behind, so one slow browser never holds frames (memory) for everyone. Its frames
+// are held for a moment and leave in one write: a viewer of 200 devices polled every second
+// gets a frame every 5 ms, and one write (a system call, and ws's work per frame) each was
+// most of the feed's cost with many viewers.
+import type { Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Budget } from './live-budget.js';
+import { encodeTextFrames } from './ws-text-frames.js';
 
 export const CLOSE_TOO_SLOW = 4008;
 export const CLOSE_AUTH_ENDED = 4001;
 export const CLOSE_SHUTDOWN = 1001;
 /** Frames to one viewer are held this long at most, to leave in one write. */
-const FLUSH_AFTER_MS = 20;
-/** A WebSocket frame header from server to client is 2 to 10 bytes. */
-const FRAME_HEADER = 10;
+const HOLD_MS = 50;
+/** Frames held up to this many bytes; more leave at once (a fleet page, a burst of snapshots). */
+const HOLD_BYTES = 64 * 1024;
 /** After asking a stuck viewer to close, cut the socket if it does not. */
 const TERMINATE_AFTER_MS = 5000;
+const OPEN = 1;
 
 /** What a viewer is made of, besides its WebSocket. */
 export interface ViewerOptions {
@@ -23,10 +28,10 @@ export interface ViewerOptions {
   readonly stillAuthorized: () => boolean;
   readonly maxBufferedBytes: number;
   /**
-   * The TCP socket under the WebSocket (null if none): corked for FLUSH_AFTER_MS at the
-   * first frame, so the frames of those milliseconds leave in one write instead of one each.
+   * The TCP socket under the WebSocket, where held frames are written (null if none: each
+   * frame then goes through the WebSocket as it comes).
    */
-  readonly stream: Pick<Duplex, 'cork' | 'uncork'> | null;
+  readonly stream: Pick<Writable, 'write'> | null;
   readonly onDrop: (viewer: LiveViewer, reason: string) => void;
 }
 
@@ -42,9 +47,9 @@ export class LiveViewer {
   fleetBase: { readonly version: number; readonly at: number } | null = null;
   lastSentAt = Date.now();
   closed = false;
-  private corked = false;
-  /** Bytes written since the socket was corked: held on purpose, not a sign of a slow viewer. */
-  private held = 0;
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  private holdTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly socket: WebSocket,
@@ -61,31 +66,42 @@ export class LiveViewer {
    */
   send(frame: string | Buffer): boolean {
     if (this.closed) return false;
-    if (this.socket.bufferedAmount - this.held > this.options.maxBufferedBytes) {
+    // Bytes written but not yet taken by the network; what is held here is bounded apart.
+    if (this.socket.bufferedAmount > this.options.maxBufferedBytes) {
       this.close(CLOSE_TOO_SLOW, 'too slow');
       this.options.onDrop(this, 'too slow');
       return false;
     }
-    const stream = this.options.stream;
-    if (stream && !this.corked) {
-      // A viewer of many devices gets a frame every few milliseconds: one write (a system
-      // call) each was most of the feed's cost with many viewers, so they leave together.
-      this.corked = true;
-      stream.cork();
-      setTimeout(() => {
-        this.corked = false;
-        this.held = 0;
-        stream.uncork();
-      }, FLUSH_AFTER_MS);
-    }
-    if (this.corked) this.held += (typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length) + FRAME_HEADER;
-    this.socket.send(frame, { binary: false });
     this.lastSentAt = Date.now();
+    if (!this.options.stream) {
+      this.socket.send(frame, { binary: false });
+      return true;
+    }
+    const bytes = typeof frame === 'string' ? Buffer.from(frame) : frame;
+    this.held.push(bytes);
+    this.heldBytes += bytes.length;
+    if (this.heldBytes >= HOLD_BYTES) this.flush();
+    else this.holdTimer ??= setTimeout(() => this.flush(), HOLD_MS);
     return true;
+  }
+
+  /** Writes the frames held so far, as one write. */
+  flush(): void {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    if (this.held.length === 0) return;
+    const frames = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    // Straight to the TCP socket, past ws, which then has nothing queued of its own (no
+    // compression, no sends of ours), so frames keep their order; ws's bufferedAmount counts
+    // these bytes too. Once the WebSocket is closing, frames may no longer follow.
+    if (this.socket.readyState === OPEN) this.options.stream?.write(encodeTextFrames(frames));
   }
 
   close(code: number, reason: string): void {
     if (this.closed) return;
+    this.flush();
     this.closed = true;
     this.socket.close(code, reason);
     setTimeout(() => this.socket.terminate(), TERMINATE_AFTER_MS).unref();

@@ -26,7 +26,7 @@ export function liveRoutes(ctx: WebContext) {
         const stillAuthorized =
           principal.via === 'session' ? () => ctx.sessions.alive(principal.credentialId) : () => true;
         const user = { username: principal.username, role: principal.role };
-        // The upgraded TCP socket: the feed corks it to send a few milliseconds' frames at once.
+        // The upgraded TCP socket: the feed writes a viewer's frames of a few milliseconds to it at once.
         ctx.live.attach(socket, user, topics, stillAuthorized, request.raw.socket);
       },
     );

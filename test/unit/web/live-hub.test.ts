@@ -3,7 +3,7 @@
 // fleet as pages and deltas.
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../../src/bus.js';
 import type { GatewayEvents } from '../../../src/domain/events.js';
 import { silentLogger } from '../../../src/log.js';
@@ -83,12 +83,18 @@ class FakeDevices {
   }
 }
 
+/** Subscribes to devices D0, D1, … */
+function subscribeDevices(socket: FakeSocket, count: number): void {
+  for (let i = 0; i < count; i++) socket.message({ type: 'subscribe', topic: `device:D${i}` });
+}
+
 const turns = async (n = 50) => {
   for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
 };
 
 let hub: LiveHub | null = null;
 afterEach(() => {
+  vi.useRealTimers();
   hub?.stop();
   hub = null;
 });
@@ -117,7 +123,7 @@ describe('live hub', () => {
     const devices = new FakeDevices(1000);
     const { connect } = setUp(devices);
     const socket = connect();
-    for (let i = 0; i < 199; i++) socket.message({ type: 'subscribe', topic: `device:D${i}` });
+    subscribeDevices(socket, 199);
     await turns();
     expect(socket.of('snapshot')).toHaveLength(199);
     expect(socket.of('snapshot')[0]).toMatchObject({ topic: 'device:D0', device: { registrationId: 'D0' } });
@@ -183,6 +189,39 @@ describe('live hub', () => {
     expect(refused[0]!['retryAfterMs']).toBeGreaterThan(0);
     expect(refused[0]!['retryAfterMs']).toBeLessThanOrEqual(200);
     expect(hub!.subscribers('device:D10')).toBe(0);
+  });
+
+  it('admits a page’s 200 topics at once, then ten subscriptions a second', async () => {
+    // The clock stands still: no token comes back while the test runs.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const devices = new FakeDevices(200);
+    const { connect } = setUp(devices);
+    const socket = connect();
+    subscribeDevices(socket, 200);
+    await turns();
+    expect(socket.of('snapshot')).toHaveLength(200);
+    socket.message({ type: 'unsubscribe', topic: 'device:D0' });
+    socket.message({ type: 'subscribe', topic: 'device:D0' });
+    await turns();
+    const [refused] = socket.of('error');
+    expect(refused).toMatchObject({ code: 'RATE_LIMITED', topic: 'device:D0' });
+    // The next token comes a tenth of a second after the last was taken.
+    expect(refused!['retryAfterMs']).toBe(100);
+  });
+
+  it('lets one user’s connections share a burst of five pages, then ten a second', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const devices = new FakeDevices(200);
+    const { connect } = setUp(devices);
+    const sockets = Array.from({ length: 6 }, () => connect('mallory'));
+    for (const socket of sockets.slice(0, 5)) subscribeDevices(socket, 200);
+    await turns(200);
+    expect(sockets.map((s) => s.of('snapshot').length)).toEqual([200, 200, 200, 200, 200, 0]);
+    sockets[5]!.message({ type: 'subscribe', topic: 'device:D0' });
+    await turns();
+    const [refused] = sockets[5]!.of('error');
+    expect(refused).toMatchObject({ code: 'RATE_LIMITED', message: 'too many subscriptions per second' });
+    expect(refused!['retryAfterMs']).toBe(100);
   });
 
   it('shares one user budget between that user’s connections', async () => {
