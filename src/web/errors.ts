@@ -20,6 +20,8 @@ export const ERROR_CATALOGUE = {
   LAST_ADMIN: { status: 409, message: 'The last admin cannot be deleted or demoted' },
   DEVICE_NOT_ONLINE: { status: 409, message: 'The device is not connected, so nothing can be sent to it' },
   WEBHOOK_RETRY_CONFLICT: { status: 409, message: 'The delivery was delivered already' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is larger than the server accepts' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body is not sent as application/json' },
   AUTH_LOCKED_OUT: { status: 429, message: 'Too many failed logins; try again later' },
   INTERNAL: { status: 500, message: 'Unexpected server error (logged)' },
   LISTENER_FAILED: { status: 500, message: 'The DTU listener could not be started or stopped' },
