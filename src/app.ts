@@ -11,6 +11,7 @@ import type { EventsAccess, WebhooksAccess } from './events/framework-access.js'
 import { DeviceNotOnlineError, Gateway, type WriteCommand } from './gateway/gateway.js';
 import type { TransactionOutcome } from './link/index.js';
 import type { Logger } from './log.js';
+import { PollWarnings } from './polling/poll-warnings.js';
 import { encodeWriteCommand } from './protocol/modbus/write-command.js';
 import { recordHistory } from './record-history.js';
 import { createServices } from './services/index.js';
@@ -52,6 +53,8 @@ export class DtuhubApp {
     private readonly options: AppOptions = {},
   ) {
     this.bus = new EventBus<GatewayEvents>(log.child({ module: 'bus' }));
+    // Subscribed for the app's lifetime: slave trouble is logged however the app is run.
+    new PollWarnings(log.child({ module: 'polling' })).attach(this.bus);
     this.gateway = new Gateway({
       server: config.server,
       points: config.points,

@@ -4,7 +4,8 @@ import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { requestGuard } from './auth/request-guard.js';
-import { errorHandler } from './error-handler.js';
+import { errorHandler, frameworkErrorHandler } from './error-handler.js';
+import { jsonBodiesOnly } from './json-body.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { ERROR_RESPONSE } from './routes/response-schemas.js';
 import { channelRoutes } from './routes/channel-routes.js';
@@ -23,6 +24,8 @@ import { schemaValidators } from './validators.js';
 import type { WebContext } from './web-context.js';
 
 const MAX_WS_MESSAGE_BYTES = 64 * 1024;
+/** The largest request body: a write of 123 registers is ~1 kB, a user or rule edit less. */
+const MAX_BODY_BYTES = 256 * 1024;
 
 /** A route as registered: what the docs and the role tests are checked against. */
 export interface RouteInfo {
@@ -39,8 +42,10 @@ export async function buildFastify(
 ): Promise<FastifyInstance> {
   const fastify = Fastify({
     logger: false,
-    bodyLimit: 256 * 1024,
+    bodyLimit: MAX_BODY_BYTES,
+    frameworkErrors: frameworkErrorHandler,
   });
+  jsonBodiesOnly(fastify, MAX_BODY_BYTES);
   fastify.setValidatorCompiler(schemaValidators());
   fastify.decorateRequest('principal', null);
   fastify.addHook('onRoute', (route) => {

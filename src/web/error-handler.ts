@@ -3,7 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../log.js';
 import { ServiceError } from '../services/index.js';
 import { AccountStoreUnavailableError, StorageError, type StorageErrorCode } from '../storage/index.js';
-import { errorBody, WebError } from './errors.js';
+import { errorBody, WebError, type ErrorCode } from './errors.js';
 
 /** History reads refused or given up (time budget, queue full, client gone): the store is busy, not broken. */
 const READ_REFUSALS: ReadonlySet<StorageErrorCode> = new Set([
@@ -11,6 +11,34 @@ const READ_REFUSALS: ReadonlySet<StorageErrorCode> = new Set([
   'STORAGE_READ_BUSY',
   'STORAGE_QUERY_ABORTED',
 ]);
+
+/** Fastify's own refusals before a route runs, in the catalogue's words (messages for people, not fastify's). */
+const FASTIFY_REFUSALS: Readonly<Record<string, { code: ErrorCode; message?: string }>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the body as application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'BAD_REQUEST',
+    message: 'the body is shorter or longer than its Content-Length',
+  },
+  FST_ERR_BAD_URL: { code: 'BAD_REQUEST', message: 'the URL is not valid (a malformed %-escape)' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'BAD_REQUEST', message: 'a part of the URL is longer than 100 characters' },
+};
+
+/** The catalogue body for an error fastify raised itself; null when it is not one of them. */
+export function fastifyRefusal(error: FastifyError): WebError | null {
+  const known = FASTIFY_REFUSALS[error.code];
+  if (known) return new WebError(known.code, known.message);
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return new WebError('BAD_REQUEST', error.message);
+  }
+  return null;
+}
+
+/** For fastify's `frameworkErrors`: refusals made while routing (bad URL), which skip the error handler. */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const refusal = fastifyRefusal(error) ?? new WebError('BAD_REQUEST', error.message);
+  void reply.code(refusal.status).send(refusal.body());
+}
 
 export function errorHandler(log: Logger) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -38,10 +66,8 @@ export function errorHandler(log: Logger) {
       );
       return reply.code(400).send(new WebError('BAD_REQUEST', details.join('; '), {}, details).body());
     }
-    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-      // Fastify's own refusals: malformed JSON, wrong content type, body too large.
-      return reply.code(400).send(errorBody('BAD_REQUEST', error.message));
-    }
+    const refusal = fastifyRefusal(error);
+    if (refusal) return reply.code(refusal.status).send(refusal.body());
     log.error({ err: error, url: request.url, method: request.method }, 'request failed');
     return reply.code(500).send(errorBody('INTERNAL'));
   };

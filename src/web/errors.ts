@@ -20,6 +20,8 @@ export const ERROR_CATALOGUE = {
   LAST_ADMIN: { status: 409, message: 'The last admin cannot be deleted or demoted' },
   DEVICE_NOT_ONLINE: { status: 409, message: 'The device is not connected, so nothing can be sent to it' },
   WEBHOOK_RETRY_CONFLICT: { status: 409, message: 'The delivery was delivered already' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is larger than the server accepts' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body is not sent as application/json' },
   AUTH_LOCKED_OUT: { status: 429, message: 'Too many failed logins; try again later' },
   RATE_LIMITED: { status: 429, message: 'Over the live feed budget; try again after retryAfterMs' },
   INTERNAL: { status: 500, message: 'Unexpected server error (logged)' },

@@ -8,7 +8,7 @@ import { parseDocument } from 'yaml';
 import { DtuhubApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { DtuhubConfig } from '../../src/domain/config.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger, type Logger } from '../../src/log.js';
 import { SimulatedDtu, type SimulatedDtuOptions } from '../../src/simulator/index.js';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -25,6 +25,8 @@ export interface HarnessOptions {
   points?: Patch;
   /** rules.yml as a plain object or as YAML text; without it the app runs with no rules. */
   rules?: Record<string, unknown> | string;
+  /** The app's logger; silent without one. */
+  log?: Logger;
 }
 
 export interface Harness {
@@ -72,12 +74,12 @@ export function writeConfigDir(options: HarnessOptions = {}): { dir: string; dbP
 
 export async function startApp(options: HarnessOptions = {}): Promise<Harness> {
   const { dir } = writeConfigDir(options);
-  return startIn(dir, true);
+  return startIn(dir, true, options.log);
 }
 
-async function startIn(dir: string, owned: boolean): Promise<Harness> {
+async function startIn(dir: string, owned: boolean, log: Logger = silentLogger()): Promise<Harness> {
   const config = loadConfig(dir);
-  const app = new DtuhubApp(config, silentLogger());
+  const app = new DtuhubApp(config, log);
   await app.start();
   let stopped = false;
   const harness: Harness = {
@@ -101,7 +103,7 @@ async function startIn(dir: string, owned: boolean): Promise<Harness> {
     },
     restart: async () => {
       await harness.stop();
-      return startIn(dir, owned);
+      return startIn(dir, owned, log);
     },
   };
   return harness;

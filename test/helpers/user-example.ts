@@ -11,9 +11,9 @@ export function pinUserValues(sim: RegisterWriter): void {
   sim.setRegisters(1, 3, 2010, [0x4262, 0x0000]); // humidity 56.5 (float32 ABCD)
   sim.setRegisters(1, 3, 2020, [0xfb2e]); // pressure -12.34 (int16 × 0.01)
   sim.setRegisters(1, 3, 2030, [0x414c, 0x0000]); // flow_rate 12.75
-  sim.setRegisters(1, 3, 2040, [0x0001]); // status 1
+  sim.setRegisters(1, 3, 2040, [0x8001]); // status word: bits 15 and 0, -32767 as int16
   sim.setRegisters(1, 3, 2200, [2301]); // voltage 230.1 V
-  sim.setRegisters(1, 3, 2202, [1550]); // current 15.5 A
+  sim.setRegisters(1, 3, 2202, [0xf9f2]); // current -15.5 A (int16 × 0.01: every 2-byte int is signed)
   sim.setRegisters(1, 3, 2300, [1480]); // rpm 1480
   sim.setRegisters(1, 3, 2400, [500]); // frequency 50.0 Hz
 }
@@ -23,9 +23,9 @@ export const USER_EXPECTED: Record<string, { value: number; raw: string }> = {
   humidity: { value: 56.5, raw: '42620000' },
   pressure: { value: -12.34, raw: 'fb2e' },
   flow_rate: { value: 12.75, raw: '414c0000' },
-  status: { value: 1, raw: '0001' },
+  status: { value: -32767, raw: '8001' },
   voltage: { value: 230.1, raw: '08fd' },
-  current: { value: 15.5, raw: '060e' },
+  current: { value: -15.5, raw: 'f9f2' },
   rpm: { value: 1480, raw: '05c8' },
   frequency: { value: 50, raw: '01f4' },
 };

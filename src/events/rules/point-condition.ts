@@ -64,7 +64,10 @@ export function stays(c: Condition, v: number, h: number): boolean {
 
 /** Bit `bit` of the integer part of v (bits above 31 too, without 32-bit wrap-around). */
 export function bitOf(v: number, bit: number): boolean {
-  return Math.floor(Math.abs(Math.trunc(v)) / 2 ** bit) % 2 === 1;
+  if (!Number.isFinite(v)) return false;
+  // A negative value comes from a signed register (an int16 status word): its bits are its
+  // two's complement, which BigInt's shift keeps (the sign extends to the higher bits).
+  return ((BigInt(Math.trunc(v)) >> BigInt(bit)) & 1n) === 1n;
 }
 
 /** The condition as text for event payloads and logs: `> 30`, `between 10 and 20`. */

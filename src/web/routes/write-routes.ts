@@ -9,34 +9,15 @@ import { WebError } from '../errors.js';
 import { int, object, str } from './response-schemas.js';
 import type { WebContext } from '../web-context.js';
 import { DEVICE_PARAMS } from './schemas.js';
+import { explainWrite, WRITE_BODY_SCHEMA, type WriteBody } from './write-body.js';
 
-type WriteBody =
-  | { slave: number; fn: 5; address: number; value: boolean }
-  | { slave: number; fn: 6; address: number; value: number }
-  | { slave: number; fn: 15; address: number; values: boolean[] }
-  | { slave: number; fn: 16; address: number; values: number[] };
-
-const SLAVE = { type: 'integer', minimum: 0, maximum: 247 } as const;
-const ADDRESS = { type: 'integer', minimum: 0, maximum: 65535 } as const;
-const REGISTER = { type: 'integer', minimum: 0, maximum: 65535 } as const;
-
-function variant(fn: number, valueSchema: Record<string, unknown>, key: 'value' | 'values') {
-  return {
-    type: 'object',
-    additionalProperties: false,
-    required: ['slave', 'fn', 'address', key],
-    properties: { slave: SLAVE, fn: { const: fn }, address: ADDRESS, [key]: valueSchema },
-  };
+/** A refused body as one line per wrong field; ajv's own errors when the explanation finds none. */
+function refusedBody(body: unknown, fallback: Error): WebError {
+  const problems = explainWrite(body);
+  if (problems.length === 0) return new WebError('BAD_REQUEST', fallback.message);
+  const lines = problems.map((p) => `${p.field}: ${p.message}`);
+  return new WebError('BAD_REQUEST', lines.join('; '), {}, lines);
 }
-
-export const WRITE_BODY_SCHEMA = {
-  oneOf: [
-    variant(5, { type: 'boolean' }, 'value'),
-    variant(6, REGISTER, 'value'),
-    variant(15, { type: 'array', minItems: 1, maxItems: 1968, items: { type: 'boolean' } }, 'values'),
-    variant(16, { type: 'array', minItems: 1, maxItems: 123, items: REGISTER }, 'values'),
-  ],
-};
 
 function toCommand(body: WriteBody): WriteCommand {
   return body.fn === 5 || body.fn === 6
@@ -74,9 +55,12 @@ export function writeRoutes(ctx: WebContext) {
       '/api/devices/:id/write',
       {
         config: { role: 'operator' },
+        attachValidation: true,
         schema: { params: DEVICE_PARAMS, body: WRITE_BODY_SCHEMA, response: { 200: object({ result: str, at: int }) } },
       },
       async (request) => {
+        const invalid = request.validationError;
+        if (invalid) throw invalid.validationContext === 'body' ? refusedBody(request.body, invalid) : invalid;
         const { id: deviceId } = request.params;
         const body = request.body;
         const entry = {

@@ -4,41 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import type { GatewayEvents } from '../../../src/domain/events.js';
 import type { SimulatedDtuOptions } from '../../../src/simulator/index.js';
-import { gatewayTests, waitFor, type Harness, type HarnessOptions } from '../../helpers/app-harness.js';
+import { gatewayTests, waitFor, type Harness } from '../../helpers/app-harness.js';
 import { dataRows } from '../../helpers/db.js';
+import { twoSlaves } from '../../helpers/two-slaves.js';
 
 const { boot, dtu } = gatewayTests();
-
-/** A profile with two slaves polled every 100 ms, short timeouts and a quick backoff. */
-const twoSlaves: HarnessOptions = {
-  points: (p) => {
-    p.profiles['two-slaves'] = {
-      timing: {
-        responseTimeout: '150ms',
-        retries: 0,
-        interRequestDelay: '0ms',
-        quietAfterTimeout: '20ms',
-        backoffAfterFailures: 2,
-        backoffInitial: '400ms',
-        backoffMax: '800ms',
-      },
-      slaves: [
-        { id: 1, name: 'meter' },
-        { id: 2, name: 'sensor' },
-      ],
-      pollOnConnect: true,
-      tasks: [
-        { name: 'meter', slave: 1, address: 0, quantity: 2, every: '100ms' },
-        { name: 'sensor', slave: 2, address: 0, quantity: 2, every: '100ms' },
-      ],
-      points: [
-        { name: 'energy', slave: 1, address: 0, type: 'uint32' },
-        { name: 'level', slave: 2, address: 0, type: 'int16', scale: 0.1 },
-      ],
-    };
-    p.devices = [{ default: 'two-slaves' }];
-  },
-};
 
 function simulated(h: Harness, id: string, extra: Partial<SimulatedDtuOptions> = {}) {
   return dtu(h, 'dtu', { id, ...extra }, 'two-slaves');

@@ -81,11 +81,11 @@ describe('the shipped example config', () => {
       ['humidity', 2010, 'float32', 2, 1, null, '%RH'],
       ['pressure', 2020, 'int16', 1, 0.01, 2, null],
       ['flow_rate', 2030, 'float32', 2, 1, null, null],
-      ['status', 2040, 'uint16', 1, 1, null, null],
-      ['voltage', 2200, 'uint16', 1, 0.1, 1, 'V'],
-      ['current', 2202, 'uint16', 1, 0.01, 2, 'A'],
-      ['rpm', 2300, 'uint16', 1, 1, null, 'rpm'],
-      ['frequency', 2400, 'uint16', 1, 0.1, 1, 'Hz'],
+      ['status', 2040, 'int16', 1, 1, null, null],
+      ['voltage', 2200, 'int16', 1, 0.1, 1, 'V'],
+      ['current', 2202, 'int16', 1, 0.01, 2, 'A'],
+      ['rpm', 2300, 'int16', 1, 1, null, 'rpm'],
+      ['frequency', 2400, 'int16', 1, 0.1, 1, 'Hz'],
     ]);
     for (const p of profile.points) {
       expect(p).toMatchObject({ slave: 1, fn: 3, order: 'ABCD', offset: 0 });

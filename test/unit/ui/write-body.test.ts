@@ -1,5 +1,6 @@
 // The write form's text → the write API's body.
 import { describe, expect, it } from 'vitest';
+import { en, zh } from '../../../ui/src/lib/messages.js';
 import { writeBody } from '../../../ui/src/lib/write-body.js';
 
 describe('writeBody', () => {
@@ -22,15 +23,27 @@ describe('writeBody', () => {
     });
   });
 
-  it('refuses values out of range, words that are not numbers, and several values for a single write', () => {
-    expect(writeBody(6, 1, 0, '65536')).toBeNull();
-    expect(writeBody(6, 1, 0, '-1')).toBeNull();
-    expect(writeBody(6, 1, 0, '1.5')).toBeNull();
-    expect(writeBody(6, 1, 0, '1,2')).toBeNull();
-    expect(writeBody(5, 1, 0, 'yes')).toBeNull();
-    expect(writeBody(16, 1, 0, '')).toBeNull();
-    expect(writeBody(16, 1, 0, Array(124).fill('1').join(','))).toBeNull();
-    expect(writeBody(6, 248, 0, '1')).toBeNull();
-    expect(writeBody(6, 1, 65536, '1')).toBeNull();
+  it('names the wrong field and why: range, words that are not numbers, several values for a single write', () => {
+    expect(writeBody(6, 1, 0, '65536')).toEqual({ problem: 'register', word: '65536' });
+    expect(writeBody(6, 1, 0, '-1')).toEqual({ problem: 'register', word: '-1' });
+    expect(writeBody(6, 1, 0, '1.5')).toEqual({ problem: 'register', word: '1.5' });
+    expect(writeBody(6, 1, 0, '1,2')).toEqual({ problem: 'one', fn: 6, many: 16 });
+    expect(writeBody(5, 1, 0, 'on yes')).toEqual({ problem: 'coil', word: 'yes' });
+    expect(writeBody(16, 1, 0, '')).toEqual({ problem: 'empty' });
+    expect(writeBody(16, 1, 0, Array(124).fill('1').join(','))).toEqual({ problem: 'tooMany', max: 123 });
+    expect(writeBody(6, 248, 0, '1')).toEqual({ problem: 'slave' });
+    expect(writeBody(6, 1, 65536, '1')).toEqual({ problem: 'address' });
+  });
+
+  it('has a message for every problem in English and Chinese, naming the field', () => {
+    for (const [lang, messages] of [
+      ['en', en],
+      ['zh', zh],
+    ] as const) {
+      for (const problem of ['slave', 'address', 'empty', 'coil', 'register', 'one', 'tooMany']) {
+        const text = (messages.write.problem as Record<string, string>)[problem];
+        expect(text, `${lang} ${problem}`).toMatch(lang === 'en' ? /^(Slave|Address|Values?):/ : /^(从机|地址|数值)：/);
+      }
+    }
   });
 });

@@ -204,7 +204,15 @@ export const en = {
     submit: 'Write',
     busy: 'Writing…',
     ok: 'Written at {time}.',
-    bad: 'Enter whole numbers 0–65535 (or 1/0 for coils).',
+    problem: {
+      slave: 'Slave: enter a whole number from 0 to 247.',
+      address: 'Address: enter a whole number from 0 to 65535.',
+      empty: 'Value: enter the value to write.',
+      coil: 'Value: “{word}” is not a coil value; use 1/0, true/false or on/off.',
+      register: 'Value: “{word}” is not a register value; use a whole number from 0 to 65535 (or 0x hex).',
+      one: 'Value: function {fn} writes one value; use function {many} for several.',
+      tooMany: 'Values: at most {max} in one write.',
+    },
     confirm: 'Write {values} to slave {slave}, address {address} (function {fn}) on {device}?',
   },
   range: {
@@ -553,7 +561,15 @@ export const zh: DeepStrings<Messages> = {
     submit: '写入',
     busy: '正在写入…',
     ok: '已于 {time} 写入。',
-    bad: '请输入 0–65535 的整数（线圈为 1/0）。',
+    problem: {
+      slave: '从机：请输入 0–247 的整数。',
+      address: '地址：请输入 0–65535 的整数。',
+      empty: '数值：请输入要写入的值。',
+      coil: '数值：“{word}” 不是线圈值，请用 1/0、true/false 或 on/off。',
+      register: '数值：“{word}” 不是寄存器值，请输入 0–65535 的整数（或 0x 十六进制）。',
+      one: '数值：功能码 {fn} 只写一个值，写多个值请用功能码 {many}。',
+      tooMany: '数值：一次最多写 {max} 个。',
+    },
     confirm: '向设备 {device} 的从机 {slave}、地址 {address} 写入 {values}（功能码 {fn}）？',
   },
   range: {

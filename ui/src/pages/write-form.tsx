@@ -6,7 +6,7 @@ import { formatTime } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
 import type { DeviceDetail, Me } from '../lib/types.js';
 import { Section } from '../components/bits.js';
-import { writeBody, type WriteFn as Fn } from '../lib/write-body.js';
+import { isProblem, writeBody, type WriteFn as Fn } from '../lib/write-body.js';
 
 const WRITABLE_CHANNELS = new Set(['rtu-over-tcp', 'modbus-tcp']);
 
@@ -33,8 +33,9 @@ export function WriteForm({ device, me }: { device: DeviceDetail; me: Me }) {
   const submit = async (event: Event) => {
     event.preventDefault();
     const body = writeBody(fn, Number(slave), Number(address), text);
-    if (!body) {
-      setResult({ ok: false, message: t('write.bad') });
+    if (isProblem(body)) {
+      const { problem, ...params } = body;
+      setResult({ ok: false, message: t(`write.problem.${problem}`, params) });
       return;
     }
     setBusy(true);

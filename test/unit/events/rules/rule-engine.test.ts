@@ -106,6 +106,16 @@ describe('point rules', () => {
     ]);
   });
 
+  it("read a negative value's bits as its two's complement (a signed int16 status word)", () => {
+    // 0x8001 as int16 is -32767: bits 15 and 0 set, bit 1 clear.
+    expect(run(pointRule('r', { kind: 'bit', bit: 15, set: true }), [1, -32767, 1])).toEqual([
+      fired(-32767),
+      recovered(1),
+    ]);
+    expect(run(pointRule('r', { kind: 'bit', bit: 1, set: true }), [-32767, -32768])).toEqual([]);
+    expect(run(pointRule('r', { kind: 'bit', bit: 0, set: true }), [0, -32767])).toEqual([fired(-32767)]);
+  });
+
   it('skip samples without a number (strings, NaN)', () => {
     expect(run(pointRule('r', { kind: 'compare', op: '>', value: 30 }), [null, Number.NaN, 31])).toEqual([fired(31)]);
   });
