@@ -99,6 +99,8 @@ export function compileServer(raw: ServerYaml, sink: IssueSink): CompiledServer 
       connectionHistoryMs: ms(retention.connectionHistory),
       rawPacketsMaxRows: retention.rawPacketsMaxRows,
       recordRawPackets: retention.recordRawPackets,
+      rawPacketMaxBytes: retention.rawPacketMaxBytes,
+      rawPacketBytesPerMinute: bytes(retention.rawPacketBytesPerMinute),
       sweepIntervalMs: positive(
         'retention',
         'sweepInterval',

@@ -113,6 +113,16 @@ const Retention = Section({
     default: 'errors',
     description: 'Which raw packets are recorded.',
   }),
+  rawPacketMaxBytes: Type.Integer({
+    minimum: 16,
+    maximum: 65_536,
+    default: 256,
+    description: 'Bytes kept of one recorded packet; a longer one keeps its first bytes and its length.',
+  }),
+  rawPacketBytesPerMinute: DataSize({
+    default: '64KiB',
+    description: 'Per connection: packet bytes recorded per minute, then only counted; 0: no limit.',
+  }),
   sweepInterval: Duration({ default: '1h', description: 'How often old rows are deleted.' }),
 });
 
