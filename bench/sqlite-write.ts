@@ -134,6 +134,7 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
         connectionHistoryMs: 0,
         rawPacketsMaxRows: 0,
         recordRawPackets: 'none',
+        rawPacketsMaxBytes: 0,
         rawPacketMaxBytes: 256,
         rawPacketBytesPerMinute: 0,
         sweepIntervalMs: 3_600_000,

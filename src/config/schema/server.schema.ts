@@ -109,6 +109,10 @@ const Retention = Section({
     description: 'Connect/disconnect history, events, finished deliveries.',
   }),
   rawPacketsMaxRows: Type.Integer({ minimum: 0, default: 100_000, description: 'Cap on raw packet rows; 0: none.' }),
+  rawPacketsMaxBytes: DataSize({
+    default: '16MiB',
+    description: 'Cap on the packet bytes raw_packets holds (twice as hex); 0: none.',
+  }),
   recordRawPackets: Enum(['none', 'errors', 'all'] as const, {
     default: 'errors',
     description: 'Which raw packets are recorded.',

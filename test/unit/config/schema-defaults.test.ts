@@ -29,6 +29,7 @@ describe('schema defaults', () => {
         connectionHistoryMs: 90 * 86_400_000,
         rawPacketsMaxRows: 100_000,
         recordRawPackets: 'errors',
+        rawPacketsMaxBytes: 16 * 2 ** 20,
         rawPacketMaxBytes: 256,
         rawPacketBytesPerMinute: 64 * 1024,
         sweepIntervalMs: 3_600_000,
