@@ -133,7 +133,7 @@ const ctx: SessionContext = {
   clock: systemClock,
   // The same step as the Gateway would take for this config.
   scheduler: new TickScheduler(timerStep),
-  recordPackets: 'none',
+  recording: { recordRawPackets: 'none', rawPacketMaxBytes: 256, rawPacketBytesPerMinute: 0 },
 };
 let samples = 0;
 bus.on('data', (e) => {

@@ -47,6 +47,9 @@ export const KEEP_EVERYTHING: RetentionConfig = {
   connectionHistoryMs: 0,
   rawPacketsMaxRows: 0,
   recordRawPackets: 'none',
+  rawPacketsMaxBytes: 0,
+  rawPacketMaxBytes: 256,
+  rawPacketBytesPerMinute: 0,
   sweepIntervalMs: 3_600_000,
 };
 

@@ -99,6 +99,9 @@ export function compileServer(raw: ServerYaml, sink: IssueSink): CompiledServer 
       connectionHistoryMs: ms(retention.connectionHistory),
       rawPacketsMaxRows: retention.rawPacketsMaxRows,
       recordRawPackets: retention.recordRawPackets,
+      rawPacketsMaxBytes: bytes(retention.rawPacketsMaxBytes),
+      rawPacketMaxBytes: retention.rawPacketMaxBytes,
+      rawPacketBytesPerMinute: bytes(retention.rawPacketBytesPerMinute),
       sweepIntervalMs: positive(
         'retention',
         'sweepInterval',

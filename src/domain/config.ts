@@ -135,6 +135,12 @@ export interface RetentionConfig {
   readonly rawPacketsMaxRows: number;
   /** Which raw packets are recorded at all. */
   readonly recordRawPackets: 'none' | 'errors' | 'all';
+  /** Cap on the packet bytes `raw_packets` holds (oldest deleted first); 0: none. */
+  readonly rawPacketsMaxBytes: number;
+  /** Bytes kept of one recorded packet: a longer one is stored as its first bytes and its length. */
+  readonly rawPacketMaxBytes: number;
+  /** Per connection: packet bytes recorded per minute, past which packets are only counted (0: no limit). */
+  readonly rawPacketBytesPerMinute: number;
   /** How often the retention sweep runs. */
   readonly sweepIntervalMs: number;
 }

@@ -31,6 +31,8 @@ export interface GatewayCounters {
   unsolicitedUnmatched: number;
   bytesIn: number;
   bytesOut: number;
+  /** Packets of a kind `recordRawPackets` keeps that a connection's byte budget left out. */
+  packetsNotRecorded: number;
 }
 
 export function newCounters(): GatewayCounters {
@@ -62,6 +64,7 @@ export function newCounters(): GatewayCounters {
     unsolicitedUnmatched: 0,
     bytesIn: 0,
     bytesOut: 0,
+    packetsNotRecorded: 0,
   };
 }
 

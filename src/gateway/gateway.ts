@@ -77,7 +77,7 @@ export class Gateway {
       log: deps.log,
       clock,
       scheduler: new TickScheduler(this.timerResolutionMs),
-      recordPackets: deps.server.retention.recordRawPackets,
+      recording: deps.server.retention,
     };
     this.ctx = ctx;
     for (const listener of deps.server.listeners) {

@@ -20,7 +20,8 @@ export interface SessionContext {
   readonly clock: Clock;
   /** Shared by every session: poll schedules, response timeouts and heartbeat checks. */
   readonly scheduler: TickScheduler;
-  readonly recordPackets: RetentionConfig['recordRawPackets'];
+  /** Which raw packets are recorded, and the byte budget they are recorded within. */
+  readonly recording: Pick<RetentionConfig, 'recordRawPackets' | 'rawPacketMaxBytes' | 'rawPacketBytesPerMinute'>;
 }
 
 export type SessionState = 'registering' | 'active' | 'closed';

@@ -109,9 +109,23 @@ const Retention = Section({
     description: 'Connect/disconnect history, events, finished deliveries.',
   }),
   rawPacketsMaxRows: Type.Integer({ minimum: 0, default: 100_000, description: 'Cap on raw packet rows; 0: none.' }),
+  rawPacketsMaxBytes: DataSize({
+    default: '16MiB',
+    description: 'Cap on the packet bytes raw_packets holds (twice as hex); 0: none.',
+  }),
   recordRawPackets: Enum(['none', 'errors', 'all'] as const, {
     default: 'errors',
     description: 'Which raw packets are recorded.',
+  }),
+  rawPacketMaxBytes: Type.Integer({
+    minimum: 16,
+    maximum: 65_536,
+    default: 256,
+    description: 'Bytes kept of one recorded packet; a longer one keeps its first bytes and its length.',
+  }),
+  rawPacketBytesPerMinute: DataSize({
+    default: '64KiB',
+    description: 'Per connection: packet bytes recorded per minute, then only counted; 0: no limit.',
   }),
   sweepInterval: Duration({ default: '1h', description: 'How often old rows are deleted.' }),
 });

@@ -18,6 +18,8 @@ import { SAMPLE_TSV_COLUMNS, sampleLine, type SampleRow } from './sample-tsv.js'
 import { chunks, insertRows, ROWS_PER_INSERT, type Row } from './insert-rows.js';
 import type { Quality } from '../../domain/point.js';
 import { PointSources } from '../point-sources.js';
+import { RawPacketByteBudget } from '../raw-packet-budget.js';
+import { capRawPacketRows, holdRawPacketBytes } from './mysql-raw-packet-caps.js';
 import { qualityColumn, storedRaw, type StoredRaw } from '../raw-value.js';
 import { PACKET_DIRECTIONS, RAW_PACKET_KINDS, SAMPLE_COUNTED, SAMPLE_STORED, type WriteBatch } from '../write-batch.js';
 import { isLocalInfileRefused, PermanentBatchError } from './batch-errors.js';
@@ -25,8 +27,6 @@ import { MysqlRollups } from './mysql-rollups.js';
 
 /** Raw packets are large (hex); bound each statement well under max_allowed_packet. */
 const RAW_PACKET_BYTES_PER_INSERT = 1 << 20;
-/** Rows over the raw-packet cap deleted per commit beyond the commit's own packets. */
-const TRIM_EXTRA_ROWS = 5000;
 
 export class MysqlBatchApplier {
   private readonly deviceIds = new Map<string, number>();
@@ -37,13 +37,19 @@ export class MysqlBatchApplier {
   private loadData: boolean;
 
   private readonly rawPacketsMaxRows: number;
+  private readonly byteBudget: RawPacketByteBudget;
 
   constructor(
-    options: { readonly loadData?: boolean; readonly rawPacketsMaxRows?: number } = {},
+    options: {
+      readonly loadData?: boolean;
+      readonly rawPacketsMaxRows?: number;
+      readonly rawPacketsMaxBytes?: number;
+    } = {},
     private readonly onLoadDataRefused?: (error: string) => void,
   ) {
     this.loadData = options.loadData ?? true;
     this.rawPacketsMaxRows = options.rawPacketsMaxRows ?? 0;
+    this.byteBudget = new RawPacketByteBudget(options.rawPacketsMaxBytes ?? 0);
   }
 
   /**
@@ -70,6 +76,7 @@ export class MysqlBatchApplier {
     this.pointIds.clear();
     this.sources.clear();
     this.rollups.rolledBack();
+    this.byteBudget.forget();
   }
 
   private async applyNow(connection: PoolConnection, batches: readonly WriteBatch[]): Promise<void> {
@@ -208,7 +215,10 @@ export class MysqlBatchApplier {
       (row) => (row[3] as string).length,
       RAW_PACKET_BYTES_PER_INSERT,
     );
-    if (packets.length > 0) await this.capRawPackets(c, packets.length);
+    if (packets.length > 0) {
+      await capRawPacketRows(c, this.rawPacketsMaxRows, packets.length);
+      await holdRawPacketBytes(c, this.byteBudget, p.byteEnd[p.count - 1]!, live);
+    }
 
     if (s.count === 0) return;
     const pointNames = new Set<string>();
@@ -285,22 +295,6 @@ export class MysqlBatchApplier {
       'INSERT IGNORE INTO device_data (device_id, received_at, point_id, value, text_value, raw_value, quality) VALUES ?',
       rows.map((r) => [r.deviceId, r.ts, r.pointId, r.value, r.text, r.raw.bytes, r.quality]),
     );
-  }
-
-  /**
-   * Holds raw_packets at its row cap with every commit, as the SQLite applier does: ids are
-   * assigned in order, so the newest `cap` rows are those above MAX(id) - cap.
-   */
-  private async capRawPackets(c: PoolConnection, inserted: number): Promise<void> {
-    const cap = this.rawPacketsMaxRows;
-    if (cap <= 0) return;
-    const [[row]] = await c.query<RowDataPacket[]>('SELECT MAX(id) AS last FROM raw_packets');
-    const last = Number(row?.['last'] ?? 0);
-    if (last <= cap) return;
-    await c.query('DELETE FROM raw_packets WHERE id <= ? ORDER BY id LIMIT ?', [
-      last - cap,
-      inserted + TRIM_EXTRA_ROWS,
-    ]);
   }
 
   /** Makes sure every registration ID has a device row (a bare one if it never registered) and a cached id. */

@@ -125,6 +125,7 @@ export class MysqlHistory implements HistoryStore {
       spill.writeTimeoutMs,
       () => schema.ensure(),
       this.config.retention.rawPacketsMaxRows,
+      this.config.retention.rawPacketsMaxBytes,
     );
     const replay = this.options.replayRetryMs ?? { min: 500, max: 10_000 };
     const spool = new SpoolingSink(sink, journal, this.log, {

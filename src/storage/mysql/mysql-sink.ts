@@ -29,8 +29,10 @@ export class MysqlBatchSink implements BatchSink {
     private readonly prepare: () => Promise<void> = async () => undefined,
     /** raw_packets is held at this many rows by every commit (0: no cap). */
     rawPacketsMaxRows = 0,
+    /** …and at this many packet bytes (0: no cap). */
+    rawPacketsMaxBytes = 0,
   ) {
-    this.applier = new MysqlBatchApplier({ rawPacketsMaxRows });
+    this.applier = new MysqlBatchApplier({ rawPacketsMaxRows, rawPacketsMaxBytes });
   }
 
   write(batch: WriteBatch): Promise<SinkResult> {

@@ -23,6 +23,7 @@ import {
   type WriteBatch,
 } from '../write-batch.js';
 import { PointSources } from '../point-sources.js';
+import { RawPacketByteBudget, trimThrough, TRIM_SCAN_ROWS, type SizedRow } from '../raw-packet-budget.js';
 import { qualityColumn, storedRaw, type StoredRaw } from '../raw-value.js';
 import type { Quality } from '../../domain/point.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
@@ -66,12 +67,20 @@ export class SqliteBatchApplier {
   private readonly rollups: SqliteRollups;
 
   private readonly trimRawPackets: Database.Statement;
+  private readonly rawPacketBytes: Database.Statement;
+  private readonly oldestRawPackets: Database.Statement;
+  private readonly deleteRawPacketsThrough: Database.Statement;
+  private readonly byteBudget: RawPacketByteBudget;
 
-  /** `rawPacketsMaxRows`: raw_packets is held at this many rows by every commit (0: no cap). */
+  /**
+   * raw_packets is held by every commit at `rawPacketsMaxRows` rows and `rawPacketsMaxBytes`
+   * packet bytes (0: no cap).
+   */
   constructor(
     private readonly db: SqliteDatabase,
-    private readonly options: { readonly rawPacketsMaxRows?: number } = {},
+    private readonly options: { readonly rawPacketsMaxRows?: number; readonly rawPacketsMaxBytes?: number } = {},
   ) {
+    this.byteBudget = new RawPacketByteBudget(options.rawPacketsMaxBytes ?? 0);
     this.markApplied = db.prepare(
       'INSERT OR IGNORE INTO applied_batches (id, rows_applied, applied_at) VALUES (?, ?, ?)',
     );
@@ -109,6 +118,12 @@ export class SqliteBatchApplier {
     this.trimRawPackets = db.prepare(
       'DELETE FROM raw_packets WHERE id IN (SELECT id FROM raw_packets WHERE id <= ? ORDER BY id LIMIT ?)',
     );
+    // Packet bytes: the hex text is two characters a byte.
+    this.rawPacketBytes = db.prepare('SELECT COALESCE(SUM(LENGTH(hex)), 0) / 2 FROM raw_packets').pluck();
+    this.oldestRawPackets = db.prepare(
+      'SELECT id, LENGTH(hex) / 2 AS bytes FROM raw_packets WHERE id > ? ORDER BY id LIMIT ?',
+    );
+    this.deleteRawPacketsThrough = db.prepare('DELETE FROM raw_packets WHERE id <= ?');
     this.insertEvent = db.prepare(
       'INSERT OR IGNORE INTO events (id, type, registration_id, rule, at, payload) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -149,6 +164,7 @@ export class SqliteBatchApplier {
       this.pointIds.clear();
       this.sources.clear();
       this.rollups.rolledBack();
+      this.byteBudget.forget();
       throw err;
     }
   }
@@ -213,6 +229,7 @@ export class SqliteBatchApplier {
   private insertRawPackets(strings: readonly string[], p: RawPacketColumns): void {
     let start = 0;
     let lastId = 0;
+    if (p.count === 0) return;
     for (let i = 0; i < p.count; i++) {
       const end = p.byteEnd[i]!;
       const hex = Buffer.from(p.bytes.buffer, p.bytes.byteOffset + start, end - start).toString('hex');
@@ -237,7 +254,25 @@ export class SqliteBatchApplier {
     // not grow the table between sweeps. Ids are assigned in order, so the newest `cap` rows
     // are those above lastId - cap; a table found over its cap shrinks a few batches' worth
     // per commit rather than in one long transaction.
-    if (cap > 0 && p.count > 0 && lastId > cap) this.trimRawPackets.run(lastId - cap, p.count + TRIM_EXTRA_ROWS);
+    if (cap > 0 && lastId > cap) this.trimRawPackets.run(lastId - cap, p.count + TRIM_EXTRA_ROWS);
+    this.holdByteBudget(p.byteEnd[p.count - 1]!);
+  }
+
+  /** Deletes the oldest packets while raw_packets holds more bytes than its budget. */
+  private holdByteBudget(inserted: number): void {
+    const budget = this.byteBudget;
+    if (budget.needsCount(inserted)) budget.counted(this.rawPacketBytes.get() as number);
+    let need = budget.excess();
+    let after = 0;
+    while (need > 0) {
+      const rows = this.oldestRawPackets.all(after, TRIM_SCAN_ROWS) as SizedRow[];
+      if (rows.length === 0) break;
+      const { lastId, freed } = trimThrough(rows, need);
+      this.deleteRawPacketsThrough.run(lastId);
+      budget.deleted(freed);
+      need -= freed;
+      after = lastId;
+    }
   }
 
   private insertSampleRows(strings: readonly string[], s: SampleColumns, lastSeen: Map<number, number>): void {

@@ -181,7 +181,10 @@ function main(): void {
     const migration = migrateSqlite(db, init.path);
     const thread = new WriterThread(
       db,
-      new SqliteBatchApplier(db, { rawPacketsMaxRows: init.retention.rawPacketsMaxRows }),
+      new SqliteBatchApplier(db, {
+        rawPacketsMaxRows: init.retention.rawPacketsMaxRows,
+        rawPacketsMaxBytes: init.retention.rawPacketsMaxBytes,
+      }),
       new SqliteRetention(db, init.retention),
     );
     thread.start();

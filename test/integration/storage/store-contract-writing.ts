@@ -187,6 +187,22 @@ export function declareWritingContract(ctx: ContractContext): void {
     expect(newest.map((p) => p.at)).toEqual(Array.from({ length: 50 }, (_, i) => T0 + 3000 + 119 - i));
   });
 
+  it('holds raw_packets within rawPacketsMaxBytes with every commit, newest kept', async () => {
+    const store = await ctx.open({ retention: { rawPacketsMaxBytes: 10_000 } });
+    const bytes = new Uint8Array(100);
+    for (let flood = 1; flood <= 3; flood++) {
+      for (let i = 0; i < 120; i++) store.writer.rawPacket(packet(T0 + flood * 1000 + i, 0, { bytes }));
+      await store.writer.flush();
+      const rows = await store.reader.rawPackets({ limit: 1000 });
+      const stored = rows.reduce((sum, r) => sum + r.hex.length / 2, 0);
+      // Trimmed to 90 % of the budget once past it, oldest first.
+      expect(stored).toBeLessThanOrEqual(10_000);
+      expect(stored).toBeGreaterThanOrEqual(9_000);
+      expect(rows[0]!.at).toBe(T0 + flood * 1000 + 119);
+      expect(rows.at(-1)!.at).toBeGreaterThan(T0 + flood * 1000 - 1000);
+    }
+  });
+
   it('keeps a table forever when its limit is 0', async () => {
     const store = await ctx.open({
       retention: {

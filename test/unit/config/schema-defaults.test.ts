@@ -29,6 +29,9 @@ describe('schema defaults', () => {
         connectionHistoryMs: 90 * 86_400_000,
         rawPacketsMaxRows: 100_000,
         recordRawPackets: 'errors',
+        rawPacketsMaxBytes: 16 * 2 ** 20,
+        rawPacketMaxBytes: 256,
+        rawPacketBytesPerMinute: 64 * 1024,
         sweepIntervalMs: 3_600_000,
       });
       expect(server.storage).toEqual({ driver: 'sqlite', path: 'data/dtuhub.db', cacheSizeBytes: 32 * 2 ** 20 });

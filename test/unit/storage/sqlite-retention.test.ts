@@ -16,6 +16,9 @@ const keepAll: RetentionConfig = {
   connectionHistoryMs: 0,
   rawPacketsMaxRows: 0,
   recordRawPackets: 'all',
+  rawPacketsMaxBytes: 0,
+  rawPacketMaxBytes: 256,
+  rawPacketBytesPerMinute: 0,
   sweepIntervalMs: 3_600_000,
 };
 
