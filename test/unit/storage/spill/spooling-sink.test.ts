@@ -203,15 +203,41 @@ describe('SpoolingSink', () => {
     await sink.close();
   });
 
-  it('fails a batch it can neither commit nor journal (disk cap reached)', async () => {
+  it('holds in memory, in order, the batches the journal cannot take, and commits them when the database answers', async () => {
     const db = new FakeDatabase();
     const { journal } = await SpillJournal.open(dir, { segmentBytes: 1 << 20, maxBytes: 100 }, silentLogger());
     const sink = new SpoolingSink(db, journal, silentLogger(), OPTIONS);
     db.mode = 'down';
-    const result = await sink.write(mixedBatch(1));
-    expect(result.ok).toBe(false);
-    expect(result.error).toMatch(/spill journal is full/);
+    const batches = [mixedBatch(1), mixedBatch(2), mixedBatch(3)];
+    let settled = 0;
+    const results = batches.map((b) => sink.write(b).finally(() => settled++));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(settled).toBe(0);
+    expect(sink.health()).toMatchObject({ state: 'spilling', rowsOnDisk: 0 });
+    expect(sink.health().rowsHeld).toBe(batches.reduce((n, b) => n + b.rows, 0));
+    expect(sink.health().lastError).toMatch(/spill journal is full|ECONNREFUSED/);
+
     db.mode = 'up';
+    const done = await Promise.all(results);
+    expect(done.every((r) => r.ok && !r.spilled)).toBe(true);
+    expect(db.committed).toEqual(batches.map((b) => b.id));
+    await sink.drained();
+    expect(sink.health()).toMatchObject({ state: 'ok', rowsHeld: 0, lastError: null });
+    await sink.close();
+  });
+
+  it('fails the batches still held when it stops with neither the journal nor the database available', async () => {
+    const db = new FakeDatabase();
+    const { journal } = await SpillJournal.open(dir, { segmentBytes: 1 << 20, maxBytes: 100 }, silentLogger());
+    const sink = new SpoolingSink(db, journal, silentLogger(), OPTIONS);
+    db.mode = 'down';
+    const held = sink.write(mixedBatch(1));
+    await new Promise((r) => setTimeout(r, 20));
+    await sink.stopHolding();
+    const result = await held;
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatch(/store stopping; spill journal cannot be written: spill journal is full/);
+    expect(await sink.write(mixedBatch(2))).toMatchObject({ ok: false });
     await sink.close();
   });
 });
