@@ -33,6 +33,8 @@ export interface MysqlHistoryOptions {
   readonly replayRetryMs?: { readonly min: number; readonly max: number };
   /** Told about every group of batches replayed from the spill journal. */
   readonly onReplay?: (info: ReplayInfo) => void;
+  /** Most rows per replay transaction (benchmarks compare with 1: a record per transaction). */
+  readonly replayMaxRows?: number;
   /** The spill journal's file writes (tests make the disk full with it). */
   readonly spillFiles?: SpillFiles;
 }
@@ -149,6 +151,7 @@ export class MysqlHistory implements HistoryStore {
       retryMaxMs: replay.max,
       reportEveryMs: SPILL_REPORT_EVERY_MS,
       ...(this.options.onReplay ? { onReplay: this.options.onReplay } : {}),
+      ...(this.options.replayMaxRows ? { replayMaxRows: this.options.replayMaxRows } : {}),
     });
     const writer = new BufferedHistoryWriter(writerOptionsFor(writeBuffer, retention, this.options), spool, this.log);
     const sweepTimer = setInterval(() => void this.sweepRetention().catch(() => undefined), retention.sweepIntervalMs);

@@ -60,6 +60,23 @@ export class HeldBatches {
     }
   }
 
+  /**
+   * Moves batches, oldest first, to the journal while `append` takes them (the database
+   * failed again): they are newer than every record in it, so the order holds. Returns rows moved.
+   */
+  async toJournal(append: (batch: WriteBatch) => Promise<boolean>): Promise<number> {
+    let moved = 0;
+    while (this.inFlight === 0 && this.entries.length > 0) {
+      const entry = this.entries[0]!;
+      if (!(await append(entry.batch))) break;
+      this.entries.shift();
+      this.rowsHeld -= entry.batch.rows;
+      moved += entry.batch.rows;
+      entry.resolve({ ok: true, spilled: true, failedAttempts: entry.failedAttempts });
+    }
+    return moved;
+  }
+
   /** Fails every batch not being committed (the store is stopping): the writer counts them as dropped. */
   failWaiting(error: string): void {
     while (this.entries.length > this.inFlight) {

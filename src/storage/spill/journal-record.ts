@@ -71,3 +71,18 @@ export async function scanSegment(
     await handle.close();
   }
 }
+
+/** A record read on its own (header and payload): one larger than the read-ahead. */
+export async function readRecordAt(handle: FileHandle, offset: number): Promise<Buffer> {
+  const header = Buffer.alloc(HEADER_BYTES);
+  await readFully(handle, header, offset);
+  const bytes = Buffer.alloc(HEADER_BYTES + header.readUInt32LE(4));
+  header.copy(bytes);
+  await readFully(handle, bytes.subarray(HEADER_BYTES), offset + HEADER_BYTES);
+  return bytes;
+}
+
+/** Bytes read at once for a replay group of `maxRows`: a stored row takes 30–50 bytes. */
+export function readAheadBytes(maxRows: number): number {
+  return Math.min(8 * 2 ** 20, Math.max(64 * 1024, maxRows * 64));
+}

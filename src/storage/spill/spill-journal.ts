@@ -18,11 +18,8 @@
 // group of records being replayed is read into memory (bounded in rows by the caller).
 //
 // Disk space comes back a segment at a time, as soon as the replay has passed it: segments
-// are kept small (the store picks a size well under maxBytes) so a long replay frees space
-// as it goes. The cap counts every byte still in a file, replayed or not.
-//
-// A failed append (ENOSPC, EIO) cuts the file back to its last whole record, so what follows
-// is never written behind a torn one.
+// are small (a 16th of maxBytes in the store), and the cap counts every byte in a file. A
+// failed append (ENOSPC, EIO) cuts the file back to its last whole record.
 import { mkdirSync } from 'node:fs';
 import { open, readdir, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,7 +27,15 @@ import { crc32 } from 'node:zlib';
 import type { Logger } from '../../log.js';
 import type { WriteBatch } from '../write-batch.js';
 import { decodeBatch } from './batch-codec.js';
-import { encodeRecord, HEADER_BYTES, MAGIC, readFully, scanSegment } from './journal-record.js';
+import {
+  encodeRecord,
+  HEADER_BYTES,
+  MAGIC,
+  readAheadBytes,
+  readFully,
+  readRecordAt,
+  scanSegment,
+} from './journal-record.js';
 
 const SEGMENT_NAME = /^spill-(\d{8})\.jrnl$/;
 
@@ -304,48 +309,51 @@ export class SpillJournal {
         await this.dropFirstSegment();
         continue;
       }
-      let offset = this.readOffset;
-      while (offset < segment.bytes && (group.length === 0 || rows < maxRows)) {
-        const record = await this.readRecord(segment, offset);
+      // One read for the whole group (a record per read made the replay wait on the disk).
+      const base = this.readOffset;
+      const chunk = Buffer.allocUnsafe(Math.min(segment.bytes - base, readAheadBytes(maxRows)));
+      await readFully(await this.readerFor(segment), chunk, base);
+      let at = 0;
+      while (base + at < segment.bytes && (group.length === 0 || rows < maxRows)) {
+        const inChunk =
+          at + HEADER_BYTES <= chunk.length && at + HEADER_BYTES + chunk.readUInt32LE(at + 4) <= chunk.length;
+        if (!inChunk && group.length > 0) return group;
+        const bytes = inChunk
+          ? chunk.subarray(at, at + HEADER_BYTES + chunk.readUInt32LE(at + 4))
+          : await readRecordAt(await this.readerFor(segment), base + at);
+        const record = this.parseRecord(bytes, segment, base + at, group.length === 0);
+        at += bytes.length;
         if (record === null) {
-          // A damaged record ends the group; skipped when it comes first.
+          // A damaged record ends the group; skipped (and counted) when it comes first.
           if (group.length > 0) return group;
-          offset = this.readOffset;
           continue;
         }
         if (group.length > 0 && rows + record.rows > maxRows) return group;
         group.push(record);
         rows += record.rows;
-        offset += record.bytes;
       }
       return group;
     }
   }
 
-  /** The record at `offset`, or null when it is damaged (then counted and skipped if it comes first). */
-  private async readRecord(segment: Segment, offset: number): Promise<ReplayRecord | null> {
-    const handle = await this.readerFor(segment);
-    const header = Buffer.alloc(HEADER_BYTES);
-    await readFully(handle, header, offset);
-    const length = header.readUInt32LE(4);
-    const rows = header.readUInt32LE(8);
-    const payload = Buffer.alloc(length);
-    await readFully(handle, payload, offset + HEADER_BYTES);
-    const bytes = HEADER_BYTES + length;
-    if (header.readUInt32LE(0) === MAGIC && crc32(payload) === header.readUInt32LE(12)) {
+  /** The record in `bytes`, or null when it is damaged (then counted and skipped if it comes `first`). */
+  private parseRecord(bytes: Buffer, segment: Segment, offset: number, first: boolean): ReplayRecord | null {
+    const rows = bytes.readUInt32LE(8);
+    const payload = bytes.subarray(HEADER_BYTES);
+    if (bytes.readUInt32LE(0) === MAGIC && crc32(payload) === bytes.readUInt32LE(12)) {
       try {
-        return { batch: decodeBatch(payload), rows, bytes };
+        return { batch: decodeBatch(payload), rows, bytes: bytes.length };
       } catch (err) {
-        if (offset !== this.readOffset) return null;
+        if (!first) return null;
         this.log.error({ err, file: segment.path, offset }, 'spill journal record cannot be decoded; skipped');
       }
     } else {
-      if (offset !== this.readOffset) return null;
+      if (!first) return null;
       this.log.error({ file: segment.path, offset, rows }, 'spill journal record fails its checksum; skipped');
     }
     this.corruptRecords += 1;
     this.corruptRows += rows;
-    this.skip(rows, bytes);
+    this.skip(rows, bytes.length);
     return null;
   }
 

@@ -40,6 +40,7 @@ export interface ReplayHooks {
   readonly onReplay?: (info: ReplayInfo) => void;
 }
 
+const TIMED_OUT = Symbol('timed out');
 const FIRST_ROWS = 5_000;
 const MAX_ROWS = 50_000;
 
@@ -130,7 +131,42 @@ export class SpillReplay {
   }
 
   /** Rows per group; one batch when the inner sink commits one batch per transaction. */
-  private groupRows(): number {
+  groupRows(): number {
     return this.hooks.grouped ? this.groupSize.rows : 1;
   }
+}
+
+/** One batch, or several in one transaction when the inner sink can, within `timeoutMs`. */
+export async function writeWithin(
+  inner: GroupSink,
+  batches: readonly WriteBatch[],
+  timeoutMs: number,
+): Promise<Attempt> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);
+  });
+  try {
+    const pending = batches.length === 1 ? inner.write(batches[0]!) : inner.writeGroup!(batches);
+    const write = pending.catch((err: unknown): SinkResult => ({
+      ok: false,
+      failedAttempts: 1,
+      error: messageOf(err),
+    }));
+    const result = await Promise.race([write, deadline]);
+    if (result === TIMED_OUT)
+      return {
+        ok: false,
+        timedOut: true,
+        failedAttempts: 1,
+        error: `write took longer than ${timeoutMs} ms`,
+      };
+    return result;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

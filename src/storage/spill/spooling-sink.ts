@@ -26,7 +26,7 @@ import type { StoreState } from '../history.js';
 import type { WriteBatch } from '../write-batch.js';
 import { HeldBatches } from './held-batches.js';
 import type { SpillJournal } from './spill-journal.js';
-import { SpillReplay, type Attempt, type GroupSink, type ReplayInfo } from './spill-replay.js';
+import { messageOf, SpillReplay, writeWithin, type GroupSink, type ReplayInfo } from './spill-replay.js';
 
 export type { GroupSink, ReplayInfo };
 
@@ -62,7 +62,6 @@ export interface SpoolHealth {
   readonly rowsHeld: number;
 }
 
-const TIMED_OUT = Symbol('timed out');
 /** Longest pause between attempts while rows wait in memory: they are what the cap drops next. */
 const HELD_RETRY_MAX_MS = 1000;
 
@@ -88,6 +87,8 @@ export class SpoolingSink implements BatchSink {
   /** Set at stop: a batch that can be neither journaled nor committed fails instead of waiting. */
   private stopping = false;
   private journalError: string | null = null;
+  /** The last replay commit succeeded: the database is back, the replay catching up. */
+  private answering = false;
   private readonly replay: SpillReplay;
 
   constructor(
@@ -100,11 +101,12 @@ export class SpoolingSink implements BatchSink {
       grouped: inner.writeGroup !== undefined,
       maxRows: options.replayMaxRows,
       deadlineMs: options.writeTimeoutMs,
-      write: (batches) => this.writeWithDeadline(batches),
+      write: (batches) => writeWithin(this.inner, batches, this.options.writeTimeoutMs),
       setAside: (batch, result) => this.setAside(batch, result),
       answered: (error) => {
         // Once the database answers, the outage's error is history.
         this.lastError = error;
+        this.answering = error === null;
         this.reportSpilling();
       },
       stopped: () => this.closed,
@@ -189,7 +191,7 @@ export class SpoolingSink implements BatchSink {
       this.startReplay();
       return this.spill(batch, 0);
     }
-    const result = await this.writeWithDeadline([batch]);
+    const result = await writeWithin(this.inner, [batch], this.options.writeTimeoutMs);
     if (result.permanent) return this.setAside(batch, result);
     if (result.ok) {
       this.settle(
@@ -205,7 +207,7 @@ export class SpoolingSink implements BatchSink {
 
   /** To the journal; to memory when the journal cannot take it or batches already wait there. */
   private async spill(batch: WriteBatch, failedAttempts: number): Promise<SinkResult | Waiting> {
-    if (this.held.isEmpty) {
+    if (this.held.isEmpty && !this.follows(batch)) {
       let error: string;
       try {
         const outcome = await this.journal.append(batch);
@@ -250,33 +252,6 @@ export class SpoolingSink implements BatchSink {
     };
   }
 
-  /** One batch, or several in one transaction when the inner sink can. */
-  private async writeWithDeadline(batches: readonly WriteBatch[]): Promise<Attempt> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(() => resolve(TIMED_OUT), this.options.writeTimeoutMs);
-    });
-    try {
-      const pending = batches.length === 1 ? this.inner.write(batches[0]!) : this.inner.writeGroup!(batches);
-      const write = pending.catch((err: unknown): SinkResult => ({
-        ok: false,
-        failedAttempts: 1,
-        error: messageOf(err),
-      }));
-      const result = await Promise.race([write, deadline]);
-      if (result === TIMED_OUT)
-        return {
-          ok: false,
-          timedOut: true,
-          failedAttempts: 1,
-          error: `write took longer than ${this.options.writeTimeoutMs} ms`,
-        };
-      return result;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   // ---------------------------------------------------------------- replay
 
   private startReplay(): void {
@@ -291,6 +266,7 @@ export class SpoolingSink implements BatchSink {
       if (pause > 0) await this.sleep(!this.held.isEmpty ? Math.min(pause, HELD_RETRY_MAX_MS) : pause);
       const outcome = await this.replay.run();
       if (outcome === 'failed') {
+        if (!this.held.isEmpty) await this.journalHeld();
         if (this.stopping) this.held.failWaiting(this.stoppingError());
         pause = Math.min(Math.max(pause * 2, this.options.retryMinMs), this.options.retryMaxMs);
         continue;
@@ -332,6 +308,7 @@ export class SpoolingSink implements BatchSink {
 
   private enter(state: 'spilling', reason: string): void {
     this.lastError = reason;
+    this.answering = false;
     if (this.state === state) return;
     this.log.warn({ reason }, 'history store unavailable; spilling batches to the local journal');
     this.state = state;
@@ -351,6 +328,36 @@ export class SpoolingSink implements BatchSink {
     } else if (state === 'degraded') {
       this.log.warn({ error }, 'history store degraded: a batch needed retries');
     }
+  }
+
+  /**
+   * The replay is about to empty the journal: a new batch waits in memory for its next commit
+   * rather than being synced to disk and read back (which would keep the journal from ever
+   * emptying under load). Bounded like the queue to a slow database.
+   */
+  private follows(batch: WriteBatch): boolean {
+    return (
+      this.answering &&
+      !this.stopping &&
+      (this.journal.records <= 1 || this.journal.rows <= this.replay.groupRows()) &&
+      this.held.rows + batch.rows <= this.options.spillAboveRows
+    );
+  }
+
+  /** The database failed again: batches held while it answered go to the journal, behind the rest. */
+  private async journalHeld(): Promise<void> {
+    const moved = await this.inWriteQueue(() =>
+      this.held.toJournal(async (batch) => {
+        try {
+          if ((await this.journal.append(batch)) !== 'written') return false;
+        } catch {
+          return false;
+        }
+        this.rowsSpilled += batch.rows;
+        return true;
+      }),
+    );
+    if (moved > 0) this.log.warn({ rows: moved }, 'database failed again; batches waiting in memory journaled');
   }
 
   /** The journal refused a batch: said once until it takes one again. */
@@ -385,8 +392,4 @@ export class SpoolingSink implements BatchSink {
     if (this.lastError === null) this.log.info(fields, 'history store back; replaying the spill journal');
     else this.log.warn(fields, 'history store still spilling');
   }
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -240,4 +240,39 @@ describe('SpoolingSink', () => {
     expect(await sink.write(mixedBatch(2))).toMatchObject({ ok: false });
     await sink.close();
   });
+  it('keeps new batches in memory while the replay catches up, and journals them if the database fails again', async () => {
+    const db = new FakeDatabase();
+    const { sink } = await spool(db);
+    const [a, b, c] = [mixedBatch(1), mixedBatch(2), mixedBatch(3)];
+    db.mode = 'down';
+    await sink.write(a);
+    await sink.write(b);
+    let cResult: Promise<SinkResult> | null = null;
+    let heldWhenItFailed = -1;
+    const write = db.write.bind(db);
+    db.write = async (batch) => {
+      // The database takes A, then goes away again.
+      if (batch.id === a.id && db.mode === 'up') {
+        const result = write(batch);
+        db.mode = 'down';
+        return result;
+      }
+      if (batch.id === b.id && db.mode === 'down' && !cResult) {
+        // C comes in while the replay, which just committed A, tries B.
+        cResult = sink.write(c);
+        await new Promise((r) => setTimeout(r, 20));
+        heldWhenItFailed = sink.health().rowsHeld;
+      }
+      return write(batch);
+    };
+    db.mode = 'up';
+    await new Promise((r) => setTimeout(r, 50));
+    expect(heldWhenItFailed).toBe(c.rows);
+    expect(await cResult!).toMatchObject({ ok: true, spilled: true });
+    expect(sink.health()).toMatchObject({ state: 'spilling', rowsHeld: 0, rowsOnDisk: b.rows + c.rows });
+    db.mode = 'up';
+    await sink.drained();
+    expect(db.committed).toEqual([a.id, b.id, c.id]);
+    await sink.close();
+  });
 });
