@@ -11,6 +11,8 @@ import { liveViewersGoalRows, liveViewersSection } from './live-viewers-report.j
 import type { LiveViewersResult } from './live-viewers-scenario.js';
 import type { HistoryBenchResult } from './history-scenario.js';
 import { historyGoalRows, historySection } from './history-report.js';
+import type { SpillBenchResult } from './spill-scenario.js';
+import { spillGoalRows, spillSection } from './spill-report.js';
 import { modbusTcpGoalRows, modbusTcpSection, type ModbusTcpBenchResult } from './modbus-tcp-report.js';
 import { kib, latency, met, mib, ms, num, pct, table, us } from './report-format.js';
 import { WINDOW_PROFILE } from './window-profiler.js';
@@ -70,6 +72,8 @@ export interface BenchResults {
   readonly profiles?: readonly ProfiledRun[];
   /** History at fleet scale: long charts, bytes per point, bytes written, charts under scenario 1. */
   readonly history?: HistoryBenchResult;
+  /** Spill journal replay with load running (issue 17). */
+  readonly spill?: SpillBenchResult;
 }
 
 export const GOALS = {
@@ -339,6 +343,7 @@ function summarySection(res: BenchResults): string {
   if (res.s8) rows.push(...modbusTcpGoalRows(res.s8));
   if (res.live) rows.push(...liveViewersGoalRows(res.live));
   if (res.history) rows.push(...historyGoalRows(res.history, res.s3));
+  if (res.spill) rows.push(...spillGoalRows(res.spill));
   return `## Goals\n\n${table(['Scenario', 'Figure', 'Goal', 'Measured', 'Result'], rows)}\n`;
 }
 
@@ -755,6 +760,7 @@ ${mysqlSection(res.s6)}`,
   if (res.exports) out.push(exportSection(res.exports));
   if (res.live) out.push(liveViewersSection(res.live));
   if (res.history) out.push(historySection(res.history, res.s3));
+  if (res.spill) out.push(spillSection(res.spill));
   out.push(notesSection(res));
   if (res.profiles && res.profiles.length > 0) out.push(profileSection(res.profiles));
   return `${out.join('\n\n')}\n`;
