@@ -13,6 +13,8 @@ import type { HistoryBenchResult } from './history-scenario.js';
 import { historyGoalRows, historySection } from './history-report.js';
 import type { FloodBenchResult } from './flood-scenario.js';
 import { floodGoalRows, floodSection } from './flood-report.js';
+import type { SpillBenchResult } from './spill-scenario.js';
+import { spillGoalRows, spillSection } from './spill-report.js';
 import { modbusTcpGoalRows, modbusTcpSection, type ModbusTcpBenchResult } from './modbus-tcp-report.js';
 import { kib, latency, met, mib, ms, num, pct, table, us } from './report-format.js';
 import { WINDOW_PROFILE } from './window-profiler.js';
@@ -74,6 +76,8 @@ export interface BenchResults {
   readonly history?: HistoryBenchResult;
   /** Garbage floods and fuzzed frames on a DTU port: memory and raw_packets (issues 17, 23). */
   readonly flood?: FloodBenchResult;
+  /** Spill journal replay with load running (issue 17). */
+  readonly spill?: SpillBenchResult;
 }
 
 export const GOALS = {
@@ -344,6 +348,7 @@ function summarySection(res: BenchResults): string {
   if (res.live) rows.push(...liveViewersGoalRows(res.live));
   if (res.history) rows.push(...historyGoalRows(res.history, res.s3));
   if (res.flood) rows.push(...floodGoalRows(res.flood));
+  if (res.spill) rows.push(...spillGoalRows(res.spill));
   return `## Goals\n\n${table(['Scenario', 'Figure', 'Goal', 'Measured', 'Result'], rows)}\n`;
 }
 
@@ -761,6 +766,7 @@ ${mysqlSection(res.s6)}`,
   if (res.live) out.push(liveViewersSection(res.live));
   if (res.history) out.push(historySection(res.history, res.s3));
   if (res.flood) out.push(floodSection(res.flood));
+  if (res.spill) out.push(spillSection(res.spill));
   out.push(notesSection(res));
   if (res.profiles && res.profiles.length > 0) out.push(profileSection(res.profiles));
   return `${out.join('\n\n')}\n`;

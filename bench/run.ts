@@ -3,7 +3,7 @@
 //   npm run bench                       full run (about 25 minutes: scenario 6 paces MariaDB for 10,
 //                                       scenario 8 takes under 3)
 //   npm run bench -- --quick            short windows
-//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, 7, 8, export, live, history, flood;
+//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, 7, 8, export, live, history, flood, spill;
 //                                       history-charts, -bytes, -writes, -fleet: a part of history)
 //   npm run bench -- --base DIR         history: a built checkout before rollups, for bytes written
 //   npm run bench -- --no-profile       skip the profiled runs
@@ -28,6 +28,7 @@ import { runModbusTcpScenario } from './modbus-tcp-scenario.js';
 import { HISTORY_PARTS, runHistoryScenario } from './history-scenario.js';
 import { FLOOD_SPEC, runFloodScenario } from './flood-scenario.js';
 import { decodeBenchPoints } from './peer-decode.js';
+import { runSpillScenario, SPILL_FULL, SPILL_QUICK } from './spill-scenario.js';
 import { renderReport, type BenchResults, type DecodeCheck, type MachineInfo, type ProfiledRun } from './report.js';
 import type { SqliteRunResult } from './sqlite-proc.js';
 import {
@@ -64,7 +65,9 @@ const { values } = parseArgs({
 
 const durations = values.quick ? QUICK : FULL;
 const QUIET_AFTER_SYNC_MS = 3000;
-const only = new Set((values.only ?? '1,2,3,4,5,6,7,8,export,live,history,flood').split(',').map((s) => s.trim()));
+const only = new Set(
+  (values.only ?? '1,2,3,4,5,6,7,8,export,live,history,flood,spill').split(',').map((s) => s.trim()),
+);
 const wants = (n: string) => only.has(n);
 const startedAt = Date.now();
 const log = (line: string) => console.log(line);
@@ -312,6 +315,10 @@ async function main(): Promise<void> {
   if (wants('flood')) {
     log(`[${elapsed()}] floods: ${FLOOD_SPEC.floods} × 20 MB of random bytes on one DTU, then fuzzed frames`);
     results.flood = await runFloodScenario(FLOOD_SPEC, log);
+  }
+  if (wants('spill')) {
+    log(`[${elapsed()}] spill replay with load running (MariaDB behind a TCP switch)`);
+    results.spill = await runSpillScenario(values.quick ? SPILL_QUICK : SPILL_FULL, log);
   }
   if (!values.quick && !values['no-profile']) results.profiles = await profiled();
   results.wallSeconds = (Date.now() - startedAt) / 1000;

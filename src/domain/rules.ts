@@ -20,6 +20,7 @@ export const EVENT_TYPES = [
   'store.degraded',
   'store.spilling',
   'store.recovered',
+  'store.dropped',
   'config.reloaded',
   'rule.fired',
   'rule.recovered',

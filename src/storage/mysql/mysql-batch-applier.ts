@@ -4,7 +4,7 @@
 //
 // Every kind of row goes in multi-row INSERTs of a few hundred rows: a network round trip
 // per row would cap the rate at a few thousand rows per second. Samples, the bulk, go in
-// one LOAD DATA LOCAL per batch where the server allows it (multi-row INSERTs otherwise),
+// one LOAD DATA LOCAL per commit where the server allows it (multi-row INSERTs otherwise),
 // both ignoring a row already stored: device_data's key (device, time, point) is the row's
 // identity. A whole batch applied again is skipped by its id (applied_batches).
 //
@@ -88,7 +88,9 @@ export class MysqlBatchApplier {
     try {
       await this.rollups.recoverIfNeeded(connection, live);
       const lastSeen = new Map<number, number>();
-      for (const batch of batches) await this.applyRows(connection, batch, lastSeen, live);
+      const samples: SampleRow[][] = [];
+      for (const batch of batches) samples.push(await this.applyRows(connection, batch, lastSeen, live));
+      if (samples.some((rows) => rows.length > 0)) await this.insertSamples(connection, samples.flat());
       await this.touchDevices(connection, lastSeen);
       await this.rollups.endOfCommit(connection, live);
       await connection.commit();
@@ -122,13 +124,13 @@ export class MysqlBatchApplier {
     batch: WriteBatch,
     lastSeen: Map<number, number>,
     live: () => void,
-  ): Promise<void> {
+  ): Promise<SampleRow[]> {
     // A batch applied before (see migration 002) is skipped whole.
     const [marked] = await c.query<ResultSetHeader>(
       'INSERT IGNORE INTO applied_batches (id, rows_applied, applied_at) VALUES (?, ?, ?)',
       [batch.id, batch.rows, Date.now()],
     );
-    if (marked.affectedRows === 0) return;
+    if (marked.affectedRows === 0) return [];
     for (const op of batch.devices) {
       if (op.op === 'online') {
         const known = this.deviceIds.get(op.registrationId) ?? (await this.findDevice(c, op.registrationId, live));
@@ -220,7 +222,7 @@ export class MysqlBatchApplier {
       await holdRawPacketBytes(c, this.byteBudget, p.byteEnd[p.count - 1]!, live);
     }
 
-    if (s.count === 0) return;
+    if (s.count === 0) return [];
     const pointNames = new Set<string>();
     for (let i = 0; i < s.count; i++) pointNames.add(strings[s.point[i]!]!);
     await this.resolvePoints(c, pointNames, live);
@@ -266,8 +268,7 @@ export class MysqlBatchApplier {
        ON DUPLICATE KEY UPDATE slave = VALUES(slave), address = VALUES(address)`,
       sources,
     );
-    const rows = [...byDevice.values()].flat();
-    if (rows.length > 0) await this.insertSamples(c, rows);
+    return [...byDevice.values()].flat();
   }
 
   /**

@@ -9,8 +9,8 @@ import { BufferedHistoryWriter, writerOptionsFor, type FlushInfo } from '../buff
 import { StorageError } from '../errors.js';
 import type { HistoryReader, HistoryWriter, RetentionReport, StoreHealth } from '../history.js';
 import type { HistoryStore } from '../history-store-types.js';
-import { SpillJournal } from '../spill/spill-journal.js';
-import { SpoolingSink } from '../spill/spooling-sink.js';
+import { SpillJournal, type SpillFiles } from '../spill/spill-journal.js';
+import { SpoolingSink, type ReplayInfo } from '../spill/spooling-sink.js';
 import { poolOptions, type MysqlStorageConfig } from './mysql-config.js';
 import { migrateMysql } from './mysql-migrate.js';
 import { MysqlHistoryReader } from './mysql-reader.js';
@@ -31,6 +31,12 @@ export interface MysqlHistoryOptions {
   readonly retryDelaysMs?: readonly number[];
   /** Pauses between replay attempts while the database is down; default 500 ms doubling to 10 s. */
   readonly replayRetryMs?: { readonly min: number; readonly max: number };
+  /** Told about every group of batches replayed from the spill journal. */
+  readonly onReplay?: (info: ReplayInfo) => void;
+  /** Most rows per replay transaction (benchmarks compare with 1: a record per transaction). */
+  readonly replayMaxRows?: number;
+  /** The spill journal's file writes (tests make the disk full with it). */
+  readonly spillFiles?: SpillFiles;
 }
 
 interface Started {
@@ -44,7 +50,14 @@ interface Started {
 
 /** One quick retry on the spot (a deadlock or a dropped pooled connection); then the journal. */
 const RETRY_DELAYS_MS = [100];
-const SPILL_SEGMENT_BYTES = 64 * 2 ** 20;
+/**
+ * A replayed segment's space comes back when the replay has passed all of it: small segments
+ * free space as the replay goes. A 16th of the cap, between 64 KiB and 4 MiB (hundreds of
+ * files for a 2 GiB journal at most; each costs a file open at start).
+ */
+function spillSegmentBytes(maxBytes: number): number {
+  return Math.min(4 * 2 ** 20, Math.max(64 * 1024, Math.floor(maxBytes / 16)));
+}
 const SPILL_REPORT_EVERY_MS = 30_000;
 /** Between retention DELETEs, so the writer's commits get the locks in between. */
 const RETENTION_PAUSE_MS = 5;
@@ -107,7 +120,11 @@ export class MysqlHistory implements HistoryStore {
     try {
       const opened = await SpillJournal.open(
         resolve(spill.dir),
-        { segmentBytes: SPILL_SEGMENT_BYTES, maxBytes: spill.maxSizeBytes },
+        {
+          segmentBytes: spillSegmentBytes(spill.maxSizeBytes),
+          maxBytes: spill.maxSizeBytes,
+          ...(this.options.spillFiles ? { files: this.options.spillFiles } : {}),
+        },
         this.log,
       );
       journal = opened.journal;
@@ -134,6 +151,8 @@ export class MysqlHistory implements HistoryStore {
       retryMinMs: replay.min,
       retryMaxMs: replay.max,
       reportEveryMs: SPILL_REPORT_EVERY_MS,
+      ...(this.options.onReplay ? { onReplay: this.options.onReplay } : {}),
+      ...(this.options.replayMaxRows ? { replayMaxRows: this.options.replayMaxRows } : {}),
     });
     const writer = new BufferedHistoryWriter(writerOptionsFor(writeBuffer, retention, this.options), spool, this.log);
     const sweepTimer = setInterval(() => void this.sweepRetention().catch(() => undefined), retention.sweepIntervalMs);
@@ -204,6 +223,8 @@ export class MysqlHistory implements HistoryStore {
     clearInterval(started.sweepTimer);
     this.stopping = true;
     await this.sweeping?.catch(() => undefined);
+    // Batches waiting in memory for a full journal must not hold the writer's last flush.
+    await started.spool.stopHolding();
     await started.writer.close();
     started.reader.close();
     await started.pool.end();

@@ -2,12 +2,16 @@
 // connection, retrying a failed batch before giving it up. Async I/O, so no worker thread
 // is needed: the event loop only builds the SQL text.
 //
+// The spill replay hands it many batches at once (writeGroup): one transaction for all of
+// them is what lets a replay run at the database's speed rather than a commit per batch.
+//
 // A commit has a deadline: a server that vanished without closing the socket would
 // otherwise leave the query, and every batch behind it, waiting forever. Past it the
 // connection is destroyed, which fails the query and frees the queue.
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../../log.js';
-import type { BatchSink, SinkResult } from '../buffered-writer.js';
+import type { SinkResult } from '../buffered-writer.js';
+import type { GroupSink } from '../spill/spooling-sink.js';
 import type { WriteBatch } from '../write-batch.js';
 import { isPermanentBatchError, MysqlBatchApplier } from './mysql-batch-applier.js';
 
@@ -15,7 +19,7 @@ import { isPermanentBatchError, MysqlBatchApplier } from './mysql-batch-applier.
 const RETRY_DELAYS_MS = [100, 1000];
 const DEFAULT_DEADLINE_MS = 30_000;
 
-export class MysqlBatchSink implements BatchSink {
+export class MysqlBatchSink implements GroupSink {
   private readonly applier: MysqlBatchApplier;
   /** The previous write: each batch waits for it, so results come back in order. */
   private tail: Promise<unknown> = Promise.resolve();
@@ -36,7 +40,12 @@ export class MysqlBatchSink implements BatchSink {
   }
 
   write(batch: WriteBatch): Promise<SinkResult> {
-    const result = this.tail.then(() => this.commit(batch));
+    return this.writeGroup([batch]);
+  }
+
+  /** Commits the batches in order in one transaction, all or nothing. */
+  writeGroup(batches: readonly WriteBatch[]): Promise<SinkResult> {
+    const result = this.tail.then(() => this.commit(batches));
     this.tail = result;
     return result;
   }
@@ -60,7 +69,7 @@ export class MysqlBatchSink implements BatchSink {
     }
   }
 
-  private async commit(batch: WriteBatch): Promise<SinkResult> {
+  private async commit(batches: readonly WriteBatch[]): Promise<SinkResult> {
     let failedAttempts = 0;
     for (;;) {
       const started = performance.now();
@@ -71,7 +80,7 @@ export class MysqlBatchSink implements BatchSink {
         let timedOut = false;
         try {
           await Promise.race([
-            this.applier.apply(connection, [batch]),
+            this.applier.apply(connection, batches),
             new Promise<never>((_, reject) => {
               timer = setTimeout(() => {
                 timedOut = true;
@@ -91,7 +100,8 @@ export class MysqlBatchSink implements BatchSink {
         const error = err instanceof Error ? err.message : String(err);
         if (isPermanentBatchError(err)) return { ok: false, permanent: true, failedAttempts, error };
         const delay = this.retryDelaysMs[failedAttempts - 1];
-        this.log.warn({ rows: batch.rows, attempt: failedAttempts, error }, 'history batch failed');
+        const rows = batches.reduce((n, b) => n + b.rows, 0);
+        this.log.warn({ rows, batches: batches.length, attempt: failedAttempts, error }, 'history batch failed');
         if (delay === undefined) return { ok: false, failedAttempts, error };
         await new Promise((resolve) => setTimeout(resolve, delay));
       }

@@ -14,20 +14,29 @@
 // its start, so batches replayed just before the stop come again. Stores skip a batch id
 // they have applied (migration 002), so that costs a lookup, not a duplicate.
 //
-// Memory stays small whatever the journal's size: per segment, a few counters; the one
-// batch being replayed is the only one read into memory.
+// Memory stays small whatever the journal's size: per segment, a few counters; only the
+// group of records being replayed is read into memory (bounded in rows by the caller).
+//
+// Disk space comes back a segment at a time, as soon as the replay has passed it: segments
+// are small (a 16th of maxBytes in the store), and the cap counts every byte in a file. A
+// failed append (ENOSPC, EIO) cuts the file back to its last whole record.
 import { mkdirSync } from 'node:fs';
 import { open, readdir, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Logger } from '../../log.js';
 import type { WriteBatch } from '../write-batch.js';
-import { decodeBatch, encodeBatch } from './batch-codec.js';
+import { decodeBatch } from './batch-codec.js';
+import {
+  encodeRecord,
+  HEADER_BYTES,
+  MAGIC,
+  readAheadBytes,
+  readFully,
+  readRecordAt,
+  scanSegment,
+} from './journal-record.js';
 
-const MAGIC = 0x4a525444; // "DTRJ" read little-endian
-const HEADER_BYTES = 16;
-/** No batch comes near this; a larger length in a header means a corrupt header. */
-const MAX_RECORD_BYTES = 1 << 30;
 const SEGMENT_NAME = /^spill-(\d{8})\.jrnl$/;
 
 export interface SpillJournalOptions {
@@ -35,7 +44,24 @@ export interface SpillJournalOptions {
   readonly segmentBytes: number;
   /** Refuse appends past this total size (the disk is bounded too). */
   readonly maxBytes: number;
+  /** Where records are written: the seam a test uses to make the disk full. */
+  readonly files?: SpillFiles;
 }
+
+/** The journal's one file write, so that a full disk can be simulated. */
+export interface SpillFiles {
+  write(
+    handle: FileHandle,
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<{ bytesWritten: number }>;
+}
+
+const NODE_FILES: SpillFiles = {
+  write: (handle, buffer, offset, length, position) => handle.write(buffer, offset, length, position),
+};
 
 interface Segment {
   readonly seq: number;
@@ -69,6 +95,9 @@ export class SpillJournal {
   private pendingRows = 0;
   private pendingBytes = 0;
   private pendingRecords = 0;
+  /** Bytes in the files, replayed or not: what the disk holds. */
+  private fileBytes = 0;
+  private readonly files: SpillFiles;
   /** Records skipped at replay because their CRC or content was wrong. */
   corruptRecords = 0;
   corruptRows = 0;
@@ -77,7 +106,9 @@ export class SpillJournal {
     readonly dir: string,
     private readonly options: SpillJournalOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.files = options.files ?? NODE_FILES;
+  }
 
   /** Opens (creating `dir` if needed) and checks the journal, cutting off a torn last record. */
   static async open(
@@ -103,6 +134,11 @@ export class SpillJournal {
     return this.pendingRecords;
   }
 
+  /** Bytes the journal's files take on disk, including replayed records of the oldest one. */
+  get diskBytes(): number {
+    return this.fileBytes;
+  }
+
   get isEmpty(): boolean {
     return this.pendingRecords === 0;
   }
@@ -125,15 +161,25 @@ export class SpillJournal {
   }
 
   /** The oldest record not yet replayed, or null when there is none. Skips corrupt records. */
-  next(): Promise<ReplayRecord | null> {
-    const result = this.tail.then(() => this.readNext());
+  async next(): Promise<ReplayRecord | null> {
+    return (await this.nextGroup(1))[0] ?? null;
+  }
+
+  /**
+   * The oldest records not yet replayed, in order: at least one (none when the journal is
+   * empty), then more while they stay within `maxRows` and the same segment. Skips corrupt
+   * records. Nothing is consumed until `consumed()` says so.
+   */
+  nextGroup(maxRows: number): Promise<ReplayRecord[]> {
+    const result = this.tail.then(() => this.readGroup(maxRows));
     this.tail = result.catch(() => undefined);
     return result;
   }
 
-  /** Marks the record `next()` returned as replayed; deletes segments fully replayed. */
-  consumed(record: ReplayRecord): Promise<void> {
-    const result = this.tail.then(() => this.consume(record));
+  /** Marks records `next()`/`nextGroup()` returned as replayed; deletes segments fully replayed. */
+  consumed(records: ReplayRecord | readonly ReplayRecord[]): Promise<void> {
+    const list = Array.isArray(records) ? records : [records as ReplayRecord];
+    const result = this.tail.then(() => this.consume(list));
     this.tail = result.catch(() => undefined);
     return result;
   }
@@ -180,6 +226,7 @@ export class SpillJournal {
       this.pendingRecords += records;
       this.pendingRows += rows;
       this.pendingBytes += bytes;
+      this.fileBytes += bytes;
     }
     return { records: this.pendingRecords, rows: this.pendingRows, bytes: this.pendingBytes, tornBytes };
   }
@@ -200,22 +247,35 @@ export class SpillJournal {
 
   private async appendNow(batch: WriteBatch): Promise<'written' | 'full'> {
     const record = encodeRecord(batch);
-    if (this.pendingBytes + record.length > this.options.maxBytes) return 'full';
+    if (this.fileBytes + record.length > this.options.maxBytes) return 'full';
     let segment = this.segments.at(-1);
     if (!segment || !this.appendHandle || segment.bytes + record.length > this.options.segmentBytes) {
       segment = await this.startSegment(segment);
     }
     const handle = this.appendHandle!;
-    let written = 0;
-    while (written < record.length) {
-      const { bytesWritten } = await handle.write(record, written, record.length - written, segment.bytes + written);
-      written += bytesWritten;
+    try {
+      let written = 0;
+      while (written < record.length) {
+        const { bytesWritten } = await this.files.write(
+          handle,
+          record,
+          written,
+          record.length - written,
+          segment.bytes + written,
+        );
+        written += bytesWritten;
+      }
+      await handle.datasync();
+    } catch (err) {
+      // Give back what the torn record took; if even that fails, the open scan cuts it off.
+      await handle.truncate(segment.bytes).catch(() => undefined);
+      throw err;
     }
-    await handle.datasync();
     segment.bytes += record.length;
     this.pendingRecords += 1;
     this.pendingRows += batch.rows;
     this.pendingBytes += record.length;
+    this.fileBytes += record.length;
     return 'written';
   }
 
@@ -234,50 +294,71 @@ export class SpillJournal {
     return segment;
   }
 
-  private async readNext(): Promise<ReplayRecord | null> {
+  private async readGroup(maxRows: number): Promise<ReplayRecord[]> {
+    const group: ReplayRecord[] = [];
+    let rows = 0;
     for (;;) {
       const segment = this.segments[0];
-      if (!segment) return null;
+      if (!segment) return group;
       if (this.pendingRecords === 0) {
         await this.reset();
-        return null;
+        return group;
       }
       if (this.readOffset >= segment.bytes) {
-        if (this.segments.length === 1) return null;
+        if (this.segments.length === 1) return group;
         await this.dropFirstSegment();
         continue;
       }
-      const handle = await this.readerFor(segment);
-      const header = Buffer.alloc(HEADER_BYTES);
-      await readFully(handle, header, this.readOffset);
-      const length = header.readUInt32LE(4);
-      const rows = header.readUInt32LE(8);
-      const payload = Buffer.alloc(length);
-      await readFully(handle, payload, this.readOffset + HEADER_BYTES);
-      const bytes = HEADER_BYTES + length;
-      if (header.readUInt32LE(0) === MAGIC && crc32(payload) === header.readUInt32LE(12)) {
-        try {
-          return { batch: decodeBatch(payload), rows, bytes };
-        } catch (err) {
-          this.log.error(
-            { err, file: segment.path, offset: this.readOffset },
-            'spill journal record cannot be decoded; skipped',
-          );
+      // One read for the whole group (a record per read made the replay wait on the disk).
+      const base = this.readOffset;
+      const chunk = Buffer.allocUnsafe(Math.min(segment.bytes - base, readAheadBytes(maxRows)));
+      await readFully(await this.readerFor(segment), chunk, base);
+      let at = 0;
+      while (base + at < segment.bytes && (group.length === 0 || rows < maxRows)) {
+        const inChunk =
+          at + HEADER_BYTES <= chunk.length && at + HEADER_BYTES + chunk.readUInt32LE(at + 4) <= chunk.length;
+        if (!inChunk && group.length > 0) return group;
+        const bytes = inChunk
+          ? chunk.subarray(at, at + HEADER_BYTES + chunk.readUInt32LE(at + 4))
+          : await readRecordAt(await this.readerFor(segment), base + at);
+        const record = this.parseRecord(bytes, segment, base + at, group.length === 0);
+        at += bytes.length;
+        if (record === null) {
+          // A damaged record ends the group; skipped (and counted) when it comes first.
+          if (group.length > 0) return group;
+          continue;
         }
-      } else {
-        this.log.error(
-          { file: segment.path, offset: this.readOffset, rows },
-          'spill journal record fails its checksum; skipped',
-        );
+        if (group.length > 0 && rows + record.rows > maxRows) return group;
+        group.push(record);
+        rows += record.rows;
       }
-      this.corruptRecords += 1;
-      this.corruptRows += rows;
-      this.skip(rows, bytes);
+      return group;
     }
   }
 
-  private async consume(record: ReplayRecord): Promise<void> {
-    this.skip(record.rows, record.bytes);
+  /** The record in `bytes`, or null when it is damaged (then counted and skipped if it comes `first`). */
+  private parseRecord(bytes: Buffer, segment: Segment, offset: number, first: boolean): ReplayRecord | null {
+    const rows = bytes.readUInt32LE(8);
+    const payload = bytes.subarray(HEADER_BYTES);
+    if (bytes.readUInt32LE(0) === MAGIC && crc32(payload) === bytes.readUInt32LE(12)) {
+      try {
+        return { batch: decodeBatch(payload), rows, bytes: bytes.length };
+      } catch (err) {
+        if (!first) return null;
+        this.log.error({ err, file: segment.path, offset }, 'spill journal record cannot be decoded; skipped');
+      }
+    } else {
+      if (!first) return null;
+      this.log.error({ file: segment.path, offset, rows }, 'spill journal record fails its checksum; skipped');
+    }
+    this.corruptRecords += 1;
+    this.corruptRows += rows;
+    this.skip(rows, bytes.length);
+    return null;
+  }
+
+  private async consume(records: readonly ReplayRecord[]): Promise<void> {
+    for (const record of records) this.skip(record.rows, record.bytes);
     const segment = this.segments[0];
     if (!segment || this.readOffset < segment.bytes) return;
     if (this.segments.length > 1) await this.dropFirstSegment();
@@ -298,6 +379,7 @@ export class SpillJournal {
       this.readHandle = null;
     }
     await rm(segment.path, { force: true });
+    this.fileBytes -= segment.bytes;
     this.readOffset = 0;
   }
 
@@ -313,67 +395,5 @@ export class SpillJournal {
     await this.readHandle?.handle.close();
     this.readHandle = { seq: segment.seq, handle: await open(segment.path, 'r') };
     return this.readHandle.handle;
-  }
-}
-
-function encodeRecord(batch: WriteBatch): Buffer {
-  const payload = encodeBatch(batch);
-  const header = Buffer.allocUnsafe(HEADER_BYTES);
-  header.writeUInt32LE(MAGIC, 0);
-  header.writeUInt32LE(payload.length, 4);
-  header.writeUInt32LE(batch.rows, 8);
-  header.writeUInt32LE(crc32(payload), 12);
-  return Buffer.concat([header, payload]);
-}
-
-async function readFully(handle: FileHandle, into: Buffer, position: number): Promise<void> {
-  let read = 0;
-  while (read < into.length) {
-    const { bytesRead } = await handle.read(into, read, into.length - read, position + read);
-    if (bytesRead === 0) throw new Error(`spill journal ends early at byte ${position + read}`);
-    read += bytesRead;
-  }
-}
-
-/**
- * Walks a segment's record headers. The checksum of the last record is checked too when the
- * segment is the newest one: that is where a crash tears a record.
- */
-async function scanSegment(
-  path: string,
-  newest: boolean,
-): Promise<{ records: number; rows: number; bytes: number; size: number }> {
-  const handle = await open(path, 'r');
-  try {
-    const size = (await handle.stat()).size;
-    const header = Buffer.alloc(HEADER_BYTES);
-    let offset = 0;
-    let records = 0;
-    let rows = 0;
-    let lastStart = -1;
-    let lastRows = 0;
-    while (offset + HEADER_BYTES <= size) {
-      await readFully(handle, header, offset);
-      const length = header.readUInt32LE(4);
-      if (header.readUInt32LE(0) !== MAGIC || length > MAX_RECORD_BYTES || offset + HEADER_BYTES + length > size) break;
-      lastStart = offset;
-      lastRows = header.readUInt32LE(8);
-      records += 1;
-      rows += lastRows;
-      offset += HEADER_BYTES + length;
-    }
-    if (newest && lastStart >= 0) {
-      await readFully(handle, header, lastStart);
-      const payload = Buffer.alloc(header.readUInt32LE(4));
-      await readFully(handle, payload, lastStart + HEADER_BYTES);
-      if (crc32(payload) !== header.readUInt32LE(12)) {
-        records -= 1;
-        rows -= lastRows;
-        offset = lastStart;
-      }
-    }
-    return { records, rows, bytes: offset, size };
-  } finally {
-    await handle.close();
   }
 }

@@ -31,8 +31,8 @@ const OUTAGE_HALF_MS = 30_000;
  */
 const ANSWER_MS = 5;
 /**
- * A bound, not a goal: the journal is replayed one transaction per record while polling
- * goes on, which takes about 15 s here but several times that when MariaDB shares a busy
+ * A bound, not a goal: the journal is replayed (many records per transaction) while polling
+ * goes on, which takes seconds here but several times that when MariaDB shares a busy
  * machine.
  */
 const REPLAY_WAIT_MS = 150_000;

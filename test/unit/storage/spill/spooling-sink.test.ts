@@ -203,15 +203,76 @@ describe('SpoolingSink', () => {
     await sink.close();
   });
 
-  it('fails a batch it can neither commit nor journal (disk cap reached)', async () => {
+  it('holds in memory, in order, the batches the journal cannot take, and commits them when the database answers', async () => {
     const db = new FakeDatabase();
     const { journal } = await SpillJournal.open(dir, { segmentBytes: 1 << 20, maxBytes: 100 }, silentLogger());
     const sink = new SpoolingSink(db, journal, silentLogger(), OPTIONS);
     db.mode = 'down';
-    const result = await sink.write(mixedBatch(1));
-    expect(result.ok).toBe(false);
-    expect(result.error).toMatch(/spill journal is full/);
+    const batches = [mixedBatch(1), mixedBatch(2), mixedBatch(3)];
+    let settled = 0;
+    const results = batches.map((b) => sink.write(b).finally(() => settled++));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(settled).toBe(0);
+    expect(sink.health()).toMatchObject({ state: 'spilling', rowsOnDisk: 0 });
+    expect(sink.health().rowsHeld).toBe(batches.reduce((n, b) => n + b.rows, 0));
+    expect(sink.health().lastError).toMatch(/spill journal is full|ECONNREFUSED/);
+
     db.mode = 'up';
+    const done = await Promise.all(results);
+    expect(done.every((r) => r.ok && !r.spilled)).toBe(true);
+    expect(db.committed).toEqual(batches.map((b) => b.id));
+    await sink.drained();
+    expect(sink.health()).toMatchObject({ state: 'ok', rowsHeld: 0, lastError: null });
+    await sink.close();
+  });
+
+  it('fails the batches still held when it stops with neither the journal nor the database available', async () => {
+    const db = new FakeDatabase();
+    const { journal } = await SpillJournal.open(dir, { segmentBytes: 1 << 20, maxBytes: 100 }, silentLogger());
+    const sink = new SpoolingSink(db, journal, silentLogger(), OPTIONS);
+    db.mode = 'down';
+    const held = sink.write(mixedBatch(1));
+    await new Promise((r) => setTimeout(r, 20));
+    await sink.stopHolding();
+    const result = await held;
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatch(/store stopping; spill journal cannot be written: spill journal is full/);
+    expect(await sink.write(mixedBatch(2))).toMatchObject({ ok: false });
+    await sink.close();
+  });
+  it('keeps new batches in memory while the replay catches up, and journals them if the database fails again', async () => {
+    const db = new FakeDatabase();
+    const { sink } = await spool(db);
+    const [a, b, c] = [mixedBatch(1), mixedBatch(2), mixedBatch(3)];
+    db.mode = 'down';
+    await sink.write(a);
+    await sink.write(b);
+    let cResult: Promise<SinkResult> | null = null;
+    let heldWhenItFailed = -1;
+    const write = db.write.bind(db);
+    db.write = async (batch) => {
+      // The database takes A, then goes away again.
+      if (batch.id === a.id && db.mode === 'up') {
+        const result = write(batch);
+        db.mode = 'down';
+        return result;
+      }
+      if (batch.id === b.id && db.mode === 'down' && !cResult) {
+        // C comes in while the replay, which just committed A, tries B.
+        cResult = sink.write(c);
+        await new Promise((r) => setTimeout(r, 20));
+        heldWhenItFailed = sink.health().rowsHeld;
+      }
+      return write(batch);
+    };
+    db.mode = 'up';
+    await new Promise((r) => setTimeout(r, 50));
+    expect(heldWhenItFailed).toBe(c.rows);
+    expect(await cResult!).toMatchObject({ ok: true, spilled: true });
+    expect(sink.health()).toMatchObject({ state: 'spilling', rowsHeld: 0, rowsOnDisk: b.rows + c.rows });
+    db.mode = 'up';
+    await sink.drained();
+    expect(db.committed).toEqual([a.id, b.id, c.id]);
     await sink.close();
   });
 });
