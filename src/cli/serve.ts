@@ -18,6 +18,13 @@ export async function runServe(configDir: string): Promise<number> {
   }
   const log = createLogger(config.server.logging);
   const app = new DtuhubApp(config, log);
+  // Listening from the first moment: a signal while the app starts (opening the store,
+  // replaying a spill journal) stops it once started, instead of killing it mid-way.
+  let signalled: ((signal: string) => void) | null = null;
+  const pending: string[] = [];
+  const onSignal = (signal: string) => (signalled ? signalled(signal) : pending.push(signal));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
   try {
     await app.start();
   } catch (err) {
@@ -45,7 +52,7 @@ export async function runServe(configDir: string): Promise<number> {
         },
       );
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    signalled = stop;
+    if (pending[0]) stop(pending[0]);
   });
 }
