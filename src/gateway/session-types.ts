@@ -8,6 +8,7 @@ import type { GatewayEvents, OfflineReason, Remote } from '../domain/events.js';
 import type { TickScheduler } from '../link/index.js';
 import type { Logger } from '../log.js';
 import type { GatewayCounters } from './counters.js';
+import type { RegistrationFailures } from './registration-failures.js';
 import type { DeviceRegistry } from './registry.js';
 
 export interface SessionContext {
@@ -21,6 +22,8 @@ export interface SessionContext {
   /** Shared by every session: poll schedules, response timeouts and heartbeat checks. */
   readonly scheduler: TickScheduler;
   readonly recordPackets: RetentionConfig['recordRawPackets'];
+  /** Failed registrations by listener and address (absent: not tracked, as in benches). */
+  readonly registrationFailures?: RegistrationFailures;
 }
 
 export type SessionState = 'registering' | 'active' | 'closed';
