@@ -51,7 +51,8 @@ export class RegistrationGate {
       return;
     }
     const choice = chooseLink(this.links, this.pending, this.pending.length);
-    const sameCandidate = choice.kind === 'chosen' && choice.index === this.quietIndex && choice.id === this.quietId;
+    const candidate = choice.kind === 'chosen' ? this.stablePart(choice.index, choice.id) : '';
+    const sameCandidate = choice.kind === 'chosen' && choice.index === this.quietIndex && candidate === this.quietId;
     // Bytes that leave the ID as it was (heartbeats after it) do not restart the quiet gap:
     // a DTU beating every few seconds must not hold its own registration back.
     if (!sameCandidate) this.scheduler.cancel(this.quietJob);
@@ -73,7 +74,7 @@ export class RegistrationGate {
     const gap = rule.type === 'ascii' ? (rule.quietGapMs ?? DEFAULT_QUIET_GAP_MS) : DEFAULT_QUIET_GAP_MS;
     const left = this.deadline - now - 2 * this.scheduler.tickMs;
     this.quietIndex = choice.index;
-    this.quietId = choice.id;
+    this.quietId = candidate;
     this.scheduler.schedule(this.quietJob, Math.max(0, Math.min(gap, left)));
   }
 
@@ -83,6 +84,25 @@ export class RegistrationGate {
     this.scheduler.cancel(this.timeoutJob);
     this.scheduler.cancel(this.quietJob);
     this.pending = EMPTY;
+  }
+
+  /**
+   * The ID without the heartbeats after it, whole or begun (`H` of `HB`): heartbeats arriving
+   * after the ID, even byte by byte, leave the candidate as it was and do not restart the
+   * quiet gap.
+   */
+  private stablePart(index: number, id: string): string {
+    const heartbeat = this.links[index]!.heartbeat?.pattern.toString('latin1') ?? '';
+    if (heartbeat.length === 0) return id;
+    let out = id;
+    for (let n = Math.min(heartbeat.length - 1, out.length - 1); n > 0; n--) {
+      if (out.endsWith(heartbeat.slice(0, n))) {
+        out = out.slice(0, out.length - n);
+        break;
+      }
+    }
+    while (out.length > heartbeat.length && out.endsWith(heartbeat)) out = out.slice(0, out.length - heartbeat.length);
+    return out;
   }
 
   private onQuiet(): void {
