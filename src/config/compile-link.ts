@@ -74,9 +74,8 @@ export function compileRegistration(r: RegistrationYaml, at: YamlPath, sink: Iss
 
 function compileInteger(r: RegistrationYaml & { type: 'integer' }, at: YamlPath, sink: IssueSink): RegistrationRule {
   const rule: IntegerRegistration = { type: 'integer', mode: r.mode, bytes: r.bytes, endian: r.endian };
-  const largest = (1n << BigInt(r.bytes * 8)) - 1n;
-  const min = r.min === undefined ? undefined : BigInt(r.min);
-  const max = r.max === undefined ? undefined : BigInt(r.max);
+  const largest = 2 ** (r.bytes * 8) - 1;
+  const { min, max } = r;
   if (max !== undefined && max > largest) sink.add([...at, 'max'], `must fit in ${r.bytes} bytes (≤ ${largest})`);
   if (min !== undefined && min > (max ?? largest)) sink.add([...at, 'min'], `must be ≤ max (${max ?? largest})`);
   // Absent bounds stay absent: no bound.

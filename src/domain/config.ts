@@ -208,9 +208,12 @@ export interface IntegerRegistration extends RegistrationBase {
   /** 2, 4 or 8 bytes; the ID is stored as the decimal string (e.g. `7001`). */
   readonly bytes: 2 | 4 | 8;
   readonly endian: 'big' | 'little';
-  /** Smallest and largest accepted ID (absent: no bound): the rest of the number space is junk. */
-  readonly min?: bigint;
-  readonly max?: bigint;
+  /**
+   * Smallest and largest accepted ID (absent: no bound): the rest of the number space is
+   * junk. Numbers, not bigints, so the config stays JSON (`GET /api/config`).
+   */
+  readonly min?: number;
+  readonly max?: number;
 }
 
 export interface HeartbeatRule {

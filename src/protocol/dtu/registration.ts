@@ -78,7 +78,7 @@ function matchInteger(rule: IntegerRegistration, buf: Uint8Array, start: number,
   if (rule.bytes === 2) id = BigInt(little ? view.readUInt16LE(0) : view.readUInt16BE(0));
   else if (rule.bytes === 4) id = BigInt(little ? view.readUInt32LE(0) : view.readUInt32BE(0));
   else id = little ? view.readBigUInt64LE(0) : view.readBigUInt64BE(0);
-  if ((rule.min !== undefined && id < rule.min) || (rule.max !== undefined && id > rule.max))
+  if ((rule.min !== undefined && id < BigInt(rule.min)) || (rule.max !== undefined && id > BigInt(rule.max)))
     return { kind: 'invalid', reason: 'out-of-range' };
   return { kind: 'matched', id: String(id), consumed: rule.bytes };
 }

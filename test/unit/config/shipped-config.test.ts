@@ -118,7 +118,7 @@ describe('the shipped example config', () => {
   it('describes the typed link with a 4-byte big-endian integer ID and the default type bytes', () => {
     const link = config.points.links.get('typed')!;
     // The user's IDs are small numbers: the bound keeps junk off the shared port 22334.
-    expect(link.registration).toEqual({ type: 'integer', mode: 'once', bytes: 4, endian: 'big', max: 999_999n });
+    expect(link.registration).toEqual({ type: 'integer', mode: 'once', bytes: 4, endian: 'big', max: 999_999 });
     expect(link.typed).toEqual({
       heartbeatType: 2,
       dataType: 3,

@@ -20,7 +20,7 @@ const rules: Record<string, RegistrationRule> = {
   'closed pattern': { ...asciiRegistration, pattern: /^(DTU\d{5})/ },
   'open pattern': { ...asciiRegistration, pattern: /^ID:(\w+)/ },
   'hex prefix': { type: 'hex', mode: 'once', length: 4, prefix: Buffer.from([0xaa, 0x55]) },
-  integer: { type: 'integer', mode: 'once', bytes: 4, endian: 'big', max: 999_999n },
+  integer: { type: 'integer', mode: 'once', bytes: 4, endian: 'big', max: 999_999 },
 };
 
 type Outcome = { id: string; consumed: number } | { failed: string } | 'timeout';
