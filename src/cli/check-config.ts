@@ -29,10 +29,11 @@ export function summarize(config: DtuhubConfig): string[] {
   const lines = [`config OK: ${config.configDir}`];
   lines.push(`listeners (${server.listeners.length}):`);
   for (const l of server.listeners) {
-    const link = points.links.get(l.link);
-    lines.push(
-      `  ${l.name} ${l.host}:${l.port} → link ${l.link} (${link?.framing ?? '?'}, ${link?.registration.type ?? '?'} registration)`,
-    );
+    const links = l.links.map((name) => {
+      const link = points.links.get(name);
+      return `${name} (${link?.framing ?? '?'}, ${link?.registration.type ?? '?'} registration)`;
+    });
+    lines.push(`  ${l.name} ${l.host}:${l.port} → link ${links.join(', then ')}`);
   }
   if (server.channels.length > 0) {
     lines.push(`channels (${server.channels.length}):`);

@@ -1,7 +1,9 @@
 // One entry of `links:` → LinkConfig: how DTUs on a listener register, beat and frame.
-import type { LinkConfig, RegistrationRule, TypedFramingConfig } from '../domain/config.js';
+import type { IntegerRegistration, LinkConfig, RegistrationRule, TypedFramingConfig } from '../domain/config.js';
 import { bytesField, compileHeartbeat } from './compile-bytes.js';
+import { ms } from './durations.js';
 import type { YamlPath } from './errors.js';
+import type { DurationText } from './schema/common.js';
 import type { LinkYaml, RegistrationYaml, TypedYaml } from './schema/points.schema.js';
 import { captureGroupCount, compileRegex } from './units.js';
 import type { IssueSink } from './yaml-source.js';
@@ -53,18 +55,39 @@ export function compileRegistration(r: RegistrationYaml, at: YamlPath, sink: Iss
         prefix: bytesField(r.prefix, 'hex', [...at, 'prefix'], sink),
       };
     case 'integer':
-      return { type: 'integer', mode: r.mode, bytes: r.bytes, endian: r.endian };
+      return compileInteger(r, at, sink);
     case 'fixed':
       // Convenience spelling of a fixed-length ID, compiled to the ascii or hex rule.
       if (r.encoding === 'hex') return { type: 'hex', mode: r.mode, length: r.length, prefix: null };
-      return { type: 'ascii', mode: r.mode, maxLength: r.length, length: r.length, pattern: null, terminator: null };
+      return {
+        type: 'ascii',
+        mode: r.mode,
+        maxLength: r.length,
+        minLength: r.length,
+        quietGapMs: 0,
+        length: r.length,
+        pattern: null,
+        terminator: null,
+      };
   }
 }
 
+function compileInteger(r: RegistrationYaml & { type: 'integer' }, at: YamlPath, sink: IssueSink): RegistrationRule {
+  const rule: IntegerRegistration = { type: 'integer', mode: r.mode, bytes: r.bytes, endian: r.endian };
+  const largest = 2 ** (r.bytes * 8) - 1;
+  const { min, max } = r;
+  if (max !== undefined && max > largest) sink.add([...at, 'max'], `must fit in ${r.bytes} bytes (≤ ${largest})`);
+  if (min !== undefined && min > (max ?? largest)) sink.add([...at, 'min'], `must be ≤ max (${max ?? largest})`);
+  // Absent bounds stay absent: no bound.
+  return { ...rule, ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) };
+}
+
 function compileAscii(r: RegistrationYaml & { type: 'ascii' }, at: YamlPath, sink: IssueSink): RegistrationRule {
-  const { maxLength, mode } = r;
+  const { maxLength, minLength, mode } = r;
   const length = r.length ?? null;
   if (length !== null && length > maxLength) sink.add([...at, 'length'], `must be ≤ maxLength (${maxLength})`);
+  if (minLength > maxLength) sink.add([...at, 'minLength'], `must be ≤ maxLength (${maxLength})`);
+  const quietGapMs = ms(r.quietGap as DurationText);
 
   let pattern: RegExp | null = null;
   if (r.pattern !== undefined) {
@@ -75,5 +98,5 @@ function compileAscii(r: RegistrationYaml & { type: 'ascii' }, at: YamlPath, sin
   const terminator = bytesField(r.terminator, 'ascii', [...at, 'terminator'], sink);
   const ways = [length !== null, pattern !== null, terminator !== null].filter(Boolean).length;
   if (ways > 1) sink.add(at, 'give at most one of length, pattern and terminator');
-  return { type: 'ascii', mode, maxLength, length, pattern, terminator };
+  return { type: 'ascii', mode, maxLength, minLength, quietGapMs, length, pattern, terminator };
 }

@@ -201,7 +201,8 @@ function compileListeners(raw: readonly ListenerYaml[], sink: IssueSink): Locate
       return;
     }
     names.set(name, index);
-    out.push({ listener: { name, host, port, link }, index });
+    const links = typeof link === 'string' ? [link] : link;
+    out.push({ listener: { name, host, port, link: links[0]!, links }, index });
   });
   return out;
 }

@@ -49,10 +49,11 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
   // Listener → link is the one reference between the two files; without a readable
   // points.yml every listener would be reported, repeating the real problem.
   for (const { listener, index } of pointsFile.readable ? listeners : []) {
-    if (!declaredLinks.has(listener.link)) {
+    for (const link of listener.links) {
+      if (declaredLinks.has(link)) continue;
       serverFile.sink.add(
         ['listeners', index, 'link'],
-        `unknown link "${listener.link}" in ${POINTS_FILE}${known(declaredLinks)}`,
+        `unknown link "${link}" in ${POINTS_FILE}${known(declaredLinks)}`,
       );
     }
   }
@@ -91,7 +92,7 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
   }
   const server = { ...draft, sessions: resolveTimerResolution(draft.sessions, points) };
   const linksInUse = [
-    ...listeners.map(({ listener }) => listener.link),
+    ...listeners.flatMap(({ listener }) => listener.links),
     ...channels.map(({ channel }) => (channel.type === 'rtu-over-tcp' ? channel.link : null)),
   ];
   const unsolicitedInUse = linksInUse.some(

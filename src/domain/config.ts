@@ -49,8 +49,13 @@ export interface ListenerConfig {
   readonly name: string;
   readonly host: string;
   readonly port: number;
-  /** Name of a link (framing profile) in points.yml. */
+  /** The first of `links`: the link a simulated DTU for this listener speaks. */
   readonly link: string;
+  /**
+   * Links (framing profiles) in points.yml, in order: a connection takes the first whose
+   * registration rule accepts its first bytes (one port, mixed fleets).
+   */
+  readonly links: readonly string[];
 }
 
 export interface SessionLimits {
@@ -174,10 +179,20 @@ interface RegistrationBase {
   readonly mode: 'once' | 'every-packet';
 }
 
+/** `registration.quietGap` by default: longer than the pauses inside one cellular registration. */
+export const DEFAULT_QUIET_GAP_MS = 1000;
+
 export interface AsciiRegistration extends RegistrationBase {
   readonly type: 'ascii';
   /** Longest accepted ID in bytes (default 40). */
   readonly maxLength: number;
+  /** Shortest accepted ID in bytes (absent: 1). */
+  readonly minLength?: number;
+  /**
+   * An ID whose end nothing marks (no length, terminator or closed pattern) is complete
+   * after the line has been quiet this long (absent: DEFAULT_QUIET_GAP_MS).
+   */
+  readonly quietGapMs?: number;
   /** Exact length in bytes, when the DTU always sends a fixed-length ID. */
   readonly length: number | null;
   /** Regex over the packet text; capture group 1 is the ID. */
@@ -199,6 +214,12 @@ export interface IntegerRegistration extends RegistrationBase {
   /** 2, 4 or 8 bytes; the ID is stored as the decimal string (e.g. `7001`). */
   readonly bytes: 2 | 4 | 8;
   readonly endian: 'big' | 'little';
+  /**
+   * Smallest and largest accepted ID (absent: no bound): the rest of the number space is
+   * junk. Numbers, not bigints, so the config stays JSON (`GET /api/config`).
+   */
+  readonly min?: number;
+  readonly max?: number;
 }
 
 export interface HeartbeatRule {

@@ -6,6 +6,8 @@ import type { DiscardReason } from '../protocol/dtu/stream-parser.js';
 export interface GatewayCounters {
   connectionsAccepted: number;
   connectionsRefused: number;
+  /** Connections closed on accept: their address kept failing to register. */
+  connectionsThrottled: number;
   registrations: number;
   registrationFailures: number;
   registrationTimeouts: number;
@@ -39,6 +41,7 @@ export function newCounters(): GatewayCounters {
   return {
     connectionsAccepted: 0,
     connectionsRefused: 0,
+    connectionsThrottled: 0,
     registrations: 0,
     registrationFailures: 0,
     registrationTimeouts: 0,

@@ -11,6 +11,7 @@ import { encodeReadRequest } from '../protocol/modbus/request.js';
 import { encodeWriteCommand, type WriteCommand } from '../protocol/modbus/write-command.js';
 import { newCounters, type GatewayCounters } from './counters.js';
 import { DtuListener } from './listener.js';
+import { RegistrationFailures, type FailingAddress } from './registration-failures.js';
 import { DeviceRegistry } from './registry.js';
 import { DtuSession, type OutboundHooks, type SessionContext, type SessionStatus } from './session.js';
 import { systemClock, TickScheduler, type Clock, type TransactionOutcome } from '../link/index.js';
@@ -36,7 +37,12 @@ export interface ListenerStatus {
   readonly name: string;
   readonly host: string;
   readonly port: number;
+  /** The first of `links`. */
   readonly link: string;
+  /** The links tried in order on each connection. */
+  readonly links: readonly string[];
+  /** Connections that failed to register on this listener since start. */
+  readonly registrationFailures: number;
   readonly state: 'stopped' | 'running' | 'error';
   /** Open sockets accepted by this listener. */
   readonly connections: number;
@@ -61,6 +67,7 @@ export class Gateway {
   private readonly dtuListeners: DtuListener[] = [];
   private readonly startedAt: number;
   private readonly ctx: SessionContext;
+  private readonly failures = new RegistrationFailures();
   /** Step of the shared scheduler: polls, timeouts and heartbeat checks due within it share a wake-up. */
   readonly timerResolutionMs: number;
 
@@ -78,12 +85,16 @@ export class Gateway {
       clock,
       scheduler: new TickScheduler(this.timerResolutionMs),
       recording: deps.server.retention,
+      registrationFailures: this.failures,
     };
     this.ctx = ctx;
     for (const listener of deps.server.listeners) {
-      const link = deps.points.links.get(listener.link);
-      if (!link) throw new Error(`listener ${listener.name} refers to unknown link ${listener.link}`);
-      this.dtuListeners.push(new DtuListener(listener, link, ctx));
+      const links = listener.links.map((name) => {
+        const link = deps.points.links.get(name);
+        if (!link) throw new Error(`listener ${listener.name} refers to unknown link ${name}`);
+        return link;
+      });
+      this.dtuListeners.push(new DtuListener(listener, links, ctx));
     }
   }
 
@@ -149,6 +160,8 @@ export class Gateway {
         host: l.config.host,
         port: l.boundPort ?? l.config.port,
         link: l.config.link,
+        links: l.config.links,
+        registrationFailures: this.failures.total(l.config.name),
         state: l.state,
         connections,
         online,
@@ -183,6 +196,11 @@ export class Gateway {
     const listener = this.dtuListeners.find((l) => l.config.name === name);
     if (!listener) throw new UnknownListenerError(name);
     return listener;
+  }
+
+  /** Addresses whose registrations failed lately, most recent first (bounded table). */
+  failingAddresses(): FailingAddress[] {
+    return this.failures.list();
   }
 
   sessions(): SessionStatus[] {

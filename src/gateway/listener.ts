@@ -17,7 +17,8 @@ export class DtuListener {
 
   constructor(
     readonly config: ListenerConfig,
-    private readonly link: LinkConfig,
+    /** Tried in order on each connection (one port, mixed fleets). */
+    private readonly links: readonly LinkConfig[],
     private readonly ctx: SessionContext,
   ) {}
 
@@ -51,7 +52,7 @@ export class DtuListener {
         if (this.everStarted) this.restarts++;
         this.everStarted = true;
         this.ctx.log.info(
-          { listener: this.config.name, host: this.config.host, port: this.boundPort, link: this.link.name },
+          { listener: this.config.name, host: this.config.host, port: this.boundPort, links: this.config.links },
           'listening for DTUs',
         );
         resolve();
@@ -83,8 +84,15 @@ export class DtuListener {
       socket.destroy();
       return;
     }
+    const ip = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    if (ctx.registrationFailures?.refused(this.config.name, ip, ctx.clock.now())) {
+      // Closed without an event or a log line each: the address's first failure had those.
+      ctx.counters.connectionsThrottled++;
+      socket.destroy();
+      return;
+    }
     ctx.counters.connectionsAccepted++;
-    const session = new DtuSession(socket, this.config.name, this.link, ctx);
+    const session = new DtuSession(socket, this.config.name, this.links, ctx);
     ctx.registry.add(session);
     ctx.bus.emit('connection.opened', { remote: session.remote, at: session.connectedAt });
     session.start();

@@ -8,6 +8,7 @@ import type { GatewayEvents, OfflineReason, Remote } from '../domain/events.js';
 import type { TickScheduler } from '../link/index.js';
 import type { Logger } from '../log.js';
 import type { GatewayCounters } from './counters.js';
+import type { RegistrationFailures } from './registration-failures.js';
 import type { DeviceRegistry } from './registry.js';
 
 export interface SessionContext {
@@ -22,6 +23,8 @@ export interface SessionContext {
   readonly scheduler: TickScheduler;
   /** Which raw packets are recorded, and the byte budget they are recorded within. */
   readonly recording: Pick<RetentionConfig, 'recordRawPackets' | 'rawPacketMaxBytes' | 'rawPacketBytesPerMinute'>;
+  /** Failed registrations by listener and address (absent: not tracked, as in benches). */
+  readonly registrationFailures?: RegistrationFailures;
 }
 
 export type SessionState = 'registering' | 'active' | 'closed';

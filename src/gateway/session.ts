@@ -6,28 +6,20 @@
 import type { Socket } from 'node:net';
 import type { DeviceProfile, LinkConfig } from '../domain/config.js';
 import type { OfflineReason, PacketKind, Remote } from '../domain/events.js';
-import {
-  TransactionQueue,
-  transactOn,
-  type TickJob,
-  type TransactionLink,
-  type TransactionOutcome,
-} from '../link/index.js';
+import { TransactionQueue, transactOn, type TransactionLink, type TransactionOutcome } from '../link/index.js';
 import { matchDevice } from '../plan/device-match.js';
 import { DevicePoller } from '../polling/device-poller.js';
 import { ackByte, frameRequest } from '../protocol/dtu/outbound.js';
 import { DtuStreamParser, type DiscardReason, type StreamEvents } from '../protocol/dtu/stream-parser.js';
-import type { RegistrationFailure } from '../protocol/dtu/registration.js';
 import { exceptionName } from '../protocol/modbus/exceptions.js';
 import type { Expectation } from '../protocol/modbus/response.js';
 import { countDiscard } from './counters.js';
 import { PacketRecorder } from './packet-recorder.js';
+import { HeartbeatWatch } from './heartbeat-watch.js';
+import { RegistrationGate, type GateFailure } from './registration-gate.js';
 import type { OutboundHooks, SessionContext, SessionState, SessionStatus } from './session-types.js';
 
 export type { OutboundHooks, SessionContext, SessionState, SessionStatus } from './session-types.js';
-
-/** How long a text registration without terminator waits for more bytes. */
-const REGISTRATION_SETTLE_MS = 50;
 
 export class DtuSession implements StreamEvents, TransactionLink {
   state: SessionState = 'registering';
@@ -36,42 +28,41 @@ export class DtuSession implements StreamEvents, TransactionLink {
   profile: DeviceProfile | null = null;
   readonly remote: Remote;
   readonly connectedAt: number;
+  private readonly links: readonly LinkConfig[];
   registeredAt: number | null = null;
   lastHeartbeatAt: number | null = null;
 
-  private readonly parser: DtuStreamParser;
+  /** The link the connection speaks: the first of the listener's until registration picks one. */
+  private link: LinkConfig;
+  private parser: DtuStreamParser;
+  /** Until registered: where the first bytes go (null for a connection dtuhub opened). */
+  private gate: RegistrationGate | null = null;
   private queue: TransactionQueue | null = null;
   private poller: DevicePoller | null = null;
   private readonly recorder: PacketRecorder;
-  /** On the shared scheduler: a registration timeout need not be exact. */
-  private registrationJob: TickJob | null = null;
-  /**
-   * An exact Node timer: the pause that ends a registration without terminator is shorter
-   * than a scheduler tick, and only sessions still registering hold one.
-   */
-  private settleTimer: NodeJS.Timeout | null = null;
-  private heartbeatJob: TickJob | null = null;
-  private heartbeatSeen = false;
-  private heartbeatMisses = 0;
+  private heartbeatWatch: HeartbeatWatch | null = null;
 
   /**
    * @param source the listener that accepted the connection, or the channel that opened it
+   * @param links the link, or the listener's links in the order they are tried
    * @param outbound set when a channel opened the connection
    */
   constructor(
     private readonly socket: Socket,
     private readonly source: string,
-    private readonly link: LinkConfig,
+    links: LinkConfig | readonly LinkConfig[],
     private readonly ctx: SessionContext,
     private readonly outbound: OutboundHooks | null = null,
   ) {
+    this.links = Array.isArray(links) ? links : [links as LinkConfig];
+    this.link = this.links[0]!;
     this.remote = {
       ip: (socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
       port: socket.remotePort ?? 0,
       listener: source,
     };
     this.connectedAt = ctx.clock.now();
-    this.parser = new DtuStreamParser(link, this, ctx.limits.maxInputBytes);
+    this.parser = new DtuStreamParser(this.link, this, ctx.limits.maxInputBytes);
     this.recorder = new PacketRecorder(ctx, this.remote);
   }
 
@@ -94,11 +85,11 @@ export class DtuSession implements StreamEvents, TransactionLink {
       if (this.claim(preset.deviceId)) this.activate(preset.deviceId, preset.profile, preset.name);
       return;
     }
-    this.registrationJob = this.ctx.scheduler.job(() => {
-      this.ctx.counters.registrationTimeouts++;
-      this.reject(null, 'registration timeout');
+    this.gate = new RegistrationGate(this.links, this.ctx.scheduler, this.ctx.limits, {
+      chosen: (index, bytes, quiet) => this.adopt(index, bytes, quiet),
+      failed: (reason, bytes) => this.registrationFailed(reason, bytes),
     });
-    this.ctx.scheduler.schedule(this.registrationJob, this.ctx.limits.registrationTimeoutMs);
+    this.gate.start(this.ctx.clock.now());
   }
 
   /** A transaction outside the schedules (writes, ad-hoc reads), through the same FIFO. */
@@ -118,7 +109,7 @@ export class DtuSession implements StreamEvents, TransactionLink {
       registeredAt: this.registeredAt,
       lastHeartbeatAt: this.lastHeartbeatAt,
       lastDataAt: this.poller?.lastDataAt ?? null,
-      heartbeatMisses: this.heartbeatMisses,
+      heartbeatMisses: this.heartbeatWatch?.misses ?? 0,
       queueDepth: this.queue?.depth ?? 0,
     };
   }
@@ -136,8 +127,9 @@ export class DtuSession implements StreamEvents, TransactionLink {
     if (this.state === 'closed') return;
     const wasActive = this.state === 'active';
     this.state = 'closed';
-    this.endRegistration();
-    if (this.heartbeatJob) this.ctx.scheduler.cancel(this.heartbeatJob);
+    this.gate?.stop();
+    this.gate = null;
+    this.heartbeatWatch?.stop();
     this.poller?.stop();
     this.queue?.close();
     this.socket.destroy();
@@ -169,12 +161,20 @@ export class DtuSession implements StreamEvents, TransactionLink {
     if (this.state === 'closed') return;
     this.ctx.counters.bytesIn += chunk.length;
     this.queue?.noteInput();
-    if (this.state === 'active' && !this.hasHeartbeatRule()) this.heartbeatSeen = true;
-    this.parser.push(chunk);
-    if (this.state === 'registering' && this.parser.awaitingIdle) {
-      if (this.settleTimer) this.settleTimer.refresh();
-      else this.settleTimer = setTimeout(() => this.parser.settle(), REGISTRATION_SETTLE_MS);
+    if (this.state === 'active' && !this.hasHeartbeatRule()) this.heartbeatWatch?.alive(this.ctx.clock.now());
+    if (this.gate) this.gate.push(chunk, this.ctx.clock.now());
+    else this.parser.push(chunk);
+  }
+
+  /** Registration picked `links[index]`: its parser reads the ID again and goes on from there. */
+  private adopt(index: number, bytes: Buffer, quiet: boolean): void {
+    this.gate = null;
+    if (this.links[index] !== this.link) {
+      this.link = this.links[index]!;
+      this.parser = new DtuStreamParser(this.link, this, this.ctx.limits.maxInputBytes);
     }
+    this.parser.push(bytes);
+    if (quiet) this.parser.settle();
   }
 
   registered(id: string, raw: Uint8Array): void {
@@ -187,6 +187,7 @@ export class DtuSession implements StreamEvents, TransactionLink {
       this.reject(id, 'unknown registration ID');
       return;
     }
+    if (!this.outbound) this.ctx.registrationFailures?.succeed(this.source, this.remote.ip);
     if (!this.claim(id)) return;
     if (this.link.framing === 'typed') {
       const ack = ackByte(this.link.typed?.ackRegistration ?? null);
@@ -207,10 +208,31 @@ export class DtuSession implements StreamEvents, TransactionLink {
     return true;
   }
 
-  registrationFailed(reason: RegistrationFailure, bytes: Uint8Array): void {
-    this.ctx.counters.registrationFailures++;
-    this.record('in', 'garbage', bytes, `bad registration: ${reason}`);
-    this.reject(null, `bad registration: ${reason}`);
+  /**
+   * No registration (junk, a probe, silence): counted, and the connection closed. Only the
+   * first failure from an address on record becomes an event, a stored row and a warning,
+   * so a scanner cannot flood the history; an address that keeps failing is refused a while.
+   */
+  registrationFailed(reason: GateFailure, bytes: Uint8Array): void {
+    if (this.state !== 'registering') return;
+    const { ctx, remote } = this;
+    if (reason === 'timeout') ctx.counters.registrationTimeouts++;
+    else ctx.counters.registrationFailures++;
+    const details = reason === 'timeout' ? 'registration timeout' : `bad registration: ${reason}`;
+    const table = this.outbound ? undefined : ctx.registrationFailures;
+    const verdict = table?.fail(this.source, remote.ip, ctx.clock.now()) ?? { first: true, backoffStarted: false };
+    if (verdict.backoffStarted) {
+      ctx.log.warn(
+        { remote: remote.ip, listener: this.source, reason: details },
+        'registrations keep failing: refusing',
+      );
+    }
+    if (!verdict.first) {
+      this.close('rejected', details);
+      return;
+    }
+    if (bytes.length > 0) this.record('in', 'garbage', bytes, details);
+    this.reject(null, details);
   }
 
   heartbeat(embedded: boolean): void {
@@ -219,8 +241,7 @@ export class DtuSession implements StreamEvents, TransactionLink {
     this.ctx.counters.heartbeats++;
     if (embedded) this.ctx.counters.heartbeatsInsideResponse++;
     this.lastHeartbeatAt = now;
-    this.heartbeatSeen = true;
-    this.heartbeatMisses = 0;
+    this.heartbeatWatch?.alive(now);
     const rule = this.profile?.heartbeat ?? this.link.heartbeat;
     this.record('in', 'heartbeat', rule?.pattern ?? EMPTY, embedded ? 'inside a response' : null);
     const reply =
@@ -294,7 +315,8 @@ export class DtuSession implements StreamEvents, TransactionLink {
 
   private activate(id: string, profile: DeviceProfile, name: string | null): void {
     const { ctx } = this;
-    this.endRegistration();
+    this.gate?.stop();
+    this.gate = null;
     this.state = 'active';
     this.deviceId = id;
     this.name = name;
@@ -314,9 +336,10 @@ export class DtuSession implements StreamEvents, TransactionLink {
     // A DTU that connected in and goes quiet is dead whatever its link says; a serial device
     // server dtuhub connected to speaks only when asked, so it is watched only by a heartbeat rule.
     if (!this.outbound || this.hasHeartbeatRule()) {
-      this.heartbeatJob = ctx.scheduler.job(() => this.checkHeartbeat());
-      const every = ctx.limits.heartbeatIntervalMs;
-      ctx.scheduler.schedule(this.heartbeatJob, every, every);
+      this.heartbeatWatch = new HeartbeatWatch(ctx.scheduler, ctx.clock, ctx.limits, (misses, timedOut) =>
+        this.heartbeatMissed(misses, timedOut),
+      );
+      this.heartbeatWatch.start(this.registeredAt);
     }
     if (this.outbound) this.outbound.online(id, profile.name, name);
     else
@@ -334,34 +357,15 @@ export class DtuSession implements StreamEvents, TransactionLink {
     this.poller.start();
   }
 
-  /** Registration is over: drop its timers rather than hold them for the session's life. */
-  private endRegistration(): void {
-    if (this.registrationJob) this.ctx.scheduler.cancel(this.registrationJob);
-    if (this.settleTimer) clearTimeout(this.settleTimer);
-    this.registrationJob = null;
-    this.settleTimer = null;
-  }
-
-  private checkHeartbeat(): void {
+  private heartbeatMissed(misses: number, timedOut: boolean): void {
     if (this.state !== 'active') return;
-    if (this.heartbeatSeen) {
-      this.heartbeatSeen = false;
-      this.heartbeatMisses = 0;
-      return;
-    }
-    this.heartbeatMisses++;
-    const max = this.ctx.limits.heartbeatMaxMisses;
-    this.ctx.bus.emit('heartbeat.missed', {
-      deviceId: this.deviceId!,
-      at: this.ctx.clock.now(),
-      misses: this.heartbeatMisses,
-      maxMisses: max,
-    });
-    if (this.heartbeatMisses >= max) {
-      this.ctx.counters.heartbeatTimeouts++;
-      this.ctx.log.warn({ device: this.deviceId, misses: this.heartbeatMisses }, 'heartbeat timeout: closing');
-      this.close('heartbeat_timeout', `${this.heartbeatMisses} heartbeats missed`);
-    }
+    const { ctx } = this;
+    const maxMisses = ctx.limits.heartbeatMaxMisses;
+    ctx.bus.emit('heartbeat.missed', { deviceId: this.deviceId!, at: ctx.clock.now(), misses, maxMisses });
+    if (!timedOut) return;
+    ctx.counters.heartbeatTimeouts++;
+    ctx.log.warn({ device: this.deviceId, misses }, 'heartbeat timeout: closing');
+    this.close('heartbeat_timeout', `${misses} heartbeats missed`);
   }
 
   private reject(id: string | null, reason: string): void {

@@ -16,6 +16,9 @@ export const asciiRegistration: AsciiRegistration = {
   terminator: null,
 };
 
+/** The ascii rule as the config compiles it with every default filled in. */
+export const compiledAsciiDefaults: AsciiRegistration = { ...asciiRegistration, minLength: 1, quietGapMs: 1000 };
+
 export const hbRule: HeartbeatRule = { pattern: Buffer.from('HB'), reply: null };
 
 export const typedDefaults: TypedFramingConfig = {

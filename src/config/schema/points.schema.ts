@@ -19,6 +19,7 @@ import {
   BYTE,
   BYTE_OR_NULL,
   BYTES_OBJECT,
+  DURATION,
   HEX,
   NAME,
   REGEX,
@@ -66,12 +67,14 @@ export type RegistrationYaml =
       type: 'ascii';
       mode: Mode;
       maxLength: number;
+      minLength: number;
+      quietGap: string | number;
       length?: number;
       pattern?: string;
       terminator?: unknown;
     }
   | { type: 'hex'; mode: Mode; length: number; prefix?: unknown }
-  | { type: 'integer'; mode: Mode; bytes: 2 | 4 | 8; endian: 'big' | 'little' }
+  | { type: 'integer'; mode: Mode; bytes: 2 | 4 | 8; endian: 'big' | 'little'; min?: number; max?: number }
   | { type: 'fixed'; mode: Mode; length: number; encoding: 'ascii' | 'hex' };
 
 // Discriminated by `type`: ajv checks only the branch the type names, so the defaults of
@@ -86,6 +89,9 @@ const registration: JsonSchema = {
       type: { const: 'ascii' },
       // 128: the width of registration_id in the database (VARCHAR(128) in MySQL).
       maxLength: { type: 'integer', minimum: 1, maximum: 128, default: 40, description: 'Longest ID accepted.' },
+      minLength: { type: 'integer', minimum: 1, maximum: 128, default: 1, description: 'Shortest ID accepted.' },
+      // Longer than the gaps between the pieces of one registration on a cellular link.
+      quietGap: { ...DURATION, default: '1s', description: 'Quiet line that ends an ID nothing else ends.' },
       length: { type: 'integer', minimum: 1, maximum: 128 },
       pattern: REGEX,
       terminator: BYTES_FIELD,
@@ -104,6 +110,8 @@ const registration: JsonSchema = {
       type: { const: 'integer' },
       bytes: { enum: [2, 4, 8], default: 4, description: 'Width of the ID.' },
       endian: { enum: ['big', 'little'], default: 'big', description: 'Byte order of the ID.' },
+      min: { type: 'integer', minimum: 0, description: 'Smallest ID accepted.' },
+      max: { type: 'integer', minimum: 0, description: 'Largest ID accepted.' },
       mode: MODE,
     }),
     strictObject(

@@ -3,13 +3,30 @@
 // runs the checks that need more than one field. docs/CONFIG.md is tested against it.
 import { Type, type Static, type TUnsafe } from '@sinclair/typebox';
 import { CHANNEL_SCHEMA } from './channels.schema.js';
-import { DataSize, Duration, DurationOrAuto, Enum, Host, Name, Port, PositiveInt, Section, Strict } from './common.js';
+import {
+  DataSize,
+  Duration,
+  DurationOrAuto,
+  Enum,
+  Host,
+  Name,
+  NAME,
+  Port,
+  PositiveInt,
+  Section,
+  Strict,
+} from './common.js';
 
 const Listener = Strict({
   name: Name({ description: 'Unique among listeners.' }),
   host: Host({ default: '0.0.0.0', description: 'Address to bind.' }),
   port: Port({ description: 'Port; 0 picks a free one.' }),
-  link: Name({ description: 'A link under `links:` in points.yml.' }),
+  // One link, or several tried in order on one port (mixed fleets).
+  link: Type.Unsafe<string | string[]>({
+    anyOf: [NAME, { type: 'array', items: NAME, minItems: 1, maxItems: 8, uniqueItems: true }],
+    'x-message': 'must be a link name or a list of link names',
+    description: 'A link under `links:` in points.yml, or a list of them.',
+  }),
 });
 
 const Web = Section({

@@ -26,7 +26,10 @@ export function indexOfPattern(buf: Uint8Array, from: number, end: number, patte
   return -1;
 }
 
-/** Printable ASCII, the only bytes we accept in a text registration ID. */
-export function isPrintable(byte: number): boolean {
-  return byte >= 0x20 && byte <= 0x7e;
+/**
+ * A byte a text registration ID may hold: printable ASCII without the space. IDs end up in
+ * HTML, SQL, file names and spreadsheets; junk such as an HTTP request line has spaces.
+ */
+export function isIdByte(byte: number): boolean {
+  return byte > 0x20 && byte <= 0x7e;
 }

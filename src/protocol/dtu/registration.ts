@@ -1,26 +1,43 @@
 // Registration matching: turns the first bytes of a connection into a device ID. Pure; the
-// session owns the timers (registration timeout, idle settle).
+// session owns the timers (registration timeout, quiet gap).
 //
 // TCP has no packet boundaries, so a registration may arrive split over chunks or merged
-// with the first heartbeat or response. Each rule therefore says how many bytes it
-// consumed, and a text ID without a terminator is only final once the line goes idle.
+// with the first heartbeat or response. Each rule therefore says where an ID ends (its
+// length, a terminator, a pattern that cannot grow, or a quiet line) and how many bytes it
+// consumed; what follows a complete ID is data. The answer for the bytes so far never
+// depends on how they were split, so the session re-runs the match on everything buffered.
 
-import type { AsciiRegistration, RegistrationRule } from '../../domain/config.js';
-import { indexOfPattern, isPrintable } from './bytes.js';
+import type { AsciiRegistration, IntegerRegistration, RegistrationRule } from '../../domain/config.js';
+import { indexOfPattern, isIdByte, isPartialMatch, matchesAt } from './bytes.js';
 
 export type RegistrationMatch =
   /** Not enough bytes yet. */
   | { readonly kind: 'incomplete' }
   /** A complete registration of `consumed` bytes. */
   | { readonly kind: 'matched'; readonly id: string; readonly consumed: number }
-  /** Complete if no more bytes follow soon (text ID with no terminator). */
+  /** Complete if no more bytes follow within the rule's quiet gap (nothing else ends it). */
   | { readonly kind: 'matched-if-idle'; readonly id: string; readonly consumed: number }
   | { readonly kind: 'invalid'; readonly reason: RegistrationFailure };
 
-export type RegistrationFailure = 'not-printable' | 'too-long' | 'pattern-mismatch' | 'bad-prefix' | 'empty';
+export type RegistrationFailure =
+  /** A byte that may not be in an ID and does not end one (a space, a control byte). */
+  | 'bad-character'
+  | 'too-long'
+  | 'too-short'
+  | 'pattern-mismatch'
+  | 'bad-prefix'
+  | 'empty'
+  /** An integer ID outside the rule's `min`..`max`. */
+  | 'out-of-range'
+  /** The ID was fine but what followed it is not this link's framing. */
+  | 'wrong-framing';
 
-/** Upper bound on bytes examined by a regex rule: IDs are short, input is untrusted. */
-const PATTERN_WINDOW = 256;
+/** Bytes that end a text ID without a terminator of its own. */
+const CR = 0x0d;
+const isEndByte = (b: number) => b === CR || b === 0x0a || b === 0x00;
+
+/** Bytes a pattern rule examines beyond `maxLength` before it gives up: room for a prefix. */
+const PATTERN_SLACK = 32;
 
 export function matchRegistration(
   rule: RegistrationRule,
@@ -32,16 +49,8 @@ export function matchRegistration(
   const available = end - start;
   if (available <= 0) return { kind: 'incomplete' };
   switch (rule.type) {
-    case 'integer': {
-      if (available < rule.bytes) return { kind: 'incomplete' };
-      const view = Buffer.from(buf.buffer, buf.byteOffset + start, rule.bytes);
-      const little = rule.endian === 'little';
-      let id: bigint | number;
-      if (rule.bytes === 2) id = little ? view.readUInt16LE(0) : view.readUInt16BE(0);
-      else if (rule.bytes === 4) id = little ? view.readUInt32LE(0) : view.readUInt32BE(0);
-      else id = little ? view.readBigUInt64LE(0) : view.readBigUInt64BE(0);
-      return { kind: 'matched', id: String(id), consumed: rule.bytes };
-    }
+    case 'integer':
+      return matchInteger(rule, buf, start, available);
     case 'hex': {
       const prefix = rule.prefix?.length ?? 0;
       if (rule.prefix) {
@@ -61,6 +70,19 @@ export function matchRegistration(
   }
 }
 
+function matchInteger(rule: IntegerRegistration, buf: Uint8Array, start: number, available: number): RegistrationMatch {
+  if (available < rule.bytes) return { kind: 'incomplete' };
+  const view = Buffer.from(buf.buffer, buf.byteOffset + start, rule.bytes);
+  const little = rule.endian === 'little';
+  let id: bigint;
+  if (rule.bytes === 2) id = BigInt(little ? view.readUInt16LE(0) : view.readUInt16BE(0));
+  else if (rule.bytes === 4) id = BigInt(little ? view.readUInt32LE(0) : view.readUInt32BE(0));
+  else id = little ? view.readBigUInt64LE(0) : view.readBigUInt64BE(0);
+  if ((rule.min !== undefined && id < BigInt(rule.min)) || (rule.max !== undefined && id > BigInt(rule.max)))
+    return { kind: 'invalid', reason: 'out-of-range' };
+  return { kind: 'matched', id: String(id), consumed: rule.bytes };
+}
+
 function matchAscii(
   rule: AsciiRegistration,
   buf: Uint8Array,
@@ -68,69 +90,115 @@ function matchAscii(
   end: number,
   heartbeat: Uint8Array | null,
 ): RegistrationMatch {
-  if (rule.pattern) return matchPattern(rule.pattern, rule.maxLength, buf, start, end);
+  if (rule.pattern) return matchPattern(rule, buf, start, end);
 
   if (rule.length !== null) {
-    if (end - start < rule.length) {
-      return allPrintable(buf, start, end) ? { kind: 'incomplete' } : { kind: 'invalid', reason: 'not-printable' };
-    }
-    if (!allPrintable(buf, start, start + rule.length)) return { kind: 'invalid', reason: 'not-printable' };
-    return { kind: 'matched', id: latin1(buf, start, start + rule.length), consumed: rule.length };
+    const n = Math.min(end - start, rule.length);
+    if (!allIdBytes(buf, start, start + n)) return { kind: 'invalid', reason: 'bad-character' };
+    if (n < rule.length) return { kind: 'incomplete' };
+    return { kind: 'matched', id: latin1(buf, start, start + n), consumed: n };
   }
 
   if (rule.terminator) {
     const limit = Math.min(end, start + rule.maxLength + rule.terminator.length);
     const at = indexOfPattern(buf, start, limit, rule.terminator);
     if (at < 0) {
-      if (end - start >= rule.maxLength + rule.terminator.length) return { kind: 'invalid', reason: 'too-long' };
-      // The first bytes of the terminator may already be here ("\r" of "\r\n").
+      // The first bytes of the terminator may already be here ("\r" of "\r\n"). A bad byte
+      // within maxLength is reported first, as it would be had the bytes come one by one.
       const textEnd = end - partialSuffix(buf, start, end, rule.terminator);
-      return allPrintable(buf, start, textEnd) ? { kind: 'incomplete' } : { kind: 'invalid', reason: 'not-printable' };
+      if (!allIdBytes(buf, start, Math.min(textEnd, start + rule.maxLength))) {
+        return { kind: 'invalid', reason: 'bad-character' };
+      }
+      if (end - start >= rule.maxLength + rule.terminator.length) return { kind: 'invalid', reason: 'too-long' };
+      return { kind: 'incomplete' };
     }
     if (at === start) return { kind: 'invalid', reason: 'empty' };
-    if (!allPrintable(buf, start, at)) return { kind: 'invalid', reason: 'not-printable' };
+    if (!allIdBytes(buf, start, at)) return { kind: 'invalid', reason: 'bad-character' };
+    if (at - start < (rule.minLength ?? 1)) return { kind: 'invalid', reason: 'too-short' };
     return { kind: 'matched', id: latin1(buf, start, at), consumed: at - start + rule.terminator.length };
   }
-
-  // Whole packet: the printable run at the start. A non-printable byte marks where the ID
-  // stops; a heartbeat merged onto its end is cut off (so an ID must not itself end with
-  // the heartbeat pattern: use a terminator or a pattern rule for such IDs). Otherwise the
-  // ID is final once the line goes idle.
-  let stop = start;
-  while (stop < end && isPrintable(buf[stop]!)) stop++;
-  if (stop === start) return { kind: 'invalid', reason: 'not-printable' };
-  let idEnd = stop;
-  if (heartbeat && heartbeat.length > 0 && stop - start > heartbeat.length && endsWith(buf, start, stop, heartbeat)) {
-    idEnd = stop - heartbeat.length;
-  }
-  if (idEnd - start > rule.maxLength) return { kind: 'invalid', reason: 'too-long' };
-  const id = latin1(buf, start, idEnd);
-  if (idEnd < end) return { kind: 'matched', id, consumed: idEnd - start };
-  return { kind: 'matched-if-idle', id, consumed: idEnd - start };
+  return matchDelimited(rule, buf, start, end, heartbeat);
 }
 
-function matchPattern(
-  pattern: RegExp,
-  maxLength: number,
+/**
+ * The default rule: a run of ID bytes (printable, no space) that ends at \r, \n or \0 (taken
+ * with the ID), at the heartbeat (left for the stream), or when the line goes quiet. Any
+ * other byte after the run means the run is not an ID: it is junk (an HTTP request line),
+ * or data a link must declare with `length` or `pattern` to tell it from the ID.
+ */
+function matchDelimited(
+  rule: AsciiRegistration,
   buf: Uint8Array,
   start: number,
   end: number,
+  heartbeat: Uint8Array | null,
 ): RegistrationMatch {
-  const windowEnd = Math.min(end, start + PATTERN_WINDOW);
-  const text = latin1(buf, start, windowEnd);
+  let stop = start;
+  while (stop < end && isIdByte(buf[stop]!)) stop++;
+  if (stop === start) return { kind: 'invalid', reason: isEndByte(buf[start]!) ? 'empty' : 'bad-character' };
+
+  // Printable heartbeats merged onto the end of the run (a DTU beating before the ID was
+  // taken) are cut off, so an ID must not itself end with the heartbeat pattern: give such
+  // DTUs a terminator, a length or a pattern.
+  const hbLength = heartbeat?.length ?? 0;
+  let idEnd = stop;
+  while (hbLength > 0 && idEnd - start > hbLength && endsWith(buf, start, idEnd, heartbeat!)) idEnd -= hbLength;
+  const length = idEnd - start;
+  if (length > rule.maxLength) return { kind: 'invalid', reason: 'too-long' };
+  const id = (consumed: number, final: boolean): RegistrationMatch => {
+    if (length < (rule.minLength ?? 1))
+      return final ? { kind: 'invalid', reason: 'too-short' } : { kind: 'incomplete' };
+    return { kind: final ? 'matched' : 'matched-if-idle', id: latin1(buf, start, idEnd), consumed };
+  };
+  // A run that reaches the end may still grow (the heartbeat could be the ID's own bytes).
+  if (stop === end) return id(length, false);
+  if (idEnd < stop) return id(length, true);
+
+  const next = buf[stop]!;
+  if (isEndByte(next)) {
+    // "\r\n" is taken whole; a lone "\r" waits a moment for its "\n".
+    if (next !== CR) return id(length + 1, true);
+    if (stop + 1 === end) return id(length + 1, false);
+    return id(buf[stop + 1] === 0x0a ? length + 2 : length + 1, true);
+  }
+  if (heartbeat !== null && hbLength > 0) {
+    if (matchesAt(buf, stop, end, heartbeat)) return id(length, true);
+    if (isPartialMatch(buf, stop, end, heartbeat)) return id(length, false);
+  }
+  return { kind: 'invalid', reason: 'bad-character' };
+}
+
+function matchPattern(rule: AsciiRegistration, buf: Uint8Array, start: number, end: number): RegistrationMatch {
+  const pattern = rule.pattern!;
+  const window = Math.min(256, rule.maxLength + PATTERN_SLACK);
+  const text = latin1(buf, start, Math.min(end, start + window));
   const m = pattern.exec(text);
   if (!m || m.index !== 0 || m[1] === undefined) {
-    return end - start >= PATTERN_WINDOW ? { kind: 'invalid', reason: 'pattern-mismatch' } : { kind: 'incomplete' };
+    return end - start >= window ? { kind: 'invalid', reason: 'pattern-mismatch' } : { kind: 'incomplete' };
   }
   const id = m[1];
   if (id.length === 0) return { kind: 'invalid', reason: 'empty' };
-  if (id.length > maxLength) return { kind: 'invalid', reason: 'too-long' };
+  if (id.length > rule.maxLength) return { kind: 'invalid', reason: 'too-long' };
+  if (id.length < (rule.minLength ?? 1)) return { kind: 'invalid', reason: 'too-short' };
   for (let i = 0; i < id.length; i++) {
-    if (!isPrintable(id.charCodeAt(i))) return { kind: 'invalid', reason: 'not-printable' };
+    if (!isIdByte(id.charCodeAt(i))) return { kind: 'invalid', reason: 'bad-character' };
   }
   const consumed = m[0].length;
-  // A match that reaches the end of what we have might still grow with the next chunk.
-  return start + consumed < end ? { kind: 'matched', id, consumed } : { kind: 'matched-if-idle', id, consumed };
+  if (start + consumed < end || cannotGrow(pattern, text, m)) return { kind: 'matched', id, consumed };
+  return { kind: 'matched-if-idle', id, consumed };
+}
+
+/**
+ * True when no next byte would change a match that reaches the end of the text
+ * (`^(DTU\d{5})` after 8 bytes, `^REG:(\w+);` after the `;`): the ID is complete without
+ * waiting for a quiet line. Only registrations run this, once per chunk.
+ */
+function cannotGrow(pattern: RegExp, text: string, m: RegExpExecArray): boolean {
+  for (let b = 0; b < 256; b++) {
+    const next = pattern.exec(text + String.fromCharCode(b));
+    if (!next || next.index !== 0 || next[0] !== m[0] || next[1] !== m[1]) return false;
+  }
+  return true;
 }
 
 function endsWith(buf: Uint8Array, start: number, end: number, pattern: Uint8Array): boolean {
@@ -149,8 +217,8 @@ function partialSuffix(buf: Uint8Array, start: number, end: number, pattern: Uin
   return 0;
 }
 
-function allPrintable(buf: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (!isPrintable(buf[i]!)) return false;
+function allIdBytes(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isIdByte(buf[i]!)) return false;
   return true;
 }
 

@@ -20,7 +20,7 @@ describe('runCheckConfig', () => {
     expect(lines).toEqual([
       `config OK: ${CONFIG_DIR}`,
       'listeners (2):',
-      '  dtu 0.0.0.0:22334 → link transparent (transparent, ascii registration)',
+      '  dtu 0.0.0.0:22334 → link transparent (transparent, ascii registration), then typed (typed, integer registration)',
       '  typed 0.0.0.0:22335 → link typed (typed, integer registration)',
       'web: 127.0.0.1:8080',
       'storage: sqlite data/dtuhub.db',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compiledAsciiDefaults } from '../../helpers/links.js';
 import type { LinkConfig } from '../../../src/domain/config.js';
 import { type ConfigError } from '../../../src/config/errors.js';
 import { loadConfig } from '../../../src/config/load.js';
@@ -40,7 +41,7 @@ describe('link settings', () => {
     expect(loadLink('    framing: transparent')).toEqual({
       name: 'transparent',
       framing: 'transparent',
-      registration: { type: 'ascii', mode: 'once', maxLength: 40, length: null, pattern: null, terminator: null },
+      registration: compiledAsciiDefaults,
       heartbeat: null,
       unknownIds: 'accept',
       duplicateIds: 'replace',
@@ -76,6 +77,8 @@ describe('link settings', () => {
       type: 'ascii',
       mode: 'once',
       maxLength: 15,
+      minLength: 15,
+      quietGapMs: 0,
       length: 15,
       pattern: null,
       terminator: null,

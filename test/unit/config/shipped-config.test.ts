@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { compiledAsciiDefaults } from '../../helpers/links.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { matchDevice } from '../../../src/plan/device-match.js';
 
@@ -11,8 +12,8 @@ describe('the shipped example config', () => {
 
   it('loads without issues and listens where the user asked', () => {
     expect(config.server.listeners).toEqual([
-      { name: 'dtu', host: '0.0.0.0', port: 22334, link: 'transparent' },
-      { name: 'typed', host: '0.0.0.0', port: 22335, link: 'typed' },
+      { name: 'dtu', host: '0.0.0.0', port: 22334, link: 'transparent', links: ['transparent', 'typed'] },
+      { name: 'typed', host: '0.0.0.0', port: 22335, link: 'typed', links: ['typed'] },
     ]);
     expect(config.server.web).toMatchObject({
       enabled: true,
@@ -108,14 +109,7 @@ describe('the shipped example config', () => {
   it('describes the transparent link with an ASCII ID and an HB heartbeat', () => {
     const link = config.points.links.get('transparent')!;
     expect(link.framing).toBe('transparent');
-    expect(link.registration).toEqual({
-      type: 'ascii',
-      mode: 'once',
-      maxLength: 40,
-      length: null,
-      pattern: null,
-      terminator: null,
-    });
+    expect(link.registration).toEqual(compiledAsciiDefaults);
     expect(link.heartbeat).toEqual({ pattern: Buffer.from('HB'), reply: null });
     expect(link.typed).toBeNull();
     expect([link.unknownIds, link.duplicateIds]).toEqual(['accept', 'replace']);
@@ -123,7 +117,8 @@ describe('the shipped example config', () => {
 
   it('describes the typed link with a 4-byte big-endian integer ID and the default type bytes', () => {
     const link = config.points.links.get('typed')!;
-    expect(link.registration).toEqual({ type: 'integer', mode: 'once', bytes: 4, endian: 'big' });
+    // The user's IDs are small numbers: the bound keeps junk off the shared port 22334.
+    expect(link.registration).toEqual({ type: 'integer', mode: 'once', bytes: 4, endian: 'big', max: 999_999 });
     expect(link.typed).toEqual({
       heartbeatType: 2,
       dataType: 3,

@@ -86,12 +86,21 @@ describe('registration', () => {
     expect(h.events[0]![1]).toBe('DTU01001');
   });
 
-  it('ends an ASCII registration at the first binary byte and parses the rest', () => {
+  it('ends an ASCII registration at \\0, \\r or \\n, taken with the ID, and parses the rest', () => {
     const h = harness();
     h.parser.push(Buffer.from('DTU7'));
     h.parser.expect(null);
-    h.parser.push(Buffer.concat([Buffer.from('X'), hex('00')]));
-    expect(h.events[0]).toEqual(['registered', 'DTU7X', Buffer.from('DTU7X').toString('hex')]);
+    h.parser.push(Buffer.concat([Buffer.from('X'), hex('00'), Buffer.from('HB')]));
+    expect(h.events).toEqual([
+      ['registered', 'DTU7X', Buffer.from('DTU7X\0').toString('hex')],
+      ['heartbeat', false],
+    ]);
+  });
+
+  it('rejects an ASCII run followed by a byte that ends no ID (junk, or data a pattern must delimit)', () => {
+    const h = harness();
+    h.parser.push(Buffer.concat([Buffer.from('DTU099988o'), hex('93a6012e')]));
+    expect(h.events).toEqual([['registrationFailed', 'bad-character']]);
   });
 
   it('with the device known in advance (a serial device server), parses responses from the first byte', () => {
@@ -106,8 +115,8 @@ describe('registration', () => {
 
   it('rejects garbage before registration', () => {
     const h = harness();
-    h.parser.push(hex('00ff13'));
-    expect(h.events).toEqual([['registrationFailed', 'not-printable']]);
+    h.parser.push(hex('ff0013'));
+    expect(h.events).toEqual([['registrationFailed', 'bad-character']]);
   });
 
   it('rejects an oversized ASCII registration', () => {
