@@ -187,6 +187,8 @@ export const LISTENER = object({
   host: str,
   port: int,
   link: str,
+  links: Type.Array(str),
+  registrationFailures: int,
   state: oneOf(['running', 'stopped', 'error'] as const),
   connections: int,
   online: int,

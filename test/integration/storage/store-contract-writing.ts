@@ -128,7 +128,10 @@ export function declareWritingContract(ctx: ContractContext): void {
     const w = writing.writer;
     // Each table gets rows just past its limit, exactly at it (kept: older than means older), and newer.
     // B's first four share a minute: enough samples for their hour to keep minute rows.
-    const dataAges = { A: [8 * DAY, 7 * DAY + 1, 7 * DAY, DAY], B: [10 * DAY, 10 * DAY - 1000, 10 * DAY - 2000, 10 * DAY - 3000, 0] };
+    const dataAges = {
+      A: [8 * DAY, 7 * DAY + 1, 7 * DAY, DAY],
+      B: [10 * DAY, 10 * DAY - 1000, 10 * DAY - 2000, 10 * DAY - 3000, 0],
+    };
     for (const [device, ages] of Object.entries(dataAges))
       w.samples(ages.map((age, i) => sample(device, 'temperature', i, { ts: now - age })));
     for (const age of [2 * DAY, DAY + 1, DAY, 0]) w.heartbeat(beat('A', now - age));

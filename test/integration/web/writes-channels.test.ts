@@ -138,6 +138,8 @@ describe('listener supervision', () => {
       online: 1,
       restarts: 0,
       link: 'transparent',
+      links: ['transparent'],
+      registrationFailures: 0,
       lastError: null,
     });
 

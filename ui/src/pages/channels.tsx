@@ -87,6 +87,7 @@ export function ChannelsPage({ me }: { me: Me }) {
               t('col.link'),
               t('col.connections'),
               t('status.online'),
+              t('col.registrationFailures'),
               t('col.restarts'),
               t('col.startedAt'),
               t('col.lastError'),
@@ -101,9 +102,10 @@ export function ChannelsPage({ me }: { me: Me }) {
                   <StatusBadge status={c.state} />
                 </td>
                 <td>{`${c.host}:${c.port}`}</td>
-                <td>{c.link}</td>
+                <td>{c.links.join(', ')}</td>
                 <td>{c.connections}</td>
                 <td>{c.online}</td>
+                <td>{c.registrationFailures}</td>
                 <td>{c.restarts}</td>
                 <td>
                   <Time at={c.startedAt} />
