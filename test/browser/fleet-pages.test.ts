@@ -48,7 +48,7 @@ describe('fleet pages', () => {
     expect(h.app.gateway.listenerStates().find((l) => l.name === 'typed')?.state).toBe('stopped');
     await row.getByRole('button', { name: 'Start', exact: true }).click();
     await row.getByText('running').waitFor();
-    const restarts = () => row.locator('td').nth(5).textContent();
+    const restarts = () => row.locator('td').nth(6).textContent();
     await expect.poll(restarts, POLL).toBe('1');
     await row.getByRole('button', { name: 'Restart' }).click();
     await expect.poll(restarts, POLL).toBe('2');

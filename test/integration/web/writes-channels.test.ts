@@ -138,7 +138,7 @@ describe('listener supervision', () => {
       online: 1,
       restarts: 0,
       link: 'transparent',
-      links: ['transparent'],
+      links: ['transparent', 'typed'],
       registrationFailures: 0,
       lastError: null,
     });
