@@ -6,6 +6,7 @@ import type { RetentionConfig, StorageConfig, WriteBufferConfig } from '../src/d
 import { silentLogger } from '../src/log.js';
 import { createHistoryStore, type HistoryStore, type HistoryWriter } from '../src/storage/index.js';
 import { StoreByException } from '../src/by-exception/index.js';
+import { retentionKeepingEverything } from '../src/config/compile-server.js';
 import { loadProfile, simulatedDevice, type ProfileName } from './history-samples.js';
 
 export interface HistoryDataset {
@@ -38,20 +39,7 @@ export interface FillResult {
 }
 
 /** Keep everything: the bench data reaches back a year, past the default raw retention. */
-export const KEEP_EVERYTHING: RetentionConfig = {
-  deviceDataMs: 0,
-  minuteRollupsMs: 0,
-  hourRollupsMs: 0,
-  heartbeatLogMs: 0,
-  rawPacketsMs: 0,
-  connectionHistoryMs: 0,
-  rawPacketsMaxRows: 0,
-  recordRawPackets: 'none',
-  rawPacketsMaxBytes: 0,
-  rawPacketMaxBytes: 256,
-  rawPacketBytesPerMinute: 0,
-  sweepIntervalMs: 3_600_000,
-};
+export const KEEP_EVERYTHING: RetentionConfig = retentionKeepingEverything('none');
 
 /** Scenario 1's batches (5,000 rows or 200 ms), with the server's default idle delay. */
 export const FILL_WRITE_BUFFER: WriteBufferConfig = {

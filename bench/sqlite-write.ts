@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultStorage } from '../src/config/compile-server.js';
+import { defaultStorage, retentionKeepingEverything } from '../src/config/compile-server.js';
 import type { Sample } from '../src/domain/point.js';
 import { createLogger, silentLogger } from '../src/log.js';
 import type { StorageConfig } from '../src/domain/config.js';
@@ -124,21 +124,8 @@ export async function benchSqliteWrites(options: SqliteWriteBenchOptions): Promi
         idleFlushDelayMs: options.idleFlushDelayMs ?? options.flushIntervalMs ?? 1000,
         maxPendingRows,
       },
-      retention: {
-        // Only swept when asked (--queries): rows older than a day before the bench's "now".
-        deviceDataMs: DAY_MS,
-        minuteRollupsMs: 0,
-        hourRollupsMs: 0,
-        heartbeatLogMs: 0,
-        rawPacketsMs: 0,
-        connectionHistoryMs: 0,
-        rawPacketsMaxRows: 0,
-        recordRawPackets: 'none',
-        rawPacketsMaxBytes: 0,
-        rawPacketMaxBytes: 256,
-        rawPacketBytesPerMinute: 0,
-        sweepIntervalMs: 3_600_000,
-      },
+      // Only swept when asked (--queries): rows older than a day before the bench's "now".
+      retention: { ...retentionKeepingEverything('none'), deviceDataMs: DAY_MS },
     },
     process.env['BENCH_LOG'] ? createLogger({ level: 'debug', pretty: false }) : silentLogger(),
     {

@@ -1,7 +1,14 @@
 // server.yml (checked, defaults filled in) → ServerConfig: durations and sizes converted,
 // plus the checks that need more than one field: duplicate listener names and ports, keys
 // of the other storage driver, the writeBuffer backlog cap.
-import type { ListenerConfig, ServerConfig, SqliteStorageConfig, StorageConfig, WebConfig } from '../domain/config.js';
+import type {
+  ListenerConfig,
+  RetentionConfig,
+  ServerConfig,
+  SqliteStorageConfig,
+  StorageConfig,
+  WebConfig,
+} from '../domain/config.js';
 import { compileChannels, type LocatedChannel } from './compile-channels.js';
 import { bytes, ms, positiveMs } from './durations.js';
 import { SERVER_SCHEMA, type ListenerYaml, type ServerYaml, type StorageYaml } from './schema/server.schema.js';
@@ -231,4 +238,25 @@ export function defaultStorage(): SqliteStorageConfig {
   const storage = compileStorage(defaultServerYaml().storage, new IssueSink('defaults', null, []));
   if (storage.driver !== 'sqlite') throw new Error('the default storage driver is not sqlite');
   return storage;
+}
+
+/**
+ * Retention with every age and size limit off, so nothing is swept or trimmed: for tests and
+ * benchmarks whose data reaches back past the default limits.
+ */
+export function retentionKeepingEverything(recordRawPackets: RetentionConfig['recordRawPackets']): RetentionConfig {
+  return {
+    deviceDataMs: 0,
+    minuteRollupsMs: 0,
+    hourRollupsMs: 0,
+    heartbeatLogMs: 0,
+    rawPacketsMs: 0,
+    connectionHistoryMs: 0,
+    rawPacketsMaxRows: 0,
+    recordRawPackets,
+    rawPacketsMaxBytes: 0,
+    rawPacketMaxBytes: 256,
+    rawPacketBytesPerMinute: 0,
+    sweepIntervalMs: 3_600_000,
+  };
 }

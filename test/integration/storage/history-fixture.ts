@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultStorage } from '../../../src/config/compile-server.js';
+import { defaultStorage, retentionKeepingEverything } from '../../../src/config/compile-server.js';
 import type { RetentionConfig, SqliteStorageConfig, WriteBufferConfig } from '../../../src/domain/config.js';
 import type { Sample } from '../../../src/domain/point.js';
 import { silentLogger } from '../../../src/log.js';
@@ -17,20 +17,7 @@ import {
 
 export const T0 = Date.UTC(2025, 0, 15, 8, 30, 0, 123);
 
-export const KEEP_EVERYTHING: RetentionConfig = {
-  deviceDataMs: 0,
-  minuteRollupsMs: 0,
-  hourRollupsMs: 0,
-  heartbeatLogMs: 0,
-  rawPacketsMs: 0,
-  connectionHistoryMs: 0,
-  rawPacketsMaxRows: 0,
-  recordRawPackets: 'all',
-  rawPacketsMaxBytes: 0,
-  rawPacketMaxBytes: 256,
-  rawPacketBytesPerMinute: 0,
-  sweepIntervalMs: 3_600_000,
-};
+export const KEEP_EVERYTHING: RetentionConfig = retentionKeepingEverything('all');
 
 /** The compiled default SQLite storage config, at `path`. */
 export function sqliteStorage(path: string): SqliteStorageConfig {

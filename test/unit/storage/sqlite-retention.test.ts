@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, it, expect } from 'vitest';
+import { retentionKeepingEverything } from '../../../src/config/compile-server.js';
 import type { RetentionConfig } from '../../../src/domain/config.js';
 import { SqliteBatchApplier } from '../../../src/storage/sqlite/sqlite-batch-applier.js';
 import { SqliteRetention } from '../../../src/storage/sqlite/sqlite-retention.js';
@@ -7,20 +8,7 @@ import { batch, sample, tempDatabase, type TempDatabase } from './sqlite-fixture
 const DAY = 86_400_000;
 const NOW = Date.UTC(2025, 5, 1);
 
-const keepAll: RetentionConfig = {
-  deviceDataMs: 0,
-  minuteRollupsMs: 0,
-  hourRollupsMs: 0,
-  heartbeatLogMs: 0,
-  rawPacketsMs: 0,
-  connectionHistoryMs: 0,
-  rawPacketsMaxRows: 0,
-  recordRawPackets: 'all',
-  rawPacketsMaxBytes: 0,
-  rawPacketMaxBytes: 256,
-  rawPacketBytesPerMinute: 0,
-  sweepIntervalMs: 3_600_000,
-};
+const keepAll: RetentionConfig = retentionKeepingEverything('all');
 
 describe('SqliteRetention', () => {
   let t: TempDatabase;
