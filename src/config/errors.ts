@@ -1,15 +1,9 @@
 // Config problems are collected, never thrown one by one: a user fixing a config file
 // wants the whole list at once, each with the file, line and YAML path.
 
-export interface ConfigIssue {
-  readonly file: string;
-  /** 1-based; null when the problem has no place in a file (e.g. the file is missing). */
-  readonly line: number | null;
-  readonly column: number | null;
-  /** YAML path, e.g. `profiles.th-station.points[3].address`; empty for the whole file. */
-  readonly field: string;
-  readonly message: string;
-}
+import type { ConfigIssue } from '../domain/config-reload.js';
+
+export type { ConfigIssue };
 
 export class ConfigError extends Error {
   readonly issues: readonly ConfigIssue[];
