@@ -16,7 +16,12 @@ export type ToReader =
   | { readonly type: 'close' };
 
 export type FromReader =
-  | { readonly type: 'ready'; readonly pageCacheKiB: number }
+  | {
+      readonly type: 'ready';
+      readonly pageCacheKiB: number;
+      /** The thread's nice value after lowering it; null where threads have none of their own. */
+      readonly niceness: number | null;
+    }
   | { readonly type: 'fatal'; readonly message: string }
   | { readonly type: 'result'; readonly id: number; readonly result: unknown }
   | { readonly type: 'failed'; readonly id: number; readonly message: string };

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FromReader, ReaderInit, ToReader } from './reader-protocol.js';
 import { SqliteHistoryReader } from './sqlite-reader.js';
+import { lowerThreadPriority, READER_NICENESS } from './thread-priority.js';
 
 const port = parentPort!;
 const init = workerData as ReaderInit;
@@ -16,6 +17,7 @@ function errorText(err: unknown): string {
 }
 
 function main(): void {
+  const niceness = lowerThreadPriority(READER_NICENESS);
   const reader = new SqliteHistoryReader(init.path, { cacheBytes: init.cacheBytes });
   try {
     reader.open();
@@ -37,7 +39,7 @@ function main(): void {
       (err: unknown) => post({ type: 'failed', id, message: errorText(err) }),
     );
   });
-  post({ type: 'ready', pageCacheKiB: reader.pageCacheKiB() });
+  post({ type: 'ready', pageCacheKiB: reader.pageCacheKiB(), niceness });
 }
 
 main();

@@ -244,6 +244,7 @@ export class SqliteReaderPool implements HistoryReader {
           ready = true;
           slot.spawning = false;
           this.cachedPageCacheKiB = message.pageCacheKiB;
+          this.log.debug({ niceness: message.niceness }, 'history reader thread ready');
           if (this.closing) void worker.terminate();
           else slot.worker = worker;
           resolve();

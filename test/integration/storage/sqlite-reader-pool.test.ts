@@ -1,10 +1,20 @@
 // The SQLite reader threads: queries run off the main thread, and a query that runs out of
 // time or whose caller gives up is cancelled without wedging the pool.
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StorageError } from '../../../src/storage/index.js';
 import { sample, tempHistory, type TempHistory } from './history-fixture.js';
 
 const ROWS = 20_000;
+
+/** The nice value of each thread of this process, from /proc (field 19 of a task's stat). */
+function threadNiceValues(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
 
 function code(err: unknown): string | null {
   return err instanceof StorageError ? err.code : null;
@@ -49,6 +59,19 @@ describe('SQLite reader threads', () => {
     // that query if it finishes before the new thread is up).
     await Promise.all([h.reader.counts(), h.reader.counts()]);
     await vi.waitFor(() => expect(h.reader.threads).toBe(2));
+  });
+
+  it('runs each reader thread 10 nice steps below the gateway, leaving the main thread as it was', async () => {
+    const base = getPriority(0);
+    const before = threadNiceValues().filter((n) => n !== base);
+    const h = await filled({ threads: 2 });
+    await Promise.all([h.reader.counts(), h.reader.counts()]);
+    await vi.waitFor(() => expect(h.reader.threads).toBe(2));
+    const lowered = threadNiceValues().filter((n) => n !== base);
+    expect(lowered.length - before.length).toBe(2);
+    expect(lowered.slice(before.length).every((n) => n === Math.min(19, base + 10))).toBe(true);
+    expect(getPriority(0)).toBe(base);
+    expect(getPriority(process.pid)).toBe(base);
   });
 
   it('cancels a query whose caller gives up, running or waiting, and keeps serving', async () => {
