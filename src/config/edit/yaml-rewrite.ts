@@ -113,15 +113,21 @@ function rewrite(ctx: Context, node: unknown, target: unknown): void {
     ctx.splices.push({ from: node.range[0], to: node.range[1], insert: scalarText(node, target) });
     return;
   }
-  if (isMap(node) && isPlainObject(target) && !node.flow && node.items.length > 0) {
+  // Flow collections (`{a: 1}`, JSON) are entered only when no entry comes or goes.
+  if (isMap(node) && isPlainObject(target) && node.items.length > 0 && (!node.flow || sameKeys(ctx, node, target))) {
     rewriteMap(ctx, node, target);
     return;
   }
-  if (isSeq(node) && Array.isArray(target) && !node.flow && node.items.length > 0) {
+  if (
+    isSeq(node) &&
+    Array.isArray(target) &&
+    node.items.length > 0 &&
+    (!node.flow || node.items.length === target.length)
+  ) {
     rewriteSeq(ctx, node, target);
     return;
   }
-  // A flow collection or a change of kind: one flow-style value in the same place.
+  // An entry added to or removed from a flow collection, or a change of kind: one flow-style value in the same place.
   ctx.splices.push({ from: node.range[0], to: node.range[1], insert: flowText(target) });
 }
 
@@ -164,6 +170,11 @@ function rewriteSeq(ctx: Context, node: YAMLSeq, target: readonly unknown[]): vo
   if (!ctx.text.slice(dash + indent.length).startsWith('- ')) throw new Unsplicable();
   const at = ctx.lineEndAfter(last.range[2]);
   ctx.splices.push({ from: at, to: at, insert: blockText(target.slice(items.length), indent) });
+}
+
+function sameKeys(ctx: Context, node: YAMLMap, target: Record<string, unknown>): boolean {
+  const keys = Object.keys(isPlainObject(ctx.data(node)) ? (ctx.data(node) as Record<string, unknown>) : {});
+  return keys.length === Object.keys(target).length && keys.every((k) => k in target);
 }
 
 /** Where a pair's lines end: after its value (and its trailing comment), at a line end. */

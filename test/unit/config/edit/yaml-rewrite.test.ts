@@ -82,3 +82,13 @@ describe('diffLines', () => {
     ]);
   });
 });
+
+describe('applyYamlEdits on flow (JSON) files', () => {
+  it('changes one value in place and keeps the rest of the JSON text', () => {
+    const text = '{\n  "a": {\n    "b": 1,\n    "c": [1, 2]\n  }\n}\n';
+    expect(applyYamlEdits(text, [{ path: ['a', 'b'], value: 5 }])).toBe(text.replace('"b": 1', '"b": 5'));
+    const grown = applyYamlEdits(text, [{ path: ['a', 'c', 2], value: 3 }]);
+    expect(yamlData(grown)).toEqual({ a: { b: 1, c: [1, 2, 3] } });
+    expect(grown).toBe(text.replace('[1, 2]', '[1, 2, 3]'));
+  });
+});
