@@ -715,7 +715,7 @@ export const zh: DeepStrings<Messages> = {
     value: '值',
     addRow: '添加一行',
     removeRow: '删除',
-    cellLabel: '{row} {column}',
+    cellLabel: '{row} 的 {column}',
     comment: '备注（可选）',
     commentCol: '备注',
     save: '保存',
