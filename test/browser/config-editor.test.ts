@@ -104,5 +104,28 @@ describe('config editor page', () => {
       expect(dialogs).toEqual([`confirm: Write version 1 back to points.yml?`]);
       expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
     }
+  }, 60_000);
+
+  it('edits a webhook endpoint of the shipped rules.yml in the form: one line changes', async () => {
+    const shipped = readFileSync(new URL('../../config/rules.yml', import.meta.url), 'utf8');
+    const h = await boot({ rules: shipped });
+    const path = join(h.dir, 'rules.yml');
+    const { page, context } = await openPage(await chromium());
+    try {
+      await logIn(page, h);
+      await page.goto(h.webUrl() + '/config');
+      await page.getByRole('tab', { name: 'Rules and webhooks (rules.yml)' }).click();
+      const timeout = page.getByLabel('ops timeout', { exact: true });
+      await expect.poll(() => timeout.inputValue(), POLL).toBe('5s');
+      await timeout.fill('9s');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.locator('.note', { hasText: 'Saved as version 2' }).waitFor(POLL);
+      const before = shipped.split('\n');
+      const after = readFileSync(path, 'utf8').split('\n');
+      expect(after).toHaveLength(before.length);
+      expect(after.filter((line, i) => line !== before[i])).toEqual(['    timeout: 9s']);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ConfigReloading, ReloadOutcome, ReloadTrigger } from '../../../src/domain/config-reload.js';
 import { gatewayTests, waitFor, type Harness } from '../../helpers/app-harness.js';
 import { WEB_PROFILE, webProfile } from '../../helpers/web-profile.js';
 import { caller, webOf, type Caller } from '../../helpers/web.js';
@@ -105,6 +106,46 @@ describe('config editing API', () => {
       ['config.save', 'ok'],
       ['config.save', 'error'],
       ['config.rollback', 'ok'],
+    ]);
+  });
+
+  it('asks the live reloader, when one is wired, and answers what it said', async () => {
+    const { h, admin } = await withShippedPoints();
+    const asked: [ReloadTrigger, string | undefined][] = [];
+    let answer: ReloadOutcome | null = null;
+    const reloader: ConfigReloading = {
+      reload: async (trigger, actor) => {
+        asked.push([trigger, actor]);
+        return answer!;
+      },
+      last: () => answer,
+    };
+    h.app.configReloading = reloader;
+    expect((await call(h, admin, 'GET', '/api/config/files/points.yml')).body.appliesLive).toBe(true);
+
+    answer = {
+      ok: true,
+      at: 1,
+      trigger: 'ui',
+      actor: 'token:editor-token',
+      changes: [{ scope: 'profile', name: 'th-station', action: 'changed' }],
+    };
+    const live = await call(h, admin, 'PUT', '/api/config/files/points.yml', { edits: [{ path: SCALE, value: 0.5 }] });
+    expect(live.body).toMatchObject({ result: 'saved', applies: 'live', reload: answer });
+
+    const issue = { file: 'points.yml', line: 3, column: 1, field: 'links', message: 'refused by the reload' };
+    answer = { ok: false, at: 2, trigger: 'ui', actor: 'token:editor-token', issues: [issue] };
+    const rejected = await call(h, admin, 'PUT', '/api/config/files/points.yml', {
+      edits: [{ path: SCALE, value: 0.2 }],
+    });
+    expect(rejected.body).toMatchObject({
+      result: 'saved',
+      applies: 'rejected',
+      reload: { ok: false, issues: [issue] },
+    });
+    expect(asked).toEqual([
+      ['ui', 'token:editor-token'],
+      ['ui', 'token:editor-token'],
     ]);
   });
 
