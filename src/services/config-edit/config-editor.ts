@@ -98,7 +98,9 @@ export class ConfigEditor {
     try {
       text = 'text' in candidate ? candidate.text : applyYamlEdits(this.readText(file), candidate.edits);
     } catch (err) {
-      return { issues: [{ file: join(this.dir, file), line: null, column: null, field: '', message: String(err) }] };
+      return {
+        issues: [{ file: join(this.dir, file), line: null, column: null, field: '', message: (err as Error).message }],
+      };
     }
     try {
       return { text, config: loadConfig(this.dir, process.env, { [file]: text }) };
