@@ -4,6 +4,7 @@ import { EventBus } from './bus.js';
 import { ChannelManager, channelBuilder } from './channels/channel-manager.js';
 import { CHANNEL_FACTORIES } from './channels/factories.js';
 import type { DtuhubConfig } from './domain/config.js';
+import type { ConfigReloading } from './domain/config-reload.js';
 import type { GatewayEvents } from './domain/events.js';
 import { noRules } from './domain/rules.js';
 import { EventFramework, type EventFrameworkOptions } from './events/event-framework.js';
@@ -33,6 +34,8 @@ export interface AppOptions {
   readonly web?: WebServerOptions;
   /** Event framework overrides (a webhook sender for benchmarks). */
   readonly events?: EventFrameworkOptions;
+  /** Applies the config files live after the editor saves one; without it a save applies at the next restart. */
+  readonly configReloading?: ConfigReloading;
 }
 
 export class DtuhubApp {
@@ -43,6 +46,8 @@ export class DtuhubApp {
   readonly channels: ChannelManager;
   /** Null when web.enabled is false. */
   readonly web: WebServer | null;
+  /** What the config editor calls after a save; null: saved files apply at the next restart. */
+  configReloading: ConfigReloading | null;
   private history: HistoryStore | null = null;
   private framework: EventFramework | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -52,6 +57,7 @@ export class DtuhubApp {
     private readonly log: Logger,
     private readonly options: AppOptions = {},
   ) {
+    this.configReloading = options.configReloading ?? null;
     this.bus = new EventBus<GatewayEvents>(log.child({ module: 'bus' }));
     // Subscribed for the app's lifetime: slave trouble is logged however the app is run.
     new PollWarnings(log.child({ module: 'polling' })).attach(this.bus);
@@ -79,7 +85,15 @@ export class DtuhubApp {
    * nothing that can write reaches the device now.
    */
   write(deviceId: string, command: WriteCommand): Promise<TransactionOutcome> {
-    const request = encodeWriteCommand(command);
+    return this.transact(deviceId, encodeWriteCommand(command));
+  }
+
+  /**
+   * One RTU request (a write, a config editor's test read) through the queue the device's
+   * polls use, so it never collides with a poll on the bus. Throws DeviceNotOnlineError when
+   * nothing reaches the device now.
+   */
+  transact(deviceId: string, request: Uint8Array): Promise<TransactionOutcome> {
     const outcome = this.gateway.transact(deviceId, request) ?? this.channels.transact(deviceId, request);
     if (!outcome) throw new DeviceNotOnlineError(deviceId);
     return outcome;

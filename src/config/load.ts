@@ -29,10 +29,20 @@ export const RULES_FILE = 'rules.yml';
 
 export { ConfigError, formatConfigIssues, type ConfigIssue } from './errors.js';
 
-export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.env): DtuhubConfig {
+/**
+ * Candidate contents by file name (`points.yml`, …) read instead of the files on disk: the
+ * config editor checks an edit with the same loader before anything is written.
+ */
+export type ConfigOverlay = Readonly<Partial<Record<string, string>>>;
+
+export function loadConfig(
+  configDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  overlay: ConfigOverlay = {},
+): DtuhubConfig {
   const issues: ConfigIssue[] = [];
-  const serverFile = readSource(join(configDir, SERVER_FILE), env, issues);
-  const pointsFile = readSource(join(configDir, POINTS_FILE), env, issues);
+  const serverFile = readSource(join(configDir, SERVER_FILE), env, issues, overlay[SERVER_FILE]);
+  const pointsFile = readSource(join(configDir, POINTS_FILE), env, issues, overlay[POINTS_FILE]);
 
   // An unusable server.yml (not a mapping, or missing) is compiled as all defaults: its
   // problems are reported already, and points.yml is still checked.
@@ -102,8 +112,8 @@ export function loadConfig(configDir: string, env: NodeJS.ProcessEnv = process.e
 
   let rules = noRules();
   const rulesPath = join(configDir, RULES_FILE);
-  if (existsSync(rulesPath)) {
-    const rulesFile = readSource(rulesPath, env, issues);
+  if (overlay[RULES_FILE] !== undefined || existsSync(rulesPath)) {
+    const rulesFile = readSource(rulesPath, env, issues, overlay[RULES_FILE]);
     if (rulesFile.readable) {
       const rulesYaml = validateRulesSchema(rulesFile.data, rulesFile.sink);
       // Point and profile references are only checked against a points.yml that loaded.
@@ -122,11 +132,11 @@ interface LoadedFile {
   readonly sink: IssueSink;
 }
 
-/** Reads and parses one file; a missing or unparsable file yields `data: undefined`. */
-function readSource(path: string, env: NodeJS.ProcessEnv, issues: ConfigIssue[]): LoadedFile {
+/** Reads (or takes the candidate text) and parses one file; a missing or unparsable file yields `data: undefined`. */
+function readSource(path: string, env: NodeJS.ProcessEnv, issues: ConfigIssue[], candidate?: string): LoadedFile {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = candidate ?? readFileSync(path, 'utf8');
   } catch (err) {
     const reason =
       (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read: ${(err as Error).message}`;

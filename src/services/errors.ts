@@ -7,7 +7,10 @@ export type ServiceErrorCode =
   | 'CHANNEL_FAILED'
   | 'WEBHOOK_ENDPOINT_NOT_FOUND'
   | 'WEBHOOK_DELIVERY_NOT_FOUND'
-  | 'WEBHOOK_RETRY_CONFLICT';
+  | 'WEBHOOK_RETRY_CONFLICT'
+  | 'CONFIG_CONFLICT'
+  | 'CONFIG_VERSION_NOT_FOUND'
+  | 'CONFIG_TEST_TARGET_NOT_FOUND';
 
 export class ServiceError extends Error {
   constructor(

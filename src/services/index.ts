@@ -23,6 +23,22 @@ export type {
   TestResult,
   WebhooksService,
 } from './events.js';
+export { formatConfigIssues } from '../config/errors.js';
+export {
+  EDITABLE_FILES,
+  isEditableFile,
+  type Candidate,
+  type ConfigEditor,
+  type ConfigFileView,
+  type DiffLine,
+  type EditableFile,
+  type SaveOutcome,
+  type TestBlock,
+  type TestReadOutcome,
+  type TestTarget,
+  type VersionDiff,
+  type YamlEdit,
+} from './config-edit/config-editor.js';
 export type { FeedEvents, LiveFeed } from './live-feed.js';
 export type { ListenersService, ListenerStatus, SupervisionAction } from './listeners.js';
 export type { Runtime } from './runtime.js';

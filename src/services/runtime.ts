@@ -3,6 +3,7 @@
 import type { EventBus } from '../bus.js';
 import type { ChannelManager } from '../channels/channel-manager.js';
 import type { DtuhubConfig } from '../domain/config.js';
+import type { ConfigReloading } from '../domain/config-reload.js';
 import type { GatewayEvents } from '../domain/events.js';
 import type { EventsAccess, WebhooksAccess } from '../events/framework-access.js';
 import type { Gateway, WriteCommand } from '../gateway/gateway.js';
@@ -22,4 +23,8 @@ export interface Runtime {
   storeHealth(): StoreHealth;
   /** Throws DeviceNotOnlineError when nothing that can write reaches the device. */
   write(deviceId: string, command: WriteCommand): Promise<TransactionOutcome>;
+  /** One RTU request through the device's queue; throws DeviceNotOnlineError likewise. */
+  transact(deviceId: string, request: Uint8Array): Promise<TransactionOutcome>;
+  /** Applies saved config files live; null until one is wired (then a save applies at restart). */
+  readonly configReloading: ConfigReloading | null;
 }

@@ -3,6 +3,7 @@
 import type { DtuhubConfig } from '../domain/config.js';
 import type { HistoryReader } from '../storage/index.js';
 import { ChannelsService } from './channels.js';
+import { ConfigEditor } from './config-edit/config-editor.js';
 import { DevicesService } from './devices.js';
 import { eventsService, webhooksService, type EventsService, type WebhooksService } from './events.js';
 import { LiveFeed } from './live-feed.js';
@@ -27,6 +28,8 @@ export interface Services {
   readonly history: HistoryReader;
   readonly events: EventsService;
   readonly webhooks: WebhooksService;
+  /** Editing points.yml and rules.yml: check, save, versions, test reads. */
+  readonly configEditor: ConfigEditor;
 }
 
 export function createServices(rt: Runtime): Services {
@@ -44,5 +47,6 @@ export function createServices(rt: Runtime): Services {
     },
     events: eventsService(rt),
     webhooks: webhooksService(rt),
+    configEditor: new ConfigEditor(rt),
   };
 }

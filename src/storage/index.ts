@@ -72,6 +72,14 @@ export type {
   UserRecord,
 } from './accounts/account-store.js';
 export { AccountStoreUnavailableError } from './accounts/account-store-unavailable.js';
+export {
+  contentDigest,
+  type ConfigVersion,
+  type ConfigVersionAction,
+  type ConfigVersionStore,
+  type ConfigVersionWithContent,
+  type NewConfigVersion,
+} from './accounts/config-version-store.js';
 export { accountStoreFor } from './accounts/open-account-store.js';
 export { MysqlAccountStore } from './accounts/mysql-account-store.js';
 export { SqliteAccountStore } from './accounts/sqlite-account-store.js';

@@ -2,6 +2,15 @@
 // routes/response-schemas.ts and routes/event-schemas.ts). The UI imports these type-only,
 // so its bundle gets no server code.
 import type { Static } from '@sinclair/typebox';
+import type {
+  CONFIG_FILE_VIEW,
+  CONFIG_ISSUE,
+  CONFIG_VERSION,
+  DIFF_LINE,
+  SAVE_RESULT,
+  TEST_READ_RESULT,
+  VERSION_DETAIL,
+} from './routes/config-edit-schemas.js';
 import type { DELIVERY, ENDPOINT, EVENT_ROW, QUEUE_STATS, RULE_VIEW, TEST_RESULT } from './routes/event-schemas.js';
 import type {
   AUDIT_ROW,
@@ -59,6 +68,13 @@ export type WebhookEndpoint = Static<typeof ENDPOINT>;
 export type DeliveryStats = Static<typeof QUEUE_STATS>;
 export type Delivery = Static<typeof DELIVERY>;
 export type WebhookTestResult = Static<typeof TEST_RESULT>;
+export type ConfigFileView = Static<typeof CONFIG_FILE_VIEW>;
+export type ConfigIssue = Static<typeof CONFIG_ISSUE>;
+export type ConfigVersion = Static<typeof CONFIG_VERSION>;
+export type DiffLine = Static<typeof DIFF_LINE>;
+export type ConfigSaveResult = Static<typeof SAVE_RESULT>;
+export type ConfigVersionDetail = Static<typeof VERSION_DETAIL>;
+export type TestReadResult = Static<typeof TEST_READ_RESULT>;
 
 /** What a route may hand fastify for a response type: the services answer readonly objects. */
 export type Served<T> = T extends (infer U)[]

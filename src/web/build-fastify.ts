@@ -9,6 +9,7 @@ import { jsonBodiesOnly } from './json-body.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { ERROR_RESPONSE } from './routes/response-schemas.js';
 import { channelRoutes } from './routes/channel-routes.js';
+import { configEditRoutes } from './routes/config-edit-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { exportRoutes } from './routes/export-routes.js';
@@ -82,6 +83,7 @@ export async function buildFastify(
     listenerRoutes,
     channelRoutes,
     eventRoutes,
+    configEditRoutes,
     liveRoutes,
   ]) {
     await fastify.register(routes(ctx));

@@ -1,6 +1,7 @@
 // The tables the latest schema has (both dialects), for the migration tests.
 export const SCHEMA_TABLES = [
   'applied_batches',
+  'config_versions',
   'connection_history',
   'device_data',
   'devices',

@@ -8,6 +8,7 @@ import { navigate, useLocation } from './lib/router.js';
 import type { Me } from './lib/types.js';
 import { LanguageSwitch } from './components/language-switch.js';
 import { ChannelsPage } from './pages/channels.js';
+import { ConfigPage } from './pages/config.js';
 import { DashboardPage } from './pages/dashboard.js';
 import { DataBrowserPage } from './pages/data-browser.js';
 import { DevicePage } from './pages/device.js';
@@ -58,7 +59,10 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
     ['/rules', t('nav.rules'), path === '/rules'],
     ['/webhooks', t('nav.webhooks'), path === '/webhooks'],
   ];
-  if (me.role === 'admin') links.push(['/users', t('nav.users'), path === '/users']);
+  if (me.role === 'admin') {
+    links.push(['/config', t('nav.config'), path === '/config']);
+    links.push(['/users', t('nav.users'), path === '/users']);
+  }
 
   const logout = async () => {
     await post('/api/logout').catch(() => undefined);
@@ -129,5 +133,6 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (path === '/rules') return <RulesPage />;
   if (path === '/webhooks') return <WebhooksPage me={me} />;
   if (path === '/users' && me.role === 'admin') return <UsersPage />;
+  if (path === '/config' && me.role === 'admin') return <ConfigPage />;
   return <DashboardPage />;
 }

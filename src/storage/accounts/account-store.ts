@@ -2,6 +2,7 @@
 // file or MySQL), tables from migration 003. Writes are rare (logins, admin changes,
 // register writes), so each store keeps its own small connection.
 import type { Role } from '../../domain/accounts.js';
+import type { ConfigVersionStore } from './config-version-store.js';
 
 export interface UserRecord {
   readonly username: string;
@@ -83,4 +84,7 @@ export interface AccountStore {
 
   audit(record: AuditRecord): Promise<void>;
   auditLog(query: AuditQuery): Promise<AuditRow[]>;
+
+  /** Saved versions of the config files edited from the UI (same database and connection). */
+  readonly configVersions: ConfigVersionStore;
 }

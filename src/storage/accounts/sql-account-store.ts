@@ -12,13 +12,10 @@ import type {
   TokenRecord,
   UserRecord,
 } from './account-store.js';
+import { SqlConfigVersionStore, type ConfigVersionStore } from './config-version-store.js';
+import type { SqlParam, SqlRunner } from './sql-runner.js';
 
-export type SqlParam = string | number | null;
-
-export interface SqlRunner {
-  all(sql: string, params: readonly SqlParam[]): Promise<Record<string, unknown>[]>;
-  run(sql: string, params: readonly SqlParam[]): Promise<{ changes: number; insertId: number }>;
-}
+export type { SqlParam, SqlRunner } from './sql-runner.js';
 
 const MAX_AUDIT_LIMIT = 10_000;
 const USER_COLUMNS = 'username, role, password_hash, created_at, updated_at';
@@ -26,6 +23,7 @@ const TOKEN_COLUMNS = 'id, name, role, created_by, created_at, last_used_at, exp
 const AUDIT_COLUMNS = 'id, at, actor, ip, action, device, slave, fn, address, write_values, result, details';
 
 export abstract class SqlAccountStore implements AccountStore {
+  readonly configVersions: ConfigVersionStore = new SqlConfigVersionStore(() => this.runner());
   /** The open connection's runner; throws AccountStoreUnavailableError when there is none. */
   protected abstract runner(): SqlRunner;
   abstract open(): Promise<void>;

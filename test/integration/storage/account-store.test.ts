@@ -1,39 +1,8 @@
 // One contract for both account stores: SQLite (a temp file) and MySQL (a fresh database
 // on the local MariaDB, dropped afterwards; no MariaDB means failure, not a skip).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccountStore } from '../../../src/storage/index.js';
-import { MysqlAccountStore, SqliteAccountStore } from '../../../src/storage/index.js';
-import { tempMysql } from './mysql-fixture.js';
-
-interface Fixture {
-  store: AccountStore;
-  /** A second store on the same database (another process, or a restart). */
-  reopen(): AccountStore;
-  cleanup(): Promise<void>;
-}
-
-const FIXTURES: Record<string, () => Promise<Fixture>> = {
-  sqlite: async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dtuhub-accounts-'));
-    const path = join(dir, 'a.db');
-    return {
-      store: new SqliteAccountStore(path),
-      reopen: () => new SqliteAccountStore(path),
-      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-    };
-  },
-  mysql: async () => {
-    const t = await tempMysql();
-    return {
-      store: new MysqlAccountStore(t.storage),
-      reopen: () => new MysqlAccountStore(t.storage),
-      cleanup: () => t.cleanup(),
-    };
-  },
-};
+import { ACCOUNT_FIXTURES as FIXTURES, type Fixture } from './account-fixtures.js';
 
 const user = (username: string, role: 'viewer' | 'operator' | 'admin' = 'viewer') => ({
   username,

@@ -9,7 +9,7 @@ import type { Role } from '../../../src/web/auth/roles.js';
 import { startReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.js';
 import { endpoint } from '../events/rules-fixture.js';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface RouteCase {
   method: Method;
@@ -96,6 +96,40 @@ const ROUTES: RouteCase[] = [
     ok: 200,
   },
   { method: 'POST', url: '/api/webhooks/ops/test', role: 'operator', ok: 200 },
+  { method: 'GET', url: '/api/config/files/points.yml', route: '/api/config/files/:file', role: 'admin', ok: 200 },
+  {
+    method: 'POST',
+    url: '/api/config/files/points.yml/check',
+    route: '/api/config/files/:file/check',
+    role: 'admin',
+    body: () => ({ edits: [{ path: ['version'], value: 1 }] }),
+    ok: 200,
+  },
+  {
+    method: 'PUT',
+    url: '/api/config/files/points.yml',
+    route: '/api/config/files/:file',
+    role: 'admin',
+    body: () => ({ edits: [{ path: ['profiles', 'th-station', 'description'], value: `edit ${++userSeq}` }] }),
+    ok: 200,
+  },
+  { method: 'GET', url: '/api/config/versions', role: 'admin', ok: 200 },
+  { method: 'GET', url: '/api/config/versions/1', route: '/api/config/versions/:id', role: 'admin', ok: 200 },
+  {
+    method: 'POST',
+    url: '/api/config/versions/1/rollback',
+    route: '/api/config/versions/:id/rollback',
+    role: 'admin',
+    body: () => ({}),
+    ok: 200,
+  },
+  {
+    method: 'POST',
+    url: '/api/config/test',
+    role: 'admin',
+    body: () => ({ device: DEVICE, profile: 'th-station', point: 'temperature' }),
+    ok: 200,
+  },
 ];
 
 const BELOW: Record<Role, Role[]> = { viewer: [], operator: ['viewer'], admin: ['viewer', 'operator'] };

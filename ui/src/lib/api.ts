@@ -8,6 +8,8 @@ export class ApiError extends Error {
     message: string,
     /** Seconds from a Retry-After header (login lockout), if any. */
     readonly retryAfter: number | null = null,
+    /** The whole error body (a refused config edit carries its `issues`). */
+    readonly body: unknown = undefined,
   ) {
     super(message);
   }
@@ -57,6 +59,7 @@ export async function api<T>(
       error?.code ?? 'HTTP_' + response.status,
       error?.message ?? response.statusText,
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+      body,
     );
   }
   return body as T;
