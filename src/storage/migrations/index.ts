@@ -7,6 +7,7 @@ import { eventsSchema } from './004_events.js';
 import { rollupSchema } from './005_rollups.js';
 import { slimRows } from './006_slim_rows.js';
 import { sparseMinutes } from './007_sparse_minutes.js';
+import { deviceRegistry } from './009_device_registry.js';
 import type { Migration } from './types.js';
 
 export type { Dialect, Migration } from './types.js';
@@ -20,6 +21,8 @@ export const MIGRATIONS: readonly Migration[] = [
   rollupSchema,
   slimRows,
   sparseMinutes,
+  // 008 is taken by another branch's migration (issue 18, live configuration).
+  deviceRegistry,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
