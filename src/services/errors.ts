@@ -7,7 +7,12 @@ export type ServiceErrorCode =
   | 'CHANNEL_FAILED'
   | 'WEBHOOK_ENDPOINT_NOT_FOUND'
   | 'WEBHOOK_DELIVERY_NOT_FOUND'
-  | 'WEBHOOK_RETRY_CONFLICT';
+  | 'WEBHOOK_RETRY_CONFLICT'
+  | 'DEVICE_NOT_FOUND'
+  | 'DEVICE_EXISTS'
+  | 'DEVICE_ONLINE'
+  | 'DEVICE_HAS_HISTORY'
+  | 'UNKNOWN_PROFILE';
 
 export class ServiceError extends Error {
   constructor(
