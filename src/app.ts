@@ -59,7 +59,7 @@ export class DtuhubApp {
     this.bus = new EventBus<GatewayEvents>(log.child({ module: 'bus' }));
     // Subscribed for the app's lifetime: slave trouble is logged however the app is run.
     new PollWarnings(log.child({ module: 'polling' })).attach(this.bus);
-    this.fleetRegistry = new FleetRegistry(registryStoreFor(config.server.storage));
+    this.fleetRegistry = new FleetRegistry(registryStoreFor(config.server.storage), log.child({ module: 'registry' }));
     this.gateway = new Gateway({
       server: config.server,
       points: config.points,

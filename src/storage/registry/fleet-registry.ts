@@ -9,21 +9,50 @@ import {
   type RegistryFields,
   type RegistryLookup,
 } from '../../domain/registry.js';
+import type { Logger } from '../../log.js';
 import type { RegistryStore, RemoveOutcome } from './registry-store.js';
 
 export class FleetRegistry implements RegistryLookup {
   private readonly byId = new Map<string, RegistryEntry>();
+  private retry: NodeJS.Timeout | null = null;
+  private stopped = false;
 
-  constructor(private readonly store: RegistryStore) {}
+  constructor(
+    private readonly store: RegistryStore,
+    private readonly log: Logger,
+    private readonly retryMs = 5000,
+  ) {}
 
+  /**
+   * Loads the registry. A database that cannot be read now (MySQL down at start) does not
+   * stop dtuhub: the registry starts empty (points.yml alone decides) and loads when it can.
+   */
   async start(): Promise<void> {
+    this.stopped = false;
     await this.store.start();
-    this.byId.clear();
-    for (const entry of await this.store.entries()) this.byId.set(entry.registrationId, entry);
+    await this.load();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
     await this.store.close();
+  }
+
+  private async load(): Promise<void> {
+    this.retry = null;
+    try {
+      const entries = await this.store.entries();
+      // Entries first seen while the database was away are kept; the database's win.
+      for (const entry of entries) this.byId.set(entry.registrationId, entry);
+      this.log.info({ devices: entries.length }, 'device registry loaded');
+    } catch (err) {
+      if (this.stopped) return;
+      this.log.warn({ err, retryInMs: this.retryMs }, 'device registry cannot be read yet: points.yml alone decides');
+      this.retry = setTimeout(() => void this.load(), this.retryMs);
+      this.retry.unref();
+    }
   }
 
   entry(registrationId: string): RegistryEntry | undefined {
