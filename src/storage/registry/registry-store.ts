@@ -42,6 +42,9 @@ const FIELDS = [
   'registry_updated_at',
 ] as const;
 
+/** 12 parameters a row: well within SQLite's 32,766 and MySQL's 65,535 per statement. */
+const ROWS_PER_STATEMENT = 200;
+
 /** The device row's other columns for a device that has never connected. */
 const NEVER_CONNECTED = "'', 0, 0, '', 0, 'offline', ''";
 const BASE_COLUMNS = 'profile, first_seen, last_seen, last_ip, last_port, status, listener';
@@ -66,8 +69,13 @@ export abstract class SqlRegistryStore implements RegistryStore {
   }
 
   async saveAll(entries: readonly RegistryEntry[]): Promise<void> {
-    const sql = this.upsertSql();
-    await this.runner().atomically(entries.map((e) => [sql, params(e)] as const));
+    // Multi-row statements: a 10,000-device import is 50 round trips to MySQL, not 10,000.
+    const statements: (readonly [string, RegistryParam[]])[] = [];
+    for (let i = 0; i < entries.length; i += ROWS_PER_STATEMENT) {
+      const chunk = entries.slice(i, i + ROWS_PER_STATEMENT);
+      statements.push([this.upsertSql(chunk.length), chunk.flatMap(params)]);
+    }
+    await this.runner().atomically(statements);
   }
 
   async remove(registrationId: string): Promise<RemoveOutcome> {
@@ -84,10 +92,10 @@ export abstract class SqlRegistryStore implements RegistryStore {
     return rows.length > 0 ? 'has_history' : 'absent';
   }
 
-  private upsertSql(): string {
-    const marks = FIELDS.map(() => '?').join(', ');
+  private upsertSql(rows: number): string {
+    const row = `(?, ${NEVER_CONNECTED}, ${FIELDS.map(() => '?').join(', ')})`;
     return `INSERT INTO devices (registration_id, ${BASE_COLUMNS}, ${FIELDS.join(', ')})
-      VALUES (?, ${NEVER_CONNECTED}, ${marks}) ${this.upsertClause(FIELDS)}`;
+      VALUES ${Array.from({ length: rows }, () => row).join(', ')} ${this.upsertClause(FIELDS)}`;
   }
 }
 
