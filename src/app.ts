@@ -18,7 +18,9 @@ import { recordHistory } from './record-history.js';
 import { createServices } from './services/index.js';
 import {
   createHistoryStore,
+  FleetRegistry,
   LatestValues,
+  registryStoreFor,
   type FlushInfo,
   type HistoryReader,
   type HistoryStore,
@@ -42,6 +44,8 @@ export class DtuhubApp {
   readonly bus: EventBus<GatewayEvents>;
   readonly latest = new LatestValues();
   readonly gateway: Gateway;
+  /** The device registry in memory, written through to the history's database. */
+  readonly fleetRegistry: FleetRegistry;
   /** Outbound channels: peers dtuhub connects to (docs/CHANNELS.md). */
   readonly channels: ChannelManager;
   /** Null when web.enabled is false. */
@@ -61,11 +65,13 @@ export class DtuhubApp {
     this.bus = new EventBus<GatewayEvents>(log.child({ module: 'bus' }));
     // Subscribed for the app's lifetime: slave trouble is logged however the app is run.
     new PollWarnings(log.child({ module: 'polling' })).attach(this.bus);
+    this.fleetRegistry = new FleetRegistry(registryStoreFor(config.server.storage), log.child({ module: 'registry' }));
     this.gateway = new Gateway({
       server: config.server,
       points: config.points,
       bus: this.bus,
       log: log.child({ module: 'gateway' }),
+      fleetRegistry: this.fleetRegistry,
     });
     const channelServices = {
       bus: this.bus,
@@ -145,7 +151,14 @@ export class DtuhubApp {
     );
     await history.start();
     this.history = history;
-    this.unsubscribe = recordHistory(this.bus, this.history.writer, this.latest, this.config.points.profiles);
+    // Before any listener opens: registrations read the registry from memory.
+    await this.fleetRegistry.start();
+    const offHistory = recordHistory(this.bus, this.history.writer, this.latest, this.config.points.profiles);
+    const offRegistry = this.bus.on('device.registered', (e) => this.fleetRegistry.noteRegistered(e.deviceId, e.name));
+    this.unsubscribe = () => {
+      offHistory();
+      offRegistry();
+    };
     const framework = new EventFramework(
       this.config.rules ?? noRules(),
       server.storage,
@@ -177,6 +190,7 @@ export class DtuhubApp {
     await framework?.stop();
     this.unsubscribe?.();
     this.unsubscribe = null;
+    await this.fleetRegistry.stop();
     const history = this.history;
     this.history = null;
     await history?.stop();

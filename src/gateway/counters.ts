@@ -13,6 +13,8 @@ export interface GatewayCounters {
   registrationTimeouts: number;
   rejectedUnknown: number;
   rejectedDuplicate: number;
+  /** Registrations of a device the registry marks disabled. */
+  rejectedDisabled: number;
   replaced: number;
   heartbeats: number;
   heartbeatsInsideResponse: number;
@@ -47,6 +49,7 @@ export function newCounters(): GatewayCounters {
     registrationTimeouts: 0,
     rejectedUnknown: 0,
     rejectedDuplicate: 0,
+    rejectedDisabled: 0,
     replaced: 0,
     heartbeats: 0,
     heartbeatsInsideResponse: 0,

@@ -4,6 +4,7 @@
 import type { EventBus } from '../bus.js';
 import type { PointsConfig, ServerConfig, LinkConfig } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
+import type { RegistryLookup } from '../domain/registry.js';
 import type { Socket } from 'node:net';
 import type { Logger } from '../log.js';
 import type { ReadFunction } from '../domain/point.js';
@@ -59,6 +60,8 @@ export interface GatewayDeps {
   readonly bus: EventBus<GatewayEvents>;
   readonly log: Logger;
   readonly clock?: Clock;
+  /** The device registry in memory (absent: points.yml alone decides, as in benches). */
+  readonly fleetRegistry?: RegistryLookup;
 }
 
 export class Gateway {
@@ -86,6 +89,7 @@ export class Gateway {
       scheduler: new TickScheduler(this.timerResolutionMs),
       recording: deps.server.retention,
       registrationFailures: this.failures,
+      ...(deps.fleetRegistry ? { fleetRegistry: deps.fleetRegistry } : {}),
     };
     this.ctx = ctx;
     for (const listener of deps.server.listeners) {
@@ -234,6 +238,14 @@ export class Gateway {
   transact(deviceId: string, request: Uint8Array): Promise<TransactionOutcome> | null {
     const session = this.registry.get(deviceId);
     return session && session.state === 'active' ? session.transact(request) : null;
+  }
+
+  /** Closes the device's DTU session, if one holds it (the device was disabled in the registry). */
+  disconnect(deviceId: string, details: string): boolean {
+    const session = this.registry.get(deviceId);
+    if (!session) return false;
+    session.close('rejected', details);
+    return true;
   }
 
   private sessionFor(deviceId: string) {

@@ -5,6 +5,7 @@ import type { EventBus } from '../bus.js';
 import type { Clock } from '../clock.js';
 import type { DeviceProfile, PointsConfig, RetentionConfig, SessionLimits } from '../domain/config.js';
 import type { GatewayEvents, OfflineReason, Remote } from '../domain/events.js';
+import type { RegistryLookup } from '../domain/registry.js';
 import type { TickScheduler } from '../link/index.js';
 import type { Logger } from '../log.js';
 import type { GatewayCounters } from './counters.js';
@@ -25,6 +26,8 @@ export interface SessionContext {
   readonly recording: Pick<RetentionConfig, 'recordRawPackets' | 'rawPacketMaxBytes' | 'rawPacketBytesPerMinute'>;
   /** Failed registrations by listener and address (absent: not tracked, as in benches). */
   readonly registrationFailures?: RegistrationFailures;
+  /** The device registry in memory: disabled devices, pre-registered IDs, profile overrides. */
+  readonly fleetRegistry?: RegistryLookup;
 }
 
 export type SessionState = 'registering' | 'active' | 'closed';

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import type { DeviceProfile, LinkConfig } from '../domain/config.js';
 import type { OfflineReason, PacketKind, Remote } from '../domain/events.js';
 import { TransactionQueue, transactOn, type TransactionLink, type TransactionOutcome } from '../link/index.js';
-import { matchDevice } from '../plan/device-match.js';
+import { admitDevice } from '../plan/device-match.js';
 import { DevicePoller } from '../polling/device-poller.js';
 import { ackByte, frameRequest } from '../protocol/dtu/outbound.js';
 import { DtuStreamParser, type DiscardReason, type StreamEvents } from '../protocol/dtu/stream-parser.js';
@@ -181,10 +181,11 @@ export class DtuSession implements StreamEvents, TransactionLink {
     if (this.state !== 'registering') return;
     this.ctx.counters.registrations++;
     this.record('in', 'registration', raw, null);
-    const match = matchDevice(this.ctx.points, id);
-    if (!match || (this.link.unknownIds === 'reject' && !match.listed)) {
-      this.ctx.counters.rejectedUnknown++;
-      this.reject(id, 'unknown registration ID');
+    const match = admitDevice(this.ctx.points, id, this.ctx.fleetRegistry?.entry(id), this.link.unknownIds);
+    if (!match.admitted) {
+      if (match.reason === 'disabled') this.ctx.counters.rejectedDisabled++;
+      else this.ctx.counters.rejectedUnknown++;
+      this.reject(id, match.reason === 'disabled' ? 'device disabled in the registry' : 'unknown registration ID');
       return;
     }
     if (!this.outbound) this.ctx.registrationFailures?.succeed(this.source, this.remote.ip);

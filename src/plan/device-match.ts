@@ -2,6 +2,7 @@
 // then the default. `listed` tells the "reject unknown IDs" policy whether the device was
 // named (by ID or pattern) rather than caught by the default.
 import type { DeviceProfile, PointsConfig } from '../domain/config.js';
+import type { RegistryEntry } from '../domain/registry.js';
 
 export interface DeviceMatchResult {
   readonly profile: DeviceProfile;
@@ -30,4 +31,30 @@ function result(
   // The loader guarantees every rule names an existing profile; a hand-built config may not.
   const profile = points.profiles.get(profileName);
   return profile ? { profile, name, listed } : null;
+}
+
+/** Whether a registering device may connect, and as what (points.yml first, then the registry). */
+export type Admission =
+  | { readonly admitted: true; readonly profile: DeviceProfile; readonly name: string | null }
+  | { readonly admitted: false; readonly reason: 'disabled' | 'unknown' };
+
+/**
+ * points.yml wins where it says something: an exact or pattern entry picks the profile, an
+ * exact entry's name is the name. Otherwise the registry's profile override (when it names a
+ * profile that exists) and name. A registry entry counts as listed for `unknownIds: reject`;
+ * a disabled one is refused whatever points.yml says.
+ */
+export function admitDevice(
+  points: PointsConfig,
+  id: string,
+  entry: RegistryEntry | undefined,
+  unknownIds: 'accept' | 'reject',
+): Admission {
+  if (entry && !entry.enabled) return { admitted: false, reason: 'disabled' };
+  const match = matchDevice(points, id);
+  if (match?.listed) return { admitted: true, profile: match.profile, name: match.name ?? entry?.name ?? null };
+  if (!entry && unknownIds === 'reject') return { admitted: false, reason: 'unknown' };
+  const override = entry?.profileOverride ? points.profiles.get(entry.profileOverride) : undefined;
+  const profile = override ?? match?.profile;
+  return profile ? { admitted: true, profile, name: entry?.name ?? null } : { admitted: false, reason: 'unknown' };
 }

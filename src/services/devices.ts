@@ -6,6 +6,7 @@ import type { ChannelType } from '../domain/channels.js';
 import type { Sample } from '../domain/point.js';
 import type { DeviceRow } from '../storage/index.js';
 import { onlineDeviceIds, onlineDevices, presenceOf, type Presence } from './presence.js';
+import { registryView, type RegistryView } from './registry-view.js';
 import type { Runtime } from './runtime.js';
 
 /** How a device reaches dtuhub: a DTU that connected to a listener, or a peer a channel connects to. */
@@ -13,9 +14,9 @@ export type DeviceVia =
   | { readonly kind: 'dtu'; readonly listener: string }
   | { readonly kind: 'channel'; readonly channel: string; readonly type: ChannelType };
 
-export interface DeviceSummary {
+/** What the gateway knows of a device, with its registry fields (registry-view.ts). */
+export interface DeviceSummary extends RegistryView {
   readonly registrationId: string;
-  readonly name: string | null;
   readonly profile: string;
   readonly status: 'online' | 'offline';
   readonly ip: string;
@@ -209,17 +210,20 @@ export class DevicesService {
     const registrationId = row?.registrationId ?? (live ? deviceId : null);
     if (registrationId === null) return null;
     const listener = live?.listener ?? row?.listener ?? '';
+    const registry = registryView(this.rt.config.points, registrationId, this.rt.fleetRegistry.entry(registrationId));
     return {
+      ...registry,
       registrationId,
-      name: live?.name ?? row?.name ?? null,
+      name: registry.name ?? live?.name ?? row?.name ?? null,
       profile: live?.profile ?? row?.profile ?? '',
       status: live ? 'online' : 'offline',
       ip: live?.remote?.ip ?? row?.lastIp ?? '',
       port: live?.remote?.port ?? row?.lastPort ?? 0,
       listener,
       via: this.via(listener),
-      firstSeen: row?.firstSeen ?? null,
-      lastSeen: row?.lastSeen ?? null,
+      // 0: registered before it ever connected (migration 009).
+      firstSeen: row?.firstSeen || null,
+      lastSeen: row?.lastSeen || null,
       connectedAt: live?.connectedAt ?? null,
       lastHeartbeatAt: live?.lastHeartbeatAt ?? null,
       lastDataAt: live?.lastDataAt ?? null,

@@ -10,7 +10,12 @@ export type ServiceErrorCode =
   | 'WEBHOOK_RETRY_CONFLICT'
   | 'CONFIG_CONFLICT'
   | 'CONFIG_VERSION_NOT_FOUND'
-  | 'CONFIG_TEST_TARGET_NOT_FOUND';
+  | 'CONFIG_TEST_TARGET_NOT_FOUND'
+  | 'DEVICE_NOT_FOUND'
+  | 'DEVICE_EXISTS'
+  | 'DEVICE_ONLINE'
+  | 'DEVICE_HAS_HISTORY'
+  | 'UNKNOWN_PROFILE';
 
 export class ServiceError extends Error {
   constructor(

@@ -8,13 +8,15 @@ import type { GatewayEvents } from '../domain/events.js';
 import type { EventsAccess, WebhooksAccess } from '../events/framework-access.js';
 import type { Gateway, WriteCommand } from '../gateway/gateway.js';
 import type { TransactionOutcome } from '../link/index.js';
-import type { HistoryReader, LatestValues, StoreHealth } from '../storage/index.js';
+import type { FleetRegistry, HistoryReader, LatestValues, StoreHealth } from '../storage/index.js';
 
 export interface Runtime {
   readonly config: DtuhubConfig;
   readonly bus: EventBus<GatewayEvents>;
   readonly latest: LatestValues;
   readonly gateway: Gateway;
+  /** The device registry in memory, written through to the database. */
+  readonly fleetRegistry: FleetRegistry;
   /** Outbound channels (docs/CHANNELS.md). */
   readonly channels: ChannelManager;
   readonly reader: HistoryReader;

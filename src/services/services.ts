@@ -8,6 +8,7 @@ import { DevicesService } from './devices.js';
 import { eventsService, webhooksService, type EventsService, type WebhooksService } from './events.js';
 import { LiveFeed } from './live-feed.js';
 import { ListenersService } from './listeners.js';
+import { RegistryService } from './registry.js';
 import type { Runtime } from './runtime.js';
 import { StatusService } from './status.js';
 import { WritesService } from './writes.js';
@@ -16,6 +17,8 @@ export interface Services {
   /** The checked, frozen configuration (read-only views, account store settings). */
   readonly config: DtuhubConfig;
   readonly devices: DevicesService;
+  /** The device registry: pre-register, edit, delete, import. */
+  readonly registry: RegistryService;
   readonly writes: WritesService;
   /** Inbound DTU listeners. */
   readonly listeners: ListenersService;
@@ -36,6 +39,7 @@ export function createServices(rt: Runtime): Services {
   return {
     config: rt.config,
     devices: new DevicesService(rt),
+    registry: new RegistryService(rt),
     writes: new WritesService(rt),
     listeners: new ListenersService(rt),
     channels: new ChannelsService(rt),

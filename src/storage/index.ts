@@ -93,3 +93,10 @@ export {
 export { deliveryStoreFor } from './deliveries/open-delivery-store.js';
 export { MysqlDeliveryStore } from './deliveries/mysql-delivery-store.js';
 export { SqliteDeliveryStore } from './deliveries/sqlite-delivery-store.js';
+
+// The device registry: registry columns of `devices`, and the in-memory registry over them.
+export type { RegistryStore, RemoveOutcome } from './registry/registry-store.js';
+export { FleetRegistry } from './registry/fleet-registry.js';
+export { registryStoreFor } from './registry/open-registry-store.js';
+export { MysqlRegistryStore } from './registry/mysql-registry-store.js';
+export { SqliteRegistryStore } from './registry/sqlite-registry-store.js';

@@ -13,6 +13,7 @@ import { configEditRoutes } from './routes/config-edit-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { exportRoutes } from './routes/export-routes.js';
+import { registryRoutes } from './routes/registry-routes.js';
 import { historyRoutes } from './routes/history-routes.js';
 import { listenerRoutes } from './routes/listener-routes.js';
 import { liveRoutes } from './routes/live-routes.js';
@@ -78,6 +79,7 @@ export async function buildFastify(
     deviceRoutes,
     historyRoutes,
     exportRoutes,
+    registryRoutes,
     writeRoutes,
     statusRoutes,
     listenerRoutes,

@@ -121,7 +121,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
 
 function Page({ path, me }: { path: string; me: Me }) {
   if (path === '/') return <DashboardPage />;
-  if (path === '/devices') return <DevicesPage />;
+  if (path === '/devices') return <DevicesPage me={me} />;
   if (path.startsWith('/devices/')) {
     const id = decodeURIComponent(path.slice('/devices/'.length));
     return <DevicePage key={id} id={id} me={me} />;

@@ -4,6 +4,7 @@
 import { createPool, type Pool, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import type { MysqlStorageConfig } from '../../domain/config.js';
 import { poolOptions } from '../mysql/mysql-config.js';
+import { inTransaction } from '../mysql/mysql-transaction.js';
 import {
   DELIVERY_SQL,
   insertParams,
@@ -31,20 +32,12 @@ export class MysqlDeliveryStore implements DeliveryStore {
   }
 
   async save(records: readonly DeliveryRecord[]): Promise<void> {
-    const c = await this.connection().getConnection();
-    try {
-      await c.beginTransaction();
+    await inTransaction(this.connection(), async (c) => {
       for (const r of records) {
         const [inserted] = await c.query<ResultSetHeader>(DELIVERY_SQL.insert, insertParams(r));
         if (inserted.affectedRows === 0) await c.query(DELIVERY_SQL.update, updateParams(r));
       }
-      await c.commit();
-    } catch (err) {
-      await c.rollback().catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async get(id: string): Promise<DeliveryRecord | null> {

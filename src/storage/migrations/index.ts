@@ -7,6 +7,7 @@ import { eventsSchema } from './004_events.js';
 import { rollupSchema } from './005_rollups.js';
 import { slimRows } from './006_slim_rows.js';
 import { sparseMinutes } from './007_sparse_minutes.js';
+import { deviceRegistry } from './009_device_registry.js';
 import { configVersions } from './010_config_versions.js';
 import type { Migration } from './types.js';
 
@@ -21,7 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   rollupSchema,
   slimRows,
   sparseMinutes,
-  // 8 and 9: reserved for the live config reload and the device registry (issue 18).
+  deviceRegistry,
   configVersions,
 ];
 

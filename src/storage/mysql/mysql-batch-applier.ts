@@ -136,9 +136,9 @@ export class MysqlBatchApplier {
         const known = this.deviceIds.get(op.registrationId) ?? (await this.findDevice(c, op.registrationId, live));
         if (known !== undefined) {
           await c.query(
-            `UPDATE devices SET profile = ?, name = ?, last_seen = GREATEST(last_seen, ?), last_ip = ?, last_port = ?,
-               status = 'online', listener = ? WHERE id = ?`,
-            [op.profile, op.name, op.at, op.ip, op.port, op.listener, known],
+            `UPDATE devices SET profile = ?, first_seen = IF(first_seen = 0, ?, first_seen),
+               last_seen = GREATEST(last_seen, ?), last_ip = ?, last_port = ?, status = 'online', listener = ? WHERE id = ?`,
+            [op.profile, op.at, op.at, op.ip, op.port, op.listener, known],
           );
           continue;
         }
@@ -146,7 +146,8 @@ export class MysqlBatchApplier {
         const [result] = await c.query<ResultSetHeader>(
           `INSERT INTO devices (registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener)
            VALUES (?, ?, ?, ?, ?, ?, ?, 'online', ?)
-           ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), profile = VALUES(profile), name = VALUES(name),
+           ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), profile = VALUES(profile),
+             first_seen = IF(first_seen = 0, VALUES(first_seen), first_seen),
              last_seen = GREATEST(last_seen, VALUES(last_seen)), last_ip = VALUES(last_ip), last_port = VALUES(last_port),
              status = 'online', listener = VALUES(listener)`,
           [op.registrationId, op.profile, op.name, op.at, op.at, op.ip, op.port, op.listener],

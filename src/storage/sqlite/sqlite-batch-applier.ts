@@ -89,7 +89,8 @@ export class SqliteBatchApplier {
         `INSERT INTO devices (registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener)
        VALUES (?, ?, ?, ?, ?, ?, ?, 'online', ?)
        ON CONFLICT (registration_id) DO UPDATE SET
-         profile = excluded.profile, name = excluded.name, last_seen = MAX(devices.last_seen, excluded.last_seen),
+         profile = excluded.profile, last_seen = MAX(devices.last_seen, excluded.last_seen),
+         first_seen = CASE WHEN devices.first_seen = 0 THEN excluded.first_seen ELSE devices.first_seen END,
          last_ip = excluded.last_ip, last_port = excluded.last_port, status = 'online', listener = excluded.listener
        RETURNING id`,
       )

@@ -44,9 +44,25 @@ export const DEVICE_VIA = Type.Union([
   object({ kind: Type.Literal('channel'), channel: str, type: str }),
 ]);
 
+/** A device's registry fields (docs/API.md, "Device registry"). */
+export const REGISTRY_FIELDS = {
+  name: nullable('string'),
+  description: nullable('string'),
+  location: nullable('string'),
+  latitude: nullable('number'),
+  longitude: nullable('number'),
+  tags: Type.Array(str),
+  group: nullable('string'),
+  profileOverride: nullable('string'),
+  enabled: bool,
+  notes: nullable('string'),
+};
+
 export const DEVICE_SUMMARY = object({
   registrationId: str,
-  name: nullable('string'),
+  ...REGISTRY_FIELDS,
+  /** Registry fields points.yml sets for this ID (read-only in the registry). */
+  setByConfig: Type.Array(oneOf(['name', 'profileOverride'] as const)),
   profile: str,
   status: oneOf(['online', 'offline'] as const),
   ip: str,

@@ -320,7 +320,8 @@ export function declareQueryContract(ctx: ContractContext): void {
       listener: 'main',
     });
 
-    // Registering again replaces the details but keeps the row, its id and first_seen.
+    // Registering again replaces the details but keeps the row, its id, first_seen and the
+    // name (the registry's from then on: migration 009).
     w.deviceOnline({
       registrationId: '7001',
       profile: 'meter',
@@ -346,7 +347,7 @@ export function declareQueryContract(ctx: ContractContext): void {
       id: first!.id,
       registrationId: '7001',
       profile: 'meter',
-      name: 'Meter 1',
+      name: 'Sensor 7001',
       firstSeen: T0,
       lastSeen: T0 + 30_000,
       lastIp: '203.0.113.1',

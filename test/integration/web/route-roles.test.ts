@@ -33,6 +33,7 @@ let deadLetter = '';
 /** Each successful DELETE needs a fresh victim, made just before the call. */
 const victims: string[] = [];
 const tokens: number[] = [];
+const devices: string[] = [];
 
 const ROUTES: RouteCase[] = [
   { method: 'GET', url: '/api/me', role: 'viewer', ok: 200 },
@@ -61,6 +62,23 @@ const ROUTES: RouteCase[] = [
     url: `/api/devices/${DEVICE}/write`,
     role: 'operator',
     body: () => ({ slave: 1, fn: 6, address: 100, value: 7 }),
+    ok: 200,
+  },
+  {
+    method: 'POST',
+    url: '/api/devices',
+    role: 'operator',
+    body: () => ({ registrationId: `PRE-${++userSeq}`, name: 'Pre-registered' }),
+    ok: 201,
+  },
+  { method: 'PATCH', url: `/api/devices/${DEVICE}`, role: 'operator', body: () => ({ group: 'roles' }), ok: 200 },
+  { method: 'DELETE', url: () => `/api/devices/${devices.shift()}`, role: 'admin', ok: 204 },
+  { method: 'GET', url: '/api/registry/export?format=csv', role: 'viewer', ok: 200 },
+  {
+    method: 'POST',
+    url: '/api/registry/import',
+    role: 'admin',
+    body: () => ({ format: 'csv', content: 'registrationId,group\r\nIMPORTED-1,imported\r\n' }),
     ok: 200,
   },
   { method: 'GET', url: '/api/audit', role: 'admin', ok: 200 },
@@ -199,6 +217,11 @@ async function prepare(route: RouteCase): Promise<void> {
     });
     victims.push(name);
   }
+  if (route.method === 'DELETE' && String(route.url).includes('devices')) {
+    const id = `GONE-${++userSeq}`;
+    await h.app.fleetRegistry.create(id, {}, Date.now());
+    devices.push(id);
+  }
   if (route.method === 'DELETE' && String(route.url).includes('tokens')) {
     const token = await webOf(h).ctx.accounts.createToken({
       name: 'victim',
@@ -265,7 +288,7 @@ describe('every route and role', () => {
       if (route.startsWith('GET /api/export/data')) continue;
       expect(tested, route).toContain(route);
     }
-    expect(registered.filter((r) => r.startsWith('DELETE'))).toHaveLength(2);
+    expect(registered.filter((r) => r.startsWith('DELETE'))).toHaveLength(3);
   });
 
   it('answers the public routes without credentials', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matchDevice } from '../../../src/plan/device-match.js';
+import { admitDevice, matchDevice } from '../../../src/plan/device-match.js';
+import { EMPTY_REGISTRY_FIELDS, type RegistryEntry } from '../../../src/domain/registry.js';
 import { loadConfig } from '../../../src/config/load.js';
 import type { PointsConfig } from '../../../src/domain/config.js';
 import { MINIMAL_SERVER, withConfigDir } from '../config/temp-config.js';
@@ -61,5 +62,49 @@ describe('matchDevice', () => {
 
   it('keeps the compiled rules in precedence order', () => {
     expect(points.devices.map((d) => d.kind)).toEqual(['id', 'id', 'pattern', 'pattern', 'default']);
+  });
+});
+
+describe('admitDevice', () => {
+  const points = pointsWithDevices(`  - default: fallback
+  - pattern: "^PUMP"
+    profile: pumps
+  - id: NAMED
+    profile: meters
+    name: From YAML
+`);
+  const entry = (registrationId: string, fields: Partial<RegistryEntry> = {}): RegistryEntry => ({
+    ...EMPTY_REGISTRY_FIELDS,
+    registrationId,
+    updatedAt: null,
+    ...fields,
+  });
+  const admit = (id: string, e: RegistryEntry | undefined, policy: 'accept' | 'reject' = 'accept') => {
+    const a = admitDevice(points, id, e, policy);
+    return a.admitted ? { profile: a.profile.name, name: a.name } : a.reason;
+  };
+
+  it('refuses a disabled device even when points.yml lists it', () => {
+    expect(admit('NAMED', entry('NAMED', { enabled: false }))).toBe('disabled');
+    expect(admit('OTHER', entry('OTHER', { enabled: false }), 'reject')).toBe('disabled');
+  });
+
+  it('lets points.yml pick the profile and name where it sets them, the registry elsewhere', () => {
+    expect(admit('NAMED', entry('NAMED', { name: 'Mine', profileOverride: 'pumps' }))).toEqual({
+      profile: 'meters',
+      name: 'From YAML',
+    });
+    expect(admit('PUMP-1', entry('PUMP-1', { name: 'Mine', profileOverride: 'meters' }))).toEqual({
+      profile: 'pumps',
+      name: 'Mine',
+    });
+    expect(admit('X', entry('X', { profileOverride: 'meters' }))).toEqual({ profile: 'meters', name: null });
+    expect(admit('X', entry('X', { profileOverride: 'gone' }))).toEqual({ profile: 'fallback', name: null });
+  });
+
+  it('counts a registry entry as listed under unknownIds: reject', () => {
+    expect(admit('STRANGER', undefined, 'reject')).toBe('unknown');
+    expect(admit('KNOWN', entry('KNOWN'), 'reject')).toEqual({ profile: 'fallback', name: null });
+    expect(admit('PUMP-2', undefined, 'reject')).toEqual({ profile: 'pumps', name: null });
   });
 });

@@ -69,7 +69,8 @@ describe('SQLite migrations', () => {
     const columns = (table: string) =>
       (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]).join(' ');
     expect(columns('devices')).toBe(
-      'id registration_id profile name first_seen last_seen last_ip last_port status listener',
+      'id registration_id profile name first_seen last_seen last_ip last_port status listener' +
+        ' description location latitude longitude tags device_group profile_override enabled notes registry_updated_at',
     );
     expect(columns('device_data')).toBe('device_id received_at point_id value text_value raw_value quality');
     expect(columns('point_sources')).toBe('device_id point_id slave address');

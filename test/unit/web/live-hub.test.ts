@@ -57,6 +57,16 @@ function summary(id: string): DeviceSummary {
     connectedAt: 1,
     lastHeartbeatAt: null,
     lastDataAt: null,
+    description: null,
+    location: null,
+    latitude: null,
+    longitude: null,
+    tags: [],
+    group: null,
+    profileOverride: null,
+    enabled: true,
+    notes: null,
+    setByConfig: [],
   };
 }
 

@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly retryAfter: number | null = null,
     /** The whole error body (a refused config edit carries its `issues`). */
     readonly body: unknown = undefined,
+    /** The error's details (an import's bad rows), if any. */
+    readonly details: readonly string[] = [],
   ) {
     super(message);
   }
@@ -51,7 +53,7 @@ export async function api<T>(
   const text = await response.text();
   const body = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const error = (body as { error?: { code?: string; message?: string; details?: string[] } } | undefined)?.error;
     if (response.status === 401 && path !== '/api/login') unauthorizedListeners.forEach((l) => l());
     const retryAfter = Number(response.headers.get('retry-after'));
     throw new ApiError(
@@ -60,6 +62,7 @@ export async function api<T>(
       error?.message ?? response.statusText,
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
       body,
+      Array.isArray(error?.details) ? error.details.map(String) : [],
     );
   }
   return body as T;
@@ -67,6 +70,8 @@ export async function api<T>(
 
 export const get = <T>(path: string, query?: Query) => api<T>('GET', path, query ? { query } : {});
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body === undefined ? {} : { body });
+export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, { body });
+export const remove = (path: string) => api<void>('DELETE', path);
 
 /** Path segment for a device ID (IDs are untrusted text: spaces, slashes, anything printable). */
 export const deviceIdPath = (id: string) => encodeURIComponent(id);

@@ -122,13 +122,14 @@ export function DashboardPage() {
           ) : (
             <TableWrap label={t('dashboard.onlineDevices')}>
               <table>
-                <Head cols={[t('col.id'), t('col.address'), t('col.connectedAt')]} />
+                <Head cols={[t('col.id'), t('col.name'), t('col.address'), t('col.connectedAt')]} />
                 <tbody>
                   {[...online.values()].slice(0, 20).map((d) => (
                     <tr key={d.registrationId}>
                       <td>
                         <a href={devicePath(d.registrationId)}>{d.registrationId}</a>
                       </td>
+                      <td>{d.name ?? ''}</td>
                       {/* A channel's device comes without its peer's address in the live snapshot: name the channel. */}
                       <td>{d.via?.kind === 'channel' ? <Via via={d.via} /> : `${d.ip}:${d.port}`}</td>
                       <td>

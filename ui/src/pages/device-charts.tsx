@@ -34,7 +34,7 @@ async function loadSeries(id: string, points: string[], range: TimeRange): Promi
   return Promise.all(requests);
 }
 
-export function DeviceCharts({ id, points }: { id: string; points: PointInfo[] }) {
+export function DeviceCharts({ id, name, points }: { id: string; name: string | null; points: PointInfo[] }) {
   const numeric = points.filter((p) => p.type !== 'string').map((p) => p.name);
   const [range, setRange] = useState<TimeRange>(presetRange('1h'));
   const series = useLoad(
@@ -49,7 +49,7 @@ export function DeviceCharts({ id, points }: { id: string; points: PointInfo[] }
   const first = series.data?.[0];
   return (
     <Section
-      title={t('device.charts')}
+      title={name ? `${t('device.charts')} · ${name}` : t('device.charts')}
       id="charts"
       actions={
         <>

@@ -12,6 +12,7 @@ import { Via } from '../components/via.js';
 import { ConnectionTable } from './dashboard.js';
 import { DeviceCharts } from './device-charts.js';
 import { PacketTable } from './packet-table.js';
+import { RegistryForm } from './registry-form.js';
 import { WriteForm } from './write-form.js';
 
 interface Unreachable {
@@ -81,7 +82,9 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
         <a href="/devices">← {t('device.back')}</a>
       </p>
       <h1 class="device-title">
+        {device?.name && <span class="device-name">{device.name}</span>}
         <span class="device-id">{id}</span> {device && <StatusBadge status={device.status} />}{' '}
+        {device && !device.enabled && <span class="badge badge-warn">{t('registry.disabled')}</span>}{' '}
         {unreachable && <StatusBadge status="unreachable" />}
       </h1>
       <ErrorNote error={detail.error} />
@@ -152,7 +155,15 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
           </TableWrap>
         )}
       </Section>
-      {device && <DeviceCharts id={id} points={device.points} />}
+      {device && <DeviceCharts id={id} name={device.name} points={device.points} />}
+      {device && (
+        <RegistryForm
+          key={`${device.registrationId}:${String(device.enabled)}`}
+          device={device}
+          me={me}
+          onSaved={() => detail.reload()}
+        />
+      )}
       {device && (
         <Section title={t('device.slaves')} id="slaves">
           {device.slaves.length === 0 ? (

@@ -4,14 +4,15 @@ import { useEffect, useState } from 'preact/hooks';
 import { get } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { devicePath, navigate, useLocation } from '../lib/router.js';
-import type { DeviceList } from '../lib/types.js';
+import type { DeviceList, Me } from '../lib/types.js';
 import { useLoad } from '../lib/use-load.js';
 import { ErrorNote, Head, StatusBadge, TableWrap, Time } from '../components/bits.js';
 import { Via } from '../components/via.js';
+import { RegistryTools } from './registry-tools.js';
 
 const PAGE = 50;
 
-export function DevicesPage() {
+export function DevicesPage({ me }: { me: Me }) {
   const { query } = useLocation();
   const search = query.get('search') ?? '';
   const status = query.get('status') ?? '';
@@ -45,6 +46,7 @@ export function DevicesPage() {
   return (
     <>
       <h1>{t('devices.title')}</h1>
+      <RegistryTools me={me} onChange={() => list.reload()} />
       <form
         class="filters"
         role="search"
@@ -87,6 +89,7 @@ export function DevicesPage() {
                   cols={[
                     t('col.id'),
                     t('col.name'),
+                    t('registry.group'),
                     t('col.status'),
                     t('col.profile'),
                     t('col.address'),
@@ -100,9 +103,11 @@ export function DevicesPage() {
                       <td>
                         <a href={devicePath(d.registrationId)}>{d.registrationId}</a>
                       </td>
-                      <td>{d.name ?? ''}</td>
+                      <td class="device-name">{d.name ?? ''}</td>
+                      <td>{d.group ?? ''}</td>
                       <td>
                         <StatusBadge status={d.status} />
+                        {!d.enabled && <span class="badge badge-warn"> {t('registry.disabled')}</span>}
                       </td>
                       <td>{d.profile}</td>
                       <td>{d.ip ? `${d.ip}:${d.port}` : '—'}</td>
