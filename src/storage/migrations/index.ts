@@ -7,6 +7,7 @@ import { eventsSchema } from './004_events.js';
 import { rollupSchema } from './005_rollups.js';
 import { slimRows } from './006_slim_rows.js';
 import { sparseMinutes } from './007_sparse_minutes.js';
+import { compressedRows } from './008_compressed_rows.js';
 import type { Migration } from './types.js';
 
 export type { Dialect, Migration } from './types.js';
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   rollupSchema,
   slimRows,
   sparseMinutes,
+  compressedRows,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
