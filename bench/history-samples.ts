@@ -1,5 +1,5 @@
 // Samples for the history scenario with the values the simulator serves (its waveforms:
-// sines with a per-second wobble, a status word stepping every minute), for a device of
+// slow sines with per-second noise, a status word stepping every hour), for a device of
 // the example profile (config/points.yml, `th-station`) or of the bench profile (scenario
 // 1's 50 points). Values come from the simulator's model; the raw hex is encoded here for
 // the plain types both profiles use. Decoding real responses instead costs ~30 µs a round,
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/load.js';
 import type { DeviceProfile } from '../src/domain/config.js';
 import type { PointDef, Sample } from '../src/domain/point.js';
-import { rawFor, RegisterModel } from '../src/simulator/index.js';
+import { engineeringValue, rawFor, RegisterModel } from '../src/simulator/index.js';
 import { PROFILE_NAME, writeBenchConfig } from './bench-config.js';
 
 export const EXAMPLE_PROFILE = 'th-station';
@@ -114,7 +114,9 @@ export function simulatedDevice(profile: DeviceProfile, registrationId: string, 
     points: chosen,
     samplesAt(ts: number): Sample[] {
       return chosen.map((point) => {
-        const value = model.pointValue(point.name, ts) as number;
+        // What a poll reads: the model's value as the registers hold it, decoded.
+        const raw = rawFor(point, model.pointValue(point.name, ts) as number);
+        const value = engineeringValue(point, raw);
         return {
           deviceId: registrationId,
           point: point.name,
@@ -122,7 +124,7 @@ export function simulatedDevice(profile: DeviceProfile, registrationId: string, 
           address: point.address,
           value,
           text: null,
-          raw: rawHex(point, rawFor(point, value)),
+          raw: rawHex(point, raw),
           ts,
           quality: 'good',
         };

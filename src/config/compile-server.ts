@@ -157,7 +157,9 @@ function compileWeb(web: ServerYaml['web'], sink: IssueSink): WebConfig {
 }
 
 const MYSQL_KEYS = ['host', 'port', 'user', 'password', 'database', 'poolSize', 'tls', 'spill'] as const;
-const SQLITE_KEYS = ['path', 'cacheSize'] as const;
+const SQLITE_KEYS = ['path', 'cacheSize', 'pageSize'] as const;
+/** SQLite's page sizes: powers of two from 512 B to 64 KiB. */
+const PAGE_SIZES = [512, 1024, 2048, 4096, 8192, 16384, 32768, 65536];
 
 /** Each driver takes its own keys; one of the other driver's is reported, not ignored. */
 export function compileStorage(storage: StorageYaml, sink: IssueSink): StorageConfig {
@@ -165,7 +167,11 @@ export function compileStorage(storage: StorageYaml, sink: IssueSink): StorageCo
   const written = (key: string): boolean => sink.written(['storage', key]);
   if (storage.driver === 'sqlite') {
     for (const key of MYSQL_KEYS) if (written(key)) sink.add(['storage', key], 'applies only to driver: mysql');
-    return { driver: 'sqlite', path: storage.path, cacheSizeBytes: bytes(storage.cacheSize) };
+    const pageSizeBytes = bytes(storage.pageSize);
+    if (!PAGE_SIZES.includes(pageSizeBytes)) {
+      sink.add(['storage', 'pageSize'], 'must be 512B, 1KiB, 2KiB, 4KiB, 8KiB, 16KiB, 32KiB or 64KiB');
+    }
+    return { driver: 'sqlite', path: storage.path, cacheSizeBytes: bytes(storage.cacheSize), pageSizeBytes };
   }
   for (const key of SQLITE_KEYS) if (written(key)) sink.add(['storage', key], 'applies only to driver: sqlite');
   for (const key of ['user', 'database'] as const) {

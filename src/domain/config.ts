@@ -89,6 +89,8 @@ export interface SqliteStorageConfig {
   readonly path: string;
   /** Page cache of the write connection (PRAGMA cache_size), bytes; the reader gets at most 8 MiB of it. */
   readonly cacheSizeBytes: number;
+  /** Page size of a new database file (PRAGMA page_size), bytes; absent: the store's default (1 KiB). */
+  readonly pageSizeBytes?: number;
 }
 
 export interface MysqlStorageConfig {

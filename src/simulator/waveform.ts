@@ -1,5 +1,10 @@
 // A plausible, deterministic signal for each point, chosen from its name, unit and type,
 // so a dashboard fed by the simulator looks like a plant rather than a column of zeros.
+//
+// Process values move on the scale of hours (the day's weather, the plant's load), not
+// minutes, and a transmitter's noise is a small share of its reading: a simulated fleet
+// polled every 30 s should look to store by exception as a real one does. Each signal is
+// a slow sine plus per-second noise of NOISE_OF_READING (an accuracy class of 0.1).
 import type { PointDef } from '../domain/point.js';
 import { mix, unitFloat } from './seeded.js';
 
@@ -10,7 +15,9 @@ export type Waveform =
   | { readonly kind: 'toggle'; readonly periodMs: number }
   | { readonly kind: 'text' };
 
-const MINUTE = 60_000;
+const HOUR = 3_600_000;
+/** Noise, either way, as a share of the signal's base reading. */
+const NOISE_OF_READING = 0.001;
 
 interface Rule {
   readonly names: RegExp;
@@ -18,21 +25,24 @@ interface Rule {
   readonly wave: (unit: string) => Waveform;
 }
 
-const sine = (base: number, amplitude: number, minutes: number): Waveform => ({
+const sine = (base: number, amplitude: number, hours: number): Waveform => ({
   kind: 'sine',
   base,
   amplitude,
-  periodMs: minutes * MINUTE,
+  periodMs: hours * HOUR,
 });
+
+/** Temperature and humidity follow the day. */
+const DAY_HOURS = 24;
 
 // First match wins; a unit match is as good as a name match.
 const RULES: readonly Rule[] = [
   {
     names: /temp/,
     units: ['°c', '℃', 'c', 'degc', '°f'],
-    wave: (u) => (u === '°f' ? sine(77, 9, 10) : sine(25, 5, 10)),
+    wave: (u) => (u === '°f' ? sine(77, 9, DAY_HOURS) : sine(25, 5, DAY_HOURS)),
   },
-  { names: /humid|\brh\b/, units: ['%rh', 'rh'], wave: () => sine(55, 15, 15) },
+  { names: /humid|\brh\b/, units: ['%rh', 'rh'], wave: () => sine(55, 15, DAY_HOURS) },
   {
     names: /press/,
     units: ['bar', 'kpa', 'mpa', 'psi', 'pa', 'mbar'],
@@ -63,7 +73,7 @@ const RULES: readonly Rule[] = [
   {
     names: /status|state|mode|alarm|fault/,
     units: [],
-    wave: () => ({ kind: 'steps', values: [0, 1, 2, 1], stepMs: MINUTE }),
+    wave: () => ({ kind: 'steps', values: [0, 1, 2, 1], stepMs: HOUR }),
   },
   { names: /level/, units: ['%', 'm', 'mm'], wave: () => sine(50, 30, 20) },
 ];
@@ -71,7 +81,7 @@ const RULES: readonly Rule[] = [
 /** The waveform for a point; the same point always gets the same kind of signal. */
 export function waveformFor(point: PointDef): Waveform {
   if (point.type === 'string') return { kind: 'text' };
-  if (point.type === 'bool' || point.fn === 1 || point.fn === 2) return { kind: 'toggle', periodMs: MINUTE };
+  if (point.type === 'bool' || point.fn === 1 || point.fn === 2) return { kind: 'toggle', periodMs: HOUR };
   const name = point.name.toLowerCase();
   const unit = (point.unit ?? '').trim().toLowerCase();
   for (const rule of RULES) {
@@ -82,15 +92,15 @@ export function waveformFor(point: PointDef): Waveform {
 
 /**
  * The signal's value at `atMs` for one device. `variant` (a hash of device seed and point)
- * shifts the phase so devices do not move in lockstep, and adds a small per-second wobble.
+ * shifts the phase so devices do not move in lockstep, and adds a little per-second noise.
  */
 export function sampleWaveform(wave: Waveform, atMs: number, variant: number, text: string): number | boolean | string {
   const phase = unitFloat(variant);
   switch (wave.kind) {
     case 'sine': {
       const angle = (2 * Math.PI * atMs) / wave.periodMs + 2 * Math.PI * phase;
-      const wobble = (unitFloat(mix(variant, Math.floor(atMs / 1000))) * 2 - 1) * wave.amplitude * 0.05;
-      return wave.base + wave.amplitude * Math.sin(angle) + wobble;
+      const noise = (unitFloat(mix(variant, Math.floor(atMs / 1000))) * 2 - 1) * Math.abs(wave.base) * NOISE_OF_READING;
+      return wave.base + wave.amplitude * Math.sin(angle) + noise;
     }
     case 'counter':
       return wave.base + (((atMs / 1000) * wave.perSecond + phase * wave.wrap) % wave.wrap);

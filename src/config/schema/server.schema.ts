@@ -87,6 +87,7 @@ const Storage = Section({
   // 32 MiB: with 10,000 DTUs 16 MiB held too few leaf pages and commits slowed (docs/BENCHMARKS.md, scenario 2).
   path: Type.String({ minLength: 1, default: 'data/dtuhub.db', description: 'sqlite: database file.' }),
   cacheSize: DataSize({ default: '32MiB', description: 'sqlite: page cache of the write connection.' }),
+  pageSize: DataSize({ default: '1KiB', description: 'sqlite: page size of a new database file.' }),
   host: Host({ default: '127.0.0.1', description: 'mysql: server host.' }),
   port: Port({ default: 3306, description: 'mysql: server port.' }),
   user: Type.Optional(Type.String({ minLength: 1, description: 'mysql: user (required).' })),

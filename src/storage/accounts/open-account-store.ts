@@ -5,5 +5,7 @@ import { MysqlAccountStore } from './mysql-account-store.js';
 import { SqliteAccountStore } from './sqlite-account-store.js';
 
 export function accountStoreFor(storage: StorageConfig): AccountStore {
-  return storage.driver === 'mysql' ? new MysqlAccountStore(storage) : new SqliteAccountStore(storage.path);
+  return storage.driver === 'mysql'
+    ? new MysqlAccountStore(storage)
+    : new SqliteAccountStore(storage.path, storage.pageSizeBytes);
 }

@@ -8,13 +8,17 @@ import { SqlAccountStore, type SqlParam, type SqlRunner } from './sql-account-st
 export class SqliteAccountStore extends SqlAccountStore {
   private db: SqliteDatabase | null = null;
 
-  constructor(private readonly path: string) {
+  constructor(
+    private readonly path: string,
+    /** storage.pageSize: whichever store opens a new file first sets it. */
+    private readonly pageBytes?: number,
+  ) {
     super();
   }
 
   async open(): Promise<void> {
     if (this.db) return;
-    const db = openWriteConnection(this.path);
+    const db = openWriteConnection(this.path, this.pageBytes !== undefined ? { pageBytes: this.pageBytes } : {});
     try {
       migrateSqlite(db, this.path);
     } catch (err) {

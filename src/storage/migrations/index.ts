@@ -7,6 +7,7 @@ import { eventsSchema } from './004_events.js';
 import { rollupSchema } from './005_rollups.js';
 import { slimRows } from './006_slim_rows.js';
 import { sparseMinutes } from './007_sparse_minutes.js';
+import { compressedRows } from './008_compressed_rows.js';
 import { deviceRegistry } from './009_device_registry.js';
 import { configVersions } from './010_config_versions.js';
 import type { Migration } from './types.js';
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   rollupSchema,
   slimRows,
   sparseMinutes,
+  compressedRows,
   deviceRegistry,
   configVersions,
 ];

@@ -76,8 +76,9 @@ export class SqliteHistory implements HistoryStore {
     }
     const path = this.path;
     await mkdir(dirname(path), { recursive: true });
-    const { cacheSizeBytes: cacheBytes } = this.config.storage;
-    const sink = new SqliteWorkerSink({ path, cacheBytes, retention: this.config.retention }, this.log);
+    const { cacheSizeBytes: cacheBytes, pageSizeBytes } = this.config.storage;
+    const pageBytes = pageSizeBytes !== undefined ? { pageBytes: pageSizeBytes } : {};
+    const sink = new SqliteWorkerSink({ path, cacheBytes, ...pageBytes, retention: this.config.retention }, this.log);
     const { migration, pageCacheKiB } = await sink.start();
     if (migration.applied.length > 0) this.log.info({ path, ...migration }, 'database schema migrated');
     const readerInit = { path, cacheBytes: Math.min(cacheBytes, MAX_READER_CACHE_BYTES) };

@@ -177,7 +177,10 @@ class WriterThread {
 function main(): void {
   let db: SqliteDatabase | null = null;
   try {
-    db = openWriteConnection(init.path, { cacheBytes: init.cacheBytes });
+    db = openWriteConnection(init.path, {
+      cacheBytes: init.cacheBytes,
+      ...(init.pageBytes !== undefined ? { pageBytes: init.pageBytes } : {}),
+    });
     const migration = migrateSqlite(db, init.path);
     const thread = new WriterThread(
       db,

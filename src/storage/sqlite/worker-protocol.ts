@@ -9,6 +9,8 @@ export interface WorkerInit {
   readonly path: string;
   /** Page cache of the write connection, bytes. */
   readonly cacheBytes: number;
+  /** storage.pageSize: for a new file only. */
+  readonly pageBytes?: number;
   readonly retention: RetentionConfig;
 }
 

@@ -2,15 +2,10 @@
 // text, quality 'good', slave and address on every row) and the reader gives every row back
 // exactly as before, in both stores.
 import Database from 'better-sqlite3';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { createPool } from 'mysql2/promise';
-import { afterEach, describe, expect, it } from 'vitest';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, type DataRow, type HistoryReader } from '../../../src/storage/index.js';
-import { migrateMysql } from '../../../src/storage/mysql/mysql-migrate.js';
-import { migrateSqlite } from '../../../src/storage/sqlite/sqlite-migrate.js';
-import { T0, tempHistory, type TempHistory } from './history-fixture.js';
-import { tempMysql, type TempMysql } from './mysql-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, type DataRow } from '../../../src/storage/index.js';
+import { T0 } from './history-fixture.js';
+import { INSERT_DEVICE, inReadOrder, m1Row, oldMysql, oldSqlite, oldStores, readAll } from './old-schema.js';
 
 const BEFORE_SLIM_ROWS = MIGRATIONS.filter((m) => m.version <= 5);
 
@@ -30,8 +25,6 @@ const OLD_ROWS: readonly (readonly [number, number, number, number, number | nul
 ];
 const POINTS = ['', 'voltage', 'serial', 'json'];
 
-const INSERT_DEVICE = `INSERT INTO devices (id, registration_id, profile, name, first_seen, last_seen, last_ip, last_port, status, listener)
-  VALUES (7, 'M1', 'meter', NULL, ${T0}, ${T0}, '10.0.0.1', 4000, 'online', 'main')`;
 const INSERT_POINTS = `INSERT INTO point_names (id, name) VALUES (1, 'voltage'), (2, 'serial'), (3, 'json')`;
 const INSERT_ROW = `INSERT INTO device_data (device_id, received_at, point_id, slave, address, value, text_value, raw_value, quality)
   VALUES (7, ?, ?, ?, ?, ?, ?, ?, 'good')`;
@@ -39,43 +32,24 @@ const INSERT_ROW = `INSERT INTO device_data (device_id, received_at, point_id, s
 function expected(): DataRow[] {
   const latest = new Map<number, readonly [number, number]>();
   for (const [, point, slave, address] of OLD_ROWS) latest.set(point, [slave, address]);
-  return OLD_ROWS.map(([offset, point, , , value, text, raw]) => ({
-    deviceId: 'M1',
-    point: POINTS[point]!,
-    slave: latest.get(point)![0],
-    address: latest.get(point)![1],
-    value,
-    text,
-    raw,
-    ts: T0 + offset,
-    quality: 'good' as const,
-  })).sort((a, b) => a.ts - b.ts || a.point.localeCompare(b.point));
-}
-
-async function readAll(reader: HistoryReader): Promise<DataRow[]> {
-  const rows = await reader.data({ registrationId: 'M1', order: 'asc' });
-  return [...rows].sort((a, b) => a.ts - b.ts || a.point.localeCompare(b.point));
+  return inReadOrder(
+    OLD_ROWS.map(([offset, point, , , value, text, raw]) =>
+      m1Row(POINTS[point]!, latest.get(point)!, [value, text, raw], offset),
+    ),
+  );
 }
 
 describe('migration 6 (slim rows)', () => {
-  let sqlite: TempHistory | null = null;
-  let mysql: TempMysql | null = null;
-  afterEach(async () => {
-    await sqlite?.cleanup();
-    await mysql?.cleanup();
-    sqlite = mysql = null;
-  });
+  const stores = oldStores();
 
   it('converts a SQLite database of schema 5 and reads every row back as before', async () => {
-    sqlite = await tempHistory();
-    await mkdir(dirname(sqlite.path), { recursive: true });
-    const db = new Database(sqlite.path);
-    migrateSqlite(db, sqlite.path, BEFORE_SLIM_ROWS);
-    db.exec(INSERT_DEVICE);
-    db.exec(INSERT_POINTS);
-    const insert = db.prepare(INSERT_ROW);
-    for (const [offset, ...rest] of OLD_ROWS) insert.run(T0 + offset, ...rest);
-    db.close();
+    const sqlite = await stores.sqlite();
+    await oldSqlite(sqlite, BEFORE_SLIM_ROWS, (db) => {
+      db.exec(INSERT_DEVICE);
+      db.exec(INSERT_POINTS);
+      const insert = db.prepare(INSERT_ROW);
+      for (const [offset, ...rest] of OLD_ROWS) insert.run(T0 + offset, ...rest);
+    });
 
     const history = await sqlite.open();
     expect(await readAll(history.reader)).toEqual(expected());
@@ -91,17 +65,12 @@ describe('migration 6 (slim rows)', () => {
   });
 
   it('converts a MySQL database of schema 5 and reads every row back as before', async () => {
-    mysql = await tempMysql();
-    const { host, port, user, password, database } = mysql.storage;
-    const pool = createPool({ host, port, user, password, database, connectionLimit: 1 });
-    try {
-      await migrateMysql(pool, database, BEFORE_SLIM_ROWS);
-    } finally {
-      await pool.end();
-    }
-    await mysql.sql.query(INSERT_DEVICE);
-    await mysql.sql.query(INSERT_POINTS);
-    for (const [offset, ...rest] of OLD_ROWS) await mysql.sql.query(INSERT_ROW, [T0 + offset, ...rest]);
+    const mysql = await stores.mysql();
+    await oldMysql(mysql, BEFORE_SLIM_ROWS, async (sql) => {
+      await sql.query(INSERT_DEVICE);
+      await sql.query(INSERT_POINTS);
+      for (const [offset, ...rest] of OLD_ROWS) await sql.query(INSERT_ROW, [T0 + offset, ...rest]);
+    });
 
     const history = await mysql.open();
     expect(await readAll(history.reader)).toEqual(expected());

@@ -50,6 +50,27 @@ describe('SQLite history store', () => {
     expect(byDefault.pageCacheKiB).toEqual({ writer: 32_768, reader: 8192 });
   });
 
+  it("creates a new file with pages of storage.pageSize (1 KiB by default), and keeps an existing file's", async () => {
+    const pageSize = () => {
+      const db = new Database(t.path, { readonly: true });
+      try {
+        return db.pragma('page_size', { simple: true });
+      } finally {
+        db.close();
+      }
+    };
+    await (await t.open()).stop();
+    expect(pageSize()).toBe(1024);
+    await (await t.open({ storage: { pageSizeBytes: 4096 } })).stop();
+    expect(pageSize()).toBe(1024);
+    await t.cleanup();
+    t = await tempHistory();
+    const h = await t.open({ storage: { pageSizeBytes: 4096 } });
+    h.writer.samples([sample('A', 'temperature', 0)]);
+    await h.stop();
+    expect(pageSize()).toBe(4096);
+  });
+
   it('creates the database directory and file on first open', async () => {
     await t.open();
     expect(existsSync(t.path)).toBe(true);

@@ -34,7 +34,12 @@ describe('schema defaults', () => {
         rawPacketBytesPerMinute: 64 * 1024,
         sweepIntervalMs: 3_600_000,
       });
-      expect(server.storage).toEqual({ driver: 'sqlite', path: 'data/dtuhub.db', cacheSizeBytes: 32 * 2 ** 20 });
+      expect(server.storage).toEqual({
+        driver: 'sqlite',
+        path: 'data/dtuhub.db',
+        cacheSizeBytes: 32 * 2 ** 20,
+        pageSizeBytes: 1024,
+      });
       expect(server.logging).toEqual({ level: 'info', pretty: false });
       expect(points.profiles.get('station')?.timing).toEqual({
         responseTimeoutMs: 3000,

@@ -62,17 +62,29 @@ describe('storage config', () => {
     });
   });
 
+  it('compiles the page size of a new SQLite file, 1 KiB unless given, and refuses one SQLite has not', () => {
+    expect(load(SERVER('  pageSize: 4KiB')).server.storage).toMatchObject({ pageSizeBytes: 4096 });
+    expect(issues(SERVER('  pageSize: 3KiB'))).toEqual([
+      '5:storage.pageSize: must be 512B, 1KiB, 2KiB, 4KiB, 8KiB, 16KiB, 32KiB or 64KiB',
+    ]);
+    expect(issues(SERVER('  driver: mysql\n  user: u\n  database: d\n  pageSize: 4KiB'))).toEqual([
+      '8:storage.pageSize: applies only to driver: sqlite',
+    ]);
+  });
+
   it('compiles the SQLite page cache size, 32 MiB unless given', () => {
     expect(load(SERVER('  driver: sqlite\n  path: a.db\n  cacheSize: 8MiB')).server.storage).toEqual({
       driver: 'sqlite',
       path: 'a.db',
       cacheSizeBytes: 8 * 2 ** 20,
+      pageSizeBytes: 1024,
     });
     expect(load(SERVER('  cacheSize: 100 MB')).server.storage).toMatchObject({ cacheSizeBytes: 100_000_000 });
     expect(load(SERVER('  path: a.db')).server.storage).toEqual({
       driver: 'sqlite',
       path: 'a.db',
       cacheSizeBytes: 32 * 2 ** 20,
+      pageSizeBytes: 1024,
     });
     expect(issues(SERVER('  cacheSize: big'))).toEqual([
       '5:storage.cacheSize: must be a size like 512MB, 2GiB, or whole bytes',

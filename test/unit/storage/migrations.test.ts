@@ -132,7 +132,10 @@ describe('SQLite migrations', () => {
   it('describe the same tables, columns and indexes for MySQL', () => {
     for (const migration of MIGRATIONS) {
       const sqlite = migration.statements('sqlite');
-      const mysql = migration.statements('mysql');
+      // A statement that only sets InnoDB table options (008: compressed pages) has no SQLite twin.
+      const mysql = migration
+        .statements('mysql')
+        .filter((s) => !/^ALTER TABLE \w+ ROW_FORMAT=\w+( KEY_BLOCK_SIZE=\d+)?$/.test(s));
       expect(mysql).toHaveLength(sqlite.length);
       // Only the auto-increment key, the table options and integer division may differ; and,
       // in migration 006, the byte type (raw_value) and the table swap, which is one atomic
