@@ -14,8 +14,15 @@ export interface ConfigDiff {
   readonly needsRestart: readonly string[];
 }
 
-/** server.yml sections applied live (at server scope); the rest needs a restart. */
-export const LIVE_SERVER_SECTIONS = ['retention', 'writeBuffer', 'logging.level'] as const;
+/**
+ * `retention` settings applied live: what sessions record of raw packets (and the writer
+ * keeps). The ages, caps and the sweep interval belong to the store and need a restart.
+ */
+const LIVE_RETENTION: ReadonlySet<string> = new Set([
+  'recordRawPackets',
+  'rawPacketMaxBytes',
+  'rawPacketBytesPerMinute',
+]);
 
 export function diffConfig(before: DtuhubConfig, after: DtuhubConfig): ConfigDiff {
   const changes: ConfigChange[] = [];
@@ -39,12 +46,37 @@ export function diffConfig(before: DtuhubConfig, after: DtuhubConfig): ConfigDif
 
   const { server: s0 } = before;
   const { server: s1 } = after;
-  if (!same(s0.retention, s1.retention)) changes.push({ scope: 'server', name: 'retention', action: 'changed' });
+  for (const key of Object.keys(s1.retention) as (keyof ServerConfig['retention'])[]) {
+    if (LIVE_RETENTION.has(key) && s0.retention[key] !== s1.retention[key]) {
+      changes.push({ scope: 'server', name: `retention.${key}`, action: 'changed' });
+    }
+  }
   if (!same(s0.writeBuffer, s1.writeBuffer)) changes.push({ scope: 'server', name: 'writeBuffer', action: 'changed' });
   if (s0.logging.level !== s1.logging.level)
     changes.push({ scope: 'server', name: 'logging.level', action: 'changed' });
 
   return { changes: changes.sort(byScopeThenName), needsRestart: restartOnly(before, after) };
+}
+
+/**
+ * The config that runs after `next` is applied: `next`, except the settings that need a
+ * restart, which keep their running value. So `app.config` says what runs, and each later
+ * reload still lists them in `needsRestart` until the restart.
+ */
+export function runningAfterReload(before: DtuhubConfig, next: DtuhubConfig): DtuhubConfig {
+  const retention = { ...before.server.retention };
+  for (const key of LIVE_RETENTION)
+    Object.assign(retention, { [key]: next.server.retention[key as keyof typeof retention] });
+  const server: ServerConfig = {
+    ...next.server,
+    storage: before.server.storage,
+    web: before.server.web,
+    sessions: before.server.sessions,
+    logging: { ...next.server.logging, pretty: before.server.logging.pretty },
+    retention,
+  };
+  const rules = next.rules && { ...next.rules, mqtt: (before.rules ?? noRules()).mqtt };
+  return Object.freeze({ ...next, server: Object.freeze(server), ...(rules ? { rules: Object.freeze(rules) } : {}) });
 }
 
 /** Names of the changes of one scope (added, changed or removed). */
@@ -98,6 +130,9 @@ function restartOnly(before: DtuhubConfig, after: DtuhubConfig): string[] {
   const s0: ServerConfig = before.server;
   const s1: ServerConfig = after.server;
   if (!same(s0.storage, s1.storage)) out.push('storage');
+  for (const key of Object.keys(s1.retention) as (keyof ServerConfig['retention'])[]) {
+    if (!LIVE_RETENTION.has(key) && s0.retention[key] !== s1.retention[key]) out.push(`retention.${key}`);
+  }
   for (const key of Object.keys(s1.web) as (keyof ServerConfig['web'])[]) {
     if (!same(s0.web[key], s1.web[key])) out.push(`web.${key}`);
   }

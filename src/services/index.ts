@@ -25,6 +25,7 @@ export type {
 } from './events.js';
 export type { FeedEvents, LiveFeed } from './live-feed.js';
 export type { ListenersService, ListenerStatus, SupervisionAction } from './listeners.js';
+export type { ConfigChange, ConfigIssue, ReloadOutcome, ReloadTrigger } from '../domain/config-reload.js';
 export type { Runtime } from './runtime.js';
 export { createServices, type Services } from './services.js';
 export type { Counters, RuntimeStatus, StatusService } from './status.js';

@@ -2,6 +2,7 @@
 // throw until it is started, so services read them on each call, never at construction.
 import type { EventBus } from '../bus.js';
 import type { ChannelManager } from '../channels/channel-manager.js';
+import type { ConfigReloading } from '../domain/config-reload.js';
 import type { DtuhubConfig } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
 import type { EventsAccess, WebhooksAccess } from '../events/framework-access.js';
@@ -10,7 +11,10 @@ import type { TransactionOutcome } from '../link/index.js';
 import type { HistoryReader, LatestValues, StoreHealth } from '../storage/index.js';
 
 export interface Runtime {
+  /** The config running now (a live reload replaces it): read it on each call. */
   readonly config: DtuhubConfig;
+  /** Live configuration (docs/CONFIG.md). */
+  readonly configReload: ConfigReloading;
   readonly bus: EventBus<GatewayEvents>;
   readonly latest: LatestValues;
   readonly gateway: Gateway;

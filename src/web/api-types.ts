@@ -2,6 +2,7 @@
 // routes/response-schemas.ts and routes/event-schemas.ts). The UI imports these type-only,
 // so its bundle gets no server code.
 import type { Static } from '@sinclair/typebox';
+import type { RELOAD_OUTCOME, RELOAD_STATE } from './routes/config-reload-schemas.js';
 import type { DELIVERY, ENDPOINT, EVENT_ROW, QUEUE_STATS, RULE_VIEW, TEST_RESULT } from './routes/event-schemas.js';
 import type {
   AUDIT_ROW,
@@ -59,6 +60,9 @@ export type WebhookEndpoint = Static<typeof ENDPOINT>;
 export type DeliveryStats = Static<typeof QUEUE_STATS>;
 export type Delivery = Static<typeof DELIVERY>;
 export type WebhookTestResult = Static<typeof TEST_RESULT>;
+/** One live config reload's outcome (GET/POST /api/config/reload). */
+export type ReloadOutcomeView = Static<typeof RELOAD_OUTCOME>;
+export type ConfigReloadState = Static<typeof RELOAD_STATE>;
 
 /** What a route may hand fastify for a response type: the services answer readonly objects. */
 export type Served<T> = T extends (infer U)[]

@@ -13,6 +13,7 @@ import { deviceRoutes } from './routes/device-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { exportRoutes } from './routes/export-routes.js';
 import { historyRoutes } from './routes/history-routes.js';
+import { configReloadRoutes } from './routes/config-reload-routes.js';
 import { listenerRoutes } from './routes/listener-routes.js';
 import { liveRoutes } from './routes/live-routes.js';
 import { statusRoutes } from './routes/status-routes.js';
@@ -83,6 +84,7 @@ export async function buildFastify(
     channelRoutes,
     eventRoutes,
     liveRoutes,
+    configReloadRoutes,
   ]) {
     await fastify.register(routes(ctx));
   }

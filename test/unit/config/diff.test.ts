@@ -1,6 +1,6 @@
 // The config diff names exactly the parts a live reload must touch, and what needs a restart.
 import { describe, expect, it } from 'vitest';
-import { diffConfig, same } from '../../../src/config/diff.js';
+import { diffConfig, runningAfterReload, same } from '../../../src/config/diff.js';
 import { loadConfig } from '../../../src/config/load.js';
 import type { DtuhubConfig } from '../../../src/domain/config.js';
 import { withConfigDir } from './temp-config.js';
@@ -110,10 +110,17 @@ describe('diffConfig', () => {
   it('lists live server sections as changes, the rest as needing a restart', () => {
     const server = SERVER.replace('level: info', 'level: debug')
       .replace('./a.db', './b.db')
-      .replace('web: { enabled: false }', 'web: { enabled: false, port: 8099 }\nretention: { rawPackets: 2d }');
+      .replace(
+        'web: { enabled: false }',
+        'web: { enabled: false, port: 8099 }\nretention: { rawPackets: 2d, recordRawPackets: all }\nwriteBuffer: { maxRows: 500 }',
+      );
     expect(changes({ server })).toEqual({
-      changes: ['server logging.level changed', 'server retention changed'],
-      needsRestart: ['storage', 'web.port'],
+      changes: [
+        'server logging.level changed',
+        'server retention.recordRawPackets changed',
+        'server writeBuffer changed',
+      ],
+      needsRestart: ['storage', 'retention.rawPacketsMs', 'web.port'],
     });
   });
 
@@ -128,6 +135,27 @@ describe('diffConfig', () => {
   it('asks for a restart when the session limits change', () => {
     const server = SERVER.replace('logging:', 'sessions: { heartbeatInterval: 120s }\nlogging:');
     expect(changes({ server }).needsRestart).toEqual(['sessions.heartbeatIntervalMs']);
+  });
+});
+
+describe('runningAfterReload', () => {
+  it('takes the new config but keeps what needs a restart, so later reloads still report it', () => {
+    const server = SERVER.replace('./a.db', './b.db')
+      .replace('level: info', 'level: debug')
+      .replace(
+        'web: { enabled: false }',
+        'web: { enabled: false }\nretention: { rawPackets: 2d, recordRawPackets: all }',
+      );
+    const next = load({ server, points: POINTS.replace('scale: 0.1', 'scale: 0.5') });
+    const running = runningAfterReload(base, next);
+    expect(running.server.storage).toEqual(base.server.storage);
+    expect(running.server.logging.level).toBe('debug');
+    expect(running.server.retention).toMatchObject({
+      recordRawPackets: 'all',
+      rawPacketsMs: base.server.retention.rawPacketsMs,
+    });
+    expect(running.points).toBe(next.points);
+    expect(diffConfig(running, next)).toEqual({ changes: [], needsRestart: ['storage', 'retention.rawPacketsMs'] });
   });
 });
 

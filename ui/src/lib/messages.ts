@@ -28,6 +28,12 @@ export const en = {
   loadMore: 'Load more',
   error: 'Error: {message}',
   live: { connected: 'Live', connecting: 'Connecting…', offline: 'Live feed disconnected, retrying…' },
+  configReload: {
+    rejected:
+      'The configuration change of {at} ({trigger}) was rejected; dtuhub keeps running the previous configuration. Fix these problems and save again:',
+    needsRestart: 'Configuration reloaded. These settings take effect only after a restart: {settings}',
+    trigger: { file: 'file changed', signal: 'SIGHUP', api: 'API', ui: 'saved in the UI' },
+  },
   login: {
     title: 'Sign in to dtuhub',
     subtitle: 'DTU server and data-acquisition gateway',
@@ -388,6 +394,11 @@ export const zh: DeepStrings<Messages> = {
   loadMore: '加载更多',
   error: '错误：{message}',
   live: { connected: '实时', connecting: '正在连接…', offline: '实时连接已断开，正在重试…' },
+  configReload: {
+    rejected: '{at} 的配置修改（{trigger}）未被采用，dtuhub 仍按原配置运行。请修正以下问题后再保存：',
+    needsRestart: '配置已重新加载。以下设置需重启后生效：{settings}',
+    trigger: { file: '文件已修改', signal: 'SIGHUP 信号', api: 'API', ui: '界面保存' },
+  },
   login: {
     title: '登录 dtuhub',
     subtitle: 'DTU 服务器与数据采集网关',
