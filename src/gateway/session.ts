@@ -134,17 +134,12 @@ export class DtuSession implements StreamEvents, TransactionLink {
     this.queue?.close();
     this.socket.destroy();
     this.ctx.registry.release(this);
+    const remote = `${this.remote.ip}:${this.remote.port}`;
     if (this.outbound) {
-      this.ctx.log.info(
-        { device: this.deviceId, remote: `${this.remote.ip}:${this.remote.port}`, reason, details },
-        'outbound link closed',
-      );
+      this.ctx.log.info({ device: this.deviceId, remote, reason, details }, 'outbound link closed');
       this.outbound.closed(reason, details);
     } else if (wasActive && this.deviceId !== null) {
-      this.ctx.log.info(
-        { device: this.deviceId, remote: `${this.remote.ip}:${this.remote.port}`, reason, details },
-        'device offline',
-      );
+      this.ctx.log.info({ device: this.deviceId, remote, reason, details }, 'device offline');
       this.ctx.bus.emit('device.offline', {
         deviceId: this.deviceId,
         remote: this.remote,
