@@ -397,7 +397,7 @@ export const zh: DeepStrings<Messages> = {
   configReload: {
     rejected: '{at} 的配置修改（{trigger}）未被采用，dtuhub 仍按原配置运行。请修正以下问题后再保存：',
     needsRestart: '配置已重新加载。以下设置需重启后生效：{settings}',
-    trigger: { file: '文件已修改', signal: 'SIGHUP 信号', api: 'API', ui: '界面保存' },
+    trigger: { file: '文件已修改', signal: 'SIGHUP 信号', api: 'API 请求', ui: '界面保存' },
   },
   login: {
     title: '登录 dtuhub',
