@@ -54,7 +54,7 @@ const LAYERS = [
     why: 'the HTTP API',
     only: ['domain', 'clock', 'log', 'bus', 'protocol', 'config', 'storage', 'services'],
   },
-  { name: 'root', path: '^src/(app|record-history)\\.ts$', why: 'the composition root' },
+  { name: 'root', path: '^src/(app|record-history|config-reloader|config-watch)\\.ts$', why: 'the composition root' },
   { name: 'cli', path: '^src/cli/', why: 'commands: the entry points, which build the app' },
 ];
 

@@ -2,12 +2,16 @@
 // and stops them in reverse. No service reads global settings; each gets its slice.
 import { EventBus } from './bus.js';
 import { ChannelManager, channelBuilder } from './channels/channel-manager.js';
-import { CHANNEL_FACTORIES } from './channels/factories.js';
-import type { DtuhubConfig } from './domain/config.js';
+import { CHANNEL_FACTORIES, type ChannelServices } from './channels/factories.js';
+import { changedNames, type ConfigDiff } from './config/diff.js';
+import { ConfigReloader, type ReloadTarget } from './config-reloader.js';
+import { ConfigWatch } from './config-watch.js';
 import type { ConfigReloading } from './domain/config-reload.js';
+import type { DtuhubConfig } from './domain/config.js';
 import type { GatewayEvents } from './domain/events.js';
 import { noRules } from './domain/rules.js';
 import { EventFramework, type EventFrameworkOptions } from './events/event-framework.js';
+import { makeEvent } from './events/event.js';
 import type { EventsAccess, WebhooksAccess } from './events/framework-access.js';
 import { DeviceNotOnlineError, Gateway, type WriteCommand } from './gateway/gateway.js';
 import type { TransactionOutcome } from './link/index.js';
@@ -36,11 +40,11 @@ export interface AppOptions {
   readonly web?: WebServerOptions;
   /** Event framework overrides (a webhook sender for benchmarks). */
   readonly events?: EventFrameworkOptions;
-  /** Applies the config files live after the editor saves one; without it a save applies at the next restart. */
-  readonly configReloading?: ConfigReloading;
+  /** Reload when a file in the config directory changes (`dtuhub serve` sets it). */
+  readonly watchConfig?: boolean;
 }
 
-export class DtuhubApp {
+export class DtuhubApp implements ReloadTarget {
   readonly bus: EventBus<GatewayEvents>;
   readonly latest = new LatestValues();
   readonly gateway: Gateway;
@@ -50,18 +54,23 @@ export class DtuhubApp {
   readonly channels: ChannelManager;
   /** Null when web.enabled is false. */
   readonly web: WebServer | null;
-  /** What the config editor calls after a save; null: saved files apply at the next restart. */
-  configReloading: ConfigReloading | null;
   private history: HistoryStore | null = null;
   private framework: EventFramework | null = null;
   private unsubscribe: (() => void) | null = null;
+  /** The one place that holds the config running now; a live reload replaces it (docs/CONFIG.md). */
+  private running: DtuhubConfig;
+  /** Live configuration: file watch, SIGHUP, POST /api/config/reload, the config editor. */
+  readonly configReload: ConfigReloading;
+  private readonly watch: ConfigWatch | null;
 
   constructor(
-    readonly config: DtuhubConfig,
+    config: DtuhubConfig,
     private readonly log: Logger,
     private readonly options: AppOptions = {},
   ) {
-    this.configReloading = options.configReloading ?? null;
+    this.running = config;
+    this.configReload = new ConfigReloader(this, log.child({ module: 'config' }));
+    this.watch = options.watchConfig ? new ConfigWatch(config.configDir, this.configReload, log) : null;
     this.bus = new EventBus<GatewayEvents>(log.child({ module: 'bus' }));
     // Subscribed for the app's lifetime: slave trouble is logged however the app is run.
     new PollWarnings(log.child({ module: 'polling' })).attach(this.bus);
@@ -73,16 +82,59 @@ export class DtuhubApp {
       log: log.child({ module: 'gateway' }),
       fleetRegistry: this.fleetRegistry,
     });
-    const channelServices = {
+    const running = () => this.running;
+    const channelServices: ChannelServices = {
       bus: this.bus,
       log: log.child({ module: 'channels' }),
-      points: config.points,
+      // A channel built after a reload polls with the profiles of then.
+      get points() {
+        return running().points;
+      },
       gateway: this.gateway,
     };
     this.channels = new ChannelManager(config.server.channels, channelBuilder(CHANNEL_FACTORIES, channelServices));
     this.web = config.server.web.enabled
       ? new WebServer(createServices(this), log.child({ module: 'web' }), options.web)
       : null;
+  }
+
+  /** The config running now: the one loaded at start, or the last one a reload applied. */
+  get config(): DtuhubConfig {
+    return this.running;
+  }
+
+  current(): DtuhubConfig {
+    return this.running;
+  }
+
+  /**
+   * Applies a reloaded, validated config at the smallest scope (docs/CONFIG.md, "Live
+   * configuration"): points first (sessions re-matched, profiles re-planned), then the
+   * listeners and channels named, rules and webhooks, and the live server.yml settings.
+   */
+  async apply(next: DtuhubConfig, diff: ConfigDiff): Promise<void> {
+    const { changes } = diff;
+    const profiles = changedNames(changes, 'profile');
+    const links = changedNames(changes, 'link');
+    this.running = next;
+    if (profiles.size + links.size + changedNames(changes, 'device').size > 0) {
+      const result = this.gateway.applyPoints(next.points, profiles);
+      this.log.info(result, 'points.yml applied to online devices');
+    }
+    this.gateway.applyRecording(next.server.retention);
+    const listeners = changedNames(changes, 'listener');
+    if (listeners.size > 0) await this.gateway.applyListeners(next.server.listeners, listeners, links);
+    const channels = changedNames(changes, 'channel');
+    if (channels.size > 0) await this.channels.apply(next.server.channels, channels);
+    const rules = changedNames(changes, 'rule');
+    const webhooks = changedNames(changes, 'webhook');
+    if (rules.size + webhooks.size > 0) this.framework?.applyRules(next.rules ?? noRules(), rules, webhooks);
+    this.history?.applyWriteBuffer(next.server.writeBuffer, next.server.retention);
+    if (changedNames(changes, 'server').has('logging.level')) this.log.level = next.server.logging.level;
+  }
+
+  raise(type: 'config.reloaded' | 'config.rejected', payload: Record<string, unknown>): void {
+    this.framework?.raise(makeEvent(type, null, Date.now(), payload));
   }
 
   /**
@@ -153,7 +205,7 @@ export class DtuhubApp {
     this.history = history;
     // Before any listener opens: registrations read the registry from memory.
     await this.fleetRegistry.start();
-    const offHistory = recordHistory(this.bus, this.history.writer, this.latest, this.config.points.profiles);
+    const offHistory = recordHistory(this.bus, this.history.writer, this.latest, () => this.running.points.profiles);
     const offRegistry = this.bus.on('device.registered', (e) => this.fleetRegistry.noteRegistered(e.deviceId, e.name));
     this.unsubscribe = () => {
       offHistory();
@@ -172,6 +224,7 @@ export class DtuhubApp {
     await this.gateway.start();
     this.channels.start();
     await this.web?.start();
+    this.watch?.start();
     this.log.info({ ports: this.gateway.ports(), storage: history.health().where }, 'dtuhub started');
   }
 
@@ -182,6 +235,7 @@ export class DtuhubApp {
    * flushes and closes storage.
    */
   async stop(): Promise<void> {
+    this.watch?.stop();
     await this.web?.stop();
     await this.channels.stop();
     await this.gateway.stop();

@@ -4,7 +4,7 @@ import type { EventBus } from './bus.js';
 import { StoreByException } from './by-exception/index.js';
 import type { PointsConfig } from './domain/config.js';
 import type { GatewayEvents, OfflineReason } from './domain/events.js';
-import type { HistoryWriter, LatestValues } from './storage/index.js';
+import type { DeviceUpsert, HistoryWriter, LatestValues } from './storage/index.js';
 
 const CONNECTION_EVENT: Record<OfflineReason, 'disconnect' | 'heartbeat_timeout' | 'replaced' | 'rejected'> = {
   closed: 'disconnect',
@@ -24,9 +24,11 @@ export function recordHistory(
   bus: EventBus<GatewayEvents>,
   writer: HistoryWriter,
   latest: LatestValues,
-  profiles: PointsConfig['profiles'],
+  /** The profiles of the config running now (a reload replaces them). */
+  profiles: () => PointsConfig['profiles'],
 ): () => void {
-  const byException = new StoreByException(profiles);
+  let bound = profiles();
+  const byException = new StoreByException(bound);
   const offs = [
     bus.on('data', (e) => {
       // The cache and the rollups get every sample; only the raw rows are thinned.
@@ -35,15 +37,7 @@ export function recordHistory(
     }),
     bus.on('device.registered', (e) => {
       byException.deviceOnline(e.deviceId, e.profile);
-      writer.deviceOnline({
-        registrationId: e.deviceId,
-        profile: e.profile,
-        name: e.name,
-        ip: e.remote.ip,
-        port: e.remote.port,
-        listener: e.remote.listener,
-        at: e.at,
-      });
+      writer.deviceOnline(deviceRow(e));
       writer.connection({
         registrationId: e.deviceId,
         event: 'connect',
@@ -53,6 +47,12 @@ export function recordHistory(
         details: null,
         at: e.at,
       });
+    }),
+    // points.yml reloaded: a new name, or a profile whose policies may differ.
+    bus.on('device.reconfigured', (e) => {
+      if (profiles() !== bound) byException.setProfiles((bound = profiles()));
+      byException.deviceOnline(e.deviceId, e.profile);
+      writer.deviceOnline(deviceRow(e));
     }),
     bus.on('device.offline', (e) => {
       // The last value read becomes a row before the device is marked offline.
@@ -101,4 +101,10 @@ export function recordHistory(
     const held = byException.releaseAll();
     if (held.length > 0) writer.samples([], held);
   };
+}
+
+/** The devices row of a device that registered, or whose name or profile a reload changed. */
+function deviceRow(e: GatewayEvents['device.registered']): DeviceUpsert {
+  const { ip, port, listener } = e.remote;
+  return { registrationId: e.deviceId, profile: e.profile, name: e.name, ip, port, listener, at: e.at };
 }

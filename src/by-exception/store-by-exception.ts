@@ -11,11 +11,16 @@ type PointPolicies = ReadonlyMap<string, ThinningPolicy>;
 
 export class StoreByException {
   /** Only profiles with a point that drops samples. */
-  private readonly byProfile: ReadonlyMap<string, PointPolicies>;
+  private byProfile: ReadonlyMap<string, PointPolicies>;
   private readonly byDevice = new Map<string, PointPolicies>();
   private readonly filter = new ExceptionFilter();
 
   constructor(profiles: PointsConfig['profiles']) {
+    this.byProfile = thinningPolicies(profiles);
+  }
+
+  /** points.yml reloaded: devices bound from now on (deviceOnline again) get the new policies. */
+  setProfiles(profiles: PointsConfig['profiles']): void {
     this.byProfile = thinningPolicies(profiles);
   }
 

@@ -18,10 +18,25 @@ export type ChannelFactories<S extends ChannelDeps> = {
 };
 
 export class ChannelManager {
-  private readonly channels: readonly Channel[];
+  private channels: readonly Channel[];
 
-  constructor(configs: readonly ChannelConfig[], build: (config: ChannelConfig) => Channel) {
+  constructor(
+    configs: readonly ChannelConfig[],
+    private readonly build: (config: ChannelConfig) => Channel,
+  ) {
     this.channels = configs.map(build);
+  }
+
+  /**
+   * server.yml channels reloaded: each named channel is stopped (removed), built and started
+   * (added, when enabled) or both (changed); the others keep their connections and counters.
+   */
+  async apply(configs: readonly ChannelConfig[], changed: ReadonlySet<string>): Promise<void> {
+    const old = new Map(this.channels.map((c) => [c.name, c]));
+    await Promise.all(this.channels.filter((c) => changed.has(c.name)).map((c) => c.stop()));
+    const next = configs.map((config) => (changed.has(config.name) ? this.build(config) : old.get(config.name)!));
+    this.channels = next;
+    for (const c of next) if (changed.has(c.name) && c.config.enabled) c.start();
   }
 
   start(): void {

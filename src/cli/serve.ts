@@ -1,5 +1,6 @@
 // `dtuhub serve`: load and validate the config, start the app, stop it cleanly on
-// SIGINT/SIGTERM so every accepted sample is flushed before exit.
+// SIGINT/SIGTERM so every accepted sample is flushed before exit; SIGHUP reloads the config
+// (and so does saving a file in the config directory: docs/CONFIG.md, "Live configuration").
 import { ConfigError, formatConfigIssues, loadConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
 import { DtuhubApp } from '../app.js';
@@ -17,7 +18,7 @@ export async function runServe(configDir: string): Promise<number> {
     throw err;
   }
   const log = createLogger(config.server.logging);
-  const app = new DtuhubApp(config, log);
+  const app = new DtuhubApp(config, log, { watchConfig: true });
   // Listening from the first moment: a signal while the app starts (opening the store,
   // replaying a spill journal) stops it once started, instead of killing it mid-way.
   let signalled: ((signal: string) => void) | null = null;
@@ -25,8 +26,15 @@ export async function runServe(configDir: string): Promise<number> {
   const onSignal = (signal: string) => (signalled ? signalled(signal) : pending.push(signal));
   process.once('SIGINT', () => onSignal('SIGINT'));
   process.once('SIGTERM', () => onSignal('SIGTERM'));
+  // A SIGHUP before the app has started is dropped: the config read at start is the newest.
+  let started = false;
+  process.on('SIGHUP', () => {
+    if (!started) return;
+    app.configReload.reload('signal').catch((err: unknown) => log.error({ err }, 'config reload failed'));
+  });
   try {
     await app.start();
+    started = true;
   } catch (err) {
     log.fatal({ err }, 'start-up failed');
     // Configuration mistakes (like a missing admin password) also go to stderr in plain words.

@@ -29,6 +29,8 @@ export type ReloadOutcome =
       readonly trigger: ReloadTrigger;
       readonly actor: string | null;
       readonly changes: readonly ConfigChange[];
+      /** Settings that differ on disk but keep their running value until a restart, e.g. `storage`, `web.port`. */
+      readonly needsRestart: readonly string[];
     }
   | {
       readonly ok: false;

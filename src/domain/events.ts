@@ -16,6 +16,8 @@ export interface GatewayEvents {
   'connection.opened': { remote: Remote; at: number };
   'connection.refused': { remote: Remote; at: number; reason: 'max-connections' };
   'device.registered': { deviceId: string; profile: string; name: string | null; remote: Remote; at: number };
+  /** points.yml was reloaded and gave an online device another name or profile (or changed its profile). */
+  'device.reconfigured': { deviceId: string; profile: string; name: string | null; remote: Remote; at: number };
   'device.rejected': { deviceId: string | null; remote: Remote; at: number; reason: string };
   'device.offline': { deviceId: string; remote: Remote; at: number; reason: OfflineReason; details: string | null };
   heartbeat: { deviceId: string; remote: Remote; at: number; embedded: boolean };

@@ -22,6 +22,7 @@ export const EVENT_TYPES = [
   'store.recovered',
   'store.dropped',
   'config.reloaded',
+  'config.rejected',
   'rule.fired',
   'rule.recovered',
 ] as const;

@@ -59,7 +59,7 @@ export class EventFramework {
   private offs: (() => void)[] = [];
 
   constructor(
-    private readonly rules: RulesConfig,
+    private rules: RulesConfig,
     storage: StorageConfig,
     private readonly bus: EventBus<GatewayEvents>,
     private readonly history: HistoryAccess,
@@ -110,6 +110,7 @@ export class EventFramework {
       );
     }
     this.offs.push(
+      this.bus.on('device.reconfigured', (e) => this.engine.deviceRegistered(e.deviceId, e.profile)),
       this.bus.on('data', (e) => {
         this.engine.onSamples(e.deviceId, e.samples);
         if (this.engine.wantsDataEvents) {
@@ -120,6 +121,18 @@ export class EventFramework {
     );
     if (this.rules.rules.length > 0)
       this.log.info({ rules: this.rules.rules.length, file: this.rules.file }, 'rules loaded');
+  }
+
+  /**
+   * rules.yml reloaded: only the rules and webhook endpoints named start afresh (see
+   * RuleEngine.apply, DeliveryQueue.reconfigure); MQTT brokers keep their start-up settings.
+   */
+  applyRules(rules: RulesConfig, changedRules: ReadonlySet<string>, changedWebhooks: ReadonlySet<string>): void {
+    this.rules = rules;
+    this.engine.apply(rules, changedRules);
+    this.queue.reconfigure(rules.webhooks, changedWebhooks);
+    this.events.use(rules);
+    this.webhooks.use(rules);
   }
 
   /** Unsubscribes, stops timers, aborts webhook attempts in flight (they stay pending) and saves the queue's state. */

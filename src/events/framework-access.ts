@@ -28,10 +28,15 @@ export interface RuleView {
 
 export class EventsAccess {
   constructor(
-    private readonly rulesConfig: RulesConfig,
+    private rulesConfig: RulesConfig,
     private readonly reader: () => HistoryReader,
     private readonly engine: RuleEngine,
   ) {}
+
+  /** rules.yml reloaded. */
+  use(rules: RulesConfig): void {
+    this.rulesConfig = rules;
+  }
 
   /** Stored events, newest first by default (device, type, rule, time window, limit). */
   list(query: EventQuery = {}): Promise<EventRow[]> {
@@ -83,11 +88,16 @@ export interface TestResult {
 
 export class WebhooksAccess {
   constructor(
-    private readonly rulesConfig: RulesConfig,
+    private rulesConfig: RulesConfig,
     private readonly store: DeliveryStore,
     private readonly queue: DeliveryQueue,
     private readonly send: Sender,
   ) {}
+
+  /** rules.yml reloaded. */
+  use(rules: RulesConfig): void {
+    this.rulesConfig = rules;
+  }
 
   endpoints(): EndpointView[] {
     return [...this.rulesConfig.webhooks.values()].map((e) => ({

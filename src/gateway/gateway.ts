@@ -2,7 +2,7 @@
 // programmatic Modbus API (reads and writes go through each device's FIFO).
 
 import type { EventBus } from '../bus.js';
-import type { PointsConfig, ServerConfig, LinkConfig } from '../domain/config.js';
+import type { ListenerConfig, PointsConfig, RetentionConfig, ServerConfig, LinkConfig } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
 import type { RegistryLookup } from '../domain/registry.js';
 import type { Socket } from 'node:net';
@@ -14,6 +14,7 @@ import { newCounters, type GatewayCounters } from './counters.js';
 import { DtuListener } from './listener.js';
 import { RegistrationFailures, type FailingAddress } from './registration-failures.js';
 import { DeviceRegistry } from './registry.js';
+import { reconfigureSessions } from './reconfigure-sessions.js';
 import { DtuSession, type OutboundHooks, type SessionContext, type SessionStatus } from './session.js';
 import { systemClock, TickScheduler, type Clock, type TransactionOutcome } from '../link/index.js';
 
@@ -71,6 +72,8 @@ export class Gateway {
   private readonly startedAt: number;
   private readonly ctx: SessionContext;
   private readonly failures = new RegistrationFailures();
+  /** What a reload may replace under running sessions; the session context reads through it. */
+  private readonly live: { points: PointsConfig; recording: SessionContext['recording'] };
   /** Step of the shared scheduler: polls, timeouts and heartbeat checks due within it share a wake-up. */
   readonly timerResolutionMs: number;
 
@@ -78,27 +81,84 @@ export class Gateway {
     const clock = deps.clock ?? systemClock;
     this.startedAt = clock.now();
     this.timerResolutionMs = deps.server.sessions.timerResolutionMs;
+    const live = { points: deps.points, recording: deps.server.retention as SessionContext['recording'] };
+    this.live = live;
     const ctx: SessionContext = {
       limits: deps.server.sessions,
-      points: deps.points,
+      get points() {
+        return live.points;
+      },
       registry: this.registry,
       bus: deps.bus,
       counters: this.counters,
       log: deps.log,
       clock,
       scheduler: new TickScheduler(this.timerResolutionMs),
-      recording: deps.server.retention,
+      get recording() {
+        return live.recording;
+      },
       registrationFailures: this.failures,
       ...(deps.fleetRegistry ? { fleetRegistry: deps.fleetRegistry } : {}),
     };
     this.ctx = ctx;
-    for (const listener of deps.server.listeners) {
-      const links = listener.links.map((name) => {
-        const link = deps.points.links.get(name);
-        if (!link) throw new Error(`listener ${listener.name} refers to unknown link ${name}`);
-        return link;
-      });
-      this.dtuListeners.push(new DtuListener(listener, links, ctx));
+    for (const listener of deps.server.listeners) this.dtuListeners.push(this.newListener(listener));
+  }
+
+  private newListener(listener: ListenerConfig): DtuListener {
+    const links = listener.links.map((name) => {
+      const link = this.live.points.links.get(name);
+      if (!link) throw new Error(`listener ${listener.name} refers to unknown link ${name}`);
+      return link;
+    });
+    return new DtuListener(listener, links, this.ctx);
+  }
+
+  /**
+   * points.yml reloaded: new sessions match against it at once; each online device whose
+   * entry or profile changed is given its new name or plan (the rest are not touched), and
+   * one no longer accepted is closed. Returns the devices reconfigured and closed.
+   */
+  applyPoints(points: PointsConfig, changedProfiles: ReadonlySet<string>): { reconfigured: number; closed: number } {
+    this.live.points = points;
+    const rejectsUnknown = (listener: string) => {
+      const config = this.dtuListeners.find((l) => l.config.name === listener)?.config;
+      return config !== undefined && config.links.every((name) => points.links.get(name)?.unknownIds === 'reject');
+    };
+    return reconfigureSessions(this.registry.sessions(), points, changedProfiles, rejectsUnknown, this.ctx);
+  }
+
+  /** The raw packet recording settings of `retention` (read by every session on each packet). */
+  applyRecording(retention: RetentionConfig): void {
+    this.live.recording = retention;
+  }
+
+  /**
+   * server.yml listeners reloaded: each named one is stopped (removed), started (added) or
+   * bound again (changed). Sessions it accepted stay connected when only its address changed,
+   * and are closed when its links changed (they speak the old framing) or it was removed.
+   * A listener that cannot bind is left in state `error` (logged) and the others go on.
+   */
+  async applyListeners(
+    listeners: readonly ListenerConfig[],
+    changed: ReadonlySet<string>,
+    changedLinks: ReadonlySet<string>,
+  ): Promise<void> {
+    for (const name of changed) {
+      const index = this.dtuListeners.findIndex((l) => l.config.name === name);
+      const next = listeners.find((l) => l.name === name);
+      if (index >= 0) {
+        const old = this.dtuListeners[index]!;
+        const sameLinks = next !== undefined && next.links.join() === old.config.links.join();
+        if (sameLinks && !next.links.some((link) => changedLinks.has(link))) old.detach();
+        else await this.stopListener(name);
+        this.dtuListeners.splice(index, 1);
+      }
+      if (!next) continue;
+      const listener = this.newListener(next);
+      this.dtuListeners.splice(index >= 0 ? index : this.dtuListeners.length, 0, listener);
+      await listener
+        .start()
+        .catch((err: Error) => this.deps.log.error({ listener: name, err: err.message }, 'listener not started'));
     }
   }
 

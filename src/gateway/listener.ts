@@ -62,12 +62,23 @@ export class DtuListener {
 
   /** Stops accepting; sessions already open are closed by the gateway. */
   async stop(): Promise<void> {
+    const server = this.detach();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /**
+   * Stops accepting and frees the port at once, leaving the connections it accepted open
+   * (a reload moved the listener: its sessions stay). Returns the server to wait on, if any.
+   */
+  detach(): Server | null {
     const server = this.server;
-    if (!server) return;
+    if (!server) return null;
     this.server = null;
     this.state = 'stopped';
     this.startedAt = null;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // close() frees the port now; its callback would wait for every accepted connection.
+    server.close();
+    return server;
   }
 
   private accept(socket: Socket): void {

@@ -134,17 +134,12 @@ export class DtuSession implements StreamEvents, TransactionLink {
     this.queue?.close();
     this.socket.destroy();
     this.ctx.registry.release(this);
+    const remote = `${this.remote.ip}:${this.remote.port}`;
     if (this.outbound) {
-      this.ctx.log.info(
-        { device: this.deviceId, remote: `${this.remote.ip}:${this.remote.port}`, reason, details },
-        'outbound link closed',
-      );
+      this.ctx.log.info({ device: this.deviceId, remote, reason, details }, 'outbound link closed');
       this.outbound.closed(reason, details);
     } else if (wasActive && this.deviceId !== null) {
-      this.ctx.log.info(
-        { device: this.deviceId, remote: `${this.remote.ip}:${this.remote.port}`, reason, details },
-        'device offline',
-      );
+      this.ctx.log.info({ device: this.deviceId, remote, reason, details }, 'device offline');
       this.ctx.bus.emit('device.offline', {
         deviceId: this.deviceId,
         remote: this.remote,
@@ -153,6 +148,14 @@ export class DtuSession implements StreamEvents, TransactionLink {
         details,
       });
     }
+  }
+
+  /** points.yml changed under this online device: a new name, or its profile re-planned from the next cycle. */
+  reconfigure(profile: DeviceProfile, name: string | null): void {
+    [this.profile, this.name] = [profile, name];
+    this.parser.setHeartbeat(profile.heartbeat ?? this.link.heartbeat);
+    this.queue?.retime(profile.timing);
+    this.poller?.replan(profile);
   }
 
   // ------------------------------------------------------------ input
@@ -325,15 +328,8 @@ export class DtuSession implements StreamEvents, TransactionLink {
     this.registeredAt = ctx.clock.now();
     this.parser.setHeartbeat(profile.heartbeat ?? this.link.heartbeat);
     this.queue = new TransactionQueue(this, profile.timing, ctx.clock, ctx.scheduler);
-    this.poller = new DevicePoller({
-      deviceId: id,
-      profile,
-      queue: this.queue,
-      bus: this.outbound?.bus ?? ctx.bus,
-      limits: ctx.limits,
-      clock: ctx.clock,
-      scheduler: ctx.scheduler,
-    });
+    const bus = this.outbound?.bus ?? ctx.bus;
+    this.poller = new DevicePoller({ ...ctx, deviceId: id, profile, queue: this.queue, bus });
     // A DTU that connected in and goes quiet is dead whatever its link says; a serial device
     // server dtuhub connected to speaks only when asked, so it is watched only by a heartbeat rule.
     if (!this.outbound || this.hasHeartbeatRule()) {

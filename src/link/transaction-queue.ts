@@ -45,11 +45,16 @@ export class TransactionQueue implements ModbusTransport {
 
   constructor(
     private readonly link: TransactionLink,
-    private readonly timing: ModbusTiming,
+    private timing: ModbusTiming,
     private readonly clock: Clock = systemClock,
     private readonly scheduler = new TickScheduler(1),
   ) {
     this.timeoutJob = scheduler.job(() => this.fail('timeout'));
+  }
+
+  /** New timing (points.yml changed): from the next request on; the queue and what is in flight stay. */
+  retime(timing: ModbusTiming): void {
+    this.timing = timing;
   }
 
   get depth(): number {

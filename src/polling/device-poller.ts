@@ -66,10 +66,10 @@ export interface PollerDeps {
 export class DevicePoller {
   private readonly jobs: TickJob[] = [];
   private readonly scheduler: TickScheduler;
-  private readonly health: SlaveHealth;
+  private health: SlaveHealth;
   /** The polls of each task, in the order of `profile.tasks`. */
-  private readonly polls: readonly (readonly PollTransaction[])[];
-  private readonly heartbeatPolls: readonly (readonly PollTransaction[])[];
+  private polls: readonly (readonly PollTransaction[])[];
+  private heartbeatPolls: readonly (readonly PollTransaction[])[];
   private unsolicitedBlocks: Map<string, ReadBlock> | null = null;
   private stopped = false;
   readonly counters: PollerCounters = {
@@ -85,11 +85,38 @@ export class DevicePoller {
   };
   lastDataAt: number | null = null;
 
-  constructor(private readonly deps: PollerDeps) {
+  constructor(private deps: PollerDeps) {
     this.scheduler = deps.scheduler ?? new TickScheduler(1);
     this.health = new SlaveHealth(deps.profile.timing);
-    const { tasks } = deps.profile;
-    this.polls = tasks.map((task) => {
+    this.polls = this.compile(deps.profile);
+    this.heartbeatPolls = this.heartbeatOnly(deps.profile);
+  }
+
+  start(): void {
+    this.plan(false);
+  }
+
+  /**
+   * The device's profile changed (points.yml reloaded): the old schedules are cancelled and
+   * the new plan's interval tasks run within their first period (spread over it), so every
+   * changed poll runs on the new plan within one cycle. Counters, the last data time and
+   * (when the timing is the same) slave backoff carry over; `connect` tasks do not run again.
+   */
+  replan(profile: DeviceProfile): void {
+    if (this.stopped) return;
+    this.cancelJobs();
+    if (JSON.stringify(profile.timing) !== JSON.stringify(this.deps.profile.timing)) {
+      this.health = new SlaveHealth(profile.timing);
+    }
+    this.deps = { ...this.deps, profile };
+    this.polls = this.compile(profile);
+    this.heartbeatPolls = this.heartbeatOnly(profile);
+    this.unsolicitedBlocks = null;
+    this.plan(true);
+  }
+
+  private compile(profile: DeviceProfile): PollTransaction[][] {
+    return profile.tasks.map((task) => {
       const keys = pollKeys(task);
       return task.blocks.map((block, index): PollTransaction => {
         const compiled = compileBlock(block);
@@ -103,15 +130,23 @@ export class DevicePoller {
         };
       });
     });
-    this.heartbeatPolls = this.polls.filter((_, i) => tasks[i]!.schedule.kind === 'heartbeat');
   }
 
-  start(): void {
+  private heartbeatOnly(profile: DeviceProfile): (readonly PollTransaction[])[] {
+    return this.polls.filter((_, i) => profile.tasks[i]!.schedule.kind === 'heartbeat');
+  }
+
+  /** Schedules every task; `resumed`: a new plan for a running device, not a new connection. */
+  private plan(resumed: boolean): void {
     const { profile, limits } = this.deps;
     const random = this.deps.random ?? Math.random;
     for (const [i, task] of profile.tasks.entries()) {
       const schedule = task.schedule;
       const polls = this.polls[i]!;
+      if (resumed) {
+        if (schedule.kind === 'interval') this.later(Math.floor(random() * schedule.everyMs), schedule.everyMs, polls);
+        continue;
+      }
       // Spread first polls: after a carrier outage many DTUs register at the same moment.
       const jitter = Math.floor(random() * limits.connectStaggerMs);
       if (schedule.kind === 'connect') {
@@ -125,6 +160,10 @@ export class DevicePoller {
 
   stop(): void {
     this.stopped = true;
+    this.cancelJobs();
+  }
+
+  private cancelJobs(): void {
     for (const job of this.jobs) this.scheduler.cancel(job);
     this.jobs.length = 0;
   }

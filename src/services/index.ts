@@ -41,6 +41,7 @@ export {
 } from './config-edit/config-editor.js';
 export type { FeedEvents, LiveFeed } from './live-feed.js';
 export type { ListenersService, ListenerStatus, SupervisionAction } from './listeners.js';
+export type { ConfigChange, ConfigIssue, ReloadOutcome, ReloadTrigger } from '../domain/config-reload.js';
 export type { RegistryChanges, RegistryService, ImportOutcome } from './registry.js';
 export { REGISTRY_COLUMNS, splitTags, type FileLine, type RowError } from './registry-rows.js';
 export type { RegistryView } from './registry-view.js';

@@ -2,8 +2,8 @@
 // throw until it is started, so services read them on each call, never at construction.
 import type { EventBus } from '../bus.js';
 import type { ChannelManager } from '../channels/channel-manager.js';
-import type { DtuhubConfig } from '../domain/config.js';
 import type { ConfigReloading } from '../domain/config-reload.js';
+import type { DtuhubConfig } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
 import type { EventsAccess, WebhooksAccess } from '../events/framework-access.js';
 import type { Gateway, WriteCommand } from '../gateway/gateway.js';
@@ -11,7 +11,10 @@ import type { TransactionOutcome } from '../link/index.js';
 import type { FleetRegistry, HistoryReader, LatestValues, StoreHealth } from '../storage/index.js';
 
 export interface Runtime {
+  /** The config running now (a live reload replaces it): read it on each call. */
   readonly config: DtuhubConfig;
+  /** Live configuration (docs/CONFIG.md). */
+  readonly configReload: ConfigReloading;
   readonly bus: EventBus<GatewayEvents>;
   readonly latest: LatestValues;
   readonly gateway: Gateway;
@@ -27,6 +30,4 @@ export interface Runtime {
   write(deviceId: string, command: WriteCommand): Promise<TransactionOutcome>;
   /** One RTU request through the device's queue; throws DeviceNotOnlineError likewise. */
   transact(deviceId: string, request: Uint8Array): Promise<TransactionOutcome>;
-  /** Applies saved config files live; null until one is wired (then a save applies at restart). */
-  readonly configReloading: ConfigReloading | null;
 }

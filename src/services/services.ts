@@ -1,5 +1,6 @@
 // The façade between the runtime and its front ends (web/, cli/): narrow services that
 // answer plain objects. Built once by the composition root; front ends see only this.
+import type { ConfigReloading } from '../domain/config-reload.js';
 import type { DtuhubConfig } from '../domain/config.js';
 import type { HistoryReader } from '../storage/index.js';
 import { ChannelsService } from './channels.js';
@@ -14,8 +15,10 @@ import { StatusService } from './status.js';
 import { WritesService } from './writes.js';
 
 export interface Services {
-  /** The checked, frozen configuration (read-only views, account store settings). */
+  /** The checked, frozen configuration running now (read-only views, account store settings). */
   readonly config: DtuhubConfig;
+  /** Live configuration: reload now (`reload('api' | 'ui', user)`) and the last outcome. */
+  readonly configReload: ConfigReloading;
   readonly devices: DevicesService;
   /** The device registry: pre-register, edit, delete, import. */
   readonly registry: RegistryService;
@@ -37,7 +40,11 @@ export interface Services {
 
 export function createServices(rt: Runtime): Services {
   return {
-    config: rt.config,
+    // A reload replaces the config: read it on each call.
+    get config() {
+      return rt.config;
+    },
+    configReload: rt.configReload,
     devices: new DevicesService(rt),
     registry: new RegistryService(rt),
     writes: new WritesService(rt),

@@ -125,10 +125,15 @@ export class BufferedHistoryWriter implements HistoryWriter {
   private droppedSinceWarning = 0;
 
   constructor(
-    private readonly options: BufferedWriterOptions,
+    private options: BufferedWriterOptions,
     private readonly sink: BatchSink,
     private readonly log: Logger,
   ) {}
+
+  /** server.yml reloaded: batch sizes, delays and the raw packet policy apply from the next row on. */
+  reconfigure(options: BufferedWriterOptions): void {
+    this.options = { ...options, ...(this.options.onFlush ? { onFlush: this.options.onFlush } : {}) };
+  }
 
   deviceOnline(update: DeviceUpsert): void {
     this.accept(1, true, (b) => b.deviceOnline(update));

@@ -12,6 +12,8 @@ export interface HistoryStore {
   health(): StoreHealth;
   /** Resolves once everything accepted so far is in the database, not only on disk beside it. */
   drained(): Promise<void>;
+  /** server.yml reloaded: the write buffer and `retention.recordRawPackets` apply from the next row on. */
+  applyWriteBuffer(writeBuffer: WriteBufferConfig, retention: RetentionConfig): void;
   /** Deletes what is past its retention limit now, in small chunks. */
   sweepRetention(now?: number): Promise<RetentionReport>;
 }

@@ -11,6 +11,7 @@ import type {
   TEST_READ_RESULT,
   VERSION_DETAIL,
 } from './routes/config-edit-schemas.js';
+import type { RELOAD_OUTCOME, RELOAD_STATE } from './routes/config-reload-schemas.js';
 import type { DELIVERY, ENDPOINT, EVENT_ROW, QUEUE_STATS, RULE_VIEW, TEST_RESULT } from './routes/event-schemas.js';
 import type {
   AUDIT_ROW,
@@ -75,6 +76,9 @@ export type DiffLine = Static<typeof DIFF_LINE>;
 export type ConfigSaveResult = Static<typeof SAVE_RESULT>;
 export type ConfigVersionDetail = Static<typeof VERSION_DETAIL>;
 export type TestReadResult = Static<typeof TEST_READ_RESULT>;
+/** One live config reload's outcome (GET/POST /api/config/reload). */
+export type ReloadOutcomeView = Static<typeof RELOAD_OUTCOME>;
+export type ConfigReloadState = Static<typeof RELOAD_STATE>;
 
 /** What a route may hand fastify for a response type: the services answer readonly objects. */
 export type Served<T> = T extends (infer U)[]

@@ -15,6 +15,7 @@ import { eventRoutes } from './routes/event-routes.js';
 import { exportRoutes } from './routes/export-routes.js';
 import { registryRoutes } from './routes/registry-routes.js';
 import { historyRoutes } from './routes/history-routes.js';
+import { configReloadRoutes } from './routes/config-reload-routes.js';
 import { listenerRoutes } from './routes/listener-routes.js';
 import { liveRoutes } from './routes/live-routes.js';
 import { statusRoutes } from './routes/status-routes.js';
@@ -87,6 +88,7 @@ export async function buildFastify(
     eventRoutes,
     configEditRoutes,
     liveRoutes,
+    configReloadRoutes,
   ]) {
     await fastify.register(routes(ctx));
   }

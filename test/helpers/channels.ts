@@ -1,7 +1,7 @@
 // Shared by the outbound channel tests: a port nobody listens on (a peer that is down at
 // start), the example profile as the simulator serves it, the example points as they must
 // be stored.
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import type { DeviceProfile, LinkConfig } from '../../src/domain/config.js';
@@ -18,6 +18,18 @@ export function freePort(): Promise<number> {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });
+  });
+}
+
+/** True when a TCP connection to the port on 127.0.0.1 is accepted. */
+export function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
   });
 }
 

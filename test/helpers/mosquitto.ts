@@ -2,11 +2,10 @@
 // take the broker away and bring it back (the shared broker on 1883 must stay up for others).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './app-harness.js';
-import { freePort } from './channels.js';
+import { accepts, freePort } from './channels.js';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';
 
@@ -82,15 +81,4 @@ export async function startPrivateBroker(options: BrokerOptions = {}): Promise<P
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }

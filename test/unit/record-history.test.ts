@@ -51,7 +51,7 @@ function rig() {
   const bus = new EventBus<GatewayEvents>(silentLogger());
   const latest = new LatestValues();
   const { writer, calls } = recordingWriter();
-  const stop = recordHistory(bus, writer, latest, new Map([['station', station]]));
+  const stop = recordHistory(bus, writer, latest, () => new Map([['station', station]]));
   const online = (deviceId: string, profileName: string) =>
     bus.emit('device.registered', { deviceId, profile: profileName, name: null, remote: REMOTE, at: 0 });
   const data = (deviceId: string, at: number, temperature: number, humidity: number) => {

@@ -7,6 +7,7 @@ import { live, useLiveState } from './lib/live.js';
 import { navigate, useLocation } from './lib/router.js';
 import type { Me } from './lib/types.js';
 import { LanguageSwitch } from './components/language-switch.js';
+import { ReloadNotice } from './components/reload-notice.js';
 import { ChannelsPage } from './pages/channels.js';
 import { ConfigPage } from './pages/config.js';
 import { DashboardPage } from './pages/dashboard.js';
@@ -113,6 +114,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
+        <ReloadNotice />
         <Page path={path} me={me} />
       </main>
     </>

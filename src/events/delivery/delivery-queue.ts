@@ -47,7 +47,8 @@ const SAVE_RETRY_MAX_MS = 2000;
 const SAVE_ERROR_LOG_EVERY_MS = 10_000;
 
 interface Lane {
-  readonly endpoint: WebhookEndpoint;
+  /** Replaced in place when rules.yml is reloaded: deliveries waiting in the lane go to the new settings. */
+  endpoint: WebhookEndpoint;
   active: number;
   readonly ready: DeliveryRecord[];
 }
@@ -103,6 +104,33 @@ export class DeliveryQueue {
       if (lane.endpoint.enabled) this.schedule(record);
     }
     if (pending.length > 0) this.log.info({ pending: pending.length }, 'webhook deliveries resumed');
+  }
+
+  /**
+   * rules.yml reloaded: each endpoint named in `changed` takes its new settings (waiting
+   * deliveries included), is added, or is removed (its waiting deliveries become dead
+   * letters). Other endpoints are not touched; attempts in flight finish as they started.
+   */
+  reconfigure(endpoints: ReadonlyMap<string, WebhookEndpoint>, changed: ReadonlySet<string>): void {
+    for (const name of changed) {
+      const endpoint = endpoints.get(name);
+      const lane = this.lanes.get(name);
+      if (endpoint && lane) {
+        lane.endpoint = endpoint;
+        this.pump(lane);
+      } else if (endpoint) {
+        this.lanes.set(name, { endpoint, active: 0, ready: [] });
+      } else if (lane) {
+        this.lanes.delete(name);
+        // Those waiting for a retry are given up when their timer fires.
+        for (const record of lane.ready.splice(0)) this.abandon(record);
+      }
+    }
+  }
+
+  /** A delivery whose endpoint left rules.yml. */
+  private abandon(record: DeliveryRecord): void {
+    this.finish(record, 'dead', null, `endpoint "${record.endpoint}" is no longer in rules.yml`);
   }
 
   /** Aborts attempts in flight (they stay pending), then waits for the store writes. */
@@ -174,7 +202,8 @@ export class DeliveryQueue {
 
   private schedule(record: DeliveryRecord): void {
     if (!this.running) return;
-    const lane = this.lanes.get(record.endpoint)!;
+    const lane = this.lanes.get(record.endpoint);
+    if (!lane) return this.abandon(record);
     this.live.add(record.id);
     const delay = record.nextAttemptAt - this.clock.now();
     if (delay <= 0) {
@@ -185,8 +214,11 @@ export class DeliveryQueue {
     const timer = setTimeout(() => {
       this.timers.delete(record.id);
       this.waiting.delete(record.id);
-      lane.ready.push(record);
-      this.pump(lane);
+      // The lane of now: rules.yml may have been reloaded while this delivery waited.
+      const current = this.lanes.get(record.endpoint);
+      if (!current) return this.abandon(record);
+      current.ready.push(record);
+      this.pump(current);
     }, delay);
     this.timers.set(record.id, timer);
     this.waiting.set(record.id, record.endpoint);

@@ -44,7 +44,7 @@ const SWEEP_MIN_MS = 50;
 const SWEEP_MAX_MS = 5000;
 
 export class RuleEngine {
-  private readonly pointRules: RuleDef[];
+  private pointRules: RuleDef[] = [];
   private readonly eventRules = new Map<string, EventRule[]>();
   private readonly devices = new Map<string, DeviceTable>();
   private readonly counters = new Map<string, RuleCounters>();
@@ -53,17 +53,26 @@ export class RuleEngine {
   private readonly heldOffline = new Map<string, { event: DtuEvent; timer: NodeJS.Timeout }>();
   private readonly conditionText = new Map<string, string>();
   private sweepTimer: NodeJS.Timeout | null = null;
-  private readonly sweepEveryMs: number;
-  readonly wantsDataEvents: boolean;
+  private sweepEveryMs = 0;
+  wantsDataEvents = false;
 
   constructor(
-    readonly config: RulesConfig,
+    public config: RulesConfig,
     private readonly output: RuleOutput,
     private readonly clock: Clock = systemClock,
   ) {
+    this.compile(config);
+  }
+
+  private compile(config: RulesConfig): void {
+    this.config = config;
     this.pointRules = config.rules.filter((r) => r.source.kind === 'point');
+    this.eventRules.clear();
+    this.conditionText.clear();
     for (const rule of config.rules) {
-      this.counters.set(rule.name, { fired: 0, recovered: 0, suppressed: 0, debounced: 0, lastFiredAt: null });
+      if (!this.counters.has(rule.name)) {
+        this.counters.set(rule.name, { fired: 0, recovered: 0, suppressed: 0, debounced: 0, lastFiredAt: null });
+      }
       if (rule.source.kind === 'point') this.conditionText.set(rule.name, describeCondition(rule.source.condition));
       else
         for (const type of rule.source.types) {
@@ -80,6 +89,28 @@ export class RuleEngine {
       silences.length === 0 ? 0 : Math.min(SWEEP_MAX_MS, Math.max(SWEEP_MIN_MS, Math.min(...silences) / 4));
   }
 
+  /**
+   * rules.yml reloaded: the rules named in `changed` (added, changed or removed) lose their
+   * state (conditions held, cool-downs, debounced offlines, counters) and start afresh; every
+   * other rule keeps its state for every device.
+   */
+  apply(config: RulesConfig, changed: ReadonlySet<string>): void {
+    for (const name of changed) this.counters.delete(name);
+    const forget = (key: string) => changed.has(key.slice(0, key.indexOf('\0')));
+    for (const key of [...this.lastEventFired.keys()]) if (forget(key)) this.lastEventFired.delete(key);
+    for (const [key, held] of [...this.heldOffline]) {
+      if (!forget(key)) continue;
+      clearTimeout(held.timer);
+      this.heldOffline.delete(key);
+    }
+    const running = this.sweepTimer !== null;
+    this.stopSweep();
+    this.compile(config);
+    for (const [deviceId, table] of this.devices)
+      this.devices.set(deviceId, this.table(deviceId, table.profile, table, changed));
+    if (running) this.start();
+  }
+
   start(): void {
     if (this.sweepEveryMs > 0 && this.sweepTimer === null) {
       this.sweepTimer = setInterval(() => this.sweep(this.clock.now()), this.sweepEveryMs);
@@ -87,9 +118,13 @@ export class RuleEngine {
     }
   }
 
-  stop(): void {
+  private stopSweep(): void {
     if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
+  }
+
+  stop(): void {
+    this.stopSweep();
     for (const held of this.heldOffline.values()) clearTimeout(held.timer);
     this.heldOffline.clear();
   }
@@ -98,16 +133,27 @@ export class RuleEngine {
   deviceRegistered(deviceId: string, profile: string): void {
     const existing = this.devices.get(deviceId);
     if (existing && existing.profile === profile) return;
+    this.devices.set(deviceId, this.table(deviceId, profile, null, null));
+  }
+
+  /** The rules whose filter takes the device; states of `kept` are reused unless their rule is in `changed`. */
+  private table(
+    deviceId: string,
+    profile: string | null,
+    kept: DeviceTable | null,
+    changed: ReadonlySet<string> | null,
+  ): DeviceTable {
     const table: DeviceTable = { profile, byPoint: new Map(), all: [] };
     for (const rule of this.pointRules) {
       if (rule.source.kind !== 'point' || !matchesDevice(rule.devices, deviceId, profile)) continue;
-      const state = new PointRuleState(rule, rule.source, deviceId);
+      const reuse = changed?.has(rule.name) === false ? kept?.all.find((s) => s.rule.name === rule.name) : undefined;
+      const state = reuse ?? new PointRuleState(rule, rule.source, deviceId);
       let list = table.byPoint.get(rule.source.point);
       if (!list) table.byPoint.set(rule.source.point, (list = []));
       list.push(state);
       table.all.push(state);
     }
-    this.devices.set(deviceId, table);
+    return table;
   }
 
   profileOf(deviceId: string): string | null {

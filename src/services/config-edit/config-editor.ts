@@ -1,7 +1,7 @@
 // Editing points.yml and rules.yml from the UI (issue 18): an edit becomes a candidate text
 // (the YAML spliced so comments and order stay), the whole candidate config is checked by the
 // one loader, and only a valid candidate is written (atomically) and kept as a version. After
-// writing, the live reloader (when one is wired) applies it. Saves run one at a time.
+// writing, the live config reload applies it. Saves run one at a time.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyYamlEdits, yamlData, type YamlEdit } from '../../config/edit/yaml-rewrite.js';
@@ -58,8 +58,8 @@ export type SaveOutcome =
   | {
       readonly kind: 'saved';
       readonly version: ConfigVersion;
-      /** What the live reload said; null when none is wired (the file applies at the next restart). */
-      readonly reload: ReloadOutcome | null;
+      /** What the live reload said: applied, or refused (the file stays written). */
+      readonly reload: ReloadOutcome;
     };
 
 export interface VersionDiff {
@@ -77,11 +77,6 @@ export class ConfigEditor {
 
   private get dir(): string {
     return this.rt.config.configDir;
-  }
-
-  /** Whether a save is applied at once (a live reloader is wired) or at the next restart. */
-  get appliesLive(): boolean {
-    return this.rt.configReloading !== null;
   }
 
   read(file: EditableFile): ConfigFileView {
@@ -193,7 +188,7 @@ export class ConfigEditor {
       content: text,
     });
     writeFileAtomically(join(this.dir, file), text);
-    const reload = this.rt.configReloading ? await this.rt.configReloading.reload('ui', meta.actor) : null;
+    const reload = await this.rt.configReload.reload('ui', meta.actor);
     return { kind: 'saved', version, reload };
   }
 

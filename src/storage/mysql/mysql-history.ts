@@ -79,6 +79,10 @@ export class MysqlHistory implements HistoryStore {
     return `mysql://${host}:${port}/${database}`;
   }
 
+  applyWriteBuffer(writeBuffer: WriteBufferConfig, retention: RetentionConfig): void {
+    this.parts().writer.reconfigure(writerOptionsFor(writeBuffer, retention, this.options));
+  }
+
   get writer(): HistoryWriter {
     return this.parts().writer;
   }

@@ -58,6 +58,10 @@ export class SqliteHistory implements HistoryStore {
     return resolve(this.config.storage.path);
   }
 
+  applyWriteBuffer(writeBuffer: WriteBufferConfig, retention: RetentionConfig): void {
+    this.parts().writer.reconfigure(writerOptionsFor(writeBuffer, retention, this.options));
+  }
+
   get writer(): HistoryWriter {
     return this.parts().writer;
   }

@@ -77,7 +77,7 @@ export function configEditRoutes(ctx: WebContext) {
       return { result: 'unchanged', version: null, sha256: outcome.sha256, applies: 'live', reload: null };
     }
     const { version, reload } = outcome;
-    const applies = reload === null ? 'restart' : reload.ok ? 'live' : 'rejected';
+    const applies = reload.ok ? 'live' : 'rejected';
     await audit(
       request,
       action,
@@ -91,7 +91,7 @@ export function configEditRoutes(ctx: WebContext) {
     app.get<{ Params: { file: EditableFile } }>(
       '/api/config/files/:file',
       { config: admin, schema: { params: CONFIG_FILE_PARAMS, response: { 200: CONFIG_FILE_VIEW } } },
-      async (request) => ({ ...editor.read(request.params.file), appliesLive: editor.appliesLive }),
+      async (request) => editor.read(request.params.file),
     );
 
     app.post<{ Params: { file: EditableFile }; Body: CandidateBody }>(

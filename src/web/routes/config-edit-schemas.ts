@@ -63,8 +63,6 @@ export const CONFIG_FILE_VIEW = object({
   /** The file's data, `${ENV}` references as written; null for an empty or missing file. */
   data: Type.Unknown(),
   sha256: str,
-  /** Whether saves are applied live (a reloader is wired) or at the next restart. */
-  appliesLive: bool,
 });
 
 export const CONFIG_VERSION = object({
@@ -98,8 +96,8 @@ export const SAVE_RESULT = object({
   result: oneOf(['saved', 'unchanged'] as const),
   version: orNull(CONFIG_VERSION),
   sha256: str,
-  /** `live`: the reload applied it; `rejected`: the reload refused it (see reload.issues); `restart`: no reloader. */
-  applies: oneOf(['live', 'rejected', 'restart'] as const),
+  /** `live`: the reload applied it; `rejected`: the reload refused it (see reload.issues). */
+  applies: oneOf(['live', 'rejected'] as const),
   reload: orNull(anyObject),
 });
 

@@ -4,11 +4,9 @@
 // (the append a power cut interrupts) is detected and skipped. The rollups then count every
 // stored sample exactly once: what the killed writer held in memory is folded back in from
 // the raw rows, and the replayed batches are counted as they are applied.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { silentLogger } from '../../../src/log.js';
@@ -18,17 +16,12 @@ import { removeDir, waitFor, writeConfigDir } from '../../helpers/app-harness.js
 import { FAST_PROFILE, fastProfile, fastRegisters } from '../../helpers/fast-profile.js';
 import { createTempDatabase, mysqlStorage, type TempDatabase } from '../../helpers/mysql.js';
 import { expectRollupsMatchRaw } from '../../helpers/rollup-check.js';
+import { spawnServe, type ServeProcess } from '../../helpers/serve-process.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
 
-const BIN = new URL('../../../bin/dtuhub.js', import.meta.url).pathname;
 const DTUS = 6;
 
-interface Serve {
-  readonly proc: ChildProcess;
-  readonly log: Record<string, unknown>[];
-  readonly ports: Record<string, number>;
-  readonly exited: Promise<number | null>;
-}
+type Serve = ServeProcess;
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -36,25 +29,11 @@ afterAll(async () => {
 });
 
 function serve(configDir: string): Serve {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--config-dir', configDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const log: Record<string, unknown>[] = [];
-  const ports: Record<string, number> = {};
-  createInterface({ input: proc.stdout! }).on('line', (line) => {
-    try {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      log.push(entry);
-      if (entry['msg'] === 'listening for DTUs') ports[entry['listener'] as string] = entry['port'] as number;
-    } catch {
-      // not a log line
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  const served = spawnServe(configDir, 'inherit');
   cleanups.push(() => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    if (served.proc.exitCode === null && served.proc.signalCode === null) served.proc.kill('SIGKILL');
   });
-  return { proc, log, ports, exited };
+  return served;
 }
 
 /** device|point|ms for every sample row in MariaDB. */

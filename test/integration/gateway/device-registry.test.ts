@@ -1,7 +1,9 @@
 // The device registry at registration, on real sockets: a disabled device is refused (its
 // history kept), a pre-registered ID gets in under `unknownIds: reject` while an unknown one
 // does not, and a profile override picks the profile points.yml leaves to its default.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EMPTY_REGISTRY_FIELDS } from '../../../src/domain/registry.js';
@@ -122,5 +124,17 @@ describe('device registry at registration', () => {
     const byId = new Map(h.app.gateway.sessions().map((s) => [s.deviceId, s]));
     expect(byId.get('DTU-ALT')).toMatchObject({ profile: 'th-alt' });
     expect(byId.get('DTU-PINNED')).toMatchObject({ profile: 'th-station', name: 'Pinned' });
+
+    // A live reload of points.yml admits the online devices again the same way: the override
+    // still holds for DTU-ALT, and the re-planned DTU-PINNED keeps points.yml's profile.
+    const file = join(h.dir, 'points.yml');
+    const points = JSON.parse(readFileSync(file, 'utf8'));
+    points.profiles['th-station'].points[0].scale = 0.5;
+    writeFileSync(file, JSON.stringify(points, null, 2));
+    const outcome = await h.app.configReload.reload('api', 'tester');
+    expect(outcome).toMatchObject({ ok: true });
+    const after = new Map(h.app.gateway.sessions().map((s) => [s.deviceId, s]));
+    expect(after.get('DTU-ALT')).toMatchObject({ profile: 'th-alt', state: 'active' });
+    expect(after.get('DTU-PINNED')).toMatchObject({ profile: 'th-station', name: 'Pinned', state: 'active' });
   });
 });

@@ -5,7 +5,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ConfigReloading, ReloadOutcome, ReloadTrigger } from '../../../src/domain/config-reload.js';
 import { gatewayTests, waitFor, type Harness } from '../../helpers/app-harness.js';
 import { WEB_PROFILE, webProfile } from '../../helpers/web-profile.js';
 import { caller, webOf, type Caller } from '../../helpers/web.js';
@@ -57,7 +56,7 @@ describe('config editing API', () => {
   it('writes a valid edit as one changed line, keeps the baseline and the save, and rolls back to the bytes', async () => {
     const { h, admin, path } = await withShippedPoints();
     const opened = await call(h, admin, 'GET', '/api/config/files/points.yml');
-    expect(opened.body).toMatchObject({ file: 'points.yml', text: SHIPPED_POINTS, appliesLive: false });
+    expect(opened.body).toMatchObject({ file: 'points.yml', text: SHIPPED_POINTS });
     expect(opened.body.data.profiles['th-station'].points[0].scale).toBe(0.1);
 
     const saved = await call(h, admin, 'PUT', '/api/config/files/points.yml', {
@@ -66,7 +65,7 @@ describe('config editing API', () => {
       baseSha256: opened.body.sha256,
     });
     expect(saved.status).toBe(200);
-    expect(saved.body).toMatchObject({ result: 'saved', applies: 'restart', reload: null });
+    expect(saved.body).toMatchObject({ result: 'saved', applies: 'live', reload: { ok: true } });
     expect(saved.body.version).toMatchObject({
       file: 'points.yml',
       action: 'save',
@@ -109,44 +108,19 @@ describe('config editing API', () => {
     ]);
   });
 
-  it('asks the live reloader, when one is wired, and answers what it said', async () => {
+  it('applies a save through the live config reload and answers what it did', async () => {
     const { h, admin } = await withShippedPoints();
-    const asked: [ReloadTrigger, string | undefined][] = [];
-    let answer: ReloadOutcome | null = null;
-    const reloader: ConfigReloading = {
-      reload: async (trigger, actor) => {
-        asked.push([trigger, actor]);
-        return answer!;
-      },
-      last: () => answer,
-    };
-    h.app.configReloading = reloader;
-    expect((await call(h, admin, 'GET', '/api/config/files/points.yml')).body.appliesLive).toBe(true);
-
-    answer = {
-      ok: true,
-      at: 1,
-      trigger: 'ui',
-      actor: 'token:editor-token',
-      changes: [{ scope: 'profile', name: 'th-station', action: 'changed' }],
-    };
     const live = await call(h, admin, 'PUT', '/api/config/files/points.yml', { edits: [{ path: SCALE, value: 0.5 }] });
-    expect(live.body).toMatchObject({ result: 'saved', applies: 'live', reload: answer });
-
-    const issue = { file: 'points.yml', line: 3, column: 1, field: 'links', message: 'refused by the reload' };
-    answer = { ok: false, at: 2, trigger: 'ui', actor: 'token:editor-token', issues: [issue] };
-    const rejected = await call(h, admin, 'PUT', '/api/config/files/points.yml', {
-      edits: [{ path: SCALE, value: 0.2 }],
-    });
-    expect(rejected.body).toMatchObject({
+    expect(live.body).toMatchObject({
       result: 'saved',
-      applies: 'rejected',
-      reload: { ok: false, issues: [issue] },
+      applies: 'live',
+      reload: { ok: true, trigger: 'ui', actor: 'token:editor-token' },
     });
-    expect(asked).toEqual([
-      ['ui', 'token:editor-token'],
-      ['ui', 'token:editor-token'],
-    ]);
+    expect(live.body.reload.changes).toContainEqual(expect.objectContaining({ scope: 'profile', name: 'th-station' }));
+    const temperature = h.app.config.points.profiles.get('th-station')!.points.find((p) => p.name === 'temperature');
+    expect(temperature?.scale).toBe(0.5);
+    const state = await call(h, admin, 'GET', '/api/config/reload');
+    expect(state.body.last).toMatchObject({ ok: true, trigger: 'ui', actor: 'token:editor-token' });
   });
 
   it('takes the raw YAML view whole, and answers 403 to operators', async () => {

@@ -57,6 +57,8 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', url: '/api/listeners', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/channels', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/config', role: 'operator', ok: 200 },
+  { method: 'GET', url: '/api/config/reload', role: 'viewer', ok: 200 },
+  { method: 'POST', url: '/api/config/reload', role: 'admin', ok: 200 },
   {
     method: 'POST',
     url: `/api/devices/${DEVICE}/write`,

@@ -118,7 +118,7 @@ rules:
     ).toEqual([
       '3:10 webhooks.ops.url: must be an http:// or https:// URL',
       '3:26 webhooks.ops.secret: a signing secret needs at least 16 characters',
-      '6:5 rules[0].on: unknown event type "device.exploded" (known: device.registered, device.online, device.offline, heartbeat.missed, poll.failed, poll.exception, slave.backoff, slave.recovered, channel.connected, channel.disconnected, channel.failed, channel.backoff, channel.stopped, data.received, store.degraded, store.spilling, store.recovered, store.dropped, config.reloaded, rule.fired, rule.recovered)',
+      '6:5 rules[0].on: unknown event type "device.exploded" (known: device.registered, device.online, device.offline, heartbeat.missed, poll.failed, poll.exception, slave.backoff, slave.recovered, channel.connected, channel.disconnected, channel.failed, channel.backoff, channel.stopped, data.received, store.degraded, store.spilling, store.recovered, store.dropped, config.reloaded, config.rejected, rule.fired, rule.recovered)',
       '7:17 rules[0].actions[0].webhook: unknown webhook "nope" (known: ops)',
       '8:5 rules[1].name: rule "a" is defined twice (first at line 5)',
       '9:5 rules[1].point: no point "pressure" in any profile of points.yml',

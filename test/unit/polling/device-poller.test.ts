@@ -165,3 +165,40 @@ describe('DevicePoller', () => {
     ]);
   });
 });
+
+describe('DevicePoller.replan', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('polls the new plan within its first period, decodes with it, keeps the counters, and runs no connect task again', () => {
+    const r = poller(
+      [
+        { name: 'a', schedule: { kind: 'interval', everyMs: 10_000 }, blocks: [block(2000, [temperature])] },
+        { name: 'once', schedule: { kind: 'connect' }, blocks: [block(2400)] },
+      ],
+      { random: () => 0.5 },
+    );
+    r.p.start();
+    vi.advanceTimersByTime(0);
+    expect(r.queued).toHaveLength(2);
+    r.answer(r.queued[0]!, [215, ...new Array(9).fill(0)]);
+    r.answer(r.queued[1]!, new Array(10).fill(0));
+    expect(r.data.at(-1)?.samples[0]?.value).toBeCloseTo(21.5);
+
+    const scaled = { ...temperature, scale: 1 };
+    r.p.replan(
+      profile([{ name: 'a', schedule: { kind: 'interval', everyMs: 2000 }, blocks: [block(2000, [scaled])] }]),
+    );
+    // random() = 0.5: half of the new 2 s period, not the 10 s of the old plan.
+    vi.advanceTimersByTime(999);
+    expect(r.queued).toHaveLength(2);
+    vi.advanceTimersByTime(1);
+    expect(r.queued).toHaveLength(3);
+    r.answer(r.queued[2]!, [215, ...new Array(9).fill(0)]);
+    expect(r.data.at(-1)?.samples[0]?.value).toBe(215);
+    expect(r.p.counters.polls).toBe(3);
+    vi.advanceTimersByTime(2000);
+    expect(r.queued.map((tx) => tx.key)).toEqual(['a#0', 'once#0', 'a#0', 'a#0']);
+    r.p.stop();
+  });
+});

@@ -29,6 +29,12 @@ export const en = {
   loadMore: 'Load more',
   error: 'Error: {message}',
   live: { connected: 'Live', connecting: 'Connecting…', offline: 'Live feed disconnected, retrying…' },
+  configReload: {
+    rejected:
+      'The configuration change of {at} ({trigger}) was rejected; dtuhub keeps running the previous configuration. Fix these problems and save again:',
+    needsRestart: 'Configuration reloaded. These settings take effect only after a restart: {settings}',
+    trigger: { file: 'file changed', signal: 'SIGHUP', api: 'API', ui: 'saved in the UI' },
+  },
   login: {
     title: 'Sign in to dtuhub',
     subtitle: 'DTU server and data-acquisition gateway',
@@ -349,7 +355,6 @@ export const en = {
     issues: 'Not saved: the configuration has problems',
     saved: 'Saved as version {id}.',
     unchanged: 'Nothing changed.',
-    appliesRestart: 'It applies at the next restart or reload.',
     appliesLive: 'Applied live.',
     reloadRejected: 'Written, but the live reload refused it:',
     conflict: 'The file was changed by someone else since you opened it. Reload it and edit again.',
@@ -483,6 +488,11 @@ export const zh: DeepStrings<Messages> = {
   loadMore: '加载更多',
   error: '错误：{message}',
   live: { connected: '实时', connecting: '正在连接…', offline: '实时连接已断开，正在重试…' },
+  configReload: {
+    rejected: '{at} 的配置修改（{trigger}）未被采用，dtuhub 仍按原配置运行。请修正以下问题后再保存：',
+    needsRestart: '配置已重新加载。以下设置需重启后生效：{settings}',
+    trigger: { file: '文件已修改', signal: 'SIGHUP 信号', api: 'API 请求', ui: '界面保存' },
+  },
   login: {
     title: '登录 dtuhub',
     subtitle: 'DTU 服务器与数据采集网关',
@@ -800,7 +810,6 @@ export const zh: DeepStrings<Messages> = {
     issues: '未保存：配置有问题',
     saved: '已保存为版本 {id}。',
     unchanged: '没有变化。',
-    appliesRestart: '将在下次重启或重新加载配置时生效。',
     appliesLive: '已在线生效。',
     reloadRejected: '已写入文件，但在线重新加载拒绝了它：',
     conflict: '打开之后文件已被他人修改。请重新加载文件后再编辑。',

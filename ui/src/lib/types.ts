@@ -4,6 +4,7 @@ import type { DeviceSummary, FleetStatus, Role, Sample } from '../../../src/web/
 
 export type {
   ApiToken,
+  ConfigReloadState,
   AuditRow,
   Bucket,
   Channel,

@@ -1,5 +1,4 @@
-// What a save or a check answered: the version and whether it applies live or at the next
-// restart, or the list of problems (file:line field: message).
+// What a save or a check answered: the version and whether the live reload applied it, or the list of problems (file:line field: message).
 import { t } from '../lib/i18n.js';
 import type { ConfigIssue, ConfigSaveResult } from '../lib/types.js';
 
@@ -22,7 +21,7 @@ export function SaveNote({ result }: { result: ConfigSaveResult }) {
   }
   return (
     <p class="note note-ok" role="status">
-      {saved} {result.applies === 'live' ? t('config.appliesLive') : t('config.appliesRestart')}
+      {saved} {t('config.appliesLive')}
     </p>
   );
 }

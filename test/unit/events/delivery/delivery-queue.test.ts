@@ -170,3 +170,54 @@ async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+describe('delivery queue, rules.yml reloaded', () => {
+  it('sends waiting deliveries with the endpoint’s new settings, adds endpoints, and gives up on removed ones', async () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const sent: string[] = [];
+      const send: Sender = async (e) => {
+        sent.push(e.url);
+        return result(e.url.endsWith('/new'));
+      };
+      const store = new MemoryStore();
+      const ep = (name: string, url: string) => endpoint(name, { url, backoffInitialMs: 1000, maxAttempts: 9 });
+      const queue = new DeliveryQueue(
+        new Map([
+          ['a', ep('a', 'http://a/old')],
+          ['gone', ep('gone', 'http://gone/old')],
+        ]),
+        store,
+        silentLogger(),
+        { send, random: () => 0 },
+      );
+      await queue.start();
+      const a = queue.add(input('a'))!;
+      const gone = queue.add(input('gone'))!;
+      await vi.advanceTimersByTimeAsync(10);
+      expect(sent).toEqual(['http://a/old', 'http://gone/old']);
+
+      // Both wait 500 ms for their retry; the reload happens meanwhile.
+      queue.reconfigure(
+        new Map([
+          ['a', ep('a', 'http://a/new')],
+          ['b', ep('b', 'http://b/new')],
+        ]),
+        new Set(['a', 'b', 'gone']),
+      );
+      const b = queue.add(input('b'))!;
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(sent.slice(2).sort()).toEqual(['http://a/new', 'http://b/new']);
+      expect(store.rows.get(a)).toMatchObject({ status: 'delivered', attempts: 2 });
+      expect(store.rows.get(b)).toMatchObject({ status: 'delivered' });
+      expect(store.rows.get(gone)).toMatchObject({
+        status: 'dead',
+        lastError: 'endpoint "gone" is no longer in rules.yml',
+      });
+      expect(queue.add(input('gone'))).toBeNull();
+      await queue.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -237,3 +237,36 @@ describe('event rules', () => {
     expect(engine.ruleCounters('ev')).toMatchObject({ fired: 4, suppressed: 1 });
   });
 });
+
+describe('a reload of rules.yml', () => {
+  it('starts the changed rule afresh and keeps every other rule’s state and counters', () => {
+    const out: DtuEvent[] = [];
+    const hot = pointRule('hot', { kind: 'compare', op: '>', value: 30 });
+    const warm = pointRule('warm', { kind: 'compare', op: '>', value: 20 });
+    const engine = new RuleEngine(config(hot, warm), (e, rule) => out.push({ ...e, rule: rule.name }));
+    engine.deviceRegistered('D1', 'p');
+    engine.onSamples('D1', [sample(35, 0)]);
+    expect(out.map((e) => e.rule)).toEqual(['hot', 'warm']);
+
+    const hotter = pointRule('hot', { kind: 'compare', op: '>', value: 32 });
+    engine.apply(config(hotter, warm), new Set(['hot']));
+    expect(engine.ruleCounters('hot')?.fired).toBe(0);
+    expect(engine.ruleCounters('warm')?.fired).toBe(1);
+    // Still above both limits: only the rule that started afresh fires again.
+    engine.onSamples('D1', [sample(35, 1)]);
+    expect(out.map((e) => e.rule)).toEqual(['hot', 'warm', 'hot']);
+    expect(engine.ruleCounters('hot')?.fired).toBe(1);
+  });
+
+  it('adds and removes rules for devices already registered', () => {
+    const out: DtuEvent[] = [];
+    const hot = pointRule('hot', { kind: 'compare', op: '>', value: 30 });
+    const cold = pointRule('cold', { kind: 'compare', op: '<', value: 0 });
+    const engine = new RuleEngine(config(hot), (e, rule) => out.push({ ...e, rule: rule.name }));
+    engine.deviceRegistered('D1', 'p');
+    engine.apply(config(cold), new Set(['hot', 'cold']));
+    engine.onSamples('D1', [sample(35, 0), sample(-5, 1)]);
+    expect(out.map((e) => e.rule)).toEqual(['cold']);
+    expect(engine.ruleCounters('hot')).toBeNull();
+  });
+});
