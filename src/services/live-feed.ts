@@ -3,7 +3,10 @@
 import type { EventBus } from '../bus.js';
 import type { GatewayEvents } from '../domain/events.js';
 
-export type FeedEvents = Pick<GatewayEvents, 'data' | 'poll.failed' | 'device.registered' | 'device.offline'>;
+export type FeedEvents = Pick<
+  GatewayEvents,
+  'data' | 'poll.failed' | 'device.registered' | 'device.reconfigured' | 'device.edited' | 'device.offline'
+>;
 
 export class LiveFeed {
   constructor(private readonly bus: EventBus<GatewayEvents>) {}

@@ -39,6 +39,7 @@ export class RegistryService {
     const entry = await this.rt.fleetRegistry.update(registrationId, changes, Date.now());
     if (!entry) throw new ServiceError('DEVICE_NOT_FOUND', `device ${registrationId} is not registered`);
     if (!entry.enabled) this.rt.gateway.disconnect(registrationId, DISABLED_REASON);
+    this.rt.bus.emit('device.edited', { deviceId: registrationId, at: entry.updatedAt ?? Date.now() });
     return entry;
   }
 
@@ -66,7 +67,10 @@ export class RegistryService {
     if ('errors' in parsed) return { ok: false, errors: parsed.errors };
     const created = parsed.entries.filter((e) => !registry.entry(e.registrationId)).length;
     await registry.replaceAll(parsed.entries);
-    for (const e of parsed.entries) if (!e.enabled) this.rt.gateway.disconnect(e.registrationId, DISABLED_REASON);
+    for (const e of parsed.entries) {
+      if (!e.enabled) this.rt.gateway.disconnect(e.registrationId, DISABLED_REASON);
+      this.rt.bus.emit('device.edited', { deviceId: e.registrationId, at: e.updatedAt ?? Date.now() });
+    }
     return { ok: true, created, updated: parsed.entries.length - created };
   }
 

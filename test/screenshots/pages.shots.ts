@@ -182,6 +182,16 @@ it('takes screenshots of the main pages', async () => {
     await sim.start();
   }
   await waitFor(() => DEVICES.every((id) => h!.app.latest.get(id, 'temperature')), 10_000, 'first values');
+  // Names from the device registry (points.yml names the first two), as an operator sets them on the device page.
+  const registry: [string, string, string][] = [
+    ['DTU01001', 'north-site', 'Pump house, north gate / 北门泵房'],
+    ['DTU01002', 'north-site', 'Boiler room, building 2 / 2 号楼锅炉房'],
+    ['DTU01003', 'south-site', 'Cold store 3 / 3 号冷库'],
+    ['DTU01004', 'south-site', 'Chiller plant / 冷水机房'],
+  ];
+  for (const [id, group, location] of registry) await h.app.fleetRegistry.update(id, { group, location }, now);
+  await h.app.fleetRegistry.update('DTU01003', { name: 'Cold store 3 / 3 号冷库' }, now);
+  await h.app.fleetRegistry.update('DTU01004', { name: 'Chiller plant / 冷水机房' }, now);
   await h.app.writer.flush();
 
   const browser = await launchChromium();
@@ -221,6 +231,9 @@ it('takes screenshots of the main pages', async () => {
     await page.goto(h.webUrl() + '/webhooks');
     await page.locator('#deliveries tr[data-status=delivered]').first().waitFor();
     await shoot(page, 'webhooks', true);
+    await page.goto(h.webUrl() + '/config');
+    await page.locator('.config-table').first().waitFor();
+    await shoot(page, 'config', true);
     await page.goto(h.webUrl() + '/');
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('heading', { name: '概览' }).waitFor();

@@ -87,6 +87,9 @@ export class LiveHub {
         this.subscriptions.fleetChanged(e.deviceId);
         this.deviceEvent(e.deviceId, 'online', null, e.at);
       }),
+      // A new name, profile or registry field: its summary in the fleet snapshot is stale.
+      feed.on('device.reconfigured', (e) => this.subscriptions.fleetChanged(e.deviceId)),
+      feed.on('device.edited', (e) => this.subscriptions.fleetChanged(e.deviceId)),
       feed.on('device.offline', (e) => {
         this.tracker.forget(e.deviceId);
         this.subscriptions.fleetChanged(e.deviceId);
