@@ -130,7 +130,9 @@ export class DtuhubApp implements ReloadTarget {
     const webhooks = changedNames(changes, 'webhook');
     if (rules.size + webhooks.size > 0) this.framework?.applyRules(next.rules ?? noRules(), rules, webhooks);
     this.history?.applyWriteBuffer(next.server.writeBuffer, next.server.retention);
-    if (changedNames(changes, 'server').has('logging.level')) this.log.level = next.server.logging.level;
+    const server = changedNames(changes, 'server');
+    if ([...server].some((name) => name.startsWith('retention.'))) this.history?.applyRetention(next.server.retention);
+    if (server.has('logging.level')) this.log.level = next.server.logging.level;
   }
 
   raise(type: 'config.reloaded' | 'config.rejected', payload: Record<string, unknown>): void {
