@@ -24,6 +24,7 @@ export function diffConfig(before: DtuhubConfig, after: DtuhubConfig): ConfigDif
   const rulesAfter = after.rules ?? noRules();
   diffNamed('rule', byName(rulesBefore.rules), byName(rulesAfter.rules), changes);
   diffNamed('webhook', rulesBefore.webhooks, rulesAfter.webhooks, changes);
+  diffNamed('mqtt', rulesBefore.mqtt, rulesAfter.mqtt, changes);
 
   diffNamed('listener', byName(before.server.listeners), byName(after.server.listeners), changes, (l) =>
     l.links.some((name) => links.has(name)),
@@ -63,8 +64,7 @@ export function runningAfterReload(before: DtuhubConfig, next: DtuhubConfig): Dt
     sessions: before.server.sessions,
     logging: { ...next.server.logging, pretty: before.server.logging.pretty },
   };
-  const rules = next.rules && { ...next.rules, mqtt: (before.rules ?? noRules()).mqtt };
-  return Object.freeze({ ...next, server: Object.freeze(server), ...(rules ? { rules: Object.freeze(rules) } : {}) });
+  return Object.freeze({ ...next, server: Object.freeze(server) });
 }
 
 /** Names of the changes of one scope (added, changed or removed). */
@@ -129,7 +129,6 @@ function restartOnly(before: DtuhubConfig, after: DtuhubConfig): string[] {
       out.push(`sessions.${key === 'timerResolutionMs' ? 'timerResolution' : key}`);
   }
   if (s0.logging.pretty !== s1.logging.pretty) out.push('logging.pretty');
-  if (!same((before.rules ?? noRules()).mqtt, (after.rules ?? noRules()).mqtt)) out.push('mqtt');
   return out;
 }
 

@@ -38,9 +38,13 @@ const RULES = `version: 1
 webhooks:
   ops: { url: "http://127.0.0.1:9000/hook" }
   audit: { url: "http://127.0.0.1:9001/hook" }
+mqtt:
+  local: { url: "mqtt://127.0.0.1:1883" }
+  cloud: { url: "mqtt://127.0.0.1:1884" }
 rules:
   - { name: hot, point: temperature, when: { '>': 30 }, actions: [{ log: warn }] }
   - { name: up-down, on: [device.online, device.offline], actions: [{ webhook: ops }] }
+  - { name: publish, on: device.online, actions: [{ mqtt: local, topic: up }, { mqtt: cloud, topic: up }] }
 `;
 
 function load(files: { server?: string; points?: string; rules?: string }): DtuhubConfig {
@@ -105,6 +109,19 @@ describe('diffConfig', () => {
   it('names a changed rule and a changed webhook endpoint alone', () => {
     const rules = RULES.replace("'>': 30", "'>': 35").replace('9001/hook', '9002/hook');
     expect(changes({ rules }).changes).toEqual(['rule hot changed', 'webhook audit changed']);
+  });
+
+  it('names a changed, an added and a removed MQTT broker alone, none as needing a restart', () => {
+    const rules = RULES.replace('1883', '1885')
+      .replace(
+        '  cloud: { url: "mqtt://127.0.0.1:1884" }',
+        '  edge: { url: "mqtt://127.0.0.1:1886", clientId: dtuhub-edge }',
+      )
+      .replace('{ mqtt: cloud, topic: up }', '{ mqtt: edge, topic: up }');
+    expect(changes({ rules })).toEqual({
+      changes: ['mqtt cloud removed', 'mqtt edge added', 'mqtt local changed', 'rule publish changed'],
+      needsRestart: [],
+    });
   });
 
   it('lists live server sections as changes, the rest as needing a restart', () => {
