@@ -63,7 +63,7 @@ class WriterThread {
   private armSweeps(intervalMs: number): void {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepIntervalMs = intervalMs;
-    // A failed sweep is logged by its caller; the timer's next tick tries again.
+    // A failed sweep is logged here; the timer's next tick tries again.
     this.sweepTimer = setInterval(
       () =>
         void this.sweep(Date.now()).catch((err: unknown) =>
