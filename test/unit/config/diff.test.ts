@@ -122,6 +122,8 @@ describe('diffConfig', () => {
       changes: ['mqtt cloud removed', 'mqtt edge added', 'mqtt local changed', 'rule publish changed'],
       needsRestart: [],
     });
+    // The running config takes the new brokers, so the next reload compares with them.
+    expect(runningAfterReload(base, load({ rules })).rules?.mqtt.get('local')?.url).toBe('mqtt://127.0.0.1:1885');
   });
 
   it('lists live server sections as changes, the rest as needing a restart', () => {
