@@ -126,11 +126,17 @@ export class DtuhubApp implements ReloadTarget {
     if (listeners.size > 0) await this.gateway.applyListeners(next.server.listeners, listeners, links);
     const channels = changedNames(changes, 'channel');
     if (channels.size > 0) await this.channels.apply(next.server.channels, channels);
-    const rules = changedNames(changes, 'rule');
-    const webhooks = changedNames(changes, 'webhook');
-    if (rules.size + webhooks.size > 0) this.framework?.applyRules(next.rules ?? noRules(), rules, webhooks);
+    const rules = {
+      rules: changedNames(changes, 'rule'),
+      webhooks: changedNames(changes, 'webhook'),
+      brokers: changedNames(changes, 'mqtt'),
+    };
+    if (rules.rules.size + rules.webhooks.size + rules.brokers.size > 0)
+      this.framework?.applyRules(next.rules ?? noRules(), rules);
     this.history?.applyWriteBuffer(next.server.writeBuffer, next.server.retention);
-    if (changedNames(changes, 'server').has('logging.level')) this.log.level = next.server.logging.level;
+    const server = changedNames(changes, 'server');
+    if ([...server].some((name) => name.startsWith('retention.'))) this.history?.applyRetention(next.server.retention);
+    if (server.has('logging.level')) this.log.level = next.server.logging.level;
   }
 
   raise(type: 'config.reloaded' | 'config.rejected', payload: Record<string, unknown>): void {

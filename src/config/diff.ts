@@ -14,16 +14,6 @@ export interface ConfigDiff {
   readonly needsRestart: readonly string[];
 }
 
-/**
- * `retention` settings applied live: what sessions record of raw packets (and the writer
- * keeps). The ages, caps and the sweep interval belong to the store and need a restart.
- */
-const LIVE_RETENTION: ReadonlySet<string> = new Set([
-  'recordRawPackets',
-  'rawPacketMaxBytes',
-  'rawPacketBytesPerMinute',
-]);
-
 export function diffConfig(before: DtuhubConfig, after: DtuhubConfig): ConfigDiff {
   const changes: ConfigChange[] = [];
   const profiles = diffNamed('profile', before.points.profiles, after.points.profiles, changes);
@@ -34,6 +24,7 @@ export function diffConfig(before: DtuhubConfig, after: DtuhubConfig): ConfigDif
   const rulesAfter = after.rules ?? noRules();
   diffNamed('rule', byName(rulesBefore.rules), byName(rulesAfter.rules), changes);
   diffNamed('webhook', rulesBefore.webhooks, rulesAfter.webhooks, changes);
+  diffNamed('mqtt', rulesBefore.mqtt, rulesAfter.mqtt, changes);
 
   diffNamed('listener', byName(before.server.listeners), byName(after.server.listeners), changes, (l) =>
     l.links.some((name) => links.has(name)),
@@ -46,8 +37,10 @@ export function diffConfig(before: DtuhubConfig, after: DtuhubConfig): ConfigDif
 
   const { server: s0 } = before;
   const { server: s1 } = after;
+  // Every `retention` setting is live: what sessions record (the gateway), and the ages,
+  // caps and sweep interval the history store keeps to from its next sweep.
   for (const key of Object.keys(s1.retention) as (keyof ServerConfig['retention'])[]) {
-    if (LIVE_RETENTION.has(key) && s0.retention[key] !== s1.retention[key]) {
+    if (s0.retention[key] !== s1.retention[key]) {
       changes.push({ scope: 'server', name: `retention.${key}`, action: 'changed' });
     }
   }
@@ -64,19 +57,14 @@ export function diffConfig(before: DtuhubConfig, after: DtuhubConfig): ConfigDif
  * reload still lists them in `needsRestart` until the restart.
  */
 export function runningAfterReload(before: DtuhubConfig, next: DtuhubConfig): DtuhubConfig {
-  const retention = { ...before.server.retention };
-  for (const key of LIVE_RETENTION)
-    Object.assign(retention, { [key]: next.server.retention[key as keyof typeof retention] });
   const server: ServerConfig = {
     ...next.server,
     storage: before.server.storage,
     web: before.server.web,
     sessions: before.server.sessions,
     logging: { ...next.server.logging, pretty: before.server.logging.pretty },
-    retention,
   };
-  const rules = next.rules && { ...next.rules, mqtt: (before.rules ?? noRules()).mqtt };
-  return Object.freeze({ ...next, server: Object.freeze(server), ...(rules ? { rules: Object.freeze(rules) } : {}) });
+  return Object.freeze({ ...next, server: Object.freeze(server) });
 }
 
 /** Names of the changes of one scope (added, changed or removed). */
@@ -130,9 +118,6 @@ function restartOnly(before: DtuhubConfig, after: DtuhubConfig): string[] {
   const s0: ServerConfig = before.server;
   const s1: ServerConfig = after.server;
   if (!same(s0.storage, s1.storage)) out.push('storage');
-  for (const key of Object.keys(s1.retention) as (keyof ServerConfig['retention'])[]) {
-    if (!LIVE_RETENTION.has(key) && s0.retention[key] !== s1.retention[key]) out.push(`retention.${key}`);
-  }
   for (const key of Object.keys(s1.web) as (keyof ServerConfig['web'])[]) {
     if (!same(s0.web[key], s1.web[key])) out.push(`web.${key}`);
   }
@@ -144,7 +129,6 @@ function restartOnly(before: DtuhubConfig, after: DtuhubConfig): string[] {
       out.push(`sessions.${key === 'timerResolutionMs' ? 'timerResolution' : key}`);
   }
   if (s0.logging.pretty !== s1.logging.pretty) out.push('logging.pretty');
-  if (!same((before.rules ?? noRules()).mqtt, (after.rules ?? noRules()).mqtt)) out.push('mqtt');
   return out;
 }
 

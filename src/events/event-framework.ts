@@ -8,7 +8,7 @@
 import type { EventBus } from '../bus.js';
 import type { StorageConfig } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
-import type { RuleDef, RulesConfig } from '../domain/rules.js';
+import type { MqttBroker, RuleDef, RulesConfig } from '../domain/rules.js';
 import type { Logger } from '../log.js';
 import {
   deliveryStoreFor,
@@ -40,7 +40,20 @@ export interface EventFrameworkOptions {
   readonly deliveryStore?: DeliveryStore;
 }
 
+/** Names of the parts of rules.yml a reload changed (added, changed or removed). */
+export interface RulesChanged {
+  readonly rules: ReadonlySet<string>;
+  readonly webhooks: ReadonlySet<string>;
+  readonly brokers: ReadonlySet<string>;
+}
+
 const KNOWN_DEVICES_RETRY_MS = 5000;
+
+/** The brokers some rule publishes to: only these are connected. */
+function brokersInUse(rules: RulesConfig): MqttBroker[] {
+  const used = new Set(rules.rules.flatMap((r) => r.actions.flatMap((a) => (a.kind === 'mqtt' ? [a.broker] : []))));
+  return [...rules.mqtt.values()].filter((b) => used.has(b.name));
+}
 
 export class EventFramework {
   readonly engine: RuleEngine;
@@ -69,13 +82,7 @@ export class EventFramework {
     const send = options.send ?? sendWebhook;
     this.store = options.deliveryStore ?? deliveryStoreFor(storage);
     this.queue = new DeliveryQueue(rules.webhooks, this.store, log.child({ part: 'webhooks' }), { send });
-    const brokersInUse = new Set(
-      rules.rules.flatMap((r) => r.actions.flatMap((a) => (a.kind === 'mqtt' ? [a.broker] : []))),
-    );
-    this.mqtt = new MqttPublisher(
-      [...rules.mqtt.values()].filter((b) => brokersInUse.has(b.name)),
-      log.child({ part: 'mqtt' }),
-    );
+    this.mqtt = new MqttPublisher(brokersInUse(rules), log.child({ part: 'mqtt' }));
     this.actions = new ActionRunner(this.queue, this.mqtt, log.child({ part: 'actions' }));
     this.engine = new RuleEngine(rules, (event, rule) => this.fired(event, rule));
     this.events = new EventsAccess(rules, () => history.reader, this.engine);
@@ -124,13 +131,15 @@ export class EventFramework {
   }
 
   /**
-   * rules.yml reloaded: only the rules and webhook endpoints named start afresh (see
-   * RuleEngine.apply, DeliveryQueue.reconfigure); MQTT brokers keep their start-up settings.
+   * rules.yml reloaded: only the rules, webhook endpoints and MQTT brokers named start
+   * afresh (see RuleEngine.apply, DeliveryQueue.reconfigure, MqttPublisher.apply); a broker
+   * a rule starts or stops using is connected or closed.
    */
-  applyRules(rules: RulesConfig, changedRules: ReadonlySet<string>, changedWebhooks: ReadonlySet<string>): void {
+  applyRules(rules: RulesConfig, changed: RulesChanged): void {
     this.rules = rules;
-    this.engine.apply(rules, changedRules);
-    this.queue.reconfigure(rules.webhooks, changedWebhooks);
+    this.engine.apply(rules, changed.rules);
+    this.queue.reconfigure(rules.webhooks, changed.webhooks);
+    this.mqtt.apply(brokersInUse(rules), changed.brokers);
     this.events.use(rules);
     this.webhooks.use(rules);
   }

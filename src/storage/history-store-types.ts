@@ -14,6 +14,11 @@ export interface HistoryStore {
   drained(): Promise<void>;
   /** server.yml reloaded: the write buffer and `retention.recordRawPackets` apply from the next row on. */
   applyWriteBuffer(writeBuffer: WriteBufferConfig, retention: RetentionConfig): void;
+  /**
+   * server.yml reloaded: the ages and caps of `retention` hold from the next sweep (and, for
+   * raw_packets' caps, the next commit) on; a new sweepInterval re-arms the sweep timer.
+   */
+  applyRetention(retention: RetentionConfig): void;
   /** Deletes what is past its retention limit now, in small chunks. */
   sweepRetention(now?: number): Promise<RetentionReport>;
 }

@@ -9,6 +9,12 @@
 // Past the budget the table is trimmed to LOW_WATER of it, so trimming is not paid on every
 // commit of a steady stream.
 
+/** raw_packets' limits every commit holds (server.yml `retention`); 0: no cap. */
+export interface RawPacketCaps {
+  readonly rawPacketsMaxRows: number;
+  readonly rawPacketsMaxBytes: number;
+}
+
 /** Trim to this share of the budget. */
 const LOW_WATER = 0.9;
 /** How long a count is trusted before a trim counts again. */
@@ -23,9 +29,18 @@ export class RawPacketByteBudget {
 
   /** `maxBytes`: 0 for no budget. */
   constructor(
-    readonly maxBytes: number,
+    private maxBytes: number,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * server.yml reloaded: a new `rawPacketsMaxBytes` holds from the next commit on. The
+   * running figure stays (the table did not change); a budget turned on counts first.
+   */
+  resize(maxBytes: number): void {
+    if (this.maxBytes <= 0 && maxBytes > 0) this.bytes = null;
+    this.maxBytes = maxBytes;
+  }
 
   /** After inserting `bytes` of packets: is the table to be counted before trimming? */
   needsCount(inserted: number): boolean {

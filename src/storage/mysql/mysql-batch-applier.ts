@@ -18,7 +18,7 @@ import { SAMPLE_TSV_COLUMNS, sampleLine, type SampleRow } from './sample-tsv.js'
 import { chunks, insertRows, ROWS_PER_INSERT, type Row } from './insert-rows.js';
 import type { Quality } from '../../domain/point.js';
 import { PointSources } from '../point-sources.js';
-import { RawPacketByteBudget } from '../raw-packet-budget.js';
+import { RawPacketByteBudget, type RawPacketCaps } from '../raw-packet-budget.js';
 import { capRawPacketRows, holdRawPacketBytes } from './mysql-raw-packet-caps.js';
 import { qualityColumn, storedRaw, type StoredRaw } from '../raw-value.js';
 import { PACKET_DIRECTIONS, RAW_PACKET_KINDS, SAMPLE_COUNTED, SAMPLE_STORED, type WriteBatch } from '../write-batch.js';
@@ -36,20 +36,22 @@ export class MysqlBatchApplier {
   /** Cleared for good the first time the server refuses LOAD DATA LOCAL. */
   private loadData: boolean;
 
-  private readonly rawPacketsMaxRows: number;
+  private rawPacketsMaxRows: number;
   private readonly byteBudget: RawPacketByteBudget;
 
   constructor(
-    options: {
-      readonly loadData?: boolean;
-      readonly rawPacketsMaxRows?: number;
-      readonly rawPacketsMaxBytes?: number;
-    } = {},
+    options: Partial<RawPacketCaps> & { readonly loadData?: boolean } = {},
     private readonly onLoadDataRefused?: (error: string) => void,
   ) {
     this.loadData = options.loadData ?? true;
     this.rawPacketsMaxRows = options.rawPacketsMaxRows ?? 0;
     this.byteBudget = new RawPacketByteBudget(options.rawPacketsMaxBytes ?? 0);
+  }
+
+  /** server.yml reloaded: raw_packets' caps hold from the next commit on. */
+  useRawPacketCaps(caps: RawPacketCaps): void {
+    this.rawPacketsMaxRows = caps.rawPacketsMaxRows;
+    this.byteBudget.resize(caps.rawPacketsMaxBytes);
   }
 
   /**

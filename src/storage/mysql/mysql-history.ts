@@ -44,8 +44,10 @@ interface Started {
   readonly writer: BufferedHistoryWriter;
   readonly reader: MysqlHistoryReader;
   readonly spool: SpoolingSink;
+  readonly sink: MysqlBatchSink;
   readonly retention: MysqlRetention;
-  readonly sweepTimer: NodeJS.Timeout;
+  sweepTimer: NodeJS.Timeout;
+  sweepIntervalMs: number;
 }
 
 /** One quick retry on the spot (a deadlock or a dropped pooled connection); then the journal. */
@@ -81,6 +83,24 @@ export class MysqlHistory implements HistoryStore {
 
   applyWriteBuffer(writeBuffer: WriteBufferConfig, retention: RetentionConfig): void {
     this.parts().writer.reconfigure(writerOptionsFor(writeBuffer, retention, this.options));
+  }
+
+  applyRetention(retention: RetentionConfig): void {
+    const started = this.parts();
+    started.retention.use(retention);
+    started.sink.useRawPacketCaps(retention);
+    if (retention.sweepIntervalMs !== started.sweepIntervalMs) {
+      clearInterval(started.sweepTimer);
+      started.sweepTimer = this.armSweeps(retention.sweepIntervalMs);
+      started.sweepIntervalMs = retention.sweepIntervalMs;
+    }
+  }
+
+  /** A sweep every `intervalMs` (a failed one is logged by sweepRetention; the next tick retries). */
+  private armSweeps(intervalMs: number): NodeJS.Timeout {
+    const timer = setInterval(() => void this.sweepRetention().catch(() => undefined), intervalMs);
+    timer.unref();
+    return timer;
   }
 
   get writer(): HistoryWriter {
@@ -159,16 +179,16 @@ export class MysqlHistory implements HistoryStore {
       ...(this.options.replayMaxRows ? { replayMaxRows: this.options.replayMaxRows } : {}),
     });
     const writer = new BufferedHistoryWriter(writerOptionsFor(writeBuffer, retention, this.options), spool, this.log);
-    const sweepTimer = setInterval(() => void this.sweepRetention().catch(() => undefined), retention.sweepIntervalMs);
-    sweepTimer.unref();
     this.stopping = false;
     this.started = {
       pool,
       writer,
       reader: new MysqlHistoryReader(pool),
       spool,
+      sink,
       retention: new MysqlRetention(pool, retention),
-      sweepTimer,
+      sweepTimer: this.armSweeps(retention.sweepIntervalMs),
+      sweepIntervalMs: retention.sweepIntervalMs,
     };
     this.log.info({ where: this.where, schemaReady: schema.ready, spill: resolve(spill.dir) }, 'history store open');
   }

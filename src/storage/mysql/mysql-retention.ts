@@ -27,9 +27,14 @@ const TIME_COLUMN: Record<AgedTable, string> = {
 export class MysqlRetention {
   constructor(
     private readonly pool: Pool,
-    private readonly config: RetentionConfig,
+    private config: RetentionConfig,
     private readonly chunkRows: number = MYSQL_RETENTION_CHUNK_ROWS,
   ) {}
+
+  /** server.yml reloaded: the next sweep keeps to these limits (a sweep under way keeps its own). */
+  use(config: RetentionConfig): void {
+    this.config = config;
+  }
 
   /** One sweep; `pause` is awaited between statements, `stopping` ends it early on shutdown. */
   async sweep(
@@ -38,11 +43,12 @@ export class MysqlRetention {
     stopping: () => boolean = () => false,
   ): Promise<RetentionReport> {
     const ctx = { now, pause, stopping };
-    return sweepRetention(this.config, {
+    const config = this.config;
+    return sweepRetention(config, {
       deleteOldData: (maxAgeMs) => this.deleteOldData(maxAgeMs, ctx),
       deleteOldRollups: (tier, maxAgeMs) => this.deleteOldRollups(tier, maxAgeMs, ctx),
       deleteOlderThan: (table, maxAgeMs) => this.deleteOlderThan(table, maxAgeMs, ctx),
-      capRawPackets: () => this.capRawPackets(ctx),
+      capRawPackets: () => this.capRawPackets(config.rawPacketsMaxRows, ctx),
       forgetAppliedBatches: async () => {
         await this.deleteOlderThan('applied_batches', APPLIED_BATCH_KEEP_MS, ctx);
       },
@@ -112,8 +118,7 @@ export class MysqlRetention {
   }
 
   /** Keeps the newest `rawPacketsMaxRows` packets by id (0: no cap). */
-  private async capRawPackets(ctx: SweepContext): Promise<number> {
-    const cap = this.config.rawPacketsMaxRows;
+  private async capRawPackets(cap: number, ctx: SweepContext): Promise<number> {
     if (cap <= 0) return 0;
     const [[row]] = await this.pool.query<RowDataPacket[]>('SELECT MAX(id) AS maxId FROM raw_packets');
     const maxId = row?.['maxId'] as number | null;

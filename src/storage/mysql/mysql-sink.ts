@@ -11,6 +11,7 @@
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../../log.js';
 import type { SinkResult } from '../buffered-writer.js';
+import type { RawPacketCaps } from '../raw-packet-budget.js';
 import type { GroupSink } from '../spill/spooling-sink.js';
 import type { WriteBatch } from '../write-batch.js';
 import { isPermanentBatchError, MysqlBatchApplier } from './mysql-batch-applier.js';
@@ -37,6 +38,11 @@ export class MysqlBatchSink implements GroupSink {
     rawPacketsMaxBytes = 0,
   ) {
     this.applier = new MysqlBatchApplier({ rawPacketsMaxRows, rawPacketsMaxBytes });
+  }
+
+  /** server.yml reloaded: raw_packets' caps hold from the next commit on. */
+  useRawPacketCaps(caps: RawPacketCaps): void {
+    this.applier.useRawPacketCaps(caps);
   }
 
   write(batch: WriteBatch): Promise<SinkResult> {

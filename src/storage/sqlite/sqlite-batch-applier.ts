@@ -23,7 +23,13 @@ import {
   type WriteBatch,
 } from '../write-batch.js';
 import { PointSources } from '../point-sources.js';
-import { RawPacketByteBudget, trimThrough, TRIM_SCAN_ROWS, type SizedRow } from '../raw-packet-budget.js';
+import {
+  RawPacketByteBudget,
+  trimThrough,
+  TRIM_SCAN_ROWS,
+  type RawPacketCaps,
+  type SizedRow,
+} from '../raw-packet-budget.js';
 import { qualityColumn, storedRaw, type StoredRaw } from '../raw-value.js';
 import type { Quality } from '../../domain/point.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
@@ -71,6 +77,7 @@ export class SqliteBatchApplier {
   private readonly oldestRawPackets: Database.Statement;
   private readonly deleteRawPacketsThrough: Database.Statement;
   private readonly byteBudget: RawPacketByteBudget;
+  private rawPacketsMaxRows: number;
 
   /**
    * raw_packets is held by every commit at `rawPacketsMaxRows` rows and `rawPacketsMaxBytes`
@@ -78,8 +85,9 @@ export class SqliteBatchApplier {
    */
   constructor(
     private readonly db: SqliteDatabase,
-    private readonly options: { readonly rawPacketsMaxRows?: number; readonly rawPacketsMaxBytes?: number } = {},
+    options: Partial<RawPacketCaps> = {},
   ) {
+    this.rawPacketsMaxRows = options.rawPacketsMaxRows ?? 0;
     this.byteBudget = new RawPacketByteBudget(options.rawPacketsMaxBytes ?? 0);
     this.markApplied = db.prepare(
       'INSERT OR IGNORE INTO applied_batches (id, rows_applied, applied_at) VALUES (?, ?, ?)',
@@ -170,6 +178,12 @@ export class SqliteBatchApplier {
     }
   }
 
+  /** server.yml reloaded: raw_packets' caps hold from the next commit on. */
+  useRawPacketCaps(caps: RawPacketCaps): void {
+    this.rawPacketsMaxRows = caps.rawPacketsMaxRows;
+    this.byteBudget.resize(caps.rawPacketsMaxBytes);
+  }
+
   /** Writes the rollups' pending deltas: the writer is closing cleanly. */
   drainRollups(): void {
     this.rollups.drain();
@@ -250,7 +264,7 @@ export class SqliteBatchApplier {
         ).lastInsertRowid,
       );
     }
-    const cap = this.options.rawPacketsMaxRows ?? 0;
+    const cap = this.rawPacketsMaxRows;
     // The cap holds at every commit, not only at the hourly sweep: a flood of garbage must
     // not grow the table between sweeps. Ids are assigned in order, so the newest `cap` rows
     // are those above lastId - cap; a table found over its cap shrinks a few batches' worth

@@ -62,6 +62,10 @@ export class SqliteHistory implements HistoryStore {
     this.parts().writer.reconfigure(writerOptionsFor(writeBuffer, retention, this.options));
   }
 
+  applyRetention(retention: RetentionConfig): void {
+    this.parts().sink.useRetention(retention);
+  }
+
   get writer(): HistoryWriter {
     return this.parts().writer;
   }

@@ -78,7 +78,7 @@ export class SqliteRetention {
 
   constructor(
     db: SqliteDatabase,
-    private readonly config: RetentionConfig,
+    private config: RetentionConfig,
     private readonly chunkRows: number = RETENTION_CHUNK_ROWS,
   ) {
     for (const table of Object.keys(TIME_COLUMN) as AgedTable[]) {
@@ -133,6 +133,11 @@ export class SqliteRetention {
     );
   }
 
+  /** server.yml reloaded: the next sweep keeps to these limits (a sweep under way keeps its own). */
+  use(config: RetentionConfig): void {
+    this.config = config;
+  }
+
   /**
    * One sweep. `pause` is awaited between statements (the worker passes setImmediate so
    * queued batches commit in between); `stopping` ends the sweep early on shutdown.
@@ -142,11 +147,12 @@ export class SqliteRetention {
     pause: () => Promise<void>,
     stopping: () => boolean = () => false,
   ): Promise<RetentionReport> {
-    return sweepRetention(this.config, {
+    const config = this.config;
+    return sweepRetention(config, {
       deleteOldData: (maxAgeMs) => this.deleteOldData(maxAgeMs, now, pause, stopping),
       deleteOldRollups: (tier, maxAgeMs) => this.deleteOldRollups(tier, maxAgeMs, now, pause, stopping),
       deleteOlderThan: (table, maxAgeMs) => this.deleteOlderThan(table, maxAgeMs, now, pause, stopping),
-      capRawPackets: () => this.capRawPackets(pause, stopping),
+      capRawPackets: () => this.capRawPackets(config.rawPacketsMaxRows, pause, stopping),
       forgetAppliedBatches: () => this.forgetAppliedBatches(now, pause, stopping),
       forgetEvents: async (maxAgeMs) => {
         for (const statement of [this.deleteEvents, this.deleteFinishedDeliveries]) {
@@ -265,8 +271,7 @@ export class SqliteRetention {
   }
 
   /** Keeps the newest `rawPacketsMaxRows` packets by id (0: no cap). */
-  private async capRawPackets(pause: () => Promise<void>, stopping: () => boolean): Promise<number> {
-    const cap = this.config.rawPacketsMaxRows;
+  private async capRawPackets(cap: number, pause: () => Promise<void>, stopping: () => boolean): Promise<number> {
     if (cap <= 0) return 0;
     const maxId = this.maxRawPacketId.get() as number | null;
     if (maxId === null || maxId <= cap) return 0;

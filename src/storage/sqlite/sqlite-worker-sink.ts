@@ -1,6 +1,7 @@
 // Main-thread side of the SQLite writer worker: starts it, hands it batches (buffers
 // transferred, not copied), and turns its replies back into promises.
 import { Worker } from 'node:worker_threads';
+import type { RetentionConfig } from '../../domain/config.js';
 import type { Logger } from '../../log.js';
 import type { BatchSink, SinkResult } from '../buffered-writer.js';
 import { StorageError, type StorageErrorCode } from '../errors.js';
@@ -96,6 +97,17 @@ export class SqliteWorkerSink implements BatchSink {
       this.pendingSweeps.set(id, { resolve, reject });
       this.worker!.postMessage(message);
     });
+  }
+
+  /**
+   * server.yml reloaded: the worker's next sweep and commit keep to `retention`, and a new
+   * sweepInterval re-arms its timer. Messages arrive in order, so a sweep asked for after
+   * this call already uses it.
+   */
+  useRetention(retention: RetentionConfig): void {
+    if (this.failure !== null || this.worker === null) return;
+    const message: ToWorker = { type: 'retention', retention };
+    this.worker.postMessage(message);
   }
 
   /** Asks the worker to finish queued batches, close the database and exit. */

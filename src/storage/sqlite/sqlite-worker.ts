@@ -3,6 +3,7 @@
 // before giving it up), and runs the retention sweep between batches. better-sqlite3 is
 // synchronous, so doing this here keeps the gateway's event loop free.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { RetentionConfig } from '../../domain/config.js';
 import { StorageError } from '../errors.js';
 import type { RetentionReport } from '../history.js';
 import type { WriteBatch } from '../write-batch.js';
@@ -46,6 +47,7 @@ class WriterThread {
   private stopping = false;
   private sweeping: Promise<unknown> | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
+  private sweepIntervalMs = 0;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -55,11 +57,35 @@ class WriterThread {
 
   start(): void {
     port.on('message', (message: ToWorker) => this.receive(message));
-    this.sweepTimer = setInterval(() => void this.sweep(Date.now()), init.retention.sweepIntervalMs);
+    this.armSweeps(init.retention.sweepIntervalMs);
+  }
+
+  private armSweeps(intervalMs: number): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepIntervalMs = intervalMs;
+    // A failed sweep is logged here; the timer's next tick tries again.
+    this.sweepTimer = setInterval(
+      () =>
+        void this.sweep(Date.now()).catch((err: unknown) =>
+          log('warn', 'retention sweep failed', { error: errorText(err) }),
+        ),
+      intervalMs,
+    );
     this.sweepTimer.unref();
   }
 
+  /** server.yml reloaded: not queued behind batches, so the next commit and sweep already use it. */
+  private useRetention(retention: RetentionConfig): void {
+    this.retention.use(retention);
+    this.applier.useRawPacketCaps(retention);
+    if (retention.sweepIntervalMs !== this.sweepIntervalMs && !this.stopping) this.armSweeps(retention.sweepIntervalMs);
+  }
+
   private receive(message: ToWorker): void {
+    if (message.type === 'retention') {
+      this.useRetention(message.retention);
+      return;
+    }
     if (message.type === 'sweep') {
       // Not queued: a sweep pauses between chunks so queued batches can commit meanwhile.
       this.sweep(message.now).then(

@@ -17,6 +17,8 @@ export interface WorkerInit {
 export type ToWorker =
   | { readonly type: 'batch'; readonly seq: number; readonly batch: WriteBatch }
   | { readonly type: 'sweep'; readonly id: number; readonly now: number }
+  /** server.yml reloaded: the next sweep and commit use these limits; a new sweepInterval re-arms the timer. */
+  | { readonly type: 'retention'; readonly retention: RetentionConfig }
   | { readonly type: 'close' };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -10,6 +10,7 @@ import { silentLogger } from '../../../src/log.js';
 import { createHistoryStore, type HistoryStore } from '../../../src/storage/index.js';
 import { KEEP_EVERYTHING } from './history-fixture.js';
 import { declareEventContract } from './store-contract-events.js';
+import { declareLiveRetentionContract } from './store-contract-live-retention.js';
 import { declareQueryContract } from './store-contract-queries.js';
 import { declareRollupContract } from './store-contract-rollups.js';
 import { declareWritingContract } from './store-contract-writing.js';
@@ -121,5 +122,6 @@ export function describeStoreContract(driver: StorageConfig['driver'], createTar
     declareWritingContract(context);
     declareEventContract(context);
     declareRollupContract(context);
+    declareLiveRetentionContract(context);
   });
 }

@@ -38,9 +38,13 @@ const RULES = `version: 1
 webhooks:
   ops: { url: "http://127.0.0.1:9000/hook" }
   audit: { url: "http://127.0.0.1:9001/hook" }
+mqtt:
+  local: { url: "mqtt://127.0.0.1:1883" }
+  cloud: { url: "mqtt://127.0.0.1:1884" }
 rules:
   - { name: hot, point: temperature, when: { '>': 30 }, actions: [{ log: warn }] }
   - { name: up-down, on: [device.online, device.offline], actions: [{ webhook: ops }] }
+  - { name: publish, on: device.online, actions: [{ mqtt: local, topic: up }, { mqtt: cloud, topic: up }] }
 `;
 
 function load(files: { server?: string; points?: string; rules?: string }): DtuhubConfig {
@@ -107,6 +111,21 @@ describe('diffConfig', () => {
     expect(changes({ rules }).changes).toEqual(['rule hot changed', 'webhook audit changed']);
   });
 
+  it('names a changed, an added and a removed MQTT broker alone, none as needing a restart', () => {
+    const rules = RULES.replace('1883', '1885')
+      .replace(
+        '  cloud: { url: "mqtt://127.0.0.1:1884" }',
+        '  edge: { url: "mqtt://127.0.0.1:1886", clientId: dtuhub-edge }',
+      )
+      .replace('{ mqtt: cloud, topic: up }', '{ mqtt: edge, topic: up }');
+    expect(changes({ rules })).toEqual({
+      changes: ['mqtt cloud removed', 'mqtt edge added', 'mqtt local changed', 'rule publish changed'],
+      needsRestart: [],
+    });
+    // The running config takes the new brokers, so the next reload compares with them.
+    expect(runningAfterReload(base, load({ rules })).rules?.mqtt.get('local')?.url).toBe('mqtt://127.0.0.1:1885');
+  });
+
   it('lists live server sections as changes, the rest as needing a restart', () => {
     const server = SERVER.replace('level: info', 'level: debug')
       .replace('./a.db', './b.db')
@@ -117,10 +136,27 @@ describe('diffConfig', () => {
     expect(changes({ server })).toEqual({
       changes: [
         'server logging.level changed',
+        'server retention.rawPacketsMs changed',
         'server retention.recordRawPackets changed',
         'server writeBuffer changed',
       ],
-      needsRestart: ['storage', 'retention.rawPacketsMs', 'web.port'],
+      needsRestart: ['storage', 'web.port'],
+    });
+  });
+
+  it('names each changed retention age, cap and the sweep interval as live, none as needing a restart', () => {
+    const server = SERVER.replace(
+      'web: { enabled: false }',
+      'web: { enabled: false }\nretention: { deviceData: 30d, rawPacketsMaxRows: 500, rawPacketsMaxBytes: 1MiB, sweepInterval: 5m }',
+    );
+    expect(changes({ server })).toEqual({
+      changes: [
+        'server retention.deviceDataMs changed',
+        'server retention.rawPacketsMaxBytes changed',
+        'server retention.rawPacketsMaxRows changed',
+        'server retention.sweepIntervalMs changed',
+      ],
+      needsRestart: [],
     });
   });
 
@@ -150,12 +186,9 @@ describe('runningAfterReload', () => {
     const running = runningAfterReload(base, next);
     expect(running.server.storage).toEqual(base.server.storage);
     expect(running.server.logging.level).toBe('debug');
-    expect(running.server.retention).toMatchObject({
-      recordRawPackets: 'all',
-      rawPacketsMs: base.server.retention.rawPacketsMs,
-    });
+    expect(running.server.retention).toEqual(next.server.retention);
     expect(running.points).toBe(next.points);
-    expect(diffConfig(running, next)).toEqual({ changes: [], needsRestart: ['storage', 'retention.rawPacketsMs'] });
+    expect(diffConfig(running, next)).toEqual({ changes: [], needsRestart: ['storage'] });
   });
 });
 

@@ -28,6 +28,16 @@ describe('raw packet byte budget', () => {
     expect(none.excess()).toBe(0);
   });
 
+  it('trims to a budget lowered live from its running figure, and counts first when one is turned on', () => {
+    const budget = new RawPacketByteBudget(1000, () => 0);
+    budget.counted(800);
+    budget.resize(500);
+    expect(budget.excess()).toBe(800 - 450);
+    const off = new RawPacketByteBudget(0, () => 0);
+    off.resize(500);
+    expect(off.needsCount(10)).toBe(true);
+  });
+
   it('picks the oldest rows that free enough bytes', () => {
     const rows = [
       { id: 3, bytes: 100 },
