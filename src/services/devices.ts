@@ -5,6 +5,7 @@ import { channelPoints } from '../channels/channel-points.js';
 import type { ChannelType } from '../domain/channels.js';
 import type { Sample } from '../domain/point.js';
 import type { DeviceRow } from '../storage/index.js';
+import { matchDevice } from '../plan/device-match.js';
 import { onlineDeviceIds, onlineDevices, presenceOf, type Presence } from './presence.js';
 import { registryView, type RegistryView } from './registry-view.js';
 import type { Runtime } from './runtime.js';
@@ -30,6 +31,27 @@ export interface DeviceSummary extends RegistryView {
   readonly lastHeartbeatAt: number | null;
   readonly lastDataAt: number | null;
 }
+
+/**
+ * An online device as the live fleet view shows it: the summary without the registry's
+ * descriptive fields (description, location, tags, notes…), which the device pages read over
+ * the API. A fleet page holds 500 of these, sent to every viewer of the fleet.
+ */
+export type FleetDeviceField =
+  | 'registrationId'
+  | 'name'
+  | 'group'
+  | 'enabled'
+  | 'profile'
+  | 'status'
+  | 'ip'
+  | 'port'
+  | 'listener'
+  | 'via'
+  | 'connectedAt'
+  | 'lastHeartbeatAt'
+  | 'lastDataAt';
+export type FleetDevice = Pick<DeviceSummary, FleetDeviceField>;
 
 /** A point as the API describes it. */
 export interface PointInfo {
@@ -140,17 +162,34 @@ export class DevicesService {
     return onlineDeviceIds(this.rt);
   }
 
-  /**
-   * One online device's summary from memory (null when offline), at a cost that does not
-   * grow with the fleet: the live feed builds one per subscription and per fleet change.
-   */
-  onlineSummary(deviceId: string): DeviceSummary | null {
-    return this.summarize(null, presenceOf(this.rt, deviceId), deviceId);
+  /** One online device as the fleet view shows it (null when offline), from memory. */
+  fleetDevice(deviceId: string): FleetDevice | null {
+    // Built here rather than trimmed from onlineSummary(): hostile viewers ask for thousands
+    // a second, and building full summaries for them raised peak RSS by ~150 MiB in the
+    // live-viewers load test (test/integration/web/live-viewers-load.test.ts).
+    const live = presenceOf(this.rt, deviceId);
+    if (!live) return null;
+    const entry = this.rt.fleetRegistry.entry(deviceId);
+    return {
+      registrationId: deviceId,
+      name: matchDevice(this.rt.config.points, deviceId)?.name ?? entry?.name ?? live.name,
+      group: entry?.group ?? null,
+      enabled: entry?.enabled ?? true,
+      profile: live.profile ?? '',
+      status: 'online',
+      ip: live.remote?.ip ?? '',
+      port: live.remote?.port ?? 0,
+      listener: live.listener,
+      via: this.via(live.listener),
+      connectedAt: live.connectedAt,
+      lastHeartbeatAt: live.lastHeartbeatAt,
+      lastDataAt: live.lastDataAt,
+    };
   }
 
   /** One device as memory knows it now (null when offline), with its latest values. */
-  live(deviceId: string): { device: DeviceSummary | null; values: readonly Sample[] } {
-    return { device: this.onlineSummary(deviceId), values: this.rt.latest.device(deviceId) };
+  live(deviceId: string): { device: FleetDevice | null; values: readonly Sample[] } {
+    return { device: this.fleetDevice(deviceId), values: this.rt.latest.device(deviceId) };
   }
 
   /** Units of a device's points by name, for values shown without a database read. */

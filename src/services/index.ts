@@ -4,6 +4,8 @@ export type {
   DevicesService,
   DeviceDetail,
   DeviceSummary,
+  FleetDevice,
+  FleetDeviceField,
   DeviceVia,
   LatestValue,
   PointInfo,

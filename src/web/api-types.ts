@@ -2,6 +2,7 @@
 // routes/response-schemas.ts and routes/event-schemas.ts). The UI imports these type-only,
 // so its bundle gets no server code.
 import type { Static } from '@sinclair/typebox';
+import type { FleetDeviceField } from '../services/index.js';
 import type {
   CONFIG_FILE_VIEW,
   CONFIG_ISSUE,
@@ -42,6 +43,8 @@ export type Role = Static<typeof ROLE>;
 export type Me = Static<typeof ME>;
 export type DeviceVia = NonNullable<Static<typeof DEVICE_VIA>>;
 export type DeviceSummary = Static<typeof DEVICE_SUMMARY>;
+/** An online device in the live feed's fleet pages, deltas and device snapshots. */
+export type FleetDevice = Pick<DeviceSummary, FleetDeviceField>;
 export type SlaveState = Static<typeof SLAVE_STATE>;
 export type PointInfo = Static<typeof POINT_INFO>;
 export type DeviceDetail = Static<typeof DEVICE_DETAIL>;

@@ -66,7 +66,7 @@ export class FleetSnapshots {
       const to = Math.min(ids.length, from + DEVICES_PER_JOB);
       for (let i = from; i < to; i++) {
         // Gone since the list was taken: the delta after the pages says so.
-        const summary = this.devices.onlineSummary(ids[i]!);
+        const summary = this.devices.fleetDevice(ids[i]!);
         if (summary) summaries.push(JSON.stringify(summary));
       }
       if (to < ids.length) this.work.next(() => step(to));

@@ -1,7 +1,7 @@
 // Frames of the live feed (docs/API.md, "WebSocket live feed"). Serialised once per event,
 // whatever the number of viewers.
 import type { Sample } from '../../domain/point.js';
-import type { DeviceSummary } from '../../services/index.js';
+import type { FleetDevice } from '../../services/index.js';
 import type { ErrorCode } from '../errors.js';
 
 export const FLEET = 'fleet';
@@ -14,7 +14,7 @@ export type ServerFrame =
   | {
       type: 'snapshot';
       topic: string;
-      device: DeviceSummary | null;
+      device: FleetDevice | null;
       values: readonly Sample[];
       unreachable: boolean;
       at: number;
@@ -27,7 +27,7 @@ export type ServerFrame =
       since: number;
       version: number;
       online: number;
-      devices: readonly DeviceSummary[];
+      devices: readonly FleetDevice[];
       removed: readonly string[];
       at: number;
     }
@@ -56,7 +56,7 @@ export interface FleetPage {
   page: number;
   pages: number;
   online: number;
-  devices: readonly DeviceSummary[];
+  devices: readonly FleetDevice[];
   at: number;
 }
 

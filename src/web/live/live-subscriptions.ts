@@ -3,7 +3,7 @@
 // from the SliceQueue: a device's snapshot from that device's state alone, the fleet as a
 // delta against what the viewer had a moment ago, or as shared, pre-serialised pages
 // followed by a delta for whatever changed while they were on their way.
-import type { DeviceSummary, DevicesService } from '../../services/index.js';
+import type { DevicesService, FleetDevice } from '../../services/index.js';
 import { admitSubscription, type Refusal } from './live-budget.js';
 import { DEVICE_PREFIX, FLEET, type ServerFrame } from './live-frames.js';
 import type { LiveViewer } from './live-viewer.js';
@@ -94,7 +94,7 @@ export class LiveSubscriptions {
   private settleFleet(): void {
     const now = Date.now();
     for (const deviceId of this.fleetDirty)
-      this.deps.versions.changed(deviceId, this.deps.devices.onlineSummary(deviceId) !== null, now);
+      this.deps.versions.changed(deviceId, this.deps.devices.fleetDevice(deviceId) !== null, now);
     this.fleetDirty.clear();
   }
 
@@ -148,10 +148,10 @@ export class LiveSubscriptions {
   private sendDelta(viewer: LiveViewer, since: number, limit: number, now: number): boolean {
     const changes = this.deps.versions.since(since, limit, now);
     if (!changes) return false;
-    const devices: DeviceSummary[] = [];
+    const devices: FleetDevice[] = [];
     const removed = [...changes.removed];
     for (const deviceId of changes.upserts) {
-      const summary = this.deps.devices.onlineSummary(deviceId);
+      const summary = this.deps.devices.fleetDevice(deviceId);
       if (summary) devices.push(summary);
       else removed.push(deviceId);
     }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { FleetAssembly } from '../../../ui/src/lib/fleet-assembly.js';
-import type { DeviceSummary } from '../../../ui/src/lib/types.js';
+import type { FleetDevice } from '../../../ui/src/lib/types.js';
 
-const device = (id: string, ip = '10.0.0.1') => ({ registrationId: id, ip }) as DeviceSummary;
-const page = (page: number, pages: number, devices: DeviceSummary[], version = 7) =>
+const device = (id: string, ip = '10.0.0.1') => ({ registrationId: id, ip }) as FleetDevice;
+const page = (page: number, pages: number, devices: FleetDevice[], version = 7) =>
   ({ type: 'snapshot', topic: 'fleet', version, page, pages, online: 3, devices, at: 1 }) as const;
-const ids = (snapshot: { devices: DeviceSummary[] } | null) => snapshot?.devices.map((d) => d.registrationId);
+const ids = (snapshot: { devices: FleetDevice[] } | null) => snapshot?.devices.map((d) => d.registrationId);
 
 describe('fleet assembly', () => {
   it('hands out the fleet once its last page is in', () => {

@@ -84,12 +84,12 @@ class FakeDevices {
     return new Set(this.online);
   }
 
-  onlineSummary(id: string): DeviceSummary | null {
+  fleetDevice(id: string): DeviceSummary | null {
     return this.online.has(id) ? summary(id) : null;
   }
 
   live(id: string) {
-    return { device: this.onlineSummary(id), values: [] };
+    return { device: this.fleetDevice(id), values: [] };
   }
 }
 

@@ -2,13 +2,13 @@
 // version — turned back into whole snapshots, so pages only ever see the fleet complete. Kept
 // for the life of one WebSocket: the server answers a re-subscription within a minute with a
 // delta against what this connection already has.
-import type { DeviceSummary, FleetSnapshot, LiveFrame } from './types.js';
+import type { FleetDevice, FleetSnapshot, LiveFrame } from './types.js';
 
 type FleetFrame = Extract<LiveFrame, { topic: 'fleet'; type: 'snapshot' | 'delta' }>;
 
 export class FleetAssembly {
-  private devices: Map<string, DeviceSummary> | null = null;
-  private incoming: Map<string, DeviceSummary> | null = null;
+  private devices: Map<string, FleetDevice> | null = null;
+  private incoming: Map<string, FleetDevice> | null = null;
 
   /** The whole snapshot after this frame, or null while pages are still coming. */
   apply(frame: FleetFrame): FleetSnapshot | null {

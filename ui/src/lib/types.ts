@@ -1,6 +1,6 @@
 // The API's shapes: the response types come from the server's route schemas (type-only,
 // erased from the bundle); the live feed's frames are declared here.
-import type { DeviceSummary, FleetStatus, Role, Sample } from '../../../src/web/api-types.js';
+import type { FleetDevice, FleetStatus, Role, Sample } from '../../../src/web/api-types.js';
 
 export type {
   ApiToken,
@@ -21,6 +21,7 @@ export type {
   DeviceDetail,
   DeviceList,
   DeviceSummary,
+  FleetDevice,
   DeviceVia,
   EventRow,
   FleetStatus,
@@ -51,14 +52,14 @@ export type LiveFrame =
       since: number;
       version: number;
       online: number;
-      devices: DeviceSummary[];
+      devices: FleetDevice[];
       removed: string[];
       at: number;
     }
   | {
       type: 'snapshot';
       topic: string;
-      device: DeviceSummary | null;
+      device: FleetDevice | null;
       values: Sample[];
       unreachable: boolean;
       at: number;
@@ -93,6 +94,6 @@ export interface FleetSnapshot {
   page: number;
   pages: number;
   online: number;
-  devices: DeviceSummary[];
+  devices: FleetDevice[];
   at: number;
 }

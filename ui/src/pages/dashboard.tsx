@@ -6,7 +6,7 @@ import { formatBytes, formatDuration, formatNumber, formatPercent } from '../lib
 import { getLang, t, tMaybe } from '../lib/i18n.js';
 import { useLiveTopic } from '../lib/live.js';
 import { devicePath } from '../lib/router.js';
-import type { ConnectionRow, DeviceSummary, LiveFrame, Status, TimeNext } from '../lib/types.js';
+import type { ConnectionRow, DeviceSummary, FleetDevice, LiveFrame, Status, TimeNext } from '../lib/types.js';
 import { useInterval, useLoad } from '../lib/use-load.js';
 import { ErrorNote, Head, Section, Stat, StatusBadge, TableWrap, Time } from '../components/bits.js';
 import { Via } from '../components/via.js';
@@ -24,7 +24,7 @@ const MAX_EVENTS = 50;
 export function DashboardPage() {
   const status = useLoad(() => get<Status>('/api/status'), []);
   const [liveStatus, setLiveStatus] = useState<Omit<Status, 'counters'> | null>(null);
-  const [online, setOnline] = useState<Map<string, DeviceSummary>>(new Map());
+  const [online, setOnline] = useState<Map<string, FleetDevice>>(new Map());
   const [events, setEvents] = useState<FleetEvent[]>([]);
   const connections = useLoad(
     () => get<{ items: ConnectionRow[]; next: TimeNext }>('/api/connections', { limit: 10 }),
