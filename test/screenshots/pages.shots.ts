@@ -215,7 +215,7 @@ it('takes screenshots of the main pages', async () => {
     await page.locator('table.data-rows tbody tr').first().waitFor();
     await shoot(page, 'data-browser');
     await page.goto(h.webUrl() + '/channels');
-    await page.locator('tr[data-channel=dtu]').waitFor();
+    await page.locator('tr[data-listener=dtu]').waitFor();
     await page.locator('tr[data-channel=weather-api][data-state=connected]').waitFor();
     await page.locator('tr[data-channel=plc-line2][data-state=backing-off]').waitFor();
     await shoot(page, 'channels');
