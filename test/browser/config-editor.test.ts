@@ -57,7 +57,7 @@ describe('config editor page', () => {
       await expect.poll(() => tested.textContent(), POLL).toBe('84');
       expect(readFileSync(path, 'utf8')).toBe(original);
 
-      // Save: one line of the file changes, and the answer says when it applies.
+      // Save: one line of the file changes, and the answer says it applied.
       await page.getByLabel('Comment (optional)').fill('double energy');
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       const note = page.locator('.note', { hasText: 'Saved as version' });
@@ -68,13 +68,9 @@ describe('config editor page', () => {
       expect(saved.split('\n').filter((line, i) => line !== before[i])).toEqual([
         before.find((l) => /"scale": 1\b/.test(l))!.replace('"scale": 1', '"scale": 2'),
       ]);
-      // Live values follow once a reloader is wired (applies live); until then the page says restart.
-      const said = (await note.textContent()) ?? '';
-      if (said.includes('Applied live')) {
-        await expect.poll(() => h.app.latest.get('DTU-EDIT', 'energy')?.value, POLL).toBe(84);
-      } else {
-        expect(said).toContain('It applies at the next restart or reload.');
-      }
+      // Applied live: the DTU stays connected and its next values are read with the new scale.
+      expect(await note.textContent()).toContain('Applied live.');
+      await expect.poll(() => h.app.latest.get('DTU-EDIT', 'energy')?.value, POLL).toBe(84);
 
       // A value the schema refuses: nothing written, the problem shown under the field.
       await page.getByLabel('energy scale', { exact: true }).fill('abc');
@@ -99,6 +95,8 @@ describe('config editor page', () => {
       await baseline.getByRole('button', { name: 'Roll back' }).click();
       await page.locator('.note', { hasText: 'Saved as version 3' }).waitFor(POLL);
       expect(readFileSync(path, 'utf8')).toBe(original);
+      await expect.poll(() => h.app.latest.get('DTU-EDIT', 'energy')?.value, POLL).toBe(42);
+      expect(h.app.gateway.sessions().filter((s) => s.deviceId === 'DTU-EDIT')).toHaveLength(1);
       await expect.poll(() => rows.count(), POLL).toBe(3);
       expect(await rows.nth(0).textContent()).toContain('rolled back to 1');
       expect(dialogs).toEqual([`confirm: Write version 1 back to points.yml?`]);
