@@ -43,14 +43,17 @@ describe('rollups after the SQLite writer is killed', () => {
     const path = join(dir, 'history.db');
     const start = Date.UTC(2026, 0, 1, 0, 0, 30);
     // Three crashes at different points, each restart carrying on where the data left off.
+    const pendingAtCrash: unknown[] = [];
     for (const [i, commits] of [25, 40, 15].entries()) {
       await killAfter(path, start + i * 3_600_000, commits);
       const db = new Database(path, { readonly: true });
-      const pending = db.prepare('SELECT pending_since FROM rollup_state').pluck().get();
+      pendingAtCrash.push(db.prepare('SELECT pending_since FROM rollup_state').pluck().get());
       db.close();
-      // The writer died holding deltas: the database says where their samples start.
-      expect(pending).not.toBeNull();
     }
+    // The writer died holding deltas (the database says where their samples start), so the
+    // recovery below has work to do. A kill can land just after a commit that wrote every
+    // delta it held (seen once under a loaded CI run), so one crash of three is enough.
+    expect(pendingAtCrash.some((p) => p !== null)).toBe(true);
     // A clean start and stop folds them in.
     const store = createHistoryStore(
       {
