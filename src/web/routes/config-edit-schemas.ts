@@ -1,5 +1,6 @@
 // Request and response shapes of the config editor's routes (docs/API.md, "Config editing").
 // Like response-schemas.ts this imports nothing from the server: the UI's type check reads it.
+import { CONFIG_ISSUE } from './config-reload-schemas.js';
 import { Type } from '@sinclair/typebox';
 import { anyObject, bool, int, nullable, object, oneOf, orNull, str } from './response-schemas.js';
 
@@ -49,13 +50,8 @@ export const TEST_BODY = Type.Object(
   { additionalProperties: false },
 );
 
-export const CONFIG_ISSUE = object({
-  file: str,
-  line: nullable('integer'),
-  column: nullable('integer'),
-  field: str,
-  message: str,
-});
+// One shape for a config problem, whether a save or a reload reports it.
+export { CONFIG_ISSUE };
 
 export const CONFIG_FILE_VIEW = object({
   file: oneOf(CONFIG_FILES),
