@@ -159,7 +159,12 @@ export interface LoggingConfig {
 
 // ---------------------------------------------------------------- points.yml
 
-export type Framing = 'transparent' | 'typed' | 'unsolicited';
+/**
+ * transparent: RTU frames as is; typed: [type][length][payload] messages; unsolicited: the
+ * DTU pushes RTU responses; mbap: a DTU in "Modbus TCP" mode converts between MBAP and RTU
+ * itself, so requests go out as MBAP ADUs on the connection it opened.
+ */
+export type Framing = 'transparent' | 'typed' | 'unsolicited' | 'mbap';
 
 /** How a DTU announces itself and frames its bytes; referenced by listeners. */
 export interface LinkConfig {

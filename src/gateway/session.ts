@@ -304,7 +304,7 @@ export class DtuSession implements StreamEvents, TransactionLink {
 
   send(request: Uint8Array): void {
     this.ctx.counters.requestsSent++;
-    this.write(frameRequest(this.link, request), 'request');
+    this.write(frameRequest(this.link, request, this.parser.transactionId), 'request');
   }
 
   expect(expectation: Expectation | null): void {
