@@ -47,6 +47,8 @@ export interface WebLiveConfig {
 
 export interface ListenerConfig {
   readonly name: string;
+  /** tcp: one connection per DTU; udp: datagrams, each DTU known by its ID, not its address. */
+  readonly protocol: 'tcp' | 'udp';
   readonly host: string;
   readonly port: number;
   /** The first of `links`: the link a simulated DTU for this listener speaks. */
