@@ -204,7 +204,7 @@ function compileListeners(raw: readonly ListenerYaml[], sink: IssueSink): Locate
   const out: LocatedListener[] = [];
   const names = new Map<string, number>();
   // forEach: a rejected entry is a hole in the list (repair.ts), skipped here.
-  raw.forEach(({ name, host, port, link }, index) => {
+  raw.forEach(({ name, protocol, host, port, link }, index) => {
     const first = names.get(name);
     if (first !== undefined) {
       sink.add(
@@ -215,7 +215,7 @@ function compileListeners(raw: readonly ListenerYaml[], sink: IssueSink): Locate
     }
     names.set(name, index);
     const links = typeof link === 'string' ? [link] : link;
-    out.push({ listener: { name, host, port, link: links[0]!, links }, index });
+    out.push({ listener: { name, protocol, host, port, link: links[0]!, links }, index });
   });
   return out;
 }
@@ -224,18 +224,26 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 
 /** Two sockets on one port collide when the hosts are equal or either is a wildcard. Port 0 is ephemeral. */
 function checkPorts(server: ServerDraft, listeners: readonly LocatedListener[], sink: IssueSink): void {
-  const taken: { host: string; port: number; what: string }[] = [
-    { host: server.web.host, port: server.web.port, what: 'the web server' },
+  const taken: { protocol: 'tcp' | 'udp'; host: string; port: number; what: string }[] = [
+    { protocol: 'tcp', host: server.web.host, port: server.web.port, what: 'the web server' },
   ];
   for (const { listener, index } of listeners) {
     if (listener.port === 0) continue;
+    // A UDP and a TCP socket may share a port number.
     const clash = taken.find(
       (t) =>
+        t.protocol === listener.protocol &&
         t.port === listener.port &&
         (t.host === listener.host || WILDCARD_HOSTS.has(t.host) || WILDCARD_HOSTS.has(listener.host)),
     );
     if (clash) sink.add(['listeners', index, 'port'], `port ${listener.port} is already used by ${clash.what}`);
-    else taken.push({ host: listener.host, port: listener.port, what: `listener "${listener.name}"` });
+    else
+      taken.push({
+        protocol: listener.protocol,
+        host: listener.host,
+        port: listener.port,
+        what: `listener "${listener.name}"`,
+      });
   }
 }
 

@@ -47,6 +47,8 @@ export interface WebLiveConfig {
 
 export interface ListenerConfig {
   readonly name: string;
+  /** tcp: one connection per DTU; udp: datagrams, each DTU known by its ID, not its address. */
+  readonly protocol: 'tcp' | 'udp';
   readonly host: string;
   readonly port: number;
   /** The first of `links`: the link a simulated DTU for this listener speaks. */
@@ -159,7 +161,12 @@ export interface LoggingConfig {
 
 // ---------------------------------------------------------------- points.yml
 
-export type Framing = 'transparent' | 'typed' | 'unsolicited';
+/**
+ * transparent: RTU frames as is; typed: [type][length][payload] messages; unsolicited: the
+ * DTU pushes RTU responses; mbap: a DTU in "Modbus TCP" mode converts between MBAP and RTU
+ * itself, so requests go out as MBAP ADUs on the connection it opened.
+ */
+export type Framing = 'transparent' | 'typed' | 'unsolicited' | 'mbap';
 
 /** How a DTU announces itself and frames its bytes; referenced by listeners. */
 export interface LinkConfig {

@@ -7,6 +7,8 @@ export interface GatewayCounters {
   connectionsAccepted: number;
   connectionsRefused: number;
   /** Connections closed on accept: their address kept failing to register. */
+  /** A UDP DTU's registration came from a new address (NAT rebinding): its session moved there. */
+  udpAddressChanges: number;
   connectionsThrottled: number;
   registrations: number;
   registrationFailures: number;
@@ -43,6 +45,7 @@ export function newCounters(): GatewayCounters {
   return {
     connectionsAccepted: 0,
     connectionsRefused: 0,
+    udpAddressChanges: 0,
     connectionsThrottled: 0,
     registrations: 0,
     registrationFailures: 0,

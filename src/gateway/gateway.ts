@@ -12,6 +12,7 @@ import { encodeReadRequest } from '../protocol/modbus/request.js';
 import { encodeWriteCommand, type WriteCommand } from '../protocol/modbus/write-command.js';
 import { newCounters, type GatewayCounters } from './counters.js';
 import { DtuListener } from './listener.js';
+import { DtuUdpListener } from './udp-listener.js';
 import { RegistrationFailures, type FailingAddress } from './registration-failures.js';
 import { DeviceRegistry } from './registry.js';
 import { reconfigureSessions } from './reconfigure-sessions.js';
@@ -68,7 +69,7 @@ export interface GatewayDeps {
 export class Gateway {
   readonly registry = new DeviceRegistry<DtuSession>();
   readonly counters: GatewayCounters = newCounters();
-  private readonly dtuListeners: DtuListener[] = [];
+  private readonly dtuListeners: (DtuListener | DtuUdpListener)[] = [];
   private readonly startedAt: number;
   private readonly ctx: SessionContext;
   private readonly failures = new RegistrationFailures();
@@ -104,13 +105,15 @@ export class Gateway {
     for (const listener of deps.server.listeners) this.dtuListeners.push(this.newListener(listener));
   }
 
-  private newListener(listener: ListenerConfig): DtuListener {
+  private newListener(listener: ListenerConfig): DtuListener | DtuUdpListener {
     const links = listener.links.map((name) => {
       const link = this.live.points.links.get(name);
       if (!link) throw new Error(`listener ${listener.name} refers to unknown link ${name}`);
       return link;
     });
-    return new DtuListener(listener, links, this.ctx);
+    return listener.protocol === 'udp'
+      ? new DtuUdpListener(listener, links, this.ctx)
+      : new DtuListener(listener, links, this.ctx);
   }
 
   /**
@@ -256,7 +259,7 @@ export class Gateway {
     await this.startListener(name);
   }
 
-  private listener(name: string): DtuListener {
+  private listener(name: string): DtuListener | DtuUdpListener {
     const listener = this.dtuListeners.find((l) => l.config.name === name);
     if (!listener) throw new UnknownListenerError(name);
     return listener;

@@ -78,6 +78,14 @@ export class RegistrationGate {
     this.scheduler.schedule(this.quietJob, Math.max(0, Math.min(gap, left)));
   }
 
+  /**
+   * A datagram ended (UDP): a packet is whole when it arrives, so an ID waiting for the
+   * quiet gap is complete now.
+   */
+  packetEnded(): void {
+    if (!this.done && this.quietIndex >= 0) this.onQuiet();
+  }
+
   /** Drops the timers (the session closed or registered). */
   stop(): void {
     this.done = true;

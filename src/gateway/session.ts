@@ -3,7 +3,6 @@
 // A listener accepts most sessions; an outbound channel (RTU over TCP) opens the others
 // and runs them the same way, but owns the device's presence itself (see OutboundHooks).
 
-import type { Socket } from 'node:net';
 import type { DeviceProfile, LinkConfig } from '../domain/config.js';
 import type { OfflineReason, PacketKind, Remote } from '../domain/events.js';
 import { TransactionQueue, transactOn, type TransactionLink, type TransactionOutcome } from '../link/index.js';
@@ -13,10 +12,12 @@ import { ackByte, frameRequest } from '../protocol/dtu/outbound.js';
 import { DtuStreamParser, type DiscardReason, type StreamEvents } from '../protocol/dtu/stream-parser.js';
 import { exceptionName } from '../protocol/modbus/exceptions.js';
 import type { Expectation } from '../protocol/modbus/response.js';
+import { plainIp } from './admission.js';
 import { countDiscard } from './counters.js';
 import { PacketRecorder } from './packet-recorder.js';
 import { HeartbeatWatch } from './heartbeat-watch.js';
 import { RegistrationGate, type GateFailure } from './registration-gate.js';
+import type { SessionSocket } from './session-socket.js';
 import type { OutboundHooks, SessionContext, SessionState, SessionStatus } from './session-types.js';
 
 export type { OutboundHooks, SessionContext, SessionState, SessionStatus } from './session-types.js';
@@ -26,7 +27,8 @@ export class DtuSession implements StreamEvents, TransactionLink {
   deviceId: string | null = null;
   name: string | null = null;
   profile: DeviceProfile | null = null;
-  readonly remote: Remote;
+  /** Moves only when a UDP DTU's address changes under NAT (udp-listener.ts). */
+  remote: Remote;
   readonly connectedAt: number;
   private readonly links: readonly LinkConfig[];
   registeredAt: number | null = null;
@@ -48,7 +50,7 @@ export class DtuSession implements StreamEvents, TransactionLink {
    * @param outbound set when a channel opened the connection
    */
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: SessionSocket,
     private readonly source: string,
     links: LinkConfig | readonly LinkConfig[],
     private readonly ctx: SessionContext,
@@ -57,7 +59,7 @@ export class DtuSession implements StreamEvents, TransactionLink {
     this.links = Array.isArray(links) ? links : [links as LinkConfig];
     this.link = this.links[0]!;
     this.remote = {
-      ip: (socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+      ip: plainIp(socket.remoteAddress),
       port: socket.remotePort ?? 0,
       listener: source,
     };
@@ -165,8 +167,9 @@ export class DtuSession implements StreamEvents, TransactionLink {
     this.ctx.counters.bytesIn += chunk.length;
     this.queue?.noteInput();
     if (this.state === 'active' && !this.hasHeartbeatRule()) this.heartbeatWatch?.alive(this.ctx.clock.now());
-    if (this.gate) this.gate.push(chunk, this.ctx.clock.now());
-    else this.parser.push(chunk);
+    if (!this.gate) return this.parser.push(chunk);
+    this.gate.push(chunk, this.ctx.clock.now());
+    if (this.socket.datagrams) this.gate?.packetEnded();
   }
 
   /** Registration picked `links[index]`: its parser reads the ID again and goes on from there. */
@@ -304,7 +307,7 @@ export class DtuSession implements StreamEvents, TransactionLink {
 
   send(request: Uint8Array): void {
     this.ctx.counters.requestsSent++;
-    this.write(frameRequest(this.link, request), 'request');
+    this.write(frameRequest(this.link, request, this.parser.transactionId), 'request');
   }
 
   expect(expectation: Expectation | null): void {

@@ -88,7 +88,7 @@ export class BusAnswerer {
     if (!format) return;
     const { counters } = this.host;
     const rtu = this.maybeCorrupt(answer.response);
-    const packet = responsePacket(format, rtu);
+    const packet = responsePacket(format, rtu, request.transactionId);
     const heartbeat = this.host.faults().heartbeatInsideResponse ? this.innerHeartbeat() : null;
     if (heartbeat) {
       counters.heartbeats += 1;
@@ -106,7 +106,7 @@ export class BusAnswerer {
     const { link, profile } = this.host.options;
     const pattern = (profile?.heartbeat ?? link.heartbeat)?.pattern ?? null;
     const typed = link.framing === 'typed' ? link.typed : null;
-    return heartbeatPacket({ prefix: null, typed }, pattern);
+    return heartbeatPacket({ prefix: null, typed, mbap: false }, pattern);
   }
 
   private maybeCorrupt(frame: Buffer): Buffer {

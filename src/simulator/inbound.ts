@@ -2,8 +2,8 @@
 // size, any split) into these events.
 
 export type InboundEvent =
-  /** A request frame with a valid CRC, CRC included. */
-  | { readonly kind: 'request'; readonly frame: Buffer }
+  /** A request frame with a valid CRC, CRC included; `transactionId` when it came as an MBAP ADU. */
+  | { readonly kind: 'request'; readonly frame: Buffer; readonly transactionId?: number }
   /** A frame of known length whose CRC failed: silently dropped, as on a real bus. */
   | { readonly kind: 'bad-crc'; readonly bytes: number }
   /** The server's heartbeat reply, skipped. */

@@ -13,6 +13,27 @@ export type MbapInbound =
 /** Header (7) + the longest PDU (253). */
 const LONGEST_ADU = 260;
 
+/**
+ * The request in the ADU at `buf[at]`: its RTU frame (unit id + PDU + a fresh CRC), its
+ * transaction id and the ADU's length; 'need-more' while it is incomplete.
+ */
+export function requestFromAdu(
+  buf: Buffer,
+  at: number,
+): { readonly transactionId: number; readonly frame: Buffer; readonly length: number } | 'need-more' | 'bad-header' {
+  const have = buf.length - at;
+  if (have >= 4 && buf.readUInt16BE(at + 2) !== 0) return 'bad-header';
+  if (have < 6) return 'need-more';
+  const follows = buf.readUInt16BE(at + 4);
+  if (follows < 2 || follows + 6 > LONGEST_ADU) return 'bad-header';
+  const total = 6 + follows;
+  if (have < total) return 'need-more';
+  const frame = Buffer.alloc(follows + 2);
+  buf.copy(frame, 0, at + 6, at + total);
+  writeCrc(frame, follows);
+  return { transactionId: buf.readUInt16BE(at), frame, length: total };
+}
+
 export class MbapRequestReader {
   private held: Buffer = Buffer.alloc(0);
   private broken = false;
@@ -21,22 +42,16 @@ export class MbapRequestReader {
     if (this.broken) return;
     let buf = this.held.length > 0 ? Buffer.concat([this.held, chunk]) : chunk;
     for (;;) {
-      if (buf.length < 6) break;
-      const protocol = buf.readUInt16BE(2);
-      const follows = buf.readUInt16BE(4);
-      if (protocol !== 0 || follows < 2 || follows + 6 > LONGEST_ADU) {
+      const adu = requestFromAdu(buf, 0);
+      if (adu === 'need-more') break;
+      if (adu === 'bad-header') {
         this.broken = true;
         this.held = Buffer.alloc(0);
-        emit({ kind: 'bad-header', detail: `protocol ${protocol}, length ${follows}` });
+        emit({ kind: 'bad-header', detail: `protocol ${buf.readUInt16BE(2)}, length ${buf.readUInt16BE(4)}` });
         return;
       }
-      const total = 6 + follows;
-      if (buf.length < total) break;
-      const frame = Buffer.alloc(follows + 2);
-      buf.copy(frame, 0, 6, total);
-      writeCrc(frame, follows);
-      emit({ kind: 'request', transactionId: buf.readUInt16BE(0), frame });
-      buf = buf.subarray(total);
+      emit({ kind: 'request', transactionId: adu.transactionId, frame: adu.frame });
+      buf = buf.subarray(adu.length);
     }
     this.held = Buffer.from(buf);
   }

@@ -1,17 +1,21 @@
 // What a DTU puts on the wire around its payloads: the registration prefix in
 // "data-carry" (every-packet) mode and the [type][length] envelope of typed framing.
 import type { LinkConfig, TypedFramingConfig } from '../domain/config.js';
+import { mbapResponse } from './mbap-requests.js';
 
 export interface OutboundFormat {
   /** Registration bytes repeated in front of every packet, or null. */
   readonly prefix: Buffer | null;
   readonly typed: TypedFramingConfig | null;
+  /** Modbus TCP mode: answers go out as MBAP ADUs. */
+  readonly mbap: boolean;
 }
 
 export function outboundFormat(link: LinkConfig, registration: Buffer): OutboundFormat {
   return {
     prefix: link.registration.mode === 'every-packet' ? registration : null,
     typed: link.framing === 'typed' ? link.typed : null,
+    mbap: link.framing === 'mbap',
   };
 }
 
@@ -21,8 +25,9 @@ export function heartbeatPacket(format: OutboundFormat, pattern: Buffer | null):
   return pattern ? withPrefix(format, pattern) : null;
 }
 
-/** An RTU response (or pushed RTU frame) as the DTU sends it. */
-export function responsePacket(format: OutboundFormat, rtu: Buffer): Buffer {
+/** An RTU response (or pushed RTU frame) as the DTU sends it; `transactionId` of an MBAP request. */
+export function responsePacket(format: OutboundFormat, rtu: Buffer, transactionId?: number): Buffer {
+  if (format.mbap) return withPrefix(format, mbapResponse(transactionId ?? 0, rtu));
   return withPrefix(format, format.typed ? envelope(format.typed.modbusType, rtu) : rtu);
 }
 

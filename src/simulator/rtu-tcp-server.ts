@@ -52,7 +52,8 @@ export class RtuOverTcpServer extends ListeningServer {
     this.registration = link
       ? (options.registration ?? registrationBytes(link.registration, options.id ?? 'SIM'))
       : null;
-    this.format = link && this.registration ? outboundFormat(link, this.registration) : { prefix: null, typed: null };
+    this.format =
+      link && this.registration ? outboundFormat(link, this.registration) : { prefix: null, typed: null, mbap: false };
     const pattern = options.profile?.heartbeat?.pattern ?? link?.heartbeat?.pattern ?? null;
     this.heartbeat = link ? heartbeatPacket(this.format, pattern) : null;
   }

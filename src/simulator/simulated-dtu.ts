@@ -7,6 +7,7 @@ import type { HeartbeatRule } from '../domain/config.js';
 import { systemClock, type TickJob, type TickScheduler } from '../link/index.js';
 import { BusAnswerer } from './bus-answerer.js';
 import type { InboundEvent, InboundReader } from './inbound.js';
+import { readerFor } from './link-reader.js';
 import {
   emptyCounters,
   type DtuCounters,
@@ -18,10 +19,8 @@ import { dataPacket, heartbeatPacket, outboundFormat, type OutboundFormat } from
 import { PacketWriter } from './packet-writer.js';
 import { RegisterModel } from './register-model.js';
 import { registrationBytes } from './registration.js';
-import { RtuRequestReader } from './rtu-request-reader.js';
 import { simulatorScheduler } from './scheduler.js';
 import { parseRequest, readRequestFrame } from './slave-request.js';
-import { TypedReader } from './typed-reader.js';
 
 export type DtuState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'stopped';
 
@@ -228,10 +227,7 @@ export class SimulatedDtu {
     const { link } = this.options;
     const gap = this.options.frameGapMs ?? DEFAULT_FRAME_GAP_MS;
     this.writer = new PacketWriter(socket);
-    this.reader =
-      link.framing === 'typed' && link.typed
-        ? new TypedReader(link.typed, gap)
-        : new RtuRequestReader(this.heartbeatRule?.reply ?? null, gap);
+    this.reader = readerFor(link, this.heartbeatRule?.reply ?? null, gap);
     if (this.counters.connects > 0) this.counters.reconnects += 1;
     this.counters.connects += 1;
     this.state_ = 'connected';
@@ -362,7 +358,7 @@ export class SimulatedDtu {
     switch (event.kind) {
       case 'request':
         counters.requests += 1;
-        this.bus.request(parseRequest(event.frame), this.now());
+        this.bus.request(parseRequest(event.frame, event.transactionId), this.now());
         break;
       case 'bad-crc':
         counters.badCrc += 1;

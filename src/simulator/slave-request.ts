@@ -14,6 +14,8 @@ export interface SlaveRequest {
   readonly values: readonly number[];
   /** The whole frame, CRC included. */
   readonly frame: Buffer;
+  /** The MBAP transaction the request came in (a DTU in Modbus TCP mode answers under it). */
+  readonly transactionId?: number;
 }
 
 export const SUPPORTED_FUNCTIONS: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6, 15, 16]);
@@ -38,7 +40,12 @@ export function requestLength(buf: Uint8Array, start: number, end: number): numb
 }
 
 /** Fields of a frame whose CRC has already been checked. */
-export function parseRequest(frame: Buffer): SlaveRequest {
+export function parseRequest(frame: Buffer, transactionId?: number): SlaveRequest {
+  const request = parseFrame(frame);
+  return transactionId === undefined ? request : { ...request, transactionId };
+}
+
+function parseFrame(frame: Buffer): SlaveRequest {
   const slave = frame[0]!;
   const fn = frame[1]!;
   if (!SUPPORTED_FUNCTIONS.has(fn) || frame.length < 8) {

@@ -147,7 +147,7 @@ const Typed = Section({
 });
 
 const Link = Strict({
-  framing: Enum(['transparent', 'typed', 'unsolicited'] as const, {
+  framing: Enum(['transparent', 'typed', 'unsolicited', 'mbap'] as const, {
     description: 'How bytes are framed after registration.',
   }),
   // The factory setting of most DTUs: printable ASCII up to 40 bytes, sent once.

@@ -21,6 +21,10 @@ const Listener = Strict({
   name: Name({ description: 'Unique among listeners.' }),
   host: Host({ default: '0.0.0.0', description: 'Address to bind.' }),
   port: Port({ description: 'Port; 0 picks a free one.' }),
+  protocol: Enum(['tcp', 'udp'] as const, {
+    default: 'tcp',
+    description: 'tcp: each DTU opens a connection; udp: DTUs send datagrams and are known by their ID.',
+  }),
   // One link, or several tried in order on one port (mixed fleets).
   link: Type.Unsafe<string | string[]>({
     anyOf: [NAME, { type: 'array', items: NAME, minItems: 1, maxItems: 8, uniqueItems: true }],

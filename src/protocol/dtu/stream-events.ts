@@ -5,12 +5,15 @@ import type { ResponseCheck } from '../modbus/response.js';
 import type { UnsolicitedScan } from '../modbus/unsolicited.js';
 import type { RegistrationFailure } from './registration.js';
 
-export type ResponseFrame = Extract<ResponseCheck, { kind: 'ok' } | { kind: 'exception' }>;
+/** An RTU answer, or an MBAP one (an exception ADU is 9 bytes, not 5). */
+export type ResponseFrame =
+  | Extract<ResponseCheck, { kind: 'ok' }>
+  | { readonly kind: 'exception'; readonly length: number; readonly code: number };
 
 export type DiscardReason =
   /** Bytes that are not a heartbeat, registration or frame. */
   | 'garbage'
-  /** A well-formed RTU frame that answers no request in flight (late or foreign). */
+  /** A well-formed RTU frame (or MBAP ADU) that answers no request in flight (late or foreign). */
   | 'stray-frame'
   /** The input buffer grew past its limit without producing anything. */
   | 'overflow'
@@ -26,7 +29,10 @@ export interface StreamEvents {
   heartbeat(embedded: boolean): void;
   /** The response to the request in flight; `buf` holds the frame at `start`. */
   response(buf: Uint8Array, start: number, frame: ResponseFrame): void;
-  /** The request in flight got a broken answer (bad CRC); the session decides to retry. */
+  /**
+   * The request in flight got a broken answer (bad CRC; on an mbap link, its transaction's
+   * ADU with the wrong unit, function or length); the session decides to retry.
+   */
   badResponse(bytes: Uint8Array): void;
   /** Unsolicited framing: an RTU response pushed by the DTU with no request. */
   unsolicited(buf: Uint8Array, start: number, frame: UnsolicitedFrame): void;

@@ -9,8 +9,10 @@ import type { HeartbeatRule, LinkConfig } from '../../domain/config.js';
 import { checkResponse, expectedLength, type Expectation } from '../modbus/response.js';
 import { scanUnsolicited } from '../modbus/unsolicited.js';
 import { MAX_SLAVE_ADDRESS } from '../modbus/functions.js';
-import { indexOfPattern, isPartialMatch, matchesAt } from './bytes.js';
+import { indexOfPattern, isPartialMatch, matchesAt, ownCopy } from './bytes.js';
+import { classifyMbapAdu, nextMbapItem } from './mbap-stream.js';
 import { matchRegistration } from './registration.js';
+import { findResponse, heartbeatArriving, looksLikeResponseStart } from './rtu-response-scan.js';
 import type { DiscardReason, ResponseFrame, StreamEvents } from './stream-events.js';
 
 export type { DiscardReason, ResponseFrame, StreamEvents, UnsolicitedFrame } from './stream-events.js';
@@ -28,6 +30,8 @@ export class DtuStreamParser {
   private atPacketStart = true;
   /** Start of a run of garbage bytes being collected, so one event covers the run. */
   private garbageFrom = -1;
+  /** mbap links: the transaction id of the request in flight (each request takes the next). */
+  private transaction = 0;
 
   constructor(
     private readonly link: LinkConfig,
@@ -64,8 +68,14 @@ export class DtuStreamParser {
     this.heartbeatRule = rule;
   }
 
+  /** mbap: the id the last expected request goes out with (a retry is a new one: late answers drop). */
+  get transactionId(): number {
+    return this.transaction;
+  }
+
   /** Sets (or clears) the request in flight and parses what is already buffered. */
   expect(expectation: Expectation | null): void {
+    if (expectation) this.transaction = (this.transaction + 1) & 0xffff;
     this.expectation = expectation;
     if (expectation && this.pending.length > 0) this.process(this.pending);
   }
@@ -111,7 +121,7 @@ export class DtuStreamParser {
         return;
       }
     }
-    pos = this.link.framing === 'typed' ? this.processTyped(data, pos, end) : this.processRtu(data, pos, end);
+    pos = this.processFramed(data, pos, end);
     this.flushGarbage(data, pos);
     this.pending = pos < end ? ownCopy(data, pos, end) : EMPTY;
   }
@@ -144,20 +154,34 @@ export class DtuStreamParser {
     return start + consumed;
   }
 
+  private processFramed(data: Buffer, pos: number, end: number): number {
+    if (this.link.framing === 'typed') return this.processTyped(data, pos, end);
+    return this.link.framing === 'mbap' ? this.processMbap(data, pos, end) : this.processRtu(data, pos, end);
+  }
+
+  /** Skips the every-packet registration prefix at a packet start; WAIT while it may be arriving. */
+  private skipPacketPrefix(data: Buffer, pos: number, end: number): number {
+    if (!this.packetPrefix || !this.atPacketStart) return pos;
+    if (matchesAt(data, pos, end, this.packetPrefix)) {
+      this.flushGarbage(data, pos);
+      this.atPacketStart = false;
+      return pos + this.packetPrefix.length;
+    }
+    if (isPartialMatch(data, pos, end, this.packetPrefix)) return WAIT;
+    this.atPacketStart = false; // some DTUs prefix only data packets, not heartbeats
+    return pos;
+  }
+
   // ------------------------------------------------------------ transparent / unsolicited
 
   private processRtu(data: Buffer, pos: number, end: number): number {
     const hb = this.heartbeatRule?.pattern ?? null;
     while (pos < end) {
-      if (this.packetPrefix && this.atPacketStart) {
-        if (matchesAt(data, pos, end, this.packetPrefix)) {
-          this.flushGarbage(data, pos);
-          pos += this.packetPrefix.length;
-          this.atPacketStart = false;
-          continue;
-        }
-        if (isPartialMatch(data, pos, end, this.packetPrefix)) return pos;
-        this.atPacketStart = false; // some DTUs prefix only data packets, not heartbeats
+      const afterPrefix = this.skipPacketPrefix(data, pos, end);
+      if (afterPrefix === WAIT) return pos;
+      if (afterPrefix !== pos) {
+        pos = afterPrefix;
+        continue;
       }
 
       const exp = this.link.framing === 'transparent' ? this.expectation : null;
@@ -276,6 +300,42 @@ export class DtuStreamParser {
     return pos + frame.length;
   }
 
+  // ------------------------------------------------------------ mbap framing
+
+  /** A DTU in Modbus TCP mode: the ADU says its length; its transaction id, whose answer it is. */
+  private processMbap(data: Buffer, pos: number, end: number): number {
+    const hb = this.heartbeatRule?.pattern ?? null;
+    while (pos < end) {
+      const afterPrefix = this.skipPacketPrefix(data, pos, end);
+      if (afterPrefix === WAIT) return pos;
+      if (afterPrefix !== pos) {
+        pos = afterPrefix;
+        continue;
+      }
+      const item = nextMbapItem(data, pos, end, hb, this.expectation ? this.transaction : null);
+      if (item.kind === 'wait') return pos;
+      if (item.kind === 'garbage') {
+        this.markGarbage(pos);
+        pos += 1;
+        continue;
+      }
+      this.flushGarbage(data, pos);
+      this.atPacketStart = true;
+      if (item.kind === 'heartbeat') this.events.heartbeat(false);
+      else this.mbapAdu(Buffer.from(data.subarray(pos, pos + item.length)));
+      pos += item.length;
+    }
+    return pos;
+  }
+
+  private mbapAdu(adu: Buffer): void {
+    const answer = classifyMbapAdu(adu, this.expectation, this.transaction);
+    if (answer.kind === 'stray') return this.events.discarded(adu, 'stray-frame');
+    this.expectation = null;
+    if (answer.kind === 'bad') return this.events.badResponse(adu);
+    this.events.response(adu, 0, answer);
+  }
+
   // ------------------------------------------------------------ typed framing
 
   private processTyped(data: Buffer, pos: number, end: number): number {
@@ -334,46 +394,6 @@ export class DtuStreamParser {
   }
 }
 
-/**
- * Leftover bytes in a buffer of their own: a view would pin the whole socket chunk, and a
- * pooled copy (Buffer.from) the 8 KiB pool slab it lands in, for as long as the rest of
- * the frame takes to arrive, in each of 10,000 sessions.
- */
-function ownCopy(data: Buffer, from: number, to: number): Buffer {
-  const out = Buffer.allocUnsafeSlow(to - from);
-  data.copy(out, 0, from, to);
-  return out;
-}
-
 const WAIT = -1;
 const NONE = -2;
 const MAX_HEARTBEAT_CANDIDATES = 4;
-
-/** Slave and function (or its exception form) match the request in flight. */
-function looksLikeResponseStart(exp: Expectation, data: Uint8Array, pos: number, end: number): boolean {
-  if (data[pos] !== exp.slave) return false;
-  if (pos + 1 >= end) return true;
-  const fn = data[pos + 1]!;
-  return fn === exp.fn || fn === (exp.fn | 0x80);
-}
-
-/**
- * The buffer ends with the first bytes of a heartbeat, and what comes before them could
- * still begin the answer: a heartbeat arriving in pieces inside the response (right after
- * the slave byte, where nothing else says "wait"). Only the next bytes can tell.
- */
-function heartbeatArriving(exp: Expectation, data: Uint8Array, pos: number, end: number, hb: Uint8Array): boolean {
-  for (let k = Math.max(pos + 1, end - hb.length + 1); k < end; k++) {
-    if (isPartialMatch(data, k, end, hb) && checkResponse(exp, data, pos, k).kind === 'incomplete') return true;
-  }
-  return false;
-}
-
-function findResponse(exp: Expectation, data: Uint8Array, from: number, end: number): number {
-  for (let i = from; i < end; i++) {
-    if (data[i] !== exp.slave) continue;
-    const check = checkResponse(exp, data, i, end);
-    if (check.kind === 'ok' || check.kind === 'exception') return i;
-  }
-  return -1;
-}

@@ -117,6 +117,25 @@ export class MbapSplitter {
   }
 }
 
+/**
+ * What starts at `buf[at]` of a stream that also carries other bytes (a DTU's heartbeats
+ * between ADUs): a whole ADU of `length` bytes, the first bytes of one, or no ADU header at
+ * all. Unlike MbapSplitter, a bad header is not fatal: the caller skips a byte and looks
+ * again.
+ */
+export type MbapScan =
+  { readonly kind: 'adu'; readonly length: number } | { readonly kind: 'incomplete' } | { readonly kind: 'invalid' };
+
+export function scanMbapAdu(buf: Uint8Array, at: number, end: number): MbapScan {
+  const have = end - at;
+  // Protocol id 0 in bytes 2..3: judged on what is there so far.
+  if ((have > 2 && buf[at + 2] !== 0) || (have > 3 && buf[at + 3] !== 0)) return { kind: 'invalid' };
+  if (have < 6) return { kind: 'incomplete' };
+  const length = (buf[at + 4]! << 8) | buf[at + 5]!;
+  if (length < MIN_LENGTH_FIELD || length > MAX_LENGTH_FIELD) return { kind: 'invalid' };
+  return have < 6 + length ? { kind: 'incomplete' } : { kind: 'adu', length: 6 + length };
+}
+
 // ---------------------------------------------------------------- responses
 
 export type MbapMismatchReason =

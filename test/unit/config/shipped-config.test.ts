@@ -12,8 +12,15 @@ describe('the shipped example config', () => {
 
   it('loads without issues and listens where the user asked', () => {
     expect(config.server.listeners).toEqual([
-      { name: 'dtu', host: '0.0.0.0', port: 22334, link: 'transparent', links: ['transparent', 'typed'] },
-      { name: 'typed', host: '0.0.0.0', port: 22335, link: 'typed', links: ['typed'] },
+      {
+        name: 'dtu',
+        protocol: 'tcp',
+        host: '0.0.0.0',
+        port: 22334,
+        link: 'transparent',
+        links: ['transparent', 'typed'],
+      },
+      { name: 'typed', protocol: 'tcp', host: '0.0.0.0', port: 22335, link: 'typed', links: ['typed'] },
     ]);
     expect(config.server.web).toMatchObject({
       enabled: true,

@@ -96,6 +96,48 @@ describe('arbitrary bytes', () => {
     });
   }
 
+  it('never crash the DTU stream parser in Modbus TCP mode (framing: mbap), nor pass as an answer', () => {
+    // Real ADU pieces among the noise, so headers, lengths and transaction ids get hit.
+    const answer = Buffer.from('0001000000170103140000000100020003000400050006000700080009', 'hex');
+    const pieces = fc.array(
+      fc.oneof(
+        chunks.map((c) => Buffer.concat(c)),
+        fc.constant(answer),
+        fc.constant(answer.subarray(0, 9)),
+      ),
+      {
+        maxLength: 12,
+      },
+    );
+    fc.assert(
+      fc.property(pieces, (input) => {
+        const responses: Buffer[] = [];
+        const sink: StreamEvents = {
+          registered: () => undefined,
+          registrationFailed: () => undefined,
+          heartbeat: () => undefined,
+          response: (buf, start, frame) => void responses.push(Buffer.from(buf.subarray(start, start + frame.length))),
+          badResponse: () => undefined,
+          unsolicited: () => expect.unreachable('mbap links push nothing unsolicited'),
+          data: () => undefined,
+          discarded: () => undefined,
+          heartbeatPatternInData: () => undefined,
+        };
+        const parser = new DtuStreamParser(link({ framing: 'mbap' }), sink, 4096);
+        parser.assume('DTU01001');
+        parser.expect(EXPECTATION);
+        for (const chunk of input) {
+          const tid = parser.transactionId;
+          parser.push(chunk);
+          for (const r of responses.splice(0)) expect(checkMbapResponse(EXPECTATION, tid, r).kind).not.toBe('mismatch');
+          if (!parser.expecting) parser.expect(EXPECTATION);
+        }
+        expect(parser.buffered).toBeLessThanOrEqual(4096);
+      }),
+      RUNS,
+    );
+  });
+
   it('never crash the Modbus TCP splitter, which hands out only ADUs whose length field fits', () => {
     fc.assert(
       fc.property(chunks, (input) => {
