@@ -33,7 +33,9 @@ export type Dlt645MalformedReason =
   /** No 16 where the length says the frame ends. */
   | 'end-byte'
   /** The sum does not match: noise on the RS-485 bus or a spliced heartbeat. */
-  | 'checksum';
+  | 'checksum'
+  /** A header whose frame never finished: a whole frame came after it instead. */
+  | 'truncated';
 
 export type Dlt645StreamItem =
   | { readonly kind: 'frame'; readonly frame: Dlt645Frame }
@@ -85,7 +87,18 @@ export class Dlt645Splitter {
         continue;
       }
       const total = MIN_FRAME_LENGTH + dataLength;
-      if (available < total) break;
+      if (available < total) {
+        // A header that lost its tail (a DTU restarting mid-frame, a stray 68 … 68) would
+        // otherwise hold back the whole answer behind it until more bytes come, which on a
+        // half-duplex bus they do not: the meter said all it will say. A sound frame
+        // ending exactly where the bytes end wins over the unfinished candidate.
+        const next = frameEndingAt(buf, at + 1, buf.length);
+        if (next < 0) break;
+        flushSkipped();
+        out.push({ kind: 'malformed', reason: 'truncated' });
+        at = next;
+        continue;
+      }
       const reason = check(buf, at, total);
       flushSkipped();
       if (reason) {
@@ -106,6 +119,18 @@ export class Dlt645Splitter {
   reset(): void {
     this.pending = null;
   }
+}
+
+/** Start of a sound frame in `buf[from, end)` that ends at `end`, or -1. */
+function frameEndingAt(buf: Buffer, from: number, end: number): number {
+  if (buf[end - 1] !== FRAME_END) return -1;
+  for (let start = from; start <= end - MIN_FRAME_LENGTH; start++) {
+    if (buf[start] !== FRAME_START || buf[start + 7] !== FRAME_START) continue;
+    const total = end - start;
+    if (buf[start + 9] !== total - MIN_FRAME_LENGTH) continue;
+    if (checksum(buf, start, end - 2) === buf[end - 2]) return start;
+  }
+  return -1;
 }
 
 function check(buf: Buffer, start: number, total: number): Dlt645MalformedReason | null {

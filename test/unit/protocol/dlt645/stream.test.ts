@@ -87,6 +87,16 @@ describe('DL/T 645 stream splitter', () => {
     expect(frames(items)).toEqual([VOLTAGE.toString('hex')]);
   });
 
+  it('does not hold an answer back behind a header that lost its tail', () => {
+    const truncated = bytes('68 66 55 44 33 22 11 68 91 C8 33 33');
+    const splitter = new Dlt645Splitter();
+    expect(splitter.push(truncated)).toEqual([]);
+    const items = splitter.push(Buffer.concat([bytes('FE FE'), VOLTAGE]));
+    expect(items[0]).toEqual({ kind: 'malformed', reason: 'truncated' });
+    expect(frames(items)).toEqual([VOLTAGE.toString('hex')]);
+    expect(splitter.buffered).toBe(0);
+  });
+
   it('holds no more than one frame of bytes, whatever arrives', () => {
     const splitter = new Dlt645Splitter();
     splitter.push(Buffer.alloc(10_000, 0x00));
