@@ -59,7 +59,9 @@ export function checkAnswer(request: Dlt645Request, frame: Dlt645Frame): Dlt645A
   }
   if (request.kind === 'read-address') {
     if (frame.data.length !== 6) return mismatch('length');
-    return { kind: 'address', address: formatAddress(frame.data) };
+    // The meter answers from the address it reports; two that differ are not one meter.
+    const address = formatAddress(frame.data);
+    return address === frame.address ? { kind: 'address', address } : mismatch('address');
   }
   const di = readIdentifier(request.version, frame.data);
   if (di === null) return mismatch('length');

@@ -64,6 +64,14 @@ describe('DL/T 645 answers', () => {
     expect(checkAnswer(ENERGY_2007, long)).toEqual({ kind: 'mismatch', reason: 'length' });
   });
 
+  it('refuse a read-address answer whose data names another meter than its header', () => {
+    const odd = frameOf('68 66 55 44 33 22 11 68 93 06 34 33 33 33 33 33 01 16');
+    expect(checkAnswer({ kind: 'read-address', version: '2007' }, odd)).toEqual({
+      kind: 'mismatch',
+      reason: 'address',
+    });
+  });
+
   it('accept any meter for a read through the wildcard', () => {
     const request = readRequest('2007', 'AAAAAAAAAAAA', 0x00010000);
     expect(checkAnswer(request, frameOf(ENERGY_ANSWER))).toMatchObject({ kind: 'data', address: '112233445566' });
