@@ -43,6 +43,14 @@ export type Dlt645StreamItem =
   /** Bytes skipped that were neither wake-up bytes nor part of a frame. */
   | { readonly kind: 'discarded'; readonly length: number };
 
+// One shared object per reason: a port fed junk full of 68H yields one per byte.
+const MALFORMED: Readonly<Record<Dlt645MalformedReason, Dlt645StreamItem>> = {
+  length: Object.freeze({ kind: 'malformed', reason: 'length' }),
+  'end-byte': Object.freeze({ kind: 'malformed', reason: 'end-byte' }),
+  checksum: Object.freeze({ kind: 'malformed', reason: 'checksum' }),
+  truncated: Object.freeze({ kind: 'malformed', reason: 'truncated' }),
+};
+
 export class Dlt645Splitter {
   private pending: Buffer | null = null;
 
@@ -82,7 +90,7 @@ export class Dlt645Splitter {
       const dataLength = buf[at + 9]!;
       if (dataLength > MAX_DATA_LENGTH) {
         flushSkipped();
-        out.push({ kind: 'malformed', reason: 'length' });
+        out.push(MALFORMED.length);
         at++;
         continue;
       }
@@ -95,14 +103,14 @@ export class Dlt645Splitter {
         const next = frameEndingAt(buf, at + 1, buf.length);
         if (next < 0) break;
         flushSkipped();
-        out.push({ kind: 'malformed', reason: 'truncated' });
+        out.push(MALFORMED.truncated);
         at = next;
         continue;
       }
       const reason = check(buf, at, total);
       flushSkipped();
       if (reason) {
-        out.push({ kind: 'malformed', reason });
+        out.push(MALFORMED[reason]);
         at++;
         continue;
       }
