@@ -19,6 +19,8 @@ export type Dlt645Answer =
       /** The meter has more for this identifier (read follow-up frames). */
       readonly followUp: boolean;
     }
+  /** A write the meter accepted (2007: 94H with no data). */
+  | { readonly kind: 'written'; readonly address: string }
   /** The address a meter gave for "read communication address". */
   | { readonly kind: 'address'; readonly address: string }
   /** The meter refused; `reasons` are the bits of its error-status byte. */
@@ -45,10 +47,15 @@ export function checkAnswer(request: Dlt645Request, frame: Dlt645Frame): Dlt645A
   if (request.kind === 'broadcast-time') return mismatch('unsolicited');
   const control = parseControl(frame.control);
   if (!control.fromMeter) return mismatch('direction');
-  const fn = request.kind === 'read' ? FUNCTIONS[request.version].readData : FUNCTIONS['2007'].readAddress;
+  const fn =
+    request.kind === 'read'
+      ? FUNCTIONS[request.version].readData
+      : request.kind === 'write'
+        ? FUNCTIONS['2007'].writeData
+        : FUNCTIONS['2007'].readAddress;
   if (control.fn !== fn) return mismatch('function');
   // Any meter may answer the wildcard (the one meter on a bus); otherwise only the addressed one.
-  if (request.kind === 'read' && request.address !== WILDCARD_ADDRESS && frame.address !== request.address) {
+  if (request.kind !== 'read-address' && request.address !== WILDCARD_ADDRESS && frame.address !== request.address) {
     return mismatch('address');
   }
 
@@ -56,6 +63,9 @@ export function checkAnswer(request: Dlt645Request, frame: Dlt645Frame): Dlt645A
     if (frame.data.length !== 1) return mismatch('length');
     const status = frame.data[0]!;
     return { kind: 'exception', address: frame.address, status, reasons: decodeErrorStatus(request.version, status) };
+  }
+  if (request.kind === 'write') {
+    return frame.data.length === 0 ? { kind: 'written', address: frame.address } : mismatch('length');
   }
   if (request.kind === 'read-address') {
     if (frame.data.length !== 6) return mismatch('length');

@@ -28,7 +28,9 @@ export {
   identifierBytes,
   readIdentifier,
   readRequest,
+  writeRequest,
   type Dlt645Request,
+  type MeterPassword,
   type MeterTime,
 } from './request.js';
 export {

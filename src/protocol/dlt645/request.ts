@@ -4,7 +4,7 @@
 import { type AddressParse, BROADCAST_ADDRESS, parseMeterAddress, WILDCARD_ADDRESS } from './address.js';
 import { toBcdByte } from './bcd.js';
 import { FUNCTIONS, type Dlt645Version, identifierLength } from './control.js';
-import { DEFAULT_PREAMBLE, encodeFrame } from './frame.js';
+import { DEFAULT_PREAMBLE, encodeFrame, MAX_DATA_LENGTH } from './frame.js';
 
 export type Dlt645Request =
   /** Read one data identifier. `di` is DI3..DI0 (2007) or DI1 DI0 (1997) as a number. */
@@ -12,7 +12,32 @@ export type Dlt645Request =
   /** 2007 only: the one meter on the bus answers with its address. */
   | { readonly kind: 'read-address'; readonly version: '2007' }
   /** Sets every meter's clock; no meter answers. */
-  | { readonly kind: 'broadcast-time'; readonly version: Dlt645Version; readonly time: MeterTime };
+  | { readonly kind: 'broadcast-time'; readonly version: Dlt645Version; readonly time: MeterTime }
+  /**
+   * 2007 only: writes `value` (already in the identifier's format, low byte first) to `di`.
+   * The meter checks the password and records the operator code with the change.
+   */
+  | {
+      readonly kind: 'write';
+      readonly version: '2007';
+      readonly address: string;
+      readonly di: number;
+      readonly password: MeterPassword;
+      /** Four bytes, as sent (C0 first). */
+      readonly operator: Uint8Array;
+      readonly value: Uint8Array;
+    };
+
+/** The password a 2007 write carries: a permission level (PA) and the password P2 P1 P0. */
+export interface MeterPassword {
+  /** 0..99, lower is more privileged; meters commonly use 02 or 04. */
+  readonly level: number;
+  /** The password as printed, 6 digits (P2 first); sent low byte first. */
+  readonly digits: string;
+}
+
+/** Bytes a 2007 write puts before the value: DI (4), PA P0 P1 P2 (4), C0..C3 (4). */
+const WRITE_HEADER_LENGTH = 12;
 
 /** A meter's clock is local wall time with two-digit years; no time zone travels. */
 export interface MeterTime {
@@ -28,6 +53,30 @@ export interface MeterTime {
 export function readRequest(version: Dlt645Version, address: string, di: number): Dlt645Request {
   identifierBytes(version, di);
   return { kind: 'read', version, address: requireAddress(parseMeterAddress(address), address).address, di };
+}
+
+/**
+ * A 2007 write of `value` to `di` at the meter `address`. Throws RangeError on bad arguments
+ * (an unknown address, a password that is not 6 digits, a value too long for one frame).
+ */
+export function writeRequest(
+  address: string,
+  di: number,
+  value: Uint8Array,
+  password: MeterPassword,
+  operator: Uint8Array = new Uint8Array(4),
+): Dlt645Request {
+  const request: Dlt645Request = {
+    kind: 'write',
+    version: '2007',
+    address: requireAddress(parseMeterAddress(address), address).address,
+    di,
+    password,
+    operator,
+    value,
+  };
+  writeData(request);
+  return request;
 }
 
 /** The bytes for `request`, behind `preamble` wake-up bytes. Throws RangeError on bad arguments. */
@@ -46,6 +95,10 @@ export function encodeRequest(request: Dlt645Request, preamble: number = DEFAULT
       const address = requireAddress(parseMeterAddress(BROADCAST_ADDRESS), BROADCAST_ADDRESS).bytes;
       const data = timeBytes(request.time);
       return encodeFrame({ address, control: FUNCTIONS[request.version].broadcastTime, data }, preamble);
+    }
+    case 'write': {
+      const address = requireAddress(parseMeterAddress(request.address), request.address).bytes;
+      return encodeFrame({ address, control: FUNCTIONS['2007'].writeData, data: writeData(request) }, preamble);
     }
   }
 }
@@ -74,6 +127,23 @@ export function readIdentifier(version: Dlt645Version, data: Uint8Array): number
 function requireAddress(parsed: AddressParse, text: string): Extract<AddressParse, { ok: true }> {
   if (!parsed.ok) throw new RangeError(`not a DL/T 645 meter address (${parsed.reason}): ${JSON.stringify(text)}`);
   return parsed;
+}
+
+function writeData(request: Extract<Dlt645Request, { kind: 'write' }>): Uint8Array {
+  const { level, digits } = request.password;
+  if (!Number.isInteger(level) || level < 0 || level > 99) throw new RangeError('password level must be 0..99');
+  if (!/^[0-9]{6}$/.test(digits)) throw new RangeError('a DL/T 645 password is 6 digits');
+  if (request.operator.length !== 4) throw new RangeError('an operator code is 4 bytes');
+  if (WRITE_HEADER_LENGTH + request.value.length > MAX_DATA_LENGTH) {
+    throw new RangeError(`a write value holds at most ${MAX_DATA_LENGTH - WRITE_HEADER_LENGTH} bytes`);
+  }
+  const data = new Uint8Array(WRITE_HEADER_LENGTH + request.value.length);
+  data.set(identifierBytes('2007', request.di), 0);
+  data[4] = toBcdByte(level);
+  for (let i = 0; i < 3; i++) data[5 + i] = Number.parseInt(digits.slice(4 - 2 * i, 6 - 2 * i), 16);
+  data.set(request.operator, 8);
+  data.set(request.value, WRITE_HEADER_LENGTH);
+  return data;
 }
 
 /** ss mm hh DD MM YY, seconds first (both editions, broadcast time sync). */

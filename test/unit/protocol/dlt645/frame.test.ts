@@ -8,6 +8,7 @@ import {
   parseMeterAddress,
   readIdentifier,
   readRequest,
+  writeRequest,
 } from '../../../../src/protocol/dlt645/index.js';
 import { bytes, toRequest, vectors } from './vectors.js';
 
@@ -45,6 +46,19 @@ describe('DL/T 645 request encoding', () => {
     ).toThrow(RangeError);
     const time = { year: 2026, month: 13, day: 1, hour: 0, minute: 0, second: 0 };
     expect(() => encodeRequest({ kind: 'broadcast-time', version: '2007', time })).toThrow(RangeError);
+  });
+
+  it('puts the password and operator code of a write low byte first', () => {
+    const operator = Uint8Array.of(0x01, 0x02, 0x03, 0x04);
+    const request = writeRequest('1', 0x04000102, Uint8Array.of(0, 0, 0x12), { level: 4, digits: '654321' }, operator);
+    const frame = encodeRequest(request, 0);
+    const data = [...frame.subarray(10, frame.length - 2)].map((b) => (b - 0x33) & 0xff);
+    expect(data).toEqual([0x02, 0x01, 0x00, 0x04, 0x04, 0x21, 0x43, 0x65, 1, 2, 3, 4, 0, 0, 0x12]);
+    expect(() => writeRequest('1', 1, new Uint8Array(0), { level: 2, digits: '12345' })).toThrow(RangeError);
+    expect(() => writeRequest('1', 1, new Uint8Array(189), { level: 2, digits: '123456' })).toThrow(RangeError);
+    expect(() => writeRequest('1', 1, new Uint8Array(1), { level: 2, digits: '123456' }, new Uint8Array(3))).toThrow(
+      RangeError,
+    );
   });
 
   it('sums every byte from the first 68 mod 256', () => {

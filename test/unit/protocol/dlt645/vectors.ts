@@ -1,13 +1,16 @@
 // Typed view of test/fixtures/dlt645/frames.json (see its README for where each frame comes from).
 import { readFileSync } from 'node:fs';
-import type { Dlt645Request, Dlt645Version, MeterTime } from '../../../../src/protocol/dlt645/index.js';
+import type { Dlt645Request, Dlt645Version, MeterPassword, MeterTime } from '../../../../src/protocol/dlt645/index.js';
 
 interface RawRequest {
-  readonly kind: 'read' | 'read-address' | 'broadcast-time';
+  readonly kind: 'read' | 'read-address' | 'broadcast-time' | 'write';
   readonly version: Dlt645Version;
   readonly address?: string;
   readonly di?: string;
   readonly time?: MeterTime;
+  readonly password?: MeterPassword;
+  readonly operator?: string;
+  readonly value?: string;
 }
 
 interface Vectors {
@@ -20,7 +23,8 @@ interface Vectors {
     expect:
       | { kind: 'data'; identifier: string; value?: number | string; error?: string }
       | { kind: 'exception'; status: number; reasons: string[] }
-      | { kind: 'address'; address: string };
+      | { kind: 'address'; address: string }
+      | { kind: 'written'; address: string };
   }[];
   readonly malformed: readonly { name: string; hex: string; reason: string }[];
 }
@@ -42,5 +46,15 @@ export function toRequest(raw: RawRequest): Dlt645Request {
       return { kind: 'read-address', version: '2007' };
     case 'broadcast-time':
       return { kind: 'broadcast-time', version: raw.version, time: raw.time! };
+    case 'write':
+      return {
+        kind: 'write',
+        version: '2007',
+        address: raw.address!,
+        di: Number.parseInt(raw.di!, 16),
+        password: raw.password!,
+        operator: bytes(raw.operator!),
+        value: bytes(raw.value!),
+      };
   }
 }
