@@ -10,7 +10,7 @@ export const ERROR_BIT = 0x40;
 export const FOLLOW_UP_BIT = 0x20;
 export const FUNCTION_MASK = 0x1f;
 
-/** Function codes this codec sends, per edition (2007 section 7; 1997 section 4.2.3). */
+/** Function codes this codec sends, per edition (the control code tables of each standard). */
 export const FUNCTIONS = {
   '2007': { broadcastTime: 0x08, readData: 0x11, readFollowUp: 0x12, readAddress: 0x13, writeData: 0x14 },
   '1997': { broadcastTime: 0x08, readData: 0x01, readFollowUp: 0x02, readAddress: null, writeData: 0x04 },

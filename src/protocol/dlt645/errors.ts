@@ -1,6 +1,6 @@
 // The error-status byte a meter sends (control with D6 set, one data byte) when it cannot
 // answer. Each bit is one reason and several can be set at once, so it decodes to a list.
-// 2007: Appendix C, "error information word"; 1997: section 4.2.3 (abnormal answer).
+// 2007: Appendix C, "error information word"; 1997: the control code section (abnormal answer).
 
 import type { Dlt645Version } from './control.js';
 

@@ -17,7 +17,7 @@ export const DATA_OFFSET = 0x33;
 export const HEADER_LENGTH = 10;
 /** Header + CS + 16: a frame with no data. */
 export const MIN_FRAME_LENGTH = 12;
-/** The standard caps L at 200 (2007 section 5.1, 1997 section 4.2.5). */
+/** Both editions cap L at 200 bytes. */
 export const MAX_DATA_LENGTH = 200;
 export const MAX_FRAME_LENGTH = MIN_FRAME_LENGTH + MAX_DATA_LENGTH;
 /** Wake-up bytes the encoders put in front unless told otherwise (what most masters send). */

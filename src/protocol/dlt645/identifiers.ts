@@ -1,7 +1,6 @@
 // The data identifiers a gateway reads from a meter day to day, by a name that means the
-// same in both editions (points.yml will name them). Formats from DL/T 645-2007 Appendix A
-// (energy A.1, variables A.3, parameters A.5) and DL/T 645-1997 Appendix (data item
-// tables). Lengths are bytes in the answer after the identifier; `decimals` is where the
+// same in both editions (points.yml will name them). Formats from the data coding tables
+// of DL/T 645-2007 (Appendix A: energy, variables, parameters) and DL/T 645-1997. Lengths are bytes in the answer after the identifier; `decimals` is where the
 // standard puts the point (XXX.X → 1); `signed` where it puts a sign in the top bit.
 
 import type { Dlt645Version } from './control.js';
