@@ -175,7 +175,18 @@ describe('browser UI', () => {
     ]);
     expect(csvDownload.suggestedFilename()).toMatch(/^dtuhub-data-DTU-EXP-1-\d{8}T\d{6}\.csv$/);
     const rows = parseCsv(readFileSync((await csvDownload.path())!, 'utf8'));
-    expect(rows[0]).toEqual(['time (UTC)', 'device', 'point', 'slave', 'address', 'value', 'text', 'raw', 'unit']);
+    expect(rows[0]).toEqual([
+      'time (UTC)',
+      'device',
+      'point',
+      'slave',
+      'address',
+      'value',
+      'text',
+      'raw',
+      'unit',
+      'description',
+    ]);
     expect(rows.length).toBeGreaterThan(121);
     for (const row of rows.slice(1))
       expect(row.slice(1, 6).concat(row[8]!)).toEqual(['DTU-EXP-1', 'energy', '1', '0', '1234', 'kWh']);
@@ -199,6 +210,7 @@ describe('browser UI', () => {
       'text',
       'raw',
       'unit',
+      'description',
     ]);
     expect(sheet.rowCount).toBeGreaterThan(121);
     const second = sheet.getRow(2);
