@@ -12,6 +12,11 @@ const chromium = sharedBrowser();
 const PROFILE = 'station';
 const LONG = { timeout: 45_000 } as const;
 
+/** The uPlot instance chart.tsx leaves on its canvas holder. */
+interface Plotted {
+  uplot: { axes: { scale?: string; label?: string; side?: number }[] };
+}
+
 /** Temperature (0.1 °C), humidity (%RH) and a status word at registers 0..2, read every second. */
 const bootStation = () =>
   boot({
@@ -111,10 +116,11 @@ describe('charts and units in the operator language', () => {
     expect(await together.getAttribute('data-axes')).toBe('2');
     // uPlot's own axes: time, then °C on the left and %RH on the right.
     expect(await together.locator('.u-axis').count()).toBe(3);
-    const axes = await together.locator('.chart-canvas').evaluate((e) => {
-      const plot = (e as HTMLElement & { uplot: { axes: { scale?: string; label?: string; side?: number }[] } }).uplot;
-      return plot.axes.filter((a) => a.scale !== 'x').map((a) => `${a.label} side ${a.side}`);
-    });
+    const axes = await together
+      .locator('.chart-canvas')
+      .evaluate((e) =>
+        (e as unknown as Plotted).uplot.axes.filter((a) => a.scale !== 'x').map((a) => `${a.label} side ${a.side}`),
+      );
     expect(axes).toEqual(['°C side 3', '%RH side 1']);
     expect(await together.locator('figcaption').textContent()).toBe('Temperature (°C) · Humidity (%RH)');
 
@@ -134,7 +140,7 @@ describe('charts and units in the operator language', () => {
     await openDevice(page, h, 'DTU-AUTO-1');
     await page.locator('#chart-range').selectOption('15m');
     const chart = await chartWithData(page, 'temperature');
-    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 7));
     expect(await page.locator('#charts .chart-words').textContent()).toBe(
       'last 15 min, 1 value per 5 s (states: the highest in each) · refreshes every 5 s',
     );
@@ -149,7 +155,7 @@ describe('charts and units in the operator language', () => {
         return cells.includes('61.2');
       }, LONG)
       .toBe(true);
-    expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(7);
+    expect(await page.evaluate(() => (globalThis as unknown as { marker: number }).marker)).toBe(7);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -176,9 +182,11 @@ describe('charts and units in the operator language', () => {
     // A 12-hour time is refused in place, the range stays as it was.
     await page.locator('#chart-to').fill('2026-12-07 9:45 PM');
     await page.locator('#chart-to').blur();
-    expect(await page.locator('#chart-to').evaluate((e) => (e as HTMLInputElement).validationMessage)).toContain(
-      'YYYY-MM-DD HH:mm',
-    );
+    expect(
+      await page
+        .locator('#chart-to')
+        .evaluate((e) => (e as unknown as { validationMessage: string }).validationMessage),
+    ).toContain('YYYY-MM-DD HH:mm');
 
     // The data browser's inputs are the same 24-hour text.
     await page.goto(`${h.webUrl()}/data?device=DTU-TIME-1`);

@@ -206,22 +206,14 @@ function options(
             value: legendValue(withUnit(only.unit)),
             points: { show: only.buckets.length < 60 },
           },
-          {
-            label: t('device.min'),
+          ...(['min', 'max'] as const).map((edge) => ({
+            label: t(`device.${edge}`),
             scale: axisKey(only),
             stroke: '#9fb3c8',
             width: 1,
             dash: [4, 4],
             value: legendValue(withUnit(only.unit)),
-          },
-          {
-            label: t('device.max'),
-            scale: axisKey(only),
-            stroke: '#9fb3c8',
-            width: 1,
-            dash: [4, 4],
-            value: legendValue(withUnit(only.unit)),
-          },
+          })),
         ]
       : series.map((s, i) => ({
           label: s.label,
