@@ -98,7 +98,7 @@ describe('charts and units in the operator language', () => {
     expect(await chart.locator('summary').textContent()).toMatch(/^数值（\d+ 个）$/);
     expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 90_000);
 
   it('draws two units on two y axes, and the status word as steps', async () => {
     const h = await bootStation();
@@ -131,7 +131,7 @@ describe('charts and units in the operator language', () => {
     expect(await page.locator('figure.chart[data-point=temperature] .u-legend').textContent()).toContain('23.5 °C');
     expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 90_000);
 
   it('refreshes a range ending now by itself, without reloading the page', async () => {
     const h = await bootStation();
@@ -150,6 +150,7 @@ describe('charts and units in the operator language', () => {
     await expect
       .poll(async () => {
         await chart.locator('summary').click();
+        await chart.locator('.chart-table tbody tr').first().waitFor();
         const cells = await chart.locator('.chart-table tbody tr td:nth-child(4)').allTextContents();
         await chart.locator('summary').click();
         return cells.includes('61.2');
@@ -158,7 +159,7 @@ describe('charts and units in the operator language', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { marker: number }).marker)).toBe(7);
     expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 90_000);
 
   it('takes 24-hour times on the Chinese page of an en-US browser', async () => {
     const h = await bootStation();
@@ -196,5 +197,5 @@ describe('charts and units in the operator language', () => {
     expect(await dataFrom.inputValue()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 90_000);
 });

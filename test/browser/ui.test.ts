@@ -116,6 +116,8 @@ describe('browser UI', () => {
     await chart.locator('canvas').first().waitFor();
     expect(await textOf(page, 'figure.chart[data-point=energy] figcaption')).toBe('energy (kWh)');
     await chart.locator('summary').click();
+    // The table is built when opened.
+    await chart.locator('.chart-table tbody tr').first().waitFor();
     const cells = await chart.locator('.chart-table tbody tr td:nth-child(2)').allTextContents();
     expect(cells.length).toBeGreaterThan(0);
     expect(

@@ -4,7 +4,7 @@
 // word) is drawn as steps: it held a value until the next, it never passed through the
 // values in between. uPlot is loaded on the first chart, so pages without charts don't
 // download it.
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { axisTime, formatNumber, formatTime } from '../lib/format.js';
@@ -58,8 +58,10 @@ export function SeriesChart({
 }) {
   const holder = useRef<HTMLDivElement>(null);
   const single = series.length === 1 ? series[0]! : null;
-  const { times, columns } = aligned(series);
-  const keys = unitKeys(series);
+  const { times, columns } = useMemo(() => aligned(series), [series]);
+  const keys = useMemo(() => unitKeys(series), [series]);
+  // A day at one value a minute is 1,440 rows per chart: build the table only when opened.
+  const [tableOpen, setTableOpen] = useState(false);
 
   useEffect(() => {
     const element = holder.current;
@@ -104,28 +106,30 @@ export function SeriesChart({
         <div ref={holder} class="chart-canvas" aria-hidden="true" />
       )}
       {times.length > 0 && (
-        <details class="chart-table">
+        <details class="chart-table" onToggle={(e) => setTableOpen(e.currentTarget.open)}>
           <summary>{t('chart.values', { count: times.length })}</summary>
-          <table>
-            <caption class="sr-only">{title}</caption>
-            {single && !single.state ? (
-              <SingleRows series={single} />
-            ) : (
-              <>
-                <Head cols={[t('col.time'), ...series.map((s) => s.label)]} />
-                <tbody>
-                  {times.map((time, i) => (
-                    <tr key={time}>
-                      <td>{formatTime(time)}</td>
-                      {columns.map((c, j) => (
-                        <td key={series[j]!.point}>{c[i] === null ? '—' : formatNumber(c[i]!)}</td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </>
-            )}
-          </table>
+          {tableOpen && (
+            <table>
+              <caption class="sr-only">{title}</caption>
+              {single && !single.state ? (
+                <SingleRows series={single} />
+              ) : (
+                <>
+                  <Head cols={[t('col.time'), ...series.map((s) => s.label)]} />
+                  <tbody>
+                    {times.map((time, i) => (
+                      <tr key={time}>
+                        <td>{formatTime(time)}</td>
+                        {columns.map((c, j) => (
+                          <td key={series[j]!.point}>{c[i] === null ? '—' : formatNumber(c[i]!)}</td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </>
+              )}
+            </table>
+          )}
         </details>
       )}
     </figure>
