@@ -2,6 +2,7 @@
 // checked against the type, sizes converted to registers, decimals derived from the scale.
 import type { HistoryPolicy } from '../domain/history-policy.js';
 import type { DataType, PointDef, ReadFunction } from '../domain/point.js';
+import { compileDescription } from './compile-description.js';
 import { compileHistory, pointHistory } from './compile-history.js';
 import type { YamlPath } from './errors.js';
 import type { PointYaml } from './schema/points.schema.js';
@@ -51,7 +52,9 @@ export function compilePoint(
     sink.add(at, `scale, offset and decimals do not apply to type ${type}`);
   }
   const decimals = p.decimals ?? defaultDecimals(type, scale, offset);
-  const { unit, description } = p;
+  const { unit } = p;
+  const description =
+    p.description === undefined ? undefined : compileDescription(p.description, [...at, 'description'], sink);
   const own = p.history === undefined ? null : compileHistory(p.history, [...at, 'history'], sink);
 
   const point: PointDef = {

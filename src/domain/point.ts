@@ -48,9 +48,18 @@ export interface PointDef {
   /** Round the scaled value to this many decimals (avoids 25.299999999). */
   readonly decimals?: number;
   readonly unit?: string;
-  readonly description?: string;
+  readonly description?: PointDescription;
   /** Which samples become raw history rows: the point's `history:`, else its profile's. */
   readonly history: HistoryPolicy;
+}
+
+/**
+ * What a point measures, in each UI language. A plain `description:` in points.yml fills
+ * both; `{ zh, en }` with one language given fills the other with it (something beats nothing).
+ */
+export interface PointDescription {
+  readonly en: string;
+  readonly zh: string;
 }
 
 export type Quality = 'good';

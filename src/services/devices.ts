@@ -3,9 +3,10 @@
 // latest values. Plain objects only; no session or channel object leaves this module.
 import { channelPoints } from '../channels/channel-points.js';
 import type { ChannelType } from '../domain/channels.js';
-import type { Sample } from '../domain/point.js';
+import type { PointDescription, Sample } from '../domain/point.js';
 import type { DeviceRow } from '../storage/index.js';
 import { matchDevice } from '../plan/device-match.js';
+import { pointKind, type PointKind } from './point-kind.js';
 import { onlineDeviceIds, onlineDevices, presenceOf, type Presence } from './presence.js';
 import { registryView, type RegistryView } from './registry-view.js';
 import type { Runtime } from './runtime.js';
@@ -62,7 +63,10 @@ export interface PointInfo {
   /** The register type; `mapped` for a value an MQTT, HTTP or OPC UA channel maps (slave, fn and address 0). */
   readonly type: string;
   readonly unit: string | null;
-  readonly description: string | null;
+  /** What it measures, per UI language. */
+  readonly description: PointDescription | null;
+  /** `state`: drawn as steps (see point-kind.ts). */
+  readonly kind: PointKind;
 }
 
 export interface SlaveState {
@@ -212,6 +216,7 @@ export class DevicesService {
         type: p.type,
         unit: p.unit ?? null,
         description: p.description ?? null,
+        kind: pointKind(p),
       }));
     }
     const byName = new Map<string, PointInfo>();
@@ -226,6 +231,7 @@ export class DevicesService {
             type: 'mapped',
             unit: p.unit ?? null,
             description: null,
+            kind: 'measure',
           });
       }
     }

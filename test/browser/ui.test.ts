@@ -25,6 +25,20 @@ async function onlineDtu(h: Harness, id: string, energy: number) {
   return sim;
 }
 
+/** The columns of a data export. */
+const DATA_COLUMNS = [
+  'time (UTC)',
+  'device',
+  'point',
+  'slave',
+  'address',
+  'value',
+  'text',
+  'raw',
+  'unit',
+  'description',
+];
+
 async function textOf(page: Page, selector: string): Promise<string> {
   return (await page.locator(selector).first().textContent()) ?? '';
 }
@@ -102,6 +116,8 @@ describe('browser UI', () => {
     await chart.locator('canvas').first().waitFor();
     expect(await textOf(page, 'figure.chart[data-point=energy] figcaption')).toBe('energy (kWh)');
     await chart.locator('summary').click();
+    // The table is built when opened.
+    await chart.locator('.chart-table tbody tr').first().waitFor();
     const cells = await chart.locator('.chart-table tbody tr td:nth-child(2)').allTextContents();
     expect(cells.length).toBeGreaterThan(0);
     expect(
@@ -175,7 +191,7 @@ describe('browser UI', () => {
     ]);
     expect(csvDownload.suggestedFilename()).toMatch(/^dtuhub-data-DTU-EXP-1-\d{8}T\d{6}\.csv$/);
     const rows = parseCsv(readFileSync((await csvDownload.path())!, 'utf8'));
-    expect(rows[0]).toEqual(['time (UTC)', 'device', 'point', 'slave', 'address', 'value', 'text', 'raw', 'unit']);
+    expect(rows[0]).toEqual(DATA_COLUMNS);
     expect(rows.length).toBeGreaterThan(121);
     for (const row of rows.slice(1))
       expect(row.slice(1, 6).concat(row[8]!)).toEqual(['DTU-EXP-1', 'energy', '1', '0', '1234', 'kWh']);
@@ -188,18 +204,7 @@ describe('browser UI', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile((await xlsxDownload.path())!);
     const sheet = workbook.worksheets[0]!;
-    expect(sheet.getRow(1).values).toEqual([
-      undefined,
-      'time (UTC)',
-      'device',
-      'point',
-      'slave',
-      'address',
-      'value',
-      'text',
-      'raw',
-      'unit',
-    ]);
+    expect(sheet.getRow(1).values).toEqual([undefined, ...DATA_COLUMNS]);
     expect(sheet.rowCount).toBeGreaterThan(121);
     const second = sheet.getRow(2);
     expect(second.getCell(1).value).toBeInstanceOf(Date);

@@ -231,7 +231,16 @@ const History = (description: string) =>
 
 const Point = Strict({
   name: Name({ description: 'Point name, unique in the profile.' }),
-  description: Type.Optional(Type.String({ description: 'Free text.' })),
+  description: Type.Optional(
+    Type.Unsafe<string | { zh?: string; en?: string }>({
+      type: ['string', 'object'],
+      minLength: 1,
+      properties: { zh: { type: 'string', minLength: 1 }, en: { type: 'string', minLength: 1 } },
+      additionalProperties: false,
+      'x-message': 'must be text or { zh: 中文, en: English }',
+      description: 'What the point measures: text, or { zh, en } per UI language.',
+    }),
+  ),
   unit: Type.Optional(Type.String({ description: 'Unit shown with values.' })),
   slave: Type.Optional(SlaveId({ description: "Slave; default: the profile's first slave." })),
   function: WholeEntry(Enum([1, 2, 3, 4] as const, { default: 3, description: 'Modbus read function.' })),

@@ -37,12 +37,13 @@ async function* mapPages<R>(pages: AsyncGenerator<R[]>, toCells: (row: R) => Cel
   for await (const page of pages) yield page.map(toCells);
 }
 
-/** `units`: point name → unit, for the data table. */
+/** `units`: point name → unit, `descriptions`: point name → description, for the data table. */
 export function exportSource(
   table: ExportTable,
   reader: HistoryReader,
   filters: ExportFilters,
   units: ReadonlyMap<string, string | null>,
+  descriptions: ReadonlyMap<string, string | null> = new Map(),
 ): ExportSource {
   switch (table) {
     case 'data':
@@ -57,6 +58,7 @@ export function exportSource(
           { header: 'text', width: 16, kind: 'text' },
           { header: 'raw', width: 18, kind: 'text' },
           { header: 'unit', width: 8, kind: 'text' },
+          { header: 'description', width: 16, kind: 'text' },
         ],
         pages: () =>
           mapPages(
@@ -65,7 +67,18 @@ export function exportSource(
               ...(filters.point !== undefined ? { point: filters.point } : {}),
               ...range(filters),
             }),
-            (r) => [r.ts, r.deviceId, r.point, r.slave, r.address, r.value, r.text, r.raw, units.get(r.point) ?? null],
+            (r) => [
+              r.ts,
+              r.deviceId,
+              r.point,
+              r.slave,
+              r.address,
+              r.value,
+              r.text,
+              r.raw,
+              units.get(r.point) ?? null,
+              descriptions.get(r.point) ?? null,
+            ],
           ),
       };
     case 'connections':

@@ -6,6 +6,7 @@ import type { RawPacketKind } from '../../storage/index.js';
 import { WebError } from '../errors.js';
 import { EXPORT_TABLES, exportSource, type ExportTable } from '../export/export-tables.js';
 import { clientGone } from '../history/client-gone.js';
+import { pointDescription, type ExportLang } from '../export/point-label.js';
 import { exportFileName, runExport, tableWriter, type ExportFormat } from '../export/run-export.js';
 import type { WebContext } from '../web-context.js';
 import { DEVICE_ID, EPOCH_MS, PACKET_KIND, POINT_NAME, querySchema } from './schemas.js';
@@ -17,6 +18,8 @@ interface ExportQuery {
   kind?: RawPacketKind;
   from?: number;
   to?: number;
+  /** Language of the point descriptions (the UI's). */
+  lang?: ExportLang;
 }
 
 /** Output buffered ahead of the client before reads pause. */
@@ -38,6 +41,7 @@ export function exportRoutes(ctx: WebContext) {
               kind: PACKET_KIND,
               from: EPOCH_MS,
               to: EPOCH_MS,
+              lang: { type: 'string', enum: ['en', 'zh'] },
             },
             ['format'],
           ),
@@ -45,7 +49,7 @@ export function exportRoutes(ctx: WebContext) {
       },
       async (request, reply) => {
         const { table } = request.params;
-        const { format, device, point, kind, from, to } = request.query;
+        const { format, device, point, kind, from, to, lang = 'en' } = request.query;
         if (table === 'data' && device === undefined)
           throw new WebError('BAD_REQUEST', 'device is required for a data export');
         if (point !== undefined && table !== 'data')
@@ -53,10 +57,13 @@ export function exportRoutes(ctx: WebContext) {
         if (kind !== undefined && table !== 'packets')
           throw new WebError('BAD_REQUEST', 'kind applies to the packets export only');
         let units = new Map<string, string | null>();
+        let descriptions = new Map<string, string | null>();
         if (table === 'data') {
           const known = await ctx.services.devices.get(device!);
           if (!known) throw new WebError('DEVICE_NOT_FOUND', `device ${device} is unknown`);
           units = ctx.services.devices.units(known.profile, known.registrationId);
+          const points = ctx.services.devices.points(known.profile, known.registrationId);
+          descriptions = new Map(points.map((p) => [p.name, pointDescription(p, lang)]));
         }
         const filters = {
           ...(device !== undefined ? { device } : {}),
@@ -66,7 +73,7 @@ export function exportRoutes(ctx: WebContext) {
           ...(to !== undefined ? { to } : {}),
           signal: clientGone(reply),
         };
-        const source = exportSource(table, ctx.services.history, filters, units);
+        const source = exportSource(table, ctx.services.history, filters, units, descriptions);
         const out = new PassThrough({ highWaterMark: OUTPUT_HIGH_WATER });
         // A client that goes away destroys the stream; the export notices at its next page.
         out.on('error', () => undefined);

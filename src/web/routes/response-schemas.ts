@@ -109,7 +109,10 @@ export const POINT_INFO = object({
   address: int,
   type: str,
   unit: nullable('string'),
-  description: nullable('string'),
+  /** What the point measures, per UI language (points.yml `description`). */
+  description: orNull(object({ en: str, zh: str })),
+  /** `state`: a bool, bit or unit-less integer status, drawn as steps. */
+  kind: Type.Union([Type.Literal('measure'), Type.Literal('state')]),
 });
 
 export const DEVICE_DETAIL = object({

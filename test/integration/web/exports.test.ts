@@ -93,7 +93,18 @@ describe('exports', () => {
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(bytes.subarray(3).toString('utf8'));
-    expect(rows[0]).toEqual(['time (UTC)', 'device', 'point', 'slave', 'address', 'value', 'text', 'raw', 'unit']);
+    expect(rows[0]).toEqual([
+      'time (UTC)',
+      'device',
+      'point',
+      'slave',
+      'address',
+      'value',
+      'text',
+      'raw',
+      'unit',
+      'description',
+    ]);
     const body = rows.slice(1);
     expect(body).toHaveLength(ROUNDS * 2);
     const keys = new Set(body.map((r) => `${r[0]}|${r[2]}`));
@@ -116,10 +127,21 @@ describe('exports', () => {
       '温度正常',
       '00ff',
       '',
+      'Status word',
     ]);
     const temp = body.find((r) => r[2] === 'temperature' && r[0] === '2026-01-01T00:00:07.000Z')!;
-    expect(temp.slice(5, 9)).toEqual(['0.7', '', '00ff', '°C']);
+    expect(temp.slice(5, 10)).toEqual(['0.7', '', '00ff', '°C', 'Temperature']);
     expect(body.find((r) => r[6] === `'-2+3`)).toBeDefined();
+  });
+
+  it('describe the points in the language the UI asks for', async () => {
+    const res = await download(`/api/export/data?format=csv&device=${q}&point=temperature&lang=zh`);
+    const rows = parseCsv(
+      Buffer.from(await res.arrayBuffer())
+        .subarray(3)
+        .toString('utf8'),
+    );
+    expect(rows[1]!.slice(8, 10)).toEqual(['°C', '温度']);
   });
 
   it('write a real XLSX with date cells, numbers, and formula-looking text as text', async () => {

@@ -87,8 +87,8 @@ describe('the shipped example config', () => {
     expect(points).toEqual([
       ['temperature', 2000, 'int16', 1, 0.1, 1, '°C'],
       ['humidity', 2010, 'float32', 2, 1, null, '%RH'],
-      ['pressure', 2020, 'int16', 1, 0.01, 2, null],
-      ['flow_rate', 2030, 'float32', 2, 1, null, null],
+      ['pressure', 2020, 'int16', 1, 0.01, 2, 'MPa'],
+      ['flow_rate', 2030, 'float32', 2, 1, null, 'm³/h'],
       ['status', 2040, 'int16', 1, 1, null, null],
       ['voltage', 2200, 'int16', 1, 0.1, 1, 'V'],
       ['current', 2202, 'int16', 1, 0.01, 2, 'A'],
@@ -97,6 +97,17 @@ describe('the shipped example config', () => {
     ]);
     for (const p of profile.points) {
       expect(p).toMatchObject({ slave: 1, fn: 3, order: 'ABCD', offset: 0 });
+    }
+  });
+
+  it('describes every point in Chinese and English', () => {
+    expect(profile.points.find((p) => p.name === 'temperature')?.description).toEqual({
+      zh: '温度',
+      en: 'Temperature',
+    });
+    for (const p of profile.points) {
+      expect(p.description?.zh, p.name).toMatch(/\p{Script=Han}/u);
+      expect(p.description?.en, p.name).toMatch(/^[A-Z][a-z ]+$/);
     }
   });
 

@@ -25,9 +25,14 @@ describe('UI formatting', () => {
     expect(formatTime(at)).toBe('2026-11-22 09:05:07');
     expect(formatTime(at, true)).toBe('2026-11-22 09:05:07.042');
     expect(formatTime(null)).toBe('—');
-    expect(toLocalInput(at)).toBe('2026-11-22T09:05');
+    expect(toLocalInput(at)).toBe('2026-11-22 09:05');
+    expect(fromLocalInput('2026-11-22 09:05')).toBe(new Date(2026, 10, 22, 9, 5).getTime());
     expect(fromLocalInput('2026-11-22T09:05')).toBe(new Date(2026, 10, 22, 9, 5).getTime());
+    expect(fromLocalInput('2026-11-22 21:30:15')).toBe(new Date(2026, 10, 22, 21, 30, 15).getTime());
     expect(fromLocalInput('')).toBeUndefined();
+    expect(fromLocalInput('2026-11-22 9:05 PM')).toBeUndefined();
+    expect(fromLocalInput('2026-11-22 24:00')).toBeUndefined();
+    expect(fromLocalInput('2026-02-31 10:00')).toBeUndefined();
   });
 
   it('labels chart axes by the span shown', () => {

@@ -1,6 +1,8 @@
-// The time range of charts and queries: a preset ("last hour") or a custom from/to.
+// The time range of charts and queries: a preset ending now ("last 24 hours") or a custom
+// from/to typed as 24-hour local times.
 import { fromLocalInput, toLocalInput } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
+import { DateTimeInput } from './date-time-input.js';
 
 export const RANGES = {
   '15m': 15 * 60_000,
@@ -9,6 +11,7 @@ export const RANGES = {
   '24h': 86_400_000,
   '7d': 7 * 86_400_000,
   '30d': 30 * 86_400_000,
+  '1y': 365 * 86_400_000,
 } as const;
 export type RangeKey = keyof typeof RANGES | 'custom';
 
@@ -21,6 +24,8 @@ export interface TimeRange {
 export function presetRange(key: keyof typeof RANGES, now = Date.now()): TimeRange {
   return { key, from: now - RANGES[key], to: now };
 }
+
+const rangeLabel = (key: keyof typeof RANGES) => (key === '1y' ? t('chart.lastYear') : t(`range.${key}`));
 
 export function RangePicker({
   value,
@@ -45,7 +50,7 @@ export function RangePicker({
         >
           {(Object.keys(RANGES) as (keyof typeof RANGES)[]).map((key) => (
             <option value={key} key={key}>
-              {t(`range.${key}`)}
+              {rangeLabel(key)}
             </option>
           ))}
           <option value="custom">{t('range.custom')}</option>
@@ -55,24 +60,18 @@ export function RangePicker({
         <>
           <div class="field">
             <label for={`${idPrefix}-from`}>{t('data.from')}</label>
-            <input
+            <DateTimeInput
               id={`${idPrefix}-from`}
-              type="datetime-local"
               value={toLocalInput(value.from)}
-              onChange={(e) =>
-                onChange({ ...value, from: fromLocalInput((e.currentTarget as HTMLInputElement).value) ?? value.from })
-              }
+              onChange={(text) => onChange({ ...value, from: fromLocalInput(text) ?? value.from })}
             />
           </div>
           <div class="field">
             <label for={`${idPrefix}-to`}>{t('data.to')}</label>
-            <input
+            <DateTimeInput
               id={`${idPrefix}-to`}
-              type="datetime-local"
               value={toLocalInput(value.to)}
-              onChange={(e) =>
-                onChange({ ...value, to: fromLocalInput((e.currentTarget as HTMLInputElement).value) ?? value.to })
-              }
+              onChange={(text) => onChange({ ...value, to: fromLocalInput(text) ?? value.to })}
             />
           </div>
         </>

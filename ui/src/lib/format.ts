@@ -17,17 +17,30 @@ export const isoTime = (ms: number) => new Date(ms).toISOString();
 /** The browser's time zone name, shown next to time columns. */
 export const timeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-/** Value for <input type="datetime-local"> in the browser's time zone. */
+/**
+ * "2026-11-22 09:05" in the browser's time zone, for the 24-hour date/time text inputs
+ * (a native datetime-local shows AM/PM whenever the browser's own locale is en-US, even
+ * on the Chinese page).
+ */
 export function toLocalInput(ms: number): string {
   const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-/** Epoch ms from <input type="datetime-local"> (local time), or undefined when empty. */
+/** What the date/time inputs accept: date, space or T, 24-hour time, optional seconds. */
+export const LOCAL_INPUT_PATTERN = String.raw`\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(:\d{2})?`;
+
+/** Epoch ms from a date/time input (local time); undefined when empty or not a real time. */
 export function fromLocalInput(value: string): number | undefined {
-  if (!value) return undefined;
-  const ms = new Date(value).getTime();
-  return Number.isFinite(ms) ? ms : undefined;
+  const m = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*$/.exec(value);
+  if (!m) return undefined;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = m
+    .slice(1)
+    .map((part) => (part === undefined ? 0 : Number(part)));
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const d = new Date(year, month - 1, day, hour, minute, second);
+  // 2026-02-31 would roll over into March: refuse it rather than guess.
+  return d.getDate() === day ? d.getTime() : undefined;
 }
 
 export function formatNumber(value: number, maxDecimals = 3): string {

@@ -4,11 +4,13 @@
 import { useState } from 'preact/hooks';
 import { apiUrl, deviceIdPath, get, type Query } from '../lib/api.js';
 import { formatValue, fromLocalInput, timeZone, toLocalInput } from '../lib/format.js';
-import { t, tMaybe } from '../lib/i18n.js';
+import { getLang, t, tMaybe } from '../lib/i18n.js';
+import { pointOption, pointTitle } from '../lib/point-label.js';
 import { useLocation } from '../lib/router.js';
-import type { ConnectionRow, DeviceDetail, DeviceList, PacketRow, Sample } from '../lib/types.js';
+import type { ConnectionRow, DeviceDetail, DeviceList, PacketRow, PointInfo, Sample } from '../lib/types.js';
 import { useLoad } from '../lib/use-load.js';
 import { ErrorNote, Head, TableWrap, Time } from '../components/bits.js';
+import { DateTimeInput } from '../components/date-time-input.js';
 import { ConnectionTable } from './dashboard.js';
 import { PacketTable } from './packet-table.js';
 
@@ -95,7 +97,12 @@ export function DataBrowserPage({ only }: { only?: TableName }) {
   const units = new Map((detail.data?.points ?? []).map((p) => [p.name, p.unit]));
   const needDevice = form.table === 'data' && !form.device;
   const exportHref = (format: 'csv' | 'xlsx') =>
-    apiUrl(`/api/export/${form.table}`, { format, ...filterQuery(form), device: form.device || undefined });
+    apiUrl(`/api/export/${form.table}`, {
+      format,
+      ...filterQuery(form),
+      device: form.device || undefined,
+      lang: form.table === 'data' ? getLang() : undefined,
+    });
   const title = only === 'connections' ? t('connections.title') : t('data.title');
 
   return (
@@ -151,7 +158,7 @@ export function DataBrowserPage({ only }: { only?: TableName }) {
                 <option value="">{t('data.anyPoint')}</option>
                 {(detail.data?.points ?? []).map((p) => (
                   <option value={p.name} key={p.name}>
-                    {p.unit ? `${p.name} (${p.unit})` : p.name}
+                    {pointOption(p, getLang())}
                   </option>
                 ))}
               </select>
@@ -175,21 +182,11 @@ export function DataBrowserPage({ only }: { only?: TableName }) {
         )}
         <div class="field">
           <label for="data-from">{t('data.from')}</label>
-          <input
-            id="data-from"
-            type="datetime-local"
-            value={form.from}
-            onChange={(e) => set('from', e.currentTarget.value)}
-          />
+          <DateTimeInput id="data-from" value={form.from} onChange={(text) => set('from', text)} />
         </div>
         <div class="field">
           <label for="data-to">{t('data.to')}</label>
-          <input
-            id="data-to"
-            type="datetime-local"
-            value={form.to}
-            onChange={(e) => set('to', e.currentTarget.value)}
-          />
+          <DateTimeInput id="data-to" value={form.to} onChange={(text) => set('to', text)} />
         </div>
         <div class="field">
           <label for="data-limit">{t('data.limit')}</label>
@@ -231,7 +228,7 @@ export function DataBrowserPage({ only }: { only?: TableName }) {
           <p class="muted" aria-live="polite">
             {t('data.rows', { count: all.reduce((n, p) => n + p.rows.items.length, 0) })}
           </p>
-          <ResultTable pages={all} units={units} />
+          <ResultTable pages={all} units={units} points={detail.data?.points ?? []} />
           {last?.more && (
             <button
               type="button"
@@ -252,7 +249,16 @@ export function DataBrowserPage({ only }: { only?: TableName }) {
   );
 }
 
-function ResultTable({ pages, units }: { pages: Page[]; units: Map<string, string | null> }) {
+function ResultTable({
+  pages,
+  units,
+  points,
+}: {
+  pages: Page[];
+  units: Map<string, string | null>;
+  points: PointInfo[];
+}) {
+  const byName = new Map(points.map((p) => [p.name, p]));
   const kind = pages[0]!.rows.table;
   if (kind === 'connections') return <ConnectionTable rows={pages.flatMap((p) => p.rows.items as ConnectionRow[])} />;
   if (kind === 'packets') return <PacketTable rows={pages.flatMap((p) => p.rows.items as PacketRow[])} />;
@@ -268,7 +274,7 @@ function ResultTable({ pages, units }: { pages: Page[]; units: Map<string, strin
               <td>
                 <Time at={s.ts} ms />
               </td>
-              <td>{s.point}</td>
+              <td title={s.point}>{pointTitle(byName.get(s.point), s.point, getLang())}</td>
               <td class="value">{formatValue(s.value, s.text, units.get(s.point))}</td>
               <td>{s.slave}</td>
               <td>{s.address}</td>

@@ -3,8 +3,9 @@
 import { useState } from 'preact/hooks';
 import { ApiError, deviceIdPath, get } from '../lib/api.js';
 import { formatDuration, formatValue } from '../lib/format.js';
-import { getLang, t } from '../lib/i18n.js';
+import { getLang, t, type Lang } from '../lib/i18n.js';
 import { useLiveTopic } from '../lib/live.js';
+import { pointTitle } from '../lib/point-label.js';
 import type { ConnectionRow, DeviceDetail, LiveFrame, Me, PacketRow, Sample, TimeNext } from '../lib/types.js';
 import { useInterval, useLoad } from '../lib/use-load.js';
 import { ErrorNote, Head, Section, StatusBadge, TableWrap, Time } from '../components/bits.js';
@@ -74,6 +75,7 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
   }
   const device = detail.data;
   const units = new Map((device?.points ?? []).map((p) => [p.name, p.unit]));
+  const byName = new Map((device?.points ?? []).map((p) => [p.name, p]));
   const lang = getLang();
 
   return (
@@ -136,7 +138,9 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
               <tbody>
                 {[...values.values()].map((s) => (
                   <tr key={s.point} data-point={s.point}>
-                    <th scope="row">{s.point}</th>
+                    <th scope="row">
+                      <PointName point={byName.get(s.point)} name={s.point} lang={lang} />
+                    </th>
                     <td class="value" data-testid={`value-${s.point}`}>
                       {formatValue(s.value, s.text, units.get(s.point))}
                     </td>
@@ -247,6 +251,26 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
           <PacketTable rows={packets.data?.items ?? []} showDevice={false} />
         )}
       </Section>
+    </>
+  );
+}
+
+/** 温度 with the point's name below it when they differ (rules and exports use the name). */
+function PointName({
+  point,
+  name,
+  lang,
+}: {
+  point: DeviceDetail['points'][number] | undefined;
+  name: string;
+  lang: Lang;
+}) {
+  const title = pointTitle(point, name, lang);
+  return title === name ? (
+    <>{name}</>
+  ) : (
+    <>
+      <span class="point-title">{title}</span> <span class="muted small point-name">{name}</span>
     </>
   );
 }
