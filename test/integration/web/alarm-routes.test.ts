@@ -4,6 +4,7 @@
 // audit log, the value returning clears it (closed: off the open list), open alarms survive
 // a restart, and an offline alarm clears when the device comes back online.
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { gatewayTests, waitFor, type Harness } from '../../helpers/app-harness.js';
 import { alarmRows } from '../../helpers/alarm-rows.js';
 import { callers, webOf, type Caller } from '../../helpers/web.js';
@@ -147,5 +148,46 @@ describe('alarms API', () => {
     expect((await operator.get('/api/alarms?state=burning')).status).toBe(400);
     expect((await operator.get('/api/alarms?severity=critical,fatal')).status).toBe(400);
     expect((await operator.post('/api/alarms/acknowledge', { ids: [] })).status).toBe(400);
+  });
+});
+
+describe('alarms on the live feed', () => {
+  it('tells device and fleet viewers when an alarm is raised and acknowledged, without the alarm itself', async () => {
+    const h = await boot({ points: levelProfile, rules: RULES });
+    const who = await callers(h);
+    const frames: { type: string; topic?: string; deviceId?: string | null }[] = [];
+    const ws = new WebSocket(`${h.webUrl().replace('http', 'ws')}/api/live?subscribe=fleet,device:LVL-L`, {
+      headers: { authorization: who.viewer.bearer },
+    });
+    ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as (typeof frames)[number]));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    try {
+      const counter = sampleCounter(h.app, 'level');
+      const sim = dtu(h, 'dtu', { id: 'LVL-L' }, LEVEL_PROFILE);
+      sim.setRegisters(1, 3, 0, [10]);
+      await sim.start();
+      await serve(sim, counter, 'LVL-L', 10);
+      expect(frames.filter((f) => f.type === 'alarms')).toEqual([]);
+      await serve(sim, counter, 'LVL-L', 35);
+      const alarms = () => frames.filter((f) => f.type === 'alarms');
+      await waitFor(() => alarms().some((f) => f.topic === 'fleet'), 5000, 'the fleet alarms frame');
+      expect(alarms()).toContainEqual({
+        type: 'alarms',
+        topic: 'device:LVL-L',
+        deviceId: 'LVL-L',
+        at: expect.any(Number),
+      });
+      expect(alarms()).toContainEqual({ type: 'alarms', topic: 'fleet', deviceId: null, at: expect.any(Number) });
+      const before = alarms().length;
+      const [open] = h.app.alarms.open();
+      await api(h, who.operator).post('/api/alarms/acknowledge', { ids: [open!.id] });
+      await waitFor(() => alarms().length >= before + 2, 5000, 'frames for the acknowledgement');
+      counter.stop();
+    } finally {
+      ws.close();
+    }
   });
 });
