@@ -11,6 +11,7 @@ import type { DtuhubConfig } from './domain/config.js';
 import type { GatewayEvents } from './domain/events.js';
 import { noRules } from './domain/rules.js';
 import { EventFramework, type EventFrameworkOptions } from './events/event-framework.js';
+import type { AlarmBook } from './events/alarms/alarm-book.js';
 import { makeEvent } from './events/event.js';
 import type { EventsAccess, WebhooksAccess } from './events/framework-access.js';
 import { DeviceNotOnlineError, Gateway, type WriteCommand } from './gateway/gateway.js';
@@ -176,6 +177,11 @@ export class DtuhubApp implements ReloadTarget {
   /** Stored events and rules with their counters (docs/EVENTS.md). */
   get events(): EventsAccess {
     return this.startedFramework().events;
+  }
+
+  /** Open alarms, the stored list, acknowledgements (docs/EVENTS.md, "Alarms"). */
+  get alarms(): AlarmBook {
+    return this.startedFramework().alarms;
   }
 
   /** Webhook endpoints, the delivery log, dead letters, retry() and test() (docs/EVENTS.md). */

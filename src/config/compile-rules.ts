@@ -7,6 +7,7 @@ import type { PointsConfig } from '../domain/config.js';
 import {
   EVENT_TYPES,
   type CompareOp,
+  type Severity,
   type Condition,
   type DeviceFilter,
   type EventType,
@@ -150,6 +151,9 @@ function compileRule(m: RawMap, at: YamlPath, refs: References, sink: IssueSink)
   return {
     name,
     description: m['description'] as string,
+    severity: m['severity'] as Severity,
+    // Point rules watch a process value: an alarm by default. Event rules mostly report.
+    alarm: bool(m, 'alarm') ?? source.kind === 'point',
     source,
     devices,
     cooldownMs: ms(m['cooldown'] as DurationText),
@@ -177,7 +181,7 @@ function compileSource(
     return null;
   }
   if (hasOn) {
-    for (const key of ['when', 'hysteresis', 'for', 'recovery'] as const) {
+    for (const key of ['when', 'hysteresis', 'for', 'recovery', 'clearFor'] as const) {
       if (sink.writtenValue([...at, key])) sink.add([...at, key], 'only applies to a rule on a point');
     }
     const list = Array.isArray(m['on']) ? m['on'] : [m['on']];
@@ -206,6 +210,8 @@ function compileSource(
     sink.add([...at, 'for'], 'does not apply to noDataFor (its duration is the condition)');
   if (written('recovery') && condition.kind === 'change')
     sink.add([...at, 'recovery'], 'does not apply to changeBy (it has no state to recover from)');
+  if (written('clearFor') && (condition.kind === 'change' || condition.kind === 'noData'))
+    sink.add([...at, 'clearFor'], 'only applies to comparisons, between, outside and bits');
   return {
     kind: 'point',
     point,
@@ -213,6 +219,7 @@ function compileSource(
     hysteresis: m['hysteresis'] as number,
     forMs: ms(m['for'] as DurationText),
     recovery: condition.kind === 'change' ? false : (m['recovery'] as boolean),
+    clearForMs: condition.kind === 'change' || condition.kind === 'noData' ? 0 : ms(m['clearFor'] as DurationText),
   };
 }
 

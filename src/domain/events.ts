@@ -18,6 +18,8 @@ export interface GatewayEvents {
   'device.registered': { deviceId: string; profile: string; name: string | null; remote: Remote; at: number };
   /** points.yml was reloaded and gave an online device another name or profile (or changed its profile). */
   'device.reconfigured': { deviceId: string; profile: string; name: string | null; remote: Remote; at: number };
+  /** An alarm was raised, re-fired, cleared or acknowledged (docs/EVENTS.md, "Alarms"); null: no device. */
+  'alarm.changed': { deviceId: string | null; at: number };
   /** The device registry's entry of a device changed (renamed, moved, disabled…) from the API or an import. */
   'device.edited': { deviceId: string; at: number };
   'device.rejected': { deviceId: string | null; remote: Remote; at: number; reason: string };

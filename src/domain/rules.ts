@@ -85,6 +85,8 @@ export type RuleSource =
       readonly forMs: number;
       /** Raise rule.recovered when the condition clears. */
       readonly recovery: boolean;
+      /** The condition must stay clear this long (sample time) before the rule recovers. */
+      readonly clearForMs: number;
     };
 
 export type RuleAction =
@@ -99,9 +101,17 @@ export type RuleAction =
       readonly payload: unknown;
     };
 
+/** Alarm severities, most urgent first (docs/EVENTS.md, "Alarms"). */
+export const SEVERITIES = ['critical', 'major', 'minor', 'warning', 'info'] as const;
+
+export type Severity = (typeof SEVERITIES)[number];
+
 export interface RuleDef {
   readonly name: string;
   readonly description: string;
+  readonly severity: Severity;
+  /** A firing raises an alarm (kept in the database until cleared and acknowledged). */
+  readonly alarm: boolean;
   readonly source: RuleSource;
   readonly devices: DeviceFilter;
   /** After a firing, the same rule and device stay quiet this long. */

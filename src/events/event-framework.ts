@@ -11,13 +11,16 @@ import type { GatewayEvents } from '../domain/events.js';
 import type { MqttBroker, RuleDef, RulesConfig } from '../domain/rules.js';
 import type { Logger } from '../log.js';
 import {
+  alarmStoreFor,
   deliveryStoreFor,
+  type AlarmStore,
   type DeliveryStore,
   type HistoryReader,
   type HistoryWriter,
   type StoreHealth,
 } from '../storage/index.js';
 import { ActionRunner } from './actions/run-actions.js';
+import { AlarmBook } from './alarms/alarm-book.js';
 import { MqttPublisher } from './actions/mqtt-publisher.js';
 import { DeliveryQueue } from './delivery/delivery-queue.js';
 import { sendWebhook, type Sender } from './delivery/webhook-sender.js';
@@ -38,6 +41,8 @@ export interface EventFrameworkOptions {
   readonly send?: Sender;
   /** Replaces the store built from `storage` (tests). */
   readonly deliveryStore?: DeliveryStore;
+  /** Replaces the alarm store built from `storage` (tests). */
+  readonly alarmStore?: AlarmStore;
 }
 
 /** Names of the parts of rules.yml a reload changed (added, changed or removed). */
@@ -59,6 +64,8 @@ export class EventFramework {
   readonly engine: RuleEngine;
   readonly events: EventsAccess;
   readonly webhooks: WebhooksAccess;
+  /** Open alarms and their lifecycle (docs/EVENTS.md, "Alarms"). */
+  readonly alarms: AlarmBook;
   private readonly queue: DeliveryQueue;
   private readonly store: DeliveryStore;
   private readonly mqtt: MqttPublisher;
@@ -87,6 +94,11 @@ export class EventFramework {
     this.engine = new RuleEngine(rules, (event, rule) => this.fired(event, rule));
     this.events = new EventsAccess(rules, () => history.reader, this.engine);
     this.webhooks = new WebhooksAccess(rules, this.store, this.queue, send);
+    this.alarms = new AlarmBook(
+      options.alarmStore ?? alarmStoreFor(storage),
+      log.child({ part: 'alarms' }),
+      (deviceId) => bus.emit('alarm.changed', { deviceId, at: Date.now() }),
+    );
     this.healthWatch = new StoreHealthWatch(
       () => history.health(),
       (event) => this.raise(event),
@@ -96,6 +108,7 @@ export class EventFramework {
   async start(): Promise<void> {
     await this.loadKnownDevices();
     await this.store.start();
+    await this.alarms.start();
     await this.queue.start();
     this.mqtt.start();
     this.engine.start();
@@ -138,6 +151,7 @@ export class EventFramework {
   applyRules(rules: RulesConfig, changed: RulesChanged): void {
     this.rules = rules;
     this.engine.apply(rules, changed.rules);
+    this.alarms.rulesChanged(rules.rules, changed.rules);
     this.queue.reconfigure(rules.webhooks, changed.webhooks);
     this.mqtt.apply(brokersInUse(rules), changed.brokers);
     this.events.use(rules);
@@ -152,6 +166,7 @@ export class EventFramework {
     this.healthWatch.stop();
     this.engine.stop();
     await this.queue.stop();
+    await this.alarms.stop();
     await this.mqtt.stop();
     await this.store.close();
   }
@@ -186,11 +201,13 @@ export class EventFramework {
   raise(event: DtuEvent): void {
     this.record(event);
     this.engine.onEvent(event);
+    this.alarms.onEvent(event);
   }
 
   private fired(event: DtuEvent, rule: RuleDef): void {
     // Rule events are new events (stored); events a rule matched are stored already.
     if (event.type === 'rule.fired' || event.type === 'rule.recovered') this.record(event);
+    this.alarms.onRuleOutput(event, rule);
     this.actions.run(event, rule);
   }
 

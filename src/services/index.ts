@@ -52,3 +52,12 @@ export { createServices, type Services } from './services.js';
 export type { Counters, RuntimeStatus, StatusService } from './status.js';
 export type { ProcessUsage, Rates, StatusSampler, TodayCounts } from './status-sampler.js';
 export type { WriteCommand, WriteOutcome, WritesService } from './writes.js';
+export type {
+  AckOutcome,
+  AlarmPage,
+  AlarmQuery,
+  AlarmRecord,
+  AlarmsService,
+  AlarmState,
+  AlarmSummary,
+} from './alarms.js';

@@ -5,7 +5,13 @@ import type { GatewayEvents } from '../domain/events.js';
 
 export type FeedEvents = Pick<
   GatewayEvents,
-  'data' | 'poll.failed' | 'device.registered' | 'device.reconfigured' | 'device.edited' | 'device.offline'
+  | 'data'
+  | 'poll.failed'
+  | 'device.registered'
+  | 'device.reconfigured'
+  | 'device.edited'
+  | 'device.offline'
+  | 'alarm.changed'
 >;
 
 export class LiveFeed {

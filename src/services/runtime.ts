@@ -5,6 +5,7 @@ import type { ChannelManager } from '../channels/channel-manager.js';
 import type { ConfigReloading } from '../domain/config-reload.js';
 import type { DtuhubConfig } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
+import type { AlarmBook } from '../events/alarms/alarm-book.js';
 import type { EventsAccess, WebhooksAccess } from '../events/framework-access.js';
 import type { Gateway, WriteCommand } from '../gateway/gateway.js';
 import type { TransactionOutcome } from '../link/index.js';
@@ -25,6 +26,8 @@ export interface Runtime {
   readonly reader: HistoryReader;
   readonly events: EventsAccess;
   readonly webhooks: WebhooksAccess;
+  /** Open alarms, the stored list, acknowledgements. */
+  readonly alarms: AlarmBook;
   storeHealth(): StoreHealth;
   /** Throws DeviceNotOnlineError when nothing that can write reaches the device. */
   write(deviceId: string, command: WriteCommand): Promise<TransactionOutcome>;

@@ -3,6 +3,7 @@
 import type { ConfigReloading } from '../domain/config-reload.js';
 import type { DtuhubConfig } from '../domain/config.js';
 import type { HistoryReader } from '../storage/index.js';
+import { alarmsService, type AlarmsService } from './alarms.js';
 import { ChannelsService } from './channels.js';
 import { ConfigEditor } from './config-edit/config-editor.js';
 import { DevicesService } from './devices.js';
@@ -36,6 +37,8 @@ export interface Services {
   readonly webhooks: WebhooksService;
   /** Editing points.yml and rules.yml: check, save, versions, test reads. */
   readonly configEditor: ConfigEditor;
+  /** The alarm list, summary counts and acknowledgements. */
+  readonly alarms: AlarmsService;
 }
 
 export function createServices(rt: Runtime): Services {
@@ -59,5 +62,6 @@ export function createServices(rt: Runtime): Services {
     events: eventsService(rt),
     webhooks: webhooksService(rt),
     configEditor: new ConfigEditor(rt),
+    alarms: alarmsService(rt),
   };
 }

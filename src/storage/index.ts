@@ -100,3 +100,16 @@ export { FleetRegistry } from './registry/fleet-registry.js';
 export { registryStoreFor } from './registry/open-registry-store.js';
 export { MysqlRegistryStore } from './registry/mysql-registry-store.js';
 export { SqliteRegistryStore } from './registry/sqlite-registry-store.js';
+
+// Alarms (migration 011): raised by alarm rules, kept until cleared and acknowledged.
+export {
+  MAX_ALARM_LIMIT,
+  type AlarmPage,
+  type AlarmQuery,
+  type AlarmRecord,
+  type AlarmState,
+  type AlarmStore,
+} from './alarms/alarm-store.js';
+export { alarmStoreFor } from './alarms/open-alarm-store.js';
+export { MysqlAlarmStore } from './alarms/mysql-alarm-store.js';
+export { SqliteAlarmStore } from './alarms/sqlite-alarm-store.js';

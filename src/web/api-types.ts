@@ -12,6 +12,7 @@ import type {
   TEST_READ_RESULT,
   VERSION_DETAIL,
 } from './routes/config-edit-schemas.js';
+import type { ACK_RESULT, ALARM, ALARM_PAGE, ALARM_SUMMARY } from './routes/alarm-schemas.js';
 import type { RELOAD_OUTCOME, RELOAD_STATE } from './routes/config-reload-schemas.js';
 import type { DELIVERY, ENDPOINT, EVENT_ROW, QUEUE_STATS, RULE_VIEW, TEST_RESULT } from './routes/event-schemas.js';
 import type {
@@ -89,3 +90,9 @@ export type Served<T> = T extends (infer U)[]
   : T extends object
     ? { readonly [K in keyof T]: Served<T[K]> }
     : T;
+
+// Alarms (docs/EVENTS.md, "Alarms").
+export type Alarm = Static<typeof ALARM>;
+export type AlarmPage = Static<typeof ALARM_PAGE>;
+export type AlarmSummary = Static<typeof ALARM_SUMMARY>;
+export type AckResult = Static<typeof ACK_RESULT>;

@@ -11,6 +11,7 @@ import { ERROR_RESPONSE } from './routes/response-schemas.js';
 import { channelRoutes } from './routes/channel-routes.js';
 import { configEditRoutes } from './routes/config-edit-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
+import { alarmRoutes } from './routes/alarm-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { exportRoutes } from './routes/export-routes.js';
 import { registryRoutes } from './routes/registry-routes.js';
@@ -89,6 +90,7 @@ export async function buildFastify(
     configEditRoutes,
     liveRoutes,
     configReloadRoutes,
+    alarmRoutes,
   ]) {
     await fastify.register(routes(ctx));
   }

@@ -1,5 +1,6 @@
 // The tables the latest schema has (both dialects), for the migration tests.
 export const SCHEMA_TABLES = [
+  'alarms',
   'applied_batches',
   'config_versions',
   'connection_history',

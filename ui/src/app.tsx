@@ -8,6 +8,7 @@ import { navigate, useLocation } from './lib/router.js';
 import type { Me } from './lib/types.js';
 import { LanguageSwitch } from './components/language-switch.js';
 import { ReloadNotice } from './components/reload-notice.js';
+import { AlarmsPage } from './pages/alarms.js';
 import { ChannelsPage } from './pages/channels.js';
 import { ConfigPage } from './pages/config.js';
 import { DashboardPage } from './pages/dashboard.js';
@@ -56,6 +57,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
     ['/data', t('nav.data'), path === '/data'],
     ['/connections', t('nav.connections'), path === '/connections'],
     ['/channels', t('nav.channels'), path === '/channels'],
+    ['/alarms', t('alarms.nav'), path === '/alarms'],
     ['/events', t('nav.events'), path === '/events'],
     ['/rules', t('nav.rules'), path === '/rules'],
     ['/webhooks', t('nav.webhooks'), path === '/webhooks'],
@@ -131,6 +133,7 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (path === '/data') return <DataBrowserPage key="data" />;
   if (path === '/connections') return <DataBrowserPage key="connections" only="connections" />;
   if (path === '/channels') return <ChannelsPage me={me} />;
+  if (path === '/alarms') return <AlarmsPage me={me} />;
   if (path === '/events') return <EventsPage />;
   if (path === '/rules') return <RulesPage />;
   if (path === '/webhooks') return <WebhooksPage me={me} />;

@@ -131,6 +131,18 @@ const rule = strictObject(
     },
     for: { ...DURATION, default: 0, description: 'Point rules: how long the condition must hold before firing.' },
     recovery: { type: 'boolean', default: true, description: 'Point rules: raise rule.recovered when it clears.' },
+    clearFor: {
+      ...DURATION,
+      default: 0,
+      description: 'Point rules: how long the condition must stay clear before recovering.',
+    },
+    severity: {
+      enum: ['critical', 'major', 'minor', 'warning', 'info'],
+      default: 'warning',
+      description: 'The alarm severity.',
+    },
+    // No default here: it depends on the kind of rule (compile-rules.ts).
+    alarm: { type: 'boolean', description: 'A firing raises an alarm; default true on a point, false on events.' },
     devices: {
       ...strictObject({
         ids: { type: 'array', items: { type: ['string', 'integer'] }, minItems: 1 },

@@ -15,6 +15,8 @@ export class PointRuleState {
   active = false;
   /** Sample time since which the condition has held while not yet active (for `for:`). */
   pendingSince = Number.NaN;
+  /** Sample time since which the condition has been clear while still active (for `clearFor:`). */
+  clearSince = Number.NaN;
   /** changeBy: the value last reported (the first value seen, then each firing's value). */
   reference = Number.NaN;
   /** Value that fired (or, for changeBy, the reference before it). */
@@ -55,8 +57,17 @@ export class PointRuleState {
         break;
     }
     if (this.active) {
-      if (stays(c, value, s.hysteresis)) return NOTHING;
+      if (stays(c, value, s.hysteresis)) {
+        this.clearSince = Number.NaN;
+        return NOTHING;
+      }
+      // A bit has no deadband: a hold time is what keeps a chattering input from flapping.
+      if (s.clearForMs > 0) {
+        if (Number.isNaN(this.clearSince)) this.clearSince = ts;
+        if (ts - this.clearSince < s.clearForMs) return NOTHING;
+      }
       this.active = false;
+      this.clearSince = Number.NaN;
       this.pendingSince = Number.NaN;
       return RECOVER;
     }

@@ -43,6 +43,8 @@ export type ServerFrame =
       at: number;
     }
   | { type: 'status'; topic: typeof FLEET; status: unknown; at: number }
+  /** Alarms changed (of this device, or of the fleet): fetch /api/alarms/open again. */
+  | { type: 'alarms'; topic: string; deviceId: string | null; at: number }
   | { type: 'keepalive'; at: number }
   | { type: 'pong'; at: number }
   | { type: 'unsubscribed'; topic: string; at: number }

@@ -16,6 +16,8 @@ import { SliceQueue } from './slice-queue.js';
 import { UnreachableTracker } from './unreachable-tracker.js';
 
 const STATUS_EVERY_MS = 5000;
+/** Alarm changes reach fleet viewers at most this often: a thousand DTUs dropping at once is one frame. */
+const ALARM_FRAME_EVERY_MS = 500;
 /** Snapshot work per turn of the event loop: polls and HTTP get the loop in between. */
 const SLICE_MS = 4;
 /** Queued snapshot jobs beyond which new subscriptions are refused as busy. */
@@ -31,6 +33,7 @@ export class LiveHub {
   private readonly userBudgets: UserBudgets;
   private readonly unsubscribers: (() => void)[] = [];
   private timers: NodeJS.Timeout[] = [];
+  private alarmFrame: NodeJS.Timeout | null = null;
 
   constructor(
     devices: DevicesService,
@@ -95,6 +98,7 @@ export class LiveHub {
         this.subscriptions.fleetChanged(e.deviceId);
         this.deviceEvent(e.deviceId, 'offline', e.reason, e.at);
       }),
+      feed.on('alarm.changed', (e) => this.alarmsChanged(e.deviceId, e.at)),
     );
     const keepAliveTick = Math.max(50, Math.min(1000, Math.floor(this.config.keepAliveMs / 3)));
     this.timers = [
@@ -108,6 +112,8 @@ export class LiveHub {
     for (const off of this.unsubscribers.splice(0)) off();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    if (this.alarmFrame !== null) clearTimeout(this.alarmFrame);
+    this.alarmFrame = null;
     this.work.stop();
     for (const viewer of [...this.viewers]) viewer.close(CLOSE_SHUTDOWN, 'server stopping');
     this.viewers.clear();
@@ -177,6 +183,20 @@ export class LiveHub {
     const topic = deviceTopic(deviceId);
     this.publish(topic, { type: 'device', topic, deviceId, event, reason, at });
     this.publish(FLEET, { type: 'device', topic: FLEET, deviceId, event, reason, at });
+  }
+
+  /** A small notice, not the alarms: a viewer fetches the open alarms (kept in memory) when told. */
+  private alarmsChanged(deviceId: string | null, at: number): void {
+    if (deviceId !== null) {
+      const topic = deviceTopic(deviceId);
+      this.publish(topic, { type: 'alarms', topic, deviceId, at });
+    }
+    if (this.alarmFrame !== null) return;
+    this.alarmFrame = setTimeout(() => {
+      this.alarmFrame = null;
+      this.publish(FLEET, { type: 'alarms', topic: FLEET, deviceId: null, at: Date.now() });
+    }, ALARM_FRAME_EVERY_MS);
+    this.alarmFrame.unref();
   }
 
   private reachability(

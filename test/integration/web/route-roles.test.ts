@@ -116,6 +116,16 @@ const ROUTES: RouteCase[] = [
     ok: 200,
   },
   { method: 'POST', url: '/api/webhooks/ops/test', role: 'operator', ok: 200 },
+  { method: 'GET', url: '/api/alarms', role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/alarms/open', role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/alarms/summary', role: 'viewer', ok: 200 },
+  {
+    method: 'POST',
+    url: '/api/alarms/acknowledge',
+    role: 'operator',
+    body: () => ({ ids: ['no-such-alarm'], comment: 'roles test' }),
+    ok: 200,
+  },
   { method: 'GET', url: '/api/config/files/points.yml', route: '/api/config/files/:file', role: 'admin', ok: 200 },
   {
     method: 'POST',

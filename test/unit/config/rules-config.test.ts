@@ -174,3 +174,62 @@ rules:
     ]);
   });
 });
+
+describe('rules.yml alarms', () => {
+  it('gives rules a severity (default warning) and an alarm flag (point rules on, event rules off)', () => {
+    const rules = load(`version: 1
+rules:
+  - name: up-down
+    on: [device.online, device.offline]
+    actions: [{ log: info }]
+  - name: down-alarm
+    on: device.offline
+    alarm: true
+    severity: critical
+    actions: [{ log: info }]
+  - name: hot
+    point: temperature
+    when: { ">": 30 }
+    actions: [{ log: info }]
+  - name: hot-note
+    point: temperature
+    when: { bitSet: 0 }
+    clearFor: 30s
+    alarm: false
+    severity: info
+    actions: [{ log: info }]
+`).rules!.rules;
+    expect(rules.map((r) => [r.name, r.severity, r.alarm])).toEqual([
+      ['up-down', 'warning', false],
+      ['down-alarm', 'critical', true],
+      ['hot', 'warning', true],
+      ['hot-note', 'info', false],
+    ]);
+    expect(rules[2]!.source).toMatchObject({ clearForMs: 0 });
+    expect(rules[3]!.source).toMatchObject({ clearForMs: 30_000 });
+  });
+
+  it('reports an unknown severity and a hold time where it does not apply, with line and column', () => {
+    expect(
+      issues(`version: 1
+rules:
+  - name: a
+    on: device.offline
+    clearFor: 10s
+    severity: fatal
+    actions: [{ log: info }]
+  - name: b
+    point: temperature
+    when: { changeBy: 2 }
+    clearFor: 10s
+    alarm: maybe
+    actions: [{ log: info }]
+`),
+    ).toEqual([
+      '5:5 rules[0].clearFor: only applies to a rule on a point',
+      '6:5 rules[0].severity: must be one of: critical, major, minor, warning, info',
+      '11:5 rules[1].clearFor: only applies to comparisons, between, outside and bits',
+      '12:5 rules[1].alarm: must be a boolean',
+    ]);
+  });
+});

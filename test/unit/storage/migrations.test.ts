@@ -11,6 +11,9 @@ import { SCHEMA_TABLES } from '../../helpers/schema.js';
 const TABLES = SCHEMA_TABLES;
 // device_data and point_sources have none: their primary keys are their only B-trees.
 const INDEXES = [
+  'ix_alarms_device',
+  'ix_alarms_open',
+  'ix_alarms_raised',
   'ix_applied_batches_time',
   'ix_config_versions_file',
   'ix_connection_history_device_time',

@@ -4,6 +4,7 @@
 // deltas reach handlers as whole snapshots; a subscription the server refused as
 // RATE_LIMITED is asked for again when it says.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { openAlarms } from './alarms.js';
 import { FleetAssembly, isFleetFrame } from './fleet-assembly.js';
 import type { LiveFrame } from './types.js';
 
@@ -85,6 +86,7 @@ class LiveFeed {
       }
       const topic = 'topic' in frame ? frame.topic : undefined;
       if (!topic) return;
+      if (frame.type === 'alarms') openAlarms.changed();
       if (frame.type === 'error' && frame.code === 'RATE_LIMITED') {
         this.retryLater(topic, frame.retryAfterMs ?? 1000);
         return;

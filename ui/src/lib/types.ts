@@ -3,6 +3,10 @@
 import type { FleetDevice, FleetStatus, Role, Sample } from '../../../src/web/api-types.js';
 
 export type {
+  AckResult,
+  Alarm,
+  AlarmPage,
+  AlarmSummary,
   ApiToken,
   ConfigReloadState,
   AuditRow,
@@ -83,6 +87,7 @@ export type LiveFrame =
       at: number;
     }
   | { type: 'status'; topic: 'fleet'; status: FleetStatus; at: number }
+  | { type: 'alarms'; topic: string; deviceId: string | null; at: number }
   | { type: 'unsubscribed' | 'keepalive' | 'pong'; topic?: string; at: number }
   | { type: 'error'; code: string; message: string; topic?: string; retryAfterMs?: number };
 

@@ -10,6 +10,8 @@ import type { ConnectionRow, DeviceSummary, FleetDevice, LiveFrame, Status, Time
 import { useInterval, useLoad } from '../lib/use-load.js';
 import { ErrorNote, Head, Section, Stat, StatusBadge, TableWrap, Time } from '../components/bits.js';
 import { Via } from '../components/via.js';
+import { AlarmSummary } from '../components/alarm-summary.js';
+import { alarmClass, useOpenAlarms } from '../lib/alarms.js';
 
 interface FleetEvent {
   key: string;
@@ -71,11 +73,13 @@ export function DashboardPage() {
   const s = liveStatus && status.data && liveStatus.uptimeMs > status.data.uptimeMs ? liveStatus : status.data;
   const lang = getLang();
   const storeState = String(s?.store.state ?? '');
+  const alarms = useOpenAlarms();
 
   return (
     <>
       <h1>{t('dashboard.title')}</h1>
       <ErrorNote error={status.error} />
+      <AlarmSummary />
       {s && (
         <dl class="stats" aria-label={t('dashboard.title')}>
           <Stat
@@ -125,7 +129,7 @@ export function DashboardPage() {
                 <Head cols={[t('col.id'), t('col.name'), t('col.address'), t('col.connectedAt')]} />
                 <tbody>
                   {[...online.values()].slice(0, 20).map((d) => (
-                    <tr key={d.registrationId}>
+                    <tr key={d.registrationId} class={alarmClass(alarms, d.registrationId)}>
                       <td>
                         <a href={devicePath(d.registrationId)}>{d.registrationId}</a>
                       </td>

@@ -10,6 +10,7 @@ import type { ConnectionRow, DeviceDetail, LiveFrame, Me, PacketRow, Sample, Tim
 import { useInterval, useLoad } from '../lib/use-load.js';
 import { ErrorNote, Head, Section, StatusBadge, TableWrap, Time } from '../components/bits.js';
 import { Via } from '../components/via.js';
+import { alarmClass, useOpenAlarms } from '../lib/alarms.js';
 import { ConnectionTable } from './dashboard.js';
 import { DeviceCharts } from './device-charts.js';
 import { PacketTable } from './packet-table.js';
@@ -29,6 +30,7 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
   );
   const [values, setValues] = useState<Map<string, Sample>>(new Map());
   const [unreachable, setUnreachable] = useState<Unreachable | null>(null);
+  const alarms = useOpenAlarms();
   const connections = useLoad(
     () => get<{ items: ConnectionRow[]; next: TimeNext }>('/api/connections', { device: id, limit: 20 }),
     [id],
@@ -137,7 +139,7 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
               />
               <tbody>
                 {[...values.values()].map((s) => (
-                  <tr key={s.point} data-point={s.point}>
+                  <tr key={s.point} data-point={s.point} class={alarmClass(alarms, id, s.point)}>
                     <th scope="row">
                       <PointName point={byName.get(s.point)} name={s.point} lang={lang} />
                     </th>

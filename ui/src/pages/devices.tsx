@@ -8,6 +8,7 @@ import type { DeviceList, Me } from '../lib/types.js';
 import { useLoad } from '../lib/use-load.js';
 import { ErrorNote, Head, StatusBadge, TableWrap, Time } from '../components/bits.js';
 import { Via } from '../components/via.js';
+import { alarmClass, useOpenAlarms } from '../lib/alarms.js';
 import { RegistryTools } from './registry-tools.js';
 
 const PAGE = 50;
@@ -18,6 +19,7 @@ export function DevicesPage({ me }: { me: Me }) {
   const status = query.get('status') ?? '';
   const offset = Number(query.get('offset') ?? 0) || 0;
   const [text, setText] = useState(search);
+  const alarms = useOpenAlarms();
   const list = useLoad(
     () => get<DeviceList>('/api/devices', { search, status, offset, limit: PAGE }),
     [search, status, offset],
@@ -99,7 +101,7 @@ export function DevicesPage({ me }: { me: Me }) {
                 />
                 <tbody>
                   {data.items.map((d) => (
-                    <tr key={d.registrationId}>
+                    <tr key={d.registrationId} class={alarmClass(alarms, d.registrationId)}>
                       <td>
                         <a href={devicePath(d.registrationId)}>{d.registrationId}</a>
                       </td>

@@ -11,13 +11,28 @@ const EVERY_DEVICE = { ids: null, pattern: null, profiles: null };
 function pointRule(
   name: string,
   condition: Condition,
-  extra: Partial<RuleDef> & { hysteresis?: number; forMs?: number; recovery?: boolean; point?: string } = {},
+  extra: Partial<RuleDef> & {
+    hysteresis?: number;
+    forMs?: number;
+    recovery?: boolean;
+    point?: string;
+    clearForMs?: number;
+  } = {},
 ): RuleDef {
-  const { hysteresis = 0, forMs = 0, recovery = condition.kind !== 'change', point = 'temp', ...rest } = extra;
+  const {
+    hysteresis = 0,
+    forMs = 0,
+    recovery = condition.kind !== 'change',
+    point = 'temp',
+    clearForMs = 0,
+    ...rest
+  } = extra;
   return {
     name,
     description: '',
-    source: { kind: 'point', point, condition, hysteresis, forMs, recovery },
+    severity: 'warning',
+    alarm: true,
+    source: { kind: 'point', point, condition, hysteresis, forMs, recovery, clearForMs },
     devices: EVERY_DEVICE,
     cooldownMs: 0,
     debounceMs: 0,
@@ -180,6 +195,8 @@ describe('event rules', () => {
     return {
       name: 'ev',
       description: '',
+      severity: 'warning',
+      alarm: false,
       source: { kind: 'events', types: ['device.online', 'device.offline'] },
       devices: EVERY_DEVICE,
       cooldownMs: 0,
