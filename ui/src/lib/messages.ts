@@ -455,6 +455,20 @@ export const en = {
   units: { ms: 'ms', s: 's', perSec: '/s' },
   hex: { offset: 'Offset', hex: 'Hex', ascii: 'ASCII' },
   eventText: { what: 'What happened', details: 'Details' },
+  notifiers: {
+    title: 'Notifiers',
+    intro:
+      'E-mail and chat robots of rules.yml (notifiers:), read-only. Rules send to them with notify:. Counts since dtuhub started.',
+    none: 'No notifiers are configured.',
+    type: 'Type',
+    target: 'Sends to',
+    counts: 'Messages',
+    countsValue: '{sent} sent, {failed} failed, {queued} queued, {held} held, {dropped} dropped',
+    quietNow: 'quiet hours now',
+    lastSent: 'Last sent',
+    lastError: 'Last error',
+  },
+  notifierType: { email: 'E-mail', dingtalk: 'DingTalk robot', wecom: 'WeCom robot', feishu: 'Feishu robot' },
   // Audit actions as stored ('user.create'), dots written as underscores (i18n keys are dotted paths).
   auditAction: {
     login: 'Signed in',
@@ -946,6 +960,19 @@ export const zh: DeepStrings<Messages> = {
   units: { ms: '毫秒', s: '秒', perSec: '/秒' },
   hex: { offset: '偏移', hex: '十六进制', ascii: 'ASCII' },
   eventText: { what: '事件内容', details: '详情' },
+  notifiers: {
+    title: '通知',
+    intro: 'rules.yml 中的邮件和群机器人（notifiers:），只读。规则用 notify: 发送。计数自 dtuhub 启动起累计。',
+    none: '未配置通知。',
+    type: '类型',
+    target: '发送到',
+    counts: '消息',
+    countsValue: '已发送 {sent}，失败 {failed}，排队 {queued}，免打扰暂存 {held}，丢弃 {dropped}',
+    quietNow: '当前处于免打扰时段',
+    lastSent: '最近发送',
+    lastError: '最近错误',
+  },
+  notifierType: { email: '邮件', dingtalk: '钉钉机器人', wecom: '企业微信机器人', feishu: '飞书机器人' },
   auditAction: {
     login: '登录',
     login_failed: '登录失败',
