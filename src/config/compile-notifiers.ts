@@ -31,7 +31,8 @@ function compileNotifier(name: string, m: RawMap, at: YamlPath, sink: IssueSink)
   const isEmail = type === 'email';
   // Keys of the other kind are mistakes worth naming (a `url` on an email notifier…).
   for (const key of isEmail ? ROBOT_KEYS : EMAIL_KEYS) {
-    if (sink.writtenValue([...at, key])) sink.add([...at, key], `does not apply to ${isEmail ? 'an' : 'a'} ${type} notifier`);
+    if (sink.writtenValue([...at, key]))
+      sink.add([...at, key], `does not apply to ${isEmail ? 'an' : 'a'} ${type} notifier`);
   }
   const retry = asMap(m['retry']);
   const backoffInitialMs = positiveMs(
