@@ -13,8 +13,15 @@ import type {
   VERSION_DETAIL,
 } from './routes/config-edit-schemas.js';
 import type { RELOAD_OUTCOME, RELOAD_STATE } from './routes/config-reload-schemas.js';
-import type { DELIVERY, ENDPOINT, EVENT_ROW, QUEUE_STATS, RULE_VIEW, TEST_RESULT } from './routes/event-schemas.js';
-import type { NOTIFIER } from './routes/event-schemas.js';
+import type {
+  DELIVERY,
+  ENDPOINT,
+  EVENT_ROW,
+  NOTIFIER,
+  QUEUE_STATS,
+  RULE_VIEW,
+  TEST_RESULT,
+} from './routes/event-schemas.js';
 import type {
   AUDIT_ROW,
   BUCKET,

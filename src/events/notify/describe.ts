@@ -8,14 +8,12 @@ export function notifierTarget(def: NotifierDef): string {
     const tls = def.secure ? 'TLS' : def.requireTls ? 'STARTTLS required' : 'STARTTLS if offered';
     return `${def.host}:${def.port} (${tls}) → ${def.to.join(', ')}`;
   }
-  let where = def.url;
-  try {
-    const u = new URL(def.url);
-    // The query holds the access_token (DingTalk) or key (WeCom); Feishu's path holds its hook id.
-    where = def.type === 'feishu' ? `${u.host}/…` : `${u.host}${u.pathname}`;
-  } catch {
-    where = '(invalid URL)';
-  }
+  // The query holds the access_token (DingTalk) or key (WeCom); Feishu's path holds its hook id.
+  const where = URL.canParse(def.url)
+    ? def.type === 'feishu'
+      ? `${new URL(def.url).host}/…`
+      : `${new URL(def.url).host}${new URL(def.url).pathname}`
+    : '(invalid URL)';
   return `${where}, ${def.format}${def.secret !== null ? ', signed' : ''}`;
 }
 

@@ -9,14 +9,11 @@ import { robotAnswerError, robotRequest } from './robot-message.js';
 
 export type NoticeSender = (def: NotifierDef, notice: Notice, nowMs: number) => Promise<void>;
 
-export const sendNotice: NoticeSender = async (def, notice, nowMs) => {
-  try {
-    if (def.type === 'email') await sendEmail(def, notice);
-    else await sendRobot(def, notice, nowMs);
-  } catch (err) {
-    throw new Error(scrub(def, (err as Error).message));
-  }
-};
+// The original error is not kept as `cause`: its text may hold the URL's token.
+export const sendNotice: NoticeSender = (def, notice, nowMs) =>
+  (def.type === 'email' ? sendEmail(def, notice) : sendRobot(def, notice, nowMs)).catch((err: unknown) =>
+    Promise.reject(new Error(scrub(def, (err as Error).message))),
+  );
 
 async function sendEmail(def: EmailNotifier, notice: Notice): Promise<void> {
   // A transport per message: notices are rare, and a pooled connection would sit open
