@@ -131,8 +131,9 @@ export class DtuhubApp implements ReloadTarget {
       rules: changedNames(changes, 'rule'),
       webhooks: changedNames(changes, 'webhook'),
       brokers: changedNames(changes, 'mqtt'),
+      notifiers: changedNames(changes, 'notifier'),
     };
-    if (rules.rules.size + rules.webhooks.size + rules.brokers.size > 0)
+    if (rules.rules.size + rules.webhooks.size + rules.brokers.size + rules.notifiers.size > 0)
       this.framework?.applyRules(next.rules ?? noRules(), rules);
     this.history?.applyWriteBuffer(next.server.writeBuffer, next.server.retention);
     const server = changedNames(changes, 'server');

@@ -4,6 +4,7 @@ import type { DtuhubConfig, Schedule, StorageConfig } from '../domain/config.js'
 import { ConfigError, formatConfigIssue } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import { channelFeeds, channelTarget } from '../channels/channel-target.js';
+import { notifierLine } from '../events/notify/describe.js';
 import { describeCondition } from '../events/rules/point-condition.js';
 
 export function runCheckConfig(
@@ -81,7 +82,7 @@ function summarizeRules(config: DtuhubConfig): string[] {
         ? `on ${r.source.types.join(', ')}`
         : `${r.source.point} ${describeCondition(r.source.condition)}`;
     lines.push(
-      `  ${r.name}: ${source} → ${r.actions.map((a) => (a.kind === 'webhook' ? `webhook ${a.endpoint}` : a.kind === 'mqtt' ? `mqtt ${a.broker}` : 'log')).join(', ')}`,
+      `  ${r.name}: ${source} → ${r.actions.map((a) => (a.kind === 'webhook' ? `webhook ${a.endpoint}` : a.kind === 'mqtt' ? `mqtt ${a.broker}` : a.kind === 'notify' ? `notify ${a.notifier}` : 'log')).join(', ')}`,
     );
   }
   for (const w of rules.webhooks.values()) {
@@ -89,6 +90,7 @@ function summarizeRules(config: DtuhubConfig): string[] {
       `  webhook ${w.name}: ${w.method} ${w.url}${w.enabled ? '' : ' (disabled)'}${w.secrets.length ? `, signed with ${count(w.secrets.length, 'secret')}` : ', unsigned'}`,
     );
   }
+  for (const n of rules.notifiers.values()) lines.push(`  ${notifierLine(n)}`);
   return lines;
 }
 

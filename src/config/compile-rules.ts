@@ -19,6 +19,7 @@ import {
   type WebhookEndpoint,
 } from '../domain/rules.js';
 import { known } from './compile-devices.js';
+import { compileNotifiers } from './compile-notifiers.js';
 import { ms, positiveMs } from './durations.js';
 import type { YamlPath } from './errors.js';
 import { asList, asMap, bool, has, int, isRawMap, num, str, type RawMap } from './raw.js';
@@ -35,6 +36,7 @@ export function compileRules(raw: unknown, file: string, points: PointsConfig | 
   const doc = asMap(raw);
   const webhooks = compileWebhooks(asMap(doc['webhooks']), sink);
   const mqtt = compileBrokers(asMap(doc['mqtt']), sink);
+  const notifiers = compileNotifiers(asMap(doc['notifiers']), sink);
   const rules: RuleDef[] = [];
   const seen = new Map<string, YamlPath>();
   asList(doc['rules']).forEach((item, i) => {
@@ -46,16 +48,17 @@ export function compileRules(raw: unknown, file: string, points: PointsConfig | 
       if (first) sink.add([...at, 'name'], `rule "${name}" is defined twice (first at line ${sink.lineOf(first)})`);
       else seen.set(name, at);
     }
-    const rule = compileRule(m, at, { webhooks, mqtt, points }, sink);
+    const rule = compileRule(m, at, { webhooks, mqtt, points, notifiers }, sink);
     if (rule && m['enabled'] === true) rules.push(rule);
   });
-  return { file, webhooks, mqtt, rules };
+  return { file, webhooks, mqtt, rules, notifiers };
 }
 
 interface References {
   readonly webhooks: ReadonlyMap<string, WebhookEndpoint>;
   readonly mqtt: ReadonlyMap<string, MqttBroker>;
   readonly points: PointsConfig | null;
+  readonly notifiers: ReadonlyMap<string, unknown>;
 }
 
 function compileWebhooks(raw: RawMap, sink: IssueSink): Map<string, WebhookEndpoint> {
@@ -300,9 +303,12 @@ function checkPointExists(
 }
 
 function compileAction(m: RawMap, at: YamlPath, refs: References, sink: IssueSink): RuleAction | null {
-  const kinds = (['webhook', 'log', 'mqtt'] as const).filter((k) => has(m, k));
+  const kinds = (['webhook', 'log', 'mqtt', 'notify'] as const).filter((k) => has(m, k));
   if (kinds.length !== 1) {
-    sink.add(at, kinds.length === 0 ? 'needs one of webhook, log or mqtt' : `give only one of ${kinds.join(', ')}`);
+    sink.add(
+      at,
+      kinds.length === 0 ? 'needs one of webhook, log, mqtt or notify' : `give only one of ${kinds.join(', ')}`,
+    );
     return null;
   }
   const kind = kinds[0]!;
@@ -310,11 +316,20 @@ function compileAction(m: RawMap, at: YamlPath, refs: References, sink: IssueSin
     webhook: ['webhook', 'body'],
     log: ['log'],
     mqtt: ['mqtt', 'topic', 'qos', 'retain', 'payload'],
+    notify: ['notify'],
   };
   for (const key of Object.keys(m)) {
     if (!allowed[kind].includes(key)) sink.add([...at, key], `does not apply to a ${kind} action`);
   }
   if (kind === 'log') return { kind: 'log', level: (str(m, 'log') as 'info' | 'warn' | 'error' | undefined) ?? 'info' };
+  if (kind === 'notify') {
+    const notifier = str(m, 'notify')!;
+    if (!refs.notifiers.has(notifier)) {
+      sink.add([...at, 'notify'], `unknown notifier "${notifier}"${known(new Set(refs.notifiers.keys()))}`);
+      return null;
+    }
+    return { kind: 'notify', notifier };
+  }
   if (kind === 'webhook') {
     const endpoint = str(m, 'webhook')!;
     if (!refs.webhooks.has(endpoint)) {

@@ -25,6 +25,7 @@ export function diffConfig(before: DtuhubConfig, after: DtuhubConfig): ConfigDif
   diffNamed('rule', byName(rulesBefore.rules), byName(rulesAfter.rules), changes);
   diffNamed('webhook', rulesBefore.webhooks, rulesAfter.webhooks, changes);
   diffNamed('mqtt', rulesBefore.mqtt, rulesAfter.mqtt, changes);
+  diffNamed('notifier', rulesBefore.notifiers, rulesAfter.notifiers, changes);
 
   diffNamed('listener', byName(before.server.listeners), byName(after.server.listeners), changes, (l) =>
     l.links.some((name) => links.has(name)),

@@ -18,7 +18,8 @@ export type ReloadTrigger = 'file' | 'signal' | 'api' | 'ui';
 /** One part of the running gateway a reload touched, e.g. `{ scope: 'profile', name: 'th-station' }`. */
 export interface ConfigChange {
   /** `mqtt`: a broker of rules.yml's `mqtt:`. */
-  readonly scope: 'profile' | 'device' | 'link' | 'rule' | 'listener' | 'channel' | 'webhook' | 'mqtt' | 'server';
+  readonly scope:
+    'profile' | 'device' | 'link' | 'rule' | 'listener' | 'channel' | 'webhook' | 'mqtt' | 'notifier' | 'server';
   readonly name: string;
   readonly action: 'added' | 'changed' | 'removed';
 }

@@ -1,5 +1,6 @@
 // The compiled rules.yml: webhook endpoints, MQTT brokers and rules, every default filled
 // in, durations in milliseconds. The loader in src/config builds it; src/events reads it.
+import type { NotifierDef } from './notifiers.js';
 
 /** Every event the framework raises (docs/EVENTS.md has the payload of each). */
 export const EVENT_TYPES = [
@@ -99,7 +100,9 @@ export type RuleAction =
       readonly qos: 0 | 1 | 2;
       readonly retain: boolean;
       readonly payload: unknown;
-    };
+    }
+  /** Send the event's sentence through a notifier of `notifiers:` (e-mail, chat robots). */
+  | { readonly kind: 'notify'; readonly notifier: string };
 
 /** Alarm severities, most urgent first (docs/EVENTS.md, "Alarms"). */
 export const SEVERITIES = ['critical', 'major', 'minor', 'warning', 'info'] as const;
@@ -127,9 +130,11 @@ export interface RulesConfig {
   readonly webhooks: ReadonlyMap<string, WebhookEndpoint>;
   readonly mqtt: ReadonlyMap<string, MqttBroker>;
   readonly rules: readonly RuleDef[];
+  /** `notifiers:` (src/domain/notifiers.ts). */
+  readonly notifiers: ReadonlyMap<string, NotifierDef>;
 }
 
 /** No rules.yml. A fresh object each time: the loader deep-freezes what it returns. */
 export function noRules(): RulesConfig {
-  return { file: null, webhooks: new Map(), mqtt: new Map(), rules: [] };
+  return { file: null, webhooks: new Map(), mqtt: new Map(), rules: [], notifiers: new Map() };
 }

@@ -6,6 +6,7 @@
 // database) and before the gateway; stop after the gateway (its last offline events are
 // still stored) and before the history store.
 import type { EventBus } from '../bus.js';
+import { systemClock, type Clock } from '../clock.js';
 import type { StorageConfig } from '../domain/config.js';
 import type { GatewayEvents } from '../domain/events.js';
 import type { MqttBroker, RuleDef, RulesConfig } from '../domain/rules.js';
@@ -26,6 +27,8 @@ import { DeliveryQueue } from './delivery/delivery-queue.js';
 import { sendWebhook, type Sender } from './delivery/webhook-sender.js';
 import { makeEvent, type DtuEvent } from './event.js';
 import { fromBus, MAPPED_BUS_EVENTS } from './gateway-events.js';
+import { NotifierHub } from './notify/notifier-hub.js';
+import { sendNotice, type NoticeSender } from './notify/notice-sender.js';
 import { RuleEngine } from './rules/rule-engine.js';
 import { EventsAccess, WebhooksAccess } from './framework-access.js';
 import { StoreHealthWatch } from './store-health-watch.js';
@@ -43,6 +46,10 @@ export interface EventFrameworkOptions {
   readonly deliveryStore?: DeliveryStore;
   /** Replaces the alarm store built from `storage` (tests). */
   readonly alarmStore?: AlarmStore;
+  /** Replaces SMTP and the robots' HTTP (tests). */
+  readonly sendNotice?: NoticeSender;
+  /** Wall clock of the notifiers' quiet hours (tests). */
+  readonly clock?: Clock;
 }
 
 /** Names of the parts of rules.yml a reload changed (added, changed or removed). */
@@ -50,6 +57,7 @@ export interface RulesChanged {
   readonly rules: ReadonlySet<string>;
   readonly webhooks: ReadonlySet<string>;
   readonly brokers: ReadonlySet<string>;
+  readonly notifiers?: ReadonlySet<string>;
 }
 
 const KNOWN_DEVICES_RETRY_MS = 5000;
@@ -66,6 +74,8 @@ export class EventFramework {
   readonly webhooks: WebhooksAccess;
   /** Open alarms and their lifecycle (docs/EVENTS.md, "Alarms"). */
   readonly alarms: AlarmBook;
+  /** `notifiers:` of rules.yml: e-mail and chat robots (src/events/notify). */
+  readonly notifiers: NotifierHub;
   private readonly queue: DeliveryQueue;
   private readonly store: DeliveryStore;
   private readonly mqtt: MqttPublisher;
@@ -89,16 +99,23 @@ export class EventFramework {
     const send = options.send ?? sendWebhook;
     this.store = options.deliveryStore ?? deliveryStoreFor(storage);
     this.queue = new DeliveryQueue(rules.webhooks, this.store, log.child({ part: 'webhooks' }), { send });
+    this.notifiers = new NotifierHub(
+      rules.notifiers,
+      options.sendNotice ?? sendNotice,
+      options.clock ?? systemClock,
+      log.child({ part: 'notify' }),
+    );
     this.mqtt = new MqttPublisher(brokersInUse(rules), log.child({ part: 'mqtt' }));
-    this.actions = new ActionRunner(this.queue, this.mqtt, log.child({ part: 'actions' }));
+
+    this.actions = new ActionRunner(this.queue, this.mqtt, log.child({ part: 'actions' }), this.notifiers);
     this.engine = new RuleEngine(rules, (event, rule) => this.fired(event, rule));
     this.events = new EventsAccess(rules, () => history.reader, this.engine);
-    this.webhooks = new WebhooksAccess(rules, this.store, this.queue, send);
     this.alarms = new AlarmBook(
       options.alarmStore ?? alarmStoreFor(storage),
       log.child({ part: 'alarms' }),
       (deviceId) => bus.emit('alarm.changed', { deviceId, at: Date.now() }),
     );
+    this.webhooks = new WebhooksAccess(rules, this.store, this.queue, send, this.notifiers);
     this.healthWatch = new StoreHealthWatch(
       () => history.health(),
       (event) => this.raise(event),
@@ -111,6 +128,7 @@ export class EventFramework {
     await this.alarms.start();
     await this.queue.start();
     this.mqtt.start();
+    this.notifiers.start();
     this.engine.start();
     this.healthWatch.start();
     const firstTime = (id: string) => {
@@ -154,6 +172,7 @@ export class EventFramework {
     this.alarms.rulesChanged(rules.rules, changed.rules);
     this.queue.reconfigure(rules.webhooks, changed.webhooks);
     this.mqtt.apply(brokersInUse(rules), changed.brokers);
+    this.notifiers.use(rules.notifiers);
     this.events.use(rules);
     this.webhooks.use(rules);
   }
@@ -165,6 +184,7 @@ export class EventFramework {
     for (const off of this.offs.splice(0)) off();
     this.healthWatch.stop();
     this.engine.stop();
+    this.notifiers.stop();
     await this.queue.stop();
     await this.alarms.stop();
     await this.mqtt.stop();

@@ -16,6 +16,7 @@ import { EventsError } from './errors.js';
 import { envelope, makeEvent } from './event.js';
 import { describeCondition } from './rules/point-condition.js';
 import type { RuleCounters, RuleEngine } from './rules/rule-engine.js';
+import type { NotifierHub, NotifierState } from './notify/notifier-hub.js';
 
 export interface RuleView {
   readonly name: string;
@@ -54,7 +55,9 @@ export class EventsAccess {
           ? `webhook ${a.endpoint}`
           : a.kind === 'mqtt'
             ? `mqtt ${a.broker} ${a.topic}`
-            : `log ${a.level}`,
+            : a.kind === 'notify'
+              ? `notify ${a.notifier}`
+              : `log ${a.level}`,
       ),
       counters: { ...this.engine.ruleCounters(r.name)! },
     }));
@@ -86,13 +89,21 @@ export interface TestResult {
   readonly eventId: string;
 }
 
+export type { NotifierState };
+
 export class WebhooksAccess {
   constructor(
     private rulesConfig: RulesConfig,
     private readonly store: DeliveryStore,
     private readonly queue: DeliveryQueue,
     private readonly send: Sender,
+    private readonly hub: NotifierHub | null = null,
   ) {}
+
+  /** `notifiers:` with their state since start (the API's /api/notifiers). */
+  notifiers(): NotifierState[] {
+    return this.hub?.states() ?? [];
+  }
 
   /** rules.yml reloaded. */
   use(rules: RulesConfig): void {

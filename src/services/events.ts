@@ -3,13 +3,14 @@
 // implementations live in events/; here their errors become ServiceErrors.
 import type { QueueStats } from '../events/delivery/delivery-queue.js';
 import { EventsError } from '../events/errors.js';
-import type { EndpointView, RuleView, TestResult } from '../events/framework-access.js';
+import type { EndpointView, NotifierState, RuleView, TestResult } from '../events/framework-access.js';
 import type { DeliveryQuery, DeliveryRecord, EventQuery, EventRow } from '../storage/index.js';
 import { ServiceError } from './errors.js';
 import type { Runtime } from './runtime.js';
 
 export type { DeliveryStatus } from '../storage/index.js';
 export type { DeliveryQuery, DeliveryRecord, EndpointView, EventQuery, EventRow, QueueStats, RuleView, TestResult };
+export type { NotifierState };
 
 export interface EventsService {
   /** Stored events, newest first by default. */
@@ -29,6 +30,8 @@ export interface WebhooksService {
   /** Throws ServiceError WEBHOOK_ENDPOINT_NOT_FOUND. */
   test(endpointName: string): Promise<TestResult>;
   stats(): QueueStats;
+  /** `notifiers:` (e-mail, chat robots) and their state since start; no secrets. */
+  notifiers(): NotifierState[];
 }
 
 /** The framework starts with the app, so each call asks the runtime for it. */
@@ -48,6 +51,7 @@ export function webhooksService(rt: Runtime): WebhooksService {
     retry: (id) => translated(() => rt.webhooks.retry(id)),
     test: (name) => translated(() => rt.webhooks.test(name)),
     stats: () => rt.webhooks.stats(),
+    notifiers: () => rt.webhooks.notifiers(),
   };
 }
 

@@ -14,7 +14,15 @@ import type {
 } from './routes/config-edit-schemas.js';
 import type { ACK_RESULT, ALARM, ALARM_PAGE, ALARM_SUMMARY } from './routes/alarm-schemas.js';
 import type { RELOAD_OUTCOME, RELOAD_STATE } from './routes/config-reload-schemas.js';
-import type { DELIVERY, ENDPOINT, EVENT_ROW, QUEUE_STATS, RULE_VIEW, TEST_RESULT } from './routes/event-schemas.js';
+import type {
+  DELIVERY,
+  ENDPOINT,
+  EVENT_ROW,
+  NOTIFIER,
+  QUEUE_STATS,
+  RULE_VIEW,
+  TEST_RESULT,
+} from './routes/event-schemas.js';
 import type {
   AUDIT_ROW,
   BUCKET,
@@ -70,6 +78,8 @@ export type AuditRow = Static<typeof AUDIT_ROW>;
 export type EventRow = Static<typeof EVENT_ROW>;
 export type RuleView = Static<typeof RULE_VIEW>;
 export type WebhookEndpoint = Static<typeof ENDPOINT>;
+/** A notifier of rules.yml (GET /api/notifiers). */
+export type Notifier = Static<typeof NOTIFIER>;
 export type DeliveryStats = Static<typeof QUEUE_STATS>;
 export type Delivery = Static<typeof DELIVERY>;
 export type WebhookTestResult = Static<typeof TEST_RESULT>;

@@ -3,6 +3,7 @@
 // compile-rules.ts, where the messages can be specific. Checked and repaired like
 // server.yml: the webhook and rule defaults are declared here once.
 import { DURATION, NAME, REGEX, strictObject, type JsonSchema } from './common.js';
+import { NOTIFIERS_SCHEMA } from './notifiers.schema.js';
 
 const NUMBER: JsonSchema = { type: 'number' };
 const RANGE: JsonSchema = {
@@ -103,6 +104,7 @@ const action = strictObject({
   body: {},
   log: whole({ enum: ['info', 'warn', 'error'] }),
   mqtt: whole(NAME),
+  notify: whole(NAME),
   topic: { type: 'string', minLength: 1 },
   qos: { enum: [0, 1, 2] },
   retain: { type: 'boolean' },
@@ -172,6 +174,7 @@ export const RULES_SCHEMA: JsonSchema = strictObject(
     webhooks: { type: 'object', propertyNames: ENTRY_NAME, additionalProperties: webhook },
     mqtt: { type: 'object', propertyNames: ENTRY_NAME, additionalProperties: broker },
     rules: { type: 'array', items: rule },
+    notifiers: NOTIFIERS_SCHEMA,
   },
   ['version'],
 );

@@ -1,10 +1,11 @@
 // Runs a rule's actions for one event: a webhook delivery queued, an MQTT message
-// published, a log line. Returns at once; nothing here waits for the network.
+// published, a notice handed to a notifier, a log line. Returns at once; nothing here waits for the network.
 import type { RuleDef } from '../../domain/rules.js';
 import type { Logger } from '../../log.js';
 import type { DeliveryQueue } from '../delivery/delivery-queue.js';
 import { envelope, type DtuEvent } from '../event.js';
 import { render, renderText } from '../template.js';
+import type { NotifierHub } from '../notify/notifier-hub.js';
 import type { MqttPublisher } from './mqtt-publisher.js';
 
 export class ActionRunner {
@@ -12,6 +13,7 @@ export class ActionRunner {
     private readonly deliveries: DeliveryQueue,
     private readonly mqtt: MqttPublisher,
     private readonly log: Logger,
+    private readonly notifiers: NotifierHub | null = null,
   ) {}
 
   run(event: DtuEvent, rule: RuleDef): void {
@@ -37,6 +39,9 @@ export class ActionRunner {
             });
             break;
           }
+          case 'notify':
+            this.notifiers?.notify(action.notifier, event, rule.name);
+            break;
           case 'mqtt': {
             const payload = JSON.stringify(action.payload === null ? context : render(action.payload, context));
             this.mqtt.publish(action.broker, renderText(action.topic, context), payload, action.qos, action.retain);

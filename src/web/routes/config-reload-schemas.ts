@@ -12,7 +12,18 @@ export const CONFIG_ISSUE = object({
 });
 
 export const CONFIG_CHANGE = object({
-  scope: oneOf(['profile', 'device', 'link', 'rule', 'listener', 'channel', 'webhook', 'mqtt', 'server'] as const),
+  scope: oneOf([
+    'profile',
+    'device',
+    'link',
+    'rule',
+    'listener',
+    'channel',
+    'webhook',
+    'mqtt',
+    'notifier',
+    'server',
+  ] as const),
   name: str,
   action: oneOf(['added', 'changed', 'removed'] as const),
 });

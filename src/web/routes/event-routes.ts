@@ -8,7 +8,16 @@ import { principalOf } from '../auth/request-guard.js';
 import { actorName } from '../auth/roles.js';
 import { maskedRulesText, maskedUrl } from '../events/masked-rules.js';
 import type { WebContext } from '../web-context.js';
-import { DELIVERY, ENDPOINT, EVENT_ROW, QUEUE_STATS, RULE_VIEW, RULES_FILE, TEST_RESULT } from './event-schemas.js';
+import {
+  DELIVERY,
+  ENDPOINT,
+  EVENT_ROW,
+  NOTIFIER,
+  QUEUE_STATS,
+  RULE_VIEW,
+  RULES_FILE,
+  TEST_RESULT,
+} from './event-schemas.js';
 import { Type } from '@sinclair/typebox';
 import { list, object, str, TIME_NEXT } from './response-schemas.js';
 import { DEVICE_ID, EPOCH_MS, ORDER, querySchema, TIME_WINDOW, type TimeWindowQuery } from './schemas.js';
@@ -120,6 +129,12 @@ export function eventRoutes(ctx: WebContext) {
         }));
         return { items, stats };
       },
+    );
+
+    fastify.get(
+      '/api/notifiers',
+      { config: { role: 'viewer' }, schema: { querystring: querySchema({}), response: { 200: list(NOTIFIER) } } },
+      async () => ({ items: webhooks.notifiers() }),
     );
 
     const deliveryQuery = querySchema({

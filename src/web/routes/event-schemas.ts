@@ -68,3 +68,20 @@ export const TEST_RESULT = object({
   latencyMs: int,
   eventId: str,
 });
+
+/** A notifier of rules.yml (GET /api/notifiers): where it sends (no secrets) and its state since start. */
+export const NOTIFIER = object({
+  name: str,
+  type: oneOf(['email', 'dingtalk', 'wecom', 'feishu'] as const),
+  target: str,
+  enabled: bool,
+  quiet: bool,
+  queued: int,
+  held: int,
+  sent: int,
+  failed: int,
+  dropped: int,
+  lastSentAt: nullable('integer'),
+  lastError: nullable('string'),
+  lastErrorAt: nullable('integer'),
+});

@@ -35,10 +35,12 @@ describe('runCheckConfig', () => {
       '  default → th-station',
       `rules (4) from ${join(CONFIG_DIR, 'rules.yml')}:`,
       '  device-online-offline: on device.online, device.offline → webhook ops, log',
-      '  high-temperature: temperature > 30 → webhook ops, log',
-      '  status-alarm-bit: status bit 0 set → log',
+      '  high-temperature: temperature > 30 → webhook ops, log, notify ops-mail, notify ops-dingtalk',
+      '  status-alarm-bit: status bit 0 set → log, notify ops-dingtalk',
       '  temperature-silent: temperature noDataFor 5m → log',
       '  webhook ops: POST http://127.0.0.1:9000/dtuhub/webhook (disabled), signed with 1 secret',
+      '  notifier ops-mail: email smtp.example.com:465 (TLS) → ops@example.com, zh, quiet 22:00–07:00 (disabled)',
+      '  notifier ops-dingtalk: dingtalk oapi.dingtalk.com/robot/send, markdown, signed, zh (disabled)',
     ]);
   });
 

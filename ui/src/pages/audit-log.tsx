@@ -1,6 +1,6 @@
 // The audit log (admins): logins, writes, user, token and channel changes, newest first.
 import { get } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { t, tMaybe } from '../lib/i18n.js';
 import type { AuditRow, TimeNext } from '../lib/types.js';
 import { useLoad } from '../lib/use-load.js';
 import { ErrorNote, Head, Section, TableWrap, Time } from '../components/bits.js';
@@ -46,7 +46,7 @@ export function AuditLog() {
                   </td>
                   <td>{r.actor}</td>
                   <td>{r.ip}</td>
-                  <td>{r.action}</td>
+                  <td title={r.action}>{tMaybe('auditAction', r.action.replace(/\./g, '_'))}</td>
                   <td>{r.device ?? ''}</td>
                   <td>
                     {r.fn !== null
@@ -54,7 +54,9 @@ export function AuditLog() {
                       : ''}
                   </td>
                   <td>
-                    <span class={r.result === 'ok' ? 'event-connect' : 'event-rejected'}>{r.result}</span>
+                    <span class={r.result === 'ok' ? 'event-connect' : 'event-rejected'}>
+                      {tMaybe('auditResult', r.result)}
+                    </span>
                   </td>
                   <td>{r.details ?? ''}</td>
                 </tr>

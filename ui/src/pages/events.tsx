@@ -1,8 +1,10 @@
 // The stored event log (GET /api/events): filter by type, device and time range, newest
-// first, page by page. Device IDs and payloads come from devices and are shown as text.
+// first, page by page. Each event is one sentence in the UI language (src/events/text); the
+// raw payload stays behind a details toggle. Device IDs and payloads are shown as text.
 import { useState } from 'preact/hooks';
 import { get, type Query } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { eventText, eventTypeWord } from '../../../src/events/text/event-text.js';
+import { getLang, t } from '../lib/i18n.js';
 import { devicePath } from '../lib/router.js';
 import type { EventRow, TimeNext } from '../lib/types.js';
 import { useLoad } from '../lib/use-load.js';
@@ -74,7 +76,7 @@ export function EventsPage() {
             <option value="">{t('events.anyType')}</option>
             {(first.data?.types ?? []).map((type) => (
               <option value={type} key={type}>
-                {type}
+                {eventTypeWord(type, getLang())}
               </option>
             ))}
           </select>
@@ -97,20 +99,24 @@ export function EventsPage() {
       ) : (
         <TableWrap label={t('events.title')}>
           <table class="events-table">
-            <Head cols={[t('col.time'), t('events.type'), t('col.device'), t('events.rule'), t('events.payload')]} />
+            <Head cols={[t('col.time'), t('events.type'), t('col.device'), t('events.rule'), t('eventText.what')]} />
             <tbody>
               {rows.map((e) => (
                 <tr key={e.id} data-event-type={e.type}>
                   <td>
                     <Time at={e.at} ms />
                   </td>
-                  <td>{e.type}</td>
+                  <td title={e.type}>{eventTypeWord(e.type, getLang())}</td>
                   <td>
                     {e.registrationId !== null ? <a href={devicePath(e.registrationId)}>{e.registrationId}</a> : ''}
                   </td>
                   <td>{e.rule ?? ''}</td>
-                  <td>
-                    <code>{JSON.stringify(e.payload)}</code>
+                  <td class="event-text">
+                    {eventText(e, getLang())}
+                    <details class="event-details">
+                      <summary>{t('eventText.details')}</summary>
+                      <code>{JSON.stringify(e.payload)}</code>
+                    </details>
                   </td>
                 </tr>
               ))}

@@ -7,6 +7,7 @@ import { t } from '../lib/i18n.js';
 import type { Delivery, DeliveryStats, Me, TimeNext, WebhookEndpoint, WebhookTestResult } from '../lib/types.js';
 import { useLoad } from '../lib/use-load.js';
 import { ErrorNote, Head, Section, TableWrap, Time } from '../components/bits.js';
+import { NotifiersSection } from './notifiers-section.js';
 
 const ROWS = 100;
 const STATUSES = ['pending', 'delivered', 'dead'] as const;
@@ -112,6 +113,7 @@ export function WebhooksPage({ me }: { me: Me }) {
           </TableWrap>
         )}
       </Section>
+      <NotifiersSection />
       {operator && (
         <>
           <DeadLetters

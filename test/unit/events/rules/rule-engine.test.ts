@@ -42,7 +42,7 @@ function pointRule(
 }
 
 function config(...rules: RuleDef[]): RulesConfig {
-  return { file: null, webhooks: new Map(), mqtt: new Map(), rules };
+  return { file: null, webhooks: new Map(), mqtt: new Map(), rules, notifiers: new Map() };
 }
 
 function sample(value: number | null, i: number, point = 'temp', deviceId = 'D1'): Sample {
