@@ -6,6 +6,7 @@ import type { HistoryReader } from '../storage/index.js';
 import { ChannelsService } from './channels.js';
 import { ConfigEditor } from './config-edit/config-editor.js';
 import { DevicesService } from './devices.js';
+import { FleetService } from './fleet.js';
 import { eventsService, webhooksService, type EventsService, type WebhooksService } from './events.js';
 import { LiveFeed } from './live-feed.js';
 import { ListenersService } from './listeners.js';
@@ -36,16 +37,19 @@ export interface Services {
   readonly webhooks: WebhooksService;
   /** Editing points.yml and rules.yml: check, save, versions, test reads. */
   readonly configEditor: ConfigEditor;
+  /** Many devices at once: selections for exports, the fleet table of latest values. */
+  readonly fleet: FleetService;
 }
 
 export function createServices(rt: Runtime): Services {
+  const devices = new DevicesService(rt);
   return {
     // A reload replaces the config: read it on each call.
     get config() {
       return rt.config;
     },
     configReload: rt.configReload,
-    devices: new DevicesService(rt),
+    devices,
     registry: new RegistryService(rt),
     writes: new WritesService(rt),
     listeners: new ListenersService(rt),
@@ -59,5 +63,6 @@ export function createServices(rt: Runtime): Services {
     events: eventsService(rt),
     webhooks: webhooksService(rt),
     configEditor: new ConfigEditor(rt),
+    fleet: new FleetService(rt, devices),
   };
 }

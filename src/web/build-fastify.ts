@@ -13,6 +13,7 @@ import { configEditRoutes } from './routes/config-edit-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { exportRoutes } from './routes/export-routes.js';
+import { fleetRoutes } from './routes/fleet-routes.js';
 import { registryRoutes } from './routes/registry-routes.js';
 import { historyRoutes } from './routes/history-routes.js';
 import { configReloadRoutes } from './routes/config-reload-routes.js';
@@ -80,6 +81,7 @@ export async function buildFastify(
     deviceRoutes,
     historyRoutes,
     exportRoutes,
+    fleetRoutes,
     registryRoutes,
     writeRoutes,
     statusRoutes,
