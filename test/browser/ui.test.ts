@@ -175,7 +175,18 @@ describe('browser UI', () => {
     ]);
     expect(csvDownload.suggestedFilename()).toMatch(/^dtuhub-data-DTU-EXP-1-\d{8}T\d{6}\.csv$/);
     const rows = parseCsv(readFileSync((await csvDownload.path())!, 'utf8'));
-    expect(rows[0]).toEqual(['time (UTC)', 'device', 'point', 'slave', 'address', 'value', 'text', 'raw', 'unit']);
+    // The browser's zone (the test context runs in Asia/Shanghai), named in the header.
+    expect(rows[0]).toEqual([
+      'time (Asia/Shanghai)',
+      'device',
+      'point',
+      'slave',
+      'address',
+      'value',
+      'text',
+      'raw',
+      'unit',
+    ]);
     expect(rows.length).toBeGreaterThan(121);
     for (const row of rows.slice(1))
       expect(row.slice(1, 6).concat(row[8]!)).toEqual(['DTU-EXP-1', 'energy', '1', '0', '1234', 'kWh']);
@@ -190,7 +201,7 @@ describe('browser UI', () => {
     const sheet = workbook.worksheets[0]!;
     expect(sheet.getRow(1).values).toEqual([
       undefined,
-      'time (UTC)',
+      'time (Asia/Shanghai)',
       'device',
       'point',
       'slave',

@@ -22,6 +22,7 @@ export type {
   DeviceList,
   DeviceSummary,
   FleetDevice,
+  FleetTableView,
   DeviceVia,
   EventRow,
   FleetStatus,
