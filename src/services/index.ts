@@ -11,6 +11,8 @@ export type {
   PointInfo,
   SlaveState,
 } from './devices.js';
+export type { FleetColumn, FleetRow, FleetService, FleetTable, FleetTableQuery } from './fleet.js';
+export { FLEET_SORTS, filterDevices, sortDevices, type FleetFilter, type FleetSort } from './fleet-select.js';
 export { ServiceError, type ServiceErrorCode } from './errors.js';
 export type {
   DeliveryQuery,

@@ -7,6 +7,7 @@ import { alarmsService, type AlarmsService } from './alarms.js';
 import { ChannelsService } from './channels.js';
 import { ConfigEditor } from './config-edit/config-editor.js';
 import { DevicesService } from './devices.js';
+import { FleetService } from './fleet.js';
 import { eventsService, webhooksService, type EventsService, type WebhooksService } from './events.js';
 import { LiveFeed } from './live-feed.js';
 import { ListenersService } from './listeners.js';
@@ -39,16 +40,19 @@ export interface Services {
   readonly configEditor: ConfigEditor;
   /** The alarm list, summary counts and acknowledgements. */
   readonly alarms: AlarmsService;
+  /** Many devices at once: selections for exports, the fleet table of latest values. */
+  readonly fleet: FleetService;
 }
 
 export function createServices(rt: Runtime): Services {
+  const devices = new DevicesService(rt);
   return {
     // A reload replaces the config: read it on each call.
     get config() {
       return rt.config;
     },
     configReload: rt.configReload,
-    devices: new DevicesService(rt),
+    devices,
     registry: new RegistryService(rt),
     writes: new WritesService(rt),
     listeners: new ListenersService(rt),
@@ -63,5 +67,6 @@ export function createServices(rt: Runtime): Services {
     webhooks: webhooksService(rt),
     configEditor: new ConfigEditor(rt),
     alarms: alarmsService(rt),
+    fleet: new FleetService(rt, devices),
   };
 }

@@ -23,6 +23,7 @@ import type {
   RULE_VIEW,
   TEST_RESULT,
 } from './routes/event-schemas.js';
+import type { FLEET_TABLE } from './routes/fleet-schemas.js';
 import type {
   AUDIT_ROW,
   BUCKET,
@@ -93,6 +94,8 @@ export type TestReadResult = Static<typeof TEST_READ_RESULT>;
 /** One live config reload's outcome (GET/POST /api/config/reload). */
 export type ReloadOutcomeView = Static<typeof RELOAD_OUTCOME>;
 export type ConfigReloadState = Static<typeof RELOAD_STATE>;
+/** The fleet table of latest values (GET /api/fleet/latest). */
+export type FleetTableView = Static<typeof FLEET_TABLE>;
 
 /** What a route may hand fastify for a response type: the services answer readonly objects. */
 export type Served<T> = T extends (infer U)[]

@@ -14,6 +14,7 @@ import { deviceRoutes } from './routes/device-routes.js';
 import { alarmRoutes } from './routes/alarm-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { exportRoutes } from './routes/export-routes.js';
+import { fleetRoutes } from './routes/fleet-routes.js';
 import { registryRoutes } from './routes/registry-routes.js';
 import { historyRoutes } from './routes/history-routes.js';
 import { configReloadRoutes } from './routes/config-reload-routes.js';
@@ -81,6 +82,7 @@ export async function buildFastify(
     deviceRoutes,
     historyRoutes,
     exportRoutes,
+    fleetRoutes,
     registryRoutes,
     writeRoutes,
     statusRoutes,

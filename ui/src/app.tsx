@@ -16,6 +16,7 @@ import { DataBrowserPage } from './pages/data-browser.js';
 import { DevicePage } from './pages/device.js';
 import { DevicesPage } from './pages/devices.js';
 import { EventsPage } from './pages/events.js';
+import { FleetPage } from './pages/fleet.js';
 import { LoginPage } from './pages/login.js';
 import { RulesPage } from './pages/rules.js';
 import { UsersPage } from './pages/users.js';
@@ -54,6 +55,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const links: [string, string, boolean][] = [
     ['/', t('nav.dashboard'), path === '/'],
     ['/devices', t('nav.devices'), path.startsWith('/devices')],
+    ['/fleet', t('fleet.nav'), path === '/fleet'],
     ['/data', t('nav.data'), path === '/data'],
     ['/connections', t('nav.connections'), path === '/connections'],
     ['/channels', t('nav.channels'), path === '/channels'],
@@ -130,6 +132,7 @@ function Page({ path, me }: { path: string; me: Me }) {
     const id = decodeURIComponent(path.slice('/devices/'.length));
     return <DevicePage key={id} id={id} me={me} />;
   }
+  if (path === '/fleet') return <FleetPage />;
   if (path === '/data') return <DataBrowserPage key="data" />;
   if (path === '/connections') return <DataBrowserPage key="connections" only="connections" />;
   if (path === '/channels') return <ChannelsPage me={me} />;

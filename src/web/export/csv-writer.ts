@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import { isoTime, neutralizeFormula, type Cell } from './cells.js';
 import { whenDrained } from './drain.js';
 import type { ExportColumn, TableWriter } from './table-writer.js';
+import { UTC_ZONE, zonedIso, type ExportZone } from './time-zone.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
@@ -29,6 +30,8 @@ export class CsvWriter implements TableWriter {
   constructor(
     private readonly out: Writable,
     columns: readonly ExportColumn[],
+    /** Time columns are written in this zone, with its offset. */
+    private readonly zone: ExportZone = UTC_ZONE,
   ) {
     this.timeColumns = columns.flatMap((c, i) => (c.kind === 'time' ? [i] : []));
     out.write(`\uFEFF${csvLine(columns.map((c) => c.header))}`);
@@ -43,7 +46,8 @@ export class CsvWriter implements TableWriter {
         continue;
       }
       const cells = [...row];
-      for (const i of this.timeColumns) if (typeof cells[i] === 'number') cells[i] = isoTime(cells[i] as number);
+      for (const i of this.timeColumns)
+        if (typeof cells[i] === 'number') cells[i] = zonedIso(cells[i] as number, this.zone);
       chunk += csvLine(cells);
     }
     this.out.write(chunk);

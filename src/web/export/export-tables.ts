@@ -1,16 +1,16 @@
-// The three exportable tables: their columns and how each stored row becomes cells, and
-// the page source that reads them from the database oldest first.
+// The three exportable tables, and for connections and raw packets their columns, how each
+// stored row becomes cells, and the page source that reads them from the database oldest first.
 import type { HistoryReader, RawPacketKind } from '../../storage/index.js';
-import { connectionPages, dataPages, packetPages } from '../history/pages.js';
+import { connectionPages, packetPages } from '../history/pages.js';
 import type { Cell } from './cells.js';
 import type { ExportColumn } from './table-writer.js';
+import { timeHeader, UTC_ZONE, type ExportZone } from './time-zone.js';
 
 export const EXPORT_TABLES = ['data', 'connections', 'packets'] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
 export interface ExportFilters {
   readonly device?: string;
-  readonly point?: string;
   readonly kind?: RawPacketKind;
   readonly from?: number;
   readonly to?: number;
@@ -23,9 +23,8 @@ export interface ExportSource {
   pages(): AsyncGenerator<Cell[][]>;
 }
 
-/** Times are epoch-ms numbers in the rows; each writer renders them its own way. */
-const TIME: ExportColumn = { header: 'time (UTC)', width: 24, kind: 'time' };
-const DEVICE: ExportColumn = { header: 'device', width: 20, kind: 'text' };
+// Times are epoch-ms numbers in the rows; each writer renders them its own way.
+export const DEVICE: ExportColumn = { header: 'device', width: 20, kind: 'text' };
 
 const range = (f: ExportFilters) => ({
   ...(f.from !== undefined ? { from: f.from } : {}),
@@ -37,50 +36,15 @@ async function* mapPages<R>(pages: AsyncGenerator<R[]>, toCells: (row: R) => Cel
   for await (const page of pages) yield page.map(toCells);
 }
 
-/** `units`: point name → unit, `descriptions`: point name → description, for the data table. */
+/** The connections and packets tables; point values are data-export.ts's. */
 export function exportSource(
-  table: ExportTable,
+  table: Exclude<ExportTable, 'data'>,
   reader: HistoryReader,
   filters: ExportFilters,
-  units: ReadonlyMap<string, string | null>,
-  descriptions: ReadonlyMap<string, string | null> = new Map(),
+  zone: ExportZone = UTC_ZONE,
 ): ExportSource {
+  const TIME: ExportColumn = { header: timeHeader(zone), width: 30, kind: 'time' };
   switch (table) {
-    case 'data':
-      return {
-        columns: [
-          TIME,
-          DEVICE,
-          { header: 'point', width: 16, kind: 'text' },
-          { header: 'slave', width: 7, kind: 'number' },
-          { header: 'address', width: 9, kind: 'number' },
-          { header: 'value', width: 14, kind: 'number' },
-          { header: 'text', width: 16, kind: 'text' },
-          { header: 'raw', width: 18, kind: 'text' },
-          { header: 'unit', width: 8, kind: 'text' },
-          { header: 'description', width: 16, kind: 'text' },
-        ],
-        pages: () =>
-          mapPages(
-            dataPages(reader, {
-              registrationId: filters.device ?? '',
-              ...(filters.point !== undefined ? { point: filters.point } : {}),
-              ...range(filters),
-            }),
-            (r) => [
-              r.ts,
-              r.deviceId,
-              r.point,
-              r.slave,
-              r.address,
-              r.value,
-              r.text,
-              r.raw,
-              units.get(r.point) ?? null,
-              descriptions.get(r.point) ?? null,
-            ],
-          ),
-      };
     case 'connections':
       return {
         columns: [

@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import { CsvWriter } from './csv-writer.js';
 import type { ExportSource } from './export-tables.js';
 import type { TableWriter } from './table-writer.js';
+import type { ExportZone } from './time-zone.js';
 import { createXlsxWriter } from './xlsx-writer.js';
 
 export type ExportFormat = 'csv' | 'xlsx';
@@ -14,8 +15,11 @@ export async function tableWriter(
   out: Writable,
   source: ExportSource,
   sheetName: string,
+  zone?: ExportZone,
 ): Promise<TableWriter> {
-  return format === 'csv' ? new CsvWriter(out, source.columns) : createXlsxWriter(out, source.columns, sheetName);
+  return format === 'csv'
+    ? new CsvWriter(out, source.columns, zone)
+    : createXlsxWriter(out, source.columns, sheetName, zone);
 }
 
 /** Returns the number of rows written. Throws if the output closes early (client gone). */

@@ -1,6 +1,7 @@
 // A real .xlsx through exceljs's streaming WorkbookWriter: rows are committed as they are
 // added and zipped straight into the output, so a million-row sheet never sits in memory.
-// Times are date cells (UTC); text goes in inline strings (no shared-string table to
+// Times are date cells showing the wall time of the export's zone (spreadsheet dates have
+// no zone; the header names it); text goes in inline strings (no shared-string table to
 // hold), with formula-looking text neutralised like in CSV.
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -8,6 +9,7 @@ import type ExcelJS from 'exceljs';
 import { neutralizeFormula, type Cell } from './cells.js';
 import { whenDrained } from './drain.js';
 import type { ExportColumn, TableWriter } from './table-writer.js';
+import { UTC_ZONE, type ExportZone } from './time-zone.js';
 
 const TIME_FORMAT = 'yyyy-mm-dd hh:mm:ss.000';
 /** Rows added between two checks of the zip's backlog. */
@@ -23,9 +25,10 @@ export async function createXlsxWriter(
   out: Writable,
   columns: readonly ExportColumn[],
   sheetName: string,
+  zone: ExportZone = UTC_ZONE,
 ): Promise<XlsxWriter> {
   const { default: excel } = await import('exceljs');
-  return new XlsxWriter(excel, out, columns, sheetName);
+  return new XlsxWriter(excel, out, columns, sheetName, zone);
 }
 
 export class XlsxWriter implements TableWriter {
@@ -40,6 +43,7 @@ export class XlsxWriter implements TableWriter {
     private readonly out: Writable,
     columns: readonly ExportColumn[],
     sheetName: string,
+    private readonly zone: ExportZone = UTC_ZONE,
   ) {
     this.timeColumns = columns.flatMap((c, i) => (c.kind === 'time' ? [i] : []));
     this.workbook = new excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
@@ -59,7 +63,10 @@ export class XlsxWriter implements TableWriter {
       if (this.out.destroyed) throw new Error('export stream closed');
       for (const row of rows.slice(start, start + ROWS_PER_SLICE)) {
         const cells = row.map((cell) => (typeof cell === 'string' ? neutralizeFormula(cell) : cell));
-        for (const i of this.timeColumns) if (typeof cells[i] === 'number') cells[i] = new Date(cells[i] as number);
+        for (const i of this.timeColumns) {
+          const ms = cells[i];
+          if (typeof ms === 'number') cells[i] = new Date(ms + this.zone.offsetMinutes(ms) * 60_000);
+        }
         this.sheet.addRow(cells).commit();
       }
       await this.zipCaughtUp();

@@ -1,16 +1,21 @@
 // Devices: the list with filters and paging, one device with its live state and slaves,
 // and the latest values from memory.
 import type { FastifyInstance } from 'fastify';
+import { filterDevices, FLEET_SORTS, sortDevices, type FleetSort } from '../../services/index.js';
 import type { DeviceDetail, DeviceList, Sample, Served } from '../api-types.js';
 import { WebError } from '../errors.js';
 import { DEVICE_DETAIL, DEVICE_LIST, LATEST_VALUES, object } from './response-schemas.js';
 import type { WebContext } from '../web-context.js';
-import { DEVICE_PARAMS, querySchema } from './schemas.js';
+import { DEVICE_PARAMS, ORDER, querySchema } from './schemas.js';
 
 interface ListQuery {
   status?: 'online' | 'offline';
   search?: string;
   profile?: string;
+  group?: string;
+  tag?: string;
+  sort?: FleetSort;
+  order?: 'asc' | 'desc';
   offset?: number;
   limit?: number;
 }
@@ -30,6 +35,10 @@ export function deviceRoutes(ctx: WebContext) {
             status: { type: 'string', enum: ['online', 'offline'] },
             search: { type: 'string', maxLength: 128 },
             profile: { type: 'string', maxLength: 128 },
+            group: { type: 'string', minLength: 1, maxLength: 128 },
+            tag: { type: 'string', minLength: 1, maxLength: 128 },
+            sort: { type: 'string', enum: [...FLEET_SORTS] },
+            order: ORDER,
             offset: { type: 'integer', minimum: 0, default: 0 },
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
           }),
@@ -38,17 +47,26 @@ export function deviceRoutes(ctx: WebContext) {
       },
       // The return types tie the services' objects to the response schemas at compile time.
       async (request): Promise<Served<DeviceList>> => {
-        const { status, search, profile, offset = 0, limit = 50 } = request.query;
+        const {
+          status,
+          search,
+          profile,
+          group,
+          tag,
+          sort = 'id',
+          order = 'asc',
+          offset = 0,
+          limit = 50,
+        } = request.query;
         const all = await devices.list();
-        const needle = search?.toLowerCase();
-        const matching = all.filter(
-          (d) =>
-            (status === undefined || d.status === status) &&
-            (profile === undefined || d.profile === profile) &&
-            (!needle ||
-              d.registrationId.toLowerCase().includes(needle) ||
-              (d.name ?? '').toLowerCase().includes(needle)),
-        );
+        const filter = {
+          ...(status !== undefined ? { status } : {}),
+          ...(profile !== undefined ? { profile } : {}),
+          ...(group !== undefined ? { group } : {}),
+          ...(tag !== undefined ? { tag } : {}),
+          ...(search ? { search } : {}),
+        };
+        const matching = sortDevices(filterDevices(all, filter), sort, order, Date.now());
         const online = all.filter((d) => d.status === 'online').length;
         return {
           total: matching.length,

@@ -53,6 +53,8 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', url: `/api/export/data?format=csv&device=${DEVICE}`, role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/export/connections?format=xlsx', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/export/packets?format=csv', role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/fleet/latest?profile=th-station', role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/fleet/export?format=csv&profile=th-station', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/status', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/listeners', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/channels', role: 'viewer', ok: 200 },

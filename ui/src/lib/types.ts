@@ -26,6 +26,7 @@ export type {
   DeviceList,
   DeviceSummary,
   FleetDevice,
+  FleetTableView,
   DeviceVia,
   EventRow,
   FleetStatus,

@@ -1,5 +1,6 @@
 // The fleet at a glance: online/offline counts, today's points and heartbeats, rates, the
-// store's state, online devices, recent connections and live device events (fleet channel).
+// store's state, online devices (live), every device with offline ones first
+// (dashboard-devices.tsx), recent connections and live device events (fleet channel).
 import { useState } from 'preact/hooks';
 import { get } from '../lib/api.js';
 import { formatBytes, formatDuration, formatNumber, formatPercent } from '../lib/format.js';
@@ -12,6 +13,7 @@ import { ErrorNote, Head, Section, Stat, StatusBadge, TableWrap, Time } from '..
 import { Via } from '../components/via.js';
 import { AlarmSummary } from '../components/alarm-summary.js';
 import { alarmClass, useOpenAlarms } from '../lib/alarms.js';
+import { DashboardDevices } from './dashboard-devices.js';
 
 interface FleetEvent {
   key: string;
@@ -28,6 +30,8 @@ export function DashboardPage() {
   const [liveStatus, setLiveStatus] = useState<Omit<Status, 'counters'> | null>(null);
   const [online, setOnline] = useState<Map<string, FleetDevice>>(new Map());
   const [events, setEvents] = useState<FleetEvent[]>([]);
+  /** Bumped when a device comes or goes: the device list reloads. */
+  const [deviceChanges, setDeviceChanges] = useState(0);
   const connections = useLoad(
     () => get<{ items: ConnectionRow[]; next: TimeNext }>('/api/connections', { limit: 10 }),
     [],
@@ -54,6 +58,7 @@ export function DashboardPage() {
         // The snapshot lists online devices; refresh the counts and lists that changed.
         status.reload();
         connections.reload();
+        setDeviceChanges((n) => n + 1);
         if (frame.event === 'offline')
           setOnline((m) => {
             const next = new Map(m);
@@ -165,6 +170,7 @@ export function DashboardPage() {
           )}
         </Section>
       </div>
+      <DashboardDevices changes={deviceChanges} />
       <Section title={t('dashboard.recentConnections')} id="recent-connections">
         <ErrorNote error={connections.error} />
         <ConnectionTable rows={connections.data?.items ?? []} />

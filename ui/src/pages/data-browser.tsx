@@ -13,6 +13,7 @@ import { ErrorNote, Head, TableWrap, Time } from '../components/bits.js';
 import { DateTimeInput } from '../components/date-time-input.js';
 import { ConnectionTable } from './dashboard.js';
 import { PacketTable } from './packet-table.js';
+import { ExportChoices, exportQuery, NO_CHOICE, type ExportChoice } from './export-choices.js';
 
 export type TableName = 'data' | 'connections' | 'packets';
 const KINDS = ['registration', 'heartbeat', 'request', 'response', 'exception', 'garbage', 'stray', 'data', 'ack'];
@@ -90,18 +91,23 @@ export function DataBrowserPage({ only }: { only?: TableName }) {
     return applied && (applied.table !== 'data' || applied.device) ? loadPage(applied, null) : null;
   }, [applied]);
   const [moreError, setMoreError] = useState<Error | null>(null);
+  /** Which devices, which layout and which time zone an export uses. */
+  const [choice, setChoice] = useState<ExportChoice>(NO_CHOICE);
 
   const set = <K extends keyof Filters>(key: K, value: Filters[K]) => setForm((f) => ({ ...f, [key]: value }));
   const all = first.data ? [first.data, ...pages] : [];
   const last = all[all.length - 1];
   const units = new Map((detail.data?.points ?? []).map((p) => [p.name, p.unit]));
+  const many = form.table === 'data' && choice.by !== 'one';
   const needDevice = form.table === 'data' && !form.device;
+  const selection = exportQuery(form.table, choice, form.device);
   const exportHref = (format: 'csv' | 'xlsx') =>
     apiUrl(`/api/export/${form.table}`, {
       format,
       ...filterQuery(form),
       device: form.device || undefined,
       lang: form.table === 'data' ? getLang() : undefined,
+      ...(selection ?? {}),
     });
   const title = only === 'connections' ? t('connections.title') : t('data.title');
 
@@ -134,13 +140,14 @@ export function DataBrowserPage({ only }: { only?: TableName }) {
             </div>
           </>
         )}
-        <div class="field">
+        {form.table === 'data' && <ExportChoices value={choice} onChange={setChoice} />}
+        <div class="field" hidden={many}>
           <label for="data-device">{t('data.device')}</label>
           <input
             id="data-device"
             list="data-device-ids"
             value={form.device}
-            required={form.table === 'data'}
+            required={form.table === 'data' && !many}
             placeholder={form.table === 'data' ? '' : t('data.anyDevice')}
             onChange={(e) => setForm((f) => ({ ...f, device: e.currentTarget.value, point: '' }))}
           />
@@ -207,8 +214,8 @@ export function DataBrowserPage({ only }: { only?: TableName }) {
         </button>
       </form>
       <div class="export-bar">
-        {needDevice ? (
-          <p class="muted">{t('data.needDevice')}</p>
+        {(many ? selection === null : needDevice) ? (
+          <p class="muted">{t(many ? 'fleetExport.needSelection' : 'data.needDevice')}</p>
         ) : (
           <>
             <a class="button" href={exportHref('csv')} download data-testid="export-csv">
@@ -217,11 +224,12 @@ export function DataBrowserPage({ only }: { only?: TableName }) {
             <a class="button" href={exportHref('xlsx')} download data-testid="export-xlsx">
               {t('data.exportXlsx')}
             </a>
-            <span class="muted small">{t('data.exportHint')}</span>
+            <span class="muted small">{t('fleetExport.hint')}</span>
           </>
         )}
       </div>
       <p class="muted small">{`${t('col.time')}: ${timeZone()}`}</p>
+      {many && <p class="muted small">{t('fleetExport.browseOne')}</p>}
       <ErrorNote error={first.error ?? moreError} />
       {all.length > 0 && (
         <>
