@@ -225,6 +225,13 @@ it('takes screenshots of the main pages', async () => {
     await page.goto(h.webUrl() + '/events');
     await page.locator('tr[data-event-type="rule.fired"]').first().waitFor();
     await shoot(page, 'events');
+    await page.goto(h.webUrl() + '/alarms');
+    // DTU01003 is above the example's 30 °C limit; the rule holds 10 s before it fires.
+    await page.locator('table.alarms-table tr[data-alarm-id]').first().waitFor({ timeout: 30_000 });
+    await shoot(page, 'alarms');
+    await page.goto(h.webUrl() + '/fleet');
+    await page.locator('table.fleet-table tr[data-device=DTU01004]').waitFor();
+    await shoot(page, 'fleet');
     await page.goto(h.webUrl() + '/rules');
     await page.locator('pre.yaml').waitFor();
     await shoot(page, 'rules', true);
