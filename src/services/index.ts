@@ -52,3 +52,4 @@ export { createServices, type Services } from './services.js';
 export type { Counters, RuntimeStatus, StatusService } from './status.js';
 export type { ProcessUsage, Rates, StatusSampler, TodayCounts } from './status-sampler.js';
 export type { WriteCommand, WriteOutcome, WritesService } from './writes.js';
+export type { PointWriteOutcome, PointWriteRequest, ReadBack, WritablePoint } from './writes.js';

@@ -13,6 +13,7 @@ import type {
   VERSION_DETAIL,
 } from './routes/config-edit-schemas.js';
 import type { RELOAD_OUTCOME, RELOAD_STATE } from './routes/config-reload-schemas.js';
+import type { POINT_WRITE_RESULT, WRITABLE_POINT } from './routes/point-write-schemas.js';
 import type { DELIVERY, ENDPOINT, EVENT_ROW, QUEUE_STATS, RULE_VIEW, TEST_RESULT } from './routes/event-schemas.js';
 import type {
   AUDIT_ROW,
@@ -84,6 +85,9 @@ export type ReloadOutcomeView = Static<typeof RELOAD_OUTCOME>;
 export type ConfigReloadState = Static<typeof RELOAD_STATE>;
 
 /** What a route may hand fastify for a response type: the services answer readonly objects. */
+export type WritablePoint = Static<typeof WRITABLE_POINT>;
+export type PointWriteResult = Static<typeof POINT_WRITE_RESULT>;
+
 export type Served<T> = T extends (infer U)[]
   ? readonly Served<U>[]
   : T extends object

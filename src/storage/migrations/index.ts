@@ -10,6 +10,7 @@ import { sparseMinutes } from './007_sparse_minutes.js';
 import { compressedRows } from './008_compressed_rows.js';
 import { deviceRegistry } from './009_device_registry.js';
 import { configVersions } from './010_config_versions.js';
+import { passwordChange } from './012_password_change.js';
 import type { Migration } from './types.js';
 
 export type { Dialect, Migration } from './types.js';
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   compressedRows,
   deviceRegistry,
   configVersions,
+  passwordChange,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
