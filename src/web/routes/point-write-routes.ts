@@ -18,7 +18,7 @@ const BODY = {
   type: 'object',
   additionalProperties: false,
   required: ['value'],
-  properties: { value: { type: ['number', 'boolean'] }, dryRun: { type: 'boolean' } },
+  properties: { value: { anyOf: [{ type: 'number' }, { type: 'boolean' }] }, dryRun: { type: 'boolean' } },
 } as const;
 
 const PARAMS = {
