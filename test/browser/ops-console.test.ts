@@ -13,33 +13,23 @@ import {
 } from '../helpers/app-harness.js';
 import { logIn, openPage, sharedBrowser, POLL } from '../helpers/browser.js';
 import { caller, webOf } from '../helpers/web.js';
+import { WEB_PROFILE, webProfile } from '../helpers/web-profile.js';
 
 const { boot, dtu } = gatewayTests();
 const chromium = sharedBrowser();
 
-const PROFILE = 'ops-fast';
+const PROFILE = WEB_PROFILE;
 
-/** energy (uint32 kWh) at 0–1 and a setpoint (int16, scale 0.1, °C, at most 80) at 2, polled every 100 ms. */
+/** The web tests' fast profile plus a setpoint (int16, scale 0.1, °C, at most 80) at register 2. */
 function opsProfile(): HarnessOptions {
+  const base = webProfile();
   return {
+    ...base,
     points: (p) => {
-      p.profiles[PROFILE] = {
-        timing: {
-          responseTimeout: '150ms',
-          retries: 0,
-          interRequestDelay: '0ms',
-          quietAfterTimeout: '20ms',
-          backoffAfterFailures: 100,
-        },
-        slaves: [{ id: 1, name: 'meter' }],
-        pollOnConnect: true,
-        tasks: [{ name: 'meter', slave: 1, address: 0, quantity: 3, every: '100ms' }],
-        points: [
-          { name: 'energy', slave: 1, address: 0, type: 'uint32', unit: 'kWh' },
-          { name: 'setpoint', slave: 1, address: 2, type: 'int16', scale: 0.1, unit: '°C', max: 80 },
-        ],
-      };
-      p.devices = [{ default: PROFILE }];
+      base.points?.(p);
+      const profile = p.profiles[WEB_PROFILE];
+      profile.tasks[0].quantity = 3;
+      profile.points.push({ name: 'setpoint', slave: 1, address: 2, type: 'int16', scale: 0.1, unit: '°C', max: 80 });
     },
   };
 }
