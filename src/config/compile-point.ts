@@ -55,6 +55,8 @@ export function compilePoint(
   const { unit } = p;
   const description =
     p.description === undefined ? undefined : compileDescription(p.description, [...at, 'description'], sink);
+  if (p.min !== undefined && p.max !== undefined && p.min > p.max)
+    sink.add([...at, 'min'], `must not exceed max (${p.max})`);
   const own = p.history === undefined ? null : compileHistory(p.history, [...at, 'history'], sink);
 
   const point: PointDef = {
@@ -71,6 +73,8 @@ export function compilePoint(
     ...(bit !== undefined ? { bit } : {}),
     ...(decimals !== undefined ? { decimals } : {}),
     ...(unit !== undefined ? { unit } : {}),
+    ...(p.min !== undefined ? { min: p.min } : {}),
+    ...(p.max !== undefined ? { max: p.max } : {}),
     ...(description !== undefined ? { description } : {}),
   };
   const end = address + (fn === 1 || fn === 2 ? 1 : registers);

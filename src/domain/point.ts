@@ -47,6 +47,9 @@ export interface PointDef {
   readonly offset: number;
   /** Round the scaled value to this many decimals (avoids 25.299999999). */
   readonly decimals?: number;
+  /** Write limits in the unit: a write by point name outside them is refused. */
+  readonly min?: number;
+  readonly max?: number;
   readonly unit?: string;
   readonly description?: PointDescription;
   /** Which samples become raw history rows: the point's `history:`, else its profile's. */

@@ -15,7 +15,8 @@ export type ServiceErrorCode =
   | 'DEVICE_EXISTS'
   | 'DEVICE_ONLINE'
   | 'DEVICE_HAS_HISTORY'
-  | 'UNKNOWN_PROFILE';
+  | 'UNKNOWN_PROFILE'
+  | 'POINT_NOT_FOUND';
 
 export class ServiceError extends Error {
   constructor(

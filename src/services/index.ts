@@ -63,3 +63,4 @@ export type {
   AlarmState,
   AlarmSummary,
 } from './alarms.js';
+export type { PointWriteOutcome, PointWriteRequest, ReadBack, WritablePoint } from './writes.js';

@@ -3,9 +3,11 @@
 import { DeviceNotOnlineError } from '../gateway/gateway.js';
 import { exceptionName } from '../protocol/modbus/exceptions.js';
 import type { WriteCommand } from '../protocol/modbus/write-command.js';
+import { writablePoints, writePoint, type PointWriteOutcome, type PointWriteRequest } from './point-writes.js';
 import type { Runtime } from './runtime.js';
 
 export type { WriteCommand };
+export type { PointWriteOutcome, PointWriteRequest, ReadBack, WritablePoint } from './point-writes.js';
 
 export type WriteOutcome =
   | { readonly kind: 'ok'; readonly at: number }
@@ -18,6 +20,16 @@ export type WriteOutcome =
 
 export class WritesService {
   constructor(private readonly rt: Runtime) {}
+
+  /** The device's points as the write form offers them (404 for an unknown device). */
+  points(deviceId: string) {
+    return writablePoints(this.rt, deviceId);
+  }
+
+  /** A write by point name in engineering units, read back at once (point-writes.ts). */
+  writePoint(deviceId: string, request: PointWriteRequest): Promise<PointWriteOutcome<WriteOutcome>> {
+    return writePoint(this.rt, deviceId, request, (command) => this.write(deviceId, command));
+  }
 
   async write(deviceId: string, command: WriteCommand): Promise<WriteOutcome> {
     let outcome;

@@ -24,6 +24,7 @@ import type {
   TEST_RESULT,
 } from './routes/event-schemas.js';
 import type { FLEET_TABLE } from './routes/fleet-schemas.js';
+import type { POINT_WRITE_RESULT, WRITABLE_POINT } from './routes/point-write-schemas.js';
 import type {
   AUDIT_ROW,
   BUCKET,
@@ -98,6 +99,9 @@ export type ConfigReloadState = Static<typeof RELOAD_STATE>;
 export type FleetTableView = Static<typeof FLEET_TABLE>;
 
 /** What a route may hand fastify for a response type: the services answer readonly objects. */
+export type WritablePoint = Static<typeof WRITABLE_POINT>;
+export type PointWriteResult = Static<typeof POINT_WRITE_RESULT>;
+
 export type Served<T> = T extends (infer U)[]
   ? readonly Served<U>[]
   : T extends object

@@ -23,6 +23,7 @@ import { liveRoutes } from './routes/live-routes.js';
 import { statusRoutes } from './routes/status-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { writeRoutes } from './routes/write-routes.js';
+import { pointWriteRoutes } from './routes/point-write-routes.js';
 import type { UiFile } from './ui/ui-files.js';
 import { uiHandler } from './ui/ui-handler.js';
 import { schemaValidators } from './validators.js';
@@ -85,6 +86,7 @@ export async function buildFastify(
     fleetRoutes,
     registryRoutes,
     writeRoutes,
+    pointWriteRoutes,
     statusRoutes,
     listenerRoutes,
     channelRoutes,

@@ -23,6 +23,8 @@ export interface WebContext {
   readonly live: LiveHub;
   /** Resolves once the account store is open and the admin exists; else throws AccountStoreUnavailableError (503). */
   readonly accountsReady: () => Promise<void>;
+  /** The generated admin password's file, deleted when that password is changed. */
+  readonly initialPasswordFile: string | null;
   readonly version: string;
   readonly startedAt: number;
 }

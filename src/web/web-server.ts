@@ -8,6 +8,7 @@ import { AuditLog } from './audit-log.js';
 import { Authenticator } from './auth/authenticator.js';
 import { AdminPasswordMissingError, ensureAdmin } from './auth/bootstrap-admin.js';
 import { LoginLockout } from './auth/lockout.js';
+import { initialPasswordPath } from './auth/initial-password.js';
 import { SessionStore } from './auth/session-store.js';
 import { buildFastify, type RouteInfo } from './build-fastify.js';
 import { LiveHub } from './live/live-hub.js';
@@ -27,6 +28,8 @@ export interface WebServerOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** The built browser UI; defaults to this package's dist/ui. */
   readonly uiDir?: string;
+  /** Where the generated admin password's plain line goes (default stderr; tests capture it). */
+  readonly printInitialPassword?: (line: string) => void;
 }
 
 export class WebServer {
@@ -46,6 +49,11 @@ export class WebServer {
 
   get config(): WebConfig {
     return this.services.config.server.web;
+  }
+
+  /** The owner-only file holding a generated admin password (initial-password.ts). */
+  get initialPasswordFile(): string | null {
+    return initialPasswordPath(this.services.config.server.storage);
   }
 
   /** The bound port (the configured one, or the ephemeral one for port 0). */
@@ -90,6 +98,7 @@ export class WebServer {
         version: packageVersion(),
         startedAt: Date.now(),
         accountsReady: () => this.accountsReady(),
+        initialPasswordFile: this.initialPasswordFile,
       };
       const { devices, feed, listeners, channels } = this.services;
       const live: LiveHub = new LiveHub(devices, feed, web.live, this.log, async () => ({
@@ -123,7 +132,10 @@ export class WebServer {
   private async prepareAccounts(accounts: AccountStore): Promise<void> {
     this.preparing = (async () => {
       await accounts.open();
-      await ensureAdmin(this.config, accounts, this.log, this.options.env);
+      await ensureAdmin(this.config, accounts, this.log, this.options.env, {
+        file: this.initialPasswordFile,
+        ...(this.options.printInitialPassword ? { print: this.options.printInitialPassword } : {}),
+      });
       this.accountsPrepared = true;
     })();
     try {

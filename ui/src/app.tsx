@@ -9,6 +9,7 @@ import type { Me } from './lib/types.js';
 import { LanguageSwitch } from './components/language-switch.js';
 import { ReloadNotice } from './components/reload-notice.js';
 import { AlarmsPage } from './pages/alarms.js';
+import { AccountPage, ForcedPasswordChange } from './pages/account.js';
 import { ChannelsPage } from './pages/channels.js';
 import { ConfigPage } from './pages/config.js';
 import { DashboardPage } from './pages/dashboard.js';
@@ -39,13 +40,22 @@ export function App() {
     return onUnauthorized(signOut);
   }, []);
 
+  // The live feed waits for the forced password change: the server refuses it before.
+  const inApp = auth.state === 'in' && !auth.me.mustChangePassword;
   useEffect(() => {
-    if (auth.state === 'in') live.start();
+    if (inApp) live.start();
     else live.stop();
-  }, [auth.state]);
+  }, [inApp]);
 
   if (auth.state === 'checking') return <p class="splash">{t('loading')}</p>;
   if (auth.state === 'out') return <LoginPage onLoggedIn={(me) => setAuth({ state: 'in', me })} />;
+  if (auth.me.mustChangePassword)
+    return (
+      <ForcedPasswordChange
+        me={auth.me}
+        onChanged={() => setAuth({ state: 'in', me: { ...auth.me, mustChangePassword: false } })}
+      />
+    );
   return <Shell me={auth.me} onLogout={() => setAuth({ state: 'out' })} />;
 }
 
@@ -111,7 +121,9 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
             </span>
           </span>
           <LanguageSwitch />
-          <span class="who">{t('signedInAs', { user: me.username, role: t(`role.${me.role}`) })}</span>
+          <a class="who" href="/account" aria-current={path === '/account' ? 'page' : undefined}>
+            {t('signedInAs', { user: me.username, role: t(`role.${me.role}`) })}
+          </a>
           <button type="button" onClick={() => void logout()}>
             {t('logout')}
           </button>
@@ -141,6 +153,7 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (path === '/rules') return <RulesPage />;
   if (path === '/webhooks') return <WebhooksPage me={me} />;
   if (path === '/users' && me.role === 'admin') return <UsersPage />;
+  if (path === '/account') return <AccountPage me={me} />;
   if (path === '/config' && me.role === 'admin') return <ConfigPage />;
   return <DashboardPage />;
 }

@@ -266,6 +266,9 @@ const Point = Strict({
   decimals: Type.Optional(
     Type.Integer({ minimum: 0, maximum: 15, description: 'Decimals kept; default: those of scale and offset.' }),
   ),
+  // Write limits (issue 19): a write by point name outside them is refused before it is sent.
+  min: Type.Optional(Type.Number({ description: 'Lowest value a write may set, in the unit (after scale/offset).' })),
+  max: Type.Optional(Type.Number({ description: 'Highest value a write may set, in the unit (after scale/offset).' })),
   history: Type.Optional(History("Which samples become raw history rows; default: the profile's history.")),
 });
 

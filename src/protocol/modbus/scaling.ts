@@ -40,10 +40,16 @@ export function scalerFor(point: Scaled, integral: boolean): Scaler {
   };
 }
 
-/** The raw value that `applyScale` maps to `value` (before any rounding to an integer). */
+/**
+ * The raw value that `applyScale` maps to `value` (before any rounding to an integer). The
+ * quotient is trimmed to 15 significant digits: 55.55 / 0.1 is 555.4999999999999 in
+ * doubles, and an operator who writes 55.55 expects it to round like 555.5, not down.
+ */
 export function removeScale(point: Scaled, value: number): number {
   if (point.scale === 0) throw new RangeError('a point with scale 0 cannot be written');
-  return (value - point.offset) / point.scale;
+  if (point.scale === 1 && point.offset === 0) return value;
+  const raw = (value - point.offset) / point.scale;
+  return raw === 0 || !Number.isFinite(raw) ? raw : Number(raw.toPrecision(15));
 }
 
 /** Rounds half away from zero to `decimals` places; never returns -0. */

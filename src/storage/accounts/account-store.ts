@@ -10,6 +10,15 @@ export interface UserRecord {
   readonly passwordHash: string;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** Set for a generated password: the user must choose their own before anything else. */
+  readonly mustChangePassword?: boolean;
+}
+
+export interface UserChanges {
+  readonly role?: Role;
+  readonly passwordHash?: string;
+  readonly mustChangePassword?: boolean;
+  readonly at: number;
 }
 
 export interface TokenRecord {
@@ -72,7 +81,7 @@ export interface AccountStore {
   /** False when the username is taken. */
   createUser(user: UserRecord): Promise<boolean>;
   /** False when there is no such user. */
-  updateUser(username: string, changes: { role?: Role; passwordHash?: string; at: number }): Promise<boolean>;
+  updateUser(username: string, changes: UserChanges): Promise<boolean>;
   deleteUser(username: string): Promise<boolean>;
   countAdmins(): Promise<number>;
 

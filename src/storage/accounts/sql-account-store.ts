@@ -10,6 +10,7 @@ import type {
   AuditValue,
   NewToken,
   TokenRecord,
+  UserChanges,
   UserRecord,
 } from './account-store.js';
 import { SqlConfigVersionStore, type ConfigVersionStore } from './config-version-store.js';
@@ -18,7 +19,7 @@ import type { SqlParam, SqlRunner } from './sql-runner.js';
 export type { SqlParam, SqlRunner } from './sql-runner.js';
 
 const MAX_AUDIT_LIMIT = 10_000;
-const USER_COLUMNS = 'username, role, password_hash, created_at, updated_at';
+const USER_COLUMNS = 'username, role, password_hash, created_at, updated_at, must_change_password';
 const TOKEN_COLUMNS = 'id, name, role, created_by, created_at, last_used_at, expires_at';
 const AUDIT_COLUMNS = 'id, at, actor, ip, action, device, slave, fn, address, write_values, result, details';
 
@@ -42,8 +43,8 @@ export abstract class SqlAccountStore implements AccountStore {
     if (await this.user(user.username)) return false;
     try {
       await this.runner().run(
-        'INSERT INTO web_users (username, password_hash, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
-        [user.username, user.passwordHash, user.role, user.createdAt, user.updatedAt],
+        'INSERT INTO web_users (username, password_hash, role, created_at, updated_at, must_change_password) VALUES (?, ?, ?, ?, ?, ?)',
+        [user.username, user.passwordHash, user.role, user.createdAt, user.updatedAt, user.mustChangePassword ? 1 : 0],
       );
       return true;
     } catch (err) {
@@ -53,7 +54,7 @@ export abstract class SqlAccountStore implements AccountStore {
     }
   }
 
-  async updateUser(username: string, changes: { role?: Role; passwordHash?: string; at: number }): Promise<boolean> {
+  async updateUser(username: string, changes: UserChanges): Promise<boolean> {
     const sets = ['updated_at = ?'];
     const params: SqlParam[] = [changes.at];
     if (changes.role !== undefined) {
@@ -63,6 +64,10 @@ export abstract class SqlAccountStore implements AccountStore {
     if (changes.passwordHash !== undefined) {
       sets.push('password_hash = ?');
       params.push(changes.passwordHash);
+    }
+    if (changes.mustChangePassword !== undefined) {
+      sets.push('must_change_password = ?');
+      params.push(changes.mustChangePassword ? 1 : 0);
     }
     const result = await this.runner().run(`UPDATE web_users SET ${sets.join(', ')} WHERE username = ?`, [
       ...params,
@@ -168,6 +173,7 @@ function toUser(r: Record<string, unknown>): UserRecord {
     passwordHash: String(r['password_hash']),
     createdAt: Number(r['created_at']),
     updatedAt: Number(r['updated_at']),
+    mustChangePassword: Number(r['must_change_password'] ?? 0) !== 0,
   };
 }
 

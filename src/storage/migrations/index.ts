@@ -11,6 +11,7 @@ import { compressedRows } from './008_compressed_rows.js';
 import { deviceRegistry } from './009_device_registry.js';
 import { configVersions } from './010_config_versions.js';
 import { alarmsSchema } from './011_alarms.js';
+import { passwordChange } from './012_password_change.js';
 import type { Migration } from './types.js';
 
 export type { Dialect, Migration } from './types.js';
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   deviceRegistry,
   configVersions,
   alarmsSchema,
+  passwordChange,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -26,7 +26,14 @@ export class Authenticator {
     if (bearer !== undefined) return this.fromToken(bearer);
     if (credentials.sessionId) {
       const session = this.sessions.touch(credentials.sessionId);
-      if (session) return { username: session.username, role: session.role, via: 'session', credentialId: session.id };
+      if (session)
+        return {
+          username: session.username,
+          role: session.role,
+          via: 'session',
+          credentialId: session.id,
+          mustChangePassword: session.mustChangePassword,
+        };
     }
     return null;
   }

@@ -13,6 +13,8 @@ export type RouteRole = Role | 'public';
 declare module 'fastify' {
   interface FastifyContextConfig {
     role?: RouteRole;
+    /** Open to a session that must change its generated password first (me, logout, the change). */
+    beforePasswordChange?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -49,6 +51,8 @@ export function requestGuard(auth: Authenticator) {
     });
     if (needed === 'public') return;
     if (!request.principal) throw new WebError('AUTH_REQUIRED');
+    if (request.principal.mustChangePassword && !request.routeOptions.config.beforePasswordChange)
+      throw new WebError('PASSWORD_CHANGE_REQUIRED');
     if (!roleAllows(request.principal.role, needed)) throw new WebError('FORBIDDEN', `this needs the ${needed} role`);
   };
 }

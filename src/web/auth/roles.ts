@@ -16,6 +16,8 @@ export interface Principal {
   readonly via: 'session' | 'token';
   /** Session id or token id, to end a session on logout. */
   readonly credentialId: string;
+  /** A session opened with a generated password: every route but the password change refuses it. */
+  readonly mustChangePassword?: boolean;
 }
 
 /** How a principal is named in the audit log. */

@@ -10,6 +10,8 @@ export interface WebSession {
   readonly username: string;
   role: Role;
   expiresAt: number;
+  /** The user logged in with a generated password: only the password change is open to them. */
+  mustChangePassword: boolean;
 }
 
 const SWEEP_EVERY_MS = 60_000;
@@ -23,13 +25,14 @@ export class SessionStore {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  create(username: string, role: Role): WebSession {
+  create(username: string, role: Role, mustChangePassword = false): WebSession {
     this.sweep();
     const session: WebSession = {
       id: randomBytes(32).toString('base64url'),
       username,
       role,
       expiresAt: this.clock.now() + this.ttlMs,
+      mustChangePassword,
     };
     this.sessions.set(session.id, session);
     return session;
@@ -61,6 +64,18 @@ export class SessionStore {
   /** A user's role changed: their open sessions follow at once. */
   setRole(username: string, role: Role): void {
     for (const s of this.sessions.values()) if (s.username === username) s.role = role;
+  }
+
+  /**
+   * The user changed their own password in session `keep`: it is free of the forced change,
+   * and their other sessions end (whoever held the old password is logged out).
+   */
+  passwordChanged(username: string, keep: string): void {
+    for (const [id, s] of this.sessions) {
+      if (s.username !== username) continue;
+      if (id === keep) s.mustChangePassword = false;
+      else this.sessions.delete(id);
+    }
   }
 
   deleteUser(username: string): void {

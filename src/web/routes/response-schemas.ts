@@ -36,7 +36,13 @@ export const ERROR_RESPONSE = Type.Object({
 
 export const ROLE = oneOf(['viewer', 'operator', 'admin'] as const);
 
-export const ME = object({ username: str, role: ROLE, via: oneOf(['session', 'token'] as const) });
+export const ME = object({
+  username: str,
+  role: ROLE,
+  via: oneOf(['session', 'token'] as const),
+  /** A generated password must be changed before anything else (issue 19). */
+  mustChangePassword: Type.Optional(bool),
+});
 
 export const DEVICE_VIA = Type.Union([
   Type.Null(),

@@ -26,7 +26,7 @@ function toCommand(body: WriteBody): WriteCommand {
 }
 
 /** The audit result and, for failures, the error the caller gets. */
-function verdict(outcome: WriteOutcome, deviceId: string): { result: string; error: WebError | null } {
+export function verdict(outcome: WriteOutcome, deviceId: string): { result: string; error: WebError | null } {
   switch (outcome.kind) {
     case 'ok':
       return { result: 'ok', error: null };

@@ -29,7 +29,7 @@ describe.each(Object.keys(FIXTURES))('%s account store', (kind) => {
     expect(await f.store.createUser(user('alice', 'admin'))).toBe(true);
     expect(await f.store.createUser(user('alice'))).toBe(false);
     expect(await f.store.createUser(user('中文用户'))).toBe(true);
-    expect(await f.store.user('alice')).toEqual(user('alice', 'admin'));
+    expect(await f.store.user('alice')).toEqual({ ...user('alice', 'admin'), mustChangePassword: false });
     expect(await f.store.user('ALICE')).toBeNull();
     expect(await f.store.updateUser('alice', { role: 'operator', passwordHash: 'new', at: 2000 })).toBe(true);
     expect(await f.store.user('alice')).toMatchObject({
@@ -38,6 +38,12 @@ describe.each(Object.keys(FIXTURES))('%s account store', (kind) => {
       updatedAt: 2000,
       createdAt: 1000,
     });
+    // A generated password's forced change (migration 012): set, read back, cleared.
+    expect(await f.store.createUser({ ...user('bob'), mustChangePassword: true })).toBe(true);
+    expect((await f.store.user('bob'))?.mustChangePassword).toBe(true);
+    expect(await f.store.updateUser('bob', { mustChangePassword: false, at: 3000 })).toBe(true);
+    expect((await f.store.user('bob'))?.mustChangePassword).toBe(false);
+    expect(await f.store.deleteUser('bob')).toBe(true);
     expect(await f.store.updateUser('nobody', { role: 'admin', at: 1 })).toBe(false);
     expect((await f.store.users()).map((u) => u.username)).toEqual(['alice', '中文用户']);
     expect(await f.store.countAdmins()).toBe(0);

@@ -41,7 +41,7 @@ describe('web authentication', () => {
     const base = (await boot()).webUrl();
     const res = await post(base, '/api/login', { username: 'admin', password: TEST_ADMIN_PASSWORD });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ user: { username: 'admin', role: 'admin' } });
+    expect(await res.json()).toEqual({ user: { username: 'admin', role: 'admin', mustChangePassword: false } });
     const setCookie = res.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/^dtuhub_session=[A-Za-z0-9_-]{43};/);
     expect(setCookie).toContain('HttpOnly');
@@ -51,7 +51,7 @@ describe('web authentication', () => {
     const cookie = setCookie.split(';')[0]!;
 
     const me = await fetch(`${base}/api/me`, { headers: { cookie } });
-    expect(await me.json()).toEqual({ username: 'admin', role: 'admin', via: 'session' });
+    expect(await me.json()).toEqual({ username: 'admin', role: 'admin', via: 'session', mustChangePassword: false });
 
     const out = await fetch(`${base}/api/logout`, { method: 'POST', headers: { cookie } });
     expect(out.status).toBe(204);
@@ -155,7 +155,12 @@ describe('web authentication', () => {
     const { token, secret } = (await tokenRes.json()) as { token: { id: number; role: string }; secret: string };
     expect(secret).toMatch(/^dth_/);
     const viaToken = await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${secret}` } });
-    expect(await viaToken.json()).toEqual({ username: 'grafana', role: 'viewer', via: 'token' });
+    expect(await viaToken.json()).toEqual({
+      username: 'grafana',
+      role: 'viewer',
+      via: 'token',
+      mustChangePassword: false,
+    });
     const listed = (await (await fetch(`${base}/api/tokens`, { headers: { cookie: admin } })).json()) as {
       items: Record<string, unknown>[];
     };

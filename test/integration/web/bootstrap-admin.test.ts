@@ -1,6 +1,6 @@
 // The first admin: from the config or DTUHUB_ADMIN_PASSWORD, a one-time password on
 // loopback only, and a refusal to start on a network address without one.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -58,20 +58,51 @@ describe('the first admin', () => {
     expect(await verifyPassword('from-the-env', user!.passwordHash)).toBe(true);
   });
 
-  it('generates a one-time password on loopback and logs it once', async () => {
+  it('generates a one-time password on loopback: one plain line, an owner-only file, a forced change', async () => {
     const { log, lines } = capture();
-    await ensureAdmin({ ...web, host: '127.0.0.1', admin: { username: 'admin', password: null } }, store, log, {});
-    const line = lines.find((l) => l['msg'] === 'generated a one-time admin password')!;
-    expect(await verifyPassword(line['password'] as string, (await store.user('admin'))!.passwordHash)).toBe(true);
-    // Next start: the admin exists, nothing is generated again.
+    const printed: string[] = [];
+    const file = join(dir, 'initial-admin-password');
+    const notice = { file, print: (line: string) => printed.push(line) };
+    const loopback = { ...web, host: '127.0.0.1', admin: { username: 'admin', password: null } };
+    await ensureAdmin(loopback, store, log, {}, notice);
+
+    expect(printed).toHaveLength(1);
+    const password = /one-time password: (\S+) \(also in (.+), readable by its owner only\)/.exec(printed[0]!);
+    expect(password?.[2]).toBe(file);
+    const admin = (await store.user('admin'))!;
+    expect(await verifyPassword(password![1]!, admin.passwordHash)).toBe(true);
+    expect(admin.mustChangePassword).toBe(true);
+    // The file: mode 0600, the same password; the JSON log names the file, never the password.
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toContain(`password: ${password![1]}\n`);
+    const warning = lines.find((l) => String(l['msg']).startsWith('generated a one-time admin password'))!;
+    expect(warning['file']).toBe(file);
+    expect(JSON.stringify(lines)).not.toContain(password![1]);
+
+    // Next start: the admin exists, nothing is generated or printed again.
     const again = capture();
+    await ensureAdmin(loopback, store, again.log, {}, { file, print: (line) => printed.push(line) });
+    expect(printed).toHaveLength(1);
+    expect(again.lines.some((l) => String(l['msg']).startsWith('generated'))).toBe(false);
+  });
+
+  it('clears the forced change and deletes the file when the config sets the password', async () => {
+    const { log } = capture();
+    const file = join(dir, 'initial-admin-password');
+    const loopback = { ...web, host: '127.0.0.1', admin: { username: 'admin', password: null } };
+    await ensureAdmin(loopback, store, log, {}, { file, print: () => undefined });
     await ensureAdmin(
-      { ...web, host: '127.0.0.1', admin: { username: 'admin', password: null } },
+      { ...loopback, admin: { username: 'admin', password: 'configured-pw' } },
       store,
-      again.log,
+      log,
       {},
+      {
+        file,
+        print: () => undefined,
+      },
     );
-    expect(again.lines.some((l) => l['msg'] === 'generated a one-time admin password')).toBe(false);
+    expect((await store.user('admin'))!.mustChangePassword).toBe(false);
+    expect(existsSync(file)).toBe(false);
   });
 
   it('resets a stored admin password to the configured one', async () => {

@@ -68,6 +68,15 @@ const ROUTES: RouteCase[] = [
     body: () => ({ slave: 1, fn: 6, address: 100, value: 7 }),
     ok: 200,
   },
+  { method: 'GET', url: `/api/devices/${DEVICE}/writable-points`, role: 'operator', ok: 200 },
+  {
+    method: 'POST',
+    url: `/api/devices/${DEVICE}/points/temperature/write`,
+    route: '/api/devices/:id/points/:point/write',
+    role: 'operator',
+    body: () => ({ value: 25.5, dryRun: true }),
+    ok: 200,
+  },
   {
     method: 'POST',
     url: '/api/devices',
@@ -300,9 +309,32 @@ describe('every route and role', () => {
       );
     for (const route of registered) {
       if (route.startsWith('GET /api/export/data')) continue;
+      // A session's own password: no token has one (tested below).
+      if (route === 'POST /api/me/password viewer') continue;
       expect(tested, route).toContain(route);
     }
     expect(registered.filter((r) => r.startsWith('DELETE'))).toHaveLength(3);
+  });
+
+  it('changes only a session’s own password: 401 without credentials, 403 for a token', async () => {
+    const url = '/api/me/password';
+    const payload = { currentPassword: who.viewer.password, newPassword: 'a-new-viewer-pw' };
+    const anonymous = await webOf(h).server.inject({ method: 'POST', url, payload });
+    expect(anonymous.statusCode).toBe(401);
+    const byToken = await webOf(h).server.inject({
+      method: 'POST',
+      url,
+      payload,
+      headers: { authorization: who.viewer.bearer },
+    });
+    expect([byToken.statusCode, byToken.json().error.code]).toEqual([403, 'FORBIDDEN']);
+    const bySession = await webOf(h).server.inject({
+      method: 'POST',
+      url,
+      payload,
+      headers: { cookie: who.viewer.cookie },
+    });
+    expect(bySession.statusCode).toBe(204);
   });
 
   it('answers the public routes without credentials', async () => {

@@ -16,10 +16,13 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: Me) => void }) {
     setBusy(true);
     setError(null);
     try {
-      const { user } = await post<{ user: { username: string; role: Me['role'] } }>('/api/login', {
-        username,
-        password,
-      });
+      const { user } = await post<{ user: { username: string; role: Me['role']; mustChangePassword?: boolean } }>(
+        '/api/login',
+        {
+          username,
+          password,
+        },
+      );
       onLoggedIn({ ...user, via: 'session' });
     } catch (err) {
       if (err instanceof ApiError && err.status === 429) {

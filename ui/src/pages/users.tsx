@@ -44,6 +44,7 @@ export function UsersPage() {
   const [newUser, setNewUser] = useState({ username: '', password: '', role: 'viewer' as Role });
   const [newToken, setNewToken] = useState({ name: '', role: 'viewer' as Role, days: '' });
   const [secret, setSecret] = useState<string | null>(null);
+  const admins = (users.data?.items ?? []).filter((u) => u.role === 'admin').length;
 
   const run = async (action: () => Promise<unknown>, after: () => void) => {
     setError(null);
@@ -64,35 +65,49 @@ export function UsersPage() {
           <table>
             <Head cols={[t('col.username'), t('col.role'), t('col.created'), t('col.actions')]} />
             <tbody>
-              {(users.data?.items ?? []).map((u) => (
-                <tr key={u.username}>
-                  <th scope="row">{u.username}</th>
-                  <td>
-                    <label class="sr-only" for={`role-${u.username}`}>
-                      {t('users.setRole')}
-                    </label>
-                    <RoleSelect
-                      id={`role-${u.username}`}
-                      value={u.role}
-                      onChange={(role) =>
-                        void run(
-                          () => api('PATCH', `/api/users/${encodeURIComponent(u.username)}`, { body: { role } }),
-                          users.reload,
-                        )
-                      }
-                    />
-                  </td>
-                  <td>
-                    <Time at={u.createdAt} />
-                  </td>
-                  <DeleteCell
-                    name={u.username}
-                    onDelete={() =>
-                      void run(() => api('DELETE', `/api/users/${encodeURIComponent(u.username)}`), users.reload)
-                    }
-                  />
-                </tr>
-              ))}
+              {(users.data?.items ?? []).map((u) => {
+                // The last admin can be neither demoted nor deleted (the server refuses too).
+                const lastAdmin = u.role === 'admin' && admins === 1;
+                return (
+                  <tr key={u.username}>
+                    <th scope="row">{u.username}</th>
+                    <td>
+                      <label class="sr-only" for={`role-${u.username}`}>
+                        {t('users.setRole')}
+                      </label>
+                      {lastAdmin ? (
+                        <span data-testid={`last-admin-${u.username}`}>
+                          {t('role.admin')} <span class="muted">({t('account.lastAdmin')})</span>
+                        </span>
+                      ) : (
+                        <RoleSelect
+                          id={`role-${u.username}`}
+                          value={u.role}
+                          onChange={(role) =>
+                            void run(
+                              () => api('PATCH', `/api/users/${encodeURIComponent(u.username)}`, { body: { role } }),
+                              users.reload,
+                            )
+                          }
+                        />
+                      )}
+                    </td>
+                    <td>
+                      <Time at={u.createdAt} />
+                    </td>
+                    {lastAdmin ? (
+                      <td />
+                    ) : (
+                      <DeleteCell
+                        name={u.username}
+                        onDelete={() =>
+                          void run(() => api('DELETE', `/api/users/${encodeURIComponent(u.username)}`), users.reload)
+                        }
+                      />
+                    )}
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </TableWrap>
