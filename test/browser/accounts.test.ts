@@ -56,8 +56,13 @@ describe('accounts in the browser', () => {
 
     const audit = page.locator('#audit');
     await audit.getByRole('button', { name: 'Refresh' }).click();
-    await audit.locator('tr', { hasText: 'user.create' }).getByText('alice').waitFor();
-    await audit.locator('tr', { hasText: 'token.create' }).waitFor();
+    // Actions in words; the stored action name stays in the cell's title.
+    await audit
+      .locator('tr', { has: page.locator('td[title="user.create"]') })
+      .getByText('alice')
+      .waitFor();
+    await audit.locator('tr', { hasText: 'User created' }).first().waitFor();
+    await audit.locator('td[title="token.create"]').waitFor();
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await logIn(page, h, 'alice', 'alice-password-1');

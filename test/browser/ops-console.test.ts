@@ -201,8 +201,11 @@ describe('operator console: writes, accounts, phone layout', () => {
     const { page, context } = await openPage(await chromium(), { width: 390, height: 844 });
     await logIn(page, h);
     const device = '/devices/' + encodeURIComponent('DTU-OPS-PHONE-LONG-ID-0123456789ABCDEFGH');
-    const paths = ['/', '/devices', device, '/data', '/connections', '/channels', '/events', '/rules', '/webhooks'];
-    paths.push('/config', '/users', '/account');
+    // Every page the navigation offers (new pages are covered as they are added), a device and the account page.
+    await page.locator('main h1').first().waitFor(POLL);
+    const nav = await page.locator('header nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
+    expect(nav).toEqual(expect.arrayContaining(['/', '/devices', '/fleet', '/alarms', '/events', '/config', '/users']));
+    const paths = [...nav, device, '/account'];
     for (const path of paths) {
       await page.goto(h.webUrl() + path);
       await page.locator('main h1').first().waitFor(POLL);
@@ -216,9 +219,12 @@ describe('operator console: writes, accounts, phone layout', () => {
     const rows = page.locator('.events-table tbody tr');
     await expect.poll(() => rows.count(), POLL).toBeGreaterThanOrEqual(4);
     const heights = await rows.evaluateAll((trs) => trs.map((tr) => tr.getBoundingClientRect().height));
+    // A card: time, type and the sentence (it names the device), not the raw payload: rows
+    // were 220 px tall before, and this 40-character ID makes the sentence wrap.
     for (const height of heights) expect(height).toBeLessThanOrEqual(150);
+    expect(await rows.first().locator('.event-details').isVisible()).toBe(false);
     // Cards: each value carries its column's label.
     expect(await rows.first().locator('td').first().getAttribute('data-label')).toBe('Time');
     await context.close();
-  }, 120_000); // twelve pages, each loaded until the network is idle
+  }, 150_000); // fifteen pages, each loaded until the network is idle
 });

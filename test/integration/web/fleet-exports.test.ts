@@ -91,23 +91,56 @@ describe.each(['sqlite', 'mysql'] as const)('multi-device exports (%s)', (store)
 
   it('exports the long layout of a list of devices, device after device, every sample once', async () => {
     const rows = await csv('/api/export/data?format=csv&devices=FLEET-C,FLEET-A');
-    expect(rows[0]).toEqual(['time (UTC)', 'device', 'point', 'slave', 'address', 'value', 'text', 'raw', 'unit']);
+    expect(rows[0]).toEqual([
+      'time (UTC)',
+      'device',
+      'point',
+      'slave',
+      'address',
+      'value',
+      'text',
+      'raw',
+      'unit',
+      'description',
+    ]);
     const body = rows.slice(1);
     expect(body).toHaveLength(2 * ROUNDS * 3);
     expect(body.slice(0, ROUNDS * 3).every((r) => r[1] === 'FLEET-A')).toBe(true);
     expect(body.slice(ROUNDS * 3).every((r) => r[1] === 'FLEET-C')).toBe(true);
     expect(
       body.find((r) => r[1] === 'FLEET-C' && r[2] === 'temperature' && r[0] === '2026-01-01T00:00:02.000Z'),
-    ).toEqual(['2026-01-01T00:00:02.000Z', 'FLEET-C', 'temperature', '1', '2000', '200.2', '', '0001', '°C']);
+    ).toEqual([
+      '2026-01-01T00:00:02.000Z',
+      'FLEET-C',
+      'temperature',
+      '1',
+      '2000',
+      '200.2',
+      '',
+      '0001',
+      '°C',
+      'Temperature',
+    ]);
   });
 
   it('exports one row per device and timestamp, one column per point, in the wide layout', async () => {
     const detail = (await (await download('/api/devices/FLEET-A')).json()) as {
-      device: { points: { name: string; unit: string | null }[] };
+      device: { points: { name: string; unit: string | null; description: { en: string; zh: string } | null }[] };
     };
-    const columns = detail.device.points.map((p) => (p.unit ? `${p.name} (${p.unit})` : p.name));
+    // Headers name the point, after its description where that says more than the name.
+    const header = (p: (typeof detail.device.points)[number], lang: 'en' | 'zh') => {
+      const text = p.description?.[lang];
+      const same = text !== undefined && text.toLowerCase().replace(/\s+/g, '_') === p.name;
+      const named = text === undefined || same ? p.name : `${text} ${p.name}`;
+      return p.unit ? `${named} (${p.unit})` : named;
+    };
+    const columns = detail.device.points.map((p) => header(p, 'en'));
     const rows = await csv('/api/export/data?format=csv&group=north&layout=wide');
     expect(rows[0]).toEqual(['time (UTC)', 'device', ...columns]);
+    expect(columns).toContain('Status word status');
+    const zh = await csv('/api/export/data?format=csv&group=north&layout=wide&lang=zh');
+    expect(zh[0]).toEqual(['time (UTC)', 'device', ...detail.device.points.map((p) => header(p, 'zh'))]);
+    expect(zh[0]).toContain('温度 temperature (°C)');
     const col = (name: string) => rows[0]!.findIndex((h) => h === name || h.startsWith(`${name} (`));
     const body = rows.slice(1);
     // Two timestamps per round (the poll of temperature + humidity, the voltage poll), two devices.

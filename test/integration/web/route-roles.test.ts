@@ -127,6 +127,7 @@ const ROUTES: RouteCase[] = [
     ok: 200,
   },
   { method: 'POST', url: '/api/webhooks/ops/test', role: 'operator', ok: 200 },
+  { method: 'GET', url: '/api/notifiers', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/alarms', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/alarms/open', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/alarms/summary', role: 'viewer', ok: 200 },

@@ -1283,7 +1283,7 @@ export const zh: DeepStrings<Messages> = {
     wide: '宽表：每台设备每个时间一行',
     zone: '时间',
     local: '本地时间（{zone}）',
-    utc: 'UTC',
+    utc: 'UTC（协调世界时）',
     hint: '导出会从数据库流式读取所有匹配的行，逐台设备、按时间从早到晚。',
     needSelection: '请选择要导出的设备。',
     browseOne: '浏览一次只显示一台设备；导出包含所选的全部设备。',

@@ -107,7 +107,7 @@ export function EventsPage() {
                     <Time at={e.at} ms />
                   </td>
                   <td title={e.type}>{eventTypeWord(e.type, getLang())}</td>
-                  <td>
+                  <td class="event-device">
                     {e.registrationId !== null ? <a href={devicePath(e.registrationId)}>{e.registrationId}</a> : ''}
                   </td>
                   <td>{e.rule ?? ''}</td>

@@ -59,7 +59,7 @@ describe('applyYamlEdits', () => {
     const text = shipped('rules.yml');
     const after = applyYamlEdits(text, [{ path: ['rules', 0, 'on'], value: ['device.online'] }]);
     expect(changedLines(text, after)).toEqual([
-      [39, '    on: [device.online, device.offline]', '    on: [device.online]'],
+      [41, '    on: [device.online, device.offline]', '    on: [device.online]'],
     ]);
   });
 
