@@ -626,6 +626,14 @@ export const en = {
     needSelection: 'Choose the devices to export.',
     browseOne: 'Browsing shows one device at a time; the export covers the whole selection.',
   },
+  ruleAlarm: {
+    severity: 'Severity',
+    alarm: 'Alarm',
+    isAlarm: 'Raises an alarm',
+    notAlarm: 'Event only',
+    notify: 'Notifies',
+    noNotify: 'No notifier',
+  },
 };
 
 export type Messages = typeof en;
@@ -1248,5 +1256,13 @@ export const zh: DeepStrings<Messages> = {
     hint: '导出会从数据库流式读取所有匹配的行，逐台设备、按时间从早到晚。',
     needSelection: '请选择要导出的设备。',
     browseOne: '浏览一次只显示一台设备；导出包含所选的全部设备。',
+  },
+  ruleAlarm: {
+    severity: '级别',
+    alarm: '报警',
+    isAlarm: '产生报警',
+    notAlarm: '仅记录事件',
+    notify: '通知',
+    noNotify: '不通知',
   },
 };
