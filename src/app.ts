@@ -9,6 +9,7 @@ import { ConfigWatch } from './config-watch.js';
 import type { ConfigReloading } from './domain/config-reload.js';
 import type { DtuhubConfig } from './domain/config.js';
 import type { GatewayEvents } from './domain/events.js';
+import type { PointDescription } from './domain/point.js';
 import { noRules } from './domain/rules.js';
 import { EventFramework, type EventFrameworkOptions } from './events/event-framework.js';
 import type { AlarmBook } from './events/alarms/alarm-book.js';
@@ -17,6 +18,7 @@ import type { EventsAccess, WebhooksAccess } from './events/framework-access.js'
 import { DeviceNotOnlineError, Gateway, type WriteCommand } from './gateway/gateway.js';
 import type { TransactionOutcome } from './link/index.js';
 import type { Logger } from './log.js';
+import { matchDevice } from './plan/device-match.js';
 import { PollWarnings } from './polling/poll-warnings.js';
 import { encodeWriteCommand } from './protocol/modbus/write-command.js';
 import { recordHistory } from './record-history.js';
@@ -202,6 +204,16 @@ export class DtuhubApp implements ReloadTarget {
     return this.history.drained();
   }
 
+  /** A device's point as the notifiers describe it: the session's profile, else points.yml's match. */
+  private pointOf(
+    deviceId: string,
+    point: string,
+  ): { description: PointDescription | null; unit: string | null } | null {
+    const profile = this.gateway.registry.get(deviceId)?.profile ?? matchDevice(this.running.points, deviceId)?.profile;
+    const def = profile?.points.find((p) => p.name === point);
+    return def ? { description: def.description ?? null, unit: def.unit ?? null } : null;
+  }
+
   private startedFramework(): EventFramework {
     if (!this.framework) throw new Error('dtuhub is not started');
     return this.framework;
@@ -230,7 +242,7 @@ export class DtuhubApp implements ReloadTarget {
       this.bus,
       history,
       this.log.child({ module: 'events' }),
-      this.options.events,
+      { points: (deviceId, point) => this.pointOf(deviceId, point), ...this.options.events },
     );
     await framework.start();
     this.framework = framework;

@@ -1,6 +1,7 @@
 // rules.yml `notifiers:` (checked and defaulted by schema/notifiers.schema.ts) → NotifierDef,
 // with the checks a schema cannot express: the keys each type needs, the keys that do not
 // apply to it, a valid time zone. Problems go to the sink with their position.
+import { EVENT_TYPES, SEVERITIES, type Severity } from '../domain/rules.js';
 import { NOTIFIER_TYPES, type NotifierDef, type NotifierType, type QuietHours } from '../domain/notifiers.js';
 import { positiveMs } from './durations.js';
 import type { YamlPath } from './errors.js';
@@ -47,6 +48,7 @@ function compileNotifier(name: string, m: RawMap, at: YamlPath, sink: IssueSink)
     name,
     language: m['language'] as 'zh' | 'en',
     enabled: m['enabled'] as boolean,
+    minSeverity: m['minSeverity'] as Severity,
     quietHours: has(m, 'quietHours') ? compileQuietHours(asMap(m['quietHours']), [...at, 'quietHours'], sink) : null,
     timeoutMs: positiveMs(m['timeout'] as DurationText, '10s', [...at, 'timeout'], sink),
     maxAttempts: retry['maxAttempts'] as number,
@@ -117,5 +119,14 @@ function compileQuietHours(m: RawMap, at: YamlPath, sink: IssueSink): QuietHours
       return null;
     }
   }
-  return { fromMinute: minute(from), toMinute: minute(to), timezone, except: asList(m['except']).map(String) };
+  // One list for both kinds: a severity (critical) or an event type (device.offline).
+  const except: string[] = [];
+  const exceptSeverities: Severity[] = [];
+  asList(m['except']).forEach((value, i) => {
+    const item = String(value);
+    if ((SEVERITIES as readonly string[]).includes(item)) exceptSeverities.push(item as Severity);
+    else if ((EVENT_TYPES as readonly string[]).includes(item)) except.push(item);
+    else sink.add([...at, 'except', i], `"${item}" is neither an event type nor a severity (${SEVERITIES.join(', ')})`);
+  });
+  return { fromMinute: minute(from), toMinute: minute(to), timezone, except, exceptSeverities };
 }

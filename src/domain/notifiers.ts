@@ -2,6 +2,7 @@
 // (e-mail over SMTP, and the DingTalk, WeCom and Feishu group robots). A rule routes to one
 // with the action `notify: <name>`. Built by src/config/compile-notifiers.ts, run by
 // src/events/notify/.
+import type { Severity } from './severity.js';
 
 export const NOTIFIER_TYPES = ['email', 'dingtalk', 'wecom', 'feishu'] as const;
 export type NotifierType = (typeof NOTIFIER_TYPES)[number];
@@ -15,6 +16,8 @@ export interface QuietHours {
   readonly timezone: string | null;
   /** Event types sent at once even during quiet hours (e.g. device.offline). */
   readonly except: readonly string[];
+  /** Severities of the rule whose event it is, sent at once even during quiet hours (e.g. critical). */
+  readonly exceptSeverities: readonly Severity[];
 }
 
 interface NotifierBase {
@@ -24,6 +27,11 @@ interface NotifierBase {
   /** A disabled notifier sends nothing (notify actions naming it only count). */
   readonly enabled: boolean;
   readonly quietHours: QuietHours | null;
+  /**
+   * Events of a rule less severe than this are not sent; default `info` (all). A rule
+   * without `severity:` has the rules' default (warning).
+   */
+  readonly minSeverity: Severity;
   readonly timeoutMs: number;
   /** Attempts of one message before it is given up (counted as failed). */
   readonly maxAttempts: number;

@@ -1,6 +1,7 @@
 // The compiled rules.yml: webhook endpoints, MQTT brokers and rules, every default filled
 // in, durations in milliseconds. The loader in src/config builds it; src/events reads it.
 import type { NotifierDef } from './notifiers.js';
+import type { Severity } from './severity.js';
 
 /** Every event the framework raises (docs/EVENTS.md has the payload of each). */
 export const EVENT_TYPES = [
@@ -104,10 +105,8 @@ export type RuleAction =
   /** Send the event's sentence through a notifier of `notifiers:` (e-mail, chat robots). */
   | { readonly kind: 'notify'; readonly notifier: string };
 
-/** Alarm severities, most urgent first (docs/EVENTS.md, "Alarms"). */
-export const SEVERITIES = ['critical', 'major', 'minor', 'warning', 'info'] as const;
-
-export type Severity = (typeof SEVERITIES)[number];
+// In a file of their own so that notifiers.ts (imported here) can use them too.
+export { SEVERITIES, type Severity } from './severity.js';
 
 export interface RuleDef {
   readonly name: string;

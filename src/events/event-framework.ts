@@ -28,6 +28,7 @@ import { sendWebhook, type Sender } from './delivery/webhook-sender.js';
 import { makeEvent, type DtuEvent } from './event.js';
 import { fromBus, MAPPED_BUS_EVENTS } from './gateway-events.js';
 import { NotifierHub } from './notify/notifier-hub.js';
+import type { PointLookup } from './notify/notice.js';
 import { sendNotice, type NoticeSender } from './notify/notice-sender.js';
 import { RuleEngine } from './rules/rule-engine.js';
 import { EventsAccess, WebhooksAccess } from './framework-access.js';
@@ -50,6 +51,8 @@ export interface EventFrameworkOptions {
   readonly sendNotice?: NoticeSender;
   /** Wall clock of the notifiers' quiet hours (tests). */
   readonly clock?: Clock;
+  /** A device's point description and unit, for the notifiers' sentences (app.ts). */
+  readonly points?: PointLookup;
 }
 
 /** Names of the parts of rules.yml a reload changed (added, changed or removed). */
@@ -104,6 +107,7 @@ export class EventFramework {
       options.sendNotice ?? sendNotice,
       options.clock ?? systemClock,
       log.child({ part: 'notify' }),
+      options.points,
     );
     this.mqtt = new MqttPublisher(brokersInUse(rules), log.child({ part: 'mqtt' }));
 

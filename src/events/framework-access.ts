@@ -1,7 +1,7 @@
 // What the services façade gets from the event framework (stored events, rules with their
 // counters, webhook endpoints and deliveries): plain async functions, no HTTP (docs/EVENTS.md).
 import { readFile } from 'node:fs/promises';
-import type { RuleDef, RulesConfig } from '../domain/rules.js';
+import type { RuleDef, RulesConfig, Severity } from '../domain/rules.js';
 import type {
   DeliveryQuery,
   DeliveryRecord,
@@ -24,6 +24,11 @@ export interface RuleView {
   /** `on device.online, device.offline` or `temperature > 30`. */
   readonly summary: string;
   readonly actions: readonly string[];
+  readonly severity: Severity;
+  /** A firing raises an alarm. */
+  readonly alarm: boolean;
+  /** Notifiers its `notify:` actions send to, in order. */
+  readonly notify: readonly string[];
   readonly counters: RuleCounters;
 }
 
@@ -59,6 +64,9 @@ export class EventsAccess {
               ? `notify ${a.notifier}`
               : `log ${a.level}`,
       ),
+      severity: r.severity,
+      alarm: r.alarm,
+      notify: r.actions.flatMap((a) => (a.kind === 'notify' ? [a.notifier] : [])),
       counters: { ...this.engine.ruleCounters(r.name)! },
     }));
   }

@@ -1,6 +1,7 @@
 // The events and webhooks pages in chromium against a real receiver on 127.0.0.1: an
 // operator sends a test call and sees it delivered; a viewer gets no Send test or Retry
-// buttons; the events page lists a simulated DTU coming online; the rules page counts it.
+// buttons; the events page lists a simulated DTU coming online; the rules page counts it and
+// shows each rule's severity (coloured), whether it raises an alarm and whom it notifies.
 import { describe, expect, it } from 'vitest';
 import { gatewayTests, waitFor } from '../helpers/app-harness.js';
 import { logIn, openPage, sharedBrowser, POLL } from '../helpers/browser.js';
@@ -21,7 +22,24 @@ describe('events and webhooks pages', () => {
         rules: {
           version: 1,
           webhooks: { ops: endpoint(receiver.url), broken: endpoint(failing.url, { retry: { maxAttempts: 1 } }) },
-          rules: [{ name: 'online', on: 'device.online', actions: [{ webhook: 'broken' }] }],
+          // Disabled: it only has to exist for the rules page to name it.
+          notifiers: {
+            'ops-ding': {
+              type: 'dingtalk',
+              url: 'https://oapi.dingtalk.com/robot/send?access_token=x',
+              enabled: false,
+            },
+          },
+          rules: [
+            { name: 'online', on: 'device.online', actions: [{ webhook: 'broken' }] },
+            {
+              name: 'offline',
+              on: 'device.offline',
+              severity: 'critical',
+              alarm: true,
+              actions: [{ notify: 'ops-ding' }],
+            },
+          ],
         },
       });
       await dtu(h, 'dtu', { id: 'DTU-<b>UI</b>' }).start();
@@ -37,7 +55,21 @@ describe('events and webhooks pages', () => {
       await online.getByRole('link', { name: 'DTU-<b>UI</b>' }).waitFor(POLL);
 
       await page.getByRole('link', { name: 'Rules' }).click();
-      await expect.poll(() => page.locator('tr[data-rule=online] td').nth(2).textContent(), POLL).toBe('1');
+      await expect.poll(() => page.locator('tr[data-rule=online] td').nth(5).textContent(), POLL).toBe('1');
+      const cell = (rule: string, col: string) => page.locator(`tr[data-rule=${rule}] td[data-col=${col}]`);
+      expect(await cell('online', 'severity').textContent()).toBe('Warning');
+      expect(await cell('online', 'alarm').textContent()).toBe('Event only');
+      expect(await cell('online', 'notify').textContent()).toBe('No notifier');
+      expect(await cell('offline', 'severity').textContent()).toBe('Critical');
+      expect(await cell('offline', 'alarm').textContent()).toBe('Raises an alarm');
+      expect(await cell('offline', 'notify').textContent()).toBe('ops-ding');
+      // The alarm colours: --sev-critical (#a4161a) and --sev-warning (#6c5500) of styles.css.
+      const colour = (rule: string) =>
+        cell(rule, 'severity')
+          .locator('.badge')
+          .evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).color);
+      expect(await colour('offline')).toBe('rgb(164, 22, 26)');
+      expect(await colour('online')).toBe('rgb(108, 85, 0)');
       const yaml = await page.locator('pre.yaml').textContent();
       expect(yaml).toContain('***');
       expect(yaml).not.toContain(SECRET);
@@ -58,6 +90,11 @@ describe('events and webhooks pages', () => {
       await asViewer.page.getByText('只有操作员和管理员可以查看投递记录、重试死信和发送测试。').waitFor(POLL);
       await asViewer.page.locator('tr[data-endpoint=ops]').waitFor(POLL);
       expect(await asViewer.page.getByRole('button', { name: /发送测试|Send test|重试|Retry/ }).count()).toBe(0);
+      await asViewer.page.goto(h.webUrl() + '/rules');
+      const offline = asViewer.page.locator('tr[data-rule=offline]');
+      await offline.locator('td[data-col=severity]').getByText('紧急').waitFor(POLL);
+      expect(await offline.locator('td[data-col=alarm]').textContent()).toBe('产生报警');
+      expect(await asViewer.page.locator('tr[data-rule=online] td[data-col=notify]').textContent()).toBe('不通知');
       await asViewer.context.close();
     } finally {
       await receiver.close();

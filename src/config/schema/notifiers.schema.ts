@@ -21,7 +21,7 @@ const quietHours = strictObject(
     except: {
       type: 'array',
       items: { type: 'string', minLength: 1 },
-      description: 'Event types sent at once even during quiet hours.',
+      description: 'Event types, or rule severities (critical…), sent at once even during quiet hours.',
     },
   },
   ['from', 'to'],
@@ -57,6 +57,11 @@ export const NOTIFIER_SCHEMA: JsonSchema = strictObject(
     format: {
       enum: ['markdown', 'text', 'post'],
       description: 'Message kind (dingtalk/wecom: markdown, text; feishu: text, post).',
+    },
+    minSeverity: {
+      enum: ['critical', 'major', 'minor', 'warning', 'info'],
+      default: 'info',
+      description: 'Events of rules less severe than this are not sent.',
     },
     quietHours: { ...quietHours, description: 'Hold messages in these hours; send one digest when they end.' },
     timeout: { ...DURATION, default: '10s', description: 'For one attempt.' },

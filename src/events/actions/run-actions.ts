@@ -40,7 +40,7 @@ export class ActionRunner {
             break;
           }
           case 'notify':
-            this.notifiers?.notify(action.notifier, event, rule.name);
+            this.notifiers?.notify(action.notifier, event, { name: rule.name, severity: rule.severity });
             break;
           case 'mqtt': {
             const payload = JSON.stringify(action.payload === null ? context : render(action.payload, context));

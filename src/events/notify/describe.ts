@@ -19,7 +19,8 @@ export function notifierTarget(def: NotifierDef): string {
 
 export function notifierLine(def: NotifierDef): string {
   const quiet = def.quietHours ? `, quiet ${clock(def.quietHours.fromMinute)}–${clock(def.quietHours.toMinute)}` : '';
-  return `notifier ${def.name}: ${def.type} ${notifierTarget(def)}, ${def.language}${quiet}${def.enabled ? '' : ' (disabled)'}`;
+  const min = def.minSeverity === 'info' ? '' : `, ${def.minSeverity} and above`;
+  return `notifier ${def.name}: ${def.type} ${notifierTarget(def)}, ${def.language}${min}${quiet}${def.enabled ? '' : ' (disabled)'}`;
 }
 
 function clock(minute: number): string {

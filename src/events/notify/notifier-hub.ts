@@ -8,14 +8,16 @@
 // message is dropped and counted.
 //
 // Quiet hours: messages are held (up to MAX_HELD lines, the rest counted) and sent as one
-// digest on the first tick after the quiet hours end; event types listed in `except` go
-// out at once. Ticks run every TICK_MS on a timer, or by tick() from tests with a fake clock.
+// digest on the first tick after the quiet hours end; event types and rule severities listed
+// in `except` go out at once. Events of a rule below the notifier's `minSeverity` are not sent
+// at all (not even held). Ticks run every TICK_MS on a timer, or by tick() from tests with a fake clock.
 import type { Clock } from '../../clock.js';
 import type { NotifierDef } from '../../domain/notifiers.js';
+import { SEVERITIES, type Severity } from '../../domain/rules.js';
 import type { Logger } from '../../log.js';
 import type { DtuEvent } from '../event.js';
 import { notifierTarget } from './describe.js';
-import { digestNotice, eventLine, eventNotice, type Notice } from './notice.js';
+import { digestNotice, eventLine, eventNotice, type Notice, type NoticeRule, type PointLookup } from './notice.js';
 import type { NoticeSender } from './notice-sender.js';
 import { inQuietHours } from './quiet-hours.js';
 
@@ -65,6 +67,8 @@ export class NotifierHub {
     private readonly send: NoticeSender,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** A device's point (description, unit) for the sentences; none: the point's name. */
+    private readonly points: PointLookup = () => null,
   ) {
     this.use(defs);
   }
@@ -94,18 +98,24 @@ export class NotifierHub {
     this.lanes = next;
   }
 
-  /** A rule's `notify:` action. Returns at once. */
-  notify(name: string, event: DtuEvent, rule: string | null): void {
+  /** A rule's `notify:` action (null rule: not from a rule, always sent). Returns at once. */
+  notify(name: string, event: DtuEvent, rule: NoticeRule | null): void {
     const lane = this.lanes.get(name);
     if (!lane || !lane.def.enabled || this.stopped) return;
     const { def } = lane;
+    const severity = rule?.severity ?? null;
+    if (severity !== null && !atLeast(severity, def.minSeverity)) return;
     const now = this.clock.now();
-    if (def.quietHours && !def.quietHours.except.includes(event.type) && inQuietHours(def.quietHours, now)) {
-      if (lane.held.length < MAX_HELD) lane.held.push(eventLine(def, event, rule));
+    const quiet = def.quietHours;
+    const excepted =
+      quiet !== null &&
+      (quiet.except.includes(event.type) || (severity !== null && quiet.exceptSeverities.includes(severity)));
+    if (quiet && !excepted && inQuietHours(quiet, now)) {
+      if (lane.held.length < MAX_HELD) lane.held.push(eventLine(def, event, rule, this.points));
       else lane.heldDropped++;
       return;
     }
-    this.enqueue(lane, eventNotice(def, event, rule));
+    this.enqueue(lane, eventNotice(def, event, rule, this.points));
   }
 
   /** Sends the digest of notifiers whose quiet hours are over. */
@@ -217,6 +227,11 @@ function newLane(def: NotifierDef): Lane {
     lastError: null,
     lastErrorAt: null,
   };
+}
+
+/** SEVERITIES runs most urgent first: a lower index is more severe. */
+export function atLeast(severity: Severity, min: Severity): boolean {
+  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(min);
 }
 
 /** initial × 2^(attempt−1), capped, times a random factor in [½, 1] (like webhook retries). */

@@ -32,6 +32,8 @@ export interface EventTextInput {
 export interface EventTextOptions {
   /** A point's words for the reader (its description, `温度`); the point's name by default. */
   readonly pointLabel?: (point: string) => string;
+  /** A point's unit (`°C`), written after its value; none by default. */
+  readonly pointUnit?: (point: string) => string | null;
 }
 
 type Fields = Readonly<Record<string, unknown>>;
@@ -148,11 +150,16 @@ const EN: Record<EventType | 'webhook.test', Template> = {
   },
   'rule.fired': (p, c) => {
     const v = all(text(p, 'point'), text(p, 'value'), text(p, 'condition'));
-    return v && `${label(v[0]!, c)} ${conditionPhrase(v[1]!, v[2]!, 'en')} on DTU ${c.device}${ruleOf(c, 'en')}`;
+    return (
+      v &&
+      `${label(v[0]!, c)} ${conditionPhrase(withUnit(v[0]!, v[1]!, c), v[2]!, 'en')} on DTU ${c.device}${ruleOf(c, 'en')}`
+    );
   },
   'rule.recovered': (p, c) => {
     const v = all(text(p, 'point'), text(p, 'value'));
-    return v && `${label(v[0]!, c)} is back to normal (${v[1]}) on DTU ${c.device}${ruleOf(c, 'en')}`;
+    return (
+      v && `${label(v[0]!, c)} is back to normal (${withUnit(v[0]!, v[1]!, c)}) on DTU ${c.device}${ruleOf(c, 'en')}`
+    );
   },
   'webhook.test': () => 'Test message from dtuhub',
 };
@@ -216,11 +223,14 @@ const ZH: Record<EventType | 'webhook.test', Template> = {
   },
   'rule.fired': (p, c) => {
     const v = all(text(p, 'point'), text(p, 'value'), text(p, 'condition'));
-    return v && `DTU ${c.device} ${label(v[0]!, c)} ${conditionPhrase(v[1]!, v[2]!, 'zh')}${ruleOf(c, 'zh')}`;
+    return (
+      v &&
+      `DTU ${c.device} ${label(v[0]!, c)} ${conditionPhrase(withUnit(v[0]!, v[1]!, c), v[2]!, 'zh')}${ruleOf(c, 'zh')}`
+    );
   },
   'rule.recovered': (p, c) => {
     const v = all(text(p, 'point'), text(p, 'value'));
-    return v && `DTU ${c.device} ${label(v[0]!, c)} 恢复正常（${v[1]}）${ruleOf(c, 'zh')}`;
+    return v && `DTU ${c.device} ${label(v[0]!, c)} 恢复正常（${withUnit(v[0]!, v[1]!, c)}）${ruleOf(c, 'zh')}`;
   },
   'webhook.test': () => '来自 dtuhub 的测试消息',
 };
@@ -274,6 +284,12 @@ function retry(p: Fields, c: Context, lang: TextLang): string {
 
 function label(point: string, c: Context): string {
   return c.opts.pointLabel?.(point) ?? point;
+}
+
+/** `55.5 °C`: the value with its point's unit, when one is known. */
+function withUnit(point: string, value: string, c: Context): string {
+  const unit = c.opts.pointUnit?.(point);
+  return unit ? `${value} ${unit}` : value;
 }
 
 function ruleOf(c: Context, lang: TextLang): string {

@@ -1,7 +1,7 @@
 // The words event sentences are made of, in English and 简体中文: event types, offline and
 // poll-failure reasons, Modbus exception names, conditions. Pure, no Node imports (the UI
 // imports it through event-text.ts).
-import type { EventType } from '../../domain/rules.js';
+import type { EventType, Severity } from '../../domain/rules.js';
 
 export type TextLang = 'en' | 'zh';
 
@@ -106,6 +106,12 @@ export function durationWords(ms: number, lang: TextLang): string {
 }
 
 // ---- conditions (point-condition.ts describeCondition's text) as words ----
+
+/** Rule severities as the alarm page says them (ui messages `alarms.severity`). */
+export const SEVERITY_WORDS: Record<TextLang, Record<Severity, string>> = {
+  en: { critical: 'Critical', major: 'Major', minor: 'Minor', warning: 'Warning', info: 'Info' },
+  zh: { critical: '紧急', major: '重要', minor: '次要', warning: '警告', info: '提示' },
+};
 
 const COMPARE_WORDS: Record<TextLang, Record<string, string>> = {
   en: {

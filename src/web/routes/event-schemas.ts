@@ -1,6 +1,7 @@
 // Response shapes of the events, rules and webhooks routes (docs/API.md, "Events, rules and webhooks").
 import { Type } from '@sinclair/typebox';
 import { anyObject, bool, int, nullable, object, oneOf, orNull, str } from './response-schemas.js';
+import { SEVERITY } from './alarm-schemas.js';
 
 export const EVENT_ROW = object({
   id: str,
@@ -16,6 +17,9 @@ export const RULE_VIEW = object({
   description: str,
   summary: str,
   actions: Type.Array(str),
+  severity: SEVERITY,
+  alarm: bool,
+  notify: Type.Array(str),
   counters: object({ fired: int, recovered: int, suppressed: int, debounced: int, lastFiredAt: nullable('integer') }),
 });
 

@@ -69,11 +69,21 @@ describe('notifiers', () => {
           point: 'level',
           when: { '>': 30 },
           recovery: false,
+          severity: 'major',
           actions: [{ notify: 'ops-mail' }, { notify: 'ops-ding' }, { notify: 'ops-feishu' }],
         },
       ],
     };
-    const h = await boot({ points: levelProfile, rules });
+    // The sentences name the point by its description in the notifier's language, with its unit.
+    const described: typeof levelProfile = (p) => {
+      levelProfile(p);
+      p.profiles[LEVEL_PROFILE]!.points[0] = {
+        ...p.profiles[LEVEL_PROFILE]!.points[0]!,
+        unit: 'm',
+        description: { zh: '液位', en: 'Level' },
+      };
+    };
+    const h = await boot({ points: described, rules });
     const counter = sampleCounter(h.app, 'level');
     const sim = dtu(h, 'dtu', { id: 'NOTE-1' }, LEVEL_PROFILE);
     sim.setRegisters(1, 3, 0, [10]);
@@ -90,24 +100,24 @@ describe('notifiers', () => {
     const [mail] = smtp.messages();
     expect(mail!.mail_from).toBe('dtuhub@example.com');
     expect(mail!.rcpt_tos).toEqual(['ops@example.com', 'night@example.com']);
-    expect(mail!.subject).toBe('[dtuhub] Rule fired · NOTE-1');
+    expect(mail!.subject).toBe('[dtuhub] [Major] Rule fired · NOTE-1');
     expect(mail!.parts['text/plain']).toMatch(
-      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d level 55 is above the limit 30 on DTU NOTE-1 \(rule high-level\)\r?\n/,
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d Level 55 m is above the limit 30 on DTU NOTE-1 \(rule high-level\)\r?\n/,
     );
     expect(mail!.parts['text/html']).toContain('<li>');
-    expect(mail!.parts['text/html']).toContain('level 55 is above the limit 30 on DTU NOTE-1 (rule high-level)</li>');
+    expect(mail!.parts['text/html']).toContain('Level 55 m is above the limit 30 on DTU NOTE-1 (rule high-level)</li>');
 
     // Every DingTalk request was signed correctly (the receiver refuses others with 403).
     expect(ding.requests.every((r) => r.answered === 200)).toBe(true);
     const dingBody = ding.ok()[0]!.json;
     expect(dingBody.msgtype).toBe('markdown');
-    expect(dingBody.markdown.title).toBe('规则触发 · NOTE-1');
-    expect(dingBody.markdown.text).toContain('DTU NOTE-1 level 55 超过上限 30（规则 high-level）');
+    expect(dingBody.markdown.title).toBe('【重要】规则触发 · NOTE-1');
+    expect(dingBody.markdown.text).toContain('DTU NOTE-1 液位 55 m 超过上限 30（规则 high-level）');
 
     expect(feishu.requests.every((r) => r.answered === 200)).toBe(true);
     const feishuBody = feishu.ok()[0]!.json;
     expect(feishuBody.msg_type).toBe('post');
-    expect(feishuBody.content.post.en_us.title).toBe('Rule fired · NOTE-1');
+    expect(feishuBody.content.post.en_us.title).toBe('[Major] Rule fired · NOTE-1');
 
     const states = h.app.webhooks.notifiers();
     expect(states.map((s) => [s.name, s.type, s.sent, s.failed, s.lastError])).toEqual([

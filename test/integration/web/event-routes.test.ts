@@ -79,6 +79,9 @@ describe('events, rules and webhooks API', () => {
         description: 'up',
         summary: 'on device.online',
         actions: ['webhook ops'],
+        severity: 'warning',
+        alarm: false,
+        notify: [],
         counters: expect.objectContaining({ fired: 1 }),
       },
     ]);

@@ -40,7 +40,7 @@ describe('runCheckConfig', () => {
       '  temperature-silent: temperature noDataFor 5m → log',
       '  webhook ops: POST http://127.0.0.1:9000/dtuhub/webhook (disabled), signed with 1 secret',
       '  notifier ops-mail: email smtp.example.com:465 (TLS) → ops@example.com, zh, quiet 22:00–07:00 (disabled)',
-      '  notifier ops-dingtalk: dingtalk oapi.dingtalk.com/robot/send, markdown, signed, zh (disabled)',
+      '  notifier ops-dingtalk: dingtalk oapi.dingtalk.com/robot/send, markdown, signed, zh, major and above, quiet 22:00–07:00 (disabled)',
     ]);
   });
 

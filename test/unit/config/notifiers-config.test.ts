@@ -93,4 +93,40 @@ rules:
       '10 rules[0].actions[0].notify: unknown notifier "nobody" (known: wc, fs, tz)',
     ]);
   });
+
+  it('compile minSeverity (default info) and quiet-hours exceptions that are severities or event types', () => {
+    const rules = load(`version: 1
+notifiers:
+  ops:
+    type: dingtalk
+    url: https://oapi.dingtalk.com/robot/send?access_token=abc
+    minSeverity: major
+    quietHours: { from: "22:00", to: "07:00", except: [critical, device.offline] }
+  all: { type: wecom, url: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k" }
+`).rules!;
+    expect(rules.notifiers.get('ops')).toMatchObject({
+      minSeverity: 'major',
+      quietHours: { except: ['device.offline'], exceptSeverities: ['critical'] },
+    });
+    expect(rules.notifiers.get('all')!.minSeverity).toBe('info');
+  });
+
+  it('report an unknown minSeverity and an exception that is neither a severity nor an event type', () => {
+    expect(
+      issues(`version: 1
+notifiers:
+  ops:
+    type: dingtalk
+    url: https://oapi.dingtalk.com/robot/send?access_token=abc
+    minSeverity: urgent
+    quietHours:
+      from: "22:00"
+      to: "07:00"
+      except: [critical, device.exploded]
+`),
+    ).toEqual([
+      '6 notifiers.ops.minSeverity: must be one of: critical, major, minor, warning, info',
+      '10 notifiers.ops.quietHours.except[1]: "device.exploded" is neither an event type nor a severity (critical, major, minor, warning, info)',
+    ]);
+  });
 });

@@ -16,6 +16,7 @@ const base = {
   language: 'en' as const,
   enabled: true,
   quietHours: null,
+  minSeverity: 'info' as const,
   timeoutMs: 1000,
   maxAttempts: 3,
   backoffInitialMs: 1,
@@ -131,7 +132,13 @@ describe('e-mail message', () => {
 });
 
 describe('quiet hours', () => {
-  const quiet = { fromMinute: 22 * 60, toMinute: 7 * 60, timezone: 'Asia/Shanghai', except: ['device.offline'] };
+  const quiet = {
+    fromMinute: 22 * 60,
+    toMinute: 7 * 60,
+    timezone: 'Asia/Shanghai',
+    except: ['device.offline'],
+    exceptSeverities: [],
+  };
   it('span midnight in the notifier’s time zone', () => {
     // 14:30 UTC = 22:30 in Shanghai; 23:00 UTC = 07:00 the next morning.
     expect(inQuietHours(quiet, Date.UTC(2026, 11, 7, 14, 30))).toBe(true);
@@ -153,11 +160,14 @@ describe('quiet hours', () => {
     );
     const fired = (value: number) =>
       makeEvent('rule.fired', '7001', now, { point: 'temperature', value, condition: '> 30' }, 'hot');
-    hub.notify('night', fired(31), 'hot');
-    hub.notify('night', fired(32), 'hot');
-    hub.notify('night', makeEvent('device.offline', '7002', now, { reason: 'closed' }), 'down');
+    hub.notify('night', fired(31), { name: 'hot', severity: 'warning' });
+    hub.notify('night', fired(32), { name: 'hot', severity: 'warning' });
+    hub.notify('night', makeEvent('device.offline', '7002', now, { reason: 'closed' }), {
+      name: 'down',
+      severity: 'minor',
+    });
     await hub.idle();
-    expect(sent.map((s) => s.notice.title)).toEqual(['Device offline · 7002']);
+    expect(sent.map((s) => s.notice.title)).toEqual(['[Minor] Device offline · 7002']);
     expect(hub.states()[0]).toMatchObject({ quiet: true, held: 2, sent: 1 });
 
     hub.tick(); // still quiet: nothing
@@ -227,5 +237,77 @@ describe('notifier hub', () => {
     hub.notify('off', makeEvent('slave.recovered', '1', NOW, { slave: 1 }), null);
     await hub.idle();
     expect(calls).toBe(0);
+  });
+});
+
+describe('notifiers and alarm severity', () => {
+  const quiet = {
+    fromMinute: 22 * 60,
+    toMinute: 7 * 60,
+    timezone: 'Asia/Shanghai',
+    except: [],
+    exceptSeverities: ['critical' as const],
+  };
+  const hot = (at: number) =>
+    makeEvent('rule.fired', '86000001', at, { point: 'temperature', value: 55.5, condition: '> 30' }, 'hot');
+
+  function hubOf(def: NotifierDef, clock: () => number, sent: Notice[]) {
+    return new NotifierHub(
+      new Map([[def.name, def]]),
+      async (_d, notice) => void sent.push(notice),
+      { now: clock },
+      pino({ level: 'silent' }),
+      (deviceId, point) =>
+        deviceId === '86000001' && point === 'temperature'
+          ? { description: { zh: '温度', en: 'Temperature' }, unit: '°C' }
+          : null,
+    );
+  }
+
+  it('drop events of rules below minSeverity; events not sent by a rule always go', async () => {
+    const sent: Notice[] = [];
+    const hub = hubOf(robot({ name: 'ops', minSeverity: 'major' }), () => NOW, sent);
+    hub.notify('ops', hot(NOW), { name: 'hot', severity: 'warning' });
+    hub.notify('ops', hot(NOW), { name: 'hot', severity: 'minor' });
+    hub.notify('ops', hot(NOW), { name: 'hot', severity: 'major' });
+    hub.notify('ops', hot(NOW), { name: 'hot', severity: 'critical' });
+    hub.notify('ops', makeEvent('slave.recovered', '1', NOW, { slave: 1 }), null);
+    await hub.idle();
+    expect(sent.map((n) => [n.title, n.severity])).toEqual([
+      ['[Major] Rule fired · 86000001', 'major'],
+      ['[Critical] Rule fired · 86000001', 'critical'],
+      ['Slave recovered · 1', null],
+    ]);
+    expect(hub.states()[0]).toMatchObject({ sent: 3, held: 0 });
+  });
+
+  it('send critical alarms at once during quiet hours and hold the rest', async () => {
+    const night = Date.UTC(2026, 11, 7, 14, 30); // 22:30 Shanghai
+    const sent: Notice[] = [];
+    const hub = hubOf(robot({ name: 'ops', quietHours: quiet, language: 'zh' }), () => night, sent);
+    hub.notify('ops', hot(night), { name: 'hot', severity: 'critical' });
+    hub.notify('ops', hot(night), { name: 'hot', severity: 'major' });
+    await hub.idle();
+    expect(sent.map((n) => n.title)).toEqual(['【紧急】规则触发 · 86000001']);
+    expect(hub.states()[0]).toMatchObject({ sent: 1, held: 1 });
+  });
+
+  it('say the point’s description in the notifier’s language and the value with its unit', async () => {
+    const sent: Notice[] = [];
+    const zh = hubOf(
+      robot({ name: 'zh', language: 'zh', quietHours: { ...quiet, except: [], exceptSeverities: [] } }),
+      () => NOW,
+      sent,
+    );
+    zh.notify('zh', hot(NOW), { name: 'hot', severity: 'major' });
+    await zh.idle();
+    expect(sent[0]!.lines).toEqual(['2026-12-07 16:00:00 DTU 86000001 温度 55.5 °C 超过上限 30（规则 hot）']);
+    const en = hubOf(robot({ name: 'en', language: 'en' }), () => NOW, sent);
+    en.notify('en', hot(NOW), { name: 'hot', severity: 'major' });
+    en.notify('en', makeEvent('rule.recovered', '86000002', NOW, { point: 'temperature', value: 20 }, 'hot'), null);
+    await en.idle();
+    expect(sent[1]!.lines[0]).toMatch(/ Temperature 55\.5 °C is above the limit 30 on DTU 86000001 \(rule hot\)$/);
+    // A device whose point is not known keeps the point's name and no unit.
+    expect(sent[2]!.lines[0]).toMatch(/ temperature is back to normal \(20\) on DTU 86000002 \(rule hot\)$/);
   });
 });

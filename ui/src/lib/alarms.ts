@@ -1,7 +1,9 @@
 // The open alarms for every page that colours something by them (device rows, live values,
 // the dashboard's counts). One copy for the whole app: GET /api/alarms/open (answered from
 // the server's memory) when a component first asks, again when the live feed says alarms
-// changed (an `alarms` frame on a topic the page follows), and every 15 s as a backstop.
+// changed (an `alarms` frame on a topic the page follows), and every 15 s as a fallback
+// while no page follows the `fleet` topic over a connected feed (that topic has a frame for
+// every change; a device topic only for its device, so pages that show the fleet poll).
 import { useEffect, useState } from 'preact/hooks';
 import { get } from './api.js';
 import type { Alarm } from './types.js';
@@ -20,13 +22,15 @@ class OpenAlarms {
   private readonly listeners = new Set<Listener>();
   private timer: number | null = null;
   private pending: number | null = null;
+  /** The live feed is connected and follows `fleet` (live.ts): frames say every change. */
+  private live = false;
 
   use(listener: Listener): () => void {
     this.listeners.add(listener);
     if (this.listeners.size === 1) {
       void this.fetch();
       this.timer = window.setInterval(() => {
-        if (document.visibilityState === 'visible') void this.fetch();
+        if (document.visibilityState === 'visible' && !this.live) void this.fetch();
       }, REFRESH_MS);
     }
     return () => {
@@ -36,6 +40,13 @@ class OpenAlarms {
         this.timer = null;
       }
     };
+  }
+
+  /** live.ts: whether `alarms` frames for the whole fleet arrive. Back after a gap: fetch once. */
+  followLive(live: boolean): void {
+    const back = live && !this.live;
+    this.live = live;
+    if (back) this.changed();
   }
 
   /** The server said alarms changed, or this page changed them. */

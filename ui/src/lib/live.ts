@@ -12,6 +12,7 @@ export type LiveState = 'connecting' | 'connected' | 'offline';
 type Handler = (frame: LiveFrame) => void;
 
 const SESSION_ENDED = 4001;
+const FLEET_TOPIC = 'fleet';
 
 class LiveFeed {
   private socket: WebSocket | null = null;
@@ -46,6 +47,7 @@ class LiveFeed {
       set = new Set();
       this.handlers.set(topic, set);
       this.send({ type: 'subscribe', topic });
+      this.tellAlarms();
     }
     set.add(handler);
     return () => {
@@ -55,6 +57,7 @@ class LiveFeed {
       if (current.size === 0) {
         this.handlers.delete(topic);
         this.send({ type: 'unsubscribe', topic });
+        this.tellAlarms();
       }
     };
   }
@@ -134,6 +137,12 @@ class LiveFeed {
   private setState(state: LiveState): void {
     this.state = state;
     this.stateListeners.forEach((l) => l(state));
+    this.tellAlarms();
+  }
+
+  /** The fleet topic carries an `alarms` frame for every change: while it flows, no need to poll. */
+  private tellAlarms(): void {
+    openAlarms.followLive(this.state === 'connected' && this.handlers.has(FLEET_TOPIC));
   }
 }
 

@@ -665,6 +665,14 @@ export const en = {
     lastAdmin: 'the last admin',
   },
   menu: 'Menu',
+  ruleAlarm: {
+    severity: 'Severity',
+    alarm: 'Alarm',
+    isAlarm: 'Raises an alarm',
+    notAlarm: 'Event only',
+    notify: 'Notifies',
+    noNotify: 'No notifier',
+  },
 };
 
 export type Messages = typeof en;
@@ -1326,4 +1334,12 @@ export const zh: DeepStrings<Messages> = {
     lastAdmin: '最后一个管理员',
   },
   menu: '菜单',
+  ruleAlarm: {
+    severity: '级别',
+    alarm: '报警',
+    isAlarm: '产生报警',
+    notAlarm: '仅记录事件',
+    notify: '通知',
+    noNotify: '不通知',
+  },
 };

@@ -1,10 +1,13 @@
 // The alarm list (GET /api/alarms): filter by state, severity, device, rule and time,
 // newest first, page by page; operators select alarms and acknowledge them with a comment
-// (POST /api/alarms/acknowledge). Refreshed when the open alarms change (lib/alarms.ts).
+// (POST /api/alarms/acknowledge). Refreshed when the open alarms change (lib/alarms.ts): the
+// page follows the live feed's `fleet` topic for its `alarms` frames, so a change shows at
+// once; lib/alarms.ts polls every 15 s only while the feed is down.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { post, get, type Query } from '../lib/api.js';
 import { openAlarms, SEVERITY_ORDER, useOpenAlarms } from '../lib/alarms.js';
 import { t } from '../lib/i18n.js';
+import { useLiveTopic } from '../lib/live.js';
 import { devicePath, useLocation } from '../lib/router.js';
 import type { AckResult, Alarm, AlarmPage, Me } from '../lib/types.js';
 import { useLoad } from '../lib/use-load.js';
@@ -62,6 +65,8 @@ export function AlarmsPage({ me }: { me: Me }) {
   const [notice, setNotice] = useState('');
   const page = useLoad(() => get<AlarmPage>('/api/alarms', alarmsQuery(applied, offset)), [applied, offset]);
   const open = useOpenAlarms();
+  // Only for the `alarms` frames (handled in live.ts); the fleet's other frames are not shown here.
+  useLiveTopic('fleet', () => undefined);
   // Reload when an open alarm changed (raised, cleared, acknowledged elsewhere), not on every refresh.
   const signature = useMemo(() => open.map((a) => `${a.id}:${a.updatedAt}`).join(','), [open]);
   useEffect(() => page.reload(), [signature]);

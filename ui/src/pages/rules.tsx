@@ -38,6 +38,9 @@ export function RulesPage() {
                 cols={[
                   t('col.name'),
                   t('rules.summary'),
+                  t('ruleAlarm.severity'),
+                  t('ruleAlarm.alarm'),
+                  t('ruleAlarm.notify'),
                   t('rules.actions'),
                   t('rules.fired'),
                   t('rules.recovered'),
@@ -55,6 +58,13 @@ export function RulesPage() {
                     </th>
                     <td>
                       <code>{r.summary}</code>
+                    </td>
+                    <td data-col="severity">
+                      <span class={`badge sev-badge sev-${r.severity}`}>{t(`alarms.severity.${r.severity}`)}</span>
+                    </td>
+                    <td data-col="alarm">{r.alarm ? t('ruleAlarm.isAlarm') : t('ruleAlarm.notAlarm')}</td>
+                    <td data-col="notify">
+                      {r.notify.length > 0 ? r.notify.join(', ') : <span class="muted">{t('ruleAlarm.noNotify')}</span>}
                     </td>
                     <td>{r.actions.join(', ')}</td>
                     <td>{r.counters.fired}</td>
