@@ -46,7 +46,7 @@ function setPlant(sim: SimulatedDtu, n: number): void {
   sim.setRegisters(1, 3, 2010, float32Registers(52.5 + n));
   sim.setRegisters(1, 3, 2020, [101 + n]);
   sim.setRegisters(1, 3, 2030, float32Registers(12.75 + n));
-  sim.setRegisters(1, 3, 2040, [1]);
+  sim.setRegisters(1, 3, 2040, [n === 3 ? 1 : 2]); // bit 0, the example's alarm bit, on the fourth DTU only
   sim.setRegisters(1, 3, 2200, [2203 + n * 4, 0, 1250 + n * 30]);
   sim.setRegisters(1, 3, 2300, [1480 + n * 10]);
   sim.setRegisters(1, 3, 2400, [500]);
@@ -202,8 +202,6 @@ it('takes screenshots of the main pages', async () => {
     await shoot(page, 'login');
     await logIn(page, h);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    await page.waitForTimeout(5500); // one fleet status frame
-    await shoot(page, 'dashboard');
     await page.goto(h.webUrl() + '/devices');
     await page.getByRole('link', { name: 'DTU01001' }).waitFor();
     await shoot(page, 'devices');
@@ -222,13 +220,24 @@ it('takes screenshots of the main pages', async () => {
     await page.goto(h.webUrl() + '/connections');
     await page.locator('table tbody tr').first().waitFor();
     await shoot(page, 'connections');
-    await page.goto(h.webUrl() + '/events');
-    await page.locator('tr[data-event-type="rule.fired"]').first().waitFor();
+    // The temperature rule holds 10 s, so it fires at DTU01003's second poll (every 30 s);
+    // the events page shows what was there when it loaded.
+    const fired = page.locator('tr[data-event-type="rule.fired"]').first();
+    for (let tries = 0; tries < 15; tries++) {
+      await page.goto(h.webUrl() + '/events');
+      await page.locator('table.events-table tbody tr').first().waitFor();
+      if (await fired.isVisible()) break;
+      await page.waitForTimeout(5000);
+    }
+    await fired.waitFor();
     await shoot(page, 'events');
     await page.goto(h.webUrl() + '/alarms');
-    // DTU01003 is above the example's 30 °C limit; the rule holds 10 s before it fires.
-    await page.locator('table.alarms-table tr[data-alarm-id]').first().waitFor({ timeout: 30_000 });
+    await page.locator('table.alarms-table tr[data-alarm-id]').first().waitFor();
     await shoot(page, 'alarms');
+    await page.goto(h.webUrl() + '/');
+    await page.locator('tr.in-alarm').first().waitFor();
+    await page.waitForTimeout(5500); // one fleet status frame
+    await shoot(page, 'dashboard');
     await page.goto(h.webUrl() + '/fleet');
     await page.locator('table.fleet-table tr[data-device=DTU01004]').waitFor();
     await shoot(page, 'fleet');
