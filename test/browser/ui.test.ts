@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { gatewayTests, waitFor, type Harness } from '../helpers/app-harness.js';
 import { logIn, openPage, sharedBrowser, POLL } from '../helpers/browser.js';
-import { parseCsv } from '../helpers/csv.js';
+import { dataExportHeader, parseCsv } from '../helpers/csv.js';
 import { WEB_PROFILE, webProfile } from '../helpers/web-profile.js';
 import { caller } from '../helpers/web.js';
 
@@ -26,18 +26,7 @@ async function onlineDtu(h: Harness, id: string, energy: number) {
 }
 
 /** The columns of a data export; times in the browser's zone (the test context runs in Asia/Shanghai). */
-const DATA_COLUMNS = [
-  'time (Asia/Shanghai)',
-  'device',
-  'point',
-  'slave',
-  'address',
-  'value',
-  'text',
-  'raw',
-  'unit',
-  'description',
-];
+const DATA_COLUMNS = dataExportHeader('Asia/Shanghai');
 
 async function textOf(page: Page, selector: string): Promise<string> {
   return (await page.locator(selector).first().textContent()) ?? '';

@@ -1,4 +1,23 @@
-// A small RFC 4180 reader for checking exported CSV files in tests.
+// A small RFC 4180 reader for checking exported CSV files in tests, and the header row of a
+// point-value export (long layout).
+
+/** The columns of a long data export after its time column (`time (UTC)`, `time (<zone>)`). */
+export const DATA_EXPORT_COLUMNS = [
+  'device',
+  'point',
+  'slave',
+  'address',
+  'value',
+  'text',
+  'raw',
+  'unit',
+  'description',
+];
+
+/** The header row of a long data export with times in `zone`. */
+export function dataExportHeader(zone = 'UTC'): string[] {
+  return [`time (${zone})`, ...DATA_EXPORT_COLUMNS];
+}
 
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];

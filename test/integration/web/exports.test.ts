@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sample } from '../../../src/domain/point.js';
 import { removeDir, startApp, type Harness } from '../../helpers/app-harness.js';
-import { parseCsv } from '../../helpers/csv.js';
+import { dataExportHeader, parseCsv } from '../../helpers/csv.js';
 import { caller, type Caller } from '../../helpers/web.js';
 
 const DEVICE = '=HYPERLINK("x")';
@@ -93,18 +93,7 @@ describe('exports', () => {
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(bytes.subarray(3).toString('utf8'));
-    expect(rows[0]).toEqual([
-      'time (UTC)',
-      'device',
-      'point',
-      'slave',
-      'address',
-      'value',
-      'text',
-      'raw',
-      'unit',
-      'description',
-    ]);
+    expect(rows[0]).toEqual(dataExportHeader());
     const body = rows.slice(1);
     expect(body).toHaveLength(ROUNDS * 2);
     const keys = new Set(body.map((r) => `${r[0]}|${r[2]}`));

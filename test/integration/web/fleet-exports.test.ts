@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sample } from '../../../src/domain/point.js';
 import { removeDir, startApp, type Harness } from '../../helpers/app-harness.js';
-import { parseCsv } from '../../helpers/csv.js';
+import { dataExportHeader, parseCsv } from '../../helpers/csv.js';
 import { createTempDatabase, mysqlStorage, type TempDatabase } from '../../helpers/mysql.js';
 import { caller, type Caller } from '../../helpers/web.js';
 
@@ -91,18 +91,7 @@ describe.each(['sqlite', 'mysql'] as const)('multi-device exports (%s)', (store)
 
   it('exports the long layout of a list of devices, device after device, every sample once', async () => {
     const rows = await csv('/api/export/data?format=csv&devices=FLEET-C,FLEET-A');
-    expect(rows[0]).toEqual([
-      'time (UTC)',
-      'device',
-      'point',
-      'slave',
-      'address',
-      'value',
-      'text',
-      'raw',
-      'unit',
-      'description',
-    ]);
+    expect(rows[0]).toEqual(dataExportHeader());
     const body = rows.slice(1);
     expect(body).toHaveLength(2 * ROUNDS * 3);
     expect(body.slice(0, ROUNDS * 3).every((r) => r[1] === 'FLEET-A')).toBe(true);
