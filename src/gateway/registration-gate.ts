@@ -80,10 +80,14 @@ export class RegistrationGate {
 
   /**
    * A datagram ended (UDP): a packet is whole when it arrives, so an ID waiting for the
-   * quiet gap is complete now.
+   * quiet gap is complete now, and one still incomplete never will be.
    */
   packetEnded(): void {
-    if (!this.done && this.quietIndex >= 0) this.onQuiet();
+    if (this.done) return;
+    if (this.quietIndex >= 0) this.onQuiet();
+    // Nothing more of this registration is coming: a datagram that only begins one (or is
+    // empty) fails now, not at the registration timeout, so it cannot hold a slot for long.
+    else this.finish(() => this.outcome.failed(this.pending.length === 0 ? 'empty' : 'too-short', this.pending));
   }
 
   /** Drops the timers (the session closed or registered). */

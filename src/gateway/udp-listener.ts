@@ -46,12 +46,17 @@ export class DtuUdpListener extends ListenerBase {
     return Promise.resolve();
   }
 
-  /** Frees the port; its DTUs go offline with it, as their answers have no other way out. */
+  /**
+   * Frees the port; its DTUs go offline with it (as a shutdown: no offline rules fire), as
+   * their answers have no other way out.
+   */
   detach(): void {
     const socket = this.socket;
     if (!socket) return;
     this.socket = null;
     this.stopped();
+    for (const session of [...this.sessions.values()])
+      session.close('shutdown', `listener ${this.config.name} stopped`);
     for (const peer of [...this.peers.values()]) peer.destroy();
     socket.close();
   }

@@ -113,14 +113,19 @@ export class AlarmBook {
   }
 
   /**
-   * rules.yml reloaded: a rule changed, removed or no longer an alarm starts afresh, so its
-   * active alarms clear (the rule raises them again if its condition still holds).
+   * rules.yml reloaded: a point rule changed starts afresh, so its active alarms clear (it
+   * raises them again if its condition still holds). An event rule does not see its event
+   * again (a device still offline sends no second device.offline): its alarms stay until
+   * their counterpart event, unless the rule was removed or is no longer an alarm.
    */
   rulesChanged(rules: readonly RuleDef[], changed: ReadonlySet<string>): void {
-    const alarmRules = new Set(rules.filter((r) => r.alarm).map((r) => r.name));
+    const alarmRules = new Map(rules.filter((r) => r.alarm).map((r) => [r.name, r]));
     const now = this.clock.now();
-    for (const [key, alarm] of [...this.openAlarms])
-      if (changed.has(alarm.rule) || !alarmRules.has(alarm.rule)) this.clear(key, now, null);
+    for (const [key, alarm] of [...this.openAlarms]) {
+      const rule = alarmRules.get(alarm.rule);
+      const restarts = changed.has(alarm.rule) && rule?.source.kind === 'point';
+      if (!rule || restarts) this.clear(key, now, null);
+    }
   }
 
   /** Acknowledges open alarms by id; resolves once written to the database. */

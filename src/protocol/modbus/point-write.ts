@@ -76,7 +76,21 @@ export function planPointWrite(point: PointDef, value: number | boolean): PointW
     registers.length === 1
       ? { fn: 6, slave, address, value: registers[0]! }
       : { fn: 16, slave, address, values: registers };
-  return { command, registers, stored: storedValue(point, registers) };
+  // Rounding to what the type holds can step past a limit (max 55.55 at scale 0.1 stores 55.6).
+  const stored = storedValue(point, registers);
+  if (point.min !== undefined && stored < point.min)
+    return {
+      problem: 'below-min',
+      limit: point.min,
+      message: `${value}${unit} would be stored as ${stored}${unit}, below the minimum ${point.min}${unit}`,
+    };
+  if (point.max !== undefined && stored > point.max)
+    return {
+      problem: 'above-max',
+      limit: point.max,
+      message: `${value}${unit} would be stored as ${stored}${unit}, above the maximum ${point.max}${unit}`,
+    };
+  return { command, registers, stored };
 }
 
 export function isWriteProblem(plan: PointWritePlan | PointWriteProblem): plan is PointWriteProblem {

@@ -61,6 +61,12 @@ describe('UDP DTUs (listener protocol: udp)', () => {
       const events = connectionRows(h, 'UDP-01').map((r) => r.event);
       expect(events).not.toContain('disconnect');
       expect(events.filter((e) => e === 'connect')).toHaveLength(1);
+
+      // Stopping the listener ends its sessions as a shutdown: offline rules stay quiet.
+      const offline: string[] = [];
+      h.app.bus.on('device.offline', (e) => offline.push(e.reason));
+      await h.app.gateway.stopListener('udp');
+      expect(offline).toEqual(['shutdown']);
     } finally {
       await closeAll();
     }
@@ -78,6 +84,15 @@ describe('UDP DTUs (listener protocol: udp)', () => {
       expect(h.app.gateway.sessions()).toEqual([]);
       expect(h.app.gateway.registry.connections).toBe(0);
       expect(h.app.gateway.counters.connectionsThrottled).toBeGreaterThan(0);
+      // An empty datagram (or one that only begins an ID) fails at once: it holds no slot
+      // until the registration timeout.
+      const empty = createSocket('udp4');
+      await new Promise<void>((resolve) => empty.bind(0, '127.0.0.3', resolve));
+      const failures = h.app.gateway.counters.registrationFailures;
+      await new Promise<void>((resolve) => empty.send(Buffer.alloc(0), h.port('udp'), '127.0.0.1', () => resolve()));
+      await waitFor(() => h.app.gateway.counters.registrationFailures > failures, 2000, 'the empty datagram refused');
+      expect(h.app.gateway.registry.connections).toBe(0);
+      empty.close();
       // A real DTU on another address, same listener, is unaffected.
       const dtu = udpDtu(h, 'UDP-02', '127.0.0.2');
       await dtu.open();

@@ -130,6 +130,16 @@ describe('the alarm book', () => {
     expect(b.open()).toMatchObject([{ clearedAt: 9000, ackedAt: null }]);
   });
 
+  it("keeps an event rule's alarms through an edit of the rule, and clears them when it is removed", async () => {
+    const { book: b } = await book();
+    b.onRuleOutput(makeEvent('device.offline', 'D1', 1000, { reason: 'closed' }), down);
+    // Only the actions changed: the device is still offline and will not say so again.
+    b.rulesChanged([hot, { ...down, actions: [{ kind: 'log', level: 'warn' }] }], new Set(['down']));
+    expect(b.open().map((a) => [a.registrationId, a.clearedAt])).toEqual([['D1', null]]);
+    b.rulesChanged([hot, { ...down, alarm: false }], new Set(['down']));
+    expect(b.open().map((a) => [a.registrationId, a.clearedAt])).toEqual([['D1', 9000]]);
+  });
+
   it('loads the open alarms at start', async () => {
     const { book: b, store } = await book();
     b.onRuleOutput(fired('D1', 31, 1000), hot);

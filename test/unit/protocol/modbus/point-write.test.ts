@@ -71,6 +71,11 @@ describe('planPointWrite', () => {
     expect(problem(point, 80.1).message).toBe('80.1 °C is above the maximum 80 °C');
     expect(problem(point, -0.5)).toMatchObject({ problem: 'below-min', limit: 0 });
     expect(plan(point, 80).registers).toEqual([800]);
+    // Within the limit as asked, past it once rounded to tenths: 55.55 would be stored as 55.6.
+    const fine = { type: 'int16' as const, scale: 0.1, max: 55.55, unit: '°C' };
+    expect(problem(fine, 55.55)).toMatchObject({ problem: 'above-max', limit: 55.55 });
+    expect(problem(fine, 55.55).message).toBe('55.55 °C would be stored as 55.6 °C, above the maximum 55.55 °C');
+    expect(plan(fine, 55.5).registers).toEqual([555]);
   });
 
   it('refuses values the type cannot hold, after the scale', () => {
