@@ -94,7 +94,9 @@ export class NotifierHub {
       const old = this.lanes.get(def.name);
       next.set(def.name, old ? Object.assign(old, { def }) : newLane(def));
     }
-    for (const [name, lane] of this.lanes) if (!next.has(name) && lane.retryTimer) clearTimeout(lane.retryTimer);
+    // A removed or disabled notifier sends nothing more: what it had queued or held is given up.
+    for (const [name, lane] of this.lanes) if (!next.has(name)) giveUp(lane);
+    for (const lane of next.values()) if (!lane.def.enabled) giveUp(lane);
     this.lanes = next;
   }
 
@@ -167,7 +169,7 @@ export class NotifierHub {
   }
 
   private pump(lane: Lane): void {
-    if (lane.busy || lane.retryTimer !== null || this.stopped) return;
+    if (lane.busy || lane.retryTimer !== null || this.stopped || !lane.def.enabled) return;
     const item = lane.queue[0];
     if (!item) return;
     lane.busy = true;
@@ -238,4 +240,13 @@ export function atLeast(severity: Severity, min: Severity): boolean {
 export function backoff(def: NotifierDef, attempt: number): number {
   const raw = Math.min(def.backoffMaxMs, def.backoffInitialMs * 2 ** (attempt - 1));
   return Math.round(raw * (0.5 + Math.random() / 2));
+}
+
+function giveUp(lane: Lane): void {
+  if (lane.retryTimer !== null) clearTimeout(lane.retryTimer);
+  lane.retryTimer = null;
+  lane.dropped += lane.queue.length;
+  lane.queue = [];
+  lane.held = [];
+  lane.heldDropped = 0;
 }

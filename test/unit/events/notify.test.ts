@@ -226,6 +226,30 @@ describe('notifier hub', () => {
     hub.stop();
   });
 
+  it('gives up what a notifier had queued once a reload disables or removes it', async () => {
+    let calls = 0;
+    const def = robot({ name: 'slow', maxAttempts: 5, backoffInitialMs: 200, backoffMaxMs: 200 });
+    const hub = new NotifierHub(
+      new Map([['slow', def]]),
+      async () => {
+        calls++;
+        throw new Error('HTTP 503');
+      },
+      { now: () => NOW },
+      pino({ level: 'silent' }),
+    );
+    for (let i = 0; i < 3; i++) hub.notify('slow', makeEvent('slave.recovered', '1', NOW, { slave: i }), null);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toBe(1); // the first attempt failed; a retry waits
+    hub.use(new Map([['slow', { ...def, enabled: false }]]));
+    expect(hub.states()[0]).toMatchObject({ queued: 0, dropped: 3 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(calls).toBe(1);
+    hub.use(new Map());
+    expect(hub.states()).toEqual([]);
+    hub.stop();
+  });
+
   it('sends nothing for a disabled notifier', async () => {
     let calls = 0;
     const hub = new NotifierHub(
