@@ -40,6 +40,8 @@ export interface ListenerStatus {
   readonly name: string;
   readonly host: string;
   readonly port: number;
+  /** `tcp`, or `udp` for DTUs that send datagrams. */
+  readonly protocol: 'tcp' | 'udp';
   /** The first of `links`. */
   readonly link: string;
   /** The links tried in order on each connection. */
@@ -226,6 +228,7 @@ export class Gateway {
         name: l.config.name,
         host: l.config.host,
         port: l.boundPort ?? l.config.port,
+        protocol: l.config.protocol,
         link: l.config.link,
         links: l.config.links,
         registrationFailures: this.failures.total(l.config.name),

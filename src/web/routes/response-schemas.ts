@@ -211,6 +211,7 @@ export const LISTENER = object({
   name: str,
   host: str,
   port: int,
+  protocol: oneOf(['tcp', 'udp'] as const),
   link: str,
   links: Type.Array(str),
   registrationFailures: int,

@@ -58,6 +58,7 @@ describe('UDP DTUs (listener protocol: udp)', () => {
       expect(h.app.gateway.registry.get('UDP-01')).toBe(session);
       expect(session.remote.port).toBe(newPort);
       expect(h.app.gateway.counters.udpAddressChanges).toBe(1);
+      expect(h.app.gateway.listeners().find((l) => l.name === 'udp')).toMatchObject({ protocol: 'udp', online: 1 });
       const events = connectionRows(h, 'UDP-01').map((r) => r.event);
       expect(events).not.toContain('disconnect');
       expect(events.filter((e) => e === 'connect')).toHaveLength(1);

@@ -134,6 +134,7 @@ describe('listener supervision', () => {
     });
     expect(list.items.find((c) => c['name'] === 'dtu')).toMatchObject({
       state: 'running',
+      protocol: 'tcp',
       connections: 1,
       online: 1,
       restarts: 0,

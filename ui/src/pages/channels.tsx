@@ -101,7 +101,7 @@ export function ChannelsPage({ me }: { me: Me }) {
                 <td>
                   <StatusBadge status={c.state} />
                 </td>
-                <td>{`${c.host}:${c.port}`}</td>
+                <td>{`${c.protocol.toUpperCase()} ${c.host}:${c.port}`}</td>
                 <td>{c.links.join(', ')}</td>
                 <td>{c.connections}</td>
                 <td>{c.online}</td>
