@@ -10,9 +10,9 @@
 import type { DataRow, HistoryReader } from '../../storage/index.js';
 import { dataPages } from '../history/pages.js';
 import type { Cell } from './cells.js';
-import { DEVICE, type ExportSource } from './export-tables.js';
+import { DEVICE, timeColumn, type ExportSource } from './export-tables.js';
 import type { ExportColumn } from './table-writer.js';
-import { timeHeader, type ExportZone } from './time-zone.js';
+import type { ExportZone } from './time-zone.js';
 
 export const DATA_LAYOUTS = ['long', 'wide'] as const;
 export type DataLayout = (typeof DATA_LAYOUTS)[number];
@@ -56,7 +56,7 @@ function pagesOf(reader: HistoryReader, q: DataExportQuery, registrationId: stri
 export function longDataSource(reader: HistoryReader, q: DataExportQuery): ExportSource {
   return {
     columns: [
-      { header: timeHeader(q.zone), width: 30, kind: 'time' },
+      timeColumn(q.zone),
       DEVICE,
       { header: 'point', width: 16, kind: 'text' },
       { header: 'slave', width: 7, kind: 'number' },
@@ -94,7 +94,7 @@ export function wideDataSource(reader: HistoryReader, q: DataExportQuery, points
   const width = points.length + 2;
   return {
     columns: [
-      { header: timeHeader(q.zone), width: 30, kind: 'time' },
+      timeColumn(q.zone),
       DEVICE,
       ...points.map((p): ExportColumn => ({
         header: p.header,

@@ -26,6 +26,11 @@ export interface ExportSource {
 // Times are epoch-ms numbers in the rows; each writer renders them its own way.
 export const DEVICE: ExportColumn = { header: 'device', width: 20, kind: 'text' };
 
+/** Every table's first column; its header names the zone the times are shown in. */
+export function timeColumn(zone: ExportZone): ExportColumn {
+  return { header: timeHeader(zone), width: 30, kind: 'time' };
+}
+
 const range = (f: ExportFilters) => ({
   ...(f.from !== undefined ? { from: f.from } : {}),
   ...(f.to !== undefined ? { to: f.to } : {}),
@@ -43,7 +48,7 @@ export function exportSource(
   filters: ExportFilters,
   zone: ExportZone = UTC_ZONE,
 ): ExportSource {
-  const TIME: ExportColumn = { header: timeHeader(zone), width: 30, kind: 'time' };
+  const TIME = timeColumn(zone);
   switch (table) {
     case 'connections':
       return {
