@@ -99,3 +99,42 @@ export function Head({ cols }: { cols: (string | false)[] }) {
     </thead>
   );
 }
+
+/** The Refresh button most cards carry. */
+export function RefreshButton({ onClick }: { onClick: () => void }) {
+  return (
+    <button type="button" onClick={onClick}>
+      {t('refresh')}
+    </button>
+  );
+}
+
+/**
+ * A list as a table inside its scroll wrapper, or `emptyText` instead once the list has
+ * loaded and is empty (`empty`), so a page never shows a bare header row.
+ */
+export function ListTable({
+  label,
+  cols,
+  empty,
+  emptyText,
+  className,
+  children,
+}: {
+  label: string;
+  cols: (string | false)[];
+  empty: boolean;
+  emptyText: string;
+  className?: string;
+  children: ComponentChildren;
+}) {
+  if (empty) return <p class="muted">{emptyText}</p>;
+  return (
+    <TableWrap label={label}>
+      <table class={className}>
+        <Head cols={cols} />
+        <tbody>{children}</tbody>
+      </table>
+    </TableWrap>
+  );
+}

@@ -11,7 +11,7 @@ import { useLiveTopic } from '../lib/live.js';
 import { devicePath, useLocation } from '../lib/router.js';
 import type { AckResult, Alarm, AlarmPage, Me } from '../lib/types.js';
 import { useLoad } from '../lib/use-load.js';
-import { ErrorNote, Head, TableWrap, Time } from '../components/bits.js';
+import { ErrorNote, ListTable, Time } from '../components/bits.js';
 import { presetRange, RangePicker, type TimeRange } from '../components/range-picker.js';
 
 const PAGE = 50;
@@ -200,81 +200,74 @@ export function AlarmsPage({ me }: { me: Me }) {
           </button>
         </form>
       )}
-      {page.data && rows.length === 0 ? (
-        <p class="muted">{t('alarms.empty')}</p>
-      ) : (
-        <TableWrap label={t('alarms.title')}>
-          <table class="alarms-table">
-            <Head
-              cols={[
-                canAck && t('alarms.select'),
-                t('alarms.severityFilter'),
-                t('alarms.raisedAt'),
-                t('col.device'),
-                t('alarms.rule'),
-                t('alarms.text'),
-                t('col.value'),
-                t('alarms.stateFilter'),
-                t('alarms.acknowledgement'),
-                t('alarms.clearedAt'),
-              ]}
-            />
-            <tbody>
-              {rows.map((a) => (
-                <tr
-                  key={a.id}
-                  data-alarm-id={a.id}
-                  data-rule={a.rule}
-                  class={a.clearedAt === null ? `in-alarm sev-${a.severity}` : ''}
-                >
-                  {canAck && (
-                    <td>
-                      {a.ackedAt === null && (
-                        <input
-                          type="checkbox"
-                          aria-label={t('alarms.selectOne', { rule: a.rule, device: a.registrationId ?? '' })}
-                          checked={selected.has(a.id)}
-                          onChange={() => toggle(a.id)}
-                        />
-                      )}
-                    </td>
-                  )}
-                  <td>
-                    <span class={`badge sev-badge sev-${a.severity}`}>{t(`alarms.severity.${a.severity}`)}</span>
-                  </td>
-                  <td>
-                    <Time at={a.raisedAt} />
-                    {a.fireCount > 1 && <span class="muted"> ×{a.fireCount}</span>}
-                  </td>
-                  <td>
-                    {a.registrationId !== null ? <a href={devicePath(a.registrationId)}>{a.registrationId}</a> : ''}
-                  </td>
-                  <td>{a.rule}</td>
-                  <td>{a.text}</td>
-                  <td>{a.value ?? ''}</td>
-                  <td class="alarm-state">{stateOf(a)}</td>
-                  <td class="alarm-ack-cell">
-                    {a.ackedAt !== null && (
-                      <>
-                        <span>{a.ackedBy}</span> <Time at={a.ackedAt} />
-                        {a.ackComment && <div class="alarm-comment">{a.ackComment}</div>}
-                      </>
-                    )}
-                  </td>
-                  <td>
-                    {a.clearedAt !== null && (
-                      <>
-                        <Time at={a.clearedAt} />
-                        {a.clearValue !== null && <span class="muted"> ({a.clearValue})</span>}
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      )}
+      <ListTable
+        label={t('alarms.title')}
+        className="alarms-table"
+        empty={!!page.data && rows.length === 0}
+        emptyText={t('alarms.empty')}
+        cols={[
+          canAck && t('alarms.select'),
+          t('alarms.severityFilter'),
+          t('alarms.raisedAt'),
+          t('col.device'),
+          t('alarms.rule'),
+          t('alarms.text'),
+          t('col.value'),
+          t('alarms.stateFilter'),
+          t('alarms.acknowledgement'),
+          t('alarms.clearedAt'),
+        ]}
+      >
+        {rows.map((a) => (
+          <tr
+            key={a.id}
+            data-alarm-id={a.id}
+            data-rule={a.rule}
+            class={a.clearedAt === null ? `in-alarm sev-${a.severity}` : ''}
+          >
+            {canAck && (
+              <td>
+                {a.ackedAt === null && (
+                  <input
+                    type="checkbox"
+                    aria-label={t('alarms.selectOne', { rule: a.rule, device: a.registrationId ?? '' })}
+                    checked={selected.has(a.id)}
+                    onChange={() => toggle(a.id)}
+                  />
+                )}
+              </td>
+            )}
+            <td>
+              <span class={`badge sev-badge sev-${a.severity}`}>{t(`alarms.severity.${a.severity}`)}</span>
+            </td>
+            <td>
+              <Time at={a.raisedAt} />
+              {a.fireCount > 1 && <span class="muted"> ×{a.fireCount}</span>}
+            </td>
+            <td>{a.registrationId !== null ? <a href={devicePath(a.registrationId)}>{a.registrationId}</a> : ''}</td>
+            <td>{a.rule}</td>
+            <td>{a.text}</td>
+            <td>{a.value ?? ''}</td>
+            <td class="alarm-state">{stateOf(a)}</td>
+            <td class="alarm-ack-cell">
+              {a.ackedAt !== null && (
+                <>
+                  <span>{a.ackedBy}</span> <Time at={a.ackedAt} />
+                  {a.ackComment && <div class="alarm-comment">{a.ackComment}</div>}
+                </>
+              )}
+            </td>
+            <td>
+              {a.clearedAt !== null && (
+                <>
+                  <Time at={a.clearedAt} />
+                  {a.clearValue !== null && <span class="muted"> ({a.clearValue})</span>}
+                </>
+              )}
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       {canAck && ackable.length > 0 && (
         <button type="button" onClick={() => setSelected(new Set(ackable.map((a) => a.id)))}>
           {t('alarms.selectAll', { n: ackable.length })}

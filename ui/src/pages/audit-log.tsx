@@ -3,7 +3,7 @@ import { get } from '../lib/api.js';
 import { t, tMaybe } from '../lib/i18n.js';
 import type { AuditRow, TimeNext } from '../lib/types.js';
 import { useLoad } from '../lib/use-load.js';
-import { ErrorNote, Head, Section, TableWrap, Time } from '../components/bits.js';
+import { ErrorNote, ListTable, RefreshButton, Section, Time } from '../components/bits.js';
 
 const ROWS = 100;
 
@@ -11,60 +11,46 @@ export function AuditLog() {
   const audit = useLoad(() => get<{ items: AuditRow[]; next: TimeNext }>('/api/audit', { limit: ROWS }), []);
   const rows = audit.data?.items ?? [];
   return (
-    <Section
-      title={t('audit.title')}
-      id="audit"
-      actions={
-        <button type="button" onClick={audit.reload}>
-          {t('refresh')}
-        </button>
-      }
-    >
+    <Section title={t('audit.title')} id="audit" actions={<RefreshButton onClick={audit.reload} />}>
       <ErrorNote error={audit.error} />
-      {audit.data && rows.length === 0 ? (
-        <p class="muted">{t('data.empty')}</p>
-      ) : (
-        <TableWrap label={t('audit.title')}>
-          <table>
-            <Head
-              cols={[
-                t('col.time'),
-                t('audit.actor'),
-                t('audit.ip'),
-                t('audit.action'),
-                t('col.device'),
-                t('audit.target'),
-                t('audit.result'),
-                t('col.details'),
-              ]}
-            />
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <Time at={r.at} ms />
-                  </td>
-                  <td>{r.actor}</td>
-                  <td>{r.ip}</td>
-                  <td title={r.action}>{tMaybe('auditAction', r.action.replace(/\./g, '_'))}</td>
-                  <td>{r.device ?? ''}</td>
-                  <td>
-                    {r.fn !== null
-                      ? `${t('col.slave')} ${r.slave ?? '—'} · fn ${r.fn} · ${r.address ?? '—'} ← ${(r.values ?? []).join(', ')}`
-                      : ''}
-                  </td>
-                  <td>
-                    <span class={r.result === 'ok' ? 'event-connect' : 'event-rejected'}>
-                      {tMaybe('auditResult', r.result)}
-                    </span>
-                  </td>
-                  <td>{r.details ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      )}
+      <ListTable
+        label={t('audit.title')}
+        empty={!!audit.data && rows.length === 0}
+        emptyText={t('data.empty')}
+        cols={[
+          t('col.time'),
+          t('audit.actor'),
+          t('audit.ip'),
+          t('audit.action'),
+          t('col.device'),
+          t('audit.target'),
+          t('audit.result'),
+          t('col.details'),
+        ]}
+      >
+        {rows.map((r) => (
+          <tr key={r.id}>
+            <td>
+              <Time at={r.at} ms />
+            </td>
+            <td>{r.actor}</td>
+            <td>{r.ip}</td>
+            <td title={r.action}>{tMaybe('auditAction', r.action.replace(/\./g, '_'))}</td>
+            <td>{r.device ?? ''}</td>
+            <td>
+              {r.fn !== null
+                ? `${t('col.slave')} ${r.slave ?? '—'} · fn ${r.fn} · ${r.address ?? '—'} ← ${(r.values ?? []).join(', ')}`
+                : ''}
+            </td>
+            <td>
+              <span class={r.result === 'ok' ? 'event-connect' : 'event-rejected'}>
+                {tMaybe('auditResult', r.result)}
+              </span>
+            </td>
+            <td>{r.details ?? ''}</td>
+          </tr>
+        ))}
+      </ListTable>
     </Section>
   );
 }

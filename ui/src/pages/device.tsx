@@ -8,7 +8,7 @@ import { useLiveTopic } from '../lib/live.js';
 import { pointTitle } from '../lib/point-label.js';
 import type { ConnectionRow, DeviceDetail, LiveFrame, Me, PacketRow, Sample, TimeNext } from '../lib/types.js';
 import { useInterval, useLoad } from '../lib/use-load.js';
-import { ErrorNote, Head, Section, StatusBadge, TableWrap, Time } from '../components/bits.js';
+import { ErrorNote, Head, RefreshButton, Section, StatusBadge, TableWrap, Time } from '../components/bits.js';
 import { Via } from '../components/via.js';
 import { alarmClass, useOpenAlarms } from '../lib/alarms.js';
 import { ConnectionTable } from './dashboard.js';
@@ -228,24 +228,12 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
       <Section
         title={t('device.history')}
         id="device-connections"
-        actions={
-          <button type="button" onClick={connections.reload}>
-            {t('refresh')}
-          </button>
-        }
+        actions={<RefreshButton onClick={connections.reload} />}
       >
         <ErrorNote error={connections.error} />
         <ConnectionTable rows={connections.data?.items ?? []} showDevice={false} />
       </Section>
-      <Section
-        title={t('device.packets')}
-        id="packets"
-        actions={
-          <button type="button" onClick={packets.reload}>
-            {t('refresh')}
-          </button>
-        }
-      >
+      <Section title={t('device.packets')} id="packets" actions={<RefreshButton onClick={packets.reload} />}>
         <ErrorNote error={packets.error} />
         {packets.data && packets.data.items.length === 0 ? (
           <p class="muted">{t('device.noPackets')}</p>

@@ -8,7 +8,7 @@ import { getLang, t } from '../lib/i18n.js';
 import { devicePath } from '../lib/router.js';
 import type { EventRow, TimeNext } from '../lib/types.js';
 import { useLoad } from '../lib/use-load.js';
-import { ErrorNote, Head, TableWrap, Time } from '../components/bits.js';
+import { ErrorNote, ListTable, Time } from '../components/bits.js';
 import { presetRange, RangePicker, type TimeRange } from '../components/range-picker.js';
 
 const PAGE = 100;
@@ -94,36 +94,33 @@ export function EventsPage() {
         <button type="submit">{t('apply')}</button>
       </form>
       <ErrorNote error={first.error ?? moreError} />
-      {first.data && rows.length === 0 ? (
-        <p class="muted">{t('events.empty')}</p>
-      ) : (
-        <TableWrap label={t('events.title')}>
-          <table class="events-table">
-            <Head cols={[t('col.time'), t('events.type'), t('col.device'), t('events.rule'), t('eventText.what')]} />
-            <tbody>
-              {rows.map((e) => (
-                <tr key={e.id} data-event-type={e.type}>
-                  <td>
-                    <Time at={e.at} ms />
-                  </td>
-                  <td title={e.type}>{eventTypeWord(e.type, getLang())}</td>
-                  <td class="event-device">
-                    {e.registrationId !== null ? <a href={devicePath(e.registrationId)}>{e.registrationId}</a> : ''}
-                  </td>
-                  <td>{e.rule ?? ''}</td>
-                  <td class="event-text">
-                    {eventText(e, getLang())}
-                    <details class="event-details">
-                      <summary>{t('eventText.details')}</summary>
-                      <code>{JSON.stringify(e.payload)}</code>
-                    </details>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      )}
+      <ListTable
+        label={t('events.title')}
+        className="events-table"
+        empty={!!first.data && rows.length === 0}
+        emptyText={t('events.empty')}
+        cols={[t('col.time'), t('events.type'), t('col.device'), t('events.rule'), t('eventText.what')]}
+      >
+        {rows.map((e) => (
+          <tr key={e.id} data-event-type={e.type}>
+            <td>
+              <Time at={e.at} ms />
+            </td>
+            <td title={e.type}>{eventTypeWord(e.type, getLang())}</td>
+            <td class="event-device">
+              {e.registrationId !== null ? <a href={devicePath(e.registrationId)}>{e.registrationId}</a> : ''}
+            </td>
+            <td>{e.rule ?? ''}</td>
+            <td class="event-text">
+              {eventText(e, getLang())}
+              <details class="event-details">
+                <summary>{t('eventText.details')}</summary>
+                <code>{JSON.stringify(e.payload)}</code>
+              </details>
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       {next && (
         <button type="button" onClick={() => void loadMore()}>
           {t('loadMore')}

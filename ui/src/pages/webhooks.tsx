@@ -6,7 +6,7 @@ import { get, post } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import type { Delivery, DeliveryStats, Me, TimeNext, WebhookEndpoint, WebhookTestResult } from '../lib/types.js';
 import { useLoad } from '../lib/use-load.js';
-import { ErrorNote, Head, Section, TableWrap, Time } from '../components/bits.js';
+import { ErrorNote, Head, ListTable, RefreshButton, Section, TableWrap, Time } from '../components/bits.js';
 import { NotifiersSection } from './notifiers-section.js';
 
 const ROWS = 100;
@@ -53,15 +53,7 @@ export function WebhooksPage({ me }: { me: Me }) {
           {note.text}
         </p>
       )}
-      <Section
-        title={t('webhooks.endpoints')}
-        id="endpoints"
-        actions={
-          <button type="button" onClick={endpoints.reload}>
-            {t('refresh')}
-          </button>
-        }
-      >
+      <Section title={t('webhooks.endpoints')} id="endpoints" actions={<RefreshButton onClick={endpoints.reload} />}>
         {stats && (
           <p class="muted small">
             {t('webhooks.stats', {
@@ -72,46 +64,40 @@ export function WebhooksPage({ me }: { me: Me }) {
             })}
           </p>
         )}
-        {endpoints.data && items.length === 0 ? (
-          <p class="muted">{t('webhooks.none')}</p>
-        ) : (
-          <TableWrap label={t('webhooks.endpoints')}>
-            <table>
-              <Head
-                cols={[
-                  t('col.name'),
-                  t('webhooks.url'),
-                  t('webhooks.method'),
-                  t('webhooks.enabled'),
-                  t('webhooks.secrets'),
-                  t('webhooks.queue'),
-                  operator && t('col.actions'),
-                ]}
-              />
-              <tbody>
-                {items.map((e) => (
-                  <tr key={e.name} data-endpoint={e.name}>
-                    <th scope="row">{e.name}</th>
-                    <td>
-                      <code>{e.url}</code>
-                    </td>
-                    <td>{e.method}</td>
-                    <td>{e.enabled ? t('webhooks.yes') : t('webhooks.no')}</td>
-                    <td>{e.secrets}</td>
-                    <td>{`${e.queued} / ${e.inFlight}`}</td>
-                    {operator && (
-                      <td class="actions">
-                        <button type="button" onClick={() => void sendTest(e.name)}>
-                          {t('webhooks.sendTest')}
-                        </button>
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
-        )}
+        <ListTable
+          label={t('webhooks.endpoints')}
+          empty={!!endpoints.data && items.length === 0}
+          emptyText={t('webhooks.none')}
+          cols={[
+            t('col.name'),
+            t('webhooks.url'),
+            t('webhooks.method'),
+            t('webhooks.enabled'),
+            t('webhooks.secrets'),
+            t('webhooks.queue'),
+            operator && t('col.actions'),
+          ]}
+        >
+          {items.map((e) => (
+            <tr key={e.name} data-endpoint={e.name}>
+              <th scope="row">{e.name}</th>
+              <td>
+                <code>{e.url}</code>
+              </td>
+              <td>{e.method}</td>
+              <td>{e.enabled ? t('webhooks.yes') : t('webhooks.no')}</td>
+              <td>{e.secrets}</td>
+              <td>{`${e.queued} / ${e.inFlight}`}</td>
+              {operator && (
+                <td class="actions">
+                  <button type="button" onClick={() => void sendTest(e.name)}>
+                    {t('webhooks.sendTest')}
+                  </button>
+                </td>
+              )}
+            </tr>
+          ))}
+        </ListTable>
       </Section>
       <NotifiersSection />
       {operator && (
@@ -158,15 +144,7 @@ function DeadLetters({
   };
   const rows = dead.data?.items ?? [];
   return (
-    <Section
-      title={t('webhooks.deadLetters')}
-      id="dead-letters"
-      actions={
-        <button type="button" onClick={dead.reload}>
-          {t('refresh')}
-        </button>
-      }
-    >
+    <Section title={t('webhooks.deadLetters')} id="dead-letters" actions={<RefreshButton onClick={dead.reload} />}>
       <ErrorNote error={dead.error} />
       {dead.data && rows.length === 0 ? (
         <p class="muted">{t('webhooks.noDeadLetters')}</p>
@@ -207,9 +185,7 @@ function DeliveryLog({ changed }: { changed: number }) {
           </option>
         ))}
       </select>
-      <button type="button" onClick={log.reload}>
-        {t('refresh')}
-      </button>
+      <RefreshButton onClick={log.reload} />
     </>
   );
   const rows = log.data?.items ?? [];
