@@ -3,14 +3,7 @@
 // how to run it. The alarm book (src/events/alarms/) keeps the open alarms in memory and
 // writes each change through; this store answers the list with its filters and paging.
 import type { Severity } from '../../domain/rules.js';
-
-export type AlarmParam = string | number | null;
-
-export interface AlarmRunner {
-  all(sql: string, params: readonly AlarmParam[]): Promise<Record<string, unknown>[]>;
-  /** Runs every statement in one transaction. */
-  atomically(statements: readonly (readonly [string, readonly AlarmParam[]])[]): Promise<void>;
-}
+import { StatementStore, type SqlParam } from '../sql/statement-database.js';
 
 export interface AlarmRecord {
   readonly id: string;
@@ -97,12 +90,9 @@ export const MAX_ALARM_LIMIT = 1000;
 /** A DOUBLE column takes no NaN or infinity. */
 const finite = (v: number | null): number | null => (v === null || !Number.isFinite(v) ? null : v);
 
-export abstract class SqlAlarmStore implements AlarmStore {
-  protected abstract runner(): AlarmRunner;
+export abstract class SqlAlarmStore extends StatementStore implements AlarmStore {
   /** `INSERT OR IGNORE` (SQLite) or `INSERT IGNORE` (MySQL). */
   protected abstract readonly insertIgnore: string;
-  abstract start(): Promise<void>;
-  abstract close(): Promise<void>;
 
   async save(records: readonly AlarmRecord[]): Promise<void> {
     if (records.length === 0) return;
@@ -142,7 +132,7 @@ export abstract class SqlAlarmStore implements AlarmStore {
 
   async list(query: AlarmQuery = {}): Promise<AlarmPage> {
     const where: string[] = [];
-    const params: AlarmParam[] = [];
+    const params: SqlParam[] = [];
     if (query.state) where.push(STATE_SQL[query.state]);
     if (query.severity && query.severity.length > 0) {
       where.push(`severity IN (${query.severity.map(() => '?').join(', ')})`);
@@ -180,7 +170,7 @@ export abstract class SqlAlarmStore implements AlarmStore {
   }
 }
 
-function rowParams(r: AlarmRecord): AlarmParam[] {
+function rowParams(r: AlarmRecord): SqlParam[] {
   return [
     r.id,
     r.rule,

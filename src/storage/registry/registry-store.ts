@@ -3,15 +3,7 @@
 // columns); each dialect supplies how to run it and its upsert clause. The history store
 // migrates the schema first, as for deliveries.
 import type { RegistryEntry } from '../../domain/registry.js';
-
-export type RegistryParam = string | number | null;
-
-export interface RegistryRunner {
-  all(sql: string, params: readonly RegistryParam[]): Promise<Record<string, unknown>[]>;
-  run(sql: string, params: readonly RegistryParam[]): Promise<number>;
-  /** Runs every statement in one transaction: all applied, or none. */
-  atomically(statements: readonly (readonly [string, readonly RegistryParam[]])[]): Promise<void>;
-}
+import { StatementStore, type SqlParam } from '../sql/statement-database.js';
 
 export type RemoveOutcome = 'removed' | 'absent' | 'has_history';
 
@@ -49,12 +41,9 @@ const ROWS_PER_STATEMENT = 200;
 const NEVER_CONNECTED = "'', 0, 0, '', 0, 'offline', ''";
 const BASE_COLUMNS = 'profile, first_seen, last_seen, last_ip, last_port, status, listener';
 
-export abstract class SqlRegistryStore implements RegistryStore {
-  protected abstract runner(): RegistryRunner;
+export abstract class SqlRegistryStore extends StatementStore implements RegistryStore {
   /** `ON CONFLICT … DO UPDATE SET` or `ON DUPLICATE KEY UPDATE`, setting each column to the new value. */
   protected abstract upsertClause(columns: readonly string[]): string;
-  abstract start(): Promise<void>;
-  abstract close(): Promise<void>;
 
   async entries(): Promise<RegistryEntry[]> {
     const rows = await this.runner().all(
@@ -70,7 +59,7 @@ export abstract class SqlRegistryStore implements RegistryStore {
 
   async saveAll(entries: readonly RegistryEntry[]): Promise<void> {
     // Multi-row statements: a 10,000-device import is 50 round trips to MySQL, not 10,000.
-    const statements: (readonly [string, RegistryParam[]])[] = [];
+    const statements: (readonly [string, SqlParam[]])[] = [];
     for (let i = 0; i < entries.length; i += ROWS_PER_STATEMENT) {
       const chunk = entries.slice(i, i + ROWS_PER_STATEMENT);
       statements.push([this.upsertSql(chunk.length), chunk.flatMap(params)]);
@@ -99,7 +88,7 @@ export abstract class SqlRegistryStore implements RegistryStore {
   }
 }
 
-function params(e: RegistryEntry): RegistryParam[] {
+function params(e: RegistryEntry): SqlParam[] {
   return [
     e.registrationId,
     e.name,
