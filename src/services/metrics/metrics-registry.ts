@@ -82,34 +82,45 @@ export class MetricsRegistry implements MetricsHook {
       new Counter({
         ...config,
         async collect() {
+          const values = await read();
+          if (!values) return;
           // The component's total is the truth: the counter is set to it, not added to.
           this.reset();
-          await read((value, labels) => this.inc(labels ?? {}, Math.max(0, value)));
+          for (const [value, labels] of values) this.inc(labels ?? {}, Math.max(0, value));
         },
       });
     } else {
       new Gauge({
         ...config,
         async collect() {
+          const values = await read();
+          if (!values) return;
           // Label sets not reported now (a removed listener) leave the scrape.
           this.reset();
-          await read((value, labels) => this.set(labels ?? {}, value));
+          for (const [value, labels] of values) this.set(labels ?? {}, value);
         },
       });
     }
     return () => this.registry.removeSingleMetric(def.name);
   }
 
-  /** A failing collect leaves its metric out of the scrape instead of failing the whole scrape. */
-  private collector(def: MetricDef): (report: MetricReport) => Promise<void> {
-    return async (report) => {
+  /**
+   * Gathers a scrape's values first: a collect that throws (a component not started) keeps
+   * the metric's last values instead of failing the whole scrape or reading as a reset.
+   */
+  private collector(def: MetricDef): () => Promise<[number, MetricLabels | undefined][] | null> {
+    return async () => {
+      const values: [number, MetricLabels | undefined][] = [];
       try {
-        await def.collect(report);
+        await def.collect((value, labels) => values.push([value, labels]));
         this.failing.delete(def.name);
+        return values;
       } catch (err) {
-        if (this.failing.has(def.name)) return;
-        this.failing.add(def.name);
-        this.log.warn({ err, metric: def.name }, 'a metric could not be collected; left out of scrapes until it can');
+        if (!this.failing.has(def.name)) {
+          this.failing.add(def.name);
+          this.log.warn({ err, metric: def.name }, 'a metric could not be collected; it keeps its last values');
+        }
+        return null;
       }
     };
   }
