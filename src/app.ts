@@ -22,7 +22,9 @@ import { matchDevice } from './plan/device-match.js';
 import { PollWarnings } from './polling/poll-warnings.js';
 import { encodeWriteCommand } from './protocol/modbus/write-command.js';
 import { recordHistory } from './record-history.js';
-import { createServices } from './services/index.js';
+import { createServices, type Services } from './services/index.js';
+import { registerBuiltinMetrics } from './services/metrics/builtin-metrics.js';
+import { MetricsRegistry } from './services/metrics/metrics-registry.js';
 import {
   createHistoryStore,
   FleetRegistry,
@@ -34,6 +36,7 @@ import {
   type HistoryWriter,
   type StoreHealth,
 } from './storage/index.js';
+import { MetricsServer } from './web/metrics-server.js';
 import { WebServer, type WebServerOptions } from './web/web-server.js';
 
 export interface AppOptions {
@@ -57,6 +60,16 @@ export class DtuhubApp implements ReloadTarget {
   readonly channels: ChannelManager;
   /** Null when web.enabled is false. */
   readonly web: WebServer | null;
+  /**
+   * Prometheus metrics (docs/METRICS.md). A component built here registers its own gauges
+   * and counters through it (MetricsHook), read at each scrape; the endpoint serves them all.
+   */
+  readonly metrics: MetricsRegistry;
+  /** `metrics.listen`: metrics on an address of their own; null otherwise. */
+  readonly metricsServer: MetricsServer | null;
+  private readonly services: Services;
+  /** Registered at the first start: a metric name is registered once per registry. */
+  private builtinMetrics = false;
   private history: HistoryStore | null = null;
   private framework: EventFramework | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -96,9 +109,16 @@ export class DtuhubApp implements ReloadTarget {
       gateway: this.gateway,
     };
     this.channels = new ChannelManager(config.server.channels, channelBuilder(CHANNEL_FACTORIES, channelServices));
+    this.metrics = new MetricsRegistry(log.child({ module: 'metrics' }));
+    this.services = createServices(this);
     this.web = config.server.web.enabled
-      ? new WebServer(createServices(this), log.child({ module: 'web' }), options.web)
+      ? new WebServer(this.services, log.child({ module: 'web' }), options.web)
       : null;
+    const metrics = config.server.metrics;
+    this.metricsServer =
+      metrics.enabled && metrics.listen
+        ? new MetricsServer(this.services.metrics, metrics, log.child({ module: 'metrics' }))
+        : null;
   }
 
   /** The config running now: the one loaded at start, or the last one a reload applied. */
@@ -248,7 +268,12 @@ export class DtuhubApp implements ReloadTarget {
     this.framework = framework;
     await this.gateway.start();
     this.channels.start();
+    if (this.config.server.metrics.enabled && !this.builtinMetrics) {
+      registerBuiltinMetrics(this.metrics, this.services);
+      this.builtinMetrics = true;
+    }
     await this.web?.start();
+    await this.metricsServer?.start();
     this.watch?.start();
     this.log.info({ ports: this.gateway.ports(), storage: history.health().where }, 'dtuhub started');
   }
@@ -261,6 +286,7 @@ export class DtuhubApp implements ReloadTarget {
    */
   async stop(): Promise<void> {
     this.watch?.stop();
+    await this.metricsServer?.stop();
     await this.web?.stop();
     await this.channels.stop();
     await this.gateway.stop();

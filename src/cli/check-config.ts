@@ -1,6 +1,6 @@
 // `dtuhub check-config [dir]`: validates the config directory without starting anything.
 // Prints every problem (exit 1) or a short summary of what would run (exit 0).
-import type { DtuhubConfig, Schedule, StorageConfig } from '../domain/config.js';
+import type { DtuhubConfig, Schedule, ServerConfig, StorageConfig } from '../domain/config.js';
 import { ConfigError, formatConfigIssue } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import { channelFeeds, channelTarget } from '../channels/channel-target.js';
@@ -42,7 +42,11 @@ export function summarize(config: DtuhubConfig): string[] {
       lines.push(`  ${c.name} ${c.type} → ${channelTarget(c)}: ${channelFeeds(c)}${c.enabled ? '' : ' (disabled)'}`);
     }
   }
-  lines.push(`web: ${server.web.host}:${server.web.port}`, `storage: ${describeStorage(server.storage)}`);
+  lines.push(
+    `web: ${server.web.host}:${server.web.port}`,
+    `metrics: ${describeMetrics(server)}`,
+    `storage: ${describeStorage(server.storage)}`,
+  );
   const { timerResolutionMs: step, timerResolutionAuto: auto } = server.sessions;
   lines.push(
     `timers: polls, timeouts and heartbeat checks at most ${formatMs(step)} late (${auto ? 'auto' : 'sessions.timerResolution'})`,
@@ -116,6 +120,17 @@ function formatMs(ms: number): string {
 }
 
 /** Where the history goes, without the password. */
+/** Where Prometheus scrapes and what it must send (docs/METRICS.md). */
+function describeMetrics({ metrics, web }: ServerConfig): string {
+  if (!metrics.enabled) return 'off';
+  if (metrics.listen) {
+    const { host, port } = metrics.listen;
+    return `http://${host}:${port}/metrics, ${metrics.token ? 'bearer metrics.token' : 'no authentication'}`;
+  }
+  if (!web.enabled) return 'off (the web server is off)';
+  return `/metrics on the web port, bearer ${metrics.token ? 'metrics.token or ' : ''}API token`;
+}
+
 function describeStorage(storage: StorageConfig): string {
   if (storage.driver === 'sqlite') return `sqlite ${storage.path}`;
   return `mysql ${storage.user}@${storage.host}:${storage.port}/${storage.database} (pool ${storage.poolSize}${storage.tls ? ', TLS' : ''}; spill journal ${storage.spill.dir})`;

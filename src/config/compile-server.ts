@@ -3,6 +3,7 @@
 // of the other storage driver, the writeBuffer backlog cap.
 import type {
   ListenerConfig,
+  MetricsConfig,
   RetentionConfig,
   ServerConfig,
   SqliteStorageConfig,
@@ -66,6 +67,7 @@ export function compileServer(raw: ServerYaml, sink: IssueSink): CompiledServer 
     listeners: listeners.map((l) => l.listener),
     channels: channels.map((c) => c.channel),
     web: compileWeb(raw.web, sink),
+    metrics: compileMetrics(raw.metrics, raw.web.enabled, sink),
     sessions: {
       heartbeatIntervalMs: positive(
         'sessions',
@@ -156,6 +158,15 @@ function compileWeb(web: ServerYaml['web'], sink: IssueSink): WebConfig {
   };
 }
 
+/** Metrics on the web port need the web server; asked for without either, that is a mistake worth naming. */
+function compileMetrics(metrics: ServerYaml['metrics'], webEnabled: boolean, sink: IssueSink): MetricsConfig {
+  const listen = metrics.listen ? { host: metrics.listen.host, port: metrics.listen.port } : null;
+  if (metrics.enabled && !listen && !webEnabled && sink.written(['metrics', 'enabled'])) {
+    sink.add(['metrics', 'enabled'], 'needs web.enabled: true, or metrics.listen for an address of their own');
+  }
+  return { enabled: metrics.enabled, token: metrics.token ?? null, listen };
+}
+
 const MYSQL_KEYS = ['host', 'port', 'user', 'password', 'database', 'poolSize', 'tls', 'spill'] as const;
 const SQLITE_KEYS = ['path', 'cacheSize', 'pageSize'] as const;
 /** SQLite's page sizes: powers of two from 512 B to 64 KiB. */
@@ -227,15 +238,16 @@ function checkPorts(server: ServerDraft, listeners: readonly LocatedListener[], 
   const taken: { protocol: 'tcp' | 'udp'; host: string; port: number; what: string }[] = [
     { protocol: 'tcp', host: server.web.host, port: server.web.port, what: 'the web server' },
   ];
+  const metrics = server.metrics.listen;
+  if (server.metrics.enabled && metrics && metrics.port !== 0) {
+    if (sameSocket(taken[0]!, 'tcp', metrics.host, metrics.port))
+      sink.add(['metrics', 'listen', 'port'], `port ${metrics.port} is already used by the web server`);
+    else taken.push({ protocol: 'tcp', host: metrics.host, port: metrics.port, what: 'the metrics listener' });
+  }
   for (const { listener, index } of listeners) {
     if (listener.port === 0) continue;
     // A UDP and a TCP socket may share a port number.
-    const clash = taken.find(
-      (t) =>
-        t.protocol === listener.protocol &&
-        t.port === listener.port &&
-        (t.host === listener.host || WILDCARD_HOSTS.has(t.host) || WILDCARD_HOSTS.has(listener.host)),
-    );
+    const clash = taken.find((t) => sameSocket(t, listener.protocol, listener.host, listener.port));
     if (clash) sink.add(['listeners', index, 'port'], `port ${listener.port} is already used by ${clash.what}`);
     else
       taken.push({
@@ -245,6 +257,19 @@ function checkPorts(server: ServerDraft, listeners: readonly LocatedListener[], 
         what: `listener "${listener.name}"`,
       });
   }
+}
+
+function sameSocket(
+  t: { protocol: 'tcp' | 'udp'; host: string; port: number },
+  protocol: 'tcp' | 'udp',
+  host: string,
+  port: number,
+): boolean {
+  return (
+    t.protocol === protocol &&
+    t.port === port &&
+    (t.host === host || WILDCARD_HOSTS.has(t.host) || WILDCARD_HOSTS.has(host))
+  );
 }
 
 /** The storage server.yml gets without a `storage:` block (SQLite), for tests and benchmarks. */

@@ -62,6 +62,7 @@ export function runningAfterReload(before: DtuhubConfig, next: DtuhubConfig): Dt
     ...next.server,
     storage: before.server.storage,
     web: before.server.web,
+    metrics: before.server.metrics,
     sessions: before.server.sessions,
     logging: { ...next.server.logging, pretty: before.server.logging.pretty },
   };
@@ -128,6 +129,9 @@ function restartOnly(before: DtuhubConfig, after: DtuhubConfig): string[] {
     if ((key === 'timerResolutionMs' || key === 'timerResolutionAuto') && s1.sessions.timerResolutionAuto) continue;
     if (!same(s0.sessions[key], s1.sessions[key]))
       out.push(`sessions.${key === 'timerResolutionMs' ? 'timerResolution' : key}`);
+  }
+  for (const key of Object.keys(s1.metrics) as (keyof ServerConfig['metrics'])[]) {
+    if (!same(s0.metrics[key], s1.metrics[key])) out.push(`metrics.${key}`);
   }
   if (s0.logging.pretty !== s1.logging.pretty) out.push('logging.pretty');
   return out;

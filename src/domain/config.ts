@@ -13,6 +13,8 @@ export interface ServerConfig {
   /** Outbound channels: peers dtuhub connects to (docs/CHANNELS.md). */
   readonly channels: readonly ChannelConfig[];
   readonly web: WebConfig;
+  /** Prometheus metrics (docs/METRICS.md). */
+  readonly metrics: MetricsConfig;
   readonly sessions: SessionLimits;
   readonly storage: StorageConfig;
   readonly writeBuffer: WriteBufferConfig;
@@ -34,6 +36,15 @@ export interface WebConfig {
   /** Failed logins per (user, IP) before that pair is locked, and for how long. */
   readonly lockout: { readonly maxFailures: number; readonly durationMs: number };
   readonly live: WebLiveConfig;
+}
+
+export interface MetricsConfig {
+  /** Served at all: on the web port, or on `listen`. */
+  readonly enabled: boolean;
+  /** A bearer token a scrape may send; null: only an API token (web port) or nothing (`listen`). */
+  readonly token: string | null;
+  /** An address of their own; null: `/metrics` on the web port, behind authentication. */
+  readonly listen: { readonly host: string; readonly port: number } | null;
 }
 
 export interface WebLiveConfig {

@@ -2,7 +2,6 @@
 // The parser turns bytes into events; this class owns the socket and every timer.
 // A listener accepts most sessions; an outbound channel (RTU over TCP) opens the others
 // and runs them the same way, but owns the device's presence itself (see OutboundHooks).
-
 import type { DeviceProfile, LinkConfig } from '../domain/config.js';
 import type { OfflineReason, PacketKind, Remote } from '../domain/events.js';
 import { TransactionQueue, transactOn, type TransactionLink, type TransactionOutcome } from '../link/index.js';
@@ -19,7 +18,6 @@ import { HeartbeatWatch } from './heartbeat-watch.js';
 import { RegistrationGate, type GateFailure } from './registration-gate.js';
 import type { SessionSocket } from './session-socket.js';
 import type { OutboundHooks, SessionContext, SessionState, SessionStatus } from './session-types.js';
-
 export type { OutboundHooks, SessionContext, SessionState, SessionStatus } from './session-types.js';
 
 export class DtuSession implements StreamEvents, TransactionLink {
@@ -43,7 +41,6 @@ export class DtuSession implements StreamEvents, TransactionLink {
   private poller: DevicePoller | null = null;
   private readonly recorder: PacketRecorder;
   private heartbeatWatch: HeartbeatWatch | null = null;
-
   /**
    * @param source the listener that accepted the connection, or the channel that opened it
    * @param links the link, or the listener's links in the order they are tried
@@ -316,6 +313,10 @@ export class DtuSession implements StreamEvents, TransactionLink {
 
   discardPending(): void {
     this.parser.discardPending('garbage');
+  }
+
+  timedOut(): void {
+    this.ctx.counters.timeouts++;
   }
 
   // ------------------------------------------------------------ lifecycle

@@ -19,6 +19,8 @@ export interface TransactionLink {
   expect(expectation: Expectation | null): void;
   /** Bytes buffered after a failed transaction are of unknown origin: drop them. */
   discardPending(): void;
+  /** A request went unanswered for the response timeout (each attempt, retries included). */
+  timedOut?(): void;
 }
 
 /** Longest we wait for a chatty line to go quiet, in multiples of the quiet time. */
@@ -180,6 +182,7 @@ export class TransactionQueue implements ModbusTransport {
     const attempt = this.inFlightAttempt;
     this.finishFlight();
     this.link.expect(null);
+    if (kind === 'timeout') this.link.timedOut?.();
     const now = this.clock.now();
     this.quietSince = now;
     // A late answer may be just about to arrive: the quiet period starts now at the earliest.

@@ -50,7 +50,8 @@ export type { RegistryChanges, RegistryService, ImportOutcome } from './registry
 export { REGISTRY_COLUMNS, splitTags, type FileLine, type RowError } from './registry-rows.js';
 export type { RegistryView } from './registry-view.js';
 export type { Runtime } from './runtime.js';
-export { createServices, type Services } from './services.js';
+export { createServices, type MetricsService, type Services } from './services.js';
+export type { MetricsScrape } from './metrics/metrics-registry.js';
 export type { Counters, RuntimeStatus, StatusService } from './status.js';
 export type { ProcessUsage, Rates, StatusSampler, TodayCounts } from './status-sampler.js';
 export type { WriteCommand, WriteOutcome, WritesService } from './writes.js';

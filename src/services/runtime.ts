@@ -10,6 +10,7 @@ import type { EventsAccess, WebhooksAccess } from '../events/framework-access.js
 import type { Gateway, WriteCommand } from '../gateway/gateway.js';
 import type { TransactionOutcome } from '../link/index.js';
 import type { FleetRegistry, HistoryReader, LatestValues, StoreHealth } from '../storage/index.js';
+import type { MetricsScrape } from './metrics/metrics-registry.js';
 
 export interface Runtime {
   /** The config running now (a live reload replaces it): read it on each call. */
@@ -29,6 +30,8 @@ export interface Runtime {
   /** Open alarms, the stored list, acknowledgements. */
   readonly alarms: AlarmBook;
   storeHealth(): StoreHealth;
+  /** Prometheus metrics (docs/METRICS.md). */
+  readonly metrics: { scrape(): Promise<MetricsScrape> };
   /** Throws DeviceNotOnlineError when nothing that can write reaches the device. */
   write(deviceId: string, command: WriteCommand): Promise<TransactionOutcome>;
   /** One RTU request through the device's queue; throws DeviceNotOnlineError likewise. */

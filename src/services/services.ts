@@ -11,6 +11,7 @@ import { FleetService } from './fleet.js';
 import { eventsService, webhooksService, type EventsService, type WebhooksService } from './events.js';
 import { LiveFeed } from './live-feed.js';
 import { ListenersService } from './listeners.js';
+import type { MetricsScrape } from './metrics/metrics-registry.js';
 import { RegistryService } from './registry.js';
 import type { Runtime } from './runtime.js';
 import { StatusService } from './status.js';
@@ -42,6 +43,12 @@ export interface Services {
   readonly alarms: AlarmsService;
   /** Many devices at once: selections for exports, the fleet table of latest values. */
   readonly fleet: FleetService;
+  /** Prometheus metrics in the text format (docs/METRICS.md). */
+  readonly metrics: MetricsService;
+}
+
+export interface MetricsService {
+  scrape(): Promise<MetricsScrape>;
 }
 
 export function createServices(rt: Runtime): Services {
@@ -68,5 +75,6 @@ export function createServices(rt: Runtime): Services {
     configEditor: new ConfigEditor(rt),
     alarms: alarmsService(rt),
     fleet: new FleetService(rt, devices),
+    metrics: { scrape: () => rt.metrics.scrape() },
   };
 }

@@ -69,6 +69,11 @@ export class StatusService {
     };
   }
 
+  /** The store's state, backlog and spill journal now (from memory). */
+  store(): StoreHealth {
+    return this.rt.storeHealth();
+  }
+
   /** A copy of the gateway's counters now. */
   counters(): Counters {
     return { ...this.rt.gateway.counters };

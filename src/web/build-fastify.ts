@@ -19,6 +19,7 @@ import { registryRoutes } from './routes/registry-routes.js';
 import { historyRoutes } from './routes/history-routes.js';
 import { configReloadRoutes } from './routes/config-reload-routes.js';
 import { listenerRoutes } from './routes/listener-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
 import { liveRoutes } from './routes/live-routes.js';
 import { statusRoutes } from './routes/status-routes.js';
 import { userRoutes } from './routes/user-routes.js';
@@ -95,6 +96,7 @@ export async function buildFastify(
     liveRoutes,
     configReloadRoutes,
     alarmRoutes,
+    metricsRoutes,
   ]) {
     await fastify.register(routes(ctx));
   }

@@ -70,6 +70,26 @@ const Web = Section({
   }),
 });
 
+// Prometheus metrics (docs/METRICS.md). On by default on the web port, where a scrape needs a
+// credential anyway; `listen` moves them to an address of their own instead.
+const Metrics = Section({
+  enabled: Type.Boolean({ default: true, description: 'Serve Prometheus metrics at /metrics.' }),
+  token: Type.Optional(
+    Type.String({
+      minLength: 16,
+      maxLength: 200,
+      pattern: '^\\S+$',
+      description: 'A bearer token a scrape may send (else an API token).',
+    }),
+  ),
+  listen: Type.Optional(
+    Strict({
+      host: Host({ default: '127.0.0.1', description: 'Address of the metrics listener.' }),
+      port: Port({ description: 'Its port; 0 picks a free one.' }),
+    }),
+  ),
+});
+
 // Chosen for cellular DTUs: round trips of seconds, thousands of devices reconnecting at once.
 const Sessions = Section({
   heartbeatInterval: Duration({ default: '60s', description: 'The DTUs’ heartbeat period.' }),
@@ -168,6 +188,7 @@ export const SERVER_SCHEMA = Strict({
   listeners: Type.Array(Listener),
   channels: Channels,
   web: Web,
+  metrics: Metrics,
   sessions: Sessions,
   storage: Storage,
   writeBuffer: WriteBuffer,

@@ -23,6 +23,7 @@ describe('runCheckConfig', () => {
       '  dtu 0.0.0.0:22334 → link transparent (transparent, ascii registration), then typed (typed, integer registration)',
       '  typed 0.0.0.0:22335 → link typed (typed, integer registration)',
       'web: 127.0.0.1:8080',
+      'metrics: /metrics on the web port, bearer API token',
       'storage: sqlite data/dtuhub.db',
       'timers: polls, timeouts and heartbeat checks at most 50ms late (auto)',
       'profiles (1):',

@@ -19,7 +19,7 @@ type Node = {
 };
 
 /** Channels are documented in CHANNELS.md; `version` in the file header. */
-const SECTIONS = ['listeners', 'web', 'sessions', 'storage', 'writeBuffer', 'retention', 'logging'] as const;
+const SECTIONS = ['listeners', 'web', 'metrics', 'sessions', 'storage', 'writeBuffer', 'retention', 'logging'] as const;
 
 /** Mappings documented in a table of their own, not as dotted rows of the table above them. */
 const OWN_TABLE = new Set(['history']);

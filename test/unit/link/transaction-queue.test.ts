@@ -8,11 +8,13 @@ function rig(timing = fastTiming) {
   const sent: string[] = [];
   const expectations: (Expectation | null)[] = [];
   let discards = 0;
+  let timedOut = 0;
   const queue = new TransactionQueue(
     {
       send: (request) => sent.push(Buffer.from(request).toString('hex')),
       expect: (e) => expectations.push(e),
       discardPending: () => discards++,
+      timedOut: () => timedOut++,
     },
     timing,
     { now: () => Date.now() },
@@ -22,7 +24,7 @@ function rig(timing = fastTiming) {
     const request = encodeReadRequest(1, 3, address, 1);
     return queue.enqueue({ request, expectation: expectationFor(request), key, done: (o) => outcomes.push(o) });
   };
-  return { queue, sent, expectations, outcomes, enqueue, discards: () => discards };
+  return { queue, sent, expectations, outcomes, enqueue, discards: () => discards, timedOut: () => timedOut };
 }
 
 const ok = { kind: 'ok' as const, dataOffset: 3, dataLength: 2 };
@@ -63,6 +65,8 @@ describe('TransactionQueue', () => {
     expect(r.sent).toHaveLength(2); // the retry
     vi.advanceTimersByTime(200);
     expect(r.outcomes).toEqual([expect.objectContaining({ kind: 'timeout', attempts: 2 })]);
+    // The link hears of each unanswered attempt (the gateway's timeout counter).
+    expect(r.timedOut()).toBe(2);
   });
 
   it('holds the next request while bytes keep arriving after a timeout', () => {
