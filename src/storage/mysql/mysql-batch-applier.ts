@@ -24,7 +24,6 @@ import { qualityColumn, storedRaw, type StoredRaw } from '../raw-value.js';
 import { PACKET_DIRECTIONS, RAW_PACKET_KINDS, SAMPLE_COUNTED, SAMPLE_STORED, type WriteBatch } from '../write-batch.js';
 import { isLocalInfileRefused, PermanentBatchError } from './batch-errors.js';
 import { MysqlRollups } from './mysql-rollups.js';
-import { ValueDecoderChoice } from '../value-decoder-choice.js';
 
 /** Raw packets are large (hex); bound each statement well under max_allowed_packet. */
 const RAW_PACKET_BYTES_PER_INSERT = 1 << 20;
@@ -34,7 +33,6 @@ export class MysqlBatchApplier {
   private readonly pointIds = new Map<string, number>();
   private readonly sources = new PointSources();
   private readonly rollups = new MysqlRollups();
-  private readonly decoders = new ValueDecoderChoice('mysql'); // value-from-raw.ts
   /** Cleared for good the first time the server refuses LOAD DATA LOCAL. */
   private loadData: boolean;
 
@@ -256,16 +254,17 @@ export class MysqlBatchApplier {
       if (this.sources.changes(deviceId, pointId, slave, address)) sources.push([deviceId, pointId, slave, address]);
       const rawIndex = s.raw[i]!;
       const raw = (rawOfString[rawIndex] ??= storedRaw(strings[rawIndex]!));
-      const numeric = s.hasValue[i] === 1 && Number.isFinite(value); // MySQL has no NaN or infinity
-      const decoder = numeric && !raw.text ? this.decoders.choose(pointId, value, raw.bytes) : 0;
+      // Every row keeps its value: MySQL is where people query the history with plain SQL,
+      // and compressed pages already hold a row at 26.5 B (value-decoder-choice.ts).
       rows.push({
         deviceId,
         ts: s.ts[i]!,
         pointId,
-        value: numeric && decoder === 0 ? value : null,
+        // MySQL has no NaN or infinity; such a reading is stored as "no number".
+        value: s.hasValue[i] === 1 && Number.isFinite(value) ? value : null,
         text: text < 0 ? null : strings[text]!,
         raw,
-        quality: qualityColumn(strings[s.quality[i]!] as Quality, raw.text, decoder),
+        quality: qualityColumn(strings[s.quality[i]!] as Quality, raw.text),
       });
     }
     await insertRows(
