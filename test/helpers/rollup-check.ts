@@ -1,6 +1,8 @@
 // Rollups recomputed from the raw rows, for tests that check the writer's rollups against
 // them: after crashes, replays and retries the two must agree exactly.
 import { expect } from 'vitest';
+import { valueFromColumns } from '../../src/storage/raw-value.js';
+import { HAS_VALUE_SQL } from '../../src/storage/rollup/rollup-sql.js';
 
 type Rows = (sql: string) => Promise<Record<string, unknown>[]>;
 
@@ -21,11 +23,13 @@ const TIERS = { minute: 60_000, hour: 3_600_000 } as const;
 async function fromRaw(rows: Rows, bucketMs: number): Promise<Map<string, Aggregate>> {
   const out = new Map<string, Aggregate>();
   const raw = await rows(
-    'SELECT device_id, point_id, received_at, value FROM device_data WHERE value IS NOT NULL ORDER BY device_id, point_id, received_at',
+    `SELECT device_id, point_id, received_at, value, raw_value, quality FROM device_data WHERE ${HAS_VALUE_SQL}
+     ORDER BY device_id, point_id, received_at`,
   );
   for (const r of raw) {
     const ts = Number(r['received_at']);
-    const v = Number(r['value']);
+    const stored = r['value'] === null ? null : Number(r['value']);
+    const v = valueFromColumns(stored, r['raw_value'] as Uint8Array, Number(r['quality']))!;
     const key = `${r['device_id']}/${r['point_id']}/${Math.floor(ts / bucketMs) * bucketMs}`;
     const a = out.get(key);
     if (!a) out.set(key, { count: 1, sum: v, min: v, max: v, firstAt: ts, firstValue: v, lastAt: ts, lastValue: v });

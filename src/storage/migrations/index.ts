@@ -12,6 +12,7 @@ import { deviceRegistry } from './009_device_registry.js';
 import { configVersions } from './010_config_versions.js';
 import { alarmsSchema } from './011_alarms.js';
 import { passwordChange } from './012_password_change.js';
+import { valueFromRaw } from './013_value_from_raw.js';
 import type { Migration } from './types.js';
 
 export type { Dialect, Migration } from './types.js';
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   configVersions,
   alarmsSchema,
   passwordChange,
+  valueFromRaw,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

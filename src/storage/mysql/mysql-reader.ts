@@ -18,7 +18,7 @@ import {
   type SeriesQuery,
   type SeriesResult,
 } from '../history.js';
-import { qualityFromColumn, rawFromColumns } from '../raw-value.js';
+import { qualityFromColumn, rawFromColumns, valueFromColumns } from '../raw-value.js';
 import { querySeries } from '../rollup/series-query.js';
 import { readRows } from './mysql-query.js';
 import { mysqlSeriesSource } from './mysql-series-source.js';
@@ -80,7 +80,7 @@ export class MysqlHistoryReader implements HistoryReader {
       point: r['point'],
       slave: r['slave'] ?? 0,
       address: r['address'] ?? 0,
-      value: r['value'],
+      value: valueFromColumns(r['value'] as number | null, r['raw_value'] as Buffer, r['quality'] as number),
       text: r['text_value'],
       raw: rawFromColumns(r['raw_value'] as Buffer, r['quality'] as number),
       ts: r['received_at'],

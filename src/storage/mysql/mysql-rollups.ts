@@ -12,6 +12,8 @@ import {
   rollupValues,
   type RollupDelta,
 } from '../rollup/rollup-row.js';
+import { HAS_VALUE_SQL } from '../rollup/rollup-sql.js';
+import { valueFromColumns } from '../raw-value.js';
 
 /** Deltas per multi-row upsert. */
 const ROWS_PER_UPSERT = 500;
@@ -76,8 +78,8 @@ export class MysqlRollups {
 
   private async recoverDevice(c: PoolConnection, deviceId: number, since: number, live: () => void): Promise<void> {
     const [rows] = await c.query<RowDataPacket[]>({
-      sql: `SELECT point_id, received_at, value FROM device_data
-            WHERE device_id = ? AND received_at >= ? AND value IS NOT NULL ORDER BY received_at`,
+      sql: `SELECT point_id, received_at, value, raw_value, quality FROM device_data
+            WHERE device_id = ? AND received_at >= ? AND ${HAS_VALUE_SQL} ORDER BY received_at`,
       values: [deviceId, since],
       rowsAsArray: true,
     });
@@ -102,10 +104,11 @@ export class MysqlRollups {
       writtenThrough.set(pointId, through);
       this.accumulator.writtenThrough(deviceId, pointId, through);
     }
-    for (const [pointId, ts, value] of rows as unknown as [number, number, number][]) {
+    for (const [pointId, ts, stored, raw, quality] of rows as unknown as [number, number, unknown, Buffer, number][]) {
       const t = Number(ts);
-      if (t > writtenThrough.get(Number(pointId))!)
-        this.accumulator.add(deviceId, Number(pointId), t, Number(value), true, this.deltas);
+      const value = valueFromColumns(stored === null ? null : Number(stored), raw, Number(quality));
+      if (value !== null && t > writtenThrough.get(Number(pointId))!)
+        this.accumulator.add(deviceId, Number(pointId), t, value, true, this.deltas);
     }
   }
 

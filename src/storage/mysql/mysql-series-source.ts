@@ -1,4 +1,5 @@
 // The series query's reads over the MySQL pool.
+import { valueFromColumns } from '../raw-value.js';
 import type { Pool } from 'mysql2/promise';
 import type { RollupTier } from '../rollup/rollup-row.js';
 import {
@@ -36,7 +37,11 @@ export function mysqlSeriesSource(pool: Pool, signal?: AbortSignal): SeriesSourc
     raw: async (deviceId, pointId, from, to) =>
       (await rows(RAW_POINT_SQL, [deviceId, from, to, pointId])).map((r) => ({
         ts: Number(r['received_at']),
-        value: r['value'] === null ? null : Number(r['value']),
+        value: valueFromColumns(
+          r['value'] === null ? null : Number(r['value']),
+          r['raw_value'] as Buffer,
+          Number(r['quality']),
+        ),
       })),
   };
 }

@@ -26,8 +26,11 @@ export const HOURS_WITHOUT_MINUTES_SQL = `SELECT bucket FROM rollup_hour
 
 export const PENDING_SINCE_SQL = 'SELECT pending_since FROM rollup_state WHERE id = 1';
 
-/** One point's samples: the device's key range, filtered on the point. */
-export const RAW_POINT_SQL = `SELECT received_at, value FROM device_data
+/** A device_data row with a number: stored, or named by a decoder of its raw bytes (raw-value.ts). */
+export const HAS_VALUE_SQL = '(value IS NOT NULL OR (quality & 127) <> 0)';
+
+/** One point's samples: the device's key range, filtered on the point; value, raw_value, quality per raw-value.ts. */
+export const RAW_POINT_SQL = `SELECT received_at, value, raw_value, quality FROM device_data
   WHERE device_id = ? AND received_at >= ? AND received_at < ? AND point_id = ? ORDER BY received_at`;
 
 /** A row of rollupBucketsSql as an array; MySQL returns sums as strings, hence Number(). */

@@ -34,6 +34,7 @@ import { qualityColumn, storedRaw, type StoredRaw } from '../raw-value.js';
 import type { Quality } from '../../domain/point.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 import { SqliteRollups } from './sqlite-rollups.js';
+import { ValueDecoderChoice } from '../value-decoder-choice.js';
 
 /** Samples per multi-row INSERT: one native call for 50 rows instead of 50. */
 const ROWS_PER_INSERT = 50;
@@ -71,6 +72,7 @@ export class SqliteBatchApplier {
   private readonly sampleArgs: unknown[] = new Array(ROWS_PER_INSERT * SAMPLE_COLUMNS);
   private readonly applyInTransaction: Database.Transaction<(batches: readonly WriteBatch[]) => void>;
   private readonly rollups: SqliteRollups;
+  private readonly decoders = new ValueDecoderChoice('sqlite'); // value-from-raw.ts
 
   private readonly trimRawPackets: Database.Statement;
   private readonly rawPacketBytes: Database.Statement;
@@ -319,7 +321,11 @@ export class SqliteBatchApplier {
         this.upsertSource.run(deviceId, pointId, slave, address);
       const rawIndex = s.raw[i]!;
       const raw = (rawOfString[rawIndex] ??= storedRaw(strings[rawIndex]!));
-      fillSampleArgs(args, k * SAMPLE_COLUMNS, strings, s, deviceId, pointId, i, raw);
+      const decoder =
+        raw.text || s.hasValue[i] !== 1 || !Number.isFinite(value)
+          ? 0
+          : this.decoders.choose(pointId, value, raw.bytes);
+      fillSampleArgs(args, k * SAMPLE_COLUMNS, strings, s, deviceId, pointId, i, raw, decoder);
       if (++k === ROWS_PER_INSERT) {
         this.insertSamples.run(args);
         k = 0;
@@ -374,6 +380,7 @@ function fillSampleArgs(
   pointId: number,
   i: number,
   raw: StoredRaw,
+  decoder: number,
 ): void {
   const text = s.text[i]!;
   args[at] = deviceId;
@@ -381,10 +388,10 @@ function fillSampleArgs(
   args[at + 2] = pointId;
   // Infinity and NaN have no SQL form in MySQL; both stores keep them as "no number".
   const value = s.value[i]!;
-  args[at + 3] = s.hasValue[i] === 1 && Number.isFinite(value) ? value : null;
+  args[at + 3] = decoder === 0 && s.hasValue[i] === 1 && Number.isFinite(value) ? value : null;
   args[at + 4] = text < 0 ? null : strings[text];
   args[at + 5] = raw.bytes;
-  args[at + 6] = qualityColumn(strings[s.quality[i]!] as Quality, raw.text);
+  args[at + 6] = qualityColumn(strings[s.quality[i]!] as Quality, raw.text, decoder);
 }
 
 function noteLastSeen(lastSeen: Map<number, number>, deviceId: number, at: number): void {

@@ -2,7 +2,7 @@
 // worker writes. Queries are synchronous underneath (better-sqlite3) but the interface is
 // async so the MySQL store can implement it; each query is bounded by `limit` and served
 // by an index or a primary-key range, so it stays short on the main thread.
-import { qualityFromColumn, rawFromColumns } from '../raw-value.js';
+import { qualityFromColumn, rawFromColumns, valueFromColumns } from '../raw-value.js';
 import {
   type ConnectionEvent,
   type ConnectionQuery,
@@ -155,7 +155,7 @@ export class SqliteHistoryReader implements HistoryReader {
       point: r.point,
       slave: r.slave ?? 0,
       address: r.address ?? 0,
-      value: r.value,
+      value: valueFromColumns(r.value, r.raw_value, r.quality),
       text: r.text_value,
       raw: rawFromColumns(r.raw_value, r.quality),
       ts: r.received_at,

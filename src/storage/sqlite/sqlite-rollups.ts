@@ -11,7 +11,8 @@ import {
   rollupValues,
   type RollupDelta,
 } from '../rollup/rollup-row.js';
-import { LAST_ROLLED_UP_SQL } from '../rollup/rollup-sql.js';
+import { HAS_VALUE_SQL, LAST_ROLLED_UP_SQL } from '../rollup/rollup-sql.js';
+import { valueFromColumns } from '../raw-value.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 
 export class SqliteRollups {
@@ -44,8 +45,8 @@ export class SqliteRollups {
     this.lastWritten = db.prepare(LAST_ROLLED_UP_SQL).pluck();
     this.rawSince = db
       .prepare(
-        `SELECT point_id, received_at, value FROM device_data
-         WHERE device_id = ? AND received_at >= ? AND value IS NOT NULL ORDER BY received_at`,
+        `SELECT point_id, received_at, value, raw_value, quality FROM device_data
+         WHERE device_id = ? AND received_at >= ? AND ${HAS_VALUE_SQL} ORDER BY received_at`,
       )
       .raw();
     this.deviceIds = db.prepare('SELECT id FROM devices').pluck();
@@ -102,7 +103,10 @@ export class SqliteRollups {
   private recoverDevice(deviceId: number, since: number): void {
     const writtenThrough = new Map<number, number>();
     // all(), not iterate(): the connection cannot run lastWritten while a cursor is open.
-    for (const [pointId, ts, value] of this.rawSince.all(deviceId, since) as [number, number, number][]) {
+    const rows = this.rawSince.all(deviceId, since) as [number, number, number | null, Uint8Array, number][];
+    for (const [pointId, ts, stored, raw, quality] of rows) {
+      const value = valueFromColumns(stored, raw, quality);
+      if (value === null) continue;
       let through = writtenThrough.get(pointId);
       if (through === undefined) {
         through = (this.lastWritten.get(deviceId, pointId) as number | undefined) ?? -Infinity;

@@ -10,6 +10,7 @@ import {
   toRollupBucket,
 } from '../rollup/rollup-sql.js';
 import type { RawPoint, SeriesSource } from '../rollup/series-query.js';
+import { valueFromColumns } from '../raw-value.js';
 
 export function sqliteSeriesSource(statement: (sql: string) => Database.Statement): SeriesSource {
   const one = (sql: string, ...params: unknown[]) => {
@@ -30,8 +31,8 @@ export function sqliteSeriesSource(statement: (sql: string) => Database.Statemen
     hoursWithoutMinutes: async (deviceId, pointId, from, to) =>
       statement(HOURS_WITHOUT_MINUTES_SQL).pluck().all(deviceId, pointId, from, to) as number[],
     raw: async (deviceId, pointId, from, to) =>
-      (statement(RAW_POINT_SQL).raw().all(deviceId, from, to, pointId) as [number, number | null][]).map(
-        ([ts, value]): RawPoint => ({ ts, value }),
-      ),
+      (
+        statement(RAW_POINT_SQL).raw().all(deviceId, from, to, pointId) as [number, number | null, Uint8Array, number][]
+      ).map(([ts, value, raw, quality]): RawPoint => ({ ts, value: valueFromColumns(value, raw, quality) })),
   };
 }

@@ -5,6 +5,7 @@ import { createPool, type Pool } from 'mysql2/promise';
 import { migrateMysql } from '../../../src/storage/mysql/mysql-migrate.js';
 import { isPermanentBatchError, MysqlBatchApplier } from '../../../src/storage/mysql/mysql-batch-applier.js';
 import { WriteBatchBuilder } from '../../../src/storage/write-batch.js';
+import { valueFromColumns } from '../../../src/storage/raw-value.js';
 import { createTempDatabase, MARIADB, type TempDatabase } from '../../helpers/mysql.js';
 
 const TEXTS = ['tab\there', 'line\nbreak', 'back\\slash', 'nul\0byte', '温度 ✓', 'cr\rlf', '\\N', ''];
@@ -63,13 +64,24 @@ async function apply(applier: MysqlBatchApplier, b: ReturnType<typeof batch>) {
 }
 
 async function stored(device: string) {
-  return db.rows<{ point: string; value: number | null; text: string | null; slave: number; address: number }>(
-    `SELECT p.name AS point, dd.value, dd.text_value AS text, s.slave, s.address FROM device_data dd
+  const rows = await db.rows<{
+    point: string;
+    value: number | null;
+    text: string | null;
+    slave: number;
+    address: number;
+    rawBytes: Buffer;
+    q: number;
+  }>(
+    `SELECT p.name AS point, dd.value, dd.text_value AS text, s.slave, s.address, dd.raw_value AS rawBytes,
+       dd.quality AS q FROM device_data dd
      JOIN devices d ON d.id = dd.device_id JOIN point_names p ON p.id = dd.point_id
      JOIN point_sources s ON s.device_id = dd.device_id AND s.point_id = dd.point_id
      WHERE d.registration_id = ? ORDER BY p.name`,
     [device],
   );
+  // A value left out of its row is read from the raw bytes (raw-value.ts), as the store does.
+  return rows.map(({ rawBytes, q, ...row }) => ({ ...row, value: valueFromColumns(row.value, rawBytes, q) }));
 }
 
 describe('device_data write paths', () => {

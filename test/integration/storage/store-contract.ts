@@ -8,6 +8,7 @@ import type { RetentionConfig, StorageConfig, WriteBufferConfig } from '../../..
 import type { Sample } from '../../../src/domain/point.js';
 import { silentLogger } from '../../../src/log.js';
 import { createHistoryStore, type HistoryStore } from '../../../src/storage/index.js';
+import { valueFromColumns } from '../../../src/storage/raw-value.js';
 import { KEEP_EVERYTHING } from './history-fixture.js';
 import { declareEventContract } from './store-contract-events.js';
 import { declareLiveRetentionContract } from './store-contract-live-retention.js';
@@ -24,7 +25,8 @@ export type SqlRow = Record<string, unknown>;
 function rawAndQualitySql(driver: StorageConfig['driver'], x: string): string {
   const text = driver === 'mysql' ? `CONVERT(${x}.raw_value USING utf8mb4)` : `CAST(${x}.raw_value AS TEXT)`;
   return `CASE WHEN ${x}.quality & 128 = 0 THEN LOWER(HEX(${x}.raw_value)) ELSE ${text} END AS raw,
-    CASE WHEN ${x}.quality & 127 = 0 THEN 'good' ELSE ${x}.quality END AS quality`;
+    CASE WHEN ${x}.quality < 256 THEN 'good' ELSE ${x}.quality END AS quality,
+    ${x}.raw_value AS rawBytes, ${x}.quality AS q`;
 }
 
 /** One empty database for one test, and the means to look into it. */
@@ -109,7 +111,11 @@ export function describeStoreContract(driver: StorageConfig['driver'], createTar
              JOIN point_sources s ON s.device_id = x.device_id AND s.point_id = x.point_id
            ORDER BY d.registration_id, x.received_at, p.name`,
         );
-        return rows as unknown as Sample[];
+        // A value left out is read from the raw bytes (raw-value.ts).
+        return rows.map(({ rawBytes, q, ...row }) => ({
+          ...row,
+          value: valueFromColumns(row['value'] as number | null, rawBytes as Uint8Array, Number(q)),
+        })) as unknown as Sample[];
       },
       async rowCount(table) {
         const [row] = await current().rawQuery(`SELECT COUNT(*) AS n FROM ${table}`);
