@@ -1,7 +1,6 @@
 // Shapes of the Mitsubishi MC protocol channel's points (server.yml `type: mc`, `tags:`),
-// shared by config, the codec's planning and the channel.
-import type { MappedPoint } from './channels.js';
-
+// shared by config, the codec's planning and the channel. A tag is a MappedPoint (channels.ts)
+// with an address; it does not import it, so the two files stay free of a cycle.
 /** MELSEC device kinds the channel reads: bit devices X, Y, M; word devices D, W, R. */
 export type McDeviceKindName = 'X' | 'Y' | 'M' | 'D' | 'W' | 'R';
 
@@ -14,7 +13,12 @@ export type McValueType = 'bit' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'flo
 export const MC_VALUE_TYPES: readonly McValueType[] = ['bit', 'int16', 'uint16', 'int32', 'uint32', 'float32'];
 
 /** A named address in the PLC (`D100`, `X1F`), read as a type and scaled like any mapped point. */
-export interface McTag extends MappedPoint {
+export interface McTag {
+  readonly name: string;
+  readonly scale: number;
+  readonly offset: number;
+  readonly decimals?: number;
+  readonly unit?: string;
   /** The address as written, for messages and the device page. */
   readonly address: string;
   readonly kind: McDeviceKindName;

@@ -17,3 +17,4 @@ export { planReads, type McReadBlock } from './plan.js';
 export { formatEndCode, parseResponse, readAnswer, type McAnswer, type McResponse } from './response.js';
 export { McResponseSplitter, type McStreamItem } from './stream.js';
 export { TYPE_RANGES, decodeValue, encodeValue, rawHex, valueSize } from './values.js';
+export { isTagWriteProblem, planTagWrite, type PlannedTagWrite, type TagWritePlan } from './tag-write.js';
