@@ -4,6 +4,7 @@
 import type { ChannelConfig, ChannelType } from '../domain/channels.js';
 import type { TransactionOutcome } from '../link/index.js';
 import type { Channel, ChannelDeps, ChannelStatus } from './channel.js';
+import type { ChannelPointWrite } from './channel-types.js';
 
 export class UnknownChannelError extends Error {
   readonly code = 'UNKNOWN_CHANNEL';
@@ -51,6 +52,20 @@ export class ChannelManager {
   transact(deviceId: string, request: Uint8Array): Promise<TransactionOutcome> | null {
     for (const c of this.channels) {
       const outcome = c.transact(deviceId, request);
+      if (outcome) return outcome;
+    }
+    return null;
+  }
+
+  /** A write by point name through the channel that feeds the device, or null if none writes that way. */
+  writePoint(
+    deviceId: string,
+    point: string,
+    value: number | boolean,
+    dryRun: boolean,
+  ): Promise<ChannelPointWrite> | null {
+    for (const c of this.channels) {
+      const outcome = c.writePoint(deviceId, point, value, dryRun);
       if (outcome) return outcome;
     }
     return null;

@@ -6,6 +6,7 @@ export function channelTarget(config: ChannelConfig): string {
   switch (config.type) {
     case 'modbus-tcp':
     case 'rtu-over-tcp':
+    case 'mc':
       return `${config.host}:${config.port}`;
     case 'mqtt':
     case 'http':
@@ -30,5 +31,7 @@ export function channelFeeds(config: ChannelConfig): string {
       return `device ${config.device}, ${config.points.length} point${config.points.length === 1 ? '' : 's'}`;
     case 'opcua':
       return `device ${config.device}, ${config.items.length} item${config.items.length === 1 ? '' : 's'}`;
+    case 'mc':
+      return `device ${config.device}, ${config.tags.length} tag${config.tags.length === 1 ? '' : 's'}, ${config.frame} 3E frame`;
   }
 }

@@ -87,3 +87,33 @@ export interface OpenLink {
   /** Called once the channel counts as connected: publish what `open()` already collected. */
   connected?(): void;
 }
+
+/** A point write by name through a channel that writes its own protocol (MC), as planned. */
+export interface PlannedChannelWrite {
+  readonly point: string;
+  readonly unit: string | null;
+  /** Where in the peer, as server.yml writes it (`D100`). */
+  readonly address: string;
+  /** The engineering value the peer will hold (after rounding to what the type stores). */
+  readonly stored: number;
+  /** The words (or the bit) written. */
+  readonly words: readonly number[];
+}
+
+export type ChannelPointWrite =
+  | ({ readonly kind: 'planned' } & PlannedChannelWrite)
+  | ({
+      readonly kind: 'written';
+      readonly at: number;
+      readonly readBack:
+        { readonly value: number | null; readonly raw: string; readonly at: number } | { readonly error: string };
+    } & PlannedChannelWrite)
+  | ({
+      readonly kind: 'failed';
+      /** `answered`: the peer refused with an error `code` (MC: the end code). */
+      readonly failure: 'answered' | 'timeout' | 'closed' | 'bad-response' | 'not-online';
+      readonly code: number | null;
+      readonly reason: string;
+    } & PlannedChannelWrite)
+  | { readonly kind: 'refused'; readonly problem: string }
+  | { readonly kind: 'unknown-point' };

@@ -12,7 +12,14 @@ import type { Sample } from '../domain/point.js';
 import { systemClock, type TransactionOutcome } from '../link/index.js';
 import type { Logger } from '../log.js';
 import { Backoff } from './backoff.js';
-import type { ChannelCounters, ChannelDeps, ChannelLink, ChannelStatus, OpenLink } from './channel-types.js';
+import type {
+  ChannelCounters,
+  ChannelDeps,
+  ChannelLink,
+  ChannelPointWrite,
+  ChannelStatus,
+  OpenLink,
+} from './channel-types.js';
 
 export type { ChannelCounters, ChannelDeps, ChannelLink, ChannelStatus, OpenLink } from './channel-types.js';
 
@@ -130,6 +137,19 @@ export abstract class Channel<C extends ChannelConfig = ChannelConfig> {
    * now (not connected, not Modbus, another device).
    */
   transact(_deviceId: string, _request: Uint8Array): Promise<TransactionOutcome> | null {
+    return null;
+  }
+
+  /**
+   * A write by point name in engineering units for a channel that writes its own protocol
+   * (not Modbus), read back at once; null when this channel does not feed the device.
+   */
+  writePoint(
+    _deviceId: string,
+    _point: string,
+    _value: number | boolean,
+    _dryRun: boolean,
+  ): Promise<ChannelPointWrite> | null {
     return null;
   }
 

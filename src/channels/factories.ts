@@ -4,6 +4,7 @@ import type { Gateway } from '../gateway/gateway.js';
 import type { ChannelFactories } from './channel-manager.js';
 import type { ChannelDeps } from './channel.js';
 import { HttpChannel } from './http/http-channel.js';
+import { McChannel } from './mc/mc-channel.js';
 import { ModbusTcpChannel } from './modbus-tcp/modbus-tcp-channel.js';
 import { MqttChannel } from './mqtt/mqtt-channel.js';
 import { OpcuaChannel } from './opcua/opcua-channel.js';
@@ -20,4 +21,5 @@ export const CHANNEL_FACTORIES: ChannelFactories<ChannelServices> = {
   'rtu-over-tcp': (config, services) => new RtuOverTcpChannel(config, services),
   mqtt: (config, services) => new MqttChannel(config, services),
   opcua: (config, services) => new OpcuaChannel(config, services),
+  mc: (config, services) => new McChannel(config, services),
 };

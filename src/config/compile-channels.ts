@@ -19,6 +19,7 @@ import type {
 } from '../domain/channels.js';
 import { parseJsonPath } from '../plan/json-path.js';
 import { jsonPoints, mappedPoint, timestampPath } from './compile-mapped-points.js';
+import { mcTags } from './compile-mc-tags.js';
 import { compileTls } from './compile-tls.js';
 import { bytes, ms, positiveMs } from './durations.js';
 import type { YamlPath } from './errors.js';
@@ -54,6 +55,7 @@ export const CHANNEL_KEYS: Record<ChannelType, readonly string[]> = {
     'subscriptions',
   ],
   http: ['url', 'method', 'headers', 'body', 'every', 'timeout', 'tls', 'device', 'timestamp', 'points'],
+  mc: [...TCP_KEYS, 'frame', 'every', 'timeout', 'device', 'tags'],
   opcua: [
     'endpoint',
     'securityMode',
@@ -76,6 +78,7 @@ const REQUIRED: Record<ChannelType, readonly string[]> = {
   mqtt: ['url', 'subscriptions'],
   http: ['url', 'device', 'points'],
   opcua: ['endpoint', 'device', 'items'],
+  mc: ['host', 'port', 'device', 'tags'],
 };
 
 export function compileChannels(raw: unknown, listenerNames: ReadonlySet<string>, sink: IssueSink): LocatedChannel[] {
@@ -85,7 +88,7 @@ export function compileChannels(raw: unknown, listenerNames: ReadonlySet<string>
     const at: YamlPath = ['channels', index];
     const m = asMap(item);
     const name = str(m, 'name');
-    const type = oneOf(m, 'type', ['modbus-tcp', 'rtu-over-tcp', 'mqtt', 'http', 'opcua'] as const);
+    const type = oneOf(m, 'type', ['modbus-tcp', 'rtu-over-tcp', 'mqtt', 'http', 'opcua', 'mc'] as const);
     if (name === undefined || type === undefined) return;
     // A clashing name is reported and the rest of the entry still checked, so one pass shows every problem.
     let clash = false;
@@ -160,6 +163,19 @@ function compileOne(name: string, type: ChannelType, m: RawMap, at: YamlPath, si
       return compileHttp(base, m, at, sink);
     case 'opcua':
       return compileOpcua(base, m, connectTimeoutMs, at, sink);
+    case 'mc':
+      return {
+        ...base,
+        type,
+        host: str(m, 'host')!,
+        port: intIn(m, 'port', 1, 65535)!,
+        connectTimeoutMs,
+        frame: m['frame'] as 'binary' | 'ascii',
+        everyMs: positive(m, 'every', at, sink),
+        timeoutMs: positive(m, 'timeout', at, sink),
+        device: str(m, 'device')!,
+        tags: mcTags(m['tags'], [...at, 'tags'], sink),
+      };
   }
 }
 

@@ -1,9 +1,10 @@
 // Outbound channels (server.yml `channels:`): peers dtuhub connects to, as
 // opposed to DTUs that connect in. Compiled shape, every default filled in, durations in ms.
+import type { McTag } from './mc.js';
 
-export type ChannelType = 'modbus-tcp' | 'rtu-over-tcp' | 'mqtt' | 'http' | 'opcua';
+export type ChannelType = 'modbus-tcp' | 'rtu-over-tcp' | 'mqtt' | 'http' | 'opcua' | 'mc';
 
-export const CHANNEL_TYPES: readonly ChannelType[] = ['modbus-tcp', 'rtu-over-tcp', 'mqtt', 'http', 'opcua'];
+export const CHANNEL_TYPES: readonly ChannelType[] = ['modbus-tcp', 'rtu-over-tcp', 'mqtt', 'http', 'opcua', 'mc'];
 
 /** Reconnect delays after a failure: `initialMs`, doubling, capped at `maxMs`, reset on success. */
 export interface BackoffConfig {
@@ -164,5 +165,23 @@ export interface OpcuaChannelConfig extends ChannelBase {
   readonly items: readonly OpcuaItem[];
 }
 
+/** Mitsubishi MC protocol (3E frame) client: named PLC addresses read on a period. */
+export interface McChannelConfig extends ChannelBase, TcpTarget {
+  readonly type: 'mc';
+  /** The code the PLC's Ethernet port is set to. */
+  readonly frame: 'binary' | 'ascii';
+  /** Start-to-start period of a round of reads. */
+  readonly everyMs: number;
+  /** How long one answer may take; the PLC's monitoring timer is set just below it. */
+  readonly timeoutMs: number;
+  readonly device: string;
+  readonly tags: readonly McTag[];
+}
+
 export type ChannelConfig =
-  ModbusTcpChannelConfig | RtuOverTcpChannelConfig | MqttChannelConfig | HttpChannelConfig | OpcuaChannelConfig;
+  | ModbusTcpChannelConfig
+  | RtuOverTcpChannelConfig
+  | MqttChannelConfig
+  | HttpChannelConfig
+  | OpcuaChannelConfig
+  | McChannelConfig;

@@ -37,7 +37,10 @@ export interface PlannedPointWrite {
   readonly value: number | boolean;
   /** The engineering value the registers hold (after rounding to what the type stores). */
   readonly stored: number;
-  readonly command: WriteCommand;
+  /** The Modbus write; null when a channel writes its own protocol (then `target` says where). */
+  readonly command: WriteCommand | null;
+  /** Where such a channel writes, as server.yml says it (MC: `D100`); null for Modbus. */
+  readonly target: string | null;
   readonly registers: readonly number[];
 }
 
@@ -95,6 +98,7 @@ export async function writePoint<O extends SendOutcome>(
     value: request.value,
     stored: plan.stored,
     command: plan.command,
+    target: null,
     registers: plan.registers,
   };
   if (request.dryRun) return { kind: 'planned', ...planned };

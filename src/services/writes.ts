@@ -5,6 +5,8 @@ import { exceptionName } from '../protocol/modbus/exceptions.js';
 import type { WriteCommand } from '../protocol/modbus/write-command.js';
 import { writablePoints, writePoint, type PointWriteOutcome, type PointWriteRequest } from './point-writes.js';
 import type { Runtime } from './runtime.js';
+import { channelWritablePoints, writeChannelPoint, type ChannelWriteFailure } from './channel-point-writes.js';
+import { ServiceError } from './errors.js';
 
 export type { WriteCommand };
 export type { PointWriteOutcome, PointWriteRequest, ReadBack, WritablePoint } from './point-writes.js';
@@ -23,11 +25,15 @@ export class WritesService {
 
   /** The device's points as the write form offers them (404 for an unknown device). */
   points(deviceId: string) {
-    return writablePoints(this.rt, deviceId);
+    return channelWritablePoints(this.rt, deviceId) ?? writablePoints(this.rt, deviceId);
   }
 
   /** A write by point name in engineering units, read back at once (point-writes.ts). */
-  writePoint(deviceId: string, request: PointWriteRequest): Promise<PointWriteOutcome<WriteOutcome>> {
+  async writePoint(deviceId: string, request: PointWriteRequest): Promise<PointWriteOutcome<WriteOutcome>> {
+    const viaChannel = await writeChannelPoint<WriteOutcome>(this.rt, deviceId, request, channelFailure);
+    if (viaChannel === 'unknown-point')
+      throw new ServiceError('POINT_NOT_FOUND', `device ${deviceId} has no point ${request.point}`);
+    if (viaChannel) return viaChannel;
     return writePoint(this.rt, deviceId, request, (command) => this.write(deviceId, command));
   }
 
@@ -50,5 +56,21 @@ export class WritesService {
       case 'closed':
         return { kind: outcome.kind };
     }
+  }
+}
+
+/** A channel write that failed, as a raw write's outcome (the API answers both alike). */
+function channelFailure(outcome: ChannelWriteFailure): Exclude<WriteOutcome, { kind: 'ok' }> {
+  switch (outcome.failure) {
+    case 'answered':
+      return { kind: 'exception', code: outcome.code ?? 0, name: outcome.reason };
+    case 'timeout':
+      return { kind: 'timeout', attempts: 1 };
+    case 'closed':
+      return { kind: 'closed' };
+    case 'bad-response':
+      return { kind: 'bad-response' };
+    case 'not-online':
+      return { kind: 'not-online' };
   }
 }

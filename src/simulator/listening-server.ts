@@ -2,7 +2,7 @@
 // or fixed-IP DTU answering raw RTU): a TCP listener on which the gateway connects out to
 // the simulator, the register model its slaves serve, counters, and faults a test can
 // change while connections are open.
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { DeviceProfile } from '../domain/config.js';
 import { systemClock, type Clock } from '../link/index.js';
 import type { Logger } from '../log.js';
@@ -11,17 +11,14 @@ import type { PacketWriter } from './packet-writer.js';
 import { RegisterModel } from './register-model.js';
 import { serveOnBus, type BusOutcome } from './slave-bus.js';
 import type { SlaveRequest } from './slave-request.js';
+import { SimulatorPort, type PortAddress } from './tcp-port.js';
 
 export type ServerFaults = Pick<
   DtuFaults,
   'responseDelayMs' | 'silentSlaves' | 'exceptionCodes' | 'chunking' | 'chunkGapMs'
 >;
 
-export interface SimServerOptions extends ServerFaults {
-  /** Default 127.0.0.1. */
-  readonly host?: string;
-  /** Default 0: the OS picks a free port (read it from `port` after start). */
-  readonly port?: number;
+export interface SimServerOptions extends ServerFaults, PortAddress {
   /** Names the device: seeds waveforms unless `seed` is given, and is the text `string` points serve. */
   readonly id?: string;
   /** Points the slaves serve (waveforms change over time); null serves zeros from slave 1. */
@@ -68,65 +65,21 @@ function emptyServerCounters(): ServerCounters {
   };
 }
 
-export abstract class ListeningServer {
+export abstract class ListeningServer extends SimulatorPort {
   readonly counters: ServerCounters = emptyServerCounters();
   readonly model: RegisterModel;
   protected faults: ServerFaults;
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
-  private readonly delayed = new Set<NodeJS.Timeout>();
-  private port_ = 0;
 
   constructor(protected readonly options: SimServerOptions) {
+    super(options);
     this.faults = options;
     const id = options.id ?? 'SIM';
     this.model = new RegisterModel(options.profile ?? null, options.seed ?? id, id, options.clock);
-    this.server = createServer((socket) => this.accept(socket));
-  }
-
-  get host(): string {
-    return this.options.host ?? '127.0.0.1';
-  }
-
-  /** The port listened on (the one the OS picked for port 0), once started. */
-  get port(): number {
-    return this.port_;
-  }
-
-  /** Connections open now. */
-  get connections(): number {
-    return this.sockets.size;
   }
 
   /** The unit ids / slave addresses that answer. */
   get slaves(): readonly number[] {
     return this.options.slaves ?? this.model.slaves;
-  }
-
-  start(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.port ?? 0, this.host, () => {
-        this.server.removeListener('error', reject);
-        const address = this.server.address();
-        this.port_ = typeof address === 'object' && address ? address.port : 0;
-        resolve();
-      });
-    });
-  }
-
-  /** Stops listening, closes every connection and cancels pending answers. */
-  async close(): Promise<void> {
-    for (const timer of this.delayed) clearTimeout(timer);
-    this.delayed.clear();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.dropConnections();
-    await closed;
-  }
-
-  /** Drops every open connection, as a device reboot or a carrier loss would. */
-  dropConnections(): void {
-    for (const socket of this.sockets) socket.destroy();
   }
 
   /** Changes faults from now on. */
@@ -148,16 +101,7 @@ export abstract class ListeningServer {
    * was sampled when the request arrived; only the answer travels later.
    */
   protected afterDelay(socket: Socket, send: () => void): void {
-    const delay = this.faults.responseDelayMs ?? 0;
-    if (delay <= 0) {
-      send();
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.delayed.delete(timer);
-      if (!socket.destroyed) send();
-    }, delay);
-    this.delayed.add(timer);
+    this.later(socket, this.faults.responseDelayMs ?? 0, send);
   }
 
   /** Writes a packet, whole or in pieces as the `chunking` fault says. */
@@ -178,15 +122,12 @@ export abstract class ListeningServer {
     return (this.options.clock ?? systemClock).now();
   }
 
-  private accept(socket: Socket): void {
-    socket.setNoDelay(true);
-    this.sockets.add(socket);
+  protected accept(socket: Socket): void {
     this.counters.connections += 1;
     socket.on('data', (chunk: Buffer) => {
       this.counters.bytesIn += chunk.length;
     });
     socket.on('error', (err) => this.options.log?.debug({ err }, 'simulator server socket error'));
-    socket.on('close', () => this.sockets.delete(socket));
     this.attach(socket);
   }
 }

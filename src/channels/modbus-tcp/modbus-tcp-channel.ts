@@ -5,14 +5,14 @@ import type { Socket } from 'node:net';
 import type { EventBus } from '../../bus.js';
 import type { ModbusTcpChannelConfig } from '../../domain/channels.js';
 import type { DeviceProfile, PointsConfig } from '../../domain/config.js';
-import type { GatewayEvents, Remote } from '../../domain/events.js';
+import type { GatewayEvents } from '../../domain/events.js';
 import { transactOn, type TransactionOutcome } from '../../link/index.js';
 import { DevicePoller } from '../../polling/device-poller.js';
-import { Channel, type ChannelDeps, type ChannelLink, type OpenLink } from '../channel.js';
-import { connectTcp } from '../tcp-connect.js';
+import type { ChannelDeps, ChannelLink, OpenLink } from '../channel.js';
+import { TcpChannel } from '../tcp-channel.js';
 import { MbapPipeline } from './mbap-pipeline.js';
 
-export class ModbusTcpChannel extends Channel<ModbusTcpChannelConfig> {
+export class ModbusTcpChannel extends TcpChannel<ModbusTcpChannelConfig> {
   /**
    * Only an answer starts the backoff over: a gateway whose connection slots are full
    * accepts and drops at once, and one with nothing behind it accepts and stays silent.
@@ -30,17 +30,9 @@ export class ModbusTcpChannel extends Channel<ModbusTcpChannelConfig> {
     this.profile = profile;
   }
 
-  get target(): string {
-    return `${this.config.host}:${this.config.port}`;
-  }
-
-  protected remote(): Remote {
-    return { ip: this.config.host, port: this.config.port, listener: this.config.name };
-  }
-
   protected async open(link: ChannelLink): Promise<OpenLink> {
     const { config, profile } = this;
-    const socket: Socket = await connectTcp(config.host, config.port, config.connectTimeoutMs, link.signal);
+    const socket: Socket = await this.connectPeer(link);
     const clock = { now: () => this.now() };
     const pipeline = new MbapPipeline(
       { send: (adu) => socket.write(adu), lost: (err) => link.lost(err), answered: () => link.proven() },

@@ -8,11 +8,11 @@ import type { Socket } from 'node:net';
 import { matchDevice } from '../../plan/device-match.js';
 import type { RtuOverTcpChannelConfig } from '../../domain/channels.js';
 import type { AsciiRegistration, DeviceProfile, LinkConfig, PointsConfig } from '../../domain/config.js';
-import type { GatewayEvents, Remote } from '../../domain/events.js';
+import type { GatewayEvents } from '../../domain/events.js';
 import type { Gateway } from '../../gateway/gateway.js';
 import type { DtuSession, OutboundHooks } from '../../gateway/session.js';
-import { Channel, type ChannelDeps, type ChannelLink, type OpenLink } from '../channel.js';
-import { connectTcp } from '../tcp-connect.js';
+import type { ChannelDeps, ChannelLink, OpenLink } from '../channel.js';
+import { TcpChannel } from '../tcp-channel.js';
 
 export interface RtuOverTcpDeps extends ChannelDeps {
   readonly points: PointsConfig;
@@ -42,7 +42,7 @@ function plainRtuLink(channel: string): LinkConfig {
   };
 }
 
-export class RtuOverTcpChannel extends Channel<RtuOverTcpChannelConfig> {
+export class RtuOverTcpChannel extends TcpChannel<RtuOverTcpChannelConfig> {
   // A serial device server accepts even when its serial side is unusable, and a DTU may
   // accept and drop: only a registration or an answered poll starts the backoff over.
   protected override readonly connectProvesPeer = false;
@@ -62,17 +62,9 @@ export class RtuOverTcpChannel extends Channel<RtuOverTcpChannelConfig> {
     this.preset = config.device === null ? null : this.presetDevice(config.device, config.profile, points);
   }
 
-  get target(): string {
-    return `${this.config.host}:${this.config.port}`;
-  }
-
-  protected remote(): Remote {
-    return { ip: this.config.host, port: this.config.port, listener: this.config.name };
-  }
-
   protected async open(link: ChannelLink): Promise<OpenLink> {
     const { config } = this;
-    const socket: Socket = await connectTcp(config.host, config.port, config.connectTimeoutMs, link.signal);
+    const socket: Socket = await this.connectPeer(link);
     let session: DtuSession | null = null;
     return {
       // The socket is read from here on: bytes that came before (a registration sent on

@@ -70,6 +70,23 @@ export const TLS_SCHEMA: JsonSchema = strictObject({
   servername: d(TEXT, 'The name the server certificate must carry (SNI).'),
 });
 
+/** A MELSEC address: device kind letter and number (X, Y, W in hex). compile-mc-tags.ts checks the rest. */
+const MC_ADDRESS: JsonSchema = {
+  type: 'string',
+  pattern: '^[XYMDWRxymdwr][0-9A-Fa-f]+$',
+  'x-message': 'must be an MC address like D100, M10, X1F, Y20, W1A or R2000',
+};
+
+export const MC_TAG_SCHEMA: JsonSchema = strictObject(
+  {
+    ...MAPPING,
+    address: d(MC_ADDRESS, 'The device in the PLC: D100, M10, X1F (X, Y, W in hex).'),
+    // No default: bit for X, Y, M; int16 for D, W, R (compile-mc-tags.ts).
+    type: d({ enum: ['bit', 'int16', 'uint16', 'int32', 'uint32', 'float32'] }, 'What the device memory holds.'),
+  },
+  ['name', 'address'],
+);
+
 // Chosen for cellular DTUs and slow RS-485 buses: reconnect 1 s doubling to 5 min, as most peers do.
 export const BACKOFF_SCHEMA: JsonSchema = strictObject({
   initial: d(DURATION, 'First wait after a failure.', '1s'),
@@ -79,12 +96,12 @@ export const BACKOFF_SCHEMA: JsonSchema = strictObject({
 export const CHANNEL_SCHEMA: JsonSchema = strictObject(
   {
     name: d(NAME, 'Unique among channels and listeners.'),
-    type: d({ enum: ['modbus-tcp', 'rtu-over-tcp', 'mqtt', 'http', 'opcua'] }, 'The protocol.'),
+    type: d({ enum: ['modbus-tcp', 'rtu-over-tcp', 'mqtt', 'http', 'opcua', 'mc'] }, 'The protocol.'),
     enabled: d({ type: 'boolean' }, 'false: configured, not started.', true),
     backoff: { ...BACKOFF_SCHEMA, default: {}, description: 'Reconnect wait, doubling after each failure.' },
     // tcp (modbus-tcp, rtu-over-tcp)
-    host: d(HOST, 'modbus-tcp, rtu-over-tcp: address of the peer.'),
-    port: d(PORT, 'modbus-tcp, rtu-over-tcp: its port.'),
+    host: d(HOST, 'modbus-tcp, rtu-over-tcp, mc: address of the peer.'),
+    port: d(PORT, 'modbus-tcp, rtu-over-tcp, mc: its port.'),
     connectTimeout: d(DURATION, 'All but http: a longer connect attempt fails.', '10s'),
     device: d(TEXT, 'Registration ID of the device the values belong to.'),
     profile: d(NAME, 'modbus-tcp, rtu-over-tcp: a profile in points.yml.'),
@@ -104,8 +121,8 @@ export const CHANNEL_SCHEMA: JsonSchema = strictObject(
     method: d({ enum: ['GET', 'POST'] }, 'http: GET or POST.', 'GET'),
     headers: d({ type: 'object', additionalProperties: { type: ['string', 'number'] } }, 'http: sent every time.'),
     body: d({ type: 'string' }, 'http: request body for POST.'),
-    every: d(DURATION, 'http: start-to-start period.', '30s'),
-    timeout: d(DURATION, 'http: for the whole request.', '10s'),
+    every: d(DURATION, 'http, mc: start-to-start period.', '30s'),
+    timeout: d(DURATION, 'http: for the whole request; mc: for each answer.', '10s'),
     timestamp: d(JSON_PATH, 'http: path of the sample time.'),
     // mqtt, http
     tls: d(TLS_SCHEMA, 'mqtt, http: TLS options.'),
@@ -124,6 +141,9 @@ export const CHANNEL_SCHEMA: JsonSchema = strictObject(
     acceptUnknownServerCertificate: d({ type: 'boolean' }, 'opcua: trust any server on first sight.', false),
     publishingInterval: d(DURATION, 'opcua: how often changes are sent.', '1s'),
     items: d({ type: 'array', minItems: 1, items: OPCUA_ITEM_SCHEMA }, 'opcua: one per variable.'),
+    // mc
+    frame: d({ enum: ['binary', 'ascii'] }, 'mc: the code the PLC port is set to.', 'binary'),
+    tags: d({ type: 'array', minItems: 1, items: MC_TAG_SCHEMA }, 'mc: named PLC addresses.'),
   },
   ['name', 'type'],
 );

@@ -52,14 +52,16 @@ export function pointWriteRoutes(ctx: WebContext) {
         const outcome = await ctx.services.writes.writePoint(deviceId, { point, value, dryRun: dryRun === true });
         if (outcome.kind === 'refused') throw new WebError('WRITE_REFUSED', outcome.problem.message);
         const { command, registers } = outcome;
+        // A channel of another protocol (MC) has no slave or function: its own address goes in `target`.
+        const where = command
+          ? { slave: command.slave, fn: command.fn, address: command.address }
+          : { slave: 0, fn: 0, address: 0, target: outcome.target ?? '' };
         const reply = {
           point: outcome.point,
           unit: outcome.unit,
           value: outcome.value,
           stored: outcome.stored,
-          slave: command.slave,
-          fn: command.fn,
-          address: command.address,
+          ...where,
           registers: [...registers],
         };
         if (outcome.kind === 'planned') return { result: 'planned' as const, ...reply };
@@ -69,10 +71,8 @@ export function pointWriteRoutes(ctx: WebContext) {
           ip: request.ip,
           action: 'write',
           device: deviceId,
-          slave: command.slave,
-          fn: command.fn,
-          address: command.address,
-          values: 'values' in command ? [...command.values] : [command.value],
+          ...(command ? { slave: command.slave, fn: command.fn, address: command.address } : {}),
+          values: command ? ('values' in command ? [...command.values] : [command.value]) : [...registers],
           result: failure?.result ?? 'ok',
           details: details(outcome),
         });

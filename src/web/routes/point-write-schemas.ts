@@ -24,6 +24,8 @@ export const POINT_WRITE_RESULT = object({
   fn: int,
   address: int,
   registers: Type.Array(int),
+  /** A channel's own address (MC: D100) when the write is not Modbus; slave, fn and address are then 0. */
+  target: Type.Optional(str),
   at: Type.Optional(int),
   readBack: Type.Optional(
     Type.Union([object({ value: nullable('number'), raw: str, at: int }), object({ error: str })]),

@@ -6,6 +6,7 @@ import {
   BACKOFF_SCHEMA,
   CHANNEL_SCHEMA,
   JSON_POINT_SCHEMA,
+  MC_TAG_SCHEMA,
   OPCUA_ITEM_SCHEMA,
   SUBSCRIPTION_SCHEMA,
   TLS_SCHEMA,
@@ -65,6 +66,7 @@ describe('docs/CHANNELS.md', () => {
     ['modbus-tcp', '## Modbus TCP'],
     ['rtu-over-tcp', '## Modbus RTU over TCP'],
     ['opcua', '## OPC UA'],
+    ['mc', '## Mitsubishi MC protocol'],
   ] as const) {
     it(`documents every ${type} key with the schema's default`, () => {
       const rows = documented(heading);
@@ -77,6 +79,7 @@ describe('docs/CHANNELS.md', () => {
     ['tls', '## MQTT subscribe', 1, TLS_SCHEMA],
     ['subscription', '## MQTT subscribe', 2, SUBSCRIPTION_SCHEMA],
     ['mapped point', '### Points fed from JSON or OPC UA', 0, JSON_POINT_SCHEMA],
+    ['mc tag', '## Mitsubishi MC protocol', 1, MC_TAG_SCHEMA],
   ] as const) {
     it(`documents every ${what} key with the schema's default`, () => {
       const rows = documented(heading, n);
@@ -100,6 +103,7 @@ describe('docs/CHANNELS.md', () => {
       subscription: SUBSCRIPTION_SCHEMA,
       point: JSON_POINT_SCHEMA,
       item: OPCUA_ITEM_SCHEMA,
+      tag: MC_TAG_SCHEMA,
     }))
       for (const [key, node] of Object.entries(props(schema)))
         if (typeof node.description !== 'string') missing.push(`${name}.${key}`);

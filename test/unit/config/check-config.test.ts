@@ -81,14 +81,15 @@ describe('runCheckConfig', () => {
     const points = readFileSync(join(CONFIG_DIR, 'points.yml'), 'utf8');
     const { code, lines } = withConfigDir({ server, points }, (dir) => run(dir, { MQTT_PASSWORD: 'secret' }));
     expect(code, lines.join('\n')).toBe(0);
-    const from = lines.indexOf('channels (5):');
-    expect(lines.slice(from, from + 6)).toEqual([
-      'channels (5):',
+    const from = lines.indexOf('channels (6):');
+    expect(lines.slice(from, from + 7)).toEqual([
+      'channels (6):',
       '  plant-broker mqtt → mqtt://192.168.1.10:1883: 1 subscription',
       '  meter-hall-a modbus-tcp → 192.168.1.30:502: device METER-A01, profile th-station',
       '  pump-station-dtu rtu-over-tcp → 10.8.0.21:502: devices registering by link transparent',
       '  weather-station http → http://192.168.1.50/api/v1/current: device WX-01, 1 point',
       '  line-3-plc opcua → opc.tcp://192.168.1.40:4840: device PLC-L3, 1 item',
+      '  press-plc mc → 192.168.1.60:5007: device PRESS-01, 1 tag, binary 3E frame',
     ]);
   });
 });

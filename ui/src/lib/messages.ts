@@ -324,6 +324,7 @@ export const en = {
     'rtu-over-tcp': 'RTU over TCP',
     mqtt: 'MQTT',
     opcua: 'OPC UA',
+    mc: 'MC (MELSEC)',
   },
   config: {
     title: 'Configuration',
@@ -637,6 +638,7 @@ export const en = {
     confirmTitle: 'Confirm the write',
     confirmText: 'Write {value} to {point} on {device}?',
     registers: 'Registers (slave {slave}, function {fn}, address {address}): {registers}',
+    words: 'Device memory from {target}: {words}',
     stored: 'The device will hold {stored}.',
     confirm: 'Write now',
     cancel: 'Cancel',
@@ -998,6 +1000,7 @@ export const zh: DeepStrings<Messages> = {
     'rtu-over-tcp': 'RTU over TCP（透传）',
     mqtt: 'MQTT',
     opcua: 'OPC UA',
+    mc: 'MC 协议（三菱 MELSEC）',
   },
   config: {
     title: '配置',
@@ -1307,6 +1310,7 @@ export const zh: DeepStrings<Messages> = {
     confirmTitle: '确认写入',
     confirmText: '将 {value} 写入 {device} 的 {point}？',
     registers: '寄存器（从机 {slave}，功能码 {fn}，地址 {address}）：{registers}',
+    words: '从 {target} 起的软元件：{words}',
     stored: '设备将保存为 {stored}。',
     confirm: '立即写入',
     cancel: '取消',

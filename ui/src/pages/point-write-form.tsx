@@ -139,12 +139,17 @@ export function PointWriteForm({ deviceId, disabled }: { deviceId: string; disab
             })}
           </p>
           <p class="mono wrap-anywhere">
-            {t('pointWrite.registers', {
-              slave: planned.slave,
-              fn: String(planned.fn).padStart(2, '0'),
-              address: planned.address,
-              registers: planned.registers.map((w) => `${w} (${hexWord(w)})`).join(', '),
-            })}
+            {planned.target
+              ? t('pointWrite.words', {
+                  target: planned.target,
+                  words: planned.registers.map((w) => `${w} (${hexWord(w)})`).join(', '),
+                })
+              : t('pointWrite.registers', {
+                  slave: planned.slave,
+                  fn: String(planned.fn).padStart(2, '0'),
+                  address: planned.address,
+                  registers: planned.registers.map((w) => `${w} (${hexWord(w)})`).join(', '),
+                })}
           </p>
           <p>{t('pointWrite.stored', { stored: withUnit(planned.stored, planned.unit) })}</p>
           <div class="actions">

@@ -1,0 +1,80 @@
+// server.yml `type: mc` channels: addresses read in their device kind's radix, types
+// defaulted and matched to bit or word devices, and every problem at once with line and field.
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src/config/errors.js';
+import { loadConfig } from '../../../src/config/load.js';
+import { MINIMAL_POINTS, withConfigDir } from './temp-config.js';
+
+const SERVER = (channel: string) => `version: 1
+listeners:
+  - { name: dtu, port: 22334, link: transparent }
+channels:
+  - name: plc
+    type: mc
+    host: 192.168.3.39
+    port: 5007
+    device: PLC-01
+${channel}`;
+
+function load(server: string) {
+  return withConfigDir({ server, points: MINIMAL_POINTS }, (dir) => loadConfig(dir, {}));
+}
+
+function issues(server: string): string[] {
+  try {
+    load(server);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues.map((i) => `${i.line}:${i.field}: ${i.message}`);
+    throw err;
+  }
+  return [];
+}
+
+describe('mc channel config', () => {
+  it('compiles tags with their device numbers and default types', () => {
+    const { server } = load(
+      SERVER(`    frame: ascii
+    tags:
+      - { name: temp, address: d100, scale: 0.1, unit: "°C" }
+      - { name: input, address: X1F }
+      - { name: link, address: W1A, type: uint16 }
+      - { name: flow, address: R2000, type: float32 }`),
+    );
+    expect(server.channels[0]).toMatchObject({
+      type: 'mc',
+      frame: 'ascii',
+      everyMs: 30_000,
+      timeoutMs: 10_000,
+      tags: [
+        { name: 'temp', address: 'D100', kind: 'D', number: 100, type: 'int16', scale: 0.1, offset: 0, unit: '°C' },
+        { name: 'input', address: 'X1F', kind: 'X', number: 31, type: 'bit' },
+        { name: 'link', address: 'W1A', kind: 'W', number: 26, type: 'uint16' },
+        { name: 'flow', address: 'R2000', kind: 'R', number: 2000, type: 'float32' },
+      ],
+    });
+  });
+
+  it('reports bad addresses, types that do not fit the device and missing keys, each with its line', () => {
+    expect(
+      issues(
+        SERVER(`    frame: hex
+    points: []
+    tags:
+      - { name: a, address: D1A }
+      - { name: b, address: Z100 }
+      - { name: c, address: M5, type: int16 }
+      - { name: d, address: D5, type: bit }
+      - { name: a, address: D6 }`),
+      ),
+    ).toEqual([
+      '10:channels[0].frame: must be one of: binary, ascii',
+      '11:channels[0].points: must not be empty',
+      '11:channels[0].points: does not apply to a mc channel',
+      '13:channels[0].tags[0].address: "D1A": D numbers are decimal',
+      '14:channels[0].tags[1].address: must be an MC address like D100, M10, X1F, Y20, W1A or R2000',
+      '15:channels[0].tags[2].type: M is a bit device: its tags are type bit',
+      '16:channels[0].tags[3].type: D is a word device: int16, uint16, int32, uint32 or float32, not bit',
+      '17:channels[0].tags[4].name: duplicate point name "a" (first at line 13)',
+    ]);
+  });
+});

@@ -1,0 +1,127 @@
+// The MC 3E codec against the reference manual's examples (test/fixtures/mc/README.md):
+// requests encode to the printed bytes, printed answers decode to the printed values, and
+// answers that do not fit the request give no value.
+import { describe, expect, it } from 'vitest';
+import {
+  McResponseSplitter,
+  OWN_STATION,
+  decodeValue,
+  encodeRequest,
+  encodeValue,
+  formatEndCode,
+  formatMcAddress,
+  parseMcAddress,
+  parseResponse,
+  rawHex,
+  readAnswer,
+} from '../../../../src/protocol/mc/index.js';
+import { requestOf, VECTORS } from './vectors.js';
+
+const TIMER = { monitoringTimer: 0x10 };
+
+describe('MC 3E frames from the reference manual', () => {
+  for (const v of VECTORS.examples) {
+    it(`encodes the request of "${v.name}"`, () => {
+      expect(encodeRequest(v.format, requestOf(v.request), TIMER).toString('hex').toUpperCase()).toBe(
+        v.requestHex.toUpperCase(),
+      );
+    });
+
+    it(`reads the answer of "${v.name}"`, () => {
+      const response = parseResponse(v.format, Buffer.from(v.responseHex, 'hex'));
+      expect(response).not.toBeNull();
+      const answer = readAnswer(v.format, requestOf(v.request), OWN_STATION, response!);
+      expect(answer).toEqual(v.expect.kind === 'ok' ? v.expect : { kind: 'end-code', endCode: v.expect.endCode });
+    });
+  }
+
+  for (const v of VECTORS.mismatched) {
+    it(`gives no value for ${v.name}`, () => {
+      const response = parseResponse(v.format, Buffer.from(v.responseHex, 'hex'));
+      const answer = response && readAnswer(v.format, requestOf(v.request), OWN_STATION, response);
+      expect(answer === null || answer.kind === 'mismatch').toBe(true);
+    });
+  }
+
+  it('prints an end code as the manuals do', () => {
+    expect(formatEndCode(0xc051)).toBe('C051H');
+    expect(formatEndCode(0x55)).toBe('0055H');
+  });
+});
+
+describe('MC addresses', () => {
+  it.each([
+    ['D100', 'D', 100],
+    ['M10', 'M', 10],
+    ['X1F', 'X', 31],
+    ['y20', 'Y', 32],
+    ['W1A', 'W', 26],
+    ['R2000', 'R', 2000],
+  ])('reads %s as %s number %i and prints it back', (text, kind, number) => {
+    const parsed = parseMcAddress(text);
+    expect(parsed.ok && [parsed.address.kind.name, parsed.address.number]).toEqual([kind, number]);
+    if (parsed.ok) expect(formatMcAddress(parsed.address.kind, parsed.address.number)).toBe(text.toUpperCase());
+  });
+
+  it.each([['D1A'], ['Z100'], ['D'], ['100'], ['D-1'], ['D1000000'], ['XFFFFFFF']])(
+    'refuses %s with a reason',
+    (text) => {
+      const parsed = parseMcAddress(text);
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(parsed.problem).toContain(text);
+    },
+  );
+});
+
+describe('MC value types', () => {
+  it('reads 32-bit values low word first', () => {
+    expect(decodeValue('int32', [0xfffe, 0xffff], 0)).toBe(-2);
+    expect(decodeValue('uint32', [0x5678, 0x1234], 0)).toBe(0x12345678);
+    expect(decodeValue('float32', [0x0000, 0x3fc0], 0)).toBe(1.5);
+    expect(rawHex('float32', [0x0000, 0x3fc0], 0)).toBe('00003fc0');
+    expect(decodeValue('int16', [0x8000], 0)).toBe(-32768);
+  });
+
+  it('encodes what it decodes and refuses what a type cannot hold', () => {
+    for (const [type, raw] of [
+      ['int16', -1234],
+      ['uint16', 65535],
+      ['int32', -100000],
+      ['uint32', 4000000000],
+      ['float32', 21.5],
+    ] as const) {
+      const encoded = encodeValue(type, raw);
+      expect(encoded.ok && decodeValue(type, encoded.words, 0)).toBe(raw);
+    }
+    expect(encodeValue('int16', 32768)).toMatchObject({ ok: false });
+    expect(encodeValue('uint16', -1)).toMatchObject({ ok: false });
+    expect(encodeValue('bit', 2)).toMatchObject({ ok: false });
+    expect(encodeValue('float32', Infinity)).toMatchObject({ ok: false });
+  });
+});
+
+describe('the MC response splitter', () => {
+  const [binary, ascii] = ['binary', 'ascii'].map((f) => VECTORS.examples.find((v) => v.format === f)!);
+
+  it('finds a binary answer split into single bytes after junk', () => {
+    const splitter = new McResponseSplitter('binary');
+    const bytes = Buffer.concat([Buffer.from('junk\xd0', 'latin1'), Buffer.from(binary!.responseHex, 'hex')]);
+    const items = [...bytes].flatMap((b) => splitter.push(Buffer.from([b])));
+    expect(items.filter((i) => i.kind === 'response')).toHaveLength(1);
+    expect(items.filter((i) => i.kind === 'junk').reduce((n, i) => n + (i.kind === 'junk' ? i.bytes : 0), 0)).toBe(5);
+    expect(splitter.pending).toBe(0);
+  });
+
+  it('finds two ASCII answers in one chunk', () => {
+    const splitter = new McResponseSplitter('ascii');
+    const one = Buffer.from(ascii!.responseHex, 'hex');
+    expect(splitter.push(Buffer.concat([one, one])).filter((i) => i.kind === 'response')).toHaveLength(2);
+  });
+
+  it('never holds more than one frame of a header that claims too much', () => {
+    const splitter = new McResponseSplitter('binary');
+    splitter.push(Buffer.from('D00000FFFF0300FFFF', 'hex'));
+    splitter.push(Buffer.alloc(100_000, 0xd0));
+    expect(splitter.pending).toBeLessThan(2_000);
+  });
+});

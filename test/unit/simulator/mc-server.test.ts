@@ -1,0 +1,56 @@
+// The simulated MC port answers the reference manual's requests with the manual's answers
+// (test/fixtures/mc) when its memory holds the manual's values, and refuses with end codes
+// what a CPU refuses.
+import { describe, expect, it } from 'vitest';
+import { McServer, SIM_END_CODES } from '../../../src/simulator/mc/mc-server.js';
+import { VECTORS } from '../protocol/mc/vectors.js';
+
+function loaded(code: 'binary' | 'ascii'): McServer {
+  const server = new McServer({ code });
+  [6549, 4610, 4400].forEach((v, i) => server.memory.setWord('D', 100 + i, v));
+  [0, 0, 0, 1, 0, 0, 1, 1].forEach((v, i) => server.memory.setBit('M', 100 + i, v));
+  [1, 0, 1].forEach((v, i) => server.memory.setBit('X', 0x1f + i, v));
+  return server;
+}
+
+describe('the simulated MC port', () => {
+  for (const v of VECTORS.examples.filter((e) => e.expect.kind === 'ok')) {
+    it(`answers "${v.name}" as the manual prints`, () => {
+      const server = loaded(v.format);
+      const answer = server.answer(Buffer.from(v.requestHex, 'hex'));
+      expect(answer?.toString('hex').toUpperCase()).toBe(v.responseHex.toUpperCase());
+      if (v.request.command === 'write')
+        (v.request.values ?? []).forEach((value, i) =>
+          expect(v.request.unit === 'word' ? server.memory.word('D', 100 + i) : server.memory.bit('M', 100 + i)).toBe(
+            value,
+          ),
+        );
+    });
+  }
+
+  it('reads 16 bits of a bit device per word in word units, the first in bit 0', () => {
+    const server = new McServer({ code: 'binary' });
+    server.memory.setBit('M', 16, 1);
+    server.memory.setBit('M', 31, 1);
+    const request = Buffer.from('500000FFFF03000C00100001040000100000900100', 'hex');
+    expect(server.answer(request)?.subarray(11).toString('hex')).toBe('0180');
+  });
+
+  it.each([
+    ['a device code it does not have', '500000FFFF03000C001000010400006400009F0300', SIM_END_CODES.device],
+    ['bit units on a word device', '500000FFFF03000C00100001040100640000A80300', SIM_END_CODES.device],
+    ['D12286 to D12289', '500000FFFF03000C00100001040000FE2F00A80400', SIM_END_CODES.beyondRange],
+    ['961 words', '500000FFFF03000C00100001040000000000A8C103', SIM_END_CODES.pointCount],
+    ['command 0403', '500000FFFF03000C00100003040000640000A80300', SIM_END_CODES.command],
+    ['a write one word short', '500000FFFF03000E00100001140000640000A803009519', SIM_END_CODES.dataLength],
+  ])('answers an end code for %s', (_what, hex, endCode) => {
+    const answer = new McServer({ code: 'binary' }).answer(Buffer.from(hex, 'hex'));
+    expect(answer?.readUInt16LE(9)).toBe(endCode);
+    expect(answer?.readUInt16LE(7)).toBe(11);
+  });
+
+  it('answers an ASCII end code with the request echoed', () => {
+    const answer = new McServer({ code: 'ascii' }).answer(Buffer.from('500000FF03FF000018001004010000D*0122860004'));
+    expect(answer?.toString('latin1')).toBe('D00000FF03FF000016C05600FF03FF0004010000');
+  });
+});
