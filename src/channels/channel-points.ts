@@ -1,4 +1,4 @@
-// The points MQTT, HTTP and OPC UA channels map for a device. They have no points.yml
+// The points MQTT, HTTP, OPC UA and S7 channels map for a device. They have no points.yml
 // profile, so the device page (units, charts) and the exports learn a device's points here.
 import type { ChannelConfig, MappedPoint } from '../domain/channels.js';
 
@@ -13,6 +13,8 @@ export function channelPoints(config: ChannelConfig, deviceId: string): MappedPo
       return config.device === deviceId ? [...config.points] : [];
     case 'opcua':
       return config.device === deviceId ? [...config.items] : [];
+    case 's7':
+      return config.device === deviceId ? [...config.tags] : [];
     case 'mqtt': {
       const byName = new Map<string, MappedPoint>();
       for (const subscription of config.subscriptions) {

@@ -1,12 +1,15 @@
 // A channel's peer as one line of text, from its config alone (check-config, logs before start).
 import type { ChannelConfig } from '../domain/channels.js';
 import { displayUrl } from './peer-url.js';
+import { s7Feeds } from './s7/s7-target.js';
 
 export function channelTarget(config: ChannelConfig): string {
   switch (config.type) {
     case 'modbus-tcp':
     case 'rtu-over-tcp':
       return `${config.host}:${config.port}`;
+    case 's7':
+      return `${config.host}:${config.port} rack ${config.rack} slot ${config.slot}`;
     case 'mqtt':
     case 'http':
       return displayUrl(new URL(config.url));
@@ -30,5 +33,7 @@ export function channelFeeds(config: ChannelConfig): string {
       return `device ${config.device}, ${config.points.length} point${config.points.length === 1 ? '' : 's'}`;
     case 'opcua':
       return `device ${config.device}, ${config.items.length} item${config.items.length === 1 ? '' : 's'}`;
+    case 's7':
+      return s7Feeds(config);
   }
 }

@@ -5,6 +5,7 @@
 // channel's type, what each type requires, and the cross-field rules (securityPolicy
 // follows securityMode, clientId follows the name). docs/CHANNELS.md is tested against it.
 import { DATA_SIZE, DURATION, HOST, NAME, PORT, strictObject, type JsonSchema } from './common.js';
+import { S7_CHANNEL_PROPERTIES } from './s7.schema.js';
 
 const TEXT: JsonSchema = { type: 'string', minLength: 1 };
 const SECRET: JsonSchema = { type: ['string', 'number'] };
@@ -79,12 +80,12 @@ export const BACKOFF_SCHEMA: JsonSchema = strictObject({
 export const CHANNEL_SCHEMA: JsonSchema = strictObject(
   {
     name: d(NAME, 'Unique among channels and listeners.'),
-    type: d({ enum: ['modbus-tcp', 'rtu-over-tcp', 'mqtt', 'http', 'opcua'] }, 'The protocol.'),
+    type: d({ enum: ['modbus-tcp', 'rtu-over-tcp', 'mqtt', 'http', 'opcua', 's7'] }, 'The protocol.'),
     enabled: d({ type: 'boolean' }, 'false: configured, not started.', true),
     backoff: { ...BACKOFF_SCHEMA, default: {}, description: 'Reconnect wait, doubling after each failure.' },
     // tcp (modbus-tcp, rtu-over-tcp)
-    host: d(HOST, 'modbus-tcp, rtu-over-tcp: address of the peer.'),
-    port: d(PORT, 'modbus-tcp, rtu-over-tcp: its port.'),
+    host: d(HOST, 'modbus-tcp, rtu-over-tcp, s7: address of the peer.'),
+    port: d(PORT, 'modbus-tcp, rtu-over-tcp, s7: its port.'),
     connectTimeout: d(DURATION, 'All but http: a longer connect attempt fails.', '10s'),
     device: d(TEXT, 'Registration ID of the device the values belong to.'),
     profile: d(NAME, 'modbus-tcp, rtu-over-tcp: a profile in points.yml.'),
@@ -104,8 +105,8 @@ export const CHANNEL_SCHEMA: JsonSchema = strictObject(
     method: d({ enum: ['GET', 'POST'] }, 'http: GET or POST.', 'GET'),
     headers: d({ type: 'object', additionalProperties: { type: ['string', 'number'] } }, 'http: sent every time.'),
     body: d({ type: 'string' }, 'http: request body for POST.'),
-    every: d(DURATION, 'http: start-to-start period.', '30s'),
-    timeout: d(DURATION, 'http: for the whole request.', '10s'),
+    every: d(DURATION, 'http, s7: start-to-start period.', '30s'),
+    timeout: d(DURATION, 'http: for the whole request; s7: for one read or write.', '10s'),
     timestamp: d(JSON_PATH, 'http: path of the sample time.'),
     // mqtt, http
     tls: d(TLS_SCHEMA, 'mqtt, http: TLS options.'),
@@ -124,6 +125,8 @@ export const CHANNEL_SCHEMA: JsonSchema = strictObject(
     acceptUnknownServerCertificate: d({ type: 'boolean' }, 'opcua: trust any server on first sight.', false),
     publishingInterval: d(DURATION, 'opcua: how often changes are sent.', '1s'),
     items: d({ type: 'array', minItems: 1, items: OPCUA_ITEM_SCHEMA }, 'opcua: one per variable.'),
+    // s7
+    ...S7_CHANNEL_PROPERTIES,
   },
   ['name', 'type'],
 );
