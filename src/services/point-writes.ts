@@ -37,8 +37,11 @@ export interface PlannedPointWrite {
   readonly value: number | boolean;
   /** The engineering value the registers hold (after rounding to what the type stores). */
   readonly stored: number;
-  readonly command: WriteCommand;
+  /** The Modbus write; null for a PLC tag (`plc`). */
+  readonly command: WriteCommand | null;
   readonly registers: readonly number[];
+  /** A PLC tag's write (S7): its address, type and the value in that type. */
+  readonly plc?: { readonly address: string; readonly type: string; readonly value: number | boolean };
 }
 
 export type PointWriteOutcome<O extends SendOutcome = SendOutcome> =

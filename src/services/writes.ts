@@ -5,6 +5,7 @@ import { exceptionName } from '../protocol/modbus/exceptions.js';
 import type { WriteCommand } from '../protocol/modbus/write-command.js';
 import { writablePoints, writePoint, type PointWriteOutcome, type PointWriteRequest } from './point-writes.js';
 import type { Runtime } from './runtime.js';
+import { s7ChannelOf, writableS7Points, writeS7Point } from './s7-point-writes.js';
 
 export type { WriteCommand };
 export type { PointWriteOutcome, PointWriteRequest, ReadBack, WritablePoint } from './point-writes.js';
@@ -16,18 +17,24 @@ export type WriteOutcome =
   | { readonly kind: 'exception'; readonly code: number; readonly name: string }
   | { readonly kind: 'timeout'; readonly attempts: number }
   | { readonly kind: 'bad-response' }
-  | { readonly kind: 'closed' };
+  | { readonly kind: 'closed' }
+  /** A PLC refused the write (S7: an address past the end of its area, a protected DB). */
+  | { readonly kind: 'refused'; readonly message: string };
 
 export class WritesService {
   constructor(private readonly rt: Runtime) {}
 
   /** The device's points as the write form offers them (404 for an unknown device). */
   points(deviceId: string) {
-    return writablePoints(this.rt, deviceId);
+    const s7 = s7ChannelOf(this.rt, deviceId);
+    return s7 ? Promise.resolve(writableS7Points(s7)) : writablePoints(this.rt, deviceId);
   }
 
   /** A write by point name in engineering units, read back at once (point-writes.ts). */
   writePoint(deviceId: string, request: PointWriteRequest): Promise<PointWriteOutcome<WriteOutcome>> {
+    // A device an S7 channel feeds is written through its tags (s7-point-writes.ts).
+    const s7 = s7ChannelOf(this.rt, deviceId);
+    if (s7) return writeS7Point(this.rt, s7, request);
     return writePoint(this.rt, deviceId, request, (command) => this.write(deviceId, command));
   }
 

@@ -200,6 +200,60 @@ describe('S7 channel against the Snap7 server', { timeout: 60_000 }, () => {
     await waitFor(() => deviceRow(h!, 'PLC-01')?.['status'] === 'offline', 5000, 'device offline');
   });
 
+  it('writes tags by name from the API in engineering units and reads them back', async () => {
+    plc = await startSnap7(plcAreas());
+    h = await startApp({ server: (doc) => (doc.channels = [s7Channel(plc!.port)]) });
+    await waitFor(() => dataRows(h!, 'PLC-01').length >= 14, 10_000, 'first values');
+    const op = await caller(h, 'operator');
+    const write = (point: string, body: Record<string, unknown>) =>
+      fetch(`${h!.webUrl()}/api/devices/PLC-01/points/${point}/write`, {
+        method: 'POST',
+        headers: { cookie: op.cookie, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    const points = await fetch(`${h.webUrl()}/api/devices/PLC-01/writable-points`, { headers: { cookie: op.cookie } });
+    const items = ((await points.json()) as { items: { name: string; notWritable: string | null }[] }).items;
+    expect(items.find((p) => p.name === 'temperature')).toMatchObject({ type: 'int', scale: 0.1, notWritable: null });
+    expect(items.find((p) => p.name === 'mode')?.notWritable).toBe('read-only');
+
+    const planned = await write('temperature', { value: 55.5, dryRun: true });
+    expect(await planned.json()).toMatchObject({
+      result: 'planned',
+      stored: 55.5,
+      plc: { address: 'DB1.DBW4', type: 'int', value: 555 },
+    });
+    expect(plc.area('DB', 1).readInt16BE(4)).toBe(-253);
+
+    const written = await write('temperature', { value: 55.5 });
+    expect(written.status).toBe(200);
+    expect(await written.json()).toMatchObject({ result: 'ok', stored: 55.5, readBack: { value: 55.5, raw: '555' } });
+    expect(plc.area('DB', 1).readInt16BE(4)).toBe(555);
+
+    expect((await write('flow', { value: -12.25 })).status).toBe(200);
+    expect(plc.area('DB', 1).readFloatBE(8)).toBe(-12.25);
+    expect((await write('trim', { value: -5 })).status).toBe(200);
+    expect(plc.area('DB', 1)[22]).toBe(0xfb);
+    expect((await write('pump_on', { value: false })).status).toBe(200);
+    expect(plc.area('M')[10]).toBe(0);
+    expect((await write('counter', { value: -7 })).status).toBe(200);
+    expect(plc.area('M').readInt16BE(20)).toBe(-7);
+    expect((await write('valve', { value: false })).status).toBe(200);
+    expect(plc.area('Q')[1]).toBe(0);
+
+    // Limits and the type's range are checked before anything is sent.
+    const high = await write('temperature', { value: 150.1 });
+    expect(high.status).toBe(400);
+    expect(((await high.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'WRITE_REFUSED',
+      message: '150.1 °C is above the maximum 150 °C',
+    });
+    const range = await write('trim', { value: 200 });
+    expect(((await range.json()) as { error: { message: string } }).error.message).toMatch(/sint holds -128 to 127/);
+    expect((await write('mode', { value: 1 })).status).toBe(400);
+    expect(plc.area('DB', 1)[2]).toBe(200);
+  });
+
   for (const [what, answer] of [
     ['junk', (chunk: Buffer) => Buffer.from(`HTTP/1.1 400 Bad Request\r\n\r\n${chunk.length}`)],
     ['a TPKT packet too short for its contents', () => Buffer.from('0300000702f080', 'hex')],

@@ -139,12 +139,18 @@ export function PointWriteForm({ deviceId, disabled }: { deviceId: string; disab
             })}
           </p>
           <p class="mono wrap-anywhere">
-            {t('pointWrite.registers', {
-              slave: planned.slave,
-              fn: String(planned.fn).padStart(2, '0'),
-              address: planned.address,
-              registers: planned.registers.map((w) => `${w} (${hexWord(w)})`).join(', '),
-            })}
+            {planned.plc
+              ? t('pointWrite.plc', {
+                  address: planned.plc.address,
+                  type: planned.plc.type,
+                  value: String(planned.plc.value),
+                })
+              : t('pointWrite.registers', {
+                  slave: planned.slave ?? 0,
+                  fn: String(planned.fn ?? 0).padStart(2, '0'),
+                  address: planned.address ?? 0,
+                  registers: planned.registers.map((w) => `${w} (${hexWord(w)})`).join(', '),
+                })}
           </p>
           <p>{t('pointWrite.stored', { stored: withUnit(planned.stored, planned.unit) })}</p>
           <div class="actions">
