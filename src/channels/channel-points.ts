@@ -1,4 +1,4 @@
-// The points MQTT, HTTP, OPC UA and MC channels map for a device. They have no points.yml
+// The points MQTT, HTTP, OPC UA, MC and S7 channels map for a device. They have no points.yml
 // profile, so the device page (units, charts) and the exports learn a device's points here.
 import type { ChannelConfig, MappedPoint } from '../domain/channels.js';
 
@@ -14,6 +14,7 @@ export function channelPoints(config: ChannelConfig, deviceId: string): MappedPo
     case 'opcua':
       return config.device === deviceId ? [...config.items] : [];
     case 'mc':
+    case 's7':
       return config.device === deviceId ? [...config.tags] : [];
     case 'mqtt': {
       const byName = new Map<string, MappedPoint>();

@@ -1,6 +1,7 @@
 // A channel's peer as one line of text, from its config alone (check-config, logs before start).
 import type { ChannelConfig } from '../domain/channels.js';
 import { displayUrl } from './peer-url.js';
+import { s7Feeds } from './s7/s7-target.js';
 
 export function channelTarget(config: ChannelConfig): string {
   switch (config.type) {
@@ -8,6 +9,8 @@ export function channelTarget(config: ChannelConfig): string {
     case 'rtu-over-tcp':
     case 'mc':
       return `${config.host}:${config.port}`;
+    case 's7':
+      return `${config.host}:${config.port} rack ${config.rack} slot ${config.slot}`;
     case 'mqtt':
     case 'http':
       return displayUrl(new URL(config.url));
@@ -33,5 +36,7 @@ export function channelFeeds(config: ChannelConfig): string {
       return `device ${config.device}, ${config.items.length} item${config.items.length === 1 ? '' : 's'}`;
     case 'mc':
       return `device ${config.device}, ${config.tags.length} tag${config.tags.length === 1 ? '' : 's'}, ${config.frame} 3E frame`;
+    case 's7':
+      return s7Feeds(config);
   }
 }

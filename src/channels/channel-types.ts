@@ -94,6 +94,9 @@ export interface PlannedChannelWrite {
   readonly unit: string | null;
   /** Where in the peer, as server.yml writes it (`D100`). */
   readonly address: string;
+  /** The tag's type and the value written in it (before scale and offset). */
+  readonly type: string;
+  readonly raw: number;
   /** The engineering value the peer will hold (after rounding to what the type stores). */
   readonly stored: number;
   /** The words (or the bit) written. */

@@ -9,6 +9,7 @@ import { ModbusTcpChannel } from './modbus-tcp/modbus-tcp-channel.js';
 import { MqttChannel } from './mqtt/mqtt-channel.js';
 import { OpcuaChannel } from './opcua/opcua-channel.js';
 import { RtuOverTcpChannel } from './rtu-over-tcp/rtu-over-tcp-channel.js';
+import { S7Channel } from './s7/s7-channel.js';
 
 export interface ChannelServices extends ChannelDeps {
   readonly points: PointsConfig;
@@ -22,4 +23,5 @@ export const CHANNEL_FACTORIES: ChannelFactories<ChannelServices> = {
   mqtt: (config, services) => new MqttChannel(config, services),
   opcua: (config, services) => new OpcuaChannel(config, services),
   mc: (config, services) => new McChannel(config, services),
+  s7: (config, services) => new S7Channel(config, services),
 };

@@ -3,7 +3,7 @@
 import type { JsonMappedPoint, JsonPath } from '../domain/channels.js';
 import type { Sample } from '../domain/point.js';
 import { readJsonPath } from '../plan/json-path.js';
-import { parseTimestamp, valueMapper, type ValueMapper } from './mapped-value.js';
+import { mappedSample, parseTimestamp, valueMapper, type ValueMapper } from './mapped-value.js';
 
 export interface JsonMapResult {
   readonly samples: Sample[];
@@ -35,18 +35,7 @@ export class JsonMapping {
       const reading = mapper.map(readJsonPath(doc, path));
       if (reading === 'missing') missing.push(name);
       else if (reading === 'not-a-value') invalid.push(name);
-      else
-        samples.push({
-          deviceId,
-          point: name,
-          slave: 0,
-          address: 0,
-          value: reading.value,
-          text: reading.text,
-          raw: reading.raw,
-          ts: at,
-          quality: 'good',
-        });
+      else samples.push(mappedSample(deviceId, name, reading, at));
     }
     return { samples, missing, invalid, at };
   }

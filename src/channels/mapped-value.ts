@@ -1,6 +1,7 @@
 // A value from a JSON document or an OPC UA variable → the fields of a stored sample, with
 // the point's scale, offset and decimals applied the way register values get them.
 import type { MappedPoint } from '../domain/channels.js';
+import type { Sample } from '../domain/point.js';
 import { scalerFor, type Scaler } from '../protocol/modbus/scaling.js';
 
 export interface MappedReading {
@@ -85,4 +86,19 @@ function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   const end = /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
   return text.slice(0, end);
+}
+
+/** The stored sample of a mapped point: channels have no slave or register address, and what they store is good. */
+export function mappedSample(deviceId: string, point: string, reading: MappedReading, ts: number): Sample {
+  return {
+    deviceId,
+    point,
+    slave: 0,
+    address: 0,
+    value: reading.value,
+    text: reading.text,
+    raw: reading.raw,
+    ts,
+    quality: 'good',
+  };
 }

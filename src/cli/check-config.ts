@@ -4,6 +4,7 @@ import type { DtuhubConfig, Schedule, ServerConfig, StorageConfig } from '../dom
 import { ConfigError, formatConfigIssue } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import { channelFeeds, channelTarget } from '../channels/channel-target.js';
+import { s7TagLines } from '../channels/s7/s7-target.js';
 import { notifierLine } from '../events/notify/describe.js';
 import { describeCondition } from '../events/rules/point-condition.js';
 
@@ -40,6 +41,7 @@ export function summarize(config: DtuhubConfig): string[] {
     lines.push(`channels (${server.channels.length}):`);
     for (const c of server.channels) {
       lines.push(`  ${c.name} ${c.type} → ${channelTarget(c)}: ${channelFeeds(c)}${c.enabled ? '' : ' (disabled)'}`);
+      if (c.type === 's7') lines.push(...s7TagLines(c));
     }
   }
   lines.push(

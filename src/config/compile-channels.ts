@@ -5,21 +5,23 @@
 // fields (clientId, securityPolicy). The schema fills in every type's defaults, so the
 // type checks ask the file which keys it sets.
 // References into points.yml (profile, link) are checked in load.ts, which has both files.
-import type {
-  BackoffConfig,
-  ChannelConfig,
-  ChannelType,
-  DeviceSource,
-  HttpChannelConfig,
-  MqttChannelConfig,
-  MqttSubscription,
-  OpcuaChannelConfig,
-  OpcuaItem,
-  TlsConfig,
+import {
+  CHANNEL_TYPES,
+  type BackoffConfig,
+  type ChannelConfig,
+  type ChannelType,
+  type DeviceSource,
+  type HttpChannelConfig,
+  type MqttChannelConfig,
+  type MqttSubscription,
+  type OpcuaChannelConfig,
+  type OpcuaItem,
+  type TlsConfig,
 } from '../domain/channels.js';
 import { parseJsonPath } from '../plan/json-path.js';
 import { jsonPoints, mappedPoint, timestampPath } from './compile-mapped-points.js';
 import { mcTags } from './compile-mc-tags.js';
+import { compileS7, S7_KEYS, S7_REQUIRED } from './compile-s7.js';
 import { compileTls } from './compile-tls.js';
 import { bytes, ms, positiveMs } from './durations.js';
 import type { YamlPath } from './errors.js';
@@ -69,6 +71,7 @@ export const CHANNEL_KEYS: Record<ChannelType, readonly string[]> = {
     'device',
     'items',
   ],
+  s7: S7_KEYS,
 };
 
 /** Keys without which a channel of the type cannot run. */
@@ -79,6 +82,7 @@ const REQUIRED: Record<ChannelType, readonly string[]> = {
   http: ['url', 'device', 'points'],
   opcua: ['endpoint', 'device', 'items'],
   mc: ['host', 'port', 'device', 'tags'],
+  s7: S7_REQUIRED,
 };
 
 export function compileChannels(raw: unknown, listenerNames: ReadonlySet<string>, sink: IssueSink): LocatedChannel[] {
@@ -88,7 +92,7 @@ export function compileChannels(raw: unknown, listenerNames: ReadonlySet<string>
     const at: YamlPath = ['channels', index];
     const m = asMap(item);
     const name = str(m, 'name');
-    const type = oneOf(m, 'type', ['modbus-tcp', 'rtu-over-tcp', 'mqtt', 'http', 'opcua', 'mc'] as const);
+    const type = oneOf(m, 'type', CHANNEL_TYPES);
     if (name === undefined || type === undefined) return;
     // A clashing name is reported and the rest of the entry still checked, so one pass shows every problem.
     let clash = false;
@@ -176,6 +180,14 @@ function compileOne(name: string, type: ChannelType, m: RawMap, at: YamlPath, si
         device: str(m, 'device')!,
         tags: mcTags(m['tags'], [...at, 'tags'], sink),
       };
+    case 's7':
+      return compileS7(
+        base,
+        m,
+        { connectTimeoutMs, everyMs: positive(m, 'every', at, sink), timeoutMs: positive(m, 'timeout', at, sink) },
+        at,
+        sink,
+      );
   }
 }
 

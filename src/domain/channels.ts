@@ -1,10 +1,19 @@
 // Outbound channels (server.yml `channels:`): peers dtuhub connects to, as
 // opposed to DTUs that connect in. Compiled shape, every default filled in, durations in ms.
 import type { McTag } from './mc.js';
+import type { S7Tag } from './s7.js';
 
-export type ChannelType = 'modbus-tcp' | 'rtu-over-tcp' | 'mqtt' | 'http' | 'opcua' | 'mc';
+export type ChannelType = 'modbus-tcp' | 'rtu-over-tcp' | 'mqtt' | 'http' | 'opcua' | 'mc' | 's7';
 
-export const CHANNEL_TYPES: readonly ChannelType[] = ['modbus-tcp', 'rtu-over-tcp', 'mqtt', 'http', 'opcua', 'mc'];
+export const CHANNEL_TYPES: readonly ChannelType[] = [
+  'modbus-tcp',
+  'rtu-over-tcp',
+  'mqtt',
+  'http',
+  'opcua',
+  'mc',
+  's7',
+];
 
 /** Reconnect delays after a failure: `initialMs`, doubling, capped at `maxMs`, reset on success. */
 export interface BackoffConfig {
@@ -178,10 +187,25 @@ export interface McChannelConfig extends ChannelBase, TcpTarget {
   readonly tags: readonly McTag[];
 }
 
+/** Siemens S7 (S7-300/400/1200/1500) over ISO-on-TCP: its tags read together every `everyMs`. */
+export interface S7ChannelConfig extends ChannelBase, TcpTarget {
+  readonly type: 's7';
+  /** Rack and slot of the CPU (S7-300/400: 0/2; S7-1200/1500: 0/1). */
+  readonly rack: number;
+  readonly slot: number;
+  /** Start-to-start period of the reads. */
+  readonly everyMs: number;
+  /** A read or write without an answer for this long drops the connection. */
+  readonly timeoutMs: number;
+  readonly device: string;
+  readonly tags: readonly S7Tag[];
+}
+
 export type ChannelConfig =
   | ModbusTcpChannelConfig
   | RtuOverTcpChannelConfig
   | MqttChannelConfig
   | HttpChannelConfig
   | OpcuaChannelConfig
-  | McChannelConfig;
+  | McChannelConfig
+  | S7ChannelConfig;

@@ -55,8 +55,8 @@ function asPointWrite<O extends SendOutcome>(
     value,
     stored: outcome.stored,
     command: null,
-    target: outcome.address,
     registers: outcome.words,
+    plc: { address: outcome.address, type: outcome.type, value: outcome.raw },
   };
   switch (outcome.kind) {
     case 'planned':

@@ -37,11 +37,11 @@ export interface PlannedPointWrite {
   readonly value: number | boolean;
   /** The engineering value the registers hold (after rounding to what the type stores). */
   readonly stored: number;
-  /** The Modbus write; null when a channel writes its own protocol (then `target` says where). */
+  /** The Modbus write; null for a PLC tag (`plc`). */
   readonly command: WriteCommand | null;
-  /** Where such a channel writes, as server.yml says it (MC: `D100`); null for Modbus. */
-  readonly target: string | null;
   readonly registers: readonly number[];
+  /** A PLC tag's write (MC, S7): its address, type and the value in that type. */
+  readonly plc?: { readonly address: string; readonly type: string; readonly value: number | boolean };
 }
 
 export type PointWriteOutcome<O extends SendOutcome = SendOutcome> =
@@ -98,7 +98,6 @@ export async function writePoint<O extends SendOutcome>(
     value: request.value,
     stored: plan.stored,
     command: plan.command,
-    target: null,
     registers: plan.registers,
   };
   if (request.dryRun) return { kind: 'planned', ...planned };

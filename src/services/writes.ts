@@ -7,6 +7,7 @@ import { writablePoints, writePoint, type PointWriteOutcome, type PointWriteRequ
 import type { Runtime } from './runtime.js';
 import { channelWritablePoints, writeChannelPoint, type ChannelWriteFailure } from './channel-point-writes.js';
 import { ServiceError } from './errors.js';
+import { s7ChannelOf, writableS7Points, writeS7Point } from './s7-point-writes.js';
 
 export type { WriteCommand };
 export type { PointWriteOutcome, PointWriteRequest, ReadBack, WritablePoint } from './point-writes.js';
@@ -18,18 +19,26 @@ export type WriteOutcome =
   | { readonly kind: 'exception'; readonly code: number; readonly name: string }
   | { readonly kind: 'timeout'; readonly attempts: number }
   | { readonly kind: 'bad-response' }
-  | { readonly kind: 'closed' };
+  | { readonly kind: 'closed' }
+  /** A PLC refused the write (S7: an address past the end of its area, a protected DB; MC: an end code). */
+  | { readonly kind: 'refused'; readonly message: string };
 
 export class WritesService {
   constructor(private readonly rt: Runtime) {}
 
   /** The device's points as the write form offers them (404 for an unknown device). */
-  points(deviceId: string) {
+  async points(deviceId: string) {
+    const s7 = s7ChannelOf(this.rt, deviceId);
+    if (s7) return writableS7Points(s7);
     return channelWritablePoints(this.rt, deviceId) ?? writablePoints(this.rt, deviceId);
   }
 
   /** A write by point name in engineering units, read back at once (point-writes.ts). */
   async writePoint(deviceId: string, request: PointWriteRequest): Promise<PointWriteOutcome<WriteOutcome>> {
+    // A device an S7 channel feeds is written through its tags (s7-point-writes.ts), one an
+    // MC channel feeds through the channel's own writePoint (channel-point-writes.ts).
+    const s7 = s7ChannelOf(this.rt, deviceId);
+    if (s7) return writeS7Point(this.rt, s7, request);
     const viaChannel = await writeChannelPoint<WriteOutcome>(this.rt, deviceId, request, channelFailure);
     if (viaChannel === 'unknown-point')
       throw new ServiceError('POINT_NOT_FOUND', `device ${deviceId} has no point ${request.point}`);
@@ -63,7 +72,7 @@ export class WritesService {
 function channelFailure(outcome: ChannelWriteFailure): Exclude<WriteOutcome, { kind: 'ok' }> {
   switch (outcome.failure) {
     case 'answered':
-      return { kind: 'exception', code: outcome.code ?? 0, name: outcome.reason };
+      return { kind: 'refused', message: outcome.reason };
     case 'timeout':
       return { kind: 'timeout', attempts: 1 };
     case 'closed':

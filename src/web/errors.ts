@@ -42,6 +42,7 @@ export const ERROR_CATALOGUE = {
   CHANNEL_FAILED: { status: 500, message: 'The outbound channel could not be started or stopped' },
   MODBUS_EXCEPTION: { status: 502, message: 'The slave answered with a Modbus exception' },
   MODBUS_FAILED: { status: 502, message: 'The answer was malformed or the link closed during the write' },
+  DEVICE_REFUSED: { status: 502, message: 'The PLC refused the write (address out of range, protected block)' },
   STORE_UNAVAILABLE: { status: 503, message: 'The database could not be read' },
   MODBUS_TIMEOUT: { status: 504, message: 'The slave did not answer in time' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -9,6 +9,7 @@ import type { Sample } from '../../domain/point.js';
 import { Channel, type ChannelDeps, type ChannelLink, type OpenLink } from '../channel.js';
 import { JsonMapping, mappingProblem } from '../json-mapping.js';
 import { displayUrl, urlRemote } from '../peer-url.js';
+import { PollLoop } from '../poll-loop.js';
 import { readTls } from '../tls-files.js';
 import { readBody } from './read-body.js';
 
@@ -47,31 +48,22 @@ export class HttpChannel extends Channel<HttpChannelConfig> {
       await agent.destroy().catch(() => undefined);
       throw err;
     }
-    let timer: NodeJS.Timeout | null = null;
-    let inFlight: Promise<void> | null = null;
-    let closed = false;
-    const next = (delay: number) => {
-      timer = setTimeout(() => {
-        const startedAt = this.now();
-        inFlight = this.poll(link.signal, agent).then(
+    const loop = new PollLoop(
+      this.config.everyMs,
+      () => this.now(),
+      () =>
+        this.poll(link.signal, agent).then(
           (result) => this.deliver(link, result),
           (err: unknown) => link.lost(err instanceof Error ? err : new Error(String(err))),
-        );
-        void inFlight.then(() => {
-          inFlight = null;
-          // Start to start: a slow response does not stretch the period, only shortens the wait.
-          if (!closed && link.active) next(Math.max(0, this.config.everyMs - (this.now() - startedAt)));
-        });
-      }, delay);
-    };
-    next(this.config.everyMs);
+        ),
+      () => link.active,
+    );
+    loop.start();
     return {
       connected: () => this.deliver(link, first),
       close: async () => {
-        closed = true;
-        if (timer) clearTimeout(timer);
         // The request in flight is aborted by the link's signal; waiting keeps stop() honest.
-        await inFlight;
+        await loop.stop();
         await agent.destroy().catch(() => undefined);
       },
     };

@@ -133,6 +133,8 @@ export class McChannel extends TcpChannel<McChannelConfig> {
       point: tag.name,
       unit: tag.unit ?? null,
       address: tag.address,
+      type: tag.type,
+      raw: plan.raw,
       stored: plan.stored,
       words: plan.words,
     };

@@ -6,7 +6,7 @@
 // wrong reading in history. Those are counted as collect errors with the status name.
 import type { OpcuaItem } from '../../domain/channels.js';
 import type { Sample } from '../../domain/point.js';
-import { valueMapper, type ValueMapper } from '../mapped-value.js';
+import { mappedSample, valueMapper, type ValueMapper } from '../mapped-value.js';
 
 /** Built-in type ids (OPC UA Part 6, 5.1.2): the few that need more than "take the value". */
 const BUILT_IN = { Null: 0, Int64: 8, UInt64: 9, DateTime: 13, ByteString: 15, LocalizedText: 21 } as const;
@@ -45,20 +45,7 @@ export class OpcuaItemMapper {
     if (reading === 'missing') return { ok: false, problem: `${name}: no value` };
     if (reading === 'not-a-value') return { ok: false, problem: `${name}: not a number` };
     const ts = sampleTime(dv) ?? receivedAt;
-    return {
-      ok: true,
-      sample: {
-        deviceId,
-        point: name,
-        slave: 0,
-        address: 0,
-        value: reading.value,
-        text: reading.text,
-        raw: reading.raw,
-        ts,
-        quality: 'good',
-      },
-    };
+    return { ok: true, sample: mappedSample(deviceId, name, reading, ts) };
   }
 }
 

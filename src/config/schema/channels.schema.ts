@@ -5,6 +5,7 @@
 // channel's type, what each type requires, and the cross-field rules (securityPolicy
 // follows securityMode, clientId follows the name). docs/CHANNELS.md is tested against it.
 import { DATA_SIZE, DURATION, HOST, NAME, PORT, strictObject, type JsonSchema } from './common.js';
+import { S7_CHANNEL_PROPERTIES } from './s7.schema.js';
 
 const TEXT: JsonSchema = { type: 'string', minLength: 1 };
 const SECRET: JsonSchema = { type: ['string', 'number'] };
@@ -71,22 +72,6 @@ export const TLS_SCHEMA: JsonSchema = strictObject({
 });
 
 /** A MELSEC address: device kind letter and number (X, Y, W in hex). compile-mc-tags.ts checks the rest. */
-const MC_ADDRESS: JsonSchema = {
-  type: 'string',
-  pattern: '^[XYMDWRxymdwr][0-9A-Fa-f]+$',
-  'x-message': 'must be an MC address like D100, M10, X1F, Y20, W1A or R2000',
-};
-
-export const MC_TAG_SCHEMA: JsonSchema = strictObject(
-  {
-    ...MAPPING,
-    address: d(MC_ADDRESS, 'The device in the PLC: D100, M10, X1F (X, Y, W in hex).'),
-    // No default: bit for X, Y, M; int16 for D, W, R (compile-mc-tags.ts).
-    type: d({ enum: ['bit', 'int16', 'uint16', 'int32', 'uint32', 'float32'] }, 'What the device memory holds.'),
-  },
-  ['name', 'address'],
-);
-
 // Chosen for cellular DTUs and slow RS-485 buses: reconnect 1 s doubling to 5 min, as most peers do.
 export const BACKOFF_SCHEMA: JsonSchema = strictObject({
   initial: d(DURATION, 'First wait after a failure.', '1s'),
@@ -96,12 +81,12 @@ export const BACKOFF_SCHEMA: JsonSchema = strictObject({
 export const CHANNEL_SCHEMA: JsonSchema = strictObject(
   {
     name: d(NAME, 'Unique among channels and listeners.'),
-    type: d({ enum: ['modbus-tcp', 'rtu-over-tcp', 'mqtt', 'http', 'opcua', 'mc'] }, 'The protocol.'),
+    type: d({ enum: ['modbus-tcp', 'rtu-over-tcp', 'mqtt', 'http', 'opcua', 'mc', 's7'] }, 'The protocol.'),
     enabled: d({ type: 'boolean' }, 'false: configured, not started.', true),
     backoff: { ...BACKOFF_SCHEMA, default: {}, description: 'Reconnect wait, doubling after each failure.' },
-    // tcp (modbus-tcp, rtu-over-tcp)
-    host: d(HOST, 'modbus-tcp, rtu-over-tcp, mc: address of the peer.'),
-    port: d(PORT, 'modbus-tcp, rtu-over-tcp, mc: its port.'),
+    // tcp (modbus-tcp, rtu-over-tcp, mc, s7)
+    host: d(HOST, 'modbus-tcp, rtu-over-tcp, mc, s7: address of the peer.'),
+    port: d(PORT, 'modbus-tcp, rtu-over-tcp, mc, s7: its port.'),
     connectTimeout: d(DURATION, 'All but http: a longer connect attempt fails.', '10s'),
     device: d(TEXT, 'Registration ID of the device the values belong to.'),
     profile: d(NAME, 'modbus-tcp, rtu-over-tcp: a profile in points.yml.'),
@@ -121,8 +106,8 @@ export const CHANNEL_SCHEMA: JsonSchema = strictObject(
     method: d({ enum: ['GET', 'POST'] }, 'http: GET or POST.', 'GET'),
     headers: d({ type: 'object', additionalProperties: { type: ['string', 'number'] } }, 'http: sent every time.'),
     body: d({ type: 'string' }, 'http: request body for POST.'),
-    every: d(DURATION, 'http, mc: start-to-start period.', '30s'),
-    timeout: d(DURATION, 'http: for the whole request; mc: for each answer.', '10s'),
+    every: d(DURATION, 'http, mc, s7: start-to-start period.', '30s'),
+    timeout: d(DURATION, 'http: for the whole request; mc: for each answer; s7: for one read or write.', '10s'),
     timestamp: d(JSON_PATH, 'http: path of the sample time.'),
     // mqtt, http
     tls: d(TLS_SCHEMA, 'mqtt, http: TLS options.'),
@@ -143,7 +128,8 @@ export const CHANNEL_SCHEMA: JsonSchema = strictObject(
     items: d({ type: 'array', minItems: 1, items: OPCUA_ITEM_SCHEMA }, 'opcua: one per variable.'),
     // mc
     frame: d({ enum: ['binary', 'ascii'] }, 'mc: the code the PLC port is set to.', 'binary'),
-    tags: d({ type: 'array', minItems: 1, items: MC_TAG_SCHEMA }, 'mc: named PLC addresses.'),
+    // s7 (and tags:, shared with mc)
+    ...S7_CHANNEL_PROPERTIES,
   },
   ['name', 'type'],
 );

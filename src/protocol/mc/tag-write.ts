@@ -11,6 +11,8 @@ export interface PlannedTagWrite {
   readonly request: McRequest;
   /** The engineering value the PLC will hold (after rounding to what the type stores). */
   readonly stored: number;
+  /** The value in the tag's type, before scale and offset: what the words encode. */
+  readonly raw: number;
   readonly words: readonly number[];
 }
 
@@ -29,7 +31,7 @@ export function planTagWrite(tag: McTag, value: number | boolean): TagWritePlan 
       points: 1,
       values: [bit],
     };
-    return { request, stored: bit, words: [bit] };
+    return { request, stored: bit, raw: bit, words: [bit] };
   }
   if (typeof value !== 'number') return { problem: `${tag.name} is ${tag.type}: write a number` };
   if (tag.scale === 0) return { problem: `${tag.name} has scale 0: it cannot be written` };
@@ -43,7 +45,7 @@ export function planTagWrite(tag: McTag, value: number | boolean): TagWritePlan 
     points: valueSize(tag.type),
     values: encoded.words,
   };
-  return { request, stored: encoded.stored * tag.scale + tag.offset, words: encoded.words };
+  return { request, stored: encoded.stored * tag.scale + tag.offset, raw: encoded.stored, words: encoded.words };
 }
 
 export function isTagWriteProblem(plan: TagWritePlan): plan is { readonly problem: string } {

@@ -29,7 +29,8 @@ const PARAMS = {
 
 function details(outcome: Exclude<PointWriteOutcome<WriteOutcome>, { kind: 'refused' }>): string {
   const unit = outcome.unit ? ` ${outcome.unit}` : '';
-  const asked = `${outcome.point} = ${String(outcome.value)}${unit}`;
+  const plc = outcome.plc ? `; ${outcome.plc.address} (${outcome.plc.type}) ← ${String(outcome.plc.value)}` : '';
+  const asked = `${outcome.point} = ${String(outcome.value)}${unit}${plc}`;
   if (outcome.kind !== 'written') return asked;
   const back = 'error' in outcome.readBack ? outcome.readBack.error : `${outcome.readBack.value}${unit}`;
   return `${asked}; read back ${back}`;
@@ -51,18 +52,15 @@ export function pointWriteRoutes(ctx: WebContext) {
         const { value, dryRun } = request.body;
         const outcome = await ctx.services.writes.writePoint(deviceId, { point, value, dryRun: dryRun === true });
         if (outcome.kind === 'refused') throw new WebError('WRITE_REFUSED', outcome.problem.message);
-        const { command, registers } = outcome;
-        // A channel of another protocol (MC) has no slave or function: its own address goes in `target`.
-        const where = command
-          ? { slave: command.slave, fn: command.fn, address: command.address }
-          : { slave: 0, fn: 0, address: 0, target: outcome.target ?? '' };
+        const { command, registers, plc } = outcome;
         const reply = {
           point: outcome.point,
           unit: outcome.unit,
           value: outcome.value,
           stored: outcome.stored,
-          ...where,
+          ...(command ? { slave: command.slave, fn: command.fn, address: command.address } : {}),
           registers: [...registers],
+          ...(plc ? { plc } : {}),
         };
         if (outcome.kind === 'planned') return { result: 'planned' as const, ...reply };
         const failure = outcome.kind === 'failed' ? verdict(outcome.failure, deviceId) : null;
@@ -71,8 +69,14 @@ export function pointWriteRoutes(ctx: WebContext) {
           ip: request.ip,
           action: 'write',
           device: deviceId,
-          ...(command ? { slave: command.slave, fn: command.fn, address: command.address } : {}),
-          values: command ? ('values' in command ? [...command.values] : [command.value]) : [...registers],
+          ...(command
+            ? {
+                slave: command.slave,
+                fn: command.fn,
+                address: command.address,
+                values: 'values' in command ? [...command.values] : [command.value],
+              }
+            : { values: plc ? [plc.value] : [] }),
           result: failure?.result ?? 'ok',
           details: details(outcome),
         });

@@ -20,12 +20,13 @@ export const POINT_WRITE_RESULT = object({
   unit: nullable('string'),
   value: Type.Union([num, bool]),
   stored: num,
-  slave: int,
-  fn: int,
-  address: int,
+  /** Modbus points: the write's slave, function and address; absent for a PLC tag. */
+  slave: Type.Optional(int),
+  fn: Type.Optional(int),
+  address: Type.Optional(int),
   registers: Type.Array(int),
-  /** A channel's own address (MC: D100) when the write is not Modbus; slave, fn and address are then 0. */
-  target: Type.Optional(str),
+  /** PLC tags (MC, S7): the address, its type and the value in that type. */
+  plc: Type.Optional(object({ address: str, type: str, value: Type.Union([num, bool]) })),
   at: Type.Optional(int),
   readBack: Type.Optional(
     Type.Union([object({ value: nullable('number'), raw: str, at: int }), object({ error: str })]),

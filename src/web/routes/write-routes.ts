@@ -46,6 +46,8 @@ export function verdict(outcome: WriteOutcome, deviceId: string): { result: stri
       return { result: 'bad-response', error: new WebError('MODBUS_FAILED', 'the answer did not match the request') };
     case 'closed':
       return { result: 'closed', error: new WebError('MODBUS_FAILED', 'the device disconnected before answering') };
+    case 'refused':
+      return { result: 'refused', error: new WebError('DEVICE_REFUSED', outcome.message) };
   }
 }
 

@@ -120,7 +120,12 @@ describe.each(['binary', 'ascii'] as const)('MC channel, %s 3E frame', (frame) =
     );
 
     const planned = await write('temperature', { value: 55.5, dryRun: true });
-    expect(await planned.json()).toMatchObject({ result: 'planned', target: 'D100', registers: [555], stored: 55.5 });
+    expect(await planned.json()).toMatchObject({
+      result: 'planned',
+      plc: { address: 'D100', type: 'int16', value: 555 },
+      registers: [555],
+      stored: 55.5,
+    });
     expect(sim.memory.word('D', 100)).toBe(0);
 
     const written = await write('temperature', { value: -12.3 });

@@ -139,15 +139,16 @@ export function PointWriteForm({ deviceId, disabled }: { deviceId: string; disab
             })}
           </p>
           <p class="mono wrap-anywhere">
-            {planned.target
-              ? t('pointWrite.words', {
-                  target: planned.target,
-                  words: planned.registers.map((w) => `${w} (${hexWord(w)})`).join(', '),
+            {planned.plc
+              ? t('pointWrite.plc', {
+                  address: planned.plc.address,
+                  type: planned.plc.type,
+                  value: String(planned.plc.value),
                 })
               : t('pointWrite.registers', {
-                  slave: planned.slave,
-                  fn: String(planned.fn).padStart(2, '0'),
-                  address: planned.address,
+                  slave: planned.slave ?? 0,
+                  fn: String(planned.fn ?? 0).padStart(2, '0'),
+                  address: planned.address ?? 0,
                   registers: planned.registers.map((w) => `${w} (${hexWord(w)})`).join(', '),
                 })}
           </p>
