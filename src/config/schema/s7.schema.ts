@@ -35,7 +35,8 @@ export const PLC_TAG_SCHEMA: JsonSchema = strictObject(
     offset: d({ type: 'number' }, 'value = raw × scale + offset.', 0),
     decimals: d({ type: 'integer', minimum: 0, maximum: 12 }, 'Round the result to this many decimals.'),
     unit: d({ type: 'string', maxLength: 32 }, 'Shown with the values.'),
-    writable: d({ type: 'boolean' }, 's7: true lets the API and UI write it by name (mc tags always may).', false),
+    // No schema default, so an mc tag that sets it can be told it is s7's (false when left out).
+    writable: d({ type: 'boolean' }, 's7: true lets the API and UI write it by name (mc tags always may).'),
     min: d({ type: 'number' }, 's7: lowest value a write may set, in the unit.'),
     max: d({ type: 'number' }, 's7: highest value a write may set, in the unit.'),
   },

@@ -132,7 +132,7 @@ describe.each(['binary', 'ascii'] as const)('MC channel, %s 3E frame', (frame) =
     expect(written.status).toBe(200);
     expect(await written.json()).toMatchObject({
       result: 'ok',
-      target: 'D100',
+      plc: { address: 'D100', type: 'int16', value: -123 },
       readBack: { value: -12.3, raw: 'ff85' },
     });
     expect(sim.memory.word('D', 100)).toBe(0xff85);

@@ -64,17 +64,21 @@ describe('mc channel config', () => {
       - { name: b, address: Z100 }
       - { name: c, address: M5, type: int16 }
       - { name: d, address: D5, type: bit }
-      - { name: a, address: D6 }`),
+      - { name: a, address: D6 }
+      - { name: e, address: D7, writable: true }
+      - { name: f, address: D8, type: real }`),
       ),
     ).toEqual([
       '10:channels[0].frame: must be one of: binary, ascii',
       '11:channels[0].points: must not be empty',
       '11:channels[0].points: does not apply to a mc channel',
       '13:channels[0].tags[0].address: "D1A": D numbers are decimal',
-      '14:channels[0].tags[1].address: must be an MC address like D100, M10, X1F, Y20, W1A or R2000',
+      '14:channels[0].tags[1].address: "Z100": device Z is not one of X, Y, M, D, W, R',
       '15:channels[0].tags[2].type: M is a bit device: its tags are type bit',
       '16:channels[0].tags[3].type: D is a word device: int16, uint16, int32, uint32 or float32, not bit',
       '17:channels[0].tags[4].name: duplicate point name "a" (first at line 13)',
+      '18:channels[0].tags[5].writable: is an s7 tag key: mc tags take name, address, type, scale, offset, decimals, unit',
+      '19:channels[0].tags[6].type: must be one of bit, int16, uint16, int32, uint32, float32',
     ]);
   });
 });
