@@ -283,8 +283,8 @@ const PointFields = Strict({
 // `required` one does not (validate-schema.ts drops it).
 const Point = Type.Unsafe<Static<typeof PointFields>>({
   ...PointFields,
-  if: { required: ['identifier'] },
-  else: { required: ['address', 'type'] },
+  if: { properties: { identifier: true }, required: ['identifier'] },
+  else: { properties: { address: true, type: true }, required: ['address', 'type'] },
 });
 
 const Slave = Strict({
