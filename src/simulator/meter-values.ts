@@ -19,7 +19,9 @@ export function meterReading(address: string, id: Dlt645Identifier, atMs: number
   if (id.kind === 'time') return when.toISOString().slice(11, 19);
   const raw = rawReading(address, id.name, atMs / 1000);
   const factor = 10 ** id.decimals;
-  return Math.round(raw * factor) / factor;
+  // A register rolls over at its digits, as a meter's does (the top bit is the sign where signed).
+  const limit = 10 ** (2 * id.length - (id.signed ? 1 : 0));
+  return (Math.round(raw * factor) % limit) / factor;
 }
 
 function rawReading(address: string, name: string, t: number): number {
@@ -45,7 +47,8 @@ function rawReading(address: string, name: string, t: number): number {
     }
     case 'energy': {
       // kWh since "installation": a base per meter plus the power drawn since.
-      const forward = 10_000 * (1 + own) + (t / 3600) * 3.3;
+      // Counted from a day in the recent past, so the register is far from rolling over.
+      const forward = 10_000 * (1 + own) + ((t % 10_000_000) / 3600) * 3.3;
       if (name.endsWith('reverse')) return 12.5 + own;
       if (name.endsWith('combined')) return forward - 12.5 - own;
       const tariff = /tariff(\d)$/.exec(name);
