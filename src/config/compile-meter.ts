@@ -49,7 +49,11 @@ export function compileMeter(s: SlaveYaml, at: YamlPath, sink: IssueSink): Meter
 }
 
 /** Two meters with one address, or `discover` beside another meter, cannot be told apart. */
-export function checkMeters(slaves: readonly { id: number; meter?: MeterConfig }[], at: YamlPath, sink: IssueSink): void {
+export function checkMeters(
+  slaves: readonly { id: number; meter?: MeterConfig }[],
+  at: YamlPath,
+  sink: IssueSink,
+): void {
   const meters = slaves.filter((s) => s.meter);
   const seen = new Map<string, number>();
   meters.forEach((s) => {

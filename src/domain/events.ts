@@ -43,9 +43,14 @@ export interface GatewayEvents {
     reason: 'timeout' | 'bad-response' | 'closed';
   } & Partial<MeterSource>;
   /** DL/T 645: `code` is the meter's error-status byte, `reasons` its bits by name. */
-  'poll.exception': { deviceId: string; slave: number; fn: number; address: number; at: number; code: number } & Partial<
-    MeterSource & { reasons: readonly string[] }
-  >;
+  'poll.exception': {
+    deviceId: string;
+    slave: number;
+    fn: number;
+    address: number;
+    at: number;
+    code: number;
+  } & Partial<MeterSource & { reasons: readonly string[] }>;
   'slave.backoff': { deviceId: string; slave: number; at: number; failures: number; untilMs: number };
   'slave.recovered': { deviceId: string; slave: number; at: number };
   data: { deviceId: string; samples: readonly Sample[]; polledAt: number; at: number };

@@ -21,7 +21,8 @@ export function compileReadPlan(
 ): TaskPlan[] {
   const registers = points.filter((p) => !p.identifier);
   return tasks.map((task) => {
-    if (task.kind === 'range') return { name: task.name, schedule: task.schedule, blocks: [rangeBlock(task, registers)] };
+    if (task.kind === 'range')
+      return { name: task.name, schedule: task.schedule, blocks: [rangeBlock(task, registers)] };
     const chosen = choose(task.points, points);
     const blocks = mergePointsIntoBlocks(
       chosen.filter((p) => !p.identifier),

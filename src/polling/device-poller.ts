@@ -123,17 +123,19 @@ export class DevicePoller {
     return profile.tasks.map((task) => {
       const keys = pollKeys(task);
       const meters = meterPolls(task, this.discovered, (poll, outcome) => this.settleMeter(poll, outcome));
-      return task.blocks.map((block, index): PollTransaction => {
-        const compiled = compileBlock(block);
-        const { request, expectation } = compiled;
-        return {
-          request,
-          expectation,
-          key: keys[index]!,
-          slave: block.slave,
-          done: (outcome) => this.settle(compiled, outcome),
-        };
-      }).concat(meters);
+      return task.blocks
+        .map((block, index): PollTransaction => {
+          const compiled = compileBlock(block);
+          const { request, expectation } = compiled;
+          return {
+            request,
+            expectation,
+            key: keys[index]!,
+            slave: block.slave,
+            done: (outcome) => this.settle(compiled, outcome),
+          };
+        })
+        .concat(meters);
     });
   }
 
@@ -271,7 +273,14 @@ export class DevicePoller {
     const { deviceId, bus } = this.deps;
     const { slave, fn } = poll;
     const { identifier } = poll.read.point;
-    const where = { deviceId, slave, fn, address: identifier!.di, protocol: 'dlt645', identifier: identifier!.name } as const;
+    const where = {
+      deviceId,
+      slave,
+      fn,
+      address: identifier!.di,
+      protocol: 'dlt645',
+      identifier: identifier!.name,
+    } as const;
     if (outcome.kind === 'closed') return;
     if (outcome.kind === 'timeout' || outcome.kind === 'bad-response') {
       if (outcome.kind === 'timeout') this.counters.timeouts++;

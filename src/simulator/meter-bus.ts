@@ -69,7 +69,8 @@ export class MeterBus {
       return;
     }
     const value = meterReading(meter.address, id, atMs);
-    const bytes = typeof value === 'number' ? bcdBytes(value, id.length, id.decimals, id.signed) : clockBytes(value, atMs);
+    const bytes =
+      typeof value === 'number' ? bcdBytes(value, id.length, id.decimals, id.signed) : clockBytes(value, atMs);
     this.served?.(meter.address, id.name, value, atMs);
     this.answer(meterAnswerFrame(meter.address, fn | 0x80, Buffer.concat([frame.data.subarray(0, diLength), bytes])));
   }
@@ -84,7 +85,7 @@ function addressBytes(address: string): Buffer {
 
 /** YYMMDDWW (date) or hhmmss (time), low byte first, as BCD. */
 function clockBytes(text: string, atMs: number): Buffer {
-  const bcd = (n: number): number => (Math.floor(n / 10) << 4) | n % 10;
+  const bcd = (n: number): number => (Math.floor(n / 10) << 4) | (n % 10);
   if (text.includes('-')) {
     const [year, month, day] = text.split('-').map(Number) as [number, number, number];
     return Buffer.from([bcd(new Date(atMs).getUTCDay()), bcd(day), bcd(month), bcd(year % 100)]);

@@ -54,9 +54,6 @@ export const meters: HarnessOptions = {
         { name: 'frequency', identifier: 'frequency' },
       ],
     };
-    p.devices = [
-      { pattern: '^LONE', profile: 'lone-meter' },
-      { default: 'meters' },
-    ];
+    p.devices = [{ pattern: '^LONE', profile: 'lone-meter' }, { default: 'meters' }];
   },
 };

@@ -147,7 +147,11 @@ export type FrameScan =
   /** The byte at `start` cannot begin a frame (no 68, or no second 68 seven bytes on). */
   | { readonly kind: 'not-frame' }
   /** `length`: the bytes the header claims (1 for a length above 200). */
-  | { readonly kind: 'malformed'; readonly reason: Exclude<Dlt645MalformedReason, 'truncated'>; readonly length: number }
+  | {
+      readonly kind: 'malformed';
+      readonly reason: Exclude<Dlt645MalformedReason, 'truncated'>;
+      readonly length: number;
+    }
   | { readonly kind: 'frame'; readonly frame: Dlt645Frame; readonly length: number };
 
 const INCOMPLETE: FrameScan = Object.freeze({ kind: 'incomplete' });

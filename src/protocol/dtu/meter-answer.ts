@@ -9,7 +9,10 @@ export function looksLikeMeterStart(byte: number): boolean {
   return byte === WAKE_UP || byte === FRAME_START;
 }
 
-export function meterResponseFrame(answer: Exclude<Dlt645Answer, { kind: 'mismatch' }>, frame: Dlt645Frame): ResponseFrame {
+export function meterResponseFrame(
+  answer: Exclude<Dlt645Answer, { kind: 'mismatch' }>,
+  frame: Dlt645Frame,
+): ResponseFrame {
   const length = frame.bytes.length;
   switch (answer.kind) {
     case 'exception':

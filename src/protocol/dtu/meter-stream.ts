@@ -36,7 +36,12 @@ export type MeterStreamItem =
    * A frame that fails its checks. `ours`: its header names the meter asked (or any, for the
    * wildcard), so the request in flight has a broken answer and is retried.
    */
-  | { readonly kind: 'malformed'; readonly reason: Dlt645MalformedReason; readonly length: number; readonly ours: boolean };
+  | {
+      readonly kind: 'malformed';
+      readonly reason: Dlt645MalformedReason;
+      readonly length: number;
+      readonly ours: boolean;
+    };
 
 const WAIT: MeterStreamItem = Object.freeze({ kind: 'wait' });
 const GARBAGE: MeterStreamItem = Object.freeze({ kind: 'garbage' });
@@ -81,7 +86,12 @@ export function nextMeterItem(
   }
 }
 
-function classify(exp: Dlt645Expectation, frame: Dlt645Frame, consumed: number, heartbeatInside: boolean): MeterStreamItem {
+function classify(
+  exp: Dlt645Expectation,
+  frame: Dlt645Frame,
+  consumed: number,
+  heartbeatInside: boolean,
+): MeterStreamItem {
   const answer = checkAnswer(exp.request, frame);
   if (answer.kind === 'mismatch') return { kind: 'stray', length: consumed };
   return { kind: 'answer', frame, answer, consumed, heartbeatInside };
@@ -100,7 +110,8 @@ function withoutHeartbeat(
     const joined = Buffer.concat([data.subarray(pos, at), data.subarray(at + hb.length, end)]);
     const scan = scanFrame(joined, 0, joined.length);
     if (scan.kind === 'incomplete') return WAIT;
-    if (scan.kind === 'frame' && at - pos < scan.length) return classify(exp, scan.frame, scan.length + hb.length, true);
+    if (scan.kind === 'frame' && at - pos < scan.length)
+      return classify(exp, scan.frame, scan.length + hb.length, true);
     at = indexOfPattern(data, at + 1, end, hb);
   }
   return null;

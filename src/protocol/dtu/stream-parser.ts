@@ -195,7 +195,8 @@ export class DtuStreamParser {
       const exp = this.link.framing === 'transparent' ? this.expectation : null;
       const meter = exp !== null && isDlt645Expectation(exp) ? exp : null;
       const responseStart =
-        exp !== null && (meter ? looksLikeMeterStart(data[pos]!) : looksLikeResponseStart(exp as Expectation, data, pos, end));
+        exp !== null &&
+        (meter ? looksLikeMeterStart(data[pos]!) : looksLikeResponseStart(exp as Expectation, data, pos, end));
       if (hb && !responseStart) {
         if (matchesAt(data, pos, end, hb)) {
           this.flushGarbage(data, pos);

@@ -29,57 +29,71 @@ function recordServed(): { served: Served; hook: (m: string, id: string, v: numb
 }
 
 describe('DL/T 645 meters behind a DTU', () => {
-  it('reads several meters and a Modbus slave on one bus and backs off the dead meter alone', { timeout: 60_000 }, async () => {
-    const h = await boot(meters);
-    const backoffs = collect(h, 'slave.backoff');
-    const { served, hook } = recordServed();
-    const sim = dtu(
-      h,
-      'dtu',
-      {
-        id: 'DTU-645',
-        meters: [{ address: METER_A }, { address: METER_B }, { address: METER_DEAD }],
-        silentMeters: [METER_DEAD],
-        slaves: [5],
-        onMeterServed: hook,
-      },
-      'meters',
-    );
-    sim.setRegisters(5, 3, 0, [123]);
-    await sim.start();
-    await waitFor(() => backoffs.length >= 2, 8000, 'the dead meter backed off twice');
-    expect(backoffs.every((b) => b.slave === 3 && b.deviceId === 'DTU-645')).toBe(true);
-    const state = h.app.gateway.registry.get('DTU-645')!.devicePoller!.slaves();
-    expect(state.find((s) => s.slave === 3)).toMatchObject({ backedOff: true, meterAddress: METER_DEAD });
-    expect(state.find((s) => s.slave === 1)).toMatchObject({ backedOff: false, meterAddress: METER_A });
+  it(
+    'reads several meters and a Modbus slave on one bus and backs off the dead meter alone',
+    { timeout: 60_000 },
+    async () => {
+      const h = await boot(meters);
+      const backoffs = collect(h, 'slave.backoff');
+      const { served, hook } = recordServed();
+      const sim = dtu(
+        h,
+        'dtu',
+        {
+          id: 'DTU-645',
+          meters: [{ address: METER_A }, { address: METER_B }, { address: METER_DEAD }],
+          silentMeters: [METER_DEAD],
+          slaves: [5],
+          onMeterServed: hook,
+        },
+        'meters',
+      );
+      sim.setRegisters(5, 3, 0, [123]);
+      await sim.start();
+      await waitFor(() => backoffs.length >= 2, 8000, 'the dead meter backed off twice');
+      expect(backoffs.every((b) => b.slave === 3 && b.deviceId === 'DTU-645')).toBe(true);
+      const state = h.app.gateway.registry.get('DTU-645')!.devicePoller!.slaves();
+      expect(state.find((s) => s.slave === 3)).toMatchObject({ backedOff: true, meterAddress: METER_DEAD });
+      expect(state.find((s) => s.slave === 1)).toMatchObject({ backedOff: false, meterAddress: METER_A });
 
-    const rows = await waitFor(
-      () => {
-        const r = dataRows(h, 'DTU-645');
-        const names = new Set(r.map((x) => x.point));
-        const all = ['a.voltage', 'a.current', 'a.energy', 'a.pf', 'a.date', 'b.voltage', 'b.energy', 'b.power', 'level'];
-        return all.every((n) => names.has(n)) && r.filter((x) => x.point === 'a.voltage').length > 3 ? r : null;
-      },
-      20_000,
-      'rows of every live point',
-    );
-    expect(rows.some((r) => r.point === 'dead.voltage')).toBe(false);
-    // Every stored value is one the simulated meter sent (rounded as its format carries it).
-    const sentBy = (meter: string, identifier: string) => served.get(`${meter}/${identifier}`) ?? [];
-    for (const row of rows.filter((r) => r.point === 'a.voltage')) {
-      expect(sentBy(METER_A, 'voltage.a')).toContain(row.value);
-      expect(row).toMatchObject({ slave: 1, address: 0x02010100 });
-    }
-    for (const row of rows.filter((r) => r.point === 'b.energy')) {
-      const kwh = sentBy(METER_B, 'energy.active.forward') as number[];
-      expect(kwh.map((v) => Number((v * 0.001).toFixed(5)))).toContain(row.value);
-    }
-    const date = rows.find((r) => r.point === 'a.date')!;
-    expect(sentBy(METER_A, 'date')).toContain(date.text);
-    expect(date.value).toBeNull();
-    expect(rows.find((r) => r.point === 'a.pf')!.value).toBe(0.95);
-    expect(rows.find((r) => r.point === 'level')).toMatchObject({ slave: 5, value: 12.3 });
-  });
+      const rows = await waitFor(
+        () => {
+          const r = dataRows(h, 'DTU-645');
+          const names = new Set(r.map((x) => x.point));
+          const all = [
+            'a.voltage',
+            'a.current',
+            'a.energy',
+            'a.pf',
+            'a.date',
+            'b.voltage',
+            'b.energy',
+            'b.power',
+            'level',
+          ];
+          return all.every((n) => names.has(n)) && r.filter((x) => x.point === 'a.voltage').length > 3 ? r : null;
+        },
+        20_000,
+        'rows of every live point',
+      );
+      expect(rows.some((r) => r.point === 'dead.voltage')).toBe(false);
+      // Every stored value is one the simulated meter sent (rounded as its format carries it).
+      const sentBy = (meter: string, identifier: string) => served.get(`${meter}/${identifier}`) ?? [];
+      for (const row of rows.filter((r) => r.point === 'a.voltage')) {
+        expect(sentBy(METER_A, 'voltage.a')).toContain(row.value);
+        expect(row).toMatchObject({ slave: 1, address: 0x02010100 });
+      }
+      for (const row of rows.filter((r) => r.point === 'b.energy')) {
+        const kwh = sentBy(METER_B, 'energy.active.forward') as number[];
+        expect(kwh.map((v) => Number((v * 0.001).toFixed(5)))).toContain(row.value);
+      }
+      const date = rows.find((r) => r.point === 'a.date')!;
+      expect(sentBy(METER_A, 'date')).toContain(date.text);
+      expect(date.value).toBeNull();
+      expect(rows.find((r) => r.point === 'a.pf')!.value).toBe(0.95);
+      expect(rows.find((r) => r.point === 'level')).toMatchObject({ slave: 5, value: 12.3 });
+    },
+  );
 
   it("reports a meter's error answer with its reasons and stores nothing for it", async () => {
     const h = await boot(meters);
@@ -87,7 +101,12 @@ describe('DL/T 645 meters behind a DTU', () => {
     const sim = dtu(
       h,
       'dtu',
-      { id: 'DTU-ERR', meters: [{ address: METER_A }, { address: METER_B }], meterErrors: { [METER_B]: 0x04 }, slaves: [5] },
+      {
+        id: 'DTU-ERR',
+        meters: [{ address: METER_A }, { address: METER_B }],
+        meterErrors: { [METER_B]: 0x04 },
+        slaves: [5],
+      },
       'meters',
     );
     await sim.start();
