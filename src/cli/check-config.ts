@@ -61,8 +61,10 @@ export function summarize(config: DtuhubConfig): string[] {
     }
     for (const t of p.tasks) {
       const meterReads = (t.meterReads ?? []).map((r) => `slave ${r.slave} ${r.point.identifier!.name}`);
-      const reads = [...t.blocks.map((b) => `slave ${b.slave} fn ${b.fn} ${b.address}×${b.quantity}`), ...meterReads]
-        .join(', ');
+      const reads = [
+        ...t.blocks.map((b) => `slave ${b.slave} fn ${b.fn} ${b.address}×${b.quantity}`),
+        ...meterReads,
+      ].join(', ');
       const pointCount = t.blocks.reduce((n, b) => n + b.points.length, 0) + meterReads.length;
       lines.push(
         `    ${t.name} (${describeSchedule(t.schedule)}): ${reads || 'nothing'}; ${count(pointCount, 'point')}`,

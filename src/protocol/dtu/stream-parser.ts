@@ -348,7 +348,6 @@ export class DtuStreamParser {
   }
 
   // ------------------------------------------------------------ typed framing
-
   private processTyped(data: Buffer, pos: number, end: number): number {
     const typed = this.link.typed!;
     while (end - pos >= 2) {
@@ -378,7 +377,6 @@ export class DtuStreamParser {
   }
 
   // ------------------------------------------------------------ garbage runs
-
   /** Returns the position after the byte. */
   private markGarbage(pos: number): number {
     if (this.garbageFrom < 0) this.garbageFrom = pos;
