@@ -60,9 +60,18 @@ export function summarize(config: DtuhubConfig): string[] {
       `  ${p.name}: ${count(p.slaves.length, 'slave')}, ${count(p.points.length, 'point')}, ` +
         `${count(p.tasks.length, 'task')}, ${count(blocks, 'read block')}`,
     );
+    for (const s of p.slaves) {
+      if (!s.meter) continue;
+      const address = s.meter.address ?? 'discover (read-address: the meter must be alone on the bus)';
+      lines.push(`    slave ${s.id} (${s.name}): DL/T 645-${s.meter.version} meter ${address}`);
+    }
     for (const t of p.tasks) {
-      const reads = t.blocks.map((b) => `slave ${b.slave} fn ${b.fn} ${b.address}×${b.quantity}`).join(', ');
-      const pointCount = t.blocks.reduce((n, b) => n + b.points.length, 0);
+      const meterReads = (t.meterReads ?? []).map((r) => `slave ${r.slave} ${r.point.identifier!.name}`);
+      const reads = [
+        ...t.blocks.map((b) => `slave ${b.slave} fn ${b.fn} ${b.address}×${b.quantity}`),
+        ...meterReads,
+      ].join(', ');
+      const pointCount = t.blocks.reduce((n, b) => n + b.points.length, 0) + meterReads.length;
       lines.push(
         `    ${t.name} (${describeSchedule(t.schedule)}): ${reads || 'nothing'}; ${count(pointCount, 'point')}`,
       );

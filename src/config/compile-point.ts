@@ -39,6 +39,8 @@ export function compilePoint(
   // Without its slave or its size the point would be a guess.
   if ((written('slave') && p.slave === undefined) || (written('registers') && p.registers === undefined)) return null;
   const { name, address, scale, offset } = p;
+  // The schema requires both of a point without `identifier` (a meter point goes elsewhere).
+  if (address === undefined || p.type === undefined) return null;
   const fn = p.function;
   const slave = p.slave ?? profile.defaultSlave;
   const type: DataType = p.type === 'bcd' ? 'bcd16' : p.type; // `bcd` is the common 16-bit case
@@ -173,7 +175,7 @@ function defaultDecimals(type: DataType, scale: number, offset: number): number 
   return digits > 0 ? digits : undefined;
 }
 
-function fractionDigits(n: number): number {
+export function fractionDigits(n: number): number {
   const [mantissa = '', exponent = '0'] = Math.abs(n).toString().split('e');
   const fraction = mantissa.split('.')[1]?.length ?? 0;
   return Math.max(0, Math.min(15, fraction - Number(exponent)));

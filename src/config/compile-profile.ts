@@ -1,12 +1,13 @@
 // One entry of `profiles:` → DeviceProfile: slaves, points, tasks and the compiled read
 // plan, with the checks that relate them (duplicates, overlaps, unread points).
-import type { DeviceProfile, ModbusTiming, SlaveConfig } from '../domain/config.js';
+import type { DeviceProfile, MeterConfig, ModbusTiming, SlaveConfig } from '../domain/config.js';
 import { STORE_EVERY_SAMPLE, type HistoryPolicy } from '../domain/history-policy.js';
 import type { PointDef } from '../domain/point.js';
 import { compileReadPlan } from '../plan/read-plan.js';
 import type { TaskSpec } from '../plan/task-spec.js';
 import { compileHeartbeat } from './compile-bytes.js';
 import { compileHistory } from './compile-history.js';
+import { checkMeters, compileMeter, compileMeterPoint } from './compile-meter.js';
 import { compilePoint } from './compile-point.js';
 import { compileTask } from './compile-task.js';
 import { checkOverlaps, type LocatedPoint } from './check-overlaps.js';
@@ -30,13 +31,18 @@ export interface CompiledProfile {
 export function compileProfile(name: string, m: ProfileYaml, at: YamlPath, sink: IssueSink): CompiledProfile {
   const slaves = compileSlaves(m.slaves, [...at, 'slaves'], sink);
   const slaveIds = new Set(slaves.map((s) => s.id));
+  const meters = new Map(slaves.flatMap((s) => (s.meter ? [[s.id, s.meter] as const] : [])));
   const defaultSlave = slaves[0]!.id;
   const timing = compileTiming(m.timing, [...at, 'timing'], sink);
 
   // Off unless written: every sample a row, the table the user asked for.
   const history = m.history === undefined ? STORE_EVERY_SAMPLE : compileHistory(m.history, [...at, 'history'], sink);
-  const points = compilePoints(m.points, { defaultSlave, history }, slaveIds, [...at, 'points'], sink);
-  checkOverlaps(points, sink);
+  const points = compilePoints(m.points, { defaultSlave, history }, slaveIds, meters, [...at, 'points'], sink);
+  checkOverlaps(
+    points.filter((p) => !p.def.identifier),
+    sink,
+  );
+  checkMeterPoints(points, sink);
   const defs = points.map((p) => p.def);
 
   const tasks: TaskSpec[] = [];
@@ -56,7 +62,7 @@ export function compileProfile(name: string, m: ProfileYaml, at: YamlPath, sink:
     if (first)
       sink.add([...taskAt, 'name'], `duplicate task name "${item.name}" (first at line ${sink.lineOf(first)})`);
     else taskNames.set(item.name, taskAt);
-    const task = compileTask(item, { slaveIds, defaultSlave, pointNames }, taskAt, sink);
+    const task = compileTask(item, { slaveIds, meterSlaves: meters, defaultSlave, pointNames }, taskAt, sink);
     if (!task) {
       allUnderstood = false;
       continue;
@@ -68,13 +74,13 @@ export function compileProfile(name: string, m: ProfileYaml, at: YamlPath, sink:
     }
   }
 
-  const plan = compileReadPlan(tasks, defs, timing.maxReadGap);
+  const plan = compileReadPlan(tasks, defs, timing.maxReadGap, slaves);
   // With a task we could not understand, "not read by any task" would only guess.
   if (allUnderstood) {
-    const covered = compileReadPlan(coverage, defs, timing.maxReadGap);
+    const covered = compileReadPlan(coverage, defs, timing.maxReadGap, slaves);
     checkEveryPointRead(
       points,
-      covered.flatMap((t) => t.blocks.flatMap((b) => b.points)),
+      covered.flatMap((t) => [...t.blocks.flatMap((b) => b.points), ...(t.meterReads ?? []).map((r) => r.point)]),
       sink,
     );
   }
@@ -98,13 +104,19 @@ function compileSlaves(list: ProfileYaml['slaves'], at: YamlPath, sink: IssueSin
   const slaves: SlaveConfig[] = [];
   // Every entry rejected (left out): the default slaves, as if none were written.
   const entries = list.some((s) => s !== undefined) ? list : (SLAVES_SCHEMA.default as ProfileYaml['slaves']);
-  entries.forEach(({ id, name }, i) => {
+  entries.forEach((entry, i) => {
+    const { id, name } = entry;
     if (slaves.some((s) => s.id === id)) {
       sink.add([...at, i, 'id'], `slave ${id} is listed twice`);
       return;
     }
-    slaves.push({ id, name: name ?? `slave ${id}` });
+    const meter = compileMeter(entry, [...at, i], sink);
+    // A meter whose address is wrong still names its points: they are checked as a meter's.
+    const fallback: MeterConfig = { version: entry.protocol === 'dlt645-1997' ? '1997' : '2007', address: '' };
+    const own = meter === null ? { meter: fallback } : meter ? { meter } : {};
+    slaves.push({ id, name: name ?? `slave ${id}`, ...own });
   });
+  checkMeters(slaves, at, sink);
   return slaves;
 }
 
@@ -131,6 +143,7 @@ function compilePoints(
   list: readonly PointYaml[],
   defaults: { readonly defaultSlave: number; readonly history: HistoryPolicy },
   slaveIds: ReadonlySet<number>,
+  meters: ReadonlyMap<number, MeterConfig>,
   at: YamlPath,
   sink: IssueSink,
 ): LocatedPoint[] {
@@ -138,7 +151,12 @@ function compilePoints(
   const names = new Map<string, YamlPath>();
   list.forEach((item, i) => {
     const pointAt = [...at, i];
-    const def = compilePoint(item, defaults, pointAt, sink);
+    const slave = item.slave ?? defaults.defaultSlave;
+    const meterPoint = meters.has(slave) || sink.written([...pointAt, 'identifier']);
+    if (meterPoint && sink.written([...pointAt, 'slave']) && item.slave === undefined) return;
+    const def = meterPoint
+      ? compileMeterPoint(item, slave, meters.get(slave), defaults.history, pointAt, sink)
+      : compilePoint(item, defaults, pointAt, sink);
     if (!def) return;
     const first = names.get(def.name);
     if (first) {
@@ -155,15 +173,27 @@ function compilePoints(
   return points;
 }
 
+/** A meter answers one identifier per request: two points of one identifier read it twice. */
+function checkMeterPoints(points: readonly LocatedPoint[], sink: IssueSink): void {
+  const seen = new Map<string, string>();
+  for (const { def, at } of points) {
+    if (!def.identifier) continue;
+    const key = `${def.slave}/${def.identifier.name}`;
+    const first = seen.get(key);
+    if (first) sink.add([...at, 'identifier'], `"${first}" already reads ${def.identifier.name} of slave ${def.slave}`);
+    else seen.set(key, def.name);
+  }
+}
+
 /** A point no task reads would silently never get a value. */
 function checkEveryPointRead(points: readonly LocatedPoint[], read: readonly PointDef[], sink: IssueSink): void {
   const readSet = new Set(read);
   for (const { def, at } of points) {
     if (readSet.has(def)) continue;
-    sink.add(
-      at,
-      `"${def.name}" (slave ${def.slave} function ${def.fn} address ${def.address}) is not read by any task: ` +
-        'it is not wholly inside any task range and no task lists it',
-    );
+    const what = def.identifier
+      ? `slave ${def.slave} identifier ${def.identifier.name}`
+      : `slave ${def.slave} function ${def.fn} address ${def.address}`;
+    const why = def.identifier ? 'no task lists it' : 'it is not wholly inside any task range and no task lists it';
+    sink.add(at, `"${def.name}" (${what}) is not read by any task: ${why}`);
   }
 }

@@ -10,6 +10,8 @@ import type { IssueSink } from './yaml-source.js';
 
 export interface TaskContext {
   readonly slaveIds: ReadonlySet<number>;
+  /** DL/T 645 meters by slave id: read by point lists only. */
+  readonly meterSlaves: ReadonlyMap<number, unknown>;
   readonly defaultSlave: number;
   readonly pointNames: ReadonlySet<string>;
 }
@@ -99,6 +101,12 @@ function rangeTask(
   if (!ctx.slaveIds.has(slave)) {
     sink.add([...at, 'slave'], `slave ${slave} is not in this profile's slaves`);
     ok = false;
+  } else if (ctx.meterSlaves.has(slave)) {
+    sink.add(
+      [...at, given.written('slave') ? 'slave' : 'address'],
+      `slave ${slave} is a DL/T 645 meter, which has no registers: list its points instead (points: [names] | all)`,
+    );
+    return null;
   }
   const limit = maxReadQuantity(fn);
   if (quantity > limit) {

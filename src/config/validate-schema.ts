@@ -97,6 +97,9 @@ function describe(err: ErrorObject): { path: YamlPath; message: string } | null 
       );
       return { path: [...path, key], message: `unknown key${suggestion(key, known)}` };
     }
+    case 'if':
+      // Says only "must match else schema"; the branch's own errors name the fields.
+      return null;
     case 'required':
       return { path: [...path, String(params['missingProperty'])], message: 'is required' };
     case 'propertyNames':

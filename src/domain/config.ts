@@ -292,15 +292,38 @@ export interface ReadBlock {
   readonly points: readonly PointDef[];
 }
 
+/** One DL/T 645 read: one data identifier of one meter (a meter answers one identifier a request). */
+export interface MeterRead {
+  readonly slave: number;
+  readonly meter: MeterConfig;
+  /** A point with `identifier` set. */
+  readonly point: PointDef;
+}
+
 export interface TaskPlan {
   readonly name: string;
   readonly schedule: Schedule;
   readonly blocks: readonly ReadBlock[];
+  /** DL/T 645 reads of the task, in point order; absent or empty for a Modbus-only task. */
+  readonly meterReads?: readonly MeterRead[];
+}
+
+/** A DL/T 645 electricity meter on the bus (a slave with `protocol: dlt645-2007 | dlt645-1997`). */
+export interface MeterConfig {
+  readonly version: '2007' | '1997';
+  /**
+   * 12 digits as printed on the nameplate; null: `discover`, the address is read at run
+   * time with the 2007 read-address command, which only works when the meter is alone on the bus.
+   */
+  readonly address: string | null;
 }
 
 export interface SlaveConfig {
+  /** The Modbus slave address; for a meter only the number its points and tasks name it by. */
   readonly id: number;
   readonly name: string;
+  /** Set for a DL/T 645 meter; absent for a Modbus slave. */
+  readonly meter?: MeterConfig;
 }
 
 export interface DeviceProfile {

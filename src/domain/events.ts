@@ -12,6 +12,13 @@ export interface Remote {
   readonly listener: string;
 }
 
+/** A poll event about a DL/T 645 meter: `fn` is the meter's function, `address` the identifier code. */
+export interface MeterSource {
+  readonly protocol: 'dlt645';
+  /** The catalogue name points.yml used (voltage.a). */
+  readonly identifier: string;
+}
+
 export interface GatewayEvents {
   'connection.opened': { remote: Remote; at: number };
   'connection.refused': { remote: Remote; at: number; reason: 'max-connections' };
@@ -34,8 +41,16 @@ export interface GatewayEvents {
     quantity: number;
     at: number;
     reason: 'timeout' | 'bad-response' | 'closed';
-  };
-  'poll.exception': { deviceId: string; slave: number; fn: number; address: number; at: number; code: number };
+  } & Partial<MeterSource>;
+  /** DL/T 645: `code` is the meter's error-status byte, `reasons` its bits by name. */
+  'poll.exception': {
+    deviceId: string;
+    slave: number;
+    fn: number;
+    address: number;
+    at: number;
+    code: number;
+  } & Partial<MeterSource & { reasons: readonly string[] }>;
   'slave.backoff': { deviceId: string; slave: number; at: number; failures: number; untilMs: number };
   'slave.recovered': { deviceId: string; slave: number; at: number };
   data: { deviceId: string; samples: readonly Sample[]; polledAt: number; at: number };

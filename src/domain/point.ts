@@ -30,12 +30,33 @@ export type ReadFunction = 1 | 2 | 3 | 4;
 /** Modbus write function codes: 05 single coil, 06 single register, 15 coils, 16 registers. */
 export type WriteFunction = 5 | 6 | 15 | 16;
 
-/** A data point after config compilation: every default filled in, sizes in registers. */
+/**
+ * The DL/T 645 data identifier a meter point reads, from the codec's catalogue
+ * (protocol/dlt645/identifiers.ts), by the name points.yml gives.
+ */
+export interface MeterIdentifier {
+  readonly name: string;
+  /** DI3..DI0 (2007) or DI1 DI0 (1997) as one number. */
+  readonly di: number;
+  /** A BCD number, or a date (YYYY-MM-DD) or time (hh:mm:ss) read as text. */
+  readonly kind: 'number' | 'date' | 'time';
+  /** Value bytes in the answer, after the identifier. */
+  readonly length: number;
+  readonly decimals: number;
+  readonly signed: boolean;
+}
+
+/**
+ * A data point after config compilation: every default filled in, sizes in registers. A
+ * DL/T 645 meter point has `identifier`; its `address` is the identifier's code (what
+ * history rows record as the point's source), `fn` 3 and `registers` 0 mean nothing, and
+ * `type` is `float64` for numbers, `string` for a date or time.
+ */
 export interface PointDef {
   readonly name: string;
   readonly slave: number;
   readonly fn: ReadFunction;
-  /** Register (or coil/input bit for fn 1/2) address, 0..65535. */
+  /** Register (or coil/input bit for fn 1/2) address, 0..65535; a meter point's identifier code. */
   readonly address: number;
   readonly type: DataType;
   readonly order: ByteOrder;
@@ -54,6 +75,8 @@ export interface PointDef {
   readonly description?: PointDescription;
   /** Which samples become raw history rows: the point's `history:`, else its profile's. */
   readonly history: HistoryPolicy;
+  /** DL/T 645 meter points only. */
+  readonly identifier?: MeterIdentifier;
 }
 
 /**

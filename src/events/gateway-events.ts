@@ -80,13 +80,21 @@ export function fromBus<K extends Mapped>(
           address: r.address,
           quantity: r.quantity,
           reason: r.reason,
+          ...(r.identifier !== undefined ? { identifier: r.identifier } : {}),
         }),
       ];
     }
     case 'poll.exception': {
       const r = e as GatewayEvents['poll.exception'];
       return [
-        makeEvent('poll.exception', r.deviceId, r.at, { slave: r.slave, fn: r.fn, address: r.address, code: r.code }),
+        makeEvent('poll.exception', r.deviceId, r.at, {
+          slave: r.slave,
+          fn: r.fn,
+          address: r.address,
+          code: r.code,
+          // A meter's refusal: the identifier asked and the reasons its error-status byte gives.
+          ...(r.identifier !== undefined ? { identifier: r.identifier, reasons: (r.reasons ?? []).join(', ') } : {}),
+        }),
       ];
     }
     case 'slave.backoff': {

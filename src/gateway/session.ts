@@ -10,7 +10,6 @@ import { DevicePoller } from '../polling/device-poller.js';
 import { ackByte, frameRequest } from '../protocol/dtu/outbound.js';
 import { DtuStreamParser, type DiscardReason, type StreamEvents } from '../protocol/dtu/stream-parser.js';
 import { exceptionName } from '../protocol/modbus/exceptions.js';
-import type { Expectation } from '../protocol/modbus/response.js';
 import { plainIp } from './admission.js';
 import { countDiscard } from './counters.js';
 import { PacketRecorder } from './packet-recorder.js';
@@ -307,7 +306,7 @@ export class DtuSession implements StreamEvents, TransactionLink {
     this.write(frameRequest(this.link, request, this.parser.transactionId), 'request');
   }
 
-  expect(expectation: Expectation | null): void {
+  expect(expectation: Parameters<TransactionLink['expect']>[0]): void {
     this.parser.expect(expectation);
   }
 

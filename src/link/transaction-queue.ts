@@ -8,7 +8,7 @@
 // next slave's answer.
 
 import type { ModbusTiming } from '../domain/config.js';
-import type { Expectation } from '../protocol/modbus/response.js';
+import type { LinkExpectation } from '../protocol/dtu/stream-events.js';
 import { systemClock, type Clock } from '../clock.js';
 import { TickScheduler, type TickJob } from './tick-scheduler.js';
 import type { ModbusTransport, Transaction } from './transaction.js';
@@ -16,7 +16,7 @@ import type { ModbusTransport, Transaction } from './transaction.js';
 /** What the queue needs from the connection; the session provides it. */
 export interface TransactionLink {
   send(request: Uint8Array): void;
-  expect(expectation: Expectation | null): void;
+  expect(expectation: LinkExpectation | null): void;
   /** Bytes buffered after a failed transaction are of unknown origin: drop them. */
   discardPending(): void;
   /** A request went unanswered for the response timeout (each attempt, retries included). */

@@ -1,10 +1,14 @@
 // A Modbus transaction as every link carries it: the request (RTU bytes with CRC, as the
 // read plan compiled them), what its answer must look like, and who is told the outcome.
-// A DTU's serial line and a Modbus TCP channel's pipeline are both transports for it.
+// A DTU's serial line and a Modbus TCP channel's pipeline are both transports for it. On a
+// DTU's serial line a transaction can also be a DL/T 645 meter read: same queue, same
+// one-in-flight and late-frame rules, its own framing.
 
-import { expectationFor, type Expectation } from '../protocol/modbus/response.js';
+import type { LinkExpectation } from '../protocol/dtu/stream-events.js';
+import { expectationFor } from '../protocol/modbus/response.js';
 
 export type TransactionOutcome =
+  /** DL/T 645: `buf` is the meter's frame, its data still +0x33; `code` is the error-status byte. */
   | {
       readonly kind: 'ok';
       readonly buf: Uint8Array;
@@ -19,9 +23,9 @@ export type TransactionOutcome =
   | { readonly kind: 'closed'; readonly at: number };
 
 export interface Transaction {
-  /** The request as it goes into the framing (RTU bytes with CRC). */
+  /** The request as it goes into the framing (RTU bytes with CRC, or a DL/T 645 frame). */
   readonly request: Uint8Array;
-  readonly expectation: Expectation;
+  readonly expectation: LinkExpectation;
   /** Polls carry a key so a block still waiting in the queue is not queued twice. */
   readonly key: string | null;
   readonly done: (outcome: TransactionOutcome) => void;

@@ -13,8 +13,10 @@ import {
   type TransactionOutcome,
 } from '../link/index.js';
 import type { UnsolicitedFrame } from '../protocol/dtu/stream-parser.js';
+import { decodeErrorStatus } from '../protocol/dlt645/index.js';
 import { readByteCount } from '../protocol/modbus/functions.js';
 import { compileBlock, type CompiledBlock } from './block-decoder.js';
+import { meterAnswer, meterPolls, type DiscoveredAddresses, type MeterPoll } from './meter-polls.js';
 import { SlaveHealth, type SlaveState } from './slave-health.js';
 
 /** Exception codes that mean "no answer from the slave", as far as health is concerned. */
@@ -71,6 +73,8 @@ export class DevicePoller {
   private polls: readonly (readonly PollTransaction[])[];
   private heartbeatPolls: readonly (readonly PollTransaction[])[];
   private unsolicitedBlocks: Map<string, ReadBlock> | null = null;
+  /** Addresses `discover` meters gave (kept across replans: the meter is the same). */
+  private readonly discovered: DiscoveredAddresses = new Map();
   private stopped = false;
   readonly counters: PollerCounters = {
     polls: 0,
@@ -118,17 +122,20 @@ export class DevicePoller {
   private compile(profile: DeviceProfile): PollTransaction[][] {
     return profile.tasks.map((task) => {
       const keys = pollKeys(task);
-      return task.blocks.map((block, index): PollTransaction => {
-        const compiled = compileBlock(block);
-        const { request, expectation } = compiled;
-        return {
-          request,
-          expectation,
-          key: keys[index]!,
-          slave: block.slave,
-          done: (outcome) => this.settle(compiled, outcome),
-        };
-      });
+      const meters = meterPolls(task, this.discovered, (poll, outcome) => this.settleMeter(poll, outcome));
+      return task.blocks
+        .map((block, index): PollTransaction => {
+          const compiled = compileBlock(block);
+          const { request, expectation } = compiled;
+          return {
+            request,
+            expectation,
+            key: keys[index]!,
+            slave: block.slave,
+            done: (outcome) => this.settle(compiled, outcome),
+          };
+        })
+        .concat(meters);
     });
   }
 
@@ -183,8 +190,14 @@ export class DevicePoller {
     return true;
   }
 
-  slaves(): SlaveState[] {
-    return this.health.snapshot(this.deps.profile.slaves.map((s) => s.id));
+  /** Each slave's poll state; a meter's with its address (null: `discover` not answered yet). */
+  slaves(): (SlaveState & { readonly meterAddress?: string | null })[] {
+    const meters = new Map(this.deps.profile.slaves.map((s) => [s.id, s.meter]));
+    return this.health.snapshot(this.deps.profile.slaves.map((s) => s.id)).map((state) => {
+      const meter = meters.get(state.slave);
+      if (!meter) return state;
+      return { ...state, meterAddress: meter.address ?? this.discovered.get(state.slave) ?? null };
+    });
   }
 
   private later(delayMs: number, everyMs: number, polls: readonly PollTransaction[]): void {
@@ -255,7 +268,50 @@ export class DevicePoller {
     }
   }
 
-  private failed(block: ReadBlock, at: number): void {
+  /** A meter read's outcome: the same counters, events and slave backoff as a Modbus block's. */
+  private settleMeter(poll: MeterPoll, outcome: TransactionOutcome): void {
+    const { deviceId, bus } = this.deps;
+    const { slave, fn } = poll;
+    const { identifier } = poll.read.point;
+    const where = {
+      deviceId,
+      slave,
+      fn,
+      address: identifier!.di,
+      protocol: 'dlt645',
+      identifier: identifier!.name,
+    } as const;
+    if (outcome.kind === 'closed') return;
+    if (outcome.kind === 'timeout' || outcome.kind === 'bad-response') {
+      if (outcome.kind === 'timeout') this.counters.timeouts++;
+      else this.counters.badResponses++;
+      bus.emit('poll.failed', { ...where, quantity: 1, at: outcome.at, reason: outcome.kind });
+      this.failed(poll, outcome.at);
+      return;
+    }
+    // An answer, even a refusal, says the meter is alive.
+    if (this.health.success(slave, outcome.at)) bus.emit('slave.recovered', { deviceId, slave, at: outcome.at });
+    if (outcome.kind === 'exception') {
+      this.counters.exceptions++;
+      const reasons = decodeErrorStatus(poll.read.meter.version, outcome.code);
+      bus.emit('poll.exception', { ...where, at: outcome.at, code: outcome.code, reasons });
+      return;
+    }
+    this.counters.ok++;
+    const answer = meterAnswer(poll, deviceId, outcome.buf, outcome.dataOffset, outcome.dataLength, outcome.at);
+    if (answer.kind === 'discovered') {
+      this.discovered.set(slave, answer.address);
+      // Now addressed, the same entry is the read itself: straight back into the queue.
+      if (!this.stopped && this.deps.queue.enqueue(poll)) this.counters.polls++;
+    } else if (answer.kind === 'invalid') this.counters.invalidValues++;
+    else {
+      this.counters.samples++;
+      this.lastDataAt = outcome.at;
+      bus.emit('data', { deviceId, samples: [answer.sample], polledAt: outcome.sentAt, at: outcome.at });
+    }
+  }
+
+  private failed(block: { readonly slave: number }, at: number): void {
     const verdict = this.health.failure(block.slave, at);
     if (verdict) {
       this.deps.bus.emit('slave.backoff', {

@@ -78,6 +78,10 @@ export interface SlaveState {
   readonly backoffMs: number;
   readonly lastSuccessAt: number | null;
   readonly lastFailureAt: number | null;
+  /** `modbus`, or the meter's edition: `dlt645-2007`, `dlt645-1997`. */
+  readonly protocol: string;
+  /** A meter's address as printed on it; null for a Modbus slave or a `discover` meter not read yet. */
+  readonly meterAddress: string | null;
 }
 
 export interface DeviceDetail extends DeviceSummary {
@@ -126,7 +130,7 @@ export class DevicesService {
     const live = session && session.state === 'active' ? session : null;
     const status = live?.status() ?? null;
     const profile = this.rt.config.points.profiles.get(device.profile);
-    const names = new Map((profile?.slaves ?? []).map((s) => [s.id, s.name]));
+    const configured = new Map((profile?.slaves ?? []).map((s) => [s.id, s]));
     return {
       ...device,
       session: status && {
@@ -134,10 +138,15 @@ export class DevicesService {
         heartbeatMisses: status.heartbeatMisses,
         queueDepth: status.queueDepth,
       },
-      slaves: (live?.devicePoller?.slaves() ?? []).map((s) => ({
-        ...s,
-        name: names.get(s.slave) ?? `slave ${s.slave}`,
-      })),
+      slaves: (live?.devicePoller?.slaves() ?? []).map((s) => {
+        const meter = configured.get(s.slave)?.meter;
+        return {
+          ...s,
+          name: configured.get(s.slave)?.name ?? `slave ${s.slave}`,
+          protocol: meter ? `dlt645-${meter.version}` : 'modbus',
+          meterAddress: s.meterAddress ?? null,
+        };
+      }),
       points: this.points(device.profile, deviceId),
     };
   }

@@ -2,7 +2,9 @@
 // injected faults (silent slaves, exceptions, delays, a broken CRC, a heartbeat inside the
 // answer). The DTU owns the connection; this owns everything between request and reply.
 import type { DtuCounters, DtuFaults, SimulatedDtuOptions } from './dtu-options.js';
-import { heartbeatPacket, responsePacket, type OutboundFormat } from './outbound.js';
+import { MeterBus } from './meter-bus.js';
+import type { MeterFrame } from './meter-frames.js';
+import { dataPacket, heartbeatPacket, responsePacket, type OutboundFormat } from './outbound.js';
 import type { RegisterModel } from './register-model.js';
 import { withBrokenCrc, withHeartbeatInside } from './response-faults.js';
 import { hashSeed, seededRandom } from './seeded.js';
@@ -26,8 +28,27 @@ export class BusAnswerer {
   private delayed: Set<NodeJS.Timeout> | null = null;
   private random: (() => number) | null = null;
   private corruptedOnce = false;
+  private meters: MeterBus | null = null;
 
   constructor(private readonly host: BusHost) {}
+
+  /** A DL/T 645 frame: the meters on the bus answer it (none are: nobody does). */
+  meterRequest(frame: MeterFrame, at: number): void {
+    const { options, counters } = this.host;
+    if (!options.meters?.length) return;
+    this.meters ??= new MeterBus(
+      options.meters,
+      () => this.host.faults(),
+      (answer) => {
+        const format = this.host.outlet();
+        if (!format) return;
+        counters.responses += 1;
+        this.host.send(dataPacket(format, answer));
+      },
+      options.onMeterServed,
+    );
+    this.meters.request(frame, at);
+  }
 
   /** The slaves on the bus: the options' list, else the profile's. */
   slaves(): readonly number[] {

@@ -4,6 +4,7 @@ import type { DeviceProfile, LinkConfig } from '../domain/config.js';
 import type { ReadFunction } from '../domain/point.js';
 import type { Clock, TickScheduler } from '../link/index.js';
 import type { Logger } from '../log.js';
+import type { MeterFaults, MeterServedHook, SimulatedMeter } from './meter-bus.js';
 import type { SlaveRequest } from './slave-request.js';
 
 export interface TargetAddress {
@@ -20,7 +21,7 @@ export interface PushBlock {
 }
 
 /** Faults a test can inject; all default to a well-behaved DTU. */
-export interface DtuFaults {
+export interface DtuFaults extends MeterFaults {
   /** Bus plus cellular latency before each answer. */
   readonly responseDelayMs?: number;
   /** Answer after this long instead (meant to exceed the server's timeout), whatever happens meanwhile. */
@@ -85,6 +86,9 @@ export interface SimulatedDtuOptions extends DtuFaults {
   /** Wall clock of the simulated registers and timers (tests hand in a fake one). */
   readonly clock?: Clock;
   readonly onServed?: ServedHook;
+  /** DL/T 645 meters on the bus, beside the Modbus slaves (transparent links). */
+  readonly meters?: readonly SimulatedMeter[];
+  readonly onMeterServed?: MeterServedHook;
   readonly log?: Logger;
 }
 

@@ -1,9 +1,13 @@
 // What the DTU's stream readers report. One reader per framing turns TCP chunks (any
 // size, any split) into these events.
 
+import type { MeterFrame } from './meter-frames.js';
+
 export type InboundEvent =
   /** A request frame with a valid CRC, CRC included; `transactionId` when it came as an MBAP ADU. */
   | { readonly kind: 'request'; readonly frame: Buffer; readonly transactionId?: number }
+  /** A DL/T 645 frame for the meters on the bus (transparent links). */
+  | { readonly kind: 'meter-request'; readonly frame: MeterFrame }
   /** A frame of known length whose CRC failed: silently dropped, as on a real bus. */
   | { readonly kind: 'bad-crc'; readonly bytes: number }
   /** The server's heartbeat reply, skipped. */

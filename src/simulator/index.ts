@@ -15,6 +15,7 @@ export { encodePointValue, engineeringValue, rawFor } from './point-encoding.js'
 export { waveformFor, sampleWaveform, type Waveform } from './waveform.js';
 export { parseRequest, readRequestFrame, type SlaveRequest } from './slave-request.js';
 export { simulatorScheduler } from './scheduler.js';
+export type { MeterFaults, MeterServedHook, SimulatedMeter } from './meter-bus.js';
 export { ListeningServer, type ServerCounters, type ServerFaults, type SimServerOptions } from './listening-server.js';
 export { ModbusTcpServer, startModbusTcpServer, type ModbusTcpServerOptions } from './modbus-tcp-server.js';
 export { RtuOverTcpServer, startRtuOverTcpServer, type RtuOverTcpServerOptions } from './rtu-tcp-server.js';

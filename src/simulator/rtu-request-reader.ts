@@ -2,6 +2,7 @@
 // raw RTU request, except the server's heartbeat replies, which are skipped.
 import { hasValidCrc } from '../protocol/modbus/crc.js';
 import { PendingBytes, type InboundEvent, type InboundReader } from './inbound.js';
+import { readMeterFrame } from './meter-frames.js';
 import { MAX_RTU_FRAME, requestLength } from './slave-request.js';
 
 export class RtuRequestReader implements InboundReader {
@@ -19,6 +20,15 @@ export class RtuRequestReader implements InboundReader {
     const buf = this.pending.take(chunk, atMs, emit);
     let i = 0;
     while (i < buf.length) {
+      if (buf[i] === 0xfe) {
+        // DL/T 645 wake-up bytes: a frame for the meters on the bus.
+        const meter = readMeterFrame(buf, i);
+        if (meter === 'need-more') break;
+        if (meter === 'invalid') emit({ kind: 'garbage', bytes: 1 });
+        else emit({ kind: 'meter-request', frame: meter.frame });
+        i += meter === 'invalid' ? 1 : meter.length;
+        continue;
+      }
       const length = requestLength(buf, i, buf.length);
       // A reply can look like the start of a request: the CRC decides, the frame wins.
       if (this.reply && startsWith(buf, i, this.reply) && !isWholeFrame(buf, i, length)) {

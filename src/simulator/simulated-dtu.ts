@@ -360,6 +360,10 @@ export class SimulatedDtu {
         counters.requests += 1;
         this.bus.request(parseRequest(event.frame, event.transactionId), this.now());
         break;
+      case 'meter-request':
+        counters.requests += 1;
+        this.bus.meterRequest(event.frame, this.now());
+        break;
       case 'bad-crc':
         counters.badCrc += 1;
         break;

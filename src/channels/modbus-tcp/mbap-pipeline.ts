@@ -5,6 +5,8 @@
 // default stays 1; gateways in front of several units often take more.
 import type { ModbusTiming } from '../../domain/config.js';
 import type { Clock, ModbusTransport, Transaction } from '../../link/index.js';
+import { isDlt645Expectation } from '../../protocol/dlt645/index.js';
+import type { Expectation } from '../../protocol/modbus/response.js';
 import { checkMbapResponse, encodeMbapRequest, MbapSplitter, mbapTransactionId } from '../../protocol/modbus/mbap.js';
 
 /** Requests in a row that time out before a device that keeps its socket open counts as gone. */
@@ -67,6 +69,11 @@ export class MbapPipeline implements ModbusTransport {
       tx.done({ kind: 'closed', at: this.clock.now() });
       return false;
     }
+    if (isDlt645Expectation(tx.expectation)) {
+      // A Modbus TCP peer cannot carry a meter's frames; config keeps meters off these channels.
+      tx.done({ kind: 'bad-response', attempts: 0, at: this.clock.now() });
+      return false;
+    }
     if (tx.key !== null) {
       for (const entry of this.waiting) if (entry.attempt === 1 && entry.tx.key === tx.key) return false;
       for (const flight of this.flights.values()) if (flight.attempt === 1 && flight.tx.key === tx.key) return false;
@@ -109,7 +116,7 @@ export class MbapPipeline implements ModbusTransport {
       this.counters.stray++;
       return;
     }
-    const check = checkMbapResponse(flight.tx.expectation, id, adu);
+    const check = checkMbapResponse(flight.tx.expectation as Expectation, id, adu);
     if (check.kind === 'mismatch') {
       this.counters.mismatched++;
       this.land(id, flight);

@@ -229,7 +229,7 @@ const History = (description: string) =>
     { description },
   );
 
-const Point = Strict({
+const PointFields = Strict({
   name: Name({ description: 'Point name, unique in the profile.' }),
   description: Type.Optional(
     Type.Unsafe<string | { zh?: string; en?: string }>({
@@ -244,8 +244,14 @@ const Point = Strict({
   unit: Type.Optional(Type.String({ description: 'Unit shown with values.' })),
   slave: Type.Optional(SlaveId({ description: "Slave; default: the profile's first slave." })),
   function: WholeEntry(Enum([1, 2, 3, 4] as const, { default: 3, description: 'Modbus read function.' })),
-  address: Address({ description: 'Register or bit address.' }),
-  type: Enum(DATA_TYPES, { description: 'How the registers are decoded.' }),
+  address: Type.Optional(Address({ description: 'Register or bit address.' })),
+  type: Type.Optional(Enum(DATA_TYPES, { description: 'How the registers are decoded.' })),
+  identifier: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'DL/T 645 meter points: the data identifier by name (energy.active.forward), instead of address.',
+    }),
+  ),
   order: Enum(['ABCD', 'CDAB', 'BADC', 'DCBA'] as const, { default: 'ABCD', description: 'Byte order.' }),
   bit: Type.Optional(
     Type.Integer({ minimum: 0, maximum: 15, description: 'Bit of a register bool (0 = least significant).' }),
@@ -272,9 +278,29 @@ const Point = Strict({
   history: Type.Optional(History("Which samples become raw history rows; default: the profile's history.")),
 });
 
+// A Modbus point needs address and type; a DL/T 645 point names its identifier instead
+// (compile-meter-point.ts checks the mix). The `if` error itself says nothing the
+// `required` one does not (validate-schema.ts drops it).
+const Point = Type.Unsafe<Static<typeof PointFields>>({
+  ...PointFields,
+  if: { properties: { identifier: true }, required: ['identifier'] },
+  else: { properties: { address: true, type: true }, required: ['address', 'type'] },
+});
+
 const Slave = Strict({
-  id: SlaveId({ description: 'Modbus slave address.' }),
+  id: SlaveId({ description: 'Modbus slave address; for a meter, the number its points and tasks name it by.' }),
   name: Type.Optional(Type.String({ description: 'Display name; default: slave <id>.' })),
+  protocol: Type.Optional(
+    Enum(['modbus', 'dlt645-2007', 'dlt645-1997'] as const, {
+      description: 'What the slave speaks: Modbus RTU (default) or a DL/T 645 meter edition.',
+    }),
+  ),
+  meterAddress: Type.Optional(
+    Type.Unsafe<string | number>({
+      type: ['string', 'integer'],
+      description: 'DL/T 645 meters: the 12-digit address as printed on the meter, or discover.',
+    }),
+  ),
 });
 
 const Profile = Strict({
@@ -318,7 +344,7 @@ export type DeviceRuleYaml = Static<typeof DeviceRule>;
 export const TIMING_SCHEMA = Timing;
 export const TASK_SCHEMA = Task;
 export const REGISTRATION_SCHEMA = registration;
-export const POINT_SCHEMA = Point;
+export const POINT_SCHEMA = PointFields;
 export const HISTORY_SCHEMA = History('Which samples become raw history rows.');
 export const DEVICE_RULE_SCHEMA = DeviceRule;
 export const SLAVES_SCHEMA = Profile.properties.slaves;

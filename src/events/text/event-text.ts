@@ -109,6 +109,8 @@ const EN: Record<EventType | 'webhook.test', Template> = {
   },
   'poll.exception': (p, c) => {
     const v = all(text(p, 'slave'), text(p, 'code'), text(p, 'address'));
+    const meter = all(text(p, 'slave'), text(p, 'identifier'));
+    if (meter) return `Meter ${meter[0]} of DTU ${c.device} refused to read ${meter[1]}: ${text(p, 'reasons') ?? '?'}`;
     const name = v && MODBUS_EXCEPTIONS.en[Number(v[1])];
     return (
       v && `Slave ${v[0]} of DTU ${c.device} answered exception ${v[1]}${name ? ` (${name})` : ''} at address ${v[2]}`
@@ -185,6 +187,8 @@ const ZH: Record<EventType | 'webhook.test', Template> = {
   },
   'poll.exception': (p, c) => {
     const v = all(text(p, 'slave'), text(p, 'code'), text(p, 'address'));
+    const meter = all(text(p, 'slave'), text(p, 'identifier'));
+    if (meter) return `DTU ${c.device} 电表 ${meter[0]} 拒绝读取 ${meter[1]}：${text(p, 'reasons') ?? '?'}`;
     const name = v && MODBUS_EXCEPTIONS.zh[Number(v[1])];
     return v && `DTU ${c.device} 从站 ${v[0]} 返回异常码 ${v[1]}${name ? `（${name}）` : ''}，地址 ${v[2]}`;
   },

@@ -1,13 +1,19 @@
-// Public API of the DL/T 645 (2007 and 1997) codec: pure functions on bytes, no IO. Not
-// yet used by the gateway; polling meters behind DTUs is the next step of issue 20.
+// Public API of the DL/T 645 (2007 and 1997) codec: pure functions on bytes, no IO. DTU
+// links poll meters with it (protocol/dtu/meter-stream.ts, polling/meter-polls.ts).
 
 export { BROADCAST_ADDRESS, WILDCARD_ADDRESS, formatAddress, parseMeterAddress, type AddressParse } from './address.js';
 export { checkAnswer, type Dlt645Answer, type Dlt645MismatchReason } from './answer.js';
 export { decodeBcd, encodeBcd, type BcdFormat, type BcdResult } from './bcd.js';
 export { FUNCTIONS, identifierLength, parseControl, type ControlCode, type Dlt645Version } from './control.js';
+export { dlt645Expectation, isDlt645Expectation, type Dlt645Expectation } from './expectation.js';
 export { decodeErrorStatus, type Dlt645ErrorReason } from './errors.js';
 export {
+  DATA_OFFSET,
   DEFAULT_PREAMBLE,
+  FRAME_START,
+  HEADER_LENGTH,
+  WAKE_UP,
+  unmaskData,
   MAX_DATA_LENGTH,
   MAX_FRAME_LENGTH,
   MAX_PREAMBLE,
@@ -36,6 +42,9 @@ export {
 export {
   Dlt645Splitter,
   MAX_BUFFERED,
+  frameEndingAt,
+  scanFrame,
+  type FrameScan,
   type Dlt645Frame,
   type Dlt645MalformedReason,
   type Dlt645StreamItem,

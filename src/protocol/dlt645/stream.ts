@@ -130,7 +130,7 @@ export class Dlt645Splitter {
 }
 
 /** Start of a sound frame in `buf[from, end)` that ends at `end`, or -1. */
-function frameEndingAt(buf: Buffer, from: number, end: number): number {
+export function frameEndingAt(buf: Buffer, from: number, end: number): number {
   if (buf[end - 1] !== FRAME_END) return -1;
   for (let start = from; start <= end - MIN_FRAME_LENGTH; start++) {
     if (buf[start] !== FRAME_START || buf[start + 7] !== FRAME_START) continue;
@@ -141,7 +141,39 @@ function frameEndingAt(buf: Buffer, from: number, end: number): number {
   return -1;
 }
 
-function check(buf: Buffer, start: number, total: number): Dlt645MalformedReason | null {
+/** What the bytes at `buf[start]` are, looked at without keeping state (a DTU link's own buffer). */
+export type FrameScan =
+  | { readonly kind: 'incomplete' }
+  /** The byte at `start` cannot begin a frame (no 68, or no second 68 seven bytes on). */
+  | { readonly kind: 'not-frame' }
+  /** `length`: the bytes the header claims (1 for a length above 200). */
+  | {
+      readonly kind: 'malformed';
+      readonly reason: Exclude<Dlt645MalformedReason, 'truncated'>;
+      readonly length: number;
+    }
+  | { readonly kind: 'frame'; readonly frame: Dlt645Frame; readonly length: number };
+
+const INCOMPLETE: FrameScan = Object.freeze({ kind: 'incomplete' });
+const NOT_FRAME: FrameScan = Object.freeze({ kind: 'not-frame' });
+
+/** The frame starting at `buf[start]` (wake-up bytes already skipped), as far as `end` tells. */
+export function scanFrame(buf: Buffer, start: number, end: number): FrameScan {
+  if (buf[start] !== FRAME_START) return NOT_FRAME;
+  const available = end - start;
+  if (available < 8) return INCOMPLETE;
+  if (buf[start + 7] !== FRAME_START) return NOT_FRAME;
+  if (available < HEADER_LENGTH) return INCOMPLETE;
+  const dataLength = buf[start + 9]!;
+  if (dataLength > MAX_DATA_LENGTH) return { kind: 'malformed', reason: 'length', length: 1 };
+  const total = MIN_FRAME_LENGTH + dataLength;
+  if (available < total) return INCOMPLETE;
+  const reason = check(buf, start, total);
+  if (reason) return { kind: 'malformed', reason, length: total };
+  return { kind: 'frame', frame: frameAt(buf, start, total), length: total };
+}
+
+function check(buf: Buffer, start: number, total: number): 'end-byte' | 'checksum' | null {
   if (buf[start + total - 1] !== FRAME_END) return 'end-byte';
   if (checksum(buf, start, start + total - 2) !== buf[start + total - 2]) return 'checksum';
   return null;

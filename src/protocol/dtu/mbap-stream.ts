@@ -1,6 +1,6 @@
 // What comes next on a DTU link in Modbus TCP mode (framing: mbap): MBAP ADUs with the
-// DTU's own heartbeats between them. Pure; the stream parser acts on the answer.
-import type { Expectation } from '../modbus/response.js';
+// DTU's own heartbeats between them; and what a typed link's Modbus message answers. Pure.
+import { checkResponse, type Expectation } from '../modbus/response.js';
 import { checkMbapResponse, mbapTransactionId, scanMbapAdu } from '../modbus/mbap.js';
 import { isPartialMatch, matchesAt } from './bytes.js';
 import type { ResponseFrame } from './stream-events.js';
@@ -47,4 +47,12 @@ export function classifyMbapAdu(adu: Uint8Array, exp: Expectation | null, transa
   if (!exp || mbapTransactionId(adu) !== transaction) return { kind: 'stray' };
   const check = checkMbapResponse(exp, transaction, adu);
   return check.kind === 'mismatch' ? { kind: 'bad' } : check;
+}
+
+/** Typed framing: what the RTU payload of a Modbus message (type 0x04) is to the request in flight. */
+export function typedModbusAnswer(exp: Expectation | null, payload: Uint8Array): MbapAnswer {
+  if (!exp) return { kind: 'stray' };
+  const check = checkResponse(exp, payload, 0, payload.length);
+  if ((check.kind === 'ok' || check.kind === 'exception') && check.length === payload.length) return check;
+  return check.kind === 'bad-crc' ? { kind: 'bad' } : { kind: 'stray' };
 }

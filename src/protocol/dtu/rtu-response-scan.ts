@@ -1,7 +1,32 @@
 // Questions the stream parser asks of bytes that may hold the RTU answer to the request in
 // flight, where heartbeats, late frames and noise can sit in front of it or inside it. Pure.
-import { checkResponse, type Expectation } from '../modbus/response.js';
-import { isPartialMatch } from './bytes.js';
+import { checkResponse, type Expectation, type ResponseCheck } from '../modbus/response.js';
+import { indexOfPattern, isPartialMatch } from './bytes.js';
+
+const MAX_HEARTBEAT_CANDIDATES = 4;
+
+/**
+ * The answer at `pos` with a heartbeat cut out of it, when only that makes its CRC good;
+ * 'wait' when the shortened frame needs more bytes; null when no cut helps. Bounded: a few
+ * candidates inside one frame's length, so crafted input stays cheap.
+ */
+export function withoutHeartbeat(
+  exp: Expectation,
+  data: Uint8Array,
+  pos: number,
+  end: number,
+  hb: Uint8Array,
+): { joined: Buffer; check: Extract<ResponseCheck, { kind: 'ok' | 'exception' }> } | 'wait' | null {
+  let at = indexOfPattern(data, pos + 1, end, hb);
+  for (let tries = 0; at >= 0 && tries < MAX_HEARTBEAT_CANDIDATES; tries++) {
+    const joined = Buffer.concat([data.subarray(pos, at), data.subarray(at + hb.length, end)]);
+    const check = checkResponse(exp, joined, 0, joined.length);
+    if (check.kind === 'incomplete') return 'wait';
+    if ((check.kind === 'ok' || check.kind === 'exception') && at - pos < check.length) return { joined, check };
+    at = indexOfPattern(data, at + 1, end, hb);
+  }
+  return null;
+}
 
 /** Slave and function (or its exception form) match the request in flight. */
 export function looksLikeResponseStart(exp: Expectation, data: Uint8Array, pos: number, end: number): boolean {

@@ -1,11 +1,18 @@
 // What the DTU stream parser tells its session: one method per kind of thing found in the
 // byte stream, and why bytes were thrown away.
 
-import type { ResponseCheck } from '../modbus/response.js';
+import type { Dlt645Expectation } from '../dlt645/index.js';
+import type { Expectation, ResponseCheck } from '../modbus/response.js';
 import type { UnsolicitedScan } from '../modbus/unsolicited.js';
 import type { RegistrationFailure } from './registration.js';
 
-/** An RTU answer, or an MBAP one (an exception ADU is 9 bytes, not 5). */
+/** What the request in flight expects: a Modbus answer, or (transparent links) a DL/T 645 one. */
+export type LinkExpectation = Expectation | Dlt645Expectation;
+
+/**
+ * An RTU answer, or an MBAP one (an exception ADU is 9 bytes, not 5), or a DL/T 645 frame
+ * (meter-answer.ts: its data still carries the +0x33, `code` is the error-status byte).
+ */
 export type ResponseFrame =
   | Extract<ResponseCheck, { kind: 'ok' }>
   | { readonly kind: 'exception'; readonly length: number; readonly code: number };

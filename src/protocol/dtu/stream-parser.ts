@@ -1,21 +1,23 @@
 // The byte stream of one DTU connection, turned into events: registration, heartbeats,
-// Modbus responses, typed messages and discarded bytes. Pure: no sockets, no timers, so
-// every split, merge and corruption case is tested with byte fixtures.
-//
-// The session tells the parser which request is in flight (`expect`), because an RTU
-// response's length follows from that request, never from how TCP chunked the bytes.
+// Modbus and DL/T 645 answers, typed messages and discarded bytes. Pure: no sockets, no
+// timers, so every split, merge and corruption case is tested with byte fixtures.
+// The session tells the parser which request is in flight (`expect`): an answer's length
+// follows from that request (or the meter's frame), never from how TCP chunked the bytes.
 
 import type { HeartbeatRule, LinkConfig } from '../../domain/config.js';
+import { isDlt645Expectation, type Dlt645Expectation } from '../dlt645/index.js';
 import { checkResponse, expectedLength, type Expectation } from '../modbus/response.js';
 import { scanUnsolicited } from '../modbus/unsolicited.js';
 import { MAX_SLAVE_ADDRESS } from '../modbus/functions.js';
 import { indexOfPattern, isPartialMatch, matchesAt, ownCopy } from './bytes.js';
-import { classifyMbapAdu, nextMbapItem } from './mbap-stream.js';
+import { classifyMbapAdu, nextMbapItem, typedModbusAnswer } from './mbap-stream.js';
+import { looksLikeMeterStart, meterResponseFrame } from './meter-answer.js';
+import { nextMeterItem } from './meter-stream.js';
 import { matchRegistration } from './registration.js';
-import { findResponse, heartbeatArriving, looksLikeResponseStart } from './rtu-response-scan.js';
-import type { DiscardReason, ResponseFrame, StreamEvents } from './stream-events.js';
+import { findResponse, heartbeatArriving, looksLikeResponseStart, withoutHeartbeat } from './rtu-response-scan.js';
+import type { DiscardReason, LinkExpectation, ResponseFrame, StreamEvents } from './stream-events.js';
 
-export type { DiscardReason, ResponseFrame, StreamEvents, UnsolicitedFrame } from './stream-events.js';
+export type { DiscardReason, LinkExpectation, ResponseFrame, StreamEvents, UnsolicitedFrame } from './stream-events.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -23,7 +25,7 @@ export class DtuStreamParser {
   private pending: Buffer = EMPTY;
   private registeredId: string | null = null;
   private candidate: { id: string; consumed: number } | null = null;
-  private expectation: Expectation | null = null;
+  private expectation: LinkExpectation | null = null;
   private heartbeatRule: HeartbeatRule | null;
   /** Data-carry mode: the registration bytes that prefix every later packet. */
   private packetPrefix: Uint8Array | null = null;
@@ -74,10 +76,16 @@ export class DtuStreamParser {
   }
 
   /** Sets (or clears) the request in flight and parses what is already buffered. */
-  expect(expectation: Expectation | null): void {
+  expect(expectation: LinkExpectation | null): void {
     if (expectation) this.transaction = (this.transaction + 1) & 0xffff;
     this.expectation = expectation;
     if (expectation && this.pending.length > 0) this.process(this.pending);
+  }
+
+  /** The request in flight when it is Modbus: only transparent links carry DL/T 645. */
+  private get modbusExpectation(): Expectation | null {
+    const exp = this.expectation;
+    return exp && !isDlt645Expectation(exp) ? exp : null;
   }
 
   get expecting(): boolean {
@@ -185,7 +193,10 @@ export class DtuStreamParser {
       }
 
       const exp = this.link.framing === 'transparent' ? this.expectation : null;
-      const responseStart = exp !== null && looksLikeResponseStart(exp, data, pos, end);
+      const meter = exp !== null && isDlt645Expectation(exp) ? exp : null;
+      const responseStart =
+        exp !== null &&
+        (meter ? looksLikeMeterStart(data[pos]!) : looksLikeResponseStart(exp as Expectation, data, pos, end));
       if (hb && !responseStart) {
         if (matchesAt(data, pos, end, hb)) {
           this.flushGarbage(data, pos);
@@ -197,7 +208,11 @@ export class DtuStreamParser {
         if (isPartialMatch(data, pos, end, hb)) return pos;
       }
 
-      const next = exp ? this.matchExpected(exp, data, pos, end, hb) : this.matchUnexpected(data, pos, end);
+      const next = meter
+        ? this.matchMeter(meter, data, pos, end, hb)
+        : exp
+          ? this.matchExpected(exp as Expectation, data, pos, end, hb)
+          : this.matchUnexpected(data, pos, end);
       if (next === WAIT) return pos;
       pos = next;
     }
@@ -217,9 +232,14 @@ export class DtuStreamParser {
     // Let the CRC arbitrate: only now try the frame without a heartbeat inside it.
     const window = Math.min(end, pos + expectedLength(exp) * 2);
     if (hb) {
-      const stripped = this.withoutHeartbeat(exp, data, pos, window, hb);
-      if (stripped === WAIT) return WAIT;
-      if (stripped !== NONE) return stripped;
+      const stripped = withoutHeartbeat(exp, data, pos, window, hb);
+      if (stripped === 'wait') return WAIT;
+      if (stripped) {
+        this.flushGarbage(data, pos);
+        this.events.heartbeat(true);
+        this.deliver(stripped.joined, 0, stripped.check);
+        return pos + stripped.check.length + hb.length;
+      }
       if (heartbeatArriving(exp, data, pos, end, hb)) return WAIT;
     }
     const stray = scanUnsolicited(data, pos, end);
@@ -244,34 +264,28 @@ export class DtuStreamParser {
       this.discardRange(data, pos, later);
       return later;
     }
-    this.markGarbage(pos);
-    return pos + 1;
+    return this.markGarbage(pos);
   }
 
-  private withoutHeartbeat(
-    exp: Expectation,
-    data: Buffer,
-    pos: number,
-    end: number,
-    hb: Uint8Array,
-  ): number | typeof WAIT | typeof NONE {
-    // Bounded: a few candidates inside one frame's length, so crafted input stays cheap.
-    let at = indexOfPattern(data, pos + 1, end, hb);
-    for (let tries = 0; at >= 0 && tries < MAX_HEARTBEAT_CANDIDATES; tries++) {
-      const joined = Buffer.concat([data.subarray(pos, at), data.subarray(at + hb.length, end)]);
-      const check = checkResponse(exp, joined, 0, joined.length);
-      if (check.kind === 'incomplete') return WAIT;
-      if ((check.kind === 'ok' || check.kind === 'exception') && at - pos < check.length) {
-        this.flushGarbage(data, pos);
-        this.events.heartbeat(true);
-        this.expectation = null;
-        this.atPacketStart = true;
-        this.events.response(joined, 0, check);
-        return pos + check.length + hb.length;
-      }
-      at = indexOfPattern(data, at + 1, end, hb);
+  /** A DL/T 645 request is in flight: its answer comes as the meter frames it (meter-stream.ts). */
+  private matchMeter(exp: Dlt645Expectation, data: Buffer, pos: number, end: number, hb: Uint8Array | null): number {
+    const item = nextMeterItem(exp, data, pos, end, hb);
+    if (item.kind === 'wait') return WAIT;
+    if (item.kind === 'garbage') return this.markGarbage(pos);
+    this.flushGarbage(data, pos);
+    if (item.kind === 'preamble') return pos + item.length;
+    if (item.kind === 'answer') {
+      if (item.heartbeatInside) this.events.heartbeat(true);
+      this.deliver(item.frame.bytes, 0, meterResponseFrame(item.answer, item.frame));
+      return pos + item.consumed;
     }
-    return NONE;
+    const bytes = Buffer.from(data.subarray(pos, pos + item.length));
+    this.atPacketStart = true;
+    if (item.kind === 'malformed' && item.ours) {
+      this.expectation = null;
+      this.events.badResponse(bytes);
+    } else this.events.discarded(bytes, item.kind === 'stray' ? 'stray-frame' : 'bad-crc');
+    return pos + item.length;
   }
 
   private deliver(data: Buffer, pos: number, frame: ResponseFrame): number {
@@ -284,14 +298,12 @@ export class DtuStreamParser {
   private matchUnexpected(data: Buffer, pos: number, end: number): number {
     const slave = data[pos]!;
     if (slave === 0 || slave > MAX_SLAVE_ADDRESS) {
-      this.markGarbage(pos);
-      return pos + 1;
+      return this.markGarbage(pos);
     }
     const frame = scanUnsolicited(data, pos, end);
     if (frame.kind === 'incomplete') return WAIT;
     if (frame.kind === 'invalid') {
-      this.markGarbage(pos);
-      return pos + 1;
+      return this.markGarbage(pos);
     }
     this.flushGarbage(data, pos);
     this.atPacketStart = true;
@@ -312,11 +324,10 @@ export class DtuStreamParser {
         pos = afterPrefix;
         continue;
       }
-      const item = nextMbapItem(data, pos, end, hb, this.expectation ? this.transaction : null);
+      const item = nextMbapItem(data, pos, end, hb, this.modbusExpectation ? this.transaction : null);
       if (item.kind === 'wait') return pos;
       if (item.kind === 'garbage') {
-        this.markGarbage(pos);
-        pos += 1;
+        pos = this.markGarbage(pos);
         continue;
       }
       this.flushGarbage(data, pos);
@@ -329,7 +340,7 @@ export class DtuStreamParser {
   }
 
   private mbapAdu(adu: Buffer): void {
-    const answer = classifyMbapAdu(adu, this.expectation, this.transaction);
+    const answer = classifyMbapAdu(adu, this.modbusExpectation, this.transaction);
     if (answer.kind === 'stray') return this.events.discarded(adu, 'stray-frame');
     this.expectation = null;
     if (answer.kind === 'bad') return this.events.badResponse(adu);
@@ -337,7 +348,6 @@ export class DtuStreamParser {
   }
 
   // ------------------------------------------------------------ typed framing
-
   private processTyped(data: Buffer, pos: number, end: number): number {
     const typed = this.link.typed!;
     while (end - pos >= 2) {
@@ -359,26 +369,18 @@ export class DtuStreamParser {
   }
 
   private typedModbus(payload: Buffer): void {
-    const exp = this.expectation;
-    if (exp) {
-      const check = checkResponse(exp, payload, 0, payload.length);
-      if ((check.kind === 'ok' || check.kind === 'exception') && check.length === payload.length) {
-        this.deliver(payload, 0, check);
-        return;
-      }
-      if (check.kind === 'bad-crc') {
-        this.expectation = null;
-        this.events.badResponse(Buffer.from(payload));
-        return;
-      }
-    }
-    this.events.discarded(Buffer.from(payload), 'stray-frame');
+    const answer = typedModbusAnswer(this.modbusExpectation, payload);
+    if (answer.kind === 'stray') return this.events.discarded(Buffer.from(payload), 'stray-frame');
+    if (answer.kind !== 'bad') return void this.deliver(payload, 0, answer);
+    this.expectation = null;
+    this.events.badResponse(Buffer.from(payload));
   }
 
   // ------------------------------------------------------------ garbage runs
-
-  private markGarbage(pos: number): void {
+  /** Returns the position after the byte. */
+  private markGarbage(pos: number): number {
     if (this.garbageFrom < 0) this.garbageFrom = pos;
+    return pos + 1;
   }
 
   private discardRange(data: Buffer, from: number, to: number): void {
@@ -395,5 +397,3 @@ export class DtuStreamParser {
 }
 
 const WAIT = -1;
-const NONE = -2;
-const MAX_HEARTBEAT_CANDIDATES = 4;

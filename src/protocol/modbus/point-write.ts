@@ -9,7 +9,8 @@ import { encodePointValue } from './value-encoding.js';
 import type { WriteCommand } from './write-command.js';
 
 /** Why a point cannot be written by name (a raw register write may still reach it). */
-export type NotWritable = 'read-only' | 'register-bit' | 'text';
+/** `meter`: a DL/T 645 meter point; a meter takes a write only with its password and operator code. */
+export type NotWritable = 'read-only' | 'register-bit' | 'text' | 'meter';
 
 export type PointWriteProblem =
   | { readonly problem: 'not-writable'; readonly reason: NotWritable; readonly message: string }
@@ -26,6 +27,7 @@ export interface PointWritePlan {
 
 /** Null when the point can be written by name; else why not. */
 export function notWritable(point: PointDef): NotWritable | null {
+  if (point.identifier) return 'meter';
   if (point.fn === 1) return null; // a coil: function 05
   if (point.fn !== 3) return 'read-only'; // discrete inputs and input registers
   if (point.type === 'bool') return 'register-bit'; // would overwrite the other 15 bits
@@ -37,6 +39,9 @@ const NOT_WRITABLE_TEXT: Record<NotWritable, string> = {
   'read-only': 'is read with function 2 or 4 (read-only)',
   'register-bit': 'is one bit of a register; write the register instead',
   text: 'holds text; write its registers instead',
+  meter:
+    'is read from a DL/T 645 meter: a meter accepts a write only with its password and operator code, ' +
+    'and dtuhub reads meters only',
 };
 
 export function planPointWrite(point: PointDef, value: number | boolean): PointWritePlan | PointWriteProblem {

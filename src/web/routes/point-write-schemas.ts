@@ -11,7 +11,7 @@ export const WRITABLE_POINT = object({
   offset: num,
   min: nullable('number'),
   max: nullable('number'),
-  notWritable: Type.Union([Type.Null(), oneOf(['read-only', 'register-bit', 'text'] as const)]),
+  notWritable: Type.Union([Type.Null(), oneOf(['read-only', 'register-bit', 'text', 'meter'] as const)]),
 });
 
 export const POINT_WRITE_RESULT = object({

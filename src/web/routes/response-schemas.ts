@@ -106,6 +106,10 @@ export const SLAVE_STATE = object({
   backoffMs: int,
   lastSuccessAt: nullable('integer'),
   lastFailureAt: nullable('integer'),
+  /** What the slave speaks: `modbus`, `dlt645-2007` or `dlt645-1997`. */
+  protocol: str,
+  /** A meter's address as printed on it; null for a Modbus slave, or a `discover` meter not read yet. */
+  meterAddress: nullable('string'),
 });
 
 export const POINT_INFO = object({

@@ -12,7 +12,7 @@ function rig(timing = fastTiming) {
   const queue = new TransactionQueue(
     {
       send: (request) => sent.push(Buffer.from(request).toString('hex')),
-      expect: (e) => expectations.push(e),
+      expect: (e) => expectations.push(e as Expectation | null),
       discardPending: () => discards++,
       timedOut: () => timedOut++,
     },

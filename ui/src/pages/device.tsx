@@ -196,7 +196,17 @@ export function DevicePage({ id, me }: { id: string; me: Me }) {
                   {device.slaves.map((s) => (
                     <tr key={s.slave}>
                       <td>{s.slave}</td>
-                      <td>{s.name}</td>
+                      <td>
+                        {s.name}
+                        {s.protocol !== 'modbus' && (
+                          <div class="muted">
+                            {t('device.meter', {
+                              version: s.protocol.slice('dlt645-'.length),
+                              address: s.meterAddress ?? t('device.meterDiscovering'),
+                            })}
+                          </div>
+                        )}
+                      </td>
                       <td>
                         {s.backedOff ? (
                           <span class="badge badge-warn">
