@@ -42,6 +42,12 @@ const LAYERS = [
     only: ['domain', 'clock', 'log', 'bus', 'config', 'storage'],
   },
   {
+    name: 'sinks',
+    path: '^src/sinks/',
+    why: "northbound sinks: the storage layer's store-and-forward in front of InfluxDB and other peers",
+    only: ['domain', 'clock', 'log', 'bus', 'by-exception', 'storage'],
+  },
+  {
     name: 'simulator',
     path: '^src/simulator/',
     why: 'simulated DTUs and slaves for tests, demo and benchmarks',

@@ -25,6 +25,9 @@ import { recordHistory } from './record-history.js';
 import { createServices, type Services } from './services/index.js';
 import { registerBuiltinMetrics } from './services/metrics/builtin-metrics.js';
 import { MetricsRegistry } from './services/metrics/metrics-registry.js';
+import { SeenDevices } from './sinks/device-directory.js';
+import { SINK_KINDS, sinkBuilder } from './sinks/factories.js';
+import { SinkManager } from './sinks/sink-manager.js';
 import {
   createHistoryStore,
   FleetRegistry,
@@ -58,6 +61,8 @@ export class DtuhubApp implements ReloadTarget {
   readonly fleetRegistry: FleetRegistry;
   /** Outbound channels: peers dtuhub connects to (docs/CHANNELS.md). */
   readonly channels: ChannelManager;
+  /** Northbound sinks: samples forwarded to InfluxDB and other peers (docs/SINKS.md). */
+  readonly sinks: SinkManager;
   /** Null when web.enabled is false. */
   readonly web: WebServer | null;
   /**
@@ -109,6 +114,15 @@ export class DtuhubApp implements ReloadTarget {
       gateway: this.gateway,
     };
     this.channels = new ChannelManager(config.server.channels, channelBuilder(CHANNEL_FACTORIES, channelServices));
+    const sinkLog = log.child({ module: 'sinks' });
+    const seen = new SeenDevices(this.fleetRegistry);
+    this.sinks = new SinkManager(
+      config.server.sinks,
+      sinkBuilder(SINK_KINDS, sinkLog, seen),
+      seen,
+      () => this.running.points.profiles,
+      sinkLog,
+    );
     this.metrics = new MetricsRegistry(log.child({ module: 'metrics' }));
     this.services = createServices(this);
     this.web = config.server.web.enabled
@@ -149,6 +163,8 @@ export class DtuhubApp implements ReloadTarget {
     if (listeners.size > 0) await this.gateway.applyListeners(next.server.listeners, listeners, links);
     const channels = changedNames(changes, 'channel');
     if (channels.size > 0) await this.channels.apply(next.server.channels, channels);
+    const sinks = changedNames(changes, 'sink');
+    if (sinks.size > 0) await this.sinks.apply(next.server.sinks, sinks);
     const rules = {
       rules: changedNames(changes, 'rule'),
       webhooks: changedNames(changes, 'webhook'),
@@ -266,6 +282,8 @@ export class DtuhubApp implements ReloadTarget {
     );
     await framework.start();
     this.framework = framework;
+    // Before the first sample: a sink's journal from an earlier run is replayed first.
+    await this.sinks.start(this.bus);
     await this.gateway.start();
     this.channels.start();
     if (this.config.server.metrics.enabled && !this.builtinMetrics) {
@@ -280,7 +298,7 @@ export class DtuhubApp implements ReloadTarget {
 
   /**
    * Stops the web server, stops the outbound channels and accepting, closes sessions
-   * (recording disconnects), stops the
+   * (recording disconnects), stops the sinks (what they hold is sent or journaled), stops the
    * event framework (webhook attempts in flight stay pending, their state saved), then
    * flushes and closes storage.
    */
@@ -290,6 +308,8 @@ export class DtuhubApp implements ReloadTarget {
     await this.web?.stop();
     await this.channels.stop();
     await this.gateway.stop();
+    // After the sessions closed, so the sinks see the devices go offline.
+    await this.sinks.stop();
     const framework = this.framework;
     this.framework = null;
     await framework?.stop();

@@ -7,6 +7,8 @@ import { channelFeeds, channelTarget } from '../channels/channel-target.js';
 import { s7TagLines } from '../channels/s7/s7-target.js';
 import { notifierLine } from '../events/notify/describe.js';
 import { describeCondition } from '../events/rules/point-condition.js';
+import { sinkTarget } from '../sinks/factories.js';
+import type { SinkConfig } from '../domain/sinks.js';
 
 export function runCheckConfig(
   configDir: string,
@@ -43,6 +45,10 @@ export function summarize(config: DtuhubConfig): string[] {
       lines.push(`  ${c.name} ${c.type} → ${channelTarget(c)}: ${channelFeeds(c)}${c.enabled ? '' : ' (disabled)'}`);
       if (c.type === 's7') lines.push(...s7TagLines(c));
     }
+  }
+  if (server.sinks.length > 0) {
+    lines.push(`sinks (${server.sinks.length}):`);
+    for (const s of server.sinks) lines.push(`  ${sinkLine(s)}`);
   }
   lines.push(
     `web: ${server.web.host}:${server.web.port}`,
@@ -145,4 +151,11 @@ function describeMetrics({ metrics, web }: ServerConfig): string {
 function describeStorage(storage: StorageConfig): string {
   if (storage.driver === 'sqlite') return `sqlite ${storage.path}`;
   return `mysql ${storage.user}@${storage.host}:${storage.port}/${storage.database} (pool ${storage.poolSize}${storage.tls ? ', TLS' : ''}; spill journal ${storage.spill.dir})`;
+}
+
+/** `influx influxdb → http://127.0.0.1:8086 (v2 plant/dtu): all samples, spill data/spill/sinks/influx` */
+function sinkLine(s: SinkConfig): string {
+  const target = sinkTarget(s);
+  const samples = s.samples === 'all' ? 'all samples' : 'stored samples only';
+  return `${s.name} ${s.type} → ${target}: ${samples}, spill ${s.spill.dir}${s.enabled ? '' : ' (disabled)'}`;
 }

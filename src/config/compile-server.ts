@@ -11,6 +11,7 @@ import type {
   WebConfig,
 } from '../domain/config.js';
 import { compileChannels, type LocatedChannel } from './compile-channels.js';
+import { compileSinks, type LocatedSink } from './compile-sinks.js';
 import { bytes, ms, positiveMs } from './durations.js';
 import { SERVER_SCHEMA, type ListenerYaml, type ServerYaml, type StorageYaml } from './schema/server.schema.js';
 import type { SessionDraft } from './timer-resolution.js';
@@ -49,11 +50,13 @@ export interface CompiledServer {
   readonly server: ServerDraft;
   readonly listeners: readonly LocatedListener[];
   readonly channels: readonly LocatedChannel[];
+  readonly sinks: readonly LocatedSink[];
 }
 
 export function compileServer(raw: ServerYaml, sink: IssueSink): CompiledServer {
   const listeners = compileListeners(raw.listeners, sink);
   const channels = compileChannels(raw.channels, new Set(listeners.map((l) => l.listener.name)), sink);
+  const sinks = compileSinks(raw.sinks, sink);
   const { sessions, writeBuffer: wb, retention } = raw;
   const defaults = SERVER_SCHEMA.properties;
   const positive = (
@@ -66,6 +69,7 @@ export function compileServer(raw: ServerYaml, sink: IssueSink): CompiledServer 
   const server: ServerDraft = {
     listeners: listeners.map((l) => l.listener),
     channels: channels.map((c) => c.channel),
+    sinks: sinks.map((s) => s.sink),
     web: compileWeb(raw.web, sink),
     metrics: compileMetrics(raw.metrics, raw.web.enabled, sink),
     sessions: {
@@ -124,7 +128,7 @@ export function compileServer(raw: ServerYaml, sink: IssueSink): CompiledServer 
   if (server.writeBuffer.maxPendingRows < server.writeBuffer.maxRows) {
     sink.add(['writeBuffer', 'maxPendingRows'], `must be at least writeBuffer.maxRows (${server.writeBuffer.maxRows})`);
   }
-  return { server, listeners, channels };
+  return { server, listeners, channels, sinks };
 }
 
 function compileWeb(web: ServerYaml['web'], sink: IssueSink): WebConfig {

@@ -35,6 +35,7 @@ export function diffConfig(before: DtuhubConfig, after: DtuhubConfig): ConfigDif
     if (c.profile !== null && profiles.has(c.profile)) return true;
     return c.type === 'rtu-over-tcp' && c.link !== null && links.has(c.link);
   });
+  diffNamed('sink', byName(before.server.sinks), byName(after.server.sinks), changes);
 
   const { server: s0 } = before;
   const { server: s1 } = after;

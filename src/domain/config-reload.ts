@@ -19,7 +19,17 @@ export type ReloadTrigger = 'file' | 'signal' | 'api' | 'ui';
 export interface ConfigChange {
   /** `mqtt`: a broker of rules.yml's `mqtt:`. */
   readonly scope:
-    'profile' | 'device' | 'link' | 'rule' | 'listener' | 'channel' | 'webhook' | 'mqtt' | 'notifier' | 'server';
+    | 'profile'
+    | 'device'
+    | 'link'
+    | 'rule'
+    | 'listener'
+    | 'channel'
+    | 'sink'
+    | 'webhook'
+    | 'mqtt'
+    | 'notifier'
+    | 'server';
   readonly name: string;
   readonly action: 'added' | 'changed' | 'removed';
 }

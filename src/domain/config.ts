@@ -5,6 +5,7 @@
 import type { ChannelConfig } from './channels.js';
 import type { PointDef, ReadFunction } from './point.js';
 import type { RulesConfig } from './rules.js';
+import type { SinkConfig } from './sinks.js';
 
 // ---------------------------------------------------------------- server.yml
 
@@ -12,6 +13,8 @@ export interface ServerConfig {
   readonly listeners: readonly ListenerConfig[];
   /** Outbound channels: peers dtuhub connects to (docs/CHANNELS.md). */
   readonly channels: readonly ChannelConfig[];
+  /** Northbound sinks: where samples are forwarded besides the history (docs/SINKS.md). */
+  readonly sinks: readonly SinkConfig[];
   readonly web: WebConfig;
   /** Prometheus metrics (docs/METRICS.md). */
   readonly metrics: MetricsConfig;

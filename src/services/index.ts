@@ -1,5 +1,6 @@
 // The façade's one entry point for web/ and cli/.
 export type { ChannelsService, ChannelStatus } from './channels.js';
+export type { SinksService, SinkStatus } from './sinks.js';
 export type {
   DevicesService,
   DeviceDetail,

@@ -9,6 +9,7 @@ import type { AlarmBook } from '../events/alarms/alarm-book.js';
 import type { EventsAccess, WebhooksAccess } from '../events/framework-access.js';
 import type { Gateway, WriteCommand } from '../gateway/gateway.js';
 import type { TransactionOutcome } from '../link/index.js';
+import type { SinkManager } from '../sinks/sink-manager.js';
 import type { FleetRegistry, HistoryReader, LatestValues, StoreHealth } from '../storage/index.js';
 import type { MetricsScrape } from './metrics/metrics-registry.js';
 
@@ -24,6 +25,8 @@ export interface Runtime {
   readonly fleetRegistry: FleetRegistry;
   /** Outbound channels (docs/CHANNELS.md). */
   readonly channels: ChannelManager;
+  /** Northbound sinks (docs/SINKS.md). */
+  readonly sinks: SinkManager;
   readonly reader: HistoryReader;
   readonly events: EventsAccess;
   readonly webhooks: WebhooksAccess;

@@ -13,6 +13,7 @@ import { LiveFeed } from './live-feed.js';
 import { ListenersService } from './listeners.js';
 import type { MetricsScrape } from './metrics/metrics-registry.js';
 import { RegistryService } from './registry.js';
+import { SinksService } from './sinks.js';
 import type { Runtime } from './runtime.js';
 import { StatusService } from './status.js';
 import { WritesService } from './writes.js';
@@ -30,6 +31,8 @@ export interface Services {
   readonly listeners: ListenersService;
   /** Outbound channels. */
   readonly channels: ChannelsService;
+  /** Northbound sinks. */
+  readonly sinks: SinksService;
   readonly status: StatusService;
   /** Runtime events for the live feed. */
   readonly feed: LiveFeed;
@@ -64,6 +67,7 @@ export function createServices(rt: Runtime): Services {
     writes: new WritesService(rt),
     listeners: new ListenersService(rt),
     channels: new ChannelsService(rt),
+    sinks: new SinksService(rt),
     status: new StatusService(rt),
     feed: new LiveFeed(rt.bus),
     // The store opens when the app starts: read it on each call.

@@ -44,7 +44,11 @@ export {
   type FlushInfo,
   type SinkResult,
 } from './buffered-writer.js';
-export type { WriteBatch } from './write-batch.js';
+export { SAMPLE_STORED, type WriteBatch } from './write-batch.js';
+// The store-and-forward machinery, for northbound sinks (src/sinks/) as for MySQL.
+export { SpillJournal } from './spill/spill-journal.js';
+export { spillSegmentBytes } from './spill/segment-size.js';
+export { SpoolingSink, type GroupSink, type SpoolHealth, type SpoolingOptions } from './spill/spooling-sink.js';
 export { createHistoryStore, type HistoryStore, type StoreConfig, type StoreOptions } from './history-store.js';
 export {
   openSqliteHistory,

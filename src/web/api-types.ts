@@ -29,6 +29,7 @@ import type {
   AUDIT_ROW,
   BUCKET,
   CHANNEL,
+  SINK,
   CONNECTION_ROW,
   DEVICE_DETAIL,
   DEVICE_LIST,
@@ -70,6 +71,7 @@ export type PacketRow = Static<typeof PACKET_ROW>;
 export type Listener = Static<typeof LISTENER>;
 /** An outbound channel (GET /api/channels). */
 export type Channel = Static<typeof CHANNEL>;
+export type Sink = Static<typeof SINK>;
 export type ProcessUsage = Static<typeof PROCESS_USAGE>;
 export type Status = Static<typeof STATUS>;
 /** The fleet topic's `status` frame body. */

@@ -9,6 +9,7 @@ import { jsonBodiesOnly } from './json-body.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { ERROR_RESPONSE } from './routes/response-schemas.js';
 import { channelRoutes } from './routes/channel-routes.js';
+import { sinkRoutes } from './routes/sink-routes.js';
 import { configEditRoutes } from './routes/config-edit-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { alarmRoutes } from './routes/alarm-routes.js';
@@ -91,6 +92,7 @@ export async function buildFastify(
     statusRoutes,
     listenerRoutes,
     channelRoutes,
+    sinkRoutes,
     eventRoutes,
     configEditRoutes,
     liveRoutes,

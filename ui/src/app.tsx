@@ -11,6 +11,7 @@ import { ReloadNotice } from './components/reload-notice.js';
 import { AlarmsPage } from './pages/alarms.js';
 import { AccountPage, ForcedPasswordChange } from './pages/account.js';
 import { ChannelsPage } from './pages/channels.js';
+import { SinksPage } from './pages/sinks.js';
 import { ConfigPage } from './pages/config.js';
 import { DashboardPage } from './pages/dashboard.js';
 import { DataBrowserPage } from './pages/data-browser.js';
@@ -69,6 +70,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
     ['/data', t('nav.data'), path === '/data'],
     ['/connections', t('nav.connections'), path === '/connections'],
     ['/channels', t('nav.channels'), path === '/channels'],
+    ['/sinks', t('nav.sinks'), path === '/sinks'],
     ['/alarms', t('alarms.nav'), path === '/alarms'],
     ['/events', t('nav.events'), path === '/events'],
     ['/rules', t('nav.rules'), path === '/rules'],
@@ -148,6 +150,7 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (path === '/data') return <DataBrowserPage key="data" />;
   if (path === '/connections') return <DataBrowserPage key="connections" only="connections" />;
   if (path === '/channels') return <ChannelsPage me={me} />;
+  if (path === '/sinks') return <SinksPage me={me} />;
   if (path === '/alarms') return <AlarmsPage me={me} />;
   if (path === '/events') return <EventsPage />;
   if (path === '/rules') return <RulesPage />;

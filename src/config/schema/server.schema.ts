@@ -3,6 +3,7 @@
 // runs the checks that need more than one field. docs/CONFIG.md is tested against it.
 import { Type, type Static, type TUnsafe } from '@sinclair/typebox';
 import { CHANNEL_SCHEMA } from './channels.schema.js';
+import { SINK_SCHEMA } from './sinks.schema.js';
 import {
   DataSize,
   Duration,
@@ -183,10 +184,14 @@ const Logging = Section({
 /** Checked, repaired and completed like the rest; compile-channels.ts reads the entries. */
 const Channels: TUnsafe<unknown[]> = Type.Unsafe<unknown[]>({ type: 'array', items: CHANNEL_SCHEMA, default: [] });
 
+/** Northbound sinks (docs/SINKS.md); compile-sinks.ts reads the entries. */
+const Sinks: TUnsafe<unknown[]> = Type.Unsafe<unknown[]>({ type: 'array', items: SINK_SCHEMA, default: [] });
+
 export const SERVER_SCHEMA = Strict({
   version: Type.Unsafe<1>({ const: 1 }),
   listeners: Type.Array(Listener),
   channels: Channels,
+  sinks: Sinks,
   web: Web,
   metrics: Metrics,
   sessions: Sessions,

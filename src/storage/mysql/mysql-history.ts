@@ -9,6 +9,7 @@ import { BufferedHistoryWriter, writerOptionsFor, type FlushInfo } from '../buff
 import { StorageError } from '../errors.js';
 import type { HistoryReader, HistoryWriter, RetentionReport, StoreHealth } from '../history.js';
 import type { HistoryStore } from '../history-store-types.js';
+import { spillSegmentBytes } from '../spill/segment-size.js';
 import { SpillJournal, type SpillFiles } from '../spill/spill-journal.js';
 import { SpoolingSink, type ReplayInfo } from '../spill/spooling-sink.js';
 import { poolOptions, type MysqlStorageConfig } from './mysql-config.js';
@@ -52,14 +53,6 @@ interface Started {
 
 /** One quick retry on the spot (a deadlock or a dropped pooled connection); then the journal. */
 const RETRY_DELAYS_MS = [100];
-/**
- * A replayed segment's space comes back when the replay has passed all of it: small segments
- * free space as the replay goes. A 16th of the cap, between 64 KiB and 4 MiB (hundreds of
- * files for a 2 GiB journal at most; each costs a file open at start).
- */
-function spillSegmentBytes(maxBytes: number): number {
-  return Math.min(4 * 2 ** 20, Math.max(64 * 1024, Math.floor(maxBytes / 16)));
-}
 const SPILL_REPORT_EVERY_MS = 30_000;
 /** Between retention DELETEs, so the writer's commits get the locks in between. */
 const RETENTION_PAUSE_MS = 5;

@@ -43,6 +43,8 @@ export interface SpoolingOptions {
   /** Most rows in one replay transaction; the group starts smaller and grows to it. */
   readonly replayMaxRows?: number;
   readonly onReplay?: (info: ReplayInfo) => void;
+  /** What the logs call the peer: `history store` unless a northbound sink says otherwise. */
+  readonly subject?: string;
 }
 
 export interface SpoolHealth {
@@ -90,6 +92,7 @@ export class SpoolingSink implements BatchSink {
   /** The last replay commit succeeded: the database is back, the replay catching up. */
   private answering = false;
   private readonly replay: SpillReplay;
+  private readonly subject: string;
 
   constructor(
     private readonly inner: GroupSink,
@@ -97,6 +100,7 @@ export class SpoolingSink implements BatchSink {
     private readonly log: Logger,
     private readonly options: SpoolingOptions,
   ) {
+    this.subject = options.subject ?? 'history store';
     this.replay = new SpillReplay(journal, this.held, {
       grouped: inner.writeGroup !== undefined,
       maxRows: options.replayMaxRows,
@@ -310,7 +314,7 @@ export class SpoolingSink implements BatchSink {
     this.lastError = reason;
     this.answering = false;
     if (this.state === state) return;
-    this.log.warn({ reason }, 'history store unavailable; spilling batches to the local journal');
+    this.log.warn({ reason }, `${this.subject} unavailable; spilling batches to the local journal`);
     this.state = state;
     this.since = Date.now();
     this.lastReport = Date.now();
@@ -323,10 +327,10 @@ export class SpoolingSink implements BatchSink {
     this.state = state;
     this.since = Date.now();
     if (was === 'spilling') {
-      this.log.info({ rowsReplayed: this.replay.rowsReplayed }, 'history store is back; spill journal replayed');
+      this.log.info({ rowsReplayed: this.replay.rowsReplayed }, `${this.subject} is back; spill journal replayed`);
       for (const resolve of this.drainWaiters.splice(0)) resolve();
     } else if (state === 'degraded') {
-      this.log.warn({ error }, 'history store degraded: a batch needed retries');
+      this.log.warn({ error }, `${this.subject} degraded: a batch needed retries`);
     }
   }
 
@@ -389,7 +393,7 @@ export class SpoolingSink implements BatchSink {
       rowsReplayed: this.replay.rowsReplayed,
       error: this.lastError,
     };
-    if (this.lastError === null) this.log.info(fields, 'history store back; replaying the spill journal');
-    else this.log.warn(fields, 'history store still spilling');
+    if (this.lastError === null) this.log.info(fields, `${this.subject} back; replaying the spill journal`);
+    else this.log.warn(fields, `${this.subject} still spilling`);
   }
 }

@@ -19,6 +19,7 @@ export const CONFIG_CHANGE = object({
     'rule',
     'listener',
     'channel',
+    'sink',
     'webhook',
     'mqtt',
     'notifier',

@@ -253,6 +253,24 @@ export const CHANNEL = object({
   }),
 });
 
+export const SINK = object({
+  name: str,
+  type: str,
+  target: str,
+  enabled: bool,
+  samples: oneOf(['all', 'stored'] as const),
+  state: oneOf(['ok', 'degraded', 'spilling', 'stopped'] as const),
+  since: int,
+  lastError: nullable('string'),
+  startedAt: nullable('integer'),
+  restarts: int,
+  lagMs: nullable('integer'),
+  backlogRows: int,
+  rowsOnDisk: int,
+  bytesOnDisk: int,
+  counters: object({ accepted: int, sent: int, spilled: int, replayed: int, dropped: int, rejected: int }),
+});
+
 /** The store's health as it is; the UI reads a few fields of it. */
 const STORE = Type.Unsafe<{
   driver?: string;

@@ -1,4 +1,4 @@
-// Start/stop/restart of a listener or an outbound channel, recorded in the audit log: the
+// Start/stop/restart of a listener, an outbound channel or a sink, recorded in the audit log: the
 // outcome whatever it is, except for a name that does not exist (nothing was attempted).
 import type { FastifyRequest } from 'fastify';
 import { ServiceError, type SupervisionAction } from '../../services/index.js';
@@ -8,7 +8,7 @@ import type { WebContext } from '../web-context.js';
 
 export function supervised<T>(
   ctx: WebContext,
-  kind: 'listener' | 'channel',
+  kind: 'listener' | 'channel' | 'sink',
   run: (name: string, action: SupervisionAction) => Promise<T>,
 ) {
   return async (request: FastifyRequest, name: string, action: SupervisionAction): Promise<T> => {

@@ -38,6 +38,7 @@ export type {
   Role,
   RuleView,
   Sample,
+  Sink,
   SeriesResponse,
   SlaveState,
   Status,

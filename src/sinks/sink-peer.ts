@@ -1,0 +1,27 @@
+// What a sink type provides: the peer that takes batches (a GroupSink of the storage layer,
+// so the spool can journal and replay for it) and how to name its target without secrets.
+import type { Logger } from '../log.js';
+import type { SinkConfig, SinkType } from '../domain/sinks.js';
+import type { GroupSink } from '../storage/index.js';
+import type { DeviceDirectory } from './device-directory.js';
+
+/**
+ * Takes batches for its peer. The result follows the storage layer's rules: `ok` when the
+ * peer took the batch; `permanent` when it refuses the batch for its content (retrying cannot
+ * help: it is set aside once); anything else is journaled and replayed in order.
+ */
+export type SinkPeer = GroupSink;
+
+/** What every sink type may use. */
+export interface SinkServices {
+  readonly log: Logger;
+  readonly devices: DeviceDirectory;
+}
+
+export interface SinkKind<T extends SinkType> {
+  peer(config: Extract<SinkConfig, { type: T }>, services: SinkServices): SinkPeer;
+  /** Where it writes, shown in supervision: no passwords or tokens. */
+  target(config: Extract<SinkConfig, { type: T }>): string;
+}
+
+export type SinkKinds = { readonly [T in SinkType]: SinkKind<T> };
