@@ -2,6 +2,7 @@
 // plain outcome: the caller never sees a transaction, its buffers or the gateway's errors.
 import { DeviceNotOnlineError } from '../gateway/gateway.js';
 import { exceptionName } from '../protocol/modbus/exceptions.js';
+import type { WriteOutcome } from '../domain/write-outcome.js';
 import type { WriteCommand } from '../protocol/modbus/write-command.js';
 import { writablePoints, writePoint, type PointWriteOutcome, type PointWriteRequest } from './point-writes.js';
 import type { Runtime } from './runtime.js';
@@ -9,14 +10,7 @@ import type { Runtime } from './runtime.js';
 export type { WriteCommand };
 export type { PointWriteOutcome, PointWriteRequest, ReadBack, WritablePoint } from './point-writes.js';
 
-export type WriteOutcome =
-  | { readonly kind: 'ok'; readonly at: number }
-  /** Nothing that can write (a DTU session, a Modbus TCP channel) reaches the device now. */
-  | { readonly kind: 'not-online' }
-  | { readonly kind: 'exception'; readonly code: number; readonly name: string }
-  | { readonly kind: 'timeout'; readonly attempts: number }
-  | { readonly kind: 'bad-response' }
-  | { readonly kind: 'closed' };
+export type { WriteOutcome };
 
 export class WritesService {
   constructor(private readonly rt: Runtime) {}
