@@ -10,6 +10,7 @@ import { SAMPLE_MESSAGE, STATUS_MESSAGE } from '../../../src/sinks/mqtt/message-
 import { WriteBatchBuilder } from '../../../src/storage/write-batch.js';
 import { waitFor } from '../../helpers/app-harness.js';
 import { startPrivateBroker, type PrivateBroker } from '../../helpers/mosquitto.js';
+import { startTcpProxy } from '../../helpers/tcp-proxy.js';
 import { disposeSink, sinkConfig, spooledSink, subscriber, type SpooledSink } from './mqtt-north-helpers.js';
 
 let broker: PrivateBroker | null = null;
@@ -92,6 +93,28 @@ describe('MQTT north sink', () => {
       10_000,
       'offline',
     );
+  });
+
+  it('leaves its last will, a retained offline, when the gateway vanishes without a goodbye', async () => {
+    broker = await startPrivateBroker();
+    // The sink reaches the broker through a proxy that can reset the connection, as a crash would.
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: broker.port });
+    try {
+      north = await spooledSink(sinkConfig(`mqtt://127.0.0.1:${proxy.port}`, { reconnectMs: 60_000 }), directory);
+      await waitFor(() => north!.sink.status().connected, 10_000, 'sink connected');
+      const watcher = await subscriber(broker.url, 'north/gateway/status');
+      clients.push(watcher.client);
+      await waitFor(() => watcher.messages.some((m) => m.payload === 'online'), 10_000, 'online');
+      proxy.refuse();
+      await waitFor(() => watcher.messages.some((m) => m.payload === 'offline'), 30_000, 'the last will');
+      expect(watcher.messages.map((m) => m.payload)).toEqual(['online', 'offline']);
+      const late = await subscriber(broker.url, 'north/gateway/status');
+      clients.push(late.client);
+      await waitFor(() => late.messages.length > 0, 10_000, 'the retained status');
+      expect(late.messages[0]).toMatchObject({ payload: 'offline', retain: true });
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('keeps every sample through a 60 s broker outage and delivers them in order', async () => {
