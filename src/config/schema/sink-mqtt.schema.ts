@@ -90,6 +90,9 @@ export const MQTT_SINK_KEYS: Record<string, JsonSchema> = {
   writeBack: { ...WRITE_BACK_SCHEMA, default: {}, description: 'mqtt sink: writes requested over MQTT.' },
 };
 
+/** The keys as a section of their own (a sink entry's `mqtt:`, should the framework nest type settings). */
+export const MQTT_SECTION_SCHEMA: JsonSchema = strictObject(MQTT_SINK_KEYS, ['url']);
+
 /** An mqtt sink entry on its own (tests, and until the framework's entry schema takes the keys). */
 export const MQTT_SINK_SCHEMA: JsonSchema = strictObject(
   { name: NAME, type: { const: 'mqtt' }, enabled: { type: 'boolean', default: true }, ...MQTT_SINK_KEYS },

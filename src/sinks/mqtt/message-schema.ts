@@ -98,6 +98,10 @@ export const REGISTER_WRITE_REQUEST = Type.Union([
   writeOf({ fn: Type.Literal(16), values: Type.Array(Register, { minItems: 1, maxItems: 123 }) }),
 ]);
 
+/** A register or coil write without its id: what the writes service takes (its WriteCommand). */
+export type RegisterWrite = WithoutId<Static<typeof REGISTER_WRITE_REQUEST>>;
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
 export const WRITE_REQUEST = Type.Union([POINT_WRITE_REQUEST, REGISTER_WRITE_REQUEST]);
 export type WriteRequest = Static<typeof WRITE_REQUEST>;
 

@@ -8,7 +8,7 @@
 // a last will of `offline`, which the broker publishes if the gateway vanishes; a clean
 // stop publishes `offline` itself. mqtt.js reconnects on its own every `reconnectMs`.
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
-import { readTls } from '../../channels/tls-files.js';
+import type { TlsConfig } from '../../domain/channels.js';
 import type { MqttSinkConfig } from '../../domain/mqtt-sink.js';
 import type { Logger } from '../../log.js';
 import type { BatchSink, SinkResult, WriteBatch } from '../../storage/index.js';
@@ -22,7 +22,17 @@ export interface MqttSinkDeps {
   readonly directory: DeviceDirectory;
   /** The writes service and audit log; without it write-back stays off whatever the config says. */
   readonly writeBack?: WriteBackPort;
+  /**
+   * `tls:` → the files' contents (channels/tls-files.ts readTls, handed in by the composition
+   * root: sinks/ sits beside channels/, not above it). Needed only when the config has `tls:`.
+   */
+  readonly readTls?: (tls: TlsConfig) => TlsClientOptions;
 }
+
+/** The TLS part of mqtt.js's client options. */
+export type TlsClientOptions = Pick<IClientOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername'> & {
+  passphrase?: string;
+};
 
 export interface MqttSinkStatus {
   readonly connected: boolean;
@@ -128,8 +138,9 @@ export class MqttSink implements BatchSink {
 
   private clientOptions(): IClientOptions {
     const c = this.config;
+    if (c.tls && !this.deps.readTls) throw new Error('MQTT sink has tls: but no TLS file reader was given');
     return {
-      ...(c.tls ? readTls(c.tls) : {}),
+      ...(c.tls && this.deps.readTls ? this.deps.readTls(c.tls) : {}),
       clientId: c.clientId,
       ...(c.username !== null ? { username: c.username } : {}),
       ...(c.password !== null ? { password: c.password } : {}),

@@ -8,31 +8,35 @@ import type { MqttClient } from 'mqtt';
 import type { WriteBackConfig } from '../../domain/mqtt-sink.js';
 import type { WriteOutcome } from '../../domain/write-outcome.js';
 import type { Logger } from '../../log.js';
-import type { WriteCommand } from '../../protocol/modbus/write-command.js';
 import type { AuditRecord } from '../../storage/index.js';
-import type { WriteRequest, WriteResponse } from './message-schema.js';
+import type { RegisterWrite, WriteRequest, WriteResponse } from './message-schema.js';
 import { fillTopic, requestFilter } from './topic-template.js';
 import { isPointWrite, parseWriteRequest, refusal } from './write-request.js';
 
 /** A raw write's outcome, as the writes service answers it. */
 export type RawWriteOutcome = WriteOutcome;
 
+/** The registers a write by point name sent, for the audit log. */
+export type SentWrite = { readonly fn: number; readonly slave: number; readonly address: number } & (
+  { readonly value: number | boolean } | { readonly values: readonly (number | boolean)[] }
+);
+
 /** A write by point name's outcome, the part of the writes service's answer used here. */
 export type PointWriteResult =
   | { readonly kind: 'planned' }
   | {
       readonly kind: 'written';
-      readonly command: WriteCommand;
+      readonly command: SentWrite;
       readonly stored: number;
       readonly readBack: { readonly value: number | null } | { readonly error: string };
     }
-  | { readonly kind: 'failed'; readonly command: WriteCommand; readonly failure: RawWriteOutcome }
+  | { readonly kind: 'failed'; readonly command: SentWrite; readonly failure: RawWriteOutcome }
   | { readonly kind: 'refused'; readonly problem: { readonly message: string } };
 
 /** What the composition root hands the sink: the API's writes service and audit log. */
 export interface WriteBackPort {
   writePoint(device: string, request: { point: string; value: number | boolean }): Promise<PointWriteResult>;
-  write(device: string, command: WriteCommand): Promise<RawWriteOutcome>;
+  write(device: string, command: RegisterWrite): Promise<RawWriteOutcome>;
   audit(record: AuditRecord): Promise<void>;
 }
 
@@ -149,9 +153,9 @@ export class WriteBack {
     };
   }
 
-  private async writeRaw(device: string, id: string | number | null, command: WriteCommand): Promise<WriteResponse> {
+  private async writeRaw(device: string, id: string | number | null, command: RegisterWrite): Promise<WriteResponse> {
     const { fn, slave, address } = command;
-    const outcome = await this.port.write(device, { fn, slave, address, ...valuesOf(command) } as WriteCommand);
+    const outcome = await this.port.write(device, { fn, slave, address, ...valuesOf(command) } as RegisterWrite);
     const result = outcomeResult(outcome);
     await this.audit(device, command, result, null, command);
     if (outcome.kind !== 'ok') return this.answer(id, device, result, `write failed: ${result}`);
@@ -164,10 +168,10 @@ export class WriteBack {
 
   private audit(
     device: string,
-    request: WriteRequest | WriteCommand | null,
+    request: WriteRequest | SentWrite | null,
     result: string,
     details: string | null,
-    command?: WriteCommand,
+    command?: SentWrite,
   ): Promise<void> {
     const c = command ?? (request && !isPointWriteLike(request) ? request : null);
     return this.port
@@ -189,7 +193,7 @@ export class WriteBack {
   }
 }
 
-function isPointWriteLike(r: WriteRequest | WriteCommand): r is Extract<WriteRequest, { point: string }> {
+function isPointWriteLike(r: WriteRequest | SentWrite): r is Extract<WriteRequest, { point: string }> {
   return 'point' in r;
 }
 
@@ -197,6 +201,6 @@ function pointOf(request: WriteRequest): { point?: string; value?: number | bool
   return isPointWrite(request) ? { point: request.point, value: request.value } : {};
 }
 
-function valuesOf(command: WriteCommand): { value: number | boolean } | { values: readonly (number | boolean)[] } {
+function valuesOf(command: SentWrite): { value: number | boolean } | { values: readonly (number | boolean)[] } {
   return 'values' in command ? { values: command.values } : { value: command.value };
 }
