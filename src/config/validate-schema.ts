@@ -58,6 +58,15 @@ function checked<T>(schema: JsonSchema, data: unknown, sink: IssueSink): T | nul
   return repairRejected(data, validate) ? (data as T) : null;
 }
 
+/**
+ * Any part of a file checked against its own schema, reported and repaired like a whole file
+ * (defaults filled in, rejected values dropped): for a section compiled apart from its file's
+ * schema, such as a sink entry whose keys its type declares. False when the data is unusable.
+ */
+export function validateSection(schema: JsonSchema, data: unknown, sink: IssueSink): boolean {
+  return checked<unknown>(schema, data, sink) !== null;
+}
+
 /** server.yml with nothing set: every default (for a file that could not be used, and the docs test). */
 export function defaultServerYaml(): ServerYaml {
   const data = { version: 1, listeners: [] };

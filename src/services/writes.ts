@@ -2,6 +2,7 @@
 // plain outcome: the caller never sees a transaction, its buffers or the gateway's errors.
 import { DeviceNotOnlineError } from '../gateway/gateway.js';
 import { exceptionName } from '../protocol/modbus/exceptions.js';
+import type { WriteOutcome } from '../domain/write-outcome.js';
 import type { WriteCommand } from '../protocol/modbus/write-command.js';
 import { writablePoints, writePoint, type PointWriteOutcome, type PointWriteRequest } from './point-writes.js';
 import type { Runtime } from './runtime.js';
@@ -12,16 +13,7 @@ import { s7ChannelOf, writableS7Points, writeS7Point } from './s7-point-writes.j
 export type { WriteCommand };
 export type { PointWriteOutcome, PointWriteRequest, ReadBack, WritablePoint } from './point-writes.js';
 
-export type WriteOutcome =
-  | { readonly kind: 'ok'; readonly at: number }
-  /** Nothing that can write (a DTU session, a Modbus TCP channel) reaches the device now. */
-  | { readonly kind: 'not-online' }
-  | { readonly kind: 'exception'; readonly code: number; readonly name: string }
-  | { readonly kind: 'timeout'; readonly attempts: number }
-  | { readonly kind: 'bad-response' }
-  | { readonly kind: 'closed' }
-  /** A PLC refused the write (S7: an address past the end of its area, a protected DB; MC: an end code). */
-  | { readonly kind: 'refused'; readonly message: string };
+export type { WriteOutcome };
 
 export class WritesService {
   constructor(private readonly rt: Runtime) {}

@@ -24,6 +24,11 @@ export interface BrokerOptions {
   /** false with no password file: every login is refused (CONNACK "not authorized"). */
   readonly anonymous?: boolean;
   /** A TLS listener (mqtts://) with this certificate; clients must present one the CA signed when `requireClientCertificate`. */
+  /**
+   * Sessions and queued messages kept on disk across a stop and restart (stop sends SIGTERM
+   * so the broker saves them), with no cap on messages queued for an offline subscriber.
+   */
+  readonly persistent?: boolean;
   readonly tls?: {
     readonly ca: string;
     readonly cert: string;
@@ -40,9 +45,12 @@ export async function startPrivateBroker(options: BrokerOptions = {}): Promise<P
   const tlsLines = tls
     ? `cafile ${tls.ca}\ncertfile ${tls.cert}\nkeyfile ${tls.key}\nrequire_certificate ${tls.requireClientCertificate ?? false}\n`
     : '';
+  const persistence = options.persistent
+    ? `persistence true\npersistence_location ${dir}/\nmax_queued_messages 0\n`
+    : 'persistence false\n';
   writeFileSync(
     conf,
-    `listener ${port} 127.0.0.1\n${tlsLines}allow_anonymous ${options.anonymous ?? true}\npersistence false\nlog_dest none\n`,
+    `listener ${port} 127.0.0.1\n${tlsLines}allow_anonymous ${options.anonymous ?? true}\n${persistence}log_dest none\n`,
   );
   let child: ChildProcess | null = null;
 
@@ -66,7 +74,7 @@ export async function startPrivateBroker(options: BrokerOptions = {}): Promise<P
     child = null;
     if (!proc || proc.exitCode !== null) return;
     const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGKILL');
+    proc.kill(options.persistent ? 'SIGTERM' : 'SIGKILL');
     await exited;
   };
 

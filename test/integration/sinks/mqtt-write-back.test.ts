@@ -1,0 +1,143 @@
+// Write-back over MQTT through the real app: a request on the broker reaches a simulated
+// DTU's slave through the device's queue (the writes service the API uses), the register
+// changes, the result and the value read back come on the response topic, and the audit
+// log has it; a point not on the allow-list is refused with the reason, and audited too.
+import type { MqttClient } from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServices } from '../../../src/services/index.js';
+import { WRITE_RESPONSE } from '../../../src/sinks/mqtt/message-schema.js';
+import type { WriteBackPort } from '../../../src/sinks/mqtt/write-back.js';
+import { accountStoreFor, type AccountStore } from '../../../src/storage/index.js';
+import { Value } from '@sinclair/typebox/value';
+import { gatewayTests, waitFor } from '../../helpers/app-harness.js';
+import { startPrivateBroker, type PrivateBroker } from '../../helpers/mosquitto.js';
+import { disposeSink, sinkConfig, spooledSink, subscriber, type SpooledSink } from './mqtt-north-helpers.js';
+
+const { boot, dtu } = gatewayTests();
+const PROFILE = 'mqtt-wb';
+
+let broker: PrivateBroker | null = null;
+let north: SpooledSink | null = null;
+let accounts: AccountStore | null = null;
+const clients: MqttClient[] = [];
+
+afterEach(async () => {
+  north = await disposeSink(north);
+  await Promise.all(clients.splice(0).map((c) => c.endAsync()));
+  await accounts?.close();
+  accounts = null;
+  await broker?.dispose();
+  broker = null;
+});
+
+describe('MQTT write-back', () => {
+  it('writes an allowed point through the device queue, answers with the read-back, and refuses the rest', async () => {
+    broker = await startPrivateBroker();
+    const h = await boot({
+      points: (p) => {
+        p.profiles[PROFILE] = {
+          timing: { responseTimeout: '300ms', retries: 0, interRequestDelay: '0ms', quietAfterTimeout: '20ms' },
+          slaves: [{ id: 1, name: 'plc' }],
+          tasks: [{ name: 'plc', slave: 1, address: 10, quantity: 2, every: '1s' }],
+          points: [
+            { name: 'temperature_setpoint', slave: 1, address: 10, type: 'uint16', scale: 0.1, unit: '°C' },
+            { name: 'rpm', slave: 1, address: 11, type: 'uint16' },
+          ],
+        };
+        p.devices = [{ default: PROFILE }];
+      },
+    });
+    const sim = dtu(h, 'dtu', { id: 'BOILER-1' }, PROFILE);
+    await sim.start();
+    await waitFor(() => h.app.gateway.registry.get('BOILER-1')?.state === 'active', 5000, 'registration');
+
+    // The port the composition root hands the sink: the API's writes service and audit log.
+    const writes = createServices(h.app).writes;
+    accounts = accountStoreFor(h.config.server.storage);
+    await accounts.open();
+    const store = accounts;
+    const port: WriteBackPort = {
+      writePoint: (device, request) => writes.writePoint(device, request),
+      write: (device, command) => writes.write(device, command),
+      audit: (record) => store.audit(record),
+    };
+    const writeBack = {
+      enabled: true,
+      requestTopic: '{prefix}/write/request/{device}',
+      responseTopic: '{prefix}/write/response/{device}',
+      allow: [{ devices: ['BOILER-*'], points: ['*_setpoint'], registers: false }],
+      maxPending: 4,
+    };
+    const responses = await subscriber(broker.url, 'north/write/response/+');
+    clients.push(responses.client);
+    north = await spooledSink(sinkConfig(broker.url, { writeBack }), () => null, port);
+    await waitFor(() => north!.sink.status().connected, 10_000, 'sink connected');
+    const requester = (await subscriber(broker.url, 'unused/none')).client;
+    clients.push(requester);
+    const answer = async (id: string, body: unknown, device = 'BOILER-1') => {
+      // The sink subscribes right after it connects: ask until an answer comes.
+      await requester.publishAsync(`north/write/request/${device}`, JSON.stringify(body), { qos: 1 });
+      const found = await waitFor(
+        () => responses.messages.find((m) => (JSON.parse(m.payload) as { id: unknown }).id === id),
+        10_000,
+        `response ${id}`,
+      );
+      const parsed = JSON.parse(found.payload) as Record<string, unknown>;
+      expect(Value.Check(WRITE_RESPONSE, parsed)).toBe(true);
+      expect(found.topic).toBe(`north/write/response/${device}`);
+      return parsed;
+    };
+    await waitFor(
+      async () => {
+        await requester.publishAsync('north/write/request/BOILER-1', JSON.stringify({ id: 'ping', point: 'nope' }), {
+          qos: 1,
+        });
+        return responses.messages.some((m) => m.payload.includes('"ping"'));
+      },
+      10_000,
+      'write-back subscribed',
+    );
+
+    const ok = await answer('w1', { id: 'w1', point: 'temperature_setpoint', value: 55.5 });
+    expect(ok).toMatchObject({
+      id: 'w1',
+      device: 'BOILER-1',
+      ok: true,
+      result: 'ok',
+      point: 'temperature_setpoint',
+      value: 55.5,
+      readBack: 55.5,
+    });
+    expect(sim.registers(1, 3, 10, 1)).toEqual([555]);
+
+    const refused = await answer('w2', { id: 'w2', point: 'rpm', value: 1200 });
+    expect(refused).toMatchObject({
+      id: 'w2',
+      ok: false,
+      result: 'refused',
+      error: 'point rpm of device BOILER-1 is not on the write-back allow-list',
+    });
+    const raw = await answer('w3', { id: 'w3', slave: 1, fn: 6, address: 11, value: 7 });
+    expect(raw).toMatchObject({ ok: false, result: 'refused', error: expect.stringMatching(/register writes/) });
+    const other = await answer('w4', { id: 'w4', point: 'temperature_setpoint', value: 1 }, 'PUMP-1');
+    expect(other).toMatchObject({
+      ok: false,
+      result: 'refused',
+      error: 'device PUMP-1 is not on the write-back allow-list',
+    });
+
+    const audit = await store.auditLog({ actor: 'mqtt:north', order: 'asc' });
+    const rows = audit.filter((r) => r.device !== null).map((r) => [r.device, r.result, r.fn, r.address, r.details]);
+    expect(rows).toContainEqual(['BOILER-1', 'ok', 6, 10, 'temperature_setpoint = 55.5; read back 55.5']);
+    expect(rows).toContainEqual([
+      'BOILER-1',
+      'refused',
+      null,
+      null,
+      'point rpm of device BOILER-1 is not on the write-back allow-list',
+    ]);
+    // Nothing was sent for a refused request: the only write that reached the slave is the allowed one.
+    expect(rows.filter((r) => r[1] === 'ok')).toHaveLength(1);
+    expect(rows).toContainEqual(['PUMP-1', 'refused', null, null, 'device PUMP-1 is not on the write-back allow-list']);
+  }, 60_000);
+});
