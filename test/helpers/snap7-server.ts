@@ -1,11 +1,13 @@
 // A real S7 server for the S7 channel tests: Snap7's server (node-snap7, built from source),
 // not ours. One Snap7 server per test process, started on first use on a free port
-// (LocalPort, so files run in parallel and none needs port 102) and never stopped: stopping
-// and starting Snap7 servers in one process hangs it (a native thread spins and the event
-// loop never runs again). Each test instead resets the area bytes and gets its own proxy;
-// a PLC that goes away is the proxy closing with its connections. `area()` reads what the
-// server holds now (writes from dtuhub land there, not in the buffers we registered). The
-// proxy counts the S7 read requests it forwards (Snap7 reports reads per item, not per request).
+// (LocalPort, so files run in parallel and none needs port 102), never stopped and never
+// collected: node-snap7 keeps its event handles in process-wide statics, so a second
+// S7Server re-initialises libuv handles that are still live (the event loop then spins in
+// uv__async_io forever), and a collected one closes the handles the live one uses. Each
+// test instead resets the area bytes and gets its own proxy; a PLC that goes away is the
+// proxy closing with its connections. `area()` reads what the server holds now (writes from
+// dtuhub land there, not in the buffers we registered). The proxy counts the S7 read
+// requests it forwards (Snap7 reports reads per item, not per request).
 import { createRequire } from 'node:module';
 import { connect, createServer, type Socket } from 'node:net';
 import { freePort } from './channels.js';
