@@ -1,9 +1,13 @@
 // A real S7 server for the S7 channel tests: Snap7's server (node-snap7, built from source),
-// not ours. Each test gets its own on a free port (LocalPort), so files run in parallel and
-// none needs port 102. Areas are registered with their initial bytes; `area()` reads what
-// the server holds now (writes from dtuhub land there, not in the buffer we registered).
-// dtuhub talks to it through a small proxy that counts the S7 read requests it forwards
-// (Snap7 reports reads per item, not per request).
+// not ours. One Snap7 server per test process, started on first use on a free port
+// (LocalPort, so files run in parallel and none needs port 102), never stopped and never
+// collected: node-snap7 keeps its event handles in process-wide statics, so a second
+// S7Server re-initialises libuv handles that are still live (the event loop then spins in
+// uv__async_io forever), and a collected one closes the handles the live one uses. Each
+// test instead resets the area bytes and gets its own proxy; a PLC that goes away is the
+// proxy closing with its connections. `area()` reads what the server holds now (writes from
+// dtuhub land there, not in the buffers we registered). The proxy counts the S7 read
+// requests it forwards (Snap7 reports reads per item, not per request).
 import { createRequire } from 'node:module';
 import { connect, createServer, type Socket } from 'node:net';
 import { freePort } from './channels.js';
@@ -21,8 +25,6 @@ interface Snap7Server {
   SetArea(area: number, index: number, buffer: Buffer): void;
   SetArea(area: number, buffer: Buffer): void;
   StartTo(ip: string): number | false;
-  Stop(): number | false;
-  ClientsCount(): number;
 }
 
 const snap7 = createRequire(import.meta.url)('node-snap7') as { S7Server: new () => Snap7Server };
@@ -37,7 +39,6 @@ export interface Snap7TestServer {
   set(area: Snap7Area, bytes: Buffer, db?: number): void;
   /** S7 read requests (function 4) received so far. */
   readonly reads: number;
-  clients(): number;
   stop(): Promise<void>;
 }
 
@@ -48,17 +49,56 @@ export interface Snap7Areas {
   readonly q?: Buffer;
 }
 
+interface Shared {
+  readonly server: Snap7Server;
+  readonly port: number;
+  /** Registered sizes by area key ('DB1', 'M', …): a test's bytes must fit the same area. */
+  readonly sizes: Map<string, number>;
+}
+
+// Module scope on purpose: the native server must outlive every test (and never be collected).
+let shared: Promise<Shared> | null = null;
+
+function sharedServer(): Promise<Shared> {
+  shared ??= (async () => {
+    const server = new snap7.S7Server();
+    const port = await freePort();
+    server.SetParam(server.LocalPort, port);
+    if (server.StartTo('127.0.0.1') === false) throw new Error(`the Snap7 server could not listen on ${port}`);
+    return { server, port, sizes: new Map() };
+  })();
+  return shared;
+}
+
+function areaCode(server: Snap7Server, a: Snap7Area): number {
+  return a === 'DB' ? server.srvAreaDB : a === 'M' ? server.srvAreaMK : a === 'I' ? server.srvAreaPE : server.srvAreaPA;
+}
+
+/** Registers an area the first time, and from then on overwrites its bytes. */
+function load({ server, sizes }: Shared, a: Snap7Area, bytes: Buffer, db = 0): void {
+  const key = a === 'DB' ? `DB${db}` : a;
+  const size = sizes.get(key);
+  if (size === undefined) {
+    const ok =
+      a === 'DB'
+        ? server.RegisterArea(areaCode(server, a), db, bytes)
+        : server.RegisterArea(areaCode(server, a), bytes);
+    if (!ok) throw new Error(`the Snap7 server refused area ${key}`);
+    sizes.set(key, bytes.length);
+  } else if (size !== bytes.length) {
+    throw new Error(`area ${key} is registered with ${size} bytes, not ${bytes.length}`);
+  } else if (a === 'DB') server.SetArea(areaCode(server, a), db, bytes);
+  else server.SetArea(areaCode(server, a), bytes);
+}
+
 export async function startSnap7(areas: Snap7Areas, port?: number): Promise<Snap7TestServer> {
-  const server = new snap7.S7Server();
-  const code = (a: Snap7Area) =>
-    a === 'DB' ? server.srvAreaDB : a === 'M' ? server.srvAreaMK : a === 'I' ? server.srvAreaPE : server.srvAreaPA;
-  for (const [db, bytes] of Object.entries(areas.db ?? {})) server.RegisterArea(server.srvAreaDB, Number(db), bytes);
-  if (areas.m) server.RegisterArea(server.srvAreaMK, areas.m);
-  if (areas.i) server.RegisterArea(server.srvAreaPE, areas.i);
-  if (areas.q) server.RegisterArea(server.srvAreaPA, areas.q);
-  const inner = await freePort();
-  server.SetParam(server.LocalPort, inner);
-  if (server.StartTo('127.0.0.1') === false) throw new Error(`the Snap7 server could not listen on ${inner}`);
+  const plc = await sharedServer();
+  const { server } = plc;
+  for (const [db, bytes] of Object.entries(areas.db ?? {})) load(plc, 'DB', bytes, Number(db));
+  if (areas.m) load(plc, 'M', areas.m);
+  if (areas.i) load(plc, 'I', areas.i);
+  if (areas.q) load(plc, 'Q', areas.q);
+  const inner = plc.port;
   const counter = { reads: 0 };
   const sockets = new Set<Socket>();
   const proxy = createServer((client) => {
@@ -94,20 +134,17 @@ export async function startSnap7(areas: Snap7Areas, port?: number): Promise<Snap
   let stopped = false;
   return {
     port: bound,
-    area: (a, db = 0) => server.GetArea(code(a), db),
-    set: (a, bytes, db = 0) => (a === 'DB' ? server.SetArea(code(a), db, bytes) : server.SetArea(code(a), bytes)),
+    area: (a, db = 0) => server.GetArea(areaCode(server, a), db),
+    set: (a, bytes, db = 0) => load(plc, a, bytes, db),
     get reads() {
       return counter.reads;
     },
-    clients: () => server.ClientsCount(),
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      // The PLC goes away for dtuhub: its connections drop and the port refuses new ones.
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => proxy.close(() => resolve()));
-      // Snap7 crashes the process when stopped while a worker still serves a client: let them go first.
-      for (let i = 0; i < 100 && server.ClientsCount() > 0; i++) await new Promise((r) => setTimeout(r, 20));
-      server.Stop();
     },
   };
 }
