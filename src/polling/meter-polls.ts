@@ -9,8 +9,10 @@ import {
   decodeValue,
   dlt645Expectation,
   encodeRequest,
+  BROADCAST_ADDRESS,
   formatAddress,
   FUNCTIONS,
+  parseMeterAddress,
   readRequest,
   unmaskData,
   type Dlt645Expectation,
@@ -52,6 +54,19 @@ export type MeterOutcome =
   | { readonly kind: 'invalid' }
   /** A `discover` meter told its address. */
   | { readonly kind: 'discovered'; readonly address: string };
+
+/**
+ * A read-address answer's 6 bytes as the meter's address, only when later reads can be sent
+ * to it: 12 decimal digits, neither the wildcard nor the broadcast address. Anything else (a
+ * hex address, a short answer) is invalid, never kept, and discovery is asked again.
+ */
+function discoveredAddress(data: Uint8Array): MeterOutcome {
+  if (data.length !== 6) return { kind: 'invalid' };
+  const parsed = parseMeterAddress(formatAddress(data));
+  if (!parsed.ok || !/^[0-9]{12}$/.test(parsed.address) || parsed.address === BROADCAST_ADDRESS)
+    return { kind: 'invalid' };
+  return { kind: 'discovered', address: parsed.address };
+}
 
 /** One meter read of one DTU: its request is the read, or the address question while the address is unknown. */
 export class MeterPoll implements Transaction {
@@ -105,7 +120,7 @@ export function meterAnswer(
   at: number,
 ): MeterOutcome {
   const data = unmaskData(buf, dataOffset, dataLength);
-  if (poll.address === null) return { kind: 'discovered', address: formatAddress(data) };
+  if (poll.address === null) return discoveredAddress(data);
   const { point } = poll.read;
   const value = decodeValue(point.identifier as Dlt645Identifier, data);
   if (!value.ok) return { kind: 'invalid' };
