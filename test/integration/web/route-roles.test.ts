@@ -1,6 +1,9 @@
 // Every route × every role through fastify inject against the running app: 401 without
 // credentials, 403 for a role too low, and success for the role the route needs (by
 // session cookie and by API token).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { removeDir, startApp, waitFor, type Harness } from '../../helpers/app-harness.js';
 import { callers, webOf, type Caller } from '../../helpers/web.js';
@@ -22,6 +25,7 @@ interface RouteCase {
 }
 
 const DEVICE = 'DTU-ROLES';
+const spillDir = mkdtempSync(join(tmpdir(), 'dtuhub-route-roles-'));
 let userSeq = 0;
 let h: Harness;
 let sim: SimulatedDtu;
@@ -128,6 +132,10 @@ const ROUTES: RouteCase[] = [
   },
   { method: 'POST', url: '/api/webhooks/ops/test', role: 'operator', ok: 200 },
   { method: 'GET', url: '/api/notifiers', role: 'viewer', ok: 200 },
+  { method: 'GET', url: '/api/sinks', role: 'viewer', ok: 200 },
+  { method: 'POST', url: '/api/sinks/idle-sink/start', route: '/api/sinks/:name/start', role: 'admin', ok: 200 },
+  { method: 'POST', url: '/api/sinks/idle-sink/restart', route: '/api/sinks/:name/restart', role: 'admin', ok: 200 },
+  { method: 'POST', url: '/api/sinks/idle-sink/stop', route: '/api/sinks/:name/stop', role: 'admin', ok: 200 },
   { method: 'GET', url: '/api/alarms', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/alarms/open', role: 'viewer', ok: 200 },
   { method: 'GET', url: '/api/alarms/summary', role: 'viewer', ok: 200 },
@@ -180,8 +188,18 @@ beforeAll(async () => {
   failing = await startReceiver(() => 500);
   h = await startApp({
     // An outbound channel for the supervision routes; disabled, so it runs only when started.
-    server: (doc) =>
-      (doc.channels = [
+    server: (doc) => {
+      // A disabled sink for the sink supervision routes.
+      doc.sinks = [
+        {
+          name: 'idle-sink',
+          type: 'influxdb',
+          enabled: false,
+          spill: { dir: spillDir },
+          influxdb: { url: 'http://127.0.0.1:9/base', org: 'plant', bucket: 'dtu', token: 'roles-token' },
+        },
+      ];
+      doc.channels = [
         {
           name: 'idle',
           type: 'http',
@@ -191,7 +209,8 @@ beforeAll(async () => {
           device: 'IDLE-01',
           points: [{ name: 'temperature', path: 't' }],
         },
-      ]),
+      ];
+    },
     rules: {
       version: 1,
       webhooks: { ops: endpoint(failing.url, { retry: { maxAttempts: 1 } }) },
@@ -216,6 +235,7 @@ afterAll(async () => {
   await sim?.stop();
   await h?.stop();
   if (h) removeDir(h.dir);
+  removeDir(spillDir);
   await failing?.close();
 });
 
