@@ -66,13 +66,8 @@ describe('outbound channels in the web UI', () => {
       'channel states',
     );
 
-    const { page, context, errors, dialogs } = await openPage(await chromium());
-    // Stopping a channel that feeds devices asks first: say yes.
-    page.removeAllListeners('dialog');
-    page.on('dialog', (dialog) => {
-      dialogs.push(`${dialog.type()}: ${dialog.message()}`);
-      void dialog.accept();
-    });
+    // Stopping asks first: say yes.
+    const { page, context, errors, dialogs } = await openPage(await chromium(), { acceptDialogs: true });
     await logIn(page, h);
     // The dashboard counts the channel's device as online and names the channel.
     await expect.poll(() => page.getByTestId('online-count').textContent(), POLL).toBe('1');

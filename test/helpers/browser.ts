@@ -39,10 +39,11 @@ export interface BrowserPage {
   errors: string[];
 }
 
-/** A new context (own cookies) and page, English unless `locale` says otherwise. */
+/** A new context (own cookies) and page, English unless `locale` says otherwise; dialogs are
+ * recorded and dismissed, or accepted with `acceptDialogs`. */
 export async function openPage(
   browser: Browser,
-  options: { locale?: string; width?: number; height?: number } = {},
+  options: { locale?: string; width?: number; height?: number; acceptDialogs?: boolean } = {},
 ): Promise<BrowserPage> {
   const context = await browser.newContext({
     locale: options.locale ?? 'en-US',
@@ -55,7 +56,7 @@ export async function openPage(
   const errors: string[] = [];
   page.on('dialog', (dialog) => {
     dialogs.push(`${dialog.type()}: ${dialog.message()}`);
-    void dialog.dismiss();
+    void (options.acceptDialogs ? dialog.accept() : dialog.dismiss());
   });
   page.on('pageerror', (err) => errors.push(err.message));
   page.on('console', (msg) => {

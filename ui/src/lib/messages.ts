@@ -58,6 +58,9 @@ export const en = {
     connected: 'connected',
     disconnected: 'disconnected',
     'backing-off': 'backing off',
+    ok: 'ok',
+    degraded: 'degraded',
+    spilling: 'spilling to disk',
   },
   direction: { in: 'received', out: 'sent' },
   kind: {
@@ -758,6 +761,9 @@ export const zh: DeepStrings<Messages> = {
     connected: '已连接',
     disconnected: '已断开',
     'backing-off': '等待重连',
+    ok: '正常',
+    degraded: '降级',
+    spilling: '暂存到磁盘',
   },
   direction: { in: '接收', out: '发送' },
   kind: {
