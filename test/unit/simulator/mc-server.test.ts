@@ -1,30 +1,43 @@
 // The simulated MC port answers the reference manual's requests with the manual's answers
-// (test/fixtures/mc) when its memory holds the manual's values, and refuses with end codes
-// what a CPU refuses.
+// (test/fixtures/mc) when its memory holds what each example reads, stores what each example
+// writes, and refuses with end codes what a CPU refuses.
 import { describe, expect, it } from 'vitest';
 import { McServer, SIM_END_CODES } from '../../../src/simulator/mc/mc-server.js';
-import { VECTORS } from '../protocol/mc/vectors.js';
+import { requestOf, VECTORS } from '../protocol/mc/vectors.js';
 
-function loaded(code: 'binary' | 'ascii'): McServer {
-  const server = new McServer({ code });
-  [6549, 4610, 4400].forEach((v, i) => server.memory.setWord('D', 100 + i, v));
-  [0, 0, 0, 1, 0, 0, 1, 1].forEach((v, i) => server.memory.setBit('M', 100 + i, v));
-  [1, 0, 1].forEach((v, i) => server.memory.setBit('X', 0x1f + i, v));
+type Example = (typeof VECTORS.examples)[number];
+
+/** Where point i of the example sits: a word, 16 bits of a bit device from a number, or one bit. */
+function slot(v: Example, i: number): { kind: string; number: number; unit: 'word' | 'bit' } {
+  const r = requestOf(v.request);
+  const step = v.request.unit === 'word' && r.kind.unit === 'bit' ? 16 : 1;
+  return { kind: r.kind.name, number: r.head + i * step, unit: v.request.unit };
+}
+
+/** A port whose memory holds what the example reads (each example is its own PLC state). */
+function loaded(v: Example): McServer {
+  const server = new McServer({ code: v.format });
+  if (v.request.command === 'read' && v.expect.kind === 'ok')
+    v.expect.values.forEach((value, i) => {
+      const s = slot(v, i);
+      if (s.unit === 'word') server.memory.setWord(s.kind, s.number, value);
+      else server.memory.setBit(s.kind, s.number, value);
+    });
   return server;
 }
 
 describe('the simulated MC port', () => {
   for (const v of VECTORS.examples.filter((e) => e.expect.kind === 'ok')) {
     it(`answers "${v.name}" as the manual prints`, () => {
-      const server = loaded(v.format);
+      const server = loaded(v);
       const answer = server.answer(Buffer.from(v.requestHex, 'hex'));
       expect(answer?.toString('hex').toUpperCase()).toBe(v.responseHex.toUpperCase());
-      if (v.request.command === 'write')
-        (v.request.values ?? []).forEach((value, i) =>
-          expect(v.request.unit === 'word' ? server.memory.word('D', 100 + i) : server.memory.bit('M', 100 + i)).toBe(
-            value,
-          ),
+      (v.request.values ?? []).forEach((value, i) => {
+        const s = slot(v, i);
+        expect(s.unit === 'word' ? server.memory.word(s.kind, s.number) : server.memory.bit(s.kind, s.number)).toBe(
+          value,
         );
+      });
     });
   }
 
