@@ -62,6 +62,20 @@ describe('the simulated MC port', () => {
     expect(answer?.readUInt16LE(7)).toBe(11);
   });
 
+  it('takes up to 7,168 bits per request in binary code and 3,584 in ASCII, as the manual lists', () => {
+    const binary = (points: number): Buffer => {
+      const frame = Buffer.from('500000FFFF03000C00100001040100000000900000', 'hex');
+      frame.writeUInt16LE(points, 19);
+      return frame;
+    };
+    expect(new McServer({ code: 'binary' }).answer(binary(7168))?.readUInt16LE(7)).toBe(2 + 3584);
+    expect(new McServer({ code: 'binary' }).answer(binary(7169))?.readUInt16LE(9)).toBe(SIM_END_CODES.pointCount);
+    const ascii = (points: number): Buffer =>
+      Buffer.from(`500000FF03FF000018001004010001M*000000${points.toString(16).toUpperCase().padStart(4, '0')}`);
+    expect(new McServer({ code: 'ascii' }).answer(ascii(3584))?.toString('latin1', 18, 22)).toBe('0000');
+    expect(new McServer({ code: 'ascii' }).answer(ascii(3585))?.toString('latin1', 18, 22)).toBe('C051');
+  });
+
   it('answers an ASCII end code with the request echoed', () => {
     const answer = new McServer({ code: 'ascii' }).answer(Buffer.from('500000FF03FF000018001004010000D*0122860004'));
     expect(answer?.toString('latin1')).toBe('D00000FF03FF000016C05600FF03FF0004010000');
