@@ -1,7 +1,10 @@
 // MELSEC device kinds (the PLC's memory areas; "device" is Mitsubishi's word for them,
 // not a dtuhub device) that the MC channel reads and writes, with their codes in the 3E
-// frame (SH-080008, "Device code list"). X, Y, B and W number their devices in hexadecimal
-// on the PLC's own programming tools, so their addresses are written and sent that way.
+// frame for Q/L subcommands 0000/0001 (checked against the iQ-R MC protocol reference
+// manual's "Device code list", §8.1, and the Q00UJCPU manual's table for R = AFH). X, Y, B
+// and W number their devices in hexadecimal on Q/L/iQ-R CPUs, so their addresses are
+// written and sent that way. FX CPUs number X and Y in octal and use other codes (1E
+// frame); they are not served here.
 
 export type McDeviceKindName = 'X' | 'Y' | 'M' | 'D' | 'W' | 'R';
 

@@ -30,7 +30,11 @@ export type McCommand = (typeof MC_COMMAND)[keyof typeof MC_COMMAND];
 export const MC_SUBCOMMAND = { word: 0x0000, bit: 0x0001 } as const;
 export type McUnit = keyof typeof MC_SUBCOMMAND;
 
-/** Points one 3E request may read or write (SH-080008 batch read/write, QCPU/LCPU). */
+/**
+ * Points one 3E request may read or write to a Q/L CPU: 960 words; 3,584 bits in ASCII code
+ * (binary allows 7,168, but 3,584 holds in both codes and keeps answers within the stream
+ * limit of stream.ts). Reference manual appendix "Number of Processing per One Communication".
+ */
 export const MAX_WORD_POINTS = 960;
 export const MAX_BIT_POINTS = 3584;
 

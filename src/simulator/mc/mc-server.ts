@@ -12,7 +12,7 @@ import { SimRequestReader, h, simAnswer, type SimFrameCode, type SimMcRequest } 
 export const SIM_END_CODES = {
   /** ASCII data that is not hexadecimal. */
   notHex: 0xc050,
-  /** Number of points outside 1–960 words or 1–3584 bits. */
+  /** Number of points outside 1–960 words, or bits beyond the port's limit (MAX_BITS). */
   pointCount: 0xc051,
   /** The devices asked for run past the device kind's end. */
   beyondRange: 0xc056,
@@ -23,6 +23,12 @@ export const SIM_END_CODES = {
   /** Write data whose size does not match the number of points. */
   dataLength: 0xc061,
 } as const;
+
+/**
+ * Most bits one batch read or write carries through a Q/L Ethernet port: 3,584 in ASCII code,
+ * 7,168 in binary (reference manual, appendix "Number of Processing per One Communication").
+ */
+export const MAX_BITS: Readonly<Record<SimFrameCode, number>> = { ascii: 3584, binary: 7168 };
 
 export interface McServerOptions extends PortAddress {
   readonly code?: SimFrameCode;
@@ -122,7 +128,7 @@ export class McServer extends SimulatorPort {
     const kind = r.kind;
     const bitUnits = r.subcommand === 1;
     if (!kind || r.head < 0 || (bitUnits && !kind.bits)) return SIM_END_CODES.device;
-    if (r.points < 1 || r.points > (bitUnits ? 3584 : 960)) return SIM_END_CODES.pointCount;
+    if (r.points < 1 || r.points > (bitUnits ? MAX_BITS[this.code] : 960)) return SIM_END_CODES.pointCount;
     // In word units a bit device gives 16 devices per point.
     const span = bitUnits || !kind.bits ? r.points : r.points * 16;
     if (!this.memory.fits(kind, r.head, span)) return SIM_END_CODES.beyondRange;

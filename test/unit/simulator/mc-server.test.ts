@@ -1,30 +1,43 @@
 // The simulated MC port answers the reference manual's requests with the manual's answers
-// (test/fixtures/mc) when its memory holds the manual's values, and refuses with end codes
-// what a CPU refuses.
+// (test/fixtures/mc) when its memory holds what each example reads, stores what each example
+// writes, and refuses with end codes what a CPU refuses.
 import { describe, expect, it } from 'vitest';
 import { McServer, SIM_END_CODES } from '../../../src/simulator/mc/mc-server.js';
-import { VECTORS } from '../protocol/mc/vectors.js';
+import { requestOf, VECTORS } from '../protocol/mc/vectors.js';
 
-function loaded(code: 'binary' | 'ascii'): McServer {
-  const server = new McServer({ code });
-  [6549, 4610, 4400].forEach((v, i) => server.memory.setWord('D', 100 + i, v));
-  [0, 0, 0, 1, 0, 0, 1, 1].forEach((v, i) => server.memory.setBit('M', 100 + i, v));
-  [1, 0, 1].forEach((v, i) => server.memory.setBit('X', 0x1f + i, v));
+type Example = (typeof VECTORS.examples)[number];
+
+/** Where point i of the example sits: a word, 16 bits of a bit device from a number, or one bit. */
+function slot(v: Example, i: number): { kind: string; number: number; unit: 'word' | 'bit' } {
+  const r = requestOf(v.request);
+  const step = v.request.unit === 'word' && r.kind.unit === 'bit' ? 16 : 1;
+  return { kind: r.kind.name, number: r.head + i * step, unit: v.request.unit };
+}
+
+/** A port whose memory holds what the example reads (each example is its own PLC state). */
+function loaded(v: Example): McServer {
+  const server = new McServer({ code: v.format });
+  if (v.request.command === 'read' && v.expect.kind === 'ok')
+    v.expect.values.forEach((value, i) => {
+      const s = slot(v, i);
+      if (s.unit === 'word') server.memory.setWord(s.kind, s.number, value);
+      else server.memory.setBit(s.kind, s.number, value);
+    });
   return server;
 }
 
 describe('the simulated MC port', () => {
   for (const v of VECTORS.examples.filter((e) => e.expect.kind === 'ok')) {
     it(`answers "${v.name}" as the manual prints`, () => {
-      const server = loaded(v.format);
+      const server = loaded(v);
       const answer = server.answer(Buffer.from(v.requestHex, 'hex'));
       expect(answer?.toString('hex').toUpperCase()).toBe(v.responseHex.toUpperCase());
-      if (v.request.command === 'write')
-        (v.request.values ?? []).forEach((value, i) =>
-          expect(v.request.unit === 'word' ? server.memory.word('D', 100 + i) : server.memory.bit('M', 100 + i)).toBe(
-            value,
-          ),
+      (v.request.values ?? []).forEach((value, i) => {
+        const s = slot(v, i);
+        expect(s.unit === 'word' ? server.memory.word(s.kind, s.number) : server.memory.bit(s.kind, s.number)).toBe(
+          value,
         );
+      });
     });
   }
 
@@ -47,6 +60,20 @@ describe('the simulated MC port', () => {
     const answer = new McServer({ code: 'binary' }).answer(Buffer.from(hex, 'hex'));
     expect(answer?.readUInt16LE(9)).toBe(endCode);
     expect(answer?.readUInt16LE(7)).toBe(11);
+  });
+
+  it('takes up to 7,168 bits per request in binary code and 3,584 in ASCII, as the manual lists', () => {
+    const binary = (points: number): Buffer => {
+      const frame = Buffer.from('500000FFFF03000C00100001040100000000900000', 'hex');
+      frame.writeUInt16LE(points, 19);
+      return frame;
+    };
+    expect(new McServer({ code: 'binary' }).answer(binary(7168))?.readUInt16LE(7)).toBe(2 + 3584);
+    expect(new McServer({ code: 'binary' }).answer(binary(7169))?.readUInt16LE(9)).toBe(SIM_END_CODES.pointCount);
+    const ascii = (points: number): Buffer =>
+      Buffer.from(`500000FF03FF000018001004010001M*000000${points.toString(16).toUpperCase().padStart(4, '0')}`);
+    expect(new McServer({ code: 'ascii' }).answer(ascii(3584))?.toString('latin1', 18, 22)).toBe('0000');
+    expect(new McServer({ code: 'ascii' }).answer(ascii(3585))?.toString('latin1', 18, 22)).toBe('C051');
   });
 
   it('answers an ASCII end code with the request echoed', () => {
