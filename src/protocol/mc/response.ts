@@ -95,14 +95,31 @@ export function readAnswer(
     return { kind: 'mismatch', problem: 'answer from another station' };
   if (response.endCode !== 0) return { kind: 'end-code', endCode: response.endCode };
   const expected = expectedDataLength(format, request);
-  if (response.data.length !== expected)
+  const data = withoutAsciiPadding(format, request, response.data, expected);
+  if (data.length !== expected)
     return {
       kind: 'mismatch',
-      problem: `${response.data.length} data ${format === 'binary' ? 'bytes' : 'characters'}, expected ${expected}`,
+      problem: `${data.length} data ${format === 'binary' ? 'bytes' : 'characters'}, expected ${expected}`,
     };
   if (request.command === MC_COMMAND.batchWrite) return { kind: 'ok', values: [] };
-  const values = format === 'binary' ? binaryValues(request, response.data) : asciiValues(request, response.data);
+  const values = format === 'binary' ? binaryValues(request, data) : asciiValues(request, data);
   return values ? { kind: 'ok', values } : { kind: 'mismatch', problem: 'data that is not bits or hex' };
+}
+
+/**
+ * Some PLCs answer an odd number of bits in ASCII with a dummy `0` after the last point, as
+ * the manuals print for 1E frames (whether 3E does is not shown in the pages we could read):
+ * one trailing `0` beyond an odd count is taken as that padding, never as data.
+ */
+function withoutAsciiPadding(format: McFrameFormat, r: McRequest, data: Buffer, expected: number): Buffer {
+  const padded =
+    format === 'ascii' &&
+    r.command !== MC_COMMAND.batchWrite &&
+    r.unit === 'bit' &&
+    r.points % 2 === 1 &&
+    data.length === expected + 1 &&
+    data[expected] === 0x30;
+  return padded ? data.subarray(0, expected) : data;
 }
 
 function binaryValues(r: McRequest, data: Buffer): number[] | null {

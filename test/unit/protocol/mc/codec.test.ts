@@ -43,6 +43,19 @@ describe('MC 3E frames from the reference manual', () => {
     });
   }
 
+  it('takes one trailing 0 after an odd number of ASCII bits as padding, and nothing else', () => {
+    const request = requestOf({ command: 'read', unit: 'bit', address: 'M100', points: 3 });
+    const answer = (data: string) => {
+      const body = `0000${data}`;
+      const frame = `D00000FF03FF00${body.length.toString(16).toUpperCase().padStart(4, '0')}${body}`;
+      return readAnswer('ascii', request, OWN_STATION, parseResponse('ascii', Buffer.from(frame, 'latin1'))!);
+    };
+    expect(answer('101')).toEqual({ kind: 'ok', values: [1, 0, 1] });
+    expect(answer('1010')).toEqual({ kind: 'ok', values: [1, 0, 1] });
+    expect(answer('1011')).toMatchObject({ kind: 'mismatch' });
+    expect(answer('10100')).toMatchObject({ kind: 'mismatch' });
+  });
+
   it('prints an end code as the manuals do', () => {
     expect(formatEndCode(0xc051)).toBe('C051H');
     expect(formatEndCode(0x55)).toBe('0055H');
