@@ -10,22 +10,14 @@
 // and garbage collection.
 //
 //   node dist/bench/gateway-inproc.js --config DIR   (then a `run` request over IPC)
-import { EventEmitter } from 'node:events';
-import type { Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { EventBus } from '../src/bus.js';
 import { loadConfig } from '../src/config/load.js';
-import type { GatewayEvents } from '../src/domain/events.js';
-import { newCounters } from '../src/gateway/counters.js';
-import { DeviceRegistry } from '../src/gateway/registry.js';
-import { DtuSession, type SessionContext } from '../src/gateway/session.js';
-import { TickScheduler, systemClock } from '../src/link/index.js';
-import { silentLogger } from '../src/log.js';
+import type { DtuSession } from '../src/gateway/session.js';
 import { encodeRegistersResponse } from '../src/protocol/modbus/reply.js';
 import { RegisterModel } from '../src/simulator/index.js';
 import { benchDtuId, LINK_NAME, PROFILE_NAME, SLAVE, TASK_ADDRESS, TASK_QUANTITY } from './bench-config.js';
 import { announceReady, serveRequests } from './child-rpc.js';
+import { inprocGateway, LoopbackDtuSocket } from './loopback-dtu.js';
 import { processWindow, sampleProcess, type ProcessWindow } from './process-sample.js';
 import { WindowProfiler } from './window-profiler.js';
 
@@ -64,51 +56,6 @@ export interface IdleWakeupPrice {
   readonly cpuUsPerWakeup: number;
 }
 
-/** Enough of net.Socket for DtuSession, answering read requests from memory. */
-class LoopbackDtuSocket extends EventEmitter {
-  readonly remoteAddress = '127.0.0.1';
-  destroyed = false;
-  static receiveMs = 0;
-  static receives = 0;
-
-  constructor(
-    readonly remotePort: number,
-    private readonly response: Buffer,
-  ) {
-    super();
-  }
-
-  setNoDelay(): this {
-    return this;
-  }
-
-  setKeepAlive(): this {
-    return this;
-  }
-
-  write(bytes: Uint8Array): boolean {
-    // A read of holding registers: answer on the next turn, in a fresh buffer as a socket read would be.
-    if (!this.destroyed && bytes[1] === 3) setImmediate(() => this.deliver(Buffer.from(this.response)));
-    return true;
-  }
-
-  destroy(): this {
-    if (!this.destroyed) {
-      this.destroyed = true;
-      setImmediate(() => this.emit('close'));
-    }
-    return this;
-  }
-
-  private deliver(chunk: Buffer): void {
-    if (this.destroyed) return;
-    const started = performance.now();
-    this.emit('data', chunk);
-    LoopbackDtuSocket.receiveMs += performance.now() - started;
-    LoopbackDtuSocket.receives++;
-  }
-}
-
 const IDLE_WAKEUP_WINDOW_MS = 4000;
 const IDLE_WAKEUP_EVERY_MS = 20;
 
@@ -120,25 +67,9 @@ const profile = config.points.profiles.get(PROFILE_NAME);
 const listener = config.server.listeners[0];
 if (!link || !profile || !listener) throw new Error('bench config lacks its link, profile or listener');
 
-const log = silentLogger();
 const timerStep = config.server.sessions.timerResolutionMs;
-const bus = new EventBus<GatewayEvents>(log);
-const ctx: SessionContext = {
-  limits: config.server.sessions,
-  points: config.points,
-  registry: new DeviceRegistry(),
-  bus,
-  counters: newCounters(),
-  log,
-  clock: systemClock,
-  // The same step as the Gateway would take for this config.
-  scheduler: new TickScheduler(timerStep),
-  recording: { recordRawPackets: 'none', rawPacketMaxBytes: 256, rawPacketBytesPerMinute: 0 },
-};
-let samples = 0;
-bus.on('data', (e) => {
-  samples += e.samples.length;
-});
+const gateway = inprocGateway(config, link, listener.name);
+const { ctx } = gateway;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -163,12 +94,9 @@ async function run(args: unknown): Promise<InprocResult> {
   for (let i = 0; i < count; i++) {
     const id = benchDtuId(i);
     const registers = new RegisterModel(profile!, id, id).registers(SLAVE, 3, TASK_ADDRESS, TASK_QUANTITY);
-    const socket = new LoopbackDtuSocket(10_000 + i, encodeRegistersResponse(SLAVE, 3, registers));
-    const session = new DtuSession(socket as unknown as Socket, listener!.name, link!, ctx);
-    ctx.registry.add(session);
-    session.start();
-    socket.emit('data', Buffer.from(id, 'latin1'));
-    sessions.push(session);
+    const response = encodeRegistersResponse(SLAVE, 3, registers);
+    // A read of holding registers is answered; nothing else is sent.
+    sessions.push(gateway.connect(id, 10_000 + i, (request) => (request[1] === 3 ? response : undefined)));
   }
   await sleep(warmupMs);
 
@@ -181,7 +109,7 @@ async function run(args: unknown): Promise<InprocResult> {
     }
     return {
       responses: ctx.counters.responses,
-      samples,
+      samples: gateway.samples(),
       receiveMs: LoopbackDtuSocket.receiveMs,
       receives: LoopbackDtuSocket.receives,
       timeouts,

@@ -16,6 +16,8 @@ import { floodGoalRows, floodSection } from './flood-report.js';
 import type { SpillBenchResult } from './spill-scenario.js';
 import { spillGoalRows, spillSection } from './spill-report.js';
 import { modbusTcpGoalRows, modbusTcpSection, type ModbusTcpBenchResult } from './modbus-tcp-report.js';
+import { meterGoalRows, meterSection } from './meter-report.js';
+import type { MeterBenchResult } from './meter-scenario.js';
 import { kib, latency, met, mib, ms, num, pct, table, us } from './report-format.js';
 import { WINDOW_PROFILE } from './window-profiler.js';
 
@@ -67,6 +69,8 @@ export interface BenchResults {
   readonly decodeCheck?: DecodeCheck;
   /** Modbus TCP client throughput: dtuhub's channels and modbus-serial against the simulator. */
   readonly s8?: ModbusTcpBenchResult;
+  /** CPU per DL/T 645 transaction next to Modbus, scenario 4a's harness (issue 20). */
+  readonly meters?: MeterBenchResult;
   /** CSV and XLSX export of one million rows through the web API. */
   readonly exports?: ExportBenchResult;
   /** Hostile live-feed viewers while 1,000 DTUs are polled (issue 23). */
@@ -345,6 +349,7 @@ function summarySection(res: BenchResults): string {
     ]);
   }
   if (res.s8) rows.push(...modbusTcpGoalRows(res.s8));
+  if (res.meters) rows.push(...meterGoalRows(res.meters));
   if (res.live) rows.push(...liveViewersGoalRows(res.live));
   if (res.history) rows.push(...historyGoalRows(res.history, res.s3));
   if (res.flood) rows.push(...floodGoalRows(res.flood));
@@ -762,6 +767,7 @@ ${mysqlSection(res.s6)}`,
       `## 5. Peer: the same fleet through modbus-serial\n\n${peerSection(res.s1, res.s4b, res.s5, res.decodeCheck)}`,
     );
   if (res.s8) out.push(modbusTcpSection(res.s8));
+  if (res.meters) out.push(meterSection(res.meters));
   if (res.exports) out.push(exportSection(res.exports));
   if (res.live) out.push(liveViewersSection(res.live));
   if (res.history) out.push(historySection(res.history, res.s3));

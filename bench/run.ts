@@ -3,7 +3,7 @@
 //   npm run bench                       full run (about 25 minutes: scenario 6 paces MariaDB for 10,
 //                                       scenario 8 takes under 3)
 //   npm run bench -- --quick            short windows
-//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, 7, 8, export, live, history, flood, spill;
+//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, 7, 8, meters, export, live, history, flood, spill;
 //                                       history-charts, -bytes, -writes, -fleet: a part of history)
 //   npm run bench -- --base DIR         history: a built checkout before rollups, for bytes written
 //   npm run bench -- --no-profile       skip the profiled runs
@@ -25,6 +25,7 @@ import { summarizeProfiles } from './cpu-profile-summary.js';
 import { runFleetScenario, type FleetScenarioResult, type FleetScenarioSpec } from './fleet-scenario.js';
 import { childServer, LIVE_VIEWERS_SPEC, runLiveViewersScenario } from './live-viewers-scenario.js';
 import { runModbusTcpScenario } from './modbus-tcp-scenario.js';
+import { METERS_FULL, METERS_QUICK, runMeterScenario } from './meter-scenario.js';
 import { HISTORY_PARTS, runHistoryScenario } from './history-scenario.js';
 import { FLOOD_SPEC, runFloodScenario } from './flood-scenario.js';
 import { decodeBenchPoints } from './peer-decode.js';
@@ -66,7 +67,7 @@ const { values } = parseArgs({
 const durations = values.quick ? QUICK : FULL;
 const QUIET_AFTER_SYNC_MS = 3000;
 const only = new Set(
-  (values.only ?? '1,2,3,4,5,6,7,8,export,live,history,flood,spill').split(',').map((s) => s.trim()),
+  (values.only ?? '1,2,3,4,5,6,7,8,meters,export,live,history,flood,spill').split(',').map((s) => s.trim()),
 );
 const wants = (n: string) => only.has(n);
 const startedAt = Date.now();
@@ -290,6 +291,11 @@ async function main(): Promise<void> {
   if (wants('8')) {
     log(`[${elapsed()}] scenario 8: Modbus TCP client throughput, dtuhub channels and modbus-serial`);
     results.s8 = await runModbusTcpScenario(durations.s8, log);
+  }
+  if (wants('meters')) {
+    await quietDisk();
+    log(`[${elapsed()}] meters: CPU per DL/T 645 transaction next to Modbus, gateway path in process`);
+    results.meters = await runMeterScenario(values.quick ? METERS_QUICK : METERS_FULL, log);
   }
   if (wants('live')) {
     log(`[${elapsed()}] live viewers: 200 hostile WebSocket viewers while 1,000 DTUs are polled`);

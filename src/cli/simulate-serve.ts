@@ -9,7 +9,7 @@ import {
   type ListeningServer,
   type ServerCounters,
 } from '../simulator/index.js';
-import { resolveProfile, runUntilStopped, type SimulateArgs, type SimulateLog } from './simulate-setup.js';
+import { portList, resolveProfile, runUntilStopped, type SimulateArgs, type SimulateLog } from './simulate-setup.js';
 
 const STATS_EVERY_MS = 5_000;
 
@@ -83,12 +83,6 @@ export async function runServe(args: SimulateArgs, config: DtuhubConfig, log: Si
   await Promise.all(servers.map((s) => s.close()));
   log.info(`stopped (${reason}): ${serveStatsLine(servers)}`);
   return 0;
-}
-
-/** `1502-1504` for consecutive ports, else the list. */
-function portList(ports: readonly number[]): string {
-  const consecutive = ports.every((p, i) => p === ports[0]! + i);
-  return consecutive && ports.length > 1 ? `${ports[0]}-${ports.at(-1)}` : ports.join(', ');
 }
 
 export function serveStatsLine(servers: readonly ListeningServer[]): string {

@@ -3,7 +3,7 @@
 import type { DeviceProfile, DtuhubConfig } from '../domain/config.js';
 import type { TargetAddress } from '../simulator/index.js';
 
-export const SERVE_MODES = ['modbus-tcp', 'rtu-over-tcp'] as const;
+export const SERVE_MODES = ['modbus-tcp', 'rtu-over-tcp', 'mc'] as const;
 export type ServeMode = (typeof SERVE_MODES)[number];
 
 /** Where progress lines go; a pino logger fits, so does a test's array of lines. */
@@ -29,12 +29,14 @@ export interface SimulateArgs {
   readonly durationMs: number | null;
   readonly connectRate: number;
   readonly reconnect: boolean;
-  /** Listen as Modbus TCP devices or RTU-over-TCP servers instead of connecting out. */
+  /** Listen as Modbus TCP devices, RTU-over-TCP servers or MC CPUs instead of connecting out. */
   readonly serve: ServeMode | null;
   /** --serve: address of the first device; device i listens on port + i. */
   readonly listen: TargetAddress | null;
   /** --serve modbus-tcp: what a request to a unit id that is not served gets. */
   readonly unknownUnit: 'silent' | 'gateway-exception';
+  /** --serve mc: the server.yml `mc` channel whose frame code and tags the CPUs serve. */
+  readonly channel: string | null;
 }
 
 /** The profile named by --profile, else the devices' default, else the first one. */
@@ -62,4 +64,10 @@ export function runUntilStopped(durationMs: number | null): Promise<string> {
     process.once('SIGTERM', done);
     const timer = durationMs === null ? null : setTimeout(() => done('duration'), durationMs);
   });
+}
+
+/** `1502-1504` for consecutive ports, else the list. */
+export function portList(ports: readonly number[]): string {
+  const consecutive = ports.every((p, i) => p === ports[0]! + i);
+  return consecutive && ports.length > 1 ? `${ports[0]}-${ports.at(-1)}` : ports.join(', ');
 }

@@ -9,6 +9,7 @@ import { loadConfig } from '../config/load.js';
 import { parseDuration } from '../config/units.js';
 import { simulatedId, SimulatorFleet, type FleetStats, type TargetAddress } from '../simulator/index.js';
 import { runServe } from './simulate-serve.js';
+import { runServeMc } from './simulate-serve-mc.js';
 import {
   resolveProfile,
   runUntilStopped,
@@ -36,11 +37,14 @@ export const SIMULATE_USAGE = `usage: dtuhub simulate [options]
   --connect-rate 500       new connections per second (default 500)
   --no-reconnect           do not reconnect dropped connections
 server modes (dtuhub connects out to the simulated devices):
-  --serve MODE             modbus-tcp (Modbus TCP devices) or rtu-over-tcp (serial device
+  --serve MODE             modbus-tcp (Modbus TCP devices), rtu-over-tcp (serial device
                            servers; with --link, fixed-IP DTUs that register and heartbeat)
+                           or mc (Mitsubishi CPUs, MC protocol 3E frame)
   --listen host:port       first device's address; --devices N listens on port..port+N-1
                            (port 0: each device gets a free port, printed at start)
-  --unknown-unit MODE      modbus-tcp: silent (default) or gateway-exception (answers 0x0B)`;
+  --unknown-unit MODE      modbus-tcp: silent (default) or gateway-exception (answers 0x0B)
+  --channel NAME           mc: the server.yml mc channel whose frame code (binary, ascii) and
+                           tags to serve, with moving values (default: binary, zeroed memory)`;
 
 const STATS_EVERY_MS = 5_000;
 
@@ -65,6 +69,7 @@ export async function runSimulate(
     log.error(err.issues.map(formatConfigIssue).join('\n'));
     return 1;
   }
+  if (args.serve === 'mc') return runServeMc(args, config, log);
   if (args.serve) return runServe(args, config, log);
   let setup: FleetSetup;
   try {
@@ -99,6 +104,7 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
       serve: { type: 'string' },
       listen: { type: 'string' },
       'unknown-unit': { type: 'string', default: 'silent' },
+      channel: { type: 'string' },
     },
   });
   const serve = values.serve ?? null;
@@ -109,6 +115,7 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
   if (serve === null && values.listen !== undefined) throw new Error('--listen needs --serve MODE');
   if (serve !== null && values.target !== undefined)
     throw new Error('--target connects out; with --serve the simulator listens (--listen)');
+  if (values.channel !== undefined && serve !== 'mc') throw new Error('--channel applies to --serve mc');
   const unknownUnit = values['unknown-unit'];
   if (unknownUnit !== 'silent' && unknownUnit !== 'gateway-exception') {
     throw new Error(`--unknown-unit must be silent or gateway-exception, got "${unknownUnit}"`);
@@ -134,6 +141,7 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
     serve: serve as ServeMode | null,
     listen: values.listen === undefined ? null : parseAddress(values.listen, '--listen', 0),
     unknownUnit,
+    channel: values.channel ?? null,
   };
 }
 

@@ -26,6 +26,8 @@ export interface GatewayCounters {
   responses: number;
   exceptions: number;
   timeouts: number;
+  /** Answers matched to their request whose handling failed (a bug): the answer is dropped. */
+  answersDropped: number;
   badCrc: number;
   strayFrames: number;
   garbageBytes: number;
@@ -62,6 +64,7 @@ export function newCounters(): GatewayCounters {
     responses: 0,
     exceptions: 0,
     timeouts: 0,
+    answersDropped: 0,
     badCrc: 0,
     strayFrames: 0,
     garbageBytes: 0,

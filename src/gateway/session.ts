@@ -11,6 +11,7 @@ import { ackByte, frameRequest } from '../protocol/dtu/outbound.js';
 import { DtuStreamParser, type DiscardReason, type StreamEvents } from '../protocol/dtu/stream-parser.js';
 import { exceptionName } from '../protocol/modbus/exceptions.js';
 import { plainIp } from './admission.js';
+import { handOverAnswer } from './answer-boundary.js';
 import { countDiscard } from './counters.js';
 import { PacketRecorder } from './packet-recorder.js';
 import { HeartbeatWatch } from './heartbeat-watch.js';
@@ -261,7 +262,7 @@ export class DtuSession implements StreamEvents, TransactionLink {
     const kind = frame.kind === 'exception' ? 'exception' : 'response';
     // The copy of the frame is only made when raw packets are recorded.
     if (this.recorder.records(kind)) this.record('in', kind, buf.subarray(start, start + frame.length), note);
-    this.queue?.onResponse(buf, frame);
+    handOverAnswer(this.queue, buf, frame, this.ctx, this.deviceId);
   }
 
   badResponse(bytes: Uint8Array): void {

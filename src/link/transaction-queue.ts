@@ -106,12 +106,17 @@ export class TransactionQueue implements ModbusTransport {
     const at = this.clock.now();
     this.readyAt = at + this.timing.interRequestDelayMs;
     this.completed++;
-    if (frame.kind === 'ok') {
-      tx.done({ kind: 'ok', buf, dataOffset: frame.dataOffset, dataLength: frame.dataLength, sentAt, at });
-    } else {
-      tx.done({ kind: 'exception', code: frame.code, sentAt, at });
+    // The transaction is settled before its owner hears of it: an owner that throws (the
+    // session logs and counts it) loses that answer only, and the line goes on.
+    try {
+      if (frame.kind === 'ok') {
+        tx.done({ kind: 'ok', buf, dataOffset: frame.dataOffset, dataLength: frame.dataLength, sentAt, at });
+      } else {
+        tx.done({ kind: 'exception', code: frame.code, sentAt, at });
+      }
+    } finally {
+      this.pump();
     }
-    this.pump();
   }
 
   /** The parser saw a broken answer (bad CRC) to the request in flight. */

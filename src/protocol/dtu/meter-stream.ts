@@ -6,7 +6,9 @@
 // only at a few places, so crafted input stays cheap.
 import {
   checkAnswer,
+  FRAME_START,
   frameEndingAt,
+  MAX_FRAME_LENGTH,
   scanFrame,
   WAKE_UP,
   type Dlt645Answer,
@@ -14,7 +16,7 @@ import {
   type Dlt645Frame,
   type Dlt645MalformedReason,
 } from '../dlt645/index.js';
-import { indexOfPattern } from './bytes.js';
+import { indexOfPattern, isPartialMatch } from './bytes.js';
 
 export type MeterStreamItem =
   | { readonly kind: 'wait' }
@@ -61,8 +63,17 @@ export function nextMeterItem(
   }
   const scan = scanFrame(data, pos, end);
   switch (scan.kind) {
-    case 'not-frame':
+    case 'not-frame': {
+      // A heartbeat the DTU sent between two packets of the answer's header hides its
+      // second 68: cut out, the header is whole again.
+      if (heartbeat && data[pos] === FRAME_START) {
+        if (heartbeatInHeader(data, pos, end, heartbeat)) {
+          const joined = withoutHeartbeat(exp, data, pos, end, heartbeat);
+          if (joined && (joined.kind !== 'wait' || frameEndingAt(data, pos + 1, end) < 0)) return joined;
+        } else if (heartbeatArriving(data, pos + 1, pos + 7, end, heartbeat)) return WAIT;
+      }
       return GARBAGE;
+    }
     case 'frame':
       return classify(exp, scan.frame, scan.length, false);
     case 'incomplete': {
@@ -78,6 +89,9 @@ export function nextMeterItem(
       if (heartbeat && scan.reason !== 'length') {
         const joined = withoutHeartbeat(exp, data, pos, end, heartbeat);
         if (joined) return joined;
+        // The bytes end with the start of a heartbeat inside the frame: its end byte or
+        // checksum are still to come after it.
+        if (heartbeatArriving(data, pos + 1, pos + scan.length - 1, end, heartbeat)) return WAIT;
       }
       const ours = scan.reason !== 'length' && addressedToUs(exp, data, pos);
       // Not ours: give up one byte only, a real frame may start inside.
@@ -105,6 +119,9 @@ function withoutHeartbeat(
   end: number,
   hb: Uint8Array,
 ): MeterStreamItem | null {
+  // No frame is longer than MAX_FRAME_LENGTH: what lies beyond it with one heartbeat cut out
+  // cannot belong to this one, so a large buffer is never copied whole.
+  end = Math.min(end, pos + MAX_FRAME_LENGTH + hb.length);
   let at = indexOfPattern(data, pos + 1, end, hb);
   for (let tries = 0; at >= 0 && tries < MAX_HEARTBEAT_CANDIDATES; tries++) {
     const joined = Buffer.concat([data.subarray(pos, at), data.subarray(at + hb.length, end)]);
@@ -115,6 +132,17 @@ function withoutHeartbeat(
     at = indexOfPattern(data, at + 1, end, hb);
   }
   return null;
+}
+
+/** A heartbeat starts before the place of the header's second 68 (7 bytes after the first). */
+function heartbeatInHeader(data: Buffer, pos: number, end: number, hb: Uint8Array): boolean {
+  return indexOfPattern(data, pos + 1, Math.min(end, pos + 7 + hb.length), hb) >= 0;
+}
+
+/** The bytes end with the start of a heartbeat that begins in `[from, to]`: more may explain them. */
+function heartbeatArriving(data: Buffer, from: number, to: number, end: number, hb: Uint8Array): boolean {
+  for (let at = Math.max(from, end - hb.length + 1); at <= to; at++) if (isPartialMatch(data, at, end, hb)) return true;
+  return false;
 }
 
 /** The header at `pos` names the meter the request went to (any meter, for the wildcard). */

@@ -1,9 +1,20 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseSimulateArgs, runSimulate, type SimulateLog } from '../../../src/cli/simulate.js';
+import {
+  decodeValue,
+  encodeRequest,
+  MC_COMMAND,
+  MC_DEVICE_KINDS,
+  OWN_STATION,
+  parseResponse,
+  readAnswer,
+  type McFrameFormat,
+  type McRequest,
+} from '../../../src/protocol/mc/index.js';
 import { hasValidCrc } from '../../../src/protocol/modbus/crc.js';
 import { closeClient, connectClient } from '../../helpers/modbus-client.js';
 import { MasterConnection, rtu } from './fake-master.js';
@@ -141,6 +152,72 @@ describe('dtuhub simulate --serve', () => {
     expect(await run).toBe(0);
   });
 
+  it("mc with --channel: CPUs in the channel's frame code serving its tags with moving values", async () => {
+    appendFileSync(
+      join(dir, 'server.yml'),
+      `
+channels:
+  - name: press
+    type: mc
+    host: 127.0.0.1
+    port: 5007
+    frame: ascii
+    device: PRESS-01
+    tags:
+      - { name: oil_temp, address: D100, scale: 0.1, unit: "°C" }
+      - { name: flow, address: R2000, type: float32 }
+      - { name: running, address: M5 }
+`,
+    );
+    const run = runSimulate(
+      ['--config-dir', dir, '--serve', 'mc', '--channel', 'press', '--listen', '127.0.0.1:0', '--devices', '2'].concat([
+        '--duration',
+        '800ms',
+      ]),
+      log,
+    );
+    const ports = await servedPorts();
+    expect(ports).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^serving 2 MC \(3E ascii\) CPU\(s\) with the 3 tag\(s\) of channel press on 127\.0\.0\.1/,
+    );
+    for (const port of ports) {
+      const conn = new MasterConnection(connect({ host: '127.0.0.1', port }));
+      // Engineering values swing around 100 ± 50: D100 holds tenths, R2000 a float32.
+      const [temperature] = await mcRead(conn, 'ascii', { kind: 'D', head: 100, points: 1 });
+      expect(((temperature! << 16) >> 16) / 10).toBeGreaterThanOrEqual(50);
+      expect(((temperature! << 16) >> 16) / 10).toBeLessThanOrEqual(150);
+      const flow = decodeValue('float32', await mcRead(conn, 'ascii', { kind: 'R', head: 2000, points: 2 }), 0);
+      expect(flow).toBeGreaterThanOrEqual(50);
+      expect(flow).toBeLessThanOrEqual(150);
+      const [running] = await mcRead(conn, 'ascii', { kind: 'M', head: 5, points: 1, unit: 'bit' });
+      expect([0, 1]).toContain(running);
+      conn.socket.destroy();
+    }
+    expect(await run).toBe(0);
+    expect(lines.at(-1)).toMatch(/^stopped \(duration\): cpus 2 open 0 accepted 2 requests 6 errors 0 /);
+  });
+
+  it('mc without --channel: a binary CPU over zeroed memory; an unknown channel is refused', async () => {
+    const run = runSimulate(
+      ['--config-dir', dir, '--serve', 'mc', '--listen', '127.0.0.1:0', '--duration', '400ms'],
+      log,
+    );
+    const [port] = await servedPorts();
+    expect(lines[0]).toMatch(/^serving 1 MC \(3E binary\) CPU\(s\) with zeroed memory/);
+    const conn = new MasterConnection(connect({ host: '127.0.0.1', port: port! }));
+    expect(await mcRead(conn, 'binary', { kind: 'D', head: 0, points: 4 })).toEqual([0, 0, 0, 0]);
+    conn.socket.destroy();
+    expect(await run).toBe(0);
+    expect(
+      await runSimulate(['--config-dir', dir, '--serve', 'mc', '--channel', 'nope', '--listen', '127.0.0.1:0'], log),
+    ).toBe(2);
+    expect(lines.at(-1)).toMatch(/--channel "nope" is not an mc channel; mc channels: none in server.yml/);
+    expect(() => parseSimulateArgs(['--serve', 'modbus-tcp', '--listen', '127.0.0.1:1', '--channel', 'x'])).toThrow(
+      /--channel applies to --serve mc/,
+    );
+  });
+
   it('exits with 1 when the port is taken', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
@@ -188,3 +265,29 @@ describe('dtuhub simulate --serve', () => {
     expect(lines.at(-1)).toMatch(/runs past port 65535/);
   });
 });
+
+/** A batch read through the codec dtuhub's MC channel uses: the values of the points. */
+async function mcRead(
+  conn: MasterConnection,
+  format: McFrameFormat,
+  read: { kind: 'D' | 'R' | 'M'; head: number; points: number; unit?: 'bit' | 'word' },
+): Promise<number[]> {
+  const request: McRequest = {
+    command: MC_COMMAND.batchRead,
+    unit: read.unit ?? 'word',
+    kind: MC_DEVICE_KINDS[read.kind],
+    head: read.head,
+    points: read.points,
+  };
+  conn.write(encodeRequest(format, request, { monitoringTimer: 4 }));
+  // Binary: 11 header bytes, then 2 per word or 1 per 2 bits; ASCII: 22 characters, 4 per word or 1 per bit.
+  const size =
+    format === 'binary'
+      ? 11 + (request.unit === 'word' ? 2 * read.points : Math.ceil(read.points / 2))
+      : 22 + (request.unit === 'word' ? 4 * read.points : read.points);
+  const response = parseResponse(format, await conn.read(size, 1000));
+  expect(response).not.toBeNull();
+  const answer = readAnswer(format, request, OWN_STATION, response!);
+  if (answer.kind !== 'ok') throw new Error(`not an answer: ${JSON.stringify(answer)}`);
+  return answer.values;
+}

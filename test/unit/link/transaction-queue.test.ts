@@ -43,6 +43,24 @@ describe('TransactionQueue', () => {
     expect(r.outcomes.map((o) => o.kind)).toEqual(['ok']);
   });
 
+  it('settles a transaction whose owner throws on its answer and sends the next one all the same', () => {
+    const r = rig();
+    const request = encodeReadRequest(1, 3, 100, 1);
+    r.queue.enqueue({
+      request,
+      expectation: expectationFor(request),
+      key: null,
+      done: () => {
+        throw new Error('a decoder that breaks');
+      },
+    });
+    r.enqueue(200);
+    expect(() => r.queue.onResponse(Buffer.alloc(7), ok)).toThrow('a decoder that breaks');
+    expect(r.sent).toHaveLength(2);
+    expect(r.queue.depth).toBe(1);
+    expect(r.queue.transactions).toBe(1);
+  });
+
   it('waits the inter-request delay between transactions', () => {
     const r = rig({ ...fastTiming, interRequestDelayMs: 100 });
     r.enqueue(100);

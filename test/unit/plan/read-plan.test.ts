@@ -63,6 +63,85 @@ describe('compileReadPlan', () => {
   });
 });
 
+describe('compileReadPlan with DL/T 645 meters', () => {
+  const meter = { version: '2007', address: '000000000007' } as const;
+  const slaves = [
+    { id: 1, name: 'slave 1' },
+    { id: 7, name: 'meter', meter },
+  ];
+  const voltage = point('meter.voltage', 0x02010100, {
+    slave: 7,
+    identifier: { name: 'voltage.a', di: 0x02010100, kind: 'number', length: 2, decimals: 1, signed: false },
+  });
+  const energy = point('meter.energy', 0x00010000, {
+    slave: 7,
+    identifier: {
+      name: 'energy.active.forward',
+      di: 0x00010000,
+      kind: 'number',
+      length: 4,
+      decimals: 2,
+      signed: false,
+    },
+  });
+  const all = [...points, voltage, energy];
+
+  it('makes one meter read per identifier, in the order the task lists them, beside the Modbus blocks', () => {
+    const [plan] = compileReadPlan(
+      [
+        {
+          kind: 'points',
+          name: 'mixed',
+          schedule: { kind: 'connect' },
+          points: ['meter.energy', 'temperature', 'meter.voltage'],
+        },
+      ],
+      all,
+      10,
+      slaves,
+    );
+    expect(plan!.blocks.map((b) => [b.slave, b.address, b.quantity])).toEqual([[1, 2000, 1]]);
+    expect(plan!.meterReads).toEqual([
+      { slave: 7, meter, point: energy },
+      { slave: 7, meter, point: voltage },
+    ]);
+  });
+
+  it('never merges an identifier into a register block, not even in a range task', () => {
+    const [list, range] = compileReadPlan(
+      [
+        { kind: 'points', name: 'all', schedule: { kind: 'connect' }, points: 'all' },
+        {
+          kind: 'range',
+          name: 'range',
+          schedule: { kind: 'connect' },
+          slave: 7,
+          fn: 3,
+          address: 0,
+          quantity: 125,
+        },
+      ],
+      all,
+      10,
+      slaves,
+    );
+    expect(list!.blocks.flatMap((b) => b.points).some((p) => p.identifier)).toBe(false);
+    expect(list!.meterReads!.map((r) => r.point.name)).toEqual(['meter.voltage', 'meter.energy']);
+    expect(range!.blocks[0]!.points).toEqual([]);
+    expect(range!.meterReads).toBeUndefined();
+  });
+
+  it('reads no identifier of a slave that is not a meter', () => {
+    const [plan] = compileReadPlan(
+      [{ kind: 'points', name: 'all', schedule: { kind: 'connect' }, points: ['meter.voltage'] }],
+      [voltage],
+      10,
+      [{ id: 7, name: 'modbus after all' }],
+    );
+    expect(plan).toEqual({ name: 'all', schedule: { kind: 'connect' }, blocks: [] });
+  });
+});
+
 describe('pointsInRange', () => {
   it('includes a point ending exactly at the end of the range', () => {
     expect(pointsInRange(points, 1, 3, 2010, 2).map((p) => p.name)).toEqual(['humidity']);

@@ -20,6 +20,7 @@ import {
   parseMeterAddress,
   readRequest,
 } from '../../../../src/protocol/dlt645/index.js';
+import { cutAt } from '../../../helpers/cut.js';
 
 const RUNS = { numRuns: Number(process.env.FUZZ_RUNS ?? 300), seed: Number(process.env.FUZZ_SEED ?? 20_261_207) };
 const ENERGY = readRequest('2007', '112233445566', 0x00010000);
@@ -37,19 +38,6 @@ function answerFrame(address: string, di: number, value: Uint8Array): Buffer {
   if (!parsed.ok) throw new Error('test address');
   const data = Buffer.concat([identifierBytes('2007', di), value]);
   return encodeFrame({ address: parsed.bytes, control: 0x91, data }, 0);
-}
-
-/** Splits `buf` at the given points (sorted, deduplicated). */
-function cut(buf: Buffer, points: number[]): Buffer[] {
-  const at = [...new Set(points.map((p) => p % (buf.length + 1)))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let from = 0;
-  for (const p of at) {
-    out.push(buf.subarray(from, p));
-    from = p;
-  }
-  out.push(buf.subarray(from));
-  return out;
 }
 
 describe('DL/T 645 codec under arbitrary input', () => {
@@ -89,7 +77,7 @@ describe('DL/T 645 codec under arbitrary input', () => {
           const bad = Buffer.from(frame);
           bad[bad.length - 2] = (frame[frame.length - 2]! + delta) & 0xff;
           const splitter = new Dlt645Splitter();
-          const items: Dlt645StreamItem[] = cut(bad, points).flatMap((c) => splitter.push(c));
+          const items: Dlt645StreamItem[] = cutAt(bad, points).flatMap((c) => splitter.push(c));
           expect(items.filter((i) => i.kind === 'frame')).toEqual([]);
           expect(items).toContainEqual({ kind: 'malformed', reason: 'checksum' });
         },
@@ -111,7 +99,7 @@ describe('DL/T 645 codec under arbitrary input', () => {
           const frame = answerFrame('112233445566', 0x00010000, encodeBcd(value, 4, false));
           const splitter = new Dlt645Splitter();
           const wire = Buffer.concat([Buffer.from(noise), Buffer.alloc(4, 0xfe), frame]);
-          const items = cut(wire, points).flatMap((c) => splitter.push(c));
+          const items = cutAt(wire, points).flatMap((c) => splitter.push(c));
           const frames = items.flatMap((i) => (i.kind === 'frame' ? [i.frame] : []));
           expect(frames.map((f) => f.bytes.toString('hex'))).toEqual([frame.toString('hex')]);
           const answer = checkAnswer(ENERGY, frames[0]!);
