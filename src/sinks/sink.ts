@@ -180,7 +180,17 @@ export class Sink {
       this.log.error({ error: this.startError }, 'sink cannot start');
       throw new Error(this.startError, { cause: err });
     }
-    const lag = new LagTracker(this.peer());
+    let peer: SinkPeer;
+    try {
+      peer = this.peer();
+    } catch (err) {
+      // A peer that cannot even be built (a TLS file that cannot be read): nothing to replay to.
+      await journal.close();
+      this.startError = err instanceof Error ? err.message : String(err);
+      this.log.error({ error: this.startError }, 'sink cannot start');
+      throw new Error(this.startError, { cause: err });
+    }
+    const lag = new LagTracker(peer);
     const spool = new SpoolingSink(lag, journal, this.log, {
       writeTimeoutMs: spill.writeTimeoutMs,
       spillAboveRows: Math.floor(queue.maxPendingRows / 2),
