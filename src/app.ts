@@ -29,7 +29,7 @@ import { MetricsRegistry } from './services/metrics/metrics-registry.js';
 import { SeenDevices } from './sinks/device-directory.js';
 import { SINK_KINDS, sinkBuilder } from './sinks/factories.js';
 import { SinkManager } from './sinks/sink-manager.js';
-import type { SinkServices } from './sinks/sink-peer.js';
+import type { OnlineDevice, SinkServices } from './sinks/sink-peer.js';
 import {
   accountStoreFor,
   AuditTrail,
@@ -128,6 +128,7 @@ export class DtuhubApp implements ReloadTarget {
     const sinkServices: SinkServices = {
       log: sinkLog,
       devices: seen,
+      online: () => this.onlineDevices(seen),
       unitOf: (profile, point) => this.unitOf(profile, point),
       // The API's own writes service (read when a request comes: it is built below): the
       // device's queue, point encoding, limits and read-back are the same for both.
@@ -270,6 +271,19 @@ export class DtuhubApp implements ReloadTarget {
     const profile = this.gateway.registry.get(deviceId)?.profile ?? matchDevice(this.running.points, deviceId)?.profile;
     const def = profile?.points.find((p) => p.name === point);
     return def ? { description: def.description ?? null, unit: def.unit ?? null } : null;
+  }
+
+  /** Devices connected now (DTU sessions and channels), with what their registration said. */
+  private onlineDevices(seen: SeenDevices): OnlineDevice[] {
+    const ids = new Set<string>();
+    for (const s of this.gateway.sessions()) if (s.deviceId !== null && s.state === 'active') ids.add(s.deviceId);
+    for (const c of this.channels.list()) for (const id of c.devices) ids.add(id);
+    const out: OnlineDevice[] = [];
+    for (const deviceId of ids) {
+      const facts = seen.facts(deviceId);
+      if (facts?.profile) out.push({ deviceId, profile: facts.profile, name: facts.name });
+    }
+    return out;
   }
 
   /** A point's unit in a profile running now, for the MQTT sink's messages. */

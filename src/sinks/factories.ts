@@ -53,6 +53,6 @@ export function sinkBuilder(kinds: SinkKinds, services: SinkServices): (config: 
     const kind = kinds[config.type] as SinkKind<SinkConfig['type']>;
     const sinkLog: Logger = services.log.child({ sink: config.name });
     const own: SinkServices = { ...services, log: sinkLog };
-    return new Sink(config, () => kind.peer(config, own), sinkTarget(config), sinkLog);
+    return new Sink(config, () => kind.peer(config, own), sinkTarget(config), sinkLog, services.online);
   };
 }

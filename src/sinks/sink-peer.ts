@@ -15,10 +15,19 @@ import type { WriteBackPort } from './mqtt/write-back.js';
  */
 export type SinkPeer = GroupSink;
 
+/** A device connected now, as a sink announces it. */
+export interface OnlineDevice {
+  readonly deviceId: string;
+  readonly profile: string;
+  readonly name: string | null;
+}
+
 /** What every sink type may use, handed in by the composition root. */
 export interface SinkServices {
   readonly log: Logger;
   readonly devices: DeviceDirectory;
+  /** The devices online now: a sink started while they are (API start, a reload) announces them. */
+  readonly online: () => readonly OnlineDevice[];
   /** A point's unit in a profile of the config running now (a reload replaces them), or null. */
   readonly unitOf: (profile: string, point: string) => string | null;
   /** Writes requested by a peer (MQTT write-back): the API's writes service and audit log. */

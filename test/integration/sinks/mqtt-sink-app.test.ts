@@ -3,7 +3,7 @@
 // request carried out through the device's queue (the simulator's register changes) and
 // answered on the response topic, a point off the allow-list refused with the documented
 // reason, both in the audit log the API serves; then /api/sinks shows the sink and a live
-// reload of its settings rebuilds it alone.
+// reload of its settings rebuilds it alone, announcing the devices already online.
 import { Value } from '@sinclair/typebox/value';
 import type { MqttClient } from 'mqtt';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -162,6 +162,7 @@ describe('an mqtt sink configured in server.yml', () => {
       ]);
 
       // Supervision shows it, without its password.
+      await waitFor(() => h.app.sinks.get('north').status().state === 'ok', 10_000, 'the sink ok');
       const sinks = await get(h, admin.cookie, '/api/sinks');
       expect(sinks['items']).toMatchObject([
         {
@@ -169,7 +170,7 @@ describe('an mqtt sink configured in server.yml', () => {
           type: 'mqtt',
           target: `${broker.url} (north, json, write-back)`,
           state: 'ok',
-          lastError: null,
+          counters: { dropped: 0, rejected: 0 },
         },
       ]);
       expect(JSON.stringify(sinks)).not.toContain('broker-secret');
@@ -205,11 +206,17 @@ describe('an mqtt sink configured in server.yml', () => {
       ]);
       // The rebuilt sink learns the device from the registry's view and its next samples.
       await waitFor(() => watch.messages.some((m) => m.topic === 'south/DTU-R1/data'), 15_000, 'a sample on south/');
+      // Batches taken before the new connection was up were journaled; once replayed it is ok.
+      await waitFor(() => h.app.sinks.get('north').status().state === 'ok', 10_000, 'the rebuilt sink ok');
       expect(h.app.sinks.get('north').status()).toMatchObject({
         type: 'mqtt',
-        state: 'ok',
         target: `${broker.url} (south, json, write-back)`,
+        counters: { dropped: 0 },
       });
+      // The device was online before the new sink existed: the sink announces it at its start.
+      const status = watch.messages.find((m) => m.topic === 'south/status/DTU-R1');
+      expect(status && Value.Check(STATUS_MESSAGE, json(status))).toBe(true);
+      expect(json(status!)).toMatchObject({ device: 'DTU-R1', status: 'online', profile: PROFILE });
       // The old connection said goodbye on its own gateway topic; the new one is online on its.
       await waitFor(
         () =>
