@@ -3,6 +3,7 @@
 import { EventBus } from './bus.js';
 import { ChannelManager, channelBuilder } from './channels/channel-manager.js';
 import { CHANNEL_FACTORIES, type ChannelServices } from './channels/factories.js';
+import { readTls } from './channels/tls-files.js';
 import { changedNames, type ConfigDiff } from './config/diff.js';
 import { ConfigReloader, type ReloadTarget } from './config-reloader.js';
 import { ConfigWatch } from './config-watch.js';
@@ -28,7 +29,10 @@ import { MetricsRegistry } from './services/metrics/metrics-registry.js';
 import { SeenDevices } from './sinks/device-directory.js';
 import { SINK_KINDS, sinkBuilder } from './sinks/factories.js';
 import { SinkManager } from './sinks/sink-manager.js';
+import type { OnlineDevice, SinkServices } from './sinks/sink-peer.js';
 import {
+  accountStoreFor,
+  AuditTrail,
   createHistoryStore,
   FleetRegistry,
   LatestValues,
@@ -73,6 +77,10 @@ export class DtuhubApp implements ReloadTarget {
   /** `metrics.listen`: metrics on an address of their own; null otherwise. */
   readonly metricsServer: MetricsServer | null;
   private readonly services: Services;
+  /** The audit log of writes that come from sinks (MQTT write-back), like the API's writes. */
+  private readonly auditTrail: AuditTrail;
+  /** Units of a profile's points, by profile object: a reload's new profiles get new maps. */
+  private readonly units = new WeakMap<object, ReadonlyMap<string, string | null>>();
   /** Registered at the first start: a metric name is registered once per registry. */
   private builtinMetrics = false;
   private history: HistoryStore | null = null;
@@ -116,9 +124,24 @@ export class DtuhubApp implements ReloadTarget {
     this.channels = new ChannelManager(config.server.channels, channelBuilder(CHANNEL_FACTORIES, channelServices));
     const sinkLog = log.child({ module: 'sinks' });
     const seen = new SeenDevices(this.fleetRegistry);
+    this.auditTrail = new AuditTrail(() => accountStoreFor(config.server.storage));
+    const sinkServices: SinkServices = {
+      log: sinkLog,
+      devices: seen,
+      online: () => this.onlineDevices(seen),
+      unitOf: (profile, point) => this.unitOf(profile, point),
+      // The API's own writes service (read when a request comes: it is built below): the
+      // device's queue, point encoding, limits and read-back are the same for both.
+      writeBack: {
+        writePoint: (device, request) => this.services.writes.writePoint(device, request),
+        write: (device, command) => this.services.writes.write(device, command),
+        audit: (record) => this.auditTrail.record(record),
+      },
+      readTls,
+    };
     this.sinks = new SinkManager(
       config.server.sinks,
-      sinkBuilder(SINK_KINDS, sinkLog, seen),
+      sinkBuilder(SINK_KINDS, sinkServices),
       seen,
       () => this.running.points.profiles,
       sinkLog,
@@ -250,6 +273,31 @@ export class DtuhubApp implements ReloadTarget {
     return def ? { description: def.description ?? null, unit: def.unit ?? null } : null;
   }
 
+  /** Devices connected now (DTU sessions and channels), with what their registration said. */
+  private onlineDevices(seen: SeenDevices): OnlineDevice[] {
+    const ids = new Set<string>();
+    for (const s of this.gateway.sessions()) if (s.deviceId !== null && s.state === 'active') ids.add(s.deviceId);
+    for (const c of this.channels.list()) for (const id of c.devices) ids.add(id);
+    const out: OnlineDevice[] = [];
+    for (const deviceId of ids) {
+      const facts = seen.facts(deviceId);
+      if (facts?.profile) out.push({ deviceId, profile: facts.profile, name: facts.name });
+    }
+    return out;
+  }
+
+  /** A point's unit in a profile running now, for the MQTT sink's messages. */
+  private unitOf(profileName: string, point: string): string | null {
+    const profile = this.running.points.profiles.get(profileName);
+    if (!profile) return null;
+    let units = this.units.get(profile);
+    if (!units) {
+      units = new Map(profile.points.map((p) => [p.name, p.unit ?? null]));
+      this.units.set(profile, units);
+    }
+    return units.get(point) ?? null;
+  }
+
   private startedFramework(): EventFramework {
     if (!this.framework) throw new Error('dtuhub is not started');
     return this.framework;
@@ -283,6 +331,7 @@ export class DtuhubApp implements ReloadTarget {
     await framework.start();
     this.framework = framework;
     // Before the first sample: a sink's journal from an earlier run is replayed first.
+    this.auditTrail.open();
     await this.sinks.start(this.bus);
     await this.gateway.start();
     this.channels.start();
@@ -310,6 +359,7 @@ export class DtuhubApp implements ReloadTarget {
     await this.gateway.stop();
     // After the sessions closed, so the sinks see the devices go offline.
     await this.sinks.stop();
+    await this.auditTrail.close();
     const framework = this.framework;
     this.framework = null;
     await framework?.stop();

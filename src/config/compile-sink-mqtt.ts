@@ -1,9 +1,10 @@
-// A `type: mqtt` entry of server.yml `sinks:` (schema/sink-mqtt.schema.ts has checked it and
-// filled in its defaults) → MqttSinkConfig, with the checks that need more than one field:
+// The `mqtt:` section of a `type: mqtt` entry of server.yml `sinks:` (schema/sink-mqtt.schema.ts
+// has checked it and filled in its defaults) → MqttSinkConfig, with the checks that need more than one field:
 // the variables each topic template may use, {point} in a per-point data topic and nowhere
 // else, {device} as a level of its own in the request topic, TLS only on secure URLs, and
 // write-back that is enabled but allows nothing.
 import type { MqttSinkConfig, MqttSinkFormat, WriteBackConfig, WriteBackRule } from '../domain/mqtt-sink.js';
+import type { MqttNorthSinkConfig, SinkCommonConfig } from '../domain/sinks.js';
 import { compileTls } from './compile-tls.js';
 import { ms, positiveMs } from './durations.js';
 import type { YamlPath } from './errors.js';
@@ -24,6 +25,17 @@ export const DEFAULT_DATA_TOPIC: Record<MqttSinkFormat, string> = {
   json: '{prefix}/{device}/data',
   point: '{prefix}/{device}/{point}',
 };
+
+/** SINK_SECTIONS' entry: the section compiled onto the common part of the sink. */
+export function compileMqttSection(
+  common: SinkCommonConfig,
+  m: RawMap,
+  at: YamlPath,
+  sink: IssueSink,
+): MqttNorthSinkConfig | null {
+  const mqtt = compileMqttSink(common.name, m, at, sink);
+  return mqtt ? { ...common, type: 'mqtt', mqtt } : null;
+}
 
 export function compileMqttSink(name: string, m: RawMap, at: YamlPath, sink: IssueSink): MqttSinkConfig | null {
   const url = str(m, 'url');

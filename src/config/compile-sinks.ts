@@ -4,6 +4,7 @@
 // Each type's section is compiled by its entry in SINK_SECTIONS: adding a type is one entry.
 import { SINK_TYPES, type SinkCommonConfig, type SinkConfig, type SinkType } from '../domain/sinks.js';
 import { compileInfluxSection } from './compile-influxdb-sink.js';
+import { compileMqttSection } from './compile-sink-mqtt.js';
 import { bytes, positiveMs } from './durations.js';
 import type { YamlPath } from './errors.js';
 import { asList, asMap, oneOf, str, type RawMap } from './raw.js';
@@ -21,6 +22,7 @@ export type SinkSection<T extends SinkType> = (
 
 export const SINK_SECTIONS: { readonly [T in SinkType]: SinkSection<T> } = {
   influxdb: compileInfluxSection,
+  mqtt: compileMqttSection,
 };
 
 /** A sink with the index it had in the file, for messages about it. */

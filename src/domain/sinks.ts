@@ -1,11 +1,12 @@
 // Northbound sinks (server.yml `sinks:`, docs/SINKS.md): where decoded samples are forwarded
 // besides the history store. Every type shares the common part (queue, spill journal, which
-// samples); its own settings sit under a key named like the type (`influxdb:`).
+// samples); its own settings sit under a key named like the type (`influxdb:`, `mqtt:`).
 //
 // Adding a type: its name in SINK_TYPES, its config below and in the SinkConfig union, one
 // entry in config/compile-sinks.ts (SINK_SECTIONS) and one in sinks/factories.ts.
+import type { MqttSinkConfig } from './mqtt-sink.js';
 
-export const SINK_TYPES = ['influxdb'] as const;
+export const SINK_TYPES = ['influxdb', 'mqtt'] as const;
 export type SinkType = (typeof SINK_TYPES)[number];
 
 /**
@@ -73,7 +74,13 @@ export interface InfluxSinkConfig extends SinkCommonConfig {
   };
 }
 
-export type SinkConfig = InfluxSinkConfig;
+/** MQTT north: samples and device status published to a broker, write-back from it (domain/mqtt-sink.ts). */
+export interface MqttNorthSinkConfig extends SinkCommonConfig {
+  readonly type: 'mqtt';
+  readonly mqtt: MqttSinkConfig;
+}
+
+export type SinkConfig = InfluxSinkConfig | MqttNorthSinkConfig;
 
 export type SinkState = 'ok' | 'degraded' | 'spilling' | 'stopped';
 

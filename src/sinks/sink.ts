@@ -22,7 +22,7 @@ import {
   type SinkResult,
   type WriteBatch,
 } from '../storage/index.js';
-import type { SinkPeer } from './sink-peer.js';
+import type { OnlineDevice, SinkPeer } from './sink-peer.js';
 import { LagTracker } from './lag-tracker.js';
 
 const REPORT_EVERY_MS = 30_000;
@@ -60,6 +60,8 @@ export class Sink {
     /** Where it writes, without credentials. */
     private readonly target: string,
     private readonly log: Logger,
+    /** The devices online now (none while the app starts: sinks start before the listeners). */
+    private readonly online: () => readonly OnlineDevice[] = () => [],
   ) {}
 
   get name(): string {
@@ -180,7 +182,17 @@ export class Sink {
       this.log.error({ error: this.startError }, 'sink cannot start');
       throw new Error(this.startError, { cause: err });
     }
-    const lag = new LagTracker(this.peer());
+    let peer: SinkPeer;
+    try {
+      peer = this.peer();
+    } catch (err) {
+      // A peer that cannot even be built (a TLS file that cannot be read): nothing to replay to.
+      await journal.close();
+      this.startError = err instanceof Error ? err.message : String(err);
+      this.log.error({ error: this.startError }, 'sink cannot start');
+      throw new Error(this.startError, { cause: err });
+    }
+    const lag = new LagTracker(peer);
     const spool = new SpoolingSink(lag, journal, this.log, {
       writeTimeoutMs: spill.writeTimeoutMs,
       spillAboveRows: Math.floor(queue.maxPendingRows / 2),
@@ -208,6 +220,10 @@ export class Sink {
       this.log,
     );
     this.running = { writer, spool, lag };
+    // Devices that came online while this sink was stopped or not yet built (a reload) are
+    // announced now, or an MQTT sink's retained status would wait for their next registration.
+    const at = Date.now();
+    for (const d of this.online()) this.deviceOnline(d.deviceId, d.profile, d.name, at);
     this.startError = null;
     this.startedAt = Date.now();
     this.log.info({ target: this.target, spill: spill.dir }, 'sink started');

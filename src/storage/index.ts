@@ -85,6 +85,7 @@ export {
   type NewConfigVersion,
 } from './accounts/config-version-store.js';
 export { accountStoreFor } from './accounts/open-account-store.js';
+export { AuditTrail } from './accounts/audit-trail.js';
 export { MysqlAccountStore } from './accounts/mysql-account-store.js';
 export { SqliteAccountStore } from './accounts/sqlite-account-store.js';
 export {

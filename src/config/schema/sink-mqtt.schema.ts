@@ -1,9 +1,9 @@
-// JSON Schema of a `type: mqtt` entry of server.yml `sinks:` (the MQTT northbound sink):
-// its keys, ranges, defaults and descriptions; compile-sink-mqtt.ts adds the checks that
-// need more than one field. The sink framework's own keys (name, type, enabled, queue)
-// come with its entry schema; MQTT_SINK_KEYS are merged into it.
+// JSON Schema of the `mqtt:` section of a `type: mqtt` entry of server.yml `sinks:` (the
+// MQTT northbound sink): its keys, ranges, defaults and descriptions; compile-sink-mqtt.ts
+// adds the checks that need more than one field. The keys every sink has (name, type,
+// enabled, queue, spill) are the entry's own, in sinks.schema.ts.
 import { TLS_SCHEMA } from './channels.schema.js';
-import { DURATION, NAME, strictObject, type JsonSchema } from './common.js';
+import { DURATION, strictObject, type JsonSchema } from './common.js';
 
 const d = (schema: JsonSchema, description: string, value?: unknown): JsonSchema =>
   value === undefined ? { ...schema, description } : { ...schema, default: value, description };
@@ -54,47 +54,41 @@ export const MQTT_SINK_TOPICS_SCHEMA: JsonSchema = strictObject({
   gateway: d(TOPIC, "The gateway's own status (online, last will offline), retained.", '{prefix}/gateway/status'),
 });
 
-/** The keys a `type: mqtt` sink takes besides the framework's. */
-export const MQTT_SINK_KEYS: Record<string, JsonSchema> = {
-  url: d(
-    {
-      type: 'string',
-      pattern: '^(mqtts?|wss?)://',
-      'x-message': 'must be an mqtt://, mqtts://, ws:// or wss:// URL',
-    },
-    'mqtt sink: the broker.',
-  ),
-  clientId: d({ type: 'string', minLength: 1, maxLength: 128 }, 'mqtt sink: client ID (dtuhub-sink-<name>).'),
-  username: d({ type: ['string', 'number'] }, 'mqtt sink: login.'),
-  password: d({ type: ['string', 'number'] }, 'mqtt sink: its password.'),
-  tls: d(TLS_SCHEMA, 'mqtt sink: TLS options (mqtts://, wss://).'),
-  keepalive: d(DURATION, 'mqtt sink: keepalive, whole seconds.', '60s'),
-  connectTimeout: d(DURATION, 'mqtt sink: a longer connect attempt fails.', '10s'),
-  reconnect: d(DURATION, 'mqtt sink: pause between reconnect attempts.', '5s'),
-  qos: d({ enum: [1, 2] }, 'mqtt sink: QoS of samples and status (at least once).', 1),
-  prefix: d(
-    {
-      type: 'string',
-      minLength: 1,
-      maxLength: 256,
-      pattern: '^[^+#\\u0000]+$',
-      'x-message': 'must be topic levels without + #',
-    },
-    'mqtt sink: {prefix} in the topics.',
-    'dtuhub',
-  ),
-  format: d({ enum: ['json', 'point'] }, 'mqtt sink: one JSON message per device per poll, or one per point.', 'json'),
-  topics: { ...MQTT_SINK_TOPICS_SCHEMA, default: {}, description: 'mqtt sink: topic templates.' },
-  retainStatus: d({ type: 'boolean' }, 'mqtt sink: device and gateway status retained.', true),
-  units: d({ type: 'boolean' }, 'mqtt sink: units from points.yml in the messages.', true),
-  writeBack: { ...WRITE_BACK_SCHEMA, default: {}, description: 'mqtt sink: writes requested over MQTT.' },
-};
-
-/** The keys as a section of their own (a sink entry's `mqtt:`, should the framework nest type settings). */
-export const MQTT_SECTION_SCHEMA: JsonSchema = strictObject(MQTT_SINK_KEYS, ['url']);
-
-/** An mqtt sink entry on its own (tests, and until the framework's entry schema takes the keys). */
-export const MQTT_SINK_SCHEMA: JsonSchema = strictObject(
-  { name: NAME, type: { const: 'mqtt' }, enabled: { type: 'boolean', default: true }, ...MQTT_SINK_KEYS },
-  ['name', 'type', 'url'],
+/** A `type: mqtt` sink's `mqtt:` section. */
+export const MQTT_SECTION_SCHEMA: JsonSchema = strictObject(
+  {
+    url: d(
+      {
+        type: 'string',
+        pattern: '^(mqtts?|wss?)://',
+        'x-message': 'must be an mqtt://, mqtts://, ws:// or wss:// URL',
+      },
+      'The broker.',
+    ),
+    clientId: d({ type: 'string', minLength: 1, maxLength: 128 }, 'Client ID (dtuhub-sink-<name>).'),
+    username: d({ type: ['string', 'number'] }, 'Login.'),
+    password: d({ type: ['string', 'number'] }, 'Its password.'),
+    tls: d(TLS_SCHEMA, 'TLS options (mqtts://, wss://).'),
+    keepalive: d(DURATION, 'Keepalive, whole seconds.', '60s'),
+    connectTimeout: d(DURATION, 'A longer connect attempt fails.', '10s'),
+    reconnect: d(DURATION, 'Pause between reconnect attempts.', '5s'),
+    qos: d({ enum: [1, 2] }, 'QoS of samples and status (at least once).', 1),
+    prefix: d(
+      {
+        type: 'string',
+        minLength: 1,
+        maxLength: 256,
+        pattern: '^[^+#\\u0000]+$',
+        'x-message': 'must be topic levels without + #',
+      },
+      '{prefix} in the topics.',
+      'dtuhub',
+    ),
+    format: d({ enum: ['json', 'point'] }, 'One JSON message per device per poll, or one per point.', 'json'),
+    topics: { ...MQTT_SINK_TOPICS_SCHEMA, default: {}, description: 'Topic templates.' },
+    retainStatus: d({ type: 'boolean' }, 'Device and gateway status retained.', true),
+    units: d({ type: 'boolean' }, 'Units from points.yml in the messages.', true),
+    writeBack: { ...WRITE_BACK_SCHEMA, default: {}, description: 'Writes requested over MQTT.' },
+  },
+  ['url'],
 );

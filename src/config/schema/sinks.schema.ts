@@ -1,10 +1,11 @@
 // JSON Schema of server.yml `sinks:`, declared once per key: type, range, default and
 // description. The keys every sink has sit at the top of an entry; a type's own keys sit
-// under a key named like the type (`influxdb:`), so each type owns its schema and its
+// under a key named like the type (`influxdb:`, `mqtt:`), so each type owns its schema and its
 // defaults apply only to a sink of that type. compile-sinks.ts checks that the section
 // matches `type`. docs/SINKS.md is tested against these tables.
 import { SINK_TYPES, type SinkType } from '../../domain/sinks.js';
 import { DATA_SIZE, DURATION, NAME, strictObject, type JsonSchema } from './common.js';
+import { MQTT_SECTION_SCHEMA } from './sink-mqtt.schema.js';
 
 const TEXT: JsonSchema = { type: 'string', minLength: 1 };
 const SECRET: JsonSchema = { type: ['string', 'number'] };
@@ -70,6 +71,7 @@ export const INFLUXDB_SCHEMA: JsonSchema = strictObject(
 /** Each type's own section, under a key named like the type. */
 export const SINK_TYPE_SCHEMAS: Record<SinkType, JsonSchema> = {
   influxdb: d(INFLUXDB_SCHEMA, 'Settings of a type: influxdb sink.'),
+  mqtt: d(MQTT_SECTION_SCHEMA, 'Settings of a type: mqtt sink.'),
 };
 
 export const SINK_SCHEMA: JsonSchema = strictObject(

@@ -3,11 +3,13 @@
 import type { ChannelsService } from '../channels.js';
 import type { WebhooksService } from '../events.js';
 import type { ListenersService } from '../listeners.js';
+import type { SinksService } from '../sinks.js';
 import type { StatusService } from '../status.js';
 import { deliveryMetrics } from './delivery-metrics.js';
 import { channelMetrics, deviceMetrics } from './device-metrics.js';
 import { gatewayMetrics } from './gateway-metrics.js';
 import type { MetricsRegistry } from './metrics-registry.js';
+import { sinkMetrics } from './sink-metrics.js';
 import { storeMetrics } from './store-metrics.js';
 
 /** The parts of the façade the built-in metrics read. */
@@ -16,6 +18,7 @@ export interface MetricSources {
   readonly listeners: ListenersService;
   readonly channels: ChannelsService;
   readonly webhooks: WebhooksService;
+  readonly sinks: SinksService;
 }
 
 export function registerBuiltinMetrics(registry: MetricsRegistry, sources: MetricSources): void {
@@ -25,4 +28,5 @@ export function registerBuiltinMetrics(registry: MetricsRegistry, sources: Metri
   storeMetrics(registry, sources.status);
   deliveryMetrics(registry, sources.webhooks);
   channelMetrics(registry, sources.channels);
+  sinkMetrics(registry, sources.sinks);
 }

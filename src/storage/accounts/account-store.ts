@@ -44,7 +44,7 @@ export type AuditValue = number | boolean;
 
 export interface AuditRecord {
   readonly at: number;
-  /** Username, or `token:<name>` for an API token. */
+  /** Username, `token:<name>` for an API token, or `mqtt:<sink>` for an MQTT write-back. */
   readonly actor: string;
   readonly ip: string;
   readonly action: string;

@@ -1,13 +1,13 @@
 // Shared by the MQTT north tests: a sink config on a private broker, the sink wrapped in a
-// SpoolingSink over a real spill journal (as the sink framework feeds it), and a test
-// subscriber that records every message it gets.
+// SpoolingSink over a real spill journal (as the sink framework feeds it), a test
+// subscriber that records every message it gets, and the boiler profile write-back writes.
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileMqttSink } from '../../../src/config/compile-sink-mqtt.js';
 import type { ConfigIssue } from '../../../src/config/errors.js';
-import { MQTT_SINK_SCHEMA } from '../../../src/config/schema/sink-mqtt.schema.js';
+import { MQTT_SECTION_SCHEMA } from '../../../src/config/schema/sink-mqtt.schema.js';
 import { validateSection } from '../../../src/config/validate-schema.js';
 import { IssueSink, parseYamlSource } from '../../../src/config/yaml-source.js';
 import type { MqttSinkConfig } from '../../../src/domain/mqtt-sink.js';
@@ -18,14 +18,14 @@ import type { WriteBackPort } from '../../../src/sinks/mqtt/write-back.js';
 import { SpillJournal } from '../../../src/storage/spill/spill-journal.js';
 import { SpoolingSink } from '../../../src/storage/spill/spooling-sink.js';
 
-/** A sink entry as server.yml would give it (schema defaults and compile), on `url`, plus `patch`. */
+/** A sink's `mqtt:` section as server.yml would give it (schema defaults and compile), on `url`, plus `patch`. */
 export function sinkConfig(url: string, patch: Partial<MqttSinkConfig> = {}): MqttSinkConfig {
-  const yaml = `name: north\ntype: mqtt\nurl: ${url}\nprefix: north\nkeepalive: 10s\nconnectTimeout: 2s\nreconnect: 300ms\n`;
+  const yaml = `url: ${url}\nprefix: north\nkeepalive: 10s\nconnectTimeout: 2s\nreconnect: 300ms\n`;
   const { source } = parseYamlSource('server.yml', yaml);
   const issues: ConfigIssue[] = [];
   const sink = new IssueSink('server.yml', source, issues);
   const data = source.doc.toJS() as Record<string, unknown>;
-  validateSection(MQTT_SINK_SCHEMA, data, sink);
+  validateSection(MQTT_SECTION_SCHEMA, data, sink);
   const config = compileMqttSink('north', data, [], sink);
   if (!config || issues.length > 0) throw new Error(`test sink config refused: ${JSON.stringify(issues)}`);
   return { ...config, clientId: `dtuhub-sink-test-${process.pid}`, ...patch };
@@ -82,4 +82,20 @@ export async function disposeSink(north: SpooledSink | null): Promise<null> {
   await north?.spool.close();
   if (north) rmSync(north.dir, { recursive: true, force: true });
   return null;
+}
+
+/** points.yml: every device a boiler PLC polled every 500 ms, a setpoint with a unit and a speed. */
+export function boilerProfile(profile: string): (points: Record<string, any>) => void {
+  return (p) => {
+    p.profiles[profile] = {
+      timing: { responseTimeout: '300ms', retries: 0, interRequestDelay: '0ms', quietAfterTimeout: '20ms' },
+      slaves: [{ id: 1, name: 'plc' }],
+      tasks: [{ name: 'plc', slave: 1, address: 10, quantity: 2, every: '500ms' }],
+      points: [
+        { name: 'temperature_setpoint', slave: 1, address: 10, type: 'uint16', scale: 0.1, unit: '°C' },
+        { name: 'rpm', slave: 1, address: 11, type: 'uint16' },
+      ],
+    };
+    p.devices = [{ default: profile }];
+  };
 }

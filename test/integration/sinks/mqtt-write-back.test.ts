@@ -11,7 +11,14 @@ import { accountStoreFor, type AccountStore } from '../../../src/storage/index.j
 import { Value } from '@sinclair/typebox/value';
 import { gatewayTests, waitFor } from '../../helpers/app-harness.js';
 import { startPrivateBroker, type PrivateBroker } from '../../helpers/mosquitto.js';
-import { disposeSink, sinkConfig, spooledSink, subscriber, type SpooledSink } from './mqtt-north-helpers.js';
+import {
+  boilerProfile,
+  disposeSink,
+  sinkConfig,
+  spooledSink,
+  subscriber,
+  type SpooledSink,
+} from './mqtt-north-helpers.js';
 
 const { boot, dtu } = gatewayTests();
 const PROFILE = 'mqtt-wb';
@@ -34,18 +41,7 @@ describe('MQTT write-back', () => {
   it('writes an allowed point through the device queue, answers with the read-back, and refuses the rest', async () => {
     broker = await startPrivateBroker();
     const h = await boot({
-      points: (p) => {
-        p.profiles[PROFILE] = {
-          timing: { responseTimeout: '300ms', retries: 0, interRequestDelay: '0ms', quietAfterTimeout: '20ms' },
-          slaves: [{ id: 1, name: 'plc' }],
-          tasks: [{ name: 'plc', slave: 1, address: 10, quantity: 2, every: '1s' }],
-          points: [
-            { name: 'temperature_setpoint', slave: 1, address: 10, type: 'uint16', scale: 0.1, unit: '°C' },
-            { name: 'rpm', slave: 1, address: 11, type: 'uint16' },
-          ],
-        };
-        p.devices = [{ default: PROFILE }];
-      },
+      points: boilerProfile(PROFILE),
     });
     const sim = dtu(h, 'dtu', { id: 'BOILER-1' }, PROFILE);
     await sim.start();

@@ -1,8 +1,13 @@
 // GET /metrics against the real app: simulated DTUs make traffic (polls, a bad CRC, a silent
 // slave, exception answers, a refused registration), and the scrape, read by an independent
-// Prometheus text parser, says what happened. Then the two ways of serving and their auth.
-import { describe, expect, it } from 'vitest';
-import { gatewayTests, waitFor, type Harness } from '../../helpers/app-harness.js';
+// Prometheus text parser, says what happened. Then the two ways of serving and their auth,
+// and a northbound sink's series through a broker outage.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { gatewayTests, removeDir, waitFor, type Harness } from '../../helpers/app-harness.js';
+import { startPrivateBroker, type PrivateBroker } from '../../helpers/mosquitto.js';
 import { scrape, sample, type Scraped } from '../../helpers/prometheus.js';
 import { caller } from '../../helpers/web.js';
 
@@ -154,4 +159,83 @@ describe('metrics.listen', () => {
     const web = await fetch(metricsUrl(h), { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(web.headers.get('content-type')).not.toMatch(/^text\/plain; version=0\.0\.4/);
   });
+});
+
+describe('sink metrics', () => {
+  let broker: PrivateBroker | null = null;
+  let spillDir: string | null = null;
+  afterEach(async () => {
+    await broker?.dispose();
+    broker = null;
+    if (spillDir) removeDir(spillDir);
+    spillDir = null;
+  });
+
+  it('publish a sink’s state, backlog, lag and row totals as its status has them, through an outage', async () => {
+    broker = await startPrivateBroker();
+    const dir = (spillDir = mkdtempSync(join(tmpdir(), 'dtuhub-sink-metrics-')));
+    const h = await boot({
+      server: (s) => {
+        s.metrics = { token: TOKEN };
+        s.sinks = [
+          {
+            name: 'north',
+            type: 'mqtt',
+            queue: { flushInterval: '100ms' },
+            spill: { dir, retryMin: '200ms', retryMax: '500ms' },
+            mqtt: { url: broker!.url, reconnect: '200ms', connectTimeout: '1s' },
+          },
+        ];
+      },
+      points: (p) => {
+        const profile = p.profiles['th-station'];
+        for (const task of profile.tasks) if (task.every) task.every = '300ms';
+      },
+    });
+    const sink = () => h.app.sinks.get('north').status();
+    const read = () => scrape(metricsUrl(h), `Bearer ${TOKEN}`);
+    const sim = dtu(h, 'dtu', { id: 'DTU-S1' });
+    await sim.start();
+    await waitFor(() => sink().counters.sent > 0, 15_000, 'rows sent to the broker');
+    const live = await read();
+    expect(sample(live, 'dtuhub_sink_state', { sink: 'north', state: 'ok' })).toBe(1);
+    expect(sample(live, 'dtuhub_sink_state', { sink: 'north', state: 'spilling' })).toBe(0);
+    expect(live.families.get('dtuhub_sink_state')?.metrics).toHaveLength(4);
+    expect(live.families.get('dtuhub_sink_rows_sent_total')?.type).toBe('COUNTER');
+    expect(live.families.get('dtuhub_sink_backlog_rows')?.type).toBe('GAUGE');
+
+    // The broker goes away: batches are journaled, the state and the journal show it.
+    await broker.stop();
+    await waitFor(() => sink().state === 'spilling' && sink().rowsOnDisk > 0, 15_000, 'the sink spilling');
+    const away = await read();
+    expect(sample(away, 'dtuhub_sink_state', { sink: 'north', state: 'spilling' })).toBe(1);
+    expect(sample(away, 'dtuhub_sink_state', { sink: 'north', state: 'ok' })).toBe(0);
+    expect(sample(away, 'dtuhub_sink_spill_rows', { sink: 'north' })).toBeGreaterThan(0);
+    expect(sample(away, 'dtuhub_sink_spill_bytes', { sink: 'north' })).toBeGreaterThan(0);
+    expect(sample(away, 'dtuhub_sink_rows_spilled_total', { sink: 'north' })).toBeGreaterThan(0);
+    expect(sample(away, 'dtuhub_sink_lag_seconds', { sink: 'north' })).toBeGreaterThan(0);
+
+    // Back, and the DTU quiet: the journal replays, then nothing moves under the comparison.
+    await broker.restart();
+    await sim.stop();
+    await waitFor(() => sink().state === 'ok' && sink().rowsOnDisk === 0, 20_000, 'the journal replayed');
+    await h.app.sinks.get('north').drained();
+    const status = sink();
+    const done = await read();
+    const labels = { sink: 'north' };
+    expect(sample(done, 'dtuhub_sink_state', { sink: 'north', state: 'ok' })).toBe(1);
+    expect(sample(done, 'dtuhub_sink_rows_accepted_total', labels)).toBe(status.counters.accepted);
+    expect(sample(done, 'dtuhub_sink_rows_sent_total', labels)).toBe(status.counters.sent);
+    expect(sample(done, 'dtuhub_sink_rows_spilled_total', labels)).toBe(status.counters.spilled);
+    expect(sample(done, 'dtuhub_sink_rows_replayed_total', labels)).toBe(status.counters.replayed);
+    expect(status.counters.replayed).toBeGreaterThan(0);
+    // Nothing lost: every row accepted was sent, directly or replayed.
+    expect(status.counters.sent).toBe(status.counters.accepted);
+    expect(sample(done, 'dtuhub_sink_rows_dropped_total', labels)).toBe(0);
+    expect(sample(done, 'dtuhub_sink_rows_rejected_total', labels)).toBe(0);
+    expect(sample(done, 'dtuhub_sink_restarts_total', labels)).toBe(0);
+    expect(sample(done, 'dtuhub_sink_backlog_rows', labels)).toBe(0);
+    expect(sample(done, 'dtuhub_sink_spill_rows', labels)).toBe(0);
+    expect(sample(done, 'dtuhub_sink_lag_seconds', labels)).toBe(0);
+  }, 90_000);
 });

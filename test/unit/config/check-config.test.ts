@@ -7,6 +7,18 @@ import { MINIMAL_POINTS, MINIMAL_SERVER, withConfigDir } from './temp-config.js'
 
 const CONFIG_DIR = fileURLToPath(new URL('../../../config', import.meta.url));
 
+/** check-config on the shipped config with its commented `section:` example uncommented. */
+function runUncommented(section: 'channels' | 'sinks', env: NodeJS.ProcessEnv): { code: number; lines: string[] } {
+  const shipped = readFileSync(join(CONFIG_DIR, 'server.yml'), 'utf8');
+  const block = shipped.match(new RegExp(`^# ${section}:\\n(?:# {3}.*\\n)+`, 'm'))?.[0];
+  expect(block, `a commented ${section}: block in config/server.yml`).toBeDefined();
+  const server = shipped.replace(block!, block!.replace(/^# /gm, ''));
+  const points = readFileSync(join(CONFIG_DIR, 'points.yml'), 'utf8');
+  const result = withConfigDir({ server, points }, (dir) => run(dir, env));
+  expect(result.code, result.lines.join('\n')).toBe(0);
+  return result;
+}
+
 function run(dir: string, env: NodeJS.ProcessEnv = {}): { code: number; lines: string[] } {
   const lines: string[] = [];
   const code = runCheckConfig(dir, (line) => lines.push(line), env);
@@ -74,13 +86,7 @@ describe('runCheckConfig', () => {
   });
 
   it('accepts the commented channel examples of the shipped server.yml once uncommented, and lists them', () => {
-    const shipped = readFileSync(join(CONFIG_DIR, 'server.yml'), 'utf8');
-    const block = shipped.match(/^# channels:\n(?:# {3}.*\n)+/m)?.[0];
-    expect(block, 'a commented channels: block in config/server.yml').toBeDefined();
-    const server = shipped.replace(block!, block!.replace(/^# /gm, ''));
-    const points = readFileSync(join(CONFIG_DIR, 'points.yml'), 'utf8');
-    const { code, lines } = withConfigDir({ server, points }, (dir) => run(dir, { MQTT_PASSWORD: 'secret' }));
-    expect(code, lines.join('\n')).toBe(0);
+    const { lines } = runUncommented('channels', { MQTT_PASSWORD: 'secret' });
     const from = lines.indexOf('channels (6):');
     expect(lines.slice(from, from + 7)).toEqual([
       'channels (6):',
@@ -91,5 +97,16 @@ describe('runCheckConfig', () => {
       '  line-3-plc opcua → opc.tcp://192.168.1.40:4840: device PLC-L3, 1 item',
       '  press-plc mc → 192.168.1.60:5007: device PRESS-01, 1 tag, binary 3E frame',
     ]);
+  });
+
+  it('accepts the commented sink examples of the shipped server.yml once uncommented, and lists them without secrets', () => {
+    const { lines } = runUncommented('sinks', { INFLUX_TOKEN: 'influx-secret', MQTT_PASSWORD: 'mqtt-secret' });
+    const from = lines.indexOf('sinks (2):');
+    expect(lines.slice(from, from + 3)).toEqual([
+      'sinks (2):',
+      '  influx influxdb → http://127.0.0.1:8086 (v2 plant/dtu): all samples, spill data/spill/sinks/influx',
+      '  north mqtt → mqtt://127.0.0.1:1883 (plant-7, json): all samples, spill data/spill/sinks/north',
+    ]);
+    expect(lines.join('\n')).not.toMatch(/secret|gateway@/);
   });
 });

@@ -143,7 +143,7 @@ describe('sinks config', () => {
       '25:sinks[3].influxdb.timeout: must be longer than 0',
       '26:sinks[3].influxdb.tags.profile: tag key "id" is also the device tag',
       '26:sinks[3].influxdb.tags.extra.id: tag key "id" is also the device tag',
-      '28:sinks[4].type: must be one of: influxdb',
+      '28:sinks[4].type: must be one of: influxdb, mqtt',
     ]);
   });
 });

@@ -29,8 +29,8 @@ describe('UI messages', () => {
 
   it('are translated: only names that read the same in both languages are left alike', () => {
     const same = [...english].filter(([key, text]) => chinese.get(key) === text).map(([key]) => key);
-    // Protocol names (HTTP, Modbus TCP, MQTT, OPC UA) are written the same in Chinese.
+    // Protocol and product names (HTTP, Modbus TCP, MQTT, OPC UA, InfluxDB) are written the same in Chinese.
     const protocols = ['channelType.http', 'channelType.modbus-tcp', 'channelType.mqtt', 'channelType.opcua'];
-    expect(same.sort()).toEqual(['appName', ...protocols, 'dashboard.cpu', 'hex.ascii']);
+    expect(same.sort()).toEqual(['appName', ...protocols, 'dashboard.cpu', 'hex.ascii', 'sinkType.influxdb']);
   });
 });

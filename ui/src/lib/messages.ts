@@ -339,6 +339,7 @@ export const en = {
     storedOnly: 'stored samples only',
     confirmStop: 'Stop sink {name}? Samples polled while it is stopped are not forwarded.',
   },
+  sinkType: { influxdb: 'InfluxDB', mqtt: 'MQTT' },
   channelType: {
     http: 'HTTP',
     'modbus-tcp': 'Modbus TCP',
@@ -1039,6 +1040,7 @@ export const zh: DeepStrings<Messages> = {
     storedOnly: '仅历史保留的采样',
     confirmStop: '停止北向转发 {name}？停止期间采集的数据不会转发。',
   },
+  sinkType: { influxdb: 'InfluxDB', mqtt: 'MQTT 发布' },
   channelType: {
     http: 'HTTP',
     'modbus-tcp': 'Modbus TCP',

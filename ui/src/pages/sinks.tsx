@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, get, post } from '../lib/api.js';
 import { formatBytes, formatDuration } from '../lib/format.js';
-import { getLang, t } from '../lib/i18n.js';
+import { getLang, t, tMaybe } from '../lib/i18n.js';
 import type { Me, Sink } from '../lib/types.js';
 import { useInterval, useLoad } from '../lib/use-load.js';
 import { ErrorNote, Head, StatusBadge, TableWrap } from '../components/bits.js';
@@ -62,7 +62,7 @@ export function SinksPage({ me }: { me: Me }) {
                 <tr key={s.name} data-sink={s.name} data-state={s.state}>
                   <th scope="row">
                     {s.name}
-                    <span class="channel-type">{s.type}</span>
+                    <span class="channel-type">{tMaybe('sinkType', s.type)}</span>
                   </th>
                   <td class="target">
                     <code>{s.target}</code>
