@@ -3,7 +3,7 @@
 // from minute rollups, or, for points sampled every 15 s or slower (no minute rows), from the
 // raw rows: there a history thinned by store by exception counts the rows it stored.
 import Database from 'better-sqlite3';
-import { HAS_VALUE_SQL } from '../src/storage/rollup/rollup-sql.js';
+import { SQLITE_HAS_VALUE_SQL } from '../src/storage/sqlite/value-cell.js';
 import type { FillResult, HistoryDataset } from './history-fill.js';
 
 const HOUR_MS = 3_600_000;
@@ -21,7 +21,7 @@ export function expectedChartSamples(path: string, dataset: HistoryDataset, fill
   try {
     const rows = db.prepare(
       `SELECT COUNT(*) FROM device_data d JOIN devices v ON v.id = d.device_id
-       WHERE v.registration_id = ? AND ${HAS_VALUE_SQL} AND d.received_at >= ? AND d.received_at < ?`,
+       WHERE v.registration_id = ? AND ${SQLITE_HAS_VALUE_SQL} AND d.received_at >= ? AND d.received_at < ?`,
     );
     const stored = (from: number, to: number) =>
       from < to ? (rows.pluck().get(fill.deviceIds[0], from, to) as number) : 0;

@@ -2,7 +2,7 @@
 // the server says it wrote.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { valueFromColumns } from '../../src/storage/raw-value.js';
+import { sqliteRowSql, sqliteTextJoin, withSqliteValue } from './sqlite-row-sql.js';
 import type { Harness } from './app-harness.js';
 
 function open(h: Harness): Database.Database {
@@ -35,20 +35,15 @@ export interface DataRowView {
 }
 
 export function dataRows(h: Harness, registrationId: string): DataRowView[] {
-  const rows = query<DataRowView & { rawBytes: Uint8Array; q: number }>(
+  const rows = query<Omit<DataRowView, 'value'> & { cell: unknown; rawCell: unknown }>(
     h,
-    // Raw bytes as lowercase hex, or the text a channel stored (quality bit 128); quality code
-    // 0 (bits 8 and up) is good; a value left out is read from the raw bytes (raw-value.ts).
-    `SELECT p.name AS point, s.slave, s.address, dd.value, dd.text_value AS text,
-        CASE WHEN dd.quality & 128 = 0 THEN lower(hex(dd.raw_value)) ELSE CAST(dd.raw_value AS TEXT) END AS raw,
-        dd.received_at AS at, CASE WHEN dd.quality < 256 THEN 'good' ELSE dd.quality END AS quality,
-        dd.raw_value AS rawBytes, dd.quality AS q
+    `SELECT p.name AS point, s.slave, s.address, ${sqliteRowSql('dd', 't')}, dd.received_at AS at
        FROM device_data dd JOIN devices d ON d.id = dd.device_id JOIN point_names p ON p.id = dd.point_id
-         JOIN point_sources s ON s.device_id = dd.device_id AND s.point_id = dd.point_id
+         JOIN point_sources s ON s.device_id = dd.device_id AND s.point_id = dd.point_id ${sqliteTextJoin('dd', 't')}
       WHERE d.registration_id = ? ORDER BY dd.received_at, dd.point_id`,
     registrationId,
   );
-  return rows.map(({ rawBytes, q, ...row }) => ({ ...row, value: valueFromColumns(row.value, rawBytes, q) }));
+  return rows.map(withSqliteValue);
 }
 
 export function connectionRows(

@@ -2,9 +2,19 @@
 // them: after crashes, replays and retries the two must agree exactly.
 import { expect } from 'vitest';
 import { valueFromColumns } from '../../src/storage/raw-value.js';
-import { HAS_VALUE_SQL } from '../../src/storage/rollup/rollup-sql.js';
+import { valueFromCell, type RawCell, type ValueCell } from '../../src/storage/sqlite/value-cell.js';
 
 type Rows = (sql: string) => Promise<Record<string, unknown>[]>;
+
+/**
+ * A raw row's value in either dialect: MySQL's has schema 13's quality column (raw-value.ts),
+ * SQLite's the value cell (migration 014, value-cell.ts). Rows with no number either way: null.
+ */
+function rowValue(r: Record<string, unknown>): number | null {
+  if (!('quality' in r)) return valueFromCell(r['value'] as ValueCell, r['raw_value'] as RawCell);
+  const stored = r['value'] === null ? null : Number(r['value']);
+  return valueFromColumns(stored, r['raw_value'] as Uint8Array, Number(r['quality']));
+}
 
 interface Aggregate {
   count: number;
@@ -22,14 +32,11 @@ const TIERS = { minute: 60_000, hour: 3_600_000 } as const;
 /** Aggregates of the numeric raw rows, per `device/point/bucket`. */
 async function fromRaw(rows: Rows, bucketMs: number): Promise<Map<string, Aggregate>> {
   const out = new Map<string, Aggregate>();
-  const raw = await rows(
-    `SELECT device_id, point_id, received_at, value, raw_value, quality FROM device_data WHERE ${HAS_VALUE_SQL}
-     ORDER BY device_id, point_id, received_at`,
-  );
+  const raw = await rows(`SELECT * FROM device_data ORDER BY device_id, point_id, received_at`);
   for (const r of raw) {
     const ts = Number(r['received_at']);
-    const stored = r['value'] === null ? null : Number(r['value']);
-    const v = valueFromColumns(stored, r['raw_value'] as Uint8Array, Number(r['quality']))!;
+    const v = rowValue(r);
+    if (v === null) continue;
     const key = `${r['device_id']}/${r['point_id']}/${Math.floor(ts / bucketMs) * bucketMs}`;
     const a = out.get(key);
     if (!a) out.set(key, { count: 1, sum: v, min: v, max: v, firstAt: ts, firstValue: v, lastAt: ts, lastValue: v });

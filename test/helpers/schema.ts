@@ -20,3 +20,6 @@ export const SCHEMA_TABLES = [
   'web_users',
   'webhook_deliveries',
 ];
+
+/** SQLite's alone: a text point's text beside device_data's slimmer row (migration 014). */
+export const SQLITE_ONLY_TABLES = ['device_text'];

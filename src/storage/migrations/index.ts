@@ -13,6 +13,7 @@ import { configVersions } from './010_config_versions.js';
 import { alarmsSchema } from './011_alarms.js';
 import { passwordChange } from './012_password_change.js';
 import { valueFromRaw } from './013_value_from_raw.js';
+import { valueCell } from './014_value_cell.js';
 import type { Migration } from './types.js';
 
 export type { Dialect, Migration } from './types.js';
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   alarmsSchema,
   passwordChange,
   valueFromRaw,
+  valueCell,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,6 +1,8 @@
 // A numbered schema migration. Both stores apply the same list in order, each migration in
 // one transaction, and record it in `schema_version`; the SQL may differ per dialect but the
-// tables, columns and their meaning may not.
+// tables, columns and their meaning may not, with one exception: since 014 SQLite's
+// device_data holds a row's value, raw value and quality in two columns and its text in
+// device_text, where MySQL keeps schema 13's columns (storage/sqlite/value-cell.ts).
 
 export type Dialect = 'sqlite' | 'mysql';
 

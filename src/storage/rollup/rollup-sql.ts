@@ -1,5 +1,7 @@
 // The SELECTs of a series query, the same text in both dialects: each is a range of a
-// primary key (rollups by (device, point, bucket); raw rows by (device, time, point)).
+// primary key (rollups by (device, point, bucket); raw rows by (device, time, point)). Raw rows
+// differ: MySQL's device_data has schema 13's columns (below), SQLite's the value cell since
+// migration 014 (sqlite/value-cell.ts).
 import { ROLLUP_TABLE, type RollupBucket, type RollupTier } from './rollup-row.js';
 
 /**
@@ -26,10 +28,10 @@ export const HOURS_WITHOUT_MINUTES_SQL = `SELECT bucket FROM rollup_hour
 
 export const PENDING_SINCE_SQL = 'SELECT pending_since FROM rollup_state WHERE id = 1';
 
-/** A device_data row with a number: stored, or named by a decoder of its raw bytes (raw-value.ts). */
+/** MySQL: a device_data row with a number, stored or named by a decoder of its raw bytes (raw-value.ts). */
 export const HAS_VALUE_SQL = '(value IS NOT NULL OR (quality & 127) <> 0)';
 
-/** One point's samples: the device's key range, filtered on the point; value, raw_value, quality per raw-value.ts. */
+/** MySQL: one point's samples, the device's key range filtered on the point; value, raw_value, quality per raw-value.ts. */
 export const RAW_POINT_SQL = `SELECT received_at, value, raw_value, quality FROM device_data
   WHERE device_id = ? AND received_at >= ? AND received_at < ? AND point_id = ? ORDER BY received_at`;
 

@@ -12,6 +12,8 @@
 // costs one INSERT the first time it is ever seen and a Map lookup per batch after that.
 // A series' slave and address go to point_sources the same way (migration 006): one upsert
 // when the applier first sees the series and whenever they change, not one per row.
+// A row's value, raw value and quality take two columns (migration 014, value-cell.ts); a text
+// point's text goes to device_text in the same transaction.
 import type Database from 'better-sqlite3';
 import {
   PACKET_DIRECTIONS,
@@ -30,20 +32,18 @@ import {
   type RawPacketCaps,
   type SizedRow,
 } from '../raw-packet-budget.js';
-import { qualityColumn, storedRaw, type StoredRaw } from '../raw-value.js';
-import type { Quality } from '../../domain/point.js';
+import { storedRaw, type StoredRaw } from '../raw-value.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 import { SqliteRollups } from './sqlite-rollups.js';
 import { ValueDecoderChoice } from '../value-decoder-choice.js';
+import { fillSampleArgs, SAMPLE_COLUMNS } from './sample-args.js';
 
 /** Samples per multi-row INSERT: one native call for 50 rows instead of 50. */
 const ROWS_PER_INSERT = 50;
-const SAMPLE_COLUMNS = 7;
 // OR IGNORE: (device, time, point) is the row's identity; a sample stored already (a batch
 // retried after a failure it survived) is not stored twice and does not fail the batch.
-const SAMPLE_INSERT =
-  'INSERT OR IGNORE INTO device_data (device_id, received_at, point_id, value, text_value, raw_value, quality) VALUES ';
-const SAMPLE_VALUES = '(?, ?, ?, ?, ?, ?, ?)';
+const SAMPLE_INSERT = 'INSERT OR IGNORE INTO device_data (device_id, received_at, point_id, raw_value, value) VALUES ';
+const SAMPLE_VALUES = '(?, ?, ?, ?, ?)';
 /** Rows over the raw-packet cap deleted per commit beyond the commit's own packets. */
 const TRIM_EXTRA_ROWS = 5000;
 
@@ -69,6 +69,7 @@ export class SqliteBatchApplier {
   private readonly selectPointName: Database.Statement;
   private readonly insertSample: Database.Statement;
   private readonly insertSamples: Database.Statement;
+  private readonly insertText: Database.Statement;
   private readonly sampleArgs: unknown[] = new Array(ROWS_PER_INSERT * SAMPLE_COLUMNS);
   private readonly applyInTransaction: Database.Transaction<(batches: readonly WriteBatch[]) => void>;
   private readonly rollups: SqliteRollups;
@@ -146,6 +147,10 @@ export class SqliteBatchApplier {
     );
     this.insertSample = db.prepare(SAMPLE_INSERT + SAMPLE_VALUES);
     this.insertSamples = db.prepare(SAMPLE_INSERT + new Array<string>(ROWS_PER_INSERT).fill(SAMPLE_VALUES).join(', '));
+    // OR IGNORE as for the row itself: a retried sample keeps the text stored the first time.
+    this.insertText = db.prepare(
+      'INSERT OR IGNORE INTO device_text (device_id, received_at, point_id, text_value) VALUES (?, ?, ?, ?)',
+    );
     this.rollups = new SqliteRollups(db);
     this.applyInTransaction = db.transaction((batches: readonly WriteBatch[]) => {
       this.rollups.recoverIfNeeded();
@@ -326,6 +331,8 @@ export class SqliteBatchApplier {
           ? 0
           : this.decoders.choose(pointId, value, raw.bytes);
       fillSampleArgs(args, k * SAMPLE_COLUMNS, strings, s, deviceId, pointId, i, raw, decoder);
+      const text = s.text[i]!;
+      if (text >= 0) this.insertText.run(deviceId, s.ts[i], pointId, strings[text]);
       if (++k === ROWS_PER_INSERT) {
         this.insertSamples.run(args);
         k = 0;
@@ -369,29 +376,6 @@ export class SqliteBatchApplier {
     }
     return { rows, deviceIdOfRow };
   }
-}
-
-function fillSampleArgs(
-  args: unknown[],
-  at: number,
-  strings: readonly string[],
-  s: SampleColumns,
-  deviceId: number,
-  pointId: number,
-  i: number,
-  raw: StoredRaw,
-  decoder: number,
-): void {
-  const text = s.text[i]!;
-  args[at] = deviceId;
-  args[at + 1] = s.ts[i];
-  args[at + 2] = pointId;
-  // Infinity and NaN have no SQL form in MySQL; both stores keep them as "no number".
-  const value = s.value[i]!;
-  args[at + 3] = decoder === 0 && s.hasValue[i] === 1 && Number.isFinite(value) ? value : null;
-  args[at + 4] = text < 0 ? null : strings[text];
-  args[at + 5] = raw.bytes;
-  args[at + 6] = qualityColumn(strings[s.quality[i]!] as Quality, raw.text, decoder);
 }
 
 function noteLastSeen(lastSeen: Map<number, number>, deviceId: number, at: number): void {

@@ -2,7 +2,7 @@
 // worker writes. Queries are synchronous underneath (better-sqlite3) but the interface is
 // async so the MySQL store can implement it; each query is bounded by `limit` and served
 // by an index or a primary-key range, so it stays short on the main thread.
-import { qualityFromColumn, rawFromColumns, valueFromColumns } from '../raw-value.js';
+import { qualityFromCell, rawFromCell, valueFromCell, type RawCell, type ValueCell } from './value-cell.js';
 import {
   type ConnectionEvent,
   type ConnectionQuery,
@@ -55,11 +55,10 @@ interface DataRecord {
   point: string;
   slave: number | null;
   address: number | null;
-  value: number | null;
+  value: ValueCell;
   text_value: string | null;
-  raw_value: Uint8Array;
+  raw_value: RawCell;
   received_at: number;
-  quality: number;
 }
 
 interface ConnectionRecordRow {
@@ -155,11 +154,11 @@ export class SqliteHistoryReader implements HistoryReader {
       point: r.point,
       slave: r.slave ?? 0,
       address: r.address ?? 0,
-      value: valueFromColumns(r.value, r.raw_value, r.quality),
+      value: valueFromCell(r.value, r.raw_value),
       text: r.text_value,
-      raw: rawFromColumns(r.raw_value, r.quality),
+      raw: rawFromCell(r.raw_value),
       ts: r.received_at,
-      quality: qualityFromColumn(r.quality),
+      quality: qualityFromCell(r.value),
     }));
   }
 
@@ -291,13 +290,15 @@ export class SqliteHistoryReader implements HistoryReader {
  * high (received_at, point_id), both exclusive, [point id,] limit. One point of a device is
  * the same range filtered on point_id: the table is clustered for writing, by time before
  * point, so this reads the device's other points in the window too. Slave and address come
- * from the series' row in point_sources (migration 006), one primary-key lookup per row.
+ * from the series' row in point_sources (migration 006), a text point's text from device_text
+ * (migration 014): a primary-key lookup each per row.
  */
 export function dataQuerySql(byPoint: boolean, direction: 'ASC' | 'DESC'): string {
   const point = byPoint ? 'AND x.point_id = ?' : '';
-  return `SELECT p.name AS point, s.slave, s.address, x.value, x.text_value, x.raw_value, x.received_at, x.quality
+  return `SELECT p.name AS point, s.slave, s.address, x.value, t.text_value, x.raw_value, x.received_at
     FROM device_data x JOIN point_names p ON p.id = x.point_id
       LEFT JOIN point_sources s ON s.device_id = x.device_id AND s.point_id = x.point_id
+      LEFT JOIN device_text t ON t.device_id = x.device_id AND t.received_at = x.received_at AND t.point_id = x.point_id
     WHERE x.device_id = ? AND (x.received_at, x.point_id) > (?, ?) AND (x.received_at, x.point_id) < (?, ?) ${point}
     ORDER BY x.received_at ${direction}, x.point_id ${direction} LIMIT ?`;
 }

@@ -5,7 +5,8 @@
 // device_data is clustered by (device_id, received_at, point_id), so each device's old rows
 // are the front of its key range: the sweep visits the devices in id order and deletes
 // from the front of each, several devices per transaction, until a chunk's worth of rows
-// is gone. No time index is needed, which would cost every insert.
+// is gone. No time index is needed, which would cost every insert. A text point's text
+// (device_text, migration 014) is keyed like its row and deleted with it, by the same range.
 //
 // The other tables are walked by primary key from the oldest row. Ids follow insertion
 // order and rows are inserted in receive order, so the old rows are at the front; the walk
@@ -67,8 +68,8 @@ export class SqliteRetention {
   private readonly deleteRawPacketsUpTo: Database.Statement;
   private readonly nextDataDevice: Database.Statement;
   private readonly dataChunkEnd: Database.Statement;
-  private readonly deleteDataUpTo: Database.Statement;
-  private readonly deleteDataBefore: Database.Statement;
+  private readonly deleteDataUpTo: Database.Statement[];
+  private readonly deleteDataBefore: Database.Statement[];
   private readonly deleteDataChunk: (walk: DataWalk, cutoff: number) => number;
   private readonly deleteRollupChunk: (tier: RollupTier, walk: SeriesWalk, cutoff: number) => number;
   private readonly deleteAppliedBatches: Database.Statement;
@@ -97,10 +98,14 @@ export class SqliteRetention {
       `SELECT received_at AS ts, point_id AS pointId FROM device_data WHERE device_id = ? AND received_at < ?
        ORDER BY received_at, point_id LIMIT 1 OFFSET ?`,
     );
-    this.deleteDataUpTo = db.prepare(
-      'DELETE FROM device_data WHERE device_id = ? AND (received_at, point_id) <= (?, ?)',
+    // device_data first: its count is the rows deleted.
+    const rowTables = ['device_data', 'device_text'];
+    this.deleteDataUpTo = rowTables.map((table) =>
+      db.prepare(`DELETE FROM ${table} WHERE device_id = ? AND (received_at, point_id) <= (?, ?)`),
     );
-    this.deleteDataBefore = db.prepare('DELETE FROM device_data WHERE device_id = ? AND received_at < ?');
+    this.deleteDataBefore = rowTables.map((table) =>
+      db.prepare(`DELETE FROM ${table} WHERE device_id = ? AND received_at < ?`),
+    );
     this.deleteDataChunk = db.transaction((walk: DataWalk, cutoff: number) =>
       this.deleteDataRows(walk, cutoff),
     ).immediate;
@@ -196,9 +201,9 @@ export class SqliteRetention {
       // The budget-th old row of this device, if it has that many: delete up to it.
       const end = this.dataChunkEnd.get(walk.device, cutoff, budget - 1) as DataKey | undefined;
       if (end) {
-        budget -= this.deleteDataUpTo.run(walk.device, end.ts, end.pointId).changes;
+        budget -= deleteAll(this.deleteDataUpTo, walk.device, end.ts, end.pointId);
       } else {
-        budget -= this.deleteDataBefore.run(walk.device, cutoff).changes;
+        budget -= deleteAll(this.deleteDataBefore, walk.device, cutoff);
         walk.after = walk.device;
         walk.device = null;
       }
@@ -286,4 +291,12 @@ export class SqliteRetention {
     }
     return deleted;
   }
+}
+
+/** Runs each DELETE with the same parameters; the rows the first one deleted. */
+function deleteAll(statements: readonly Database.Statement[], ...params: unknown[]): number {
+  const [first, ...rest] = statements;
+  const deleted = first!.run(...params).changes;
+  for (const statement of rest) statement.run(...params);
+  return deleted;
 }

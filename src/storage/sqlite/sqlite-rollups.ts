@@ -11,8 +11,8 @@ import {
   rollupValues,
   type RollupDelta,
 } from '../rollup/rollup-row.js';
-import { HAS_VALUE_SQL, LAST_ROLLED_UP_SQL } from '../rollup/rollup-sql.js';
-import { valueFromColumns } from '../raw-value.js';
+import { LAST_ROLLED_UP_SQL } from '../rollup/rollup-sql.js';
+import { SQLITE_HAS_VALUE_SQL, valueFromCell, type RawCell, type ValueCell } from './value-cell.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 
 export class SqliteRollups {
@@ -45,8 +45,8 @@ export class SqliteRollups {
     this.lastWritten = db.prepare(LAST_ROLLED_UP_SQL).pluck();
     this.rawSince = db
       .prepare(
-        `SELECT point_id, received_at, value, raw_value, quality FROM device_data
-         WHERE device_id = ? AND received_at >= ? AND ${HAS_VALUE_SQL} ORDER BY received_at`,
+        `SELECT point_id, received_at, value, raw_value FROM device_data
+         WHERE device_id = ? AND received_at >= ? AND ${SQLITE_HAS_VALUE_SQL} ORDER BY received_at`,
       )
       .raw();
     this.deviceIds = db.prepare('SELECT id FROM devices').pluck();
@@ -103,9 +103,9 @@ export class SqliteRollups {
   private recoverDevice(deviceId: number, since: number): void {
     const writtenThrough = new Map<number, number>();
     // all(), not iterate(): the connection cannot run lastWritten while a cursor is open.
-    const rows = this.rawSince.all(deviceId, since) as [number, number, number | null, Uint8Array, number][];
-    for (const [pointId, ts, stored, raw, quality] of rows) {
-      const value = valueFromColumns(stored, raw, quality);
+    const rows = this.rawSince.all(deviceId, since) as [number, number, ValueCell, RawCell][];
+    for (const [pointId, ts, cell, raw] of rows) {
+      const value = valueFromCell(cell, raw);
       if (value === null) continue;
       let through = writtenThrough.get(pointId);
       if (through === undefined) {

@@ -3,14 +3,13 @@ import type Database from 'better-sqlite3';
 import type { RollupTier } from '../rollup/rollup-row.js';
 import {
   PENDING_SINCE_SQL,
-  RAW_POINT_SQL,
   HOURS_WITHOUT_MINUTES_SQL,
   LAST_ROLLED_UP_SQL,
   rollupBucketsSql,
   toRollupBucket,
 } from '../rollup/rollup-sql.js';
 import type { RawPoint, SeriesSource } from '../rollup/series-query.js';
-import { valueFromColumns } from '../raw-value.js';
+import { SQLITE_RAW_POINT_SQL, valueFromCell, type RawCell, type ValueCell } from './value-cell.js';
 
 export function sqliteSeriesSource(statement: (sql: string) => Database.Statement): SeriesSource {
   const one = (sql: string, ...params: unknown[]) => {
@@ -31,8 +30,8 @@ export function sqliteSeriesSource(statement: (sql: string) => Database.Statemen
     hoursWithoutMinutes: async (deviceId, pointId, from, to) =>
       statement(HOURS_WITHOUT_MINUTES_SQL).pluck().all(deviceId, pointId, from, to) as number[],
     raw: async (deviceId, pointId, from, to) =>
-      (
-        statement(RAW_POINT_SQL).raw().all(deviceId, from, to, pointId) as [number, number | null, Uint8Array, number][]
-      ).map(([ts, value, raw, quality]): RawPoint => ({ ts, value: valueFromColumns(value, raw, quality) })),
+      (statement(SQLITE_RAW_POINT_SQL).raw().all(deviceId, from, to, pointId) as [number, ValueCell, RawCell][]).map(
+        ([ts, cell, raw]): RawPoint => ({ ts, value: valueFromCell(cell, raw) }),
+      ),
   };
 }

@@ -9,6 +9,7 @@ import type { Sample } from '../../../src/domain/point.js';
 import { silentLogger } from '../../../src/log.js';
 import { createHistoryStore, type HistoryStore } from '../../../src/storage/index.js';
 import { valueFromColumns } from '../../../src/storage/raw-value.js';
+import { sqliteRowSql, sqliteTextJoin, withSqliteValue } from '../../helpers/sqlite-row-sql.js';
 import { KEEP_EVERYTHING } from './history-fixture.js';
 import { declareEventContract } from './store-contract-events.js';
 import { declareLiveRetentionContract } from './store-contract-live-retention.js';
@@ -19,14 +20,28 @@ import { declareWritingContract } from './store-contract-writing.js';
 export type SqlRow = Record<string, unknown>;
 
 /**
- * A device_data row's raw value and quality as the API gives them, in plain SQL of either
- * dialect (migration 006: bytes, or UTF-8 text when quality has bit 128; quality 0 is good).
+ * MySQL: a device_data row's text, raw value and quality as the API gives them, in plain SQL
+ * (migration 006: bytes, or UTF-8 text when quality has bit 128; quality 0 is good).
  */
-function rawAndQualitySql(driver: StorageConfig['driver'], x: string): string {
-  const text = driver === 'mysql' ? `CONVERT(${x}.raw_value USING utf8mb4)` : `CAST(${x}.raw_value AS TEXT)`;
-  return `CASE WHEN ${x}.quality & 128 = 0 THEN LOWER(HEX(${x}.raw_value)) ELSE ${text} END AS raw,
-    CASE WHEN ${x}.quality < 256 THEN 'good' ELSE ${x}.quality END AS quality,
-    ${x}.raw_value AS rawBytes, ${x}.quality AS q`;
+const MYSQL_ROW_SQL = `x.text_value AS text,
+  CASE WHEN x.quality & 128 = 0 THEN LOWER(HEX(x.raw_value)) ELSE CONVERT(x.raw_value USING utf8mb4) END AS raw,
+  CASE WHEN x.quality < 256 THEN 'good' ELSE x.quality END AS quality, x.value, x.raw_value AS rawBytes, x.quality AS q`;
+
+/** Every stored sample of the database, in plain SQL of its dialect (SQLite: test/helpers/sqlite-row-sql.ts). */
+function storedSamplesSql(driver: StorageConfig['driver']): string {
+  const columns = driver === 'mysql' ? MYSQL_ROW_SQL : sqliteRowSql('x', 't');
+  return `SELECT d.registration_id AS deviceId, p.name AS point, s.slave, s.address, ${columns}, x.received_at AS ts
+    FROM device_data x JOIN devices d ON d.id = x.device_id JOIN point_names p ON p.id = x.point_id
+      JOIN point_sources s ON s.device_id = x.device_id AND s.point_id = x.point_id
+      ${driver === 'mysql' ? '' : sqliteTextJoin('x', 't')}
+    ORDER BY d.registration_id, x.received_at, p.name`;
+}
+
+/** A row of storedSamplesSql with its value: stored, or decoded from the raw bytes. */
+function withValue(driver: StorageConfig['driver'], row: SqlRow): SqlRow {
+  if (driver !== 'mysql') return withSqliteValue(row as SqlRow & { cell: unknown; rawCell: unknown });
+  const { rawBytes, q, ...rest } = row;
+  return { ...rest, value: valueFromColumns(rest['value'] as number | null, rawBytes as Uint8Array, Number(q)) };
 }
 
 /** One empty database for one test, and the means to look into it. */
@@ -104,18 +119,8 @@ export function describeStoreContract(driver: StorageConfig['driver'], createTar
       rawQuery: (sql) => current().rawQuery(sql),
       storage: () => current().storage,
       async storedSamples() {
-        const rows = await current().rawQuery(
-          `SELECT d.registration_id AS deviceId, p.name AS point, s.slave, s.address, x.value, x.text_value AS text,
-             ${rawAndQualitySql(driver, 'x')}, x.received_at AS ts
-           FROM device_data x JOIN devices d ON d.id = x.device_id JOIN point_names p ON p.id = x.point_id
-             JOIN point_sources s ON s.device_id = x.device_id AND s.point_id = x.point_id
-           ORDER BY d.registration_id, x.received_at, p.name`,
-        );
-        // A value left out is read from the raw bytes (raw-value.ts).
-        return rows.map(({ rawBytes, q, ...row }) => ({
-          ...row,
-          value: valueFromColumns(row['value'] as number | null, rawBytes as Uint8Array, Number(q)),
-        })) as unknown as Sample[];
+        const rows = await current().rawQuery(storedSamplesSql(driver));
+        return rows.map((row) => withValue(driver, row)) as unknown as Sample[];
       },
       async rowCount(table) {
         const [row] = await current().rawQuery(`SELECT COUNT(*) AS n FROM ${table}`);

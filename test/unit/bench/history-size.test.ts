@@ -61,11 +61,11 @@ describe('history bench: generated history and its sizes', () => {
     const estimated = b.header + Object.values(b.columns).reduce((a, x) => a + x, 0);
     expect(b.rowsSampled).toBe(fill.samples);
     expect(estimated).toBeCloseTo(dd.payload / dd.cells, 6);
-    // Seven columns (migration 6): a header length byte and seven one-byte serial types.
-    expect(b.header).toBe(8);
-    // Quality is good: only a decoder id (schema 13) takes a body byte, and id 1 none.
-    expect(b.columns['quality']).toBeLessThanOrEqual(1);
-    expect(b.columns['text_value']).toBe(0);
+    // Five columns (migration 14): a header length byte and five one-byte serial types.
+    expect(b.header).toBe(6);
+    expect(Object.keys(b.columns)).toEqual(['device_id', 'received_at', 'point_id', 'raw_value', 'value']);
+    // The value cell: a decoder id takes a body byte (id 1 none), a stored value up to 8.
+    expect(b.columns['value']).toBeLessThanOrEqual(8);
   });
 });
 

@@ -112,10 +112,12 @@ describe('SqliteBatchApplier', () => {
     ]);
     const rows = t.db
       .prepare(
-        `SELECT p.name AS point, s.slave, s.address, value, text_value, lower(hex(raw_value)) AS raw_value, received_at,
-             quality
+        `SELECT p.name AS point, s.slave, s.address, value, t.text_value, lower(hex(raw_value)) AS raw_value,
+             x.received_at
            FROM device_data x JOIN point_names p ON p.id = x.point_id
-             JOIN point_sources s ON s.device_id = x.device_id AND s.point_id = x.point_id ORDER BY received_at`,
+             JOIN point_sources s ON s.device_id = x.device_id AND s.point_id = x.point_id
+             LEFT JOIN device_text t USING (device_id, received_at, point_id)
+           ORDER BY x.received_at`,
       )
       .all() as Record<string, unknown>[];
     expect(rows).toHaveLength(n);
@@ -127,7 +129,6 @@ describe('SqliteBatchApplier', () => {
       text_value: 'SN-5',
       raw_value: '00000005',
       received_at: 1_736_929_800_128,
-      quality: 0,
     });
     expect(rows[69]).toEqual({
       point: 'p69',
@@ -137,8 +138,9 @@ describe('SqliteBatchApplier', () => {
       text_value: null,
       raw_value: '00000045',
       received_at: 1_736_929_800_192,
-      quality: 0,
     });
+    // The text sits in device_text, keyed like its row; no other row has one.
+    expect(t.db.prepare('SELECT COUNT(*) FROM device_text').pluck().get()).toBe(1);
   });
 
   it("writes a series' slave and address to point_sources once, and again only when they change", () => {
@@ -155,7 +157,7 @@ describe('SqliteBatchApplier', () => {
     expect(sources()).toEqual([{ slave: 3, address: 7 }]);
   });
 
-  it('stores raw register hex as bytes and any other raw text as its UTF-8 bytes, flagged', () => {
+  it('stores raw register hex as a BLOB of its bytes and any other raw text as TEXT', () => {
     applier.apply([
       batch((b) => {
         b.sample({ ...sample('A', 'hex', 1), raw: '00ff' });
@@ -165,13 +167,14 @@ describe('SqliteBatchApplier', () => {
     ]);
     const rows = t.db
       .prepare(
-        `SELECT p.name, raw_value, quality FROM device_data x JOIN point_names p ON p.id = x.point_id ORDER BY p.name`,
+        `SELECT p.name, raw_value, typeof(raw_value) AS type FROM device_data x JOIN point_names p ON p.id = x.point_id
+         ORDER BY p.name`,
       )
       .all();
     expect(rows).toEqual([
-      { name: 'hex', raw_value: Buffer.from([0, 255]), quality: 0 },
-      { name: 'json', raw_value: Buffer.from('"21.5 °C"'), quality: 128 },
-      { name: 'upper', raw_value: Buffer.from('00FF'), quality: 128 },
+      { name: 'hex', raw_value: Buffer.from([0, 255]), type: 'blob' },
+      { name: 'json', raw_value: '"21.5 °C"', type: 'text' },
+      { name: 'upper', raw_value: '00FF', type: 'text' },
     ]);
   });
 

@@ -49,6 +49,21 @@ describe('SqliteRetention', () => {
     expect(oldest).toBe(NOW - 10 * DAY);
   });
 
+  it("deletes a text point's text with its row, and keeps the text of rows it keeps", async () => {
+    applier.apply([
+      batch((b) => {
+        for (const d of [40, 35, 10, 0])
+          b.sample({ ...sample('A', 'serial', NOW - d * DAY), value: null, text: `SN-${d}` });
+      }),
+    ]);
+    const retention = new SqliteRetention(t.db, { ...keepAll, deviceDataMs: 30 * DAY }, 1);
+    expect((await retention.sweep(NOW, pause)).deviceData).toBe(2);
+    expect(t.db.prepare('SELECT text_value FROM device_text ORDER BY received_at').pluck().all()).toEqual([
+      'SN-10',
+      'SN-0',
+    ]);
+  });
+
   it('deletes the old rows of every device, crossing devices within a chunk', async () => {
     applier.apply([
       batch((b) => {
