@@ -38,6 +38,11 @@ export interface McServerOptions extends PortAddress {
 export interface McServerFaults {
   /** Answer this long after the request. */
   readonly responseDelayMs?: number;
+  /**
+   * The next requests' delays, one each in order, before responseDelayMs applies again: one
+   * answer made late and the next on time, whenever the test got to set them.
+   */
+  readonly nextDelaysMs?: readonly number[];
   /** Read requests and answer nothing (a CPU in STOP behind a converter, a wrong port). */
   readonly silent?: boolean;
 }
@@ -91,9 +96,16 @@ export class McServer extends SimulatorPort {
         }
         if (!event.route || this.faults.silent) return;
         const answer = this.respond(event.request, event.route, event.serial);
-        this.later(socket, this.faults.responseDelayMs ?? 0, () => socket.write(answer));
+        this.later(socket, this.nextDelay(), () => socket.write(answer));
       }),
     );
+  }
+
+  private nextDelay(): number {
+    const [next, ...rest] = this.faults.nextDelaysMs ?? [];
+    if (next === undefined) return this.faults.responseDelayMs ?? 0;
+    this.faults = { ...this.faults, nextDelaysMs: rest };
+    return next;
   }
 
   /** `serial`: a 4E request's serial number, carried back; null for 3E. */
