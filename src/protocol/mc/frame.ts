@@ -37,7 +37,7 @@ export const MC_SUBCOMMAND = { word: 0x0000, bit: 0x0001 } as const;
 export type McUnit = keyof typeof MC_SUBCOMMAND;
 
 /**
- * Points one 3E request may read or write to a Q/L CPU: 960 words; 3,584 bits in ASCII code
+ * Points one 3E or 4E request may read or write to a Q/L CPU: 960 words; 3,584 bits in ASCII code
  * (binary allows 7,168, but 3,584 holds in both codes and keeps answers within the stream
  * limit of stream.ts). Reference manual appendix "Number of Processing per One Communication".
  */
@@ -110,7 +110,7 @@ function withSerial(format: McFrameFormat, request3e: Buffer, serial: number): B
 function checkRequest(r: McRequest): void {
   const max = r.unit === 'word' ? MAX_WORD_POINTS : MAX_BIT_POINTS;
   if (!Number.isInteger(r.points) || r.points < 1 || r.points > max)
-    throw new RangeError(`a 3E request carries 1 to ${max} points in ${r.unit} units, not ${r.points}`);
+    throw new RangeError(`an MC request carries 1 to ${max} points in ${r.unit} units, not ${r.points}`);
   if (r.unit === 'bit' && r.kind.unit !== 'bit') throw new RangeError(`${r.kind.name} is a word device: no bit units`);
   if (r.command === MC_COMMAND.batchWrite && r.values?.length !== r.points)
     throw new RangeError(`a batch write of ${r.points} points needs ${r.points} values`);

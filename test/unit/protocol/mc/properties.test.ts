@@ -87,8 +87,9 @@ describe('MC codec on arbitrary input', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...FORMATS),
+        fc.option(fc.integer({ min: 0, max: 0xffff }), { nil: undefined }),
         fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 1, maxLength: 960 }),
-        (format, words) => {
+        (format, serial, words) => {
           const request = { ...READ, points: words.length };
           // An answer is a batch write's data under a response header: reuse the encoder's data layout.
           const write = encodeRequest(
@@ -105,11 +106,21 @@ describe('MC codec on arbitrary input', () => {
                   'latin1',
                 );
           if (format === 'binary') header.writeUInt16LE(data.length + 2, 7);
-          const frame = Buffer.concat([header, data]);
-          const items = new McResponseSplitter(format).push(frame);
+          // With a serial: the 4E answer, D400 + serial + 0000 in place of D000.
+          const serialPart =
+            serial === undefined
+              ? null
+              : format === 'binary'
+                ? Buffer.from([0xd4, 0, serial & 0xff, serial >> 8, 0, 0])
+                : Buffer.from(`D400${serial.toString(16).toUpperCase().padStart(4, '0')}0000`, 'latin1');
+          const frame = serialPart
+            ? Buffer.concat([serialPart, header.subarray(format === 'binary' ? 2 : 4), data])
+            : Buffer.concat([header, data]);
+          const items = new McResponseSplitter(format, serial === undefined ? '3e' : '4e').push(frame);
           expect(items).toHaveLength(1);
           const item = items[0]!;
-          expect(item.kind === 'response' && readAnswer(format, request, OWN_STATION, item.response)).toEqual({
+          const answer = item.kind === 'response' && readAnswer(format, request, OWN_STATION, item.response, serial);
+          expect(answer).toEqual({
             kind: 'ok',
             values: words,
           });
