@@ -35,7 +35,7 @@ export function channelFeeds(config: ChannelConfig): string {
     case 'opcua':
       return `device ${config.device}, ${config.items.length} item${config.items.length === 1 ? '' : 's'}`;
     case 'mc':
-      return `device ${config.device}, ${config.tags.length} tag${config.tags.length === 1 ? '' : 's'}, ${config.frame} 3E frame`;
+      return `device ${config.device}, ${config.tags.length} tag${config.tags.length === 1 ? '' : 's'}, ${config.frame} ${config.frameType.toUpperCase()} frame`;
     case 's7':
       return s7Feeds(config);
   }

@@ -57,7 +57,7 @@ export const CHANNEL_KEYS: Record<ChannelType, readonly string[]> = {
     'subscriptions',
   ],
   http: ['url', 'method', 'headers', 'body', 'every', 'timeout', 'tls', 'device', 'timestamp', 'points'],
-  mc: [...TCP_KEYS, 'frame', 'every', 'timeout', 'device', 'tags'],
+  mc: [...TCP_KEYS, 'frame', 'frameType', 'every', 'timeout', 'device', 'tags'],
   opcua: [
     'endpoint',
     'securityMode',
@@ -175,6 +175,7 @@ function compileOne(name: string, type: ChannelType, m: RawMap, at: YamlPath, si
         port: intIn(m, 'port', 1, 65535)!,
         connectTimeoutMs,
         frame: m['frame'] as 'binary' | 'ascii',
+        frameType: m['frameType'] as '3e' | '4e',
         everyMs: positive(m, 'every', at, sink),
         timeoutMs: positive(m, 'timeout', at, sink),
         device: str(m, 'device')!,

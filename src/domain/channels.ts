@@ -174,11 +174,13 @@ export interface OpcuaChannelConfig extends ChannelBase {
   readonly items: readonly OpcuaItem[];
 }
 
-/** Mitsubishi MC protocol (3E frame) client: named PLC addresses read on a period. */
+/** Mitsubishi MC protocol (3E or 4E frame) client: named PLC addresses read on a period. */
 export interface McChannelConfig extends ChannelBase, TcpTarget {
   readonly type: 'mc';
   /** The code the PLC's Ethernet port is set to. */
   readonly frame: 'binary' | 'ascii';
+  /** 3E, or 4E: the 3E frame with a serial number, so a late answer is told by its serial. */
+  readonly frameType: '3e' | '4e';
   /** Start-to-start period of a round of reads. */
   readonly everyMs: number;
   /** How long one answer may take; the PLC's monitoring timer is set just below it. */

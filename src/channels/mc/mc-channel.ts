@@ -1,4 +1,4 @@
-// Mitsubishi MC protocol client channel (3E frame, binary or ASCII): reads its tags every
+// Mitsubishi MC protocol client channel (3E or 4E frame, binary or ASCII): reads its tags every
 // `every` with as few batch reads as the frame's limits allow, one request in flight
 // (mc-transport.ts), and writes a tag by name from the API, reading it back at once.
 //
@@ -45,6 +45,7 @@ export class McChannel extends TcpChannel<McChannelConfig> {
     const socket: Socket = await this.connectPeer(link);
     const transport = new McTransport({
       format: config.frame,
+      frame: config.frameType,
       destination: OWN_STATION,
       timeoutMs: config.timeoutMs,
       send: (bytes) => socket.write(bytes),

@@ -128,6 +128,7 @@ export const CHANNEL_SCHEMA: JsonSchema = strictObject(
     items: d({ type: 'array', minItems: 1, items: OPCUA_ITEM_SCHEMA }, 'opcua: one per variable.'),
     // mc
     frame: d({ enum: ['binary', 'ascii'] }, 'mc: the code the PLC port is set to.', 'binary'),
+    frameType: d({ enum: ['3e', '4e'] }, 'mc: 3e, or 4e (3E plus a serial number the answer carries back).', '3e'),
     // s7 (and tags:, shared with mc)
     ...S7_CHANNEL_PROPERTIES,
   },

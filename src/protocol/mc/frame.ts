@@ -1,15 +1,21 @@
-// The 3E frame of the MC protocol (SH-080008, "3E frame"), binary and ASCII: the header
-// every request and response carries, and the request encoder. Binary numbers are little
-// endian; ASCII sends the same fields as upper-case hex text, most significant digit first.
+// The 3E and 4E frames of the MC protocol (SH-080008; iQ-R reference manual §5), binary and
+// ASCII: the header every request and response carries, and the request encoder. Binary
+// numbers are little endian; ASCII sends the same fields as upper-case hex text, most
+// significant digit first.
 //
-//   request   subheader 5000 | network | PC | module I/O | station | length | timer | command | subcommand | body
-//   response  subheader D000 | network | PC | module I/O | station | length | end code | data
+//   3E request   5000                 | network | PC | module I/O | station | length | timer | command | subcommand | body
+//   3E response  D000                 | network | PC | module I/O | station | length | end code | data
+//   4E request   5400 | serial | 0000 | (the 3E request from `network` on)
+//   4E response  D400 | serial | 0000 | (the 3E response from `network` on)
 //
 // `length` counts what follows it: from the monitoring timer (request) or the end code
-// (response) to the end, in bytes (binary) or characters (ASCII).
+// (response) to the end, in bytes (binary) or characters (ASCII). The 4E serial is any
+// number the client picks; the answer carries it back, so an answer names its request.
 import type { McDeviceKind } from './devices.js';
 
 export type McFrameFormat = 'binary' | 'ascii';
+/** 3E: no serial number; 4E: the 3E frame with a serial number in front. */
+export type McFrameType = '3e' | '4e';
 
 /** Who the request is for: the connected station itself unless a network route is given. */
 export interface McDestination {
@@ -31,15 +37,30 @@ export const MC_SUBCOMMAND = { word: 0x0000, bit: 0x0001 } as const;
 export type McUnit = keyof typeof MC_SUBCOMMAND;
 
 /**
- * Points one 3E request may read or write to a Q/L CPU: 960 words; 3,584 bits in ASCII code
+ * Points one 3E or 4E request may read or write to a Q/L CPU: 960 words; 3,584 bits in ASCII code
  * (binary allows 7,168, but 3,584 holds in both codes and keeps answers within the stream
  * limit of stream.ts). Reference manual appendix "Number of Processing per One Communication".
  */
 export const MAX_WORD_POINTS = 960;
 export const MAX_BIT_POINTS = 3584;
 
-/** Bytes (binary) or characters (ASCII) before the length field's value starts counting. */
+/** Bytes (binary) or characters (ASCII) before the length field's value starts counting, in a 3E frame. */
 export const HEADER_LENGTH: Readonly<Record<McFrameFormat, number>> = { binary: 9, ascii: 18 };
+/** What a 4E frame puts between the subheader and the network number: serial + 0000. */
+const SERIAL_PART: Readonly<Record<McFrameFormat, number>> = { binary: 4, ascii: 8 };
+
+/** Where the network number starts: after the subheader, and in 4E after serial + 0000. */
+export function routeOffset(format: McFrameFormat, frame: McFrameType): number {
+  return (format === 'binary' ? 2 : 4) + (frame === '4e' ? SERIAL_PART[format] : 0);
+}
+
+/** Bytes or characters up to and including the length field. */
+export function headerLength(format: McFrameFormat, frame: McFrameType): number {
+  return HEADER_LENGTH[format] + (frame === '4e' ? SERIAL_PART[format] : 0);
+}
+
+/** Serial numbers are two bytes: 0 to FFFFH. */
+export const MAX_SERIAL = 0xffff;
 /** The end code's size: 2 bytes or 4 characters. */
 export const END_CODE_LENGTH: Readonly<Record<McFrameFormat, number>> = { binary: 2, ascii: 4 };
 
@@ -57,19 +78,39 @@ export interface McRequestOptions {
   readonly destination?: McDestination;
   /** How long the PLC may take before it answers with an error itself, in 250 ms units; 0 waits forever. */
   readonly monitoringTimer: number;
+  /** 3E unless given. */
+  readonly frame?: McFrameType;
+  /** 4E: the serial number the answer will carry back (0 to FFFFH). */
+  readonly serial?: number;
 }
 
 /** The request's bytes: binary, or ASCII text as bytes. */
 export function encodeRequest(format: McFrameFormat, request: McRequest, options: McRequestOptions): Buffer {
   checkRequest(request);
   const destination = options.destination ?? OWN_STATION;
-  return format === 'binary' ? encodeBinary(request, destination, options) : encodeAscii(request, destination, options);
+  const serial = options.serial ?? 0;
+  if (!Number.isInteger(serial) || serial < 0 || serial > MAX_SERIAL)
+    throw new RangeError(`a 4E serial number is 0 to ${MAX_SERIAL}, not ${serial}`);
+  const frame = options.frame ?? '3e';
+  const body =
+    format === 'binary' ? encodeBinary(request, destination, options) : encodeAscii(request, destination, options);
+  return frame === '3e' ? body : withSerial(format, body, serial);
+}
+
+/** A 3E request made 4E: subheader 5400, then the serial and 0000, then the rest as it was. */
+function withSerial(format: McFrameFormat, request3e: Buffer, serial: number): Buffer {
+  if (format === 'ascii')
+    return Buffer.concat([Buffer.from(`5400${hex(serial, 4)}0000`, 'latin1'), request3e.subarray(4)]);
+  const head = Buffer.alloc(6);
+  head.writeUInt16BE(0x5400, 0);
+  head.writeUInt16LE(serial, 2);
+  return Buffer.concat([head, request3e.subarray(2)]);
 }
 
 function checkRequest(r: McRequest): void {
   const max = r.unit === 'word' ? MAX_WORD_POINTS : MAX_BIT_POINTS;
   if (!Number.isInteger(r.points) || r.points < 1 || r.points > max)
-    throw new RangeError(`a 3E request carries 1 to ${max} points in ${r.unit} units, not ${r.points}`);
+    throw new RangeError(`an MC request carries 1 to ${max} points in ${r.unit} units, not ${r.points}`);
   if (r.unit === 'bit' && r.kind.unit !== 'bit') throw new RangeError(`${r.kind.name} is a word device: no bit units`);
   if (r.command === MC_COMMAND.batchWrite && r.values?.length !== r.points)
     throw new RangeError(`a batch write of ${r.points} points needs ${r.points} values`);

@@ -1,15 +1,17 @@
-// Public API of the Mitsubishi MC protocol codec (3E frame, binary and ASCII): pure
+// Public API of the Mitsubishi MC protocol codec (3E and 4E frames, binary and ASCII): pure
 // functions on bytes, no IO. Used by channels/mc and, written apart, not by the simulator.
 export { formatMcAddress, parseMcAddress, type McAddress, type McAddressParse } from './address.js';
 export { MC_DEVICE_KINDS, type McDeviceKind } from './devices.js';
 export {
   MAX_BIT_POINTS,
+  MAX_SERIAL,
   MAX_WORD_POINTS,
   MC_COMMAND,
   OWN_STATION,
   encodeRequest,
   type McDestination,
   type McFrameFormat,
+  type McFrameType,
   type McRequest,
   type McUnit,
 } from './frame.js';

@@ -1,9 +1,9 @@
-// Finds 3E response frames in what a TCP connection delivers, however it was chunked. The
+// Finds 3E or 4E response frames (the one the channel is set to) in what a TCP connection delivers, however it was chunked. The
 // peer may send anything (a port scanner's banner, a device that is not a PLC), so the
 // splitter holds at most one frame's worth of bytes: bytes that cannot start a response are
 // dropped at once and counted, and a header whose length is impossible gives up its first
 // byte so a real frame behind it is still found.
-import { HEADER_LENGTH, MAX_WORD_POINTS, type McFrameFormat } from './frame.js';
+import { MAX_WORD_POINTS, headerLength, type McFrameFormat, type McFrameType } from './frame.js';
 import { RESPONSE_SUBHEADER, declaredLength, parseResponse, type McResponse } from './response.js';
 
 /**
@@ -22,8 +22,11 @@ export class McResponseSplitter {
   private readonly header: number;
   private readonly max: number;
 
-  constructor(private readonly format: McFrameFormat) {
-    this.header = HEADER_LENGTH[format];
+  constructor(
+    private readonly format: McFrameFormat,
+    private readonly frame: McFrameType = '3e',
+  ) {
+    this.header = headerLength(format, frame);
     this.max = maxResponseLength(format);
   }
 
@@ -41,7 +44,7 @@ export class McResponseSplitter {
       junk += start;
       this.buffer = this.buffer.subarray(start);
       if (this.buffer.length < this.header) break;
-      const length = declaredLength(this.format, this.buffer);
+      const length = declaredLength(this.format, this.buffer, this.frame);
       if (length === null || length > this.max) {
         junk += 1;
         this.buffer = this.buffer.subarray(1);
@@ -49,7 +52,7 @@ export class McResponseSplitter {
       }
       const total = this.header + length;
       if (this.buffer.length < total) break;
-      const response = parseResponse(this.format, this.buffer.subarray(0, total));
+      const response = parseResponse(this.format, this.buffer.subarray(0, total), this.frame);
       if (!response) {
         junk += 1;
         this.buffer = this.buffer.subarray(1);
@@ -72,7 +75,7 @@ export class McResponseSplitter {
 
   /** Where the first possible subheader starts; a trailing partial subheader is kept. */
   private syncStart(): number {
-    const sub = RESPONSE_SUBHEADER[this.format];
+    const sub = RESPONSE_SUBHEADER[this.frame][this.format];
     const b = this.buffer;
     for (let i = 0; i < b.length; i++) {
       let match = true;

@@ -1,6 +1,8 @@
-// A simulated PLC port's side of the 3E frame: requests cut from the TCP stream and parsed,
-// and answers built — written from the frame layout apart from protocol/mc (see
-// mc-memory.ts). A port is set to binary or ASCII code, as on a real Ethernet module.
+// A simulated PLC port's side of the 3E and 4E frames: requests cut from the TCP stream and
+// parsed, and answers built — written from the frame layout apart from protocol/mc (see
+// mc-memory.ts). A port is set to binary or ASCII code, as on a real Ethernet module, and
+// takes either frame on the same connection: a 4E request (subheader 5400, serial, 0000) is
+// the 3E request behind those six bytes (twelve characters), answered D400 with its serial.
 import { SIM_DEVICE_KINDS, type SimDeviceKind } from './mc-memory.js';
 
 export type SimFrameCode = 'binary' | 'ascii';
@@ -29,10 +31,16 @@ export interface SimMcRequest {
 const MAX_REQUEST = 4096;
 
 export type SimInbound =
-  | { readonly kind: 'request'; readonly request: SimMcRequest | null; readonly route: SimRoute | null }
+  | {
+      readonly kind: 'request';
+      readonly request: SimMcRequest | null;
+      readonly route: SimRoute | null;
+      /** 4E: the request's serial number, for the answer; 3E: null. */
+      readonly serial: number | null;
+    }
   | { readonly kind: 'bad-header' };
 
-/** Cuts requests from the stream; anything but a 3E request header ends the connection. */
+/** Cuts requests from the stream; anything but a 3E or 4E request header ends the connection. */
 export class SimRequestReader {
   private buffer = Buffer.alloc(0);
 
@@ -42,28 +50,55 @@ export class SimRequestReader {
     this.buffer = Buffer.concat([this.buffer, chunk]);
     const headerSize = this.code === 'binary' ? 9 : 18;
     while (this.buffer.length >= headerSize) {
-      const length = this.length();
-      if (length === null || headerSize + length > MAX_REQUEST) {
+      // 4E: the serial and 0000 sit between the subheader and the 3E header's network number.
+      const serialPart = this.is4e() ? (this.code === 'binary' ? 4 : 8) : 0;
+      if (this.buffer.length < headerSize + serialPart) return;
+      const length = this.length(serialPart);
+      if (length === null || headerSize + serialPart + length > MAX_REQUEST) {
         this.buffer = Buffer.alloc(0);
         on({ kind: 'bad-header' });
         return;
       }
-      if (this.buffer.length < headerSize + length) return;
-      const frame = this.buffer.subarray(0, headerSize + length);
-      this.buffer = this.buffer.subarray(headerSize + length);
-      on(this.code === 'binary' ? parseBinary(frame) : parseAscii(frame));
+      if (this.buffer.length < headerSize + serialPart + length) return;
+      const frame = this.buffer.subarray(0, headerSize + serialPart + length);
+      this.buffer = this.buffer.subarray(headerSize + serialPart + length);
+      const serial = serialPart === 0 ? null : this.serialOf(frame);
+      const as3e = serialPart === 0 ? frame : this.without4e(frame);
+      on({ ...(this.code === 'binary' ? parseBinary(as3e) : parseAscii(as3e)), serial });
     }
   }
 
-  private length(): number | null {
+  private is4e(): boolean {
     const b = this.buffer;
-    if (this.code === 'binary') return b[0] === 0x50 && b[1] === 0x00 ? b.readUInt16LE(7) : null;
-    const text = b.toString('latin1', 0, 18);
-    return /^5000[0-9A-F]{14}$/.test(text) ? parseInt(text.slice(14, 18), 16) : null;
+    return this.code === 'binary' ? b[0] === 0x54 && b[1] === 0x00 : b.toString('latin1', 0, 4) === '5400';
+  }
+
+  private length(serialPart: number): number | null {
+    const b = this.buffer;
+    if (this.code === 'binary') {
+      const sub = serialPart === 0 ? b[0] === 0x50 && b[1] === 0x00 : b.readUInt16LE(4) === 0;
+      return sub ? b.readUInt16LE(7 + serialPart) : null;
+    }
+    const text = b.toString('latin1', 0, 18 + serialPart);
+    const header = serialPart === 0 ? /^5000[0-9A-F]{14}$/ : /^5400[0-9A-F]{4}0000[0-9A-F]{14}$/;
+    return header.test(text) ? parseInt(text.slice(-4), 16) : null;
+  }
+
+  private serialOf(frame: Buffer): number {
+    return this.code === 'binary' ? frame.readUInt16LE(2) : parseInt(frame.toString('latin1', 4, 8), 16);
+  }
+
+  /** The 3E request inside a 4E one: subheader 5000 and the rest after serial + 0000. */
+  private without4e(frame: Buffer): Buffer {
+    return this.code === 'binary'
+      ? Buffer.concat([Buffer.from([0x50, 0x00]), frame.subarray(6)])
+      : Buffer.concat([Buffer.from('5000', 'latin1'), frame.subarray(12)]);
   }
 }
 
-function parseBinary(frame: Buffer): SimInbound {
+type SimRequestEvent = Omit<Extract<SimInbound, { kind: 'request' }>, 'serial'>;
+
+function parseBinary(frame: Buffer): SimRequestEvent {
   const route = { network: frame[2]!, pc: frame[3]!, io: frame.readUInt16LE(4), station: frame[6]! };
   if (frame.length < 21) return { kind: 'request', request: null, route };
   const request = {
@@ -78,7 +113,7 @@ function parseBinary(frame: Buffer): SimInbound {
   return { kind: 'request', request, route };
 }
 
-function parseAscii(frame: Buffer): SimInbound {
+function parseAscii(frame: Buffer): SimRequestEvent {
   const text = frame.toString('latin1');
   const route = {
     network: parseInt(text.slice(4, 6), 16),
@@ -108,8 +143,24 @@ function parseAscii(frame: Buffer): SimInbound {
   };
 }
 
-/** An answer: the route echoed, the end code, then data (or the error information). */
-export function simAnswer(code: SimFrameCode, route: SimRoute, endCode: number, data: Buffer | string): Buffer {
+/**
+ * An answer: the route echoed, the end code, then data (or the error information); in a 4E
+ * frame (serial given) behind subheader D400, the serial and 0000.
+ */
+export function simAnswer(
+  code: SimFrameCode,
+  route: SimRoute,
+  endCode: number,
+  data: Buffer | string,
+  serial: number | null = null,
+): Buffer {
+  const answer = simAnswer3e(code, route, endCode, data);
+  if (serial === null) return answer;
+  if (code === 'ascii') return Buffer.concat([Buffer.from(`D400${h(serial, 4)}0000`, 'latin1'), answer.subarray(4)]);
+  return Buffer.concat([Buffer.from([0xd4, 0x00, serial & 0xff, serial >> 8, 0, 0]), answer.subarray(2)]);
+}
+
+function simAnswer3e(code: SimFrameCode, route: SimRoute, endCode: number, data: Buffer | string): Buffer {
   if (code === 'binary') {
     const body = Buffer.concat([Buffer.from([endCode & 0xff, endCode >> 8]), data as Buffer]);
     const header = Buffer.from([

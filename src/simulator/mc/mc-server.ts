@@ -1,4 +1,4 @@
-// A simulated MELSEC CPU's Ethernet port speaking the MC protocol's 3E frame, in binary or
+// A simulated MELSEC CPU's Ethernet port speaking the MC protocol's 3E and 4E frames, in binary or
 // ASCII code (one per port, as the module's settings choose): batch read and batch write
 // (commands 0401 and 1401) in word and bit units over the device memory of mc-memory.ts,
 // answering end codes for what a CPU refuses. Tests and `dtuhub simulate --serve mc` use it.
@@ -38,6 +38,11 @@ export interface McServerOptions extends PortAddress {
 export interface McServerFaults {
   /** Answer this long after the request. */
   readonly responseDelayMs?: number;
+  /**
+   * The next requests' delays, one each in order, before responseDelayMs applies again: one
+   * answer made late and the next on time, whenever the test got to set them.
+   */
+  readonly nextDelaysMs?: readonly number[];
   /** Read requests and answer nothing (a CPU in STOP behind a converter, a wrong port). */
   readonly silent?: boolean;
 }
@@ -48,7 +53,7 @@ export interface McServerCounters {
   responses: number;
   /** Answers with an end code other than 0. */
   errors: number;
-  /** Connections closed for bytes that are not a 3E request. */
+  /** Connections closed for bytes that are not a 3E or 4E request. */
   badHeaders: number;
 }
 
@@ -73,7 +78,7 @@ export class McServer extends SimulatorPort {
   answer(frame: Buffer): Buffer | null {
     let out: Buffer | null = null;
     new SimRequestReader(this.code).push(frame, (event) => {
-      if (event.kind === 'request' && event.route) out = this.respond(event.request, event.route);
+      if (event.kind === 'request' && event.route) out = this.respond(event.request, event.route, event.serial);
     });
     return out;
   }
@@ -90,19 +95,27 @@ export class McServer extends SimulatorPort {
           return;
         }
         if (!event.route || this.faults.silent) return;
-        const answer = this.respond(event.request, event.route);
-        this.later(socket, this.faults.responseDelayMs ?? 0, () => socket.write(answer));
+        const answer = this.respond(event.request, event.route, event.serial);
+        this.later(socket, this.nextDelay(), () => socket.write(answer));
       }),
     );
   }
 
-  private respond(request: SimMcRequest | null, route: SimMcRequest['route']): Buffer {
+  private nextDelay(): number {
+    const [next, ...rest] = this.faults.nextDelaysMs ?? [];
+    if (next === undefined) return this.faults.responseDelayMs ?? 0;
+    this.faults = { ...this.faults, nextDelaysMs: rest };
+    return next;
+  }
+
+  /** `serial`: a 4E request's serial number, carried back; null for 3E. */
+  private respond(request: SimMcRequest | null, route: SimMcRequest['route'], serial: number | null): Buffer {
     this.counters.requests += 1;
     this.counters.responses += 1;
     const result = request ? this.execute(request) : SIM_END_CODES.dataLength;
-    if (typeof result !== 'number') return simAnswer(this.code, route, 0, result);
+    if (typeof result !== 'number') return simAnswer(this.code, route, 0, result, serial);
     this.counters.errors += 1;
-    return simAnswer(this.code, route, result, this.errorInformation(request, route));
+    return simAnswer(this.code, route, result, this.errorInformation(request, route), serial);
   }
 
   /** What follows a non-zero end code: the failed request's route, command and subcommand. */

@@ -1,7 +1,8 @@
-// The MC channel against the simulated MELSEC port, in binary and in ASCII code, over real
-// sockets: tags read with batch reads and stored as the PLC memory holds them, a write by
-// tag name from the API that changes the PLC memory and is read back, an end code that
-// comes back as a clear error, and peers that send junk or close, which the channel survives.
+// The MC channel against the simulated MELSEC port, in binary and in ASCII code, 3E and 4E
+// frames, over real sockets: tags read with batch reads and stored as the PLC memory holds
+// them, a write by tag name from the API that changes the PLC memory and is read back, a late
+// 4E answer told apart by its serial, an end code that comes back as a clear error, and peers
+// that send junk or close, which the channel survives.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMcServer, type McServer } from '../../../src/simulator/mc/mc-server.js';
@@ -40,6 +41,7 @@ function channel(port: number, frame: 'binary' | 'ascii', extra: Record<string, 
     host: '127.0.0.1',
     port,
     frame,
+    frameType: '3e',
     device: 'PLC-01',
     every: '200ms',
     timeout: '1s',
@@ -84,11 +86,16 @@ async function stored(harness: Harness, names: readonly string[]) {
   );
 }
 
-describe.each(['binary', 'ascii'] as const)('MC channel, %s 3E frame', (frame) => {
+describe.each([
+  ['binary', '3e'],
+  ['ascii', '3e'],
+  ['binary', '4e'],
+  ['ascii', '4e'],
+] as const)('MC channel, %s %s frame', (frame, frameType) => {
   it('stores every tag as the PLC memory holds it, in as few batch reads as fit', async () => {
     sim = await startMcServer({ code: frame });
     loadMemory(sim);
-    h = await startApp({ server: (doc) => (doc.channels = [channel(sim!.port, frame)]) });
+    h = await startApp({ server: (doc) => (doc.channels = [channel(sim!.port, frame, { frameType })]) });
     const rows = await stored(h, Object.keys(EXPECTED));
     for (const [point, want] of Object.entries(EXPECTED)) {
       const row = rows.find((r) => r.point === point)!;
@@ -103,7 +110,7 @@ describe.each(['binary', 'ascii'] as const)('MC channel, %s 3E frame', (frame) =
 
   it('writes a tag by name in engineering units from the API, checks the type limits and reads it back', async () => {
     sim = await startMcServer({ code: frame });
-    h = await startApp({ server: (doc) => (doc.channels = [channel(sim!.port, frame)]) });
+    h = await startApp({ server: (doc) => (doc.channels = [channel(sim!.port, frame, { frameType })]) });
     await waitFor(() => h!.app.channels.get('plc').state === 'connected', 10_000, 'connected');
     const operator = await caller(h, 'operator');
     const write = (point: string, body: unknown) =>
@@ -146,6 +153,36 @@ describe.each(['binary', 'ascii'] as const)('MC channel, %s 3E frame', (frame) =
     expect(tooBig.status).toBe(400);
     expect(sim.memory.word('D', 100)).toBe(0xff85);
     expect((await write('nonesuch', { value: 1 })).status).toBe(404);
+  });
+});
+
+describe.each(['binary', 'ascii'] as const)('MC channel, %s 4E frame, a late answer', (frame) => {
+  it('is discarded by its serial while the next request is in flight, and the next answer is stored', async () => {
+    sim = await startMcServer({ code: frame });
+    sim.memory.setWord('D', 100, 5);
+    const tags = [{ name: 'level', address: 'D100', type: 'int16' }];
+    h = await startApp({
+      server: (doc) => (doc.channels = [channel(sim!.port, frame, { frameType: '4e', tags, timeout: '1s' })]),
+    });
+    await stored(h, ['level']);
+    // The next answer holds 111 (an answer is made when its request comes) and comes after
+    // the timeout (1 s) and after the next request has gone out at once (4E has no quiet
+    // period); that one holds 222 and is answered 800 ms after it was sent.
+    const before = sim.counters.requests;
+    sim.memory.setWord('D', 100, 111);
+    sim.setFaults({ nextDelaysMs: [1600, 800] });
+    await waitFor(() => (sim!.counters.requests > before ? true : null), 5_000, 'the request answered late');
+    sim.memory.setWord('D', 100, 222);
+    const c = h.app.channels.get('plc');
+    const late = await waitFor(
+      () => /answer to serial (\d+), expected (\d+)/.exec(c.status().lastError ?? ''),
+      5_000,
+      'late answer discarded',
+    );
+    expect(Number(late[2])).toBe(Number(late[1]) + 1);
+    await waitFor(() => (dataRows(h!, 'PLC-01').some((r) => r.value === 222) ? true : null), 5_000, '222 stored');
+    expect(new Set(dataRows(h, 'PLC-01').map((r) => r.value))).toEqual(new Set([5, 222]));
+    expect(c.status().state).toBe('connected');
   });
 });
 

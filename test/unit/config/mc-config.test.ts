@@ -1,6 +1,7 @@
 // server.yml `type: mc` channels: addresses read in their device kind's radix, types
 // defaulted and matched to bit or word devices, and every problem at once with line and field.
 import { describe, expect, it } from 'vitest';
+import { channelFeeds } from '../../../src/channels/channel-target.js';
 import { ConfigError } from '../../../src/config/errors.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { MINIMAL_POINTS, withConfigDir } from './temp-config.js';
@@ -43,6 +44,7 @@ describe('mc channel config', () => {
     expect(server.channels[0]).toMatchObject({
       type: 'mc',
       frame: 'ascii',
+      frameType: '3e',
       everyMs: 30_000,
       timeoutMs: 10_000,
       tags: [
@@ -52,6 +54,17 @@ describe('mc channel config', () => {
         { name: 'flow', address: 'R2000', kind: 'R', number: 2000, type: 'float32' },
       ],
     });
+  });
+
+  it('takes frameType 4e, and reports any other frame type with its line', () => {
+    const tags = `    tags:
+      - { name: temp, address: D100 }`;
+    const channel = load(SERVER(`    frameType: 4e\n${tags}`)).server.channels[0]!;
+    expect(channel).toMatchObject({ frame: 'binary', frameType: '4e' });
+    // What check-config prints for it.
+    expect(channelFeeds(channel)).toBe('device PLC-01, 1 tag, binary 4E frame');
+    expect(issues(SERVER(`    frameType: 3E\n${tags}`))).toEqual(['10:channels[0].frameType: must be one of: 3e, 4e']);
+    expect(issues(SERVER(`    frameType: 5e\n${tags}`))).toEqual(['10:channels[0].frameType: must be one of: 3e, 4e']);
   });
 
   it('reports bad addresses, types that do not fit the device and missing keys, each with its line', () => {

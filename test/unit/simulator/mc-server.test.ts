@@ -3,6 +3,7 @@
 // writes, and refuses with end codes what a CPU refuses.
 import { describe, expect, it } from 'vitest';
 import { McServer, SIM_END_CODES } from '../../../src/simulator/mc/mc-server.js';
+import { SimRequestReader, type SimInbound } from '../../../src/simulator/mc/mc-requests.js';
 import { requestOf, VECTORS } from '../protocol/mc/vectors.js';
 
 type Example = (typeof VECTORS.examples)[number];
@@ -80,4 +81,26 @@ describe('the simulated MC port', () => {
     const answer = new McServer({ code: 'ascii' }).answer(Buffer.from('500000FF03FF000018001004010000D*0122860004'));
     expect(answer?.toString('latin1')).toBe('D00000FF03FF000016C05600FF03FF0004010000');
   });
+
+  it.each(['binary', 'ascii'] as const)(
+    'cuts 3E and 4E requests from one %s stream byte by byte, and ends it at a 4E header without 0000',
+    (code) => {
+      const frames = VECTORS.examples.filter((e) => e.format === code && e.request.command === 'read');
+      const four = frames.find((e) => e.frame === '4e')!;
+      const three = frames.find((e) => e.frame === undefined)!;
+      const events: SimInbound[] = [];
+      const reader = new SimRequestReader(code);
+      for (const b of Buffer.from(three.requestHex + four.requestHex, 'hex'))
+        reader.push(Buffer.from([b]), (e) => events.push(e));
+      expect(events.map((e) => e.kind === 'request' && [e.serial, e.request?.points])).toEqual([
+        [null, three.request.points],
+        [four.serial, four.request.points],
+      ]);
+      const bad = Buffer.from(four.requestHex, 'hex');
+      bad[code === 'binary' ? 4 : 11] = code === 'binary' ? 1 : 0x31;
+      const after: SimInbound[] = [];
+      new SimRequestReader(code).push(bad, (e) => after.push(e));
+      expect(after).toEqual([{ kind: 'bad-header' }]);
+    },
+  );
 });

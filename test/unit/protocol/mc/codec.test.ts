@@ -1,4 +1,4 @@
-// The MC 3E codec against the reference manual's examples (test/fixtures/mc/README.md):
+// The MC 3E and 4E codec against the reference manual's examples (test/fixtures/mc/README.md):
 // requests encode to the printed bytes, printed answers decode to the printed values, and
 // answers that do not fit the request give no value.
 import { describe, expect, it } from 'vitest';
@@ -15,33 +15,55 @@ import {
   rawHex,
   readAnswer,
 } from '../../../../src/protocol/mc/index.js';
-import { requestOf, VECTORS } from './vectors.js';
+import { framingOf, requestOf, VECTORS } from './vectors.js';
 
 const TIMER = { monitoringTimer: 0x10 };
 
-describe('MC 3E frames from the reference manual', () => {
+describe('MC 3E and 4E frames from the reference manual', () => {
   for (const v of VECTORS.examples) {
+    const framing = framingOf(v);
     it(`encodes the request of "${v.name}"`, () => {
-      expect(encodeRequest(v.format, requestOf(v.request), TIMER).toString('hex').toUpperCase()).toBe(
-        v.requestHex.toUpperCase(),
-      );
+      expect(
+        encodeRequest(v.format, requestOf(v.request), { ...TIMER, ...framing })
+          .toString('hex')
+          .toUpperCase(),
+      ).toBe(v.requestHex.toUpperCase());
     });
 
     it(`reads the answer of "${v.name}"`, () => {
-      const response = parseResponse(v.format, Buffer.from(v.responseHex, 'hex'));
+      const response = parseResponse(v.format, Buffer.from(v.responseHex, 'hex'), framing.frame);
       expect(response).not.toBeNull();
-      const answer = readAnswer(v.format, requestOf(v.request), OWN_STATION, response!);
+      expect(response!.serial).toBe(framing.serial ?? null);
+      const answer = readAnswer(v.format, requestOf(v.request), OWN_STATION, response!, framing.serial);
       expect(answer).toEqual(v.expect.kind === 'ok' ? v.expect : { kind: 'end-code', endCode: v.expect.endCode });
     });
   }
 
   for (const v of VECTORS.mismatched) {
     it(`gives no value for ${v.name}`, () => {
-      const response = parseResponse(v.format, Buffer.from(v.responseHex, 'hex'));
-      const answer = response && readAnswer(v.format, requestOf(v.request), OWN_STATION, response);
+      const framing = framingOf(v);
+      const response = parseResponse(v.format, Buffer.from(v.responseHex, 'hex'), framing.frame);
+      const answer = response && readAnswer(v.format, requestOf(v.request), OWN_STATION, response, framing.serial);
       expect(answer === null || answer.kind === 'mismatch').toBe(true);
     });
   }
+
+  it('names the serial a 4E answer carries when it is not the one in flight', () => {
+    const v = VECTORS.examples.find((e) => e.frame === '4e' && e.format === 'binary' && e.expect.kind === 'ok')!;
+    const response = parseResponse('binary', Buffer.from(v.responseHex, 'hex'), '4e')!;
+    expect(readAnswer('binary', requestOf(v.request), OWN_STATION, response, v.serial! + 1)).toEqual({
+      kind: 'mismatch',
+      problem: `answer to serial ${v.serial}, expected ${v.serial! + 1}`,
+    });
+  });
+
+  it('puts the serial in a 4E request as the manual prints it: 54 00 34 12 00 00 / "540012340000"', () => {
+    const request = requestOf({ command: 'read', unit: 'word', address: 'D0', points: 1 });
+    const options = { ...TIMER, frame: '4e', serial: 0x1234 } as const;
+    expect(encodeRequest('binary', request, options).subarray(0, 6).toString('hex')).toBe('540034120000');
+    expect(encodeRequest('ascii', request, options).toString('latin1', 0, 12)).toBe('540012340000');
+    expect(() => encodeRequest('binary', request, { ...options, serial: 0x10000 })).toThrow(RangeError);
+  });
 
   it('takes one trailing 0 after an odd number of ASCII bits as padding, and nothing else', () => {
     const request = requestOf({ command: 'read', unit: 'bit', address: 'M100', points: 3 });
@@ -129,6 +151,16 @@ describe('the MC response splitter', () => {
     const splitter = new McResponseSplitter('ascii');
     const one = Buffer.from(ascii!.responseHex, 'hex');
     expect(splitter.push(Buffer.concat([one, one])).filter((i) => i.kind === 'response')).toHaveLength(2);
+  });
+
+  it('finds 4E answers only when set to 4E, and 3E answers only when set to 3E', () => {
+    const four = VECTORS.examples.find((e) => e.frame === '4e' && e.format === 'binary')!;
+    const three = VECTORS.examples.find((e) => e.frame === undefined && e.format === 'binary')!;
+    const both = Buffer.from(three.responseHex + four.responseHex, 'hex');
+    const found = (frame: '3e' | '4e') =>
+      new McResponseSplitter('binary', frame).push(both).flatMap((i) => (i.kind === 'response' ? [i.response] : []));
+    expect(found('4e').map((r) => r.serial)).toEqual([four.serial]);
+    expect(found('3e').map((r) => r.serial)).toEqual([null]);
   });
 
   it('never holds more than one frame of a header that claims too much', () => {

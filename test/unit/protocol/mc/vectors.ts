@@ -1,6 +1,12 @@
 // Typed view of test/fixtures/mc/frames.json (see its README for where each frame comes from).
 import { readFileSync } from 'node:fs';
-import { MC_COMMAND, parseMcAddress, type McFrameFormat, type McRequest } from '../../../../src/protocol/mc/index.js';
+import {
+  MC_COMMAND,
+  parseMcAddress,
+  type McFrameFormat,
+  type McFrameType,
+  type McRequest,
+} from '../../../../src/protocol/mc/index.js';
 
 interface RawRequest {
   readonly command: 'read' | 'write';
@@ -10,8 +16,14 @@ interface RawRequest {
   readonly values?: number[];
 }
 
+/** 4E frames give their frame and the request's serial number; 3E frames give neither. */
+interface Framing {
+  frame?: McFrameType;
+  serial?: number;
+}
+
 interface Vectors {
-  readonly examples: readonly {
+  readonly examples: readonly (Framing & {
     name: string;
     source: string;
     format: McFrameFormat;
@@ -19,8 +31,13 @@ interface Vectors {
     requestHex: string;
     responseHex: string;
     expect: { kind: 'ok'; values: number[] } | { kind: 'end-code'; endCode: number };
-  }[];
-  readonly mismatched: readonly { name: string; format: McFrameFormat; request: RawRequest; responseHex: string }[];
+  })[];
+  readonly mismatched: readonly (Framing & {
+    name: string;
+    format: McFrameFormat;
+    request: RawRequest;
+    responseHex: string;
+  })[];
 }
 
 export const VECTORS = JSON.parse(
@@ -38,4 +55,9 @@ export function requestOf(raw: RawRequest): McRequest {
     points: raw.points,
     ...(raw.values ? { values: raw.values } : {}),
   };
+}
+
+/** The encoder's frame options of a vector: 3E, or 4E with its serial number. */
+export function framingOf(v: Framing): { frame: McFrameType; serial?: number } {
+  return v.frame === '4e' ? { frame: '4e', serial: v.serial ?? 0 } : { frame: '3e' };
 }
