@@ -15,6 +15,8 @@ import type { FloodBenchResult } from './flood-scenario.js';
 import { floodGoalRows, floodSection } from './flood-report.js';
 import type { SpillBenchResult } from './spill-scenario.js';
 import { spillGoalRows, spillSection } from './spill-report.js';
+import type { SinksBenchResult } from './sinks-scenario.js';
+import { encodingSection, sinksGoalRows, sinksSection } from './sinks-report.js';
 import { modbusTcpGoalRows, modbusTcpSection, type ModbusTcpBenchResult } from './modbus-tcp-report.js';
 import { meterGoalRows, meterSection } from './meter-report.js';
 import type { MeterBenchResult } from './meter-scenario.js';
@@ -82,6 +84,8 @@ export interface BenchResults {
   readonly flood?: FloodBenchResult;
   /** Spill journal replay with load running (issue 17). */
   readonly spill?: SpillBenchResult;
+  /** Northbound sinks at 50,000 points/s with history on, and their replay after an outage (issue 21). */
+  readonly sinks?: SinksBenchResult;
 }
 
 export const GOALS = {
@@ -354,6 +358,7 @@ function summarySection(res: BenchResults): string {
   if (res.history) rows.push(...historyGoalRows(res.history, res.s3));
   if (res.flood) rows.push(...floodGoalRows(res.flood));
   if (res.spill) rows.push(...spillGoalRows(res.spill));
+  if (res.sinks) rows.push(...sinksGoalRows(res.sinks));
   return `## Goals\n\n${table(['Scenario', 'Figure', 'Goal', 'Measured', 'Result'], rows)}\n`;
 }
 
@@ -773,6 +778,7 @@ ${mysqlSection(res.s6)}`,
   if (res.history) out.push(historySection(res.history, res.s3));
   if (res.flood) out.push(floodSection(res.flood));
   if (res.spill) out.push(spillSection(res.spill));
+  if (res.sinks) out.push(sinksSection(res.sinks), encodingSection(res.sinks));
   out.push(notesSection(res));
   if (res.profiles && res.profiles.length > 0) out.push(profileSection(res.profiles));
   return `${out.join('\n\n')}\n`;

@@ -3,8 +3,8 @@
 //   npm run bench                       full run (about 25 minutes: scenario 6 paces MariaDB for 10,
 //                                       scenario 8 takes under 3)
 //   npm run bench -- --quick            short windows
-//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, 7, 8, meters, export, live, history, flood, spill;
-//                                       history-charts, -bytes, -writes, -fleet: a part of history)
+//   npm run bench -- --only 1,3         some scenarios (1, 2, 3, 4, 5, 6, 7, 8, meters, export, live, history, flood,
+//                                       spill, sinks; history-charts, -bytes, -writes, -fleet: a part of history)
 //   npm run bench -- --base DIR         history: a built checkout before rollups, for bytes written
 //   npm run bench -- --no-profile       skip the profiled runs
 //   npm run bench -- --out FILE         write the report elsewhere (--json FILE: raw results)
@@ -30,6 +30,7 @@ import { HISTORY_PARTS, runHistoryScenario } from './history-scenario.js';
 import { FLOOD_SPEC, runFloodScenario } from './flood-scenario.js';
 import { decodeBenchPoints } from './peer-decode.js';
 import { runSpillScenario, SPILL_FULL, SPILL_QUICK } from './spill-scenario.js';
+import { runSinksScenario, SINKS_FULL, SINKS_QUICK } from './sinks-scenario.js';
 import { renderReport, type BenchResults, type DecodeCheck, type MachineInfo, type ProfiledRun } from './report.js';
 import type { SqliteRunResult } from './sqlite-proc.js';
 import {
@@ -67,7 +68,7 @@ const { values } = parseArgs({
 const durations = values.quick ? QUICK : FULL;
 const QUIET_AFTER_SYNC_MS = 3000;
 const only = new Set(
-  (values.only ?? '1,2,3,4,5,6,7,8,meters,export,live,history,flood,spill').split(',').map((s) => s.trim()),
+  (values.only ?? '1,2,3,4,5,6,7,8,meters,export,live,history,flood,spill,sinks').split(',').map((s) => s.trim()),
 );
 const wants = (n: string) => only.has(n);
 const startedAt = Date.now();
@@ -325,6 +326,10 @@ async function main(): Promise<void> {
   if (wants('spill')) {
     log(`[${elapsed()}] spill replay with load running (MariaDB behind a TCP switch)`);
     results.spill = await runSpillScenario(values.quick ? SPILL_QUICK : SPILL_FULL, log);
+  }
+  if (wants('sinks')) {
+    log(`[${elapsed()}] northbound sinks at 50,000 points/s with history on, and replay after an outage`);
+    results.sinks = await runSinksScenario(values.quick ? SINKS_QUICK : SINKS_FULL, log);
   }
   if (!values.quick && !values['no-profile']) results.profiles = await profiled();
   results.wallSeconds = (Date.now() - startedAt) / 1000;

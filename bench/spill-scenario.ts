@@ -6,7 +6,6 @@
 // Runs in this process: the load, the store and the replay share one event loop, as in the
 // gateway. Each run is done twice: as shipped, and with one journal record per transaction
 // (what the replay did before), for comparison on the same machine and load.
-import { createConnection as connectTcp, createServer, type Socket } from 'node:net';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RowDataPacket } from 'mysql2/promise';
@@ -16,6 +15,7 @@ import { silentLogger } from '../src/log.js';
 import { MysqlHistory } from '../src/storage/index.js';
 import { KEEP_EVERYTHING } from './history-fill.js';
 import { createBenchDatabase } from './mysql-bench-db.js';
+import { startSwitch } from './tcp-switch.js';
 
 export interface SpillBenchSpec {
   /** Rows per second offered the whole time (before, during and after the outage). */
@@ -233,46 +233,6 @@ async function countRows(database: string): Promise<number> {
   } finally {
     await c.end();
   }
-}
-
-/** A TCP switch in front of MariaDB: forward, or refuse (connections reset, new ones closed). */
-async function startSwitch(targetPort: number): Promise<{
-  port: number;
-  refuse(): void;
-  forward(): void;
-  close(): Promise<void>;
-}> {
-  let refusing = false;
-  const open = new Set<Socket>();
-  const server = createServer((client) => {
-    client.on('error', () => undefined);
-    if (refusing) return void client.destroy();
-    const upstream = connectTcp({ host: '127.0.0.1', port: targetPort });
-    open.add(client).add(upstream);
-    upstream.on('error', () => client.destroy());
-    upstream.on('close', () => client.destroy());
-    client.on('close', () => upstream.destroy());
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const dropAll = () => {
-    for (const s of open) s.destroy();
-    open.clear();
-  };
-  return {
-    port: (server.address() as { port: number }).port,
-    refuse() {
-      refusing = true;
-      dropAll();
-    },
-    forward() {
-      refusing = false;
-    },
-    close: () => {
-      dropAll();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

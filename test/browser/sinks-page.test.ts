@@ -69,7 +69,7 @@ describe('the Sinks page', () => {
     const backup = page.locator('tr[data-sink=backup]');
     await expect.poll(() => historian.getAttribute('data-state'), POLL).toBe('ok');
     await historian.locator('.badge', { hasText: 'ok' }).waitFor();
-    expect(await historian.locator('.channel-type').textContent()).toBe('influxdb');
+    expect(await historian.locator('.channel-type').textContent()).toBe('InfluxDB');
     expect(await historian.locator('td.target').textContent()).toBe(`${up.url} (v2 plant/dtu)`);
     // The rows sent grow with the polls, and agree with what the receiver parsed.
     await expect

@@ -1,7 +1,6 @@
 // Shared by the outbound channel tests: a port nobody listens on (a peer that is down at
 // start), the example profile as the simulator serves it, the example points as they must
 // be stored.
-import { connect, createServer } from 'node:net';
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import type { DeviceProfile, LinkConfig } from '../../src/domain/config.js';
@@ -9,29 +8,8 @@ import { removeDir, waitFor, writeConfigDir, type Harness } from './app-harness.
 import { connectionRows, dataRows, deviceRow, storedEvents, type DataRowView } from './db.js';
 import { HEARTBEAT_POINTS, USER_EXPECTED } from './user-example.js';
 
-/** A port that was free a moment ago: start the peer on it later to play "down, then up". */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** True when a TCP connection to the port on 127.0.0.1 is accepted. */
-export function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
+// freePort and accepts live with the benchmark (which cannot import test/), shared from there.
+export { accepts, freePort } from '../../bench/ports.js';
 
 /** A profile and a link of the shipped example config, compiled as dtuhub compiles them. */
 export function exampleConfig(): { profile: (name?: string) => DeviceProfile; link: (name?: string) => LinkConfig } {
