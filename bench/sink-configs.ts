@@ -2,14 +2,11 @@
 // dtuhub compiles them (schema defaults, then the sink compilers), so the bench runs the
 // shipped defaults except where it says otherwise below.
 import type { ConfigIssue } from '../src/config/errors.js';
-import { compileMqttSink } from '../src/config/compile-sink-mqtt.js';
 import { compileSinks } from '../src/config/compile-sinks.js';
-import { MQTT_SINK_SCHEMA } from '../src/config/schema/sink-mqtt.schema.js';
 import { SINK_SCHEMA } from '../src/config/schema/sinks.schema.js';
 import { validateSection } from '../src/config/validate-schema.js';
 import { IssueSink, parseYamlSource } from '../src/config/yaml-source.js';
-import type { MqttSinkConfig } from '../src/domain/mqtt-sink.js';
-import type { InfluxSinkConfig } from '../src/domain/sinks.js';
+import type { InfluxSinkConfig, MqttNorthSinkConfig, SinkConfig } from '../src/domain/sinks.js';
 
 /**
  * Queue and journal, as shipped except `retryMax`: 5 s instead of 30 s, so after a 60 s
@@ -29,24 +26,29 @@ function compiled<T>(yaml: string, compile: (data: Record<string, unknown>, sink
   return out;
 }
 
-/** An InfluxDB v2 sink (gzip, 1 MiB bodies: the defaults) writing to `url`. */
-export function influxBenchConfig(url: string, spillDir: string): InfluxSinkConfig {
-  const yaml = `sinks:
-  - name: influx
-    type: influxdb${COMMON(spillDir)}
-    influxdb: { url: ${JSON.stringify(url)}, org: bench, bucket: bench, token: bench-token }
-`;
+/** The one entry of a `sinks:` list, validated and compiled as server.yml's would be. */
+function compiledSink<T extends SinkConfig>(yaml: string): T {
   return compiled(yaml, (data, sink) => {
     const entries = data['sinks'] as unknown[];
     if (!validateSection(SINK_SCHEMA, entries[0], sink)) return null;
-    return (compileSinks(entries, sink)[0]?.sink as InfluxSinkConfig | undefined) ?? null;
+    return (compileSinks(entries, sink)[0]?.sink as T | undefined) ?? null;
   });
 }
 
+/** An InfluxDB v2 sink (gzip, 1 MiB bodies: the defaults) writing to `url`. */
+export function influxBenchConfig(url: string, spillDir: string): InfluxSinkConfig {
+  return compiledSink(`sinks:
+  - name: influx
+    type: influxdb${COMMON(spillDir)}
+    influxdb: { url: ${JSON.stringify(url)}, org: bench, bucket: bench, token: bench-token }
+`);
+}
+
 /** An MQTT north sink (JSON per device per poll, QoS 1: the defaults) publishing under `prefix`. */
-export function mqttBenchConfig(url: string, prefix: string): MqttSinkConfig {
-  const yaml = `name: north\ntype: mqtt\nurl: ${url}\nprefix: ${prefix}\nreconnect: 1s\n`;
-  return compiled(yaml, (data, sink) =>
-    validateSection(MQTT_SINK_SCHEMA, data, sink) ? compileMqttSink('north', data, [], sink) : null,
-  );
+export function mqttBenchConfig(url: string, prefix: string, spillDir: string): MqttNorthSinkConfig {
+  return compiledSink(`sinks:
+  - name: north
+    type: mqtt${COMMON(spillDir)}
+    mqtt: { url: ${JSON.stringify(url)}, prefix: ${prefix}, reconnect: 1s }
+`);
 }

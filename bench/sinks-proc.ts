@@ -136,19 +136,15 @@ function buildSink(spec: SinksProcStart, spillDir: string): BuiltSink | null {
     const sink = new Sink(config, () => new InfluxWriter(config, { facts: () => facts }, log), spec.url, log);
     return { sink, connected: () => true };
   }
-  // Sink takes a SinkConfig for its common part (queue, spill); the MQTT peer has its own
-  // config. `type: mqtt` is registered in SINK_KINDS apart from this bench, so the common
-  // part is the InfluxDB entry's (same queue and journal settings): status() says influxdb.
-  const common = influxBenchConfig('http://127.0.0.1:1', spillDir);
-  const mqtt = mqttBenchConfig(spec.url, spec.prefix);
+  const config = mqttBenchConfig(spec.url, spec.prefix, spillDir);
   const info = { name: null, profile: 'bench', unit: () => null };
   let peer: MqttSink | null = null;
   const makePeer = () => {
-    peer = new MqttSink({ ...mqtt, clientId: `dtuhub-bench-${process.pid}` }, { log, directory: () => info });
+    peer = new MqttSink({ ...config.mqtt, clientId: `dtuhub-bench-${process.pid}` }, { log, directory: () => info });
     peer.start();
     return peer;
   };
-  const sink = new Sink({ ...common, name: 'north' }, makePeer, spec.url, log);
+  const sink = new Sink(config, makePeer, spec.url, log);
   return { sink, connected: () => peer?.status().connected === true };
 }
 
