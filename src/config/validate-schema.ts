@@ -110,7 +110,10 @@ function describe(err: ErrorObject): { path: YamlPath; message: string } | null 
       // Says only "must match else schema"; the branch's own errors name the fields.
       return null;
     case 'required':
-      return { path: [...path, String(params['missingProperty'])], message: 'is required' };
+      return {
+        path: [...path, String(params['missingProperty'])],
+        message: typeof custom === 'string' ? custom : 'is required',
+      };
     case 'propertyNames':
       return {
         path: [...path, String(params['propertyName'])],

@@ -284,7 +284,11 @@ const PointFields = Strict({
 const Point = Type.Unsafe<Static<typeof PointFields>>({
   ...PointFields,
   if: { properties: { identifier: true }, required: ['identifier'] },
-  else: { properties: { address: true, type: true }, required: ['address', 'type'] },
+  else: {
+    properties: { address: true, type: true },
+    required: ['address', 'type'],
+    'x-message': 'is required (or identifier: for a DL/T 645 meter point)',
+  },
 });
 
 const Slave = Strict({

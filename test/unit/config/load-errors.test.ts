@@ -134,7 +134,7 @@ describe('schema checks', () => {
   it('suggests the intended key for a typo', () => {
     const points = MINIMAL_POINTS.replace('        address: 0', '        adress: 0');
     expect(linesOf({ server: MINIMAL_SERVER, points })).toEqual([
-      'points.yml:12:9 profiles.station.points[0].address: is required',
+      'points.yml:12:9 profiles.station.points[0].address: is required (or identifier: for a DL/T 645 meter point)',
       'points.yml:13:9 profiles.station.points[0].adress: unknown key (did you mean "address"?)',
     ]);
   });
@@ -142,7 +142,13 @@ describe('schema checks', () => {
   it('points a missing field at its parent mapping', () => {
     const issues = issuesOf({ server: MINIMAL_SERVER, points: MINIMAL_POINTS.replace('        type: int16\n', '') });
     expect(issues).toEqual([
-      { file: 'points.yml', line: 12, column: 9, field: 'profiles.station.points[0].type', message: 'is required' },
+      {
+        file: 'points.yml',
+        line: 12,
+        column: 9,
+        field: 'profiles.station.points[0].type',
+        message: 'is required (or identifier: for a DL/T 645 meter point)',
+      },
     ]);
   });
 

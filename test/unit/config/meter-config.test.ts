@@ -179,4 +179,12 @@ describe('DL/T 645 meters in points.yml', () => {
     expect(found[5]).toContain('must not be 0');
     expect(found[6]).toContain('slave 5 is a Modbus slave; identifier is for DL/T 645 meters');
   });
+
+  it('says a meter point without identifier may name one instead of address and type', () => {
+    const found = issues(
+      POINTS(`      - { id: 1, protocol: dlt645-2007, meterAddress: "000000000001" }`, `      - { name: v, slave: 1 }`),
+    );
+    expect(found).toEqual([at(12, 'profiles.meters.points[0].address'), at(12, 'profiles.meters.points[0].type')]);
+    expect(found[0]).toContain('is required (or identifier: for a DL/T 645 meter point)');
+  });
 });
