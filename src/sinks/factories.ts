@@ -2,6 +2,7 @@
 // type is one entry here (and its config section in config/compile-sinks.ts).
 import type { SinkConfig } from '../domain/sinks.js';
 import type { Logger } from '../log.js';
+import { bareUrl } from './bare-url.js';
 import { InfluxWriter } from './influxdb/influx-writer.js';
 import { mqttDirectory } from './mqtt/mqtt-directory.js';
 import { MqttSink } from './mqtt/mqtt-sink.js';
@@ -35,12 +36,6 @@ export const SINK_KINDS: SinkKinds = {
     },
   },
 };
-
-/** The URL without user, password, query or fragment: shown in supervision and check-config. */
-function bareUrl(url: string): string {
-  const clean = new URL(url);
-  return `${clean.protocol}//${clean.host}${clean.pathname.replace(/\/$/, '')}`;
-}
 
 /** Where a sink writes, without credentials (supervision, check-config). */
 export function sinkTarget(config: SinkConfig): string {

@@ -12,9 +12,13 @@ import type { TlsConfig } from '../../domain/channels.js';
 import type { MqttSinkConfig } from '../../domain/mqtt-sink.js';
 import type { Logger } from '../../log.js';
 import type { BatchSink, SinkResult, WriteBatch } from '../../storage/index.js';
+import { bareUrl } from '../bare-url.js';
 import { batchMessages, type DeviceDirectory, type MqttMessage } from './batch-messages.js';
 import { fillTopic } from './topic-template.js';
 import { WriteBack, type WriteBackPort } from './write-back.js';
+
+/** Messages out at once while their PUBACKs are awaited (see writeGroup). */
+const PUBLISH_WINDOW = 2_000;
 
 export interface MqttSinkDeps {
   readonly log: Logger;
@@ -67,7 +71,7 @@ export class MqttSink implements BatchSink {
     this.client = client;
     client.on('connect', () => {
       this.lastError = null;
-      this.deps.log.info({ url: this.config.url }, 'MQTT sink connected');
+      this.deps.log.info({ url: bareUrl(this.config.url) }, 'MQTT sink connected');
       client.publish(this.gatewayTopic, 'online', { qos: 1, retain: this.config.retainStatus }, () => undefined);
       this.writeBack?.attach(client);
     });
@@ -99,9 +103,12 @@ export class MqttSink implements BatchSink {
   }
 
   /**
-   * Several batches at once, all or nothing (the journal's replay hands over groups): every
-   * message is published before the first PUBACK is awaited, so a replay is not paced by one
-   * round trip per batch. mqtt.js sends them in call order, so the order is kept.
+   * Several batches at once (the journal's replay hands over groups), so a replay is not paced
+   * by one round trip per batch: up to PUBLISH_WINDOW messages are out before their PUBACKs
+   * are awaited. The window stays far below the 65,535 packet ids of an MQTT session, which
+   * mqtt.js hands out without checking which are still waiting. mqtt.js sends in call order,
+   * so the order is kept. A failure fails the group, which is then published again whole
+   * (at least once, docs/SINKS.md).
    */
   async writeGroup(batches: readonly WriteBatch[]): Promise<SinkResult> {
     const client = this.client;
@@ -109,7 +116,8 @@ export class MqttSink implements BatchSink {
     const messages = batches.flatMap((batch) => batchMessages(batch, this.config, this.deps.directory));
     const started = Date.now();
     try {
-      await Promise.all(messages.map((m) => this.publish(client, m)));
+      for (let i = 0; i < messages.length; i += PUBLISH_WINDOW)
+        await Promise.all(messages.slice(i, i + PUBLISH_WINDOW).map((m) => this.publish(client, m)));
     } catch (err) {
       return {
         ok: false,
