@@ -2,9 +2,7 @@
 // defaulted and matched to bit or word devices, and every problem at once with line and field.
 import { describe, expect, it } from 'vitest';
 import { channelFeeds } from '../../../src/channels/channel-target.js';
-import { ConfigError } from '../../../src/config/errors.js';
-import { loadConfig } from '../../../src/config/load.js';
-import { MINIMAL_POINTS, withConfigDir } from './temp-config.js';
+import { loadServer, serverIssues } from './temp-config.js';
 
 const SERVER = (channel: string) => `version: 1
 listeners:
@@ -17,19 +15,8 @@ channels:
     device: PLC-01
 ${channel}`;
 
-function load(server: string) {
-  return withConfigDir({ server, points: MINIMAL_POINTS }, (dir) => loadConfig(dir, {}));
-}
-
-function issues(server: string): string[] {
-  try {
-    load(server);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.line}:${i.field}: ${i.message}`);
-    throw err;
-  }
-  return [];
-}
+const load = loadServer;
+const issues = serverIssues;
 
 describe('mc channel config', () => {
   it('compiles tags with their device numbers and default types', () => {

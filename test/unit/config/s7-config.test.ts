@@ -4,9 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHANNEL_KEYS } from '../../../src/config/compile-channels.js';
-import { ConfigError } from '../../../src/config/errors.js';
-import { loadConfig } from '../../../src/config/load.js';
-import { MINIMAL_POINTS, withConfigDir } from './temp-config.js';
+import { loadServer, serverIssues } from './temp-config.js';
 
 const SERVER = (tags: string, extra = '') => `version: 1
 listeners:
@@ -19,19 +17,8 @@ channels:
     tags:
 ${tags}`;
 
-function load(server: string) {
-  return withConfigDir({ server, points: MINIMAL_POINTS }, (dir) => loadConfig(dir, {}));
-}
-
-function issues(server: string): string[] {
-  try {
-    load(server);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.line}:${i.field}: ${i.message}`);
-    throw err;
-  }
-  return [];
-}
+const load = loadServer;
+const issues = serverIssues;
 
 describe('s7 channel config', () => {
   it('compiles tags with their defaults, canonical addresses and types', () => {

@@ -2,26 +2,13 @@
 // the other API or another type, what each API needs, duplicate names, tag keys that collide —
 // every problem at once, with line and field.
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/config/errors.js';
-import { loadConfig } from '../../../src/config/load.js';
-import { MINIMAL_POINTS, MINIMAL_SERVER, withConfigDir } from './temp-config.js';
+import { loadServer, MINIMAL_SERVER, serverIssues } from './temp-config.js';
 
 const SERVER = (sinks: string) => `${MINIMAL_SERVER}sinks:
 ${sinks}`;
 
-function load(server: string, env: Record<string, string> = {}) {
-  return withConfigDir({ server, points: MINIMAL_POINTS }, (dir) => loadConfig(dir, env));
-}
-
-function issues(server: string): string[] {
-  try {
-    load(server);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.line}:${i.field}: ${i.message}`);
-    throw err;
-  }
-  return [];
-}
+const load = loadServer;
+const issues = serverIssues;
 
 describe('sinks config', () => {
   it('compiles an InfluxDB 2 sink with every default filled in', () => {

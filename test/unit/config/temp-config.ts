@@ -2,6 +2,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError } from '../../../src/config/errors.js';
+import { loadConfig } from '../../../src/config/load.js';
 
 export const MINIMAL_SERVER = `version: 1
 listeners:
@@ -41,4 +43,20 @@ export function withConfigDir<T>(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `server` with the minimal points.yml, loaded as dtuhub loads a config directory. */
+export function loadServer(server: string, env: Record<string, string> = {}) {
+  return withConfigDir({ server, points: MINIMAL_POINTS }, (dir) => loadConfig(dir, env));
+}
+
+/** What loading `server` reports, as `line:field: message`; empty when it loads. */
+export function serverIssues(server: string): string[] {
+  try {
+    loadServer(server);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues.map((i) => `${i.line}:${i.field}: ${i.message}`);
+    throw err;
+  }
+  return [];
 }
