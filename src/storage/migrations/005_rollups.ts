@@ -14,7 +14,8 @@
 // like the rest.
 import type { Dialect, Migration } from './types.js';
 
-function rollupTable(dialect: Dialect, table: string): string {
+/** A rollup table's DDL; migration 015 re-keys SQLite's rollup_minute with `key`. */
+export function rollupTable(dialect: Dialect, table: string, key = 'device_id, point_id, bucket'): string {
   const options = dialect === 'mysql' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin' : ' WITHOUT ROWID';
   return `CREATE TABLE ${table} (
     device_id BIGINT NOT NULL,
@@ -28,7 +29,7 @@ function rollupTable(dialect: Dialect, table: string): string {
     first_val DOUBLE NOT NULL,
     last_at BIGINT NOT NULL,
     last_val DOUBLE NOT NULL,
-    PRIMARY KEY (device_id, point_id, bucket)
+    PRIMARY KEY (${key})
   )${options}`;
 }
 

@@ -14,6 +14,7 @@ import { alarmsSchema } from './011_alarms.js';
 import { passwordChange } from './012_password_change.js';
 import { valueFromRaw } from './013_value_from_raw.js';
 import { valueCell } from './014_value_cell.js';
+import { minuteRowsByTime } from './015_minute_rows_by_time.js';
 import type { Migration } from './types.js';
 
 export type { Dialect, Migration } from './types.js';
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   passwordChange,
   valueFromRaw,
   valueCell,
+  minuteRowsByTime,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

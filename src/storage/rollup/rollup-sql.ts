@@ -1,5 +1,7 @@
 // The SELECTs of a series query, the same text in both dialects: each is a range of a
-// primary key (rollups by (device, point, bucket); raw rows by (device, time, point)). Raw rows
+// primary key (hour rows by (device, point, bucket); raw rows by (device, time, point); minute
+// rows by (device, point, bucket) in MySQL, by (device, bucket, point) in SQLite since
+// migration 015, where a point's minute rows are the device's range filtered on the point). Raw rows
 // differ: MySQL's device_data has schema 13's columns (below), SQLite's the value cell since
 // migration 014 (sqlite/value-cell.ts).
 import { ROLLUP_TABLE, type RollupBucket, type RollupTier } from './rollup-row.js';

@@ -2,11 +2,11 @@
 // thousand rows per statement with a pause between statements, so the write lock is never
 // held long and batch commits interleave with a large sweep.
 //
-// device_data is clustered by (device_id, received_at, point_id), so each device's old rows
-// are the front of its key range: the sweep visits the devices in id order and deletes
-// from the front of each, several devices per transaction, until a chunk's worth of rows
-// is gone. No time index is needed, which would cost every insert. A text point's text
-// (device_text, migration 014) is keyed like its row and deleted with it, by the same range.
+// device_data is clustered by (device_id, received_at, point_id) and rollup_minute by
+// (device_id, bucket, point_id), so each device's old rows are the front of its key range
+// (device-front-sweep.ts). A text point's text (device_text, migration 014) is keyed like its
+// row and deleted with it, by the same range. rollup_hour is clustered by series: a series'
+// old hours are the front of its range.
 //
 // The other tables are walked by primary key from the oldest row. Ids follow insertion
 // order and rows are inserted in receive order, so the old rows are at the front; the walk
@@ -19,11 +19,10 @@ import { APPLIED_BATCH_KEEP_MS } from '../migrations/002_applied_batches.js';
 import { sweepRetention, type AgedTable } from '../retention-sweep.js';
 import { ROLLUP_TABLE, type RollupTier } from '../rollup/rollup-row.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
+import { DeviceFrontSweep, startDeviceWalk } from './device-front-sweep.js';
 
 export const RETENTION_CHUNK_ROWS = 5000;
-/** Devices looked at per device_data transaction, so a sweep with little to delete still pauses. */
-const DEVICES_PER_CHUNK = 500;
-/** Series (device, point) cleared per rollup transaction: an hourly sweep finds ~60 old rows in each. */
+/** Series (device, point) cleared per hour-rollup transaction. */
 const SERIES_PER_CHUNK = 100;
 
 const TIME_COLUMN: Record<AgedTable, string> = {
@@ -43,19 +42,7 @@ interface TableStatements {
   readonly delete: Database.Statement;
 }
 
-interface DataKey {
-  readonly ts: number;
-  readonly pointId: number;
-}
-
-/** Where a device_data sweep has got to: the device being cleared, or the last one done. */
-interface DataWalk {
-  device: number | null;
-  after: number;
-  done: boolean;
-}
-
-/** The last series a rollup sweep finished. */
+/** The last series an hour-rollup sweep finished. */
 interface SeriesWalk {
   deviceId: number;
   pointId: number;
@@ -66,14 +53,12 @@ export class SqliteRetention {
   private readonly statements = new Map<AgedTable, TableStatements>();
   private readonly maxRawPacketId: Database.Statement;
   private readonly deleteRawPacketsUpTo: Database.Statement;
-  private readonly nextDataDevice: Database.Statement;
-  private readonly dataChunkEnd: Database.Statement;
-  private readonly deleteDataUpTo: Database.Statement[];
-  private readonly deleteDataBefore: Database.Statement[];
-  private readonly deleteDataChunk: (walk: DataWalk, cutoff: number) => number;
-  private readonly deleteRollupChunk: (tier: RollupTier, walk: SeriesWalk, cutoff: number) => number;
+  private readonly dataSweep: DeviceFrontSweep;
+  private readonly minuteSweep: DeviceFrontSweep;
+  private readonly deleteHourChunk: (walk: SeriesWalk, cutoff: number) => number;
   private readonly deleteAppliedBatches: Database.Statement;
-  private readonly rollupStatements: Record<RollupTier, { next: Database.Statement; delete: Database.Statement }>;
+  private readonly nextHourSeries: Database.Statement;
+  private readonly deleteSeriesHours: Database.Statement;
   private readonly deleteEvents: Database.Statement;
   private readonly deleteFinishedDeliveries: Database.Statement;
 
@@ -92,35 +77,20 @@ export class SqliteRetention {
         delete: db.prepare(`DELETE FROM ${table} WHERE id > ? AND id <= ? AND ${time} < ?`),
       });
     }
-    // Every statement below is a seek or a short range of device_data's primary key.
-    this.nextDataDevice = db.prepare('SELECT MIN(device_id) FROM device_data WHERE device_id > ?').pluck();
-    this.dataChunkEnd = db.prepare(
-      `SELECT received_at AS ts, point_id AS pointId FROM device_data WHERE device_id = ? AND received_at < ?
-       ORDER BY received_at, point_id LIMIT 1 OFFSET ?`,
-    );
     // device_data first: its count is the rows deleted.
-    const rowTables = ['device_data', 'device_text'];
-    this.deleteDataUpTo = rowTables.map((table) =>
-      db.prepare(`DELETE FROM ${table} WHERE device_id = ? AND (received_at, point_id) <= (?, ?)`),
+    this.dataSweep = new DeviceFrontSweep(db, ['device_data', 'device_text'], 'received_at', chunkRows);
+    this.minuteSweep = new DeviceFrontSweep(db, [ROLLUP_TABLE.minute], 'bucket', chunkRows);
+    // rollup_hour is clustered by (device, point, bucket): a series' old rows are the front of its range.
+    this.nextHourSeries = db.prepare(
+      `SELECT device_id, point_id FROM ${ROLLUP_TABLE.hour} WHERE (device_id, point_id) > (?, ?)
+       ORDER BY device_id, point_id LIMIT 1`,
     );
-    this.deleteDataBefore = rowTables.map((table) =>
-      db.prepare(`DELETE FROM ${table} WHERE device_id = ? AND received_at < ?`),
+    this.deleteSeriesHours = db.prepare(
+      `DELETE FROM ${ROLLUP_TABLE.hour} WHERE device_id = ? AND point_id = ? AND bucket < ?`,
     );
-    this.deleteDataChunk = db.transaction((walk: DataWalk, cutoff: number) =>
-      this.deleteDataRows(walk, cutoff),
+    this.deleteHourChunk = db.transaction((walk: SeriesWalk, cutoff: number) =>
+      this.deleteHourRows(walk, cutoff),
     ).immediate;
-    this.deleteRollupChunk = db.transaction((tier: RollupTier, walk: SeriesWalk, cutoff: number) =>
-      this.deleteRollupRows(tier, walk, cutoff),
-    ).immediate;
-    // Rollups are clustered by (device, point, bucket): a series' old rows are the front of its range.
-    const rollup = (tier: RollupTier) => ({
-      next: db.prepare(
-        `SELECT device_id, point_id FROM ${ROLLUP_TABLE[tier]} WHERE (device_id, point_id) > (?, ?)
-         ORDER BY device_id, point_id LIMIT 1`,
-      ),
-      delete: db.prepare(`DELETE FROM ${ROLLUP_TABLE[tier]} WHERE device_id = ? AND point_id = ? AND bucket < ?`),
-    });
-    this.rollupStatements = { minute: rollup('minute'), hour: rollup('hour') };
     this.deleteAppliedBatches = db.prepare(
       'DELETE FROM applied_batches WHERE id IN (SELECT id FROM applied_batches WHERE applied_at < ? LIMIT ?)',
     );
@@ -154,7 +124,7 @@ export class SqliteRetention {
   ): Promise<RetentionReport> {
     const config = this.config;
     return sweepRetention(config, {
-      deleteOldData: (maxAgeMs) => this.deleteOldData(maxAgeMs, now, pause, stopping),
+      deleteOldData: (maxAgeMs) => this.sweepDeviceFronts(this.dataSweep, maxAgeMs, now, pause, stopping),
       deleteOldRollups: (tier, maxAgeMs) => this.deleteOldRollups(tier, maxAgeMs, now, pause, stopping),
       deleteOlderThan: (table, maxAgeMs) => this.deleteOlderThan(table, maxAgeMs, now, pause, stopping),
       capRawPackets: () => this.capRawPackets(config.rawPacketsMaxRows, pause, stopping),
@@ -167,48 +137,24 @@ export class SqliteRetention {
     });
   }
 
-  private async deleteOldData(
+  /** Deletes rows older than maxAgeMs (0 keeps forever) from a table keyed (device, time, point). */
+  private async sweepDeviceFronts(
+    sweep: DeviceFrontSweep,
     maxAgeMs: number,
     now: number,
     pause: () => Promise<void>,
     stopping: () => boolean,
   ): Promise<number> {
-    if (maxAgeMs <= 0) return 0; // 0 keeps forever
+    if (maxAgeMs <= 0) return 0;
     const cutoff = now - maxAgeMs;
-    const walk: DataWalk = { device: null, after: Number.MIN_SAFE_INTEGER, done: false };
+    const walk = startDeviceWalk();
     let deleted = 0;
     while (!stopping()) {
-      deleted += this.deleteDataChunk(walk, cutoff);
+      deleted += sweep.chunk(walk, cutoff);
       if (walk.done) break;
       await pause();
     }
     return deleted;
-  }
-
-  /** Deletes up to chunkRows old rows, device after device, in one transaction. */
-  private deleteDataRows(walk: DataWalk, cutoff: number): number {
-    let budget = this.chunkRows;
-    let devices = 0;
-    while (budget > 0) {
-      if (walk.device === null) {
-        if (++devices > DEVICES_PER_CHUNK) break;
-        walk.device = this.nextDataDevice.get(walk.after) as number | null;
-        if (walk.device === null) {
-          walk.done = true;
-          break;
-        }
-      }
-      // The budget-th old row of this device, if it has that many: delete up to it.
-      const end = this.dataChunkEnd.get(walk.device, cutoff, budget - 1) as DataKey | undefined;
-      if (end) {
-        budget -= deleteAll(this.deleteDataUpTo, walk.device, end.ts, end.pointId);
-      } else {
-        budget -= deleteAll(this.deleteDataBefore, walk.device, cutoff);
-        walk.after = walk.device;
-        walk.device = null;
-      }
-    }
-    return this.chunkRows - budget;
   }
 
   private async deleteOldRollups(
@@ -218,29 +164,30 @@ export class SqliteRetention {
     pause: () => Promise<void>,
     stopping: () => boolean,
   ): Promise<number> {
+    if (tier === 'minute') return this.sweepDeviceFronts(this.minuteSweep, maxAgeMs, now, pause, stopping);
     if (maxAgeMs <= 0) return 0; // 0 keeps forever
     const walk: SeriesWalk = { deviceId: Number.MIN_SAFE_INTEGER, pointId: 0, done: false };
     let deleted = 0;
     while (!stopping() && !walk.done) {
-      deleted += this.deleteRollupChunk(tier, walk, now - maxAgeMs);
+      deleted += this.deleteHourChunk(walk, now - maxAgeMs);
       await pause();
     }
     return deleted;
   }
 
-  /** Clears up to SERIES_PER_CHUNK series' old rows, in one transaction. */
-  private deleteRollupRows(tier: RollupTier, walk: SeriesWalk, cutoff: number): number {
-    const { next, delete: remove } = this.rollupStatements[tier];
+  /** Clears up to SERIES_PER_CHUNK series' old hour rows, in one transaction. */
+  private deleteHourRows(walk: SeriesWalk, cutoff: number): number {
     let deleted = 0;
     for (let n = 0; n < SERIES_PER_CHUNK; n++) {
-      const series = next.get(walk.deviceId, walk.pointId) as { device_id: number; point_id: number } | undefined;
+      const series = this.nextHourSeries.get(walk.deviceId, walk.pointId) as
+        { device_id: number; point_id: number } | undefined;
       if (!series) {
         walk.done = true;
         break;
       }
       walk.deviceId = series.device_id;
       walk.pointId = series.point_id;
-      deleted += remove.run(series.device_id, series.point_id, cutoff).changes;
+      deleted += this.deleteSeriesHours.run(series.device_id, series.point_id, cutoff).changes;
     }
     return deleted;
   }
@@ -291,12 +238,4 @@ export class SqliteRetention {
     }
     return deleted;
   }
-}
-
-/** Runs each DELETE with the same parameters; the rows the first one deleted. */
-function deleteAll(statements: readonly Database.Statement[], ...params: unknown[]): number {
-  const [first, ...rest] = statements;
-  const deleted = first!.run(...params).changes;
-  for (const statement of rest) statement.run(...params);
-  return deleted;
 }

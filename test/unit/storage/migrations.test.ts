@@ -106,6 +106,16 @@ describe('SQLite migrations', () => {
     expect(() => db.prepare('SELECT rowid FROM device_text').all()).toThrow(/no such column: rowid/);
   });
 
+  it('key rollup_minute by (device, bucket, point) and rollup_hour by (device, point, bucket)', () => {
+    migrateSqlite(db, 'h.db');
+    const key = (table: string) =>
+      db.prepare(`SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`).pluck().all(table);
+    // A commit's minute rows side by side (migration 015); a series' hours in a row for year charts.
+    expect(key('rollup_minute')).toEqual(['device_id', 'bucket', 'point_id']);
+    expect(key('rollup_hour')).toEqual(['device_id', 'point_id', 'bucket']);
+    expect(() => db.prepare('SELECT rowid FROM rollup_minute').all()).toThrow(/no such column: rowid/);
+  });
+
   it('do nothing on a second run', () => {
     migrateSqlite(db, 'h.db');
     const second = migrateSqlite(db, 'h.db');
@@ -141,7 +151,8 @@ describe('SQLite migrations', () => {
     for (const migration of MIGRATIONS) {
       const sqlite = migration.statements('sqlite');
       // 014 rebuilds SQLite's device_data in fewer columns; MySQL keeps schema 13's for plain SQL.
-      if (migration.version === 14) {
+      // 015 re-keys SQLite's rollup_minute by time; MySQL keeps its key.
+      if (migration.version === 14 || migration.version === 15) {
         expect(migration.statements('mysql')).toEqual([]);
         continue;
       }

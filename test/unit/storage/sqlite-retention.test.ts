@@ -49,6 +49,37 @@ describe('SqliteRetention', () => {
     expect(oldest).toBe(NOW - 10 * DAY);
   });
 
+  it('deletes old minute rollups device after device in chunks, and keeps hours and newer minutes', async () => {
+    // 3 devices × 3 points, 5 samples a minute (dense: their hours keep minute rows) in
+    // minutes 40 and 10 days ago. rollup_minute is keyed (device, bucket, point): each
+    // device's old minutes are the front of its range.
+    applier.apply([
+      batch((b) => {
+        for (const device of ['A', 'B', 'C'])
+          for (const point of ['p1', 'p2', 'p3'])
+            for (const d of [40, 10])
+              for (let m = 0; m < 3; m++)
+                for (let i = 0; i < 5; i++) b.sample(sample(device, point, NOW - d * DAY + m * 60_000 + i * 1000));
+      }),
+    ]);
+    applier.drainRollups();
+    expect(count('rollup_minute')).toBe(3 * 3 * 2 * 3);
+    const hours = count('rollup_hour');
+    const retention = new SqliteRetention(t.db, { ...keepAll, minuteRollupsMs: 30 * DAY }, 4);
+    const report = await retention.sweep(NOW, pause);
+    expect(report.minuteRollups).toBe(27);
+    expect(report.hourRollups).toBe(0);
+    expect(pauses).toBeGreaterThanOrEqual(6); // 27 rows in 7 chunks of 4, a pause between two
+    expect(count('rollup_hour')).toBe(hours);
+    const left = t.db
+      .prepare(
+        'SELECT COUNT(*) AS n, MIN(bucket) AS oldest, COUNT(DISTINCT device_id * 100 + point_id) AS series FROM rollup_minute',
+      )
+      .get();
+    expect(left).toEqual({ n: 27, oldest: Math.floor((NOW - 10 * DAY) / 60_000) * 60_000, series: 9 });
+    expect((await retention.sweep(NOW, pause)).minuteRollups).toBe(0);
+  });
+
   it("deletes a text point's text with its row, and keeps the text of rows it keeps", async () => {
     applier.apply([
       batch((b) => {
