@@ -95,6 +95,11 @@ export const GOALS = {
   mysqlPointsPerSec: 150_000,
   eventToWebhookP99Ms: 50,
   gatewayUsPerTx: 30,
+  /**
+   * Issue 16: halve scenario 1's disk bytes written per stored row. 810 (1b: 815) measured at
+   * 38433b9, before rollups, on 2026-12-07 (docs/benchmarks/2026-12-07-scenario-1-38433b9.md).
+   */
+  diskBytesPerStoredRowS1: 810 / 2,
 } as const;
 
 // ---------------------------------------------------------------- formatting
@@ -162,6 +167,13 @@ function diskWrites(w: ProcessWindow, rows: number): string {
   return `${mib(w.diskWriteBytesPerSec)}/s, ${num(perRow)} bytes per stored row`;
 }
 
+/** What a fleet run's server wrote to disk per committed row; null without /proc or rows. */
+function diskBytesPerStoredRow(r: FleetScenarioResult): number | null {
+  const stored = (r.pointsStoredPerSec ?? 0) * r.server.seconds;
+  if (r.server.diskWriteBytesPerSec === null || stored <= 0) return null;
+  return (r.server.diskWriteBytesPerSec * r.server.seconds) / stored;
+}
+
 function fleetRows(r: FleetScenarioResult): string[][] {
   const rows: string[][] = [
     [
@@ -221,6 +233,16 @@ function summarySection(res: BenchResults): string {
     ]);
     const v = backlogVerdict(res.s1);
     rows.push(['1', 'no growing backlog', 'steady', v.steady ? 'steady' : v.reason, met(v.steady)]);
+    const perRow = diskBytesPerStoredRow(res.s1);
+    if (perRow !== null) {
+      rows.push([
+        '1',
+        'disk bytes written per stored row (/proc/PID/io)',
+        `≤ ${num(GOALS.diskBytesPerStoredRowS1)} (half of 810 at 38433b9)`,
+        num(perRow),
+        met(perRow <= GOALS.diskBytesPerStoredRowS1),
+      ]);
+    }
   }
   if (res.s1b?.pollToStoredMs) {
     const wb = res.s1b.spec.writeBuffer;
