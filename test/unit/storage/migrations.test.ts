@@ -136,6 +136,19 @@ describe('SQLite migrations', () => {
     );
   });
 
+  it('sort on disk while migrating (a table rebuild sorts a whole device), and restore temp_store after', () => {
+    db.pragma('temp_store = MEMORY');
+    const probe = {
+      version: 1,
+      name: 'probe',
+      statements: () => ['CREATE TABLE seen AS SELECT temp_store FROM pragma_temp_store'],
+    };
+    migrateSqlite(db, 'h.db', [probe]);
+    // 1 is FILE, 2 MEMORY.
+    expect(db.prepare('SELECT temp_store FROM seen').pluck().get()).toBe(1);
+    expect(db.pragma('temp_store', { simple: true })).toBe(2);
+  });
+
   it('roll a failing migration back completely', () => {
     const broken = {
       version: 1,
