@@ -19,6 +19,12 @@ import { WriteBack, type WriteBackPort } from './write-back.js';
 
 /** Messages out at once while their PUBACKs are awaited (see writeGroup). */
 const PUBLISH_WINDOW = 2_000;
+/**
+ * How long a stopping sink waits for write-back requests under way. A write waits its turn in
+ * the device's queue and for the slave's answer (its timeout and retries); when dtuhub stops,
+ * the gateway closes first, so those fail at once.
+ */
+const WRITE_BACK_STOP_MS = 5_000;
 
 export interface MqttSinkDeps {
   readonly log: Logger;
@@ -130,11 +136,20 @@ export class MqttSink implements BatchSink {
     return { ok: true, failedAttempts: 0, writeMs: Date.now() - started };
   }
 
-  /** Says `offline` on the gateway topic itself (a clean stop sends no will), then disconnects. */
+  /**
+   * Lets write-back requests under way finish (answered and audited), says `offline` on the
+   * gateway topic itself (a clean stop sends no will), then disconnects.
+   */
   async close(): Promise<void> {
     const client = this.client;
     this.client = null;
     if (!client) return;
+    if (this.writeBack && !(await this.writeBack.stop(WRITE_BACK_STOP_MS))) {
+      this.deps.log.warn(
+        { sink: this.config.name },
+        `write-back requests still running ${WRITE_BACK_STOP_MS} ms after the sink began to stop: not answered`,
+      );
+    }
     if (client.connected) {
       try {
         await this.publish(client, { topic: this.gatewayTopic, payload: 'offline', retain: this.config.retainStatus });

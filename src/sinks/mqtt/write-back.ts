@@ -3,7 +3,9 @@
 // own queue, so it waits its turn behind the polls), answered on the response topic and
 // audited like an API write (actor `mqtt:<sink>`). Refusals are answered and audited too.
 // At most `maxPending` requests run at once; more are answered `busy`, so a flood of
-// requests never grows memory.
+// requests never grows memory. A sink that stops first waits (a bounded time) for the
+// requests under way, so each is answered and audited before the audit log closes, and
+// answers new ones `busy`.
 import type { MqttClient } from 'mqtt';
 import type { WriteBackConfig } from '../../domain/mqtt-sink.js';
 import type { WriteOutcome } from '../../domain/write-outcome.js';
@@ -46,6 +48,9 @@ export function outcomeResult(outcome: RawWriteOutcome): string {
 
 export class WriteBack {
   private pending = 0;
+  /** Requests being served: stop() waits for them. */
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopping = false;
   private readonly subscription: { filter: string; deviceLevel: number } | null;
 
   constructor(
@@ -60,6 +65,7 @@ export class WriteBack {
 
   /** Subscribes on a fresh connection (clean session: subscriptions do not survive it). */
   attach(client: MqttClient): void {
+    this.stopping = false;
     if (!this.subscription) return;
     client.subscribe(this.subscription.filter, { qos: 1 }, (err) => {
       if (err) this.log.error({ err: err.message, filter: this.subscription?.filter }, 'write-back subscribe failed');
@@ -74,13 +80,35 @@ export class WriteBack {
     const filter = sub.filter.split('/');
     if (levels.length !== filter.length || filter.some((l, i) => l !== '+' && l !== levels[i])) return false;
     const device = levels[sub.deviceLevel]!;
-    void this.serve(client, device, payload);
+    const served = this.serve(client, device, payload);
+    this.inFlight.add(served);
+    void served.finally(() => this.inFlight.delete(served));
     return true;
+  }
+
+  /**
+   * The sink is stopping: new requests are answered `busy`; waits up to `timeoutMs` for those
+   * under way to be answered and audited. False if some were still running.
+   */
+  async stop(timeoutMs: number): Promise<boolean> {
+    this.stopping = true;
+    if (this.inFlight.size === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      return await Promise.race([Promise.allSettled([...this.inFlight]).then(() => true), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async serve(client: MqttClient, device: string, payload: Buffer): Promise<void> {
     let response: WriteResponse;
-    if (this.pending >= this.config.maxPending) {
+    if (this.stopping) {
+      response = this.answer(null, device, 'busy', 'the sink is stopping');
+    } else if (this.pending >= this.config.maxPending) {
       response = this.answer(null, device, 'busy', `more than ${this.config.maxPending} write requests waiting`);
       this.log.warn({ device }, 'write-back request refused: too many waiting');
     } else {

@@ -1,13 +1,15 @@
 // Write-back over MQTT through the real app: a request on the broker reaches a simulated
 // DTU's slave through the device's queue (the writes service the API uses), the register
 // changes, the result and the value read back come on the response topic, and the audit
-// log has it; a point not on the allow-list is refused with the reason, and audited too.
+// log has it; a point not on the allow-list is refused with the reason, and audited too. A
+// sink that stops answers and audits the writes under way before its close() resolves (the
+// audit log closes right after it), and answers requests that come meanwhile `busy`.
 import type { MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServices } from '../../../src/services/index.js';
 import { WRITE_RESPONSE } from '../../../src/sinks/mqtt/message-schema.js';
-import type { WriteBackPort } from '../../../src/sinks/mqtt/write-back.js';
-import { accountStoreFor, type AccountStore } from '../../../src/storage/index.js';
+import type { PointWriteResult, WriteBackPort } from '../../../src/sinks/mqtt/write-back.js';
+import { accountStoreFor, type AccountStore, type AuditRecord } from '../../../src/storage/index.js';
 import { Value } from '@sinclair/typebox/value';
 import { gatewayTests, waitFor } from '../../helpers/app-harness.js';
 import { startPrivateBroker, type PrivateBroker } from '../../helpers/mosquitto.js';
@@ -37,6 +39,28 @@ afterEach(async () => {
   broker = null;
 });
 
+/** The sink `north` with write-back on for `allow`, a subscriber to its answers and a requester. */
+async function startWriteBackSink(
+  port: WriteBackPort,
+  allow: { devices: string[]; points: string[]; registers: boolean },
+): Promise<{ responses: Awaited<ReturnType<typeof subscriber>>; requester: MqttClient }> {
+  const url = broker!.url;
+  const writeBack = {
+    enabled: true,
+    requestTopic: '{prefix}/write/request/{device}',
+    responseTopic: '{prefix}/write/response/{device}',
+    allow: [allow],
+    maxPending: 4,
+  };
+  const responses = await subscriber(url, 'north/write/response/+');
+  clients.push(responses.client);
+  north = await spooledSink(sinkConfig(url, { writeBack }), () => null, port);
+  await waitFor(() => north!.sink.status().connected, 10_000, 'sink connected');
+  const requester = (await subscriber(url, 'unused/none')).client;
+  clients.push(requester);
+  return { responses, requester };
+}
+
 describe('MQTT write-back', () => {
   it('writes an allowed point through the device queue, answers with the read-back, and refuses the rest', async () => {
     broker = await startPrivateBroker();
@@ -57,19 +81,11 @@ describe('MQTT write-back', () => {
       write: (device, command) => writes.write(device, command),
       audit: (record) => store.audit(record),
     };
-    const writeBack = {
-      enabled: true,
-      requestTopic: '{prefix}/write/request/{device}',
-      responseTopic: '{prefix}/write/response/{device}',
-      allow: [{ devices: ['BOILER-*'], points: ['*_setpoint'], registers: false }],
-      maxPending: 4,
-    };
-    const responses = await subscriber(broker.url, 'north/write/response/+');
-    clients.push(responses.client);
-    north = await spooledSink(sinkConfig(broker.url, { writeBack }), () => null, port);
-    await waitFor(() => north!.sink.status().connected, 10_000, 'sink connected');
-    const requester = (await subscriber(broker.url, 'unused/none')).client;
-    clients.push(requester);
+    const { responses, requester } = await startWriteBackSink(port, {
+      devices: ['BOILER-*'],
+      points: ['*_setpoint'],
+      registers: false,
+    });
     const answer = async (id: string, body: unknown, device = 'BOILER-1') => {
       // The sink subscribes right after it connects: ask until an answer comes.
       await requester.publishAsync(`north/write/request/${device}`, JSON.stringify(body), { qos: 1 });
@@ -135,5 +151,66 @@ describe('MQTT write-back', () => {
     // Nothing was sent for a refused request: the only write that reached the slave is the allowed one.
     expect(rows.filter((r) => r[1] === 'ok')).toHaveLength(1);
     expect(rows).toContainEqual(['PUMP-1', 'refused', null, null, 'device PUMP-1 is not on the write-back allow-list']);
+  }, 60_000);
+
+  it('answers and audits a write still running when the sink stops before close() resolves', async () => {
+    broker = await startPrivateBroker();
+    let finishWrite: ((result: PointWriteResult) => void) | null = null;
+    let closed = false;
+    const audits: { record: AuditRecord; afterClose: boolean }[] = [];
+    const port: WriteBackPort = {
+      writePoint: () =>
+        new Promise<PointWriteResult>((resolve) => {
+          finishWrite = resolve;
+        }),
+      write: () => Promise.reject(new Error('no register writes here')),
+      audit: async (record) => {
+        audits.push({ record, afterClose: closed });
+      },
+    };
+    const { responses, requester } = await startWriteBackSink(port, {
+      devices: ['SLOW-*'],
+      points: ['*'],
+      registers: false,
+    });
+    const ask = (body: unknown) =>
+      requester.publishAsync('north/write/request/SLOW-1', JSON.stringify(body), { qos: 1 });
+    const answered = (pred: (r: Record<string, unknown>) => boolean) =>
+      responses.messages.map((m) => JSON.parse(m.payload) as Record<string, unknown>).find(pred);
+    // A refused request answers once the sink has subscribed.
+    await waitFor(
+      async () => {
+        await ask({ id: 'ping', slave: 1, fn: 6, address: 1, value: 1 });
+        return answered((r) => r['id'] === 'ping') !== undefined;
+      },
+      10_000,
+      'write-back subscribed',
+    );
+
+    await ask({ id: 'slow', point: 'setpoint', value: 5 });
+    await waitFor(() => finishWrite !== null, 10_000, 'the write reached the writes service');
+    const closing = north!.sink.close().then(() => {
+      closed = true;
+    });
+    await ask({ id: 'late', point: 'setpoint', value: 6 });
+    const busy = await waitFor(() => answered((r) => r['result'] === 'busy'), 10_000, 'busy answer');
+    expect(busy).toMatchObject({ device: 'SLOW-1', ok: false, error: 'the sink is stopping' });
+    expect(closed).toBe(false);
+
+    finishWrite!({
+      kind: 'written',
+      command: { fn: 6, slave: 1, address: 10, value: 50 },
+      stored: 5,
+      readBack: { value: 5 },
+    });
+    await closing;
+    const slow = await waitFor(() => answered((r) => r['id'] === 'slow'), 10_000, 'answer to the slow write');
+    expect(slow).toMatchObject({ ok: true, result: 'ok', point: 'setpoint', value: 5, readBack: 5 });
+    const written = audits.filter((a) => a.record.result === 'ok');
+    expect(written.map((a) => [a.record.device, a.record.details, a.afterClose])).toEqual([
+      ['SLOW-1', 'setpoint = 5; read back 5', false],
+    ]);
+    // The late request never reached the writes service.
+    expect(audits.some((a) => a.record.details?.includes('= 6'))).toBe(false);
   }, 60_000);
 });
