@@ -49,7 +49,7 @@ export function chartCost(
          WHERE device_id = ? AND point_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`,
       )
       .raw();
-    const grouped = db.prepare(rollupBucketsSql('hour')).raw();
+    const grouped = db.prepare(rollupBucketsSql('hour', 1)).raw();
     const each = (s: Database.Statement) => () => points.reduce((n, p) => n + s.all(device, p, ...range).length, 0);
     const a = p50(each(objects));
     const b = p50(each(narrow));

@@ -7,8 +7,8 @@ import {
   RAW_POINT_SQL,
   HOURS_WITHOUT_MINUTES_SQL,
   LAST_ROLLED_UP_SQL,
+  rollupBucketsByPoint,
   rollupBucketsSql,
-  toRollupBucket,
 } from '../rollup/rollup-sql.js';
 import type { SeriesSource } from '../rollup/series-query.js';
 import { readRows } from './mysql-query.js';
@@ -25,13 +25,13 @@ export function mysqlSeriesSource(pool: Pool, signal?: AbortSignal): SeriesSourc
     pointId: (name) => one('SELECT id FROM point_names WHERE name = ?', [name]),
     pendingSince: () => one(PENDING_SINCE_SQL),
     rolledUpThrough: (deviceId, pointId) => one(LAST_ROLLED_UP_SQL, [deviceId, pointId]),
-    rollupBuckets: async (tier: RollupTier, deviceId, pointId, from, to, bucketMs) =>
-      (
-        await readRows(pool, rollupBucketsSql(tier), [bucketMs, deviceId, pointId, from, to], {
+    rollupBuckets: async (tier: RollupTier, deviceId, pointIds, from, to, bucketMs) =>
+      rollupBucketsByPoint(
+        (await readRows(pool, rollupBucketsSql(tier, pointIds.length), [bucketMs, deviceId, ...pointIds, from, to], {
           signal,
           rowsAsArray: true,
-        })
-      ).map((r) => toRollupBucket(r as unknown as unknown[])),
+        })) as unknown as unknown[][],
+      ),
     hoursWithoutMinutes: async (deviceId, pointId, from, to) =>
       (await rows(HOURS_WITHOUT_MINUTES_SQL, [deviceId, pointId, from, to])).map((r) => Number(r['bucket'])),
     raw: async (deviceId, pointId, from, to) =>

@@ -7,14 +7,18 @@
 import { ROLLUP_TABLE, type RollupBucket, type RollupTier } from './rollup-row.js';
 
 /**
- * One tier's rows of a series in [from, to) summed into chart buckets by the database: a
- * bucket is a whole number of tier rows (its width a multiple of theirs, epoch-aligned), so
- * SUM/MIN/MAX of the rows is the bucket. Far cheaper than reading every row: a year of hour
- * rows is 8,760 per point. Parameters: bucketMs, device, point, from, to.
+ * One tier's rows of some points of a device in [from, to) summed into chart buckets by the
+ * database: a bucket is a whole number of tier rows (its width a multiple of theirs,
+ * epoch-aligned), so SUM/MIN/MAX of the rows is the bucket. Far cheaper than reading every
+ * row: a year of hour rows is 8,760 per point. One statement for all the points, so SQLite's
+ * minute rows (the device's range filtered on the points) are scanned once a chart, not once
+ * a point. Parameters: bucketMs, device, the `points` point ids, from, to.
  */
-export function rollupBucketsSql(tier: RollupTier): string {
-  return `SELECT bucket - bucket % ? AS b, COUNT(*), SUM(sample_count), SUM(value_sum), MIN(value_min), MAX(value_max)
-    FROM ${ROLLUP_TABLE[tier]} WHERE device_id = ? AND point_id = ? AND bucket >= ? AND bucket < ? GROUP BY b ORDER BY b`;
+export function rollupBucketsSql(tier: RollupTier, points: number): string {
+  const ids = new Array<string>(points).fill('?').join(', ');
+  return `SELECT point_id, bucket - bucket % ? AS b, COUNT(*), SUM(sample_count), SUM(value_sum), MIN(value_min), MAX(value_max)
+    FROM ${ROLLUP_TABLE[tier]} WHERE device_id = ? AND point_id IN (${ids}) AND bucket >= ? AND bucket < ?
+    GROUP BY point_id, b ORDER BY point_id, b`;
 }
 
 /**
@@ -37,8 +41,15 @@ export const HAS_VALUE_SQL = '(value IS NOT NULL OR (quality & 127) <> 0)';
 export const RAW_POINT_SQL = `SELECT received_at, value, raw_value, quality FROM device_data
   WHERE device_id = ? AND received_at >= ? AND received_at < ? AND point_id = ? ORDER BY received_at`;
 
-/** A row of rollupBucketsSql as an array; MySQL returns sums as strings, hence Number(). */
-export function toRollupBucket(r: readonly unknown[]): RollupBucket {
-  const n = r.map(Number);
-  return { bucket: n[0]!, rows: n[1]!, count: n[2]!, sum: n[3]!, min: n[4]!, max: n[5]! };
+/** rollupBucketsSql's rows (arrays) by point id; MySQL returns sums as strings, hence Number(). */
+export function rollupBucketsByPoint(rows: readonly (readonly unknown[])[]): Map<number, RollupBucket[]> {
+  const byPoint = new Map<number, RollupBucket[]>();
+  for (const r of rows) {
+    const n = r.map(Number);
+    const bucket = { bucket: n[1]!, rows: n[2]!, count: n[3]!, sum: n[4]!, min: n[5]!, max: n[6]! };
+    const list = byPoint.get(n[0]!);
+    if (list) list.push(bucket);
+    else byPoint.set(n[0]!, [bucket]);
+  }
+  return byPoint;
 }

@@ -28,15 +28,15 @@ export interface SeriesSource {
   pendingSince(): Promise<number | null>;
   /** Last sample time in the newest minute rollup of the series; null when it has none. */
   rolledUpThrough(deviceId: number, pointId: number): Promise<number | null>;
-  /** One tier's rows in [from, to) summed into epoch-aligned buckets of bucketMs. */
+  /** One tier's rows of each point in [from, to) summed into epoch-aligned buckets of bucketMs. */
   rollupBuckets(
     tier: RollupTier,
     deviceId: number,
-    pointId: number,
+    pointIds: readonly number[],
     from: number,
     to: number,
     bucketMs: number,
-  ): Promise<RollupBucket[]>;
+  ): Promise<Map<number, RollupBucket[]>>;
   raw(deviceId: number, pointId: number, from: number, to: number): Promise<RawPoint[]>;
   /** Start of each hour in [from, to) whose rollup row says the hour has no minute rows. */
   hoursWithoutMinutes(deviceId: number, pointId: number, from: number, to: number): Promise<number[]>;
@@ -82,6 +82,54 @@ interface PointData {
   readonly rolled: RollupBucket[];
   /** Raw samples: the partial minutes at the ends, and those not yet in the rollups. */
   readonly raw: RawPoint[];
+  /** Parts of the rollup tiers read from raw rows (hours without minute rows). */
+  readonly rawInRollups: Segment[];
+}
+
+type KnownPoint = PointData & { readonly pointId: number };
+
+/**
+ * Reads every part of the range for the points: raw parts point by point, rollup parts in one
+ * statement for all points that read the same pieces of them (points whose hours without minute
+ * rows differ read their own pieces).
+ */
+async function readParts(
+  source: SeriesSource,
+  deviceId: number,
+  known: readonly KnownPoint[],
+  parts: readonly Segment[],
+  bucketMs: number,
+): Promise<void> {
+  for (const part of parts) {
+    // Points grouped by the pieces they read this part in.
+    const groups = new Map<string, { reads: Segment[]; points: KnownPoint[] }>();
+    for (const d of known) {
+      // Hours without minute rows, read from the raw rows instead (migrations/007).
+      const sparse =
+        part.tier === 'minute'
+          ? await source.hoursWithoutMinutes(deviceId, d.pointId, floorTo(part.from, HOUR_MS), part.to)
+          : [];
+      const reads = withoutMinutes(part, sparse);
+      const key = JSON.stringify(reads);
+      const group = groups.get(key);
+      if (group) group.points.push(d);
+      else groups.set(key, { reads, points: [d] });
+    }
+    for (const { reads, points: group } of groups.values()) {
+      for (const read of reads) {
+        if (read.tier !== 'raw') {
+          const ids = group.map((d) => d.pointId);
+          const byPoint = await source.rollupBuckets(read.tier, deviceId, ids, read.from, read.to, bucketMs);
+          for (const d of group) d.rolled.push(...(byPoint.get(d.pointId) ?? []));
+          continue;
+        }
+        for (const d of group) {
+          d.raw.push(...(await source.raw(deviceId, d.pointId, read.from, read.to)));
+          if (part.tier !== 'raw') d.rawInRollups.push(read);
+        }
+      }
+    }
+  }
 }
 
 export async function querySeries(source: SeriesSource, query: SeriesQuery): Promise<SeriesResult> {
@@ -92,38 +140,23 @@ export async function querySeries(source: SeriesSource, query: SeriesQuery): Pro
   const parts = segments(from, to, tier);
   const pendingSince = deviceId === null ? null : await source.pendingSince();
   const data: PointData[] = [];
-  let rowsScanned = 0;
   for (const point of points) {
     const pointId = deviceId === null ? null : await source.pointId(point);
-    if (deviceId === null || pointId === null) {
-      data.push({ point, pointId: null, rolled: [], raw: [] });
-      continue;
-    }
-    const rolled: RollupBucket[] = [];
-    const raw: RawPoint[] = [];
-    // Hours without minute rows, read from the raw rows instead (migrations/007).
-    const rawInRollups: Segment[] = [];
-    for (const part of parts) {
-      const sparse =
-        part.tier === 'minute'
-          ? await source.hoursWithoutMinutes(deviceId, pointId, floorTo(part.from, HOUR_MS), part.to)
-          : [];
-      for (const read of withoutMinutes(part, sparse)) {
-        if (read.tier === 'raw') raw.push(...(await source.raw(deviceId, pointId, read.from, read.to)));
-        else
-          rolled.push(...(await source.rollupBuckets(read.tier, deviceId, pointId, read.from, read.to, tierBucketMs)));
-        if (read.tier === 'raw' && part.tier !== 'raw') rawInRollups.push(read);
-      }
-    }
+    data.push({ point, pointId, rolled: [], raw: [], rawInRollups: [] });
+  }
+  const known = data.filter((d): d is KnownPoint => d.pointId !== null);
+  if (deviceId !== null && known.length > 0) await readParts(source, deviceId, known, parts, tierBucketMs);
+  if (deviceId !== null) {
     const rollupParts = parts.filter((p) => p.tier !== 'raw');
     if (rollupParts.length > 0) {
       const [first, last] = [rollupParts[0]!, rollupParts.at(-1)!];
-      const tail = await unrolledTail(source, deviceId, pointId, first.from, last.to, pendingSince);
-      raw.push(...tail.filter((r) => !rawInRollups.some((x) => r.ts >= x.from && r.ts < x.to)));
+      for (const d of known) {
+        const tail = await unrolledTail(source, deviceId, d.pointId, first.from, last.to, pendingSince);
+        d.raw.push(...tail.filter((r) => !d.rawInRollups.some((x) => r.ts >= x.from && r.ts < x.to)));
+      }
     }
-    rowsScanned += rolled.reduce((n, b) => n + b.rows, 0) + raw.length;
-    data.push({ point, pointId, rolled, raw });
   }
+  let rowsScanned = data.reduce((n, d) => n + d.rolled.reduce((m, b) => m + b.rows, 0) + d.raw.length, 0);
 
   // Raw samples when there are no more of them than buckets (only asked below hour tier).
   const samples = (d: PointData) => d.rolled.reduce((n, b) => n + b.count, 0) + d.raw.length;

@@ -5,8 +5,8 @@ import {
   PENDING_SINCE_SQL,
   HOURS_WITHOUT_MINUTES_SQL,
   LAST_ROLLED_UP_SQL,
+  rollupBucketsByPoint,
   rollupBucketsSql,
-  toRollupBucket,
 } from '../rollup/rollup-sql.js';
 import type { RawPoint, SeriesSource } from '../rollup/series-query.js';
 import { SQLITE_RAW_POINT_SQL, valueFromCell, type RawCell, type ValueCell } from './value-cell.js';
@@ -23,9 +23,11 @@ export function sqliteSeriesSource(statement: (sql: string) => Database.Statemen
     pointId: async (name) => one('SELECT id FROM point_names WHERE name = ?', name),
     pendingSince: async () => one(PENDING_SINCE_SQL),
     rolledUpThrough: async (deviceId, pointId) => one(LAST_ROLLED_UP_SQL, deviceId, pointId),
-    rollupBuckets: async (tier: RollupTier, deviceId, pointId, from, to, bucketMs) =>
-      (statement(rollupBucketsSql(tier)).raw().all(bucketMs, deviceId, pointId, from, to) as unknown[][]).map(
-        toRollupBucket,
+    rollupBuckets: async (tier: RollupTier, deviceId, pointIds, from, to, bucketMs) =>
+      rollupBucketsByPoint(
+        statement(rollupBucketsSql(tier, pointIds.length))
+          .raw()
+          .all(bucketMs, deviceId, ...pointIds, from, to) as unknown[][],
       ),
     hoursWithoutMinutes: async (deviceId, pointId, from, to) =>
       statement(HOURS_WITHOUT_MINUTES_SQL).pluck().all(deviceId, pointId, from, to) as number[],
