@@ -17,6 +17,7 @@ import { MqttSink } from '../../../src/sinks/mqtt/mqtt-sink.js';
 import type { WriteBackPort } from '../../../src/sinks/mqtt/write-back.js';
 import { SpillJournal } from '../../../src/storage/spill/spill-journal.js';
 import { SpoolingSink } from '../../../src/storage/spill/spooling-sink.js';
+import { expect } from 'vitest';
 
 /** A sink's `mqtt:` section as server.yml would give it (schema defaults and compile), on `url`, plus `patch`. */
 export function sinkConfig(url: string, patch: Partial<MqttSinkConfig> = {}): MqttSinkConfig {
@@ -98,4 +99,36 @@ export function boilerProfile(profile: string): (points: Record<string, any>) =>
     };
     p.devices = [{ default: profile }];
   };
+}
+
+/** A write-back request's answer, by request id (the answer says it too). */
+export type AskWrite = (id: string, body: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+/**
+ * The two writes both write-back tests make on a boilerProfile device BOILER-1 allowed
+ * `*_setpoint`: the setpoint is written and read back (the slave's register holds it), rpm is
+ * refused with the reason.
+ */
+export async function expectSetpointWrittenRpmRefused(
+  answer: AskWrite,
+  setpointRegister: () => number[],
+): Promise<void> {
+  const ok = await answer('w1', { point: 'temperature_setpoint', value: 55.5 });
+  expect(ok).toMatchObject({
+    id: 'w1',
+    device: 'BOILER-1',
+    ok: true,
+    result: 'ok',
+    point: 'temperature_setpoint',
+    value: 55.5,
+    readBack: 55.5,
+  });
+  expect(setpointRegister()).toEqual([555]);
+  const refused = await answer('w2', { point: 'rpm', value: 1200 });
+  expect(refused).toMatchObject({
+    id: 'w2',
+    ok: false,
+    result: 'refused',
+    error: 'point rpm of device BOILER-1 is not on the write-back allow-list',
+  });
 }

@@ -14,7 +14,7 @@ import { SAMPLE_MESSAGE, STATUS_MESSAGE, WRITE_RESPONSE } from '../../../src/sin
 import { gatewayTests, removeDir, waitFor, type Harness } from '../../helpers/app-harness.js';
 import { startPrivateBroker, type PrivateBroker } from '../../helpers/mosquitto.js';
 import { caller } from '../../helpers/web.js';
-import { boilerProfile, subscriber, type Received } from './mqtt-north-helpers.js';
+import { boilerProfile, expectSetpointWrittenRpmRefused, subscriber, type Received } from './mqtt-north-helpers.js';
 
 const { boot, dtu } = gatewayTests();
 const PROFILE = 'mqtt-app';
@@ -110,24 +110,7 @@ describe('an mqtt sink configured in server.yml', () => {
         expect(Value.Check(WRITE_RESPONSE, json(found)), found.payload).toBe(true);
         return json(found);
       };
-      const ok = await answer('w1', { point: 'temperature_setpoint', value: 55.5 });
-      expect(ok).toMatchObject({
-        id: 'w1',
-        device: 'BOILER-1',
-        ok: true,
-        result: 'ok',
-        point: 'temperature_setpoint',
-        value: 55.5,
-        readBack: 55.5,
-      });
-      expect(sim.registers(1, 3, 10, 1)).toEqual([555]);
-      const refused = await answer('w2', { point: 'rpm', value: 1200 });
-      expect(refused).toMatchObject({
-        id: 'w2',
-        ok: false,
-        result: 'refused',
-        error: 'point rpm of device BOILER-1 is not on the write-back allow-list',
-      });
+      await expectSetpointWrittenRpmRefused(answer, () => sim.registers(1, 3, 10, 1));
       // The next polls publish what the write left in the register.
       await waitFor(
         () =>

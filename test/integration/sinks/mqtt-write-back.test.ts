@@ -20,6 +20,7 @@ import {
   spooledSink,
   subscriber,
   type SpooledSink,
+  expectSetpointWrittenRpmRefused,
 } from './mqtt-north-helpers.js';
 
 const { boot, dtu } = gatewayTests();
@@ -86,9 +87,9 @@ describe('MQTT write-back', () => {
       points: ['*_setpoint'],
       registers: false,
     });
-    const answer = async (id: string, body: unknown, device = 'BOILER-1') => {
+    const answer = async (id: string, body: Record<string, unknown>, device = 'BOILER-1') => {
       // The sink subscribes right after it connects: ask until an answer comes.
-      await requester.publishAsync(`north/write/request/${device}`, JSON.stringify(body), { qos: 1 });
+      await requester.publishAsync(`north/write/request/${device}`, JSON.stringify({ id, ...body }), { qos: 1 });
       const found = await waitFor(
         () => responses.messages.find((m) => (JSON.parse(m.payload) as { id: unknown }).id === id),
         10_000,
@@ -110,25 +111,7 @@ describe('MQTT write-back', () => {
       'write-back subscribed',
     );
 
-    const ok = await answer('w1', { id: 'w1', point: 'temperature_setpoint', value: 55.5 });
-    expect(ok).toMatchObject({
-      id: 'w1',
-      device: 'BOILER-1',
-      ok: true,
-      result: 'ok',
-      point: 'temperature_setpoint',
-      value: 55.5,
-      readBack: 55.5,
-    });
-    expect(sim.registers(1, 3, 10, 1)).toEqual([555]);
-
-    const refused = await answer('w2', { id: 'w2', point: 'rpm', value: 1200 });
-    expect(refused).toMatchObject({
-      id: 'w2',
-      ok: false,
-      result: 'refused',
-      error: 'point rpm of device BOILER-1 is not on the write-back allow-list',
-    });
+    await expectSetpointWrittenRpmRefused(answer, () => sim.registers(1, 3, 10, 1));
     const raw = await answer('w3', { id: 'w3', slave: 1, fn: 6, address: 11, value: 7 });
     expect(raw).toMatchObject({ ok: false, result: 'refused', error: expect.stringMatching(/register writes/) });
     const other = await answer('w4', { id: 'w4', point: 'temperature_setpoint', value: 1 }, 'PUMP-1');
