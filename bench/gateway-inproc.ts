@@ -17,7 +17,7 @@ import { encodeRegistersResponse } from '../src/protocol/modbus/reply.js';
 import { RegisterModel } from '../src/simulator/index.js';
 import { benchDtuId, LINK_NAME, PROFILE_NAME, SLAVE, TASK_ADDRESS, TASK_QUANTITY } from './bench-config.js';
 import { announceReady, serveRequests } from './child-rpc.js';
-import { inprocGateway, LoopbackDtuSocket } from './loopback-dtu.js';
+import { inprocGateway, LoopbackDtuSocket, transactionRates } from './loopback-dtu.js';
 import { processWindow, sampleProcess, type ProcessWindow } from './process-sample.js';
 import { WindowProfiler } from './window-profiler.js';
 
@@ -108,7 +108,7 @@ async function run(args: unknown): Promise<InprocResult> {
       skippedOverrun += s.devicePoller?.counters.skippedOverrun ?? 0;
     }
     return {
-      responses: ctx.counters.responses,
+      transactions: ctx.counters.responses,
       samples: gateway.samples(),
       receiveMs: LoopbackDtuSocket.receiveMs,
       receives: LoopbackDtuSocket.receives,
@@ -125,17 +125,11 @@ async function run(args: unknown): Promise<InprocResult> {
   const t1 = totals();
   if (profileDir) await profiler.stop(profileDir);
   const window = processWindow(from, to);
-  const transactions = t1.responses - t0.responses;
   const result: InprocResult = {
     devices: count,
     online: ctx.registry.online,
     window,
-    transactions,
-    transactionsPerSec: transactions / window.seconds,
-    samplesPerSec: (t1.samples - t0.samples) / window.seconds,
-    cpuUsPerTransaction: transactions > 0 ? window.cpuUs / transactions : 0,
-    receivePathUsPerTransaction:
-      t1.receives > t0.receives ? ((t1.receiveMs - t0.receiveMs) * 1000) / (t1.receives - t0.receives) : 0,
+    ...transactionRates(window, t0, t1),
     timeouts: t1.timeouts - t0.timeouts,
     skippedOverrun: t1.skippedOverrun - t0.skippedOverrun,
     timerResolutionMs: timerStep,

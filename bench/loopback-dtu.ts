@@ -64,6 +64,37 @@ export class LoopbackDtuSocket extends EventEmitter {
   }
 }
 
+/** Counts read at both ends of a measured window. */
+export interface WindowCounts {
+  readonly transactions: number;
+  readonly samples: number;
+  readonly receiveMs: number;
+  readonly receives: number;
+}
+
+/** A window's rates and CPU per transaction, from its counts at both ends. */
+export function transactionRates(
+  window: { readonly seconds: number; readonly cpuUs: number },
+  from: WindowCounts,
+  to: WindowCounts,
+): {
+  transactions: number;
+  transactionsPerSec: number;
+  samplesPerSec: number;
+  cpuUsPerTransaction: number;
+  receivePathUsPerTransaction: number;
+} {
+  const transactions = to.transactions - from.transactions;
+  const receives = to.receives - from.receives;
+  return {
+    transactions,
+    transactionsPerSec: transactions / window.seconds,
+    samplesPerSec: (to.samples - from.samples) / window.seconds,
+    cpuUsPerTransaction: transactions > 0 ? window.cpuUs / transactions : 0,
+    receivePathUsPerTransaction: receives > 0 ? ((to.receiveMs - from.receiveMs) * 1000) / receives : 0,
+  };
+}
+
 export interface InprocGateway {
   readonly ctx: SessionContext;
   /** Samples published so far. */

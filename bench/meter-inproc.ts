@@ -16,7 +16,7 @@ import { RegisterModel } from '../src/simulator/index.js';
 import { MeterBus } from '../src/simulator/meter-bus.js';
 import { LINK_NAME } from './bench-config.js';
 import { announceReady, serveRequests } from './child-rpc.js';
-import { inprocGateway, LoopbackDtuSocket } from './loopback-dtu.js';
+import { inprocGateway, LoopbackDtuSocket, transactionRates } from './loopback-dtu.js';
 import {
   ID_PREFIX,
   PROFILE_OF,
@@ -108,7 +108,7 @@ async function run(args: unknown): Promise<MeterArmResult> {
     const { responses, exceptions } = ctx.counters;
     const { receiveMs, receives } = LoopbackDtuSocket;
     return {
-      answers: responses + exceptions,
+      transactions: responses + exceptions,
       samples: gateway.samples(),
       receiveMs,
       receives,
@@ -122,18 +122,12 @@ async function run(args: unknown): Promise<MeterArmResult> {
   const to = sampleProcess();
   const t1 = totals();
   const window = processWindow(from, to);
-  const transactions = t1.answers - t0.answers;
   const result: MeterArmResult = {
     protocol,
     devices: count,
     online: ctx.registry.online,
     window,
-    transactions,
-    transactionsPerSec: transactions / window.seconds,
-    samplesPerSec: (t1.samples - t0.samples) / window.seconds,
-    cpuUsPerTransaction: transactions > 0 ? window.cpuUs / transactions : 0,
-    receivePathUsPerTransaction:
-      t1.receives > t0.receives ? ((t1.receiveMs - t0.receiveMs) * 1000) / (t1.receives - t0.receives) : 0,
+    ...transactionRates(window, t0, t1),
     failures: t1.failures - t0.failures,
     invalidValues: t1.invalidValues - t0.invalidValues,
   };
