@@ -17,7 +17,7 @@ import { encodeRegistersResponse } from '../src/protocol/modbus/reply.js';
 import { RegisterModel } from '../src/simulator/index.js';
 import { benchDtuId, LINK_NAME, PROFILE_NAME, SLAVE, TASK_ADDRESS, TASK_QUANTITY } from './bench-config.js';
 import { announceReady, serveRequests } from './child-rpc.js';
-import { inprocGateway, LoopbackDtuSocket, transactionRates } from './loopback-dtu.js';
+import { inprocGateway, LoopbackDtuSocket, transactionRates, type TransactionRates } from './loopback-dtu.js';
 import { processWindow, sampleProcess, type ProcessWindow } from './process-sample.js';
 import { WindowProfiler } from './window-profiler.js';
 
@@ -29,16 +29,10 @@ export interface InprocRunArgs {
   readonly profileDir?: string;
 }
 
-export interface InprocResult {
+export interface InprocResult extends TransactionRates {
   readonly devices: number;
   readonly online: number;
   readonly window: ProcessWindow;
-  readonly transactions: number;
-  readonly transactionsPerSec: number;
-  readonly samplesPerSec: number;
-  readonly cpuUsPerTransaction: number;
-  /** Wall time inside the synchronous receive path, per delivered response. */
-  readonly receivePathUsPerTransaction: number;
   readonly timeouts: number;
   readonly skippedOverrun: number;
   /** Step of the shared scheduler, as the Gateway derives it from the config. */

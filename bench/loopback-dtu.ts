@@ -72,18 +72,22 @@ export interface WindowCounts {
   readonly receives: number;
 }
 
+/** What an in-process bench reports of a window, whatever the protocol. */
+export interface TransactionRates {
+  readonly transactions: number;
+  readonly transactionsPerSec: number;
+  readonly samplesPerSec: number;
+  readonly cpuUsPerTransaction: number;
+  /** Wall time inside the synchronous receive path (parse, match, decode, emit), per answer. */
+  readonly receivePathUsPerTransaction: number;
+}
+
 /** A window's rates and CPU per transaction, from its counts at both ends. */
 export function transactionRates(
   window: { readonly seconds: number; readonly cpuUs: number },
   from: WindowCounts,
   to: WindowCounts,
-): {
-  transactions: number;
-  transactionsPerSec: number;
-  samplesPerSec: number;
-  cpuUsPerTransaction: number;
-  receivePathUsPerTransaction: number;
-} {
+): TransactionRates {
   const transactions = to.transactions - from.transactions;
   const receives = to.receives - from.receives;
   return {

@@ -1,6 +1,7 @@
 // What the meters scenario's parent (meter-scenario.ts) and its children (meter-inproc.ts)
 // share: the two protocols compared, how a DTU's ID picks its profile, and the figures.
 import type { ProcessWindow } from './process-sample.js';
+import type { TransactionRates } from './loopback-dtu.js';
 
 export type MeterBenchProtocol = 'dlt645' | 'modbus';
 
@@ -15,17 +16,11 @@ export interface MeterArmArgs {
   readonly measureMs: number;
 }
 
-export interface MeterArmResult {
+export interface MeterArmResult extends TransactionRates {
   readonly protocol: MeterBenchProtocol;
   readonly devices: number;
   readonly online: number;
   readonly window: ProcessWindow;
-  readonly transactions: number;
-  readonly transactionsPerSec: number;
-  readonly samplesPerSec: number;
-  readonly cpuUsPerTransaction: number;
-  /** Wall time inside the synchronous receive path (parse, match, decode, emit), per answer. */
-  readonly receivePathUsPerTransaction: number;
   /** Failed transactions in the window (timeouts and broken answers): 0 on a sound run. */
   readonly failures: number;
   readonly invalidValues: number;
