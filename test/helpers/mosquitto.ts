@@ -45,12 +45,12 @@ export async function startPrivateBroker(options: BrokerOptions = {}): Promise<P
   const tlsLines = tls
     ? `cafile ${tls.ca}\ncertfile ${tls.cert}\nkeyfile ${tls.key}\nrequire_certificate ${tls.requireClientCertificate ?? false}\n`
     : '';
-  const persistence = options.persistent
-    ? `persistence true\npersistence_location ${dir}/\nmax_queued_messages 0\n`
-    : 'persistence false\n';
+  const persistence = options.persistent ? `persistence true\npersistence_location ${dir}/\n` : 'persistence false\n';
+  // No cap on a client's queue (Mosquitto's default is 1,000 messages): a test's subscriber
+  // that falls behind on a loaded machine would otherwise lose QoS 1 messages it asserts on.
   writeFileSync(
     conf,
-    `listener ${port} 127.0.0.1\n${tlsLines}allow_anonymous ${options.anonymous ?? true}\n${persistence}log_dest none\n`,
+    `listener ${port} 127.0.0.1\n${tlsLines}allow_anonymous ${options.anonymous ?? true}\n${persistence}max_queued_messages 0\nlog_dest none\n`,
   );
   let child: ChildProcess | null = null;
 
