@@ -48,6 +48,39 @@ describe('MC 3E and 4E frames from the reference manual', () => {
     });
   }
 
+  // The 4E answers are constructed (fixtures README); two public clients written without this
+  // code agree on where their fields sit: pymcprotocol's Type4E reads the end code at byte 13
+  // (character 26) and the data from byte 15 (character 30), and a Java MELSEC server
+  // (MelsecPLC_NettyServer) frames the answer with D4 00, the serial low byte first and 00 00
+  // ("D400", four hex digits, "0000" in ASCII). Read at those places, every 4E fixture says
+  // what the codec reads from it.
+  for (const v of VECTORS.examples.filter((e) => e.frame === '4e')) {
+    it(`finds the fields of "${v.name}" where independent clients look for them`, () => {
+      const frame = Buffer.from(v.responseHex, 'hex');
+      const text = frame.toString('latin1');
+      const binary = v.format === 'binary';
+      const word = binary
+        ? (at: number) => frame.readUInt16LE(at)
+        : (at: number) => parseInt(text.slice(at, at + 4), 16);
+      const [subheader, serialAt, fixed, endCodeAt, dataAt, wordSize] = binary
+        ? [frame.subarray(0, 2).toString('hex'), 2, frame.subarray(4, 6).toString('hex'), 13, 15, 2]
+        : [text.slice(0, 4), 4, text.slice(8, 12), 26, 30, 4];
+      expect([subheader.toUpperCase(), word(serialAt), fixed]).toEqual(['D400', v.serial, '0000']);
+      if (v.expect.kind === 'end-code') {
+        expect(word(endCodeAt)).toBe(v.expect.endCode);
+        return;
+      }
+      expect(word(endCodeAt)).toBe(0);
+      if (v.request.command === 'read' && v.request.unit === 'word') {
+        const words = Array.from({ length: v.request.points }, (_, i) => word(dataAt + i * wordSize));
+        expect(words).toEqual(v.expect.values);
+        expect(frame.length).toBe(dataAt + v.request.points * wordSize);
+      } else if (v.request.command === 'write') {
+        expect(frame.length).toBe(dataAt);
+      }
+    });
+  }
+
   it('names the serial a 4E answer carries when it is not the one in flight', () => {
     const v = VECTORS.examples.find((e) => e.frame === '4e' && e.format === 'binary' && e.expect.kind === 'ok')!;
     const response = parseResponse('binary', Buffer.from(v.responseHex, 'hex'), '4e')!;
