@@ -69,7 +69,7 @@ export async function writeS7Point(
     case 'failed':
       return {
         kind: 'failed',
-        failure: /no answer/.test(outcome.message) ? { kind: 'timeout', attempts: 1 } : { kind: 'closed' },
+        failure: outcome.failure === 'timeout' ? { kind: 'timeout', attempts: 1 } : { kind: 'closed' },
         ...planned,
       };
   }

@@ -11,17 +11,17 @@ import { fromPlc } from '../../protocol/s7/value.js';
 import { Channel, type ChannelDeps, type ChannelLink, type OpenLink } from '../channel.js';
 import { mappedSample, valueMapper, type ValueMapper } from '../mapped-value.js';
 import { PollLoop } from '../poll-loop.js';
-import { S7Session, type TagRead } from './s7-session.js';
+import { S7NoAnswer, S7Session, type TagRead } from './s7-session.js';
 
 /** Profile label of devices fed by an S7 channel (devices.profile). */
 export const S7_PROFILE = 's7';
 
-/** What a write by name came to. */
+/** What a write by name came to; `failed`: the connection broke or the PLC did not answer in time. */
 export type S7WriteOutcome =
   | { readonly kind: 'ok'; readonly at: number }
   | { readonly kind: 'not-online' }
   | { readonly kind: 'refused'; readonly message: string }
-  | { readonly kind: 'failed'; readonly message: string };
+  | { readonly kind: 'failed'; readonly failure: 'timeout' | 'closed'; readonly message: string };
 
 /** A tag read on its own (a write's read-back): its engineering value and the PLC's. */
 export type S7TagValue =
@@ -98,7 +98,8 @@ export class S7Channel extends Channel<S7ChannelConfig> {
       }
       return { kind: 'ok', at: this.now() };
     } catch (err) {
-      return { kind: 'failed', message: err instanceof Error ? err.message : String(err) };
+      const failure = err instanceof S7NoAnswer ? 'timeout' : 'closed';
+      return { kind: 'failed', failure, message: err instanceof Error ? err.message : String(err) };
     }
   }
 

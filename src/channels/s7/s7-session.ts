@@ -13,6 +13,12 @@ import { disarm, framedNodes7, type Nodes7Connection } from './nodes7.js';
 /** A tag's outcome in one read: what nodes7 decoded, or the PLC's refusal (`BAD 255`: no such area or DB). */
 export type TagRead = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: string };
 
+/**
+ * An operation the PLC did not answer in time, as opposed to a connection that broke: a write's
+ * outcome tells the two apart by this class, not by its message.
+ */
+export class S7NoAnswer extends Error {}
+
 /** Extra time over nodes7's own per-request timeout before the session gives up on an operation. */
 const GUARD_MS = 1000;
 
@@ -91,7 +97,7 @@ export class S7Session {
     return this.serial((done) => {
       this.conn.readAllItems(() => {
         if (this.conn.isoConnectionState !== 4)
-          return done(new Error(`no answer to a read within ${this.timeoutMs} ms`));
+          return done(new S7NoAnswer(`no answer to a read within ${this.timeoutMs} ms`));
         const out = new Map<string, TagRead>();
         for (const tag of this.tags) out.set(tag.name, itemRead(this.conn, tag.name));
         done(null, out);
@@ -105,7 +111,7 @@ export class S7Session {
       // The tag's name: the translation gives nodes7 its item.
       const queued = this.conn.writeItems([tag.name], [value], (anyBad) => {
         if (this.conn.isoConnectionState !== 4)
-          return done(new Error(`no answer to a write within ${this.timeoutMs} ms`));
+          return done(new S7NoAnswer(`no answer to a write within ${this.timeoutMs} ms`));
         done(null, anyBad ? 'the PLC refused the write (address out of range, or the DB is protected)' : null);
       });
       // Writes are serialised here, so nodes7 never has one in progress already.
@@ -154,7 +160,7 @@ export class S7Session {
           };
           // nodes7 times out each request itself; the guard covers a callback that never comes.
           const guard = setTimeout(
-            () => done(new Error(`no answer to a ${what} within ${this.timeoutMs} ms`)),
+            () => done(new S7NoAnswer(`no answer to a ${what} within ${this.timeoutMs} ms`)),
             this.timeoutMs * 2 + GUARD_MS,
           );
           this.abandon = (err) => done(err);
