@@ -7,6 +7,7 @@ import type { ChannelType } from '../domain/channels.js';
 import type { ChannelState, GatewayEvents, OfflineReason } from '../domain/events.js';
 import type { Sample } from '../domain/point.js';
 import type { Logger } from '../log.js';
+import type { PointWriteProblem } from '../protocol/modbus/point-write.js';
 
 export interface ChannelDeps {
   readonly bus: EventBus<GatewayEvents>;
@@ -88,18 +89,18 @@ export interface OpenLink {
   connected?(): void;
 }
 
-/** A point write by name through a channel that writes its own protocol (MC), as planned. */
+/** A point write by name through a channel that writes its own protocol (MC, S7), as planned. */
 export interface PlannedChannelWrite {
   readonly point: string;
   readonly unit: string | null;
-  /** Where in the peer, as server.yml writes it (`D100`). */
+  /** Where in the peer, as server.yml writes it (`D100`, `DB1.DBW4`). */
   readonly address: string;
-  /** The tag's type and the value written in it (before scale and offset). */
+  /** The tag's type and the value written in it (before scale and offset; a bit may be a boolean). */
   readonly type: string;
-  readonly raw: number;
+  readonly raw: number | boolean;
   /** The engineering value the peer will hold (after rounding to what the type stores). */
   readonly stored: number;
-  /** The words (or the bit) written. */
+  /** The words (or the bit) written; empty where the protocol's library encodes them (S7). */
   readonly words: readonly number[];
 }
 
@@ -118,5 +119,6 @@ export type ChannelPointWrite =
       readonly code: number | null;
       readonly reason: string;
     } & PlannedChannelWrite)
-  | { readonly kind: 'refused'; readonly problem: string }
+  /** Nothing sent: the problem as a Modbus point's would be, so limits keep their code and limit. */
+  | { readonly kind: 'refused'; readonly problem: PointWriteProblem }
   | { readonly kind: 'unknown-point' };

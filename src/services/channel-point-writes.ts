@@ -47,7 +47,7 @@ function asPointWrite<O extends SendOutcome>(
     case 'unknown-point':
       return 'unknown-point';
     case 'refused':
-      return { kind: 'refused', problem: { problem: 'type-range', message: outcome.problem } };
+      return { kind: 'refused', problem: outcome.problem };
   }
   const planned = {
     point: outcome.point,

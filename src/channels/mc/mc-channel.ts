@@ -129,7 +129,9 @@ export class McChannel extends TcpChannel<McChannelConfig> {
     const tag = this.plan.flatMap((b) => b.members).find((m) => m.tag.name === point)?.tag;
     if (!tag) return Promise.resolve({ kind: 'unknown-point' });
     const plan = planTagWrite(tag, value);
-    if (isTagWriteProblem(plan)) return Promise.resolve({ kind: 'refused', problem: plan.problem });
+    // MC's codec only says why in words: a value its type cannot hold.
+    if (isTagWriteProblem(plan))
+      return Promise.resolve({ kind: 'refused', problem: { problem: 'type-range', message: plan.problem } });
     const planned = {
       point: tag.name,
       unit: tag.unit ?? null,
