@@ -104,6 +104,16 @@ export interface PlannedChannelWrite {
   readonly words: readonly number[];
 }
 
+/** The planned part of a tag's write, which every answer but a refusal carries. */
+export function plannedChannelWrite(
+  tag: { readonly name: string; readonly unit?: string; readonly type: string },
+  address: string,
+  plan: { readonly raw: number | boolean; readonly stored: number; readonly words?: readonly number[] },
+): PlannedChannelWrite {
+  const { raw, stored, words = [] } = plan;
+  return { point: tag.name, unit: tag.unit ?? null, address, type: tag.type, raw, stored, words };
+}
+
 export type ChannelPointWrite =
   | ({ readonly kind: 'planned' } & PlannedChannelWrite)
   | ({

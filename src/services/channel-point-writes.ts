@@ -1,24 +1,22 @@
-// Writes by point name to devices fed by a channel that writes its own protocol (MC): the
-// channel checks the value against the tag's type, sends it and reads it back; this file
+// Writes by point name to devices fed by a channel that writes its own protocol (MC, S7): the
+// channel checks the value against the tag's definition, sends it and reads it back; this file
 // turns its answer into the shapes the write form and the API already use for Modbus points.
 import type { ChannelPointWrite } from '../channels/channel-types.js';
-import type { PointWriteOutcome, PointWriteRequest, WritablePoint } from './point-writes.js';
+import { s7NotWritable } from '../protocol/s7/value.js';
+import { writableEntry, type PointWriteOutcome, type PointWriteRequest, type WritablePoint } from './point-writes.js';
 import type { Runtime } from './runtime.js';
 
-/** The tags of the MC channel that feeds `deviceId`, as the write form lists points; null when none does. */
+/**
+ * The tags of the MC or S7 channel that feeds `deviceId`, as the write form lists points; null
+ * when none does. From config, so a stopped channel's tags are listed too (a dry run plans them).
+ */
 export function channelWritablePoints(rt: Runtime, deviceId: string): WritablePoint[] | null {
-  const config = rt.config.server.channels.find((c) => c.type === 'mc' && c.device === deviceId);
-  if (config?.type !== 'mc') return null;
-  return config.tags.map((t) => ({
-    name: t.name,
-    unit: t.unit ?? null,
-    type: t.type,
-    scale: t.scale,
-    offset: t.offset,
-    min: null,
-    max: null,
-    notWritable: null,
-  }));
+  for (const c of rt.config.server.channels) {
+    // MC tags have no write limits; S7 tags may, and may be read-only or text.
+    if (c.type === 'mc' && c.device === deviceId) return c.tags.map((t) => writableEntry(t, null));
+    if (c.type === 's7' && c.device === deviceId) return c.tags.map((t) => writableEntry(t, s7NotWritable(t)));
+  }
+  return null;
 }
 
 /** The write through the channel that feeds the device; null when no channel writes it by name. */

@@ -70,16 +70,24 @@ async function devicePoints(rt: Runtime, deviceId: string): Promise<readonly Poi
 }
 
 export async function writablePoints(rt: Runtime, deviceId: string): Promise<WritablePoint[]> {
-  return (await devicePoints(rt, deviceId)).map((p) => ({
-    name: p.name,
-    unit: p.unit ?? null,
-    type: p.type,
-    scale: p.scale,
-    offset: p.offset,
-    min: p.min ?? null,
-    max: p.max ?? null,
-    notWritable: notWritable(p),
-  }));
+  return (await devicePoints(rt, deviceId)).map((p) => writableEntry(p, notWritable(p)));
+}
+
+/** A point or a channel's tag as the write form lists it (a limit it lacks: null). */
+export function writableEntry(
+  p: {
+    readonly name: string;
+    readonly unit?: string;
+    readonly type: string;
+    readonly scale: number;
+    readonly offset: number;
+    readonly min?: number;
+    readonly max?: number;
+  },
+  notWritable: NotWritable | null,
+): WritablePoint {
+  const { name, type, scale, offset } = p;
+  return { name, unit: p.unit ?? null, type, scale, offset, min: p.min ?? null, max: p.max ?? null, notWritable };
 }
 
 export async function writePoint<O extends SendOutcome>(

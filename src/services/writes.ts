@@ -8,7 +8,6 @@ import { writablePoints, writePoint, type PointWriteOutcome, type PointWriteRequ
 import type { Runtime } from './runtime.js';
 import { channelWritablePoints, writeChannelPoint, type ChannelWriteFailure } from './channel-point-writes.js';
 import { ServiceError } from './errors.js';
-import { s7ChannelOf, writableS7Points, writeS7Point } from './s7-point-writes.js';
 
 export type { WriteCommand };
 export type { PointWriteOutcome, PointWriteRequest, ReadBack, WritablePoint } from './point-writes.js';
@@ -20,17 +19,12 @@ export class WritesService {
 
   /** The device's points as the write form offers them (404 for an unknown device). */
   async points(deviceId: string) {
-    const s7 = s7ChannelOf(this.rt, deviceId);
-    if (s7) return writableS7Points(s7);
     return channelWritablePoints(this.rt, deviceId) ?? writablePoints(this.rt, deviceId);
   }
 
   /** A write by point name in engineering units, read back at once (point-writes.ts). */
   async writePoint(deviceId: string, request: PointWriteRequest): Promise<PointWriteOutcome<WriteOutcome>> {
-    // A device an S7 channel feeds is written through its tags (s7-point-writes.ts), one an
-    // MC channel feeds through the channel's own writePoint (channel-point-writes.ts).
-    const s7 = s7ChannelOf(this.rt, deviceId);
-    if (s7) return writeS7Point(this.rt, s7, request);
+    // A device an MC or S7 channel feeds is written by the channel itself (channel-point-writes.ts).
     const viaChannel = await writeChannelPoint<WriteOutcome>(this.rt, deviceId, request, channelFailure);
     if (viaChannel === 'unknown-point')
       throw new ServiceError('POINT_NOT_FOUND', `device ${deviceId} has no point ${request.point}`);

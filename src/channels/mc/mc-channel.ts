@@ -19,7 +19,7 @@ import {
   type McRequest,
 } from '../../protocol/mc/index.js';
 import type { ChannelDeps, ChannelLink, OpenLink } from '../channel.js';
-import type { ChannelPointWrite } from '../channel-types.js';
+import { plannedChannelWrite, type ChannelPointWrite } from '../channel-types.js';
 import { TcpChannel } from '../tcp-channel.js';
 import { blockSamples, readPlan, type ReadyTag } from './mc-samples.js';
 import { McTransport, type McOutcome } from './mc-transport.js';
@@ -132,15 +132,7 @@ export class McChannel extends TcpChannel<McChannelConfig> {
     // MC's codec only says why in words: a value its type cannot hold.
     if (isTagWriteProblem(plan))
       return Promise.resolve({ kind: 'refused', problem: { problem: 'type-range', message: plan.problem } });
-    const planned = {
-      point: tag.name,
-      unit: tag.unit ?? null,
-      address: tag.address,
-      type: tag.type,
-      raw: plan.raw,
-      stored: plan.stored,
-      words: plan.words,
-    };
+    const planned = plannedChannelWrite(tag, tag.address, plan);
     if (dryRun) return Promise.resolve({ kind: 'planned', ...planned });
     const transport = this.transport;
     if (!transport || this.state !== 'connected')

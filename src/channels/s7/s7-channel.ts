@@ -10,22 +10,13 @@ import type { S7Tag } from '../../domain/s7.js';
 import { fromPlc } from '../../protocol/s7/value.js';
 import { Channel, type ChannelDeps, type ChannelLink, type OpenLink } from '../channel.js';
 import { mappedSample, valueMapper, type ValueMapper } from '../mapped-value.js';
+import type { ChannelPointWrite } from '../channel-types.js';
 import { PollLoop } from '../poll-loop.js';
+import { writeS7Tag, type S7TagValue, type S7WriteOutcome } from './s7-point-write.js';
 import { S7NoAnswer, S7Session, type TagRead } from './s7-session.js';
 
 /** Profile label of devices fed by an S7 channel (devices.profile). */
 export const S7_PROFILE = 's7';
-
-/** What a write by name came to; `failed`: the connection broke or the PLC did not answer in time. */
-export type S7WriteOutcome =
-  | { readonly kind: 'ok'; readonly at: number }
-  | { readonly kind: 'not-online' }
-  | { readonly kind: 'refused'; readonly message: string }
-  | { readonly kind: 'failed'; readonly failure: 'timeout' | 'closed'; readonly message: string };
-
-/** A tag read on its own (a write's read-back): its engineering value and the PLC's. */
-export type S7TagValue =
-  { readonly value: number | null; readonly raw: string; readonly at: number } | { readonly error: string };
 
 export class S7Channel extends Channel<S7ChannelConfig> {
   private readonly mappers: ReadonlyMap<string, ValueMapper>;
@@ -86,10 +77,28 @@ export class S7Channel extends Channel<S7ChannelConfig> {
     };
   }
 
-  /** Writes a tag of this channel's device (`plc`: the value in nodes7's terms, planned by protocol/s7/value.ts). */
-  async writeTag(deviceId: string, tag: S7Tag, plc: number | boolean): Promise<S7WriteOutcome> {
+  /**
+   * Writes a tag by name in engineering units and reads it back (s7-point-write.ts); null when
+   * this channel does not feed the device. Planned from config, so a dry run needs no connection.
+   */
+  override writePoint(
+    deviceId: string,
+    point: string,
+    value: number | boolean,
+    dryRun: boolean,
+  ): Promise<ChannelPointWrite> | null {
+    if (deviceId !== this.config.device) return null;
+    const access = {
+      writeTag: (tag: S7Tag, plc: number | boolean) => this.writeTag(tag, plc),
+      readTag: (tag: S7Tag) => this.readTag(tag),
+    };
+    return writeS7Tag(access, this.config.tags, point, value, dryRun);
+  }
+
+  /** Writes a tag (`plc`: the value in nodes7's terms, planned by protocol/s7/value.ts). */
+  private async writeTag(tag: S7Tag, plc: number | boolean): Promise<S7WriteOutcome> {
     const session = this.session;
-    if (deviceId !== this.config.device || this.state !== 'connected' || !session) return { kind: 'not-online' };
+    if (this.state !== 'connected' || !session) return { kind: 'not-online' };
     try {
       const refused = await session.write(tag, plc);
       if (refused !== null) {
@@ -104,9 +113,9 @@ export class S7Channel extends Channel<S7ChannelConfig> {
   }
 
   /** One tag's value now, read through the same connection (what a write is checked with). */
-  async readTag(deviceId: string, tag: S7Tag): Promise<S7TagValue> {
+  private async readTag(tag: S7Tag): Promise<S7TagValue> {
     const session = this.session;
-    if (deviceId !== this.config.device || this.state !== 'connected' || !session) return { error: 'not-online' };
+    if (this.state !== 'connected' || !session) return { error: 'not-online' };
     try {
       const reads = await session.read();
       const read = reads.get(tag.name);
