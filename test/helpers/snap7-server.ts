@@ -7,7 +7,8 @@
 // test instead resets the area bytes and gets its own proxy; a PLC that goes away is the
 // proxy closing with its connections. `area()` reads what the server holds now (writes from
 // dtuhub land there, not in the buffers we registered). The proxy counts the S7 read
-// requests it forwards (Snap7 reports reads per item, not per request).
+// requests it forwards (Snap7 reports reads per item, not per request), and can swallow write
+// requests so that a write goes unanswered while reads still are.
 import { createRequire } from 'node:module';
 import { connect, createServer, type Socket } from 'node:net';
 import { freePort } from './channels.js';
@@ -39,6 +40,8 @@ export interface Snap7TestServer {
   set(area: Snap7Area, bytes: Buffer, db?: number): void;
   /** S7 read requests (function 4) received so far. */
   readonly reads: number;
+  /** While true, write requests (function 5) are dropped: the PLC never answers them. */
+  silentWrites: boolean;
   stop(): Promise<void>;
 }
 
@@ -99,7 +102,7 @@ export async function startSnap7(areas: Snap7Areas, port?: number): Promise<Snap
   if (areas.i) load(plc, 'I', areas.i);
   if (areas.q) load(plc, 'Q', areas.q);
   const inner = plc.port;
-  const counter = { reads: 0 };
+  const counter = { reads: 0, silentWrites: false };
   const sockets = new Set<Socket>();
   const proxy = createServer((client) => {
     const upstream = connect({ host: '127.0.0.1', port: inner });
@@ -113,14 +116,20 @@ export async function startSnap7(areas: Snap7Areas, port?: number): Promise<Snap
       });
     }
     let pending = Buffer.alloc(0);
+    // Forwarded packet by packet, so a write can be told apart and dropped.
     client.on('data', (chunk: Buffer) => {
-      upstream.write(chunk);
       pending = Buffer.concat([pending, chunk]);
       // TPKT: 03 00 length; COTP data 02 f0 80; S7 header 32 01 (job) …; the function at byte 17.
       while (pending.length >= 4 && pending.length >= pending.readUInt16BE(2)) {
         const size = pending.readUInt16BE(2);
-        if (size < 4) break;
-        if (size > 18 && pending[7] === 0x32 && pending[8] === 1 && pending[17] === 4) counter.reads++;
+        if (size < 4) {
+          upstream.write(pending);
+          pending = Buffer.alloc(0);
+          break;
+        }
+        const job = size > 18 && pending[7] === 0x32 && pending[8] === 1 ? pending[17] : null;
+        if (job === 4) counter.reads++;
+        if (!(job === 5 && counter.silentWrites)) upstream.write(pending.subarray(0, size));
         pending = pending.subarray(size);
       }
     });
@@ -138,6 +147,12 @@ export async function startSnap7(areas: Snap7Areas, port?: number): Promise<Snap
     set: (a, bytes, db = 0) => load(plc, a, bytes, db),
     get reads() {
       return counter.reads;
+    },
+    get silentWrites() {
+      return counter.silentWrites;
+    },
+    set silentWrites(on: boolean) {
+      counter.silentWrites = on;
     },
     stop: async () => {
       if (stopped) return;

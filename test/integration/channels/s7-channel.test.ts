@@ -91,6 +91,15 @@ export function s7Channel(port: number, extra: Record<string, unknown> = {}) {
   };
 }
 
+/** A write by point name to PLC-01 through the API. */
+function writePoint(harness: Harness, cookie: string, point: string, body: Record<string, unknown>) {
+  return fetch(`${harness.webUrl()}/api/devices/PLC-01/points/${point}/write`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
 async function statusOf(harness: Harness): Promise<Record<string, any>> {
   return channelStatus(harness, await caller(harness, 'admin'), 'plc');
 }
@@ -205,12 +214,7 @@ describe('S7 channel against the Snap7 server', { timeout: 60_000 }, () => {
     h = await startApp({ server: (doc) => (doc.channels = [s7Channel(plc!.port)]) });
     await waitFor(() => dataRows(h!, 'PLC-01').length >= 14, 10_000, 'first values');
     const op = await caller(h, 'operator');
-    const write = (point: string, body: Record<string, unknown>) =>
-      fetch(`${h!.webUrl()}/api/devices/PLC-01/points/${point}/write`, {
-        method: 'POST',
-        headers: { cookie: op.cookie, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+    const write = (point: string, body: Record<string, unknown>) => writePoint(h!, op.cookie, point, body);
 
     const points = await fetch(`${h.webUrl()}/api/devices/PLC-01/writable-points`, { headers: { cookie: op.cookie } });
     const items = ((await points.json()) as { items: { name: string; notWritable: string | null }[] }).items;
@@ -252,6 +256,38 @@ describe('S7 channel against the Snap7 server', { timeout: 60_000 }, () => {
     expect(((await range.json()) as { error: { message: string } }).error.message).toMatch(/sint holds -128 to 127/);
     expect((await write('mode', { value: 1 })).status).toBe(400);
     expect(plc.area('DB', 1)[2]).toBe(200);
+  });
+
+  it('answers an unanswered write as a timeout, and plans a dry run while the channel is stopped', async () => {
+    plc = await startSnap7(plcAreas());
+    h = await startApp({ server: (doc) => (doc.channels = [s7Channel(plc!.port)]) });
+    await waitFor(() => dataRows(h!, 'PLC-01').length >= 14, 10_000, 'first values');
+    const op = await caller(h, 'operator');
+    plc.silentWrites = true;
+    const silent = await writePoint(h, op.cookie, 'counter', { value: 5 });
+    expect(silent.status).toBe(504);
+    expect(plc.area('M').readInt16BE(20)).toBe(1234);
+    plc.silentWrites = false;
+
+    const admin = await caller(h, 'admin');
+    const stop = await fetch(`${h.webUrl()}/api/channels/plc/stop`, {
+      method: 'POST',
+      headers: { cookie: admin.cookie },
+    });
+    expect(stop.status).toBe(200);
+    const planned = await writePoint(h, op.cookie, 'temperature', { value: 55.5, dryRun: true });
+    expect(await planned.json()).toMatchObject({
+      result: 'planned',
+      registers: [],
+      plc: { address: 'DB1.DBW4', type: 'int', value: 555 },
+    });
+    const refused = await writePoint(h, op.cookie, 'temperature', { value: -60, dryRun: true });
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
+      '-60 °C is below the minimum -50 °C',
+    );
+    const offline = await writePoint(h, op.cookie, 'temperature', { value: 55.5 });
+    expect(offline.status).toBe(409);
+    expect(await offline.json()).toMatchObject({ error: { code: 'DEVICE_NOT_ONLINE' } });
   });
 
   for (const [what, answer] of [
